@@ -1,0 +1,44 @@
+/* cli/cmd_db.c: `intake db migrate`. */
+#include "cli.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int
+cli_cmd_db(int argc, char **argv)
+{
+  g_autofree char *config_path = NULL;
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "FILE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new("migrate - apply sql/ migrations");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+    fprintf(stderr, "intake db: %s\n", error->message);
+    return EXIT_USAGE;
+  }
+  if (argc != 2 || strcmp(argv[1], "migrate") != 0) {
+    fprintf(stderr, "usage: intake db migrate [--config FILE]\n");
+    return EXIT_USAGE;
+  }
+  g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
+  if (!config) {
+    fprintf(stderr, "intake: %s\n", error->message);
+    return EXIT_USAGE;
+  }
+  g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
+  if (!conn) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
+  }
+  guint applied = 0;
+  if (!store_migrate(conn, config->sql_dir, &applied, &error)) {
+    cli_log(CLI_LOG_ERROR, "migrate: %s", error->message);
+    return EXIT_RUNTIME;
+  }
+  printf("migrations applied: %u\n", applied);
+  return EXIT_OK;
+}

@@ -1,0 +1,289 @@
+/* cli/cmd_poll.c: `intake poll` — fetch → parse → store in one transaction → flag on the server.
+ * A mail is flagged or moved only after its transaction committed; a crash in between leaves a
+ * mailbox_uids row without marked_at, which the next run flags first. */
+#include "cli.h"
+#include "fetcher.h"
+#include "parser.h"
+#include "store.h"
+
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FETCH_BATCH 16
+
+typedef struct {
+  guint fetched, orders, duplicates, ignored, quarantined;
+} PollStats;
+
+typedef struct {
+  CliConfig *config;
+  StoreConn *conn;
+  FetcherSession *imap;
+  ParserConfig *parser;
+  StoreMailbox mailbox;
+  PollStats stats;
+} Poll;
+
+static char *
+parts_json(const ParserRequest *req)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_array(b);
+  for (guint i = 0; i < req->parts->len; i++) {
+    const ParserPartReport *p = g_ptr_array_index(req->parts, i);
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "content_type");
+    json_builder_add_string_value(b, p->content_type);
+    json_builder_set_member_name(b, "charset_declared");
+    json_builder_add_string_value(b, p->charset_declared);
+    json_builder_set_member_name(b, "charset_used");
+    json_builder_add_string_value(b, p->charset_used);
+    json_builder_set_member_name(b, "charset_guessed");
+    json_builder_add_boolean_value(b, p->charset_guessed);
+    json_builder_set_member_name(b, "replacements");
+    json_builder_add_int_value(b, p->replacements);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  return json_to_string(root, FALSE);
+}
+
+/* One mail, one transaction: the message, its server UID, and a new order unless it is a
+ * duplicate or ignored. */
+static gboolean
+ingest(Poll *p, const FetcherMessage *m, GError **error)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data(m->raw, &len);
+  if (!data)
+    data = "";
+  g_autoptr(GError) perr = NULL;
+  g_autoptr(ParserRequest) req = parser_parse(p->parser, NULL, data, len, &perr);
+  g_autofree char *dedupe = parser_dedupe_key(req, data, len);
+  g_autofree char *parts = req ? parts_json(req) : NULL;
+
+  GDateTime *received = m->internal_date;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  if (!received && req)
+    received = req->received ? req->received : req->date;
+  if (!received)
+    received = now;
+
+  StoreIncoming in = {
+    .data = data,
+    .len = len,
+    .uid = m->uid,
+    .internal_date = m->internal_date,
+    .dedupe_key = dedupe,
+    .message_id = req ? req->message_id : NULL,
+    .from_addr = req ? req->from_addr : NULL,
+    .from_display = req ? req->from : NULL,
+    .subject = req ? req->subject : NULL,
+    .parse_error = perr ? perr->message : NULL,
+    .ignored_reason = req ? req->ignored_reason : NULL,
+    .parts_json = parts,
+  };
+  if (!store_begin(p->conn, error))
+    return FALSE;
+  StoreIngest out = { 0 };
+  if (!store_message_insert(p->conn, &p->mailbox, &in, &out, error))
+    goto fail;
+  g_autofree char *order_no = NULL;
+  if (out.duplicate) {
+    p->stats.duplicates++;
+  } else if (req && req->ignored_reason) {
+    p->stats.ignored++;
+  } else {
+    StoreOrder o = {
+      .message_row = out.message_row,
+      .received_at = received,
+      .status = req ? "queued" : "needs_review",
+      .review_reason = req ? NULL : "unprocessable",
+      .from_addr = in.from_addr,
+      .subject = in.subject,
+    };
+    if (req) {
+      o.sn = req->sn;
+      o.model = req->model;
+      o.symptoms = req->symptoms;
+      o.contact = req->contact;
+      o.phone = req->phone;
+      o.address = req->address;
+      o.city = req->city;
+      o.district = req->district;
+      g_ptr_array_add(req->sn_candidates, NULL);
+      o.sn_candidates = (const char *const *)req->sn_candidates->pdata;
+    }
+    order_no = store_order_insert(p->conn, &o, error);
+    if (req)
+      g_ptr_array_set_size(req->sn_candidates, req->sn_candidates->len - 1);
+    if (!order_no)
+      goto fail;
+    if (req)
+      p->stats.orders++;
+    else
+      p->stats.quarantined++;
+  }
+  if (!store_commit(p->conn, error))
+    goto fail;
+  if (order_no)
+    cli_log(CLI_LOG_DEBUG, "uid %u: order %s%s", m->uid, order_no, req ? "" : " (needs review)");
+  else
+    cli_log(CLI_LOG_DEBUG, "uid %u: %s", m->uid, out.duplicate ? "already stored" : "ignored");
+  if (perr)
+    cli_log(CLI_LOG_WARN, "uid %u: stored for review: %s", m->uid, perr->message);
+  return TRUE;
+fail:
+  g_prefix_error(error, "uid %u: ", m->uid);
+  store_rollback(p->conn);
+  return FALSE;
+}
+
+static gboolean
+mark(Poll *p, GArray *uids, GError **error)
+{
+  if (uids->len == 0)
+    return TRUE;
+  if (!fetcher_session_mark(p->imap, (const guint32 *)uids->data, uids->len,
+                            p->config->processed_folder, error))
+    return FALSE;
+  return store_mailbox_mark_done(p->conn, &p->mailbox, (const guint32 *)uids->data, uids->len, error);
+}
+
+static gboolean
+poll_mailbox(Poll *p, GError **error)
+{
+  guint32 uidvalidity = 0, uidnext = 0;
+  if (!fetcher_session_status(p->imap, &uidvalidity, &uidnext, error))
+    return FALSE;
+  if (p->mailbox.uidvalidity != (gint64)uidvalidity) {
+    if (p->mailbox.uidvalidity != -1)
+      cli_log(CLI_LOG_WARN, "mailbox %s: UIDVALIDITY changed (%" G_GINT64_FORMAT " -> %u): "
+              "reading it again, stored mail is not duplicated", fetcher_session_mailbox(p->imap),
+              p->mailbox.uidvalidity, uidvalidity);
+    if (!store_mailbox_set_uidvalidity(p->conn, &p->mailbox, uidvalidity, error))
+      return FALSE;
+  }
+  /* Mail committed by an earlier run that died before flagging it. */
+  g_autoptr(GArray) pending = store_mailbox_unmarked(p->conn, &p->mailbox, error);
+  if (!pending || !mark(p, pending, error))
+    return FALSE;
+
+  if ((gint64)uidnext <= p->mailbox.last_uid + 1)
+    return TRUE; /* nothing new: the cheap, common case */
+
+  g_autoptr(GArray) uids = fetcher_session_search_from(p->imap, (guint32)p->mailbox.last_uid + 1, error);
+  if (!uids)
+    return FALSE;
+  for (guint i = 0; i < uids->len; i += FETCH_BATCH) {
+    guint n = MIN(FETCH_BATCH, uids->len - i);
+    g_autoptr(GPtrArray) msgs =
+      fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
+    if (!msgs)
+      return FALSE;
+    g_autoptr(GArray) done = g_array_new(FALSE, FALSE, sizeof(guint32));
+    for (guint k = 0; k < msgs->len; k++) {
+      const FetcherMessage *m = g_ptr_array_index(msgs, k);
+      p->stats.fetched++;
+      if (!ingest(p, m, error))
+        return FALSE;
+      g_array_append_val(done, m->uid);
+    }
+    if (!mark(p, done, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+int
+cli_cmd_poll(int argc, char **argv)
+{
+  g_autofree char *config_path = NULL;
+  gboolean verbose = FALSE, quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "FILE" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log each mail", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Log errors only, no summary", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new("- fetch new mail and queue orders");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1) {
+    fprintf(stderr, "intake poll: %s\n", error ? error->message : "unexpected argument");
+    return EXIT_USAGE;
+  }
+  cli_log_set_level(quiet ? CLI_LOG_ERROR : verbose ? CLI_LOG_DEBUG : CLI_LOG_INFO);
+  gint64 t0 = g_get_monotonic_time();
+  g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
+  if (!config) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_USAGE;
+  }
+  if (!config->imap_url || !*config->imap_url || !config->imap_user || !*config->imap_user) {
+    cli_log(CLI_LOG_ERROR, "config %s: [imap] url and user are required", config->path);
+    return EXIT_USAGE;
+  }
+  if (!config->imap_password) {
+    cli_log(CLI_LOG_ERROR, "config %s: no IMAP password ([imap] password_file or $INTAKE_IMAP_PASSWORD)",
+            config->path);
+    return EXIT_USAGE;
+  }
+  FetcherImapOptions io = {
+    .url = config->imap_url,
+    .user = config->imap_user,
+    .password = config->imap_password,
+    .tls_verify = config->imap_tls_verify,
+    .ca_file = config->imap_ca_file,
+  };
+  g_autoptr(FetcherSession) imap = fetcher_session_open(&io, &error);
+  if (!imap) {
+    cli_log(CLI_LOG_ERROR, "config %s: %s", config->path, error->message);
+    return EXIT_USAGE;
+  }
+  g_autoptr(ParserConfig) parser = parser_config_load(NULL, &error);
+  if (!parser) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_USAGE;
+  }
+  parser_config_set_own_address(parser, config->imap_user);
+
+  g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
+  if (!conn) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
+  }
+  g_autofree char *key = g_strdup_printf("%s %s", config->imap_user, config->imap_url);
+  if (!store_lock_try(conn, key, &error)) {
+    if (g_error_matches(error, STORE_ERROR, STORE_ERROR_BUSY)) {
+      cli_log(CLI_LOG_DEBUG, "another poll is running on %s", config->imap_url);
+      return EXIT_TEMPFAIL;
+    }
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
+  }
+  Poll p = { .config = config, .conn = conn, .imap = imap, .parser = parser };
+  if (!store_mailbox_get(conn, key, &p.mailbox, &error)) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
+  }
+  gboolean ok = poll_mailbox(&p, &error);
+  if (ok) {
+    ok = store_mailbox_record_success(conn, p.mailbox.id, &error);
+  } else {
+    store_mailbox_record_error(conn, p.mailbox.id, error->message);
+  }
+  double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+  if (!ok) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    cli_log(CLI_LOG_ERROR, "poll stopped: %u fetched, %u new orders kept", p.stats.fetched, p.stats.orders);
+    return EXIT_RUNTIME;
+  }
+  if (!quiet)
+    printf("poll %s: fetched %u, new orders %u, duplicates %u, ignored %u, quarantined %u, %.3f s\n",
+           fetcher_session_mailbox(imap), p.stats.fetched, p.stats.orders, p.stats.duplicates,
+           p.stats.ignored, p.stats.quarantined, secs);
+  return EXIT_OK;
+}

@@ -1,0 +1,23 @@
+/* cli/cmd_stubs.c: subcommands of contract.md that are not built yet say so and exit 2. */
+#include "cli.h"
+
+#include <stdio.h>
+
+static int
+not_built(const char *name, const char *issue)
+{
+  fprintf(stderr, "intake %s: not built yet (%s)\n", name, issue);
+  return EXIT_USAGE;
+}
+
+int
+cli_cmd_acks(int argc, char **argv)
+{
+  return not_built("acks", "acknowledgements: outbox and SMTP delivery");
+}
+
+int
+cli_cmd_reprocess(int argc, char **argv)
+{
+  return not_built("reprocess", "re-running parse + classify over stored mail");
+}

@@ -1,0 +1,164 @@
+/* cli/config.c: the INI configuration of contract.md, read with GKeyFile. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef INTAKE_SQL_DIR
+#define INTAKE_SQL_DIR "sql"
+#endif
+
+static CliLogLevel log_level = CLI_LOG_INFO;
+
+void
+cli_log_set_level(CliLogLevel level)
+{
+  log_level = level;
+}
+
+void
+cli_log(CliLogLevel level, const char *fmt, ...)
+{
+  static const char *names[] = { "error", "warning", "info", "debug" };
+  if (level > log_level)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "intake: %s: %s\n", names[level], msg);
+}
+
+void
+cli_config_free(CliConfig *c)
+{
+  if (!c)
+    return;
+  g_free(c->imap_url);
+  g_free(c->imap_user);
+  if (c->imap_password)
+    memset(c->imap_password, 0, strlen(c->imap_password));
+  g_free(c->imap_password);
+  g_free(c->imap_ca_file);
+  g_free(c->processed_folder);
+  g_free(c->smtp_url);
+  g_free(c->smtp_user);
+  if (c->smtp_password)
+    memset(c->smtp_password, 0, strlen(c->smtp_password));
+  g_free(c->smtp_password);
+  g_free(c->smtp_ca_file);
+  g_free(c->smtp_from);
+  g_free(c->db_conninfo);
+  g_free(c->sql_dir);
+  g_free(c->path);
+  g_free(c);
+}
+
+static char *
+get_string(GKeyFile *kf, const char *group, const char *key)
+{
+  char *v = g_key_file_get_string(kf, group, key, NULL);
+  if (v) {
+    /* allow trailing "; comment" as in contract.md's example */
+    char *semi = strstr(v, " ;");
+    if (semi)
+      *semi = '\0';
+    g_strstrip(v);
+  }
+  return v;
+}
+
+static gboolean
+get_bool(GKeyFile *kf, const char *path, const char *group, const char *key, gboolean dflt,
+         gboolean *out, GError **error)
+{
+  g_autofree char *v = get_string(kf, group, key);
+  if (!v || !*v) {
+    *out = dflt;
+    return TRUE;
+  }
+  if (!g_ascii_strcasecmp(v, "true") || !g_ascii_strcasecmp(v, "yes") || g_str_equal(v, "1")) {
+    *out = TRUE;
+    return TRUE;
+  }
+  if (!g_ascii_strcasecmp(v, "false") || !g_ascii_strcasecmp(v, "no") || g_str_equal(v, "0")) {
+    *out = FALSE;
+    return TRUE;
+  }
+  g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+              "%s: [%s] %s = '%s' is not true or false", path, group, key, v);
+  return FALSE;
+}
+
+/* A password from its file (first line) or the environment; the value itself is never echoed. */
+static gboolean
+read_password(GKeyFile *kf, const char *path, const char *group, const char *env, char **out,
+              GError **error)
+{
+  g_autofree char *file = get_string(kf, group, "password_file");
+  const char *from_env = g_getenv(env);
+  if (file && *file) {
+    g_autofree char *text = NULL;
+    g_autoptr(GError) local = NULL;
+    if (!g_file_get_contents(file, &text, NULL, &local)) {
+      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                  "%s: [%s] password_file: %s", path, group, local->message);
+      return FALSE;
+    }
+    char *nl = strpbrk(text, "\r\n");
+    if (nl)
+      *nl = '\0';
+    *out = g_strdup(text);
+    memset(text, 0, strlen(text));
+    return TRUE;
+  }
+  *out = from_env ? g_strdup(from_env) : NULL;
+  return TRUE;
+}
+
+CliConfig *
+cli_config_load(const char *path, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  const char *chosen = path;
+  gboolean must_exist = TRUE;
+  if (!chosen)
+    chosen = g_getenv("INTAKE_CONFIG");
+  if (!chosen) {
+    chosen = "intake.conf";
+    must_exist = FALSE;
+  }
+  g_autoptr(GError) local = NULL;
+  if (!g_key_file_load_from_file(kf, chosen, G_KEY_FILE_NONE, &local)) {
+    if (must_exist || !g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "config %s: %s", chosen,
+                  local->message);
+      return NULL;
+    }
+  }
+  g_autoptr(CliConfig) c = g_new0(CliConfig, 1);
+  c->path = g_strdup(chosen);
+  c->imap_url = get_string(kf, "imap", "url");
+  c->imap_user = get_string(kf, "imap", "user");
+  c->imap_ca_file = get_string(kf, "imap", "ca_file");
+  c->processed_folder = get_string(kf, "imap", "processed_folder");
+  c->smtp_url = get_string(kf, "smtp", "url");
+  c->smtp_user = get_string(kf, "smtp", "user");
+  c->smtp_ca_file = get_string(kf, "smtp", "ca_file");
+  c->smtp_from = get_string(kf, "smtp", "from");
+  c->db_conninfo = get_string(kf, "db", "conninfo");
+  c->sql_dir = get_string(kf, "db", "migrations_dir");
+  if (!c->sql_dir || !*c->sql_dir) {
+    g_free(c->sql_dir);
+    c->sql_dir = g_strdup(g_getenv("INTAKE_SQL_DIR") ? g_getenv("INTAKE_SQL_DIR") : INTAKE_SQL_DIR);
+  }
+  if (!get_bool(kf, chosen, "imap", "tls_verify", TRUE, &c->imap_tls_verify, error) ||
+      !get_bool(kf, chosen, "smtp", "tls_verify", TRUE, &c->smtp_tls_verify, error) ||
+      !get_bool(kf, chosen, "smtp", "send", TRUE, &c->smtp_send, error) ||
+      !read_password(kf, chosen, "imap", "INTAKE_IMAP_PASSWORD", &c->imap_password, error) ||
+      !read_password(kf, chosen, "smtp", "INTAKE_SMTP_PASSWORD", &c->smtp_password, error))
+    return NULL;
+  return g_steal_pointer(&c);
+}

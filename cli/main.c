@@ -1,0 +1,56 @@
+/* cli/main.c: `intake` — subcommand dispatch. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *usage;
+} Command;
+
+static const Command commands[] = {
+  { "poll", cli_cmd_poll, "poll      [--config FILE]   fetch new mail, parse, classify, store, queue and send acks" },
+  { "inspect", cli_cmd_inspect, "inspect   FILE.eml|- [--assets FILE.csv] [--received RFC3339] [--json]\n"
+                                "                            parse + classify one mail offline" },
+  { "assets", cli_cmd_assets, "assets import FILE.csv     load the asset registry (upsert by SN)" },
+  { "db", cli_cmd_db, "db migrate [--config FILE] apply sql/ migrations, idempotently" },
+  { "acks", cli_cmd_acks, "acks send [--config FILE]  drain the acknowledgement outbox" },
+  { "reprocess", cli_cmd_reprocess, "reprocess [--order N | --since DATE | --all] [--dry-run]\n"
+                                    "                            re-run parse + classify over stored mail" },
+};
+
+static void
+usage(FILE *out)
+{
+  fprintf(out, "usage: intake COMMAND [OPTIONS]\n\n"
+               "Turns the service mailbox into a queue of service orders.\n\ncommands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+    fprintf(out, "  %s\n", commands[i].usage);
+  fprintf(out, "\nEach command takes --help. Config: --config FILE, else $INTAKE_CONFIG, else ./intake.conf.\n"
+               "Exit codes: 0 done, 1 run-time failure, 2 bad usage or config, 75 mailbox locked by another poll.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    usage(stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(argv[1], "--version")) {
+    printf("intake 0.1.0\n");
+    return EXIT_OK;
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+    if (!strcmp(argv[1], commands[i].name))
+      return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "intake: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,21 @@
+# Finds every library with pkg-config; a missing one stops the build with one line naming its Debian package.
+find_package(PkgConfig REQUIRED)
+
+function(intake_require target module debian_package)
+  pkg_check_modules(${target} QUIET IMPORTED_TARGET ${module})
+  if(NOT ${target}_FOUND)
+    message(FATAL_ERROR "missing ${module}: install the Debian package ${debian_package} (or run scripts/install-deps)")
+  endif()
+endfunction()
+
+intake_require(GLIB    "glib-2.0>=2.74"  libglib2.0-dev)
+intake_require(GIO     gio-2.0           libglib2.0-dev)
+intake_require(GMIME   gmime-3.0         libgmime-3.0-dev)
+intake_require(PCRE2   libpcre2-8        libpcre2-dev)
+intake_require(CURL    libcurl           libcurl4-openssl-dev)
+intake_require(PQ      libpq             libpq-dev)
+intake_require(JSONGLIB json-glib-1.0    libjson-glib-dev)
+intake_require(LIBXML2 libxml-2.0        libxml2-dev)
+if(INTAKE_TESTS)
+  intake_require(CRITERION criterion     libcriterion-dev)
+endif()

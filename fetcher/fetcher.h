@@ -1,0 +1,69 @@
+/* fetcher: the network edges — IMAP in (libcurl) — knowing nothing of MIME or policy.
+ * One FetcherSession is one IMAP connection, reused for every command of a run. */
+#ifndef INTAKE_FETCHER_H
+#define INTAKE_FETCHER_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define FETCHER_ERROR (fetcher_error_quark())
+GQuark fetcher_error_quark(void);
+
+typedef enum {
+  FETCHER_ERROR_CONFIG,     /* bad URL or options */
+  FETCHER_ERROR_CONNECT,    /* host unreachable, connection refused, timeout */
+  FETCHER_ERROR_TLS,        /* handshake or certificate verification failed */
+  FETCHER_ERROR_AUTH,       /* login refused */
+  FETCHER_ERROR_NO_MAILBOX, /* the mailbox does not exist */
+  FETCHER_ERROR_PROTOCOL,   /* the server said NO/BAD, or a response we cannot read */
+} FetcherError;
+
+typedef struct {
+  const char *url;         /* imap[s]://host[:port]/MAILBOX */
+  const char *user;
+  const char *password;    /* never logged */
+  gboolean tls_verify;
+  const char *ca_file;     /* NULL: the system's CAs */
+  guint connect_timeout_s; /* 0: 15 */
+  guint stall_timeout_s;   /* a transfer slower than 1 byte/s this long fails; 0: 60 */
+} FetcherImapOptions;
+
+typedef struct FetcherSession FetcherSession;
+
+/* Validates options and prepares the connection (made lazily by the first command). */
+FetcherSession *fetcher_session_open(const FetcherImapOptions *options, GError **error);
+void fetcher_session_close(FetcherSession *session);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FetcherSession, fetcher_session_close)
+
+/* The mailbox named in the URL, decoded. Owned by the session. */
+const char *fetcher_session_mailbox(FetcherSession *session);
+
+/* STATUS of the mailbox: UIDVALIDITY and UIDNEXT. */
+gboolean fetcher_session_status(FetcherSession *session, guint32 *uidvalidity, guint32 *uidnext,
+                                GError **error);
+
+/* UIDs of the mailbox greater than or equal to first, ascending (caller frees the array). */
+GArray *fetcher_session_search_from(FetcherSession *session, guint32 first, GError **error);
+
+typedef struct {
+  guint32 uid;
+  GBytes *raw;             /* the whole message, exactly */
+  GDateTime *internal_date;/* may be NULL */
+} FetcherMessage;
+void fetcher_message_free(FetcherMessage *message);
+
+/* Fetches the given UIDs with BODY.PEEK[] (never setting \Seen), batching small mails and
+ * reading big ones in chunks. Returns FetcherMessage* in the order given; a UID that no longer
+ * exists is left out. Caller frees the array. */
+GPtrArray *fetcher_session_fetch(FetcherSession *session, const guint32 *uids, guint n,
+                                 GError **error);
+
+/* Marks UIDs processed: adds \Seen, or moves them to folder when folder is non-empty
+ * (creating it when missing). */
+gboolean fetcher_session_mark(FetcherSession *session, const guint32 *uids, guint n,
+                              const char *folder, GError **error);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,118 @@
+/* store: everything intake keeps in PostgreSQL (libpq), behind a small API.
+ * Knows nothing of MIME or policy: callers hand it plain values. All SQL is parameterised. */
+#ifndef INTAKE_STORE_H
+#define INTAKE_STORE_H
+
+#include <glib.h>
+#include <libpq-fe.h>
+
+G_BEGIN_DECLS
+
+#define STORE_ERROR (store_error_quark())
+GQuark store_error_quark(void);
+
+typedef enum {
+  STORE_ERROR_CONNECT,   /* server unreachable, authentication */
+  STORE_ERROR_QUERY,     /* a statement failed (message is the server's) */
+  STORE_ERROR_MIGRATION, /* a migration file is unreadable or failed */
+  STORE_ERROR_BUSY,      /* another process holds the lock */
+} StoreError;
+
+typedef struct StoreConn StoreConn;
+
+/* Connects with a libpq conninfo string (NULL or "": libpq's PG* variables).
+ * Returns NULL with error set; the message never contains a password. Free with store_close. */
+StoreConn *store_connect(const char *conninfo, GError **error);
+void store_close(StoreConn *conn);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreConn, store_close)
+
+/* The underlying connection, for modules' own parameterised statements. Owned by conn. */
+PGconn *store_conn_pg(StoreConn *conn);
+
+/* Applies the NNN_*.sql files of sql_dir not yet in intake.schema_migrations, in order, each in
+ * its own transaction. A line "-- intake:seed TABLE" in a migration loads sql_dir/seed/TABLE.tsv
+ * (header row = column names) into intake.TABLE with COPY in that same transaction.
+ * *applied receives how many were applied. Serialised by an advisory lock. */
+gboolean store_migrate(StoreConn *conn, const char *sql_dir, guint *applied, GError **error);
+
+/* Session-level advisory lock named by key (e.g. the mailbox). Returns TRUE when taken;
+ * FALSE with STORE_ERROR_BUSY when another session holds it, or another error. */
+gboolean store_lock_try(StoreConn *conn, const char *key, GError **error);
+
+/* Executes a parameterised statement expecting no rows. */
+gboolean store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *params,
+                    GError **error);
+gboolean store_begin(StoreConn *conn, GError **error);
+gboolean store_commit(StoreConn *conn, GError **error);
+void store_rollback(StoreConn *conn);
+
+/* ---- mailboxes ---- */
+typedef struct {
+  gint id;
+  gint64 uidvalidity; /* -1: never seen */
+  gint64 last_uid;
+} StoreMailbox;
+
+/* Finds or creates the mailbox row named name. */
+gboolean store_mailbox_get(StoreConn *conn, const char *name, StoreMailbox *out, GError **error);
+/* Records a (new) UIDVALIDITY: last_uid restarts from 0 when it changed. */
+gboolean store_mailbox_set_uidvalidity(StoreConn *conn, StoreMailbox *mailbox, gint64 uidvalidity,
+                                       GError **error);
+gboolean store_mailbox_record_success(StoreConn *conn, gint mailbox_id, GError **error);
+/* Best effort: records a failure line (never a secret) for intake.mailbox_health. */
+void store_mailbox_record_error(StoreConn *conn, gint mailbox_id, const char *message);
+/* UIDs committed here but not yet flagged/moved on the server (a crash between commit and flag). */
+GArray *store_mailbox_unmarked(StoreConn *conn, const StoreMailbox *mailbox, GError **error);
+gboolean store_mailbox_mark_done(StoreConn *conn, const StoreMailbox *mailbox, const guint32 *uids,
+                                 guint n, GError **error);
+
+/* ---- one fetched mail ---- */
+typedef struct {
+  const char *data;          /* raw bytes */
+  gsize len;
+  guint32 uid;
+  GDateTime *internal_date;  /* may be NULL */
+  const char *dedupe_key;    /* Message-ID, else sha256:<hex> */
+  const char *message_id;    /* may be NULL */
+  const char *from_addr;
+  const char *from_display;
+  const char *subject;
+  const char *parse_error;   /* NULL when parsed */
+  const char *ignored_reason;/* auto_reply | bounce | bulk | loop | NULL */
+  const char *parts_json;    /* per-part report, may be NULL */
+} StoreIncoming;
+
+typedef struct {
+  gint64 message_row;        /* intake.messages.id */
+  gboolean duplicate;        /* the mail was already stored (re-run, recreated mailbox) */
+} StoreIngest;
+
+/* Inside the caller's transaction: stores the message once (dedupe_key), records the server UID
+ * and advances the mailbox's last_uid. out->duplicate says whether it was new. */
+gboolean store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIncoming *in,
+                              StoreIngest *out, GError **error);
+
+/* ---- orders ---- */
+/* Plain values for a new order; NULL strings are stored as NULL. Timestamps RFC 3339 or NULL. */
+typedef struct {
+  gint64 message_row;
+  GDateTime *received_at;
+  const char *status;        /* "queued" or "needs_review" */
+  const char *review_reason;
+  const char *from_addr, *subject, *kind;
+  const char *sn, *model, *symptoms, *contact, *phone, *address, *city, *district;
+  const char *const *missing;        /* NULL-terminated, may be NULL */
+  const char *const *sn_candidates;  /* NULL-terminated, may be NULL */
+  const char *customer, *tier, *component, *warranty_start, *warranty_end, *coverage;
+  const char *reasons_json;          /* JSON array, may be NULL for [] */
+  const char *severity, *priority, *onsite_class, *sla_clock;
+  const char *response_due, *plan_due, *onsite_due, *followup_of;
+} StoreOrder;
+
+/* Inside the caller's transaction: takes the next number of the received local day
+ * (Asia/Shanghai, gap-free) and inserts the order. Returns the order number (caller frees). */
+char *store_order_insert(StoreConn *conn, const StoreOrder *order, GError **error);
+
+G_END_DECLS
+
+#endif
