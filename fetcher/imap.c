@@ -138,6 +138,8 @@ fetcher_session_mailbox(FetcherSession *s)
 static char *
 server_complaint(FetcherSession *s)
 {
+  if (s->lines->len == 0)
+    return NULL;
   g_autofree char *text = g_strndup((const char *)s->lines->data, s->lines->len);
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   char *found = NULL;
@@ -166,8 +168,11 @@ perform(FetcherSession *s, const char *url, const char *command, GError **error)
     return TRUE;
   const char *detail = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
   g_autofree char *complaint = server_complaint(s);
-  /* Name the command's verb only: arguments may hold mailbox names but never secrets. */
-  g_autofree char *verb = g_strndup(command, strcspn(command, " ") + (g_str_has_prefix(command, "UID ") ? 4 + strcspn(command + 4, " ") : 0));
+  /* Name the command's verb only ("UID FETCH", "STATUS"), not its arguments. */
+  gsize verb_len = strcspn(command, " ");
+  if (g_str_has_prefix(command, "UID "))
+    verb_len = 4 + strcspn(command + 4, " ");
+  g_autofree char *verb = g_strndup(command, verb_len);
   switch (rc) {
   case CURLE_LOGIN_DENIED:
     g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_AUTH, "IMAP login refused for this user: %s",
@@ -238,7 +243,7 @@ fetcher_session_status(FetcherSession *s, guint32 *uidvalidity, guint32 *uidnext
   g_autofree char *cmd = g_strdup_printf("STATUS %s (UIDVALIDITY UIDNEXT)", q);
   if (!perform(s, s->base_url, cmd, error))
     return FALSE;
-  g_autofree char *text = g_strndup((const char *)s->body->data, s->body->len);
+  g_autofree char *text = g_strndup(s->body->len ? (const char *)s->body->data : "", s->body->len);
   const char *st = strstr(text, "* STATUS ");
   if (!st || !parse_u32_after(st, "UIDVALIDITY", uidvalidity) || !parse_u32_after(st, "UIDNEXT", uidnext)) {
     g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
@@ -273,7 +278,7 @@ fetcher_session_search_from(FetcherSession *s, guint32 first, GError **error)
                                 : g_strdup_printf("UID SEARCH UID %" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, lo, hi);
     if (!perform(s, s->mailbox_url, cmd, error))
       return NULL;
-    g_autofree char *text = g_strndup((const char *)s->body->data, s->body->len);
+    g_autofree char *text = g_strndup(s->body->len ? (const char *)s->body->data : "", s->body->len);
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     for (guint i = 0; lines[i]; i++) {
       if (!g_str_has_prefix(lines[i], "* SEARCH"))

@@ -54,7 +54,7 @@ store_connect(const char *conninfo, GError **error)
   }
   StoreConn *conn = g_new0(StoreConn, 1);
   conn->pg = pg;
-  g_autoptr(PGresult) r = PQexec(pg, "SET client_encoding = 'UTF8'; SET TIME ZONE 'Asia/Shanghai'");
+  g_autoptr(PGresult) r = PQexec(pg, "SET client_encoding = 'UTF8'; SET TIME ZONE 'Asia/Shanghai'; SET client_min_messages = warning");
   if (!check_result(conn, r, PGRES_COMMAND_OK, error)) {
     store_close(conn);
     return NULL;
@@ -80,7 +80,8 @@ store_conn_pg(StoreConn *conn)
 gboolean
 store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error)
 {
-  g_autoptr(PGresult) r = exec_params(conn, sql, nparams, params);
+  /* Without parameters, PQexec: it also takes several statements (migration set-up). */
+  g_autoptr(PGresult) r = nparams ? exec_params(conn, sql, nparams, params) : PQexec(conn->pg, sql);
   if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
     return TRUE;
   return check_result(conn, r, PGRES_COMMAND_OK, error);

@@ -1,0 +1,52 @@
+/* tests/e2e/harness.h: the one harness end-to-end tests share. It starts the project's real
+ * servers (scripts/servers start, idempotent), gives each test its own PostgreSQL database and
+ * its own IMAP user, writes a config for them, and runs build/intake as a subprocess. */
+#ifndef INTAKE_E2E_HARNESS_H
+#define INTAKE_E2E_HARNESS_H
+
+#include <glib.h>
+#include <libpq-fe.h>
+
+typedef struct {
+  char *name;          /* unique per test: database name and mailbox user */
+  char *dir;           /* a temporary folder for the config and its password file */
+  char *user;          /* IMAP user (an address) */
+  char *password;
+  char *imap_base;     /* imap://127.0.0.1:PORT/ */
+  char *imaps_base;    /* imaps://localhost:PORT/ */
+  char *ca_file;
+  char *conninfo;
+  char *config_path;
+  PGconn *pg;
+} E2e;
+
+/* Starts the servers if needed and makes a fresh database (migrated) and mailbox user. */
+E2e *e2e_setup(const char *test_name);
+void e2e_teardown(E2e *e);
+
+/* Rewrites the config: url is the IMAP URL (e.g. e2e_url(e, TRUE, "INBOX")), folder the
+ * processed_folder ("" to flag \Seen). */
+void e2e_write_config(E2e *e, const char *url, const char *folder);
+char *e2e_url(E2e *e, gboolean tls, const char *mailbox);
+
+/* APPENDs one mail over IMAP to mailbox; returns its UID. */
+guint32 e2e_append(E2e *e, const char *mailbox, const char *data, gsize len);
+/* A custom IMAP command on mailbox (NULL: none selected); returns the untagged response text. */
+char *e2e_imap(E2e *e, const char *mailbox, const char *command);
+/* UIDs in mailbox matching an IMAP SEARCH key, e.g. "UNSEEN". */
+GArray *e2e_search(E2e *e, const char *mailbox, const char *key);
+
+/* Runs build/intake with args (NULL-terminated); returns the exit status. */
+int e2e_run(E2e *e, char **out, char **err, ...) G_GNUC_NULL_TERMINATED;
+/* Starts build/intake without waiting; returns the pid. */
+GPid e2e_spawn(E2e *e, ...) G_GNUC_NULL_TERMINATED;
+int e2e_wait(GPid pid);
+
+/* First column of the first row of a query, as a number (-1 on NULL). */
+gint64 e2e_scalar(E2e *e, const char *sql);
+
+/* A realistic customer mail with the given Message-ID (NULL: none) and a body size of at least
+ * min_body bytes. */
+char *e2e_make_mail(const char *message_id, guint index, gsize min_body, gsize *len);
+
+#endif

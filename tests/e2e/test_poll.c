@@ -1,0 +1,264 @@
+/* tests/e2e/test_poll.c: `intake poll` against the real Dovecot and PostgreSQL. */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+static E2e *e;
+
+static void
+setup(void)
+{
+  e = e2e_setup(criterion_current_test->name);
+}
+
+static void
+teardown(void)
+{
+  e2e_teardown(e);
+  e = NULL;
+}
+
+TestSuite(poll, .init = setup, .fini = teardown, .timeout = 120);
+
+static int
+poll(char **out, char **err)
+{
+  return e2e_run(e, out, err, "poll", NULL);
+}
+
+static void
+append_mails(const char *mailbox, guint first, guint n, GPtrArray *keep)
+{
+  for (guint i = first; i < first + n; i++) {
+    g_autofree char *mid = g_strdup_printf("e2e-%u@customer.example.com", i);
+    gsize len;
+    /* one big mail in every batch: read in chunks with partial BODY.PEEK fetches */
+    gsize body = (i % 25 == 7) ? 700 * 1024 : 2048 + (i * 997) % 30000;
+    char *mail = e2e_make_mail(mid, i, body, &len);
+    e2e_append(e, mailbox, mail, len);
+    if (keep)
+      g_ptr_array_add(keep, g_bytes_new_take(mail, len));
+    else
+      g_free(mail);
+  }
+}
+
+Test(poll, empty_mailbox)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 0"), "summary: %s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 0);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailboxes WHERE last_success IS NOT NULL"), 1);
+}
+
+Test(poll, fifty_new_mails_then_rerun)
+{
+  g_autoptr(GPtrArray) mails = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  append_mails("INBOX", 0, 50, mails);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 50, new orders 50"), "summary: %s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 50);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE status = 'queued'"), 50);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(DISTINCT order_no) FROM intake.orders"), 50);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE order_no !~ '^RC[0-9]{8}-[0-9]{4}$'"), 0);
+  /* the bytes stored are the bytes appended, big mail included */
+  for (guint i = 0; i < mails->len; i++) {
+    gsize len;
+    const guchar *d = g_bytes_get_data(g_ptr_array_index(mails, i), &len);
+    g_autofree char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, d, len);
+    g_autofree char *q = g_strdup_printf(
+      "SELECT count(*) FROM intake.messages WHERE sha256 = '%s' AND size = %zu"
+      " AND encode(sha256(raw), 'hex') = '%s' AND dedupe_key = 'e2e-%u@customer.example.com'",
+      sha, len, sha, i);
+    cr_assert_eq(e2e_scalar(e, q), 1, "mail %u not stored exactly", i);
+  }
+  /* every mail flagged on the server, after its commit */
+  g_autoptr(GArray) unseen = e2e_search(e, "INBOX", "UNSEEN");
+  cr_assert_eq(unseen->len, 0, "%u mails left unseen", unseen->len);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE marked_at IS NULL"), 0);
+
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 0, new orders 0"), "re-run: %s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 50);
+}
+
+Test(poll, mail_already_seen_is_taken)
+{
+  append_mails("INBOX", 100, 3, NULL);
+  g_free(e2e_imap(e, "INBOX", "UID STORE 1:* +FLAGS (\\Seen)"));
+  g_autoptr(GArray) unseen = e2e_search(e, "INBOX", "UNSEEN");
+  cr_assert_eq(unseen->len, 0);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 3);
+}
+
+Test(poll, recreated_mailbox_does_not_duplicate)
+{
+  g_free(e2e_imap(e, NULL, "CREATE \"Support\""));
+  append_mails("Support", 200, 5, NULL);
+  g_autofree char *url = e2e_url(e, FALSE, "Support"); /* plain imap:// with STARTTLS */
+  e2e_write_config(e, url, "");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 5);
+  gint64 uv1 = e2e_scalar(e, "SELECT uidvalidity FROM intake.mailboxes");
+
+  g_free(e2e_imap(e, NULL, "DELETE \"Support\""));
+  g_free(e2e_imap(e, NULL, "CREATE \"Support\""));
+  append_mails("Support", 200, 6, NULL); /* the same five, and one new */
+  /* a mail without Message-ID, twice: deduplicated by its bytes */
+  gsize len;
+  g_autofree char *anon = e2e_make_mail(NULL, 300, 1000, &len);
+  e2e_append(e, "Support", anon, len);
+  e2e_append(e, "Support", anon, len);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(err, "UIDVALIDITY changed"), "no warning: %s", err);
+  cr_assert_neq(e2e_scalar(e, "SELECT uidvalidity FROM intake.mailboxes"), uv1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 7);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages WHERE dedupe_key LIKE 'sha256:%'"), 1);
+  g_autoptr(GArray) unseen = e2e_search(e, "Support", "UNSEEN");
+  cr_assert_eq(unseen->len, 0, "duplicates must be flagged too");
+}
+
+Test(poll, second_poll_exits_75_while_one_runs)
+{
+  append_mails("INBOX", 400, 2, NULL);
+  /* hold the mailbox lock as a running poll would */
+  g_autofree char *url = e2e_url(e, TRUE, "INBOX");
+  g_autofree char *key = g_strdup_printf("%s %s", e->user, url);
+  const char *params[] = { key };
+  PGresult *r = PQexecParams(e->pg, "SELECT pg_advisory_lock(hashtextextended($1, 0))", 1, NULL,
+                             params, NULL, NULL, 0);
+  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  gint64 t0 = g_get_monotonic_time();
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 75, "%s%s", out, err);
+  cr_assert_lt(g_get_monotonic_time() - t0, 2 * G_USEC_PER_SEC, "must exit at once");
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 0);
+  r = PQexecParams(e->pg, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", 1, NULL, params,
+                   NULL, NULL, 0);
+  PQclear(r);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
+}
+
+Test(poll, two_polls_at_once)
+{
+  append_mails("INBOX", 500, 40, NULL);
+  GPid a = e2e_spawn(e, "poll", NULL);
+  GPid b = e2e_spawn(e, "poll", NULL);
+  int ra = e2e_wait(a), rb = e2e_wait(b);
+  cr_assert((ra == 0 || ra == 75) && (rb == 0 || rb == 75), "exit codes %d %d", ra, rb);
+  cr_assert(ra == 0 || rb == 0, "one of them must have run");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 40);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 40);
+}
+
+Test(poll, processed_folder_moves_after_commit)
+{
+  append_mails("INBOX", 600, 4, NULL);
+  g_autofree char *url = e2e_url(e, TRUE, "INBOX");
+  e2e_write_config(e, url, "Processed");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 4);
+  g_autoptr(GArray) left = e2e_search(e, "INBOX", "ALL");
+  cr_assert_eq(left->len, 0, "INBOX still holds %u", left->len);
+  g_autoptr(GArray) moved = e2e_search(e, "Processed", "ALL");
+  cr_assert_eq(moved->len, 4);
+}
+
+Test(poll, crash_between_commit_and_flag_is_repaired)
+{
+  append_mails("INBOX", 700, 3, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  /* as if the process died after COMMIT, before STORE */
+  g_free(e2e_imap(e, "INBOX", "UID STORE 1:* -FLAGS (\\Seen)"));
+  PQclear(PQexec(e->pg, "UPDATE intake.mailbox_uids SET marked_at = NULL"));
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 3);
+  g_autoptr(GArray) unseen = e2e_search(e, "INBOX", "UNSEEN");
+  cr_assert_eq(unseen->len, 0);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE marked_at IS NULL"), 0);
+}
+
+Test(poll, unparseable_mail_is_kept_for_review)
+{
+  static const char junk[] = "\r\n\r\n";
+  e2e_append(e, "INBOX", junk, sizeof junk - 1);
+  append_mails("INBOX", 800, 1, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 2);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
+}
+
+Test(poll, clear_errors_and_no_secrets)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  /* wrong password */
+  g_autofree char *real = g_strdup(e->password);
+  g_free(e->password);
+  e->password = g_strdup("Not-The-Password-42");
+  g_autofree char *url = e2e_url(e, TRUE, "INBOX");
+  e2e_write_config(e, url, "");
+  cr_assert_eq(poll(&out, &err), 1, "%s%s", out, err);
+  cr_assert(strstr(err, "login refused"), "%s", err);
+  cr_assert_null(strstr(err, "Not-The-Password-42"));
+  g_free(e->password);
+  e->password = g_steal_pointer(&real);
+
+  /* missing mailbox */
+  g_free(out);
+  g_free(err);
+  g_autofree char *nourl = e2e_url(e, TRUE, "NoSuchBox");
+  e2e_write_config(e, nourl, "");
+  cr_assert_eq(poll(&out, &err), 1, "%s%s", out, err);
+  cr_assert(strstr(err, "NoSuchBox"), "%s", err);
+  cr_assert_null(strstr(err, e->password));
+
+  /* nothing listens there */
+  g_free(out);
+  g_free(err);
+  e2e_write_config(e, "imaps://127.0.0.1:1/INBOX", "");
+  cr_assert_eq(poll(&out, &err), 1, "%s%s", out, err);
+  cr_assert(strstr(err, "unreachable"), "%s", err);
+
+  /* certificate not trusted: no CA file for the self-signed server */
+  g_free(out);
+  g_free(err);
+  g_autofree char *ca = g_strdup(e->ca_file);
+  g_free(e->ca_file);
+  e->ca_file = g_strdup("/etc/ssl/certs/ca-certificates.crt");
+  e2e_write_config(e, url, "");
+  cr_assert_eq(poll(&out, &err), 1, "%s%s", out, err);
+  cr_assert(strstr(err, "TLS"), "%s", err);
+  g_free(e->ca_file);
+  e->ca_file = g_steal_pointer(&ca);
+
+  /* bad config: exit 2 */
+  g_free(out);
+  g_free(err);
+  g_file_set_contents(e->config_path, "[imap]\nurl = imaps://x/INBOX\ntls_verify = perhaps\n", -1, NULL);
+  cr_assert_eq(poll(&out, &err), 2, "%s%s", out, err);
+  cr_assert(strstr(err, "tls_verify"), "%s", err);
+
+  /* the error is recorded for ops */
+  cr_assert_geq(e2e_scalar(e, "SELECT count(*) FROM intake.mailboxes WHERE last_error IS NOT NULL"), 1);
+}
