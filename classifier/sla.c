@@ -1,0 +1,303 @@
+/* sla.c: clock arithmetic for policy §7 — business time on a 5x8 calendar with holidays and make-up
+ * days, wall time on 7x24, next-business-day closing, and paused intervals that do not count. */
+#include "classifier-private.h"
+
+#include <string.h>
+
+#define NEVER G_MAXINT64
+
+/* Local offset (seconds east of UTC) at UTC instant t. */
+static gint32
+offset_at_utc(const ClassifierPolicy *p, gint64 t)
+{
+  gint iv = g_time_zone_find_interval(p->tz, G_TIME_TYPE_UNIVERSAL, t);
+  return iv < 0 ? 0 : g_time_zone_get_offset(p->tz, iv);
+}
+
+/* UTC instant of local day (days since 1970-01-01) + seconds. */
+static gint64
+local_to_utc(const ClassifierPolicy *p, gint64 local_day, gint64 secs)
+{
+  gint64 local = local_day * 86400 + secs;
+  gint iv = g_time_zone_find_interval(p->tz, G_TIME_TYPE_STANDARD, local);
+  gint32 off = iv < 0 ? offset_at_utc(p, local) : g_time_zone_get_offset(p->tz, iv);
+  return local - off;
+}
+
+gint64
+sla_local_day(const ClassifierPolicy *p, gint64 t)
+{
+  gint64 local = t + offset_at_utc(p, t);
+  return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+}
+
+guint32
+sla_julian_of_local_day(gint64 local_day)
+{
+  /* GDate's julian day 1 is 0001-01-01; 1970-01-01 is 719163 */
+  return (guint32)(local_day + 719163);
+}
+
+static int
+isodow(gint64 local_day)
+{
+  /* 1970-01-01 was a Thursday (4) */
+  gint64 r = (local_day + 3) % 7;
+  if (r < 0)
+    r += 7;
+  return (int)r + 1;
+}
+
+gboolean
+sla_is_business_day(const ClassifierPolicy *p, const Clock *c, gint64 local_day)
+{
+  if (c->wall)
+    return TRUE;
+  if (c->holidays) {
+    int kind = GPOINTER_TO_INT(g_hash_table_lookup(p->days, GUINT_TO_POINTER(sla_julian_of_local_day(local_day))));
+    if (kind == DAY_HOLIDAY)
+      return FALSE;
+    if (kind == DAY_WORKDAY)
+      return TRUE;
+  }
+  return (c->workdays & (1u << isodow(local_day))) != 0;
+}
+
+/* The business window [*ws, *we) that contains t or comes first after it. FALSE if none within 3 years. */
+static gboolean
+window_from(const ClassifierPolicy *p, const Clock *c, gint64 t, gint64 *ws, gint64 *we)
+{
+  if (c->wall) {
+    *ws = t;
+    *we = NEVER;
+    return TRUE;
+  }
+  gint64 day = sla_local_day(p, t);
+  for (int i = 0; i < 1100; i++, day++) {
+    if (!sla_is_business_day(p, c, day))
+      continue;
+    gint64 open = local_to_utc(p, day, c->opens), close = local_to_utc(p, day, c->closes);
+    if (close > t) {
+      *ws = open;
+      *we = close;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* pauses: n pairs [start, end) sorted by start and merged (end NEVER: open-ended). */
+gint64
+sla_add_seconds(const ClassifierPolicy *p, const Clock *c, gint64 start, gint64 seconds, const gint64 *pauses,
+                guint n_pauses)
+{
+  gint64 t = start, remaining = seconds < 0 ? 0 : seconds;
+  guint pi = 0;
+  for (int guard = 0; guard < 100000; guard++) {
+    gint64 ws, we;
+    if (!window_from(p, c, t, &ws, &we))
+      return -1;
+    gint64 seg = ws > t ? ws : t;
+    while (seg < we) {
+      while (pi < n_pauses && pauses[2 * pi + 1] <= seg)
+        pi++;
+      if (pi < n_pauses && pauses[2 * pi] <= seg) {
+        if (pauses[2 * pi + 1] == NEVER)
+          return -1;
+        seg = pauses[2 * pi + 1];
+        continue;
+      }
+      gint64 seg_end = we;
+      if (pi < n_pauses && pauses[2 * pi] < seg_end)
+        seg_end = pauses[2 * pi];
+      gint64 avail = seg_end - seg;
+      if (remaining <= avail)
+        return seg + remaining;
+      remaining -= avail;
+      seg = seg_end;
+    }
+    t = we;
+  }
+  return -1;
+}
+
+static gint64
+sla_elapsed_seconds(const ClassifierPolicy *p, const Clock *c, gint64 from, gint64 to, const gint64 *pauses,
+                    guint n_pauses)
+{
+  gint64 total = 0, t = from;
+  while (t < to) {
+    gint64 ws, we;
+    if (!window_from(p, c, t, &ws, &we) || ws >= to)
+      break;
+    gint64 s = ws > t ? ws : t, e = we < to ? we : to;
+    gint64 len = e - s;
+    for (guint i = 0; i < n_pauses; i++) {
+      gint64 ps = pauses[2 * i] > s ? pauses[2 * i] : s;
+      gint64 pe = pauses[2 * i + 1] < e ? pauses[2 * i + 1] : e;
+      if (pe > ps)
+        len -= pe - ps;
+    }
+    total += len;
+    t = we;
+  }
+  return total;
+}
+
+gint64
+sla_next_business_close(const ClassifierPolicy *p, const Clock *c, gint64 t)
+{
+  gint64 day = sla_local_day(p, t) + 1;
+  for (int i = 0; i < 1100; i++, day++)
+    if (sla_is_business_day(p, c, day))
+      return local_to_utc(p, day, c->closes);
+  return -1;
+}
+
+/* ---------- public wrappers ---------- */
+
+static int
+cmp_pair(gconstpointer a, gconstpointer b)
+{
+  const gint64 *x = a, *y = b;
+  return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* Sorted, merged [start, end) pairs in unix seconds; *n receives the count. */
+static gint64 *
+pauses_to_pairs(const ClassifierPause *pauses, guint n_pauses, guint *n)
+{
+  gint64 *v = g_new(gint64, 2 * (n_pauses ? n_pauses : 1));
+  guint k = 0;
+  for (guint i = 0; i < n_pauses; i++) {
+    if (!pauses[i].start)
+      continue;
+    gint64 s = g_date_time_to_unix(pauses[i].start);
+    gint64 e = pauses[i].end ? g_date_time_to_unix(pauses[i].end) : NEVER;
+    if (e <= s)
+      continue;
+    v[2 * k] = s;
+    v[2 * k + 1] = e;
+    k++;
+  }
+  qsort(v, k, 2 * sizeof(gint64), cmp_pair);
+  guint m = 0;
+  for (guint i = 0; i < k; i++) {
+    if (m && v[2 * i] <= v[2 * (m - 1) + 1]) {
+      if (v[2 * i + 1] > v[2 * (m - 1) + 1])
+        v[2 * (m - 1) + 1] = v[2 * i + 1];
+    } else {
+      v[2 * m] = v[2 * i];
+      v[2 * m + 1] = v[2 * i + 1];
+      m++;
+    }
+  }
+  *n = m;
+  return v;
+}
+
+static const Clock *
+need_clock(const ClassifierPolicy *p, const char *clock, GError **error)
+{
+  const Clock *c = policy_clock(p, clock);
+  if (!c)
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "unknown SLA clock '%s'", clock ? clock : "(null)");
+  return c;
+}
+
+static GDateTime *
+local_time(const ClassifierPolicy *p, gint64 t)
+{
+  g_autoptr(GDateTime) u = g_date_time_new_from_unix_utc(t);
+  return g_date_time_to_timezone(u, p->tz);
+}
+
+GDateTime *
+classifier_sla_add(const ClassifierPolicy *policy, const char *clock, GDateTime *start, GTimeSpan duration,
+                   const ClassifierPause *pauses, guint n_pauses, GError **error)
+{
+  g_return_val_if_fail(policy && policy->finished && start, NULL);
+  const Clock *c = need_clock(policy, clock, error);
+  if (!c)
+    return NULL;
+  guint n = 0;
+  g_autofree gint64 *pairs = pauses_to_pairs(pauses, n_pauses, &n);
+  gint64 r = sla_add_seconds(policy, c, g_date_time_to_unix(start), duration / G_TIME_SPAN_SECOND, pairs, n);
+  if (r < 0) {
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY,
+                "no deadline on clock %s: paused without end, or no business day ahead", clock);
+    return NULL;
+  }
+  return local_time(policy, r);
+}
+
+GTimeSpan
+classifier_sla_elapsed(const ClassifierPolicy *policy, const char *clock, GDateTime *from, GDateTime *to,
+                       const ClassifierPause *pauses, guint n_pauses)
+{
+  g_return_val_if_fail(policy && policy->finished && from && to, 0);
+  const Clock *c = policy_clock(policy, clock);
+  g_return_val_if_fail(c, 0);
+  guint n = 0;
+  g_autofree gint64 *pairs = pauses_to_pairs(pauses, n_pauses, &n);
+  return sla_elapsed_seconds(policy, c, g_date_time_to_unix(from), g_date_time_to_unix(to), pairs, n) *
+         G_TIME_SPAN_SECOND;
+}
+
+GDateTime *
+classifier_sla_next_business_day_close(const ClassifierPolicy *policy, const char *clock, GDateTime *t,
+                                       GError **error)
+{
+  g_return_val_if_fail(policy && policy->finished && t, NULL);
+  const Clock *c = need_clock(policy, clock, error);
+  if (!c)
+    return NULL;
+  if (c->wall) {
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "clock %s has no business days", clock);
+    return NULL;
+  }
+  gint64 r = sla_next_business_close(policy, c, g_date_time_to_unix(t));
+  if (r < 0) {
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "clock %s: no business day ahead", clock);
+    return NULL;
+  }
+  return local_time(policy, r);
+}
+
+GDateTime *
+classifier_sla_shift_for_pauses(const ClassifierPolicy *policy, const char *clock, GDateTime *received,
+                                GDateTime *due, const ClassifierPause *pauses, guint n_pauses, GError **error)
+{
+  g_return_val_if_fail(policy && policy->finished && received && due, NULL);
+  const Clock *c = need_clock(policy, clock, error);
+  if (!c)
+    return NULL;
+  gint64 from = g_date_time_to_unix(received), to = g_date_time_to_unix(due);
+  gint64 budget = sla_elapsed_seconds(policy, c, from, to, NULL, 0);
+  guint n = 0;
+  g_autofree gint64 *pairs = pauses_to_pairs(pauses, n_pauses, &n);
+  gint64 r = sla_add_seconds(policy, c, from, budget, pairs, n);
+  if (r < 0) {
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "no deadline on clock %s while paused without end",
+                clock);
+    return NULL;
+  }
+  /* never earlier than the unpaused deadline (a zero budget at a closed hour stays put) */
+  return local_time(policy, r < to ? to : r);
+}
+
+gboolean
+classifier_sla_is_business_day(const ClassifierPolicy *policy, const char *clock, GDateTime *t)
+{
+  g_return_val_if_fail(policy && policy->finished && t, FALSE);
+  const Clock *c = policy_clock(policy, clock);
+  g_return_val_if_fail(c, FALSE);
+  return sla_is_business_day(policy, c, sla_local_day(policy, g_date_time_to_unix(t)));
+}
+
+char *
+classifier_format_time(const ClassifierPolicy *policy, GDateTime *t)
+{
+  g_autoptr(GDateTime) l = g_date_time_to_timezone(t, policy->tz);
+  return g_date_time_format(l, "%Y-%m-%dT%H:%M:%S%:z");
+}
