@@ -27,7 +27,12 @@ typedef struct {
   guint max_depth;    /* default 20 */
   guint max_parts;    /* default 500 */
   guint max_headers;  /* default 1000 */
+  /* Added by the parser module: */
+  gsize max_text;     /* decoded body text kept for extraction; 0 means the default, 2 MiB.
+                       * Beyond it the text is cut and a warning says so (no error). */
 } ParserLimits;
+
+#define PARSER_DEFAULT_MAX_TEXT ((gsize)2 * 1024 * 1024)
 
 /* One attachment, listed but never interpreted. */
 typedef struct {
@@ -74,6 +79,11 @@ typedef struct {
   char *district;          /* "海淀区" */
 
   char *body_text;         /* the customer's own text (quotes and signatures removed), NFKC */
+  /* Added by the parser module (all owned by the request, may be NULL): */
+  char *from_name;         /* decoded display name of the From mailbox */
+  char *location;          /* the labelled location/city text as written (机器使用所在位置), NFKC */
+  char *quoted_text;       /* quoted or forwarded text below the customer's own, NFKC */
+  gboolean forwarded;      /* the mail forwards another one (message/rfc822 or a forward marker) */
   GPtrArray *attachments;  /* ParserAttachment* */
   GPtrArray *parts;        /* ParserPartReport* */
   GPtrArray *warnings;     /* char*: things ops should know (limits approached, odd MIME) */

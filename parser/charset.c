@@ -1,0 +1,403 @@
+/* charset.c: bytes in a declared, misdeclared or undeclared charset to UTF-8, counting what did not decode. */
+#include "parser-private.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Labels of the GB family. Mail clients label GBK and GB18030 text "gb2312" all the time; GB18030
+ * is a superset of all of them, so decoding with it never loses a character the label allowed. */
+static const char *const gb_labels[] = {
+  "gb2312", "gbk", "cp936", "x-gbk", "gb_2312-80", "gb_2312", "euc-cn", "x-euc-cn", "ms936",
+  "windows-936", "csgb2312", "gb18030", "chinese", "iso-ir-58", "cn-gb", "csiso58gb231280", "x-cp936",
+  "936", NULL};
+/* Big5 as sent by Windows (CP950) and Hong Kong (HKSCS); BIG5-HKSCS covers both for mail text. */
+static const char *const big5_labels[] = {"big5", "big-5", "cn-big5", "x-x-big5", "csbig5", "cp950",
+                                          "big5-hkscs", "x-big5", "big5hkscs", "ms950", "windows-950",
+                                          NULL};
+static const char *const utf8_labels[] = {"utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8",
+                                          "unicode-2-0-utf-8", NULL};
+static const char *const ascii_labels[] = {"us-ascii", "ascii", "ansi_x3.4-1968", "iso646-us", "us",
+                                           "default", "x-unknown", "unknown-8bit", "x-user-defined",
+                                           "unknown", NULL};
+
+static gboolean
+in_list(const char *const *list, const char *s)
+{
+  for (; *list; list++)
+    if (g_ascii_strcasecmp(*list, s) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The label trimmed of quotes, blanks and an RFC 2231 language suffix ("utf-8*en"). */
+static char *
+clean_label(const char *label)
+{
+  while (*label == ' ' || *label == '"' || *label == '\'' || *label == '\t')
+    label++;
+  gsize n = strcspn(label, " \t\"'*;");
+  return g_strndup(label, n);
+}
+
+/* Returns the charset to hand to iconv: a static name for the families we remap, "UTF-8" for
+ * ASCII and UTF-8 labels, NULL when the label is empty or names no charset iconv knows. */
+const char *
+parser_charset_canonical(const char *label)
+{
+  if (!label)
+    return NULL;
+  g_autofree char *l = clean_label(label);
+  if (!*l)
+    return NULL;
+  if (in_list(gb_labels, l))
+    return "GB18030";
+  if (in_list(big5_labels, l))
+    return "BIG5-HKSCS";
+  if (in_list(utf8_labels, l) || in_list(ascii_labels, l))
+    return "UTF-8";
+  /* Latin-1 labels are decoded as labelled: Python's email (our reference for foreign corpora)
+   * does the same and the mailbox sees little Western text. */
+  static const struct {
+    const char *label, *name;
+  } known[] = {
+    {"iso-8859-1", "ISO-8859-1"}, {"latin1", "ISO-8859-1"},   {"iso8859-1", "ISO-8859-1"},
+    {"iso-8859-15", "ISO-8859-15"}, {"windows-1252", "WINDOWS-1252"}, {"cp1252", "WINDOWS-1252"},
+    {"shift_jis", "SHIFT_JIS"},   {"iso-2022-jp", "ISO-2022-JP"}, {"euc-jp", "EUC-JP"},
+    {"euc-kr", "EUC-KR"},         {"ks_c_5601-1987", "CP949"},    {"koi8-r", "KOI8-R"},
+    {"utf-16", "UTF-16"},         {"utf-16le", "UTF-16LE"},      {"utf-16be", "UTF-16BE"},
+    {"utf-7", "UTF-7"},           {"iso-8859-2", "ISO-8859-2"},  {"windows-1251", "WINDOWS-1251"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(known); i++)
+    if (g_ascii_strcasecmp(known[i].label, l) == 0)
+      return known[i].name;
+  return NULL;
+}
+
+/* Appends U+FFFD and counts it. */
+static void
+add_replacement(GString *out, guint *count)
+{
+  g_string_append(out, "\xEF\xBF\xBD");
+  (*count)++;
+}
+
+/* Copies valid UTF-8 and replaces each undecodable byte with U+FFFD; NUL becomes a space so the
+ * text stays a C string. Returns the number of replacements. */
+static guint
+utf8_repair(const char *data, gsize len, GString *out)
+{
+  guint count = 0;
+  const char *p = data, *end = data + len;
+  while (p < end) {
+    const char *run = p;
+    while (p < end && (guchar)*p < 0x80 && *p != '\0')
+      p++;
+    if (p > run)
+      g_string_append_len(out, run, p - run);
+    if (p >= end)
+      break;
+    if (*p == '\0') {
+      g_string_append_c(out, ' ');
+      p++;
+      continue;
+    }
+    gunichar c = g_utf8_get_char_validated(p, end - p);
+    if (c == (gunichar)-1 || c == (gunichar)-2) {
+      add_replacement(out, &count);
+      p++;
+      continue;
+    }
+    int n = g_unichar_to_utf8(c, NULL);
+    g_string_append_len(out, p, n);
+    p += n;
+  }
+  return count;
+}
+
+/* Converts with iconv, replacing what does not convert. Returns FALSE when iconv does not know
+ * the charset (nothing is appended then). */
+static gboolean
+iconv_decode(const char *charset, const char *data, gsize len, GString *out, guint *count)
+{
+  GIConv cd = g_iconv_open("UTF-8", charset);
+  if (cd == (GIConv)-1)
+    return FALSE;
+  *count = 0;
+  char buf[8192];
+  char *in = (char *)data;
+  gsize inleft = len;
+  while (inleft > 0) {
+    char *o = buf;
+    gsize oleft = sizeof buf;
+    gsize r = g_iconv(cd, &in, &inleft, &o, &oleft);
+    g_string_append_len(out, buf, o - buf);
+    if (r == (gsize)-1) {
+      if (errno == E2BIG)
+        continue;
+      /* EILSEQ or EINVAL (truncated sequence at the end): one byte becomes U+FFFD. */
+      add_replacement(out, count);
+      in++;
+      inleft--;
+      g_iconv(cd, NULL, NULL, NULL, NULL);
+    }
+  }
+  /* Flush a stateful encoder's shift state. */
+  char *o = buf;
+  gsize oleft = sizeof buf;
+  g_iconv(cd, NULL, NULL, &o, &oleft);
+  g_string_append_len(out, buf, o - buf);
+  g_iconv_close(cd);
+  /* iconv may pass NUL through; keep the text a C string. */
+  for (gsize i = 0; i < out->len; i++)
+    if (out->str[i] == '\0')
+      out->str[i] = ' ';
+  return TRUE;
+}
+
+/* g_utf8_validate refuses NUL bytes; mail text sometimes has them and is still UTF-8. */
+static gboolean
+utf8_valid(const char *data, gsize len)
+{
+  const char *p = data, *end = data + len;
+  while (p < end) {
+    const char *nul = memchr(p, '\0', end - p);
+    const char *stop = nul ? nul : end;
+    if (!g_utf8_validate(p, stop - p, NULL))
+      return FALSE;
+    p = nul ? nul + 1 : end;
+  }
+  return TRUE;
+}
+
+static gboolean
+all_ascii(const char *data, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if ((guchar)data[i] >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* Big5 text also decodes as GB18030 without an error, so validity cannot tell them apart. What
+ * can: Big5 puts ~40 % of its trail bytes in 0x40–0x7E, which in GB18030 are the rare GBK
+ * extension characters; real GB text has almost none. */
+static gboolean
+looks_like_big5(const char *data, gsize len)
+{
+  guint pairs = 0, low_trail = 0;
+  for (gsize i = 0; i + 1 < len; i++) {
+    guchar c = data[i];
+    if (c < 0x81)
+      continue;
+    guchar t = data[i + 1];
+    if (t >= 0x30 && t <= 0x39) { /* GB18030 four-byte form: not Big5 */
+      i += 3;
+      continue;
+    }
+    pairs++;
+    if (t >= 0x40 && t <= 0x7E)
+      low_trail++;
+    i++;
+  }
+  return pairs >= 2 && low_trail * 5 > pairs;
+}
+
+static ParserDecoded
+guess(const char *data, gsize len)
+{
+  ParserDecoded d = {0};
+  d.guessed = TRUE;
+  GString *out = g_string_sized_new(len + 16);
+  if (all_ascii(data, len) || utf8_valid(data, len)) {
+    d.replacements = utf8_repair(data, len, out);
+    d.charset_used = "UTF-8";
+    d.text = g_string_free(out, FALSE);
+    return d;
+  }
+  guint gb_bad = 0;
+  iconv_decode("GB18030", data, len, out, &gb_bad);
+  if (gb_bad == 0 && !looks_like_big5(data, len)) {
+    d.charset_used = "GB18030";
+    d.text = g_string_free(out, FALSE);
+    return d;
+  }
+  GString *big5 = g_string_sized_new(len + 16);
+  guint big5_bad = 0;
+  iconv_decode("BIG5-HKSCS", data, len, big5, &big5_bad);
+  if (big5_bad < gb_bad || (big5_bad == 0 && gb_bad == 0)) {
+    g_string_free(out, TRUE);
+    d.charset_used = "BIG5-HKSCS";
+    d.replacements = big5_bad;
+    d.text = g_string_free(big5, FALSE);
+    return d;
+  }
+  g_string_free(big5, TRUE);
+  /* Neither fits: UTF-8 with replacements shows the damage most honestly when few bytes are
+   * bad, GB18030 when the text is mostly GB. */
+  GString *u = g_string_sized_new(len + 16);
+  guint u_bad = utf8_repair(data, len, u);
+  if (u_bad <= gb_bad) {
+    g_string_free(out, TRUE);
+    d.charset_used = "UTF-8";
+    d.replacements = u_bad;
+    d.text = g_string_free(u, FALSE);
+    return d;
+  }
+  g_string_free(u, TRUE);
+  d.charset_used = "GB18030";
+  d.replacements = gb_bad;
+  d.text = g_string_free(out, FALSE);
+  return d;
+}
+
+ParserDecoded
+parser_charset_decode(const char *declared, const char *data, gsize len)
+{
+  const char *cs = parser_charset_canonical(declared);
+  if (!cs)
+    return guess(data, len);
+  ParserDecoded d = {0};
+  d.charset_used = cs;
+  GString *out = g_string_sized_new(len + 16);
+  if (strcmp(cs, "UTF-8") == 0) {
+    if (!all_ascii(data, len) && !utf8_valid(data, len)) {
+      /* Declared UTF-8 or ASCII but it is not: a misdeclaration, guess instead and say so. */
+      g_string_free(out, TRUE);
+      return guess(data, len);
+    }
+    d.replacements = utf8_repair(data, len, out);
+  } else if (!iconv_decode(cs, data, len, out, &d.replacements)) {
+    g_string_free(out, TRUE);
+    return guess(data, len);
+  } else if (d.replacements > 0 && strcmp(cs, "BIG5-HKSCS") == 0) {
+    /* CP950 has a few Microsoft additions HKSCS lacks; keep whichever decodes more. */
+    GString *alt = g_string_sized_new(len + 16);
+    guint alt_bad = 0;
+    if (iconv_decode("CP950", data, len, alt, &alt_bad) && alt_bad < d.replacements) {
+      g_string_free(out, TRUE);
+      out = alt;
+      d.replacements = alt_bad;
+      d.charset_used = "CP950";
+    } else {
+      g_string_free(alt, TRUE);
+    }
+  }
+  d.text = g_string_free(out, FALSE);
+  return d;
+}
+
+/* One RFC 2047 encoded word at p: fills charset label and decoded bytes, returns its length or 0. */
+static gsize
+encoded_word(const char *p, char **label, GByteArray *bytes)
+{
+  if (p[0] != '=' || p[1] != '?')
+    return 0;
+  const char *cs = p + 2;
+  const char *q1 = strchr(cs, '?');
+  if (!q1 || q1 == cs || q1 - cs > 64 || memchr(cs, ' ', q1 - cs))
+    return 0;
+  char enc = q1[1];
+  if (!(enc == 'B' || enc == 'b' || enc == 'Q' || enc == 'q') || q1[2] != '?')
+    return 0;
+  const char *text = q1 + 3;
+  const char *end = strstr(text, "?=");
+  if (!end)
+    return 0;
+  for (const char *t = text; t < end; t++)
+    if (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n')
+      return 0;
+  gsize cl = strcspn(cs, "*?");
+  *label = g_strndup(cs, cl);
+  if (enc == 'B' || enc == 'b') {
+    g_autofree char *b64 = g_strndup(text, end - text);
+    gsize n = 0;
+    /* Lenient: stop at the first padding, ignore junk, like mail clients do. */
+    gint state = 0;
+    guint save = 0;
+    guchar *out = g_malloc(strlen(b64) * 3 / 4 + 4);
+    n = g_base64_decode_step(b64, strlen(b64), out, &state, &save);
+    g_byte_array_append(bytes, out, n);
+    g_free(out);
+  } else {
+    for (const char *t = text; t < end; t++) {
+      guint8 b = (guint8)*t;
+      if (*t == '_') {
+        b = ' ';
+      } else if (*t == '=' && t + 2 < end && g_ascii_isxdigit(t[1]) && g_ascii_isxdigit(t[2])) {
+        b = (guint8)(g_ascii_xdigit_value(t[1]) * 16 + g_ascii_xdigit_value(t[2]));
+        t += 2;
+      }
+      g_byte_array_append(bytes, &b, 1);
+    }
+  }
+  return (end + 2) - p;
+}
+
+/* Rewrites every run of adjacent encoded words (only blanks between them) as one UTF-8 word.
+ * Why: clients split multibyte characters across words, label GBK text "gb2312", and GMime
+ * 3.2 decodes two adjacent base64 words wrongly when the first one ends in '=' padding; one
+ * word of valid UTF-8 is decoded right by every GMime decoder (subject, addresses, filenames). */
+char *
+parser_charset_fix_rfc2047(const char *raw)
+{
+  GString *out = g_string_sized_new(strlen(raw) + 16);
+  const char *p = raw;
+  while (*p) {
+    const char *ew = strstr(p, "=?");
+    if (!ew) {
+      g_string_append(out, p);
+      break;
+    }
+    g_string_append_len(out, p, ew - p);
+    GString *utf8 = g_string_new(NULL);
+    g_autofree char *run_label = NULL;
+    g_autoptr(GByteArray) run = g_byte_array_new();
+    const char *q = ew;
+    gsize n;
+    char *label = NULL;
+    g_autoptr(GByteArray) bytes = g_byte_array_new();
+    gboolean any = FALSE;
+    const char *after = ew;
+    while ((n = encoded_word(q, &label, bytes)) > 0) {
+      any = TRUE;
+      if (run_label && g_ascii_strcasecmp(run_label, label) != 0) {
+        ParserDecoded d = parser_charset_decode(run_label, (const char *)run->data, run->len);
+        g_string_append(utf8, d.text);
+        g_free(d.text);
+        g_byte_array_set_size(run, 0);
+        g_clear_pointer(&run_label, g_free);
+      }
+      if (!run_label)
+        run_label = g_strdup(label);
+      g_clear_pointer(&label, g_free);
+      g_byte_array_append(run, bytes->data, bytes->len);
+      g_byte_array_set_size(bytes, 0);
+      q += n;
+      after = q;
+      /* Blanks between two encoded words are not text (RFC 2047 §6.2). */
+      const char *r = q;
+      while (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')
+        r++;
+      if (r[0] == '=' && r[1] == '?')
+        q = r;
+      else
+        break;
+    }
+    if (!any) {
+      g_string_append(out, "=?");
+      p = ew + 2;
+      g_string_free(utf8, TRUE);
+      continue;
+    }
+    if (run_label) {
+      ParserDecoded d = parser_charset_decode(run_label, (const char *)run->data, run->len);
+      g_string_append(utf8, d.text);
+      g_free(d.text);
+    }
+    g_autofree char *b64 = g_base64_encode((const guchar *)utf8->str, utf8->len);
+    g_string_append_printf(out, "=?UTF-8?B?%s?=", b64);
+    g_string_free(utf8, TRUE);
+    p = after;
+  }
+  return g_string_free(out, FALSE);
+}

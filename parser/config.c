@@ -1,0 +1,368 @@
+/* config.c: loads the tunable labels/keywords (data/parser/) and compiles every regex of the parser, once, with PCRE2 JIT. */
+#include "parser-private.h"
+
+#include <libxml/parser.h>
+#include <string.h>
+
+#ifndef INTAKE_PARSER_DATA_DIR
+#define INTAKE_PARSER_DATA_DIR "data/parser"
+#endif
+
+/* Every text pattern runs on NFKC-normalised UTF-8 (full-width "ＳＮ：" is "SN:" by then).
+ * Placeholders in braces are replaced at load time by an alternation of the labels/keywords of
+ * data/parser/labels.ini (escaped, longest first):
+ *   {SN} {MODEL} {CONTACT} {PHONE} {ADDRESS} {LOCATION} {SYMPTOMS}  label lists of policy §1
+ *   {ALL}        every label above
+ *   {SIGNATURE} {DISCLAIMER} {GREETING} {CLOSING}  line starts of text.c's split
+ *   {AUTO} {BOUNCE}   subject words of automatic replies and delivery reports
+ *   {FAMILY}     model families recognised without a label
+ * {SEP} is the separator between a label and its value: ':', '#', '=', '为', '是', blanks, a tab
+ * (HTML cells) and at most one line break ("value on the next line").
+ * All patterns are compiled with PCRE2_UTF | PCRE2_UCP, so \s, \d and \b are Unicode-aware and
+ * \p{Han} is a Chinese character. */
+static const struct {
+  ParserRe id;
+  const char *source;
+} patterns[] = {
+  /* A labelled SN: the value holds a digit, is 5–40 letters/digits/hyphens. */
+  {PARSER_RE_SN_LABELLED,
+   "(?i)(?<![A-Z])(?:{SN})(?:号|码)?{SEP}(?-i)(?=[A-Za-z0-9-]*[0-9])([A-Za-z0-9][A-Za-z0-9-]{3,38}[A-Za-z0-9])"
+   "(?![A-Za-z0-9])"},
+  /* An SN-shaped token without label: 1–4 letters, 2 digits, 5–16 letters/digits (RCS25A0012345,
+   * ZM25BS001234, S411795X5A01234). The classifier confirms it against the registry. */
+  {PARSER_RE_SN_TOKEN, "(?i)(?<![A-Za-z0-9_./@-])([A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16})(?![A-Za-z0-9_/@-])"},
+  /* A labelled model: one word, then words that are short capitals ("G5", "TNR") or hold a digit. */
+  {PARSER_RE_MODEL_LABELLED,
+   "(?i)(?<![A-Z])(?:{MODEL}){SEP}(?-i)(?=[A-Za-z0-9_/+.-]*[0-9])([A-Za-z0-9][A-Za-z0-9_/+.-]*"
+   "(?:[ ](?:[A-Z0-9]{1,4}|[A-Za-z0-9+-]*[0-9][A-Za-z0-9+-]*)(?![A-Za-z0-9]))*)"},
+  /* A model of a known family without label: "SYS-620U-TNR", "RC-R2290 G5". */
+  {PARSER_RE_MODEL_TOKEN,
+   "(?i)(?<![A-Za-z0-9_-])((?:{FAMILY})[A-Z0-9][A-Z0-9-]*(?:[ ]G[0-9]{1,2})?)(?![A-Za-z0-9_-])"},
+  /* A labelled contact: a Chinese name (with a · part for minority names), or a capitalised
+   * Latin name with an optional title. */
+  {PARSER_RE_CONTACT_LABELLED,
+   "(?i)(?<![A-Z])(?:{CONTACT}){SEP}(?-i)((?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ ]+)?[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
+   "|\\p{Han}{1,10}(?:[·•・]\\p{Han}{1,10})?)"},
+  /* A phone label anywhere in a line: the phone is searched after it. */
+  {PARSER_RE_PHONE_LABELLED_LINE, "(?i)(?<![A-Z])(?:{PHONE}|{CONTACT})"},
+  /* Any phone: (1) mainland mobile, optional +86; (2) landline with area code, optional
+   * extension (转/分机/ext/-); (3) 400/800 service numbers. Letters or digits right before
+   * or digits right after disqualify (SNs, order numbers, dates, long ids). */
+  {PARSER_RE_PHONE,
+   "(?<![A-Za-z0-9_-])(?:(?:\\+?86[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]){8})"
+   "|\\(?(0[1-9][0-9]{1,2})\\)?[ -]?([2-9](?:[ -]?[0-9]){6,7})(?:[ ]*(?:转|分机|ext\\.?|x|-)[ ]*([0-9]{1,6}))?"
+   "|([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4}))(?![0-9])"},
+  /* Labelled address: the rest of the line (or the next line). */
+  {PARSER_RE_ADDRESS_LABELLED, "(?i)(?<![A-Z])(?:{ADDRESS}){SEP}(?-i)([^\\n]{3,200})"},
+  /* Labelled location (机器使用所在位置), at a line start only: "位置" is also an everyday word. */
+  {PARSER_RE_LOCATION_LABELLED, "(?im)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{LOCATION})[ \\t]*(?:[:#=]|为|是|\\t)[ \\t]*(?:\\n[ \\t]*)?([^\\n]{2,120})"},
+  /* Labelled symptoms, at a line start, with a separator or alone on the line. */
+  {PARSER_RE_SYMPTOMS_LABELLED,
+   "(?im)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{SYMPTOMS})[ \\t]*(?:(?:[:#=]|\\t)[ \\t]*(?:\\n[ \\t]*)?|\\n[ \\t]*)([^\\n]+)"},
+  /* Any label followed by a separator: ends a multi-line value, cuts "地址：… 联系人：…". */
+  {PARSER_RE_ANY_LABEL, "(?i)(?<![A-Z])(?:{ALL})[ \\t]*(?:[:#=]|\\t)"},
+  /* Any label word, with or without separator. */
+  {PARSER_RE_LABEL_WORD, "(?i)(?<![A-Z])(?:{ALL})"},
+  /* A signature line: a bare name, a company or department, a switchboard/fax/mail/web line, a
+   * date. Only a block of these at the end of the text that holds a name or company counts. */
+  {PARSER_RE_SIG_LINE,
+   "(?i)^[ \\t]*(?:\\p{Han}{2,4}[ \\t]*$|[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}[ \\t]*$"
+   "|.{0,40}(?:有限公司|有限责任公司|股份公司|集团|研究院|研究所|大学|学院|医院|中心|事业部|信息部|运维部|技术部|系统部|网络部|IT部|部门|"
+   "Co\\.,? ?Ltd|Ltd\\.?|Inc\\.?|GmbH|Corporation|Limited)[^\\n]{0,30}$"
+   "|(?:总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|Tel|电话|手机|Mobile|Phone|地址|Add(?:ress)?)[ \\t]*[:：]?.{0,80}$"
+   "|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日[ \\t]*$)"},
+  {PARSER_RE_SIG_OFFICE, "(?i)总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|[0-9]{4}年"},
+  {PARSER_RE_PHONE_LINE_START, "(?i)^[ \\t]*(?:{PHONE})"},
+  /* Words that make a line a street address. */
+  {PARSER_RE_ADDRESS_HINT,
+   "(?i)(?:路|街|道|号|巷|弄|大厦|大楼|广场|园区|产业园|科技园|中心|楼|层|室|机房|村|镇|乡"
+   "|\\b(?:Road|Rd|Street|St|Avenue|Ave|Tower|Building|Bldg|Floor|Room|Park|Plaza|District)\\b)"},
+  /* An order number of ours: RC + date + '-' + 4-digit sequence. */
+  {PARSER_RE_ORDER_NO, "(?i)(?<![A-Za-z0-9])(RC)(20[0-9]{6})-([0-9]{4})(?![0-9])"},
+  /* The first line of a quoted or forwarded block. */
+  {PARSER_RE_QUOTE_HEADER,
+   "(?i)^[ \\t]*(?:[-=_*]{2,}[ \\t]*(?:原始邮件|原邮件|邮件原文|Original Message|Original|Forwarded message|"
+   "Forwarded Message|转发邮件|转发的邮件|转发邮件信息)[ \\t]*[-=_*]{2,}[ \\t]*$"
+   "|(?:在|于).{1,120}写道[ \\t]*:?[ \\t]*$"
+   "|On[ \\t].{1,200}wrote[ \\t]*:[ \\t]*$"
+   "|Begin forwarded message[ \\t]*:?[ \\t]*$"
+   "|_{20,}[ \\t]*$)"},
+  /* The subset that says "forward" (the text below is someone else's request, not our reply). */
+  {PARSER_RE_FORWARD_HEADER, "(?i)Forwarded message|Forwarded Message|转发邮件|转发的邮件|Begin forwarded message"},
+  /* Signature start: "-- ", "——", underscores, or a closing formula. */
+  {PARSER_RE_SIGNATURE, "(?i)^[ \\t]*(?:(?:--|——|—)[ \\t]*$|(?:{SIGNATURE}))"},
+  {PARSER_RE_DISCLAIMER, "(?i)^[ \\t]*(?:{DISCLAIMER})"},
+  /* Greeting lines, whole: "您好！", "尊敬的融科联创服务支持团队：", "Hello Roycom support team,", "李工：". */
+  {PARSER_RE_GREETING,
+   "(?i)^[ \\t]*(?:(?:{GREETING})[^\\n]{0,24}?|\\p{Han}{1,3}(?:工|总|经理|老师|主任|师傅|先生|女士)|[^\\n]{0,14}(?:各位|大家|老师|同事|领导|工程师)[^\\n]{0,4}好)[ \\t]*[,，:!！。.~～]*[ \\t]*$"},
+  {PARSER_RE_CLOSING, "(?i)^[ \\t]*(?:{CLOSING})[^\\n]{0,12}$"},
+  {PARSER_RE_AUTO_SUBJECT, "(?i)(?<![A-Z])(?:{AUTO})(?![A-Z])"},
+  {PARSER_RE_BOUNCE_SUBJECT, "(?i)(?<![A-Z])(?:{BOUNCE})(?![A-Z])"},
+  /* A subject that forwards: after any Re:/回复: prefixes comes Fwd:/FW:/转发:. */
+  {PARSER_RE_FORWARD_SUBJECT,
+   "(?i)^[ \\t]*(?:(?:Re|Aw|SV|答复|回复|回覆)[ \\t]*(?:\\[[0-9]+\\])?[ \\t]*:[ \\t]*)*(?:Fwd?|WG|TR|转发|轉寄|轉發|转)[ \\t]*(?:\\[[0-9]+\\])?[ \\t]*:"},
+  /* A name right before a phone number: "王工 139…", "Zhao Lei 138…". */
+  {PARSER_RE_CHINESE_NAME,
+   "(?:^|[^\\p{Han}])(\\p{Han}{1,3}(?:工|总|经理|先生|女士|小姐|老师|主任|师傅)|\\p{Han}{2,4}|[A-Z][a-z]+(?: [A-Z][a-z]+){1,2})"
+   "[ \\t,，:/]*$"},
+};
+
+G_STATIC_ASSERT(G_N_ELEMENTS(patterns) == PARSER_RE_COUNT);
+
+static const char *const SEP = "[ \\t]*(?:[:#=]|为|是)?[ \\t]*(?:\\n[ \\t]*)?";
+
+/* Escapes a literal for a regex. */
+static void
+append_escaped(GString *re, const char *lit)
+{
+  for (const char *p = lit; *p; p++) {
+    if (strchr("\\^$.|?*+()[]{}/#-", *p))
+      g_string_append_c(re, '\\');
+    if (*p == ' ')
+      g_string_append(re, "[ \\t]+");
+    else
+      g_string_append_c(re, *p);
+  }
+}
+
+static gint
+longer_first(gconstpointer a, gconstpointer b)
+{
+  gsize la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+  return (la < lb) - (la > lb);
+}
+
+/* "a|b|c" of the NFKC forms of words, longest first; "(?!)" (never matches) when empty. */
+static char *
+alternation(char **words)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; words && words[i]; i++) {
+    char *w = g_utf8_normalize(g_strstrip(words[i]), -1, G_NORMALIZE_NFKC);
+    if (w && *w)
+      g_ptr_array_add(list, w);
+    else
+      g_free(w);
+  }
+  if (list->len == 0)
+    return g_strdup("(?!)");
+  g_ptr_array_sort(list, longer_first);
+  GString *re = g_string_new(NULL);
+  for (guint i = 0; i < list->len; i++) {
+    if (i)
+      g_string_append_c(re, '|');
+    append_escaped(re, g_ptr_array_index(list, i));
+  }
+  return g_string_free(re, FALSE);
+}
+
+static char **
+get_list(GKeyFile *kf, const char *group, const char *key)
+{
+  char **v = g_key_file_get_string_list(kf, group, key, NULL, NULL);
+  return v ? v : g_new0(char *, 1);
+}
+
+static gboolean
+compile_all(ParserConfig *c, GKeyFile *kf, GError **error)
+{
+  static const char *const label_keys[] = {"sn", "model", "contact", "phone", "address", "location", "symptoms", NULL};
+  g_autoptr(GHashTable) subst = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
+  for (const char *const *k = label_keys; *k; k++) {
+    g_auto(GStrv) words = get_list(kf, "labels", *k);
+    if (!words[0]) {
+      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "labels.ini: [labels] %s is empty", *k);
+      return FALSE;
+    }
+    for (guint i = 0; words[i]; i++)
+      g_ptr_array_add(all, g_strdup(words[i]));
+    g_autofree char *key = g_ascii_strup(*k, -1);
+    g_hash_table_insert(subst, g_strdup_printf("{%s}", key), alternation(words));
+  }
+  g_ptr_array_add(all, NULL);
+  g_hash_table_insert(subst, g_strdup("{ALL}"), alternation((char **)all->pdata));
+  static const struct {
+    const char *group, *key, *name;
+  } lists[] = {{"text", "signature", "{SIGNATURE}"}, {"text", "disclaimer", "{DISCLAIMER}"},
+               {"text", "greeting", "{GREETING}"},   {"text", "closing", "{CLOSING}"},
+               {"ignored", "auto_subject", "{AUTO}"}, {"ignored", "bounce_subject", "{BOUNCE}"},
+               {"models", "families", "{FAMILY}"}};
+  for (gsize i = 0; i < G_N_ELEMENTS(lists); i++) {
+    g_auto(GStrv) words = get_list(kf, lists[i].group, lists[i].key);
+    g_hash_table_insert(subst, g_strdup(lists[i].name), alternation(words));
+  }
+  g_hash_table_insert(subst, g_strdup("{SEP}"), g_strdup(SEP));
+
+  for (gsize i = 0; i < G_N_ELEMENTS(patterns); i++) {
+    g_autoptr(GString) src = g_string_new(patterns[i].source);
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, subst);
+    while (g_hash_table_iter_next(&it, &k, &v))
+      g_string_replace(src, k, v, 0);
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src->str, src->len, PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK,
+                                     &err, &off, NULL);
+    if (!code) {
+      PCRE2_UCHAR msg[256];
+      pcre2_get_error_message(err, msg, sizeof msg);
+      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "pattern %d at offset %zu: %s", (int)patterns[i].id,
+                  (size_t)off, (const char *)msg);
+      return FALSE;
+    }
+    /* JIT is an optimisation: without it (no JIT on this CPU) the interpreter still works. */
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    c->re[patterns[i].id] = code;
+  }
+  return TRUE;
+}
+
+static char **
+lower_list(GKeyFile *kf, const char *group, const char *key)
+{
+  char **v = get_list(kf, group, key);
+  for (guint i = 0; v[i]; i++) {
+    g_autofree char *n = g_utf8_normalize(g_strstrip(v[i]), -1, G_NORMALIZE_NFKC);
+    g_free(v[i]);
+    v[i] = g_utf8_casefold(n ? n : "", -1);
+  }
+  return v;
+}
+
+static void
+tag_free(gpointer p)
+{
+  ParserTag *t = p;
+  g_free(t->name);
+  g_strfreev(t->words);
+  g_free(t);
+}
+
+static gsize gmime_once;
+
+static void
+ensure_libraries(void)
+{
+  if (g_once_init_enter(&gmime_once)) {
+    g_mime_init();
+    xmlInitParser();
+    g_once_init_leave(&gmime_once, 1);
+  }
+}
+
+ParserConfig *
+parser_config_load(const char *data_dir, GError **error)
+{
+  ensure_libraries();
+  g_autoptr(ParserConfig) c = g_new0(ParserConfig, 1);
+  c->data_dir = g_strdup(data_dir ? data_dir : INTAKE_PARSER_DATA_DIR);
+  g_autofree char *path = g_build_filename(c->data_dir, "labels.ini", NULL);
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_key_file_set_list_separator(kf, ';');
+  if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, error)) {
+    g_prefix_error(error, "%s: ", path);
+    if (error && *error && (*error)->domain != PARSER_ERROR) {
+      GError *e = *error;
+      *error = g_error_new(PARSER_ERROR, PARSER_ERROR_CONFIG, "%s", e->message);
+      g_error_free(e);
+    }
+    return NULL;
+  }
+  if (!compile_all(c, kf, error))
+    return NULL;
+
+  c->symptom_tags = g_ptr_array_new_with_free_func(tag_free);
+  g_auto(GStrv) tag_names = g_key_file_get_keys(kf, "tags", NULL, NULL);
+  for (guint i = 0; tag_names && tag_names[i]; i++) {
+    ParserTag *t = g_new0(ParserTag, 1);
+    t->name = g_strdup(tag_names[i]);
+    t->words = lower_list(kf, "tags", tag_names[i]);
+    g_ptr_array_add(c->symptom_tags, t);
+  }
+  c->noreply_locals = lower_list(kf, "senders", "bounce");
+  c->own_domains = lower_list(kf, "senders", "own_domains");
+  c->ignore_phones = lower_list(kf, "senders", "ignore_phones");
+  c->model_words = lower_list(kf, "models", "families");
+  c->contact_stop = lower_list(kf, "text", "contact_stop");
+
+  g_autofree char *places_name = g_key_file_get_string(kf, "places", "file", NULL);
+  g_autofree char *places_path = g_build_filename(c->data_dir, places_name ? places_name : "places.txt", NULL);
+  c->places = parser_places_load(places_path, error);
+  if (!c->places) {
+    if (error && *error && (*error)->domain != PARSER_ERROR) {
+      GError *e = *error;
+      *error = g_error_new(PARSER_ERROR, PARSER_ERROR_CONFIG, "%s", e->message);
+      g_error_free(e);
+    }
+    return NULL;
+  }
+
+  /* GMime: accept the RFC 2047 violations real mailers produce (encoded words inside quoted
+   * strings and words, missing blanks) and try our charset order for raw 8-bit headers. */
+  c->gmime_options = g_mime_parser_options_new();
+  g_mime_parser_options_set_rfc2047_compliance_mode(c->gmime_options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_mime_parser_options_set_address_compliance_mode(c->gmime_options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_mime_parser_options_set_parameter_compliance_mode(c->gmime_options, GMIME_RFC_COMPLIANCE_LOOSE);
+  static const char *fallback[] = {"UTF-8", "GB18030", "BIG5-HKSCS", NULL};
+  g_mime_parser_options_set_fallback_charsets(c->gmime_options, fallback);
+  return g_steal_pointer(&c);
+}
+
+void
+parser_config_free(ParserConfig *c)
+{
+  if (!c)
+    return;
+  g_free(c->own_address);
+  g_free(c->data_dir);
+  for (int i = 0; i < PARSER_RE_COUNT; i++)
+    if (c->re[i])
+      pcre2_code_free(c->re[i]);
+  if (c->symptom_tags)
+    g_ptr_array_unref(c->symptom_tags);
+  g_strfreev(c->noreply_locals);
+  g_strfreev(c->own_domains);
+  g_strfreev(c->ignore_phones);
+  g_strfreev(c->model_words);
+  g_strfreev(c->contact_stop);
+  parser_places_free(c->places);
+  if (c->gmime_options)
+    g_mime_parser_options_free(c->gmime_options);
+  g_free(c);
+}
+
+void
+parser_config_set_own_address(ParserConfig *config, const char *address)
+{
+  g_return_if_fail(config != NULL);
+  g_free(config->own_address);
+  config->own_address = address ? g_ascii_strdown(address, -1) : NULL;
+}
+
+/* Match data is per call (the config is shared read-only, possibly by several threads). */
+gboolean
+parser_re_match(const ParserConfig *config, ParserRe re, const char *subject, gsize len, gsize start,
+                ParserMatch *m)
+{
+  if (!m->md)
+    m->md = pcre2_match_data_create(16, NULL); /* enough groups for every pattern above */
+  m->rc = pcre2_match(config->re[re], (PCRE2_SPTR)subject, len, start, PCRE2_NO_UTF_CHECK, m->md, NULL);
+  m->ov = pcre2_get_ovector_pointer(m->md);
+  return m->rc > 0;
+}
+
+void
+parser_match_clear(ParserMatch *m)
+{
+  g_clear_pointer(&m->md, pcre2_match_data_free);
+}
+
+char *
+parser_match_group(const ParserMatch *m, const char *subject, guint n)
+{
+  if (m->rc <= 0 || (int)n >= m->rc || m->ov[2 * n] == PCRE2_UNSET)
+    return NULL;
+  return g_strndup(subject + m->ov[2 * n], m->ov[2 * n + 1] - m->ov[2 * n]);
+}

@@ -1,0 +1,708 @@
+/* extract.c: the fields of policy §1 (sn, model, symptoms, contact, phone, address, city/district) from the split, normalised text. */
+#include "parser-private.h"
+
+#include <string.h>
+
+/* The texts searched, most trusted first. */
+typedef struct {
+  const char *main;    /* the customer's own words (no quote, no signature) */
+  const char *fwd;     /* a forwarded mail's own words, or NULL */
+  const char *fwd_sig; /* the forwarded mail's signature */
+  const char *sig;     /* the customer's signature */
+  const char *subject;
+  GPtrArray *raw;      /* char*: raw spans taken as field values in main/fwd (to drop from symptoms) */
+} Sources;
+
+static void
+keep_raw(Sources *s, const char *text, gsize start, gsize end)
+{
+  if (end > start)
+    g_ptr_array_add(s->raw, g_strndup(text + start, end - start));
+}
+
+static gboolean
+in_list_ci(char **list, const char *value)
+{
+  for (guint i = 0; list && list[i]; i++)
+    if (g_ascii_strcasecmp(list[i], value) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_order_no(const ParserConfig *c, const char *v)
+{
+  ParserMatch m = {0};
+  gboolean r = parser_re_match(c, PARSER_RE_ORDER_NO, v, strlen(v), 0, &m);
+  parser_match_clear(&m);
+  return r;
+}
+
+static void
+add_candidate(GPtrArray *list, const char *value)
+{
+  g_autofree char *up = g_ascii_strup(value, -1);
+  for (guint i = 0; i < list->len; i++)
+    if (strcmp(g_ptr_array_index(list, i), up) == 0)
+      return;
+  g_ptr_array_add(list, g_steal_pointer(&up));
+}
+
+/* ---- SN -------------------------------------------------------------------------------------- */
+
+static void
+sn_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean keep, GPtrArray *out)
+{
+  if (!text)
+    return;
+  gsize len = strlen(text), pos = 0;
+  ParserMatch m = {0};
+  while (pos < len && parser_re_match(c, PARSER_RE_SN_LABELLED, text, len, pos, &m)) {
+    g_autofree char *v = parser_match_group(&m, text, 1);
+    if (v && !is_order_no(c, v)) {
+      add_candidate(out, v);
+      if (keep)
+        keep_raw(s, text, m.ov[2], m.ov[3]);
+    }
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  parser_match_clear(&m);
+}
+
+static void
+sn_tokens(const ParserConfig *c, Sources *s, const char *text, gboolean keep, GPtrArray *out)
+{
+  if (!text)
+    return;
+  gsize len = strlen(text), pos = 0;
+  ParserMatch m = {0};
+  while (pos < len && parser_re_match(c, PARSER_RE_SN_TOKEN, text, len, pos, &m)) {
+    g_autofree char *v = parser_match_group(&m, text, 1);
+    if (v && !is_order_no(c, v)) {
+      add_candidate(out, v);
+      if (keep)
+        keep_raw(s, text, m.ov[2], m.ov[3]);
+    }
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  parser_match_clear(&m);
+}
+
+/* ---- model ----------------------------------------------------------------------------------- */
+
+static char *
+first_group(const ParserConfig *c, ParserRe re, Sources *s, const char *text, gboolean keep)
+{
+  if (!text)
+    return NULL;
+  ParserMatch m = {0};
+  char *v = NULL;
+  if (parser_re_match(c, re, text, strlen(text), 0, &m)) {
+    v = parser_match_group(&m, text, 1);
+    if (keep && v)
+      keep_raw(s, text, m.ov[2], m.ov[3]);
+  }
+  parser_match_clear(&m);
+  return v;
+}
+
+/* ---- phone ----------------------------------------------------------------------------------- */
+
+/* Canonical form: mobile "13812345678", landline "022-58671234" (+ "-8012" extension),
+ * service numbers "400-018-8995". */
+static char *
+phone_canonical(const ParserMatch *m, const char *text)
+{
+  g_autofree char *mobile = parser_match_group(m, text, 1);
+  g_autofree char *area = parser_match_group(m, text, 2);
+  g_autofree char *number = parser_match_group(m, text, 3);
+  g_autofree char *ext = parser_match_group(m, text, 4);
+  g_autofree char *svc = parser_match_group(m, text, 5);
+  GString *out = g_string_new(NULL);
+  const char *parts[] = {mobile, area, number, ext, svc, parser_match_group(m, text, 6), parser_match_group(m, text, 7)};
+  if (mobile) {
+    for (const char *p = mobile; *p; p++)
+      if (g_ascii_isdigit(*p))
+        g_string_append_c(out, *p);
+  } else if (area) {
+    g_string_append(out, area);
+    g_string_append_c(out, '-');
+    for (const char *p = number; p && *p; p++)
+      if (g_ascii_isdigit(*p))
+        g_string_append_c(out, *p);
+    if (ext) {
+      g_string_append_c(out, '-');
+      g_string_append(out, ext);
+    }
+  } else if (svc) {
+    g_string_append_printf(out, "%s-%s-%s", svc, parts[5] ? parts[5] : "", parts[6] ? parts[6] : "");
+  }
+  g_free((char *)parts[5]);
+  g_free((char *)parts[6]);
+  return g_string_free(out, FALSE);
+}
+
+static gboolean
+phone_ignored(const ParserConfig *c, const char *canonical)
+{
+  GString *digits = g_string_new(NULL);
+  for (const char *p = canonical; *p; p++)
+    if (g_ascii_isdigit(*p))
+      g_string_append_c(digits, *p);
+  gboolean r = in_list_ci(c->ignore_phones, digits->str);
+  g_string_free(digits, TRUE);
+  return r;
+}
+
+/* The first acceptable phone in text[start..end). */
+static char *
+phone_in(const ParserConfig *c, Sources *s, const char *text, gsize start, gsize end, gboolean keep)
+{
+  ParserMatch m = {0};
+  char *found = NULL;
+  gsize pos = start;
+  while (!found && pos < end && parser_re_match(c, PARSER_RE_PHONE, text, end, pos, &m)) {
+    g_autofree char *canon = phone_canonical(&m, text);
+    if (*canon && !phone_ignored(c, canon)) {
+      found = g_steal_pointer(&canon);
+      if (keep)
+        keep_raw(s, text, m.ov[0], m.ov[1]);
+    }
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  parser_match_clear(&m);
+  return found;
+}
+
+/* A phone on a labelled line (电话/手机/联系人 …), searched after the label. */
+static char *
+phone_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean keep, gboolean skip_office)
+{
+  if (!text)
+    return NULL;
+  const char *line = text;
+  while (*line) {
+    const char *nl = strchr(line, '\n');
+    gsize len = nl ? (gsize)(nl - line) : strlen(line);
+    ParserMatch m = {0};
+    gboolean office = FALSE;
+    if (skip_office) {
+      ParserMatch o = {0};
+      office = parser_re_match(c, PARSER_RE_SIG_OFFICE, line, len, 0, &o);
+      parser_match_clear(&o);
+    }
+    if (!office && parser_re_match(c, PARSER_RE_PHONE_LABELLED_LINE, line, len, 0, &m)) {
+      gsize after = m.ov[1];
+      parser_match_clear(&m);
+      /* The number may sit on the next line when the label ends this one. */
+      gsize end = len;
+      if (nl && !phone_in(c, NULL, line, after, len, FALSE)) {
+        const char *next = nl + 1;
+        const char *nl2 = strchr(next, '\n');
+        end = (gsize)((nl2 ? nl2 : next + strlen(next)) - line);
+      }
+      char *p = phone_in(c, s, line, after, end, keep);
+      if (p)
+        return p;
+    }
+    parser_match_clear(&m);
+    if (!nl)
+      break;
+    line = nl + 1;
+  }
+  return NULL;
+}
+
+/* ---- contact --------------------------------------------------------------------------------- */
+
+/* A name is kept when it holds none of the stop words and is name-sized. */
+static char *
+clean_name(const ParserConfig *c, const char *raw)
+{
+  if (!raw)
+    return NULL;
+  g_autofree char *v = g_strstrip(g_strdup(raw));
+  /* Cut a Chinese run at the first stop word: "王工电话" → "王工". */
+  g_autofree char *fold = g_utf8_casefold(v, -1);
+  for (guint i = 0; c->contact_stop && c->contact_stop[i]; i++) {
+    const char *w = c->contact_stop[i];
+    if (!*w)
+      continue;
+    gboolean latin = (guchar)w[0] < 0x80;
+    const char *hit = strstr(fold, w);
+    if (!hit)
+      continue;
+    if (latin) {
+      /* Latin stop words count only as whole words. */
+      gsize off = hit - fold, wl = strlen(w);
+      if ((off > 0 && g_ascii_isalpha(fold[off - 1])) || g_ascii_isalpha(fold[off + wl]))
+        continue;
+    }
+    gsize off = hit - fold;
+    if (off < strlen(v)) {
+      v[off] = '\0';
+      fold[off] = '\0';
+    }
+  }
+  g_strstrip(v);
+  glong chars = g_utf8_strlen(v, -1);
+  gboolean han = (guchar)v[0] >= 0x80;
+  gboolean dotted = strstr(v, "·") || strstr(v, "•") || strstr(v, "・");
+  if (chars < 2 || (han && !dotted && chars > 4) || chars > 40)
+    return NULL;
+  return g_steal_pointer(&v);
+}
+
+static char *
+contact_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean keep)
+{
+  if (!text)
+    return NULL;
+  gsize len = strlen(text), pos = 0;
+  ParserMatch m = {0};
+  char *found = NULL;
+  while (!found && pos < len && parser_re_match(c, PARSER_RE_CONTACT_LABELLED, text, len, pos, &m)) {
+    g_autofree char *v = parser_match_group(&m, text, 1);
+    found = clean_name(c, v);
+    if (found && keep)
+      keep_raw(s, text, m.ov[2], m.ov[2] + strlen(found));
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  parser_match_clear(&m);
+  return found;
+}
+
+/* "王工 139 1012 6688": the name right before a phone number on the same line. */
+static char *
+contact_before_phone(const ParserConfig *c, Sources *s, const char *text)
+{
+  if (!text)
+    return NULL;
+  gsize len = strlen(text), pos = 0;
+  ParserMatch m = {0};
+  char *found = NULL;
+  while (!found && pos < len && parser_re_match(c, PARSER_RE_PHONE, text, len, pos, &m)) {
+    gsize start = m.ov[0];
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+    gsize ls = start;
+    while (ls > 0 && text[ls - 1] != '\n')
+      ls--;
+    g_autofree char *prefix = g_strndup(text + ls, start - ls);
+    ParserMatch n = {0};
+    if (parser_re_match(c, PARSER_RE_CHINESE_NAME, prefix, strlen(prefix), 0, &n)) {
+      g_autofree char *v = parser_match_group(&n, prefix, 1);
+      found = clean_name(c, v);
+      if (found)
+        g_ptr_array_add(s->raw, g_strdup(found));
+    }
+    parser_match_clear(&n);
+  }
+  parser_match_clear(&m);
+  return found;
+}
+
+/* ---- address --------------------------------------------------------------------------------- */
+
+/* Cuts a value at the next label inside it ("地址：… 联系人：…") and trims punctuation. */
+static char *
+cut_value(const ParserConfig *c, const char *v)
+{
+  if (!v)
+    return NULL;
+  g_autofree char *s = g_strdup(v);
+  ParserMatch m = {0};
+  if (parser_re_match(c, PARSER_RE_ANY_LABEL, s, strlen(s), 0, &m) && m.ov[0] > 0)
+    s[m.ov[0]] = '\0';
+  parser_match_clear(&m);
+  /* A tab ends an HTML table cell. */
+  char *tab = strchr(s, '\t');
+  if (tab && tab != s)
+    *tab = '\0';
+  g_strstrip(s);
+  gsize l = strlen(s);
+  static const char *const trail[] = {",", ";", "。", ".", "，", "；", "、", "/", "|", NULL};
+  gboolean again = TRUE;
+  while (again && l > 0) {
+    again = FALSE;
+    for (const char *const *t = trail; *t; t++) {
+      gsize tl = strlen(*t);
+      if (l >= tl && strcmp(s + l - tl, *t) == 0) {
+        l -= tl;
+        s[l] = '\0';
+        g_strstrip(s);
+        l = strlen(s);
+        again = TRUE;
+      }
+    }
+  }
+  return *s ? g_steal_pointer(&s) : NULL;
+}
+
+static gboolean
+has_address_hint(const ParserConfig *c, const char *v)
+{
+  ParserMatch m = {0};
+  gboolean r = parser_re_match(c, PARSER_RE_ADDRESS_HINT, v, strlen(v), 0, &m);
+  parser_match_clear(&m);
+  return r;
+}
+
+static char *
+address_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean keep)
+{
+  if (!text)
+    return NULL;
+  gsize len = strlen(text), pos = 0;
+  ParserMatch m = {0};
+  char *found = NULL;
+  while (!found && pos < len && parser_re_match(c, PARSER_RE_ADDRESS_LABELLED, text, len, pos, &m)) {
+    g_autofree char *v = parser_match_group(&m, text, 1);
+    g_autofree char *cut = cut_value(c, v);
+    /* "邮箱地址：x@y" or "IP地址：10.0.0.1" are not street addresses. */
+    if (cut && !strchr(cut, '@') && g_utf8_strlen(cut, -1) >= 4 &&
+        cut[strspn(cut, "0123456789.:/ ")] != '\0') {
+      found = g_steal_pointer(&cut);
+      if (keep)
+        keep_raw(s, text, m.ov[2], m.ov[3]);
+    }
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  parser_match_clear(&m);
+  return found;
+}
+
+/* A line naming a known city or district and holding street-address words: "北京海淀上地信息路11号". */
+static char *
+address_unlabelled(const ParserConfig *c, Sources *s, const char *text)
+{
+  if (!text)
+    return NULL;
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  for (guint i = 0; lines[i]; i++) {
+    char *l = g_strstrip(lines[i]);
+    glong n = g_utf8_strlen(l, -1);
+    if (n < 6 || n > 120 || !has_address_hint(c, l))
+      continue;
+    g_autofree char *city = NULL, *district = NULL;
+    if (!parser_places_find(c->places, l, &city, &district))
+      continue;
+    /* "设备在：河北省…": a short lead-in before a colon is not part of the address. */
+    const char *colon = strchr(l, ':');
+    if (colon && g_utf8_strlen(l, colon - l) <= 6)
+      l = (char *)colon + 1;
+    g_autofree char *cut = cut_value(c, l);
+    if (cut) {
+      g_ptr_array_add(s->raw, g_strdup(l));
+      return g_steal_pointer(&cut);
+    }
+  }
+  return NULL;
+}
+
+/* ---- symptoms -------------------------------------------------------------------------------- */
+
+/* What a line says beyond labels and the values taken as fields: letters, digits, Han. */
+static glong
+residue(const ParserConfig *c, const Sources *s, const char *line)
+{
+  g_autoptr(GString) l = g_string_new(line);
+  for (guint i = 0; i < s->raw->len; i++)
+    g_string_replace(l, g_ptr_array_index(s->raw, i), "", 0);
+  ParserMatch m = {0};
+  gsize pos = 0;
+  /* Every phone number on the line is a field value too ("电话：021-… / 137…"). */
+  GString *nophone = g_string_new(NULL);
+  while (pos <= l->len && parser_re_match(c, PARSER_RE_PHONE, l->str, l->len, pos, &m)) {
+    g_string_append_len(nophone, l->str + pos, m.ov[0] - pos);
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  if (pos < l->len)
+    g_string_append(nophone, l->str + pos);
+  g_string_assign(l, nophone->str);
+  g_string_free(nophone, TRUE);
+  pos = 0;
+  GString *rest = g_string_new(NULL);
+  while (pos <= l->len && parser_re_match(c, PARSER_RE_LABEL_WORD, l->str, l->len, pos, &m)) {
+    g_string_append_len(rest, l->str + pos, m.ov[0] - pos);
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  if (pos < l->len)
+    g_string_append(rest, l->str + pos);
+  parser_match_clear(&m);
+  glong count = 0;
+  for (const char *p = rest->str; *p; p = g_utf8_next_char(p)) {
+    gunichar ch = g_utf8_get_char(p);
+    if (g_unichar_isalnum(ch))
+      count++;
+  }
+  g_string_free(rest, TRUE);
+  return count;
+}
+
+/* The customer's words without the lines that only carried field values. */
+static char *
+symptom_text(const ParserConfig *c, const Sources *s, const char *text)
+{
+  if (!text)
+    return NULL;
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; lines[i]; i++) {
+    const char *l = lines[i];
+    gsize len = strlen(l);
+    if (len == 0)
+      continue;
+    ParserMatch m = {0};
+    gboolean labelled = parser_re_match(c, PARSER_RE_ANY_LABEL, l, len, 0, &m) && m.ov[0] < 12;
+    parser_match_clear(&m);
+    if (labelled && residue(c, s, l) < 6)
+      continue;
+    if (!labelled && residue(c, s, l) < 4)
+      continue;
+    if (out->len)
+      g_string_append_c(out, '\n');
+    g_string_append(out, l);
+  }
+  if (out->len == 0) {
+    g_string_free(out, TRUE);
+    return NULL;
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* A labelled 问题描述 value and its continuation lines up to the next label or blank line. */
+static char *
+symptoms_labelled(const ParserConfig *c, const char *text)
+{
+  if (!text)
+    return NULL;
+  gsize len = strlen(text);
+  ParserMatch m = {0};
+  if (!parser_re_match(c, PARSER_RE_SYMPTOMS_LABELLED, text, len, 0, &m)) {
+    parser_match_clear(&m);
+    return NULL;
+  }
+  gsize start = m.ov[2], end = m.ov[3];
+  parser_match_clear(&m);
+  /* The first line may hold further cells/labels ("问题描述\t…\t联系人…"). */
+  g_autofree char *first = g_strndup(text + start, end - start);
+  g_autofree char *cut = cut_value(c, first);
+  GString *out = g_string_new(cut ? cut : "");
+  const char *p = text + end;
+  while (*p == '\n') {
+    const char *line = p + 1;
+    const char *nl = strchr(line, '\n');
+    gsize l = nl ? (gsize)(nl - line) : strlen(line);
+    if (l == 0)
+      break;
+    ParserMatch lm = {0};
+    gboolean label = parser_re_match(c, PARSER_RE_ANY_LABEL, line, l, 0, &lm) && lm.ov[0] < 12;
+    parser_match_clear(&lm);
+    if (label)
+      break;
+    g_string_append_c(out, '\n');
+    g_string_append_len(out, line, l);
+    p = line + l;
+  }
+  if (out->len == 0) {
+    g_string_free(out, TRUE);
+    return NULL;
+  }
+  return g_string_free(out, FALSE);
+}
+
+static void
+tags(const ParserConfig *c, ParserRequest *r, const char *subject)
+{
+  g_autofree char *all = g_strconcat(r->symptoms ? r->symptoms : "", "\n", subject ? subject : "", NULL);
+  g_autofree char *fold = g_utf8_casefold(all, -1);
+  for (guint i = 0; i < c->symptom_tags->len; i++) {
+    const ParserTag *t = g_ptr_array_index(c->symptom_tags, i);
+    for (guint j = 0; t->words[j]; j++) {
+      const char *w = t->words[j];
+      if (!*w)
+        continue;
+      const char *hit = strstr(fold, w);
+      gboolean latin = (guchar)w[0] < 0x80;
+      /* Short Latin words (OS, SAS, fan) only as whole words. */
+      while (hit && latin &&
+             ((hit > fold && g_ascii_isalpha(hit[-1])) || g_ascii_isalpha(hit[strlen(w)])))
+        hit = strstr(hit + 1, w);
+      if (hit) {
+        g_ptr_array_add(r->symptom_tags, g_strdup(t->name));
+        break;
+      }
+    }
+  }
+}
+
+/* ---- language -------------------------------------------------------------------------------- */
+
+static const char *
+language_of(const char *text)
+{
+  glong han = 0, latin = 0;
+  for (const char *p = text; p && *p; p = g_utf8_next_char(p)) {
+    gunichar ch = g_utf8_get_char(p);
+    if (g_unichar_get_script(ch) == G_UNICODE_SCRIPT_HAN)
+      han++;
+    else if (ch < 0x80 && g_ascii_isalpha((char)ch))
+      latin++;
+  }
+  /* A Chinese character weighs about as much as a word of five letters. */
+  return latin >= 20 && han * 20 < latin ? "en" : "zh";
+}
+
+/* ---- the whole --------------------------------------------------------------------------------- */
+
+void
+parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subject,
+                      const ParserTextSplit *split)
+{
+  ParserTextSplit fwd_split = {0};
+  gboolean forwarded = split->forwarded || r->forwarded;
+  if (forwarded && split->quoted) {
+    /* The forwarded mail: drop its marker and header block, then split it like a mail of its own. */
+    g_auto(GStrv) lines = g_strsplit(split->quoted, "\n", -1);
+    guint i = 0;
+    if (lines[0]) {
+      ParserMatch m = {0};
+      if (parser_re_match(c, PARSER_RE_QUOTE_HEADER, lines[0], strlen(lines[0]), 0, &m))
+        i = 1;
+      parser_match_clear(&m);
+    }
+    static const char *const keys[] = {"发件人", "From", "发送时间", "Sent", "Date", "日期", "时间", "收件人",
+                                       "To", "主题", "Subject", "抄送", "Cc", NULL};
+    for (; lines[i]; i++) {
+      const char *l = lines[i];
+      while (*l == ' ' || *l == '*')
+        l++;
+      if (!*l)
+        continue;
+      gboolean header = FALSE;
+      for (const char *const *k = keys; *k && !header; k++) {
+        gsize kl = strlen(*k);
+        if (g_ascii_strncasecmp(l, *k, kl) == 0) {
+          const char *rest = l + kl;
+          while (*rest == ' ')
+            rest++;
+          header = *rest == ':';
+        }
+      }
+      if (!header)
+        break;
+    }
+    g_autofree char *body = g_strjoinv("\n", lines + i);
+    parser_text_split(c, body, &fwd_split);
+  }
+
+  Sources s = {.main = split->own, .fwd = fwd_split.own, .fwd_sig = fwd_split.signature, .sig = split->signature,
+               .subject = subject, .raw = g_ptr_array_new_with_free_func(g_free)};
+
+  /* SN: labelled ones first (own words, forwarded mail, subject), then bare SN-shaped tokens. */
+  sn_labelled(c, &s, s.main, TRUE, r->sn_candidates);
+  sn_labelled(c, &s, s.fwd, TRUE, r->sn_candidates);
+  sn_labelled(c, &s, s.subject, FALSE, r->sn_candidates);
+  guint labelled = r->sn_candidates->len;
+  sn_tokens(c, &s, s.subject, FALSE, r->sn_candidates);
+  sn_tokens(c, &s, s.main, TRUE, r->sn_candidates);
+  sn_tokens(c, &s, s.fwd, TRUE, r->sn_candidates);
+
+  /* Model: labelled, then a known family. */
+  const char *texts[] = {s.main, s.fwd, s.subject};
+  for (guint i = 0; i < G_N_ELEMENTS(texts) && !r->model; i++)
+    r->model = first_group(c, PARSER_RE_MODEL_LABELLED, &s, texts[i], i < 2);
+  for (guint i = 0; i < G_N_ELEMENTS(texts) && !r->model; i++)
+    r->model = first_group(c, PARSER_RE_MODEL_TOKEN, &s, texts[i], i < 2);
+  if (r->model)
+    g_strstrip(r->model);
+  /* A model is not an SN candidate even when it looks like one. */
+  for (guint i = 0; r->model && i < r->sn_candidates->len; i++) {
+    if (g_ascii_strcasecmp(g_ptr_array_index(r->sn_candidates, i), r->model) == 0) {
+      g_ptr_array_remove_index(r->sn_candidates, i);
+      if (i < labelled)
+        labelled--;
+      i--;
+    }
+  }
+  if (r->sn_candidates->len > 0)
+    r->sn = g_strdup(g_ptr_array_index(r->sn_candidates, 0));
+
+  /* Phone: a labelled line in the own words, the forwarded mail, then any number there, then the
+   * signatures (skipping switchboard and fax lines). */
+  r->phone = phone_labelled(c, &s, s.main, TRUE, FALSE);
+  if (!r->phone)
+    r->phone = phone_labelled(c, &s, s.fwd, TRUE, FALSE);
+  if (!r->phone && s.main)
+    r->phone = phone_in(c, &s, s.main, 0, strlen(s.main), TRUE);
+  if (!r->phone && s.fwd)
+    r->phone = phone_in(c, &s, s.fwd, 0, strlen(s.fwd), TRUE);
+  if (!r->phone)
+    r->phone = phone_labelled(c, &s, s.sig, FALSE, TRUE);
+  if (!r->phone)
+    r->phone = phone_labelled(c, &s, s.fwd_sig, FALSE, TRUE);
+
+  /* Contact: labelled, then the name written before a phone number. */
+  r->contact = contact_labelled(c, &s, s.main, TRUE);
+  if (!r->contact)
+    r->contact = contact_labelled(c, &s, s.fwd, TRUE);
+  if (!r->contact)
+    r->contact = contact_before_phone(c, &s, s.main);
+  if (!r->contact)
+    r->contact = contact_before_phone(c, &s, s.fwd);
+
+  /* Address and the labelled location. */
+  r->address = address_labelled(c, &s, s.main, TRUE);
+  if (!r->address)
+    r->address = address_labelled(c, &s, s.fwd, TRUE);
+  g_autofree char *loc_raw = first_group(c, PARSER_RE_LOCATION_LABELLED, &s, s.main, TRUE);
+  if (!loc_raw)
+    loc_raw = first_group(c, PARSER_RE_LOCATION_LABELLED, &s, s.fwd, TRUE);
+  r->location = cut_value(c, loc_raw);
+  if (!r->address && r->location && has_address_hint(c, r->location) && g_utf8_strlen(r->location, -1) >= 8)
+    r->address = g_strdup(r->location);
+  if (!r->address)
+    r->address = address_unlabelled(c, &s, s.main);
+  if (!r->address)
+    r->address = address_unlabelled(c, &s, s.fwd);
+
+  /* City and district: the address, the location, then the text and the subject. */
+  const char *place_texts[] = {r->address, r->location, s.main, s.fwd, subject};
+  for (guint i = 0; i < G_N_ELEMENTS(place_texts) && !r->city; i++) {
+    char *city = NULL, *district = NULL;
+    if (place_texts[i] && parser_places_find(c->places, place_texts[i], &city, &district)) {
+      r->city = city;
+      r->district = district;
+    }
+  }
+  /* A district named elsewhere than the city ("Haidian District" on its own line). */
+  for (guint i = 0; r->city && !r->district && i < G_N_ELEMENTS(place_texts); i++) {
+    char *city = NULL, *district = NULL;
+    if (place_texts[i] && parser_places_find(c->places, place_texts[i], &city, &district)) {
+      if (district && strcmp(city, r->city) == 0)
+        r->district = g_steal_pointer(&district);
+    }
+    g_free(city);
+    g_free(district);
+  }
+
+  /* Symptoms: a labelled description, else the own words without the field lines; for a forward
+   * the forwarded mail's words (the cover note is rarely the problem). */
+  r->symptoms = symptoms_labelled(c, s.main);
+  if (!r->symptoms)
+    r->symptoms = symptoms_labelled(c, s.fwd);
+  if (!r->symptoms && s.fwd)
+    r->symptoms = symptom_text(c, &s, s.fwd);
+  if (!r->symptoms)
+    r->symptoms = symptom_text(c, &s, s.main);
+  tags(c, r, subject);
+
+  g_autofree char *lang_text = g_strconcat(split->own_full ? split->own_full : "", "\n", subject ? subject : "", NULL);
+  r->language = g_strdup(language_of(lang_text));
+  r->body_text = g_strdup(split->own);
+  r->quoted_text = g_strdup(split->quoted);
+  r->forwarded = forwarded;
+
+  g_ptr_array_unref(s.raw);
+  parser_text_split_clear(&fwd_split);
+}

@@ -1,0 +1,186 @@
+/* parser-private.h: declarations shared between the parser's .c files; never installed, never used outside parser/ and its tests. */
+#ifndef INTAKE_PARSER_PRIVATE_H
+#define INTAKE_PARSER_PRIVATE_H
+
+#include "parser.h"
+
+#include <gmime/gmime.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+G_BEGIN_DECLS
+
+/* Like curl's UNITTEST: module-internal helpers are static in the library but visible to the
+ * unit tests, which build the sources with PARSER_TESTING defined. Helpers that several
+ * parser .c files share are plain (prefixed parser_) and declared here. */
+#ifdef PARSER_TESTING
+#define PARSER_STATIC
+#else
+#define PARSER_STATIC static
+#endif
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(pcre2_code, pcre2_code_free)
+/* GMime 3.2 ships no g_autoptr support; its objects are GObjects. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParser, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(InternetAddressList, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeContentDisposition, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeContentType, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(pcre2_match_data, pcre2_match_data_free)
+
+/* ---- charset.c: bytes in some charset to UTF-8 -------------------------------------------- */
+
+/* Result of one decoding: the UTF-8 text (owned by caller), the charset really used, whether it
+ * was a guess, and how many U+FFFD were produced for bytes that did not decode. */
+typedef struct {
+  char *text;
+  const char *charset_used; /* static string */
+  gboolean guessed;
+  guint replacements;
+} ParserDecoded;
+
+/* Maps a declared label to the charset to decode with: GB2312/GBK/CP936/x-gbk → GB18030,
+ * Big5 → BIG5-HKSCS, us-ascii → UTF-8 …; NULL for labels that are no charset at all. Static string
+ * or NULL when the label is unknown to iconv. */
+const char *parser_charset_canonical(const char *label);
+
+/* Decodes len bytes. declared may be NULL (guess: UTF-8, then GB18030, then Big5). Never fails:
+ * undecodable bytes become U+FFFD and are counted. */
+ParserDecoded parser_charset_decode(const char *declared, const char *data, gsize len);
+
+/* Rewrites charset labels inside RFC 2047 encoded words (=?gb2312?B?…?= → =?GB18030?B?…?=) so
+ * GMime's own decoder uses the superset charsets. Returns a new string. */
+char *parser_charset_fix_rfc2047(const char *raw);
+
+/* ---- html.c: HTML to text keeping line and table structure -------------------------------- */
+
+/* Returns plain UTF-8 text: block elements end lines, table cells are separated by a tab and rows
+ * by newlines (so "<td>序列号</td><td>RCS…</td>" stays "序列号\tRCS…"), blockquotes become "> "
+ * lines, script/style dropped. html must be UTF-8. Caller frees. */
+char *parser_html_to_text(const char *html, gsize len);
+
+/* ---- text.c: normalisation, quotes, signatures ------------------------------------------ */
+
+/* NFKC + CRLF→LF + no NUL/C0 controls other than \t\n; returns a new string. */
+char *parser_text_normalize(const char *text, gssize len);
+
+typedef struct {
+  char *own;        /* the customer's own words: no greeting, quote, signature, disclaimer */
+  char *own_full;   /* the customer's part before any quote, signature kept (for contact/phone) */
+  char *signature;  /* the signature block, or NULL */
+  char *quoted;     /* everything quoted or forwarded, or NULL */
+  gboolean forwarded; /* the quote is a forward (marker said so), not a reply */
+} ParserTextSplit;
+
+void parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit *out);
+void parser_text_split_clear(ParserTextSplit *split);
+
+/* ---- places.c: province/city/district gazetteer --------------------------------------- */
+
+typedef struct ParserPlaces ParserPlaces;
+ParserPlaces *parser_places_load(const char *path, GError **error);
+void parser_places_free(ParserPlaces *places);
+/* Finds the first city (and its district when given) in text; fills city/district with canonical
+ * Chinese names ("北京市", "海淀区"), NULL when not found. Returns TRUE when a city was found. */
+gboolean parser_places_find(const ParserPlaces *places, const char *text, char **city, char **district);
+
+/* ---- extract.c: fields of policy §1 ------------------------------------------------------ */
+void parser_extract_fields(const ParserConfig *config, ParserRequest *r, const char *subject_nfkc,
+                           const ParserTextSplit *split);
+
+/* ---- detect.c: ignored mail and follow-ups -------------------------------------------------- */
+typedef struct {
+  gboolean auto_submitted;   /* Auto-Submitted other than "no", X-Autoreply, X-Autorespond, … */
+  gboolean precedence_bulk;  /* Precedence: bulk | list | junk */
+  gboolean list_id;          /* List-Id or List-Unsubscribe present */
+  gboolean report;           /* top-level multipart/report or message/delivery-status part */
+} ParserHeaderFlags;
+
+void parser_detect_ignored(const ParserConfig *config, ParserRequest *r, const ParserHeaderFlags *flags);
+void parser_detect_followup(const ParserConfig *config, ParserRequest *r, const char *subject_nfkc,
+                            const char *body_nfkc);
+
+/* ---- config.c: compiled patterns and keyword data ------------------------------------------ */
+
+/* One keyword tag: a name (e.g. "disk") and the words that trigger it. */
+typedef struct {
+  char *name;
+  char **words; /* NULL-terminated, already NFKC + case-folded */
+} ParserTag;
+
+/* Every regex of the parser, compiled with UTF|UCP and JIT once; see config.c for the source. */
+typedef enum {
+  PARSER_RE_SN_LABELLED,   /* labelled SN value */
+  PARSER_RE_SN_TOKEN,      /* any SN-shaped token */
+  PARSER_RE_MODEL_LABELLED,
+  PARSER_RE_MODEL_TOKEN,   /* well-known model shapes without label */
+  PARSER_RE_CONTACT_LABELLED,
+  PARSER_RE_PHONE_LABELLED_LINE, /* a labelled phone line: the phone is searched in the value */
+  PARSER_RE_PHONE,         /* any phone number */
+  PARSER_RE_ADDRESS_LABELLED,
+  PARSER_RE_LOCATION_LABELLED,
+  PARSER_RE_SYMPTOMS_LABELLED,
+  PARSER_RE_ANY_LABEL,     /* a line that starts with any known label (ends a multi-line value) */
+  PARSER_RE_LABEL_WORD,    /* any label word, separator or not (removed when measuring what a line says) */
+  PARSER_RE_SIG_LINE,      /* a line that looks like part of a signature block (name, company, fax, web) */
+  PARSER_RE_SIG_OFFICE,    /* switchboard, fax, mail, web or date: signature lines that name nobody */
+  PARSER_RE_PHONE_LINE_START, /* a line that starts with a phone label */
+  PARSER_RE_ADDRESS_HINT,  /* street-address words: 路 号 大厦 Road Street Floor … */
+  PARSER_RE_FORWARD_SUBJECT, /* a subject that says forward: Fwd:, FW:, 转发: */
+  PARSER_RE_ORDER_NO,      /* RC20261125-0007 */
+  PARSER_RE_QUOTE_HEADER,  /* a line that starts a quoted/forwarded block */
+  PARSER_RE_FORWARD_HEADER,/* subset of the above that marks a forward */
+  PARSER_RE_SIGNATURE,     /* a line that starts a signature */
+  PARSER_RE_DISCLAIMER,    /* a line that starts a legal disclaimer / company footer */
+  PARSER_RE_GREETING,      /* a greeting line to drop from symptoms */
+  PARSER_RE_CLOSING,       /* polite closing lines (谢谢, Thanks) to drop from symptoms */
+  PARSER_RE_AUTO_SUBJECT,  /* subject of an automatic reply */
+  PARSER_RE_BOUNCE_SUBJECT,/* subject of a delivery report */
+  PARSER_RE_CHINESE_NAME,  /* a plausible Chinese personal name */
+  PARSER_RE_COUNT
+} ParserRe;
+
+struct ParserConfig {
+  char *own_address;
+  char *data_dir;
+  pcre2_code *re[PARSER_RE_COUNT];
+  GPtrArray *symptom_tags;   /* ParserTag* */
+  char **noreply_locals;     /* local parts that mark a bounce sender: mailer-daemon, postmaster */
+  char **own_domains;        /* the vendor's domains: a phone/contact in their signature is not the customer's */
+  char **ignore_phones;      /* numbers that are never the customer's (our hotline) */
+  char **model_words;        /* known model families (NFKC, case-folded) */
+  char **contact_stop;       /* words a contact name never contains (case-folded) */
+  ParserPlaces *places;
+  GMimeParserOptions *gmime_options;
+};
+
+/* Runs pattern re over subject[start..len) with fresh match data; returns the ovector or NULL. */
+typedef struct {
+  pcre2_match_data *md;
+  PCRE2_SIZE *ov;
+  int rc;
+} ParserMatch;
+
+gboolean parser_re_match(const ParserConfig *config, ParserRe re, const char *subject, gsize len,
+                         gsize start, ParserMatch *m);
+void parser_match_clear(ParserMatch *m);
+/* The text of capture group n of the last match (new string) or NULL when unset. */
+char *parser_match_group(const ParserMatch *m, const char *subject, guint n);
+
+/* ---- mime.c ----------------------------------------------------------------------------------- */
+typedef struct {
+  GString *body;        /* decoded text of the body parts, UTF-8, not yet normalised */
+  gboolean has_forward; /* a message/rfc822 part was inlined into body */
+  ParserHeaderFlags flags;
+} ParserMimeResult;
+
+/* Walks msg: fills r->parts, r->attachments, r->warnings and out. Returns FALSE with error when a
+ * limit is exceeded. */
+gboolean parser_mime_walk(const ParserConfig *config, const ParserLimits *limits, GMimeMessage *msg,
+                          ParserRequest *r, ParserMimeResult *out, GError **error);
+void parser_mime_headers(const ParserConfig *config, GMimeMessage *msg, ParserRequest *r);
+
+G_END_DECLS
+
+#endif

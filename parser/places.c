@@ -1,0 +1,251 @@
+/* places.c: the province/city/district gazetteer (data/parser/places.txt) and the search for the device's city and district in text. */
+#include "parser-private.h"
+
+#include <string.h>
+
+typedef enum { PLACE_PROVINCE, PLACE_CITY, PLACE_DISTRICT } PlaceKind;
+
+typedef struct {
+  char *canonical;
+  PlaceKind kind;
+  int city;     /* index of the city (districts), itself (cities), -1 (provinces) */
+  gboolean ambiguous; /* a district name several cities have (高新区, 鼓楼区) */
+} Place;
+
+typedef struct {
+  char *text;     /* lower-cased for Latin aliases */
+  gsize len;
+  gboolean latin;
+  gboolean short_alias; /* a 2-character Chinese district alias: only trusted once the city is known */
+  guint place;
+} Alias;
+
+struct ParserPlaces {
+  GPtrArray *places;   /* Place* */
+  GPtrArray *aliases;  /* Alias* */
+  GHashTable *first;   /* first character (lower case) → GPtrArray of Alias*, longest first */
+};
+
+static void
+place_free(gpointer p)
+{
+  Place *pl = p;
+  g_free(pl->canonical);
+  g_free(pl);
+}
+
+static void
+alias_free(gpointer p)
+{
+  Alias *a = p;
+  g_free(a->text);
+  g_free(a);
+}
+
+void
+parser_places_free(ParserPlaces *places)
+{
+  if (!places)
+    return;
+  g_ptr_array_unref(places->places);
+  g_ptr_array_unref(places->aliases);
+  g_hash_table_unref(places->first);
+  g_free(places);
+}
+
+static gboolean
+is_latin(const char *s)
+{
+  for (; *s; s++)
+    if ((guchar)*s >= 0x80 && strncmp(s, "\xC3\x9C", 2) != 0 && strncmp(s, "\xE2\x80\x99", 3) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static gint
+by_length_desc(gconstpointer a, gconstpointer b)
+{
+  const Alias *x = *(Alias *const *)a, *y = *(Alias *const *)b;
+  return (x->len < y->len) - (x->len > y->len);
+}
+
+static void
+add_alias(ParserPlaces *pp, const char *text, guint place)
+{
+  g_autofree char *nfkc = g_utf8_normalize(text, -1, G_NORMALIZE_NFKC);
+  if (!nfkc || !*nfkc)
+    return;
+  Alias *a = g_new0(Alias, 1);
+  a->latin = is_latin(nfkc);
+  a->text = a->latin ? g_ascii_strdown(nfkc, -1) : g_strdup(nfkc);
+  a->len = strlen(a->text);
+  a->place = place;
+  const Place *pl = g_ptr_array_index(pp->places, place);
+  a->short_alias = !a->latin && pl->kind == PLACE_DISTRICT && g_utf8_strlen(a->text, -1) <= 2;
+  g_ptr_array_add(pp->aliases, a);
+  gunichar c = g_utf8_get_char(a->text);
+  GPtrArray *list = g_hash_table_lookup(pp->first, GUINT_TO_POINTER(c));
+  if (!list) {
+    list = g_ptr_array_new();
+    g_hash_table_insert(pp->first, GUINT_TO_POINTER(c), list);
+  }
+  g_ptr_array_add(list, a);
+}
+
+ParserPlaces *
+parser_places_load(const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  if (!g_file_get_contents(path, &contents, NULL, error)) {
+    g_prefix_error(error, "gazetteer: ");
+    return NULL;
+  }
+  ParserPlaces *pp = g_new0(ParserPlaces, 1);
+  pp->places = g_ptr_array_new_with_free_func(place_free);
+  pp->aliases = g_ptr_array_new_with_free_func(alias_free);
+  pp->first = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+  g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
+  int city = -1;
+  for (guint n = 0; lines[n]; n++) {
+    char *l = g_strstrip(lines[n]);
+    if (!*l || *l == '#')
+      continue;
+    if (strlen(l) < 3 || l[1] != ' ' || !strchr("PCD", l[0])) {
+      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "%s:%u: expected 'P|C|D name,alias…'", path, n + 1);
+      parser_places_free(pp);
+      return NULL;
+    }
+    g_auto(GStrv) names = g_strsplit(l + 2, ",", -1);
+    if (!names[0] || !*g_strstrip(names[0])) {
+      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "%s:%u: empty name", path, n + 1);
+      parser_places_free(pp);
+      return NULL;
+    }
+    Place *pl = g_new0(Place, 1);
+    pl->canonical = g_utf8_normalize(names[0], -1, G_NORMALIZE_NFKC);
+    pl->kind = l[0] == 'P' ? PLACE_PROVINCE : l[0] == 'C' ? PLACE_CITY : PLACE_DISTRICT;
+    guint idx = pp->places->len;
+    if (pl->kind == PLACE_CITY)
+      city = (int)idx;
+    if (pl->kind == PLACE_DISTRICT && city < 0) {
+      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "%s:%u: district before any city", path, n + 1);
+      place_free(pl);
+      parser_places_free(pp);
+      return NULL;
+    }
+    pl->city = pl->kind == PLACE_PROVINCE ? -1 : city;
+    g_ptr_array_add(pp->places, pl);
+    for (guint i = 0; names[i]; i++) {
+      char *name = g_strstrip(names[i]);
+      if (*name)
+        add_alias(pp, name, idx);
+    }
+  }
+  /* Districts sharing a canonical name with a district of another city. */
+  for (guint i = 0; i < pp->places->len; i++) {
+    Place *a = g_ptr_array_index(pp->places, i);
+    if (a->kind != PLACE_DISTRICT)
+      continue;
+    for (guint j = 0; j < pp->places->len; j++) {
+      Place *b = g_ptr_array_index(pp->places, j);
+      if (i != j && b->kind == PLACE_DISTRICT && strcmp(a->canonical, b->canonical) == 0)
+        a->ambiguous = TRUE;
+    }
+  }
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, pp->first);
+  while (g_hash_table_iter_next(&it, NULL, &value))
+    g_ptr_array_sort(value, by_length_desc);
+  return pp;
+}
+
+typedef struct {
+  gsize pos;
+  const Alias *alias;
+} Hit;
+
+static gboolean
+ascii_alnum(char c)
+{
+  return g_ascii_isalnum(c);
+}
+
+/* Every alias occurrence in text, longest alias at each position (all places sharing it). */
+static GArray *
+scan(const ParserPlaces *pp, const char *text)
+{
+  GArray *hits = g_array_new(FALSE, FALSE, sizeof(Hit));
+  gsize tlen = strlen(text);
+  for (const char *p = text; *p;) {
+    gunichar c = g_utf8_get_char(p);
+    gunichar key = c < 0x80 ? (gunichar)g_ascii_tolower((char)c) : c;
+    GPtrArray *list = g_hash_table_lookup(pp->first, GUINT_TO_POINTER(key));
+    gsize best = 0;
+    if (list) {
+      gsize pos = p - text;
+      for (guint i = 0; i < list->len; i++) {
+        const Alias *a = g_ptr_array_index(list, i);
+        if (best && a->len < best)
+          break;
+        if (pos + a->len > tlen)
+          continue;
+        if (a->latin) {
+          if (g_ascii_strncasecmp(p, a->text, a->len) != 0)
+            continue;
+          if ((pos > 0 && ascii_alnum(text[pos - 1])) || ascii_alnum(p[a->len]))
+            continue;
+        } else if (memcmp(p, a->text, a->len) != 0) {
+          continue;
+        }
+        best = a->len;
+        Hit h = {pos, a};
+        g_array_append_val(hits, h);
+      }
+    }
+    p = best ? p + best : g_utf8_next_char(p);
+  }
+  return hits;
+}
+
+gboolean
+parser_places_find(const ParserPlaces *pp, const char *text, char **city, char **district)
+{
+  *city = NULL;
+  *district = NULL;
+  if (!pp || !text || !*text)
+    return FALSE;
+  g_autoptr(GArray) hits = scan(pp, text);
+  int chosen = -1;
+  for (guint i = 0; i < hits->len && chosen < 0; i++) {
+    const Hit *h = &g_array_index(hits, Hit, i);
+    const Place *pl = g_ptr_array_index(pp->places, h->alias->place);
+    if (pl->kind == PLACE_CITY)
+      chosen = (int)h->alias->place;
+  }
+  int dist = -1;
+  if (chosen >= 0) {
+    for (guint i = 0; i < hits->len && dist < 0; i++) {
+      const Hit *h = &g_array_index(hits, Hit, i);
+      const Place *pl = g_ptr_array_index(pp->places, h->alias->place);
+      if (pl->kind == PLACE_DISTRICT && pl->city == chosen)
+        dist = (int)h->alias->place;
+    }
+  } else {
+    /* No city named: a district only it has, written out in full, names the city too. */
+    for (guint i = 0; i < hits->len && dist < 0; i++) {
+      const Hit *h = &g_array_index(hits, Hit, i);
+      const Place *pl = g_ptr_array_index(pp->places, h->alias->place);
+      if (pl->kind == PLACE_DISTRICT && !pl->ambiguous && !h->alias->short_alias) {
+        dist = (int)h->alias->place;
+        chosen = pl->city;
+      }
+    }
+  }
+  if (chosen < 0)
+    return FALSE;
+  *city = g_strdup(((Place *)g_ptr_array_index(pp->places, chosen))->canonical);
+  if (dist >= 0)
+    *district = g_strdup(((Place *)g_ptr_array_index(pp->places, dist))->canonical);
+  return TRUE;
+}

@@ -1,0 +1,254 @@
+/* text.c: normalises decoded body text and splits it into the customer's own words, signature and quoted/forwarded text. */
+#include "parser-private.h"
+
+#include <string.h>
+
+static gboolean
+is_ascii(const char *s, gssize len)
+{
+  const char *end = len < 0 ? NULL : s + len;
+  for (const char *p = s; end ? p < end : *p != '\0'; p++)
+    if ((guchar)*p >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+char *
+parser_text_normalize(const char *text, gssize len)
+{
+  if (len < 0)
+    len = (gssize)strlen(text);
+  g_autofree char *nfkc = NULL;
+  const char *src = text;
+  gsize srclen = (gsize)len;
+  /* ASCII is its own NFKC: skip the (comparatively slow) normaliser for plain English mail. */
+  if (!is_ascii(text, len)) {
+    nfkc = g_utf8_normalize(text, len, G_NORMALIZE_NFKC);
+    if (nfkc) {
+      src = nfkc;
+      srclen = strlen(nfkc);
+    }
+  }
+  GString *out = g_string_sized_new(srclen + 1);
+  const char *p = src, *end = src + srclen;
+  while (p < end) {
+    guchar c = (guchar)*p;
+    if (c == '\r') {
+      if (p + 1 < end && p[1] == '\n')
+        p++;
+      g_string_append_c(out, '\n');
+      p++;
+      continue;
+    }
+    if (c < 0x20 && c != '\n' && c != '\t') {
+      g_string_append_c(out, ' ');
+      p++;
+      continue;
+    }
+    if (c == 0xE2 && p + 2 < end && (guchar)p[1] == 0x80 &&
+        ((guchar)p[2] == 0x8B || (guchar)p[2] == 0x8C || (guchar)p[2] == 0x8D || (guchar)p[2] == 0x8E ||
+         (guchar)p[2] == 0x8F)) {
+      p += 3; /* zero-width space/joiners and direction marks: invisible, but they split tokens */
+      continue;
+    }
+    if (c == 0xEF && p + 2 < end && (guchar)p[1] == 0xBB && (guchar)p[2] == 0xBF) {
+      p += 3; /* BOM */
+      continue;
+    }
+    g_string_append_c(out, (char)c);
+    p++;
+  }
+  /* Trailing blanks on each line carry nothing and defeat "value on the next line". */
+  GString *trimmed = g_string_sized_new(out->len + 1);
+  const char *s = out->str;
+  while (*s) {
+    const char *nl = strchr(s, '\n');
+    gsize l = nl ? (gsize)(nl - s) : strlen(s);
+    gsize e = l;
+    while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+      e--;
+    g_string_append_len(trimmed, s, e);
+    if (!nl)
+      break;
+    g_string_append_c(trimmed, '\n');
+    s = nl + 1;
+  }
+  g_string_free(out, TRUE);
+  return g_string_free(trimmed, FALSE);
+}
+
+static gboolean
+line_matches(const ParserConfig *config, ParserRe re, const char *line, gsize len)
+{
+  ParserMatch m = {0};
+  gboolean ok = parser_re_match(config, re, line, len, 0, &m);
+  parser_match_clear(&m);
+  return ok;
+}
+
+static gboolean
+blank(const char *s, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isspace(s[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* A run of header lines (发件人:/From:, 发送时间:/Sent:, 收件人:/To:, 主题:/Subject:) starting at
+ * line i: the body of an Outlook-style quote without a separator line. */
+static gboolean
+header_block_at(char **lines, guint i, guint n)
+{
+  static const char *const keys[] = {"发件人", "From", "发送时间", "Sent", "Date", "日期", "时间",
+                                     "收件人", "To", "主题", "Subject", "抄送", "Cc", NULL};
+  guint hits = 0;
+  for (guint k = i; k < n && k < i + 5; k++) {
+    const char *l = lines[k];
+    while (*l == ' ' || *l == '>' || *l == '*')
+      l++;
+    gboolean hit = FALSE;
+    for (const char *const *key = keys; *key && !hit; key++) {
+      gsize kl = strlen(*key);
+      if (g_ascii_strncasecmp(l, *key, kl) == 0) {
+        const char *r = l + kl;
+        while (*r == ' ')
+          r++;
+        hit = *r == ':';
+      }
+    }
+    if (!hit)
+      break;
+    hits++;
+  }
+  /* The first line must be the sender, as every client writes it. */
+  const char *first = lines[i];
+  while (*first == ' ' || *first == '>' || *first == '*')
+    first++;
+  gboolean starts_with_from = g_str_has_prefix(first, "发件人") || g_ascii_strncasecmp(first, "From", 4) == 0;
+  return starts_with_from && hits >= 2;
+}
+
+static char *
+join_lines(char **lines, guint from, guint to)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = from; i < to; i++) {
+    g_string_append(s, lines[i]);
+    g_string_append_c(s, '\n');
+  }
+  /* Drop leading and trailing blank lines. */
+  g_strstrip(s->str);
+  s->len = strlen(s->str);
+  if (s->len == 0) {
+    g_string_free(s, TRUE);
+    return NULL;
+  }
+  return g_string_free(s, FALSE);
+}
+
+void
+parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit *out)
+{
+  memset(out, 0, sizeof *out);
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  guint n = g_strv_length(lines);
+
+  /* 1. The quote starts at the first quote header, forward marker, Outlook header block or
+   *    ">" line; everything below it is quoted. */
+  guint quote = n;
+  for (guint i = 0; i < n && quote == n; i++) {
+    const char *l = lines[i];
+    gsize len = strlen(l);
+    if (len == 0)
+      continue;
+    if (line_matches(config, PARSER_RE_QUOTE_HEADER, l, len)) {
+      quote = i;
+      out->forwarded = line_matches(config, PARSER_RE_FORWARD_HEADER, l, len);
+    } else if (l[0] == '>') {
+      quote = i;
+      /* "On … wrote:" may wrap onto the line above the first ">" line. */
+      if (i > 0 && line_matches(config, PARSER_RE_QUOTE_HEADER, lines[i - 1], strlen(lines[i - 1])))
+        quote = i - 1;
+    } else if (header_block_at(lines, i, n)) {
+      quote = i;
+    }
+  }
+
+  /* 2. In the customer's part, the signature starts at the first signature or disclaimer line;
+   *    a greeting-only tail ("谢谢！") before it stays with the text. */
+  guint sig = quote;
+  for (guint i = 0; i < quote && sig == quote; i++) {
+    const char *l = lines[i];
+    gsize len = strlen(l);
+    if (len == 0)
+      continue;
+    if (line_matches(config, PARSER_RE_SIGNATURE, l, len) || line_matches(config, PARSER_RE_DISCLAIMER, l, len))
+      sig = i;
+  }
+
+  /* 2b. No marker: a block of name/company/switchboard lines at the very end is a signature
+   *     when it holds a bare name or a company line ("李海峰 / 成都…有限公司 IT部 / 电话：…"). */
+  if (sig == quote) {
+    guint start = quote;
+    gboolean anchor = FALSE;
+    guint i = quote;
+    while (i > 0) {
+      const char *l = lines[i - 1];
+      gsize len = strlen(l);
+      if (blank(l, len)) {
+        i--;
+        continue;
+      }
+      if (len > 160 || !line_matches(config, PARSER_RE_SIG_LINE, l, len))
+        break;
+      /* A labelled line of the device's data is not a signature line. */
+      ParserMatch m = {0};
+      gboolean office = line_matches(config, PARSER_RE_SIG_OFFICE, l, len);
+      gboolean field = !office && parser_re_match(config, PARSER_RE_ANY_LABEL, l, len, 0, &m);
+      parser_match_clear(&m);
+      gboolean phone_only = field && line_matches(config, PARSER_RE_PHONE_LINE_START, l, len);
+      if (field && !phone_only)
+        break;
+      if (!phone_only && !office)
+        anchor = TRUE;
+      i--;
+      start = i;
+    }
+    /* The whole text is never a signature. */
+    if (anchor && start > 0 && start < quote)
+      sig = start;
+  }
+
+  out->own_full = join_lines(lines, 0, quote);
+  out->signature = sig < quote ? join_lines(lines, sig, quote) : NULL;
+  out->quoted = quote < n ? join_lines(lines, quote, n) : NULL;
+
+  /* 3. The customer's own words: no greeting or closing lines. */
+  GString *own = g_string_new(NULL);
+  for (guint i = 0; i < sig; i++) {
+    const char *l = lines[i];
+    gsize len = strlen(l);
+    if (blank(l, len)) {
+      if (own->len > 0 && own->str[own->len - 1] != '\n')
+        g_string_append_c(own, '\n');
+      continue;
+    }
+    if (line_matches(config, PARSER_RE_GREETING, l, len) || line_matches(config, PARSER_RE_CLOSING, l, len))
+      continue;
+    g_string_append(own, l);
+    g_string_append_c(own, '\n');
+  }
+  g_strstrip(own->str);
+  own->len = strlen(own->str);
+  out->own = own->len ? g_string_free(own, FALSE) : (g_string_free(own, TRUE), NULL);
+}
+
+void
+parser_text_split_clear(ParserTextSplit *split)
+{
+  g_clear_pointer(&split->own, g_free);
+  g_clear_pointer(&split->own_full, g_free);
+  g_clear_pointer(&split->signature, g_free);
+  g_clear_pointer(&split->quoted, g_free);
+}
