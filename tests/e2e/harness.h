@@ -18,6 +18,7 @@ typedef struct {
   char *conninfo;
   char *config_path;
   PGconn *pg;
+  void *append_handle; /* CURL*, reused by e2e_append */
 } E2e;
 
 /* Starts the servers if needed and makes a fresh database (migrated) and mailbox user. */
@@ -29,8 +30,8 @@ void e2e_teardown(E2e *e);
 void e2e_write_config(E2e *e, const char *url, const char *folder);
 char *e2e_url(E2e *e, gboolean tls, const char *mailbox);
 
-/* APPENDs one mail over IMAP to mailbox; returns its UID. */
-guint32 e2e_append(E2e *e, const char *mailbox, const char *data, gsize len);
+/* APPENDs one mail over IMAP to mailbox. */
+void e2e_append(E2e *e, const char *mailbox, const char *data, gsize len);
 /* A custom IMAP command on mailbox (NULL: none selected); returns the untagged response text. */
 char *e2e_imap(E2e *e, const char *mailbox, const char *command);
 /* UIDs in mailbox matching an IMAP SEARCH key, e.g. "UNSEEN". */
