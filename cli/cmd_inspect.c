@@ -1,4 +1,6 @@
-/* cli/cmd_inspect.c: `intake inspect` — parse (and later classify) one mail offline. */
+/* cli/cmd_inspect.c: `intake inspect` — parse, look up the asset, classify one mail offline (no database,
+ * no network); contract.md's JSON with --json, else an EXPLAIN-like account of each decision. */
+#include "classifier.h"
 #include "cli.h"
 #include "parser.h"
 
@@ -22,24 +24,209 @@ read_all(const char *path, char **data, gsize *len, GError **error)
   return TRUE;
 }
 
+typedef struct {
+  GHashTable *by_sn; /* upper-case SN → ClassifierAsset* */
+} AssetTable;
+
+static gboolean
+keep_asset(const ClassifierAsset *asset, guint line, gpointer user_data, GError **error)
+{
+  AssetTable *t = user_data;
+  ClassifierAsset *copy = classifier_asset_copy(asset);
+  g_hash_table_replace(t->by_sn, copy->sn, copy);
+  return TRUE;
+}
+
+/* --received: RFC 3339; a time without offset is Asia/Shanghai local time. */
+static GDateTime *
+parse_received(const char *s, GTimeZone *tz)
+{
+  GDateTime *t = g_date_time_new_from_iso8601(s, tz);
+  if (!t) {
+    /* "2026-11-21 23:26:30" */
+    g_autofree char *fixed = g_strdup(s);
+    char *sp = strchr(fixed, ' ');
+    if (sp)
+      *sp = 'T';
+    t = g_date_time_new_from_iso8601(fixed, tz);
+  }
+  return t;
+}
+
+static void
+line(GString *out, const char *label, const char *value)
+{
+  g_string_append_printf(out, "  %-14s %s\n", label, value && *value ? value : "-");
+}
+
+static char *
+join_ptr_array(GPtrArray *a, const char *sep)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; a && i < a->len; i++)
+    g_string_append_printf(s, "%s%s", i ? sep : "", (const char *)g_ptr_array_index(a, i));
+  return g_string_free(s, FALSE);
+}
+
+static char *
+one_line(const char *s, gsize max)
+{
+  if (!s)
+    return NULL;
+  GString *o = g_string_new(NULL);
+  for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+    if (*p == '\n' || *p == '\r' || *p == '\t') {
+      if (o->len && o->str[o->len - 1] != ' ')
+        g_string_append_c(o, ' ');
+      continue;
+    }
+    if (o->len >= max) {
+      g_string_append(o, "…");
+      break;
+    }
+    g_string_append_unichar(o, g_utf8_get_char(p));
+  }
+  return g_string_free(o, FALSE);
+}
+
+static void
+print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const ClassifierResult *r,
+              const char *received_source, const ClassifierAsset *asset, const char *assets_path)
+{
+  GString *out = g_string_new(NULL);
+  g_autofree char *recv = classifier_format_time(policy, r->received);
+  g_string_append(out, "Mail\n");
+  line(out, "message_id", req->message_id);
+  line(out, "from", req->from);
+  line(out, "subject", req->subject);
+  g_autofree char *rs = g_strdup_printf("%s (%s)", recv, received_source);
+  line(out, "received", rs);
+  line(out, "language", req->language);
+  g_string_append(out, "\nFound in the mail (parser)\n");
+  g_autofree char *cands = join_ptr_array(req->sn_candidates, ", ");
+  line(out, "sn", req->sn);
+  line(out, "sn_candidates", cands);
+  line(out, "model", req->model);
+  g_autofree char *sym = one_line(req->symptoms, 300);
+  line(out, "symptoms", sym);
+  g_autofree char *tags = join_ptr_array(req->symptom_tags, ", ");
+  line(out, "symptom_tags", tags);
+  line(out, "contact", req->contact);
+  line(out, "phone", req->phone);
+  line(out, "address", req->address);
+  g_autofree char *place = g_strdup_printf("%s %s", req->city ? req->city : "-", req->district ? req->district : "");
+  line(out, "city/district", place);
+  if (req->ignored_reason)
+    line(out, "ignored", req->ignored_reason);
+  if (req->followup_of)
+    line(out, "followup_of", req->followup_of);
+
+  g_string_append(out, "\nRegistry\n");
+  if (!assets_path)
+    line(out, "asset", "no --assets file given: every SN counts as not registered");
+  else if (!asset)
+    line(out, "asset", "no row for the SN or any candidate");
+  else {
+    g_autofree char *d = g_strdup_printf("%s: %s, %s, %s, %s %s", asset->sn, asset->customer ? asset->customer : "-",
+                                         asset->model ? asset->model : "-",
+                                         classifier_tier_name(asset->tier) ? classifier_tier_name(asset->tier) : "no tier",
+                                         asset->city ? asset->city : "", asset->district ? asset->district : "");
+    line(out, "asset", d);
+  }
+
+  g_string_append(out, "\nDecisions\n");
+  line(out, "kind", classifier_kind_name(r->kind));
+  line(out, "component", classifier_component_name(r->component));
+  line(out, "tier", classifier_tier_name(r->tier) ? classifier_tier_name(r->tier) : "unknown");
+  g_autofree char *ws = NULL, *we = NULL;
+  if (g_date_valid(&r->warranty_start)) {
+    ws = g_strdup_printf("%04u-%02u-%02u", g_date_get_year(&r->warranty_start), g_date_get_month(&r->warranty_start),
+                         g_date_get_day(&r->warranty_start));
+  }
+  if (g_date_valid(&r->warranty_end)) {
+    we = g_strdup_printf("%04u-%02u-%02u", g_date_get_year(&r->warranty_end), g_date_get_month(&r->warranty_end),
+                         g_date_get_day(&r->warranty_end));
+  }
+  g_autofree char *w = g_strdup_printf("%s .. %s", ws ? ws : "-", we ? we : "-");
+  line(out, "warranty", w);
+  line(out, "coverage", classifier_coverage_name(r->coverage) ? classifier_coverage_name(r->coverage) : "null");
+  for (guint i = 0; i < r->reasons->len; i++) {
+    const ClassifierReason *x = g_ptr_array_index(r->reasons, i);
+    g_autofree char *ev = one_line(x->evidence, 120);
+    g_autofree char *s = g_strdup_printf("%s: \"%s\"", x->code, ev);
+    line(out, i ? "" : "reasons", s);
+  }
+  line(out, "severity", classifier_severity_name(r->severity));
+  line(out, "priority", classifier_priority_name(r->priority) ? classifier_priority_name(r->priority) : "null");
+  line(out, "onsite_class", classifier_onsite_class_name(r->onsite_class));
+  if (r->has_sla) {
+    g_autofree char *a = r->response_due ? classifier_format_time(policy, r->response_due) : NULL;
+    g_autofree char *b = r->plan_due ? classifier_format_time(policy, r->plan_due) : NULL;
+    g_autofree char *c = r->onsite_due ? classifier_format_time(policy, r->onsite_due) : NULL;
+    line(out, "sla clock", r->sla_clock);
+    line(out, "response_due", a);
+    line(out, "plan_due", b);
+    line(out, "onsite_due", c ? c : "null");
+  } else
+    line(out, "sla", "null");
+  g_autofree const char **missing = classifier_result_missing_names(r);
+  g_autofree char *m = g_strjoinv(", ", (char **)missing);
+  line(out, "missing", *m ? m : "nothing");
+
+  g_autofree char *trail = classifier_result_explain(r);
+  g_string_append(out, "\nRules applied, in order\n");
+  g_string_append(out, trail);
+  fputs(out->str, stdout);
+  g_string_free(out, TRUE);
+}
+
 int
 cli_cmd_inspect(int argc, char **argv)
 {
   gboolean json = FALSE;
-  g_autofree char *assets = NULL, *received = NULL;
+  g_autofree char *assets = NULL, *received = NULL, *data_dir = NULL;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
-    { "assets", 0, 0, G_OPTION_ARG_FILENAME, &assets, "Asset registry CSV", "FILE.csv" },
-    { "received", 0, 0, G_OPTION_ARG_STRING, &received, "When the mail was received", "RFC3339" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object (contract.md)", NULL },
+    { "assets", 0, 0, G_OPTION_ARG_FILENAME, &assets, "Asset registry CSV (policy §2)", "FILE.csv" },
+    { "received", 0, 0, G_OPTION_ARG_STRING, &received, "When the mail was received (default: topmost Received:, else Date:)", "RFC3339" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Policy seed directory (default: the source tree's sql/seed)", "DIR" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE.eml|- - parse one mail offline");
+  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE.eml|- - parse and classify one mail offline");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2) {
     fprintf(stderr, "intake inspect: %s\n", error ? error->message : "one FILE (or -) expected");
     return EXIT_USAGE;
   }
+  g_autoptr(ClassifierPolicy) policy = classifier_policy_load_dir(data_dir, &error);
+  if (!policy) {
+    fprintf(stderr, "intake inspect: %s\n", error->message);
+    return EXIT_USAGE;
+  }
+  GTimeZone *tz = classifier_policy_time_zone(policy);
+  g_autoptr(GDateTime) received_opt = NULL;
+  if (received && !(received_opt = parse_received(received, tz))) {
+    fprintf(stderr, "intake inspect: --received '%s' is not an RFC 3339 time\n", received);
+    return EXIT_USAGE;
+  }
+
+  g_autoptr(GHashTable) by_sn = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                                      (GDestroyNotify)classifier_asset_free);
+  if (assets) {
+    AssetTable table = {by_sn};
+    g_autoptr(GPtrArray) rejects = g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_reject_free);
+    if (!classifier_assets_load_csv(assets, keep_asset, &table, rejects, &error)) {
+      fprintf(stderr, "intake inspect: assets %s\n", error->message);
+      return EXIT_USAGE;
+    }
+    for (guint i = 0; i < rejects->len; i++) {
+      const ClassifierAssetReject *r = g_ptr_array_index(rejects, i);
+      fprintf(stderr, "intake inspect: %s line %u rejected%s%s: %s\n", assets, r->line, r->sn ? " " : "",
+              r->sn ? r->sn : "", r->reason);
+    }
+  }
+
   g_autofree char *data = NULL;
   gsize len = 0;
   if (!read_all(argv[1], &data, &len, &error)) {
@@ -51,19 +238,62 @@ cli_cmd_inspect(int argc, char **argv)
     fprintf(stderr, "intake inspect: %s\n", error->message);
     return EXIT_USAGE;
   }
+  parser_config_set_own_address(pc, "service@roycom.com.cn");
   g_autoptr(ParserRequest) req = parser_parse(pc, NULL, data, len, &error);
   if (!req) {
     fprintf(stderr, "intake inspect: %s: %s\n", argv[1], error->message);
     return EXIT_RUNTIME;
   }
+
+  /* received: --received, else the topmost Received: header, else Date: */
+  GDateTime *when = received_opt;
+  const char *source = "--received";
+  if (!when && req->received) {
+    when = req->received;
+    source = "topmost Received: header";
+  }
+  if (!when && req->date) {
+    when = req->date;
+    source = "Date: header";
+  }
+  g_autoptr(GDateTime) now = NULL;
+  if (!when) {
+    now = g_date_time_new_now(tz);
+    when = now;
+    source = "now: the mail has no Received: or Date:";
+    fprintf(stderr, "intake inspect: no --received, Received: or Date:; using the current time\n");
+  }
+
+  /* the registry row: the labelled SN first, then the candidates (as poll's one query does) */
+  g_auto(GStrv) keys = classifier_request_sn_keys(req);
+  g_autoptr(GPtrArray) found = g_ptr_array_new();
+  for (guint i = 0; keys[i]; i++) {
+    ClassifierAsset *a = g_hash_table_lookup(by_sn, keys[i]);
+    if (a)
+      g_ptr_array_add(found, a);
+  }
+  const ClassifierAsset *asset =
+    classifier_asset_pick(req, (const ClassifierAsset *const *)found->pdata, found->len);
+
+  g_autoptr(ClassifierResult) result = classifier_classify(policy, req, asset, when, &error);
+  if (!result) {
+    fprintf(stderr, "intake inspect: %s\n", error->message);
+    return EXIT_RUNTIME;
+  }
+
+  if (!json) {
+    print_explain(policy, req, result, source, asset, assets);
+    return EXIT_OK;
+  }
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
   parser_request_write_json(req, b);
+  classifier_result_write_json(result, b);
   json_builder_end_object(b);
   g_autoptr(JsonGenerator) gen = json_generator_new();
   g_autoptr(JsonNode) root = json_builder_get_root(b);
   json_generator_set_root(gen, root);
-  json_generator_set_pretty(gen, !json);
+  json_generator_set_pretty(gen, TRUE);
   g_autofree char *out = json_generator_to_data(gen, NULL);
   printf("%s\n", out);
   return EXIT_OK;
