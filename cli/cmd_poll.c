@@ -85,12 +85,12 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
     .ignored_reason = req ? req->ignored_reason : NULL,
     .parts_json = parts,
   };
+  g_autofree char *order_no = NULL;
+  StoreIngest out = { 0 };
   if (!store_begin(p->conn, error))
     return FALSE;
-  StoreIngest out = { 0 };
   if (!store_message_insert(p->conn, &p->mailbox, &in, &out, error))
     goto fail;
-  g_autofree char *order_no = NULL;
   if (out.duplicate) {
     p->stats.duplicates++;
   } else if (req && req->ignored_reason) {
