@@ -226,7 +226,7 @@ guess(const char *data, gsize len)
   iconv_decode("BIG5-HKSCS", data, len, big5, &big5_bad);
   if (big5_bad < gb_bad || (big5_bad == 0 && gb_bad == 0)) {
     g_string_free(out, TRUE);
-    d.charset_used = "BIG5-HKSCS";
+    d.charset_used = "Big5";
     d.replacements = big5_bad;
     d.text = g_string_free(big5, FALSE);
     return d;
@@ -257,7 +257,8 @@ parser_charset_decode(const char *declared, const char *data, gsize len)
   if (!cs)
     return guess(data, len);
   ParserDecoded d = {0};
-  d.charset_used = cs;
+  /* Reported under the name ops know; decoded with the HKSCS superset. */
+  d.charset_used = strcmp(cs, "BIG5-HKSCS") == 0 ? "Big5" : cs;
   GString *out = g_string_sized_new(len + 16);
   if (strcmp(cs, "UTF-8") == 0) {
     if (!all_ascii(data, len) && !utf8_valid(data, len)) {

@@ -41,7 +41,7 @@ static const struct {
   /* A labelled contact: a Chinese name (with a · part for minority names), or a capitalised
    * Latin name with an optional title. */
   {PARSER_RE_CONTACT_LABELLED,
-   "(?i)(?<![A-Z])(?:{CONTACT}){SEP}(?-i)((?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ ]+)?[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
+   "(?i)(?<![A-Z])(?:{CONTACT}){SEP}(?-i)((?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ ]+)?\\p{Lu}\\p{Ll}+(?:[ -]\\p{Lu}\\p{Ll}+){0,2}"
    "|\\p{Han}{1,10}(?:[·•・]\\p{Han}{1,10})?)"},
   /* A phone label anywhere in a line: the phone is searched after it. */
   {PARSER_RE_PHONE_LABELLED_LINE, "(?i)(?<![A-Z])(?:{PHONE}|{CONTACT})"},
@@ -67,12 +67,17 @@ static const struct {
    * date. Only a block of these at the end of the text that holds a name or company counts. */
   {PARSER_RE_SIG_LINE,
    "(?i)^[ \\t]*(?:\\p{Han}{2,4}[ \\t]*$|[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}[ \\t]*$"
-   "|.{0,40}(?:有限公司|有限责任公司|股份公司|集团|研究院|研究所|大学|学院|医院|中心|事业部|信息部|运维部|技术部|系统部|网络部|IT部|部门|"
+   "|.{0,40}(?:有限公司|有限责任公司|股份公司|集团|研究院|研究所|大学|学院|医院|事业部|信息部|运维部|技术部|系统部|网络部|IT部|部门|"
    "Co\\.,? ?Ltd|Ltd\\.?|Inc\\.?|GmbH|Corporation|Limited)[^\\n]{0,30}$"
    "|(?:总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|Tel|电话|手机|Mobile|Phone|地址|Add(?:ress)?)[ \\t]*[:：]?.{0,80}$"
-   "|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日[ \\t]*$)"},
+   "|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日[ \\t]*$"
+   "|[^\\n]{0,60}\\b(?:Institute|University|College|Company|Group|Technolog(?:y|ies)|Systems?|Integration|Solutions"
+   "|Bank|Hospital|Laborator(?:y|ies)|Department|Dept\\.?|Corp\\.?)\\b[^\\n]{0,40}$"
+   "|[^\\n]{0,20}(?:部|处|科|中心|室|组|团队)(?:[ \\t]*[|｜/][ \\t]*[^\\n]{0,20}(?:部|处|科|中心|室|组))?[ \\t]*$)"},
   {PARSER_RE_SIG_OFFICE, "(?i)总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|[0-9]{4}年"},
   {PARSER_RE_PHONE_LINE_START, "(?i)^[ \\t]*(?:{PHONE})"},
+  /* Words before a phone number that make it the on-site one. */
+  {PARSER_RE_ONSITE, "(?i)现场|驻场|机房|on-?site"},
   /* Words that make a line a street address. */
   {PARSER_RE_ADDRESS_HINT,
    "(?i)(?:路|街|道|号|巷|弄|大厦|大楼|广场|园区|产业园|科技园|中心|楼|层|室|机房|村|镇|乡"
@@ -83,7 +88,7 @@ static const struct {
   {PARSER_RE_QUOTE_HEADER,
    "(?i)^[ \\t]*(?:[-=_*]{2,}[ \\t]*(?:原始邮件|原邮件|邮件原文|Original Message|Original|Forwarded message|"
    "Forwarded Message|转发邮件|转发的邮件|转发邮件信息)[ \\t]*[-=_*]{2,}[ \\t]*$"
-   "|(?:在|于).{1,120}写道[ \\t]*:?[ \\t]*$"
+   "|.{0,80}?(?:在|于)[ \\t]*.{1,120}写道[ \\t]*:?[ \\t]*$"
    "|On[ \\t].{1,200}wrote[ \\t]*:[ \\t]*$"
    "|Begin forwarded message[ \\t]*:?[ \\t]*$"
    "|_{20,}[ \\t]*$)"},
@@ -91,10 +96,13 @@ static const struct {
   {PARSER_RE_FORWARD_HEADER, "(?i)Forwarded message|Forwarded Message|转发邮件|转发的邮件|Begin forwarded message"},
   /* Signature start: "-- ", "——", underscores, or a closing formula. */
   {PARSER_RE_SIGNATURE, "(?i)^[ \\t]*(?:(?:--|——|—)[ \\t]*$|(?:{SIGNATURE}))"},
-  {PARSER_RE_DISCLAIMER, "(?i)^[ \\t]*(?:{DISCLAIMER})"},
+  {PARSER_RE_DISCLAIMER, "(?i)^[ \\t]*[【\\[(（]?(?:{DISCLAIMER})"},
   /* Greeting lines, whole: "您好！", "尊敬的融科联创服务支持团队：", "Hello Roycom support team,", "李工：". */
   {PARSER_RE_GREETING,
-   "(?i)^[ \\t]*(?:(?:{GREETING})[^\\n]{0,24}?|\\p{Han}{1,3}(?:工|总|经理|老师|主任|师傅|先生|女士)|[^\\n]{0,14}(?:各位|大家|老师|同事|领导|工程师)[^\\n]{0,4}好)[ \\t]*[,，:!！。.~～]*[ \\t]*$"},
+   "(?i)^[ \\t]*(?:(?:{GREETING})[^\\n,，。!！?？;；]{0,24}?|\\p{Han}{1,3}(?:工|总|经理|老师|主任|师傅|先生|女士)|[^\\n]{0,14}(?:各位|大家|老师|同事|领导|工程师)[^\\n]{0,4}好)[ \\t]*[,，:!！。.~～]*[ \\t]*$"},
+  /* A greeting at the start of a line that goes on ("你好!服务器…", "师傅你好 照片…"): stripped. */
+  {PARSER_RE_GREETING_PREFIX,
+   "(?i)^[ \\t]*(?:[^\\n,，。!！?？ ]{0,6}(?:你好|您好|你们好|大家好)|Hi|Hello|Dear)[ \\t]*[,，:!！~～。 ]+(?=\\S)"},
   {PARSER_RE_CLOSING, "(?i)^[ \\t]*(?:{CLOSING})[^\\n]{0,12}$"},
   {PARSER_RE_AUTO_SUBJECT, "(?i)(?<![A-Z])(?:{AUTO})(?![A-Z])"},
   {PARSER_RE_BOUNCE_SUBJECT, "(?i)(?<![A-Z])(?:{BOUNCE})(?![A-Z])"},
@@ -109,7 +117,8 @@ static const struct {
 
 G_STATIC_ASSERT(G_N_ELEMENTS(patterns) == PARSER_RE_COUNT);
 
-static const char *const SEP = "[ \\t]*(?:[:#=]|为|是)?[ \\t]*(?:\\n[ \\t]*)?";
+static const char *const SEP =
+  "[ \\t]*[】\\])）]?[ \\t]*(?:[:#=]|(?:都|分别)?(?:为|是)|(?i:is|was)(?=[ \\t])|\\p{Han}{1,4}[:])?[ \\t]*(?:\\n[ \\t]*)?";
 
 /* Escapes a literal for a regex. */
 static void

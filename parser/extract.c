@@ -38,54 +38,134 @@ is_order_no(const ParserConfig *c, const char *v)
   return r;
 }
 
-static void
-add_candidate(GPtrArray *list, const char *value)
-{
-  g_autofree char *up = g_ascii_strup(value, -1);
-  for (guint i = 0; i < list->len; i++)
-    if (strcmp(g_ptr_array_index(list, i), up) == 0)
-      return;
-  g_ptr_array_add(list, g_steal_pointer(&up));
-}
-
 /* ---- SN -------------------------------------------------------------------------------------- */
 
-static void
-sn_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean keep, GPtrArray *out)
-{
-  if (!text)
-    return;
-  gsize len = strlen(text), pos = 0;
-  ParserMatch m = {0};
-  while (pos < len && parser_re_match(c, PARSER_RE_SN_LABELLED, text, len, pos, &m)) {
-    g_autofree char *v = parser_match_group(&m, text, 1);
-    if (v && !is_order_no(c, v)) {
-      add_candidate(out, v);
-      if (keep)
-        keep_raw(s, text, m.ov[2], m.ov[3]);
-    }
-    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
-  }
-  parser_match_clear(&m);
-}
+typedef struct {
+  char *value;     /* upper case */
+  gboolean labelled;
+  const char *text; /* where it was found */
+  gsize pos;
+} SnHit;
 
 static void
-sn_tokens(const ParserConfig *c, Sources *s, const char *text, gboolean keep, GPtrArray *out)
+sn_hit_clear(gpointer p)
+{
+  g_free(((SnHit *)p)->value);
+}
+
+static gint
+by_pos(gconstpointer a, gconstpointer b)
+{
+  const SnHit *x = a, *y = b;
+  return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Every SN (labelled or SN-shaped) in text, in text order; a token that is also labelled counts
+ * once, as labelled. */
+static void
+sn_scan(const ParserConfig *c, Sources *s, const char *text, gboolean keep, GArray *out)
 {
   if (!text)
     return;
-  gsize len = strlen(text), pos = 0;
-  ParserMatch m = {0};
-  while (pos < len && parser_re_match(c, PARSER_RE_SN_TOKEN, text, len, pos, &m)) {
-    g_autofree char *v = parser_match_group(&m, text, 1);
-    if (v && !is_order_no(c, v)) {
-      add_candidate(out, v);
-      if (keep)
-        keep_raw(s, text, m.ov[2], m.ov[3]);
+  g_autoptr(GArray) hits = g_array_new(FALSE, TRUE, sizeof(SnHit));
+  gsize len = strlen(text);
+  const ParserRe res[] = {PARSER_RE_SN_LABELLED, PARSER_RE_SN_TOKEN};
+  for (guint k = 0; k < G_N_ELEMENTS(res); k++) {
+    gsize pos = 0;
+    ParserMatch m = {0};
+    while (pos < len && parser_re_match(c, res[k], text, len, pos, &m)) {
+      g_autofree char *v = parser_match_group(&m, text, 1);
+      if (v && !is_order_no(c, v)) {
+        SnHit h = {g_ascii_strup(v, -1), k == 0, text, m.ov[2]};
+        g_array_append_val(hits, h);
+        if (keep)
+          keep_raw(s, text, m.ov[2], m.ov[3]);
+      }
+      pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
     }
-    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+    parser_match_clear(&m);
   }
-  parser_match_clear(&m);
+  g_array_sort(hits, by_pos);
+  for (guint i = 0; i < hits->len; i++) {
+    SnHit *h = &g_array_index(hits, SnHit, i);
+    gboolean merged = FALSE;
+    for (guint j = 0; j < out->len && !merged; j++) {
+      SnHit *o = &g_array_index(out, SnHit, j);
+      if (strcmp(o->value, h->value) == 0) {
+        o->labelled |= h->labelled;
+        merged = TRUE;
+      }
+    }
+    if (merged) {
+      g_free(h->value);
+    } else {
+      g_array_append_val(out, *h);
+    }
+  }
+  g_array_set_size(hits, 0);
+}
+
+/* How much the line around an SN talks about a fault: tag words count, "正常"/"normal" does not. */
+static int
+fault_score(const ParserConfig *c, const SnHit *h)
+{
+  gsize ls = h->pos, le = h->pos;
+  while (ls > 0 && h->text[ls - 1] != '\n')
+    ls--;
+  while (h->text[le] && h->text[le] != '\n')
+    le++;
+  g_autofree char *line = g_strndup(h->text + ls, le - ls);
+  g_autofree char *fold = g_utf8_casefold(line, -1);
+  int score = 0;
+  for (guint i = 0; i < c->symptom_tags->len; i++) {
+    const ParserTag *t = g_ptr_array_index(c->symptom_tags, i);
+    for (guint j = 0; t->words[j]; j++)
+      if (*t->words[j] && strstr(fold, t->words[j])) {
+        score++;
+        break;
+      }
+  }
+  static const char *const calm[] = {"正常", "normal", "参考", "fyi", "供参考", "没问题", NULL};
+  for (const char *const *w = calm; *w; w++)
+    if (strstr(fold, *w))
+      score -= 2;
+  return score;
+}
+
+/* The SN the symptoms are about (policy §1). One labelled SN is it; several: the one whose line
+ * tells the fault. Bare tokens only decide when there are several and one line tells the fault;
+ * a single bare token stays a candidate for the classifier to confirm against the registry. */
+static const SnHit *
+sn_choose(const ParserConfig *c, GArray *hits)
+{
+  guint labelled = 0;
+  for (guint i = 0; i < hits->len; i++)
+    labelled += g_array_index(hits, SnHit, i).labelled ? 1 : 0;
+  if (labelled == 0 && hits->len < 2)
+    return NULL;
+  const SnHit *best = NULL, *first = NULL;
+  int best_score = 0;
+  gboolean tie = FALSE;
+  for (guint i = 0; i < hits->len; i++) {
+    const SnHit *h = &g_array_index(hits, SnHit, i);
+    if (labelled > 0 && !h->labelled)
+      continue;
+    if (!first)
+      first = h;
+    if (labelled == 1)
+      return h;
+    int sc = fault_score(c, h);
+    if (sc > best_score) {
+      best = h;
+      best_score = sc;
+      tie = FALSE;
+    } else if (sc == best_score && best) {
+      tie = TRUE;
+    }
+  }
+  if (best && !tie)
+    return best;
+  return labelled > 0 ? first : NULL;
 }
 
 /* ---- model ----------------------------------------------------------------------------------- */
@@ -172,6 +252,36 @@ phone_in(const ParserConfig *c, Sources *s, const char *text, gsize start, gsize
   }
   parser_match_clear(&m);
   return found;
+}
+
+/* Any phone in text, preferring one written after an on-site word on its line ("现场找李工(139…)"). */
+static char *
+phone_any(const ParserConfig *c, Sources *s, const char *text)
+{
+  if (!text)
+    return NULL;
+  gsize len = strlen(text), pos = 0;
+  ParserMatch m = {0};
+  while (pos < len && parser_re_match(c, PARSER_RE_PHONE, text, len, pos, &m)) {
+    gsize start = m.ov[0], end = m.ov[1];
+    gsize ls = start;
+    while (ls > 0 && text[ls - 1] != '\n' && start - ls < 60)
+      ls--;
+    ParserMatch o = {0};
+    gboolean onsite = parser_re_match(c, PARSER_RE_ONSITE, text, start, ls, &o);
+    parser_match_clear(&o);
+    if (onsite) {
+      g_autofree char *canon = phone_canonical(&m, text);
+      if (*canon && !phone_ignored(c, canon)) {
+        keep_raw(s, text, start, end);
+        parser_match_clear(&m);
+        return g_steal_pointer(&canon);
+      }
+    }
+    pos = end > pos ? end : pos + 1;
+  }
+  parser_match_clear(&m);
+  return phone_in(c, s, text, 0, len, TRUE);
 }
 
 /* A phone on a labelled line (电话/手机/联系人 …), searched after the label. */
@@ -301,6 +411,42 @@ contact_before_phone(const ParserConfig *c, Sources *s, const char *text)
   return found;
 }
 
+/* The first line of a signature that is only a name ("周晨曦", "Markus Weber"). */
+static gboolean
+matches(const ParserConfig *c, ParserRe re, const char *s)
+{
+  ParserMatch m = {0};
+  gboolean r = parser_re_match(c, re, s, strlen(s), 0, &m);
+  parser_match_clear(&m);
+  return r;
+}
+
+static char *
+contact_signature(const ParserConfig *c, const char *sig)
+{
+  if (!sig)
+    return NULL;
+  g_auto(GStrv) lines = g_strsplit(sig, "\n", -1);
+  for (guint i = 0; lines[i]; i++) {
+    char *l = g_strstrip(lines[i]);
+    if (!*l || g_utf8_strlen(l, -1) > 24)
+      continue;
+    /* "此致", "敬礼", "Best regards": the closing formula, not a name. */
+    if (matches(c, PARSER_RE_SIGNATURE, l) || matches(c, PARSER_RE_CLOSING, l) || matches(c, PARSER_RE_GREETING, l))
+      continue;
+    ParserMatch m = {0};
+    if (parser_re_match(c, PARSER_RE_CHINESE_NAME, l, strlen(l), 0, &m) && m.ov[2] <= 1) {
+      g_autofree char *v = parser_match_group(&m, l, 1);
+      parser_match_clear(&m);
+      char *name = clean_name(c, v);
+      if (name)
+        return name;
+    }
+    parser_match_clear(&m);
+  }
+  return NULL;
+}
+
 /* ---- address --------------------------------------------------------------------------------- */
 
 /* Cuts a value at the next label inside it ("地址：… 联系人：…") and trims punctuation. */
@@ -347,6 +493,48 @@ has_address_hint(const ParserConfig *c, const char *v)
   return r;
 }
 
+static gboolean
+has_phone(const ParserConfig *c, const char *v)
+{
+  ParserMatch m = {0};
+  gboolean r = parser_re_match(c, PARSER_RE_PHONE, v, strlen(v), 0, &m);
+  parser_match_clear(&m);
+  return r;
+}
+
+/* A Chinese labelled address value is cut to its address segments: "同上,北京海淀…3层,联系我:王磊 139…"
+ * → "北京海淀…3层". Latin addresses keep their commas ("6/F, Block B, …, Beijing"). */
+static void
+trim_address(const ParserConfig *c, char **value)
+{
+  gboolean han = FALSE;
+  for (const char *p = *value; *p && !han; p = g_utf8_next_char(p))
+    han = g_unichar_get_script(g_utf8_get_char(p)) == G_UNICODE_SCRIPT_HAN;
+  if (!han)
+    return;
+  g_auto(GStrv) segs = g_strsplit_set(*value, ",;", -1);
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; segs[i]; i++) {
+    char *seg = g_strstrip(segs[i]);
+    if (!*seg)
+      continue;
+    gboolean hint = has_address_hint(c, seg);
+    if (out->len == 0 && !hint)
+      continue; /* "同上", "不变" */
+    if (out->len > 0 && (!hint || has_phone(c, seg)))
+      break;
+    if (out->len)
+      g_string_append_c(out, ',');
+    g_string_append(out, seg);
+  }
+  if (out->len == 0) {
+    g_string_free(out, TRUE);
+    return;
+  }
+  g_free(*value);
+  *value = g_string_free(out, FALSE);
+}
+
 static char *
 address_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean keep)
 {
@@ -359,6 +547,8 @@ address_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean k
     g_autofree char *v = parser_match_group(&m, text, 1);
     g_autofree char *cut = cut_value(c, v);
     /* "邮箱地址：x@y" or "IP地址：10.0.0.1" are not street addresses. */
+    if (cut)
+      trim_address(c, &cut);
     if (cut && !strchr(cut, '@') && g_utf8_strlen(cut, -1) >= 4 &&
         cut[strspn(cut, "0123456789.:/ ")] != '\0') {
       found = g_steal_pointer(&cut);
@@ -371,29 +561,62 @@ address_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean k
   return found;
 }
 
-/* A line naming a known city or district and holding street-address words: "北京海淀上地信息路11号". */
+static gboolean
+is_segment_break(gunichar ch)
+{
+  return ch == ',' || ch == 0x3002 /* 。 */ || ch == ';' || ch == '(' || ch == ')' || ch == '!' ||
+         ch == '?' || ch == 0x3001 /* 、 */ || ch == 0x3010 || ch == 0x3011 /* 【】 */ || ch == '\t';
+}
+
+/* An unlabelled address: in a stretch of text between punctuation that names a known place and
+ * holds street-address words, from the place on, as long as the blank-separated words still
+ * look like address parts ("成都高新区天府五街200号菁蓉汇3栋 我们的服务器…" stops at "我们"). */
+static char *
+address_in_segment(const ParserConfig *c, Sources *s, const char *seg, gsize len)
+{
+  g_autofree char *text = g_strndup(seg, len);
+  g_autofree char *city = NULL, *district = NULL;
+  gsize pos = 0;
+  if (!parser_places_find_at(c->places, text, &city, &district, &pos))
+    return NULL;
+  g_auto(GStrv) words = g_strsplit_set(text + pos, " ", -1);
+  GString *addr = g_string_new(NULL);
+  for (guint i = 0; words[i]; i++) {
+    if (!*words[i])
+      continue;
+    gboolean digit = strpbrk(words[i], "0123456789") != NULL;
+    if (addr->len > 0 && !digit && !has_address_hint(c, words[i]))
+      break;
+    if (addr->len)
+      g_string_append_c(addr, ' ');
+    g_string_append(addr, words[i]);
+  }
+  if (g_utf8_strlen(addr->str, -1) < 6 || !has_address_hint(c, addr->str)) {
+    g_string_free(addr, TRUE);
+    return NULL;
+  }
+  g_ptr_array_add(s->raw, g_strdup(addr->str));
+  return g_string_free(addr, FALSE);
+}
+
 static char *
 address_unlabelled(const ParserConfig *c, Sources *s, const char *text)
 {
   if (!text)
     return NULL;
-  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-  for (guint i = 0; lines[i]; i++) {
-    char *l = g_strstrip(lines[i]);
-    glong n = g_utf8_strlen(l, -1);
-    if (n < 6 || n > 120 || !has_address_hint(c, l))
-      continue;
-    g_autofree char *city = NULL, *district = NULL;
-    if (!parser_places_find(c->places, l, &city, &district))
-      continue;
-    /* "设备在：河北省…": a short lead-in before a colon is not part of the address. */
-    const char *colon = strchr(l, ':');
-    if (colon && g_utf8_strlen(l, colon - l) <= 6)
-      l = (char *)colon + 1;
-    g_autofree char *cut = cut_value(c, l);
-    if (cut) {
-      g_ptr_array_add(s->raw, g_strdup(l));
-      return g_steal_pointer(&cut);
+  const char *seg = text;
+  for (const char *p = text;; p = g_utf8_next_char(p)) {
+    gunichar ch = g_utf8_get_char(p);
+    if (ch == 0 || ch == '\n' || is_segment_break(ch)) {
+      gsize len = p - seg;
+      if (len >= 12) {
+        char *a = address_in_segment(c, s, seg, len);
+        if (a)
+          return a;
+      }
+      if (ch == 0)
+        break;
+      seg = g_utf8_next_char(p);
     }
   }
   return NULL;
@@ -599,14 +822,12 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
   Sources s = {.main = split->own, .fwd = fwd_split.own, .fwd_sig = fwd_split.signature, .sig = split->signature,
                .subject = subject, .raw = g_ptr_array_new_with_free_func(g_free)};
 
-  /* SN: labelled ones first (own words, forwarded mail, subject), then bare SN-shaped tokens. */
-  sn_labelled(c, &s, s.main, TRUE, r->sn_candidates);
-  sn_labelled(c, &s, s.fwd, TRUE, r->sn_candidates);
-  sn_labelled(c, &s, s.subject, FALSE, r->sn_candidates);
-  guint labelled = r->sn_candidates->len;
-  sn_tokens(c, &s, s.subject, FALSE, r->sn_candidates);
-  sn_tokens(c, &s, s.main, TRUE, r->sn_candidates);
-  sn_tokens(c, &s, s.fwd, TRUE, r->sn_candidates);
+  /* SN: every SN in the own words, the forwarded mail and the subject, in that order. */
+  g_autoptr(GArray) sns = g_array_new(FALSE, TRUE, sizeof(SnHit));
+  g_array_set_clear_func(sns, sn_hit_clear);
+  sn_scan(c, &s, s.main, TRUE, sns);
+  sn_scan(c, &s, s.fwd, TRUE, sns);
+  sn_scan(c, &s, s.subject, FALSE, sns);
 
   /* Model: labelled, then a known family. */
   const char *texts[] = {s.main, s.fwd, s.subject};
@@ -617,26 +838,24 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
   if (r->model)
     g_strstrip(r->model);
   /* A model is not an SN candidate even when it looks like one. */
-  for (guint i = 0; r->model && i < r->sn_candidates->len; i++) {
-    if (g_ascii_strcasecmp(g_ptr_array_index(r->sn_candidates, i), r->model) == 0) {
-      g_ptr_array_remove_index(r->sn_candidates, i);
-      if (i < labelled)
-        labelled--;
-      i--;
-    }
-  }
-  if (r->sn_candidates->len > 0)
-    r->sn = g_strdup(g_ptr_array_index(r->sn_candidates, 0));
+  for (guint i = 0; r->model && i < sns->len; i++)
+    if (g_ascii_strcasecmp(g_array_index(sns, SnHit, i).value, r->model) == 0)
+      g_array_remove_index(sns, i--);
+  for (guint i = 0; i < sns->len; i++)
+    g_ptr_array_add(r->sn_candidates, g_strdup(g_array_index(sns, SnHit, i).value));
+  const SnHit *chosen = sn_choose(c, sns);
+  if (chosen)
+    r->sn = g_strdup(chosen->value);
 
   /* Phone: a labelled line in the own words, the forwarded mail, then any number there, then the
    * signatures (skipping switchboard and fax lines). */
   r->phone = phone_labelled(c, &s, s.main, TRUE, FALSE);
   if (!r->phone)
     r->phone = phone_labelled(c, &s, s.fwd, TRUE, FALSE);
-  if (!r->phone && s.main)
-    r->phone = phone_in(c, &s, s.main, 0, strlen(s.main), TRUE);
-  if (!r->phone && s.fwd)
-    r->phone = phone_in(c, &s, s.fwd, 0, strlen(s.fwd), TRUE);
+  if (!r->phone)
+    r->phone = phone_any(c, &s, s.main);
+  if (!r->phone)
+    r->phone = phone_any(c, &s, s.fwd);
   if (!r->phone)
     r->phone = phone_labelled(c, &s, s.sig, FALSE, TRUE);
   if (!r->phone)
@@ -650,6 +869,11 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
     r->contact = contact_before_phone(c, &s, s.main);
   if (!r->contact)
     r->contact = contact_before_phone(c, &s, s.fwd);
+  /* Last: the name that signs the mail, when nothing else names a person. */
+  if (!r->contact)
+    r->contact = contact_signature(c, s.sig);
+  if (!r->contact)
+    r->contact = contact_signature(c, s.fwd_sig);
 
   /* Address and the labelled location. */
   r->address = address_labelled(c, &s, s.main, TRUE);

@@ -63,7 +63,11 @@ decode_text_header(const ParserConfig *config, GMimeObject *obj, const char *nam
   char *decoded = g_mime_utils_header_decode_text(config->gmime_options, prepared);
   if (!decoded)
     return g_steal_pointer(&prepared);
-  /* GMime keeps the text's own blanks; strip only the ends like every mail client does. */
+  /* GMime keeps the text's own blanks; strip only the ends like every mail client does. An
+   * encoded CR/LF or other control character never reaches our output (header injection). */
+  for (char *p = decoded; *p; p++)
+    if ((guchar)*p < 0x20 || *p == 0x7F)
+      *p = ' ';
   g_strstrip(decoded);
   return decoded;
 }
@@ -96,6 +100,9 @@ set_from(const ParserConfig *config, GMimeObject *obj, ParserRequest *r)
   const char *addr = internet_address_mailbox_get_addr(mb);
   if (name && *name) {
     r->from_name = g_strstrip(g_strdup(name));
+    for (char *p = r->from_name; *p; p++)
+      if ((guchar)*p < 0x20 || *p == 0x7F)
+        *p = ' ';
   }
   if (addr && *addr)
     r->from_addr = g_ascii_strdown(addr, -1);

@@ -84,6 +84,9 @@ void parser_places_free(ParserPlaces *places);
 /* Finds the first city (and its district when given) in text; fills city/district with canonical
  * Chinese names ("北京市", "海淀区"), NULL when not found. Returns TRUE when a city was found. */
 gboolean parser_places_find(const ParserPlaces *places, const char *text, char **city, char **district);
+/* Same, and *pos is the byte offset where the place (province, city or district) is first named. */
+gboolean parser_places_find_at(const ParserPlaces *places, const char *text, char **city, char **district,
+                               gsize *pos);
 
 /* ---- extract.c: fields of policy §1 ------------------------------------------------------ */
 void parser_extract_fields(const ParserConfig *config, ParserRequest *r, const char *subject_nfkc,
@@ -126,6 +129,7 @@ typedef enum {
   PARSER_RE_SIG_LINE,      /* a line that looks like part of a signature block (name, company, fax, web) */
   PARSER_RE_SIG_OFFICE,    /* switchboard, fax, mail, web or date: signature lines that name nobody */
   PARSER_RE_PHONE_LINE_START, /* a line that starts with a phone label */
+  PARSER_RE_ONSITE,        /* 现场/on-site before a phone: the number to call on site */
   PARSER_RE_ADDRESS_HINT,  /* street-address words: 路 号 大厦 Road Street Floor … */
   PARSER_RE_FORWARD_SUBJECT, /* a subject that says forward: Fwd:, FW:, 转发: */
   PARSER_RE_ORDER_NO,      /* RC20261125-0007 */
@@ -134,6 +138,7 @@ typedef enum {
   PARSER_RE_SIGNATURE,     /* a line that starts a signature */
   PARSER_RE_DISCLAIMER,    /* a line that starts a legal disclaimer / company footer */
   PARSER_RE_GREETING,      /* a greeting line to drop from symptoms */
+  PARSER_RE_GREETING_PREFIX, /* a greeting that starts a longer line */
   PARSER_RE_CLOSING,       /* polite closing lines (谢谢, Thanks) to drop from symptoms */
   PARSER_RE_AUTO_SUBJECT,  /* subject of an automatic reply */
   PARSER_RE_BOUNCE_SUBJECT,/* subject of a delivery report */

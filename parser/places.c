@@ -211,6 +211,13 @@ scan(const ParserPlaces *pp, const char *text)
 gboolean
 parser_places_find(const ParserPlaces *pp, const char *text, char **city, char **district)
 {
+  return parser_places_find_at(pp, text, city, district, NULL);
+}
+
+gboolean
+parser_places_find_at(const ParserPlaces *pp, const char *text, char **city, char **district, gsize *pos)
+{
+  gsize first = G_MAXSIZE;
   *city = NULL;
   *district = NULL;
   if (!pp || !text || !*text)
@@ -220,16 +227,20 @@ parser_places_find(const ParserPlaces *pp, const char *text, char **city, char *
   for (guint i = 0; i < hits->len && chosen < 0; i++) {
     const Hit *h = &g_array_index(hits, Hit, i);
     const Place *pl = g_ptr_array_index(pp->places, h->alias->place);
-    if (pl->kind == PLACE_CITY)
+    if (pl->kind == PLACE_CITY) {
       chosen = (int)h->alias->place;
+      first = MIN(first, h->pos);
+    }
   }
   int dist = -1;
   if (chosen >= 0) {
     for (guint i = 0; i < hits->len && dist < 0; i++) {
       const Hit *h = &g_array_index(hits, Hit, i);
       const Place *pl = g_ptr_array_index(pp->places, h->alias->place);
-      if (pl->kind == PLACE_DISTRICT && pl->city == chosen)
+      if (pl->kind == PLACE_DISTRICT && pl->city == chosen) {
         dist = (int)h->alias->place;
+        first = MIN(first, h->pos);
+      }
     }
   } else {
     /* No city named: a district only it has, written out in full, names the city too. */
@@ -239,11 +250,21 @@ parser_places_find(const ParserPlaces *pp, const char *text, char **city, char *
       if (pl->kind == PLACE_DISTRICT && !pl->ambiguous && !h->alias->short_alias) {
         dist = (int)h->alias->place;
         chosen = pl->city;
+        first = MIN(first, h->pos);
       }
     }
   }
   if (chosen < 0)
     return FALSE;
+  /* A province named right before the city belongs to the place text ("河北省廊坊市…"). */
+  for (guint i = 0; i < hits->len; i++) {
+    const Hit *h = &g_array_index(hits, Hit, i);
+    const Place *pl = g_ptr_array_index(pp->places, h->alias->place);
+    if (pl->kind == PLACE_PROVINCE && h->pos < first && h->pos + h->alias->len + 12 >= first)
+      first = h->pos;
+  }
+  if (pos)
+    *pos = first;
   *city = g_strdup(((Place *)g_ptr_array_index(pp->places, chosen))->canonical);
   if (dist >= 0)
     *district = g_strdup(((Place *)g_ptr_array_index(pp->places, dist))->canonical);

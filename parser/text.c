@@ -187,12 +187,13 @@ parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit 
       sig = i;
   }
 
-  /* 2b. No marker: a block of name/company/switchboard lines at the very end is a signature
-   *     when it holds a bare name or a company line ("李海峰 / 成都…有限公司 IT部 / 电话：…"). */
-  if (sig == quote) {
-    guint start = quote;
-    gboolean anchor = FALSE;
-    guint i = quote;
+  /* 2b. Above the signature start (or the end of the text when there is none), a block of
+   *     name/company/switchboard lines is a signature too, from its topmost name or company
+   *     line ("李海峰 / 成都…有限公司 IT部 / 电话：…"). Labelled phone/address lines inside the
+   *     block belong to it only below such a line. */
+  {
+    guint i = sig;
+    guint top_anchor = sig;
     while (i > 0) {
       const char *l = lines[i - 1];
       gsize len = strlen(l);
@@ -200,24 +201,20 @@ parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit 
         i--;
         continue;
       }
-      if (len > 160 || !line_matches(config, PARSER_RE_SIG_LINE, l, len))
+      if (len > 200 || !line_matches(config, PARSER_RE_SIG_LINE, l, len))
         break;
-      /* A labelled line of the device's data is not a signature line. */
-      ParserMatch m = {0};
       gboolean office = line_matches(config, PARSER_RE_SIG_OFFICE, l, len);
+      ParserMatch m = {0};
       gboolean field = !office && parser_re_match(config, PARSER_RE_ANY_LABEL, l, len, 0, &m);
       parser_match_clear(&m);
-      gboolean phone_only = field && line_matches(config, PARSER_RE_PHONE_LINE_START, l, len);
-      if (field && !phone_only)
-        break;
-      if (!phone_only && !office)
-        anchor = TRUE;
+      /* Names and companies carry no digits; a line with digits is an address or a number. */
+      if (!field && !office && !strpbrk(l, "0123456789"))
+        top_anchor = i - 1;
       i--;
-      start = i;
     }
     /* The whole text is never a signature. */
-    if (anchor && start > 0 && start < quote)
-      sig = start;
+    if (top_anchor < sig && top_anchor > 0)
+      sig = top_anchor;
   }
 
   out->own_full = join_lines(lines, 0, quote);
@@ -236,6 +233,10 @@ parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit 
     }
     if (line_matches(config, PARSER_RE_GREETING, l, len) || line_matches(config, PARSER_RE_CLOSING, l, len))
       continue;
+    ParserMatch m = {0};
+    if (parser_re_match(config, PARSER_RE_GREETING_PREFIX, l, len, 0, &m))
+      l += m.ov[1];
+    parser_match_clear(&m);
     g_string_append(own, l);
     g_string_append_c(own, '\n');
   }

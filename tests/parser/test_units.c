@@ -1,0 +1,485 @@
+/* test_units.c: unit tests of each parser piece — charsets, HTML, quotes/signatures, places, phones, follow-ups, ignored mail, limits. */
+#include "helpers.h"
+
+TestSuite(charset, .init = test_setup, .fini = test_teardown);
+TestSuite(html, .init = test_setup, .fini = test_teardown);
+TestSuite(text, .init = test_setup, .fini = test_teardown);
+TestSuite(places, .init = test_setup, .fini = test_teardown);
+TestSuite(phones, .init = test_setup, .fini = test_teardown);
+TestSuite(fields, .init = test_setup, .fini = test_teardown);
+TestSuite(followup, .init = test_setup, .fini = test_teardown);
+TestSuite(ignored, .init = test_setup, .fini = test_teardown);
+TestSuite(limits, .init = test_setup, .fini = test_teardown);
+
+/* ---- charsets ---------------------------------------------------------------------------------- */
+
+Test(charset, gb2312_label_decodes_gbk_only_characters)
+{
+  /* 刘镕: 镕 (0xE946) is GBK, not GB2312. */
+  ParserDecoded d = parser_charset_decode("gb2312", "\xC1\xF5\xE9\x46", 4);
+  cr_assert_str_eq(d.text, "刘镕");
+  cr_assert_str_eq(d.charset_used, "GB18030");
+  cr_assert_eq(d.replacements, 0);
+  cr_assert(!d.guessed);
+  g_free(d.text);
+}
+
+Test(charset, gbk_family_labels_map_to_gb18030)
+{
+  const char *labels[] = {"GB2312", "gbk", "CP936", "x-gbk", "\"gb2312\"", "GB18030", "euc-cn", NULL};
+  for (const char **l = labels; *l; l++)
+    cr_assert_str_eq(parser_charset_canonical(*l), "GB18030", "%s", *l);
+  cr_assert_str_eq(parser_charset_canonical("big5"), "BIG5-HKSCS");
+  cr_assert_str_eq(parser_charset_canonical("CP950"), "BIG5-HKSCS");
+  cr_assert_str_eq(parser_charset_canonical("us-ascii"), "UTF-8");
+  cr_assert_null(parser_charset_canonical("no-such-charset"));
+}
+
+Test(charset, big5_declared)
+{
+  ParserDecoded d = parser_charset_decode("big5", "\xB4\xFA\xB8\xD5\xA6\xF8\xAA\x41\xBE\xB9\xAC\x47\xBB\xD9", 14);
+  cr_assert_str_eq(d.text, "測試伺服器故障");
+  cr_assert_eq(d.replacements, 0);
+  g_free(d.text);
+}
+
+Test(charset, undeclared_gb_is_guessed)
+{
+  ParserDecoded d = parser_charset_decode(NULL, "\xB7\xFE\xCE\xF1\xC6\xF7\xB9\xCA\xD5\xCF", 10);
+  cr_assert_str_eq(d.text, "服务器故障");
+  cr_assert_str_eq(d.charset_used, "GB18030");
+  cr_assert(d.guessed);
+  g_free(d.text);
+}
+
+Test(charset, undeclared_big5_is_guessed)
+{
+  ParserDecoded d = parser_charset_decode(NULL, "\xB4\xFA\xB8\xD5\xA6\xF8\xAA\x41\xBE\xB9\xAC\x47\xBB\xD9", 14);
+  cr_assert_str_eq(d.text, "測試伺服器故障");
+  cr_assert_str_eq(d.charset_used, "Big5");
+  cr_assert(d.guessed);
+  g_free(d.text);
+}
+
+Test(charset, undeclared_utf8_is_utf8)
+{
+  ParserDecoded d = parser_charset_decode(NULL, "服务器", strlen("服务器"));
+  cr_assert_str_eq(d.text, "服务器");
+  cr_assert_str_eq(d.charset_used, "UTF-8");
+  g_free(d.text);
+}
+
+Test(charset, bad_bytes_are_counted_not_dropped)
+{
+  ParserDecoded d = parser_charset_decode("utf-8", "ab\xFF\xFE" "cd", 6);
+  cr_assert(d.replacements >= 1, "replacements %u", d.replacements);
+  cr_assert(strstr(d.text, "\xEF\xBF\xBD") != NULL);
+  cr_assert(g_str_has_prefix(d.text, "ab"));
+  g_free(d.text);
+  ParserDecoded e = parser_charset_decode("gb2312", "\xB7\xFE\xFF", 3);
+  cr_assert_eq(e.replacements, 1);
+  g_free(e.text);
+}
+
+Test(charset, rfc2047_split_inside_a_character)
+{
+  /* "服务器故障报修" in UTF-8, the first word ends after one byte of 务. */
+  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: =?UTF-8?B?5pyN5Q==?= =?UTF-8?B?iqHlmajmlYXpmpzmiqXkv64=?=\n\nx\n");
+  cr_assert_str_eq(r->subject, "服务器故障报修");
+}
+
+Test(charset, rfc2047_gbk_words_with_padding)
+{
+  g_autoptr(ParserRequest) r =
+    parse_str("From: =?gb2312?B?wfXpRg==?= <l@x.cn>\nSubject: =?GBK?B?udjT2s7StaXOu7f+zvHG99Oyxcw=?= "
+              "=?GBK?B?uOa+r7XEsajQ3rqv?=\n\nx\n");
+  cr_assert_str_eq(r->subject, "关于我单位服务器硬盘告警的报修函");
+  cr_assert_str_eq(r->from_name, "刘镕");
+  cr_assert_str_eq(r->from, "刘镕 <l@x.cn>");
+}
+
+Test(charset, raw_8bit_gbk_header)
+{
+  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: \xB7\xFE\xCE\xF1\xC6\xF7\xB9\xCA\xD5\xCF\n\nx\n");
+  cr_assert_str_eq(r->subject, "服务器故障");
+}
+
+Test(charset, part_report_records_declared_and_used)
+{
+  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: s\nMIME-Version: 1.0\n"
+                                         "Content-Type: text/plain; charset=gb2312\n"
+                                         "Content-Transfer-Encoding: base64\n\nwfXpRg==\n");
+  cr_assert_eq(r->parts->len, 1);
+  const ParserPartReport *p = g_ptr_array_index(r->parts, 0);
+  cr_assert_str_eq(p->charset_declared, "gb2312");
+  cr_assert_str_eq(p->charset_used, "GB18030");
+  cr_assert_eq(p->replacements, 0);
+  cr_assert_str_eq(p->transfer_encoding, "base64");
+  cr_assert(strstr(r->body_text, "刘镕") != NULL);
+}
+
+/* ---- HTML -------------------------------------------------------------------------------------- */
+
+Test(html, table_cells_keep_label_and_value_together)
+{
+  const char *h = "<html><body><table><tr><td><b>序列号</b></td><td>RCS25D0045678</td></tr>"
+                  "<tr><td>型号</td><td>RC-R4290G G5</td></tr></table></body></html>";
+  g_autofree char *t = parser_html_to_text(h, strlen(h));
+  cr_assert(strstr(t, "序列号\tRCS25D0045678\n") != NULL, "got: %s", t);
+  cr_assert(strstr(t, "型号\tRC-R4290G G5") != NULL, "got: %s", t);
+}
+
+Test(html, breaks_blocks_and_scripts)
+{
+  const char *h = "<div>第一行<br>第二行</div><p>段落</p><script>var x=1;</script><style>p{}</style>"
+                  "<blockquote>引用</blockquote>&nbsp;尾";
+  g_autofree char *t = parser_html_to_text(h, strlen(h));
+  cr_assert(strstr(t, "第一行\n第二行\n") != NULL, "got: %s", t);
+  cr_assert(strstr(t, "段落\n") != NULL, "got: %s", t);
+  cr_assert(strstr(t, "var x") == NULL, "got: %s", t);
+  cr_assert(strstr(t, "> 引用") != NULL, "got: %s", t);
+}
+
+Test(html, html_only_mail_extracts_table_fields)
+{
+  g_autoptr(ParserRequest) r = parse_str(
+    "From: a@b.cn\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+    "<table><tr><td>序列号</td><td>RCS25D0045678</td></tr><tr><td>联系人</td><td>陈晓燕</td></tr>"
+    "<tr><td>联系电话</td><td>158 2817 3306</td></tr></table>\n");
+  assert_str_or_null(r->sn, "RCS25D0045678");
+  assert_str_or_null(r->contact, "陈晓燕");
+  assert_str_or_null(r->phone, "15828173306");
+}
+
+/* ---- quotes, signatures, NFKC ------------------------------------------------------------------ */
+
+static ParserTextSplit
+split_of(const char *text)
+{
+  g_autofree char *n = parser_text_normalize(text, -1);
+  ParserTextSplit s;
+  parser_text_split(test_config, n, &s);
+  return s;
+}
+
+Test(text, nfkc_full_width)
+{
+  g_autofree char *n = parser_text_normalize("ＳＮ：ＲＣＳ２５Ｆ００６７８９０\r\n", -1);
+  cr_assert_str_eq(n, "SN:RCS25F0067890\n");
+}
+
+Test(text, quote_markers)
+{
+  const char *cases[] = {
+    "硬盘坏了\n\n-----原始邮件-----\n发件人: x\n",
+    "硬盘坏了\n------------------ Original ------------------\nFrom: x\n",
+    "硬盘坏了\n在 2026年11月12日 13:57, 张三 写道:\n> 旧的\n",
+    "硬盘坏了\nOn Thu, Nov 12, 2026 at 1:57 PM Zhang <z@x.cn> wrote:\n> old\n",
+    "硬盘坏了\n> 旧的\n> 更旧\n",
+    "硬盘坏了\n发件人: 融科联创 <service@roycom.com.cn>\n发送时间: 2026年11月12日\n收件人: x\n主题: y\n",
+    "硬盘坏了\n---------- Forwarded message ---------\nFrom: x\n",
+    NULL};
+  for (const char **c = cases; *c; c++) {
+    ParserTextSplit s = split_of(*c);
+    cr_assert_str_eq(s.own, "硬盘坏了", "case: %s", *c);
+    cr_assert_not_null(s.quoted, "case: %s", *c);
+    parser_text_split_clear(&s);
+  }
+}
+
+Test(text, signatures_and_disclaimers)
+{
+  ParserTextSplit s = split_of("您好:\n服务器宕机了\n此致\n敬礼!\n张三\n13800001111\n");
+  cr_assert_str_eq(s.own, "服务器宕机了");
+  cr_assert(strstr(s.signature, "张三") != NULL);
+  parser_text_split_clear(&s);
+
+  s = split_of("server is down\n-- \nJohn\nACME Ltd.\n");
+  cr_assert_str_eq(s.own, "server is down");
+  parser_text_split_clear(&s);
+
+  s = split_of("硬盘亮红灯\n本邮件及其附件含有保密信息,仅限于发送给上面地址中列出的个人或群组。\n");
+  cr_assert_str_eq(s.own, "硬盘亮红灯");
+  parser_text_split_clear(&s);
+
+  /* A trailing name + company block without a marker. */
+  s = split_of("请安排更换硬盘,谢谢。\n沈佳怡\n上海浦江数智科技有限公司\n");
+  cr_assert(s.signature && strstr(s.signature, "沈佳怡"), "sig: %s", s.signature);
+  parser_text_split_clear(&s);
+}
+
+Test(text, signature_is_not_the_contact)
+{
+  /* A labelled contact wins over the signature's name; the switchboard is never the phone. */
+  g_autoptr(ParserRequest) l = parse_str("From: a@b.cn\nSubject: s\n\n服务器宕机了。\n联系人:王五 13800001111\n"
+                                         "此致\n敬礼\n李四\n总机:010-6666 8888\n");
+  assert_str_or_null(l->contact, "王五");
+  assert_str_or_null(l->phone, "13800001111");
+  /* Without one, the name that signs is the contact, but the switchboard still is no phone. */
+  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: s\n\n服务器宕机了,请尽快处理。\n"
+                                         "此致\n敬礼\n李四\n总机:010-6666 8888\n");
+  assert_str_or_null(r->contact, "李四");
+  assert_str_or_null(r->phone, NULL);
+  cr_assert(strstr(r->symptoms, "宕机") != NULL);
+  cr_assert(strstr(r->symptoms, "李四") == NULL);
+}
+
+/* ---- places ------------------------------------------------------------------------------------ */
+
+static void
+check_place(const char *text, const char *city, const char *district)
+{
+  g_autofree char *c = NULL, *d = NULL;
+  parser_places_find(test_config->places, text, &c, &d);
+  cr_assert(g_strcmp0(c, city) == 0, "%s: city %s, expected %s", text, c, city);
+  cr_assert(g_strcmp0(d, district) == 0, "%s: district %s, expected %s", text, d, district);
+}
+
+Test(places, chinese_forms)
+{
+  check_place("北京海淀上地信息路11号", "北京市", "海淀区");
+  check_place("天津市西青区华苑产业区海泰西路18号", "天津市", "西青区");
+  check_place("四川省成都市高新区天府大道中段1388号", "成都市", "高新区");
+  check_place("成都高新区天府三街", "成都市", "高新区");
+  check_place("河北省廊坊市固安县新兴产业示范区", "廊坊市", "固安县");
+  check_place("新疆乌鲁木齐市高新区(新市区)北京南路358号", "乌鲁木齐市", "新市区");
+  check_place("深圳南山科技园", "深圳市", "南山区");
+  check_place("杭州市滨江区", "杭州市", "滨江区");
+  check_place("上海市浦东新区张江", "上海市", "浦东新区");
+  check_place("拉萨市城关区", "拉萨市", "城关区");
+  check_place("海淀区中关村", "北京市", "海淀区");
+  check_place("石家庄市", "石家庄市", NULL);
+}
+
+Test(places, pinyin_and_english)
+{
+  check_place("No. 8 Haidian Street, Haidian District, Beijing", "北京市", "海淀区");
+  check_place("Chengdu Hi-tech Zone, Tianfu Avenue", "成都市", "高新区");
+  check_place("Futian District, Shenzhen", "深圳市", "福田区");
+  check_place("Suzhou Industrial Park", "苏州市", NULL);
+}
+
+Test(places, no_place)
+{
+  check_place("服务器宕机了", NULL, NULL);
+  check_place("中山路100号", NULL, NULL);
+}
+
+/* ---- phones ------------------------------------------------------------------------------------ */
+
+static char *
+phone_of(const char *body)
+{
+  g_autofree char *mail = g_strdup_printf("From: a@b.cn\nSubject: s\n\n%s\n", body);
+  g_autoptr(ParserRequest) r = parse_str(mail);
+  return g_strdup(r->phone);
+}
+
+Test(phones, forms)
+{
+  const char *cases[][2] = {
+    {"电话:139 1012 6688", "13910126688"},
+    {"手机:135-1024-7788", "13510247788"},
+    {"mobile +86 138 0013 5678", "13800135678"},
+    {"联系电话:022-5867 1234 转 8012", "022-58671234-8012"},
+    {"电话 0316-6218 899", "0316-6218899"},
+    {"Tel: (010) 6666 8888", "010-66668888"},
+    {"电话:800-810-8888", "800-810-8888"},
+    {"联系人:王工 18999126543", "18999126543"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *p = phone_of(cases[i][0]);
+    cr_assert(g_strcmp0(p, cases[i][1]) == 0, "%s: got %s, expected %s", cases[i][0], p, cases[i][1]);
+  }
+}
+
+Test(phones, decoys_are_not_phones)
+{
+  const char *decoys[] = {
+    "SN RCS25A0012345 故障",          /* an SN */
+    "订单 RC20261125-0007 还没处理",   /* an order number */
+    "2026-11-20 10:15 出现告警",       /* a date */
+    "固件版本 01.01.10,BIOS 3.4",     /* versions */
+    "请拨打 400-018-8995",              /* our own hotline */
+    "IMG_20261109_105512.jpg",          /* a file name */
+    NULL};
+  for (const char **d = decoys; *d; d++) {
+    g_autofree char *p = phone_of(*d);
+    cr_assert_null(p, "%s: got phone %s", *d, p);
+  }
+}
+
+/* ---- fields ------------------------------------------------------------------------------------ */
+
+Test(fields, unlabelled_single_token_is_only_a_candidate)
+{
+  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n这台 RCS25A0012345 坏了\n");
+  cr_assert_null(r->sn);
+  cr_assert_eq(r->sn_candidates->len, 1);
+}
+
+Test(fields, sn_forms)
+{
+  const char *cases[][2] = {
+    {"序列号:RCS25A0012345", "RCS25A0012345"}, {"SN:rcs25a0012345", "RCS25A0012345"},
+    {"S/N RCS25A0012345", "RCS25A0012345"},     {"Serial No.: RCS25A0012345", "RCS25A0012345"},
+    {"机器编号是RCS25A0012345", "RCS25A0012345"}, {"序列号\nRCS25A0012345", "RCS25A0012345"},
+    {"SN#RCS25A0012345", "RCS25A0012345"},      {"ＳＮ：ＲＣＳ２５Ａ００１２３４５", "RCS25A0012345"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *mail = g_strdup_printf("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n%s\n", cases[i][0]);
+    g_autoptr(ParserRequest) r = parse_str(mail);
+    cr_assert(g_strcmp0(r->sn, cases[i][1]) == 0, "%s: got %s", cases[i][0], r->sn);
+  }
+}
+
+Test(fields, sn_in_subject_and_several_sns)
+{
+  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: =?UTF-8?B?56Gs55uY5Z2P5LqG?= RCS25E0056789\n\n"
+                                         "序列号:RCS25E0056790,另一台 RCS25E0056791 正常\n");
+  cr_assert_str_eq(r->sn, "RCS25E0056790");
+  cr_assert_eq(r->sn_candidates->len, 3);
+}
+
+Test(fields, order_number_is_not_an_sn)
+{
+  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: Re: [RC20261125-0007] x\n\n好的\n");
+  cr_assert_null(r->sn);
+  cr_assert_str_eq(r->followup_of, "RC20261125-0007");
+}
+
+Test(fields, language)
+{
+  g_autoptr(ParserRequest) en = parse_str("From: a@b.cn\nSubject: Server down\n\nHello, our server RCS25B0023456 "
+                                          "reboots by itself three times a day. Please help.\n");
+  cr_assert_str_eq(en->language, "en");
+  g_autoptr(ParserRequest) zh = parse_str("From: a@b.cn\nSubject: Server down\nContent-Type: text/plain; charset=utf-8\n\n"
+                                          "服务器 RCS25B0023456 一天自动重启三次,BMC 日志有 PSU failure。\n");
+  cr_assert_str_eq(zh->language, "zh");
+}
+
+/* ---- follow-ups ------------------------------------------------------------------------------- */
+
+Test(followup, subject_forms)
+{
+  const char *subjects[] = {"Re: [RC20261125-0007] 已收到您的报修", "回复: RC20261125-0007", "答复:[rc20261125-0007]",
+                            "Fwd: 转发: 工单 RC20261125-0007 补充", "RE: RE: Re:[RC20261125-0007]", NULL};
+  for (const char **s = subjects; *s; s++) {
+    g_autofree char *mail = g_strdup_printf("From: a@b.cn\nSubject: %s\nContent-Type: text/plain; charset=utf-8\n\n补充信息\n", *s);
+    g_autoptr(ParserRequest) r = parse_str(mail);
+    assert_str_or_null(r->followup_of, "RC20261125-0007");
+  }
+}
+
+Test(followup, quoted_in_body_and_references)
+{
+  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: Re: 报修\nIn-Reply-To: <ack.1@roycom.com.cn>\n"
+                                         "References: <orig.1@x.cn> <ack.1@roycom.com.cn>\n"
+                                         "Content-Type: text/plain; charset=utf-8\n\n"
+                                         "SN 补充\n> 您的报修单号 RC20261125-0007 已受理\n");
+  assert_str_or_null(r->followup_of, "RC20261125-0007");
+  cr_assert_eq(r->references->len, 2);
+  cr_assert_str_eq(g_ptr_array_index(r->references, 0), "ack.1@roycom.com.cn");
+}
+
+/* ---- ignored ---------------------------------------------------------------------------------- */
+
+static char *
+ignored_of(const char *headers)
+{
+  g_autofree char *mail = g_strdup_printf("%s\nContent-Type: text/plain; charset=utf-8\n\n正文 RC20261125-0007\n", headers);
+  g_autoptr(ParserRequest) r = parse_str(mail);
+  return g_strdup(r->ignored_reason);
+}
+
+Test(ignored, reasons)
+{
+  const char *cases[][2] = {
+    {"From: a@b.cn\nSubject: x\nAuto-Submitted: auto-replied", "auto_reply"},
+    {"From: a@b.cn\nSubject: x\nAuto-Submitted: no", NULL},
+    {"From: a@b.cn\nSubject: x\nX-Autoreply: yes", "auto_reply"},
+    {"From: a@b.cn\nSubject: x\nX-Auto-Response-Suppress: All", NULL},
+    {"From: a@b.cn\nSubject: =?UTF-8?B?6Ieq5Yqo5Zue5aSNOg==?= x", "auto_reply"},
+    {"From: a@b.cn\nSubject: Out of Office: x", "auto_reply"},
+    {"From: MAILER-DAEMON@mx.b.cn\nSubject: Undelivered Mail Returned to Sender", "bounce"},
+    {"Return-Path: <>\nFrom: a@b.cn\nSubject: x", "bounce"},
+    {"From: a@b.cn\nSubject: x\nPrecedence: bulk", "bulk"},
+    {"From: a@b.cn\nSubject: x\nList-Id: <news.b.cn>", "bulk"},
+    {"From: Service <SERVICE@roycom.com.cn>\nSubject: x\nAuto-Submitted: auto-replied", "loop"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *reason = ignored_of(cases[i][0]);
+    cr_assert(g_strcmp0(reason, cases[i][1]) == 0, "%s: got %s", cases[i][0], reason);
+  }
+}
+
+Test(ignored, multipart_report_is_a_bounce_and_no_followup)
+{
+  g_autoptr(ParserRequest) r = parse_str(
+    "From: Mail Delivery System <mailer@mx.b.cn>\nSubject: failure\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+    "--b\nContent-Type: text/plain\n\nRC20261125-0007 could not be delivered\n"
+    "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n"
+    "--b--\n");
+  cr_assert_str_eq(r->ignored_reason, "bounce");
+  cr_assert_null(r->followup_of);
+}
+
+/* ---- limits ----------------------------------------------------------------------------------- */
+
+Test(limits, each_limit_names_itself)
+{
+  ParserLimits l;
+  parser_limits_init(&l);
+  g_autoptr(GError) e1 = NULL;
+  cr_assert_null(parser_parse(test_config, &l, "", 0, &e1));
+  cr_assert(g_error_matches(e1, PARSER_ERROR, PARSER_ERROR_EMPTY));
+
+  l.max_bytes = 10;
+  g_autoptr(GError) e2 = NULL;
+  const char *m = "From: a@b.cn\nSubject: x\n\nbody\n";
+  cr_assert_null(parser_parse(test_config, &l, m, strlen(m), &e2));
+  cr_assert(g_error_matches(e2, PARSER_ERROR, PARSER_ERROR_TOO_LARGE));
+  cr_assert(strstr(e2->message, "max_bytes") != NULL);
+
+  parser_limits_init(&l);
+  l.max_depth = 2;
+  g_autoptr(GString) nested = g_string_new("From: a@b.cn\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b0\n\n");
+  for (int i = 0; i < 5; i++)
+    g_string_append_printf(nested, "--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n", i, i + 1);
+  g_string_append(nested, "--b5\nContent-Type: text/plain\n\ndeep\n");
+  g_autoptr(GError) e3 = NULL;
+  cr_assert_null(parser_parse(test_config, &l, nested->str, nested->len, &e3));
+  cr_assert(g_error_matches(e3, PARSER_ERROR, PARSER_ERROR_TOO_DEEP), "%s", e3 ? e3->message : "no error");
+  cr_assert(strstr(e3->message, "max_depth") != NULL);
+
+  parser_limits_init(&l);
+  l.max_parts = 3;
+  g_autoptr(GString) many = g_string_new("From: a@b.cn\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n");
+  for (int i = 0; i < 10; i++)
+    g_string_append(many, "--b\nContent-Type: text/plain\n\npart\n");
+  g_string_append(many, "--b--\n");
+  g_autoptr(GError) e4 = NULL;
+  cr_assert_null(parser_parse(test_config, &l, many->str, many->len, &e4));
+  cr_assert(g_error_matches(e4, PARSER_ERROR, PARSER_ERROR_TOO_MANY_PARTS), "%s", e4 ? e4->message : "no error");
+
+  parser_limits_init(&l);
+  l.max_headers = 5;
+  g_autoptr(GString) hdrs = g_string_new(NULL);
+  for (int i = 0; i < 10; i++)
+    g_string_append_printf(hdrs, "X-H%d: v\n", i);
+  g_string_append(hdrs, "From: a@b.cn\n\nbody\n");
+  g_autoptr(GError) e5 = NULL;
+  cr_assert_null(parser_parse(test_config, &l, hdrs->str, hdrs->len, &e5));
+  cr_assert(g_error_matches(e5, PARSER_ERROR, PARSER_ERROR_TOO_MANY_HEADERS), "%s", e5 ? e5->message : "no error");
+}
+
+Test(limits, garbage_gives_a_result_or_one_error)
+{
+  const char *inputs[] = {"\x00\x01\x02", "no header at all", "\xFF\xFE\xFD\n\n\n", ":\n:\n\n", NULL};
+  for (const char **in = inputs; *in; in++) {
+    g_autoptr(GError) e = NULL;
+    g_autoptr(ParserRequest) r = parser_parse(test_config, NULL, *in, strlen(*in) ? strlen(*in) : 3, &e);
+    cr_assert(r != NULL || e != NULL);
+  }
+}
