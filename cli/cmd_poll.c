@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "fetcher.h"
 #include "parser.h"
+#include "pipeline.h"
 #include "store.h"
 
 #include <json-glib/json-glib.h>
@@ -21,6 +22,7 @@ typedef struct {
   StoreConn *conn;
   FetcherSession *imap;
   ParserConfig *parser;
+  ClassifierPolicy *policy;
   StoreMailbox mailbox;
   PollStats stats;
 } Poll;
@@ -87,6 +89,21 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
   };
   g_autofree char *order_no = NULL;
   StoreIngest out = { 0 };
+  PipelineOrderHolder holder = { 0 };
+  g_autoptr(ClassifierResult) result = NULL;
+  g_autoptr(ClassifierAsset) asset = NULL;
+  g_autofree char *warning = NULL;
+  if (req && !req->ignored_reason) {
+    /* the one round trip for the SN, outside the transaction */
+    asset = pipeline_asset_lookup(p->conn, req, &warning, error);
+    if (!asset && error && *error)
+      return FALSE;
+    if (warning)
+      cli_log(CLI_LOG_WARN, "uid %u: %s", m->uid, warning);
+    result = classifier_classify(p->policy, req, asset, received, error);
+    if (!result)
+      return FALSE;
+  }
   if (!store_begin(p->conn, error))
     return FALSE;
   if (!store_message_insert(p->conn, &p->mailbox, &in, &out, error))
@@ -105,20 +122,15 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
       .subject = in.subject,
     };
     if (req) {
-      o.sn = req->sn;
-      o.model = req->model;
-      o.symptoms = req->symptoms;
-      o.contact = req->contact;
-      o.phone = req->phone;
-      o.address = req->address;
-      o.city = req->city;
-      o.district = req->district;
+      pipeline_order_fill(&o, &holder, p->policy, req, result);
       g_ptr_array_add(req->sn_candidates, NULL);
       o.sn_candidates = (const char *const *)req->sn_candidates->pdata;
     }
-    order_no = store_order_insert(p->conn, &o, error);
+    gint64 order_id = 0;
+    order_no = store_order_insert(p->conn, &o, &order_id, error);
     if (req)
       g_ptr_array_set_size(req->sn_candidates, req->sn_candidates->len - 1);
+    pipeline_order_holder_clear(&holder);
     if (!order_no)
       goto fail;
     if (req)
@@ -264,7 +276,12 @@ cli_cmd_poll(int argc, char **argv)
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }
-  Poll p = { .config = config, .conn = conn, .imap = imap, .parser = parser };
+  g_autoptr(ClassifierPolicy) policy = pipeline_policy_load(conn, &error);
+  if (!policy) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
+  }
+  Poll p = { .config = config, .conn = conn, .imap = imap, .parser = parser, .policy = policy };
   if (!store_mailbox_get(conn, key, &p.mailbox, &error)) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;

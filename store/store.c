@@ -122,6 +122,44 @@ store_lock_try(StoreConn *conn, const char *key, GError **error)
   return FALSE;
 }
 
+StoreRows *
+store_select(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error)
+{
+  g_autoptr(PGresult) r = exec_params(conn, sql, nparams, params);
+  if (!check_result(conn, r, PGRES_TUPLES_OK, error))
+    return NULL;
+  StoreRows *rows = g_new0(StoreRows, 1);
+  rows->ncols = (guint)PQnfields(r);
+  rows->columns = g_new0(char *, rows->ncols + 1);
+  for (guint c = 0; c < rows->ncols; c++)
+    rows->columns[c] = g_strdup(PQfname(r, (int)c));
+  rows->rows = g_ptr_array_new_full((guint)PQntuples(r), NULL);
+  for (int i = 0; i < PQntuples(r); i++) {
+    /* NULL values inside a GStrv would end it early for g_strfreev: free by count instead */
+    char **row = g_new0(char *, rows->ncols + 1);
+    for (guint c = 0; c < rows->ncols; c++)
+      row[c] = PQgetisnull(r, i, (int)c) ? NULL : g_strdup(PQgetvalue(r, i, (int)c));
+    g_ptr_array_add(rows->rows, row);
+  }
+  return rows;
+}
+
+void
+store_rows_free(StoreRows *rows)
+{
+  if (!rows)
+    return;
+  for (guint i = 0; i < rows->rows->len; i++) {
+    char **row = g_ptr_array_index(rows->rows, i);
+    for (guint c = 0; c < rows->ncols; c++)
+      g_free(row[c]);
+    g_free(row);
+  }
+  g_ptr_array_unref(rows->rows);
+  g_strfreev(rows->columns);
+  g_free(rows);
+}
+
 /* ---- migrations ---- */
 
 static gint
@@ -504,8 +542,8 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
 
 /* ---- orders ---- */
 
-static char *
-pg_text_array(const char *const *v)
+char *
+store_text_array(const char *const *v)
 {
   g_autoptr(GString) s = g_string_new("{");
   for (guint i = 0; v && v[i]; i++) {
@@ -522,7 +560,7 @@ pg_text_array(const char *const *v)
 }
 
 char *
-store_order_insert(StoreConn *conn, const StoreOrder *o, GError **error)
+store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GError **error)
 {
   g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Asia/Shanghai");
   if (!tz)
@@ -544,8 +582,8 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, GError **error)
   g_autofree char *order_no = g_strdup_printf("RC%s-%04d", daycompact, seq);
   g_autofree char *row = g_strdup_printf("%" G_GINT64_FORMAT, o->message_row);
   g_autofree char *received = g_date_time_format_iso8601(o->received_at);
-  g_autofree char *missing = pg_text_array(o->missing);
-  g_autofree char *cands = pg_text_array(o->sn_candidates);
+  g_autofree char *missing = store_text_array(o->missing);
+  g_autofree char *cands = store_text_array(o->sn_candidates);
   const char *p[] = { order_no, o->status ? o->status : "queued", row, received, o->from_addr,
                       o->subject, o->kind, o->review_reason, o->sn, o->model, o->symptoms,
                       o->contact, o->phone, o->address, o->city, o->district, missing, cands,
@@ -554,15 +592,23 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, GError **error)
                       o->priority, o->onsite_class, o->sla_clock, o->response_due, o->plan_due,
                       o->onsite_due, o->followup_of };
   G_STATIC_ASSERT(G_N_ELEMENTS(p) == 33);
-  if (!store_exec(conn,
-                  "INSERT INTO intake.orders (order_no, status, message_id, received_at, from_addr,"
-                  " subject, kind, review_reason, sn, model, symptoms, contact, phone, address, city,"
-                  " district, missing, sn_candidates, customer, tier, component, warranty_start,"
-                  " warranty_end, coverage, reasons, severity, priority, onsite_class, sla_clock,"
-                  " response_due, plan_due, onsite_due, followup_of)"
-                  " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"
-                  "$21,$22,$23,$24,$25::jsonb,$26,$27,$28,$29,$30,$31,$32,$33)",
-                  33, p, error))
+  g_autoptr(StoreRows) rows = store_select(
+    conn,
+    "WITH o AS (INSERT INTO intake.orders (order_no, status, message_id, received_at, from_addr,"
+    " subject, kind, review_reason, sn, model, symptoms, contact, phone, address, city,"
+    " district, missing, sn_candidates, customer, tier, component, warranty_start,"
+    " warranty_end, coverage, reasons, severity, priority, onsite_class, sla_clock,"
+    " response_due, plan_due, onsite_due, followup_of, base_response_due, base_plan_due,"
+    " base_onsite_due)"
+    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"
+    "$21,$22,$23,$24,$25::jsonb,$26,$27,$28,$29,$30,$31,$32,$33,$30,$31,$32) RETURNING id, message_id),"
+    " m AS (INSERT INTO intake.order_messages (order_id, message_id, role)"
+    " SELECT id, message_id, 'initial' FROM o)"
+    " SELECT id FROM o",
+    33, p, error);
+  if (!rows)
     return NULL;
+  if (order_id)
+    *order_id = g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, 0))[0], NULL, 10);
   return g_steal_pointer(&order_no);
 }

@@ -46,6 +46,21 @@ gboolean store_begin(StoreConn *conn, GError **error);
 gboolean store_commit(StoreConn *conn, GError **error);
 void store_rollback(StoreConn *conn);
 
+/* Rows of a parameterised SELECT as text: columns (NULL-terminated) and rows, each a
+ * `char **` of ncols values where NULL is SQL NULL. Free with store_rows_free. */
+typedef struct {
+  char **columns;
+  guint ncols;
+  GPtrArray *rows;
+} StoreRows;
+StoreRows *store_select(StoreConn *conn, const char *sql, int nparams, const char *const *params,
+                        GError **error);
+void store_rows_free(StoreRows *rows);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreRows, store_rows_free)
+
+/* A NULL-terminated string list as a PostgreSQL text[] literal, for "= ANY($n::text[])". */
+char *store_text_array(const char *const *values);
+
 /* ---- mailboxes ---- */
 typedef struct {
   gint id;
@@ -110,8 +125,9 @@ typedef struct {
 } StoreOrder;
 
 /* Inside the caller's transaction: takes the next number of the received local day
- * (Asia/Shanghai, gap-free) and inserts the order. Returns the order number (caller frees). */
-char *store_order_insert(StoreConn *conn, const StoreOrder *order, GError **error);
+ * (Asia/Shanghai, gap-free), inserts the order and links its mail (intake.order_messages).
+ * Returns the order number (caller frees); *order_id receives intake.orders.id when non-NULL. */
+char *store_order_insert(StoreConn *conn, const StoreOrder *order, gint64 *order_id, GError **error);
 
 G_END_DECLS
 

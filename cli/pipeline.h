@@ -1,0 +1,29 @@
+/* cli/pipeline.h: the steps poll and reprocess share — policy from PostgreSQL, the one asset
+ * look-up per mail, classification, and the order's values. Private to cli/. */
+#ifndef INTAKE_CLI_PIPELINE_H
+#define INTAKE_CLI_PIPELINE_H
+
+#include "classifier.h"
+#include "parser.h"
+#include "store.h"
+
+/* Builds the classifier's policy from the intake.<table> rows (the seed tables ops edit). */
+ClassifierPolicy *pipeline_policy_load(StoreConn *conn, GError **error);
+
+/* One round trip: the registry rows for every SN key of the request; returns the one to classify
+ * with (caller frees) or NULL when none is registered. A row that fails validation is skipped
+ * with a warning in *warning (caller frees). */
+ClassifierAsset *pipeline_asset_lookup(StoreConn *conn, const ParserRequest *request,
+                                       char **warning, GError **error);
+
+/* The values of an order made from a parsed and classified mail. Strings point into request,
+ * result and the holder, which must outlive the StoreOrder. */
+typedef struct {
+  GPtrArray *strings; /* owned copies */
+  const char **missing;
+} PipelineOrderHolder;
+void pipeline_order_fill(StoreOrder *order, PipelineOrderHolder *holder, const ClassifierPolicy *policy,
+                         ParserRequest *request, const ClassifierResult *result);
+void pipeline_order_holder_clear(PipelineOrderHolder *holder);
+
+#endif
