@@ -66,7 +66,7 @@ static const struct {
   /* A signature line: a bare name, a company or department, a switchboard/fax/mail/web line, a
    * date. Only a block of these at the end of the text that holds a name or company counts. */
   {PARSER_RE_SIG_LINE,
-   "(?i)^[ \\t]*(?:\\p{Han}{2,4}[ \\t]*$|[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}[ \\t]*$"
+   "(?i)^[ \\t]*(?:\\p{Han}{2,4}[ \\t]*$|(?-i)\\p{Lu}\\p{Ll}+(?: \\p{Lu}\\p{Ll}+){0,2}[ \\t]*$(?i)"
    "|.{0,40}(?:有限公司|有限责任公司|股份公司|集团|研究院|研究所|大学|学院|医院|事业部|信息部|运维部|技术部|系统部|网络部|IT部|部门|"
    "Co\\.,? ?Ltd|Ltd\\.?|Inc\\.?|GmbH|Corporation|Limited)[^\\n]{0,30}$"
    "|(?:总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|Tel|电话|手机|Mobile|Phone|地址|Add(?:ress)?)[ \\t]*[:：]?.{0,80}$"
@@ -95,14 +95,14 @@ static const struct {
   /* The subset that says "forward" (the text below is someone else's request, not our reply). */
   {PARSER_RE_FORWARD_HEADER, "(?i)Forwarded message|Forwarded Message|转发邮件|转发的邮件|Begin forwarded message"},
   /* Signature start: "-- ", "——", underscores, or a closing formula. */
-  {PARSER_RE_SIGNATURE, "(?i)^[ \\t]*(?:(?:--|——|—)[ \\t]*$|(?:{SIGNATURE}))"},
+  {PARSER_RE_SIGNATURE, "(?i)^[ \\t]*(?:(?:--|——|—)[ \\t]*$|(?:{SIGNATURE})|[^\\n]{0,16}(?:敬上|谨上|謹上|敬啟|敬启)[ \\t]*$)"},
   {PARSER_RE_DISCLAIMER, "(?i)^[ \\t]*[【\\[(（]?(?:{DISCLAIMER})"},
   /* Greeting lines, whole: "您好！", "尊敬的融科联创服务支持团队：", "Hello Roycom support team,", "李工：". */
   {PARSER_RE_GREETING,
-   "(?i)^[ \\t]*(?:(?:{GREETING})[^\\n,，。!！?？;；]{0,24}?|\\p{Han}{1,3}(?:工|总|经理|老师|主任|师傅|先生|女士)|[^\\n]{0,14}(?:各位|大家|老师|同事|领导|工程师)[^\\n]{0,4}好)[ \\t]*[,，:!！。.~～]*[ \\t]*$"},
+   "(?i)^[ \\t]*(?:(?:{GREETING})[^\\n,，。!！?？;；]{0,24}?|\\p{Han}{1,3}(?:工|总|经理|老师|主任|师傅|先生|女士)(?:好|您好|你好)?|[^\\n]{0,14}(?:各位|大家|老师|同事|领导|工程师)[^\\n]{0,4}好)[ \\t]*[,，:!！。.~～]*[ \\t]*$"},
   /* A greeting at the start of a line that goes on ("你好!服务器…", "师傅你好 照片…"): stripped. */
   {PARSER_RE_GREETING_PREFIX,
-   "(?i)^[ \\t]*(?:[^\\n,，。!！?？ ]{0,6}(?:你好|您好|你们好|大家好)|Hi|Hello|Dear)[ \\t]*[,，:!！~～。 ]+(?=\\S)"},
+   "(?i)^[ \\t]*(?:(?:[^\\n,，。!！?？ ]{0,6}(?:你好|您好|你们好|大家好)(?!像))[ \\t,，:!！~～。]*|(?:Hi|Hello|Hallo|Dear)[ \\t]*[,，:!！~～。 ]+)(?=\\S)"},
   {PARSER_RE_CLOSING, "(?i)^[ \\t]*(?:{CLOSING})[^\\n]{0,12}$"},
   {PARSER_RE_AUTO_SUBJECT, "(?i)(?<![A-Z])(?:{AUTO})(?![A-Z])"},
   {PARSER_RE_BOUNCE_SUBJECT, "(?i)(?<![A-Z])(?:{BOUNCE})(?![A-Z])"},

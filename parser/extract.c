@@ -591,7 +591,10 @@ address_in_segment(const ParserConfig *c, Sources *s, const char *seg, gsize len
       g_string_append_c(addr, ' ');
     g_string_append(addr, words[i]);
   }
-  if (g_utf8_strlen(addr->str, -1) < 6 || !has_address_hint(c, addr->str)) {
+  /* Without a label, a street address has a number or names a district/county: "上海的机房"
+   * is a place, "河北省怀来县东花园镇…产业园" an address. */
+  if (g_utf8_strlen(addr->str, -1) < 6 || !has_address_hint(c, addr->str) ||
+      (!strpbrk(addr->str, "0123456789") && !district)) {
     g_string_free(addr, TRUE);
     return NULL;
   }
@@ -675,12 +678,8 @@ symptom_text(const ParserConfig *c, const Sources *s, const char *text)
     gsize len = strlen(l);
     if (len == 0)
       continue;
-    ParserMatch m = {0};
-    gboolean labelled = parser_re_match(c, PARSER_RE_ANY_LABEL, l, len, 0, &m) && m.ov[0] < 12;
-    parser_match_clear(&m);
-    if (labelled && residue(c, s, l) < 6)
-      continue;
-    if (!labelled && residue(c, s, l) < 4)
+    /* Three characters still say something ("亮红灯"); less is a leftover ("为", "急"). */
+    if (residue(c, s, l) < 3)
       continue;
     if (out->len)
       g_string_append_c(out, '\n');

@@ -94,6 +94,14 @@ set_from(const ParserConfig *config, GMimeObject *obj, ParserRequest *r)
   }
   if (!mb) {
     r->from = g_mime_utils_header_decode_text(config->gmime_options, prepared);
+    /* "MAILER DAEMON <>": no address, but the name is still the sender's. */
+    const char *lt = strchr(r->from, '<');
+    if (lt && lt > r->from) {
+      g_autofree char *name = g_strndup(r->from, lt - r->from);
+      g_strstrip(name);
+      if (*name)
+        r->from_name = g_strdup(name);
+    }
     return;
   }
   const char *name = internet_address_get_name(INTERNET_ADDRESS(mb));
@@ -405,11 +413,12 @@ text_part(Walk *w, GMimePart *part, const char *type)
   g_autoptr(GByteArray) bytes = part_bytes(part);
   const char *declared = g_mime_object_get_content_type_parameter(obj, "charset");
   gboolean html = strcmp(type, "text/html") == 0;
+  /* An empty GByteArray has no data pointer at all. */
+  const char *data = bytes->len ? (const char *)bytes->data : "";
   g_autofree char *meta = NULL;
   if (html && !parser_charset_canonical(declared))
-    meta = html_meta_charset((const char *)bytes->data, bytes->len);
-  ParserDecoded d = parser_charset_decode(declared && *declared ? declared : meta,
-                                          (const char *)bytes->data, bytes->len);
+    meta = html_meta_charset(data, bytes->len);
+  ParserDecoded d = parser_charset_decode(declared && *declared ? declared : meta, data, bytes->len);
   g_autofree char *decoded = d.text;
 
   ParserPartReport *rep = g_new0(ParserPartReport, 1);

@@ -168,25 +168,44 @@ parser_parse(const ParserConfig *config, const ParserLimits *limits, const char 
   g_autoptr(GMimeParser) gparser = g_mime_parser_new_with_stream(stream);
   g_mime_parser_set_format(gparser, GMIME_FORMAT_MESSAGE);
   g_autoptr(GMimeMessage) msg = g_mime_parser_construct_message(gparser, config->gmime_options);
-  if (!msg) {
-    g_set_error(error, PARSER_ERROR, PARSER_ERROR_MALFORMED, "not a MIME message (no header block)");
-    return NULL;
+  if (!msg && (data[0] == ' ' || data[0] == '\t')) {
+    /* A continuation line before any header: skip such lines (as Python's email does, noting a
+     * defect) and try once more. */
+    const char *p = data, *end = data + len;
+    while (p < end && (*p == ' ' || *p == '\t')) {
+      const char *nl = memchr(p, '\n', end - p);
+      p = nl ? nl + 1 : end;
+    }
+    if (p < end) {
+      g_autoptr(GMimeStream) rest = g_mime_stream_mem_new_with_buffer(p, end - p);
+      g_autoptr(GMimeParser) again = g_mime_parser_new_with_stream(rest);
+      msg = g_mime_parser_construct_message(again, config->gmime_options);
+    }
   }
-  GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
-  if (!hl || g_mime_header_list_get_count(hl) == 0) {
-    g_set_error(error, PARSER_ERROR, PARSER_ERROR_EMPTY, "no header fields: nothing that looks like a mail");
-    return NULL;
-  }
-
   g_autoptr(ParserRequest) r = request_new();
-  parser_mime_headers(config, msg, r);
-
   ParserMimeResult mr = {.body = g_string_new(NULL)};
-  if (!parser_mime_walk(config, limits, msg, r, &mr, error)) {
-    g_string_free(mr.body, TRUE);
-    return NULL;
+  if (msg) {
+    parser_mime_headers(config, msg, r);
+    if (!parser_mime_walk(config, limits, msg, r, &mr, error)) {
+      g_string_free(mr.body, TRUE);
+      return NULL;
+    }
+    header_flags(msg, &mr.flags);
+  } else {
+    /* No header block at all (text pasted into a file, a truncated spool entry): like
+     * Python's email, read every byte as the body of a header-less mail, and say so. */
+    ParserDecoded d = parser_charset_decode(NULL, data, len);
+    g_string_append(mr.body, d.text);
+    ParserPartReport *rep = g_new0(ParserPartReport, 1);
+    rep->content_type = g_strdup("text/plain");
+    rep->charset_used = g_strdup(d.charset_used);
+    rep->charset_guessed = TRUE;
+    rep->replacements = d.replacements;
+    rep->transfer_encoding = g_strdup("8bit");
+    g_ptr_array_add(r->parts, rep);
+    g_ptr_array_add(r->warnings, g_strdup("no header block: the whole input was read as the body"));
+    g_free(d.text);
   }
-  header_flags(msg, &mr.flags);
 
   g_autofree char *body = parser_text_normalize(mr.body->str, (gssize)mr.body->len);
   g_string_free(mr.body, TRUE);

@@ -221,8 +221,10 @@ parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit 
   out->signature = sig < quote ? join_lines(lines, sig, quote) : NULL;
   out->quoted = quote < n ? join_lines(lines, quote, n) : NULL;
 
-  /* 3. The customer's own words: no greeting or closing lines. */
+  /* 3. The customer's own words: no greeting or closing lines, and no addressee line
+   *    ("信息中心:", "融科联创 サービスご担当者様 / 服务部:") as the first line. */
   GString *own = g_string_new(NULL);
+  gboolean first_line = TRUE;
   for (guint i = 0; i < sig; i++) {
     const char *l = lines[i];
     gsize len = strlen(l);
@@ -231,7 +233,13 @@ parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit 
         g_string_append_c(own, '\n');
       continue;
     }
+    gboolean was_first = first_line;
+    first_line = FALSE;
     if (line_matches(config, PARSER_RE_GREETING, l, len) || line_matches(config, PARSER_RE_CLOSING, l, len))
+      continue;
+    if (was_first && len > 1 && l[len - 1] == ':' && g_utf8_strlen(l, len) <= 30 && !strpbrk(l, "0123456789,.;!?") &&
+        !strstr(l, "。") &&
+        !line_matches(config, PARSER_RE_LABEL_WORD, l, len))
       continue;
     ParserMatch m = {0};
     if (parser_re_match(config, PARSER_RE_GREETING_PREFIX, l, len, 0, &m))
