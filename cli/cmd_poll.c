@@ -14,7 +14,7 @@
 #define FETCH_BATCH 16
 
 typedef struct {
-  guint fetched, orders, duplicates, ignored, quarantined;
+  guint fetched, orders, followups, duplicates, ignored, quarantined;
 } PollStats;
 
 typedef struct {
@@ -52,8 +52,51 @@ parts_json(const ParserRequest *req)
   return json_to_string(root, FALSE);
 }
 
-/* One mail, one transaction: the message, its server UID, and a new order unless it is a
- * duplicate or ignored. */
+/* A new order for a mail (classified when it could be parsed), inside the transaction. */
+static char *
+new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_row,
+          GDateTime *received, GError **error)
+{
+  StoreOrder o = {
+    .message_row = message_row,
+    .received_at = received,
+    .status = req ? "queued" : "needs_review",
+    .review_reason = req ? NULL : "unprocessable",
+    .from_addr = in->from_addr,
+    .subject = in->subject,
+  };
+  PipelineOrderHolder holder = { 0 };
+  g_autoptr(ClassifierResult) result = NULL;
+  if (req) {
+    /* An order number that matches no order (a typo, another vendor's): a new request. */
+    if (req->followup_of) {
+      cli_log(CLI_LOG_INFO, "uid %u: names order %s, which does not exist: new order", in->uid,
+              req->followup_of);
+      g_clear_pointer(&req->followup_of, g_free);
+    }
+    g_autofree char *warning = NULL;
+    g_autoptr(ClassifierAsset) asset = pipeline_asset_lookup(p->conn, req, &warning, error);
+    if (!asset && error && *error)
+      return NULL;
+    if (warning)
+      cli_log(CLI_LOG_WARN, "uid %u: %s", in->uid, warning);
+    result = classifier_classify(p->policy, req, asset, received, error);
+    if (!result)
+      return NULL;
+    pipeline_order_fill(&o, &holder, p->policy, req, result);
+    g_ptr_array_add(req->sn_candidates, NULL);
+    o.sn_candidates = (const char *const *)req->sn_candidates->pdata;
+  }
+  gint64 order_id = 0;
+  char *order_no = store_order_insert(p->conn, &o, &order_id, error);
+  if (req)
+    g_ptr_array_set_size(req->sn_candidates, req->sn_candidates->len - 1);
+  pipeline_order_holder_clear(&holder);
+  return order_no;
+}
+
+/* One mail, one transaction: the message, its server UID, and then a new order, or the
+ * follow-up attached to its order, or nothing for a duplicate or ignored mail. */
 static gboolean
 ingest(Poll *p, const FetcherMessage *m, GError **error)
 {
@@ -88,62 +131,48 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
     .parts_json = parts,
   };
   g_autofree char *order_no = NULL;
+  const char *what = NULL;
   StoreIngest out = { 0 };
-  PipelineOrderHolder holder = { 0 };
-  g_autoptr(ClassifierResult) result = NULL;
-  g_autoptr(ClassifierAsset) asset = NULL;
-  g_autofree char *warning = NULL;
-  if (req && !req->ignored_reason) {
-    /* the one round trip for the SN, outside the transaction */
-    asset = pipeline_asset_lookup(p->conn, req, &warning, error);
-    if (!asset && error && *error)
-      return FALSE;
-    if (warning)
-      cli_log(CLI_LOG_WARN, "uid %u: %s", m->uid, warning);
-    result = classifier_classify(p->policy, req, asset, received, error);
-    if (!result)
-      return FALSE;
-  }
   if (!store_begin(p->conn, error))
     return FALSE;
   if (!store_message_insert(p->conn, &p->mailbox, &in, &out, error))
     goto fail;
   if (out.duplicate) {
     p->stats.duplicates++;
+    what = "already stored";
   } else if (req && req->ignored_reason) {
     p->stats.ignored++;
+    what = req->ignored_reason;
   } else {
-    StoreOrder o = {
-      .message_row = out.message_row,
-      .received_at = received,
-      .status = req ? "queued" : "needs_review",
-      .review_reason = req ? NULL : "unprocessable",
-      .from_addr = in.from_addr,
-      .subject = in.subject,
-    };
-    if (req) {
-      pipeline_order_fill(&o, &holder, p->policy, req, result);
-      g_ptr_array_add(req->sn_candidates, NULL);
-      o.sn_candidates = (const char *const *)req->sn_candidates->pdata;
-    }
     gint64 order_id = 0;
-    order_no = store_order_insert(p->conn, &o, &order_id, error);
-    if (req)
-      g_ptr_array_set_size(req->sn_candidates, req->sn_candidates->len - 1);
-    pipeline_order_holder_clear(&holder);
-    if (!order_no)
-      goto fail;
-    if (req)
-      p->stats.orders++;
-    else
-      p->stats.quarantined++;
+    if (req && (req->followup_of || req->references->len > 0)) {
+      g_ptr_array_add(req->references, NULL);
+      gboolean ok = store_order_find(p->conn, req->followup_of,
+                                     (const char *const *)req->references->pdata, &order_id, error);
+      g_ptr_array_set_size(req->references, req->references->len - 1);
+      if (!ok)
+        goto fail;
+    }
+    if (order_id) {
+      if (!pipeline_followup(p->conn, p->parser, p->policy, order_id, out.message_row, req,
+                             &order_no, error))
+        goto fail;
+      p->stats.followups++;
+      what = "follow-up of";
+    } else {
+      order_no = new_order(p, req, &in, out.message_row, received, error);
+      if (!order_no)
+        goto fail;
+      if (req)
+        p->stats.orders++;
+      else
+        p->stats.quarantined++;
+      what = req ? "new order" : "needs review:";
+    }
   }
   if (!store_commit(p->conn, error))
     goto fail;
-  if (order_no)
-    cli_log(CLI_LOG_DEBUG, "uid %u: order %s%s", m->uid, order_no, req ? "" : " (needs review)");
-  else
-    cli_log(CLI_LOG_DEBUG, "uid %u: %s", m->uid, out.duplicate ? "already stored" : "ignored");
+  cli_log(CLI_LOG_DEBUG, "uid %u: %s%s%s", m->uid, what, order_no ? " " : "", order_no ? order_no : "");
   if (perr)
     cli_log(CLI_LOG_WARN, "uid %u: stored for review: %s", m->uid, perr->message);
   return TRUE;
@@ -299,8 +328,8 @@ cli_cmd_poll(int argc, char **argv)
     return EXIT_RUNTIME;
   }
   if (!quiet)
-    printf("poll %s: fetched %u, new orders %u, duplicates %u, ignored %u, quarantined %u, %.3f s\n",
-           fetcher_session_mailbox(imap), p.stats.fetched, p.stats.orders, p.stats.duplicates,
-           p.stats.ignored, p.stats.quarantined, secs);
+    printf("poll %s: fetched %u, new orders %u, follow-ups %u, duplicates %u, ignored %u, quarantined %u, %.3f s\n",
+           fetcher_session_mailbox(imap), p.stats.fetched, p.stats.orders, p.stats.followups,
+           p.stats.duplicates, p.stats.ignored, p.stats.quarantined, secs);
   return EXIT_OK;
 }

@@ -118,3 +118,158 @@ pipeline_order_holder_clear(PipelineOrderHolder *h)
   g_clear_pointer(&h->strings, g_ptr_array_unref);
   g_clear_pointer(&h->missing, g_free);
 }
+
+static const char *
+row_value(StoreRows *rows, const char *column)
+{
+  for (guint c = 0; c < rows->ncols; c++)
+    if (g_str_equal(rows->columns[c], column))
+      return ((char **)g_ptr_array_index(rows->rows, 0))[c];
+  return NULL;
+}
+
+static void
+set_field(char **dst, const char *value)
+{
+  if (value == *dst)
+    return;
+  g_free(*dst);
+  *dst = g_strdup(value);
+}
+
+static void
+add_unique(GPtrArray *into, const char *value)
+{
+  for (guint i = 0; i < into->len; i++)
+    if (g_str_equal(g_ptr_array_index(into, i), value))
+      return;
+  g_ptr_array_add(into, g_strdup(value));
+}
+
+/* Parses a PostgreSQL text[] literal of simple values ({A,B,"C D"}) into the array. */
+static void
+add_pg_array(GPtrArray *into, const char *literal)
+{
+  if (!literal || literal[0] != '{')
+    return;
+  GString *cur = g_string_new(NULL);
+  gboolean quoted = FALSE, any = FALSE;
+  for (const char *c = literal + 1; *c; c++) {
+    if (quoted) {
+      if (*c == '\\' && c[1])
+        g_string_append_c(cur, *++c);
+      else if (*c == '"')
+        quoted = FALSE;
+      else
+        g_string_append_c(cur, *c);
+      continue;
+    }
+    if (*c == '"') {
+      quoted = any = TRUE;
+    } else if (*c == ',' || *c == '}') {
+      if (cur->len || any)
+        add_unique(into, cur->str);
+      g_string_truncate(cur, 0);
+      any = FALSE;
+    } else {
+      g_string_append_c(cur, *c);
+      any = TRUE;
+    }
+  }
+  g_string_free(cur, TRUE);
+}
+
+gboolean
+pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ClassifierPolicy *policy,
+                  gint64 order_id, gint64 message_row, ParserRequest *fu, char **order_no,
+                  GError **error)
+{
+  if (!store_order_attach(conn, order_id, message_row, error))
+    return FALSE;
+  g_autoptr(StoreRows) row = store_order_get(conn, order_id, error);
+  if (!row)
+    return FALSE;
+  *order_no = g_strdup(row_value(row, "order_no"));
+
+  /* Base: the order's first mail as parsed today, so the classifier reads the customer's own
+   * description; the order's stored fields win over it (earlier follow-ups filled them), and
+   * only what is still missing is taken from the follow-up. */
+  g_autoptr(GBytes) raw = store_order_initial_raw(conn, order_id, error);
+  if (!raw)
+    return FALSE;
+  gsize len = 0;
+  const char *data = g_bytes_get_data(raw, &len);
+  g_autoptr(ParserRequest) base = parser_parse(parser, NULL, data ? data : "", len, NULL);
+  ParserRequest *m = base ? base : fu;
+  struct {
+    char **field;
+    const char *column;
+    const char *from_followup;
+  } fields[] = {
+    { &m->sn, "sn", fu->sn },
+    { &m->model, "model", fu->model },
+    { &m->symptoms, "symptoms", fu->symptoms },
+    { &m->contact, "contact", fu->contact },
+    { &m->phone, "phone", fu->phone },
+    { &m->address, "address", fu->address },
+    { &m->city, "city", fu->city },
+    { &m->district, "district", fu->district },
+  };
+  g_autofree char *fu_sn = g_strdup(fu->sn), *fu_model = g_strdup(fu->model),
+                  *fu_symptoms = g_strdup(fu->symptoms), *fu_contact = g_strdup(fu->contact),
+                  *fu_phone = g_strdup(fu->phone), *fu_address = g_strdup(fu->address),
+                  *fu_city = g_strdup(fu->city), *fu_district = g_strdup(fu->district);
+  const char *fu_values[] = { fu_sn, fu_model, fu_symptoms, fu_contact, fu_phone, fu_address, fu_city, fu_district };
+  for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
+    const char *stored = row_value(row, fields[i].column);
+    if (stored && *stored)
+      set_field(fields[i].field, stored);
+    else if (!*fields[i].field || m == fu)
+      set_field(fields[i].field, fu_values[i]);
+  }
+  /* a city filled from the follow-up brings its own district */
+  add_pg_array(m->sn_candidates, row_value(row, "sn_candidates"));
+  if (m != fu) {
+    for (guint i = 0; i < fu->sn_candidates->len; i++)
+      add_unique(m->sn_candidates, g_ptr_array_index(fu->sn_candidates, i));
+    if (fu->body_text) {
+      g_autofree char *joined = g_strconcat(m->body_text ? m->body_text : "", "\n", fu->body_text, NULL);
+      set_field(&m->body_text, joined);
+    }
+  }
+  set_field(&m->followup_of, NULL);
+  set_field(&m->ignored_reason, NULL);
+
+  g_autofree char *warning = NULL;
+  g_autoptr(ClassifierAsset) asset = pipeline_asset_lookup(conn, m, &warning, error);
+  if (!asset && error && *error)
+    return FALSE;
+  const char *received_iso = row_value(row, "received_iso");
+  g_autoptr(GDateTime) received = received_iso ? g_date_time_new_from_iso8601(received_iso, NULL) : NULL;
+  if (!received) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s: unreadable received_at", *order_no);
+    return FALSE;
+  }
+  g_autoptr(ClassifierResult) result = classifier_classify(policy, m, asset, received, error);
+  if (!result)
+    return FALSE;
+  StoreOrder o = { 0 };
+  PipelineOrderHolder holder = { 0 };
+  pipeline_order_fill(&o, &holder, policy, m, result);
+  g_ptr_array_add(m->sn_candidates, NULL);
+  o.sn_candidates = (const char *const *)m->sn_candidates->pdata;
+  /* The customer wrote again: a finished or waiting order is open again. */
+  const char *status = row_value(row, "status");
+  const char *reopen = NULL;
+  if (g_strcmp0(status, "closed") == 0)
+    reopen = "queued";
+  else if (g_strcmp0(status, "resolved") == 0 || g_strcmp0(status, "waiting_customer") == 0)
+    reopen = "in_progress";
+  g_autofree char *note = g_strdup_printf("follow-up mail %s%s%s", fu->message_id ? fu->message_id : "(no Message-ID)",
+                                          reopen ? "; re-opened from " : "", reopen ? status : "");
+  gboolean ok = store_order_update(conn, order_id, &o, reopen, reopen ? "reopen" : "followup", note,
+                                   NULL, NULL, NULL, error);
+  g_ptr_array_set_size(m->sn_candidates, m->sn_candidates->len - 1);
+  pipeline_order_holder_clear(&holder);
+  return ok;
+}

@@ -26,4 +26,13 @@ void pipeline_order_fill(StoreOrder *order, PipelineOrderHolder *holder, const C
                          ParserRequest *request, const ClassifierResult *result);
 void pipeline_order_holder_clear(PipelineOrderHolder *holder);
 
+
+
+/* A follow-up to order_id (policy §9): attaches the mail, fills the order's missing fields from
+ * it, re-classifies (the deadlines still count from the order's first mail), re-opens a closed,
+ * resolved or waiting order, and records the change in intake.audit. Inside the caller's
+ * transaction. *order_no receives the order's number (caller frees). */
+gboolean pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ClassifierPolicy *policy,
+                           gint64 order_id, gint64 message_row, ParserRequest *followup,
+                           char **order_no, GError **error);
 #endif

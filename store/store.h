@@ -129,6 +129,26 @@ typedef struct {
  * Returns the order number (caller frees); *order_id receives intake.orders.id when non-NULL. */
 char *store_order_insert(StoreConn *conn, const StoreOrder *order, gint64 *order_id, GError **error);
 
+/* Inside the caller's transaction: the order a follow-up belongs to — by its order number, else
+ * by a Message-ID in refs (NULL-terminated) that is one of the order's mails (or, once the outbox
+ * exists, its acknowledgement). Locks the order row. Returns TRUE and *order_id when found. */
+gboolean store_order_find(StoreConn *conn, const char *order_no, const char *const *refs,
+                          gint64 *order_id, GError **error);
+/* The order row (every column of intake.orders, text form, plus received_iso: received_at in
+ * ISO 8601 UTC). */
+StoreRows *store_order_get(StoreConn *conn, gint64 order_id, GError **error);
+/* The raw bytes of the mail that opened the order (caller frees with g_bytes_unref). */
+GBytes *store_order_initial_raw(StoreConn *conn, gint64 order_id, GError **error);
+/* Links another mail to the order (role followup). */
+gboolean store_order_attach(StoreConn *conn, gint64 order_id, gint64 message_row, GError **error);
+/* Rewrites the order's fields and classification from o (message_row, received_at and
+ * order number stay), optionally its status, and records what changed in intake.audit with
+ * action and note. *changed (may be NULL) tells whether anything changed; before/after (may be
+ * NULL) receive the changed fields as JSON objects (caller frees). */
+gboolean store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *o, const char *status,
+                            const char *action, const char *note, gboolean *changed, char **before,
+                            char **after, GError **error);
+
 G_END_DECLS
 
 #endif

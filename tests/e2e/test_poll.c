@@ -262,3 +262,92 @@ Test(poll, clear_errors_and_no_secrets)
   /* the error is recorded for ops */
   cr_assert_geq(e2e_scalar(e, "SELECT count(*) FROM intake.mailboxes WHERE last_error IS NOT NULL"), 1);
 }
+
+static void
+append_text(const char *headers, const char *body)
+{
+  g_autofree char *mail = g_strdup_printf("%sMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+                                          "Content-Transfer-Encoding: 8bit\r\n\r\n%s",
+                                          headers, body);
+  e2e_append(e, "INBOX", mail, strlen(mail));
+}
+
+static char *
+scalar_text(const char *sql)
+{
+  PGresult *r = PQexec(e->pg, sql);
+  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
+  cr_assert_eq(PQntuples(r), 1, "%s: %d rows", sql, PQntuples(r));
+  char *v = PQgetisnull(r, 0, 0) ? NULL : g_strdup(PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return v;
+}
+
+Test(poll, followup_fills_the_missing_sn_and_reclassifies)
+{
+  PQclear(PQexec(e->pg, "INSERT INTO intake.assets (sn, kind, model, customer, tier, ship_date, city, district)"
+                        " VALUES ('RCS25Q0099001', 'server', 'RC-R2290 G5', '天津港数据中心', 'gold', '2025-06-01', '天津市', '河西区')"));
+  append_text("From: =?UTF-8?B?5p2O5Zub?= <lisi@tjport.example.cn>\r\nTo: service@roycom.com.cn\r\n"
+              "Subject: =?UTF-8?B?5pyN5Yqh5Zmo5a6V5py6?=\r\nMessage-ID: <first-fu-1@tjport.example.cn>\r\n"
+              "Date: Wed, 25 Nov 2026 10:00:00 +0800\r\n",
+              "你好，我们的服务器宕机了，无法开机。\r\n地址：天津市河西区友谊路20号\r\n联系人：李四\r\n电话：13902221234\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  g_autofree char *order_no = scalar_text("SELECT order_no FROM intake.orders");
+  g_autofree char *missing = scalar_text("SELECT array_to_string(missing, ',') FROM intake.orders");
+  cr_assert(g_str_has_prefix(missing, "sn"), "missing: %s", missing);
+  g_autofree char *coverage = scalar_text("SELECT coverage FROM intake.orders");
+  cr_assert_str_eq(coverage, "needs_review");
+
+  /* the customer answers with the SN, quoting the order number in the subject */
+  g_autofree char *headers = g_strdup_printf(
+    "From: =?UTF-8?B?5p2O5Zub?= <lisi@tjport.example.cn>\r\nTo: service@roycom.com.cn\r\n"
+    "Subject: =?UTF-8?Q?=E5=9B=9E=E5=A4=8D=EF=BC=9A?= [%s] more\r\nMessage-ID: <first-fu-2@tjport.example.cn>\r\n"
+    "In-Reply-To: <ack-unknown@roycom.com.cn>\r\nDate: Wed, 25 Nov 2026 10:20:00 +0800\r\n",
+    order_no);
+  append_text(headers, "SN：RCS25Q0099001\r\n");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 0, follow-ups 1"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 1);
+  g_autofree char *sn = scalar_text("SELECT sn FROM intake.orders");
+  cr_assert_str_eq(sn, "RCS25Q0099001");
+  g_free(coverage);
+  coverage = scalar_text("SELECT coverage || ' ' || tier || ' ' || priority || ' ' || customer FROM intake.orders");
+  cr_assert_str_eq(coverage, "covered gold P1 天津港数据中心");
+  g_free(missing);
+  missing = scalar_text("SELECT array_to_string(missing, ',') FROM intake.orders");
+  cr_assert_null(strstr(missing, "sn"), "missing: %s", missing);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_messages WHERE role = 'followup'"), 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'followup'"
+                             " AND before->>'sn' IS NULL AND after->>'sn' = 'RCS25Q0099001'"), 1);
+  /* gold, 7x24: the deadlines still count from the first mail */
+  cr_assert_eq(e2e_scalar(e, "SELECT extract(epoch FROM response_due - received_at)::int FROM intake.orders"), 1800);
+
+  /* closed, then the customer writes again, threading on the first mail only: re-opened */
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET status = 'closed'"));
+  append_text("From: lisi@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: again\r\n"
+              "Message-ID: <first-fu-3@tjport.example.cn>\r\nIn-Reply-To: <first-fu-1@tjport.example.cn>\r\n"
+              "References: <first-fu-1@tjport.example.cn>\r\n",
+              "又坏了。\r\n");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 1);
+  g_autofree char *status = scalar_text("SELECT status FROM intake.orders");
+  cr_assert_str_eq(status, "queued");
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'reopen'"), 1);
+}
+
+Test(poll, unknown_order_number_makes_a_new_order)
+{
+  append_text("From: a@b.example\r\nTo: service@roycom.com.cn\r\nSubject: Re: [RC20200101-0001] disk\r\n"
+              "Message-ID: <unknown-order@b.example>\r\n",
+              "SN: RCS25A0000001 硬盘告警\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 1);
+  g_autofree char *kind = scalar_text("SELECT kind FROM intake.orders");
+  cr_assert_str_eq(kind, "fault");
+}
