@@ -149,6 +149,64 @@ gboolean store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *
                             const char *action, const char *note, gboolean *changed, char **before,
                             char **after, GError **error);
 
+/* ==== OUTBOX: acknowledgements (store/outbox.c) ==== */
+/* One acknowledgement per order (intake.outbox). Delivery is at most once: a sender claims due rows
+ * (FOR UPDATE SKIP LOCKED, status sending, a random claim token and a lease) and commits before
+ * talking SMTP; only the token holder may mark the row. A row still `sending` after its lease (the
+ * sender died between the SMTP transaction and its mark) may or may not have been delivered: it
+ * becomes `failed` with a message for ops and is never re-sent automatically. */
+typedef struct {
+  gint64 order_id;
+  const char *message_id;        /* without <>, our domain */
+  const char *recipient;         /* NULL only when suppressed */
+  const char *language;          /* "zh" | "en" */
+  const char *subject;           /* decoded, for ops; may be NULL */
+  const char *data;              /* the rendered message; NULL when suppressed */
+  gsize len;
+  const char *suppressed_reason; /* NULL: pending; else status suppressed with this reason */
+} StoreOutboxItem;
+
+/* Inside the caller's (the order's) transaction. *queued (may be NULL) is FALSE when the order
+ * already had a row (left unchanged). */
+gboolean store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queued,
+                            GError **error);
+
+/* Acknowledgements to recipient (case-insensitive) queued in the last 24 h that count against the
+ * cap: pending, sending or sent (suppressed and failed rows do not). -1 with error on failure. */
+gint64 store_outbox_count_recent(StoreConn *conn, const char *recipient, GError **error);
+
+typedef struct {
+  gint64 id;
+  gint64 order_id;
+  char *message_id;
+  char *recipient;
+  GBytes *data;
+  guint attempts;      /* including this one */
+  char *claim_token;
+} StoreOutboxClaim;
+void store_outbox_claim_free(StoreOutboxClaim *claim);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreOutboxClaim, store_outbox_claim_free)
+
+/* In its own statement (autocommit; call outside a transaction): first turns rows whose lease
+ * expired into failed, then claims up to limit pending rows due now, oldest first, skipping rows
+ * another sender has locked, marking them sending with a lease of lease_s seconds.
+ * Returns StoreOutboxClaim* (free func set; caller unrefs). */
+GPtrArray *store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error);
+
+/* The SMTP server accepted the message: sent, with its reply. FALSE with error when the claim was
+ * lost (another process expired it) or the update failed. */
+gboolean store_outbox_mark_sent(StoreConn *conn, const StoreOutboxClaim *claim, const char *smtp_reply,
+                                GError **error);
+/* A temporary failure: back to pending with backoff (1, 5, 15, 60, 60 … minutes after attempt
+ * 1, 2, 3, 4 …), or failed once attempts reached max_attempts. *gave_up (may be NULL) says which. */
+gboolean store_outbox_mark_retry(StoreConn *conn, const StoreOutboxClaim *claim, const char *last_error,
+                                 const char *smtp_reply, guint max_attempts, gboolean *gave_up,
+                                 GError **error);
+/* A permanent failure (5xx for the recipient): failed, for ops. */
+gboolean store_outbox_mark_failed(StoreConn *conn, const StoreOutboxClaim *claim, const char *last_error,
+                                  const char *smtp_reply, GError **error);
+/* ==== end OUTBOX ==== */
+
 G_END_DECLS
 
 #endif

@@ -1,0 +1,188 @@
+/* store/outbox.c: the acknowledgement outbox — queue inside the order's transaction, claim with
+ * SKIP LOCKED and a lease, mark the outcome. At most once: see the OUTBOX section of store.h. */
+#include "store.h"
+
+#include <string.h>
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PGresult, PQclear)
+
+/* Message of a failed statement: the server's first line. */
+static gboolean
+result_ok(StoreConn *conn, PGresult *res, ExecStatusType want, GError **error)
+{
+  if (res && PQresultStatus(res) == want)
+    return TRUE;
+  const char *msg = res ? PQresultErrorMessage(res) : NULL;
+  if (!msg || !*msg)
+    msg = PQerrorMessage(store_conn_pg(conn));
+  gsize n = strcspn(msg ? msg : "", "\n");
+  g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "outbox: %.*s", (int)n,
+              msg && *msg ? msg : "unknown error");
+  return FALSE;
+}
+
+gboolean
+store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queued, GError **error)
+{
+  g_return_val_if_fail(item && item->message_id, FALSE);
+  g_return_val_if_fail(item->suppressed_reason || (item->data && item->recipient), FALSE);
+  g_autofree char *order = g_strdup_printf("%" G_GINT64_FORMAT, item->order_id);
+  const char *status = item->suppressed_reason ? "suppressed" : "pending";
+  const char *p[] = { order, item->message_id, item->recipient, item->language ? item->language : "zh",
+                      item->subject, item->data, status, item->suppressed_reason };
+  int lengths[8] = { 0 }, formats[8] = { 0 };
+  lengths[5] = (int)item->len;
+  formats[5] = 1; /* the message bytes as binary bytea */
+  g_autoptr(PGresult) r = PQexecParams(
+    store_conn_pg(conn),
+    "INSERT INTO intake.outbox (order_id, message_id, recipient, language, subject, message, status,"
+    " suppressed_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    " ON CONFLICT (order_id) DO NOTHING RETURNING id",
+    8, NULL, p, lengths, formats, 0);
+  if (!result_ok(conn, r, PGRES_TUPLES_OK, error))
+    return FALSE;
+  if (queued)
+    *queued = PQntuples(r) == 1;
+  return TRUE;
+}
+
+gint64
+store_outbox_count_recent(StoreConn *conn, const char *recipient, GError **error)
+{
+  const char *p[] = { recipient ? recipient : "" };
+  g_autoptr(StoreRows) rows = store_select(
+    conn,
+    "SELECT count(*) FROM intake.outbox WHERE lower(recipient) = lower($1)"
+    " AND status IN ('pending', 'sending', 'sent') AND queued_at > now() - interval '24 hours'",
+    1, p, error);
+  if (!rows)
+    return -1;
+  return g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, 0))[0], NULL, 10);
+}
+
+void
+store_outbox_claim_free(StoreOutboxClaim *c)
+{
+  if (!c)
+    return;
+  g_free(c->message_id);
+  g_free(c->recipient);
+  g_clear_pointer(&c->data, g_bytes_unref);
+  g_free(c->claim_token);
+  g_free(c);
+}
+
+GPtrArray *
+store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error)
+{
+  g_autofree char *token = g_uuid_string_random();
+  g_autofree char *lim = g_strdup_printf("%u", limit ? limit : 1);
+  g_autofree char *lease = g_strdup_printf("%u", lease_s ? lease_s : 600);
+  const char *p[] = { lim, token, lease };
+  /* The expired leases: their sender stopped somewhere between claim and mark. The SMTP server may
+   * have accepted the message, so resending could deliver it twice: failed, for ops to decide.
+   * claim_token is kept so that a slow sender that did deliver can still record `sent`. */
+  g_autoptr(PGresult) r = PQexecParams(
+    store_conn_pg(conn),
+    "WITH expired AS ("
+    " UPDATE intake.outbox SET status = 'failed', lease_until = NULL,"
+    " last_error = 'delivery interrupted after attempt ' || attempts || ' (sender stopped while sending):"
+    " the customer may have received it; check, then set status to pending to resend'"
+    " WHERE status = 'sending' AND lease_until < now())"
+    " UPDATE intake.outbox o SET status = 'sending', attempts = o.attempts + 1, claim_token = $2,"
+    " claimed_at = now(), lease_until = now() + make_interval(secs => $3::int)"
+    " WHERE o.id IN (SELECT id FROM intake.outbox WHERE status = 'pending' AND next_attempt_at <= now()"
+    " ORDER BY next_attempt_at, id LIMIT $1::int FOR UPDATE SKIP LOCKED)"
+    " RETURNING o.id, o.order_id, o.message_id, o.recipient, o.message, o.attempts",
+    3, NULL, p, NULL, NULL, 0);
+  if (!result_ok(conn, r, PGRES_TUPLES_OK, error))
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)store_outbox_claim_free);
+  for (int i = 0; i < PQntuples(r); i++) {
+    StoreOutboxClaim *c = g_new0(StoreOutboxClaim, 1);
+    c->id = g_ascii_strtoll(PQgetvalue(r, i, 0), NULL, 10);
+    c->order_id = g_ascii_strtoll(PQgetvalue(r, i, 1), NULL, 10);
+    c->message_id = g_strdup(PQgetvalue(r, i, 2));
+    c->recipient = g_strdup(PQgetvalue(r, i, 3));
+    size_t n = 0;
+    unsigned char *bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 4), &n);
+    c->data = g_bytes_new(bytes, n);
+    PQfreemem(bytes);
+    c->attempts = (guint)g_ascii_strtoull(PQgetvalue(r, i, 5), NULL, 10);
+    c->claim_token = g_strdup(token);
+    g_ptr_array_add(out, c);
+  }
+  return out;
+}
+
+/* Runs an UPDATE … RETURNING status for the claim; FALSE with error when no row matched. */
+static gboolean
+mark(StoreConn *conn, const StoreOutboxClaim *c, const char *sql, int n, const char *const *p,
+     char **status, GError **error)
+{
+  g_autoptr(StoreRows) rows = store_select(conn, sql, n, p, error);
+  if (!rows)
+    return FALSE;
+  if (rows->rows->len != 1) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY,
+                "outbox row %" G_GINT64_FORMAT " is no longer claimed by this sender", c->id);
+    return FALSE;
+  }
+  if (status)
+    *status = g_strdup(((char **)g_ptr_array_index(rows->rows, 0))[0]);
+  return TRUE;
+}
+
+gboolean
+store_outbox_mark_sent(StoreConn *conn, const StoreOutboxClaim *c, const char *smtp_reply, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
+  g_autofree char *reply = smtp_reply ? g_utf8_make_valid(smtp_reply, -1) : NULL;
+  const char *p[] = { id, c->claim_token, reply };
+  /* 'failed' too: a lease another sender expired while this one was delivering. */
+  return mark(conn, c,
+              "UPDATE intake.outbox SET status = 'sent', sent_at = now(), smtp_reply = $3,"
+              " last_error = NULL, lease_until = NULL"
+              " WHERE id = $1::bigint AND claim_token = $2 AND status IN ('sending', 'failed')"
+              " RETURNING status",
+              3, p, NULL, error);
+}
+
+gboolean
+store_outbox_mark_retry(StoreConn *conn, const StoreOutboxClaim *c, const char *last_error,
+                        const char *smtp_reply, guint max_attempts, gboolean *gave_up, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
+  g_autofree char *max = g_strdup_printf("%u", max_attempts ? max_attempts : 5);
+  g_autofree char *err = last_error ? g_utf8_make_valid(last_error, -1) : NULL;
+  g_autofree char *reply = smtp_reply ? g_utf8_make_valid(smtp_reply, -1) : NULL;
+  const char *p[] = { id, c->claim_token, max, err, reply };
+  g_autofree char *status = NULL;
+  if (!mark(conn, c,
+            "UPDATE intake.outbox SET"
+            " status = CASE WHEN attempts >= $3::int THEN 'failed' ELSE 'pending' END,"
+            " next_attempt_at = now() + make_interval(mins => (ARRAY[1, 5, 15, 60])[LEAST(attempts, 4)]),"
+            " last_error = CASE WHEN attempts >= $3::int THEN 'gave up after ' || attempts || ' attempts: '"
+            " ELSE '' END || $4, smtp_reply = $5, claim_token = NULL, lease_until = NULL"
+            " WHERE id = $1::bigint AND claim_token = $2 AND status = 'sending' RETURNING status",
+            5, p, &status, error))
+    return FALSE;
+  if (gave_up)
+    *gave_up = g_str_equal(status, "failed");
+  return TRUE;
+}
+
+gboolean
+store_outbox_mark_failed(StoreConn *conn, const StoreOutboxClaim *c, const char *last_error,
+                         const char *smtp_reply, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
+  g_autofree char *err = last_error ? g_utf8_make_valid(last_error, -1) : NULL;
+  g_autofree char *reply = smtp_reply ? g_utf8_make_valid(smtp_reply, -1) : NULL;
+  const char *p[] = { id, c->claim_token, err, reply };
+  return mark(conn, c,
+              "UPDATE intake.outbox SET status = 'failed', last_error = $3, smtp_reply = $4,"
+              " claim_token = NULL, lease_until = NULL"
+              " WHERE id = $1::bigint AND claim_token = $2 AND status = 'sending' RETURNING status",
+              4, p, NULL, error);
+}
