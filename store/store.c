@@ -31,7 +31,10 @@ check_result(StoreConn *conn, PGresult *res, ExecStatusType want, GError **error
     g_free(msg);
     msg = first_line(PQerrorMessage(conn->pg));
   }
-  g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "%s", msg);
+  if (PQstatus(conn->pg) == CONNECTION_BAD)
+    g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECT, "PostgreSQL connection lost: %s", msg);
+  else
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "%s", msg);
   return FALSE;
 }
 

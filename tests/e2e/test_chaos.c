@@ -1,0 +1,132 @@
+/* tests/e2e/test_chaos.c: nothing lost, nothing twice — polls killed with SIGKILL at random
+ * moments, PostgreSQL and Dovecot stopped in the middle of a poll. */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <string.h>
+
+static E2e *e;
+
+static void
+setup(void)
+{
+  e = e2e_setup(criterion_current_test->name);
+}
+
+static void
+teardown(void)
+{
+  /* a test that stopped a server starts it again before the harness cleans up */
+  const char *argv[] = { INTAKE_SOURCE "/scripts/servers", "start", NULL };
+  g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+               NULL, NULL, NULL, NULL, NULL, NULL);
+  if (PQstatus(e->pg) != CONNECTION_OK)
+    PQreset(e->pg);
+  e2e_teardown(e);
+  e = NULL;
+}
+
+TestSuite(chaos, .init = setup, .fini = teardown, .timeout = 600);
+
+static void
+append_many(guint first, guint n)
+{
+  for (guint i = first; i < first + n; i++) {
+    g_autofree char *mid = g_strdup_printf("chaos-%u@customer.example.com", i);
+    gsize len;
+    g_autofree char *mail = e2e_make_mail(mid, i, 1500 + (i * 7919) % 20000, &len);
+    e2e_append(e, "INBOX", mail, len);
+  }
+}
+
+static void
+servers(const char *verb, const char *name)
+{
+  const char *argv[] = { INTAKE_SOURCE "/scripts/servers", verb, name, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+  cr_assert(g_spawn_check_wait_status(status, NULL), "servers %s %s: %s%s", verb, name ? name : "", out, err);
+}
+
+/* Every mail exactly once; order numbers gap-free per day; every mail flagged on the server. */
+static void
+assert_exactly_once(guint n)
+{
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), n);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), n);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(DISTINCT message_id) FROM intake.orders"), n);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids"), n);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE marked_at IS NULL"), 0);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM ("
+                             " SELECT substr(order_no, 3, 8) d, count(*) c, max(substr(order_no, 12)::int) m"
+                             " FROM intake.orders GROUP BY 1) x WHERE c <> m"),
+               0, "order numbers have gaps");
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_counters c WHERE last_seq <>"
+                             " (SELECT count(*) FROM intake.orders o WHERE substr(o.order_no, 3, 8) = to_char(c.day, 'YYYYMMDD'))"),
+               0, "a counter ran ahead of its orders");
+  g_autoptr(GArray) unseen = e2e_search(e, "INBOX", "UNSEEN");
+  cr_assert_eq(unseen->len, 0, "%u mails not flagged", unseen->len);
+}
+
+Test(chaos, sigkill_twenty_times_then_run_to_the_end)
+{
+  const guint n = 200;
+  append_many(0, n);
+  GRand *rand = g_rand_new_with_seed(20261125);
+  guint killed_mid_run = 0;
+  for (int round = 0; round < 20; round++) {
+    GPid pid = e2e_spawn(e, "poll", "--quiet", NULL);
+    g_usleep((gulong)g_rand_int_range(rand, 5, 120) * 1000);
+    int rc = kill(pid, SIGKILL) == 0 ? e2e_wait(pid) : -1;
+    if (rc == 128 + SIGKILL)
+      killed_mid_run++;
+  }
+  g_rand_free(rand);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 0"), "a third run still found mail: %s", out);
+  cr_log_info("%u of 20 polls were killed while running", killed_mid_run);
+  cr_assert_gt(killed_mid_run, 5, "the kills must land inside runs to test anything");
+  assert_exactly_once(n);
+}
+
+Test(chaos, postgresql_stopped_during_a_poll)
+{
+  const guint n = 300;
+  append_many(1000, n);
+  GPid pid = e2e_spawn(e, "poll", NULL);
+  g_usleep(150 * 1000);
+  servers("stop", "postgresql");
+  int rc = e2e_wait(pid);
+  servers("start", NULL);
+  PQreset(e->pg);
+  gint64 kept = e2e_scalar(e, "SELECT count(*) FROM intake.orders");
+  cr_assert_eq(rc, 1, "poll must fail with exit 1 (got %d; %ld orders kept)", rc, (long)kept);
+  cr_assert_lt(kept, n, "the stop came too late to test anything");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
+  assert_exactly_once(n);
+}
+
+Test(chaos, imap_server_stopped_during_a_poll)
+{
+  const guint n = 300;
+  append_many(2000, n);
+  GPid pid = e2e_spawn(e, "poll", NULL);
+  g_usleep(150 * 1000);
+  servers("stop", "dovecot");
+  int rc = e2e_wait(pid);
+  servers("start", NULL);
+  gint64 kept = e2e_scalar(e, "SELECT count(*) FROM intake.orders");
+  cr_assert_eq(rc, 1, "poll must fail with exit 1 (got %d; %ld orders kept)", rc, (long)kept);
+  cr_assert_lt(kept, n, "the stop came too late to test anything");
+  cr_assert_geq(e2e_scalar(e, "SELECT count(*) FROM intake.mailboxes WHERE last_error LIKE 'IMAP%'"), 1);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
+  assert_exactly_once(n);
+}
