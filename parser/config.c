@@ -362,6 +362,27 @@ parser_re_match(const ParserConfig *config, ParserRe re, const char *subject, gs
   return m->rc > 0;
 }
 
+/* Yes/no tests need no captures: one match data per thread, reused, instead of a malloc per
+ * line tested (text.c tests several patterns on every line). */
+static void
+match_data_free(gpointer p)
+{
+  pcre2_match_data_free(p);
+}
+
+static GPrivate test_md = G_PRIVATE_INIT(match_data_free);
+
+gboolean
+parser_re_test(const ParserConfig *config, ParserRe re, const char *subject, gsize len)
+{
+  pcre2_match_data *md = g_private_get(&test_md);
+  if (!md) {
+    md = pcre2_match_data_create(16, NULL);
+    g_private_set(&test_md, md);
+  }
+  return pcre2_match(config->re[re], (PCRE2_SPTR)subject, len, 0, PCRE2_NO_UTF_CHECK, md, NULL) > 0;
+}
+
 void
 parser_match_clear(ParserMatch *m)
 {

@@ -32,10 +32,17 @@ in_list_ci(char **list, const char *value)
 static gboolean
 is_order_no(const ParserConfig *c, const char *v)
 {
-  ParserMatch m = {0};
-  gboolean r = parser_re_match(c, PARSER_RE_ORDER_NO, v, strlen(v), 0, &m);
-  parser_match_clear(&m);
-  return r;
+  return parser_re_test(c, PARSER_RE_ORDER_NO, v, strlen(v));
+}
+
+/* A token of hex digits only ("be00000000800400" in a kernel log) is a register, not an SN. */
+static gboolean
+is_hex(const char *v)
+{
+  for (; *v; v++)
+    if (!g_ascii_isxdigit(*v))
+      return FALSE;
+  return TRUE;
 }
 
 /* ---- SN -------------------------------------------------------------------------------------- */
@@ -75,7 +82,7 @@ sn_scan(const ParserConfig *c, Sources *s, const char *text, gboolean keep, GArr
     ParserMatch m = {0};
     while (pos < len && parser_re_match(c, res[k], text, len, pos, &m)) {
       g_autofree char *v = parser_match_group(&m, text, 1);
-      if (v && !is_order_no(c, v)) {
+      if (v && !is_order_no(c, v) && !(k == 1 && is_hex(v))) {
         SnHit h = {g_ascii_strup(v, -1), k == 0, text, m.ov[2]};
         g_array_append_val(hits, h);
         if (keep)
@@ -306,7 +313,8 @@ phone_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean kee
       parser_match_clear(&m);
       /* The number may sit on the next line when the label ends this one. */
       gsize end = len;
-      if (nl && !phone_in(c, NULL, line, after, len, FALSE)) {
+      g_autofree char *on_line = nl ? phone_in(c, NULL, line, after, len, FALSE) : NULL;
+      if (nl && !on_line) {
         const char *next = nl + 1;
         const char *nl2 = strchr(next, '\n');
         end = (gsize)((nl2 ? nl2 : next + strlen(next)) - line);
@@ -415,10 +423,7 @@ contact_before_phone(const ParserConfig *c, Sources *s, const char *text)
 static gboolean
 matches(const ParserConfig *c, ParserRe re, const char *s)
 {
-  ParserMatch m = {0};
-  gboolean r = parser_re_match(c, re, s, strlen(s), 0, &m);
-  parser_match_clear(&m);
-  return r;
+  return parser_re_test(c, re, s, strlen(s));
 }
 
 static char *
@@ -487,19 +492,13 @@ cut_value(const ParserConfig *c, const char *v)
 static gboolean
 has_address_hint(const ParserConfig *c, const char *v)
 {
-  ParserMatch m = {0};
-  gboolean r = parser_re_match(c, PARSER_RE_ADDRESS_HINT, v, strlen(v), 0, &m);
-  parser_match_clear(&m);
-  return r;
+  return parser_re_test(c, PARSER_RE_ADDRESS_HINT, v, strlen(v));
 }
 
 static gboolean
 has_phone(const ParserConfig *c, const char *v)
 {
-  ParserMatch m = {0};
-  gboolean r = parser_re_match(c, PARSER_RE_PHONE, v, strlen(v), 0, &m);
-  parser_match_clear(&m);
-  return r;
+  return parser_re_test(c, PARSER_RE_PHONE, v, strlen(v));
 }
 
 /* A Chinese labelled address value is cut to its address segments: "同上,北京海淀…3层,联系我:王磊 139…"
@@ -678,6 +677,11 @@ symptom_text(const ParserConfig *c, const Sources *s, const char *text)
     gsize len = strlen(l);
     if (len == 0)
       continue;
+    if (out->len >= PARSER_SYMPTOMS_MAX) {
+      /* A pasted log of 100 KB is not read by anyone from an order: keep its start. */
+      g_string_append(out, "\n…");
+      break;
+    }
     /* Three characters still say something ("亮红灯"); less is a leftover ("为", "急"). */
     if (residue(c, s, l) < 3)
       continue;

@@ -313,12 +313,39 @@ part_bytes(GMimePart *part)
   return ba;
 }
 
+/* Decoded size of an attachment. Base64 (nearly every attachment) is counted from the encoded
+ * bytes — 3 bytes per 4 alphabet characters, less the padding — without decoding: listing an
+ * attachment must not cost more than the mail's text. Other encodings are decoded into a
+ * counting stream. */
 static gsize
 part_size(GMimePart *part)
 {
   GMimeDataWrapper *content = g_mime_part_get_content(part);
   if (!content)
     return 0;
+  GMimeStream *raw = g_mime_data_wrapper_get_stream(content);
+  if (g_mime_data_wrapper_get_encoding(content) == GMIME_CONTENT_ENCODING_BASE64 && raw && GMIME_IS_STREAM_MEM(raw)) {
+    /* The parser's streams are windows on the caller's buffer: count in place. */
+    GByteArray *ba = GMIME_STREAM_MEM(raw)->buffer;
+    gint64 start = raw->bound_start, end = raw->bound_end < 0 ? (gint64)ba->len : raw->bound_end;
+    if (ba && start >= 0 && start <= end && end <= (gint64)ba->len) {
+      const char *p = (const char *)ba->data + start, *e = (const char *)ba->data + end;
+      gsize len = e - p, breaks = 0;
+      for (const char *q = p; (q = memchr(q, '\n', e - q)); q++)
+        breaks++;
+      /* CRLF mail has a CR before every LF. */
+      const char *lf = memchr(p, '\n', len);
+      if (lf && lf > p && lf[-1] == '\r')
+        breaks *= 2;
+      gsize chars = len - breaks;
+      /* Padding and stray blanks sit at the end. */
+      for (const char *q = e; q > p && (q[-1] == '=' || q[-1] == '\n' || q[-1] == '\r' || q[-1] == ' ' || q[-1] == '\t'); q--)
+        if (q[-1] == '=' || q[-1] == ' ' || q[-1] == '\t')
+          chars--;
+      gsize bytes = chars / 4 * 3 + (chars % 4 >= 2 ? chars % 4 - 1 : 0);
+      return bytes;
+    }
+  }
   GMimeStream *null = g_mime_stream_null_new();
   g_mime_data_wrapper_write_to_stream(content, null);
   gsize n = GMIME_STREAM_NULL(null)->written;

@@ -88,6 +88,9 @@ gboolean parser_places_find(const ParserPlaces *places, const char *text, char *
 gboolean parser_places_find_at(const ParserPlaces *places, const char *text, char **city, char **district,
                                gsize *pos);
 
+/* symptoms longer than this (bytes) are cut at a line end and end in "…" */
+#define PARSER_SYMPTOMS_MAX 8192
+
 /* ---- extract.c: fields of policy §1 ------------------------------------------------------ */
 void parser_extract_fields(const ParserConfig *config, ParserRequest *r, const char *subject_nfkc,
                            const ParserTextSplit *split);
@@ -170,6 +173,8 @@ typedef struct {
 gboolean parser_re_match(const ParserConfig *config, ParserRe re, const char *subject, gsize len,
                          gsize start, ParserMatch *m);
 void parser_match_clear(ParserMatch *m);
+/* Whether re matches subject[0..len): no allocation (thread-local match data). */
+gboolean parser_re_test(const ParserConfig *config, ParserRe re, const char *subject, gsize len);
 /* The text of capture group n of the last match (new string) or NULL when unset. */
 char *parser_match_group(const ParserMatch *m, const char *subject, guint n);
 
