@@ -1,0 +1,477 @@
+/* acks/render.c: the acknowledgement as text (templates as data) and as an RFC 5322 message (GMime). */
+#include "acks.h"
+
+#include <gmime/gmime.h>
+#include <string.h>
+
+/* GMime 3.2 defines no autoptr cleanups */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeTextPart, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(InternetAddressList, g_object_unref)
+
+struct AcksTexts {
+  GHashTable *map; /* "lang\x1fkey" → text */
+};
+
+AcksTexts *
+acks_texts_new(void)
+{
+  AcksTexts *t = g_new0(AcksTexts, 1);
+  t->map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  return t;
+}
+
+void
+acks_texts_free(AcksTexts *t)
+{
+  if (!t)
+    return;
+  g_hash_table_unref(t->map);
+  g_free(t);
+}
+
+void
+acks_texts_add(AcksTexts *t, const char *language, const char *key, const char *text)
+{
+  g_hash_table_replace(t->map, g_strdup_printf("%s\x1f%s", language, key), g_strdup(text ? text : ""));
+}
+
+const char *
+acks_texts_get(const AcksTexts *t, const char *language, const char *key)
+{
+  g_autofree char *k = g_strdup_printf("%s\x1f%s", language ? language : "zh", key);
+  const char *v = g_hash_table_lookup(t->map, k);
+  if (!v && language && !g_str_equal(language, "zh")) {
+    g_free(k);
+    k = g_strdup_printf("zh\x1f%s", key);
+    v = g_hash_table_lookup(t->map, k);
+  }
+  return v;
+}
+
+/* ---- sanitising ---- */
+
+char *
+acks_sanitize(const char *text, guint max_chars, gboolean keep_newlines)
+{
+  if (!text)
+    return g_strdup("");
+  g_autofree char *valid = g_utf8_make_valid(text, -1);
+  GString *s = g_string_new(NULL);
+  guint chars = 0;
+  gboolean cut = FALSE;
+  for (const char *c = valid; *c; c = g_utf8_next_char(c)) {
+    gunichar u = g_utf8_get_char(c);
+    gboolean nl = keep_newlines && u == '\n';
+    if (!nl && (u < 0x20 || u == 0x7f || (u >= 0x80 && u < 0xa0) || u == 0x2028 || u == 0x2029 ||
+                u == 0xfeff || (u >= 0x200b && u <= 0x200f) || (u >= 0x202a && u <= 0x202e)))
+      u = ' ';
+    /* one line: collapse runs, no leading space; several lines: keep indentation */
+    if (u == ' ' && !keep_newlines && (s->len == 0 || s->str[s->len - 1] == ' '))
+      continue;
+    while (nl && s->len > 0 && s->str[s->len - 1] == ' ')
+      g_string_truncate(s, s->len - 1);
+    if (max_chars && chars >= max_chars) {
+      cut = TRUE;
+      break;
+    }
+    g_string_append_unichar(s, u);
+    chars++;
+  }
+  while (s->len && (s->str[s->len - 1] == ' ' || s->str[s->len - 1] == '\n'))
+    g_string_truncate(s, s->len - 1);
+  if (cut)
+    g_string_append(s, "…");
+  return g_string_free(s, FALSE);
+}
+
+/* ---- templates ---- */
+
+static gboolean
+is_section_tag_line(const char *start, const char *end)
+{
+  while (start < end && (*start == ' ' || *start == '\t' || *start == '\r'))
+    start++;
+  while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+    end--;
+  if (end - start < 6 || strncmp(start, "{{", 2) != 0 || strncmp(end - 2, "}}", 2) != 0)
+    return FALSE;
+  if (start[2] != '#' && start[2] != '^' && start[2] != '/')
+    return FALSE;
+  for (const char *c = start + 3; c < end - 2; c++)
+    if (!(g_ascii_isalnum(*c) || *c == '_' || *c == '.'))
+      return FALSE;
+  return TRUE;
+}
+
+/* Lines holding only a section tag lose their line break (and indentation). */
+static char *
+drop_tag_lines(const char *t)
+{
+  GString *s = g_string_new(NULL);
+  const char *p = t;
+  while (*p) {
+    const char *nl = strchr(p, '\n');
+    const char *end = nl ? nl : p + strlen(p);
+    if (is_section_tag_line(p, end)) {
+      const char *a = strstr(p, "{{");
+      const char *b = strstr(a, "}}") + 2;
+      g_string_append_len(s, a, b - a);
+    } else {
+      g_string_append_len(s, p, end - p);
+      if (nl)
+        g_string_append_c(s, '\n');
+    }
+    p = nl ? nl + 1 : end;
+  }
+  return g_string_free(s, FALSE);
+}
+
+static gboolean
+expand_range(GString *out, const char *p, const char *end, GHashTable *values, GError **error)
+{
+  while (p < end) {
+    const char *open = g_strstr_len(p, end - p, "{{");
+    if (!open) {
+      g_string_append_len(out, p, end - p);
+      return TRUE;
+    }
+    g_string_append_len(out, p, open - p);
+    const char *close = g_strstr_len(open + 2, end - open - 2, "}}");
+    if (!close) {
+      g_set_error(error, ACKS_ERROR, ACKS_ERROR_TEMPLATE, "unclosed {{ in template");
+      return FALSE;
+    }
+    g_autofree char *tag = g_strndup(open + 2, close - open - 2);
+    g_strstrip(tag);
+    p = close + 2;
+    if (tag[0] == '#' || tag[0] == '^') {
+      const char *name = tag + 1;
+      g_autofree char *open_tag = g_strdup_printf("{{%c%s}}", tag[0], name);
+      g_autofree char *alt_tag = g_strdup_printf("{{%c%s}}", tag[0] == '#' ? '^' : '#', name);
+      g_autofree char *end_tag = g_strdup_printf("{{/%s}}", name);
+      /* find the matching end, counting nested sections of the same name */
+      int depth = 1;
+      const char *q = p, *inner_end = NULL;
+      while (q < end) {
+        const char *n = g_strstr_len(q, end - q, "{{");
+        if (!n)
+          break;
+        if (g_str_has_prefix(n, end_tag)) {
+          if (--depth == 0) {
+            inner_end = n;
+            break;
+          }
+          q = n + strlen(end_tag);
+        } else if (g_str_has_prefix(n, open_tag) || g_str_has_prefix(n, alt_tag)) {
+          depth++;
+          q = n + 2;
+        } else {
+          q = n + 2;
+        }
+      }
+      if (!inner_end) {
+        g_set_error(error, ACKS_ERROR, ACKS_ERROR_TEMPLATE, "section {{%s}} is not closed", tag);
+        return FALSE;
+      }
+      const char *v = g_hash_table_lookup(values, name);
+      gboolean set = v && *v;
+      if ((tag[0] == '#') == set && !expand_range(out, p, inner_end, values, error))
+        return FALSE;
+      p = inner_end + strlen(end_tag);
+    } else if (tag[0] == '/') {
+      g_set_error(error, ACKS_ERROR, ACKS_ERROR_TEMPLATE, "{{%s}} closes no section", tag);
+      return FALSE;
+    } else {
+      const char *v = g_hash_table_lookup(values, tag);
+      if (v)
+        g_string_append(out, v); /* values are inserted as they are, never expanded again */
+    }
+  }
+  return TRUE;
+}
+
+char *
+acks_template_expand(const char *template_text, GHashTable *values, GError **error)
+{
+  g_autofree char *t = drop_tag_lines(template_text ? template_text : "");
+  g_autoptr(GString) out = g_string_new(NULL);
+  if (!expand_range(out, t, t + strlen(t), values, error))
+    return NULL;
+  return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* ---- the message ---- */
+
+void
+acks_rendered_free(AcksRendered *r)
+{
+  if (!r)
+    return;
+  g_free(r->subject);
+  g_free(r->body);
+  g_clear_pointer(&r->message, g_bytes_unref);
+  g_free(r);
+}
+
+char *
+acks_message_id_new(const char *order_no, const char *domain)
+{
+  g_autofree char *uuid = g_uuid_string_random();
+  g_autofree char *rnd = g_strndup(uuid, 8);
+  g_autofree char *tail = g_strdup(uuid + 24);
+  return g_strdup_printf("ack.%s.%s%s@%s", order_no ? order_no : "order", rnd, tail,
+                         domain && *domain ? domain : "roycom.com.cn");
+}
+
+char *
+acks_from_domain(const char *from)
+{
+  if (!from)
+    return NULL;
+  const char *lt = strrchr(from, '<');
+  const char *addr = lt ? lt + 1 : from;
+  const char *at = strchr(addr, '@');
+  if (!at)
+    return NULL;
+  gsize n = strcspn(at + 1, "> \t\r\n");
+  return n ? g_ascii_strdown(at + 1, (gssize)n) : NULL;
+}
+
+/* A msg-id we may put between <>: printable ASCII without space and <>. */
+static gboolean
+msgid_usable(const char *id)
+{
+  if (!id || !*id || strlen(id) > 250 || !strchr(id, '@'))
+    return FALSE;
+  for (const char *c = id; *c; c++)
+    if ((guchar)*c <= 0x20 || (guchar)*c >= 0x7f || *c == '<' || *c == '>')
+      return FALSE;
+  return TRUE;
+}
+
+static const char *
+text_or_fail(const AcksTexts *texts, const char *lang, const char *key, GError **error)
+{
+  const char *v = acks_texts_get(texts, lang, key);
+  if (!v)
+    g_set_error(error, ACKS_ERROR, ACKS_ERROR_TEMPLATE, "no acknowledgement text '%s' for %s (intake.ack_texts)",
+                key, lang);
+  return v;
+}
+
+static void
+put(GHashTable *v, const char *name, char *value)
+{
+  g_hash_table_replace(v, g_strdup(name), value ? value : g_strdup(""));
+}
+
+static char *
+format_local(GDateTime *t)
+{
+  if (!t)
+    return NULL;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Asia/Shanghai");
+  if (!tz)
+    tz = g_time_zone_new_offset(8 * 3600);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone(t, tz);
+  return g_date_time_format(local, "%Y-%m-%d %H:%M");
+}
+
+static char *
+duration_text(const AcksTexts *texts, const char *lang, gint minutes, GError **error)
+{
+  gboolean hours = minutes >= 60 && minutes % 60 == 0;
+  const char *t = text_or_fail(texts, lang, hours ? "unit.hours" : "unit.minutes", error);
+  if (!t)
+    return NULL;
+  g_autoptr(GHashTable) v = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  put(v, "n", g_strdup_printf("%d", hours ? minutes / 60 : minutes));
+  return acks_template_expand(t, v, error);
+}
+
+static gsize gmime_once;
+
+AcksRendered *
+acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
+{
+  g_return_val_if_fail(texts && c && c->order_no && c->message_id, NULL);
+  if (g_once_init_enter(&gmime_once)) {
+    g_mime_init();
+    g_once_init_leave(&gmime_once, 1);
+  }
+  const char *lang = c->language && g_str_equal(c->language, "en") ? "en" : "zh";
+  gboolean zh = g_str_equal(lang, "zh");
+  if (!acks_address_usable(c->to_addr)) {
+    g_set_error(error, ACKS_ERROR, ACKS_ERROR_ADDRESS, "recipient address is not usable");
+    return NULL;
+  }
+  g_autoptr(InternetAddressList) from_list = internet_address_list_parse(NULL, c->from ? c->from : "");
+  InternetAddress *from_ia = from_list && internet_address_list_length(from_list) > 0
+                               ? internet_address_list_get_address(from_list, 0) : NULL;
+  if (!from_ia || !INTERNET_ADDRESS_IS_MAILBOX(from_ia) ||
+      !acks_address_usable(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(from_ia)))) {
+    g_set_error(error, ACKS_ERROR, ACKS_ERROR_ADDRESS, "[smtp] from '%s' is not a mailbox address",
+                c->from ? c->from : "");
+    return NULL;
+  }
+
+  g_autoptr(GHashTable) v = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  put(v, "order_no", acks_sanitize(c->order_no, 40, FALSE));
+  g_autofree char *subj = acks_sanitize(c->subject, 200, FALSE);
+  if (!*subj) {
+    const char *empty = text_or_fail(texts, lang, "subject.empty", error);
+    if (!empty)
+      return NULL;
+    g_free(subj);
+    subj = g_strdup(empty);
+  }
+  put(v, "subject", g_strdup(subj));
+  g_autofree char *name = acks_sanitize(c->to_name, 64, FALSE);
+  /* a display name that is just the address says nothing */
+  if (c->to_addr && !g_ascii_strcasecmp(name, c->to_addr))
+    name[0] = '\0';
+  put(v, "name", g_strdup(name));
+  put(v, "sn", acks_sanitize(c->sn, 64, FALSE));
+  put(v, "model", acks_sanitize(c->model, 100, FALSE));
+  put(v, "symptoms", acks_sanitize(c->symptoms, 300, FALSE));
+  put(v, "location", acks_sanitize(c->location, 100, FALSE));
+  put(v, "warranty_end", acks_sanitize(c->warranty_end, 20, FALSE));
+  const char *unknown = text_or_fail(texts, lang, "unknown", error);
+  if (!unknown)
+    return NULL;
+  put(v, "unknown", g_strdup(unknown));
+
+  /* the fields to send, one line each; the SN with the seed's hint where its label is */
+  g_autoptr(GString) missing = g_string_new(NULL);
+  for (guint i = 0; c->missing && c->missing[i]; i++) {
+    g_autofree char *key = g_strdup_printf("field.%s", c->missing[i]);
+    const char *label = text_or_fail(texts, lang, key, error);
+    if (!label)
+      return NULL;
+    if (missing->len)
+      g_string_append_c(missing, '\n');
+    g_string_append_printf(missing, "  - %s", label);
+    if (g_str_equal(c->missing[i], "sn")) {
+      const char *hint = text_or_fail(texts, lang, "hint.sn", error);
+      if (!hint)
+        return NULL;
+      g_string_append_printf(missing, zh ? "（%s）" : " (%s)", hint);
+    }
+  }
+  put(v, "missing", g_strdup(missing->len ? "1" : ""));
+  put(v, "missing_list", g_strdup(missing->str));
+
+  /* coverage: only what the classifier decided; needs_review says it is being checked */
+  const char *cov_key = NULL;
+  if (c->kind && g_str_equal(c->kind, "value_added"))
+    cov_key = "coverage.value_added";
+  else if (c->coverage)
+    cov_key = c->coverage;
+  g_autofree char *cov_full = cov_key && !g_str_has_prefix(cov_key, "coverage.")
+                                ? g_strdup_printf("coverage.%s", cov_key) : g_strdup(cov_key);
+  if (cov_full) {
+    const char *t = acks_texts_get(texts, lang, cov_full);
+    put(v, "coverage_text", t ? acks_template_expand(t, v, error) : NULL);
+    if (error && *error)
+      return NULL;
+  }
+
+  if (c->has_sla && c->response_minutes >= 0 && c->plan_minutes >= 0) {
+    put(v, "sla", g_strdup("1"));
+    g_autofree char *tier_key = g_strdup_printf("tier.%s", c->tier ? c->tier : "unknown");
+    const char *tier_name = text_or_fail(texts, lang, tier_key, error);
+    g_autofree char *clock_key = g_strdup_printf("clock.%s", c->clock ? c->clock : "5x8");
+    const char *clock = acks_texts_get(texts, lang, clock_key);
+    g_autofree char *resp = tier_name ? duration_text(texts, lang, c->response_minutes, error) : NULL;
+    g_autofree char *plan = resp ? duration_text(texts, lang, c->plan_minutes, error) : NULL;
+    if (!plan)
+      return NULL;
+    put(v, "tier_name", g_strdup(tier_name));
+    put(v, "response_commitment", g_strconcat(resp, clock ? clock : "", NULL));
+    put(v, "plan_commitment", g_strconcat(plan, clock ? clock : "", NULL));
+    put(v, "response_due", format_local(c->response_due));
+    put(v, "plan_due", format_local(c->plan_due));
+    char *onsite = NULL;
+    if (c->onsite_due && c->onsite_rule) {
+      g_autofree char *okey = g_strdup_printf("onsite.%s", c->onsite_rule);
+      const char *t = text_or_fail(texts, lang, okey, error);
+      if (!t)
+        return NULL;
+      put(v, "duration", c->onsite_minutes > 0 ? duration_text(texts, lang, c->onsite_minutes, error) : NULL);
+      onsite = acks_template_expand(t, v, error);
+      put(v, "onsite_due", format_local(c->onsite_due));
+    } else {
+      const char *t = text_or_fail(texts, lang, "onsite.none", error);
+      onsite = t ? acks_template_expand(t, v, error) : NULL;
+    }
+    if (!onsite)
+      return NULL;
+    put(v, "onsite_commitment", onsite);
+  }
+
+  const char *subject_t = text_or_fail(texts, lang, "subject", error);
+  const char *body_t = subject_t ? text_or_fail(texts, lang, "body", error) : NULL;
+  if (!body_t)
+    return NULL;
+  g_autofree char *subject_x = acks_template_expand(subject_t, v, error);
+  g_autofree char *body_x = subject_x ? acks_template_expand(body_t, v, error) : NULL;
+  if (!body_x)
+    return NULL;
+  g_autofree char *subject = acks_sanitize(subject_x, 250, FALSE);
+  g_autofree char *body = acks_sanitize(body_x[0] == '\n' ? body_x + 1 : body_x, 0, TRUE);
+  g_autoptr(GString) body_nl = g_string_new(body);
+  g_string_append_c(body_nl, '\n');
+
+  /* the message */
+  g_autoptr(GMimeMessage) msg = g_mime_message_new(TRUE);
+  GMimeObject *obj = GMIME_OBJECT(msg);
+  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, internet_address_get_name(from_ia),
+                             internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(from_ia)));
+  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, *name ? name : NULL, c->to_addr);
+  g_mime_message_set_subject(msg, subject, "utf-8");
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Asia/Shanghai");
+  if (!tz)
+    tz = g_time_zone_new_offset(8 * 3600);
+  g_autoptr(GDateTime) now = g_date_time_new_now(tz);
+  g_mime_message_set_date(msg, c->date ? c->date : now);
+  g_mime_message_set_message_id(msg, c->message_id);
+  if (msgid_usable(c->in_reply_to)) {
+    g_autofree char *irt = g_strdup_printf("<%s>", c->in_reply_to);
+    g_mime_object_set_header(obj, "In-Reply-To", irt, NULL);
+  }
+  /* References: the customer's chain, then the customer's own mail (RFC 5322 §3.6.4); the last
+   * ten ids keep the header bounded */
+  g_autoptr(GPtrArray) refs = g_ptr_array_new();
+  for (guint i = 0; c->references && c->references[i]; i++)
+    if (msgid_usable(c->references[i]) && (!c->in_reply_to || strcmp(c->references[i], c->in_reply_to)))
+      g_ptr_array_add(refs, (gpointer)c->references[i]);
+  if (msgid_usable(c->in_reply_to))
+    g_ptr_array_add(refs, (gpointer)c->in_reply_to);
+  if (refs->len) {
+    g_autoptr(GString) r = g_string_new(NULL);
+    for (guint i = refs->len > 10 ? refs->len - 10 : 0; i < refs->len; i++)
+      g_string_append_printf(r, "%s<%s>", r->len ? " " : "", (const char *)g_ptr_array_index(refs, i));
+    g_mime_object_set_header(obj, "References", r->str, NULL);
+  }
+  g_mime_object_set_header(obj, "Auto-Submitted", "auto-replied", NULL);
+  g_mime_object_set_header(obj, "X-Auto-Response-Suppress", "All", NULL);
+  g_mime_object_set_header(obj, "Content-Language", zh ? "zh-CN" : "en", NULL);
+
+  g_autoptr(GMimeTextPart) part = g_mime_text_part_new_with_subtype("plain");
+  g_mime_text_part_set_text(part, body_nl->str);
+  g_mime_text_part_set_charset(part, "utf-8");
+  g_mime_part_set_content_encoding(GMIME_PART(part), GMIME_CONTENT_ENCODING_BASE64);
+  g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
+
+  GMimeFormatOptions *opts = g_mime_format_options_new();
+  g_mime_format_options_set_newline_format(opts, GMIME_NEWLINE_FORMAT_DOS);
+  char *bytes = g_mime_object_to_string(obj, opts);
+  g_mime_format_options_free(opts);
+
+  AcksRendered *out = g_new0(AcksRendered, 1);
+  out->subject = g_steal_pointer(&subject);
+  out->body = g_string_free(g_steal_pointer(&body_nl), FALSE);
+  out->message = g_bytes_new_take(bytes, strlen(bytes));
+  return out;
+}

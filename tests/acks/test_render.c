@@ -1,0 +1,306 @@
+/* tests/acks/test_render.c: templates, sanitising and the rendered acknowledgement, with the texts
+ * ops get from sql/031_ack_texts.sql (read from that file, so the tests follow the data). */
+#include "acks.h"
+
+#include <criterion/criterion.h>
+#include <gmime/gmime.h>
+#include <string.h>
+
+/* GMime 3.2 defines no autoptr cleanups */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParser, g_object_unref)
+
+/* One SQL literal at *p: '…' with '' escapes, or $t$…$t$. */
+static char *
+sql_literal(const char **p)
+{
+  const char *s = *p;
+  while (*s == ' ' || *s == '\n' || *s == ',')
+    s++;
+  if (g_str_has_prefix(s, "$t$")) {
+    const char *e = strstr(s + 3, "$t$");
+    cr_assert(e);
+    *p = e + 3;
+    return g_strndup(s + 3, e - s - 3);
+  }
+  cr_assert_eq(*s, '\'', "literal expected at: %.30s", s);
+  GString *out = g_string_new(NULL);
+  for (s++; *s; s++) {
+    if (*s == '\'' && s[1] == '\'') {
+      g_string_append_c(out, '\'');
+      s++;
+    } else if (*s == '\'') {
+      break;
+    } else {
+      g_string_append_c(out, *s);
+    }
+  }
+  *p = s + 1;
+  return g_string_free(out, FALSE);
+}
+
+static AcksTexts *
+load_texts(void)
+{
+  g_autofree char *sql = NULL;
+  cr_assert(g_file_get_contents(INTAKE_ACK_TEXTS_SQL, &sql, NULL, NULL));
+  const char *p = strstr(sql, "VALUES");
+  cr_assert(p);
+  AcksTexts *t = acks_texts_new();
+  while ((p = strstr(p, "\n('"))) {
+    p += 2;
+    g_autofree char *lang = sql_literal(&p);
+    g_autofree char *key = sql_literal(&p);
+    g_autofree char *text = sql_literal(&p);
+    g_autofree char *desc = sql_literal(&p);
+    acks_texts_add(t, lang, key, text);
+  }
+  return t;
+}
+
+static GHashTable *
+vals(const char *k1, const char *v1, const char *k2, const char *v2)
+{
+  GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  if (k1)
+    g_hash_table_insert(h, g_strdup(k1), g_strdup(v1));
+  if (k2)
+    g_hash_table_insert(h, g_strdup(k2), g_strdup(v2));
+  return h;
+}
+
+Test(template, values_sections_and_tag_lines)
+{
+  g_autoptr(GHashTable) v = vals("a", "1", "name", "{{a}}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *r = acks_template_expand("x={{a}} {{#a}}A{{/a}}{{^a}}noA{{/a}}{{#b}}B{{/b}}{{^b}}noB{{/b}} {{name}}\n"
+                                            "{{#a}}\nline\n{{/a}}\nend", v, &error);
+  cr_assert_not_null(r, "%s", error ? error->message : "");
+  /* a value is never expanded again: customer text with {{…}} stays literal */
+  cr_expect_str_eq(r, "x=1 AnoB {{a}}\nline\nend");
+  g_autofree char *bad = acks_template_expand("{{#a}}open", v, &error);
+  cr_expect_null(bad);
+  cr_expect(g_error_matches(error, ACKS_ERROR, ACKS_ERROR_TEMPLATE));
+}
+
+Test(sanitize, controls_and_length)
+{
+  g_autofree char *a = acks_sanitize("Re: help\r\nBcc: evil@example.com\x01\x7f\tend", 0, FALSE);
+  cr_expect_str_eq(a, "Re: help Bcc: evil@example.com end");
+  g_autofree char *b = acks_sanitize("a\u2028b\xc2\x85" "c", 0, FALSE);
+  cr_expect_str_eq(b, "a b c");
+  g_autofree char *c = acks_sanitize("一二三四五六", 3, FALSE);
+  cr_expect_str_eq(c, "一二三…");
+  g_autofree char *d = acks_sanitize("bad \xff\xfe utf8", 0, FALSE);
+  cr_expect(g_utf8_validate(d, -1, NULL));
+  g_autofree char *e = acks_sanitize("l1  \r\nl2", 0, TRUE);
+  cr_expect_str_eq(e, "l1\nl2"); /* CR → space, LF kept, trailing spaces dropped */
+}
+
+static const char *missing_all[] = { "sn", "model", "symptoms", "address", "contact", "phone", "location", NULL };
+static const char *refs[] = { "older@example.com", "cust-1@example.com", NULL };
+
+static AcksContent
+content(void)
+{
+  AcksContent c = {
+    .order_no = "RC20261125-0007",
+    .language = "zh",
+    .from = "融科联创服务支持 <service@roycom.com.cn>",
+    .to_addr = "zhangsan@example.com",
+    .to_name = "张三",
+    .subject = "服务器无法开机",
+    .in_reply_to = "cust-1@example.com",
+    .references = refs,
+    .message_id = "ack.RC20261125-0007.abc@roycom.com.cn",
+    .sn = "RCS25A0000001", .model = "R5210 G5", .symptoms = "服务器无法开机，电源灯亮红灯。",
+    .location = "北京市海淀区",
+    .kind = "fault", .coverage = "covered", .tier = "gold", .warranty_end = "2030-11-24",
+    .has_sla = TRUE, .clock = "7x24", .response_minutes = 30, .plan_minutes = 240,
+    .onsite_rule = "elapsed", .onsite_minutes = 1440,
+  };
+  return c;
+}
+
+static GMimeMessage *
+parse(GBytes *b)
+{
+  g_autoptr(GMimeStream) s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+  g_autoptr(GMimeParser) p = g_mime_parser_new_with_stream(s);
+  GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+  cr_assert_not_null(m);
+  return m;
+}
+
+static char *
+decoded_text(GMimeMessage *m)
+{
+  GMimeObject *body = g_mime_message_get_mime_part(m);
+  cr_assert(GMIME_IS_TEXT_PART(body));
+  return g_mime_text_part_get_text(GMIME_TEXT_PART(body));
+}
+
+Test(render, chinese_gold_covered)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  AcksContent c = content();
+  g_autoptr(GTimeZone) tz = g_time_zone_new_offset(8 * 3600);
+  g_autoptr(GDateTime) due = g_date_time_new(tz, 2026, 11, 25, 10, 45, 0);
+  c.response_due = due;
+  c.plan_due = due;
+  c.onsite_due = due;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+  cr_assert_not_null(r, "%s", error ? error->message : "");
+  cr_expect_str_eq(r->subject, "Re: [RC20261125-0007] 服务器无法开机");
+  const char *raw = g_bytes_get_data(r->message, NULL);
+  cr_expect(strstr(raw, "Auto-Submitted: auto-replied\r\n"), "%s", raw);
+  cr_expect(strstr(raw, "In-Reply-To: <cust-1@example.com>\r\n"), "%s", raw);
+  cr_expect(strstr(raw, "References: <older@example.com> <cust-1@example.com>\r\n"), "%s", raw);
+  cr_expect(strstr(raw, "Message-Id: <ack.RC20261125-0007.abc@roycom.com.cn>") ||
+            strstr(raw, "Message-ID: <ack.RC20261125-0007.abc@roycom.com.cn>"), "%s", raw);
+  cr_expect(strstr(raw, "Subject: Re: [RC20261125-0007] =?UTF-8?"), "subject not RFC 2047 encoded: %s", raw);
+  cr_expect(strstr(raw, "Content-Transfer-Encoding: base64"), "%s", raw);
+  /* only ASCII on the wire, CRLF line ends */
+  for (const char *c2 = raw; *c2; c2++) {
+    cr_assert((guchar)*c2 < 0x80, "8-bit byte in message");
+    if (*c2 == '\n')
+      cr_assert(c2 > raw && c2[-1] == '\r', "bare LF");
+  }
+  g_autoptr(GMimeMessage) m = parse(r->message);
+  cr_expect_str_eq(g_mime_message_get_subject(m), "Re: [RC20261125-0007] 服务器无法开机");
+  g_autofree char *text = decoded_text(m);
+  cr_expect(strstr(text, "张三，您好"), "%s", text);
+  cr_expect(strstr(text, "RC20261125-0007"), "%s", text);
+  cr_expect(strstr(text, "RCS25A0000001") && strstr(text, "R5210 G5") && strstr(text, "北京市海淀区"), "%s", text);
+  cr_expect(strstr(text, "金牌服务"), "%s", text);
+  cr_expect(strstr(text, "30 分钟内"), "%s", text);
+  cr_expect(strstr(text, "4 小时内"), "%s", text);
+  cr_expect(strstr(text, "24 小时内（7x24 ND）"), "%s", text);
+  cr_expect(strstr(text, "2026-11-25 10:45"), "%s", text);
+  cr_expect(strstr(text, "保修期内") && strstr(text, "2030-11-24"), "%s", text);
+  cr_expect(strstr(text, "400-018-8995") && strstr(text, "5x8"), "%s", text);
+  cr_expect(!strstr(text, "请直接回复本邮件"), "nothing missing: no request: %s", text);
+  cr_expect(!strstr(text, "{{"), "unexpanded: %s", text);
+}
+
+Test(render, missing_fields_and_needs_review)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  AcksContent c = content();
+  c.sn = c.model = c.symptoms = c.location = NULL;
+  c.missing = missing_all;
+  c.coverage = "needs_review";
+  c.tier = NULL;
+  c.clock = "5x8";
+  c.response_minutes = 30;
+  c.plan_minutes = 360;
+  c.onsite_rule = "nbd";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+  cr_assert_not_null(r, "%s", error ? error->message : "");
+  const char *text = r->body;
+  cr_expect(strstr(text, "  - 设备SN（设备SN位于机器顶部左下角）\n  - 设备型号\n"), "%s", text);
+  cr_expect(strstr(text, "  - 机器使用所在位置"), "%s", text);
+  cr_expect(strstr(text, "正在核实"), "%s", text);
+  cr_expect(!strstr(text, "保修期内"), "no promise of coverage: %s", text);
+  cr_expect(strstr(text, "6 小时内（按 5x8 工作时间计）"), "%s", text);
+  cr_expect(strstr(text, "协商"), "no on-site deadline: %s", text);
+  cr_expect(strstr(text, "设备SN：（未识别到）"), "%s", text);
+}
+
+Test(render, expired_states_no_commitments)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  AcksContent c = content();
+  c.coverage = "expired";
+  c.has_sla = FALSE;
+  g_autoptr(AcksRendered) r = acks_render(t, &c, NULL);
+  cr_assert_not_null(r);
+  cr_expect(strstr(r->body, "已过保修期"), "%s", r->body);
+  cr_expect(!strstr(r->body, "远程响应"), "%s", r->body);
+}
+
+Test(render, english)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  AcksContent c = content();
+  c.language = "en";
+  c.to_name = "John Smith";
+  c.subject = "Server down";
+  c.missing = (const char *[]){ "sn", "phone", NULL };
+  c.sn = NULL;
+  c.coverage = "needs_review";
+  g_autoptr(AcksRendered) r = acks_render(t, &c, NULL);
+  cr_assert_not_null(r);
+  cr_expect_str_eq(r->subject, "Re: [RC20261125-0007] Server down");
+  cr_expect(strstr(r->body, "Dear John Smith,"), "%s", r->body);
+  cr_expect(strstr(r->body, "top of the machine, lower-left corner"), "%s", r->body);
+  cr_expect(strstr(r->body, "Contact phone number"), "%s", r->body);
+  cr_expect(strstr(r->body, "400-018-8995"), "%s", r->body);
+  cr_expect(strstr(r->body, "within 30 minutes"), "%s", r->body);
+}
+
+Test(render, hostile_subject_and_name)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  AcksContent c = content();
+  c.subject = "help\r\nBcc: victim@example.org\r\n\r\ninjected body";
+  GString *name = g_string_new(NULL);
+  for (int i = 0; i < 2000; i++)
+    g_string_append(name, i % 50 == 49 ? "\n" : "名");
+  c.to_name = name->str;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+  cr_assert_not_null(r, "%s", error ? error->message : "");
+  g_autoptr(GMimeMessage) m = parse(r->message);
+  cr_expect_null(g_mime_object_get_header(GMIME_OBJECT(m), "Bcc"));
+  cr_expect_str_eq(g_mime_message_get_subject(m),
+                   "Re: [RC20261125-0007] help Bcc: victim@example.org injected body");
+  InternetAddressList *to = g_mime_message_get_to(m);
+  cr_assert_eq(internet_address_list_length(to), 1);
+  InternetAddress *a = internet_address_list_get_address(to, 0);
+  cr_expect_str_eq(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)), "zhangsan@example.com");
+  cr_expect(g_utf8_strlen(internet_address_get_name(a), -1) <= 65, "name not truncated");
+  /* every header line stays within RFC 5322's 998 characters */
+  g_auto(GStrv) lines = g_strsplit(g_bytes_get_data(r->message, NULL), "\r\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    cr_expect(strlen(lines[i]) <= 998, "line %u too long", i);
+  g_string_free(name, TRUE);
+}
+
+Test(render, customer_text_cannot_reach_template_syntax_or_headers)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  AcksContent c = content();
+  c.symptoms = "{{order_no}} line1\nSubject: x";
+  c.in_reply_to = "bad id\r\nX: y";
+  c.references = (const char *[]){ "a b@c", NULL };
+  g_autoptr(AcksRendered) r = acks_render(t, &c, NULL);
+  cr_assert_not_null(r);
+  cr_expect(strstr(r->body, "{{order_no}} line1 Subject: x"), "%s", r->body);
+  const char *raw = g_bytes_get_data(r->message, NULL);
+  cr_expect(!strstr(raw, "In-Reply-To"), "unusable id used: %s", raw);
+  cr_expect(!strstr(raw, "References"), "unusable id used: %s", raw);
+}
+
+Test(render, refuses_unusable_recipient)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  AcksContent c = content();
+  c.to_addr = "a@example.com>\r\nBcc: b@example.com";
+  g_autoptr(GError) error = NULL;
+  cr_expect_null(acks_render(t, &c, &error));
+  cr_expect(g_error_matches(error, ACKS_ERROR, ACKS_ERROR_ADDRESS));
+}
+
+Test(render, message_ids)
+{
+  g_autofree char *a = acks_message_id_new("RC20261125-0007", "roycom.com.cn");
+  g_autofree char *b = acks_message_id_new("RC20261125-0007", "roycom.com.cn");
+  cr_expect(g_str_has_prefix(a, "ack.RC20261125-0007.") && g_str_has_suffix(a, "@roycom.com.cn"), "%s", a);
+  cr_expect_str_neq(a, b);
+  g_autofree char *d = acks_from_domain("融科联创服务支持 <service@Roycom.com.cn>");
+  cr_expect_str_eq(d, "roycom.com.cn");
+}
