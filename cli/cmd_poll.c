@@ -316,6 +316,12 @@ cli_cmd_poll(int argc, char **argv)
     return EXIT_RUNTIME;
   }
   gboolean ok = poll_mailbox(&p, &error);
+  guint sla_updated = 0;
+  /* deadlines moved by ops' SLA pauses (intake.pause_sla / resume_sla) */
+  if (ok && !pipeline_sla_refresh(conn, policy, &sla_updated, &error))
+    ok = FALSE;
+  if (sla_updated)
+    cli_log(CLI_LOG_INFO, "deadlines recomputed for %u paused or resumed orders", sla_updated);
   if (ok) {
     ok = store_mailbox_record_success(conn, p.mailbox.id, &error);
   } else {

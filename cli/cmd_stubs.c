@@ -15,9 +15,3 @@ cli_cmd_acks(int argc, char **argv)
 {
   return not_built("acks", "acknowledgements: outbox and SMTP delivery");
 }
-
-int
-cli_cmd_reprocess(int argc, char **argv)
-{
-  return not_built("reprocess", "re-running parse + classify over stored mail");
-}

@@ -179,6 +179,74 @@ add_pg_array(GPtrArray *into, const char *literal)
   g_string_free(cur, TRUE);
 }
 
+/* Fills base's missing fields from fu, adds fu's SN candidates, and appends fu's text so the
+ * classifier reads both. */
+static void
+merge_missing(ParserRequest *base, const ParserRequest *fu)
+{
+  if (base == fu)
+    return;
+  char **dst[] = { &base->sn, &base->model, &base->symptoms, &base->contact, &base->phone,
+                   &base->address };
+  const char *src[] = { fu->sn, fu->model, fu->symptoms, fu->contact, fu->phone, fu->address };
+  for (guint i = 0; i < G_N_ELEMENTS(dst); i++)
+    if (!*dst[i] && src[i])
+      set_field(dst[i], src[i]);
+  /* city and district go together: a district is only taken for the same city */
+  if (!base->city && fu->city) {
+    set_field(&base->city, fu->city);
+    set_field(&base->district, fu->district);
+  } else if (base->city && !base->district && fu->district && g_strcmp0(base->city, fu->city) == 0) {
+    set_field(&base->district, fu->district);
+  }
+  for (guint i = 0; i < fu->sn_candidates->len; i++)
+    add_unique(base->sn_candidates, g_ptr_array_index(fu->sn_candidates, i));
+  if (fu->body_text) {
+    g_autofree char *joined = g_strconcat(base->body_text ? base->body_text : "", "\n", fu->body_text, NULL);
+    set_field(&base->body_text, joined);
+  }
+}
+
+static GDateTime *
+row_time(StoreRows *row, const char *column)
+{
+  const char *iso = row_value(row, column);
+  return iso ? g_date_time_new_from_iso8601(iso, NULL) : NULL;
+}
+
+/* Classifies merged (a mail, or an order's mails merged) for the order in row and rewrites the
+ * order with the result; status may be NULL to keep it. */
+static gboolean
+reclassify(StoreConn *conn, const ClassifierPolicy *policy, StoreRows *row, gint64 order_id,
+           ParserRequest *m, const char *status, const char *action, const char *note,
+           gboolean *changed, char **before, char **after, GError **error)
+{
+  set_field(&m->followup_of, NULL);
+  set_field(&m->ignored_reason, NULL);
+  g_autofree char *warning = NULL;
+  g_autoptr(ClassifierAsset) asset = pipeline_asset_lookup(conn, m, &warning, error);
+  if (!asset && error && *error)
+    return FALSE;
+  g_autoptr(GDateTime) received = row_time(row, "received_iso");
+  if (!received) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s: unreadable received_at",
+                row_value(row, "order_no"));
+    return FALSE;
+  }
+  g_autoptr(ClassifierResult) result = classifier_classify(policy, m, asset, received, error);
+  if (!result)
+    return FALSE;
+  StoreOrder o = { 0 };
+  PipelineOrderHolder holder = { 0 };
+  pipeline_order_fill(&o, &holder, policy, m, result);
+  g_ptr_array_add(m->sn_candidates, NULL);
+  o.sn_candidates = (const char *const *)m->sn_candidates->pdata;
+  gboolean ok = store_order_update(conn, order_id, &o, status, action, note, changed, before, after, error);
+  g_ptr_array_set_size(m->sn_candidates, m->sn_candidates->len - 1);
+  pipeline_order_holder_clear(&holder);
+  return ok;
+}
+
 gboolean
 pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ClassifierPolicy *policy,
                   gint64 order_id, gint64 message_row, ParserRequest *fu, char **order_no,
@@ -201,63 +269,17 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ClassifierP
   const char *data = g_bytes_get_data(raw, &len);
   g_autoptr(ParserRequest) base = parser_parse(parser, NULL, data ? data : "", len, NULL);
   ParserRequest *m = base ? base : fu;
-  struct {
-    char **field;
-    const char *column;
-    const char *from_followup;
-  } fields[] = {
-    { &m->sn, "sn", fu->sn },
-    { &m->model, "model", fu->model },
-    { &m->symptoms, "symptoms", fu->symptoms },
-    { &m->contact, "contact", fu->contact },
-    { &m->phone, "phone", fu->phone },
-    { &m->address, "address", fu->address },
-    { &m->city, "city", fu->city },
-    { &m->district, "district", fu->district },
-  };
-  g_autofree char *fu_sn = g_strdup(fu->sn), *fu_model = g_strdup(fu->model),
-                  *fu_symptoms = g_strdup(fu->symptoms), *fu_contact = g_strdup(fu->contact),
-                  *fu_phone = g_strdup(fu->phone), *fu_address = g_strdup(fu->address),
-                  *fu_city = g_strdup(fu->city), *fu_district = g_strdup(fu->district);
-  const char *fu_values[] = { fu_sn, fu_model, fu_symptoms, fu_contact, fu_phone, fu_address, fu_city, fu_district };
+  char **fields[] = { &m->sn, &m->model, &m->symptoms, &m->contact, &m->phone, &m->address,
+                      &m->city, &m->district };
+  const char *columns[] = { "sn", "model", "symptoms", "contact", "phone", "address", "city", "district" };
   for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
-    const char *stored = row_value(row, fields[i].column);
+    const char *stored = row_value(row, columns[i]);
     if (stored && *stored)
-      set_field(fields[i].field, stored);
-    else if (!*fields[i].field || m == fu)
-      set_field(fields[i].field, fu_values[i]);
+      set_field(fields[i], stored);
   }
-  /* a city filled from the follow-up brings its own district */
   add_pg_array(m->sn_candidates, row_value(row, "sn_candidates"));
-  if (m != fu) {
-    for (guint i = 0; i < fu->sn_candidates->len; i++)
-      add_unique(m->sn_candidates, g_ptr_array_index(fu->sn_candidates, i));
-    if (fu->body_text) {
-      g_autofree char *joined = g_strconcat(m->body_text ? m->body_text : "", "\n", fu->body_text, NULL);
-      set_field(&m->body_text, joined);
-    }
-  }
-  set_field(&m->followup_of, NULL);
-  set_field(&m->ignored_reason, NULL);
+  merge_missing(m, fu);
 
-  g_autofree char *warning = NULL;
-  g_autoptr(ClassifierAsset) asset = pipeline_asset_lookup(conn, m, &warning, error);
-  if (!asset && error && *error)
-    return FALSE;
-  const char *received_iso = row_value(row, "received_iso");
-  g_autoptr(GDateTime) received = received_iso ? g_date_time_new_from_iso8601(received_iso, NULL) : NULL;
-  if (!received) {
-    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s: unreadable received_at", *order_no);
-    return FALSE;
-  }
-  g_autoptr(ClassifierResult) result = classifier_classify(policy, m, asset, received, error);
-  if (!result)
-    return FALSE;
-  StoreOrder o = { 0 };
-  PipelineOrderHolder holder = { 0 };
-  pipeline_order_fill(&o, &holder, policy, m, result);
-  g_ptr_array_add(m->sn_candidates, NULL);
-  o.sn_candidates = (const char *const *)m->sn_candidates->pdata;
   /* The customer wrote again: a finished or waiting order is open again. */
   const char *status = row_value(row, "status");
   const char *reopen = NULL;
@@ -267,9 +289,117 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ClassifierP
     reopen = "in_progress";
   g_autofree char *note = g_strdup_printf("follow-up mail %s%s%s", fu->message_id ? fu->message_id : "(no Message-ID)",
                                           reopen ? "; re-opened from " : "", reopen ? status : "");
-  gboolean ok = store_order_update(conn, order_id, &o, reopen, reopen ? "reopen" : "followup", note,
-                                   NULL, NULL, NULL, error);
-  g_ptr_array_set_size(m->sn_candidates, m->sn_candidates->len - 1);
-  pipeline_order_holder_clear(&holder);
-  return ok;
+  return reclassify(conn, policy, row, order_id, m, reopen, reopen ? "reopen" : "followup", note,
+                    NULL, NULL, NULL, error);
+}
+
+gboolean
+pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ClassifierPolicy *policy,
+                   gint64 order_id, char **order_no, gboolean *changed, char **before, char **after,
+                   GError **error)
+{
+  g_autoptr(StoreRows) row = store_order_get(conn, order_id, error);
+  if (!row)
+    return FALSE;
+  *order_no = g_strdup(row_value(row, "order_no"));
+  g_autoptr(GPtrArray) raws = store_order_raws(conn, order_id, error);
+  if (!raws)
+    return FALSE;
+  g_autoptr(ParserRequest) base = NULL;
+  for (guint i = 0; i < raws->len; i++) {
+    gsize len = 0;
+    const char *data = g_bytes_get_data(g_ptr_array_index(raws, i), &len);
+    g_autoptr(GError) perr = NULL;
+    g_autoptr(ParserRequest) r = parser_parse(parser, NULL, data ? data : "", len, &perr);
+    if (i == 0 && !r) {
+      /* still unreadable: the order stays for review */
+      g_set_error(error, PARSER_ERROR, perr->code, "%s", perr->message);
+      return FALSE;
+    }
+    if (!r)
+      continue;
+    if (!base)
+      base = g_steal_pointer(&r);
+    else
+      merge_missing(base, r);
+  }
+  if (!base) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s has no mail", *order_no);
+    return FALSE;
+  }
+  /* a quarantined mail that reads now joins the queue */
+  const char *status = g_strcmp0(row_value(row, "review_reason"), "unprocessable") == 0 &&
+                           g_strcmp0(row_value(row, "status"), "needs_review") == 0
+                         ? "queued"
+                         : NULL;
+  return reclassify(conn, policy, row, order_id, base, status, "reprocess", "intake reprocess",
+                    changed, before, after, error);
+}
+
+/* One deadline moved by the pauses; NULL stays NULL. */
+static char *
+shift(const ClassifierPolicy *policy, const char *clock, GDateTime *received, const char *base_iso,
+      const ClassifierPause *pauses, guint n, GError **error)
+{
+  if (!base_iso)
+    return NULL;
+  g_autoptr(GDateTime) base = g_date_time_new_from_iso8601(base_iso, NULL);
+  if (!base)
+    return NULL;
+  g_autoptr(GDateTime) due = classifier_sla_shift_for_pauses(policy, clock, received, base, pauses, n, error);
+  return due ? classifier_format_time(policy, due) : NULL;
+}
+
+gboolean
+pipeline_sla_refresh(StoreConn *conn, const ClassifierPolicy *policy, guint *updated, GError **error)
+{
+  *updated = 0;
+  g_autoptr(StoreRows) rows = store_sla_dirty(conn, error);
+  if (!rows)
+    return FALSE;
+  for (guint i = 0; i < rows->rows->len; i++) {
+    char **r = g_ptr_array_index(rows->rows, i);
+    gint64 id = g_ascii_strtoll(r[0], NULL, 10);
+    const char *clock = r[1];
+    g_autoptr(GDateTime) received = r[2] ? g_date_time_new_from_iso8601(r[2], NULL) : NULL;
+    g_autoptr(JsonParser) jp = json_parser_new();
+    g_autoptr(GArray) pauses = g_array_new(FALSE, TRUE, sizeof(ClassifierPause));
+    if (r[6] && json_parser_load_from_data(jp, r[6], -1, NULL)) {
+      JsonArray *arr = json_node_get_array(json_parser_get_root(jp));
+      for (guint k = 0; k < json_array_get_length(arr); k++) {
+        JsonArray *pair = json_array_get_array_element(arr, k);
+        ClassifierPause p = {
+          g_date_time_new_from_iso8601(json_array_get_string_element(pair, 0), NULL),
+          g_date_time_new_from_iso8601(json_array_get_string_element(pair, 1), NULL),
+        };
+        if (p.start && p.end)
+          g_array_append_val(pauses, p);
+        else {
+          g_clear_pointer(&p.start, g_date_time_unref);
+          g_clear_pointer(&p.end, g_date_time_unref);
+        }
+      }
+    }
+    g_autoptr(GError) local = NULL;
+    g_autofree char *resp = NULL, *plan = NULL, *onsite = NULL;
+    if (clock && received) {
+      const ClassifierPause *pp = (const ClassifierPause *)pauses->data;
+      resp = shift(policy, clock, received, r[3], pp, pauses->len, &local);
+      plan = local ? NULL : shift(policy, clock, received, r[4], pp, pauses->len, &local);
+      onsite = local ? NULL : shift(policy, clock, received, r[5], pp, pauses->len, &local);
+    }
+    for (guint k = 0; k < pauses->len; k++) {
+      ClassifierPause *p = &g_array_index(pauses, ClassifierPause, k);
+      g_date_time_unref(p->start);
+      g_date_time_unref(p->end);
+    }
+    if (local) {
+      g_propagate_prefixed_error(error, g_steal_pointer(&local), "SLA of order id %" G_GINT64_FORMAT ": ", id);
+      return FALSE;
+    }
+    if (!store_sla_set(conn, id, resp, plan, onsite, error))
+      return FALSE;
+    (*updated)++;
+  }
+  return TRUE;
 }

@@ -35,4 +35,16 @@ void pipeline_order_holder_clear(PipelineOrderHolder *holder);
 gboolean pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ClassifierPolicy *policy,
                            gint64 order_id, gint64 message_row, ParserRequest *followup,
                            char **order_no, GError **error);
+/* Re-runs parse + classify over the order's stored mails (the first, then its follow-ups filling
+ * what is missing) and rewrites the order (audit action reprocess). Inside the caller's
+ * transaction: roll back for a dry run. *changed, *before, *after: what changed (JSON objects). */
+gboolean pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ClassifierPolicy *policy,
+                            gint64 order_id, char **order_no, gboolean *changed, char **before,
+                            char **after, GError **error);
+
+/* Recomputes the deadlines of orders whose SLA pauses changed (ops' pause/resume): the base
+ * deadlines moved by the closed pauses. *updated: how many orders. */
+gboolean pipeline_sla_refresh(StoreConn *conn, const ClassifierPolicy *policy, guint *updated,
+                              GError **error);
+
 #endif

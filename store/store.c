@@ -748,3 +748,72 @@ store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *o, const 
     *after = g_strdup(row[1]);
   return TRUE;
 }
+
+/* ---- reprocess and SLA ---- */
+
+GArray *
+store_orders_select(StoreConn *conn, const char *order_no, const char *since, GError **error)
+{
+  const char *p[] = { order_no, since };
+  g_autoptr(StoreRows) rows = store_select(
+    conn,
+    "SELECT id FROM intake.orders WHERE ($1::text IS NULL OR order_no = $1)"
+    " AND ($2::date IS NULL OR received_at >= ($2::date)::timestamp AT TIME ZONE 'Asia/Shanghai')"
+    " ORDER BY id",
+    2, p, error);
+  if (!rows)
+    return NULL;
+  GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+  for (guint i = 0; i < rows->rows->len; i++) {
+    gint64 id = g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, i))[0], NULL, 10);
+    g_array_append_val(ids, id);
+  }
+  return ids;
+}
+
+GPtrArray *
+store_order_raws(StoreConn *conn, gint64 order_id, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  const char *p[] = { id };
+  g_autoptr(PGresult) r = PQexecParams(conn->pg,
+                                       "SELECT m.raw FROM intake.order_messages om"
+                                       " JOIN intake.messages m ON m.id = om.message_id"
+                                       " WHERE om.order_id = $1"
+                                       " ORDER BY om.role <> 'initial', om.added_at, m.id",
+                                       1, NULL, p, NULL, NULL, 1);
+  if (!check_result(conn, r, PGRES_TUPLES_OK, error))
+    return NULL;
+  GPtrArray *raws = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  for (int i = 0; i < PQntuples(r); i++)
+    g_ptr_array_add(raws, g_bytes_new(PQgetvalue(r, i, 0), (gsize)PQgetlength(r, i, 0)));
+  return raws;
+}
+
+StoreRows *
+store_sla_dirty(StoreConn *conn, GError **error)
+{
+#define UTC_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+  return store_select(
+    conn,
+    "SELECT o.id, o.sla_clock, " UTC_ISO("o.received_at") ", " UTC_ISO("o.base_response_due") ", "
+    UTC_ISO("o.base_plan_due") ", " UTC_ISO("o.base_onsite_due") ","
+    " (SELECT coalesce(json_agg(json_build_array(" UTC_ISO("p.started_at") ", " UTC_ISO("p.ended_at") ")"
+    "   ORDER BY p.started_at), '[]') FROM intake.sla_pauses p"
+    "   WHERE p.order_id = o.id AND p.ended_at IS NOT NULL)"
+    " FROM intake.orders o WHERE o.sla_dirty ORDER BY o.id",
+    0, NULL, error);
+#undef UTC_ISO
+}
+
+gboolean
+store_sla_set(StoreConn *conn, gint64 order_id, const char *response_due, const char *plan_due,
+              const char *onsite_due, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  const char *p[] = { id, response_due, plan_due, onsite_due };
+  return store_exec(conn,
+                    "UPDATE intake.orders SET response_due = $2, plan_due = $3, onsite_due = $4,"
+                    " sla_dirty = false, updated_at = now() WHERE id = $1",
+                    4, p, error);
+}

@@ -149,6 +149,20 @@ gboolean store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *
                             const char *action, const char *note, gboolean *changed, char **before,
                             char **after, GError **error);
 
+/* Orders to re-run: by number, received since a date (YYYY-MM-DD, local), or all (both NULL);
+ * ascending ids (caller frees the array of gint64). */
+GArray *store_orders_select(StoreConn *conn, const char *order_no, const char *since, GError **error);
+/* The raw bytes of every mail of the order in arrival order, the initial one first
+ * (GBytes*, caller unrefs the array). */
+GPtrArray *store_order_raws(StoreConn *conn, gint64 order_id, GError **error);
+
+/* Orders whose SLA pauses changed (sla_dirty): id, sla_clock, received_iso and the base deadlines
+ * (ISO 8601 UTC or NULL), with their closed pauses as a JSON array of [start, end] pairs. */
+StoreRows *store_sla_dirty(StoreConn *conn, GError **error);
+/* Writes recomputed deadlines (ISO 8601 or NULL) and clears sla_dirty. */
+gboolean store_sla_set(StoreConn *conn, gint64 order_id, const char *response_due, const char *plan_due,
+                       const char *onsite_due, GError **error);
+
 /* ==== OUTBOX: acknowledgements (store/outbox.c) ==== */
 /* One acknowledgement per order (intake.outbox). Delivery is at most once: a sender claims due rows
  * (FOR UPDATE SKIP LOCKED, status sending, a random claim token and a lease) and commits before

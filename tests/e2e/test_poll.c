@@ -351,3 +351,61 @@ Test(poll, unknown_order_number_makes_a_new_order)
   g_autofree char *kind = scalar_text("SELECT kind FROM intake.orders");
   cr_assert_str_eq(kind, "fault");
 }
+
+static void
+one_gold_order(void)
+{
+  PQclear(PQexec(e->pg, "INSERT INTO intake.assets (sn, kind, model, customer, tier, ship_date, city, district)"
+                        " VALUES ('RCS25Q0099002', 'server', 'RC-R2290 G5', '海淀某研究所', 'gold', '2025-06-01', '北京市', '海淀区')"));
+  append_text("From: wang@lab.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: server down\r\n"
+              "Message-ID: <gold-1@lab.example.cn>\r\nDate: Wed, 25 Nov 2026 10:00:00 +0800\r\n",
+              "序列号：RCS25Q0099002\r\n服务器宕机，无法启动。\r\n地址：北京市海淀区中关村南大街5号\r\n联系人：王五\r\n电话：13801112222\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  g_autofree char *p = scalar_text("SELECT priority FROM intake.orders");
+  cr_assert_str_eq(p, "P1");
+}
+
+Test(poll, reprocess_shows_then_writes_the_changes)
+{
+  one_gold_order();
+  g_autofree char *order_no = scalar_text("SELECT order_no FROM intake.orders");
+  /* as if the rules had been different when the order was made */
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET priority = 'P4', severity = 'S3'"));
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--all", "--dry-run", NULL), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "priority") && strstr(out, "\"P4\" -> \"P1\""), "%s", out);
+  cr_assert(strstr(out, "1 would change"), "%s", out);
+  g_autofree char *still = scalar_text("SELECT priority FROM intake.orders");
+  cr_assert_str_eq(still, "P4", "a dry run writes nothing");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--order", order_no, NULL), 0, "%s%s", out, err);
+  g_autofree char *now = scalar_text("SELECT priority FROM intake.orders");
+  cr_assert_str_eq(now, "P1");
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'reprocess'"
+                             " AND before->>'priority' = 'P4' AND after->>'priority' = 'P1'"), 1);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--order", "RC19990101-0001", NULL), 2, "%s%s", out, err);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(e, &out, &err, "reprocess", NULL), 2, "%s%s", out, err);
+}
+
+Test(poll, paused_clock_moves_the_deadlines)
+{
+  one_gold_order();
+  gint64 before = e2e_scalar(e, "SELECT extract(epoch FROM response_due)::bigint FROM intake.orders");
+  /* ops paused the clock for 90 minutes (7x24: wall time) */
+  PQclear(PQexec(e->pg, "INSERT INTO intake.sla_pauses (order_id, started_at, ended_at, reason)"
+                        " SELECT id, received_at + interval '10 minutes', received_at + interval '100 minutes',"
+                        " 'customer_schedule' FROM intake.orders"));
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET sla_dirty = true"));
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  gint64 after = e2e_scalar(e, "SELECT extract(epoch FROM response_due)::bigint FROM intake.orders");
+  cr_assert_eq(after - before, 90 * 60, "moved by %ld s", (long)(after - before));
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE sla_dirty"), 0);
+  cr_assert_eq(e2e_scalar(e, "SELECT extract(epoch FROM base_response_due)::bigint FROM intake.orders"), before);
+}
