@@ -3,15 +3,9 @@
 
 #include <stdio.h>
 
-static int
+static G_GNUC_UNUSED int
 not_built(const char *name, const char *issue)
 {
   fprintf(stderr, "intake %s: not built yet (%s)\n", name, issue);
   return EXIT_USAGE;
-}
-
-int
-cli_cmd_acks(int argc, char **argv)
-{
-  return not_built("acks", "acknowledgements: outbox and SMTP delivery");
 }

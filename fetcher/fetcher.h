@@ -64,6 +64,36 @@ GPtrArray *fetcher_session_fetch(FetcherSession *session, const guint32 *uids, g
 gboolean fetcher_session_mark(FetcherSession *session, const guint32 *uids, guint n,
                               const char *folder, GError **error);
 
+/* ==== SMTP: acknowledgements out (fetcher/smtp.c) ==== */
+/* One FetcherSmtp is one libcurl handle whose connection is reused for a batch of messages.
+ * Errors use FETCHER_ERROR: CONFIG, CONNECT (unreachable, timeout: try later), TLS, AUTH, and
+ * PROTOCOL (the server refused: see *permanent). Messages are one line and never hold a password. */
+typedef struct {
+  const char *url;          /* smtps://host[:port] (TLS from the start) or smtp://host[:port] */
+  const char *user;         /* NULL or "": no AUTH */
+  const char *password;     /* never logged */
+  gboolean tls_verify;
+  const char *ca_file;      /* NULL: the system's CAs */
+  gboolean require_tls;     /* smtp://: STARTTLS required (else used when offered) */
+  guint connect_timeout_s;  /* 0: 15 */
+  guint timeout_s;          /* a whole message transaction; 0: 60 */
+} FetcherSmtpOptions;
+
+typedef struct FetcherSmtp FetcherSmtp;
+
+/* Validates options; connects lazily with the first message. Free with fetcher_smtp_close. */
+FetcherSmtp *fetcher_smtp_open(const FetcherSmtpOptions *options, GError **error);
+void fetcher_smtp_close(FetcherSmtp *smtp);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FetcherSmtp, fetcher_smtp_close)
+
+/* Sends data (an RFC 5322 message with CRLF line ends) from envelope sender mail_from (NULL or
+ * "": the null path <>) to rcpt. *reply (may be NULL; caller frees) receives the server's last
+ * reply line, also on failure when there was one. *permanent (may be NULL) is TRUE when the server
+ * refused with a 5xx reply (sending again will not help). */
+gboolean fetcher_smtp_send(FetcherSmtp *smtp, const char *mail_from, const char *rcpt, const char *data,
+                           gsize len, char **reply, gboolean *permanent, GError **error);
+/* ==== end SMTP ==== */
+
 G_END_DECLS
 
 #endif

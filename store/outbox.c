@@ -186,3 +186,15 @@ store_outbox_mark_failed(StoreConn *conn, const StoreOutboxClaim *c, const char 
               " WHERE id = $1::bigint AND claim_token = $2 AND status = 'sending' RETURNING status",
               4, p, NULL, error);
 }
+
+gboolean
+store_outbox_release(StoreConn *conn, const StoreOutboxClaim *c, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
+  const char *p[] = { id, c->claim_token };
+  return mark(conn, c,
+              "UPDATE intake.outbox SET status = 'pending', attempts = GREATEST(attempts - 1, 0),"
+              " claim_token = NULL, lease_until = NULL"
+              " WHERE id = $1::bigint AND claim_token = $2 AND status = 'sending' RETURNING status",
+              2, p, NULL, error);
+}

@@ -219,6 +219,9 @@ gboolean store_outbox_mark_retry(StoreConn *conn, const StoreOutboxClaim *claim,
 /* A permanent failure (5xx for the recipient): failed, for ops. */
 gboolean store_outbox_mark_failed(StoreConn *conn, const StoreOutboxClaim *claim, const char *last_error,
                                   const char *smtp_reply, GError **error);
+/* A claimed row that was not tried (the run stopped first): back to pending, the attempt not
+ * counted. */
+gboolean store_outbox_release(StoreConn *conn, const StoreOutboxClaim *claim, GError **error);
 /* ==== end OUTBOX ==== */
 
 G_END_DECLS

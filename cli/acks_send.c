@@ -1,0 +1,359 @@
+/* cli/acks_send.c: queue an acknowledgement with its order, drain the outbox over SMTP. */
+#include "acks_send.h"
+
+#include "acks.h"
+#include "fetcher.h"
+
+#include <string.h>
+
+/* ---- configuration ---- */
+
+static char *
+kf_string(GKeyFile *kf, const char *key)
+{
+  char *v = kf ? g_key_file_get_string(kf, "smtp", key, NULL) : NULL;
+  if (v) {
+    char *semi = strstr(v, " ;");
+    if (semi)
+      *semi = '\0';
+    g_strstrip(v);
+    if (!*v)
+      g_clear_pointer(&v, g_free);
+  }
+  return v;
+}
+
+static gboolean
+kf_uint(GKeyFile *kf, const char *path, const char *key, guint dflt, guint min, guint *out, GError **error)
+{
+  g_autofree char *v = kf_string(kf, key);
+  *out = dflt;
+  if (!v)
+    return TRUE;
+  guint64 n = 0;
+  if (!g_ascii_string_to_unsigned(v, 10, min, 100000, &n, NULL)) {
+    g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                "%s: [smtp] %s = '%s' is not a number from %u", path, key, v, min);
+    return FALSE;
+  }
+  *out = (guint)n;
+  return TRUE;
+}
+
+gboolean
+acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **error)
+{
+  memset(out, 0, sizeof *out);
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  if (!config->path || !g_key_file_load_from_file(kf, config->path, G_KEY_FILE_NONE, NULL))
+    g_clear_pointer(&kf, g_key_file_unref);
+  const char *path = config->path ? config->path : "config";
+  out->url = g_strdup(config->smtp_url);
+  out->user = g_strdup(config->smtp_user);
+  out->password = g_strdup(config->smtp_password);
+  out->ca_file = g_strdup(config->smtp_ca_file);
+  out->from = g_strdup(config->smtp_from && *config->smtp_from ? config->smtp_from
+                                                               : "融科联创服务支持 <service@roycom.com.cn>");
+  out->service_address = config->imap_user ? g_ascii_strdown(config->imap_user, -1) : NULL;
+  out->tls_verify = config->smtp_tls_verify;
+  out->send = config->smtp_send;
+  out->envelope_from = kf_string(kf, "envelope_from");
+  g_autofree char *starttls = kf_string(kf, "starttls");
+  if (starttls && !g_str_equal(starttls, "try") && !g_str_equal(starttls, "required")) {
+    g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                "%s: [smtp] starttls = '%s' is not try or required", path, starttls);
+    return FALSE;
+  }
+  out->require_tls = starttls && g_str_equal(starttls, "required");
+  return kf_uint(kf, path, "connect_timeout", 15, 1, &out->connect_timeout_s, error) &&
+         kf_uint(kf, path, "timeout", 60, 1, &out->timeout_s, error) &&
+         kf_uint(kf, path, "max_attempts", 5, 1, &out->max_attempts, error) &&
+         kf_uint(kf, path, "max_acks_per_sender", ACKS_DEFAULT_MAX_PER_SENDER, 0, &out->max_acks_per_sender, error) &&
+         kf_uint(kf, path, "batch", 20, 1, &out->batch, error);
+}
+
+void
+acks_smtp_config_clear(AcksSmtpConfig *c)
+{
+  g_free(c->url);
+  g_free(c->user);
+  if (c->password)
+    memset(c->password, 0, strlen(c->password));
+  g_free(c->password);
+  g_free(c->ca_file);
+  g_free(c->from);
+  g_free(c->envelope_from);
+  g_free(c->service_address);
+  memset(c, 0, sizeof *c);
+}
+
+/* ---- queueing ---- */
+
+static AcksTexts *
+load_texts(StoreConn *conn, GError **error)
+{
+  g_autoptr(StoreRows) rows = store_select(conn, "SELECT language, key, text FROM intake.ack_texts", 0, NULL, error);
+  if (!rows) {
+    g_prefix_error(error, "acknowledgement texts (run `intake db migrate`): ");
+    return NULL;
+  }
+  AcksTexts *t = acks_texts_new();
+  for (guint i = 0; i < rows->rows->len; i++) {
+    char **r = g_ptr_array_index(rows->rows, i);
+    acks_texts_add(t, r[0], r[1], r[2]);
+  }
+  return t;
+}
+
+static gint
+int_or(const char *s, gint dflt)
+{
+  return s && *s ? (gint)g_ascii_strtoll(s, NULL, 10) : dflt;
+}
+
+static char *
+address_of(const char *from)
+{
+  const char *lt = strrchr(from, '<');
+  if (!lt)
+    return g_strstrip(g_strdup(from));
+  return g_strndup(lt + 1, strcspn(lt + 1, ">"));
+}
+
+gboolean
+acks_queue_order(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, char **outcome,
+                 GError **error)
+{
+  g_return_val_if_fail(o && o->order_no, FALSE);
+  g_autofree char *domain = acks_from_domain(cfg->from);
+  g_autofree char *message_id = acks_message_id_new(o->order_no, domain);
+  const ParserRequest *req = o->request;
+  const ClassifierResult *res = o->result;
+  const char *from_addr = req ? req->from_addr : NULL;
+  const char *recipient = acks_address_usable(from_addr) ? from_addr : NULL;
+  StoreOutboxItem item = {
+    .order_id = o->order_id,
+    .message_id = message_id,
+    .recipient = recipient,
+    .language = req && req->language && g_str_equal(req->language, "en") ? "en" : "zh",
+    .subject = req ? req->subject : NULL,
+  };
+  gboolean queued = FALSE;
+  const char *reason = NULL;
+  if (!req || !res) {
+    reason = "unprocessable";
+  } else {
+    AcksHeaders headers;
+    acks_headers_read(o->raw, o->raw_len, &headers);
+    gint64 recent = recipient ? store_outbox_count_recent(conn, recipient, error) : 0;
+    if (recent < 0) {
+      acks_headers_clear(&headers);
+      return FALSE;
+    }
+    g_autofree char *own_from = address_of(cfg->from);
+    const char *own[] = { cfg->service_address ? cfg->service_address : "", own_from, NULL };
+    AcksFacts facts = {
+      .from_addr = from_addr,
+      .headers = &headers,
+      .ignored_reason = req->ignored_reason,
+      .is_followup = res->kind == CLASSIFIER_KIND_FOLLOWUP,
+      .own_addresses = own,
+      .recent_acks = recent,
+      .max_per_sender = cfg->max_acks_per_sender,
+    };
+    reason = acks_decide(&facts);
+    acks_headers_clear(&headers);
+  }
+  if (reason) {
+    item.suppressed_reason = reason;
+    if (!store_outbox_queue(conn, &item, &queued, error))
+      return FALSE;
+    if (outcome)
+      *outcome = queued ? g_strdup_printf("suppressed:%s", reason) : g_strdup("exists");
+    return TRUE;
+  }
+
+  g_autoptr(AcksTexts) texts = load_texts(conn, error);
+  if (!texts)
+    return FALSE;
+  const char *tier = classifier_tier_name(res->tier);
+  const char *tp[] = { tier ? tier : "unknown" };
+  g_autoptr(StoreRows) terms = store_select(
+    conn,
+    "SELECT clock, response_minutes, plan_minutes, onsite_rule, onsite_minutes, fast_onsite_minutes,"
+    " fast_onsite_priority, fast_onsite_class FROM intake.sla_terms WHERE tier = $1",
+    1, tp, error);
+  if (!terms)
+    return FALSE;
+  char **term = terms->rows->len ? g_ptr_array_index(terms->rows, 0) : NULL;
+
+  g_autofree char *location = res->city ? g_strconcat(res->city, res->district ? res->district : "", NULL)
+                                        : g_strdup(req->location);
+  g_autofree const char **missing = classifier_result_missing_names(res);
+  g_autoptr(GPtrArray) refs = g_ptr_array_new();
+  for (guint i = 0; req->references && i < req->references->len; i++)
+    g_ptr_array_add(refs, g_ptr_array_index(req->references, i));
+  g_ptr_array_add(refs, NULL);
+  char warranty_end[16] = "";
+  if (g_date_valid(&res->warranty_end))
+    g_date_strftime(warranty_end, sizeof warranty_end, "%Y-%m-%d", &res->warranty_end);
+  gint onsite_minutes = term ? int_or(term[4], 0) : 0;
+  /* the fast on-site term (4 h for P1 in a 4h area) when it is the one that applied */
+  if (term && term[5] && term[6] && term[7] && res->priority != CLASSIFIER_PRIORITY_NONE &&
+      g_strcmp0(classifier_priority_name(res->priority), term[6]) == 0 &&
+      g_strcmp0(classifier_onsite_class_name(res->onsite_class), term[7]) == 0)
+    onsite_minutes = int_or(term[5], onsite_minutes);
+  AcksContent content = {
+    .order_no = o->order_no,
+    .language = item.language,
+    .from = cfg->from,
+    .to_addr = recipient,
+    .to_name = req->from_name,
+    .subject = req->subject,
+    .in_reply_to = req->message_id,
+    .references = (const char *const *)refs->pdata,
+    .message_id = message_id,
+    .sn = res->sn,
+    .model = res->model,
+    .symptoms = req->symptoms,
+    .location = location,
+    .missing = missing,
+    .kind = classifier_kind_name(res->kind),
+    .coverage = classifier_coverage_name(res->coverage),
+    .tier = tier,
+    .warranty_end = warranty_end[0] ? warranty_end : NULL,
+    .has_sla = res->has_sla && term != NULL,
+    .clock = term ? term[0] : NULL,
+    .response_minutes = term ? int_or(term[1], -1) : -1,
+    .plan_minutes = term ? int_or(term[2], -1) : -1,
+    .onsite_rule = term ? term[3] : NULL,
+    .onsite_minutes = onsite_minutes,
+    .response_due = res->response_due,
+    .plan_due = res->plan_due,
+    .onsite_due = res->onsite_due,
+  };
+  g_autoptr(GError) render_error = NULL;
+  g_autoptr(AcksRendered) rendered = acks_render(texts, &content, &render_error);
+  if (!rendered) {
+    /* a broken template must not stop the mailbox: the order stands, ops see the warning */
+    if (outcome)
+      *outcome = g_strdup_printf("not rendered: %s", render_error->message);
+    return TRUE;
+  }
+  gsize len = 0;
+  item.data = g_bytes_get_data(rendered->message, &len);
+  item.len = len;
+  item.subject = rendered->subject;
+  if (!store_outbox_queue(conn, &item, &queued, error))
+    return FALSE;
+  if (outcome)
+    *outcome = g_strdup(queued ? "queued" : "exists");
+  return TRUE;
+}
+
+/* ---- sending ---- */
+
+static void
+release_rest(StoreConn *conn, GPtrArray *claims, guint from)
+{
+  for (guint k = from; k < claims->len; k++) {
+    g_autoptr(GError) e = NULL;
+    if (!store_outbox_release(conn, g_ptr_array_index(claims, k), &e))
+      cli_log(CLI_LOG_WARN, "outbox: %s", e->message);
+  }
+}
+
+gboolean
+acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, guint *failed_out,
+                  GError **error)
+{
+  guint sent = 0, failed = 0;
+  if (sent_out)
+    *sent_out = 0;
+  if (failed_out)
+    *failed_out = 0;
+  if (!cfg->url || !*cfg->url) {
+    cli_log(CLI_LOG_WARN, "no [smtp] url configured: acknowledgements stay in the outbox");
+    return TRUE;
+  }
+  FetcherSmtpOptions so = {
+    .url = cfg->url,
+    .user = cfg->user,
+    .password = cfg->password,
+    .tls_verify = cfg->tls_verify,
+    .ca_file = cfg->ca_file,
+    .require_tls = cfg->require_tls,
+    .connect_timeout_s = cfg->connect_timeout_s,
+    .timeout_s = cfg->timeout_s,
+  };
+  g_autoptr(FetcherSmtp) smtp = fetcher_smtp_open(&so, error);
+  if (!smtp)
+    return FALSE;
+  g_autofree char *envelope = NULL;
+  if (cfg->envelope_from && g_str_equal(cfg->envelope_from, "<>"))
+    envelope = g_strdup("");
+  else
+    envelope = cfg->envelope_from ? g_strdup(cfg->envelope_from) : address_of(cfg->from);
+  guint batch = cfg->batch ? cfg->batch : 20;
+  /* the lease outlives the whole batch: each message may take a connect and a transfer timeout */
+  guint lease = batch * (cfg->connect_timeout_s + cfg->timeout_s) + 60;
+  gboolean ok = TRUE;
+  for (;;) {
+    g_autoptr(GPtrArray) claims = store_outbox_claim(conn, batch, lease, error);
+    if (!claims)
+      return FALSE;
+    if (claims->len == 0)
+      break;
+    for (guint i = 0; i < claims->len; i++) {
+      StoreOutboxClaim *c = g_ptr_array_index(claims, i);
+      gsize len = 0;
+      const char *data = g_bytes_get_data(c->data, &len);
+      g_autofree char *reply = NULL;
+      gboolean permanent = FALSE;
+      g_autoptr(GError) send_error = NULL;
+      g_autoptr(GError) mark_error = NULL;
+      if (fetcher_smtp_send(smtp, envelope, c->recipient, data, len, &reply, &permanent, &send_error)) {
+        if (!store_outbox_mark_sent(conn, c, reply, &mark_error))
+          /* delivered but not recorded: the lease runs out and ops see it as failed — never resent */
+          cli_log(CLI_LOG_ERROR, "ack %s was delivered but could not be recorded: %s", c->message_id,
+                  mark_error->message);
+        else
+          sent++;
+        cli_log(CLI_LOG_DEBUG, "ack %s to %s: %s", c->message_id, c->recipient, reply ? reply : "sent");
+        continue;
+      }
+      gboolean gave_up = FALSE;
+      gboolean marked = permanent
+                          ? store_outbox_mark_failed(conn, c, send_error->message, reply, &mark_error)
+                          : store_outbox_mark_retry(conn, c, send_error->message, reply, cfg->max_attempts,
+                                                    &gave_up, &mark_error);
+      if (!marked)
+        cli_log(CLI_LOG_WARN, "outbox: %s", mark_error->message);
+      if (permanent || gave_up) {
+        failed++;
+        cli_log(CLI_LOG_WARN, "ack %s to %s failed for good: %s", c->message_id, c->recipient,
+                send_error->message);
+      }
+      if (send_error->domain == FETCHER_ERROR && send_error->code == FETCHER_ERROR_CONNECT) {
+        cli_log(CLI_LOG_WARN, "%s: acknowledgements stay pending and are retried later", send_error->message);
+        release_rest(conn, claims, i + 1);
+        goto done;
+      }
+      if (send_error->domain == FETCHER_ERROR &&
+          (send_error->code == FETCHER_ERROR_AUTH || send_error->code == FETCHER_ERROR_TLS ||
+           send_error->code == FETCHER_ERROR_CONFIG) && !permanent) {
+        release_rest(conn, claims, i + 1);
+        g_propagate_error(error, g_steal_pointer(&send_error));
+        ok = FALSE;
+        goto done;
+      }
+      cli_log(CLI_LOG_WARN, "ack %s to %s: %s", c->message_id, c->recipient, send_error->message);
+    }
+  }
+done:
+  if (sent_out)
+    *sent_out = sent;
+  if (failed_out)
+    *failed_out = failed;
+  return ok;
+}

@@ -1,0 +1,56 @@
+/* cli/acks_send.h: acknowledgements in the entry point — queue one in an order's transaction, and
+ * drain the outbox over SMTP. Used by `intake poll` and `intake acks`. Private to cli/. */
+#ifndef INTAKE_CLI_ACKS_SEND_H
+#define INTAKE_CLI_ACKS_SEND_H
+
+#include "classifier.h"
+#include "cli.h"
+#include "parser.h"
+#include "store.h"
+
+/* [smtp] of the config, with the keys beyond CliConfig:
+ *   starttls = try | required     (smtp:// only; default try)
+ *   connect_timeout = 15, timeout = 60   (seconds)
+ *   max_attempts = 5              (then failed, for ops)
+ *   max_acks_per_sender = 5       (per address per 24 h)
+ *   envelope_from =               (MAIL FROM; default the address of `from`; "<>" for the null path)
+ *   batch = 20                    (rows claimed at a time) */
+typedef struct {
+  char *url, *user, *password, *ca_file, *from, *envelope_from;
+  char *service_address; /* [imap] user: the mailbox itself never gets an acknowledgement */
+  gboolean tls_verify, require_tls, send;
+  guint connect_timeout_s, timeout_s, max_attempts, max_acks_per_sender, batch;
+} AcksSmtpConfig;
+
+/* Fills out from config (and its file, for the extra keys). FALSE with error on a bad value. */
+gboolean acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **error);
+void acks_smtp_config_clear(AcksSmtpConfig *config);
+
+/* The order just stored, as poll has it. */
+typedef struct {
+  gint64 order_id;
+  const char *order_no;
+  const ParserRequest *request;   /* NULL: the mail could not be parsed (no acknowledgement) */
+  const ClassifierResult *result; /* NULL when request is NULL */
+  const char *raw;                /* the mail's bytes (its headers feed the loop rules) */
+  gsize raw_len;
+} AcksOrder;
+
+/* Inside the order's transaction, right after store_order_insert: decides (acks_decide, counting
+ * the sender's acknowledgements of the last 24 h) and writes the order's intake.outbox row —
+ * pending with the rendered message, or suppressed with the reason. *outcome (may be NULL)
+ * receives "queued", "suppressed:<reason>", "exists" or "not rendered: <why>" (caller frees).
+ * A template problem does not fail the transaction (no row, a warning in
+ * *outcome); FALSE only for database errors, and then the caller rolls back. */
+gboolean acks_queue_order(StoreConn *conn, const AcksSmtpConfig *config, const AcksOrder *order,
+                          char **outcome, GError **error);
+
+/* Outside any transaction: claims due rows and sends them over one SMTP connection until the
+ * outbox has nothing due. SMTP server unreachable: the rows stay pending (retried with backoff),
+ * a warning is logged, returns TRUE. FALSE with error for database failures and for refused
+ * logins / TLS / configuration problems (sending later will not help). *sent, *failed (may be
+ * NULL): delivered, and given up (failed) in this run. */
+gboolean acks_send_pending(StoreConn *conn, const AcksSmtpConfig *config, guint *sent, guint *failed,
+                           GError **error);
+
+#endif

@@ -1,0 +1,192 @@
+/* fetcher/smtp.c: sending acknowledgements with libcurl SMTP — smtps:// or smtp:// with STARTTLS,
+ * AUTH, certificate verification, timeouts; one handle (and connection) for a batch. The server's
+ * replies are read through the debug callback (incoming lines only: what we send, AUTH included,
+ * is never looked at). */
+#include "fetcher.h"
+
+#include <curl/curl.h>
+#include <string.h>
+
+struct FetcherSmtp {
+  CURL *curl;
+  char *url;
+  GString *reply;   /* the last complete reply line of the current message */
+  GString *partial; /* an incoming line not yet ended */
+  char errbuf[CURL_ERROR_SIZE];
+};
+
+static gsize curl_once;
+
+static int
+on_debug(CURL *handle, curl_infotype type, char *data, size_t size, void *user)
+{
+  FetcherSmtp *s = user;
+  if (type != CURLINFO_HEADER_IN)
+    return 0; /* never look at what we send (AUTH) */
+  g_string_append_len(s->partial, data, (gssize)size);
+  char *nl;
+  while ((nl = memchr(s->partial->str, '\n', s->partial->len))) {
+    gsize n = (gsize)(nl - s->partial->str);
+    if (n && s->partial->str[n - 1] == '\r')
+      n--;
+    if (n) {
+      g_string_truncate(s->reply, 0);
+      g_string_append_len(s->reply, s->partial->str, (gssize)MIN(n, 300));
+    }
+    g_string_erase(s->partial, 0, (gssize)(nl - s->partial->str) + 1);
+  }
+  return 0;
+}
+
+FetcherSmtp *
+fetcher_smtp_open(const FetcherSmtpOptions *o, GError **error)
+{
+  if (g_once_init_enter(&curl_once)) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    g_once_init_leave(&curl_once, 1);
+  }
+  if (!o->url || !*o->url) {
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "smtp url is empty");
+    return NULL;
+  }
+  if (g_ascii_strncasecmp(o->url, "smtp://", 7) != 0 && g_ascii_strncasecmp(o->url, "smtps://", 8) != 0) {
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "smtp url must start with smtp:// or smtps://");
+    return NULL;
+  }
+  FetcherSmtp *s = g_new0(FetcherSmtp, 1);
+  s->url = g_strdup(o->url);
+  s->reply = g_string_new(NULL);
+  s->partial = g_string_new(NULL);
+  s->curl = curl_easy_init();
+  CURL *c = s->curl;
+  curl_easy_setopt(c, CURLOPT_URL, s->url);
+  if (o->user && *o->user) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, o->user);
+    curl_easy_setopt(c, CURLOPT_PASSWORD, o->password ? o->password : "");
+  }
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->tls_verify ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->tls_verify ? 2L : 0L);
+  if (o->ca_file && *o->ca_file)
+    curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+  /* smtp://: STARTTLS when offered (or required); smtps:// is TLS from the start */
+  curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(o->require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(o->connect_timeout_s ? o->connect_timeout_s : 15));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(o->timeout_s ? o->timeout_s : 60));
+  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* feeds on_debug only; nothing is printed */
+  curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+  curl_easy_setopt(c, CURLOPT_DEBUGDATA, s);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  return s;
+}
+
+void
+fetcher_smtp_close(FetcherSmtp *s)
+{
+  if (!s)
+    return;
+  if (s->curl)
+    curl_easy_cleanup(s->curl); /* sends QUIT on a live connection */
+  g_free(s->url);
+  g_string_free(s->reply, TRUE);
+  g_string_free(s->partial, TRUE);
+  g_free(s);
+}
+
+typedef struct {
+  const char *data;
+  gsize len, pos;
+} Upload;
+
+static size_t
+on_read(char *buf, size_t size, size_t nitems, void *user)
+{
+  Upload *u = user;
+  size_t n = MIN(size * nitems, u->len - u->pos);
+  memcpy(buf, u->data + u->pos, n);
+  u->pos += n;
+  return n;
+}
+
+static gboolean
+envelope_address_ok(const char *a)
+{
+  for (const char *c = a; *c; c++)
+    if ((guchar)*c <= 0x20 || (guchar)*c == 0x7f || *c == '<' || *c == '>')
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+fetcher_smtp_send(FetcherSmtp *s, const char *mail_from, const char *rcpt, const char *data, gsize len,
+                  char **reply, gboolean *permanent, GError **error)
+{
+  if (reply)
+    *reply = NULL;
+  if (permanent)
+    *permanent = FALSE;
+  if (!rcpt || !*rcpt || !envelope_address_ok(rcpt) || (mail_from && !envelope_address_ok(mail_from))) {
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "SMTP envelope address is not usable");
+    if (permanent)
+      *permanent = TRUE;
+    return FALSE;
+  }
+  g_autofree char *from = g_strdup_printf("<%s>", mail_from ? mail_from : "");
+  g_autofree char *to = g_strdup_printf("<%s>", rcpt);
+  struct curl_slist *rcpts = curl_slist_append(NULL, to);
+  Upload u = { data, len, 0 };
+  g_string_truncate(s->reply, 0);
+  g_string_truncate(s->partial, 0);
+  s->errbuf[0] = '\0';
+  curl_easy_setopt(s->curl, CURLOPT_MAIL_FROM, from);
+  curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, rcpts);
+  curl_easy_setopt(s->curl, CURLOPT_READFUNCTION, on_read);
+  curl_easy_setopt(s->curl, CURLOPT_READDATA, &u);
+  curl_easy_setopt(s->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+  CURLcode rc = curl_easy_perform(s->curl);
+  curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, NULL);
+  curl_slist_free_all(rcpts);
+  long code = 0;
+  curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+  if (reply && s->reply->len)
+    *reply = g_utf8_make_valid(s->reply->str, (gssize)s->reply->len);
+  if (rc == CURLE_OK)
+    return TRUE;
+  const char *detail = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
+  switch (rc) {
+  case CURLE_LOGIN_DENIED:
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_AUTH, "SMTP login refused for this user: %s",
+                s->reply->len ? s->reply->str : detail);
+    return FALSE;
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_OPERATION_TIMEDOUT:
+  case CURLE_GOT_NOTHING:
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONNECT, "SMTP server unreachable: %s", detail);
+    return FALSE;
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_USE_SSL_FAILED:
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_TLS, "SMTP TLS failure: %s", detail);
+    return FALSE;
+  case CURLE_URL_MALFORMAT:
+  case CURLE_UNSUPPORTED_PROTOCOL:
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "smtp url: %s", detail);
+    return FALSE;
+  default:
+    break;
+  }
+  if (code >= 400) {
+    /* the server answered MAIL, RCPT or DATA with a refusal: 4xx try later, 5xx never */
+    if (permanent)
+      *permanent = code >= 500;
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "SMTP server refused the message: %s",
+                s->reply->len ? s->reply->str : detail);
+    return FALSE;
+  }
+  g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONNECT, "SMTP transfer failed: %s", detail);
+  return FALSE;
+}
