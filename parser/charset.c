@@ -253,6 +253,8 @@ guess(const char *data, gsize len)
 ParserDecoded
 parser_charset_decode(const char *declared, const char *data, gsize len)
 {
+  if (!data)
+    data = ""; /* an empty GByteArray has no data pointer */
   const char *cs = parser_charset_canonical(declared);
   if (!cs)
     return guess(data, len);

@@ -135,6 +135,50 @@ header_flags(GMimeMessage *msg, ParserHeaderFlags *f)
   f->list_id = header_is(obj, "List-Id");
 }
 
+/* Header values GMime hands back raw (Message-ID, References, parameters) may hold any bytes;
+ * everything the request carries is UTF-8, undecodable bytes as U+FFFD. */
+static void
+fix_utf8(char **s)
+{
+  if (*s && !g_utf8_validate(*s, -1, NULL)) {
+    char *v = g_utf8_make_valid(*s, -1);
+    g_free(*s);
+    *s = v;
+  }
+}
+
+static void
+fix_utf8_array(GPtrArray *a)
+{
+  for (guint i = 0; i < a->len; i++)
+    fix_utf8((char **)&a->pdata[i]);
+}
+
+static void
+request_fix_utf8(ParserRequest *r)
+{
+  char **fields[] = {&r->message_id, &r->from,     &r->from_addr, &r->return_path, &r->subject, &r->followup_of,
+                     &r->sn,         &r->model,    &r->symptoms,  &r->contact,     &r->phone,   &r->address,
+                     &r->city,       &r->district, &r->body_text, &r->from_name,   &r->location, &r->quoted_text};
+  for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
+    fix_utf8(fields[i]);
+  fix_utf8_array(r->references);
+  fix_utf8_array(r->sn_candidates);
+  fix_utf8_array(r->symptom_tags);
+  fix_utf8_array(r->warnings);
+  for (guint i = 0; i < r->attachments->len; i++) {
+    ParserAttachment *a = g_ptr_array_index(r->attachments, i);
+    fix_utf8(&a->filename);
+    fix_utf8(&a->content_type);
+  }
+  for (guint i = 0; i < r->parts->len; i++) {
+    ParserPartReport *p = g_ptr_array_index(r->parts, i);
+    fix_utf8(&p->content_type);
+    fix_utf8(&p->charset_declared);
+    fix_utf8(&p->transfer_encoding);
+  }
+}
+
 ParserRequest *
 parser_parse(const ParserConfig *config, const ParserLimits *limits, const char *data, gsize len,
              GError **error)
@@ -227,6 +271,7 @@ parser_parse(const ParserConfig *config, const ParserLimits *limits, const char 
   parser_detect_followup(config, r, subject, body);
   parser_extract_fields(config, r, subject, &split);
   parser_text_split_clear(&split);
+  request_fix_utf8(r);
   return g_steal_pointer(&r);
 }
 
