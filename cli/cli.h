@@ -7,7 +7,15 @@
 /* Exit codes of contract.md */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_TEMPFAIL = 75 };
 
+/* One polled mailbox: [imap] and every [imap.NAME] section (keys it leaves out come from [imap]). */
 typedef struct {
+  char *name;      /* "imap" or "imap.NAME" */
+  char *url, *user, *password, *ca_file, *processed_folder;
+  gboolean tls_verify;
+} CliMailbox;
+
+typedef struct {
+  GPtrArray *mailboxes; /* CliMailbox*, [imap] first */
   char *imap_url, *imap_user, *imap_password, *imap_ca_file, *processed_folder;
   gboolean imap_tls_verify;
   char *smtp_url, *smtp_user, *smtp_password, *smtp_ca_file, *smtp_from;
@@ -15,6 +23,7 @@ typedef struct {
   char *db_conninfo;
   char *sql_dir;   /* migrations; default: the source tree's sql/ */
   char *path;      /* the file read, for messages */
+  gboolean syslog; /* [log] syslog = true: log to syslog (facility mail) instead of stderr */
 } CliConfig;
 
 /* Loads --config FILE, else $INTAKE_CONFIG, else ./intake.conf (absent: defaults + environment).
@@ -26,6 +35,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliConfig, cli_config_free)
 /* Logging: levels to stderr; --quiet shows only errors, --verbose adds debug. */
 typedef enum { CLI_LOG_ERROR, CLI_LOG_WARN, CLI_LOG_INFO, CLI_LOG_DEBUG } CliLogLevel;
 void cli_log_set_level(CliLogLevel level);
+/* Sends the log to syslog when the configuration asks for it. */
+void cli_log_open(const CliConfig *config);
 void cli_log(CliLogLevel level, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 int cli_cmd_poll(int argc, char **argv);

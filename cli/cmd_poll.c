@@ -19,6 +19,7 @@ typedef struct {
 
 typedef struct {
   CliConfig *config;
+  const CliMailbox *mb;
   StoreConn *conn;
   FetcherSession *imap;
   ParserConfig *parser;
@@ -188,7 +189,7 @@ mark(Poll *p, GArray *uids, GError **error)
   if (uids->len == 0)
     return TRUE;
   if (!fetcher_session_mark(p->imap, (const guint32 *)uids->data, uids->len,
-                            p->config->processed_folder, error))
+                            p->mb->processed_folder, error))
     return FALSE;
   return store_mailbox_mark_done(p->conn, &p->mailbox, (const guint32 *)uids->data, uids->len, error);
 }
@@ -238,6 +239,70 @@ poll_mailbox(Poll *p, GError **error)
   return TRUE;
 }
 
+/* Polls one mailbox under its own advisory lock. Returns EXIT_OK, EXIT_RUNTIME, EXIT_USAGE or
+ * EXIT_TEMPFAIL (another poll holds it). */
+static int
+poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig *parser,
+         ClassifierPolicy *policy, gboolean quiet)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = g_get_monotonic_time();
+  if (!mb->url || !*mb->url || !mb->user || !*mb->user) {
+    cli_log(CLI_LOG_ERROR, "config %s: [%s] url and user are required", config->path, mb->name);
+    return EXIT_USAGE;
+  }
+  if (!mb->password) {
+    cli_log(CLI_LOG_ERROR, "config %s: [%s] has no password (password_file or $INTAKE_IMAP_PASSWORD)",
+            config->path, mb->name);
+    return EXIT_USAGE;
+  }
+  FetcherImapOptions io = {
+    .url = mb->url,
+    .user = mb->user,
+    .password = mb->password,
+    .tls_verify = mb->tls_verify,
+    .ca_file = mb->ca_file,
+  };
+  g_autoptr(FetcherSession) imap = fetcher_session_open(&io, &error);
+  if (!imap) {
+    cli_log(CLI_LOG_ERROR, "config %s: [%s] %s", config->path, mb->name, error->message);
+    return EXIT_USAGE;
+  }
+  g_autofree char *key = g_strdup_printf("%s %s", mb->user, mb->url);
+  if (!store_lock_try(conn, key, &error)) {
+    if (g_error_matches(error, STORE_ERROR, STORE_ERROR_BUSY)) {
+      cli_log(CLI_LOG_DEBUG, "another poll is running on %s", mb->url);
+      return EXIT_TEMPFAIL;
+    }
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
+  }
+  Poll p = { .config = config, .mb = mb, .conn = conn, .imap = imap, .parser = parser, .policy = policy };
+  if (!store_mailbox_get(conn, key, &p.mailbox, &error)) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
+  }
+  gboolean ok = poll_mailbox(&p, &error);
+  if (ok)
+    ok = store_mailbox_record_success(conn, p.mailbox.id, &error);
+  else
+    store_mailbox_record_error(conn, p.mailbox.id, error->message);
+  g_autoptr(GError) unlock_error = NULL;
+  store_lock_release(conn, key, &unlock_error);
+  double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+  if (!ok) {
+    cli_log(CLI_LOG_ERROR, "[%s] %s", mb->name, error->message);
+    cli_log(CLI_LOG_ERROR, "[%s] poll stopped: %u fetched, %u new orders kept", mb->name,
+            p.stats.fetched, p.stats.orders);
+    return EXIT_RUNTIME;
+  }
+  if (!quiet)
+    printf("poll %s: fetched %u, new orders %u, follow-ups %u, duplicates %u, ignored %u, quarantined %u, %.3f s\n",
+           fetcher_session_mailbox(imap), p.stats.fetched, p.stats.orders, p.stats.followups,
+           p.stats.duplicates, p.stats.ignored, p.stats.quarantined, secs);
+  return EXIT_OK;
+}
+
 int
 cli_cmd_poll(int argc, char **argv)
 {
@@ -257,31 +322,14 @@ cli_cmd_poll(int argc, char **argv)
     return EXIT_USAGE;
   }
   cli_log_set_level(quiet ? CLI_LOG_ERROR : verbose ? CLI_LOG_DEBUG : CLI_LOG_INFO);
-  gint64 t0 = g_get_monotonic_time();
   g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
   if (!config) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_USAGE;
   }
-  if (!config->imap_url || !*config->imap_url || !config->imap_user || !*config->imap_user) {
-    cli_log(CLI_LOG_ERROR, "config %s: [imap] url and user are required", config->path);
-    return EXIT_USAGE;
-  }
-  if (!config->imap_password) {
-    cli_log(CLI_LOG_ERROR, "config %s: no IMAP password ([imap] password_file or $INTAKE_IMAP_PASSWORD)",
-            config->path);
-    return EXIT_USAGE;
-  }
-  FetcherImapOptions io = {
-    .url = config->imap_url,
-    .user = config->imap_user,
-    .password = config->imap_password,
-    .tls_verify = config->imap_tls_verify,
-    .ca_file = config->imap_ca_file,
-  };
-  g_autoptr(FetcherSession) imap = fetcher_session_open(&io, &error);
-  if (!imap) {
-    cli_log(CLI_LOG_ERROR, "config %s: %s", config->path, error->message);
+  cli_log_open(config);
+  if (config->mailboxes->len == 0) {
+    cli_log(CLI_LOG_ERROR, "config %s: no [imap] section", config->path);
     return EXIT_USAGE;
   }
   g_autoptr(ParserConfig) parser = parser_config_load(NULL, &error);
@@ -289,19 +337,11 @@ cli_cmd_poll(int argc, char **argv)
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_USAGE;
   }
-  parser_config_set_own_address(parser, config->imap_user);
+  /* mail from the service mailbox itself is a loop (policy §6) */
+  parser_config_set_own_address(parser, ((CliMailbox *)g_ptr_array_index(config->mailboxes, 0))->user);
 
   g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
   if (!conn) {
-    cli_log(CLI_LOG_ERROR, "%s", error->message);
-    return EXIT_RUNTIME;
-  }
-  g_autofree char *key = g_strdup_printf("%s %s", config->imap_user, config->imap_url);
-  if (!store_lock_try(conn, key, &error)) {
-    if (g_error_matches(error, STORE_ERROR, STORE_ERROR_BUSY)) {
-      cli_log(CLI_LOG_DEBUG, "another poll is running on %s", config->imap_url);
-      return EXIT_TEMPFAIL;
-    }
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }
@@ -310,32 +350,24 @@ cli_cmd_poll(int argc, char **argv)
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }
-  Poll p = { .config = config, .conn = conn, .imap = imap, .parser = parser, .policy = policy };
-  if (!store_mailbox_get(conn, key, &p.mailbox, &error)) {
+  int rc = EXIT_OK;
+  guint locked = 0;
+  for (guint i = 0; i < config->mailboxes->len; i++) {
+    int r = poll_one(config, g_ptr_array_index(config->mailboxes, i), conn, parser, policy, quiet);
+    if (r == EXIT_TEMPFAIL)
+      locked++;
+    else if (r != EXIT_OK && (rc == EXIT_OK || r == EXIT_USAGE))
+      rc = r;
+  }
+  if (locked == config->mailboxes->len)
+    return EXIT_TEMPFAIL;
+  /* deadlines moved by ops' SLA pauses (intake.pause_sla / resume_sla) */
+  guint sla_updated = 0;
+  if (!pipeline_sla_refresh(conn, policy, &sla_updated, &error)) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }
-  gboolean ok = poll_mailbox(&p, &error);
-  guint sla_updated = 0;
-  /* deadlines moved by ops' SLA pauses (intake.pause_sla / resume_sla) */
-  if (ok && !pipeline_sla_refresh(conn, policy, &sla_updated, &error))
-    ok = FALSE;
   if (sla_updated)
     cli_log(CLI_LOG_INFO, "deadlines recomputed for %u paused or resumed orders", sla_updated);
-  if (ok) {
-    ok = store_mailbox_record_success(conn, p.mailbox.id, &error);
-  } else {
-    store_mailbox_record_error(conn, p.mailbox.id, error->message);
-  }
-  double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
-  if (!ok) {
-    cli_log(CLI_LOG_ERROR, "%s", error->message);
-    cli_log(CLI_LOG_ERROR, "poll stopped: %u fetched, %u new orders kept", p.stats.fetched, p.stats.orders);
-    return EXIT_RUNTIME;
-  }
-  if (!quiet)
-    printf("poll %s: fetched %u, new orders %u, follow-ups %u, duplicates %u, ignored %u, quarantined %u, %.3f s\n",
-           fetcher_session_mailbox(imap), p.stats.fetched, p.stats.orders, p.stats.followups,
-           p.stats.duplicates, p.stats.ignored, p.stats.quarantined, secs);
-  return EXIT_OK;
+  return rc;
 }

@@ -5,12 +5,23 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #ifndef INTAKE_SQL_DIR
 #define INTAKE_SQL_DIR "sql"
 #endif
 
 static CliLogLevel log_level = CLI_LOG_INFO;
+static gboolean log_syslog;
+
+void
+cli_log_open(const CliConfig *config)
+{
+  if (config->syslog && !log_syslog) {
+    openlog("intake", LOG_PID, LOG_MAIL);
+    log_syslog = TRUE;
+  }
+}
 
 void
 cli_log_set_level(CliLogLevel level)
@@ -28,7 +39,27 @@ cli_log(CliLogLevel level, const char *fmt, ...)
   va_start(ap, fmt);
   g_autofree char *msg = g_strdup_vprintf(fmt, ap);
   va_end(ap);
+  if (log_syslog) {
+    static const int priorities[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+    syslog(priorities[level], "%s", msg);
+    return;
+  }
   fprintf(stderr, "intake: %s: %s\n", names[level], msg);
+}
+
+static void
+mailbox_free(gpointer p)
+{
+  CliMailbox *m = p;
+  g_free(m->name);
+  g_free(m->url);
+  g_free(m->user);
+  if (m->password)
+    memset(m->password, 0, strlen(m->password));
+  g_free(m->password);
+  g_free(m->ca_file);
+  g_free(m->processed_folder);
+  g_free(m);
 }
 
 void
@@ -36,6 +67,8 @@ cli_config_free(CliConfig *c)
 {
   if (!c)
     return;
+  if (c->mailboxes)
+    g_ptr_array_unref(c->mailboxes);
   g_free(c->imap_url);
   g_free(c->imap_user);
   if (c->imap_password)
@@ -98,6 +131,8 @@ read_password(GKeyFile *kf, const char *path, const char *group, const char *env
               GError **error)
 {
   g_autofree char *file = get_string(kf, group, "password_file");
+  if (!file && !g_str_equal(group, "imap") && g_str_has_prefix(group, "imap."))
+    file = get_string(kf, "imap", "password_file");
   const char *from_env = g_getenv(env);
   if (file && *file) {
     g_autofree char *text = NULL;
@@ -157,8 +192,34 @@ cli_config_load(const char *path, GError **error)
   if (!get_bool(kf, chosen, "imap", "tls_verify", TRUE, &c->imap_tls_verify, error) ||
       !get_bool(kf, chosen, "smtp", "tls_verify", TRUE, &c->smtp_tls_verify, error) ||
       !get_bool(kf, chosen, "smtp", "send", TRUE, &c->smtp_send, error) ||
+      !get_bool(kf, chosen, "log", "syslog", FALSE, &c->syslog, error) ||
       !read_password(kf, chosen, "imap", "INTAKE_IMAP_PASSWORD", &c->imap_password, error) ||
       !read_password(kf, chosen, "smtp", "INTAKE_SMTP_PASSWORD", &c->smtp_password, error))
     return NULL;
+  c->mailboxes = g_ptr_array_new_with_free_func(mailbox_free);
+  g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+  for (guint i = 0; groups && groups[i]; i++) {
+    const char *g = groups[i];
+    if (!g_str_equal(g, "imap") && !g_str_has_prefix(g, "imap."))
+      continue;
+    if (g_str_has_prefix(g, "imap.") && !g[5]) {
+      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                  "%s: section [imap.] needs a name", chosen);
+      return NULL;
+    }
+    CliMailbox *m = g_new0(CliMailbox, 1);
+    g_ptr_array_add(c->mailboxes, m);
+    m->name = g_strdup(g);
+#define KEY(k) (g_key_file_has_key(kf, g, k, NULL) ? get_string(kf, g, k) : get_string(kf, "imap", k))
+    m->url = KEY("url");
+    m->user = KEY("user");
+    m->ca_file = KEY("ca_file");
+    m->processed_folder = KEY("processed_folder");
+#undef KEY
+    const char *bool_group = g_key_file_has_key(kf, g, "tls_verify", NULL) ? g : "imap";
+    if (!get_bool(kf, chosen, bool_group, "tls_verify", TRUE, &m->tls_verify, error) ||
+        !read_password(kf, chosen, g, "INTAKE_IMAP_PASSWORD", &m->password, error))
+      return NULL;
+  }
   return g_steal_pointer(&c);
 }

@@ -163,6 +163,13 @@ store_rows_free(StoreRows *rows)
   g_free(rows);
 }
 
+gboolean
+store_lock_release(StoreConn *conn, const char *key, GError **error)
+{
+  const char *p[] = { key };
+  return store_exec(conn, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", 1, p, error);
+}
+
 /* ---- migrations ---- */
 
 static gint

@@ -38,6 +38,8 @@ gboolean store_migrate(StoreConn *conn, const char *sql_dir, guint *applied, GEr
 /* Session-level advisory lock named by key (e.g. the mailbox). Returns TRUE when taken;
  * FALSE with STORE_ERROR_BUSY when another session holds it, or another error. */
 gboolean store_lock_try(StoreConn *conn, const char *key, GError **error);
+/* Releases a lock taken with store_lock_try (they are also released when the connection ends). */
+gboolean store_lock_release(StoreConn *conn, const char *key, GError **error);
 
 /* Executes a parameterised statement expecting no rows. */
 gboolean store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *params,

@@ -409,3 +409,34 @@ Test(poll, paused_clock_moves_the_deadlines)
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE sla_dirty"), 0);
   cr_assert_eq(e2e_scalar(e, "SELECT extract(epoch FROM base_response_due)::bigint FROM intake.orders"), before);
 }
+
+Test(poll, several_mailboxes_each_under_its_own_lock)
+{
+  g_free(e2e_imap(e, NULL, "CREATE \"Sales\""));
+  append_mails("INBOX", 900, 3, NULL);
+  append_mails("Sales", 950, 2, NULL);
+  g_autofree char *inbox = e2e_url(e, TRUE, "INBOX");
+  e2e_write_config(e, inbox, "");
+  g_autofree char *sales = e2e_url(e, FALSE, "Sales");
+  g_autofree char *text = NULL;
+  g_file_get_contents(e->config_path, &text, NULL, NULL);
+  /* [imap.sales] takes user, password and CA from [imap] */
+  g_autofree char *more = g_strdup_printf("%s\n[imap.sales]\nurl = %s\n", text, sales);
+  g_file_set_contents(e->config_path, more, -1, NULL);
+
+  /* hold the Sales lock: INBOX is still polled, and the run is a success */
+  g_autofree char *key = g_strdup_printf("%s %s", e->user, sales);
+  const char *params[] = { key };
+  PQclear(PQexecParams(e->pg, "SELECT pg_advisory_lock(hashtextextended($1, 0))", 1, NULL, params, NULL, NULL, 0));
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 3);
+  PQclear(PQexecParams(e->pg, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", 1, NULL, params, NULL, NULL, 0));
+
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "poll Sales: fetched 2"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 5);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailboxes WHERE last_success IS NOT NULL"), 2);
+}
