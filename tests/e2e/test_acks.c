@@ -1,0 +1,290 @@
+/* tests/e2e/test_acks.c: acknowledgements end to end — customer mail into the service INBOX,
+ * `intake poll`, `intake acks queue` (a no-op once poll queues them itself), `intake acks send`
+ * through the real OpenSMTPD, read back from the customer's Dovecot mailbox over IMAP. */
+#include "harness_mail.h"
+
+#include <criterion/criterion.h>
+#include <gmime/gmime.h>
+#include <string.h>
+
+static E2e *e;
+
+static void
+setup(void)
+{
+  g_mime_init();
+  e = e2e_setup(criterion_current_test->name);
+}
+
+static void
+teardown(void)
+{
+  e2e_teardown(e);
+  e = NULL;
+}
+
+TestSuite(acks, .init = setup, .fini = teardown, .timeout = 180);
+
+static char *
+smtp_url(gboolean smtps)
+{
+  return smtps ? g_strdup_printf("smtps://localhost:%s", e2e_server_env("INTAKE_SMTPS_PORT"))
+               : g_strdup_printf("smtp://localhost:%s", e2e_server_env("INTAKE_SMTP_PORT"));
+}
+
+static void
+run_ok(const char *what, ...)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int rc;
+  if (g_str_equal(what, "poll"))
+    rc = e2e_run(e, &out, &err, "poll", NULL);
+  else if (g_str_equal(what, "queue"))
+    rc = e2e_run(e, &out, &err, "acks", "queue", NULL);
+  else
+    rc = e2e_run(e, &out, &err, "acks", "send", NULL);
+  cr_assert_eq(rc, 0, "%s exited %d: %s%s", what, rc, out, err);
+}
+
+static void
+poll_queue_send(void)
+{
+  run_ok("poll");
+  run_ok("queue");
+  run_ok("send");
+}
+
+static const char *BODY_NO_SN = "您好，\r\n型号：R5210 G5\r\n问题描述：服务器无法开机，电源灯亮红灯。\r\n"
+                                "地址：北京市海淀区中关村大街27号\r\n联系人：张三\r\n电话：13812345678\r\n";
+
+static void
+append(const char *from_name, const char *from, const char *subject, const char *mid, const char *extra,
+       const char *body)
+{
+  gsize len;
+  g_autofree char *m = e2e_customer_mail(from_name, from, subject, mid, extra, body, &len);
+  e2e_append(e, "INBOX", m, len);
+}
+
+static GMimeMessage *
+parse(GBytes *b)
+{
+  GMimeStream *s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+  GMimeParser *p = g_mime_parser_new_with_stream(s);
+  GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+  g_object_unref(p);
+  g_object_unref(s);
+  cr_assert_not_null(m);
+  return m;
+}
+
+static char *
+text_of(GMimeMessage *m)
+{
+  GMimeObject *part = g_mime_message_get_mime_part(m);
+  cr_assert(GMIME_IS_TEXT_PART(part));
+  return g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+}
+
+static char *
+scalar_text(const char *sql)
+{
+  PGresult *r = PQexec(e->pg, sql);
+  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
+  char *v = PQntuples(r) && !PQgetisnull(r, 0, 0) ? g_strdup(PQgetvalue(r, 0, 0)) : NULL;
+  PQclear(r);
+  return v;
+}
+
+Test(acks, delivered_threaded_starttls)
+{
+  E2eCustomer *c = e2e_customer_new(e, "zs");
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, "starttls = required\n");
+  append("=?UTF-8?B?5byg5LiJ?=", c->addr, "=?UTF-8?B?5pyN5Yqh5Zmo5pWF6Zqc5oql5L+u?=", "cust-1@customer.example.com",
+         "References: <older-0@customer.example.com>\r\n", BODY_NO_SN);
+  poll_queue_send();
+
+  g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
+  cr_assert_eq(mails->len, 1, "%u acknowledgements delivered", mails->len);
+  g_autofree char *order_no = scalar_text("SELECT order_no FROM intake.orders");
+  g_autofree char *mid = scalar_text("SELECT message_id FROM intake.outbox");
+  g_autofree char *reply = scalar_text("SELECT smtp_reply FROM intake.outbox WHERE status = 'sent'");
+  cr_assert(reply && g_str_has_prefix(reply, "250"), "smtp_reply: %s", reply);
+  GMimeMessage *m = parse(g_ptr_array_index(mails, 0));
+  GMimeObject *o = GMIME_OBJECT(m);
+  g_autofree char *want_subject = g_strdup_printf("Re: [%s] 服务器故障报修", order_no);
+  cr_expect_str_eq(g_mime_message_get_subject(m), want_subject);
+  cr_expect_str_eq(g_mime_object_get_header(o, "Auto-Submitted"), "auto-replied");
+  cr_expect_str_eq(g_mime_object_get_header(o, "In-Reply-To"), "<cust-1@customer.example.com>");
+  cr_expect_str_eq(g_mime_object_get_header(o, "References"),
+                   "<older-0@customer.example.com> <cust-1@customer.example.com>");
+  cr_expect_str_eq(g_mime_message_get_message_id(m), mid);
+  cr_expect(g_str_has_prefix(mid, "ack.") && g_str_has_suffix(mid, "@roycom.com.cn"), "%s", mid);
+  cr_expect_not_null(g_mime_message_get_date(m));
+  InternetAddressList *from = g_mime_message_get_from(m);
+  cr_expect_str_eq(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(internet_address_list_get_address(from, 0))),
+                   "service@roycom.com.cn");
+  g_autofree char *text = text_of(m);
+  cr_expect(strstr(text, order_no), "%s", text);
+  cr_expect(strstr(text, "张三，您好"), "%s", text);
+  cr_expect(strstr(text, "设备SN（设备SN位于机器顶部左下角）"), "missing SN not asked for: %s", text);
+  cr_expect(strstr(text, "R5210 G5"), "%s", text);
+  cr_expect(strstr(text, "400-018-8995"), "%s", text);
+  cr_expect(strstr(text, "正在核实"), "unknown SN must be under review: %s", text);
+  g_object_unref(m);
+
+  /* another run delivers nothing more */
+  run_ok("send");
+  g_autoptr(GPtrArray) again = e2e_customer_mails(c, 1, 5);
+  cr_expect_eq(again->len, 1);
+  e2e_customer_free(c);
+}
+
+Test(acks, english_over_smtps)
+{
+  E2eCustomer *c = e2e_customer_new(e, "en");
+  g_autofree char *url = smtp_url(TRUE);
+  e2e_write_smtp_config(e, url, NULL);
+  append("John Smith", c->addr, "Server down", "en-1@customer.example.com", NULL,
+         "Hello,\r\nOur server does not boot since this morning, model R5210 G5.\r\n"
+         "Address: Building 3, Haidian District, Beijing\r\nContact: John Smith, phone 13812345678\r\n\r\nRegards\r\n");
+  poll_queue_send();
+  g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
+  cr_assert_eq(mails->len, 1);
+  GMimeMessage *m = parse(g_ptr_array_index(mails, 0));
+  g_autofree char *lang = scalar_text("SELECT language FROM intake.outbox");
+  g_autofree char *text = text_of(m);
+  if (g_strcmp0(lang, "en") == 0) {
+    cr_expect(strstr(text, "Dear John Smith"), "%s", text);
+    cr_expect(strstr(text, "hotline 400-018-8995"), "%s", text);
+  }
+  cr_expect(g_str_has_suffix(g_mime_message_get_subject(m), "] Server down"), "%s", g_mime_message_get_subject(m));
+  g_object_unref(m);
+  e2e_customer_free(c);
+}
+
+Test(acks, smtp_down_stays_pending_then_delivered_once)
+{
+  E2eCustomer *c = e2e_customer_new(e, "down");
+  e2e_write_smtp_config(e, "smtp://127.0.0.1:1", NULL); /* nothing listens there */
+  append(NULL, c->addr, "RAID error", "down-1@customer.example.com", NULL, BODY_NO_SN);
+  append(NULL, c->addr, "RAID error again", "down-2@customer.example.com", NULL, BODY_NO_SN);
+  run_ok("poll");
+  run_ok("queue");
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = e2e_run(e, &out, &err, "acks", "send", NULL);
+  cr_assert_eq(rc, 0, "SMTP down must not fail: %s%s", out, err);
+  cr_expect(strstr(err, "warning"), "no warning: %s", err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'pending'"), 2);
+  cr_expect_eq(e2e_scalar(e, "SELECT sum(attempts) FROM intake.outbox"), 1, "only the tried one counts");
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE last_error LIKE 'SMTP server unreachable%'"), 1);
+  /* the backoff: not due yet, so a run now sends nothing even with the server back */
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, NULL);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE next_attempt_at > now() + interval '50 seconds'"), 1);
+  PQclear(PQexec(e->pg, "UPDATE intake.outbox SET next_attempt_at = now()")); /* time passes */
+  run_ok("send");
+  run_ok("send");
+  g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 2, 20);
+  cr_expect_eq(mails->len, 2, "%u delivered", mails->len);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'sent'"), 2);
+  e2e_customer_free(c);
+}
+
+Test(acks, sixth_mail_in_a_day_gets_none)
+{
+  E2eCustomer *c = e2e_customer_new(e, "cap");
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, NULL);
+  for (int i = 0; i < 6; i++) {
+    g_autofree char *mid = g_strdup_printf("cap-%d@customer.example.com", i);
+    g_autofree char *subject = g_strdup_printf("Fault %d", i);
+    append(NULL, c->addr, subject, mid, NULL, BODY_NO_SN);
+  }
+  poll_queue_send();
+  g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 5, 20);
+  cr_expect_eq(mails->len, 5, "%u delivered", mails->len);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'sent'"), 5);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE suppressed_reason = 'sender_cap'"), 1);
+  e2e_customer_free(c);
+}
+
+Test(acks, auto_replies_and_lists_get_none)
+{
+  E2eCustomer *c = e2e_customer_new(e, "auto");
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, NULL);
+  append(NULL, c->addr, "Automatic reply: 服务器故障报修", "auto-1@customer.example.com",
+         "Auto-Submitted: auto-replied\r\n", "I am out of office.\r\n");
+  append(NULL, c->addr, "Newsletter", "list-1@customer.example.com",
+         "Precedence: bulk\r\nList-Id: <news.customer.example.com>\r\n", BODY_NO_SN);
+  append(NULL, c->addr, "Vacation", "auto-2@customer.example.com", "X-Autoreply: yes\r\n", BODY_NO_SN);
+  append(NULL, "service@roycom.com.cn", "our own mail", "own-1@roycom.com.cn", NULL, BODY_NO_SN);
+  poll_queue_send();
+  g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 0, 3);
+  cr_expect_eq(mails->len, 0, "%u acknowledgements to an auto-reply/list", mails->len);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status IN ('pending', 'sending', 'sent')"), 0);
+  e2e_customer_free(c);
+}
+
+Test(acks, hostile_subject_and_long_name_render_safely)
+{
+  E2eCustomer *c = e2e_customer_new(e, "evil");
+  E2eCustomer *victim = e2e_customer_new(e, "victim");
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, NULL);
+  g_autofree char *evil = g_strdup_printf("help\r\nBcc: %s\r\n\r\ninjected", victim->addr);
+  g_autofree char *evil64 = g_base64_encode((const guchar *)evil, strlen(evil));
+  g_autofree char *subject = g_strdup_printf("=?UTF-8?B?%s?=", evil64);
+  GString *name = g_string_new(NULL);
+  for (int i = 0; i < 2000; i++)
+    g_string_append(name, "名");
+  g_autofree char *name64 = g_base64_encode((const guchar *)name->str, name->len);
+  g_autofree char *name_enc = g_strdup_printf("=?UTF-8?B?%s?=", name64);
+  g_string_free(name, TRUE);
+  append(name_enc, c->addr, subject, "evil-1@customer.example.com", NULL, BODY_NO_SN);
+  poll_queue_send();
+  g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
+  cr_assert_eq(mails->len, 1);
+  GMimeMessage *m = parse(g_ptr_array_index(mails, 0));
+  cr_expect_null(g_mime_object_get_header(GMIME_OBJECT(m), "Bcc"));
+  const char *s = g_mime_message_get_subject(m);
+  cr_expect(strstr(s, "help Bcc: ") && !strchr(s, '\n') && !strchr(s, '\r'), "subject: %s", s);
+  InternetAddress *to = internet_address_list_get_address(g_mime_message_get_to(m), 0);
+  cr_expect_str_eq(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(to)), c->addr);
+  cr_expect(g_utf8_strlen(internet_address_get_name(to), -1) <= 65, "name not truncated");
+  g_object_unref(m);
+  g_autoptr(GPtrArray) stolen = e2e_customer_mails(victim, 0, 2);
+  cr_expect_eq(stolen->len, 0, "the injected Bcc got a copy");
+  e2e_customer_free(c);
+  e2e_customer_free(victim);
+}
+
+Test(acks, two_senders_at_once_deliver_each_once)
+{
+  E2eCustomer *a = e2e_customer_new(e, "ca");
+  E2eCustomer *b = e2e_customer_new(e, "cb");
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, "batch = 2\n");
+  for (int i = 0; i < 4; i++) {
+    g_autofree char *ma = g_strdup_printf("a-%d@customer.example.com", i);
+    g_autofree char *mb = g_strdup_printf("b-%d@customer.example.com", i);
+    append(NULL, a->addr, "Fault A", ma, NULL, BODY_NO_SN);
+    append(NULL, b->addr, "Fault B", mb, NULL, BODY_NO_SN);
+  }
+  run_ok("poll");
+  run_ok("queue");
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'pending'"), 8);
+  GPid p1 = e2e_spawn(e, "acks", "send", NULL);
+  GPid p2 = e2e_spawn(e, "acks", "send", NULL);
+  cr_expect_eq(e2e_wait(p1), 0);
+  cr_expect_eq(e2e_wait(p2), 0);
+  g_autoptr(GPtrArray) ma = e2e_customer_mails(a, 4, 30);
+  g_autoptr(GPtrArray) mb = e2e_customer_mails(b, 4, 30);
+  cr_expect_eq(ma->len, 4, "customer a got %u", ma->len);
+  cr_expect_eq(mb->len, 4, "customer b got %u", mb->len);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'sent' AND attempts = 1"), 8);
+  e2e_customer_free(a);
+  e2e_customer_free(b);
+}
