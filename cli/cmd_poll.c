@@ -2,6 +2,7 @@
  * A mail is flagged or moved only after its transaction committed; a crash in between leaves a
  * mailbox_uids row without marked_at, which the next run flags first. */
 #include "cli.h"
+#include "acks_send.h"
 #include "fetcher.h"
 #include "parser.h"
 #include "pipeline.h"
@@ -14,7 +15,7 @@
 #define FETCH_BATCH 16
 
 typedef struct {
-  guint fetched, orders, followups, duplicates, ignored, quarantined;
+  guint fetched, orders, followups, duplicates, ignored, quarantined, acks_queued;
 } PollStats;
 
 typedef struct {
@@ -24,6 +25,7 @@ typedef struct {
   FetcherSession *imap;
   ParserConfig *parser;
   ClassifierPolicy *policy;
+  const AcksSmtpConfig *acks;
   StoreMailbox mailbox;
   PollStats stats;
 } Poll;
@@ -89,11 +91,31 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
     o.sn_candidates = (const char *const *)req->sn_candidates->pdata;
   }
   gint64 order_id = 0;
-  char *order_no = store_order_insert(p->conn, &o, &order_id, error);
+  g_autofree char *order_no = store_order_insert(p->conn, &o, &order_id, error);
   if (req)
     g_ptr_array_set_size(req->sn_candidates, req->sn_candidates->len - 1);
   pipeline_order_holder_clear(&holder);
-  return order_no;
+  if (!order_no)
+    return NULL;
+  /* the acknowledgement is decided and written in the order's own transaction */
+  AcksOrder ao = {
+    .order_id = order_id,
+    .order_no = order_no,
+    .request = req,
+    .result = result,
+    .raw = in->data,
+    .raw_len = in->len,
+  };
+  g_autofree char *outcome = NULL;
+  if (!acks_queue_order(p->conn, p->acks, &ao, &outcome, error))
+    return NULL;
+  if (g_strcmp0(outcome, "queued") == 0)
+    p->stats.acks_queued++;
+  else if (outcome && !g_str_has_prefix(outcome, "suppressed"))
+    cli_log(CLI_LOG_WARN, "uid %u: order %s: acknowledgement %s", in->uid, order_no, outcome);
+  else
+    cli_log(CLI_LOG_DEBUG, "uid %u: order %s: acknowledgement %s", in->uid, order_no, outcome);
+  return g_steal_pointer(&order_no);
 }
 
 /* One mail, one transaction: the message, its server UID, and then a new order, or the
@@ -243,7 +265,7 @@ poll_mailbox(Poll *p, GError **error)
  * EXIT_TEMPFAIL (another poll holds it). */
 static int
 poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig *parser,
-         ClassifierPolicy *policy, gboolean quiet)
+         ClassifierPolicy *policy, const AcksSmtpConfig *acks, gboolean quiet)
 {
   g_autoptr(GError) error = NULL;
   gint64 t0 = g_get_monotonic_time();
@@ -277,7 +299,8 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }
-  Poll p = { .config = config, .mb = mb, .conn = conn, .imap = imap, .parser = parser, .policy = policy };
+  Poll p = { .config = config, .mb = mb, .conn = conn, .imap = imap, .parser = parser, .policy = policy,
+             .acks = acks };
   if (!store_mailbox_get(conn, key, &p.mailbox, &error)) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
@@ -297,9 +320,10 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
     return EXIT_RUNTIME;
   }
   if (!quiet)
-    printf("poll %s: fetched %u, new orders %u, follow-ups %u, duplicates %u, ignored %u, quarantined %u, %.3f s\n",
+    printf("poll %s: fetched %u, new orders %u, follow-ups %u, duplicates %u, ignored %u, quarantined %u,"
+           " acks queued %u, %.3f s\n",
            fetcher_session_mailbox(imap), p.stats.fetched, p.stats.orders, p.stats.followups,
-           p.stats.duplicates, p.stats.ignored, p.stats.quarantined, secs);
+           p.stats.duplicates, p.stats.ignored, p.stats.quarantined, p.stats.acks_queued, secs);
   return EXIT_OK;
 }
 
@@ -350,17 +374,25 @@ cli_cmd_poll(int argc, char **argv)
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }
+  AcksSmtpConfig acks = { 0 };
+  if (!acks_smtp_config_load(config, &acks, &error)) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    acks_smtp_config_clear(&acks);
+    return EXIT_USAGE;
+  }
   int rc = EXIT_OK;
   guint locked = 0;
   for (guint i = 0; i < config->mailboxes->len; i++) {
-    int r = poll_one(config, g_ptr_array_index(config->mailboxes, i), conn, parser, policy, quiet);
+    int r = poll_one(config, g_ptr_array_index(config->mailboxes, i), conn, parser, policy, &acks, quiet);
     if (r == EXIT_TEMPFAIL)
       locked++;
     else if (r != EXIT_OK && (rc == EXIT_OK || r == EXIT_USAGE))
       rc = r;
   }
-  if (locked == config->mailboxes->len)
+  if (locked == config->mailboxes->len) {
+    acks_smtp_config_clear(&acks);
     return EXIT_TEMPFAIL;
+  }
   /* deadlines moved by ops' SLA pauses (intake.pause_sla / resume_sla) */
   guint sla_updated = 0;
   if (!pipeline_sla_refresh(conn, policy, &sla_updated, &error)) {
@@ -369,5 +401,17 @@ cli_cmd_poll(int argc, char **argv)
   }
   if (sla_updated)
     cli_log(CLI_LOG_INFO, "deadlines recomputed for %u paused or resumed orders", sla_updated);
+  /* Deliver what the outbox holds; an unreachable SMTP server leaves it pending (exit 0). */
+  if (acks.send) {
+    guint sent = 0, failed = 0;
+    if (!acks_send_pending(conn, &acks, &sent, &failed, &error)) {
+      cli_log(CLI_LOG_ERROR, "acknowledgements: %s", error->message);
+      if (rc == EXIT_OK)
+        rc = EXIT_RUNTIME;
+    } else if (!quiet && (sent || failed)) {
+      printf("acks: sent %u, failed %u\n", sent, failed);
+    }
+  }
+  acks_smtp_config_clear(&acks);
   return rc;
 }
