@@ -63,9 +63,10 @@ e2e_write_smtp_config(E2e *e, const char *smtp_url, const char *extra)
   g_autofree char *text = g_strdup_printf(
     "[imap]\nurl = %s\nuser = %s\npassword_file = %s\ntls_verify = true\nca_file = %s\nprocessed_folder =\n"
     "[smtp]\nurl = %s\nuser = %s\npassword_file = %s\ntls_verify = true\nca_file = %s\n"
-    "from = 融科联创服务支持 <service@roycom.com.cn>\nsend = true\nconnect_timeout = 5\ntimeout = 20\n%s"
+    "from = 融科联创服务支持 <service@roycom.com.cn>\n%sconnect_timeout = 5\ntimeout = 20\n%s"
     "[db]\nconninfo = %s\n",
-    url, e->user, pw, e->ca_file, smtp_url, e->user, pw, e->ca_file, extra ? extra : "", e->conninfo);
+    url, e->user, pw, e->ca_file, smtp_url, e->user, pw, e->ca_file,
+    extra && strstr(extra, "send = false") ? "" : "send = true\n", extra ? extra : "", e->conninfo);
   cr_assert(g_file_set_contents(e->config_path, text, -1, NULL));
 }
 

@@ -18,7 +18,8 @@ void e2e_customer_free(E2eCustomer *c);
 const char *e2e_server_env(const char *key);
 
 /* Rewrites e's config with the IMAP INBOX of e and an [smtp] section: url, AUTH as e's user,
- * the test CA, send = true, plus extra lines (may be NULL) appended to [smtp]. */
+ * the test CA, send = true (unless extra holds "send = false": poll then only queues), plus extra
+ * lines (may be NULL) appended to [smtp]. */
 void e2e_write_smtp_config(E2e *e, const char *smtp_url, const char *extra);
 
 /* The raw mails in the customer's INBOX, waiting up to timeout_s for at least want of them,

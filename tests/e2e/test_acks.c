@@ -1,5 +1,6 @@
 /* tests/e2e/test_acks.c: acknowledgements end to end — customer mail into the service INBOX,
- * `intake poll`, `intake acks queue` (a no-op once poll queues them itself), `intake acks send`
+ * `intake poll` (queues and, with send = true, sends), `intake acks queue` (a no-op: poll queued
+ * them already), `intake acks send`
  * through the real OpenSMTPD, read back from the customer's Dovecot mailbox over IMAP. */
 #include "harness_mail.h"
 
@@ -167,7 +168,7 @@ Test(acks, english_over_smtps)
 Test(acks, smtp_down_stays_pending_then_delivered_once)
 {
   E2eCustomer *c = e2e_customer_new(e, "down");
-  e2e_write_smtp_config(e, "smtp://127.0.0.1:1", NULL); /* nothing listens there */
+  e2e_write_smtp_config(e, "smtp://127.0.0.1:1", "send = false\n"); /* nothing listens there */
   append(NULL, c->addr, "RAID error", "down-1@customer.example.com", NULL, BODY_NO_SN);
   append(NULL, c->addr, "RAID error again", "down-2@customer.example.com", NULL, BODY_NO_SN);
   run_ok("poll");
@@ -266,7 +267,7 @@ Test(acks, two_senders_at_once_deliver_each_once)
   E2eCustomer *a = e2e_customer_new(e, "ca");
   E2eCustomer *b = e2e_customer_new(e, "cb");
   g_autofree char *url = smtp_url(FALSE);
-  e2e_write_smtp_config(e, url, "batch = 2\n");
+  e2e_write_smtp_config(e, url, "batch = 2\nsend = false\n"); /* poll only queues */
   for (int i = 0; i < 4; i++) {
     g_autofree char *ma = g_strdup_printf("a-%d@customer.example.com", i);
     g_autofree char *mb = g_strdup_printf("b-%d@customer.example.com", i);
