@@ -114,6 +114,18 @@ utf8_repair(const char *data, gsize len, GString *out)
   return count;
 }
 
+/* utf8_repair for text already known to be valid UTF-8 (all_ascii or utf8_valid): nothing to
+ * replace, only NUL becomes a space; one copy instead of a second validation. */
+static void
+utf8_copy(const char *data, gsize len, GString *out)
+{
+  gsize start = out->len;
+  g_string_append_len(out, data, len);
+  char *p = out->str + start, *end = out->str + out->len;
+  while ((p = memchr(p, '\0', end - p)))
+    *p++ = ' ';
+}
+
 /* Converts with iconv, replacing what does not convert. Returns FALSE when iconv does not know
  * the charset (nothing is appended then). */
 static gboolean
@@ -209,7 +221,7 @@ guess(const char *data, gsize len)
   d.guessed = TRUE;
   GString *out = g_string_sized_new(len + 16);
   if (all_ascii(data, len) || utf8_valid(data, len)) {
-    d.replacements = utf8_repair(data, len, out);
+    utf8_copy(data, len, out);
     d.charset_used = "UTF-8";
     d.text = g_string_free(out, FALSE);
     return d;
@@ -268,7 +280,7 @@ parser_charset_decode(const char *declared, const char *data, gsize len)
       g_string_free(out, TRUE);
       return guess(data, len);
     }
-    d.replacements = utf8_repair(data, len, out);
+    utf8_copy(data, len, out);
   } else if (!iconv_decode(cs, data, len, out, &d.replacements)) {
     g_string_free(out, TRUE);
     return guess(data, len);

@@ -45,6 +45,37 @@ is_hex(const char *v)
   return TRUE;
 }
 
+/* g_utf8_casefold, with ASCII and the 3-byte CJK range (U+4000–U+9FFF, no case) done inline;
+ * everything else goes through g_utf8_casefold a stretch at a time. Same result: casefolding
+ * is per character. */
+static char *
+casefold(const char *text)
+{
+  gsize len = strlen(text);
+  if (!g_utf8_validate(text, len, NULL))
+    return g_utf8_casefold(text, len);
+  GString *out = g_string_sized_new(len + 1);
+  const char *p = text, *end = text + len;
+  while (p < end) {
+    guchar b = (guchar)*p;
+    if (b < 0x80) {
+      g_string_append_c(out, g_ascii_tolower((char)b));
+      p++;
+    } else if (b >= 0xE4 && b <= 0xE9) {
+      g_string_append_len(out, p, 3); /* valid UTF-8: a whole character */
+      p += 3;
+    } else {
+      const char *q = p;
+      while (q < end && (guchar)*q >= 0x80 && !((guchar)*q >= 0xE4 && (guchar)*q <= 0xE9))
+        q = g_utf8_next_char(q);
+      g_autofree char *f = g_utf8_casefold(p, q - p);
+      g_string_append(out, f);
+      p = q;
+    }
+  }
+  return g_string_free(out, FALSE);
+}
+
 /* ---- SN -------------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -122,7 +153,7 @@ fault_score(const ParserConfig *c, const SnHit *h)
   while (h->text[le] && h->text[le] != '\n')
     le++;
   g_autofree char *line = g_strndup(h->text + ls, le - ls);
-  g_autofree char *fold = g_utf8_casefold(line, -1);
+  g_autofree char *fold = casefold(line);
   int score = 0;
   for (guint i = 0; i < c->symptom_tags->len; i++) {
     const ParserTag *t = g_ptr_array_index(c->symptom_tags, i);
@@ -268,27 +299,41 @@ phone_any(const ParserConfig *c, Sources *s, const char *text)
   if (!text)
     return NULL;
   gsize len = strlen(text), pos = 0;
-  ParserMatch m = {0};
+  ParserMatch m = {0}, o = {0};
+  /* The first acceptable phone of the same walk: what phone_in over the whole text would find,
+   * without searching the text a second time. */
+  char *first = NULL;
+  gsize first_start = 0, first_end = 0;
   while (pos < len && parser_re_match(c, PARSER_RE_PHONE, text, len, pos, &m)) {
     gsize start = m.ov[0], end = m.ov[1];
     gsize ls = start;
     while (ls > 0 && text[ls - 1] != '\n' && start - ls < 60)
       ls--;
-    ParserMatch o = {0};
     gboolean onsite = parser_re_match(c, PARSER_RE_ONSITE, text, start, ls, &o);
-    parser_match_clear(&o);
-    if (onsite) {
-      g_autofree char *canon = phone_canonical(&m, text);
+    if (onsite || !first) {
+      char *canon = phone_canonical(&m, text);
       if (*canon && !phone_ignored(c, canon)) {
-        keep_raw(s, text, start, end);
-        parser_match_clear(&m);
-        return g_steal_pointer(&canon);
+        if (onsite) {
+          keep_raw(s, text, start, end);
+          parser_match_clear(&m);
+          parser_match_clear(&o);
+          g_free(first);
+          return canon;
+        }
+        first = canon;
+        first_start = start;
+        first_end = end;
+      } else {
+        g_free(canon);
       }
     }
     pos = end > pos ? end : pos + 1;
   }
   parser_match_clear(&m);
-  return phone_in(c, s, text, 0, len, TRUE);
+  parser_match_clear(&o);
+  if (first)
+    keep_raw(s, text, first_start, first_end);
+  return first;
 }
 
 /* A phone on a labelled line (电话/手机/联系人 …), searched after the label. */
@@ -341,7 +386,7 @@ clean_name(const ParserConfig *c, const char *raw)
     return NULL;
   g_autofree char *v = g_strstrip(g_strdup(raw));
   /* Cut a Chinese run at the first stop word: "王工电话" → "王工". */
-  g_autofree char *fold = g_utf8_casefold(v, -1);
+  g_autofree char *fold = casefold(v);
   for (guint i = 0; c->contact_stop && c->contact_stop[i]; i++) {
     const char *w = c->contact_stop[i];
     if (!*w)
@@ -741,7 +786,7 @@ static void
 tags(const ParserConfig *c, ParserRequest *r, const char *subject)
 {
   g_autofree char *all = g_strconcat(r->symptoms ? r->symptoms : "", "\n", subject ? subject : "", NULL);
-  g_autofree char *fold = g_utf8_casefold(all, -1);
+  g_autofree char *fold = casefold(all);
   for (guint i = 0; i < c->symptom_tags->len; i++) {
     const ParserTag *t = g_ptr_array_index(c->symptom_tags, i);
     for (guint j = 0; t->words[j]; j++) {

@@ -96,6 +96,12 @@ count_containers(const char *data, gsize len)
     const char *q = p;
     while (q > data && (q[-1] == ' ' || q[-1] == '\t'))
       q--;
+    /* '/' is common in base64: only a 't' or 'e' before it can end "multipart" or "message". */
+    char last = q > data ? (char)(q[-1] | 0x20) : '\0';
+    if (last != 't' && last != 'e') {
+      p++;
+      continue;
+    }
     if ((q - data >= 9 && g_ascii_strncasecmp(q - 9, "multipart", 9) == 0) ||
         (q - data >= 7 && g_ascii_strncasecmp(q - 7, "message", 7) == 0))
       n++;
@@ -103,6 +109,17 @@ count_containers(const char *data, gsize len)
   }
   return n;
 }
+
+/* A GByteArray over bytes it does not own: freeing it leaves the bytes alone. */
+typedef GByteArray ParserByteView;
+
+static void
+byte_view_free(ParserByteView *view)
+{
+  g_byte_array_free(view, FALSE);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ParserByteView, byte_view_free)
 
 static gboolean
 header_is(GMimeObject *obj, const char *name)
@@ -207,8 +224,17 @@ parser_parse(const ParserConfig *config, const ParserLimits *limits, const char 
     return NULL;
   }
 
-  /* GMime reads from a stream over the caller's bytes: no copy. */
-  g_autoptr(GMimeStream) stream = g_mime_stream_mem_new_with_buffer(data, len);
+  /* GMime reads from a stream over the caller's bytes: no copy (g_mime_stream_mem_new_with_buffer
+   * would copy the whole mail). The view never owns or writes the bytes. */
+  g_autoptr(ParserByteView) view = NULL;
+  g_autoptr(GMimeStream) stream = NULL;
+  if (len <= G_MAXUINT) {
+    view = g_byte_array_new_take((guint8 *)data, len);
+    stream = g_mime_stream_mem_new_with_byte_array(view);
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+  } else {
+    stream = g_mime_stream_mem_new_with_buffer(data, len);
+  }
   g_autoptr(GMimeParser) gparser = g_mime_parser_new_with_stream(stream);
   g_mime_parser_set_format(gparser, GMIME_FORMAT_MESSAGE);
   g_autoptr(GMimeMessage) msg = g_mime_parser_construct_message(gparser, config->gmime_options);

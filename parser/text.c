@@ -23,6 +23,34 @@ nfkc_stable(gunichar c)
          (c >= 0x2018 && c <= 0x201D) || c == 0x2014 || c == 0x00B7;
 }
 
+/* The character at p (g_utf8_get_char) and where the next one starts (g_utf8_next_char), with
+ * the two cases mail text is made of decoded inline: ASCII and the 3-byte CJK range. */
+static inline gunichar
+char_at(const char *p, const char *end, const char **next)
+{
+  guchar b = (guchar)p[0];
+  if (b < 0x80) {
+    *next = p + 1;
+    return b;
+  }
+  if (b >= 0xE4 && b <= 0xE9 && end - p >= 3 && ((guchar)p[1] & 0xC0) == 0x80 && ((guchar)p[2] & 0xC0) == 0x80) {
+    *next = p + 3;
+    return ((gunichar)(b & 0x0F) << 12) | ((gunichar)((guchar)p[1] & 0x3F) << 6) | ((guchar)p[2] & 0x3F);
+  }
+  *next = g_utf8_next_char(p);
+  return g_utf8_get_char(p);
+}
+
+static void
+append_nfkc(GString *out, const char *s, gsize len)
+{
+  g_autofree char *n = g_utf8_normalize(s, len, G_NORMALIZE_NFKC);
+  if (n)
+    g_string_append(out, n);
+  else
+    g_string_append_len(out, s, len);
+}
+
 static char *
 nfkc(const char *text, gsize len)
 {
@@ -32,8 +60,20 @@ nfkc(const char *text, gsize len)
   const char *unstable = NULL; /* start of the stretch that needs normalising */
   const char *prev = NULL;  /* the character before p */
   while (p < end) {
-    gunichar c = g_utf8_get_char(p);
-    const char *next = g_utf8_next_char(p);
+    if (!unstable) {
+      /* Skip ASCII quickly: it is stable and never the start of a stretch. */
+      const char *q = p;
+      while (q < end && (guchar)*q < 0x80)
+        q++;
+      if (q > p) {
+        prev = q - 1;
+        p = q;
+        if (p >= end)
+          break;
+      }
+    }
+    const char *next;
+    gunichar c = char_at(p, end, &next);
     if (!nfkc_stable(c)) {
       if (!unstable) {
         /* The stable character before may compose with this one: normalise it too. */
@@ -41,26 +81,17 @@ nfkc(const char *text, gsize len)
         g_string_append_len(out, run, unstable - run);
       }
     } else if (unstable) {
-      g_autofree char *n = g_utf8_normalize(unstable, p - unstable, G_NORMALIZE_NFKC);
-      if (n)
-        g_string_append(out, n);
-      else
-        g_string_append_len(out, unstable, p - unstable);
+      append_nfkc(out, unstable, p - unstable);
       unstable = NULL;
       run = p;
     }
     prev = p;
     p = next;
   }
-  if (unstable) {
-    g_autofree char *n = g_utf8_normalize(unstable, end - unstable, G_NORMALIZE_NFKC);
-    if (n)
-      g_string_append(out, n);
-    else
-      g_string_append_len(out, unstable, end - unstable);
-  } else {
+  if (unstable)
+    append_nfkc(out, unstable, end - unstable);
+  else
     g_string_append_len(out, run, end - run);
-  }
   return g_string_free(out, FALSE);
 }
 
@@ -78,19 +109,31 @@ parser_text_normalize(const char *text, gssize len)
     src = normalized;
     srclen = strlen(normalized);
   }
-  GString *out = g_string_sized_new(srclen + 1);
+  /* One pass into one buffer (the output is never longer than the input): CR/CRLF to LF,
+   * controls to blanks, invisible characters dropped, and the trailing blanks of each line
+   * (they carry nothing and defeat "value on the next line") trimmed when its end is reached. */
+  char *out = g_malloc(srclen + 1);
+  gsize o = 0, line_start = 0;
   const char *p = src, *end = src + srclen;
   while (p < end) {
     guchar c = (guchar)*p;
-    if (c == '\r') {
-      if (p + 1 < end && p[1] == '\n')
-        p++;
-      g_string_append_c(out, '\n');
+    if (c >= 0x20 && c != 0xE2 && c != 0xEF) {
+      out[o++] = (char)c;
       p++;
       continue;
     }
-    if (c < 0x20 && c != '\n' && c != '\t') {
-      g_string_append_c(out, ' ');
+    if (c == '\r' || c == '\n') {
+      if (c == '\r' && p + 1 < end && p[1] == '\n')
+        p++;
+      while (o > line_start && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+        o--;
+      out[o++] = '\n';
+      line_start = o;
+      p++;
+      continue;
+    }
+    if (c < 0x20 && c != '\t') {
+      out[o++] = ' ';
       p++;
       continue;
     }
@@ -104,26 +147,13 @@ parser_text_normalize(const char *text, gssize len)
       p += 3; /* BOM */
       continue;
     }
-    g_string_append_c(out, (char)c);
+    out[o++] = (char)c;
     p++;
   }
-  /* Trailing blanks on each line carry nothing and defeat "value on the next line". */
-  GString *trimmed = g_string_sized_new(out->len + 1);
-  const char *s = out->str;
-  while (*s) {
-    const char *nl = strchr(s, '\n');
-    gsize l = nl ? (gsize)(nl - s) : strlen(s);
-    gsize e = l;
-    while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t'))
-      e--;
-    g_string_append_len(trimmed, s, e);
-    if (!nl)
-      break;
-    g_string_append_c(trimmed, '\n');
-    s = nl + 1;
-  }
-  g_string_free(out, TRUE);
-  return g_string_free(trimmed, FALSE);
+  while (o > line_start && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+    o--;
+  out[o] = '\0';
+  return out;
 }
 
 static gboolean
