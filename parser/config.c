@@ -350,13 +350,48 @@ parser_config_set_own_address(ParserConfig *config, const char *address)
   config->own_address = address ? g_ascii_strdown(address, -1) : NULL;
 }
 
-/* Match data is per call (the config is shared read-only, possibly by several threads). */
+/* Match data belongs to the caller's ParserMatch (the config is shared read-only, possibly by
+ * several threads). Cleared match data goes back to a small per-thread pool instead of being
+ * freed: the extraction loops take and clear one per line, and a malloc/free per line of text
+ * showed in the profile. */
+#define MATCH_POOL_MAX 16
+
+static void
+match_pool_free(gpointer p)
+{
+  g_ptr_array_unref(p);
+}
+
+static void
+match_data_destroy(gpointer p)
+{
+  pcre2_match_data_free(p);
+}
+
+static GPrivate match_pool = G_PRIVATE_INIT(match_pool_free);
+
+static GPtrArray *
+pool_get(void)
+{
+  GPtrArray *pool = g_private_get(&match_pool);
+  if (!pool) {
+    pool = g_ptr_array_new_with_free_func(match_data_destroy);
+    g_private_set(&match_pool, pool);
+  }
+  return pool;
+}
+
 gboolean
 parser_re_match(const ParserConfig *config, ParserRe re, const char *subject, gsize len, gsize start,
                 ParserMatch *m)
 {
-  if (!m->md)
-    m->md = pcre2_match_data_create(16, NULL); /* enough groups for every pattern above */
+  if (!m->md) {
+    GPtrArray *pool = pool_get();
+    if (pool->len > 0)
+      m->md = g_ptr_array_steal_index_fast(pool, pool->len - 1);
+    else
+      m->md = pcre2_match_data_create(16, NULL); /* enough groups for every pattern above */
+  }
   m->rc = pcre2_match(config->re[re], (PCRE2_SPTR)subject, len, start, PCRE2_NO_UTF_CHECK, m->md, NULL);
   m->ov = pcre2_get_ovector_pointer(m->md);
   return m->rc > 0;
@@ -386,7 +421,16 @@ parser_re_test(const ParserConfig *config, ParserRe re, const char *subject, gsi
 void
 parser_match_clear(ParserMatch *m)
 {
-  g_clear_pointer(&m->md, pcre2_match_data_free);
+  if (!m->md)
+    return;
+  GPtrArray *pool = pool_get();
+  if (pool->len < MATCH_POOL_MAX)
+    g_ptr_array_add(pool, m->md);
+  else
+    pcre2_match_data_free(m->md);
+  m->md = NULL;
+  m->ov = NULL;
+  m->rc = 0;
 }
 
 char *
