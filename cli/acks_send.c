@@ -69,7 +69,9 @@ acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **err
          kf_uint(kf, path, "timeout", 60, 1, &out->timeout_s, error) &&
          kf_uint(kf, path, "max_attempts", 5, 1, &out->max_attempts, error) &&
          kf_uint(kf, path, "max_acks_per_sender", ACKS_DEFAULT_MAX_PER_SENDER, 0, &out->max_acks_per_sender, error) &&
-         kf_uint(kf, path, "batch", 20, 1, &out->batch, error);
+         /* One row claimed at a time (the SMTP connection is still shared): a sender killed
+          * mid-run leaves at most one acknowledgement in doubt instead of a whole batch. */
+         kf_uint(kf, path, "batch", 1, 1, &out->batch, error);
 }
 
 void
@@ -294,7 +296,7 @@ acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, g
     envelope = g_strdup("");
   else
     envelope = cfg->envelope_from ? g_strdup(cfg->envelope_from) : address_of(cfg->from);
-  guint batch = cfg->batch ? cfg->batch : 20;
+  guint batch = cfg->batch ? cfg->batch : 1;
   /* the lease outlives the whole batch: each message may take a connect and a transfer timeout */
   guint lease = batch * (cfg->connect_timeout_s + cfg->timeout_s) + 60;
   gboolean ok = TRUE;

@@ -14,7 +14,7 @@
  *   max_attempts = 5              (then failed, for ops)
  *   max_acks_per_sender = 5       (per address per 24 h)
  *   envelope_from =               (MAIL FROM; default the address of `from`; "<>" for the null path)
- *   batch = 20                    (rows claimed at a time) */
+ *   batch = 1                     (rows claimed at a time; more leaves more in doubt after a crash) */
 typedef struct {
   char *url, *user, *password, *ca_file, *from, *envelope_from;
   char *service_address; /* [imap] user: the mailbox itself never gets an acknowledgement */

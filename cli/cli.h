@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "parser.h"
+
 /* Exit codes of contract.md */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_TEMPFAIL = 75 };
 
@@ -24,6 +26,7 @@ typedef struct {
   char *sql_dir;   /* migrations; default: the source tree's sql/ */
   char *path;      /* the file read, for messages */
   gboolean syslog; /* [log] syslog = true: log to syslog (facility mail) instead of stderr */
+  ParserLimits limits; /* [limits] max_bytes (25M), max_depth, max_parts, max_headers */
 } CliConfig;
 
 /* Loads --config FILE, else $INTAKE_CONFIG, else ./intake.conf (absent: defaults + environment).

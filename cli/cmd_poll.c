@@ -128,7 +128,7 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
   if (!data)
     data = "";
   g_autoptr(GError) perr = NULL;
-  g_autoptr(ParserRequest) req = parser_parse(p->parser, NULL, data, len, &perr);
+  g_autoptr(ParserRequest) req = parser_parse(p->parser, &p->config->limits, data, len, &perr);
   g_autofree char *dedupe = parser_dedupe_key(req, data, len);
   g_autofree char *parts = req ? parts_json(req) : NULL;
 
@@ -177,7 +177,7 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
         goto fail;
     }
     if (order_id) {
-      if (!pipeline_followup(p->conn, p->parser, p->policy, order_id, out.message_row, req,
+      if (!pipeline_followup(p->conn, p->parser, &p->config->limits, p->policy, order_id, out.message_row, req,
                              &order_no, error))
         goto fail;
       p->stats.followups++;

@@ -94,7 +94,7 @@ cli_cmd_reprocess(int argc, char **argv)
       cli_log(CLI_LOG_ERROR, "%s", error->message);
       return EXIT_RUNTIME;
     }
-    if (!pipeline_reprocess(conn, parser, policy, id, &order_no, &changed, &before, &after, &local)) {
+    if (!pipeline_reprocess(conn, parser, &config->limits, policy, id, &order_no, &changed, &before, &after, &local)) {
       store_rollback(conn);
       if (local->domain == PARSER_ERROR) {
         printf("%s: still unreadable (%s): left for review\n", order_no ? order_no : "?", local->message);

@@ -153,6 +153,50 @@ read_password(GKeyFile *kf, const char *path, const char *group, const char *env
   return TRUE;
 }
 
+/* "25M", "512K", "1048576": a size in bytes (K/M/G are binary units). */
+static gboolean
+get_size(GKeyFile *kf, const char *path, const char *group, const char *key, guint64 max, guint64 *out,
+         GError **error)
+{
+  g_autofree char *v = get_string(kf, group, key);
+  if (!v || !*v)
+    return TRUE; /* keep the default */
+  char *end = NULL;
+  guint64 n = g_ascii_strtoull(v, &end, 10);
+  guint64 unit = 1;
+  if (end && (*end == 'K' || *end == 'k'))
+    unit = 1024, end++;
+  else if (end && (*end == 'M' || *end == 'm'))
+    unit = 1024 * 1024, end++;
+  else if (end && (*end == 'G' || *end == 'g'))
+    unit = 1024 * 1024 * 1024, end++;
+  if (end == v || !end || *end || n == 0 || n > max / unit) {
+    g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                "%s: [%s] %s = '%s' is not a positive number%s", path, group, key, v,
+                max > G_MAXUINT ? " (a size: 25M, 512K or bytes)" : "");
+    return FALSE;
+  }
+  *out = n * unit;
+  return TRUE;
+}
+
+static gboolean
+load_limits(GKeyFile *kf, const char *path, ParserLimits *l, GError **error)
+{
+  parser_limits_init(l);
+  guint64 bytes = l->max_bytes, depth = l->max_depth, parts = l->max_parts, headers = l->max_headers;
+  if (!get_size(kf, path, "limits", "max_bytes", (guint64)4 << 30, &bytes, error) ||
+      !get_size(kf, path, "limits", "max_depth", 1000, &depth, error) ||
+      !get_size(kf, path, "limits", "max_parts", 100000, &parts, error) ||
+      !get_size(kf, path, "limits", "max_headers", 100000, &headers, error))
+    return FALSE;
+  l->max_bytes = (gsize)bytes;
+  l->max_depth = (guint)depth;
+  l->max_parts = (guint)parts;
+  l->max_headers = (guint)headers;
+  return TRUE;
+}
+
 CliConfig *
 cli_config_load(const char *path, GError **error)
 {
@@ -193,6 +237,7 @@ cli_config_load(const char *path, GError **error)
       !get_bool(kf, chosen, "smtp", "tls_verify", TRUE, &c->smtp_tls_verify, error) ||
       !get_bool(kf, chosen, "smtp", "send", TRUE, &c->smtp_send, error) ||
       !get_bool(kf, chosen, "log", "syslog", FALSE, &c->syslog, error) ||
+      !load_limits(kf, chosen, &c->limits, error) ||
       !read_password(kf, chosen, "imap", "INTAKE_IMAP_PASSWORD", &c->imap_password, error) ||
       !read_password(kf, chosen, "smtp", "INTAKE_SMTP_PASSWORD", &c->smtp_password, error))
     return NULL;

@@ -248,7 +248,8 @@ reclassify(StoreConn *conn, const ClassifierPolicy *policy, StoreRows *row, gint
 }
 
 gboolean
-pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ClassifierPolicy *policy,
+pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+                  const ClassifierPolicy *policy,
                   gint64 order_id, gint64 message_row, ParserRequest *fu, char **order_no,
                   GError **error)
 {
@@ -267,7 +268,7 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ClassifierP
     return FALSE;
   gsize len = 0;
   const char *data = g_bytes_get_data(raw, &len);
-  g_autoptr(ParserRequest) base = parser_parse(parser, NULL, data ? data : "", len, NULL);
+  g_autoptr(ParserRequest) base = parser_parse(parser, limits, data ? data : "", len, NULL);
   ParserRequest *m = base ? base : fu;
   char **fields[] = { &m->sn, &m->model, &m->symptoms, &m->contact, &m->phone, &m->address,
                       &m->city, &m->district };
@@ -294,7 +295,8 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ClassifierP
 }
 
 gboolean
-pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ClassifierPolicy *policy,
+pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+                   const ClassifierPolicy *policy,
                    gint64 order_id, char **order_no, gboolean *changed, char **before, char **after,
                    GError **error)
 {
@@ -310,7 +312,7 @@ pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const Classifier
     gsize len = 0;
     const char *data = g_bytes_get_data(g_ptr_array_index(raws, i), &len);
     g_autoptr(GError) perr = NULL;
-    g_autoptr(ParserRequest) r = parser_parse(parser, NULL, data ? data : "", len, &perr);
+    g_autoptr(ParserRequest) r = parser_parse(parser, limits, data ? data : "", len, &perr);
     if (i == 0 && !r) {
       /* still unreadable: the order stays for review */
       g_set_error(error, PARSER_ERROR, perr->code, "%s", perr->message);

@@ -32,13 +32,15 @@ void pipeline_order_holder_clear(PipelineOrderHolder *holder);
  * it, re-classifies (the deadlines still count from the order's first mail), re-opens a closed,
  * resolved or waiting order, and records the change in intake.audit. Inside the caller's
  * transaction. *order_no receives the order's number (caller frees). */
-gboolean pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ClassifierPolicy *policy,
+gboolean pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+                           const ClassifierPolicy *policy,
                            gint64 order_id, gint64 message_row, ParserRequest *followup,
                            char **order_no, GError **error);
 /* Re-runs parse + classify over the order's stored mails (the first, then its follow-ups filling
  * what is missing) and rewrites the order (audit action reprocess). Inside the caller's
  * transaction: roll back for a dry run. *changed, *before, *after: what changed (JSON objects). */
-gboolean pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ClassifierPolicy *policy,
+gboolean pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+                            const ClassifierPolicy *policy,
                             gint64 order_id, char **order_no, gboolean *changed, char **before,
                             char **after, GError **error);
 

@@ -1,6 +1,8 @@
 /* tests/e2e/test_chaos.c: nothing lost, nothing twice — polls killed with SIGKILL at random
  * moments, PostgreSQL and Dovecot stopped in the middle of a poll. */
-#include "harness.h"
+#include "harness_mail.h"
+
+#include <gmime/gmime.h>
 
 #include <criterion/criterion.h>
 #include <signal.h>
@@ -129,4 +131,79 @@ Test(chaos, imap_server_stopped_during_a_poll)
   g_autofree char *out = NULL, *err = NULL;
   cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
   assert_exactly_once(n);
+}
+
+/* The order numbers in the (decoded) subjects of the acknowledgements a customer received. */
+static void
+collect_acked(GPtrArray *mails, GHashTable *seen, guint *dups)
+{
+  g_autoptr(GRegex) re = g_regex_new("\\[(RC\\d{8}-\\d{4})\\]", 0, 0, NULL);
+  for (guint i = 0; i < mails->len; i++) {
+    gsize len;
+    const char *raw = g_bytes_get_data(g_ptr_array_index(mails, i), &len);
+    GMimeStream *st = g_mime_stream_mem_new_with_buffer(raw, len);
+    GMimeParser *gp = g_mime_parser_new_with_stream(st);
+    GMimeMessage *m = g_mime_parser_construct_message(gp, NULL);
+    const char *subject = m ? g_mime_message_get_subject(m) : NULL;
+    g_autoptr(GMatchInfo) mi = NULL;
+    cr_assert(subject && g_regex_match(re, subject, 0, &mi), "an acknowledgement without order number: %s",
+              subject ? subject : "(none)");
+    if (!g_hash_table_add(seen, g_match_info_fetch(mi, 1)))
+      (*dups)++;
+    g_clear_object(&m);
+    g_object_unref(gp);
+    g_object_unref(st);
+  }
+}
+
+Test(chaos, sigkill_while_acknowledging_never_sends_twice)
+{
+  g_mime_init();
+  enum { CUSTOMERS = 4, PER = 25 };
+  E2eCustomer *cs[CUSTOMERS];
+  for (int k = 0; k < CUSTOMERS; k++)
+    cs[k] = e2e_customer_new(e, k % 2 ? "kill-b" : "kill-a");
+  g_autofree char *url = g_strdup_printf("smtp://localhost:%s", e2e_server_env("INTAKE_SMTP_PORT"));
+  e2e_write_smtp_config(e, url, "max_acks_per_sender = 1000\n");
+  for (int i = 0; i < CUSTOMERS * PER; i++) {
+    g_autofree char *mid = g_strdup_printf("kill-ack-%d@customer.example.com", i);
+    g_autofree char *subject = g_strdup_printf("fault %d", i);
+    gsize len;
+    g_autofree char *mail = e2e_customer_mail(NULL, cs[i % CUSTOMERS]->addr, subject, mid, NULL,
+                                              "设备SN：RCS25A0000001\r\n服务器无法开机。\r\n", &len);
+    e2e_append(e, "INBOX", mail, len);
+  }
+  GRand *rand = g_rand_new_with_seed(4242);
+  for (int round = 0; round < 20; round++) {
+    GPid pid = e2e_spawn(e, "poll", "--quiet", NULL);
+    g_usleep((gulong)g_rand_int_range(rand, 20, 400) * 1000);
+    kill(pid, SIGKILL);
+    e2e_wait(pid);
+  }
+  g_rand_free(rand);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
+  const guint n = CUSTOMERS * PER;
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), n);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox"), n, "one acknowledgement row per order");
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'pending'"), 0);
+  gint64 sent = e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'sent'");
+  gint64 doubt = e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status IN ('sending', 'failed')");
+  cr_log_info("%ld sent, %ld in doubt after 20 kills", (long)sent, (long)doubt);
+  cr_assert_leq(doubt, 20, "at most one acknowledgement in doubt per kill");
+
+  g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  guint dups = 0, delivered = 0;
+  for (int k = 0; k < CUSTOMERS; k++) {
+    g_autofree char *q = g_strdup_printf("SELECT count(*) FROM intake.outbox WHERE status = 'sent' AND recipient = '%s'",
+                                         cs[k]->addr);
+    g_autoptr(GPtrArray) mails = e2e_customer_mails(cs[k], (guint)e2e_scalar(e, q), 30);
+    delivered += mails->len;
+    collect_acked(mails, seen, &dups);
+  }
+  cr_assert_eq(dups, 0, "%u acknowledgements delivered twice", dups);
+  cr_assert_geq(delivered, (guint)sent, "a row marked sent was not delivered");
+  cr_assert_leq(delivered, (guint)(sent + doubt));
+  for (int k = 0; k < CUSTOMERS; k++)
+    e2e_customer_free(cs[k]);
 }

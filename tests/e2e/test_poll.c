@@ -200,13 +200,54 @@ Test(poll, crash_between_commit_and_flag_is_repaired)
 
 Test(poll, unparseable_mail_is_kept_for_review)
 {
-  static const char junk[] = "\r\n\r\n";
-  e2e_append(e, "INBOX", junk, sizeof junk - 1);
+  /* MIME nested far beyond max_depth: the parser refuses it with a clear error */
+  GString *junk = g_string_new("From: x@example.com\r\nSubject: nested\r\nMIME-Version: 1.0\r\n");
+  for (int d = 0; d < 60; d++)
+    g_string_append_printf(junk, "Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n", d, d);
+  g_string_append(junk, "Content-Type: text/plain\r\n\r\nhello\r\n");
+  for (int d = 59; d >= 0; d--)
+    g_string_append_printf(junk, "--b%d--\r\n", d);
+  e2e_append(e, "INBOX", junk->str, junk->len);
+  g_autofree char *junk_sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)junk->str, junk->len);
+  g_string_free(junk, TRUE);
   append_mails("INBOX", 800, 1, NULL);
   g_autofree char *out = NULL, *err = NULL;
   cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 2);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
+  g_autofree char *q = g_strdup_printf(
+    "SELECT count(*) FROM intake.orders o JOIN intake.messages m ON m.id = o.message_id"
+    " WHERE o.status = 'needs_review' AND o.review_reason = 'unprocessable'"
+    " AND m.parse_error LIKE '%%depth%%' AND m.sha256 = '%s' AND encode(sha256(m.raw), 'hex') = '%s'",
+    junk_sha, junk_sha);
+  cr_assert_eq(e2e_scalar(e, q), 1, "the unreadable mail is kept raw, for review");
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE status = 'queued' AND sn IS NOT NULL"), 1,
+               "the mail after it is processed");
+}
+
+Test(poll, mail_over_the_size_limit_is_quarantined_not_dropped)
+{
+  gsize len;
+  g_autofree char *big = e2e_make_mail("too-big@customer.example.com", 1, 300 * 1024, &len);
+  e2e_append(e, "INBOX", big, len);
+  append_mails("INBOX", 1100, 1, NULL);
+  g_autofree char *text = NULL;
+  g_file_get_contents(e->config_path, &text, NULL, NULL);
+  g_autofree char *more = g_strdup_printf("%s[limits]\nmax_bytes = 256K\n", text);
+  g_file_set_contents(e->config_path, more, -1, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 1,") && strstr(out, "quarantined 1,"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages m JOIN intake.orders o ON o.message_id = m.id"
+                             " WHERE m.parse_error LIKE '%max_bytes%' AND m.size > 262144 AND o.status = 'needs_review'"),
+               1);
+  /* a bad limit is a configuration error */
+  g_autofree char *bad = g_strdup_printf("%s[limits]\nmax_bytes = lots\n", text);
+  g_file_set_contents(e->config_path, bad, -1, NULL);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 2, "%s%s", out, err);
+  cr_assert(strstr(err, "max_bytes"), "%s", err);
 }
 
 Test(poll, clear_errors_and_no_secrets)
