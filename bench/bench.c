@@ -64,8 +64,8 @@ make_mail(guint i, gsize target, GRand *rng)
   const char *problem = problems[g_rand_int_range(rng, 0, G_N_ELEMENTS(problems))];
   GString *text = g_string_new(NULL);
   g_string_append_printf(text, "您好，\n我们的服务器出现问题：%s\n序列号：RCS25%c%07u\n型号：RC-R2290 G5\n"
-                               "地址：%s\n联系人：%s 电话：1%u%08u\n",
-                         problem, 'A' + i % 12, i, place, name, 3 + i % 7, g_rand_int_range(rng, 0, 99999999));
+                               "地址：%s\n联系人：%s 电话：1%u%09u\n",
+                         problem, 'A' + i % 12, i, place, name, 3 + i % 7, g_rand_int_range(rng, 0, 999999999));
   gboolean big_text = g_rand_int_range(rng, 0, 10) == 0;
   if (big_text) {
     g_string_append(text, "日志如下：\n");
