@@ -26,6 +26,7 @@ typedef struct {
   ParserConfig *parser;
   ClassifierPolicy *policy;
   const AcksSmtpConfig *acks;
+  const char *mailbox_key;
   StoreMailbox mailbox;
   PollStats stats;
 } Poll;
@@ -64,7 +65,7 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
     .message_row = message_row,
     .received_at = received,
     .status = req ? "queued" : "needs_review",
-    .review_reason = req ? NULL : "unprocessable",
+    .review_reason = req ? NULL : in->len == 0 && g_str_has_prefix(in->dedupe_key, "unfetchable:") ? "unfetchable" : "unprocessable",
     .from_addr = in->from_addr,
     .subject = in->subject,
   };
@@ -124,12 +125,23 @@ static gboolean
 ingest(Poll *p, const FetcherMessage *m, GError **error)
 {
   gsize len = 0;
-  const char *data = g_bytes_get_data(m->raw, &len);
+  const char *data = m->raw ? g_bytes_get_data(m->raw, &len) : NULL;
   if (!data)
     data = "";
   g_autoptr(GError) perr = NULL;
-  g_autoptr(ParserRequest) req = parser_parse(p->parser, &p->config->limits, data, len, &perr);
-  g_autofree char *dedupe = parser_dedupe_key(req, data, len);
+  g_autoptr(ParserRequest) req = NULL;
+  g_autofree char *dedupe = NULL;
+  if (m->error) {
+    /* The server's answer for this mail could not be read: it stays on the server, and a person
+     * is pointed at it; the mails after it go on. */
+    g_set_error(&perr, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "could not fetch UID %u of %s: %s",
+                m->uid, fetcher_session_mailbox(p->imap), m->error);
+    dedupe = g_strdup_printf("unfetchable:%s:%" G_GINT64_FORMAT ":%u", p->mailbox_key,
+                             p->mailbox.uidvalidity, m->uid);
+  } else {
+    req = parser_parse(p->parser, &p->config->limits, data, len, &perr);
+    dedupe = parser_dedupe_key(req, data, len);
+  }
   g_autofree char *parts = req ? parts_json(req) : NULL;
 
   GDateTime *received = m->internal_date;
@@ -300,7 +312,7 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
     return EXIT_RUNTIME;
   }
   Poll p = { .config = config, .mb = mb, .conn = conn, .imap = imap, .parser = parser, .policy = policy,
-             .acks = acks };
+             .acks = acks, .mailbox_key = key };
   if (!store_mailbox_get(conn, key, &p.mailbox, &error)) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;

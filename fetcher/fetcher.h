@@ -48,14 +48,17 @@ GArray *fetcher_session_search_from(FetcherSession *session, guint32 first, GErr
 
 typedef struct {
   guint32 uid;
-  GBytes *raw;             /* the whole message, exactly */
+  GBytes *raw;             /* the whole message, exactly; NULL when it could not be read */
   GDateTime *internal_date;/* may be NULL */
+  char *error;             /* why raw is NULL (an unreadable response for this mail), else NULL */
 } FetcherMessage;
 void fetcher_message_free(FetcherMessage *message);
 
 /* Fetches the given UIDs with BODY.PEEK[] (never setting \Seen), batching small mails and
  * reading big ones in chunks. Returns FetcherMessage* in the order given; a UID that no longer
- * exists is left out. Caller frees the array. */
+ * exists is left out. A mail whose response cannot be read (even alone, on a new connection)
+ * comes back with raw NULL and its error, so the mails after it are not blocked.
+ * Caller frees the array. */
 GPtrArray *fetcher_session_fetch(FetcherSession *session, const guint32 *uids, guint n,
                                  GError **error);
 

@@ -559,6 +559,7 @@ fetcher_message_free(FetcherMessage *m)
     return;
   g_clear_pointer(&m->raw, g_bytes_unref);
   g_clear_pointer(&m->internal_date, g_date_time_unref);
+  g_free(m->error);
   g_free(m);
 }
 
@@ -605,8 +606,58 @@ fetch_chunked(FetcherSession *s, guint32 uid, guint64 size, GError **error)
   return g_byte_array_free_to_bytes(g_steal_pointer(&all));
 }
 
+static GPtrArray *fetch_batch(FetcherSession *s, const guint32 *uids, guint n, GError **error);
+
+/* A response we could not read may have left the connection out of step (a mail line that
+ * looks like libcurl's own tag ends its reading early): continue on a fresh one. */
+static void
+reconnect(FetcherSession *s)
+{
+  CURL *fresh = curl_easy_duphandle(s->curl);
+  if (!fresh)
+    return;
+  curl_easy_cleanup(s->curl);
+  s->curl = fresh;
+}
+
 GPtrArray *
 fetcher_session_fetch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
+{
+  GError *local = NULL;
+  GPtrArray *out = fetch_batch(s, uids, n, &local);
+  if (out || !g_error_matches(local, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL)) {
+    if (local)
+      g_propagate_error(error, local);
+    return out;
+  }
+  g_clear_error(&local);
+  reconnect(s);
+  out = g_ptr_array_new_with_free_func((GDestroyNotify)fetcher_message_free);
+  for (guint i = 0; i < n; i++) {
+    GError *one = NULL;
+    g_autoptr(GPtrArray) got = fetch_batch(s, &uids[i], 1, &one);
+    if (got) {
+      while (got->len > 0)
+        g_ptr_array_add(out, g_ptr_array_steal_index(got, 0));
+      continue;
+    }
+    if (!g_error_matches(one, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL)) {
+      g_propagate_error(error, one);
+      g_ptr_array_unref(out);
+      return NULL;
+    }
+    FetcherMessage *m = g_new0(FetcherMessage, 1);
+    m->uid = uids[i];
+    m->error = g_strdup(one->message);
+    g_ptr_array_add(out, m);
+    g_error_free(one);
+    reconnect(s);
+  }
+  return out;
+}
+
+static GPtrArray *
+fetch_batch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fetcher_message_free);
   if (n == 0)

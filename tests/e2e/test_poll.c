@@ -481,3 +481,35 @@ Test(poll, several_mailboxes_each_under_its_own_lock)
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 5);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailboxes WHERE last_success IS NOT NULL"), 2);
 }
+
+Test(poll, hostile_mail_that_breaks_the_imap_response_does_not_block_the_rest)
+{
+  /* Lines shaped like libcurl's own command tags ("A005 OK") end its reading of a response
+   * early. Such a mail must not stop the mails around it. */
+  append_mails("INBOX", 1200, 2, NULL);
+  GString *m = g_string_new("From: mallory@example.net\r\nTo: service@roycom.com.cn\r\nSubject: tags\r\n"
+                            "Message-ID: <tags@example.net>\r\n\r\n");
+  for (char c = 'A'; c <= 'D'; c++)
+    for (int i = 0; i < 200; i++)
+      g_string_append_printf(m, "%c%03d OK done\r\n", c, i);
+  e2e_append(e, "INBOX", m->str, m->len);
+  g_string_free(m, TRUE);
+  append_mails("INBOX", 1210, 2, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE status = 'queued'"), 4,
+               "the four good mails: %s%s", out, err);
+  /* the hostile one is either read after all, or pointed out for review: never skipped */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 5);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids"), 5);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders o JOIN intake.messages m ON m.id = o.message_id"
+                             " WHERE (o.review_reason = 'unfetchable' AND m.parse_error LIKE 'could not fetch UID%')"
+                             " OR (m.message_id = 'tags@example.net' AND m.size > 10000)"),
+               1, "the hostile mail is kept whole or pointed out");
+  cr_log_info("hostile mail: %s", e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE review_reason = 'unfetchable'")
+                                      ? "could not be fetched, left for review" : "read whole");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 0"), "%s", out);
+}
