@@ -27,7 +27,12 @@ static const struct {
   /* A labelled SN: the value holds a digit, is 5–40 letters/digits/hyphens. */
   {PARSER_RE_SN_LABELLED,
    "(?i)(?<![A-Z])(?:{SN})(?:号|码)?{SEP}(?-i)(?=[A-Za-z0-9-]*[0-9])([A-Za-z0-9][A-Za-z0-9-]{3,38}[A-Za-z0-9])"
-   "(?![A-Za-z0-9])"},
+   "(?![A-Za-z0-9])"
+   /* Group 2: the value may go on in blank-separated capitals/digits ("RCS 25A 0100011",
+    * "RCS25A 0100011"); extract.c joins them when the joined form is SN-shaped. */
+   "((?:[ ][A-Z0-9]{2,12}(?![A-Za-z0-9])){0,4})"
+   "|(?i)(?<![A-Z])(?:{SN})(?:号|码)?{SEP}(?-i)(?=[A-Z0-9 ]{0,40}[0-9])"
+   "([A-Z0-9]{2,4}(?:[ ][A-Z0-9]{2,12}){1,4})(?![A-Za-z0-9])"},
   /* An SN-shaped token without label: 1–4 letters, 2 digits, 5–16 letters/digits (RCS25A0012345,
    * ZM25BS001234, S411795X5A01234). The classifier confirms it against the registry. */
   {PARSER_RE_SN_TOKEN, "(?i)(?<![A-Za-z0-9_./@-])([A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16})(?![A-Za-z0-9_/@-])"},
@@ -55,12 +60,32 @@ static const struct {
   /* Labelled address: the rest of the line (or the next line). */
   {PARSER_RE_ADDRESS_LABELLED, "(?i)(?<![A-Z])(?:{ADDRESS}){SEP}(?-i)([^\\n]{3,200})"},
   /* Labelled location (机器使用所在位置), at a line start only: "位置" is also an everyday word. */
-  {PARSER_RE_LOCATION_LABELLED, "(?im)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{LOCATION})[ \\t]*(?:[:#=]|为|是|\\t)[ \\t]*(?:\\n[ \\t]*)?([^\\n]{2,120})"},
+  {PARSER_RE_LOCATION_LABELLED, "(?im)(?|^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{LOCATION})[ \\t]*(?:[:#=]|为|是|\\t)[ \\t]*(?:\\n[ \\t]*)?([^\\n]{2,120})"
+   /* mid-line only with an explicit colon: "… Red LED on PSU 1. Location: 88 Keyuan Rd, …" */
+   "|(?<![A-Za-z])(?:Location|位置|所在位置)[ \\t]*:[ \\t]*([^\\n]{2,120}))"},
   /* Labelled symptoms, at a line start, with a separator or alone on the line. */
   {PARSER_RE_SYMPTOMS_LABELLED,
    "(?im)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{SYMPTOMS})[ \\t]*(?:(?:[:#=]|\\t)[ \\t]*(?:\\n[ \\t]*)?|\\n[ \\t]*)([^\\n]+)"},
   /* Any label followed by a separator: ends a multi-line value, cuts "地址：… 联系人：…". */
   {PARSER_RE_ANY_LABEL, "(?i)(?<![A-Z])(?:{ALL})[ \\t]*(?:[:#=]|\\t)"},
+  /* A line that is a label: the label then a separator, 是/为, or nothing ("设备地址" alone on its
+   * line above its value, as HTML table cells become). Ends a multi-line value. */
+  {PARSER_RE_LABEL_LINE,
+   "(?i)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{ALL})(?:号|码)?[ \\t]*(?:[:#=]|\\t|(?:都|分别)?(?:是|为)|$)"},
+  /* Any phone, including foreign ones ("+852 9123 4567"): a field value, not words, in a line. */
+  {PARSER_RE_PHONE_OR_INTL,
+   "(?<![A-Za-z0-9_-])(?:(?:\\+?86[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]){8})"
+   "|\\(?(0[1-9][0-9]{1,2})\\)?[ -]?([2-9](?:[ -]?[0-9]){6,7})(?:[ ]*(?:转|分机|ext\\.?|x|-)[ ]*([0-9]{1,6}))?"
+   "|([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4})"
+   "|\\+[0-9]{1,3}[ -]?(?:\\([0-9]{1,4}\\)[ -]?)?[0-9]{1,4}(?:[ -]?[0-9]{2,5}){1,4})(?![0-9])"},
+  /* A name right before a phone number (extract.c checks it is plausible): a run of Han, or one
+   * to three capitalised Latin words; then an optional phone word ("何军 电话 139…"). */
+  {PARSER_RE_NAME_BEFORE_PHONE,
+   "(?:^|(?<=[^\\p{Han}]))(\\p{Han}{1,10}|(?<![A-Za-z.])(?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ ]+)?[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,3})"
+   "[ \\t]*(?:(?i:电话|手机号码|手机号|手机|電話|手機|联系电话|联系方式|Tel|Mobile|Phone|Cell|Mob)[ \\t]*[:.]?[ \\t]*)?[ \\t,/]*$"},
+  /* A name right after a phone number, at the end of the line or of a clause ("… 139… 老王"). */
+  {PARSER_RE_NAME_AFTER_PHONE,
+   "\\G[ \\t,/]*(\\p{Han}{1,4}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})[ \\t]*(?:[,.;!?。]|$)"},
   /* Any label word, with or without separator. */
   {PARSER_RE_LABEL_WORD, "(?i)(?<![A-Z])(?:{ALL})"},
   /* A signature line: a bare name, a company or department, a switchboard/fax/mail/web line, a
@@ -118,7 +143,7 @@ static const struct {
 G_STATIC_ASSERT(G_N_ELEMENTS(patterns) == PARSER_RE_COUNT);
 
 static const char *const SEP =
-  "[ \\t]*[】\\])）]?[ \\t]*(?:[:#=]|(?:都|分别)?(?:为|是)|(?i:is|was)(?=[ \\t])|\\p{Han}{1,4}[:])?[ \\t]*(?:\\n[ \\t]*)?";
+  "[ \\t]*[】\\])）]?[ \\t]*(?:#[ \\t]*[:=]?|[:=]|(?:都|分别)?(?:为|是)|(?i:is|was)(?=[ \\t])|\\p{Han}{1,4}[:])?[ \\t]*(?:\\n[ \\t]*)?";
 
 /* Escapes a literal for a regex. */
 static void
@@ -295,6 +320,36 @@ parser_config_load(const char *data_dir, GError **error)
   c->ignore_phones = lower_list(kf, "senders", "ignore_phones");
   c->model_words = lower_list(kf, "models", "families");
   c->contact_stop = lower_list(kf, "text", "contact_stop");
+  c->html_placeholders = lower_list(kf, "text", "html_placeholder");
+  c->no_symptoms = lower_list(kf, "text", "no_symptoms");
+  c->surnames = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *names_name = g_key_file_get_string(kf, "names", "file", NULL);
+  if (names_name) {
+    g_autofree char *names_path = g_build_filename(c->data_dir, names_name, NULL);
+    g_autofree char *names = NULL;
+    if (!g_file_get_contents(names_path, &names, NULL, error)) {
+      g_prefix_error(error, "%s: ", names_path);
+      if (error && *error && (*error)->domain != PARSER_ERROR) {
+        GError *e = *error;
+        *error = g_error_new(PARSER_ERROR, PARSER_ERROR_CONFIG, "%s", e->message);
+        g_error_free(e);
+      }
+      return NULL;
+    }
+    g_auto(GStrv) lines = g_strsplit(names, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+      if (lines[i][0] == '#')
+        continue;
+      g_auto(GStrv) words = g_strsplit_set(lines[i], " \t\r", -1);
+      for (guint j = 0; words[j]; j++) {
+        char *w = words[j][0] ? g_utf8_normalize(words[j], -1, G_NORMALIZE_NFKC) : NULL;
+        if (w && g_utf8_validate(w, -1, NULL) && g_utf8_strlen(w, -1) <= 2)
+          g_hash_table_add(c->surnames, w);
+        else
+          g_free(w);
+      }
+    }
+  }
 
   g_autofree char *places_name = g_key_file_get_string(kf, "places", "file", NULL);
   g_autofree char *places_path = g_build_filename(c->data_dir, places_name ? places_name : "places.txt", NULL);
@@ -336,6 +391,10 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->ignore_phones);
   g_strfreev(c->model_words);
   g_strfreev(c->contact_stop);
+  g_strfreev(c->html_placeholders);
+  g_strfreev(c->no_symptoms);
+  if (c->surnames)
+    g_hash_table_unref(c->surnames);
   parser_places_free(c->places);
   if (c->gmime_options)
     g_mime_parser_options_free(c->gmime_options);

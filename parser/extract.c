@@ -98,6 +98,47 @@ by_pos(gconstpointer a, gconstpointer b)
   return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
+/* Whether v as a whole has the shape of an SN token (RCS25A0110012). */
+static gboolean
+sn_shaped(const ParserConfig *c, const char *v)
+{
+  gsize len = strlen(v);
+  ParserMatch m = {0};
+  gboolean ok = parser_re_match(c, PARSER_RE_SN_TOKEN, v, len, 0, &m) && m.ov[0] == 0 && m.ov[1] == len;
+  parser_match_clear(&m);
+  return ok;
+}
+
+/* A labelled value written in groups ("RCS-25A-0110012", "RCS 25A 0100011", "RCS25A 0100011"):
+ * the joined form (separators removed, upper case) when it is SN-shaped and the first group alone
+ * is not; NULL to keep the value as written. *written gets the hyphenated form as written (upper
+ * case), so the registry can confirm either. */
+static char *
+sn_join(const ParserConfig *c, const char *value, const char *more, char **written)
+{
+  *written = NULL;
+  gboolean hyphen = strchr(value, '-') != NULL;
+  gboolean blank = strchr(value, ' ') != NULL || (more && *more);
+  if (!hyphen && !blank)
+    return NULL;
+  if (!strchr(value, ' ') && !hyphen && sn_shaped(c, value))
+    return NULL; /* "RCS25A0010001 OK": already whole */
+  GString *j = g_string_new(NULL);
+  for (const char *p = value; *p; p++)
+    if (*p != '-' && *p != ' ')
+      g_string_append_c(j, g_ascii_toupper(*p));
+  for (const char *p = more; p && *p; p++)
+    if (*p != ' ')
+      g_string_append_c(j, g_ascii_toupper(*p));
+  if (!sn_shaped(c, j->str)) {
+    g_string_free(j, TRUE);
+    return NULL;
+  }
+  if (hyphen && !(more && *more) && !strchr(value, ' '))
+    *written = g_ascii_strup(value, -1);
+  return g_string_free(j, FALSE);
+}
+
 /* Every SN (labelled or SN-shaped) in text, in text order; a token that is also labelled counts
  * once, as labelled. */
 static void
@@ -112,13 +153,34 @@ sn_scan(const ParserConfig *c, Sources *s, const char *text, gboolean keep, GArr
     gsize pos = 0;
     ParserMatch m = {0};
     while (pos < len && parser_re_match(c, res[k], text, len, pos, &m)) {
-      g_autofree char *v = parser_match_group(&m, text, 1);
-      if (v && !is_order_no(c, v) && !(k == 1 && is_hex(v))) {
-        SnHit h = {g_ascii_strup(v, -1), k == 0, text, m.ov[2]};
-        g_array_append_val(hits, h);
-        if (keep)
-          keep_raw(s, text, m.ov[2], m.ov[3]);
+      guint g = (k == 0 && m.ov[2] == PCRE2_UNSET) ? 3 : 1;
+      g_autofree char *v = parser_match_group(&m, text, g);
+      gsize vstart = m.ov[2 * g], vend = m.ov[2 * g + 1];
+      char *written = NULL; /* the hyphenated form as written, a second candidate */
+      if (v && k == 0) {
+        g_autofree char *more = g == 1 ? parser_match_group(&m, text, 2) : NULL;
+        char *joined = sn_join(c, v, more, &written);
+        if (joined) {
+          g_free(v);
+          v = joined;
+          if (more && *more)
+            vend = m.ov[5];
+        } else if (g == 3) {
+          g_clear_pointer(&v, g_free); /* "SN: AB 12": no SN */
+        }
       }
+      if (v && !is_order_no(c, v) && !(k == 1 && is_hex(v))) {
+        SnHit h = {g_ascii_strup(v, -1), k == 0, text, vstart};
+        g_array_append_val(hits, h);
+        if (written) {
+          SnHit w = {written, FALSE, text, vstart};
+          g_array_append_val(hits, w);
+          written = NULL;
+        }
+        if (keep)
+          keep_raw(s, text, vstart, vend);
+      }
+      g_free(written);
       pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
     }
     parser_match_clear(&m);
@@ -143,16 +205,43 @@ sn_scan(const ParserConfig *c, Sources *s, const char *text, gboolean keep, GArr
   g_array_set_size(hits, 0);
 }
 
-/* How much the line around an SN talks about a fault: tag words count, "正常"/"normal" does not. */
+/* Punctuation that ends a clause (after NFKC: ',' ';' '!' '?' are half-width; '。' stays). */
+static gboolean
+clause_end(const char *p)
+{
+  return *p == '\n' || *p == ',' || *p == ';' || *p == '!' || *p == '?' ||
+         (p[0] == '\xe3' && p[1] == '\x80' && p[2] == '\x82') /* 。 */;
+}
+
+static int fault_words(const ParserConfig *c, const char *text, gsize len);
+
+/* How much the clause around an SN talks about a fault: tag words count, "正常"/"normal" does not. */
 static int
 fault_score(const ParserConfig *c, const SnHit *h)
 {
+  /* The clause around the SN ("RCS… 那台一切正常，另一台 RCS… 掉盘了": two clauses); the whole
+   * line when the clause says nothing either way ("SN1: RCS…" above "硬盘告警" on a list line). */
   gsize ls = h->pos, le = h->pos;
+  while (ls > 0 && !clause_end(h->text + ls - 1))
+    ls--;
+  while (h->text[le] && !clause_end(h->text + le))
+    le++;
+  int score = fault_words(c, h->text + ls, le - ls);
+  if (score != 0)
+    return score;
+  ls = h->pos;
+  le = h->pos;
   while (ls > 0 && h->text[ls - 1] != '\n')
     ls--;
   while (h->text[le] && h->text[le] != '\n')
     le++;
-  g_autofree char *line = g_strndup(h->text + ls, le - ls);
+  return fault_words(c, h->text + ls, le - ls);
+}
+
+static int
+fault_words(const ParserConfig *c, const char *text, gsize len)
+{
+  g_autofree char *line = g_strndup(text, len);
   g_autofree char *fold = casefold(line);
   int score = 0;
   for (guint i = 0; i < c->symptom_tags->len; i++) {
@@ -163,10 +252,16 @@ fault_score(const ParserConfig *c, const SnHit *h)
         break;
       }
   }
-  static const char *const calm[] = {"正常", "normal", "参考", "fyi", "供参考", "没问题", NULL};
-  for (const char *const *w = calm; *w; w++)
-    if (strstr(fold, *w))
+  static const char *const calm[] = {"正常", "normal", "参考", "fyi", "供参考", "没问题", "沒問題", "fine", "ok", NULL};
+  for (const char *const *w = calm; *w; w++) {
+    const char *hit = strstr(fold, *w);
+    /* Latin words whole only ("ok" is not in "book"). */
+    while (hit && g_ascii_isalpha(**w) &&
+           ((hit > fold && g_ascii_isalpha(hit[-1])) || g_ascii_isalpha(hit[strlen(*w)])))
+      hit = strstr(hit + 1, *w);
+    if (hit)
       score -= 2;
+  }
   return score;
 }
 
@@ -378,6 +473,8 @@ phone_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean kee
 
 /* ---- contact --------------------------------------------------------------------------------- */
 
+static void strip_title(char *v);
+
 /* A name is kept when it holds none of the stop words and is name-sized. */
 static char *
 clean_name(const ParserConfig *c, const char *raw)
@@ -429,13 +526,134 @@ contact_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean k
     found = clean_name(c, v);
     if (found && keep)
       keep_raw(s, text, m.ov[2], m.ov[2] + strlen(found));
+    if (found)
+      strip_title(found);
     pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
   }
   parser_match_clear(&m);
   return found;
 }
 
-/* "王工 139 1012 6688": the name right before a phone number on the same line. */
+/* "Mr. Li Wei" → "Li Wei": a title is no part of the name. */
+static void
+strip_title(char *v)
+{
+  static const char *const titles[] = {"Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Mr", "Mrs", "Ms", "Dr", NULL};
+  for (const char *const *t = titles; *t; t++) {
+    gsize tl = strlen(*t);
+    if (g_ascii_strncasecmp(v, *t, tl) == 0 && v[tl] == ' ') {
+      const char *rest = v + tl;
+      while (*rest == ' ')
+        rest++;
+      if (g_ascii_isupper(*rest))
+        memmove(v, rest, strlen(rest) + 1);
+      return;
+    }
+  }
+}
+
+static gboolean
+has_stop_word(const ParserConfig *c, const char *v)
+{
+  g_autofree char *fold = casefold(v);
+  for (guint i = 0; c->contact_stop && c->contact_stop[i]; i++) {
+    const char *w = c->contact_stop[i];
+    if (!*w)
+      continue;
+    for (const char *hit = strstr(fold, w); hit; hit = strstr(hit + 1, w)) {
+      gsize off = hit - fold, wl = strlen(w);
+      if ((guchar)w[0] >= 0x80 || !((off > 0 && g_ascii_isalpha(fold[off - 1])) || g_ascii_isalpha(fold[off + wl])))
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* The length in bytes of the surname v starts with (compound ones first), 0 when none. */
+static gsize
+surname_len(const ParserConfig *c, const char *v)
+{
+  const char *p1 = g_utf8_next_char(v);
+  if (!*v)
+    return 0;
+  if (*p1) {
+    const char *p2 = g_utf8_next_char(p1);
+    g_autofree char *two = g_strndup(v, p2 - v);
+    if (g_hash_table_contains(c->surnames, two))
+      return p2 - v;
+  }
+  g_autofree char *one = g_strndup(v, p1 - v);
+  return g_hash_table_contains(c->surnames, one) ? (gsize)(p1 - v) : 0;
+}
+
+/* A Han run that is plausibly a person's name, not a word ("赶紧", "尽快处理"): a surname and at most
+ * two given-name characters (or the surname alone: "刘 180…"), 老X/小X with X a surname, or a
+ * surname with a title (王工, 陈总, 欧阳经理, 林先生). */
+static gboolean
+han_name_plausible(const ParserConfig *c, const char *v)
+{
+  static const char *const titles[] = {"经理", "老师", "先生", "女士", "小姐", "主任", "师傅", "科长", "处长",
+                                       "主管", "經理", "老師", "工", "总", "總", "生", NULL};
+  glong n = g_utf8_strlen(v, -1);
+  if (n < 1 || n > 6)
+    return FALSE;
+  gsize vl = strlen(v);
+  g_autofree char *head = NULL;
+  for (const char *const *t = titles; *t && !head; t++) {
+    gsize tl = strlen(*t);
+    if (vl > tl && strcmp(v + vl - tl, *t) == 0)
+      head = g_strndup(v, vl - tl);
+  }
+  const char *core = head ? head : v;
+  glong cn = g_utf8_strlen(core, -1);
+  /* 老王, 小李 (also 老王师傅) */
+  if (cn == 2 && (g_str_has_prefix(core, "老") || g_str_has_prefix(core, "小")))
+    return surname_len(c, g_utf8_next_char(core)) == strlen(g_utf8_next_char(core));
+  gsize sl = surname_len(c, core);
+  if (sl == 0)
+    return FALSE;
+  glong given = cn - g_utf8_strlen(core, sl);
+  if (head)
+    return given <= 2; /* 王工, 王建工? no: 王工 and 张建国老师 */
+  return given <= 2;
+}
+
+/* A Latin name before or after a number: 1–3 capitalised words, none a stop word or a place;
+ * a single word only where nothing else is written before it on the line ("Tom 137…"). */
+static gboolean
+latin_name_plausible(const ParserConfig *c, const char *v, gboolean alone)
+{
+  if (has_stop_word(c, v))
+    return FALSE;
+  if (!strchr(v, ' ') && !alone)
+    return FALSE;
+  g_autofree char *city = NULL, *district = NULL;
+  if (parser_places_find(c->places, v, &city, &district))
+    return FALSE;
+  return TRUE;
+}
+
+/* Drops leading lead words before a Han name: "找王工", "联系张三", "我是李娜", "请联系刘". */
+static const char *
+after_lead(const char *v)
+{
+  static const char *const leads[] = {"请联系", "联系", "聯繫", "聯絡", "我是", "找", "是", "叫", "致电", "打给", NULL};
+  const char *best = NULL;
+  for (const char *const *l = leads; *l; l++) {
+    const char *hit = strstr(v, *l);
+    while (hit) {
+      const char *after = hit + strlen(*l);
+      if (!best || after > best)
+        best = after;
+      hit = strstr(hit + 1, *l);
+    }
+  }
+  return best && *best ? best : NULL;
+}
+
+/* The name written right before (or, failing that, right after) a phone number: "王工 139…",
+ * "何军 电话 139…", "Tom 137…", "… 139… 老王". Only plausible names: a wrong name is worse than
+ * none (then `missing` asks the customer). */
 static char *
 contact_before_phone(const ParserConfig *c, Sources *s, const char *text)
 {
@@ -445,20 +663,48 @@ contact_before_phone(const ParserConfig *c, Sources *s, const char *text)
   ParserMatch m = {0};
   char *found = NULL;
   while (!found && pos < len && parser_re_match(c, PARSER_RE_PHONE, text, len, pos, &m)) {
-    gsize start = m.ov[0];
+    gsize start = m.ov[0], end = m.ov[1];
     pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
     gsize ls = start;
     while (ls > 0 && text[ls - 1] != '\n')
       ls--;
-    g_autofree char *prefix = g_strndup(text + ls, start - ls);
     ParserMatch n = {0};
-    if (parser_re_match(c, PARSER_RE_CHINESE_NAME, prefix, strlen(prefix), 0, &n)) {
-      g_autofree char *v = parser_match_group(&n, prefix, 1);
-      found = clean_name(c, v);
-      if (found)
-        g_ptr_array_add(s->raw, g_strdup(found));
+    if (parser_re_match(c, PARSER_RE_NAME_BEFORE_PHONE, text, start, ls, &n)) {
+      g_autofree char *v = parser_match_group(&n, text, 1);
+      gboolean han = (guchar)v[0] >= 0x80;
+      if (han) {
+        const char *name = v;
+        if (!han_name_plausible(c, name)) {
+          name = after_lead(v);
+          if (name && !han_name_plausible(c, name))
+            name = NULL;
+        }
+        if (name && !has_stop_word(c, name))
+          found = g_strdup(name);
+      } else {
+        /* Nothing but blanks or punctuation before it on the line. */
+        gboolean alone = TRUE;
+        for (gsize i = ls; i < n.ov[2] && alone; i++)
+          alone = !g_ascii_isalnum(text[i]) && (guchar)text[i] < 0x80;
+        strip_title(v);
+        if (latin_name_plausible(c, v, alone))
+          found = g_strdup(v);
+      }
+    }
+    if (!found) {
+      gsize le = end;
+      while (le < len && text[le] != '\n')
+        le++;
+      if (parser_re_match(c, PARSER_RE_NAME_AFTER_PHONE, text, le, end, &n)) {
+        g_autofree char *v = parser_match_group(&n, text, 1);
+        gboolean han = (guchar)v[0] >= 0x80;
+        if (han ? han_name_plausible(c, v) && !has_stop_word(c, v) : latin_name_plausible(c, v, FALSE))
+          found = g_steal_pointer(&v);
+      }
     }
     parser_match_clear(&n);
+    if (found)
+      g_ptr_array_add(s->raw, g_strdup(found));
   }
   parser_match_clear(&m);
   return found;
@@ -590,6 +836,8 @@ address_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean k
   while (!found && pos < len && parser_re_match(c, PARSER_RE_ADDRESS_LABELLED, text, len, pos, &m)) {
     g_autofree char *v = parser_match_group(&m, text, 1);
     g_autofree char *cut = cut_value(c, v);
+    /* What was cut, as written: the rest of the line may hold other fields ("… 联系人：…"). */
+    g_autofree char *as_written = g_strdup(cut);
     /* "邮箱地址：x@y" or "IP地址：10.0.0.1" are not street addresses. */
     if (cut)
       trim_address(c, &cut);
@@ -597,7 +845,7 @@ address_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean k
         cut[strspn(cut, "0123456789.:/ ")] != '\0') {
       found = g_steal_pointer(&cut);
       if (keep)
-        keep_raw(s, text, m.ov[2], m.ov[3]);
+        g_ptr_array_add(s->raw, g_steal_pointer(&as_written));
     }
     pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
   }
@@ -682,7 +930,7 @@ residue(const ParserConfig *c, const Sources *s, const char *line)
   gsize pos = 0;
   /* Every phone number on the line is a field value too ("电话：021-… / 137…"). */
   GString *nophone = g_string_new(NULL);
-  while (pos <= l->len && parser_re_match(c, PARSER_RE_PHONE, l->str, l->len, pos, &m)) {
+  while (pos <= l->len && parser_re_match(c, PARSER_RE_PHONE_OR_INTL, l->str, l->len, pos, &m)) {
     g_string_append_len(nophone, l->str + pos, m.ov[0] - pos);
     pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
   }
@@ -716,8 +964,22 @@ symptom_text(const ParserConfig *c, const Sources *s, const char *text)
   if (!text)
     return NULL;
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  /* An unmarked signature at the end ("刘洋 / 杭州云帆科技", as forwarded mail often has): a line
+   * that is only a plausible name, followed by nothing but short lines. */
+  guint nlines = g_strv_length(lines), stop = nlines;
+  for (guint i = nlines; i-- > 1;) {
+    g_autofree char *t = g_strstrip(g_strdup(lines[i]));
+    if (!*t)
+      continue;
+    if (g_utf8_strlen(t, -1) > 24)
+      break;
+    if ((guchar)t[0] >= 0x80 && g_utf8_strlen(t, -1) <= 4 && han_name_plausible(c, t) && !has_stop_word(c, t)) {
+      stop = i;
+      break;
+    }
+  }
   GString *out = g_string_new(NULL);
-  for (guint i = 0; lines[i]; i++) {
+  for (guint i = 0; i < stop; i++) {
     const char *l = lines[i];
     gsize len = strlen(l);
     if (len == 0)
@@ -730,9 +992,24 @@ symptom_text(const ParserConfig *c, const Sources *s, const char *text)
     /* Three characters still say something ("亮红灯"); less is a leftover ("为", "急"). */
     if (residue(c, s, l) < 3)
       continue;
+    /* "请远程协助。联系人:孙涛 139…  地址:南京市…": the labelled fields at the end of a line that
+     * says something first are no symptoms. */
+    ParserMatch lm = {0};
+    gsize lpos = 0;
+    while (lpos < len && parser_re_match(c, PARSER_RE_ANY_LABEL, l, len, lpos, &lm)) {
+      if (lm.ov[0] > 0 && residue(c, s, l + lm.ov[0]) < 3) {
+        gsize cut = lm.ov[0];
+        while (cut > 0 && (l[cut - 1] == ' ' || l[cut - 1] == '\t'))
+          cut--;
+        len = cut;
+        break;
+      }
+      lpos = lm.ov[1] > lpos ? lm.ov[1] : lpos + 1;
+    }
+    parser_match_clear(&lm);
     if (out->len)
       g_string_append_c(out, '\n');
-    g_string_append(out, l);
+    g_string_append_len(out, l, len);
   }
   if (out->len == 0) {
     g_string_free(out, TRUE);
@@ -769,7 +1046,8 @@ symptoms_labelled(const ParserConfig *c, const char *text)
     ParserMatch lm = {0};
     gboolean label = parser_re_match(c, PARSER_RE_ANY_LABEL, line, l, 0, &lm) && lm.ov[0] < 12;
     parser_match_clear(&lm);
-    if (label)
+    /* "设备地址" alone above its value (an HTML table), "联系人是 …" */
+    if (label || parser_re_test(c, PARSER_RE_LABEL_LINE, line, l))
       break;
     g_string_append_c(out, '\n');
     g_string_append_len(out, line, l);
@@ -822,6 +1100,42 @@ language_of(const char *text)
   }
   /* A Chinese character weighs about as much as a word of five letters. */
   return latin >= 20 && han * 20 < latin ? "en" : "zh";
+}
+
+static gint
+longer_raw_first(gconstpointer a, gconstpointer b)
+{
+  gsize la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+  return (la < lb) - (la > lb);
+}
+
+/* "见附件", "如图", "see attached" alone: the description is elsewhere, not in the text. */
+static gboolean
+only_pointer(const ParserConfig *c, const char *symptoms)
+{
+  if (strlen(symptoms) > 64)
+    return FALSE;
+  g_autofree char *fold = casefold(symptoms);
+  /* Keep letters, digits and Han only. */
+  GString *core = g_string_new(NULL);
+  for (const char *p = fold; *p; p = g_utf8_next_char(p)) {
+    gunichar ch = g_utf8_get_char(p);
+    if (g_unichar_isalnum(ch))
+      g_string_append_unichar(core, ch);
+  }
+  gboolean r = FALSE;
+  for (guint i = 0; !r && c->no_symptoms && c->no_symptoms[i]; i++) {
+    GString *w = g_string_new(NULL);
+    for (const char *p = c->no_symptoms[i]; *p; p = g_utf8_next_char(p)) {
+      gunichar ch = g_utf8_get_char(p);
+      if (g_unichar_isalnum(ch))
+        g_string_append_unichar(w, ch);
+    }
+    r = w->len > 0 && strcmp(core->str, w->str) == 0;
+    g_string_free(w, TRUE);
+  }
+  g_string_free(core, TRUE);
+  return r;
 }
 
 /* ---- the whole --------------------------------------------------------------------------------- */
@@ -917,6 +1231,20 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
     r->contact = contact_before_phone(c, &s, s.main);
   if (!r->contact)
     r->contact = contact_before_phone(c, &s, s.fwd);
+  /* "Tom 137…" from "Tom Xu <tom.xu@…>": the sender's full name when it starts with the given one. */
+  if (r->contact && r->from_name && !strchr(r->contact, ' ') && g_ascii_isupper(r->contact[0])) {
+    gsize cl = strlen(r->contact);
+    const char *f = r->from_name;
+    if (strncmp(f, r->contact, cl) == 0 && f[cl] == ' ' && g_ascii_isupper(f[cl + 1]) && strlen(f) < 40) {
+      gboolean ok = TRUE;
+      for (const char *p = f; *p && ok; p++)
+        ok = g_ascii_isalpha(*p) || *p == ' ' || *p == '-';
+      if (ok) {
+        g_free(r->contact);
+        r->contact = g_strdup(f);
+      }
+    }
+  }
   /* Last: the name that signs the mail, when nothing else names a person. */
   if (!r->contact)
     r->contact = contact_signature(c, s.sig);
@@ -960,6 +1288,9 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
 
   /* Symptoms: a labelled description, else the own words without the field lines; for a forward
    * the forwarded mail's words (the cover note is rarely the problem). */
+  /* Field values come out of a line longest first: an address cut from "地址：… 联系人：王工 139…"
+   * holds no other value, but a short value ("王工") may be part of a longer one. */
+  g_ptr_array_sort(s.raw, longer_raw_first);
   r->symptoms = symptoms_labelled(c, s.main);
   if (!r->symptoms)
     r->symptoms = symptoms_labelled(c, s.fwd);
@@ -967,6 +1298,8 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
     r->symptoms = symptom_text(c, &s, s.fwd);
   if (!r->symptoms)
     r->symptoms = symptom_text(c, &s, s.main);
+  if (r->symptoms && only_pointer(c, r->symptoms))
+    g_clear_pointer(&r->symptoms, g_free);
   tags(c, r, subject);
 
   g_autofree char *lang_text = g_strconcat(split->own_full ? split->own_full : "", "\n", subject ? subject : "", NULL);

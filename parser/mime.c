@@ -517,6 +517,105 @@ walk_part(Walk *w, GMimePart *part)
 }
 
 /* The alternative to read: text/plain unless it is (nearly) empty, else the richest (last). */
+/* The text/html part an alternative shows: the part itself, or the HTML inside multipart/related. */
+static GMimePart *
+html_of(GMimeObject *obj, guint depth)
+{
+  if (GMIME_IS_PART(obj)) {
+    g_autofree char *type = mime_type_of(obj);
+    return strcmp(type, "text/html") == 0 ? GMIME_PART(obj) : NULL;
+  }
+  if (GMIME_IS_MULTIPART(obj) && depth < 3) {
+    GMimeMultipart *mp = GMIME_MULTIPART(obj);
+    for (int i = 0; i < g_mime_multipart_get_count(mp); i++) {
+      GMimePart *h = html_of(g_mime_multipart_get_part(mp, i), depth + 1);
+      if (h)
+        return h;
+    }
+  }
+  return NULL;
+}
+
+/* Characters of text an HTML part shows, estimated without parsing it: what lies outside tags,
+ * <head>, <style> and <script>; an entity counts as one character and a non-ASCII byte as half
+ * of one (GBK takes two bytes a character, UTF-8 three). Blanks do not count. */
+static gsize
+html_visible_estimate(const char *p, gsize len)
+{
+  static const char *const skip[] = {"head", "style", "script", NULL};
+  const char *end = p + len;
+  gsize n = 0, high = 0;
+  while (p < end) {
+    if (*p == '<') {
+      const char *name = p + 1;
+      const char *after = NULL;
+      for (const char *const *k = skip; *k && !after; k++) {
+        gsize kl = strlen(*k);
+        if ((gsize)(end - name) > kl && g_ascii_strncasecmp(name, *k, kl) == 0 &&
+            (name[kl] == '>' || g_ascii_isspace(name[kl]))) {
+          /* to the closing tag */
+          for (const char *q = name + kl; q + kl + 2 < end && !after; q++)
+            if (q[0] == '<' && q[1] == '/' && g_ascii_strncasecmp(q + 2, *k, kl) == 0)
+              after = q + 2 + kl;
+          if (!after)
+            after = end;
+        }
+      }
+      if (!after) {
+        after = memchr(p, '>', end - p);
+        after = after ? after + 1 : end;
+      }
+      p = after;
+      continue;
+    }
+    if (*p == '&') {
+      const char *semi = p + 1;
+      while (semi < end && semi - p < 10 && (g_ascii_isalnum(*semi) || *semi == '#'))
+        semi++;
+      if (semi < end && *semi == ';') {
+        n++;
+        p = semi + 1;
+        continue;
+      }
+    }
+    if ((guchar)*p >= 0x80)
+      high++;
+    else if (!g_ascii_isspace(*p))
+      n++;
+    p++;
+  }
+  return n + high / 2;
+}
+
+/* Whether a plain-text alternative is only a stub beside its HTML: a placeholder ("(本邮件为HTML
+ * 格式)", "view this message in HTML") in a short text, or under a quarter of the HTML's text. */
+static gboolean
+plain_is_stub(Walk *w, const char *plain, GMimeObject *other)
+{
+  gsize chars = 0;
+  for (const char *p = plain; *p; p++)
+    if (((guchar)*p & 0xC0) != 0x80 && !g_ascii_isspace(*p))
+      chars++;
+  if (chars < 400) {
+    g_autofree char *norm = g_utf8_normalize(plain, -1, G_NORMALIZE_NFKC);
+    g_autofree char *fold = norm ? g_utf8_casefold(norm, -1) : NULL;
+    for (guint i = 0; fold && w->config->html_placeholders && w->config->html_placeholders[i]; i++)
+      if (*w->config->html_placeholders[i] && strstr(fold, w->config->html_placeholders[i]))
+        return TRUE;
+  }
+  GMimePart *html = html_of(other, 0);
+  GMimeDataWrapper *content = html ? g_mime_part_get_content(html) : NULL;
+  GMimeStream *stream = content ? g_mime_data_wrapper_get_stream(content) : NULL;
+  gint64 encoded = stream ? g_mime_stream_length(stream) : -1;
+  /* The decoded HTML is no longer than its encoded form: no need to look when that is short. */
+  if (encoded >= 0 && (guint64)encoded <= 4 * (guint64)chars)
+    return FALSE;
+  g_autoptr(GByteArray) bytes = part_bytes(html);
+  if (!bytes->len)
+    return FALSE;
+  return 4 * chars < html_visible_estimate((const char *)bytes->data, bytes->len);
+}
+
 static gboolean
 walk_alternative(Walk *w, GMimeMultipart *mp, guint depth, GError **error)
 {
@@ -541,14 +640,15 @@ walk_alternative(Walk *w, GMimeMultipart *mp, guint depth, GError **error)
     gsize before = w->out->body->len;
     g_autofree char *type = mime_type_of(plain);
     gsize visible = text_part(w, GMIME_PART(plain), type);
-    if (visible >= 8 || !other) {
+    if (!other || (visible >= 8 && !plain_is_stub(w, w->out->body->str + before, other))) {
       if (other && !count_object(w, other, depth + 1, error))
         return FALSE;
       return TRUE;
     }
     /* A placeholder plain part ("view this mail in HTML"): use the other alternative. */
     g_string_truncate(w->out->body, before);
-    g_ptr_array_add(w->r->warnings, g_strdup("text/plain alternative empty: HTML alternative used"));
+    g_ptr_array_add(w->r->warnings, g_strdup(visible < 8 ? "text/plain alternative empty: HTML alternative used"
+                                                         : "text/plain alternative is a stub: HTML alternative used"));
   }
   if (other)
     return walk(w, other, depth + 1, error);

@@ -128,6 +128,10 @@ typedef enum {
   PARSER_RE_LOCATION_LABELLED,
   PARSER_RE_SYMPTOMS_LABELLED,
   PARSER_RE_ANY_LABEL,     /* a line that starts with any known label (ends a multi-line value) */
+  PARSER_RE_LABEL_LINE,    /* a line that starts with a label (separator, 是/为 or nothing after it) */
+  PARSER_RE_PHONE_OR_INTL, /* any phone, foreign ones too (removed from a line's residue) */
+  PARSER_RE_NAME_BEFORE_PHONE, /* the words right before a phone number */
+  PARSER_RE_NAME_AFTER_PHONE,  /* the words right after a phone number */
   PARSER_RE_LABEL_WORD,    /* any label word, separator or not (removed when measuring what a line says) */
   PARSER_RE_SIG_LINE,      /* a line that looks like part of a signature block (name, company, fax, web) */
   PARSER_RE_SIG_OFFICE,    /* switchboard, fax, mail, web or date: signature lines that name nobody */
@@ -159,6 +163,9 @@ struct ParserConfig {
   char **ignore_phones;      /* numbers that are never the customer's (our hotline) */
   char **model_words;        /* known model families (NFKC, case-folded) */
   char **contact_stop;       /* words a contact name never contains (case-folded) */
+  char **html_placeholders;  /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
+  char **no_symptoms;        /* "见附件": text that is no description on its own (case-folded) */
+  GHashTable *surnames;      /* set of surnames (NFKC), for unlabelled names next to a phone */
   ParserPlaces *places;
   GMimeParserOptions *gmime_options;
 };
