@@ -529,25 +529,47 @@ classifier_assets_load_csv(const char *path, ClassifierAssetFunc func, gpointer 
 
 /* ---------- lookup keys ---------- */
 
+/* key, upper case, appended unless already there */
+static void
+add_key(GPtrArray *keys, char *owned)
+{
+  for (guint j = 0; j < keys->len; j++)
+    if (g_str_equal(keys->pdata[j], owned)) {
+      g_free(owned);
+      return;
+    }
+  g_ptr_array_add(keys, owned);
+}
+
+/* A key and, right after it, the same key without '-', ' ' and '/' (a label printed "RCS-25A-0110012" or
+ * typed "RCS 25A 0110012" is registry row RCS25A0110012). */
+static void
+add_sn(GPtrArray *keys, const char *sn)
+{
+  if (!sn || !*sn)
+    return;
+  char *u = g_ascii_strup(sn, -1);
+  char *compact = g_strdup(u);
+  char *w = compact;
+  for (const char *r = compact; *r; r++)
+    if (*r != '-' && *r != ' ' && *r != '/')
+      *w++ = *r;
+  *w = '\0';
+  add_key(keys, u);
+  if (*compact)
+    add_key(keys, compact);
+  else
+    g_free(compact);
+}
+
 GStrv
 classifier_request_sn_keys(const ParserRequest *req)
 {
   GPtrArray *keys = g_ptr_array_new();
-  if (req->sn && *req->sn)
-    g_ptr_array_add(keys, g_ascii_strup(req->sn, -1));
-  if (req->sn_candidates) {
-    for (guint i = 0; i < req->sn_candidates->len; i++) {
-      const char *c = g_ptr_array_index(req->sn_candidates, i);
-      if (!c || !*c)
-        continue;
-      g_autofree char *u = g_ascii_strup(c, -1);
-      gboolean dup = FALSE;
-      for (guint j = 0; j < keys->len && !dup; j++)
-        dup = g_str_equal(keys->pdata[j], u);
-      if (!dup)
-        g_ptr_array_add(keys, g_steal_pointer(&u));
-    }
-  }
+  add_sn(keys, req->sn);
+  if (req->sn_candidates)
+    for (guint i = 0; i < req->sn_candidates->len; i++)
+      add_sn(keys, g_ptr_array_index(req->sn_candidates, i));
   g_ptr_array_add(keys, NULL);
   return (GStrv)g_ptr_array_free(keys, FALSE);
 }

@@ -97,6 +97,9 @@ struct ClassifierPolicy {
   ComponentTerm components[CLASSIFIER_N_COMPONENTS];
   GPtrArray *parts_terms;    /* PartsTerm* */
 
+  void *t2s;                 /* opencc_t (traditional → simplified Chinese), for matching only; NULL before finish */
+  guint8 *t2s_chars;         /* bitmap of the BMP code points t2s changes: a text without one is not converted */
+
   GArray *keywords;          /* Keyword */
   gint32 *kw_index;          /* 65536 heads by first two bytes */
   gboolean has_keyword[KW_N_CATEGORIES];
@@ -128,6 +131,9 @@ const AreaDistrict *policy_find_district(const ClassifierPolicy *policy, const A
                                          const char *name);
 const AreaDistrict *policy_find_district_anywhere(const ClassifierPolicy *policy, const char *name);
 gboolean policy_parse_date(const char *s, GDate *out);
+/* text (valid UTF-8) in simplified Chinese when it holds a traditional character t2s changes, else NULL.
+ * Caller frees. Matching only: what the customer wrote is kept and shown unconverted. */
+char *policy_t2s(const ClassifierPolicy *policy, const char *text);
 
 /* match.c: keyword scanning */
 typedef struct {
@@ -137,8 +143,9 @@ typedef struct {
 } Match;
 
 typedef struct {
-  char *display;             /* the text after NFKC (for evidence) */
-  char *text;                /* the same, ASCII lower case: what was scanned (same offsets) */
+  char *display;             /* the text after NFKC (for evidence): the customer's own characters */
+  char *text;                /* the same, traditional → simplified, ASCII lower case: what was scanned */
+  gsize *to_display;         /* NULL: text and display share offsets; else text offset → display offset */
   GArray *matches;           /* Match, in text order, after masks/negation/containment/requires */
 } MatchSet;
 

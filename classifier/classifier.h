@@ -173,7 +173,8 @@ gboolean classifier_assets_load_csv(const char *path, ClassifierAssetFunc func, 
                                     GPtrArray *rejects, GError **error);
 
 /* The SNs to look an asset up by, in preference order: the labelled SN, then the candidates,
- * upper case, no duplicates. Poll fetches them in one query (WHERE sn = ANY($1)). Caller frees. */
+ * upper case, no duplicates; each followed by itself without '-', ' ' and '/' (RCS-25A-0110012 is
+ * registry row RCS25A0110012). Poll fetches them in one query (WHERE sn = ANY($1)). Caller frees. */
 GStrv classifier_request_sn_keys(const ParserRequest *request);
 /* Of the assets found for those keys (any order, n may be 0), the one to classify with: the first key
  * that has one. Returns a borrowed pointer into found, or NULL. */

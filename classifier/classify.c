@@ -247,8 +247,11 @@ decide_sn(ClassifierResult *r, const ParserRequest *req, const ClassifierAsset *
     r->registered = TRUE;
     r->customer = g_strdup(asset->customer);
     r->tier = asset->tier;
-    if (req->sn && g_ascii_strcasecmp(req->sn, asset->sn) != 0)
+    g_autofree char *labelled = req->sn ? model_key(req->sn) : NULL, *registered = model_key(asset->sn);
+    if (labelled && !g_str_equal(labelled, registered))
       trail(r, "sn: the labelled SN %s is not registered; %s from the mail is, and counts as the SN (§1)", req->sn, r->sn);
+    else if (req->sn && g_ascii_strcasecmp(req->sn, asset->sn) != 0)
+      trail(r, "sn: %s from the mail is registry row %s (compared without '-', ' ' and '/')", req->sn, r->sn);
     else if (!req->sn)
       trail(r, "sn: unlabelled token %s equals a registered SN and counts as the SN (§1)", r->sn);
     trail(r, "registry: %s is a %s%s%s, tier %s, customer %s, shipped %04u-%02u-%02u", r->sn,
@@ -315,9 +318,57 @@ decide_kind(ClassifierResult *r, const ParserRequest *req, const Findings *f, Cl
   return CLASSIFIER_KIND_FAULT;
 }
 
+static gboolean
+is_hardware(ClassifierComponent c)
+{
+  return c == CLASSIFIER_COMPONENT_MACHINE_PART || c == CLASSIFIER_COMPONENT_AUXILIARY ||
+         c == CLASSIFIER_COMPONENT_PERIPHERAL || c == CLASSIFIER_COMPONENT_OTHER_MATERIAL ||
+         c == CLASSIFIER_COMPONENT_GPU;
+}
+
+/* A driver, OS-install or configuration question that names a part ("装CentOS找不到RAID卡，请问驱动"): the
+ * part is the object of the customer's own system work, so `system` wins (§4, §5.4 customer_scope) when a
+ * system word (driver, OS name, 装系统, 配置问题, … the component rows of code system) shares a clause with a
+ * hardware word, and no clause naming hardware holds an S1/S2 word (坏了, 故障, 告警, 报错, 宕机, …): a
+ * fault of the part keeps the hardware component. Paid services (value_added) are not judged here.
+ * Returns the system match that decided, or NULL. */
+static const Match *
+system_work_on_part(const Findings *f)
+{
+  if (f->value_added || !f->component[CLASSIFIER_COMPONENT_SYSTEM])
+    return NULL;
+  const Match *ms = (const Match *)(gpointer)f->set.matches->data;
+  guint n = f->set.matches->len;
+  const Match *decided = NULL;
+  for (guint i = 0; i < n; i++) {
+    if (ms[i].kw->category != KW_COMPONENT || !is_hardware((ClassifierComponent)ms[i].kw->code_value))
+      continue;
+    const Match *sys = NULL;
+    for (guint j = 0; j < n; j++) {
+      if (ms[j].clause_start != ms[i].clause_start)
+        continue;
+      if (ms[j].kw->category == KW_SEVERITY)
+        return NULL; /* the part is said to be faulty */
+      if (!sys && ms[j].kw->category == KW_COMPONENT && ms[j].kw->code_value == CLASSIFIER_COMPONENT_SYSTEM)
+        sys = &ms[j];
+    }
+    if (sys && !decided)
+      decided = sys;
+  }
+  return decided;
+}
+
 static ClassifierComponent
 decide_component(ClassifierResult *r, const ClassifierPolicy *p, Findings *f)
 {
+  const Match *sys = system_work_on_part(f);
+  if (sys) {
+    g_autofree char *ev = match_evidence(&f->set, sys);
+    trail(r, "component system: \"%s\": %s with a part named and no fault of it is the customer's system work "
+          "(driver, OS installation or configuration, §4, §5.4)", ev, sys->kw->text);
+    f->component[CLASSIFIER_COMPONENT_SYSTEM] = sys;
+    return CLASSIFIER_COMPONENT_SYSTEM;
+  }
   int best = -1;
   for (int c = 0; c < CLASSIFIER_N_COMPONENTS; c++) {
     gboolean named = f->component[c] || (c == CLASSIFIER_COMPONENT_OTHER_SOFTWARE && f->other_software);

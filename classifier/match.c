@@ -66,11 +66,46 @@ overlaps(const Match *a, const Match *b)
   return a->start < b->end && b->start < a->end;
 }
 
+/* Offsets of the converted text → offsets of the customer's text, character by character; NULL when the
+ * two have the same offsets. When the conversion changed the number of characters (a phrase), display
+ * becomes the converted text, so evidence is still a clause of what was matched. */
+static gsize *
+offset_map(const char *text, const char *display)
+{
+  gsize tn = strlen(text), dn = strlen(display);
+  if (tn == dn) {
+    gboolean same = TRUE;
+    for (const char *a = text, *b = display; *a && same; a = g_utf8_next_char(a), b = g_utf8_next_char(b))
+      same = (g_utf8_next_char(a) - a) == (g_utf8_next_char(b) - b);
+    if (same)
+      return NULL;
+  }
+  gsize *map = g_new(gsize, tn + 1);
+  const char *a = text, *b = display;
+  while (*a) {
+    const char *an = g_utf8_next_char(a);
+    for (const char *x = a; x < an; x++)
+      map[x - text] = (gsize)(b - display);
+    a = an;
+    b = g_utf8_next_char(b);
+  }
+  map[tn] = dn;
+  return map;
+}
+
 void
 match_scan(const ClassifierPolicy *p, const char *raw, MatchSet *out)
 {
   out->display = policy_nfkc(raw ? raw : "", -1);
-  out->text = g_strdup(out->display);
+  out->to_display = NULL;
+  out->text = policy_t2s(p, out->display);
+  if (!out->text)
+    out->text = g_strdup(out->display);
+  else if (g_utf8_strlen(out->text, -1) != g_utf8_strlen(out->display, -1)) {
+    g_free(out->display);
+    out->display = g_strdup(out->text);
+  } else
+    out->to_display = offset_map(out->text, out->display);
   for (char *c = out->text; *c; c++)
     if (*c >= 'A' && *c <= 'Z')
       *c = (char)(*c + ('a' - 'A'));
@@ -136,8 +171,16 @@ match_scan(const ClassifierPolicy *p, const char *raw, MatchSet *out)
     if (drop[a])
       continue;
     /* inside a longer keyword of the same category (电源 in 电源线): the longer one speaks */
+    /* a part named inside a paid service (机柜 in 机柜布线, 硬盘 in 硬盘不返还) names the service, not a fault */
     for (guint b = 0; b < nm; b++) {
-      if (b == a || ms[b].kw->category != ms[a].kw->category)
+      if (b == a)
+        continue;
+      if (ms[b].kw->category == KW_VALUE_ADDED && ms[a].kw->category == KW_COMPONENT && !drop[b] &&
+          ms[b].start <= ms[a].start && ms[a].end <= ms[b].end) {
+        drop[a] = TRUE;
+        break;
+      }
+      if (ms[b].kw->category != ms[a].kw->category)
         continue;
       if (ms[b].start <= ms[a].start && ms[a].end <= ms[b].end && (ms[b].end - ms[b].start) > (ms[a].end - ms[a].start)) {
         drop[a] = TRUE;
@@ -164,6 +207,7 @@ match_set_clear(MatchSet *set)
 {
   g_clear_pointer(&set->display, g_free);
   g_clear_pointer(&set->text, g_free);
+  g_clear_pointer(&set->to_display, g_free);
   g_clear_pointer(&set->matches, g_array_unref);
 }
 
@@ -179,12 +223,19 @@ char *
 match_evidence(const MatchSet *set, const Match *m)
 {
   const char *t = set->display;
-  gsize s = m->clause_start, e = m->clause_end;
+  const gsize *map = set->to_display;
+  gsize s = m->clause_start, e = m->clause_end, ms = m->start, me = m->end;
+  if (map) {
+    s = map[s];
+    e = map[e];
+    ms = map[ms];
+    me = map[me];
+  }
   const gsize span = 60;
-  if (m->start > s + span)
-    s = char_start(t, m->start - span);
-  if (e > m->end + span)
-    e = char_start(t, m->end + span);
+  if (ms > s + span)
+    s = char_start(t, ms - span);
+  if (e > me + span)
+    e = char_start(t, me + span);
   g_autofree char *clause = g_strndup(t + s, e - s);
   return g_strdup(g_strstrip(clause));
 }

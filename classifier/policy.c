@@ -2,6 +2,7 @@
 #include "classifier-private.h"
 
 #include <errno.h>
+#include <opencc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -671,6 +672,9 @@ classifier_policy_free(ClassifierPolicy *p)
   g_ptr_array_unref(p->parts_terms);
   g_array_unref(p->keywords);
   g_free(p->kw_index);
+  if (p->t2s)
+    opencc_close((opencc_t)p->t2s);
+  g_free(p->t2s_chars);
   g_hash_table_unref(p->days);
   g_ptr_array_unref(p->clocks);
   for (guint i = 0; i < CLASSIFIER_N_TIERS; i++)
@@ -887,6 +891,114 @@ finish_areas(ClassifierPolicy *p, GError **error)
   return TRUE;
 }
 
+/* ---------- traditional → simplified (libopencc, config t2s.json) ---------- */
+
+#ifndef INTAKE_OPENCC_CONFIG
+#define INTAKE_OPENCC_CONFIG "t2s.json"
+#endif
+
+/* CJK blocks whose characters may be traditional: the bitmap covers them, nothing else is converted. */
+static const gunichar t2s_ranges[][2] = {{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}};
+
+static gboolean
+t2s_changes(const ClassifierPolicy *p, gunichar c)
+{
+  return c < 0x10000 && (p->t2s_chars[c >> 3] & (1u << (c & 7)));
+}
+
+/* Opens the converter and notes which characters it changes (one conversion of every CJK character,
+ * one per line so no phrase spans two), so texts in simplified Chinese skip the conversion. */
+static gboolean
+open_t2s(ClassifierPolicy *p, GError **error)
+{
+  opencc_t cc = opencc_open(INTAKE_OPENCC_CONFIG);
+  if (cc == (opencc_t)-1)
+    return finish_error(error, "libopencc cannot open %s (%s): install libopencc-data", INTAKE_OPENCC_CONFIG,
+                        opencc_error());
+  p->t2s = cc;
+  p->t2s_chars = g_new0(guint8, 0x10000 / 8);
+  GString *all = g_string_sized_new(30000 * 4);
+  for (guint r = 0; r < G_N_ELEMENTS(t2s_ranges); r++)
+    for (gunichar c = t2s_ranges[r][0]; c <= t2s_ranges[r][1]; c++) {
+      g_string_append_unichar(all, c);
+      g_string_append_c(all, '\n');
+    }
+  char *out = opencc_convert_utf8(cc, all->str, all->len);
+  if (!out) {
+    g_string_free(all, TRUE);
+    return finish_error(error, "libopencc %s: %s", INTAKE_OPENCC_CONFIG, opencc_error());
+  }
+  const char *a = all->str, *b = out;
+  for (guint r = 0; r < G_N_ELEMENTS(t2s_ranges); r++)
+    for (gunichar c = t2s_ranges[r][0]; c <= t2s_ranges[r][1]; c++) {
+      const char *ae = strchr(a, '\n'), *be = strchr(b, '\n');
+      if (!ae || !be) /* lines out of step: every character counts as changed (always convert) */
+        goto all_changed;
+      if ((ae - a) != (be - b) || memcmp(a, b, (gsize)(ae - a)) != 0)
+        p->t2s_chars[c >> 3] |= (guint8)(1u << (c & 7));
+      a = ae + 1;
+      b = be + 1;
+    }
+  opencc_convert_utf8_free(out);
+  g_string_free(all, TRUE);
+  return TRUE;
+all_changed:
+  for (guint r = 0; r < G_N_ELEMENTS(t2s_ranges); r++)
+    for (gunichar c = t2s_ranges[r][0]; c <= t2s_ranges[r][1]; c++)
+      p->t2s_chars[c >> 3] |= (guint8)(1u << (c & 7));
+  opencc_convert_utf8_free(out);
+  g_string_free(all, TRUE);
+  return TRUE;
+}
+
+char *
+policy_t2s(const ClassifierPolicy *p, const char *text)
+{
+  if (!p->t2s || !text)
+    return NULL;
+  gboolean any = FALSE;
+  for (const guchar *c = (const guchar *)text; *c && !any; c++) {
+    if (*c < 0xE3 || *c > 0xEF) /* CJK below U+10000 is three bytes, lead E3..EF */
+      continue;
+    if (!c[1] || !c[2])
+      break;
+    gunichar u = ((gunichar)(c[0] & 0x0F) << 12) | ((gunichar)(c[1] & 0x3F) << 6) | (gunichar)(c[2] & 0x3F);
+    any = t2s_changes(p, u);
+    c += 2;
+  }
+  if (!any)
+    return NULL;
+  char *out = opencc_convert_utf8((opencc_t)p->t2s, text, strlen(text));
+  if (!out)
+    return NULL;
+  char *r = g_utf8_validate(out, -1, NULL) ? g_strdup(out) : NULL;
+  opencc_convert_utf8_free(out);
+  return r;
+}
+
+/* Keywords written in traditional characters match the converted text too. */
+static void
+keywords_to_simplified(ClassifierPolicy *p)
+{
+  for (guint i = 0; i < p->keywords->len; i++) {
+    Keyword *k = &g_array_index(p->keywords, Keyword, i);
+    char *t = policy_t2s(p, k->text);
+    if (t && strlen(t) >= 2) {
+      g_free(k->text);
+      k->text = t;
+      k->len = strlen(t);
+    } else
+      g_free(t);
+    for (char **r = k->requires; r && *r; r++) {
+      char *rt = policy_t2s(p, *r);
+      if (rt) {
+        g_free(*r);
+        *r = rt;
+      }
+    }
+  }
+}
+
 static void
 build_keyword_index(ClassifierPolicy *p)
 {
@@ -938,6 +1050,9 @@ classifier_policy_finish(ClassifierPolicy *p, GError **error)
     return finish_error(error, "keywords needs component and severity rows");
   if (!finish_areas(p, error))
     return FALSE;
+  if (!open_t2s(p, error))
+    return FALSE;
+  keywords_to_simplified(p);
   build_keyword_index(p);
   g_ptr_array_set_size(p->pending_areas, 0);
   p->finished = TRUE;
