@@ -98,7 +98,7 @@ struct ClassifierPolicy {
   GPtrArray *parts_terms;    /* PartsTerm* */
 
   void *t2s;                 /* opencc_t (traditional → simplified Chinese), for matching only; NULL before finish */
-  guint8 *t2s_chars;         /* bitmap of the BMP code points t2s changes: a text without one is not converted */
+  gunichar *t2s_chars;       /* BMP code point → what t2s makes of it alone: 0 unchanged, T2S_PHRASE not one character */
 
   GArray *keywords;          /* Keyword */
   gint32 *kw_index;          /* 65536 heads by first two bytes */

@@ -900,14 +900,12 @@ finish_areas(ClassifierPolicy *p, GError **error)
 /* CJK blocks whose characters may be traditional: the bitmap covers them, nothing else is converted. */
 static const gunichar t2s_ranges[][2] = {{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}};
 
-static gboolean
-t2s_changes(const ClassifierPolicy *p, gunichar c)
-{
-  return c < 0x10000 && (p->t2s_chars[c >> 3] & (1u << (c & 7)));
-}
+#define T2S_PHRASE ((gunichar)0xFFFFFFFF)
 
-/* Opens the converter and notes which characters it changes (one conversion of every CJK character,
- * one per line so no phrase spans two), so texts in simplified Chinese skip the conversion. */
+/* Opens the converter and notes what it makes of every CJK character on its own (one per line, so no
+ * phrase spans two): the per-text conversion is then a table look-up per character, offsets kept (a
+ * call into libopencc costs more than the rest of a classification); a character t2s turns into more
+ * or less than one character sends the text through libopencc itself. */
 static gboolean
 open_t2s(ClassifierPolicy *p, GError **error)
 {
@@ -916,7 +914,7 @@ open_t2s(ClassifierPolicy *p, GError **error)
     return finish_error(error, "libopencc cannot open %s (%s): install libopencc-data", INTAKE_OPENCC_CONFIG,
                         opencc_error());
   p->t2s = cc;
-  p->t2s_chars = g_new0(guint8, 0x10000 / 8);
+  p->t2s_chars = g_new0(gunichar, 0x10000);
   GString *all = g_string_sized_new(30000 * 4);
   for (guint r = 0; r < G_N_ELEMENTS(t2s_ranges); r++)
     for (gunichar c = t2s_ranges[r][0]; c <= t2s_ranges[r][1]; c++) {
@@ -924,30 +922,27 @@ open_t2s(ClassifierPolicy *p, GError **error)
       g_string_append_c(all, '\n');
     }
   char *out = opencc_convert_utf8(cc, all->str, all->len);
-  if (!out) {
-    g_string_free(all, TRUE);
+  g_string_free(all, TRUE);
+  if (!out)
     return finish_error(error, "libopencc %s: %s", INTAKE_OPENCC_CONFIG, opencc_error());
-  }
-  const char *a = all->str, *b = out;
+  const char *b = out;
+  gboolean in_step = TRUE;
   for (guint r = 0; r < G_N_ELEMENTS(t2s_ranges); r++)
     for (gunichar c = t2s_ranges[r][0]; c <= t2s_ranges[r][1]; c++) {
-      const char *ae = strchr(a, '\n'), *be = strchr(b, '\n');
-      if (!ae || !be) /* lines out of step: every character counts as changed (always convert) */
-        goto all_changed;
-      if ((ae - a) != (be - b) || memcmp(a, b, (gsize)(ae - a)) != 0)
-        p->t2s_chars[c >> 3] |= (guint8)(1u << (c & 7));
-      a = ae + 1;
+      const char *be = in_step ? strchr(b, '\n') : NULL;
+      if (!be) { /* lines out of step: libopencc converts every CJK text */
+        in_step = FALSE;
+        p->t2s_chars[c] = T2S_PHRASE;
+        continue;
+      }
+      gunichar s = (be - b) > 0 ? g_utf8_get_char_validated(b, be - b) : (gunichar)-1;
+      if (s == (gunichar)-1 || s == (gunichar)-2 || g_utf8_next_char(b) != be)
+        p->t2s_chars[c] = T2S_PHRASE;
+      else if (s != c)
+        p->t2s_chars[c] = s;
       b = be + 1;
     }
   opencc_convert_utf8_free(out);
-  g_string_free(all, TRUE);
-  return TRUE;
-all_changed:
-  for (guint r = 0; r < G_N_ELEMENTS(t2s_ranges); r++)
-    for (gunichar c = t2s_ranges[r][0]; c <= t2s_ranges[r][1]; c++)
-      p->t2s_chars[c >> 3] |= (guint8)(1u << (c & 7));
-  opencc_convert_utf8_free(out);
-  g_string_free(all, TRUE);
   return TRUE;
 }
 
@@ -956,24 +951,38 @@ policy_t2s(const ClassifierPolicy *p, const char *text)
 {
   if (!p->t2s || !text)
     return NULL;
-  gboolean any = FALSE;
-  for (const guchar *c = (const guchar *)text; *c && !any; c++) {
+  GString *s = NULL;
+  const char *copied = text; /* text before this is in s */
+  for (const guchar *c = (const guchar *)text; *c; c++) {
     if (*c < 0xE3 || *c > 0xEF) /* CJK below U+10000 is three bytes, lead E3..EF */
       continue;
     if (!c[1] || !c[2])
       break;
     gunichar u = ((gunichar)(c[0] & 0x0F) << 12) | ((gunichar)(c[1] & 0x3F) << 6) | (gunichar)(c[2] & 0x3F);
-    any = t2s_changes(p, u);
+    gunichar to = p->t2s_chars[u];
+    if (to == T2S_PHRASE) { /* rare: the library converts the whole text */
+      if (s)
+        g_string_free(s, TRUE);
+      char *out = opencc_convert_utf8((opencc_t)p->t2s, text, strlen(text));
+      if (!out)
+        return NULL;
+      char *r = g_utf8_validate(out, -1, NULL) && strcmp(out, text) != 0 ? g_strdup(out) : NULL;
+      opencc_convert_utf8_free(out);
+      return r;
+    }
+    if (to) {
+      if (!s)
+        s = g_string_sized_new(strlen(text) + 8);
+      g_string_append_len(s, copied, (gssize)((const char *)c - copied));
+      g_string_append_unichar(s, to);
+      copied = (const char *)c + 3;
+    }
     c += 2;
   }
-  if (!any)
+  if (!s)
     return NULL;
-  char *out = opencc_convert_utf8((opencc_t)p->t2s, text, strlen(text));
-  if (!out)
-    return NULL;
-  char *r = g_utf8_validate(out, -1, NULL) ? g_strdup(out) : NULL;
-  opencc_convert_utf8_free(out);
-  return r;
+  g_string_append(s, copied);
+  return g_string_free(s, FALSE);
 }
 
 /* Keywords written in traditional characters match the converted text too. */
