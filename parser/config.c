@@ -26,13 +26,13 @@ static const struct {
 } patterns[] = {
   /* A labelled SN: the value holds a digit, is 5–40 letters/digits/hyphens. */
   {PARSER_RE_SN_LABELLED,
-   "(?i)(?<![A-Z])(?:{SN})(?:号|码)?{SEP}(?-i)(?=[A-Za-z0-9-]*[0-9])([A-Za-z0-9][A-Za-z0-9-]{3,38}[A-Za-z0-9])"
+   "(?i)(?<![A-Z])(?:{SN})(?:号|码)?{SEP}(?-i)(?:(?=[A-Za-z0-9-]*[0-9])([A-Za-z0-9][A-Za-z0-9-]{3,38}[A-Za-z0-9])"
    "(?![A-Za-z0-9])"
-   /* Group 2: the value may go on in blank-separated capitals/digits ("RCS 25A 0100011",
-    * "RCS25A 0100011"); extract.c joins them when the joined form is SN-shaped. */
+   /* Group 2: the value may go on in blank-separated capitals/digits ("RCS25A 0100011"); group 3:
+    * a value that starts with a short group ("RCS 25A 0100011"). extract.c joins the groups when
+    * the joined form is SN-shaped. */
    "((?:[ ][A-Z0-9]{2,12}(?![A-Za-z0-9])){0,4})"
-   "|(?i)(?<![A-Z])(?:{SN})(?:号|码)?{SEP}(?-i)(?=[A-Z0-9 ]{0,40}[0-9])"
-   "([A-Z0-9]{2,4}(?:[ ][A-Z0-9]{2,12}){1,4})(?![A-Za-z0-9])"},
+   "|(?=[A-Z0-9 ]{0,40}[0-9])([A-Z0-9]{2,4}(?:[ ][A-Z0-9]{2,12}){1,4})(?![A-Za-z0-9]))"},
   /* An SN-shaped token without label: 1–4 letters, 2 digits, 5–16 letters/digits (RCS25A0012345,
    * ZM25BS001234, S411795X5A01234). The classifier confirms it against the registry. */
   {PARSER_RE_SN_TOKEN, "(?i)(?<![A-Za-z0-9_./@-])([A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16})(?![A-Za-z0-9_/@-])"},
@@ -60,9 +60,9 @@ static const struct {
   /* Labelled address: the rest of the line (or the next line). */
   {PARSER_RE_ADDRESS_LABELLED, "(?i)(?<![A-Z])(?:{ADDRESS}){SEP}(?-i)([^\\n]{3,200})"},
   /* Labelled location (机器使用所在位置), at a line start only: "位置" is also an everyday word. */
-  {PARSER_RE_LOCATION_LABELLED, "(?im)(?|^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{LOCATION})[ \\t]*(?:[:#=]|为|是|\\t)[ \\t]*(?:\\n[ \\t]*)?([^\\n]{2,120})"
-   /* mid-line only with an explicit colon: "… Red LED on PSU 1. Location: 88 Keyuan Rd, …" */
-   "|(?<![A-Za-z])(?:Location|位置|所在位置)[ \\t]*:[ \\t]*([^\\n]{2,120}))"},
+  {PARSER_RE_LOCATION_LABELLED, "(?im)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{LOCATION})[ \\t]*(?:[:#=]|为|是|\\t)[ \\t]*(?:\\n[ \\t]*)?([^\\n]{2,120})"},
+  /* Mid-line only with an explicit colon: "… Red LED on PSU 1. Location: 88 Keyuan Rd, …" */
+  {PARSER_RE_LOCATION_INLINE, "(?:(?<![A-Za-z])Location|所在位置|位置)[ \\t]*:[ \\t]*([^\\n]{2,120})"},
   /* Labelled symptoms, at a line start, with a separator or alone on the line. */
   {PARSER_RE_SYMPTOMS_LABELLED,
    "(?im)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{SYMPTOMS})[ \\t]*(?:(?:[:#=]|\\t)[ \\t]*(?:\\n[ \\t]*)?|\\n[ \\t]*)([^\\n]+)"},

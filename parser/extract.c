@@ -996,7 +996,11 @@ symptom_text(const ParserConfig *c, const Sources *s, const char *text)
      * says something first are no symptoms. */
     ParserMatch lm = {0};
     gsize lpos = 0;
-    while (lpos < len && parser_re_match(c, PARSER_RE_ANY_LABEL, l, len, lpos, &lm)) {
+    /* Only a line that holds a field value can end in labelled fields (most lines do not). */
+    gboolean holds_value = FALSE;
+    for (guint k = 0; k < s->raw->len && !holds_value; k++)
+      holds_value = strstr(l, g_ptr_array_index(s->raw, k)) != NULL;
+    while (holds_value && lpos < len && parser_re_match(c, PARSER_RE_ANY_LABEL, l, len, lpos, &lm)) {
       if (lm.ov[0] > 0 && residue(c, s, l + lm.ov[0]) < 3) {
         gsize cut = lm.ov[0];
         while (cut > 0 && (l[cut - 1] == ' ' || l[cut - 1] == '\t'))
@@ -1258,6 +1262,10 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
   g_autofree char *loc_raw = first_group(c, PARSER_RE_LOCATION_LABELLED, &s, s.main, TRUE);
   if (!loc_raw)
     loc_raw = first_group(c, PARSER_RE_LOCATION_LABELLED, &s, s.fwd, TRUE);
+  if (!loc_raw)
+    loc_raw = first_group(c, PARSER_RE_LOCATION_INLINE, &s, s.main, TRUE);
+  if (!loc_raw)
+    loc_raw = first_group(c, PARSER_RE_LOCATION_INLINE, &s, s.fwd, TRUE);
   r->location = cut_value(c, loc_raw);
   if (!r->address && r->location && has_address_hint(c, r->location) && g_utf8_strlen(r->location, -1) >= 8)
     r->address = g_strdup(r->location);

@@ -536,15 +536,14 @@ html_of(GMimeObject *obj, guint depth)
   return NULL;
 }
 
-/* Characters of text an HTML part shows, estimated without parsing it: what lies outside tags,
- * <head>, <style> and <script>; an entity counts as one character and a non-ASCII byte as half
- * of one (GBK takes two bytes a character, UTF-8 three). Blanks do not count. */
+/* Bytes of text an HTML part shows, estimated without parsing it: what lies outside tags, <head>,
+ * <style> and <script>; an entity counts as one byte. Blanks do not count. */
 static gsize
 html_visible_estimate(const char *p, gsize len)
 {
   static const char *const skip[] = {"head", "style", "script", NULL};
   const char *end = p + len;
-  gsize n = 0, high = 0;
+  gsize n = 0;
   while (p < end) {
     if (*p == '<') {
       const char *name = p + 1;
@@ -578,13 +577,11 @@ html_visible_estimate(const char *p, gsize len)
         continue;
       }
     }
-    if ((guchar)*p >= 0x80)
-      high++;
-    else if (!g_ascii_isspace(*p))
+    if (!g_ascii_isspace(*p))
       n++;
     p++;
   }
-  return n + high / 2;
+  return n;
 }
 
 /* Whether a plain-text alternative is only a stub beside its HTML: a placeholder ("(本邮件为HTML
@@ -592,14 +589,16 @@ html_visible_estimate(const char *p, gsize len)
 static gboolean
 plain_is_stub(Walk *w, const char *plain, GMimeObject *other)
 {
+  /* Visible bytes of the UTF-8 plain text against visible bytes of the HTML (a GBK HTML counts
+   * a little short: the stub must then be under ~37% instead of 25%). */
   gsize chars = 0;
   for (const char *p = plain; *p; p++)
-    if (((guchar)*p & 0xC0) != 0x80 && !g_ascii_isspace(*p))
+    if (!g_ascii_isspace(*p))
       chars++;
-  if (chars < 400) {
-    g_autofree char *norm = g_utf8_normalize(plain, -1, G_NORMALIZE_NFKC);
-    g_autofree char *fold = norm ? g_utf8_casefold(norm, -1) : NULL;
-    for (guint i = 0; fold && w->config->html_placeholders && w->config->html_placeholders[i]; i++)
+  if (chars < 1200) {
+    /* The list is case-folded; ASCII case is all a placeholder needs ("HTML", "View this…"). */
+    g_autofree char *fold = g_ascii_strdown(plain, -1);
+    for (guint i = 0; w->config->html_placeholders && w->config->html_placeholders[i]; i++)
       if (*w->config->html_placeholders[i] && strstr(fold, w->config->html_placeholders[i]))
         return TRUE;
   }
@@ -607,7 +606,10 @@ plain_is_stub(Walk *w, const char *plain, GMimeObject *other)
   GMimeDataWrapper *content = html ? g_mime_part_get_content(html) : NULL;
   GMimeStream *stream = content ? g_mime_data_wrapper_get_stream(content) : NULL;
   gint64 encoded = stream ? g_mime_stream_length(stream) : -1;
-  /* The decoded HTML is no longer than its encoded form: no need to look when that is short. */
+  /* The decoded HTML is no longer than its encoded form (3/4 of it in base64): no need to decode
+   * and look when that is short. */
+  if (encoded >= 0 && g_mime_data_wrapper_get_encoding(content) == GMIME_CONTENT_ENCODING_BASE64)
+    encoded = encoded / 4 * 3;
   if (encoded >= 0 && (guint64)encoded <= 4 * (guint64)chars)
     return FALSE;
   g_autoptr(GByteArray) bytes = part_bytes(html);

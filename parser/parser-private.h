@@ -126,6 +126,7 @@ typedef enum {
   PARSER_RE_PHONE,         /* any phone number */
   PARSER_RE_ADDRESS_LABELLED,
   PARSER_RE_LOCATION_LABELLED,
+  PARSER_RE_LOCATION_INLINE, /* "… Location: …" inside a line, colon required */
   PARSER_RE_SYMPTOMS_LABELLED,
   PARSER_RE_ANY_LABEL,     /* a line that starts with any known label (ends a multi-line value) */
   PARSER_RE_LABEL_LINE,    /* a line that starts with a label (separator, 是/为 or nothing after it) */

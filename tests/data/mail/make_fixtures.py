@@ -2840,7 +2840,8 @@ def norm(s):
 
 
 PINYIN = {"北京": "Beijing", "成都": "Chengdu", "深圳": "Shenzhen", "上海": "Shanghai", "海淀": "Haidian",
-          "高新": "Hi-tech", "南山": "Nanshan", "朝阳": "Chaoyang", "浦东新": "Pudong"}
+          "高新": "Hi-tech", "南山": "Nanshan", "朝阳": "Chaoyang", "浦东新": "Pudong",
+          "浦东": "Pudong", "西城": "Xicheng"}
 FROM_SIMPLE = re.compile(r'^\s*(?:"?([^"<>()\[\]:;@\\,.]*?)"?\s*<([^<>\s]+)>|([^\s<>()]+@[^\s<>()]+))\s*$')
 
 
@@ -2889,11 +2890,13 @@ def check(name, raw, exp):
     subj = norm(exp.get("subject") or "")
     hay = body + " " + subj
     up = hay.upper()
+    # A labelled SN written in groups ("RCS-25A-0110012", "RCS 25A 0100011") is expected joined.
+    up_joined = re.sub(r"[ -]", "", up)
     if exp.get("sn"):
-        if exp["sn"] not in up:
+        if exp["sn"] not in up and exp["sn"] not in up_joined:
             problems.append("sn %s not in mail" % exp["sn"])
     for c in exp.get("sn_candidates", []):
-        if c not in up:
+        if c not in up and c not in up_joined:
             problems.append("candidate %s not in mail" % c)
     for c in exp.get("sn_candidates_excludes", []):
         if c.upper() not in (every + " " + subj).upper():
@@ -2906,7 +2909,9 @@ def check(name, raw, exp):
     for s in exp.get("symptoms_excludes", []):
         if norm(s) not in every:
             problems.append("excluded %r not in body (pointless)" % s)
-    if exp.get("contact") and norm(exp["contact"]) not in body:
+    # "Tom 137…" signed by "Tom Xu <tom.xu@…>": the full name is the From display name.
+    if exp.get("contact") and norm(exp["contact"]) not in body and \
+            norm(exp["contact"]) not in norm(decode_header(raw_header(raw, "From") or b"")):
         problems.append("contact %r not in body" % exp["contact"])
     digits = re.sub(r"\D", "", body)
     for ph in ([exp["phone"]] if exp.get("phone") else []) + exp.get("phone_one_of", []):
@@ -2979,6 +2984,20 @@ def main():
             json.dump(ordered, f, ensure_ascii=False, indent=2)
             f.write("\n")
         names.add(name)
+    # blind-*: mails nobody on the team wrote (a QA blind run), kept as they came with their
+    # expectations (parse-side fields); checked against the mail like the others, never rewritten.
+    for fn in sorted(os.listdir(HERE)):
+        stem, ext = os.path.splitext(fn)
+        if ext == ".eml" and stem.startswith("blind-") and os.path.exists(os.path.join(HERE, stem + ".json")):
+            with open(os.path.join(HERE, fn), "rb") as f:
+                raw = f.read()
+            with open(os.path.join(HERE, stem + ".json"), encoding="utf-8") as f:
+                exp = json.load(f)
+            problems = check(stem, raw, exp)
+            if problems:
+                bad += 1
+                print("FAIL %s:\n  %s" % (stem, "\n  ".join(problems)))
+            names.add(stem)
     for fn in os.listdir(HERE):
         stem, ext = os.path.splitext(fn)
         if ext in (".eml", ".json") and stem not in names:
