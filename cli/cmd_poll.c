@@ -24,7 +24,7 @@ typedef struct {
   StoreConn *conn;
   FetcherSession *imap;
   ParserConfig *parser;
-  ClassifierPolicy *policy;
+  ClassifierPolicy **policy; /* loaded on first need: a poll with nothing new skips it */
   const AcksSmtpConfig *acks;
   const char *mailbox_key;
   StoreMailbox mailbox;
@@ -56,6 +56,14 @@ parts_json(const ParserRequest *req)
   return json_to_string(root, FALSE);
 }
 
+static ClassifierPolicy *
+need_policy(Poll *p, GError **error)
+{
+  if (!*p->policy)
+    *p->policy = pipeline_policy_load(p->conn, error);
+  return *p->policy;
+}
+
 /* A new order for a mail (classified when it could be parsed), inside the transaction. */
 static char *
 new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_row,
@@ -84,10 +92,13 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
       return NULL;
     if (warning)
       cli_log(CLI_LOG_WARN, "uid %u: %s", in->uid, warning);
-    result = classifier_classify(p->policy, req, asset, received, error);
+    ClassifierPolicy *policy = need_policy(p, error);
+    if (!policy)
+      return NULL;
+    result = classifier_classify(policy, req, asset, received, error);
     if (!result)
       return NULL;
-    pipeline_order_fill(&o, &holder, p->policy, req, result);
+    pipeline_order_fill(&o, &holder, policy, req, result);
     g_ptr_array_add(req->sn_candidates, NULL);
     o.sn_candidates = (const char *const *)req->sn_candidates->pdata;
   }
@@ -189,7 +200,8 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
         goto fail;
     }
     if (order_id) {
-      if (!pipeline_followup(p->conn, p->parser, &p->config->limits, p->policy, order_id, out.message_row, req,
+      if (!need_policy(p, error) ||
+          !pipeline_followup(p->conn, p->parser, &p->config->limits, *p->policy, order_id, out.message_row, req,
                              &order_no, error))
         goto fail;
       p->stats.followups++;
@@ -277,7 +289,7 @@ poll_mailbox(Poll *p, GError **error)
  * EXIT_TEMPFAIL (another poll holds it). */
 static int
 poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig *parser,
-         ClassifierPolicy *policy, const AcksSmtpConfig *acks, gboolean quiet)
+         ClassifierPolicy **policy, const AcksSmtpConfig *acks, gboolean quiet)
 {
   g_autoptr(GError) error = NULL;
   gint64 t0 = g_get_monotonic_time();
@@ -381,11 +393,7 @@ cli_cmd_poll(int argc, char **argv)
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }
-  g_autoptr(ClassifierPolicy) policy = pipeline_policy_load(conn, &error);
-  if (!policy) {
-    cli_log(CLI_LOG_ERROR, "%s", error->message);
-    return EXIT_RUNTIME;
-  }
+  g_autoptr(ClassifierPolicy) policy = NULL; /* loaded when a mail or a paused order needs it */
   AcksSmtpConfig acks = { 0 };
   if (!acks_smtp_config_load(config, &acks, &error)) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
@@ -395,7 +403,7 @@ cli_cmd_poll(int argc, char **argv)
   int rc = EXIT_OK;
   guint locked = 0;
   for (guint i = 0; i < config->mailboxes->len; i++) {
-    int r = poll_one(config, g_ptr_array_index(config->mailboxes, i), conn, parser, policy, &acks, quiet);
+    int r = poll_one(config, g_ptr_array_index(config->mailboxes, i), conn, parser, &policy, &acks, quiet);
     if (r == EXIT_TEMPFAIL)
       locked++;
     else if (r != EXIT_OK && (rc == EXIT_OK || r == EXIT_USAGE))
@@ -407,7 +415,7 @@ cli_cmd_poll(int argc, char **argv)
   }
   /* deadlines moved by ops' SLA pauses (intake.pause_sla / resume_sla) */
   guint sla_updated = 0;
-  if (!pipeline_sla_refresh(conn, policy, &sla_updated, &error)) {
+  if (!pipeline_sla_refresh(conn, &policy, &sla_updated, &error)) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }

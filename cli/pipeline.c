@@ -353,12 +353,17 @@ shift(const ClassifierPolicy *policy, const char *clock, GDateTime *received, co
 }
 
 gboolean
-pipeline_sla_refresh(StoreConn *conn, const ClassifierPolicy *policy, guint *updated, GError **error)
+pipeline_sla_refresh(StoreConn *conn, ClassifierPolicy **policy_slot, guint *updated, GError **error)
 {
   *updated = 0;
   g_autoptr(StoreRows) rows = store_sla_dirty(conn, error);
   if (!rows)
     return FALSE;
+  if (rows->rows->len == 0)
+    return TRUE;
+  if (!*policy_slot && !(*policy_slot = pipeline_policy_load(conn, error)))
+    return FALSE;
+  const ClassifierPolicy *policy = *policy_slot;
   for (guint i = 0; i < rows->rows->len; i++) {
     char **r = g_ptr_array_index(rows->rows, i);
     gint64 id = g_ascii_strtoll(r[0], NULL, 10);

@@ -45,8 +45,9 @@ gboolean pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const P
                             char **after, GError **error);
 
 /* Recomputes the deadlines of orders whose SLA pauses changed (ops' pause/resume): the base
- * deadlines moved by the closed pauses. *updated: how many orders. */
-gboolean pipeline_sla_refresh(StoreConn *conn, const ClassifierPolicy *policy, guint *updated,
+ * deadlines moved by the closed pauses. *policy is loaded when NULL and an order needs it.
+ * *updated: how many orders. */
+gboolean pipeline_sla_refresh(StoreConn *conn, ClassifierPolicy **policy, guint *updated,
                               GError **error);
 
 #endif
