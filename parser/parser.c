@@ -2,6 +2,9 @@
 #include "parser-private.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 G_DEFINE_QUARK(parser-error-quark, parser_error)
 
@@ -88,23 +91,41 @@ parser_request_free(ParserRequest *r)
  * bound the recursion: each level needs a "multipart/" or "message/" content type somewhere in
  * the text, so their count bounds the depth (and the container count). */
 static guint
+count_at_slash(const char *data, const char *p)
+{
+  const char *q = p;
+  while (q > data && (q[-1] == ' ' || q[-1] == '\t'))
+    q--;
+  /* '/' is common in base64: only a 't' or 'e' before it can end "multipart" or "message". */
+  char last = q > data ? (char)(q[-1] | 0x20) : '\0';
+  if (last != 't' && last != 'e')
+    return 0;
+  return (q - data >= 9 && g_ascii_strncasecmp(q - 9, "multipart", 9) == 0) ||
+         (q - data >= 7 && g_ascii_strncasecmp(q - 7, "message", 7) == 0);
+}
+
+static guint
 count_containers(const char *data, gsize len)
 {
   guint n = 0;
   const char *p = data, *end = data + len;
-  while ((p = memchr(p, '/', end - p))) {
-    const char *q = p;
-    while (q > data && (q[-1] == ' ' || q[-1] == '\t'))
-      q--;
-    /* '/' is common in base64: only a 't' or 'e' before it can end "multipart" or "message". */
-    char last = q > data ? (char)(q[-1] | 0x20) : '\0';
-    if (last != 't' && last != 'e') {
-      p++;
-      continue;
+#ifdef __SSE2__
+  /* Base64 holds a '/' every 64 bytes or so: one memchr call per '/' costs more than the test.
+   * Compare 64 bytes at a time and visit only the '/' positions. */
+  const __m128i slash = _mm_set1_epi8('/');
+  for (; end - p >= 64; p += 64) {
+    guint64 mask = 0;
+    for (int k = 0; k < 4; k++)
+      mask |= (guint64)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * k)), slash))
+              << (16 * k);
+    while (mask) {
+      n += count_at_slash(data, p + __builtin_ctzll(mask));
+      mask &= mask - 1;
     }
-    if ((q - data >= 9 && g_ascii_strncasecmp(q - 9, "multipart", 9) == 0) ||
-        (q - data >= 7 && g_ascii_strncasecmp(q - 7, "message", 7) == 0))
-      n++;
+  }
+#endif
+  while ((p = memchr(p, '/', end - p))) {
+    n += count_at_slash(data, p);
     p++;
   }
   return n;
