@@ -159,6 +159,85 @@ append_escaped(GString *re, const char *lit)
   }
 }
 
+/* The flat alternation "a|b|c" of the suffixes, in their order. */
+static void
+append_flat(GString *re, const char *const *suffixes, guint n)
+{
+  for (guint i = 0; i < n; i++) {
+    if (i)
+      g_string_append_c(re, '|');
+    append_escaped(re, suffixes[i]);
+  }
+}
+
+/* The same alternation with common leading characters factored out ("序列号|序号|型号" becomes
+ * "序(?:列号|号)|型号"), so that PCRE2 tries one branch per distinct first character instead of
+ * every label at every position. The words are literals, so at any subject position only the
+ * branches whose first character matches can match at all, and within a branch the words keep
+ * their order (longest first): the first word that matches, and the order in which backtracking
+ * tries the others, are those of the flat alternation. Where that could differ, the flat form is
+ * kept: characters with case other than ASCII letters (caseless matching could pair two branches),
+ * ASCII letters present in both cases at one level (the pattern may be case-sensitive or not), and
+ * blanks (they become "[ \t]+", whose backtracking must stay inside one word). */
+static void
+append_trie(GString *re, const char *const *suffixes, guint n)
+{
+  gboolean flat = n < 2;
+  for (guint i = 0; i < n && !flat; i++) {
+    const char *w = suffixes[i];
+    if (!*w)
+      continue;
+    gunichar c = g_utf8_get_char(w);
+    if (g_unichar_isspace(c) || (c >= 0x80 && (g_unichar_tolower(c) != c || g_unichar_toupper(c) != c ||
+                                               g_unichar_totitle(c) != c)))
+      flat = TRUE;
+    else if (c < 0x80 && g_ascii_isalpha((char)c))
+      for (guint j = 0; j < n && !flat; j++)
+        flat = g_utf8_get_char(suffixes[j]) != c && *suffixes[j] &&
+               g_ascii_tolower((char)g_utf8_get_char(suffixes[j])) == g_ascii_tolower((char)c) &&
+               g_utf8_get_char(suffixes[j]) < 0x80;
+  }
+  if (flat) {
+    append_flat(re, suffixes, n);
+    return;
+  }
+  gboolean *done = g_new0(gboolean, n);
+  const char **group = g_new(const char *, n);
+  gboolean first = TRUE;
+  for (guint i = 0; i < n; i++) {
+    if (done[i])
+      continue;
+    if (!first)
+      g_string_append_c(re, '|');
+    first = FALSE;
+    const char *w = suffixes[i];
+    if (!*w) {
+      done[i] = TRUE; /* the word ends here: the empty branch, in its place */
+      continue;
+    }
+    gunichar c = g_utf8_get_char(w);
+    const char *next = g_utf8_next_char(w);
+    guint m = 0;
+    for (guint j = i; j < n; j++)
+      if (!done[j] && *suffixes[j] && g_utf8_get_char(suffixes[j]) == c) {
+        group[m++] = g_utf8_next_char(suffixes[j]);
+        done[j] = TRUE;
+      }
+    g_autofree char *ch = g_strndup(w, next - w);
+    append_escaped(re, ch);
+    if (m == 1) {
+      append_escaped(re, group[0]);
+    } else {
+      g_autofree const char **sub = g_memdup2(group, m * sizeof *group);
+      g_string_append(re, "(?:");
+      append_trie(re, sub, m);
+      g_string_append_c(re, ')');
+    }
+  }
+  g_free(group);
+  g_free(done);
+}
+
 static gint
 longer_first(gconstpointer a, gconstpointer b)
 {
@@ -182,11 +261,10 @@ alternation(char **words)
     return g_strdup("(?!)");
   g_ptr_array_sort(list, longer_first);
   GString *re = g_string_new(NULL);
-  for (guint i = 0; i < list->len; i++) {
-    if (i)
-      g_string_append_c(re, '|');
-    append_escaped(re, g_ptr_array_index(list, i));
-  }
+  g_autofree const char **suffixes = g_new(const char *, list->len);
+  for (guint i = 0; i < list->len; i++)
+    suffixes[i] = g_ptr_array_index(list, i);
+  append_trie(re, suffixes, list->len);
   return g_string_free(re, FALSE);
 }
 
