@@ -64,16 +64,17 @@ need_policy(Poll *p, GError **error)
   return *p->policy;
 }
 
-/* A new order for a mail (classified when it could be parsed), inside the transaction. */
+/* A new order for a mail (classified when it could be parsed), inside the transaction; an
+ * unreadable mail becomes an order for review with review_reason. */
 static char *
 new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_row,
-          GDateTime *received, GError **error)
+          GDateTime *received, const char *review_reason, GError **error)
 {
   StoreOrder o = {
     .message_row = message_row,
     .received_at = received,
     .status = req ? "queued" : "needs_review",
-    .review_reason = req ? NULL : in->len == 0 && g_str_has_prefix(in->dedupe_key, "unfetchable:") ? "unfetchable" : "unprocessable",
+    .review_reason = req ? NULL : review_reason,
     .from_addr = in->from_addr,
     .subject = in->subject,
   };
@@ -207,7 +208,8 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
       p->stats.followups++;
       what = "follow-up of";
     } else {
-      order_no = new_order(p, req, &in, out.message_row, received, error);
+      order_no = new_order(p, req, &in, out.message_row, received,
+                           m->error ? "unfetchable" : "unprocessable", error);
       if (!order_no)
         goto fail;
       if (req)
