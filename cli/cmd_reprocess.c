@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 print_changes(const char *order_no, const char *before, const char *after)
@@ -33,13 +34,14 @@ int
 cli_cmd_reprocess(int argc, char **argv)
 {
   g_autofree char *config_path = NULL, *order = NULL, *since = NULL;
-  gboolean all = FALSE, dry_run = FALSE;
+  gboolean all = FALSE, dry_run = FALSE, yes = FALSE;
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "FILE" },
     { "order", 0, 0, G_OPTION_ARG_STRING, &order, "One order", "RC20261125-0007" },
     { "since", 0, 0, G_OPTION_ARG_STRING, &since, "Orders received since this local date", "YYYY-MM-DD" },
     { "all", 0, 0, G_OPTION_ARG_NONE, &all, "Every order", NULL },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Show what would change, write nothing", NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, "Write without asking (a terminal is asked first)", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("- re-run parse + classify over stored mail");
@@ -84,40 +86,63 @@ cli_cmd_reprocess(int argc, char **argv)
     fprintf(stderr, "intake reprocess: no order %s\n", order);
     return EXIT_USAGE;
   }
-  guint changed_n = 0, unchanged = 0, unreadable = 0;
-  for (guint i = 0; i < ids->len; i++) {
-    gint64 id = g_array_index(ids, gint64, i);
-    g_autofree char *order_no = NULL, *before = NULL, *after = NULL;
-    gboolean changed = FALSE;
-    g_autoptr(GError) local = NULL;
-    if (!store_begin(conn, &error)) {
-      cli_log(CLI_LOG_ERROR, "%s", error->message);
-      return EXIT_RUNTIME;
-    }
-    if (!pipeline_reprocess(conn, parser, &config->limits, policy, id, &order_no, &changed, &before, &after, &local)) {
-      store_rollback(conn);
-      if (local->domain == PARSER_ERROR) {
-        printf("%s: still unreadable (%s): left for review\n", order_no ? order_no : "?", local->message);
-        unreadable++;
-        continue;
+  /* First every change is shown (each order re-run in a transaction that is rolled back);
+   * then, unless this is a dry run, written — after a yes when a person is at the terminal. */
+  gboolean interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+  for (int pass = 0; pass < 2; pass++) {
+    gboolean write = pass == 1;
+    guint changed_n = 0, unchanged = 0, unreadable = 0;
+    for (guint i = 0; i < ids->len; i++) {
+      gint64 id = g_array_index(ids, gint64, i);
+      g_autofree char *order_no = NULL, *before = NULL, *after = NULL;
+      gboolean changed = FALSE;
+      g_autoptr(GError) local = NULL;
+      if (!store_begin(conn, &error)) {
+        cli_log(CLI_LOG_ERROR, "%s", error->message);
+        return EXIT_RUNTIME;
       }
-      cli_log(CLI_LOG_ERROR, "%s: %s", order_no ? order_no : "?", local->message);
-      return EXIT_RUNTIME;
+      if (!pipeline_reprocess(conn, parser, &config->limits, policy, id, &order_no, &changed, &before,
+                              &after, &local)) {
+        store_rollback(conn);
+        if (local->domain == PARSER_ERROR) {
+          if (!write)
+            printf("%s: still unreadable (%s): left for review\n", order_no ? order_no : "?", local->message);
+          unreadable++;
+          continue;
+        }
+        cli_log(CLI_LOG_ERROR, "%s: %s", order_no ? order_no : "?", local->message);
+        return EXIT_RUNTIME;
+      }
+      if (changed && !write)
+        print_changes(order_no, before, after);
+      if (changed)
+        changed_n++;
+      else
+        unchanged++;
+      if (!write) {
+        store_rollback(conn);
+      } else if (!store_commit(conn, &error)) {
+        cli_log(CLI_LOG_ERROR, "%s: %s", order_no, error->message);
+        return EXIT_RUNTIME;
+      }
     }
-    if (changed) {
-      print_changes(order_no, before, after);
-      changed_n++;
+    if (!write) {
+      printf("reprocess: %u orders, %u would change, %u unchanged, %u unreadable\n", ids->len, changed_n,
+             unchanged, unreadable);
+      if (dry_run || changed_n == 0)
+        return EXIT_OK;
+      if (interactive && !yes) {
+        printf("write these changes? [y/N] ");
+        fflush(stdout);
+        char answer[16] = "";
+        if (!fgets(answer, sizeof answer, stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
+          printf("nothing written\n");
+          return EXIT_OK;
+        }
+      }
     } else {
-      unchanged++;
-    }
-    if (dry_run) {
-      store_rollback(conn);
-    } else if (!store_commit(conn, &error)) {
-      cli_log(CLI_LOG_ERROR, "%s: %s", order_no, error->message);
-      return EXIT_RUNTIME;
+      printf("reprocess: %u orders changed\n", changed_n);
     }
   }
-  printf("reprocess%s: %u orders, %u %s, %u unchanged, %u unreadable\n", dry_run ? " (dry run)" : "",
-         ids->len, changed_n, dry_run ? "would change" : "changed", unchanged, unreadable);
   return EXIT_OK;
 }

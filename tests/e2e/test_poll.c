@@ -417,11 +417,15 @@ Test(poll, reprocess_shows_then_writes_the_changes)
   cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--all", "--dry-run", NULL), 0, "%s%s", out, err);
   cr_assert(strstr(out, "priority") && strstr(out, "\"P4\" -> \"P1\""), "%s", out);
   cr_assert(strstr(out, "1 would change"), "%s", out);
+  cr_assert_null(strstr(out, "orders changed"), "a dry run writes nothing: %s", out);
   g_autofree char *still = scalar_text("SELECT priority FROM intake.orders");
   cr_assert_str_eq(still, "P4", "a dry run writes nothing");
   g_free(out);
   g_free(err);
   cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--order", order_no, NULL), 0, "%s%s", out, err);
+  /* the changes are shown before they are written */
+  cr_assert(strstr(out, "\"P4\" -> \"P1\"") && strstr(out, "reprocess: 1 orders changed") &&
+              strstr(out, "\"P4\" -> \"P1\"") < strstr(out, "reprocess: 1 orders changed"), "%s", out);
   g_autofree char *now = scalar_text("SELECT priority FROM intake.orders");
   cr_assert_str_eq(now, "P1");
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'reprocess'"
