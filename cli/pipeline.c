@@ -288,9 +288,12 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
     reopen = "queued";
   else if (g_strcmp0(status, "resolved") == 0 || g_strcmp0(status, "waiting_customer") == 0)
     reopen = "in_progress";
+  /* closed or resolved: a re-open (as ops' intake.reopen records it); waiting: the answer came */
+  gboolean reopened = reopen && g_strcmp0(status, "waiting_customer") != 0;
   g_autofree char *note = g_strdup_printf("follow-up mail %s%s%s", fu->message_id ? fu->message_id : "(no Message-ID)",
-                                          reopen ? "; re-opened from " : "", reopen ? status : "");
-  return reclassify(conn, policy, row, order_id, m, reopen, reopen ? "reopen" : "followup", note,
+                                          reopen ? (reopened ? "; re-opened from " : "; answered while ") : "",
+                                          reopen ? status : "");
+  return reclassify(conn, policy, row, order_id, m, reopen, reopened ? "reopen" : "followup", note,
                     NULL, NULL, NULL, error);
 }
 
