@@ -325,7 +325,7 @@ compile_all(ParserConfig *c, GKeyFile *kf, GError **error)
       return FALSE;
     }
     /* JIT is an optimisation: without it (no JIT on this CPU) the interpreter still works. */
-    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    c->re_jit[patterns[i].id] = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
     c->re[patterns[i].id] = code;
   }
   return TRUE;
@@ -518,6 +518,17 @@ pool_get(void)
   return pool;
 }
 
+/* The JIT's own entry point skips pcre2_match's checks of its arguments (the subject is valid
+ * UTF-8 already: PCRE2_NO_UTF_CHECK) and gives the same result; a bad offset still goes the
+ * checked way. */
+static inline int
+re_exec(const ParserConfig *config, ParserRe re, const char *subject, gsize len, gsize start, pcre2_match_data *md)
+{
+  if (config->re_jit[re] && start <= len && subject)
+    return pcre2_jit_match(config->re[re], (PCRE2_SPTR)subject, len, start, 0, md, NULL);
+  return pcre2_match(config->re[re], (PCRE2_SPTR)subject, len, start, PCRE2_NO_UTF_CHECK, md, NULL);
+}
+
 gboolean
 parser_re_match(const ParserConfig *config, ParserRe re, const char *subject, gsize len, gsize start,
                 ParserMatch *m)
@@ -529,7 +540,7 @@ parser_re_match(const ParserConfig *config, ParserRe re, const char *subject, gs
     else
       m->md = pcre2_match_data_create(16, NULL); /* enough groups for every pattern above */
   }
-  m->rc = pcre2_match(config->re[re], (PCRE2_SPTR)subject, len, start, PCRE2_NO_UTF_CHECK, m->md, NULL);
+  m->rc = re_exec(config, re, subject, len, start, m->md);
   m->ov = pcre2_get_ovector_pointer(m->md);
   return m->rc > 0;
 }
@@ -552,7 +563,7 @@ parser_re_test(const ParserConfig *config, ParserRe re, const char *subject, gsi
     md = pcre2_match_data_create(16, NULL);
     g_private_set(&test_md, md);
   }
-  return pcre2_match(config->re[re], (PCRE2_SPTR)subject, len, 0, PCRE2_NO_UTF_CHECK, md, NULL) > 0;
+  return re_exec(config, re, subject, len, 0, md) > 0;
 }
 
 void

@@ -158,6 +158,7 @@ struct ParserConfig {
   char *own_address;
   char *data_dir;
   pcre2_code *re[PARSER_RE_COUNT];
+  gboolean re_jit[PARSER_RE_COUNT]; /* JIT-compiled: matched with pcre2_jit_match (no per-call checks) */
   GPtrArray *symptom_tags;   /* ParserTag* */
   char **noreply_locals;     /* local parts that mark a bounce sender: mailer-daemon, postmaster */
   char **own_domains;        /* the vendor's domains: a phone/contact in their signature is not the customer's */
