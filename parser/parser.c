@@ -111,13 +111,23 @@ count_containers(const char *data, gsize len)
   const char *p = data, *end = data + len;
 #ifdef __SSE2__
   /* Base64 holds a '/' every 64 bytes or so: one memchr call per '/' costs more than the test.
-   * Compare 64 bytes at a time and visit only the '/' positions. */
-  const __m128i slash = _mm_set1_epi8('/');
+   * Compare 64 bytes at a time, and visit only a '/' after a blank or a 't'/'e' (any case): the
+   * only ones count_at_slash can count. A '/' at data[0] counts nothing, so start at data + 1,
+   * which keeps the load of the preceding bytes inside the buffer. */
+  if (len > 0)
+    p++;
+  const __m128i slash = _mm_set1_epi8('/'), lower = _mm_set1_epi8(0x20), t = _mm_set1_epi8('t'),
+                e = _mm_set1_epi8('e'), blank = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
   for (; end - p >= 64; p += 64) {
     guint64 mask = 0;
-    for (int k = 0; k < 4; k++)
-      mask |= (guint64)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * k)), slash))
-              << (16 * k);
+    for (int k = 0; k < 4; k++) {
+      __m128i cur = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+      __m128i prev = _mm_loadu_si128((const __m128i *)(p + 16 * k - 1));
+      __m128i folded = _mm_or_si128(prev, lower);
+      __m128i before = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(folded, t), _mm_cmpeq_epi8(folded, e)),
+                                    _mm_or_si128(_mm_cmpeq_epi8(prev, blank), _mm_cmpeq_epi8(prev, tab)));
+      mask |= (guint64)(unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(cur, slash), before)) << (16 * k);
+    }
     while (mask) {
       n += count_at_slash(data, p + __builtin_ctzll(mask));
       mask &= mask - 1;
