@@ -1095,12 +1095,17 @@ static const char *
 language_of(const char *text)
 {
   glong han = 0, latin = 0;
-  for (const char *p = text; p && *p; p = g_utf8_next_char(p)) {
+  for (const char *p = text; p && *p;) {
+    /* ASCII (most of a pasted log) is never Han: no decoding, no script lookup. */
+    if ((guchar)*p < 0x80) {
+      latin += g_ascii_isalpha(*p);
+      p++;
+      continue;
+    }
     gunichar ch = g_utf8_get_char(p);
     if (g_unichar_get_script(ch) == G_UNICODE_SCRIPT_HAN)
       han++;
-    else if (ch < 0x80 && g_ascii_isalpha((char)ch))
-      latin++;
+    p = g_utf8_next_char(p);
   }
   /* A Chinese character weighs about as much as a word of five letters. */
   return latin >= 20 && han * 20 < latin ? "en" : "zh";
