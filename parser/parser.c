@@ -104,17 +104,19 @@ count_at_slash(const char *data, const char *p)
          (q - data >= 7 && g_ascii_strncasecmp(q - 7, "message", 7) == 0);
 }
 
+/* The containers counted by their '/' in data[from, to): counting adjacent ranges adds up to the
+ * count of the whole (each '/' looks only at the bytes before it, which all lie in data). */
 static guint
-count_containers(const char *data, gsize len)
+count_containers_range(const char *data, gsize from, gsize to)
 {
   guint n = 0;
-  const char *p = data, *end = data + len;
+  const char *p = data + from, *end = data + to;
 #ifdef __SSE2__
   /* Base64 holds a '/' every 64 bytes or so: one memchr call per '/' costs more than the test.
    * Compare 64 bytes at a time, and visit only a '/' after a blank or a 't'/'e' (any case): the
    * only ones count_at_slash can count. A '/' at data[0] counts nothing, so start at data + 1,
    * which keeps the load of the preceding bytes inside the buffer. */
-  if (len > 0)
+  if (p == data && p < end)
     p++;
   const __m128i slash = _mm_set1_epi8('/'), lower = _mm_set1_epi8(0x20), t = _mm_set1_epi8('t'),
                 e = _mm_set1_epi8('e'), blank = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
@@ -134,11 +136,78 @@ count_containers(const char *data, gsize len)
     }
   }
 #endif
-  while ((p = memchr(p, '/', end - p))) {
+  while (p < end && (p = memchr(p, '/', end - p))) {
     n += count_at_slash(data, p);
     p++;
   }
   return n;
+}
+
+static guint
+count_containers(const char *data, gsize len)
+{
+  return count_containers_range(data, 0, len);
+}
+
+/* The stream GMime reads the mail from: a memory stream over the caller's bytes that counts the
+ * containers in each stretch GMime reads first, while those bytes are in cache on their way to
+ * GMime (the mail is read from memory once). GMime recurses only on content types it has read,
+ * so once the count passes max_parts the stream ends: the recursion stays bounded as before.
+ * Substreams (part contents) are plain memory streams and count nothing. */
+typedef struct {
+  GMimeStreamMem parent;
+  const char *data;   /* the mail (the bytes the stream reads) */
+  gsize counted;      /* data[0, counted) is counted */
+  guint containers;
+  guint max_parts;
+} ParserCountingStream;
+
+typedef struct {
+  GMimeStreamMemClass parent_class;
+} ParserCountingStreamClass;
+
+GType parser_counting_stream_get_type(void);
+G_DEFINE_TYPE(ParserCountingStream, parser_counting_stream, GMIME_TYPE_STREAM_MEM)
+
+static ssize_t
+counting_stream_read(GMimeStream *stream, char *buf, size_t len)
+{
+  ParserCountingStream *cs = (ParserCountingStream *)stream;
+  if (cs->data && cs->containers > cs->max_parts)
+    return 0;
+  gint64 before = stream->position;
+  ssize_t n = GMIME_STREAM_CLASS(parser_counting_stream_parent_class)->read(stream, buf, len);
+  if (cs->data && n > 0 && before >= 0) {
+    gsize to = (gsize)before + (gsize)n;
+    if (to > cs->counted) {
+      cs->containers += count_containers_range(cs->data, MAX(cs->counted, (gsize)before), to);
+      cs->counted = to;
+    }
+  }
+  return n;
+}
+
+static void
+parser_counting_stream_class_init(ParserCountingStreamClass *klass)
+{
+  GMIME_STREAM_CLASS(klass)->read = counting_stream_read;
+}
+
+static void
+parser_counting_stream_init(ParserCountingStream *cs)
+{
+  (void)cs;
+}
+
+/* The count of the whole mail: what GMime read, and the rest. */
+static guint
+counting_stream_total(ParserCountingStream *cs, gsize len)
+{
+  if (cs->counted < len) {
+    cs->containers += count_containers_range(cs->data, cs->counted, len);
+    cs->counted = len;
+  }
+  return cs->containers;
 }
 
 /* A GByteArray over bytes it does not own: freeing it leaves the bytes alone. */
@@ -248,27 +317,39 @@ parser_parse(const ParserConfig *config, const ParserLimits *limits, const char 
                 limits->max_bytes);
     return NULL;
   }
-  guint containers = count_containers(data, len);
-  if (containers > limits->max_parts) {
-    g_set_error(error, PARSER_ERROR, PARSER_ERROR_TOO_MANY_PARTS,
-                "%u multipart/message content types exceed max_parts (%u)", containers, limits->max_parts);
-    return NULL;
-  }
 
   /* GMime reads from a stream over the caller's bytes: no copy (g_mime_stream_mem_new_with_buffer
    * would copy the whole mail). The view never owns or writes the bytes. */
   g_autoptr(ParserByteView) view = NULL;
   g_autoptr(GMimeStream) stream = NULL;
+  g_autoptr(GMimeParser) gparser = NULL;
+  g_autoptr(GMimeMessage) msg = NULL;
+  ParserCountingStream *counting = NULL;
+  guint containers = 0;
   if (len <= G_MAXUINT) {
     view = g_byte_array_new_take((guint8 *)data, len);
-    stream = g_mime_stream_mem_new_with_byte_array(view);
+    counting = g_object_new(parser_counting_stream_get_type(), NULL);
+    counting->data = data;
+    counting->max_parts = limits->max_parts;
+    stream = GMIME_STREAM(counting);
+    g_mime_stream_mem_set_byte_array(GMIME_STREAM_MEM(stream), view);
     g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
   } else {
+    containers = count_containers(data, len);
     stream = g_mime_stream_mem_new_with_buffer(data, len);
   }
-  g_autoptr(GMimeParser) gparser = g_mime_parser_new_with_stream(stream);
-  g_mime_parser_set_format(gparser, GMIME_FORMAT_MESSAGE);
-  g_autoptr(GMimeMessage) msg = g_mime_parser_construct_message(gparser, config->gmime_options);
+  if (containers <= limits->max_parts) {
+    gparser = g_mime_parser_new_with_stream(stream);
+    g_mime_parser_set_format(gparser, GMIME_FORMAT_MESSAGE);
+    msg = g_mime_parser_construct_message(gparser, config->gmime_options);
+  }
+  if (counting)
+    containers = counting_stream_total(counting, len);
+  if (containers > limits->max_parts) {
+    g_set_error(error, PARSER_ERROR, PARSER_ERROR_TOO_MANY_PARTS,
+                "%u multipart/message content types exceed max_parts (%u)", containers, limits->max_parts);
+    return NULL;
+  }
   if (!msg && (data[0] == ' ' || data[0] == '\t')) {
     /* A continuation line before any header: skip such lines (as Python's email does, noting a
      * defect) and try once more. */
