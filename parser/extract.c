@@ -919,41 +919,57 @@ address_unlabelled(const ParserConfig *c, Sources *s, const char *text)
 
 /* ---- symptoms -------------------------------------------------------------------------------- */
 
-/* What a line says beyond labels and the values taken as fields: letters, digits, Han. */
+/* Copies src[0, len) without the parts a pattern matches, into out (which has room for len + 1). */
+static gsize
+strip_matches(const ParserConfig *c, ParserRe re, const char *src, gsize len, char *out, ParserMatch *m)
+{
+  gsize pos = 0, o = 0;
+  while (pos <= len && parser_re_match(c, re, src, len, pos, m)) {
+    memcpy(out + o, src + pos, m->ov[0] - pos);
+    o += m->ov[0] - pos;
+    pos = m->ov[1] > pos ? m->ov[1] : pos + 1;
+  }
+  if (pos < len) {
+    memcpy(out + o, src + pos, len - pos);
+    o += len - pos;
+  }
+  out[o] = '\0';
+  return o;
+}
+
+/* What a line says beyond labels and the values taken as fields: letters, digits, Han. The line
+ * goes through two scratch buffers (on the stack for ordinary lines): no allocation per line. */
 static glong
 residue(const ParserConfig *c, const Sources *s, const char *line)
 {
-  g_autoptr(GString) l = g_string_new(line);
-  for (guint i = 0; i < s->raw->len; i++)
-    g_string_replace(l, g_ptr_array_index(s->raw, i), "", 0);
+  gsize len = strlen(line);
+  char stack[2][512];
+  g_autofree char *heap = len < sizeof stack[0] ? NULL : g_malloc(2 * (len + 1));
+  char *a = heap ? heap : stack[0], *b = heap ? heap + len + 1 : stack[1];
+  memcpy(a, line, len + 1);
+  /* Every occurrence of each raw value removed, left to right (as g_string_replace with ""). */
+  for (guint i = 0; i < s->raw->len; i++) {
+    const char *find = g_ptr_array_index(s->raw, i);
+    gsize flen = strlen(find);
+    if (flen == 0)
+      continue;
+    char *next;
+    for (char *cur = a; (next = strstr(cur, find)) != NULL; cur = next) {
+      memmove(next, next + flen, (gsize)(a + len - (next + flen)) + 1);
+      len -= flen;
+    }
+  }
   ParserMatch m = {0};
-  gsize pos = 0;
   /* Every phone number on the line is a field value too ("电话：021-… / 137…"). */
-  GString *nophone = g_string_new(NULL);
-  while (pos <= l->len && parser_re_match(c, PARSER_RE_PHONE_OR_INTL, l->str, l->len, pos, &m)) {
-    g_string_append_len(nophone, l->str + pos, m.ov[0] - pos);
-    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
-  }
-  if (pos < l->len)
-    g_string_append(nophone, l->str + pos);
-  g_string_assign(l, nophone->str);
-  g_string_free(nophone, TRUE);
-  pos = 0;
-  GString *rest = g_string_new(NULL);
-  while (pos <= l->len && parser_re_match(c, PARSER_RE_LABEL_WORD, l->str, l->len, pos, &m)) {
-    g_string_append_len(rest, l->str + pos, m.ov[0] - pos);
-    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
-  }
-  if (pos < l->len)
-    g_string_append(rest, l->str + pos);
+  len = strip_matches(c, PARSER_RE_PHONE_OR_INTL, a, len, b, &m);
+  len = strip_matches(c, PARSER_RE_LABEL_WORD, b, len, a, &m);
   parser_match_clear(&m);
   glong count = 0;
-  for (const char *p = rest->str; *p; p = g_utf8_next_char(p)) {
-    gunichar ch = g_utf8_get_char(p);
-    if (g_unichar_isalnum(ch))
+  for (const char *p = a; *p; p = g_utf8_next_char(p)) {
+    guchar ch = (guchar)*p;
+    if (ch < 0x80 ? g_ascii_isalnum(ch) : g_unichar_isalnum(g_utf8_get_char(p)))
       count++;
   }
-  g_string_free(rest, TRUE);
   return count;
 }
 
