@@ -343,6 +343,80 @@ lower_list(GKeyFile *kf, const char *group, const char *key)
   return v;
 }
 
+#define TAG_KEY(w) (((guint)(guchar)(w)[0] << 8) | (guchar)(w)[1])
+
+static void
+tag_index_build(ParserConfig *c)
+{
+  guint n = 0, n_short = 0;
+  for (guint i = 0; i < c->symptom_tags->len; i++) {
+    const ParserTag *t = g_ptr_array_index(c->symptom_tags, i);
+    for (guint j = 0; t->words && t->words[j]; j++) {
+      gsize l = strlen(t->words[j]);
+      if (l >= 2)
+        n++;
+      else if (l == 1)
+        n_short++;
+    }
+  }
+  c->tag_words = g_new0(ParserTagWord, n + 1);
+  c->tag_short = g_new0(ParserTagWord, n_short + 1);
+  c->tag_first = g_new0(guint32, 65537);
+  for (guint i = 0; i < c->symptom_tags->len; i++) {
+    const ParserTag *t = g_ptr_array_index(c->symptom_tags, i);
+    for (guint j = 0; t->words && t->words[j]; j++)
+      if (strlen(t->words[j]) >= 2)
+        c->tag_first[TAG_KEY(t->words[j]) + 1]++;
+  }
+  for (guint k = 1; k <= 65536; k++)
+    c->tag_first[k] += c->tag_first[k - 1];
+  g_autofree guint32 *fill = g_memdup2(c->tag_first, 65536 * sizeof(guint32));
+  for (guint i = 0; i < c->symptom_tags->len; i++) {
+    const ParserTag *t = g_ptr_array_index(c->symptom_tags, i);
+    for (guint j = 0; t->words && t->words[j]; j++) {
+      const char *w = t->words[j];
+      gsize l = strlen(w);
+      ParserTagWord tw = {w, l, i};
+      if (l >= 2)
+        c->tag_words[fill[TAG_KEY(w)]++] = tw;
+      else if (l == 1)
+        c->tag_short[c->n_tag_short++] = tw;
+    }
+  }
+}
+
+static inline gboolean
+tag_word_at(const char *fold, gsize i, const ParserTagWord *tw, gboolean whole_latin)
+{
+  if (memcmp(fold + i, tw->word, tw->len) != 0)
+    return FALSE;
+  if (whole_latin && (guchar)tw->word[0] < 0x80 &&
+      ((i > 0 && g_ascii_isalpha(fold[i - 1])) || g_ascii_isalpha(fold[i + tw->len])))
+    return FALSE;
+  return TRUE;
+}
+
+void
+parser_tags_find(const ParserConfig *c, const char *fold, gboolean whole_latin, guint8 *hit)
+{
+  gsize len = strlen(fold);
+  for (gsize i = 0; i < len; i++) {
+    for (guint k = 0; k < c->n_tag_short; k++) {
+      const ParserTagWord *tw = &c->tag_short[k];
+      if (!hit[tw->tag] && fold[i] == tw->word[0] && tag_word_at(fold, i, tw, whole_latin))
+        hit[tw->tag] = 1;
+    }
+    if (i + 1 >= len)
+      break;
+    guint key = TAG_KEY(fold + i);
+    for (guint32 k = c->tag_first[key]; k < c->tag_first[key + 1]; k++) {
+      const ParserTagWord *tw = &c->tag_words[k];
+      if (!hit[tw->tag] && tw->len <= len - i && tag_word_at(fold, i, tw, whole_latin))
+        hit[tw->tag] = 1;
+    }
+  }
+}
+
 static void
 tag_free(gpointer p)
 {
@@ -393,6 +467,7 @@ parser_config_load(const char *data_dir, GError **error)
     t->words = lower_list(kf, "tags", tag_names[i]);
     g_ptr_array_add(c->symptom_tags, t);
   }
+  tag_index_build(c);
   c->noreply_locals = lower_list(kf, "senders", "bounce");
   c->own_domains = lower_list(kf, "senders", "own_domains");
   c->ignore_phones = lower_list(kf, "senders", "ignore_phones");
@@ -464,6 +539,9 @@ parser_config_free(ParserConfig *c)
       pcre2_code_free(c->re[i]);
   if (c->symptom_tags)
     g_ptr_array_unref(c->symptom_tags);
+  g_free(c->tag_words);
+  g_free(c->tag_first);
+  g_free(c->tag_short);
   g_strfreev(c->noreply_locals);
   g_strfreev(c->own_domains);
   g_strfreev(c->ignore_phones);

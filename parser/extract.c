@@ -244,14 +244,10 @@ fault_words(const ParserConfig *c, const char *text, gsize len)
   g_autofree char *line = g_strndup(text, len);
   g_autofree char *fold = casefold(line);
   int score = 0;
-  for (guint i = 0; i < c->symptom_tags->len; i++) {
-    const ParserTag *t = g_ptr_array_index(c->symptom_tags, i);
-    for (guint j = 0; t->words[j]; j++)
-      if (*t->words[j] && strstr(fold, t->words[j])) {
-        score++;
-        break;
-      }
-  }
+  g_autofree guint8 *tag_hit = g_malloc0(c->symptom_tags->len + 1);
+  parser_tags_find(c, fold, FALSE, tag_hit);
+  for (guint i = 0; i < c->symptom_tags->len; i++)
+    score += tag_hit[i];
   static const char *const calm[] = {"正常", "normal", "参考", "fyi", "供参考", "没问题", "沒問題", "fine", "ok", NULL};
   for (const char *const *w = calm; *w; w++) {
     const char *hit = strstr(fold, *w);
@@ -1085,23 +1081,13 @@ tags(const ParserConfig *c, ParserRequest *r, const char *subject)
 {
   g_autofree char *all = g_strconcat(r->symptoms ? r->symptoms : "", "\n", subject ? subject : "", NULL);
   g_autofree char *fold = casefold(all);
+  /* Short Latin words (OS, SAS, fan) only as whole words. */
+  g_autofree guint8 *hit = g_malloc0(c->symptom_tags->len + 1);
+  parser_tags_find(c, fold, TRUE, hit);
   for (guint i = 0; i < c->symptom_tags->len; i++) {
     const ParserTag *t = g_ptr_array_index(c->symptom_tags, i);
-    for (guint j = 0; t->words[j]; j++) {
-      const char *w = t->words[j];
-      if (!*w)
-        continue;
-      const char *hit = strstr(fold, w);
-      gboolean latin = (guchar)w[0] < 0x80;
-      /* Short Latin words (OS, SAS, fan) only as whole words. */
-      while (hit && latin &&
-             ((hit > fold && g_ascii_isalpha(hit[-1])) || g_ascii_isalpha(hit[strlen(w)])))
-        hit = strstr(hit + 1, w);
-      if (hit) {
-        g_ptr_array_add(r->symptom_tags, g_strdup(t->name));
-        break;
-      }
-    }
+    if (hit[i])
+      g_ptr_array_add(r->symptom_tags, g_strdup(t->name));
   }
 }
 

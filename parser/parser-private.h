@@ -115,6 +115,17 @@ typedef struct {
   char **words; /* NULL-terminated, already NFKC + case-folded */
 } ParserTag;
 
+typedef struct ParserTagWord {
+  const char *word;
+  gsize len;
+  guint tag; /* index into symptom_tags */
+} ParserTagWord;
+
+/* Sets hit[t] for each tag t one of whose words occurs in fold (a NUL-terminated, case-folded
+ * text); with whole_latin, a word starting with an ASCII byte counts only where no ASCII letter
+ * is on either side of it. hit has symptom_tags->len entries. */
+void parser_tags_find(const ParserConfig *config, const char *fold, gboolean whole_latin, guint8 *hit);
+
 /* Every regex of the parser, compiled with UTF|UCP and JIT once; see config.c for the source. */
 typedef enum {
   PARSER_RE_SN_LABELLED,   /* labelled SN value */
@@ -160,6 +171,12 @@ struct ParserConfig {
   pcre2_code *re[PARSER_RE_COUNT];
   gboolean re_jit[PARSER_RE_COUNT]; /* JIT-compiled: matched with pcre2_jit_match (no per-call checks) */
   GPtrArray *symptom_tags;   /* ParserTag* */
+  /* Every non-empty tag word, by its first two bytes (words of one byte apart), for one pass
+   * over a text instead of one strstr per word; built at load time from symptom_tags. */
+  struct ParserTagWord *tag_words;
+  guint32 *tag_first;        /* 65537 entries: tag_words[tag_first[k], tag_first[k + 1]) start with key k */
+  struct ParserTagWord *tag_short; /* the one-byte words */
+  guint n_tag_short;
   char **noreply_locals;     /* local parts that mark a bounce sender: mailer-daemon, postmaster */
   char **own_domains;        /* the vendor's domains: a phone/contact in their signature is not the customer's */
   char **ignore_phones;      /* numbers that are never the customer's (our hotline) */
