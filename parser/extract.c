@@ -975,10 +975,11 @@ symptom_text(const ParserConfig *c, const Sources *s, const char *text)
 {
   if (!text)
     return NULL;
-  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  guint nlines;
+  g_autofree char **lines = parser_split_lines(text, &nlines);
   /* An unmarked signature at the end ("刘洋 / 杭州云帆科技", as forwarded mail often has): a line
    * that is only a plausible name, followed by nothing but short lines. */
-  guint nlines = g_strv_length(lines), stop = nlines;
+  guint stop = nlines;
   for (guint i = nlines; i-- > 1;) {
     g_autofree char *t = g_strstrip(g_strdup(lines[i]));
     if (!*t)

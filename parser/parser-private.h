@@ -73,6 +73,8 @@ typedef struct {
   gboolean forwarded; /* the quote is a forward (marker said so), not a reply */
 } ParserTextSplit;
 
+/* The lines of text (as g_strsplit(text, "\n", -1): none for ""), in one allocation (g_free). */
+char **parser_split_lines(const char *text, guint *n_lines);
 void parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit *out);
 void parser_text_split_clear(ParserTextSplit *split);
 

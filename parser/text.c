@@ -223,12 +223,39 @@ join_lines(char **lines, guint from, guint to)
   return g_string_free(s, FALSE);
 }
 
+char **
+parser_split_lines(const char *text, guint *n_lines)
+{
+  gsize len = strlen(text);
+  guint n = 0;
+  if (len > 0) {
+    n = 1;
+    for (const char *p = text; (p = memchr(p, '\n', text + len - p)); p++)
+      n++;
+  }
+  char **v = g_malloc((n + 1) * sizeof(char *) + len + 1);
+  char *buf = (char *)(v + n + 1);
+  memcpy(buf, text, len + 1);
+  guint i = 0;
+  if (len > 0) {
+    v[i++] = buf;
+    for (char *p = buf; (p = memchr(p, '\n', buf + len - p)); p++) {
+      *p = '\0';
+      v[i++] = p + 1;
+    }
+  }
+  v[n] = NULL;
+  if (n_lines)
+    *n_lines = n;
+  return v;
+}
+
 void
 parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit *out)
 {
   memset(out, 0, sizeof *out);
-  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-  guint n = g_strv_length(lines);
+  guint n;
+  g_autofree char **lines = parser_split_lines(text, &n);
 
   /* 1. The quote starts at the first quote header, forward marker, Outlook header block or
    *    ">" line; everything below it is quoted. */
