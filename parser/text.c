@@ -178,6 +178,13 @@ header_block_at(char **lines, guint i, guint n)
 {
   static const char *const keys[] = {"发件人", "From", "发送时间", "Sent", "Date", "日期", "时间",
                                      "收件人", "To", "主题", "Subject", "抄送", "Cc", NULL};
+  /* The first line must be the sender, as every client writes it (checked first: most lines are
+   * no header at all). */
+  const char *first = lines[i];
+  while (*first == ' ' || *first == '>' || *first == '*')
+    first++;
+  if (!(g_str_has_prefix(first, "发件人") || g_ascii_strncasecmp(first, "From", 4) == 0))
+    return FALSE;
   guint hits = 0;
   for (guint k = i; k < n && k < i + 5; k++) {
     const char *l = lines[k];
@@ -197,12 +204,7 @@ header_block_at(char **lines, guint i, guint n)
       break;
     hits++;
   }
-  /* The first line must be the sender, as every client writes it. */
-  const char *first = lines[i];
-  while (*first == ' ' || *first == '>' || *first == '*')
-    first++;
-  gboolean starts_with_from = g_str_has_prefix(first, "发件人") || g_ascii_strncasecmp(first, "From", 4) == 0;
-  return starts_with_from && hits >= 2;
+  return hits >= 2;
 }
 
 static char *
