@@ -139,6 +139,37 @@ sn_join(const ParserConfig *c, const char *value, const char *more, char **writt
   return g_string_free(j, FALSE);
 }
 
+/* A byte that can be part of a PARSER_RE_SN_TOKEN match: an ASCII letter or digit, or a byte of
+ * the only other characters caseless [A-Z] takes in UTF mode (K KELVIN SIGN U+212A, ſ U+017F). */
+static inline gboolean
+sn_token_byte(guchar b)
+{
+  return g_ascii_isalnum(b) || b == 0xC5 || b == 0xBF || b == 0xE2 || b == 0x84 || b == 0xAA;
+}
+
+/* The first offset >= pos where a PARSER_RE_SN_TOKEN match can start: a token is a run of at
+ * least 8 such bytes holding two ASCII digits in a row, so runs without that are skipped and no
+ * match lies before the offset returned; len when there is none. */
+static gsize
+sn_token_from(const char *text, gsize len, gsize pos)
+{
+  gsize i = pos;
+  while (i < len) {
+    while (i < len && !sn_token_byte((guchar)text[i]))
+      i++;
+    gsize start = i;
+    gboolean digits = FALSE;
+    while (i < len && sn_token_byte((guchar)text[i])) {
+      if (i > start && g_ascii_isdigit(text[i]) && g_ascii_isdigit(text[i - 1]))
+        digits = TRUE;
+      i++;
+    }
+    if (digits && i - start >= 8)
+      return start;
+  }
+  return len;
+}
+
 /* Every SN (labelled or SN-shaped) in text, in text order; a token that is also labelled counts
  * once, as labelled. */
 static void
@@ -152,7 +183,8 @@ sn_scan(const ParserConfig *c, Sources *s, const char *text, gboolean keep, GArr
   for (guint k = 0; k < G_N_ELEMENTS(res); k++) {
     gsize pos = 0;
     ParserMatch m = {0};
-    while (pos < len && parser_re_match(c, res[k], text, len, pos, &m)) {
+    while (pos < len && (k == 0 || (pos = sn_token_from(text, len, pos)) < len) &&
+           parser_re_match(c, res[k], text, len, pos, &m)) {
       guint g = (k == 0 && m.ov[2] == PCRE2_UNSET) ? 3 : 1;
       g_autofree char *v = parser_match_group(&m, text, g);
       gsize vstart = m.ov[2 * g], vend = m.ov[2 * g + 1];
