@@ -156,9 +156,34 @@ parser_text_normalize(const char *text, gssize len)
   return out;
 }
 
+/* ASCII-caseless substring test; word must be lower case and hold no 'k' or 's' (the letters
+ * caseless UTF matching also gives a non-ASCII twin). */
+static gboolean
+has_word_nocase(const char *line, gsize len, const char *word)
+{
+  gsize wl = strlen(word);
+  for (gsize i = 0; i + wl <= len; i++)
+    if (g_ascii_tolower(line[i]) == word[0] && g_ascii_strncasecmp(line + i, word, wl) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether PARSER_RE_QUOTE_HEADER can match line at all: each of its branches needs two of
+ * "-=_*" in a row, "写道", "wrote" or "forwarded" (these words have no non-ASCII caseless twin). */
+static gboolean
+quote_header_possible(const char *line, gsize len)
+{
+  for (gsize i = 0; i + 1 < len; i++)
+    if (strchr("-=_*", line[i]) && line[i] && strchr("-=_*", line[i + 1]) && line[i + 1])
+      return TRUE;
+  return strstr(line, "写道") || has_word_nocase(line, len, "wrote") || has_word_nocase(line, len, "forwarded");
+}
+
 static gboolean
 line_matches(const ParserConfig *config, ParserRe re, const char *line, gsize len)
 {
+  if (re == PARSER_RE_QUOTE_HEADER && !quote_header_possible(line, len))
+    return FALSE;
   return parser_re_test(config, re, line, len);
 }
 
