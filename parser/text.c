@@ -156,27 +156,45 @@ parser_text_normalize(const char *text, gssize len)
   return out;
 }
 
-/* ASCII-caseless substring test; word must be lower case and hold no 'k' or 's' (the letters
- * caseless UTF matching also gives a non-ASCII twin). */
-static gboolean
-has_word_nocase(const char *line, gsize len, const char *word)
+static inline gboolean
+quote_mark(guchar b)
 {
-  gsize wl = strlen(word);
-  for (gsize i = 0; i + wl <= len; i++)
-    if (g_ascii_tolower(line[i]) == word[0] && g_ascii_strncasecmp(line + i, word, wl) == 0)
-      return TRUE;
-  return FALSE;
+  return b == '-' || b == '=' || b == '_' || b == '*';
 }
 
-/* Whether PARSER_RE_QUOTE_HEADER can match line at all: each of its branches needs two of
- * "-=_*" in a row, "写道", "wrote" or "forwarded" (these words have no non-ASCII caseless twin). */
+/* Whether line[at..] starts with word (lower case), ASCII-caseless. */
+static inline gboolean
+word_at(const char *line, gsize len, gsize at, const char *word, gsize wl)
+{
+  if (at + wl > len)
+    return FALSE;
+  for (gsize k = 0; k < wl; k++) {
+    char c = line[at + k];
+    if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != word[k])
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Whether PARSER_RE_QUOTE_HEADER can match line at all, in one pass: each of its branches needs
+ * two of "-=_*" in a row, "写道", "wrote" or "forwarded" (words without 'k' or 's', so they have
+ * no non-ASCII caseless twin in UTF mode). */
 static gboolean
 quote_header_possible(const char *line, gsize len)
 {
-  for (gsize i = 0; i + 1 < len; i++)
-    if (strchr("-=_*", line[i]) && line[i] && strchr("-=_*", line[i + 1]) && line[i + 1])
+  for (gsize i = 0; i < len; i++) {
+    guchar b = (guchar)line[i];
+    if (quote_mark(b)) {
+      if (i + 1 < len && quote_mark((guchar)line[i + 1]))
+        return TRUE;
+    } else if ((b | 0x20) == 'w') {
+      if (word_at(line, len, i, "wrote", 5) || (i >= 3 && word_at(line, len, i - 3, "forwarded", 9)))
+        return TRUE;
+    } else if (b == 0xE5 && i + 6 <= len && memcmp(line + i, "写道", 6) == 0) {
       return TRUE;
-  return strstr(line, "写道") || has_word_nocase(line, len, "wrote") || has_word_nocase(line, len, "forwarded");
+    }
+  }
+  return FALSE;
 }
 
 static gboolean
