@@ -245,6 +245,39 @@ longer_first(gconstpointer a, gconstpointer b)
   return (la < lb) - (la > lb);
 }
 
+/* Marks in set every byte a line-start match of one of words (NFKC, caseless in UTF mode) can
+ * begin with. A cased non-ASCII first character may have caseless twins anywhere: all bytes. */
+static void
+word_start_bytes(char **words, guint8 *set)
+{
+  for (guint i = 0; words && words[i]; i++) {
+    g_autofree char *copy = g_strstrip(g_strdup(words[i])); /* as alternation() reads it */
+    g_autofree char *w = g_utf8_normalize(copy, -1, G_NORMALIZE_NFKC);
+    const char *t = w;
+    if (!t || !*t)
+      continue;
+    guchar b = (guchar)*t;
+    if (b == ' ' || b == '\t') {
+      memset(set, 1, 256); /* text.c skips the line's blanks before looking */
+      continue;
+    }
+    if (b < 0x80) {
+      set[b] = 1;
+      if (g_ascii_isalpha(b)) {
+        set[(guchar)g_ascii_toupper(b)] = set[(guchar)g_ascii_tolower(b)] = 1;
+        set[0xE2] = set[0xC5] = 1; /* K KELVIN SIGN, ſ LONG S */
+      }
+      continue;
+    }
+    gunichar u = g_utf8_get_char(t);
+    if (g_unichar_type(u) == G_UNICODE_OTHER_LETTER ||
+        (!g_unichar_isalpha(u) && g_unichar_toupper(u) == u && g_unichar_tolower(u) == u))
+      set[b] = 1;
+    else
+      memset(set, 1, 256);
+  }
+}
+
 /* "a|b|c" of the NFKC forms of words, longest first; "(?!)" (never matches) when empty. */
 static char *
 alternation(char **words)
@@ -302,6 +335,9 @@ compile_all(ParserConfig *c, GKeyFile *kf, GError **error)
                {"models", "families", "{FAMILY}"}};
   for (gsize i = 0; i < G_N_ELEMENTS(lists); i++) {
     g_auto(GStrv) words = get_list(kf, lists[i].group, lists[i].key);
+    if (i == 0 || i == 1 || i == 3)
+      word_start_bytes(words, c->word_start[i == 0 ? PARSER_WORDS_SIGNATURE
+                                                   : i == 1 ? PARSER_WORDS_DISCLAIMER : PARSER_WORDS_CLOSING]);
     g_hash_table_insert(subst, g_strdup(lists[i].name), alternation(words));
   }
   g_hash_table_insert(subst, g_strdup("{SEP}"), g_strdup(SEP));

@@ -197,10 +197,49 @@ quote_header_possible(const char *line, gsize len)
   return FALSE;
 }
 
+/* Whether line, less its trailing blanks, ends with one of the Han closing formulas that
+ * PARSER_RE_SIGNATURE takes at the end of a short line. */
+static gboolean
+ends_with_formula(const char *line, gsize len)
+{
+  static const char *const formulas[] = {"敬上", "谨上", "謹上", "敬啟", "敬启"};
+  while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+    len--;
+  for (gsize i = 0; i < G_N_ELEMENTS(formulas); i++) {
+    gsize fl = strlen(formulas[i]);
+    if (len >= fl && memcmp(line + len - fl, formulas[i], fl) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Whether re can match line at all, from what its branches need (exact: FALSE only when the
+ * regex cannot match). */
+static gboolean
+line_possible(const ParserConfig *config, ParserRe re, const char *line, gsize len)
+{
+  const char *t = line;
+  while (*t == ' ' || *t == '\t')
+    t++;
+  guchar b = (guchar)*t;
+  switch (re) {
+  case PARSER_RE_QUOTE_HEADER:
+    return quote_header_possible(line, len);
+  case PARSER_RE_SIGNATURE: /* "--", "—", a signature word, or "…敬上" */
+    return b == '-' || b == 0xE2 || config->word_start[PARSER_WORDS_SIGNATURE][b] || ends_with_formula(line, len);
+  case PARSER_RE_DISCLAIMER: /* a disclaimer word, maybe after one of "【[(（" */
+    return b == '[' || b == '(' || b == 0xE3 || b == 0xEF || config->word_start[PARSER_WORDS_DISCLAIMER][b];
+  case PARSER_RE_CLOSING:
+    return config->word_start[PARSER_WORDS_CLOSING][b];
+  default:
+    return TRUE;
+  }
+}
+
 static gboolean
 line_matches(const ParserConfig *config, ParserRe re, const char *line, gsize len)
 {
-  if (re == PARSER_RE_QUOTE_HEADER && !quote_header_possible(line, len))
+  if (!line_possible(config, re, line, len))
     return FALSE;
   return parser_re_test(config, re, line, len);
 }
