@@ -335,9 +335,10 @@ compile_all(ParserConfig *c, GKeyFile *kf, GError **error)
                {"models", "families", "{FAMILY}"}};
   for (gsize i = 0; i < G_N_ELEMENTS(lists); i++) {
     g_auto(GStrv) words = get_list(kf, lists[i].group, lists[i].key);
-    if (i == 0 || i == 1 || i == 3)
-      word_start_bytes(words, c->word_start[i == 0 ? PARSER_WORDS_SIGNATURE
-                                                   : i == 1 ? PARSER_WORDS_DISCLAIMER : PARSER_WORDS_CLOSING]);
+    static const int word_sets[] = {PARSER_WORDS_SIGNATURE, PARSER_WORDS_DISCLAIMER, PARSER_WORDS_GREETING,
+                                    PARSER_WORDS_CLOSING};
+    if (i < G_N_ELEMENTS(word_sets))
+      word_start_bytes(words, c->word_start[word_sets[i]]);
     g_hash_table_insert(subst, g_strdup(lists[i].name), alternation(words));
   }
   g_hash_table_insert(subst, g_strdup("{SEP}"), g_strdup(SEP));

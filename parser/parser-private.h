@@ -33,7 +33,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(pcre2_match_data, pcre2_match_data_free)
 
 /* Result of one decoding: the UTF-8 text (owned by caller), the charset really used, whether it
  * was a guess, and how many U+FFFD were produced for bytes that did not decode. */
-enum { PARSER_WORDS_SIGNATURE, PARSER_WORDS_DISCLAIMER, PARSER_WORDS_CLOSING, PARSER_WORDS_COUNT };
+enum { PARSER_WORDS_SIGNATURE, PARSER_WORDS_DISCLAIMER, PARSER_WORDS_CLOSING, PARSER_WORDS_GREETING, PARSER_WORDS_COUNT };
 
 typedef struct {
   char *text;
@@ -174,7 +174,7 @@ struct ParserConfig {
   char *data_dir;
   pcre2_code *re[PARSER_RE_COUNT];
   gboolean re_jit[PARSER_RE_COUNT]; /* JIT-compiled: matched with pcre2_jit_match (no per-call checks) */
-  /* The bytes a signature / disclaimer / closing word (labels.ini [text]) can start with, caseless
+  /* The bytes a signature / disclaimer / closing / greeting word (labels.ini [text]) can start with, caseless
    * as the patterns match: text.c skips the line-start regex when the line starts otherwise. */
   guint8 word_start[PARSER_WORDS_COUNT][256];
   GPtrArray *symptom_tags;   /* ParserTag* */

@@ -229,6 +229,16 @@ line_possible(const ParserConfig *config, ParserRe re, const char *line, gsize l
     return b == '-' || b == 0xE2 || config->word_start[PARSER_WORDS_SIGNATURE][b] || ends_with_formula(line, len);
   case PARSER_RE_DISCLAIMER: /* a disclaimer word, maybe after one of "【[(（" */
     return b == '[' || b == '(' || b == 0xE3 || b == 0xEF || config->word_start[PARSER_WORDS_DISCLAIMER][b];
+  case PARSER_RE_GREETING: /* a greeting word, "…好", or a title as 2nd–4th character ("李工") */
+    if (config->word_start[PARSER_WORDS_GREETING][b] || strstr(t, "好"))
+      return TRUE;
+    for (guint k = 0; k < 4 && *t; k++, t = g_utf8_next_char(t)) {
+      static const char *const titles[] = {"工", "总", "经", "老", "主", "师", "先", "女"};
+      for (guint j = 0; k > 0 && j < G_N_ELEMENTS(titles); j++)
+        if (strncmp(t, titles[j], 3) == 0)
+          return TRUE;
+    }
+    return FALSE;
   case PARSER_RE_CLOSING:
     return config->word_start[PARSER_WORDS_CLOSING][b];
   default:
