@@ -1,4 +1,7 @@
 /* extract.c: the fields of policy §1 (sn, model, symptoms, contact, phone, address, city/district) from the split, normalised text. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "parser-private.h"
 
 #include <string.h>
@@ -147,25 +150,44 @@ sn_token_byte(guchar b)
   return g_ascii_isalnum(b) || b == 0xC5 || b == 0xBF || b == 0xE2 || b == 0x84 || b == 0xAA;
 }
 
-/* The first offset >= pos where a PARSER_RE_SN_TOKEN match can start: a token is a run of at
- * least 8 such bytes holding two ASCII digits in a row, so runs without that are skipped and no
- * match lies before the offset returned; len when there is none. */
+/* The first i >= pos with text[i] and text[i + 1] ASCII digits; len when there is none. */
+static gsize
+digit_pair_from(const char *text, gsize len, gsize i)
+{
+#ifdef __SSE2__
+  const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+  for (; i + 17 <= len; i += 16) {
+    __m128i a = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(text + i)), zero);
+    __m128i b = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(text + i + 1)), zero);
+    __m128i da = _mm_cmpeq_epi8(_mm_min_epu8(a, nine), a), db = _mm_cmpeq_epi8(_mm_min_epu8(b, nine), b);
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(da, db));
+    if (m)
+      return i + (gsize)__builtin_ctz(m);
+  }
+#endif
+  for (; i + 1 < len; i++)
+    if (g_ascii_isdigit(text[i]) && g_ascii_isdigit(text[i + 1]))
+      return i;
+  return len;
+}
+
+/* The first offset >= pos where a PARSER_RE_SN_TOKEN match can start: a token lies in a run of
+ * at least 8 such bytes holding two ASCII digits in a row, so each run around the next digit pair
+ * that is shorter is skipped, and no match lies before the offset returned; len when there is
+ * none. */
 static gsize
 sn_token_from(const char *text, gsize len, gsize pos)
 {
   gsize i = pos;
-  while (i < len) {
-    while (i < len && !sn_token_byte((guchar)text[i]))
-      i++;
-    gsize start = i;
-    gboolean digits = FALSE;
-    while (i < len && sn_token_byte((guchar)text[i])) {
-      if (i > start && g_ascii_isdigit(text[i]) && g_ascii_isdigit(text[i - 1]))
-        digits = TRUE;
-      i++;
-    }
-    if (digits && i - start >= 8)
+  while ((i = digit_pair_from(text, len, i)) < len) {
+    gsize start = i, end = i + 2;
+    while (start > pos && sn_token_byte((guchar)text[start - 1]))
+      start--;
+    while (end < len && sn_token_byte((guchar)text[end]))
+      end++;
+    if (end - start >= 8)
       return start;
+    i = end;
   }
   return len;
 }
