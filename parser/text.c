@@ -1,4 +1,7 @@
 /* text.c: normalises decoded body text and splits it into the customer's own words, signature and quoted/forwarded text. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "parser-private.h"
 
 #include <string.h>
@@ -183,6 +186,22 @@ static gboolean
 quote_header_possible(const char *line, gsize len)
 {
   for (gsize i = 0; i < len; i++) {
+#ifdef __SSE2__
+    /* 16 bytes at a time up to the next byte the tests below look at. */
+    if (i + 16 <= len) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(line + i));
+      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')), _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')), _mm_cmpeq_epi8(v, _mm_set1_epi8('*'))));
+      hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('w')));
+      hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE5)));
+      unsigned m = (unsigned)_mm_movemask_epi8(hit);
+      if (!m) {
+        i += 15;
+        continue;
+      }
+      i += (gsize)__builtin_ctz(m);
+    }
+#endif
     guchar b = (guchar)line[i];
     if (quote_mark(b)) {
       if (i + 1 < len && quote_mark((guchar)line[i + 1]))
