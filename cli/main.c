@@ -16,8 +16,9 @@ static const Command commands[] = {
                                 "                            parse + classify one mail offline" },
   { "assets", cli_cmd_assets, "assets import FILE.csv     load the asset registry (upsert by SN)" },
   { "db", cli_cmd_db, "db migrate [--config FILE] apply sql/ migrations, idempotently" },
-  { "acks", cli_cmd_acks, "acks send [--config FILE]  drain the acknowledgement outbox" },
-  { "reprocess", cli_cmd_reprocess, "reprocess [--order N | --since DATE | --all] [--dry-run]\n"
+  { "acks", cli_cmd_acks, "acks send [--config FILE]  drain the acknowledgement outbox\n"
+                          "  acks queue [--hours N]     write outbox rows for recent orders that have none" },
+  { "reprocess", cli_cmd_reprocess, "reprocess [--order N | --since DATE | --all] [--dry-run] [--yes]\n"
                                     "                            re-run parse + classify over stored mail" },
 };
 
