@@ -255,8 +255,8 @@ text_or_fail(const AcksTexts *texts, const char *lang, const char *key, GError *
 {
   const char *v = acks_texts_get(texts, lang, key);
   if (!v)
-    g_set_error(error, ACKS_ERROR, ACKS_ERROR_TEMPLATE, "no acknowledgement text '%s' for %s (intake.ack_texts)",
-                key, lang);
+    g_set_error(error, ACKS_ERROR, ACKS_ERROR_TEMPLATE,
+                "no acknowledgement text '%s' for %s (intake.ack_texts)", key, lang);
   return v;
 }
 
@@ -308,7 +308,8 @@ acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
   }
   g_autoptr(InternetAddressList) from_list = internet_address_list_parse(NULL, c->from ? c->from : "");
   InternetAddress *from_ia = from_list && internet_address_list_length(from_list) > 0
-                               ? internet_address_list_get_address(from_list, 0) : NULL;
+                               ? internet_address_list_get_address(from_list, 0)
+                               : NULL;
   if (!from_ia || !INTERNET_ADDRESS_IS_MAILBOX(from_ia) ||
       !acks_address_usable(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(from_ia)))) {
     g_set_error(error, ACKS_ERROR, ACKS_ERROR_ADDRESS, "[smtp] from '%s' is not a mailbox address",
@@ -369,7 +370,8 @@ acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
   else if (c->coverage)
     cov_key = c->coverage;
   g_autofree char *cov_full = cov_key && !g_str_has_prefix(cov_key, "coverage.")
-                                ? g_strdup_printf("coverage.%s", cov_key) : g_strdup(cov_key);
+                                ? g_strdup_printf("coverage.%s", cov_key)
+                                : g_strdup(cov_key);
   if (cov_full) {
     const char *t = acks_texts_get(texts, lang, cov_full);
     put(v, "coverage_text", t ? acks_template_expand(t, v, error) : NULL);

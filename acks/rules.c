@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(acks-error-quark, acks_error)
+G_DEFINE_QUARK(acks - error - quark, acks_error)
 
 static char *
 unfold(const char *start, const char *end)
@@ -180,7 +180,7 @@ acks_decide(const AcksFacts *f)
   }
   if (h && ((h->list_id && *h->list_id) || (h->list_unsubscribe && *h->list_unsubscribe)))
     return "bulk";
-  static const char *const noreply[] = { "noreply", "no-reply", "no_reply", "donotreply",
+  static const char *const noreply[] = { "noreply",      "no-reply",     "no_reply", "donotreply",
                                          "do-not-reply", "do_not_reply", NULL };
   for (guint i = 0; noreply[i]; i++)
     if (strstr(local, noreply[i]))

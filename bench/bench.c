@@ -7,24 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const names[] = {"王磊", "刘镕", "陈晓燕", "黄志强", "沈佳怡", "赵志刚", "李海峰", "孙建国", "吴喆", "马晓东"};
+static const char *const names[] = { "王磊",   "刘镕",   "陈晓燕", "黄志强", "沈佳怡",
+                                     "赵志刚", "李海峰", "孙建国", "吴喆",   "马晓东" };
 static const char *const places[] = {
-  "北京市海淀区上地信息路11号彩虹大厦3层机房", "天津市西青区华苑产业区海泰西路18号A座2层",
+  "北京市海淀区上地信息路11号彩虹大厦3层机房",           "天津市西青区华苑产业区海泰西路18号A座2层",
   "四川省成都市高新区天府大道中段1388号美年广场A座12楼", "深圳市南山区科技园科苑路15号科兴科学园B栋4楼",
-  "上海市浦东新区张江高科技园区碧波路690号2号楼", "河北省石家庄市裕华区槐安东路106号联通大厦5层",
-  "陕西省西安市未央区凤城十二路1号 经开数据中心3楼", "杭州市西湖区文三路90号东部软件园2号楼"};
+  "上海市浦东新区张江高科技园区碧波路690号2号楼",        "河北省石家庄市裕华区槐安东路106号联通大厦5层",
+  "陕西省西安市未央区凤城十二路1号 经开数据中心3楼",     "杭州市西湖区文三路90号东部软件园2号楼"
+};
 static const char *const problems[] = {
   "服务器前面板亮红灯，BMC 报 \"PS2 Power Supply Failure Detected\"，业务暂未中断。",
   "RAID卡告警，阵列中第3块硬盘状态显示为 Failed，逻辑盘降级。",
   "今天早上开不了机，按电源键没有任何反应，电源灯也不亮。",
   "BMC里面看到内存报错 Correctable ECC，昨晚开始变成 Uncorrectable ECC，系统重启了两次。",
   "nvidia-smi只能识别到7张卡，第5张GPU掉卡，dmesg中有Xid 79报错。",
-  "风扇异响很厉害，FAN3 转速掉到0，CPU温度过热报警。"};
+  "风扇异响很厉害，FAN3 转速掉到0，CPU温度过热报警。"
+};
 static const char *const log_lines[] = {
-  "Nov 20 03:41:07 node12 kernel: mce: [Hardware Error]: CPU 12: Machine Check Exception: 5 Bank 7: be00000000800400\n",
+  "Nov 20 03:41:07 node12 kernel: mce: [Hardware Error]: CPU 12: Machine Check Exception: 5 Bank 7: "
+  "be00000000800400\n",
   "Nov 20 03:41:08 node12 kernel: EDAC MC0: 1 CE memory read error on CPU_SrcID#0_Ha#0_Chan#1_DIMM#0\n",
   "2026-11-20T03:41:09 megaraid_sas 0000:3b:00.0: PD 06 is now OFFLINE, Event log seq 0x1f2e\n",
-  "SEL 0x1a3 | 11/20/2026 | 03:41:10 | Power Supply PS2 | Failure detected | Asserted\n"};
+  "SEL 0x1a3 | 11/20/2026 | 03:41:10 | Power Supply PS2 | Failure detected | Asserted\n"
+};
 
 static void
 append_base64_block(GString *out, gsize raw_bytes, GRand *rng)
@@ -63,9 +68,11 @@ make_mail(guint i, gsize target, GRand *rng)
   const char *place = places[g_rand_int_range(rng, 0, G_N_ELEMENTS(places))];
   const char *problem = problems[g_rand_int_range(rng, 0, G_N_ELEMENTS(problems))];
   GString *text = g_string_new(NULL);
-  g_string_append_printf(text, "您好，\n我们的服务器出现问题：%s\n序列号：RCS25%c%07u\n型号：RC-R2290 G5\n"
-                               "地址：%s\n联系人：%s 电话：1%u%09u\n",
-                         problem, 'A' + i % 12, i, place, name, 3 + i % 7, g_rand_int_range(rng, 0, 999999999));
+  g_string_append_printf(text,
+                         "您好，\n我们的服务器出现问题：%s\n序列号：RCS25%c%07u\n型号：RC-R2290 G5\n"
+                         "地址：%s\n联系人：%s 电话：1%u%09u\n",
+                         problem, 'A' + i % 12, i, place, name, 3 + i % 7,
+                         g_rand_int_range(rng, 0, 999999999));
   gboolean big_text = g_rand_int_range(rng, 0, 10) == 0;
   if (big_text) {
     g_string_append(text, "日志如下：\n");
@@ -74,9 +81,11 @@ make_mail(guint i, gsize target, GRand *rng)
   }
   g_string_append_printf(text, "谢谢！\n--\n%s\n某某科技有限公司 信息中心\n总机：010-6666 8888\n", name);
   if (g_rand_int_range(rng, 0, 3) == 0)
-    g_string_append_printf(text, "\n在 2026年11月19日 10:15，融科联创服务支持 <service@roycom.com.cn> 写道：\n"
-                                 "> 您好，我们已收到您的报修（工单号 RC20261119-%04u）。\n> 服务热线 400-018-8995\n",
-                           i % 10000);
+    g_string_append_printf(
+      text,
+      "\n在 2026年11月19日 10:15，融科联创服务支持 <service@roycom.com.cn> 写道：\n"
+      "> 您好，我们已收到您的报修（工单号 RC20261119-%04u）。\n> 服务热线 400-018-8995\n",
+      i % 10000);
   gboolean gb = g_rand_int_range(rng, 0, 3) == 0;
   gboolean html = g_rand_int_range(rng, 0, 2) == 0;
   g_autofree char *body_bytes = NULL;
@@ -91,13 +100,14 @@ make_mail(guint i, gsize target, GRand *rng)
   const char *cs = gb ? "gb2312" : "utf-8";
 
   GString *m = g_string_sized_new(target + 4096);
-  g_string_append_printf(m,
-                         "Return-Path: <user%u@example.cn>\nReceived: from mx (mx [10.0.0.1]) by mx.roycom.com.cn; "
-                         "Mon, 2 Nov 2026 09:47:31 +0800\nFrom: =?UTF-8?B?5byg5LiJ?= <user%u@example.cn>\n"
-                         "To: service@roycom.com.cn\nSubject: =?UTF-8?B?5pyN5Yqh5Zmo5pWF6Zqc5oql5L+u?= %u\n"
-                         "Date: Mon, 2 Nov 2026 09:47:12 +0800\nMessage-ID: <bench.%u@example.cn>\nMIME-Version: 1.0\n"
-                         "Content-Type: multipart/mixed; boundary=\"mixed-%u\"\n\n",
-                         i, i, i, i, i);
+  g_string_append_printf(
+    m,
+    "Return-Path: <user%u@example.cn>\nReceived: from mx (mx [10.0.0.1]) by mx.roycom.com.cn; "
+    "Mon, 2 Nov 2026 09:47:31 +0800\nFrom: =?UTF-8?B?5byg5LiJ?= <user%u@example.cn>\n"
+    "To: service@roycom.com.cn\nSubject: =?UTF-8?B?5pyN5Yqh5Zmo5pWF6Zqc5oql5L+u?= %u\n"
+    "Date: Mon, 2 Nov 2026 09:47:12 +0800\nMessage-ID: <bench.%u@example.cn>\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"mixed-%u\"\n\n",
+    i, i, i, i, i);
   g_string_append_printf(m, "--mixed-%u\n", i);
   g_autofree char *b64 = encode_b64_lines(body_bytes, body_len);
   if (html) {
@@ -108,21 +118,25 @@ make_mail(guint i, gsize target, GRand *rng)
     g_string_append(h, "</table></body></html>");
     g_autofree char *hb64 = encode_b64_lines(h->str, h->len);
     g_string_append_printf(m, "Content-Type: multipart/alternative; boundary=\"alt-%u\"\n\n--alt-%u\n", i, i);
-    g_string_append_printf(m, "Content-Type: text/plain; charset=\"%s\"\nContent-Transfer-Encoding: base64\n\n%s", cs, b64);
-    g_string_append_printf(m, "--alt-%u\nContent-Type: text/html; charset=\"utf-8\"\nContent-Transfer-Encoding: base64\n\n%s", i,
-                           hb64);
+    g_string_append_printf(
+      m, "Content-Type: text/plain; charset=\"%s\"\nContent-Transfer-Encoding: base64\n\n%s", cs, b64);
+    g_string_append_printf(
+      m, "--alt-%u\nContent-Type: text/html; charset=\"utf-8\"\nContent-Transfer-Encoding: base64\n\n%s", i,
+      hb64);
     g_string_append_printf(m, "--alt-%u--\n", i);
   } else {
-    g_string_append_printf(m, "Content-Type: text/plain; charset=\"%s\"\nContent-Transfer-Encoding: base64\n\n%s", cs, b64);
+    g_string_append_printf(
+      m, "Content-Type: text/plain; charset=\"%s\"\nContent-Transfer-Encoding: base64\n\n%s", cs, b64);
   }
   /* Attachments (photos, logs) fill the mail to its size. */
   guint att = 0;
   while (m->len + 200 < target) {
     gsize room = (target - m->len) * 3 / 4;
     gsize chunk = MIN(room, (gsize)g_rand_int_range(rng, 2000, 120000));
-    g_string_append_printf(m, "--mixed-%u\nContent-Type: image/jpeg; name=\"IMG_%u_%u.jpg\"\n"
-                              "Content-Disposition: attachment; filename=\"IMG_%u_%u.jpg\"\n"
-                              "Content-Transfer-Encoding: base64\n\n",
+    g_string_append_printf(m,
+                           "--mixed-%u\nContent-Type: image/jpeg; name=\"IMG_%u_%u.jpg\"\n"
+                           "Content-Disposition: attachment; filename=\"IMG_%u_%u.jpg\"\n"
+                           "Content-Transfer-Encoding: base64\n\n",
                            i, i, att, i, att);
     append_base64_block(m, chunk, rng);
     att++;
@@ -200,10 +214,11 @@ main(int argc, char **argv)
   guint count = 10000, runs = 3;
   const char *dump = NULL;
   GOptionEntry entries[] = {
-    {"count", 'n', 0, G_OPTION_ARG_INT, &count, "mails to generate (default 10000)", "N"},
-    {"runs", 'r', 0, G_OPTION_ARG_INT, &runs, "timed runs of each, median reported (default 3)", "R"},
-    {"dump", 'd', 0, G_OPTION_ARG_FILENAME, &dump, "also write the mails as DIR/NNNNN.eml", "DIR"},
-    {NULL}};
+    { "count", 'n', 0, G_OPTION_ARG_INT, &count, "mails to generate (default 10000)", "N" },
+    { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "timed runs of each, median reported (default 3)", "R" },
+    { "dump", 'd', 0, G_OPTION_ARG_FILENAME, &dump, "also write the mails as DIR/NNNNN.eml", "DIR" },
+    { NULL }
+  };
   g_autoptr(GOptionContext) ctx = g_option_context_new("- parser benchmark: parse+extract vs bare GMime");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_autoptr(GError) error = NULL;
@@ -252,8 +267,10 @@ main(int argc, char **argv)
   qsort(t_parse, runs, sizeof(double), cmp_double);
   double bare = t_bare[runs / 2], parse = t_parse[runs / 2];
   printf("%-34s %10s %8s %10s\n", "step (one core, median of runs)", "mails/s", "MB/s", "us/mail");
-  printf("%-34s %10.0f %8.1f %10.1f\n", "bare GMime: parse+walk+decode", count / bare, mb / bare, bare * 1e6 / count);
-  printf("%-34s %10.0f %8.1f %10.1f\n", "parser_parse: parse+extract", count / parse, mb / parse, parse * 1e6 / count);
+  printf("%-34s %10.0f %8.1f %10.1f\n", "bare GMime: parse+walk+decode", count / bare, mb / bare,
+         bare * 1e6 / count);
+  printf("%-34s %10.0f %8.1f %10.1f\n", "parser_parse: parse+extract", count / parse, mb / parse,
+         parse * 1e6 / count);
   printf("parse+extract takes %.2fx the bare GMime time (target: within 2x)\n", parse / bare);
   g_free(t_bare);
   g_free(t_parse);

@@ -6,24 +6,53 @@
 #include <unistd.h>
 
 enum {
-  COL_SN, COL_KIND, COL_BRAND, COL_MODEL, COL_CUSTOMER, COL_TIER, COL_SHIP, COL_INVOICE, COL_BASIS,
-  COL_CONTRACT_START, COL_CONTRACT_YEARS, COL_SOFTWARE, COL_CITY, COL_DISTRICT, N_COLS
+  COL_SN,
+  COL_KIND,
+  COL_BRAND,
+  COL_MODEL,
+  COL_CUSTOMER,
+  COL_TIER,
+  COL_SHIP,
+  COL_INVOICE,
+  COL_BASIS,
+  COL_CONTRACT_START,
+  COL_CONTRACT_YEARS,
+  COL_SOFTWARE,
+  COL_CITY,
+  COL_DISTRICT,
+  N_COLS
 };
 
-static const char *const col_names[N_COLS] = {"sn", "kind", "brand", "model", "customer", "tier", "ship_date",
-                                              "invoice_date", "warranty_basis", "contract_start", "contract_years",
-                                              "software", "city", "district"};
+static const char *const col_names[N_COLS] = {
+  "sn",           "kind",           "brand",          "model",          "customer", "tier", "ship_date",
+  "invoice_date", "warranty_basis", "contract_start", "contract_years", "software", "city", "district"
+};
 
 /* Header spellings other than the canonical ones (ERP exports in Chinese). */
 static const struct {
   const char *alias;
   int col;
 } col_aliases[] = {
-  {"序列号", COL_SN}, {"设备sn", COL_SN}, {"s/n", COL_SN}, {"serial", COL_SN}, {"类型", COL_KIND},
-  {"品牌", COL_BRAND}, {"型号", COL_MODEL}, {"客户", COL_CUSTOMER}, {"客户名称", COL_CUSTOMER},
-  {"服务等级", COL_TIER}, {"等级", COL_TIER}, {"出库日期", COL_SHIP}, {"出厂日期", COL_SHIP},
-  {"发票日期", COL_INVOICE}, {"保修起算", COL_BASIS}, {"合同开始", COL_CONTRACT_START},
-  {"合同年限", COL_CONTRACT_YEARS}, {"软件", COL_SOFTWARE}, {"城市", COL_CITY}, {"区县", COL_DISTRICT},
+  { "序列号", COL_SN },
+  { "设备sn", COL_SN },
+  { "s/n", COL_SN },
+  { "serial", COL_SN },
+  { "类型", COL_KIND },
+  { "品牌", COL_BRAND },
+  { "型号", COL_MODEL },
+  { "客户", COL_CUSTOMER },
+  { "客户名称", COL_CUSTOMER },
+  { "服务等级", COL_TIER },
+  { "等级", COL_TIER },
+  { "出库日期", COL_SHIP },
+  { "出厂日期", COL_SHIP },
+  { "发票日期", COL_INVOICE },
+  { "保修起算", COL_BASIS },
+  { "合同开始", COL_CONTRACT_START },
+  { "合同年限", COL_CONTRACT_YEARS },
+  { "软件", COL_SOFTWARE },
+  { "城市", COL_CITY },
+  { "区县", COL_DISTRICT },
 };
 
 static int
@@ -114,10 +143,9 @@ one_of(const char *v, const char *const *words)
   return FALSE;
 }
 
-#define WORDS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-static gboolean
-reject(char **reason, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static gboolean reject(char **reason, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static gboolean
 reject(char **reason, const char *fmt, ...)
 {
@@ -144,7 +172,7 @@ date_field(const char *v, const char *name, gboolean required, GDate *out, char 
 static gboolean
 asset_from_cols(char **v, ClassifierAsset *out, char **reason)
 {
-  ClassifierAsset a = {0};
+  ClassifierAsset a = { 0 };
   g_date_clear(&a.ship_date, 1);
   g_date_clear(&a.invoice_date, 1);
   g_date_clear(&a.contract_start, 1);
@@ -217,8 +245,14 @@ asset_from_cols(char **v, ClassifierAsset *out, char **reason)
       const char *e = p;
       gsize sep = 0;
       while (*e) {
-        if (*e == ';' || *e == '|') { sep = 1; break; }
-        if (!strncmp(e, "；", 3) || !strncmp(e, "、", 3)) { sep = 3; break; }
+        if (*e == ';' || *e == '|') {
+          sep = 1;
+          break;
+        }
+        if (!strncmp(e, "；", 3) || !strncmp(e, "、", 3)) {
+          sep = 3;
+          break;
+        }
         e++;
       }
       g_autofree char *item = g_strndup(p, (gsize)(e - p));
@@ -240,7 +274,7 @@ gboolean
 classifier_asset_from_values(const char *const *columns, const char *const *values, guint ncols,
                              ClassifierAsset *out, char **reason)
 {
-  char *v[N_COLS] = {0};
+  char *v[N_COLS] = { 0 };
   for (guint i = 0; i < ncols; i++) {
     int c = column_of(columns[i]);
     if (c >= 0 && !v[c])
@@ -256,7 +290,7 @@ classifier_asset_from_values(const char *const *columns, const char *const *valu
 
 typedef struct {
   const char *p, *end;
-  guint line;         /* current physical line */
+  guint line; /* current physical line */
 } CsvReader;
 
 /* Reads one record into fields (cleared first). Returns FALSE at the end of data. *problem is set
@@ -353,10 +387,11 @@ check_encoding(const char *data, gsize len, GError **error)
   gsize wlen = 0;
   g_autofree char *as_gb = g_convert(data, (gssize)len, "UTF-8", "GB18030", NULL, &wlen, NULL);
   if (as_gb)
-    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
-                "the file is not UTF-8 (first bad byte on line %u); it reads as GBK/GB18030, the encoding of a "
-                "Chinese Excel export: save it as \"CSV UTF-8\" (or iconv -f GB18030 -t UTF-8) and import again",
-                line);
+    g_set_error(
+      error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+      "the file is not UTF-8 (first bad byte on line %u); it reads as GBK/GB18030, the encoding of a "
+      "Chinese Excel export: save it as \"CSV UTF-8\" (or iconv -f GB18030 -t UTF-8) and import again",
+      line);
   else
     g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
                 "the file is not UTF-8 (first bad byte on line %u, offset %zu): save it as CSV UTF-8", line,
@@ -382,7 +417,8 @@ classifier_assets_parse_csv(const char *data, gsize len, ClassifierAssetFunc fun
 {
   g_return_val_if_fail(data || !len, FALSE);
   if (len == 0) {
-    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS, "the file is empty (0 bytes): no header, no rows");
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+                "the file is empty (0 bytes): no header, no rows");
     return FALSE;
   }
   if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
@@ -392,7 +428,7 @@ classifier_assets_parse_csv(const char *data, gsize len, ClassifierAssetFunc fun
   if (!check_encoding(data, len, error))
     return FALSE;
 
-  CsvReader rd = {data, data + len, 1};
+  CsvReader rd = { data, data + len, 1 };
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GString) buf = g_string_sized_new(256);
   const char *problem = NULL;
@@ -412,33 +448,34 @@ classifier_assets_parse_csv(const char *data, gsize len, ClassifierAssetFunc fun
       return FALSE;
     }
     if (fields->len > G_N_ELEMENTS(map)) {
-      g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS, "line %u, the header: %u columns, at most %zu",
-                  line, fields->len, G_N_ELEMENTS(map));
+      g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+                  "line %u, the header: %u columns, at most %zu", line, fields->len, G_N_ELEMENTS(map));
       return FALSE;
     }
     nheader = fields->len;
-    gboolean seen[N_COLS] = {0};
+    gboolean seen[N_COLS] = { 0 };
     for (guint i = 0; i < nheader; i++) {
       map[i] = column_of(fields->pdata[i]);
       if (map[i] >= 0) {
         if (seen[map[i]]) {
-          g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS, "line %u, the header: column %s given twice",
-                      line, col_names[map[i]]);
+          g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+                      "line %u, the header: column %s given twice", line, col_names[map[i]]);
           return FALSE;
         }
         seen[map[i]] = TRUE;
       }
     }
     GString *lack = g_string_new(NULL);
-    static const int required[] = {COL_SN, COL_TIER, COL_SHIP};
+    static const int required[] = { COL_SN, COL_TIER, COL_SHIP };
     for (guint i = 0; i < G_N_ELEMENTS(required); i++)
       if (!seen[required[i]])
         g_string_append_printf(lack, "%s%s", lack->len ? ", " : "", col_names[required[i]]);
     if (lack->len) {
-      g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
-                  "line %u, the header lacks the column(s) %s (policy §2: sn,kind,brand,model,customer,tier,ship_date,"
-                  "invoice_date,warranty_basis,contract_start,contract_years,software,city,district)",
-                  line, lack->str);
+      g_set_error(
+        error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+        "line %u, the header lacks the column(s) %s (policy §2: sn,kind,brand,model,customer,tier,ship_date,"
+        "invoice_date,warranty_basis,contract_start,contract_years,software,city,district)",
+        line, lack->str);
       g_string_free(lack, TRUE);
       return FALSE;
     }
@@ -462,12 +499,12 @@ classifier_assets_parse_csv(const char *data, gsize len, ClassifierAssetFunc fun
       continue;
     }
     if (fields->len != nheader) {
-      g_autofree char *why = g_strdup_printf("%u fields, the header has %u (missing or extra columns)", fields->len,
-                                             nheader);
+      g_autofree char *why =
+        g_strdup_printf("%u fields, the header has %u (missing or extra columns)", fields->len, nheader);
       add_reject(rejects, line, raw_sn, why);
       continue;
     }
-    char *v[N_COLS] = {0};
+    char *v[N_COLS] = { 0 };
     for (guint i = 0; i < nheader; i++)
       if (map[i] >= 0)
         v[map[i]] = clean(fields->pdata[i]);
@@ -482,7 +519,8 @@ classifier_assets_parse_csv(const char *data, gsize len, ClassifierAssetFunc fun
     }
     gpointer first = g_hash_table_lookup(seen_sn, a.sn);
     if (first) {
-      g_autofree char *why = g_strdup_printf("duplicate SN %s, first on line %u", a.sn, GPOINTER_TO_UINT(first));
+      g_autofree char *why =
+        g_strdup_printf("duplicate SN %s, first on line %u", a.sn, GPOINTER_TO_UINT(first));
       add_reject(rejects, line, raw_sn, why);
       classifier_asset_clear(&a);
       continue;

@@ -19,12 +19,12 @@ typedef enum {
 typedef struct {
   KeywordCategory category;
   char *code;
-  int code_value;   /* component / severity enum for those categories */
-  char *text;       /* NFKC, ASCII lower case */
+  int code_value; /* component / severity enum for those categories */
+  char *text;     /* NFKC, ASCII lower case */
   gsize len;
   gboolean word_start, word_end; /* ASCII keyword: needs a non-alnum neighbour */
-  char **requires;  /* NULL or terms one of which must occur in the same clause */
-  gint32 next;      /* next keyword with the same first two bytes, -1 */
+  char **requires;               /* NULL or terms one of which must occur in the same clause */
+  gint32 next;                   /* next keyword with the same first two bytes, -1 */
 } Keyword;
 
 typedef struct {
@@ -35,10 +35,10 @@ typedef struct {
 
 typedef struct {
   char *name;
-  gboolean wall;            /* 7x24: every second counts */
-  int opens, closes;        /* seconds after local midnight */
-  guint8 workdays;          /* bit (1 << isodow), isodow 1..7 */
-  gboolean holidays;        /* observes the holiday table */
+  gboolean wall;     /* 7x24: every second counts */
+  int opens, closes; /* seconds after local midnight */
+  guint8 workdays;   /* bit (1 << isodow), isodow 1..7 */
+  gboolean holidays; /* observes the holiday table */
 } Clock;
 
 typedef enum { ONSITE_RULE_NBD, ONSITE_RULE_ELAPSED } OnsiteRule;
@@ -50,40 +50,40 @@ typedef struct {
   int response_minutes, plan_minutes;
   OnsiteRule onsite_rule;
   int onsite_minutes;
-  int fast_minutes;                  /* 0: none */
+  int fast_minutes; /* 0: none */
   ClassifierPriority fast_priority;
   ClassifierOnsiteClass fast_class;
 } SlaTerm;
 
 typedef struct {
-  char *city;       /* canonical Chinese name, "北京市" */
+  char *city; /* canonical Chinese name, "北京市" */
   char *province;
-  ClassifierOnsiteClass onsite_class;       /* the city named without a district */
+  ClassifierOnsiteClass onsite_class; /* the city named without a district */
   gboolean has_unlisted;
-  ClassifierOnsiteClass unlisted_class;     /* a district of the city not listed */
+  ClassifierOnsiteClass unlisted_class; /* a district of the city not listed */
   gboolean has_districts;
 } AreaCity;
 
 typedef struct {
   AreaCity *city;
-  char *district;   /* canonical, "海淀区" */
+  char *district; /* canonical, "海淀区" */
   ClassifierOnsiteClass onsite_class;
 } AreaDistrict;
 
 typedef struct {
   gboolean seen;
   int rank;
-  int years[CLASSIFIER_N_TIERS];     /* -1: no term (system) */
+  int years[CLASSIFIER_N_TIERS]; /* -1: no term (system) */
   gboolean contract_overrides;
-  ClassifierKind kind;               /* fault or software */
+  ClassifierKind kind; /* fault or software */
 } ComponentTerm;
 
 enum { DAY_HOLIDAY = 1, DAY_WORKDAY = 2 };
 
 struct ClassifierPolicy {
   gboolean finished;
-  GHashTable *loaded;        /* table name → row count */
-  GHashTable *settings;      /* key → value */
+  GHashTable *loaded;   /* table name → row count */
+  GHashTable *settings; /* key → value */
 
   /* derived settings */
   GTimeZone *tz;
@@ -92,25 +92,26 @@ struct ClassifierPolicy {
   int ship_offset_days;
   int days_per_year;
   ClassifierOnsiteClass default_area_class;
-  guint sla_coverages;       /* bit set of 1 << ClassifierCoverage */
+  guint sla_coverages; /* bit set of 1 << ClassifierCoverage */
 
   ComponentTerm components[CLASSIFIER_N_COMPONENTS];
-  GPtrArray *parts_terms;    /* PartsTerm* */
+  GPtrArray *parts_terms; /* PartsTerm* */
 
-  void *t2s;                 /* opencc_t (traditional → simplified Chinese), for matching only; NULL before finish */
-  gunichar *t2s_chars;       /* BMP code point → what t2s makes of it alone: 0 unchanged, T2S_PHRASE not one character */
+  void *t2s; /* opencc_t (traditional → simplified Chinese), for matching only; NULL before finish */
+  gunichar
+    *t2s_chars; /* BMP code point → what t2s makes of it alone: 0 unchanged, T2S_PHRASE not one character */
 
-  GArray *keywords;          /* Keyword */
-  gint32 *kw_index;          /* 65536 heads by first two bytes */
+  GArray *keywords; /* Keyword */
+  gint32 *kw_index; /* 65536 heads by first two bytes */
   gboolean has_keyword[KW_N_CATEGORIES];
 
   ClassifierPriority matrix[4][CLASSIFIER_N_TIERS]; /* [severity][tier] */
   ClassifierPriority caps[CLASSIFIER_N_COVERAGES];  /* NONE: no cap */
 
-  GHashTable *days;          /* julian day → DAY_HOLIDAY / DAY_WORKDAY */
+  GHashTable *days; /* julian day → DAY_HOLIDAY / DAY_WORKDAY */
   int day_min_year, day_max_year;
 
-  GPtrArray *clocks;         /* Clock* */
+  GPtrArray *clocks; /* Clock* */
   SlaTerm sla[CLASSIFIER_N_TIERS];
 
   GPtrArray *area_cities;    /* AreaCity* */
@@ -125,7 +126,7 @@ struct ClassifierPolicy {
 const Clock *policy_clock(const ClassifierPolicy *policy, const char *name);
 char *policy_nfkc(const char *text, gssize len);           /* valid UTF-8, NFKC when needed */
 char *policy_normalise_text(const char *text, gssize len); /* policy_nfkc + ASCII lower case */
-char *policy_place_key(const char *name);                   /* for city/district matching */
+char *policy_place_key(const char *name);                  /* for city/district matching */
 const AreaCity *policy_find_city(const ClassifierPolicy *policy, const char *name);
 const AreaDistrict *policy_find_district(const ClassifierPolicy *policy, const AreaCity *city,
                                          const char *name);
@@ -138,15 +139,15 @@ char *policy_t2s(const ClassifierPolicy *policy, const char *text);
 /* match.c: keyword scanning */
 typedef struct {
   const Keyword *kw;
-  gsize start, end;          /* byte offsets in the scanned text */
+  gsize start, end; /* byte offsets in the scanned text */
   gsize clause_start, clause_end;
 } Match;
 
 typedef struct {
-  char *display;             /* the text after NFKC (for evidence): the customer's own characters */
-  char *text;                /* the same, traditional → simplified, ASCII lower case: what was scanned */
-  gsize *to_display;         /* NULL: text and display share offsets; else text offset → display offset */
-  GArray *matches;           /* Match, in text order, after masks/negation/containment/requires */
+  char *display;     /* the text after NFKC (for evidence): the customer's own characters */
+  char *text;        /* the same, traditional → simplified, ASCII lower case: what was scanned */
+  gsize *to_display; /* NULL: text and display share offsets; else text offset → display offset */
+  GArray *matches;   /* Match, in text order, after masks/negation/containment/requires */
 } MatchSet;
 
 void match_scan(const ClassifierPolicy *policy, const char *text, MatchSet *out);

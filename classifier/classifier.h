@@ -16,10 +16,10 @@ GQuark classifier_error_quark(void);
 
 /* Expected failures; anything else is a programming error. */
 typedef enum {
-  CLASSIFIER_ERROR_POLICY,   /* policy rows are missing, inconsistent or malformed (names table, row, column) */
-  CLASSIFIER_ERROR_ASSETS,   /* an asset file is unusable as a whole (empty, not UTF-8, no sn column …) */
-  CLASSIFIER_ERROR_IO,       /* a file could not be read */
-  CLASSIFIER_ERROR_ABORTED,  /* a caller's callback asked to stop */
+  CLASSIFIER_ERROR_POLICY, /* policy rows are missing, inconsistent or malformed (names table, row, column) */
+  CLASSIFIER_ERROR_ASSETS, /* an asset file is unusable as a whole (empty, not UTF-8, no sn column …) */
+  CLASSIFIER_ERROR_IO,     /* a file could not be read */
+  CLASSIFIER_ERROR_ABORTED, /* a caller's callback asked to stop */
 } ClassifierError;
 
 /* ---- enums, each with a name function returning a static string (the contract's spelling) ---- */
@@ -55,19 +55,47 @@ typedef enum {
   CLASSIFIER_N_COVERAGES
 } ClassifierCoverage;
 
-typedef enum { CLASSIFIER_TIER_UNKNOWN, CLASSIFIER_TIER_SILVER, CLASSIFIER_TIER_GOLD, CLASSIFIER_N_TIERS } ClassifierTier;
-typedef enum { CLASSIFIER_SEVERITY_S1 = 1, CLASSIFIER_SEVERITY_S2, CLASSIFIER_SEVERITY_S3 } ClassifierSeverity;
-typedef enum { CLASSIFIER_PRIORITY_NONE, CLASSIFIER_PRIORITY_P1, CLASSIFIER_PRIORITY_P2,
-               CLASSIFIER_PRIORITY_P3, CLASSIFIER_PRIORITY_P4 } ClassifierPriority;
-typedef enum { CLASSIFIER_ONSITE_4H, CLASSIFIER_ONSITE_NEXT_DAY, CLASSIFIER_ONSITE_NEGOTIATED,
-               CLASSIFIER_ONSITE_UNKNOWN } ClassifierOnsiteClass;
+typedef enum {
+  CLASSIFIER_TIER_UNKNOWN,
+  CLASSIFIER_TIER_SILVER,
+  CLASSIFIER_TIER_GOLD,
+  CLASSIFIER_N_TIERS
+} ClassifierTier;
+typedef enum {
+  CLASSIFIER_SEVERITY_S1 = 1,
+  CLASSIFIER_SEVERITY_S2,
+  CLASSIFIER_SEVERITY_S3
+} ClassifierSeverity;
+typedef enum {
+  CLASSIFIER_PRIORITY_NONE,
+  CLASSIFIER_PRIORITY_P1,
+  CLASSIFIER_PRIORITY_P2,
+  CLASSIFIER_PRIORITY_P3,
+  CLASSIFIER_PRIORITY_P4
+} ClassifierPriority;
+typedef enum {
+  CLASSIFIER_ONSITE_4H,
+  CLASSIFIER_ONSITE_NEXT_DAY,
+  CLASSIFIER_ONSITE_NEGOTIATED,
+  CLASSIFIER_ONSITE_UNKNOWN
+} ClassifierOnsiteClass;
 typedef enum { CLASSIFIER_ASSET_SERVER, CLASSIFIER_ASSET_PART } ClassifierAssetKind;
-typedef enum { CLASSIFIER_BASIS_SHIP, CLASSIFIER_BASIS_INVOICE, CLASSIFIER_BASIS_CONTRACT } ClassifierWarrantyBasis;
+typedef enum {
+  CLASSIFIER_BASIS_SHIP,
+  CLASSIFIER_BASIS_INVOICE,
+  CLASSIFIER_BASIS_CONTRACT
+} ClassifierWarrantyBasis;
 
 /* The fields of policy §1 in their order; `missing` is a bit set of (1 << field). */
 typedef enum {
-  CLASSIFIER_FIELD_SN, CLASSIFIER_FIELD_MODEL, CLASSIFIER_FIELD_SYMPTOMS, CLASSIFIER_FIELD_ADDRESS,
-  CLASSIFIER_FIELD_CONTACT, CLASSIFIER_FIELD_PHONE, CLASSIFIER_FIELD_LOCATION, CLASSIFIER_N_FIELDS
+  CLASSIFIER_FIELD_SN,
+  CLASSIFIER_FIELD_MODEL,
+  CLASSIFIER_FIELD_SYMPTOMS,
+  CLASSIFIER_FIELD_ADDRESS,
+  CLASSIFIER_FIELD_CONTACT,
+  CLASSIFIER_FIELD_PHONE,
+  CLASSIFIER_FIELD_LOCATION,
+  CLASSIFIER_N_FIELDS
 } ClassifierField;
 
 const char *classifier_kind_name(ClassifierKind kind);
@@ -80,7 +108,8 @@ const char *classifier_onsite_class_name(ClassifierOnsiteClass onsite_class);
 const char *classifier_field_name(ClassifierField field);
 
 /* ==== policy data ==== */
-typedef struct ClassifierPolicy ClassifierPolicy; /* opaque; immutable after finish, shareable across threads */
+typedef struct ClassifierPolicy
+  ClassifierPolicy; /* opaque; immutable after finish, shareable across threads */
 
 /* The policy tables (intake.<table>, sql/seed/<table>.tsv), NULL-terminated, static. */
 const char *const *classifier_policy_tables(void);
@@ -100,13 +129,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ClassifierPolicy, classifier_policy_free)
  * field). Unknown columns are ignored; a missing required column or a bad value fails with
  * CLASSIFIER_ERROR_POLICY naming table, row_no and column. Values use PostgreSQL's text output
  * (t/f, YYYY-MM-DD, HH:MM[:SS], {1,2}). */
-gboolean classifier_policy_add_row(ClassifierPolicy *policy, const char *table,
-                                   const char *const *columns, const char *const *values, guint ncols,
-                                   guint row_no, GError **error);
+gboolean classifier_policy_add_row(ClassifierPolicy *policy, const char *table, const char *const *columns,
+                                   const char *const *values, guint ncols, guint row_no, GError **error);
 /* Same for many rows: rows holds `const char *const *` arrays of ncols values; rows numbered from 1. */
-gboolean classifier_policy_add_rows(ClassifierPolicy *policy, const char *table,
-                                    const char *const *columns, guint ncols, const GPtrArray *rows,
-                                    GError **error);
+gboolean classifier_policy_add_rows(ClassifierPolicy *policy, const char *table, const char *const *columns,
+                                    guint ncols, const GPtrArray *rows, GError **error);
 /* Checks completeness (every table, every component × tier, the whole priority matrix, …) and
  * builds the lookup structures. Must be called once before classify. */
 gboolean classifier_policy_finish(ClassifierPolicy *policy, GError **error);
@@ -123,18 +150,18 @@ GTimeZone *classifier_policy_time_zone(const ClassifierPolicy *policy);
 
 /* ==== assets (policy §2) ==== */
 typedef struct {
-  char *sn;                /* upper case */
+  char *sn; /* upper case */
   ClassifierAssetKind kind;
-  char *brand;             /* "supermicro" | "other" for parts; NULL for servers without one */
+  char *brand; /* "supermicro" | "other" for parts; NULL for servers without one */
   char *model;
   char *customer;
-  ClassifierTier tier;     /* UNKNOWN only for parts orders without one */
-  GDate ship_date;         /* always valid */
-  GDate invoice_date;      /* g_date_valid() FALSE when not given */
+  ClassifierTier tier; /* UNKNOWN only for parts orders without one */
+  GDate ship_date;     /* always valid */
+  GDate invoice_date;  /* g_date_valid() FALSE when not given */
   ClassifierWarrantyBasis warranty_basis;
-  GDate contract_start;    /* possibly invalid */
-  guint contract_years;    /* 0: not given */
-  char **software;         /* NULL-terminated, possibly NULL */
+  GDate contract_start; /* possibly invalid */
+  guint contract_years; /* 0: not given */
+  char **software;      /* NULL-terminated, possibly NULL */
   char *city, *district;
 } ClassifierAsset;
 
@@ -151,8 +178,8 @@ gboolean classifier_asset_from_values(const char *const *columns, const char *co
                                       ClassifierAsset *out, char **reason);
 
 typedef struct {
-  guint line;    /* physical line where the record starts (header = 1) */
-  char *sn;      /* as written, or NULL */
+  guint line; /* physical line where the record starts (header = 1) */
+  char *sn;   /* as written, or NULL */
   char *reason;
 } ClassifierAssetReject;
 void classifier_asset_reject_free(ClassifierAssetReject *reject);
@@ -183,37 +210,37 @@ const ClassifierAsset *classifier_asset_pick(const ParserRequest *request,
 
 /* ==== the result ==== */
 typedef struct {
-  char *code;      /* policy code: sn_missing, legacy_policy, physical_damage, customer_scope, … */
-  char *evidence;  /* the text (or the data) that triggered it */
+  char *code;     /* policy code: sn_missing, legacy_policy, physical_damage, customer_scope, … */
+  char *evidence; /* the text (or the data) that triggered it */
 } ClassifierReason;
 
 typedef struct {
   ClassifierKind kind;
-  char *ignored_reason;        /* passthrough; NULL unless kind ignored */
-  char *followup_of;           /* passthrough order number, or NULL */
+  char *ignored_reason; /* passthrough; NULL unless kind ignored */
+  char *followup_of;    /* passthrough order number, or NULL */
 
-  char *sn;                    /* effective SN (labelled, or a registered candidate), upper case, or NULL */
-  gboolean registered;         /* an asset was used */
-  char *model;                 /* registry's when registered, else the mail's */
-  char *customer;              /* from the registry, or NULL */
-  char *city, *district;       /* effective place (mail wins, registry fills), canonical when known */
+  char *sn;              /* effective SN (labelled, or a registered candidate), upper case, or NULL */
+  gboolean registered;   /* an asset was used */
+  char *model;           /* registry's when registered, else the mail's */
+  char *customer;        /* from the registry, or NULL */
+  char *city, *district; /* effective place (mail wins, registry fills), canonical when known */
 
   ClassifierTier tier;
   ClassifierComponent component;
   GDate warranty_start, warranty_end; /* invalid = null */
   ClassifierCoverage coverage;
-  GPtrArray *reasons;          /* ClassifierReason*, policy order */
+  GPtrArray *reasons; /* ClassifierReason*, policy order */
   ClassifierSeverity severity;
   ClassifierPriority priority;
   ClassifierOnsiteClass onsite_class;
 
-  gboolean has_sla;            /* FALSE: "sla": null */
-  const char *sla_clock;       /* "7x24" | "5x8" (owned by the policy) */
-  GDateTime *received;         /* in the policy's zone */
+  gboolean has_sla;                                /* FALSE: "sla": null */
+  const char *sla_clock;                           /* "7x24" | "5x8" (owned by the policy) */
+  GDateTime *received;                             /* in the policy's zone */
   GDateTime *response_due, *plan_due, *onsite_due; /* NULL = null */
 
-  guint missing;               /* bit set of 1 << ClassifierField */
-  GPtrArray *trail;            /* char*: each rule that fired, in order, for EXPLAIN */
+  guint missing;    /* bit set of 1 << ClassifierField */
+  GPtrArray *trail; /* char*: each rule that fired, in order, for EXPLAIN */
 } ClassifierResult;
 
 void classifier_result_free(ClassifierResult *result);
@@ -240,8 +267,8 @@ char *classifier_result_reasons_json(const ClassifierResult *result);
 
 /* ==== SLA clocks (policy §7) ==== */
 typedef struct {
-  GDateTime *start;  /* inclusive */
-  GDateTime *end;    /* exclusive; NULL: still paused (open-ended) */
+  GDateTime *start; /* inclusive */
+  GDateTime *end;   /* exclusive; NULL: still paused (open-ended) */
 } ClassifierPause;
 
 /* The moment when `duration` of clock time (clock "5x8": business time; "7x24": wall time) has
@@ -261,8 +288,8 @@ GDateTime *classifier_sla_next_business_day_close(const ClassifierPolicy *policy
  * elapsed since received as between received and due, pauses excluded. How ops' pause/resume
  * recomputes response_due, plan_due and onsite_due. New GDateTime, or NULL with error. */
 GDateTime *classifier_sla_shift_for_pauses(const ClassifierPolicy *policy, const char *clock,
-                                           GDateTime *received, GDateTime *due,
-                                           const ClassifierPause *pauses, guint n_pauses, GError **error);
+                                           GDateTime *received, GDateTime *due, const ClassifierPause *pauses,
+                                           guint n_pauses, GError **error);
 /* TRUE when t's local date is a business day of clock (holidays and make-up days applied). */
 gboolean classifier_sla_is_business_day(const ClassifierPolicy *policy, const char *clock, GDateTime *t);
 

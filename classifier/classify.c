@@ -22,8 +22,7 @@ add_reason(GPtrArray *reasons, const char *code, const char *evidence)
   g_ptr_array_add(reasons, r);
 }
 
-static G_GNUC_PRINTF(2, 3) void
-trail(ClassifierResult *r, const char *fmt, ...)
+static G_GNUC_PRINTF(2, 3) void trail(ClassifierResult *r, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
@@ -102,18 +101,18 @@ models_agree(const char *mail, const char *registry)
 
 typedef struct {
   const char *code;
-  guint order;     /* index of its first keyword in the table: policy order */
+  guint order; /* index of its first keyword in the table: policy order */
   char *evidence;
 } CodeHit;
 
 typedef struct {
   MatchSet set;
   const Match *component[CLASSIFIER_N_COMPONENTS]; /* first match per component */
-  const Match *severity[4];                         /* first match per severity */
+  const Match *severity[4];                        /* first match per severity */
   const Match *consultation;
   const Match *value_added;
-  GArray *exclusions;                               /* CodeHit, policy order */
-  const char *other_software;                       /* the asset's item named in the text */
+  GArray *exclusions;         /* CodeHit, policy order */
+  const char *other_software; /* the asset's item named in the text */
   char *other_software_evidence;
 } Findings;
 
@@ -162,7 +161,8 @@ is_roycom_software(const ClassifierPolicy *p, const char *item)
   g_autofree char *n = policy_normalise_text(item, -1);
   for (guint i = 0; i < p->keywords->len; i++) {
     const Keyword *k = &g_array_index(p->keywords, Keyword, i);
-    if (k->category == KW_COMPONENT && k->code_value == CLASSIFIER_COMPONENT_ROYCOM_SOFTWARE && strstr(n, k->text))
+    if (k->category == KW_COMPONENT && k->code_value == CLASSIFIER_COMPONENT_ROYCOM_SOFTWARE &&
+        strstr(n, k->text))
       return TRUE;
   }
   return FALSE;
@@ -177,41 +177,41 @@ find(const ClassifierPolicy *p, const char *text, const ClassifierAsset *asset, 
   for (guint i = 0; i < f->set.matches->len; i++) {
     const Match *m = &g_array_index(f->set.matches, Match, i);
     switch (m->kw->category) {
-    case KW_COMPONENT:
-      if (!f->component[m->kw->code_value])
-        f->component[m->kw->code_value] = m;
-      break;
-    case KW_SEVERITY:
-      if (!f->severity[m->kw->code_value])
-        f->severity[m->kw->code_value] = m;
-      break;
-    case KW_KIND:
-      if (!f->consultation)
-        f->consultation = m;
-      break;
-    case KW_VALUE_ADDED:
-      if (!f->value_added)
-        f->value_added = m;
-      break;
-    case KW_EXCLUSION: {
-      guint order = (guint)(m->kw - base);
-      gboolean seen = FALSE;
-      for (guint j = 0; j < f->exclusions->len; j++) {
-        CodeHit *h = &g_array_index(f->exclusions, CodeHit, j);
-        if (g_str_equal(h->code, m->kw->code)) {
-          seen = TRUE;
-          if (order < h->order)
-            h->order = order;
+      case KW_COMPONENT:
+        if (!f->component[m->kw->code_value])
+          f->component[m->kw->code_value] = m;
+        break;
+      case KW_SEVERITY:
+        if (!f->severity[m->kw->code_value])
+          f->severity[m->kw->code_value] = m;
+        break;
+      case KW_KIND:
+        if (!f->consultation)
+          f->consultation = m;
+        break;
+      case KW_VALUE_ADDED:
+        if (!f->value_added)
+          f->value_added = m;
+        break;
+      case KW_EXCLUSION: {
+        guint order = (guint)(m->kw - base);
+        gboolean seen = FALSE;
+        for (guint j = 0; j < f->exclusions->len; j++) {
+          CodeHit *h = &g_array_index(f->exclusions, CodeHit, j);
+          if (g_str_equal(h->code, m->kw->code)) {
+            seen = TRUE;
+            if (order < h->order)
+              h->order = order;
+          }
         }
+        if (!seen) {
+          CodeHit h = { m->kw->code, order, match_evidence(&f->set, m) };
+          g_array_append_val(f->exclusions, h);
+        }
+        break;
       }
-      if (!seen) {
-        CodeHit h = {m->kw->code, order, match_evidence(&f->set, m)};
-        g_array_append_val(f->exclusions, h);
-      }
-      break;
-    }
-    default:
-      break;
+      default:
+        break;
     }
   }
   /* policy order: the first keyword of each code in the table */
@@ -249,14 +249,15 @@ decide_sn(ClassifierResult *r, const ParserRequest *req, const ClassifierAsset *
     r->tier = asset->tier;
     g_autofree char *labelled = req->sn ? model_key(req->sn) : NULL, *registered = model_key(asset->sn);
     if (labelled && !g_str_equal(labelled, registered))
-      trail(r, "sn: the labelled SN %s is not registered; %s from the mail is, and counts as the SN (§1)", req->sn, r->sn);
+      trail(r, "sn: the labelled SN %s is not registered; %s from the mail is, and counts as the SN (§1)",
+            req->sn, r->sn);
     else if (req->sn && g_ascii_strcasecmp(req->sn, asset->sn) != 0)
       trail(r, "sn: %s from the mail is registry row %s (compared without '-', ' ' and '/')", req->sn, r->sn);
     else if (!req->sn)
       trail(r, "sn: unlabelled token %s equals a registered SN and counts as the SN (§1)", r->sn);
     trail(r, "registry: %s is a %s%s%s, tier %s, customer %s, shipped %04u-%02u-%02u", r->sn,
-          asset->kind == CLASSIFIER_ASSET_PART ? "parts order" : "server",
-          asset->brand ? " of brand " : "", asset->brand ? asset->brand : "",
+          asset->kind == CLASSIFIER_ASSET_PART ? "parts order" : "server", asset->brand ? " of brand " : "",
+          asset->brand ? asset->brand : "",
           classifier_tier_name(asset->tier) ? classifier_tier_name(asset->tier) : "unknown",
           asset->customer ? asset->customer : "(none)", g_date_get_year(&asset->ship_date),
           g_date_get_month(&asset->ship_date), g_date_get_day(&asset->ship_date));
@@ -264,8 +265,8 @@ decide_sn(ClassifierResult *r, const ParserRequest *req, const ClassifierAsset *
     r->sn = g_ascii_strup(req->sn, -1);
     trail(r, "sn: %s is not in the registry: tier unknown", r->sn);
   } else {
-    trail(r, "sn: none found in the mail%s", req->sn_candidates && req->sn_candidates->len
-                                                  ? " (no candidate is registered)" : "");
+    trail(r, "sn: none found in the mail%s",
+          req->sn_candidates && req->sn_candidates->len ? " (no candidate is registered)" : "");
   }
 }
 
@@ -364,8 +365,10 @@ decide_component(ClassifierResult *r, const ClassifierPolicy *p, Findings *f)
   const Match *sys = system_work_on_part(f);
   if (sys) {
     g_autofree char *ev = match_evidence(&f->set, sys);
-    trail(r, "component system: \"%s\": %s with a part named and no fault of it is the customer's system work "
-          "(driver, OS installation or configuration, §4, §5.4)", ev, sys->kw->text);
+    trail(r,
+          "component system: \"%s\": %s with a part named and no fault of it is the customer's system work "
+          "(driver, OS installation or configuration, §4, §5.4)",
+          ev, sys->kw->text);
     f->component[CLASSIFIER_COMPONENT_SYSTEM] = sys;
     return CLASSIFIER_COMPONENT_SYSTEM;
   }
@@ -395,7 +398,8 @@ decide_severity(ClassifierResult *r, const Findings *f)
   for (int s = CLASSIFIER_SEVERITY_S1; s <= CLASSIFIER_SEVERITY_S2; s++)
     if (f->severity[s]) {
       g_autofree char *ev = match_evidence(&f->set, f->severity[s]);
-      trail(r, "severity %s: \"%s\" (the most severe words win, §6)", classifier_severity_name((ClassifierSeverity)s), ev);
+      trail(r, "severity %s: \"%s\" (the most severe words win, §6)",
+            classifier_severity_name((ClassifierSeverity)s), ev);
       return (ClassifierSeverity)s;
     }
   trail(r, "severity S3: no outage or degraded-hardware words");
@@ -403,10 +407,10 @@ decide_severity(ClassifierResult *r, const Findings *f)
 }
 
 typedef struct {
-  GDate start, end;      /* invalid when unknown */
+  GDate start, end; /* invalid when unknown */
   gboolean legacy, incomplete;
   const char *incomplete_what;
-  int years;             /* -1: no term */
+  int years; /* -1: no term */
 } Warranty;
 
 static void
@@ -425,26 +429,26 @@ warranty_start(const ClassifierPolicy *p, const ClassifierAsset *a, Warranty *w)
   if (g_date_valid(&a->ship_date) && g_date_compare(&a->ship_date, &p->legacy_before) < 0)
     w->legacy = TRUE;
   switch (a->warranty_basis) {
-  case CLASSIFIER_BASIS_SHIP:
-    w->start = a->ship_date;
-    add_days(&w->start, p->ship_offset_days);
-    break;
-  case CLASSIFIER_BASIS_INVOICE:
-    if (g_date_valid(&a->invoice_date))
-      w->start = a->invoice_date;
-    else {
-      w->incomplete = TRUE;
-      w->incomplete_what = "basis invoice without invoice_date";
-    }
-    break;
-  case CLASSIFIER_BASIS_CONTRACT:
-    if (g_date_valid(&a->contract_start))
-      w->start = a->contract_start;
-    else {
-      w->incomplete = TRUE;
-      w->incomplete_what = "basis contract without contract_start";
-    }
-    break;
+    case CLASSIFIER_BASIS_SHIP:
+      w->start = a->ship_date;
+      add_days(&w->start, p->ship_offset_days);
+      break;
+    case CLASSIFIER_BASIS_INVOICE:
+      if (g_date_valid(&a->invoice_date))
+        w->start = a->invoice_date;
+      else {
+        w->incomplete = TRUE;
+        w->incomplete_what = "basis invoice without invoice_date";
+      }
+      break;
+    case CLASSIFIER_BASIS_CONTRACT:
+      if (g_date_valid(&a->contract_start))
+        w->start = a->contract_start;
+      else {
+        w->incomplete = TRUE;
+        w->incomplete_what = "basis contract without contract_start";
+      }
+      break;
   }
 }
 
@@ -456,7 +460,8 @@ parts_brand(const ClassifierAsset *a)
 
 /* Coverage of a parts order at the received date; fills w->end (the last term's end). */
 static ClassifierCoverage
-parts_coverage(const ClassifierPolicy *p, const ClassifierAsset *a, Warranty *w, const GDate *recv, int *year_out)
+parts_coverage(const ClassifierPolicy *p, const ClassifierAsset *a, Warranty *w, const GDate *recv,
+               int *year_out)
 {
   const char *brand = parts_brand(a);
   int max_year = 0;
@@ -507,8 +512,8 @@ asset_bundles(const ClassifierAsset *a, const char *product)
 }
 
 static void
-decide_coverage(ClassifierResult *r, const ClassifierPolicy *p, const ParserRequest *req, const ClassifierAsset *a,
-                Findings *f, const GDate *recv)
+decide_coverage(ClassifierResult *r, const ClassifierPolicy *p, const ParserRequest *req,
+                const ClassifierAsset *a, Findings *f, const GDate *recv)
 {
   if (r->kind == CLASSIFIER_KIND_IGNORED || r->kind == CLASSIFIER_KIND_FOLLOWUP) {
     r->coverage = CLASSIFIER_COVERAGE_NONE;
@@ -534,7 +539,7 @@ decide_coverage(ClassifierResult *r, const ClassifierPolicy *p, const ParserRequ
     }
     return;
   }
-  Warranty w = {0};
+  Warranty w = { 0 };
   warranty_start(p, a, &w);
   /* 2. legacy policy, incomplete basis */
   if (w.legacy || w.incomplete) {
@@ -543,7 +548,8 @@ decide_coverage(ClassifierResult *r, const ClassifierPolicy *p, const ParserRequ
       g_autofree char *ship = date_str(&a->ship_date), *cut = date_str(&p->legacy_before);
       g_autofree char *ev = g_strdup_printf("ship_date %s before %s", ship, cut);
       add_reason(r->reasons, "legacy_policy", ev);
-      trail(r, "coverage needs_review: shipped %s, before %s: the older policy applies (§3 legacy_policy)", ship, cut);
+      trail(r, "coverage needs_review: shipped %s, before %s: the older policy applies (§3 legacy_policy)",
+            ship, cut);
     }
     if (w.incomplete) {
       add_reason(r->reasons, "warranty_basis_incomplete", w.incomplete_what);
@@ -575,15 +581,16 @@ decide_coverage(ClassifierResult *r, const ClassifierPolicy *p, const ParserRequ
   r->warranty_start = w.start;
   r->warranty_end = w.end;
   {
-    static const char *const basis[] = {"ship_date + offset", "invoice_date", "contract_start"};
+    static const char *const basis[] = { "ship_date + offset", "invoice_date", "contract_start" };
     g_autofree char *s = date_str(&w.start), *e = date_str(&w.end);
     if (part)
-      trail(r, "warranty (parts order, brand %s): from %s (%s) to %s; the received date is in year %d", parts_brand(a),
-            s, basis[a->warranty_basis], e, parts_year);
+      trail(r, "warranty (parts order, brand %s): from %s (%s) to %s; the received date is in year %d",
+            parts_brand(a), s, basis[a->warranty_basis], e, parts_year);
     else if (w.years >= 0)
       trail(r, "warranty (%s, %s): %d years = %d days from %s (%s), covered through %s",
-            classifier_component_name(comp), classifier_tier_name(a->tier) ? classifier_tier_name(a->tier) : "no tier",
-            w.years, p->days_per_year * w.years, s, basis[a->warranty_basis], e);
+            classifier_component_name(comp),
+            classifier_tier_name(a->tier) ? classifier_tier_name(a->tier) : "no tier", w.years,
+            p->days_per_year * w.years, s, basis[a->warranty_basis], e);
     else
       trail(r, "warranty: component %s has no warranty term", classifier_component_name(comp));
   }
@@ -602,12 +609,15 @@ decide_coverage(ClassifierResult *r, const ClassifierPolicy *p, const ParserRequ
     g_autofree char *ev = match_evidence(&f->set, f->component[comp]);
     r->coverage = CLASSIFIER_COVERAGE_NOT_COVERED;
     add_reason(r->reasons, "customer_scope", ev);
-    trail(r, "coverage not_covered: system, environment or software not sold with the asset (§5.4 customer_scope)");
+    trail(
+      r,
+      "coverage not_covered: system, environment or software not sold with the asset (§5.4 customer_scope)");
     return;
   }
   if (comp == CLASSIFIER_COMPONENT_ROYCOM_SOFTWARE && !asset_bundles(a, f->component[comp]->kw->text)) {
     g_autofree char *sw = names_of_software(a->software);
-    g_autofree char *ev = g_strdup_printf("%s is not among the asset's software (%s)", f->component[comp]->kw->text, sw);
+    g_autofree char *ev =
+      g_strdup_printf("%s is not among the asset's software (%s)", f->component[comp]->kw->text, sw);
     r->coverage = CLASSIFIER_COVERAGE_NOT_COVERED;
     add_reason(r->reasons, "customer_scope", ev);
     trail(r, "coverage not_covered: %s (§5.4 customer_scope)", ev);
@@ -626,13 +636,17 @@ decide_coverage(ClassifierResult *r, const ClassifierPolicy *p, const ParserRequ
   g_autofree char *e = date_str(&w.end);
   if (part && parts_cov != CLASSIFIER_COVERAGE_COVERED) {
     r->coverage = parts_cov;
-    g_autofree char *ev = g_strdup_printf("parts order, brand %s, warranty year %d", parts_brand(a), parts_year);
-    add_reason(r->reasons, parts_cov == CLASSIFIER_COVERAGE_CHARGEABLE ? "material_fee" : classifier_coverage_name(parts_cov), ev);
+    g_autofree char *ev =
+      g_strdup_printf("parts order, brand %s, warranty year %d", parts_brand(a), parts_year);
+    add_reason(
+      r->reasons,
+      parts_cov == CLASSIFIER_COVERAGE_CHARGEABLE ? "material_fee" : classifier_coverage_name(parts_cov), ev);
     trail(r, "coverage %s: %s (§4 parts orders)", classifier_coverage_name(parts_cov), ev);
     return;
   }
   r->coverage = CLASSIFIER_COVERAGE_COVERED;
-  g_autofree char *ev = g_strdup_printf("%s warranty through %s", part ? "parts order" : classifier_component_name(comp), e);
+  g_autofree char *ev =
+    g_strdup_printf("%s warranty through %s", part ? "parts order" : classifier_component_name(comp), e);
   add_reason(r->reasons, "in_warranty", ev);
   trail(r, "coverage covered: %s (§5.6)", ev);
   (void)req;
@@ -647,8 +661,8 @@ decide_priority(ClassifierResult *r, const ClassifierPolicy *p)
     return;
   }
   ClassifierPriority pr = p->matrix[r->severity][r->tier];
-  trail(r, "priority %s: %s × tier %s (§6 matrix)", classifier_priority_name(pr), classifier_severity_name(r->severity),
-        r->tier ? classifier_tier_name(r->tier) : "unknown");
+  trail(r, "priority %s: %s × tier %s (§6 matrix)", classifier_priority_name(pr),
+        classifier_severity_name(r->severity), r->tier ? classifier_tier_name(r->tier) : "unknown");
   ClassifierPriority cap = p->caps[r->coverage];
   if (cap && pr < cap) {
     trail(r, "priority %s: coverage %s is no better than %s (§6 cap)", classifier_priority_name(cap),
@@ -659,8 +673,8 @@ decide_priority(ClassifierResult *r, const ClassifierPolicy *p)
 }
 
 static void
-decide_place(ClassifierResult *r, const ClassifierPolicy *p, const ParserRequest *req, const ClassifierAsset *a,
-             GPtrArray *notes)
+decide_place(ClassifierResult *r, const ClassifierPolicy *p, const ParserRequest *req,
+             const ClassifierAsset *a, GPtrArray *notes)
 {
   const char *city = blank(req->city) ? NULL : req->city;
   const char *district = blank(req->district) ? NULL : req->district;
@@ -700,18 +714,20 @@ decide_place(ClassifierResult *r, const ClassifierPolicy *p, const ParserRequest
   r->district = g_strdup(ad ? ad->district : district);
   if (!ac) {
     r->onsite_class = p->default_area_class;
-    trail(r, "on-site %s: %s%s%s (from %s) is in no service area (§8)", classifier_onsite_class_name(r->onsite_class),
-          city ? city : "", district ? " " : "", district ? district : "", source);
+    trail(r, "on-site %s: %s%s%s (from %s) is in no service area (§8)",
+          classifier_onsite_class_name(r->onsite_class), city ? city : "", district ? " " : "",
+          district ? district : "", source);
     return;
   }
   if (ad) {
     r->onsite_class = ad->onsite_class;
-    trail(r, "on-site %s: %s %s (from %s) (§8)", classifier_onsite_class_name(r->onsite_class), ac->city, ad->district,
-          source);
+    trail(r, "on-site %s: %s %s (from %s) (§8)", classifier_onsite_class_name(r->onsite_class), ac->city,
+          ad->district, source);
   } else if (district) {
     r->onsite_class = ac->has_unlisted ? ac->unlisted_class : ac->onsite_class;
-    trail(r, "on-site %s: %s of %s (from %s) is %s (§8)", classifier_onsite_class_name(r->onsite_class), district,
-          ac->city, source, ac->has_unlisted ? "outside its listed districts" : "covered city-wide");
+    trail(r, "on-site %s: %s of %s (from %s) is %s (§8)", classifier_onsite_class_name(r->onsite_class),
+          district, ac->city, source,
+          ac->has_unlisted ? "outside its listed districts" : "covered city-wide");
   } else {
     r->onsite_class = ac->onsite_class;
     if (ac->has_districts) {
@@ -720,7 +736,8 @@ decide_place(ClassifierResult *r, const ClassifierPolicy *p, const ParserRequest
       trail(r, "on-site %s: %s (from %s) without a district (§8 district_unverified)",
             classifier_onsite_class_name(r->onsite_class), ac->city, source);
     } else
-      trail(r, "on-site %s: %s (from %s) (§8)", classifier_onsite_class_name(r->onsite_class), ac->city, source);
+      trail(r, "on-site %s: %s (from %s) (§8)", classifier_onsite_class_name(r->onsite_class), ac->city,
+            source);
   }
 }
 
@@ -774,8 +791,8 @@ decide_sla(ClassifierResult *r, const ClassifierPolicy *p, const ClassifierAsset
   }
   if (s->fast_minutes && r->priority == s->fast_priority && r->onsite_class == s->fast_class) {
     r->onsite_due = deadline(p, c, t0, (gint64)s->fast_minutes * 60);
-    trail(r, "sla on-site: %d min for %s in a %s area", s->fast_minutes, classifier_priority_name(s->fast_priority),
-          classifier_onsite_class_name(s->fast_class));
+    trail(r, "sla on-site: %d min for %s in a %s area", s->fast_minutes,
+          classifier_priority_name(s->fast_priority), classifier_onsite_class_name(s->fast_class));
   } else if (s->onsite_rule == ONSITE_RULE_NBD) {
     gint64 t = sla_next_business_close(p, c, t0);
     if (t >= 0) {
@@ -826,7 +843,8 @@ classifier_classify(const ClassifierPolicy *policy, const ParserRequest *req, co
   GDate recv;
   g_date_clear(&recv, 1);
   g_date_set_dmy(&recv, (GDateDay)g_date_time_get_day_of_month(r->received),
-                 (GDateMonth)g_date_time_get_month(r->received), (GDateYear)g_date_time_get_year(r->received));
+                 (GDateMonth)g_date_time_get_month(r->received),
+                 (GDateYear)g_date_time_get_year(r->received));
   {
     g_autofree char *ts = classifier_format_time(policy, r->received);
     trail(r, "received %s", ts);
@@ -840,7 +858,7 @@ classifier_classify(const ClassifierPolicy *policy, const ParserRequest *req, co
   GString *text = g_string_new(req->subject ? req->subject : "");
   g_string_append_c(text, '\n');
   g_string_append(text, req->symptoms ? req->symptoms : (req->body_text ? req->body_text : ""));
-  Findings f = {0};
+  Findings f = { 0 };
   find(policy, text->str, asset, &f);
   g_string_free(text, TRUE);
 

@@ -15,22 +15,27 @@ delimiter_at(const char *t, gsize i, gsize n)
 {
   guchar c = (guchar)t[i];
   switch (c) {
-  case '\n': case '\r': case ',': case ';': case '!': case '?':
-    return 1;
-  case '.':
-    /* a full stop, not "M.2" or "01.01.10" */
-    return (i + 1 >= n || t[i + 1] == ' ' || t[i + 1] == '\n' || t[i + 1] == '\r') ? 1 : 0;
-  case 0xE3: /* 。 E3 80 82 */
-    return (i + 2 < n && (guchar)t[i + 1] == 0x80 && (guchar)t[i + 2] == 0x82) ? 3 : 0;
-  case 0xEF: /* ， EF BC 8C; ； EF BC 9B; ！ EF BC 81; ？ EF BC 9F */
-    if (i + 2 < n && (guchar)t[i + 1] == 0xBC) {
-      guchar c2 = (guchar)t[i + 2];
-      if (c2 == 0x8C || c2 == 0x9B || c2 == 0x81 || c2 == 0x9F)
-        return 3;
-    }
-    return 0;
-  default:
-    return 0;
+    case '\n':
+    case '\r':
+    case ',':
+    case ';':
+    case '!':
+    case '?':
+      return 1;
+    case '.':
+      /* a full stop, not "M.2" or "01.01.10" */
+      return (i + 1 >= n || t[i + 1] == ' ' || t[i + 1] == '\n' || t[i + 1] == '\r') ? 1 : 0;
+    case 0xE3: /* 。 E3 80 82 */
+      return (i + 2 < n && (guchar)t[i + 1] == 0x80 && (guchar)t[i + 2] == 0x82) ? 3 : 0;
+    case 0xEF: /* ， EF BC 8C; ； EF BC 9B; ！ EF BC 81; ？ EF BC 9F */
+      if (i + 2 < n && (guchar)t[i + 1] == 0xBC) {
+        guchar c2 = (guchar)t[i + 2];
+        if (c2 == 0x8C || c2 == 0x9B || c2 == 0x81 || c2 == 0x9F)
+          return 3;
+      }
+      return 0;
+    default:
+      return 0;
   }
 }
 
@@ -135,7 +140,7 @@ match_scan(const ClassifierPolicy *p, const char *raw, MatchSet *out)
       const Keyword *kw = &kws[k];
       if (kw->len > n - i || memcmp(t + i, kw->text, kw->len) != 0 || !boundary_ok(kw, t, i, i + kw->len, n))
         continue;
-      Match m = {.kw = kw, .start = i, .end = i + kw->len, .clause_start = clause_start, .clause_end = n};
+      Match m = { .kw = kw, .start = i, .end = i + kw->len, .clause_start = clause_start, .clause_end = n };
       g_array_append_val(all, m);
     }
   }
@@ -182,7 +187,8 @@ match_scan(const ClassifierPolicy *p, const char *raw, MatchSet *out)
       }
       if (ms[b].kw->category != ms[a].kw->category)
         continue;
-      if (ms[b].start <= ms[a].start && ms[a].end <= ms[b].end && (ms[b].end - ms[b].start) > (ms[a].end - ms[a].start)) {
+      if (ms[b].start <= ms[a].start && ms[a].end <= ms[b].end &&
+          (ms[b].end - ms[b].start) > (ms[a].end - ms[a].start)) {
         drop[a] = TRUE;
         break;
       }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-G_DEFINE_QUARK(classifier-error-quark, classifier_error)
+G_DEFINE_QUARK(classifier - error - quark, classifier_error)
 
 #ifndef INTAKE_SEED_DIR
 #define INTAKE_SEED_DIR "sql/seed"
@@ -15,24 +15,60 @@ G_DEFINE_QUARK(classifier-error-quark, classifier_error)
 
 /* ---------- enum names ---------- */
 
-static const char *const kind_names[] = {"fault", "software", "consultation", "value_added", "followup", "ignored"};
-static const char *const component_names[] = {"machine_part", "auxiliary", "peripheral", "other_material", "gpu",
-                                              "roycom_software", "other_software", "system", "unknown"};
-static const char *const coverage_names[] = {NULL, "covered", "chargeable", "expired", "not_covered", "needs_review"};
-static const char *const tier_names[] = {NULL, "silver", "gold"};
-static const char *const severity_names[] = {NULL, "S1", "S2", "S3"};
-static const char *const priority_names[] = {NULL, "P1", "P2", "P3", "P4"};
-static const char *const onsite_names[] = {"4h", "next_day", "negotiated", "unknown"};
-static const char *const field_names[] = {"sn", "model", "symptoms", "address", "contact", "phone", "location"};
+static const char *const kind_names[] = { "fault",       "software", "consultation",
+                                          "value_added", "followup", "ignored" };
+static const char *const component_names[] = { "machine_part",   "auxiliary", "peripheral",
+                                               "other_material", "gpu",       "roycom_software",
+                                               "other_software", "system",    "unknown" };
+static const char *const coverage_names[] = { NULL,      "covered",     "chargeable",
+                                              "expired", "not_covered", "needs_review" };
+static const char *const tier_names[] = { NULL, "silver", "gold" };
+static const char *const severity_names[] = { NULL, "S1", "S2", "S3" };
+static const char *const priority_names[] = { NULL, "P1", "P2", "P3", "P4" };
+static const char *const onsite_names[] = { "4h", "next_day", "negotiated", "unknown" };
+static const char *const field_names[] = { "sn",      "model", "symptoms", "address",
+                                           "contact", "phone", "location" };
 
-const char *classifier_kind_name(ClassifierKind v) { return (guint)v < G_N_ELEMENTS(kind_names) ? kind_names[v] : NULL; }
-const char *classifier_component_name(ClassifierComponent v) { return (guint)v < G_N_ELEMENTS(component_names) ? component_names[v] : NULL; }
-const char *classifier_coverage_name(ClassifierCoverage v) { return (guint)v < G_N_ELEMENTS(coverage_names) ? coverage_names[v] : NULL; }
-const char *classifier_tier_name(ClassifierTier v) { return (guint)v < G_N_ELEMENTS(tier_names) ? tier_names[v] : NULL; }
-const char *classifier_severity_name(ClassifierSeverity v) { return (guint)v < G_N_ELEMENTS(severity_names) ? severity_names[v] : NULL; }
-const char *classifier_priority_name(ClassifierPriority v) { return (guint)v < G_N_ELEMENTS(priority_names) ? priority_names[v] : NULL; }
-const char *classifier_onsite_class_name(ClassifierOnsiteClass v) { return (guint)v < G_N_ELEMENTS(onsite_names) ? onsite_names[v] : NULL; }
-const char *classifier_field_name(ClassifierField v) { return (guint)v < G_N_ELEMENTS(field_names) ? field_names[v] : NULL; }
+const char *
+classifier_kind_name(ClassifierKind v)
+{
+  return (guint)v < G_N_ELEMENTS(kind_names) ? kind_names[v] : NULL;
+}
+const char *
+classifier_component_name(ClassifierComponent v)
+{
+  return (guint)v < G_N_ELEMENTS(component_names) ? component_names[v] : NULL;
+}
+const char *
+classifier_coverage_name(ClassifierCoverage v)
+{
+  return (guint)v < G_N_ELEMENTS(coverage_names) ? coverage_names[v] : NULL;
+}
+const char *
+classifier_tier_name(ClassifierTier v)
+{
+  return (guint)v < G_N_ELEMENTS(tier_names) ? tier_names[v] : NULL;
+}
+const char *
+classifier_severity_name(ClassifierSeverity v)
+{
+  return (guint)v < G_N_ELEMENTS(severity_names) ? severity_names[v] : NULL;
+}
+const char *
+classifier_priority_name(ClassifierPriority v)
+{
+  return (guint)v < G_N_ELEMENTS(priority_names) ? priority_names[v] : NULL;
+}
+const char *
+classifier_onsite_class_name(ClassifierOnsiteClass v)
+{
+  return (guint)v < G_N_ELEMENTS(onsite_names) ? onsite_names[v] : NULL;
+}
+const char *
+classifier_field_name(ClassifierField v)
+{
+  return (guint)v < G_N_ELEMENTS(field_names) ? field_names[v] : NULL;
+}
 
 static int
 enum_lookup(const char *const *names, guint n, const char *s)
@@ -65,11 +101,17 @@ parse_int(const char *s, int min, int max, int *out)
 static gboolean
 parse_bool(const char *s, gboolean *out)
 {
-  static const char *const yes[] = {"t", "true", "yes", "y", "1", "on"};
-  static const char *const no[] = {"f", "false", "no", "n", "0", "off"};
+  static const char *const yes[] = { "t", "true", "yes", "y", "1", "on" };
+  static const char *const no[] = { "f", "false", "no", "n", "0", "off" };
   for (guint i = 0; i < G_N_ELEMENTS(yes); i++) {
-    if (!g_ascii_strcasecmp(s, yes[i])) { *out = TRUE; return TRUE; }
-    if (!g_ascii_strcasecmp(s, no[i])) { *out = FALSE; return TRUE; }
+    if (!g_ascii_strcasecmp(s, yes[i])) {
+      *out = TRUE;
+      return TRUE;
+    }
+    if (!g_ascii_strcasecmp(s, no[i])) {
+      *out = FALSE;
+      return TRUE;
+    }
   }
   return FALSE;
 }
@@ -84,14 +126,19 @@ policy_parse_date(const char *s, GDate *out)
     s++;
   int y = 0, m = 0, d = 0, n = 0;
   const char *p = s;
-  while (g_ascii_isdigit(*p) && n < 4) { y = y * 10 + (*p++ - '0'); n++; }
+  while (g_ascii_isdigit(*p) && n < 4) {
+    y = y * 10 + (*p++ - '0');
+    n++;
+  }
   if (n != 4 || (*p != '-' && *p != '/' && *p != '.'))
     return FALSE;
   char sep = *p++;
-  for (n = 0; g_ascii_isdigit(*p) && n < 2; n++) m = m * 10 + (*p++ - '0');
+  for (n = 0; g_ascii_isdigit(*p) && n < 2; n++)
+    m = m * 10 + (*p++ - '0');
   if (!n || *p++ != sep)
     return FALSE;
-  for (n = 0; g_ascii_isdigit(*p) && n < 2; n++) d = d * 10 + (*p++ - '0');
+  for (n = 0; g_ascii_isdigit(*p) && n < 2; n++)
+    d = d * 10 + (*p++ - '0');
   if (!n)
     return FALSE;
   while (*p == ' ')
@@ -211,7 +258,7 @@ policy_place_key(const char *name)
   char *q;
   while ((q = strstr(k->str, "\xe2\x80\x99")))
     g_string_erase(k, q - k->str, 3);
-  static const char *const suffixes[] = {"district", "city", "municipality", "qu", "shi", "区", "市"};
+  static const char *const suffixes[] = { "district", "city", "municipality", "qu", "shi", "区", "市" };
   for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++) {
     gsize sl = strlen(suffixes[i]);
     if (k->len > sl && g_str_has_suffix(k->str, suffixes[i])) {
@@ -229,11 +276,15 @@ typedef gboolean (*RowFunc)(ClassifierPolicy *p, const char *const *v, guint row
 typedef struct {
   const char *name;
   const char *const *columns;
-  guint required;          /* bit set over columns: must be present and non-NULL */
+  guint required; /* bit set over columns: must be present and non-NULL */
   RowFunc add;
 } TableDesc;
 
-#define COLS(...) (const char *const[]){__VA_ARGS__, NULL}
+#define COLS(...)                                                                                            \
+  (const char *const[])                                                                                      \
+  {                                                                                                          \
+    __VA_ARGS__, NULL                                                                                        \
+  }
 
 static gboolean row_settings(ClassifierPolicy *p, const char *const *v, guint row, GError **error);
 static gboolean row_components(ClassifierPolicy *p, const char *const *v, guint row, GError **error);
@@ -247,21 +298,29 @@ static gboolean row_sla_terms(ClassifierPolicy *p, const char *const *v, guint r
 static gboolean row_service_areas(ClassifierPolicy *p, const char *const *v, guint row, GError **error);
 
 static const TableDesc tables[] = {
-  {"policy_settings", COLS("key", "value"), 0x1, row_settings},
-  {"components", COLS("component", "match_rank", "kind", "silver_years", "gold_years", "contract_overrides"), 0x27, row_components},
-  {"parts_terms", COLS("brand", "from_year", "to_year", "coverage"), 0xf, row_parts_terms},
-  {"keywords", COLS("category", "code", "keyword", "requires"), 0x7, row_keywords},
-  {"priority_matrix", COLS("severity", "tier", "priority"), 0x7, row_priority_matrix},
-  {"priority_caps", COLS("coverage", "max_priority"), 0x3, row_priority_caps},
-  {"holidays", COLS("day", "kind", "name"), 0x3, row_holidays},
-  {"service_clocks", COLS("clock", "wall_clock", "opens", "closes", "workdays", "observes_holidays"), 0x3, row_clocks},
-  {"sla_terms", COLS("tier", "clock", "response_minutes", "plan_minutes", "onsite_rule", "onsite_minutes",
-                     "fast_onsite_minutes", "fast_onsite_priority", "fast_onsite_class"), 0x1f, row_sla_terms},
-  {"service_areas", COLS("province", "city", "district", "onsite_class", "unlisted_districts", "aliases"), 0x8, row_service_areas},
+  { "policy_settings", COLS("key", "value"), 0x1, row_settings },
+  { "components", COLS("component", "match_rank", "kind", "silver_years", "gold_years", "contract_overrides"),
+    0x27, row_components },
+  { "parts_terms", COLS("brand", "from_year", "to_year", "coverage"), 0xf, row_parts_terms },
+  { "keywords", COLS("category", "code", "keyword", "requires"), 0x7, row_keywords },
+  { "priority_matrix", COLS("severity", "tier", "priority"), 0x7, row_priority_matrix },
+  { "priority_caps", COLS("coverage", "max_priority"), 0x3, row_priority_caps },
+  { "holidays", COLS("day", "kind", "name"), 0x3, row_holidays },
+  { "service_clocks", COLS("clock", "wall_clock", "opens", "closes", "workdays", "observes_holidays"), 0x3,
+    row_clocks },
+  { "sla_terms",
+    COLS("tier", "clock", "response_minutes", "plan_minutes", "onsite_rule", "onsite_minutes",
+         "fast_onsite_minutes", "fast_onsite_priority", "fast_onsite_class"),
+    0x1f, row_sla_terms },
+  { "service_areas", COLS("province", "city", "district", "onsite_class", "unlisted_districts", "aliases"),
+    0x8, row_service_areas },
 };
 
-static const char *const table_names[] = {"policy_settings", "components", "parts_terms", "keywords", "priority_matrix",
-                                          "priority_caps", "holidays", "service_clocks", "sla_terms", "service_areas", NULL};
+static const char *const table_names[] = {
+  "policy_settings", "components",    "parts_terms", "keywords",
+  "priority_matrix", "priority_caps", "holidays",    "service_clocks",
+  "sla_terms",       "service_areas", NULL
+};
 
 const char *const *
 classifier_policy_tables(void)
@@ -298,7 +357,7 @@ classifier_policy_table_select(const char *table)
 }
 
 static G_GNUC_PRINTF(5, 6) gboolean
-row_error(GError **error, const char *table, guint row, const char *column, const char *fmt, ...)
+  row_error(GError **error, const char *table, guint row, const char *column, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
@@ -308,7 +367,8 @@ row_error(GError **error, const char *table, guint row, const char *column, cons
     g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "policy table %s, row %u, column %s: %s",
                 table, row, column, msg);
   else
-    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "policy table %s, row %u: %s", table, row, msg);
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "policy table %s, row %u: %s", table, row,
+                msg);
   return FALSE;
 }
 
@@ -360,7 +420,7 @@ row_components(ClassifierPolicy *p, const char *const *v, guint row, GError **er
 static gboolean
 row_parts_terms(ClassifierPolicy *p, const char *const *v, guint row, GError **error)
 {
-  PartsTerm t = {0};
+  PartsTerm t = { 0 };
   if (!parse_int(v[1], 1, 50, &t.from_year))
     return BAD("parts_terms", "from_year", "'%s' is not a year number 1-50", v[1]);
   if (!parse_int(v[2], t.from_year, 50, &t.to_year))
@@ -383,32 +443,37 @@ is_ascii_alnum(guchar c)
 static gboolean
 row_keywords(ClassifierPolicy *p, const char *const *v, guint row, GError **error)
 {
-  static const char *const cats[] = {"component", "exclusion", "kind", "severity", "value_added", "mask", "negation"};
+  static const char *const cats[] = { "component",   "exclusion", "kind",    "severity",
+                                      "value_added", "mask",      "negation" };
   int cat = ENUM_LOOKUP(cats, v[0]);
   if (cat < 0)
-    return BAD("keywords", "category", "unknown category '%s' (component, exclusion, kind, severity, value_added, mask, negation)", v[0]);
-  Keyword kw = {.category = (KeywordCategory)cat, .next = -1};
+    return BAD("keywords", "category",
+               "unknown category '%s' (component, exclusion, kind, severity, value_added, mask, negation)",
+               v[0]);
+  Keyword kw = { .category = (KeywordCategory)cat, .next = -1 };
   switch (kw.category) {
-  case KW_COMPONENT:
-    kw.code_value = ENUM_LOOKUP(component_names, v[1]);
-    if (kw.code_value < 0 || kw.code_value == CLASSIFIER_COMPONENT_UNKNOWN || kw.code_value == CLASSIFIER_COMPONENT_OTHER_SOFTWARE)
-      return BAD("keywords", "code", "'%s' is not a component keywords can name (other_software comes from the asset)", v[1]);
-    break;
-  case KW_SEVERITY:
-    kw.code_value = ENUM_LOOKUP(severity_names, v[1]);
-    if (kw.code_value <= 0)
-      return BAD("keywords", "code", "'%s' is not a severity (S1, S2, S3)", v[1]);
-    break;
-  case KW_KIND:
-    if (!g_str_equal(v[1], "consultation"))
-      return BAD("keywords", "code", "kind keywords can only be 'consultation', not '%s'", v[1]);
-    kw.code_value = CLASSIFIER_KIND_CONSULTATION;
-    break;
-  default:
-    for (const char *c = v[1]; *c; c++)
-      if (!g_ascii_isalnum(*c) && *c != '_')
-        return BAD("keywords", "code", "'%s' is not a code (letters, digits, _)", v[1]);
-    break;
+    case KW_COMPONENT:
+      kw.code_value = ENUM_LOOKUP(component_names, v[1]);
+      if (kw.code_value < 0 || kw.code_value == CLASSIFIER_COMPONENT_UNKNOWN ||
+          kw.code_value == CLASSIFIER_COMPONENT_OTHER_SOFTWARE)
+        return BAD("keywords", "code",
+                   "'%s' is not a component keywords can name (other_software comes from the asset)", v[1]);
+      break;
+    case KW_SEVERITY:
+      kw.code_value = ENUM_LOOKUP(severity_names, v[1]);
+      if (kw.code_value <= 0)
+        return BAD("keywords", "code", "'%s' is not a severity (S1, S2, S3)", v[1]);
+      break;
+    case KW_KIND:
+      if (!g_str_equal(v[1], "consultation"))
+        return BAD("keywords", "code", "kind keywords can only be 'consultation', not '%s'", v[1]);
+      kw.code_value = CLASSIFIER_KIND_CONSULTATION;
+      break;
+    default:
+      for (const char *c = v[1]; *c; c++)
+        if (!g_ascii_isalnum(*c) && *c != '_')
+          return BAD("keywords", "code", "'%s' is not a code (letters, digits, _)", v[1]);
+      break;
   }
   g_autofree char *text = policy_normalise_text(v[2], -1);
   g_strstrip(text);
@@ -512,7 +577,7 @@ row_clocks(ClassifierPolicy *p, const char *const *v, guint row, GError **error)
 {
   if (policy_clock(p, v[0]))
     return BAD("service_clocks", "clock", "'%s' given twice", v[0]);
-  Clock c = {0};
+  Clock c = { 0 };
   if (!parse_bool(v[1], &c.wall))
     return BAD("service_clocks", "wall_clock", "'%s' is not a boolean", v[1]);
   if (!c.wall) {
@@ -523,7 +588,8 @@ row_clocks(ClassifierPolicy *p, const char *const *v, guint row, GError **error)
     if (c.closes <= c.opens)
       return BAD("service_clocks", "closes", "%s is not after opens %s", v[3], v[2]);
     if (!v[4] || !parse_weekdays(v[4], &c.workdays))
-      return BAD("service_clocks", "workdays", "'%s' is not a list of ISO weekdays like {1,2,3,4,5}", v[4] ? v[4] : "");
+      return BAD("service_clocks", "workdays", "'%s' is not a list of ISO weekdays like {1,2,3,4,5}",
+                 v[4] ? v[4] : "");
     if (v[5] && !parse_bool(v[5], &c.holidays))
       return BAD("service_clocks", "observes_holidays", "'%s' is not a boolean", v[5]);
   }
@@ -551,7 +617,8 @@ row_sla_terms(ClassifierPolicy *p, const char *const *v, guint row, GError **err
   else if (g_str_equal(v[4], "elapsed")) {
     s->onsite_rule = ONSITE_RULE_ELAPSED;
     if (!v[5] || !parse_int(v[5], 1, 1000000, &s->onsite_minutes))
-      return BAD("sla_terms", "onsite_minutes", "rule elapsed needs a number of minutes, not '%s'", v[5] ? v[5] : "");
+      return BAD("sla_terms", "onsite_minutes", "rule elapsed needs a number of minutes, not '%s'",
+                 v[5] ? v[5] : "");
   } else
     return BAD("sla_terms", "onsite_rule", "'%s' is neither nbd nor elapsed", v[4]);
   if (v[6]) {
@@ -699,7 +766,7 @@ classifier_policy_add_row(ClassifierPolicy *policy, const char *table, const cha
     g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "unknown policy table '%s'", table);
     return FALSE;
   }
-  const char *v[16] = {0};
+  const char *v[16] = { 0 };
   guint ndesc = g_strv_length((char **)t->columns);
   g_assert(ndesc <= G_N_ELEMENTS(v));
   for (guint i = 0; i < ndesc; i++) {
@@ -725,8 +792,8 @@ classifier_policy_add_row(ClassifierPolicy *policy, const char *table, const cha
 }
 
 gboolean
-classifier_policy_add_rows(ClassifierPolicy *policy, const char *table, const char *const *columns, guint ncols,
-                           const GPtrArray *rows, GError **error)
+classifier_policy_add_rows(ClassifierPolicy *policy, const char *table, const char *const *columns,
+                           guint ncols, const GPtrArray *rows, GError **error)
 {
   g_return_val_if_fail(rows, FALSE);
   for (guint i = 0; i < rows->len; i++)
@@ -748,8 +815,7 @@ policy_clock(const ClassifierPolicy *p, const char *name)
   return NULL;
 }
 
-static gboolean
-finish_error(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static gboolean finish_error(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static gboolean
 finish_error(GError **error, const char *fmt, ...)
 {
@@ -770,8 +836,8 @@ setting(const ClassifierPolicy *p, const char *key)
 static gboolean
 finish_settings(ClassifierPolicy *p, GError **error)
 {
-  static const char *const required[] = {"timezone", "legacy_ship_before", "ship_offset_days", "days_per_year",
-                                         "default_onsite_class", "sla_coverages"};
+  static const char *const required[] = { "timezone",      "legacy_ship_before",   "ship_offset_days",
+                                          "days_per_year", "default_onsite_class", "sla_coverages" };
   for (guint i = 0; i < G_N_ELEMENTS(required); i++)
     if (!setting(p, required[i]) || !*setting(p, required[i]))
       return finish_error(error, "policy_settings has no value for '%s'", required[i]);
@@ -781,19 +847,24 @@ finish_settings(ClassifierPolicy *p, GError **error)
   if (!p->tz) {
     const char *fb = setting(p, "timezone_fallback_offset");
     if (!fb || !(p->tz = g_time_zone_new_identifier(fb)))
-      return finish_error(error, "time zone '%s' is unknown here and timezone_fallback_offset '%s' is no offset",
-                          tz, fb ? fb : "");
+      return finish_error(error,
+                          "time zone '%s' is unknown here and timezone_fallback_offset '%s' is no offset", tz,
+                          fb ? fb : "");
     g_warning("time zone %s not found (tzdata missing?): using the fixed offset %s", tz, fb);
   }
   if (!policy_parse_date(setting(p, "legacy_ship_before"), &p->legacy_before))
-    return finish_error(error, "policy_settings legacy_ship_before '%s' is not a date", setting(p, "legacy_ship_before"));
+    return finish_error(error, "policy_settings legacy_ship_before '%s' is not a date",
+                        setting(p, "legacy_ship_before"));
   if (!parse_int(setting(p, "ship_offset_days"), 0, 3650, &p->ship_offset_days))
-    return finish_error(error, "policy_settings ship_offset_days '%s' is not a number of days", setting(p, "ship_offset_days"));
+    return finish_error(error, "policy_settings ship_offset_days '%s' is not a number of days",
+                        setting(p, "ship_offset_days"));
   if (!parse_int(setting(p, "days_per_year"), 1, 400, &p->days_per_year))
-    return finish_error(error, "policy_settings days_per_year '%s' is not a number 1-400", setting(p, "days_per_year"));
+    return finish_error(error, "policy_settings days_per_year '%s' is not a number 1-400",
+                        setting(p, "days_per_year"));
   int oc = ENUM_LOOKUP(onsite_names, setting(p, "default_onsite_class"));
   if (oc < 0)
-    return finish_error(error, "policy_settings default_onsite_class '%s' is not an on-site class", setting(p, "default_onsite_class"));
+    return finish_error(error, "policy_settings default_onsite_class '%s' is not an on-site class",
+                        setting(p, "default_onsite_class"));
   p->default_area_class = (ClassifierOnsiteClass)oc;
   g_auto(GStrv) covs = g_strsplit(setting(p, "sla_coverages"), ",", -1);
   for (guint i = 0; covs[i]; i++) {
@@ -857,7 +928,8 @@ finish_areas(ClassifierPolicy *p, GError **error)
         g_autofree char *ckey = policy_place_key(v[1]);
         AreaCity *c = g_hash_table_lookup(p->city_keys, ckey);
         if (!c)
-          return row_error(error, "service_areas", row, "city", "district %s of '%s': no row for that city", v[2], v[1]);
+          return row_error(error, "service_areas", row, "city", "district %s of '%s': no row for that city",
+                           v[2], v[1]);
         c->has_districts = TRUE;
         AreaDistrict *d = g_new0(AreaDistrict, 1);
         d->city = c;
@@ -898,7 +970,7 @@ finish_areas(ClassifierPolicy *p, GError **error)
 #endif
 
 /* CJK blocks whose characters may be traditional: the bitmap covers them, nothing else is converted. */
-static const gunichar t2s_ranges[][2] = {{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}};
+static const gunichar t2s_ranges[][2] = { { 0x3400, 0x4DBF }, { 0x4E00, 0x9FFF }, { 0xF900, 0xFAFF } };
 
 #define T2S_PHRASE ((gunichar)0xFFFFFFFF)
 
@@ -1051,9 +1123,11 @@ classifier_policy_finish(ClassifierPolicy *p, GError **error)
       return finish_error(error, "sla_terms has no row for tier %s", tn);
     s->clock = policy_clock(p, s->clock_name);
     if (!s->clock)
-      return finish_error(error, "sla_terms tier %s names clock '%s' that service_clocks lacks", tn, s->clock_name);
+      return finish_error(error, "sla_terms tier %s names clock '%s' that service_clocks lacks", tn,
+                          s->clock_name);
     if (s->onsite_rule == ONSITE_RULE_NBD && s->clock->wall)
-      return finish_error(error, "sla_terms tier %s: rule nbd needs a business-hours clock, not %s", tn, s->clock_name);
+      return finish_error(error, "sla_terms tier %s: rule nbd needs a business-hours clock, not %s", tn,
+                          s->clock_name);
   }
   if (!p->has_keyword[KW_COMPONENT] || !p->has_keyword[KW_SEVERITY])
     return finish_error(error, "keywords needs component and severity rows");
@@ -1163,8 +1237,8 @@ load_tsv(ClassifierPolicy *p, const char *dir, const char *table, GError **error
                       "policy seed %s, line %u: %u fields, the header names %u", path, line_no, n, ncols);
           return FALSE;
         }
-        if (!classifier_policy_add_row(p, table, (const char *const *)header, (const char *const *)fields, ncols,
-                                       line_no, error)) {
+        if (!classifier_policy_add_row(p, table, (const char *const *)header, (const char *const *)fields,
+                                       ncols, line_no, error)) {
           g_prefix_error(error, "%s: ", path);
           return FALSE;
         }

@@ -54,7 +54,8 @@ sla_is_business_day(const ClassifierPolicy *p, const Clock *c, gint64 local_day)
   if (c->wall)
     return TRUE;
   if (c->holidays) {
-    int kind = GPOINTER_TO_INT(g_hash_table_lookup(p->days, GUINT_TO_POINTER(sla_julian_of_local_day(local_day))));
+    int kind =
+      GPOINTER_TO_INT(g_hash_table_lookup(p->days, GUINT_TO_POINTER(sla_julian_of_local_day(local_day))));
     if (kind == DAY_HOLIDAY)
       return FALSE;
     if (kind == DAY_WORKDAY)
@@ -201,7 +202,8 @@ need_clock(const ClassifierPolicy *p, const char *clock, GError **error)
 {
   const Clock *c = policy_clock(p, clock);
   if (!c)
-    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "unknown SLA clock '%s'", clock ? clock : "(null)");
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "unknown SLA clock '%s'",
+                clock ? clock : "(null)");
   return c;
 }
 
@@ -278,8 +280,8 @@ classifier_sla_shift_for_pauses(const ClassifierPolicy *policy, const char *cloc
   g_autofree gint64 *pairs = pauses_to_pairs(pauses, n_pauses, &n);
   gint64 r = sla_add_seconds(policy, c, from, budget, pairs, n);
   if (r < 0) {
-    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "no deadline on clock %s while paused without end",
-                clock);
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY,
+                "no deadline on clock %s while paused without end", clock);
     return NULL;
   }
   /* never earlier than the unpaused deadline (a zero budget at a closed hour stays put) */

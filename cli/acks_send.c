@@ -68,7 +68,8 @@ acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **err
   return kf_uint(kf, path, "connect_timeout", 15, 1, &out->connect_timeout_s, error) &&
          kf_uint(kf, path, "timeout", 60, 1, &out->timeout_s, error) &&
          kf_uint(kf, path, "max_attempts", 5, 1, &out->max_attempts, error) &&
-         kf_uint(kf, path, "max_acks_per_sender", ACKS_DEFAULT_MAX_PER_SENDER, 0, &out->max_acks_per_sender, error) &&
+         kf_uint(kf, path, "max_acks_per_sender", ACKS_DEFAULT_MAX_PER_SENDER, 0, &out->max_acks_per_sender,
+                 error) &&
          /* One row claimed at a time (the SMTP connection is still shared): a sender killed
           * mid-run leaves at most one acknowledgement in doubt instead of a whole batch. */
          kf_uint(kf, path, "batch", 1, 1, &out->batch, error);
@@ -94,7 +95,8 @@ acks_smtp_config_clear(AcksSmtpConfig *c)
 static AcksTexts *
 load_texts(StoreConn *conn, GError **error)
 {
-  g_autoptr(StoreRows) rows = store_select(conn, "SELECT language, key, text FROM intake.ack_texts", 0, NULL, error);
+  g_autoptr(StoreRows) rows =
+    store_select(conn, "SELECT language, key, text FROM intake.ack_texts", 0, NULL, error);
   if (!rows) {
     g_prefix_error(error, "acknowledgement texts (run `intake db migrate`): ");
     return NULL;
@@ -189,8 +191,8 @@ acks_queue_order(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o,
     return FALSE;
   char **term = terms->rows->len ? g_ptr_array_index(terms->rows, 0) : NULL;
 
-  g_autofree char *location = res->city ? g_strconcat(res->city, res->district ? res->district : "", NULL)
-                                        : g_strdup(req->location);
+  g_autofree char *location =
+    res->city ? g_strconcat(res->city, res->district ? res->district : "", NULL) : g_strdup(req->location);
   g_autofree const char **missing = classifier_result_missing_names(res);
   g_autoptr(GPtrArray) refs = g_ptr_array_new();
   for (guint i = 0; req->references && i < req->references->len; i++)
@@ -325,10 +327,9 @@ acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, g
         continue;
       }
       gboolean gave_up = FALSE;
-      gboolean marked = permanent
-                          ? store_outbox_mark_failed(conn, c, send_error->message, reply, &mark_error)
-                          : store_outbox_mark_retry(conn, c, send_error->message, reply, cfg->max_attempts,
-                                                    &gave_up, &mark_error);
+      gboolean marked = permanent ? store_outbox_mark_failed(conn, c, send_error->message, reply, &mark_error)
+                                  : store_outbox_mark_retry(conn, c, send_error->message, reply,
+                                                            cfg->max_attempts, &gave_up, &mark_error);
       if (!marked)
         cli_log(CLI_LOG_WARN, "outbox: %s", mark_error->message);
       if (permanent || gave_up) {
@@ -343,7 +344,8 @@ acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, g
       }
       if (send_error->domain == FETCHER_ERROR &&
           (send_error->code == FETCHER_ERROR_AUTH || send_error->code == FETCHER_ERROR_TLS ||
-           send_error->code == FETCHER_ERROR_CONFIG) && !permanent) {
+           send_error->code == FETCHER_ERROR_CONFIG) &&
+          !permanent) {
         release_rest(conn, claims, i + 1);
         g_propagate_error(error, g_steal_pointer(&send_error));
         ok = FALSE;

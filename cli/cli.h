@@ -11,7 +11,7 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_TEMPFAIL = 75 };
 
 /* One polled mailbox: [imap] and every [imap.NAME] section (keys it leaves out come from [imap]). */
 typedef struct {
-  char *name;      /* "imap" or "imap.NAME" */
+  char *name; /* "imap" or "imap.NAME" */
   char *url, *user, *password, *ca_file, *processed_folder;
   gboolean tls_verify;
 } CliMailbox;
@@ -23,9 +23,9 @@ typedef struct {
   char *smtp_url, *smtp_user, *smtp_password, *smtp_ca_file, *smtp_from;
   gboolean smtp_tls_verify, smtp_send;
   char *db_conninfo;
-  char *sql_dir;   /* migrations; default: the source tree's sql/ */
-  char *path;      /* the file read, for messages */
-  gboolean syslog; /* [log] syslog = true: log to syslog (facility mail) instead of stderr */
+  char *sql_dir;       /* migrations; default: the source tree's sql/ */
+  char *path;          /* the file read, for messages */
+  gboolean syslog;     /* [log] syslog = true: log to syslog (facility mail) instead of stderr */
   ParserLimits limits; /* [limits] max_bytes (25M), max_depth, max_parts, max_headers */
 } CliConfig;
 

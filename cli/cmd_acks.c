@@ -26,8 +26,10 @@ acks_send(CliConfig *config, StoreConn *conn, gboolean quiet)
     return EXIT_RUNTIME;
   }
   g_autoptr(StoreRows) rows = store_select(
-    conn, "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed')"
-          " FROM intake.outbox", 0, NULL, NULL);
+    conn,
+    "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed')"
+    " FROM intake.outbox",
+    0, NULL, NULL);
   if (!quiet)
     printf("acks: sent %u, failed %u, pending %s, failed in total %s\n", sent, failed,
            rows ? ((char **)g_ptr_array_index(rows->rows, 0))[0] : "?",
@@ -84,8 +86,9 @@ acks_queue(CliConfig *config, StoreConn *conn, guint hours, gboolean quiet)
       if (!result)
         break;
     }
-    AcksOrder ao = { .order_id = id, .order_no = row[1], .request = req, .result = result,
-                     .raw = data, .raw_len = len };
+    AcksOrder ao = {
+      .order_id = id, .order_no = row[1], .request = req, .result = result, .raw = data, .raw_len = len
+    };
     g_autofree char *outcome = NULL;
     if (!store_begin(conn, &error) || !acks_queue_order(conn, &sc, &ao, &outcome, &error) ||
         !store_commit(conn, &error)) {

@@ -10,9 +10,21 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PGresult, PQclear)
 
-static const char *const columns[] = {"sn", "kind", "brand", "model", "customer", "tier", "ship_date", "invoice_date",
-                                      "warranty_basis", "contract_start", "contract_years", "software", "city",
-                                      "district", NULL};
+static const char *const columns[] = { "sn",
+                                       "kind",
+                                       "brand",
+                                       "model",
+                                       "customer",
+                                       "tier",
+                                       "ship_date",
+                                       "invoice_date",
+                                       "warranty_basis",
+                                       "contract_start",
+                                       "contract_years",
+                                       "software",
+                                       "city",
+                                       "district",
+                                       NULL };
 #define N_COLUMNS (G_N_ELEMENTS(columns) - 1)
 
 /* COPY text format: \N for NULL, backslash escapes for the separators. */
@@ -25,11 +37,20 @@ copy_value(GString *out, const char *v)
   }
   for (const char *p = v; *p; p++) {
     switch (*p) {
-    case '\\': g_string_append(out, "\\\\"); break;
-    case '\t': g_string_append(out, "\\t"); break;
-    case '\n': g_string_append(out, "\\n"); break;
-    case '\r': g_string_append(out, "\\r"); break;
-    default: g_string_append_c(out, *p);
+      case '\\':
+        g_string_append(out, "\\\\");
+        break;
+      case '\t':
+        g_string_append(out, "\\t");
+        break;
+      case '\n':
+        g_string_append(out, "\\n");
+        break;
+      case '\r':
+        g_string_append(out, "\\r");
+        break;
+      default:
+        g_string_append_c(out, *p);
     }
   }
 }
@@ -37,12 +58,13 @@ copy_value(GString *out, const char *v)
 static char *
 date_or_null(const GDate *d)
 {
-  return g_date_valid(d) ? g_strdup_printf("%04u-%02u-%02u", g_date_get_year(d), g_date_get_month(d), g_date_get_day(d))
-                         : NULL;
+  return g_date_valid(d)
+           ? g_strdup_printf("%04u-%02u-%02u", g_date_get_year(d), g_date_get_month(d), g_date_get_day(d))
+           : NULL;
 }
 
 typedef struct {
-  GString *copy;  /* COPY data of the valid rows */
+  GString *copy; /* COPY data of the valid rows */
   guint rows;
 } Import;
 
@@ -50,14 +72,26 @@ static gboolean
 add_row(const ClassifierAsset *a, guint line, gpointer user_data, GError **error)
 {
   Import *im = user_data;
-  static const char *const basis[] = {"ship", "invoice", "contract"};
+  static const char *const basis[] = { "ship", "invoice", "contract" };
   g_autofree char *ship = date_or_null(&a->ship_date), *inv = date_or_null(&a->invoice_date);
   g_autofree char *cs = date_or_null(&a->contract_start);
   g_autofree char *years = a->contract_years ? g_strdup_printf("%u", a->contract_years) : NULL;
   g_autofree char *software = a->software ? g_strjoinv(";", a->software) : NULL;
   const char *v[N_COLUMNS] = {
-    a->sn, a->kind == CLASSIFIER_ASSET_PART ? "part" : "server", a->brand, a->model, a->customer,
-    classifier_tier_name(a->tier), ship, inv, basis[a->warranty_basis], cs, years, software, a->city, a->district,
+    a->sn,
+    a->kind == CLASSIFIER_ASSET_PART ? "part" : "server",
+    a->brand,
+    a->model,
+    a->customer,
+    classifier_tier_name(a->tier),
+    ship,
+    inv,
+    basis[a->warranty_basis],
+    cs,
+    years,
+    software,
+    a->city,
+    a->district,
   };
   for (guint i = 0; i < N_COLUMNS; i++) {
     if (i)
@@ -87,7 +121,8 @@ upsert(PGconn *pg, const Import *im, guint *added, guint *updated, GError **erro
 {
   g_autofree char *cols = g_strjoinv(", ", (char **)columns);
   {
-    g_autoptr(PGresult) r = PQexec(pg, "CREATE TEMP TABLE assets_import (LIKE intake.assets INCLUDING DEFAULTS) ON COMMIT DROP");
+    g_autoptr(PGresult) r =
+      PQexec(pg, "CREATE TEMP TABLE assets_import (LIKE intake.assets INCLUDING DEFAULTS) ON COMMIT DROP");
     if (!pg_ok(pg, r, PGRES_COMMAND_OK, "temporary table", error))
       return FALSE;
   }
@@ -112,13 +147,13 @@ upsert(PGconn *pg, const Import *im, guint *added, guint *updated, GError **erro
   GString *set = g_string_new(NULL), *differs = g_string_new(NULL);
   for (guint i = 1; i < N_COLUMNS; i++) {
     g_string_append_printf(set, "%s = EXCLUDED.%s, ", columns[i], columns[i]);
-    g_string_append_printf(differs, "%sa.%s IS DISTINCT FROM EXCLUDED.%s", i > 1 ? " OR " : "", columns[i], columns[i]);
+    g_string_append_printf(differs, "%sa.%s IS DISTINCT FROM EXCLUDED.%s", i > 1 ? " OR " : "", columns[i],
+                           columns[i]);
   }
-  g_autofree char *sql = g_strdup_printf(
-    "INSERT INTO intake.assets AS a (%s) SELECT %s FROM assets_import "
-    "ON CONFLICT (sn) DO UPDATE SET %supdated_at = now() WHERE %s "
-    "RETURNING (xmax = 0) AS inserted",
-    cols, cols, set->str, differs->str);
+  g_autofree char *sql = g_strdup_printf("INSERT INTO intake.assets AS a (%s) SELECT %s FROM assets_import "
+                                         "ON CONFLICT (sn) DO UPDATE SET %supdated_at = now() WHERE %s "
+                                         "RETURNING (xmax = 0) AS inserted",
+                                         cols, cols, set->str, differs->str);
   g_string_free(set, TRUE);
   g_string_free(differs, TRUE);
   g_autoptr(PGresult) r = PQexecParams(pg, sql, 0, NULL, NULL, NULL, NULL, 0);
@@ -143,7 +178,8 @@ cli_cmd_assets(int argc, char **argv)
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Validate only: no database", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("import FILE.csv - load the asset registry (upsert by SN)");
+  g_autoptr(GOptionContext) ctx =
+    g_option_context_new("import FILE.csv - load the asset registry (upsert by SN)");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
@@ -157,7 +193,7 @@ cli_cmd_assets(int argc, char **argv)
   const char *path = argv[2];
 
   /* validate everything before touching the database */
-  Import im = {g_string_new(NULL), 0};
+  Import im = { g_string_new(NULL), 0 };
   g_autoptr(GPtrArray) rejects = g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_reject_free);
   if (!classifier_assets_load_csv(path, add_row, &im, rejects, &error)) {
     fprintf(stderr, "intake assets: %s\n", error->message);

@@ -114,7 +114,8 @@ print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const Cl
   line(out, "contact", req->contact);
   line(out, "phone", req->phone);
   line(out, "address", req->address);
-  g_autofree char *place = g_strdup_printf("%s %s", req->city ? req->city : "-", req->district ? req->district : "");
+  g_autofree char *place =
+    g_strdup_printf("%s %s", req->city ? req->city : "-", req->district ? req->district : "");
   line(out, "city/district", place);
   if (req->ignored_reason)
     line(out, "ignored", req->ignored_reason);
@@ -127,10 +128,11 @@ print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const Cl
   else if (!asset)
     line(out, "asset", "no row for the SN or any candidate");
   else {
-    g_autofree char *d = g_strdup_printf("%s: %s, %s, %s, %s %s", asset->sn, asset->customer ? asset->customer : "-",
-                                         asset->model ? asset->model : "-",
-                                         classifier_tier_name(asset->tier) ? classifier_tier_name(asset->tier) : "no tier",
-                                         asset->city ? asset->city : "", asset->district ? asset->district : "");
+    g_autofree char *d =
+      g_strdup_printf("%s: %s, %s, %s, %s %s", asset->sn, asset->customer ? asset->customer : "-",
+                      asset->model ? asset->model : "-",
+                      classifier_tier_name(asset->tier) ? classifier_tier_name(asset->tier) : "no tier",
+                      asset->city ? asset->city : "", asset->district ? asset->district : "");
     line(out, "asset", d);
   }
 
@@ -140,16 +142,17 @@ print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const Cl
   line(out, "tier", classifier_tier_name(r->tier) ? classifier_tier_name(r->tier) : "unknown");
   g_autofree char *ws = NULL, *we = NULL;
   if (g_date_valid(&r->warranty_start)) {
-    ws = g_strdup_printf("%04u-%02u-%02u", g_date_get_year(&r->warranty_start), g_date_get_month(&r->warranty_start),
-                         g_date_get_day(&r->warranty_start));
+    ws = g_strdup_printf("%04u-%02u-%02u", g_date_get_year(&r->warranty_start),
+                         g_date_get_month(&r->warranty_start), g_date_get_day(&r->warranty_start));
   }
   if (g_date_valid(&r->warranty_end)) {
-    we = g_strdup_printf("%04u-%02u-%02u", g_date_get_year(&r->warranty_end), g_date_get_month(&r->warranty_end),
-                         g_date_get_day(&r->warranty_end));
+    we = g_strdup_printf("%04u-%02u-%02u", g_date_get_year(&r->warranty_end),
+                         g_date_get_month(&r->warranty_end), g_date_get_day(&r->warranty_end));
   }
   g_autofree char *w = g_strdup_printf("%s .. %s", ws ? ws : "-", we ? we : "-");
   line(out, "warranty", w);
-  line(out, "coverage", classifier_coverage_name(r->coverage) ? classifier_coverage_name(r->coverage) : "null");
+  line(out, "coverage",
+       classifier_coverage_name(r->coverage) ? classifier_coverage_name(r->coverage) : "null");
   for (guint i = 0; i < r->reasons->len; i++) {
     const ClassifierReason *x = g_ptr_array_index(r->reasons, i);
     g_autofree char *ev = one_line(x->evidence, 120);
@@ -157,7 +160,8 @@ print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const Cl
     line(out, i ? "" : "reasons", s);
   }
   line(out, "severity", classifier_severity_name(r->severity));
-  line(out, "priority", classifier_priority_name(r->priority) ? classifier_priority_name(r->priority) : "null");
+  line(out, "priority",
+       classifier_priority_name(r->priority) ? classifier_priority_name(r->priority) : "null");
   line(out, "onsite_class", classifier_onsite_class_name(r->onsite_class));
   if (r->has_sla) {
     g_autofree char *a = r->response_due ? classifier_format_time(policy, r->response_due) : NULL;
@@ -188,8 +192,10 @@ cli_cmd_inspect(int argc, char **argv)
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object (contract.md)", NULL },
     { "assets", 0, 0, G_OPTION_ARG_FILENAME, &assets, "Asset registry CSV (policy §2)", "FILE.csv" },
-    { "received", 0, 0, G_OPTION_ARG_STRING, &received, "When the mail was received (default: topmost Received:, else Date:)", "RFC3339" },
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Policy seed directory (default: the source tree's sql/seed)", "DIR" },
+    { "received", 0, 0, G_OPTION_ARG_STRING, &received,
+      "When the mail was received (default: topmost Received:, else Date:)", "RFC3339" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Policy seed directory (default: the source tree's sql/seed)", "DIR" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("FILE.eml|- - parse and classify one mail offline");
@@ -211,11 +217,12 @@ cli_cmd_inspect(int argc, char **argv)
     return EXIT_USAGE;
   }
 
-  g_autoptr(GHashTable) by_sn = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                                      (GDestroyNotify)classifier_asset_free);
+  g_autoptr(GHashTable) by_sn =
+    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)classifier_asset_free);
   if (assets) {
-    AssetTable table = {by_sn};
-    g_autoptr(GPtrArray) rejects = g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_reject_free);
+    AssetTable table = { by_sn };
+    g_autoptr(GPtrArray) rejects =
+      g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_reject_free);
     if (!classifier_assets_load_csv(assets, keep_asset, &table, rejects, &error)) {
       fprintf(stderr, "intake inspect: assets %s\n", error->message);
       return EXIT_USAGE;

@@ -67,8 +67,8 @@ need_policy(Poll *p, GError **error)
 /* A new order for a mail (classified when it could be parsed), inside the transaction; an
  * unreadable mail becomes an order for review with review_reason. */
 static char *
-new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_row,
-          GDateTime *received, const char *review_reason, GError **error)
+new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_row, GDateTime *received,
+          const char *review_reason, GError **error)
 {
   StoreOrder o = {
     .message_row = message_row,
@@ -146,10 +146,10 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
   if (m->error) {
     /* The server's answer for this mail could not be read: it stays on the server, and a person
      * is pointed at it; the mails after it go on. */
-    g_set_error(&perr, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "could not fetch UID %u of %s: %s",
-                m->uid, fetcher_session_mailbox(p->imap), m->error);
-    dedupe = g_strdup_printf("unfetchable:%s:%" G_GINT64_FORMAT ":%u", p->mailbox_key,
-                             p->mailbox.uidvalidity, m->uid);
+    g_set_error(&perr, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "could not fetch UID %u of %s: %s", m->uid,
+                fetcher_session_mailbox(p->imap), m->error);
+    dedupe = g_strdup_printf("unfetchable:%s:%" G_GINT64_FORMAT ":%u", p->mailbox_key, p->mailbox.uidvalidity,
+                             m->uid);
   } else {
     req = parser_parse(p->parser, &p->config->limits, data, len, &perr);
     dedupe = parser_dedupe_key(req, data, len);
@@ -194,22 +194,21 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
     gint64 order_id = 0;
     if (req && (req->followup_of || req->references->len > 0)) {
       g_ptr_array_add(req->references, NULL);
-      gboolean ok = store_order_find(p->conn, req->followup_of,
-                                     (const char *const *)req->references->pdata, &order_id, error);
+      gboolean ok = store_order_find(p->conn, req->followup_of, (const char *const *)req->references->pdata,
+                                     &order_id, error);
       g_ptr_array_set_size(req->references, req->references->len - 1);
       if (!ok)
         goto fail;
     }
     if (order_id) {
-      if (!need_policy(p, error) ||
-          !pipeline_followup(p->conn, p->parser, &p->config->limits, *p->policy, order_id, out.message_row, req,
-                             &order_no, error))
+      if (!need_policy(p, error) || !pipeline_followup(p->conn, p->parser, &p->config->limits, *p->policy,
+                                                       order_id, out.message_row, req, &order_no, error))
         goto fail;
       p->stats.followups++;
       what = "follow-up of";
     } else {
-      order_no = new_order(p, req, &in, out.message_row, received,
-                           m->error ? "unfetchable" : "unprocessable", error);
+      order_no =
+        new_order(p, req, &in, out.message_row, received, m->error ? "unfetchable" : "unprocessable", error);
       if (!order_no)
         goto fail;
       if (req)
@@ -236,8 +235,7 @@ mark(Poll *p, GArray *uids, GError **error)
 {
   if (uids->len == 0)
     return TRUE;
-  if (!fetcher_session_mark(p->imap, (const guint32 *)uids->data, uids->len,
-                            p->mb->processed_folder, error))
+  if (!fetcher_session_mark(p->imap, (const guint32 *)uids->data, uids->len, p->mb->processed_folder, error))
     return FALSE;
   return store_mailbox_mark_done(p->conn, &p->mailbox, (const guint32 *)uids->data, uids->len, error);
 }
@@ -250,9 +248,10 @@ poll_mailbox(Poll *p, GError **error)
     return FALSE;
   if (p->mailbox.uidvalidity != (gint64)uidvalidity) {
     if (p->mailbox.uidvalidity != -1)
-      cli_log(CLI_LOG_WARN, "mailbox %s: UIDVALIDITY changed (%" G_GINT64_FORMAT " -> %u): "
-              "reading it again, stored mail is not duplicated", fetcher_session_mailbox(p->imap),
-              p->mailbox.uidvalidity, uidvalidity);
+      cli_log(CLI_LOG_WARN,
+              "mailbox %s: UIDVALIDITY changed (%" G_GINT64_FORMAT " -> %u): "
+              "reading it again, stored mail is not duplicated",
+              fetcher_session_mailbox(p->imap), p->mailbox.uidvalidity, uidvalidity);
     if (!store_mailbox_set_uidvalidity(p->conn, &p->mailbox, uidvalidity, error))
       return FALSE;
   }
@@ -269,8 +268,7 @@ poll_mailbox(Poll *p, GError **error)
     return FALSE;
   for (guint i = 0; i < uids->len; i += FETCH_BATCH) {
     guint n = MIN(FETCH_BATCH, uids->len - i);
-    g_autoptr(GPtrArray) msgs =
-      fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
+    g_autoptr(GPtrArray) msgs = fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
     if (!msgs)
       return FALSE;
     g_autoptr(GArray) done = g_array_new(FALSE, FALSE, sizeof(guint32));
@@ -325,8 +323,14 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }
-  Poll p = { .config = config, .mb = mb, .conn = conn, .imap = imap, .parser = parser, .policy = policy,
-             .acks = acks, .mailbox_key = key };
+  Poll p = { .config = config,
+             .mb = mb,
+             .conn = conn,
+             .imap = imap,
+             .parser = parser,
+             .policy = policy,
+             .acks = acks,
+             .mailbox_key = key };
   if (!store_mailbox_get(conn, key, &p.mailbox, &error)) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
@@ -341,8 +345,8 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
   double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
   if (!ok) {
     cli_log(CLI_LOG_ERROR, "[%s] %s", mb->name, error->message);
-    cli_log(CLI_LOG_ERROR, "[%s] poll stopped: %u fetched, %u new orders kept", mb->name,
-            p.stats.fetched, p.stats.orders);
+    cli_log(CLI_LOG_ERROR, "[%s] poll stopped: %u fetched, %u new orders kept", mb->name, p.stats.fetched,
+            p.stats.orders);
     return EXIT_RUNTIME;
   }
   if (!quiet)

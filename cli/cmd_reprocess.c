@@ -24,7 +24,8 @@ print_changes(const char *order_no, const char *before, const char *after)
   printf("%s:\n", order_no);
   for (GList *l = members; l; l = l->next) {
     const char *k = l->data;
-    g_autofree char *vb = json_object_has_member(b, k) ? json_to_string(json_object_get_member(b, k), FALSE) : g_strdup("null");
+    g_autofree char *vb =
+      json_object_has_member(b, k) ? json_to_string(json_object_get_member(b, k), FALSE) : g_strdup("null");
     g_autofree char *va = json_to_string(json_object_get_member(a, k), FALSE);
     printf("  %-14s %s -> %s\n", k, vb, va);
   }
@@ -101,8 +102,8 @@ cli_cmd_reprocess(int argc, char **argv)
         cli_log(CLI_LOG_ERROR, "%s", error->message);
         return EXIT_RUNTIME;
       }
-      if (!pipeline_reprocess(conn, parser, &config->limits, policy, id, &order_no, &changed, &before,
-                              &after, &local)) {
+      if (!pipeline_reprocess(conn, parser, &config->limits, policy, id, &order_no, &changed, &before, &after,
+                              &local)) {
         store_rollback(conn);
         if (local->domain == PARSER_ERROR) {
           if (!write)

@@ -104,8 +104,8 @@ get_string(GKeyFile *kf, const char *group, const char *key)
 }
 
 static gboolean
-get_bool(GKeyFile *kf, const char *path, const char *group, const char *key, gboolean dflt,
-         gboolean *out, GError **error)
+get_bool(GKeyFile *kf, const char *path, const char *group, const char *key, gboolean dflt, gboolean *out,
+         GError **error)
 {
   g_autofree char *v = get_string(kf, group, key);
   if (!v || !*v) {
@@ -127,8 +127,7 @@ get_bool(GKeyFile *kf, const char *path, const char *group, const char *key, gbo
 
 /* A password from its file (first line) or the environment; the value itself is never echoed. */
 static gboolean
-read_password(GKeyFile *kf, const char *path, const char *group, const char *env, char **out,
-              GError **error)
+read_password(GKeyFile *kf, const char *path, const char *group, const char *env, char **out, GError **error)
 {
   g_autofree char *file = get_string(kf, group, "password_file");
   if (!file && !g_str_equal(group, "imap") && g_str_has_prefix(group, "imap."))
@@ -138,8 +137,8 @@ read_password(GKeyFile *kf, const char *path, const char *group, const char *env
     g_autofree char *text = NULL;
     g_autoptr(GError) local = NULL;
     if (!g_file_get_contents(file, &text, NULL, &local)) {
-      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                  "%s: [%s] password_file: %s", path, group, local->message);
+      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: [%s] password_file: %s", path,
+                  group, local->message);
       return FALSE;
     }
     char *nl = strpbrk(text, "\r\n");
@@ -212,8 +211,7 @@ cli_config_load(const char *path, GError **error)
   g_autoptr(GError) local = NULL;
   if (!g_key_file_load_from_file(kf, chosen, G_KEY_FILE_NONE, &local)) {
     if (must_exist || !g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "config %s: %s", chosen,
-                  local->message);
+      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "config %s: %s", chosen, local->message);
       return NULL;
     }
   }
@@ -248,8 +246,8 @@ cli_config_load(const char *path, GError **error)
     if (!g_str_equal(g, "imap") && !g_str_has_prefix(g, "imap."))
       continue;
     if (g_str_has_prefix(g, "imap.") && !g[5]) {
-      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                  "%s: section [imap.] needs a name", chosen);
+      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: section [imap.] needs a name",
+                  chosen);
       return NULL;
     }
     CliMailbox *m = g_new0(CliMailbox, 1);

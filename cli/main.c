@@ -11,15 +11,19 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
-  { "poll", cli_cmd_poll, "poll      [--config FILE]   fetch new mail, parse, classify, store, queue and send acks" },
-  { "inspect", cli_cmd_inspect, "inspect   FILE.eml|- [--assets FILE.csv] [--received RFC3339] [--json]\n"
-                                "                            parse + classify one mail offline" },
+  { "poll", cli_cmd_poll,
+    "poll      [--config FILE]   fetch new mail, parse, classify, store, queue and send acks" },
+  { "inspect", cli_cmd_inspect,
+    "inspect   FILE.eml|- [--assets FILE.csv] [--received RFC3339] [--json]\n"
+    "                            parse + classify one mail offline" },
   { "assets", cli_cmd_assets, "assets import FILE.csv     load the asset registry (upsert by SN)" },
   { "db", cli_cmd_db, "db migrate [--config FILE] apply sql/ migrations, idempotently" },
-  { "acks", cli_cmd_acks, "acks send [--config FILE]  drain the acknowledgement outbox\n"
-                          "  acks queue [--hours N]     write outbox rows for recent orders that have none" },
-  { "reprocess", cli_cmd_reprocess, "reprocess [--order N | --since DATE | --all] [--dry-run] [--yes]\n"
-                                    "                            re-run parse + classify over stored mail" },
+  { "acks", cli_cmd_acks,
+    "acks send [--config FILE]  drain the acknowledgement outbox\n"
+    "  acks queue [--hours N]     write outbox rows for recent orders that have none" },
+  { "reprocess", cli_cmd_reprocess,
+    "reprocess [--order N | --since DATE | --all] [--dry-run] [--yes]\n"
+    "                            re-run parse + classify over stored mail" },
 };
 
 static void
@@ -29,8 +33,10 @@ usage(FILE *out)
                "Turns the service mailbox into a queue of service orders.\n\ncommands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
     fprintf(out, "  %s\n", commands[i].usage);
-  fprintf(out, "\nEach command takes --help. Config: --config FILE, else $INTAKE_CONFIG, else ./intake.conf.\n"
-               "Exit codes: 0 done, 1 run-time failure, 2 bad usage or config, 75 mailbox locked by another poll.\n");
+  fprintf(
+    out,
+    "\nEach command takes --help. Config: --config FILE, else $INTAKE_CONFIG, else ./intake.conf.\n"
+    "Exit codes: 0 done, 1 run-time failure, 2 bad usage or config, 75 mailbox locked by another poll.\n");
 }
 
 int

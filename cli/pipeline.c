@@ -14,8 +14,8 @@ pipeline_policy_load(StoreConn *conn, GError **error)
       g_prefix_error(error, "policy table intake.%s (run `intake db migrate`): ", *t);
       return NULL;
     }
-    if (!classifier_policy_add_rows(policy, *t, (const char *const *)rows->columns, rows->ncols,
-                                    rows->rows, error))
+    if (!classifier_policy_add_rows(policy, *t, (const char *const *)rows->columns, rows->ncols, rows->rows,
+                                    error))
       return NULL;
   }
   if (!classifier_policy_finish(policy, error))
@@ -32,12 +32,12 @@ pipeline_asset_lookup(StoreConn *conn, const ParserRequest *request, char **warn
     return NULL;
   g_autofree char *arr = store_text_array((const char *const *)keys);
   const char *p[] = { arr };
-  g_autoptr(StoreRows) rows = store_select(
-    conn,
-    "SELECT sn, kind, brand, model, customer, tier, ship_date, invoice_date, warranty_basis,"
-    " contract_start, contract_years, software, city, district"
-    " FROM intake.assets WHERE sn = ANY($1::text[])",
-    1, p, error);
+  g_autoptr(StoreRows) rows =
+    store_select(conn,
+                 "SELECT sn, kind, brand, model, customer, tier, ship_date, invoice_date, warranty_basis,"
+                 " contract_start, contract_years, software, city, district"
+                 " FROM intake.assets WHERE sn = ANY($1::text[])",
+                 1, p, error);
   if (!rows)
     return NULL;
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_free);
@@ -77,8 +77,8 @@ date_text(PipelineOrderHolder *h, const GDate *d)
 }
 
 void
-pipeline_order_fill(StoreOrder *o, PipelineOrderHolder *h, const ClassifierPolicy *policy,
-                    ParserRequest *req, const ClassifierResult *r)
+pipeline_order_fill(StoreOrder *o, PipelineOrderHolder *h, const ClassifierPolicy *policy, ParserRequest *req,
+                    const ClassifierResult *r)
 {
   if (!h->strings)
     h->strings = g_ptr_array_new_with_free_func(g_free);
@@ -186,8 +186,7 @@ merge_missing(ParserRequest *base, const ParserRequest *fu)
 {
   if (base == fu)
     return;
-  char **dst[] = { &base->sn, &base->model, &base->symptoms, &base->contact, &base->phone,
-                   &base->address };
+  char **dst[] = { &base->sn, &base->model, &base->symptoms, &base->contact, &base->phone, &base->address };
   const char *src[] = { fu->sn, fu->model, fu->symptoms, fu->contact, fu->phone, fu->address };
   for (guint i = 0; i < G_N_ELEMENTS(dst); i++)
     if (!*dst[i] && src[i])
@@ -217,9 +216,9 @@ row_time(StoreRows *row, const char *column)
 /* Classifies merged (a mail, or an order's mails merged) for the order in row and rewrites the
  * order with the result; status may be NULL to keep it. */
 static gboolean
-reclassify(StoreConn *conn, const ClassifierPolicy *policy, StoreRows *row, gint64 order_id,
-           ParserRequest *m, const char *status, const char *action, const char *note,
-           gboolean *changed, char **before, char **after, GError **error)
+reclassify(StoreConn *conn, const ClassifierPolicy *policy, StoreRows *row, gint64 order_id, ParserRequest *m,
+           const char *status, const char *action, const char *note, gboolean *changed, char **before,
+           char **after, GError **error)
 {
   set_field(&m->followup_of, NULL);
   set_field(&m->ignored_reason, NULL);
@@ -249,9 +248,8 @@ reclassify(StoreConn *conn, const ClassifierPolicy *policy, StoreRows *row, gint
 
 gboolean
 pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
-                  const ClassifierPolicy *policy,
-                  gint64 order_id, gint64 message_row, ParserRequest *fu, char **order_no,
-                  GError **error)
+                  const ClassifierPolicy *policy, gint64 order_id, gint64 message_row, ParserRequest *fu,
+                  char **order_no, GError **error)
 {
   if (!store_order_attach(conn, order_id, message_row, error))
     return FALSE;
@@ -270,8 +268,8 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   const char *data = g_bytes_get_data(raw, &len);
   g_autoptr(ParserRequest) base = parser_parse(parser, limits, data ? data : "", len, NULL);
   ParserRequest *m = base ? base : fu;
-  char **fields[] = { &m->sn, &m->model, &m->symptoms, &m->contact, &m->phone, &m->address,
-                      &m->city, &m->district };
+  char **fields[] = { &m->sn,    &m->model,   &m->symptoms, &m->contact,
+                      &m->phone, &m->address, &m->city,     &m->district };
   const char *columns[] = { "sn", "model", "symptoms", "contact", "phone", "address", "city", "district" };
   for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
     const char *stored = row_value(row, columns[i]);
@@ -290,18 +288,17 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
     reopen = "in_progress";
   /* closed or resolved: a re-open (as ops' intake.reopen records it); waiting: the answer came */
   gboolean reopened = reopen && g_strcmp0(status, "waiting_customer") != 0;
-  g_autofree char *note = g_strdup_printf("follow-up mail %s%s%s", fu->message_id ? fu->message_id : "(no Message-ID)",
-                                          reopen ? (reopened ? "; re-opened from " : "; answered while ") : "",
-                                          reopen ? status : "");
-  return reclassify(conn, policy, row, order_id, m, reopen, reopened ? "reopen" : "followup", note,
-                    NULL, NULL, NULL, error);
+  g_autofree char *note = g_strdup_printf(
+    "follow-up mail %s%s%s", fu->message_id ? fu->message_id : "(no Message-ID)",
+    reopen ? (reopened ? "; re-opened from " : "; answered while ") : "", reopen ? status : "");
+  return reclassify(conn, policy, row, order_id, m, reopen, reopened ? "reopen" : "followup", note, NULL,
+                    NULL, NULL, error);
 }
 
 gboolean
 pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
-                   const ClassifierPolicy *policy,
-                   gint64 order_id, char **order_no, gboolean *changed, char **before, char **after,
-                   GError **error)
+                   const ClassifierPolicy *policy, gint64 order_id, char **order_no, gboolean *changed,
+                   char **before, char **after, GError **error)
 {
   g_autoptr(StoreRows) row = store_order_get(conn, order_id, error);
   if (!row)
@@ -337,8 +334,8 @@ pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimi
                            g_strcmp0(row_value(row, "status"), "needs_review") == 0
                          ? "queued"
                          : NULL;
-  return reclassify(conn, policy, row, order_id, base, status, "reprocess", "intake reprocess",
-                    changed, before, after, error);
+  return reclassify(conn, policy, row, order_id, base, status, "reprocess", "intake reprocess", changed,
+                    before, after, error);
 }
 
 /* One deadline moved by the pauses; NULL stays NULL. */
@@ -404,7 +401,8 @@ pipeline_sla_refresh(StoreConn *conn, ClassifierPolicy **policy_slot, guint *upd
       g_date_time_unref(p->end);
     }
     if (local) {
-      g_propagate_prefixed_error(error, g_steal_pointer(&local), "SLA of order id %" G_GINT64_FORMAT ": ", id);
+      g_propagate_prefixed_error(error, g_steal_pointer(&local), "SLA of order id %" G_GINT64_FORMAT ": ",
+                                 id);
       return FALSE;
     }
     if (!store_sla_set(conn, id, resp, plan, onsite, error))

@@ -13,8 +13,8 @@ ClassifierPolicy *pipeline_policy_load(StoreConn *conn, GError **error);
 /* One round trip: the registry rows for every SN key of the request; returns the one to classify
  * with (caller frees) or NULL when none is registered. A row that fails validation is skipped
  * with a warning in *warning (caller frees). */
-ClassifierAsset *pipeline_asset_lookup(StoreConn *conn, const ParserRequest *request,
-                                       char **warning, GError **error);
+ClassifierAsset *pipeline_asset_lookup(StoreConn *conn, const ParserRequest *request, char **warning,
+                                       GError **error);
 
 /* The values of an order made from a parsed and classified mail. Strings point into request,
  * result and the holder, which must outlive the StoreOrder. */
@@ -26,28 +26,23 @@ void pipeline_order_fill(StoreOrder *order, PipelineOrderHolder *holder, const C
                          ParserRequest *request, const ClassifierResult *result);
 void pipeline_order_holder_clear(PipelineOrderHolder *holder);
 
-
-
 /* A follow-up to order_id (policy §9): attaches the mail, fills the order's missing fields from
  * it, re-classifies (the deadlines still count from the order's first mail), re-opens a closed,
  * resolved or waiting order, and records the change in intake.audit. Inside the caller's
  * transaction. *order_no receives the order's number (caller frees). */
 gboolean pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
-                           const ClassifierPolicy *policy,
-                           gint64 order_id, gint64 message_row, ParserRequest *followup,
-                           char **order_no, GError **error);
+                           const ClassifierPolicy *policy, gint64 order_id, gint64 message_row,
+                           ParserRequest *followup, char **order_no, GError **error);
 /* Re-runs parse + classify over the order's stored mails (the first, then its follow-ups filling
  * what is missing) and rewrites the order (audit action reprocess). Inside the caller's
  * transaction: roll back for a dry run. *changed, *before, *after: what changed (JSON objects). */
 gboolean pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
-                            const ClassifierPolicy *policy,
-                            gint64 order_id, char **order_no, gboolean *changed, char **before,
-                            char **after, GError **error);
+                            const ClassifierPolicy *policy, gint64 order_id, char **order_no,
+                            gboolean *changed, char **before, char **after, GError **error);
 
 /* Recomputes the deadlines of orders whose SLA pauses changed (ops' pause/resume): the base
  * deadlines moved by the closed pauses. *policy is loaded when NULL and an order needs it.
  * *updated: how many orders. */
-gboolean pipeline_sla_refresh(StoreConn *conn, ClassifierPolicy **policy, guint *updated,
-                              GError **error);
+gboolean pipeline_sla_refresh(StoreConn *conn, ClassifierPolicy **policy, guint *updated, GError **error);
 
 #endif

@@ -20,9 +20,9 @@ typedef enum {
 } FetcherError;
 
 typedef struct {
-  const char *url;         /* imap[s]://host[:port]/MAILBOX */
+  const char *url; /* imap[s]://host[:port]/MAILBOX */
   const char *user;
-  const char *password;    /* never logged */
+  const char *password; /* never logged */
   gboolean tls_verify;
   const char *ca_file;     /* NULL: the system's CAs */
   guint connect_timeout_s; /* 0: 15 */
@@ -48,9 +48,9 @@ GArray *fetcher_session_search_from(FetcherSession *session, guint32 first, GErr
 
 typedef struct {
   guint32 uid;
-  GBytes *raw;             /* the whole message, exactly; NULL when it could not be read */
-  GDateTime *internal_date;/* may be NULL */
-  char *error;             /* why raw is NULL (an unreadable response for this mail), else NULL */
+  GBytes *raw;              /* the whole message, exactly; NULL when it could not be read */
+  GDateTime *internal_date; /* may be NULL */
+  char *error;              /* why raw is NULL (an unreadable response for this mail), else NULL */
 } FetcherMessage;
 void fetcher_message_free(FetcherMessage *message);
 
@@ -59,27 +59,26 @@ void fetcher_message_free(FetcherMessage *message);
  * exists is left out. A mail whose response cannot be read (even alone, on a new connection)
  * comes back with raw NULL and its error, so the mails after it are not blocked.
  * Caller frees the array. */
-GPtrArray *fetcher_session_fetch(FetcherSession *session, const guint32 *uids, guint n,
-                                 GError **error);
+GPtrArray *fetcher_session_fetch(FetcherSession *session, const guint32 *uids, guint n, GError **error);
 
 /* Marks UIDs processed: adds \Seen, or moves them to folder when folder is non-empty
  * (creating it when missing). */
-gboolean fetcher_session_mark(FetcherSession *session, const guint32 *uids, guint n,
-                              const char *folder, GError **error);
+gboolean fetcher_session_mark(FetcherSession *session, const guint32 *uids, guint n, const char *folder,
+                              GError **error);
 
 /* ==== SMTP: acknowledgements out (fetcher/smtp.c) ==== */
 /* One FetcherSmtp is one libcurl handle whose connection is reused for a batch of messages.
  * Errors use FETCHER_ERROR: CONFIG, CONNECT (unreachable, timeout: try later), TLS, AUTH, and
  * PROTOCOL (the server refused: see *permanent). Messages are one line and never hold a password. */
 typedef struct {
-  const char *url;          /* smtps://host[:port] (TLS from the start) or smtp://host[:port] */
-  const char *user;         /* NULL or "": no AUTH */
-  const char *password;     /* never logged */
+  const char *url;      /* smtps://host[:port] (TLS from the start) or smtp://host[:port] */
+  const char *user;     /* NULL or "": no AUTH */
+  const char *password; /* never logged */
   gboolean tls_verify;
-  const char *ca_file;      /* NULL: the system's CAs */
-  gboolean require_tls;     /* smtp://: STARTTLS required (else used when offered) */
-  guint connect_timeout_s;  /* 0: 15 */
-  guint timeout_s;          /* a whole message transaction; 0: 60 */
+  const char *ca_file;     /* NULL: the system's CAs */
+  gboolean require_tls;    /* smtp://: STARTTLS required (else used when offered) */
+  guint connect_timeout_s; /* 0: 15 */
+  guint timeout_s;         /* a whole message transaction; 0: 60 */
 } FetcherSmtpOptions;
 
 typedef struct FetcherSmtp FetcherSmtp;

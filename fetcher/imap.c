@@ -6,7 +6,7 @@
 #include <curl/curl.h>
 #include <string.h>
 
-G_DEFINE_QUARK(fetcher-error-quark, fetcher_error)
+G_DEFINE_QUARK(fetcher - error - quark, fetcher_error)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CURLU, curl_url_cleanup)
 
@@ -67,8 +67,7 @@ fetcher_session_open(const FetcherImapOptions *o, GError **error)
   curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
   curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE);
   if (!scheme || (g_ascii_strcasecmp(scheme, "imap") != 0 && g_ascii_strcasecmp(scheme, "imaps") != 0)) {
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG,
-                "imap url must start with imap:// or imaps://");
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "imap url must start with imap:// or imaps://");
     return NULL;
   }
   const char *mb = path && path[0] == '/' ? path + 1 : (path ? path : "");
@@ -174,33 +173,33 @@ perform(FetcherSession *s, const char *url, const char *command, GError **error)
     verb_len = 4 + strcspn(command + 4, " ");
   g_autofree char *verb = g_strndup(command, verb_len);
   switch (rc) {
-  case CURLE_LOGIN_DENIED:
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_AUTH, "IMAP login refused for this user: %s",
-                complaint ? complaint : detail);
-    break;
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_CONNECT:
-  case CURLE_OPERATION_TIMEDOUT:
-  case CURLE_RECV_ERROR:
-  case CURLE_SEND_ERROR:
-  case CURLE_GOT_NOTHING:
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONNECT, "IMAP server unreachable: %s", detail);
-    break;
-  case CURLE_PEER_FAILED_VERIFICATION:
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_SSL_CACERT_BADFILE:
-  case CURLE_SSL_CERTPROBLEM:
-  case CURLE_USE_SSL_FAILED:
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_TLS, "IMAP TLS failure: %s", detail);
-    break;
-  default:
-    if (complaint && (strstr(complaint, "NONEXISTENT") || strstr(complaint, "doesn't exist") ||
-                      strstr(complaint, "does not exist")))
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_NO_MAILBOX, "IMAP mailbox '%s' not found: %s",
-                  s->mailbox, complaint);
-    else
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "IMAP %s failed: %s", verb,
+    case CURLE_LOGIN_DENIED:
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_AUTH, "IMAP login refused for this user: %s",
                   complaint ? complaint : detail);
+      break;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONNECT, "IMAP server unreachable: %s", detail);
+      break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_USE_SSL_FAILED:
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_TLS, "IMAP TLS failure: %s", detail);
+      break;
+    default:
+      if (complaint && (strstr(complaint, "NONEXISTENT") || strstr(complaint, "doesn't exist") ||
+                        strstr(complaint, "does not exist")))
+        g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_NO_MAILBOX, "IMAP mailbox '%s' not found: %s",
+                    s->mailbox, complaint);
+      else
+        g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "IMAP %s failed: %s", verb,
+                    complaint ? complaint : detail);
   }
   return FALSE;
 }
@@ -274,8 +273,9 @@ fetcher_session_search_from(FetcherSession *s, guint32 first, GError **error)
   for (guint64 lo = first; lo < (guint64)uidnext || lo == first; lo += SEARCH_WINDOW) {
     guint64 hi = lo + SEARCH_WINDOW - 1;
     gboolean last = hi + 1 >= uidnext;
-    g_autofree char *cmd = last ? g_strdup_printf("UID SEARCH UID %" G_GUINT64_FORMAT ":*", lo)
-                                : g_strdup_printf("UID SEARCH UID %" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, lo, hi);
+    g_autofree char *cmd =
+      last ? g_strdup_printf("UID SEARCH UID %" G_GUINT64_FORMAT ":*", lo)
+           : g_strdup_printf("UID SEARCH UID %" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, lo, hi);
     if (!perform(s, s->mailbox_url, cmd, error))
       return NULL;
     g_autofree char *text = g_strndup(s->body->len ? (const char *)s->body->data : "", s->body->len);
@@ -319,12 +319,12 @@ fetcher_session_search_from(FetcherSession *s, guint32 first, GError **error)
 
 typedef struct {
   guint32 uid;
-  guint64 size;           /* RFC822.SIZE, or 0 */
+  guint64 size; /* RFC822.SIZE, or 0 */
   GDateTime *internal_date;
-  const guint8 *body;     /* into the response buffer */
+  const guint8 *body; /* into the response buffer */
   gsize body_len;
   gboolean has_body;
-  guint64 body_origin;    /* <n> of BODY[]<n>, 0 for a whole body */
+  guint64 body_origin; /* <n> of BODY[]<n>, 0 for a whole body */
 } FetchItem;
 
 typedef struct {
@@ -745,8 +745,7 @@ fetcher_session_mark(FetcherSession *s, const guint32 *uids, guint n, const char
   }
   for (const char *c = folder; *c; c++) {
     if ((guchar)*c < 0x20 || (guchar)*c > 0x7e) {
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG,
-                  "processed_folder must be printable ASCII");
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "processed_folder must be printable ASCII");
       return FALSE;
     }
   }

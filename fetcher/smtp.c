@@ -155,29 +155,29 @@ fetcher_smtp_send(FetcherSmtp *s, const char *mail_from, const char *rcpt, const
     return TRUE;
   const char *detail = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
   switch (rc) {
-  case CURLE_LOGIN_DENIED:
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_AUTH, "SMTP login refused for this user: %s",
-                s->reply->len ? s->reply->str : detail);
-    return FALSE;
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_CONNECT:
-  case CURLE_OPERATION_TIMEDOUT:
-  case CURLE_GOT_NOTHING:
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONNECT, "SMTP server unreachable: %s", detail);
-    return FALSE;
-  case CURLE_PEER_FAILED_VERIFICATION:
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_SSL_CACERT_BADFILE:
-  case CURLE_SSL_CERTPROBLEM:
-  case CURLE_USE_SSL_FAILED:
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_TLS, "SMTP TLS failure: %s", detail);
-    return FALSE;
-  case CURLE_URL_MALFORMAT:
-  case CURLE_UNSUPPORTED_PROTOCOL:
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "smtp url: %s", detail);
-    return FALSE;
-  default:
-    break;
+    case CURLE_LOGIN_DENIED:
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_AUTH, "SMTP login refused for this user: %s",
+                  s->reply->len ? s->reply->str : detail);
+      return FALSE;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_GOT_NOTHING:
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONNECT, "SMTP server unreachable: %s", detail);
+      return FALSE;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_USE_SSL_FAILED:
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_TLS, "SMTP TLS failure: %s", detail);
+      return FALSE;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "smtp url: %s", detail);
+      return FALSE;
+    default:
+      break;
   }
   if (code >= 400) {
     /* the server answered MAIL, RCPT or DATA with a refusal: 4xx try later, 5xx never */

@@ -6,19 +6,21 @@
 
 /* Labels of the GB family. Mail clients label GBK and GB18030 text "gb2312" all the time; GB18030
  * is a superset of all of them, so decoding with it never loses a character the label allowed. */
-static const char *const gb_labels[] = {
-  "gb2312", "gbk", "cp936", "x-gbk", "gb_2312-80", "gb_2312", "euc-cn", "x-euc-cn", "ms936",
-  "windows-936", "csgb2312", "gb18030", "chinese", "iso-ir-58", "cn-gb", "csiso58gb231280", "x-cp936",
-  "936", NULL};
+static const char *const gb_labels[] = { "gb2312",          "gbk",     "cp936",    "x-gbk",     "gb_2312-80",
+                                         "gb_2312",         "euc-cn",  "x-euc-cn", "ms936",     "windows-936",
+                                         "csgb2312",        "gb18030", "chinese",  "iso-ir-58", "cn-gb",
+                                         "csiso58gb231280", "x-cp936", "936",      NULL };
 /* Big5 as sent by Windows (CP950) and Hong Kong (HKSCS); BIG5-HKSCS covers both for mail text. */
-static const char *const big5_labels[] = {"big5", "big-5", "cn-big5", "x-x-big5", "csbig5", "cp950",
-                                          "big5-hkscs", "x-big5", "big5hkscs", "ms950", "windows-950",
-                                          NULL};
-static const char *const utf8_labels[] = {"utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8",
-                                          "unicode-2-0-utf-8", NULL};
-static const char *const ascii_labels[] = {"us-ascii", "ascii", "ansi_x3.4-1968", "iso646-us", "us",
-                                           "default", "x-unknown", "unknown-8bit", "x-user-defined",
-                                           "unknown", NULL};
+static const char *const big5_labels[] = { "big5",      "big-5", "cn-big5",     "x-x-big5",
+                                           "csbig5",    "cp950", "big5-hkscs",  "x-big5",
+                                           "big5hkscs", "ms950", "windows-950", NULL };
+static const char *const utf8_labels[] = {
+  "utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8", "unicode-2-0-utf-8", NULL
+};
+static const char *const ascii_labels[] = {
+  "us-ascii",  "ascii",        "ansi_x3.4-1968", "iso646-us", "us", "default",
+  "x-unknown", "unknown-8bit", "x-user-defined", "unknown",   NULL
+};
 
 static gboolean
 in_list(const char *const *list, const char *s)
@@ -60,12 +62,24 @@ parser_charset_canonical(const char *label)
   static const struct {
     const char *label, *name;
   } known[] = {
-    {"iso-8859-1", "ISO-8859-1"}, {"latin1", "ISO-8859-1"},   {"iso8859-1", "ISO-8859-1"},
-    {"iso-8859-15", "ISO-8859-15"}, {"windows-1252", "WINDOWS-1252"}, {"cp1252", "WINDOWS-1252"},
-    {"shift_jis", "SHIFT_JIS"},   {"iso-2022-jp", "ISO-2022-JP"}, {"euc-jp", "EUC-JP"},
-    {"euc-kr", "EUC-KR"},         {"ks_c_5601-1987", "CP949"},    {"koi8-r", "KOI8-R"},
-    {"utf-16", "UTF-16"},         {"utf-16le", "UTF-16LE"},      {"utf-16be", "UTF-16BE"},
-    {"utf-7", "UTF-7"},           {"iso-8859-2", "ISO-8859-2"},  {"windows-1251", "WINDOWS-1251"},
+    { "iso-8859-1", "ISO-8859-1" },
+    { "latin1", "ISO-8859-1" },
+    { "iso8859-1", "ISO-8859-1" },
+    { "iso-8859-15", "ISO-8859-15" },
+    { "windows-1252", "WINDOWS-1252" },
+    { "cp1252", "WINDOWS-1252" },
+    { "shift_jis", "SHIFT_JIS" },
+    { "iso-2022-jp", "ISO-2022-JP" },
+    { "euc-jp", "EUC-JP" },
+    { "euc-kr", "EUC-KR" },
+    { "ks_c_5601-1987", "CP949" },
+    { "koi8-r", "KOI8-R" },
+    { "utf-16", "UTF-16" },
+    { "utf-16le", "UTF-16LE" },
+    { "utf-16be", "UTF-16BE" },
+    { "utf-7", "UTF-7" },
+    { "iso-8859-2", "ISO-8859-2" },
+    { "windows-1251", "WINDOWS-1251" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(known); i++)
     if (g_ascii_strcasecmp(known[i].label, l) == 0)
@@ -217,7 +231,7 @@ looks_like_big5(const char *data, gsize len)
 static ParserDecoded
 guess(const char *data, gsize len)
 {
-  ParserDecoded d = {0};
+  ParserDecoded d = { 0 };
   d.guessed = TRUE;
   GString *out = g_string_sized_new(len + 16);
   if (all_ascii(data, len) || utf8_valid(data, len)) {
@@ -270,7 +284,7 @@ parser_charset_decode(const char *declared, const char *data, gsize len)
   const char *cs = parser_charset_canonical(declared);
   if (!cs)
     return guess(data, len);
-  ParserDecoded d = {0};
+  ParserDecoded d = { 0 };
   /* Reported under the name ops know; decoded with the HKSCS superset. */
   d.charset_used = strcmp(cs, "BIG5-HKSCS") == 0 ? "Big5" : cs;
   GString *out = g_string_sized_new(len + 16);

@@ -25,125 +25,139 @@ static const struct {
   const char *source;
 } patterns[] = {
   /* A labelled SN: the value holds a digit, is 5–40 letters/digits/hyphens. */
-  {PARSER_RE_SN_LABELLED,
-   "(?i)(?<![A-Z])(?:{SN})(?:号|码)?{SEP}(?-i)(?:(?=[A-Za-z0-9-]*[0-9])([A-Za-z0-9][A-Za-z0-9-]{3,38}[A-Za-z0-9])"
-   "(?![A-Za-z0-9])"
-   /* Group 2: the value may go on in blank-separated capitals/digits ("RCS25A 0100011"); group 3:
+  { PARSER_RE_SN_LABELLED,
+    "(?i)(?<![A-Z])(?:{SN})(?:号|码)?{SEP}(?-i)(?:(?=[A-Za-z0-9-]*[0-9])([A-Za-z0-9][A-Za-z0-9-]{3,38}[A-Za-"
+    "z0-9])"
+    "(?![A-Za-z0-9])"
+    /* Group 2: the value may go on in blank-separated capitals/digits ("RCS25A 0100011"); group 3:
     * a value that starts with a short group ("RCS 25A 0100011"). extract.c joins the groups when
     * the joined form is SN-shaped. */
-   "((?:[ ][A-Z0-9]{2,12}(?![A-Za-z0-9])){0,4})"
-   "|(?=[A-Z0-9 ]{0,40}[0-9])([A-Z0-9]{2,4}(?:[ ][A-Z0-9]{2,12}){1,4})(?![A-Za-z0-9]))"},
+    "((?:[ ][A-Z0-9]{2,12}(?![A-Za-z0-9])){0,4})"
+    "|(?=[A-Z0-9 ]{0,40}[0-9])([A-Z0-9]{2,4}(?:[ ][A-Z0-9]{2,12}){1,4})(?![A-Za-z0-9]))" },
   /* An SN-shaped token without label: 1–4 letters, 2 digits, 5–16 letters/digits (RCS25A0012345,
    * ZM25BS001234, S411795X5A01234). The classifier confirms it against the registry. */
-  {PARSER_RE_SN_TOKEN, "(?i)(?<![A-Za-z0-9_./@-])([A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16})(?![A-Za-z0-9_/@-])"},
+  { PARSER_RE_SN_TOKEN, "(?i)(?<![A-Za-z0-9_./@-])([A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16})(?![A-Za-z0-9_/@-])" },
   /* A labelled model: one word, then words that are short capitals ("G5", "TNR") or hold a digit. */
-  {PARSER_RE_MODEL_LABELLED,
-   "(?i)(?<![A-Z])(?:{MODEL}){SEP}(?-i)(?=[A-Za-z0-9_/+.-]*[0-9])([A-Za-z0-9][A-Za-z0-9_/+.-]*"
-   "(?:[ ](?:[A-Z0-9]{1,4}|[A-Za-z0-9+-]*[0-9][A-Za-z0-9+-]*)(?![A-Za-z0-9]))*)"},
+  { PARSER_RE_MODEL_LABELLED,
+    "(?i)(?<![A-Z])(?:{MODEL}){SEP}(?-i)(?=[A-Za-z0-9_/+.-]*[0-9])([A-Za-z0-9][A-Za-z0-9_/+.-]*"
+    "(?:[ ](?:[A-Z0-9]{1,4}|[A-Za-z0-9+-]*[0-9][A-Za-z0-9+-]*)(?![A-Za-z0-9]))*)" },
   /* A model of a known family without label: "SYS-620U-TNR", "RC-R2290 G5". */
-  {PARSER_RE_MODEL_TOKEN,
-   "(?i)(?<![A-Za-z0-9_-])((?:{FAMILY})[A-Z0-9][A-Z0-9-]*(?:[ ]G[0-9]{1,2})?)(?![A-Za-z0-9_-])"},
+  { PARSER_RE_MODEL_TOKEN,
+    "(?i)(?<![A-Za-z0-9_-])((?:{FAMILY})[A-Z0-9][A-Z0-9-]*(?:[ ]G[0-9]{1,2})?)(?![A-Za-z0-9_-])" },
   /* A labelled contact: a Chinese name (with a · part for minority names), or a capitalised
    * Latin name with an optional title. */
-  {PARSER_RE_CONTACT_LABELLED,
-   "(?i)(?<![A-Z])(?:{CONTACT}){SEP}(?-i)((?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ ]+)?\\p{Lu}\\p{Ll}+(?:[ -]\\p{Lu}\\p{Ll}+){0,2}"
-   "|\\p{Han}{1,10}(?:[·•・]\\p{Han}{1,10})?)"},
+  { PARSER_RE_CONTACT_LABELLED, "(?i)(?<![A-Z])(?:{CONTACT}){SEP}(?-i)((?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ "
+                                "]+)?\\p{Lu}\\p{Ll}+(?:[ -]\\p{Lu}\\p{Ll}+){0,2}"
+                                "|\\p{Han}{1,10}(?:[·•・]\\p{Han}{1,10})?)" },
   /* A phone label anywhere in a line: the phone is searched after it. */
-  {PARSER_RE_PHONE_LABELLED_LINE, "(?i)(?<![A-Z])(?:{PHONE}|{CONTACT})"},
+  { PARSER_RE_PHONE_LABELLED_LINE, "(?i)(?<![A-Z])(?:{PHONE}|{CONTACT})" },
   /* Any phone: (1) mainland mobile, optional +86; (2) landline with area code, optional
    * extension (转/分机/ext/-); (3) 400/800 service numbers. Letters or digits right before
    * or digits right after disqualify (SNs, order numbers, dates, long ids). */
-  {PARSER_RE_PHONE,
-   "(?<![A-Za-z0-9_-])(?:(?:\\+?86[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]){8})"
-   "|\\(?(0[1-9][0-9]{1,2})\\)?[ -]?([2-9](?:[ -]?[0-9]){6,7})(?:[ ]*(?:转|分机|ext\\.?|x|-)[ ]*([0-9]{1,6}))?"
-   "|([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4}))(?![0-9])"},
+  { PARSER_RE_PHONE, "(?<![A-Za-z0-9_-])(?:(?:\\+?86[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]){8})"
+                     "|\\(?(0[1-9][0-9]{1,2})\\)?[ -]?([2-9](?:[ -]?[0-9]){6,7})(?:[ "
+                     "]*(?:转|分机|ext\\.?|x|-)[ ]*([0-9]{1,6}))?"
+                     "|([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4}))(?![0-9])" },
   /* Labelled address: the rest of the line (or the next line). */
-  {PARSER_RE_ADDRESS_LABELLED, "(?i)(?<![A-Z])(?:{ADDRESS}){SEP}(?-i)([^\\n]{3,200})"},
+  { PARSER_RE_ADDRESS_LABELLED, "(?i)(?<![A-Z])(?:{ADDRESS}){SEP}(?-i)([^\\n]{3,200})" },
   /* Labelled location (机器使用所在位置), at a line start only: "位置" is also an everyday word. */
-  {PARSER_RE_LOCATION_LABELLED, "(?im)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{LOCATION})[ \\t]*(?:[:#=]|为|是|\\t)[ \\t]*(?:\\n[ \\t]*)?([^\\n]{2,120})"},
+  { PARSER_RE_LOCATION_LABELLED, "(?im)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{LOCATION})[ "
+                                 "\\t]*(?:[:#=]|为|是|\\t)[ \\t]*(?:\\n[ \\t]*)?([^\\n]{2,120})" },
   /* Mid-line only with an explicit colon: "… Red LED on PSU 1. Location: 88 Keyuan Rd, …" */
-  {PARSER_RE_LOCATION_INLINE, "(?:(?<![A-Za-z])Location|所在位置|位置)[ \\t]*:[ \\t]*([^\\n]{2,120})"},
+  { PARSER_RE_LOCATION_INLINE, "(?:(?<![A-Za-z])Location|所在位置|位置)[ \\t]*:[ \\t]*([^\\n]{2,120})" },
   /* Labelled symptoms, at a line start, with a separator or alone on the line. */
-  {PARSER_RE_SYMPTOMS_LABELLED,
-   "(?im)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{SYMPTOMS})[ \\t]*(?:(?:[:#=]|\\t)[ \\t]*(?:\\n[ \\t]*)?|\\n[ \\t]*)([^\\n]+)"},
+  { PARSER_RE_SYMPTOMS_LABELLED, "(?im)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{SYMPTOMS})[ "
+                                 "\\t]*(?:(?:[:#=]|\\t)[ \\t]*(?:\\n[ \\t]*)?|\\n[ \\t]*)([^\\n]+)" },
   /* Any label followed by a separator: ends a multi-line value, cuts "地址：… 联系人：…". */
-  {PARSER_RE_ANY_LABEL, "(?i)(?<![A-Z])(?:{ALL})[ \\t]*(?:[:#=]|\\t)"},
+  { PARSER_RE_ANY_LABEL, "(?i)(?<![A-Z])(?:{ALL})[ \\t]*(?:[:#=]|\\t)" },
   /* A line that is a label: the label then a separator, 是/为, or nothing ("设备地址" alone on its
    * line above its value, as HTML table cells become). Ends a multi-line value. */
-  {PARSER_RE_LABEL_LINE,
-   "(?i)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{ALL})(?:号|码)?[ \\t]*(?:[:#=]|\\t|(?:都|分别)?(?:是|为)|$)"},
+  { PARSER_RE_LABEL_LINE, "(?i)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{ALL})(?:号|码)?[ "
+                          "\\t]*(?:[:#=]|\\t|(?:都|分别)?(?:是|为)|$)" },
   /* Any phone, including foreign ones ("+852 9123 4567"): a field value, not words, in a line. */
-  {PARSER_RE_PHONE_OR_INTL,
-   "(?<![A-Za-z0-9_-])(?:(?:\\+?86[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]){8})"
-   "|\\(?(0[1-9][0-9]{1,2})\\)?[ -]?([2-9](?:[ -]?[0-9]){6,7})(?:[ ]*(?:转|分机|ext\\.?|x|-)[ ]*([0-9]{1,6}))?"
-   "|([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4})"
-   "|\\+[0-9]{1,3}[ -]?(?:\\([0-9]{1,4}\\)[ -]?)?[0-9]{1,4}(?:[ -]?[0-9]{2,5}){1,4})(?![0-9])"},
+  { PARSER_RE_PHONE_OR_INTL,
+    "(?<![A-Za-z0-9_-])(?:(?:\\+?86[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]){8})"
+    "|\\(?(0[1-9][0-9]{1,2})\\)?[ -]?([2-9](?:[ -]?[0-9]){6,7})(?:[ ]*(?:转|分机|ext\\.?|x|-)[ "
+    "]*([0-9]{1,6}))?"
+    "|([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4})"
+    "|\\+[0-9]{1,3}[ -]?(?:\\([0-9]{1,4}\\)[ -]?)?[0-9]{1,4}(?:[ -]?[0-9]{2,5}){1,4})(?![0-9])" },
   /* A name right before a phone number (extract.c checks it is plausible): a run of Han, or one
    * to three capitalised Latin words; then an optional phone word ("何军 电话 139…"). */
-  {PARSER_RE_NAME_BEFORE_PHONE,
-   "(?:^|(?<=[^\\p{Han}]))(\\p{Han}{1,10}|(?<![A-Za-z.])(?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ ]+)?[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,3})"
-   "[ \\t]*(?:(?i:电话|手机号码|手机号|手机|電話|手機|联系电话|联系方式|Tel|Mobile|Phone|Cell|Mob)[ \\t]*[:.]?[ \\t]*)?[ \\t,/]*$"},
+  { PARSER_RE_NAME_BEFORE_PHONE,
+    "(?:^|(?<=[^\\p{Han}]))(\\p{Han}{1,10}|(?<![A-Za-z.])(?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ ]+)?[A-Z][a-z]+(?:[ "
+    "][A-Z][a-z]+){0,3})"
+    "[ \\t]*(?:(?i:电话|手机号码|手机号|手机|電話|手機|联系电话|联系方式|Tel|Mobile|Phone|Cell|Mob)[ "
+    "\\t]*[:.]?[ \\t]*)?[ \\t,/]*$" },
   /* A name right after a phone number, at the end of the line or of a clause ("… 139… 老王"). */
-  {PARSER_RE_NAME_AFTER_PHONE,
-   "\\G[ \\t,/]*(\\p{Han}{1,4}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})[ \\t]*(?:[,.;!?。]|$)"},
+  { PARSER_RE_NAME_AFTER_PHONE,
+    "\\G[ \\t,/]*(\\p{Han}{1,4}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})[ \\t]*(?:[,.;!?。]|$)" },
   /* Any label word, with or without separator. */
-  {PARSER_RE_LABEL_WORD, "(?i)(?<![A-Z])(?:{ALL})"},
+  { PARSER_RE_LABEL_WORD, "(?i)(?<![A-Z])(?:{ALL})" },
   /* A signature line: a bare name, a company or department, a switchboard/fax/mail/web line, a
    * date. Only a block of these at the end of the text that holds a name or company counts. */
-  {PARSER_RE_SIG_LINE,
-   "(?i)^[ \\t]*(?:\\p{Han}{2,4}[ \\t]*$|(?-i)\\p{Lu}\\p{Ll}+(?: \\p{Lu}\\p{Ll}+){0,2}[ \\t]*$(?i)"
-   "|.{0,40}(?:有限公司|有限责任公司|股份公司|集团|研究院|研究所|大学|学院|医院|事业部|信息部|运维部|技术部|系统部|网络部|IT部|部门|"
-   "Co\\.,? ?Ltd|Ltd\\.?|Inc\\.?|GmbH|Corporation|Limited)[^\\n]{0,30}$"
-   "|(?:总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|Tel|电话|手机|Mobile|Phone|地址|Add(?:ress)?)[ \\t]*[:：]?.{0,80}$"
-   "|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日[ \\t]*$"
-   "|[^\\n]{0,60}\\b(?:Institute|University|College|Company|Group|Technolog(?:y|ies)|Systems?|Integration|Solutions"
-   "|Bank|Hospital|Laborator(?:y|ies)|Department|Dept\\.?|Corp\\.?)\\b[^\\n]{0,40}$"
-   "|[^\\n]{0,20}(?:部|处|科|中心|室|组|团队)(?:[ \\t]*[|｜/][ \\t]*[^\\n]{0,20}(?:部|处|科|中心|室|组))?[ \\t]*$)"},
-  {PARSER_RE_SIG_OFFICE, "(?i)总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|[0-9]{4}年"},
-  {PARSER_RE_PHONE_LINE_START, "(?i)^[ \\t]*(?:{PHONE})"},
+  { PARSER_RE_SIG_LINE,
+    "(?i)^[ \\t]*(?:\\p{Han}{2,4}[ \\t]*$|(?-i)\\p{Lu}\\p{Ll}+(?: \\p{Lu}\\p{Ll}+){0,2}[ \\t]*$(?i)"
+    "|.{0,40}(?:有限公司|有限责任公司|股份公司|集团|研究院|研究所|大学|学院|医院|事业部|信息部|运维部|技术部|"
+    "系统部|网络部|IT部|部门|"
+    "Co\\.,? ?Ltd|Ltd\\.?|Inc\\.?|GmbH|Corporation|Limited)[^\\n]{0,30}$"
+    "|(?:总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|Tel|电话|手机|Mobile|Phone|地址|Add(?:ress)?)[ "
+    "\\t]*[:：]?.{0,80}$"
+    "|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日[ \\t]*$"
+    "|[^\\n]{0,60}\\b(?:Institute|University|College|Company|Group|Technolog(?:y|ies)|Systems?|Integration|"
+    "Solutions"
+    "|Bank|Hospital|Laborator(?:y|ies)|Department|Dept\\.?|Corp\\.?)\\b[^\\n]{0,40}$"
+    "|[^\\n]{0,20}(?:部|处|科|中心|室|组|团队)(?:[ \\t]*[|｜/][ \\t]*[^\\n]{0,20}(?:部|处|科|中心|室|组))?[ "
+    "\\t]*$)" },
+  { PARSER_RE_SIG_OFFICE, "(?i)总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|[0-9]{4}年" },
+  { PARSER_RE_PHONE_LINE_START, "(?i)^[ \\t]*(?:{PHONE})" },
   /* Words before a phone number that make it the on-site one. */
-  {PARSER_RE_ONSITE, "(?i)现场|驻场|机房|on-?site"},
+  { PARSER_RE_ONSITE, "(?i)现场|驻场|机房|on-?site" },
   /* Words that make a line a street address. */
-  {PARSER_RE_ADDRESS_HINT,
-   "(?i)(?:路|街|道|号|巷|弄|大厦|大楼|广场|园区|产业园|科技园|中心|楼|层|室|机房|村|镇|乡"
-   "|\\b(?:Road|Rd|Street|St|Avenue|Ave|Tower|Building|Bldg|Floor|Room|Park|Plaza|District)\\b)"},
+  { PARSER_RE_ADDRESS_HINT,
+    "(?i)(?:路|街|道|号|巷|弄|大厦|大楼|广场|园区|产业园|科技园|中心|楼|层|室|机房|村|镇|乡"
+    "|\\b(?:Road|Rd|Street|St|Avenue|Ave|Tower|Building|Bldg|Floor|Room|Park|Plaza|District)\\b)" },
   /* An order number of ours: RC + date + '-' + 4-digit sequence. */
-  {PARSER_RE_ORDER_NO, "(?i)(?<![A-Za-z0-9])(RC)(20[0-9]{6})-([0-9]{4})(?![0-9])"},
+  { PARSER_RE_ORDER_NO, "(?i)(?<![A-Za-z0-9])(RC)(20[0-9]{6})-([0-9]{4})(?![0-9])" },
   /* The first line of a quoted or forwarded block. */
-  {PARSER_RE_QUOTE_HEADER,
-   "(?i)^[ \\t]*(?:[-=_*]{2,}[ \\t]*(?:原始邮件|原邮件|邮件原文|Original Message|Original|Forwarded message|"
-   "Forwarded Message|转发邮件|转发的邮件|转发邮件信息)[ \\t]*[-=_*]{2,}[ \\t]*$"
-   "|.{0,80}?(?:在|于)[ \\t]*.{1,120}写道[ \\t]*:?[ \\t]*$"
-   "|On[ \\t].{1,200}wrote[ \\t]*:[ \\t]*$"
-   "|Begin forwarded message[ \\t]*:?[ \\t]*$"
-   "|_{20,}[ \\t]*$)"},
+  { PARSER_RE_QUOTE_HEADER,
+    "(?i)^[ \\t]*(?:[-=_*]{2,}[ \\t]*(?:原始邮件|原邮件|邮件原文|Original Message|Original|Forwarded message|"
+    "Forwarded Message|转发邮件|转发的邮件|转发邮件信息)[ \\t]*[-=_*]{2,}[ \\t]*$"
+    "|.{0,80}?(?:在|于)[ \\t]*.{1,120}写道[ \\t]*:?[ \\t]*$"
+    "|On[ \\t].{1,200}wrote[ \\t]*:[ \\t]*$"
+    "|Begin forwarded message[ \\t]*:?[ \\t]*$"
+    "|_{20,}[ \\t]*$)" },
   /* The subset that says "forward" (the text below is someone else's request, not our reply). */
-  {PARSER_RE_FORWARD_HEADER, "(?i)Forwarded message|Forwarded Message|转发邮件|转发的邮件|Begin forwarded message"},
+  { PARSER_RE_FORWARD_HEADER,
+    "(?i)Forwarded message|Forwarded Message|转发邮件|转发的邮件|Begin forwarded message" },
   /* Signature start: "-- ", "——", underscores, or a closing formula. */
-  {PARSER_RE_SIGNATURE, "(?i)^[ \\t]*(?:(?:--|——|—)[ \\t]*$|(?:{SIGNATURE})|[^\\n]{0,16}(?:敬上|谨上|謹上|敬啟|敬启)[ \\t]*$)"},
-  {PARSER_RE_DISCLAIMER, "(?i)^[ \\t]*[【\\[(（]?(?:{DISCLAIMER})"},
+  { PARSER_RE_SIGNATURE,
+    "(?i)^[ \\t]*(?:(?:--|——|—)[ \\t]*$|(?:{SIGNATURE})|[^\\n]{0,16}(?:敬上|谨上|謹上|敬啟|敬启)[ \\t]*$)" },
+  { PARSER_RE_DISCLAIMER, "(?i)^[ \\t]*[【\\[(（]?(?:{DISCLAIMER})" },
   /* Greeting lines, whole: "您好！", "尊敬的融科联创服务支持团队：", "Hello Roycom support team,", "李工：". */
-  {PARSER_RE_GREETING,
-   "(?i)^[ \\t]*(?:(?:{GREETING})[^\\n,，。!！?？;；]{0,24}?|\\p{Han}{1,3}(?:工|总|经理|老师|主任|师傅|先生|女士)(?:好|您好|你好)?|[^\\n]{0,14}(?:各位|大家|老师|同事|领导|工程师)[^\\n]{0,4}好)[ \\t]*[,，:!！。.~～]*[ \\t]*$"},
+  { PARSER_RE_GREETING, "(?i)^[ "
+                        "\\t]*(?:(?:{GREETING})[^\\n,，。!！?？;；]{0,24}?|\\p{Han}{1,3}(?:工|总|经理|老师|"
+                        "主任|师傅|先生|女士)(?:好|您好|你好)?|[^\\n]{0,14}(?:各位|大家|老师|同事|领导|"
+                        "工程师)[^\\n]{0,4}好)[ \\t]*[,，:!！。.~～]*[ \\t]*$" },
   /* A greeting at the start of a line that goes on ("你好!服务器…", "师傅你好 照片…"): stripped. */
-  {PARSER_RE_GREETING_PREFIX,
-   "(?i)^[ \\t]*(?:(?:[^\\n,，。!！?？ ]{0,6}(?:你好|您好|你们好|大家好)(?!像))[ \\t,，:!！~～。]*|(?:Hi|Hello|Hallo|Dear)[ \\t]*[,，:!！~～。 ]+)(?=\\S)"},
-  {PARSER_RE_CLOSING, "(?i)^[ \\t]*(?:{CLOSING})[^\\n]{0,12}$"},
-  {PARSER_RE_AUTO_SUBJECT, "(?i)(?<![A-Z])(?:{AUTO})(?![A-Z])"},
-  {PARSER_RE_BOUNCE_SUBJECT, "(?i)(?<![A-Z])(?:{BOUNCE})(?![A-Z])"},
+  { PARSER_RE_GREETING_PREFIX, "(?i)^[ \\t]*(?:(?:[^\\n,，。!！?？ ]{0,6}(?:你好|您好|你们好|大家好)(?!像))[ "
+                               "\\t,，:!！~～。]*|(?:Hi|Hello|Hallo|Dear)[ \\t]*[,，:!！~～。 ]+)(?=\\S)" },
+  { PARSER_RE_CLOSING, "(?i)^[ \\t]*(?:{CLOSING})[^\\n]{0,12}$" },
+  { PARSER_RE_AUTO_SUBJECT, "(?i)(?<![A-Z])(?:{AUTO})(?![A-Z])" },
+  { PARSER_RE_BOUNCE_SUBJECT, "(?i)(?<![A-Z])(?:{BOUNCE})(?![A-Z])" },
   /* A subject that forwards: after any Re:/回复: prefixes comes Fwd:/FW:/转发:. */
-  {PARSER_RE_FORWARD_SUBJECT,
-   "(?i)^[ \\t]*(?:(?:Re|Aw|SV|答复|回复|回覆)[ \\t]*(?:\\[[0-9]+\\])?[ \\t]*:[ \\t]*)*(?:Fwd?|WG|TR|转发|轉寄|轉發|转)[ \\t]*(?:\\[[0-9]+\\])?[ \\t]*:"},
+  { PARSER_RE_FORWARD_SUBJECT, "(?i)^[ \\t]*(?:(?:Re|Aw|SV|答复|回复|回覆)[ \\t]*(?:\\[[0-9]+\\])?[ \\t]*:[ "
+                               "\\t]*)*(?:Fwd?|WG|TR|转发|轉寄|轉發|转)[ \\t]*(?:\\[[0-9]+\\])?[ \\t]*:" },
   /* A name right before a phone number: "王工 139…", "Zhao Lei 138…". */
-  {PARSER_RE_CHINESE_NAME,
-   "(?:^|[^\\p{Han}])(\\p{Han}{1,3}(?:工|总|经理|先生|女士|小姐|老师|主任|师傅)|\\p{Han}{2,4}|[A-Z][a-z]+(?: [A-Z][a-z]+){1,2})"
-   "[ \\t,，:/]*$"},
+  { PARSER_RE_CHINESE_NAME, "(?:^|[^\\p{Han}])(\\p{Han}{1,3}(?:工|总|经理|先生|女士|小姐|老师|主任|师傅)|\\p{"
+                            "Han}{2,4}|[A-Z][a-z]+(?: [A-Z][a-z]+){1,2})"
+                            "[ \\t,，:/]*$" },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(patterns) == PARSER_RE_COUNT);
 
 static const char *const SEP =
-  "[ \\t]*[】\\])）]?[ \\t]*(?:#[ \\t]*[:=]?|[:=]|(?:都|分别)?(?:为|是)|(?i:is|was)(?=[ \\t])|\\p{Han}{1,4}[:])?[ \\t]*(?:\\n[ \\t]*)?";
+  "[ \\t]*[】\\])）]?[ \\t]*(?:#[ \\t]*[:=]?|[:=]|(?:都|分别)?(?:为|是)|(?i:is|was)(?=[ "
+  "\\t])|\\p{Han}{1,4}[:])?[ \\t]*(?:\\n[ \\t]*)?";
 
 /* Escapes a literal for a regex. */
 static void
@@ -188,8 +202,8 @@ append_trie(GString *re, const char *const *suffixes, guint n)
     if (!*w)
       continue;
     gunichar c = g_utf8_get_char(w);
-    if (g_unichar_isspace(c) || (c >= 0x80 && (g_unichar_tolower(c) != c || g_unichar_toupper(c) != c ||
-                                               g_unichar_totitle(c) != c)))
+    if (g_unichar_isspace(c) ||
+        (c >= 0x80 && (g_unichar_tolower(c) != c || g_unichar_toupper(c) != c || g_unichar_totitle(c) != c)))
       flat = TRUE;
     else if (c < 0x80 && g_ascii_isalpha((char)c))
       for (guint j = 0; j < n && !flat; j++)
@@ -311,7 +325,8 @@ get_list(GKeyFile *kf, const char *group, const char *key)
 static gboolean
 compile_all(ParserConfig *c, GKeyFile *kf, GError **error)
 {
-  static const char *const label_keys[] = {"sn", "model", "contact", "phone", "address", "location", "symptoms", NULL};
+  static const char *const label_keys[] = { "sn",      "model",    "contact",  "phone",
+                                            "address", "location", "symptoms", NULL };
   g_autoptr(GHashTable) subst = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
   for (const char *const *k = label_keys; *k; k++) {
@@ -329,14 +344,14 @@ compile_all(ParserConfig *c, GKeyFile *kf, GError **error)
   g_hash_table_insert(subst, g_strdup("{ALL}"), alternation((char **)all->pdata));
   static const struct {
     const char *group, *key, *name;
-  } lists[] = {{"text", "signature", "{SIGNATURE}"}, {"text", "disclaimer", "{DISCLAIMER}"},
-               {"text", "greeting", "{GREETING}"},   {"text", "closing", "{CLOSING}"},
-               {"ignored", "auto_subject", "{AUTO}"}, {"ignored", "bounce_subject", "{BOUNCE}"},
-               {"models", "families", "{FAMILY}"}};
+  } lists[] = { { "text", "signature", "{SIGNATURE}" },  { "text", "disclaimer", "{DISCLAIMER}" },
+                { "text", "greeting", "{GREETING}" },    { "text", "closing", "{CLOSING}" },
+                { "ignored", "auto_subject", "{AUTO}" }, { "ignored", "bounce_subject", "{BOUNCE}" },
+                { "models", "families", "{FAMILY}" } };
   for (gsize i = 0; i < G_N_ELEMENTS(lists); i++) {
     g_auto(GStrv) words = get_list(kf, lists[i].group, lists[i].key);
-    static const int word_sets[] = {PARSER_WORDS_SIGNATURE, PARSER_WORDS_DISCLAIMER, PARSER_WORDS_GREETING,
-                                    PARSER_WORDS_CLOSING};
+    static const int word_sets[] = { PARSER_WORDS_SIGNATURE, PARSER_WORDS_DISCLAIMER, PARSER_WORDS_GREETING,
+                                     PARSER_WORDS_CLOSING };
     if (i < G_N_ELEMENTS(word_sets))
       word_start_bytes(words, c->word_start[word_sets[i]]);
     g_hash_table_insert(subst, g_strdup(lists[i].name), alternation(words));
@@ -352,13 +367,13 @@ compile_all(ParserConfig *c, GKeyFile *kf, GError **error)
       g_string_replace(src, k, v, 0);
     int err;
     PCRE2_SIZE off;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src->str, src->len, PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK,
-                                     &err, &off, NULL);
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src->str, src->len,
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &err, &off, NULL);
     if (!code) {
       PCRE2_UCHAR msg[256];
       pcre2_get_error_message(err, msg, sizeof msg);
-      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "pattern %d at offset %zu: %s", (int)patterns[i].id,
-                  (size_t)off, (const char *)msg);
+      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "pattern %d at offset %zu: %s",
+                  (int)patterns[i].id, (size_t)off, (const char *)msg);
       return FALSE;
     }
     /* JIT is an optimisation: without it (no JIT on this CPU) the interpreter still works. */
@@ -413,7 +428,7 @@ tag_index_build(ParserConfig *c)
     for (guint j = 0; t->words && t->words[j]; j++) {
       const char *w = t->words[j];
       gsize l = strlen(w);
-      ParserTagWord tw = {w, l, i};
+      ParserTagWord tw = { w, l, i };
       if (l >= 2)
         c->tag_words[fill[TAG_KEY(w)]++] = tw;
       else if (l == 1)
@@ -542,7 +557,8 @@ parser_config_load(const char *data_dir, GError **error)
   }
 
   g_autofree char *places_name = g_key_file_get_string(kf, "places", "file", NULL);
-  g_autofree char *places_path = g_build_filename(c->data_dir, places_name ? places_name : "places.txt", NULL);
+  g_autofree char *places_path =
+    g_build_filename(c->data_dir, places_name ? places_name : "places.txt", NULL);
   c->places = parser_places_load(places_path, error);
   if (!c->places) {
     if (error && *error && (*error)->domain != PARSER_ERROR) {
@@ -559,7 +575,7 @@ parser_config_load(const char *data_dir, GError **error)
   g_mime_parser_options_set_rfc2047_compliance_mode(c->gmime_options, GMIME_RFC_COMPLIANCE_LOOSE);
   g_mime_parser_options_set_address_compliance_mode(c->gmime_options, GMIME_RFC_COMPLIANCE_LOOSE);
   g_mime_parser_options_set_parameter_compliance_mode(c->gmime_options, GMIME_RFC_COMPLIANCE_LOOSE);
-  static const char *fallback[] = {"UTF-8", "GB18030", "BIG5-HKSCS", NULL};
+  static const char *fallback[] = { "UTF-8", "GB18030", "BIG5-HKSCS", NULL };
   g_mime_parser_options_set_fallback_charsets(c->gmime_options, fallback);
   return g_steal_pointer(&c);
 }
@@ -637,7 +653,8 @@ pool_get(void)
  * UTF-8 already: PCRE2_NO_UTF_CHECK) and gives the same result; a bad offset still goes the
  * checked way. */
 static inline int
-re_exec(const ParserConfig *config, ParserRe re, const char *subject, gsize len, gsize start, pcre2_match_data *md)
+re_exec(const ParserConfig *config, ParserRe re, const char *subject, gsize len, gsize start,
+        pcre2_match_data *md)
 {
   if (config->re_jit[re] && start <= len && subject)
     return pcre2_jit_match(config->re[re], (PCRE2_SPTR)subject, len, start, 0, md, NULL);

@@ -8,7 +8,7 @@ subject_matches(const ParserConfig *c, ParserRe re, const char *subject)
 {
   if (!subject)
     return FALSE;
-  ParserMatch m = {0};
+  ParserMatch m = { 0 };
   gboolean r = parser_re_match(c, re, subject, strlen(subject), 0, &m);
   parser_match_clear(&m);
   return r;
@@ -37,7 +37,8 @@ parser_detect_ignored(const ParserConfig *c, ParserRequest *r, const ParserHeade
     reason = "loop";
   else if (flags->report || local_part_in(c->noreply_locals, r->from_addr) ||
            (r->return_path && r->return_path[0] == '\0') ||
-           (subject_matches(c, PARSER_RE_BOUNCE_SUBJECT, r->subject) && (!r->from_addr || flags->auto_submitted)))
+           (subject_matches(c, PARSER_RE_BOUNCE_SUBJECT, r->subject) &&
+            (!r->from_addr || flags->auto_submitted)))
     reason = "bounce";
   else if (flags->auto_submitted || subject_matches(c, PARSER_RE_AUTO_SUBJECT, r->subject))
     reason = "auto_reply";
@@ -52,7 +53,7 @@ order_in(const ParserConfig *c, const char *text)
 {
   if (!text)
     return NULL;
-  ParserMatch m = {0};
+  ParserMatch m = { 0 };
   char *found = NULL;
   if (parser_re_match(c, PARSER_RE_ORDER_NO, text, strlen(text), 0, &m)) {
     g_autofree char *date = parser_match_group(&m, text, 2);
@@ -66,7 +67,8 @@ order_in(const ParserConfig *c, const char *text)
 /* The order number in the subject, else anywhere in the body (a quoted acknowledgement).
  * Ignored mail is never a follow-up: an out-of-office reply quotes our order number too. */
 void
-parser_detect_followup(const ParserConfig *c, ParserRequest *r, const char *subject_nfkc, const char *body_nfkc)
+parser_detect_followup(const ParserConfig *c, ParserRequest *r, const char *subject_nfkc,
+                       const char *body_nfkc)
 {
   if (r->ignored_reason)
     return;

@@ -13,7 +13,7 @@ typedef struct {
   const char *fwd_sig; /* the forwarded mail's signature */
   const char *sig;     /* the customer's signature */
   const char *subject;
-  GPtrArray *raw;      /* char*: raw spans taken as field values in main/fwd (to drop from symptoms) */
+  GPtrArray *raw; /* char*: raw spans taken as field values in main/fwd (to drop from symptoms) */
 } Sources;
 
 static void
@@ -82,7 +82,7 @@ casefold(const char *text)
 /* ---- SN -------------------------------------------------------------------------------------- */
 
 typedef struct {
-  char *value;     /* upper case */
+  char *value; /* upper case */
   gboolean labelled;
   const char *text; /* where it was found */
   gsize pos;
@@ -106,7 +106,7 @@ static gboolean
 sn_shaped(const ParserConfig *c, const char *v)
 {
   gsize len = strlen(v);
-  ParserMatch m = {0};
+  ParserMatch m = { 0 };
   gboolean ok = parser_re_match(c, PARSER_RE_SN_TOKEN, v, len, 0, &m) && m.ov[0] == 0 && m.ov[1] == len;
   parser_match_clear(&m);
   return ok;
@@ -201,10 +201,10 @@ sn_scan(const ParserConfig *c, Sources *s, const char *text, gboolean keep, GArr
     return;
   g_autoptr(GArray) hits = g_array_new(FALSE, TRUE, sizeof(SnHit));
   gsize len = strlen(text);
-  const ParserRe res[] = {PARSER_RE_SN_LABELLED, PARSER_RE_SN_TOKEN};
+  const ParserRe res[] = { PARSER_RE_SN_LABELLED, PARSER_RE_SN_TOKEN };
   for (guint k = 0; k < G_N_ELEMENTS(res); k++) {
     gsize pos = 0;
-    ParserMatch m = {0};
+    ParserMatch m = { 0 };
     while (pos < len && (k == 0 || (pos = sn_token_from(text, len, pos)) < len) &&
            parser_re_match(c, res[k], text, len, pos, &m)) {
       guint g = (k == 0 && m.ov[2] == PCRE2_UNSET) ? 3 : 1;
@@ -224,10 +224,10 @@ sn_scan(const ParserConfig *c, Sources *s, const char *text, gboolean keep, GArr
         }
       }
       if (v && !is_order_no(c, v) && !(k == 1 && is_hex(v))) {
-        SnHit h = {g_ascii_strup(v, -1), k == 0, text, vstart};
+        SnHit h = { g_ascii_strup(v, -1), k == 0, text, vstart };
         g_array_append_val(hits, h);
         if (written) {
-          SnHit w = {written, FALSE, text, vstart};
+          SnHit w = { written, FALSE, text, vstart };
           g_array_append_val(hits, w);
           written = NULL;
         }
@@ -302,7 +302,8 @@ fault_words(const ParserConfig *c, const char *text, gsize len)
   parser_tags_find(c, fold, FALSE, tag_hit);
   for (guint i = 0; i < c->symptom_tags->len; i++)
     score += tag_hit[i];
-  static const char *const calm[] = {"正常", "normal", "参考", "fyi", "供参考", "没问题", "沒問題", "fine", "ok", NULL};
+  static const char *const calm[] = { "正常",   "normal", "参考", "fyi", "供参考",
+                                      "没问题", "沒問題", "fine", "ok",  NULL };
   for (const char *const *w = calm; *w; w++) {
     const char *hit = strstr(fold, *w);
     /* Latin words whole only ("ok" is not in "book"). */
@@ -358,7 +359,7 @@ first_group(const ParserConfig *c, ParserRe re, Sources *s, const char *text, gb
 {
   if (!text)
     return NULL;
-  ParserMatch m = {0};
+  ParserMatch m = { 0 };
   char *v = NULL;
   if (parser_re_match(c, re, text, strlen(text), 0, &m)) {
     v = parser_match_group(&m, text, 1);
@@ -382,7 +383,9 @@ phone_canonical(const ParserMatch *m, const char *text)
   g_autofree char *ext = parser_match_group(m, text, 4);
   g_autofree char *svc = parser_match_group(m, text, 5);
   GString *out = g_string_new(NULL);
-  const char *parts[] = {mobile, area, number, ext, svc, parser_match_group(m, text, 6), parser_match_group(m, text, 7)};
+  const char *parts[] = {
+    mobile, area, number, ext, svc, parser_match_group(m, text, 6), parser_match_group(m, text, 7)
+  };
   if (mobile) {
     for (const char *p = mobile; *p; p++)
       if (g_ascii_isdigit(*p))
@@ -421,7 +424,7 @@ phone_ignored(const ParserConfig *c, const char *canonical)
 static char *
 phone_in(const ParserConfig *c, Sources *s, const char *text, gsize start, gsize end, gboolean keep)
 {
-  ParserMatch m = {0};
+  ParserMatch m = { 0 };
   char *found = NULL;
   gsize pos = start;
   while (!found && pos < end && parser_re_match(c, PARSER_RE_PHONE, text, end, pos, &m)) {
@@ -444,7 +447,7 @@ phone_any(const ParserConfig *c, Sources *s, const char *text)
   if (!text)
     return NULL;
   gsize len = strlen(text), pos = 0;
-  ParserMatch m = {0}, o = {0};
+  ParserMatch m = { 0 }, o = { 0 };
   /* The first acceptable phone of the same walk: what phone_in over the whole text would find,
    * without searching the text a second time. */
   char *first = NULL;
@@ -491,10 +494,10 @@ phone_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean kee
   while (*line) {
     const char *nl = strchr(line, '\n');
     gsize len = nl ? (gsize)(nl - line) : strlen(line);
-    ParserMatch m = {0};
+    ParserMatch m = { 0 };
     gboolean office = FALSE;
     if (skip_office) {
-      ParserMatch o = {0};
+      ParserMatch o = { 0 };
       office = parser_re_match(c, PARSER_RE_SIG_OFFICE, line, len, 0, &o);
       parser_match_clear(&o);
     }
@@ -569,7 +572,7 @@ contact_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean k
   if (!text)
     return NULL;
   gsize len = strlen(text), pos = 0;
-  ParserMatch m = {0};
+  ParserMatch m = { 0 };
   char *found = NULL;
   while (!found && pos < len && parser_re_match(c, PARSER_RE_CONTACT_LABELLED, text, len, pos, &m)) {
     g_autofree char *v = parser_match_group(&m, text, 1);
@@ -588,7 +591,7 @@ contact_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean k
 static void
 strip_title(char *v)
 {
-  static const char *const titles[] = {"Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Mr", "Mrs", "Ms", "Dr", NULL};
+  static const char *const titles[] = { "Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Mr", "Mrs", "Ms", "Dr", NULL };
   for (const char *const *t = titles; *t; t++) {
     gsize tl = strlen(*t);
     if (g_ascii_strncasecmp(v, *t, tl) == 0 && v[tl] == ' ') {
@@ -612,7 +615,8 @@ has_stop_word(const ParserConfig *c, const char *v)
       continue;
     for (const char *hit = strstr(fold, w); hit; hit = strstr(hit + 1, w)) {
       gsize off = hit - fold, wl = strlen(w);
-      if ((guchar)w[0] >= 0x80 || !((off > 0 && g_ascii_isalpha(fold[off - 1])) || g_ascii_isalpha(fold[off + wl])))
+      if ((guchar)w[0] >= 0x80 ||
+          !((off > 0 && g_ascii_isalpha(fold[off - 1])) || g_ascii_isalpha(fold[off + wl])))
         return TRUE;
     }
   }
@@ -642,8 +646,9 @@ surname_len(const ParserConfig *c, const char *v)
 static gboolean
 han_name_plausible(const ParserConfig *c, const char *v)
 {
-  static const char *const titles[] = {"经理", "老师", "先生", "女士", "小姐", "主任", "师傅", "科长", "处长",
-                                       "主管", "經理", "老師", "工", "总", "總", "生", NULL};
+  static const char *const titles[] = { "经理", "老师", "先生", "女士", "小姐", "主任",
+                                        "师傅", "科长", "处长", "主管", "經理", "老師",
+                                        "工",   "总",   "總",   "生",   NULL };
   glong n = g_utf8_strlen(v, -1);
   if (n < 1 || n > 6)
     return FALSE;
@@ -687,7 +692,8 @@ latin_name_plausible(const ParserConfig *c, const char *v, gboolean alone)
 static const char *
 after_lead(const char *v)
 {
-  static const char *const leads[] = {"请联系", "联系", "聯繫", "聯絡", "我是", "找", "是", "叫", "致电", "打给", NULL};
+  static const char *const leads[] = { "请联系", "联系", "聯繫", "聯絡", "我是", "找",
+                                       "是",     "叫",   "致电", "打给", NULL };
   const char *best = NULL;
   for (const char *const *l = leads; *l; l++) {
     const char *hit = strstr(v, *l);
@@ -710,7 +716,7 @@ contact_before_phone(const ParserConfig *c, Sources *s, const char *text)
   if (!text)
     return NULL;
   gsize len = strlen(text), pos = 0;
-  ParserMatch m = {0};
+  ParserMatch m = { 0 };
   char *found = NULL;
   while (!found && pos < len && parser_re_match(c, PARSER_RE_PHONE, text, len, pos, &m)) {
     gsize start = m.ov[0], end = m.ov[1];
@@ -718,7 +724,7 @@ contact_before_phone(const ParserConfig *c, Sources *s, const char *text)
     gsize ls = start;
     while (ls > 0 && text[ls - 1] != '\n')
       ls--;
-    ParserMatch n = {0};
+    ParserMatch n = { 0 };
     if (parser_re_match(c, PARSER_RE_NAME_BEFORE_PHONE, text, start, ls, &n)) {
       g_autofree char *v = parser_match_group(&n, text, 1);
       gboolean han = (guchar)v[0] >= 0x80;
@@ -778,9 +784,10 @@ contact_signature(const ParserConfig *c, const char *sig)
     if (!*l || g_utf8_strlen(l, -1) > 24)
       continue;
     /* "此致", "敬礼", "Best regards": the closing formula, not a name. */
-    if (matches(c, PARSER_RE_SIGNATURE, l) || matches(c, PARSER_RE_CLOSING, l) || matches(c, PARSER_RE_GREETING, l))
+    if (matches(c, PARSER_RE_SIGNATURE, l) || matches(c, PARSER_RE_CLOSING, l) ||
+        matches(c, PARSER_RE_GREETING, l))
       continue;
-    ParserMatch m = {0};
+    ParserMatch m = { 0 };
     if (parser_re_match(c, PARSER_RE_CHINESE_NAME, l, strlen(l), 0, &m) && m.ov[2] <= 1) {
       g_autofree char *v = parser_match_group(&m, l, 1);
       parser_match_clear(&m);
@@ -802,7 +809,7 @@ cut_value(const ParserConfig *c, const char *v)
   if (!v)
     return NULL;
   g_autofree char *s = g_strdup(v);
-  ParserMatch m = {0};
+  ParserMatch m = { 0 };
   if (parser_re_match(c, PARSER_RE_ANY_LABEL, s, strlen(s), 0, &m) && m.ov[0] > 0)
     s[m.ov[0]] = '\0';
   parser_match_clear(&m);
@@ -812,7 +819,7 @@ cut_value(const ParserConfig *c, const char *v)
     *tab = '\0';
   g_strstrip(s);
   gsize l = strlen(s);
-  static const char *const trail[] = {",", ";", "。", ".", "，", "；", "、", "/", "|", NULL};
+  static const char *const trail[] = { ",", ";", "。", ".", "，", "；", "、", "/", "|", NULL };
   gboolean again = TRUE;
   while (again && l > 0) {
     again = FALSE;
@@ -881,7 +888,7 @@ address_labelled(const ParserConfig *c, Sources *s, const char *text, gboolean k
   if (!text)
     return NULL;
   gsize len = strlen(text), pos = 0;
-  ParserMatch m = {0};
+  ParserMatch m = { 0 };
   char *found = NULL;
   while (!found && pos < len && parser_re_match(c, PARSER_RE_ADDRESS_LABELLED, text, len, pos, &m)) {
     g_autofree char *v = parser_match_group(&m, text, 1);
@@ -1009,7 +1016,7 @@ residue(const ParserConfig *c, const Sources *s, const char *line)
       len -= flen;
     }
   }
-  ParserMatch m = {0};
+  ParserMatch m = { 0 };
   /* Every phone number on the line is a field value too ("电话：021-… / 137…"). */
   len = strip_matches(c, PARSER_RE_PHONE_OR_INTL, a, len, b, &m);
   len = strip_matches(c, PARSER_RE_LABEL_WORD, b, len, a, &m);
@@ -1040,7 +1047,8 @@ symptom_text(const ParserConfig *c, const Sources *s, const char *text)
       continue;
     if (g_utf8_strlen(t, -1) > 24)
       break;
-    if ((guchar)t[0] >= 0x80 && g_utf8_strlen(t, -1) <= 4 && han_name_plausible(c, t) && !has_stop_word(c, t)) {
+    if ((guchar)t[0] >= 0x80 && g_utf8_strlen(t, -1) <= 4 && han_name_plausible(c, t) &&
+        !has_stop_word(c, t)) {
       stop = i;
       break;
     }
@@ -1061,7 +1069,7 @@ symptom_text(const ParserConfig *c, const Sources *s, const char *text)
       continue;
     /* "请远程协助。联系人:孙涛 139…  地址:南京市…": the labelled fields at the end of a line that
      * says something first are no symptoms. */
-    ParserMatch lm = {0};
+    ParserMatch lm = { 0 };
     gsize lpos = 0;
     /* Only a line that holds a field value can end in labelled fields (most lines do not). */
     gboolean holds_value = FALSE;
@@ -1096,7 +1104,7 @@ symptoms_labelled(const ParserConfig *c, const char *text)
   if (!text)
     return NULL;
   gsize len = strlen(text);
-  ParserMatch m = {0};
+  ParserMatch m = { 0 };
   if (!parser_re_match(c, PARSER_RE_SYMPTOMS_LABELLED, text, len, 0, &m)) {
     parser_match_clear(&m);
     return NULL;
@@ -1114,7 +1122,7 @@ symptoms_labelled(const ParserConfig *c, const char *text)
     gsize l = nl ? (gsize)(nl - line) : strlen(line);
     if (l == 0)
       break;
-    ParserMatch lm = {0};
+    ParserMatch lm = { 0 };
     gboolean label = parser_re_match(c, PARSER_RE_ANY_LABEL, line, l, 0, &lm) && lm.ov[0] < 12;
     parser_match_clear(&lm);
     /* "设备地址" alone above its value (an HTML table), "联系人是 …" */
@@ -1210,20 +1218,20 @@ void
 parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subject,
                       const ParserTextSplit *split)
 {
-  ParserTextSplit fwd_split = {0};
+  ParserTextSplit fwd_split = { 0 };
   gboolean forwarded = split->forwarded || r->forwarded;
   if (forwarded && split->quoted) {
     /* The forwarded mail: drop its marker and header block, then split it like a mail of its own. */
     g_auto(GStrv) lines = g_strsplit(split->quoted, "\n", -1);
     guint i = 0;
     if (lines[0]) {
-      ParserMatch m = {0};
+      ParserMatch m = { 0 };
       if (parser_re_match(c, PARSER_RE_QUOTE_HEADER, lines[0], strlen(lines[0]), 0, &m))
         i = 1;
       parser_match_clear(&m);
     }
-    static const char *const keys[] = {"发件人", "From", "发送时间", "Sent", "Date", "日期", "时间", "收件人",
-                                       "To", "主题", "Subject", "抄送", "Cc", NULL};
+    static const char *const keys[] = { "发件人", "From", "发送时间", "Sent",    "Date", "日期", "时间",
+                                        "收件人", "To",   "主题",     "Subject", "抄送", "Cc",   NULL };
     for (; lines[i]; i++) {
       const char *l = lines[i];
       while (*l == ' ' || *l == '*')
@@ -1247,8 +1255,12 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
     parser_text_split(c, body, &fwd_split);
   }
 
-  Sources s = {.main = split->own, .fwd = fwd_split.own, .fwd_sig = fwd_split.signature, .sig = split->signature,
-               .subject = subject, .raw = g_ptr_array_new_with_free_func(g_free)};
+  Sources s = { .main = split->own,
+                .fwd = fwd_split.own,
+                .fwd_sig = fwd_split.signature,
+                .sig = split->signature,
+                .subject = subject,
+                .raw = g_ptr_array_new_with_free_func(g_free) };
 
   /* SN: every SN in the own words, the forwarded mail and the subject, in that order. */
   g_autoptr(GArray) sns = g_array_new(FALSE, TRUE, sizeof(SnHit));
@@ -1258,7 +1270,7 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
   sn_scan(c, &s, s.subject, FALSE, sns);
 
   /* Model: labelled, then a known family. */
-  const char *texts[] = {s.main, s.fwd, s.subject};
+  const char *texts[] = { s.main, s.fwd, s.subject };
   for (guint i = 0; i < G_N_ELEMENTS(texts) && !r->model; i++)
     r->model = first_group(c, PARSER_RE_MODEL_LABELLED, &s, texts[i], i < 2);
   for (guint i = 0; i < G_N_ELEMENTS(texts) && !r->model; i++)
@@ -1337,7 +1349,7 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
     r->address = address_unlabelled(c, &s, s.fwd);
 
   /* City and district: the address, the location, then the text and the subject. */
-  const char *place_texts[] = {r->address, r->location, s.main, s.fwd, subject};
+  const char *place_texts[] = { r->address, r->location, s.main, s.fwd, subject };
   for (guint i = 0; i < G_N_ELEMENTS(place_texts) && !r->city; i++) {
     char *city = NULL, *district = NULL;
     if (place_texts[i] && parser_places_find(c->places, place_texts[i], &city, &district)) {
@@ -1372,7 +1384,8 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
     g_clear_pointer(&r->symptoms, g_free);
   tags(c, r, subject);
 
-  g_autofree char *lang_text = g_strconcat(split->own_full ? split->own_full : "", "\n", subject ? subject : "", NULL);
+  g_autofree char *lang_text =
+    g_strconcat(split->own_full ? split->own_full : "", "\n", subject ? subject : "", NULL);
   r->language = g_strdup(language_of(lang_text));
   r->body_text = g_strdup(split->own);
   r->quoted_text = g_strdup(split->quoted);

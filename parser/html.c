@@ -7,11 +7,11 @@
 
 typedef struct {
   GString *out;
-  int quote;            /* blockquote depth: lines get "> " per level */
-  int pending_nl;       /* newlines owed before the next text */
-  gboolean space;       /* a collapsed blank owed before the next text */
-  gboolean cell_sep;    /* a tab owed before the next text (next table cell) */
-  int pre;              /* inside <pre>: keep blanks and newlines */
+  int quote;         /* blockquote depth: lines get "> " per level */
+  int pending_nl;    /* newlines owed before the next text */
+  gboolean space;    /* a collapsed blank owed before the next text */
+  gboolean cell_sep; /* a tab owed before the next text (next table cell) */
+  int pre;           /* inside <pre>: keep blanks and newlines */
 } Html;
 
 /* Elements that end a line before and after them. */
@@ -19,10 +19,12 @@ static gboolean
 is_block(const char *n)
 {
   static const char *const blocks[] = {
-    "p", "div", "tr", "li", "ul", "ol", "dl", "dt", "dd", "table", "tbody", "thead", "tfoot",
-    "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "address",
-    "center", "form", "fieldset", "hr", "blockquote", "pre", "caption", "nav", "aside", "main",
-    "figure", "figcaption", "details", "summary", "body", "html", NULL};
+    "p",       "div",        "tr",      "li",      "ul",     "ol",      "dl",     "dt",     "dd",
+    "table",   "tbody",      "thead",   "tfoot",   "h1",     "h2",      "h3",     "h4",     "h5",
+    "h6",      "section",    "article", "header",  "footer", "address", "center", "form",   "fieldset",
+    "hr",      "blockquote", "pre",     "caption", "nav",    "aside",   "main",   "figure", "figcaption",
+    "details", "summary",    "body",    "html",    NULL
+  };
   for (const char *const *b = blocks; *b; b++)
     if (g_ascii_strcasecmp(n, *b) == 0)
       return TRUE;
@@ -32,8 +34,8 @@ is_block(const char *n)
 static gboolean
 is_skipped(const char *n)
 {
-  static const char *const skip[] = {"script", "style", "head", "title", "noscript", "template",
-                                     "object", "iframe", "svg", "math", NULL};
+  static const char *const skip[] = { "script", "style",  "head", "title", "noscript", "template",
+                                      "object", "iframe", "svg",  "math",  NULL };
   for (const char *const *s = skip; *s; s++)
     if (g_ascii_strcasecmp(n, *s) == 0)
       return TRUE;
@@ -187,7 +189,7 @@ parser_html_to_text(const char *html, gsize len)
                                     HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD);
   if (!doc)
     return g_string_free(out, FALSE);
-  Html h = {.out = out};
+  Html h = { .out = out };
   walk(&h, (xmlNode *)doc);
   xmlFreeDoc(doc);
   if (out->len > 0 && out->str[out->len - 1] != '\n')

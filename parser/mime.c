@@ -204,13 +204,13 @@ static gboolean
 count_object(Walk *w, GMimeObject *obj, guint depth, GError **error)
 {
   if (depth > w->limits->max_depth) {
-    g_set_error(error, PARSER_ERROR, PARSER_ERROR_TOO_DEEP,
-                "MIME nesting deeper than max_depth (%u)", w->limits->max_depth);
+    g_set_error(error, PARSER_ERROR, PARSER_ERROR_TOO_DEEP, "MIME nesting deeper than max_depth (%u)",
+                w->limits->max_depth);
     return FALSE;
   }
   if (++w->parts > w->limits->max_parts) {
-    g_set_error(error, PARSER_ERROR, PARSER_ERROR_TOO_MANY_PARTS,
-                "more MIME parts than max_parts (%u)", w->limits->max_parts);
+    g_set_error(error, PARSER_ERROR, PARSER_ERROR_TOO_MANY_PARTS, "more MIME parts than max_parts (%u)",
+                w->limits->max_parts);
     return FALSE;
   }
   GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
@@ -247,11 +247,14 @@ fixed_param(const ParserConfig *config, GMimeObject *obj, const char *header, co
   g_autofree char *fixed = parser_charset_fix_rfc2047(prepared);
   /* RFC 2231 labels (filename*=gb2312''…) are not encoded words: map them too. */
   g_autoptr(GString) s = g_string_new(fixed);
-  static const char *const labels[] = {"gb2312''", "gbk''", "GB2312''", "GBK''", "cp936''", "x-gbk''",
-                                       "big5''", "Big5''", "BIG5''", NULL};
+  static const char *const labels[] = { "gb2312''", "gbk''",  "GB2312''", "GBK''",  "cp936''",
+                                        "x-gbk''",  "big5''", "Big5''",   "BIG5''", NULL };
   for (const char *const *l = labels; *l; l++)
-    g_string_replace(s, *l, strncmp(*l, "big", 3) == 0 || strncmp(*l, "Big", 3) == 0 ||
-                              strncmp(*l, "BIG", 3) == 0 ? "BIG5-HKSCS''" : "GB18030''", 0);
+    g_string_replace(s, *l,
+                     strncmp(*l, "big", 3) == 0 || strncmp(*l, "Big", 3) == 0 || strncmp(*l, "BIG", 3) == 0
+                       ? "BIG5-HKSCS''"
+                       : "GB18030''",
+                     0);
   char *value = NULL;
   if (strcmp(header, "Content-Disposition") == 0) {
     g_autoptr(GMimeContentDisposition) d = g_mime_content_disposition_parse(config->gmime_options, s->str);
@@ -349,7 +352,8 @@ part_size(GMimePart *part)
   if (!content)
     return 0;
   GMimeStream *raw = g_mime_data_wrapper_get_stream(content);
-  if (g_mime_data_wrapper_get_encoding(content) == GMIME_CONTENT_ENCODING_BASE64 && raw && GMIME_IS_STREAM_MEM(raw)) {
+  if (g_mime_data_wrapper_get_encoding(content) == GMIME_CONTENT_ENCODING_BASE64 && raw &&
+      GMIME_IS_STREAM_MEM(raw)) {
     /* The parser's streams are windows on the caller's buffer: count in place. */
     GByteArray *ba = GMIME_STREAM_MEM(raw)->buffer;
     gint64 start = raw->bound_start, end = raw->bound_end < 0 ? (gint64)ba->len : raw->bound_end;
@@ -363,7 +367,8 @@ part_size(GMimePart *part)
         breaks *= 2;
       gsize chars = len - breaks;
       /* Padding and stray blanks sit at the end. */
-      for (const char *q = e; q > p && (q[-1] == '=' || q[-1] == '\n' || q[-1] == '\r' || q[-1] == ' ' || q[-1] == '\t'); q--)
+      for (const char *q = e;
+           q > p && (q[-1] == '=' || q[-1] == '\n' || q[-1] == '\r' || q[-1] == ' ' || q[-1] == '\t'); q--)
         if (q[-1] == '=' || q[-1] == ' ' || q[-1] == '\t')
           chars--;
       gsize bytes = chars / 4 * 3 + (chars % 4 >= 2 ? chars % 4 - 1 : 0);
@@ -488,8 +493,9 @@ text_part(Walk *w, GMimePart *part, const char *type)
   g_ptr_array_add(w->r->parts, rep);
   if (d.replacements > 0)
     g_ptr_array_add(w->r->warnings,
-                    g_strdup_printf("part %u (%s, charset %s): %u bytes did not decode as %s", w->r->parts->len,
-                                    type, declared ? declared : "undeclared", d.replacements, d.charset_used));
+                    g_strdup_printf("part %u (%s, charset %s): %u bytes did not decode as %s",
+                                    w->r->parts->len, type, declared ? declared : "undeclared",
+                                    d.replacements, d.charset_used));
 
   g_autofree char *text = NULL;
   if (html) {
@@ -565,7 +571,7 @@ html_of(GMimeObject *obj, guint depth)
 static gsize
 html_visible_estimate(const char *p, gsize len)
 {
-  static const char *const skip[] = {"head", "style", "script", NULL};
+  static const char *const skip[] = { "head", "style", "script", NULL };
   const char *end = p + len;
   gsize n = 0;
   while (p < end) {
@@ -673,8 +679,9 @@ walk_alternative(Walk *w, GMimeMultipart *mp, guint depth, GError **error)
     }
     /* A placeholder plain part ("view this mail in HTML"): use the other alternative. */
     g_string_truncate(w->out->body, before);
-    g_ptr_array_add(w->r->warnings, g_strdup(visible < 8 ? "text/plain alternative empty: HTML alternative used"
-                                                         : "text/plain alternative is a stub: HTML alternative used"));
+    g_ptr_array_add(w->r->warnings,
+                    g_strdup(visible < 8 ? "text/plain alternative empty: HTML alternative used"
+                                         : "text/plain alternative is a stub: HTML alternative used"));
   }
   if (other)
     return walk(w, other, depth + 1, error);
@@ -685,7 +692,7 @@ static void
 append_forward_header(Walk *w, GMimeMessage *inner)
 {
   g_autoptr(GString) s = g_string_new("\n---------- Forwarded message ---------\n");
-  ParserRequest tmp = {0};
+  ParserRequest tmp = { 0 };
   tmp.references = g_ptr_array_new_with_free_func(g_free);
   set_from(w->config, GMIME_OBJECT(inner), &tmp);
   g_autofree char *subject = decode_text_header(w->config, GMIME_OBJECT(inner), "Subject");
@@ -759,10 +766,10 @@ walk(Walk *w, GMimeObject *obj, guint depth, GError **error)
 }
 
 gboolean
-parser_mime_walk(const ParserConfig *config, const ParserLimits *limits, GMimeMessage *msg,
-                 ParserRequest *r, ParserMimeResult *out, GError **error)
+parser_mime_walk(const ParserConfig *config, const ParserLimits *limits, GMimeMessage *msg, ParserRequest *r,
+                 ParserMimeResult *out, GError **error)
 {
-  Walk w = {.config = config, .limits = limits, .r = r, .out = out};
+  Walk w = { .config = config, .limits = limits, .r = r, .out = out };
   w.max_text = limits->max_text ? limits->max_text : PARSER_DEFAULT_MAX_TEXT;
   GMimeObject *top = GMIME_OBJECT(msg);
   /* The message's own headers count against max_headers too. */

@@ -33,7 +33,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(pcre2_match_data, pcre2_match_data_free)
 
 /* Result of one decoding: the UTF-8 text (owned by caller), the charset really used, whether it
  * was a guess, and how many U+FFFD were produced for bytes that did not decode. */
-enum { PARSER_WORDS_SIGNATURE, PARSER_WORDS_DISCLAIMER, PARSER_WORDS_CLOSING, PARSER_WORDS_GREETING, PARSER_WORDS_COUNT };
+enum {
+  PARSER_WORDS_SIGNATURE,
+  PARSER_WORDS_DISCLAIMER,
+  PARSER_WORDS_CLOSING,
+  PARSER_WORDS_GREETING,
+  PARSER_WORDS_COUNT
+};
 
 typedef struct {
   char *text;
@@ -68,10 +74,10 @@ char *parser_html_to_text(const char *html, gsize len);
 char *parser_text_normalize(const char *text, gssize len);
 
 typedef struct {
-  char *own;        /* the customer's own words: no greeting, quote, signature, disclaimer */
-  char *own_full;   /* the customer's part before any quote, signature kept (for contact/phone) */
-  char *signature;  /* the signature block, or NULL */
-  char *quoted;     /* everything quoted or forwarded, or NULL */
+  char *own;          /* the customer's own words: no greeting, quote, signature, disclaimer */
+  char *own_full;     /* the customer's part before any quote, signature kept (for contact/phone) */
+  char *signature;    /* the signature block, or NULL */
+  char *quoted;       /* everything quoted or forwarded, or NULL */
   gboolean forwarded; /* the quote is a forward (marker said so), not a reply */
 } ParserTextSplit;
 
@@ -101,10 +107,10 @@ void parser_extract_fields(const ParserConfig *config, ParserRequest *r, const c
 
 /* ---- detect.c: ignored mail and follow-ups -------------------------------------------------- */
 typedef struct {
-  gboolean auto_submitted;   /* Auto-Submitted other than "no", X-Autoreply, X-Autorespond, … */
-  gboolean precedence_bulk;  /* Precedence: bulk | list | junk */
-  gboolean list_id;          /* List-Id or List-Unsubscribe present */
-  gboolean report;           /* top-level multipart/report or message/delivery-status part */
+  gboolean auto_submitted;  /* Auto-Submitted other than "no", X-Autoreply, X-Autorespond, … */
+  gboolean precedence_bulk; /* Precedence: bulk | list | junk */
+  gboolean list_id;         /* List-Id or List-Unsubscribe present */
+  gboolean report;          /* top-level multipart/report or message/delivery-status part */
 } ParserHeaderFlags;
 
 void parser_detect_ignored(const ParserConfig *config, ParserRequest *r, const ParserHeaderFlags *flags);
@@ -132,40 +138,40 @@ void parser_tags_find(const ParserConfig *config, const char *fold, gboolean who
 
 /* Every regex of the parser, compiled with UTF|UCP and JIT once; see config.c for the source. */
 typedef enum {
-  PARSER_RE_SN_LABELLED,   /* labelled SN value */
-  PARSER_RE_SN_TOKEN,      /* any SN-shaped token */
+  PARSER_RE_SN_LABELLED, /* labelled SN value */
+  PARSER_RE_SN_TOKEN,    /* any SN-shaped token */
   PARSER_RE_MODEL_LABELLED,
-  PARSER_RE_MODEL_TOKEN,   /* well-known model shapes without label */
+  PARSER_RE_MODEL_TOKEN, /* well-known model shapes without label */
   PARSER_RE_CONTACT_LABELLED,
   PARSER_RE_PHONE_LABELLED_LINE, /* a labelled phone line: the phone is searched in the value */
-  PARSER_RE_PHONE,         /* any phone number */
+  PARSER_RE_PHONE,               /* any phone number */
   PARSER_RE_ADDRESS_LABELLED,
   PARSER_RE_LOCATION_LABELLED,
   PARSER_RE_LOCATION_INLINE, /* "… Location: …" inside a line, colon required */
   PARSER_RE_SYMPTOMS_LABELLED,
-  PARSER_RE_ANY_LABEL,     /* a line that starts with any known label (ends a multi-line value) */
-  PARSER_RE_LABEL_LINE,    /* a line that starts with a label (separator, 是/为 or nothing after it) */
-  PARSER_RE_PHONE_OR_INTL, /* any phone, foreign ones too (removed from a line's residue) */
+  PARSER_RE_ANY_LABEL,         /* a line that starts with any known label (ends a multi-line value) */
+  PARSER_RE_LABEL_LINE,        /* a line that starts with a label (separator, 是/为 or nothing after it) */
+  PARSER_RE_PHONE_OR_INTL,     /* any phone, foreign ones too (removed from a line's residue) */
   PARSER_RE_NAME_BEFORE_PHONE, /* the words right before a phone number */
   PARSER_RE_NAME_AFTER_PHONE,  /* the words right after a phone number */
-  PARSER_RE_LABEL_WORD,    /* any label word, separator or not (removed when measuring what a line says) */
-  PARSER_RE_SIG_LINE,      /* a line that looks like part of a signature block (name, company, fax, web) */
-  PARSER_RE_SIG_OFFICE,    /* switchboard, fax, mail, web or date: signature lines that name nobody */
+  PARSER_RE_LABEL_WORD,       /* any label word, separator or not (removed when measuring what a line says) */
+  PARSER_RE_SIG_LINE,         /* a line that looks like part of a signature block (name, company, fax, web) */
+  PARSER_RE_SIG_OFFICE,       /* switchboard, fax, mail, web or date: signature lines that name nobody */
   PARSER_RE_PHONE_LINE_START, /* a line that starts with a phone label */
-  PARSER_RE_ONSITE,        /* 现场/on-site before a phone: the number to call on site */
-  PARSER_RE_ADDRESS_HINT,  /* street-address words: 路 号 大厦 Road Street Floor … */
-  PARSER_RE_FORWARD_SUBJECT, /* a subject that says forward: Fwd:, FW:, 转发: */
-  PARSER_RE_ORDER_NO,      /* RC20261125-0007 */
-  PARSER_RE_QUOTE_HEADER,  /* a line that starts a quoted/forwarded block */
-  PARSER_RE_FORWARD_HEADER,/* subset of the above that marks a forward */
-  PARSER_RE_SIGNATURE,     /* a line that starts a signature */
-  PARSER_RE_DISCLAIMER,    /* a line that starts a legal disclaimer / company footer */
-  PARSER_RE_GREETING,      /* a greeting line to drop from symptoms */
-  PARSER_RE_GREETING_PREFIX, /* a greeting that starts a longer line */
-  PARSER_RE_CLOSING,       /* polite closing lines (谢谢, Thanks) to drop from symptoms */
-  PARSER_RE_AUTO_SUBJECT,  /* subject of an automatic reply */
-  PARSER_RE_BOUNCE_SUBJECT,/* subject of a delivery report */
-  PARSER_RE_CHINESE_NAME,  /* a plausible Chinese personal name */
+  PARSER_RE_ONSITE,           /* 现场/on-site before a phone: the number to call on site */
+  PARSER_RE_ADDRESS_HINT,     /* street-address words: 路 号 大厦 Road Street Floor … */
+  PARSER_RE_FORWARD_SUBJECT,  /* a subject that says forward: Fwd:, FW:, 转发: */
+  PARSER_RE_ORDER_NO,         /* RC20261125-0007 */
+  PARSER_RE_QUOTE_HEADER,     /* a line that starts a quoted/forwarded block */
+  PARSER_RE_FORWARD_HEADER,   /* subset of the above that marks a forward */
+  PARSER_RE_SIGNATURE,        /* a line that starts a signature */
+  PARSER_RE_DISCLAIMER,       /* a line that starts a legal disclaimer / company footer */
+  PARSER_RE_GREETING,         /* a greeting line to drop from symptoms */
+  PARSER_RE_GREETING_PREFIX,  /* a greeting that starts a longer line */
+  PARSER_RE_CLOSING,          /* polite closing lines (谢谢, Thanks) to drop from symptoms */
+  PARSER_RE_AUTO_SUBJECT,     /* subject of an automatic reply */
+  PARSER_RE_BOUNCE_SUBJECT,   /* subject of a delivery report */
+  PARSER_RE_CHINESE_NAME,     /* a plausible Chinese personal name */
   PARSER_RE_COUNT
 } ParserRe;
 
@@ -177,21 +183,21 @@ struct ParserConfig {
   /* The bytes a signature / disclaimer / closing / greeting word (labels.ini [text]) can start with, caseless
    * as the patterns match: text.c skips the line-start regex when the line starts otherwise. */
   guint8 word_start[PARSER_WORDS_COUNT][256];
-  GPtrArray *symptom_tags;   /* ParserTag* */
+  GPtrArray *symptom_tags; /* ParserTag* */
   /* Every non-empty tag word, by its first two bytes (words of one byte apart), for one pass
    * over a text instead of one strstr per word; built at load time from symptom_tags. */
   struct ParserTagWord *tag_words;
-  guint32 *tag_first;        /* 65537 entries: tag_words[tag_first[k], tag_first[k + 1]) start with key k */
+  guint32 *tag_first; /* 65537 entries: tag_words[tag_first[k], tag_first[k + 1]) start with key k */
   struct ParserTagWord *tag_short; /* the one-byte words */
   guint n_tag_short;
-  char **noreply_locals;     /* local parts that mark a bounce sender: mailer-daemon, postmaster */
-  char **own_domains;        /* the vendor's domains: a phone/contact in their signature is not the customer's */
-  char **ignore_phones;      /* numbers that are never the customer's (our hotline) */
-  char **model_words;        /* known model families (NFKC, case-folded) */
-  char **contact_stop;       /* words a contact name never contains (case-folded) */
-  char **html_placeholders;  /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
-  char **no_symptoms;        /* "见附件": text that is no description on its own (case-folded) */
-  GHashTable *surnames;      /* set of surnames (NFKC), for unlabelled names next to a phone */
+  char **noreply_locals; /* local parts that mark a bounce sender: mailer-daemon, postmaster */
+  char **own_domains;    /* the vendor's domains: a phone/contact in their signature is not the customer's */
+  char **ignore_phones;  /* numbers that are never the customer's (our hotline) */
+  char **model_words;    /* known model families (NFKC, case-folded) */
+  char **contact_stop;   /* words a contact name never contains (case-folded) */
+  char **html_placeholders; /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
+  char **no_symptoms;       /* "见附件": text that is no description on its own (case-folded) */
+  GHashTable *surnames; /* set of surnames (NFKC), for unlabelled names next to a phone */
   ParserPlaces *places;
   GMimeParserOptions *gmime_options;
 };
@@ -203,8 +209,8 @@ typedef struct {
   int rc;
 } ParserMatch;
 
-gboolean parser_re_match(const ParserConfig *config, ParserRe re, const char *subject, gsize len,
-                         gsize start, ParserMatch *m);
+gboolean parser_re_match(const ParserConfig *config, ParserRe re, const char *subject, gsize len, gsize start,
+                         ParserMatch *m);
 void parser_match_clear(ParserMatch *m);
 /* Whether re matches subject[0..len): no allocation (thread-local match data). */
 gboolean parser_re_test(const ParserConfig *config, ParserRe re, const char *subject, gsize len);

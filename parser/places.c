@@ -8,12 +8,12 @@ typedef enum { PLACE_PROVINCE, PLACE_CITY, PLACE_DISTRICT } PlaceKind;
 typedef struct {
   char *canonical;
   PlaceKind kind;
-  int city;     /* index of the city (districts), itself (cities), -1 (provinces) */
+  int city;           /* index of the city (districts), itself (cities), -1 (provinces) */
   gboolean ambiguous; /* a district name several cities have (高新区, 鼓楼区) */
 } Place;
 
 typedef struct {
-  char *text;     /* lower-cased for Latin aliases */
+  char *text; /* lower-cased for Latin aliases */
   gsize len;
   gboolean latin;
   gboolean short_alias; /* a 2-character Chinese district alias: only trusted once the city is known */
@@ -21,9 +21,9 @@ typedef struct {
 } Alias;
 
 struct ParserPlaces {
-  GPtrArray *places;   /* Place* */
-  GPtrArray *aliases;  /* Alias* */
-  GHashTable *first;   /* first character (lower case) → GPtrArray of Alias*, longest first */
+  GPtrArray *places;  /* Place* */
+  GPtrArray *aliases; /* Alias* */
+  GHashTable *first;  /* first character (lower case) → GPtrArray of Alias*, longest first */
 };
 
 static void
@@ -111,7 +111,8 @@ parser_places_load(const char *path, GError **error)
     if (!*l || *l == '#')
       continue;
     if (strlen(l) < 3 || l[1] != ' ' || !strchr("PCD", l[0])) {
-      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "%s:%u: expected 'P|C|D name,alias…'", path, n + 1);
+      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "%s:%u: expected 'P|C|D name,alias…'", path,
+                  n + 1);
       parser_places_free(pp);
       return NULL;
     }
@@ -199,7 +200,7 @@ scan(const ParserPlaces *pp, const char *text)
           continue;
         }
         best = a->len;
-        Hit h = {pos, a};
+        Hit h = { pos, a };
         g_array_append_val(hits, h);
       }
     }

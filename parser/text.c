@@ -22,8 +22,8 @@ is_ascii(const char *s, gssize len)
 static gboolean
 nfkc_stable(gunichar c)
 {
-  return c < 0x80 || (c >= 0x4E00 && c <= 0x9FFF) || c == 0x3001 || c == 0x3002 || (c >= 0x3008 && c <= 0x3011) ||
-         (c >= 0x2018 && c <= 0x201D) || c == 0x2014 || c == 0x00B7;
+  return c < 0x80 || (c >= 0x4E00 && c <= 0x9FFF) || c == 0x3001 || c == 0x3002 ||
+         (c >= 0x3008 && c <= 0x3011) || (c >= 0x2018 && c <= 0x201D) || c == 0x2014 || c == 0x00B7;
 }
 
 /* The character at p (g_utf8_get_char) and where the next one starts (g_utf8_next_char), with
@@ -36,7 +36,8 @@ char_at(const char *p, const char *end, const char **next)
     *next = p + 1;
     return b;
   }
-  if (b >= 0xE4 && b <= 0xE9 && end - p >= 3 && ((guchar)p[1] & 0xC0) == 0x80 && ((guchar)p[2] & 0xC0) == 0x80) {
+  if (b >= 0xE4 && b <= 0xE9 && end - p >= 3 && ((guchar)p[1] & 0xC0) == 0x80 &&
+      ((guchar)p[2] & 0xC0) == 0x80) {
     *next = p + 3;
     return ((gunichar)(b & 0x0F) << 12) | ((gunichar)((guchar)p[1] & 0x3F) << 6) | ((guchar)p[2] & 0x3F);
   }
@@ -59,9 +60,9 @@ nfkc(const char *text, gsize len)
 {
   GString *out = g_string_sized_new(len + 16);
   const char *p = text, *end = text + len;
-  const char *run = p;      /* start of what is not yet copied */
+  const char *run = p;         /* start of what is not yet copied */
   const char *unstable = NULL; /* start of the stretch that needs normalising */
-  const char *prev = NULL;  /* the character before p */
+  const char *prev = NULL;     /* the character before p */
   while (p < end) {
     if (!unstable) {
       /* Skip ASCII quickly: it is stable and never the start of a stretch. */
@@ -190,8 +191,9 @@ quote_header_possible(const char *line, gsize len)
     /* 16 bytes at a time up to the next byte the tests below look at. */
     if (i + 16 <= len) {
       __m128i v = _mm_loadu_si128((const __m128i *)(line + i));
-      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')), _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')), _mm_cmpeq_epi8(v, _mm_set1_epi8('*'))));
+      __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')), _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')), _mm_cmpeq_epi8(v, _mm_set1_epi8('*'))));
       hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('w')));
       hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE5)));
       unsigned m = (unsigned)_mm_movemask_epi8(hit);
@@ -221,7 +223,7 @@ quote_header_possible(const char *line, gsize len)
 static gboolean
 ends_with_formula(const char *line, gsize len)
 {
-  static const char *const formulas[] = {"敬上", "谨上", "謹上", "敬啟", "敬启"};
+  static const char *const formulas[] = { "敬上", "谨上", "謹上", "敬啟", "敬启" };
   while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
     len--;
   for (gsize i = 0; i < G_N_ELEMENTS(formulas); i++) {
@@ -242,26 +244,27 @@ line_possible(const ParserConfig *config, ParserRe re, const char *line, gsize l
     t++;
   guchar b = (guchar)*t;
   switch (re) {
-  case PARSER_RE_QUOTE_HEADER:
-    return quote_header_possible(line, len);
-  case PARSER_RE_SIGNATURE: /* "--", "—", a signature word, or "…敬上" */
-    return b == '-' || b == 0xE2 || config->word_start[PARSER_WORDS_SIGNATURE][b] || ends_with_formula(line, len);
-  case PARSER_RE_DISCLAIMER: /* a disclaimer word, maybe after one of "【[(（" */
-    return b == '[' || b == '(' || b == 0xE3 || b == 0xEF || config->word_start[PARSER_WORDS_DISCLAIMER][b];
-  case PARSER_RE_GREETING: /* a greeting word, "…好", or a title as 2nd–4th character ("李工") */
-    if (config->word_start[PARSER_WORDS_GREETING][b] || strstr(t, "好"))
+    case PARSER_RE_QUOTE_HEADER:
+      return quote_header_possible(line, len);
+    case PARSER_RE_SIGNATURE: /* "--", "—", a signature word, or "…敬上" */
+      return b == '-' || b == 0xE2 || config->word_start[PARSER_WORDS_SIGNATURE][b] ||
+             ends_with_formula(line, len);
+    case PARSER_RE_DISCLAIMER: /* a disclaimer word, maybe after one of "【[(（" */
+      return b == '[' || b == '(' || b == 0xE3 || b == 0xEF || config->word_start[PARSER_WORDS_DISCLAIMER][b];
+    case PARSER_RE_GREETING: /* a greeting word, "…好", or a title as 2nd–4th character ("李工") */
+      if (config->word_start[PARSER_WORDS_GREETING][b] || strstr(t, "好"))
+        return TRUE;
+      for (guint k = 0; k < 4 && *t; k++, t = g_utf8_next_char(t)) {
+        static const char *const titles[] = { "工", "总", "经", "老", "主", "师", "先", "女" };
+        for (guint j = 0; k > 0 && j < G_N_ELEMENTS(titles); j++)
+          if (strncmp(t, titles[j], 3) == 0)
+            return TRUE;
+      }
+      return FALSE;
+    case PARSER_RE_CLOSING:
+      return config->word_start[PARSER_WORDS_CLOSING][b];
+    default:
       return TRUE;
-    for (guint k = 0; k < 4 && *t; k++, t = g_utf8_next_char(t)) {
-      static const char *const titles[] = {"工", "总", "经", "老", "主", "师", "先", "女"};
-      for (guint j = 0; k > 0 && j < G_N_ELEMENTS(titles); j++)
-        if (strncmp(t, titles[j], 3) == 0)
-          return TRUE;
-    }
-    return FALSE;
-  case PARSER_RE_CLOSING:
-    return config->word_start[PARSER_WORDS_CLOSING][b];
-  default:
-    return TRUE;
   }
 }
 
@@ -287,8 +290,8 @@ blank(const char *s, gsize len)
 static gboolean
 header_block_at(char **lines, guint i, guint n)
 {
-  static const char *const keys[] = {"发件人", "From", "发送时间", "Sent", "Date", "日期", "时间",
-                                     "收件人", "To", "主题", "Subject", "抄送", "Cc", NULL};
+  static const char *const keys[] = { "发件人", "From", "发送时间", "Sent",    "Date", "日期", "时间",
+                                      "收件人", "To",   "主题",     "Subject", "抄送", "Cc",   NULL };
   /* The first line must be the sender, as every client writes it (checked first: most lines are
    * no header at all). */
   const char *first = lines[i];
@@ -399,7 +402,8 @@ parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit 
     gsize len = strlen(l);
     if (len == 0)
       continue;
-    if (line_matches(config, PARSER_RE_SIGNATURE, l, len) || line_matches(config, PARSER_RE_DISCLAIMER, l, len))
+    if (line_matches(config, PARSER_RE_SIGNATURE, l, len) ||
+        line_matches(config, PARSER_RE_DISCLAIMER, l, len))
       sig = i;
   }
 
@@ -420,7 +424,7 @@ parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit 
       if (len > 200 || !line_matches(config, PARSER_RE_SIG_LINE, l, len))
         break;
       gboolean office = line_matches(config, PARSER_RE_SIG_OFFICE, l, len);
-      ParserMatch m = {0};
+      ParserMatch m = { 0 };
       gboolean field = !office && parser_re_match(config, PARSER_RE_ANY_LABEL, l, len, 0, &m);
       parser_match_clear(&m);
       /* Names and companies carry no digits; a line with digits is an address or a number. */
@@ -453,11 +457,11 @@ parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit 
     first_line = FALSE;
     if (line_matches(config, PARSER_RE_GREETING, l, len) || line_matches(config, PARSER_RE_CLOSING, l, len))
       continue;
-    if (was_first && len > 1 && l[len - 1] == ':' && g_utf8_strlen(l, len) <= 30 && !strpbrk(l, "0123456789,.;!?") &&
-        !strstr(l, "。") &&
+    if (was_first && len > 1 && l[len - 1] == ':' && g_utf8_strlen(l, len) <= 30 &&
+        !strpbrk(l, "0123456789,.;!?") && !strstr(l, "。") &&
         !line_matches(config, PARSER_RE_LABEL_WORD, l, len))
       continue;
-    ParserMatch m = {0};
+    ParserMatch m = { 0 };
     if (parser_re_match(config, PARSER_RE_GREETING_PREFIX, l, len, 0, &m))
       l += m.ov[1];
     parser_match_clear(&m);

@@ -28,8 +28,10 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
   g_return_val_if_fail(item->suppressed_reason || (item->data && item->recipient), FALSE);
   g_autofree char *order = g_strdup_printf("%" G_GINT64_FORMAT, item->order_id);
   const char *status = item->suppressed_reason ? "suppressed" : "pending";
-  const char *p[] = { order, item->message_id, item->recipient, item->language ? item->language : "zh",
-                      item->subject, item->data, status, item->suppressed_reason };
+  const char *p[] = { order,           item->message_id,
+                      item->recipient, item->language ? item->language : "zh",
+                      item->subject,   item->data,
+                      status,          item->suppressed_reason };
   int lengths[8] = { 0 }, formats[8] = { 0 };
   lengths[5] = (int)item->len;
   formats[5] = 1; /* the message bytes as binary bytea */
@@ -50,11 +52,11 @@ gint64
 store_outbox_count_recent(StoreConn *conn, const char *recipient, GError **error)
 {
   const char *p[] = { recipient ? recipient : "" };
-  g_autoptr(StoreRows) rows = store_select(
-    conn,
-    "SELECT count(*) FROM intake.outbox WHERE lower(recipient) = lower($1)"
-    " AND status IN ('pending', 'sending', 'sent') AND queued_at > now() - interval '24 hours'",
-    1, p, error);
+  g_autoptr(StoreRows) rows =
+    store_select(conn,
+                 "SELECT count(*) FROM intake.outbox WHERE lower(recipient) = lower($1)"
+                 " AND status IN ('pending', 'sending', 'sent') AND queued_at > now() - interval '24 hours'",
+                 1, p, error);
   if (!rows)
     return -1;
   return g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, 0))[0], NULL, 10);
@@ -117,8 +119,8 @@ store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error)
 
 /* Runs an UPDATE … RETURNING status for the claim; FALSE with error when no row matched. */
 static gboolean
-mark(StoreConn *conn, const StoreOutboxClaim *c, const char *sql, int n, const char *const *p,
-     char **status, GError **error)
+mark(StoreConn *conn, const StoreOutboxClaim *c, const char *sql, int n, const char *const *p, char **status,
+     GError **error)
 {
   g_autoptr(StoreRows) rows = store_select(conn, sql, n, p, error);
   if (!rows)

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(store-error-quark, store_error)
+G_DEFINE_QUARK(store - error - quark, store_error)
 
 struct StoreConn {
   PGconn *pg;
@@ -57,7 +57,8 @@ store_connect(const char *conninfo, GError **error)
   }
   StoreConn *conn = g_new0(StoreConn, 1);
   conn->pg = pg;
-  g_autoptr(PGresult) r = PQexec(pg, "SET client_encoding = 'UTF8'; SET TIME ZONE 'Asia/Shanghai'; SET client_min_messages = warning");
+  g_autoptr(PGresult) r = PQexec(
+    pg, "SET client_encoding = 'UTF8'; SET TIME ZONE 'Asia/Shanghai'; SET client_min_messages = warning");
   if (!check_result(conn, r, PGRES_COMMAND_OK, error)) {
     store_close(conn);
     return NULL;
@@ -115,8 +116,7 @@ gboolean
 store_lock_try(StoreConn *conn, const char *key, GError **error)
 {
   const char *p[] = { key };
-  g_autoptr(PGresult) r =
-    exec_params(conn, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", 1, p);
+  g_autoptr(PGresult) r = exec_params(conn, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", 1, p);
   if (!check_result(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
   if (g_str_equal(PQgetvalue(r, 0, 0), "t"))
@@ -236,8 +236,7 @@ copy_seed(StoreConn *conn, const char *sql_dir, const char *table, GError **erro
   for (guint i = 0; cols[i]; i++) {
     g_strstrip(cols[i]);
     if (!valid_identifier(cols[i])) {
-      g_set_error(error, STORE_ERROR, STORE_ERROR_MIGRATION, "seed %s: bad column name '%s'", path,
-                  cols[i]);
+      g_set_error(error, STORE_ERROR, STORE_ERROR_MIGRATION, "seed %s: bad column name '%s'", path, cols[i]);
       return FALSE;
     }
     g_string_append_printf(sql, "%s%s", i ? ", " : "", cols[i]);
@@ -323,8 +322,7 @@ store_migrate(StoreConn *conn, const char *sql_dir, guint *applied, GError **err
   g_ptr_array_sort(names, compare_names);
 
   /* Two migrating processes at once: the second waits, then finds nothing left to do. */
-  if (!store_exec(conn, "SELECT pg_advisory_lock(hashtextextended('intake.migrate', 0))", 0, NULL,
-                  error))
+  if (!store_exec(conn, "SELECT pg_advisory_lock(hashtextextended('intake.migrate', 0))", 0, NULL, error))
     return FALSE;
   gboolean ok = store_exec(conn,
                            "CREATE SCHEMA IF NOT EXISTS intake;"
@@ -336,8 +334,7 @@ store_migrate(StoreConn *conn, const char *sql_dir, guint *applied, GError **err
   for (guint i = 0; ok && i < names->len; i++) {
     const char *name = g_ptr_array_index(names, i);
     const char *p[] = { name };
-    g_autoptr(PGresult) r =
-      exec_params(conn, "SELECT 1 FROM intake.schema_migrations WHERE name = $1", 1, p);
+    g_autoptr(PGresult) r = exec_params(conn, "SELECT 1 FROM intake.schema_migrations WHERE name = $1", 1, p);
     if (!check_result(conn, r, PGRES_TUPLES_OK, error)) {
       ok = FALSE;
       break;
@@ -361,13 +358,13 @@ gboolean
 store_mailbox_get(StoreConn *conn, const char *name, StoreMailbox *out, GError **error)
 {
   const char *p[] = { name };
-  g_autoptr(PGresult) r = exec_params(
-    conn,
-    "WITH ins AS (INSERT INTO intake.mailboxes (name) VALUES ($1) ON CONFLICT (name) DO NOTHING"
-    " RETURNING id, uidvalidity, last_uid)"
-    " SELECT id, uidvalidity, last_uid FROM ins"
-    " UNION ALL SELECT id, uidvalidity, last_uid FROM intake.mailboxes WHERE name = $1",
-    1, p);
+  g_autoptr(PGresult) r =
+    exec_params(conn,
+                "WITH ins AS (INSERT INTO intake.mailboxes (name) VALUES ($1) ON CONFLICT (name) DO NOTHING"
+                " RETURNING id, uidvalidity, last_uid)"
+                " SELECT id, uidvalidity, last_uid FROM ins"
+                " UNION ALL SELECT id, uidvalidity, last_uid FROM intake.mailboxes WHERE name = $1",
+                1, p);
   if (!check_result(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
   if (PQntuples(r) < 1) {
@@ -381,8 +378,7 @@ store_mailbox_get(StoreConn *conn, const char *name, StoreMailbox *out, GError *
 }
 
 gboolean
-store_mailbox_set_uidvalidity(StoreConn *conn, StoreMailbox *mailbox, gint64 uidvalidity,
-                              GError **error)
+store_mailbox_set_uidvalidity(StoreConn *conn, StoreMailbox *mailbox, gint64 uidvalidity, GError **error)
 {
   g_autofree char *id = g_strdup_printf("%d", mailbox->id);
   g_autofree char *uv = g_strdup_printf("%" G_GINT64_FORMAT, uidvalidity);
@@ -402,9 +398,8 @@ store_mailbox_record_success(StoreConn *conn, gint mailbox_id, GError **error)
 {
   g_autofree char *id = g_strdup_printf("%d", mailbox_id);
   const char *p[] = { id };
-  return store_exec(conn,
-                    "UPDATE intake.mailboxes SET last_success = now(), updated_at = now() WHERE id = $1",
-                    1, p, error);
+  return store_exec(
+    conn, "UPDATE intake.mailboxes SET last_success = now(), updated_at = now() WHERE id = $1", 1, p, error);
 }
 
 void
@@ -492,8 +487,8 @@ text_safe(const char *s, gssize len)
 }
 
 gboolean
-store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIncoming *in,
-                     StoreIngest *out, GError **error)
+store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIncoming *in, StoreIngest *out,
+                     GError **error)
 {
   g_autofree char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)in->data, in->len);
   g_autofree char *size = g_strdup_printf("%" G_GSIZE_FORMAT, in->len);
@@ -506,8 +501,19 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
   g_autofree char *fromd = text_safe(in->from_display, -1);
   g_autofree char *subject = text_safe(in->subject, -1);
 
-  const char *p[] = { dedupe, mid, sha, from, fromd, subject, headers, in->data, size, idate,
-                      in->parse_error, in->parts_json, in->ignored_reason };
+  const char *p[] = { dedupe,
+                      mid,
+                      sha,
+                      from,
+                      fromd,
+                      subject,
+                      headers,
+                      in->data,
+                      size,
+                      idate,
+                      in->parse_error,
+                      in->parts_json,
+                      in->ignored_reason };
   int lengths[13] = { 0 };
   int formats[13] = { 0 };
   lengths[7] = (int)in->len;
@@ -527,8 +533,7 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
   } else {
     out->duplicate = TRUE;
     const char *q[] = { dedupe };
-    g_autoptr(PGresult) r2 =
-      exec_params(conn, "SELECT id FROM intake.messages WHERE dedupe_key = $1", 1, q);
+    g_autoptr(PGresult) r2 = exec_params(conn, "SELECT id FROM intake.messages WHERE dedupe_key = $1", 1, q);
     if (!check_result(conn, r2, PGRES_TUPLES_OK, error))
       return FALSE;
     if (PQntuples(r2) != 1) {
@@ -594,13 +599,39 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GErro
   g_autofree char *received = g_date_time_format_iso8601(o->received_at);
   g_autofree char *missing = store_text_array(o->missing);
   g_autofree char *cands = store_text_array(o->sn_candidates);
-  const char *p[] = { order_no, o->status ? o->status : "queued", row, received, o->from_addr,
-                      o->subject, o->kind, o->review_reason, o->sn, o->model, o->symptoms,
-                      o->contact, o->phone, o->address, o->city, o->district, missing, cands,
-                      o->customer, o->tier, o->component, o->warranty_start, o->warranty_end,
-                      o->coverage, o->reasons_json ? o->reasons_json : "[]", o->severity,
-                      o->priority, o->onsite_class, o->sla_clock, o->response_due, o->plan_due,
-                      o->onsite_due, o->followup_of };
+  const char *p[] = { order_no,
+                      o->status ? o->status : "queued",
+                      row,
+                      received,
+                      o->from_addr,
+                      o->subject,
+                      o->kind,
+                      o->review_reason,
+                      o->sn,
+                      o->model,
+                      o->symptoms,
+                      o->contact,
+                      o->phone,
+                      o->address,
+                      o->city,
+                      o->district,
+                      missing,
+                      cands,
+                      o->customer,
+                      o->tier,
+                      o->component,
+                      o->warranty_start,
+                      o->warranty_end,
+                      o->coverage,
+                      o->reasons_json ? o->reasons_json : "[]",
+                      o->severity,
+                      o->priority,
+                      o->onsite_class,
+                      o->sla_clock,
+                      o->response_due,
+                      o->plan_due,
+                      o->onsite_due,
+                      o->followup_of };
   G_STATIC_ASSERT(G_N_ELEMENTS(p) == 33);
   g_autoptr(StoreRows) rows = store_select(
     conn,
@@ -705,41 +736,67 @@ store_order_attach(StoreConn *conn, gint64 order_id, gint64 message_row, GError 
 
 gboolean
 store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *o, const char *status,
-                   const char *action, const char *note, gboolean *changed, char **before,
-                   char **after, GError **error)
+                   const char *action, const char *note, gboolean *changed, char **before, char **after,
+                   GError **error)
 {
   g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
   g_autofree char *missing = store_text_array(o->missing);
   g_autofree char *cands = store_text_array(o->sn_candidates);
-  const char *p[] = { id, status, o->kind, o->sn, o->model, o->symptoms, o->contact, o->phone,
-                      o->address, o->city, o->district, missing, cands, o->customer, o->tier,
-                      o->component, o->warranty_start, o->warranty_end, o->coverage,
-                      o->reasons_json ? o->reasons_json : "[]", o->severity, o->priority,
-                      o->onsite_class, o->sla_clock, o->response_due, o->plan_due, o->onsite_due,
-                      action, note };
+  const char *p[] = { id,
+                      status,
+                      o->kind,
+                      o->sn,
+                      o->model,
+                      o->symptoms,
+                      o->contact,
+                      o->phone,
+                      o->address,
+                      o->city,
+                      o->district,
+                      missing,
+                      cands,
+                      o->customer,
+                      o->tier,
+                      o->component,
+                      o->warranty_start,
+                      o->warranty_end,
+                      o->coverage,
+                      o->reasons_json ? o->reasons_json : "[]",
+                      o->severity,
+                      o->priority,
+                      o->onsite_class,
+                      o->sla_clock,
+                      o->response_due,
+                      o->plan_due,
+                      o->onsite_due,
+                      action,
+                      note };
   G_STATIC_ASSERT(G_N_ELEMENTS(p) == 29);
   /* One statement: lock, update, and record the changed fields (before/after) in the audit. */
-  g_autoptr(StoreRows) rows = store_select(
-    conn,
-    "WITH old AS (SELECT * FROM intake.orders WHERE id = $1 FOR UPDATE),"
-    " upd AS (UPDATE intake.orders o SET status = COALESCE($2, o.status), kind = $3, sn = $4,"
-    "  model = $5, symptoms = $6, contact = $7, phone = $8, address = $9, city = $10,"
-    "  district = $11, missing = $12::text[], sn_candidates = $13::text[], customer = $14,"
-    "  tier = $15, component = $16, warranty_start = $17, warranty_end = $18, coverage = $19,"
-    "  reasons = $20::jsonb, severity = $21, priority = $22, onsite_class = $23,"
-    "  sla_clock = $24, base_response_due = $25, base_plan_due = $26, base_onsite_due = $27,"
-    "  response_due = $25, plan_due = $26, onsite_due = $27,"
-    "  sla_dirty = EXISTS (SELECT 1 FROM intake.sla_pauses sp WHERE sp.order_id = o.id),"
-    "  updated_at = now()"
-    "  FROM old WHERE o.id = old.id"
-    "  RETURNING to_jsonb(old.*) - 'updated_at' - 'sla_dirty' AS b, to_jsonb(o.*) - 'updated_at' - 'sla_dirty' AS a),"
-    " diff AS (SELECT (SELECT jsonb_object_agg(key, value) FROM jsonb_each(b) WHERE a->key IS DISTINCT FROM value) AS b,"
-    "                 (SELECT jsonb_object_agg(key, value) FROM jsonb_each(a) WHERE b->key IS DISTINCT FROM value) AS a"
-    "            FROM upd),"
-    " ins AS (INSERT INTO intake.audit (order_id, action, before, after, note)"
-    "  SELECT $1, $28, b, a, $29 FROM diff WHERE a IS NOT NULL OR $28 <> 'reprocess')"
-    " SELECT b::text, a::text FROM diff",
-    29, p, error);
+  g_autoptr(StoreRows) rows =
+    store_select(conn,
+                 "WITH old AS (SELECT * FROM intake.orders WHERE id = $1 FOR UPDATE),"
+                 " upd AS (UPDATE intake.orders o SET status = COALESCE($2, o.status), kind = $3, sn = $4,"
+                 "  model = $5, symptoms = $6, contact = $7, phone = $8, address = $9, city = $10,"
+                 "  district = $11, missing = $12::text[], sn_candidates = $13::text[], customer = $14,"
+                 "  tier = $15, component = $16, warranty_start = $17, warranty_end = $18, coverage = $19,"
+                 "  reasons = $20::jsonb, severity = $21, priority = $22, onsite_class = $23,"
+                 "  sla_clock = $24, base_response_due = $25, base_plan_due = $26, base_onsite_due = $27,"
+                 "  response_due = $25, plan_due = $26, onsite_due = $27,"
+                 "  sla_dirty = EXISTS (SELECT 1 FROM intake.sla_pauses sp WHERE sp.order_id = o.id),"
+                 "  updated_at = now()"
+                 "  FROM old WHERE o.id = old.id"
+                 "  RETURNING to_jsonb(old.*) - 'updated_at' - 'sla_dirty' AS b, to_jsonb(o.*) - "
+                 "'updated_at' - 'sla_dirty' AS a),"
+                 " diff AS (SELECT (SELECT jsonb_object_agg(key, value) FROM jsonb_each(b) WHERE a->key IS "
+                 "DISTINCT FROM value) AS b,"
+                 "                 (SELECT jsonb_object_agg(key, value) FROM jsonb_each(a) WHERE b->key IS "
+                 "DISTINCT FROM value) AS a"
+                 "            FROM upd),"
+                 " ins AS (INSERT INTO intake.audit (order_id, action, before, after, note)"
+                 "  SELECT $1, $28, b, a, $29 FROM diff WHERE a IS NOT NULL OR $28 <> 'reprocess')"
+                 " SELECT b::text, a::text FROM diff",
+                 29, p, error);
   if (!rows)
     return FALSE;
   if (rows->rows->len != 1) {
@@ -803,12 +860,64 @@ store_sla_dirty(StoreConn *conn, GError **error)
 #define UTC_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
   return store_select(
     conn,
-    "SELECT o.id, o.sla_clock, " UTC_ISO("o.received_at") ", " UTC_ISO("o.base_response_due") ", "
-    UTC_ISO("o.base_plan_due") ", " UTC_ISO("o.base_onsite_due") ","
-    " (SELECT coalesce(json_agg(json_build_array(" UTC_ISO("p.started_at") ", " UTC_ISO("p.ended_at") ")"
-    "   ORDER BY p.started_at), '[]') FROM intake.sla_pauses p"
-    "   WHERE p.order_id = o.id AND p.ended_at IS NOT NULL)"
-    " FROM intake.orders o WHERE o.sla_dirty ORDER BY o.id",
+    "SELECT o.id, o.sla_clock, " UTC_ISO("o.received_at") ", " UTC_ISO("o.base_response_due") ", " UTC_ISO(
+      "o.base_plan_due") ", " UTC_ISO("o.base_onsite_due") ","
+                                                           " (SELECT "
+                                                           "coalesce(json_agg(json_build_array(" UTC_ISO(
+                                                             "p.started_at") ", " UTC_ISO("p.ended_at") ")"
+                                                                                                        "   "
+                                                                                                        "ORDE"
+                                                                                                        "R "
+                                                                                                        "BY "
+                                                                                                        "p."
+                                                                                                        "star"
+                                                                                                        "ted_"
+                                                                                                        "at),"
+                                                                                                        " '[]"
+                                                                                                        "') "
+                                                                                                        "FROM"
+                                                                                                        " int"
+                                                                                                        "ake."
+                                                                                                        "sla_"
+                                                                                                        "paus"
+                                                                                                        "es p"
+                                                                                                        "   "
+                                                                                                        "WHER"
+                                                                                                        "E "
+                                                                                                        "p."
+                                                                                                        "orde"
+                                                                                                        "r_"
+                                                                                                        "id "
+                                                                                                        "= "
+                                                                                                        "o."
+                                                                                                        "id "
+                                                                                                        "AND "
+                                                                                                        "p."
+                                                                                                        "ende"
+                                                                                                        "d_"
+                                                                                                        "at "
+                                                                                                        "IS "
+                                                                                                        "NOT "
+                                                                                                        "NULL"
+                                                                                                        ")"
+                                                                                                        " FRO"
+                                                                                                        "M "
+                                                                                                        "inta"
+                                                                                                        "ke."
+                                                                                                        "orde"
+                                                                                                        "rs "
+                                                                                                        "o "
+                                                                                                        "WHER"
+                                                                                                        "E "
+                                                                                                        "o."
+                                                                                                        "sla_"
+                                                                                                        "dirt"
+                                                                                                        "y "
+                                                                                                        "ORDE"
+                                                                                                        "R "
+                                                                                                        "BY "
+                                                                                                        "o."
+                                                                                                        "id",
     0, NULL, error);
 #undef UTC_ISO
 }

@@ -42,8 +42,7 @@ gboolean store_lock_try(StoreConn *conn, const char *key, GError **error);
 gboolean store_lock_release(StoreConn *conn, const char *key, GError **error);
 
 /* Executes a parameterised statement expecting no rows. */
-gboolean store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *params,
-                    GError **error);
+gboolean store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error);
 gboolean store_begin(StoreConn *conn, GError **error);
 gboolean store_commit(StoreConn *conn, GError **error);
 void store_rollback(StoreConn *conn);
@@ -80,28 +79,28 @@ gboolean store_mailbox_record_success(StoreConn *conn, gint mailbox_id, GError *
 void store_mailbox_record_error(StoreConn *conn, gint mailbox_id, const char *message);
 /* UIDs committed here but not yet flagged/moved on the server (a crash between commit and flag). */
 GArray *store_mailbox_unmarked(StoreConn *conn, const StoreMailbox *mailbox, GError **error);
-gboolean store_mailbox_mark_done(StoreConn *conn, const StoreMailbox *mailbox, const guint32 *uids,
-                                 guint n, GError **error);
+gboolean store_mailbox_mark_done(StoreConn *conn, const StoreMailbox *mailbox, const guint32 *uids, guint n,
+                                 GError **error);
 
 /* ---- one fetched mail ---- */
 typedef struct {
-  const char *data;          /* raw bytes */
+  const char *data; /* raw bytes */
   gsize len;
   guint32 uid;
-  GDateTime *internal_date;  /* may be NULL */
-  const char *dedupe_key;    /* Message-ID, else sha256:<hex> */
-  const char *message_id;    /* may be NULL */
+  GDateTime *internal_date; /* may be NULL */
+  const char *dedupe_key;   /* Message-ID, else sha256:<hex> */
+  const char *message_id;   /* may be NULL */
   const char *from_addr;
   const char *from_display;
   const char *subject;
-  const char *parse_error;   /* NULL when parsed */
-  const char *ignored_reason;/* auto_reply | bounce | bulk | loop | NULL */
-  const char *parts_json;    /* per-part report, may be NULL */
+  const char *parse_error;    /* NULL when parsed */
+  const char *ignored_reason; /* auto_reply | bounce | bulk | loop | NULL */
+  const char *parts_json;     /* per-part report, may be NULL */
 } StoreIncoming;
 
 typedef struct {
-  gint64 message_row;        /* intake.messages.id */
-  gboolean duplicate;        /* the mail was already stored (re-run, recreated mailbox) */
+  gint64 message_row; /* intake.messages.id */
+  gboolean duplicate; /* the mail was already stored (re-run, recreated mailbox) */
 } StoreIngest;
 
 /* Inside the caller's transaction: stores the message once (dedupe_key), records the server UID
@@ -114,14 +113,14 @@ gboolean store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, cons
 typedef struct {
   gint64 message_row;
   GDateTime *received_at;
-  const char *status;        /* "queued" or "needs_review" */
+  const char *status; /* "queued" or "needs_review" */
   const char *review_reason;
   const char *from_addr, *subject, *kind;
   const char *sn, *model, *symptoms, *contact, *phone, *address, *city, *district;
-  const char *const *missing;        /* NULL-terminated, may be NULL */
-  const char *const *sn_candidates;  /* NULL-terminated, may be NULL */
+  const char *const *missing;       /* NULL-terminated, may be NULL */
+  const char *const *sn_candidates; /* NULL-terminated, may be NULL */
   const char *customer, *tier, *component, *warranty_start, *warranty_end, *coverage;
-  const char *reasons_json;          /* JSON array, may be NULL for [] */
+  const char *reasons_json; /* JSON array, may be NULL for [] */
   const char *severity, *priority, *onsite_class, *sla_clock;
   const char *response_due, *plan_due, *onsite_due, *followup_of;
 } StoreOrder;
@@ -134,8 +133,8 @@ char *store_order_insert(StoreConn *conn, const StoreOrder *order, gint64 *order
 /* Inside the caller's transaction: the order a follow-up belongs to — by its order number, else
  * by a Message-ID in refs (NULL-terminated) that is one of the order's mails (or, once the outbox
  * exists, its acknowledgement). Locks the order row. Returns TRUE and *order_id when found. */
-gboolean store_order_find(StoreConn *conn, const char *order_no, const char *const *refs,
-                          gint64 *order_id, GError **error);
+gboolean store_order_find(StoreConn *conn, const char *order_no, const char *const *refs, gint64 *order_id,
+                          GError **error);
 /* The order row (every column of intake.orders, text form, plus received_iso: received_at in
  * ISO 8601 UTC). */
 StoreRows *store_order_get(StoreConn *conn, gint64 order_id, GError **error);
@@ -173,19 +172,18 @@ gboolean store_sla_set(StoreConn *conn, gint64 order_id, const char *response_du
  * becomes `failed` with a message for ops and is never re-sent automatically. */
 typedef struct {
   gint64 order_id;
-  const char *message_id;        /* without <>, our domain */
-  const char *recipient;         /* NULL only when suppressed */
-  const char *language;          /* "zh" | "en" */
-  const char *subject;           /* decoded, for ops; may be NULL */
-  const char *data;              /* the rendered message; NULL when suppressed */
+  const char *message_id; /* without <>, our domain */
+  const char *recipient;  /* NULL only when suppressed */
+  const char *language;   /* "zh" | "en" */
+  const char *subject;    /* decoded, for ops; may be NULL */
+  const char *data;       /* the rendered message; NULL when suppressed */
   gsize len;
   const char *suppressed_reason; /* NULL: pending; else status suppressed with this reason */
 } StoreOutboxItem;
 
 /* Inside the caller's (the order's) transaction. *queued (may be NULL) is FALSE when the order
  * already had a row (left unchanged). */
-gboolean store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queued,
-                            GError **error);
+gboolean store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queued, GError **error);
 
 /* Acknowledgements to recipient (case-insensitive) queued in the last 24 h that count against the
  * cap: pending, sending or sent (suppressed and failed rows do not). -1 with error on failure. */
@@ -197,7 +195,7 @@ typedef struct {
   char *message_id;
   char *recipient;
   GBytes *data;
-  guint attempts;      /* including this one */
+  guint attempts; /* including this one */
   char *claim_token;
 } StoreOutboxClaim;
 void store_outbox_claim_free(StoreOutboxClaim *claim);

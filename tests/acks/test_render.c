@@ -74,8 +74,10 @@ Test(template, values_sections_and_tag_lines)
 {
   g_autoptr(GHashTable) v = vals("a", "1", "name", "{{a}}");
   g_autoptr(GError) error = NULL;
-  g_autofree char *r = acks_template_expand("x={{a}} {{#a}}A{{/a}}{{^a}}noA{{/a}}{{#b}}B{{/b}}{{^b}}noB{{/b}} {{name}}\n"
-                                            "{{#a}}\nline\n{{/a}}\nend", v, &error);
+  g_autofree char *r =
+    acks_template_expand("x={{a}} {{#a}}A{{/a}}{{^a}}noA{{/a}}{{#b}}B{{/b}}{{^b}}noB{{/b}} {{name}}\n"
+                         "{{#a}}\nline\n{{/a}}\nend",
+                         v, &error);
   cr_assert_not_null(r, "%s", error ? error->message : "");
   /* a value is never expanded again: customer text with {{…}} stays literal */
   cr_expect_str_eq(r, "x=1 AnoB {{a}}\nline\nend");
@@ -88,7 +90,9 @@ Test(sanitize, controls_and_length)
 {
   g_autofree char *a = acks_sanitize("Re: help\r\nBcc: evil@example.com\x01\x7f\tend", 0, FALSE);
   cr_expect_str_eq(a, "Re: help Bcc: evil@example.com end");
-  g_autofree char *b = acks_sanitize("a\u2028b\xc2\x85" "c", 0, FALSE);
+  g_autofree char *b = acks_sanitize("a\u2028b\xc2\x85"
+                                     "c",
+                                     0, FALSE);
   cr_expect_str_eq(b, "a b c");
   g_autofree char *c = acks_sanitize("一二三四五六", 3, FALSE);
   cr_expect_str_eq(c, "一二三…");
@@ -98,7 +102,8 @@ Test(sanitize, controls_and_length)
   cr_expect_str_eq(e, "l1\nl2"); /* CR → space, LF kept, trailing spaces dropped */
 }
 
-static const char *missing_all[] = { "sn", "model", "symptoms", "address", "contact", "phone", "location", NULL };
+static const char *missing_all[] = { "sn",      "model", "symptoms", "address",
+                                     "contact", "phone", "location", NULL };
 static const char *refs[] = { "older@example.com", "cust-1@example.com", NULL };
 
 static AcksContent
@@ -114,11 +119,20 @@ content(void)
     .in_reply_to = "cust-1@example.com",
     .references = refs,
     .message_id = "ack.RC20261125-0007.abc@roycom.com.cn",
-    .sn = "RCS25A0000001", .model = "R5210 G5", .symptoms = "服务器无法开机，电源灯亮红灯。",
+    .sn = "RCS25A0000001",
+    .model = "R5210 G5",
+    .symptoms = "服务器无法开机，电源灯亮红灯。",
     .location = "北京市海淀区",
-    .kind = "fault", .coverage = "covered", .tier = "gold", .warranty_end = "2030-11-24",
-    .has_sla = TRUE, .clock = "7x24", .response_minutes = 30, .plan_minutes = 240,
-    .onsite_rule = "elapsed", .onsite_minutes = 1440,
+    .kind = "fault",
+    .coverage = "covered",
+    .tier = "gold",
+    .warranty_end = "2030-11-24",
+    .has_sla = TRUE,
+    .clock = "7x24",
+    .response_minutes = 30,
+    .plan_minutes = 240,
+    .onsite_rule = "elapsed",
+    .onsite_minutes = 1440,
   };
   return c;
 }
@@ -126,7 +140,8 @@ content(void)
 static GMimeMessage *
 parse(GBytes *b)
 {
-  g_autoptr(GMimeStream) s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+  g_autoptr(GMimeStream) s =
+    g_mime_stream_mem_new_with_buffer(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
   g_autoptr(GMimeParser) p = g_mime_parser_new_with_stream(s);
   GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
   cr_assert_not_null(m);
@@ -159,7 +174,8 @@ Test(render, chinese_gold_covered)
   cr_expect(strstr(raw, "In-Reply-To: <cust-1@example.com>\r\n"), "%s", raw);
   cr_expect(strstr(raw, "References: <older@example.com> <cust-1@example.com>\r\n"), "%s", raw);
   cr_expect(strstr(raw, "Message-Id: <ack.RC20261125-0007.abc@roycom.com.cn>") ||
-            strstr(raw, "Message-ID: <ack.RC20261125-0007.abc@roycom.com.cn>"), "%s", raw);
+              strstr(raw, "Message-ID: <ack.RC20261125-0007.abc@roycom.com.cn>"),
+            "%s", raw);
   cr_expect(strstr(raw, "Subject: Re: [RC20261125-0007] =?UTF-8?"), "subject not RFC 2047 encoded: %s", raw);
   cr_expect(strstr(raw, "Content-Transfer-Encoding: base64"), "%s", raw);
   /* only ASCII on the wire, CRLF line ends */
@@ -173,7 +189,8 @@ Test(render, chinese_gold_covered)
   g_autofree char *text = decoded_text(m);
   cr_expect(strstr(text, "张三，您好"), "%s", text);
   cr_expect(strstr(text, "RC20261125-0007"), "%s", text);
-  cr_expect(strstr(text, "RCS25A0000001") && strstr(text, "R5210 G5") && strstr(text, "北京市海淀区"), "%s", text);
+  cr_expect(strstr(text, "RCS25A0000001") && strstr(text, "R5210 G5") && strstr(text, "北京市海淀区"), "%s",
+            text);
   cr_expect(strstr(text, "金牌服务"), "%s", text);
   cr_expect(strstr(text, "30 分钟内"), "%s", text);
   cr_expect(strstr(text, "4 小时内"), "%s", text);

@@ -12,8 +12,9 @@ decide_raw(const char *from, const char *headers, gint64 recent, gboolean follow
 {
   AcksHeaders h;
   acks_headers_read(headers, strlen(headers), &h);
-  AcksFacts f = { .from_addr = from, .headers = &h, .own_addresses = own, .recent_acks = recent,
-                  .is_followup = followup };
+  AcksFacts f = {
+    .from_addr = from, .headers = &h, .own_addresses = own, .recent_acks = recent, .is_followup = followup
+  };
   const char *r = acks_decide(&f);
   acks_headers_clear(&h);
   return r;
@@ -30,20 +31,27 @@ expect(const char *got, const char *want, const char *what)
 
 Test(rules, ordinary_customer_mail_gets_one)
 {
-  expect(decide_raw("zhangsan@example.com", "From: a <zhangsan@example.com>\r\nSubject: x\r\n\r\nbody", 0, FALSE),
-         NULL, "plain mail");
-  expect(decide_raw("zhangsan@example.com", "Auto-Submitted: no\r\nReturn-Path: <zhangsan@example.com>\r\n\r\n", 0, FALSE),
+  expect(
+    decide_raw("zhangsan@example.com", "From: a <zhangsan@example.com>\r\nSubject: x\r\n\r\nbody", 0, FALSE),
+    NULL, "plain mail");
+  expect(decide_raw("zhangsan@example.com",
+                    "Auto-Submitted: no\r\nReturn-Path: <zhangsan@example.com>\r\n\r\n", 0, FALSE),
          NULL, "Auto-Submitted: no");
 }
 
 Test(rules, auto_submitted_other_than_no)
 {
-  expect(decide_raw("a@example.com", "Auto-Submitted: auto-replied\r\n\r\n", 0, FALSE), "auto_reply", "auto-replied");
-  expect(decide_raw("a@example.com", "auto-submitted:  Auto-Generated (vacation)\r\n\r\n", 0, FALSE), "auto_reply", "auto-generated");
-  expect(decide_raw("a@example.com", "Auto-Submitted:\r\n auto-notified; owner-email=x@y\r\n\r\n", 0, FALSE), "auto_reply", "folded");
-  expect(decide_raw("a@example.com", "Auto-Submitted: No (comment)\r\n\r\n", 0, FALSE), NULL, "No with comment");
+  expect(decide_raw("a@example.com", "Auto-Submitted: auto-replied\r\n\r\n", 0, FALSE), "auto_reply",
+         "auto-replied");
+  expect(decide_raw("a@example.com", "auto-submitted:  Auto-Generated (vacation)\r\n\r\n", 0, FALSE),
+         "auto_reply", "auto-generated");
+  expect(decide_raw("a@example.com", "Auto-Submitted:\r\n auto-notified; owner-email=x@y\r\n\r\n", 0, FALSE),
+         "auto_reply", "folded");
+  expect(decide_raw("a@example.com", "Auto-Submitted: No (comment)\r\n\r\n", 0, FALSE), NULL,
+         "No with comment");
   expect(decide_raw("a@example.com", "X-Autoreply: yes\r\n\r\n", 0, FALSE), "auto_reply", "X-Autoreply");
-  expect(decide_raw("a@example.com", "X-Auto-Response-Suppress: All\r\n\r\n", 0, FALSE), "auto_reply", "X-Auto-Response-Suppress");
+  expect(decide_raw("a@example.com", "X-Auto-Response-Suppress: All\r\n\r\n", 0, FALSE), "auto_reply",
+         "X-Auto-Response-Suppress");
 }
 
 Test(rules, precedence_bulk_list_junk)
@@ -56,8 +64,10 @@ Test(rules, precedence_bulk_list_junk)
 
 Test(rules, list_id)
 {
-  expect(decide_raw("a@example.com", "List-Id: <ops.lists.example.com>\r\n\r\n", 0, FALSE), "bulk", "List-Id");
-  expect(decide_raw("a@example.com", "List-Unsubscribe: <mailto:u@example.com>\r\n\r\n", 0, FALSE), "bulk", "List-Unsubscribe");
+  expect(decide_raw("a@example.com", "List-Id: <ops.lists.example.com>\r\n\r\n", 0, FALSE), "bulk",
+         "List-Id");
+  expect(decide_raw("a@example.com", "List-Unsubscribe: <mailto:u@example.com>\r\n\r\n", 0, FALSE), "bulk",
+         "List-Unsubscribe");
 }
 
 Test(rules, empty_return_path)

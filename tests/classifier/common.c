@@ -59,8 +59,8 @@ t_request_full(const char *sn, const char *symptoms, const char *city, const cha
 ClassifierAsset *
 t_asset(const char *sn, const char *tier, const char *ship_date)
 {
-  const char *cols[] = {"sn", "tier", "ship_date", "model"};
-  const char *vals[] = {sn, tier, ship_date, "RC-R2290 G5"};
+  const char *cols[] = { "sn", "tier", "ship_date", "model" };
+  const char *vals[] = { sn, tier, ship_date, "RC-R2290 G5" };
   ClassifierAsset a;
   char *reason = NULL;
   if (!classifier_asset_from_values(cols, vals, 4, &a, &reason))

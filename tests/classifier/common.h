@@ -21,7 +21,8 @@ GDateTime *t_time(const char *local);
 char *t_fmt(GDateTime *t);
 
 /* Classifies and returns the result (aborts on error). */
-ClassifierResult *t_classify(const ParserRequest *req, const ClassifierAsset *asset, const char *received_local);
+ClassifierResult *t_classify(const ParserRequest *req, const ClassifierAsset *asset,
+                             const char *received_local);
 
 /* TRUE when result has a reason with code. */
 gboolean t_has_reason(const ClassifierResult *r, const char *code);

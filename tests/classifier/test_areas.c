@@ -6,51 +6,56 @@
 typedef struct {
   const char *name;
   const char *mail_city, *mail_district;
-  const char *reg_city, *reg_district;  /* NULL: no asset */
+  const char *reg_city, *reg_district; /* NULL: no asset */
   const char *onsite, *city, *district;
   gboolean unverified;
 } AreaCase;
 
 static const AreaCase areas[] = {
-  {"Beijing Haidian", "北京市", "海淀区", NULL, NULL, "4h", "北京市", "海淀区", FALSE},
-  {"short forms", "北京", "海淀", NULL, NULL, "4h", "北京市", "海淀区", FALSE},
-  {"pinyin", "Beijing", "Haidian District", NULL, NULL, "4h", "北京市", "海淀区", FALSE},
-  {"pinyin upper case", "BEIJING", "CHAOYANG", NULL, NULL, "4h", "北京市", "朝阳区", FALSE},
-  {"a non-urban district of Beijing", "北京市", "昌平区", NULL, NULL, "negotiated", "北京市", "昌平区", FALSE},
-  {"non-urban district in pinyin", "Beijing", "Miyun District", NULL, NULL, "negotiated", "北京市", "Miyun District", FALSE},
-  {"a city without a district", "北京市", NULL, NULL, NULL, "4h", "北京市", NULL, TRUE},
-  {"Tianjin urban", "天津市", "南开区", NULL, NULL, "4h", "天津市", "南开区", FALSE},
-  {"Tianjin Xiqing", "天津市", "西青区", NULL, NULL, "negotiated", "天津市", "西青区", FALSE},
-  {"Tianjin Binhai", "Tianjin", "Binhai New Area", NULL, NULL, "negotiated", "天津市", "Binhai New Area", FALSE},
-  {"Hangzhou Xihu", "杭州市", "西湖区", NULL, NULL, "4h", "杭州市", "西湖区", FALSE},
-  {"Hangzhou Xiaoshan", "杭州", "萧山区", NULL, NULL, "negotiated", "杭州市", "萧山区", FALSE},
-  {"Shenzhen Bao'an", "Shenzhen", "Bao'an District", NULL, NULL, "4h", "深圳市", "宝安区", FALSE},
-  {"Shenzhen Nanshan", "深圳市", "南山区", NULL, NULL, "4h", "深圳市", "南山区", FALSE},
-  {"Chengdu Gaoxin", "成都市", "高新区", NULL, NULL, "4h", "成都市", "高新区", FALSE},
-  {"Chengdu Hi-Tech Zone", "Chengdu", "Hi-Tech Zone", NULL, NULL, "4h", "成都市", "高新区", FALSE},
-  {"Chengdu Shuangliu", "成都市", "双流区", NULL, NULL, "negotiated", "成都市", "双流区", FALSE},
-  {"Shanghai", "上海市", "浦东新区", NULL, NULL, "next_day", "上海市", "浦东新区", FALSE},
-  {"Shanghai pinyin", "Shanghai", NULL, NULL, NULL, "next_day", "上海市", NULL, FALSE},
-  {"Shijiazhuang", "石家庄市", NULL, NULL, NULL, "next_day", "石家庄市", NULL, FALSE},
-  {"Xi'an", "Xi'an", NULL, NULL, NULL, "next_day", "西安市", NULL, FALSE},
-  {"Suzhou second tier", "苏州", "工业园区", NULL, NULL, "next_day", "苏州市", "工业园区", FALSE},
-  {"Qingdao", "青岛市", "黄岛区", NULL, NULL, "next_day", "青岛市", "黄岛区", FALSE},
-  {"Linyi", "临沂市", NULL, NULL, NULL, "next_day", "临沂市", NULL, FALSE},
-  {"Chongqing", "重庆", NULL, NULL, NULL, "next_day", "重庆市", NULL, FALSE},
-  {"Lhasa (西藏)", "拉萨市", "城关区", NULL, NULL, "negotiated", "拉萨市", "城关区", FALSE},
-  {"Lhasa pinyin", "Lhasa", NULL, NULL, NULL, "negotiated", "拉萨市", NULL, FALSE},
-  {"西藏 as a whole", "西藏", NULL, NULL, NULL, "negotiated", "西藏自治区", NULL, FALSE},
-  {"Urumqi (新疆)", "乌鲁木齐市", "新市区", NULL, NULL, "negotiated", "乌鲁木齐市", "新市区", FALSE},
-  {"Xinjiang Kashgar", "喀什市", NULL, NULL, NULL, "negotiated", "喀什市", NULL, FALSE},
-  {"a county elsewhere", "廊坊市", "固安县", NULL, NULL, "negotiated", "廊坊市", "固安县", FALSE},
-  {"no location anywhere", NULL, NULL, NULL, NULL, "unknown", NULL, NULL, FALSE},
-  {"the registry fills the place", NULL, NULL, "天津市", "河西区", "4h", "天津市", "河西区", FALSE},
-  {"the registry's city without district", NULL, NULL, "北京市", "", "4h", "北京市", NULL, TRUE},
-  {"the mail wins (device moved)", "西安市", "未央区", "西安市", "高新区", "next_day", "西安市", "未央区", FALSE},
-  {"the mail wins over a 4h registry place", "拉萨市", NULL, "北京市", "海淀区", "negotiated", "拉萨市", NULL, FALSE},
-  {"same city: the registry's district", "北京", NULL, "北京市", "海淀区", "4h", "北京市", "海淀区", FALSE},
-  {"a district alone", NULL, "海淀区", NULL, NULL, "4h", "北京市", "海淀区", FALSE},
-  {"with the province", "四川省成都市", "武侯区", NULL, NULL, "4h", "成都市", "武侯区", FALSE},
+  { "Beijing Haidian", "北京市", "海淀区", NULL, NULL, "4h", "北京市", "海淀区", FALSE },
+  { "short forms", "北京", "海淀", NULL, NULL, "4h", "北京市", "海淀区", FALSE },
+  { "pinyin", "Beijing", "Haidian District", NULL, NULL, "4h", "北京市", "海淀区", FALSE },
+  { "pinyin upper case", "BEIJING", "CHAOYANG", NULL, NULL, "4h", "北京市", "朝阳区", FALSE },
+  { "a non-urban district of Beijing", "北京市", "昌平区", NULL, NULL, "negotiated", "北京市", "昌平区",
+    FALSE },
+  { "non-urban district in pinyin", "Beijing", "Miyun District", NULL, NULL, "negotiated", "北京市",
+    "Miyun District", FALSE },
+  { "a city without a district", "北京市", NULL, NULL, NULL, "4h", "北京市", NULL, TRUE },
+  { "Tianjin urban", "天津市", "南开区", NULL, NULL, "4h", "天津市", "南开区", FALSE },
+  { "Tianjin Xiqing", "天津市", "西青区", NULL, NULL, "negotiated", "天津市", "西青区", FALSE },
+  { "Tianjin Binhai", "Tianjin", "Binhai New Area", NULL, NULL, "negotiated", "天津市", "Binhai New Area",
+    FALSE },
+  { "Hangzhou Xihu", "杭州市", "西湖区", NULL, NULL, "4h", "杭州市", "西湖区", FALSE },
+  { "Hangzhou Xiaoshan", "杭州", "萧山区", NULL, NULL, "negotiated", "杭州市", "萧山区", FALSE },
+  { "Shenzhen Bao'an", "Shenzhen", "Bao'an District", NULL, NULL, "4h", "深圳市", "宝安区", FALSE },
+  { "Shenzhen Nanshan", "深圳市", "南山区", NULL, NULL, "4h", "深圳市", "南山区", FALSE },
+  { "Chengdu Gaoxin", "成都市", "高新区", NULL, NULL, "4h", "成都市", "高新区", FALSE },
+  { "Chengdu Hi-Tech Zone", "Chengdu", "Hi-Tech Zone", NULL, NULL, "4h", "成都市", "高新区", FALSE },
+  { "Chengdu Shuangliu", "成都市", "双流区", NULL, NULL, "negotiated", "成都市", "双流区", FALSE },
+  { "Shanghai", "上海市", "浦东新区", NULL, NULL, "next_day", "上海市", "浦东新区", FALSE },
+  { "Shanghai pinyin", "Shanghai", NULL, NULL, NULL, "next_day", "上海市", NULL, FALSE },
+  { "Shijiazhuang", "石家庄市", NULL, NULL, NULL, "next_day", "石家庄市", NULL, FALSE },
+  { "Xi'an", "Xi'an", NULL, NULL, NULL, "next_day", "西安市", NULL, FALSE },
+  { "Suzhou second tier", "苏州", "工业园区", NULL, NULL, "next_day", "苏州市", "工业园区", FALSE },
+  { "Qingdao", "青岛市", "黄岛区", NULL, NULL, "next_day", "青岛市", "黄岛区", FALSE },
+  { "Linyi", "临沂市", NULL, NULL, NULL, "next_day", "临沂市", NULL, FALSE },
+  { "Chongqing", "重庆", NULL, NULL, NULL, "next_day", "重庆市", NULL, FALSE },
+  { "Lhasa (西藏)", "拉萨市", "城关区", NULL, NULL, "negotiated", "拉萨市", "城关区", FALSE },
+  { "Lhasa pinyin", "Lhasa", NULL, NULL, NULL, "negotiated", "拉萨市", NULL, FALSE },
+  { "西藏 as a whole", "西藏", NULL, NULL, NULL, "negotiated", "西藏自治区", NULL, FALSE },
+  { "Urumqi (新疆)", "乌鲁木齐市", "新市区", NULL, NULL, "negotiated", "乌鲁木齐市", "新市区", FALSE },
+  { "Xinjiang Kashgar", "喀什市", NULL, NULL, NULL, "negotiated", "喀什市", NULL, FALSE },
+  { "a county elsewhere", "廊坊市", "固安县", NULL, NULL, "negotiated", "廊坊市", "固安县", FALSE },
+  { "no location anywhere", NULL, NULL, NULL, NULL, "unknown", NULL, NULL, FALSE },
+  { "the registry fills the place", NULL, NULL, "天津市", "河西区", "4h", "天津市", "河西区", FALSE },
+  { "the registry's city without district", NULL, NULL, "北京市", "", "4h", "北京市", NULL, TRUE },
+  { "the mail wins (device moved)", "西安市", "未央区", "西安市", "高新区", "next_day", "西安市", "未央区",
+    FALSE },
+  { "the mail wins over a 4h registry place", "拉萨市", NULL, "北京市", "海淀区", "negotiated", "拉萨市",
+    NULL, FALSE },
+  { "same city: the registry's district", "北京", NULL, "北京市", "海淀区", "4h", "北京市", "海淀区", FALSE },
+  { "a district alone", NULL, "海淀区", NULL, NULL, "4h", "北京市", "海淀区", FALSE },
+  { "with the province", "四川省成都市", "武侯区", NULL, NULL, "4h", "成都市", "武侯区", FALSE },
 };
 
 Test(areas, table)
@@ -63,14 +68,16 @@ Test(areas, table)
       a->city = g_strdup(c->reg_city);
       a->district = *c->reg_district ? g_strdup(c->reg_district) : NULL;
     }
-    g_autoptr(ParserRequest) req = t_request_full("RCS25A0012345", "服务器宕机", c->mail_city, c->mail_district);
+    g_autoptr(ParserRequest) req =
+      t_request_full("RCS25A0012345", "服务器宕机", c->mail_city, c->mail_district);
     g_autoptr(ClassifierResult) r = t_classify(req, a, "2026-11-23T10:00:00");
     g_autofree char *explain = classifier_result_explain(r);
-    cr_expect_str_eq(classifier_onsite_class_name(r->onsite_class), c->onsite, "[%s] expected %s, got %s\n%s", c->name,
-                     c->onsite, classifier_onsite_class_name(r->onsite_class), explain);
-    cr_expect_str_eq(r->city ? r->city : "null", c->city ? c->city : "null", "[%s] city %s", c->name, r->city);
-    cr_expect_str_eq(r->district ? r->district : "null", c->district ? c->district : "null", "[%s] district %s",
-                     c->name, r->district);
+    cr_expect_str_eq(classifier_onsite_class_name(r->onsite_class), c->onsite, "[%s] expected %s, got %s\n%s",
+                     c->name, c->onsite, classifier_onsite_class_name(r->onsite_class), explain);
+    cr_expect_str_eq(r->city ? r->city : "null", c->city ? c->city : "null", "[%s] city %s", c->name,
+                     r->city);
+    cr_expect_str_eq(r->district ? r->district : "null", c->district ? c->district : "null",
+                     "[%s] district %s", c->name, r->district);
     cr_expect_eq(t_has_reason(r, "district_unverified"), c->unverified, "[%s] district_unverified", c->name);
     cr_expect_eq(!!(r->missing & (1u << CLASSIFIER_FIELD_LOCATION)), c->city == NULL && c->district == NULL,
                  "[%s] location missing", c->name);

@@ -37,7 +37,9 @@ rejects_new(void)
   return g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_reject_free);
 }
 
-#define HEADER "sn,kind,brand,model,customer,tier,ship_date,invoice_date,warranty_basis,contract_start,contract_years,software,city,district\n"
+#define HEADER                                                                                               \
+  "sn,kind,brand,model,customer,tier,ship_date,invoice_date,warranty_basis,contract_start,contract_years,"   \
+  "software,city,district\n"
 
 Test(assets, sample_registry)
 {
@@ -45,8 +47,9 @@ Test(assets, sample_registry)
   collect_init(&c);
   g_autoptr(GPtrArray) rej = rejects_new();
   g_autoptr(GError) error = NULL;
-  cr_assert(classifier_assets_load_csv(INTAKE_SOURCE_DIR_FOR_TESTS "/samples/assets.csv", collect, &c, rej, &error),
-            "%s", error ? error->message : "");
+  cr_assert(
+    classifier_assets_load_csv(INTAKE_SOURCE_DIR_FOR_TESTS "/samples/assets.csv", collect, &c, rej, &error),
+    "%s", error ? error->message : "");
   cr_expect_eq(rej->len, 0, "rejects: %u (%s)", rej->len,
                rej->len ? ((ClassifierAssetReject *)rej->pdata[0])->reason : "");
   cr_expect_eq(c.assets->len, 37);
@@ -76,17 +79,20 @@ Test(assets, sample_registry)
 
 Test(assets, rfc4180_quoting_bom_and_tiers)
 {
-  const char *csv = "\xEF\xBB\xBF" HEADER
-                    "RCS1,server,,\"RC-R2290, G5\",\"北京\"\"智联\"\"云途\",银牌,2025-03-10,,ship,,,,北京市,海淀区\r\n"
-                    "RCS2,server,,SYS-1,\"多行\n客户\",金牌,2025/3/9,,,,,\"SuperAI; VMware vSphere\",,\r\n"
-                    "\r\n"
-                    "RCS3,part,超微,MEM,客户,,2025.03.01,,出库,,,,天津市,南开区\n";
+  const char *csv =
+    "\xEF\xBB\xBF" HEADER
+    "RCS1,server,,\"RC-R2290, G5\",\"北京\"\"智联\"\"云途\",银牌,2025-03-10,,ship,,,,北京市,海淀区\r\n"
+    "RCS2,server,,SYS-1,\"多行\n客户\",金牌,2025/3/9,,,,,\"SuperAI; VMware vSphere\",,\r\n"
+    "\r\n"
+    "RCS3,part,超微,MEM,客户,,2025.03.01,,出库,,,,天津市,南开区\n";
   Collect c;
   collect_init(&c);
   g_autoptr(GPtrArray) rej = rejects_new();
   g_autoptr(GError) error = NULL;
-  cr_assert(classifier_assets_parse_csv(csv, strlen(csv), collect, &c, rej, &error), "%s", error ? error->message : "");
-  cr_assert_eq(c.assets->len, 3, "rejects %u: %s", rej->len, rej->len ? ((ClassifierAssetReject *)rej->pdata[0])->reason : "");
+  cr_assert(classifier_assets_parse_csv(csv, strlen(csv), collect, &c, rej, &error), "%s",
+            error ? error->message : "");
+  cr_assert_eq(c.assets->len, 3, "rejects %u: %s", rej->len,
+               rej->len ? ((ClassifierAssetReject *)rej->pdata[0])->reason : "");
   ClassifierAsset *a = c.assets->pdata[0], *b = c.assets->pdata[1], *p = c.assets->pdata[2];
   cr_expect_str_eq(a->model, "RC-R2290, G5");
   cr_expect_str_eq(a->customer, "北京\"智联\"云途");
@@ -112,22 +118,24 @@ typedef struct {
 Test(assets, bad_rows_have_line_and_reason)
 {
   static const BadRow bad[] = {
-    {"RCS10,server,,M,C,silver,2025-03-10,,ship,,,,北京市\n", 2, "13 fields, the header has 14"},
-    {"RCS11,server,,M,C,platinum,2025-03-10,,ship,,,,北京市,海淀区\n", 3, "unknown tier 'platinum'"},
-    {"RCS12,server,,M,C,gold,2025-02-30,,ship,,,,北京市,海淀区\n", 4, "ship_date '2025-02-30'"},
-    {"RCS13,server,,M,C,gold,,,ship,,,,北京市,海淀区\n", 5, "ship_date is empty"},
-    {"RCS14,server,,M,C,gold,2025-03-10,tomorrow,invoice,,,,北京市,海淀区\n", 6, "invoice_date 'tomorrow'"},
-    {"RCS15,server,,M,C,gold,2025-03-10,,lease,,,,北京市,海淀区\n", 7, "warranty_basis 'lease'"},
-    {"RCS16,server,,M,C,gold,2025-03-10,,contract,2025-04-01,0,,北京市,海淀区\n", 8, "contract_years '0'"},
-    {",server,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 9, "sn is empty"},
-    {"RCS 17,server,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 10, "sn 'RCS 17'"},
-    {"RCS18,rental,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 11, "kind 'rental'"},
-    {"RCS19,part,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 12, "brand is empty for a parts order"},
-    {"RCS20,server,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 13, NULL},
-    {"rcs20,server,,M,C,silver,2025-03-10,,ship,,,,北京市,海淀区\n", 14, "duplicate SN RCS20, first on line 13"},
-    {"RCS21,server,,\"M\"x,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 15, "text after a closing quote"},
-    {"RCS22,server,,M,C,,2025-03-10,,ship,,,,北京市,海淀区\n", 16, "tier is empty"},
-    {"RCS23,server,,\"unterminated,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 17, "unterminated quoted field"},
+    { "RCS10,server,,M,C,silver,2025-03-10,,ship,,,,北京市\n", 2, "13 fields, the header has 14" },
+    { "RCS11,server,,M,C,platinum,2025-03-10,,ship,,,,北京市,海淀区\n", 3, "unknown tier 'platinum'" },
+    { "RCS12,server,,M,C,gold,2025-02-30,,ship,,,,北京市,海淀区\n", 4, "ship_date '2025-02-30'" },
+    { "RCS13,server,,M,C,gold,,,ship,,,,北京市,海淀区\n", 5, "ship_date is empty" },
+    { "RCS14,server,,M,C,gold,2025-03-10,tomorrow,invoice,,,,北京市,海淀区\n", 6, "invoice_date 'tomorrow'" },
+    { "RCS15,server,,M,C,gold,2025-03-10,,lease,,,,北京市,海淀区\n", 7, "warranty_basis 'lease'" },
+    { "RCS16,server,,M,C,gold,2025-03-10,,contract,2025-04-01,0,,北京市,海淀区\n", 8, "contract_years '0'" },
+    { ",server,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 9, "sn is empty" },
+    { "RCS 17,server,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 10, "sn 'RCS 17'" },
+    { "RCS18,rental,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 11, "kind 'rental'" },
+    { "RCS19,part,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 12, "brand is empty for a parts order" },
+    { "RCS20,server,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 13, NULL },
+    { "rcs20,server,,M,C,silver,2025-03-10,,ship,,,,北京市,海淀区\n", 14,
+      "duplicate SN RCS20, first on line 13" },
+    { "RCS21,server,,\"M\"x,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 15, "text after a closing quote" },
+    { "RCS22,server,,M,C,,2025-03-10,,ship,,,,北京市,海淀区\n", 16, "tier is empty" },
+    { "RCS23,server,,\"unterminated,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 17,
+      "unterminated quoted field" },
   };
   GString *csv = g_string_new(HEADER);
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
@@ -136,7 +144,8 @@ Test(assets, bad_rows_have_line_and_reason)
   collect_init(&c);
   g_autoptr(GPtrArray) rej = rejects_new();
   g_autoptr(GError) error = NULL;
-  cr_assert(classifier_assets_parse_csv(csv->str, csv->len, collect, &c, rej, &error), "%s", error ? error->message : "");
+  cr_assert(classifier_assets_parse_csv(csv->str, csv->len, collect, &c, rej, &error), "%s",
+            error ? error->message : "");
   cr_expect_eq(c.assets->len, 1, "only RCS20 is good");
   guint k = 0;
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
@@ -160,21 +169,23 @@ Test(assets, unusable_files)
     gsize len;
     const char *part;
   } files[] = {
-    {"", 0, "empty (0 bytes)"},
-    {"\xEF\xBB\xBF", 3, "no header"},
-    {"serial_number,model\nX,Y\n", 0, "lacks the column(s) sn, tier, ship_date"},
-    {"sn,tier,ship_date,sn\n", 0, "column sn given twice"},
+    { "", 0, "empty (0 bytes)" },
+    { "\xEF\xBB\xBF", 3, "no header" },
+    { "serial_number,model\nX,Y\n", 0, "lacks the column(s) sn, tier, ship_date" },
+    { "sn,tier,ship_date,sn\n", 0, "column sn given twice" },
     /* GBK bytes of "客户" in a customer column */
-    {HEADER "RCS1,server,,M,\xbf\xcd\xbb\xa7,silver,2025-03-10,,ship,,,,,\n", 0, "GBK/GB18030"},
-    {"\xFF\xFEs\0n\0", 6, "UTF-16"},
+    { HEADER "RCS1,server,,M,\xbf\xcd\xbb\xa7,silver,2025-03-10,,ship,,,,,\n", 0, "GBK/GB18030" },
+    { "\xFF\xFEs\0n\0", 6, "UTF-16" },
   };
   for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
     gsize len = files[i].len ? files[i].len : strlen(files[i].data);
     g_autoptr(GError) error = NULL;
-    cr_expect_not(classifier_assets_parse_csv(files[i].data, len, NULL, NULL, NULL, &error), "file %u accepted", i);
+    cr_expect_not(classifier_assets_parse_csv(files[i].data, len, NULL, NULL, NULL, &error),
+                  "file %u accepted", i);
     cr_expect(error && g_error_matches(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS), "file %u", i);
     if (error)
-      cr_expect(strstr(error->message, files[i].part), "file %u: \"%s\" lacks \"%s\"", i, error->message, files[i].part);
+      cr_expect(strstr(error->message, files[i].part), "file %u: \"%s\" lacks \"%s\"", i, error->message,
+                files[i].part);
   }
   /* the GBK message names the line */
   g_autoptr(GError) error = NULL;
@@ -191,7 +202,8 @@ Test(assets, header_only_and_aliases)
   collect_init(&c);
   cr_expect(classifier_assets_parse_csv(HEADER, strlen(HEADER), collect, &c, NULL, &error));
   cr_expect_eq(c.assets->len, 0);
-  cr_expect(classifier_assets_parse_csv(csv, strlen(csv), collect, &c, NULL, &error), "%s", error ? error->message : "");
+  cr_expect(classifier_assets_parse_csv(csv, strlen(csv), collect, &c, NULL, &error), "%s",
+            error ? error->message : "");
   cr_assert_eq(c.assets->len, 1);
   cr_expect_str_eq(((ClassifierAsset *)c.assets->pdata[0])->model, "X1");
   collect_clear(&c);
@@ -199,8 +211,10 @@ Test(assets, header_only_and_aliases)
 
 Test(assets, from_values_like_a_select)
 {
-  const char *cols[] = {"sn", "kind", "brand", "tier", "ship_date", "warranty_basis", "software", "contract_years"};
-  const char *vals[] = {"RCS25L0112345", "server", NULL, "gold", "2025-10-10", "ship", "SuperAI;VMware vSphere", NULL};
+  const char *cols[] = { "sn",        "kind",           "brand",    "tier",
+                         "ship_date", "warranty_basis", "software", "contract_years" };
+  const char *vals[] = { "RCS25L0112345",          "server", NULL, "gold", "2025-10-10", "ship",
+                         "SuperAI;VMware vSphere", NULL };
   ClassifierAsset a;
   g_autofree char *reason = NULL;
   cr_assert(classifier_asset_from_values(cols, vals, 8, &a, &reason), "%s", reason);
@@ -222,8 +236,10 @@ Test(assets, hundred_thousand_rows_fast)
 {
   GString *csv = g_string_new(HEADER);
   for (guint i = 0; i < 100000; i++)
-    g_string_append_printf(csv, "RCS%08u,server,,RC-R2290 G5,\"客户 %u, 有限公司\",%s,2025-%02u-%02u,,ship,,,SuperAI,北京市,海淀区\n", i,
-                           i, i % 2 ? "gold" : "银牌", 1 + i % 12, 1 + i % 28);
+    g_string_append_printf(
+      csv,
+      "RCS%08u,server,,RC-R2290 G5,\"客户 %u, 有限公司\",%s,2025-%02u-%02u,,ship,,,SuperAI,北京市,海淀区\n",
+      i, i, i % 2 ? "gold" : "银牌", 1 + i % 12, 1 + i % 28);
   guint n = 0;
   g_autoptr(GPtrArray) rej = rejects_new();
   gint64 t0 = g_get_monotonic_time();

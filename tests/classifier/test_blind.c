@@ -26,29 +26,51 @@ typedef struct {
 
 static const SevCase sevs[] = {
   /* outage, colloquial and English */
-  {"机器又挂了", "S1"}, {"服务跑着跑着挂掉", "S1"}, {"虚拟机全部宕掉了", "S1"}, {"ESXi 紫屏", "S1"},
-  {"host hit a PSOD this afternoon", "S1"}, {"Windows 蓝屏", "S1"}, {"开机黑屏", "S1"}, {"系统卡死", "S1"},
-  {"the node hangs at boot", "S1"}, {"the server crashed", "S1"}, {"Linux kernel panic", "S1"},
-  {"the box won't turn on", "S1"}, {"进不了系统", "S1"}, {"系统瘫痪", "S1"},
+  { "机器又挂了", "S1" },
+  { "服务跑着跑着挂掉", "S1" },
+  { "虚拟机全部宕掉了", "S1" },
+  { "ESXi 紫屏", "S1" },
+  { "host hit a PSOD this afternoon", "S1" },
+  { "Windows 蓝屏", "S1" },
+  { "开机黑屏", "S1" },
+  { "系统卡死", "S1" },
+  { "the node hangs at boot", "S1" },
+  { "the server crashed", "S1" },
+  { "Linux kernel panic", "S1" },
+  { "the box won't turn on", "S1" },
+  { "进不了系统", "S1" },
+  { "系统瘫痪", "S1" },
   /* traditional Chinese: matched on a t2s copy */
-  {"伺服器無法開機", "S1"}, {"今天早上當機", "S1"}, {"系統無法啟動", "S1"}, {"記憶體報錯", "S2"},
-  {"硬碟亮紅燈", "S2"},
+  { "伺服器無法開機", "S1" },
+  { "今天早上當機", "S1" },
+  { "系統無法啟動", "S1" },
+  { "記憶體報錯", "S2" },
+  { "硬碟亮紅燈", "S2" },
   /* degraded hardware */
-  {"PSU fail", "S2"}, {"the PSU fails under load", "S2"}, {"power supply failed", "S2"}, {"disk failure", "S2"},
-  {"这台显卡掉了", "S2"}, {"硬盘掉了一块", "S2"}, {"硬盘掉线", "S2"}, {"前面板闪橙灯", "S2"}, {"PSU1 指示灯橙色", "S2"},
-  {"amber LED on PSU 1", "S2"}, {"Red LED on PSU 1", "S2"}, {"硬盘有坏道", "S2"},
-  {"4号盘 offline", "S2"},
+  { "PSU fail", "S2" },
+  { "the PSU fails under load", "S2" },
+  { "power supply failed", "S2" },
+  { "disk failure", "S2" },
+  { "这台显卡掉了", "S2" },
+  { "硬盘掉了一块", "S2" },
+  { "硬盘掉线", "S2" },
+  { "前面板闪橙灯", "S2" },
+  { "PSU1 指示灯橙色", "S2" },
+  { "amber LED on PSU 1", "S2" },
+  { "Red LED on PSU 1", "S2" },
+  { "硬盘有坏道", "S2" },
+  { "4号盘 offline", "S2" },
   /* no evidence */
-  {"刚才电话掉了，麻烦回电", "S3"},                  /* 掉了 needs a card or disk nearby */
-  {"网络掉线了", "S3"},                              /* 掉线 likewise */
-  {"光口 link down", "S3"},                          /* a NIC link down is not S1 down */
-  {"eth0 port down after the switch upgrade", "S3"},
-  {"网卡故障，光口 link down", "S2"},                 /* the fault word still counts */
-  {"the app slowed down", "S3"},
-  {"failover test question", "S3"},                  /* failover is one word */
-  {"please test the fail-over", "S3"},
-  {"指示灯是绿色", "S3"},
-  {"the server is down", "S1"},                      /* plain "down" is still an outage */
+  { "刚才电话掉了，麻烦回电", "S3" }, /* 掉了 needs a card or disk nearby */
+  { "网络掉线了", "S3" },             /* 掉线 likewise */
+  { "光口 link down", "S3" },         /* a NIC link down is not S1 down */
+  { "eth0 port down after the switch upgrade", "S3" },
+  { "网卡故障，光口 link down", "S2" }, /* the fault word still counts */
+  { "the app slowed down", "S3" },
+  { "failover test question", "S3" }, /* failover is one word */
+  { "please test the fail-over", "S3" },
+  { "指示灯是绿色", "S3" },
+  { "the server is down", "S1" }, /* plain "down" is still an outage */
 };
 
 Test(blind, severity)
@@ -67,31 +89,31 @@ typedef struct {
 } ExclCase;
 
 static const ExclCase excls[] = {
-  {"昨晚机房漏水，今天无法开机", "physical_damage"},
-  {"机器被水泡了", "physical_damage"},
-  {"机器泡水了", "physical_damage"},
-  {"机箱进水", "physical_damage"},
-  {"water got into the chassis", "physical_damage"},
-  {"some liquid was spilled on the server", "physical_damage"},
-  {"coolant leaked onto the board", "physical_damage"},
-  {"the room flooded", "force_majeure"},
-  {"floods last week", "force_majeure"},
-  {"加了一块第三方硬盘后不识别", "unauthorized_change"},
-  {"插了第三方内存", "unauthorized_change"},
-  {"我们自己加装了两根内存", "unauthorized_change"},
-  {"内存是我们自行加装的", "unauthorized_change"},
-  {"硬盘是自己更换的", "unauthorized_change"},
-  {"we fitted third-party memory", "unauthorized_change"},
-  {"we swapped the PSU ourselves", "unauthorized_change"},
-  {"液冷进水温度偏高", "environment"},              /* the inlet of liquid cooling is no water damage */
-  {"the water cooling loop alarms", "environment"},
-  {"机房空调坏了以后过热", "environment"},
-  {"机房停电后起不来", "environment"},
-  {"机房搬机房后开不了机", "relocation"},
-  {"a memory leak in our app", NULL},                 /* leak without water */
-  {"第三方软件报错", NULL},                           /* third-party software is no part */
-  {"disk dropped from the array", NULL},              /* dropped out of RAID: no fall */
-  {"GPU has fallen off the bus, dropped off", NULL},
+  { "昨晚机房漏水，今天无法开机", "physical_damage" },
+  { "机器被水泡了", "physical_damage" },
+  { "机器泡水了", "physical_damage" },
+  { "机箱进水", "physical_damage" },
+  { "water got into the chassis", "physical_damage" },
+  { "some liquid was spilled on the server", "physical_damage" },
+  { "coolant leaked onto the board", "physical_damage" },
+  { "the room flooded", "force_majeure" },
+  { "floods last week", "force_majeure" },
+  { "加了一块第三方硬盘后不识别", "unauthorized_change" },
+  { "插了第三方内存", "unauthorized_change" },
+  { "我们自己加装了两根内存", "unauthorized_change" },
+  { "内存是我们自行加装的", "unauthorized_change" },
+  { "硬盘是自己更换的", "unauthorized_change" },
+  { "we fitted third-party memory", "unauthorized_change" },
+  { "we swapped the PSU ourselves", "unauthorized_change" },
+  { "液冷进水温度偏高", "environment" }, /* the inlet of liquid cooling is no water damage */
+  { "the water cooling loop alarms", "environment" },
+  { "机房空调坏了以后过热", "environment" },
+  { "机房停电后起不来", "environment" },
+  { "机房搬机房后开不了机", "relocation" },
+  { "a memory leak in our app", NULL },    /* leak without water */
+  { "第三方软件报错", NULL },              /* third-party software is no part */
+  { "disk dropped from the array", NULL }, /* dropped out of RAID: no fall */
+  { "GPU has fallen off the bus, dropped off", NULL },
 };
 
 Test(blind, exclusions)
@@ -100,11 +122,13 @@ Test(blind, exclusions)
     g_autoptr(ClassifierResult) r = classify_text(NULL, excls[i].text);
     const char *got = r->reasons->len ? ((ClassifierReason *)g_ptr_array_index(r->reasons, 0))->code : "";
     if (excls[i].reason0) {
-      cr_expect_eq(r->coverage, CLASSIFIER_COVERAGE_NEEDS_REVIEW, "\"%s\": needs_review, got %s", excls[i].text,
-                   classifier_coverage_name(r->coverage));
-      cr_expect_str_eq(got, excls[i].reason0, "\"%s\": expected %s, got %s", excls[i].text, excls[i].reason0, got);
+      cr_expect_eq(r->coverage, CLASSIFIER_COVERAGE_NEEDS_REVIEW, "\"%s\": needs_review, got %s",
+                   excls[i].text, classifier_coverage_name(r->coverage));
+      cr_expect_str_eq(got, excls[i].reason0, "\"%s\": expected %s, got %s", excls[i].text, excls[i].reason0,
+                       got);
     } else {
-      cr_expect_neq(r->coverage, CLASSIFIER_COVERAGE_NEEDS_REVIEW, "\"%s\": no exclusion, got %s", excls[i].text, got);
+      cr_expect_neq(r->coverage, CLASSIFIER_COVERAGE_NEEDS_REVIEW, "\"%s\": no exclusion, got %s",
+                    excls[i].text, got);
     }
   }
 }
@@ -118,37 +142,38 @@ typedef struct {
 
 static const CompCase comps[] = {
   /* a driver / OS-install question naming a part: the customer's system work */
-  {"装centos驱动找不到RAID卡", "装 CentOS 7.9 的时候找不到RAID卡，安装界面看不到硬盘，请问驱动去哪里下载？", "system",
-   "consultation", "not_covered", "customer_scope"},
-  {"", "Ubuntu 22.04 下网卡驱动怎么装", "system", "consultation", "not_covered", "customer_scope"},
-  {"", "where can I download the NIC driver for Windows Server 2022", "system", "software", "not_covered",
-   "customer_scope"},
-  {"", "装麒麟系统时看不到GPU", "system", "software", "not_covered", "customer_scope"},
+  { "装centos驱动找不到RAID卡", "装 CentOS 7.9 的时候找不到RAID卡，安装界面看不到硬盘，请问驱动去哪里下载？",
+    "system", "consultation", "not_covered", "customer_scope" },
+  { "", "Ubuntu 22.04 下网卡驱动怎么装", "system", "consultation", "not_covered", "customer_scope" },
+  { "", "where can I download the NIC driver for Windows Server 2022", "system", "software", "not_covered",
+    "customer_scope" },
+  { "", "装麒麟系统时看不到GPU", "system", "software", "not_covered", "customer_scope" },
   /* ... unless the part is said to be faulty */
-  {"", "装 CentOS 后RAID卡报错", "machine_part", "fault", "covered", "in_warranty"},
-  {"", "the Linux driver for the NIC crashes", "machine_part", "fault", "covered", "in_warranty"},
-  {"", "装系统找不到硬盘，另外硬盘亮红灯", "machine_part", "fault", "covered", "in_warranty"},
+  { "", "装 CentOS 后RAID卡报错", "machine_part", "fault", "covered", "in_warranty" },
+  { "", "the Linux driver for the NIC crashes", "machine_part", "fault", "covered", "in_warranty" },
+  { "", "装系统找不到硬盘，另外硬盘亮红灯", "machine_part", "fault", "covered", "in_warranty" },
   /* a hardware word in another clause than the OS word stays hardware */
-  {"", "CentOS 7.9 服务器，内存告警", "machine_part", "fault", "covered", "in_warranty"},
+  { "", "CentOS 7.9 服务器，内存告警", "machine_part", "fault", "covered", "in_warranty" },
   /* traditional Chinese and Taiwan vocabulary */
-  {"", "顯示卡不識別", "gpu", "fault", "covered", "in_warranty"},
-  {"", "記憶體報錯", "machine_part", "fault", "covered", "in_warranty"},
-  {"", "硬碟故障", "machine_part", "fault", "covered", "in_warranty"},
-  {"", "網路卡壞了", "machine_part", "fault", "covered", "in_warranty"},
+  { "", "顯示卡不識別", "gpu", "fault", "covered", "in_warranty" },
+  { "", "記憶體報錯", "machine_part", "fault", "covered", "in_warranty" },
+  { "", "硬碟故障", "machine_part", "fault", "covered", "in_warranty" },
+  { "", "網路卡壞了", "machine_part", "fault", "covered", "in_warranty" },
   /* GPUs by model, not a bare number */
-  {"", "8卡 A100 其中一张 Xid 79", "gpu", "fault", "covered", "in_warranty"},
-  {"", "RTX 4090 掉卡", "gpu", "fault", "covered", "in_warranty"},
-  {"", "H100 ECC 报错", "gpu", "fault", "covered", "in_warranty"},
-  {"", "地址：科技路4090号，服务器宕机", "unknown", "fault", "covered", "in_warranty"},
+  { "", "8卡 A100 其中一张 Xid 79", "gpu", "fault", "covered", "in_warranty" },
+  { "", "RTX 4090 掉卡", "gpu", "fault", "covered", "in_warranty" },
+  { "", "H100 ECC 报错", "gpu", "fault", "covered", "in_warranty" },
+  { "", "地址：科技路4090号，服务器宕机", "unknown", "fault", "covered", "in_warranty" },
   /* other components */
-  {"", "导轨断了", "auxiliary", "fault", "covered", "in_warranty"},
-  {"", "QSFP56 光模块不亮", "auxiliary", "fault", "covered", "in_warranty"},
-  {"", "UPS电源坏了", "other_material", "fault", "covered", "in_warranty"},
-  {"", "按电源键后电源灯不亮", "unknown", "fault", "covered", "in_warranty"}, /* the power LED names no PSU */
+  { "", "导轨断了", "auxiliary", "fault", "covered", "in_warranty" },
+  { "", "QSFP56 光模块不亮", "auxiliary", "fault", "covered", "in_warranty" },
+  { "", "UPS电源坏了", "other_material", "fault", "covered", "in_warranty" },
+  { "", "按电源键后电源灯不亮", "unknown", "fault", "covered",
+    "in_warranty" }, /* the power LED names no PSU */
   /* a part inside a paid service names the service */
-  {"新服务器上架安装", "需要贵司派人上架安装并做机柜布线，请报价", "unknown", "value_added", "not_covered",
-   "value_added_service"},
-  {"", "请帮忙安装系统，并配置BMC", "machine_part", "value_added", "not_covered", "value_added_service"},
+  { "新服务器上架安装", "需要贵司派人上架安装并做机柜布线，请报价", "unknown", "value_added", "not_covered",
+    "value_added_service" },
+  { "", "请帮忙安装系统，并配置BMC", "machine_part", "value_added", "not_covered", "value_added_service" },
 };
 
 Test(blind, components)
@@ -157,12 +182,12 @@ Test(blind, components)
     const CompCase *c = &comps[i];
     g_autoptr(ClassifierResult) r = classify_text(c->subject, c->text);
     const char *got = r->reasons->len ? ((ClassifierReason *)g_ptr_array_index(r->reasons, 0))->code : "";
-    cr_expect_str_eq(classifier_component_name(r->component), c->component, "\"%s\": component %s, got %s", c->text,
-                     c->component, classifier_component_name(r->component));
+    cr_expect_str_eq(classifier_component_name(r->component), c->component, "\"%s\": component %s, got %s",
+                     c->text, c->component, classifier_component_name(r->component));
     cr_expect_str_eq(classifier_kind_name(r->kind), c->kind, "\"%s\": kind %s, got %s", c->text, c->kind,
                      classifier_kind_name(r->kind));
-    cr_expect_str_eq(classifier_coverage_name(r->coverage), c->coverage, "\"%s\": coverage %s, got %s", c->text,
-                     c->coverage, classifier_coverage_name(r->coverage));
+    cr_expect_str_eq(classifier_coverage_name(r->coverage), c->coverage, "\"%s\": coverage %s, got %s",
+                     c->text, c->coverage, classifier_coverage_name(r->coverage));
     cr_expect_str_eq(got, c->reason0, "\"%s\": reason %s, got %s", c->text, c->reason0, got);
   }
 }
@@ -182,8 +207,10 @@ Test(blind, driver_question_consultation)
 /* Traditional text: matched on the converted copy, the evidence shows the customer's own characters. */
 Test(blind, traditional_evidence_unconverted)
 {
-  g_autoptr(ClassifierAsset) a = t_asset(SN, "gold", "2024-06-01"); /* legacy: needs_review, still classified */
-  g_autoptr(ParserRequest) req = t_request_full(SN, "我司的伺服器今早無法開機，機房漏水了", "深圳市", "南山区");
+  g_autoptr(ClassifierAsset) a =
+    t_asset(SN, "gold", "2024-06-01"); /* legacy: needs_review, still classified */
+  g_autoptr(ParserRequest) req =
+    t_request_full(SN, "我司的伺服器今早無法開機，機房漏水了", "深圳市", "南山区");
   g_autoptr(ClassifierResult) r = t_classify(req, a, "2026-11-23T10:00:00");
   cr_expect_eq(r->severity, CLASSIFIER_SEVERITY_S1);
   g_autoptr(ClassifierAsset) b = t_asset(SN, "gold", "2025-10-10");
@@ -205,15 +232,20 @@ Test(blind, sn_keys_without_separators)
   g_ptr_array_add(req->sn_candidates, g_strdup("RCS/25A/0120013"));
   g_ptr_array_add(req->sn_candidates, g_strdup("RCS25A0110012"));
   g_auto(GStrv) keys = classifier_request_sn_keys(req);
-  const char *const want[] = {"RCS-25A-0110012", "RCS25A0110012", "RCS 25A 0100011", "RCS25A0100011",
-                              "RCS/25A/0120013", "RCS25A0120013", NULL};
+  const char *const want[] = { "RCS-25A-0110012",
+                               "RCS25A0110012",
+                               "RCS 25A 0100011",
+                               "RCS25A0100011",
+                               "RCS/25A/0120013",
+                               "RCS25A0120013",
+                               NULL };
   cr_assert_eq(g_strv_length(keys), g_strv_length((char **)want));
   for (guint i = 0; want[i]; i++)
     cr_expect_str_eq(keys[i], want[i]);
 
   g_autoptr(ClassifierAsset) a = t_asset("RCS25A0110012", "gold", "2025-08-08");
   g_autoptr(ClassifierAsset) b = t_asset("RCS25A0100011", "silver", "2025-08-08");
-  const ClassifierAsset *found[] = {b, a};
+  const ClassifierAsset *found[] = { b, a };
   cr_expect_eq(classifier_asset_pick(req, found, 2), a, "the labelled SN, without hyphens, comes first");
   g_autoptr(ClassifierResult) r = t_classify(req, a, "2026-11-23T10:00:00");
   cr_expect_str_eq(r->sn, "RCS25A0110012");
@@ -252,7 +284,8 @@ Test(blind, migration_matches_seed)
       continue;
     g_auto(GStrv) f = g_strsplit(lines[i], "\t", -1);
     cr_assert_eq(g_strv_length(f), 5, "seed line \"%s\"", lines[i]);
-    g_autofree char *c = sql_str(f[0]), *k = sql_str(f[1]), *w = sql_str(f[2]), *r = sql_str(f[3]), *o = sql_str(f[4]);
+    g_autofree char *c = sql_str(f[0]), *k = sql_str(f[1]), *w = sql_str(f[2]), *r = sql_str(f[3]),
+                    *o = sql_str(f[4]);
     g_autofree char *row = g_strdup_printf("\n(%u, %s, %s, %s, %s, %s)", ++n, c, k, w, r, o);
     cr_expect(strstr(sql, row) != NULL, "016 lacks seed row %u: %s", n, row + 1);
   }

@@ -10,25 +10,27 @@ typedef struct {
 } KindCase;
 
 static const KindCase kinds[] = {
-  {"服务器故障", "硬盘亮红灯", NULL, NULL, "fault"},
-  {"", "the PSU failed, amber light", NULL, NULL, "fault"},
-  {"请问BMC固件如何升级", "请问一下这台机器的BMC固件如何升级？", NULL, NULL, "consultation"},
-  {"", "How do I configure the RAID controller?", NULL, NULL, "consultation"},
-  {"咨询", "想咨询一下内存扩容的方案", NULL, NULL, "consultation"},
-  {"请问服务器无法开机怎么办", "请问服务器无法开机怎么办", NULL, NULL, "fault"},        /* a fault phrased as a question */
-  {"SuperAI平台无法登录", "SuperAI平台从昨天开始登录不了", NULL, NULL, "software"},
-  {"", "the Linux driver for the NIC crashes", NULL, NULL, "fault"},                 /* hardware named: fault */
-  {"", "操作系统启动后数据库报错", NULL, NULL, "software"},
-  {"报价", "两台新服务器需要上架安装", NULL, NULL, "value_added"},
-  {"", "请帮忙重装系统", NULL, NULL, "value_added"},
-  {"", "保修快到期了，想续保两年", NULL, NULL, "value_added"},
-  {"", "We would like an extended warranty", NULL, NULL, "value_added"},
-  {"", "硬盘不返还服务怎么收费", NULL, NULL, "value_added"},
-  {"", "需要人员支持三天", NULL, NULL, "value_added"},
-  {"", "过保了，需要保外维修", NULL, NULL, "value_added"},
-  {"自动回复: 已收到", "我在休假", "auto_reply", NULL, "ignored"},
-  {"Delivery Status Notification", "", "bounce", "RC20261125-0007", "ignored"}, /* a bounce quoting an order stays ignored */
-  {"Re: [RC20261125-0007] 报修", "SN 补充", NULL, "RC20261125-0007", "followup"},
+  { "服务器故障", "硬盘亮红灯", NULL, NULL, "fault" },
+  { "", "the PSU failed, amber light", NULL, NULL, "fault" },
+  { "请问BMC固件如何升级", "请问一下这台机器的BMC固件如何升级？", NULL, NULL, "consultation" },
+  { "", "How do I configure the RAID controller?", NULL, NULL, "consultation" },
+  { "咨询", "想咨询一下内存扩容的方案", NULL, NULL, "consultation" },
+  { "请问服务器无法开机怎么办", "请问服务器无法开机怎么办", NULL, NULL,
+    "fault" }, /* a fault phrased as a question */
+  { "SuperAI平台无法登录", "SuperAI平台从昨天开始登录不了", NULL, NULL, "software" },
+  { "", "the Linux driver for the NIC crashes", NULL, NULL, "fault" }, /* hardware named: fault */
+  { "", "操作系统启动后数据库报错", NULL, NULL, "software" },
+  { "报价", "两台新服务器需要上架安装", NULL, NULL, "value_added" },
+  { "", "请帮忙重装系统", NULL, NULL, "value_added" },
+  { "", "保修快到期了，想续保两年", NULL, NULL, "value_added" },
+  { "", "We would like an extended warranty", NULL, NULL, "value_added" },
+  { "", "硬盘不返还服务怎么收费", NULL, NULL, "value_added" },
+  { "", "需要人员支持三天", NULL, NULL, "value_added" },
+  { "", "过保了，需要保外维修", NULL, NULL, "value_added" },
+  { "自动回复: 已收到", "我在休假", "auto_reply", NULL, "ignored" },
+  { "Delivery Status Notification", "", "bounce", "RC20261125-0007",
+    "ignored" }, /* a bounce quoting an order stays ignored */
+  { "Re: [RC20261125-0007] 报修", "SN 补充", NULL, "RC20261125-0007", "followup" },
 };
 
 Test(kind, table)
@@ -43,8 +45,8 @@ Test(kind, table)
     req->ignored_reason = g_strdup(c->ignored);
     req->followup_of = g_strdup(c->followup);
     g_autoptr(ClassifierResult) r = t_classify(req, a, "2026-11-19T09:15:22");
-    cr_expect_str_eq(classifier_kind_name(r->kind), c->kind, "[%s | %s] expected %s, got %s", c->subject, c->text,
-                     c->kind, classifier_kind_name(r->kind));
+    cr_expect_str_eq(classifier_kind_name(r->kind), c->kind, "[%s | %s] expected %s, got %s", c->subject,
+                     c->text, c->kind, classifier_kind_name(r->kind));
     if (r->kind == CLASSIFIER_KIND_IGNORED || r->kind == CLASSIFIER_KIND_FOLLOWUP) {
       cr_expect_eq(r->coverage, CLASSIFIER_COVERAGE_NONE, "[%s] no coverage", c->text);
       cr_expect_eq(r->priority, CLASSIFIER_PRIORITY_NONE, "[%s] no priority", c->text);
@@ -58,18 +60,41 @@ typedef struct {
 } SevCase;
 
 static const SevCase sevs[] = {
-  {"服务器宕机", "S1"}, {"早上开不了机", "S1"}, {"无法开机", "S1"}, {"按电源键不开机", "S1"}, {"系统无法启动", "S1"},
-  {"频繁死机", "S1"}, {"系统崩溃", "S1"}, {"业务中断了", "S1"}, {"the server is down", "S1"},
-  {"it won't boot after the update", "S1"}, {"no power at all", "S1"},
-  {"硬盘故障", "S2"}, {"BMC报错", "S2"}, {"温度告警", "S2"}, {"电源报警", "S2"}, {"RAID降级", "S2"},
-  {"掉盘了", "S2"}, {"有一块坏盘", "S2"}, {"前面板亮红灯", "S2"}, {"硬盘亮黄灯", "S2"}, {"风扇异响", "S2"},
-  {"CPU过热", "S2"}, {"服务器自动重启", "S2"}, {"GPU掉卡", "S2"}, {"disk failure", "S2"}, {"fan error", "S2"},
-  {"RAID is degraded", "S2"}, {"memory alarm", "S2"},
-  {"想了解一下内存扩容", "S3"}, {"请问BMC固件怎么升级", "S3"}, {"please send the manual", "S3"},
-  {"服务器没有告警，只是想问问", "S3"},                     /* negated */
-  {"风扇异响，然后宕机了", "S1"},                            /* the most severe wins */
-  {"shutdown script question", "S3"},                        /* "down" needs a word boundary */
-  {"download the driver", "S3"},
+  { "服务器宕机", "S1" },
+  { "早上开不了机", "S1" },
+  { "无法开机", "S1" },
+  { "按电源键不开机", "S1" },
+  { "系统无法启动", "S1" },
+  { "频繁死机", "S1" },
+  { "系统崩溃", "S1" },
+  { "业务中断了", "S1" },
+  { "the server is down", "S1" },
+  { "it won't boot after the update", "S1" },
+  { "no power at all", "S1" },
+  { "硬盘故障", "S2" },
+  { "BMC报错", "S2" },
+  { "温度告警", "S2" },
+  { "电源报警", "S2" },
+  { "RAID降级", "S2" },
+  { "掉盘了", "S2" },
+  { "有一块坏盘", "S2" },
+  { "前面板亮红灯", "S2" },
+  { "硬盘亮黄灯", "S2" },
+  { "风扇异响", "S2" },
+  { "CPU过热", "S2" },
+  { "服务器自动重启", "S2" },
+  { "GPU掉卡", "S2" },
+  { "disk failure", "S2" },
+  { "fan error", "S2" },
+  { "RAID is degraded", "S2" },
+  { "memory alarm", "S2" },
+  { "想了解一下内存扩容", "S3" },
+  { "请问BMC固件怎么升级", "S3" },
+  { "please send the manual", "S3" },
+  { "服务器没有告警，只是想问问", "S3" }, /* negated */
+  { "风扇异响，然后宕机了", "S1" },       /* the most severe wins */
+  { "shutdown script question", "S3" },   /* "down" needs a word boundary */
+  { "download the driver", "S3" },
 };
 
 Test(severity, words)
@@ -85,17 +110,20 @@ Test(severity, words)
 /* The whole matrix: severity × tier (gold, silver, unknown), covered devices. */
 Test(priority, matrix)
 {
-  static const char *const words[] = {NULL, "宕机", "硬盘故障", "想咨询内存扩容方案"};
-  static const char *const expect[4][3] = {{0}, {"P1", "P2", "P2"}, {"P2", "P3", "P3"}, {"P3", "P4", "P4"}};
-  static const char *const tiers[] = {"gold", "silver", NULL};
+  static const char *const words[] = { NULL, "宕机", "硬盘故障", "想咨询内存扩容方案" };
+  static const char *const expect[4][3] = {
+    { 0 }, { "P1", "P2", "P2" }, { "P2", "P3", "P3" }, { "P3", "P4", "P4" }
+  };
+  static const char *const tiers[] = { "gold", "silver", NULL };
   for (int s = 1; s <= 3; s++)
     for (int t = 0; t < 3; t++) {
       g_autoptr(ClassifierAsset) a = tiers[t] ? t_asset("RCS25A0012345", tiers[t], "2025-03-10") : NULL;
       g_autoptr(ParserRequest) req = t_request_full("RCS25A0012345", words[s], "北京市", "海淀区");
       g_autoptr(ClassifierResult) r = t_classify(req, a, "2026-11-23T10:00:00");
       cr_expect_eq((int)r->severity, s);
-      cr_expect_str_eq(classifier_priority_name(r->priority), expect[s][t], "S%d × %s: expected %s, got %s", s,
-                       tiers[t] ? tiers[t] : "unknown", expect[s][t], classifier_priority_name(r->priority));
+      cr_expect_str_eq(classifier_priority_name(r->priority), expect[s][t], "S%d × %s: expected %s, got %s",
+                       s, tiers[t] ? tiers[t] : "unknown", expect[s][t],
+                       classifier_priority_name(r->priority));
     }
 }
 
@@ -106,13 +134,13 @@ Test(priority, cap)
     const char *tier, *ship, *text, *received, *coverage, *priority;
   } CapCase;
   static const CapCase caps[] = {
-    {"gold", "2025-03-10", "宕机", "2031-01-01T10:00:00", "expired", "P3"},            /* P1 → P3 */
-    {"gold", "2025-03-10", "硬盘故障", "2031-01-01T10:00:00", "expired", "P3"},        /* P2 → P3 */
-    {"silver", "2025-03-10", "想了解内存扩容", "2031-01-01T10:00:00", "expired", "P4"}, /* P4 stays */
-    {"gold", "2025-03-10", "操作系统崩溃", "2026-01-01T10:00:00", "not_covered", "P3"}, /* P1 → P3 */
-    {"gold", "2025-03-10", "需要续保，机器宕机过", "2026-01-01T10:00:00", "not_covered", "P3"},
-    {"gold", "2025-03-10", "宕机", "2026-01-01T10:00:00", "covered", "P1"},
-    {"gold", "2024-03-10", "宕机", "2026-01-01T10:00:00", "needs_review", "P1"},       /* review is not capped */
+    { "gold", "2025-03-10", "宕机", "2031-01-01T10:00:00", "expired", "P3" },             /* P1 → P3 */
+    { "gold", "2025-03-10", "硬盘故障", "2031-01-01T10:00:00", "expired", "P3" },         /* P2 → P3 */
+    { "silver", "2025-03-10", "想了解内存扩容", "2031-01-01T10:00:00", "expired", "P4" }, /* P4 stays */
+    { "gold", "2025-03-10", "操作系统崩溃", "2026-01-01T10:00:00", "not_covered", "P3" }, /* P1 → P3 */
+    { "gold", "2025-03-10", "需要续保，机器宕机过", "2026-01-01T10:00:00", "not_covered", "P3" },
+    { "gold", "2025-03-10", "宕机", "2026-01-01T10:00:00", "covered", "P1" },
+    { "gold", "2024-03-10", "宕机", "2026-01-01T10:00:00", "needs_review", "P1" }, /* review is not capped */
   };
   for (guint i = 0; i < G_N_ELEMENTS(caps); i++) {
     const CapCase *c = &caps[i];
@@ -121,8 +149,8 @@ Test(priority, cap)
     g_autoptr(ClassifierResult) r = t_classify(req, a, c->received);
     cr_expect_str_eq(classifier_coverage_name(r->coverage), c->coverage, "[%s] coverage %s", c->text,
                      classifier_coverage_name(r->coverage));
-    cr_expect_str_eq(classifier_priority_name(r->priority), c->priority, "[%s %s] expected %s, got %s", c->text,
-                     c->coverage, c->priority, classifier_priority_name(r->priority));
+    cr_expect_str_eq(classifier_priority_name(r->priority), c->priority, "[%s %s] expected %s, got %s",
+                     c->text, c->coverage, c->priority, classifier_priority_name(r->priority));
   }
 }
 
@@ -139,13 +167,16 @@ Test(output, json_members)
   json_builder_end_object(b);
   g_autoptr(JsonNode) root = json_builder_get_root(b);
   JsonObject *o = json_node_get_object(root);
-  static const char *const members[] = {"received_at", "kind", "ignored_reason", "followup_of", "sn", "model",
-                                        "component", "city", "district", "missing", "tier", "warranty_start",
-                                        "warranty_end", "coverage", "reasons", "severity", "priority",
-                                        "onsite_class", "sla"};
+  static const char *const members[] = {
+    "received_at", "kind",           "ignored_reason", "followup_of", "sn",
+    "model",       "component",      "city",           "district",    "missing",
+    "tier",        "warranty_start", "warranty_end",   "coverage",    "reasons",
+    "severity",    "priority",       "onsite_class",   "sla"
+  };
   for (guint i = 0; i < G_N_ELEMENTS(members); i++)
     cr_expect(json_object_has_member(o, members[i]), "member %s", members[i]);
-  cr_expect_str_eq(json_object_get_string_member(o, "sn"), "RCS25M0123456", "the classifier's value replaces");
+  cr_expect_str_eq(json_object_get_string_member(o, "sn"), "RCS25M0123456",
+                   "the classifier's value replaces");
   cr_expect_eq(json_object_get_size(o), json_object_get_size(o)); /* no duplicate keys: replaced in place */
   cr_expect_str_eq(json_object_get_string_member(o, "received_at"), "2026-11-21T23:26:30+08:00");
   cr_expect_str_eq(json_object_get_string_member(o, "priority"), "P1");

@@ -62,25 +62,52 @@ typedef struct {
 } BadSeed;
 
 static const BadSeed bad[] = {
-  {"holidays.tsv", "2025-10-08\tholiday", "2025-13-08\tholiday", {"holidays", "column day", "2025-13-08"}},
-  {"holidays.tsv", "2026-10-10\tworkday", "2026-10-10\tweekend", {"holidays", "column kind", "weekend"}},
-  {"holidays.tsv", "2026-10-10\tworkday", "2026-10-10\tworkday\textra", {"holidays.tsv", "line", "fields"}},
-  {"priority_matrix.tsv", "S3\tunknown\tP4\n", "", {"priority_matrix", "S3 × unknown", NULL}},
-  {"priority_matrix.tsv", "S1\tgold\tP1", "S1\tgold\tP0", {"priority_matrix", "column priority", "P0"}},
-  {"components.tsv", "gpu\t1\tfault\t3\t3", "graphics\t1\tfault\t3\t3", {"components", "graphics", NULL}},
-  {"components.tsv", "gpu\t1\tfault\t3\t3", "gpu\t1\tfault\tthree\t3", {"components", "silver_years", "three"}},
-  {"service_clocks.tsv", "09:00", "9am", {"service_clocks", "column opens", "9am"}},
-  {"service_clocks.tsv", "{1,2,3,4,5}", "{1,2,3,4,8}", {"service_clocks", "workdays", NULL}},
-  {"sla_terms.tsv", "gold\t7x24", "gold\t24x7", {"sla_terms", "24x7", NULL}},
-  {"sla_terms.tsv", "gold\t7x24\t30", "gold\t7x24\t", {"sla_terms", "response_minutes", "empty"}},
-  {"keywords.tsv", "severity\tS1\t宕机", "severity\tS0\t宕机", {"keywords", "column code", "S0"}},
-  {"keywords.tsv", "exclusion\trelocation\t搬迁", "exclusions\trelocation\t搬迁", {"keywords", "category", NULL}},
-  {"service_areas.tsv", "北京市\t北京市\t海淀区", "北京市\t北平市\t海淀区", {"service_areas", "北平市", "no row for that city"}},
-  {"service_areas.tsv", "北京市\t北京市\t海淀区\t4h", "北京市\t北京市\t海淀区\t2h", {"service_areas", "onsite_class", "2h"}},
-  {"policy_settings.tsv", "days_per_year\t365", "days_per_year\tmany", {"days_per_year", "many", NULL}},
-  {"policy_settings.tsv", "legacy_ship_before\t2025-01-01", "legacy_ship_before\tsoon", {"legacy_ship_before", NULL, NULL}},
-  {"parts_terms.tsv", "supermicro\t2\t3\tchargeable", "supermicro\t2\t1\tchargeable", {"parts_terms", "to_year", NULL}},
-  {"components.tsv", "component\tmatch_rank", "component\trank", {"components", "column match_rank", "column missing"}},
+  { "holidays.tsv",
+    "2025-10-08\tholiday",
+    "2025-13-08\tholiday",
+    { "holidays", "column day", "2025-13-08" } },
+  { "holidays.tsv", "2026-10-10\tworkday", "2026-10-10\tweekend", { "holidays", "column kind", "weekend" } },
+  { "holidays.tsv",
+    "2026-10-10\tworkday",
+    "2026-10-10\tworkday\textra",
+    { "holidays.tsv", "line", "fields" } },
+  { "priority_matrix.tsv", "S3\tunknown\tP4\n", "", { "priority_matrix", "S3 × unknown", NULL } },
+  { "priority_matrix.tsv", "S1\tgold\tP1", "S1\tgold\tP0", { "priority_matrix", "column priority", "P0" } },
+  { "components.tsv", "gpu\t1\tfault\t3\t3", "graphics\t1\tfault\t3\t3", { "components", "graphics", NULL } },
+  { "components.tsv",
+    "gpu\t1\tfault\t3\t3",
+    "gpu\t1\tfault\tthree\t3",
+    { "components", "silver_years", "three" } },
+  { "service_clocks.tsv", "09:00", "9am", { "service_clocks", "column opens", "9am" } },
+  { "service_clocks.tsv", "{1,2,3,4,5}", "{1,2,3,4,8}", { "service_clocks", "workdays", NULL } },
+  { "sla_terms.tsv", "gold\t7x24", "gold\t24x7", { "sla_terms", "24x7", NULL } },
+  { "sla_terms.tsv", "gold\t7x24\t30", "gold\t7x24\t", { "sla_terms", "response_minutes", "empty" } },
+  { "keywords.tsv", "severity\tS1\t宕机", "severity\tS0\t宕机", { "keywords", "column code", "S0" } },
+  { "keywords.tsv",
+    "exclusion\trelocation\t搬迁",
+    "exclusions\trelocation\t搬迁",
+    { "keywords", "category", NULL } },
+  { "service_areas.tsv",
+    "北京市\t北京市\t海淀区",
+    "北京市\t北平市\t海淀区",
+    { "service_areas", "北平市", "no row for that city" } },
+  { "service_areas.tsv",
+    "北京市\t北京市\t海淀区\t4h",
+    "北京市\t北京市\t海淀区\t2h",
+    { "service_areas", "onsite_class", "2h" } },
+  { "policy_settings.tsv", "days_per_year\t365", "days_per_year\tmany", { "days_per_year", "many", NULL } },
+  { "policy_settings.tsv",
+    "legacy_ship_before\t2025-01-01",
+    "legacy_ship_before\tsoon",
+    { "legacy_ship_before", NULL, NULL } },
+  { "parts_terms.tsv",
+    "supermicro\t2\t3\tchargeable",
+    "supermicro\t2\t1\tchargeable",
+    { "parts_terms", "to_year", NULL } },
+  { "components.tsv",
+    "component\tmatch_rank",
+    "component\trank",
+    { "components", "column match_rank", "column missing" } },
 };
 
 Test(policy, bad_rows_are_refused_precisely)
@@ -93,8 +120,8 @@ Test(policy, bad_rows_are_refused_precisely)
     cr_expect_null(p, "[%s: %s → %s] loaded", b->file, b->from, b->to);
     if (error) {
       for (guint j = 0; j < 3 && b->expect[j]; j++)
-        cr_expect(strstr(error->message, b->expect[j]), "[%s → %s] message \"%s\" lacks \"%s\"", b->from, b->to,
-                  error->message, b->expect[j]);
+        cr_expect(strstr(error->message, b->expect[j]), "[%s → %s] message \"%s\" lacks \"%s\"", b->from,
+                  b->to, error->message, b->expect[j]);
       cr_expect(!strchr(error->message, '\n'), "one-line message");
     }
     seed_remove(dir);
@@ -126,12 +153,14 @@ Test(policy, rows_from_postgresql)
       else
         g_ptr_array_add(rows, g_strsplit(lines[l], "\t", -1));
     }
-    cr_assert(classifier_policy_add_rows(p, tables[i], (const char *const *)header, g_strv_length(header), rows, &error),
+    cr_assert(classifier_policy_add_rows(p, tables[i], (const char *const *)header, g_strv_length(header),
+                                         rows, &error),
               "%s: %s", tables[i], error ? error->message : "");
   }
-  const char *cols[] = {"clock", "wall_clock", "opens", "closes", "workdays", "observes_holidays", "description"};
-  const char *gold[] = {"7x24", "t", NULL, NULL, NULL, "f", "wall"};
-  const char *silver[] = {"5x8", "f", "09:00:00", "17:00:00", "{1,2,3,4,5}", "t", "business"};
+  const char *cols[] = { "clock",    "wall_clock",        "opens",      "closes",
+                         "workdays", "observes_holidays", "description" };
+  const char *gold[] = { "7x24", "t", NULL, NULL, NULL, "f", "wall" };
+  const char *silver[] = { "5x8", "f", "09:00:00", "17:00:00", "{1,2,3,4,5}", "t", "business" };
   cr_assert(classifier_policy_add_row(p, "service_clocks", cols, gold, 7, 1, &error));
   cr_assert(classifier_policy_add_row(p, "service_clocks", cols, silver, 7, 2, &error));
   cr_assert(classifier_policy_finish(p, &error), "%s", error ? error->message : "");
@@ -145,8 +174,8 @@ Test(policy, add_row_errors)
 {
   g_autoptr(ClassifierPolicy) p = classifier_policy_new();
   g_autoptr(GError) error = NULL;
-  const char *cols[] = {"coverage"};
-  const char *vals[] = {"expired"};
+  const char *cols[] = { "coverage" };
+  const char *vals[] = { "expired" };
   cr_expect_not(classifier_policy_add_row(p, "priority_caps", cols, vals, 1, 7, &error));
   cr_assert(error);
   cr_expect_str_eq(error->message, "policy table priority_caps, row 7, column max_priority: column missing");

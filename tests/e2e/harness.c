@@ -59,7 +59,8 @@ env_get(const char *key)
 static PGconn *
 pg_connect(const char *db)
 {
-  g_autofree char *ci = g_strdup_printf("host=%s port=%s dbname=%s", env_get("PGHOST"), env_get("PGPORT"), db);
+  g_autofree char *ci =
+    g_strdup_printf("host=%s port=%s dbname=%s", env_get("PGHOST"), env_get("PGPORT"), db);
   PGconn *pg = PQconnectdb(ci);
   cr_assert(PQstatus(pg) == CONNECTION_OK, "PostgreSQL: %s", PQerrorMessage(pg));
   return pg;
@@ -296,9 +297,9 @@ e2e_run(E2e *e, char **out, char **err, ...)
   va_end(ap);
   int status = 0;
   g_autoptr(GError) error = NULL;
-  cr_assert(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
-                         &status, &error),
-            "spawn: %s", error ? error->message : "");
+  cr_assert(
+    g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error),
+    "spawn: %s", error ? error->message : "");
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -312,8 +313,7 @@ e2e_spawn(E2e *e, ...)
   GPid pid = 0;
   g_autoptr(GError) error = NULL;
   cr_assert(g_spawn_async(NULL, (char **)argv->pdata, NULL,
-                          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, &pid,
-                          &error),
+                          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, &pid, &error),
             "spawn: %s", error ? error->message : "");
   return pid;
 }
@@ -352,9 +352,10 @@ e2e_make_mail(const char *message_id, guint index, gsize min_body, gsize *len)
     g_string_append_printf(m, "Message-ID: <%s>\r\n", message_id);
   g_string_append(m, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
                      "Content-Transfer-Encoding: 8bit\r\n\r\n");
-  g_string_append_printf(m, "您好，\r\n设备SN：RCS25A%07u\r\n型号：R5210 G5\r\n"
-                            "问题描述：服务器无法开机，电源灯亮红灯。\r\n地址：%s\r\n"
-                            "联系人：张三\r\n电话：1381234%04u\r\n",
+  g_string_append_printf(m,
+                         "您好，\r\n设备SN：RCS25A%07u\r\n型号：R5210 G5\r\n"
+                         "问题描述：服务器无法开机，电源灯亮红灯。\r\n地址：%s\r\n"
+                         "联系人：张三\r\n电话：1381234%04u\r\n",
                          index, cities[index % G_N_ELEMENTS(cities)], index % 10000);
   while (m->len < min_body)
     g_string_append(m, "日志：kernel: mce: [Hardware Error]: Machine check events logged, bank 7\r\n");

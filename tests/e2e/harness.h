@@ -8,12 +8,12 @@
 #include <libpq-fe.h>
 
 typedef struct {
-  char *name;          /* unique per test: database name and mailbox user */
-  char *dir;           /* a temporary folder for the config and its password file */
-  char *user;          /* IMAP user (an address) */
+  char *name; /* unique per test: database name and mailbox user */
+  char *dir;  /* a temporary folder for the config and its password file */
+  char *user; /* IMAP user (an address) */
   char *password;
-  char *imap_base;     /* imap://127.0.0.1:PORT/ */
-  char *imaps_base;    /* imaps://localhost:PORT/ */
+  char *imap_base;  /* imap://127.0.0.1:PORT/ */
+  char *imaps_base; /* imaps://localhost:PORT/ */
   char *ca_file;
   char *conninfo;
   char *config_path;

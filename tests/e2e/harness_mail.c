@@ -144,8 +144,9 @@ e2e_customer_mails(E2eCustomer *c, guint want, guint timeout_s)
   uids = customer_uids(c);
   GPtrArray *mails = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   for (guint i = 0; i < uids->len; i++) {
-    g_autofree char *url = g_strdup_printf("imap://127.0.0.1:%s/INBOX;UID=%u",
-                                           e2e_server_env("INTAKE_IMAP_PORT"), g_array_index(uids, guint32, i));
+    g_autofree char *url =
+      g_strdup_printf("imap://127.0.0.1:%s/INBOX;UID=%u", e2e_server_env("INTAKE_IMAP_PORT"),
+                      g_array_index(uids, guint32, i));
     GString *body = customer_imap(c, url, NULL);
     cr_assert(body, "cannot fetch UID %u of %s", g_array_index(uids, guint32, i), c->addr);
     gsize len = body->len;

@@ -102,7 +102,8 @@ Test(acks, delivered_threaded_starttls)
   E2eCustomer *c = e2e_customer_new(e, "zs");
   g_autofree char *url = smtp_url(FALSE);
   e2e_write_smtp_config(e, url, "starttls = required\n");
-  append("=?UTF-8?B?5byg5LiJ?=", c->addr, "=?UTF-8?B?5pyN5Yqh5Zmo5pWF6Zqc5oql5L+u?=", "cust-1@customer.example.com",
+  append("=?UTF-8?B?5byg5LiJ?=", c->addr,
+         "=?UTF-8?B?5pyN5Yqh5Zmo5pWF6Zqc5oql5L+u?=", "cust-1@customer.example.com",
          "References: <older-0@customer.example.com>\r\n", BODY_NO_SN);
   poll_queue_send();
 
@@ -124,8 +125,9 @@ Test(acks, delivered_threaded_starttls)
   cr_expect(g_str_has_prefix(mid, "ack.") && g_str_has_suffix(mid, "@roycom.com.cn"), "%s", mid);
   cr_expect_not_null(g_mime_message_get_date(m));
   InternetAddressList *from = g_mime_message_get_from(m);
-  cr_expect_str_eq(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(internet_address_list_get_address(from, 0))),
-                   "service@roycom.com.cn");
+  cr_expect_str_eq(
+    internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(internet_address_list_get_address(from, 0))),
+    "service@roycom.com.cn");
   g_autofree char *text = text_of(m);
   cr_expect(strstr(text, order_no), "%s", text);
   cr_expect(strstr(text, "张三，您好"), "%s", text);
@@ -149,7 +151,8 @@ Test(acks, english_over_smtps)
   e2e_write_smtp_config(e, url, NULL);
   append("John Smith", c->addr, "Server down", "en-1@customer.example.com", NULL,
          "Hello,\r\nOur server does not boot since this morning, model R5210 G5.\r\n"
-         "Address: Building 3, Haidian District, Beijing\r\nContact: John Smith, phone 13812345678\r\n\r\nRegards\r\n");
+         "Address: Building 3, Haidian District, Beijing\r\nContact: John Smith, phone "
+         "13812345678\r\n\r\nRegards\r\n");
   poll_queue_send();
   g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
   cr_assert_eq(mails->len, 1);
@@ -160,7 +163,8 @@ Test(acks, english_over_smtps)
     cr_expect(strstr(text, "Dear John Smith"), "%s", text);
     cr_expect(strstr(text, "hotline 400-018-8995"), "%s", text);
   }
-  cr_expect(g_str_has_suffix(g_mime_message_get_subject(m), "] Server down"), "%s", g_mime_message_get_subject(m));
+  cr_expect(g_str_has_suffix(g_mime_message_get_subject(m), "] Server down"), "%s",
+            g_mime_message_get_subject(m));
   g_object_unref(m);
   e2e_customer_free(c);
 }
@@ -179,11 +183,14 @@ Test(acks, smtp_down_stays_pending_then_delivered_once)
   cr_expect(strstr(err, "warning"), "no warning: %s", err);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'pending'"), 2);
   cr_expect_eq(e2e_scalar(e, "SELECT sum(attempts) FROM intake.outbox"), 1, "only the tried one counts");
-  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE last_error LIKE 'SMTP server unreachable%'"), 1);
+  cr_expect_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE last_error LIKE 'SMTP server unreachable%'"), 1);
   /* the backoff: not due yet, so a run now sends nothing even with the server back */
   g_autofree char *url = smtp_url(FALSE);
   e2e_write_smtp_config(e, url, NULL);
-  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE next_attempt_at > now() + interval '50 seconds'"), 1);
+  cr_expect_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE next_attempt_at > now() + interval '50 seconds'"),
+    1);
   PQclear(PQexec(e->pg, "UPDATE intake.outbox SET next_attempt_at = now()")); /* time passes */
   run_ok("send");
   run_ok("send");
@@ -225,7 +232,8 @@ Test(acks, auto_replies_and_lists_get_none)
   poll_queue_send();
   g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 0, 3);
   cr_expect_eq(mails->len, 0, "%u acknowledgements to an auto-reply/list", mails->len);
-  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status IN ('pending', 'sending', 'sent')"), 0);
+  cr_expect_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status IN ('pending', 'sending', 'sent')"), 0);
   e2e_customer_free(c);
 }
 

@@ -21,8 +21,8 @@ teardown(void)
 {
   /* a test that stopped a server starts it again before the harness cleans up */
   const char *argv[] = { INTAKE_SOURCE "/scripts/servers", "start", NULL };
-  g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-               NULL, NULL, NULL, NULL, NULL, NULL);
+  g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+               NULL, NULL, NULL, NULL);
   if (PQstatus(e->pg) != CONNECTION_OK)
     PQreset(e->pg);
   e2e_teardown(e);
@@ -65,9 +65,12 @@ assert_exactly_once(guint n)
                              " SELECT substr(order_no, 3, 8) d, count(*) c, max(substr(order_no, 12)::int) m"
                              " FROM intake.orders GROUP BY 1) x WHERE c <> m"),
                0, "order numbers have gaps");
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_counters c WHERE last_seq <>"
-                             " (SELECT count(*) FROM intake.orders o WHERE substr(o.order_no, 3, 8) = to_char(c.day, 'YYYYMMDD'))"),
-               0, "a counter ran ahead of its orders");
+  cr_assert_eq(
+    e2e_scalar(
+      e,
+      "SELECT count(*) FROM intake.order_counters c WHERE last_seq <>"
+      " (SELECT count(*) FROM intake.orders o WHERE substr(o.order_no, 3, 8) = to_char(c.day, 'YYYYMMDD'))"),
+    0, "a counter ran ahead of its orders");
   g_autoptr(GArray) unseen = e2e_search(e, "INBOX", "UNSEEN");
   cr_assert_eq(unseen->len, 0, "%u mails not flagged", unseen->len);
 }
@@ -195,8 +198,8 @@ Test(chaos, sigkill_while_acknowledging_never_sends_twice)
   g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   guint dups = 0, delivered = 0;
   for (int k = 0; k < CUSTOMERS; k++) {
-    g_autofree char *q = g_strdup_printf("SELECT count(*) FROM intake.outbox WHERE status = 'sent' AND recipient = '%s'",
-                                         cs[k]->addr);
+    g_autofree char *q = g_strdup_printf(
+      "SELECT count(*) FROM intake.outbox WHERE status = 'sent' AND recipient = '%s'", cs[k]->addr);
     g_autoptr(GPtrArray) mails = e2e_customer_mails(cs[k], (guint)e2e_scalar(e, q), 30);
     delivered += mails->len;
     collect_acked(mails, seen, &dups);

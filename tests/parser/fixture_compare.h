@@ -6,9 +6,9 @@
 static const struct {
   const char *fixture, *key, *reason;
 } fixture_exceptions[] = {
-  {"quote-gt-lines-other-sn-in-quote", "sn",
-   "expects an unlabelled token as sn, against README ('an unlabelled token is never sn at parse time') "
-   "and sn-unlabelled-token-only; the token is in sn_candidates"},
+  { "quote-gt-lines-other-sn-in-quote", "sn",
+    "expects an unlabelled token as sn, against README ('an unlabelled token is never sn at parse time') "
+    "and sn-unlabelled-token-only; the token is in sn_candidates" },
 };
 
 static const char *
@@ -74,7 +74,9 @@ norm_phone(const char *s)
 static const char *
 str_or_null(JsonNode *n)
 {
-  return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING ? json_node_get_string(n) : NULL;
+  return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING
+           ? json_node_get_string(n)
+           : NULL;
 }
 
 /* The strings of a string-or-list node. */
@@ -112,8 +114,9 @@ missing_parse(const ParserRequest *r)
   const struct {
     const char *name;
     const char *value;
-  } f[] = {{"sn", r->sn},           {"model", r->model}, {"symptoms", r->symptoms}, {"address", r->address},
-           {"contact", r->contact}, {"phone", r->phone}, {"location", r->city}};
+  } f[] = { { "sn", r->sn },           { "model", r->model },     { "symptoms", r->symptoms },
+            { "address", r->address }, { "contact", r->contact }, { "phone", r->phone },
+            { "location", r->city } };
   for (gsize i = 0; i < G_N_ELEMENTS(f); i++)
     if (!f[i].value)
       json_builder_add_string_value(b, f[i].name);
@@ -169,7 +172,8 @@ check_key(const char *key, JsonNode *e, JsonObject *actual, const ParserRequest 
     for (guint i = 0; i < json_array_get_length(want); i++) {
       gboolean found = FALSE;
       for (guint j = 0; j < json_array_get_length(have) && !found; j++)
-        found = attachment_matches(json_array_get_object_element(want, i), json_array_get_object_element(have, j));
+        found =
+          attachment_matches(json_array_get_object_element(want, i), json_array_get_object_element(have, j));
       if (!found)
         return FALSE;
     }
@@ -213,7 +217,8 @@ check_key(const char *key, JsonNode *e, JsonObject *actual, const ParserRequest 
     g_autofree char *have = norm_text(str_or_null(*shown));
     g_autoptr(GPtrArray) want = strings_of(e);
     for (guint i = 0; i < want->len; i++) {
-      g_autofree char *w = strcmp(field, "subject") == 0 ? g_strdup(want->pdata[i]) : norm_text(want->pdata[i]);
+      g_autofree char *w =
+        strcmp(field, "subject") == 0 ? g_strdup(want->pdata[i]) : norm_text(want->pdata[i]);
       const char *h = strcmp(field, "subject") == 0 ? str_or_null(*shown) : have;
       gboolean in = h && w && strstr(h, w) != NULL;
       if (in != contains)
@@ -233,15 +238,16 @@ check_key(const char *key, JsonNode *e, JsonObject *actual, const ParserRequest 
 }
 
 static void
-fixture_compare(const char *name, JsonObject *expect, JsonObject *actual, const ParserRequest *r, GString *failures,
-                GString *notes)
+fixture_compare(const char *name, JsonObject *expect, JsonObject *actual, const ParserRequest *r,
+                GString *failures, GString *notes)
 {
   g_autoptr(GList) keys = json_object_get_members(expect);
   for (GList *k = keys; k; k = k->next) {
     const char *key = k->data;
     JsonNode *e = json_object_get_member(expect, key);
     if (strcmp(key, "error_contains") == 0) {
-      g_string_append_printf(failures, "  parse succeeded, expected an error containing \"%s\"\n", json_node_get_string(e));
+      g_string_append_printf(failures, "  parse succeeded, expected an error containing \"%s\"\n",
+                             json_node_get_string(e));
       continue;
     }
     JsonNode *shown = NULL;

@@ -35,13 +35,13 @@ parse_str(const char *mail)
 }
 
 /* cr_assert_str_eq that accepts NULL on either side. */
-#define assert_str_or_null(actual, expected)                                                            \
-  do {                                                                                                  \
-    const char *a_ = (actual), *e_ = (expected);                                                       \
-    if (!e_)                                                                                            \
-      cr_assert(a_ == NULL, "expected NULL, got \"%s\"", a_);                                          \
-    else                                                                                                \
-      cr_assert(a_ != NULL && strcmp(a_, e_) == 0, "expected \"%s\", got \"%s\"", e_, a_ ? a_ : "NULL"); \
+#define assert_str_or_null(actual, expected)                                                                 \
+  do {                                                                                                       \
+    const char *a_ = (actual), *e_ = (expected);                                                             \
+    if (!e_)                                                                                                 \
+      cr_assert(a_ == NULL, "expected NULL, got \"%s\"", a_);                                                \
+    else                                                                                                     \
+      cr_assert(a_ != NULL && strcmp(a_, e_) == 0, "expected \"%s\", got \"%s\"", e_, a_ ? a_ : "NULL");     \
   } while (0)
 
 #endif

@@ -21,7 +21,7 @@ collect(const char *dir, GArray *out)
       g_ptr_array_add(names, g_strdup(n));
   g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
   for (guint i = 0; i < names->len; i++) {
-    Fixture f = {0};
+    Fixture f = { 0 };
     g_autofree char *p = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
     g_strlcpy(f.path, p, sizeof f.path);
     g_array_append_val(out, f);
@@ -70,7 +70,8 @@ ParameterizedTest(Fixture *f, fixtures, mail, .init = test_setup, .fini = test_t
   cr_assert(g_file_get_contents(f->path, &raw, &len, NULL), "cannot read %s", f->path);
   g_autoptr(JsonParser) jp = json_parser_new();
   g_autoptr(GError) jerr = NULL;
-  cr_assert(json_parser_load_from_file(jp, expect_path, &jerr), "%s: %s", expect_path, jerr ? jerr->message : "");
+  cr_assert(json_parser_load_from_file(jp, expect_path, &jerr), "%s: %s", expect_path,
+            jerr ? jerr->message : "");
   JsonObject *expect = json_node_get_object(json_parser_get_root(jp));
 
   g_autoptr(GError) error = NULL;

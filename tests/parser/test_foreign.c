@@ -8,7 +8,7 @@
 #endif
 
 static const char *const corpora[] = {
-  "/usr/lib/python3.11/test/test_email/data",                 /* libpython3.11-testsuite */
+  "/usr/lib/python3.11/test/test_email/data",                   /* libpython3.11-testsuite */
   "/usr/share/gocode/src/github.com/jhillyerd/enmime/testdata", /* golang-github-jhillyerd-enmime-dev */
 };
 
@@ -16,13 +16,20 @@ static const char *const corpora[] = {
 static const struct {
   const char *file, *field, *reason;
 } exceptions[] = {
-#define COMMENT_NAME "old form 'addr (Name)': GMime reads the comment as the display name, Python drops it; the name is more use to ops"
-  {"msg_01.txt", "from_name", COMMENT_NAME}, {"msg_03.txt", "from_name", COMMENT_NAME},
-  {"msg_04.txt", "from_name", COMMENT_NAME}, {"msg_06.txt", "from_name", COMMENT_NAME},
-  {"msg_14.txt", "from_name", COMMENT_NAME}, {"msg_20.txt", "from_name", COMMENT_NAME},
-  {"msg_27.txt", "from_name", COMMENT_NAME}, {"msg_29.txt", "from_name", COMMENT_NAME},
-  {"msg_44.txt", "from_name", COMMENT_NAME},
-  {"msg_43.txt", "from_addr", "'MAILER DAEMON <>': Python reports the empty route '<>' as the address, we report none"},
+#define COMMENT_NAME                                                                                         \
+  "old form 'addr (Name)': GMime reads the comment as the display name, Python drops it; the name is more "  \
+  "use to ops"
+  { "msg_01.txt", "from_name", COMMENT_NAME },
+  { "msg_03.txt", "from_name", COMMENT_NAME },
+  { "msg_04.txt", "from_name", COMMENT_NAME },
+  { "msg_06.txt", "from_name", COMMENT_NAME },
+  { "msg_14.txt", "from_name", COMMENT_NAME },
+  { "msg_20.txt", "from_name", COMMENT_NAME },
+  { "msg_27.txt", "from_name", COMMENT_NAME },
+  { "msg_29.txt", "from_name", COMMENT_NAME },
+  { "msg_44.txt", "from_name", COMMENT_NAME },
+  { "msg_43.txt", "from_addr",
+    "'MAILER DAEMON <>': Python reports the empty route '<>' as the address, we report none" },
 };
 
 static const char *
@@ -56,8 +63,8 @@ squash(const char *s)
 }
 
 static void
-compare(GString *fails, GString *notes, const char *file, const char *field, const char *want, const char *have,
-        gboolean caseless)
+compare(GString *fails, GString *notes, const char *file, const char *field, const char *want,
+        const char *have, gboolean caseless)
 {
   g_autofree char *w = squash(want), *h = squash(have);
   /* Python gives "" where GMime gives nothing at all. */
@@ -70,7 +77,8 @@ compare(GString *fails, GString *notes, const char *file, const char *field, con
     return;
   const char *why = exception_for(file, field);
   GString *out = why ? notes : fails;
-  g_string_append_printf(out, "%s %s:\n    python: %s\n    parser: %s\n", file, field, w ? w : "(none)", h ? h : "(none)");
+  g_string_append_printf(out, "%s %s:\n    python: %s\n    parser: %s\n", file, field, w ? w : "(none)",
+                         h ? h : "(none)");
   if (why)
     g_string_append_printf(out, "    known: %s\n", why);
 }
@@ -94,8 +102,9 @@ Test(foreign, corpora, .init = test_setup, .fini = test_teardown, .timeout = 120
   g_autofree char *out = NULL, *err = NULL;
   int status = 0;
   g_autoptr(GError) error = NULL;
-  cr_assert(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error),
-            "python: %s", error ? error->message : "");
+  cr_assert(
+    g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error),
+    "python: %s", error ? error->message : "");
   cr_assert(g_spawn_check_wait_status(status, NULL), "python failed: %s", err);
 
   g_autoptr(JsonParser) jp = json_parser_new();
@@ -136,13 +145,14 @@ Test(foreign, corpora, .init = test_setup, .fini = test_teardown, .timeout = 120
     if (json_object_has_member(o, "error"))
       continue; /* Python could not read it: nothing to compare */
     compared++;
-    compare(fails, notes, base, "subject", json_object_get_string_member_with_default(o, "subject", NULL), r->subject, FALSE);
+    compare(fails, notes, base, "subject", json_object_get_string_member_with_default(o, "subject", NULL),
+            r->subject, FALSE);
     compare(fails, notes, base, "from_name", json_object_get_string_member_with_default(o, "from_name", NULL),
             r->from_name, FALSE);
     compare(fails, notes, base, "from_addr", json_object_get_string_member_with_default(o, "from_addr", NULL),
             r->from_addr, TRUE);
   }
-  cr_log_info("foreign corpora: %u mails parsed, %u clean errors, %u compared with Python\n%s", parsed, errors,
-              compared, notes->str);
+  cr_log_info("foreign corpora: %u mails parsed, %u clean errors, %u compared with Python\n%s", parsed,
+              errors, compared, notes->str);
   cr_assert(fails->len == 0, "decoded differently from Python's email:\n%s", fails->str);
 }

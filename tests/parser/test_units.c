@@ -26,7 +26,7 @@ Test(charset, gb2312_label_decodes_gbk_only_characters)
 
 Test(charset, gbk_family_labels_map_to_gb18030)
 {
-  const char *labels[] = {"GB2312", "gbk", "CP936", "x-gbk", "\"gb2312\"", "GB18030", "euc-cn", NULL};
+  const char *labels[] = { "GB2312", "gbk", "CP936", "x-gbk", "\"gb2312\"", "GB18030", "euc-cn", NULL };
   for (const char **l = labels; *l; l++)
     cr_assert_str_eq(parser_charset_canonical(*l), "GB18030", "%s", *l);
   cr_assert_str_eq(parser_charset_canonical("big5"), "BIG5-HKSCS");
@@ -37,7 +37,8 @@ Test(charset, gbk_family_labels_map_to_gb18030)
 
 Test(charset, big5_declared)
 {
-  ParserDecoded d = parser_charset_decode("big5", "\xB4\xFA\xB8\xD5\xA6\xF8\xAA\x41\xBE\xB9\xAC\x47\xBB\xD9", 14);
+  ParserDecoded d =
+    parser_charset_decode("big5", "\xB4\xFA\xB8\xD5\xA6\xF8\xAA\x41\xBE\xB9\xAC\x47\xBB\xD9", 14);
   cr_assert_str_eq(d.text, "測試伺服器故障");
   cr_assert_eq(d.replacements, 0);
   g_free(d.text);
@@ -54,7 +55,8 @@ Test(charset, undeclared_gb_is_guessed)
 
 Test(charset, undeclared_big5_is_guessed)
 {
-  ParserDecoded d = parser_charset_decode(NULL, "\xB4\xFA\xB8\xD5\xA6\xF8\xAA\x41\xBE\xB9\xAC\x47\xBB\xD9", 14);
+  ParserDecoded d =
+    parser_charset_decode(NULL, "\xB4\xFA\xB8\xD5\xA6\xF8\xAA\x41\xBE\xB9\xAC\x47\xBB\xD9", 14);
   cr_assert_str_eq(d.text, "測試伺服器故障");
   cr_assert_str_eq(d.charset_used, "Big5");
   cr_assert(d.guessed);
@@ -71,7 +73,10 @@ Test(charset, undeclared_utf8_is_utf8)
 
 Test(charset, bad_bytes_are_counted_not_dropped)
 {
-  ParserDecoded d = parser_charset_decode("utf-8", "ab\xFF\xFE" "cd", 6);
+  ParserDecoded d = parser_charset_decode("utf-8",
+                                          "ab\xFF\xFE"
+                                          "cd",
+                                          6);
   cr_assert(d.replacements >= 1, "replacements %u", d.replacements);
   cr_assert(strstr(d.text, "\xEF\xBF\xBD") != NULL);
   cr_assert(g_str_has_prefix(d.text, "ab"));
@@ -84,7 +89,8 @@ Test(charset, bad_bytes_are_counted_not_dropped)
 Test(charset, rfc2047_split_inside_a_character)
 {
   /* "服务器故障报修" in UTF-8, the first word ends after one byte of 务. */
-  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: =?UTF-8?B?5pyN5Q==?= =?UTF-8?B?iqHlmajmlYXpmpzmiqXkv64=?=\n\nx\n");
+  g_autoptr(ParserRequest) r =
+    parse_str("From: a@b.cn\nSubject: =?UTF-8?B?5pyN5Q==?= =?UTF-8?B?iqHlmajmlYXpmpzmiqXkv64=?=\n\nx\n");
   cr_assert_str_eq(r->subject, "服务器故障报修");
 }
 
@@ -100,7 +106,8 @@ Test(charset, rfc2047_gbk_words_with_padding)
 
 Test(charset, raw_8bit_gbk_header)
 {
-  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: \xB7\xFE\xCE\xF1\xC6\xF7\xB9\xCA\xD5\xCF\n\nx\n");
+  g_autoptr(ParserRequest) r =
+    parse_str("From: a@b.cn\nSubject: \xB7\xFE\xCE\xF1\xC6\xF7\xB9\xCA\xD5\xCF\n\nx\n");
   cr_assert_str_eq(r->subject, "服务器故障");
 }
 
@@ -142,10 +149,10 @@ Test(html, breaks_blocks_and_scripts)
 
 Test(html, html_only_mail_extracts_table_fields)
 {
-  g_autoptr(ParserRequest) r = parse_str(
-    "From: a@b.cn\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
-    "<table><tr><td>序列号</td><td>RCS25D0045678</td></tr><tr><td>联系人</td><td>陈晓燕</td></tr>"
-    "<tr><td>联系电话</td><td>158 2817 3306</td></tr></table>\n");
+  g_autoptr(ParserRequest) r =
+    parse_str("From: a@b.cn\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+              "<table><tr><td>序列号</td><td>RCS25D0045678</td></tr><tr><td>联系人</td><td>陈晓燕</td></tr>"
+              "<tr><td>联系电话</td><td>158 2817 3306</td></tr></table>\n");
   assert_str_or_null(r->sn, "RCS25D0045678");
   assert_str_or_null(r->contact, "陈晓燕");
   assert_str_or_null(r->phone, "15828173306");
@@ -178,7 +185,8 @@ Test(text, quote_markers)
     "硬盘坏了\n> 旧的\n> 更旧\n",
     "硬盘坏了\n发件人: 融科联创 <service@roycom.com.cn>\n发送时间: 2026年11月12日\n收件人: x\n主题: y\n",
     "硬盘坏了\n---------- Forwarded message ---------\nFrom: x\n",
-    NULL};
+    NULL
+  };
   for (const char **c = cases; *c; c++) {
     ParserTextSplit s = split_of(*c);
     cr_assert_str_eq(s.own, "硬盘坏了", "case: %s", *c);
@@ -211,8 +219,9 @@ Test(text, signatures_and_disclaimers)
 Test(text, signature_is_not_the_contact)
 {
   /* A labelled contact wins over the signature's name; the switchboard is never the phone. */
-  g_autoptr(ParserRequest) l = parse_str("From: a@b.cn\nSubject: s\n\n服务器宕机了。\n联系人:王五 13800001111\n"
-                                         "此致\n敬礼\n李四\n总机:010-6666 8888\n");
+  g_autoptr(ParserRequest) l =
+    parse_str("From: a@b.cn\nSubject: s\n\n服务器宕机了。\n联系人:王五 13800001111\n"
+              "此致\n敬礼\n李四\n总机:010-6666 8888\n");
   assert_str_or_null(l->contact, "王五");
   assert_str_or_null(l->phone, "13800001111");
   /* Without one, the name that signs is the contact, but the switchboard still is no phone. */
@@ -278,14 +287,10 @@ phone_of(const char *body)
 Test(phones, forms)
 {
   const char *cases[][2] = {
-    {"电话:139 1012 6688", "13910126688"},
-    {"手机:135-1024-7788", "13510247788"},
-    {"mobile +86 138 0013 5678", "13800135678"},
-    {"联系电话:022-5867 1234 转 8012", "022-58671234-8012"},
-    {"电话 0316-6218 899", "0316-6218899"},
-    {"Tel: (010) 6666 8888", "010-66668888"},
-    {"电话:800-810-8888", "800-810-8888"},
-    {"联系人:王工 18999126543", "18999126543"},
+    { "电话:139 1012 6688", "13910126688" },       { "手机:135-1024-7788", "13510247788" },
+    { "mobile +86 138 0013 5678", "13800135678" }, { "联系电话:022-5867 1234 转 8012", "022-58671234-8012" },
+    { "电话 0316-6218 899", "0316-6218899" },      { "Tel: (010) 6666 8888", "010-66668888" },
+    { "电话:800-810-8888", "800-810-8888" },       { "联系人:王工 18999126543", "18999126543" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *p = phone_of(cases[i][0]);
@@ -295,14 +300,13 @@ Test(phones, forms)
 
 Test(phones, decoys_are_not_phones)
 {
-  const char *decoys[] = {
-    "SN RCS25A0012345 故障",          /* an SN */
-    "订单 RC20261125-0007 还没处理",   /* an order number */
-    "2026-11-20 10:15 出现告警",       /* a date */
-    "固件版本 01.01.10,BIOS 3.4",     /* versions */
-    "请拨打 400-018-8995",              /* our own hotline */
-    "IMG_20261109_105512.jpg",          /* a file name */
-    NULL};
+  const char *decoys[] = { "SN RCS25A0012345 故障",         /* an SN */
+                           "订单 RC20261125-0007 还没处理", /* an order number */
+                           "2026-11-20 10:15 出现告警",     /* a date */
+                           "固件版本 01.01.10,BIOS 3.4",    /* versions */
+                           "请拨打 400-018-8995",           /* our own hotline */
+                           "IMG_20261109_105512.jpg",       /* a file name */
+                           NULL };
   for (const char **d = decoys; *d; d++) {
     g_autofree char *p = phone_of(*d);
     cr_assert_null(p, "%s: got phone %s", *d, p);
@@ -313,7 +317,8 @@ Test(phones, decoys_are_not_phones)
 
 Test(fields, unlabelled_single_token_is_only_a_candidate)
 {
-  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n这台 RCS25A0012345 坏了\n");
+  g_autoptr(ParserRequest) r = parse_str(
+    "From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n这台 RCS25A0012345 坏了\n");
   cr_assert_null(r->sn);
   cr_assert_eq(r->sn_candidates->len, 1);
 }
@@ -321,13 +326,14 @@ Test(fields, unlabelled_single_token_is_only_a_candidate)
 Test(fields, sn_forms)
 {
   const char *cases[][2] = {
-    {"序列号:RCS25A0012345", "RCS25A0012345"}, {"SN:rcs25a0012345", "RCS25A0012345"},
-    {"S/N RCS25A0012345", "RCS25A0012345"},     {"Serial No.: RCS25A0012345", "RCS25A0012345"},
-    {"机器编号是RCS25A0012345", "RCS25A0012345"}, {"序列号\nRCS25A0012345", "RCS25A0012345"},
-    {"SN#RCS25A0012345", "RCS25A0012345"},      {"ＳＮ：ＲＣＳ２５Ａ００１２３４５", "RCS25A0012345"},
+    { "序列号:RCS25A0012345", "RCS25A0012345" },    { "SN:rcs25a0012345", "RCS25A0012345" },
+    { "S/N RCS25A0012345", "RCS25A0012345" },       { "Serial No.: RCS25A0012345", "RCS25A0012345" },
+    { "机器编号是RCS25A0012345", "RCS25A0012345" }, { "序列号\nRCS25A0012345", "RCS25A0012345" },
+    { "SN#RCS25A0012345", "RCS25A0012345" },        { "ＳＮ：ＲＣＳ２５Ａ００１２３４５", "RCS25A0012345" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_autofree char *mail = g_strdup_printf("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n%s\n", cases[i][0]);
+    g_autofree char *mail = g_strdup_printf(
+      "From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n%s\n", cases[i][0]);
     g_autoptr(ParserRequest) r = parse_str(mail);
     cr_assert(g_strcmp0(r->sn, cases[i][1]) == 0, "%s: got %s", cases[i][0], r->sn);
   }
@@ -335,8 +341,9 @@ Test(fields, sn_forms)
 
 Test(fields, sn_in_subject_and_several_sns)
 {
-  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: =?UTF-8?B?56Gs55uY5Z2P5LqG?= RCS25E0056789\n\n"
-                                         "序列号:RCS25E0056790,另一台 RCS25E0056791 正常\n");
+  g_autoptr(ParserRequest) r =
+    parse_str("From: a@b.cn\nSubject: =?UTF-8?B?56Gs55uY5Z2P5LqG?= RCS25E0056789\n\n"
+              "序列号:RCS25E0056790,另一台 RCS25E0056791 正常\n");
   cr_assert_str_eq(r->sn, "RCS25E0056790");
   cr_assert_eq(r->sn_candidates->len, 3);
 }
@@ -350,11 +357,13 @@ Test(fields, order_number_is_not_an_sn)
 
 Test(fields, language)
 {
-  g_autoptr(ParserRequest) en = parse_str("From: a@b.cn\nSubject: Server down\n\nHello, our server RCS25B0023456 "
-                                          "reboots by itself three times a day. Please help.\n");
+  g_autoptr(ParserRequest) en =
+    parse_str("From: a@b.cn\nSubject: Server down\n\nHello, our server RCS25B0023456 "
+              "reboots by itself three times a day. Please help.\n");
   cr_assert_str_eq(en->language, "en");
-  g_autoptr(ParserRequest) zh = parse_str("From: a@b.cn\nSubject: Server down\nContent-Type: text/plain; charset=utf-8\n\n"
-                                          "服务器 RCS25B0023456 一天自动重启三次,BMC 日志有 PSU failure。\n");
+  g_autoptr(ParserRequest) zh =
+    parse_str("From: a@b.cn\nSubject: Server down\nContent-Type: text/plain; charset=utf-8\n\n"
+              "服务器 RCS25B0023456 一天自动重启三次,BMC 日志有 PSU failure。\n");
   cr_assert_str_eq(zh->language, "zh");
 }
 
@@ -362,10 +371,13 @@ Test(fields, language)
 
 Test(followup, subject_forms)
 {
-  const char *subjects[] = {"Re: [RC20261125-0007] 已收到您的报修", "回复: RC20261125-0007", "答复:[rc20261125-0007]",
-                            "Fwd: 转发: 工单 RC20261125-0007 补充", "RE: RE: Re:[RC20261125-0007]", NULL};
+  const char *subjects[] = {
+    "Re: [RC20261125-0007] 已收到您的报修", "回复: RC20261125-0007",        "答复:[rc20261125-0007]",
+    "Fwd: 转发: 工单 RC20261125-0007 补充", "RE: RE: Re:[RC20261125-0007]", NULL
+  };
   for (const char **s = subjects; *s; s++) {
-    g_autofree char *mail = g_strdup_printf("From: a@b.cn\nSubject: %s\nContent-Type: text/plain; charset=utf-8\n\n补充信息\n", *s);
+    g_autofree char *mail =
+      g_strdup_printf("From: a@b.cn\nSubject: %s\nContent-Type: text/plain; charset=utf-8\n\n补充信息\n", *s);
     g_autoptr(ParserRequest) r = parse_str(mail);
     assert_str_or_null(r->followup_of, "RC20261125-0007");
   }
@@ -373,10 +385,11 @@ Test(followup, subject_forms)
 
 Test(followup, quoted_in_body_and_references)
 {
-  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: Re: 报修\nIn-Reply-To: <ack.1@roycom.com.cn>\n"
-                                         "References: <orig.1@x.cn> <ack.1@roycom.com.cn>\n"
-                                         "Content-Type: text/plain; charset=utf-8\n\n"
-                                         "SN 补充\n> 您的报修单号 RC20261125-0007 已受理\n");
+  g_autoptr(ParserRequest) r =
+    parse_str("From: a@b.cn\nSubject: Re: 报修\nIn-Reply-To: <ack.1@roycom.com.cn>\n"
+              "References: <orig.1@x.cn> <ack.1@roycom.com.cn>\n"
+              "Content-Type: text/plain; charset=utf-8\n\n"
+              "SN 补充\n> 您的报修单号 RC20261125-0007 已受理\n");
   assert_str_or_null(r->followup_of, "RC20261125-0007");
   cr_assert_eq(r->references->len, 2);
   cr_assert_str_eq(g_ptr_array_index(r->references, 0), "ack.1@roycom.com.cn");
@@ -387,7 +400,8 @@ Test(followup, quoted_in_body_and_references)
 static char *
 ignored_of(const char *headers)
 {
-  g_autofree char *mail = g_strdup_printf("%s\nContent-Type: text/plain; charset=utf-8\n\n正文 RC20261125-0007\n", headers);
+  g_autofree char *mail =
+    g_strdup_printf("%s\nContent-Type: text/plain; charset=utf-8\n\n正文 RC20261125-0007\n", headers);
   g_autoptr(ParserRequest) r = parse_str(mail);
   return g_strdup(r->ignored_reason);
 }
@@ -395,17 +409,17 @@ ignored_of(const char *headers)
 Test(ignored, reasons)
 {
   const char *cases[][2] = {
-    {"From: a@b.cn\nSubject: x\nAuto-Submitted: auto-replied", "auto_reply"},
-    {"From: a@b.cn\nSubject: x\nAuto-Submitted: no", NULL},
-    {"From: a@b.cn\nSubject: x\nX-Autoreply: yes", "auto_reply"},
-    {"From: a@b.cn\nSubject: x\nX-Auto-Response-Suppress: All", NULL},
-    {"From: a@b.cn\nSubject: =?UTF-8?B?6Ieq5Yqo5Zue5aSNOg==?= x", "auto_reply"},
-    {"From: a@b.cn\nSubject: Out of Office: x", "auto_reply"},
-    {"From: MAILER-DAEMON@mx.b.cn\nSubject: Undelivered Mail Returned to Sender", "bounce"},
-    {"Return-Path: <>\nFrom: a@b.cn\nSubject: x", "bounce"},
-    {"From: a@b.cn\nSubject: x\nPrecedence: bulk", "bulk"},
-    {"From: a@b.cn\nSubject: x\nList-Id: <news.b.cn>", "bulk"},
-    {"From: Service <SERVICE@roycom.com.cn>\nSubject: x\nAuto-Submitted: auto-replied", "loop"},
+    { "From: a@b.cn\nSubject: x\nAuto-Submitted: auto-replied", "auto_reply" },
+    { "From: a@b.cn\nSubject: x\nAuto-Submitted: no", NULL },
+    { "From: a@b.cn\nSubject: x\nX-Autoreply: yes", "auto_reply" },
+    { "From: a@b.cn\nSubject: x\nX-Auto-Response-Suppress: All", NULL },
+    { "From: a@b.cn\nSubject: =?UTF-8?B?6Ieq5Yqo5Zue5aSNOg==?= x", "auto_reply" },
+    { "From: a@b.cn\nSubject: Out of Office: x", "auto_reply" },
+    { "From: MAILER-DAEMON@mx.b.cn\nSubject: Undelivered Mail Returned to Sender", "bounce" },
+    { "Return-Path: <>\nFrom: a@b.cn\nSubject: x", "bounce" },
+    { "From: a@b.cn\nSubject: x\nPrecedence: bulk", "bulk" },
+    { "From: a@b.cn\nSubject: x\nList-Id: <news.b.cn>", "bulk" },
+    { "From: Service <SERVICE@roycom.com.cn>\nSubject: x\nAuto-Submitted: auto-replied", "loop" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *reason = ignored_of(cases[i][0]);
@@ -415,12 +429,12 @@ Test(ignored, reasons)
 
 Test(ignored, multipart_report_is_a_bounce_and_no_followup)
 {
-  g_autoptr(ParserRequest) r = parse_str(
-    "From: Mail Delivery System <mailer@mx.b.cn>\nSubject: failure\nMIME-Version: 1.0\n"
-    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
-    "--b\nContent-Type: text/plain\n\nRC20261125-0007 could not be delivered\n"
-    "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n"
-    "--b--\n");
+  g_autoptr(ParserRequest) r =
+    parse_str("From: Mail Delivery System <mailer@mx.b.cn>\nSubject: failure\nMIME-Version: 1.0\n"
+              "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+              "--b\nContent-Type: text/plain\n\nRC20261125-0007 could not be delivered\n"
+              "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n"
+              "--b--\n");
   cr_assert_str_eq(r->ignored_reason, "bounce");
   cr_assert_null(r->followup_of);
 }
@@ -444,7 +458,8 @@ Test(limits, each_limit_names_itself)
 
   parser_limits_init(&l);
   l.max_depth = 2;
-  g_autoptr(GString) nested = g_string_new("From: a@b.cn\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b0\n\n");
+  g_autoptr(GString) nested = g_string_new(
+    "From: a@b.cn\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b0\n\n");
   for (int i = 0; i < 5; i++)
     g_string_append_printf(nested, "--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n", i, i + 1);
   g_string_append(nested, "--b5\nContent-Type: text/plain\n\ndeep\n");
@@ -455,13 +470,15 @@ Test(limits, each_limit_names_itself)
 
   parser_limits_init(&l);
   l.max_parts = 3;
-  g_autoptr(GString) many = g_string_new("From: a@b.cn\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n");
+  g_autoptr(GString) many = g_string_new(
+    "From: a@b.cn\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n");
   for (int i = 0; i < 10; i++)
     g_string_append(many, "--b\nContent-Type: text/plain\n\npart\n");
   g_string_append(many, "--b--\n");
   g_autoptr(GError) e4 = NULL;
   cr_assert_null(parser_parse(test_config, &l, many->str, many->len, &e4));
-  cr_assert(g_error_matches(e4, PARSER_ERROR, PARSER_ERROR_TOO_MANY_PARTS), "%s", e4 ? e4->message : "no error");
+  cr_assert(g_error_matches(e4, PARSER_ERROR, PARSER_ERROR_TOO_MANY_PARTS), "%s",
+            e4 ? e4->message : "no error");
 
   parser_limits_init(&l);
   l.max_headers = 5;
@@ -471,12 +488,13 @@ Test(limits, each_limit_names_itself)
   g_string_append(hdrs, "From: a@b.cn\n\nbody\n");
   g_autoptr(GError) e5 = NULL;
   cr_assert_null(parser_parse(test_config, &l, hdrs->str, hdrs->len, &e5));
-  cr_assert(g_error_matches(e5, PARSER_ERROR, PARSER_ERROR_TOO_MANY_HEADERS), "%s", e5 ? e5->message : "no error");
+  cr_assert(g_error_matches(e5, PARSER_ERROR, PARSER_ERROR_TOO_MANY_HEADERS), "%s",
+            e5 ? e5->message : "no error");
 }
 
 Test(limits, garbage_gives_a_result_or_one_error)
 {
-  const char *inputs[] = {"\x00\x01\x02", "no header at all", "\xFF\xFE\xFD\n\n\n", ":\n:\n\n", NULL};
+  const char *inputs[] = { "\x00\x01\x02", "no header at all", "\xFF\xFE\xFD\n\n\n", ":\n:\n\n", NULL };
   for (const char **in = inputs; *in; in++) {
     g_autoptr(GError) e = NULL;
     g_autoptr(ParserRequest) r = parser_parse(test_config, NULL, *in, strlen(*in) ? strlen(*in) : 3, &e);

@@ -187,15 +187,17 @@ st_fail(StoreTest *t, const char *sql, const char *state, const char *want)
   PGresult *r = PQexec(t->pg, sql);
   ExecStatusType st = PQresultStatus(r);
   cr_assert(st == PGRES_FATAL_ERROR, "%s\n  succeeded, expected an error (%s)", sql,
-            want ? want : state ? state : "any");
+            want    ? want
+            : state ? state
+                    : "any");
   const char *got_state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
   const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
   if (state)
     cr_assert(got_state && g_str_equal(got_state, state), "%s\n  expected SQLSTATE %s, got %s: %s", sql,
               state, got_state ? got_state : "(none)", msg ? msg : "");
   if (want)
-    cr_assert(msg && strstr(msg, want), "%s\n  expected an error containing \"%s\"\n  got: %s", sql,
-              want, msg ? msg : "(none)");
+    cr_assert(msg && strstr(msg, want), "%s\n  expected an error containing \"%s\"\n  got: %s", sql, want,
+              msg ? msg : "(none)");
   char *copy = g_strdup(msg ? msg : "");
   PQclear(r);
   return copy;
@@ -208,8 +210,8 @@ offset(int minutes)
 }
 
 gint64
-st_order(StoreTest *t, const char *order_no, const char *status, const char *priority,
-         int received_min, int response_min, int plan_min, int onsite_min)
+st_order(StoreTest *t, const char *order_no, const char *status, const char *priority, int received_min,
+         int response_min, int plan_min, int onsite_min)
 {
   g_autofree char *rec = offset(received_min), *resp = offset(response_min), *plan = offset(plan_min),
                   *onsite = offset(onsite_min);

@@ -63,19 +63,18 @@ Test(ops, migrating_twice_is_a_noop)
 Test(ops, every_table_view_column_and_function_has_a_comment)
 {
   g_autofree char *missing = st_value(
-    T,
-    "SELECT string_agg(what, ', ' ORDER BY what) FROM ("
-    " SELECT c.relname AS what FROM pg_class c"
-    "  WHERE c.relnamespace = 'intake'::regnamespace AND c.relkind IN ('r','v','m','p','f')"
-    "    AND obj_description(c.oid, 'pg_class') IS NULL"
-    " UNION ALL"
-    " SELECT c.relname || '.' || a.attname FROM pg_class c"
-    "   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-    "  WHERE c.relnamespace = 'intake'::regnamespace AND c.relkind IN ('r','v','m','p','f')"
-    "    AND col_description(c.oid, a.attnum) IS NULL"
-    " UNION ALL"
-    " SELECT p.oid::regprocedure::text FROM pg_proc p"
-    "  WHERE p.pronamespace = 'intake'::regnamespace AND obj_description(p.oid, 'pg_proc') IS NULL) s");
+    T, "SELECT string_agg(what, ', ' ORDER BY what) FROM ("
+       " SELECT c.relname AS what FROM pg_class c"
+       "  WHERE c.relnamespace = 'intake'::regnamespace AND c.relkind IN ('r','v','m','p','f')"
+       "    AND obj_description(c.oid, 'pg_class') IS NULL"
+       " UNION ALL"
+       " SELECT c.relname || '.' || a.attname FROM pg_class c"
+       "   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+       "  WHERE c.relnamespace = 'intake'::regnamespace AND c.relkind IN ('r','v','m','p','f')"
+       "    AND col_description(c.oid, a.attnum) IS NULL"
+       " UNION ALL"
+       " SELECT p.oid::regprocedure::text FROM pg_proc p"
+       "  WHERE p.pronamespace = 'intake'::regnamespace AND obj_description(p.oid, 'pg_proc') IS NULL) s");
   cr_expect(missing == NULL, "without a COMMENT: %s", missing);
 }
 
@@ -85,7 +84,7 @@ Test(ops, queue_order_and_missed_flags)
 {
   /* priority first; within it the earliest deadline (a missed one is earliest); then received_at,
    * then order_no; no priority last. Closed and resolved orders are not in the queue. */
-  st_order(T, "RC20261125-0001", "queued", "P2", -120, -60, 120, 1200);   /* response missed */
+  st_order(T, "RC20261125-0001", "queued", "P2", -120, -60, 120, 1200); /* response missed */
   st_order(T, "RC20261125-0002", "queued", "P1", -60, 60, 180, NONE);
   st_order(T, "RC20261125-0003", "needs_review", NULL, -180, NONE, NONE, NONE);
   st_order(T, "RC20261125-0004", "queued", "P2", -30, 30, 120, NONE);
@@ -111,7 +110,8 @@ Test(ops, queue_order_and_missed_flags)
                " RC20261125-0009=false/false/{}");
   /* next_due: the nearest deadline still ahead */
   expect_value("SELECT next_deadline || ' ' || (next_due = plan_due) FROM intake.queue"
-               " WHERE order_no = 'RC20261125-0001'", "plan_due true");
+               " WHERE order_no = 'RC20261125-0001'",
+               "plan_due true");
   expect_value("SELECT coalesce(next_deadline, 'none') FROM intake.queue WHERE order_no = 'RC20261125-0008'",
                "none");
 
@@ -140,10 +140,11 @@ Test(ops, needs_review_lists_status_or_coverage_with_reasons)
              "UPDATE intake.orders SET coverage = 'needs_review',"
              " reasons = '[{\"code\": \"physical_damage\", \"evidence\": \"进水\"}]'"
              " WHERE order_no IN ('RC20261125-0002', 'RC20261125-0004')");
-  expect_value("SELECT string_agg(order_no || ':' || coalesce(review_reason, '-') || ':' || reason_codes::text"
-               " || ':' || coalesce(parse_error, '-'), ' ' ORDER BY order_no) FROM intake.needs_review",
-               "RC20261125-0001:unprocessable:{}:not a mail: no header"
-               " RC20261125-0002:-:{physical_damage}:-");
+  expect_value(
+    "SELECT string_agg(order_no || ':' || coalesce(review_reason, '-') || ':' || reason_codes::text"
+    " || ':' || coalesce(parse_error, '-'), ' ' ORDER BY order_no) FROM intake.needs_review",
+    "RC20261125-0001:unprocessable:{}:not a mail: no header"
+    " RC20261125-0002:-:{physical_damage}:-");
 }
 
 Test(ops, mailbox_health)
@@ -165,16 +166,21 @@ Test(ops, mailbox_health)
 
 /* ---- transitions ---- */
 
-static const char *statuses[] = { "queued", "needs_review", "assigned", "in_progress",
-                                  "waiting_customer", "resolved", "closed" };
+static const char *statuses[] = { "queued",           "needs_review", "assigned", "in_progress",
+                                  "waiting_customer", "resolved",     "closed" };
 
 /* The allowed moves, written out here independently of intake.status_transitions. */
 static const char *allowed[][3] = {
-  { "needs_review", "queued", "status" },       { "needs_review", "assigned", "status" },
-  { "queued", "assigned", "status" },           { "assigned", "in_progress", "status" },
-  { "in_progress", "waiting_customer", "status" }, { "waiting_customer", "in_progress", "status" },
-  { "in_progress", "resolved", "status" },      { "waiting_customer", "resolved", "status" },
-  { "resolved", "closed", "status" },           { "resolved", "in_progress", "reopen" },
+  { "needs_review", "queued", "status" },
+  { "needs_review", "assigned", "status" },
+  { "queued", "assigned", "status" },
+  { "assigned", "in_progress", "status" },
+  { "in_progress", "waiting_customer", "status" },
+  { "waiting_customer", "in_progress", "status" },
+  { "in_progress", "resolved", "status" },
+  { "waiting_customer", "resolved", "status" },
+  { "resolved", "closed", "status" },
+  { "resolved", "in_progress", "reopen" },
   { "closed", "queued", "reopen" },
 };
 
@@ -205,10 +211,12 @@ Test(ops, every_allowed_transition_works_and_is_audited)
     g_autofree char *want_ret = g_strdup_printf("RC20261125-0001: %s -> %s", allowed[i][0], allowed[i][1]);
     cr_expect_str_eq(ret, want_ret);
     expect_value("SELECT status FROM intake.orders WHERE order_no = 'RC20261125-0001'", allowed[i][1]);
-    g_autofree char *audit = st_value(T, "SELECT string_agg(action || ' ' || (before->>'status') || ' '"
-                                         " || (after->>'status') || ' ' || note || ' ' || (actor = session_user),"
-                                         " '; ') FROM intake.audit");
-    g_autofree char *want = g_strdup_printf("%s %s %s by test true", allowed[i][2], allowed[i][0], allowed[i][1]);
+    g_autofree char *audit =
+      st_value(T, "SELECT string_agg(action || ' ' || (before->>'status') || ' '"
+                  " || (after->>'status') || ' ' || note || ' ' || (actor = session_user),"
+                  " '; ') FROM intake.audit");
+    g_autofree char *want =
+      g_strdup_printf("%s %s %s by test true", allowed[i][2], allowed[i][0], allowed[i][1]);
     cr_expect_str_eq(audit, want, "%s -> %s", allowed[i][0], allowed[i][1]);
   }
 }
@@ -230,11 +238,12 @@ Test(ops, the_short_forms_walk_the_life_of_an_order)
   st_exec(T, "SELECT intake.reopen('RC20261125-0007', 'customer wrote again')");
   st_exec(T, "SELECT intake.add_note('RC20261125-0007', 'called the customer')");
   expect_value("SELECT status || ' ' || assignee FROM intake.orders", "queued li");
-  expect_value("SELECT string_agg(action || ':' || coalesce(after->>'status', after->>'assignee', '-'), ' ' ORDER BY id)"
-               " FROM intake.audit",
-               "status:queued status:assigned assign:li status:in_progress status:waiting_customer"
-               " status:in_progress status:resolved reopen:in_progress status:waiting_customer"
-               " status:resolved status:closed reopen:queued note:-");
+  expect_value(
+    "SELECT string_agg(action || ':' || coalesce(after->>'status', after->>'assignee', '-'), ' ' ORDER BY id)"
+    " FROM intake.audit",
+    "status:queued status:assigned assign:li status:in_progress status:waiting_customer"
+    " status:in_progress status:resolved reopen:in_progress status:waiting_customer"
+    " status:resolved status:closed reopen:queued note:-");
   st_fail(T, "SELECT intake.assign('RC20261125-0007', '  ')", "22023", "engineer");
   st_exec(T, "SELECT intake.assign('RC20261125-0007', 'li')");
   st_fail(T, "SELECT intake.assign('RC20261125-0007', 'li')", "55000", "already assigned to li");
@@ -249,14 +258,17 @@ Test(ops, every_other_transition_is_refused_without_a_trace)
         continue;
       force_status("RC20261125-0007", statuses[f]);
       st_exec(T, "DELETE FROM intake.audit");
-      g_autofree char *sql = g_strdup_printf("SELECT intake.set_status('RC20261125-0007', '%s')", statuses[to]);
+      g_autofree char *sql =
+        g_strdup_printf("SELECT intake.set_status('RC20261125-0007', '%s')", statuses[to]);
       g_autofree char *want = f == to ? g_strdup_printf("order RC20261125-0007 is already %s", statuses[f])
                                       : g_strdup_printf("order RC20261125-0007 is %s: cannot move it to %s",
                                                         statuses[f], statuses[to]);
       g_free(st_fail(T, sql, "55000", want));
       const char *p[] = { statuses[f] };
-      g_autofree char *same = st_valuep(T, "SELECT (status = $1)::text || (SELECT count(*) FROM intake.audit)"
-                                           " FROM intake.orders", 1, p);
+      g_autofree char *same = st_valuep(T,
+                                        "SELECT (status = $1)::text || (SELECT count(*) FROM intake.audit)"
+                                        " FROM intake.orders",
+                                        1, p);
       cr_expect_str_eq(same, "true0", "%s -> %s changed something", statuses[f], statuses[to]);
     }
   }
@@ -308,7 +320,8 @@ Test(ops, pause_and_resume)
   expect_value("SELECT string_agg(action || ':' || (after->>'paused'), ' ' ORDER BY id) FROM intake.audit",
                "pause:true resume:false pause:true resume:false");
 
-  g_free(st_fail(T, "SELECT intake.pause_sla('RC20261125-0001', 'bored')", "22023", "unknown pause reason bored"));
+  g_free(
+    st_fail(T, "SELECT intake.pause_sla('RC20261125-0001', 'bored')", "22023", "unknown pause reason bored"));
   /* every policy case is a reason */
   expect_value("SELECT string_agg(code, ',' ORDER BY code) FROM intake.pause_reasons",
                "agreed_with_customer,customer_schedule,force_majeure,production_cannot_stop,site_access,"
@@ -336,11 +349,14 @@ Test(ops, order_detail_has_fields_mails_pauses_and_audit)
                "audit,mail,order,pause");
   expect_value("SELECT value FROM intake.order_detail('RC20261125-0001') WHERE item = 'status'", "assigned");
   expect_value("SELECT value FROM intake.order_detail('RC20261125-0001') WHERE item = 'paused'", "true");
-  expect_value("SELECT value FROM intake.order_detail('RC20261125-0001') WHERE section = 'mail'",
-               "from 王工 <c@example.com> | subject subject RC20261125-0001 | 3 bytes | PARSE ERROR broken MIME");
+  expect_value(
+    "SELECT value FROM intake.order_detail('RC20261125-0001') WHERE section = 'mail'",
+    "from 王工 <c@example.com> | subject subject RC20261125-0001 | 3 bytes | PARSE ERROR broken MIME");
   expect_value("SELECT count(*) FROM intake.order_detail('RC20261125-0001') WHERE section = 'audit'", "2");
-  expect_value("SELECT (value LIKE 'still paused | by % | badge tomorrow')::text FROM intake.order_detail('RC20261125-0001')"
-               " WHERE section = 'pause'", "true");
+  expect_value("SELECT (value LIKE 'still paused | by % | badge tomorrow')::text FROM "
+               "intake.order_detail('RC20261125-0001')"
+               " WHERE section = 'pause'",
+               "true");
 }
 
 /* ---- roles ---- */
@@ -349,7 +365,8 @@ Test(ops, intake_ops_reads_everything_and_writes_through_functions)
 {
   st_order(T, "RC20261125-0001", "queued", "P2", -60, 30, 60, NONE);
   expect_value("SELECT string_agg(rolname || ':' || rolcanlogin, ',' ORDER BY rolname) FROM pg_roles"
-               " WHERE rolname IN ('intake_app', 'intake_ops')", "intake_app:false,intake_ops:false");
+               " WHERE rolname IN ('intake_app', 'intake_ops')",
+               "intake_app:false,intake_ops:false");
   st_exec(T, "SET ROLE intake_ops");
   expect_value("SELECT count(*) FROM intake.queue", "1");
   expect_value("SELECT count(*) FROM intake.orders", "1");
@@ -375,7 +392,8 @@ Test(ops, intake_ops_reads_everything_and_writes_through_functions)
   st_exec(T, "INSERT INTO intake.keywords (category, code, keyword) VALUES ('severity', 'S1', '冒烟')");
   st_exec(T, "INSERT INTO intake.service_areas (city, onsite_class) VALUES ('拉萨test市', 'negotiated')");
   st_exec(T, "RESET ROLE");
-  expect_value("SELECT status || ' ' || (SELECT count(*) FROM intake.audit) FROM intake.orders", "in_progress 4");
+  expect_value("SELECT status || ' ' || (SELECT count(*) FROM intake.audit) FROM intake.orders",
+               "in_progress 4");
   /* the actor is the login role, not the function's owner */
   expect_value("SELECT bool_and(actor = session_user)::text FROM intake.audit", "true");
 }
@@ -413,14 +431,17 @@ Test(ops, no_function_is_callable_by_public)
   /* ops' writers run as their owner: all there, each with a fixed search_path */
   expect_value("SELECT count(*) FROM pg_proc WHERE pronamespace = 'intake'::regnamespace AND prosecdef"
                " AND proname IN ('add_note','assign','close','pause_sla','reopen','resolve','resume_sla',"
-               "'set_status','start','wait_customer')", "10");
+               "'set_status','start','wait_customer')",
+               "10");
   expect_value("SELECT coalesce(string_agg(proname, ','), 'none') FROM pg_proc"
                " WHERE pronamespace = 'intake'::regnamespace AND prosecdef"
-               "   AND NOT coalesce(proconfig::text LIKE '%search_path%', false)", "none");
+               "   AND NOT coalesce(proconfig::text LIKE '%search_path%', false)",
+               "none");
   /* the pipeline's follow-up look-up stays callable by intake_app */
   expect_value("SELECT has_function_privilege('intake_app', 'intake.outbox_lookup(text[])', 'EXECUTE')::text",
                "true");
   expect_value("SELECT has_function_privilege('intake_ops', 'intake.apply_grants()', 'EXECUTE')::text"
-               " || has_function_privilege('intake_ops', 'intake._transition(text,text,text,text,text)', 'EXECUTE')::text",
+               " || has_function_privilege('intake_ops', 'intake._transition(text,text,text,text,text)', "
+               "'EXECUTE')::text",
                "falsefalse");
 }
