@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -319,11 +320,50 @@ e2e_spawn(E2e *e, ...)
 }
 
 int
-e2e_wait(GPid pid)
+e2e_wait_timeout(GPid pid, guint seconds)
 {
   int status = 0;
-  cr_assert_eq(waitpid(pid, &status, 0), pid);
+  gint64 deadline = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+  pid_t r;
+  while ((r = waitpid(pid, &status, WNOHANG)) == 0) {
+    if (g_get_monotonic_time() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      cr_assert_fail("intake (pid %d) still running after %u s: killed", (int)pid, seconds);
+    }
+    g_usleep(2000);
+  }
+  cr_assert_eq(r, pid, "waitpid(%d) failed", (int)pid);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int
+e2e_wait(GPid pid)
+{
+  return e2e_wait_timeout(pid, 300);
+}
+
+gboolean
+e2e_running(GPid pid)
+{
+  siginfo_t info = { 0 };
+  /* WNOWAIT: look without reaping, so e2e_wait still gets the status */
+  if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0)
+    return FALSE;
+  return info.si_pid == 0;
+}
+
+gint64
+e2e_wait_until(E2e *e, const char *sql, gint64 min, guint seconds, GPid pid)
+{
+  gint64 deadline = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+  gint64 v;
+  while ((v = e2e_scalar(e, sql)) < min && g_get_monotonic_time() < deadline) {
+    if (pid > 0 && !e2e_running(pid))
+      return e2e_scalar(e, sql);
+    g_usleep(2000);
+  }
+  return v;
 }
 
 gint64

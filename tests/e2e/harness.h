@@ -41,7 +41,17 @@ GArray *e2e_search(E2e *e, const char *mailbox, const char *key);
 int e2e_run(E2e *e, char **out, char **err, ...) G_GNUC_NULL_TERMINATED;
 /* Starts build/intake without waiting; returns the pid. */
 GPid e2e_spawn(E2e *e, ...) G_GNUC_NULL_TERMINATED;
+/* Waits for a spawned intake to exit (at most 300 s: then it is killed and the test fails);
+ * returns its exit status, 128 + signal when killed. */
 int e2e_wait(GPid pid);
+/* The same with a bound in seconds. */
+int e2e_wait_timeout(GPid pid, guint seconds);
+/* Whether a spawned intake is still running (not reaped; e2e_wait still works after). */
+gboolean e2e_running(GPid pid);
+/* Polls sql (one number, as e2e_scalar) every 2 ms until it is at least min, for at most seconds;
+ * returns the last value (the caller asserts). Stops early, returning the value, when pid > 0 has
+ * exited. */
+gint64 e2e_wait_until(E2e *e, const char *sql, gint64 min, guint seconds, GPid pid);
 
 /* First column of the first row of a query, as a number (-1 on NULL). */
 gint64 e2e_scalar(E2e *e, const char *sql);

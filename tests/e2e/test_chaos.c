@@ -75,6 +75,8 @@ assert_exactly_once(guint n)
   cr_assert_eq(unseen->len, 0, "%u mails not flagged", unseen->len);
 }
 
+/* Each round waits until the poll has committed at least one more order (an observable state:
+ * the kill lands inside a run, between commits and flags), then kills it after 0–30 ms more. */
 Test(chaos, sigkill_twenty_times_then_run_to_the_end)
 {
   const guint n = 200;
@@ -82,11 +84,15 @@ Test(chaos, sigkill_twenty_times_then_run_to_the_end)
   GRand *rand = g_rand_new_with_seed(20261125);
   guint killed_mid_run = 0;
   for (int round = 0; round < 20; round++) {
+    gint64 before = e2e_scalar(e, "SELECT count(*) FROM intake.orders");
     GPid pid = e2e_spawn(e, "poll", "--quiet", NULL);
-    g_usleep((gulong)g_rand_int_range(rand, 5, 120) * 1000);
+    e2e_wait_until(e, "SELECT count(*) FROM intake.orders", before + 1, 60, pid);
+    g_usleep((gulong)g_rand_int_range(rand, 0, 30) * 1000);
     int rc = kill(pid, SIGKILL) == 0 ? e2e_wait(pid) : -1;
     if (rc == 128 + SIGKILL)
       killed_mid_run++;
+    else
+      cr_assert_eq(rc, 0, "round %d: poll exited with %d", round, rc);
   }
   g_rand_free(rand);
   g_autofree char *out = NULL, *err = NULL;
@@ -100,19 +106,43 @@ Test(chaos, sigkill_twenty_times_then_run_to_the_end)
   assert_exactly_once(n);
 }
 
+/* Holds the poll inside a run, deterministically: once it has committed `orders` orders, a second
+ * session takes an EXCLUSIVE lock on intake.orders, so the poll's next order INSERT waits; returns
+ * that session (with its transaction open) once the poll is seen waiting for the lock. */
+static PGconn *
+hold_poll_after(GPid pid, gint64 orders)
+{
+  gint64 got = e2e_wait_until(e, "SELECT count(*) FROM intake.orders", orders, 120, pid);
+  cr_assert_geq(got, orders, "the poll kept only %ld orders", (long)got);
+  cr_assert(e2e_running(pid), "the poll ended before it could be held");
+  PGconn *lock = PQconnectdb(e->conninfo);
+  cr_assert_eq(PQstatus(lock), CONNECTION_OK, "%s", PQerrorMessage(lock));
+  PGresult *r = PQexec(lock, "BEGIN; SET LOCAL lock_timeout = '60s';"
+                             " LOCK TABLE intake.orders IN EXCLUSIVE MODE");
+  cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  g_autofree char *waiting = g_strdup_printf("SELECT count(*) FROM pg_stat_activity WHERE datname = '%s'"
+                                             " AND wait_event_type = 'Lock' AND pid <> %d",
+                                             e->name, PQbackendPID(lock));
+  cr_assert_eq(e2e_wait_until(e, waiting, 1, 120, pid), 1, "the poll never waited for the lock");
+  cr_assert(e2e_running(pid), "the poll ended while held");
+  return lock;
+}
+
 Test(chaos, postgresql_stopped_during_a_poll)
 {
   const guint n = 300;
   append_many(1000, n);
   GPid pid = e2e_spawn(e, "poll", NULL);
-  g_usleep(150 * 1000);
-  servers("stop", "postgresql");
+  PGconn *lock = hold_poll_after(pid, 10);
+  servers("stop", "postgresql"); /* ends the poll's session and the lock holder's */
   int rc = e2e_wait(pid);
+  PQfinish(lock);
   servers("start", NULL);
   PQreset(e->pg);
   gint64 kept = e2e_scalar(e, "SELECT count(*) FROM intake.orders");
   cr_assert_eq(rc, 1, "poll must fail with exit 1 (got %d; %ld orders kept)", rc, (long)kept);
-  cr_assert_lt(kept, n, "the stop came too late to test anything");
+  cr_assert(kept >= 10 && kept < n, "%ld orders kept", (long)kept);
   g_autofree char *out = NULL, *err = NULL;
   cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
   assert_exactly_once(n);
@@ -123,13 +153,15 @@ Test(chaos, imap_server_stopped_during_a_poll)
   const guint n = 300;
   append_many(2000, n);
   GPid pid = e2e_spawn(e, "poll", NULL);
-  g_usleep(150 * 1000);
+  PGconn *lock = hold_poll_after(pid, 10);
   servers("stop", "dovecot");
+  PQclear(PQexec(lock, "ROLLBACK")); /* the poll goes on, and finds its IMAP server gone */
+  PQfinish(lock);
   int rc = e2e_wait(pid);
   servers("start", NULL);
   gint64 kept = e2e_scalar(e, "SELECT count(*) FROM intake.orders");
   cr_assert_eq(rc, 1, "poll must fail with exit 1 (got %d; %ld orders kept)", rc, (long)kept);
-  cr_assert_lt(kept, n, "the stop came too late to test anything");
+  cr_assert(kept >= 10 && kept < n, "%ld orders kept", (long)kept);
   cr_assert_geq(e2e_scalar(e, "SELECT count(*) FROM intake.mailboxes WHERE last_error LIKE 'IMAP%'"), 1);
   g_autofree char *out = NULL, *err = NULL;
   cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
@@ -176,10 +208,16 @@ Test(chaos, sigkill_while_acknowledging_never_sends_twice)
                                               "设备SN：RCS25A0000001\r\n服务器无法开机。\r\n", &len);
     e2e_append(e, "INBOX", mail, len);
   }
+  /* Each round waits until the poll has stored an order or claimed an acknowledgement since the
+   * last round (it is inside a run), then kills it after 0–100 ms more. */
   GRand *rand = g_rand_new_with_seed(4242);
+  const char *progress = "SELECT (SELECT count(*) FROM intake.orders)"
+                         " + (SELECT count(*) FROM intake.outbox WHERE status <> 'pending')";
   for (int round = 0; round < 20; round++) {
+    gint64 before = e2e_scalar(e, progress);
     GPid pid = e2e_spawn(e, "poll", "--quiet", NULL);
-    g_usleep((gulong)g_rand_int_range(rand, 20, 400) * 1000);
+    e2e_wait_until(e, progress, before + 1, 60, pid);
+    g_usleep((gulong)g_rand_int_range(rand, 0, 100) * 1000);
     kill(pid, SIGKILL);
     e2e_wait(pid);
   }
