@@ -58,7 +58,7 @@ static const struct {
 static int
 column_of(const char *name)
 {
-  g_autofree char *n = policy_normalise_text(name, -1);
+  g_autofree char *n = classifier_text_fold(name, -1);
   g_strstrip(n);
   for (int i = 0; i < N_COLS; i++)
     if (g_str_equal(n, col_names[i]))
@@ -125,7 +125,7 @@ clean(const char *s)
 {
   if (!s)
     return NULL;
-  char *c = policy_nfkc(s, -1);
+  char *c = classifier_text_nfkc(s, -1);
   g_strstrip(c);
   if (!*c) {
     g_free(c);
@@ -163,7 +163,7 @@ date_field(const char *v, const char *name, gboolean required, GDate *out, char 
   g_date_clear(out, 1);
   if (!v)
     return required ? reject(reason, "%s is empty", name) : TRUE;
-  if (!policy_parse_date(v, out))
+  if (!classifier_parse_date(v, out))
     return reject(reason, "%s '%s' is not a date (YYYY-MM-DD)", name, v);
   return TRUE;
 }
