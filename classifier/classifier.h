@@ -142,8 +142,6 @@ gboolean classifier_policy_finish(ClassifierPolicy *policy, GError **error);
  * lines skipped — what the migration runner COPYs), adds the rows and finishes.
  * seed_dir NULL: the compiled-in source tree's sql/seed. Returns a new policy or NULL with error. */
 ClassifierPolicy *classifier_policy_load_dir(const char *seed_dir, GError **error);
-/* The compiled-in default seed directory (static string). */
-const char *classifier_policy_default_dir(void);
 
 /* The policy's time zone (Asia/Shanghai, or a fixed offset when tzdata lacks it). Owned by policy. */
 GTimeZone *classifier_policy_time_zone(const ClassifierPolicy *policy);

@@ -273,12 +273,6 @@ load_tsv(ClassifierPolicy *p, const char *dir, const char *table, GError **error
   return TRUE;
 }
 
-const char *
-classifier_policy_default_dir(void)
-{
-  return INTAKE_SEED_DIR;
-}
-
 ClassifierPolicy *
 classifier_policy_load_dir(const char *seed_dir, GError **error)
 {
