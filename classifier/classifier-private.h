@@ -232,6 +232,31 @@ guint32 classifier_julian_of_local_day(gint64 local_day);
 GDateTime *classifier_policy_local_time(const ClassifierPolicy *policy,
                                         gint64 t); /* new, in the policy's zone */
 
+/* assets.c: the registry's columns (policy §2 order) */
+enum {
+  CLASSIFIER_ASSET_COL_SN,
+  CLASSIFIER_ASSET_COL_KIND,
+  CLASSIFIER_ASSET_COL_BRAND,
+  CLASSIFIER_ASSET_COL_MODEL,
+  CLASSIFIER_ASSET_COL_CUSTOMER,
+  CLASSIFIER_ASSET_COL_TIER,
+  CLASSIFIER_ASSET_COL_SHIP,
+  CLASSIFIER_ASSET_COL_INVOICE,
+  CLASSIFIER_ASSET_COL_BASIS,
+  CLASSIFIER_ASSET_COL_CONTRACT_START,
+  CLASSIFIER_ASSET_COL_CONTRACT_YEARS,
+  CLASSIFIER_ASSET_COL_SOFTWARE,
+  CLASSIFIER_ASSET_COL_CITY,
+  CLASSIFIER_ASSET_COL_DISTRICT,
+  CLASSIFIER_ASSET_N_COLS
+};
+int classifier_asset_column(const ClassifierAssetFormat *format, const char *name); /* column, or -1 */
+const char *classifier_asset_column_name(int col);                                  /* canonical */
+char *classifier_asset_clean(const char *s); /* NFKC, stripped; NULL for NULL or blank; caller frees */
+/* v: CLASSIFIER_ASSET_N_COLS cleaned values (NULL = empty), owned by the caller. FALSE with *reason. */
+gboolean classifier_asset_from_cols(const ClassifierAssetFormat *format, char **v, ClassifierAsset *out,
+                                    char **reason);
+
 /* result.c */
 void classifier_reason_free(gpointer reason);
 void classifier_reason_add(GPtrArray *reasons, const char *code, const char *evidence);

@@ -135,22 +135,14 @@ decide_kind(ClassifierResult *r, const ParserRequest *req, const ClassifierFindi
   return CLASSIFIER_KIND_FAULT;
 }
 
-static gboolean
-is_hardware(ClassifierComponent c)
-{
-  return c == CLASSIFIER_COMPONENT_MACHINE_PART || c == CLASSIFIER_COMPONENT_AUXILIARY ||
-         c == CLASSIFIER_COMPONENT_PERIPHERAL || c == CLASSIFIER_COMPONENT_OTHER_MATERIAL ||
-         c == CLASSIFIER_COMPONENT_GPU;
-}
-
 /* A driver, OS-install or configuration question that names a part ("装CentOS找不到RAID卡，请问驱动"): the
  * part is the object of the customer's own system work, so `system` wins (§4, §5.4 customer_scope) when a
  * system word (driver, OS name, 装系统, 配置问题, … the component rows of code system) shares a clause with a
- * hardware word, and no clause naming hardware holds an S1/S2 word (坏了, 故障, 告警, 报错, 宕机, …): a
+ * hardware word (a component whose components row has kind fault), and no clause naming hardware holds an S1/S2 word (坏了, 故障, 告警, 报错, 宕机, …): a
  * fault of the part keeps the hardware component. Paid services (value_added) are not judged here.
  * Returns the system match that decided, or NULL. */
 static const ClassifierMatch *
-system_work_on_part(const ClassifierFindings *f)
+system_work_on_part(const ClassifierPolicy *p, const ClassifierFindings *f)
 {
   if (f->value_added || !f->component[CLASSIFIER_COMPONENT_SYSTEM])
     return NULL;
@@ -159,7 +151,7 @@ system_work_on_part(const ClassifierFindings *f)
   const ClassifierMatch *decided = NULL;
   for (guint i = 0; i < n; i++) {
     if (ms[i].kw->category != CLASSIFIER_KW_COMPONENT ||
-        !is_hardware((ClassifierComponent)ms[i].kw->code_value))
+        p->components[ms[i].kw->code_value].kind != CLASSIFIER_KIND_FAULT)
       continue;
     const ClassifierMatch *sys = NULL;
     for (guint j = 0; j < n; j++) {
@@ -180,7 +172,7 @@ system_work_on_part(const ClassifierFindings *f)
 static ClassifierComponent
 decide_component(ClassifierResult *r, const ClassifierPolicy *p, ClassifierFindings *f)
 {
-  const ClassifierMatch *sys = system_work_on_part(f);
+  const ClassifierMatch *sys = system_work_on_part(p, f);
   if (sys) {
     g_autofree char *ev = classifier_match_evidence(&f->set, sys);
     classifier_trail(
