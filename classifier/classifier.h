@@ -20,7 +20,7 @@ typedef enum {
   CLASSIFIER_ERROR_ASSETS, /* an asset file is unusable as a whole (empty, not UTF-8, no sn column …) */
   CLASSIFIER_ERROR_IO,     /* a file could not be read */
   CLASSIFIER_ERROR_ABORTED, /* a caller's callback asked to stop */
-  CLASSIFIER_ERROR_DATA,    /* a data file (data/classifier) is malformed */
+  CLASSIFIER_ERROR_DATA,    /* a data file (data/classifier/assets.ini, a seed TSV) is malformed */
 } ClassifierError;
 
 /* ---- enums, each with a name function returning a static string (the contract's spelling) ---- */
@@ -143,6 +143,22 @@ gboolean classifier_policy_finish(ClassifierPolicy *policy, GError **error);
  * lines skipped — what the migration runner COPYs), adds the rows and finishes.
  * seed_dir NULL: the compiled-in source tree's sql/seed. Returns a new policy or NULL with error. */
 ClassifierPolicy *classifier_policy_load_dir(const char *seed_dir, GError **error);
+
+/* A seed file (sql/seed/<table>.tsv): a header line naming the columns, then rows of as many
+ * tab-separated fields ("" stands for SQL NULL); '#' lines and blank lines skipped, CRLF accepted. The
+ * policy loader reads the seeds with it; so can the migration runner that COPYs them. */
+typedef struct {
+  char **columns; /* the header's names, stripped; NULL-terminated */
+  guint ncols;
+  GPtrArray *rows; /* char**: ncols fields each, NULL-terminated */
+  GArray *lines;   /* guint: the physical line of each row (the header's is not kept) */
+} ClassifierTsv;
+/* Reads path. Returns a new table (free with classifier_tsv_free), or NULL with CLASSIFIER_ERROR_IO (an
+ * unreadable file) or CLASSIFIER_ERROR_DATA (not UTF-8, no header, a row whose field count differs);
+ * messages start with the path. */
+ClassifierTsv *classifier_tsv_read_file(const char *path, GError **error);
+void classifier_tsv_free(ClassifierTsv *tsv);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ClassifierTsv, classifier_tsv_free)
 
 /* The policy's time zone (Asia/Shanghai, or a fixed offset when tzdata lacks it). Owned by policy. */
 GTimeZone *classifier_policy_time_zone(const ClassifierPolicy *policy);

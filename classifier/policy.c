@@ -220,56 +220,18 @@ load_tsv(ClassifierPolicy *p, const char *dir, const char *table, GError **error
 {
   g_autofree char *file = g_strconcat(table, ".tsv", NULL);
   g_autofree char *path = g_build_filename(dir, file, NULL);
-  g_autofree char *text = NULL;
-  gsize len = 0;
-  g_autoptr(GError) local = NULL;
-  if (!g_file_get_contents(path, &text, &len, &local)) {
-    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_IO, "policy seed %s: %s", path, local->message);
+  g_autoptr(ClassifierTsv) tsv = classifier_tsv_read_file(path, error);
+  if (!tsv) {
+    g_prefix_error(error, "policy seed ");
     return FALSE;
   }
-  if (!g_utf8_validate_len(text, len, NULL)) {
-    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "policy seed %s: not UTF-8", path);
-    return FALSE;
-  }
-  g_auto(GStrv) header = NULL;
-  guint ncols = 0;
-  char *line = text;
-  guint line_no = 0;
-  while (line && *line) {
-    line_no++;
-    char *nl = strchr(line, '\n');
-    if (nl)
-      *nl = '\0';
-    gsize l = strlen(line);
-    if (l && line[l - 1] == '\r')
-      line[--l] = '\0';
-    if (l && line[0] != '#') {
-      if (!header) {
-        header = g_strsplit(line, "\t", -1);
-        ncols = g_strv_length(header);
-        for (guint i = 0; i < ncols; i++)
-          g_strstrip(header[i]);
-      } else {
-        g_auto(GStrv) fields = g_strsplit(line, "\t", -1);
-        guint n = g_strv_length(fields);
-        if (n != ncols) {
-          g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY,
-                      "policy seed %s, line %u: %u fields, the header names %u", path, line_no, n, ncols);
-          return FALSE;
-        }
-        if (!classifier_policy_add_row(p, table, (const char *const *)header, (const char *const *)fields,
-                                       ncols, line_no, error)) {
-          g_prefix_error(error, "%s: ", path);
-          return FALSE;
-        }
-      }
+  for (guint i = 0; i < tsv->rows->len; i++)
+    if (!classifier_policy_add_row(p, table, (const char *const *)tsv->columns,
+                                   (const char *const *)g_ptr_array_index(tsv->rows, i), tsv->ncols,
+                                   g_array_index(tsv->lines, guint, i), error)) {
+      g_prefix_error(error, "%s: ", path);
+      return FALSE;
     }
-    line = nl ? nl + 1 : NULL;
-  }
-  if (!header) {
-    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "policy seed %s: no header line", path);
-    return FALSE;
-  }
   return TRUE;
 }
 

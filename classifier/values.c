@@ -216,27 +216,6 @@ classifier_parse_weekdays(const char *s, guint8 *out)
 
 /* ---------- text normalisation ---------- */
 
-/* ---------- text normalisation ---------- */
-
-static gboolean
-needs_nfkc(const char *s, gsize len)
-{
-  for (gsize i = 0; i + 1 < len; i++) {
-    guchar c = (guchar)s[i];
-    if (c < 0xE2)
-      continue;
-    guchar c1 = (guchar)s[i + 1];
-    /* U+FF00–U+FFEF full-width/half-width forms, U+3000 ideographic space, U+2460… enclosed, U+2100… letterlike */
-    if (c == 0xEF && (c1 == 0xBC || c1 == 0xBD || c1 == 0xBE || c1 == 0xBF))
-      return TRUE;
-    if (c == 0xE3 && c1 == 0x80 && i + 2 < len && (guchar)s[i + 2] == 0x80)
-      return TRUE;
-    if (c == 0xE2 && (c1 == 0x84 || c1 == 0x85 || c1 == 0x91))
-      return TRUE;
-  }
-  return FALSE;
-}
-
 char *
 classifier_text_fold(const char *text, gssize len)
 {
@@ -247,23 +226,16 @@ classifier_text_fold(const char *text, gssize len)
   return s;
 }
 
+/* The parser's NFKC (parsed fields are in that form already); text from elsewhere (the registry, the
+ * policy rows) is made valid UTF-8 first. */
 char *
 classifier_text_nfkc(const char *text, gssize len)
 {
   if (!text)
     return g_strdup("");
   gsize l = len < 0 ? strlen(text) : (gsize)len;
-  char *s;
-  if (!g_utf8_validate_len(text, l, NULL))
-    s = g_utf8_make_valid(text, (gssize)l);
-  else
-    s = g_strndup(text, l);
-  if (needs_nfkc(s, strlen(s))) {
-    char *n = g_utf8_normalize(s, -1, G_NORMALIZE_NFKC);
-    if (n) {
-      g_free(s);
-      s = n;
-    }
-  }
-  return s;
+  if (g_utf8_validate_len(text, l, NULL))
+    return parser_nfkc(text, (gssize)l);
+  g_autofree char *valid = g_utf8_make_valid(text, (gssize)l);
+  return parser_nfkc(valid, -1);
 }
