@@ -336,9 +336,8 @@ classifier_asset_from_cols(const ClassifierAssetFormat *format, char **v, Classi
   a.warranty_basis = (ClassifierWarrantyBasis)w;
   const char *years = v[CLASSIFIER_ASSET_COL_CONTRACT_YEARS];
   if (years) {
-    char *end = NULL;
-    guint64 y = g_ascii_strtoull(years, &end, 10);
-    if (!end || *end || end == years || y < 1 || y > 30)
+    int y;
+    if (!classifier_parse_int(years, 1, 30, &y))
       return reject(reason, "contract_years '%s' is not a number of years 1-30", years);
     a.contract_years = (guint)y;
   }

@@ -123,6 +123,9 @@ struct ClassifierPolicy {
   GPtrArray *pending_areas;  /* rows kept until finish (districts may precede their city) */
 };
 
+/* How every time is written (RFC 3339 with the zone's offset). */
+#define CLASSIFIER_TIME_FORMAT "%Y-%m-%dT%H:%M:%S%:z"
+
 /* values.c: enum spellings, value parsers, text normalisation */
 typedef enum {
   CLASSIFIER_NAMES_KIND,
@@ -142,6 +145,7 @@ gboolean classifier_parse_date(const char *s, GDate *out);      /* YYYY-MM-DD, Y
 gboolean classifier_parse_time_of_day(const char *s, int *out); /* HH:MM[:SS] → seconds */
 gboolean classifier_parse_weekdays(const char *s, guint8 *out); /* {1,2,3} → bit set of ISO weekdays */
 char *classifier_text_nfkc(const char *text, gssize len);       /* valid UTF-8, NFKC; caller frees */
+void classifier_ascii_lower(char *s);                           /* in place */
 char *classifier_text_fold(const char *text, gssize len);       /* NFKC + ASCII lower case; caller frees */
 
 /* tables.c: one row of a policy table */

@@ -18,6 +18,18 @@ add_days(GDate *d, int days)
     g_date_add_days(d, (guint)days);
 }
 
+/* The start is date d, or the basis is incomplete (missing says what) when d is not given. */
+static void
+start_at(Warranty *w, const GDate *d, const char *missing)
+{
+  if (g_date_valid(d))
+    w->start = *d;
+  else {
+    w->incomplete = TRUE;
+    w->incomplete_what = missing;
+  }
+}
+
 static void
 warranty_start(const ClassifierPolicy *p, const ClassifierAsset *a, Warranty *w)
 {
@@ -32,20 +44,10 @@ warranty_start(const ClassifierPolicy *p, const ClassifierAsset *a, Warranty *w)
       add_days(&w->start, p->ship_offset_days);
       break;
     case CLASSIFIER_BASIS_INVOICE:
-      if (g_date_valid(&a->invoice_date))
-        w->start = a->invoice_date;
-      else {
-        w->incomplete = TRUE;
-        w->incomplete_what = "basis invoice without invoice_date";
-      }
+      start_at(w, &a->invoice_date, "basis invoice without invoice_date");
       break;
     case CLASSIFIER_BASIS_CONTRACT:
-      if (g_date_valid(&a->contract_start))
-        w->start = a->contract_start;
-      else {
-        w->incomplete = TRUE;
-        w->incomplete_what = "basis contract without contract_start";
-      }
+      start_at(w, &a->contract_start, "basis contract without contract_start");
       break;
   }
 }

@@ -3,12 +3,6 @@
 
 #include <string.h>
 
-static inline gboolean
-alnum(guchar c)
-{
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* Length of a clause delimiter at t[i], or 0. */
 static gsize
 delimiter_at(const char *t, gsize i, gsize n)
@@ -58,9 +52,9 @@ classifier_match_index(ClassifierPolicy *p)
 static gboolean
 boundary_ok(const ClassifierKeyword *kw, const char *t, gsize start, gsize end, gsize n)
 {
-  if (kw->word_start && start > 0 && alnum((guchar)t[start - 1]))
+  if (kw->word_start && start > 0 && g_ascii_isalnum((guchar)t[start - 1]))
     return FALSE;
-  if (kw->word_end && end < n && alnum((guchar)t[end]))
+  if (kw->word_end && end < n && g_ascii_isalnum((guchar)t[end]))
     return FALSE;
   return TRUE;
 }
@@ -70,11 +64,12 @@ classifier_match_contains_term(const char *hay, gsize hay_len, const char *needl
 {
   if (!needle_len || needle_len > hay_len)
     return FALSE;
-  gboolean ws = alnum((guchar)needle[0]), we = alnum((guchar)needle[needle_len - 1]);
+  gboolean ws = g_ascii_isalnum((guchar)needle[0]), we = g_ascii_isalnum((guchar)needle[needle_len - 1]);
   const char *p = hay, *end = hay + hay_len;
   while ((p = memmem(p, (gsize)(end - p), needle, needle_len))) {
     gsize s = (gsize)(p - hay), e = s + needle_len;
-    if ((!ws || s == 0 || !alnum((guchar)hay[s - 1])) && (!we || e >= hay_len || !alnum((guchar)hay[e])))
+    if ((!ws || s == 0 || !g_ascii_isalnum((guchar)hay[s - 1])) &&
+        (!we || e >= hay_len || !g_ascii_isalnum((guchar)hay[e])))
       return TRUE;
     p++;
   }
@@ -128,9 +123,7 @@ prepare_text(const ClassifierPolicy *p, const char *raw, ClassifierMatchSet *out
     out->display = g_strdup(out->text);
   } else
     out->to_display = offset_map(out->text, out->display);
-  for (char *c = out->text; *c; c++)
-    if (*c >= 'A' && *c <= 'Z')
-      *c = (char)(*c + ('a' - 'A'));
+  classifier_ascii_lower(out->text);
 }
 
 /* One pass: every keyword starting at every character, with its clause. */

@@ -65,7 +65,7 @@ member_str(JsonBuilder *b, const char *name, const char *value)
 static void
 member_time(JsonBuilder *b, const char *name, GDateTime *t)
 {
-  g_autofree char *s = t ? g_date_time_format(t, "%Y-%m-%dT%H:%M:%S%:z") : NULL;
+  g_autofree char *s = t ? g_date_time_format(t, CLASSIFIER_TIME_FORMAT) : NULL;
   member_str(b, name, s);
 }
 
@@ -108,9 +108,9 @@ classifier_result_write_json(const ClassifierResult *r, JsonBuilder *b)
   member_str(b, "district", r->district);
   json_builder_set_member_name(b, "missing");
   json_builder_begin_array(b);
-  for (int i = 0; i < CLASSIFIER_N_FIELDS; i++)
-    if (r->missing & (1u << i))
-      json_builder_add_string_value(b, classifier_field_name((ClassifierField)i));
+  g_autofree const char **missing = classifier_result_missing_names(r);
+  for (const char **m = missing; *m; m++)
+    json_builder_add_string_value(b, *m);
   json_builder_end_array(b);
   member_str(b, "tier", classifier_tier_name(r->tier));
   json_builder_set_member_name(b, "registered");

@@ -303,5 +303,5 @@ char *
 classifier_format_time(const ClassifierPolicy *policy, GDateTime *t)
 {
   g_autoptr(GDateTime) l = g_date_time_to_timezone(t, policy->tz);
-  return g_date_time_format(l, "%Y-%m-%dT%H:%M:%S%:z");
+  return g_date_time_format(l, CLASSIFIER_TIME_FORMAT);
 }

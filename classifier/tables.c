@@ -170,12 +170,6 @@ row_parts_terms(ClassifierPolicy *p, const char *const *v, guint row, GError **e
 }
 
 static gboolean
-is_ascii_alnum(guchar c)
-{
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static gboolean
 row_keywords(ClassifierPolicy *p, const char *const *v, guint row, GError **error)
 {
   int cat = classifier_name_lookup(CLASSIFIER_NAMES_KEYWORD_CATEGORY, v[0]);
@@ -216,8 +210,8 @@ row_keywords(ClassifierPolicy *p, const char *const *v, guint row, GError **erro
     text[--len] = '\0';
   if (len < 2)
     return BAD("keywords", "keyword", "'%s' is shorter than two bytes", v[2]);
-  kw.word_start = is_ascii_alnum((guchar)text[0]);
-  kw.word_end = !star && is_ascii_alnum((guchar)text[len - 1]);
+  kw.word_start = g_ascii_isalnum(text[0]);
+  kw.word_end = !star && g_ascii_isalnum(text[len - 1]);
   kw.text = g_steal_pointer(&text);
   kw.len = len;
   kw.code = g_strdup(v[1]);

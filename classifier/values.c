@@ -220,10 +220,16 @@ char *
 classifier_text_fold(const char *text, gssize len)
 {
   char *s = classifier_text_nfkc(text, len);
-  for (char *p = s; *p; p++)
-    if (*p >= 'A' && *p <= 'Z')
-      *p = (char)(*p + ('a' - 'A'));
+  classifier_ascii_lower(s);
   return s;
+}
+
+void
+classifier_ascii_lower(char *s)
+{
+  for (; *s; s++)
+    if (*s >= 'A' && *s <= 'Z')
+      *s = (char)(*s + ('a' - 'A'));
 }
 
 /* The parser's NFKC (parsed fields are in that form already); text from elsewhere (the registry, the
