@@ -5,7 +5,7 @@
 
 #include "classifier.h"
 
-/* ClassifierKeyword categories (keywords.category). */
+/* Keyword categories (keywords.category). */
 typedef enum {
   CLASSIFIER_KW_COMPONENT,   /* code: a component name */
   CLASSIFIER_KW_EXCLUSION,   /* code: an exclusion reason code (policy §5.3) */
