@@ -1,6 +1,6 @@
 /* classifier: a parsed request + an asset record + the policy data in, the decisions of policy §2–§8 out.
- * Pure: opens no file, socket or database except in the two explicit loaders
- * (classifier_policy_load_dir, classifier_assets_load_csv) that offline tools use. */
+ * Pure: opens no file, socket or database except in the explicit loaders (classifier_policy_load_dir,
+ * classifier_asset_format_load, classifier_assets_load_csv). */
 #ifndef INTAKE_CLASSIFIER_H
 #define INTAKE_CLASSIFIER_H
 
@@ -20,6 +20,7 @@ typedef enum {
   CLASSIFIER_ERROR_ASSETS, /* an asset file is unusable as a whole (empty, not UTF-8, no sn column …) */
   CLASSIFIER_ERROR_IO,     /* a file could not be read */
   CLASSIFIER_ERROR_ABORTED, /* a caller's callback asked to stop */
+  CLASSIFIER_ERROR_DATA,    /* a data file (data/classifier/assets.ini, a seed TSV) is malformed */
 } ClassifierError;
 
 /* ---- enums, each with a name function returning a static string (the contract's spelling) ---- */
@@ -142,8 +143,22 @@ gboolean classifier_policy_finish(ClassifierPolicy *policy, GError **error);
  * lines skipped — what the migration runner COPYs), adds the rows and finishes.
  * seed_dir NULL: the compiled-in source tree's sql/seed. Returns a new policy or NULL with error. */
 ClassifierPolicy *classifier_policy_load_dir(const char *seed_dir, GError **error);
-/* The compiled-in default seed directory (static string). */
-const char *classifier_policy_default_dir(void);
+
+/* A seed file (sql/seed/<table>.tsv): a header line naming the columns, then rows of as many
+ * tab-separated fields ("" stands for SQL NULL); '#' lines and blank lines skipped, CRLF accepted. The
+ * policy loader reads the seeds with it; so can the migration runner that COPYs them. */
+typedef struct {
+  char **columns; /* the header's names, stripped; NULL-terminated */
+  guint ncols;
+  GPtrArray *rows; /* char**: ncols fields each, NULL-terminated */
+  GArray *lines;   /* guint: the physical line of each row (the header's is not kept) */
+} ClassifierTsv;
+/* Reads path. Returns a new table (free with classifier_tsv_free), or NULL with CLASSIFIER_ERROR_IO (an
+ * unreadable file) or CLASSIFIER_ERROR_DATA (not UTF-8, no header, a row whose field count differs);
+ * messages start with the path. */
+ClassifierTsv *classifier_tsv_read_file(const char *path, GError **error);
+void classifier_tsv_free(ClassifierTsv *tsv);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ClassifierTsv, classifier_tsv_free)
 
 /* The policy's time zone (Asia/Shanghai, or a fixed offset when tzdata lacks it). Owned by policy. */
 GTimeZone *classifier_policy_time_zone(const ClassifierPolicy *policy);
@@ -171,8 +186,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ClassifierAsset, classifier_asset_free)
 /* Frees the strings inside a stack value, leaving it zeroed. */
 void classifier_asset_clear(ClassifierAsset *asset);
 
-/* Builds an asset from named text values (the CSV's columns, or a SELECT from intake.assets: the
- * same names as policy §2). Returns FALSE and a one-line human reason in *reason (caller frees) when
+/* Builds an asset from named text values (a SELECT from intake.assets: policy §2's canonical column
+ * names and values). Returns FALSE and a one-line human reason in *reason (caller frees) when
  * the row is invalid; *out then holds nothing to free. */
 gboolean classifier_asset_from_values(const char *const *columns, const char *const *values, guint ncols,
                                       ClassifierAsset *out, char **reason);
@@ -188,16 +203,28 @@ void classifier_asset_reject_free(ClassifierAssetReject *reject);
 typedef gboolean (*ClassifierAssetFunc)(const ClassifierAsset *asset, guint line, gpointer user_data,
                                         GError **error);
 
-/* Parses an RFC 4180 CSV registry (UTF-8, BOM optional; header row with policy §2's column names).
+/* The spellings of the registry's columns and values besides the canonical ones (ERP exports in Chinese:
+ * 序列号, 金牌, …): data_dir/assets.ini, data_dir NULL: the built-in default location (the source tree's
+ * data/classifier). Returns a new format (immutable, shareable) or NULL with CLASSIFIER_ERROR_IO or
+ * CLASSIFIER_ERROR_DATA. */
+typedef struct ClassifierAssetFormat ClassifierAssetFormat;
+ClassifierAssetFormat *classifier_asset_format_load(const char *data_dir, GError **error);
+void classifier_asset_format_free(ClassifierAssetFormat *format);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ClassifierAssetFormat, classifier_asset_format_free)
+
+/* Parses an RFC 4180 CSV registry (UTF-8, BOM optional; header row with policy §2's column names, or the
+ * spellings format adds; format NULL: the canonical names and values only).
  * Valid rows go to func, invalid rows (and repeated SNs within the data) are appended to rejects
  * (ClassifierAssetReject*, element free function set by the caller, may be NULL to drop them).
  * Non-UTF-8 data (a GBK/GB18030 export) is refused with CLASSIFIER_ERROR_ASSETS: no guessing.
  * Returns FALSE with error when the data is unusable as a whole or func failed. */
-gboolean classifier_assets_parse_csv(const char *data, gsize len, ClassifierAssetFunc func,
-                                     gpointer user_data, GPtrArray *rejects, GError **error);
-/* Reads path (or "-" for stdin) and parses it as above. */
-gboolean classifier_assets_load_csv(const char *path, ClassifierAssetFunc func, gpointer user_data,
-                                    GPtrArray *rejects, GError **error);
+gboolean classifier_assets_parse_csv(const ClassifierAssetFormat *format, const char *data, gsize len,
+                                     ClassifierAssetFunc func, gpointer user_data, GPtrArray *rejects,
+                                     GError **error);
+/* Reads path (or "-" for stdin) and parses it as above, with the format of data_dir (NULL: the built-in
+ * default location; see classifier_asset_format_load). */
+gboolean classifier_assets_load_csv(const char *data_dir, const char *path, ClassifierAssetFunc func,
+                                    gpointer user_data, GPtrArray *rejects, GError **error);
 
 /* The SNs to look an asset up by, in preference order: the labelled SN, then the candidates,
  * upper case, no duplicates; each followed by itself without '-', ' ' and '/' (RCS-25A-0110012 is

@@ -3,12 +3,6 @@
 
 #include <string.h>
 
-static inline gboolean
-alnum(guchar c)
-{
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* Length of a clause delimiter at t[i], or 0. */
 static gsize
 delimiter_at(const char *t, gsize i, gsize n)
@@ -39,26 +33,43 @@ delimiter_at(const char *t, gsize i, gsize n)
   }
 }
 
-static gboolean
-boundary_ok(const Keyword *kw, const char *t, gsize start, gsize end, gsize n)
+/* The keywords by their first two bytes: one chain per pair, each in table order, so a scan tries at each
+ * position only the keywords that can start there. */
+void
+classifier_match_index(ClassifierPolicy *p)
 {
-  if (kw->word_start && start > 0 && alnum((guchar)t[start - 1]))
+  p->kw_index = g_new(gint32, 65536);
+  memset(p->kw_index, 0xff, 65536 * sizeof(gint32));
+  /* insert in reverse so each chain lists keywords in file order */
+  for (gint32 i = (gint32)p->keywords->len - 1; i >= 0; i--) {
+    ClassifierKeyword *k = &g_array_index(p->keywords, ClassifierKeyword, i);
+    guint key = ((guchar)k->text[0] << 8) | (guchar)k->text[1];
+    k->next = p->kw_index[key];
+    p->kw_index[key] = i;
+  }
+}
+
+static gboolean
+boundary_ok(const ClassifierKeyword *kw, const char *t, gsize start, gsize end, gsize n)
+{
+  if (kw->word_start && start > 0 && g_ascii_isalnum((guchar)t[start - 1]))
     return FALSE;
-  if (kw->word_end && end < n && alnum((guchar)t[end]))
+  if (kw->word_end && end < n && g_ascii_isalnum((guchar)t[end]))
     return FALSE;
   return TRUE;
 }
 
 gboolean
-match_contains_term(const char *hay, gsize hay_len, const char *needle, gsize needle_len)
+classifier_match_contains_term(const char *hay, gsize hay_len, const char *needle, gsize needle_len)
 {
   if (!needle_len || needle_len > hay_len)
     return FALSE;
-  gboolean ws = alnum((guchar)needle[0]), we = alnum((guchar)needle[needle_len - 1]);
+  gboolean ws = g_ascii_isalnum((guchar)needle[0]), we = g_ascii_isalnum((guchar)needle[needle_len - 1]);
   const char *p = hay, *end = hay + hay_len;
   while ((p = memmem(p, (gsize)(end - p), needle, needle_len))) {
     gsize s = (gsize)(p - hay), e = s + needle_len;
-    if ((!ws || s == 0 || !alnum((guchar)hay[s - 1])) && (!we || e >= hay_len || !alnum((guchar)hay[e])))
+    if ((!ws || s == 0 || !g_ascii_isalnum((guchar)hay[s - 1])) &&
+        (!we || e >= hay_len || !g_ascii_isalnum((guchar)hay[e])))
       return TRUE;
     p++;
   }
@@ -66,7 +77,7 @@ match_contains_term(const char *hay, gsize hay_len, const char *needle, gsize ne
 }
 
 static gboolean
-overlaps(const Match *a, const Match *b)
+overlaps(const ClassifierMatch *a, const ClassifierMatch *b)
 {
   return a->start < b->end && b->start < a->end;
 }
@@ -98,12 +109,13 @@ offset_map(const char *text, const char *display)
   return map;
 }
 
-void
-match_scan(const ClassifierPolicy *p, const char *raw, MatchSet *out)
+/* display: the text after NFKC; text: the same, traditional → simplified and ASCII lower case. */
+static void
+prepare_text(const ClassifierPolicy *p, const char *raw, ClassifierMatchSet *out)
 {
-  out->display = policy_nfkc(raw ? raw : "", -1);
+  out->display = classifier_text_nfkc(raw ? raw : "", -1);
   out->to_display = NULL;
-  out->text = policy_t2s(p, out->display);
+  out->text = classifier_policy_t2s(p, out->display);
   if (!out->text)
     out->text = g_strdup(out->display);
   else if (g_utf8_strlen(out->text, -1) != g_utf8_strlen(out->display, -1)) {
@@ -111,23 +123,21 @@ match_scan(const ClassifierPolicy *p, const char *raw, MatchSet *out)
     out->display = g_strdup(out->text);
   } else
     out->to_display = offset_map(out->text, out->display);
-  for (char *c = out->text; *c; c++)
-    if (*c >= 'A' && *c <= 'Z')
-      *c = (char)(*c + ('a' - 'A'));
-  out->matches = g_array_new(FALSE, FALSE, sizeof(Match));
-  const char *t = out->text;
-  gsize n = strlen(t);
-  const Keyword *kws = (const Keyword *)(gpointer)p->keywords->data;
+  classifier_ascii_lower(out->text);
+}
 
-  /* one pass: every keyword starting at every character, with its clause */
-  g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(Match));
+/* One pass: every keyword starting at every character, with its clause. */
+static void
+find_all(const ClassifierPolicy *p, const char *t, gsize n, GArray *all)
+{
+  const ClassifierKeyword *kws = (const ClassifierKeyword *)(gpointer)p->keywords->data;
   gsize clause_start = 0;
   guint clause_first = 0; /* first match of the current clause */
   for (gsize i = 0; i < n; i++) {
     gsize dl = delimiter_at(t, i, n);
     if (dl) {
       for (guint m = clause_first; m < all->len; m++)
-        g_array_index(all, Match, m).clause_end = i;
+        g_array_index(all, ClassifierMatch, m).clause_end = i;
       clause_first = all->len;
       clause_start = i + dl;
       i += dl - 1;
@@ -137,41 +147,51 @@ match_scan(const ClassifierPolicy *p, const char *raw, MatchSet *out)
     if ((c0 & 0xC0) == 0x80 || i + 1 >= n)
       continue;
     for (gint32 k = p->kw_index[(c0 << 8) | (guchar)t[i + 1]]; k >= 0; k = kws[k].next) {
-      const Keyword *kw = &kws[k];
+      const ClassifierKeyword *kw = &kws[k];
       if (kw->len > n - i || memcmp(t + i, kw->text, kw->len) != 0 || !boundary_ok(kw, t, i, i + kw->len, n))
         continue;
-      Match m = { .kw = kw, .start = i, .end = i + kw->len, .clause_start = clause_start, .clause_end = n };
+      ClassifierMatch m = {
+        .kw = kw, .start = i, .end = i + kw->len, .clause_start = clause_start, .clause_end = n
+      };
       g_array_append_val(all, m);
     }
   }
   for (guint m = clause_first; m < all->len; m++)
-    g_array_index(all, Match, m).clause_end = n;
+    g_array_index(all, ClassifierMatch, m).clause_end = n;
+}
 
-  Match *ms = (Match *)(gpointer)all->data;
-  guint nm = all->len;
-  g_autofree gboolean *drop = g_new0(gboolean, nm ? nm : 1);
+/* Masks take out what they overlap (and themselves); a negation takes out its clause's other matches. */
+static void
+drop_masked_and_negated(const ClassifierMatch *ms, guint nm, gboolean *drop)
+{
   for (guint a = 0; a < nm; a++) {
-    KeywordCategory ca = ms[a].kw->category;
-    if (ca == KW_MASK) {
+    ClassifierKeywordCategory ca = ms[a].kw->category;
+    if (ca == CLASSIFIER_KW_MASK) {
       for (guint b = 0; b < nm; b++)
-        if (b != a && ms[b].kw->category != KW_MASK && overlaps(&ms[a], &ms[b]))
+        if (b != a && ms[b].kw->category != CLASSIFIER_KW_MASK && overlaps(&ms[a], &ms[b]))
           drop[b] = TRUE;
       drop[a] = TRUE;
-    } else if (ca == KW_NEGATION) {
+    } else if (ca == CLASSIFIER_KW_NEGATION) {
       drop[a] = TRUE;
     }
   }
   for (guint a = 0; a < nm; a++) {
-    if (ms[a].kw->category != KW_NEGATION)
+    if (ms[a].kw->category != CLASSIFIER_KW_NEGATION)
       continue;
     /* a negation that is part of a longer keyword (none here) or masked does not count */
     for (guint b = 0; b < nm; b++) {
-      if (ms[b].kw->category == KW_NEGATION || ms[b].kw->category == KW_MASK)
+      if (ms[b].kw->category == CLASSIFIER_KW_NEGATION || ms[b].kw->category == CLASSIFIER_KW_MASK)
         continue;
       if (ms[b].clause_start == ms[a].clause_start && !overlaps(&ms[a], &ms[b]))
         drop[b] = TRUE;
     }
   }
+}
+
+/* A match inside a longer one that speaks for it, or whose `requires` terms its clause lacks. */
+static void
+drop_contained_and_unmet(const ClassifierMatch *ms, guint nm, const char *t, gboolean *drop)
+{
   for (guint a = 0; a < nm; a++) {
     if (drop[a])
       continue;
@@ -180,8 +200,8 @@ match_scan(const ClassifierPolicy *p, const char *raw, MatchSet *out)
     for (guint b = 0; b < nm; b++) {
       if (b == a)
         continue;
-      if (ms[b].kw->category == KW_VALUE_ADDED && ms[a].kw->category == KW_COMPONENT && !drop[b] &&
-          ms[b].start <= ms[a].start && ms[a].end <= ms[b].end) {
+      if (ms[b].kw->category == CLASSIFIER_KW_VALUE_ADDED && ms[a].kw->category == CLASSIFIER_KW_COMPONENT &&
+          !drop[b] && ms[b].start <= ms[a].start && ms[a].end <= ms[b].end) {
         drop[a] = TRUE;
         break;
       }
@@ -199,17 +219,32 @@ match_scan(const ClassifierPolicy *p, const char *raw, MatchSet *out)
     const char *cs = t + ms[a].clause_start;
     gsize cl = ms[a].clause_end - ms[a].clause_start;
     for (char **r = ms[a].kw->requires; *r && !ok; r++)
-      ok = match_contains_term(cs, cl, *r, strlen(*r));
+      ok = classifier_match_contains_term(cs, cl, *r, strlen(*r));
     if (!ok)
       drop[a] = TRUE;
   }
+}
+
+void
+classifier_match_scan(const ClassifierPolicy *p, const char *raw, ClassifierMatchSet *out)
+{
+  prepare_text(p, raw, out);
+  out->matches = g_array_new(FALSE, FALSE, sizeof(ClassifierMatch));
+  gsize n = strlen(out->text);
+  g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(ClassifierMatch));
+  find_all(p, out->text, n, all);
+  const ClassifierMatch *ms = (const ClassifierMatch *)(gpointer)all->data;
+  guint nm = all->len;
+  g_autofree gboolean *drop = g_new0(gboolean, nm ? nm : 1);
+  drop_masked_and_negated(ms, nm, drop);
+  drop_contained_and_unmet(ms, nm, out->text, drop);
   for (guint a = 0; a < nm; a++)
     if (!drop[a])
       g_array_append_val(out->matches, ms[a]);
 }
 
 void
-match_set_clear(MatchSet *set)
+classifier_match_set_clear(ClassifierMatchSet *set)
 {
   g_clear_pointer(&set->display, g_free);
   g_clear_pointer(&set->text, g_free);
@@ -226,7 +261,7 @@ char_start(const char *t, gsize i)
 }
 
 char *
-match_evidence(const MatchSet *set, const Match *m)
+classifier_match_evidence(const ClassifierMatchSet *set, const ClassifierMatch *m)
 {
   const char *t = set->display;
   const gsize *map = set->to_display;
@@ -244,4 +279,128 @@ match_evidence(const MatchSet *set, const Match *m)
     e = char_start(t, me + span);
   g_autofree char *clause = g_strndup(t + s, e - s);
   return g_strdup(g_strstrip(clause));
+}
+
+/* ---------- the matches, summarised per decision ---------- */
+
+static int
+cmp_hit(gconstpointer a, gconstpointer b)
+{
+  const ClassifierCodeHit *x = a, *y = b;
+  return (int)x->order - (int)y->order;
+}
+
+void
+classifier_findings_clear(ClassifierFindings *f)
+{
+  if (f->exclusions) {
+    for (guint i = 0; i < f->exclusions->len; i++)
+      g_free(g_array_index(f->exclusions, ClassifierCodeHit, i).evidence);
+    g_array_unref(f->exclusions);
+  }
+  g_free(f->other_software_evidence);
+  classifier_match_set_clear(&f->set);
+}
+
+/* The words an asset's software item is recognised by: the whole name, or its first word (two when
+ * the first is short: "Red Hat Enterprise Linux" → "red hat"). */
+static gboolean
+software_named(const char *text, gsize len, const char *item)
+{
+  g_autofree char *n = classifier_text_fold(item, -1);
+  g_strstrip(n);
+  if (!*n)
+    return FALSE;
+  if (classifier_match_contains_term(text, len, n, strlen(n)))
+    return TRUE;
+  g_auto(GStrv) words = g_strsplit(n, " ", -1);
+  if (!words[0] || !words[1])
+    return FALSE;
+  if (strlen(words[0]) >= 4)
+    return classifier_match_contains_term(text, len, words[0], strlen(words[0]));
+  g_autofree char *two = g_strconcat(words[0], " ", words[1], NULL);
+  return classifier_match_contains_term(text, len, two, strlen(two));
+}
+
+static gboolean
+is_roycom_software(const ClassifierPolicy *p, const char *item)
+{
+  g_autofree char *n = classifier_text_fold(item, -1);
+  for (guint i = 0; i < p->keywords->len; i++) {
+    const ClassifierKeyword *k = &g_array_index(p->keywords, ClassifierKeyword, i);
+    if (k->category == CLASSIFIER_KW_COMPONENT && k->code_value == CLASSIFIER_COMPONENT_ROYCOM_SOFTWARE &&
+        strstr(n, k->text))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+void
+classifier_findings_collect(const ClassifierPolicy *p, const char *text, const ClassifierAsset *asset,
+                            ClassifierFindings *f)
+{
+  classifier_match_scan(p, text, &f->set);
+  f->exclusions = g_array_new(FALSE, FALSE, sizeof(ClassifierCodeHit));
+  const ClassifierKeyword *base = (const ClassifierKeyword *)(gpointer)p->keywords->data;
+  for (guint i = 0; i < f->set.matches->len; i++) {
+    const ClassifierMatch *m = &g_array_index(f->set.matches, ClassifierMatch, i);
+    switch (m->kw->category) {
+      case CLASSIFIER_KW_COMPONENT:
+        if (!f->component[m->kw->code_value])
+          f->component[m->kw->code_value] = m;
+        break;
+      case CLASSIFIER_KW_SEVERITY:
+        if (!f->severity[m->kw->code_value])
+          f->severity[m->kw->code_value] = m;
+        break;
+      case CLASSIFIER_KW_KIND:
+        if (!f->consultation)
+          f->consultation = m;
+        break;
+      case CLASSIFIER_KW_VALUE_ADDED:
+        if (!f->value_added)
+          f->value_added = m;
+        break;
+      case CLASSIFIER_KW_EXCLUSION: {
+        guint order = (guint)(m->kw - base);
+        gboolean seen = FALSE;
+        for (guint j = 0; j < f->exclusions->len; j++) {
+          ClassifierCodeHit *h = &g_array_index(f->exclusions, ClassifierCodeHit, j);
+          if (g_str_equal(h->code, m->kw->code)) {
+            seen = TRUE;
+            if (order < h->order)
+              h->order = order;
+          }
+        }
+        if (!seen) {
+          ClassifierCodeHit h = { m->kw->code, order, classifier_match_evidence(&f->set, m) };
+          g_array_append_val(f->exclusions, h);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  /* policy order: the first keyword of each code in the table */
+  for (guint j = 0; j < f->exclusions->len; j++) {
+    ClassifierCodeHit *h = &g_array_index(f->exclusions, ClassifierCodeHit, j);
+    for (guint k = 0; k < p->keywords->len; k++)
+      if (base[k].category == CLASSIFIER_KW_EXCLUSION && g_str_equal(base[k].code, h->code)) {
+        h->order = k;
+        break;
+      }
+  }
+  g_array_sort(f->exclusions, cmp_hit);
+  /* third-party software sold with the asset */
+  if (asset && asset->software) {
+    gsize len = strlen(f->set.text);
+    for (char **s = asset->software; *s; s++) {
+      if (is_roycom_software(p, *s) || !software_named(f->set.text, len, *s))
+        continue;
+      f->other_software = *s;
+      f->other_software_evidence = g_strdup(*s);
+      break;
+    }
+  }
 }

@@ -25,14 +25,14 @@ local_to_utc(const ClassifierPolicy *p, gint64 local_day, gint64 secs)
 }
 
 gint64
-sla_local_day(const ClassifierPolicy *p, gint64 t)
+classifier_policy_local_day(const ClassifierPolicy *p, gint64 t)
 {
   gint64 local = t + offset_at_utc(p, t);
   return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
 }
 
 guint32
-sla_julian_of_local_day(gint64 local_day)
+classifier_julian_of_local_day(gint64 local_day)
 {
   /* GDate's julian day 1 is 0001-01-01; 1970-01-01 is 719163 */
   return (guint32)(local_day + 719163);
@@ -49,16 +49,16 @@ isodow(gint64 local_day)
 }
 
 gboolean
-sla_is_business_day(const ClassifierPolicy *p, const Clock *c, gint64 local_day)
+classifier_clock_is_business_day(const ClassifierPolicy *p, const ClassifierClock *c, gint64 local_day)
 {
   if (c->wall)
     return TRUE;
   if (c->holidays) {
-    int kind =
-      GPOINTER_TO_INT(g_hash_table_lookup(p->days, GUINT_TO_POINTER(sla_julian_of_local_day(local_day))));
-    if (kind == DAY_HOLIDAY)
+    int kind = GPOINTER_TO_INT(
+      g_hash_table_lookup(p->days, GUINT_TO_POINTER(classifier_julian_of_local_day(local_day))));
+    if (kind == CLASSIFIER_DAY_HOLIDAY)
       return FALSE;
-    if (kind == DAY_WORKDAY)
+    if (kind == CLASSIFIER_DAY_WORKDAY)
       return TRUE;
   }
   return (c->workdays & (1u << isodow(local_day))) != 0;
@@ -66,16 +66,16 @@ sla_is_business_day(const ClassifierPolicy *p, const Clock *c, gint64 local_day)
 
 /* The business window [*ws, *we) that contains t or comes first after it. FALSE if none within 3 years. */
 static gboolean
-window_from(const ClassifierPolicy *p, const Clock *c, gint64 t, gint64 *ws, gint64 *we)
+window_from(const ClassifierPolicy *p, const ClassifierClock *c, gint64 t, gint64 *ws, gint64 *we)
 {
   if (c->wall) {
     *ws = t;
     *we = NEVER;
     return TRUE;
   }
-  gint64 day = sla_local_day(p, t);
+  gint64 day = classifier_policy_local_day(p, t);
   for (int i = 0; i < 1100; i++, day++) {
-    if (!sla_is_business_day(p, c, day))
+    if (!classifier_clock_is_business_day(p, c, day))
       continue;
     gint64 open = local_to_utc(p, day, c->opens), close = local_to_utc(p, day, c->closes);
     if (close > t) {
@@ -89,8 +89,8 @@ window_from(const ClassifierPolicy *p, const Clock *c, gint64 t, gint64 *ws, gin
 
 /* pauses: n pairs [start, end) sorted by start and merged (end NEVER: open-ended). */
 gint64
-sla_add_seconds(const ClassifierPolicy *p, const Clock *c, gint64 start, gint64 seconds, const gint64 *pauses,
-                guint n_pauses)
+classifier_clock_add_seconds(const ClassifierPolicy *p, const ClassifierClock *c, gint64 start,
+                             gint64 seconds, const gint64 *pauses, guint n_pauses)
 {
   gint64 t = start, remaining = seconds < 0 ? 0 : seconds;
   guint pi = 0;
@@ -123,8 +123,8 @@ sla_add_seconds(const ClassifierPolicy *p, const Clock *c, gint64 start, gint64 
 }
 
 static gint64
-sla_elapsed_seconds(const ClassifierPolicy *p, const Clock *c, gint64 from, gint64 to, const gint64 *pauses,
-                    guint n_pauses)
+clock_elapsed_seconds(const ClassifierPolicy *p, const ClassifierClock *c, gint64 from, gint64 to,
+                      const gint64 *pauses, guint n_pauses)
 {
   gint64 total = 0, t = from;
   while (t < to) {
@@ -146,11 +146,11 @@ sla_elapsed_seconds(const ClassifierPolicy *p, const Clock *c, gint64 from, gint
 }
 
 gint64
-sla_next_business_close(const ClassifierPolicy *p, const Clock *c, gint64 t)
+classifier_clock_next_close(const ClassifierPolicy *p, const ClassifierClock *c, gint64 t)
 {
-  gint64 day = sla_local_day(p, t) + 1;
+  gint64 day = classifier_policy_local_day(p, t) + 1;
   for (int i = 0; i < 1100; i++, day++)
-    if (sla_is_business_day(p, c, day))
+    if (classifier_clock_is_business_day(p, c, day))
       return local_to_utc(p, day, c->closes);
   return -1;
 }
@@ -197,18 +197,18 @@ pauses_to_pairs(const ClassifierPause *pauses, guint n_pauses, guint *n)
   return v;
 }
 
-static const Clock *
+static const ClassifierClock *
 need_clock(const ClassifierPolicy *p, const char *clock, GError **error)
 {
-  const Clock *c = policy_clock(p, clock);
+  const ClassifierClock *c = classifier_policy_clock(p, clock);
   if (!c)
     g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "unknown SLA clock '%s'",
                 clock ? clock : "(null)");
   return c;
 }
 
-static GDateTime *
-local_time(const ClassifierPolicy *p, gint64 t)
+GDateTime *
+classifier_policy_local_time(const ClassifierPolicy *p, gint64 t)
 {
   g_autoptr(GDateTime) u = g_date_time_new_from_unix_utc(t);
   return g_date_time_to_timezone(u, p->tz);
@@ -219,18 +219,19 @@ classifier_sla_add(const ClassifierPolicy *policy, const char *clock, GDateTime 
                    const ClassifierPause *pauses, guint n_pauses, GError **error)
 {
   g_return_val_if_fail(policy && policy->finished && start, NULL);
-  const Clock *c = need_clock(policy, clock, error);
+  const ClassifierClock *c = need_clock(policy, clock, error);
   if (!c)
     return NULL;
   guint n = 0;
   g_autofree gint64 *pairs = pauses_to_pairs(pauses, n_pauses, &n);
-  gint64 r = sla_add_seconds(policy, c, g_date_time_to_unix(start), duration / G_TIME_SPAN_SECOND, pairs, n);
+  gint64 r = classifier_clock_add_seconds(policy, c, g_date_time_to_unix(start),
+                                          duration / G_TIME_SPAN_SECOND, pairs, n);
   if (r < 0) {
     g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY,
                 "no deadline on clock %s: paused without end, or no business day ahead", clock);
     return NULL;
   }
-  return local_time(policy, r);
+  return classifier_policy_local_time(policy, r);
 }
 
 GTimeSpan
@@ -238,11 +239,11 @@ classifier_sla_elapsed(const ClassifierPolicy *policy, const char *clock, GDateT
                        const ClassifierPause *pauses, guint n_pauses)
 {
   g_return_val_if_fail(policy && policy->finished && from && to, 0);
-  const Clock *c = policy_clock(policy, clock);
+  const ClassifierClock *c = classifier_policy_clock(policy, clock);
   g_return_val_if_fail(c, 0);
   guint n = 0;
   g_autofree gint64 *pairs = pauses_to_pairs(pauses, n_pauses, &n);
-  return sla_elapsed_seconds(policy, c, g_date_time_to_unix(from), g_date_time_to_unix(to), pairs, n) *
+  return clock_elapsed_seconds(policy, c, g_date_time_to_unix(from), g_date_time_to_unix(to), pairs, n) *
          G_TIME_SPAN_SECOND;
 }
 
@@ -251,19 +252,19 @@ classifier_sla_next_business_day_close(const ClassifierPolicy *policy, const cha
                                        GError **error)
 {
   g_return_val_if_fail(policy && policy->finished && t, NULL);
-  const Clock *c = need_clock(policy, clock, error);
+  const ClassifierClock *c = need_clock(policy, clock, error);
   if (!c)
     return NULL;
   if (c->wall) {
     g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "clock %s has no business days", clock);
     return NULL;
   }
-  gint64 r = sla_next_business_close(policy, c, g_date_time_to_unix(t));
+  gint64 r = classifier_clock_next_close(policy, c, g_date_time_to_unix(t));
   if (r < 0) {
     g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY, "clock %s: no business day ahead", clock);
     return NULL;
   }
-  return local_time(policy, r);
+  return classifier_policy_local_time(policy, r);
 }
 
 GDateTime *
@@ -271,35 +272,36 @@ classifier_sla_shift_for_pauses(const ClassifierPolicy *policy, const char *cloc
                                 GDateTime *due, const ClassifierPause *pauses, guint n_pauses, GError **error)
 {
   g_return_val_if_fail(policy && policy->finished && received && due, NULL);
-  const Clock *c = need_clock(policy, clock, error);
+  const ClassifierClock *c = need_clock(policy, clock, error);
   if (!c)
     return NULL;
   gint64 from = g_date_time_to_unix(received), to = g_date_time_to_unix(due);
-  gint64 budget = sla_elapsed_seconds(policy, c, from, to, NULL, 0);
+  gint64 budget = clock_elapsed_seconds(policy, c, from, to, NULL, 0);
   guint n = 0;
   g_autofree gint64 *pairs = pauses_to_pairs(pauses, n_pauses, &n);
-  gint64 r = sla_add_seconds(policy, c, from, budget, pairs, n);
+  gint64 r = classifier_clock_add_seconds(policy, c, from, budget, pairs, n);
   if (r < 0) {
     g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_POLICY,
                 "no deadline on clock %s while paused without end", clock);
     return NULL;
   }
   /* never earlier than the unpaused deadline (a zero budget at a closed hour stays put) */
-  return local_time(policy, r < to ? to : r);
+  return classifier_policy_local_time(policy, r < to ? to : r);
 }
 
 gboolean
 classifier_sla_is_business_day(const ClassifierPolicy *policy, const char *clock, GDateTime *t)
 {
   g_return_val_if_fail(policy && policy->finished && t, FALSE);
-  const Clock *c = policy_clock(policy, clock);
+  const ClassifierClock *c = classifier_policy_clock(policy, clock);
   g_return_val_if_fail(c, FALSE);
-  return sla_is_business_day(policy, c, sla_local_day(policy, g_date_time_to_unix(t)));
+  return classifier_clock_is_business_day(policy, c,
+                                          classifier_policy_local_day(policy, g_date_time_to_unix(t)));
 }
 
 char *
 classifier_format_time(const ClassifierPolicy *policy, GDateTime *t)
 {
   g_autoptr(GDateTime) l = g_date_time_to_timezone(t, policy->tz);
-  return g_date_time_format(l, "%Y-%m-%dT%H:%M:%S%:z");
+  return g_date_time_format(l, CLASSIFIER_TIME_FORMAT);
 }

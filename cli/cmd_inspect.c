@@ -223,7 +223,7 @@ cli_cmd_inspect(int argc, char **argv)
     AssetTable table = { by_sn };
     g_autoptr(GPtrArray) rejects =
       g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_reject_free);
-    if (!classifier_assets_load_csv(assets, keep_asset, &table, rejects, &error)) {
+    if (!classifier_assets_load_csv(NULL, assets, keep_asset, &table, rejects, &error)) {
       fprintf(stderr, "intake inspect: assets %s\n", error->message);
       return EXIT_USAGE;
     }

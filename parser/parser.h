@@ -114,6 +114,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ParserConfig, parser_config_free)
  * received_at is not written here: the caller decides which time counts as received. */
 void parser_request_write_json(const ParserRequest *request, JsonBuilder *builder);
 
+/* text (valid UTF-8, len bytes or -1 for NUL-terminated) in NFKC, the form every parsed text field has;
+ * only the stretches NFKC can change go through the normaliser. Caller frees. */
+char *parser_nfkc(const char *text, gssize len);
+
 /* Message-ID when present, else "sha256:" + hex digest of the raw bytes: the dedupe key. */
 char *parser_dedupe_key(const ParserRequest *request, const char *data, gsize len);
 

@@ -100,6 +100,14 @@ nfkc(const char *text, gsize len)
 }
 
 char *
+parser_nfkc(const char *text, gssize len)
+{
+  if (len < 0)
+    len = (gssize)strlen(text);
+  return is_ascii(text, len) ? g_strndup(text, (gsize)len) : nfkc(text, (gsize)len);
+}
+
+char *
 parser_text_normalize(const char *text, gssize len)
 {
   if (len < 0)

@@ -25,6 +25,27 @@ t_policy(void)
   return policy;
 }
 
+static ClassifierAssetFormat *asset_format;
+
+static void
+free_asset_format(void)
+{
+  classifier_asset_format_free(asset_format);
+}
+
+const ClassifierAssetFormat *
+t_asset_format(void)
+{
+  if (!asset_format) {
+    GError *error = NULL;
+    asset_format = classifier_asset_format_load(NULL, &error);
+    if (!asset_format)
+      g_error("asset format: %s", error->message);
+    atexit(free_asset_format);
+  }
+  return asset_format;
+}
+
 ParserRequest *
 t_request(const char *sn, const char *symptoms)
 {

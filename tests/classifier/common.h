@@ -7,6 +7,9 @@
 /* The policy from the source tree's sql/seed, loaded once per process (aborts on error). */
 const ClassifierPolicy *t_policy(void);
 
+/* The asset registry's spellings from the source tree's data/classifier, loaded once (aborts on error). */
+const ClassifierAssetFormat *t_asset_format(void);
+
 /* A request with every array allocated. text: the symptoms. Free with parser_request_free. */
 ParserRequest *t_request(const char *sn, const char *symptoms);
 /* A complete request (model, address, contact, phone, city/district). */

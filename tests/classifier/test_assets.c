@@ -1,5 +1,6 @@
 /* The asset registry CSV (policy §2): RFC 4180, encodings, validation with line numbers, speed. */
 #include <criterion/criterion.h>
+#include <glib/gstdio.h>
 
 #include "common.h"
 
@@ -47,9 +48,9 @@ Test(assets, sample_registry)
   collect_init(&c);
   g_autoptr(GPtrArray) rej = rejects_new();
   g_autoptr(GError) error = NULL;
-  cr_assert(
-    classifier_assets_load_csv(INTAKE_SOURCE_DIR_FOR_TESTS "/samples/assets.csv", collect, &c, rej, &error),
-    "%s", error ? error->message : "");
+  cr_assert(classifier_assets_load_csv(NULL, INTAKE_SOURCE_DIR_FOR_TESTS "/samples/assets.csv", collect, &c,
+                                       rej, &error),
+            "%s", error ? error->message : "");
   cr_expect_eq(rej->len, 0, "rejects: %u (%s)", rej->len,
                rej->len ? ((ClassifierAssetReject *)rej->pdata[0])->reason : "");
   cr_expect_eq(c.assets->len, 37);
@@ -89,7 +90,7 @@ Test(assets, rfc4180_quoting_bom_and_tiers)
   collect_init(&c);
   g_autoptr(GPtrArray) rej = rejects_new();
   g_autoptr(GError) error = NULL;
-  cr_assert(classifier_assets_parse_csv(csv, strlen(csv), collect, &c, rej, &error), "%s",
+  cr_assert(classifier_assets_parse_csv(t_asset_format(), csv, strlen(csv), collect, &c, rej, &error), "%s",
             error ? error->message : "");
   cr_assert_eq(c.assets->len, 3, "rejects %u: %s", rej->len,
                rej->len ? ((ClassifierAssetReject *)rej->pdata[0])->reason : "");
@@ -144,7 +145,7 @@ Test(assets, bad_rows_have_line_and_reason)
   collect_init(&c);
   g_autoptr(GPtrArray) rej = rejects_new();
   g_autoptr(GError) error = NULL;
-  cr_assert(classifier_assets_parse_csv(csv->str, csv->len, collect, &c, rej, &error), "%s",
+  cr_assert(classifier_assets_parse_csv(t_asset_format(), csv->str, csv->len, collect, &c, rej, &error), "%s",
             error ? error->message : "");
   cr_expect_eq(c.assets->len, 1, "only RCS20 is good");
   guint k = 0;
@@ -180,7 +181,7 @@ Test(assets, unusable_files)
   for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
     gsize len = files[i].len ? files[i].len : strlen(files[i].data);
     g_autoptr(GError) error = NULL;
-    cr_expect_not(classifier_assets_parse_csv(files[i].data, len, NULL, NULL, NULL, &error),
+    cr_expect_not(classifier_assets_parse_csv(t_asset_format(), files[i].data, len, NULL, NULL, NULL, &error),
                   "file %u accepted", i);
     cr_expect(error && g_error_matches(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS), "file %u", i);
     if (error)
@@ -190,7 +191,7 @@ Test(assets, unusable_files)
   /* the GBK message names the line */
   g_autoptr(GError) error = NULL;
   const char *gbk = HEADER "RCS1,server,,M,\xbf\xcd\xbb\xa7,silver,2025-03-10,,ship,,,,,\n";
-  classifier_assets_parse_csv(gbk, strlen(gbk), NULL, NULL, NULL, &error);
+  classifier_assets_parse_csv(t_asset_format(), gbk, strlen(gbk), NULL, NULL, NULL, &error);
   cr_expect(strstr(error->message, "line 2"), "%s", error->message);
 }
 
@@ -200,9 +201,9 @@ Test(assets, header_only_and_aliases)
   const char *csv = "序列号,服务等级,出库日期,型号\nRCS9,金牌,2025-05-01,X1\n";
   Collect c;
   collect_init(&c);
-  cr_expect(classifier_assets_parse_csv(HEADER, strlen(HEADER), collect, &c, NULL, &error));
+  cr_expect(classifier_assets_parse_csv(t_asset_format(), HEADER, strlen(HEADER), collect, &c, NULL, &error));
   cr_expect_eq(c.assets->len, 0);
-  cr_expect(classifier_assets_parse_csv(csv, strlen(csv), collect, &c, NULL, &error), "%s",
+  cr_expect(classifier_assets_parse_csv(t_asset_format(), csv, strlen(csv), collect, &c, NULL, &error), "%s",
             error ? error->message : "");
   cr_assert_eq(c.assets->len, 1);
   cr_expect_str_eq(((ClassifierAsset *)c.assets->pdata[0])->model, "X1");
@@ -244,11 +245,50 @@ Test(assets, hundred_thousand_rows_fast)
   g_autoptr(GPtrArray) rej = rejects_new();
   gint64 t0 = g_get_monotonic_time();
   g_autoptr(GError) error = NULL;
-  cr_assert(classifier_assets_parse_csv(csv->str, csv->len, count, &n, rej, &error));
+  cr_assert(classifier_assets_parse_csv(t_asset_format(), csv->str, csv->len, count, &n, rej, &error));
   gint64 us = g_get_monotonic_time() - t0;
   cr_expect_eq(n, 100000);
   cr_expect_eq(rej->len, 0);
   cr_log_info("100,000 rows parsed and validated in %.3f s", us / 1e6);
   cr_expect_lt(us, 3 * G_USEC_PER_SEC, "took %.3f s", us / 1e6); /* well under a second unsanitised */
   g_string_free(csv, TRUE);
+}
+
+/* The spellings come from data/classifier/assets.ini: without it only the canonical names are known, and
+ * a malformed file is refused with its path. */
+Test(assets, spellings_are_data)
+{
+  const char *csv = "序列号,服务等级,出库日期\nRCS9999,金牌,2025-05-01\n";
+  g_autoptr(GError) error = NULL;
+  cr_expect_not(classifier_assets_parse_csv(NULL, csv, strlen(csv), NULL, NULL, NULL, &error));
+  cr_expect(error && strstr(error->message, "lacks the column(s) sn, tier, ship_date"), "%s",
+            error ? error->message : "");
+  g_clear_error(&error);
+  const char *canonical = "sn,tier,ship_date\nRCS9999,gold,2025-05-01\n";
+  cr_expect(classifier_assets_parse_csv(NULL, canonical, strlen(canonical), NULL, NULL, NULL, &error));
+
+  g_autofree char *dir = g_dir_make_tmp("intake-assets-XXXXXX", NULL);
+  g_autofree char *ini = g_build_filename(dir, "assets.ini", NULL);
+  const char *bad[] = { "[columns]\nserial_no=编号\n", "[model]\nx=y\n", "[tier]\nplatinum=白金\n",
+                        "[columns\n" };
+  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+    cr_assert(g_file_set_contents(ini, bad[i], -1, NULL));
+    g_autoptr(ClassifierAssetFormat) f = classifier_asset_format_load(dir, &error);
+    cr_expect_null(f, "[%s] loaded", bad[i]);
+    cr_expect(g_error_matches(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_DATA), "[%s] %s", bad[i],
+              error ? error->message : "");
+    cr_expect(error && strstr(error->message, "assets.ini"));
+    g_clear_error(&error);
+  }
+  cr_assert(g_file_set_contents(ini, "[tier]\ngold=Au\n", -1, NULL));
+  g_autoptr(ClassifierAssetFormat) f = classifier_asset_format_load(dir, &error);
+  cr_assert(f, "%s", error ? error->message : "");
+  const char *au = "sn,tier,ship_date\nRCS9999,au,2025-05-01\n";
+  guint n = 0;
+  cr_expect(classifier_assets_parse_csv(f, au, strlen(au), count, &n, NULL, &error));
+  cr_expect_eq(n, 1);
+  g_unlink(ini);
+  g_rmdir(dir);
+  cr_expect_null(classifier_asset_format_load("/nonexistent", &error));
+  cr_expect(g_error_matches(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_IO));
 }

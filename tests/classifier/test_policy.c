@@ -211,3 +211,30 @@ Test(policy, missing_seed_file)
   cr_expect_null(p);
   cr_expect(g_error_matches(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_IO));
 }
+
+/* The seed reader on its own (the migration runner can use it): comments, blank lines, CRLF, empty
+ * fields, line numbers; a short row and a missing header are refused. */
+Test(policy, tsv_reader)
+{
+  g_autofree char *dir = g_dir_make_tmp("intake-tsv-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "t.tsv", NULL);
+  cr_assert(g_file_set_contents(path, "# about\r\n a \tb\r\n\r\nx\t\r\n# more\ny\tz\n", -1, NULL));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ClassifierTsv) t = classifier_tsv_read_file(path, &error);
+  cr_assert(t, "%s", error ? error->message : "");
+  cr_expect_eq(t->ncols, 2);
+  cr_expect_str_eq(t->columns[0], "a");
+  cr_assert_eq(t->rows->len, 2);
+  cr_expect_str_eq(((char **)t->rows->pdata[0])[1], "");
+  cr_expect_eq(g_array_index(t->lines, guint, 1), 6);
+  const char *broken[] = { "a\tb\nx\n", "# only a comment\n", "a\n\xff\n" };
+  for (guint i = 0; i < G_N_ELEMENTS(broken); i++) {
+    cr_assert(g_file_set_contents(path, broken[i], -1, NULL));
+    cr_expect_null(classifier_tsv_read_file(path, &error));
+    cr_expect(g_error_matches(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_DATA), "[%s]", broken[i]);
+    cr_expect(error && g_str_has_prefix(error->message, path));
+    g_clear_error(&error);
+  }
+  g_unlink(path);
+  g_rmdir(dir);
+}

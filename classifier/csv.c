@@ -1,0 +1,301 @@
+/* csv.c: the asset registry as an RFC 4180 CSV file (UTF-8, BOM optional): the header mapped to the
+ * registry's columns, each record validated into an asset or a reject with its line. */
+#include "classifier-private.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  const char *p, *end;
+  guint line; /* current physical line */
+} CsvReader;
+
+/* Reads one record into fields (cleared first). Returns FALSE at the end of data. *problem is set
+ * (static string) when the record is malformed; the reader has then skipped to the record's end. */
+static gboolean
+csv_record(CsvReader *r, GPtrArray *fields, GString *buf, const char **problem)
+{
+  g_ptr_array_set_size(fields, 0);
+  *problem = NULL;
+  if (r->p >= r->end)
+    return FALSE;
+  for (;;) {
+    g_string_truncate(buf, 0);
+    gboolean quoted = FALSE;
+    if (r->p < r->end && *r->p == '"') {
+      quoted = TRUE;
+      r->p++;
+      for (;;) {
+        const char *q = memchr(r->p, '"', (gsize)(r->end - r->p));
+        if (!q) {
+          for (const char *c = r->p; c < r->end; c++)
+            if (*c == '\n')
+              r->line++;
+          r->p = r->end;
+          *problem = "unterminated quoted field";
+          return TRUE;
+        }
+        for (const char *c = r->p; c < q; c++)
+          if (*c == '\n')
+            r->line++;
+        g_string_append_len(buf, r->p, q - r->p);
+        r->p = q + 1;
+        if (r->p < r->end && *r->p == '"') {
+          g_string_append_c(buf, '"');
+          r->p++;
+          continue;
+        }
+        break;
+      }
+    }
+    /* the rest of an unquoted field (or stray text after a closing quote) */
+    const char *s = r->p;
+    while (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r')
+      r->p++;
+    if (quoted && r->p > s) {
+      gboolean only_space = TRUE;
+      for (const char *c = s; c < r->p; c++)
+        if (*c != ' ' && *c != '\t')
+          only_space = FALSE;
+      if (!only_space && !*problem)
+        *problem = "text after a closing quote";
+    } else if (!quoted)
+      g_string_append_len(buf, s, r->p - s);
+    g_ptr_array_add(fields, g_strndup(buf->str, buf->len));
+    if (r->p >= r->end)
+      return TRUE;
+    if (*r->p == ',') {
+      r->p++;
+      continue;
+    }
+    /* end of record: \n, \r\n or a lone \r */
+    if (*r->p == '\r')
+      r->p++;
+    if (r->p < r->end && *r->p == '\n')
+      r->p++;
+    r->line++;
+    return TRUE;
+  }
+}
+
+static guint
+line_of_offset(const char *data, gsize off)
+{
+  guint line = 1;
+  for (gsize i = 0; i < off; i++)
+    if (data[i] == '\n')
+      line++;
+  return line;
+}
+
+static gboolean
+check_encoding(const char *data, gsize len, GError **error)
+{
+  if (len >= 2 && (((guchar)data[0] == 0xFF && (guchar)data[1] == 0xFE) ||
+                   ((guchar)data[0] == 0xFE && (guchar)data[1] == 0xFF))) {
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+                "the file is UTF-16: save it as CSV UTF-8 and import again");
+    return FALSE;
+  }
+  const char *bad = NULL;
+  if (g_utf8_validate_len(data, len, &bad))
+    return TRUE;
+  guint line = line_of_offset(data, (gsize)(bad - data));
+  gsize wlen = 0;
+  g_autofree char *as_gb = g_convert(data, (gssize)len, "UTF-8", "GB18030", NULL, &wlen, NULL);
+  if (as_gb)
+    g_set_error(
+      error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+      "the file is not UTF-8 (first bad byte on line %u); it reads as GBK/GB18030, the encoding of a "
+      "Chinese Excel export: save it as \"CSV UTF-8\" (or iconv -f GB18030 -t UTF-8) and import again",
+      line);
+  else
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+                "the file is not UTF-8 (first bad byte on line %u, offset %zu): save it as CSV UTF-8", line,
+                (gsize)(bad - data));
+  return FALSE;
+}
+
+static void
+add_reject(GPtrArray *rejects, guint line, const char *sn, const char *reason)
+{
+  if (!rejects)
+    return;
+  ClassifierAssetReject *r = g_new0(ClassifierAssetReject, 1);
+  r->line = line;
+  r->sn = sn && *sn ? g_strdup(sn) : NULL;
+  r->reason = g_strdup(reason);
+  g_ptr_array_add(rejects, r);
+}
+
+/* The header: the first non-blank record; every column we know at most once, sn, tier and ship_date
+ * present. map[i]: the registry column of field i, or -1. */
+static gboolean
+read_header(const ClassifierAssetFormat *format, CsvReader *rd, GPtrArray *fields, GString *buf, int *map,
+            guint max, guint *n, GError **error)
+{
+  const char *problem = NULL;
+  guint line;
+  do {
+    line = rd->line;
+    if (!csv_record(rd, fields, buf, &problem)) {
+      g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS, "the file has no header row");
+      return FALSE;
+    }
+  } while (fields->len == 1 && !*(char *)fields->pdata[0]);
+  if (problem) {
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS, "line %u, the header: %s", line, problem);
+    return FALSE;
+  }
+  if (fields->len > max) {
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+                "line %u, the header: %u columns, at most %u", line, fields->len, max);
+    return FALSE;
+  }
+  *n = fields->len;
+  gboolean seen[CLASSIFIER_ASSET_N_COLS] = { 0 };
+  for (guint i = 0; i < *n; i++) {
+    map[i] = classifier_asset_column(format, fields->pdata[i]);
+    if (map[i] < 0)
+      continue;
+    if (seen[map[i]]) {
+      g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+                  "line %u, the header: column %s given twice", line, classifier_asset_column_name(map[i]));
+      return FALSE;
+    }
+    seen[map[i]] = TRUE;
+  }
+  g_autoptr(GString) lack = g_string_new(NULL);
+  static const int required[] = { CLASSIFIER_ASSET_COL_SN, CLASSIFIER_ASSET_COL_TIER,
+                                  CLASSIFIER_ASSET_COL_SHIP };
+  for (guint i = 0; i < G_N_ELEMENTS(required); i++)
+    if (!seen[required[i]])
+      g_string_append_printf(lack, "%s%s", lack->len ? ", " : "", classifier_asset_column_name(required[i]));
+  if (lack->len) {
+    g_set_error(
+      error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+      "line %u, the header lacks the column(s) %s (policy §2: sn,kind,brand,model,customer,tier,ship_date,"
+      "invoice_date,warranty_basis,contract_start,contract_years,software,city,district)",
+      line, lack->str);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* One data record into *a; FALSE with a reject reason (caller frees) when it is not a valid row. */
+static gboolean
+record_to_asset(const ClassifierAssetFormat *format, GPtrArray *fields, const int *map, guint nheader,
+                const char *problem, ClassifierAsset *a, char **reason)
+{
+  if (problem) {
+    *reason = g_strdup(problem);
+    return FALSE;
+  }
+  if (fields->len != nheader) {
+    *reason =
+      g_strdup_printf("%u fields, the header has %u (missing or extra columns)", fields->len, nheader);
+    return FALSE;
+  }
+  char *v[CLASSIFIER_ASSET_N_COLS] = { 0 };
+  for (guint i = 0; i < nheader; i++)
+    if (map[i] >= 0)
+      v[map[i]] = classifier_asset_clean(fields->pdata[i]);
+  gboolean ok = classifier_asset_from_cols(format, v, a, reason);
+  for (int i = 0; i < CLASSIFIER_ASSET_N_COLS; i++)
+    g_free(v[i]);
+  return ok;
+}
+
+gboolean
+classifier_assets_parse_csv(const ClassifierAssetFormat *format, const char *data, gsize len,
+                            ClassifierAssetFunc func, gpointer user_data, GPtrArray *rejects, GError **error)
+{
+  g_return_val_if_fail(data || !len, FALSE);
+  if (len == 0) {
+    g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+                "the file is empty (0 bytes): no header, no rows");
+    return FALSE;
+  }
+  if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
+    data += 3;
+    len -= 3;
+  }
+  if (!check_encoding(data, len, error))
+    return FALSE;
+
+  CsvReader rd = { data, data + len, 1 };
+  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GString) buf = g_string_sized_new(256);
+  int map[64];
+  guint nheader = 0;
+  if (!read_header(format, &rd, fields, buf, map, G_N_ELEMENTS(map), &nheader, error))
+    return FALSE;
+
+  g_autoptr(GHashTable) seen_sn = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  const char *problem = NULL;
+  for (;;) {
+    guint line = rd.line;
+    if (!csv_record(&rd, fields, buf, &problem))
+      break;
+    if (fields->len == 1 && !*(char *)fields->pdata[0])
+      continue; /* a blank line */
+    const char *raw_sn = NULL;
+    for (guint i = 0; i < nheader && i < fields->len; i++)
+      if (map[i] == CLASSIFIER_ASSET_COL_SN)
+        raw_sn = fields->pdata[i];
+    ClassifierAsset a;
+    g_autofree char *reason = NULL;
+    if (!record_to_asset(format, fields, map, nheader, problem, &a, &reason)) {
+      add_reject(rejects, line, raw_sn, reason);
+      continue;
+    }
+    gpointer first = g_hash_table_lookup(seen_sn, a.sn);
+    if (first) {
+      g_autofree char *why =
+        g_strdup_printf("duplicate SN %s, first on line %u", a.sn, GPOINTER_TO_UINT(first));
+      add_reject(rejects, line, raw_sn, why);
+      classifier_asset_clear(&a);
+      continue;
+    }
+    g_hash_table_insert(seen_sn, g_strdup(a.sn), GUINT_TO_POINTER(line));
+    gboolean go = func ? func(&a, line, user_data, error) : TRUE;
+    classifier_asset_clear(&a);
+    if (!go) {
+      if (error && !*error)
+        g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ABORTED, "stopped at line %u", line);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+gboolean
+classifier_assets_load_csv(const char *data_dir, const char *path, ClassifierAssetFunc func,
+                           gpointer user_data, GPtrArray *rejects, GError **error)
+{
+  g_autoptr(ClassifierAssetFormat) format = classifier_asset_format_load(data_dir, error);
+  if (!format)
+    return FALSE;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  if (g_str_equal(path, "-")) {
+    GString *s = g_string_new(NULL);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+      g_string_append_len(s, chunk, (gssize)n);
+    len = s->len;
+    data = g_string_free(s, FALSE);
+  } else {
+    g_autoptr(GError) local = NULL;
+    if (!g_file_get_contents(path, &data, &len, &local)) {
+      g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_IO, "%s", local->message);
+      return FALSE;
+    }
+  }
+  if (!classifier_assets_parse_csv(format, data, len, func, user_data, rejects, error)) {
+    g_prefix_error(error, "%s: ", path);
+    return FALSE;
+  }
+  return TRUE;
+}
