@@ -2,9 +2,8 @@
  * AUTH, certificate verification, timeouts; one handle (and connection) for a batch. The server's
  * replies are read through the debug callback (incoming lines only: what we send, AUTH included,
  * is never looked at). */
-#include "fetcher.h"
+#include "fetcher-private.h"
 
-#include <curl/curl.h>
 #include <string.h>
 
 struct FetcherSmtp {
@@ -14,8 +13,6 @@ struct FetcherSmtp {
   GString *partial; /* an incoming line not yet ended */
   char errbuf[CURL_ERROR_SIZE];
 };
-
-static gsize curl_once;
 
 static int
 on_debug(CURL *handle, curl_infotype type, char *data, size_t size, void *user)
@@ -41,10 +38,7 @@ on_debug(CURL *handle, curl_infotype type, char *data, size_t size, void *user)
 FetcherSmtp *
 fetcher_smtp_open(const FetcherSmtpOptions *o, GError **error)
 {
-  if (g_once_init_enter(&curl_once)) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    g_once_init_leave(&curl_once, 1);
-  }
+  fetcher_curl_init();
   if (!o->url || !*o->url) {
     g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "smtp url is empty");
     return NULL;
@@ -153,40 +147,14 @@ fetcher_smtp_send(FetcherSmtp *s, const char *mail_from, const char *rcpt, const
     *reply = g_utf8_make_valid(s->reply->str, (gssize)s->reply->len);
   if (rc == CURLE_OK)
     return TRUE;
-  const char *detail = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
-  switch (rc) {
-    case CURLE_LOGIN_DENIED:
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_AUTH, "SMTP login refused for this user: %s",
-                  s->reply->len ? s->reply->str : detail);
-      return FALSE;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_GOT_NOTHING:
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONNECT, "SMTP server unreachable: %s", detail);
-      return FALSE;
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_USE_SSL_FAILED:
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_TLS, "SMTP TLS failure: %s", detail);
-      return FALSE;
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "smtp url: %s", detail);
-      return FALSE;
-    default:
-      break;
-  }
-  if (code >= 400) {
-    /* the server answered MAIL, RCPT or DATA with a refusal: 4xx try later, 5xx never */
+  FetcherError kind = fetcher_curl_error_code(rc);
+  /* libcurl reports a refused MAIL, RCPT or DATA as a send error: the reply code tells a
+   * refusal (4xx: try later, 5xx: never) from a lost connection. */
+  if (code >= 400 && (kind == FETCHER_ERROR_PROTOCOL || rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR)) {
+    kind = FETCHER_ERROR_PROTOCOL;
     if (permanent)
       *permanent = code >= 500;
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "SMTP server refused the message: %s",
-                s->reply->len ? s->reply->str : detail);
-    return FALSE;
   }
-  g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONNECT, "SMTP transfer failed: %s", detail);
+  fetcher_curl_set_error(error, kind, "SMTP", rc, s->errbuf, s->reply->len ? s->reply->str : NULL);
   return FALSE;
 }

@@ -1,0 +1,69 @@
+/* fetcher/curl-common.c: the libcurl glue IMAP and SMTP share — global init and the one map of
+ * CURLcode onto FETCHER_ERROR, so both protocols classify a failure the same way. */
+#include "fetcher-private.h"
+
+G_DEFINE_QUARK(fetcher - error - quark, fetcher_error)
+
+void
+fetcher_curl_init(void)
+{
+  static gsize once;
+  if (g_once_init_enter(&once)) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    g_once_init_leave(&once, 1);
+  }
+}
+
+FetcherError
+fetcher_curl_error_code(CURLcode rc)
+{
+  switch (rc) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      return FETCHER_ERROR_CONFIG;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_GOT_NOTHING:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+      return FETCHER_ERROR_CONNECT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION: /* also CURLE_SSL_CACERT */
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_USE_SSL_FAILED:
+      return FETCHER_ERROR_TLS;
+    case CURLE_LOGIN_DENIED:
+    case CURLE_AUTH_ERROR:
+      return FETCHER_ERROR_AUTH;
+    default:
+      return FETCHER_ERROR_PROTOCOL;
+  }
+}
+
+void
+fetcher_curl_set_error(GError **error, FetcherError code, const char *proto, CURLcode rc, const char *errbuf,
+                       const char *reply)
+{
+  static const char *const what[] = {
+    [FETCHER_ERROR_CONFIG] = "url or option rejected",
+    [FETCHER_ERROR_CONNECT] = "server unreachable",
+    [FETCHER_ERROR_TLS] = "TLS failure",
+    [FETCHER_ERROR_AUTH] = "login refused",
+    [FETCHER_ERROR_NO_MAILBOX] = "mailbox not found",
+    [FETCHER_ERROR_PROTOCOL] = "request failed",
+  };
+  g_return_if_fail((guint)code < G_N_ELEMENTS(what));
+  const char *detail = errbuf && *errbuf ? errbuf : curl_easy_strerror(rc);
+  if (reply && *reply)
+    g_set_error(error, FETCHER_ERROR, (gint)code, "%s %s: %s (server: %s)", proto, what[code], detail, reply);
+  else
+    g_set_error(error, FETCHER_ERROR, (gint)code, "%s %s: %s", proto, what[code], detail);
+}
