@@ -2,6 +2,8 @@
  * CURLcode onto FETCHER_ERROR, so both protocols classify a failure the same way. */
 #include "fetcher-private.h"
 
+#include <string.h>
+
 G_DEFINE_QUARK(fetcher - error - quark, fetcher_error)
 
 void
@@ -66,4 +68,24 @@ fetcher_curl_set_error(GError **error, FetcherError code, const char *proto, CUR
     g_set_error(error, FETCHER_ERROR, (gint)code, "%s %s: %s (server: %s)", proto, what[code], detail, reply);
   else
     g_set_error(error, FETCHER_ERROR, (gint)code, "%s %s: %s", proto, what[code], detail);
+}
+
+static size_t
+on_read(char *buf, size_t size, size_t nitems, void *user)
+{
+  FetcherUpload *u = user;
+  size_t n = MIN(size * nitems, u->len - u->pos);
+  memcpy(buf, u->data + u->pos, n);
+  u->pos += n;
+  return n;
+}
+
+void
+fetcher_curl_upload(CURL *curl, FetcherUpload *u, const char *data, gsize len)
+{
+  *u = (FetcherUpload){ data, len, 0 };
+  curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+  curl_easy_setopt(curl, CURLOPT_READDATA, u);
+  curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 }

@@ -24,6 +24,16 @@ FetcherError fetcher_curl_error_code(CURLcode rc);
 void fetcher_curl_set_error(GError **error, FetcherError code, const char *proto, CURLcode rc,
                             const char *errbuf, const char *reply);
 
+/* An upload from memory: the transfer's body (SMTP DATA, IMAP APPEND). */
+typedef struct {
+  const char *data;
+  gsize len, pos;
+} FetcherUpload;
+
+/* Makes curl's next transfer an upload of data[0..len) through u, which must live until the
+ * transfer ends (data is not copied). Sets CURLOPT_UPLOAD: clear it before a non-upload transfer. */
+void fetcher_curl_upload(CURL *curl, FetcherUpload *u, const char *data, gsize len);
+
 /* ==== IMAP session (imap.c) ==== */
 
 struct FetcherSession {
@@ -36,7 +46,8 @@ struct FetcherSession {
   char errbuf[CURL_ERROR_SIZE];
 };
 
-/* Runs one custom command on url; on failure sets *error from the CURLcode and the server's
+/* Runs one custom command on url (NULL: the upload set up with fetcher_curl_upload, i.e.
+ * APPEND); on failure sets *error from the CURLcode and the server's
  * tagged NO/BAD line. s->lines and s->body hold the response until the next command. */
 gboolean fetcher_imap_perform(FetcherSession *s, const char *url, const char *command, GError **error);
 

@@ -27,6 +27,28 @@ on_body(char *ptr, size_t size, size_t nmemb, void *user)
   return size * nmemb;
 }
 
+/* A mailbox name goes into a URL path and IMAP commands: printable ASCII without ';' (libcurl
+ * would read what follows as URL options). */
+static gboolean
+mailbox_name_ok(const char *name, GError **error)
+{
+  for (const char *c = name; *c; c++) {
+    if ((guchar)*c < 0x20 || (guchar)*c > 0x7e || *c == ';') {
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG,
+                  "mailbox name must be printable ASCII without ';'");
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+static char *
+mailbox_url(FetcherSession *s, const char *name)
+{
+  g_autofree char *enc = g_uri_escape_string(name, "/", FALSE);
+  return g_strconcat(s->base_url, enc, NULL);
+}
+
 FetcherSession *
 fetcher_session_open(const FetcherImapOptions *o, GError **error)
 {
@@ -52,19 +74,15 @@ fetcher_session_open(const FetcherImapOptions *o, GError **error)
   const char *mb = path && path[0] == '/' ? path + 1 : (path ? path : "");
   if (!*mb)
     mb = "INBOX";
-  for (const char *c = mb; *c; c++) {
-    if ((guchar)*c < 0x20 || (guchar)*c > 0x7e || *c == ';') {
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG,
-                  "imap url: mailbox name must be printable ASCII without ';'");
-      return NULL;
-    }
+  if (!mailbox_name_ok(mb, error)) {
+    g_prefix_error(error, "imap url: ");
+    return NULL;
   }
   FetcherSession *s = g_new0(FetcherSession, 1);
   s->mailbox = g_strdup(mb);
   g_autofree char *host_part = strchr(host, ':') ? g_strdup_printf("[%s]", host) : g_strdup(host);
   s->base_url = g_strdup_printf("%s://%s:%s/", scheme, host_part, port);
-  g_autofree char *enc = g_uri_escape_string(mb, "/", FALSE);
-  s->mailbox_url = g_strconcat(s->base_url, enc, NULL);
+  s->mailbox_url = mailbox_url(s, mb);
   s->lines = g_byte_array_new();
   s->body = g_byte_array_new();
   s->curl = curl_easy_init();
@@ -127,7 +145,8 @@ fetcher_imap_perform(FetcherSession *s, const char *url, const char *command, GE
   g_byte_array_set_size(s->body, 0);
   s->errbuf[0] = '\0';
   curl_easy_setopt(s->curl, CURLOPT_URL, url);
-  curl_easy_setopt(s->curl, CURLOPT_CUSTOMREQUEST, command);
+  if (command)
+    curl_easy_setopt(s->curl, CURLOPT_CUSTOMREQUEST, command);
   CURLcode rc = curl_easy_perform(s->curl);
   if (rc == CURLE_OK)
     return TRUE;
@@ -136,14 +155,13 @@ fetcher_imap_perform(FetcherSession *s, const char *url, const char *command, GE
   if (code == FETCHER_ERROR_PROTOCOL && names_missing_mailbox(complaint))
     code = FETCHER_ERROR_NO_MAILBOX;
   fetcher_curl_set_error(error, code, "IMAP", rc, s->errbuf, complaint);
+  if (!command)
+    command = "APPEND"; /* an upload */
   /* Name the command's verb only ("UID FETCH", "STATUS"), not its arguments. */
   gsize verb_len = strcspn(command, " ");
   if (g_str_has_prefix(command, "UID "))
     verb_len = 4 + strcspn(command + 4, " ");
-  if (code == FETCHER_ERROR_NO_MAILBOX)
-    g_prefix_error(error, "%.*s '%s': ", (int)verb_len, command, s->mailbox);
-  else
-    g_prefix_error(error, "%.*s: ", (int)verb_len, command);
+  g_prefix_error(error, "%.*s: ", (int)verb_len, command);
   return FALSE;
 }
 
@@ -240,4 +258,19 @@ fetcher_session_mark(FetcherSession *s, const guint32 *uids, guint n, const char
   g_autoptr(GError) ignored = NULL;
   fetcher_imap_perform(s, s->base_url, create, &ignored);
   return fetcher_imap_perform(s, s->mailbox_url, cmd, error);
+}
+
+gboolean
+fetcher_session_append(FetcherSession *s, const char *mailbox, const char *data, gsize len, GError **error)
+{
+  if (mailbox && !mailbox_name_ok(mailbox, error))
+    return FALSE;
+  g_autofree char *url = mailbox ? mailbox_url(s, mailbox) : g_strdup(s->mailbox_url);
+  FetcherUpload u;
+  curl_easy_setopt(s->curl, CURLOPT_CUSTOMREQUEST, NULL);
+  fetcher_curl_upload(s->curl, &u, data, len);
+  gboolean ok = fetcher_imap_perform(s, url, NULL, error);
+  curl_easy_setopt(s->curl, CURLOPT_UPLOAD, 0L);
+  curl_easy_setopt(s->curl, CURLOPT_READDATA, NULL);
+  return ok;
 }

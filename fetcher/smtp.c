@@ -66,7 +66,6 @@ fetcher_smtp_open(const FetcherSmtpOptions *o, GError **error)
   curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(o->require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(o->connect_timeout_s ? o->connect_timeout_s : 15));
   curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(o->timeout_s ? o->timeout_s : 60));
-  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* feeds on_debug only; nothing is printed */
   curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
   curl_easy_setopt(c, CURLOPT_DEBUGDATA, s);
@@ -86,21 +85,6 @@ fetcher_smtp_close(FetcherSmtp *s)
   g_string_free(s->reply, TRUE);
   g_string_free(s->partial, TRUE);
   g_free(s);
-}
-
-typedef struct {
-  const char *data;
-  gsize len, pos;
-} Upload;
-
-static size_t
-on_read(char *buf, size_t size, size_t nitems, void *user)
-{
-  Upload *u = user;
-  size_t n = MIN(size * nitems, u->len - u->pos);
-  memcpy(buf, u->data + u->pos, n);
-  u->pos += n;
-  return n;
 }
 
 static gboolean
@@ -129,15 +113,13 @@ fetcher_smtp_send(FetcherSmtp *s, const char *mail_from, const char *rcpt, const
   g_autofree char *from = g_strdup_printf("<%s>", mail_from ? mail_from : "");
   g_autofree char *to = g_strdup_printf("<%s>", rcpt);
   struct curl_slist *rcpts = curl_slist_append(NULL, to);
-  Upload u = { data, len, 0 };
+  FetcherUpload u;
   g_string_truncate(s->reply, 0);
   g_string_truncate(s->partial, 0);
   s->errbuf[0] = '\0';
   curl_easy_setopt(s->curl, CURLOPT_MAIL_FROM, from);
   curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, rcpts);
-  curl_easy_setopt(s->curl, CURLOPT_READFUNCTION, on_read);
-  curl_easy_setopt(s->curl, CURLOPT_READDATA, &u);
-  curl_easy_setopt(s->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+  fetcher_curl_upload(s->curl, &u, data, len);
   CURLcode rc = curl_easy_perform(s->curl);
   curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, NULL);
   curl_slist_free_all(rcpts);

@@ -18,7 +18,7 @@ typedef struct {
   char *conninfo;
   char *config_path;
   PGconn *pg;
-  void *append_handle; /* CURL*, reused by e2e_append */
+  struct FetcherSession *append_session; /* reused by e2e_append */
 } E2e;
 
 /* Starts the servers if needed and makes a fresh database (migrated) and mailbox user. */
