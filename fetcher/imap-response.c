@@ -244,29 +244,43 @@ fetcher_imap_find_item(GArray *items, guint32 uid)
   return NULL;
 }
 
-static gboolean
-parse_u32_after(const char *text, const char *key, guint32 *out)
-{
-  const char *p = strstr(text, key);
-  if (!p)
-    return FALSE;
-  p += strlen(key);
-  while (*p == ' ')
-    p++;
-  if (!g_ascii_isdigit(*p))
-    return FALSE;
-  guint64 v = g_ascii_strtoull(p, NULL, 10);
-  if (v > G_MAXUINT32)
-    return FALSE;
-  *out = (guint32)v;
-  return TRUE;
-}
-
 gboolean
 fetcher_imap_parse_status(const char *text, guint32 *uidvalidity, guint32 *uidnext)
 {
   const char *st = strstr(text, "* STATUS ");
-  return st && parse_u32_after(st, "UIDVALIDITY", uidvalidity) && parse_u32_after(st, "UIDNEXT", uidnext);
+  if (!st)
+    return FALSE;
+  /* mailbox (atom, quoted or literal: its name may read "UIDNEXT 9"), then (NAME n NAME n ...) */
+  Cursor c = { (const guint8 *)st + 9, (const guint8 *)text + strlen(text) };
+  if (!read_value(&c, NULL, NULL, 0))
+    return FALSE;
+  skip_spaces(&c);
+  if (c.p >= c.end || *c.p != '(')
+    return FALSE;
+  c.p++;
+  gboolean have_validity = FALSE, have_next = FALSE;
+  for (;;) {
+    skip_spaces(&c);
+    if (c.p >= c.end)
+      return FALSE;
+    if (*c.p == ')')
+      return have_validity && have_next;
+    const guint8 *name;
+    gsize nlen;
+    guint64 v;
+    if (!read_value(&c, &name, &nlen, 0))
+      return FALSE;
+    skip_spaces(&c);
+    if (!read_number(&c, &v) || v > G_MAXUINT32)
+      return FALSE;
+    if (nlen == 11 && g_ascii_strncasecmp((const char *)name, "UIDVALIDITY", 11) == 0) {
+      *uidvalidity = (guint32)v;
+      have_validity = TRUE;
+    } else if (nlen == 7 && g_ascii_strncasecmp((const char *)name, "UIDNEXT", 7) == 0) {
+      *uidnext = (guint32)v;
+      have_next = TRUE;
+    }
+  }
 }
 
 gboolean

@@ -100,7 +100,7 @@ wait_for_login(E2e *e)
 }
 
 E2e *
-e2e_setup(const char *test_name)
+e2e_setup_imap(const char *test_name)
 {
   E2e *e = g_new0(E2e, 1);
   static guint counter;
@@ -116,7 +116,13 @@ e2e_setup(const char *test_name)
   e->imaps_base = g_strdup_printf("imaps://localhost:%s/", env_get("INTAKE_IMAPS_PORT"));
   e->ca_file = g_strdup(env_get("INTAKE_CA_FILE"));
   wait_for_login(e);
+  return e;
+}
 
+E2e *
+e2e_setup(const char *test_name)
+{
+  E2e *e = e2e_setup_imap(test_name);
   PGconn *admin = pg_connect("postgres");
   g_autofree char *create = g_strdup_printf("CREATE DATABASE %s", e->name);
   pg_exec(admin, create);
@@ -139,13 +145,16 @@ e2e_teardown(E2e *e)
     return;
   PQfinish(e->pg);
   fetcher_session_close(e->append_session);
-  PGconn *admin = pg_connect("postgres");
-  g_autofree char *drop = g_strdup_printf("DROP DATABASE IF EXISTS %s WITH (FORCE)", e->name);
-  pg_exec(admin, drop);
-  PQfinish(admin);
+  if (e->conninfo) { /* made by e2e_setup, not e2e_setup_imap */
+    PGconn *admin = pg_connect("postgres");
+    g_autofree char *drop = g_strdup_printf("DROP DATABASE IF EXISTS %s WITH (FORCE)", e->name);
+    pg_exec(admin, drop);
+    PQfinish(admin);
+  }
   g_autofree char *pw = g_build_filename(e->dir, "imap.pass", NULL);
   g_unlink(pw);
-  g_unlink(e->config_path);
+  if (e->config_path)
+    g_unlink(e->config_path);
   g_rmdir(e->dir);
   g_free(e->name);
   g_free(e->dir);
