@@ -58,8 +58,11 @@ fetcher_session_open(const FetcherImapOptions *o, GError **error)
     return NULL;
   }
   g_autoptr(CURLU) u = curl_url();
-  if (curl_url_set(u, CURLUPART_URL, o->url, 0) != CURLUE_OK) {
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "imap url '%s' is not a URL", o->url);
+  CURLUcode urc = curl_url_set(u, CURLUPART_URL, o->url, 0);
+  if (urc != CURLUE_OK) {
+    /* not echoed: a URL may carry a password (imaps://user:secret@host) */
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "imap url is not a URL: %s",
+                curl_url_strerror(urc));
     return NULL;
   }
   g_autofree char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;

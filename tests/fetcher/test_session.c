@@ -265,7 +265,8 @@ Test(options, a_closed_port_is_a_connect_error)
 
 Test(options, bad_options_are_config_errors)
 {
-  const char *bad[] = { "", "http://example.com/INBOX", "not a url", "imaps://localhost/IN;BOX" };
+  const char *bad[] = { "", "http://example.com/INBOX", "not a url", "imaps://localhost/IN;BOX",
+                        "imaps://svc:Secret-77@[::1/INBOX" };
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
     FetcherImapOptions o = { .url = bad[i], .user = "u", .password = "p" };
     g_autoptr(GError) error = NULL;
@@ -273,5 +274,6 @@ Test(options, bad_options_are_config_errors)
     cr_assert_null(s, "opened '%s'", bad[i]);
     cr_assert(g_error_matches(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG), "%s: %s", bad[i],
               error ? error->message : "");
+    cr_assert_null(strstr(error->message, "Secret-77"), "the URL's password is in: %s", error->message);
   }
 }
