@@ -16,6 +16,28 @@ fetcher_curl_init(void)
   }
 }
 
+CURL *
+fetcher_curl_new(const char *user, const char *password, gboolean tls_verify, const char *ca_file,
+                 guint connect_timeout_s, char *errbuf)
+{
+  fetcher_curl_init();
+  CURL *c = curl_easy_init();
+  if (!c)
+    g_error("curl_easy_init failed: out of memory");
+  if (user) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, user);
+    curl_easy_setopt(c, CURLOPT_PASSWORD, password ? password : "");
+  }
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls_verify ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls_verify ? 2L : 0L);
+  if (ca_file && *ca_file)
+    curl_easy_setopt(c, CURLOPT_CAINFO, ca_file);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(connect_timeout_s ? connect_timeout_s : 15));
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  return c;
+}
+
 FetcherError
 fetcher_curl_error_code(CURLcode rc)
 {
@@ -51,8 +73,8 @@ fetcher_curl_error_code(CURLcode rc)
 }
 
 void
-fetcher_curl_set_error(GError **error, FetcherError code, const char *proto, CURLcode rc, const char *errbuf,
-                       const char *reply)
+fetcher_curl_set_error(GError **error, FetcherError code, const char *proto, const char *context, CURLcode rc,
+                       const char *errbuf, const char *reply)
 {
   static const char *const what[] = {
     [FETCHER_ERROR_CONFIG] = "url or option rejected",
@@ -63,11 +85,14 @@ fetcher_curl_set_error(GError **error, FetcherError code, const char *proto, CUR
     [FETCHER_ERROR_PROTOCOL] = "request failed",
   };
   g_return_if_fail((guint)code < G_N_ELEMENTS(what));
-  const char *detail = errbuf && *errbuf ? errbuf : curl_easy_strerror(rc);
+  g_autoptr(GString) m = g_string_new(NULL);
+  g_string_printf(m, "%s %s", proto, what[code]);
+  if (context && *context)
+    g_string_append_printf(m, " in %s", context);
+  g_string_append_printf(m, ": %s", errbuf && *errbuf ? errbuf : curl_easy_strerror(rc));
   if (reply && *reply)
-    g_set_error(error, FETCHER_ERROR, (gint)code, "%s %s: %s (server: %s)", proto, what[code], detail, reply);
-  else
-    g_set_error(error, FETCHER_ERROR, (gint)code, "%s %s: %s", proto, what[code], detail);
+    g_string_append_printf(m, " (server: %s)", reply);
+  g_set_error_literal(error, FETCHER_ERROR, (gint)code, m->str);
 }
 
 static size_t

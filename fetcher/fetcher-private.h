@@ -14,15 +14,23 @@ G_BEGIN_DECLS
 /* curl_global_init once per process, thread-safe. */
 void fetcher_curl_init(void);
 
+/* A new easy handle with what IMAP and SMTP share: credentials (user NULL: no login), certificate
+ * verification (ca_file NULL or "": the system's CAs), the connect timeout (0: 15 s), errbuf
+ * (CURL_ERROR_SIZE bytes, living as long as the handle) and no signals. Caller cleans it up. */
+CURL *fetcher_curl_new(const char *user, const char *password, gboolean tls_verify, const char *ca_file,
+                       guint connect_timeout_s, char *errbuf);
+
 /* The one map of libcurl's result codes onto FETCHER_ERROR: CONFIG, CONNECT (also timeouts),
  * TLS, AUTH, and PROTOCOL for the rest (the server said no, or a reply we cannot read). */
 FetcherError fetcher_curl_error_code(CURLcode rc);
 
 /* Sets *error (domain FETCHER_ERROR, the given code) for a failed transfer:
- * "<proto> <what code means>: <libcurl's message>[ (server: <reply>)]". libcurl's message is the
- * handle's error buffer when it holds one, else curl_easy_strerror(rc). reply may be NULL. */
-void fetcher_curl_set_error(GError **error, FetcherError code, const char *proto, CURLcode rc,
-                            const char *errbuf, const char *reply);
+ * "<proto> <what code means>[ in <context>]: <libcurl's message>[ (server: <reply>)]", e.g.
+ * "IMAP login refused in STATUS: Login denied (server: NO [AUTHENTICATIONFAILED] ...)". Messages
+ * start with the protocol (ops filter on it). libcurl's message is the handle's error buffer when it
+ * holds one, else curl_easy_strerror(rc). context and reply may be NULL. */
+void fetcher_curl_set_error(GError **error, FetcherError code, const char *proto, const char *context,
+                            CURLcode rc, const char *errbuf, const char *reply);
 
 /* An upload from memory: the transfer's body (SMTP DATA, IMAP APPEND). */
 typedef struct {

@@ -88,17 +88,11 @@ fetcher_session_open(const FetcherImapOptions *o, GError **error)
   s->mailbox_url = mailbox_url(s, mb);
   s->lines = g_byte_array_new();
   s->body = g_byte_array_new();
-  s->curl = curl_easy_init();
+  s->curl = fetcher_curl_new(o->user ? o->user : "", o->password, o->tls_verify, o->ca_file,
+                             o->connect_timeout_s, s->errbuf);
   CURL *c = s->curl;
-  curl_easy_setopt(c, CURLOPT_USERNAME, o->user ? o->user : "");
-  curl_easy_setopt(c, CURLOPT_PASSWORD, o->password ? o->password : "");
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->tls_verify ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->tls_verify ? 2L : 0L);
-  if (o->ca_file && *o->ca_file)
-    curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
   /* imap://: upgrade with STARTTLS when offered; imaps:// is TLS from the start. */
   curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(o->connect_timeout_s ? o->connect_timeout_s : 15));
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)(o->stall_timeout_s ? o->stall_timeout_s : 60));
   /* The 16 KB default silently corrupts long untagged lines (facts.md). */
@@ -107,8 +101,6 @@ fetcher_session_open(const FetcherImapOptions *o, GError **error)
   curl_easy_setopt(c, CURLOPT_HEADERDATA, s);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   return s;
 }
 
@@ -157,14 +149,14 @@ fetcher_imap_perform(FetcherSession *s, const char *url, const char *command, GE
   FetcherError code = fetcher_curl_error_code(rc);
   if (code == FETCHER_ERROR_PROTOCOL && names_missing_mailbox(complaint))
     code = FETCHER_ERROR_NO_MAILBOX;
-  fetcher_curl_set_error(error, code, "IMAP", rc, s->errbuf, complaint);
   if (!command)
     command = "APPEND"; /* an upload */
   /* Name the command's verb only ("UID FETCH", "STATUS"), not its arguments. */
   gsize verb_len = strcspn(command, " ");
   if (g_str_has_prefix(command, "UID "))
     verb_len = 4 + strcspn(command + 4, " ");
-  g_prefix_error(error, "%.*s: ", (int)verb_len, command);
+  g_autofree char *verb = g_strndup(command, verb_len);
+  fetcher_curl_set_error(error, code, "IMAP", verb, rc, s->errbuf, complaint);
   return FALSE;
 }
 

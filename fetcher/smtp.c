@@ -38,7 +38,6 @@ on_debug(CURL *handle, curl_infotype type, char *data, size_t size, void *user)
 FetcherSmtp *
 fetcher_smtp_open(const FetcherSmtpOptions *o, GError **error)
 {
-  fetcher_curl_init();
   if (!o->url || !*o->url) {
     g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "smtp url is empty");
     return NULL;
@@ -51,26 +50,16 @@ fetcher_smtp_open(const FetcherSmtpOptions *o, GError **error)
   s->url = g_strdup(o->url);
   s->reply = g_string_new(NULL);
   s->partial = g_string_new(NULL);
-  s->curl = curl_easy_init();
+  s->curl = fetcher_curl_new(o->user && *o->user ? o->user : NULL, o->password, o->tls_verify, o->ca_file,
+                             o->connect_timeout_s, s->errbuf);
   CURL *c = s->curl;
   curl_easy_setopt(c, CURLOPT_URL, s->url);
-  if (o->user && *o->user) {
-    curl_easy_setopt(c, CURLOPT_USERNAME, o->user);
-    curl_easy_setopt(c, CURLOPT_PASSWORD, o->password ? o->password : "");
-  }
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->tls_verify ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->tls_verify ? 2L : 0L);
-  if (o->ca_file && *o->ca_file)
-    curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
   /* smtp://: STARTTLS when offered (or required); smtps:// is TLS from the start */
   curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(o->require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(o->connect_timeout_s ? o->connect_timeout_s : 15));
   curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(o->timeout_s ? o->timeout_s : 60));
   curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* feeds on_debug only; nothing is printed */
   curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
   curl_easy_setopt(c, CURLOPT_DEBUGDATA, s);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   return s;
 }
 
@@ -137,6 +126,6 @@ fetcher_smtp_send(FetcherSmtp *s, const char *mail_from, const char *rcpt, const
     if (permanent)
       *permanent = code >= 500;
   }
-  fetcher_curl_set_error(error, kind, "SMTP", rc, s->errbuf, s->reply->len ? s->reply->str : NULL);
+  fetcher_curl_set_error(error, kind, "SMTP", NULL, rc, s->errbuf, s->reply->len ? s->reply->str : NULL);
   return FALSE;
 }

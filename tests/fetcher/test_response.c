@@ -369,14 +369,15 @@ Test(curl_error, one_code_per_kind_of_failure)
 Test(curl_error, message_keeps_libcurl_and_the_server)
 {
   g_autoptr(GError) error = NULL;
-  fetcher_curl_set_error(&error, FETCHER_ERROR_AUTH, "IMAP", CURLE_LOGIN_DENIED, "",
+  fetcher_curl_set_error(&error, FETCHER_ERROR_AUTH, "IMAP", "STATUS", CURLE_LOGIN_DENIED, "",
                          "NO [AUTHENTICATIONFAILED]");
   cr_assert(g_error_matches(error, FETCHER_ERROR, FETCHER_ERROR_AUTH));
-  g_autofree char *want = g_strdup_printf("IMAP login refused: %s (server: NO [AUTHENTICATIONFAILED])",
-                                          curl_easy_strerror(CURLE_LOGIN_DENIED));
+  g_autofree char *want =
+    g_strdup_printf("IMAP login refused in STATUS: %s (server: NO [AUTHENTICATIONFAILED])",
+                    curl_easy_strerror(CURLE_LOGIN_DENIED));
   cr_assert_str_eq(error->message, want);
   g_autoptr(GError) e2 = NULL;
-  fetcher_curl_set_error(&e2, FETCHER_ERROR_CONNECT, "SMTP", CURLE_COULDNT_CONNECT, "Failed to connect to x",
-                         NULL);
+  fetcher_curl_set_error(&e2, FETCHER_ERROR_CONNECT, "SMTP", NULL, CURLE_COULDNT_CONNECT,
+                         "Failed to connect to x", NULL);
   cr_assert_str_eq(e2->message, "SMTP server unreachable: Failed to connect to x");
 }
