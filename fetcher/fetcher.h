@@ -66,6 +66,11 @@ GPtrArray *fetcher_session_fetch(FetcherSession *session, const guint32 *uids, g
 gboolean fetcher_session_mark(FetcherSession *session, const guint32 *uids, guint n, const char *folder,
                               GError **error);
 
+/* APPENDs one message (RFC 5322, CRLF line ends) to mailbox (NULL: the session's own), on the
+ * session's connection. The tests fill mailboxes with it. */
+gboolean fetcher_session_append(FetcherSession *session, const char *mailbox, const char *data, gsize len,
+                                GError **error);
+
 /* ==== SMTP: acknowledgements out (fetcher/smtp.c) ==== */
 /* One FetcherSmtp is one libcurl handle whose connection is reused for a batch of messages.
  * Errors use FETCHER_ERROR: CONFIG, CONNECT (unreachable, timeout: try later), TLS, AUTH, and

@@ -2,9 +2,8 @@
  * AUTH, certificate verification, timeouts; one handle (and connection) for a batch. The server's
  * replies are read through the debug callback (incoming lines only: what we send, AUTH included,
  * is never looked at). */
-#include "fetcher.h"
+#include "fetcher-private.h"
 
-#include <curl/curl.h>
 #include <string.h>
 
 struct FetcherSmtp {
@@ -14,8 +13,6 @@ struct FetcherSmtp {
   GString *partial; /* an incoming line not yet ended */
   char errbuf[CURL_ERROR_SIZE];
 };
-
-static gsize curl_once;
 
 static int
 on_debug(CURL *handle, curl_infotype type, char *data, size_t size, void *user)
@@ -41,10 +38,6 @@ on_debug(CURL *handle, curl_infotype type, char *data, size_t size, void *user)
 FetcherSmtp *
 fetcher_smtp_open(const FetcherSmtpOptions *o, GError **error)
 {
-  if (g_once_init_enter(&curl_once)) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    g_once_init_leave(&curl_once, 1);
-  }
   if (!o->url || !*o->url) {
     g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "smtp url is empty");
     return NULL;
@@ -57,27 +50,16 @@ fetcher_smtp_open(const FetcherSmtpOptions *o, GError **error)
   s->url = g_strdup(o->url);
   s->reply = g_string_new(NULL);
   s->partial = g_string_new(NULL);
-  s->curl = curl_easy_init();
+  s->curl = fetcher_curl_new(o->user && *o->user ? o->user : NULL, o->password, o->tls_verify, o->ca_file,
+                             o->connect_timeout_s, s->errbuf);
   CURL *c = s->curl;
   curl_easy_setopt(c, CURLOPT_URL, s->url);
-  if (o->user && *o->user) {
-    curl_easy_setopt(c, CURLOPT_USERNAME, o->user);
-    curl_easy_setopt(c, CURLOPT_PASSWORD, o->password ? o->password : "");
-  }
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->tls_verify ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->tls_verify ? 2L : 0L);
-  if (o->ca_file && *o->ca_file)
-    curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
   /* smtp://: STARTTLS when offered (or required); smtps:// is TLS from the start */
   curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(o->require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(o->connect_timeout_s ? o->connect_timeout_s : 15));
   curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(o->timeout_s ? o->timeout_s : 60));
-  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* feeds on_debug only; nothing is printed */
   curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
   curl_easy_setopt(c, CURLOPT_DEBUGDATA, s);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   return s;
 }
 
@@ -92,21 +74,6 @@ fetcher_smtp_close(FetcherSmtp *s)
   g_string_free(s->reply, TRUE);
   g_string_free(s->partial, TRUE);
   g_free(s);
-}
-
-typedef struct {
-  const char *data;
-  gsize len, pos;
-} Upload;
-
-static size_t
-on_read(char *buf, size_t size, size_t nitems, void *user)
-{
-  Upload *u = user;
-  size_t n = MIN(size * nitems, u->len - u->pos);
-  memcpy(buf, u->data + u->pos, n);
-  u->pos += n;
-  return n;
 }
 
 static gboolean
@@ -135,15 +102,13 @@ fetcher_smtp_send(FetcherSmtp *s, const char *mail_from, const char *rcpt, const
   g_autofree char *from = g_strdup_printf("<%s>", mail_from ? mail_from : "");
   g_autofree char *to = g_strdup_printf("<%s>", rcpt);
   struct curl_slist *rcpts = curl_slist_append(NULL, to);
-  Upload u = { data, len, 0 };
+  FetcherUpload u;
   g_string_truncate(s->reply, 0);
   g_string_truncate(s->partial, 0);
   s->errbuf[0] = '\0';
   curl_easy_setopt(s->curl, CURLOPT_MAIL_FROM, from);
   curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, rcpts);
-  curl_easy_setopt(s->curl, CURLOPT_READFUNCTION, on_read);
-  curl_easy_setopt(s->curl, CURLOPT_READDATA, &u);
-  curl_easy_setopt(s->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+  fetcher_curl_upload(s->curl, &u, data, len);
   CURLcode rc = curl_easy_perform(s->curl);
   curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, NULL);
   curl_slist_free_all(rcpts);
@@ -153,40 +118,14 @@ fetcher_smtp_send(FetcherSmtp *s, const char *mail_from, const char *rcpt, const
     *reply = g_utf8_make_valid(s->reply->str, (gssize)s->reply->len);
   if (rc == CURLE_OK)
     return TRUE;
-  const char *detail = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
-  switch (rc) {
-    case CURLE_LOGIN_DENIED:
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_AUTH, "SMTP login refused for this user: %s",
-                  s->reply->len ? s->reply->str : detail);
-      return FALSE;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_GOT_NOTHING:
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONNECT, "SMTP server unreachable: %s", detail);
-      return FALSE;
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_USE_SSL_FAILED:
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_TLS, "SMTP TLS failure: %s", detail);
-      return FALSE;
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "smtp url: %s", detail);
-      return FALSE;
-    default:
-      break;
-  }
-  if (code >= 400) {
-    /* the server answered MAIL, RCPT or DATA with a refusal: 4xx try later, 5xx never */
+  FetcherError kind = fetcher_curl_error_code(rc);
+  /* libcurl reports a refused MAIL, RCPT or DATA as a send error: the reply code tells a
+   * refusal (4xx: try later, 5xx: never) from a lost connection. */
+  if (code >= 400 && (kind == FETCHER_ERROR_PROTOCOL || rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR)) {
+    kind = FETCHER_ERROR_PROTOCOL;
     if (permanent)
       *permanent = code >= 500;
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "SMTP server refused the message: %s",
-                s->reply->len ? s->reply->str : detail);
-    return FALSE;
   }
-  g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONNECT, "SMTP transfer failed: %s", detail);
+  fetcher_curl_set_error(error, kind, "SMTP", NULL, rc, s->errbuf, s->reply->len ? s->reply->str : NULL);
   return FALSE;
 }

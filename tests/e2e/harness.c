@@ -1,6 +1,8 @@
 /* tests/e2e/harness.c: servers, a database and a mailbox per test, and runs of build/intake. */
 #include "harness.h"
 
+#include "fetcher.h"
+
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <curl/curl.h>
@@ -99,7 +101,7 @@ wait_for_login(E2e *e)
 }
 
 E2e *
-e2e_setup(const char *test_name)
+e2e_setup_imap(const char *test_name)
 {
   E2e *e = g_new0(E2e, 1);
   static guint counter;
@@ -115,7 +117,13 @@ e2e_setup(const char *test_name)
   e->imaps_base = g_strdup_printf("imaps://localhost:%s/", env_get("INTAKE_IMAPS_PORT"));
   e->ca_file = g_strdup(env_get("INTAKE_CA_FILE"));
   wait_for_login(e);
+  return e;
+}
 
+E2e *
+e2e_setup(const char *test_name)
+{
+  E2e *e = e2e_setup_imap(test_name);
   PGconn *admin = pg_connect("postgres");
   g_autofree char *create = g_strdup_printf("CREATE DATABASE %s", e->name);
   pg_exec(admin, create);
@@ -137,15 +145,17 @@ e2e_teardown(E2e *e)
   if (!e)
     return;
   PQfinish(e->pg);
-  if (e->append_handle)
-    curl_easy_cleanup(e->append_handle);
-  PGconn *admin = pg_connect("postgres");
-  g_autofree char *drop = g_strdup_printf("DROP DATABASE IF EXISTS %s WITH (FORCE)", e->name);
-  pg_exec(admin, drop);
-  PQfinish(admin);
+  fetcher_session_close(e->append_session);
+  if (e->conninfo) { /* made by e2e_setup, not e2e_setup_imap */
+    PGconn *admin = pg_connect("postgres");
+    g_autofree char *drop = g_strdup_printf("DROP DATABASE IF EXISTS %s WITH (FORCE)", e->name);
+    pg_exec(admin, drop);
+    PQfinish(admin);
+  }
   g_autofree char *pw = g_build_filename(e->dir, "imap.pass", NULL);
   g_unlink(pw);
-  g_unlink(e->config_path);
+  if (e->config_path)
+    g_unlink(e->config_path);
   g_rmdir(e->dir);
   g_free(e->name);
   g_free(e->dir);
@@ -177,21 +187,6 @@ e2e_write_config(E2e *e, const char *url, const char *folder)
   cr_assert(g_file_set_contents(e->config_path, text, -1, NULL));
 }
 
-typedef struct {
-  const char *data;
-  gsize len, pos;
-} Upload;
-
-static size_t
-on_read(char *buf, size_t size, size_t nitems, void *user)
-{
-  Upload *u = user;
-  size_t n = MIN(size * nitems, u->len - u->pos);
-  memcpy(buf, u->data + u->pos, n);
-  u->pos += n;
-  return n;
-}
-
 static size_t
 on_write(char *ptr, size_t size, size_t nmemb, void *user)
 {
@@ -217,20 +212,17 @@ void
 e2e_append(E2e *e, const char *mailbox, const char *data, gsize len)
 {
   /* one connection for all appends of a test: a TLS handshake per mail would dominate */
-  g_autofree char *url = e2e_url(e, TRUE, mailbox);
-  g_autoptr(GString) body = g_string_new(NULL);
-  if (!e->append_handle)
-    e->append_handle = imap_handle(e, url, body);
-  CURL *c = e->append_handle;
-  Upload u = { data, len, 0 };
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
-  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-  curl_easy_setopt(c, CURLOPT_READDATA, &u);
-  curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-  CURLcode rc = curl_easy_perform(c);
-  cr_assert_eq(rc, CURLE_OK, "APPEND to %s: %s", mailbox, curl_easy_strerror(rc));
+  g_autoptr(GError) error = NULL;
+  if (!e->append_session) {
+    g_autofree char *url = e2e_url(e, TRUE, "INBOX");
+    FetcherImapOptions o = {
+      .url = url, .user = e->user, .password = e->password, .tls_verify = TRUE, .ca_file = e->ca_file
+    };
+    e->append_session = fetcher_session_open(&o, &error);
+    cr_assert(e->append_session, "IMAP session for APPEND: %s", error->message);
+  }
+  cr_assert(fetcher_session_append(e->append_session, mailbox, data, len, &error), "APPEND to %s: %s",
+            mailbox, error->message);
 }
 
 char *

@@ -18,11 +18,13 @@ typedef struct {
   char *conninfo;
   char *config_path;
   PGconn *pg;
-  void *append_handle; /* CURL*, reused by e2e_append */
+  struct FetcherSession *append_session; /* reused by e2e_append */
 } E2e;
 
 /* Starts the servers if needed and makes a fresh database (migrated) and mailbox user. */
 E2e *e2e_setup(const char *test_name);
+/* Only the mailbox user (no database, no config): for tests of the fetcher alone. */
+E2e *e2e_setup_imap(const char *test_name);
 void e2e_teardown(E2e *e);
 
 /* Rewrites the config: url is the IMAP URL (e.g. e2e_url(e, TRUE, "INBOX")), folder the

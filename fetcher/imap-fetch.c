@@ -1,0 +1,177 @@
+/* fetcher/imap-fetch.c: fetching mails with BODY.PEEK[] (never setting \Seen) — small ones in
+ * batches, big ones in chunks, and one at a time on a fresh connection after an unreadable reply. */
+#include "fetcher-private.h"
+
+/* A FETCH response's lines count against libcurl's response-line budget (~300 KB per command,
+ * facts.md): keep each command's payload well under it. */
+#define CHUNK_BYTES (96 * 1024)
+#define BATCH_BYTES (160 * 1024)
+#define BATCH_MAX 16
+
+void
+fetcher_message_free(FetcherMessage *m)
+{
+  if (!m)
+    return;
+  g_clear_pointer(&m->raw, g_bytes_unref);
+  g_clear_pointer(&m->internal_date, g_date_time_unref);
+  g_free(m->error);
+  g_free(m);
+}
+
+/* A message for uid holding raw (taken) and the arrival time of its metadata item, if any. */
+static FetcherMessage *
+message_new(guint32 uid, GBytes *raw, const FetcherFetchItem *meta)
+{
+  FetcherMessage *m = g_new0(FetcherMessage, 1);
+  m->uid = uid;
+  m->raw = raw;
+  m->internal_date = meta && meta->internal_date ? g_date_time_ref(meta->internal_date) : NULL;
+  return m;
+}
+
+/* Reads one big message in CHUNK_BYTES pieces with BODY.PEEK[]<offset.length>. NULL without an
+ * error when the mail was expunged meanwhile. */
+static GBytes *
+fetch_chunked(FetcherSession *s, guint32 uid, guint64 size, GError **error)
+{
+  g_autoptr(GByteArray) all = g_byte_array_sized_new((guint)MIN(size, 64u * 1024 * 1024));
+  for (guint64 off = 0;; off += CHUNK_BYTES) {
+    g_autofree char *cmd =
+      g_strdup_printf("UID FETCH %u (UID BODY.PEEK[]<%" G_GUINT64_FORMAT ".%u>)", uid, off, CHUNK_BYTES);
+    if (!fetcher_imap_perform(s, s->mailbox_url, cmd, error))
+      return NULL;
+    g_autoptr(GArray) items = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
+    if (!items)
+      return NULL;
+    FetcherFetchItem *it = fetcher_imap_find_item(items, uid);
+    if (!it || !it->has_body)
+      return NULL; /* expunged meanwhile */
+    if (it->body_origin != off) {
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
+                  "IMAP partial FETCH of UID %u answered at the wrong offset", uid);
+      return NULL;
+    }
+    g_byte_array_append(all, it->body, (guint)it->body_len);
+    if (it->body_len < CHUNK_BYTES)
+      break;
+    if (all->len > 1024u * 1024u * 1024u) {
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "IMAP message UID %u exceeds 1 GiB", uid);
+      return NULL;
+    }
+  }
+  return g_byte_array_free_to_bytes(g_steal_pointer(&all));
+}
+
+/* Fetches the small mails from uids[*i] on in one command (at most BATCH_MAX mails and
+ * BATCH_BYTES, by their sizes in meta) into out, and moves *i past them. */
+static gboolean
+fetch_small(FetcherSession *s, GArray *meta, const guint32 *uids, guint n, guint *i, GPtrArray *out,
+            GError **error)
+{
+  guint j = *i;
+  guint64 total = 0;
+  g_autoptr(GArray) batch = g_array_new(FALSE, FALSE, sizeof(guint32));
+  while (j < n && batch->len < BATCH_MAX) {
+    FetcherFetchItem *mj = fetcher_imap_find_item(meta, uids[j]);
+    if (mj && (mj->size > CHUNK_BYTES || total + mj->size > BATCH_BYTES) && batch->len > 0)
+      break;
+    if (mj) {
+      g_array_append_val(batch, uids[j]);
+      total += mj->size;
+    }
+    j++;
+  }
+  *i = j;
+  g_autofree char *set = fetcher_imap_uid_set((const guint32 *)batch->data, batch->len);
+  g_autofree char *cmd = g_strdup_printf("UID FETCH %s (UID BODY.PEEK[])", set);
+  if (!fetcher_imap_perform(s, s->mailbox_url, cmd, error))
+    return FALSE;
+  g_autoptr(GArray) items = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
+  if (!items)
+    return FALSE;
+  for (guint k = 0; k < batch->len; k++) {
+    guint32 uid = g_array_index(batch, guint32, k);
+    FetcherFetchItem *it = fetcher_imap_find_item(items, uid);
+    if (it && it->has_body)
+      g_ptr_array_add(
+        out, message_new(uid, g_bytes_new(it->body, it->body_len), fetcher_imap_find_item(meta, uid)));
+  }
+  return TRUE;
+}
+
+static GPtrArray *
+fetch_batch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fetcher_message_free);
+  if (n == 0)
+    return g_steal_pointer(&out);
+  /* Sizes and arrival times first: small, and they decide how to fetch each body. meta owns no
+   * pointers into the response buffer, so it outlives the next command. */
+  g_autofree char *set = fetcher_imap_uid_set(uids, n);
+  g_autofree char *meta_cmd = g_strdup_printf("UID FETCH %s (UID RFC822.SIZE INTERNALDATE)", set);
+  if (!fetcher_imap_perform(s, s->mailbox_url, meta_cmd, error))
+    return NULL;
+  g_autoptr(GArray) meta = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
+  if (!meta)
+    return NULL;
+  guint i = 0;
+  while (i < n) {
+    FetcherFetchItem *mi = fetcher_imap_find_item(meta, uids[i]);
+    if (!mi) { /* gone from the server */
+      i++;
+    } else if (mi->size > CHUNK_BYTES) {
+      GBytes *raw = fetch_chunked(s, uids[i], mi->size, error);
+      if (!raw && error && *error)
+        return NULL;
+      if (raw)
+        g_ptr_array_add(out, message_new(uids[i], raw, mi));
+      i++;
+    } else if (!fetch_small(s, meta, uids, n, &i, out, error)) {
+      return NULL;
+    }
+  }
+  return g_steal_pointer(&out);
+}
+
+/* After an unreadable response: each mail alone on a fresh connection, so one bad mail comes
+ * back with its error instead of blocking the others. */
+static GPtrArray *
+fetch_one_by_one(FetcherSession *s, const guint32 *uids, guint n, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fetcher_message_free);
+  fetcher_imap_reconnect(s);
+  for (guint i = 0; i < n; i++) {
+    GError *one = NULL;
+    g_autoptr(GPtrArray) got = fetch_batch(s, &uids[i], 1, &one);
+    if (got) {
+      while (got->len > 0)
+        g_ptr_array_add(out, g_ptr_array_steal_index(got, 0));
+      continue;
+    }
+    if (!g_error_matches(one, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL)) {
+      g_propagate_error(error, one);
+      return NULL;
+    }
+    FetcherMessage *m = message_new(uids[i], NULL, NULL);
+    m->error = g_strdup(one->message);
+    g_ptr_array_add(out, m);
+    g_error_free(one);
+    fetcher_imap_reconnect(s);
+  }
+  return g_steal_pointer(&out);
+}
+
+GPtrArray *
+fetcher_session_fetch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
+{
+  GError *local = NULL;
+  GPtrArray *out = fetch_batch(s, uids, n, &local);
+  if (out || !g_error_matches(local, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL)) {
+    if (local)
+      g_propagate_error(error, local);
+    return out;
+  }
+  g_clear_error(&local);
+  return fetch_one_by_one(s, uids, n, error);
+}

@@ -1,0 +1,105 @@
+/* tests/cli/test_secrets.c: "passwords never reach a log or an error message" (contract.md), black
+ * box: `intake poll --verbose` fails in every way a password is at hand — unreachable server, wrong
+ * password, a malformed URL holding it — and the password must appear nowhere in stdout or stderr.
+ * Needs the local servers (a database to get as far as IMAP): tests/e2e/harness.c. */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define CANARY "Canary-Pw-7f3e9a"
+
+static E2e *e;
+
+static void
+setup(void)
+{
+  e = e2e_setup(criterion_current_test->name);
+}
+
+static void
+teardown(void)
+{
+  e2e_teardown(e);
+  e = NULL;
+}
+
+TestSuite(secrets, .init = setup, .fini = teardown, .timeout = 120);
+
+/* Writes the test's config with imap_url and the canary as both passwords, in files or (env)
+ * $INTAKE_IMAP_PASSWORD / $INTAKE_SMTP_PASSWORD. */
+static void
+write_config(const char *imap_url, gboolean env)
+{
+  g_autofree char *pw = g_build_filename(e->dir, "canary.pass", NULL);
+  cr_assert(g_file_set_contents(pw, CANARY "\n", -1, NULL));
+  g_autofree char *imap_pw = env ? g_strdup("") : g_strdup_printf("password_file = %s\n", pw);
+  g_autofree char *smtp_pw = env ? g_strdup("") : g_strdup_printf("password_file = %s\n", pw);
+  if (env) {
+    g_setenv("INTAKE_IMAP_PASSWORD", CANARY, TRUE);
+    g_setenv("INTAKE_SMTP_PASSWORD", CANARY, TRUE);
+  }
+  g_autofree char *text =
+    g_strdup_printf("[imap]\nurl = %s\nuser = %s\n%stls_verify = true\nca_file = %s\nprocessed_folder =\n"
+                    "[smtp]\nurl = smtps://127.0.0.1:1\nuser = %s\n%ssend = true\n"
+                    "[db]\nconninfo = %s\n",
+                    imap_url, e->user, imap_pw, e->ca_file, e->user, smtp_pw, e->conninfo);
+  cr_assert(g_file_set_contents(e->config_path, text, -1, NULL));
+}
+
+/* Runs poll --verbose; returns its exit status after checking the canary is in neither output. */
+static int
+poll_without_leak(char **err_out)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = e2e_run(e, &out, &err, "poll", "--verbose", NULL);
+  cr_assert_lt(rc, 128, "poll crashed: %s", err);
+  cr_assert_null(strstr(out, CANARY), "the password is on stdout:\n%s", out);
+  cr_assert_null(strstr(err, CANARY), "the password is on stderr:\n%s", err);
+  if (err_out)
+    *err_out = g_steal_pointer(&err);
+  return rc;
+}
+
+Test(secrets, unreachable_imap_server)
+{
+  write_config("imaps://127.0.0.1:1/INBOX", FALSE);
+  g_autofree char *err = NULL;
+  cr_assert_eq(poll_without_leak(&err), 1, "%s", err);
+  cr_assert(strstr(err, "unreachable"), "%s", err);
+}
+
+Test(secrets, wrong_password)
+{
+  g_autofree char *url = e2e_url(e, TRUE, "INBOX");
+  write_config(url, FALSE);
+  g_autofree char *err = NULL;
+  cr_assert_eq(poll_without_leak(&err), 1, "%s", err);
+  cr_assert(strstr(err, "login refused"), "%s", err);
+}
+
+Test(secrets, wrong_password_from_the_environment)
+{
+  g_autofree char *url = e2e_url(e, FALSE, "INBOX");
+  write_config(url, TRUE);
+  g_autofree char *err = NULL;
+  cr_assert_eq(poll_without_leak(&err), 1, "%s", err);
+  cr_assert(strstr(err, "login refused"), "%s", err);
+}
+
+Test(secrets, malformed_url_holding_the_password)
+{
+  write_config("imaps://svc:" CANARY "@[::1/INBOX", FALSE);
+  g_autofree char *err = NULL;
+  int rc = poll_without_leak(&err);
+  cr_assert(rc == 1 || rc == 2, "exit %d: %s", rc, err);
+}
+
+Test(secrets, url_holding_the_password)
+{
+  g_autofree char *url = g_strdup_printf("imaps://svc:%s@127.0.0.1:1/INBOX", CANARY);
+  write_config(url, FALSE);
+  g_autofree char *err = NULL;
+  cr_assert_eq(poll_without_leak(&err), 1, "%s", err);
+}
