@@ -490,6 +490,47 @@ ensure_libraries(void)
   }
 }
 
+/* A file read for the config failed: its error becomes PARSER_ERROR_CONFIG, message kept. */
+static void
+as_config_error(GError **error)
+{
+  if (error && *error && (*error)->domain != PARSER_ERROR) {
+    GError *e = *error;
+    *error = g_error_new(PARSER_ERROR, PARSER_ERROR_CONFIG, "%s", e->message);
+    g_error_free(e);
+  }
+}
+
+/* The surnames of [names] file (one or more per line, '#' lines are comments), NFKC, into c->surnames. */
+static gboolean
+load_surnames(ParserConfig *c, GKeyFile *kf, GError **error)
+{
+  g_autofree char *names_name = g_key_file_get_string(kf, "names", "file", NULL);
+  if (names_name) {
+    g_autofree char *names_path = g_build_filename(c->data_dir, names_name, NULL);
+    g_autofree char *names = NULL;
+    if (!g_file_get_contents(names_path, &names, NULL, error)) {
+      g_prefix_error(error, "%s: ", names_path);
+      as_config_error(error);
+      return FALSE;
+    }
+    g_auto(GStrv) lines = g_strsplit(names, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+      if (lines[i][0] == '#')
+        continue;
+      g_auto(GStrv) words = g_strsplit_set(lines[i], " \t\r", -1);
+      for (guint j = 0; words[j]; j++) {
+        char *w = words[j][0] ? g_utf8_normalize(words[j], -1, G_NORMALIZE_NFKC) : NULL;
+        if (w && g_utf8_validate(w, -1, NULL) && g_utf8_strlen(w, -1) <= 2)
+          g_hash_table_add(c->surnames, w);
+        else
+          g_free(w);
+      }
+    }
+  }
+  return TRUE;
+}
+
 ParserConfig *
 parser_config_load(const char *data_dir, GError **error)
 {
@@ -501,11 +542,7 @@ parser_config_load(const char *data_dir, GError **error)
   g_key_file_set_list_separator(kf, ';');
   if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, error)) {
     g_prefix_error(error, "%s: ", path);
-    if (error && *error && (*error)->domain != PARSER_ERROR) {
-      GError *e = *error;
-      *error = g_error_new(PARSER_ERROR, PARSER_ERROR_CONFIG, "%s", e->message);
-      g_error_free(e);
-    }
+    as_config_error(error);
     return NULL;
   }
   if (!compile_all(c, kf, error))
@@ -528,44 +565,15 @@ parser_config_load(const char *data_dir, GError **error)
   c->html_placeholders = lower_list(kf, "text", "html_placeholder");
   c->no_symptoms = lower_list(kf, "text", "no_symptoms");
   c->surnames = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *names_name = g_key_file_get_string(kf, "names", "file", NULL);
-  if (names_name) {
-    g_autofree char *names_path = g_build_filename(c->data_dir, names_name, NULL);
-    g_autofree char *names = NULL;
-    if (!g_file_get_contents(names_path, &names, NULL, error)) {
-      g_prefix_error(error, "%s: ", names_path);
-      if (error && *error && (*error)->domain != PARSER_ERROR) {
-        GError *e = *error;
-        *error = g_error_new(PARSER_ERROR, PARSER_ERROR_CONFIG, "%s", e->message);
-        g_error_free(e);
-      }
-      return NULL;
-    }
-    g_auto(GStrv) lines = g_strsplit(names, "\n", -1);
-    for (guint i = 0; lines[i]; i++) {
-      if (lines[i][0] == '#')
-        continue;
-      g_auto(GStrv) words = g_strsplit_set(lines[i], " \t\r", -1);
-      for (guint j = 0; words[j]; j++) {
-        char *w = words[j][0] ? g_utf8_normalize(words[j], -1, G_NORMALIZE_NFKC) : NULL;
-        if (w && g_utf8_validate(w, -1, NULL) && g_utf8_strlen(w, -1) <= 2)
-          g_hash_table_add(c->surnames, w);
-        else
-          g_free(w);
-      }
-    }
-  }
+  if (!load_surnames(c, kf, error))
+    return NULL;
 
   g_autofree char *places_name = g_key_file_get_string(kf, "places", "file", NULL);
   g_autofree char *places_path =
     g_build_filename(c->data_dir, places_name ? places_name : "places.txt", NULL);
   c->places = parser_places_load(places_path, error);
   if (!c->places) {
-    if (error && *error && (*error)->domain != PARSER_ERROR) {
-      GError *e = *error;
-      *error = g_error_new(PARSER_ERROR, PARSER_ERROR_CONFIG, "%s", e->message);
-      g_error_free(e);
-    }
+    as_config_error(error);
     return NULL;
   }
 

@@ -10,14 +10,8 @@
 
 G_BEGIN_DECLS
 
-/* Like curl's UNITTEST: module-internal helpers are static in the library but visible to the
- * unit tests, which build the sources with PARSER_TESTING defined. Helpers that several
- * parser .c files share are plain (prefixed parser_) and declared here. */
-#ifdef PARSER_TESTING
-#define PARSER_STATIC
-#else
-#define PARSER_STATIC static
-#endif
+/* Helpers that several parser .c files share are plain (prefixed parser_) and declared here;
+ * the rest is static. */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(pcre2_code, pcre2_code_free)
 /* GMime 3.2 ships no g_autoptr support; its objects are GObjects. */
@@ -100,10 +94,6 @@ gboolean parser_places_find_at(const ParserPlaces *places, const char *text, cha
 
 /* symptoms longer than this (bytes) are cut at a line end and end in "…" */
 #define PARSER_SYMPTOMS_MAX 8192
-
-/* ---- extract.c: fields of policy §1 ------------------------------------------------------ */
-void parser_extract_fields(const ParserConfig *config, ParserRequest *r, const char *subject_nfkc,
-                           const ParserTextSplit *split);
 
 /* ---- detect.c: ignored mail and follow-ups -------------------------------------------------- */
 typedef struct {
@@ -216,6 +206,45 @@ void parser_match_clear(ParserMatch *m);
 gboolean parser_re_test(const ParserConfig *config, ParserRe re, const char *subject, gsize len);
 /* The text of capture group n of the last match (new string) or NULL when unset. */
 char *parser_match_group(const ParserMatch *m, const char *subject, guint n);
+
+/* ---- extract.c: fields of policy §1 ------------------------------------------------------ */
+void parser_extract_fields(const ParserConfig *config, ParserRequest *r, const char *subject_nfkc,
+                           const ParserTextSplit *split);
+
+/* The texts the fields are looked for in, most trusted first (strings borrowed, may be NULL). */
+typedef struct {
+  const char *main;    /* the customer's own words (no quote, no signature) */
+  const char *fwd;     /* a forwarded mail's own words, or NULL */
+  const char *fwd_sig; /* the forwarded mail's signature */
+  const char *sig;     /* the customer's signature */
+  const char *subject;
+  GPtrArray *raw; /* char*: raw spans taken as field values in main/fwd (to drop from symptoms) */
+} ParserSources;
+
+/* One field (or two) each, in extract-*.c; parser_extract_fields calls them in this order (each
+ * adds the values it took to s->raw, which the symptoms leave out). */
+void parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+void parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+void parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+void parser_extract_address(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+void parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserRequest *r);
+void parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+
+/* Shared by the extract-*.c files. */
+void parser_extract_keep_raw(ParserSources *s, const char *text, gsize start, gsize end);
+/* g_utf8_casefold, faster on ASCII and CJK; new string. */
+char *parser_casefold(const char *text);
+/* Group 1 of the first match of re in text (new string) or NULL; with keep, noted in s->raw. */
+char *parser_extract_first_group(const ParserConfig *c, ParserRe re, ParserSources *s, const char *text,
+                                 gboolean keep);
+/* A value cut at the next label inside it and trimmed of punctuation (new string), or NULL. */
+char *parser_cut_value(const ParserConfig *c, const char *v);
+/* Whether v holds street-address words (路 号 大厦 Road Street …). */
+gboolean parser_has_address_hint(const ParserConfig *c, const char *v);
+/* Whether v holds a word a contact name never contains (labels.ini contact_stop). */
+gboolean parser_has_stop_word(const ParserConfig *c, const char *v);
+/* Whether a Han run is plausibly a person's name (surname + given name, 老王, 王工). */
+gboolean parser_han_name_plausible(const ParserConfig *c, const char *v);
 
 /* ---- mime.c ----------------------------------------------------------------------------------- */
 typedef struct {

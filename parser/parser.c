@@ -299,38 +299,23 @@ request_fix_utf8(ParserRequest *r)
   }
 }
 
-ParserRequest *
-parser_parse(const ParserConfig *config, const ParserLimits *limits, const char *data, gsize len,
-             GError **error)
+/* GMime's message for data, or NULL when GMime could not make one (not an error: the bytes are
+ * then read as a header-less body). Fails only when the content types exceed max_parts. */
+static GMimeMessage *
+construct_message(const ParserConfig *config, const ParserLimits *limits, const char *data, gsize len,
+                  ParserByteView **view_out, GError **error)
 {
-  g_return_val_if_fail(config != NULL, NULL);
-  g_return_val_if_fail(data != NULL || len == 0, NULL);
-  ParserLimits defaults;
-  if (!limits) {
-    parser_limits_init(&defaults);
-    limits = &defaults;
-  }
-  if (len == 0) {
-    g_set_error(error, PARSER_ERROR, PARSER_ERROR_EMPTY, "empty message (0 bytes)");
-    return NULL;
-  }
-  if (len > limits->max_bytes) {
-    g_set_error(error, PARSER_ERROR, PARSER_ERROR_TOO_LARGE,
-                "message of %" G_GSIZE_FORMAT " bytes exceeds max_bytes (%" G_GSIZE_FORMAT ")", len,
-                limits->max_bytes);
-    return NULL;
-  }
-
   /* GMime reads from a stream over the caller's bytes: no copy (g_mime_stream_mem_new_with_buffer
-   * would copy the whole mail). The view never owns or writes the bytes. */
-  g_autoptr(ParserByteView) view = NULL;
+   * would copy the whole mail). The view never owns or writes the bytes; the message's parts read
+   * through it, so the caller frees it (*view_out) after the message. */
+  ParserByteView *view = NULL;
   g_autoptr(GMimeStream) stream = NULL;
   g_autoptr(GMimeParser) gparser = NULL;
   g_autoptr(GMimeMessage) msg = NULL;
   ParserCountingStream *counting = NULL;
   guint containers = 0;
   if (len <= G_MAXUINT) {
-    view = g_byte_array_new_take((guint8 *)data, len);
+    view = *view_out = g_byte_array_new_take((guint8 *)data, len);
     counting = g_object_new(parser_counting_stream_get_type(), NULL);
     counting->data = data;
     counting->max_parts = limits->max_parts;
@@ -367,6 +352,56 @@ parser_parse(const ParserConfig *config, const ParserLimits *limits, const char 
       msg = g_mime_parser_construct_message(again, config->gmime_options);
     }
   }
+  return g_steal_pointer(&msg);
+}
+
+/* No header block at all (text pasted into a file, a truncated spool entry): like Python's email,
+ * every byte is the body of a header-less mail, and a warning says so. */
+static void
+read_headerless(ParserRequest *r, GString *body, const char *data, gsize len)
+{
+  ParserDecoded d = parser_charset_decode(NULL, data, len);
+  g_string_append(body, d.text);
+  ParserPartReport *rep = g_new0(ParserPartReport, 1);
+  rep->content_type = g_strdup("text/plain");
+  rep->charset_used = g_strdup(d.charset_used);
+  rep->charset_guessed = TRUE;
+  rep->replacements = d.replacements;
+  rep->transfer_encoding = g_strdup("8bit");
+  g_ptr_array_add(r->parts, rep);
+  g_ptr_array_add(r->warnings, g_strdup("no header block: the whole input was read as the body"));
+  g_free(d.text);
+}
+
+ParserRequest *
+parser_parse(const ParserConfig *config, const ParserLimits *limits, const char *data, gsize len,
+             GError **error)
+{
+  g_return_val_if_fail(config != NULL, NULL);
+  g_return_val_if_fail(data != NULL || len == 0, NULL);
+  ParserLimits defaults;
+  if (!limits) {
+    parser_limits_init(&defaults);
+    limits = &defaults;
+  }
+  if (len == 0) {
+    g_set_error(error, PARSER_ERROR, PARSER_ERROR_EMPTY, "empty message (0 bytes)");
+    return NULL;
+  }
+  if (len > limits->max_bytes) {
+    g_set_error(error, PARSER_ERROR, PARSER_ERROR_TOO_LARGE,
+                "message of %" G_GSIZE_FORMAT " bytes exceeds max_bytes (%" G_GSIZE_FORMAT ")", len,
+                limits->max_bytes);
+    return NULL;
+  }
+
+  GError *cerr = NULL;
+  g_autoptr(ParserByteView) view = NULL; /* freed after msg: its parts read the bytes through it */
+  g_autoptr(GMimeMessage) msg = construct_message(config, limits, data, len, &view, &cerr);
+  if (cerr) {
+    g_propagate_error(error, cerr);
+    return NULL;
+  }
   g_autoptr(ParserRequest) r = request_new();
   ParserMimeResult mr = { .body = g_string_new(NULL) };
   if (msg) {
@@ -377,19 +412,7 @@ parser_parse(const ParserConfig *config, const ParserLimits *limits, const char 
     }
     header_flags(msg, &mr.flags);
   } else {
-    /* No header block at all (text pasted into a file, a truncated spool entry): like
-     * Python's email, read every byte as the body of a header-less mail, and say so. */
-    ParserDecoded d = parser_charset_decode(NULL, data, len);
-    g_string_append(mr.body, d.text);
-    ParserPartReport *rep = g_new0(ParserPartReport, 1);
-    rep->content_type = g_strdup("text/plain");
-    rep->charset_used = g_strdup(d.charset_used);
-    rep->charset_guessed = TRUE;
-    rep->replacements = d.replacements;
-    rep->transfer_encoding = g_strdup("8bit");
-    g_ptr_array_add(r->parts, rep);
-    g_ptr_array_add(r->warnings, g_strdup("no header block: the whole input was read as the body"));
-    g_free(d.text);
+    read_headerless(r, mr.body, data, len);
   }
 
   g_autofree char *body = parser_text_normalize(mr.body->str, (gssize)mr.body->len);
