@@ -4,6 +4,8 @@
 #ifndef INTAKE_ACKS_H
 #define INTAKE_ACKS_H
 
+#include "parser.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -20,7 +22,9 @@ typedef enum {
 
 /* ==== rules ==== */
 
-/* Header values of the customer's mail that the rules read (RFC 3834), unfolded, or NULL. */
+/* Legacy, until cli/acks_send.c passes AcksFacts.request: header values of the customer's mail
+ * read from its raw bytes (RFC 3834), unfolded, or NULL. The parser reads the same headers once
+ * (ParserRequest.auto_headers); acks_decide prefers those. */
 typedef struct {
   char *auto_submitted;           /* Auto-Submitted */
   char *precedence;               /* Precedence */
@@ -37,8 +41,11 @@ void acks_headers_read(const char *data, gsize len, AcksHeaders *out);
 void acks_headers_clear(AcksHeaders *headers);
 
 typedef struct {
-  const char *from_addr;            /* the customer's bare address; NULL when none */
-  const AcksHeaders *headers;       /* may be NULL */
+  const char *from_addr; /* the customer's bare address; NULL when none */
+  /* The parsed mail: its automatic-mail headers, Return-Path and sender facts (labels.ini
+   * [senders]). When NULL, headers (legacy) and built-in sender lists are used instead. */
+  const ParserRequest *request;
+  const AcksHeaders *headers;       /* legacy; ignored when request is set; may be NULL */
   const char *ignored_reason;       /* the parser's: auto_reply | bounce | bulk | loop | NULL */
   gboolean is_followup;             /* the mail belongs to an existing order */
   const char *const *own_addresses; /* the service mailbox's addresses, NULL-terminated, may be NULL */

@@ -557,7 +557,8 @@ parser_config_load(const char *data_dir, GError **error)
     g_ptr_array_add(c->symptom_tags, t);
   }
   tag_index_build(c);
-  c->noreply_locals = lower_list(kf, "senders", "bounce");
+  c->bounce_locals = lower_list(kf, "senders", "bounce");
+  c->noreply_words = lower_list(kf, "senders", "noreply");
   c->own_domains = lower_list(kf, "senders", "own_domains");
   c->ignore_phones = lower_list(kf, "senders", "ignore_phones");
   c->model_words = lower_list(kf, "models", "families");
@@ -603,7 +604,8 @@ parser_config_free(ParserConfig *c)
   g_free(c->tag_words);
   g_free(c->tag_first);
   g_free(c->tag_short);
-  g_strfreev(c->noreply_locals);
+  g_strfreev(c->bounce_locals);
+  g_strfreev(c->noreply_words);
   g_strfreev(c->own_domains);
   g_strfreev(c->ignore_phones);
   g_strfreev(c->model_words);

@@ -92,25 +92,11 @@ forwarded_split(const ParserConfig *c, const char *quoted, ParserTextSplit *out)
       i = 1;
     parser_match_clear(&m);
   }
-  static const char *const keys[] = { "发件人", "From", "发送时间", "Sent",    "Date", "日期", "时间",
-                                      "收件人", "To",   "主题",     "Subject", "抄送", "Cc",   NULL };
   for (; lines[i]; i++) {
     const char *l = lines[i];
     while (*l == ' ' || *l == '*')
       l++;
-    if (!*l)
-      continue;
-    gboolean header = FALSE;
-    for (const char *const *k = keys; *k && !header; k++) {
-      gsize kl = strlen(*k);
-      if (g_ascii_strncasecmp(l, *k, kl) == 0) {
-        const char *rest = l + kl;
-        while (*rest == ' ')
-          rest++;
-        header = *rest == ':';
-      }
-    }
-    if (!header)
+    if (*l && !parser_text_header_key_at(l))
       break;
   }
   g_autofree char *body = g_strjoinv("\n", lines + i);

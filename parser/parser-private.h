@@ -75,6 +75,9 @@ typedef struct {
   gboolean forwarded; /* the quote is a forward (marker said so), not a reply */
 } ParserTextSplit;
 
+/* Whether l starts with a header key of a quoted or forwarded mail's header block (发件人, From,
+ * 发送时间, Sent, Date, 收件人, To, 主题, Subject, 抄送, Cc …), then blanks and ':'. */
+gboolean parser_text_header_key_at(const char *l);
 /* The lines of text (as g_strsplit(text, "\n", -1): none for ""), in one allocation (g_free). */
 char **parser_split_lines(const char *text, guint *n_lines);
 void parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit *out);
@@ -97,10 +100,7 @@ gboolean parser_places_find_at(const ParserPlaces *places, const char *text, cha
 
 /* ---- detect.c: ignored mail and follow-ups -------------------------------------------------- */
 typedef struct {
-  gboolean auto_submitted;  /* Auto-Submitted other than "no", X-Autoreply, X-Autorespond, … */
-  gboolean precedence_bulk; /* Precedence: bulk | list | junk */
-  gboolean list_id;         /* List-Id or List-Unsubscribe present */
-  gboolean report;          /* top-level multipart/report or message/delivery-status part */
+  gboolean report; /* top-level multipart/report or message/delivery-status part */
 } ParserHeaderFlags;
 
 void parser_detect_ignored(const ParserConfig *config, ParserRequest *r, const ParserHeaderFlags *flags);
@@ -180,11 +180,12 @@ struct ParserConfig {
   guint32 *tag_first; /* 65537 entries: tag_words[tag_first[k], tag_first[k + 1]) start with key k */
   struct ParserTagWord *tag_short; /* the one-byte words */
   guint n_tag_short;
-  char **noreply_locals; /* local parts that mark a bounce sender: mailer-daemon, postmaster */
-  char **own_domains;    /* the vendor's domains: a phone/contact in their signature is not the customer's */
-  char **ignore_phones;  /* numbers that are never the customer's (our hotline) */
-  char **model_words;    /* known model families (NFKC, case-folded) */
-  char **contact_stop;   /* words a contact name never contains (case-folded) */
+  char **bounce_locals; /* local parts that mark a bounce sender: mailer-daemon, postmaster */
+  char **noreply_words; /* words in a local part that mark a no-reply sender: noreply, donotreply */
+  char **own_domains;   /* the vendor's domains: a phone/contact in their signature is not the customer's */
+  char **ignore_phones; /* numbers that are never the customer's (our hotline) */
+  char **model_words;   /* known model families (NFKC, case-folded) */
+  char **contact_stop;  /* words a contact name never contains (case-folded) */
   char **html_placeholders; /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
   char **no_symptoms;       /* "见附件": text that is no description on its own (case-folded) */
   GHashTable *surnames; /* set of surnames (NFKC), for unlabelled names next to a phone */
@@ -253,6 +254,8 @@ typedef struct {
   ParserHeaderFlags flags;
 } ParserMimeResult;
 
+/* The automatic-mail headers of msg into r->auto_headers. */
+void parser_mime_auto_headers(GMimeMessage *msg, ParserRequest *r);
 /* Walks msg: fills r->parts, r->attachments, r->warnings and out. Returns FALSE with error when a
  * limit is exceeded. */
 gboolean parser_mime_walk(const ParserConfig *config, const ParserLimits *limits, GMimeMessage *msg,

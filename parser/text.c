@@ -285,13 +285,29 @@ blank(const char *s, gsize len)
   return TRUE;
 }
 
+gboolean
+parser_text_header_key_at(const char *l)
+{
+  static const char *const keys[] = { "发件人", "From", "发送时间", "Sent",    "Date", "日期", "时间",
+                                      "收件人", "To",   "主题",     "Subject", "抄送", "Cc",   NULL };
+  for (const char *const *key = keys; *key; key++) {
+    gsize kl = strlen(*key);
+    if (g_ascii_strncasecmp(l, *key, kl) == 0) {
+      const char *r = l + kl;
+      while (*r == ' ')
+        r++;
+      if (*r == ':')
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 /* A run of header lines (发件人:/From:, 发送时间:/Sent:, 收件人:/To:, 主题:/Subject:) starting at
  * line i: the body of an Outlook-style quote without a separator line. */
 static gboolean
 header_block_at(char **lines, guint i, guint n)
 {
-  static const char *const keys[] = { "发件人", "From", "发送时间", "Sent",    "Date", "日期", "时间",
-                                      "收件人", "To",   "主题",     "Subject", "抄送", "Cc",   NULL };
   /* The first line must be the sender, as every client writes it (checked first: most lines are
    * no header at all). */
   const char *first = lines[i];
@@ -304,17 +320,7 @@ header_block_at(char **lines, guint i, guint n)
     const char *l = lines[k];
     while (*l == ' ' || *l == '>' || *l == '*')
       l++;
-    gboolean hit = FALSE;
-    for (const char *const *key = keys; *key && !hit; key++) {
-      gsize kl = strlen(*key);
-      if (g_ascii_strncasecmp(l, *key, kl) == 0) {
-        const char *r = l + kl;
-        while (*r == ' ')
-          r++;
-        hit = *r == ':';
-      }
-    }
-    if (!hit)
+    if (!parser_text_header_key_at(l))
       break;
     hits++;
   }
