@@ -446,6 +446,37 @@ add_strv(JsonBuilder *b, const char *name, GPtrArray *values)
   json_builder_end_array(b);
 }
 
+/* The decoding report of each text part, as an array (one writer for both public functions). */
+static void
+write_parts(JsonBuilder *b, const ParserRequest *r)
+{
+  json_builder_begin_array(b);
+  for (guint i = 0; i < r->parts->len; i++) {
+    const ParserPartReport *p = g_ptr_array_index(r->parts, i);
+    json_builder_begin_object(b);
+    add_string(b, "content_type", p->content_type);
+    add_string(b, "charset_declared", p->charset_declared);
+    add_string(b, "charset_used", p->charset_used);
+    json_builder_set_member_name(b, "charset_guessed");
+    json_builder_add_boolean_value(b, p->charset_guessed);
+    json_builder_set_member_name(b, "replacements");
+    json_builder_add_int_value(b, p->replacements);
+    add_string(b, "transfer_encoding", p->transfer_encoding);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+}
+
+char *
+parser_parts_to_json(const ParserRequest *request)
+{
+  g_return_val_if_fail(request != NULL, NULL);
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  write_parts(b, request);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  return json_to_string(root, FALSE);
+}
+
 void
 parser_request_write_json(const ParserRequest *r, JsonBuilder *b)
 {
@@ -479,20 +510,6 @@ parser_request_write_json(const ParserRequest *r, JsonBuilder *b)
   }
   json_builder_end_array(b);
   json_builder_set_member_name(b, "parts");
-  json_builder_begin_array(b);
-  for (guint i = 0; i < r->parts->len; i++) {
-    const ParserPartReport *p = g_ptr_array_index(r->parts, i);
-    json_builder_begin_object(b);
-    add_string(b, "content_type", p->content_type);
-    add_string(b, "charset_declared", p->charset_declared);
-    add_string(b, "charset_used", p->charset_used);
-    json_builder_set_member_name(b, "charset_guessed");
-    json_builder_add_boolean_value(b, p->charset_guessed);
-    json_builder_set_member_name(b, "replacements");
-    json_builder_add_int_value(b, p->replacements);
-    add_string(b, "transfer_encoding", p->transfer_encoding);
-    json_builder_end_object(b);
-  }
-  json_builder_end_array(b);
+  write_parts(b, r);
   add_strv(b, "warnings", r->warnings);
 }

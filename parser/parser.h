@@ -131,6 +131,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ParserConfig, parser_config_free)
  * received_at is not written here: the caller decides which time counts as received. */
 void parser_request_write_json(const ParserRequest *request, JsonBuilder *builder);
 
+/* The per-part decoding report (request->parts) as compact JSON: an array of objects with
+ * content_type, charset_declared, charset_used, charset_guessed, replacements and
+ * transfer_encoding (null for an unknown value) — the same array parser_request_write_json writes
+ * under "parts". Returns a new string; the caller frees it with g_free. */
+char *parser_parts_to_json(const ParserRequest *request);
+
 /* Message-ID when present, else "sha256:" + hex digest of the raw bytes: the dedupe key. */
 char *parser_dedupe_key(const ParserRequest *request, const char *data, gsize len);
 
