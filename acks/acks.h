@@ -19,6 +19,9 @@ typedef enum {
 } AcksError;
 
 #define ACKS_DEFAULT_MAX_PER_SENDER 5
+/* The time zone of an acknowledgement whose caller passes none (AcksContent.time_zone NULL):
+ * the seed of the policy setting (sql/seed/policy_settings.tsv timezone). */
+#define ACKS_DEFAULT_TIME_ZONE "Asia/Shanghai"
 
 /* ==== rules ==== */
 
@@ -97,6 +100,8 @@ typedef struct {
   const char *const *references; /* the customer's In-Reply-To/References ids, without <> */
   const char *message_id;        /* ours, without <> (acks_message_id_new) */
   GDateTime *date;               /* NULL: now */
+  GTimeZone *time_zone;          /* the policy's time zone (classifier_policy_time_zone): the deadlines are
+                                  * written and the Date is stamped in it; NULL: ACKS_DEFAULT_TIME_ZONE */
 
   const char *sn, *model, *symptoms, *location;
   const char *const *missing; /* policy §1 field names, NULL-terminated */
