@@ -708,6 +708,12 @@ parser_re_test(const ParserConfig *config, ParserRe re, const char *subject, gsi
   return re_exec(config, re, subject, len, 0, md) > 0;
 }
 
+gboolean
+parser_re_test_str(const ParserConfig *config, ParserRe re, const char *s)
+{
+  return s && parser_re_test(config, re, s, strlen(s));
+}
+
 void
 parser_match_clear(ParserMatch *m)
 {

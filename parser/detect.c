@@ -3,17 +3,6 @@
 
 #include <string.h>
 
-static gboolean
-subject_matches(const ParserConfig *c, ParserRe re, const char *subject)
-{
-  if (!subject)
-    return FALSE;
-  ParserMatch m = { 0 };
-  gboolean r = parser_re_match(c, re, subject, strlen(subject), 0, &m);
-  parser_match_clear(&m);
-  return r;
-}
-
 /* The local part of addr (lower case, as the lists are), or NULL. */
 static char *
 local_part(const char *addr)
@@ -94,9 +83,9 @@ parser_detect_ignored(const ParserConfig *c, ParserRequest *r, const ParserHeade
     reason = "loop";
   else if (flags->report || local_part_in(c->bounce_locals, local) ||
            (r->return_path && r->return_path[0] == '\0') ||
-           (subject_matches(c, PARSER_RE_BOUNCE_SUBJECT, r->subject) && (!r->from_addr || is_auto)))
+           (parser_re_test_str(c, PARSER_RE_BOUNCE_SUBJECT, r->subject) && (!r->from_addr || is_auto)))
     reason = "bounce";
-  else if (is_auto || subject_matches(c, PARSER_RE_AUTO_SUBJECT, r->subject))
+  else if (is_auto || parser_re_test_str(c, PARSER_RE_AUTO_SUBJECT, r->subject))
     reason = "auto_reply";
   else if (bulk(h))
     reason = "bulk";

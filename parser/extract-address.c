@@ -41,13 +41,7 @@ parser_cut_value(const ParserConfig *c, const char *v)
 gboolean
 parser_has_address_hint(const ParserConfig *c, const char *v)
 {
-  return parser_re_test(c, PARSER_RE_ADDRESS_HINT, v, strlen(v));
-}
-
-static gboolean
-has_phone(const ParserConfig *c, const char *v)
-{
-  return parser_re_test(c, PARSER_RE_PHONE, v, strlen(v));
+  return parser_re_test_str(c, PARSER_RE_ADDRESS_HINT, v);
 }
 
 /* A Chinese labelled address value is cut to its address segments: "同上,北京海淀…3层,联系我:王磊 139…"
@@ -69,7 +63,7 @@ trim_address(const ParserConfig *c, char **value)
     gboolean hint = parser_has_address_hint(c, seg);
     if (out->len == 0 && !hint)
       continue; /* "同上", "不变" */
-    if (out->len > 0 && (!hint || has_phone(c, seg)))
+    if (out->len > 0 && (!hint || parser_re_test_str(c, PARSER_RE_PHONE, seg)))
       break;
     if (out->len)
       g_string_append_c(out, ',');

@@ -25,7 +25,7 @@ clean_name(const ParserConfig *c, const char *raw)
     if (latin) {
       /* Latin stop words count only as whole words. */
       gsize off = hit - fold, wl = strlen(w);
-      if ((off > 0 && g_ascii_isalpha(fold[off - 1])) || g_ascii_isalpha(fold[off + wl]))
+      if (!parser_whole_word_at(fold, off, wl))
         continue;
     }
     gsize off = hit - fold;
@@ -92,8 +92,7 @@ parser_has_stop_word(const ParserConfig *c, const char *v)
       continue;
     for (const char *hit = strstr(fold, w); hit; hit = strstr(hit + 1, w)) {
       gsize off = hit - fold, wl = strlen(w);
-      if ((guchar)w[0] >= 0x80 ||
-          !((off > 0 && g_ascii_isalpha(fold[off - 1])) || g_ascii_isalpha(fold[off + wl])))
+      if ((guchar)w[0] >= 0x80 || parser_whole_word_at(fold, off, wl))
         return TRUE;
     }
   }
@@ -245,12 +244,6 @@ contact_before_phone(const ParserConfig *c, ParserSources *s, const char *text)
 }
 
 /* The first line of a signature that is only a name ("周晨曦", "Markus Weber"). */
-static gboolean
-matches(const ParserConfig *c, ParserRe re, const char *s)
-{
-  return parser_re_test(c, re, s, strlen(s));
-}
-
 static char *
 contact_signature(const ParserConfig *c, const char *sig)
 {
@@ -262,8 +255,8 @@ contact_signature(const ParserConfig *c, const char *sig)
     if (!*l || g_utf8_strlen(l, -1) > 24)
       continue;
     /* "此致", "敬礼", "Best regards": the closing formula, not a name. */
-    if (matches(c, PARSER_RE_SIGNATURE, l) || matches(c, PARSER_RE_CLOSING, l) ||
-        matches(c, PARSER_RE_GREETING, l))
+    if (parser_re_test_str(c, PARSER_RE_SIGNATURE, l) || parser_re_test_str(c, PARSER_RE_CLOSING, l) ||
+        parser_re_test_str(c, PARSER_RE_GREETING, l))
       continue;
     ParserMatch m = { 0 };
     if (parser_re_match(c, PARSER_RE_CHINESE_NAME, l, strlen(l), 0, &m) && m.ov[2] <= 1) {

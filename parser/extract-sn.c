@@ -6,12 +6,6 @@
 
 #include <string.h>
 
-static gboolean
-is_order_no(const ParserConfig *c, const char *v)
-{
-  return parser_re_test(c, PARSER_RE_ORDER_NO, v, strlen(v));
-}
-
 /* A token of hex digits only ("be00000000800400" in a kernel log) is a register, not an SN. */
 static gboolean
 is_hex(const char *v)
@@ -164,7 +158,7 @@ sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep
           g_clear_pointer(&v, g_free); /* "SN: AB 12": no SN */
         }
       }
-      if (v && !is_order_no(c, v) && !(k == 1 && is_hex(v))) {
+      if (v && !parser_re_test_str(c, PARSER_RE_ORDER_NO, v) && !(k == 1 && is_hex(v))) {
         SnHit h = { g_ascii_strup(v, -1), k == 0, text, vstart };
         g_array_append_val(hits, h);
         if (written) {
@@ -248,8 +242,7 @@ fault_words(const ParserConfig *c, const char *text, gsize len)
   for (const char *const *w = calm; *w; w++) {
     const char *hit = strstr(fold, *w);
     /* Latin words whole only ("ok" is not in "book"). */
-    while (hit && g_ascii_isalpha(**w) &&
-           ((hit > fold && g_ascii_isalpha(hit[-1])) || g_ascii_isalpha(hit[strlen(*w)])))
+    while (hit && g_ascii_isalpha(**w) && !parser_whole_word_at(fold, (gsize)(hit - fold), strlen(*w)))
       hit = strstr(hit + 1, *w);
     if (hit)
       score -= 2;

@@ -11,6 +11,12 @@ parser_extract_keep_raw(ParserSources *s, const char *text, gsize start, gsize e
     g_ptr_array_add(s->raw, g_strndup(text + start, end - start));
 }
 
+gboolean
+parser_whole_word_at(const char *text, gsize off, gsize len)
+{
+  return !(off > 0 && g_ascii_isalpha(text[off - 1])) && !g_ascii_isalpha(text[off + len]);
+}
+
 /* g_utf8_casefold, with ASCII and the 3-byte CJK range (U+4000–U+9FFF, no case) done inline;
  * everything else goes through g_utf8_casefold a stretch at a time. Same result: casefolding
  * is per character. */

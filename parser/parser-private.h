@@ -205,6 +205,8 @@ gboolean parser_re_match(const ParserConfig *config, ParserRe re, const char *su
 void parser_match_clear(ParserMatch *m);
 /* Whether re matches subject[0..len): no allocation (thread-local match data). */
 gboolean parser_re_test(const ParserConfig *config, ParserRe re, const char *subject, gsize len);
+/* The same over a whole NUL-terminated string; FALSE for NULL. */
+gboolean parser_re_test_str(const ParserConfig *config, ParserRe re, const char *s);
 /* The text of capture group n of the last match (new string) or NULL when unset. */
 char *parser_match_group(const ParserMatch *m, const char *subject, guint n);
 
@@ -233,6 +235,9 @@ void parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequ
 
 /* Shared by the extract-*.c files. */
 void parser_extract_keep_raw(ParserSources *s, const char *text, gsize start, gsize end);
+/* Whether text[off, off + len) has no ASCII letter on either side: a Latin word counts only
+ * whole ("ok" is not in "book"). */
+gboolean parser_whole_word_at(const char *text, gsize off, gsize len);
 /* g_utf8_casefold, faster on ASCII and CJK; new string. */
 char *parser_casefold(const char *text);
 /* Group 1 of the first match of re in text (new string) or NULL; with keep, noted in s->raw. */
