@@ -4,6 +4,8 @@
 #ifndef INTAKE_ACKS_H
 #define INTAKE_ACKS_H
 
+#include "parser.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -17,10 +19,15 @@ typedef enum {
 } AcksError;
 
 #define ACKS_DEFAULT_MAX_PER_SENDER 5
+/* The time zone of an acknowledgement whose caller passes none (AcksContent.time_zone NULL):
+ * the seed of the policy setting (sql/seed/policy_settings.tsv timezone). */
+#define ACKS_DEFAULT_TIME_ZONE "Asia/Shanghai"
 
 /* ==== rules ==== */
 
-/* Header values of the customer's mail that the rules read (RFC 3834), unfolded, or NULL. */
+/* Legacy, until cli/acks_send.c passes AcksFacts.request: header values of the customer's mail
+ * read from its raw bytes (RFC 3834), unfolded, or NULL. The parser reads the same headers once
+ * (ParserRequest.auto_headers); acks_decide prefers those. */
 typedef struct {
   char *auto_submitted;           /* Auto-Submitted */
   char *precedence;               /* Precedence */
@@ -37,8 +44,11 @@ void acks_headers_read(const char *data, gsize len, AcksHeaders *out);
 void acks_headers_clear(AcksHeaders *headers);
 
 typedef struct {
-  const char *from_addr;            /* the customer's bare address; NULL when none */
-  const AcksHeaders *headers;       /* may be NULL */
+  const char *from_addr; /* the customer's bare address; NULL when none */
+  /* The parsed mail: its automatic-mail headers, Return-Path and sender facts (labels.ini
+   * [senders]). When NULL, headers (legacy) and built-in sender lists are used instead. */
+  const ParserRequest *request;
+  const AcksHeaders *headers;       /* legacy; ignored when request is set; may be NULL */
   const char *ignored_reason;       /* the parser's: auto_reply | bounce | bulk | loop | NULL */
   gboolean is_followup;             /* the mail belongs to an existing order */
   const char *const *own_addresses; /* the service mailbox's addresses, NULL-terminated, may be NULL */
@@ -90,6 +100,8 @@ typedef struct {
   const char *const *references; /* the customer's In-Reply-To/References ids, without <> */
   const char *message_id;        /* ours, without <> (acks_message_id_new) */
   GDateTime *date;               /* NULL: now */
+  GTimeZone *time_zone;          /* the policy's time zone (classifier_policy_time_zone): the deadlines are
+                                  * written and the Date is stamped in it; NULL: ACKS_DEFAULT_TIME_ZONE */
 
   const char *sn, *model, *symptoms, *location;
   const char *const *missing; /* policy §1 field names, NULL-terminated */

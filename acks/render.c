@@ -266,14 +266,22 @@ put(GHashTable *v, const char *name, char *value)
   g_hash_table_replace(v, g_strdup(name), value ? value : g_strdup(""));
 }
 
+/* The time zone of the deadlines and the Date header: the caller's (the policy's), else
+ * ACKS_DEFAULT_TIME_ZONE, else UTC+8 when the system has no zone database. New reference. */
+static GTimeZone *
+time_zone_or_default(GTimeZone *tz)
+{
+  if (tz)
+    return g_time_zone_ref(tz);
+  GTimeZone *dflt = g_time_zone_new_identifier(ACKS_DEFAULT_TIME_ZONE);
+  return dflt ? dflt : g_time_zone_new_offset(8 * 3600);
+}
+
 static char *
-format_local(GDateTime *t)
+format_local(GDateTime *t, GTimeZone *tz)
 {
   if (!t)
     return NULL;
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Asia/Shanghai");
-  if (!tz)
-    tz = g_time_zone_new_offset(8 * 3600);
   g_autoptr(GDateTime) local = g_date_time_to_timezone(t, tz);
   return g_date_time_format(local, "%Y-%m-%d %H:%M");
 }
@@ -292,38 +300,34 @@ duration_text(const AcksTexts *texts, const char *lang, gint minutes, GError **e
 
 static gsize gmime_once;
 
-AcksRendered *
-acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
+/* The first mailbox of [smtp] from, which must be one we can send from; NULL with error. The
+ * address belongs to *list. */
+static InternetAddress *
+from_mailbox(const char *from, InternetAddressList **list, GError **error)
 {
-  g_return_val_if_fail(texts && c && c->order_no && c->message_id, NULL);
-  if (g_once_init_enter(&gmime_once)) {
-    g_mime_init();
-    g_once_init_leave(&gmime_once, 1);
-  }
-  const char *lang = c->language && g_str_equal(c->language, "en") ? "en" : "zh";
-  gboolean zh = g_str_equal(lang, "zh");
-  if (!acks_address_usable(c->to_addr)) {
-    g_set_error(error, ACKS_ERROR, ACKS_ERROR_ADDRESS, "recipient address is not usable");
-    return NULL;
-  }
-  g_autoptr(InternetAddressList) from_list = internet_address_list_parse(NULL, c->from ? c->from : "");
-  InternetAddress *from_ia = from_list && internet_address_list_length(from_list) > 0
-                               ? internet_address_list_get_address(from_list, 0)
-                               : NULL;
-  if (!from_ia || !INTERNET_ADDRESS_IS_MAILBOX(from_ia) ||
-      !acks_address_usable(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(from_ia)))) {
+  *list = internet_address_list_parse(NULL, from ? from : "");
+  InternetAddress *ia =
+    *list && internet_address_list_length(*list) > 0 ? internet_address_list_get_address(*list, 0) : NULL;
+  if (!ia || !INTERNET_ADDRESS_IS_MAILBOX(ia) ||
+      !acks_address_usable(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)))) {
     g_set_error(error, ACKS_ERROR, ACKS_ERROR_ADDRESS, "[smtp] from '%s' is not a mailbox address",
-                c->from ? c->from : "");
+                from ? from : "");
     return NULL;
   }
+  return ia;
+}
 
-  g_autoptr(GHashTable) v = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+/* The customer's values, made safe: order_no, subject, name, sn, model, symptoms, location,
+ * warranty_end, unknown. */
+static gboolean
+put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksContent *c, GError **error)
+{
   put(v, "order_no", acks_sanitize(c->order_no, 40, FALSE));
   g_autofree char *subj = acks_sanitize(c->subject, 200, FALSE);
   if (!*subj) {
     const char *empty = text_or_fail(texts, lang, "subject.empty", error);
     if (!empty)
-      return NULL;
+      return FALSE;
     g_free(subj);
     subj = g_strdup(empty);
   }
@@ -340,30 +344,40 @@ acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
   put(v, "warranty_end", acks_sanitize(c->warranty_end, 20, FALSE));
   const char *unknown = text_or_fail(texts, lang, "unknown", error);
   if (!unknown)
-    return NULL;
+    return FALSE;
   put(v, "unknown", g_strdup(unknown));
+  return TRUE;
+}
 
-  /* the fields to send, one line each; the SN with the seed's hint where its label is */
+/* The fields to send, one line each; the SN with the seed's hint where its label is. */
+static gboolean
+put_missing(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksContent *c, GError **error)
+{
   g_autoptr(GString) missing = g_string_new(NULL);
   for (guint i = 0; c->missing && c->missing[i]; i++) {
     g_autofree char *key = g_strdup_printf("field.%s", c->missing[i]);
     const char *label = text_or_fail(texts, lang, key, error);
     if (!label)
-      return NULL;
+      return FALSE;
     if (missing->len)
       g_string_append_c(missing, '\n');
     g_string_append_printf(missing, "  - %s", label);
     if (g_str_equal(c->missing[i], "sn")) {
       const char *hint = text_or_fail(texts, lang, "hint.sn", error);
       if (!hint)
-        return NULL;
-      g_string_append_printf(missing, zh ? "（%s）" : " (%s)", hint);
+        return FALSE;
+      g_string_append_printf(missing, g_str_equal(lang, "zh") ? "（%s）" : " (%s)", hint);
     }
   }
   put(v, "missing", g_strdup(missing->len ? "1" : ""));
   put(v, "missing_list", g_strdup(missing->str));
+  return TRUE;
+}
 
-  /* coverage: only what the classifier decided; needs_review says it is being checked */
+/* Coverage: only what the classifier decided; needs_review says it is being checked. */
+static gboolean
+put_coverage(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksContent *c, GError **error)
+{
   const char *cov_key = NULL;
   if (c->kind && g_str_equal(c->kind, "value_added"))
     cov_key = "coverage.value_added";
@@ -376,41 +390,136 @@ acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
     const char *t = acks_texts_get(texts, lang, cov_full);
     put(v, "coverage_text", t ? acks_template_expand(t, v, error) : NULL);
     if (error && *error)
-      return NULL;
+      return FALSE;
   }
+  return TRUE;
+}
 
-  if (c->has_sla && c->response_minutes >= 0 && c->plan_minutes >= 0) {
-    put(v, "sla", g_strdup("1"));
-    g_autofree char *tier_key = g_strdup_printf("tier.%s", c->tier ? c->tier : "unknown");
-    const char *tier_name = text_or_fail(texts, lang, tier_key, error);
-    g_autofree char *clock_key = g_strdup_printf("clock.%s", c->clock ? c->clock : "5x8");
-    const char *clock = acks_texts_get(texts, lang, clock_key);
-    g_autofree char *resp = tier_name ? duration_text(texts, lang, c->response_minutes, error) : NULL;
-    g_autofree char *plan = resp ? duration_text(texts, lang, c->plan_minutes, error) : NULL;
-    if (!plan)
-      return NULL;
-    put(v, "tier_name", g_strdup(tier_name));
-    put(v, "response_commitment", g_strconcat(resp, clock ? clock : "", NULL));
-    put(v, "plan_commitment", g_strconcat(plan, clock ? clock : "", NULL));
-    put(v, "response_due", format_local(c->response_due));
-    put(v, "plan_due", format_local(c->plan_due));
-    char *onsite = NULL;
-    if (c->onsite_due && c->onsite_rule) {
-      g_autofree char *okey = g_strdup_printf("onsite.%s", c->onsite_rule);
-      const char *t = text_or_fail(texts, lang, okey, error);
-      if (!t)
-        return NULL;
-      put(v, "duration", c->onsite_minutes > 0 ? duration_text(texts, lang, c->onsite_minutes, error) : NULL);
-      onsite = acks_template_expand(t, v, error);
-      put(v, "onsite_due", format_local(c->onsite_due));
-    } else {
-      const char *t = text_or_fail(texts, lang, "onsite.none", error);
-      onsite = t ? acks_template_expand(t, v, error) : NULL;
-    }
-    if (!onsite)
-      return NULL;
-    put(v, "onsite_commitment", onsite);
+/* The on-site commitment of the tier's terms ("onsite.nbd", "onsite.elapsed", "onsite.none"). */
+static gboolean
+put_onsite(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksContent *c, GTimeZone *tz,
+           GError **error)
+{
+  char *onsite = NULL;
+  if (c->onsite_due && c->onsite_rule) {
+    g_autofree char *okey = g_strdup_printf("onsite.%s", c->onsite_rule);
+    const char *t = text_or_fail(texts, lang, okey, error);
+    if (!t)
+      return FALSE;
+    put(v, "duration", c->onsite_minutes > 0 ? duration_text(texts, lang, c->onsite_minutes, error) : NULL);
+    onsite = acks_template_expand(t, v, error);
+    put(v, "onsite_due", format_local(c->onsite_due, tz));
+  } else {
+    const char *t = text_or_fail(texts, lang, "onsite.none", error);
+    onsite = t ? acks_template_expand(t, v, error) : NULL;
   }
+  if (!onsite)
+    return FALSE;
+  put(v, "onsite_commitment", onsite);
+  return TRUE;
+}
+
+/* The commitments of the tier and the order's deadlines, when they apply. */
+static gboolean
+put_sla(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksContent *c, GTimeZone *tz,
+        GError **error)
+{
+  if (!(c->has_sla && c->response_minutes >= 0 && c->plan_minutes >= 0))
+    return TRUE;
+  put(v, "sla", g_strdup("1"));
+  g_autofree char *tier_key = g_strdup_printf("tier.%s", c->tier ? c->tier : "unknown");
+  const char *tier_name = text_or_fail(texts, lang, tier_key, error);
+  g_autofree char *clock_key = g_strdup_printf("clock.%s", c->clock ? c->clock : "5x8");
+  const char *clock = acks_texts_get(texts, lang, clock_key);
+  g_autofree char *resp = tier_name ? duration_text(texts, lang, c->response_minutes, error) : NULL;
+  g_autofree char *plan = resp ? duration_text(texts, lang, c->plan_minutes, error) : NULL;
+  if (!plan)
+    return FALSE;
+  put(v, "tier_name", g_strdup(tier_name));
+  put(v, "response_commitment", g_strconcat(resp, clock ? clock : "", NULL));
+  put(v, "plan_commitment", g_strconcat(plan, clock ? clock : "", NULL));
+  put(v, "response_due", format_local(c->response_due, tz));
+  put(v, "plan_due", format_local(c->plan_due, tz));
+  return put_onsite(v, texts, lang, c, tz, error);
+}
+
+/* In-Reply-To, and References: the customer's chain, then the customer's own mail (RFC 5322
+ * §3.6.4); the last ten ids keep the header bounded. */
+static void
+set_thread_headers(GMimeObject *obj, const AcksContent *c)
+{
+  if (msgid_usable(c->in_reply_to)) {
+    g_autofree char *irt = g_strdup_printf("<%s>", c->in_reply_to);
+    g_mime_object_set_header(obj, "In-Reply-To", irt, NULL);
+  }
+  g_autoptr(GPtrArray) refs = g_ptr_array_new();
+  for (guint i = 0; c->references && c->references[i]; i++)
+    if (msgid_usable(c->references[i]) && (!c->in_reply_to || strcmp(c->references[i], c->in_reply_to)))
+      g_ptr_array_add(refs, (gpointer)c->references[i]);
+  if (msgid_usable(c->in_reply_to))
+    g_ptr_array_add(refs, (gpointer)c->in_reply_to);
+  if (refs->len) {
+    g_autoptr(GString) r = g_string_new(NULL);
+    for (guint i = refs->len > 10 ? refs->len - 10 : 0; i < refs->len; i++)
+      g_string_append_printf(r, "%s<%s>", r->len ? " " : "", (const char *)g_ptr_array_index(refs, i));
+    g_mime_object_set_header(obj, "References", r->str, NULL);
+  }
+}
+
+/* The RFC 5322 bytes (CRLF) of the acknowledgement: a UTF-8 text/plain part in base64. */
+static GBytes *
+message_bytes(const AcksContent *c, InternetAddress *from, const char *name, const char *subject,
+              const char *body, const char *lang, GTimeZone *tz)
+{
+  g_autoptr(GMimeMessage) msg = g_mime_message_new(TRUE);
+  GMimeObject *obj = GMIME_OBJECT(msg);
+  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, internet_address_get_name(from),
+                             internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(from)));
+  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, *name ? name : NULL, c->to_addr);
+  g_mime_message_set_subject(msg, subject, "utf-8");
+  g_autoptr(GDateTime) now = g_date_time_new_now(tz);
+  g_mime_message_set_date(msg, c->date ? c->date : now);
+  g_mime_message_set_message_id(msg, c->message_id);
+  set_thread_headers(obj, c);
+  g_mime_object_set_header(obj, "Auto-Submitted", "auto-replied", NULL);
+  g_mime_object_set_header(obj, "X-Auto-Response-Suppress", "All", NULL);
+  g_mime_object_set_header(obj, "Content-Language", g_str_equal(lang, "zh") ? "zh-CN" : "en", NULL);
+
+  g_autoptr(GMimeTextPart) part = g_mime_text_part_new_with_subtype("plain");
+  g_mime_text_part_set_text(part, body);
+  g_mime_text_part_set_charset(part, "utf-8");
+  g_mime_part_set_content_encoding(GMIME_PART(part), GMIME_CONTENT_ENCODING_BASE64);
+  g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
+
+  GMimeFormatOptions *opts = g_mime_format_options_new();
+  g_mime_format_options_set_newline_format(opts, GMIME_NEWLINE_FORMAT_DOS);
+  char *bytes = g_mime_object_to_string(obj, opts);
+  g_mime_format_options_free(opts);
+  return g_bytes_new_take(bytes, strlen(bytes));
+}
+
+AcksRendered *
+acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
+{
+  g_return_val_if_fail(texts && c && c->order_no && c->message_id, NULL);
+  if (g_once_init_enter(&gmime_once)) {
+    g_mime_init();
+    g_once_init_leave(&gmime_once, 1);
+  }
+  const char *lang = c->language && g_str_equal(c->language, "en") ? "en" : "zh";
+  if (!acks_address_usable(c->to_addr)) {
+    g_set_error(error, ACKS_ERROR, ACKS_ERROR_ADDRESS, "recipient address is not usable");
+    return NULL;
+  }
+  g_autoptr(InternetAddressList) from_list = NULL;
+  InternetAddress *from = from_mailbox(c->from, &from_list, error);
+  if (!from)
+    return NULL;
+  g_autoptr(GTimeZone) tz = time_zone_or_default(c->time_zone);
+  g_autoptr(GHashTable) v = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  if (!put_fields(v, texts, lang, c, error) || !put_missing(v, texts, lang, c, error) ||
+      !put_coverage(v, texts, lang, c, error) || !put_sla(v, texts, lang, c, tz, error))
+    return NULL;
 
   const char *subject_t = text_or_fail(texts, lang, "subject", error);
   const char *body_t = subject_t ? text_or_fail(texts, lang, "body", error) : NULL;
@@ -425,55 +534,9 @@ acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
   g_autoptr(GString) body_nl = g_string_new(body);
   g_string_append_c(body_nl, '\n');
 
-  /* the message */
-  g_autoptr(GMimeMessage) msg = g_mime_message_new(TRUE);
-  GMimeObject *obj = GMIME_OBJECT(msg);
-  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, internet_address_get_name(from_ia),
-                             internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(from_ia)));
-  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, *name ? name : NULL, c->to_addr);
-  g_mime_message_set_subject(msg, subject, "utf-8");
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Asia/Shanghai");
-  if (!tz)
-    tz = g_time_zone_new_offset(8 * 3600);
-  g_autoptr(GDateTime) now = g_date_time_new_now(tz);
-  g_mime_message_set_date(msg, c->date ? c->date : now);
-  g_mime_message_set_message_id(msg, c->message_id);
-  if (msgid_usable(c->in_reply_to)) {
-    g_autofree char *irt = g_strdup_printf("<%s>", c->in_reply_to);
-    g_mime_object_set_header(obj, "In-Reply-To", irt, NULL);
-  }
-  /* References: the customer's chain, then the customer's own mail (RFC 5322 §3.6.4); the last
-   * ten ids keep the header bounded */
-  g_autoptr(GPtrArray) refs = g_ptr_array_new();
-  for (guint i = 0; c->references && c->references[i]; i++)
-    if (msgid_usable(c->references[i]) && (!c->in_reply_to || strcmp(c->references[i], c->in_reply_to)))
-      g_ptr_array_add(refs, (gpointer)c->references[i]);
-  if (msgid_usable(c->in_reply_to))
-    g_ptr_array_add(refs, (gpointer)c->in_reply_to);
-  if (refs->len) {
-    g_autoptr(GString) r = g_string_new(NULL);
-    for (guint i = refs->len > 10 ? refs->len - 10 : 0; i < refs->len; i++)
-      g_string_append_printf(r, "%s<%s>", r->len ? " " : "", (const char *)g_ptr_array_index(refs, i));
-    g_mime_object_set_header(obj, "References", r->str, NULL);
-  }
-  g_mime_object_set_header(obj, "Auto-Submitted", "auto-replied", NULL);
-  g_mime_object_set_header(obj, "X-Auto-Response-Suppress", "All", NULL);
-  g_mime_object_set_header(obj, "Content-Language", zh ? "zh-CN" : "en", NULL);
-
-  g_autoptr(GMimeTextPart) part = g_mime_text_part_new_with_subtype("plain");
-  g_mime_text_part_set_text(part, body_nl->str);
-  g_mime_text_part_set_charset(part, "utf-8");
-  g_mime_part_set_content_encoding(GMIME_PART(part), GMIME_CONTENT_ENCODING_BASE64);
-  g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
-
-  GMimeFormatOptions *opts = g_mime_format_options_new();
-  g_mime_format_options_set_newline_format(opts, GMIME_NEWLINE_FORMAT_DOS);
-  char *bytes = g_mime_object_to_string(obj, opts);
-  g_mime_format_options_free(opts);
-
   AcksRendered *out = g_new0(AcksRendered, 1);
+  out->message = message_bytes(c, from, g_hash_table_lookup(v, "name"), subject, body_nl->str, lang, tz);
   out->subject = g_steal_pointer(&subject);
   out->body = g_string_free(g_steal_pointer(&body_nl), FALSE);
-  out->message = g_bytes_new_take(bytes, strlen(bytes));
   return out;
 }

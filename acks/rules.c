@@ -115,8 +115,34 @@ acks_address_usable(const char *a)
   return TRUE;
 }
 
+/* What the rules read about the mail, from the parser's request or (legacy) raw headers. */
+typedef struct {
+  const char *auto_submitted, *precedence, *list_id, *list_unsubscribe, *x_autoreply,
+    *x_auto_response_suppress;
+  gboolean null_return_path; /* Return-Path: <> (or empty) */
+  gboolean daemon_sender;    /* mailer-daemon, postmaster … */
+  gboolean noreply_sender;   /* noreply, donotreply … */
+} Signals;
+
+static void
+signals_from_request(const ParserRequest *r, Signals *s)
+{
+  const ParserAutoHeaders *h = &r->auto_headers;
+  *s = (Signals){ .auto_submitted = h->auto_submitted,
+                  .precedence = h->precedence,
+                  .list_id = h->list_id,
+                  .list_unsubscribe = h->list_unsubscribe,
+                  .x_autoreply = h->x_autoreply,
+                  .x_auto_response_suppress = h->x_auto_response_suppress,
+                  .null_return_path = r->return_path && !*r->return_path,
+                  .daemon_sender = r->from_daemon,
+                  .noreply_sender = r->from_noreply };
+}
+
+/* Legacy (AcksFacts.headers, no request): the sender lists as they were before labels.ini
+ * [senders] held them for both. Goes with acks_headers_read once cli passes the request. */
 static gboolean
-local_part_is(const char *local, const char *const *names)
+legacy_local_part_is(const char *local, const char *const *names)
 {
   for (guint i = 0; names[i]; i++) {
     gsize n = strlen(names[i]);
@@ -126,11 +152,66 @@ local_part_is(const char *local, const char *const *names)
   return FALSE;
 }
 
+static void
+signals_legacy(const AcksHeaders *h, const char *from_addr, Signals *s)
+{
+  memset(s, 0, sizeof *s);
+  if (h) {
+    s->auto_submitted = h->auto_submitted;
+    s->precedence = h->precedence;
+    s->list_id = h->list_id;
+    s->list_unsubscribe = h->list_unsubscribe;
+    s->x_autoreply = h->x_autoreply;
+    s->x_auto_response_suppress = h->x_auto_response_suppress;
+    if (h->return_path) {
+      g_autofree char *rp = g_strstrip(g_strdup(h->return_path));
+      s->null_return_path = !*rp || g_str_has_prefix(rp, "<>");
+    }
+  }
+  g_autofree char *local = g_ascii_strdown(from_addr, (gssize)strcspn(from_addr, "@"));
+  static const char *const daemons[] = { "mailer-daemon", "postmaster", NULL };
+  s->daemon_sender = legacy_local_part_is(local, daemons);
+  static const char *const noreply[] = { "noreply",      "no-reply",     "no_reply", "donotreply",
+                                         "do-not-reply", "do_not_reply", NULL };
+  for (guint i = 0; noreply[i] && !s->noreply_sender; i++)
+    s->noreply_sender = strstr(local, noreply[i]) != NULL;
+}
+
+/* RFC 3834 and its non-standard cousins: "auto_reply", "bulk" or NULL. */
+static const char *
+automatic(const Signals *s)
+{
+  if (s->auto_submitted) {
+    g_autofree char *t = first_token(s->auto_submitted);
+    if (*t && !g_str_equal(t, "no"))
+      return "auto_reply";
+  }
+  if (s->x_autoreply) {
+    g_autofree char *t = first_token(s->x_autoreply);
+    if (*t && !g_str_equal(t, "no") && !g_str_equal(t, "false"))
+      return "auto_reply";
+  }
+  if (s->x_auto_response_suppress) {
+    g_autofree char *t = g_ascii_strdown(s->x_auto_response_suppress, -1);
+    if (strstr(t, "all") || strstr(t, "autoreply"))
+      return "auto_reply";
+  }
+  if (s->precedence) {
+    g_autofree char *t = first_token(s->precedence);
+    if (g_str_equal(t, "bulk") || g_str_equal(t, "list") || g_str_equal(t, "junk"))
+      return "bulk";
+    if (g_str_equal(t, "auto_reply"))
+      return "auto_reply";
+  }
+  if ((s->list_id && *s->list_id) || (s->list_unsubscribe && *s->list_unsubscribe))
+    return "bulk";
+  return NULL;
+}
+
 const char *
 acks_decide(const AcksFacts *f)
 {
   g_return_val_if_fail(f != NULL, "loop");
-  const AcksHeaders *h = f->headers;
   /* what the parser already decided (same rules, policy §6): no order normally reaches us then */
   if (f->ignored_reason) {
     static const char *known[] = { "auto_reply", "bounce", "bulk", "loop" };
@@ -141,50 +222,22 @@ acks_decide(const AcksFacts *f)
   }
   if (!acks_address_usable(f->from_addr))
     return "noreply_sender";
-  g_autofree char *addr = g_ascii_strdown(f->from_addr, -1);
   for (guint i = 0; f->own_addresses && f->own_addresses[i]; i++)
-    if (f->own_addresses[i][0] && !g_ascii_strcasecmp(addr, f->own_addresses[i]))
+    if (f->own_addresses[i][0] && !g_ascii_strcasecmp(f->from_addr, f->own_addresses[i]))
       return "loop";
+  Signals s;
+  if (f->request)
+    signals_from_request(f->request, &s);
+  else
+    signals_legacy(f->headers, f->from_addr, &s);
   /* RFC 3834 §2: a null return path is a delivery report or another automatic message */
-  if (h && h->return_path) {
-    g_autofree char *rp = g_strdup(h->return_path);
-    g_strstrip(rp);
-    if (!*rp || g_str_equal(rp, "<>") || g_str_has_prefix(rp, "<>"))
-      return "bounce";
-  }
-  g_autofree char *local = g_strndup(addr, strcspn(addr, "@"));
-  static const char *const daemons[] = { "mailer-daemon", "postmaster", NULL };
-  if (local_part_is(local, daemons))
+  if (s.null_return_path || s.daemon_sender)
     return "bounce";
-  if (h && h->auto_submitted) {
-    g_autofree char *t = first_token(h->auto_submitted);
-    if (*t && !g_str_equal(t, "no"))
-      return "auto_reply";
-  }
-  if (h && h->x_autoreply) {
-    g_autofree char *t = first_token(h->x_autoreply);
-    if (*t && !g_str_equal(t, "no") && !g_str_equal(t, "false"))
-      return "auto_reply";
-  }
-  if (h && h->x_auto_response_suppress) {
-    g_autofree char *t = g_ascii_strdown(h->x_auto_response_suppress, -1);
-    if (strstr(t, "all") || strstr(t, "autoreply"))
-      return "auto_reply";
-  }
-  if (h && h->precedence) {
-    g_autofree char *t = first_token(h->precedence);
-    if (g_str_equal(t, "bulk") || g_str_equal(t, "list") || g_str_equal(t, "junk"))
-      return "bulk";
-    if (g_str_equal(t, "auto_reply"))
-      return "auto_reply";
-  }
-  if (h && ((h->list_id && *h->list_id) || (h->list_unsubscribe && *h->list_unsubscribe)))
-    return "bulk";
-  static const char *const noreply[] = { "noreply",      "no-reply",     "no_reply", "donotreply",
-                                         "do-not-reply", "do_not_reply", NULL };
-  for (guint i = 0; noreply[i]; i++)
-    if (strstr(local, noreply[i]))
-      return "noreply_sender";
+  const char *automatic_reason = automatic(&s);
+  if (automatic_reason)
+    return automatic_reason;
+  if (s.noreply_sender)
+    return "noreply_sender";
   if (f->is_followup)
     return "followup";
   guint cap = f->max_per_sender ? f->max_per_sender : ACKS_DEFAULT_MAX_PER_SENDER;

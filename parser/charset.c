@@ -228,34 +228,33 @@ looks_like_big5(const char *data, gsize len)
   return pairs >= 2 && low_trail * 5 > pairs;
 }
 
+/* The result of a guess: text (taken) as decoded from charset, with bad replacements. */
+static ParserDecoded
+guessed_as(GString *text, const char *charset, guint bad)
+{
+  return (ParserDecoded){
+    .text = g_string_free(text, FALSE), .charset_used = charset, .guessed = TRUE, .replacements = bad
+  };
+}
+
 static ParserDecoded
 guess(const char *data, gsize len)
 {
-  ParserDecoded d = { 0 };
-  d.guessed = TRUE;
   GString *out = g_string_sized_new(len + 16);
   if (all_ascii(data, len) || utf8_valid(data, len)) {
     utf8_copy(data, len, out);
-    d.charset_used = "UTF-8";
-    d.text = g_string_free(out, FALSE);
-    return d;
+    return guessed_as(out, "UTF-8", 0);
   }
   guint gb_bad = 0;
   iconv_decode("GB18030", data, len, out, &gb_bad);
-  if (gb_bad == 0 && !looks_like_big5(data, len)) {
-    d.charset_used = "GB18030";
-    d.text = g_string_free(out, FALSE);
-    return d;
-  }
+  if (gb_bad == 0 && !looks_like_big5(data, len))
+    return guessed_as(out, "GB18030", 0);
   GString *big5 = g_string_sized_new(len + 16);
   guint big5_bad = 0;
   iconv_decode("BIG5-HKSCS", data, len, big5, &big5_bad);
   if (big5_bad < gb_bad || (big5_bad == 0 && gb_bad == 0)) {
     g_string_free(out, TRUE);
-    d.charset_used = "Big5";
-    d.replacements = big5_bad;
-    d.text = g_string_free(big5, FALSE);
-    return d;
+    return guessed_as(big5, "Big5", big5_bad);
   }
   g_string_free(big5, TRUE);
   /* Neither fits: UTF-8 with replacements shows the damage most honestly when few bytes are
@@ -264,16 +263,10 @@ guess(const char *data, gsize len)
   guint u_bad = utf8_repair(data, len, u);
   if (u_bad <= gb_bad) {
     g_string_free(out, TRUE);
-    d.charset_used = "UTF-8";
-    d.replacements = u_bad;
-    d.text = g_string_free(u, FALSE);
-    return d;
+    return guessed_as(u, "UTF-8", u_bad);
   }
   g_string_free(u, TRUE);
-  d.charset_used = "GB18030";
-  d.replacements = gb_bad;
-  d.text = g_string_free(out, FALSE);
-  return d;
+  return guessed_as(out, "GB18030", gb_bad);
 }
 
 ParserDecoded

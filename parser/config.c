@@ -490,56 +490,29 @@ ensure_libraries(void)
   }
 }
 
-ParserConfig *
-parser_config_load(const char *data_dir, GError **error)
+/* A file read for the config failed: its error becomes PARSER_ERROR_CONFIG, message kept. */
+static void
+as_config_error(GError **error)
 {
-  ensure_libraries();
-  g_autoptr(ParserConfig) c = g_new0(ParserConfig, 1);
-  c->data_dir = g_strdup(data_dir ? data_dir : INTAKE_PARSER_DATA_DIR);
-  g_autofree char *path = g_build_filename(c->data_dir, "labels.ini", NULL);
-  g_autoptr(GKeyFile) kf = g_key_file_new();
-  g_key_file_set_list_separator(kf, ';');
-  if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, error)) {
-    g_prefix_error(error, "%s: ", path);
-    if (error && *error && (*error)->domain != PARSER_ERROR) {
-      GError *e = *error;
-      *error = g_error_new(PARSER_ERROR, PARSER_ERROR_CONFIG, "%s", e->message);
-      g_error_free(e);
-    }
-    return NULL;
+  if (error && *error && (*error)->domain != PARSER_ERROR) {
+    GError *e = *error;
+    *error = g_error_new(PARSER_ERROR, PARSER_ERROR_CONFIG, "%s", e->message);
+    g_error_free(e);
   }
-  if (!compile_all(c, kf, error))
-    return NULL;
+}
 
-  c->symptom_tags = g_ptr_array_new_with_free_func(tag_free);
-  g_auto(GStrv) tag_names = g_key_file_get_keys(kf, "tags", NULL, NULL);
-  for (guint i = 0; tag_names && tag_names[i]; i++) {
-    ParserTag *t = g_new0(ParserTag, 1);
-    t->name = g_strdup(tag_names[i]);
-    t->words = lower_list(kf, "tags", tag_names[i]);
-    g_ptr_array_add(c->symptom_tags, t);
-  }
-  tag_index_build(c);
-  c->noreply_locals = lower_list(kf, "senders", "bounce");
-  c->own_domains = lower_list(kf, "senders", "own_domains");
-  c->ignore_phones = lower_list(kf, "senders", "ignore_phones");
-  c->model_words = lower_list(kf, "models", "families");
-  c->contact_stop = lower_list(kf, "text", "contact_stop");
-  c->html_placeholders = lower_list(kf, "text", "html_placeholder");
-  c->no_symptoms = lower_list(kf, "text", "no_symptoms");
-  c->surnames = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+/* The surnames of [names] file (one or more per line, '#' lines are comments), NFKC, into c->surnames. */
+static gboolean
+load_surnames(ParserConfig *c, GKeyFile *kf, GError **error)
+{
   g_autofree char *names_name = g_key_file_get_string(kf, "names", "file", NULL);
   if (names_name) {
     g_autofree char *names_path = g_build_filename(c->data_dir, names_name, NULL);
     g_autofree char *names = NULL;
     if (!g_file_get_contents(names_path, &names, NULL, error)) {
       g_prefix_error(error, "%s: ", names_path);
-      if (error && *error && (*error)->domain != PARSER_ERROR) {
-        GError *e = *error;
-        *error = g_error_new(PARSER_ERROR, PARSER_ERROR_CONFIG, "%s", e->message);
-        g_error_free(e);
-      }
-      return NULL;
+      as_config_error(error);
+      return FALSE;
     }
     g_auto(GStrv) lines = g_strsplit(names, "\n", -1);
     for (guint i = 0; lines[i]; i++) {
@@ -555,17 +528,53 @@ parser_config_load(const char *data_dir, GError **error)
       }
     }
   }
+  return TRUE;
+}
+
+ParserConfig *
+parser_config_load(const char *data_dir, GError **error)
+{
+  ensure_libraries();
+  g_autoptr(ParserConfig) c = g_new0(ParserConfig, 1);
+  c->data_dir = g_strdup(data_dir ? data_dir : INTAKE_PARSER_DATA_DIR);
+  g_autofree char *path = g_build_filename(c->data_dir, "labels.ini", NULL);
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_key_file_set_list_separator(kf, ';');
+  if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, error)) {
+    g_prefix_error(error, "%s: ", path);
+    as_config_error(error);
+    return NULL;
+  }
+  if (!compile_all(c, kf, error))
+    return NULL;
+
+  c->symptom_tags = g_ptr_array_new_with_free_func(tag_free);
+  g_auto(GStrv) tag_names = g_key_file_get_keys(kf, "tags", NULL, NULL);
+  for (guint i = 0; tag_names && tag_names[i]; i++) {
+    ParserTag *t = g_new0(ParserTag, 1);
+    t->name = g_strdup(tag_names[i]);
+    t->words = lower_list(kf, "tags", tag_names[i]);
+    g_ptr_array_add(c->symptom_tags, t);
+  }
+  tag_index_build(c);
+  c->bounce_locals = lower_list(kf, "senders", "bounce");
+  c->noreply_words = lower_list(kf, "senders", "noreply");
+  c->own_domains = lower_list(kf, "senders", "own_domains");
+  c->ignore_phones = lower_list(kf, "senders", "ignore_phones");
+  c->model_words = lower_list(kf, "models", "families");
+  c->contact_stop = lower_list(kf, "text", "contact_stop");
+  c->html_placeholders = lower_list(kf, "text", "html_placeholder");
+  c->no_symptoms = lower_list(kf, "text", "no_symptoms");
+  c->surnames = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  if (!load_surnames(c, kf, error))
+    return NULL;
 
   g_autofree char *places_name = g_key_file_get_string(kf, "places", "file", NULL);
   g_autofree char *places_path =
     g_build_filename(c->data_dir, places_name ? places_name : "places.txt", NULL);
   c->places = parser_places_load(places_path, error);
   if (!c->places) {
-    if (error && *error && (*error)->domain != PARSER_ERROR) {
-      GError *e = *error;
-      *error = g_error_new(PARSER_ERROR, PARSER_ERROR_CONFIG, "%s", e->message);
-      g_error_free(e);
-    }
+    as_config_error(error);
     return NULL;
   }
 
@@ -595,7 +604,8 @@ parser_config_free(ParserConfig *c)
   g_free(c->tag_words);
   g_free(c->tag_first);
   g_free(c->tag_short);
-  g_strfreev(c->noreply_locals);
+  g_strfreev(c->bounce_locals);
+  g_strfreev(c->noreply_words);
   g_strfreev(c->own_domains);
   g_strfreev(c->ignore_phones);
   g_strfreev(c->model_words);
@@ -696,6 +706,12 @@ parser_re_test(const ParserConfig *config, ParserRe re, const char *subject, gsi
     g_private_set(&test_md, md);
   }
   return re_exec(config, re, subject, len, 0, md) > 0;
+}
+
+gboolean
+parser_re_test_str(const ParserConfig *config, ParserRe re, const char *s)
+{
+  return s && parser_re_test(config, re, s, strlen(s));
 }
 
 void

@@ -3,46 +3,91 @@
 
 #include <string.h>
 
-static gboolean
-subject_matches(const ParserConfig *c, ParserRe re, const char *subject)
+/* The local part of addr (lower case, as the lists are), or NULL. */
+static char *
+local_part(const char *addr)
 {
-  if (!subject)
-    return FALSE;
-  ParserMatch m = { 0 };
-  gboolean r = parser_re_match(c, re, subject, strlen(subject), 0, &m);
-  parser_match_clear(&m);
-  return r;
+  if (!addr)
+    return NULL;
+  return g_ascii_strdown(addr, (gssize)strcspn(addr, "@"));
 }
 
 static gboolean
-local_part_in(char **list, const char *addr)
+local_part_in(char **list, const char *local)
 {
-  if (!addr)
-    return FALSE;
-  const char *at = strchr(addr, '@');
-  g_autofree char *local = at ? g_strndup(addr, at - addr) : g_strdup(addr);
-  for (guint i = 0; list && list[i]; i++)
-    if (*list[i] && g_ascii_strcasecmp(local, list[i]) == 0)
+  for (guint i = 0; local && list && list[i]; i++)
+    if (*list[i] && strcmp(local, list[i]) == 0)
       return TRUE;
   return FALSE;
 }
 
+/* A list entry followed by nothing or by a separator: "postmaster", "postmaster-team", not
+ * "postmasterly". */
+static gboolean
+local_part_starts(char **list, const char *local)
+{
+  for (guint i = 0; local && list && list[i]; i++) {
+    gsize n = strlen(list[i]);
+    if (n && strncmp(local, list[i], n) == 0 && (local[n] == '\0' || strchr("-+._=", local[n])))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+local_part_holds(char **list, const char *local)
+{
+  for (guint i = 0; local && list && list[i]; i++)
+    if (*list[i] && strstr(local, list[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* "no" (optionally with comments/parameters) is the only Auto-Submitted value of a human's mail. */
+static gboolean
+auto_submitted(const ParserAutoHeaders *h)
+{
+  if (h->x_autoreply)
+    return TRUE;
+  if (h->auto_submitted) {
+    g_autofree char *v = g_ascii_strdown(h->auto_submitted, -1);
+    if (!(g_str_has_prefix(v, "no") && (v[2] == '\0' || v[2] == ';' || v[2] == ' ' || v[2] == '(')))
+      return TRUE;
+  }
+  /* X-Auto-Response-Suppress is not checked: Outlook puts it on ordinary mail too (it asks
+   * others not to auto-reply; it does not say the mail is one). */
+  return h->precedence && g_ascii_strcasecmp(h->precedence, "auto_reply") == 0;
+}
+
+static gboolean
+bulk(const ParserAutoHeaders *h)
+{
+  const char *p = h->precedence;
+  return h->list_id || (p && (g_ascii_strcasecmp(p, "bulk") == 0 || g_ascii_strcasecmp(p, "list") == 0 ||
+                              g_ascii_strcasecmp(p, "junk") == 0));
+}
+
 /* Policy §6 and RFC 3834. Our own address first (a loop is the surest fact), then delivery
- * reports (they often carry Auto-Submitted too), automatic replies, bulk/list mail. */
+ * reports (they often carry Auto-Submitted too), automatic replies, bulk/list mail. The sender
+ * facts for the acknowledgement rules are set too. */
 void
 parser_detect_ignored(const ParserConfig *c, ParserRequest *r, const ParserHeaderFlags *flags)
 {
+  g_autofree char *local = local_part(r->from_addr);
+  r->from_daemon = local_part_starts(c->bounce_locals, local);
+  r->from_noreply = local_part_holds(c->noreply_words, local);
+  const ParserAutoHeaders *h = &r->auto_headers;
+  gboolean is_auto = auto_submitted(h);
   const char *reason = NULL;
   if (c->own_address && r->from_addr && g_ascii_strcasecmp(c->own_address, r->from_addr) == 0)
     reason = "loop";
-  else if (flags->report || local_part_in(c->noreply_locals, r->from_addr) ||
+  else if (flags->report || local_part_in(c->bounce_locals, local) ||
            (r->return_path && r->return_path[0] == '\0') ||
-           (subject_matches(c, PARSER_RE_BOUNCE_SUBJECT, r->subject) &&
-            (!r->from_addr || flags->auto_submitted)))
+           (parser_re_test_str(c, PARSER_RE_BOUNCE_SUBJECT, r->subject) && (!r->from_addr || is_auto)))
     reason = "bounce";
-  else if (flags->auto_submitted || subject_matches(c, PARSER_RE_AUTO_SUBJECT, r->subject))
+  else if (is_auto || parser_re_test_str(c, PARSER_RE_AUTO_SUBJECT, r->subject))
     reason = "auto_reply";
-  else if (flags->precedence_bulk || flags->list_id)
+  else if (bulk(h))
     reason = "bulk";
   g_free(r->ignored_reason);
   r->ignored_reason = g_strdup(reason);

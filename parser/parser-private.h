@@ -10,14 +10,8 @@
 
 G_BEGIN_DECLS
 
-/* Like curl's UNITTEST: module-internal helpers are static in the library but visible to the
- * unit tests, which build the sources with PARSER_TESTING defined. Helpers that several
- * parser .c files share are plain (prefixed parser_) and declared here. */
-#ifdef PARSER_TESTING
-#define PARSER_STATIC
-#else
-#define PARSER_STATIC static
-#endif
+/* Helpers that several parser .c files share are plain (prefixed parser_) and declared here;
+ * the rest is static. */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(pcre2_code, pcre2_code_free)
 /* GMime 3.2 ships no g_autoptr support; its objects are GObjects. */
@@ -81,6 +75,9 @@ typedef struct {
   gboolean forwarded; /* the quote is a forward (marker said so), not a reply */
 } ParserTextSplit;
 
+/* Whether l starts with a header key of a quoted or forwarded mail's header block (发件人, From,
+ * 发送时间, Sent, Date, 收件人, To, 主题, Subject, 抄送, Cc …), then blanks and ':'. */
+gboolean parser_text_header_key_at(const char *l);
 /* The lines of text (as g_strsplit(text, "\n", -1): none for ""), in one allocation (g_free). */
 char **parser_split_lines(const char *text, guint *n_lines);
 void parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit *out);
@@ -101,16 +98,9 @@ gboolean parser_places_find_at(const ParserPlaces *places, const char *text, cha
 /* symptoms longer than this (bytes) are cut at a line end and end in "…" */
 #define PARSER_SYMPTOMS_MAX 8192
 
-/* ---- extract.c: fields of policy §1 ------------------------------------------------------ */
-void parser_extract_fields(const ParserConfig *config, ParserRequest *r, const char *subject_nfkc,
-                           const ParserTextSplit *split);
-
 /* ---- detect.c: ignored mail and follow-ups -------------------------------------------------- */
 typedef struct {
-  gboolean auto_submitted;  /* Auto-Submitted other than "no", X-Autoreply, X-Autorespond, … */
-  gboolean precedence_bulk; /* Precedence: bulk | list | junk */
-  gboolean list_id;         /* List-Id or List-Unsubscribe present */
-  gboolean report;          /* top-level multipart/report or message/delivery-status part */
+  gboolean report; /* top-level multipart/report or message/delivery-status part */
 } ParserHeaderFlags;
 
 void parser_detect_ignored(const ParserConfig *config, ParserRequest *r, const ParserHeaderFlags *flags);
@@ -190,11 +180,12 @@ struct ParserConfig {
   guint32 *tag_first; /* 65537 entries: tag_words[tag_first[k], tag_first[k + 1]) start with key k */
   struct ParserTagWord *tag_short; /* the one-byte words */
   guint n_tag_short;
-  char **noreply_locals; /* local parts that mark a bounce sender: mailer-daemon, postmaster */
-  char **own_domains;    /* the vendor's domains: a phone/contact in their signature is not the customer's */
-  char **ignore_phones;  /* numbers that are never the customer's (our hotline) */
-  char **model_words;    /* known model families (NFKC, case-folded) */
-  char **contact_stop;   /* words a contact name never contains (case-folded) */
+  char **bounce_locals; /* local parts that mark a bounce sender: mailer-daemon, postmaster */
+  char **noreply_words; /* words in a local part that mark a no-reply sender: noreply, donotreply */
+  char **own_domains;   /* the vendor's domains: a phone/contact in their signature is not the customer's */
+  char **ignore_phones; /* numbers that are never the customer's (our hotline) */
+  char **model_words;   /* known model families (NFKC, case-folded) */
+  char **contact_stop;  /* words a contact name never contains (case-folded) */
   char **html_placeholders; /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
   char **no_symptoms;       /* "见附件": text that is no description on its own (case-folded) */
   GHashTable *surnames; /* set of surnames (NFKC), for unlabelled names next to a phone */
@@ -214,8 +205,52 @@ gboolean parser_re_match(const ParserConfig *config, ParserRe re, const char *su
 void parser_match_clear(ParserMatch *m);
 /* Whether re matches subject[0..len): no allocation (thread-local match data). */
 gboolean parser_re_test(const ParserConfig *config, ParserRe re, const char *subject, gsize len);
+/* The same over a whole NUL-terminated string; FALSE for NULL. */
+gboolean parser_re_test_str(const ParserConfig *config, ParserRe re, const char *s);
 /* The text of capture group n of the last match (new string) or NULL when unset. */
 char *parser_match_group(const ParserMatch *m, const char *subject, guint n);
+
+/* ---- extract.c: fields of policy §1 ------------------------------------------------------ */
+void parser_extract_fields(const ParserConfig *config, ParserRequest *r, const char *subject_nfkc,
+                           const ParserTextSplit *split);
+
+/* The texts the fields are looked for in, most trusted first (strings borrowed, may be NULL). */
+typedef struct {
+  const char *main;    /* the customer's own words (no quote, no signature) */
+  const char *fwd;     /* a forwarded mail's own words, or NULL */
+  const char *fwd_sig; /* the forwarded mail's signature */
+  const char *sig;     /* the customer's signature */
+  const char *subject;
+  GPtrArray *raw; /* char*: raw spans taken as field values in main/fwd (to drop from symptoms) */
+} ParserSources;
+
+/* One field (or two) each, in extract-*.c; parser_extract_fields calls them in this order (each
+ * adds the values it took to s->raw, which the symptoms leave out). */
+void parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+void parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+void parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+void parser_extract_address(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+void parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserRequest *r);
+void parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+
+/* Shared by the extract-*.c files. */
+void parser_extract_keep_raw(ParserSources *s, const char *text, gsize start, gsize end);
+/* Whether text[off, off + len) has no ASCII letter on either side: a Latin word counts only
+ * whole ("ok" is not in "book"). */
+gboolean parser_whole_word_at(const char *text, gsize off, gsize len);
+/* g_utf8_casefold, faster on ASCII and CJK; new string. */
+char *parser_casefold(const char *text);
+/* Group 1 of the first match of re in text (new string) or NULL; with keep, noted in s->raw. */
+char *parser_extract_first_group(const ParserConfig *c, ParserRe re, ParserSources *s, const char *text,
+                                 gboolean keep);
+/* A value cut at the next label inside it and trimmed of punctuation (new string), or NULL. */
+char *parser_cut_value(const ParserConfig *c, const char *v);
+/* Whether v holds street-address words (路 号 大厦 Road Street …). */
+gboolean parser_has_address_hint(const ParserConfig *c, const char *v);
+/* Whether v holds a word a contact name never contains (labels.ini contact_stop). */
+gboolean parser_has_stop_word(const ParserConfig *c, const char *v);
+/* Whether a Han run is plausibly a person's name (surname + given name, 老王, 王工). */
+gboolean parser_han_name_plausible(const ParserConfig *c, const char *v);
 
 /* ---- mime.c ----------------------------------------------------------------------------------- */
 typedef struct {
@@ -224,6 +259,8 @@ typedef struct {
   ParserHeaderFlags flags;
 } ParserMimeResult;
 
+/* The automatic-mail headers of msg into r->auto_headers. */
+void parser_mime_auto_headers(GMimeMessage *msg, ParserRequest *r);
 /* Walks msg: fills r->parts, r->attachments, r->warnings and out. Returns FALSE with error when a
  * limit is exceeded. */
 gboolean parser_mime_walk(const ParserConfig *config, const ParserLimits *limits, GMimeMessage *msg,

@@ -293,13 +293,29 @@ blank(const char *s, gsize len)
   return TRUE;
 }
 
+gboolean
+parser_text_header_key_at(const char *l)
+{
+  static const char *const keys[] = { "发件人", "From", "发送时间", "Sent",    "Date", "日期", "时间",
+                                      "收件人", "To",   "主题",     "Subject", "抄送", "Cc",   NULL };
+  for (const char *const *key = keys; *key; key++) {
+    gsize kl = strlen(*key);
+    if (g_ascii_strncasecmp(l, *key, kl) == 0) {
+      const char *r = l + kl;
+      while (*r == ' ')
+        r++;
+      if (*r == ':')
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 /* A run of header lines (发件人:/From:, 发送时间:/Sent:, 收件人:/To:, 主题:/Subject:) starting at
  * line i: the body of an Outlook-style quote without a separator line. */
 static gboolean
 header_block_at(char **lines, guint i, guint n)
 {
-  static const char *const keys[] = { "发件人", "From", "发送时间", "Sent",    "Date", "日期", "时间",
-                                      "收件人", "To",   "主题",     "Subject", "抄送", "Cc",   NULL };
   /* The first line must be the sender, as every client writes it (checked first: most lines are
    * no header at all). */
   const char *first = lines[i];
@@ -312,17 +328,7 @@ header_block_at(char **lines, guint i, guint n)
     const char *l = lines[k];
     while (*l == ' ' || *l == '>' || *l == '*')
       l++;
-    gboolean hit = FALSE;
-    for (const char *const *key = keys; *key && !hit; key++) {
-      gsize kl = strlen(*key);
-      if (g_ascii_strncasecmp(l, *key, kl) == 0) {
-        const char *r = l + kl;
-        while (*r == ' ')
-          r++;
-        hit = *r == ':';
-      }
-    }
-    if (!hit)
+    if (!parser_text_header_key_at(l))
       break;
     hits++;
   }
@@ -374,83 +380,85 @@ parser_split_lines(const char *text, guint *n_lines)
   return v;
 }
 
-void
-parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit *out)
+/* 1. The quote starts at the first quote header, forward marker, Outlook header block or ">"
+ *    line; everything below it is quoted. Returns its first line (n: none). */
+static guint
+quote_start(const ParserConfig *config, char **lines, guint n, gboolean *forwarded)
 {
-  memset(out, 0, sizeof *out);
-  guint n;
-  g_autofree char **lines = parser_split_lines(text, &n);
-
-  /* 1. The quote starts at the first quote header, forward marker, Outlook header block or
-   *    ">" line; everything below it is quoted. */
-  guint quote = n;
-  for (guint i = 0; i < n && quote == n; i++) {
+  for (guint i = 0; i < n; i++) {
     const char *l = lines[i];
     gsize len = strlen(l);
     if (len == 0)
       continue;
     if (line_matches(config, PARSER_RE_QUOTE_HEADER, l, len)) {
-      quote = i;
-      out->forwarded = line_matches(config, PARSER_RE_FORWARD_HEADER, l, len);
-    } else if (l[0] == '>') {
-      quote = i;
+      *forwarded = line_matches(config, PARSER_RE_FORWARD_HEADER, l, len);
+      return i;
+    }
+    if (l[0] == '>') {
       /* "On … wrote:" may wrap onto the line above the first ">" line. */
       if (i > 0 && line_matches(config, PARSER_RE_QUOTE_HEADER, lines[i - 1], strlen(lines[i - 1])))
-        quote = i - 1;
-    } else if (header_block_at(lines, i, n)) {
-      quote = i;
+        return i - 1;
+      return i;
     }
+    if (header_block_at(lines, i, n))
+      return i;
   }
+  return n;
+}
 
-  /* 2. In the customer's part, the signature starts at the first signature or disclaimer line;
-   *    a greeting-only tail ("谢谢！") before it stays with the text. */
-  guint sig = quote;
-  for (guint i = 0; i < quote && sig == quote; i++) {
+/* 2. In the customer's part (lines before quote), the signature starts at the first signature or
+ *    disclaimer line; a greeting-only tail ("谢谢！") before it stays with the text. */
+static guint
+signature_start(const ParserConfig *config, char **lines, guint quote)
+{
+  for (guint i = 0; i < quote; i++) {
     const char *l = lines[i];
     gsize len = strlen(l);
     if (len == 0)
       continue;
     if (line_matches(config, PARSER_RE_SIGNATURE, l, len) ||
         line_matches(config, PARSER_RE_DISCLAIMER, l, len))
-      sig = i;
+      return i;
   }
+  return quote;
+}
 
-  /* 2b. Above the signature start (or the end of the text when there is none), a block of
-   *     name/company/switchboard lines is a signature too, from its topmost name or company
-   *     line ("李海峰 / 成都…有限公司 IT部 / 电话：…"). Labelled phone/address lines inside the
-   *     block belong to it only below such a line. */
-  {
-    guint i = sig;
-    guint top_anchor = sig;
-    while (i > 0) {
-      const char *l = lines[i - 1];
-      gsize len = strlen(l);
-      if (blank(l, len)) {
-        i--;
-        continue;
-      }
-      if (len > 200 || !line_matches(config, PARSER_RE_SIG_LINE, l, len))
-        break;
-      gboolean office = line_matches(config, PARSER_RE_SIG_OFFICE, l, len);
-      ParserMatch m = { 0 };
-      gboolean field = !office && parser_re_match(config, PARSER_RE_ANY_LABEL, l, len, 0, &m);
-      parser_match_clear(&m);
-      /* Names and companies carry no digits; a line with digits is an address or a number. */
-      if (!field && !office && !strpbrk(l, "0123456789"))
-        top_anchor = i - 1;
+/* 2b. Above the signature start (or the end of the text when there is none), a block of
+ *     name/company/switchboard lines is a signature too, from its topmost name or company
+ *     line ("李海峰 / 成都…有限公司 IT部 / 电话：…"). Labelled phone/address lines inside the
+ *     block belong to it only below such a line. Returns the signature's new start. */
+static guint
+signature_block_top(const ParserConfig *config, char **lines, guint sig)
+{
+  guint i = sig;
+  guint top_anchor = sig;
+  while (i > 0) {
+    const char *l = lines[i - 1];
+    gsize len = strlen(l);
+    if (blank(l, len)) {
       i--;
+      continue;
     }
-    /* The whole text is never a signature. */
-    if (top_anchor < sig && top_anchor > 0)
-      sig = top_anchor;
+    if (len > 200 || !line_matches(config, PARSER_RE_SIG_LINE, l, len))
+      break;
+    gboolean office = line_matches(config, PARSER_RE_SIG_OFFICE, l, len);
+    ParserMatch m = { 0 };
+    gboolean field = !office && parser_re_match(config, PARSER_RE_ANY_LABEL, l, len, 0, &m);
+    parser_match_clear(&m);
+    /* Names and companies carry no digits; a line with digits is an address or a number. */
+    if (!field && !office && !strpbrk(l, "0123456789"))
+      top_anchor = i - 1;
+    i--;
   }
+  /* The whole text is never a signature. */
+  return top_anchor < sig && top_anchor > 0 ? top_anchor : sig;
+}
 
-  out->own_full = join_lines(lines, 0, quote);
-  out->signature = sig < quote ? join_lines(lines, sig, quote) : NULL;
-  out->quoted = quote < n ? join_lines(lines, quote, n) : NULL;
-
-  /* 3. The customer's own words: no greeting or closing lines, and no addressee line
-   *    ("信息中心:", "融科联创 サービスご担当者様 / 服务部:") as the first line. */
+/* 3. The customer's own words (lines before sig): no greeting or closing lines, and no addressee
+ *    line ("信息中心:", "融科联创 サービスご担当者様 / 服务部:") as the first line. NULL when empty. */
+static char *
+own_words(const ParserConfig *config, char **lines, guint sig)
+{
   GString *own = g_string_new(NULL);
   gboolean first_line = TRUE;
   for (guint i = 0; i < sig; i++) {
@@ -478,7 +486,21 @@ parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit 
   }
   g_strstrip(own->str);
   own->len = strlen(own->str);
-  out->own = own->len ? g_string_free(own, FALSE) : (g_string_free(own, TRUE), NULL);
+  return own->len ? g_string_free(own, FALSE) : (g_string_free(own, TRUE), NULL);
+}
+
+void
+parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit *out)
+{
+  memset(out, 0, sizeof *out);
+  guint n;
+  g_autofree char **lines = parser_split_lines(text, &n);
+  guint quote = quote_start(config, lines, n, &out->forwarded);
+  guint sig = signature_block_top(config, lines, signature_start(config, lines, quote));
+  out->own_full = join_lines(lines, 0, quote);
+  out->signature = sig < quote ? join_lines(lines, sig, quote) : NULL;
+  out->quoted = quote < n ? join_lines(lines, quote, n) : NULL;
+  out->own = own_words(config, lines, sig);
 }
 
 void

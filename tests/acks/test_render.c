@@ -202,6 +202,22 @@ Test(render, chinese_gold_covered)
   cr_expect(!strstr(text, "{{"), "unexpanded: %s", text);
 }
 
+Test(render, deadlines_in_the_callers_time_zone)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  AcksContent c = content();
+  g_autoptr(GTimeZone) shanghai = g_time_zone_new_offset(8 * 3600);
+  g_autoptr(GDateTime) due = g_date_time_new(shanghai, 2026, 11, 25, 10, 45, 0);
+  c.response_due = c.plan_due = c.onsite_due = due;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
+  c.time_zone = utc;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+  cr_assert_not_null(r, "%s", error ? error->message : "");
+  cr_expect(strstr(r->body, "2026-11-25 02:45"), "deadline not in UTC: %s", r->body);
+  cr_expect(!strstr(r->body, "10:45"), "%s", r->body);
+}
+
 Test(render, missing_fields_and_needs_review)
 {
   g_autoptr(AcksTexts) t = load_texts();

@@ -125,6 +125,25 @@ Test(charset, part_report_records_declared_and_used)
   cr_assert(strstr(r->body_text, "刘镕") != NULL);
 }
 
+Test(charset, parts_json_is_the_report_written_with_the_request)
+{
+  g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: s\nMIME-Version: 1.0\n"
+                                         "Content-Type: text/plain; charset=gb2312\n"
+                                         "Content-Transfer-Encoding: base64\n\nwfXpRg==\n");
+  g_autofree char *parts = parser_parts_to_json(r);
+  cr_assert_str_eq(parts, "[{\"content_type\":\"text/plain\",\"charset_declared\":\"gb2312\","
+                          "\"charset_used\":\"GB18030\",\"charset_guessed\":false,\"replacements\":0,"
+                          "\"transfer_encoding\":\"base64\"}]");
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  parser_request_write_json(r, b);
+  json_builder_end_object(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  g_autoptr(JsonNode) written = json_node_copy(json_object_get_member(json_node_get_object(root), "parts"));
+  g_autofree char *from_request = json_to_string(written, FALSE);
+  cr_assert_str_eq(parts, from_request);
+}
+
 /* ---- HTML -------------------------------------------------------------------------------------- */
 
 Test(html, table_cells_keep_label_and_value_together)

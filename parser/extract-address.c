@@ -1,0 +1,219 @@
+/* extract-address.c: the street address, the labelled location and the city/district they name. */
+#include "parser-private.h"
+
+#include <string.h>
+
+/* Cuts a value at the next label inside it ("地址：… 联系人：…") and trims punctuation. */
+char *
+parser_cut_value(const ParserConfig *c, const char *v)
+{
+  if (!v)
+    return NULL;
+  g_autofree char *s = g_strdup(v);
+  ParserMatch m = { 0 };
+  if (parser_re_match(c, PARSER_RE_ANY_LABEL, s, strlen(s), 0, &m) && m.ov[0] > 0)
+    s[m.ov[0]] = '\0';
+  parser_match_clear(&m);
+  /* A tab ends an HTML table cell. */
+  char *tab = strchr(s, '\t');
+  if (tab && tab != s)
+    *tab = '\0';
+  g_strstrip(s);
+  gsize l = strlen(s);
+  static const char *const trail[] = { ",", ";", "。", ".", "，", "；", "、", "/", "|", NULL };
+  gboolean again = TRUE;
+  while (again && l > 0) {
+    again = FALSE;
+    for (const char *const *t = trail; *t; t++) {
+      gsize tl = strlen(*t);
+      if (l >= tl && strcmp(s + l - tl, *t) == 0) {
+        l -= tl;
+        s[l] = '\0';
+        g_strstrip(s);
+        l = strlen(s);
+        again = TRUE;
+      }
+    }
+  }
+  return *s ? g_steal_pointer(&s) : NULL;
+}
+
+gboolean
+parser_has_address_hint(const ParserConfig *c, const char *v)
+{
+  return parser_re_test_str(c, PARSER_RE_ADDRESS_HINT, v);
+}
+
+/* A Chinese labelled address value is cut to its address segments: "同上,北京海淀…3层,联系我:王磊 139…"
+ * → "北京海淀…3层". Latin addresses keep their commas ("6/F, Block B, …, Beijing"). */
+static void
+trim_address(const ParserConfig *c, char **value)
+{
+  gboolean han = FALSE;
+  for (const char *p = *value; *p && !han; p = g_utf8_next_char(p))
+    han = g_unichar_get_script(g_utf8_get_char(p)) == G_UNICODE_SCRIPT_HAN;
+  if (!han)
+    return;
+  g_auto(GStrv) segs = g_strsplit_set(*value, ",;", -1);
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; segs[i]; i++) {
+    char *seg = g_strstrip(segs[i]);
+    if (!*seg)
+      continue;
+    gboolean hint = parser_has_address_hint(c, seg);
+    if (out->len == 0 && !hint)
+      continue; /* "同上", "不变" */
+    if (out->len > 0 && (!hint || parser_re_test_str(c, PARSER_RE_PHONE, seg)))
+      break;
+    if (out->len)
+      g_string_append_c(out, ',');
+    g_string_append(out, seg);
+  }
+  if (out->len == 0) {
+    g_string_free(out, TRUE);
+    return;
+  }
+  g_free(*value);
+  *value = g_string_free(out, FALSE);
+}
+
+static char *
+address_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep)
+{
+  if (!text)
+    return NULL;
+  gsize len = strlen(text), pos = 0;
+  ParserMatch m = { 0 };
+  char *found = NULL;
+  while (!found && pos < len && parser_re_match(c, PARSER_RE_ADDRESS_LABELLED, text, len, pos, &m)) {
+    g_autofree char *v = parser_match_group(&m, text, 1);
+    g_autofree char *cut = parser_cut_value(c, v);
+    /* What was cut, as written: the rest of the line may hold other fields ("… 联系人：…"). */
+    g_autofree char *as_written = g_strdup(cut);
+    /* "邮箱地址：x@y" or "IP地址：10.0.0.1" are not street addresses. */
+    if (cut)
+      trim_address(c, &cut);
+    if (cut && !strchr(cut, '@') && g_utf8_strlen(cut, -1) >= 4 &&
+        cut[strspn(cut, "0123456789.:/ ")] != '\0') {
+      found = g_steal_pointer(&cut);
+      if (keep)
+        g_ptr_array_add(s->raw, g_steal_pointer(&as_written));
+    }
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  parser_match_clear(&m);
+  return found;
+}
+
+static gboolean
+is_segment_break(gunichar ch)
+{
+  return ch == ',' || ch == 0x3002 /* 。 */ || ch == ';' || ch == '(' || ch == ')' || ch == '!' ||
+         ch == '?' || ch == 0x3001 /* 、 */ || ch == 0x3010 || ch == 0x3011 /* 【】 */ || ch == '\t';
+}
+
+/* An unlabelled address: in a stretch of text between punctuation that names a known place and
+ * holds street-address words, from the place on, as long as the blank-separated words still
+ * look like address parts ("成都高新区天府五街200号菁蓉汇3栋 我们的服务器…" stops at "我们"). */
+static char *
+address_in_segment(const ParserConfig *c, ParserSources *s, const char *seg, gsize len)
+{
+  g_autofree char *text = g_strndup(seg, len);
+  g_autofree char *city = NULL, *district = NULL;
+  gsize pos = 0;
+  if (!parser_places_find_at(c->places, text, &city, &district, &pos))
+    return NULL;
+  g_auto(GStrv) words = g_strsplit_set(text + pos, " ", -1);
+  GString *addr = g_string_new(NULL);
+  for (guint i = 0; words[i]; i++) {
+    if (!*words[i])
+      continue;
+    gboolean digit = strpbrk(words[i], "0123456789") != NULL;
+    if (addr->len > 0 && !digit && !parser_has_address_hint(c, words[i]))
+      break;
+    if (addr->len)
+      g_string_append_c(addr, ' ');
+    g_string_append(addr, words[i]);
+  }
+  /* Without a label, a street address has a number or names a district/county: "上海的机房"
+   * is a place, "河北省怀来县东花园镇…产业园" an address. */
+  if (g_utf8_strlen(addr->str, -1) < 6 || !parser_has_address_hint(c, addr->str) ||
+      (!strpbrk(addr->str, "0123456789") && !district)) {
+    g_string_free(addr, TRUE);
+    return NULL;
+  }
+  g_ptr_array_add(s->raw, g_strdup(addr->str));
+  return g_string_free(addr, FALSE);
+}
+
+static char *
+address_unlabelled(const ParserConfig *c, ParserSources *s, const char *text)
+{
+  if (!text)
+    return NULL;
+  const char *seg = text;
+  for (const char *p = text;; p = g_utf8_next_char(p)) {
+    gunichar ch = g_utf8_get_char(p);
+    if (ch == 0 || ch == '\n' || is_segment_break(ch)) {
+      gsize len = p - seg;
+      if (len >= 12) {
+        char *a = address_in_segment(c, s, seg, len);
+        if (a)
+          return a;
+      }
+      if (ch == 0)
+        break;
+      seg = g_utf8_next_char(p);
+    }
+  }
+  return NULL;
+}
+
+/* The address (labelled, the labelled location when it reads like one, then unlabelled) and the
+ * labelled location as written. */
+void
+parser_extract_address(const ParserConfig *c, ParserSources *s, ParserRequest *r)
+{
+  r->address = address_labelled(c, s, s->main, TRUE);
+  if (!r->address)
+    r->address = address_labelled(c, s, s->fwd, TRUE);
+  g_autofree char *loc_raw = parser_extract_first_group(c, PARSER_RE_LOCATION_LABELLED, s, s->main, TRUE);
+  if (!loc_raw)
+    loc_raw = parser_extract_first_group(c, PARSER_RE_LOCATION_LABELLED, s, s->fwd, TRUE);
+  if (!loc_raw)
+    loc_raw = parser_extract_first_group(c, PARSER_RE_LOCATION_INLINE, s, s->main, TRUE);
+  if (!loc_raw)
+    loc_raw = parser_extract_first_group(c, PARSER_RE_LOCATION_INLINE, s, s->fwd, TRUE);
+  r->location = parser_cut_value(c, loc_raw);
+  if (!r->address && r->location && parser_has_address_hint(c, r->location) &&
+      g_utf8_strlen(r->location, -1) >= 8)
+    r->address = g_strdup(r->location);
+  if (!r->address)
+    r->address = address_unlabelled(c, s, s->main);
+  if (!r->address)
+    r->address = address_unlabelled(c, s, s->fwd);
+}
+
+/* City and district: the address, the location, then the text and the subject. */
+void
+parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserRequest *r)
+{
+  const char *place_texts[] = { r->address, r->location, s->main, s->fwd, s->subject };
+  for (guint i = 0; i < G_N_ELEMENTS(place_texts) && !r->city; i++) {
+    char *city = NULL, *district = NULL;
+    if (place_texts[i] && parser_places_find(c->places, place_texts[i], &city, &district)) {
+      r->city = city;
+      r->district = district;
+    }
+  }
+  /* A district named elsewhere than the city ("Haidian District" on its own line). */
+  for (guint i = 0; r->city && !r->district && i < G_N_ELEMENTS(place_texts); i++) {
+    char *city = NULL, *district = NULL;
+    if (place_texts[i] && parser_places_find(c->places, place_texts[i], &city, &district)) {
+      if (district && strcmp(city, r->city) == 0)
+        r->district = g_steal_pointer(&district);
+    }
+    g_free(city);
+    g_free(district);
+  }
+}

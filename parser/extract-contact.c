@@ -1,0 +1,308 @@
+/* extract-contact.c: the contact person (labelled, the name next to a phone, the name that signs). */
+#include "parser-private.h"
+
+#include <string.h>
+
+static void strip_title(char *v);
+
+/* A name is kept when it holds none of the stop words and is name-sized. */
+static char *
+clean_name(const ParserConfig *c, const char *raw)
+{
+  if (!raw)
+    return NULL;
+  g_autofree char *v = g_strstrip(g_strdup(raw));
+  /* Cut a Chinese run at the first stop word: "王工电话" → "王工". */
+  g_autofree char *fold = parser_casefold(v);
+  for (guint i = 0; c->contact_stop && c->contact_stop[i]; i++) {
+    const char *w = c->contact_stop[i];
+    if (!*w)
+      continue;
+    gboolean latin = (guchar)w[0] < 0x80;
+    const char *hit = strstr(fold, w);
+    if (!hit)
+      continue;
+    if (latin) {
+      /* Latin stop words count only as whole words. */
+      gsize off = hit - fold, wl = strlen(w);
+      if (!parser_whole_word_at(fold, off, wl))
+        continue;
+    }
+    gsize off = hit - fold;
+    if (off < strlen(v)) {
+      v[off] = '\0';
+      fold[off] = '\0';
+    }
+  }
+  g_strstrip(v);
+  glong chars = g_utf8_strlen(v, -1);
+  gboolean han = (guchar)v[0] >= 0x80;
+  gboolean dotted = strstr(v, "·") || strstr(v, "•") || strstr(v, "・");
+  if (chars < 2 || (han && !dotted && chars > 4) || chars > 40)
+    return NULL;
+  return g_steal_pointer(&v);
+}
+
+static char *
+contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep)
+{
+  if (!text)
+    return NULL;
+  gsize len = strlen(text), pos = 0;
+  ParserMatch m = { 0 };
+  char *found = NULL;
+  while (!found && pos < len && parser_re_match(c, PARSER_RE_CONTACT_LABELLED, text, len, pos, &m)) {
+    g_autofree char *v = parser_match_group(&m, text, 1);
+    found = clean_name(c, v);
+    if (found && keep)
+      parser_extract_keep_raw(s, text, m.ov[2], m.ov[2] + strlen(found));
+    if (found)
+      strip_title(found);
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  parser_match_clear(&m);
+  return found;
+}
+
+/* "Mr. Li Wei" → "Li Wei": a title is no part of the name. */
+static void
+strip_title(char *v)
+{
+  static const char *const titles[] = { "Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Mr", "Mrs", "Ms", "Dr", NULL };
+  for (const char *const *t = titles; *t; t++) {
+    gsize tl = strlen(*t);
+    if (g_ascii_strncasecmp(v, *t, tl) == 0 && v[tl] == ' ') {
+      const char *rest = v + tl;
+      while (*rest == ' ')
+        rest++;
+      if (g_ascii_isupper(*rest))
+        memmove(v, rest, strlen(rest) + 1);
+      return;
+    }
+  }
+}
+
+gboolean
+parser_has_stop_word(const ParserConfig *c, const char *v)
+{
+  g_autofree char *fold = parser_casefold(v);
+  for (guint i = 0; c->contact_stop && c->contact_stop[i]; i++) {
+    const char *w = c->contact_stop[i];
+    if (!*w)
+      continue;
+    for (const char *hit = strstr(fold, w); hit; hit = strstr(hit + 1, w)) {
+      gsize off = hit - fold, wl = strlen(w);
+      if ((guchar)w[0] >= 0x80 || parser_whole_word_at(fold, off, wl))
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* The length in bytes of the surname v starts with (compound ones first), 0 when none. */
+static gsize
+surname_len(const ParserConfig *c, const char *v)
+{
+  const char *p1 = g_utf8_next_char(v);
+  if (!*v)
+    return 0;
+  if (*p1) {
+    const char *p2 = g_utf8_next_char(p1);
+    g_autofree char *two = g_strndup(v, p2 - v);
+    if (g_hash_table_contains(c->surnames, two))
+      return p2 - v;
+  }
+  g_autofree char *one = g_strndup(v, p1 - v);
+  return g_hash_table_contains(c->surnames, one) ? (gsize)(p1 - v) : 0;
+}
+
+/* A Han run that is plausibly a person's name, not a word ("赶紧", "尽快处理"): a surname and at most
+ * two given-name characters (or the surname alone: "刘 180…"), 老X/小X with X a surname, or a
+ * surname with a title (王工, 陈总, 欧阳经理, 林先生). */
+gboolean
+parser_han_name_plausible(const ParserConfig *c, const char *v)
+{
+  static const char *const titles[] = { "经理", "老师", "先生", "女士", "小姐", "主任",
+                                        "师傅", "科长", "处长", "主管", "經理", "老師",
+                                        "工",   "总",   "總",   "生",   NULL };
+  glong n = g_utf8_strlen(v, -1);
+  if (n < 1 || n > 6)
+    return FALSE;
+  gsize vl = strlen(v);
+  g_autofree char *head = NULL;
+  for (const char *const *t = titles; *t && !head; t++) {
+    gsize tl = strlen(*t);
+    if (vl > tl && strcmp(v + vl - tl, *t) == 0)
+      head = g_strndup(v, vl - tl);
+  }
+  const char *core = head ? head : v;
+  glong cn = g_utf8_strlen(core, -1);
+  /* 老王, 小李 (also 老王师傅) */
+  if (cn == 2 && (g_str_has_prefix(core, "老") || g_str_has_prefix(core, "小")))
+    return surname_len(c, g_utf8_next_char(core)) == strlen(g_utf8_next_char(core));
+  gsize sl = surname_len(c, core);
+  if (sl == 0)
+    return FALSE;
+  glong given = cn - g_utf8_strlen(core, sl);
+  if (head)
+    return given <= 2; /* 王工, 王建工? no: 王工 and 张建国老师 */
+  return given <= 2;
+}
+
+/* A Latin name before or after a number: 1–3 capitalised words, none a stop word or a place;
+ * a single word only where nothing else is written before it on the line ("Tom 137…"). */
+static gboolean
+latin_name_plausible(const ParserConfig *c, const char *v, gboolean alone)
+{
+  if (parser_has_stop_word(c, v))
+    return FALSE;
+  if (!strchr(v, ' ') && !alone)
+    return FALSE;
+  g_autofree char *city = NULL, *district = NULL;
+  if (parser_places_find(c->places, v, &city, &district))
+    return FALSE;
+  return TRUE;
+}
+
+/* Drops leading lead words before a Han name: "找王工", "联系张三", "我是李娜", "请联系刘". */
+static const char *
+after_lead(const char *v)
+{
+  static const char *const leads[] = { "请联系", "联系", "聯繫", "聯絡", "我是", "找",
+                                       "是",     "叫",   "致电", "打给", NULL };
+  const char *best = NULL;
+  for (const char *const *l = leads; *l; l++) {
+    const char *hit = strstr(v, *l);
+    while (hit) {
+      const char *after = hit + strlen(*l);
+      if (!best || after > best)
+        best = after;
+      hit = strstr(hit + 1, *l);
+    }
+  }
+  return best && *best ? best : NULL;
+}
+
+/* The name written right before (or, failing that, right after) a phone number: "王工 139…",
+ * "何军 电话 139…", "Tom 137…", "… 139… 老王". Only plausible names: a wrong name is worse than
+ * none (then `missing` asks the customer). */
+static char *
+contact_before_phone(const ParserConfig *c, ParserSources *s, const char *text)
+{
+  if (!text)
+    return NULL;
+  gsize len = strlen(text), pos = 0;
+  ParserMatch m = { 0 };
+  char *found = NULL;
+  while (!found && pos < len && parser_re_match(c, PARSER_RE_PHONE, text, len, pos, &m)) {
+    gsize start = m.ov[0], end = m.ov[1];
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+    gsize ls = start;
+    while (ls > 0 && text[ls - 1] != '\n')
+      ls--;
+    ParserMatch n = { 0 };
+    if (parser_re_match(c, PARSER_RE_NAME_BEFORE_PHONE, text, start, ls, &n)) {
+      g_autofree char *v = parser_match_group(&n, text, 1);
+      gboolean han = (guchar)v[0] >= 0x80;
+      if (han) {
+        const char *name = v;
+        if (!parser_han_name_plausible(c, name)) {
+          name = after_lead(v);
+          if (name && !parser_han_name_plausible(c, name))
+            name = NULL;
+        }
+        if (name && !parser_has_stop_word(c, name))
+          found = g_strdup(name);
+      } else {
+        /* Nothing but blanks or punctuation before it on the line. */
+        gboolean alone = TRUE;
+        for (gsize i = ls; i < n.ov[2] && alone; i++)
+          alone = !g_ascii_isalnum(text[i]) && (guchar)text[i] < 0x80;
+        strip_title(v);
+        if (latin_name_plausible(c, v, alone))
+          found = g_strdup(v);
+      }
+    }
+    if (!found) {
+      gsize le = end;
+      while (le < len && text[le] != '\n')
+        le++;
+      if (parser_re_match(c, PARSER_RE_NAME_AFTER_PHONE, text, le, end, &n)) {
+        g_autofree char *v = parser_match_group(&n, text, 1);
+        gboolean han = (guchar)v[0] >= 0x80;
+        if (han ? parser_han_name_plausible(c, v) && !parser_has_stop_word(c, v)
+                : latin_name_plausible(c, v, FALSE))
+          found = g_steal_pointer(&v);
+      }
+    }
+    parser_match_clear(&n);
+    if (found)
+      g_ptr_array_add(s->raw, g_strdup(found));
+  }
+  parser_match_clear(&m);
+  return found;
+}
+
+/* The first line of a signature that is only a name ("周晨曦", "Markus Weber"). */
+static char *
+contact_signature(const ParserConfig *c, const char *sig)
+{
+  if (!sig)
+    return NULL;
+  g_auto(GStrv) lines = g_strsplit(sig, "\n", -1);
+  for (guint i = 0; lines[i]; i++) {
+    char *l = g_strstrip(lines[i]);
+    if (!*l || g_utf8_strlen(l, -1) > 24)
+      continue;
+    /* "此致", "敬礼", "Best regards": the closing formula, not a name. */
+    if (parser_re_test_str(c, PARSER_RE_SIGNATURE, l) || parser_re_test_str(c, PARSER_RE_CLOSING, l) ||
+        parser_re_test_str(c, PARSER_RE_GREETING, l))
+      continue;
+    ParserMatch m = { 0 };
+    if (parser_re_match(c, PARSER_RE_CHINESE_NAME, l, strlen(l), 0, &m) && m.ov[2] <= 1) {
+      g_autofree char *v = parser_match_group(&m, l, 1);
+      parser_match_clear(&m);
+      char *name = clean_name(c, v);
+      if (name)
+        return name;
+    }
+    parser_match_clear(&m);
+  }
+  return NULL;
+}
+
+/* "Tom 137…" from "Tom Xu <tom.xu@…>": the sender's full name when it starts with the given one. */
+static void
+contact_full_name(ParserRequest *r)
+{
+  if (!r->contact || !r->from_name || strchr(r->contact, ' ') || !g_ascii_isupper(r->contact[0]))
+    return;
+  gsize cl = strlen(r->contact);
+  const char *f = r->from_name;
+  if (strncmp(f, r->contact, cl) != 0 || f[cl] != ' ' || !g_ascii_isupper(f[cl + 1]) || strlen(f) >= 40)
+    return;
+  for (const char *p = f; *p; p++)
+    if (!(g_ascii_isalpha(*p) || *p == ' ' || *p == '-'))
+      return;
+  g_free(r->contact);
+  r->contact = g_strdup(f);
+}
+
+/* Labelled, then the name written before a phone number; last the name that signs the mail,
+ * when nothing else names a person. */
+void
+parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r)
+{
+  r->contact = contact_labelled(c, s, s->main, TRUE);
+  if (!r->contact)
+    r->contact = contact_labelled(c, s, s->fwd, TRUE);
+  if (!r->contact)
+    r->contact = contact_before_phone(c, s, s->main);
+  if (!r->contact)
+    r->contact = contact_before_phone(c, s, s->fwd);
+  contact_full_name(r);
+  if (!r->contact)
+    r->contact = contact_signature(c, s->sig);
+  if (!r->contact)
+    r->contact = contact_signature(c, s->fwd_sig);
+}

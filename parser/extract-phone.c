@@ -1,0 +1,183 @@
+/* extract-phone.c: the customer's phone number (labelled, on-site, then any, then the signature). */
+#include "parser-private.h"
+
+#include <string.h>
+
+static gboolean
+in_list_ci(char **list, const char *value)
+{
+  for (guint i = 0; list && list[i]; i++)
+    if (g_ascii_strcasecmp(list[i], value) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Canonical form: mobile "13812345678", landline "022-58671234" (+ "-8012" extension),
+ * service numbers "400-018-8995". */
+static char *
+phone_canonical(const ParserMatch *m, const char *text)
+{
+  g_autofree char *mobile = parser_match_group(m, text, 1);
+  g_autofree char *area = parser_match_group(m, text, 2);
+  g_autofree char *number = parser_match_group(m, text, 3);
+  g_autofree char *ext = parser_match_group(m, text, 4);
+  g_autofree char *svc = parser_match_group(m, text, 5);
+  GString *out = g_string_new(NULL);
+  const char *parts[] = {
+    mobile, area, number, ext, svc, parser_match_group(m, text, 6), parser_match_group(m, text, 7)
+  };
+  if (mobile) {
+    for (const char *p = mobile; *p; p++)
+      if (g_ascii_isdigit(*p))
+        g_string_append_c(out, *p);
+  } else if (area) {
+    g_string_append(out, area);
+    g_string_append_c(out, '-');
+    for (const char *p = number; p && *p; p++)
+      if (g_ascii_isdigit(*p))
+        g_string_append_c(out, *p);
+    if (ext) {
+      g_string_append_c(out, '-');
+      g_string_append(out, ext);
+    }
+  } else if (svc) {
+    g_string_append_printf(out, "%s-%s-%s", svc, parts[5] ? parts[5] : "", parts[6] ? parts[6] : "");
+  }
+  g_free((char *)parts[5]);
+  g_free((char *)parts[6]);
+  return g_string_free(out, FALSE);
+}
+
+static gboolean
+phone_ignored(const ParserConfig *c, const char *canonical)
+{
+  GString *digits = g_string_new(NULL);
+  for (const char *p = canonical; *p; p++)
+    if (g_ascii_isdigit(*p))
+      g_string_append_c(digits, *p);
+  gboolean r = in_list_ci(c->ignore_phones, digits->str);
+  g_string_free(digits, TRUE);
+  return r;
+}
+
+/* The first acceptable phone in text[start..end). */
+static char *
+phone_in(const ParserConfig *c, ParserSources *s, const char *text, gsize start, gsize end, gboolean keep)
+{
+  ParserMatch m = { 0 };
+  char *found = NULL;
+  gsize pos = start;
+  while (!found && pos < end && parser_re_match(c, PARSER_RE_PHONE, text, end, pos, &m)) {
+    g_autofree char *canon = phone_canonical(&m, text);
+    if (*canon && !phone_ignored(c, canon)) {
+      found = g_steal_pointer(&canon);
+      if (keep)
+        parser_extract_keep_raw(s, text, m.ov[0], m.ov[1]);
+    }
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  parser_match_clear(&m);
+  return found;
+}
+
+/* Any phone in text, preferring one written after an on-site word on its line ("现场找李工(139…)"). */
+static char *
+phone_any(const ParserConfig *c, ParserSources *s, const char *text)
+{
+  if (!text)
+    return NULL;
+  gsize len = strlen(text), pos = 0;
+  ParserMatch m = { 0 }, o = { 0 };
+  /* The first acceptable phone of the same walk: what phone_in over the whole text would find,
+   * without searching the text a second time. */
+  char *first = NULL;
+  gsize first_start = 0, first_end = 0;
+  while (pos < len && parser_re_match(c, PARSER_RE_PHONE, text, len, pos, &m)) {
+    gsize start = m.ov[0], end = m.ov[1];
+    gsize ls = start;
+    while (ls > 0 && text[ls - 1] != '\n' && start - ls < 60)
+      ls--;
+    gboolean onsite = parser_re_match(c, PARSER_RE_ONSITE, text, start, ls, &o);
+    if (onsite || !first) {
+      char *canon = phone_canonical(&m, text);
+      if (*canon && !phone_ignored(c, canon)) {
+        if (onsite) {
+          parser_extract_keep_raw(s, text, start, end);
+          parser_match_clear(&m);
+          parser_match_clear(&o);
+          g_free(first);
+          return canon;
+        }
+        first = canon;
+        first_start = start;
+        first_end = end;
+      } else {
+        g_free(canon);
+      }
+    }
+    pos = end > pos ? end : pos + 1;
+  }
+  parser_match_clear(&m);
+  parser_match_clear(&o);
+  if (first)
+    parser_extract_keep_raw(s, text, first_start, first_end);
+  return first;
+}
+
+/* A phone on a labelled line (电话/手机/联系人 …), searched after the label. */
+static char *
+phone_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep, gboolean skip_office)
+{
+  if (!text)
+    return NULL;
+  const char *line = text;
+  while (*line) {
+    const char *nl = strchr(line, '\n');
+    gsize len = nl ? (gsize)(nl - line) : strlen(line);
+    ParserMatch m = { 0 };
+    gboolean office = FALSE;
+    if (skip_office) {
+      ParserMatch o = { 0 };
+      office = parser_re_match(c, PARSER_RE_SIG_OFFICE, line, len, 0, &o);
+      parser_match_clear(&o);
+    }
+    if (!office && parser_re_match(c, PARSER_RE_PHONE_LABELLED_LINE, line, len, 0, &m)) {
+      gsize after = m.ov[1];
+      parser_match_clear(&m);
+      /* The number may sit on the next line when the label ends this one. */
+      gsize end = len;
+      g_autofree char *on_line = nl ? phone_in(c, NULL, line, after, len, FALSE) : NULL;
+      if (nl && !on_line) {
+        const char *next = nl + 1;
+        const char *nl2 = strchr(next, '\n');
+        end = (gsize)((nl2 ? nl2 : next + strlen(next)) - line);
+      }
+      char *p = phone_in(c, s, line, after, end, keep);
+      if (p)
+        return p;
+    }
+    parser_match_clear(&m);
+    if (!nl)
+      break;
+    line = nl + 1;
+  }
+  return NULL;
+}
+
+/* A labelled line in the own words, the forwarded mail, then any number there, then the
+ * signatures (skipping switchboard and fax lines). */
+void
+parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r)
+{
+  r->phone = phone_labelled(c, s, s->main, TRUE, FALSE);
+  if (!r->phone)
+    r->phone = phone_labelled(c, s, s->fwd, TRUE, FALSE);
+  if (!r->phone)
+    r->phone = phone_any(c, s, s->main);
+  if (!r->phone)
+    r->phone = phone_any(c, s, s->fwd);
+  if (!r->phone)
+    r->phone = phone_labelled(c, s, s->sig, FALSE, TRUE);
+  if (!r->phone)
+    r->phone = phone_labelled(c, s, s->fwd_sig, FALSE, TRUE);
+}

@@ -1,0 +1,325 @@
+/* extract-sn.c: the serial number (labelled or SN-shaped tokens, the one the fault is about) and the model. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#include "parser-private.h"
+
+#include <string.h>
+
+/* A token of hex digits only ("be00000000800400" in a kernel log) is a register, not an SN. */
+static gboolean
+is_hex(const char *v)
+{
+  for (; *v; v++)
+    if (!g_ascii_isxdigit(*v))
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct {
+  char *value; /* upper case */
+  gboolean labelled;
+  const char *text; /* where it was found */
+  gsize pos;
+} SnHit;
+
+static void
+sn_hit_clear(gpointer p)
+{
+  g_free(((SnHit *)p)->value);
+}
+
+static gint
+by_pos(gconstpointer a, gconstpointer b)
+{
+  const SnHit *x = a, *y = b;
+  return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Whether v as a whole has the shape of an SN token (RCS25A0110012). */
+static gboolean
+sn_shaped(const ParserConfig *c, const char *v)
+{
+  gsize len = strlen(v);
+  ParserMatch m = { 0 };
+  gboolean ok = parser_re_match(c, PARSER_RE_SN_TOKEN, v, len, 0, &m) && m.ov[0] == 0 && m.ov[1] == len;
+  parser_match_clear(&m);
+  return ok;
+}
+
+/* A labelled value written in groups ("RCS-25A-0110012", "RCS 25A 0100011", "RCS25A 0100011"):
+ * the joined form (separators removed, upper case) when it is SN-shaped and the first group alone
+ * is not; NULL to keep the value as written. *written gets the hyphenated form as written (upper
+ * case), so the registry can confirm either. */
+static char *
+sn_join(const ParserConfig *c, const char *value, const char *more, char **written)
+{
+  *written = NULL;
+  gboolean hyphen = strchr(value, '-') != NULL;
+  gboolean blank = strchr(value, ' ') != NULL || (more && *more);
+  if (!hyphen && !blank)
+    return NULL;
+  if (!strchr(value, ' ') && !hyphen && sn_shaped(c, value))
+    return NULL; /* "RCS25A0010001 OK": already whole */
+  GString *j = g_string_new(NULL);
+  for (const char *p = value; *p; p++)
+    if (*p != '-' && *p != ' ')
+      g_string_append_c(j, g_ascii_toupper(*p));
+  for (const char *p = more; p && *p; p++)
+    if (*p != ' ')
+      g_string_append_c(j, g_ascii_toupper(*p));
+  if (!sn_shaped(c, j->str)) {
+    g_string_free(j, TRUE);
+    return NULL;
+  }
+  if (hyphen && !(more && *more) && !strchr(value, ' '))
+    *written = g_ascii_strup(value, -1);
+  return g_string_free(j, FALSE);
+}
+
+/* A byte that can be part of a PARSER_RE_SN_TOKEN match: an ASCII letter or digit, or a byte of
+ * the only other characters caseless [A-Z] takes in UTF mode (K KELVIN SIGN U+212A, ſ U+017F). */
+static inline gboolean
+sn_token_byte(guchar b)
+{
+  return g_ascii_isalnum(b) || b == 0xC5 || b == 0xBF || b == 0xE2 || b == 0x84 || b == 0xAA;
+}
+
+/* The first i >= pos with text[i] and text[i + 1] ASCII digits; len when there is none. */
+static gsize
+digit_pair_from(const char *text, gsize len, gsize i)
+{
+#ifdef __SSE2__
+  const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+  for (; i + 17 <= len; i += 16) {
+    __m128i a = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(text + i)), zero);
+    __m128i b = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(text + i + 1)), zero);
+    __m128i da = _mm_cmpeq_epi8(_mm_min_epu8(a, nine), a), db = _mm_cmpeq_epi8(_mm_min_epu8(b, nine), b);
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(da, db));
+    if (m)
+      return i + (gsize)__builtin_ctz(m);
+  }
+#endif
+  for (; i + 1 < len; i++)
+    if (g_ascii_isdigit(text[i]) && g_ascii_isdigit(text[i + 1]))
+      return i;
+  return len;
+}
+
+/* The first offset >= pos where a PARSER_RE_SN_TOKEN match can start: a token lies in a run of
+ * at least 8 such bytes holding two ASCII digits in a row, so each run around the next digit pair
+ * that is shorter is skipped, and no match lies before the offset returned; len when there is
+ * none. */
+static gsize
+sn_token_from(const char *text, gsize len, gsize pos)
+{
+  gsize i = pos;
+  while ((i = digit_pair_from(text, len, i)) < len) {
+    gsize start = i, end = i + 2;
+    while (start > pos && sn_token_byte((guchar)text[start - 1]))
+      start--;
+    while (end < len && sn_token_byte((guchar)text[end]))
+      end++;
+    if (end - start >= 8)
+      return start;
+    i = end;
+  }
+  return len;
+}
+
+/* Every SN (labelled or SN-shaped) in text, in text order; a token that is also labelled counts
+ * once, as labelled. */
+static void
+sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep, GArray *out)
+{
+  if (!text)
+    return;
+  g_autoptr(GArray) hits = g_array_new(FALSE, TRUE, sizeof(SnHit));
+  gsize len = strlen(text);
+  const ParserRe res[] = { PARSER_RE_SN_LABELLED, PARSER_RE_SN_TOKEN };
+  for (guint k = 0; k < G_N_ELEMENTS(res); k++) {
+    gsize pos = 0;
+    ParserMatch m = { 0 };
+    while (pos < len && (k == 0 || (pos = sn_token_from(text, len, pos)) < len) &&
+           parser_re_match(c, res[k], text, len, pos, &m)) {
+      guint g = (k == 0 && m.ov[2] == PCRE2_UNSET) ? 3 : 1;
+      g_autofree char *v = parser_match_group(&m, text, g);
+      gsize vstart = m.ov[2 * g], vend = m.ov[2 * g + 1];
+      char *written = NULL; /* the hyphenated form as written, a second candidate */
+      if (v && k == 0) {
+        g_autofree char *more = g == 1 ? parser_match_group(&m, text, 2) : NULL;
+        char *joined = sn_join(c, v, more, &written);
+        if (joined) {
+          g_free(v);
+          v = joined;
+          if (more && *more)
+            vend = m.ov[5];
+        } else if (g == 3) {
+          g_clear_pointer(&v, g_free); /* "SN: AB 12": no SN */
+        }
+      }
+      if (v && !parser_re_test_str(c, PARSER_RE_ORDER_NO, v) && !(k == 1 && is_hex(v))) {
+        SnHit h = { g_ascii_strup(v, -1), k == 0, text, vstart };
+        g_array_append_val(hits, h);
+        if (written) {
+          SnHit w = { written, FALSE, text, vstart };
+          g_array_append_val(hits, w);
+          written = NULL;
+        }
+        if (keep)
+          parser_extract_keep_raw(s, text, vstart, vend);
+      }
+      g_free(written);
+      pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+    }
+    parser_match_clear(&m);
+  }
+  g_array_sort(hits, by_pos);
+  for (guint i = 0; i < hits->len; i++) {
+    SnHit *h = &g_array_index(hits, SnHit, i);
+    gboolean merged = FALSE;
+    for (guint j = 0; j < out->len && !merged; j++) {
+      SnHit *o = &g_array_index(out, SnHit, j);
+      if (strcmp(o->value, h->value) == 0) {
+        o->labelled |= h->labelled;
+        merged = TRUE;
+      }
+    }
+    if (merged) {
+      g_free(h->value);
+    } else {
+      g_array_append_val(out, *h);
+    }
+  }
+  g_array_set_size(hits, 0);
+}
+
+/* Punctuation that ends a clause (after NFKC: ',' ';' '!' '?' are half-width; '。' stays). */
+static gboolean
+clause_end(const char *p)
+{
+  return *p == '\n' || *p == ',' || *p == ';' || *p == '!' || *p == '?' ||
+         (p[0] == '\xe3' && p[1] == '\x80' && p[2] == '\x82') /* 。 */;
+}
+
+static int fault_words(const ParserConfig *c, const char *text, gsize len);
+
+/* How much the clause around an SN talks about a fault: tag words count, "正常"/"normal" does not. */
+static int
+fault_score(const ParserConfig *c, const SnHit *h)
+{
+  /* The clause around the SN ("RCS… 那台一切正常，另一台 RCS… 掉盘了": two clauses); the whole
+   * line when the clause says nothing either way ("SN1: RCS…" above "硬盘告警" on a list line). */
+  gsize ls = h->pos, le = h->pos;
+  while (ls > 0 && !clause_end(h->text + ls - 1))
+    ls--;
+  while (h->text[le] && !clause_end(h->text + le))
+    le++;
+  int score = fault_words(c, h->text + ls, le - ls);
+  if (score != 0)
+    return score;
+  ls = h->pos;
+  le = h->pos;
+  while (ls > 0 && h->text[ls - 1] != '\n')
+    ls--;
+  while (h->text[le] && h->text[le] != '\n')
+    le++;
+  return fault_words(c, h->text + ls, le - ls);
+}
+
+static int
+fault_words(const ParserConfig *c, const char *text, gsize len)
+{
+  g_autofree char *line = g_strndup(text, len);
+  g_autofree char *fold = parser_casefold(line);
+  int score = 0;
+  g_autofree guint8 *tag_hit = g_malloc0(c->symptom_tags->len + 1);
+  parser_tags_find(c, fold, FALSE, tag_hit);
+  for (guint i = 0; i < c->symptom_tags->len; i++)
+    score += tag_hit[i];
+  static const char *const calm[] = { "正常",   "normal", "参考", "fyi", "供参考",
+                                      "没问题", "沒問題", "fine", "ok",  NULL };
+  for (const char *const *w = calm; *w; w++) {
+    const char *hit = strstr(fold, *w);
+    /* Latin words whole only ("ok" is not in "book"). */
+    while (hit && g_ascii_isalpha(**w) && !parser_whole_word_at(fold, (gsize)(hit - fold), strlen(*w)))
+      hit = strstr(hit + 1, *w);
+    if (hit)
+      score -= 2;
+  }
+  return score;
+}
+
+/* The SN the symptoms are about (policy §1). One labelled SN is it; several: the one whose line
+ * tells the fault. Bare tokens only decide when there are several and one line tells the fault;
+ * a single bare token stays a candidate for the classifier to confirm against the registry. */
+static const SnHit *
+sn_choose(const ParserConfig *c, GArray *hits)
+{
+  guint labelled = 0;
+  for (guint i = 0; i < hits->len; i++)
+    labelled += g_array_index(hits, SnHit, i).labelled ? 1 : 0;
+  if (labelled == 0 && hits->len < 2)
+    return NULL;
+  const SnHit *best = NULL, *first = NULL;
+  int best_score = 0;
+  gboolean tie = FALSE;
+  for (guint i = 0; i < hits->len; i++) {
+    const SnHit *h = &g_array_index(hits, SnHit, i);
+    if (labelled > 0 && !h->labelled)
+      continue;
+    if (!first)
+      first = h;
+    if (labelled == 1)
+      return h;
+    int sc = fault_score(c, h);
+    if (sc > best_score) {
+      best = h;
+      best_score = sc;
+      tie = FALSE;
+    } else if (sc == best_score && best) {
+      tie = TRUE;
+    }
+  }
+  if (best && !tie)
+    return best;
+  return labelled > 0 ? first : NULL;
+}
+
+/* ---- model ----------------------------------------------------------------------------------- */
+
+/* Labelled, then a known family; in the own words, the forwarded mail, then the subject. */
+static char *
+model_find(const ParserConfig *c, ParserSources *s)
+{
+  const char *texts[] = { s->main, s->fwd, s->subject };
+  char *model = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS(texts) && !model; i++)
+    model = parser_extract_first_group(c, PARSER_RE_MODEL_LABELLED, s, texts[i], i < 2);
+  for (guint i = 0; i < G_N_ELEMENTS(texts) && !model; i++)
+    model = parser_extract_first_group(c, PARSER_RE_MODEL_TOKEN, s, texts[i], i < 2);
+  if (model)
+    g_strstrip(model);
+  return model;
+}
+
+void
+parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *r)
+{
+  /* SN: every SN in the own words, the forwarded mail and the subject, in that order. */
+  g_autoptr(GArray) sns = g_array_new(FALSE, TRUE, sizeof(SnHit));
+  g_array_set_clear_func(sns, sn_hit_clear);
+  sn_scan(c, s, s->main, TRUE, sns);
+  sn_scan(c, s, s->fwd, TRUE, sns);
+  sn_scan(c, s, s->subject, FALSE, sns);
+  r->model = model_find(c, s);
+  /* A model is not an SN candidate even when it looks like one. */
+  for (guint i = 0; r->model && i < sns->len; i++)
+    if (g_ascii_strcasecmp(g_array_index(sns, SnHit, i).value, r->model) == 0)
+      g_array_remove_index(sns, i--);
+  for (guint i = 0; i < sns->len; i++)
+    g_ptr_array_add(r->sn_candidates, g_strdup(g_array_index(sns, SnHit, i).value));
+  const SnHit *chosen = sn_choose(c, sns);
+  if (chosen)
+    r->sn = g_strdup(chosen->value);
+}

@@ -1,0 +1,238 @@
+/* extract-symptoms.c: the customer's description of the fault and its keyword tags. */
+#include "parser-private.h"
+
+#include <string.h>
+
+/* Copies src[0, len) without the parts a pattern matches, into out (which has room for len + 1). */
+static gsize
+strip_matches(const ParserConfig *c, ParserRe re, const char *src, gsize len, char *out, ParserMatch *m)
+{
+  gsize pos = 0, o = 0;
+  while (pos <= len && parser_re_match(c, re, src, len, pos, m)) {
+    memcpy(out + o, src + pos, m->ov[0] - pos);
+    o += m->ov[0] - pos;
+    pos = m->ov[1] > pos ? m->ov[1] : pos + 1;
+  }
+  if (pos < len) {
+    memcpy(out + o, src + pos, len - pos);
+    o += len - pos;
+  }
+  out[o] = '\0';
+  return o;
+}
+
+/* What a line says beyond labels and the values taken as fields: letters, digits, Han. The line
+ * goes through two scratch buffers (on the stack for ordinary lines): no allocation per line. */
+static glong
+residue(const ParserConfig *c, const ParserSources *s, const char *line)
+{
+  gsize len = strlen(line);
+  char stack[2][512];
+  g_autofree char *heap = len < sizeof stack[0] ? NULL : g_malloc(2 * (len + 1));
+  char *a = heap ? heap : stack[0], *b = heap ? heap + len + 1 : stack[1];
+  memcpy(a, line, len + 1);
+  /* Every occurrence of each raw value removed, left to right (as g_string_replace with ""). */
+  for (guint i = 0; i < s->raw->len; i++) {
+    const char *find = g_ptr_array_index(s->raw, i);
+    gsize flen = strlen(find);
+    if (flen == 0)
+      continue;
+    char *next;
+    for (char *cur = a; (next = strstr(cur, find)) != NULL; cur = next) {
+      memmove(next, next + flen, (gsize)(a + len - (next + flen)) + 1);
+      len -= flen;
+    }
+  }
+  ParserMatch m = { 0 };
+  /* Every phone number on the line is a field value too ("电话：021-… / 137…"). */
+  len = strip_matches(c, PARSER_RE_PHONE_OR_INTL, a, len, b, &m);
+  len = strip_matches(c, PARSER_RE_LABEL_WORD, b, len, a, &m);
+  parser_match_clear(&m);
+  glong count = 0;
+  for (const char *p = a; *p; p = g_utf8_next_char(p)) {
+    guchar ch = (guchar)*p;
+    if (ch < 0x80 ? g_ascii_isalnum(ch) : g_unichar_isalnum(g_utf8_get_char(p)))
+      count++;
+  }
+  return count;
+}
+
+/* The customer's words without the lines that only carried field values. */
+static char *
+symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
+{
+  if (!text)
+    return NULL;
+  guint nlines;
+  g_autofree char **lines = parser_split_lines(text, &nlines);
+  /* An unmarked signature at the end ("刘洋 / 杭州云帆科技", as forwarded mail often has): a line
+   * that is only a plausible name, followed by nothing but short lines. */
+  guint stop = nlines;
+  for (guint i = nlines; i-- > 1;) {
+    g_autofree char *t = g_strstrip(g_strdup(lines[i]));
+    if (!*t)
+      continue;
+    if (g_utf8_strlen(t, -1) > 24)
+      break;
+    if ((guchar)t[0] >= 0x80 && g_utf8_strlen(t, -1) <= 4 && parser_han_name_plausible(c, t) &&
+        !parser_has_stop_word(c, t)) {
+      stop = i;
+      break;
+    }
+  }
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; i < stop; i++) {
+    const char *l = lines[i];
+    gsize len = strlen(l);
+    if (len == 0)
+      continue;
+    if (out->len >= PARSER_SYMPTOMS_MAX) {
+      /* A pasted log of 100 KB is not read by anyone from an order: keep its start. */
+      g_string_append(out, "\n…");
+      break;
+    }
+    /* Three characters still say something ("亮红灯"); less is a leftover ("为", "急"). */
+    if (residue(c, s, l) < 3)
+      continue;
+    /* "请远程协助。联系人:孙涛 139…  地址:南京市…": the labelled fields at the end of a line that
+     * says something first are no symptoms. */
+    ParserMatch lm = { 0 };
+    gsize lpos = 0;
+    /* Only a line that holds a field value can end in labelled fields (most lines do not). */
+    gboolean holds_value = FALSE;
+    for (guint k = 0; k < s->raw->len && !holds_value; k++)
+      holds_value = strstr(l, g_ptr_array_index(s->raw, k)) != NULL;
+    while (holds_value && lpos < len && parser_re_match(c, PARSER_RE_ANY_LABEL, l, len, lpos, &lm)) {
+      if (lm.ov[0] > 0 && residue(c, s, l + lm.ov[0]) < 3) {
+        gsize cut = lm.ov[0];
+        while (cut > 0 && (l[cut - 1] == ' ' || l[cut - 1] == '\t'))
+          cut--;
+        len = cut;
+        break;
+      }
+      lpos = lm.ov[1] > lpos ? lm.ov[1] : lpos + 1;
+    }
+    parser_match_clear(&lm);
+    if (out->len)
+      g_string_append_c(out, '\n');
+    g_string_append_len(out, l, len);
+  }
+  if (out->len == 0) {
+    g_string_free(out, TRUE);
+    return NULL;
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* A labelled 问题描述 value and its continuation lines up to the next label or blank line. */
+static char *
+symptoms_labelled(const ParserConfig *c, const char *text)
+{
+  if (!text)
+    return NULL;
+  gsize len = strlen(text);
+  ParserMatch m = { 0 };
+  if (!parser_re_match(c, PARSER_RE_SYMPTOMS_LABELLED, text, len, 0, &m)) {
+    parser_match_clear(&m);
+    return NULL;
+  }
+  gsize start = m.ov[2], end = m.ov[3];
+  parser_match_clear(&m);
+  /* The first line may hold further cells/labels ("问题描述\t…\t联系人…"). */
+  g_autofree char *first = g_strndup(text + start, end - start);
+  g_autofree char *cut = parser_cut_value(c, first);
+  GString *out = g_string_new(cut ? cut : "");
+  const char *p = text + end;
+  while (*p == '\n') {
+    const char *line = p + 1;
+    const char *nl = strchr(line, '\n');
+    gsize l = nl ? (gsize)(nl - line) : strlen(line);
+    if (l == 0)
+      break;
+    ParserMatch lm = { 0 };
+    gboolean label = parser_re_match(c, PARSER_RE_ANY_LABEL, line, l, 0, &lm) && lm.ov[0] < 12;
+    parser_match_clear(&lm);
+    /* "设备地址" alone above its value (an HTML table), "联系人是 …" */
+    if (label || parser_re_test(c, PARSER_RE_LABEL_LINE, line, l))
+      break;
+    g_string_append_c(out, '\n');
+    g_string_append_len(out, line, l);
+    p = line + l;
+  }
+  if (out->len == 0) {
+    g_string_free(out, TRUE);
+    return NULL;
+  }
+  return g_string_free(out, FALSE);
+}
+
+static void
+tags(const ParserConfig *c, ParserRequest *r, const char *subject)
+{
+  g_autofree char *all = g_strconcat(r->symptoms ? r->symptoms : "", "\n", subject ? subject : "", NULL);
+  g_autofree char *fold = parser_casefold(all);
+  /* Short Latin words (OS, SAS, fan) only as whole words. */
+  g_autofree guint8 *hit = g_malloc0(c->symptom_tags->len + 1);
+  parser_tags_find(c, fold, TRUE, hit);
+  for (guint i = 0; i < c->symptom_tags->len; i++) {
+    const ParserTag *t = g_ptr_array_index(c->symptom_tags, i);
+    if (hit[i])
+      g_ptr_array_add(r->symptom_tags, g_strdup(t->name));
+  }
+}
+
+static gint
+longer_raw_first(gconstpointer a, gconstpointer b)
+{
+  gsize la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+  return (la < lb) - (la > lb);
+}
+
+/* "见附件", "如图", "see attached" alone: the description is elsewhere, not in the text. */
+static gboolean
+only_pointer(const ParserConfig *c, const char *symptoms)
+{
+  if (strlen(symptoms) > 64)
+    return FALSE;
+  g_autofree char *fold = parser_casefold(symptoms);
+  /* Keep letters, digits and Han only. */
+  GString *core = g_string_new(NULL);
+  for (const char *p = fold; *p; p = g_utf8_next_char(p)) {
+    gunichar ch = g_utf8_get_char(p);
+    if (g_unichar_isalnum(ch))
+      g_string_append_unichar(core, ch);
+  }
+  gboolean r = FALSE;
+  for (guint i = 0; !r && c->no_symptoms && c->no_symptoms[i]; i++) {
+    GString *w = g_string_new(NULL);
+    for (const char *p = c->no_symptoms[i]; *p; p = g_utf8_next_char(p)) {
+      gunichar ch = g_utf8_get_char(p);
+      if (g_unichar_isalnum(ch))
+        g_string_append_unichar(w, ch);
+    }
+    r = w->len > 0 && strcmp(core->str, w->str) == 0;
+    g_string_free(w, TRUE);
+  }
+  g_string_free(core, TRUE);
+  return r;
+}
+
+/* A labelled description, else the own words without the field lines; for a forward the
+ * forwarded mail's words (the cover note is rarely the problem). Then the keyword tags. */
+void
+parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *r)
+{
+  /* Field values come out of a line longest first: an address cut from "地址：… 联系人：王工 139…"
+   * holds no other value, but a short value ("王工") may be part of a longer one. */
+  g_ptr_array_sort(s->raw, longer_raw_first);
+  r->symptoms = symptoms_labelled(c, s->main);
+  if (!r->symptoms)
+    r->symptoms = symptoms_labelled(c, s->fwd);
+  if (!r->symptoms && s->fwd)
+    r->symptoms = symptom_text(c, s, s->fwd);
+  if (!r->symptoms)
+    r->symptoms = symptom_text(c, s, s->main);
+  if (r->symptoms && only_pointer(c, r->symptoms))
+    g_clear_pointer(&r->symptoms, g_free);
+  tags(c, r, s->subject);
+}
