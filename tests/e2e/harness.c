@@ -146,6 +146,8 @@ e2e_teardown(E2e *e)
     return;
   PQfinish(e->pg);
   fetcher_session_close(e->append_session);
+  if (e->appended)
+    g_ptr_array_free(e->appended, TRUE);
   if (e->conninfo) { /* made by e2e_setup, not e2e_setup_imap */
     PGconn *admin = pg_connect("postgres");
     g_autofree char *drop = g_strdup_printf("DROP DATABASE IF EXISTS %s WITH (FORCE)", e->name);
@@ -223,11 +225,38 @@ e2e_append(E2e *e, const char *mailbox, const char *data, gsize len)
   }
   cr_assert(fetcher_session_append(e->append_session, mailbox, data, len, &error), "APPEND to %s: %s",
             mailbox, error->message);
+  if (!e->appended)
+    e->appended = g_ptr_array_new_with_free_func(g_free);
+  const char *name = mailbox ? mailbox : "INBOX";
+  for (guint i = 0; i < e->appended->len; i++)
+    if (!strcmp(g_ptr_array_index(e->appended, i), name))
+      return;
+  g_ptr_array_add(e->appended, g_strdup(name));
+}
+
+/* Clears the \Seen flag libcurl's APPEND set, once per mailbox, before anything looks at it. */
+static void
+flush_unseen(E2e *e)
+{
+  if (!e->appended || e->appended->len == 0)
+    return;
+  for (guint i = 0; i < e->appended->len; i++) {
+    g_autofree char *url = e2e_url(e, TRUE, g_ptr_array_index(e->appended, i));
+    g_autoptr(GString) body = g_string_new(NULL);
+    CURL *c = imap_handle(e, url, body);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "STORE 1:* -FLAGS.SILENT (\\Seen)");
+    CURLcode rc = curl_easy_perform(c);
+    curl_easy_cleanup(c);
+    cr_assert_eq(rc, CURLE_OK, "clearing \\Seen in %s: %s", (char *)g_ptr_array_index(e->appended, i),
+                 curl_easy_strerror(rc));
+  }
+  g_ptr_array_set_size(e->appended, 0);
 }
 
 char *
 e2e_imap(E2e *e, const char *mailbox, const char *command)
 {
+  flush_unseen(e);
   g_autofree char *url = e2e_url(e, TRUE, mailbox ? mailbox : "");
   GString *body = g_string_new(NULL);
   CURL *c = imap_handle(e, url, body);
@@ -263,6 +292,7 @@ e2e_search(E2e *e, const char *mailbox, const char *key)
 static GPtrArray *
 collect_args(E2e *e, va_list ap)
 {
+  flush_unseen(e);
   GPtrArray *argv = g_ptr_array_new();
   g_ptr_array_add(argv, (char *)INTAKE_BIN);
   const char *a;

@@ -19,6 +19,7 @@ typedef struct {
   char *config_path;
   PGconn *pg;
   struct FetcherSession *append_session; /* reused by e2e_append */
+  GPtrArray *appended;                   /* mailboxes APPENDed to whose \Seen flags are not cleared yet */
 } E2e;
 
 /* Starts the servers if needed and makes a fresh database (migrated) and mailbox user. */
@@ -32,7 +33,8 @@ void e2e_teardown(E2e *e);
 void e2e_write_config(E2e *e, const char *url, const char *folder);
 char *e2e_url(E2e *e, gboolean tls, const char *mailbox);
 
-/* APPENDs one mail over IMAP to mailbox. */
+/* APPENDs one mail over IMAP to mailbox. libcurl's APPEND always sets \Seen; the harness clears
+ * it before the next IMAP command or intake run, so a test's mail arrives unseen, as delivered. */
 void e2e_append(E2e *e, const char *mailbox, const char *data, gsize len);
 /* A custom IMAP command on mailbox (NULL: none selected); returns the untagged response text. */
 char *e2e_imap(E2e *e, const char *mailbox, const char *command);
