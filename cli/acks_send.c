@@ -8,71 +8,29 @@
 
 /* ---- configuration ---- */
 
-static char *
-kf_string(GKeyFile *kf, const char *key)
-{
-  char *v = kf ? g_key_file_get_string(kf, "smtp", key, NULL) : NULL;
-  if (v) {
-    char *semi = strstr(v, " ;");
-    if (semi)
-      *semi = '\0';
-    g_strstrip(v);
-    if (!*v)
-      g_clear_pointer(&v, g_free);
-  }
-  return v;
-}
-
-static gboolean
-kf_uint(GKeyFile *kf, const char *path, const char *key, guint dflt, guint min, guint *out, GError **error)
-{
-  g_autofree char *v = kf_string(kf, key);
-  *out = dflt;
-  if (!v)
-    return TRUE;
-  guint64 n = 0;
-  if (!g_ascii_string_to_unsigned(v, 10, min, 100000, &n, NULL)) {
-    g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                "%s: [smtp] %s = '%s' is not a number from %u", path, key, v, min);
-    return FALSE;
-  }
-  *out = (guint)n;
-  return TRUE;
-}
-
 gboolean
 acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **error)
 {
+  (void)error; /* the config was checked when it was read */
+  const CliSmtp *s = &config->smtp;
   memset(out, 0, sizeof *out);
-  g_autoptr(GKeyFile) kf = g_key_file_new();
-  if (!config->path || !g_key_file_load_from_file(kf, config->path, G_KEY_FILE_NONE, NULL))
-    g_clear_pointer(&kf, g_key_file_unref);
-  const char *path = config->path ? config->path : "config";
-  out->url = g_strdup(config->smtp_url);
-  out->user = g_strdup(config->smtp_user);
-  out->password = g_strdup(config->smtp_password);
-  out->ca_file = g_strdup(config->smtp_ca_file);
-  out->from = g_strdup(config->smtp_from && *config->smtp_from ? config->smtp_from
-                                                               : "融科联创服务支持 <service@roycom.com.cn>");
-  out->service_address = config->imap_user ? g_ascii_strdown(config->imap_user, -1) : NULL;
-  out->tls_verify = config->smtp_tls_verify;
-  out->send = config->smtp_send;
-  out->envelope_from = kf_string(kf, "envelope_from");
-  g_autofree char *starttls = kf_string(kf, "starttls");
-  if (starttls && !g_str_equal(starttls, "try") && !g_str_equal(starttls, "required")) {
-    g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                "%s: [smtp] starttls = '%s' is not try or required", path, starttls);
-    return FALSE;
-  }
-  out->require_tls = starttls && g_str_equal(starttls, "required");
-  return kf_uint(kf, path, "connect_timeout", 15, 1, &out->connect_timeout_s, error) &&
-         kf_uint(kf, path, "timeout", 60, 1, &out->timeout_s, error) &&
-         kf_uint(kf, path, "max_attempts", 5, 1, &out->max_attempts, error) &&
-         kf_uint(kf, path, "max_acks_per_sender", ACKS_DEFAULT_MAX_PER_SENDER, 0, &out->max_acks_per_sender,
-                 error) &&
-         /* One row claimed at a time (the SMTP connection is still shared): a sender killed
-          * mid-run leaves at most one acknowledgement in doubt instead of a whole batch. */
-         kf_uint(kf, path, "batch", 1, 1, &out->batch, error);
+  out->url = g_strdup(s->url);
+  out->user = g_strdup(s->user);
+  out->password = g_strdup(s->password);
+  out->ca_file = g_strdup(s->ca_file);
+  out->from = g_strdup(s->from);
+  out->envelope_from = g_strdup(s->envelope_from);
+  out->own_addresses = g_strdupv(config->own_addresses);
+  out->tls_verify = s->tls_verify;
+  out->require_tls = !s->plain_text;
+  out->plain_text = s->plain_text;
+  out->send = s->send;
+  out->connect_timeout_s = s->connect_timeout_s;
+  out->timeout_s = s->timeout_s;
+  out->max_attempts = s->max_attempts;
+  out->max_acks_per_sender = s->max_acks_per_sender;
+  out->batch = s->batch;
+  return TRUE;
 }
 
 void
@@ -86,7 +44,7 @@ acks_smtp_config_clear(AcksSmtpConfig *c)
   g_free(c->ca_file);
   g_free(c->from);
   g_free(c->envelope_from);
-  g_free(c->service_address);
+  g_strfreev(c->own_addresses);
   memset(c, 0, sizeof *c);
 }
 
@@ -154,8 +112,7 @@ acks_queue_order(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o,
       acks_headers_clear(&headers);
       return FALSE;
     }
-    g_autofree char *own_from = address_of(cfg->from);
-    const char *own[] = { cfg->service_address ? cfg->service_address : "", own_from, NULL };
+    const char *const *own = (const char *const *)cfg->own_addresses;
     AcksFacts facts = {
       .from_addr = from_addr,
       .headers = &headers,

@@ -8,21 +8,15 @@
 #include "parser.h"
 #include "store.h"
 
-/* [smtp] of the config, with the keys beyond CliConfig:
- *   starttls = try | required     (smtp:// only; default try)
- *   connect_timeout = 15, timeout = 60   (seconds)
- *   max_attempts = 5              (then failed, for ops)
- *   max_acks_per_sender = 5       (per address per 24 h)
- *   envelope_from =               (MAIL FROM; default the address of `from`; "<>" for the null path)
- *   batch = 1                     (rows claimed at a time; more leaves more in doubt after a crash) */
+/* [smtp] of the config (CliSmtp), as the acknowledgement sender uses it. */
 typedef struct {
   char *url, *user, *password, *ca_file, *from, *envelope_from;
-  char *service_address; /* [imap] user: the mailbox itself never gets an acknowledgement */
-  gboolean tls_verify, require_tls, send;
+  char **own_addresses; /* every address of the service: they never get an acknowledgement */
+  gboolean tls_verify, require_tls, plain_text, send;
   guint connect_timeout_s, timeout_s, max_attempts, max_acks_per_sender, batch;
 } AcksSmtpConfig;
 
-/* Fills out from config (and its file, for the extra keys). FALSE with error on a bad value. */
+/* Fills out from config (checked when it was read). Clear with acks_smtp_config_clear. */
 gboolean acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **error);
 void acks_smtp_config_clear(AcksSmtpConfig *config);
 

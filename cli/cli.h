@@ -14,28 +14,56 @@ typedef struct {
   char *name; /* "imap" or "imap.NAME" */
   char *url, *user, *password, *ca_file, *processed_folder;
   gboolean tls_verify;
+  gboolean plain_text; /* starttls = never (loopback only): imap:// without TLS */
 } CliMailbox;
 
+/* [smtp]: the acknowledgements' way out. */
 typedef struct {
-  GPtrArray *mailboxes; /* CliMailbox*, [imap] first */
-  char *imap_url, *imap_user, *imap_password, *imap_ca_file, *processed_folder;
-  gboolean imap_tls_verify;
-  char *smtp_url, *smtp_user, *smtp_password, *smtp_ca_file, *smtp_from;
-  gboolean smtp_tls_verify, smtp_send;
+  char *url, *user, *password, *ca_file;
+  char *from;          /* display form, e.g. 融科联创服务支持 <service@roycom.com.cn> */
+  char *envelope_from; /* MAIL FROM; NULL: the address of from; "<>": the null path */
+  gboolean tls_verify, send;
+  gboolean plain_text; /* starttls = never (loopback only) */
+  guint connect_timeout_s, timeout_s, max_attempts, max_acks_per_sender, batch;
+  GArray *retry_backoff_s; /* guint seconds before attempt 2, 3, …; the last repeats */
+} CliSmtp;
+
+typedef struct {
+  GPtrArray *mailboxes; /* CliMailbox*, [imap] first; at least one when [imap] has a url */
+  CliSmtp smtp;
   char *db_conninfo;
-  char *sql_dir;       /* migrations; default: the source tree's sql/ */
-  char *path;          /* the file read, for messages */
-  gboolean syslog;     /* [log] syslog = true: log to syslog (facility mail) instead of stderr */
-  ParserLimits limits; /* [limits] max_bytes (25M), max_depth, max_parts, max_headers */
+  char *sql_dir;        /* migrations: [db] migrations_dir, else <data dir>/sql */
+  char *data_dir;       /* parser/, classifier/, sql/ (cli_data_dir) */
+  char *path;           /* the file read, for messages */
+  gboolean syslog;      /* [log] syslog = true: log to syslog (facility mail) instead of stderr */
+  ParserLimits limits;  /* [limits] max_bytes (25M), max_depth, max_parts, max_headers */
+  char **own_addresses; /* lower case: every mailbox user and the [smtp] from address; NULL-terminated */
 } CliConfig;
 
 /* Loads --config FILE, else $INTAKE_CONFIG, else ./intake.conf (absent: defaults + environment).
- * Passwords come from *_password_file or $INTAKE_IMAP_PASSWORD / $INTAKE_SMTP_PASSWORD. */
+ * INI habits of contract.md: `;` and `#` comment lines, a value may end in `; comment`, an unknown
+ * section or key is an error naming it. Passwords come from *_password_file or
+ * $INTAKE_IMAP_PASSWORD / $INTAKE_SMTP_PASSWORD and never appear in an error. */
 CliConfig *cli_config_load(const char *path, GError **error);
 void cli_config_free(CliConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliConfig, cli_config_free)
 
-/* Logging: levels to stderr; --quiet shows only errors, --verbose adds debug. */
+/* The data directory (parser/, classifier/, sql/, sql/seed/), found at run time: explicit (a
+ * --data-dir option; may be NULL), else $INTAKE_DATA_DIR, else <the executable's dir>/../share/intake
+ * when that holds parser/, else the source tree the binary was built from. Returns a new string. */
+char *cli_data_dir(const char *explicit_dir);
+
+/* The migrations folder: $INTAKE_SQL_DIR, else <data_dir>/sql, else the source tree's sql/. Its seed/
+ * folder holds the policy seeds. Returns a new string. */
+char *cli_sql_dir(const char *data_dir);
+
+/* Whether host (of a URL) is this machine: localhost, 127.0.0.0/8 or ::1. */
+gboolean cli_host_is_loopback(const char *url);
+
+/* Logging (cli/log.c): one line per event with a time, a level and the message (key=value fields
+ * where the caller has them). Under systemd (JOURNAL_STREAM set) the line starts with a <N> priority
+ * and no time (journald adds it); with [log] syslog = true it goes to syslog (facility mail).
+ * --quiet shows only errors, --verbose adds debug. */
 typedef enum { CLI_LOG_ERROR, CLI_LOG_WARN, CLI_LOG_INFO, CLI_LOG_DEBUG } CliLogLevel;
 void cli_log_set_level(CliLogLevel level);
 /* Sends the log to syslog when the configuration asks for it. */

@@ -53,8 +53,7 @@ acks_queue(CliConfig *config, StoreConn *conn, guint hours, gboolean quiet)
     acks_smtp_config_clear(&sc);
     return EXIT_RUNTIME;
   }
-  if (config->imap_user)
-    parser_config_set_own_address(parser, config->imap_user);
+  parser_config_add_own_addresses(parser, (const char *const *)config->own_addresses);
   g_autofree char *h = g_strdup_printf("%u", hours);
   const char *p[] = { h };
   g_autoptr(StoreRows) orders = store_select(

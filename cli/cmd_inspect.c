@@ -245,7 +245,6 @@ cli_cmd_inspect(int argc, char **argv)
     fprintf(stderr, "intake inspect: %s\n", error->message);
     return EXIT_USAGE;
   }
-  parser_config_set_own_address(pc, "service@roycom.com.cn");
   g_autoptr(ParserRequest) req = parser_parse(pc, NULL, data, len, &error);
   if (!req) {
     fprintf(stderr, "intake inspect: %s: %s\n", argv[1], error->message);

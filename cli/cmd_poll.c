@@ -308,6 +308,7 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
     .password = mb->password,
     .tls_verify = mb->tls_verify,
     .ca_file = mb->ca_file,
+    .plain_text = mb->plain_text,
   };
   g_autoptr(FetcherSession) imap = fetcher_session_open(&io, &error);
   if (!imap) {
@@ -392,7 +393,7 @@ cli_cmd_poll(int argc, char **argv)
     return EXIT_USAGE;
   }
   /* mail from the service mailbox itself is a loop (policy §6) */
-  parser_config_set_own_address(parser, ((CliMailbox *)g_ptr_array_index(config->mailboxes, 0))->user);
+  parser_config_add_own_addresses(parser, (const char *const *)config->own_addresses);
 
   g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
   if (!conn) {

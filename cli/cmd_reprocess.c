@@ -76,8 +76,7 @@ cli_cmd_reprocess(int argc, char **argv)
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }
-  if (config->imap_user)
-    parser_config_set_own_address(parser, config->imap_user);
+  parser_config_add_own_addresses(parser, (const char *const *)config->own_addresses);
   g_autoptr(GArray) ids = store_orders_select(conn, order, since, &error);
   if (!ids) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);

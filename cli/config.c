@@ -1,154 +1,215 @@
-/* cli/config.c: the INI configuration of contract.md, read with GKeyFile. */
+/* cli/config.c: the INI configuration of contract.md, read once with GKeyFile, checked against the
+ * keys intake knows, and the data directory found at run time. */
 #include "cli.h"
 
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
-#include <syslog.h>
+#include <unistd.h>
 
-#ifndef INTAKE_SQL_DIR
-#define INTAKE_SQL_DIR "sql"
+#ifndef INTAKE_SOURCE_DATA_DIR
+#define INTAKE_SOURCE_DATA_DIR "data"
+#endif
+#ifndef INTAKE_SOURCE_SQL_DIR
+#define INTAKE_SOURCE_SQL_DIR "sql"
 #endif
 
-static CliLogLevel log_level = CLI_LOG_INFO;
-static gboolean log_syslog;
+/* ---- the keys intake knows ---- */
 
-void
-cli_log_open(const CliConfig *config)
+static const char *const imap_keys[] = { "url",     "user",     "password_file", "tls_verify",
+                                         "ca_file", "starttls", "first_poll",    "processed_folder",
+                                         NULL };
+static const char *const smtp_keys[] = { "url",
+                                         "user",
+                                         "password_file",
+                                         "tls_verify",
+                                         "ca_file",
+                                         "starttls",
+                                         "from",
+                                         "send",
+                                         "envelope_from",
+                                         "connect_timeout",
+                                         "timeout",
+                                         "max_attempts",
+                                         "max_acks_per_sender",
+                                         "batch",
+                                         "retry_backoff",
+                                         "ack_max_age",
+                                         NULL };
+static const char *const db_keys[] = { "conninfo", "migrate_conninfo", "migrations_dir", NULL };
+static const char *const limits_keys[] = { "max_bytes", "max_depth", "max_parts", "max_headers", NULL };
+static const char *const log_keys[] = { "syslog", NULL };
+
+static const char *const *
+section_keys(const char *group)
 {
-  if (config->syslog && !log_syslog) {
-    openlog("intake", LOG_PID, LOG_MAIL);
-    log_syslog = TRUE;
+  if (g_str_equal(group, "imap") || g_str_has_prefix(group, "imap."))
+    return imap_keys;
+  if (g_str_equal(group, "smtp"))
+    return smtp_keys;
+  if (g_str_equal(group, "db"))
+    return db_keys;
+  if (g_str_equal(group, "limits"))
+    return limits_keys;
+  if (g_str_equal(group, "log"))
+    return log_keys;
+  return NULL;
+}
+
+/* Edit distance, for "did you mean": a misspelt key is the usual cause of an unknown one. */
+static guint
+distance(const char *a, const char *b)
+{
+  gsize la = strlen(a), lb = strlen(b);
+  g_autofree guint *row = g_new(guint, lb + 1);
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = (guint)j;
+  for (gsize i = 1; i <= la; i++) {
+    guint diag = row[0];
+    row[0] = (guint)i;
+    for (gsize j = 1; j <= lb; j++) {
+      guint up = row[j];
+      guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = MIN(MIN(row[j] + 1, row[j - 1] + 1), diag + cost);
+      diag = up;
+    }
   }
+  return row[lb];
 }
 
-void
-cli_log_set_level(CliLogLevel level)
+static const char *
+closest(const char *word, const char *const *known)
 {
-  log_level = level;
-}
-
-void
-cli_log(CliLogLevel level, const char *fmt, ...)
-{
-  static const char *names[] = { "error", "warning", "info", "debug" };
-  if (level > log_level)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  if (log_syslog) {
-    static const int priorities[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
-    syslog(priorities[level], "%s", msg);
-    return;
+  const char *best = NULL;
+  guint best_d = 3; /* at most two edits away */
+  for (guint i = 0; known[i]; i++) {
+    guint d = distance(word, known[i]);
+    if (d < best_d)
+      best = known[i], best_d = d;
   }
-  fprintf(stderr, "intake: %s: %s\n", names[level], msg);
+  return best;
 }
 
-static void
-mailbox_free(gpointer p)
+static gboolean
+check_known(GKeyFile *kf, const char *path, GError **error)
 {
-  CliMailbox *m = p;
-  g_free(m->name);
-  g_free(m->url);
-  g_free(m->user);
-  if (m->password)
-    memset(m->password, 0, strlen(m->password));
-  g_free(m->password);
-  g_free(m->ca_file);
-  g_free(m->processed_folder);
-  g_free(m);
+  static const char *const sections[] = { "imap", "smtp", "db", "limits", "log", NULL };
+  g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+  for (guint i = 0; groups[i]; i++) {
+    const char *const *keys = section_keys(groups[i]);
+    if (!keys) {
+      const char *near = closest(groups[i], sections);
+      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
+                  "%s: unknown section [%s]%s%s%s (known: imap, imap.NAME, smtp, db, limits, log)", path,
+                  groups[i], near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "");
+      return FALSE;
+    }
+    if (g_str_equal(groups[i], "imap.")) {
+      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: section [imap.] needs a name",
+                  path);
+      return FALSE;
+    }
+    g_auto(GStrv) names = g_key_file_get_keys(kf, groups[i], NULL, NULL);
+    for (guint k = 0; names && names[k]; k++) {
+      if (g_strv_contains(keys, names[k]))
+        continue;
+      const char *near = closest(names[k], keys);
+      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+                  "%s: unknown key '%s' in [%s]%s%s%s", path, names[k], groups[i],
+                  near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+      return FALSE;
+    }
+  }
+  return TRUE;
 }
 
-void
-cli_config_free(CliConfig *c)
+/* ---- reading values ---- */
+
+/* GKeyFile takes only '#' comment lines; an INI file often uses ';' (contract.md does). */
+static char *
+semicolon_comments(const char *text, gsize len)
 {
-  if (!c)
-    return;
-  if (c->mailboxes)
-    g_ptr_array_unref(c->mailboxes);
-  g_free(c->imap_url);
-  g_free(c->imap_user);
-  if (c->imap_password)
-    memset(c->imap_password, 0, strlen(c->imap_password));
-  g_free(c->imap_password);
-  g_free(c->imap_ca_file);
-  g_free(c->processed_folder);
-  g_free(c->smtp_url);
-  g_free(c->smtp_user);
-  if (c->smtp_password)
-    memset(c->smtp_password, 0, strlen(c->smtp_password));
-  g_free(c->smtp_password);
-  g_free(c->smtp_ca_file);
-  g_free(c->smtp_from);
-  g_free(c->db_conninfo);
-  g_free(c->sql_dir);
-  g_free(c->path);
-  g_free(c);
+  GString *out = g_string_sized_new(len + 1);
+  const char *p = text, *end = text + len;
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    const char *stop = nl ? nl + 1 : end;
+    const char *q = p;
+    while (q < stop && (*q == ' ' || *q == '\t'))
+      q++;
+    if (q < stop && *q == ';') {
+      g_string_append_c(out, '#');
+      g_string_append_len(out, q + 1, stop - q - 1);
+    } else {
+      g_string_append_len(out, p, stop - p);
+    }
+    p = stop;
+  }
+  return g_string_free(out, FALSE);
 }
 
 static char *
 get_string(GKeyFile *kf, const char *group, const char *key)
 {
   char *v = g_key_file_get_string(kf, group, key, NULL);
-  if (v) {
-    /* allow trailing "; comment" as in contract.md's example */
-    char *semi = strstr(v, " ;");
-    if (semi)
-      *semi = '\0';
-    g_strstrip(v);
-  }
+  if (!v)
+    return NULL;
+  /* a value may end in "; comment" (whitespace before the ';') */
+  for (char *s = v; *s; s++)
+    if (*s == ';' && s > v && (s[-1] == ' ' || s[-1] == '\t')) {
+      *s = '\0';
+      break;
+    }
+  g_strstrip(v);
+  if (!*v)
+    g_clear_pointer(&v, g_free);
   return v;
+}
+
+/* The value of key in group, else (for an [imap.NAME] section) in [imap]. */
+static char *
+get_inherited(GKeyFile *kf, const char *group, const char *key)
+{
+  if (g_key_file_has_key(kf, group, key, NULL) || !g_str_has_prefix(group, "imap."))
+    return get_string(kf, group, key);
+  return get_string(kf, "imap", key);
+}
+
+static gboolean
+bad_value(GError **error, const char *path, const char *group, const char *key, const char *value,
+          const char *what)
+{
+  g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: [%s] %s = '%s' %s", path, group,
+              key, value, what);
+  return FALSE;
 }
 
 static gboolean
 get_bool(GKeyFile *kf, const char *path, const char *group, const char *key, gboolean dflt, gboolean *out,
          GError **error)
 {
-  g_autofree char *v = get_string(kf, group, key);
-  if (!v || !*v) {
-    *out = dflt;
+  g_autofree char *v = get_inherited(kf, group, key);
+  *out = dflt;
+  if (!v)
     return TRUE;
-  }
-  if (!g_ascii_strcasecmp(v, "true") || !g_ascii_strcasecmp(v, "yes") || g_str_equal(v, "1")) {
+  if (!g_ascii_strcasecmp(v, "true") || !g_ascii_strcasecmp(v, "yes") || g_str_equal(v, "1"))
     *out = TRUE;
-    return TRUE;
-  }
-  if (!g_ascii_strcasecmp(v, "false") || !g_ascii_strcasecmp(v, "no") || g_str_equal(v, "0")) {
+  else if (!g_ascii_strcasecmp(v, "false") || !g_ascii_strcasecmp(v, "no") || g_str_equal(v, "0"))
     *out = FALSE;
-    return TRUE;
-  }
-  g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-              "%s: [%s] %s = '%s' is not true or false", path, group, key, v);
-  return FALSE;
+  else
+    return bad_value(error, path, group, key, v, "is not true or false");
+  return TRUE;
 }
 
-/* A password from its file (first line) or the environment; the value itself is never echoed. */
 static gboolean
-read_password(GKeyFile *kf, const char *path, const char *group, const char *env, char **out, GError **error)
+get_uint(GKeyFile *kf, const char *path, const char *group, const char *key, guint dflt, guint min,
+         guint *out, GError **error)
 {
-  g_autofree char *file = get_string(kf, group, "password_file");
-  if (!file && !g_str_equal(group, "imap") && g_str_has_prefix(group, "imap."))
-    file = get_string(kf, "imap", "password_file");
-  const char *from_env = g_getenv(env);
-  if (file && *file) {
-    g_autofree char *text = NULL;
-    g_autoptr(GError) local = NULL;
-    if (!g_file_get_contents(file, &text, NULL, &local)) {
-      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: [%s] password_file: %s", path,
-                  group, local->message);
-      return FALSE;
-    }
-    char *nl = strpbrk(text, "\r\n");
-    if (nl)
-      *nl = '\0';
-    *out = g_strdup(text);
-    memset(text, 0, strlen(text));
-    return TRUE;
+  g_autofree char *v = get_string(kf, group, key);
+  guint64 n = dflt;
+  if (v && !g_ascii_string_to_unsigned(v, 10, min, 100000, &n, NULL)) {
+    g_autofree char *what = g_strdup_printf("is not a whole number from %u to 100000", min);
+    return bad_value(error, path, group, key, v, what);
   }
-  *out = from_env ? g_strdup(from_env) : NULL;
+  *out = (guint)n;
   return TRUE;
 }
 
@@ -158,7 +219,7 @@ get_size(GKeyFile *kf, const char *path, const char *group, const char *key, gui
          GError **error)
 {
   g_autofree char *v = get_string(kf, group, key);
-  if (!v || !*v)
+  if (!v)
     return TRUE; /* keep the default */
   char *end = NULL;
   guint64 n = g_ascii_strtoull(v, &end, 10);
@@ -169,13 +230,101 @@ get_size(GKeyFile *kf, const char *path, const char *group, const char *key, gui
     unit = 1024 * 1024, end++;
   else if (end && (*end == 'G' || *end == 'g'))
     unit = 1024 * 1024 * 1024, end++;
-  if (end == v || !end || *end || n == 0 || n > max / unit) {
-    g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                "%s: [%s] %s = '%s' is not a positive number%s", path, group, key, v,
-                max > G_MAXUINT ? " (a size: 25M, 512K or bytes)" : "");
+  if (end == v || !end || *end || n == 0 || n > max / unit)
+    return bad_value(error, path, group, key, v,
+                     max > G_MAXUINT ? "is not a positive size (25M, 512K or bytes)"
+                                     : "is not a positive number");
+  *out = n * unit;
+  return TRUE;
+}
+
+/* "90s", "5m", "48h", "2d", or plain seconds. */
+static gboolean
+parse_duration(const char *v, guint *out)
+{
+  char *end = NULL;
+  guint64 n = g_ascii_strtoull(v, &end, 10);
+  guint64 unit = 1;
+  if (end == v)
+    return FALSE;
+  if (*end == 's')
+    end++;
+  else if (*end == 'm')
+    unit = 60, end++;
+  else if (*end == 'h')
+    unit = 3600, end++;
+  else if (*end == 'd')
+    unit = 86400, end++;
+  if (*end || n > G_MAXUINT / unit)
+    return FALSE;
+  *out = (guint)(n * unit);
+  return TRUE;
+}
+
+/* A password from its file (first line) or the environment; the value itself is never echoed. */
+static gboolean
+read_password(GKeyFile *kf, const char *path, const char *group, const char *env, char **out, GError **error)
+{
+  g_autofree char *file = get_inherited(kf, group, "password_file");
+  if (!file) {
+    *out = g_strdup(g_getenv(env));
+    return TRUE;
+  }
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local = NULL;
+  if (!g_file_get_contents(file, &text, NULL, &local)) {
+    g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: [%s] password_file: %s", path,
+                group, local->message);
     return FALSE;
   }
-  *out = n * unit;
+  char *nl = strpbrk(text, "\r\n");
+  if (nl)
+    *nl = '\0';
+  *out = g_strdup(text);
+  memset(text, 0, strlen(text));
+  return TRUE;
+}
+
+gboolean
+cli_host_is_loopback(const char *url)
+{
+  if (!url)
+    return FALSE;
+  const char *p = strstr(url, "://");
+  p = p ? p + 3 : url;
+  const char *at = strpbrk(p, "@/");
+  if (at && *at == '@')
+    p = at + 1;
+  g_autofree char *host = NULL;
+  if (*p == '[') {
+    const char *close = strchr(p, ']');
+    host = close ? g_strndup(p + 1, (gsize)(close - p - 1)) : g_strdup(p);
+  } else {
+    host = g_strndup(p, strcspn(p, ":/"));
+  }
+  return !g_ascii_strcasecmp(host, "localhost") || g_str_has_prefix(host, "127.") || g_str_equal(host, "::1");
+}
+
+/* starttls (required | never) and tls_verify, with the loopback rule of contract.md. */
+static gboolean
+get_tls(GKeyFile *kf, const char *path, const char *group, const char *url, gboolean *verify, gboolean *plain,
+        GError **error)
+{
+  if (!get_bool(kf, path, group, "tls_verify", TRUE, verify, error))
+    return FALSE;
+  g_autofree char *starttls = get_inherited(kf, group, "starttls");
+  *plain = starttls && g_str_equal(starttls, "never");
+  if (starttls && !*plain && !g_str_equal(starttls, "required"))
+    return bad_value(error, path, group, "starttls", starttls,
+                     "is not required or never (a 'try' could be stripped by anyone in the path)");
+  gboolean loopback = cli_host_is_loopback(url);
+  if (*plain && !loopback)
+    return bad_value(error, path, group, "starttls", starttls,
+                     "is refused: plain text only for a loopback host (localhost, 127.0.0.1, ::1)");
+  if (!*verify && !loopback)
+    return bad_value(error, path, group, "tls_verify", "false",
+                     "is refused: certificates are verified for every host but loopback (use ca_file for a "
+                     "private CA)");
   return TRUE;
 }
 
@@ -196,73 +345,210 @@ load_limits(GKeyFile *kf, const char *path, ParserLimits *l, GError **error)
   return TRUE;
 }
 
+static gboolean
+load_backoff(GKeyFile *kf, const char *path, GArray *out, GError **error)
+{
+  g_autofree char *v = get_string(kf, "smtp", "retry_backoff");
+  g_auto(GStrv) items = g_strsplit(v ? v : "1m,5m,15m,60m", ",", -1);
+  for (guint i = 0; items[i]; i++) {
+    guint s = 0;
+    if (!parse_duration(g_strstrip(items[i]), &s) || s == 0)
+      return bad_value(error, path, "smtp", "retry_backoff", v,
+                       "is not a list of durations (e.g. 1m,5m,15m,60m)");
+    g_array_append_val(out, s);
+  }
+  return TRUE;
+}
+
+static gboolean
+load_smtp(GKeyFile *kf, const char *path, CliSmtp *s, GError **error)
+{
+  s->url = get_string(kf, "smtp", "url");
+  s->user = get_string(kf, "smtp", "user");
+  s->ca_file = get_string(kf, "smtp", "ca_file");
+  s->from = get_string(kf, "smtp", "from");
+  if (!s->from)
+    s->from = g_strdup("融科联创服务支持 <service@roycom.com.cn>");
+  s->envelope_from = get_string(kf, "smtp", "envelope_from");
+  s->retry_backoff_s = g_array_new(FALSE, FALSE, sizeof(guint));
+  return get_tls(kf, path, "smtp", s->url, &s->tls_verify, &s->plain_text, error) &&
+         get_bool(kf, path, "smtp", "send", TRUE, &s->send, error) &&
+         get_uint(kf, path, "smtp", "connect_timeout", 15, 1, &s->connect_timeout_s, error) &&
+         get_uint(kf, path, "smtp", "timeout", 60, 1, &s->timeout_s, error) &&
+         get_uint(kf, path, "smtp", "max_attempts", 5, 1, &s->max_attempts, error) &&
+         get_uint(kf, path, "smtp", "max_acks_per_sender", 5, 0, &s->max_acks_per_sender, error) &&
+         /* one row claimed at a time: a sender killed mid-run leaves at most one in doubt */
+         get_uint(kf, path, "smtp", "batch", 1, 1, &s->batch, error) &&
+         load_backoff(kf, path, s->retry_backoff_s, error) &&
+         read_password(kf, path, "smtp", "INTAKE_SMTP_PASSWORD", &s->password, error);
+}
+
+static void
+mailbox_free(gpointer p)
+{
+  CliMailbox *m = p;
+  g_free(m->name);
+  g_free(m->url);
+  g_free(m->user);
+  if (m->password)
+    memset(m->password, 0, strlen(m->password));
+  g_free(m->password);
+  g_free(m->ca_file);
+  g_free(m->processed_folder);
+  g_free(m);
+}
+
+static gboolean
+load_mailboxes(GKeyFile *kf, const char *path, GPtrArray *out, GError **error)
+{
+  g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+  for (guint i = 0; groups[i]; i++) {
+    const char *g = groups[i];
+    if (!g_str_equal(g, "imap") && !g_str_has_prefix(g, "imap."))
+      continue;
+    CliMailbox *m = g_new0(CliMailbox, 1);
+    g_ptr_array_add(out, m);
+    m->name = g_strdup(g);
+    m->url = get_inherited(kf, g, "url");
+    m->user = get_inherited(kf, g, "user");
+    m->ca_file = get_inherited(kf, g, "ca_file");
+    m->processed_folder = get_inherited(kf, g, "processed_folder");
+    if (!get_tls(kf, path, g, m->url, &m->tls_verify, &m->plain_text, error) ||
+        !read_password(kf, path, g, "INTAKE_IMAP_PASSWORD", &m->password, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* The addresses that are "us": a mail from one of them is never an order nor acknowledged. */
+static char **
+own_addresses(const CliConfig *c)
+{
+  GPtrArray *a = g_ptr_array_new();
+  for (guint i = 0; i < c->mailboxes->len; i++) {
+    const CliMailbox *m = g_ptr_array_index(c->mailboxes, i);
+    if (m->user && strchr(m->user, '@'))
+      g_ptr_array_add(a, g_ascii_strdown(m->user, -1));
+  }
+  const char *lt = c->smtp.from ? strrchr(c->smtp.from, '<') : NULL;
+  g_autofree char *from = lt ? g_strndup(lt + 1, strcspn(lt + 1, ">")) : g_strdup(c->smtp.from);
+  if (from && strchr(from, '@'))
+    g_ptr_array_add(a, g_ascii_strdown(g_strstrip(from), -1));
+  if (c->smtp.user && strchr(c->smtp.user, '@'))
+    g_ptr_array_add(a, g_ascii_strdown(c->smtp.user, -1));
+  g_ptr_array_add(a, NULL);
+  return (char **)g_ptr_array_free(a, FALSE);
+}
+
+static gboolean
+read_file(const char *chosen, gboolean must_exist, GKeyFile *kf, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_autoptr(GError) local = NULL;
+  if (!g_file_get_contents(chosen, &text, &len, &local)) {
+    if (!must_exist && g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      return TRUE;
+    g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "config %s: %s", chosen, local->message);
+    return FALSE;
+  }
+  g_autofree char *ini = semicolon_comments(text, len);
+  if (!g_key_file_load_from_data(kf, ini, (gsize)-1, G_KEY_FILE_NONE, &local)) {
+    g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "config %s: %s", chosen, local->message);
+    return FALSE;
+  }
+  return check_known(kf, chosen, error);
+}
+
 CliConfig *
 cli_config_load(const char *path, GError **error)
 {
   g_autoptr(GKeyFile) kf = g_key_file_new();
-  const char *chosen = path;
-  gboolean must_exist = TRUE;
+  const char *chosen = path ? path : g_getenv("INTAKE_CONFIG");
+  gboolean must_exist = chosen != NULL;
   if (!chosen)
-    chosen = g_getenv("INTAKE_CONFIG");
-  if (!chosen) {
     chosen = "intake.conf";
-    must_exist = FALSE;
-  }
-  g_autoptr(GError) local = NULL;
-  if (!g_key_file_load_from_file(kf, chosen, G_KEY_FILE_NONE, &local)) {
-    if (must_exist || !g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "config %s: %s", chosen, local->message);
-      return NULL;
-    }
-  }
+  if (!read_file(chosen, must_exist, kf, error))
+    return NULL;
   g_autoptr(CliConfig) c = g_new0(CliConfig, 1);
   c->path = g_strdup(chosen);
-  c->imap_url = get_string(kf, "imap", "url");
-  c->imap_user = get_string(kf, "imap", "user");
-  c->imap_ca_file = get_string(kf, "imap", "ca_file");
-  c->processed_folder = get_string(kf, "imap", "processed_folder");
-  c->smtp_url = get_string(kf, "smtp", "url");
-  c->smtp_user = get_string(kf, "smtp", "user");
-  c->smtp_ca_file = get_string(kf, "smtp", "ca_file");
-  c->smtp_from = get_string(kf, "smtp", "from");
   c->db_conninfo = get_string(kf, "db", "conninfo");
+  c->data_dir = cli_data_dir(NULL);
   c->sql_dir = get_string(kf, "db", "migrations_dir");
-  if (!c->sql_dir || !*c->sql_dir) {
-    g_free(c->sql_dir);
-    c->sql_dir = g_strdup(g_getenv("INTAKE_SQL_DIR") ? g_getenv("INTAKE_SQL_DIR") : INTAKE_SQL_DIR);
-  }
-  if (!get_bool(kf, chosen, "imap", "tls_verify", TRUE, &c->imap_tls_verify, error) ||
-      !get_bool(kf, chosen, "smtp", "tls_verify", TRUE, &c->smtp_tls_verify, error) ||
-      !get_bool(kf, chosen, "smtp", "send", TRUE, &c->smtp_send, error) ||
-      !get_bool(kf, chosen, "log", "syslog", FALSE, &c->syslog, error) ||
-      !load_limits(kf, chosen, &c->limits, error) ||
-      !read_password(kf, chosen, "imap", "INTAKE_IMAP_PASSWORD", &c->imap_password, error) ||
-      !read_password(kf, chosen, "smtp", "INTAKE_SMTP_PASSWORD", &c->smtp_password, error))
-    return NULL;
+  if (!c->sql_dir)
+    c->sql_dir = cli_sql_dir(c->data_dir);
   c->mailboxes = g_ptr_array_new_with_free_func(mailbox_free);
-  g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
-  for (guint i = 0; groups && groups[i]; i++) {
-    const char *g = groups[i];
-    if (!g_str_equal(g, "imap") && !g_str_has_prefix(g, "imap."))
-      continue;
-    if (g_str_has_prefix(g, "imap.") && !g[5]) {
-      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: section [imap.] needs a name",
-                  chosen);
-      return NULL;
-    }
-    CliMailbox *m = g_new0(CliMailbox, 1);
-    g_ptr_array_add(c->mailboxes, m);
-    m->name = g_strdup(g);
-#define KEY(k) (g_key_file_has_key(kf, g, k, NULL) ? get_string(kf, g, k) : get_string(kf, "imap", k))
-    m->url = KEY("url");
-    m->user = KEY("user");
-    m->ca_file = KEY("ca_file");
-    m->processed_folder = KEY("processed_folder");
-#undef KEY
-    const char *bool_group = g_key_file_has_key(kf, g, "tls_verify", NULL) ? g : "imap";
-    if (!get_bool(kf, chosen, bool_group, "tls_verify", TRUE, &m->tls_verify, error) ||
-        !read_password(kf, chosen, g, "INTAKE_IMAP_PASSWORD", &m->password, error))
-      return NULL;
-  }
+  if (!get_bool(kf, chosen, "log", "syslog", FALSE, &c->syslog, error) ||
+      !load_limits(kf, chosen, &c->limits, error) || !load_smtp(kf, chosen, &c->smtp, error) ||
+      !load_mailboxes(kf, chosen, c->mailboxes, error))
+    return NULL;
+  c->own_addresses = own_addresses(c);
   return g_steal_pointer(&c);
+}
+
+void
+cli_config_free(CliConfig *c)
+{
+  if (!c)
+    return;
+  if (c->mailboxes)
+    g_ptr_array_unref(c->mailboxes);
+  CliSmtp *s = &c->smtp;
+  g_free(s->url);
+  g_free(s->user);
+  if (s->password)
+    memset(s->password, 0, strlen(s->password));
+  g_free(s->password);
+  g_free(s->ca_file);
+  g_free(s->from);
+  g_free(s->envelope_from);
+  if (s->retry_backoff_s)
+    g_array_unref(s->retry_backoff_s);
+  g_free(c->db_conninfo);
+  g_free(c->sql_dir);
+  g_free(c->data_dir);
+  g_free(c->path);
+  g_strfreev(c->own_addresses);
+  g_free(c);
+}
+
+/* ---- the data directory ---- */
+
+char *
+cli_sql_dir(const char *data_dir)
+{
+  const char *env = g_getenv("INTAKE_SQL_DIR");
+  if (env && *env)
+    return g_strdup(env);
+  g_autofree char *sql = g_build_filename(data_dir, "sql", NULL);
+  if (g_file_test(sql, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer(&sql);
+  return g_strdup(INTAKE_SOURCE_SQL_DIR); /* a build tree: sql/ sits beside data/ */
+}
+
+static gboolean
+holds_data(const char *dir)
+{
+  g_autofree char *parser = g_build_filename(dir, "parser", "labels.ini", NULL);
+  return g_file_test(parser, G_FILE_TEST_IS_REGULAR);
+}
+
+char *
+cli_data_dir(const char *explicit_dir)
+{
+  if (explicit_dir && *explicit_dir)
+    return g_strdup(explicit_dir);
+  const char *env = g_getenv("INTAKE_DATA_DIR");
+  if (env && *env)
+    return g_strdup(env);
+  /* installed: /usr/bin/intake → /usr/share/intake */
+  g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+  if (exe) {
+    g_autofree char *bindir = g_path_get_dirname(exe);
+    g_autofree char *share = g_build_filename(bindir, "..", "share", "intake", NULL);
+    g_autofree char *canon = g_canonicalize_filename(share, NULL);
+    if (holds_data(canon))
+      return g_steal_pointer(&canon);
+  }
+  return g_strdup(INTAKE_SOURCE_DATA_DIR); /* a build tree: the checkout it was built from */
 }

@@ -4,6 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifndef INTAKE_VERSION
+#define INTAKE_VERSION "0.2.0"
+#endif
+#ifndef INTAKE_GIT_COMMIT
+#define INTAKE_GIT_COMMIT "unknown"
+#endif
+
 typedef struct {
   const char *name;
   int (*run)(int argc, char **argv);
@@ -39,9 +46,36 @@ usage(FILE *out)
     "Exit codes: 0 done, 1 run-time failure, 2 bad usage or config, 75 mailbox locked by another poll.\n");
 }
 
+/* `--config FILE` (or --config=FILE) before the subcommand: as if given to it (a subcommand's own
+ * --config still wins). Returns the index of the subcommand, or -1 after printing what is wrong. */
+static int
+global_options(int argc, char **argv)
+{
+  int i = 1;
+  while (i < argc && g_str_has_prefix(argv[i], "--config")) {
+    const char *value = NULL;
+    if (g_str_equal(argv[i], "--config") && i + 1 < argc)
+      value = argv[++i];
+    else if (g_str_has_prefix(argv[i], "--config="))
+      value = argv[i] + strlen("--config=");
+    if (!value || !*value) {
+      fprintf(stderr, "intake: --config needs a FILE\n");
+      return -1;
+    }
+    g_setenv("INTAKE_CONFIG", value, TRUE);
+    i++;
+  }
+  return i;
+}
+
 int
 main(int argc, char **argv)
 {
+  int at = global_options(argc, argv);
+  if (at < 0)
+    return EXIT_USAGE;
+  argc -= at - 1;
+  argv += at - 1;
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;
@@ -51,7 +85,7 @@ main(int argc, char **argv)
     return EXIT_OK;
   }
   if (!strcmp(argv[1], "--version")) {
-    printf("intake 0.1.0\n");
+    printf("intake %s (git %s)\n", INTAKE_VERSION, INTAKE_GIT_COMMIT);
     return EXIT_OK;
   }
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)

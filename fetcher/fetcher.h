@@ -27,6 +27,7 @@ typedef struct {
   const char *ca_file;     /* NULL: the system's CAs */
   guint connect_timeout_s; /* 0: 15 */
   guint stall_timeout_s;   /* a transfer slower than 1 byte/s this long fails; 0: 60 */
+  gboolean plain_text;     /* imap:// without TLS (starttls = never); else STARTTLS is required */
 } FetcherImapOptions;
 
 typedef struct FetcherSession FetcherSession;
@@ -81,7 +82,7 @@ typedef struct {
   const char *password; /* never logged */
   gboolean tls_verify;
   const char *ca_file;     /* NULL: the system's CAs */
-  gboolean require_tls;    /* smtp://: STARTTLS required (else used when offered) */
+  gboolean require_tls;    /* smtp://: STARTTLS required; FALSE: plain text (starttls = never) */
   guint connect_timeout_s; /* 0: 15 */
   guint timeout_s;         /* a whole message transaction; 0: 60 */
 } FetcherSmtpOptions;

@@ -91,8 +91,9 @@ fetcher_session_open(const FetcherImapOptions *o, GError **error)
   s->curl = fetcher_curl_new(o->user ? o->user : "", o->password, o->tls_verify, o->ca_file,
                              o->connect_timeout_s, s->errbuf);
   CURL *c = s->curl;
-  /* imap://: upgrade with STARTTLS when offered; imaps:// is TLS from the start. */
-  curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+  /* imap://: STARTTLS required (a server, or anyone in the path, that does not offer it gets no
+   * login); plain text only when asked (starttls = never). imaps:// is TLS from the start. */
+  curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(o->plain_text ? CURLUSESSL_NONE : CURLUSESSL_ALL));
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)(o->stall_timeout_s ? o->stall_timeout_s : 60));
   /* The 16 KB default silently corrupts long untagged lines (facts.md). */

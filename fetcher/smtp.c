@@ -55,7 +55,7 @@ fetcher_smtp_open(const FetcherSmtpOptions *o, GError **error)
   CURL *c = s->curl;
   curl_easy_setopt(c, CURLOPT_URL, s->url);
   /* smtp://: STARTTLS when offered (or required); smtps:// is TLS from the start */
-  curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(o->require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+  curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(o->require_tls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
   curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(o->timeout_s ? o->timeout_s : 60));
   curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* feeds on_debug only; nothing is printed */
   curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);

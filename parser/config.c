@@ -560,6 +560,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->bounce_locals = lower_list(kf, "senders", "bounce");
   c->noreply_words = lower_list(kf, "senders", "noreply");
   c->own_domains = lower_list(kf, "senders", "own_domains");
+  c->own_addresses = lower_list(kf, "senders", "own_addresses");
   c->ignore_phones = lower_list(kf, "senders", "ignore_phones");
   c->model_words = lower_list(kf, "models", "families");
   c->contact_stop = lower_list(kf, "text", "contact_stop");
@@ -594,7 +595,7 @@ parser_config_free(ParserConfig *c)
 {
   if (!c)
     return;
-  g_free(c->own_address);
+  g_strfreev(c->own_addresses);
   g_free(c->data_dir);
   for (int i = 0; i < PARSER_RE_COUNT; i++)
     if (c->re[i])
@@ -623,9 +624,27 @@ parser_config_free(ParserConfig *c)
 void
 parser_config_set_own_address(ParserConfig *config, const char *address)
 {
+  const char *one[] = { address, NULL };
+  parser_config_add_own_addresses(config, one);
+}
+
+void
+parser_config_add_own_addresses(ParserConfig *config, const char *const *addresses)
+{
   g_return_if_fail(config != NULL);
-  g_free(config->own_address);
-  config->own_address = address ? g_ascii_strdown(address, -1) : NULL;
+  GPtrArray *a = g_ptr_array_new();
+  for (guint i = 0; config->own_addresses && config->own_addresses[i]; i++)
+    g_ptr_array_add(a, config->own_addresses[i]);
+  g_free(config->own_addresses); /* the strings moved to a */
+  for (guint i = 0; addresses && addresses[i]; i++) {
+    char *lower = g_ascii_strdown(addresses[i], -1);
+    if (*lower && !g_ptr_array_find_with_equal_func(a, lower, g_str_equal, NULL))
+      g_ptr_array_add(a, lower);
+    else
+      g_free(lower);
+  }
+  g_ptr_array_add(a, NULL);
+  config->own_addresses = (char **)g_ptr_array_free(a, FALSE);
 }
 
 /* Match data belongs to the caller's ParserMatch (the config is shared read-only, possibly by

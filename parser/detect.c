@@ -79,7 +79,8 @@ parser_detect_ignored(const ParserConfig *c, ParserRequest *r, const ParserHeade
   const ParserAutoHeaders *h = &r->auto_headers;
   gboolean is_auto = auto_submitted(h);
   const char *reason = NULL;
-  if (c->own_address && r->from_addr && g_ascii_strcasecmp(c->own_address, r->from_addr) == 0)
+  if (r->from_addr && c->own_addresses &&
+      g_strv_contains((const char *const *)c->own_addresses, r->from_addr))
     reason = "loop";
   else if (flags->report || local_part_in(c->bounce_locals, local) ||
            (r->return_path && r->return_path[0] == '\0') ||

@@ -166,7 +166,7 @@ typedef enum {
 } ParserRe;
 
 struct ParserConfig {
-  char *own_address;
+  char **own_addresses; /* lower case, NULL-terminated; NULL: none */
   char *data_dir;
   pcre2_code *re[PARSER_RE_COUNT];
   gboolean re_jit[PARSER_RE_COUNT]; /* JIT-compiled: matched with pcre2_jit_match (no per-call checks) */

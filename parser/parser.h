@@ -116,6 +116,9 @@ void parser_limits_init(ParserLimits *limits);
 
 /* The address of the service mailbox itself, so its own mail is ignored as a loop. May be NULL. */
 void parser_config_set_own_address(ParserConfig *config, const char *address);
+/* Adds addresses of the service itself (NULL-terminated, copied, compared case-blind) to those of
+ * labels.ini [senders] own_addresses: a mail from one of them is a loop, never an order. */
+void parser_config_add_own_addresses(ParserConfig *config, const char *const *addresses);
 
 /* Parses raw bytes. Returns a new request, or NULL with error set (never crashes on any input).
  * limits may be NULL for the defaults. */
