@@ -1,5 +1,5 @@
 /* tests/acks/test_render.c: templates, sanitising and the rendered acknowledgement, with the texts
- * ops get from sql/031_ack_texts.sql (read from that file, so the tests follow the data). */
+ * ops get from sql/031_acks_texts.sql (read from that file, so the tests follow the data). */
 #include "acks.h"
 
 #include <criterion/criterion.h>

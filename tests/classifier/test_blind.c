@@ -1,6 +1,6 @@
 /* Rules added after the 2026-11 blind QA run: colloquial/English/traditional severity words, masks,
- * exclusion words, component words, driver questions, SN keys without separators, and the keyword
- * migration that brings older databases up to date (it must hold exactly the seed's new rows). */
+ * exclusion words, component words, driver questions and SN keys without separators. (The keyword rows
+ * live in sql/seed/keywords.tsv only; tests/store/test_baseline.c checks an upgraded database has them.) */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -256,42 +256,4 @@ Test(blind, sn_keys_without_separators)
   g_autoptr(ParserRequest) odd = t_request("-", "x");
   g_auto(GStrv) k2 = classifier_request_sn_keys(odd);
   cr_expect_eq(g_strv_length(k2), 1);
-}
-
-/* ---------- the migration holds exactly the seed's new rows ---------- */
-
-static char *
-sql_str(const char *s)
-{
-  if (!s || !*s)
-    return g_strdup("NULL");
-  g_auto(GStrv) parts = g_strsplit(s, "'", -1);
-  g_autofree char *j = g_strjoinv("''", parts);
-  return g_strdup_printf("'%s'", j);
-}
-
-Test(blind, migration_matches_seed)
-{
-  g_autofree char *tsv = NULL, *sql = NULL;
-  cr_assert(g_file_get_contents(INTAKE_SOURCE_DIR_FOR_TESTS "/sql/seed/keywords.tsv", &tsv, NULL, NULL));
-  cr_assert(g_file_get_contents(INTAKE_SOURCE_DIR_FOR_TESTS "/sql/016_keywords_blind.sql", &sql, NULL, NULL));
-  const char *block = strstr(tsv, "\n# --- 2026-11 blind QA");
-  cr_assert(block, "the seed marks the block of rows 016 adds");
-  g_auto(GStrv) lines = g_strsplit(block, "\n", -1);
-  guint n = 0;
-  for (guint i = 0; lines[i]; i++) {
-    if (!*lines[i] || lines[i][0] == '#')
-      continue;
-    g_auto(GStrv) f = g_strsplit(lines[i], "\t", -1);
-    cr_assert_eq(g_strv_length(f), 5, "seed line \"%s\"", lines[i]);
-    g_autofree char *c = sql_str(f[0]), *k = sql_str(f[1]), *w = sql_str(f[2]), *r = sql_str(f[3]),
-                    *o = sql_str(f[4]);
-    g_autofree char *row = g_strdup_printf("\n(%u, %s, %s, %s, %s, %s)", ++n, c, k, w, r, o);
-    cr_expect(strstr(sql, row) != NULL, "016 lacks seed row %u: %s", n, row + 1);
-  }
-  guint rows = 0;
-  for (const char *p = sql; (p = strstr(p, "\n(")); p++)
-    rows++;
-  cr_expect_eq(rows, n, "016 inserts %u rows, the seed block has %u", rows, n);
-  cr_expect(strstr(sql, "WHERE NOT EXISTS") != NULL);
 }

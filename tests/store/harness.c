@@ -19,7 +19,8 @@ run_capture(const char *const *argv, gboolean must_succeed, int *status_out)
     cr_assert_fail("%s %s failed: %s%s", argv[0], argv[1] ? argv[1] : "", out, err);
   if (status_out)
     *status_out = ok ? 0 : 1;
-  return g_steal_pointer(&out);
+  /* A run that may fail: the caller wants to see why. */
+  return must_succeed ? g_steal_pointer(&out) : g_strconcat(out, err, NULL);
 }
 
 /* PGHOST and PGPORT from `scripts/servers env`. */
@@ -82,23 +83,59 @@ admin_exec(PGconn *pg, const char *sql)
   PQclear(r);
 }
 
+/* Points t's config at sql_dir (NULL: the source tree's sql/). */
+static void
+write_config(StoreTest *t, const char *sql_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conf =
+    g_strdup_printf("[db]\nconninfo = host=%s port=%s dbname=%s\n"
+                    "migrations_dir = %s\n",
+                    t->host, t->port, t->dbname, sql_dir ? sql_dir : INTAKE_SOURCE "/sql");
+  cr_assert(g_file_set_contents(t->config_path, conf, -1, &error), "config: %s",
+            error ? error->message : "?");
+}
+
+char *
+st_migrate_dir(StoreTest *t, const char *sql_dir, int *status)
+{
+  write_config(t, sql_dir);
+  const char *argv[] = { INTAKE_BIN, "db", "migrate", "--config", t->config_path, NULL };
+  return run_capture(argv, status == NULL, status);
+}
+
 char *
 st_migrate(StoreTest *t)
 {
-  const char *argv[] = { INTAKE_BIN, "db", "migrate", "--config", t->config_path, NULL };
-  return run_capture(argv, TRUE, NULL);
+  return st_migrate_dir(t, NULL, NULL);
+}
+
+char *
+st_dump_schema(StoreTest *t)
+{
+  g_autofree char *pg_dump = g_find_program_in_path("pg_dump");
+  cr_assert(pg_dump, "pg_dump is not on PATH");
+  const char *argv[] = { pg_dump,           "-h", t->host, "-p", t->port, "-d", t->dbname, "--schema-only",
+                         "--schema=intake", NULL };
+  g_autofree char *dump = run_capture(argv, TRUE, NULL);
+  /* pg_dump 15.14 and later fence the script with a random key */
+  g_auto(GStrv) lines = g_strsplit(dump, "\n", -1);
+  g_autoptr(GString) out = g_string_new(NULL);
+  for (guint i = 0; lines[i]; i++)
+    if (!g_str_has_prefix(lines[i], "\\restrict ") && !g_str_has_prefix(lines[i], "\\unrestrict "))
+      g_string_append_printf(out, "%s\n", lines[i]);
+  return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
 StoreTest *
-st_setup(void)
+st_setup_empty(void)
 {
   static int counter;
-  g_autofree char *host = NULL, *port = NULL;
-  servers_env(&host, &port);
   StoreTest *t = g_new0(StoreTest, 1);
+  servers_env(&t->host, &t->port);
   t->dbname = g_strdup_printf("intake_store_test_%d_%d", (int)getpid(), counter++);
   {
-    PGconn *admin = connect_db(host, port, "postgres");
+    PGconn *admin = connect_db(t->host, t->port, "postgres");
     PQsetNoticeProcessor(admin, quiet, NULL);
     g_autofree char *drop = g_strdup_printf("DROP DATABASE IF EXISTS %s WITH (FORCE)", t->dbname);
     g_autofree char *create = g_strdup_printf("CREATE DATABASE %s", t->dbname);
@@ -110,14 +147,25 @@ st_setup(void)
   t->dir = g_dir_make_tmp("intake-store-XXXXXX", &error);
   cr_assert(t->dir, "mkdtemp: %s", error ? error->message : "?");
   t->config_path = g_build_filename(t->dir, "intake.conf", NULL);
-  g_autofree char *conf = g_strdup_printf("[db]\nconninfo = host=%s port=%s dbname=%s\n"
-                                          "migrations_dir = %s/sql\n",
-                                          host, port, t->dbname, INTAKE_SOURCE);
-  cr_assert(g_file_set_contents(t->config_path, conf, -1, &error), "config: %s",
-            error ? error->message : "?");
-  g_free(st_migrate(t));
-  t->pg = connect_db(host, port, t->dbname);
+  write_config(t, NULL);
+  return t;
+}
+
+void
+st_connect(StoreTest *t)
+{
+  if (t->pg)
+    PQfinish(t->pg);
+  t->pg = connect_db(t->host, t->port, t->dbname);
   st_exec(t, "SET client_min_messages = warning");
+}
+
+StoreTest *
+st_setup(void)
+{
+  StoreTest *t = st_setup_empty();
+  g_free(st_migrate(t));
+  st_connect(t);
   return t;
 }
 
@@ -128,9 +176,7 @@ st_teardown(StoreTest *t)
     return;
   if (t->pg)
     PQfinish(t->pg);
-  g_autofree char *host = NULL, *port = NULL;
-  servers_env(&host, &port);
-  PGconn *admin = connect_db(host, port, "postgres");
+  PGconn *admin = connect_db(t->host, t->port, "postgres");
   g_autofree char *drop = g_strdup_printf("DROP DATABASE IF EXISTS %s WITH (FORCE)", t->dbname);
   admin_exec(admin, drop);
   PQfinish(admin);
@@ -139,6 +185,8 @@ st_teardown(StoreTest *t)
   g_free(t->config_path);
   g_free(t->dir);
   g_free(t->dbname);
+  g_free(t->host);
+  g_free(t->port);
   g_free(t);
 }
 

@@ -10,15 +10,26 @@ typedef struct {
   char *dbname;      /* intake_store_test_<pid>_<n>, dropped by st_teardown */
   char *dir;         /* temporary folder holding the config */
   char *config_path; /* [db] conninfo + migrations_dir for build's intake */
-  PGconn *pg;        /* superuser connection to dbname */
+  char *host;        /* PGHOST and PGPORT of the servers (for pg_dump and the like) */
+  char *port;
+  PGconn *pg; /* superuser connection to dbname */
 } StoreTest;
 
 /* Starts the servers if needed, creates and migrates a database. Free with st_teardown. */
 StoreTest *st_setup(void);
+/* The same without migrating or connecting: an empty database. */
+StoreTest *st_setup_empty(void);
+/* (Re)connects t->pg, e.g. after a migration changed the database's settings. */
+void st_connect(StoreTest *t);
 void st_teardown(StoreTest *t);
 
 /* Runs `intake db migrate --config` on t's database; returns its stdout (caller frees). */
 char *st_migrate(StoreTest *t);
+/* The same with migrations_dir sql_dir (NULL: the source tree's sql/). With status NULL the test
+ * fails unless it succeeds; else *status is 0 or 1 and the result holds stdout and stderr. */
+char *st_migrate_dir(StoreTest *t, const char *sql_dir, int *status);
+/* pg_dump --schema-only of schema intake, without the lines that differ on every run. */
+char *st_dump_schema(StoreTest *t);
 
 /* Executes sql (no parameters or $1.. params); fails the test unless it succeeds. */
 void st_exec(StoreTest *t, const char *sql);

@@ -1,9 +1,34 @@
--- Ops in psql, part 3: status transitions, SLA pause/resume, notes and the order detail, as
--- functions. Ops (role intake_ops) change orders only through these: they are SECURITY DEFINER
--- with a fixed search_path, check the move against intake.status_transitions, lock the order row,
--- and write intake.audit with the login role (session_user) as the actor.
+-- Baseline, part 4: how the service desk changes orders (docs/ops.md): the status machine as data,
+-- and the functions for status transitions, SLA pause/resume, notes and the order detail. Ops
+-- (role intake_ops) change orders only through these: they are SECURITY DEFINER with a fixed
+-- search_path, check the move against intake.status_transitions, lock the order row, and write
+-- intake.audit with the login role (session_user) as the actor.
 -- Errors: unknown order: SQLSTATE P0002 (no_data_found); a move the order's state does not allow:
 -- 55000 (object_not_in_prerequisite_state); a bad argument: 22023 (invalid_parameter_value).
+
+-- The status machine, as data: intake.set_status and its short forms refuse every other move.
+CREATE TABLE intake.status_transitions (
+  from_status text NOT NULL,
+  to_status   text NOT NULL,
+  action      text NOT NULL CHECK (action IN ('status', 'reopen')),
+  PRIMARY KEY (from_status, to_status)
+);
+COMMENT ON TABLE intake.status_transitions IS 'Allowed status changes (intake.set_status, assign, start, wait_customer, resolve, close, reopen); anything else is refused';
+COMMENT ON COLUMN intake.status_transitions.from_status IS 'Status before';
+COMMENT ON COLUMN intake.status_transitions.to_status IS 'Status after';
+COMMENT ON COLUMN intake.status_transitions.action IS 'The intake.audit action written: status, or reopen (back from resolved/closed)';
+INSERT INTO intake.status_transitions (from_status, to_status, action) VALUES
+  ('needs_review', 'queued', 'status'),
+  ('needs_review', 'assigned', 'status'),
+  ('queued', 'assigned', 'status'),
+  ('assigned', 'in_progress', 'status'),
+  ('in_progress', 'waiting_customer', 'status'),
+  ('waiting_customer', 'in_progress', 'status'),
+  ('in_progress', 'resolved', 'status'),
+  ('waiting_customer', 'resolved', 'status'),
+  ('resolved', 'closed', 'status'),
+  ('resolved', 'in_progress', 'reopen'),
+  ('closed', 'queued', 'reopen');
 
 -- The order row, locked for the rest of the transaction; a clear error when there is none.
 CREATE FUNCTION intake._order_for_update(p_order_no text)

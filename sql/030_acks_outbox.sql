@@ -1,5 +1,5 @@
--- Acknowledgement outbox (policy §9): one row per order, rendered when queued inside the order's
--- transaction, delivered by `intake acks send` (at most once: see store/outbox.c).
+-- Baseline, part 5: the acknowledgement outbox (policy §9): one row per order, rendered when queued
+-- inside the order's transaction, delivered by `intake acks send` (at most once: see store/outbox.c).
 CREATE TABLE intake.outbox (
   id                bigserial PRIMARY KEY,
   order_id          bigint NOT NULL UNIQUE REFERENCES intake.orders(id),
@@ -48,8 +48,8 @@ COMMENT ON COLUMN intake.outbox.smtp_reply IS 'The SMTP server''s final reply to
 COMMENT ON COLUMN intake.outbox.queued_at IS 'When the row was written (the order''s transaction)';
 COMMENT ON COLUMN intake.outbox.sent_at IS 'When the SMTP server accepted the message';
 
--- Follow-up matching (sql/004): a customer answering our acknowledgement names it in In-Reply-To.
-CREATE OR REPLACE FUNCTION intake.outbox_lookup(message_ids text[])
+-- Follow-up matching: a customer answering our acknowledgement names its Message-ID in In-Reply-To.
+CREATE FUNCTION intake.outbox_lookup(message_ids text[])
 RETURNS TABLE (order_id bigint) LANGUAGE sql STABLE AS $$
   SELECT o.order_id FROM intake.outbox o WHERE o.message_id = ANY(message_ids)
 $$;

@@ -1,4 +1,5 @@
--- Acknowledgement texts (policy §9), Chinese and English: templates as data. Ops change a text with
+-- Baseline, part 6: the acknowledgement texts (policy §9), Chinese and English: templates as data.
+-- Ops change a text with
 --   UPDATE intake.ack_texts SET text = $$…$$ WHERE language = 'zh' AND key = 'body';
 -- and the next queued acknowledgement uses it (no rebuild). Syntax: {{name}} inserts a value,
 -- {{#name}}…{{/name}} keeps the text only when the value is non-empty, {{^name}}…{{/name}} only

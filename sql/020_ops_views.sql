@@ -1,6 +1,20 @@
--- Ops in psql, part 2: the views the service desk works from (queue, needs_review, sla_breaches,
--- mailbox_health). The rule for "missed", everywhere: a deadline is missed when it is in the past,
--- the order is still open (not resolved or closed) and its SLA clock is not paused.
+-- Baseline, part 3: what the service desk reads in psql (docs/ops.md): the database's time zone
+-- and the views queue, needs_review, sla_breaches, mailbox_health. The rule for "missed",
+-- everywhere: a deadline is missed when it is in the past, the order is still open (not resolved
+-- or closed) and its SLA clock is not paused.
+
+-- Ops read times in the policy's time zone (policy_settings.timezone, seeded by 010): make it the
+-- database default for every session.
+DO $$
+DECLARE
+  tz text := (SELECT value FROM intake.policy_settings WHERE key = 'timezone');
+BEGIN
+  IF tz IS NULL THEN
+    RAISE EXCEPTION 'intake.policy_settings has no timezone (sql/seed/policy_settings.tsv)';
+  END IF;
+  EXECUTE format('ALTER DATABASE %I SET timezone = %L', current_database(), tz);
+END
+$$;
 
 -- One row per order and deadline that still counts: open orders whose clock runs.
 CREATE VIEW intake.order_deadlines AS
@@ -22,8 +36,8 @@ COMMENT ON COLUMN intake.order_deadlines.due_at IS 'When it is due';
 COMMENT ON COLUMN intake.order_deadlines.missed IS 'true: due_at is in the past';
 COMMENT ON COLUMN intake.order_deadlines.overdue_by IS 'How long ago it passed (NULL when not missed)';
 
--- The existing columns keep their names, types and places; new ones are appended.
-CREATE OR REPLACE VIEW intake.queue AS
+-- Columns are only ever appended (CREATE OR REPLACE VIEW keeps the existing ones in place).
+CREATE VIEW intake.queue AS
 SELECT o.order_no, o.status, o.priority, o.coverage, o.sn, o.model, o.customer, o.city,
        o.received_at, o.response_due, o.plan_due, o.onsite_due,
        coalesce(NOT paused.yes AND LEAST(o.response_due, o.plan_due, o.onsite_due) < now(), false) AS overdue,
