@@ -258,3 +258,30 @@ Test(vision, candidates_in_code_data)
   cr_expect_not_null(vision_after_label("Serial No. RCS25A0001234"));
   cr_expect_null(vision_after_label("SNMP community"));
 }
+
+Test(vision, ocr_honours_its_deadline)
+{
+  /* Tesseract's monitor: a deadline already near stops recognition; nothing read, soon back. */
+  g_autoptr(GBytes) bytes = fixture("label-text.jpg");
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data(bytes, &len);
+  const char *format = NULL;
+  PIX *grey = vision_decode_grey(data, len, NULL, VISION_DEFAULT_MAX_PIXELS, G_MAXINT64, &format, NULL);
+  cr_assert_not_null(grey);
+  PIX *straight = vision_rotate(grey, vision_skew_deg(grey));
+  VisionOcr *ocr = vision_ocr_new(NULL);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(vision_candidate_free);
+  cr_assert(vision_ocr_read(ocr, straight, g_get_monotonic_time() + 10 * 1000 * 1000, out, NULL));
+  cr_expect_gt(out->len, 0, "with time, the SN is read");
+  g_ptr_array_set_size(out, 0);
+  gint64 t0 = g_get_monotonic_time();
+  cr_assert(vision_ocr_read(ocr, straight, t0 + 5 * 1000, out, NULL));
+  gint64 cut = g_get_monotonic_time() - t0;
+  cr_expect_eq(out->len, 0, "recognition stopped at the deadline");
+  g_test_message("ocr cut after %" G_GINT64_FORMAT " ms", cut / 1000);
+  /* Layout analysis (~70-100 ms here) runs before the monitor is consulted. */
+  cr_expect_lt(cut, 400 * 1000, "back %" G_GINT64_FORMAT " ms after a 5 ms deadline", cut / 1000);
+  vision_ocr_free(ocr);
+  pixDestroy(&straight);
+  pixDestroy(&grey);
+}
