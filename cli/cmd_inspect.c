@@ -195,7 +195,10 @@ cli_cmd_inspect(int argc, char **argv)
     { "received", 0, 0, G_OPTION_ARG_STRING, &received,
       "When the mail was received (default: topmost Received:, else Date:)", "RFC3339" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
-      "Policy seed directory (default: the source tree's sql/seed)", "DIR" },
+      "Data directory: parser/, classifier/, sql/seed/ (default: $INTAKE_DATA_DIR, the installed "
+      "share/intake, "
+      "else the source tree)",
+      "DIR" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("FILE.eml|- - parse and classify one mail offline");
@@ -205,7 +208,12 @@ cli_cmd_inspect(int argc, char **argv)
     fprintf(stderr, "intake inspect: %s\n", error ? error->message : "one FILE (or -) expected");
     return EXIT_USAGE;
   }
-  g_autoptr(ClassifierPolicy) policy = classifier_policy_load_dir(data_dir, &error);
+  g_autofree char *data_root = cli_data_dir(data_dir);
+  g_autofree char *sql_dir = cli_sql_dir(data_root);
+  g_autofree char *seed_dir = g_build_filename(sql_dir, "seed", NULL);
+  g_autofree char *parser_dir = g_build_filename(data_root, "parser", NULL);
+  g_autofree char *classifier_dir = g_build_filename(data_root, "classifier", NULL);
+  g_autoptr(ClassifierPolicy) policy = classifier_policy_load_dir(seed_dir, &error);
   if (!policy) {
     fprintf(stderr, "intake inspect: %s\n", error->message);
     return EXIT_USAGE;
@@ -223,7 +231,7 @@ cli_cmd_inspect(int argc, char **argv)
     AssetTable table = { by_sn };
     g_autoptr(GPtrArray) rejects =
       g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_reject_free);
-    if (!classifier_assets_load_csv(NULL, assets, keep_asset, &table, rejects, &error)) {
+    if (!classifier_assets_load_csv(classifier_dir, assets, keep_asset, &table, rejects, &error)) {
       fprintf(stderr, "intake inspect: assets %s\n", error->message);
       return EXIT_USAGE;
     }
@@ -240,7 +248,7 @@ cli_cmd_inspect(int argc, char **argv)
     fprintf(stderr, "intake inspect: %s\n", error->message);
     return EXIT_USAGE;
   }
-  g_autoptr(ParserConfig) pc = parser_config_load(NULL, &error);
+  g_autoptr(ParserConfig) pc = parser_config_load(parser_dir, &error);
   if (!pc) {
     fprintf(stderr, "intake inspect: %s\n", error->message);
     return EXIT_USAGE;
