@@ -10,18 +10,14 @@
 set -euo pipefail
 build=$(realpath "$1") src=$(realpath "$2") version=$3 intake_built=$4
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
+# shellcheck source=tests/install/lib.sh disable=SC2154  # tmp, prefix, destdir_usr: set by lib.sh
+. "$(dirname "$0")/lib.sh"
 pending=()
-
-tmp=$(realpath "$(mktemp -d "${TMPDIR:-/tmp}/intake-install-test.XXXXXX")")
-trap 'rm -rf "$tmp"' EXIT
-case $tmp/ in "$src"/* | "$build"/*) fail "the temporary directory $tmp is inside the checkout or build tree" ;; esac
+install_tmp
 
 # --- 1. The layout (true before and after the run-time data dir) ---
-DESTDIR=$tmp/destdir cmake --install "$build" --prefix /usr >"$tmp/install.log" 2>&1 ||
-  { cat "$tmp/install.log"; fail "cmake --install"; }
-d=$tmp/destdir/usr
+install_destdir
+d=$destdir_usr
 for f in bin/intake share/man/man1/intake.1 share/man/man5/intake.conf.5 \
   share/doc/intake/intake.conf.example share/doc/intake/examples/intake.cron \
   share/bash-completion/completions/intake lib/systemd/system/intake-poll.service \
@@ -55,10 +51,8 @@ if command -v man >/dev/null; then
 fi
 
 # --- 2. Moved away, checkout and build tree hidden ---
-prefix=$tmp/elsewhere/opt-intake
-mkdir -p "$tmp/elsewhere" "$tmp/work" "$tmp/mail" "$tmp/ref" "$tmp/out"
-mv "$d" "$prefix"
-rm -rf "$tmp/destdir"
+install_move
+mkdir -p "$tmp/work" "$tmp/mail" "$tmp/ref" "$tmp/out"
 cp "$src"/tests/data/mail/*.eml "$tmp/mail/"
 cp "$src/samples/assets.csv" "$tmp/assets.csv"
 # What the build tree's intake (reading the checkout's data) prints: the reference. A fixed
@@ -72,28 +66,19 @@ for m in "$tmp"/mail/*.eml; do
   echo "$rc" >"$tmp/ref/$b.rc"
 done
 # And one with the asset registry (it reads classifier/assets.ini).
-first=$(ls "$tmp"/mail/*.eml | head -1)
+mails=("$tmp"/mail/*.eml)
+first=${mails[0]}
 (cd "$tmp/work" && env -u INTAKE_DATA_DIR -u INTAKE_SQL_DIR -u INTAKE_CONFIG "$intake_built" inspect "$first" --json \
   --received "$received" --assets "$tmp/assets.csv" >"$tmp/ref-assets.json" 2>/dev/null) || fail "inspect --assets in the build tree"
 
-ns=(unshare --mount --propagation private)
-[ "$(id -u)" -eq 0 ] || ns=(unshare --user --map-root-user --mount --propagation private)
-"${ns[@]}" true 2>/dev/null || { echo "SKIP: cannot make a mount namespace (${ns[*]})"; exit 77; }
-
 cat >"$tmp/inner.sh" <<'INNER'
 set -u
-tmp=$1 src=$2 build=$3 prefix=$4 received=$5
-# The build tree first: it may be inside the checkout, which is hidden next.
-mount -t tmpfs -o ro,size=1k intake-hidden "$build" || exit 3
-mount -t tmpfs -o ro,size=1k intake-hidden "$src" || exit 3
-[ -e "$src/sql" ] || [ -e "$build/intake" ] && exit 4
+tmp=$1 prefix=$2 received=$3
 cd "$tmp/work" || exit 3
-unset INTAKE_DATA_DIR INTAKE_SQL_DIR INTAKE_CONFIG
 "$prefix/bin/intake" --version >"$tmp/version.txt" 2>&1
 echo $? >"$tmp/version.rc"
-first=$(ls "$tmp"/mail/*.eml | head -1)
-INTAKE_DATA_DIR=$prefix/share/intake "$prefix/bin/intake" inspect "$first" --json >/dev/null 2>"$tmp/probe.err"
-echo $? >"$tmp/probe.rc"
+mails=("$tmp"/mail/*.eml)
+first=${mails[0]}
 for m in "$tmp"/mail/*.eml; do
   b=$(basename "$m" .eml)
   "$prefix/bin/intake" inspect "$m" --json --received "$received" >"$tmp/out/$b.json" 2>"$tmp/out/$b.err"
@@ -110,13 +95,15 @@ fi
 exit 0
 INNER
 rc=0
-"${ns[@]}" bash "$tmp/inner.sh" "$tmp" "$src" "$build" "$prefix" "$received" || rc=$?
+hidden "$tmp/inner.sh" "$tmp" "$prefix" "$received" || rc=$?
 case $rc in
   0) ;;
   3) fail "could not hide the checkout or the build tree (mount tmpfs)" ;;
-  4) fail "the checkout or the build tree is still visible inside the namespace" ;;
   *) fail "namespace run ended with $rc" ;;
 esac
+probe=0
+probe_data_dir "$first" || probe=$?
+[ $probe -ne 3 ] || fail "could not hide the checkout or the build tree (mount tmpfs)"
 
 # --version: the release and the commit (needs cli/main.c to print version.h's defines).
 commit=$(sed -n 's/^#define INTAKE_GIT_COMMIT "\(.*\)"$/\1/p' "$build/generated/version.h")
@@ -130,7 +117,7 @@ else
 fi
 
 # inspect from the moved tree: needs the run-time data dir (exe/../share/intake, INTAKE_DATA_DIR).
-if [ "$(cat "$tmp/probe.rc")" != 0 ]; then
+if [ $probe -ne 0 ]; then
   pending+=("inspect from the moved tree: this intake does not find its data at run time, even with INTAKE_DATA_DIR ($(head -c 200 "$tmp/probe.err"))")
 else
   n=0
