@@ -53,6 +53,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliConfig, cli_config_free)
  * when that holds parser/, else the source tree the binary was built from. Returns a new string. */
 char *cli_data_dir(const char *explicit_dir);
 
+/* The parser's data from <config->data_dir>/parser, with the config's own addresses added (a mail
+ * from one of them is a loop). Caller frees. */
+ParserConfig *cli_parser_config_load(const CliConfig *config, GError **error);
+
 /* The migrations folder: $INTAKE_SQL_DIR, else <data_dir>/sql, else the source tree's sql/. Its seed/
  * folder holds the policy seeds. Returns a new string. */
 char *cli_sql_dir(const char *data_dir);

@@ -46,14 +46,13 @@ acks_queue(CliConfig *config, StoreConn *conn, guint hours, gboolean quiet)
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_USAGE;
   }
-  g_autoptr(ParserConfig) parser = parser_config_load(NULL, &error);
+  g_autoptr(ParserConfig) parser = cli_parser_config_load(config, &error);
   g_autoptr(ClassifierPolicy) policy = parser ? pipeline_policy_load(conn, &error) : NULL;
   if (!policy) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     acks_smtp_config_clear(&sc);
     return EXIT_RUNTIME;
   }
-  parser_config_add_own_addresses(parser, (const char *const *)config->own_addresses);
   g_autofree char *h = g_strdup_printf("%u", hours);
   const char *p[] = { h };
   g_autoptr(StoreRows) orders = store_select(

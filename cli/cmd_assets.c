@@ -195,7 +195,9 @@ cli_cmd_assets(int argc, char **argv)
   /* validate everything before touching the database */
   Import im = { g_string_new(NULL), 0 };
   g_autoptr(GPtrArray) rejects = g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_reject_free);
-  if (!classifier_assets_load_csv(NULL, path, add_row, &im, rejects, &error)) {
+  g_autofree char *data_dir = cli_data_dir(NULL);
+  g_autofree char *format_dir = g_build_filename(data_dir, "classifier", NULL);
+  if (!classifier_assets_load_csv(format_dir, path, add_row, &im, rejects, &error)) {
     fprintf(stderr, "intake assets: %s\n", error->message);
     g_string_free(im.copy, TRUE);
     return EXIT_RUNTIME;

@@ -387,13 +387,11 @@ cli_cmd_poll(int argc, char **argv)
     cli_log(CLI_LOG_ERROR, "config %s: no [imap] section", config->path);
     return EXIT_USAGE;
   }
-  g_autoptr(ParserConfig) parser = parser_config_load(NULL, &error);
+  g_autoptr(ParserConfig) parser = cli_parser_config_load(config, &error);
   if (!parser) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_USAGE;
   }
-  /* mail from the service mailbox itself is a loop (policy §6) */
-  parser_config_add_own_addresses(parser, (const char *const *)config->own_addresses);
 
   g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
   if (!conn) {

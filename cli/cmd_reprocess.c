@@ -70,13 +70,12 @@ cli_cmd_reprocess(int argc, char **argv)
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }
-  g_autoptr(ParserConfig) parser = parser_config_load(NULL, &error);
+  g_autoptr(ParserConfig) parser = cli_parser_config_load(config, &error);
   g_autoptr(ClassifierPolicy) policy = parser ? pipeline_policy_load(conn, &error) : NULL;
   if (!policy) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }
-  parser_config_add_own_addresses(parser, (const char *const *)config->own_addresses);
   g_autoptr(GArray) ids = store_orders_select(conn, order, since, &error);
   if (!ids) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);

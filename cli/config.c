@@ -2,8 +2,9 @@
  * keys intake knows, and the data directory found at run time. */
 #include "cli.h"
 
+#include "version.h" /* INTAKE_RELATIVE_DATA_DIR: the data directory relative to the binary */
+
 #include <string.h>
-#include <unistd.h>
 
 #ifndef INTAKE_SOURCE_DATA_DIR
 #define INTAKE_SOURCE_DATA_DIR "data"
@@ -514,6 +515,16 @@ cli_config_free(CliConfig *c)
 
 /* ---- the data directory ---- */
 
+ParserConfig *
+cli_parser_config_load(const CliConfig *config, GError **error)
+{
+  g_autofree char *dir = g_build_filename(config->data_dir, "parser", NULL);
+  ParserConfig *parser = parser_config_load(dir, error);
+  if (parser)
+    parser_config_add_own_addresses(parser, (const char *const *)config->own_addresses);
+  return parser;
+}
+
 char *
 cli_sql_dir(const char *data_dir)
 {
@@ -545,7 +556,7 @@ cli_data_dir(const char *explicit_dir)
   g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
   if (exe) {
     g_autofree char *bindir = g_path_get_dirname(exe);
-    g_autofree char *share = g_build_filename(bindir, "..", "share", "intake", NULL);
+    g_autofree char *share = g_build_filename(bindir, INTAKE_RELATIVE_DATA_DIR, NULL);
     g_autofree char *canon = g_canonicalize_filename(share, NULL);
     if (holds_data(canon))
       return g_steal_pointer(&canon);

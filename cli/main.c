@@ -4,12 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef INTAKE_VERSION
-#define INTAKE_VERSION "0.2.0"
-#endif
-#ifndef INTAKE_GIT_COMMIT
-#define INTAKE_GIT_COMMIT "unknown"
-#endif
+#include "version.h" /* generated: INTAKE_VERSION (the project's), INTAKE_GIT_COMMIT (git describe) */
 
 typedef struct {
   const char *name;
