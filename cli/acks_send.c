@@ -95,8 +95,7 @@ acks_smtp_config_clear(AcksSmtpConfig *c)
 static AcksTexts *
 load_texts(StoreConn *conn, GError **error)
 {
-  g_autoptr(StoreRows) rows =
-    store_select(conn, "SELECT language, key, text FROM intake.ack_texts", 0, NULL, error);
+  g_autoptr(StoreRows) rows = store_ack_texts(conn, error);
   if (!rows) {
     g_prefix_error(error, "acknowledgement texts (run `intake db migrate`): ");
     return NULL;
@@ -181,12 +180,7 @@ acks_queue_order(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o,
   if (!texts)
     return FALSE;
   const char *tier = classifier_tier_name(res->tier);
-  const char *tp[] = { tier ? tier : "unknown" };
-  g_autoptr(StoreRows) terms = store_select(
-    conn,
-    "SELECT clock, response_minutes, plan_minutes, onsite_rule, onsite_minutes, fast_onsite_minutes,"
-    " fast_onsite_priority, fast_onsite_class FROM intake.sla_terms WHERE tier = $1",
-    1, tp, error);
+  g_autoptr(StoreRows) terms = store_sla_terms(conn, tier ? tier : "unknown", error);
   if (!terms)
     return FALSE;
   char **term = terms->rows->len ? g_ptr_array_index(terms->rows, 0) : NULL;
@@ -327,9 +321,10 @@ acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, g
         continue;
       }
       gboolean gave_up = FALSE;
-      gboolean marked = permanent ? store_outbox_mark_failed(conn, c, send_error->message, reply, &mark_error)
-                                  : store_outbox_mark_retry(conn, c, send_error->message, reply,
-                                                            cfg->max_attempts, &gave_up, &mark_error);
+      gboolean marked = permanent
+                          ? store_outbox_mark_failed(conn, c, send_error->message, reply, &mark_error)
+                          : store_outbox_mark_retry(conn, c, send_error->message, reply, cfg->max_attempts,
+                                                    NULL, 0, &gave_up, &mark_error);
       if (!marked)
         cli_log(CLI_LOG_WARN, "outbox: %s", mark_error->message);
       if (permanent || gave_up) {
