@@ -4,6 +4,54 @@
 
 #include <string.h>
 
+/* The 24 values insert and update share, sn … onsite_due, in the column order of both statements.
+ * missing and sn_candidates are owned here (g_auto: order_fields_clear). */
+typedef struct {
+  const char *v[24];
+  char *missing, *cands;
+} OrderFields;
+
+static void
+order_fields(const StoreOrder *o, OrderFields *f)
+{
+  f->missing = store_text_array(o->missing);
+  f->cands = store_text_array(o->sn_candidates);
+  const char *v[] = { o->sn,
+                      o->model,
+                      o->symptoms,
+                      o->contact,
+                      o->phone,
+                      o->address,
+                      o->city,
+                      o->district,
+                      f->missing,
+                      f->cands,
+                      o->customer,
+                      o->tier,
+                      o->component,
+                      o->warranty_start,
+                      o->warranty_end,
+                      o->coverage,
+                      o->reasons_json ? o->reasons_json : "[]",
+                      o->severity,
+                      o->priority,
+                      o->onsite_class,
+                      o->sla_clock,
+                      o->response_due,
+                      o->plan_due,
+                      o->onsite_due };
+  G_STATIC_ASSERT(sizeof v == sizeof f->v);
+  memcpy(f->v, v, sizeof v);
+}
+
+static void
+order_fields_clear(OrderFields *f)
+{
+  g_free(f->missing);
+  g_free(f->cands);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(OrderFields, order_fields_clear)
+
 char *
 store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GError **error)
 {
@@ -24,42 +72,15 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GErro
   g_autofree char *order_no = g_strdup_printf("RC%s-%04d", daycompact, seq);
   g_autofree char *row = g_strdup_printf("%" G_GINT64_FORMAT, o->message_row);
   g_autofree char *received = g_date_time_format_iso8601(o->received_at);
-  g_autofree char *missing = store_text_array(o->missing);
-  g_autofree char *cands = store_text_array(o->sn_candidates);
-  const char *p[] = { order_no,
-                      o->status ? o->status : "queued",
-                      row,
-                      received,
-                      o->from_addr,
-                      o->subject,
-                      o->kind,
-                      o->review_reason,
-                      o->sn,
-                      o->model,
-                      o->symptoms,
-                      o->contact,
-                      o->phone,
-                      o->address,
-                      o->city,
-                      o->district,
-                      missing,
-                      cands,
-                      o->customer,
-                      o->tier,
-                      o->component,
-                      o->warranty_start,
-                      o->warranty_end,
-                      o->coverage,
-                      o->reasons_json ? o->reasons_json : "[]",
-                      o->severity,
-                      o->priority,
-                      o->onsite_class,
-                      o->sla_clock,
-                      o->response_due,
-                      o->plan_due,
-                      o->onsite_due,
-                      o->followup_of };
-  G_STATIC_ASSERT(G_N_ELEMENTS(p) == 33);
+  g_auto(OrderFields) f = { 0 };
+  order_fields(o, &f);
+  const char *p[33] = { order_no,     o->status ? o->status : "queued",
+                        row,          received,
+                        o->from_addr, o->subject,
+                        o->kind,      o->review_reason };
+  memcpy(p + 8, f.v, sizeof f.v); /* $9..$32 */
+  p[32] = o->followup_of;
+
   g_autoptr(StoreRows) rows = store_select(
     conn,
     "WITH o AS (INSERT INTO intake.orders (order_no, status, message_id, received_at, from_addr,"
@@ -167,38 +188,12 @@ store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *o, const 
                    GError **error)
 {
   g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
-  g_autofree char *missing = store_text_array(o->missing);
-  g_autofree char *cands = store_text_array(o->sn_candidates);
-  const char *p[] = { id,
-                      status,
-                      o->kind,
-                      o->sn,
-                      o->model,
-                      o->symptoms,
-                      o->contact,
-                      o->phone,
-                      o->address,
-                      o->city,
-                      o->district,
-                      missing,
-                      cands,
-                      o->customer,
-                      o->tier,
-                      o->component,
-                      o->warranty_start,
-                      o->warranty_end,
-                      o->coverage,
-                      o->reasons_json ? o->reasons_json : "[]",
-                      o->severity,
-                      o->priority,
-                      o->onsite_class,
-                      o->sla_clock,
-                      o->response_due,
-                      o->plan_due,
-                      o->onsite_due,
-                      action,
-                      note };
-  G_STATIC_ASSERT(G_N_ELEMENTS(p) == 29);
+  g_auto(OrderFields) f = { 0 };
+  order_fields(o, &f);
+  const char *p[29] = { id, status, o->kind };
+  memcpy(p + 3, f.v, sizeof f.v); /* $4..$27 */
+  p[27] = action;
+  p[28] = note;
   /* One statement: lock, update, and record the changed fields (before/after) in the audit. */
   g_autoptr(StoreRows) rows =
     store_select(conn,
