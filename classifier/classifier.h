@@ -112,15 +112,14 @@ const char *classifier_field_name(ClassifierField field);
 typedef struct ClassifierPolicy
   ClassifierPolicy; /* opaque; immutable after finish, shareable across threads */
 
-/* The policy tables (intake.<table>, sql/seed/<table>.tsv), NULL-terminated, static. */
+/* The policy tables (each a database table and a seed file sql/seed/<table>.tsv), NULL-terminated, static. */
 const char *const *classifier_policy_tables(void);
-/* The columns classifier reads from table, NULL-terminated, static; NULL for an unknown table.
- * Poll selects exactly these: SELECT <columns> FROM intake.<table>. */
+/* The columns classifier reads from table, NULL-terminated, static; NULL for an unknown table. A loader
+ * from the database selects exactly these. */
 const char *const *classifier_policy_table_columns(const char *table);
-
-/* The statement poll runs for table (columns above, in the order that matters). Caller frees; NULL for
- * an unknown table. */
-char *classifier_policy_table_select(const char *table);
+/* TRUE when the order of table's rows matters (keywords: the order of the reasons; service_areas: which
+ * row keeps an alias): add them in the seed file's order (the order the migration inserted them). */
+gboolean classifier_policy_table_ordered(const char *table);
 
 ClassifierPolicy *classifier_policy_new(void);
 void classifier_policy_free(ClassifierPolicy *policy);
@@ -186,7 +185,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ClassifierAsset, classifier_asset_free)
 /* Frees the strings inside a stack value, leaving it zeroed. */
 void classifier_asset_clear(ClassifierAsset *asset);
 
-/* Builds an asset from named text values (a SELECT from intake.assets: policy §2's canonical column
+/* Builds an asset from named text values (a registry row from the database: policy §2's canonical column
  * names and values). Returns FALSE and a one-line human reason in *reason (caller frees) when
  * the row is invalid; *out then holds nothing to free. */
 gboolean classifier_asset_from_values(const char *const *columns, const char *const *values, guint ncols,

@@ -13,6 +13,7 @@ typedef struct {
   const char *const *columns;
   guint required; /* bit set over columns: must be present and non-NULL */
   RowFunc add;
+  gboolean ordered; /* the rows' order matters: they must come in the seed file's order */
 } TableDesc;
 
 #define COLS(...)                                                                                            \
@@ -32,22 +33,24 @@ static gboolean row_clocks(ClassifierPolicy *p, const char *const *v, guint row,
 static gboolean row_sla_terms(ClassifierPolicy *p, const char *const *v, guint row, GError **error);
 
 static const TableDesc tables[] = {
-  { "policy_settings", COLS("key", "value"), 0x1, row_settings },
+  { "policy_settings", COLS("key", "value"), 0x1, row_settings, FALSE },
   { "components", COLS("component", "match_rank", "kind", "silver_years", "gold_years", "contract_overrides"),
-    0x27, row_components },
-  { "parts_terms", COLS("brand", "from_year", "to_year", "coverage"), 0xf, row_parts_terms },
-  { "keywords", COLS("category", "code", "keyword", "requires"), 0x7, row_keywords },
-  { "priority_matrix", COLS("severity", "tier", "priority"), 0x7, row_priority_matrix },
-  { "priority_caps", COLS("coverage", "max_priority"), 0x3, row_priority_caps },
-  { "holidays", COLS("day", "kind", "name"), 0x3, row_holidays },
+    0x27, row_components, FALSE },
+  { "parts_terms", COLS("brand", "from_year", "to_year", "coverage"), 0xf, row_parts_terms, FALSE },
+  /* the first keyword of each code orders the reasons */
+  { "keywords", COLS("category", "code", "keyword", "requires"), 0x7, row_keywords, TRUE },
+  { "priority_matrix", COLS("severity", "tier", "priority"), 0x7, row_priority_matrix, FALSE },
+  { "priority_caps", COLS("coverage", "max_priority"), 0x3, row_priority_caps, FALSE },
+  { "holidays", COLS("day", "kind", "name"), 0x3, row_holidays, FALSE },
   { "service_clocks", COLS("clock", "wall_clock", "opens", "closes", "workdays", "observes_holidays"), 0x3,
-    row_clocks },
+    row_clocks, FALSE },
   { "sla_terms",
     COLS("tier", "clock", "response_minutes", "plan_minutes", "onsite_rule", "onsite_minutes",
          "fast_onsite_minutes", "fast_onsite_priority", "fast_onsite_class"),
-    0x1f, row_sla_terms },
+    0x1f, row_sla_terms, FALSE },
+  /* the first row naming an alias or district key keeps it */
   { "service_areas", COLS("province", "city", "district", "onsite_class", "unlisted_districts", "aliases"),
-    0x8, classifier_areas_add_row },
+    0x8, classifier_areas_add_row, TRUE },
 };
 
 static const char *const table_names[] = {
@@ -78,16 +81,11 @@ classifier_policy_table_columns(const char *table)
   return t ? t->columns : NULL;
 }
 
-char *
-classifier_policy_table_select(const char *table)
+gboolean
+classifier_policy_table_ordered(const char *table)
 {
   const TableDesc *t = find_table(table);
-  if (!t)
-    return NULL;
-  g_autofree char *cols = g_strjoinv(", ", (char **)t->columns);
-  /* keywords and service_areas: the seed file's order (id) matters for reason order and aliases */
-  gboolean ordered = g_str_equal(table, "keywords") || g_str_equal(table, "service_areas");
-  return g_strdup_printf("SELECT %s FROM intake.%s%s", cols, table, ordered ? " ORDER BY id" : "");
+  return t && t->ordered;
 }
 
 gboolean

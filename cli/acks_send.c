@@ -30,6 +30,12 @@ acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **err
   out->max_attempts = s->max_attempts;
   out->max_acks_per_sender = s->max_acks_per_sender;
   out->batch = s->batch;
+  /* the outbox counts in whole minutes: a shorter wait rounds up to one */
+  out->backoff_minutes = g_array_new(FALSE, FALSE, sizeof(guint));
+  for (guint i = 0; s->retry_backoff_s && i < s->retry_backoff_s->len; i++) {
+    guint m = (g_array_index(s->retry_backoff_s, guint, i) + 59) / 60;
+    g_array_append_val(out->backoff_minutes, m);
+  }
   return TRUE;
 }
 
@@ -45,6 +51,8 @@ acks_smtp_config_clear(AcksSmtpConfig *c)
   g_free(c->from);
   g_free(c->envelope_from);
   g_strfreev(c->own_addresses);
+  if (c->backoff_minutes)
+    g_array_unref(c->backoff_minutes);
   memset(c, 0, sizeof *c);
 }
 
@@ -53,8 +61,7 @@ acks_smtp_config_clear(AcksSmtpConfig *c)
 static AcksTexts *
 load_texts(StoreConn *conn, GError **error)
 {
-  g_autoptr(StoreRows) rows =
-    store_select(conn, "SELECT language, key, text FROM intake.ack_texts", 0, NULL, error);
+  g_autoptr(StoreRows) rows = store_ack_texts(conn, error);
   if (!rows) {
     g_prefix_error(error, "acknowledgement texts (run `intake db migrate`): ");
     return NULL;
@@ -82,6 +89,104 @@ address_of(const char *from)
   return g_strndup(lt + 1, strcspn(lt + 1, ">"));
 }
 
+/* Why no acknowledgement goes out (acks_decide on the mail's headers, our addresses and the sender's
+ * count of the last 24 h), or *reason NULL to send one. FALSE only on a database error. */
+static gboolean
+suppression(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const char *recipient,
+            const char **reason, GError **error)
+{
+  const ParserRequest *req = o->request;
+  gint64 recent = recipient ? store_outbox_count_recent(conn, recipient, error) : 0;
+  if (recent < 0)
+    return FALSE;
+  AcksFacts facts = {
+    .from_addr = req->from_addr,
+    .request = req, /* the automatic-mail headers as the parser read them */
+    .ignored_reason = req->ignored_reason,
+    .is_followup = o->result->kind == CLASSIFIER_KIND_FOLLOWUP,
+    .own_addresses = (const char *const *)cfg->own_addresses,
+    .recent_acks = recent,
+    .max_per_sender = cfg->max_acks_per_sender,
+  };
+  *reason = acks_decide(&facts);
+  return TRUE;
+}
+
+/* The on-site minutes the acknowledgement quotes: the fast on-site term (4 h for P1 in a 4h area) when
+ * it is the one that applied, else the tier's. term: a store_sla_terms row or NULL. */
+static gint
+onsite_minutes(char **term, const ClassifierResult *res)
+{
+  gint minutes = term ? int_or(term[4], 0) : 0;
+  if (term && term[5] && term[6] && term[7] && res->priority != CLASSIFIER_PRIORITY_NONE &&
+      g_strcmp0(classifier_priority_name(res->priority), term[6]) == 0 &&
+      g_strcmp0(classifier_onsite_class_name(res->onsite_class), term[7]) == 0)
+    minutes = int_or(term[5], minutes);
+  return minutes;
+}
+
+/* Renders the acknowledgement of item's order with the texts and the tier's SLA terms from the
+ * database. FALSE on a database error; TRUE with *rendered NULL and *render_error set when a template
+ * is broken. */
+static gboolean
+render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const StoreOutboxItem *item,
+       AcksRendered **rendered, GError **render_error, GError **error)
+{
+  const ParserRequest *req = o->request;
+  const ClassifierResult *res = o->result;
+  g_autoptr(AcksTexts) texts = load_texts(conn, error);
+  if (!texts)
+    return FALSE;
+  const char *tier = classifier_tier_name(res->tier);
+  g_autoptr(StoreRows) terms = store_sla_terms(conn, tier ? tier : "unknown", error);
+  if (!terms)
+    return FALSE;
+  char **term = terms->rows->len ? g_ptr_array_index(terms->rows, 0) : NULL;
+
+  g_autofree char *location =
+    res->city ? g_strconcat(res->city, res->district ? res->district : "", NULL) : g_strdup(req->location);
+  g_autofree const char **missing = classifier_result_missing_names(res);
+  g_autoptr(GPtrArray) refs = g_ptr_array_new();
+  for (guint i = 0; req->references && i < req->references->len; i++)
+    g_ptr_array_add(refs, g_ptr_array_index(req->references, i));
+  g_ptr_array_add(refs, NULL);
+  char warranty_end[16] = "";
+  if (g_date_valid(&res->warranty_end))
+    g_date_strftime(warranty_end, sizeof warranty_end, "%Y-%m-%d", &res->warranty_end);
+  AcksContent content = {
+    .time_zone = o->time_zone,
+    .order_no = o->order_no,
+    .language = item->language,
+    .from = cfg->from,
+    .to_addr = item->recipient,
+    .to_name = req->from_name,
+    .subject = req->subject,
+    .in_reply_to = req->message_id,
+    .references = (const char *const *)refs->pdata,
+    .message_id = item->message_id,
+    .sn = res->sn,
+    .model = res->model,
+    .symptoms = req->symptoms,
+    .location = location,
+    .missing = missing,
+    .kind = classifier_kind_name(res->kind),
+    .coverage = classifier_coverage_name(res->coverage),
+    .tier = tier,
+    .warranty_end = warranty_end[0] ? warranty_end : NULL,
+    .has_sla = res->has_sla && term != NULL,
+    .clock = term ? term[0] : NULL,
+    .response_minutes = term ? int_or(term[1], -1) : -1,
+    .plan_minutes = term ? int_or(term[2], -1) : -1,
+    .onsite_rule = term ? term[3] : NULL,
+    .onsite_minutes = onsite_minutes(term, res),
+    .response_due = res->response_due,
+    .plan_due = res->plan_due,
+    .onsite_due = res->onsite_due,
+  };
+  *rendered = acks_render(texts, &content, render_error);
+  return TRUE;
+}
+
 gboolean
 acks_queue_order(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, char **outcome,
                  GError **error)
@@ -104,26 +209,8 @@ acks_queue_order(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o,
   const char *reason = NULL;
   if (!req || !res) {
     reason = "unprocessable";
-  } else {
-    AcksHeaders headers;
-    acks_headers_read(o->raw, o->raw_len, &headers);
-    gint64 recent = recipient ? store_outbox_count_recent(conn, recipient, error) : 0;
-    if (recent < 0) {
-      acks_headers_clear(&headers);
-      return FALSE;
-    }
-    const char *const *own = (const char *const *)cfg->own_addresses;
-    AcksFacts facts = {
-      .from_addr = from_addr,
-      .headers = &headers,
-      .ignored_reason = req->ignored_reason,
-      .is_followup = res->kind == CLASSIFIER_KIND_FOLLOWUP,
-      .own_addresses = own,
-      .recent_acks = recent,
-      .max_per_sender = cfg->max_acks_per_sender,
-    };
-    reason = acks_decide(&facts);
-    acks_headers_clear(&headers);
+  } else if (!suppression(conn, cfg, o, recipient, &reason, error)) {
+    return FALSE;
   }
   if (reason) {
     item.suppressed_reason = reason;
@@ -134,67 +221,10 @@ acks_queue_order(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o,
     return TRUE;
   }
 
-  g_autoptr(AcksTexts) texts = load_texts(conn, error);
-  if (!texts)
-    return FALSE;
-  const char *tier = classifier_tier_name(res->tier);
-  const char *tp[] = { tier ? tier : "unknown" };
-  g_autoptr(StoreRows) terms = store_select(
-    conn,
-    "SELECT clock, response_minutes, plan_minutes, onsite_rule, onsite_minutes, fast_onsite_minutes,"
-    " fast_onsite_priority, fast_onsite_class FROM intake.sla_terms WHERE tier = $1",
-    1, tp, error);
-  if (!terms)
-    return FALSE;
-  char **term = terms->rows->len ? g_ptr_array_index(terms->rows, 0) : NULL;
-
-  g_autofree char *location =
-    res->city ? g_strconcat(res->city, res->district ? res->district : "", NULL) : g_strdup(req->location);
-  g_autofree const char **missing = classifier_result_missing_names(res);
-  g_autoptr(GPtrArray) refs = g_ptr_array_new();
-  for (guint i = 0; req->references && i < req->references->len; i++)
-    g_ptr_array_add(refs, g_ptr_array_index(req->references, i));
-  g_ptr_array_add(refs, NULL);
-  char warranty_end[16] = "";
-  if (g_date_valid(&res->warranty_end))
-    g_date_strftime(warranty_end, sizeof warranty_end, "%Y-%m-%d", &res->warranty_end);
-  gint onsite_minutes = term ? int_or(term[4], 0) : 0;
-  /* the fast on-site term (4 h for P1 in a 4h area) when it is the one that applied */
-  if (term && term[5] && term[6] && term[7] && res->priority != CLASSIFIER_PRIORITY_NONE &&
-      g_strcmp0(classifier_priority_name(res->priority), term[6]) == 0 &&
-      g_strcmp0(classifier_onsite_class_name(res->onsite_class), term[7]) == 0)
-    onsite_minutes = int_or(term[5], onsite_minutes);
-  AcksContent content = {
-    .order_no = o->order_no,
-    .language = item.language,
-    .from = cfg->from,
-    .to_addr = recipient,
-    .to_name = req->from_name,
-    .subject = req->subject,
-    .in_reply_to = req->message_id,
-    .references = (const char *const *)refs->pdata,
-    .message_id = message_id,
-    .sn = res->sn,
-    .model = res->model,
-    .symptoms = req->symptoms,
-    .location = location,
-    .missing = missing,
-    .kind = classifier_kind_name(res->kind),
-    .coverage = classifier_coverage_name(res->coverage),
-    .tier = tier,
-    .warranty_end = warranty_end[0] ? warranty_end : NULL,
-    .has_sla = res->has_sla && term != NULL,
-    .clock = term ? term[0] : NULL,
-    .response_minutes = term ? int_or(term[1], -1) : -1,
-    .plan_minutes = term ? int_or(term[2], -1) : -1,
-    .onsite_rule = term ? term[3] : NULL,
-    .onsite_minutes = onsite_minutes,
-    .response_due = res->response_due,
-    .plan_due = res->plan_due,
-    .onsite_due = res->onsite_due,
-  };
   g_autoptr(GError) render_error = NULL;
-  g_autoptr(AcksRendered) rendered = acks_render(texts, &content, &render_error);
+  g_autoptr(AcksRendered) rendered = NULL;
+  if (!render(conn, cfg, o, &item, &rendered, &render_error, error))
+    return FALSE;
   if (!rendered) {
     /* a broken template must not stop the mailbox: the order stands, ops see the warning */
     if (outcome)
@@ -224,6 +254,8 @@ release_rest(StoreConn *conn, GPtrArray *claims, guint from)
   }
 }
 
+/* ~90 lines: the claim loop and its three ways to stop (done, server down, bad credentials) read best
+ * together. */
 gboolean
 acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, guint *failed_out,
                   GError **error)
@@ -284,9 +316,11 @@ acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, g
         continue;
       }
       gboolean gave_up = FALSE;
-      gboolean marked = permanent ? store_outbox_mark_failed(conn, c, send_error->message, reply, &mark_error)
-                                  : store_outbox_mark_retry(conn, c, send_error->message, reply,
-                                                            cfg->max_attempts, &gave_up, &mark_error);
+      gboolean marked = permanent
+                          ? store_outbox_mark_failed(conn, c, send_error->message, reply, &mark_error)
+                          : store_outbox_mark_retry(conn, c, send_error->message, reply, cfg->max_attempts,
+                                                    (const guint *)cfg->backoff_minutes->data,
+                                                    cfg->backoff_minutes->len, &gave_up, &mark_error);
       if (!marked)
         cli_log(CLI_LOG_WARN, "outbox: %s", mark_error->message);
       if (permanent || gave_up) {

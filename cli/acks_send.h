@@ -14,6 +14,7 @@ typedef struct {
   char **own_addresses; /* every address of the service: they never get an acknowledgement */
   gboolean tls_verify, require_tls, plain_text, send;
   guint connect_timeout_s, timeout_s, max_attempts, max_acks_per_sender, batch;
+  GArray *backoff_minutes; /* guint: the wait before attempt 2, 3, … ([smtp] retry_backoff) */
 } AcksSmtpConfig;
 
 /* Fills out from config (checked when it was read). Clear with acks_smtp_config_clear. */
@@ -28,6 +29,7 @@ typedef struct {
   const ClassifierResult *result; /* NULL when request is NULL */
   const char *raw;                /* the mail's bytes (its headers feed the loop rules) */
   gsize raw_len;
+  GTimeZone *time_zone; /* the policy's: the deadlines in the text are written in it; NULL: acks' default */
 } AcksOrder;
 
 /* Inside the order's transaction, right after store_order_insert: decides (acks_decide, counting

@@ -25,15 +25,13 @@ acks_send(CliConfig *config, StoreConn *conn, gboolean quiet)
     cli_log(CLI_LOG_ERROR, "acks send stopped: %u sent, the rest stay in the outbox", sent);
     return EXIT_RUNTIME;
   }
-  g_autoptr(StoreRows) rows = store_select(
-    conn,
-    "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed')"
-    " FROM intake.outbox",
-    0, NULL, NULL);
+  gint64 pending = 0, failed_total = 0;
+  gboolean counted = store_outbox_counts(conn, &pending, &failed_total, NULL);
+  g_autofree char *pending_text = counted ? g_strdup_printf("%" G_GINT64_FORMAT, pending) : g_strdup("?");
+  g_autofree char *failed_text = counted ? g_strdup_printf("%" G_GINT64_FORMAT, failed_total) : g_strdup("?");
   if (!quiet)
-    printf("acks: sent %u, failed %u, pending %s, failed in total %s\n", sent, failed,
-           rows ? ((char **)g_ptr_array_index(rows->rows, 0))[0] : "?",
-           rows ? ((char **)g_ptr_array_index(rows->rows, 0))[1] : "?");
+    printf("acks: sent %u, failed %u, pending %s, failed in total %s\n", sent, failed, pending_text,
+           failed_text);
   return EXIT_OK;
 }
 
@@ -53,14 +51,7 @@ acks_queue(CliConfig *config, StoreConn *conn, guint hours, gboolean quiet)
     acks_smtp_config_clear(&sc);
     return EXIT_RUNTIME;
   }
-  g_autofree char *h = g_strdup_printf("%u", hours);
-  const char *p[] = { h };
-  g_autoptr(StoreRows) orders = store_select(
-    conn,
-    "SELECT o.id, o.order_no, to_char(o.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-    " FROM intake.orders o WHERE o.received_at > now() - make_interval(hours => $1::int)"
-    " AND NOT EXISTS (SELECT 1 FROM intake.outbox b WHERE b.order_id = o.id) ORDER BY o.received_at, o.id",
-    1, p, &error);
+  g_autoptr(StoreRows) orders = store_orders_without_ack(conn, hours, &error);
   guint queued = 0, suppressed = 0;
   int rc = EXIT_OK;
   for (guint i = 0; orders && i < orders->rows->len; i++) {
@@ -85,7 +76,13 @@ acks_queue(CliConfig *config, StoreConn *conn, guint hours, gboolean quiet)
         break;
     }
     AcksOrder ao = {
-      .order_id = id, .order_no = row[1], .request = req, .result = result, .raw = data, .raw_len = len
+      .order_id = id,
+      .order_no = row[1],
+      .request = req,
+      .result = result,
+      .raw = data,
+      .raw_len = len,
+      .time_zone = classifier_policy_time_zone(policy),
     };
     g_autofree char *outcome = NULL;
     if (!store_begin(conn, &error) || !acks_queue_order(conn, &sc, &ao, &outcome, &error) ||

@@ -31,31 +31,6 @@ typedef struct {
   PollStats stats;
 } Poll;
 
-static char *
-parts_json(const ParserRequest *req)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new();
-  json_builder_begin_array(b);
-  for (guint i = 0; i < req->parts->len; i++) {
-    const ParserPartReport *p = g_ptr_array_index(req->parts, i);
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "content_type");
-    json_builder_add_string_value(b, p->content_type);
-    json_builder_set_member_name(b, "charset_declared");
-    json_builder_add_string_value(b, p->charset_declared);
-    json_builder_set_member_name(b, "charset_used");
-    json_builder_add_string_value(b, p->charset_used);
-    json_builder_set_member_name(b, "charset_guessed");
-    json_builder_add_boolean_value(b, p->charset_guessed);
-    json_builder_set_member_name(b, "replacements");
-    json_builder_add_int_value(b, p->replacements);
-    json_builder_end_object(b);
-  }
-  json_builder_end_array(b);
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  return json_to_string(root, FALSE);
-}
-
 static ClassifierPolicy *
 need_policy(Poll *p, GError **error)
 {
@@ -118,6 +93,7 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
     .result = result,
     .raw = in->data,
     .raw_len = in->len,
+    .time_zone = *p->policy ? classifier_policy_time_zone(*p->policy) : NULL,
   };
   g_autofree char *outcome = NULL;
   if (!acks_queue_order(p->conn, p->acks, &ao, &outcome, error))
@@ -154,7 +130,7 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
     req = parser_parse(p->parser, &p->config->limits, data, len, &perr);
     dedupe = parser_dedupe_key(req, data, len);
   }
-  g_autofree char *parts = req ? parts_json(req) : NULL;
+  g_autofree char *parts = req ? parser_parts_to_json(req) : NULL;
 
   GDateTime *received = m->internal_date;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc();

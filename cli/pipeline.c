@@ -7,18 +7,10 @@ ClassifierPolicy *
 pipeline_policy_load(StoreConn *conn, GError **error)
 {
   g_autoptr(ClassifierPolicy) policy = classifier_policy_new();
-  for (const char *const *t = classifier_policy_tables(); *t; t++) {
-    g_autofree char *sql = classifier_policy_table_select(*t);
-    g_autoptr(StoreRows) rows = store_select(conn, sql, 0, NULL, error);
-    if (!rows) {
-      g_prefix_error(error, "policy table intake.%s (run `intake db migrate`): ", *t);
-      return NULL;
-    }
-    if (!classifier_policy_add_rows(policy, *t, (const char *const *)rows->columns, rows->ncols, rows->rows,
-                                    error))
-      return NULL;
-  }
-  if (!classifier_policy_finish(policy, error))
+  if (!store_policy_load(conn, policy, error) || !classifier_policy_finish(policy, error))
+    return NULL;
+  /* order numbers and --since dates count in the policy's time zone */
+  if (!store_set_time_zone(conn, classifier_policy_time_zone(policy), error))
     return NULL;
   return g_steal_pointer(&policy);
 }
@@ -30,14 +22,7 @@ pipeline_asset_lookup(StoreConn *conn, const ParserRequest *request, char **warn
   g_auto(GStrv) keys = classifier_request_sn_keys(request);
   if (!keys || !keys[0])
     return NULL;
-  g_autofree char *arr = store_text_array((const char *const *)keys);
-  const char *p[] = { arr };
-  g_autoptr(StoreRows) rows =
-    store_select(conn,
-                 "SELECT sn, kind, brand, model, customer, tier, ship_date, invoice_date, warranty_basis,"
-                 " contract_start, contract_years, software, city, district"
-                 " FROM intake.assets WHERE sn = ANY($1::text[])",
-                 1, p, error);
+  g_autoptr(StoreRows) rows = store_assets_lookup(conn, (const char *const *)keys, error);
   if (!rows)
     return NULL;
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_free);

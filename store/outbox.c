@@ -1,25 +1,6 @@
-/* store/outbox.c: the acknowledgement outbox — queue inside the order's transaction, claim with
+/* store/outbox.c: the acknowledgement outbox and its texts — queue inside the order's transaction, claim with
  * SKIP LOCKED and a lease, mark the outcome. At most once: see the OUTBOX section of store.h. */
-#include "store.h"
-
-#include <string.h>
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PGresult, PQclear)
-
-/* Message of a failed statement: the server's first line. */
-static gboolean
-result_ok(StoreConn *conn, PGresult *res, ExecStatusType want, GError **error)
-{
-  if (res && PQresultStatus(res) == want)
-    return TRUE;
-  const char *msg = res ? PQresultErrorMessage(res) : NULL;
-  if (!msg || !*msg)
-    msg = PQerrorMessage(store_conn_pg(conn));
-  gsize n = strcspn(msg ? msg : "", "\n");
-  g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "outbox: %.*s", (int)n,
-              msg && *msg ? msg : "unknown error");
-  return FALSE;
-}
+#include "store-private.h"
 
 gboolean
 store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queued, GError **error)
@@ -36,12 +17,12 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
   lengths[5] = (int)item->len;
   formats[5] = 1; /* the message bytes as binary bytea */
   g_autoptr(PGresult) r = PQexecParams(
-    store_conn_pg(conn),
+    conn->pg,
     "INSERT INTO intake.outbox (order_id, message_id, recipient, language, subject, message, status,"
     " suppressed_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     " ON CONFLICT (order_id) DO NOTHING RETURNING id",
     8, NULL, p, lengths, formats, 0);
-  if (!result_ok(conn, r, PGRES_TUPLES_OK, error))
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
   if (queued)
     *queued = PQntuples(r) == 1;
@@ -85,7 +66,7 @@ store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error)
    * have accepted the message, so resending could deliver it twice: failed, for ops to decide.
    * claim_token is kept so that a slow sender that did deliver can still record `sent`. */
   g_autoptr(PGresult) r = PQexecParams(
-    store_conn_pg(conn),
+    conn->pg,
     "WITH expired AS ("
     " UPDATE intake.outbox SET status = 'failed', lease_until = NULL,"
     " last_error = 'delivery interrupted after attempt ' || attempts || ' (sender stopped while sending):"
@@ -97,7 +78,7 @@ store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error)
     " ORDER BY next_attempt_at, id LIMIT $1::int FOR UPDATE SKIP LOCKED)"
     " RETURNING o.id, o.order_id, o.message_id, o.recipient, o.message, o.attempts",
     3, NULL, p, NULL, NULL, 0);
-  if (!result_ok(conn, r, PGRES_TUPLES_OK, error))
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)store_outbox_claim_free);
   for (int i = 0; i < PQntuples(r); i++) {
@@ -152,22 +133,30 @@ store_outbox_mark_sent(StoreConn *conn, const StoreOutboxClaim *c, const char *s
 
 gboolean
 store_outbox_mark_retry(StoreConn *conn, const StoreOutboxClaim *c, const char *last_error,
-                        const char *smtp_reply, guint max_attempts, gboolean *gave_up, GError **error)
+                        const char *smtp_reply, guint max_attempts, const guint *backoff_minutes,
+                        guint n_backoff, gboolean *gave_up, GError **error)
 {
   g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
   g_autofree char *max = g_strdup_printf("%u", max_attempts ? max_attempts : 5);
   g_autofree char *err = last_error ? g_utf8_make_valid(last_error, -1) : NULL;
   g_autofree char *reply = smtp_reply ? g_utf8_make_valid(smtp_reply, -1) : NULL;
-  const char *p[] = { id, c->claim_token, max, err, reply };
+  g_autoptr(GString) backoff = g_string_new("{");
+  for (guint i = 0; backoff_minutes && i < n_backoff; i++)
+    g_string_append_printf(backoff, "%s%u", i ? "," : "", backoff_minutes[i]);
+  if (!backoff_minutes || n_backoff == 0)
+    g_string_append(backoff, STORE_OUTBOX_BACKOFF_DEFAULT);
+  g_string_append_c(backoff, '}');
+  const char *p[] = { id, c->claim_token, max, err, reply, backoff->str };
   g_autofree char *status = NULL;
   if (!mark(conn, c,
             "UPDATE intake.outbox SET"
             " status = CASE WHEN attempts >= $3::int THEN 'failed' ELSE 'pending' END,"
-            " next_attempt_at = now() + make_interval(mins => (ARRAY[1, 5, 15, 60])[LEAST(attempts, 4)]),"
+            " next_attempt_at = now() + make_interval(mins => ($6::int[])[LEAST(attempts, "
+            "cardinality($6::int[]))]),"
             " last_error = CASE WHEN attempts >= $3::int THEN 'gave up after ' || attempts || ' attempts: '"
             " ELSE '' END || $4, smtp_reply = $5, claim_token = NULL, lease_until = NULL"
             " WHERE id = $1::bigint AND claim_token = $2 AND status = 'sending' RETURNING status",
-            5, p, &status, error))
+            6, p, &status, error))
     return FALSE;
   if (gave_up)
     *gave_up = g_str_equal(status, "failed");
@@ -199,4 +188,25 @@ store_outbox_release(StoreConn *conn, const StoreOutboxClaim *c, GError **error)
               " claim_token = NULL, lease_until = NULL"
               " WHERE id = $1::bigint AND claim_token = $2 AND status = 'sending' RETURNING status",
               2, p, NULL, error);
+}
+
+gboolean
+store_outbox_counts(StoreConn *conn, gint64 *pending, gint64 *failed, GError **error)
+{
+  g_autoptr(StoreRows) rows = store_select(
+    conn,
+    "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed')"
+    " FROM intake.outbox",
+    0, NULL, error);
+  if (!rows)
+    return FALSE;
+  *pending = store_rows_int(rows, 0, 0);
+  *failed = store_rows_int(rows, 0, 1);
+  return TRUE;
+}
+
+StoreRows *
+store_ack_texts(StoreConn *conn, GError **error)
+{
+  return store_select(conn, "SELECT language, key, text FROM intake.ack_texts", 0, NULL, error);
 }

@@ -1,10 +1,10 @@
-/* store: everything intake keeps in PostgreSQL (libpq), behind a small API.
- * Knows nothing of MIME or policy: callers hand it plain values. All SQL is parameterised. */
+/* store: everything intake keeps in PostgreSQL, behind named functions — the only module that speaks
+ * libpq or SQL. Callers hand it plain values; every statement is parameterised ($1..$n). Returned
+ * strings, arrays and rows belong to the caller unless a comment says otherwise. */
 #ifndef INTAKE_STORE_H
 #define INTAKE_STORE_H
 
 #include <glib.h>
-#include <libpq-fe.h>
 
 G_BEGIN_DECLS
 
@@ -19,15 +19,21 @@ typedef enum {
 } StoreError;
 
 typedef struct StoreConn StoreConn;
+typedef struct ClassifierPolicy ClassifierPolicy; /* classifier.h */
 
-/* Connects with a libpq conninfo string (NULL or "": libpq's PG* variables).
- * Returns NULL with error set; the message never contains a password. Free with store_close. */
+/* The time zone of a connection until store_set_time_zone: the policy's default. */
+#define STORE_DEFAULT_TIME_ZONE "Asia/Shanghai"
+
+/* Connects with a libpq conninfo string (NULL or "": libpq's PG* variables), in UTF-8 and
+ * STORE_DEFAULT_TIME_ZONE. Returns NULL with STORE_ERROR_CONNECT; the message never contains a
+ * password. Free with store_close. */
 StoreConn *store_connect(const char *conninfo, GError **error);
 void store_close(StoreConn *conn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreConn, store_close)
 
-/* The underlying connection, for modules' own parameterised statements. Owned by conn. */
-PGconn *store_conn_pg(StoreConn *conn);
+/* The local time zone of the session (the policy's `timezone`: classifier_policy_time_zone): the day
+ * an order number counts in, a --since date, timestamps read back as text. tz is referenced. */
+gboolean store_set_time_zone(StoreConn *conn, GTimeZone *tz, GError **error);
 
 /* Applies the NNN_*.sql files of sql_dir not yet in intake.schema_migrations, in order, each in
  * its own transaction. A line "-- intake:seed TABLE" in a migration loads sql_dir/seed/TABLE.tsv
@@ -41,26 +47,47 @@ gboolean store_lock_try(StoreConn *conn, const char *key, GError **error);
 /* Releases a lock taken with store_lock_try (they are also released when the connection ends). */
 gboolean store_lock_release(StoreConn *conn, const char *key, GError **error);
 
-/* Executes a parameterised statement expecting no rows. */
-gboolean store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error);
+/* Transactions: begin, commit, and a rollback that is a no-op outside a transaction. */
 gboolean store_begin(StoreConn *conn, GError **error);
 gboolean store_commit(StoreConn *conn, GError **error);
 void store_rollback(StoreConn *conn);
 
-/* Rows of a parameterised SELECT as text: columns (NULL-terminated) and rows, each a
- * `char **` of ncols values where NULL is SQL NULL. Free with store_rows_free. */
+/* Rows returned as text: columns (NULL-terminated) and rows, each a `char **` of ncols values
+ * where NULL is SQL NULL. Caller frees with store_rows_free. */
 typedef struct {
   char **columns;
   guint ncols;
   GPtrArray *rows;
 } StoreRows;
-StoreRows *store_select(StoreConn *conn, const char *sql, int nparams, const char *const *params,
-                        GError **error);
 void store_rows_free(StoreRows *rows);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreRows, store_rows_free)
 
-/* A NULL-terminated string list as a PostgreSQL text[] literal, for "= ANY($n::text[])". */
-char *store_text_array(const char *const *values);
+/* ---- policy (store/policy.c) ---- */
+/* Adds the rows of every policy table to policy: SELECT classifier_policy_table_columns(table) FROM
+ * intake.<table> for each of classifier_policy_tables(), ORDER BY id when
+ * classifier_policy_table_ordered(table). The caller creates the policy and finishes it. FALSE with
+ * error naming the table (a missing table: run `intake db migrate`). */
+gboolean store_policy_load(StoreConn *conn, ClassifierPolicy *policy, GError **error);
+
+/* ---- asset registry (store/assets.c) ---- */
+/* The registry rows (intake.assets) whose sn is one of sns (NULL-terminated): columns sn, kind, brand,
+ * model, customer, tier, ship_date, invoice_date, warranty_basis, contract_start, contract_years,
+ * software, city, district (classifier_asset_from_values reads them). Caller frees. */
+StoreRows *store_assets_lookup(StoreConn *conn, const char *const *sns, GError **error);
+/* In one transaction of its own: upserts rows (each `const char *const *` of the values of columns,
+ * NULL-terminated names of intake.assets columns, the first `sn`; NULL = SQL NULL) by sn. A row equal
+ * to the stored one is left alone. *added / *updated receive the counts; the rest were unchanged.
+ * On failure nothing is written. */
+gboolean store_assets_import(StoreConn *conn, const char *const *columns, const GPtrArray *rows, guint *added,
+                             guint *updated, GError **error);
+
+/* ---- what an acknowledgement quotes (store/outbox.c, store/sla.c) ---- */
+/* Every acknowledgement text (intake.ack_texts): columns language, key, text. Caller frees. */
+StoreRows *store_ack_texts(StoreConn *conn, GError **error);
+/* The SLA terms of tier (intake.sla_terms), zero or one row: columns clock, response_minutes,
+ * plan_minutes, onsite_rule, onsite_minutes, fast_onsite_minutes, fast_onsite_priority,
+ * fast_onsite_class. Caller frees. */
+StoreRows *store_sla_terms(StoreConn *conn, const char *tier, GError **error);
 
 /* ---- mailboxes ---- */
 typedef struct {
@@ -126,7 +153,7 @@ typedef struct {
 } StoreOrder;
 
 /* Inside the caller's transaction: takes the next number of the received local day
- * (Asia/Shanghai, gap-free), inserts the order and links its mail (intake.order_messages).
+ * (the connection's time zone, store_set_time_zone; gap-free), inserts the order and links its mail (intake.order_messages).
  * Returns the order number (caller frees); *order_id receives intake.orders.id when non-NULL. */
 char *store_order_insert(StoreConn *conn, const StoreOrder *order, gint64 *order_id, GError **error);
 
@@ -149,6 +176,10 @@ gboolean store_order_attach(StoreConn *conn, gint64 order_id, gint64 message_row
 gboolean store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *o, const char *status,
                             const char *action, const char *note, gboolean *changed, char **before,
                             char **after, GError **error);
+
+/* Orders received in the last hours that have no outbox row: columns id, order_no, received_iso
+ * (ISO 8601 UTC, seconds), oldest first. Caller frees. */
+StoreRows *store_orders_without_ack(StoreConn *conn, guint hours, GError **error);
 
 /* Orders to re-run: by number, received since a date (YYYY-MM-DD, local), or all (both NULL);
  * ascending ids (caller frees the array of gint64). */
@@ -211,11 +242,17 @@ GPtrArray *store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GErro
  * lost (another process expired it) or the update failed. */
 gboolean store_outbox_mark_sent(StoreConn *conn, const StoreOutboxClaim *claim, const char *smtp_reply,
                                 GError **error);
-/* A temporary failure: back to pending with backoff (1, 5, 15, 60, 60 … minutes after attempt
- * 1, 2, 3, 4 …), or failed once attempts reached max_attempts. *gave_up (may be NULL) says which. */
+/* The wait before the next attempt, in minutes after attempt 1, 2, 3, …; the last value repeats.
+ * The default when the caller passes none: */
+#define STORE_OUTBOX_BACKOFF_DEFAULT "1,5,15,60"
+/* A temporary failure: back to pending after backoff_minutes[attempts - 1] minutes (the last of the
+ * n_backoff values for later attempts; NULL or 0: STORE_OUTBOX_BACKOFF_DEFAULT), or failed once
+ * attempts reached max_attempts. *gave_up (may be NULL) says which. */
 gboolean store_outbox_mark_retry(StoreConn *conn, const StoreOutboxClaim *claim, const char *last_error,
-                                 const char *smtp_reply, guint max_attempts, gboolean *gave_up,
-                                 GError **error);
+                                 const char *smtp_reply, guint max_attempts, const guint *backoff_minutes,
+                                 guint n_backoff, gboolean *gave_up, GError **error);
+/* Rows of the outbox pending and failed now, for the summary of `intake acks send`. */
+gboolean store_outbox_counts(StoreConn *conn, gint64 *pending, gint64 *failed, GError **error);
 /* A permanent failure (5xx for the recipient): failed, for ops. */
 gboolean store_outbox_mark_failed(StoreConn *conn, const StoreOutboxClaim *claim, const char *last_error,
                                   const char *smtp_reply, GError **error);

@@ -1,0 +1,301 @@
+/* store/conn.c: the connection, the one error converter, the statement runners, transactions, locks
+ * and COPY — what every other store/ file builds on (store-private.h). */
+#include "store-private.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK(store - error - quark, store_error)
+
+/* libpq messages end with a newline and may span lines; keep the first line, which names the cause. */
+static char *
+first_line(const char *msg)
+{
+  if (!msg || !*msg)
+    return g_strdup("unknown error");
+  const char *nl = strchr(msg, '\n');
+  return nl ? g_strndup(msg, (gsize)(nl - msg)) : g_strdup(msg);
+}
+
+static gboolean
+convert(StoreConn *conn, const char *message, GError **error)
+{
+  g_autofree char *msg = first_line(message);
+  if (g_str_equal(msg, "unknown error")) {
+    g_free(msg);
+    msg = first_line(PQerrorMessage(conn->pg));
+  }
+  if (PQstatus(conn->pg) == CONNECTION_BAD)
+    g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECT, "PostgreSQL connection lost: %s", msg);
+  else
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "%s", msg);
+  return FALSE;
+}
+
+gboolean
+store_check(StoreConn *conn, PGresult *res, ExecStatusType want, GError **error)
+{
+  if (res && PQresultStatus(res) == want)
+    return TRUE;
+  return convert(conn, res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg), error);
+}
+
+gboolean
+store_fail(StoreConn *conn, GError **error)
+{
+  return convert(conn, PQerrorMessage(conn->pg), error);
+}
+
+PGresult *
+store_run(StoreConn *conn, const char *sql, int n, const char *const *params)
+{
+  return PQexecParams(conn->pg, sql, n, NULL, params, NULL, NULL, 0);
+}
+
+StoreConn *
+store_connect(const char *conninfo, GError **error)
+{
+  PGconn *pg = PQconnectdb(conninfo ? conninfo : "");
+  if (PQstatus(pg) != CONNECTION_OK) {
+    /* libpq's message names host/socket and cause but never the password. */
+    g_autofree char *msg = first_line(PQerrorMessage(pg));
+    g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECT, "cannot connect to PostgreSQL: %s", msg);
+    PQfinish(pg);
+    return NULL;
+  }
+  StoreConn *conn = g_new0(StoreConn, 1);
+  conn->pg = pg;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(STORE_DEFAULT_TIME_ZONE);
+  if (!tz)
+    tz = g_time_zone_new_offset(8 * 3600); /* tzdata without Asia/Shanghai: its fixed offset */
+  if (!store_exec(conn, "SET client_encoding = 'UTF8'; SET client_min_messages = warning", 0, NULL, error) ||
+      !store_set_time_zone(conn, tz, error)) {
+    store_close(conn);
+    return NULL;
+  }
+  return conn;
+}
+
+gboolean
+store_set_time_zone(StoreConn *conn, GTimeZone *tz, GError **error)
+{
+  const char *id = g_time_zone_get_identifier(tz);
+  gboolean ok;
+  if (id[0] == '+' || id[0] == '-') {
+    /* a fixed offset (GLib's "+08:00"): PostgreSQL reads a bare "+08:00" as POSIX, sign inverted */
+    if (strspn(id, "+-0123456789:") != strlen(id)) {
+      g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "unusable time zone offset '%s'", id);
+      return FALSE;
+    }
+    g_autofree char *sql = g_strdup_printf("SET TIME ZONE INTERVAL '%s' HOUR TO MINUTE", id);
+    ok = store_exec(conn, sql, 0, NULL, error);
+  } else {
+    const char *p[] = { id };
+    ok = store_exec(conn, "SELECT set_config('TimeZone', $1, false)", 1, p, error);
+  }
+  if (!ok)
+    return FALSE;
+  g_clear_pointer(&conn->tz, g_time_zone_unref);
+  conn->tz = g_time_zone_ref(tz);
+  return TRUE;
+}
+
+void
+store_close(StoreConn *conn)
+{
+  if (!conn)
+    return;
+  PQfinish(conn->pg);
+  g_clear_pointer(&conn->tz, g_time_zone_unref);
+  g_free(conn);
+}
+
+gboolean
+store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error)
+{
+  /* Without parameters, PQexec: it also takes several statements (migration set-up). */
+  g_autoptr(PGresult) r = nparams ? store_run(conn, sql, nparams, params) : PQexec(conn->pg, sql);
+  if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
+    return TRUE;
+  return store_check(conn, r, PGRES_COMMAND_OK, error);
+}
+
+gboolean
+store_begin(StoreConn *conn, GError **error)
+{
+  return store_exec(conn, "BEGIN", 0, NULL, error);
+}
+
+gboolean
+store_commit(StoreConn *conn, GError **error)
+{
+  return store_exec(conn, "COMMIT", 0, NULL, error);
+}
+
+void
+store_rollback(StoreConn *conn)
+{
+  if (PQstatus(conn->pg) == CONNECTION_OK && PQtransactionStatus(conn->pg) != PQTRANS_IDLE) {
+    g_autoptr(PGresult) r = PQexec(conn->pg, "ROLLBACK");
+  }
+}
+
+gboolean
+store_lock_try(StoreConn *conn, const char *key, GError **error)
+{
+  const char *p[] = { key };
+  g_autoptr(PGresult) r = store_run(conn, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", 1, p);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return FALSE;
+  if (g_str_equal(PQgetvalue(r, 0, 0), "t"))
+    return TRUE;
+  g_set_error(error, STORE_ERROR, STORE_ERROR_BUSY, "another process holds the lock on %s", key);
+  return FALSE;
+}
+
+gboolean
+store_lock_release(StoreConn *conn, const char *key, GError **error)
+{
+  const char *p[] = { key };
+  return store_exec(conn, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", 1, p, error);
+}
+
+StoreRows *
+store_select(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error)
+{
+  g_autoptr(PGresult) r = store_run(conn, sql, nparams, params);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return NULL;
+  StoreRows *rows = g_new0(StoreRows, 1);
+  rows->ncols = (guint)PQnfields(r);
+  rows->columns = g_new0(char *, rows->ncols + 1);
+  for (guint c = 0; c < rows->ncols; c++)
+    rows->columns[c] = g_strdup(PQfname(r, (int)c));
+  rows->rows = g_ptr_array_new_full((guint)PQntuples(r), NULL);
+  for (int i = 0; i < PQntuples(r); i++) {
+    /* NULL values inside a GStrv would end it early for g_strfreev: free by count instead */
+    char **row = g_new0(char *, rows->ncols + 1);
+    for (guint c = 0; c < rows->ncols; c++)
+      row[c] = PQgetisnull(r, i, (int)c) ? NULL : g_strdup(PQgetvalue(r, i, (int)c));
+    g_ptr_array_add(rows->rows, row);
+  }
+  return rows;
+}
+
+void
+store_rows_free(StoreRows *rows)
+{
+  if (!rows)
+    return;
+  for (guint i = 0; i < rows->rows->len; i++) {
+    char **row = g_ptr_array_index(rows->rows, i);
+    for (guint c = 0; c < rows->ncols; c++)
+      g_free(row[c]);
+    g_free(row);
+  }
+  g_ptr_array_unref(rows->rows);
+  g_strfreev(rows->columns);
+  g_free(rows);
+}
+
+gint64
+store_rows_int(const StoreRows *rows, guint row, guint col)
+{
+  const char *v = ((char **)g_ptr_array_index(rows->rows, row))[col];
+  return v ? g_ascii_strtoll(v, NULL, 10) : 0;
+}
+
+char *
+store_text_array(const char *const *v)
+{
+  g_autoptr(GString) s = g_string_new("{");
+  for (guint i = 0; v && v[i]; i++) {
+    g_string_append(s, i ? ",\"" : "\"");
+    for (const char *c = v[i]; *c; c++) {
+      if (*c == '"' || *c == '\\')
+        g_string_append_c(s, '\\');
+      g_string_append_c(s, *c);
+    }
+    g_string_append_c(s, '"');
+  }
+  g_string_append_c(s, '}');
+  return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
+char *
+store_int_text(gint64 v)
+{
+  return g_strdup_printf("%" G_GINT64_FORMAT, v);
+}
+
+gboolean
+store_identifier_valid(const char *s)
+{
+  if (!s || !*s || strlen(s) > 63)
+    return FALSE;
+  for (const char *c = s; *c; c++)
+    if (!(g_ascii_isalnum(*c) || *c == '_'))
+      return FALSE;
+  return !g_ascii_isdigit(*s);
+}
+
+/* COPY text format: \N for NULL, backslash escapes for the separators. */
+static void
+copy_value(GString *out, const char *v)
+{
+  if (!v) {
+    g_string_append(out, "\\N");
+    return;
+  }
+  for (const char *p = v; *p; p++) {
+    switch (*p) {
+      case '\\':
+        g_string_append(out, "\\\\");
+        break;
+      case '\t':
+        g_string_append(out, "\\t");
+        break;
+      case '\n':
+        g_string_append(out, "\\n");
+        break;
+      case '\r':
+        g_string_append(out, "\\r");
+        break;
+      default:
+        g_string_append_c(out, *p);
+    }
+  }
+}
+
+gboolean
+store_copy_rows(StoreConn *conn, const char *table, const char *const *columns, guint ncols,
+                const GPtrArray *rows, GError **error)
+{
+  g_autoptr(GString) sql = g_string_new(NULL);
+  g_string_append_printf(sql, "COPY %s (", table);
+  for (guint i = 0; i < ncols; i++)
+    g_string_append_printf(sql, "%s%s", i ? ", " : "", columns[i]);
+  g_string_append(sql, ") FROM STDIN");
+  {
+    g_autoptr(PGresult) r = PQexec(conn->pg, sql->str);
+    if (!store_check(conn, r, PGRES_COPY_IN, error))
+      return FALSE;
+  }
+  g_autoptr(GString) data = g_string_new(NULL);
+  for (guint i = 0; i < rows->len; i++) {
+    const char *const *values = g_ptr_array_index(rows, i);
+    for (guint c = 0; c < ncols; c++) {
+      if (c)
+        g_string_append_c(data, '\t');
+      copy_value(data, values[c]);
+    }
+    g_string_append_c(data, '\n');
+  }
+  if (PQputCopyData(conn->pg, data->str, (int)data->len) != 1 || PQputCopyEnd(conn->pg, NULL) != 1)
+    return store_fail(conn, error);
+  g_autoptr(PGresult) r = PQgetResult(conn->pg);
+  gboolean ok = store_check(conn, r, PGRES_COMMAND_OK, error);
+  PGresult *extra; /* drain: libpq wants NULL before the next command */
+  while ((extra = PQgetResult(conn->pg)))
+    PQclear(extra);
+  return ok;
+}

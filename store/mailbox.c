@@ -1,0 +1,205 @@
+/* store/mailbox.c: mailboxes (UIDVALIDITY, last UID, health) and the mails fetched from them. */
+#include "store-private.h"
+
+#include <string.h>
+
+gboolean
+store_mailbox_get(StoreConn *conn, const char *name, StoreMailbox *out, GError **error)
+{
+  const char *p[] = { name };
+  g_autoptr(PGresult) r =
+    store_run(conn,
+              "WITH ins AS (INSERT INTO intake.mailboxes (name) VALUES ($1) ON CONFLICT (name) DO NOTHING"
+              " RETURNING id, uidvalidity, last_uid)"
+              " SELECT id, uidvalidity, last_uid FROM ins"
+              " UNION ALL SELECT id, uidvalidity, last_uid FROM intake.mailboxes WHERE name = $1",
+              1, p);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return FALSE;
+  if (PQntuples(r) < 1) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "mailbox row for %s not found", name);
+    return FALSE;
+  }
+  out->id = atoi(PQgetvalue(r, 0, 0));
+  out->uidvalidity = PQgetisnull(r, 0, 1) ? -1 : g_ascii_strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+  out->last_uid = g_ascii_strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+  return TRUE;
+}
+
+gboolean
+store_mailbox_set_uidvalidity(StoreConn *conn, StoreMailbox *mailbox, gint64 uidvalidity, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%d", mailbox->id);
+  g_autofree char *uv = g_strdup_printf("%" G_GINT64_FORMAT, uidvalidity);
+  const char *p[] = { id, uv };
+  if (!store_exec(conn,
+                  "UPDATE intake.mailboxes SET uidvalidity = $2, last_uid = 0, updated_at = now()"
+                  " WHERE id = $1",
+                  2, p, error))
+    return FALSE;
+  mailbox->uidvalidity = uidvalidity;
+  mailbox->last_uid = 0;
+  return TRUE;
+}
+
+gboolean
+store_mailbox_record_success(StoreConn *conn, gint mailbox_id, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%d", mailbox_id);
+  const char *p[] = { id };
+  return store_exec(
+    conn, "UPDATE intake.mailboxes SET last_success = now(), updated_at = now() WHERE id = $1", 1, p, error);
+}
+
+void
+store_mailbox_record_error(StoreConn *conn, gint mailbox_id, const char *message)
+{
+  if (!conn || PQstatus(conn->pg) != CONNECTION_OK)
+    return;
+  store_rollback(conn);
+  g_autofree char *id = g_strdup_printf("%d", mailbox_id);
+  const char *p[] = { id, message };
+  g_autoptr(GError) ignored = NULL;
+  store_exec(conn,
+             "UPDATE intake.mailboxes SET last_error = $2, last_error_at = now(), updated_at = now()"
+             " WHERE id = $1",
+             2, p, &ignored);
+}
+
+GArray *
+store_mailbox_unmarked(StoreConn *conn, const StoreMailbox *mailbox, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%d", mailbox->id);
+  g_autofree char *uv = g_strdup_printf("%" G_GINT64_FORMAT, mailbox->uidvalidity);
+  const char *p[] = { id, uv };
+  g_autoptr(PGresult) r = store_run(conn,
+                                    "SELECT uid FROM intake.mailbox_uids WHERE mailbox_id = $1"
+                                    " AND uidvalidity = $2 AND marked_at IS NULL ORDER BY uid",
+                                    2, p);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return NULL;
+  GArray *uids = g_array_new(FALSE, FALSE, sizeof(guint32));
+  for (int i = 0; i < PQntuples(r); i++) {
+    guint32 uid = (guint32)g_ascii_strtoull(PQgetvalue(r, i, 0), NULL, 10);
+    g_array_append_val(uids, uid);
+  }
+  return uids;
+}
+
+gboolean
+store_mailbox_mark_done(StoreConn *conn, const StoreMailbox *mailbox, const guint32 *uids, guint n,
+                        GError **error)
+{
+  if (n == 0)
+    return TRUE;
+  g_autoptr(GString) arr = g_string_new("{");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf(arr, "%s%u", i ? "," : "", uids[i]);
+  g_string_append_c(arr, '}');
+  g_autofree char *id = g_strdup_printf("%d", mailbox->id);
+  g_autofree char *uv = g_strdup_printf("%" G_GINT64_FORMAT, mailbox->uidvalidity);
+  const char *p[] = { id, uv, arr->str };
+  return store_exec(conn,
+                    "UPDATE intake.mailbox_uids SET marked_at = now() WHERE mailbox_id = $1"
+                    " AND uidvalidity = $2 AND uid = ANY($3::bigint[]) AND marked_at IS NULL",
+                    3, p, error);
+}
+
+/* ---- messages ---- */
+
+static char *
+format_ts(GDateTime *t)
+{
+  return t ? g_date_time_format_iso8601(t) : NULL;
+}
+
+static gsize
+header_block_len(const char *data, gsize len)
+{
+  for (gsize i = 0; i + 1 < len; i++) {
+    if (data[i] == '\n' && data[i + 1] == '\n')
+      return i + 1;
+    if (data[i] == '\n' && data[i + 1] == '\r' && i + 2 < len && data[i + 2] == '\n')
+      return i + 1;
+  }
+  return len;
+}
+
+/* Text columns must be valid UTF-8 without NUL; raw 8-bit headers are kept exactly in raw. */
+static char *
+text_safe(const char *s, gssize len)
+{
+  if (!s)
+    return NULL;
+  /* embedded NULs are invalid for g_utf8_validate_len and so become U+FFFD */
+  return g_utf8_make_valid(s, len);
+}
+
+gboolean
+store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIncoming *in, StoreIngest *out,
+                     GError **error)
+{
+  g_autofree char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)in->data, in->len);
+  g_autofree char *size = g_strdup_printf("%" G_GSIZE_FORMAT, in->len);
+  g_autofree char *idate = format_ts(in->internal_date);
+  gsize hlen = header_block_len(in->data, in->len);
+  g_autofree char *headers = text_safe(in->data, (gssize)hlen);
+  g_autofree char *dedupe = text_safe(in->dedupe_key, -1);
+  g_autofree char *mid = text_safe(in->message_id, -1);
+  g_autofree char *from = text_safe(in->from_addr, -1);
+  g_autofree char *fromd = text_safe(in->from_display, -1);
+  g_autofree char *subject = text_safe(in->subject, -1);
+
+  const char *p[] = { dedupe,
+                      mid,
+                      sha,
+                      from,
+                      fromd,
+                      subject,
+                      headers,
+                      in->data,
+                      size,
+                      idate,
+                      in->parse_error,
+                      in->parts_json,
+                      in->ignored_reason };
+  int lengths[13] = { 0 };
+  int formats[13] = { 0 };
+  lengths[7] = (int)in->len;
+  formats[7] = 1; /* raw as binary bytea */
+  g_autoptr(PGresult) r = PQexecParams(
+    conn->pg,
+    "INSERT INTO intake.messages (dedupe_key, message_id, sha256, from_addr, from_display, subject,"
+    " headers, raw, size, internal_date, parse_error, parts, ignored_reason)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13)"
+    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+    13, NULL, p, lengths, formats, 0);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return FALSE;
+  if (PQntuples(r) == 1) {
+    out->duplicate = FALSE;
+    out->message_row = g_ascii_strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+  } else {
+    out->duplicate = TRUE;
+    const char *q[] = { dedupe };
+    g_autoptr(PGresult) r2 = store_run(conn, "SELECT id FROM intake.messages WHERE dedupe_key = $1", 1, q);
+    if (!store_check(conn, r2, PGRES_TUPLES_OK, error))
+      return FALSE;
+    if (PQntuples(r2) != 1) {
+      g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "message %s vanished", dedupe);
+      return FALSE;
+    }
+    out->message_row = g_ascii_strtoll(PQgetvalue(r2, 0, 0), NULL, 10);
+  }
+  g_autofree char *mbid = g_strdup_printf("%d", mailbox->id);
+  g_autofree char *uv = g_strdup_printf("%" G_GINT64_FORMAT, mailbox->uidvalidity);
+  g_autofree char *uid = g_strdup_printf("%u", in->uid);
+  g_autofree char *row = g_strdup_printf("%" G_GINT64_FORMAT, out->message_row);
+  const char *u[] = { mbid, uv, uid, row };
+  return store_exec(conn,
+                    "WITH u AS (INSERT INTO intake.mailbox_uids (mailbox_id, uidvalidity, uid, message_id)"
+                    " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING)"
+                    " UPDATE intake.mailboxes SET last_uid = GREATEST(last_uid, $3), updated_at = now()"
+                    " WHERE id = $1 AND uidvalidity = $2",
+                    4, u, error);
+}

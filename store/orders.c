@@ -1,0 +1,290 @@
+/* store/orders.c: orders — the gap-free number, insert, follow-up look-up, update with audit, and the
+ * orders to re-run or acknowledge. */
+#include "store-private.h"
+
+#include <string.h>
+
+/* The 24 values insert and update share, sn … onsite_due, in the column order of both statements.
+ * missing and sn_candidates are owned here (g_auto: order_fields_clear). */
+typedef struct {
+  const char *v[24];
+  char *missing, *cands;
+} OrderFields;
+
+static void
+order_fields(const StoreOrder *o, OrderFields *f)
+{
+  f->missing = store_text_array(o->missing);
+  f->cands = store_text_array(o->sn_candidates);
+  const char *v[] = { o->sn,
+                      o->model,
+                      o->symptoms,
+                      o->contact,
+                      o->phone,
+                      o->address,
+                      o->city,
+                      o->district,
+                      f->missing,
+                      f->cands,
+                      o->customer,
+                      o->tier,
+                      o->component,
+                      o->warranty_start,
+                      o->warranty_end,
+                      o->coverage,
+                      o->reasons_json ? o->reasons_json : "[]",
+                      o->severity,
+                      o->priority,
+                      o->onsite_class,
+                      o->sla_clock,
+                      o->response_due,
+                      o->plan_due,
+                      o->onsite_due };
+  G_STATIC_ASSERT(sizeof v == sizeof f->v);
+  memcpy(f->v, v, sizeof v);
+}
+
+static void
+order_fields_clear(OrderFields *f)
+{
+  g_free(f->missing);
+  g_free(f->cands);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(OrderFields, order_fields_clear)
+
+char *
+store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GError **error)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone(o->received_at, conn->tz);
+  g_autofree char *day = g_date_time_format(local, "%Y-%m-%d");
+  g_autofree char *daycompact = g_date_time_format(local, "%Y%m%d");
+  const char *dp[] = { day };
+  /* The counter row is locked until our commit, so concurrent polls take consecutive numbers
+   * and a rolled-back transaction gives its number back: gap-free. */
+  g_autoptr(PGresult) r = store_run(
+    conn,
+    "INSERT INTO intake.order_counters (day, last_seq) VALUES ($1, 1)"
+    " ON CONFLICT (day) DO UPDATE SET last_seq = intake.order_counters.last_seq + 1 RETURNING last_seq",
+    1, dp);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return NULL;
+  int seq = atoi(PQgetvalue(r, 0, 0));
+  g_autofree char *order_no = g_strdup_printf("RC%s-%04d", daycompact, seq);
+  g_autofree char *row = g_strdup_printf("%" G_GINT64_FORMAT, o->message_row);
+  g_autofree char *received = g_date_time_format_iso8601(o->received_at);
+  g_auto(OrderFields) f = { 0 };
+  order_fields(o, &f);
+  const char *p[33] = { order_no,     o->status ? o->status : "queued",
+                        row,          received,
+                        o->from_addr, o->subject,
+                        o->kind,      o->review_reason };
+  memcpy(p + 8, f.v, sizeof f.v); /* $9..$32 */
+  p[32] = o->followup_of;
+
+  g_autoptr(StoreRows) rows = store_select(
+    conn,
+    "WITH o AS (INSERT INTO intake.orders (order_no, status, message_id, received_at, from_addr,"
+    " subject, kind, review_reason, sn, model, symptoms, contact, phone, address, city,"
+    " district, missing, sn_candidates, customer, tier, component, warranty_start,"
+    " warranty_end, coverage, reasons, severity, priority, onsite_class, sla_clock,"
+    " response_due, plan_due, onsite_due, followup_of, base_response_due, base_plan_due,"
+    " base_onsite_due)"
+    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"
+    "$21,$22,$23,$24,$25::jsonb,$26,$27,$28,$29,$30,$31,$32,$33,$30,$31,$32) RETURNING id, message_id),"
+    " m AS (INSERT INTO intake.order_messages (order_id, message_id, role)"
+    " SELECT id, message_id, 'initial' FROM o)"
+    " SELECT id FROM o",
+    33, p, error);
+  if (!rows)
+    return NULL;
+  if (order_id)
+    *order_id = g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, 0))[0], NULL, 10);
+  return g_steal_pointer(&order_no);
+}
+
+/* ---- follow-ups and updates ---- */
+
+gboolean
+store_order_find(StoreConn *conn, const char *order_no, const char *const *refs, gint64 *order_id,
+                 GError **error)
+{
+  g_autofree char *arr = store_text_array(refs);
+  const char *p[] = { order_no, arr };
+  /* The order number first; else any of the order's mails named by In-Reply-To/References;
+   * else its acknowledgement (the customer answering our mail), when the outbox exists. */
+  g_autoptr(StoreRows) rows = store_select(
+    conn,
+    "SELECT id FROM ("
+    " SELECT o.id, 1 AS rank FROM intake.orders o WHERE o.order_no = $1"
+    " UNION ALL"
+    " SELECT om.order_id, 2 FROM intake.order_messages om JOIN intake.messages m ON m.id = om.message_id"
+    "  WHERE m.message_id = ANY($2::text[])"
+    " UNION ALL"
+    " SELECT ob.order_id, 3 FROM intake.outbox_lookup($2::text[]) ob"
+    ") f ORDER BY rank LIMIT 1",
+    2, p, error);
+  if (!rows)
+    return FALSE;
+  if (rows->rows->len == 0)
+    return TRUE;
+  *order_id = g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, 0))[0], NULL, 10);
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, *order_id);
+  const char *q[] = { id };
+  return store_exec(conn, "SELECT 1 FROM intake.orders WHERE id = $1 FOR UPDATE", 1, q, error);
+}
+
+StoreRows *
+store_order_get(StoreConn *conn, gint64 order_id, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  const char *p[] = { id };
+  StoreRows *rows = store_select(
+    conn,
+    "SELECT *, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS received_iso"
+    " FROM intake.orders WHERE id = $1",
+    1, p, error);
+  if (rows && rows->rows->len != 1) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s not found", id);
+    store_rows_free(rows);
+    return NULL;
+  }
+  return rows;
+}
+
+GBytes *
+store_order_initial_raw(StoreConn *conn, gint64 order_id, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  const char *p[] = { id };
+  /* binary result: the raw bytes exactly */
+  g_autoptr(PGresult) r = PQexecParams(conn->pg,
+                                       "SELECT m.raw FROM intake.orders o JOIN intake.messages m"
+                                       " ON m.id = o.message_id WHERE o.id = $1",
+                                       1, NULL, p, NULL, NULL, 1);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return NULL;
+  if (PQntuples(r) != 1) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s has no mail", id);
+    return NULL;
+  }
+  return g_bytes_new(PQgetvalue(r, 0, 0), (gsize)PQgetlength(r, 0, 0));
+}
+
+gboolean
+store_order_attach(StoreConn *conn, gint64 order_id, gint64 message_row, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  g_autofree char *m = g_strdup_printf("%" G_GINT64_FORMAT, message_row);
+  const char *p[] = { id, m };
+  return store_exec(conn,
+                    "INSERT INTO intake.order_messages (order_id, message_id, role)"
+                    " VALUES ($1, $2, 'followup') ON CONFLICT DO NOTHING",
+                    2, p, error);
+}
+
+gboolean
+store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *o, const char *status,
+                   const char *action, const char *note, gboolean *changed, char **before, char **after,
+                   GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  g_auto(OrderFields) f = { 0 };
+  order_fields(o, &f);
+  const char *p[29] = { id, status, o->kind };
+  memcpy(p + 3, f.v, sizeof f.v); /* $4..$27 */
+  p[27] = action;
+  p[28] = note;
+  /* One statement: lock, update, and record the changed fields (before/after) in the audit. */
+  g_autoptr(StoreRows) rows =
+    store_select(conn,
+                 "WITH old AS (SELECT * FROM intake.orders WHERE id = $1 FOR UPDATE),"
+                 " upd AS (UPDATE intake.orders o SET status = COALESCE($2, o.status), kind = $3, sn = $4,"
+                 "  model = $5, symptoms = $6, contact = $7, phone = $8, address = $9, city = $10,"
+                 "  district = $11, missing = $12::text[], sn_candidates = $13::text[], customer = $14,"
+                 "  tier = $15, component = $16, warranty_start = $17, warranty_end = $18, coverage = $19,"
+                 "  reasons = $20::jsonb, severity = $21, priority = $22, onsite_class = $23,"
+                 "  sla_clock = $24, base_response_due = $25, base_plan_due = $26, base_onsite_due = $27,"
+                 "  response_due = $25, plan_due = $26, onsite_due = $27,"
+                 "  sla_dirty = EXISTS (SELECT 1 FROM intake.sla_pauses sp WHERE sp.order_id = o.id),"
+                 "  updated_at = now()"
+                 "  FROM old WHERE o.id = old.id"
+                 "  RETURNING to_jsonb(old.*) - 'updated_at' - 'sla_dirty' AS b, to_jsonb(o.*) - "
+                 "'updated_at' - 'sla_dirty' AS a),"
+                 " diff AS (SELECT (SELECT jsonb_object_agg(key, value) FROM jsonb_each(b) WHERE a->key IS "
+                 "DISTINCT FROM value) AS b,"
+                 "                 (SELECT jsonb_object_agg(key, value) FROM jsonb_each(a) WHERE b->key IS "
+                 "DISTINCT FROM value) AS a"
+                 "            FROM upd),"
+                 " ins AS (INSERT INTO intake.audit (order_id, action, before, after, note)"
+                 "  SELECT $1, $28, b, a, $29 FROM diff WHERE a IS NOT NULL OR $28 <> 'reprocess')"
+                 " SELECT b::text, a::text FROM diff",
+                 29, p, error);
+  if (!rows)
+    return FALSE;
+  if (rows->rows->len != 1) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s not found", id);
+    return FALSE;
+  }
+  char **row = g_ptr_array_index(rows->rows, 0);
+  if (changed)
+    *changed = row[1] != NULL;
+  if (before)
+    *before = g_strdup(row[0]);
+  if (after)
+    *after = g_strdup(row[1]);
+  return TRUE;
+}
+
+/* ---- reprocess and SLA ---- */
+
+GArray *
+store_orders_select(StoreConn *conn, const char *order_no, const char *since, GError **error)
+{
+  const char *p[] = { order_no, since };
+  g_autoptr(StoreRows) rows = store_select(
+    conn,
+    "SELECT id FROM intake.orders WHERE ($1::text IS NULL OR order_no = $1)"
+    " AND ($2::date IS NULL OR received_at >= ($2::date)::timestamptz)" /* midnight in the session's zone */
+    " ORDER BY id",
+    2, p, error);
+  if (!rows)
+    return NULL;
+  GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+  for (guint i = 0; i < rows->rows->len; i++) {
+    gint64 id = g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, i))[0], NULL, 10);
+    g_array_append_val(ids, id);
+  }
+  return ids;
+}
+
+GPtrArray *
+store_order_raws(StoreConn *conn, gint64 order_id, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  const char *p[] = { id };
+  g_autoptr(PGresult) r = PQexecParams(conn->pg,
+                                       "SELECT m.raw FROM intake.order_messages om"
+                                       " JOIN intake.messages m ON m.id = om.message_id"
+                                       " WHERE om.order_id = $1"
+                                       " ORDER BY om.role <> 'initial', om.added_at, m.id",
+                                       1, NULL, p, NULL, NULL, 1);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return NULL;
+  GPtrArray *raws = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  for (int i = 0; i < PQntuples(r); i++)
+    g_ptr_array_add(raws, g_bytes_new(PQgetvalue(r, i, 0), (gsize)PQgetlength(r, i, 0)));
+  return raws;
+}
+
+StoreRows *
+store_orders_without_ack(StoreConn *conn, guint hours, GError **error)
+{
+  g_autofree char *h = g_strdup_printf("%u", hours);
+  const char *p[] = { h };
+  return store_select(
+    conn,
+    "SELECT o.id, o.order_no, to_char(o.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    " AS received_iso FROM intake.orders o WHERE o.received_at > now() - make_interval(hours => $1::int)"
+    " AND NOT EXISTS (SELECT 1 FROM intake.outbox b WHERE b.order_id = o.id) ORDER BY o.received_at, o.id",
+    1, p, error);
+}

@@ -1,0 +1,93 @@
+/* store/sla.c: SLA deadlines moved by ops' pauses, and the SLA terms an acknowledgement quotes. */
+#include "store-private.h"
+
+#define UTC_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+StoreRows *
+store_sla_dirty(StoreConn *conn, GError **error)
+{
+  return store_select(
+    conn,
+    "SELECT o.id, o.sla_clock, " UTC_ISO("o.received_at") ", " UTC_ISO("o.base_response_due") ", " UTC_ISO(
+      "o.base_plan_due") ", " UTC_ISO("o.base_onsite_due") ","
+                                                           " (SELECT "
+                                                           "coalesce(json_agg(json_build_array(" UTC_ISO(
+                                                             "p.started_at") ", " UTC_ISO("p.ended_at") ") "
+                                                                                                        "ORDE"
+                                                                                                        "R "
+                                                                                                        "BY "
+                                                                                                        "p."
+                                                                                                        "star"
+                                                                                                        "ted_"
+                                                                                                        "at),"
+                                                                                                        " '[]"
+                                                                                                        "')"
+                                                                                                        "  "
+                                                                                                        "FROM"
+                                                                                                        " int"
+                                                                                                        "ake."
+                                                                                                        "sla_"
+                                                                                                        "paus"
+                                                                                                        "es "
+                                                                                                        "p "
+                                                                                                        "WHER"
+                                                                                                        "E "
+                                                                                                        "p."
+                                                                                                        "orde"
+                                                                                                        "r_"
+                                                                                                        "id "
+                                                                                                        "= "
+                                                                                                        "o."
+                                                                                                        "id "
+                                                                                                        "AND "
+                                                                                                        "p."
+                                                                                                        "ende"
+                                                                                                        "d_"
+                                                                                                        "at "
+                                                                                                        "IS "
+                                                                                                        "NOT "
+                                                                                                        "NULL"
+                                                                                                        ")"
+                                                                                                        " FRO"
+                                                                                                        "M "
+                                                                                                        "inta"
+                                                                                                        "ke."
+                                                                                                        "orde"
+                                                                                                        "rs "
+                                                                                                        "o "
+                                                                                                        "WHER"
+                                                                                                        "E "
+                                                                                                        "o."
+                                                                                                        "sla_"
+                                                                                                        "dirt"
+                                                                                                        "y "
+                                                                                                        "ORDE"
+                                                                                                        "R "
+                                                                                                        "BY "
+                                                                                                        "o."
+                                                                                                        "id",
+    0, NULL, error);
+}
+
+gboolean
+store_sla_set(StoreConn *conn, gint64 order_id, const char *response_due, const char *plan_due,
+              const char *onsite_due, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  const char *p[] = { id, response_due, plan_due, onsite_due };
+  return store_exec(conn,
+                    "UPDATE intake.orders SET response_due = $2, plan_due = $3, onsite_due = $4,"
+                    " sla_dirty = false, updated_at = now() WHERE id = $1",
+                    4, p, error);
+}
+
+StoreRows *
+store_sla_terms(StoreConn *conn, const char *tier, GError **error)
+{
+  const char *p[] = { tier };
+  return store_select(
+    conn,
+    "SELECT clock, response_minutes, plan_minutes, onsite_rule, onsite_minutes, fast_onsite_minutes,"
+    " fast_onsite_priority, fast_onsite_class FROM intake.sla_terms WHERE tier = $1",
+    1, p, error);
+}

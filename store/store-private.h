@@ -1,0 +1,45 @@
+/* store-private.h: what the store/ files share — the connection, the one PostgreSQL error converter,
+ * the one PGresult cleanup and the statement runners. Only store/ (and tests that need the PGconn). */
+#ifndef INTAKE_STORE_PRIVATE_H
+#define INTAKE_STORE_PRIVATE_H
+
+#include "store.h"
+
+#include <libpq-fe.h>
+
+struct StoreConn {
+  PGconn *pg;
+  GTimeZone *tz; /* the local day of order numbers and --since dates; STORE_DEFAULT_TIME_ZONE */
+};
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PGresult, PQclear)
+
+/* The one error converter: TRUE when res has status want; else FALSE with error set to the server's
+ * first line — STORE_ERROR_CONNECT when the connection is lost, STORE_ERROR_QUERY otherwise. */
+gboolean store_check(StoreConn *conn, PGresult *res, ExecStatusType want, GError **error);
+/* A failed COPY / libpq call without a result: the connection's message, converted as above. */
+gboolean store_fail(StoreConn *conn, GError **error);
+
+/* Runs a parameterised statement (text parameters, text results). Caller PQclears. */
+PGresult *store_run(StoreConn *conn, const char *sql, int n, const char *const *params);
+/* A statement expecting no rows (or rows it ignores). Without parameters PQexec: several statements. */
+gboolean store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error);
+/* The rows of a parameterised SELECT as text (NULL is SQL NULL). Free with store_rows_free. */
+StoreRows *store_select(StoreConn *conn, const char *sql, int nparams, const char *const *params,
+                        GError **error);
+/* The first column of the first row as a gint64, for "… RETURNING id" and count(*). */
+gint64 store_rows_int(const StoreRows *rows, guint row, guint col);
+
+/* A NULL-terminated string list as a PostgreSQL text[] literal, for "= ANY($n::text[])". */
+char *store_text_array(const char *const *values);
+/* gint64 as text, for a parameter. Caller frees. */
+char *store_int_text(gint64 v);
+
+/* TRUE for a plain SQL identifier (letters, digits, _; not starting with a digit; ≤ 63 bytes). */
+gboolean store_identifier_valid(const char *s);
+/* COPY rows (each `const char *const *` of ncols values, NULL = SQL NULL) into table (schema-qualified,
+ * validated by the caller) columns, in COPY text format. Inside the caller's transaction. */
+gboolean store_copy_rows(StoreConn *conn, const char *table, const char *const *columns, guint ncols,
+                         const GPtrArray *rows, GError **error);
+
+#endif
