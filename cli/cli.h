@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "parser.h"
+#include "store.h"
 
 /* Exit codes of contract.md */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_TEMPFAIL = 75 };
@@ -47,6 +48,11 @@ typedef struct {
 CliConfig *cli_config_load(const char *path, GError **error);
 void cli_config_free(CliConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliConfig, cli_config_free)
+
+/* The start every database command shares: reads the config (EXIT_USAGE on a bad one), opens the
+ * log it asks for, connects to PostgreSQL (EXIT_RUNTIME when it cannot). Returns EXIT_OK and fills
+ * *config and *conn (the caller frees both), else the exit code, with the reason logged. */
+int cli_open(const char *config_path, CliConfig **config, StoreConn **conn);
 
 /* The data directory (parser/, classifier/, sql/, sql/seed/), found at run time: explicit (a
  * --data-dir option; may be NULL), else $INTAKE_DATA_DIR, else <the executable's dir>/../share/intake

@@ -131,16 +131,11 @@ cli_cmd_acks(int argc, char **argv)
     return EXIT_USAGE;
   }
   cli_log_set_level(quiet ? CLI_LOG_ERROR : verbose ? CLI_LOG_DEBUG : CLI_LOG_INFO);
-  g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
-  if (!config) {
-    cli_log(CLI_LOG_ERROR, "%s", error->message);
-    return EXIT_USAGE;
-  }
-  g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
-  if (!conn) {
-    cli_log(CLI_LOG_ERROR, "%s", error->message);
-    return EXIT_RUNTIME;
-  }
+  g_autoptr(CliConfig) config = NULL;
+  g_autoptr(StoreConn) conn = NULL;
+  int opened = cli_open(config_path, &config, &conn);
+  if (opened != EXIT_OK)
+    return opened;
   if (g_str_equal(argv[1], "send"))
     return acks_send(config, conn, quiet);
   return acks_queue(config, conn, (guint)hours, quiet);

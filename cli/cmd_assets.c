@@ -117,16 +117,11 @@ cli_cmd_assets(int argc, char **argv)
     return EXIT_OK;
   }
 
-  g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
-  if (!config) {
-    fprintf(stderr, "intake: %s\n", error->message);
-    return EXIT_USAGE;
-  }
-  g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
-  if (!conn) {
-    cli_log(CLI_LOG_ERROR, "%s", error->message);
-    return EXIT_RUNTIME;
-  }
+  g_autoptr(CliConfig) config = NULL;
+  g_autoptr(StoreConn) conn = NULL;
+  int opened = cli_open(config_path, &config, &conn);
+  if (opened != EXIT_OK)
+    return opened;
   if (!store_assets_import(conn, columns, rows, &added, &updated, &error)) {
     cli_log(CLI_LOG_ERROR, "assets import %s: %s (nothing imported)", path, error->message);
     return EXIT_RUNTIME;

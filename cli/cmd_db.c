@@ -24,16 +24,11 @@ cli_cmd_db(int argc, char **argv)
     fprintf(stderr, "usage: intake db migrate [--config FILE]\n");
     return EXIT_USAGE;
   }
-  g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
-  if (!config) {
-    fprintf(stderr, "intake: %s\n", error->message);
-    return EXIT_USAGE;
-  }
-  g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
-  if (!conn) {
-    cli_log(CLI_LOG_ERROR, "%s", error->message);
-    return EXIT_RUNTIME;
-  }
+  g_autoptr(CliConfig) config = NULL;
+  g_autoptr(StoreConn) conn = NULL;
+  int opened = cli_open(config_path, &config, &conn);
+  if (opened != EXIT_OK)
+    return opened;
   guint applied = 0;
   if (!store_migrate(conn, config->sql_dir, &applied, &error)) {
     cli_log(CLI_LOG_ERROR, "migrate: %s", error->message);

@@ -353,12 +353,11 @@ cli_cmd_poll(int argc, char **argv)
     return EXIT_USAGE;
   }
   cli_log_set_level(quiet ? CLI_LOG_ERROR : verbose ? CLI_LOG_DEBUG : CLI_LOG_INFO);
-  g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
-  if (!config) {
-    cli_log(CLI_LOG_ERROR, "%s", error->message);
-    return EXIT_USAGE;
-  }
-  cli_log_open(config);
+  g_autoptr(CliConfig) config = NULL;
+  g_autoptr(StoreConn) conn = NULL;
+  int opened = cli_open(config_path, &config, &conn);
+  if (opened != EXIT_OK)
+    return opened;
   if (config->mailboxes->len == 0) {
     cli_log(CLI_LOG_ERROR, "config %s: no [imap] section", config->path);
     return EXIT_USAGE;
@@ -369,11 +368,6 @@ cli_cmd_poll(int argc, char **argv)
     return EXIT_USAGE;
   }
 
-  g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
-  if (!conn) {
-    cli_log(CLI_LOG_ERROR, "%s", error->message);
-    return EXIT_RUNTIME;
-  }
   g_autoptr(ClassifierPolicy) policy = NULL; /* loaded when a mail or a paused order needs it */
   AcksSmtpConfig acks = { 0 };
   if (!acks_smtp_config_load(config, &acks, &error)) {

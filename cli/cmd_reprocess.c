@@ -60,16 +60,11 @@ cli_cmd_reprocess(int argc, char **argv)
     fprintf(stderr, "intake reprocess: --since '%s' is not YYYY-MM-DD\n", since);
     return EXIT_USAGE;
   }
-  g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
-  if (!config) {
-    fprintf(stderr, "intake: %s\n", error->message);
-    return EXIT_USAGE;
-  }
-  g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
-  if (!conn) {
-    cli_log(CLI_LOG_ERROR, "%s", error->message);
-    return EXIT_RUNTIME;
-  }
+  g_autoptr(CliConfig) config = NULL;
+  g_autoptr(StoreConn) conn = NULL;
+  int opened = cli_open(config_path, &config, &conn);
+  if (opened != EXIT_OK)
+    return opened;
   g_autoptr(ParserConfig) parser = cli_parser_config_load(config, &error);
   g_autoptr(ClassifierPolicy) policy = parser ? pipeline_policy_load(conn, &error) : NULL;
   if (!policy) {

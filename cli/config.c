@@ -513,6 +513,26 @@ cli_config_free(CliConfig *c)
   g_free(c);
 }
 
+int
+cli_open(const char *config_path, CliConfig **config, StoreConn **conn)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CliConfig) c = cli_config_load(config_path, &error);
+  if (!c) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_USAGE;
+  }
+  cli_log_open(c);
+  StoreConn *db = store_connect(c->db_conninfo, &error);
+  if (!db) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
+  }
+  *conn = db;
+  *config = g_steal_pointer(&c);
+  return EXIT_OK;
+}
+
 /* ---- the data directory ---- */
 
 ParserConfig *
