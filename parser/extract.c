@@ -110,8 +110,8 @@ forwarded_split(const ParserConfig *c, const char *quoted, ParserTextSplit *out)
 }
 
 void
-parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subject,
-                      const ParserTextSplit *split)
+parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserRequest *r,
+                      const char *subject, const ParserTextSplit *split, const ParserMimeResult *mr)
 {
   ParserTextSplit fwd_split = { 0 };
   gboolean forwarded = split->forwarded || r->forwarded;
@@ -123,6 +123,7 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
                       .fwd_sig = fwd_split.signature,
                       .sig = split->signature,
                       .subject = subject,
+                      .quoted = forwarded ? NULL : split->quoted,
                       .raw = g_ptr_array_new_with_free_func(g_free) };
   /* The order matters: each field's values are kept in s.raw, so the symptoms come last. */
   parser_extract_sn_model(c, &s, r);
@@ -131,6 +132,20 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
   parser_extract_address(c, &s, r);
   parser_extract_place(c, &s, r);
   parser_extract_symptoms(c, &s, r);
+  /* What is attached counts when the text names no SN (or lists machines in a CSV/XLSX). */
+  gsize max = limits->max_text ? limits->max_text : PARSER_DEFAULT_MAX_TEXT;
+  g_autofree char *tables = mr->atts && mr->atts->len ? parser_attachments_text(mr, TRUE, max) : NULL;
+  s.att_text = tables;
+  if (r->sn_candidates->len == 0 && !r->ignored_reason && mr->atts && mr->atts->len) {
+    g_autofree char *all = parser_attachments_text(mr, FALSE, max);
+    if (all)
+      parser_fill_from_attachment_text(c, r, all);
+    if (!r->sn)
+      parser_fill_from_attachment_names(c, r);
+    if (r->sn_candidates->len == 0)
+      parser_read_photos(r, mr, limits, TRUE);
+  }
+  parser_extract_machines(c, &s, r);
 
   g_autofree char *lang_text =
     g_strconcat(split->own_full ? split->own_full : "", "\n", subject ? subject : "", NULL);
