@@ -184,8 +184,8 @@ line_machine(const ParserConfig *c, ParserSources *s, const char *line, const ch
     &label_re,
     "(?i)(?:^[ "
     "\\t]*(?:[0-9]{1,2}[.、)]|[-*•·#])|(?:设备|机器|服务器|主机)?(?:SN|S/N|序列号|序號|型号|型號|机型|"
-    "Model|Serial(?: No\\.?)?|故障(?:描述|现象)?|问题(?:描述)?|现象|Symptoms?|Problem)(?:号|码)?[ "
-    "\\t]*[:：#=]?)");
+    "Model|Serial(?: No\\.?)?)(?:号|码)?[ \\t]*[:：#=]?"
+    "|(?:故障(?:描述|现象)?|问题(?:描述)?|现象|Symptoms?|Problem)[ \\t]*[:：#=])");
   g_autofree char *bare = g_regex_replace_literal(label, rest, -1, 0, " ", 0, NULL);
   g_autofree char *sym = bare ? tidy(bare) : NULL;
   return machine_new(sn, model, sym);
