@@ -37,6 +37,20 @@ keep_asset(const ClassifierAsset *asset, guint line, gpointer user_data, GError 
   return TRUE;
 }
 
+/* The registry row: the labelled SN first, then the candidates (as poll's one query does). */
+static const ClassifierAsset *
+lookup_asset(GHashTable *by_sn, const ParserRequest *req)
+{
+  g_auto(GStrv) keys = classifier_request_sn_keys(req);
+  g_autoptr(GPtrArray) found = g_ptr_array_new();
+  for (guint i = 0; keys[i]; i++) {
+    ClassifierAsset *a = g_hash_table_lookup(by_sn, keys[i]);
+    if (a)
+      g_ptr_array_add(found, a);
+  }
+  return classifier_asset_pick(req, (const ClassifierAsset *const *)found->pdata, found->len);
+}
+
 /* --received: RFC 3339; a time without offset is Asia/Shanghai local time. */
 static GDateTime *
 parse_received(const char *s, GTimeZone *tz)
@@ -319,16 +333,24 @@ cli_cmd_inspect(int argc, char **argv)
     fprintf(stderr, "intake inspect: no --received, Received: or Date:; using the current time\n");
   }
 
-  /* the registry row: the labelled SN first, then the candidates (as poll's one query does) */
-  g_auto(GStrv) keys = classifier_request_sn_keys(req);
-  g_autoptr(GPtrArray) found = g_ptr_array_new();
-  for (guint i = 0; keys[i]; i++) {
-    ClassifierAsset *a = g_hash_table_lookup(by_sn, keys[i]);
-    if (a)
-      g_ptr_array_add(found, a);
+  const ClassifierAsset *asset = lookup_asset(by_sn, req);
+  /* No SN the registry confirms: the label photos, whose code beats a mistyped SN in the text. */
+  if (assets && !asset && parser_read_label_photos(pc, NULL, data, len, req) > 0) {
+    asset = lookup_asset(by_sn, req);
+    const char *photo =
+      asset && req->photo_sources ? g_hash_table_lookup(req->photo_sources, asset->sn) : NULL;
+    if (photo) {
+      g_free(req->sn);
+      req->sn = g_strdup(asset->sn);
+      req->sn_source = photo;
+      req->sn_quoted = FALSE;
+      if (req->machines->len) {
+        ParserMachine *m0 = g_ptr_array_index(req->machines, 0);
+        g_free(m0->sn);
+        m0->sn = g_strdup(asset->sn);
+      }
+    }
   }
-  const ClassifierAsset *asset =
-    classifier_asset_pick(req, (const ClassifierAsset *const *)found->pdata, found->len);
 
   g_autoptr(ClassifierResult) result = classifier_classify(policy, req, asset, when, &error);
   if (!result) {
