@@ -37,6 +37,20 @@ keep_asset(const ClassifierAsset *asset, guint line, gpointer user_data, GError 
   return TRUE;
 }
 
+/* The registry row: the labelled SN first, then the candidates (as poll's one query does). */
+static const ClassifierAsset *
+lookup_asset(GHashTable *by_sn, const ParserRequest *req)
+{
+  g_auto(GStrv) keys = classifier_request_sn_keys(req);
+  g_autoptr(GPtrArray) found = g_ptr_array_new();
+  for (guint i = 0; keys[i]; i++) {
+    ClassifierAsset *a = g_hash_table_lookup(by_sn, keys[i]);
+    if (a)
+      g_ptr_array_add(found, a);
+  }
+  return classifier_asset_pick(req, (const ClassifierAsset *const *)found->pdata, found->len);
+}
+
 /* --received: RFC 3339; a time without offset is Asia/Shanghai local time. */
 static GDateTime *
 parse_received(const char *s, GTimeZone *tz)
@@ -89,6 +103,45 @@ one_line(const char *s, gsize max)
   return g_string_free(o, FALSE);
 }
 
+/* Where the SN came from, in words (contract.md sn_source plus the detail ops need). */
+static char *
+sn_source_explain(const ParserRequest *req)
+{
+  if (!req->sn_source)
+    return g_strdup("-");
+  static const struct {
+    const char *code, *words;
+  } words[] = {
+    { "body", "the mail's text" },
+    { "html", "the mail's HTML text (a table or formatted mail)" },
+    { "subject", "the subject" },
+    { "attachment_name", "an attachment's file name" },
+    { "attachment_text", "the text of an attachment (txt, csv, xlsx, pdf, docx)" },
+    { "image_barcode", "a barcode or QR code on an attached photo" },
+    { "image_text", "the printed text of an attached photo (OCR)" },
+  };
+  const char *w = req->sn_source;
+  for (gsize i = 0; i < G_N_ELEMENTS(words); i++)
+    if (strcmp(words[i].code, req->sn_source) == 0)
+      w = words[i].words;
+  return g_strdup_printf("%s: %s%s", req->sn_source, w,
+                         req->sn_quoted ? ", quoted part of a reply (the newest text names no SN)" : "");
+}
+
+static void
+explain_machines(GString *out, const ParserRequest *req)
+{
+  if (req->machines->len < 2)
+    return;
+  for (guint i = 0; i < req->machines->len; i++) {
+    const ParserMachine *m = g_ptr_array_index(req->machines, i);
+    g_autofree char *sym = one_line(m->symptoms, 80);
+    g_autofree char *d = g_strdup_printf("%u. %s  %s  %s", i + 1, m->sn ? m->sn : "-",
+                                         m->model ? m->model : "-", sym ? sym : "-");
+    line(out, i ? "" : "machines", d);
+  }
+}
+
 static void
 print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const ClassifierResult *r,
               const char *received_source, const ClassifierAsset *asset, const char *assets_path)
@@ -105,6 +158,8 @@ print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const Cl
   g_string_append(out, "\nFound in the mail (parser)\n");
   g_autofree char *cands = join_ptr_array(req->sn_candidates, ", ");
   line(out, "sn", req->sn);
+  g_autofree char *src = sn_source_explain(req);
+  line(out, "sn_source", src);
   line(out, "sn_candidates", cands);
   line(out, "model", req->model);
   g_autofree char *sym = one_line(req->symptoms, 300);
@@ -117,6 +172,14 @@ print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const Cl
   g_autofree char *place =
     g_strdup_printf("%s %s", req->city ? req->city : "-", req->district ? req->district : "");
   line(out, "city/district", place);
+  explain_machines(out, req);
+  if (req->forwarded_by) {
+    g_autofree char *f =
+      g_strdup_printf("%s (forwarder: CC of the acknowledgement; contact, phone and address come from the "
+                      "forwarded mail of %s)",
+                      req->forwarded_by, req->forwarded_from ? req->forwarded_from : "an unnamed sender");
+    line(out, "forwarded_by", f);
+  }
   if (req->ignored_reason)
     line(out, "ignored", req->ignored_reason);
   if (req->followup_of)
@@ -278,16 +341,24 @@ cli_cmd_inspect(int argc, char **argv)
     fprintf(stderr, "intake inspect: no --received, Received: or Date:; using the current time\n");
   }
 
-  /* the registry row: the labelled SN first, then the candidates (as poll's one query does) */
-  g_auto(GStrv) keys = classifier_request_sn_keys(req);
-  g_autoptr(GPtrArray) found = g_ptr_array_new();
-  for (guint i = 0; keys[i]; i++) {
-    ClassifierAsset *a = g_hash_table_lookup(by_sn, keys[i]);
-    if (a)
-      g_ptr_array_add(found, a);
+  const ClassifierAsset *asset = lookup_asset(by_sn, req);
+  /* No SN the registry confirms: the label photos, whose code beats a mistyped SN in the text. */
+  if (assets && !asset && parser_read_label_photos(pc, NULL, data, len, req) > 0) {
+    asset = lookup_asset(by_sn, req);
+    const char *photo =
+      asset && req->photo_sources ? g_hash_table_lookup(req->photo_sources, asset->sn) : NULL;
+    if (photo) {
+      g_free(req->sn);
+      req->sn = g_strdup(asset->sn);
+      req->sn_source = photo;
+      req->sn_quoted = FALSE;
+      if (req->machines->len) {
+        ParserMachine *m0 = g_ptr_array_index(req->machines, 0);
+        g_free(m0->sn);
+        m0->sn = g_strdup(asset->sn);
+      }
+    }
   }
-  const ClassifierAsset *asset =
-    classifier_asset_pick(req, (const ClassifierAsset *const *)found->pdata, found->len);
 
   g_autoptr(ClassifierResult) result = classifier_classify(policy, req, asset, when, &error);
   if (!result) {

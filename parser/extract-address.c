@@ -188,10 +188,11 @@ parser_extract_address(const ParserConfig *c, ParserSources *s, ParserRequest *r
   if (!r->address && r->location && parser_has_address_hint(c, r->location) &&
       g_utf8_strlen(r->location, -1) >= 8)
     r->address = g_strdup(r->location);
+  /* A forward: the end customer's site before the forwarder's office (issue 15). */
   if (!r->address)
+    r->address = address_unlabelled(c, s, s->fwd ? s->fwd : s->main);
+  if (!r->address && s->fwd)
     r->address = address_unlabelled(c, s, s->main);
-  if (!r->address)
-    r->address = address_unlabelled(c, s, s->fwd);
 }
 
 /* City and district: the address, the location, then the text and the subject. */

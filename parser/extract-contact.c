@@ -296,13 +296,16 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
   r->contact = contact_labelled(c, s, s->main, TRUE);
   if (!r->contact)
     r->contact = contact_labelled(c, s, s->fwd, TRUE);
+  /* A forward: the end customer's words and signature before the forwarder's (issue 15). */
+  const char *first = s->fwd ? s->fwd : s->main, *second = s->fwd ? s->main : NULL;
+  const char *sig1 = s->fwd ? s->fwd_sig : s->sig, *sig2 = s->fwd ? s->sig : s->fwd_sig;
   if (!r->contact)
-    r->contact = contact_before_phone(c, s, s->main);
+    r->contact = contact_before_phone(c, s, first);
   if (!r->contact)
-    r->contact = contact_before_phone(c, s, s->fwd);
+    r->contact = contact_before_phone(c, s, second);
   contact_full_name(r);
   if (!r->contact)
-    r->contact = contact_signature(c, s->sig);
+    r->contact = contact_signature(c, sig1);
   if (!r->contact)
-    r->contact = contact_signature(c, s->fwd_sig);
+    r->contact = contact_signature(c, sig2);
 }

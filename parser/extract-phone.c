@@ -172,12 +172,15 @@ parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r)
   r->phone = phone_labelled(c, s, s->main, TRUE, FALSE);
   if (!r->phone)
     r->phone = phone_labelled(c, s, s->fwd, TRUE, FALSE);
+  /* A forward: the end customer's words and signature before the forwarder's (issue 15). */
+  const char *first = s->fwd ? s->fwd : s->main, *second = s->fwd ? s->main : NULL;
+  const char *sig1 = s->fwd ? s->fwd_sig : s->sig, *sig2 = s->fwd ? s->sig : s->fwd_sig;
   if (!r->phone)
-    r->phone = phone_any(c, s, s->main);
+    r->phone = phone_any(c, s, first);
   if (!r->phone)
-    r->phone = phone_any(c, s, s->fwd);
+    r->phone = phone_any(c, s, second);
   if (!r->phone)
-    r->phone = phone_labelled(c, s, s->sig, FALSE, TRUE);
+    r->phone = phone_labelled(c, s, sig1, FALSE, TRUE);
   if (!r->phone)
-    r->phone = phone_labelled(c, s, s->fwd_sig, FALSE, TRUE);
+    r->phone = phone_labelled(c, s, sig2, FALSE, TRUE);
 }

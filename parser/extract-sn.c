@@ -202,8 +202,6 @@ clause_end(const char *p)
          (p[0] == '\xe3' && p[1] == '\x80' && p[2] == '\x82') /* 。 */;
 }
 
-static int fault_words(const ParserConfig *c, const char *text, gsize len);
-
 /* How much the clause around an SN talks about a fault: tag words count, "正常"/"normal" does not. */
 static int
 fault_score(const ParserConfig *c, const SnHit *h)
@@ -215,7 +213,7 @@ fault_score(const ParserConfig *c, const SnHit *h)
     ls--;
   while (h->text[le] && !clause_end(h->text + le))
     le++;
-  int score = fault_words(c, h->text + ls, le - ls);
+  int score = parser_fault_words(c, h->text + ls, le - ls);
   if (score != 0)
     return score;
   ls = h->pos;
@@ -224,11 +222,11 @@ fault_score(const ParserConfig *c, const SnHit *h)
     ls--;
   while (h->text[le] && h->text[le] != '\n')
     le++;
-  return fault_words(c, h->text + ls, le - ls);
+  return parser_fault_words(c, h->text + ls, le - ls);
 }
 
-static int
-fault_words(const ParserConfig *c, const char *text, gsize len)
+int
+parser_fault_words(const ParserConfig *c, const char *text, gsize len)
 {
   g_autofree char *line = g_strndup(text, len);
   g_autofree char *fold = parser_casefold(line);
@@ -286,6 +284,16 @@ sn_choose(const ParserConfig *c, GArray *hits)
   return labelled > 0 ? first : NULL;
 }
 
+void
+parser_sn_find(const ParserConfig *c, const char *text, GPtrArray *out)
+{
+  g_autoptr(GArray) sns = g_array_new(FALSE, TRUE, sizeof(SnHit));
+  g_array_set_clear_func(sns, sn_hit_clear);
+  sn_scan(c, NULL, text, FALSE, sns);
+  for (guint i = 0; i < sns->len; i++)
+    g_ptr_array_add(out, g_strdup(g_array_index(sns, SnHit, i).value));
+}
+
 /* ---- model ----------------------------------------------------------------------------------- */
 
 /* Labelled, then a known family; in the own words, the forwarded mail, then the subject. */
@@ -317,9 +325,21 @@ parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *
   for (guint i = 0; r->model && i < sns->len; i++)
     if (g_ascii_strcasecmp(g_array_index(sns, SnHit, i).value, r->model) == 0)
       g_array_remove_index(sns, i--);
+  /* A reply whose newest text names no SN: the labelled SN of the quoted mail (the newest text
+   * always wins, so the quote is read only when it named none). Not for ignored mail and
+   * follow-ups: the quote is then a bounced mail or our own acknowledgement. */
+  if (sns->len == 0 && s->quoted && !r->ignored_reason && !r->followup_of) {
+    sn_scan(c, s, s->quoted, FALSE, sns);
+    for (guint i = 0; i < sns->len; i++)
+      if (!g_array_index(sns, SnHit, i).labelled)
+        g_array_remove_index(sns, i--);
+  }
   for (guint i = 0; i < sns->len; i++)
     g_ptr_array_add(r->sn_candidates, g_strdup(g_array_index(sns, SnHit, i).value));
   const SnHit *chosen = sn_choose(c, sns);
-  if (chosen)
+  if (chosen) {
     r->sn = g_strdup(chosen->value);
+    r->sn_quoted = chosen->text == s->quoted;
+    r->sn_source = chosen->text == s->subject ? "subject" : r->body_html ? "html" : "body";
+  }
 }

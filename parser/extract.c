@@ -109,9 +109,35 @@ forwarded_split(const ParserConfig *c, const char *quoted, ParserTextSplit *out)
   parser_text_split(c, body, out);
 }
 
+/* The address in the From/发件人 line of the forwarded header block of quoted (lower case), or NULL. */
+static char *
+forwarded_sender(const char *quoted)
+{
+  g_auto(GStrv) lines = g_strsplit(quoted, "\n", 40);
+  for (guint i = 0; lines[i]; i++) {
+    const char *l = lines[i];
+    while (*l == ' ' || *l == '*' || *l == '>')
+      l++;
+    if (g_ascii_strncasecmp(l, "from", 4) != 0 && !g_str_has_prefix(l, "发件人") &&
+        !g_str_has_prefix(l, "寄件者") && !g_str_has_prefix(l, "發件人"))
+      continue;
+    const char *at = strchr(l, '@');
+    if (!at)
+      continue;
+    const char *b = at, *e = at;
+    while (b > l && (g_ascii_isalnum(b[-1]) || strchr("._%+-", b[-1])))
+      b--;
+    while (e[1] && (g_ascii_isalnum(e[1]) || strchr(".-", e[1])))
+      e++;
+    if (b < at && e > at)
+      return g_ascii_strdown(b, e - b + 1);
+  }
+  return NULL;
+}
+
 void
-parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subject,
-                      const ParserTextSplit *split)
+parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserRequest *r,
+                      const char *subject, const ParserTextSplit *split, const ParserMimeResult *mr)
 {
   ParserTextSplit fwd_split = { 0 };
   gboolean forwarded = split->forwarded || r->forwarded;
@@ -123,6 +149,7 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
                       .fwd_sig = fwd_split.signature,
                       .sig = split->signature,
                       .subject = subject,
+                      .quoted = forwarded ? NULL : split->quoted,
                       .raw = g_ptr_array_new_with_free_func(g_free) };
   /* The order matters: each field's values are kept in s.raw, so the symptoms come last. */
   parser_extract_sn_model(c, &s, r);
@@ -131,6 +158,20 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
   parser_extract_address(c, &s, r);
   parser_extract_place(c, &s, r);
   parser_extract_symptoms(c, &s, r);
+  /* What is attached counts when the text names no SN (or lists machines in a CSV/XLSX). */
+  gsize max = limits->max_text ? limits->max_text : PARSER_DEFAULT_MAX_TEXT;
+  g_autofree char *tables = mr->atts && mr->atts->len ? parser_attachments_text(mr, TRUE, max) : NULL;
+  s.att_text = tables;
+  if (r->sn_candidates->len == 0 && !r->ignored_reason && r->attachments->len) {
+    g_autofree char *all = parser_attachments_text(mr, FALSE, max);
+    if (all)
+      parser_fill_from_attachment_text(c, r, all);
+    if (!r->sn)
+      parser_fill_from_attachment_names(c, r);
+    if (r->sn_candidates->len == 0)
+      parser_read_photos(r, mr, limits, TRUE);
+  }
+  parser_extract_machines(c, &s, r);
 
   g_autofree char *lang_text =
     g_strconcat(split->own_full ? split->own_full : "", "\n", subject ? subject : "", NULL);
@@ -138,6 +179,16 @@ parser_extract_fields(const ParserConfig *c, ParserRequest *r, const char *subje
   r->body_text = g_strdup(split->own);
   r->quoted_text = g_strdup(split->quoted);
   r->forwarded = forwarded;
+  /* The forwarder (a sales rep, a reseller) is CC'd on the acknowledgement; the end customer's
+   * address is the forwarded mail's sender. */
+  g_autofree char *origin = forwarded && split->quoted ? forwarded_sender(split->quoted) : NULL;
+  for (guint i = 0; origin && c->own_addresses && c->own_addresses[i]; i++)
+    if (strcmp(origin, c->own_addresses[i]) == 0)
+      g_clear_pointer(&origin, g_free); /* our own acknowledgement, forwarded back */
+  if (origin && r->from_addr && strcmp(origin, r->from_addr) != 0) {
+    r->forwarded_by = g_strdup(r->from_addr);
+    r->forwarded_from = g_steal_pointer(&origin);
+  }
 
   g_ptr_array_unref(s.raw);
   parser_text_split_clear(&fwd_split);

@@ -225,6 +225,7 @@ typedef struct {
   guint headers;
   gsize max_text;
   gboolean truncated;
+  gsize plain_chars, html_chars; /* visible characters each kind of text part gave the body */
 } Walk;
 
 static gboolean walk(Walk *w, GMimeObject *obj, guint depth, GError **error);
@@ -333,9 +334,8 @@ add_attachment(Walk *w, GMimeObject *obj, const char *type, gsize size)
   g_ptr_array_add(w->r->attachments, a);
 }
 
-/* Decoded (transfer-encoding removed) bytes of a leaf part. */
-static GByteArray *
-part_bytes(GMimePart *part)
+GByteArray *
+parser_mime_part_bytes(GMimePart *part)
 {
   GByteArray *ba = g_byte_array_new();
   GMimeDataWrapper *content = g_mime_part_get_content(part);
@@ -495,7 +495,7 @@ static gsize
 text_part(Walk *w, GMimePart *part, const char *type)
 {
   GMimeObject *obj = GMIME_OBJECT(part);
-  g_autoptr(GByteArray) bytes = part_bytes(part);
+  g_autoptr(GByteArray) bytes = parser_mime_part_bytes(part);
   const char *declared = g_mime_object_get_content_type_parameter(obj, "charset");
   gboolean html = strcmp(type, "text/html") == 0;
   /* An empty GByteArray has no data pointer at all. */
@@ -542,6 +542,7 @@ text_part(Walk *w, GMimePart *part, const char *type)
   for (const char *p = text; *p; p++)
     if (!g_ascii_isspace(*p))
       visible++;
+  *(html ? &w->html_chars : &w->plain_chars) += visible;
   append_body(w, text);
   return visible;
 }
@@ -572,6 +573,11 @@ walk_part(Walk *w, GMimePart *part)
   if (strcmp(type, "application/ms-tnef") == 0 || strcmp(type, "application/vnd.ms-tnef") == 0)
     g_ptr_array_add(w->r->warnings, g_strdup("TNEF attachment (winmail.dat) listed, not interpreted"));
   add_attachment(w, obj, type, part_size(part));
+  const ParserAttachment *a = g_ptr_array_index(w->r->attachments, w->r->attachments->len - 1);
+  ParserAttRef ref = { part, parser_attachment_kind(a->content_type, a->filename), a->filename,
+                       a->content_type };
+  if (ref.kind != PARSER_ATT_NONE && w->out->atts)
+    g_array_append_val(w->out->atts, ref);
   return TRUE;
 }
 
@@ -671,7 +677,7 @@ plain_is_stub(Walk *w, const char *plain, GMimeObject *other)
     encoded = encoded / 4 * 3;
   if (encoded >= 0 && (guint64)encoded <= 4 * (guint64)chars)
     return FALSE;
-  g_autoptr(GByteArray) bytes = part_bytes(html);
+  g_autoptr(GByteArray) bytes = parser_mime_part_bytes(html);
   if (!bytes->len)
     return FALSE;
   return 4 * chars < html_visible_estimate((const char *)bytes->data, bytes->len);
@@ -708,6 +714,7 @@ walk_alternative(Walk *w, GMimeMultipart *mp, guint depth, GError **error)
     }
     /* A placeholder plain part ("view this mail in HTML"): use the other alternative. */
     g_string_truncate(w->out->body, before);
+    w->plain_chars -= visible;
     g_ptr_array_add(w->r->warnings,
                     g_strdup(visible < 8 ? "text/plain alternative empty: HTML alternative used"
                                          : "text/plain alternative is a stub: HTML alternative used"));
@@ -819,5 +826,7 @@ parser_mime_walk(const ParserConfig *config, const ParserLimits *limits, GMimeMe
   GMimeHeaderList *bl = g_mime_object_get_header_list(body);
   guint dup = bl ? (guint)g_mime_header_list_get_count(bl) : 0;
   w.headers = w.headers > dup ? w.headers - dup : 0;
-  return walk(&w, body, 1, error);
+  gboolean ok = walk(&w, body, 1, error);
+  r->body_html = w.html_chars > 0 && w.plain_chars == 0;
+  return ok;
 }

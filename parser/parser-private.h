@@ -210,9 +210,22 @@ gboolean parser_re_test_str(const ParserConfig *config, ParserRe re, const char 
 /* The text of capture group n of the last match (new string) or NULL when unset. */
 char *parser_match_group(const ParserMatch *m, const char *subject, guint n);
 
+typedef struct ParserMimeResult ParserMimeResult;
+
 /* ---- extract.c: fields of policy §1 ------------------------------------------------------ */
-void parser_extract_fields(const ParserConfig *config, ParserRequest *r, const char *subject_nfkc,
-                           const ParserTextSplit *split);
+void parser_extract_fields(const ParserConfig *config, const ParserLimits *limits, ParserRequest *r,
+                           const char *subject_nfkc, const ParserTextSplit *split,
+                           const ParserMimeResult *mr);
+ParserRequest *parser_request_new(void);
+
+/* extract-attachments.c */
+char *parser_attachments_text(const ParserMimeResult *mr, gboolean tables_only, gsize max);
+void parser_fill_from_attachment_text(const ParserConfig *c, ParserRequest *r, const char *text);
+void parser_fill_from_attachment_names(const ParserConfig *c, ParserRequest *r);
+/* Reads up to limits->max_images photos of mr; with set_sn, the first SN read becomes r->sn when
+ * it has none. Returns the number of photos read. */
+guint parser_read_photos(ParserRequest *r, const ParserMimeResult *mr, const ParserLimits *limits,
+                         gboolean set_sn);
 
 /* The texts the fields are looked for in, most trusted first (strings borrowed, may be NULL). */
 typedef struct {
@@ -221,7 +234,9 @@ typedef struct {
   const char *fwd_sig; /* the forwarded mail's signature */
   const char *sig;     /* the customer's signature */
   const char *subject;
-  GPtrArray *raw; /* char*: raw spans taken as field values in main/fwd (to drop from symptoms) */
+  const char *quoted;   /* the quoted part of a reply (not a forward), or NULL */
+  const char *att_text; /* the text of the attachments (txt, csv, xlsx, pdf, docx; tables tab-separated) */
+  GPtrArray *raw;       /* char*: raw spans taken as field values in main/fwd (to drop from symptoms) */
 } ParserSources;
 
 /* One field (or two) each, in extract-*.c; parser_extract_fields calls them in this order (each
@@ -232,6 +247,12 @@ void parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserReque
 void parser_extract_address(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 void parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserRequest *r);
 void parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+/* Every SN (labelled or SN-shaped) in text, upper case, in text order, each once (char*). */
+void parser_sn_find(const ParserConfig *c, const char *text, GPtrArray *out);
+/* How much text[0, len) talks about a fault: one per symptom tag, -2 per calm word (正常, OK). */
+int parser_fault_words(const ParserConfig *c, const char *text, gsize len);
+/* After the others: r->machines from sn/model/symptoms and any list or table of machines. */
+void parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 
 /* Shared by the extract-*.c files. */
 void parser_extract_keep_raw(ParserSources *s, const char *text, gsize start, gsize end);
@@ -252,12 +273,40 @@ gboolean parser_has_stop_word(const ParserConfig *c, const char *v);
 /* Whether a Han run is plausibly a person's name (surname + given name, 老王, 王工). */
 gboolean parser_han_name_plausible(const ParserConfig *c, const char *v);
 
-/* ---- mime.c ----------------------------------------------------------------------------------- */
+/* ---- attachments.c: the text of attachments --------------------------------------------- */
+typedef enum {
+  PARSER_ATT_NONE,
+  PARSER_ATT_TXT,
+  PARSER_ATT_CSV,
+  PARSER_ATT_XLSX,
+  PARSER_ATT_DOCX,
+  PARSER_ATT_PDF,
+  PARSER_ATT_IMAGE,
+} ParserAttKind;
+
+ParserAttKind parser_attachment_kind(const char *content_type, const char *filename);
+/* UTF-8 text of an attachment of kind (tables as tab-separated lines), or NULL. charset: the
+ * part's declared one (TXT/CSV), may be NULL. */
+char *parser_attachment_text(ParserAttKind kind, const char *charset, const guint8 *data, gsize len);
+
+/* An attachment the extractor may read, borrowed from the message (alive during parser_parse). */
 typedef struct {
+  GMimePart *part;
+  ParserAttKind kind;
+  const char *filename; /* the ParserAttachment's, may be NULL */
+  const char *content_type;
+} ParserAttRef;
+
+/* ---- mime.c ----------------------------------------------------------------------------------- */
+struct ParserMimeResult {
   GString *body;        /* decoded text of the body parts, UTF-8, not yet normalised */
   gboolean has_forward; /* a message/rfc822 part was inlined into body */
   ParserHeaderFlags flags;
-} ParserMimeResult;
+  GArray *atts; /* ParserAttRef: the attachments with text or an image, in mail order */
+};
+
+/* Decoded (transfer-encoding removed) bytes of a leaf part. */
+GByteArray *parser_mime_part_bytes(GMimePart *part);
 
 /* The automatic-mail headers of msg into r->auto_headers. */
 void parser_mime_auto_headers(GMimeMessage *msg, ParserRequest *r);

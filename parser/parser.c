@@ -16,6 +16,9 @@ parser_limits_init(ParserLimits *limits)
   limits->max_parts = 500;
   limits->max_headers = 1000;
   limits->max_text = PARSER_DEFAULT_MAX_TEXT;
+  limits->max_images = 3;
+  limits->max_image_bytes = 25u * 1024u * 1024u;
+  limits->image_ms = 4000;
 }
 
 static void
@@ -38,8 +41,18 @@ part_report_free(gpointer p)
   g_free(r);
 }
 
-static ParserRequest *
-request_new(void)
+static void
+machine_free(gpointer p)
+{
+  ParserMachine *m = p;
+  g_free(m->sn);
+  g_free(m->model);
+  g_free(m->symptoms);
+  g_free(m);
+}
+
+ParserRequest *
+parser_request_new(void)
 {
   ParserRequest *r = g_new0(ParserRequest, 1);
   r->references = g_ptr_array_new_with_free_func(g_free);
@@ -48,6 +61,7 @@ request_new(void)
   r->attachments = g_ptr_array_new_with_free_func(attachment_free);
   r->parts = g_ptr_array_new_with_free_func(part_report_free);
   r->warnings = g_ptr_array_new_with_free_func(g_free);
+  r->machines = g_ptr_array_new_with_free_func(machine_free);
   return r;
 }
 
@@ -84,6 +98,10 @@ parser_request_free(ParserRequest *r)
   g_ptr_array_unref(r->attachments);
   g_ptr_array_unref(r->parts);
   g_ptr_array_unref(r->warnings);
+  g_ptr_array_unref(r->machines);
+  g_free(r->forwarded_by);
+  g_free(r->forwarded_from);
+  g_clear_pointer(&r->photo_sources, g_hash_table_unref);
   ParserAutoHeaders *h = &r->auto_headers;
   g_free(h->auto_submitted);
   g_free(h->precedence);
@@ -261,6 +279,14 @@ request_fix_utf8(ParserRequest *r)
   fix_utf8_array(r->sn_candidates);
   fix_utf8_array(r->symptom_tags);
   fix_utf8_array(r->warnings);
+  fix_utf8(&r->forwarded_by);
+  fix_utf8(&r->forwarded_from);
+  for (guint i = 0; i < r->machines->len; i++) {
+    ParserMachine *m = g_ptr_array_index(r->machines, i);
+    fix_utf8(&m->sn);
+    fix_utf8(&m->model);
+    fix_utf8(&m->symptoms);
+  }
   for (guint i = 0; i < r->attachments->len; i++) {
     ParserAttachment *a = g_ptr_array_index(r->attachments, i);
     fix_utf8(&a->filename);
@@ -377,12 +403,14 @@ parser_parse(const ParserConfig *config, const ParserLimits *limits, const char 
     g_propagate_error(error, cerr);
     return NULL;
   }
-  g_autoptr(ParserRequest) r = request_new();
-  ParserMimeResult mr = { .body = g_string_new(NULL) };
+  g_autoptr(ParserRequest) r = parser_request_new();
+  ParserMimeResult mr = { .body = g_string_new(NULL),
+                          .atts = g_array_new(FALSE, FALSE, sizeof(ParserAttRef)) };
   if (msg) {
     parser_mime_headers(config, msg, r);
     if (!parser_mime_walk(config, limits, msg, r, &mr, error)) {
       g_string_free(mr.body, TRUE);
+      g_array_unref(mr.atts);
       return NULL;
     }
     parser_mime_auto_headers(msg, r);
@@ -409,10 +437,39 @@ parser_parse(const ParserConfig *config, const ParserLimits *limits, const char 
 
   parser_detect_ignored(config, r, &mr.flags);
   parser_detect_followup(config, r, subject, body);
-  parser_extract_fields(config, r, subject, &split);
+  parser_extract_fields(config, limits, r, subject, &split, &mr);
+  g_array_unref(mr.atts);
   parser_text_split_clear(&split);
   request_fix_utf8(r);
   return g_steal_pointer(&r);
+}
+
+guint
+parser_read_label_photos(const ParserConfig *config, const ParserLimits *limits, const char *data, gsize len,
+                         ParserRequest *request)
+{
+  g_return_val_if_fail(config != NULL && request != NULL, 0);
+  ParserLimits defaults;
+  if (!limits) {
+    parser_limits_init(&defaults);
+    limits = &defaults;
+  }
+  if (!data || len == 0 || len > limits->max_bytes || limits->max_images == 0)
+    return 0;
+  /* The message again (the request keeps no MIME tree): cheap beside one photo. */
+  g_autoptr(ParserByteView) view = NULL;
+  g_autoptr(GMimeMessage) msg = construct_message(config, limits, data, len, &view, NULL);
+  if (!msg)
+    return 0;
+  g_autoptr(ParserRequest) scratch = parser_request_new();
+  ParserMimeResult mr = { .body = g_string_new(NULL),
+                          .atts = g_array_new(FALSE, FALSE, sizeof(ParserAttRef)) };
+  guint n = 0;
+  if (parser_mime_walk(config, limits, msg, scratch, &mr, NULL))
+    n = parser_read_photos(request, &mr, limits, request->sn == NULL);
+  g_string_free(mr.body, TRUE);
+  g_array_unref(mr.atts);
+  return n;
 }
 
 char *
@@ -512,4 +569,18 @@ parser_request_write_json(const ParserRequest *r, JsonBuilder *b)
   json_builder_set_member_name(b, "parts");
   write_parts(b, r);
   add_strv(b, "warnings", r->warnings);
+  add_string(b, "sn_source", r->sn_source);
+  json_builder_set_member_name(b, "machines");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < r->machines->len; i++) {
+    const ParserMachine *m = g_ptr_array_index(r->machines, i);
+    json_builder_begin_object(b);
+    add_string(b, "sn", m->sn);
+    add_string(b, "model", m->model);
+    add_string(b, "symptoms", m->symptoms);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+  add_string(b, "forwarded_by", r->forwarded_by);
+  add_string(b, "forwarded_from", r->forwarded_from);
 }

@@ -30,6 +30,10 @@ typedef struct {
   /* Added by the parser module: */
   gsize max_text; /* decoded body text kept for extraction; 0 means the default, 2 MiB.
                        * Beyond it the text is cut and a warning says so (no error). */
+  /* Label photos (issue 15), read only when the text and the other attachments give no SN: */
+  guint max_images;      /* photos read per mail; default 3; 0 = never */
+  gsize max_image_bytes; /* a larger photo is skipped; default 25 MiB */
+  guint image_ms;        /* time per photo (decode, barcodes, OCR); default 4000 */
 } ParserLimits;
 
 #define PARSER_DEFAULT_MAX_TEXT ((gsize)2 * 1024 * 1024)
@@ -40,6 +44,14 @@ typedef struct {
   char *content_type; /* "application/pdf" */
   gsize size;         /* decoded size in bytes */
 } ParserAttachment;
+
+/* One machine of a mail that reports several (a numbered list, a text or HTML table, an attached
+ * CSV/XLSX): contract.md "machines". Strings owned by the request, each may be NULL. */
+typedef struct {
+  char *sn; /* upper case */
+  char *model;
+  char *symptoms; /* what the mail says about this machine, else the mail's symptoms */
+} ParserMachine;
 
 /* How one text part was decoded, so ops can see a decoding problem. */
 typedef struct {
@@ -104,6 +116,17 @@ typedef struct {
   gboolean from_daemon;  /* From's local part is a bounce name (mailer-daemon, postmaster …), alone or
                           * followed by one of - + . _ = ("postmaster-team") */
   gboolean from_noreply; /* From's local part holds a no-reply word (noreply, donotreply …) */
+  /* Where the fields came from (issue 15): */
+  const char *sn_source;     /* static: contract.md sn_source ("body", "subject", "html", "attachment_name",
+                          * "attachment_text", "image_barcode", "image_text") or NULL without sn */
+  gboolean sn_quoted;        /* sn came from the quoted part of a reply (the newest text named none) */
+  gboolean body_html;        /* the body text came from HTML parts only */
+  GPtrArray *machines;       /* ParserMachine*: one per machine reported, machines[0] is sn/model; empty
+                          * for ignored mail */
+  char *forwarded_by;        /* a forward: the forwarder's address (From), for the acknowledgement's CC */
+  char *forwarded_from;      /* a forward: the end customer's address, from the forwarded header, or NULL */
+  GHashTable *photo_sources; /* SN (and its alternative readings) read from a photo → "image_barcode" |
+                              * "image_text"; NULL when no photo was read */
 } ParserRequest;
 
 typedef struct ParserConfig ParserConfig; /* compiled patterns and keyword data; opaque */
@@ -126,6 +149,15 @@ ParserRequest *parser_parse(const ParserConfig *config, const ParserLimits *limi
                             gsize len, GError **error);
 
 void parser_request_free(ParserRequest *request);
+
+/* Reads the label photos (JPEG/PNG/HEIC attachments) of the mail data, len (the bytes request was
+ * parsed from) when the caller found no registered SN among the text's: their SNs (and the
+ * alternative readings of OCR text) join sn_candidates and photo_sources; sn is set only when the
+ * request has none. Bounded by limits (NULL: defaults): max_images photos, max_image_bytes and
+ * image_ms each. Returns the number of photos read. parser_parse calls it itself when the text
+ * gives no SN at all. */
+guint parser_read_label_photos(const ParserConfig *config, const ParserLimits *limits, const char *data,
+                               gsize len, ParserRequest *request);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ParserRequest, parser_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ParserConfig, parser_config_free)
 

@@ -3000,7 +3000,7 @@ def main():
             names.add(stem)
     for fn in os.listdir(HERE):
         stem, ext = os.path.splitext(fn)
-        if ext in (".eml", ".json") and stem not in names:
+        if ext in (".eml", ".json") and stem not in names and not stem.startswith("cust-"):
             os.remove(os.path.join(HERE, fn))
     for n in NOTES:
         print("note", n)

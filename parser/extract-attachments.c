@@ -1,0 +1,166 @@
+/* extract-attachments.c: fields from what is attached when the mail's text lacks them — the text
+ * of txt/csv/xlsx/pdf/docx attachments, an SN in a file name, a label photo (vision/) — each
+ * marked in sn_source. Attachments are decoded only when needed: text-only mail pays nothing. */
+#include "parser-private.h"
+
+#include "vision.h"
+
+#include <string.h>
+
+/* The text of the attachments of the kinds wanted (tables_only: CSV/XLSX), joined; NULL if none. */
+char *
+parser_attachments_text(const ParserMimeResult *mr, gboolean tables_only, gsize max)
+{
+  GString *out = NULL;
+  for (guint i = 0; mr->atts && i < mr->atts->len; i++) {
+    const ParserAttRef *a = &g_array_index(mr->atts, ParserAttRef, i);
+    gboolean table = a->kind == PARSER_ATT_CSV || a->kind == PARSER_ATT_XLSX;
+    if (a->kind == PARSER_ATT_IMAGE || (tables_only && !table))
+      continue;
+    g_autoptr(GByteArray) bytes = parser_mime_part_bytes(a->part);
+    const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(a->part), "charset");
+    g_autofree char *t = parser_attachment_text(a->kind, charset, bytes->data, bytes->len);
+    if (!t || !*t)
+      continue;
+    if (!out)
+      out = g_string_new(NULL);
+    if (out->len + strlen(t) > max)
+      break;
+    g_string_append_printf(out, "%s%s", out->len ? "\n" : "", t);
+  }
+  if (!out)
+    return NULL;
+  char *norm = parser_text_normalize(out->str, (gssize)out->len);
+  g_string_free(out, TRUE);
+  return norm;
+}
+
+static void
+take(char **dst, char **src)
+{
+  if (!*dst && *src) {
+    *dst = *src;
+    *src = NULL;
+  }
+}
+
+/* No SN in the text: the attachments' text is read like a mail of its own, and fills what the
+ * mail's text did not give (the mail's own words always win). */
+void
+parser_fill_from_attachment_text(const ParserConfig *c, ParserRequest *r, const char *text)
+{
+  g_autoptr(ParserRequest) t = parser_request_new();
+  ParserSources s = { .main = text, .raw = g_ptr_array_new_with_free_func(g_free) };
+  parser_extract_sn_model(c, &s, t);
+  parser_extract_phone(c, &s, t);
+  parser_extract_contact(c, &s, t);
+  parser_extract_address(c, &s, t);
+  parser_extract_place(c, &s, t);
+  if (!r->symptoms)
+    parser_extract_symptoms(c, &s, t);
+  g_ptr_array_unref(s.raw);
+  if (!r->sn && t->sn) {
+    r->sn = g_steal_pointer(&t->sn);
+    r->sn_source = "attachment_text";
+  }
+  for (guint i = 0; i < t->sn_candidates->len; i++)
+    g_ptr_array_add(r->sn_candidates, g_strdup(g_ptr_array_index(t->sn_candidates, i)));
+  take(&r->model, &t->model);
+  take(&r->contact, &t->contact);
+  take(&r->phone, &t->phone);
+  take(&r->address, &t->address);
+  if (!r->city) {
+    take(&r->city, &t->city);
+    take(&r->district, &t->district);
+  }
+  take(&r->symptoms, &t->symptoms);
+}
+
+/* An SN in an attachment's name ("RCS25A0001234.jpg", "SN_RCS25A0001234_标签.png"). */
+void
+parser_fill_from_attachment_names(const ParserConfig *c, ParserRequest *r)
+{
+  for (guint i = 0; i < r->attachments->len && !r->sn; i++) {
+    const ParserAttachment *a = g_ptr_array_index(r->attachments, i);
+    if (!a->filename)
+      continue;
+    g_autofree char *name = parser_text_normalize(a->filename, -1);
+    for (char *p = name; *p; p++)
+      if (*p == '_' || *p == '.' || *p == '(' || *p == ')')
+        *p = ' ';
+    g_autoptr(GPtrArray) sns = g_ptr_array_new_with_free_func(g_free);
+    parser_sn_find(c, name, sns);
+    if (sns->len == 1) {
+      r->sn = g_strdup(g_ptr_array_index(sns, 0));
+      r->sn_source = "attachment_name";
+      g_ptr_array_add(r->sn_candidates, g_strdup(r->sn));
+    }
+  }
+}
+
+static GPrivate reader_key = G_PRIVATE_INIT((GDestroyNotify)vision_reader_free);
+
+/* One reader per thread: the OCR engine loads once (~100-300 ms), on the first photo without a code. */
+static VisionReader *
+thread_reader(void)
+{
+  VisionReader *reader = g_private_get(&reader_key);
+  if (!reader) {
+    reader = vision_reader_new(NULL);
+    g_private_set(&reader_key, reader);
+  }
+  return reader;
+}
+
+static void
+add_candidate(ParserRequest *r, const char *sn)
+{
+  for (guint i = 0; i < r->sn_candidates->len; i++)
+    if (strcmp(g_ptr_array_index(r->sn_candidates, i), sn) == 0)
+      return;
+  g_ptr_array_add(r->sn_candidates, g_strdup(sn));
+}
+
+guint
+parser_read_photos(ParserRequest *r, const ParserMimeResult *mr, const ParserLimits *limits, gboolean set_sn)
+{
+  guint read = 0;
+  VisionLimits vl = { .max_bytes = limits->max_image_bytes, .max_ms = limits->image_ms };
+  for (guint i = 0; mr->atts && i < mr->atts->len && read < limits->max_images; i++) {
+    const ParserAttRef *a = &g_array_index(mr->atts, ParserAttRef, i);
+    if (a->kind != PARSER_ATT_IMAGE)
+      continue;
+    read++;
+    g_autoptr(GByteArray) bytes = parser_mime_part_bytes(a->part);
+    if (bytes->len > limits->max_image_bytes) {
+      g_ptr_array_add(r->warnings, g_strdup_printf("photo %s over max_image_bytes: not read",
+                                                   a->filename ? a->filename : "(unnamed)"));
+      continue;
+    }
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VisionResult) res =
+      vision_reader_read(thread_reader(), bytes->data, bytes->len, a->content_type, &vl, &err);
+    if (!res) {
+      g_ptr_array_add(r->warnings,
+                      g_strdup_printf("photo %s not read: %s", a->filename ? a->filename : "(unnamed)",
+                                      err ? err->message : "?"));
+      continue;
+    }
+    for (guint k = 0; k < res->candidates->len; k++) {
+      const VisionCandidate *vc = g_ptr_array_index(res->candidates, k);
+      if (set_sn && !r->sn) {
+        r->sn = g_strdup(vc->sn);
+        r->sn_source = vision_source_name(vc->source);
+      }
+      add_candidate(r, vc->sn);
+      for (char **alt = vc->alternatives; *alt; alt++)
+        add_candidate(r, *alt);
+      if (!r->photo_sources)
+        r->photo_sources = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert(r->photo_sources, g_strdup(vc->sn), (gpointer)vision_source_name(vc->source));
+      for (char **alt = vc->alternatives; *alt; alt++)
+        g_hash_table_insert(r->photo_sources, g_strdup(*alt), (gpointer)vision_source_name(vc->source));
+    }
+  }
+  return read;
+}

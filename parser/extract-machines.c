@@ -1,0 +1,326 @@
+/* extract-machines.c: the machines a mail reports (contract.md "machines"): one, or several from a
+ * numbered list, a text or HTML table, an attached CSV/XLSX; machines[0] is always sn/model. */
+#include "parser-private.h"
+
+#include <string.h>
+
+static ParserMachine *
+machine_new(const char *sn, const char *model, const char *symptoms)
+{
+  ParserMachine *m = g_new0(ParserMachine, 1);
+  m->sn = g_strdup(sn);
+  m->model = g_strdup(model);
+  m->symptoms = g_strdup(symptoms && *symptoms ? symptoms : NULL);
+  return m;
+}
+
+static void
+machine_free(gpointer p)
+{
+  ParserMachine *m = p;
+  g_free(m->sn);
+  g_free(m->model);
+  g_free(m->symptoms);
+  g_free(m);
+}
+
+static GRegex *
+cached_regex(GRegex **slot, const char *pattern)
+{
+  if (g_once_init_enter(slot))
+    g_once_init_leave(slot, g_regex_new(pattern, G_REGEX_OPTIMIZE, 0, NULL));
+  return *slot;
+}
+
+/* The column a table header cell names. The words are those of labels.ini [labels] that head
+ * columns in batch reports (the labelled patterns need a value after the label, a header has none). */
+typedef enum { COL_OTHER, COL_SN, COL_MODEL, COL_SYMPTOMS } Column;
+
+static Column
+header_column(const char *cell)
+{
+  static const char *const sn[] = { "序列号", "序號",     "序列號",   "SN", "S/N",
+                                    "SERIAL", "机器编号", "设备编号", NULL };
+  static const char *const model[] = { "型号", "型號", "机型", "機型", "MODEL", NULL };
+  static const char *const sym[] = { "故障",    "问题",    "問題",  "现象",  "現象",        "描述", "情况",
+                                     "SYMPTOM", "PROBLEM", "FAULT", "ISSUE", "DESCRIPTION", NULL };
+  g_autofree char *up = g_ascii_strup(cell, -1);
+  if (strlen(up) > 40)
+    return COL_OTHER;
+  const char *const *lists[] = { sn, model, sym };
+  for (guint k = 0; k < G_N_ELEMENTS(lists); k++)
+    for (const char *const *w = lists[k]; *w; w++)
+      if (strstr(up, *w))
+        return (Column)(k + 1);
+  return COL_OTHER;
+}
+
+/* A line's cells: split at tabs (HTML tables, CSV/XLSX), '|' (text tables) or runs of 2+ blanks
+ * (aligned text tables); NULL when the line has one cell only. */
+static char **
+cells_of(const char *line)
+{
+  char **cells = NULL;
+  if (strchr(line, '\t'))
+    cells = g_strsplit(line, "\t", -1);
+  else if (strchr(line, '|'))
+    cells = g_strsplit(line, "|", -1);
+  else if (strstr(line, "  ")) {
+    static GRegex *blanks;
+    cells = g_regex_split(cached_regex(&blanks, "[ ]{2,}"), line, 0);
+  }
+  if (!cells)
+    return NULL;
+  /* Empty cells (the leading/trailing '|') go. */
+  guint o = 0;
+  for (guint i = 0; cells[i]; i++) {
+    g_strstrip(cells[i]);
+    if (*cells[i])
+      cells[o++] = cells[i];
+    else
+      g_free(cells[i]);
+  }
+  cells[o] = NULL;
+  if (o < 2) {
+    g_strfreev(cells);
+    return NULL;
+  }
+  return cells;
+}
+
+static gboolean
+only_index(const char *cell)
+{
+  const char *p = cell;
+  while (*p == '#' || *p == 'N' || *p == 'o' || *p == '.')
+    p++;
+  if (!g_ascii_isdigit(*p))
+    return FALSE;
+  while (g_ascii_isdigit(*p))
+    p++;
+  return !*p || ((*p == '.' || *p == ')' || *p == ',') && !p[1]) || strcmp(p, "、") == 0;
+}
+
+/* The words of a cell or line that say something (letters, digits, Han), trimmed of
+ * punctuation at both ends; NULL when nothing is left. */
+static char *
+tidy(const char *text)
+{
+  const char *p = text;
+  while (*p && !g_unichar_isalnum(g_utf8_get_char(p)))
+    p = g_utf8_next_char(p);
+  const char *e = p + strlen(p);
+  while (e > p) {
+    const char *prev = g_utf8_prev_char(e);
+    gunichar ch = g_utf8_get_char(prev);
+    if (g_unichar_isalnum(ch) || ch == ')' || ch == 0xFF09 /* ） */)
+      break;
+    e = prev;
+  }
+  glong n = 0;
+  for (const char *q = p; q < e; q = g_utf8_next_char(q))
+    n += g_unichar_isalnum(g_utf8_get_char(q)) ? 1 : 0;
+  return n >= 2 ? g_strndup(p, e - p) : NULL;
+}
+
+/* text without every occurrence of each of the words (a new string). */
+static char *
+without(const char *text, const char *const *words)
+{
+  GString *s = g_string_new(text);
+  for (guint i = 0; words[i]; i++)
+    if (*words[i])
+      g_string_replace(s, words[i], " ", 0);
+  return g_string_free(s, FALSE);
+}
+
+typedef struct {
+  Column col[32]; /* of the last header row; COL_OTHER when none */
+  gboolean header;
+} Table;
+
+/* One row of a table: SN cell, model cell and the symptom cells. */
+static ParserMachine *
+row_machine(const ParserConfig *c, const Table *t, char **cells, const char *sn)
+{
+  g_autofree char *model = NULL;
+  g_autoptr(GString) sym = g_string_new(NULL);
+  for (guint i = 0; cells[i]; i++) {
+    Column col = t->header && i < G_N_ELEMENTS(t->col) ? t->col[i] : COL_OTHER;
+    g_autofree char *up = g_ascii_strup(cells[i], -1);
+    if (strstr(up, sn) || only_index(cells[i]))
+      continue;
+    if (col == COL_MODEL ||
+        (!model && col != COL_SYMPTOMS && parser_re_test_str(c, PARSER_RE_MODEL_TOKEN, cells[i]) &&
+         strlen(cells[i]) < 40)) {
+      if (!model)
+        model = g_strdup(cells[i]);
+      continue;
+    }
+    if (t->header && col != COL_SYMPTOMS)
+      continue; /* a header names the symptom column: the others are places, dates, names */
+    g_autofree char *w = tidy(cells[i]);
+    if (w)
+      g_string_append_printf(sym, "%s%s", sym->len ? "，" : "", w);
+  }
+  return machine_new(sn, model, sym->str);
+}
+
+/* One line of a numbered list: the SN, the model, the rest are the symptoms. */
+static ParserMachine *
+line_machine(const ParserConfig *c, ParserSources *s, const char *line, const char *sn)
+{
+  g_autofree char *model = parser_extract_first_group(c, PARSER_RE_MODEL_LABELLED, s, line, FALSE);
+  if (!model)
+    model = parser_extract_first_group(c, PARSER_RE_MODEL_TOKEN, s, line, FALSE);
+  if (model)
+    g_strstrip(model);
+  g_autofree char *lower = g_ascii_strdown(sn, -1);
+  const char *const words[] = { sn, lower, model ? model : "", NULL };
+  g_autofree char *rest = without(line, words);
+  /* The labels (SN：, 型号：, 故障描述：) and the numbering go too. */
+  static GRegex *label_re;
+  GRegex *label = cached_regex(
+    &label_re,
+    "(?i)(?:^[ "
+    "\\t]*(?:[0-9]{1,2}[.、)]|[-*•·#])|(?:设备|机器|服务器|主机)?(?:SN|S/N|序列号|序號|型号|型號|机型|"
+    "Model|Serial(?: No\\.?)?)(?:号|码)?[ \\t]*[:：#=]?"
+    "|(?:故障(?:描述|现象)?|问题(?:描述)?|现象|Symptoms?|Problem)[ \\t]*[:：#=])");
+  g_autofree char *bare = g_regex_replace_literal(label, rest, -1, 0, " ", 0, NULL);
+  g_autofree char *sym = bare ? tidy(bare) : NULL;
+  return machine_new(sn, model, sym);
+}
+
+/* A line of a list: numbered or bulleted, or it starts with the SN or its label ("Ticket #INC…
+ * 转厂商" is prose that happens to hold an SN-shaped token). */
+static gboolean
+list_line(const char *line, const char *sn)
+{
+  static GRegex *start;
+  GRegex *re = cached_regex(
+    &start, "^[ \t>]*(?:[0-9]{1,2}[.、)）:]|[(（][0-9]{1,2}[)）]|[-*•·#]|第[0-9一二三四五六七八九十]+台|"
+            "(?i:(?:设备|机器|服务器|主机)?(?:SN|S/N|序列号|序號|Serial)))");
+  if (g_regex_match(re, line, 0, NULL))
+    return TRUE;
+  while (*line == ' ' || *line == '\t')
+    line++;
+  return g_ascii_strncasecmp(line, sn, strlen(sn)) == 0;
+}
+
+/* The machines of text, one per row or list line that names exactly one SN, into out. */
+static void
+machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray *out)
+{
+  if (!text)
+    return;
+  guint n;
+  g_autofree char **lines = parser_split_lines(text, &n);
+  Table t = { 0 };
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(GPtrArray) sns = g_ptr_array_new_with_free_func(g_free);
+    parser_sn_find(c, lines[i], sns);
+    g_auto(GStrv) cells = cells_of(lines[i]);
+    if (sns->len == 0) {
+      if (cells) {
+        Table h = { .header = FALSE };
+        guint named = 0;
+        for (guint k = 0; cells[k] && k < G_N_ELEMENTS(h.col); k++)
+          named += (h.col[k] = header_column(cells[k])) != COL_OTHER;
+        if (named >= 2 && h.col[0] != COL_SYMPTOMS) {
+          h.header = TRUE;
+          t = h;
+        }
+      }
+      continue;
+    }
+    if (sns->len != 1)
+      continue;
+    const char *sn = g_ptr_array_index(sns, 0);
+    gboolean dup = FALSE;
+    for (guint k = 0; k < out->len && !dup; k++)
+      dup = g_strcmp0(((ParserMachine *)g_ptr_array_index(out, k))->sn, sn) == 0;
+    if (dup || (!cells && !list_line(lines[i], sn)))
+      continue;
+    g_ptr_array_add(out, cells ? row_machine(c, &t, cells, sn) : line_machine(c, s, lines[i], sn));
+  }
+}
+
+/* Rows that say the machine is fine ("运行正常") are not reported machines, unless all are. */
+static void
+drop_calm(const ParserConfig *c, GPtrArray *rows)
+{
+  guint calm = 0;
+  g_autofree gboolean *is_calm = g_new0(gboolean, rows->len + 1);
+  for (guint i = 0; i < rows->len; i++) {
+    const ParserMachine *m = g_ptr_array_index(rows, i);
+    is_calm[i] = m->symptoms && parser_fault_words(c, m->symptoms, strlen(m->symptoms)) < 0;
+    calm += is_calm[i];
+  }
+  if (calm == 0 || calm == rows->len)
+    return;
+  for (guint i = rows->len; i-- > 0;)
+    if (is_calm[i])
+      g_ptr_array_remove_index(rows, i);
+}
+
+void
+parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *r)
+{
+  if (r->ignored_reason)
+    return;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(machine_free);
+  /* One SN in the text (nearly every mail): one machine, no line-by-line look. */
+  if (r->sn_candidates->len < 2 && !s->att_text) {
+    g_ptr_array_add(r->machines, machine_new(r->sn, r->model, r->symptoms));
+    return;
+  }
+  machines_in(c, s, s->main, rows);
+  if (rows->len < 2 && s->fwd) {
+    g_ptr_array_set_size(rows, 0);
+    machines_in(c, s, s->fwd, rows);
+  }
+  const char *from_text = r->body_html ? "html" : "body";
+  if (rows->len < 2 && s->att_text) {
+    g_ptr_array_set_size(rows, 0);
+    machines_in(c, s, s->att_text, rows);
+    from_text = "attachment_text";
+  }
+  drop_calm(c, rows);
+  if (rows->len < 2) {
+    g_ptr_array_add(r->machines, machine_new(r->sn, r->model, r->symptoms));
+    return;
+  }
+  /* machines[0] is the SN the symptoms are about; without one, the first row's. */
+  guint first = 0;
+  for (guint i = 0; r->sn && i < rows->len; i++)
+    if (g_strcmp0(((ParserMachine *)g_ptr_array_index(rows, i))->sn, r->sn) == 0)
+      first = i;
+  ParserMachine *m0 = g_ptr_array_index(rows, first);
+  if (!r->sn || g_strcmp0(r->sn, m0->sn) != 0) {
+    g_free(r->sn);
+    r->sn = g_strdup(m0->sn);
+    r->sn_source = from_text;
+    r->sn_quoted = FALSE;
+  }
+  if (m0->model && g_strcmp0(m0->model, r->model) != 0) {
+    g_free(r->model);
+    r->model = g_strdup(m0->model);
+  }
+  for (guint k = 0; k < rows->len; k++) {
+    ParserMachine *m = g_ptr_array_index(rows, (k == 0) ? first : (k <= first ? k - 1 : k));
+    if (!m->model)
+      m->model = g_strdup(r->model);
+    if (!m->symptoms)
+      m->symptoms = g_strdup(r->symptoms);
+    g_ptr_array_add(r->machines, machine_new(m->sn, m->model, m->symptoms));
+  }
+  /* Every SN of the table is a candidate (an attachment's were not scanned with the text). */
+  for (guint i = 0; i < r->machines->len; i++) {
+    const char *sn = ((ParserMachine *)g_ptr_array_index(r->machines, i))->sn;
+    gboolean have = FALSE;
+    for (guint k = 0; k < r->sn_candidates->len && !have; k++)
+      have = strcmp(g_ptr_array_index(r->sn_candidates, k), sn) == 0;
+    if (!have)
+      g_ptr_array_add(r->sn_candidates, g_strdup(sn));
+  }
+}
