@@ -66,6 +66,8 @@ global_options(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+  /* Tesseract (label photos) is built with OpenMP: one thread, or one photo takes every core */
+  g_setenv("OMP_THREAD_LIMIT", "1", FALSE);
   int at = global_options(argc, argv);
   if (at < 0)
     return EXIT_USAGE;

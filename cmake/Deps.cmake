@@ -9,6 +9,7 @@ function(intake_require target module debian_package)
 endfunction()
 
 intake_require(GLIB    "glib-2.0>=2.74"  libglib2.0-dev)
+intake_require(GMODULE gmodule-2.0       libglib2.0-dev)
 intake_require(GIO     gio-2.0           libglib2.0-dev)
 intake_require(GMIME   gmime-3.0         libgmime-3.0-dev)
 intake_require(PCRE2   libpcre2-8        libpcre2-dev)

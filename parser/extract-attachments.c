@@ -98,20 +98,6 @@ parser_fill_from_attachment_names(const ParserConfig *c, ParserRequest *r)
   }
 }
 
-static GPrivate reader_key = G_PRIVATE_INIT((GDestroyNotify)vision_reader_free);
-
-/* One reader per thread: the OCR engine loads once (~100-300 ms), on the first photo without a code. */
-static VisionReader *
-thread_reader(void)
-{
-  VisionReader *reader = g_private_get(&reader_key);
-  if (!reader) {
-    reader = vision_reader_new(NULL);
-    g_private_set(&reader_key, reader);
-  }
-  return reader;
-}
-
 static void
 add_candidate(ParserRequest *r, const char *sn)
 {
@@ -125,6 +111,7 @@ guint
 parser_read_photos(ParserRequest *r, const ParserMimeResult *mr, const ParserLimits *limits, gboolean set_sn)
 {
   guint read = 0;
+  const ParserMediaOps *media = NULL;
   VisionLimits vl = { .max_bytes = limits->max_image_bytes, .max_ms = limits->image_ms };
   for (guint i = 0; mr->atts && i < mr->atts->len && read < limits->max_images; i++) {
     const ParserAttRef *a = &g_array_index(mr->atts, ParserAttRef, i);
@@ -137,9 +124,12 @@ parser_read_photos(ParserRequest *r, const ParserMimeResult *mr, const ParserLim
                                                    a->filename ? a->filename : "(unnamed)"));
       continue;
     }
+    if (!media && !(media = parser_media())) {
+      g_ptr_array_add(r->warnings, g_strdup("photos not read: the media module is not available"));
+      break;
+    }
     g_autoptr(GError) err = NULL;
-    g_autoptr(VisionResult) res =
-      vision_reader_read(thread_reader(), bytes->data, bytes->len, a->content_type, &vl, &err);
+    VisionResult *res = media->photo_read(bytes->data, bytes->len, a->content_type, &vl, &err);
     if (!res) {
       g_ptr_array_add(r->warnings,
                       g_strdup_printf("photo %s not read: %s", a->filename ? a->filename : "(unnamed)",
@@ -150,17 +140,18 @@ parser_read_photos(ParserRequest *r, const ParserMimeResult *mr, const ParserLim
       const VisionCandidate *vc = g_ptr_array_index(res->candidates, k);
       if (set_sn && !r->sn) {
         r->sn = g_strdup(vc->sn);
-        r->sn_source = vision_source_name(vc->source);
+        r->sn_source = media->source_name(vc->source);
       }
       add_candidate(r, vc->sn);
       for (char **alt = vc->alternatives; *alt; alt++)
         add_candidate(r, *alt);
       if (!r->photo_sources)
         r->photo_sources = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-      g_hash_table_insert(r->photo_sources, g_strdup(vc->sn), (gpointer)vision_source_name(vc->source));
+      g_hash_table_insert(r->photo_sources, g_strdup(vc->sn), (gpointer)media->source_name(vc->source));
       for (char **alt = vc->alternatives; *alt; alt++)
-        g_hash_table_insert(r->photo_sources, g_strdup(*alt), (gpointer)vision_source_name(vc->source));
+        g_hash_table_insert(r->photo_sources, g_strdup(*alt), (gpointer)media->source_name(vc->source));
     }
+    media->result_free(res);
   }
   return read;
 }

@@ -289,6 +289,24 @@ ParserAttKind parser_attachment_kind(const char *content_type, const char *filen
  * part's declared one (TXT/CSV), may be NULL. */
 char *parser_attachment_text(ParserAttKind kind, const char *charset, const guint8 *data, gsize len);
 
+/* The media module (parser/media-module.c, built as intake-media.so): the readers whose libraries
+ * (libzip, poppler, Tesseract, zbar, libheif, GdkPixbuf) only a mail with such an attachment needs.
+ * Loaded on first use by parser_media(); a run that reads none never links them. */
+#include "vision.h"
+#define PARSER_MEDIA_ABI 1u
+typedef struct {
+  guint abi; /* PARSER_MEDIA_ABI of the build that made the module */
+  char *(*office_text)(ParserAttKind kind, const guint8 *data, gsize len); /* .xlsx/.docx; NULL: unreadable */
+  char *(*pdf_text)(const guint8 *data, gsize len);                        /* NULL: unreadable */
+  /* vision_reader_read with one reader per thread; free the result with result_free */
+  VisionResult *(*photo_read)(const guint8 *data, gsize len, const char *content_type,
+                              const VisionLimits *limits, GError **error);
+  void (*result_free)(VisionResult *result);
+  const char *(*source_name)(VisionSource source);
+} ParserMediaOps;
+/* The loaded module's operations, or NULL (with one warning) when it cannot be loaded. */
+const ParserMediaOps *parser_media(void);
+
 /* An attachment the extractor may read, borrowed from the message (alive during parser_parse). */
 typedef struct {
   GMimePart *part;
