@@ -3,6 +3,7 @@
 #include "classifier.h"
 #include "cli.h"
 #include "parser.h"
+#include "pipeline.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -247,129 +248,98 @@ print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const Cl
   g_string_free(out, TRUE);
 }
 
-int
-cli_cmd_inspect(int argc, char **argv)
+/* Where inspect takes its policy and registry from: the seed files and a CSV (offline), or the live
+ * tables ops edit (--db). */
+typedef struct {
+  ClassifierPolicy *policy;
+  GHashTable *by_sn;  /* SN key → ClassifierAsset*, from --assets */
+  gboolean registry;  /* a registry was given (--assets or --db) */
+  StoreConn *conn;    /* --db: the registry is looked up there */
+  const char *assets; /* --assets FILE, for the explanation */
+} Sources;
+
+static gboolean
+load_assets_csv(const char *classifier_dir, const char *assets, GHashTable *by_sn, GError **error)
 {
-  gboolean json = FALSE;
-  g_autofree char *assets = NULL, *received = NULL, *data_dir = NULL;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object (contract.md)", NULL },
-    { "assets", 0, 0, G_OPTION_ARG_FILENAME, &assets, "Asset registry CSV (policy §2)", "FILE.csv" },
-    { "received", 0, 0, G_OPTION_ARG_STRING, &received,
-      "When the mail was received (default: topmost Received:, else Date:)", "RFC3339" },
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
-      "Data directory: parser/, classifier/, sql/seed/ (default: $INTAKE_DATA_DIR, the installed "
-      "share/intake, "
-      "else the source tree)",
-      "DIR" },
-    { NULL, 0, 0, 0, NULL, NULL, NULL },
-  };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE.eml|- - parse and classify one mail offline");
-  g_option_context_add_main_entries(ctx, entries, NULL);
+  AssetTable table = { by_sn };
+  g_autoptr(GPtrArray) rejects = g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_reject_free);
+  if (!classifier_assets_load_csv(classifier_dir, assets, keep_asset, &table, rejects, error)) {
+    g_prefix_error(error, "assets ");
+    return FALSE;
+  }
+  for (guint i = 0; i < rejects->len; i++) {
+    const ClassifierAssetReject *r = g_ptr_array_index(rejects, i);
+    fprintf(stderr, "intake inspect: %s line %u rejected%s%s: %s\n", assets, r->line, r->sn ? " " : "",
+            r->sn ? r->sn : "", r->reason);
+  }
+  return TRUE;
+}
+
+/* The registry's record for the mail's SN (owned by the caller when from --db), or NULL. */
+static ClassifierAsset *
+find_asset(Sources *src, const ParserRequest *req, gboolean *owned)
+{
+  *owned = FALSE;
+  if (!src->conn)
+    return (ClassifierAsset *)lookup_asset(src->by_sn, req);
+  g_autofree char *warning = NULL;
   g_autoptr(GError) error = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2) {
-    fprintf(stderr, "intake inspect: %s\n", error ? error->message : "one FILE (or -) expected");
-    return EXIT_USAGE;
-  }
-  g_autofree char *data_root = cli_data_dir(data_dir);
-  g_autofree char *sql_dir = cli_sql_dir(data_root);
-  g_autofree char *seed_dir = g_build_filename(sql_dir, "seed", NULL);
-  g_autofree char *parser_dir = g_build_filename(data_root, "parser", NULL);
-  g_autofree char *classifier_dir = g_build_filename(data_root, "classifier", NULL);
-  g_autoptr(ClassifierPolicy) policy = classifier_policy_load_dir(seed_dir, &error);
-  if (!policy) {
-    fprintf(stderr, "intake inspect: %s\n", error->message);
-    return EXIT_USAGE;
-  }
-  GTimeZone *tz = classifier_policy_time_zone(policy);
-  g_autoptr(GDateTime) received_opt = NULL;
-  if (received && !(received_opt = parse_received(received, tz))) {
-    fprintf(stderr, "intake inspect: --received '%s' is not an RFC 3339 time\n", received);
-    return EXIT_USAGE;
-  }
+  ClassifierAsset *a = pipeline_asset_lookup(src->conn, req, &warning, &error);
+  if (warning)
+    fprintf(stderr, "intake inspect: %s\n", warning);
+  if (error)
+    fprintf(stderr, "intake inspect: registry: %s\n", error->message);
+  *owned = a != NULL;
+  return a;
+}
 
-  g_autoptr(GHashTable) by_sn =
-    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)classifier_asset_free);
-  if (assets) {
-    AssetTable table = { by_sn };
-    g_autoptr(GPtrArray) rejects =
-      g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_reject_free);
-    if (!classifier_assets_load_csv(classifier_dir, assets, keep_asset, &table, rejects, &error)) {
-      fprintf(stderr, "intake inspect: assets %s\n", error->message);
-      return EXIT_USAGE;
-    }
-    for (guint i = 0; i < rejects->len; i++) {
-      const ClassifierAssetReject *r = g_ptr_array_index(rejects, i);
-      fprintf(stderr, "intake inspect: %s line %u rejected%s%s: %s\n", assets, r->line, r->sn ? " " : "",
-              r->sn ? r->sn : "", r->reason);
-    }
+/* received: --received, else the topmost Received: header, else Date:, else now (said). */
+static GDateTime *
+choose_received(GDateTime *given, const ParserRequest *req, GTimeZone *tz, const char **source)
+{
+  if (given) {
+    *source = "--received";
+    return g_date_time_ref(given);
   }
+  if (req->received) {
+    *source = "topmost Received: header";
+    return g_date_time_ref(req->received);
+  }
+  if (req->date) {
+    *source = "Date: header";
+    return g_date_time_ref(req->date);
+  }
+  *source = "now: the mail has no Received: or Date:";
+  fprintf(stderr, "intake inspect: no --received, Received: or Date:; using the current time\n");
+  return g_date_time_new_now(tz);
+}
 
-  g_autofree char *data = NULL;
-  gsize len = 0;
-  if (!read_all(argv[1], &data, &len, &error)) {
-    fprintf(stderr, "intake inspect: %s\n", error->message);
-    return EXIT_USAGE;
-  }
-  g_autoptr(ParserConfig) pc = parser_config_load(parser_dir, &error);
-  if (!pc) {
-    fprintf(stderr, "intake inspect: %s\n", error->message);
-    return EXIT_USAGE;
-  }
-  g_autoptr(ParserRequest) req = parser_parse(pc, NULL, data, len, &error);
-  if (!req) {
-    fprintf(stderr, "intake inspect: %s: %s\n", argv[1], error->message);
-    return EXIT_RUNTIME;
-  }
-
-  /* received: --received, else the topmost Received: header, else Date: */
-  GDateTime *when = received_opt;
-  const char *source = "--received";
-  if (!when && req->received) {
-    when = req->received;
-    source = "topmost Received: header";
-  }
-  if (!when && req->date) {
-    when = req->date;
-    source = "Date: header";
-  }
-  g_autoptr(GDateTime) now = NULL;
-  if (!when) {
-    now = g_date_time_new_now(tz);
-    when = now;
-    source = "now: the mail has no Received: or Date:";
-    fprintf(stderr, "intake inspect: no --received, Received: or Date:; using the current time\n");
-  }
-
-  const ClassifierAsset *asset = lookup_asset(by_sn, req);
-  /* No SN the registry confirms: the label photos, whose code beats a mistyped SN in the text. */
-  if (assets && !asset && parser_read_label_photos(pc, NULL, data, len, req) > 0) {
-    asset = lookup_asset(by_sn, req);
-    const char *photo =
-      asset && req->photo_sources ? g_hash_table_lookup(req->photo_sources, asset->sn) : NULL;
-    if (photo) {
-      g_free(req->sn);
-      req->sn = g_strdup(asset->sn);
-      req->sn_source = photo;
-      req->sn_quoted = FALSE;
-      if (req->machines->len) {
-        ParserMachine *m0 = g_ptr_array_index(req->machines, 0);
-        g_free(m0->sn);
-        m0->sn = g_strdup(asset->sn);
-      }
+/* No SN the registry confirms: the label photos, whose code beats a mistyped SN in the text. */
+static ClassifierAsset *
+photo_asset(Sources *src, const ParserConfig *pc, const char *data, gsize len, ParserRequest *req,
+            gboolean *owned)
+{
+  if (parser_read_label_photos(pc, NULL, data, len, req) == 0)
+    return NULL;
+  ClassifierAsset *asset = find_asset(src, req, owned);
+  const char *photo = asset && req->photo_sources ? g_hash_table_lookup(req->photo_sources, asset->sn) : NULL;
+  if (photo) {
+    g_free(req->sn);
+    req->sn = g_strdup(asset->sn);
+    req->sn_source = photo;
+    req->sn_quoted = FALSE;
+    if (req->machines->len) {
+      ParserMachine *m0 = g_ptr_array_index(req->machines, 0);
+      g_free(m0->sn);
+      m0->sn = g_strdup(asset->sn);
     }
   }
+  return asset;
+}
 
-  g_autoptr(ClassifierResult) result = classifier_classify(policy, req, asset, when, &error);
-  if (!result) {
-    fprintf(stderr, "intake inspect: %s\n", error->message);
-    return EXIT_RUNTIME;
-  }
-
-  if (!json) {
-    print_explain(policy, req, result, source, asset, assets);
-    return EXIT_OK;
-  }
+static void
+print_json(const ParserRequest *req, const ClassifierResult *result)
+{
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
   parser_request_write_json(req, b);
@@ -381,5 +351,114 @@ cli_cmd_inspect(int argc, char **argv)
   json_generator_set_pretty(gen, TRUE);
   g_autofree char *out = json_generator_to_data(gen, NULL);
   printf("%s\n", out);
+}
+
+/* The policy and registry: the seed files (+ --assets CSV), or with --db the live tables. */
+static int
+open_sources(Sources *src, gboolean db, const char *config_path, const char *data_root, const char *assets,
+             CliConfig **config)
+{
+  g_autoptr(GError) error = NULL;
+  if (db) {
+    int rc = cli_open(config_path, config, &src->conn);
+    if (rc != EXIT_OK)
+      return rc;
+    src->policy = pipeline_policy_load(src->conn, &error);
+    src->registry = TRUE;
+  } else {
+    g_autofree char *sql_dir = cli_sql_dir(data_root);
+    g_autofree char *seed_dir = g_build_filename(sql_dir, "seed", NULL);
+    src->policy = classifier_policy_load_dir(seed_dir, &error);
+  }
+  if (!src->policy) {
+    fprintf(stderr, "intake inspect: %s\n", error->message);
+    return db ? EXIT_RUNTIME : EXIT_USAGE;
+  }
+  if (assets) {
+    g_autofree char *classifier_dir = g_build_filename(data_root, "classifier", NULL);
+    if (!load_assets_csv(classifier_dir, assets, src->by_sn, &error)) {
+      fprintf(stderr, "intake inspect: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+    src->registry = TRUE;
+    src->assets = assets;
+  }
   return EXIT_OK;
+}
+
+int
+cli_cmd_inspect(int argc, char **argv)
+{
+  gboolean json = FALSE, db = FALSE;
+  g_autofree char *assets = NULL, *received = NULL, *data_dir = NULL, *config_path = NULL;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object (contract.md)", NULL },
+    { "assets", 0, 0, G_OPTION_ARG_FILENAME, &assets, "Asset registry CSV (policy §2)", "FILE.csv" },
+    { "received", 0, 0, G_OPTION_ARG_STRING, &received,
+      "When the mail was received (default: topmost Received:, else Date:)", "RFC3339" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Data directory: parser/, classifier/, sql/seed/ (default: $INTAKE_DATA_DIR, the installed "
+      "share/intake, else the source tree)",
+      "DIR" },
+    { "db", 0, 0, G_OPTION_ARG_NONE, &db,
+      "Policy and registry from the database of the config (the tables ops edit), not the seed files", NULL },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Config file (with --db)", "FILE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE.eml|- - parse and classify one mail offline");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2) {
+    fprintf(stderr, "intake inspect: %s\n", error ? error->message : "one FILE (or -) expected");
+    return EXIT_USAGE;
+  }
+  g_autofree char *data_root = cli_data_dir(data_dir);
+  g_autoptr(CliConfig) config = NULL;
+  g_autoptr(GHashTable) by_sn =
+    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)classifier_asset_free);
+  Sources src = { .by_sn = by_sn };
+  int rc = open_sources(&src, db, config_path, data_root, assets, &config);
+  g_autoptr(ClassifierPolicy) policy = src.policy;
+  g_autoptr(StoreConn) conn = src.conn;
+  if (rc != EXIT_OK)
+    return rc;
+  GTimeZone *tz = classifier_policy_time_zone(policy);
+  g_autoptr(GDateTime) received_opt = NULL;
+  if (received && !(received_opt = parse_received(received, tz))) {
+    fprintf(stderr, "intake inspect: --received '%s' is not an RFC 3339 time\n", received);
+    return EXIT_USAGE;
+  }
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  g_autofree char *parser_dir = g_build_filename(data_root, "parser", NULL);
+  g_autoptr(ParserConfig) pc = NULL;
+  if (!read_all(argv[1], &data, &len, &error) || !(pc = parser_config_load(parser_dir, &error))) {
+    fprintf(stderr, "intake inspect: %s\n", error->message);
+    return EXIT_USAGE;
+  }
+  if (config)
+    parser_config_add_own_addresses(pc, (const char *const *)config->own_addresses);
+  g_autoptr(ParserRequest) req = parser_parse(pc, NULL, data, len, &error);
+  if (!req) {
+    fprintf(stderr, "intake inspect: %s: %s\n", argv[1], error->message);
+    return EXIT_RUNTIME;
+  }
+  const char *source = NULL;
+  g_autoptr(GDateTime) when = choose_received(received_opt, req, tz, &source);
+  gboolean owned = FALSE;
+  ClassifierAsset *asset = find_asset(&src, req, &owned);
+  if (src.registry && !asset)
+    asset = photo_asset(&src, pc, data, len, req, &owned);
+  g_autoptr(ClassifierResult) result = classifier_classify(policy, req, asset, when, &error);
+  if (!result) {
+    fprintf(stderr, "intake inspect: %s\n", error->message);
+    rc = EXIT_RUNTIME;
+  } else if (json) {
+    print_json(req, result);
+  } else {
+    print_explain(policy, req, result, source, asset, src.assets ? src.assets : db ? "the database" : NULL);
+  }
+  if (owned)
+    classifier_asset_free(asset);
+  return rc;
 }
