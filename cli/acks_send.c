@@ -30,6 +30,7 @@ acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **err
   out->max_attempts = s->max_attempts;
   out->max_acks_per_sender = s->max_acks_per_sender;
   out->batch = s->batch;
+  out->max_age_s = s->ack_max_age_s;
   /* the outbox counts in whole minutes: a shorter wait rounds up to one */
   out->backoff_minutes = g_array_new(FALSE, FALSE, sizeof(guint));
   for (guint i = 0; s->retry_backoff_s && i < s->retry_backoff_s->len; i++) {
@@ -107,7 +108,13 @@ suppression(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, cons
     .own_addresses = (const char *const *)cfg->own_addresses,
     .recent_acks = recent,
     .max_per_sender = cfg->max_acks_per_sender,
+    .age_s = -1,
+    .max_age_s = cfg->max_age_s,
   };
+  if (o->received) {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    facts.age_s = g_date_time_difference(now, o->received) / G_TIME_SPAN_SECOND;
+  }
   *reason = acks_decide(&facts);
   return TRUE;
 }

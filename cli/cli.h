@@ -16,6 +16,10 @@ typedef struct {
   char *url, *user, *password, *ca_file, *processed_folder;
   gboolean tls_verify;
   gboolean plain_text; /* starttls = never (loopback only): imap:// without TLS */
+  /* first_poll: what the first contact with the mailbox (no UID state yet) takes: all (default),
+   * new (nothing already there: start at UIDNEXT), or mail since first_poll_since (INTERNALDATE) */
+  enum { CLI_FIRST_POLL_ALL, CLI_FIRST_POLL_NEW, CLI_FIRST_POLL_SINCE } first_poll;
+  GDate first_poll_since;
 } CliMailbox;
 
 /* [smtp]: the acknowledgements' way out. */
@@ -27,6 +31,7 @@ typedef struct {
   gboolean plain_text; /* starttls = never (loopback only) */
   guint connect_timeout_s, timeout_s, max_attempts, max_acks_per_sender, batch;
   GArray *retry_backoff_s; /* guint seconds before attempt 2, 3, …; the last repeats */
+  guint ack_max_age_s;     /* no acknowledgement for mail received longer ago (default 48 h) */
 } CliSmtp;
 
 typedef struct {

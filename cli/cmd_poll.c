@@ -94,6 +94,7 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
     .raw = in->data,
     .raw_len = in->len,
     .time_zone = *p->policy ? classifier_policy_time_zone(*p->policy) : NULL,
+    .received = received,
   };
   g_autofree char *outcome = NULL;
   if (!acks_queue_order(p->conn, p->acks, &ao, &outcome, error))
@@ -222,6 +223,7 @@ poll_mailbox(Poll *p, GError **error)
   guint32 uidvalidity = 0, uidnext = 0;
   if (!fetcher_session_status(p->imap, &uidvalidity, &uidnext, error))
     return FALSE;
+  gboolean first_contact = p->mailbox.uidvalidity == -1;
   if (p->mailbox.uidvalidity != (gint64)uidvalidity) {
     if (p->mailbox.uidvalidity != -1)
       cli_log(CLI_LOG_WARN,
@@ -236,12 +238,28 @@ poll_mailbox(Poll *p, GError **error)
   if (!pending || !mark(p, pending, error))
     return FALSE;
 
+  if (first_contact && p->mb->first_poll == CLI_FIRST_POLL_NEW) {
+    cli_log(CLI_LOG_INFO,
+            "mailbox %s: first poll, first_poll = new: the %u mail(s) already there are not taken",
+            fetcher_session_mailbox(p->imap), uidnext > 0 ? uidnext - 1 : 0);
+    return store_mailbox_skip_to(p->conn, &p->mailbox, (gint64)uidnext - 1, error);
+  }
   if ((gint64)uidnext <= p->mailbox.last_uid + 1)
     return TRUE; /* nothing new: the cheap, common case */
 
-  g_autoptr(GArray) uids = fetcher_session_search_from(p->imap, (guint32)p->mailbox.last_uid + 1, error);
+  gboolean since = first_contact && p->mb->first_poll == CLI_FIRST_POLL_SINCE;
+  g_autoptr(GArray) uids = fetcher_session_search_since(p->imap, (guint32)p->mailbox.last_uid + 1,
+                                                        since ? &p->mb->first_poll_since : NULL, error);
   if (!uids)
     return FALSE;
+  if (since) {
+    /* older mail is skipped, not stored: the high-water mark moves to just before the first taken */
+    gint64 to = uids->len ? (gint64)g_array_index(uids, guint32, 0) - 1 : (gint64)uidnext - 1;
+    cli_log(CLI_LOG_INFO, "mailbox %s: first poll, first_poll = since a date: %u mail(s) taken",
+            fetcher_session_mailbox(p->imap), uids->len);
+    if (!store_mailbox_skip_to(p->conn, &p->mailbox, to, error))
+      return FALSE;
+  }
   for (guint i = 0; i < uids->len; i += FETCH_BATCH) {
     guint n = MIN(FETCH_BATCH, uids->len - i);
     g_autoptr(GPtrArray) msgs = fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);

@@ -4,6 +4,7 @@
 
 #include "version.h" /* INTAKE_RELATIVE_DATA_DIR: the data directory relative to the binary */
 
+#include <stdio.h>
 #include <string.h>
 
 #ifndef INTAKE_SOURCE_DATA_DIR
@@ -347,6 +348,41 @@ load_limits(GKeyFile *kf, const char *path, ParserLimits *l, GError **error)
 }
 
 static gboolean
+get_duration(GKeyFile *kf, const char *path, const char *group, const char *key, guint dflt, guint *out,
+             GError **error)
+{
+  g_autofree char *v = get_string(kf, group, key);
+  *out = dflt;
+  if (v && !parse_duration(v, out))
+    return bad_value(error, path, group, key, v, "is not a duration (e.g. 48h, 2d, 90m)");
+  return TRUE;
+}
+
+/* all | new | YYYY-MM-DD */
+static gboolean
+get_first_poll(GKeyFile *kf, const char *path, const char *group, CliMailbox *m, GError **error)
+{
+  g_autofree char *v = get_inherited(kf, group, "first_poll");
+  m->first_poll = CLI_FIRST_POLL_ALL;
+  g_date_clear(&m->first_poll_since, 1);
+  if (!v || g_str_equal(v, "all"))
+    return TRUE;
+  if (g_str_equal(v, "new")) {
+    m->first_poll = CLI_FIRST_POLL_NEW;
+    return TRUE;
+  }
+  guint y = 0, mo = 0, d = 0;
+  char tail = 0;
+  if (sscanf(v, "%4u-%2u-%2u%c", &y, &mo, &d, &tail) == 3 &&
+      g_date_valid_dmy((GDateDay)d, (GDateMonth)mo, (GDateYear)y)) {
+    m->first_poll = CLI_FIRST_POLL_SINCE;
+    g_date_set_dmy(&m->first_poll_since, (GDateDay)d, (GDateMonth)mo, (GDateYear)y);
+    return TRUE;
+  }
+  return bad_value(error, path, group, "first_poll", v, "is not all, new or a date YYYY-MM-DD");
+}
+
+static gboolean
 load_backoff(GKeyFile *kf, const char *path, GArray *out, GError **error)
 {
   g_autofree char *v = get_string(kf, "smtp", "retry_backoff");
@@ -381,6 +417,7 @@ load_smtp(GKeyFile *kf, const char *path, CliSmtp *s, GError **error)
          /* one row claimed at a time: a sender killed mid-run leaves at most one in doubt */
          get_uint(kf, path, "smtp", "batch", 1, 1, &s->batch, error) &&
          load_backoff(kf, path, s->retry_backoff_s, error) &&
+         get_duration(kf, path, "smtp", "ack_max_age", 48 * 3600, &s->ack_max_age_s, error) &&
          read_password(kf, path, "smtp", "INTAKE_SMTP_PASSWORD", &s->password, error);
 }
 
@@ -415,6 +452,7 @@ load_mailboxes(GKeyFile *kf, const char *path, GPtrArray *out, GError **error)
     m->ca_file = get_inherited(kf, g, "ca_file");
     m->processed_folder = get_inherited(kf, g, "processed_folder");
     if (!get_tls(kf, path, g, m->url, &m->tls_verify, &m->plain_text, error) ||
+        !get_first_poll(kf, path, g, m, error) ||
         !read_password(kf, path, g, "INTAKE_IMAP_PASSWORD", &m->password, error))
       return FALSE;
   }

@@ -46,6 +46,10 @@ gboolean fetcher_session_status(FetcherSession *session, guint32 *uidvalidity, g
 
 /* UIDs of the mailbox greater than or equal to first, ascending (caller frees the array). */
 GArray *fetcher_session_search_from(FetcherSession *session, guint32 first, GError **error);
+/* The same, only mail whose INTERNALDATE is on or after since (IMAP SEARCH SINCE: the date,
+ * in the server's time zone); since NULL: all. */
+GArray *fetcher_session_search_since(FetcherSession *session, guint32 first, const GDate *since,
+                                     GError **error);
 
 typedef struct {
   guint32 uid;

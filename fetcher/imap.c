@@ -197,6 +197,18 @@ cmp_u32(gconstpointer a, gconstpointer b)
 GArray *
 fetcher_session_search_from(FetcherSession *s, guint32 first, GError **error)
 {
+  return fetcher_session_search_since(s, first, NULL, error);
+}
+
+GArray *
+fetcher_session_search_since(FetcherSession *s, guint32 first, const GDate *since, GError **error)
+{
+  static const char *const months[] = { "",    "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  g_autofree char *criteria = since && g_date_valid(since)
+                                ? g_strdup_printf(" SINCE %u-%s-%u", g_date_get_day(since),
+                                                  months[g_date_get_month(since)], g_date_get_year(since))
+                                : g_strdup("");
   guint32 uidvalidity, uidnext;
   if (!fetcher_session_status(s, &uidvalidity, &uidnext, error))
     return NULL;
@@ -208,8 +220,9 @@ fetcher_session_search_from(FetcherSession *s, guint32 first, GError **error)
     guint64 hi = lo + SEARCH_WINDOW - 1;
     gboolean last = hi + 1 >= uidnext;
     g_autofree char *cmd =
-      last ? g_strdup_printf("UID SEARCH UID %" G_GUINT64_FORMAT ":*", lo)
-           : g_strdup_printf("UID SEARCH UID %" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, lo, hi);
+      last
+        ? g_strdup_printf("UID SEARCH UID %" G_GUINT64_FORMAT ":*%s", lo, criteria)
+        : g_strdup_printf("UID SEARCH UID %" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT "%s", lo, hi, criteria);
     if (!fetcher_imap_perform(s, s->mailbox_url, cmd, error))
       return NULL;
     g_autofree char *text = g_strndup(s->body->len ? (const char *)s->body->data : "", s->body->len);

@@ -102,6 +102,9 @@ gboolean store_mailbox_get(StoreConn *conn, const char *name, StoreMailbox *out,
 gboolean store_mailbox_set_uidvalidity(StoreConn *conn, StoreMailbox *mailbox, gint64 uidvalidity,
                                        GError **error);
 gboolean store_mailbox_record_success(StoreConn *conn, gint mailbox_id, GError **error);
+/* Moves the mailbox's high-water mark to uid (never back): the mail up to it is not taken
+ * ([imap] first_poll = new or a date on first contact). */
+gboolean store_mailbox_skip_to(StoreConn *conn, StoreMailbox *mailbox, gint64 uid, GError **error);
 /* Best effort: records a failure line (never a secret) for intake.mailbox_health. */
 void store_mailbox_record_error(StoreConn *conn, gint mailbox_id, const char *message);
 /* UIDs committed here but not yet flagged/moved on the server (a crash between commit and flag). */
