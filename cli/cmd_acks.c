@@ -83,6 +83,7 @@ acks_queue(CliConfig *config, StoreConn *conn, guint hours, gboolean quiet)
       .raw = data,
       .raw_len = len,
       .time_zone = classifier_policy_time_zone(policy),
+      .received = received,
     };
     g_autofree char *outcome = NULL;
     if (!store_begin(conn, &error) || !acks_queue_order(conn, &sc, &ao, &outcome, &error) ||
