@@ -59,7 +59,7 @@ store_alert_mark(StoreConn *conn, const char *event_key, const char *failure, GE
 {
   const char *p[] = { event_key, failure };
   return store_exec(conn,
-                    "UPDATE intake.alerts SET attempts = attempts + 1, last_error = $2,"
-                    " sent_at = CASE WHEN $2 IS NULL THEN now() END WHERE event_key = $1",
+                    "UPDATE intake.alerts SET attempts = attempts + 1, last_error = $2::text,"
+                    " sent_at = CASE WHEN $2::text IS NULL THEN now() END WHERE event_key = $1",
                     2, p, error);
 }
