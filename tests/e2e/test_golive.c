@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 static E2e *e;
 
@@ -461,4 +462,46 @@ Test(golive, webhook_formats_are_the_robots_text_messages)
   cr_expect(strstr(lines[0], "{\"msg_type\":\"text\",\"content\":{\"text\":\"[intake] P1 order RC"), "%s",
             lines[0]);
   receiver_stop(&r);
+}
+
+/* ---- reprocess never writes without --yes when nobody is at a terminal ---- */
+
+static int
+run_no_tty(char **out, const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, (char *)INTAKE_BIN);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add(argv, (char *)args[i]);
+  g_ptr_array_add(argv, (char *)"--config");
+  g_ptr_array_add(argv, e->config_path);
+  g_ptr_array_add(argv, NULL);
+  int status = 0;
+  g_autofree char *err = NULL;
+  cr_assert(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, out, &err,
+                         &status, NULL));
+  g_autofree char *both = g_strconcat(*out, err, NULL);
+  g_free(*out);
+  *out = g_steal_pointer(&both);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+Test(golive, reprocess_without_yes_writes_nothing_when_stdin_is_not_a_terminal)
+{
+  append_history(2, 0);
+  write_config(NULL, NULL, NULL, NULL);
+  poll_ok();
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET model = 'WRONG'"));
+  g_autofree char *out = NULL;
+  const char *const no[] = { "reprocess", "--all", NULL };
+  cr_expect_eq(run_no_tty(&out, no), 0, "%s", out);
+  cr_expect(strstr(out, "would change"), "%s", out);
+  cr_expect(strstr(out, "nothing written"), "%s", out);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE model = 'WRONG'"), 2);
+  g_free(out);
+  out = NULL;
+  const char *const yes[] = { "reprocess", "--all", "--yes", NULL };
+  cr_expect_eq(run_no_tty(&out, yes), 0, "%s", out);
+  cr_expect(strstr(out, "2 orders changed"), "%s", out);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE model = 'WRONG'"), 0);
 }
