@@ -35,8 +35,6 @@ typedef struct {
   const char *const *own_addresses; /* the service mailbox's addresses, NULL-terminated, may be NULL */
   gint64 recent_acks;               /* acks to from_addr queued in the last 24 h (pending/sent) */
   guint max_per_sender;             /* [smtp] max_acks_per_sender; 0: ACKS_DEFAULT_MAX_PER_SENDER */
-  gint64 age_s;                     /* seconds since the mail was received; < 0: unknown */
-  guint max_age_s;                  /* [smtp] ack_max_age: older mail gets none ("too_old"); 0: no limit */
 } AcksFacts;
 
 /* NULL: send an acknowledgement. Otherwise the reason not to, a static string of

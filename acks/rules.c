@@ -124,9 +124,6 @@ acks_decide(const AcksFacts *f)
     return "noreply_sender";
   if (f->is_followup)
     return "followup";
-  /* history and backlogs (a first poll over years of mail): the customer was answered long ago */
-  if (f->max_age_s && f->age_s > (gint64)f->max_age_s)
-    return "too_old";
   guint cap = f->max_per_sender ? f->max_per_sender : ACKS_DEFAULT_MAX_PER_SENDER;
   if (f->recent_acks >= (gint64)cap)
     return "sender_cap";

@@ -30,7 +30,7 @@ acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **err
   out->max_attempts = s->max_attempts;
   out->max_acks_per_sender = s->max_acks_per_sender;
   out->batch = s->batch;
-  out->max_age_s = s->ack_max_age_s;
+  out->ack_max_age_s = s->ack_max_age_s;
   /* the outbox counts in whole minutes: a shorter wait rounds up to one */
   out->backoff_minutes = g_array_new(FALSE, FALSE, sizeof(guint));
   for (guint i = 0; s->retry_backoff_s && i < s->retry_backoff_s->len; i++) {
@@ -90,6 +90,16 @@ address_of(const char *from)
   return g_strndup(lt + 1, strcspn(lt + 1, ">"));
 }
 
+/* History and backlogs: no acknowledgement for mail received longer ago than [smtp] ack_max_age. */
+static gboolean
+too_old(const AcksSmtpConfig *cfg, const AcksOrder *o)
+{
+  if (!cfg->ack_max_age_s || !o->received)
+    return FALSE;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  return g_date_time_difference(now, o->received) > (GTimeSpan)cfg->ack_max_age_s * G_TIME_SPAN_SECOND;
+}
+
 /* Why no acknowledgement goes out (acks_decide on the mail's headers, our addresses and the sender's
  * count of the last 24 h), or *reason NULL to send one. FALSE only on a database error. */
 static gboolean
@@ -108,14 +118,10 @@ suppression(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, cons
     .own_addresses = (const char *const *)cfg->own_addresses,
     .recent_acks = recent,
     .max_per_sender = cfg->max_acks_per_sender,
-    .age_s = -1,
-    .max_age_s = cfg->max_age_s,
   };
-  if (o->received) {
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-    facts.age_s = g_date_time_difference(now, o->received) / G_TIME_SPAN_SECOND;
-  }
   *reason = acks_decide(&facts);
+  if (!*reason && too_old(cfg, o))
+    *reason = "too_old";
   return TRUE;
 }
 

@@ -15,7 +15,7 @@ typedef struct {
   gboolean tls_verify, require_tls, plain_text, send;
   guint connect_timeout_s, timeout_s, max_attempts, max_acks_per_sender, batch;
   GArray *backoff_minutes; /* guint: the wait before attempt 2, 3, … ([smtp] retry_backoff) */
-  guint max_age_s;         /* [smtp] ack_max_age */
+  guint ack_max_age_s;     /* 0: no age limit */
 } AcksSmtpConfig;
 
 /* Fills out from config (checked when it was read). Clear with acks_smtp_config_clear. */
@@ -31,7 +31,7 @@ typedef struct {
   const char *raw;                /* the mail's bytes (its headers feed the loop rules) */
   gsize raw_len;
   GTimeZone *time_zone; /* the policy's: the deadlines in the text are written in it; NULL: acks' default */
-  GDateTime *received;  /* when the mail was received (ack_max_age); NULL: unknown */
+  GDateTime *received;  /* when the mail arrived: older than [smtp] ack_max_age is not acknowledged */
 } AcksOrder;
 
 /* Inside the order's transaction, right after store_order_insert: decides (acks_decide, counting

@@ -16,10 +16,9 @@ typedef struct {
   char *url, *user, *password, *ca_file, *processed_folder;
   gboolean tls_verify;
   gboolean plain_text; /* starttls = never (loopback only): imap:// without TLS */
-  /* first_poll: what the first contact with the mailbox (no UID state yet) takes: all (default),
-   * new (nothing already there: start at UIDNEXT), or mail since first_poll_since (INTERNALDATE) */
+  /* first_poll: the first contact with the mailbox (no UID state stored yet) */
   enum { CLI_FIRST_POLL_ALL, CLI_FIRST_POLL_NEW, CLI_FIRST_POLL_SINCE } first_poll;
-  GDate first_poll_since;
+  GDate first_poll_since; /* CLI_FIRST_POLL_SINCE: older mail (INTERNALDATE) is skipped */
 } CliMailbox;
 
 /* [smtp]: the acknowledgements' way out. */
@@ -34,16 +33,26 @@ typedef struct {
   guint ack_max_age_s;     /* no acknowledgement for mail received longer ago (default 48 h) */
 } CliSmtp;
 
+/* [alerts]: the duty team's webhook and/or mailbox (cli/alerts.c). */
+typedef struct {
+  char *webhook_url;
+  char *format;  /* wecom | dingtalk | feishu | generic */
+  char *mail_to; /* through [smtp] */
+  guint due_within_s, failing_polls, timeout_s;
+} CliAlerts;
+
 typedef struct {
   GPtrArray *mailboxes; /* CliMailbox*, [imap] first; at least one when [imap] has a url */
   CliSmtp smtp;
   char *db_conninfo;
-  char *sql_dir;        /* migrations: [db] migrations_dir, else <data dir>/sql */
-  char *data_dir;       /* parser/, classifier/, sql/ (cli_data_dir) */
-  char *path;           /* the file read, for messages */
-  gboolean syslog;      /* [log] syslog = true: log to syslog (facility mail) instead of stderr */
-  ParserLimits limits;  /* [limits] max_bytes (25M), max_depth, max_parts, max_headers */
-  char **own_addresses; /* lower case: every mailbox user and the [smtp] from address; NULL-terminated */
+  char *sql_dir;          /* migrations: [db] migrations_dir, else <data dir>/sql */
+  char *data_dir;         /* parser/, classifier/, sql/ (cli_data_dir) */
+  char *path;             /* the file read, for messages */
+  gboolean syslog;        /* [log] syslog = true: log to syslog (facility mail) instead of stderr */
+  ParserLimits limits;    /* [limits] max_bytes (25M), max_depth, max_parts, max_headers */
+  char **own_addresses;   /* lower case: every mailbox user and the [smtp] from address; NULL-terminated */
+  char *metrics_textfile; /* [metrics] textfile: Prometheus textfile written after each poll, or NULL */
+  CliAlerts alerts;
 } CliConfig;
 
 /* Loads --config FILE, else $INTAKE_CONFIG, else ./intake.conf (absent: defaults + environment).
@@ -91,5 +100,12 @@ int cli_cmd_inspect(int argc, char **argv);
 int cli_cmd_assets(int argc, char **argv);
 int cli_cmd_acks(int argc, char **argv);
 int cli_cmd_reprocess(int argc, char **argv);
+int cli_cmd_status(int argc, char **argv);
+
+/* Progress of long work on a terminal (cli/progress.c): nothing unless stderr is a terminal (cron,
+ * systemd and pipes stay quiet). what: e.g. "poll INBOX"; total 0: unknown. At most a few updates a
+ * second; cli_progress_done ends the line. */
+void cli_progress(const char *what, guint done, guint total);
+void cli_progress_done(void);
 
 #endif

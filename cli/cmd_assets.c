@@ -71,6 +71,7 @@ add_row(const ClassifierAsset *a, guint line, gpointer user_data, GError **error
   for (guint i = 0; i < N_COLUMNS; i++)
     row[i] = g_strdup(v[i]);
   g_ptr_array_add(rows, row);
+  cli_progress("assets: reading", line, 0);
   return TRUE;
 }
 
@@ -105,8 +106,10 @@ cli_cmd_assets(int argc, char **argv)
   g_autofree char *format_dir = g_build_filename(data_dir, "classifier", NULL);
   if (!classifier_assets_load_csv(format_dir, path, add_row, rows, rejects, &error)) {
     fprintf(stderr, "intake assets: %s\n", error->message);
+    cli_progress_done();
     return EXIT_RUNTIME;
   }
+  cli_progress_done();
   for (guint i = 0; i < rejects->len; i++) {
     const ClassifierAssetReject *r = g_ptr_array_index(rejects, i);
     printf("rejected line %u%s%s: %s\n", r->line, r->sn ? " " : "", r->sn ? r->sn : "", r->reason);
@@ -117,12 +120,20 @@ cli_cmd_assets(int argc, char **argv)
     return EXIT_OK;
   }
 
-  g_autoptr(CliConfig) config = NULL;
-  g_autoptr(StoreConn) conn = NULL;
-  int opened = cli_open(config_path, &config, &conn);
-  if (opened != EXIT_OK)
-    return opened;
-  if (!store_assets_import(conn, columns, rows, &added, &updated, &error)) {
+  g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
+  if (!config) {
+    fprintf(stderr, "intake: %s\n", error->message);
+    return EXIT_USAGE;
+  }
+  g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
+  if (!conn) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
+  }
+  cli_progress("assets: writing (one transaction)", rows->len, 0);
+  gboolean imported = store_assets_import(conn, columns, rows, &added, &updated, &error);
+  cli_progress_done();
+  if (!imported) {
     cli_log(CLI_LOG_ERROR, "assets import %s: %s (nothing imported)", path, error->message);
     return EXIT_RUNTIME;
   }

@@ -3,6 +3,7 @@
  * mailbox_uids row without marked_at, which the next run flags first. */
 #include "cli.h"
 #include "acks_send.h"
+#include "golive.h"
 #include "fetcher.h"
 #include "parser.h"
 #include "pipeline.h"
@@ -223,7 +224,7 @@ poll_mailbox(Poll *p, GError **error)
   guint32 uidvalidity = 0, uidnext = 0;
   if (!fetcher_session_status(p->imap, &uidvalidity, &uidnext, error))
     return FALSE;
-  gboolean first_contact = p->mailbox.uidvalidity == -1;
+  gboolean first_contact = p->mailbox.uidvalidity == -1; /* no UID state stored yet */
   if (p->mailbox.uidvalidity != (gint64)uidvalidity) {
     if (p->mailbox.uidvalidity != -1)
       cli_log(CLI_LOG_WARN,
@@ -238,29 +239,27 @@ poll_mailbox(Poll *p, GError **error)
   if (!pending || !mark(p, pending, error))
     return FALSE;
 
+  /* first_poll = new: the first contact starts at UIDNEXT (the mailbox's history is not taken) */
   if (first_contact && p->mb->first_poll == CLI_FIRST_POLL_NEW) {
     cli_log(CLI_LOG_INFO,
-            "mailbox %s: first poll, first_poll = new: the %u mail(s) already there are not taken",
-            fetcher_session_mailbox(p->imap), uidnext > 0 ? uidnext - 1 : 0);
-    return store_mailbox_skip_to(p->conn, &p->mailbox, (gint64)uidnext - 1, error);
+            "mailbox=%s first poll: starting at UIDNEXT %u, %" G_GINT64_FORMAT " old mails left",
+            fetcher_session_mailbox(p->imap), uidnext, (gint64)uidnext - 1 - p->mailbox.last_uid);
+    if (!store_mailbox_advance(p->conn, &p->mailbox, (gint64)uidnext - 1, error))
+      return FALSE;
   }
   if ((gint64)uidnext <= p->mailbox.last_uid + 1)
     return TRUE; /* nothing new: the cheap, common case */
 
-  gboolean since = first_contact && p->mb->first_poll == CLI_FIRST_POLL_SINCE;
-  g_autoptr(GArray) uids = fetcher_session_search_since(p->imap, (guint32)p->mailbox.last_uid + 1,
-                                                        since ? &p->mb->first_poll_since : NULL, error);
+  /* first_poll = DATE: mail older than it (INTERNALDATE) is never taken, on every poll */
+  gboolean since = p->mb->first_poll == CLI_FIRST_POLL_SINCE;
+  guint32 from = (guint32)p->mailbox.last_uid + 1;
+  g_autoptr(GArray) uids = since
+                             ? fetcher_session_search_since(p->imap, from, &p->mb->first_poll_since, error)
+                             : fetcher_session_search_from(p->imap, from, error);
   if (!uids)
     return FALSE;
-  if (since) {
-    /* older mail is skipped, not stored: the high-water mark moves to just before the first taken */
-    gint64 to = uids->len ? (gint64)g_array_index(uids, guint32, 0) - 1 : (gint64)uidnext - 1;
-    cli_log(CLI_LOG_INFO, "mailbox %s: first poll, first_poll = since a date: %u mail(s) taken",
-            fetcher_session_mailbox(p->imap), uids->len);
-    if (!store_mailbox_skip_to(p->conn, &p->mailbox, to, error))
-      return FALSE;
-  }
   for (guint i = 0; i < uids->len; i += FETCH_BATCH) {
+    cli_progress(fetcher_session_mailbox(p->imap), i, uids->len);
     guint n = MIN(FETCH_BATCH, uids->len - i);
     g_autoptr(GPtrArray) msgs = fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
     if (!msgs)
@@ -276,14 +275,17 @@ poll_mailbox(Poll *p, GError **error)
     if (!mark(p, done, error))
       return FALSE;
   }
-  return TRUE;
+  if (uids->len >= FETCH_BATCH)
+    cli_progress_done();
+  /* the skipped older mail lies below UIDNEXT: the state moves past it */
+  return !since || store_mailbox_advance(p->conn, &p->mailbox, (gint64)uidnext - 1, error);
 }
 
 /* Polls one mailbox under its own advisory lock. Returns EXIT_OK, EXIT_RUNTIME, EXIT_USAGE or
  * EXIT_TEMPFAIL (another poll holds it). */
 static int
 poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig *parser,
-         ClassifierPolicy **policy, const AcksSmtpConfig *acks, gboolean quiet)
+         ClassifierPolicy **policy, const AcksSmtpConfig *acks, gboolean quiet, CliPollRun *run)
 {
   g_autoptr(GError) error = NULL;
   gint64 t0 = g_get_monotonic_time();
@@ -335,6 +337,12 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
     ok = store_mailbox_record_success(conn, p.mailbox.id, &error);
   else
     store_mailbox_record_error(conn, p.mailbox.id, error->message);
+  g_autoptr(GError) count_error = NULL;
+  if (!store_mailbox_count_poll(conn, p.mailbox.id, ok, &count_error))
+    cli_log(CLI_LOG_WARN, "[%s] %s", mb->name, count_error->message);
+  run->fetched += p.stats.fetched;
+  run->orders += p.stats.orders;
+  run->quarantined += p.stats.quarantined;
   g_autoptr(GError) unlock_error = NULL;
   store_lock_release(conn, key, &unlock_error);
   double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
@@ -395,8 +403,10 @@ cli_cmd_poll(int argc, char **argv)
   }
   int rc = EXIT_OK;
   guint locked = 0;
+  CliPollRun run = { 0 };
   for (guint i = 0; i < config->mailboxes->len; i++) {
-    int r = poll_one(config, g_ptr_array_index(config->mailboxes, i), conn, parser, &policy, &acks, quiet);
+    int r =
+      poll_one(config, g_ptr_array_index(config->mailboxes, i), conn, parser, &policy, &acks, quiet, &run);
     if (r == EXIT_TEMPFAIL)
       locked++;
     else if (r != EXIT_OK && (rc == EXIT_OK || r == EXIT_USAGE))
@@ -424,7 +434,12 @@ cli_cmd_poll(int argc, char **argv)
     } else if (!quiet && (sent || failed)) {
       printf("acks: sent %u, failed %u\n", sent, failed);
     }
+    run.acks_sent = sent;
+    run.acks_failed = failed;
   }
+  /* never block or fail the poll: both log their own problems */
+  cli_alerts_run(config, conn, &acks);
+  cli_metrics_write(config, conn, &run);
   acks_smtp_config_clear(&acks);
   return rc;
 }

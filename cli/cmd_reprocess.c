@@ -81,12 +81,14 @@ cli_cmd_reprocess(int argc, char **argv)
     return EXIT_USAGE;
   }
   /* First every change is shown (each order re-run in a transaction that is rolled back);
-   * then, unless this is a dry run, written — after a yes when a person is at the terminal. */
+   * then, unless this is a dry run, written — with --yes, or after a yes when a person is at the
+   * terminal (stdin and stdout); never without --yes otherwise. */
   gboolean interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
   for (int pass = 0; pass < 2; pass++) {
     gboolean write = pass == 1;
     guint changed_n = 0, unchanged = 0, unreadable = 0;
     for (guint i = 0; i < ids->len; i++) {
+      cli_progress(write ? "reprocess: writing" : "reprocess", i, ids->len);
       gint64 id = g_array_index(ids, gint64, i);
       g_autofree char *order_no = NULL, *before = NULL, *after = NULL;
       gboolean changed = FALSE;
@@ -120,12 +122,19 @@ cli_cmd_reprocess(int argc, char **argv)
         return EXIT_RUNTIME;
       }
     }
+    cli_progress_done();
     if (!write) {
       printf("reprocess: %u orders, %u would change, %u unchanged, %u unreadable\n", ids->len, changed_n,
              unchanged, unreadable);
       if (dry_run || changed_n == 0)
         return EXIT_OK;
-      if (interactive && !yes) {
+      if (!yes && !interactive) {
+        /* `reprocess --all | less`, cron, a script: nobody could have said yes */
+        fprintf(stderr, "intake reprocess: nothing written: not at a terminal; run again with --yes to "
+                        "write these changes\n");
+        return EXIT_OK;
+      }
+      if (!yes) {
         printf("write these changes? [y/N] ");
         fflush(stdout);
         char answer[16] = "";

@@ -39,6 +39,9 @@ static const char *const smtp_keys[] = { "url",
 static const char *const db_keys[] = { "conninfo", "migrate_conninfo", "migrations_dir", NULL };
 static const char *const limits_keys[] = { "max_bytes", "max_depth", "max_parts", "max_headers", NULL };
 static const char *const log_keys[] = { "syslog", NULL };
+static const char *const metrics_keys[] = { "textfile", NULL };
+static const char *const alerts_keys[] = { "webhook_url",   "format",  "mail_to", "due_within",
+                                           "failing_polls", "timeout", NULL };
 
 static const char *const *
 section_keys(const char *group)
@@ -53,6 +56,10 @@ section_keys(const char *group)
     return limits_keys;
   if (g_str_equal(group, "log"))
     return log_keys;
+  if (g_str_equal(group, "metrics"))
+    return metrics_keys;
+  if (g_str_equal(group, "alerts"))
+    return alerts_keys;
   return NULL;
 }
 
@@ -93,15 +100,16 @@ closest(const char *word, const char *const *known)
 static gboolean
 check_known(GKeyFile *kf, const char *path, GError **error)
 {
-  static const char *const sections[] = { "imap", "smtp", "db", "limits", "log", NULL };
+  static const char *const sections[] = { "imap", "smtp", "db", "limits", "log", "metrics", "alerts", NULL };
   g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
   for (guint i = 0; groups[i]; i++) {
     const char *const *keys = section_keys(groups[i]);
     if (!keys) {
       const char *near = closest(groups[i], sections);
-      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
-                  "%s: unknown section [%s]%s%s%s (known: imap, imap.NAME, smtp, db, limits, log)", path,
-                  groups[i], near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "");
+      g_set_error(
+        error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
+        "%s: unknown section [%s]%s%s%s (known: imap, imap.NAME, smtp, db, limits, log, metrics, alerts)",
+        path, groups[i], near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "");
       return FALSE;
     }
     if (g_str_equal(groups[i], "imap.")) {
@@ -263,6 +271,63 @@ parse_duration(const char *v, guint *out)
   return TRUE;
 }
 
+static gboolean
+get_duration(GKeyFile *kf, const char *path, const char *group, const char *key, guint dflt, guint *out,
+             GError **error)
+{
+  g_autofree char *v = get_string(kf, group, key);
+  *out = dflt;
+  if (v && !parse_duration(v, out))
+    return bad_value(error, path, group, key, v, "is not a duration (e.g. 90s, 30m, 48h, 2d)");
+  return TRUE;
+}
+
+/* first_poll = all | new | YYYY-MM-DD */
+static gboolean
+get_first_poll(GKeyFile *kf, const char *path, CliMailbox *m, GError **error)
+{
+  g_autofree char *v = get_inherited(kf, m->name, "first_poll");
+  m->first_poll = CLI_FIRST_POLL_ALL;
+  g_date_clear(&m->first_poll_since, 1);
+  if (!v || g_str_equal(v, "all"))
+    return TRUE;
+  if (g_str_equal(v, "new")) {
+    m->first_poll = CLI_FIRST_POLL_NEW;
+    return TRUE;
+  }
+  guint y = 0, mo = 0, d = 0;
+  char tail = 0;
+  if (sscanf(v, "%4u-%2u-%2u%c", &y, &mo, &d, &tail) == 3 && strlen(v) == 10 &&
+      g_date_valid_dmy((GDateDay)d, (GDateMonth)mo, (GDateYear)y)) {
+    m->first_poll = CLI_FIRST_POLL_SINCE;
+    g_date_set_dmy(&m->first_poll_since, (GDateDay)d, (GDateMonth)mo, (GDateYear)y);
+    return TRUE;
+  }
+  return bad_value(error, path, m->name, "first_poll", v, "is not all, new or a date YYYY-MM-DD");
+}
+
+static gboolean
+load_alerts(GKeyFile *kf, const char *path, CliAlerts *a, GError **error)
+{
+  static const char *const formats[] = { "generic", "wecom", "dingtalk", "feishu", NULL };
+  a->webhook_url = get_string(kf, "alerts", "webhook_url");
+  a->mail_to = get_string(kf, "alerts", "mail_to");
+  a->format = get_string(kf, "alerts", "format");
+  if (!a->format)
+    a->format = g_strdup("generic");
+  if (!g_strv_contains(formats, a->format))
+    return bad_value(error, path, "alerts", "format", a->format, "is not wecom, dingtalk, feishu or generic");
+  if (a->webhook_url && !g_str_has_prefix(a->webhook_url, "http://") &&
+      !g_str_has_prefix(a->webhook_url, "https://"))
+    return bad_value(error, path, "alerts", "webhook_url", a->webhook_url,
+                     "is not an http:// or https:// URL");
+  if (a->mail_to && !strchr(a->mail_to, '@'))
+    return bad_value(error, path, "alerts", "mail_to", a->mail_to, "is not a mail address");
+  return get_duration(kf, path, "alerts", "due_within", 30 * 60, &a->due_within_s, error) &&
+         get_uint(kf, path, "alerts", "failing_polls", 3, 0, &a->failing_polls, error) &&
+         get_duration(kf, path, "alerts", "timeout", 5, &a->timeout_s, error);
+}
+
 /* A password from its file (first line) or the environment; the value itself is never echoed. */
 static gboolean
 read_password(GKeyFile *kf, const char *path, const char *group, const char *env, char **out, GError **error)
@@ -348,41 +413,6 @@ load_limits(GKeyFile *kf, const char *path, ParserLimits *l, GError **error)
 }
 
 static gboolean
-get_duration(GKeyFile *kf, const char *path, const char *group, const char *key, guint dflt, guint *out,
-             GError **error)
-{
-  g_autofree char *v = get_string(kf, group, key);
-  *out = dflt;
-  if (v && !parse_duration(v, out))
-    return bad_value(error, path, group, key, v, "is not a duration (e.g. 48h, 2d, 90m)");
-  return TRUE;
-}
-
-/* all | new | YYYY-MM-DD */
-static gboolean
-get_first_poll(GKeyFile *kf, const char *path, const char *group, CliMailbox *m, GError **error)
-{
-  g_autofree char *v = get_inherited(kf, group, "first_poll");
-  m->first_poll = CLI_FIRST_POLL_ALL;
-  g_date_clear(&m->first_poll_since, 1);
-  if (!v || g_str_equal(v, "all"))
-    return TRUE;
-  if (g_str_equal(v, "new")) {
-    m->first_poll = CLI_FIRST_POLL_NEW;
-    return TRUE;
-  }
-  guint y = 0, mo = 0, d = 0;
-  char tail = 0;
-  if (sscanf(v, "%4u-%2u-%2u%c", &y, &mo, &d, &tail) == 3 &&
-      g_date_valid_dmy((GDateDay)d, (GDateMonth)mo, (GDateYear)y)) {
-    m->first_poll = CLI_FIRST_POLL_SINCE;
-    g_date_set_dmy(&m->first_poll_since, (GDateDay)d, (GDateMonth)mo, (GDateYear)y);
-    return TRUE;
-  }
-  return bad_value(error, path, group, "first_poll", v, "is not all, new or a date YYYY-MM-DD");
-}
-
-static gboolean
 load_backoff(GKeyFile *kf, const char *path, GArray *out, GError **error)
 {
   g_autofree char *v = get_string(kf, "smtp", "retry_backoff");
@@ -452,7 +482,7 @@ load_mailboxes(GKeyFile *kf, const char *path, GPtrArray *out, GError **error)
     m->ca_file = get_inherited(kf, g, "ca_file");
     m->processed_folder = get_inherited(kf, g, "processed_folder");
     if (!get_tls(kf, path, g, m->url, &m->tls_verify, &m->plain_text, error) ||
-        !get_first_poll(kf, path, g, m, error) ||
+        !get_first_poll(kf, path, m, error) ||
         !read_password(kf, path, g, "INTAKE_IMAP_PASSWORD", &m->password, error))
       return FALSE;
   }
@@ -519,8 +549,9 @@ cli_config_load(const char *path, GError **error)
   c->mailboxes = g_ptr_array_new_with_free_func(mailbox_free);
   if (!get_bool(kf, chosen, "log", "syslog", FALSE, &c->syslog, error) ||
       !load_limits(kf, chosen, &c->limits, error) || !load_smtp(kf, chosen, &c->smtp, error) ||
-      !load_mailboxes(kf, chosen, c->mailboxes, error))
+      !load_mailboxes(kf, chosen, c->mailboxes, error) || !load_alerts(kf, chosen, &c->alerts, error))
     return NULL;
+  c->metrics_textfile = get_string(kf, "metrics", "textfile");
   c->own_addresses = own_addresses(c);
   return g_steal_pointer(&c);
 }
@@ -543,6 +574,10 @@ cli_config_free(CliConfig *c)
   g_free(s->envelope_from);
   if (s->retry_backoff_s)
     g_array_unref(s->retry_backoff_s);
+  g_free(c->metrics_textfile);
+  g_free(c->alerts.webhook_url);
+  g_free(c->alerts.format);
+  g_free(c->alerts.mail_to);
   g_free(c->db_conninfo);
   g_free(c->sql_dir);
   g_free(c->data_dir);

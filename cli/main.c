@@ -26,6 +26,9 @@ static const Command commands[] = {
   { "reprocess", cli_cmd_reprocess,
     "reprocess [--order N | --since DATE | --all] [--dry-run] [--yes]\n"
     "                            re-run parse + classify over stored mail" },
+  { "status", cli_cmd_status,
+    "status    [--json] [--config FILE]\n"
+    "                            health of every mailbox, the outbox and the queue; exit 1 if unhealthy" },
 };
 
 static void

@@ -51,6 +51,9 @@ GArray *fetcher_session_search_from(FetcherSession *session, guint32 first, GErr
 GArray *fetcher_session_search_since(FetcherSession *session, guint32 first, const GDate *since,
                                      GError **error);
 
+/* Ascending order of guint32 UIDs, for g_array_sort. */
+gint fetcher_uid_compare(const guint32 *a, const guint32 *b);
+
 typedef struct {
   guint32 uid;
   GBytes *raw;              /* the whole message, exactly; NULL when it could not be read */
@@ -105,6 +108,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(FetcherSmtp, fetcher_smtp_close)
 gboolean fetcher_smtp_send(FetcherSmtp *smtp, const char *mail_from, const char *rcpt, const char *data,
                            gsize len, char **reply, gboolean *permanent, GError **error);
 /* ==== end SMTP ==== */
+
+/* ==== HTTP: alert webhooks (fetcher/golive.c) ==== */
+/* POSTs json (UTF-8) to url (http:// or https://, certificates verified) with Content-Type
+ * application/json; the whole exchange within timeout_s (0: 5). FALSE with FETCHER_ERROR CONNECT
+ * (unreachable, timeout), TLS, CONFIG, or PROTOCOL (a status other than 2xx). */
+gboolean fetcher_http_post_json(const char *url, const char *json, guint timeout_s, GError **error);
 
 G_END_DECLS
 

@@ -43,23 +43,6 @@ store_mailbox_set_uidvalidity(StoreConn *conn, StoreMailbox *mailbox, gint64 uid
 }
 
 gboolean
-store_mailbox_skip_to(StoreConn *conn, StoreMailbox *mailbox, gint64 uid, GError **error)
-{
-  if (uid <= mailbox->last_uid)
-    return TRUE;
-  g_autofree char *id = g_strdup_printf("%d", mailbox->id);
-  g_autofree char *u = g_strdup_printf("%" G_GINT64_FORMAT, uid);
-  const char *p[] = { id, u };
-  if (!store_exec(conn,
-                  "UPDATE intake.mailboxes SET last_uid = GREATEST(last_uid, $2), updated_at = now()"
-                  " WHERE id = $1",
-                  2, p, error))
-    return FALSE;
-  mailbox->last_uid = uid;
-  return TRUE;
-}
-
-gboolean
 store_mailbox_record_success(StoreConn *conn, gint mailbox_id, GError **error)
 {
   g_autofree char *id = g_strdup_printf("%d", mailbox_id);

@@ -102,9 +102,6 @@ gboolean store_mailbox_get(StoreConn *conn, const char *name, StoreMailbox *out,
 gboolean store_mailbox_set_uidvalidity(StoreConn *conn, StoreMailbox *mailbox, gint64 uidvalidity,
                                        GError **error);
 gboolean store_mailbox_record_success(StoreConn *conn, gint mailbox_id, GError **error);
-/* Moves the mailbox's high-water mark to uid (never back): the mail up to it is not taken
- * ([imap] first_poll = new or a date on first contact). */
-gboolean store_mailbox_skip_to(StoreConn *conn, StoreMailbox *mailbox, gint64 uid, GError **error);
 /* Best effort: records a failure line (never a secret) for intake.mailbox_health. */
 void store_mailbox_record_error(StoreConn *conn, gint mailbox_id, const char *message);
 /* UIDs committed here but not yet flagged/moved on the server (a crash between commit and flag). */
@@ -263,6 +260,33 @@ gboolean store_outbox_mark_failed(StoreConn *conn, const StoreOutboxClaim *claim
  * counted. */
 gboolean store_outbox_release(StoreConn *conn, const StoreOutboxClaim *claim, GError **error);
 /* ==== end OUTBOX ==== */
+
+/* ==== status, metrics, first poll (store/status.c) ==== */
+/* Raises the mailbox's last_uid to last_uid (never lowers it): first_poll = new starts at UIDNEXT,
+ * a dated first poll moves past the mail it skipped. */
+gboolean store_mailbox_advance(StoreConn *conn, StoreMailbox *mailbox, gint64 last_uid, GError **error);
+/* Outside a transaction (rolls back one left open): counts a poll of the mailbox, and a failed one in
+ * failed_polls (reset by a success). */
+gboolean store_mailbox_count_poll(StoreConn *conn, gint mailbox_id, gboolean ok, GError **error);
+/* One row per mailbox: name, last_poll_at, last_success, last_error, last_error_at, failed_polls, polls,
+ * last_uid, uidvalidity, needs_review (its orders waiting for review), lock_age_s (NULL: no poll
+ * holds its lock), last_success_epoch. Caller frees. */
+StoreRows *store_status_mailboxes(StoreConn *conn, GError **error);
+/* One row: outbox_pending, outbox_oldest_pending_s, outbox_failed, outbox_failed_24h, orders_at_risk
+ * (a deadline within the hour), orders_missed, queue_size, needs_review, holidays_until,
+ * holidays_cover_90d (t/f: every year of the next 90 days has rows), registry_age_s, registry_rows,
+ * messages, orders, acks_sent, polls, failed_polls_in_a_row, last_success_epoch. Caller frees. */
+StoreRows *store_status_summary(StoreConn *conn, GError **error);
+
+/* ==== alerts (store/alerts.c) ==== */
+/* Records the events not yet in intake.alerts: a P1 order stored in the last day, a deadline due
+ * within due_within_min minutes (0: none) of an open, unpaused order, a mailbox that failed
+ * failing_polls (0: none) polls in a row, an acknowledgement failed in the last day. */
+gboolean store_alerts_collect(StoreConn *conn, guint due_within_min, guint failing_polls, GError **error);
+/* Alerts not sent yet (of the last two days): event_key, kind, subject, body. Caller frees. */
+StoreRows *store_alerts_unsent(StoreConn *conn, GError **error);
+/* After an attempt: failure NULL marks the alert sent, else records why (retried next time). */
+gboolean store_alert_mark(StoreConn *conn, const char *event_key, const char *failure, GError **error);
 
 G_END_DECLS
 

@@ -1,9 +1,17 @@
-/* tests/e2e/test_golive.c: going live on a mailbox with history — [imap] first_poll and
- * [smtp] ack_max_age (contract.md), against the real servers. */
-#include "harness_mail.h"
+/* tests/e2e/test_golive.c: going live on a mailbox with history — [imap] first_poll and [smtp]
+ * ack_max_age counted in orders and acknowledgements; `intake status --json` with a server down and
+ * a full outbox; [alerts] reaching a local webhook exactly once per event; the metrics textfile. */
+#include "harness.h"
 
 #include <criterion/criterion.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <stdlib.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 static E2e *e;
 
@@ -20,113 +28,480 @@ teardown(void)
   e = NULL;
 }
 
-TestSuite(golive, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite(golive, .init = setup, .fini = teardown, .timeout = 180);
 
-/* A config with the given extra [imap] and [smtp] lines (acknowledgements queued, not sent). */
+/* The config of the harness (send = false: acknowledgements stay in the outbox, countable) with
+ * extra lines for [imap] and [smtp], and extra sections. */
 static void
-config(const char *imap_extra, const char *smtp_extra)
+write_config(const char *imap_url, const char *imap_extra, const char *smtp_extra, const char *sections)
 {
-  g_autofree char *url = g_strdup_printf("smtp://localhost:%s", e2e_server_env("INTAKE_SMTP_PORT"));
-  g_autofree char *smtp = g_strconcat("send = false\n", smtp_extra ? smtp_extra : "", NULL);
-  e2e_write_smtp_config(e, url, smtp);
-  g_autofree char *text = NULL;
-  cr_assert(g_file_get_contents(e->config_path, &text, NULL, NULL));
-  g_autofree char *imap = g_strconcat("processed_folder =\n", imap_extra ? imap_extra : "", NULL);
-  g_auto(GStrv) parts = g_strsplit(text, "processed_folder =\n", 2);
-  g_autofree char *joined = g_strjoin(imap, parts[0], parts[1], NULL);
-  cr_assert(g_file_set_contents(e->config_path, joined, -1, NULL));
+  g_autofree char *pw = g_build_filename(e->dir, "imap.pass", NULL);
+  g_autofree char *url = imap_url ? g_strdup(imap_url) : e2e_url(e, TRUE, "INBOX");
+  g_autofree char *text =
+    g_strdup_printf("[imap]\nurl = %s\nuser = %s\npassword_file = %s\nca_file = %s\n%s"
+                    "[smtp]\nsend = false\n%s[db]\nconninfo = %s\n%s",
+                    url, e->user, pw, e->ca_file, imap_extra ? imap_extra : "", smtp_extra ? smtp_extra : "",
+                    e->conninfo, sections ? sections : "");
+  cr_assert(g_file_set_contents(e->config_path, text, -1, NULL));
 }
 
-static void
-append(guint first, guint n)
+static GDataInputStream *
+imap_expect(GDataInputStream *in, const char *tag, const char *want)
 {
-  for (guint i = first; i < first + n; i++) {
-    g_autofree char *mid = g_strdup_printf("golive-%u@customer.example.com", i);
-    gsize len;
-    g_autofree char *mail = e2e_make_mail(mid, i, 1000, &len);
-    e2e_append(e, "INBOX", mail, len);
+  for (;;) {
+    g_autofree char *line = g_data_input_stream_read_line(in, NULL, NULL, NULL);
+    cr_assert(line, "IMAP connection closed waiting for %s", tag);
+    if (g_str_has_prefix(line, tag)) {
+      cr_assert(strstr(line, want), "IMAP: %s", line);
+      return in;
+    }
   }
+}
+
+/* APPENDs a mail with the given INTERNALDATE, without flags, over plain IMAP on loopback
+ * (libcurl's APPEND cannot set the date). */
+static void
+append_dated(const char *data, gsize len, GDateTime *when)
+{
+  static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  guint port = 0;
+  cr_assert_eq(sscanf(e->imap_base, "imap://127.0.0.1:%u/", &port), 1);
+  g_autoptr(GSocketClient) client = g_socket_client_new();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketConnection) conn =
+    g_socket_client_connect_to_host(client, "127.0.0.1", (guint16)port, NULL, &error);
+  cr_assert(conn, "connect: %s", error ? error->message : "");
+  GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
+  g_autoptr(GDataInputStream) in = g_data_input_stream_new(g_io_stream_get_input_stream(G_IO_STREAM(conn)));
+  g_data_input_stream_set_newline_type(in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  imap_expect(in, "* OK", "");
+  g_autofree char *login = g_strdup_printf("a LOGIN \"%s\" \"%s\"\r\n", e->user, e->password);
+  cr_assert(g_output_stream_write_all(out, login, strlen(login), NULL, NULL, NULL));
+  imap_expect(in, "a ", "a OK");
+  g_autoptr(GDateTime) utc = g_date_time_to_utc(when);
+  g_autofree char *cmd = g_strdup_printf(
+    "b APPEND INBOX \"%02d-%s-%04d %02d:%02d:%02d +0000\" {%" G_GSIZE_FORMAT "}\r\n",
+    g_date_time_get_day_of_month(utc), months[g_date_time_get_month(utc) - 1], g_date_time_get_year(utc),
+    g_date_time_get_hour(utc), g_date_time_get_minute(utc), g_date_time_get_second(utc), len);
+  cr_assert(g_output_stream_write_all(out, cmd, strlen(cmd), NULL, NULL, NULL));
+  imap_expect(in, "+", "");
+  cr_assert(g_output_stream_write_all(out, data, len, NULL, NULL, NULL));
+  cr_assert(g_output_stream_write_all(out, "\r\n", 2, NULL, NULL, NULL));
+  imap_expect(in, "b ", "b OK");
+  g_output_stream_write_all(out, "c LOGOUT\r\n", 10, NULL, NULL, NULL);
+}
+
+static guint next_index = 100;
+
+/* n mails received days_ago days ago (0: now) */
+static void
+append_history(guint n, gint days_ago)
+{
+  for (guint i = 0; i < n; i++) {
+    guint index = next_index++;
+    g_autofree char *mid = g_strdup_printf("golive-%u-%u@customer.example.com", index, g_random_int());
+    gsize len = 0;
+    g_autofree char *mail = e2e_make_mail(mid, index, 1024, &len);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autoptr(GDateTime) when = g_date_time_add_seconds(now, -(gdouble)days_ago * 86400 - 60);
+    append_dated(mail, len, when);
+  }
+}
+
+/* The mailbox's history: 3 mails from years ago, 2 from three days ago, 2 from now. */
+static void
+history(void)
+{
+  append_history(3, 2000);
+  append_history(2, 3);
+  append_history(2, 0);
 }
 
 static void
 poll_ok(void)
 {
   g_autofree char *out = NULL, *err = NULL;
-  cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
+  int rc = e2e_run(e, &out, &err, "poll", NULL);
+  cr_assert_eq(rc, 0, "poll: %s%s", out, err);
 }
 
-static char *
-date_plus(int days)
+static gint64
+orders(void)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc(); /* the test Dovecot's zone */
-  g_autoptr(GDateTime) d = g_date_time_add_days(now, days);
-  return g_date_time_format(d, "%Y-%m-%d");
+  return e2e_scalar(e, "SELECT count(*) FROM intake.orders");
 }
 
-Test(golive, first_poll_new_takes_only_mail_that_arrives_later)
+static gint64
+acks(void)
 {
-  append(0, 3);
-  config("first_poll = new\n", NULL);
-  poll_ok();
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 0, "history was taken");
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox"), 0);
-  append(3, 1);
-  poll_ok();
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 1);
-  /* first_poll concerns the first contact only: the next polls take everything new */
-  append(4, 2);
-  poll_ok();
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 3);
+  return e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'pending'");
 }
 
-Test(golive, first_poll_date_skips_mail_received_before_it)
+static gint64
+too_old(void)
 {
-  append(0, 2);
-  g_autofree char *tomorrow = date_plus(1);
-  g_autofree char *line = g_strdup_printf("first_poll = %s\n", tomorrow);
-  config(line, NULL);
-  poll_ok();
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 0, "mail before %s was taken", tomorrow);
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 0, "skipped mail is not stored");
-  append(2, 1);
-  poll_ok();
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 1);
+  return e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE suppressed_reason = 'too_old'");
 }
 
-Test(golive, first_poll_date_takes_mail_received_since_it)
+Test(golive, first_poll_all_takes_history_and_acknowledges_only_recent_mail)
 {
-  append(0, 2);
-  g_autofree char *yesterday = date_plus(-1);
-  g_autofree char *line = g_strdup_printf("first_poll = %s\n", yesterday);
-  config(line, NULL);
+  history();
+  write_config(NULL, "first_poll = all\n", NULL, NULL); /* ack_max_age: the default 48h */
   poll_ok();
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
+  cr_expect_eq(orders(), 7);
+  cr_expect_eq(acks(), 2, "the two mails of today");
+  cr_expect_eq(too_old(), 5);
 }
 
-Test(golive, ack_max_age_suppresses_acknowledgements_for_old_mail)
+Test(golive, ack_max_age_ten_days)
 {
-  append(0, 2);
-  config(NULL, "ack_max_age = 1s\n");
-  g_usleep(2500 * 1000); /* INTERNALDATE has whole seconds: the mail is now over 1 s old */
+  history();
+  write_config(NULL, NULL, "ack_max_age = 10d\n", NULL);
   poll_ok();
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE suppressed_reason = 'too_old'"), 2);
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'pending'"), 0);
+  cr_expect_eq(orders(), 7);
+  cr_expect_eq(acks(), 4);
+  cr_expect_eq(too_old(), 3);
 }
 
-Test(golive, ack_max_age_default_acknowledges_recent_mail)
+Test(golive, first_poll_new_starts_at_uidnext)
 {
-  append(0, 2);
-  config(NULL, NULL);
+  history();
+  write_config(NULL, "first_poll = new\n", NULL, NULL);
   poll_ok();
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'pending'"), 2);
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE suppressed_reason = 'too_old'"), 0);
+  cr_expect_eq(orders(), 0);
+  cr_expect_eq(e2e_scalar(e, "SELECT last_uid FROM intake.mailboxes"), 7);
+  append_history(1, 0);
+  poll_ok();
+  cr_expect_eq(orders(), 1);
+  cr_expect_eq(acks(), 1);
+  /* the history is never taken later either */
+  poll_ok();
+  cr_expect_eq(orders(), 1);
 }
 
-Test(golive, bad_first_poll_is_refused_with_its_name)
+Test(golive, first_poll_date_skips_older_mail_without_storing_it)
 {
-  config("first_poll = yesterday\n", NULL);
+  history();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  g_autoptr(GDateTime) since = g_date_time_add_days(now, -10);
+  g_autofree char *day = g_date_time_format(since, "first_poll = %Y-%m-%d\n");
+  write_config(NULL, day, NULL, NULL);
+  poll_ok();
+  cr_expect_eq(orders(), 4, "three days ago and today");
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 4, "older mail is not stored");
+  cr_expect_eq(acks(), 2);
+  cr_expect_eq(too_old(), 2);
+  cr_expect_eq(e2e_scalar(e, "SELECT last_uid FROM intake.mailboxes"), 7, "the state moved past the skipped");
+  append_history(1, 0);
+  poll_ok();
+  cr_expect_eq(orders(), 5);
+}
+
+Test(golive, bad_first_poll_is_refused)
+{
+  write_config(NULL, "first_poll = yesterday\n", NULL, NULL);
   g_autofree char *out = NULL, *err = NULL;
-  cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 2);
-  cr_assert(strstr(err, "first_poll") && strstr(err, "yesterday"), "%s", err);
+  cr_expect_eq(e2e_run(e, &out, &err, "poll", NULL), 2, "%s%s", out, err);
+  cr_expect(strstr(err, "first_poll"), "%s", err);
+}
+
+/* ---- status ---- */
+
+static JsonNode *
+status_json(int *rc)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  *rc = e2e_run(e, &out, &err, "status", "--json", NULL);
+  g_autoptr(JsonParser) p = json_parser_new();
+  cr_assert(json_parser_load_from_data(p, out, -1, NULL), "status --json: %s%s", out, err);
+  return json_node_copy(json_parser_get_root(p));
+}
+
+static gboolean
+unhealthy_mentions(JsonObject *o, const char *what)
+{
+  JsonArray *a = json_object_get_array_member(o, "unhealthy");
+  for (guint i = 0; i < json_array_get_length(a); i++)
+    if (strstr(json_array_get_string_element(a, i), what))
+      return TRUE;
+  return FALSE;
+}
+
+/* Healthy policy data: next year's holidays and a registry. */
+static void
+healthy_policy(void)
+{
+  PQclear(PQexec(e->pg, "INSERT INTO intake.holidays (day, kind, name) VALUES (current_date + 90, 'holiday', "
+                        "'test') ON CONFLICT DO NOTHING"));
+  PGresult *r = PQexec(e->pg, "INSERT INTO intake.assets (sn, kind, tier, ship_date)"
+                              " VALUES ('RCSTEST0001', 'server', 'gold', current_date)");
+  cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+}
+
+static guint
+closed_port(void)
+{
+  g_autoptr(GSocket) s =
+    g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new(lo, 0);
+  cr_assert(g_socket_bind(s, any, TRUE, NULL));
+  g_autoptr(GSocketAddress) bound = g_socket_get_local_address(s, NULL);
+  guint port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+  g_socket_close(s, NULL);
+  return port;
+}
+
+Test(golive, status_reports_a_stopped_server_and_a_full_outbox)
+{
+  healthy_policy();
+  append_history(3, 0);
+  write_config(NULL, NULL, NULL, NULL);
+  poll_ok();
+  int rc = -1;
+  g_autoptr(JsonNode) ok = status_json(&rc);
+  JsonObject *o = json_node_get_object(ok);
+  cr_expect_eq(rc, 0, "three fresh acknowledgements waiting are healthy");
+  cr_expect_eq(json_object_get_int_member(json_object_get_object_member(o, "outbox"), "pending"), 3);
+  JsonObject *mb = json_array_get_object_element(json_object_get_array_member(o, "mailboxes"), 0);
+  cr_expect(json_object_get_boolean_member(mb, "imap_reachable"));
+  cr_expect_eq(json_object_get_int_member(mb, "backlog"), 0);
+  cr_expect_str_eq(json_object_get_string_member(mb, "last_result"), "ok");
+
+  /* a full outbox: acknowledgements waiting for hours, one given up */
+  PQclear(PQexec(e->pg, "UPDATE intake.outbox SET queued_at = now() - interval '3 hours'"));
+  PQclear(PQexec(e->pg, "UPDATE intake.outbox SET status = 'failed', last_error = 'test' WHERE id = "
+                        "(SELECT min(id) FROM intake.outbox)"));
+  append_history(2, 0); /* a backlog the server reports */
+  g_autoptr(JsonNode) full = status_json(&rc);
+  o = json_node_get_object(full);
+  cr_expect_eq(rc, 1);
+  cr_expect_not(json_object_get_boolean_member(o, "healthy"));
+  JsonObject *outbox = json_object_get_object_member(o, "outbox");
+  cr_expect_eq(json_object_get_int_member(outbox, "pending"), 2);
+  cr_expect_eq(json_object_get_int_member(outbox, "failed"), 1);
+  cr_expect(unhealthy_mentions(o, "outbox: an acknowledgement has waited"));
+  cr_expect(unhealthy_mentions(o, "outbox: 1 acknowledgements failed"));
+  mb = json_array_get_object_element(json_object_get_array_member(o, "mailboxes"), 0);
+  cr_expect_eq(json_object_get_int_member(mb, "backlog"), 2);
+
+  /* the IMAP server down (the config points at a closed port; the shared servers keep running) */
+  g_autofree char *down = g_strdup_printf("imaps://localhost:%u/INBOX", closed_port());
+  write_config(down, NULL, NULL, NULL);
+  g_autoptr(JsonNode) stopped = status_json(&rc);
+  o = json_node_get_object(stopped);
+  cr_expect_eq(rc, 1);
+  mb = json_array_get_object_element(json_object_get_array_member(o, "mailboxes"), 0);
+  cr_expect_not(json_object_get_boolean_member(mb, "imap_reachable"));
+  cr_expect(json_node_is_null(json_object_get_member(mb, "backlog")));
+  cr_expect(unhealthy_mentions(o, "IMAP server not reachable"));
+  /* a poll against it fails (exit 1) and counts; status says so */
+  g_autofree char *out = NULL, *err = NULL;
+  cr_expect_eq(e2e_run(e, &out, &err, "poll", NULL), 1, "%s%s", out, err);
+  g_autoptr(JsonNode) failing = status_json(&rc);
+  mb = json_array_get_object_element(json_object_get_array_member(json_node_get_object(failing), "mailboxes"),
+                                     0);
+  cr_expect_str_eq(json_object_get_string_member(mb, "last_result"), "failed");
+  cr_expect_eq(json_object_get_int_member(mb, "failed_polls_in_a_row"), 1);
+}
+
+Test(golive, status_healthy_exits_zero)
+{
+  healthy_policy();
+  write_config(NULL, NULL, NULL, NULL);
+  poll_ok();
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = e2e_run(e, &out, &err, "status", NULL);
+  cr_expect_eq(rc, 0, "%s%s", out, err);
+  cr_expect(strstr(out, "status: healthy"), "%s", out);
+  /* policy data: the next year missing from the holiday table */
+  PQclear(PQexec(e->pg, "DELETE FROM intake.holidays WHERE day > current_date"));
+  g_free(out), g_free(err);
+  out = err = NULL;
+  rc = e2e_run(e, &out, &err, "status", NULL);
+  cr_expect_eq(rc, 1, "%s%s", out, err);
+  cr_expect(strstr(out, "intake.holidays does not cover the next 90 days"), "%s", out);
+}
+
+/* ---- alerts and metrics ---- */
+
+typedef struct {
+  GPid pid;
+  guint port;
+  char *log;
+} Receiver;
+
+/* A tiny HTTP server that logs each POST body on a line of its own. */
+static void
+receiver_start(Receiver *r)
+{
+  static const char script[] =
+    "import http.server, sys\n"
+    "class H(http.server.BaseHTTPRequestHandler):\n"
+    "    def do_POST(self):\n"
+    "        b = self.rfile.read(int(self.headers['Content-Length']))\n"
+    "        with open(sys.argv[1], 'ab') as f: f.write(b.replace(b'\\n', b' ') + b'\\n')\n"
+    "        self.send_response(200); self.end_headers(); self.wfile.write(b'{\"errcode\":0}')\n"
+    "    def log_message(self, *a): pass\n"
+    "s = http.server.HTTPServer(('127.0.0.1', 0), H)\n"
+    "open(sys.argv[2] + '.tmp', 'w').write(str(s.server_port))\n"
+    "import os; os.rename(sys.argv[2] + '.tmp', sys.argv[2])\n"
+    "s.serve_forever()\n";
+  r->log = g_build_filename(e->dir, "webhook.log", NULL);
+  g_autofree char *portfile = g_build_filename(e->dir, "webhook.port", NULL);
+  const char *argv[] = { "python3", "-c", script, r->log, portfile, NULL };
+  g_autoptr(GError) error = NULL;
+  cr_assert(g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                          NULL, &r->pid, &error),
+            "python3: %s", error ? error->message : "");
+  for (int i = 0; i < 100 && !g_file_test(portfile, G_FILE_TEST_EXISTS); i++)
+    g_usleep(50 * 1000);
+  g_autofree char *text = NULL;
+  cr_assert(g_file_get_contents(portfile, &text, NULL, NULL), "the webhook receiver did not start");
+  r->port = (guint)atoi(text);
+  g_unlink(portfile);
+}
+
+static void
+receiver_stop(Receiver *r)
+{
+  kill(r->pid, SIGTERM);
+  g_spawn_close_pid(r->pid);
+  g_unlink(r->log);
+  g_free(r->log);
+}
+
+static char **
+posts(Receiver *r)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents(r->log, &text, NULL, NULL))
+    return g_new0(char *, 1);
+  g_strchomp(text);
+  return *text ? g_strsplit(text, "\n", -1) : g_new0(char *, 1);
+}
+
+static guint
+posts_with(char **lines, const char *needle)
+{
+  guint n = 0;
+  for (guint i = 0; lines[i]; i++)
+    n += strstr(lines[i], needle) != NULL;
+  return n;
+}
+
+Test(golive, alerts_reach_a_webhook_once_per_event)
+{
+  Receiver r = { 0 };
+  receiver_start(&r);
+  g_autofree char *metrics = g_build_filename(e->dir, "intake.prom", NULL);
+  /* first the webhook unreachable: the poll goes on, the alerts wait */
+  g_autofree char *down =
+    g_strdup_printf("[alerts]\nwebhook_url = http://127.0.0.1:%u/hook\nformat = generic\n"
+                    "due_within = 30m\ntimeout = 2s\n[metrics]\ntextfile = %s\n",
+                    closed_port(), metrics);
+  write_config(NULL, NULL, NULL, down);
+  append_history(3, 0);
+  poll_ok();
+  /* a P1 and a deadline 10 minutes away on two of the orders */
+  PQclear(
+    PQexec(e->pg, "UPDATE intake.orders SET priority = 'P1' WHERE id = (SELECT min(id) FROM intake.orders)"));
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET response_due = now() + interval '10 minutes'"
+                        " WHERE id = (SELECT max(id) FROM intake.orders)"));
+  gint64 t0 = g_get_monotonic_time();
+  poll_ok();
+  cr_expect_lt(g_get_monotonic_time() - t0, 20 * G_USEC_PER_SEC,
+               "an unreachable webhook does not block the poll");
+  gint64 events = e2e_scalar(e, "SELECT count(*) FROM intake.alerts");
+  cr_expect_geq(events, 2);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.alerts WHERE sent_at IS NOT NULL"), 0);
+  cr_expect_eq(e2e_scalar(e, "SELECT sum(attempts) FROM intake.alerts"), 1, "one try, then the round ends");
+
+  g_autofree char *up = g_strdup_printf("[alerts]\nwebhook_url = http://127.0.0.1:%u/hook\nformat = generic\n"
+                                        "due_within = 30m\ntimeout = 2s\n[metrics]\ntextfile = %s\n",
+                                        r.port, metrics);
+  write_config(NULL, NULL, NULL, up);
+  poll_ok();
+  poll_ok();
+  g_auto(GStrv) lines = posts(&r);
+  cr_expect_eq(g_strv_length(lines), (guint)e2e_scalar(e, "SELECT count(*) FROM intake.alerts"),
+               "one POST per event across the polls");
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.alerts WHERE sent_at IS NULL"), 0);
+  cr_expect_eq(posts_with(lines, "\"event\":\"p1:RC"), 1);
+  cr_expect_geq(posts_with(lines, ":response_due\""), 1);
+  for (guint i = 0; lines[i]; i++) {
+    g_autoptr(JsonParser) p = json_parser_new();
+    cr_expect(json_parser_load_from_data(p, lines[i], -1, NULL), "not JSON: %s", lines[i]);
+  }
+
+  /* the textfile of the last poll */
+  g_autofree char *prom = NULL;
+  cr_assert(g_file_get_contents(metrics, &prom, NULL, NULL));
+  cr_expect(strstr(prom, "# TYPE intake_polls_total counter\nintake_polls_total 4\n"), "%s", prom);
+  cr_expect(strstr(prom, "intake_orders_total 3\n"), "%s", prom);
+  cr_expect(strstr(prom, "intake_outbox_pending 3\n"), "%s", prom);
+  cr_expect(strstr(prom, "intake_mailbox_failed_polls{mailbox=\""), "%s", prom);
+  receiver_stop(&r);
+}
+
+Test(golive, webhook_formats_are_the_robots_text_messages)
+{
+  Receiver r = { 0 };
+  receiver_start(&r);
+  append_history(1, 0);
+  g_autofree char *cfg =
+    g_strdup_printf("[alerts]\nwebhook_url = http://127.0.0.1:%u/hook\nformat = feishu\n", r.port);
+  write_config(NULL, NULL, NULL, cfg);
+  poll_ok();
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET priority = 'P1'"));
+  poll_ok();
+  g_auto(GStrv) lines = posts(&r);
+  cr_assert_eq(g_strv_length(lines), 1);
+  cr_expect(strstr(lines[0], "{\"msg_type\":\"text\",\"content\":{\"text\":\"[intake] P1 order RC"), "%s",
+            lines[0]);
+  receiver_stop(&r);
+}
+
+/* ---- reprocess never writes without --yes when nobody is at a terminal ---- */
+
+static int
+run_no_tty(char **out, const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, (char *)INTAKE_BIN);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add(argv, (char *)args[i]);
+  g_ptr_array_add(argv, (char *)"--config");
+  g_ptr_array_add(argv, e->config_path);
+  g_ptr_array_add(argv, NULL);
+  int status = 0;
+  g_autofree char *err = NULL;
+  cr_assert(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, out, &err,
+                         &status, NULL));
+  g_autofree char *both = g_strconcat(*out, err, NULL);
+  g_free(*out);
+  *out = g_steal_pointer(&both);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+Test(golive, reprocess_without_yes_writes_nothing_when_stdin_is_not_a_terminal)
+{
+  append_history(2, 0);
+  write_config(NULL, NULL, NULL, NULL);
+  poll_ok();
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET model = 'WRONG'"));
+  g_autofree char *out = NULL;
+  const char *const no[] = { "reprocess", "--all", NULL };
+  cr_expect_eq(run_no_tty(&out, no), 0, "%s", out);
+  cr_expect(strstr(out, "would change"), "%s", out);
+  cr_expect(strstr(out, "nothing written"), "%s", out);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE model = 'WRONG'"), 2);
+  g_free(out);
+  out = NULL;
+  const char *const yes[] = { "reprocess", "--all", "--yes", NULL };
+  cr_expect_eq(run_no_tty(&out, yes), 0, "%s", out);
+  cr_expect(strstr(out, "2 orders changed"), "%s", out);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE model = 'WRONG'"), 0);
 }

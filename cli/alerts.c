@@ -1,0 +1,166 @@
+/* cli/alerts.c: [alerts] — tells the duty team about a new P1, a deadline about to pass with
+ * nothing recorded, a mailbox failing poll after poll, an acknowledgement that failed. Events are
+ * found and remembered by the store (intake.alerts, each once); here they are sent to a robot
+ * webhook (WeCom, DingTalk, Feishu text messages, or a generic JSON) and/or mailed through [smtp].
+ * Short timeouts, and one unreachable channel ends the round: the poll is never held up, and what
+ * was not sent is tried again by the next poll. */
+#include "golive.h"
+
+#include "fetcher.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+/* The robots' text message shapes: WeCom and DingTalk {"msgtype":"text","text":{"content":…}},
+ * Feishu {"msg_type":"text","content":{"text":…}}; generic carries the event's fields. */
+static char *
+webhook_json(const char *format, char **alert)
+{
+  g_autofree char *text = g_strdup_printf("[intake] %s\n%s", alert[2], alert[3]);
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  if (g_str_equal(format, "feishu")) {
+    json_builder_set_member_name(b, "msg_type");
+    json_builder_add_string_value(b, "text");
+    json_builder_set_member_name(b, "content");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "text");
+    json_builder_add_string_value(b, text);
+    json_builder_end_object(b);
+  } else if (g_str_equal(format, "wecom") || g_str_equal(format, "dingtalk")) {
+    json_builder_set_member_name(b, "msgtype");
+    json_builder_add_string_value(b, "text");
+    json_builder_set_member_name(b, "text");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "content");
+    json_builder_add_string_value(b, text);
+    json_builder_end_object(b);
+  } else {
+    static const char *const names[] = { "event", "kind", "subject", "text" };
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+      json_builder_set_member_name(b, names[i]);
+      json_builder_add_string_value(b, alert[i]);
+    }
+  }
+  json_builder_end_object(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  return json_to_string(root, FALSE);
+}
+
+static char *
+b64_header(const char *text)
+{
+  g_autofree char *b64 = g_base64_encode((const guchar *)text, strlen(text));
+  return g_strdup_printf("=?UTF-8?B?%s?=", b64);
+}
+
+/* A plain UTF-8 mail to the duty address (base64 body: any text, any line length). */
+static char *
+alert_mail(const AcksSmtpConfig *smtp, const char *to, char **alert)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local();
+  g_autofree char *date = g_date_time_format(now, "%a, %d %b %Y %H:%M:%S %z");
+  g_autofree char *subject = g_strdup_printf("[intake] %s", alert[2]);
+  g_autofree char *subject_enc = b64_header(subject);
+  g_autofree char *body = g_strdup_printf("%s\r\n", alert[3]);
+  g_autofree char *body_b64 = g_base64_encode((const guchar *)body, strlen(body));
+  const char *at = strrchr(smtp->from, '@');
+  g_autofree char *domain = at ? g_strndup(at + 1, strcspn(at + 1, ">")) : g_strdup("localhost");
+  g_autofree char *uuid = g_uuid_string_random();
+  GString *m = g_string_new(NULL);
+  g_string_append_printf(
+    m,
+    "From: %s\r\nTo: <%s>\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <alert.%s@%s>\r\n"
+    "Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+    smtp->from, to, subject_enc, date, uuid, domain);
+  for (gsize i = 0, n = strlen(body_b64); i < n; i += 76) {
+    g_string_append_len(m, body_b64 + i, (gssize)MIN(76, n - i));
+    g_string_append(m, "\r\n");
+  }
+  return g_string_free(m, FALSE);
+}
+
+static char *
+envelope_of(const AcksSmtpConfig *smtp)
+{
+  if (smtp->envelope_from)
+    return g_strdup(g_str_equal(smtp->envelope_from, "<>") ? "" : smtp->envelope_from);
+  const char *lt = strrchr(smtp->from, '<');
+  return lt ? g_strndup(lt + 1, strcspn(lt + 1, ">")) : g_strstrip(g_strdup(smtp->from));
+}
+
+static FetcherSmtp *
+open_smtp(const AcksSmtpConfig *smtp, guint timeout_s, GError **error)
+{
+  FetcherSmtpOptions so = {
+    .url = smtp->url,
+    .user = smtp->user,
+    .password = smtp->password,
+    .tls_verify = smtp->tls_verify,
+    .ca_file = smtp->ca_file,
+    .require_tls = smtp->require_tls,
+    .connect_timeout_s = timeout_s,
+    .timeout_s = timeout_s * 2,
+  };
+  return fetcher_smtp_open(&so, error);
+}
+
+/* Sends one alert on every configured channel. */
+static gboolean
+send_alert(const CliAlerts *cfg, const AcksSmtpConfig *smtp, FetcherSmtp **mailer, char **alert,
+           GError **error)
+{
+  if (cfg->webhook_url) {
+    g_autofree char *json = webhook_json(cfg->format, alert);
+    if (!fetcher_http_post_json(cfg->webhook_url, json, cfg->timeout_s, error))
+      return FALSE;
+  }
+  if (cfg->mail_to) {
+    if (!*mailer && !(*mailer = open_smtp(smtp, cfg->timeout_s, error)))
+      return FALSE;
+    g_autofree char *msg = alert_mail(smtp, cfg->mail_to, alert);
+    g_autofree char *envelope = envelope_of(smtp);
+    if (!fetcher_smtp_send(*mailer, envelope, cfg->mail_to, msg, strlen(msg), NULL, NULL, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+void
+cli_alerts_run(const CliConfig *config, StoreConn *conn, const AcksSmtpConfig *smtp)
+{
+  const CliAlerts *cfg = &config->alerts;
+  if (!cfg->webhook_url && !cfg->mail_to)
+    return;
+  g_autoptr(GError) error = NULL;
+  if (cfg->mail_to && (!smtp->url || !*smtp->url)) {
+    cli_log(CLI_LOG_WARN, "alerts: mail_to needs [smtp] url");
+    return;
+  }
+  if (!store_alerts_collect(conn, (cfg->due_within_s + 59) / 60, cfg->failing_polls, &error)) {
+    cli_log(CLI_LOG_WARN, "alerts: %s", error->message);
+    return;
+  }
+  g_autoptr(StoreRows) rows = store_alerts_unsent(conn, &error);
+  if (!rows) {
+    cli_log(CLI_LOG_WARN, "alerts: %s", error->message);
+    return;
+  }
+  g_autoptr(FetcherSmtp) mailer = NULL;
+  for (guint i = 0; i < rows->rows->len; i++) {
+    char **alert = g_ptr_array_index(rows->rows, i);
+    g_autoptr(GError) send_error = NULL;
+    gboolean sent = send_alert(cfg, smtp, &mailer, alert, &send_error);
+    g_autoptr(GError) mark_error = NULL;
+    if (!store_alert_mark(conn, alert[0], sent ? NULL : send_error->message, &mark_error))
+      cli_log(CLI_LOG_WARN, "alerts: %s", mark_error->message);
+    if (sent) {
+      cli_log(CLI_LOG_INFO, "alert=%s sent", alert[0]);
+      continue;
+    }
+    cli_log(CLI_LOG_WARN, "alert=%s not sent (retried next poll): %s", alert[0], send_error->message);
+    if (g_error_matches(send_error, FETCHER_ERROR, FETCHER_ERROR_CONNECT))
+      break; /* the channel is down: the others would wait for the same timeout */
+  }
+}

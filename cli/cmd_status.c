@@ -1,0 +1,269 @@
+/* cli/cmd_status.c: `intake status [--json]` — the health of every configured mailbox (asking its
+ * IMAP server for the backlog), the outbox, the queue and the policy data, for people and for
+ * monitoring: exit 1 when a check fails, each failed check named. */
+#include "cli.h"
+#include "fetcher.h"
+#include "store.h"
+
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define STALE_POLL_S (60 * 60)         /* no poll for an hour: the timer or cron stopped */
+#define STUCK_LOCK_S (30 * 60)         /* a poll holding its lock this long is stuck */
+#define OUTBOX_PENDING_MAX_S (60 * 60) /* an acknowledgement waiting an hour is not being delivered */
+
+typedef struct {
+  JsonBuilder *json;
+  GPtrArray *unhealthy; /* char*: "check: detail" */
+} Status;
+
+static void fail(Status *st, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void
+fail(Status *st, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_ptr_array_add(st->unhealthy, g_strdup_vprintf(fmt, ap));
+  va_end(ap);
+}
+
+static void
+member(JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name(b, name);
+  if (value)
+    json_builder_add_string_value(b, value);
+  else
+    json_builder_add_null_value(b);
+}
+
+static void
+member_int(JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name(b, name);
+  if (value)
+    json_builder_add_int_value(b, g_ascii_strtoll(value, NULL, 10));
+  else
+    json_builder_add_null_value(b);
+}
+
+static char **
+find_row(const StoreRows *rows, const char *name)
+{
+  for (guint i = 0; rows && i < rows->rows->len; i++) {
+    char **r = g_ptr_array_index(rows->rows, i);
+    if (g_strcmp0(r[0], name) == 0)
+      return r;
+  }
+  return NULL;
+}
+
+/* UIDNEXT − 1 − last stored UID, from the server; -1 with *error when it cannot be asked. */
+static gint64
+backlog(const CliMailbox *mb, char **row, GError **error)
+{
+  if (!mb->password) {
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG,
+                "no password (password_file or $INTAKE_IMAP_PASSWORD)");
+    return -1;
+  }
+  FetcherImapOptions io = { .url = mb->url,
+                            .user = mb->user,
+                            .password = mb->password,
+                            .tls_verify = mb->tls_verify,
+                            .ca_file = mb->ca_file,
+                            .plain_text = mb->plain_text,
+                            .connect_timeout_s = 5,
+                            .stall_timeout_s = 10 };
+  g_autoptr(FetcherSession) imap = fetcher_session_open(&io, error);
+  guint32 uidvalidity = 0, uidnext = 0;
+  if (!imap || !fetcher_session_status(imap, &uidvalidity, &uidnext, error))
+    return -1;
+  gint64 last = row && row[8] && g_ascii_strtoll(row[8], NULL, 10) == (gint64)uidvalidity
+                  ? g_ascii_strtoll(row[7], NULL, 10)
+                  : 0; /* never polled, or a new UIDVALIDITY: the whole mailbox is read again */
+  return MAX((gint64)uidnext - 1 - last, 0);
+}
+
+static gint64
+age_s(const char *ts)
+{
+  g_autoptr(GDateTime) t = ts ? g_date_time_new_from_iso8601(ts, NULL) : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  return t ? g_date_time_difference(now, t) / G_TIME_SPAN_SECOND : -1;
+}
+
+/* ~75 lines: one mailbox's fields and checks, in the order the JSON shows them. */
+static void
+mailbox_status(Status *st, const CliMailbox *mb, const StoreRows *rows, GString *text)
+{
+  JsonBuilder *b = st->json;
+  g_autofree char *key = g_strdup_printf("%s %s", mb->user ? mb->user : "", mb->url ? mb->url : "");
+  char **row = find_row(rows, key);
+  json_builder_begin_object(b);
+  member(b, "name", mb->name);
+  member(b, "url", mb->url);
+  member(b, "user", mb->user);
+  member(b, "last_poll", row ? row[1] : NULL);
+  member(b, "last_success", row ? row[2] : NULL);
+  gboolean failing = row && g_ascii_strtoll(row[5], NULL, 10) > 0;
+  member(b, "last_result", !row || !row[1] ? "never" : failing ? "failed" : "ok");
+  member(b, "last_error", row ? row[3] : NULL);
+  member(b, "last_error_at", row ? row[4] : NULL);
+  member_int(b, "failed_polls_in_a_row", row ? row[5] : "0");
+  member_int(b, "needs_review", row ? row[9] : "0");
+  json_builder_set_member_name(b, "lock_held");
+  json_builder_add_boolean_value(b, row && row[10]);
+  member_int(b, "lock_age_s", row ? row[10] : NULL);
+  g_autoptr(GError) imap_error = NULL;
+  gint64 n = backlog(mb, row, &imap_error);
+  json_builder_set_member_name(b, "backlog");
+  if (n >= 0)
+    json_builder_add_int_value(b, n);
+  else
+    json_builder_add_null_value(b);
+  json_builder_set_member_name(b, "imap_reachable");
+  json_builder_add_boolean_value(b, n >= 0);
+  member(b, "imap_error", imap_error ? imap_error->message : NULL);
+  json_builder_end_object(b);
+
+  g_string_append_printf(text, "mailbox [%s] %s\n  last poll %s (%s), last success %s\n", mb->name, key,
+                         row && row[1] ? row[1] : "never",
+                         !row || !row[1] ? "never"
+                         : failing       ? "failed"
+                                         : "ok",
+                         row && row[2] ? row[2] : "never");
+  if (n >= 0)
+    g_string_append_printf(text, "  backlog %" G_GINT64_FORMAT " mails", n);
+  else
+    g_string_append_printf(text, "  backlog unknown: %s", imap_error->message);
+  g_string_append_printf(text, ", needs review %s, lock %s%s%s\n", row ? row[9] : "0",
+                         row && row[10] ? "held for " : "free", row && row[10] ? row[10] : "",
+                         row && row[10] ? " s" : "");
+
+  if (n < 0)
+    fail(st, "mailbox [%s]: IMAP server not reachable: %s", mb->name, imap_error->message);
+  if (!row || !row[1])
+    fail(st, "mailbox [%s]: never polled", mb->name);
+  else if (age_s(row[1]) > STALE_POLL_S)
+    fail(st, "mailbox [%s]: no poll for %" G_GINT64_FORMAT " min (is intake-poll.timer running?)", mb->name,
+         age_s(row[1]) / 60);
+  if (failing)
+    fail(st, "mailbox [%s]: the last %s polls failed: %s", mb->name, row[5], row[3] ? row[3] : "");
+  if (row && row[10] && g_ascii_strtoll(row[10], NULL, 10) > STUCK_LOCK_S)
+    fail(st, "mailbox [%s]: a poll has held the lock for %s s", mb->name, row[10]);
+}
+
+static void
+summary_status(Status *st, char **s, GString *text)
+{
+  JsonBuilder *b = st->json;
+  json_builder_set_member_name(b, "outbox");
+  json_builder_begin_object(b);
+  member_int(b, "pending", s[0]);
+  member_int(b, "oldest_pending_s", s[1]);
+  member_int(b, "failed", s[2]);
+  member_int(b, "failed_24h", s[3]);
+  json_builder_end_object(b);
+  json_builder_set_member_name(b, "orders");
+  json_builder_begin_object(b);
+  member_int(b, "queue", s[6]);
+  member_int(b, "at_risk", s[4]);
+  member_int(b, "missed", s[5]);
+  member_int(b, "needs_review", s[7]);
+  json_builder_end_object(b);
+  json_builder_set_member_name(b, "policy");
+  json_builder_begin_object(b);
+  member(b, "holidays_until", s[8]);
+  json_builder_set_member_name(b, "holidays_cover_90d");
+  json_builder_add_boolean_value(b, g_strcmp0(s[9], "t") == 0);
+  member_int(b, "registry_rows", s[11]);
+  member_int(b, "registry_age_s", s[10]);
+  json_builder_end_object(b);
+
+  g_string_append_printf(text, "outbox: %s pending%s%s%s, %s failed (%s in 24 h)\n", s[0],
+                         s[1] ? " (oldest " : "", s[1] ? s[1] : "", s[1] ? " s)" : "", s[2], s[3]);
+  g_string_append_printf(
+    text, "orders: %s open, %s at risk (a deadline within the hour), %s missed, %s need review\n", s[6], s[4],
+    s[5], s[7]);
+  g_string_append_printf(text, "policy: holidays until %s, registry %s rows, last changed %s s ago\n",
+                         s[8] ? s[8] : "-", s[11], s[10] ? s[10] : "-");
+
+  if (s[1] && g_ascii_strtoll(s[1], NULL, 10) > OUTBOX_PENDING_MAX_S)
+    fail(st, "outbox: an acknowledgement has waited %s min to be sent", s[1] ? s[1] : "?");
+  if (g_ascii_strtoll(s[3], NULL, 10) > 0)
+    fail(st, "outbox: %s acknowledgements failed in the last 24 h (intake.outbox status failed)", s[3]);
+  if (g_strcmp0(s[9], "t") != 0)
+    fail(st,
+         "policy: intake.holidays does not cover the next 90 days (newest day %s): add the next year's "
+         "rows",
+         s[8] ? s[8] : "none");
+  if (g_ascii_strtoll(s[11], NULL, 10) == 0)
+    fail(st, "policy: the asset registry is empty (intake assets import)");
+}
+
+int
+cli_cmd_status(int argc, char **argv)
+{
+  g_autofree char *config_path = NULL;
+  gboolean as_json = FALSE;
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "One JSON object", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new("- health of the mailboxes, outbox and queue");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1) {
+    fprintf(stderr, "intake status: %s\n", error ? error->message : "unexpected argument");
+    return EXIT_USAGE;
+  }
+  g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
+  if (!config) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_USAGE;
+  }
+  cli_log_open(config);
+  g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
+  g_autoptr(StoreRows) mailboxes = conn ? store_status_mailboxes(conn, &error) : NULL;
+  g_autoptr(StoreRows) summary = mailboxes ? store_status_summary(conn, &error) : NULL;
+  if (!summary || summary->rows->len != 1) {
+    if (as_json)
+      printf("{\"healthy\":false,\"unhealthy\":[\"database: %s\"]}\n", "not reachable or not migrated");
+    cli_log(CLI_LOG_ERROR, "status: database: %s", error ? error->message : "no summary");
+    return EXIT_RUNTIME;
+  }
+  Status st = { .json = json_builder_new(), .unhealthy = g_ptr_array_new_with_free_func(g_free) };
+  g_autoptr(GString) text = g_string_new(NULL);
+  json_builder_begin_object(st.json);
+  json_builder_set_member_name(st.json, "mailboxes");
+  json_builder_begin_array(st.json);
+  for (guint i = 0; i < config->mailboxes->len; i++)
+    mailbox_status(&st, g_ptr_array_index(config->mailboxes, i), mailboxes, text);
+  json_builder_end_array(st.json);
+  summary_status(&st, g_ptr_array_index(summary->rows, 0), text);
+  json_builder_set_member_name(st.json, "healthy");
+  json_builder_add_boolean_value(st.json, st.unhealthy->len == 0);
+  json_builder_set_member_name(st.json, "unhealthy");
+  json_builder_begin_array(st.json);
+  for (guint i = 0; i < st.unhealthy->len; i++)
+    json_builder_add_string_value(st.json, g_ptr_array_index(st.unhealthy, i));
+  json_builder_end_array(st.json);
+  json_builder_end_object(st.json);
+  if (as_json) {
+    g_autoptr(JsonNode) root = json_builder_get_root(st.json);
+    g_autofree char *out = json_to_string(root, TRUE);
+    printf("%s\n", out);
+  } else {
+    fputs(text->str, stdout);
+    for (guint i = 0; i < st.unhealthy->len; i++)
+      printf("UNHEALTHY %s\n", (char *)g_ptr_array_index(st.unhealthy, i));
+    printf("%s\n", st.unhealthy->len ? "status: unhealthy" : "status: healthy");
+  }
+  int rc = st.unhealthy->len ? EXIT_RUNTIME : EXIT_OK;
+  g_object_unref(st.json);
+  g_ptr_array_unref(st.unhealthy);
+  return rc;
+}

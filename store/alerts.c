@@ -1,0 +1,65 @@
+/* store/alerts.c: the alerts of [alerts] — events found in the orders, mailboxes and outbox,
+ * remembered once each in intake.alerts, and their delivery state (retried until sent). */
+#include "store-private.h"
+
+/* Every new event becomes a row (ON CONFLICT: an event is seen once); the texts are built here so
+ * that what was sent stays readable in psql. */
+gboolean
+store_alerts_collect(StoreConn *conn, guint due_within_min, guint failing_polls, GError **error)
+{
+  g_autofree char *within = store_int_text(due_within_min);
+  g_autofree char *failing = store_int_text(failing_polls);
+  const char *p[] = { within, failing };
+  return store_exec(
+    conn,
+    "INSERT INTO intake.alerts (event_key, kind, subject, body)"
+    " SELECT 'p1:' || o.order_no, 'p1', 'P1 order ' || o.order_no,"
+    "   concat_ws(E'\\n', 'New P1 order ' || o.order_no, 'customer: ' || o.customer, 'sn: ' || o.sn,"
+    "     'model: ' || o.model, 'city: ' || o.city, 'subject: ' || o.subject,"
+    "     'response due: ' || to_char(o.response_due, 'YYYY-MM-DD HH24:MI'))"
+    "   FROM intake.orders o WHERE o.priority = 'P1' AND o.status NOT IN ('resolved', 'closed')"
+    "    AND o.created_at > now() - interval '1 day'"
+    " UNION ALL"
+    " SELECT 'deadline:' || d.order_no || ':' || d.deadline, 'deadline',"
+    "   d.order_no || ' ' || d.deadline || ' at ' || to_char(d.due_at, 'HH24:MI'),"
+    "   concat_ws(E'\\n', 'Order ' || d.order_no || ': ' || d.deadline || ' due at '"
+    "     || to_char(d.due_at, 'YYYY-MM-DD HH24:MI') || ' with nothing recorded',"
+    "     'priority: ' || o.priority, 'customer: ' || o.customer, 'subject: ' || o.subject)"
+    "   FROM intake.order_deadlines d JOIN intake.orders o ON o.id = d.order_id"
+    "  WHERE $1::int > 0 AND d.due_at >= now() AND d.due_at < now() + make_interval(mins => $1::int)"
+    " UNION ALL"
+    " SELECT 'mailbox_failing:' || b.name || ':' || coalesce(b.last_success::text, 'never'), "
+    "'mailbox_failing',"
+    "   'mailbox failing: ' || b.name,"
+    "   concat_ws(E'\\n', 'Mailbox ' || b.name || ': ' || b.failed_polls || ' polls failed in a row',"
+    "     'last error: ' || b.last_error, 'last success: ' || coalesce(b.last_success::text, 'never'))"
+    "   FROM intake.mailboxes b WHERE $2::int > 0 AND b.failed_polls >= $2::int"
+    " UNION ALL"
+    " SELECT 'ack_failed:' || x.id, 'ack_failed', 'acknowledgement failed: ' || o.order_no,"
+    "   concat_ws(E'\\n', 'The acknowledgement of ' || o.order_no || ' to ' || x.recipient || ' failed',"
+    "     'error: ' || x.last_error, 'reply: ' || x.smtp_reply)"
+    "   FROM intake.outbox x JOIN intake.orders o ON o.id = x.order_id"
+    "  WHERE x.status = 'failed' AND coalesce(x.sent_at, x.claimed_at, x.queued_at) > now() - interval '1 "
+    "day'"
+    " ON CONFLICT (event_key) DO NOTHING",
+    2, p, error);
+}
+
+StoreRows *
+store_alerts_unsent(StoreConn *conn, GError **error)
+{
+  return store_select(conn,
+                      "SELECT event_key, kind, subject, body FROM intake.alerts WHERE sent_at IS NULL"
+                      " AND created_at > now() - interval '2 days' ORDER BY created_at, event_key",
+                      0, NULL, error);
+}
+
+gboolean
+store_alert_mark(StoreConn *conn, const char *event_key, const char *failure, GError **error)
+{
+  const char *p[] = { event_key, failure };
+  return store_exec(conn,
+                    "UPDATE intake.alerts SET attempts = attempts + 1, last_error = $2::text,"
+                    " sent_at = CASE WHEN $2::text IS NULL THEN now() END WHERE event_key = $1",
+                    2, p, error);
+}

@@ -1,0 +1,87 @@
+/* store/status.c: what `intake status`, the metrics textfile and a first poll read or write about
+ * the mailboxes and the whole pipeline: poll counters, the UID floor of first_poll, health figures. */
+#include "store-private.h"
+
+gboolean
+store_mailbox_advance(StoreConn *conn, StoreMailbox *mailbox, gint64 last_uid, GError **error)
+{
+  g_autofree char *id = store_int_text(mailbox->id);
+  g_autofree char *uv = store_int_text(mailbox->uidvalidity);
+  g_autofree char *uid = store_int_text(last_uid);
+  const char *p[] = { id, uv, uid };
+  if (!store_exec(conn,
+                  "UPDATE intake.mailboxes SET last_uid = GREATEST(last_uid, $3), updated_at = now()"
+                  " WHERE id = $1 AND uidvalidity = $2",
+                  3, p, error))
+    return FALSE;
+  mailbox->last_uid = MAX(mailbox->last_uid, last_uid);
+  return TRUE;
+}
+
+gboolean
+store_mailbox_count_poll(StoreConn *conn, gint mailbox_id, gboolean ok, GError **error)
+{
+  g_autofree char *id = store_int_text(mailbox_id);
+  const char *p[] = { id, ok ? "t" : "f" };
+  store_rollback(conn); /* a failed poll may have left a transaction open */
+  return store_exec(conn,
+                    "UPDATE intake.mailboxes SET polls = polls + 1, last_poll_at = now(),"
+                    " failed_polls = CASE WHEN $2::boolean THEN 0 ELSE failed_polls + 1 END WHERE id = $1",
+                    2, p, error);
+}
+
+StoreRows *
+store_status_mailboxes(StoreConn *conn, GError **error)
+{
+  /* The poll's advisory lock is keyed by the mailbox name (cmd_poll.c); its age is the holder's
+   * session age (a poll connects once, then locks). */
+  return store_select(
+    conn,
+    "SELECT b.name, b.last_poll_at, b.last_success, b.last_error, b.last_error_at, b.failed_polls, b.polls,"
+    " b.last_uid, b.uidvalidity,"
+    " (SELECT count(*) FROM intake.orders o JOIN intake.mailbox_uids u ON u.message_id = o.message_id"
+    "   WHERE u.mailbox_id = b.id AND o.status = 'needs_review') AS needs_review,"
+    " (SELECT floor(extract(epoch FROM now() - a.backend_start))::bigint FROM pg_locks l"
+    "   JOIN pg_stat_activity a ON a.pid = l.pid"
+    "   WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+    "     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    "     AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(b.name, 0)"
+    "   LIMIT 1) AS lock_age_s,"
+    " floor(extract(epoch FROM b.last_success))::bigint AS last_success_epoch"
+    " FROM intake.mailboxes b ORDER BY b.name",
+    0, NULL, error);
+}
+
+StoreRows *
+store_status_summary(StoreConn *conn, GError **error)
+{
+  return store_select(
+    conn,
+    "SELECT (SELECT count(*) FROM intake.outbox WHERE status = 'pending') AS outbox_pending,"
+    " (SELECT floor(extract(epoch FROM now() - min(queued_at)))::bigint FROM intake.outbox"
+    "   WHERE status = 'pending') AS outbox_oldest_pending_s,"
+    " (SELECT count(*) FROM intake.outbox WHERE status = 'failed') AS outbox_failed,"
+    " (SELECT count(*) FROM intake.outbox WHERE status = 'failed'"
+    "   AND coalesce(sent_at, claimed_at, queued_at) > now() - interval '24 hours') AS outbox_failed_24h,"
+    " (SELECT count(DISTINCT order_id) FROM intake.order_deadlines"
+    "   WHERE due_at >= now() AND due_at < now() + interval '1 hour') AS orders_at_risk,"
+    " (SELECT count(DISTINCT order_id) FROM intake.order_deadlines WHERE missed) AS orders_missed,"
+    " (SELECT count(*) FROM intake.queue) AS queue_size,"
+    " (SELECT count(*) FROM intake.orders WHERE status = 'needs_review') AS needs_review,"
+    " (SELECT max(day)::text FROM intake.holidays) AS holidays_until,"
+    " NOT EXISTS (SELECT 1 FROM generate_series(extract(year FROM current_date)::int,"
+    "   extract(year FROM current_date + 90)::int) y"
+    "   WHERE NOT EXISTS (SELECT 1 FROM intake.holidays h WHERE extract(year FROM h.day) = y))"
+    "   AS holidays_cover_90d,"
+    " (SELECT floor(extract(epoch FROM now() - max(updated_at)))::bigint FROM intake.assets) AS "
+    "registry_age_s,"
+    " (SELECT count(*) FROM intake.assets) AS registry_rows,"
+    " (SELECT count(*) FROM intake.messages) AS messages,"
+    " (SELECT count(*) FROM intake.orders) AS orders,"
+    " (SELECT count(*) FROM intake.outbox WHERE status = 'sent') AS acks_sent,"
+    " (SELECT coalesce(sum(polls), 0) FROM intake.mailboxes) AS polls,"
+    " (SELECT coalesce(sum(failed_polls), 0) FROM intake.mailboxes) AS failed_polls_in_a_row,"
+    " (SELECT floor(extract(epoch FROM max(last_success)))::bigint FROM intake.mailboxes) AS "
+    "last_success_epoch",
+    0, NULL, error);
+}
