@@ -360,6 +360,8 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
   return EXIT_OK;
 }
 
+/* ~90 lines: the run in order — options, config, connections, each mailbox, SLA refresh, the outbox,
+ * alerts and metrics — reads best as one sequence. */
 int
 cli_cmd_poll(int argc, char **argv)
 {
