@@ -259,7 +259,8 @@ poll_mailbox(Poll *p, GError **error)
   if (!uids)
     return FALSE;
   for (guint i = 0; i < uids->len; i += FETCH_BATCH) {
-    cli_progress(fetcher_session_mailbox(p->imap), i, uids->len);
+    if (uids->len > FETCH_BATCH) /* a backlog, e.g. a first poll: progress on a terminal */
+      cli_progress(fetcher_session_mailbox(p->imap), i, uids->len);
     guint n = MIN(FETCH_BATCH, uids->len - i);
     g_autoptr(GPtrArray) msgs = fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
     if (!msgs)
@@ -275,8 +276,7 @@ poll_mailbox(Poll *p, GError **error)
     if (!mark(p, done, error))
       return FALSE;
   }
-  if (uids->len >= FETCH_BATCH)
-    cli_progress_done();
+  cli_progress_done();
   /* the skipped older mail lies below UIDNEXT: the state moves past it */
   return !since || store_mailbox_advance(p->conn, &p->mailbox, (gint64)uidnext - 1, error);
 }
@@ -360,6 +360,8 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
   return EXIT_OK;
 }
 
+/* ~90 lines: the run in order — options, config, connections, each mailbox, SLA refresh, the outbox,
+ * alerts and metrics — reads best as one sequence. */
 int
 cli_cmd_poll(int argc, char **argv)
 {

@@ -94,7 +94,7 @@ age_s(const char *ts)
   return t ? g_date_time_difference(now, t) / G_TIME_SPAN_SECOND : -1;
 }
 
-/* ~75 lines: one mailbox's fields and checks, in the order the JSON shows them. */
+/* One mailbox's fields (JSON and text) and its checks. */
 static void
 mailbox_status(Status *st, const CliMailbox *mb, const StoreRows *rows, GString *text)
 {

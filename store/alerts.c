@@ -18,7 +18,7 @@ store_alerts_collect(StoreConn *conn, guint due_within_min, guint failing_polls,
     "     'model: ' || o.model, 'city: ' || o.city, 'subject: ' || o.subject,"
     "     'response due: ' || to_char(o.response_due, 'YYYY-MM-DD HH24:MI'))"
     "   FROM intake.orders o WHERE o.priority = 'P1' AND o.status NOT IN ('resolved', 'closed')"
-    "    AND o.created_at > now() - interval '1 day'"
+    "    AND o.created_at > now() - interval '1 day' AND o.received_at > now() - interval '1 day'"
     " UNION ALL"
     " SELECT 'deadline:' || d.order_no || ':' || d.deadline, 'deadline',"
     "   d.order_no || ' ' || d.deadline || ' at ' || to_char(d.due_at, 'HH24:MI'),"

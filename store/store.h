@@ -279,7 +279,8 @@ StoreRows *store_status_mailboxes(StoreConn *conn, GError **error);
 StoreRows *store_status_summary(StoreConn *conn, GError **error);
 
 /* ==== alerts (store/alerts.c) ==== */
-/* Records the events not yet in intake.alerts: a P1 order stored in the last day, a deadline due
+/* Records the events not yet in intake.alerts: a P1 order stored and received in the last day (not
+ * the history of a first poll), a deadline due
  * within due_within_min minutes (0: none) of an open, unpaused order, a mailbox that failed
  * failing_polls (0: none) polls in a row, an acknowledgement failed in the last day. */
 gboolean store_alerts_collect(StoreConn *conn, guint due_within_min, guint failing_polls, GError **error);
