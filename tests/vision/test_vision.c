@@ -174,7 +174,8 @@ Test(vision, huge_declared_png_refused_before_decoding)
 {
   gint64 t0 = g_get_monotonic_time();
   expect_error("huge-declared.png", NULL, VISION_ERROR_TOO_LARGE, "20000x20000");
-  cr_expect_lt(g_get_monotonic_time() - t0, 200 * 1000, "refused from the header, not decoded");
+  /* decoding 400 megapixels would take many seconds and 1.6 GB: 2 s is far from both */
+  cr_expect_lt(g_get_monotonic_time() - t0, 2000 * 1000, "refused from the header, not decoded");
 }
 
 Test(vision, byte_limit)
@@ -207,7 +208,9 @@ Test(vision, tiny_time_limit_is_a_timeout)
 
 Test(vision, time_limit_cuts_the_ocr)
 {
-  /* A limit that runs out inside the OCR: the answer comes back soon after it, never hangs. */
+  /* A limit that runs out inside the OCR: the answer (or TIMEOUT) comes back, never hangs. The bound
+   * is loose on purpose (sanitizer builds and a loaded machine run several times slower); that the
+   * limit itself cuts is what tiny_time_limit_is_a_timeout checks. */
   static const char *const names[] = { "label-text.jpg", "label-text-exif6.jpg", "no-label.jpg" };
   for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
     VisionLimits lim = { .max_ms = 250 };
@@ -215,7 +218,7 @@ Test(vision, time_limit_cuts_the_ocr)
     gint64 t0 = g_get_monotonic_time();
     g_autoptr(VisionResult) res = read_with(names[i], &lim, &err);
     gint64 ms = (g_get_monotonic_time() - t0) / 1000;
-    cr_expect_lt(ms, 250 + 750, "%s took %" G_GINT64_FORMAT " ms", names[i], ms);
+    cr_expect_lt(ms, 250 + 5000, "%s took %" G_GINT64_FORMAT " ms", names[i], ms);
     cr_expect(res || g_error_matches(err, VISION_ERROR, VISION_ERROR_TIMEOUT), "%s: %s", names[i],
               err ? err->message : "");
   }
@@ -271,7 +274,9 @@ Test(vision, ocr_honours_its_deadline)
   PIX *straight = vision_rotate(grey, vision_skew_deg(grey));
   VisionOcr *ocr = vision_ocr_new(NULL);
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(vision_candidate_free);
-  cr_assert(vision_ocr_read(ocr, straight, g_get_monotonic_time() + 10 * 1000 * 1000, out, NULL));
+  gint64 f0 = g_get_monotonic_time();
+  cr_assert(vision_ocr_read(ocr, straight, f0 + 10 * 1000 * 1000, out, NULL));
+  gint64 full = g_get_monotonic_time() - f0;
   cr_expect_gt(out->len, 0, "with time, the SN is read");
   g_ptr_array_set_size(out, 0);
   gint64 t0 = g_get_monotonic_time();
@@ -279,8 +284,12 @@ Test(vision, ocr_honours_its_deadline)
   gint64 cut = g_get_monotonic_time() - t0;
   cr_expect_eq(out->len, 0, "recognition stopped at the deadline");
   g_test_message("ocr cut after %" G_GINT64_FORMAT " ms", cut / 1000);
-  /* Layout analysis (~70-100 ms here) runs before the monitor is consulted. */
-  cr_expect_lt(cut, 400 * 1000, "back %" G_GINT64_FORMAT " ms after a 5 ms deadline", cut / 1000);
+  /* Layout analysis (~70-100 ms here) runs before the monitor is consulted: compared with the whole
+   * recognition of the same image in the same run, not with a fixed time (machines differ). */
+  cr_expect_lt(cut, full,
+               "back %" G_GINT64_FORMAT " ms after a 5 ms deadline; the whole read took %" G_GINT64_FORMAT
+               " ms",
+               cut / 1000, full / 1000);
   vision_ocr_free(ocr);
   pixDestroy(&straight);
   pixDestroy(&grey);
