@@ -111,6 +111,50 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
 
 /* One mail, one transaction: the message, its server UID, and then a new order, or the
  * follow-up attached to its order, or nothing for a duplicate or ignored mail. */
+/* Inside the mail's transaction, after its row is stored: what it becomes — nothing more for a
+ * duplicate or ignored mail, a follow-up of its order, or a new order (for review when unreadable).
+ * *order_no (caller frees) and *what describe it for the log. */
+static gboolean
+place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming *in, const StoreIngest *out,
+      GDateTime *received, char **order_no, const char **what, GError **error)
+{
+  if (out->duplicate) {
+    p->stats.duplicates++;
+    *what = "already stored";
+  } else if (req && req->ignored_reason) {
+    p->stats.ignored++;
+    *what = req->ignored_reason;
+  } else {
+    gint64 order_id = 0;
+    if (req && (req->followup_of || req->references->len > 0)) {
+      g_ptr_array_add(req->references, NULL);
+      gboolean ok = store_order_find(p->conn, req->followup_of, (const char *const *)req->references->pdata,
+                                     &order_id, error);
+      g_ptr_array_set_size(req->references, req->references->len - 1);
+      if (!ok)
+        return FALSE;
+    }
+    if (order_id) {
+      if (!need_policy(p, error) || !pipeline_followup(p->conn, p->parser, &p->config->limits, *p->policy,
+                                                       order_id, out->message_row, req, order_no, error))
+        return FALSE;
+      p->stats.followups++;
+      *what = "follow-up of";
+    } else {
+      *order_no =
+        new_order(p, req, in, out->message_row, received, m->error ? "unfetchable" : "unprocessable", error);
+      if (!*order_no)
+        return FALSE;
+      if (req)
+        p->stats.orders++;
+      else
+        p->stats.quarantined++;
+      *what = req ? "new order" : "needs review:";
+    }
+  }
+  return TRUE;
+}
+
 static gboolean
 ingest(Poll *p, const FetcherMessage *m, GError **error)
 {
@@ -162,40 +206,8 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
     return FALSE;
   if (!store_message_insert(p->conn, &p->mailbox, &in, &out, error))
     goto fail;
-  if (out.duplicate) {
-    p->stats.duplicates++;
-    what = "already stored";
-  } else if (req && req->ignored_reason) {
-    p->stats.ignored++;
-    what = req->ignored_reason;
-  } else {
-    gint64 order_id = 0;
-    if (req && (req->followup_of || req->references->len > 0)) {
-      g_ptr_array_add(req->references, NULL);
-      gboolean ok = store_order_find(p->conn, req->followup_of, (const char *const *)req->references->pdata,
-                                     &order_id, error);
-      g_ptr_array_set_size(req->references, req->references->len - 1);
-      if (!ok)
-        goto fail;
-    }
-    if (order_id) {
-      if (!need_policy(p, error) || !pipeline_followup(p->conn, p->parser, &p->config->limits, *p->policy,
-                                                       order_id, out.message_row, req, &order_no, error))
-        goto fail;
-      p->stats.followups++;
-      what = "follow-up of";
-    } else {
-      order_no =
-        new_order(p, req, &in, out.message_row, received, m->error ? "unfetchable" : "unprocessable", error);
-      if (!order_no)
-        goto fail;
-      if (req)
-        p->stats.orders++;
-      else
-        p->stats.quarantined++;
-      what = req ? "new order" : "needs review:";
-    }
-  }
+  if (!place(p, m, req, &in, &out, received, &order_no, &what, error))
+    goto fail;
   if (!store_commit(p->conn, error))
     goto fail;
   cli_log(CLI_LOG_DEBUG, "uid %u: %s%s%s", m->uid, what, order_no ? " " : "", order_no ? order_no : "");

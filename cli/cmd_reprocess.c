@@ -31,6 +31,81 @@ print_changes(const char *order_no, const char *before, const char *after)
   }
 }
 
+typedef struct {
+  StoreConn *conn;
+  ParserConfig *parser;
+  const ParserLimits *limits;
+  ClassifierPolicy *policy;
+  GArray *ids; /* gint64 order ids */
+  guint changed, unchanged, unreadable;
+} Pass;
+
+/* Re-runs every order, each in its own transaction: rolled back (show) or committed (write). */
+static int
+run_pass(Pass *p, gboolean write)
+{
+  p->changed = p->unchanged = p->unreadable = 0;
+  g_autoptr(GError) error = NULL;
+  for (guint i = 0; i < p->ids->len; i++) {
+    cli_progress(write ? "reprocess: writing" : "reprocess", i, p->ids->len);
+    g_autofree char *order_no = NULL, *before = NULL, *after = NULL;
+    gboolean changed = FALSE;
+    g_autoptr(GError) local = NULL;
+    if (!store_begin(p->conn, &error)) {
+      cli_log(CLI_LOG_ERROR, "%s", error->message);
+      return EXIT_RUNTIME;
+    }
+    if (!pipeline_reprocess(p->conn, p->parser, p->limits, p->policy, g_array_index(p->ids, gint64, i),
+                            &order_no, &changed, &before, &after, &local)) {
+      store_rollback(p->conn);
+      if (local->domain != PARSER_ERROR) {
+        cli_log(CLI_LOG_ERROR, "%s: %s", order_no ? order_no : "?", local->message);
+        return EXIT_RUNTIME;
+      }
+      if (!write)
+        printf("%s: still unreadable (%s): left for review\n", order_no ? order_no : "?", local->message);
+      p->unreadable++;
+      continue;
+    }
+    if (changed && !write)
+      print_changes(order_no, before, after);
+    if (changed)
+      p->changed++;
+    else
+      p->unchanged++;
+    if (!write) {
+      store_rollback(p->conn);
+    } else if (!store_commit(p->conn, &error)) {
+      cli_log(CLI_LOG_ERROR, "%s: %s", order_no, error->message);
+      return EXIT_RUNTIME;
+    }
+  }
+  cli_progress_done();
+  return EXIT_OK;
+}
+
+/* Whether to write what was shown: --yes, or a yes typed at the terminal. */
+static gboolean
+confirmed(gboolean yes)
+{
+  if (yes)
+    return TRUE;
+  if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+    /* `reprocess --all | less`, cron, a script: nobody could have said yes */
+    fprintf(stderr, "intake reprocess: nothing written: not at a terminal; run again with --yes to "
+                    "write these changes\n");
+    return FALSE;
+  }
+  printf("write these changes? [y/N] ");
+  fflush(stdout);
+  char answer[16] = "";
+  if (!fgets(answer, sizeof answer, stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
+    printf("nothing written\n");
+    return FALSE;
+  }
+  return TRUE;
+}
+
 int
 cli_cmd_reprocess(int argc, char **argv)
 {
@@ -83,69 +158,16 @@ cli_cmd_reprocess(int argc, char **argv)
   /* First every change is shown (each order re-run in a transaction that is rolled back);
    * then, unless this is a dry run, written — with --yes, or after a yes when a person is at the
    * terminal (stdin and stdout); never without --yes otherwise. */
-  gboolean interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-  for (int pass = 0; pass < 2; pass++) {
-    gboolean write = pass == 1;
-    guint changed_n = 0, unchanged = 0, unreadable = 0;
-    for (guint i = 0; i < ids->len; i++) {
-      cli_progress(write ? "reprocess: writing" : "reprocess", i, ids->len);
-      gint64 id = g_array_index(ids, gint64, i);
-      g_autofree char *order_no = NULL, *before = NULL, *after = NULL;
-      gboolean changed = FALSE;
-      g_autoptr(GError) local = NULL;
-      if (!store_begin(conn, &error)) {
-        cli_log(CLI_LOG_ERROR, "%s", error->message);
-        return EXIT_RUNTIME;
-      }
-      if (!pipeline_reprocess(conn, parser, &config->limits, policy, id, &order_no, &changed, &before, &after,
-                              &local)) {
-        store_rollback(conn);
-        if (local->domain == PARSER_ERROR) {
-          if (!write)
-            printf("%s: still unreadable (%s): left for review\n", order_no ? order_no : "?", local->message);
-          unreadable++;
-          continue;
-        }
-        cli_log(CLI_LOG_ERROR, "%s: %s", order_no ? order_no : "?", local->message);
-        return EXIT_RUNTIME;
-      }
-      if (changed && !write)
-        print_changes(order_no, before, after);
-      if (changed)
-        changed_n++;
-      else
-        unchanged++;
-      if (!write) {
-        store_rollback(conn);
-      } else if (!store_commit(conn, &error)) {
-        cli_log(CLI_LOG_ERROR, "%s: %s", order_no, error->message);
-        return EXIT_RUNTIME;
-      }
-    }
-    cli_progress_done();
-    if (!write) {
-      printf("reprocess: %u orders, %u would change, %u unchanged, %u unreadable\n", ids->len, changed_n,
-             unchanged, unreadable);
-      if (dry_run || changed_n == 0)
-        return EXIT_OK;
-      if (!yes && !interactive) {
-        /* `reprocess --all | less`, cron, a script: nobody could have said yes */
-        fprintf(stderr, "intake reprocess: nothing written: not at a terminal; run again with --yes to "
-                        "write these changes\n");
-        return EXIT_OK;
-      }
-      if (!yes) {
-        printf("write these changes? [y/N] ");
-        fflush(stdout);
-        char answer[16] = "";
-        if (!fgets(answer, sizeof answer, stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
-          printf("nothing written\n");
-          return EXIT_OK;
-        }
-      }
-    } else {
-      printf("reprocess: %u orders changed\n", changed_n);
-    }
-  }
-  return EXIT_OK;
+  Pass pass = { .conn = conn, .parser = parser, .limits = &config->limits, .policy = policy, .ids = ids };
+  int rc = run_pass(&pass, FALSE);
+  if (rc != EXIT_OK)
+    return rc;
+  printf("reprocess: %u orders, %u would change, %u unchanged, %u unreadable\n", ids->len, pass.changed,
+         pass.unchanged, pass.unreadable);
+  if (dry_run || pass.changed == 0 || !confirmed(yes))
+    return EXIT_OK;
+  rc = run_pass(&pass, TRUE);
+  if (rc == EXIT_OK)
+    printf("reprocess: %u orders changed\n", pass.changed);
+  return rc;
 }
