@@ -248,6 +248,7 @@ acks_queue_order(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o,
   item.data = g_bytes_get_data(rendered->message, &len);
   item.len = len;
   item.subject = rendered->subject;
+  item.body_text = rendered->body;
   if (!store_outbox_queue(conn, &item, &queued, error))
     return FALSE;
   if (outcome)

@@ -177,6 +177,7 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
     dedupe = parser_dedupe_key(req, data, len);
   }
   g_autofree char *parts = req ? parser_parts_to_json(req) : NULL;
+  g_autofree char *attachments = req ? parser_attachments_to_json(req) : NULL;
 
   GDateTime *received = m->internal_date;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -198,6 +199,8 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
     .parse_error = perr ? perr->message : NULL,
     .ignored_reason = req ? req->ignored_reason : NULL,
     .parts_json = parts,
+    .text = req ? req->text : NULL,
+    .attachments_json = attachments,
   };
   g_autofree char *order_no = NULL;
   const char *what = NULL;
@@ -430,6 +433,14 @@ cli_cmd_poll(int argc, char **argv)
     acks_smtp_config_clear(&acks);
     return EXIT_TEMPFAIL;
   }
+  /* orders ops corrected (intake.correct): coverage, priority and deadlines again */
+  guint corrected = 0;
+  if (!pipeline_corrections_apply(conn, parser, &config->limits, &policy, &corrected, &error)) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
+  }
+  if (corrected)
+    cli_log(CLI_LOG_INFO, "policy re-applied to %u corrected orders", corrected);
   /* deadlines moved by ops' SLA pauses (intake.pause_sla / resume_sla) */
   guint sla_updated = 0;
   if (!pipeline_sla_refresh(conn, &policy, &sla_updated, &error)) {

@@ -198,6 +198,36 @@ row_time(StoreRows *row, const char *column)
   return iso ? g_date_time_new_from_iso8601(iso, NULL) : NULL;
 }
 
+/* The fields ops corrected (orders.corrected, {field: value|null}) replace what the mails say, so
+ * the classifier reads them (the registry is looked up by the corrected SN). */
+static void
+apply_corrections(ParserRequest *m, const char *json)
+{
+  if (!json || g_str_equal(json, "{}"))
+    return;
+  g_autoptr(JsonParser) jp = json_parser_new();
+  if (!json_parser_load_from_data(jp, json, -1, NULL) || !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(jp)))
+    return;
+  JsonObject *obj = json_node_get_object(json_parser_get_root(jp));
+  const char *names[] = { "sn", "model", "contact", "phone", "address", "city", "district" };
+  char **fields[] = { &m->sn, &m->model, &m->contact, &m->phone, &m->address, &m->city, &m->district };
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+    JsonNode *v = json_object_get_member(obj, names[i]);
+    if (v)
+      set_field(fields[i], JSON_NODE_HOLDS_VALUE(v) ? json_node_get_string(v) : NULL);
+  }
+  /* a corrected SN is the one the order is about: it leads the candidates */
+  JsonNode *sn = json_object_get_member(obj, "sn");
+  if (sn && m->sn) {
+    for (guint i = 0; i < m->sn_candidates->len; i++)
+      if (g_str_equal(g_ptr_array_index(m->sn_candidates, i), m->sn)) {
+        g_ptr_array_remove_index(m->sn_candidates, i);
+        break;
+      }
+    g_ptr_array_insert(m->sn_candidates, 0, g_strdup(m->sn));
+  }
+}
+
 /* Classifies merged (a mail, or an order's mails merged) for the order in row and rewrites the
  * order with the result; status may be NULL to keep it. */
 static gboolean
@@ -207,6 +237,7 @@ reclassify(StoreConn *conn, const ClassifierPolicy *policy, StoreRows *row, gint
 {
   set_field(&m->followup_of, NULL);
   set_field(&m->ignored_reason, NULL);
+  apply_corrections(m, row_value(row, "corrected"));
   g_autofree char *warning = NULL;
   g_autoptr(ClassifierAsset) asset = pipeline_asset_lookup(conn, m, &warning, error);
   if (!asset && error && *error)
@@ -231,6 +262,39 @@ reclassify(StoreConn *conn, const ClassifierPolicy *policy, StoreRows *row, gint
   return ok;
 }
 
+/* The order's stored fields (earlier follow-ups and corrections filled them) win over the mail's. */
+static void
+stored_fields(ParserRequest *m, StoreRows *row)
+{
+  char **fields[] = { &m->sn,    &m->model,   &m->symptoms, &m->contact,
+                      &m->phone, &m->address, &m->city,     &m->district };
+  const char *columns[] = { "sn", "model", "symptoms", "contact", "phone", "address", "city", "district" };
+  for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
+    const char *stored = row_value(row, columns[i]);
+    if (stored && *stored)
+      set_field(fields[i], stored);
+  }
+  add_pg_array(m->sn_candidates, row_value(row, "sn_candidates"));
+}
+
+/* Base: the order's first mail as parsed today, so the classifier reads the customer's own
+ * description, with the order's stored fields over it. NULL when the mail does not parse (error
+ * unset) or on a database error (error set). */
+static ParserRequest *
+order_base(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits, StoreRows *row,
+           gint64 order_id, GError **error)
+{
+  g_autoptr(GBytes) raw = store_order_initial_raw(conn, order_id, error);
+  if (!raw)
+    return NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data(raw, &len);
+  ParserRequest *base = parser_parse(parser, limits, data ? data : "", len, NULL);
+  if (base)
+    stored_fields(base, row);
+  return base;
+}
+
 gboolean
 pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
                   const ClassifierPolicy *policy, gint64 order_id, gint64 message_row, ParserRequest *fu,
@@ -243,25 +307,12 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
     return FALSE;
   *order_no = g_strdup(row_value(row, "order_no"));
 
-  /* Base: the order's first mail as parsed today, so the classifier reads the customer's own
-   * description; the order's stored fields win over it (earlier follow-ups filled them), and
-   * only what is still missing is taken from the follow-up. */
-  g_autoptr(GBytes) raw = store_order_initial_raw(conn, order_id, error);
-  if (!raw)
+  g_autoptr(ParserRequest) base = order_base(conn, parser, limits, row, order_id, error);
+  if (!base && error && *error)
     return FALSE;
-  gsize len = 0;
-  const char *data = g_bytes_get_data(raw, &len);
-  g_autoptr(ParserRequest) base = parser_parse(parser, limits, data ? data : "", len, NULL);
   ParserRequest *m = base ? base : fu;
-  char **fields[] = { &m->sn,    &m->model,   &m->symptoms, &m->contact,
-                      &m->phone, &m->address, &m->city,     &m->district };
-  const char *columns[] = { "sn", "model", "symptoms", "contact", "phone", "address", "city", "district" };
-  for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
-    const char *stored = row_value(row, columns[i]);
-    if (stored && *stored)
-      set_field(fields[i], stored);
-  }
-  add_pg_array(m->sn_candidates, row_value(row, "sn_candidates"));
+  if (!base)
+    stored_fields(m, row);
   merge_missing(m, fu);
 
   /* The customer wrote again: a finished or waiting order is open again. */
@@ -395,4 +446,51 @@ pipeline_sla_refresh(StoreConn *conn, ClassifierPolicy **policy_slot, guint *upd
     (*updated)++;
   }
   return TRUE;
+}
+
+gboolean
+pipeline_corrections_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+                           ClassifierPolicy **policy_slot, guint *updated, GError **error)
+{
+  *updated = 0;
+  g_autoptr(GArray) ids = store_orders_reclassify_pending(conn, error);
+  if (!ids)
+    return FALSE;
+  if (ids->len && !*policy_slot && !(*policy_slot = pipeline_policy_load(conn, error)))
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++) {
+    gint64 id = g_array_index(ids, gint64, i);
+    gboolean pending = FALSE;
+    if (!store_begin(conn, error))
+      return FALSE;
+    /* locked, and still pending: another poll may have done it meanwhile */
+    if (!store_order_lock_pending(conn, id, &pending, error))
+      goto fail;
+    if (pending) {
+      g_autoptr(StoreRows) row = store_order_get(conn, id, error);
+      if (!row)
+        goto fail;
+      g_autoptr(ParserRequest) m = order_base(conn, parser, limits, row, id, error);
+      if (!m && error && *error)
+        goto fail;
+      if (!m) {
+        /* unreadable mail: classify the order's own fields alone */
+        m = parser_parse(parser, limits, "", 0, error);
+        if (!m)
+          goto fail;
+        stored_fields(m, row);
+      }
+      if (!reclassify(conn, *policy_slot, row, id, m, NULL, "reclassify", "ops corrected the order", NULL,
+                      NULL, NULL, error))
+        goto fail;
+    }
+    if (!store_commit(conn, error))
+      goto fail;
+    if (pending)
+      (*updated)++;
+  }
+  return TRUE;
+fail:
+  store_rollback(conn);
+  return FALSE;
 }

@@ -40,6 +40,12 @@ gboolean pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const P
                             const ClassifierPolicy *policy, gint64 order_id, char **order_no,
                             gboolean *changed, char **before, char **after, GError **error);
 
+/* Re-applies the policy to orders ops corrected (intake.correct, intake.decide(…, NULL), merge):
+ * each in its own transaction, from its first mail with the stored (corrected) fields over it;
+ * audit action reclassify. *policy is loaded when NULL and an order needs it. *updated: how many. */
+gboolean pipeline_corrections_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+                                    ClassifierPolicy **policy, guint *updated, GError **error);
+
 /* Recomputes the deadlines of orders whose SLA pauses changed (ops' pause/resume): the base
  * deadlines moved by the closed pauses. *policy is loaded when NULL and an order needs it.
  * *updated: how many orders. */

@@ -92,6 +92,7 @@ parser_request_free(ParserRequest *r)
   g_free(r->city);
   g_free(r->district);
   g_free(r->body_text);
+  g_free(r->text);
   g_free(r->from_name);
   g_free(r->location);
   g_free(r->quoted_text);
@@ -269,10 +270,10 @@ fix_utf8_array(GPtrArray *a)
 static void
 request_fix_utf8(ParserRequest *r)
 {
-  char **fields[] = { &r->message_id,  &r->from,     &r->from_addr,  &r->return_path, &r->subject,
-                      &r->followup_of, &r->sn,       &r->model,      &r->symptoms,    &r->contact,
-                      &r->phone,       &r->address,  &r->city,       &r->district,    &r->body_text,
-                      &r->from_name,   &r->location, &r->quoted_text };
+  char **fields[] = { &r->message_id,  &r->from,     &r->from_addr,   &r->return_path, &r->subject,
+                      &r->followup_of, &r->sn,       &r->model,       &r->symptoms,    &r->contact,
+                      &r->phone,       &r->address,  &r->city,        &r->district,    &r->body_text,
+                      &r->from_name,   &r->location, &r->quoted_text, &r->text };
   for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
     fix_utf8(fields[i]);
   fix_utf8_array(r->references);
@@ -358,6 +359,18 @@ construct_message(const ParserConfig *config, const ParserLimits *limits, const 
 
 /* No header block at all (text pasted into a file, a truncated spool entry): like Python's email,
  * every byte is the body of a header-less mail, and a warning says so. */
+/* The decoded text as people read it: line ends \n, no trailing blank lines. Takes s. */
+static char *
+text_for_reading(char *s)
+{
+  char *w = s;
+  for (const char *c = s; *c; c++)
+    if (!(*c == '\r' && (c[1] == '\n' || c[1] == '\0')))
+      *w++ = *c == '\r' ? '\n' : *c;
+  *w = '\0';
+  return g_strchomp(s);
+}
+
 static void
 read_headerless(ParserRequest *r, GString *body, const char *data, gsize len)
 {
@@ -419,7 +432,7 @@ parser_parse(const ParserConfig *config, const ParserLimits *limits, const char 
   }
 
   g_autofree char *body = parser_text_normalize(mr.body->str, (gssize)mr.body->len);
-  g_string_free(mr.body, TRUE);
+  r->text = text_for_reading(g_string_free(mr.body, FALSE));
   g_autofree char *subject = r->subject ? parser_text_normalize(r->subject, -1) : g_strdup("");
   /* Subjects are one line: a folded one normalises to blanks. */
   for (char *p = subject; *p; p++)
@@ -524,6 +537,32 @@ write_parts(JsonBuilder *b, const ParserRequest *r)
   json_builder_end_array(b);
 }
 
+static void
+write_attachments(JsonBuilder *b, const ParserRequest *r)
+{
+  json_builder_begin_array(b);
+  for (guint i = 0; i < r->attachments->len; i++) {
+    const ParserAttachment *a = g_ptr_array_index(r->attachments, i);
+    json_builder_begin_object(b);
+    add_string(b, "filename", a->filename);
+    add_string(b, "content_type", a->content_type);
+    json_builder_set_member_name(b, "size");
+    json_builder_add_int_value(b, (gint64)a->size);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+}
+
+char *
+parser_attachments_to_json(const ParserRequest *request)
+{
+  g_return_val_if_fail(request != NULL, NULL);
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  write_attachments(b, request);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  return json_to_string(root, FALSE);
+}
+
 char *
 parser_parts_to_json(const ParserRequest *request)
 {
@@ -555,17 +594,7 @@ parser_request_write_json(const ParserRequest *r, JsonBuilder *b)
   add_string(b, "city", r->city);
   add_string(b, "district", r->district);
   json_builder_set_member_name(b, "attachments");
-  json_builder_begin_array(b);
-  for (guint i = 0; i < r->attachments->len; i++) {
-    const ParserAttachment *a = g_ptr_array_index(r->attachments, i);
-    json_builder_begin_object(b);
-    add_string(b, "filename", a->filename);
-    add_string(b, "content_type", a->content_type);
-    json_builder_set_member_name(b, "size");
-    json_builder_add_int_value(b, (gint64)a->size);
-    json_builder_end_object(b);
-  }
-  json_builder_end_array(b);
+  write_attachments(b, r);
   json_builder_set_member_name(b, "parts");
   write_parts(b, r);
   add_strv(b, "warnings", r->warnings);

@@ -103,6 +103,8 @@ typedef struct {
   char *district; /* "海淀区" */
 
   char *body_text; /* the customer's own text (quotes and signatures removed), NFKC */
+  char *text;      /* the whole decoded text as sent (quotes included, no NFKC), at most max_text:
+                   * what ops read (intake.messages.body_text) */
   /* Added by the parser module (all owned by the request, may be NULL): */
   char *from_name;        /* decoded display name of the From mailbox */
   char *location;         /* the labelled location/city text as written (机器使用所在位置), NFKC */
@@ -175,6 +177,9 @@ char *parser_nfkc(const char *text, gssize len);
  * transfer_encoding (null for an unknown value) — the same array parser_request_write_json writes
  * under "parts". Returns a new string; the caller frees it with g_free. */
 char *parser_parts_to_json(const ParserRequest *request);
+/* The attachments (request->attachments) as a compact JSON array of {filename, content_type,
+ * size}. Returns a new string; the caller frees it with g_free. */
+char *parser_attachments_to_json(const ParserRequest *request);
 
 /* Message-ID when present, else "sha256:" + hex digest of the raw bytes: the dedupe key. */
 char *parser_dedupe_key(const ParserRequest *request, const char *data, gsize len);

@@ -149,6 +149,7 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
   g_autofree char *from = text_safe(in->from_addr, -1);
   g_autofree char *fromd = text_safe(in->from_display, -1);
   g_autofree char *subject = text_safe(in->subject, -1);
+  g_autofree char *text = text_safe(in->text, -1);
 
   const char *p[] = { dedupe,
                       mid,
@@ -162,18 +163,20 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
                       idate,
                       in->parse_error,
                       in->parts_json,
-                      in->ignored_reason };
-  int lengths[13] = { 0 };
-  int formats[13] = { 0 };
+                      in->ignored_reason,
+                      text,
+                      in->attachments_json };
+  int lengths[15] = { 0 };
+  int formats[15] = { 0 };
   lengths[7] = (int)in->len;
   formats[7] = 1; /* raw as binary bytea */
   g_autoptr(PGresult) r = PQexecParams(
     conn->pg,
     "INSERT INTO intake.messages (dedupe_key, message_id, sha256, from_addr, from_display, subject,"
-    " headers, raw, size, internal_date, parse_error, parts, ignored_reason)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13)"
+    " headers, raw, size, internal_date, parse_error, parts, ignored_reason, body_text, attachments)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15::jsonb)"
     " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-    13, NULL, p, lengths, formats, 0);
+    15, NULL, p, lengths, formats, 0);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
   if (PQntuples(r) == 1) {

@@ -114,14 +114,16 @@ store_order_find(StoreConn *conn, const char *order_no, const char *const *refs,
    * else its acknowledgement (the customer answering our mail), when the outbox exists. */
   g_autoptr(StoreRows) rows = store_select(
     conn,
-    "SELECT id FROM ("
+    /* an order merged into another (intake.merge): its mail goes to the kept one */
+    "SELECT coalesce(kept.id, f.id) FROM ("
     " SELECT o.id, 1 AS rank FROM intake.orders o WHERE o.order_no = $1"
     " UNION ALL"
     " SELECT om.order_id, 2 FROM intake.order_messages om JOIN intake.messages m ON m.id = om.message_id"
     "  WHERE m.message_id = ANY($2::text[])"
     " UNION ALL"
     " SELECT ob.order_id, 3 FROM intake.outbox_lookup($2::text[]) ob"
-    ") f ORDER BY rank LIMIT 1",
+    ") f JOIN intake.orders o ON o.id = f.id LEFT JOIN intake.orders kept ON kept.order_no = o.merged_into"
+    " ORDER BY f.rank LIMIT 1",
     2, p, error);
   if (!rows)
     return FALSE;
@@ -182,6 +184,12 @@ store_order_attach(StoreConn *conn, gint64 order_id, gint64 message_row, GError 
                     2, p, error);
 }
 
+/* A field ops corrected keeps their value (also NULL: cleared); else the pipeline's ($n). */
+#define KEPT(field, param)                                                                                   \
+  "CASE WHEN o.corrected ? '" field "' THEN o.corrected->>'" field "' ELSE " param " END"
+/* Columns whose change is bookkeeping, not a change of the order, left out of the audit. */
+#define NOISE "'{updated_at,sla_dirty,reclassify_pending,search_key}'::text[]"
+
 gboolean
 store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *o, const char *status,
                    const char *action, const char *note, gboolean *changed, char **before, char **after,
@@ -195,30 +203,53 @@ store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *o, const 
   p[27] = action;
   p[28] = note;
   /* One statement: lock, update, and record the changed fields (before/after) in the audit. */
-  g_autoptr(StoreRows) rows =
-    store_select(conn,
-                 "WITH old AS (SELECT * FROM intake.orders WHERE id = $1 FOR UPDATE),"
-                 " upd AS (UPDATE intake.orders o SET status = COALESCE($2, o.status), kind = $3, sn = $4,"
-                 "  model = $5, symptoms = $6, contact = $7, phone = $8, address = $9, city = $10,"
-                 "  district = $11, missing = $12::text[], sn_candidates = $13::text[], customer = $14,"
-                 "  tier = $15, component = $16, warranty_start = $17, warranty_end = $18, coverage = $19,"
-                 "  reasons = $20::jsonb, severity = $21, priority = $22, onsite_class = $23,"
-                 "  sla_clock = $24, base_response_due = $25, base_plan_due = $26, base_onsite_due = $27,"
-                 "  response_due = $25, plan_due = $26, onsite_due = $27,"
-                 "  sla_dirty = EXISTS (SELECT 1 FROM intake.sla_pauses sp WHERE sp.order_id = o.id),"
-                 "  updated_at = now()"
-                 "  FROM old WHERE o.id = old.id"
-                 "  RETURNING to_jsonb(old.*) - 'updated_at' - 'sla_dirty' AS b, to_jsonb(o.*) - "
-                 "'updated_at' - 'sla_dirty' AS a),"
-                 " diff AS (SELECT (SELECT jsonb_object_agg(key, value) FROM jsonb_each(b) WHERE a->key IS "
-                 "DISTINCT FROM value) AS b,"
-                 "                 (SELECT jsonb_object_agg(key, value) FROM jsonb_each(a) WHERE b->key IS "
-                 "DISTINCT FROM value) AS a"
-                 "            FROM upd),"
-                 " ins AS (INSERT INTO intake.audit (order_id, action, before, after, note)"
-                 "  SELECT $1, $28, b, a, $29 FROM diff WHERE a IS NOT NULL OR $28 <> 'reprocess')"
-                 " SELECT b::text, a::text FROM diff",
-                 29, p, error);
+  g_autoptr(StoreRows) rows = store_select(
+    conn,
+    "WITH old AS (SELECT * FROM intake.orders WHERE id = $1 FOR UPDATE),"
+    /* what ops corrected (intake.correct) and decided (intake.decide) wins */
+    " upd AS (UPDATE intake.orders o SET status = COALESCE($2, o.status), kind = $3,"
+    "  sn = " KEPT("sn", "$4") ", model = " KEPT(
+      "model",
+      "$5") ", symptoms = $6,"
+            "  contact = " KEPT("contact", "$7") ", phone = " KEPT(
+              "phone",
+              "$8") ","
+                    "  address = " KEPT("address", "$9") ", city = " KEPT(
+                      "city",
+                      "$10") ","
+                             "  district = " KEPT(
+                               "district",
+                               "$11") ", missing = $12::text[], sn_candidates = $13::text[],"
+                                      "  customer = " KEPT(
+                                        "customer",
+                                        "$14") ", tier = $15, component = $16, warranty_start = $17,"
+                                               "  warranty_end = $18, coverage = "
+                                               "COALESCE(o.coverage_decision, $19), reclassify_pending = "
+                                               "false,"
+                                               "  reasons = $20::jsonb, severity = $21, priority = $22, "
+                                               "onsite_class = $23,"
+                                               "  sla_clock = $24, base_response_due = $25, base_plan_due = "
+                                               "$26, base_onsite_due = $27,"
+                                               "  response_due = $25, plan_due = $26, onsite_due = $27,"
+                                               "  sla_dirty = EXISTS (SELECT 1 FROM intake.sla_pauses sp "
+                                               "WHERE sp.order_id = o.id),"
+                                               "  updated_at = now()"
+                                               "  FROM old WHERE o.id = old.id"
+                                               "  RETURNING to_jsonb(old.*) - " NOISE
+                                               " AS b, to_jsonb(o.*) - " NOISE " AS a),"
+                                               " diff AS (SELECT (SELECT jsonb_object_agg(key, value) FROM "
+                                               "jsonb_each(b) WHERE a->key IS "
+                                               "DISTINCT FROM value) AS b,"
+                                               "                 (SELECT jsonb_object_agg(key, value) FROM "
+                                               "jsonb_each(a) WHERE b->key IS "
+                                               "DISTINCT FROM value) AS a"
+                                               "            FROM upd),"
+                                               " ins AS (INSERT INTO intake.audit (order_id, action, before, "
+                                               "after, note)"
+                                               "  SELECT $1, $28, b, a, $29 FROM diff WHERE a IS NOT NULL OR "
+                                               "$28 <> 'reprocess')"
+                                               " SELECT b::text, a::text FROM diff",
+    29, p, error);
   if (!rows)
     return FALSE;
   if (rows->rows->len != 1) {

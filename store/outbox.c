@@ -12,16 +12,17 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
   const char *p[] = { order,           item->message_id,
                       item->recipient, item->language ? item->language : "zh",
                       item->subject,   item->data,
-                      status,          item->suppressed_reason };
-  int lengths[8] = { 0 }, formats[8] = { 0 };
+                      status,          item->suppressed_reason,
+                      item->body_text };
+  int lengths[9] = { 0 }, formats[9] = { 0 };
   lengths[5] = (int)item->len;
   formats[5] = 1; /* the message bytes as binary bytea */
   g_autoptr(PGresult) r = PQexecParams(
     conn->pg,
     "INSERT INTO intake.outbox (order_id, message_id, recipient, language, subject, message, status,"
-    " suppressed_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    " suppressed_reason, body_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     " ON CONFLICT (order_id) DO NOTHING RETURNING id",
-    8, NULL, p, lengths, formats, 0);
+    9, NULL, p, lengths, formats, 0);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
   if (queued)

@@ -91,3 +91,31 @@ store_sla_terms(StoreConn *conn, const char *tier, GError **error)
     " fast_onsite_priority, fast_onsite_class FROM intake.sla_terms WHERE tier = $1",
     1, p, error);
 }
+
+GArray *
+store_orders_reclassify_pending(StoreConn *conn, GError **error)
+{
+  g_autoptr(StoreRows) rows =
+    store_select(conn, "SELECT id FROM intake.orders WHERE reclassify_pending ORDER BY id", 0, NULL, error);
+  if (!rows)
+    return NULL;
+  GArray *ids = g_array_sized_new(FALSE, FALSE, sizeof(gint64), rows->rows->len);
+  for (guint i = 0; i < rows->rows->len; i++) {
+    gint64 id = g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, i))[0], NULL, 10);
+    g_array_append_val(ids, id);
+  }
+  return ids;
+}
+
+gboolean
+store_order_lock_pending(StoreConn *conn, gint64 order_id, gboolean *pending, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  const char *p[] = { id };
+  g_autoptr(StoreRows) rows =
+    store_select(conn, "SELECT reclassify_pending FROM intake.orders WHERE id = $1 FOR UPDATE", 1, p, error);
+  if (!rows)
+    return FALSE;
+  *pending = rows->rows->len == 1 && g_strcmp0(((char **)g_ptr_array_index(rows->rows, 0))[0], "t") == 0;
+  return TRUE;
+}

@@ -120,9 +120,11 @@ typedef struct {
   const char *from_addr;
   const char *from_display;
   const char *subject;
-  const char *parse_error;    /* NULL when parsed */
-  const char *ignored_reason; /* auto_reply | bounce | bulk | loop | NULL */
-  const char *parts_json;     /* per-part report, may be NULL */
+  const char *parse_error;      /* NULL when parsed */
+  const char *ignored_reason;   /* auto_reply | bounce | bulk | loop | NULL */
+  const char *parts_json;       /* per-part report, may be NULL */
+  const char *text;             /* the decoded text for ops (messages.body_text), may be NULL */
+  const char *attachments_json; /* [{filename, content_type, size}], may be NULL */
 } StoreIncoming;
 
 typedef struct {
@@ -191,6 +193,11 @@ GPtrArray *store_order_raws(StoreConn *conn, gint64 order_id, GError **error);
 /* Orders whose SLA pauses changed (sla_dirty): id, sla_clock, received_iso and the base deadlines
  * (ISO 8601 UTC or NULL), with their closed pauses as a JSON array of [start, end] pairs. */
 StoreRows *store_sla_dirty(StoreConn *conn, GError **error);
+/* Orders ops corrected that wait for the policy to be re-applied (reclassify_pending), ids
+ * (gint64) oldest first. */
+GArray *store_orders_reclassify_pending(StoreConn *conn, GError **error);
+/* Inside the caller's transaction: locks the order; *pending says whether it still waits. */
+gboolean store_order_lock_pending(StoreConn *conn, gint64 order_id, gboolean *pending, GError **error);
 /* Writes recomputed deadlines (ISO 8601 or NULL) and clears sla_dirty. */
 gboolean store_sla_set(StoreConn *conn, gint64 order_id, const char *response_due, const char *plan_due,
                        const char *onsite_due, GError **error);
@@ -210,6 +217,7 @@ typedef struct {
   const char *data;       /* the rendered message; NULL when suppressed */
   gsize len;
   const char *suppressed_reason; /* NULL: pending; else status suppressed with this reason */
+  const char *body_text;         /* the text part as the customer reads it, for ops; may be NULL */
 } StoreOutboxItem;
 
 /* Inside the caller's (the order's) transaction. *queued (may be NULL) is FALSE when the order

@@ -1,0 +1,261 @@
+/* tests/e2e/test_desk.c: the service desk's day in psql (docs/ops.md) on a polled database, as the
+ * role intake_ops: read a thread's decoded Chinese text, find an order by phone, correct an SN and
+ * see coverage and deadlines follow at the next poll, record responses in time and late and check
+ * the report against its own counts, decide coverage, close junk, merge a duplicate (its mail
+ * follows), and be refused everything else. */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+static E2e *e;
+
+static void
+setup(void)
+{
+  e = e2e_setup(criterion_current_test->name);
+}
+
+static void
+teardown(void)
+{
+  e2e_teardown(e);
+  e = NULL;
+}
+
+TestSuite(desk, .init = setup, .fini = teardown, .timeout = 300);
+
+static int
+poll(void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = e2e_run(e, &out, &err, "poll", NULL);
+  cr_assert_eq(rc, 0, "poll: %s%s", out, err);
+  return rc;
+}
+
+/* The first column of the first row as text (NULL for SQL NULL); the statement must succeed. */
+static char *
+value(const char *sql)
+{
+  PGresult *r = PQexec(e->pg, sql);
+  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
+  cr_assert_eq(PQntuples(r), 1, "%s: %d rows", sql, PQntuples(r));
+  char *v = PQgetisnull(r, 0, 0) ? NULL : g_strdup(PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return v;
+}
+
+static void
+expect(const char *sql, const char *want)
+{
+  g_autofree char *got = value(sql);
+  cr_expect(g_strcmp0(got, want) == 0, "%s\n  expected: %s\n  actual:   %s", sql, want, got ? got : "NULL");
+}
+
+/* A statement that must fail with SQLSTATE state. */
+static void
+refused(const char *sql, const char *state)
+{
+  PGresult *r = PQexec(e->pg, sql);
+  const char *got = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  cr_expect(PQresultStatus(r) == PGRES_FATAL_ERROR && g_strcmp0(got, state) == 0,
+            "%s: expected SQLSTATE %s, got %s: %s", sql, state, got ? got : "success",
+            PQresultErrorMessage(r));
+  PQclear(r);
+}
+
+/* A plain-text mail in GB18030, base64, as Foxmail and Outlook in China send it, with an
+ * attachment when att_name is given. */
+static void
+append_gb18030(const char *from, const char *mid, const char *subject_utf8, const char *body_utf8,
+               const char *att_name)
+{
+  gsize n = 0;
+  g_autofree char *gb = g_convert(body_utf8, -1, "GB18030", "UTF-8", NULL, &n, NULL);
+  cr_assert(gb);
+  g_autofree char *b64 = g_base64_encode((const guchar *)gb, n);
+  g_autofree char *subj = g_base64_encode((const guchar *)subject_utf8, strlen(subject_utf8));
+  g_autofree char *head =
+    g_strdup_printf("From: %s\r\nTo: service@roycom.com.cn\r\nSubject: =?UTF-8?B?%s?=\r\n"
+                    "Message-ID: <%s>\r\nDate: Sat, 05 Dec 2026 09:00:00 +0800\r\n"
+                    "MIME-Version: 1.0\r\n",
+                    from, subj, mid);
+  g_autofree char *mail = NULL;
+  if (att_name)
+    mail =
+      g_strdup_printf("%sContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n"
+                      "Content-Type: text/plain; charset=GB18030\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                      "%s\r\n--b1\r\nContent-Type: text/plain; name=\"%s\"\r\n"
+                      "Content-Disposition: attachment; filename=\"%s\"\r\n\r\n"
+                      "SEL: PSU1 AC lost\r\nSEL: PSU2 AC lost\r\n--b1--\r\n",
+                      head, b64, att_name, att_name);
+  else
+    mail = g_strdup_printf(
+      "%sContent-Type: text/plain; charset=GB18030\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+      "%s\r\n",
+      head, b64);
+  e2e_append(e, "INBOX", mail, strlen(mail));
+}
+
+#define GOLD_SN "RCS25Q0099002"
+#define A_MAIL "desk-a-1@tjport.example.cn"
+#define B_MAIL "desk-b-1@tjport.example.cn"
+#define C_MAIL "desk-c-1@promo.example.com"
+#define NO(m)                                                                                                \
+  "(SELECT o.order_no FROM intake.orders o JOIN intake.messages x ON x.id = o.message_id"                    \
+  " WHERE x.message_id = '" m "')"
+
+/* Three mails polled: A names an SN that is not registered (typed wrong), B the right one for the
+ * same machine, C is an advert. */
+static void
+polled_day(void)
+{
+  PQclear(PQexec(e->pg,
+                 "INSERT INTO intake.assets (sn, kind, model, customer, tier, ship_date, city, district)"
+                 " VALUES ('" GOLD_SN "', 'server', 'RC-R2290 G5', '天津港数据中心', 'gold', '2025-06-01',"
+                 " '天津市', '河西区')"));
+  append_gb18030("=?UTF-8?B?5p2O5Zub?= <lisi@tjport.example.cn>", A_MAIL, "服务器宕机",
+                 "你好，我们的服务器宕机了，无法开机，电源灯不亮。\r\n序列号：RCS25Q0099992\r\n"
+                 "地址：天津市河西区友谊路20号\r\n联系人：李四\r\n电话：139-0222-1234\r\n",
+                 "sel.log");
+  append_gb18030("=?UTF-8?B?546L5LqU?= <wangwu@tjport.example.cn>", B_MAIL, "服务器无法开机",
+                 "服务器无法开机，SN：" GOLD_SN "\r\n地址：天津市河西区友谊路20号\r\n联系人：王五\r\n"
+                 "电话：13902225678\r\n",
+                 NULL);
+  append_gb18030("promo <sales@promo.example.com>", C_MAIL, "年终大促",
+                 "尊敬的客户，年终大促，服务器内存条八折，欢迎订购。\r\n", NULL);
+  poll();
+  expect("SELECT count(*) FROM intake.orders", "3");
+}
+
+Test(desk, a_day_at_the_desk)
+{
+  polled_day();
+  PQclear(PQexec(e->pg, "SET ROLE intake_ops"));
+
+  /* the thread: the customer's words decoded from GB18030, the attachment listed, our ack out */
+  expect("SELECT string_agg(direction, ',' ORDER BY at, direction) FROM intake.order_thread"
+         " WHERE order_no = " NO(A_MAIL),
+         "in,out");
+  expect("SELECT (body_text LIKE '%服务器宕机了，无法开机%' AND body_text LIKE '%139-0222-1234%')::text"
+         " FROM intake.order_thread WHERE order_no = " NO(A_MAIL) " AND direction = 'in'",
+         "true");
+  expect("SELECT attachments->0->>'filename' FROM intake.order_thread WHERE order_no = " NO(
+           A_MAIL) " AND direction = 'in'",
+         "sel.log");
+  expect("SELECT (body_text LIKE '%' || order_no || '%')::text || ' ' || to_addr FROM intake.order_thread"
+         " WHERE order_no = " NO(A_MAIL) " AND direction = 'out'",
+         "true lisi@tjport.example.cn");
+
+  /* found by the phone however it is written, by address, by order number */
+  expect("SELECT string_agg(order_no, ',') = " NO(A_MAIL) " FROM intake.search('13902221234')", "t");
+  expect("SELECT string_agg(order_no, ',') = " NO(A_MAIL) " FROM intake.search('+86 139 0222 1234')", "t");
+  expect("SELECT count(*) FROM intake.search('tjport.example')", "2");
+  expect("SELECT count(*) FROM intake.search(" NO(B_MAIL) ")", "1");
+
+  /* A: the SN typed wrong → needs review; corrected, the next poll re-applies the policy */
+  g_autofree char *due_before = value("SELECT response_due FROM intake.orders WHERE order_no = " NO(A_MAIL));
+  expect("SELECT coverage || ' ' || coalesce(tier, '-') FROM intake.orders WHERE order_no = " NO(A_MAIL),
+         "needs_review -");
+  g_autofree char *said =
+    value("SELECT intake.correct(" NO(A_MAIL) ", 'sn', 'rcs25q00 99002', '客户电话确认序列号')");
+  cr_expect(strstr(said, "sn RCS25Q0099992 -> " GOLD_SN), "correct said: %s", said);
+  expect("SELECT sn || ' ' || reclassify_pending FROM intake.queue WHERE order_no = " NO(A_MAIL),
+         GOLD_SN " true");
+  PQclear(PQexec(e->pg, "RESET ROLE"));
+  poll();
+  PQclear(PQexec(e->pg, "SET ROLE intake_ops"));
+  expect("SELECT coverage || ' ' || tier || ' ' || customer || ' ' || reclassify_pending FROM intake.orders"
+         " WHERE order_no = " NO(A_MAIL),
+         "covered gold 天津港数据中心 false");
+  g_autofree char *due_after = value("SELECT response_due FROM intake.orders WHERE order_no = " NO(A_MAIL));
+  cr_expect(g_strcmp0(due_before, due_after) != 0, "response_due unchanged: %s", due_after);
+  expect("SELECT string_agg(action, ',' ORDER BY id) FROM intake.audit WHERE order_id ="
+         " (SELECT id FROM intake.orders WHERE order_no = " NO(A_MAIL) ")",
+         "correct,reclassify");
+  expect("SELECT (after ? 'coverage' AND after ? 'response_due')::text FROM intake.audit"
+         " WHERE action = 'reclassify'",
+         "true");
+  /* the same machine from two mails: flagged both ways */
+  expect("SELECT possible_duplicates = ARRAY[" NO(B_MAIL) "] FROM intake.queue WHERE order_no = " NO(A_MAIL),
+         "t");
+  expect("SELECT possible_duplicates = ARRAY[" NO(A_MAIL) "] FROM intake.queue WHERE order_no = " NO(B_MAIL),
+         "t");
+
+  /* responses: B in time, A late (its deadline moved into the past by hand) */
+  said = (g_free(said), value("SELECT intake.record_response(" NO(B_MAIL) ", '电话回复王五')"));
+  cr_expect(strstr(said, "in time"), "record_response said: %s", said);
+  refused("SELECT intake.record_response(" NO(B_MAIL) ")", "55000"); /* once */
+  PQclear(PQexec(e->pg, "RESET ROLE"));
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET response_due = now() - interval '1 hour',"
+                        " plan_due = now() - interval '10 minutes' WHERE order_no = " NO(A_MAIL)));
+  PQclear(PQexec(e->pg, "SET ROLE intake_ops"));
+  expect("SELECT overdue::text || ' ' || missed::text FROM intake.queue WHERE order_no = " NO(A_MAIL),
+         "true {response_due,plan_due}");
+  said = (g_free(said), value("SELECT intake.record_response(" NO(A_MAIL) ", NULL)"));
+  cr_expect(strstr(said, "LATE"), "record_response said: %s", said);
+  expect("SELECT missed::text FROM intake.queue WHERE order_no = " NO(A_MAIL), "{plan_due}");
+  said = (g_free(said), value("SELECT intake.record_plan(" NO(A_MAIL) ", '更换电源')"));
+  expect("SELECT overdue::text FROM intake.queue WHERE order_no = " NO(A_MAIL), "false");
+  expect(
+    "SELECT string_agg(deadline || '=' || outcome, ',' ORDER BY order_no, deadline) FROM intake.order_sla"
+    " WHERE deadline IN ('response_due', 'plan_due') AND order_no IN (" NO(A_MAIL) ", " NO(B_MAIL) ")",
+    "plan_due=missed,response_due=missed,plan_due=pending,response_due=met");
+  expect("SELECT count(*) FROM intake.sla_breaches WHERE order_no = " NO(A_MAIL) " AND done_at IS NOT NULL",
+         "2");
+  /* the report agrees with its own counts and with order_sla */
+  expect("SELECT response_met || '/' || response_missed || ' ' || response_met_pct FROM intake.sla_report"
+         " WHERE tier = 'gold'",
+         "1/1 50.0");
+  expect("SELECT count(*) FROM intake.sla_report WHERE response_met_pct IS DISTINCT FROM"
+         " round(100.0 * response_met / nullif(response_met + response_missed, 0), 1)"
+         " OR plan_met_pct IS DISTINCT FROM round(100.0 * plan_met / nullif(plan_met + plan_missed, 0), 1)",
+         "0");
+  expect("SELECT sum(response_met + response_missed) FROM intake.sla_report",
+         "2"); /* C (junk-to-be) has deadlines too, none decided yet */
+
+  /* ops decide coverage: kept over the policy's at later re-classification */
+  said = (g_free(said), value("SELECT intake.decide(" NO(A_MAIL) ", 'chargeable', '客户人为损坏，已确认')"));
+  cr_expect(strstr(said, "covered -> chargeable"), "decide said: %s", said);
+
+  /* junk closes from queued with its reason, and leaves the reports */
+  refused("SELECT intake.close(" NO(C_MAIL) ")", "22023"); /* a reason is needed */
+  said = (g_free(said), value("SELECT intake.close(" NO(C_MAIL) ", 'junk', '广告')"));
+  cr_expect(strstr(said, "queued -> closed (junk)"), "close said: %s", said);
+  expect("SELECT count(*) FROM intake.volume_report WHERE customer <> '天津港数据中心'", "0");
+  expect("SELECT count(*) FROM intake.order_sla WHERE order_no = " NO(C_MAIL), "0");
+
+  /* B merged into A: its mail and history move; B closed as duplicate */
+  said = (g_free(said), value("SELECT intake.merge(" NO(B_MAIL) ", " NO(A_MAIL) ", '同一台机器')"));
+  cr_expect(strstr(said, "1 mail(s)"), "merge said: %s", said);
+  expect("SELECT status || ' ' || close_reason || ' ' || (merged_into = " NO(A_MAIL) ") FROM intake.orders"
+                                                                                     " WHERE order_no = " NO(
+                                                                                       B_MAIL),
+         "closed duplicate true");
+  expect("SELECT count(*) FROM intake.order_thread WHERE order_no = " NO(A_MAIL) " AND direction = 'in'",
+         "2");
+  expect("SELECT count(*) FROM intake.audit a JOIN intake.orders o ON o.id = a.order_id"
+         " WHERE o.order_no = " NO(A_MAIL) " AND a.action = 'response' AND a.note = '电话回复王五'",
+         "1");
+
+  /* the rest is refused */
+  refused("UPDATE intake.orders SET sn = 'X'", "42501");
+  refused("DELETE FROM intake.audit", "42501");
+  refused("SELECT intake._record(" NO(A_MAIL) ", 'plan_at', 'plan', 'x', NULL)", "42501");
+  refused("SELECT intake.apply_grants()", "42501");
+  refused("UPDATE intake.messages SET body_text = 'x'", "42501");
+  PQclear(PQexec(e->pg, "RESET ROLE"));
+
+  /* the customer answers B's acknowledgement: the mail goes to A, which keeps ops' coverage */
+  g_autofree char *b_no = value("SELECT " NO(B_MAIL));
+  g_autofree char *subject = g_strdup_printf("回复：服务器无法开机 [%s]", b_no);
+  append_gb18030("=?UTF-8?B?546L5LqU?= <wangwu@tjport.example.cn>", "desk-b-2@tjport.example.cn", subject,
+                 "工程师下午几点到？\r\n", NULL);
+  poll();
+  expect("SELECT count(*) FROM intake.order_thread WHERE order_no = " NO(A_MAIL) " AND direction = 'in'",
+         "3");
+  expect("SELECT status FROM intake.orders WHERE order_no = " NO(B_MAIL), "closed");
+  expect("SELECT coverage || ' ' || coverage_decision FROM intake.orders WHERE order_no = " NO(A_MAIL),
+         "chargeable chargeable");
+}
