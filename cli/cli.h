@@ -45,6 +45,8 @@ typedef struct {
   GPtrArray *mailboxes; /* CliMailbox*, [imap] first; at least one when [imap] has a url */
   CliSmtp smtp;
   char *db_conninfo;
+  char *
+    db_migrate_conninfo; /* [db] migrate_conninfo: the schema owner, for db migrate and assets import; NULL: conninfo */
   char *sql_dir;          /* migrations: [db] migrations_dir, else <data dir>/sql */
   char *data_dir;         /* parser/, classifier/, sql/ (cli_data_dir) */
   char *path;             /* the file read, for messages */
@@ -67,6 +69,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliConfig, cli_config_free)
  * log it asks for, connects to PostgreSQL (EXIT_RUNTIME when it cannot). Returns EXIT_OK and fills
  * *config and *conn (the caller frees both), else the exit code, with the reason logged. */
 int cli_open(const char *config_path, CliConfig **config, StoreConn **conn);
+/* The same connected as the schema owner ([db] migrate_conninfo, else conninfo): db migrate and
+ * assets import, which the pipeline's role may not do. */
+int cli_open_owner(const char *config_path, CliConfig **config, StoreConn **conn);
+const char *cli_owner_conninfo(const CliConfig *config);
 
 /* The data directory (parser/, classifier/, sql/, sql/seed/), found at run time: explicit (a
  * --data-dir option; may be NULL), else $INTAKE_DATA_DIR, else <the executable's dir>/../share/intake

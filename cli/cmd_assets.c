@@ -125,7 +125,7 @@ cli_cmd_assets(int argc, char **argv)
     fprintf(stderr, "intake: %s\n", error->message);
     return EXIT_USAGE;
   }
-  g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
+  g_autoptr(StoreConn) conn = store_connect(cli_owner_conninfo(config), &error);
   if (!conn) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
@@ -134,7 +134,11 @@ cli_cmd_assets(int argc, char **argv)
   gboolean imported = store_assets_import(conn, columns, rows, &added, &updated, &error);
   cli_progress_done();
   if (!imported) {
-    cli_log(CLI_LOG_ERROR, "assets import %s: %s (nothing imported)", path, error->message);
+    cli_log(
+      CLI_LOG_ERROR, "assets import %s: %s (nothing imported)%s", path, error->message,
+      strstr(error->message, "permission denied")
+        ? "; the registry is written by the schema owner: set [db] migrate_conninfo (docs/ops.md, Roles)"
+        : "");
     return EXIT_RUNTIME;
   }
   printf("assets %s: %u added, %u updated, %u unchanged, %u rejected\n", path, added, updated,

@@ -26,7 +26,7 @@ cli_cmd_db(int argc, char **argv)
   }
   g_autoptr(CliConfig) config = NULL;
   g_autoptr(StoreConn) conn = NULL;
-  int opened = cli_open(config_path, &config, &conn);
+  int opened = cli_open_owner(config_path, &config, &conn);
   if (opened != EXIT_OK)
     return opened;
   guint applied = 0;

@@ -4,8 +4,10 @@
 
 #include "version.h" /* INTAKE_RELATIVE_DATA_DIR: the data directory relative to the binary */
 
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef INTAKE_SOURCE_DATA_DIR
 #define INTAKE_SOURCE_DATA_DIR "data"
@@ -337,6 +339,12 @@ read_password(GKeyFile *kf, const char *path, const char *group, const char *env
     *out = g_strdup(g_getenv(env));
     return TRUE;
   }
+  /* world-readable, or readable by a group other than the one intake runs as (root:intake 0640 is
+   * the documented set-up) */
+  GStatBuf st;
+  if (g_stat(file, &st) == 0 && ((st.st_mode & 007) || ((st.st_mode & 070) && st.st_gid != getegid())))
+    cli_log(CLI_LOG_WARN, "%s: [%s] password_file %s can be read by others (mode %04o): chmod 600 it", path,
+            group, file, (unsigned)(st.st_mode & 07777));
   g_autofree char *text = NULL;
   g_autoptr(GError) local = NULL;
   if (!g_file_get_contents(file, &text, NULL, &local)) {
@@ -542,6 +550,7 @@ cli_config_load(const char *path, GError **error)
   g_autoptr(CliConfig) c = g_new0(CliConfig, 1);
   c->path = g_strdup(chosen);
   c->db_conninfo = get_string(kf, "db", "conninfo");
+  c->db_migrate_conninfo = get_string(kf, "db", "migrate_conninfo");
   c->data_dir = cli_data_dir(NULL);
   c->sql_dir = get_string(kf, "db", "migrations_dir");
   if (!c->sql_dir)
@@ -579,11 +588,39 @@ cli_config_free(CliConfig *c)
   g_free(c->alerts.format);
   g_free(c->alerts.mail_to);
   g_free(c->db_conninfo);
+  g_free(c->db_migrate_conninfo);
   g_free(c->sql_dir);
   g_free(c->data_dir);
   g_free(c->path);
   g_strfreev(c->own_addresses);
   g_free(c);
+}
+
+const char *
+cli_owner_conninfo(const CliConfig *config)
+{
+  return config->db_migrate_conninfo && *config->db_migrate_conninfo ? config->db_migrate_conninfo
+                                                                     : config->db_conninfo;
+}
+
+int
+cli_open_owner(const char *config_path, CliConfig **config, StoreConn **conn)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CliConfig) c = cli_config_load(config_path, &error);
+  if (!c) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_USAGE;
+  }
+  cli_log_open(c);
+  StoreConn *db = store_connect(cli_owner_conninfo(c), &error);
+  if (!db) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
+  }
+  *conn = db;
+  *config = g_steal_pointer(&c);
+  return EXIT_OK;
 }
 
 int

@@ -300,12 +300,33 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
                   const ClassifierPolicy *policy, gint64 order_id, gint64 message_row, ParserRequest *fu,
                   char **order_no, GError **error)
 {
-  if (!store_order_attach(conn, order_id, message_row, error))
+  g_autoptr(GPtrArray) known = NULL;
+  gboolean referenced = FALSE, reopen_allowed = TRUE;
+  g_ptr_array_add(fu->references, NULL);
+  gboolean ok = store_order_followup_facts(conn, order_id, (const char *const *)fu->references->pdata, &known,
+                                           &referenced, &reopen_allowed, error);
+  g_ptr_array_set_size(fu->references, fu->references->len - 1);
+  if (!ok || !store_order_attach(conn, order_id, message_row, error))
     return FALSE;
   g_autoptr(StoreRows) row = store_order_get(conn, order_id, error);
   if (!row)
     return FALSE;
   *order_no = g_strdup(row_value(row, "order_no"));
+  /* Order numbers are guessable: a mail that only quotes one, from someone the order does not
+   * know, changes nothing; nor does a reply to an order closed long ago. Ops decide (needs_review). */
+  const char *held = NULL;
+  if (!referenced && !parser_sender_known(parser, fu->from_addr, (const char *const *)known->pdata))
+    held = "unverified_followup";
+  else if (!reopen_allowed)
+    held = "late_followup";
+  if (held) {
+    g_autofree char *why = g_strdup_printf(
+      "follow-up mail %s from %s: %s; linked, nothing changed",
+      fu->message_id ? fu->message_id : "(no Message-ID)", fu->from_addr ? fu->from_addr : "(no sender)",
+      g_str_equal(held, "late_followup") ? "the order was closed long ago"
+                                         : "a sender the order does not know");
+    return store_order_hold_followup(conn, order_id, held, why, error);
+  }
 
   g_autoptr(ParserRequest) base = order_base(conn, parser, limits, row, order_id, error);
   if (!base && error && *error)

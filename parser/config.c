@@ -560,6 +560,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->bounce_locals = lower_list(kf, "senders", "bounce");
   c->noreply_words = lower_list(kf, "senders", "noreply");
   c->own_domains = lower_list(kf, "senders", "own_domains");
+  c->freemail = lower_list(kf, "senders", "freemail");
   c->own_addresses = lower_list(kf, "senders", "own_addresses");
   c->ignore_phones = lower_list(kf, "senders", "ignore_phones");
   c->model_words = lower_list(kf, "models", "families");
@@ -596,6 +597,7 @@ parser_config_free(ParserConfig *c)
   if (!c)
     return;
   g_strfreev(c->own_addresses);
+  g_strfreev(c->freemail);
   g_free(c->data_dir);
   for (int i = 0; i < PARSER_RE_COUNT; i++)
     if (c->re[i])
@@ -645,6 +647,36 @@ parser_config_add_own_addresses(ParserConfig *config, const char *const *address
   }
   g_ptr_array_add(a, NULL);
   config->own_addresses = (char **)g_ptr_array_free(a, FALSE);
+}
+
+static gboolean
+in_list(char *const *list, const char *s)
+{
+  for (guint i = 0; list && list[i]; i++)
+    if (g_ascii_strcasecmp(list[i], s) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+parser_sender_known(const ParserConfig *config, const char *address, const char *const *known)
+{
+  g_return_val_if_fail(config != NULL, FALSE);
+  if (!address || !*address)
+    return FALSE;
+  const char *at = strrchr(address, '@');
+  const char *domain = at ? at + 1 : NULL;
+  /* a shared domain counts only for a company's own one: not a public service, not ours */
+  gboolean company =
+    domain && *domain && !in_list(config->freemail, domain) && !in_list(config->own_domains, domain);
+  for (guint i = 0; known && known[i]; i++) {
+    if (g_ascii_strcasecmp(known[i], address) == 0)
+      return TRUE;
+    const char *kat = strrchr(known[i], '@');
+    if (company && kat && g_ascii_strcasecmp(kat + 1, domain) == 0)
+      return TRUE;
+  }
+  return FALSE;
 }
 
 /* Match data belongs to the caller's ParserMatch (the config is shared read-only, possibly by

@@ -182,6 +182,7 @@ struct ParserConfig {
   guint n_tag_short;
   char **bounce_locals; /* local parts that mark a bounce sender: mailer-daemon, postmaster */
   char **noreply_words; /* words in a local part that mark a no-reply sender: noreply, donotreply */
+  char **freemail;      /* public mail domains (labels.ini [senders] freemail), lower case */
   char **own_domains;   /* the vendor's domains: a phone/contact in their signature is not the customer's */
   char **ignore_phones; /* numbers that are never the customer's (our hotline) */
   char **model_words;   /* known model families (NFKC, case-folded) */

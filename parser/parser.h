@@ -144,6 +144,10 @@ void parser_config_set_own_address(ParserConfig *config, const char *address);
 /* Adds addresses of the service itself (NULL-terminated, copied, compared case-blind) to those of
  * labels.ini [senders] own_addresses: a mail from one of them is a loop, never an order. */
 void parser_config_add_own_addresses(ParserConfig *config, const char *const *addresses);
+/* Whether address (a mail's From) is one of known (the addresses an order already has), or of the
+ * same company: the same domain, unless that domain is a public mail service (labels.ini [senders]
+ * freemail: 163.com, qq.com, gmail.com …) or the vendor's own. Case-insensitive. */
+gboolean parser_sender_known(const ParserConfig *config, const char *address, const char *const *known);
 
 /* Parses raw bytes. Returns a new request, or NULL with error set (never crashes on any input).
  * limits may be NULL for the defaults. */

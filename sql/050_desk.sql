@@ -409,6 +409,54 @@ END
 $$;
 COMMENT ON FUNCTION intake.merge(text, text, text) IS 'Merge an order into another (合并): its mails and history move to the kept order, which takes the fields it lacks; the first is closed as duplicate (merged_into). Mail answering the first goes to the kept order';
 
+-- ---- follow-ups held for ops (issue 11: order numbers are guessable) ----
+
+-- A follow-up from a sender the order does not know (another company quoting an order number), or a
+-- reply to an order closed longer ago than followup_reopen_days, is linked but changes nothing:
+-- review_reason unverified_followup / late_followup, shown in needs_review until ops clear it.
+INSERT INTO intake.policy_settings (key, value, description)
+SELECT 'followup_reopen_days', '30', 'A reply to an order closed longer ago than this many days does not re-open it: it is linked and flagged for review (late_followup)'
+ WHERE NOT EXISTS (SELECT 1 FROM intake.policy_settings WHERE key = 'followup_reopen_days');
+COMMENT ON COLUMN intake.policy_settings.key IS 'Setting name (timezone, legacy_ship_before, ship_offset_days, days_per_year, default_onsite_class, sla_coverages, timezone_fallback_offset, followup_reopen_days)';
+
+CREATE OR REPLACE VIEW intake.needs_review AS
+SELECT o.order_no, o.status, o.coverage, o.review_reason,
+       ARRAY(SELECT r->>'code' FROM jsonb_array_elements(o.reasons) r) AS reason_codes,
+       o.reasons, m.parse_error, o.priority, o.kind, o.sn, o.model, o.customer, o.missing,
+       o.from_addr, o.subject, o.received_at, o.assignee
+  FROM intake.orders o
+  JOIN intake.messages m ON m.id = o.message_id
+ WHERE (o.status = 'needs_review' OR o.coverage = 'needs_review'
+        OR o.review_reason IN ('unverified_followup', 'late_followup'))
+   AND (o.status NOT IN ('resolved', 'closed') OR o.review_reason = 'late_followup')
+ ORDER BY o.priority NULLS LAST, o.received_at, o.order_no;
+COMMENT ON VIEW intake.needs_review IS 'Orders a person must look at (待人工审核): status needs_review (e.g. unprocessable mail), coverage needs_review (SN unknown, suspected exclusion, …), or a follow-up held (review_reason unverified_followup: a sender the order does not know; late_followup: a reply to an order closed long ago; read it in intake.order_thread, then intake.clear_review)';
+COMMENT ON COLUMN intake.needs_review.review_reason IS 'Why the order itself needs review: unprocessable, unverified_followup, late_followup';
+
+CREATE FUNCTION intake.clear_review(p_order_no text, p_note text)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  o intake.orders;
+BEGIN
+  IF nullif(btrim(p_note), '') IS NULL THEN
+    RAISE EXCEPTION 'clear_review: say what was decided (the note)' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  o := intake._order_for_update(p_order_no);
+  IF o.review_reason IS NULL OR o.review_reason NOT IN ('unverified_followup', 'late_followup') THEN
+    RAISE EXCEPTION 'order % holds no follow-up for review (review_reason %)', o.order_no, coalesce(o.review_reason, 'none')
+      USING ERRCODE = 'object_not_in_prerequisite_state';
+  END IF;
+  UPDATE intake.orders SET review_reason = NULL, updated_at = now() WHERE id = o.id;
+  PERFORM intake._audit(o.id, 'review_cleared', jsonb_build_object('review_reason', o.review_reason), NULL, p_note);
+  RETURN format('%s: %s cleared%s', o.order_no, o.review_reason,
+                CASE WHEN o.status = 'closed' THEN ' (still closed: intake.reopen if the customer needs more)' ELSE '' END);
+END
+$$;
+COMMENT ON FUNCTION intake.clear_review(text, text) IS 'After reading a held follow-up (unverified_followup, late_followup): clear the flag, with what was decided; the mail stays linked. To act on it: intake.correct, intake.reopen, or intake.merge';
+
 -- ---- reading the thread, searching ----
 
 CREATE VIEW intake.order_thread AS
@@ -579,5 +627,6 @@ INSERT INTO intake.role_grants (object, kind, intake_app, intake_ops) VALUES
   ('decide(text, text, text)', 'function', NULL, 'execute'),
   ('close(text, text, text)', 'function', NULL, 'execute'),
   ('merge(text, text, text)', 'function', NULL, 'execute'),
-  ('search(text, integer)', 'function', NULL, 'execute');
+  ('search(text, integer)', 'function', NULL, 'execute'),
+  ('clear_review(text, text)', 'function', NULL, 'execute');
 SELECT intake.apply_grants();

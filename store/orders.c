@@ -173,6 +173,62 @@ store_order_initial_raw(StoreConn *conn, gint64 order_id, GError **error)
 }
 
 gboolean
+store_order_followup_facts(StoreConn *conn, gint64 order_id, const char *const *refs, GPtrArray **known,
+                           gboolean *referenced, gboolean *reopen_allowed, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  g_autofree char *arr = store_text_array(refs);
+  const char *p[] = { id, arr };
+  g_autoptr(StoreRows) rows = store_select(
+    conn,
+    "SELECT array_to_string(ARRAY(SELECT DISTINCT lower(a) FROM ("
+    "   SELECT m.from_addr FROM intake.order_messages om JOIN intake.messages m ON m.id = om.message_id"
+    "    WHERE om.order_id = o.id"
+    "   UNION ALL SELECT o.from_addr UNION ALL SELECT x.recipient FROM intake.outbox x WHERE x.order_id = "
+    "o.id"
+    "  ) s (a) WHERE a <> '' ORDER BY 1), E'\n'),"
+    " EXISTS (SELECT 1 FROM intake.order_messages om JOIN intake.messages m ON m.id = om.message_id"
+    "          WHERE om.order_id = o.id AND m.message_id = ANY($2::text[]))"
+    "  OR EXISTS (SELECT 1 FROM intake.outbox x WHERE x.order_id = o.id AND x.message_id = ANY($2::text[])),"
+    " o.status <> 'closed' OR o.finished_at IS NULL OR o.finished_at > now() - make_interval(days =>"
+    "  coalesce((SELECT value::int FROM intake.policy_settings WHERE key = 'followup_reopen_days'), 30))"
+    " FROM intake.orders o WHERE o.id = $1",
+    2, p, error);
+  if (!rows)
+    return FALSE;
+  if (rows->rows->len != 1) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s not found", id);
+    return FALSE;
+  }
+  char **r = g_ptr_array_index(rows->rows, 0);
+  *known = g_ptr_array_new_with_free_func(g_free);
+  g_auto(GStrv) addrs = g_strsplit(r[0] ? r[0] : "", "\n", -1);
+  for (guint i = 0; addrs[i]; i++)
+    if (*addrs[i])
+      g_ptr_array_add(*known, g_strdup(addrs[i]));
+  g_ptr_array_add(*known, NULL);
+  *referenced = g_strcmp0(r[1], "t") == 0;
+  *reopen_allowed = g_strcmp0(r[2], "t") == 0;
+  return TRUE;
+}
+
+gboolean
+store_order_hold_followup(StoreConn *conn, gint64 order_id, const char *reason, const char *note,
+                          GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  const char *p[] = { id, reason, note };
+  return store_exec(conn,
+                    "WITH o AS (SELECT id, review_reason FROM intake.orders WHERE id = $1 FOR UPDATE),"
+                    " u AS (UPDATE intake.orders t SET review_reason = $2, updated_at = now() FROM o"
+                    "  WHERE t.id = o.id)"
+                    " INSERT INTO intake.audit (order_id, action, before, after, note)"
+                    " SELECT o.id, 'followup_held', jsonb_build_object('review_reason', o.review_reason),"
+                    "  jsonb_build_object('review_reason', $2::text), $3 FROM o",
+                    3, p, error);
+}
+
+gboolean
 store_order_attach(StoreConn *conn, gint64 order_id, gint64 message_row, GError **error)
 {
   g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);

@@ -171,6 +171,18 @@ StoreRows *store_order_get(StoreConn *conn, gint64 order_id, GError **error);
 GBytes *store_order_initial_raw(StoreConn *conn, gint64 order_id, GError **error);
 /* Links another mail to the order (role followup). */
 gboolean store_order_attach(StoreConn *conn, gint64 order_id, gint64 message_row, GError **error);
+/* What a follow-up to order_id may do (call before attaching it): *known receives the addresses
+ * the order has (its mails' senders, the acknowledgement's recipient; lower case, NULL-terminated,
+ * caller unrefs); *referenced whether refs (the new mail's In-Reply-To/References) name one of the
+ * order's mails or its acknowledgement, which a stranger cannot guess; *reopen_allowed FALSE when
+ * the order was closed longer ago than policy_settings followup_reopen_days. */
+gboolean store_order_followup_facts(StoreConn *conn, gint64 order_id, const char *const *refs,
+                                    GPtrArray **known, gboolean *referenced, gboolean *reopen_allowed,
+                                    GError **error);
+/* Holds a follow-up for ops: the order keeps its fields and status, review_reason becomes reason
+ * (unverified_followup | late_followup), audit action followup_held with note. */
+gboolean store_order_hold_followup(StoreConn *conn, gint64 order_id, const char *reason, const char *note,
+                                   GError **error);
 /* Rewrites the order's fields and classification from o (message_row, received_at and
  * order number stay), optionally its status, and records what changed in intake.audit with
  * action and note. *changed (may be NULL) tells whether anything changed; before/after (may be

@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -94,6 +95,42 @@ Test(config, bad_value_exits_2_naming_section_and_key)
   cr_assert_eq(cli_run(NULL, &out, &err, "poll", "--config", path, NULL), 2, "%s%s", out, err);
   cr_assert(strstr(err, "[imap]") && strstr(err, "tls_verify"), "section and key not named: %s", err);
   cli_remove_config(path);
+}
+
+/* A password file others can read is named with its mode and the fix; the password never shown. */
+static void
+password_file_mode(mode_t mode, gid_t gid, gboolean warned)
+{
+  g_autofree char *pw = cli_write_bytes("s3cret-Pa55\n", 12);
+  g_assert(g_chmod(pw, mode) == 0);
+  g_assert(chown(pw, (uid_t)-1, gid) == 0);
+  g_autofree char *text =
+    g_strdup_printf("[imap]\nurl = imaps://127.0.0.1:1/INBOX\nuser = a@example.com\npassword_file = %s\n"
+                    "[db]\nconninfo = dbname=none host=/nonexistent connect_timeout=2\n",
+                    pw);
+  g_autofree char *path = cli_write_config(text);
+  g_autofree char *out = NULL, *err = NULL;
+  cli_run(NULL, &out, &err, "poll", "--config", path, NULL);
+  cr_expect(!strstr(err, "s3cret") && !strstr(out, "s3cret"), "the password was shown: %s", err);
+  if (warned)
+    cr_expect(strstr(err, "can be read by others") && strstr(err, "chmod 600") && strstr(err, pw),
+              "mode %o not warned about: %s", (unsigned)mode, err);
+  else
+    cr_expect(!strstr(err, "can be read by others"), "mode %o gid %u warned about: %s", (unsigned)mode,
+              (unsigned)gid, err);
+  cli_remove_config(path);
+  cli_remove_config(pw);
+}
+
+Test(config, password_file_readable_by_others_is_warned_about)
+{
+  gid_t mine = getegid(), other = mine == 0 ? 1 : 0;
+  password_file_mode(0644, mine, TRUE); /* everyone */
+  password_file_mode(0604, mine, TRUE);
+  password_file_mode(0640, other, TRUE); /* a group intake does not run as */
+  password_file_mode(0640, mine, FALSE); /* root:intake 0640, as the README sets it up */
+  password_file_mode(0600, other, FALSE);
+  password_file_mode(0400, mine, FALSE);
 }
 
 /* ---- inspect ---- */

@@ -259,3 +259,60 @@ Test(desk, a_day_at_the_desk)
   expect("SELECT coverage || ' ' || coverage_decision FROM intake.orders WHERE order_no = " NO(A_MAIL),
          "chargeable chargeable");
 }
+
+/* Order numbers are guessable (date + 4 digits): a mail that quotes one changes the order only when
+ * it comes from someone the order knows (an address on it, or the same company domain unless that
+ * is a public mail service) or answers one of its mails; a reply to an order closed long ago does
+ * not re-open it. Held mail is linked, flagged in needs_review, and cleared by ops. */
+Test(desk, followups_from_strangers_are_held_for_review)
+{
+  polled_day();
+  g_autofree char *a_no = value("SELECT " NO(A_MAIL));
+  g_autofree char *before =
+    value("SELECT sn || ' ' || status || ' ' || coalesce(phone, '-') FROM intake.orders"
+          " WHERE order_no = " NO(A_MAIL));
+  /* another company quotes A's number and "corrects" the SN and phone */
+  g_autofree char *subject = g_strdup_printf("关于工单 %s", a_no);
+  append_gb18030("attacker <ops@other-company.example.net>", "desk-x-1@other-company.example.net", subject,
+                 "序列号：" GOLD_SN "\r\n电话：13700001111\r\n请改派到我方地址：北京市朝阳区某路1号\r\n",
+                 NULL);
+  /* a stranger on a public mail service, the same */
+  append_gb18030("someone <random.person@163.com>", "desk-x-2@163.com", subject, "电话：13700002222\r\n",
+                 NULL);
+  poll();
+  g_autofree char *after =
+    value("SELECT sn || ' ' || status || ' ' || coalesce(phone, '-') FROM intake.orders"
+          " WHERE order_no = " NO(A_MAIL));
+  cr_expect_str_eq(after, before, "a stranger's mail changed the order");
+  expect("SELECT review_reason FROM intake.needs_review WHERE order_no = " NO(A_MAIL), "unverified_followup");
+  expect("SELECT count(*) FROM intake.audit WHERE action = 'followup_held'", "2");
+  expect("SELECT count(*) FROM intake.order_thread WHERE order_no = " NO(A_MAIL) " AND direction = 'in'",
+         "3");
+  PQclear(PQexec(e->pg, "SET ROLE intake_ops"));
+  g_autofree char *said = value("SELECT intake.clear_review(" NO(A_MAIL) ", '非本单客户，已电话核实，忽略')");
+  cr_expect(strstr(said, "unverified_followup cleared"), "clear_review said: %s", said);
+  PQclear(PQexec(e->pg, "RESET ROLE"));
+  expect(
+    "SELECT count(*) FROM intake.needs_review WHERE order_no = " NO(A_MAIL) " AND review_reason IS NOT NULL",
+    "0");
+
+  /* a colleague at the customer's own domain is the customer: the mail is applied, not held */
+  append_gb18030("=?UTF-8?B?6LW15YWt?= <zhaoliu@tjport.example.cn>", "desk-a-2@tjport.example.cn", subject,
+                 "补充：现场联系电话 13902229999\r\n", NULL);
+  poll();
+  expect("SELECT action || ' ' || coalesce((SELECT review_reason FROM intake.orders WHERE order_no = " NO(
+           A_MAIL) "), '-') FROM intake.audit WHERE note LIKE '%desk-a-2@%'",
+         "followup -");
+
+  /* the customer writes again to an order closed 40 days ago: linked, not re-opened */
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET status = 'closed', close_reason = 'resolved'"
+                        " WHERE order_no = " NO(A_MAIL)));
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET finished_at = now() - interval '40 days'"
+                        " WHERE order_no = " NO(A_MAIL)));
+  append_gb18030("=?UTF-8?B?5p2O5Zub?= <lisi@tjport.example.cn>", "desk-a-3@tjport.example.cn", subject,
+                 "又坏了\r\n", NULL);
+  poll();
+  expect("SELECT status || ' ' || review_reason FROM intake.orders WHERE order_no = " NO(A_MAIL),
+         "closed late_followup");
+  expect("SELECT count(*) FROM intake.needs_review WHERE order_no = " NO(A_MAIL), "1");
+}

@@ -520,3 +520,23 @@ Test(limits, garbage_gives_a_result_or_one_error)
     cr_assert(r != NULL || e != NULL);
   }
 }
+
+TestSuite(senders, .init = test_setup, .fini = test_teardown);
+
+/* Who may change an order by quoting its number (labels.ini [senders] freemail, own_domains). */
+Test(senders, known_means_the_address_or_the_company_domain)
+{
+  const char *known[] = { "lisi@tjport.example.cn", "wanglei_bj@163.com", "service@roycom.com.cn", NULL };
+  cr_expect(parser_sender_known(test_config, "LiSi@TJPort.example.cn", known));
+  cr_expect(parser_sender_known(test_config, "zhaoliu@tjport.example.cn", known), "same company domain");
+  cr_expect(parser_sender_known(test_config, "wanglei_bj@163.com", known));
+  cr_expect(!parser_sender_known(test_config, "someone@163.com", known), "163.com is a public service");
+  cr_expect(!parser_sender_known(test_config, "x@qq.com", known));
+  cr_expect(!parser_sender_known(test_config, "ops@other-company.example.net", known));
+  cr_expect(!parser_sender_known(test_config, "other@roycom.com.cn", known),
+            "our own domain is not the customer's");
+  cr_expect(!parser_sender_known(test_config, NULL, known));
+  cr_expect(!parser_sender_known(test_config, "a@b.cn", NULL));
+  /* a look-alike domain is another domain */
+  cr_expect(!parser_sender_known(test_config, "lisi@tjport.example.cn.evil.net", known));
+}
