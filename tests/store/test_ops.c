@@ -417,8 +417,8 @@ Test(ops, intake_app_writes_pipeline_tables_but_no_ddl)
   st_exec(T, "INSERT INTO intake.audit (order_id, action) SELECT id, 'reclassify' FROM intake.orders");
   /* the registry is the owner's (assets import uses [db] migrate_conninfo); the app only reads it */
   st_exec(T, "SELECT count(*) FROM intake.assets");
-  st_fail(T, "INSERT INTO intake.assets (sn, tier, ship_date) VALUES ('APPSN1', 'gold', '2025-06-01')", "42501",
-          NULL);
+  st_fail(T, "INSERT INTO intake.assets (sn, tier, ship_date) VALUES ('APPSN1', 'gold', '2025-06-01')",
+          "42501", NULL);
   st_exec(T, "SELECT count(*) FROM intake.holidays");
   st_exec(T, "SELECT count(*) FROM intake.sla_terms");
   st_fail(T, "DELETE FROM intake.orders", "42501", NULL);
@@ -458,7 +458,8 @@ Test(ops, intake_ops_may_execute_exactly_the_desk_functions)
   expect_value("SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p"
                " WHERE p.pronamespace = 'intake'::regnamespace"
                "   AND has_function_privilege('intake_ops', p.oid, 'EXECUTE')",
-               "add_note,assign,clear_review,close,correct,decide,merge,order_detail,pause_sla,record_onsite,record_plan,"
+               "add_note,assign,clear_review,close,correct,decide,merge,order_detail,pause_sla,record_onsite,"
+               "record_plan,"
                "record_response,reopen,resolve,resume_sla,search,set_status,start,wait_customer");
   /* and the pipeline none of the desk's */
   expect_value("SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p"
