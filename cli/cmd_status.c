@@ -116,6 +116,7 @@ mailbox_status(Status *st, const CliMailbox *mb, const StoreRows *rows, GString 
   json_builder_set_member_name(b, "lock_held");
   json_builder_add_boolean_value(b, row && row[10]);
   member_int(b, "lock_age_s", row ? row[10] : NULL);
+  member_int(b, "not_stored", row ? row[12] : "0");
   g_autoptr(GError) imap_error = NULL;
   gint64 n = backlog(mb, row, &imap_error);
   json_builder_set_member_name(b, "backlog");
@@ -142,6 +143,10 @@ mailbox_status(Status *st, const CliMailbox *mb, const StoreRows *rows, GString 
                          row && row[10] ? "held for " : "free", row && row[10] ? row[10] : "",
                          row && row[10] ? " s" : "");
 
+  if (row && g_ascii_strtoll(row[12], NULL, 10) > 0) {
+    g_string_append_printf(text, "  %s mails not stored, only their UID (intake.quarantine)\n", row[12]);
+    fail(st, "mailbox [%s]: %s mails could not be stored, see intake.quarantine", mb->name, row[12]);
+  }
   if (n < 0)
     fail(st, "mailbox [%s]: IMAP server not reachable: %s", mb->name, imap_error->message);
   if (!row || !row[1])

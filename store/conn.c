@@ -16,8 +16,28 @@ first_line(const char *msg)
   return nl ? g_strndup(msg, (gsize)(nl - msg)) : g_strdup(msg);
 }
 
+/* SQLSTATEs where the server or the session failed, not the statement: the same statement may pass
+ * later (connection, deadlock and serialization, resources, shutdown, lock waits, I/O). A statement
+ * cancelled by statement_timeout (57014) is not among them: that statement is likely to time out
+ * again, and the caller quarantines its mail. */
 static gboolean
-convert(StoreConn *conn, const char *message, GError **error)
+sqlstate_transient(const char *state)
+{
+  static const char *const classes[] = { "08", "40", "53", "57", "58" };
+  static const char *const states[] = { "55P03", "55006" };
+  if (!state || strlen(state) != 5 || g_str_equal(state, "57014"))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS(states); i++)
+    if (g_str_equal(state, states[i]))
+      return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS(classes); i++)
+    if (strncmp(state, classes[i], 2) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+convert(StoreConn *conn, const char *message, const char *sqlstate, GError **error)
 {
   g_autofree char *msg = first_line(message);
   if (g_str_equal(msg, "unknown error")) {
@@ -26,6 +46,8 @@ convert(StoreConn *conn, const char *message, GError **error)
   }
   if (PQstatus(conn->pg) == CONNECTION_BAD)
     g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECT, "PostgreSQL connection lost: %s", msg);
+  else if (sqlstate_transient(sqlstate))
+    g_set_error(error, STORE_ERROR, STORE_ERROR_TRANSIENT, "%s", msg);
   else
     g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "%s", msg);
   return FALSE;
@@ -36,13 +58,21 @@ store_check(StoreConn *conn, PGresult *res, ExecStatusType want, GError **error)
 {
   if (res && PQresultStatus(res) == want)
     return TRUE;
-  return convert(conn, res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg), error);
+  return convert(conn, res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg),
+                 res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL, error);
+}
+
+gboolean
+store_error_transient(const GError *error)
+{
+  return g_error_matches(error, STORE_ERROR, STORE_ERROR_CONNECT) ||
+         g_error_matches(error, STORE_ERROR, STORE_ERROR_TRANSIENT);
 }
 
 gboolean
 store_fail(StoreConn *conn, GError **error)
 {
-  return convert(conn, PQerrorMessage(conn->pg), error);
+  return convert(conn, PQerrorMessage(conn->pg), NULL, error);
 }
 
 PGresult *

@@ -16,7 +16,12 @@ typedef enum {
   STORE_ERROR_QUERY,     /* a statement failed (message is the server's) */
   STORE_ERROR_MIGRATION, /* a migration file is unreadable or failed */
   STORE_ERROR_BUSY,      /* another process holds the lock */
+  STORE_ERROR_TRANSIENT, /* the server, not the statement, failed (shutdown, deadlock, resources): retry later */
 } StoreError;
+
+/* TRUE when error says the database, not the data, failed (STORE_ERROR_CONNECT or _TRANSIENT): the
+ * same work may pass later. Any other store error repeats for the same data. */
+gboolean store_error_transient(const GError *error);
 
 typedef struct StoreConn StoreConn;
 typedef struct ClassifierPolicy ClassifierPolicy; /* classifier.h */
@@ -134,6 +139,12 @@ typedef struct {
  * and advances the mailbox's last_uid. out->duplicate says whether it was new. */
 gboolean store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIncoming *in,
                               StoreIngest *out, GError **error);
+
+/* Outside a transaction (rolls back one left open), when not even the quarantine could store a mail:
+ * records its mailbox, UIDVALIDITY, UID, size and the error in intake.quarantine (for ops and
+ * `intake status`) and moves last_uid past it, in one statement. */
+gboolean store_mailbox_quarantine_uid(StoreConn *conn, StoreMailbox *mailbox, guint32 uid, gsize size,
+                                      const char *message, GError **error);
 
 /* ---- orders ---- */
 /* Plain values for a new order; NULL strings are stored as NULL. Timestamps RFC 3339 or NULL. */
@@ -270,7 +281,8 @@ gboolean store_mailbox_advance(StoreConn *conn, StoreMailbox *mailbox, gint64 la
 gboolean store_mailbox_count_poll(StoreConn *conn, gint mailbox_id, gboolean ok, GError **error);
 /* One row per mailbox: name, last_poll_at, last_success, last_error, last_error_at, failed_polls, polls,
  * last_uid, uidvalidity, needs_review (its orders waiting for review), lock_age_s (NULL: no poll
- * holds its lock), last_success_epoch. Caller frees. */
+ * holds its lock), last_success_epoch, not_stored (its mails recorded by UID only, in intake.quarantine, not
+ * resolved). Caller frees. */
 StoreRows *store_status_mailboxes(StoreConn *conn, GError **error);
 /* One row: outbox_pending, outbox_oldest_pending_s, outbox_failed, outbox_failed_24h, orders_at_risk
  * (a deadline within the hour), orders_missed, queue_size, needs_review, holidays_until,
