@@ -365,6 +365,33 @@ poll_mailbox(Poll *p, GError **error)
   return !since || store_mailbox_advance(p->conn, &p->mailbox, (gint64)uidnext - 1, error);
 }
 
+/* Another poll holds the mailbox: who and since when, a warning; held longer than stale_lock_after
+ * (a hung poll keeps it until its connection ends), an error naming what ends it. */
+static void
+report_lock(StoreConn *conn, const CliMailbox *mb, const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreLockHolder) h = store_lock_holder(conn, key, &error);
+  if (!h) {
+    cli_log(CLI_LOG_WARN, "[%s] another poll holds the lock%s%s", mb->name, error ? ": " : "",
+            error ? error->message : "");
+    return;
+  }
+  gint64 age = MAX(h->age_s, h->xact_age_s);
+  cli_log(CLI_LOG_WARN,
+          "[%s] another poll holds the lock: pid %d (%s, %s, %s), connected %s, %" G_GINT64_FORMAT
+          " min ago%s",
+          mb->name, h->pid, h->application ? h->application : "?", h->client ? h->client : "?",
+          h->state ? h->state : "?", h->since ? h->since : "?", h->age_s / 60,
+          h->xact_age_s >= 0 ? ", in a transaction" : "");
+  if (age >= (gint64)mb->stale_lock_after_s)
+    cli_log(CLI_LOG_ERROR,
+            "[%s] the poll lock has been held for %" G_GINT64_FORMAT
+            " min, longer than stale_lock_after (%u min):"
+            " a hung poll? Stop that process, or SELECT pg_terminate_backend(%d)",
+            mb->name, age / 60, mb->stale_lock_after_s / 60, h->pid);
+}
+
 /* Polls one mailbox under its own advisory lock. Returns EXIT_OK, EXIT_RUNTIME, EXIT_USAGE or
  * EXIT_TEMPFAIL (another poll holds it). */
 static int
@@ -398,7 +425,7 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
   g_autofree char *key = g_strdup_printf("%s %s", mb->user, mb->url);
   if (!store_lock_try(conn, key, &error)) {
     if (g_error_matches(error, STORE_ERROR, STORE_ERROR_BUSY)) {
-      cli_log(CLI_LOG_DEBUG, "another poll is running on %s", mb->url);
+      report_lock(conn, mb, key);
       return EXIT_TEMPFAIL;
     }
     cli_log(CLI_LOG_ERROR, "%s", error->message);

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #define STALE_POLL_S (60 * 60)         /* no poll for an hour: the timer or cron stopped */
-#define STUCK_LOCK_S (30 * 60)         /* a poll holding its lock this long is stuck */
 #define OUTBOX_PENDING_MAX_S (60 * 60) /* an acknowledgement waiting an hour is not being delivered */
 
 typedef struct {
@@ -156,8 +155,10 @@ mailbox_status(Status *st, const CliMailbox *mb, const StoreRows *rows, GString 
          age_s(row[1]) / 60);
   if (failing)
     fail(st, "mailbox [%s]: the last %s polls failed: %s", mb->name, row[5], row[3] ? row[3] : "");
-  if (row && row[10] && g_ascii_strtoll(row[10], NULL, 10) > STUCK_LOCK_S)
-    fail(st, "mailbox [%s]: a poll has held the lock for %s s", mb->name, row[10]);
+  if (row && row[10] && g_ascii_strtoll(row[10], NULL, 10) > (gint64)mb->stale_lock_after_s)
+    fail(st,
+         "mailbox [%s]: a poll has held the lock for %s s, longer than stale_lock_after (%u s): a hung poll?",
+         mb->name, row[10], mb->stale_lock_after_s);
 }
 
 static void

@@ -49,6 +49,19 @@ gboolean store_migrate(StoreConn *conn, const char *sql_dir, guint *applied, GEr
 /* Session-level advisory lock named by key (e.g. the mailbox). Returns TRUE when taken;
  * FALSE with STORE_ERROR_BUSY when another session holds it, or another error. */
 gboolean store_lock_try(StoreConn *conn, const char *key, GError **error);
+/* Who holds the lock of key (another session), for a poll that found it taken: the holder's
+ * backend pid, application_name, client address, state (idle, active, …), when it connected (since,
+ * local time) and how long ago (age_s: the lock is no older), and the age of its open transaction
+ * (xact_age_s, -1: none). Fields the server hides from this role are NULL or -1. */
+typedef struct {
+  gint pid;
+  char *application, *client, *state, *since;
+  gint64 age_s, xact_age_s;
+} StoreLockHolder;
+void store_lock_holder_free(StoreLockHolder *holder);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreLockHolder, store_lock_holder_free)
+/* NULL with *error unset when no other session holds it (it was just released). */
+StoreLockHolder *store_lock_holder(StoreConn *conn, const char *key, GError **error);
 /* Releases a lock taken with store_lock_try (they are also released when the connection ends). */
 gboolean store_lock_release(StoreConn *conn, const char *key, GError **error);
 

@@ -190,3 +190,51 @@ Test(quarantine, an_unstorable_mail_is_recorded_by_uid)
   cr_assert(strstr(out, "fetched 0,"), "%s", out);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.quarantine"), 1);
 }
+
+/* A poll that finds the mailbox lock held says who holds it and since when; held longer than
+ * stale_lock_after it is an error, and `intake status` is unhealthy. Still exit 75. */
+Test(quarantine, a_held_lock_is_reported_loudly)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err); /* the mailbox is known to intake */
+  g_autofree char *url = e2e_url(e, TRUE, "INBOX");
+  g_autofree char *key = g_strdup_printf("%s %s", e->user, url);
+  const char *params[] = { key };
+  PGresult *r =
+    PQexecParams(e->pg, "SELECT pg_advisory_lock(hashtextextended($1, 0))", 1, NULL, params, NULL, NULL, 0);
+  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  g_autofree char *pid = g_strdup_printf("pid %d", PQbackendPID(e->pg));
+
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 75, "%s%s", out, err);
+  cr_assert(strstr(err, "warning") && strstr(err, "holds the lock") && strstr(err, pid), "%s", err);
+  cr_assert_null(strstr(err, "stale_lock_after"), "not stale yet (10 min by default): %s", err);
+
+  /* stale after 1 s: wait until the holder's session is that old */
+  g_autofree char *text = NULL;
+  g_file_get_contents(e->config_path, &text, NULL, NULL);
+  g_autofree char *cfg = NULL;
+  {
+    GString *c = g_string_new(text);
+    char *imap = strstr(c->str, "[imap]\n");
+    cr_assert(imap, "%s", c->str);
+    g_string_insert(c, (gssize)(imap - c->str) + 7, "stale_lock_after = 1s\n");
+    cfg = g_string_free(c, FALSE);
+  }
+  g_file_set_contents(e->config_path, cfg, -1, NULL);
+  gint64 age = e2e_wait_until(e,
+                              "SELECT floor(extract(epoch FROM now() - backend_start))::bigint"
+                              " FROM pg_stat_activity WHERE pid = pg_backend_pid()",
+                              2, 60, 0);
+  cr_assert_geq(age, 2);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 75, "%s%s", out, err);
+  cr_assert(strstr(err, "error") && strstr(err, "stale_lock_after") && strstr(err, pid), "%s", err);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(e, &out, &err, "status", NULL), 1, "%s%s", out, err);
+  cr_assert(strstr(out, "held the lock") && strstr(out, "stale_lock_after"), "%s%s", out, err);
+}
