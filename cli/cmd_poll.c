@@ -179,7 +179,7 @@ quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime 
 {
   if (store_error_transient(*error))
     return FALSE;
-  cli_log(CLI_LOG_ERROR, "uid %u: quarantined for review: %s", m->uid, (*error)->message);
+  cli_log(CLI_LOG_WARN, "uid %u: quarantined for review: %s", m->uid, (*error)->message);
   g_autofree char *why = g_strdup_printf("quarantined: %s", (*error)->message);
   g_autofree char *from = safe_prefix(in->from_addr, 200);
   g_autofree char *subject = safe_prefix(in->subject, 200);
