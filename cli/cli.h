@@ -18,8 +18,10 @@ typedef struct {
   gboolean plain_text; /* starttls = never (loopback only): imap:// without TLS */
   /* first_poll: the first contact with the mailbox (no UID state stored yet) */
   enum { CLI_FIRST_POLL_ALL, CLI_FIRST_POLL_NEW, CLI_FIRST_POLL_SINCE } first_poll;
-  GDate first_poll_since; /* CLI_FIRST_POLL_SINCE: older mail (INTERNALDATE) is skipped */
+  GDate first_poll_since;   /* CLI_FIRST_POLL_SINCE: older mail (INTERNALDATE) is skipped */
+  guint stale_lock_after_s; /* stale_lock_after: a poll lock held longer is an error (poll, status) */
 } CliMailbox;
+#define CLI_STALE_LOCK_AFTER_DEFAULT_S (10 * 60)
 
 /* [smtp]: the acknowledgements' way out. */
 typedef struct {

@@ -155,6 +155,70 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
   return TRUE;
 }
 
+/* At most max bytes of s as valid UTF-8 without NUL, for a quarantined mail's order. */
+static char *
+safe_prefix(const char *s, gsize max)
+{
+  if (!s)
+    return NULL;
+  g_autofree char *valid = g_utf8_make_valid(s, -1);
+  const char *end = valid + MIN(strlen(valid), max);
+  while (end > valid && !g_utf8_validate(valid, end - valid, NULL))
+    end--; /* not inside a character */
+  return g_strndup(valid, (gsize)(end - valid));
+}
+
+/* The mail failed in a way that will repeat (a constraint, an encoding, a size, a bug): instead of
+ * stopping the mailbox at it for good, it is stored raw with an order for review (review_reason
+ * quarantined, parse_error the failure); if even that fails, its UID is recorded with the error
+ * (intake.quarantine). Either way it is then flagged like any stored mail. A transient failure
+ * (the database went away) ends the poll as before: nothing is flagged. *error holds the failure
+ * on entry; FALSE leaves the one that ends the poll there. */
+static gboolean
+quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime *received, GError **error)
+{
+  if (store_error_transient(*error))
+    return FALSE;
+  cli_log(CLI_LOG_WARN, "uid %u: quarantined for review: %s", m->uid, (*error)->message);
+  g_autofree char *why = g_strdup_printf("quarantined: %s", (*error)->message);
+  g_autofree char *from = safe_prefix(in->from_addr, 200);
+  g_autofree char *subject = safe_prefix(in->subject, 200);
+  StoreIncoming q = { .data = in->data,
+                      .len = in->len,
+                      .uid = in->uid,
+                      .internal_date = in->internal_date,
+                      .dedupe_key = in->dedupe_key,
+                      .message_id = in->message_id,
+                      .from_addr = from,
+                      .subject = subject,
+                      .parse_error = why };
+  StoreIngest out = { 0 };
+  g_autoptr(GError) qerr = NULL;
+  g_autofree char *order_no = NULL;
+  if (store_begin(p->conn, &qerr) && store_message_insert(p->conn, &p->mailbox, &q, &out, &qerr) &&
+      (out.duplicate ||
+       (order_no = new_order(p, NULL, &q, out.message_row, received, "quarantined", &qerr))) &&
+      store_commit(p->conn, &qerr)) {
+    p->stats.quarantined++;
+    g_clear_error(error);
+    return TRUE;
+  }
+  store_rollback(p->conn);
+  if (store_error_transient(qerr)) {
+    g_propagate_error(error, g_steal_pointer(&qerr));
+    return FALSE;
+  }
+  cli_log(CLI_LOG_ERROR, "uid %u: could not be stored: %s; recorded in intake.quarantine", m->uid,
+          qerr->message);
+  g_autofree char *both =
+    g_strdup_printf("%s; storing it raw failed too: %s", (*error)->message, qerr->message);
+  g_clear_error(error);
+  if (!store_mailbox_quarantine_uid(p->conn, &p->mailbox, m->uid, in->len, both, error))
+    return FALSE;
+  p->stats.quarantined++;
+  return TRUE;
+}
+
 static gboolean
 ingest(Poll *p, const FetcherMessage *m, GError **error)
 {
@@ -205,6 +269,11 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
   g_autofree char *order_no = NULL;
   const char *what = NULL;
   StoreIngest out = { 0 };
+  /* the policy (and the session's time zone) outside the mail's transaction: a rollback keeps it,
+   * and a broken policy ends the poll rather than quarantining every mail */
+  if (!need_policy(p, error))
+    return FALSE;
+  PollStats before = p->stats; /* a mail rolled back counts as quarantined, not as what it began as */
   if (!store_begin(p->conn, error))
     return FALSE;
   if (!store_message_insert(p->conn, &p->mailbox, &in, &out, error))
@@ -218,8 +287,11 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
     cli_log(CLI_LOG_WARN, "uid %u: stored for review: %s", m->uid, perr->message);
   return TRUE;
 fail:
-  g_prefix_error(error, "uid %u: ", m->uid);
   store_rollback(p->conn);
+  p->stats = before;
+  if (quarantine(p, m, &in, received, error))
+    return TRUE;
+  g_prefix_error(error, "uid %u: ", m->uid);
   return FALSE;
 }
 
@@ -296,6 +368,33 @@ poll_mailbox(Poll *p, GError **error)
   return !since || store_mailbox_advance(p->conn, &p->mailbox, (gint64)uidnext - 1, error);
 }
 
+/* Another poll holds the mailbox: who and since when, a warning; held longer than stale_lock_after
+ * (a hung poll keeps it until its connection ends), an error naming what ends it. */
+static void
+report_lock(StoreConn *conn, const CliMailbox *mb, const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreLockHolder) h = store_lock_holder(conn, key, &error);
+  if (!h) {
+    cli_log(CLI_LOG_WARN, "[%s] another poll holds the lock%s%s", mb->name, error ? ": " : "",
+            error ? error->message : "");
+    return;
+  }
+  gint64 age = MAX(h->age_s, h->xact_age_s);
+  cli_log(CLI_LOG_WARN,
+          "[%s] another poll holds the lock: pid %d (%s, %s, %s), connected %s, %" G_GINT64_FORMAT
+          " min ago%s",
+          mb->name, h->pid, h->application ? h->application : "?", h->client ? h->client : "?",
+          h->state ? h->state : "?", h->since ? h->since : "?", h->age_s / 60,
+          h->xact_age_s >= 0 ? ", in a transaction" : "");
+  if (age >= (gint64)mb->stale_lock_after_s)
+    cli_log(CLI_LOG_ERROR,
+            "[%s] the poll lock has been held for %" G_GINT64_FORMAT
+            " min, longer than stale_lock_after (%u min):"
+            " a hung poll? Stop that process, or SELECT pg_terminate_backend(%d)",
+            mb->name, age / 60, mb->stale_lock_after_s / 60, h->pid);
+}
+
 /* Polls one mailbox under its own advisory lock. Returns EXIT_OK, EXIT_RUNTIME, EXIT_USAGE or
  * EXIT_TEMPFAIL (another poll holds it). */
 static int
@@ -329,7 +428,7 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
   g_autofree char *key = g_strdup_printf("%s %s", mb->user, mb->url);
   if (!store_lock_try(conn, key, &error)) {
     if (g_error_matches(error, STORE_ERROR, STORE_ERROR_BUSY)) {
-      cli_log(CLI_LOG_DEBUG, "another poll is running on %s", mb->url);
+      report_lock(conn, mb, key);
       return EXIT_TEMPFAIL;
     }
     cli_log(CLI_LOG_ERROR, "%s", error->message);

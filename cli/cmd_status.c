@@ -10,7 +10,6 @@
 #include <string.h>
 
 #define STALE_POLL_S (60 * 60)         /* no poll for an hour: the timer or cron stopped */
-#define STUCK_LOCK_S (30 * 60)         /* a poll holding its lock this long is stuck */
 #define OUTBOX_PENDING_MAX_S (60 * 60) /* an acknowledgement waiting an hour is not being delivered */
 
 typedef struct {
@@ -116,6 +115,7 @@ mailbox_status(Status *st, const CliMailbox *mb, const StoreRows *rows, GString 
   json_builder_set_member_name(b, "lock_held");
   json_builder_add_boolean_value(b, row && row[10]);
   member_int(b, "lock_age_s", row ? row[10] : NULL);
+  member_int(b, "not_stored", row ? row[12] : "0");
   g_autoptr(GError) imap_error = NULL;
   gint64 n = backlog(mb, row, &imap_error);
   json_builder_set_member_name(b, "backlog");
@@ -142,6 +142,10 @@ mailbox_status(Status *st, const CliMailbox *mb, const StoreRows *rows, GString 
                          row && row[10] ? "held for " : "free", row && row[10] ? row[10] : "",
                          row && row[10] ? " s" : "");
 
+  if (row && g_ascii_strtoll(row[12], NULL, 10) > 0) {
+    g_string_append_printf(text, "  %s mails not stored, only their UID (intake.quarantine)\n", row[12]);
+    fail(st, "mailbox [%s]: %s mails could not be stored, see intake.quarantine", mb->name, row[12]);
+  }
   if (n < 0)
     fail(st, "mailbox [%s]: IMAP server not reachable: %s", mb->name, imap_error->message);
   if (!row || !row[1])
@@ -151,8 +155,10 @@ mailbox_status(Status *st, const CliMailbox *mb, const StoreRows *rows, GString 
          age_s(row[1]) / 60);
   if (failing)
     fail(st, "mailbox [%s]: the last %s polls failed: %s", mb->name, row[5], row[3] ? row[3] : "");
-  if (row && row[10] && g_ascii_strtoll(row[10], NULL, 10) > STUCK_LOCK_S)
-    fail(st, "mailbox [%s]: a poll has held the lock for %s s", mb->name, row[10]);
+  if (row && row[10] && g_ascii_strtoll(row[10], NULL, 10) > (gint64)mb->stale_lock_after_s)
+    fail(st,
+         "mailbox [%s]: a poll has held the lock for %s s, longer than stale_lock_after (%u s): a hung poll?",
+         mb->name, row[10], mb->stale_lock_after_s);
 }
 
 static void

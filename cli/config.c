@@ -18,9 +18,10 @@
 
 /* ---- the keys intake knows ---- */
 
-static const char *const imap_keys[] = { "url",     "user",     "password_file", "tls_verify",
-                                         "ca_file", "starttls", "first_poll",    "processed_folder",
-                                         NULL };
+static const char *const imap_keys[] = {
+  "url",      "user",       "password_file",    "tls_verify",       "ca_file",
+  "starttls", "first_poll", "processed_folder", "stale_lock_after", NULL
+};
 static const char *const smtp_keys[] = { "url",
                                          "user",
                                          "password_file",
@@ -284,6 +285,17 @@ get_duration(GKeyFile *kf, const char *path, const char *group, const char *key,
   return TRUE;
 }
 
+/* stale_lock_after = DURATION (default 10m): a poll lock held longer is reported as an error. */
+static gboolean
+get_stale_lock_after(GKeyFile *kf, const char *path, CliMailbox *m, GError **error)
+{
+  g_autofree char *v = get_inherited(kf, m->name, "stale_lock_after");
+  m->stale_lock_after_s = CLI_STALE_LOCK_AFTER_DEFAULT_S;
+  if (v && (!parse_duration(v, &m->stale_lock_after_s) || m->stale_lock_after_s == 0))
+    return bad_value(error, path, m->name, "stale_lock_after", v, "is not a duration (e.g. 90s, 10m, 1h)");
+  return TRUE;
+}
+
 /* first_poll = all | new | YYYY-MM-DD */
 static gboolean
 get_first_poll(GKeyFile *kf, const char *path, CliMailbox *m, GError **error)
@@ -490,7 +502,7 @@ load_mailboxes(GKeyFile *kf, const char *path, GPtrArray *out, GError **error)
     m->ca_file = get_inherited(kf, g, "ca_file");
     m->processed_folder = get_inherited(kf, g, "processed_folder");
     if (!get_tls(kf, path, g, m->url, &m->tls_verify, &m->plain_text, error) ||
-        !get_first_poll(kf, path, m, error) ||
+        !get_first_poll(kf, path, m, error) || !get_stale_lock_after(kf, path, m, error) ||
         !read_password(kf, path, g, "INTAKE_IMAP_PASSWORD", &m->password, error))
       return FALSE;
   }

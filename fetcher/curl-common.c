@@ -33,6 +33,15 @@ fetcher_curl_new(const char *user, const char *password, gboolean tls_verify, co
   if (ca_file && *ca_file)
     curl_easy_setopt(c, CURLOPT_CAINFO, ca_file);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(connect_timeout_s ? connect_timeout_s : 15));
+  /* Every wait bounded, however big the mail: a transfer slower than FETCHER_MIN_SPEED for
+   * FETCHER_STALL_S fails (a stalled or trickling server), each command's reply within
+   * FETCHER_REPLY_S, and TCP keepalives notice a peer that vanished without a word. */
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)FETCHER_MIN_SPEED);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)FETCHER_STALL_S);
+  curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)FETCHER_REPLY_S);
+  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(c, CURLOPT_TCP_KEEPIDLE, 60L);
+  curl_easy_setopt(c, CURLOPT_TCP_KEEPINTVL, 15L);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   return c;

@@ -14,9 +14,17 @@ G_BEGIN_DECLS
 /* curl_global_init once per process, thread-safe. */
 void fetcher_curl_init(void);
 
+/* Bounds of every transfer (fetcher_curl_new): slower than FETCHER_MIN_SPEED bytes/s for
+ * FETCHER_STALL_S seconds (a caller may set another CURLOPT_LOW_SPEED_TIME) fails, and so does a
+ * command whose reply takes longer than FETCHER_REPLY_S. */
+#define FETCHER_MIN_SPEED 1024
+#define FETCHER_STALL_S 60
+#define FETCHER_REPLY_S 120
+
 /* A new easy handle with what IMAP and SMTP share: credentials (user NULL: no login), certificate
- * verification (ca_file NULL or "": the system's CAs), the connect timeout (0: 15 s), errbuf
- * (CURL_ERROR_SIZE bytes, living as long as the handle) and no signals. Caller cleans it up. */
+ * verification (ca_file NULL or "": the system's CAs), the connect timeout (0: 15 s), the bounds
+ * above, TCP keepalives, errbuf (CURL_ERROR_SIZE bytes, living as long as the handle) and no
+ * signals. Caller cleans it up. */
 CURL *fetcher_curl_new(const char *user, const char *password, gboolean tls_verify, const char *ca_file,
                        guint connect_timeout_s, char *errbuf);
 

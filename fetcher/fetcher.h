@@ -26,7 +26,7 @@ typedef struct {
   gboolean tls_verify;
   const char *ca_file;     /* NULL: the system's CAs */
   guint connect_timeout_s; /* 0: 15 */
-  guint stall_timeout_s;   /* a transfer slower than 1 byte/s this long fails; 0: 60 */
+  guint stall_timeout_s;   /* a transfer slower than 1 KB/s this long fails; 0: 60 */
   gboolean plain_text;     /* imap:// without TLS (starttls = never); else STARTTLS is required */
 } FetcherImapOptions;
 

@@ -94,8 +94,8 @@ fetcher_session_open(const FetcherImapOptions *o, GError **error)
   /* imap://: STARTTLS required (a server, or anyone in the path, that does not offer it gets no
    * login); plain text only when asked (starttls = never). imaps:// is TLS from the start. */
   curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(o->plain_text ? CURLUSESSL_NONE : CURLUSESSL_ALL));
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)(o->stall_timeout_s ? o->stall_timeout_s : 60));
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+                   (long)(o->stall_timeout_s ? o->stall_timeout_s : FETCHER_STALL_S));
   /* The 16 KB default silently corrupts long untagged lines (facts.md). */
   curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024L);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);

@@ -488,8 +488,14 @@ parser_read_label_photos(const ParserConfig *config, const ParserLimits *limits,
 char *
 parser_dedupe_key(const ParserRequest *request, const char *data, gsize len)
 {
-  if (request && request->message_id && *request->message_id)
-    return g_strdup(request->message_id);
+  if (request && request->message_id && *request->message_id) {
+    /* Fixed size whatever the header holds (a 6 KB Message-ID would not fit a btree index row). The
+     * digest is of the text stored in messages.message_id (valid UTF-8), as sql/051 computes it for
+     * mails stored before. */
+    g_autofree char *text = g_utf8_make_valid(request->message_id, -1);
+    g_autofree char *mid = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
+    return g_strconcat("mid:", mid, NULL);
+  }
   g_autofree char *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
   return g_strconcat("sha256:", hex, NULL);
 }

@@ -185,7 +185,8 @@ char *parser_parts_to_json(const ParserRequest *request);
  * size}. Returns a new string; the caller frees it with g_free. */
 char *parser_attachments_to_json(const ParserRequest *request);
 
-/* Message-ID when present, else "sha256:" + hex digest of the raw bytes: the dedupe key. */
+/* The dedupe key, fixed size: "mid:" + hex SHA-256 of the Message-ID (as valid UTF-8) when present,
+ * else "sha256:" + hex SHA-256 of the raw bytes. */
 char *parser_dedupe_key(const ParserRequest *request, const char *data, gsize len);
 
 G_END_DECLS

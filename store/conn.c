@@ -16,8 +16,28 @@ first_line(const char *msg)
   return nl ? g_strndup(msg, (gsize)(nl - msg)) : g_strdup(msg);
 }
 
+/* SQLSTATEs where the server or the session failed, not the statement: the same statement may pass
+ * later (connection, deadlock and serialization, resources, shutdown, lock waits, I/O). A statement
+ * cancelled by statement_timeout (57014) is not among them: that statement is likely to time out
+ * again, and the caller quarantines its mail. */
 static gboolean
-convert(StoreConn *conn, const char *message, GError **error)
+sqlstate_transient(const char *state)
+{
+  static const char *const classes[] = { "08", "40", "53", "57", "58" };
+  static const char *const states[] = { "55P03", "55006" };
+  if (!state || strlen(state) != 5 || g_str_equal(state, "57014"))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS(states); i++)
+    if (g_str_equal(state, states[i]))
+      return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS(classes); i++)
+    if (strncmp(state, classes[i], 2) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+convert(StoreConn *conn, const char *message, const char *sqlstate, GError **error)
 {
   g_autofree char *msg = first_line(message);
   if (g_str_equal(msg, "unknown error")) {
@@ -26,6 +46,8 @@ convert(StoreConn *conn, const char *message, GError **error)
   }
   if (PQstatus(conn->pg) == CONNECTION_BAD)
     g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECT, "PostgreSQL connection lost: %s", msg);
+  else if (sqlstate_transient(sqlstate))
+    g_set_error(error, STORE_ERROR, STORE_ERROR_TRANSIENT, "%s", msg);
   else
     g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "%s", msg);
   return FALSE;
@@ -36,13 +58,21 @@ store_check(StoreConn *conn, PGresult *res, ExecStatusType want, GError **error)
 {
   if (res && PQresultStatus(res) == want)
     return TRUE;
-  return convert(conn, res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg), error);
+  return convert(conn, res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg),
+                 res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL, error);
+}
+
+gboolean
+store_error_transient(const GError *error)
+{
+  return g_error_matches(error, STORE_ERROR, STORE_ERROR_CONNECT) ||
+         g_error_matches(error, STORE_ERROR, STORE_ERROR_TRANSIENT);
 }
 
 gboolean
 store_fail(StoreConn *conn, GError **error)
 {
-  return convert(conn, PQerrorMessage(conn->pg), error);
+  return convert(conn, PQerrorMessage(conn->pg), NULL, error);
 }
 
 PGresult *
@@ -51,10 +81,68 @@ store_run(StoreConn *conn, const char *sql, int n, const char *const *params)
   return PQexecParams(conn->pg, sql, n, NULL, params, NULL, NULL, 0);
 }
 
+/* Bounded waits by default; the conninfo (and libpq's PG* variables) may set each of them. */
+static const struct {
+  const char *key, *env, *value;
+} conn_defaults[] = {
+  { "connect_timeout", "PGCONNECT_TIMEOUT", "10" },
+  { "keepalives", NULL, "1" },
+  { "keepalives_idle", NULL, "60" },
+  { "keepalives_interval", NULL, "10" },
+  { "keepalives_count", NULL, "6" },
+  { "fallback_application_name", NULL, "intake" },
+};
+
+/* A statement may run this long unless the session already has a statement_timeout (conninfo
+ * options=-c statement_timeout=…, PGOPTIONS, ALTER ROLE/DATABASE … SET). */
+#define STORE_STATEMENT_TIMEOUT "5min"
+
+static PGconn *
+connect_bounded(const char *conninfo)
+{
+  const char *keys[G_N_ELEMENTS(conn_defaults) + 2];
+  const char *values[G_N_ELEMENTS(conn_defaults) + 2];
+  guint n = 0;
+  for (guint i = 0; i < G_N_ELEMENTS(conn_defaults); i++) {
+    if (conn_defaults[i].env && g_getenv(conn_defaults[i].env))
+      continue;
+    keys[n] = conn_defaults[i].key;
+    values[n++] = conn_defaults[i].value;
+  }
+  /* dbname last, expanded: what the conninfo names overrides the defaults above */
+  keys[n] = "dbname";
+  values[n++] = conninfo && *conninfo ? conninfo : NULL;
+  keys[n] = NULL;
+  values[n] = NULL;
+  return PQconnectdbParams(keys, values, 1);
+}
+
+static gboolean
+statement_timeout_default(StoreConn *conn, GError **error)
+{
+  g_autoptr(PGresult) r = PQexec(conn->pg, "SELECT set_config('statement_timeout', '" STORE_STATEMENT_TIMEOUT
+                                           "', false) FROM pg_settings"
+                                           " WHERE name = 'statement_timeout' AND source = 'default'");
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return FALSE;
+  conn->statement_timeout_ours = PQntuples(r) == 1;
+  return TRUE;
+}
+
+gboolean
+store_statement_timeout_lift(StoreConn *conn, gboolean lift, GError **error)
+{
+  if (!conn->statement_timeout_ours)
+    return TRUE;
+  return store_exec(
+    conn, lift ? "SET statement_timeout = 0" : "SET statement_timeout = '" STORE_STATEMENT_TIMEOUT "'", 0,
+    NULL, error);
+}
+
 StoreConn *
 store_connect(const char *conninfo, GError **error)
 {
-  PGconn *pg = PQconnectdb(conninfo ? conninfo : "");
+  PGconn *pg = connect_bounded(conninfo);
   if (PQstatus(pg) != CONNECTION_OK) {
     /* libpq's message names host/socket and cause but never the password. */
     g_autofree char *msg = first_line(PQerrorMessage(pg));
@@ -68,7 +156,7 @@ store_connect(const char *conninfo, GError **error)
   if (!tz)
     tz = g_time_zone_new_offset(8 * 3600); /* tzdata without Asia/Shanghai: its fixed offset */
   if (!store_exec(conn, "SET client_encoding = 'UTF8'; SET client_min_messages = warning", 0, NULL, error) ||
-      !store_set_time_zone(conn, tz, error)) {
+      !statement_timeout_default(conn, error) || !store_set_time_zone(conn, tz, error)) {
     store_close(conn);
     return NULL;
   }
@@ -150,6 +238,51 @@ store_lock_try(StoreConn *conn, const char *key, GError **error)
     return TRUE;
   g_set_error(error, STORE_ERROR, STORE_ERROR_BUSY, "another process holds the lock on %s", key);
   return FALSE;
+}
+
+void
+store_lock_holder_free(StoreLockHolder *holder)
+{
+  if (!holder)
+    return;
+  g_free(holder->application);
+  g_free(holder->client);
+  g_free(holder->state);
+  g_free(holder->since);
+  g_free(holder);
+}
+
+StoreLockHolder *
+store_lock_holder(StoreConn *conn, const char *key, GError **error)
+{
+  const char *p[] = { key };
+  /* a bigint advisory lock is classid (high half) and objid (low half), objsubid 1 */
+  g_autoptr(PGresult) r =
+    store_run(conn,
+              "SELECT a.pid, a.application_name, coalesce(host(a.client_addr), 'local socket'), a.state,"
+              " to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SSOF'),"
+              " floor(extract(epoch FROM now() - a.backend_start))::bigint,"
+              " floor(extract(epoch FROM now() - a.xact_start))::bigint"
+              " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+              " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.pid <> pg_backend_pid()"
+              "   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+              "   AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)"
+              " LIMIT 1",
+              1, p);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return NULL;
+  if (PQntuples(r) == 0)
+    return NULL;
+  StoreLockHolder *h = g_new0(StoreLockHolder, 1);
+  h->pid = atoi(PQgetvalue(r, 0, 0));
+  /* another role's session shows NULL here without pg_read_all_stats */
+  h->application = PQgetisnull(r, 0, 1) ? NULL : g_strdup(PQgetvalue(r, 0, 1));
+  h->client = PQgetisnull(r, 0, 2) ? NULL : g_strdup(PQgetvalue(r, 0, 2));
+  h->state = PQgetisnull(r, 0, 3) ? NULL : g_strdup(PQgetvalue(r, 0, 3));
+  h->since = PQgetisnull(r, 0, 4) ? NULL : g_strdup(PQgetvalue(r, 0, 4));
+  h->age_s = PQgetisnull(r, 0, 5) ? -1 : g_ascii_strtoll(PQgetvalue(r, 0, 5), NULL, 10);
+  h->xact_age_s = PQgetisnull(r, 0, 6) ? -1 : g_ascii_strtoll(PQgetvalue(r, 0, 6), NULL, 10);
+  return h;
 }
 
 gboolean

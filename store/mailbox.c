@@ -135,6 +135,69 @@ text_safe(const char *s, gssize len)
   return g_utf8_make_valid(s, len);
 }
 
+/* The stored row of key: its id and SHA-256; *id = 0 when there is none. */
+static gboolean
+message_by_key(StoreConn *conn, const char *key, gint64 *id, char **sha, GError **error)
+{
+  const char *q[] = { key };
+  g_autoptr(PGresult) r =
+    store_run(conn, "SELECT id, sha256 FROM intake.messages WHERE dedupe_key = $1", 1, q);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return FALSE;
+  *id = PQntuples(r) == 1 ? g_ascii_strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+  *sha = PQntuples(r) == 1 ? g_strdup(PQgetvalue(r, 0, 1)) : NULL;
+  return TRUE;
+}
+
+/* INSERT … ON CONFLICT DO NOTHING of the 15 values p (p[0] the key): *row the new id, or 0. */
+static gboolean
+message_row_insert(StoreConn *conn, const char *const *p, gsize raw_len, gint64 *row, GError **error)
+{
+  int lengths[15] = { 0 };
+  int formats[15] = { 0 };
+  lengths[7] = (int)raw_len;
+  formats[7] = 1; /* raw as binary bytea */
+  g_autoptr(PGresult) r = PQexecParams(
+    conn->pg,
+    "INSERT INTO intake.messages (dedupe_key, message_id, sha256, from_addr, from_display, subject,"
+    " headers, raw, size, internal_date, parse_error, parts, ignored_reason, body_text, attachments)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15::jsonb)"
+    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+    15, NULL, p, lengths, formats, 0);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return FALSE;
+  *row = PQntuples(r) == 1 ? g_ascii_strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+  return TRUE;
+}
+
+/* Stores the row once per dedupe key. A stored row with the key but other bytes is another mail
+ * that reuses the Message-ID: this one is kept under key:sha256. The same bytes: a duplicate. */
+static gboolean
+message_store(StoreConn *conn, const char **p, const char *sha, gsize raw_len, StoreIngest *out,
+              GError **error)
+{
+  g_autofree char *suffixed = NULL;
+  for (int attempt = 0; attempt < 2; attempt++) {
+    if (!message_row_insert(conn, p, raw_len, &out->message_row, error))
+      return FALSE;
+    out->duplicate = out->message_row == 0;
+    if (!out->duplicate)
+      return TRUE;
+    g_autofree char *stored_sha = NULL;
+    if (!message_by_key(conn, p[0], &out->message_row, &stored_sha, error))
+      return FALSE;
+    if (out->message_row == 0) {
+      g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "message %s vanished", p[0]);
+      return FALSE;
+    }
+    if (g_strcmp0(stored_sha, sha) == 0 || attempt == 1)
+      return TRUE;
+    suffixed = g_strconcat(p[0], ":", sha, NULL);
+    p[0] = suffixed;
+  }
+  return TRUE;
+}
+
 gboolean
 store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIncoming *in, StoreIngest *out,
                      GError **error)
@@ -149,6 +212,7 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
   g_autofree char *from = text_safe(in->from_addr, -1);
   g_autofree char *fromd = text_safe(in->from_display, -1);
   g_autofree char *subject = text_safe(in->subject, -1);
+  g_autofree char *perr = text_safe(in->parse_error, -1);
   g_autofree char *text = text_safe(in->text, -1);
 
   const char *p[] = { dedupe,
@@ -161,39 +225,13 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
                       in->data,
                       size,
                       idate,
-                      in->parse_error,
+                      perr,
                       in->parts_json,
                       in->ignored_reason,
                       text,
                       in->attachments_json };
-  int lengths[15] = { 0 };
-  int formats[15] = { 0 };
-  lengths[7] = (int)in->len;
-  formats[7] = 1; /* raw as binary bytea */
-  g_autoptr(PGresult) r = PQexecParams(
-    conn->pg,
-    "INSERT INTO intake.messages (dedupe_key, message_id, sha256, from_addr, from_display, subject,"
-    " headers, raw, size, internal_date, parse_error, parts, ignored_reason, body_text, attachments)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15::jsonb)"
-    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-    15, NULL, p, lengths, formats, 0);
-  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+  if (!message_store(conn, p, sha, in->len, out, error))
     return FALSE;
-  if (PQntuples(r) == 1) {
-    out->duplicate = FALSE;
-    out->message_row = g_ascii_strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-  } else {
-    out->duplicate = TRUE;
-    const char *q[] = { dedupe };
-    g_autoptr(PGresult) r2 = store_run(conn, "SELECT id FROM intake.messages WHERE dedupe_key = $1", 1, q);
-    if (!store_check(conn, r2, PGRES_TUPLES_OK, error))
-      return FALSE;
-    if (PQntuples(r2) != 1) {
-      g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "message %s vanished", dedupe);
-      return FALSE;
-    }
-    out->message_row = g_ascii_strtoll(PQgetvalue(r2, 0, 0), NULL, 10);
-  }
   g_autofree char *mbid = g_strdup_printf("%d", mailbox->id);
   g_autofree char *uv = g_strdup_printf("%" G_GINT64_FORMAT, mailbox->uidvalidity);
   g_autofree char *uid = g_strdup_printf("%u", in->uid);
@@ -205,4 +243,28 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
                     " UPDATE intake.mailboxes SET last_uid = GREATEST(last_uid, $3), updated_at = now()"
                     " WHERE id = $1 AND uidvalidity = $2",
                     4, u, error);
+}
+
+gboolean
+store_mailbox_quarantine_uid(StoreConn *conn, StoreMailbox *mailbox, guint32 uid, gsize size,
+                             const char *message, GError **error)
+{
+  store_rollback(conn);
+  g_autofree char *id = store_int_text(mailbox->id);
+  g_autofree char *uv = store_int_text(mailbox->uidvalidity);
+  g_autofree char *u = store_int_text(uid);
+  g_autofree char *sz = store_int_text((gint64)size);
+  g_autofree char *msg = text_safe(message ? message : "unknown error", -1);
+  const char *p[] = { id, uv, u, sz, msg };
+  /* one statement: the record and the UID state move together */
+  if (!store_exec(conn,
+                  "WITH q AS (INSERT INTO intake.quarantine (mailbox_id, uidvalidity, uid, size, error)"
+                  " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (mailbox_id, uidvalidity, uid)"
+                  " DO UPDATE SET error = EXCLUDED.error, size = EXCLUDED.size, recorded_at = now())"
+                  " UPDATE intake.mailboxes SET last_uid = GREATEST(last_uid, $3), updated_at = now()"
+                  " WHERE id = $1 AND uidvalidity = $2",
+                  5, p, error))
+    return FALSE;
+  mailbox->last_uid = MAX(mailbox->last_uid, (gint64)uid);
+  return TRUE;
 }

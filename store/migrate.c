@@ -110,7 +110,9 @@ store_migrate(StoreConn *conn, const char *sql_dir, guint *applied, GError **err
   /* Two migrating processes at once: the second waits, then finds nothing left to do. */
   if (!store_exec(conn, "SELECT pg_advisory_lock(hashtextextended('intake.migrate', 0))", 0, NULL, error))
     return FALSE;
-  gboolean ok = store_exec(conn,
+  /* a migration may rewrite a big table: no statement_timeout of ours while it runs */
+  gboolean ok = store_statement_timeout_lift(conn, TRUE, error) &&
+                store_exec(conn,
                            "CREATE SCHEMA IF NOT EXISTS intake;"
                            "CREATE TABLE IF NOT EXISTS intake.schema_migrations ("
                            " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());"
@@ -135,5 +137,5 @@ store_migrate(StoreConn *conn, const char *sql_dir, guint *applied, GError **err
   }
   g_autoptr(PGresult) u =
     PQexec(conn->pg, "SELECT pg_advisory_unlock(hashtextextended('intake.migrate', 0))");
-  return ok;
+  return store_statement_timeout_lift(conn, FALSE, ok ? error : NULL) && ok;
 }

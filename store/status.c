@@ -47,7 +47,9 @@ store_status_mailboxes(StoreConn *conn, GError **error)
     "     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
     "     AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(b.name, 0)"
     "   LIMIT 1) AS lock_age_s,"
-    " floor(extract(epoch FROM b.last_success))::bigint AS last_success_epoch"
+    " floor(extract(epoch FROM b.last_success))::bigint AS last_success_epoch,"
+    " (SELECT count(*) FROM intake.quarantine q WHERE q.mailbox_id = b.id AND q.resolved_at IS NULL)"
+    "   AS not_stored"
     " FROM intake.mailboxes b ORDER BY b.name",
     0, NULL, error);
 }

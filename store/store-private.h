@@ -10,7 +10,12 @@
 struct StoreConn {
   PGconn *pg;
   GTimeZone *tz; /* the local day of order numbers and --since dates; STORE_DEFAULT_TIME_ZONE */
+  gboolean statement_timeout_ours; /* store_connect set the default statement_timeout */
 };
+
+/* Lifts (lift TRUE) or restores the default statement_timeout store_connect set, for work an operator
+ * runs and watches (migrations); a no-op when the session's timeout came from the user. */
+gboolean store_statement_timeout_lift(StoreConn *conn, gboolean lift, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PGresult, PQclear)
 

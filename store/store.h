@@ -16,7 +16,12 @@ typedef enum {
   STORE_ERROR_QUERY,     /* a statement failed (message is the server's) */
   STORE_ERROR_MIGRATION, /* a migration file is unreadable or failed */
   STORE_ERROR_BUSY,      /* another process holds the lock */
+  STORE_ERROR_TRANSIENT, /* the server, not the statement, failed (shutdown, deadlock, resources): retry later */
 } StoreError;
+
+/* TRUE when error says the database, not the data, failed (STORE_ERROR_CONNECT or _TRANSIENT): the
+ * same work may pass later. Any other store error repeats for the same data. */
+gboolean store_error_transient(const GError *error);
 
 typedef struct StoreConn StoreConn;
 typedef struct ClassifierPolicy ClassifierPolicy; /* classifier.h */
@@ -44,6 +49,19 @@ gboolean store_migrate(StoreConn *conn, const char *sql_dir, guint *applied, GEr
 /* Session-level advisory lock named by key (e.g. the mailbox). Returns TRUE when taken;
  * FALSE with STORE_ERROR_BUSY when another session holds it, or another error. */
 gboolean store_lock_try(StoreConn *conn, const char *key, GError **error);
+/* Who holds the lock of key (another session), for a poll that found it taken: the holder's
+ * backend pid, application_name, client address, state (idle, active, …), when it connected (since,
+ * local time) and how long ago (age_s: the lock is no older), and the age of its open transaction
+ * (xact_age_s, -1: none). Fields the server hides from this role are NULL or -1. */
+typedef struct {
+  gint pid;
+  char *application, *client, *state, *since;
+  gint64 age_s, xact_age_s;
+} StoreLockHolder;
+void store_lock_holder_free(StoreLockHolder *holder);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreLockHolder, store_lock_holder_free)
+/* NULL with *error unset when no other session holds it (it was just released). */
+StoreLockHolder *store_lock_holder(StoreConn *conn, const char *key, GError **error);
 /* Releases a lock taken with store_lock_try (they are also released when the connection ends). */
 gboolean store_lock_release(StoreConn *conn, const char *key, GError **error);
 
@@ -136,6 +154,12 @@ typedef struct {
  * and advances the mailbox's last_uid. out->duplicate says whether it was new. */
 gboolean store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIncoming *in,
                               StoreIngest *out, GError **error);
+
+/* Outside a transaction (rolls back one left open), when not even the quarantine could store a mail:
+ * records its mailbox, UIDVALIDITY, UID, size and the error in intake.quarantine (for ops and
+ * `intake status`) and moves last_uid past it, in one statement. */
+gboolean store_mailbox_quarantine_uid(StoreConn *conn, StoreMailbox *mailbox, guint32 uid, gsize size,
+                                      const char *message, GError **error);
 
 /* ---- orders ---- */
 /* Plain values for a new order; NULL strings are stored as NULL. Timestamps RFC 3339 or NULL. */
@@ -290,7 +314,8 @@ gboolean store_mailbox_advance(StoreConn *conn, StoreMailbox *mailbox, gint64 la
 gboolean store_mailbox_count_poll(StoreConn *conn, gint mailbox_id, gboolean ok, GError **error);
 /* One row per mailbox: name, last_poll_at, last_success, last_error, last_error_at, failed_polls, polls,
  * last_uid, uidvalidity, needs_review (its orders waiting for review), lock_age_s (NULL: no poll
- * holds its lock), last_success_epoch. Caller frees. */
+ * holds its lock), last_success_epoch, not_stored (its mails recorded by UID only, in intake.quarantine, not
+ * resolved). Caller frees. */
 StoreRows *store_status_mailboxes(StoreConn *conn, GError **error);
 /* One row: outbox_pending, outbox_oldest_pending_s, outbox_failed, outbox_failed_24h, orders_at_risk
  * (a deadline within the hour), orders_missed, queue_size, needs_review, holidays_until,

@@ -133,6 +133,33 @@ Test(config, password_file_readable_by_others_is_warned_about)
   password_file_mode(0400, mine, FALSE);
 }
 
+Test(config, stale_lock_after_is_a_duration_per_mailbox)
+{
+  /* accepted: the run gets past the config (to the unreachable database: exit 1, not 2) */
+  g_autofree char *good =
+    cli_write_config("[imap]\nurl = imaps://mail.example.com/INBOX\nuser = a@example.com\n"
+                     "stale_lock_after = 15m\n"
+                     "[imap.other]\nurl = imaps://mail.example.com/Other\nstale_lock_after = 90s\n"
+                     "[db]\nconninfo = dbname=none host=/nonexistent\n");
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = cli_run(NULL, &out, &err, "poll", "--config", good, NULL);
+  cr_assert_neq(rc, 2, "a valid stale_lock_after refused: %s%s", out, err);
+  cr_assert_null(strstr(err, "stale_lock_after"), "%s", err);
+  cli_remove_config(good);
+
+  /* refused, naming the section and the key */
+  g_autofree char *bad =
+    cli_write_config("[imap]\nurl = imaps://mail.example.com/INBOX\nuser = a@example.com\n"
+                     "[imap.other]\nurl = imaps://mail.example.com/Other\nstale_lock_after = soon\n"
+                     "[db]\nconninfo = dbname=none host=/nonexistent\n");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(cli_run(NULL, &out, &err, "poll", "--config", bad, NULL), 2, "%s%s", out, err);
+  cr_assert(strstr(err, "[imap.other]") && strstr(err, "stale_lock_after"), "section and key not named: %s",
+            err);
+  cli_remove_config(bad);
+}
+
 /* ---- inspect ---- */
 
 static JsonObject *

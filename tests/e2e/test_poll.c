@@ -72,7 +72,8 @@ Test(poll, fifty_new_mails_then_rerun)
     g_autofree char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, d, len);
     g_autofree char *q =
       g_strdup_printf("SELECT count(*) FROM intake.messages WHERE sha256 = '%s' AND size = %zu"
-                      " AND encode(sha256(raw), 'hex') = '%s' AND dedupe_key = 'e2e-%u@customer.example.com'",
+                      " AND encode(sha256(raw), 'hex') = '%s' AND message_id = 'e2e-%u@customer.example.com'"
+                      " AND dedupe_key = 'mid:' || encode(sha256(convert_to(message_id, 'UTF8')), 'hex')",
                       sha, len, sha, i);
     cr_assert_eq(e2e_scalar(e, q), 1, "mail %u not stored exactly", i);
   }

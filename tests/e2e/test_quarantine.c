@@ -1,0 +1,240 @@
+/* tests/e2e/test_quarantine.c: one mail never stops the mailbox (issue 11 item 1) — hostile mails
+ * are stored or quarantined, the mails after them arrive, a re-run changes nothing. */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+static E2e *e;
+
+static void
+setup(void)
+{
+  e = e2e_setup(criterion_current_test->name);
+}
+
+static void
+teardown(void)
+{
+  e2e_teardown(e);
+  e = NULL;
+}
+
+TestSuite(quarantine, .init = setup, .fini = teardown, .timeout = 180);
+
+static int
+poll(char **out, char **err)
+{
+  return e2e_run(e, out, err, "poll", NULL);
+}
+
+static char *
+random_message_id(gsize n)
+{
+  GString *s = g_string_new(NULL);
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_";
+  while (s->len < n)
+    g_string_append_c(s, alphabet[g_random_int_range(0, (gint32)sizeof alphabet - 1)]);
+  g_string_append(s, "@attacker.example.com");
+  return g_string_free(s, FALSE);
+}
+
+static gint64
+count(const char *fmt, const char *arg)
+{
+  g_autofree char *q = g_strdup_printf(fmt, arg);
+  return e2e_scalar(e, q);
+}
+
+/* A normal mail, a 6 KB random Message-ID, a NUL in a header, a normal mail: all kept, exit 0. */
+Test(quarantine, hostile_mails_do_not_stop_the_mailbox)
+{
+  gsize len;
+  g_autofree char *first = e2e_make_mail("q-first@customer.example.com", 1, 2048, &len);
+  e2e_append(e, "INBOX", first, len);
+
+  g_autofree char *huge_id = random_message_id(6000);
+  g_autofree char *huge = e2e_make_mail(huge_id, 2, 2048, &len);
+  e2e_append(e, "INBOX", huge, len);
+
+  /* a NUL byte inside the Subject header */
+  g_autofree char *base = e2e_make_mail("q-nul@customer.example.com", 3, 2048, &len);
+  GString *nul = g_string_new_len(base, (gssize)len);
+  const char *subject = strstr(nul->str, "Subject: ");
+  cr_assert(subject);
+  gsize at = (gsize)(subject - nul->str) + strlen("Subject: ");
+  g_string_insert_len(nul, (gssize)at, "Bad\0Subject ", 12);
+  e2e_append(e, "INBOX", nul->str, nul->len);
+  g_string_free(nul, TRUE);
+
+  g_autofree char *last = e2e_make_mail("q-last@customer.example.com", 4, 2048, &len);
+  e2e_append(e, "INBOX", last, len);
+
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 4,"), "%s", out);
+
+  /* every mail stored raw, each once */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 4, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids"), 4);
+  /* the key is fixed size whatever the Message-ID; the Message-ID stays readable */
+  cr_assert_leq(e2e_scalar(e, "SELECT max(length(dedupe_key)) FROM intake.messages"), 140);
+  cr_assert_eq(count("SELECT count(*) FROM intake.messages WHERE message_id = '%s'", huge_id), 1);
+  /* Dovecot keeps the mail but stores the NUL as 0x80 (another server may pass it on): either way an
+   * invalid byte in a header, kept exactly as the server gives it */
+  cr_assert_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.messages WHERE message_id = 'q-nul@customer.example.com'"
+                  " AND (position('Bad\\000Subject'::bytea in raw) > 0"
+                  "   OR position('Bad\\200Subject'::bytea in raw) > 0)"
+                  " AND sha256 = encode(sha256(raw), 'hex')"),
+    1);
+  /* the normal ones (and the long Message-ID, which is otherwise a normal mail) became orders */
+  cr_assert_eq(e2e_scalar(e,
+                          "SELECT count(*) FROM intake.orders o JOIN intake.messages m ON m.id = o.message_id"
+                          " WHERE m.message_id IN ('q-first@customer.example.com',"
+                          " 'q-last@customer.example.com') AND o.status = 'queued'"),
+               2);
+  /* the others: an order each, queued or for review — none lost */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 4);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.quarantine"), 0);
+  g_autoptr(GArray) unseen = e2e_search(e, "INBOX", "UNSEEN");
+  cr_assert_eq(unseen->len, 0, "%u mails left unflagged", unseen->len);
+
+  /* a second poll changes nothing */
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 0,"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 4);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 4);
+}
+
+/* The same Message-ID on different bytes is a new mail; the same bytes again are a duplicate. */
+Test(quarantine, reused_message_id_is_kept_refetch_is_not)
+{
+  gsize len1, len2;
+  g_autofree char *a = e2e_make_mail("reused@customer.example.com", 10, 2048, &len1);
+  g_autofree char *b = e2e_make_mail("reused@customer.example.com", 11, 2048, &len2);
+  e2e_append(e, "INBOX", a, len1);
+  e2e_append(e, "INBOX", b, len2);
+  e2e_append(e, "INBOX", a, len1); /* a re-delivery of the first: same bytes */
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 3, new orders 2,") && strstr(out, "duplicates 1,"), "%s", out);
+  cr_assert_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.messages WHERE message_id = 'reused@customer.example.com'"),
+    2);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(DISTINCT sha256) FROM intake.messages"), 2);
+}
+
+/* A failure the database repeats for one mail (here a constraint ops added) quarantines it: stored
+ * raw, an order for review with the reason; the mail after it is processed; exit 0. */
+Test(quarantine, a_repeating_database_error_quarantines_the_mail)
+{
+  PQclear(PQexec(
+    e->pg, "ALTER TABLE intake.orders ADD CONSTRAINT no_poison CHECK (sn IS DISTINCT FROM 'RCS25A0000021')"));
+  gsize len;
+  g_autofree char *ok1 = e2e_make_mail("q-ok1@customer.example.com", 20, 2048, &len);
+  e2e_append(e, "INBOX", ok1, len);
+  g_autofree char *poison = e2e_make_mail("q-poison@customer.example.com", 21, 2048, &len);
+  e2e_append(e, "INBOX", poison, len);
+  g_autofree char *ok2 = e2e_make_mail("q-ok2@customer.example.com", 22, 2048, &len);
+  e2e_append(e, "INBOX", ok2, len);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 2,") && strstr(out, "quarantined 1,"), "%s", out);
+  cr_assert(strstr(err, "no_poison"), "the error is logged: %s", err);
+  cr_assert_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.orders o JOIN intake.messages m ON m.id = o.message_id"
+                  " WHERE m.message_id = 'q-poison@customer.example.com' AND o.status = 'needs_review'"
+                  " AND o.review_reason = 'quarantined' AND m.parse_error LIKE '%no_poison%'"),
+    1);
+  g_autoptr(GArray) unseen = e2e_search(e, "INBOX", "UNSEEN");
+  cr_assert_eq(unseen->len, 0);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 0,"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 3);
+}
+
+/* When even the quarantine cannot store the mail, its mailbox, UIDVALIDITY and UID are recorded
+ * with the error, it is flagged, and the poll goes on. */
+Test(quarantine, an_unstorable_mail_is_recorded_by_uid)
+{
+  PQclear(PQexec(e->pg, "ALTER TABLE intake.messages ADD CONSTRAINT no_poison"
+                        " CHECK (position('XPOISONX'::bytea in raw) = 0)"));
+  gsize len;
+  g_autofree char *base = e2e_make_mail("q-unstorable@customer.example.com", 30, 0, &len);
+  g_autofree char *poison = g_strdup_printf("%sXPOISONX\r\n", base);
+  e2e_append(e, "INBOX", poison, strlen(poison));
+  g_autofree char *ok = e2e_make_mail("q-after@customer.example.com", 31, 2048, &len);
+  e2e_append(e, "INBOX", ok, len);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e,
+                          "SELECT count(*) FROM intake.quarantine WHERE uid = 1 AND error LIKE '%no_poison%'"
+                          " AND uidvalidity = (SELECT uidvalidity FROM intake.mailboxes)"),
+               1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE status = 'queued'"), 1);
+  g_autoptr(GArray) unseen = e2e_search(e, "INBOX", "UNSEEN");
+  cr_assert_eq(unseen->len, 0);
+  /* intake status shows it, loudly */
+  g_free(out);
+  g_free(err);
+  e2e_run(e, &out, &err, "status", NULL);
+  cr_assert(strstr(out, "not stored"), "%s%s", out, err);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 0,"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.quarantine"), 1);
+}
+
+/* A poll that finds the mailbox lock held says who holds it and since when; held longer than
+ * stale_lock_after it is an error, and `intake status` is unhealthy. Still exit 75. */
+Test(quarantine, a_held_lock_is_reported_loudly)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err); /* the mailbox is known to intake */
+  g_autofree char *url = e2e_url(e, TRUE, "INBOX");
+  g_autofree char *key = g_strdup_printf("%s %s", e->user, url);
+  const char *params[] = { key };
+  PGresult *r =
+    PQexecParams(e->pg, "SELECT pg_advisory_lock(hashtextextended($1, 0))", 1, NULL, params, NULL, NULL, 0);
+  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  g_autofree char *pid = g_strdup_printf("pid %d", PQbackendPID(e->pg));
+
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 75, "%s%s", out, err);
+  cr_assert(strstr(err, "warning") && strstr(err, "holds the lock") && strstr(err, pid), "%s", err);
+  cr_assert_null(strstr(err, "stale_lock_after"), "not stale yet (10 min by default): %s", err);
+
+  /* stale after 1 s: wait until the holder's session is that old */
+  g_autofree char *text = NULL;
+  g_file_get_contents(e->config_path, &text, NULL, NULL);
+  g_autofree char *cfg = NULL;
+  {
+    GString *c = g_string_new(text);
+    char *imap = strstr(c->str, "[imap]\n");
+    cr_assert(imap, "%s", c->str);
+    g_string_insert(c, (gssize)(imap - c->str) + 7, "stale_lock_after = 1s\n");
+    cfg = g_string_free(c, FALSE);
+  }
+  g_file_set_contents(e->config_path, cfg, -1, NULL);
+  gint64 age = e2e_wait_until(e,
+                              "SELECT floor(extract(epoch FROM now() - backend_start))::bigint"
+                              " FROM pg_stat_activity WHERE pid = pg_backend_pid()",
+                              2, 60, 0);
+  cr_assert_geq(age, 2);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 75, "%s%s", out, err);
+  cr_assert(strstr(err, "error") && strstr(err, "stale_lock_after") && strstr(err, pid), "%s", err);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(e, &out, &err, "status", NULL), 1, "%s%s", out, err);
+  cr_assert(strstr(out, "held the lock") && strstr(out, "stale_lock_after"), "%s%s", out, err);
+}
