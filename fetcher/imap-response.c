@@ -152,6 +152,18 @@ fetch_item_clear(gpointer p)
   g_clear_pointer(&it->internal_date, g_date_time_unref);
 }
 
+/* A BODY[section]<origin> value: its bytes (NIL: empty) and the origin of a partial answer. */
+static void
+take_section(const char *name, const guint8 *val, gsize vlen, gboolean literal_or_quoted, gboolean *has,
+             const guint8 **data, gsize *len, guint64 *origin)
+{
+  *has = TRUE;
+  *data = literal_or_quoted ? val : (const guint8 *)"";
+  *len = literal_or_quoted ? vlen : 0; /* NIL: empty */
+  const char *lt = strchr(name, '<');
+  *origin = lt ? g_ascii_strtoull(lt + 1, NULL, 10) : 0;
+}
+
 /* Records one "NAME value" pair of a FETCH response in it; unknown names are skipped. */
 static void
 take_attribute(FetcherFetchItem *it, const char *name, const guint8 *val, gsize vlen,
@@ -168,11 +180,14 @@ take_attribute(FetcherFetchItem *it, const char *name, const guint8 *val, gsize 
     g_clear_pointer(&it->internal_date, g_date_time_unref);
     it->internal_date = fetcher_imap_parse_internaldate((const char *)val, vlen);
   } else if (g_str_has_prefix(name, "BODY[]")) {
-    it->has_body = TRUE;
-    it->body = literal_or_quoted ? val : (const guint8 *)"";
-    it->body_len = literal_or_quoted ? vlen : 0; /* NIL: empty */
-    const char *lt = strchr(name, '<');
-    it->body_origin = lt ? g_ascii_strtoull(lt + 1, NULL, 10) : 0;
+    take_section(name, val, vlen, literal_or_quoted, &it->has_body, &it->body, &it->body_len,
+                 &it->body_origin);
+  } else if (g_str_has_prefix(name, "BODY[HEADER]")) {
+    take_section(name, val, vlen, literal_or_quoted, &it->has_header, &it->header, &it->header_len,
+                 &it->header_origin);
+  } else if (g_str_has_prefix(name, "BODY[TEXT]")) {
+    take_section(name, val, vlen, literal_or_quoted, &it->has_text, &it->text, &it->text_len,
+                 &it->text_origin);
   }
 }
 

@@ -88,6 +88,7 @@ fetcher_session_open(const FetcherImapOptions *o, GError **error)
   s->mailbox_url = mailbox_url(s, mb);
   s->lines = g_byte_array_new();
   s->body = g_byte_array_new();
+  s->max_message_bytes = o->max_message_bytes;
   s->curl = fetcher_curl_new(o->user ? o->user : "", o->password, o->tls_verify, o->ca_file,
                              o->connect_timeout_s, s->errbuf);
   CURL *c = s->curl;

@@ -81,6 +81,29 @@ Test(fetch, partial_body_keeps_its_origin)
   assert_body(it, "abcd");
 }
 
+Test(fetch, header_and_text_sections_of_an_oversize_mail)
+{
+  const char *resp =
+    "* 4 FETCH (UID 9 BODY[HEADER]<0> {14}\r\nSubject: x\r\n\r\n BODY[TEXT]<0> {5}\r\nhello)\r\n"
+    "A9 OK done\r\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) items = parse(resp, &error);
+  cr_assert(items, "%s", error ? error->message : "");
+  cr_assert_eq(items->len, 1);
+  FetcherFetchItem *it = &g_array_index(items, FetcherFetchItem, 0);
+  cr_assert(it->has_header && it->has_text && !it->has_body);
+  cr_assert_eq(it->header_len, 14);
+  cr_assert(memcmp(it->header, "Subject: x\r\n\r\n", 14) == 0);
+  cr_assert_eq(it->text_len, 5);
+  cr_assert(memcmp(it->text, "hello", 5) == 0);
+  cr_assert_eq(it->header_origin, 0);
+  /* a partial answer elsewhere than asked keeps its origin, so the caller can refuse it */
+  g_autoptr(GArray) off = parse("* 4 FETCH (UID 9 BODY[TEXT]<100> NIL)\r\n", &error);
+  cr_assert(off);
+  cr_assert_eq(g_array_index(off, FetcherFetchItem, 0).text_origin, 100);
+  cr_assert_eq(g_array_index(off, FetcherFetchItem, 0).text_len, 0);
+}
+
 Test(fetch, nil_and_quoted_bodies)
 {
   g_autoptr(GArray) items =
