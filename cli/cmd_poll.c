@@ -334,6 +334,7 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
     .ca_file = mb->ca_file,
     .plain_text = mb->plain_text,
     .max_message_bytes = config->limits.max_bytes, /* never downloaded whole: quarantined */
+    .timeout_s = mb->timeout_s,
   };
   g_autoptr(FetcherSession) imap = fetcher_session_open(&io, &error);
   if (!imap) {

@@ -18,7 +18,7 @@
 
 static const char *const imap_keys[] = { "url",     "user",     "password_file", "tls_verify",
                                          "ca_file", "starttls", "first_poll",    "processed_folder",
-                                         NULL };
+                                         "timeout", NULL };
 static const char *const smtp_keys[] = { "url",
                                          "user",
                                          "password_file",
@@ -483,6 +483,7 @@ load_mailboxes(GKeyFile *kf, const char *path, GPtrArray *out, GError **error)
     m->processed_folder = get_inherited(kf, g, "processed_folder");
     if (!get_tls(kf, path, g, m->url, &m->tls_verify, &m->plain_text, error) ||
         !get_first_poll(kf, path, m, error) ||
+        !get_duration(kf, path, g, "timeout", 300, &m->timeout_s, error) ||
         !read_password(kf, path, g, "INTAKE_IMAP_PASSWORD", &m->password, error))
       return FALSE;
   }

@@ -27,6 +27,8 @@ typedef struct {
   const char *ca_file;       /* NULL: the system's CAs */
   guint connect_timeout_s;   /* 0: 15 */
   guint stall_timeout_s;     /* a transfer slower than 1 byte/s this long fails; 0: 60 */
+  guint timeout_s;           /* one command, start to end (a server sending 1 byte/s, or silent
+                              * after garbage, is given up): FETCHER_ERROR_CONNECT; 0: 300 */
   gboolean plain_text;       /* imap:// without TLS (starttls = never); else STARTTLS is required */
   guint64 max_message_bytes; /* a mail larger on the server (RFC822.SIZE) is never downloaded whole:
                               * only its header block and first bytes, bounded; 0: no limit */

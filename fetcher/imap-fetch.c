@@ -140,6 +140,20 @@ fetch_small(FetcherSession *s, GArray *meta, const guint32 *uids, guint n, guint
   for (guint k = 0; k < batch->len; k++) {
     guint32 uid = g_array_index(batch, guint32, k);
     FetcherFetchItem *it = fetcher_imap_find_item(items, uid);
+    FetcherFetchItem *mk = fetcher_imap_find_item(meta, uid);
+    if (mk && (!it || !it->has_body)) {
+      /* listed a moment ago: a reply that lost it is unreadable (alone, an expunged mail has no
+       * metadata either and is left out then) */
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "IMAP FETCH gave no body for UID %u", uid);
+      return FALSE;
+    }
+    if (it && it->has_body && mk && it->body_len != mk->size) {
+      /* a whole body is exactly RFC822.SIZE bytes: anything else was cut or padded on the way */
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
+                  "IMAP FETCH of UID %u gave %" G_GSIZE_FORMAT " bytes, RFC822.SIZE said %" G_GUINT64_FORMAT,
+                  uid, it->body_len, mk->size);
+      return FALSE;
+    }
     if (it && it->has_body)
       g_ptr_array_add(
         out, message_new(uid, g_bytes_new(it->body, it->body_len), fetcher_imap_find_item(meta, uid)));

@@ -218,12 +218,38 @@ read_fetch_attributes(Cursor *c, FetcherFetchItem *it)
   }
 }
 
+/* The start of the stream's last line when it is a tagged completion ("A12 OK ..."), which no
+ * literal may contain; else the end of the stream. */
+static const guint8 *
+last_tagged_line(const guint8 *data, gsize len)
+{
+  gsize e = len;
+  while (e > 0 && (data[e - 1] == '\n' || data[e - 1] == '\r'))
+    e--;
+  gsize b = e;
+  while (b > 0 && data[b - 1] != '\n')
+    b--;
+  const guint8 *sp = memchr(data + b, ' ', e - b);
+  if (b == e || data[b] == '*' || data[b] == '+' || !sp || e - (gsize)(sp + 1 - data) < 2)
+    return data + len;
+  for (const guint8 *t = data + b; t < sp; t++)
+    if (!g_ascii_isalnum(*t))
+      return data + len;
+  const char *st = (const char *)sp + 1;
+  gsize rest = e - (gsize)(sp + 1 - data);
+  if ((rest >= 2 && memcmp(st, "OK", 2) == 0) || (rest >= 2 && memcmp(st, "NO", 2) == 0) ||
+      (rest >= 3 && memcmp(st, "BAD", 3) == 0))
+    return data + b;
+  return data + len;
+}
+
 GArray *
 fetcher_imap_parse_fetch(const guint8 *data, gsize len, GError **error)
 {
   g_autoptr(GArray) items = g_array_new(FALSE, TRUE, sizeof(FetcherFetchItem));
   g_array_set_clear_func(items, fetch_item_clear);
   Cursor c = { data, data + len };
+  const guint8 *read_to = data; /* the furthest a FETCH response (and its literals) reached */
   while (c.p < c.end) {
     const guint8 *line = c.p;
     if (c.end - line > 2 && line[0] == '*' && line[1] == ' ') {
@@ -239,11 +265,17 @@ fetcher_imap_parse_fetch(const guint8 *data, gsize len, GError **error)
           return NULL;
         }
         g_array_append_val(items, it);
-        c.p = k.p; /* past the literals, whose lines may look like responses */
+        c.p = read_to = k.p; /* past the literals, whose lines may look like responses */
       }
     }
     const guint8 *nl = memchr(c.p, '\n', (gsize)(c.end - c.p));
     c.p = nl ? nl + 1 : c.end;
+  }
+  if (read_to > last_tagged_line(data, len)) {
+    /* a literal longer than what the server sent swallowed its completion line */
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
+                "IMAP FETCH response is truncated: a literal runs into the tagged reply");
+    return NULL;
   }
   return g_steal_pointer(&items);
 }

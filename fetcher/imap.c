@@ -96,7 +96,11 @@ fetcher_session_open(const FetcherImapOptions *o, GError **error)
    * login); plain text only when asked (starttls = never). imaps:// is TLS from the start. */
   curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(o->plain_text ? CURLUSESSL_NONE : CURLUSESSL_ALL));
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)(o->stall_timeout_s ? o->stall_timeout_s : 60));
+  guint timeout = o->timeout_s ? o->timeout_s : 300;
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+                   (long)MIN(o->stall_timeout_s ? o->stall_timeout_s : 60, timeout));
+  /* The stall check alone lets a server dribbling 1 byte/s hold a poll for ever. */
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)timeout);
   /* The 16 KB default silently corrupts long untagged lines (facts.md). */
   curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024L);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);

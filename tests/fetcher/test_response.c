@@ -104,6 +104,15 @@ Test(fetch, header_and_text_sections_of_an_oversize_mail)
   cr_assert_eq(g_array_index(off, FetcherFetchItem, 0).text_len, 0);
 }
 
+Test(fetch, a_literal_that_swallows_the_tagged_reply_is_an_error)
+{
+  /* {20} but only "half" was sent: the literal runs into the completion line */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) items = parse("* 1 FETCH (UID 2 BODY[] {20}\r\nhalf)\r\nA5 OK Fetch)\r\n", &error);
+  cr_assert_null(items);
+  cr_assert(g_error_matches(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL));
+}
+
 Test(fetch, nil_and_quoted_bodies)
 {
   g_autoptr(GArray) items =
