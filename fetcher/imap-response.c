@@ -203,9 +203,10 @@ read_fetch_attributes(Cursor *c, FetcherFetchItem *it)
       c->p++;
       return TRUE;
     }
-    const guint8 *name;
-    gsize nlen;
-    if (!read_value(c, &name, &nlen, 0))
+    const guint8 *name = NULL;
+    gsize nlen = 0;
+    /* a name is an atom: a list there (which gives no text) is unreadable */
+    if (!read_value(c, &name, &nlen, 0) || !name)
       return FALSE;
     skip_spaces(c);
     const guint8 *val = NULL;
@@ -312,10 +313,10 @@ fetcher_imap_parse_status(const char *text, guint32 *uidvalidity, guint32 *uidne
       return FALSE;
     if (*c.p == ')')
       return have_validity && have_next;
-    const guint8 *name;
-    gsize nlen;
+    const guint8 *name = NULL;
+    gsize nlen = 0;
     guint64 v;
-    if (!read_value(&c, &name, &nlen, 0))
+    if (!read_value(&c, &name, &nlen, 0) || !name)
       return FALSE;
     skip_spaces(&c);
     if (!read_number(&c, &v) || v > G_MAXUINT32)

@@ -113,6 +113,16 @@ Test(fetch, a_literal_that_swallows_the_tagged_reply_is_an_error)
   cr_assert(g_error_matches(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL));
 }
 
+Test(fetch, a_list_where_a_name_belongs_is_an_error)
+{
+  /* found by fuzz_imap: the name of a list was read uninitialised */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) items = parse("* 1 FETCH (((*)SS )<98304e)TU. e\r\n", &error);
+  cr_assert_null(items);
+  guint32 v = 0, n = 0;
+  cr_assert_not(fetcher_imap_parse_status("* STATUS INBOX ((x) 5 UIDNEXT 3 UIDVALIDITY 2)", &v, &n));
+}
+
 Test(fetch, nil_and_quoted_bodies)
 {
   g_autoptr(GArray) items =
