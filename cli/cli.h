@@ -61,6 +61,8 @@ typedef struct {
  * section or key is an error naming it. Passwords come from *_password_file or
  * $INTAKE_IMAP_PASSWORD / $INTAKE_SMTP_PASSWORD and never appear in an error. */
 CliConfig *cli_config_load(const char *path, GError **error);
+/* The same from the text of a configuration (name: how messages call it), e.g. for the fuzzer. */
+CliConfig *cli_config_load_data(const char *name, const char *text, gsize len, GError **error);
 void cli_config_free(CliConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliConfig, cli_config_free)
 

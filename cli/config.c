@@ -510,6 +510,8 @@ own_addresses(const CliConfig *c)
   return (char **)g_ptr_array_free(a, FALSE);
 }
 
+static gboolean read_text(const char *chosen, const char *text, gsize len, GKeyFile *kf, GError **error);
+
 static gboolean
 read_file(const char *chosen, gboolean must_exist, GKeyFile *kf, GError **error)
 {
@@ -522,6 +524,14 @@ read_file(const char *chosen, gboolean must_exist, GKeyFile *kf, GError **error)
     g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "config %s: %s", chosen, local->message);
     return FALSE;
   }
+  return read_text(chosen, text, len, kf, error);
+}
+
+/* The configuration text (a file's contents) into kf, checked against the known keys. */
+static gboolean
+read_text(const char *chosen, const char *text, gsize len, GKeyFile *kf, GError **error)
+{
+  g_autoptr(GError) local = NULL;
   g_autofree char *ini = semicolon_comments(text, len);
   if (!g_key_file_load_from_data(kf, ini, (gsize)-1, G_KEY_FILE_NONE, &local)) {
     g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "config %s: %s", chosen, local->message);
@@ -529,6 +539,8 @@ read_file(const char *chosen, gboolean must_exist, GKeyFile *kf, GError **error)
   }
   return check_known(kf, chosen, error);
 }
+
+static CliConfig *config_from_keyfile(GKeyFile *kf, const char *chosen, GError **error);
 
 CliConfig *
 cli_config_load(const char *path, GError **error)
@@ -540,6 +552,21 @@ cli_config_load(const char *path, GError **error)
     chosen = "intake.conf";
   if (!read_file(chosen, must_exist, kf, error))
     return NULL;
+  return config_from_keyfile(kf, chosen, error);
+}
+
+CliConfig *
+cli_config_load_data(const char *name, const char *text, gsize len, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  if (!read_text(name, text, len, kf, error))
+    return NULL;
+  return config_from_keyfile(kf, name, error);
+}
+
+static CliConfig *
+config_from_keyfile(GKeyFile *kf, const char *chosen, GError **error)
+{
   g_autoptr(CliConfig) c = g_new0(CliConfig, 1);
   c->path = g_strdup(chosen);
   c->db_conninfo = get_string(kf, "db", "conninfo");
