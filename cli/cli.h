@@ -16,6 +16,7 @@ typedef struct {
   char *url, *user, *password, *ca_file, *processed_folder;
   gboolean tls_verify;
   gboolean plain_text; /* starttls = never (loopback only): imap:// without TLS */
+  guint timeout_s;     /* [imap] timeout: one IMAP command, start to end */
   /* first_poll: the first contact with the mailbox (no UID state stored yet) */
   enum { CLI_FIRST_POLL_ALL, CLI_FIRST_POLL_NEW, CLI_FIRST_POLL_SINCE } first_poll;
   GDate first_poll_since;   /* CLI_FIRST_POLL_SINCE: older mail (INTERNALDATE) is skipped */
@@ -64,6 +65,8 @@ typedef struct {
  * section or key is an error naming it. Passwords come from *_password_file or
  * $INTAKE_IMAP_PASSWORD / $INTAKE_SMTP_PASSWORD and never appear in an error. */
 CliConfig *cli_config_load(const char *path, GError **error);
+/* The same from the text of a configuration (name: how messages call it), e.g. for the fuzzer. */
+CliConfig *cli_config_load_data(const char *name, const char *text, gsize len, GError **error);
 void cli_config_free(CliConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliConfig, cli_config_free)
 

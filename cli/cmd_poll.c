@@ -109,6 +109,13 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
   return g_steal_pointer(&order_no);
 }
 
+/* Why a mail that gave no request needs a person. */
+static const char *
+review_reason(const FetcherMessage *m)
+{
+  return m->truncated ? "oversize" : m->error ? "unfetchable" : "unprocessable";
+}
+
 /* One mail, one transaction: the message, its server UID, and then a new order, or the
  * follow-up attached to its order, or nothing for a duplicate or ignored mail. */
 /* Inside the mail's transaction, after its row is stored: what it becomes — nothing more for a
@@ -141,8 +148,7 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
       p->stats.followups++;
       *what = "follow-up of";
     } else {
-      *order_no =
-        new_order(p, req, in, out->message_row, received, m->error ? "unfetchable" : "unprocessable", error);
+      *order_no = new_order(p, req, in, out->message_row, received, review_reason(m), error);
       if (!*order_no)
         return FALSE;
       if (req)
@@ -227,7 +233,7 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
   if (!data)
     data = "";
   g_autoptr(GError) perr = NULL;
-  g_autoptr(ParserRequest) req = NULL;
+  g_autoptr(ParserRequest) req = NULL, head = NULL;
   g_autofree char *dedupe = NULL;
   if (m->error) {
     /* The server's answer for this mail could not be read: it stays on the server, and a person
@@ -236,10 +242,20 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
                 fetcher_session_mailbox(p->imap), m->error);
     dedupe = g_strdup_printf("unfetchable:%s:%" G_GINT64_FORMAT ":%u", p->mailbox_key, p->mailbox.uidvalidity,
                              m->uid);
+  } else if (m->truncated) {
+    /* Over max_bytes on the server: only its header and first bytes were fetched. Stored for review
+     * with its real size; what the header says (sender, subject, Message-ID) is kept, not classified. */
+    head = parser_parse(p->parser, &p->config->limits, data, len, NULL);
+    dedupe = parser_dedupe_key(head, data, len);
+    g_set_error(&perr, PARSER_ERROR, PARSER_ERROR_TOO_LARGE,
+                "oversize: %" G_GUINT64_FORMAT " bytes on the server, over max_bytes (%" G_GSIZE_FORMAT
+                "): only its header and first %" G_GSIZE_FORMAT " bytes are stored",
+                m->size, p->config->limits.max_bytes, len);
   } else {
     req = parser_parse(p->parser, &p->config->limits, data, len, &perr);
     dedupe = parser_dedupe_key(req, data, len);
   }
+  const ParserRequest *who = req ? req : head;
   g_autofree char *parts = req ? parser_parts_to_json(req) : NULL;
   g_autofree char *attachments = req ? parser_attachments_to_json(req) : NULL;
 
@@ -256,10 +272,10 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
     .uid = m->uid,
     .internal_date = m->internal_date,
     .dedupe_key = dedupe,
-    .message_id = req ? req->message_id : NULL,
-    .from_addr = req ? req->from_addr : NULL,
-    .from_display = req ? req->from : NULL,
-    .subject = req ? req->subject : NULL,
+    .message_id = who ? who->message_id : NULL,
+    .from_addr = who ? who->from_addr : NULL,
+    .from_display = who ? who->from : NULL,
+    .subject = who ? who->subject : NULL,
     .parse_error = perr ? perr->message : NULL,
     .ignored_reason = req ? req->ignored_reason : NULL,
     .parts_json = parts,
@@ -419,6 +435,8 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
     .tls_verify = mb->tls_verify,
     .ca_file = mb->ca_file,
     .plain_text = mb->plain_text,
+    .max_message_bytes = config->limits.max_bytes, /* never downloaded whole: quarantined */
+    .timeout_s = mb->timeout_s,
   };
   g_autoptr(FetcherSession) imap = fetcher_session_open(&io, &error);
   if (!imap) {

@@ -19,8 +19,9 @@
 /* ---- the keys intake knows ---- */
 
 static const char *const imap_keys[] = {
-  "url",      "user",       "password_file",    "tls_verify",       "ca_file",
-  "starttls", "first_poll", "processed_folder", "stale_lock_after", NULL
+  "url",      "user",       "password_file",    "tls_verify", "ca_file",
+  "starttls", "first_poll", "processed_folder", "timeout",    "stale_lock_after",
+  NULL
 };
 static const char *const smtp_keys[] = { "url",
                                          "user",
@@ -503,6 +504,7 @@ load_mailboxes(GKeyFile *kf, const char *path, GPtrArray *out, GError **error)
     m->processed_folder = get_inherited(kf, g, "processed_folder");
     if (!get_tls(kf, path, g, m->url, &m->tls_verify, &m->plain_text, error) ||
         !get_first_poll(kf, path, m, error) || !get_stale_lock_after(kf, path, m, error) ||
+        !get_duration(kf, path, g, "timeout", 300, &m->timeout_s, error) ||
         !read_password(kf, path, g, "INTAKE_IMAP_PASSWORD", &m->password, error))
       return FALSE;
   }
@@ -529,6 +531,8 @@ own_addresses(const CliConfig *c)
   return (char **)g_ptr_array_free(a, FALSE);
 }
 
+static gboolean read_text(const char *chosen, const char *text, gsize len, GKeyFile *kf, GError **error);
+
 static gboolean
 read_file(const char *chosen, gboolean must_exist, GKeyFile *kf, GError **error)
 {
@@ -541,6 +545,14 @@ read_file(const char *chosen, gboolean must_exist, GKeyFile *kf, GError **error)
     g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "config %s: %s", chosen, local->message);
     return FALSE;
   }
+  return read_text(chosen, text, len, kf, error);
+}
+
+/* The configuration text (a file's contents) into kf, checked against the known keys. */
+static gboolean
+read_text(const char *chosen, const char *text, gsize len, GKeyFile *kf, GError **error)
+{
+  g_autoptr(GError) local = NULL;
   g_autofree char *ini = semicolon_comments(text, len);
   if (!g_key_file_load_from_data(kf, ini, (gsize)-1, G_KEY_FILE_NONE, &local)) {
     g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "config %s: %s", chosen, local->message);
@@ -548,6 +560,8 @@ read_file(const char *chosen, gboolean must_exist, GKeyFile *kf, GError **error)
   }
   return check_known(kf, chosen, error);
 }
+
+static CliConfig *config_from_keyfile(GKeyFile *kf, const char *chosen, GError **error);
 
 CliConfig *
 cli_config_load(const char *path, GError **error)
@@ -559,6 +573,21 @@ cli_config_load(const char *path, GError **error)
     chosen = "intake.conf";
   if (!read_file(chosen, must_exist, kf, error))
     return NULL;
+  return config_from_keyfile(kf, chosen, error);
+}
+
+CliConfig *
+cli_config_load_data(const char *name, const char *text, gsize len, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  if (!read_text(name, text, len, kf, error))
+    return NULL;
+  return config_from_keyfile(kf, name, error);
+}
+
+static CliConfig *
+config_from_keyfile(GKeyFile *kf, const char *chosen, GError **error)
+{
   g_autoptr(CliConfig) c = g_new0(CliConfig, 1);
   c->path = g_strdup(chosen);
   c->db_conninfo = get_string(kf, "db", "conninfo");

@@ -54,11 +54,12 @@ void fetcher_curl_upload(CURL *curl, FetcherUpload *u, const char *data, gsize l
 
 struct FetcherSession {
   CURL *curl;
-  char *base_url;    /* scheme://host:port/ */
-  char *mailbox_url; /* base + encoded mailbox */
-  char *mailbox;     /* decoded name */
-  GByteArray *lines; /* every response line of the current command */
-  GByteArray *body;  /* untagged lines of the current command */
+  char *base_url;            /* scheme://host:port/ */
+  char *mailbox_url;         /* base + encoded mailbox */
+  char *mailbox;             /* decoded name */
+  GByteArray *lines;         /* every response line of the current command */
+  GByteArray *body;          /* untagged lines of the current command */
+  guint64 max_message_bytes; /* FetcherImapOptions.max_message_bytes */
   char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -81,6 +82,11 @@ typedef struct {
   gsize body_len;
   gboolean has_body;
   guint64 body_origin; /* <n> of BODY[]<n>, 0 for a whole body */
+  /* BODY[HEADER]<n> and BODY[TEXT]<n> (an oversize mail's parts), like body */
+  const guint8 *header, *text;
+  gsize header_len, text_len;
+  gboolean has_header, has_text;
+  guint64 header_origin, text_origin;
 } FetcherFetchItem;
 
 /* Reads every FETCH response in a command's response stream (other lines are skipped). Returns

@@ -24,10 +24,14 @@ typedef struct {
   const char *user;
   const char *password; /* never logged */
   gboolean tls_verify;
-  const char *ca_file;     /* NULL: the system's CAs */
-  guint connect_timeout_s; /* 0: 15 */
-  guint stall_timeout_s;   /* a transfer slower than 1 KB/s this long fails; 0: 60 */
-  gboolean plain_text;     /* imap:// without TLS (starttls = never); else STARTTLS is required */
+  const char *ca_file;       /* NULL: the system's CAs */
+  guint connect_timeout_s;   /* 0: 15 */
+  guint stall_timeout_s;     /* a transfer slower than 1 KB/s this long fails; 0: 60 */
+  guint timeout_s;           /* one command, start to end (a server sending 1 byte/s, or silent
+                              * after garbage, is given up): FETCHER_ERROR_CONNECT; 0: 300 */
+  gboolean plain_text;       /* imap:// without TLS (starttls = never); else STARTTLS is required */
+  guint64 max_message_bytes; /* a mail larger on the server (RFC822.SIZE) is never downloaded whole:
+                              * only its header block and first bytes, bounded; 0: no limit */
 } FetcherImapOptions;
 
 typedef struct FetcherSession FetcherSession;
@@ -59,11 +63,17 @@ typedef struct {
   GBytes *raw;              /* the whole message, exactly; NULL when it could not be read */
   GDateTime *internal_date; /* may be NULL */
   char *error;              /* why raw is NULL (an unreadable response for this mail), else NULL */
+  guint64 size;             /* RFC822.SIZE: its size on the server */
+  gboolean truncated;       /* over max_message_bytes: raw is only its header block (bounded) and the
+                             * first bytes of its text, at most FETCHER_OVERSIZE_HEADER +
+                             * FETCHER_OVERSIZE_TEXT bytes */
 } FetcherMessage;
+#define FETCHER_OVERSIZE_HEADER (64u * 1024u)
+#define FETCHER_OVERSIZE_TEXT (96u * 1024u)
 void fetcher_message_free(FetcherMessage *message);
 
 /* Fetches the given UIDs with BODY.PEEK[] (never setting \Seen), batching small mails and
- * reading big ones in chunks. Returns FetcherMessage* in the order given; a UID that no longer
+ * reading big ones in chunks; a mail over max_message_bytes only in part (truncated, above). Returns FetcherMessage* in the order given; a UID that no longer
  * exists is left out. A mail whose response cannot be read (even alone, on a new connection)
  * comes back with raw NULL and its error, so the mails after it are not blocked.
  * Caller frees the array. */

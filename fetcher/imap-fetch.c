@@ -1,5 +1,6 @@
 /* fetcher/imap-fetch.c: fetching mails with BODY.PEEK[] (never setting \Seen) — small ones in
- * batches, big ones in chunks, and one at a time on a fresh connection after an unreadable reply. */
+ * batches, big ones in chunks, one over the size limit only in part (its header and first bytes),
+ * and one at a time on a fresh connection after an unreadable reply. */
 #include "fetcher-private.h"
 
 /* A FETCH response's lines count against libcurl's response-line budget (~300 KB per command,
@@ -27,6 +28,48 @@ message_new(guint32 uid, GBytes *raw, const FetcherFetchItem *meta)
   m->uid = uid;
   m->raw = raw;
   m->internal_date = meta && meta->internal_date ? g_date_time_ref(meta->internal_date) : NULL;
+  m->size = meta ? meta->size : (raw ? g_bytes_get_size(raw) : 0);
+  return m;
+}
+
+/* Whether a mail of this RFC822.SIZE is over the session's limit (never downloaded whole). */
+static gboolean
+oversize(const FetcherSession *s, guint64 size)
+{
+  return s->max_message_bytes && size > s->max_message_bytes;
+}
+
+/* An oversize mail: its header block and the first bytes of its text, both bounded (a mail without
+ * a blank line is all header: cut at FETCHER_OVERSIZE_HEADER), in one command that stays under
+ * libcurl's response budget. Concatenated they are the mail's first bytes, exactly. NULL without an
+ * error when the mail was expunged meanwhile. */
+static FetcherMessage *
+fetch_oversize(FetcherSession *s, const FetcherFetchItem *meta, GError **error)
+{
+  guint32 uid = meta->uid;
+  g_autofree char *cmd = g_strdup_printf("UID FETCH %u (UID BODY.PEEK[HEADER]<0.%u> BODY.PEEK[TEXT]<0.%u>)",
+                                         uid, FETCHER_OVERSIZE_HEADER, FETCHER_OVERSIZE_TEXT);
+  if (!fetcher_imap_perform(s, s->mailbox_url, cmd, error))
+    return NULL;
+  g_autoptr(GArray) items = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
+  if (!items)
+    return NULL;
+  FetcherFetchItem *it = fetcher_imap_find_item(items, uid);
+  if (!it || !it->has_header)
+    return NULL; /* expunged meanwhile */
+  if (it->header_origin != 0 || it->header_len > FETCHER_OVERSIZE_HEADER ||
+      (it->has_text && (it->text_origin != 0 || it->text_len > FETCHER_OVERSIZE_TEXT))) {
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
+                "IMAP partial FETCH of UID %u answered out of the bounds asked", uid);
+    return NULL;
+  }
+  GByteArray *raw = g_byte_array_sized_new((guint)(it->header_len + it->text_len));
+  g_byte_array_append(raw, it->header, (guint)it->header_len);
+  /* a header cut at the bound: its text would not follow it */
+  if (it->has_text && it->header_len < FETCHER_OVERSIZE_HEADER)
+    g_byte_array_append(raw, it->text, (guint)it->text_len);
+  FetcherMessage *m = message_new(uid, g_byte_array_free_to_bytes(raw), meta);
+  m->truncated = TRUE;
   return m;
 }
 
@@ -36,6 +79,7 @@ static GBytes *
 fetch_chunked(FetcherSession *s, guint32 uid, guint64 size, GError **error)
 {
   g_autoptr(GByteArray) all = g_byte_array_sized_new((guint)MIN(size, 64u * 1024 * 1024));
+  guint64 cap = MIN(MAX(size, s->max_message_bytes) + CHUNK_BYTES, 1024u * 1024u * 1024u);
   for (guint64 off = 0;; off += CHUNK_BYTES) {
     g_autofree char *cmd =
       g_strdup_printf("UID FETCH %u (UID BODY.PEEK[]<%" G_GUINT64_FORMAT ".%u>)", uid, off, CHUNK_BYTES);
@@ -55,8 +99,10 @@ fetch_chunked(FetcherSession *s, guint32 uid, guint64 size, GError **error)
     g_byte_array_append(all, it->body, (guint)it->body_len);
     if (it->body_len < CHUNK_BYTES)
       break;
-    if (all->len > 1024u * 1024u * 1024u) {
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "IMAP message UID %u exceeds 1 GiB", uid);
+    /* a server sending more than the size it gave must not fill the memory */
+    if (all->len > cap) {
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
+                  "IMAP message UID %u is longer than its RFC822.SIZE (%" G_GUINT64_FORMAT ")", uid, size);
       return NULL;
     }
   }
@@ -74,7 +120,8 @@ fetch_small(FetcherSession *s, GArray *meta, const guint32 *uids, guint n, guint
   g_autoptr(GArray) batch = g_array_new(FALSE, FALSE, sizeof(guint32));
   while (j < n && batch->len < BATCH_MAX) {
     FetcherFetchItem *mj = fetcher_imap_find_item(meta, uids[j]);
-    if (mj && (mj->size > CHUNK_BYTES || total + mj->size > BATCH_BYTES) && batch->len > 0)
+    if (mj && (mj->size > CHUNK_BYTES || oversize(s, mj->size) || total + mj->size > BATCH_BYTES) &&
+        batch->len > 0)
       break;
     if (mj) {
       g_array_append_val(batch, uids[j]);
@@ -93,6 +140,20 @@ fetch_small(FetcherSession *s, GArray *meta, const guint32 *uids, guint n, guint
   for (guint k = 0; k < batch->len; k++) {
     guint32 uid = g_array_index(batch, guint32, k);
     FetcherFetchItem *it = fetcher_imap_find_item(items, uid);
+    FetcherFetchItem *mk = fetcher_imap_find_item(meta, uid);
+    if (mk && (!it || !it->has_body)) {
+      /* listed a moment ago: a reply that lost it is unreadable (alone, an expunged mail has no
+       * metadata either and is left out then) */
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "IMAP FETCH gave no body for UID %u", uid);
+      return FALSE;
+    }
+    if (it && it->has_body && mk && it->body_len != mk->size) {
+      /* a whole body is exactly RFC822.SIZE bytes: anything else was cut or padded on the way */
+      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
+                  "IMAP FETCH of UID %u gave %" G_GSIZE_FORMAT " bytes, RFC822.SIZE said %" G_GUINT64_FORMAT,
+                  uid, it->body_len, mk->size);
+      return FALSE;
+    }
     if (it && it->has_body)
       g_ptr_array_add(
         out, message_new(uid, g_bytes_new(it->body, it->body_len), fetcher_imap_find_item(meta, uid)));
@@ -119,6 +180,13 @@ fetch_batch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
   while (i < n) {
     FetcherFetchItem *mi = fetcher_imap_find_item(meta, uids[i]);
     if (!mi) { /* gone from the server */
+      i++;
+    } else if (oversize(s, mi->size)) {
+      FetcherMessage *m = fetch_oversize(s, mi, error);
+      if (!m && error && *error)
+        return NULL;
+      if (m)
+        g_ptr_array_add(out, m);
       i++;
     } else if (mi->size > CHUNK_BYTES) {
       GBytes *raw = fetch_chunked(s, uids[i], mi->size, error);

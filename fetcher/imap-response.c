@@ -152,6 +152,18 @@ fetch_item_clear(gpointer p)
   g_clear_pointer(&it->internal_date, g_date_time_unref);
 }
 
+/* A BODY[section]<origin> value: its bytes (NIL: empty) and the origin of a partial answer. */
+static void
+take_section(const char *name, const guint8 *val, gsize vlen, gboolean literal_or_quoted, gboolean *has,
+             const guint8 **data, gsize *len, guint64 *origin)
+{
+  *has = TRUE;
+  *data = literal_or_quoted ? val : (const guint8 *)"";
+  *len = literal_or_quoted ? vlen : 0; /* NIL: empty */
+  const char *lt = strchr(name, '<');
+  *origin = lt ? g_ascii_strtoull(lt + 1, NULL, 10) : 0;
+}
+
 /* Records one "NAME value" pair of a FETCH response in it; unknown names are skipped. */
 static void
 take_attribute(FetcherFetchItem *it, const char *name, const guint8 *val, gsize vlen,
@@ -168,11 +180,14 @@ take_attribute(FetcherFetchItem *it, const char *name, const guint8 *val, gsize 
     g_clear_pointer(&it->internal_date, g_date_time_unref);
     it->internal_date = fetcher_imap_parse_internaldate((const char *)val, vlen);
   } else if (g_str_has_prefix(name, "BODY[]")) {
-    it->has_body = TRUE;
-    it->body = literal_or_quoted ? val : (const guint8 *)"";
-    it->body_len = literal_or_quoted ? vlen : 0; /* NIL: empty */
-    const char *lt = strchr(name, '<');
-    it->body_origin = lt ? g_ascii_strtoull(lt + 1, NULL, 10) : 0;
+    take_section(name, val, vlen, literal_or_quoted, &it->has_body, &it->body, &it->body_len,
+                 &it->body_origin);
+  } else if (g_str_has_prefix(name, "BODY[HEADER]")) {
+    take_section(name, val, vlen, literal_or_quoted, &it->has_header, &it->header, &it->header_len,
+                 &it->header_origin);
+  } else if (g_str_has_prefix(name, "BODY[TEXT]")) {
+    take_section(name, val, vlen, literal_or_quoted, &it->has_text, &it->text, &it->text_len,
+                 &it->text_origin);
   }
 }
 
@@ -188,9 +203,10 @@ read_fetch_attributes(Cursor *c, FetcherFetchItem *it)
       c->p++;
       return TRUE;
     }
-    const guint8 *name;
-    gsize nlen;
-    if (!read_value(c, &name, &nlen, 0))
+    const guint8 *name = NULL;
+    gsize nlen = 0;
+    /* a name is an atom: a list there (which gives no text) is unreadable */
+    if (!read_value(c, &name, &nlen, 0) || !name)
       return FALSE;
     skip_spaces(c);
     const guint8 *val = NULL;
@@ -203,12 +219,38 @@ read_fetch_attributes(Cursor *c, FetcherFetchItem *it)
   }
 }
 
+/* The start of the stream's last line when it is a tagged completion ("A12 OK ..."), which no
+ * literal may contain; else the end of the stream. */
+static const guint8 *
+last_tagged_line(const guint8 *data, gsize len)
+{
+  gsize e = len;
+  while (e > 0 && (data[e - 1] == '\n' || data[e - 1] == '\r'))
+    e--;
+  gsize b = e;
+  while (b > 0 && data[b - 1] != '\n')
+    b--;
+  const guint8 *sp = memchr(data + b, ' ', e - b);
+  if (b == e || data[b] == '*' || data[b] == '+' || !sp || e - (gsize)(sp + 1 - data) < 2)
+    return data + len;
+  for (const guint8 *t = data + b; t < sp; t++)
+    if (!g_ascii_isalnum(*t))
+      return data + len;
+  const char *st = (const char *)sp + 1;
+  gsize rest = e - (gsize)(sp + 1 - data);
+  if ((rest >= 2 && memcmp(st, "OK", 2) == 0) || (rest >= 2 && memcmp(st, "NO", 2) == 0) ||
+      (rest >= 3 && memcmp(st, "BAD", 3) == 0))
+    return data + b;
+  return data + len;
+}
+
 GArray *
 fetcher_imap_parse_fetch(const guint8 *data, gsize len, GError **error)
 {
   g_autoptr(GArray) items = g_array_new(FALSE, TRUE, sizeof(FetcherFetchItem));
   g_array_set_clear_func(items, fetch_item_clear);
   Cursor c = { data, data + len };
+  const guint8 *read_to = data; /* the furthest a FETCH response (and its literals) reached */
   while (c.p < c.end) {
     const guint8 *line = c.p;
     if (c.end - line > 2 && line[0] == '*' && line[1] == ' ') {
@@ -224,11 +266,17 @@ fetcher_imap_parse_fetch(const guint8 *data, gsize len, GError **error)
           return NULL;
         }
         g_array_append_val(items, it);
-        c.p = k.p; /* past the literals, whose lines may look like responses */
+        c.p = read_to = k.p; /* past the literals, whose lines may look like responses */
       }
     }
     const guint8 *nl = memchr(c.p, '\n', (gsize)(c.end - c.p));
     c.p = nl ? nl + 1 : c.end;
+  }
+  if (read_to > last_tagged_line(data, len)) {
+    /* a literal longer than what the server sent swallowed its completion line */
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
+                "IMAP FETCH response is truncated: a literal runs into the tagged reply");
+    return NULL;
   }
   return g_steal_pointer(&items);
 }
@@ -265,10 +313,10 @@ fetcher_imap_parse_status(const char *text, guint32 *uidvalidity, guint32 *uidne
       return FALSE;
     if (*c.p == ')')
       return have_validity && have_next;
-    const guint8 *name;
-    gsize nlen;
+    const guint8 *name = NULL;
+    gsize nlen = 0;
     guint64 v;
-    if (!read_value(&c, &name, &nlen, 0))
+    if (!read_value(&c, &name, &nlen, 0) || !name)
       return FALSE;
     skip_spaces(&c);
     if (!read_number(&c, &v) || v > G_MAXUINT32)

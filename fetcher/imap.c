@@ -88,14 +88,18 @@ fetcher_session_open(const FetcherImapOptions *o, GError **error)
   s->mailbox_url = mailbox_url(s, mb);
   s->lines = g_byte_array_new();
   s->body = g_byte_array_new();
+  s->max_message_bytes = o->max_message_bytes;
   s->curl = fetcher_curl_new(o->user ? o->user : "", o->password, o->tls_verify, o->ca_file,
                              o->connect_timeout_s, s->errbuf);
   CURL *c = s->curl;
   /* imap://: STARTTLS required (a server, or anyone in the path, that does not offer it gets no
    * login); plain text only when asked (starttls = never). imaps:// is TLS from the start. */
   curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(o->plain_text ? CURLUSESSL_NONE : CURLUSESSL_ALL));
+  guint timeout = o->timeout_s ? o->timeout_s : 300;
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
-                   (long)(o->stall_timeout_s ? o->stall_timeout_s : FETCHER_STALL_S));
+                   (long)MIN(o->stall_timeout_s ? o->stall_timeout_s : FETCHER_STALL_S, timeout));
+  /* The stall check alone lets a server dribbling a few bytes a second hold a poll for long. */
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)timeout);
   /* The 16 KB default silently corrupts long untagged lines (facts.md). */
   curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024L);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);

@@ -113,9 +113,13 @@ format_ts(GDateTime *t)
   return t ? g_date_time_format_iso8601(t) : NULL;
 }
 
+/* The header block kept as text is bounded: a mail without a blank line is all header. */
+#define HEADERS_MAX (256u * 1024u)
+
 static gsize
 header_block_len(const char *data, gsize len)
 {
+  len = MIN(len, HEADERS_MAX);
   for (gsize i = 0; i + 1 < len; i++) {
     if (data[i] == '\n' && data[i + 1] == '\n')
       return i + 1;

@@ -33,7 +33,7 @@ static void
 write_config(const char *imap_url, gboolean env)
 {
   g_autofree char *pw = g_build_filename(e->dir, "canary.pass", NULL);
-  cr_assert(g_file_set_contents(pw, CANARY "\n", -1, NULL));
+  cr_assert(g_file_set_contents_full(pw, CANARY "\n", -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
   g_autofree char *imap_pw = env ? g_strdup("") : g_strdup_printf("password_file = %s\n", pw);
   g_autofree char *smtp_pw = env ? g_strdup("") : g_strdup_printf("password_file = %s\n", pw);
   if (env) {

@@ -181,7 +181,8 @@ void
 e2e_write_config(E2e *e, const char *url, const char *folder)
 {
   g_autofree char *pw = g_build_filename(e->dir, "imap.pass", NULL);
-  g_file_set_contents(pw, e->password, -1, NULL);
+  /* a password file as the README sets it up: nobody else may read it */
+  g_file_set_contents_full(pw, e->password, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
   g_autofree char *text = g_strdup_printf("[imap]\nurl = %s\nuser = %s\npassword_file = %s\n"
                                           "tls_verify = true\nca_file = %s\nprocessed_folder = %s\n"
                                           "[smtp]\nsend = false\n[db]\nconninfo = %s\n",

@@ -58,7 +58,8 @@ void
 e2e_write_smtp_config(E2e *e, const char *smtp_url, const char *extra)
 {
   g_autofree char *pw = g_build_filename(e->dir, "imap.pass", NULL);
-  g_file_set_contents(pw, e->password, -1, NULL);
+  /* a password file as the README sets it up: nobody else may read it */
+  g_file_set_contents_full(pw, e->password, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
   g_autofree char *url = e2e_url(e, TRUE, "INBOX");
   g_autofree char *text = g_strdup_printf(
     "[imap]\nurl = %s\nuser = %s\npassword_file = %s\ntls_verify = true\nca_file = %s\nprocessed_folder =\n"

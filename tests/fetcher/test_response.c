@@ -81,6 +81,48 @@ Test(fetch, partial_body_keeps_its_origin)
   assert_body(it, "abcd");
 }
 
+Test(fetch, header_and_text_sections_of_an_oversize_mail)
+{
+  const char *resp =
+    "* 4 FETCH (UID 9 BODY[HEADER]<0> {14}\r\nSubject: x\r\n\r\n BODY[TEXT]<0> {5}\r\nhello)\r\n"
+    "A9 OK done\r\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) items = parse(resp, &error);
+  cr_assert(items, "%s", error ? error->message : "");
+  cr_assert_eq(items->len, 1);
+  FetcherFetchItem *it = &g_array_index(items, FetcherFetchItem, 0);
+  cr_assert(it->has_header && it->has_text && !it->has_body);
+  cr_assert_eq(it->header_len, 14);
+  cr_assert(memcmp(it->header, "Subject: x\r\n\r\n", 14) == 0);
+  cr_assert_eq(it->text_len, 5);
+  cr_assert(memcmp(it->text, "hello", 5) == 0);
+  cr_assert_eq(it->header_origin, 0);
+  /* a partial answer elsewhere than asked keeps its origin, so the caller can refuse it */
+  g_autoptr(GArray) off = parse("* 4 FETCH (UID 9 BODY[TEXT]<100> NIL)\r\n", &error);
+  cr_assert(off);
+  cr_assert_eq(g_array_index(off, FetcherFetchItem, 0).text_origin, 100);
+  cr_assert_eq(g_array_index(off, FetcherFetchItem, 0).text_len, 0);
+}
+
+Test(fetch, a_literal_that_swallows_the_tagged_reply_is_an_error)
+{
+  /* {20} but only "half" was sent: the literal runs into the completion line */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) items = parse("* 1 FETCH (UID 2 BODY[] {20}\r\nhalf)\r\nA5 OK Fetch)\r\n", &error);
+  cr_assert_null(items);
+  cr_assert(g_error_matches(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL));
+}
+
+Test(fetch, a_list_where_a_name_belongs_is_an_error)
+{
+  /* found by fuzz_imap: the name of a list was read uninitialised */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) items = parse("* 1 FETCH (((*)SS )<98304e)TU. e\r\n", &error);
+  cr_assert_null(items);
+  guint32 v = 0, n = 0;
+  cr_assert_not(fetcher_imap_parse_status("* STATUS INBOX ((x) 5 UIDNEXT 3 UIDVALIDITY 2)", &v, &n));
+}
+
 Test(fetch, nil_and_quoted_bodies)
 {
   g_autoptr(GArray) items =

@@ -183,6 +183,58 @@ Test(session, fetch_returns_the_exact_bytes_and_leaves_mail_unseen)
   cr_assert_eq(unseen->len, 2, "BODY.PEEK must not set \\Seen");
 }
 
+/* Over max_message_bytes: never downloaded whole; the header and the first bytes of the text come
+ * back, exactly the mail's first bytes, bounded, marked truncated, with the real size. */
+Test(session, a_mail_over_the_limit_comes_back_only_in_part)
+{
+  gsize small_len, big_len;
+  g_autofree char *small = append_mail(1, 0, &small_len);
+  g_autofree char *big = append_mail(2, 400 * 1024, &big_len);
+  /* no blank line at all: the whole mail is its header */
+  GString *headless = g_string_new(NULL);
+  for (guint i = 0; headless->len < 300 * 1024; i++)
+    g_string_append_printf(headless, "X-Filler-%u: %0100u\r\n", i, i);
+  e2e_append(e, "INBOX", headless->str, headless->len);
+  clear_seen(3);
+  g_autofree char *url = e2e_url(e, TRUE, "INBOX");
+  FetcherImapOptions o = { .url = url,
+                           .user = e->user,
+                           .password = e->password,
+                           .tls_verify = TRUE,
+                           .ca_file = e->ca_file,
+                           .max_message_bytes = 100 * 1024 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FetcherSession) s = fetcher_session_open(&o, &error);
+  cr_assert(s, "%s", error ? error->message : "");
+  g_autoptr(GArray) uids = search_from(s, 1);
+  cr_assert_eq(uids->len, 3);
+  g_autoptr(GPtrArray) msgs = fetcher_session_fetch(s, (const guint32 *)uids->data, uids->len, &error);
+  cr_assert(msgs, "%s", error ? error->message : "");
+  cr_assert_eq(msgs->len, 3);
+  const char *sent[] = { small, big, headless->str };
+  gsize sent_len[] = { small_len, big_len, headless->len };
+  gsize bound[] = { small_len, FETCHER_OVERSIZE_HEADER + FETCHER_OVERSIZE_TEXT, FETCHER_OVERSIZE_HEADER };
+  for (guint i = 0; i < 3; i++) {
+    FetcherMessage *m = g_ptr_array_index(msgs, i);
+    cr_assert_null(m->error, "%s", m->error);
+    cr_assert_eq(m->truncated, i > 0, "mail %u: truncated %d", i, m->truncated);
+    cr_assert_eq(m->size, sent_len[i], "mail %u: size %" G_GUINT64_FORMAT ", sent %zu", i, m->size,
+                 sent_len[i]);
+    gsize n;
+    const char *got = g_bytes_get_data(m->raw, &n);
+    cr_assert(n <= bound[i] && (i == 0 ? n == sent_len[i] : n >= 1024), "mail %u: %zu bytes", i, n);
+    cr_assert(memcmp(got, sent[i], n) == 0, "mail %u: not the mail's first bytes", i);
+  }
+  /* the big mail's whole header and the start of its text */
+  gsize n;
+  const char *got = g_bytes_get_data(((FetcherMessage *)g_ptr_array_index(msgs, 1))->raw, &n);
+  cr_assert(g_strstr_len(got, (gssize)n, "\r\n\r\n"), "the header block is complete");
+  cr_assert_gt(n, FETCHER_OVERSIZE_TEXT, "text follows the header");
+  g_string_free(headless, TRUE);
+  g_autoptr(GArray) unseen = e2e_search(e, "INBOX", "UNSEEN");
+  cr_assert_eq(unseen->len, 3, "BODY.PEEK must not set \\Seen");
+}
+
 Test(session, mark_flags_seen)
 {
   g_autoptr(FetcherSession) s = NULL;

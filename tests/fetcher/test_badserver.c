@@ -1,0 +1,225 @@
+/* tests/fetcher/test_badserver.c: the real `intake poll` against an IMAP server that misbehaves on
+ * purpose (tests/servers/bad_imap.py): cut literals, disconnects, 1 byte/s, garbage, UIDVALIDITY
+ * changes. Each time: no crash, no hang, nothing stored or flagged wrongly, a clear error, exit 1 —
+ * and the next poll, the server behaving again, takes every mail exactly. */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define NMAILS 3
+
+static E2e *e;
+static char *dir, *state_path, *log_path;
+static GPid server = 0;
+static char *mails[NMAILS + 1];
+static gsize lens[NMAILS + 1];
+
+static void
+write_state(guint uidvalidity, guint first_uid, guint n, const char *fault_kind, guint fault_uid, int times)
+{
+  GString *s = g_string_new(NULL);
+  g_string_append_printf(s, "{\"uidvalidity\": %u, \"mails\": [", uidvalidity);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf(s, "%s{\"uid\": %u, \"path\": \"%s/%u.eml\"}", i ? ", " : "", first_uid + i, dir,
+                           i);
+  g_string_append(s, "]");
+  if (fault_kind)
+    g_string_append_printf(s, ", \"fault\": {\"kind\": \"%s\", \"uid\": %u%s}", fault_kind, fault_uid,
+                           times > 0 ? ", \"times\": 1" : "");
+  g_string_append(s, "}\n");
+  cr_assert(g_file_set_contents(state_path, s->str, (gssize)s->len, NULL));
+  g_string_free(s, TRUE);
+}
+
+static void
+setup(void)
+{
+  e = e2e_setup(criterion_current_test->name);
+  dir = g_dir_make_tmp("intake-badimap-XXXXXX", NULL);
+  cr_assert(dir);
+  state_path = g_build_filename(dir, "state.json", NULL);
+  log_path = g_build_filename(dir, "commands.log", NULL);
+  for (guint i = 0; i < NMAILS + 1; i++) {
+    g_autofree char *mid = g_strdup_printf("bad-%u@customer.example.com", i);
+    mails[i] = e2e_make_mail(mid, i, 3000 + i * 1000, &lens[i]);
+    g_autofree char *path = g_strdup_printf("%s/%u.eml", dir, i);
+    cr_assert(g_file_set_contents(path, mails[i], (gssize)lens[i], NULL));
+  }
+  write_state(7, 1, NMAILS, NULL, 0, 0);
+  g_autofree char *port_path = g_build_filename(dir, "port", NULL);
+  const char *argv[] = { "/usr/bin/python3",
+                         INTAKE_SOURCE "/tests/servers/bad_imap.py",
+                         "--state",
+                         state_path,
+                         "--port-file",
+                         port_path,
+                         "--log",
+                         log_path,
+                         NULL };
+  g_autoptr(GError) error = NULL;
+  cr_assert(g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &server, &error),
+            "bad_imap.py: %s", error ? error->message : "");
+  g_autofree char *port = NULL;
+  /* wait for the port it chose, bounded */
+  for (guint i = 0; i < 3000 && !g_file_get_contents(port_path, &port, NULL, NULL); i++)
+    g_usleep(10000);
+  cr_assert(port, "bad_imap.py wrote no port");
+  g_strstrip(port);
+  g_autofree char *pw = g_build_filename(dir, "pass", NULL);
+  g_file_set_contents(pw, "secret", -1, NULL);
+  g_autofree char *conf =
+    g_strdup_printf("[imap]\nurl = imap://127.0.0.1:%s/INBOX\nuser = bad\npassword_file = %s\n"
+                    "starttls = never\ntimeout = 4s\n[smtp]\nsend = false\n[db]\nconninfo = %s\n",
+                    port, pw, e->conninfo);
+  cr_assert(g_file_set_contents(e->config_path, conf, -1, NULL));
+}
+
+static void
+teardown(void)
+{
+  if (server > 0) {
+    kill(server, SIGTERM);
+    waitpid(server, NULL, 0);
+    g_spawn_close_pid(server);
+    server = 0;
+  }
+  for (guint i = 0; i < NMAILS + 1; i++) {
+    g_autofree char *path = g_strdup_printf("%s/%u.eml", dir, i);
+    g_unlink(path);
+    g_clear_pointer(&mails[i], g_free);
+  }
+  const char *names[] = { "state.json", "commands.log", "port", "pass" };
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+    g_autofree char *p = g_build_filename(dir, names[i], NULL);
+    g_unlink(p);
+  }
+  g_rmdir(dir);
+  g_clear_pointer(&dir, g_free);
+  g_clear_pointer(&state_path, g_free);
+  g_clear_pointer(&log_path, g_free);
+  e2e_teardown(e);
+  e = NULL;
+}
+
+TestSuite(badserver, .init = setup, .fini = teardown, .timeout = 300);
+
+/* intake poll, bounded by coreutils' timeout (exit 124 = it hung) well above [imap] timeout. */
+static int
+poll(char **err)
+{
+  const char *argv[] = {
+    "timeout", "-s", "KILL", "120", INTAKE_BIN, "poll", "--config", e->config_path, NULL
+  };
+  int status = 0;
+  g_autoptr(GError) error = NULL;
+  cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                         NULL, NULL, err, &status, &error),
+            "%s", error ? error->message : "");
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The UID STORE commands the server got (what intake flagged). */
+static char *
+stores(void)
+{
+  g_autofree char *log = NULL;
+  g_file_get_contents(log_path, &log, NULL, NULL);
+  GString *out = g_string_new(NULL);
+  g_auto(GStrv) lines = g_strsplit(log ? log : "", "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (strstr(lines[i], "UID STORE") || strstr(lines[i], "UID MOVE"))
+      g_string_append_printf(out, "%s\n", strchr(lines[i], ' ') + 1);
+  return g_string_free(out, FALSE);
+}
+
+/* Every mail 0..n-1 stored once with exactly its bytes, each a queued order, nothing for review. */
+static void
+assert_all_stored(guint n)
+{
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), n);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE status = 'queued'"), n);
+  for (guint i = 0; i < n; i++) {
+    g_autofree char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)mails[i], lens[i]);
+    g_autofree char *q = g_strdup_printf("SELECT count(*) FROM intake.messages WHERE sha256 = '%s'"
+                                         " AND encode(sha256(raw), 'hex') = '%s'",
+                                         sha, sha);
+    cr_assert_eq(e2e_scalar(e, q), 1, "mail %u not stored exactly", i);
+  }
+}
+
+/* A failing poll: exit 1 with a clear IMAP error line, nothing stored, nothing flagged; then the
+ * server behaves and the next poll takes every mail. */
+static void
+fails_then_recovers(const char *kind)
+{
+  write_state(7, 1, NMAILS, kind, 2, 0);
+  g_autofree char *err = NULL;
+  gint64 t0 = g_get_monotonic_time();
+  int rc = poll(&err);
+  cr_assert_eq(rc, 1, "%s: exit %d: %s", kind, rc, err);
+  cr_assert(strstr(err, "IMAP") && strstr(err, "UID FETCH") && strstr(err, "poll stopped"), "%s: %s", kind,
+            err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 0, "%s: stored from a broken reply",
+               kind);
+  g_autofree char *flagged = stores();
+  cr_assert_str_empty(flagged, "%s: flagged: %s", kind, flagged);
+  cr_log_info("%s: gave up after %.1f s: %s", kind, (double)(g_get_monotonic_time() - t0) / 1e6, err);
+
+  write_state(7, 1, NMAILS, NULL, 0, 0);
+  g_autofree char *err2 = NULL;
+  cr_assert_eq(poll(&err2), 0, "%s: the next poll: %s", kind, err2);
+  assert_all_stored(NMAILS);
+  g_autofree char *flagged2 = stores();
+  cr_assert(strstr(flagged2, "UID STORE 1:3 +FLAGS.SILENT (\\Seen)"), "flagged: %s", flagged2);
+}
+
+Test(badserver, literal_longer_than_sent_then_disconnect)
+{
+  fails_then_recovers("short_then_close");
+}
+
+Test(badserver, disconnect_in_the_middle_of_a_mail)
+{
+  fails_then_recovers("close_mid_mail");
+}
+
+Test(badserver, one_byte_per_second_is_given_up)
+{
+  fails_then_recovers("slow");
+}
+
+Test(badserver, garbage_instead_of_the_tagged_reply)
+{
+  fails_then_recovers("garbage");
+}
+
+/* A cut literal followed by the tagged OK: the reply is refused (never stored cut), the mail read
+ * again alone on a new connection, and stored exactly. */
+Test(badserver, truncated_literal_once_is_read_again)
+{
+  write_state(7, 1, NMAILS, "truncated_literal", 2, 1);
+  g_autofree char *err = NULL;
+  int rc = poll(&err);
+  cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
+  assert_all_stored(NMAILS);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE review_reason IS NOT NULL"), 0);
+}
+
+/* UIDVALIDITY changes between polls (a recreated mailbox): the old mails come back under new UIDs
+ * and are not stored twice; the new one is taken. */
+Test(badserver, uidvalidity_change_between_polls)
+{
+  write_state(7, 1, NMAILS, NULL, 0, 0);
+  g_autofree char *err = NULL;
+  cr_assert_eq(poll(&err), 0, "%s", err);
+  assert_all_stored(NMAILS);
+  write_state(8, 1, NMAILS + 1, NULL, 0, 0);
+  g_autofree char *err2 = NULL;
+  cr_assert_eq(poll(&err2), 0, "%s", err2);
+  cr_assert(strstr(err2, "UIDVALIDITY changed"), "%s", err2);
+  assert_all_stored(NMAILS + 1);
+}
