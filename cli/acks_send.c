@@ -31,6 +31,8 @@ acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **err
   out->max_acks_per_sender = s->max_acks_per_sender;
   out->batch = s->batch;
   out->ack_max_age_s = s->ack_max_age_s;
+  out->max_acks_per_hour = s->max_acks_per_hour;
+  out->trusted_authserv_ids = g_strdupv(s->trusted_authserv_ids);
   /* the outbox counts in whole minutes: a shorter wait rounds up to one */
   out->backoff_minutes = g_array_new(FALSE, FALSE, sizeof(guint));
   for (guint i = 0; s->retry_backoff_s && i < s->retry_backoff_s->len; i++) {
@@ -52,6 +54,7 @@ acks_smtp_config_clear(AcksSmtpConfig *c)
   g_free(c->from);
   g_free(c->envelope_from);
   g_strfreev(c->own_addresses);
+  g_strfreev(c->trusted_authserv_ids);
   if (c->backoff_minutes)
     g_array_unref(c->backoff_minutes);
   memset(c, 0, sizeof *c);
@@ -100,8 +103,24 @@ too_old(const AcksSmtpConfig *cfg, const AcksOrder *o)
   return g_date_time_difference(now, o->received) > (GTimeSpan)cfg->ack_max_age_s * G_TIME_SPAN_SECOND;
 }
 
-/* Why no acknowledgement goes out (acks_decide on the mail's headers, our addresses and the sender's
- * count of the last 24 h), or *reason NULL to send one. FALSE only on a database error. */
+/* The receiving MTA's verdict on the sender (Authentication-Results): a failure is written on the
+ * order's history so that ops see why no acknowledgement went out. FALSE only on a database error. */
+static gboolean
+auth_check(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, gboolean *failed, GError **error)
+{
+  g_autofree char *why = NULL;
+  *failed = acks_auth_evaluate(o->raw, o->raw_len, (const char *const *)cfg->trusted_authserv_ids, &why) ==
+            ACKS_AUTH_FAIL;
+  if (!*failed)
+    return TRUE;
+  g_autofree char *note =
+    g_strdup_printf("no acknowledgement: the sender may be forged (%s); check before replying", why);
+  return store_order_flag(conn, o->order_id, "auth_fail", note, error);
+}
+
+/* Why no acknowledgement goes out (acks_decide on the mail's headers, our addresses, the receiving
+ * MTA's Authentication-Results and the sender's and everyone's counts), or *reason NULL to send one.
+ * FALSE only on a database error. */
 static gboolean
 suppression(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const char *recipient,
             const char **reason, GError **error)
@@ -109,6 +128,13 @@ suppression(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, cons
   const ParserRequest *req = o->request;
   gint64 recent = recipient ? store_outbox_count_recent(conn, recipient, error) : 0;
   if (recent < 0)
+    return FALSE;
+  gboolean capped_already = FALSE;
+  gint64 hour = cfg->max_acks_per_hour ? store_outbox_count_hour(conn, &capped_already, error) : 0;
+  if (hour < 0)
+    return FALSE;
+  gboolean auth_failed = FALSE;
+  if (!auth_check(conn, cfg, o, &auth_failed, error))
     return FALSE;
   AcksFacts facts = {
     .from_addr = req->from_addr,
@@ -118,10 +144,20 @@ suppression(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, cons
     .own_addresses = (const char *const *)cfg->own_addresses,
     .recent_acks = recent,
     .max_per_sender = cfg->max_acks_per_sender,
+    .recent_acks_all = hour,
+    .max_per_hour = too_old(cfg, o) ? 0 : cfg->max_acks_per_hour, /* old mail is too_old, not capped */
+    .auth_failed = auth_failed,
   };
   *reason = acks_decide(&facts);
   if (!*reason && too_old(cfg, o))
     *reason = "too_old";
+  /* said once an hour (the first suppressed row of the hour), not once per mail */
+  if (*reason && g_str_equal(*reason, "global_cap") && !capped_already)
+    cli_log(CLI_LOG_WARN,
+            "acknowledgements: %" G_GINT64_FORMAT
+            " queued in the last hour reach [smtp] max_acks_per_hour = %u:"
+            " further ones are suppressed (global_cap) until the hour has passed; check for forged senders",
+            hour, cfg->max_acks_per_hour);
   return TRUE;
 }
 
@@ -225,33 +261,33 @@ acks_queue_order(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o,
   } else if (!suppression(conn, cfg, o, recipient, &reason, error)) {
     return FALSE;
   }
-  if (reason) {
-    item.suppressed_reason = reason;
-    if (!store_outbox_queue(conn, &item, &queued, error))
-      return FALSE;
-    if (outcome)
-      *outcome = queued ? g_strdup_printf("suppressed:%s", reason) : g_strdup("exists");
-    return TRUE;
-  }
-
+  /* Ops may override these (intake.resend_ack): the message is rendered and kept, not sent. */
+  gboolean keep_message = reason && recipient &&
+                          (g_str_equal(reason, "sender_cap") || g_str_equal(reason, "global_cap") ||
+                           g_str_equal(reason, "auth_fail") || g_str_equal(reason, "too_old"));
+  item.suppressed_reason = reason;
   g_autoptr(GError) render_error = NULL;
   g_autoptr(AcksRendered) rendered = NULL;
-  if (!render(conn, cfg, o, &item, &rendered, &render_error, error))
+  if ((!reason || keep_message) && !render(conn, cfg, o, &item, &rendered, &render_error, error))
     return FALSE;
-  if (!rendered) {
+  if (!reason && !rendered) {
     /* a broken template must not stop the mailbox: the order stands, ops see the warning */
     if (outcome)
       *outcome = g_strdup_printf("not rendered: %s", render_error->message);
     return TRUE;
   }
   gsize len = 0;
-  item.data = g_bytes_get_data(rendered->message, &len);
-  item.len = len;
-  item.subject = rendered->subject;
+  if (rendered) {
+    item.data = g_bytes_get_data(rendered->message, &len);
+    item.len = len;
+    item.subject = rendered->subject;
+  }
   if (!store_outbox_queue(conn, &item, &queued, error))
     return FALSE;
   if (outcome)
-    *outcome = g_strdup(queued ? "queued" : "exists");
+    *outcome = !queued  ? g_strdup("exists")
+               : reason ? g_strdup_printf("suppressed:%s", reason)
+                        : g_strdup("queued");
   return TRUE;
 }
 

@@ -43,6 +43,35 @@ store_outbox_count_recent(StoreConn *conn, const char *recipient, GError **error
   return g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, 0))[0], NULL, 10);
 }
 
+gint64
+store_outbox_count_hour(StoreConn *conn, gboolean *capped_already, GError **error)
+{
+  g_autoptr(StoreRows) rows =
+    store_select(conn,
+                 "SELECT count(*) FILTER (WHERE status IN ('pending', 'sending', 'sent')),"
+                 " count(*) FILTER (WHERE suppressed_reason = 'global_cap')"
+                 " FROM intake.outbox WHERE queued_at > now() - interval '1 hour'",
+                 0, NULL, error);
+  if (!rows)
+    return -1;
+  if (capped_already)
+    *capped_already = store_rows_int(rows, 0, 1) > 0;
+  return store_rows_int(rows, 0, 0);
+}
+
+gboolean
+store_order_flag(StoreConn *conn, gint64 order_id, const char *action, const char *note, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  g_autofree char *text = note ? g_utf8_make_valid(note, -1) : NULL;
+  const char *p[] = { id, action, text };
+  g_autoptr(StoreRows) rows = store_select(conn,
+                                           "INSERT INTO intake.audit (order_id, actor, action, note)"
+                                           " VALUES ($1::bigint, session_user, $2, $3) RETURNING id",
+                                           3, p, error);
+  return rows != NULL;
+}
+
 void
 store_outbox_claim_free(StoreOutboxClaim *c)
 {

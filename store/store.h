@@ -219,6 +219,13 @@ gboolean store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboole
 /* Acknowledgements to recipient (case-insensitive) queued in the last 24 h that count against the
  * cap: pending, sending or sent (suppressed and failed rows do not). -1 with error on failure. */
 gint64 store_outbox_count_recent(StoreConn *conn, const char *recipient, GError **error);
+/* Acknowledgements to anyone queued in the last hour (pending, sending, sent), or -1 with error;
+ * *capped_already (may be NULL): a row of the last hour was already suppressed as global_cap. */
+gint64 store_outbox_count_hour(StoreConn *conn, gboolean *capped_already, GError **error);
+/* Inside the caller's transaction: an intake.audit row on the order (actor: the login role) that
+ * ops see in its history, e.g. action auth_fail with why no acknowledgement went out. */
+gboolean store_order_flag(StoreConn *conn, gint64 order_id, const char *action, const char *note,
+                          GError **error);
 
 typedef struct {
   gint64 id;
