@@ -303,6 +303,65 @@ release_rest(StoreConn *conn, GPtrArray *claims, guint from)
   }
 }
 
+/* What a failed send means for the row and the run. */
+typedef struct {
+  gboolean given_up;   /* the row is failed now */
+  gboolean stop_batch; /* the server is unusable for now: the rest of the claims go back */
+  gboolean stop_run;   /* refused login, TLS or configuration: ops must act; the run fails */
+} Failure;
+
+/* A transient failure says nothing about the message: server unreachable (refused, DNS, timeout
+ * before DATA), a 4xx reply, a refused login or a TLS problem ops will fix. */
+static gboolean
+transient(const GError *e, const char *reply, gboolean permanent)
+{
+  if (permanent || e->domain != FETCHER_ERROR)
+    return FALSE;
+  return e->code == FETCHER_ERROR_CONNECT || e->code == FETCHER_ERROR_AUTH || e->code == FETCHER_ERROR_TLS ||
+         (e->code == FETCHER_ERROR_PROTOCOL && reply && reply[0] == '4');
+}
+
+/* Marks the row after a failed send: in doubt (the data went out, no final reply: failed, never
+ * sent again by itself), permanent (5xx: failed), transient (retried until ack_max_age without using
+ * up attempts) or else an attempt that counts (max_attempts). */
+static Failure
+record_failure(StoreConn *conn, const AcksSmtpConfig *cfg, FetcherSmtp *smtp, const StoreOutboxClaim *c,
+               const GError *e, const char *reply, gboolean permanent)
+{
+  Failure f = { 0 };
+  g_autoptr(GError) mark_error = NULL;
+  gboolean marked;
+  const guint *backoff = (const guint *)cfg->backoff_minutes->data;
+  guint n_backoff = cfg->backoff_minutes->len;
+  if (fetcher_smtp_in_doubt(smtp)) {
+    g_autofree char *why =
+      g_strdup_printf("in doubt: the message was sent but the server's reply never came (%s):"
+                      " the customer may have it; check, then SELECT intake.resend_ack(order_no)",
+                      e->message);
+    marked = store_outbox_mark_failed(conn, c, why, reply, &mark_error);
+    f.given_up = f.stop_batch = TRUE;
+  } else if (permanent) {
+    marked = store_outbox_mark_failed(conn, c, e->message, reply, &mark_error);
+    f.given_up = TRUE;
+  } else if (transient(e, reply, permanent)) {
+    marked = store_outbox_mark_deferred(conn, c, e->message, reply, cfg->ack_max_age_s, backoff, n_backoff,
+                                        &f.given_up, &mark_error);
+    f.stop_batch = e->code != FETCHER_ERROR_PROTOCOL;
+    f.stop_run = e->code == FETCHER_ERROR_AUTH || e->code == FETCHER_ERROR_TLS;
+  } else {
+    marked = store_outbox_mark_retry(conn, c, e->message, reply, cfg->max_attempts, backoff, n_backoff,
+                                     &f.given_up, &mark_error);
+    f.stop_run = f.stop_batch = e->domain == FETCHER_ERROR && e->code == FETCHER_ERROR_CONFIG;
+  }
+  if (!marked)
+    cli_log(CLI_LOG_WARN, "outbox: %s", mark_error->message);
+  if (f.given_up)
+    cli_log(CLI_LOG_WARN, "ack %s to %s failed for good: %s", c->message_id, c->recipient, e->message);
+  else if (!f.stop_batch)
+    cli_log(CLI_LOG_WARN, "ack %s to %s: %s", c->message_id, c->recipient, e->message);
+  return f;
+}
+
 /* ~90 lines: the claim loop and its three ways to stop (done, server down, bad credentials) read best
  * together. */
 gboolean
@@ -364,34 +423,20 @@ acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, g
         cli_log(CLI_LOG_DEBUG, "ack %s to %s: %s", c->message_id, c->recipient, reply ? reply : "sent");
         continue;
       }
-      gboolean gave_up = FALSE;
-      gboolean marked = permanent
-                          ? store_outbox_mark_failed(conn, c, send_error->message, reply, &mark_error)
-                          : store_outbox_mark_retry(conn, c, send_error->message, reply, cfg->max_attempts,
-                                                    (const guint *)cfg->backoff_minutes->data,
-                                                    cfg->backoff_minutes->len, &gave_up, &mark_error);
-      if (!marked)
-        cli_log(CLI_LOG_WARN, "outbox: %s", mark_error->message);
-      if (permanent || gave_up) {
+      Failure f = record_failure(conn, cfg, smtp, c, send_error, reply, permanent);
+      if (f.given_up)
         failed++;
-        cli_log(CLI_LOG_WARN, "ack %s to %s failed for good: %s", c->message_id, c->recipient,
-                send_error->message);
-      }
-      if (send_error->domain == FETCHER_ERROR && send_error->code == FETCHER_ERROR_CONNECT) {
-        cli_log(CLI_LOG_WARN, "%s: acknowledgements stay pending and are retried later", send_error->message);
+      if (f.stop_batch) {
         release_rest(conn, claims, i + 1);
+        if (f.stop_run) {
+          g_propagate_error(error, g_steal_pointer(&send_error));
+          ok = FALSE;
+        } else {
+          cli_log(CLI_LOG_WARN, "%s: acknowledgements stay pending and are retried later",
+                  send_error->message);
+        }
         goto done;
       }
-      if (send_error->domain == FETCHER_ERROR &&
-          (send_error->code == FETCHER_ERROR_AUTH || send_error->code == FETCHER_ERROR_TLS ||
-           send_error->code == FETCHER_ERROR_CONFIG) &&
-          !permanent) {
-        release_rest(conn, claims, i + 1);
-        g_propagate_error(error, g_steal_pointer(&send_error));
-        ok = FALSE;
-        goto done;
-      }
-      cli_log(CLI_LOG_WARN, "ack %s to %s: %s", c->message_id, c->recipient, send_error->message);
     }
   }
 done:

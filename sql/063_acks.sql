@@ -1,6 +1,9 @@
 -- Acknowledgements to forged senders and through SMTP outages (issue 11, items 3 and 7): two more
 -- reasons not to acknowledge (global_cap, auth_fail), transient delivery failures counted apart
 -- from attempts, and intake.resend_ack for ops.
+-- Numbered after 060_golive.sql on purpose: 060 drops and re-adds the suppressed_reason CHECK with a
+-- fixed list, so a file numbered before it (053, as first planned) would lose global_cap/auth_fail on
+-- every new database.
 
 -- suppressed_reason: global_cap ([smtp] max_acks_per_hour) and auth_fail (Authentication-Results).
 -- The list is extended, not rewritten: whatever an earlier migration allowed stays allowed.
