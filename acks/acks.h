@@ -35,12 +35,37 @@ typedef struct {
   const char *const *own_addresses; /* the service mailbox's addresses, NULL-terminated, may be NULL */
   gint64 recent_acks;               /* acks to from_addr queued in the last 24 h (pending/sent) */
   guint max_per_sender;             /* [smtp] max_acks_per_sender; 0: ACKS_DEFAULT_MAX_PER_SENDER */
+  gint64 recent_acks_all;           /* acks to anyone queued in the last hour (pending/sent) */
+  guint max_per_hour;               /* [smtp] max_acks_per_hour; 0: no global cap */
+  gboolean auth_failed;             /* acks_auth_evaluate said ACKS_AUTH_FAIL: the sender may be forged */
 } AcksFacts;
 
 /* NULL: send an acknowledgement. Otherwise the reason not to, a static string of
- * intake.outbox.suppressed_reason: auto_reply, bounce, bulk, loop, noreply_sender, sender_cap,
- * followup. The first rule that matches wins; the order is in acks/rules.c. */
+ * intake.outbox.suppressed_reason: auto_reply, bounce, bulk, loop, noreply_sender, auth_fail,
+ * sender_cap, global_cap, followup. The first rule that matches wins; the order is in acks/rules.c. */
 const char *acks_decide(const AcksFacts *facts);
+
+/* ==== Authentication-Results (RFC 8601, acks/authres.c) ==== */
+
+typedef enum {
+  ACKS_AUTH_NONE, /* no trusted Authentication-Results header, or none says pass/fail: no verdict */
+  ACKS_AUTH_PASS, /* trusted results, none of them a failure below */
+  ACKS_AUTH_FAIL, /* dmarc=fail, or spf=fail with no dkim=pass: the From may be forged */
+} AcksAuth;
+
+/* The verdict of the receiving MTA's Authentication-Results headers in the header block of raw
+ * (len bytes). Only the topmost headers whose authserv-id is one of trusted (NULL-terminated,
+ * compared without case; NULL or empty: the feature is off, ACKS_AUTH_NONE) count: the run of
+ * A-R headers from the top that carry a trusted id, ending at the first one with another id (or
+ * none). Headers below it were written by someone else, perhaps the sender (RFC 8601 §5: the
+ * receiving MTA removes incoming ones bearing its own id). *why (may be NULL; caller frees)
+ * receives a one-line summary, e.g. "dmarc=fail spf=fail by mx.example.com". */
+AcksAuth acks_auth_evaluate(const char *raw, gsize len, const char *const *trusted, char **why);
+
+/* The results of one Authentication-Results value: *authserv_id (NULL when the header has none,
+ * as Exchange Online writes it) and methods as "method=result" strings, lower case, comments and
+ * properties dropped. FALSE when the value cannot be read. Exposed for the tests. */
+gboolean acks_auth_parse(const char *value, char **authserv_id, GPtrArray **methods);
 
 /* TRUE when address is a plain addr-spec we may send to (no spaces, controls, <>, one @). */
 gboolean acks_address_usable(const char *address);

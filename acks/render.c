@@ -317,13 +317,67 @@ from_mailbox(const char *from, InternetAddressList **list, GError **error)
   return ia;
 }
 
+/* What an acknowledgement quotes back of what the sender wrote. A forged sender must not be able
+ * to use our acknowledgement to carry its text to a third party (backscatter, a spam relay through
+ * our own authenticated server): we quote only the fields the parser extracted plus the subject, each
+ * cut short, and on one line; links, mail addresses and host names in them become ECHO_REDACTED, so
+ * that no quoted text can point the reader anywhere. The customer knows what they wrote: a short,
+ * recognisable quote is all the acknowledgement needs. */
+#define ECHO_SUBJECT_CHARS 60
+#define ECHO_NAME_CHARS 32
+#define ECHO_SYMPTOMS_CHARS 100
+#define ECHO_FIELD_CHARS 60
+#define ECHO_REDACTED "[…]"
+
+static GRegex *
+link_regex(void)
+{
+  static gsize once;
+  static GRegex *re;
+  if (g_once_init_enter(&once)) {
+    /* a URL with a scheme, www…, an address, a host name (a dotted name ending in letters; the dots
+     * may be ideographic or full width) or an IPv4 address. ASCII look-arounds, not \b (which is
+     * Unicode-aware in GRegex): a link glued to Chinese text starts and ends where the Chinese does */
+    re = g_regex_new(
+      "(?i)(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,15}:(//|[!-~]*@)[!-~]*"
+      "|(?<![a-z0-9-])www[.\\x{3002}\\x{ff0e}][!-~]*"
+      "|[a-z0-9._%+=-]+[@\\x{ff20}][a-z0-9-]+([.\\x{3002}\\x{ff0e}][a-z0-9-]+)*"
+      "|(?<![a-z0-9-])[a-z0-9-]+([.\\x{3002}\\x{ff0e}][a-z0-9-]+)*[.\\x{3002}\\x{ff0e}][a-z]{2,24}"
+      "(?![a-z0-9-])([/:?#][!-~]*)?"
+      "|(?<![0-9.])[0-9]{1,3}(\\.[0-9]{1,3}){3}(?![0-9])([/:?#][!-~]*)?",
+      G_REGEX_OPTIMIZE, 0, NULL);
+    g_assert(re);
+    g_once_init_leave(&once, 1);
+  }
+  return re;
+}
+
+/* Customer text as it may be quoted: one line, links and addresses replaced, at most max_chars. */
+static char *
+echo_text(const char *text, guint max_chars)
+{
+  if (!text)
+    return g_strdup("");
+  /* one line first (no length cut yet: a link cut in half would no longer be recognised) */
+  g_autofree char *line = acks_sanitize(text, 0, FALSE);
+  g_autofree char *clean = g_regex_replace_literal(link_regex(), line, -1, 0, ECHO_REDACTED, 0, NULL);
+  return acks_sanitize(clean ? clean : "", max_chars, FALSE);
+}
+
+/* TRUE when text held a link or an address (echo_text replaced something). */
+static gboolean
+has_link(const char *text)
+{
+  return text && g_regex_match(link_regex(), text, 0, NULL);
+}
+
 /* The customer's values, made safe: order_no, subject, name, sn, model, symptoms, location,
  * warranty_end, unknown. */
 static gboolean
 put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksContent *c, GError **error)
 {
   put(v, "order_no", acks_sanitize(c->order_no, 40, FALSE));
-  g_autofree char *subj = acks_sanitize(c->subject, 200, FALSE);
+  g_autofree char *subj = echo_text(c->subject, ECHO_SUBJECT_CHARS);
   if (!*subj) {
     const char *empty = text_or_fail(texts, lang, "subject.empty", error);
     if (!empty)
@@ -332,15 +386,15 @@ put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksCo
     subj = g_strdup(empty);
   }
   put(v, "subject", g_strdup(subj));
-  g_autofree char *name = acks_sanitize(c->to_name, 64, FALSE);
-  /* a display name that is just the address says nothing */
+  /* a display name that is just the address, or carries a link, says nothing we want to repeat */
+  g_autofree char *name = has_link(c->to_name) ? g_strdup("") : echo_text(c->to_name, ECHO_NAME_CHARS);
   if (c->to_addr && !g_ascii_strcasecmp(name, c->to_addr))
     name[0] = '\0';
   put(v, "name", g_strdup(name));
-  put(v, "sn", acks_sanitize(c->sn, 64, FALSE));
-  put(v, "model", acks_sanitize(c->model, 100, FALSE));
-  put(v, "symptoms", acks_sanitize(c->symptoms, 300, FALSE));
-  put(v, "location", acks_sanitize(c->location, 100, FALSE));
+  put(v, "sn", echo_text(c->sn, 64));
+  put(v, "model", echo_text(c->model, ECHO_FIELD_CHARS));
+  put(v, "symptoms", echo_text(c->symptoms, ECHO_SYMPTOMS_CHARS));
+  put(v, "location", echo_text(c->location, ECHO_FIELD_CHARS));
   put(v, "warranty_end", acks_sanitize(c->warranty_end, 20, FALSE));
   const char *unknown = text_or_fail(texts, lang, "unknown", error);
   if (!unknown)

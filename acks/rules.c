@@ -111,6 +111,9 @@ acks_decide(const AcksFacts *f)
   for (guint i = 0; f->own_addresses && f->own_addresses[i]; i++)
     if (f->own_addresses[i][0] && !g_ascii_strcasecmp(f->from_addr, f->own_addresses[i]))
       return "loop";
+  /* before the header rules: a forged From must not get a reply whatever else it claims */
+  if (f->auth_failed)
+    return "auth_fail";
   g_return_val_if_fail(f->request != NULL, "loop");
   Signals s;
   signals_from_request(f->request, &s);
@@ -127,5 +130,8 @@ acks_decide(const AcksFacts *f)
   guint cap = f->max_per_sender ? f->max_per_sender : ACKS_DEFAULT_MAX_PER_SENDER;
   if (f->recent_acks >= (gint64)cap)
     return "sender_cap";
+  /* many senders at once (forged From addresses): our server must not become a spam relay */
+  if (f->max_per_hour && f->recent_acks_all >= (gint64)f->max_per_hour)
+    return "global_cap";
   return NULL;
 }

@@ -31,6 +31,8 @@ acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **err
   out->max_acks_per_sender = s->max_acks_per_sender;
   out->batch = s->batch;
   out->ack_max_age_s = s->ack_max_age_s;
+  out->max_acks_per_hour = s->max_acks_per_hour;
+  out->trusted_authserv_ids = g_strdupv(s->trusted_authserv_ids);
   /* the outbox counts in whole minutes: a shorter wait rounds up to one */
   out->backoff_minutes = g_array_new(FALSE, FALSE, sizeof(guint));
   for (guint i = 0; s->retry_backoff_s && i < s->retry_backoff_s->len; i++) {
@@ -52,6 +54,7 @@ acks_smtp_config_clear(AcksSmtpConfig *c)
   g_free(c->from);
   g_free(c->envelope_from);
   g_strfreev(c->own_addresses);
+  g_strfreev(c->trusted_authserv_ids);
   if (c->backoff_minutes)
     g_array_unref(c->backoff_minutes);
   memset(c, 0, sizeof *c);
@@ -100,8 +103,24 @@ too_old(const AcksSmtpConfig *cfg, const AcksOrder *o)
   return g_date_time_difference(now, o->received) > (GTimeSpan)cfg->ack_max_age_s * G_TIME_SPAN_SECOND;
 }
 
-/* Why no acknowledgement goes out (acks_decide on the mail's headers, our addresses and the sender's
- * count of the last 24 h), or *reason NULL to send one. FALSE only on a database error. */
+/* The receiving MTA's verdict on the sender (Authentication-Results): a failure is written on the
+ * order's history so that ops see why no acknowledgement went out. FALSE only on a database error. */
+static gboolean
+auth_check(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, gboolean *failed, GError **error)
+{
+  g_autofree char *why = NULL;
+  *failed = acks_auth_evaluate(o->raw, o->raw_len, (const char *const *)cfg->trusted_authserv_ids, &why) ==
+            ACKS_AUTH_FAIL;
+  if (!*failed)
+    return TRUE;
+  g_autofree char *note =
+    g_strdup_printf("no acknowledgement: the sender may be forged (%s); check before replying", why);
+  return store_order_flag(conn, o->order_id, "auth_fail", note, error);
+}
+
+/* Why no acknowledgement goes out (acks_decide on the mail's headers, our addresses, the receiving
+ * MTA's Authentication-Results and the sender's and everyone's counts), or *reason NULL to send one.
+ * FALSE only on a database error. */
 static gboolean
 suppression(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const char *recipient,
             const char **reason, GError **error)
@@ -109,6 +128,13 @@ suppression(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, cons
   const ParserRequest *req = o->request;
   gint64 recent = recipient ? store_outbox_count_recent(conn, recipient, error) : 0;
   if (recent < 0)
+    return FALSE;
+  gboolean capped_already = FALSE;
+  gint64 hour = cfg->max_acks_per_hour ? store_outbox_count_hour(conn, &capped_already, error) : 0;
+  if (hour < 0)
+    return FALSE;
+  gboolean auth_failed = FALSE;
+  if (!auth_check(conn, cfg, o, &auth_failed, error))
     return FALSE;
   AcksFacts facts = {
     .from_addr = req->from_addr,
@@ -118,10 +144,20 @@ suppression(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, cons
     .own_addresses = (const char *const *)cfg->own_addresses,
     .recent_acks = recent,
     .max_per_sender = cfg->max_acks_per_sender,
+    .recent_acks_all = hour,
+    .max_per_hour = too_old(cfg, o) ? 0 : cfg->max_acks_per_hour, /* old mail is too_old, not capped */
+    .auth_failed = auth_failed,
   };
   *reason = acks_decide(&facts);
   if (!*reason && too_old(cfg, o))
     *reason = "too_old";
+  /* said once an hour (the first suppressed row of the hour), not once per mail */
+  if (*reason && g_str_equal(*reason, "global_cap") && !capped_already)
+    cli_log(CLI_LOG_WARN,
+            "acknowledgements: %" G_GINT64_FORMAT
+            " queued in the last hour reach [smtp] max_acks_per_hour = %u:"
+            " further ones are suppressed (global_cap) until the hour has passed; check for forged senders",
+            hour, cfg->max_acks_per_hour);
   return TRUE;
 }
 
@@ -225,34 +261,34 @@ acks_queue_order(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o,
   } else if (!suppression(conn, cfg, o, recipient, &reason, error)) {
     return FALSE;
   }
-  if (reason) {
-    item.suppressed_reason = reason;
-    if (!store_outbox_queue(conn, &item, &queued, error))
-      return FALSE;
-    if (outcome)
-      *outcome = queued ? g_strdup_printf("suppressed:%s", reason) : g_strdup("exists");
-    return TRUE;
-  }
-
+  /* Ops may override these (intake.resend_ack): the message is rendered and kept, not sent. */
+  gboolean keep_message = reason && recipient &&
+                          (g_str_equal(reason, "sender_cap") || g_str_equal(reason, "global_cap") ||
+                           g_str_equal(reason, "auth_fail") || g_str_equal(reason, "too_old"));
+  item.suppressed_reason = reason;
   g_autoptr(GError) render_error = NULL;
   g_autoptr(AcksRendered) rendered = NULL;
-  if (!render(conn, cfg, o, &item, &rendered, &render_error, error))
+  if ((!reason || keep_message) && !render(conn, cfg, o, &item, &rendered, &render_error, error))
     return FALSE;
-  if (!rendered) {
+  if (!reason && !rendered) {
     /* a broken template must not stop the mailbox: the order stands, ops see the warning */
     if (outcome)
       *outcome = g_strdup_printf("not rendered: %s", render_error->message);
     return TRUE;
   }
   gsize len = 0;
-  item.data = g_bytes_get_data(rendered->message, &len);
-  item.len = len;
-  item.subject = rendered->subject;
-  item.body_text = rendered->body;
+  if (rendered) {
+    item.data = g_bytes_get_data(rendered->message, &len);
+    item.len = len;
+    item.subject = rendered->subject;
+    item.body_text = rendered->body;
+  }
   if (!store_outbox_queue(conn, &item, &queued, error))
     return FALSE;
   if (outcome)
-    *outcome = g_strdup(queued ? "queued" : "exists");
+    *outcome = !queued  ? g_strdup("exists")
+               : reason ? g_strdup_printf("suppressed:%s", reason)
+                        : g_strdup("queued");
   return TRUE;
 }
 
@@ -266,6 +302,65 @@ release_rest(StoreConn *conn, GPtrArray *claims, guint from)
     if (!store_outbox_release(conn, g_ptr_array_index(claims, k), &e))
       cli_log(CLI_LOG_WARN, "outbox: %s", e->message);
   }
+}
+
+/* What a failed send means for the row and the run. */
+typedef struct {
+  gboolean given_up;   /* the row is failed now */
+  gboolean stop_batch; /* the server is unusable for now: the rest of the claims go back */
+  gboolean stop_run;   /* refused login, TLS or configuration: ops must act; the run fails */
+} Failure;
+
+/* A transient failure says nothing about the message: server unreachable (refused, DNS, timeout
+ * before DATA), a 4xx reply, a refused login or a TLS problem ops will fix. */
+static gboolean
+transient(const GError *e, const char *reply, gboolean permanent)
+{
+  if (permanent || e->domain != FETCHER_ERROR)
+    return FALSE;
+  return e->code == FETCHER_ERROR_CONNECT || e->code == FETCHER_ERROR_AUTH || e->code == FETCHER_ERROR_TLS ||
+         (e->code == FETCHER_ERROR_PROTOCOL && reply && reply[0] == '4');
+}
+
+/* Marks the row after a failed send: in doubt (the data went out, no final reply: failed, never
+ * sent again by itself), permanent (5xx: failed), transient (retried until ack_max_age without using
+ * up attempts) or else an attempt that counts (max_attempts). */
+static Failure
+record_failure(StoreConn *conn, const AcksSmtpConfig *cfg, FetcherSmtp *smtp, const StoreOutboxClaim *c,
+               const GError *e, const char *reply, gboolean permanent)
+{
+  Failure f = { 0 };
+  g_autoptr(GError) mark_error = NULL;
+  gboolean marked;
+  const guint *backoff = (const guint *)cfg->backoff_minutes->data;
+  guint n_backoff = cfg->backoff_minutes->len;
+  if (fetcher_smtp_in_doubt(smtp)) {
+    g_autofree char *why =
+      g_strdup_printf("in doubt: the message was sent but the server's reply never came (%s):"
+                      " the customer may have it; check, then SELECT intake.resend_ack(order_no)",
+                      e->message);
+    marked = store_outbox_mark_failed(conn, c, why, reply, &mark_error);
+    f.given_up = f.stop_batch = TRUE;
+  } else if (permanent) {
+    marked = store_outbox_mark_failed(conn, c, e->message, reply, &mark_error);
+    f.given_up = TRUE;
+  } else if (transient(e, reply, permanent)) {
+    marked = store_outbox_mark_deferred(conn, c, e->message, reply, cfg->ack_max_age_s, backoff, n_backoff,
+                                        &f.given_up, &mark_error);
+    f.stop_batch = e->code != FETCHER_ERROR_PROTOCOL;
+    f.stop_run = e->code == FETCHER_ERROR_AUTH || e->code == FETCHER_ERROR_TLS;
+  } else {
+    marked = store_outbox_mark_retry(conn, c, e->message, reply, cfg->max_attempts, backoff, n_backoff,
+                                     &f.given_up, &mark_error);
+    f.stop_run = f.stop_batch = e->domain == FETCHER_ERROR && e->code == FETCHER_ERROR_CONFIG;
+  }
+  if (!marked)
+    cli_log(CLI_LOG_WARN, "outbox: %s", mark_error->message);
+  if (f.given_up)
+    cli_log(CLI_LOG_WARN, "ack %s to %s failed for good: %s", c->message_id, c->recipient, e->message);
+  else if (!f.stop_batch)
+    cli_log(CLI_LOG_WARN, "ack %s to %s: %s", c->message_id, c->recipient, e->message);
+  return f;
 }
 
 /* ~90 lines: the claim loop and its three ways to stop (done, server down, bad credentials) read best
@@ -329,34 +424,20 @@ acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, g
         cli_log(CLI_LOG_DEBUG, "ack %s to %s: %s", c->message_id, c->recipient, reply ? reply : "sent");
         continue;
       }
-      gboolean gave_up = FALSE;
-      gboolean marked = permanent
-                          ? store_outbox_mark_failed(conn, c, send_error->message, reply, &mark_error)
-                          : store_outbox_mark_retry(conn, c, send_error->message, reply, cfg->max_attempts,
-                                                    (const guint *)cfg->backoff_minutes->data,
-                                                    cfg->backoff_minutes->len, &gave_up, &mark_error);
-      if (!marked)
-        cli_log(CLI_LOG_WARN, "outbox: %s", mark_error->message);
-      if (permanent || gave_up) {
+      Failure f = record_failure(conn, cfg, smtp, c, send_error, reply, permanent);
+      if (f.given_up)
         failed++;
-        cli_log(CLI_LOG_WARN, "ack %s to %s failed for good: %s", c->message_id, c->recipient,
-                send_error->message);
-      }
-      if (send_error->domain == FETCHER_ERROR && send_error->code == FETCHER_ERROR_CONNECT) {
-        cli_log(CLI_LOG_WARN, "%s: acknowledgements stay pending and are retried later", send_error->message);
+      if (f.stop_batch) {
         release_rest(conn, claims, i + 1);
+        if (f.stop_run) {
+          g_propagate_error(error, g_steal_pointer(&send_error));
+          ok = FALSE;
+        } else {
+          cli_log(CLI_LOG_WARN, "%s: acknowledgements stay pending and are retried later",
+                  send_error->message);
+        }
         goto done;
       }
-      if (send_error->domain == FETCHER_ERROR &&
-          (send_error->code == FETCHER_ERROR_AUTH || send_error->code == FETCHER_ERROR_TLS ||
-           send_error->code == FETCHER_ERROR_CONFIG) &&
-          !permanent) {
-        release_rest(conn, claims, i + 1);
-        g_propagate_error(error, g_steal_pointer(&send_error));
-        ok = FALSE;
-        goto done;
-      }
-      cli_log(CLI_LOG_WARN, "ack %s to %s: %s", c->message_id, c->recipient, send_error->message);
     }
   }
 done:

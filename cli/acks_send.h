@@ -16,6 +16,9 @@ typedef struct {
   guint connect_timeout_s, timeout_s, max_attempts, max_acks_per_sender, batch;
   GArray *backoff_minutes; /* guint: the wait before attempt 2, 3, … ([smtp] retry_backoff) */
   guint ack_max_age_s;     /* 0: no age limit */
+  /* against forged senders: a cap for everyone, the receiving MTA's verdict */
+  guint max_acks_per_hour;     /* 0: no global cap */
+  char **trusted_authserv_ids; /* [smtp] trusted_authserv_id, NULL-terminated; empty: A-R not read */
 } AcksSmtpConfig;
 
 /* Fills out from config (checked when it was read). Clear with acks_smtp_config_clear. */

@@ -34,6 +34,9 @@ typedef struct {
   guint connect_timeout_s, timeout_s, max_attempts, max_acks_per_sender, batch;
   GArray *retry_backoff_s; /* guint seconds before attempt 2, 3, …; the last repeats */
   guint ack_max_age_s;     /* no acknowledgement for mail received longer ago (default 48 h) */
+  /* against forged senders: a cap for everyone, the receiving MTA's verdict */
+  guint max_acks_per_hour;     /* acknowledgements to anyone per hour (default 200); 0: no cap */
+  char **trusted_authserv_ids; /* Authentication-Results ids of our MTA, NULL-terminated; empty: off */
 } CliSmtp;
 
 /* [alerts]: the duty team's webhook and/or mailbox (cli/alerts.c). */

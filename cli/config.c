@@ -39,6 +39,8 @@ static const char *const smtp_keys[] = { "url",
                                          "batch",
                                          "retry_backoff",
                                          "ack_max_age",
+                                         "max_acks_per_hour",
+                                         "trusted_authserv_id",
                                          NULL };
 static const char *const db_keys[] = { "conninfo", "migrate_conninfo", "migrations_dir", NULL };
 static const char *const limits_keys[] = { "max_bytes", "max_depth", "max_parts", "max_headers", NULL };
@@ -448,6 +450,22 @@ load_backoff(GKeyFile *kf, const char *path, GArray *out, GError **error)
   return TRUE;
 }
 
+/* trusted_authserv_id = mx1.example.com, mx2.example.com (commas or blanks); absent: the
+ * Authentication-Results check is off. */
+static gboolean
+load_authserv_ids(GKeyFile *kf, CliSmtp *s)
+{
+  g_autofree char *v = get_string(kf, "smtp", "trusted_authserv_id");
+  g_auto(GStrv) items = g_strsplit_set(v ? v : "", ", \t", -1);
+  GPtrArray *ids = g_ptr_array_new();
+  for (guint i = 0; items[i]; i++)
+    if (*items[i])
+      g_ptr_array_add(ids, g_strdup(items[i]));
+  g_ptr_array_add(ids, NULL);
+  s->trusted_authserv_ids = (char **)g_ptr_array_free(ids, FALSE);
+  return TRUE;
+}
+
 static gboolean
 load_smtp(GKeyFile *kf, const char *path, CliSmtp *s, GError **error)
 {
@@ -469,6 +487,8 @@ load_smtp(GKeyFile *kf, const char *path, CliSmtp *s, GError **error)
          get_uint(kf, path, "smtp", "batch", 1, 1, &s->batch, error) &&
          load_backoff(kf, path, s->retry_backoff_s, error) &&
          get_duration(kf, path, "smtp", "ack_max_age", 48 * 3600, &s->ack_max_age_s, error) &&
+         get_uint(kf, path, "smtp", "max_acks_per_hour", 200, 0, &s->max_acks_per_hour, error) &&
+         load_authserv_ids(kf, s) &&
          read_password(kf, path, "smtp", "INTAKE_SMTP_PASSWORD", &s->password, error);
 }
 
@@ -624,6 +644,7 @@ cli_config_free(CliConfig *c)
   g_free(s->envelope_from);
   if (s->retry_backoff_s)
     g_array_unref(s->retry_backoff_s);
+  g_strfreev(s->trusted_authserv_ids);
   g_free(c->metrics_textfile);
   g_free(c->alerts.webhook_url);
   g_free(c->alerts.format);

@@ -221,6 +221,13 @@ fetch_one_by_one(FetcherSession *s, const guint32 *uids, guint n, GError **error
       g_propagate_error(error, one);
       return NULL;
     }
+    /* A tagged NO is the server's "not now" (RFC 3501 §7.1.2: [UNAVAILABLE], [SERVERBUG], a busy
+     * store), not an unreadable mail: the poll stops before this UID and the next one asks again. */
+    g_autofree char *complaint = fetcher_imap_complaint(s->lines->data, s->lines->len);
+    if (complaint && g_str_has_prefix(complaint, "NO")) {
+      g_propagate_prefixed_error(error, one, "UID %u refused for now, retried at the next poll: ", uids[i]);
+      return NULL;
+    }
     FetcherMessage *m = message_new(uids[i], NULL, NULL);
     m->error = g_strdup(one->message);
     g_ptr_array_add(out, m);

@@ -11,6 +11,7 @@ struct FetcherSmtp {
   char *url;
   GString *reply;   /* the last complete reply line of the current message */
   GString *partial; /* an incoming line not yet ended */
+  int last_code;    /* the reply code of the last complete reply line of the current message */
   char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -26,9 +27,14 @@ on_debug(CURL *handle, curl_infotype type, char *data, size_t size, void *user)
     gsize n = (gsize)(nl - s->partial->str);
     if (n && s->partial->str[n - 1] == '\r')
       n--;
-    if (n) {
+    /* the answer to the QUIT libcurl sends after a refusal ("221 bye") would hide the refusal */
+    if (n && !(n >= 3 && g_str_has_prefix(s->partial->str, "221"))) {
       g_string_truncate(s->reply, 0);
       g_string_append_len(s->reply, s->partial->str, (gssize)MIN(n, 300));
+      if (n >= 3 && g_ascii_isdigit(s->reply->str[0]) && g_ascii_isdigit(s->reply->str[1]) &&
+          g_ascii_isdigit(s->reply->str[2]))
+        s->last_code =
+          (s->reply->str[0] - '0') * 100 + (s->reply->str[1] - '0') * 10 + (s->reply->str[2] - '0');
     }
     g_string_erase(s->partial, 0, (gssize)(nl - s->partial->str) + 1);
   }
@@ -105,6 +111,7 @@ fetcher_smtp_send(FetcherSmtp *s, const char *mail_from, const char *rcpt, const
   FetcherUpload u;
   g_string_truncate(s->reply, 0);
   g_string_truncate(s->partial, 0);
+  s->last_code = 0;
   s->errbuf[0] = '\0';
   curl_easy_setopt(s->curl, CURLOPT_MAIL_FROM, from);
   curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, rcpts);
@@ -128,4 +135,12 @@ fetcher_smtp_send(FetcherSmtp *s, const char *mail_from, const char *rcpt, const
   }
   fetcher_curl_set_error(error, kind, "SMTP", NULL, rc, s->errbuf, s->reply->len ? s->reply->str : NULL);
   return FALSE;
+}
+
+gboolean
+fetcher_smtp_in_doubt(const FetcherSmtp *s)
+{
+  /* 354 is the go-ahead for the message data: the last word the server said was that, so the
+   * message went out and its final reply never came */
+  return s && s->last_code == 354;
 }

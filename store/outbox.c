@@ -44,6 +44,35 @@ store_outbox_count_recent(StoreConn *conn, const char *recipient, GError **error
   return g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, 0))[0], NULL, 10);
 }
 
+gint64
+store_outbox_count_hour(StoreConn *conn, gboolean *capped_already, GError **error)
+{
+  g_autoptr(StoreRows) rows =
+    store_select(conn,
+                 "SELECT count(*) FILTER (WHERE status IN ('pending', 'sending', 'sent')),"
+                 " count(*) FILTER (WHERE suppressed_reason = 'global_cap')"
+                 " FROM intake.outbox WHERE queued_at > now() - interval '1 hour'",
+                 0, NULL, error);
+  if (!rows)
+    return -1;
+  if (capped_already)
+    *capped_already = store_rows_int(rows, 0, 1) > 0;
+  return store_rows_int(rows, 0, 0);
+}
+
+gboolean
+store_order_flag(StoreConn *conn, gint64 order_id, const char *action, const char *note, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  g_autofree char *text = note ? g_utf8_make_valid(note, -1) : NULL;
+  const char *p[] = { id, action, text };
+  g_autoptr(StoreRows) rows = store_select(conn,
+                                           "INSERT INTO intake.audit (order_id, actor, action, note)"
+                                           " VALUES ($1::bigint, session_user, $2, $3) RETURNING id",
+                                           3, p, error);
+  return rows != NULL;
+}
+
 void
 store_outbox_claim_free(StoreOutboxClaim *c)
 {
@@ -70,8 +99,8 @@ store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error)
     conn->pg,
     "WITH expired AS ("
     " UPDATE intake.outbox SET status = 'failed', lease_until = NULL,"
-    " last_error = 'delivery interrupted after attempt ' || attempts || ' (sender stopped while sending):"
-    " the customer may have received it; check, then set status to pending to resend'"
+    " last_error = 'in doubt: delivery interrupted after attempt ' || attempts || ' (sender stopped while"
+    " sending): the customer may have received it; check, then SELECT intake.resend_ack(order_no)'"
     " WHERE status = 'sending' AND lease_until < now())"
     " UPDATE intake.outbox o SET status = 'sending', attempts = o.attempts + 1, claim_token = $2,"
     " claimed_at = now(), lease_until = now() + make_interval(secs => $3::int)"
@@ -132,6 +161,19 @@ store_outbox_mark_sent(StoreConn *conn, const StoreOutboxClaim *c, const char *s
               3, p, NULL, error);
 }
 
+/* The backoff as an int[] literal: "{1,5,15,60}". Caller frees. */
+static char *
+backoff_array(const guint *backoff_minutes, guint n_backoff)
+{
+  GString *b = g_string_new("{");
+  for (guint i = 0; backoff_minutes && i < n_backoff; i++)
+    g_string_append_printf(b, "%s%u", i ? "," : "", backoff_minutes[i]);
+  if (!backoff_minutes || n_backoff == 0)
+    g_string_append(b, STORE_OUTBOX_BACKOFF_DEFAULT);
+  g_string_append_c(b, '}');
+  return g_string_free(b, FALSE);
+}
+
 gboolean
 store_outbox_mark_retry(StoreConn *conn, const StoreOutboxClaim *c, const char *last_error,
                         const char *smtp_reply, guint max_attempts, const guint *backoff_minutes,
@@ -141,13 +183,8 @@ store_outbox_mark_retry(StoreConn *conn, const StoreOutboxClaim *c, const char *
   g_autofree char *max = g_strdup_printf("%u", max_attempts ? max_attempts : 5);
   g_autofree char *err = last_error ? g_utf8_make_valid(last_error, -1) : NULL;
   g_autofree char *reply = smtp_reply ? g_utf8_make_valid(smtp_reply, -1) : NULL;
-  g_autoptr(GString) backoff = g_string_new("{");
-  for (guint i = 0; backoff_minutes && i < n_backoff; i++)
-    g_string_append_printf(backoff, "%s%u", i ? "," : "", backoff_minutes[i]);
-  if (!backoff_minutes || n_backoff == 0)
-    g_string_append(backoff, STORE_OUTBOX_BACKOFF_DEFAULT);
-  g_string_append_c(backoff, '}');
-  const char *p[] = { id, c->claim_token, max, err, reply, backoff->str };
+  g_autofree char *backoff = backoff_array(backoff_minutes, n_backoff);
+  const char *p[] = { id, c->claim_token, max, err, reply, backoff };
   g_autofree char *status = NULL;
   if (!mark(conn, c,
             "UPDATE intake.outbox SET"
@@ -157,6 +194,43 @@ store_outbox_mark_retry(StoreConn *conn, const StoreOutboxClaim *c, const char *
             " last_error = CASE WHEN attempts >= $3::int THEN 'gave up after ' || attempts || ' attempts: '"
             " ELSE '' END || $4, smtp_reply = $5, claim_token = NULL, lease_until = NULL"
             " WHERE id = $1::bigint AND claim_token = $2 AND status = 'sending' RETURNING status",
+            6, p, &status, error))
+    return FALSE;
+  if (gave_up)
+    *gave_up = g_str_equal(status, "failed");
+  return TRUE;
+}
+
+gboolean
+store_outbox_mark_deferred(StoreConn *conn, const StoreOutboxClaim *c, const char *last_error,
+                           const char *smtp_reply, guint max_age_s, const guint *backoff_minutes,
+                           guint n_backoff, gboolean *gave_up, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
+  g_autofree char *age = g_strdup_printf("%u", max_age_s ? max_age_s : STORE_OUTBOX_DEFER_MAX_AGE_S);
+  g_autofree char *err = last_error ? g_utf8_make_valid(last_error, -1) : NULL;
+  g_autofree char *reply = smtp_reply ? g_utf8_make_valid(smtp_reply, -1) : NULL;
+  g_autofree char *backoff = backoff_array(backoff_minutes, n_backoff);
+  const char *p[] = { id, c->claim_token, age, err, reply, backoff };
+  g_autofree char *status = NULL;
+  /* The attempt claimed is given back (attempts - 1) and counted in deferrals; the clock is the
+   * mail's arrival, or ops' resend_ack, whichever is later. The backoff goes on from the number of
+   * failures so far (attempts + deferrals before this one). */
+  if (!mark(conn, c,
+            "WITH t AS (SELECT b.id, b.attempts + b.deferrals AS failures,"
+            " greatest(o.received_at, b.resent_at) < now() - make_interval(secs => $3::int) AS expired"
+            " FROM intake.outbox b JOIN intake.orders o ON o.id = b.order_id"
+            " WHERE b.id = $1::bigint AND b.claim_token = $2 AND b.status = 'sending' FOR UPDATE OF b)"
+            " UPDATE intake.outbox b SET attempts = greatest(b.attempts - 1, 0), deferrals = b.deferrals + 1,"
+            " status = CASE WHEN t.expired THEN 'failed' ELSE 'pending' END,"
+            " next_attempt_at = now() + make_interval(mins => ($6::int[])[least(greatest(t.failures, 1),"
+            " cardinality($6::int[]))]),"
+            " last_error = CASE WHEN t.expired THEN 'gave up: still undeliverable ' || ($3::int / 3600) ||"
+            " ' h ([smtp] ack_max_age) after the mail arrived, ' || (b.deferrals + 1) || ' transient "
+            "failures; last: '"
+            " ELSE 'transient failure ' || (b.deferrals + 1) || ', retried: ' END || $4,"
+            " smtp_reply = $5, claim_token = NULL, lease_until = NULL"
+            " FROM t WHERE b.id = t.id RETURNING b.status",
             6, p, &status, error))
     return FALSE;
   if (gave_up)

@@ -263,6 +263,13 @@ gboolean store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboole
 /* Acknowledgements to recipient (case-insensitive) queued in the last 24 h that count against the
  * cap: pending, sending or sent (suppressed and failed rows do not). -1 with error on failure. */
 gint64 store_outbox_count_recent(StoreConn *conn, const char *recipient, GError **error);
+/* Acknowledgements to anyone queued in the last hour (pending, sending, sent), or -1 with error;
+ * *capped_already (may be NULL): a row of the last hour was already suppressed as global_cap. */
+gint64 store_outbox_count_hour(StoreConn *conn, gboolean *capped_already, GError **error);
+/* Inside the caller's transaction: an intake.audit row on the order (actor: the login role) that
+ * ops see in its history, e.g. action auth_fail with why no acknowledgement went out. */
+gboolean store_order_flag(StoreConn *conn, gint64 order_id, const char *action, const char *note,
+                          GError **error);
 
 typedef struct {
   gint64 id;
@@ -295,6 +302,14 @@ gboolean store_outbox_mark_sent(StoreConn *conn, const StoreOutboxClaim *claim, 
 gboolean store_outbox_mark_retry(StoreConn *conn, const StoreOutboxClaim *claim, const char *last_error,
                                  const char *smtp_reply, guint max_attempts, const guint *backoff_minutes,
                                  guint n_backoff, gboolean *gave_up, GError **error);
+/* A transient failure (server unreachable, timeout before DATA, 4xx, login refused): the attempt
+ * does not count (attempts - 1, deferrals + 1); pending again after the backoff, or failed with
+ * *gave_up TRUE once the mail (or ops' intake.resend_ack) is older than max_age_s ([smtp]
+ * ack_max_age; 0: STORE_OUTBOX_DEFER_MAX_AGE_S). */
+#define STORE_OUTBOX_DEFER_MAX_AGE_S (48 * 3600)
+gboolean store_outbox_mark_deferred(StoreConn *conn, const StoreOutboxClaim *claim, const char *last_error,
+                                    const char *smtp_reply, guint max_age_s, const guint *backoff_minutes,
+                                    guint n_backoff, gboolean *gave_up, GError **error);
 /* Rows of the outbox pending and failed now, for the summary of `intake acks send`. */
 gboolean store_outbox_counts(StoreConn *conn, gint64 *pending, gint64 *failed, GError **error);
 /* A permanent failure (5xx for the recipient): failed, for ops. */

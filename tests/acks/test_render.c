@@ -289,18 +289,60 @@ Test(render, hostile_subject_and_name)
   cr_assert_not_null(r, "%s", error ? error->message : "");
   g_autoptr(GMimeMessage) m = parse(r->message);
   cr_expect_null(g_mime_object_get_header(GMIME_OBJECT(m), "Bcc"));
-  cr_expect_str_eq(g_mime_message_get_subject(m),
-                   "Re: [RC20261125-0007] help Bcc: victim@example.org injected body");
+  /* one line, and the address it names is not repeated (issue 11: no echo of more than needed) */
+  cr_expect_str_eq(g_mime_message_get_subject(m), "Re: [RC20261125-0007] help Bcc: […] injected body");
   InternetAddressList *to = g_mime_message_get_to(m);
   cr_assert_eq(internet_address_list_length(to), 1);
   InternetAddress *a = internet_address_list_get_address(to, 0);
   cr_expect_str_eq(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)), "zhangsan@example.com");
-  cr_expect(g_utf8_strlen(internet_address_get_name(a), -1) <= 65, "name not truncated");
+  cr_expect(g_utf8_strlen(internet_address_get_name(a), -1) <= 33, "name not truncated");
   /* every header line stays within RFC 5322's 998 characters */
   g_auto(GStrv) lines = g_strsplit(g_bytes_get_data(r->message, NULL), "\r\n", -1);
   for (guint i = 0; lines[i]; i++)
     cr_expect(strlen(lines[i]) <= 998, "line %u too long", i);
   g_string_free(name, TRUE);
+}
+
+/* The text a forged sender writes must not ride our acknowledgement to its victim: nothing quoted
+ * is long, and no link or address in it survives. */
+Test(render, long_subject_and_links_are_not_echoed_whole)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  AcksContent c = content();
+  GString *subject = g_string_new("Cheap meds ");
+  for (int i = 0; i < 100; i++)
+    g_string_append(subject, "BUY NOW ");
+  c.subject = subject->str;
+  c.symptoms =
+    "服务器无法开机，详见 https://evil.example/x?a=1 或http://1.2.3.4:8080/p访问 www.spam.example "
+    "联系 sales@spam.example 或 spam．example．com 领奖 evil.cn获取 ftp://x.y/z 以及 "
+    "mailto:a@b.example "
+    "这里还有很多很多很多很多很多很多很多很多很多很多很多很多很多很多很多很多很多很多很多很多很多很多很多"
+    "很多很多很多很多很多很多很多很多很多很多很多很多很多很多很多很多的话 "
+    "最后一句话很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长"
+    "很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长";
+  c.to_name = "Visit evil.example now";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+  cr_assert_not_null(r, "%s", error ? error->message : "");
+  cr_expect(g_utf8_strlen(r->subject, -1) <= 22 + 61, "subject echoed whole: %s", r->subject);
+  cr_expect(g_str_has_prefix(r->subject, "Re: [RC20261125-0007] Cheap meds BUY NOW"), "%s", r->subject);
+  cr_expect(!strstr(r->body, subject->str), "the whole subject is in the body");
+  const char *links[] = { "evil.example", "http",    "1.2.3.4", "www.",  "spam",
+                          "a@b",          "evil.cn", "ftp:",    "mailto" };
+  for (guint i = 0; i < G_N_ELEMENTS(links); i++) {
+    cr_expect(!strstr(r->body, links[i]), "'%s' echoed in the body: %s", links[i], r->body);
+    cr_expect(!strstr(r->subject, links[i]), "'%s' in the subject", links[i]);
+  }
+  cr_expect(!strstr(r->body, "Visit"), "a name with a link is not repeated: %s", r->body);
+  cr_expect(strstr(r->body, "服务器无法开机，详见 […]"), "the symptoms' start is quoted: %s", r->body);
+  cr_expect(!strstr(r->body, "最后一句话"), "symptoms echoed beyond the bound: %s", r->body);
+  /* what is not a link stays */
+  c.symptoms = "R5210 G5 开机报错 0x1F，RAID 卡 9460-8i 告警，固件 v1.2.3";
+  g_autoptr(AcksRendered) ok = acks_render(t, &c, &error);
+  cr_assert_not_null(ok);
+  cr_expect(strstr(ok->body, c.symptoms), "ordinary symptoms altered: %s", ok->body);
+  g_string_free(subject, TRUE);
 }
 
 Test(render, customer_text_cannot_reach_template_syntax_or_headers)

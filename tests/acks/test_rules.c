@@ -160,6 +160,31 @@ Test(rules, sender_cap)
   expect(acks_decide(&f), NULL, "configured cap 3");
 }
 
+Test(rules, global_cap_per_hour)
+{
+  g_autoptr(ParserRequest) r = parsed("From: <a@example.com>\r\nSubject: x\r\n\r\nbody\r\n");
+  AcksFacts f = { .from_addr = "a@example.com", .request = r, .recent_acks_all = 199, .max_per_hour = 200 };
+  expect(acks_decide(&f), NULL, "199 in the hour, cap 200");
+  f.recent_acks_all = 200;
+  expect(acks_decide(&f), "global_cap", "200 in the hour, cap 200");
+  f.max_per_hour = 0;
+  f.recent_acks_all = 100000;
+  expect(acks_decide(&f), NULL, "0: no global cap");
+  /* the sender's own cap is the more precise reason */
+  f.max_per_hour = 1;
+  f.recent_acks = 5;
+  expect(acks_decide(&f), "sender_cap", "both caps");
+}
+
+Test(rules, forged_sender_gets_none)
+{
+  g_autoptr(ParserRequest) r = parsed("From: <a@example.com>\r\nSubject: x\r\n\r\nbody\r\n");
+  AcksFacts f = { .from_addr = "a@example.com", .request = r, .auth_failed = TRUE };
+  expect(acks_decide(&f), "auth_fail", "Authentication-Results failed");
+  f.auth_failed = FALSE;
+  expect(acks_decide(&f), NULL, "verdict pass or none");
+}
+
 Test(rules, parser_decision_wins)
 {
   AcksFacts f = { .from_addr = "a@example.com", .ignored_reason = "bounce" };

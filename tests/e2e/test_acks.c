@@ -182,9 +182,14 @@ Test(acks, smtp_down_stays_pending_then_delivered_once)
   cr_assert_eq(rc, 0, "SMTP down must not fail: %s%s", out, err);
   cr_expect(strstr(err, "warning"), "no warning: %s", err);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'pending'"), 2);
-  cr_expect_eq(e2e_scalar(e, "SELECT sum(attempts) FROM intake.outbox"), 1, "only the tried one counts");
+  /* unreachable is transient: the tried one gives its attempt back and counts a deferral */
+  cr_expect_eq(e2e_scalar(e, "SELECT sum(attempts) FROM intake.outbox"), 0, "an outage used up an attempt");
+  cr_expect_eq(e2e_scalar(e, "SELECT sum(deferrals) FROM intake.outbox"), 1, "only the tried one counts");
   cr_expect_eq(
-    e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE last_error LIKE 'SMTP server unreachable%'"), 1);
+    e2e_scalar(
+      e, "SELECT count(*) FROM intake.outbox WHERE last_error LIKE 'transient failure 1, retried: SMTP server"
+         " unreachable%'"),
+    1);
   /* the backoff: not due yet, so a run now sends nothing even with the server back */
   g_autofree char *url = smtp_url(FALSE);
   e2e_write_smtp_config(e, url, NULL);
@@ -296,4 +301,276 @@ Test(acks, two_senders_at_once_deliver_each_once)
   cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'sent' AND attempts = 1"), 8);
   e2e_customer_free(a);
   e2e_customer_free(b);
+}
+
+/* ---- issue 11: transient failures, permanent refusals, in doubt; forged senders ---- */
+
+static void
+send_until_nothing_due(int rounds)
+{
+  for (int i = 0; i < rounds; i++) {
+    PQclear(PQexec(e->pg, "UPDATE intake.outbox SET next_attempt_at = now() WHERE status = 'pending'"));
+    g_autofree char *out = NULL, *err = NULL;
+    e2e_run(e, &out, &err, "acks", "send", NULL);
+  }
+}
+
+Test(acks, outage_longer_than_the_backoff_is_retried_until_ack_max_age)
+{
+  E2eCustomer *c = e2e_customer_new(e, "outage");
+  e2e_write_smtp_config(e, "smtp://127.0.0.1:1", "send = false\n");
+  append(NULL, c->addr, "RAID error", "outage-1@customer.example.com", NULL, BODY_NO_SN);
+  run_ok("poll");
+  /* more rounds than max_attempts (5) and than the backoff has steps (4) */
+  send_until_nothing_due(7);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'pending' AND attempts = 0"
+                             " AND deferrals = 7"),
+               1, "the outage used up the acknowledgement");
+  /* the backoff's last step repeats */
+  cr_expect_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE next_attempt_at > now() + interval '55 minutes'"),
+    1);
+  /* the mail is now older than ack_max_age (48 h): the next transient failure gives up, clearly */
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET received_at = now() - interval '49 hours'"));
+  send_until_nothing_due(1);
+  cr_expect_eq(e2e_scalar(e,
+                          "SELECT count(*) FROM intake.outbox WHERE status = 'failed' AND last_error LIKE"
+                          " 'gave up: still undeliverable 48 h ([smtp] ack_max_age) after the mail arrived, 8"
+                          " transient failures; last: SMTP server unreachable%'"),
+               1);
+  /* ops send it again once the server is back */
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, NULL);
+  g_autofree char *order_no = scalar_text("SELECT order_no FROM intake.orders");
+  g_autofree char *sql = g_strdup_printf("SELECT intake.resend_ack('%s')", order_no);
+  g_autofree char *ret = scalar_text(sql);
+  cr_expect(ret && strstr(ret, "failed -> pending"), "%s", ret);
+  run_ok("send");
+  g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
+  cr_expect_eq(mails->len, 1);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'sent'"), 1);
+  e2e_customer_free(c);
+}
+
+/* The config with the [smtp] password file replaced by one holding a wrong password. */
+static void
+wrong_smtp_password(void)
+{
+  g_autofree char *text = NULL;
+  cr_assert(g_file_get_contents(e->config_path, &text, NULL, NULL));
+  g_autofree char *wrong = g_build_filename(e->dir, "wrong.pass", NULL);
+  cr_assert(g_file_set_contents(wrong, "not-the-password", -1, NULL));
+  char *smtp = strstr(text, "[smtp]");
+  char *pw = smtp ? strstr(smtp, "password_file = ") : NULL;
+  cr_assert(pw);
+  char *eol = strchr(pw, '\n');
+  g_autofree char *head = g_strndup(text, (gsize)(pw - text));
+  g_autofree char *fixed = g_strdup_printf("%spassword_file = %s%s", head, wrong, eol);
+  cr_assert(g_file_set_contents(e->config_path, fixed, -1, NULL));
+}
+
+Test(acks, refused_login_uses_no_attempt)
+{
+  E2eCustomer *c = e2e_customer_new(e, "login");
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, "send = false\n");
+  wrong_smtp_password();
+  append(NULL, c->addr, "RAID error", "login-1@customer.example.com", NULL, BODY_NO_SN);
+  run_ok("poll");
+  for (int i = 0; i < 6; i++) {
+    PQclear(PQexec(e->pg, "UPDATE intake.outbox SET next_attempt_at = now() WHERE status = 'pending'"));
+    g_autofree char *out = NULL, *err = NULL;
+    int rc = e2e_run(e, &out, &err, "acks", "send", NULL);
+    cr_expect_eq(rc, 1, "a refused login is for ops to see: %s%s", out, err);
+    cr_expect(!strstr(err, "not-the-password"), "the password in a message: %s", err);
+  }
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'pending' AND attempts = 0"
+                             " AND deferrals = 6 AND last_error LIKE '%login refused%'"),
+               1);
+  /* the password is fixed: delivered */
+  e2e_write_smtp_config(e, url, NULL);
+  send_until_nothing_due(1);
+  g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
+  cr_expect_eq(mails->len, 1);
+  e2e_customer_free(c);
+}
+
+/* A scriptable SMTP server for what OpenSMTPD will not do on demand: a 4xx to RCPT, or silence after
+ * the message data. It serves connections until the test ends. */
+typedef struct {
+  GSocketListener *listener;
+  guint16 port;
+  const char *rcpt_reply;   /* the answer to RCPT, e.g. "451 4.3.0 try again later" */
+  gboolean hang_after_data; /* no reply after the message data */
+  gint datas;               /* messages whose data was received */
+} FakeSmtp;
+
+static gboolean
+fake_line(GDataInputStream *in, char **line)
+{
+  gsize n = 0;
+  *line = g_data_input_stream_read_line(in, &n, NULL, NULL);
+  return *line != NULL;
+}
+
+static void
+fake_reply(GOutputStream *out, const char *text)
+{
+  g_output_stream_write_all(out, text, strlen(text), NULL, NULL, NULL);
+}
+
+static gpointer
+fake_serve(gpointer data)
+{
+  FakeSmtp *f = data;
+  for (;;) {
+    GSocketConnection *conn = g_socket_listener_accept(f->listener, NULL, NULL, NULL);
+    if (!conn)
+      return NULL;
+    GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
+    GDataInputStream *in = g_data_input_stream_new(g_io_stream_get_input_stream(G_IO_STREAM(conn)));
+    fake_reply(out, "220 fake ESMTP\r\n");
+    char *line = NULL;
+    while (fake_line(in, &line)) {
+      if (g_ascii_strncasecmp(line, "EHLO", 4) == 0)
+        fake_reply(out, "250 fake\r\n");
+      else if (g_ascii_strncasecmp(line, "MAIL", 4) == 0)
+        fake_reply(out, "250 2.1.0 ok\r\n");
+      else if (g_ascii_strncasecmp(line, "RCPT", 4) == 0)
+        fake_reply(out, f->rcpt_reply);
+      else if (g_ascii_strncasecmp(line, "DATA", 4) == 0) {
+        fake_reply(out, "354 go ahead\r\n");
+        char *body = NULL;
+        while (fake_line(in, &body) && strcmp(body, ".\r") != 0 && strcmp(body, ".") != 0)
+          g_free(body);
+        g_free(body);
+        g_atomic_int_inc(&f->datas);
+        /* hang_after_data: silence, the client times out with the message sent and no reply */
+        if (!f->hang_after_data)
+          fake_reply(out, "250 2.0.0 accepted\r\n");
+      } else if (g_ascii_strncasecmp(line, "RSET", 4) == 0 || g_ascii_strncasecmp(line, "NOOP", 4) == 0)
+        fake_reply(out, "250 ok\r\n");
+      else if (g_ascii_strncasecmp(line, "QUIT", 4) == 0) {
+        fake_reply(out, "221 bye\r\n");
+        g_free(line);
+        break;
+      } else
+        fake_reply(out, "502 no\r\n");
+      g_free(line);
+    }
+    g_object_unref(in);
+    g_object_unref(conn);
+  }
+}
+
+static FakeSmtp *
+fake_start(const char *rcpt_reply, gboolean hang_after_data)
+{
+  FakeSmtp *f = g_new0(FakeSmtp, 1);
+  f->rcpt_reply = rcpt_reply;
+  f->hang_after_data = hang_after_data;
+  f->listener = g_socket_listener_new();
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new(lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  cr_assert(g_socket_listener_add_address(f->listener, addr, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                          NULL, &bound, NULL));
+  f->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+  g_thread_unref(g_thread_new("fake-smtp", fake_serve, f));
+  return f;
+}
+
+static void
+fake_config(FakeSmtp *f)
+{
+  g_autofree char *url = g_strdup_printf("smtp://127.0.0.1:%u", f->port);
+  e2e_write_smtp_config(e, url, "starttls = never\nsend = false\n");
+}
+
+Test(acks, a_4xx_to_rcpt_is_transient)
+{
+  FakeSmtp *f = fake_start("451 4.3.0 try again later\r\n", FALSE);
+  fake_config(f);
+  append(NULL, "zs@customer.example.com", "RAID error", "tmp-1@customer.example.com", NULL, BODY_NO_SN);
+  run_ok("poll");
+  send_until_nothing_due(6);
+  g_autofree char *row =
+    scalar_text("SELECT status || ' ' || attempts || ' ' || deferrals || ' ' || smtp_reply"
+                " FROM intake.outbox");
+  cr_expect_str_eq(row, "pending 0 6 451 4.3.0 try again later");
+  cr_expect_eq(g_atomic_int_get(&f->datas), 0);
+}
+
+/* OpenSMTPD accepts any recipient (and bounces later): the scripted server refuses it. */
+Test(acks, a_5xx_to_rcpt_is_failed_at_once)
+{
+  FakeSmtp *f = fake_start("550 5.1.1 no such user\r\n", FALSE);
+  fake_config(f);
+  append(NULL, "zs@customer.example.com", "RAID error", "perm-1@customer.example.com", NULL, BODY_NO_SN);
+  run_ok("poll");
+  send_until_nothing_due(3);
+  g_autofree char *row =
+    scalar_text("SELECT status || ' ' || attempts || ' ' || deferrals || ' ' || smtp_reply"
+                " FROM intake.outbox");
+  cr_expect_str_eq(row, "failed 1 0 550 5.1.1 no such user");
+}
+
+Test(acks, timeout_after_data_is_in_doubt_and_never_resent, .timeout = 300)
+{
+  FakeSmtp *f = fake_start("250 2.1.5 ok\r\n", TRUE);
+  fake_config(f);
+  append(NULL, "zs@customer.example.com", "RAID error", "doubt-1@customer.example.com", NULL, BODY_NO_SN);
+  run_ok("poll");
+  g_autofree char *out = NULL, *err = NULL;
+  e2e_run(e, &out, &err, "acks", "send", NULL); /* waits for [smtp] timeout */
+  g_autofree char *row =
+    scalar_text("SELECT status || ' ' || attempts || ' ' || deferrals FROM intake.outbox");
+  cr_expect_str_eq(row, "failed 1 0");
+  cr_expect_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE last_error LIKE 'in doubt: %resend_ack%'"), 1);
+  send_until_nothing_due(2);
+  cr_expect_eq(g_atomic_int_get(&f->datas), 1, "resent blindly");
+}
+
+Test(acks, forged_sender_gets_no_ack_but_an_order)
+{
+  E2eCustomer *c = e2e_customer_new(e, "forged");
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, "trusted_authserv_id = mx.roycom.com.cn\n");
+  append(NULL, c->addr, "RAID error", "forged-1@customer.example.com",
+         "Authentication-Results: mx.roycom.com.cn;\r\n\tdmarc=fail (p=reject) "
+         "header.from=customer.example.com\r\n",
+         BODY_NO_SN);
+  append(NULL, c->addr, "RAID error again", "forged-2@customer.example.com",
+         "Authentication-Results: mx.roycom.com.cn; spf=pass smtp.mailfrom=customer.example.com;\r\n"
+         " dkim=pass header.d=customer.example.com; dmarc=pass\r\n",
+         BODY_NO_SN);
+  poll_queue_send();
+  g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
+  cr_expect_eq(mails->len, 1, "only the authenticated mail is acknowledged");
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2, "both mails are orders");
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE suppressed_reason = 'auth_fail'"
+                             " AND message IS NOT NULL"),
+               1);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'auth_fail'"
+                             " AND note LIKE '%by mx.roycom.com.cn: dmarc=fail%'"),
+               1, "the order is not flagged for ops");
+  e2e_customer_free(c);
+}
+
+Test(acks, global_cap_per_hour)
+{
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, "max_acks_per_hour = 2\nsend = false\n");
+  for (int i = 0; i < 4; i++) {
+    g_autofree char *from = g_strdup_printf("s%d_%s@customer.example.com", i, e->name);
+    g_autofree char *mid = g_strdup_printf("gc-%d@customer.example.com", i);
+    append(NULL, from, "RAID error", mid, NULL, BODY_NO_SN);
+  }
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'pending'"), 2);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE suppressed_reason = 'global_cap'"), 2);
+  const char *first = strstr(err, "max_acks_per_hour");
+  cr_expect(first && !strstr(first + 1, "max_acks_per_hour"), "said not exactly once: %s", err);
 }

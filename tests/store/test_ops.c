@@ -460,7 +460,7 @@ Test(ops, intake_ops_may_execute_exactly_the_desk_functions)
                "   AND has_function_privilege('intake_ops', p.oid, 'EXECUTE')",
                "add_note,assign,clear_review,close,correct,decide,merge,order_detail,pause_sla,record_onsite,"
                "record_plan,"
-               "record_response,reopen,resolve,resume_sla,search,set_status,start,wait_customer");
+               "record_response,reopen,resend_ack,resolve,resume_sla,search,set_status,start,wait_customer");
   /* and the pipeline none of the desk's */
   expect_value("SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p"
                " WHERE p.pronamespace = 'intake'::regnamespace"
