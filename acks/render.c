@@ -355,6 +355,11 @@ put_missing(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksC
 {
   g_autoptr(GString) missing = g_string_new(NULL);
   for (guint i = 0; c->missing && c->missing[i]; i++) {
+    /* a batch report: each machine's SN, model and problem are in its own item */
+    if (c->machines && c->n_machines >= 2 &&
+        (g_str_equal(c->missing[i], "sn") || g_str_equal(c->missing[i], "model") ||
+         g_str_equal(c->missing[i], "symptoms")))
+      continue;
     g_autofree char *key = g_strdup_printf("field.%s", c->missing[i]);
     const char *label = text_or_fail(texts, lang, key, error);
     if (!label)
@@ -443,6 +448,60 @@ put_sla(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksConte
   return put_onsite(v, texts, lang, c, tz, error);
 }
 
+/* One order of a batch report: the text machine.item with the machine's values (its coverage line
+ * and the response deadline of its tier). Caller frees. */
+static char *
+machine_item(const AcksTexts *texts, const char *lang, const AcksMachine *m, guint index, GTimeZone *tz,
+             GError **error)
+{
+  g_autoptr(GHashTable) v = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  put(v, "index", g_strdup_printf("%u", index));
+  put(v, "order_no", acks_sanitize(m->order_no, 40, FALSE));
+  put(v, "sn", acks_sanitize(m->sn, 64, FALSE));
+  put(v, "model", acks_sanitize(m->model, 100, FALSE));
+  put(v, "symptoms", acks_sanitize(m->symptoms, 300, FALSE));
+  put(v, "warranty_end", acks_sanitize(m->warranty_end, 20, FALSE));
+  const char *unknown = text_or_fail(texts, lang, "unknown", error);
+  if (!unknown)
+    return NULL;
+  put(v, "unknown", g_strdup(unknown));
+  AcksContent one = { .kind = m->kind, .coverage = m->coverage };
+  if (!put_coverage(v, texts, lang, &one, error))
+    return NULL;
+  if (m->response_due) {
+    g_autofree char *tier_key = g_strdup_printf("tier.%s", m->tier ? m->tier : "unknown");
+    const char *tier_name = text_or_fail(texts, lang, tier_key, error);
+    if (!tier_name)
+      return NULL;
+    put(v, "tier_name", g_strdup(tier_name));
+    put(v, "response_due", format_local(m->response_due, tz));
+  }
+  const char *t = text_or_fail(texts, lang, "machine.item", error);
+  g_autofree char *item = t ? acks_template_expand(t, v, error) : NULL;
+  if (!item)
+    return NULL;
+  const char *start = item[0] == '\n' ? item + 1 : item;
+  return g_strchomp(g_strdup(start));
+}
+
+/* A batch report: machine_count, more_count and machines_list (one machine.item per order). */
+static gboolean
+put_machines(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksContent *c, GTimeZone *tz,
+             GError **error)
+{
+  put(v, "machine_count", g_strdup_printf("%u", c->n_machines));
+  put(v, "more_count", g_strdup_printf("%u", c->n_machines - 1));
+  g_autoptr(GString) list = g_string_new(NULL);
+  for (guint i = 0; i < c->n_machines; i++) {
+    g_autofree char *item = machine_item(texts, lang, &c->machines[i], i + 1, tz, error);
+    if (!item)
+      return FALSE;
+    g_string_append_printf(list, "%s%s", list->len ? "\n\n" : "", item);
+  }
+  put(v, "machines_list", g_strdup(list->str));
+  return TRUE;
+}
+
 /* In-Reply-To, and References: the customer's chain, then the customer's own mail (RFC 5322
  * §3.6.4); the last ten ids keep the header bounded. */
 static void
@@ -517,12 +576,14 @@ acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
     return NULL;
   g_autoptr(GTimeZone) tz = time_zone_or_default(c->time_zone);
   g_autoptr(GHashTable) v = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  gboolean batch = c->machines && c->n_machines >= 2;
   if (!put_fields(v, texts, lang, c, error) || !put_missing(v, texts, lang, c, error) ||
-      !put_coverage(v, texts, lang, c, error) || !put_sla(v, texts, lang, c, tz, error))
+      !put_coverage(v, texts, lang, c, error) || !put_sla(v, texts, lang, c, tz, error) ||
+      (batch && !put_machines(v, texts, lang, c, tz, error)))
     return NULL;
 
-  const char *subject_t = text_or_fail(texts, lang, "subject", error);
-  const char *body_t = subject_t ? text_or_fail(texts, lang, "body", error) : NULL;
+  const char *subject_t = text_or_fail(texts, lang, batch ? "subject.batch" : "subject", error);
+  const char *body_t = subject_t ? text_or_fail(texts, lang, batch ? "body.batch" : "body", error) : NULL;
   if (!body_t)
     return NULL;
   g_autofree char *subject_x = acks_template_expand(subject_t, v, error);

@@ -127,7 +127,6 @@ fx("batch-xlsx", simple(FROM, "GPU服务器批量报修", "2026-11-20 11:20",
        {"sn": "RCS25F0060001", "model": "SYS-420GP-TNR", "symptoms_contains": ["GPU4过热"]},
        {"sn": "RCS25F0060002", "symptoms_contains": ["自动重启"]},
        {"sn": "RCS25F0060003", "symptoms_contains": ["内存告警"]}]})
-
 # ---- 3. forwards --------------------------------------------------------------------------
 fx("forward-outlook-reseller-signature", simple(M.addr("周敏", "zhoumin@huaxin-it.com"), "转发: 服务器报修", "2026-11-20 12:00",
    "转给你们处理一下，谢谢。\n\n周敏\n华信科技 销售部\n手机：13911112222\n地址：上海市徐汇区漕河泾开发区宜山路700号\n\n"
@@ -167,6 +166,20 @@ fx("attachment-name-sn", simple(FROM, "报修", "2026-11-20 14:20", "这台机�
    [att("application/octet-stream", b"\x00" * 64, "RCS25B0080003_front.bin")]),
    {"sn": "RCS25B0080003", "sn_source": "attachment_name"})
 
+
+# ---- 6. a batch report whose machines differ in tier (tests/e2e/test_machines.c registers them) ----
+fx("batch-three-numbered-mixed-tiers", simple(M.addr("陈静", "chenjing@pudong-dc.example.cn"), "3台服务器故障报修",
+   "2026-11-20 11:30",
+   "您好，\n\n我们数据中心有3台服务器出了问题，麻烦尽快安排工程师处理：\n\n"
+   "1、SN：RCS25G0080001，型号 RC-R2290 G5，硬盘告警，第3块盘亮红灯\n"
+   "2、SN：RCS25G0080002，型号 SYS-620U-TNR，电源模块PS1故障，冗余失效\n"
+   "3、SN：RCS25G0080003，型号 RC-R5290 G5，频繁自动重启\n\n"
+   "机器都在：上海市浦东新区张江高科技园区碧波路690号B栋3层机房\n联系人：陈静\n电话：13761234567\n\n"
+   "谢谢！\n陈静\n上海浦东数据服务有限公司\n"),
+   {"contact": "陈静", "phone": "13761234567", "city": "上海市", "machines": [
+       {"sn": "RCS25G0080001", "model": "RC-R2290 G5", "symptoms_contains": ["第3块盘亮红灯"]},
+       {"sn": "RCS25G0080002", "model": "SYS-620U-TNR", "symptoms_contains": ["PS1"]},
+       {"sn": "RCS25G0080003", "model": "RC-R5290 G5", "symptoms_contains": ["自动重启"]}]})
 
 def main():
     for fn in os.listdir(HERE):
