@@ -317,6 +317,22 @@ from_mailbox(const char *from, InternetAddressList **list, GError **error)
   return ia;
 }
 
+/* One machine's values, made safe: sn, model, symptoms, warranty_end, and the text for unknown. */
+static gboolean
+put_machine_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const char *sn, const char *model,
+                   const char *symptoms, const char *warranty_end, GError **error)
+{
+  put(v, "sn", acks_sanitize(sn, 64, FALSE));
+  put(v, "model", acks_sanitize(model, 100, FALSE));
+  put(v, "symptoms", acks_sanitize(symptoms, 300, FALSE));
+  put(v, "warranty_end", acks_sanitize(warranty_end, 20, FALSE));
+  const char *unknown = text_or_fail(texts, lang, "unknown", error);
+  if (!unknown)
+    return FALSE;
+  put(v, "unknown", g_strdup(unknown));
+  return TRUE;
+}
+
 /* The customer's values, made safe: order_no, subject, name, sn, model, symptoms, location,
  * warranty_end, unknown. */
 static gboolean
@@ -337,16 +353,8 @@ put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksCo
   if (c->to_addr && !g_ascii_strcasecmp(name, c->to_addr))
     name[0] = '\0';
   put(v, "name", g_strdup(name));
-  put(v, "sn", acks_sanitize(c->sn, 64, FALSE));
-  put(v, "model", acks_sanitize(c->model, 100, FALSE));
-  put(v, "symptoms", acks_sanitize(c->symptoms, 300, FALSE));
   put(v, "location", acks_sanitize(c->location, 100, FALSE));
-  put(v, "warranty_end", acks_sanitize(c->warranty_end, 20, FALSE));
-  const char *unknown = text_or_fail(texts, lang, "unknown", error);
-  if (!unknown)
-    return FALSE;
-  put(v, "unknown", g_strdup(unknown));
-  return TRUE;
+  return put_machine_fields(v, texts, lang, c->sn, c->model, c->symptoms, c->warranty_end, error);
 }
 
 /* The fields to send, one line each; the SN with the seed's hint where its label is. */
@@ -457,14 +465,8 @@ machine_item(const AcksTexts *texts, const char *lang, const AcksMachine *m, gui
   g_autoptr(GHashTable) v = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   put(v, "index", g_strdup_printf("%u", index));
   put(v, "order_no", acks_sanitize(m->order_no, 40, FALSE));
-  put(v, "sn", acks_sanitize(m->sn, 64, FALSE));
-  put(v, "model", acks_sanitize(m->model, 100, FALSE));
-  put(v, "symptoms", acks_sanitize(m->symptoms, 300, FALSE));
-  put(v, "warranty_end", acks_sanitize(m->warranty_end, 20, FALSE));
-  const char *unknown = text_or_fail(texts, lang, "unknown", error);
-  if (!unknown)
+  if (!put_machine_fields(v, texts, lang, m->sn, m->model, m->symptoms, m->warranty_end, error))
     return NULL;
-  put(v, "unknown", g_strdup(unknown));
   AcksContent one = { .kind = m->kind, .coverage = m->coverage };
   if (!put_coverage(v, texts, lang, &one, error))
     return NULL;
