@@ -95,6 +95,14 @@ char *acks_sanitize(const char *text, guint max_chars, gboolean keep_newlines);
 
 /* ==== the message ==== */
 
+/* One order of a mail that reported several machines (a batch report), as its acknowledgement
+ * lists it. Strings are borrowed; NULL = unknown/absent. */
+typedef struct {
+  const char *order_no, *sn, *model, *symptoms;
+  const char *kind, *coverage, *tier, *warranty_end; /* as in AcksContent */
+  GDateTime *response_due;                           /* NULL: none */
+} AcksMachine;
+
 /* Plain values of one acknowledgement. Strings are borrowed; NULL = unknown/absent. */
 typedef struct {
   const char *order_no;
@@ -122,6 +130,12 @@ typedef struct {
   const char *onsite_rule;                         /* nbd | elapsed | NULL */
   gint onsite_minutes;                             /* for elapsed */
   GDateTime *response_due, *plan_due, *onsite_due; /* the order's deadlines, NULL = none */
+
+  /* A batch report: every order of the mail (machines[0] is this one), n_machines >= 2. The texts
+   * subject.batch, body.batch and one machine.item per order are used then; the single-machine
+   * fields above (sn … onsite_due) are not shown. 0: the mail is about one machine. */
+  const AcksMachine *machines;
+  guint n_machines;
 } AcksContent;
 
 typedef struct {
@@ -133,7 +147,7 @@ void acks_rendered_free(AcksRendered *rendered);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AcksRendered, acks_rendered_free)
 
 /* Renders the acknowledgement: UTF-8 text/plain in base64, RFC 2047 Subject
- * "Re: [order_no] subject", In-Reply-To/References to the customer's mail, Auto-Submitted:
+ * "Re: [order_no] subject" (a batch report: "Re: [order_no 等N单] subject"), In-Reply-To/References to the customer's mail, Auto-Submitted:
  * auto-replied, our Message-ID and Date. Customer text cannot add a header. Caller frees. */
 AcksRendered *acks_render(const AcksTexts *texts, const AcksContent *content, GError **error);
 

@@ -371,6 +371,22 @@ has_link(const char *text)
   return text && g_regex_match(link_regex(), text, 0, NULL);
 }
 
+/* One machine's values, made safe: sn, model, symptoms, warranty_end, and the text for unknown. */
+static gboolean
+put_machine_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const char *sn, const char *model,
+                   const char *symptoms, const char *warranty_end, GError **error)
+{
+  put(v, "sn", echo_text(sn, 64));
+  put(v, "model", echo_text(model, ECHO_FIELD_CHARS));
+  put(v, "symptoms", echo_text(symptoms, ECHO_SYMPTOMS_CHARS));
+  put(v, "warranty_end", acks_sanitize(warranty_end, 20, FALSE));
+  const char *unknown = text_or_fail(texts, lang, "unknown", error);
+  if (!unknown)
+    return FALSE;
+  put(v, "unknown", g_strdup(unknown));
+  return TRUE;
+}
+
 /* The customer's values, made safe: order_no, subject, name, sn, model, symptoms, location,
  * warranty_end, unknown. */
 static gboolean
@@ -391,16 +407,8 @@ put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksCo
   if (c->to_addr && !g_ascii_strcasecmp(name, c->to_addr))
     name[0] = '\0';
   put(v, "name", g_strdup(name));
-  put(v, "sn", echo_text(c->sn, 64));
-  put(v, "model", echo_text(c->model, ECHO_FIELD_CHARS));
-  put(v, "symptoms", echo_text(c->symptoms, ECHO_SYMPTOMS_CHARS));
   put(v, "location", echo_text(c->location, ECHO_FIELD_CHARS));
-  put(v, "warranty_end", acks_sanitize(c->warranty_end, 20, FALSE));
-  const char *unknown = text_or_fail(texts, lang, "unknown", error);
-  if (!unknown)
-    return FALSE;
-  put(v, "unknown", g_strdup(unknown));
-  return TRUE;
+  return put_machine_fields(v, texts, lang, c->sn, c->model, c->symptoms, c->warranty_end, error);
 }
 
 /* The fields to send, one line each; the SN with the seed's hint where its label is. */
@@ -409,6 +417,11 @@ put_missing(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksC
 {
   g_autoptr(GString) missing = g_string_new(NULL);
   for (guint i = 0; c->missing && c->missing[i]; i++) {
+    /* a batch report: each machine's SN, model and problem are in its own item */
+    if (c->machines && c->n_machines >= 2 &&
+        (g_str_equal(c->missing[i], "sn") || g_str_equal(c->missing[i], "model") ||
+         g_str_equal(c->missing[i], "symptoms")))
+      continue;
     g_autofree char *key = g_strdup_printf("field.%s", c->missing[i]);
     const char *label = text_or_fail(texts, lang, key, error);
     if (!label)
@@ -497,6 +510,54 @@ put_sla(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksConte
   return put_onsite(v, texts, lang, c, tz, error);
 }
 
+/* One order of a batch report: the text machine.item with the machine's values (its coverage line
+ * and the response deadline of its tier). Caller frees. */
+static char *
+machine_item(const AcksTexts *texts, const char *lang, const AcksMachine *m, guint index, GTimeZone *tz,
+             GError **error)
+{
+  g_autoptr(GHashTable) v = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  put(v, "index", g_strdup_printf("%u", index));
+  put(v, "order_no", acks_sanitize(m->order_no, 40, FALSE));
+  if (!put_machine_fields(v, texts, lang, m->sn, m->model, m->symptoms, m->warranty_end, error))
+    return NULL;
+  AcksContent one = { .kind = m->kind, .coverage = m->coverage };
+  if (!put_coverage(v, texts, lang, &one, error))
+    return NULL;
+  if (m->response_due) {
+    g_autofree char *tier_key = g_strdup_printf("tier.%s", m->tier ? m->tier : "unknown");
+    const char *tier_name = text_or_fail(texts, lang, tier_key, error);
+    if (!tier_name)
+      return NULL;
+    put(v, "tier_name", g_strdup(tier_name));
+    put(v, "response_due", format_local(m->response_due, tz));
+  }
+  const char *t = text_or_fail(texts, lang, "machine.item", error);
+  g_autofree char *item = t ? acks_template_expand(t, v, error) : NULL;
+  if (!item)
+    return NULL;
+  const char *start = item[0] == '\n' ? item + 1 : item;
+  return g_strchomp(g_strdup(start));
+}
+
+/* A batch report: machine_count, more_count and machines_list (one machine.item per order). */
+static gboolean
+put_machines(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksContent *c, GTimeZone *tz,
+             GError **error)
+{
+  put(v, "machine_count", g_strdup_printf("%u", c->n_machines));
+  put(v, "more_count", g_strdup_printf("%u", c->n_machines - 1));
+  g_autoptr(GString) list = g_string_new(NULL);
+  for (guint i = 0; i < c->n_machines; i++) {
+    g_autofree char *item = machine_item(texts, lang, &c->machines[i], i + 1, tz, error);
+    if (!item)
+      return FALSE;
+    g_string_append_printf(list, "%s%s", list->len ? "\n\n" : "", item);
+  }
+  put(v, "machines_list", g_strdup(list->str));
+  return TRUE;
+}
+
 /* In-Reply-To, and References: the customer's chain, then the customer's own mail (RFC 5322
  * §3.6.4); the last ten ids keep the header bounded. */
 static void
@@ -571,12 +632,14 @@ acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
     return NULL;
   g_autoptr(GTimeZone) tz = time_zone_or_default(c->time_zone);
   g_autoptr(GHashTable) v = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  gboolean batch = c->machines && c->n_machines >= 2;
   if (!put_fields(v, texts, lang, c, error) || !put_missing(v, texts, lang, c, error) ||
-      !put_coverage(v, texts, lang, c, error) || !put_sla(v, texts, lang, c, tz, error))
+      !put_coverage(v, texts, lang, c, error) || !put_sla(v, texts, lang, c, tz, error) ||
+      (batch && !put_machines(v, texts, lang, c, tz, error)))
     return NULL;
 
-  const char *subject_t = text_or_fail(texts, lang, "subject", error);
-  const char *body_t = subject_t ? text_or_fail(texts, lang, "body", error) : NULL;
+  const char *subject_t = text_or_fail(texts, lang, batch ? "subject.batch" : "subject", error);
+  const char *body_t = subject_t ? text_or_fail(texts, lang, batch ? "body.batch" : "body", error) : NULL;
   if (!body_t)
     return NULL;
   g_autofree char *subject_x = acks_template_expand(subject_t, v, error);

@@ -174,6 +174,31 @@ onsite_minutes(char **term, const ClassifierResult *res)
   return minutes;
 }
 
+/* A batch report: the one acknowledgement lists every order the mail opened (store_mail_orders).
+ * Fills content->machines when there are several; *machines, *rows and times own what it points to. */
+static gboolean
+batch_machines(StoreConn *conn, gint64 order_id, AcksContent *content, AcksMachine **machines,
+               StoreRows **rows, GPtrArray *times, GError **error)
+{
+  *rows = store_mail_orders(conn, order_id, error);
+  if (!*rows)
+    return FALSE;
+  guint n = (*rows)->rows->len;
+  if (n < 2)
+    return TRUE;
+  *machines = g_new0(AcksMachine, n);
+  for (guint i = 0; i < n; i++) {
+    char **r = g_ptr_array_index((*rows)->rows, i);
+    GDateTime *due = r[9] ? g_date_time_new_from_iso8601(r[9], NULL) : NULL;
+    if (due)
+      g_ptr_array_add(times, due);
+    (*machines)[i] = (AcksMachine){ r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8], due };
+  }
+  content->machines = *machines;
+  content->n_machines = n;
+  return TRUE;
+}
+
 /* Renders the acknowledgement of item's order with the texts and the tier's SLA terms from the
  * database. FALSE on a database error; TRUE with *rendered NULL and *render_error set when a template
  * is broken. */
@@ -232,6 +257,11 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
     .plan_due = res->plan_due,
     .onsite_due = res->onsite_due,
   };
+  g_autofree AcksMachine *machines = NULL;
+  g_autoptr(StoreRows) siblings = NULL;
+  g_autoptr(GPtrArray) times = g_ptr_array_new_with_free_func((GDestroyNotify)g_date_time_unref);
+  if (!batch_machines(conn, o->order_id, &content, &machines, &siblings, times, error))
+    return FALSE;
   *rendered = acks_render(texts, &content, render_error);
   return TRUE;
 }

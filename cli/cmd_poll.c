@@ -40,11 +40,13 @@ need_policy(Poll *p, GError **error)
   return *p->policy;
 }
 
-/* A new order for a mail (classified when it could be parsed), inside the transaction; an
- * unreadable mail becomes an order for review with review_reason. */
+/* One order for a mail (classified when it could be parsed; req may show one machine of a batch
+ * report: pipeline_machine_enter), inside the transaction; an unreadable mail becomes an order for
+ * review with review_reason. *result (may be NULL) receives the classification (caller frees). */
 static char *
-new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_row, GDateTime *received,
-          const char *review_reason, GError **error)
+insert_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_row, GDateTime *received,
+             const char *review_reason, guint machine_index, gint64 *order_id, ClassifierResult **result_out,
+             GError **error)
 {
   StoreOrder o = {
     .message_row = message_row,
@@ -53,16 +55,11 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
     .review_reason = req ? NULL : review_reason,
     .from_addr = in->from_addr,
     .subject = in->subject,
+    .machine_index = machine_index,
   };
   PipelineOrderHolder holder = { 0 };
   g_autoptr(ClassifierResult) result = NULL;
   if (req) {
-    /* An order number that matches no order (a typo, another vendor's): a new request. */
-    if (req->followup_of) {
-      cli_log(CLI_LOG_INFO, "uid %u: names order %s, which does not exist: new order", in->uid,
-              req->followup_of);
-      g_clear_pointer(&req->followup_of, g_free);
-    }
     g_autofree char *warning = NULL;
     g_autoptr(ClassifierAsset) asset = pipeline_asset_lookup(p->conn, req, &warning, error);
     if (!asset && error && *error)
@@ -79,14 +76,53 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
     g_ptr_array_add(req->sn_candidates, NULL);
     o.sn_candidates = (const char *const *)req->sn_candidates->pdata;
   }
-  gint64 order_id = 0;
-  g_autofree char *order_no = store_order_insert(p->conn, &o, &order_id, error);
+  char *order_no = store_order_insert(p->conn, &o, order_id, error);
   if (req)
     g_ptr_array_set_size(req->sn_candidates, req->sn_candidates->len - 1);
   pipeline_order_holder_clear(&holder);
-  if (!order_no)
-    return NULL;
-  /* the acknowledgement is decided and written in the order's own transaction */
+  if (order_no && result_out)
+    *result_out = g_steal_pointer(&result);
+  return order_no;
+}
+
+/* The new orders of a mail, inside its transaction: one per machine it reports (a batch report:
+ * each classified on its own), then ONE acknowledgement, the first order's, which lists them all.
+ * Returns the first order's number; *n_orders receives how many were made. */
+static char *
+new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_row, GDateTime *received,
+          const char *review_reason, guint *n_orders, GError **error)
+{
+  /* An order number that matches no order (a typo, another vendor's): a new request. */
+  if (req && req->followup_of) {
+    cli_log(CLI_LOG_INFO, "uid %u: names order %s, which does not exist: new order", in->uid,
+            req->followup_of);
+    g_clear_pointer(&req->followup_of, g_free);
+  }
+  guint n = req ? pipeline_machine_count(req) : 1;
+  gint64 order_id = 0;
+  g_autofree char *order_no = NULL;
+  g_autoptr(ClassifierResult) result = NULL;
+  for (guint k = 0; k < n; k++) {
+    PipelineMachineSaved saved = { 0 };
+    if (n > 1)
+      pipeline_machine_enter(req, k, &saved);
+    gint64 id = 0;
+    g_autoptr(ClassifierResult) r = NULL;
+    g_autofree char *no = insert_order(p, req, in, message_row, received, review_reason, k, &id, &r, error);
+    pipeline_machine_leave(req, &saved);
+    if (!no)
+      return NULL;
+    if (n > 1)
+      cli_log(CLI_LOG_DEBUG, "uid %u: machine %u of %u: order %s", in->uid, k + 1, n, no);
+    if (k == 0) {
+      order_id = id;
+      order_no = g_steal_pointer(&no);
+      result = g_steal_pointer(&r);
+    }
+  }
+  *n_orders = n;
+  /* the acknowledgement is decided and written in the orders' own transaction, after all of them:
+   * it lists every order of the mail */
   AcksOrder ao = {
     .order_id = order_id,
     .order_no = order_no,
@@ -148,11 +184,12 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
       p->stats.followups++;
       *what = "follow-up of";
     } else {
-      *order_no = new_order(p, req, in, out->message_row, received, review_reason(m), error);
+      guint made = 0;
+      *order_no = new_order(p, req, in, out->message_row, received, review_reason(m), &made, error);
       if (!*order_no)
         return FALSE;
       if (req)
-        p->stats.orders++;
+        p->stats.orders += made;
       else
         p->stats.quarantined++;
       *what = req ? "new order" : "needs review:";
@@ -201,9 +238,10 @@ quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime 
   StoreIngest out = { 0 };
   g_autoptr(GError) qerr = NULL;
   g_autofree char *order_no = NULL;
+  guint made = 0;
   if (store_begin(p->conn, &qerr) && store_message_insert(p->conn, &p->mailbox, &q, &out, &qerr) &&
       (out.duplicate ||
-       (order_no = new_order(p, NULL, &q, out.message_row, received, "quarantined", &qerr))) &&
+       (order_no = new_order(p, NULL, &q, out.message_row, received, "quarantined", &made, &qerr))) &&
       store_commit(p->conn, &qerr)) {
     p->stats.quarantined++;
     g_clear_error(error);

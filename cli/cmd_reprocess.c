@@ -38,17 +38,18 @@ typedef struct {
   ClassifierPolicy *policy;
   GArray *ids; /* gint64 order ids */
   guint changed, unchanged, unreadable;
+  guint machines; /* orders whose mail now reads as another number of machines (pipeline_reprocess) */
 } Pass;
 
 /* Re-runs every order, each in its own transaction: rolled back (show) or committed (write). */
 static int
 run_pass(Pass *p, gboolean write)
 {
-  p->changed = p->unchanged = p->unreadable = 0;
+  p->changed = p->unchanged = p->unreadable = p->machines = 0;
   g_autoptr(GError) error = NULL;
   for (guint i = 0; i < p->ids->len; i++) {
     cli_progress(write ? "reprocess: writing" : "reprocess", i, p->ids->len);
-    g_autofree char *order_no = NULL, *before = NULL, *after = NULL;
+    g_autofree char *order_no = NULL, *before = NULL, *after = NULL, *warning = NULL;
     gboolean changed = FALSE;
     g_autoptr(GError) local = NULL;
     if (!store_begin(p->conn, &error)) {
@@ -56,7 +57,7 @@ run_pass(Pass *p, gboolean write)
       return EXIT_RUNTIME;
     }
     if (!pipeline_reprocess(p->conn, p->parser, p->limits, p->policy, g_array_index(p->ids, gint64, i),
-                            &order_no, &changed, &before, &after, &local)) {
+                            &order_no, &changed, &before, &after, &warning, &local)) {
       store_rollback(p->conn);
       if (local->domain != PARSER_ERROR) {
         cli_log(CLI_LOG_ERROR, "%s: %s", order_no ? order_no : "?", local->message);
@@ -69,6 +70,10 @@ run_pass(Pass *p, gboolean write)
     }
     if (changed && !write)
       print_changes(order_no, before, after);
+    if (warning && !write)
+      printf("%s: %s\n", order_no, warning);
+    if (warning)
+      p->machines++;
     if (changed)
       p->changed++;
     else
@@ -162,8 +167,12 @@ cli_cmd_reprocess(int argc, char **argv)
   int rc = run_pass(&pass, FALSE);
   if (rc != EXIT_OK)
     return rc;
-  printf("reprocess: %u orders, %u would change, %u unchanged, %u unreadable\n", ids->len, pass.changed,
+  printf("reprocess: %u orders, %u would change, %u unchanged, %u unreadable", ids->len, pass.changed,
          pass.unchanged, pass.unreadable);
+  if (pass.machines)
+    printf(", %u whose mail now reads as another number of machines (no order made or removed)",
+           pass.machines);
+  printf("\n");
   if (dry_run || pass.changed == 0 || !confirmed(yes))
     return EXIT_OK;
   rc = run_pass(&pass, TRUE);

@@ -164,6 +164,41 @@ add_pg_array(GPtrArray *into, const char *literal)
   g_string_free(cur, TRUE);
 }
 
+guint
+pipeline_machine_count(const ParserRequest *req)
+{
+  return req && req->machines && req->machines->len > 1 ? req->machines->len : 1;
+}
+
+void
+pipeline_machine_enter(ParserRequest *req, guint index, PipelineMachineSaved *saved)
+{
+  const ParserMachine *m = index < req->machines->len ? g_ptr_array_index(req->machines, index) : NULL;
+  *saved = (PipelineMachineSaved){ req->sn, req->model, req->symptoms, req->sn_candidates, TRUE };
+  req->sn = m ? g_strdup(m->sn) : NULL;
+  req->model = m ? g_strdup(m->model) : NULL;
+  req->symptoms = g_strdup(m && m->symptoms ? m->symptoms : m ? saved->symptoms : NULL);
+  req->sn_candidates = g_ptr_array_new_with_free_func(g_free);
+  if (req->sn)
+    g_ptr_array_add(req->sn_candidates, g_strdup(req->sn));
+}
+
+void
+pipeline_machine_leave(ParserRequest *req, PipelineMachineSaved *saved)
+{
+  if (!saved->entered)
+    return;
+  g_free(req->sn);
+  g_free(req->model);
+  g_free(req->symptoms);
+  g_ptr_array_unref(req->sn_candidates);
+  req->sn = saved->sn;
+  req->model = saved->model;
+  req->symptoms = saved->symptoms;
+  req->sn_candidates = saved->sn_candidates;
+  saved->entered = FALSE;
+}
+
 /* Fills base's missing fields from fu, adds fu's SN candidates, and appends fu's text so the
  * classifier reads both. */
 static void
@@ -228,6 +263,20 @@ apply_corrections(ParserRequest *m, const char *json)
   }
 }
 
+static guint
+mail_orders(StoreRows *row)
+{
+  const char *v = row_value(row, "mail_orders");
+  return v ? (guint)g_ascii_strtoull(v, NULL, 10) : 1;
+}
+
+static guint
+machine_index(StoreRows *row)
+{
+  const char *v = row_value(row, "machine_index");
+  return v ? (guint)g_ascii_strtoull(v, NULL, 10) : 0;
+}
+
 /* Classifies merged (a mail, or an order's mails merged) for the order in row and rewrites the
  * order with the result; status may be NULL to keep it. */
 static gboolean
@@ -282,7 +331,7 @@ stored_fields(ParserRequest *m, StoreRows *row)
  * unset) or on a database error (error set). */
 static ParserRequest *
 order_base(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits, StoreRows *row,
-           gint64 order_id, GError **error)
+           gint64 order_id, PipelineMachineSaved *saved, GError **error)
 {
   g_autoptr(GBytes) raw = store_order_initial_raw(conn, order_id, error);
   if (!raw)
@@ -290,8 +339,13 @@ order_base(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limi
   gsize len = 0;
   const char *data = g_bytes_get_data(raw, &len);
   ParserRequest *base = parser_parse(parser, limits, data ? data : "", len, NULL);
-  if (base)
-    stored_fields(base, row);
+  if (!base)
+    return NULL;
+  /* an order of a batch report: its own machine of the first mail, not the mail's first machine
+   * (pipeline_machine_leave before base is freed) */
+  if (mail_orders(row) > 1)
+    pipeline_machine_enter(base, machine_index(row), saved);
+  stored_fields(base, row);
   return base;
 }
 
@@ -328,7 +382,8 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
     return store_order_hold_followup(conn, order_id, held, why, error);
   }
 
-  g_autoptr(ParserRequest) base = order_base(conn, parser, limits, row, order_id, error);
+  PipelineMachineSaved saved = { 0 };
+  g_autoptr(ParserRequest) base = order_base(conn, parser, limits, row, order_id, &saved, error);
   if (!base && error && *error)
     return FALSE;
   ParserRequest *m = base ? base : fu;
@@ -348,15 +403,35 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   g_autofree char *note = g_strdup_printf(
     "follow-up mail %s%s%s", fu->message_id ? fu->message_id : "(no Message-ID)",
     reopen ? (reopened ? "; re-opened from " : "; answered while ") : "", reopen ? status : "");
-  return reclassify(conn, policy, row, order_id, m, reopen, reopened ? "reopen" : "followup", note, NULL,
-                    NULL, NULL, error);
+  ok = reclassify(conn, policy, row, order_id, m, reopen, reopened ? "reopen" : "followup", note, NULL, NULL,
+                  NULL, error);
+  pipeline_machine_leave(m, &saved);
+  return ok;
+}
+
+/* What reprocess says when the mail now reads as another number of machines than it opened orders
+ * (reprocess never makes or removes orders), or NULL. *gone: this order's machine is not read any more. */
+static char *
+machine_count_warning(guint orders, guint index, guint count, gboolean *gone)
+{
+  *gone = orders > 1 && index >= count;
+  if (*gone)
+    return g_strdup_printf("its mail now reads as %u machine(s), this order was machine %u of %u: left as it "
+                           "is (close it if it is wrong)",
+                           count, index + 1, orders);
+  if (index == 0 && count > orders)
+    return g_strdup_printf("its mail now reads as %u machines but opened %u order(s): reprocess makes no new "
+                           "orders (open them by hand)",
+                           count, orders);
+  return NULL;
 }
 
 gboolean
 pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
                    const ClassifierPolicy *policy, gint64 order_id, char **order_no, gboolean *changed,
-                   char **before, char **after, GError **error)
+                   char **before, char **after, char **warning, GError **error)
 {
+  *warning = NULL;
   g_autoptr(StoreRows) row = store_order_get(conn, order_id, error);
   if (!row)
     return FALSE;
@@ -365,6 +440,7 @@ pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimi
   if (!raws)
     return FALSE;
   g_autoptr(ParserRequest) base = NULL;
+  PipelineMachineSaved saved = { 0 };
   for (guint i = 0; i < raws->len; i++) {
     gsize len = 0;
     const char *data = g_bytes_get_data(g_ptr_array_index(raws, i), &len);
@@ -377,10 +453,21 @@ pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimi
     }
     if (!r)
       continue;
-    if (!base)
-      base = g_steal_pointer(&r);
-    else
+    if (base) {
       merge_missing(base, r);
+      continue;
+    }
+    base = g_steal_pointer(&r);
+    /* the first mail: an order of a batch report is its own machine of it */
+    guint orders = mail_orders(row), index = machine_index(row);
+    gboolean gone = FALSE;
+    *warning = machine_count_warning(orders, index, pipeline_machine_count(base), &gone);
+    if (gone) {
+      *changed = FALSE;
+      return TRUE;
+    }
+    if (orders > 1)
+      pipeline_machine_enter(base, index, &saved);
   }
   if (!base) {
     g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s has no mail", *order_no);
@@ -391,8 +478,10 @@ pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimi
                            g_strcmp0(row_value(row, "status"), "needs_review") == 0
                          ? "queued"
                          : NULL;
-  return reclassify(conn, policy, row, order_id, base, status, "reprocess", "intake reprocess", changed,
-                    before, after, error);
+  gboolean ok = reclassify(conn, policy, row, order_id, base, status, "reprocess", "intake reprocess",
+                           changed, before, after, error);
+  pipeline_machine_leave(base, &saved);
+  return ok;
 }
 
 /* One deadline moved by the pauses; NULL stays NULL. */
@@ -491,7 +580,8 @@ pipeline_corrections_apply(StoreConn *conn, const ParserConfig *parser, const Pa
       g_autoptr(StoreRows) row = store_order_get(conn, id, error);
       if (!row)
         goto fail;
-      g_autoptr(ParserRequest) m = order_base(conn, parser, limits, row, id, error);
+      PipelineMachineSaved saved = { 0 };
+      g_autoptr(ParserRequest) m = order_base(conn, parser, limits, row, id, &saved, error);
       if (!m && error && *error)
         goto fail;
       if (!m) {
@@ -501,8 +591,10 @@ pipeline_corrections_apply(StoreConn *conn, const ParserConfig *parser, const Pa
           goto fail;
         stored_fields(m, row);
       }
-      if (!reclassify(conn, *policy_slot, row, id, m, NULL, "reclassify", "ops corrected the order", NULL,
-                      NULL, NULL, error))
+      gboolean ok = reclassify(conn, *policy_slot, row, id, m, NULL, "reclassify", "ops corrected the order",
+                               NULL, NULL, NULL, error);
+      pipeline_machine_leave(m, &saved);
+      if (!ok)
         goto fail;
     }
     if (!store_commit(conn, error))

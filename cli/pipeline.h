@@ -26,6 +26,22 @@ void pipeline_order_fill(StoreOrder *order, PipelineOrderHolder *holder, const C
                          ParserRequest *request, const ClassifierResult *result);
 void pipeline_order_holder_clear(PipelineOrderHolder *holder);
 
+/* A batch report (contract.md machines): each machine is classified on its own, as if the mail
+ * reported it alone — its SN (its only SN candidate: another machine's registered SN must not
+ * stand in for an unknown one), its model, its symptoms (else the mail's); contact, phone, address
+ * and place stay the mail's. pipeline_machine_enter makes req show machine index (past the end:
+ * no SN, model or symptoms, no candidate), pipeline_machine_leave restores what it saved; fields
+ * changed in between must be changed with g_free + g_strdup (they are freed by leave). */
+typedef struct {
+  char *sn, *model, *symptoms;
+  GPtrArray *sn_candidates;
+  gboolean entered;
+} PipelineMachineSaved;
+void pipeline_machine_enter(ParserRequest *req, guint index, PipelineMachineSaved *saved);
+void pipeline_machine_leave(ParserRequest *req, PipelineMachineSaved *saved);
+/* How many orders poll makes of req: one per machine it reports, at least one. */
+guint pipeline_machine_count(const ParserRequest *req);
+
 /* A follow-up to order_id (policy §9): attaches the mail, fills the order's missing fields from
  * it, re-classifies (the deadlines still count from the order's first mail), re-opens a closed,
  * resolved or waiting order, and records the change in intake.audit. Inside the caller's
@@ -35,10 +51,15 @@ gboolean pipeline_followup(StoreConn *conn, const ParserConfig *parser, const Pa
                            ParserRequest *followup, char **order_no, GError **error);
 /* Re-runs parse + classify over the order's stored mails (the first, then its follow-ups filling
  * what is missing) and rewrites the order (audit action reprocess). Inside the caller's
- * transaction: roll back for a dry run. *changed, *before, *after: what changed (JSON objects). */
+ * transaction: roll back for a dry run. *changed, *before, *after: what changed (JSON objects).
+ * An order of a batch report is re-run as its machine (machine_index) of the mail read again.
+ * Reprocess never makes or removes orders: when the mail now reads as fewer machines than it
+ * opened orders, an order whose machine is gone is left as it is (*changed FALSE); when it reads
+ * as more (or as several, for an order made before batch reports were split), the orders stay as
+ * they are; both are said in *warning (caller frees; NULL when the counts agree), for ops to act on. */
 gboolean pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
                             const ClassifierPolicy *policy, gint64 order_id, char **order_no,
-                            gboolean *changed, char **before, char **after, GError **error);
+                            gboolean *changed, char **before, char **after, char **warning, GError **error);
 
 /* Re-applies the policy to orders ops corrected (intake.correct, intake.decide(…, NULL), merge):
  * each in its own transaction, from its first mail with the stored (corrected) fields over it;

@@ -243,6 +243,51 @@ contact_before_phone(const ParserConfig *c, ParserSources *s, const char *text)
   return found;
 }
 
+/* A line that holds nothing but a name: a plausible Han name, or 2–3 capitalised Latin words. */
+static char *
+name_line(const ParserConfig *c, const char *line)
+{
+  g_autofree char *l = g_strstrip(g_strdup(line));
+  if (!*l || g_utf8_strlen(l, -1) > 24)
+    return NULL;
+  gboolean han = (guchar)l[0] >= 0x80;
+  if (han)
+    return parser_han_name_plausible(c, l) && !parser_has_stop_word(c, l) ? g_steal_pointer(&l) : NULL;
+  for (const char *p = l; *p; p++)
+    if (!(g_ascii_isalpha(*p) || *p == ' ' || *p == '-' || *p == '.'))
+      return NULL;
+  strip_title(l);
+  return g_ascii_isupper(l[0]) && latin_name_plausible(c, l, FALSE) ? g_steal_pointer(&l) : NULL;
+}
+
+/* A signature block the splitter did not cut off (the forwarded mail's, inside the forward):
+ * a phone alone on its line, and a line holding only a name at most two lines above it
+ * ("刘洋 / 杭州云帆科技 / 158…"). */
+static char *
+contact_above_phone(const ParserConfig *c, ParserSources *s, const char *text)
+{
+  if (!text)
+    return NULL;
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  char *found = NULL;
+  for (guint i = 1; lines[i] && !found; i++) {
+    ParserMatch m = { 0 };
+    gsize len = strlen(lines[i]);
+    gboolean phone = parser_re_match(c, PARSER_RE_PHONE, lines[i], len, 0, &m);
+    /* nothing but the number (and blanks or punctuation) on its line */
+    for (gsize k = 0; phone && k < len; k++)
+      if ((k < (gsize)m.ov[0] || k >= (gsize)m.ov[1]) &&
+          (g_ascii_isalnum(lines[i][k]) || (guchar)lines[i][k] >= 0x80))
+        phone = FALSE;
+    parser_match_clear(&m);
+    for (guint up = 1; phone && up <= 2 && up <= i && !found; up++)
+      found = name_line(c, lines[i - up]);
+  }
+  if (found)
+    g_ptr_array_add(s->raw, g_strdup(found));
+  return found;
+}
+
 /* The first line of a signature that is only a name ("周晨曦", "Markus Weber"). */
 static char *
 contact_signature(const ParserConfig *c, const char *sig)
@@ -296,16 +341,27 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
   r->contact = contact_labelled(c, s, s->main, TRUE);
   if (!r->contact)
     r->contact = contact_labelled(c, s, s->fwd, TRUE);
-  /* A forward: the end customer's words and signature before the forwarder's (issue 15). */
-  const char *first = s->fwd ? s->fwd : s->main, *second = s->fwd ? s->main : NULL;
-  const char *sig1 = s->fwd ? s->fwd_sig : s->sig, *sig2 = s->fwd ? s->sig : s->fwd_sig;
+  if (s->fwd) {
+    /* A forward: the end customer's words and signature before any of the forwarder's (issue 15),
+     * whose own signature (a sales rep's name and mobile) must not stand for the customer. */
+    if (!r->contact)
+      r->contact = contact_before_phone(c, s, s->fwd);
+    if (!r->contact)
+      r->contact = contact_above_phone(c, s, s->fwd);
+    if (!r->contact)
+      r->contact = contact_signature(c, s->fwd_sig);
+    if (!r->contact)
+      r->contact = contact_before_phone(c, s, s->main);
+    contact_full_name(r);
+    if (!r->contact)
+      r->contact = contact_signature(c, s->sig);
+    return;
+  }
   if (!r->contact)
-    r->contact = contact_before_phone(c, s, first);
-  if (!r->contact)
-    r->contact = contact_before_phone(c, s, second);
+    r->contact = contact_before_phone(c, s, s->main);
   contact_full_name(r);
   if (!r->contact)
-    r->contact = contact_signature(c, sig1);
+    r->contact = contact_signature(c, s->sig);
   if (!r->contact)
-    r->contact = contact_signature(c, sig2);
+    r->contact = contact_signature(c, s->fwd_sig);
 }

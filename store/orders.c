@@ -72,14 +72,16 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GErro
   g_autofree char *order_no = g_strdup_printf("RC%s-%04d", daycompact, seq);
   g_autofree char *row = g_strdup_printf("%" G_GINT64_FORMAT, o->message_row);
   g_autofree char *received = g_date_time_format_iso8601(o->received_at);
+  g_autofree char *machine = g_strdup_printf("%u", o->machine_index);
   g_auto(OrderFields) f = { 0 };
   order_fields(o, &f);
-  const char *p[33] = { order_no,     o->status ? o->status : "queued",
+  const char *p[34] = { order_no,     o->status ? o->status : "queued",
                         row,          received,
                         o->from_addr, o->subject,
                         o->kind,      o->review_reason };
   memcpy(p + 8, f.v, sizeof f.v); /* $9..$32 */
   p[32] = o->followup_of;
+  p[33] = machine;
 
   g_autoptr(StoreRows) rows = store_select(
     conn,
@@ -88,13 +90,13 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GErro
     " district, missing, sn_candidates, customer, tier, component, warranty_start,"
     " warranty_end, coverage, reasons, severity, priority, onsite_class, sla_clock,"
     " response_due, plan_due, onsite_due, followup_of, base_response_due, base_plan_due,"
-    " base_onsite_due)"
+    " base_onsite_due, machine_index)"
     " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"
-    "$21,$22,$23,$24,$25::jsonb,$26,$27,$28,$29,$30,$31,$32,$33,$30,$31,$32) RETURNING id, message_id),"
+    "$21,$22,$23,$24,$25::jsonb,$26,$27,$28,$29,$30,$31,$32,$33,$30,$31,$32,$34) RETURNING id, message_id),"
     " m AS (INSERT INTO intake.order_messages (order_id, message_id, role)"
     " SELECT id, message_id, 'initial' FROM o)"
     " SELECT id FROM o",
-    33, p, error);
+    34, p, error);
   if (!rows)
     return NULL;
   if (order_id)
@@ -123,7 +125,7 @@ store_order_find(StoreConn *conn, const char *order_no, const char *const *refs,
     " UNION ALL"
     " SELECT ob.order_id, 3 FROM intake.outbox_lookup($2::text[]) ob"
     ") f JOIN intake.orders o ON o.id = f.id LEFT JOIN intake.orders kept ON kept.order_no = o.merged_into"
-    " ORDER BY f.rank LIMIT 1",
+    " ORDER BY f.rank, f.id LIMIT 1", /* a batch report's mail opened several: its first */
     2, p, error);
   if (!rows)
     return FALSE;
@@ -142,8 +144,9 @@ store_order_get(StoreConn *conn, gint64 order_id, GError **error)
   const char *p[] = { id };
   StoreRows *rows = store_select(
     conn,
-    "SELECT *, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS received_iso"
-    " FROM intake.orders WHERE id = $1",
+    "SELECT *, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS received_iso,"
+    " (SELECT count(*) FROM intake.orders s WHERE s.message_id = o.message_id) AS mail_orders"
+    " FROM intake.orders o WHERE id = $1",
     1, p, error);
   if (rows && rows->rows->len != 1) {
     g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s not found", id);
@@ -372,6 +375,23 @@ store_orders_without_ack(StoreConn *conn, guint hours, GError **error)
     conn,
     "SELECT o.id, o.order_no, to_char(o.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
     " AS received_iso FROM intake.orders o WHERE o.received_at > now() - make_interval(hours => $1::int)"
-    " AND NOT EXISTS (SELECT 1 FROM intake.outbox b WHERE b.order_id = o.id) ORDER BY o.received_at, o.id",
+    " AND o.machine_index = 0" /* one acknowledgement per mail: its first order's */
+    " AND NOT EXISTS (SELECT 1 FROM intake.outbox b WHERE b.mail_id = o.message_id) ORDER BY o.received_at, "
+    "o.id",
+    1, p, error);
+}
+
+StoreRows *
+store_mail_orders(StoreConn *conn, gint64 order_id, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  const char *p[] = { id };
+  return store_select(
+    conn,
+    "SELECT s.order_no, s.machine_index, s.sn, s.model, s.symptoms, s.kind, s.coverage, s.tier,"
+    " to_char(s.warranty_end, 'YYYY-MM-DD') AS warranty_end,"
+    " to_char(s.response_due AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS response_iso"
+    " FROM intake.orders o JOIN intake.orders s ON s.message_id = o.message_id"
+    " WHERE o.id = $1 ORDER BY s.machine_index",
     1, p, error);
 }

@@ -176,6 +176,7 @@ typedef struct {
   const char *reasons_json; /* JSON array, may be NULL for [] */
   const char *severity, *priority, *onsite_class, *sla_clock;
   const char *response_due, *plan_due, *onsite_due, *followup_of;
+  guint machine_index; /* which machine of the mail (contract.md machines[i]); 0 for a one-machine mail */
 } StoreOrder;
 
 /* Inside the caller's transaction: takes the next number of the received local day
@@ -189,7 +190,7 @@ char *store_order_insert(StoreConn *conn, const StoreOrder *order, gint64 *order
 gboolean store_order_find(StoreConn *conn, const char *order_no, const char *const *refs, gint64 *order_id,
                           GError **error);
 /* The order row (every column of intake.orders, text form, plus received_iso: received_at in
- * ISO 8601 UTC). */
+ * ISO 8601 UTC, and mail_orders: how many orders its mail opened, 1 unless a batch report). */
 StoreRows *store_order_get(StoreConn *conn, gint64 order_id, GError **error);
 /* The raw bytes of the mail that opened the order (caller frees with g_bytes_unref). */
 GBytes *store_order_initial_raw(StoreConn *conn, gint64 order_id, GError **error);
@@ -215,7 +216,13 @@ gboolean store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *
                             const char *action, const char *note, gboolean *changed, char **before,
                             char **after, GError **error);
 
-/* Orders received in the last hours that have no outbox row: columns id, order_no, received_iso
+/* Every order opened by the mail that opened order_id (itself included), by machine_index: columns
+ * order_no, machine_index, sn, model, symptoms, kind, coverage, tier, warranty_end (YYYY-MM-DD),
+ * response_iso (ISO 8601 UTC). One row for a mail about one machine. Caller frees. */
+StoreRows *store_mail_orders(StoreConn *conn, gint64 order_id, GError **error);
+
+/* The first orders (machine_index 0) of mails received in the last hours that have no outbox row
+ * (one acknowledgement per mail): columns id, order_no, received_iso
  * (ISO 8601 UTC, seconds), oldest first. Caller frees. */
 StoreRows *store_orders_without_ack(StoreConn *conn, guint hours, GError **error);
 

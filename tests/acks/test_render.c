@@ -40,14 +40,16 @@ sql_literal(const char **p)
   return g_string_free(out, FALSE);
 }
 
-static AcksTexts *
-load_texts(void)
+/* The ack_texts rows of one migration file: its first VALUES list. */
+static void
+load_texts_from(AcksTexts *t, const char *file)
 {
   g_autofree char *sql = NULL;
-  cr_assert(g_file_get_contents(INTAKE_ACK_TEXTS_SQL, &sql, NULL, NULL));
-  const char *p = strstr(sql, "VALUES");
+  cr_assert(g_file_get_contents(file, &sql, NULL, NULL));
+  const char *p = strstr(sql, "INSERT INTO intake.ack_texts");
+  cr_assert(p, "%s: no ack_texts rows", file);
+  p = strstr(p, "VALUES");
   cr_assert(p);
-  AcksTexts *t = acks_texts_new();
   while ((p = strstr(p, "\n('"))) {
     p += 2;
     g_autofree char *lang = sql_literal(&p);
@@ -56,6 +58,15 @@ load_texts(void)
     g_autofree char *desc = sql_literal(&p);
     acks_texts_add(t, lang, key, text);
   }
+}
+
+/* The texts ops start with: the baseline's, and those of later migrations (batch reports). */
+static AcksTexts *
+load_texts(void)
+{
+  AcksTexts *t = acks_texts_new();
+  load_texts_from(t, INTAKE_ACK_TEXTS_SQL);
+  load_texts_from(t, INTAKE_BATCH_TEXTS_SQL);
   return t;
 }
 
@@ -378,4 +389,81 @@ Test(render, message_ids)
   cr_expect_str_neq(a, b);
   g_autofree char *d = acks_from_domain("融科联创服务支持 <service@Roycom.com.cn>");
   cr_expect_str_eq(d, "roycom.com.cn");
+}
+
+/* A batch report: one acknowledgement, every order with its SN, model, problem and coverage. */
+static void
+batch(AcksContent *c, AcksMachine *m, GDateTime *due)
+{
+  m[0] = (AcksMachine){ "RC20261125-0007",
+                        "RCS25G0080001",
+                        "RC-R2290 G5",
+                        "硬盘告警，第3块盘亮红灯",
+                        "fault",
+                        "covered",
+                        "gold",
+                        "2029-06-01",
+                        due };
+  m[1] = (AcksMachine){ "RC20261125-0008", "RCS25G0080002", "SYS-620U-TNR",
+                        "电源模块PS1故障", "fault",         "covered",
+                        "silver",          "2027-06-01",    due };
+  m[2] = (AcksMachine){
+    "RC20261125-0009", "RCS25G0080003", NULL, NULL, "fault", "needs_review", NULL, NULL, NULL
+  };
+  c->machines = m;
+  c->n_machines = 3;
+  static const char *const missing[] = { "sn", "phone", NULL };
+  c->missing = missing;
+}
+
+Test(render, batch_lists_every_order)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  AcksContent c = content();
+  g_autoptr(GTimeZone) tz = g_time_zone_new_offset(8 * 3600);
+  g_autoptr(GDateTime) due = g_date_time_new(tz, 2026, 11, 25, 10, 45, 0);
+  AcksMachine m[3];
+  batch(&c, m, due);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+  cr_assert_not_null(r, "%s", error ? error->message : "");
+  cr_expect_str_eq(r->subject, "Re: [RC20261125-0007 等3单] 服务器无法开机");
+  const char *want[] = { "您报修了 3 台设备",
+                         "1. 服务单号 RC20261125-0007",
+                         "设备SN：RCS25G0080001；设备型号：RC-R2290 G5",
+                         "问题描述：硬盘告警，第3块盘亮红灯",
+                         "设备 RCS25G0080001 在保修期内（保修至 2029-06-01）",
+                         "金牌服务：远程响应不晚于 2026-11-25 10:45",
+                         "2. 服务单号 RC20261125-0008",
+                         "设备 RCS25G0080002 在保修期内（保修至 2027-06-01）",
+                         "银牌服务：远程响应不晚于",
+                         "3. 服务单号 RC20261125-0009",
+                         "设备SN：RCS25G0080003；设备型号：（未识别到）",
+                         "保修状态正在核实中",
+                         "联系方式（电话）",
+                         "北京市海淀区" };
+  for (guint i = 0; i < G_N_ELEMENTS(want); i++)
+    cr_expect(strstr(r->body, want[i]), "'%s' not in:\n%s", want[i], r->body);
+  /* per machine, not for the mail: the SN is not asked for, the single-order lines are not there */
+  cr_expect_null(strstr(r->body, "设备SN（"), "%s", r->body);
+  cr_expect_null(strstr(r->body, "服务时效"), "%s", r->body);
+  cr_expect_null(strstr(r->body, "{{"), "%s", r->body);
+}
+
+Test(render, batch_english)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  AcksContent c = content();
+  c.language = "en";
+  AcksMachine m[3];
+  batch(&c, m, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+  cr_assert_not_null(r, "%s", error ? error->message : "");
+  cr_expect_str_eq(r->subject, "Re: [RC20261125-0007 +2] 服务器无法开机");
+  cr_expect(strstr(r->body, "You reported 3 devices") &&
+              strstr(r->body, "3. Service order RC20261125-0009") &&
+              strstr(r->body, "device RCS25G0080002 is under warranty until 2027-06-01"),
+            "%s", r->body);
+  cr_expect_null(strstr(r->body, "remote response by"), "no deadline given, none stated: %s", r->body);
 }

@@ -127,13 +127,12 @@ fx("batch-xlsx", simple(FROM, "GPU服务器批量报修", "2026-11-20 11:20",
        {"sn": "RCS25F0060001", "model": "SYS-420GP-TNR", "symptoms_contains": ["GPU4过热"]},
        {"sn": "RCS25F0060002", "symptoms_contains": ["自动重启"]},
        {"sn": "RCS25F0060003", "symptoms_contains": ["内存告警"]}]})
-
 # ---- 3. forwards --------------------------------------------------------------------------
 fx("forward-outlook-reseller-signature", simple(M.addr("周敏", "zhoumin@huaxin-it.com"), "转发: 服务器报修", "2026-11-20 12:00",
    "转给你们处理一下，谢谢。\n\n周敏\n华信科技 销售部\n手机：13911112222\n地址：上海市徐汇区漕河泾开发区宜山路700号\n\n"
    "-----原始邮件-----\n发件人: 刘洋 <liuyang@yunfan-tech.com>\n发送时间: 2026年11月20日 9:30\n收件人: 周敏 <zhoumin@huaxin-it.com>\n主题: 服务器报修\n\n"
    "周经理好，\n我们机房一台服务器今天宕机了，SN：RCS25A0070001。\n机器在杭州市西湖区文三路90号东部软件园2号楼机房。\n\n刘洋\n杭州云帆科技\n15822223333\n"),
-   {"sn": "RCS25A0070001", "forwarded_by": "zhoumin@huaxin-it.com", "phone": "15822223333",
+   {"sn": "RCS25A0070001", "forwarded_by": "zhoumin@huaxin-it.com", "contact": "刘洋", "phone": "15822223333",
     "address_contains": "文三路90号", "city": "杭州市"})
 
 # ---- 4. label photos ----------------------------------------------------------------------
@@ -167,6 +166,26 @@ fx("attachment-name-sn", simple(FROM, "报修", "2026-11-20 14:20", "这台机�
    [att("application/octet-stream", b"\x00" * 64, "RCS25B0080003_front.bin")]),
    {"sn": "RCS25B0080003", "sn_source": "attachment_name"})
 
+
+# ---- 6. a batch report whose machines differ in tier (tests/e2e/test_machines.c registers them) ----
+fx("batch-three-numbered-mixed-tiers", simple(M.addr("陈静", "chenjing@pudong-dc.example.cn"), "3台服务器故障报修",
+   "2026-11-20 11:30",
+   "您好，\n\n我们数据中心有3台服务器出了问题，麻烦尽快安排工程师处理：\n\n"
+   "1、SN：RCS25G0080001，型号 RC-R2290 G5，硬盘告警，第3块盘亮红灯\n"
+   "2、SN：RCS25G0080002，型号 SYS-620U-TNR，电源模块PS1故障，冗余失效\n"
+   "3、SN：RCS25G0080003，型号 RC-R5290 G5，频繁自动重启\n\n"
+   "机器都在：上海市浦东新区张江高科技园区碧波路690号B栋3层机房\n联系人：陈静\n电话：13761234567\n\n"
+   "谢谢！\n陈静\n上海浦东数据服务有限公司\n"),
+   {"contact": "陈静", "phone": "13761234567", "city": "上海市", "machines": [
+       {"sn": "RCS25G0080001", "model": "RC-R2290 G5", "symptoms_contains": ["第3块盘亮红灯"]},
+       {"sn": "RCS25G0080002", "model": "SYS-620U-TNR", "symptoms_contains": ["PS1"]},
+       {"sn": "RCS25G0080003", "model": "RC-R5290 G5", "symptoms_contains": ["自动重启"]}]})
+fx("forward-outlook-rep-name-and-mobile-on-one-line", simple(M.addr("李明", "liming@huaxin-it.com"), "FW: 硬盘告警", "2026-11-20 12:10",
+   "转给服务部，请尽快联系客户处理。\n销售 李明 13900001111\n\n"
+   "-----原始邮件-----\n发件人: 孙丽 <sunli@njnet.example.cn>\n发送时间: 2026年11月20日 11:02\n收件人: 李明 <liming@huaxin-it.com>\n主题: 硬盘告警\n\n"
+   "李经理，\n我们有台服务器硬盘告警，前面板亮黄灯，SN：RCS25A0070002。\n地址：南京市鼓楼区中山北路100号3楼机房\n\n孙丽\n南京某某网络科技\n13800002222\n"),
+   {"sn": "RCS25A0070002", "forwarded_by": "liming@huaxin-it.com", "contact": "孙丽", "phone": "13800002222",
+    "address_contains": "中山北路100号", "city": "南京市"})
 
 def main():
     for fn in os.listdir(HERE):

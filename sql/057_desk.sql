@@ -371,6 +371,10 @@ BEGIN
     RAISE EXCEPTION 'order % is %: merge into an open order', b.order_no, b.status
       USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'reopen it first';
   END IF;
+  -- Two orders of one batch report share their mail: the kept one has it already.
+  DELETE FROM intake.order_messages x
+   WHERE x.order_id = a.id
+     AND EXISTS (SELECT 1 FROM intake.order_messages y WHERE y.order_id = b.id AND y.message_id = x.message_id);
   UPDATE intake.order_messages SET order_id = b.id, role = 'followup' WHERE order_id = a.id;
   GET DIAGNOSTICS moved = ROW_COUNT;
   UPDATE intake.audit SET order_id = b.id WHERE order_id = a.id;
@@ -476,8 +480,9 @@ SELECT t.order_no, t.at, t.direction, t.from_addr, t.subject, t.body_text, t.to_
                (regexp_match(convert_from(substring(x.message FROM 1 FOR 4000), 'SQL_ASCII'),
                              '^From:[^\r\n]*<([^>\r\n]+)>', 'mi'))[1],
                x.subject, x.body_text, x.recipient, 'acknowledgement', '[]'::jsonb, x.status, x.id
-          FROM intake.outbox x
-          JOIN intake.orders o ON o.id = x.order_id
+          FROM intake.orders o
+          JOIN intake.order_messages om ON om.order_id = o.id
+          JOIN intake.outbox x ON x.mail_id = om.message_id -- a batch report's one ack: in each order's thread
          WHERE x.status <> 'suppressed') t
  ORDER BY t.order_no, t.at, t.direction, t.seq;
 COMMENT ON VIEW intake.order_thread IS 'The conversation of an order (往来邮件), oldest first: every mail in (the first, follow-ups, merged ones) and every acknowledgement out, with the decoded text. SELECT at, direction, from_addr, body_text FROM intake.order_thread WHERE order_no = …';

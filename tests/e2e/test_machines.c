@@ -1,0 +1,278 @@
+/* tests/e2e/test_machines.c: a batch report (several machines in one mail) through `intake poll`
+ * against the real Dovecot, PostgreSQL and OpenSMTPD: one order per machine, each classified on its
+ * own, one acknowledgement listing them all, exactly once; follow-ups and reprocess on such orders. */
+#include "harness_mail.h"
+
+#include <criterion/criterion.h>
+#include <gmime/gmime.h>
+#include <string.h>
+
+#define FIXTURE INTAKE_SOURCE "/tests/data/mail/cust-batch-three-numbered-mixed-tiers.eml"
+#define FIXTURE_FROM "chenjing@pudong-dc.example.cn"
+
+static E2e *e;
+static E2eCustomer *c;
+
+static void
+setup(void)
+{
+  g_mime_init();
+  e = e2e_setup(criterion_current_test->name);
+  c = e2e_customer_new(e, "batch");
+  g_autofree char *url = g_strdup_printf("smtp://localhost:%s", e2e_server_env("INTAKE_SMTP_PORT"));
+  e2e_write_smtp_config(e, url, NULL);
+  /* machine 1 gold, machine 2 silver, machine 3 not registered */
+  PQclear(PQexec(e->pg,
+                 "INSERT INTO intake.assets (sn, kind, model, customer, tier, ship_date, city, district)"
+                 " VALUES ('RCS25G0080001', 'server', 'RC-R2290 G5', '上海浦东数据服务有限公司', 'gold',"
+                 " current_date - 200, '上海市', '浦东新区'),"
+                 " ('RCS25G0080002', 'server', 'SYS-620U-TNR', '上海浦东数据服务有限公司', 'silver',"
+                 " current_date - 200, '上海市', '浦东新区')"));
+}
+
+static void
+teardown(void)
+{
+  e2e_customer_free(c);
+  c = NULL;
+  e2e_teardown(e);
+  e = NULL;
+}
+
+TestSuite(machines, .init = setup, .fini = teardown, .timeout = 180);
+
+/* The fixture as the customer sent it, from the test's customer mailbox (so the ack is delivered). */
+static void
+append_batch(void)
+{
+  g_autofree char *raw = NULL;
+  gsize len = 0;
+  cr_assert(g_file_get_contents(FIXTURE, &raw, &len, NULL));
+  g_autofree char *mail = NULL;
+  {
+    g_auto(GStrv) parts = g_strsplit(raw, FIXTURE_FROM, 2);
+    cr_assert(parts[1], "the fixture's From changed");
+    mail = g_strconcat(parts[0], c->addr, parts[1], NULL);
+  }
+  e2e_append(e, "INBOX", mail, strlen(mail));
+}
+
+static void
+poll_ok(char **out)
+{
+  g_autofree char *err = NULL;
+  int rc = e2e_run(e, out, &err, "poll", NULL);
+  cr_assert_eq(rc, 0, "poll exited %d: %s%s", rc, *out, err);
+}
+
+static char *
+text(const char *sql)
+{
+  PGresult *r = PQexec(e->pg, sql);
+  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
+  cr_assert_eq(PQntuples(r), 1, "%s: %d rows", sql, PQntuples(r));
+  char *v = PQgetisnull(r, 0, 0) ? NULL : g_strdup(PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return v;
+}
+
+/* One order's values, "sn tier coverage priority", by machine_index. */
+static char *
+order_line(guint index)
+{
+  g_autofree char *q = g_strdup_printf(
+    "SELECT concat_ws(' ', sn, coalesce(tier, '-'), coverage, coalesce(customer, '-'), contact, phone)"
+    " FROM intake.orders WHERE machine_index = %u",
+    index);
+  return text(q);
+}
+
+static char *
+order_no(guint index)
+{
+  g_autofree char *q = g_strdup_printf("SELECT order_no FROM intake.orders WHERE machine_index = %u", index);
+  return text(q);
+}
+
+static char *
+body_of(GBytes *b)
+{
+  GMimeStream *s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+  GMimeParser *p = g_mime_parser_new_with_stream(s);
+  GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+  g_object_unref(p);
+  g_object_unref(s);
+  cr_assert_not_null(m);
+  GMimeObject *part = g_mime_message_get_mime_part(m);
+  cr_assert(GMIME_IS_TEXT_PART(part));
+  char *t = g_strdup_printf("%s\n%s", g_mime_message_get_subject(m),
+                            g_mime_text_part_get_text(GMIME_TEXT_PART(part)));
+  g_object_unref(m);
+  return t;
+}
+
+static void
+assert_three_orders_one_ack(void)
+{
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 3);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(DISTINCT message_id) FROM intake.orders"), 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_messages WHERE role = 'initial'"), 3);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox"), 1);
+}
+
+Test(machines, batch_mail_makes_one_order_per_machine_and_one_ack_exactly_once)
+{
+  append_batch();
+  g_autofree char *out = NULL;
+  poll_ok(&out);
+  cr_assert(strstr(out, "fetched 1, new orders 3"), "%s", out);
+  assert_three_orders_one_ack();
+
+  /* each machine on its own: its SN, its registry row, tier and coverage; the mail's contact */
+  g_autofree char *o0 = order_line(0), *o1 = order_line(1), *o2 = order_line(2);
+  cr_expect_str_eq(o0, "RCS25G0080001 gold covered 上海浦东数据服务有限公司 陈静 13761234567");
+  cr_expect_str_eq(o1, "RCS25G0080002 silver covered 上海浦东数据服务有限公司 陈静 13761234567");
+  cr_expect_str_eq(o2, "RCS25G0080003 - needs_review - 陈静 13761234567");
+  /* its own symptoms and candidates: the unknown SN is not classified as a registered neighbour */
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE machine_index = 0 AND symptoms LIKE "
+                             "'%第3块盘亮红灯%' AND symptoms NOT LIKE '%PS1%'"),
+               1);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE machine_index = 1 AND symptoms LIKE "
+                             "'%PS1%' AND model = 'SYS-620U-TNR'"),
+               1);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE machine_index = 2 AND symptoms LIKE "
+                             "'%自动重启%' AND sn_candidates = '{RCS25G0080003}'"),
+               1);
+  /* gold answers in 30 minutes on the 7x24 clock, silver does not */
+  cr_expect_eq(e2e_scalar(e, "SELECT extract(epoch FROM response_due - received_at)::int FROM intake.orders"
+                             " WHERE machine_index = 0"),
+               1800);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(DISTINCT sla_clock) FROM intake.orders WHERE machine_index < 2"),
+               2);
+
+  /* one acknowledgement, the first order's, listing the three orders with their SN and coverage */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox b JOIN intake.orders o ON o.id = b.order_id"
+                             " WHERE o.machine_index = 0 AND b.status = 'sent'"),
+               1);
+  g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 30);
+  cr_assert_eq(mails->len, 1, "%u acknowledgements delivered", mails->len);
+  g_autofree char *ack = body_of(g_ptr_array_index(mails, 0));
+  g_autofree char *n0 = order_no(0), *n1 = order_no(1), *n2 = order_no(2);
+  const char *want[] = {
+    n0,         n1,         n2,           "RCS25G0080001", "RCS25G0080002", "RCS25G0080003", "SYS-620U-TNR",
+    "金牌服务", "银牌服务", "在保修期内", "正在核实中",    "3 台设备"
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(want); i++)
+    cr_expect(strstr(ack, want[i]), "'%s' not in the acknowledgement:\n%s", want[i], ack);
+  g_autofree char *subject_start = g_strdup_printf("Re: [%s 等3单]", n0);
+  cr_expect(g_str_has_prefix(ack, subject_start), "subject: %s", ack);
+
+  /* a re-poll, and the same mail delivered again: nothing more */
+  g_free(out);
+  out = NULL;
+  poll_ok(&out);
+  append_batch();
+  g_free(out);
+  out = NULL;
+  poll_ok(&out);
+  cr_assert(strstr(out, "fetched 1, new orders 0") && strstr(out, "duplicates 1"), "%s", out);
+  assert_three_orders_one_ack();
+  g_autoptr(GPtrArray) again = e2e_customer_mails(c, 1, 5);
+  cr_expect_eq(again->len, 1, "%u acknowledgements delivered", again->len);
+
+  /* the schema itself refuses a second order for a machine, and a second ack for the mail */
+  PGresult *r = PQexec(e->pg, "INSERT INTO intake.orders (order_no, message_id, received_at, machine_index)"
+                              " SELECT 'RC20990101-0001', message_id, received_at, 1 FROM intake.orders"
+                              " WHERE machine_index = 0");
+  cr_expect_eq(PQresultStatus(r), PGRES_FATAL_ERROR, "a second order for machine 2 was accepted");
+  PQclear(r);
+  r = PQexec(e->pg, "INSERT INTO intake.outbox (order_id, message_id, status, suppressed_reason)"
+                    " SELECT id, 'ack.x@roycom.com.cn', 'suppressed', 'loop' FROM intake.orders"
+                    " WHERE machine_index = 2");
+  cr_expect_eq(PQresultStatus(r), PGRES_FATAL_ERROR, "a second acknowledgement for the mail was accepted");
+  PQclear(r);
+}
+
+static void
+reply(const char *subject, const char *mid, const char *in_reply_to, const char *body)
+{
+  g_autofree char *extra = in_reply_to ? g_strdup_printf("In-Reply-To: <%s>\r\n", in_reply_to) : NULL;
+  gsize len = 0;
+  g_autofree char *m = e2e_customer_mail(NULL, c->addr, subject, mid, extra, body, &len);
+  e2e_append(e, "INBOX", m, len);
+}
+
+Test(machines, followups_find_their_order_of_the_batch)
+{
+  append_batch();
+  g_autofree char *out = NULL;
+  poll_ok(&out);
+  g_autofree char *n2 = order_no(2);
+  g_autofree char *ack_id = text("SELECT message_id FROM intake.outbox");
+
+  /* the third machine's order number in the subject: that order, and only it */
+  g_autofree char *subject = g_strdup_printf("Re: [%s] reboots again", n2);
+  reply(subject, "fu-third@pudong-dc.example.cn", NULL, "第3台今天又重启了两次。\r\n");
+  /* an answer to the acknowledgement without a number: the mail's first order */
+  reply("Re: your acknowledgement", "fu-ack@pudong-dc.example.cn", ack_id, "好的，谢谢。\r\n");
+  g_free(out);
+  out = NULL;
+  poll_ok(&out);
+  cr_assert(strstr(out, "new orders 0, follow-ups 2"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 3);
+  cr_expect_eq(
+    e2e_scalar(e, "SELECT o.machine_index FROM intake.order_messages om JOIN intake.orders o ON o.id ="
+                  " om.order_id JOIN intake.messages m ON m.id = om.message_id"
+                  " WHERE m.message_id = 'fu-third@pudong-dc.example.cn'"),
+    2);
+  cr_expect_eq(
+    e2e_scalar(e, "SELECT o.machine_index FROM intake.order_messages om JOIN intake.orders o ON o.id ="
+                  " om.order_id JOIN intake.messages m ON m.id = om.message_id"
+                  " WHERE m.message_id = 'fu-ack@pudong-dc.example.cn'"),
+    0);
+  /* re-classified as its own machine: still the unknown SN, not the first machine's */
+  g_autofree char *o2 = order_line(2);
+  cr_expect_str_eq(o2, "RCS25G0080003 - needs_review - 陈静 13761234567");
+  g_autofree char *o0 = order_line(0);
+  cr_expect_str_eq(o0, "RCS25G0080001 gold covered 上海浦东数据服务有限公司 陈静 13761234567");
+}
+
+Test(machines, reprocess_reruns_each_machine_and_makes_no_duplicates)
+{
+  append_batch();
+  g_autofree char *out = NULL, *err = NULL;
+  poll_ok(&out);
+  g_free(out);
+  out = NULL;
+  cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--all", "--dry-run", NULL), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "3 orders, 0 would change"), "each machine re-runs as itself: %s", out);
+
+  /* as if the rules had been different for the silver machine */
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET priority = 'P4', tier = NULL WHERE machine_index = 1"));
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--all", "--yes", NULL), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "3 orders, 1 would change") && strstr(out, "reprocess: 1 orders changed"), "%s", out);
+  g_autofree char *o1 = order_line(1);
+  cr_expect_str_eq(o1, "RCS25G0080002 silver covered 上海浦东数据服务有限公司 陈静 13761234567");
+  assert_three_orders_one_ack();
+
+  /* the mail once read as four machines: the fourth order is left as it is, and said so */
+  PQclear(PQexec(e->pg, "INSERT INTO intake.orders (order_no, message_id, received_at, machine_index, sn)"
+                        " SELECT 'RC20990101-0004', message_id, received_at, 3, 'RCS25G0080004'"
+                        " FROM intake.orders WHERE machine_index = 0"));
+  PQclear(PQexec(e->pg, "INSERT INTO intake.order_messages (order_id, message_id, role)"
+                        " SELECT id, message_id, 'initial' FROM intake.orders WHERE machine_index = 3"));
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 4);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--all", "--yes", NULL), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "RC20990101-0004: its mail now reads as 3 machine(s)"), "%s", out);
+  cr_assert(strstr(out, "4 orders, 0 would change") &&
+              strstr(out, "1 whose mail now reads as another number"),
+            "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 4);
+  g_autofree char *sn4 = text("SELECT sn FROM intake.orders WHERE machine_index = 3");
+  cr_expect_str_eq(sn4, "RCS25G0080004");
+}
