@@ -107,6 +107,9 @@ void cli_log_set_level(CliLogLevel level);
 /* Sends the log to syslog when the configuration asks for it. */
 void cli_log_open(const CliConfig *config);
 void cli_log(CliLogLevel level, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* A key=value field appended to every later log line (e.g. mailbox=INBOX) until set again or
+ * cleared with value NULL; values with blanks are quoted. */
+void cli_log_field(const char *key, const char *value);
 
 int cli_cmd_poll(int argc, char **argv);
 int cli_cmd_db(int argc, char **argv);

@@ -457,6 +457,7 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
 {
   g_autoptr(GError) error = NULL;
   gint64 t0 = g_get_monotonic_time();
+  cli_log_field("mailbox", mb->name);
   if (!mb->url || !*mb->url || !mb->user || !*mb->user) {
     cli_log(CLI_LOG_ERROR, "config %s: [%s] url and user are required", config->path, mb->name);
     return EXIT_USAGE;
@@ -584,6 +585,7 @@ cli_cmd_poll(int argc, char **argv)
     else if (r != EXIT_OK && (rc == EXIT_OK || r == EXIT_USAGE))
       rc = r;
   }
+  cli_log_field("mailbox", NULL); /* what follows is about every mailbox */
   if (locked == config->mailboxes->len) {
     acks_smtp_config_clear(&acks);
     return EXIT_TEMPFAIL;

@@ -68,6 +68,12 @@ Test(secrets, unreachable_imap_server)
   g_autofree char *err = NULL;
   cr_assert_eq(poll_without_leak(&err), 1, "%s", err);
   cr_assert(strstr(err, "unreachable"), "%s", err);
+  /* the line names its mailbox as a field a log tool can split on (issue 13: key=value fields) */
+  g_auto(GStrv) lines = g_strsplit(err, "\n", -1);
+  gboolean found = FALSE;
+  for (guint i = 0; lines[i]; i++)
+    found |= strstr(lines[i], "unreachable") && g_str_has_suffix(lines[i], " mailbox=imap");
+  cr_assert(found, "no line ends in mailbox=imap: %s", err);
 }
 
 Test(secrets, wrong_password)
