@@ -17,6 +17,7 @@ typedef struct {
   gboolean tls_verify;
   gboolean plain_text; /* starttls = never (loopback only): imap:// without TLS */
   guint timeout_s;     /* [imap] timeout: one IMAP command, start to end */
+  guint refused_for_s; /* refused_for: a mail the server refuses (FETCH NO) this long is kept for review */
   /* first_poll: the first contact with the mailbox (no UID state stored yet) */
   enum { CLI_FIRST_POLL_ALL, CLI_FIRST_POLL_NEW, CLI_FIRST_POLL_SINCE } first_poll;
   GDate first_poll_since;   /* CLI_FIRST_POLL_SINCE: older mail (INTERNALDATE) is skipped */

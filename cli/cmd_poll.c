@@ -359,6 +359,50 @@ mark(Poll *p, GArray *uids, GError **error)
   return store_mailbox_mark_done(p->conn, &p->mailbox, (const guint32 *)uids->data, uids->len, error);
 }
 
+/* After a fetch: a mail the server refused (FETCH NO) is asked for again at the next poll (the poll
+ * stops before it: FALSE with the reason), until it has been refused for [imap] refused_for; then it
+ * is kept for review as unfetchable (an order in needs_review, flagged) so the mails after it are not
+ * blocked for ever. *refused: its UID when kept (added to done), else 0. */
+static gboolean
+refusal(Poll *p, guint32 *refused, GArray *done, GError **error)
+{
+  *refused = 0;
+  guint32 uid = 0;
+  g_autofree char *why = NULL;
+  if (!fetcher_session_take_refusal(p->imap, &uid, &why))
+    return TRUE;
+  gboolean give_up = FALSE;
+  guint attempts = 0;
+  if (!store_mailbox_fetch_refused(p->conn, &p->mailbox, uid, why, p->mb->refused_for_s, &give_up, &attempts,
+                                   error))
+    return FALSE;
+  if (!give_up) {
+    /* the mails before it are committed: flag them before stopping */
+    g_autoptr(GError) mark_error = NULL;
+    if (!mark(p, done, &mark_error))
+      cli_log(CLI_LOG_WARN, "%s", mark_error->message);
+    g_set_error(
+      error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
+      "UID %u refused by the server (%s), %u time(s): asked again at the next poll; kept for review "
+      "if still refused after refused_for",
+      uid, why ? why : "NO", attempts);
+    return FALSE;
+  }
+  cli_log(CLI_LOG_WARN, "uid %u: refused by the server %u times since refused_for ago: kept for review", uid,
+          attempts);
+  FetcherMessage *m = g_new0(FetcherMessage, 1);
+  m->uid = uid;
+  m->error = g_strdup_printf("refused by the server %u times: %s", attempts, why ? why : "NO");
+  p->stats.fetched++;
+  gboolean ok = ingest(p, m, error);
+  fetcher_message_free(m);
+  if (!ok)
+    return FALSE;
+  g_array_append_val(done, uid);
+  *refused = uid;
+  return TRUE;
+}
+
 static gboolean
 poll_mailbox(Poll *p, GError **error)
 {
@@ -399,7 +443,7 @@ poll_mailbox(Poll *p, GError **error)
                              : fetcher_session_search_from(p->imap, from, error);
   if (!uids)
     return FALSE;
-  for (guint i = 0; i < uids->len; i += FETCH_BATCH) {
+  for (guint i = 0; i < uids->len;) {
     if (uids->len > FETCH_BATCH) /* a backlog, e.g. a first poll: progress on a terminal */
       cli_progress(fetcher_session_mailbox(p->imap), i, uids->len);
     guint n = MIN(FETCH_BATCH, uids->len - i);
@@ -414,8 +458,16 @@ poll_mailbox(Poll *p, GError **error)
         return FALSE;
       g_array_append_val(done, m->uid);
     }
-    if (!mark(p, done, error))
+    guint32 refused = 0;
+    if (!refusal(p, &refused, done, error) || !mark(p, done, error))
       return FALSE;
+    if (!refused) {
+      i += n;
+      continue;
+    }
+    while (i < uids->len && g_array_index(uids, guint32, i) != refused)
+      i++;
+    i++; /* on after the refused mail, now kept for review */
   }
   cli_progress_done();
   /* the skipped older mail lies below UIDNEXT: the state moves past it */

@@ -19,9 +19,9 @@
 /* ---- the keys intake knows ---- */
 
 static const char *const imap_keys[] = {
-  "url",      "user",       "password_file",    "tls_verify", "ca_file",
-  "starttls", "first_poll", "processed_folder", "timeout",    "stale_lock_after",
-  NULL
+  "url",         "user",       "password_file",    "tls_verify", "ca_file",
+  "starttls",    "first_poll", "processed_folder", "timeout",    "stale_lock_after",
+  "refused_for", NULL
 };
 static const char *const smtp_keys[] = { "url",
                                          "user",
@@ -525,6 +525,7 @@ load_mailboxes(GKeyFile *kf, const char *path, GPtrArray *out, GError **error)
     if (!get_tls(kf, path, g, m->url, &m->tls_verify, &m->plain_text, error) ||
         !get_first_poll(kf, path, m, error) || !get_stale_lock_after(kf, path, m, error) ||
         !get_duration(kf, path, g, "timeout", 300, &m->timeout_s, error) ||
+        !get_duration(kf, path, g, "refused_for", 30 * 60, &m->refused_for_s, error) ||
         !read_password(kf, path, g, "INTAKE_IMAP_PASSWORD", &m->password, error))
       return FALSE;
   }

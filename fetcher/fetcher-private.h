@@ -60,6 +60,8 @@ struct FetcherSession {
   GByteArray *lines;         /* every response line of the current command */
   GByteArray *body;          /* untagged lines of the current command */
   guint64 max_message_bytes; /* FetcherImapOptions.max_message_bytes */
+  guint32 refused_uid;       /* the last fetch stopped at this UID: the server said NO (0: none) */
+  char *refused_error;       /* its tagged NO line */
   char errbuf[CURL_ERROR_SIZE];
 };
 

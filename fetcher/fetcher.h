@@ -78,6 +78,10 @@ void fetcher_message_free(FetcherMessage *message);
  * comes back with raw NULL and its error, so the mails after it are not blocked.
  * Caller frees the array. */
 GPtrArray *fetcher_session_fetch(FetcherSession *session, const guint32 *uids, guint n, GError **error);
+/* After fetcher_session_fetch: TRUE when the server refused a UID with a tagged NO ("not now":
+ * [UNAVAILABLE], a busy store); the fetch stopped there, returning only the mails before it.
+ * *uid and *message (the NO line, caller frees) say which; cleared by this call. */
+gboolean fetcher_session_take_refusal(FetcherSession *session, guint32 *uid, char **message);
 
 /* Marks UIDs processed: adds \Seen, or moves them to folder when folder is non-empty
  * (creating it when missing). */

@@ -222,11 +222,16 @@ fetch_one_by_one(FetcherSession *s, const guint32 *uids, guint n, GError **error
       return NULL;
     }
     /* A tagged NO is the server's "not now" (RFC 3501 §7.1.2: [UNAVAILABLE], [SERVERBUG], a busy
-     * store), not an unreadable mail: the poll stops before this UID and the next one asks again. */
+     * store), not an unreadable mail: the fetch stops before this UID with what came before it, and
+     * the caller decides (fetcher_session_take_refusal): ask again at the next poll, or, refused
+     * for too long, keep it for review so the mails after it are not blocked for ever. */
     g_autofree char *complaint = fetcher_imap_complaint(s->lines->data, s->lines->len);
     if (complaint && g_str_has_prefix(complaint, "NO")) {
-      g_propagate_prefixed_error(error, one, "UID %u refused for now, retried at the next poll: ", uids[i]);
-      return NULL;
+      s->refused_uid = uids[i];
+      g_free(s->refused_error);
+      s->refused_error = g_strdup(one->message);
+      g_error_free(one);
+      return g_steal_pointer(&out);
     }
     FetcherMessage *m = message_new(uids[i], NULL, NULL);
     m->error = g_strdup(one->message);
@@ -235,6 +240,18 @@ fetch_one_by_one(FetcherSession *s, const guint32 *uids, guint n, GError **error
     fetcher_imap_reconnect(s);
   }
   return g_steal_pointer(&out);
+}
+
+gboolean
+fetcher_session_take_refusal(FetcherSession *s, guint32 *uid, char **message)
+{
+  g_return_val_if_fail(s != NULL, FALSE);
+  if (!s->refused_uid)
+    return FALSE;
+  *uid = s->refused_uid;
+  *message = g_steal_pointer(&s->refused_error);
+  s->refused_uid = 0;
+  return TRUE;
 }
 
 GPtrArray *

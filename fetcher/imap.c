@@ -119,6 +119,7 @@ fetcher_session_close(FetcherSession *s)
   g_free(s->base_url);
   g_free(s->mailbox_url);
   g_free(s->mailbox);
+  g_free(s->refused_error);
   g_byte_array_unref(s->lines);
   g_byte_array_unref(s->body);
   g_free(s);

@@ -272,3 +272,28 @@ store_mailbox_quarantine_uid(StoreConn *conn, StoreMailbox *mailbox, guint32 uid
   mailbox->last_uid = MAX(mailbox->last_uid, (gint64)uid);
   return TRUE;
 }
+
+gboolean
+store_mailbox_fetch_refused(StoreConn *conn, const StoreMailbox *mailbox, guint32 uid, const char *message,
+                            guint give_up_after_s, gboolean *give_up, guint *attempts, GError **error)
+{
+  g_autofree char *mbid = g_strdup_printf("%d", mailbox->id);
+  g_autofree char *uv = g_strdup_printf("%" G_GINT64_FORMAT, mailbox->uidvalidity);
+  g_autofree char *u = g_strdup_printf("%u", uid);
+  g_autofree char *secs = g_strdup_printf("%u", give_up_after_s);
+  g_autofree char *msg = text_safe(message, -1);
+  const char *p[] = { mbid, uv, u, msg, secs };
+  g_autoptr(StoreRows) rows =
+    store_select(conn,
+                 "INSERT INTO intake.fetch_refusals AS f (mailbox_id, uidvalidity, uid, last_error)"
+                 " VALUES ($1, $2, $3, $4) ON CONFLICT (mailbox_id, uidvalidity, uid)"
+                 " DO UPDATE SET attempts = f.attempts + 1, last_at = now(), last_error = EXCLUDED.last_error"
+                 " RETURNING attempts, (now() - first_at >= make_interval(secs => $5::int))",
+                 5, p, error);
+  if (!rows)
+    return FALSE;
+  char **r = g_ptr_array_index(rows->rows, 0);
+  *attempts = (guint)g_ascii_strtoull(r[0], NULL, 10);
+  *give_up = g_strcmp0(r[1], "t") == 0;
+  return TRUE;
+}

@@ -124,6 +124,11 @@ gboolean store_mailbox_record_success(StoreConn *conn, gint mailbox_id, GError *
 void store_mailbox_record_error(StoreConn *conn, gint mailbox_id, const char *message);
 /* UIDs committed here but not yet flagged/moved on the server (a crash between commit and flag). */
 GArray *store_mailbox_unmarked(StoreConn *conn, const StoreMailbox *mailbox, GError **error);
+/* The server refused to give UID uid (a tagged NO to FETCH): counts the refusal (intake.fetch_refusals)
+ * and sets *give_up when the first refusal is at least give_up_after_s seconds old. */
+gboolean store_mailbox_fetch_refused(StoreConn *conn, const StoreMailbox *mailbox, guint32 uid,
+                                     const char *message, guint give_up_after_s, gboolean *give_up,
+                                     guint *attempts, GError **error);
 gboolean store_mailbox_mark_done(StoreConn *conn, const StoreMailbox *mailbox, const guint32 *uids, guint n,
                                  GError **error);
 

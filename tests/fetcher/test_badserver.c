@@ -223,3 +223,37 @@ Test(badserver, uidvalidity_change_between_polls)
   cr_assert(strstr(err2, "UIDVALIDITY changed"), "%s", err2);
   assert_all_stored(NMAILS + 1);
 }
+
+/* A mail the server refuses (a tagged NO, "not now") stops the poll before it, the mails before it
+ * kept and flagged; asked again at each poll; refused for longer than [imap] refused_for it is kept
+ * for review (an unfetchable order, flagged) and the mails after it arrive in the same poll. */
+Test(badserver, a_mail_refused_for_too_long_is_kept_for_review_and_the_rest_go_on)
+{
+  write_state(7, 1, NMAILS, "refused", 2, 0);
+  g_autofree char *err = NULL;
+  cr_assert_eq(poll(&err), 1, "%s", err);
+  cr_assert(strstr(err, "UID 2 refused") && strstr(err, "UNAVAILABLE"), "%s", err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE status = 'queued'"), 1,
+               "the mail before the refused one is not kept");
+  g_autofree char *flagged = stores();
+  cr_assert(strstr(flagged, "UID STORE 1 +FLAGS.SILENT (\\Seen)"), "flagged: %s", flagged);
+  g_autofree char *err2 = NULL;
+  cr_assert_eq(poll(&err2), 1, "%s", err2);
+  cr_assert_eq(e2e_scalar(e, "SELECT attempts FROM intake.fetch_refusals WHERE uid = 2"), 2);
+
+  /* refused for longer than refused_for (the first refusal moved back an hour) */
+  PQclear(PQexec(e->pg, "UPDATE intake.fetch_refusals SET first_at = now() - interval '1 hour'"));
+  g_autofree char *err3 = NULL;
+  cr_assert_eq(poll(&err3), 0, "%s", err3);
+  cr_assert_eq(e2e_scalar(e,
+                          "SELECT count(*) FROM intake.orders o JOIN intake.messages m ON m.id = o.message_id"
+                          " WHERE o.status = 'needs_review' AND o.review_reason = 'unfetchable'"
+                          " AND m.parse_error LIKE '%refused by the server 3 times%'"),
+               1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE status = 'queued'"), NMAILS - 1,
+               "the mails after it did not arrive in the same poll");
+  g_autofree char *flagged3 = stores();
+  cr_assert(strstr(flagged3, "UID STORE 2:3 +FLAGS.SILENT (\\Seen)") ||
+              (strstr(flagged3, "UID STORE 2 +FLAGS") && strstr(flagged3, "UID STORE 3 +FLAGS")),
+            "flagged: %s", flagged3);
+}

@@ -1,5 +1,6 @@
 /* tests/fetcher/test_fetch_no.c: a tagged NO to UID FETCH is the server's "not now" (issue 11,
- * item 7): fetcher_session_fetch fails (the poll stops before the mail and the next one asks again)
+ * item 7): fetcher_session_fetch stops before the mail and reports the refusal (the poll asks again,
+ * and keeps it for review once refused for [imap] refused_for)
  * instead of handing back an unreadable mail that would become an 'unfetchable' order. Dovecot
  * cannot be made to say NO on demand: a small scripted IMAP server stands in. */
 #include "fetcher.h"
@@ -99,9 +100,13 @@ Test(fetch_no, a_tagged_no_is_transient_not_an_unreadable_mail, .timeout = 60)
       const FetcherMessage *m = g_ptr_array_index(got, i);
       cr_expect(!m->error, "UID %u handed back as unreadable (an 'unfetchable' order): %s", m->uid, m->error);
     }
-  cr_expect_null(got, "a NO must stop the fetch, to be asked again");
-  cr_expect(error && strstr(error->message, "retried at the next poll") &&
-              strstr(error->message, "UNAVAILABLE"),
-            "%s", error ? error->message : "(no error)");
+  /* the fetch stops at the refused UID, with what came before it (nothing here) */
+  cr_expect(got && got->len == 0, "a NO must stop the fetch before the mail, to be asked again");
+  guint32 refused = 0;
+  g_autofree char *why = NULL;
+  cr_expect(fetcher_session_take_refusal(s, &refused, &why), "the refusal is not reported");
+  cr_expect_eq(refused, 1);
+  cr_expect(why && strstr(why, "UNAVAILABLE"), "%s", why ? why : "(no message)");
+  cr_expect(!fetcher_session_take_refusal(s, &refused, &why), "taken twice");
   cr_expect_geq(g_atomic_int_get(&f->fetches), 1);
 }

@@ -15,6 +15,7 @@ KIND, on a UID FETCH that asks for the body of that uid:
   close_mid_mail      literal {n} followed by half the bytes, then the connection is closed
   slow                the whole answer, one byte per second
   garbage             the answer, then garbage instead of the tagged OK, and silence
+  refused             a tagged NO [UNAVAILABLE] to the whole command (the server's "not now")
 Every command received is appended to the log (one line; LOGIN's password left out), so a test
 can check what was flagged (UID STORE) or moved.
 """
@@ -160,6 +161,9 @@ class Client(socketserver.StreamRequestHandler):
                 data, name = section_bytes(mail, sec.group(1), sec.group(2), sec.group(3))
                 literals.append((name, data))
             kind = take_fault(state, uid) if literals else None
+            if kind == "refused":
+                self.send("%s NO [UNAVAILABLE] Mail temporarily unavailable\r\n" % tag)
+                return True
             head = ("* %d FETCH (%s" % (uids.index(uid) + 1, " ".join(parts))).encode()
             body = b"".join(b" %s {%d}\r\n%s" % (n.encode(), len(d), d) for n, d in literals) + b")\r\n"
             if kind is None:
