@@ -41,9 +41,10 @@ typedef struct {
   guint machines; /* orders whose mail now reads as another number of machines (pipeline_reprocess) */
 } Pass;
 
-/* Re-runs every order, each in its own transaction: rolled back (show) or committed (write). */
+/* Re-runs every order, each in its own transaction: rolled back, or committed (write); show prints
+ * each change. */
 static int
-run_pass(Pass *p, gboolean write)
+run_pass(Pass *p, gboolean write, gboolean show)
 {
   p->changed = p->unchanged = p->unreadable = p->machines = 0;
   g_autoptr(GError) error = NULL;
@@ -63,14 +64,14 @@ run_pass(Pass *p, gboolean write)
         cli_log(CLI_LOG_ERROR, "%s: %s", order_no ? order_no : "?", local->message);
         return EXIT_RUNTIME;
       }
-      if (!write)
+      if (show)
         printf("%s: still unreadable (%s): left for review\n", order_no ? order_no : "?", local->message);
       p->unreadable++;
       continue;
     }
-    if (changed && !write)
+    if (changed && show)
       print_changes(order_no, before, after);
-    if (warning && !write)
+    if (warning && show)
       printf("%s: %s\n", order_no, warning);
     if (warning)
       p->machines++;
@@ -164,7 +165,20 @@ cli_cmd_reprocess(int argc, char **argv)
    * then, unless this is a dry run, written — with --yes, or after a yes when a person is at the
    * terminal (stdin and stdout); never without --yes otherwise. */
   Pass pass = { .conn = conn, .parser = parser, .limits = &config->limits, .policy = policy, .ids = ids };
-  int rc = run_pass(&pass, FALSE);
+  if (yes && !dry_run) {
+    /* said yes already: one pass that writes and shows what it wrote (half the work) */
+    int rc = run_pass(&pass, TRUE, TRUE);
+    if (rc != EXIT_OK)
+      return rc;
+    printf("reprocess: %u orders, %u changed, %u unchanged, %u unreadable", ids->len, pass.changed,
+           pass.unchanged, pass.unreadable);
+    if (pass.machines)
+      printf(", %u whose mail now reads as another number of machines (no order made or removed)",
+             pass.machines);
+    printf("\nreprocess: %u orders changed\n", pass.changed);
+    return EXIT_OK;
+  }
+  int rc = run_pass(&pass, FALSE, TRUE);
   if (rc != EXIT_OK)
     return rc;
   printf("reprocess: %u orders, %u would change, %u unchanged, %u unreadable", ids->len, pass.changed,
@@ -175,7 +189,7 @@ cli_cmd_reprocess(int argc, char **argv)
   printf("\n");
   if (dry_run || pass.changed == 0 || !confirmed(yes))
     return EXIT_OK;
-  rc = run_pass(&pass, TRUE);
+  rc = run_pass(&pass, TRUE, FALSE);
   if (rc == EXIT_OK)
     printf("reprocess: %u orders changed\n", pass.changed);
   return rc;

@@ -440,7 +440,7 @@ Test(poll, reprocess_shows_then_writes_the_changes)
   cr_assert_str_eq(still, "P4", "a dry run writes nothing");
   g_free(out);
   g_free(err);
-  /* not at a terminal: only --yes writes (the changes are shown first all the same) */
+  /* not at a terminal: only --yes writes (one pass: each change shown as it is written) */
   cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--order", order_no, "--yes", NULL), 0, "%s%s", out, err);
   /* the changes are shown before they are written */
   cr_assert(strstr(out, "\"P4\" -> \"P1\"") && strstr(out, "reprocess: 1 orders changed") &&
