@@ -9,21 +9,22 @@ ones, and stops them at the end. While it appends N mails by IMAP to the service
 in headers, a mail without a blank line, the same mail delivered twice, a reused Message-ID with
 other bytes, auto-replies, follow-ups quoting order numbers, strangers quoting them), it starts
 `intake poll` every second (overlapping; exit 75 is fine) and at random restarts or SIGKILLs
-(with all their children) PostgreSQL, Dovecot and OpenSMTPD, or SIGKILLs a running poll. Then, servers up, one clean poll and
-the acknowledgements drained, it checks:
+(with all their children) PostgreSQL, Dovecot and OpenSMTPD, or SIGKILLs a running poll. Then,
+servers up, one clean poll and the acknowledgements drained, it checks:
   - every mail in the mailbox (FETCH, by UID and SHA-256) is stored exactly once: its UID is in
     intake.mailbox_uids on a row with the same SHA-256, or recorded in intake.quarantine; no two
     intake.messages rows hold the same bytes; no mail left unflagged (\\Seen, marked_at);
   - orders: per stored mail machine_index 0..k-1 (one per machine), none for auto-replies;
   - acknowledgements: the copies OpenSMTPD delivered into the recipients' Maildirs, counted by
     Message-ID against intake.outbox: none delivered twice, none that is not a sent/in-doubt row;
+  - a normal mail appended after all that is stored by the next poll;
 and prints the figures (mails, polls, kills per server, exit codes, time, mails/s). Exit 0 iff
 every check passed; the run dir is kept on failure (logs/, polls/ with each failed poll's output).
 
 Usage (as root, on a machine with scripts/install-deps done; the shared servers may keep running):
     bench/soak.py [--count 100000] [--rate 25] [--bin build/intake] [--kill-every 5:20] [--port-base 21000]
 """
-import argparse, collections, glob, hashlib, imaplib, os, random, re, secrets, shutil, signal, ssl
+import argparse, atexit, collections, glob, hashlib, imaplib, os, random, re, secrets, shutil, signal, ssl
 import subprocess, sys, threading, time
 
 top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -70,6 +71,19 @@ owner = servers("owner").stdout.strip()
 if owner != "none":
     sys.exit("soak: the servers of %s are in use (%s); soak kills and restarts its servers, so it needs a run dir of its own" % (RUN, owner))
 log("run dir %s, ports %d+, seed %d" % (RUN, args.port_base, seed))
+
+
+def at_exit():
+    """However soak ends: no poll of ours left running, our servers stopped (never the shared ones)."""
+    for p, _, _ in running_polls:
+        if p.returncode is None:
+            p.kill()
+    servers("stop", check=False)
+
+
+running_polls = []
+atexit.register(at_exit)
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 r = servers("start", check=False)
 if r.returncode != 0:
     sys.exit("soak: could not start its servers:\n" + r.stdout + r.stderr)
@@ -176,6 +190,7 @@ def make_mail(i):
 stop_all = threading.Event()
 stats = {"appended": 0, "append_retries": 0, "append_rejected": 0, "polls": 0}
 exit_codes = collections.Counter()
+poll_errors = collections.Counter()  # first error line of each failed poll, digits masked
 kills = collections.Counter()
 lock = threading.Lock()
 ctx = ssl.create_default_context(cafile=env["INTAKE_CA_FILE"])
@@ -232,9 +247,6 @@ def appender():
             pass
 
 
-running_polls = []
-
-
 def reap():
     for p, f, n in running_polls[:]:
         if p.poll() is not None:
@@ -244,6 +256,16 @@ def reap():
                 exit_codes[p.returncode] += 1
             if p.returncode in (0, 75):
                 os.unlink(f.name)
+            elif p.returncode < 0:
+                with lock:
+                    poll_errors["killed by signal %d (soak's poll kill)" % -p.returncode] += 1
+            else:
+                with open(f.name, errors="replace") as g:
+                    err = [l for l in g if "error" in l or "fatal" in l]
+                why = re.sub(r"^\S+ intake: ", "", err[0].strip()) if err else "(no error line)"
+                why = re.sub(r"[0-9]+", "N", why)[:110]
+                with lock:
+                    poll_errors[why] += 1
 
 
 def start_poll():
@@ -289,9 +311,10 @@ def chaos():
         name = rnd.choice(["postgresql", "dovecot", "smtpd", "poll"])
         how = rnd.choice(["kill", "restart"]) if name != "poll" else "kill"
         if name == "poll":  # cron's run killed (OOM, a timeout): a poll mid-mail, mid-ack
-            live = [p for p, _, _ in running_polls[:] if p.poll() is None]
-            if live:
-                rnd.choice(live).kill()
+            live = [p for p, _, _ in running_polls[:] if p.returncode is None]
+            if not live:
+                continue
+            rnd.choice(live).send_signal(signal.SIGKILL)
         elif how == "kill":
             pid = pid_of(name)
             if pid:
@@ -364,6 +387,17 @@ for _ in range(120):  # OpenSMTPD hands the acknowledgements to Dovecot's LMTP: 
         break
     time.sleep(1)
 total = time.time() - t0
+# After all that, a normal mail must arrive within one poll.
+canary_mid = "<soak-canary-%s@example.com>" % tag
+imap = imap_login()
+imap.append("INBOX", None, None, re.sub(rb"(?im)^Message-ID:[^\r\n]*", b"Message-ID: " + canary_mid.encode(),
+                                         samples[0], count=1))
+imap.logout()
+r = subprocess.run([args.bin, "poll", "--config", conf], capture_output=True, text=True)
+canary = psql("SELECT count(*) FROM intake.messages WHERE message_id = '%s'" % canary_mid.strip("<>"))[0][0]
+if r.returncode != 0 or canary != "1":
+    failures.append("a normal mail after the run was not stored by one poll (exit %d, stored %s): %s"
+                    % (r.returncode, canary, (r.stdout + r.stderr).strip()[-300:]))
 
 # ---- the checks ------------------------------------------------------------------------------
 imap = imap_login()
@@ -449,11 +483,14 @@ print("  mix: " + ", ".join("%s %d" % kv for kv in sorted(kinds.items())))
 print("  APPEND retried after a Dovecot outage %d, refused by Dovecot %d" % (stats["append_retries"], stats["append_rejected"]))
 print("  polls: %d started, exit codes %s; final poll exit %d" % (
     stats["polls"], ", ".join("%s: %d" % kv for kv in sorted(exit_codes.items())), final.returncode))
+for why, c in poll_errors.most_common(8):
+    print("    failed polls, %d: %s" % (c, why))
+print("  a normal mail after the run: stored by the next poll: %s" % ("yes" if canary == "1" else "NO"))
 print("  disruptions: " + ", ".join("%s %d" % kv for kv in sorted(kills.items())))
 print("  mailbox: %d mails (UIDVALIDITY %d), %d distinct; stored rows %s; by UID: %d stored, %d quarantined by UID %s" % (
     len(box), uidvalidity, len(box_shas), phantom, len(stored), len(quarantined), dict(qerr)))
 print("  orders: %s for %s mails; auto-reply orders %s" % (n_orders[0], n_orders[1], auto_orders))
-print("  outbox: %s; delivered copies %d (distinct %d), twice %d, sent but not in a Maildir %d" % (
+print("  outbox (failed: in doubt or given up, for ops): %s; delivered copies %d (distinct %d), twice %d, sent but not in a Maildir %d" % (
     outbox, sum(delivered.values()), len(delivered), len(dup_acks), len(undelivered)))
 print("  lost %d, stored twice %d, unflagged %d, duplicate acks %d" % (len(lost), len(dups), len(unseen) + len(unmarked), len(dup_acks)))
 with open(os.path.join(RUN, "events.log"), "w") as f:
@@ -462,7 +499,8 @@ if failures:
     print("\nsoak: FAILED (run dir kept: %s; events.log, polls/, logs/)" % RUN)
     for m in failures:
         print("  - " + m)
-servers("stop", check=False)
+at_exit()
+atexit.unregister(at_exit)
 if not failures and not args.keep:
     shutil.rmtree(RUN, ignore_errors=True)
 print("soak: %s" % ("ok" if not failures else "FAILED"))
