@@ -16,7 +16,9 @@ servers up, one clean poll and the acknowledgements drained, it checks:
     intake.messages rows hold the same bytes; no mail left unflagged (\\Seen, marked_at);
   - orders: per stored mail machine_index 0..k-1 (one per machine), none for auto-replies;
   - acknowledgements: the copies OpenSMTPD delivered into the recipients' Maildirs, counted by
-    Message-ID against intake.outbox: none delivered twice, none that is not a sent/in-doubt row;
+    Message-ID against intake.outbox: none sent twice (two SMTP transactions, told apart by
+    OpenSMTPD's id in Received: one transaction delivered twice is OpenSMTPD's redelivery after
+    its stop or kill, counted and shown, not intake's), none that is not a sent/in-doubt row;
   - a normal mail appended after all that is stored by the next poll;
 and prints the figures (mails, polls, kills per server, exit codes, time, mails/s). Exit 0 iff
 every check passed; the run dir is kept on failure (logs/, polls/ with each failed poll's output).
@@ -444,6 +446,7 @@ n_orders = psql("SELECT count(*), count(DISTINCT message_id) FROM intake.orders"
 outbox = dict(psql("SELECT status, count(*) FROM intake.outbox GROUP BY 1"))
 ob = {mid.strip("<>"): st for mid, st in psql("SELECT message_id, status FROM intake.outbox")}
 delivered = collections.Counter()
+submissions = collections.defaultdict(set)
 service_dir = os.path.realpath(os.path.join(RUN, "mail", "roycom.com.cn", "service"))
 for f in glob.glob(os.path.join(RUN, "mail", "*", "*", "*", "*")):
     if os.path.realpath(f).startswith(service_dir + os.sep) or os.path.basename(os.path.dirname(f)) not in ("new", "cur"):
@@ -451,8 +454,15 @@ for f in glob.glob(os.path.join(RUN, "mail", "*", "*", "*", "*")):
     head = open(f, "rb").read(65536).split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
     m = re.search(rb"(?im)^Message-ID:\s*<?([^>\r\n]+)>?", head)
     if m:
-        delivered[m.group(1).decode(errors="replace")] += 1
-dup_acks = {m: c for m, c in delivered.items() if c > 1}
+        mid = m.group(1).decode(errors="replace")
+        delivered[mid] += 1
+        # OpenSMTPD's id of the SMTP transaction that brought it: two copies with one id were
+        # sent once by intake and delivered twice by OpenSMTPD (stopped after Dovecot's LMTP
+        # saved the mail but before it recorded the delivery: it delivers again on restart).
+        t = re.search(rb"\(OpenSMTPD\) with E?SMTPS?A? id ([0-9a-f]+)", head)
+        submissions[mid].add(t.group(1) if t else f)
+dup_acks = {m: len(submissions[m]) for m in submissions if len(submissions[m]) > 1}
+redelivered = {m: c for m, c in delivered.items() if c > len(submissions[m])}
 stray_acks = [m for m in delivered if ob.get(m) not in ("sent", "failed", "sending")]
 undelivered = [m for m, st in ob.items() if st == "sent" and m not in delivered]
 qerr = collections.Counter(e.split(":")[0][:60] for e in quarantined.values())
@@ -471,7 +481,7 @@ if orders_bad:
 if auto_orders != "0":
     failures.append("%s orders from auto-replies" % auto_orders)
 if dup_acks:
-    failures.append("DUPLICATE acknowledgements delivered: %s" % list(dup_acks.items())[:10])
+    failures.append("DUPLICATE acknowledgements: sent by intake in several SMTP transactions: %s" % list(dup_acks.items())[:10])
 if stray_acks:
     failures.append("delivered acknowledgements that no sent/in-doubt outbox row explains: %s" % stray_acks[:10])
 
@@ -490,8 +500,10 @@ print("  disruptions: " + ", ".join("%s %d" % kv for kv in sorted(kills.items())
 print("  mailbox: %d mails (UIDVALIDITY %d), %d distinct; stored rows %s; by UID: %d stored, %d quarantined by UID %s" % (
     len(box), uidvalidity, len(box_shas), phantom, len(stored), len(quarantined), dict(qerr)))
 print("  orders: %s for %s mails; auto-reply orders %s" % (n_orders[0], n_orders[1], auto_orders))
-print("  outbox (failed: in doubt or given up, for ops): %s; delivered copies %d (distinct %d), twice %d, sent but not in a Maildir %d" % (
-    outbox, sum(delivered.values()), len(delivered), len(dup_acks), len(undelivered)))
+print("  outbox (failed: in doubt or given up, for ops): %s; delivered copies %d (distinct %d), sent twice by intake %d, "
+      "delivered again by OpenSMTPD after its stop/kill %d %s, sent but not in a Maildir %d" % (
+          outbox, sum(delivered.values()), len(delivered), len(dup_acks), len(redelivered),
+          sorted(redelivered)[:4], len(undelivered)))
 print("  lost %d, stored twice %d, unflagged %d, duplicate acks %d" % (len(lost), len(dups), len(unseen) + len(unmarked), len(dup_acks)))
 with open(os.path.join(RUN, "events.log"), "w") as f:
     f.writelines("%s %s\n" % e for e in events)
