@@ -313,7 +313,7 @@ def chaos():
         name = rnd.choice(["postgresql", "dovecot", "smtpd", "poll"])
         how = rnd.choice(["kill", "restart"]) if name != "poll" else "kill"
         if name == "poll":  # cron's run killed (OOM, a timeout): a poll mid-mail, mid-ack
-            live = [p for p, _, _ in running_polls[:] if p.returncode is None]
+            live = [p for p, _, _ in running_polls[:] if p.poll() is None]
             if not live:
                 continue
             rnd.choice(live).send_signal(signal.SIGKILL)
