@@ -465,6 +465,7 @@ dup_acks = {m: len(submissions[m]) for m in submissions if len(submissions[m]) >
 redelivered = {m: c for m, c in delivered.items() if c > len(submissions[m])}
 stray_acks = [m for m in delivered if ob.get(m) not in ("sent", "failed", "sending")]
 undelivered = [m for m, st in ob.items() if st == "sent" and m not in delivered]
+failed_delivered = [m for m, st in ob.items() if st == "failed" and m in delivered]
 qerr = collections.Counter(e.split(":")[0][:60] for e in quarantined.values())
 
 if lost:
@@ -504,6 +505,7 @@ print("  outbox (failed: in doubt or given up, for ops): %s; delivered copies %d
       "delivered again by OpenSMTPD after its stop/kill %d %s, sent but not in a Maildir %d" % (
           outbox, sum(delivered.values()), len(delivered), len(dup_acks), len(redelivered),
           sorted(redelivered)[:4], len(undelivered)))
+print("  failed (in doubt) acknowledgements that did reach the recipient: %d %s" % (len(failed_delivered), failed_delivered[:4]))
 print("  lost %d, stored twice %d, unflagged %d, duplicate acks %d" % (len(lost), len(dups), len(unseen) + len(unmarked), len(dup_acks)))
 with open(os.path.join(RUN, "events.log"), "w") as f:
     f.writelines("%s %s\n" % e for e in events)
