@@ -310,3 +310,34 @@ Test(blind, sn_lookalike_ambiguous_or_exact)
   g_auto(GStrv) k = classifier_request_sn_keys(shortreq);
   cr_expect_eq(g_strv_length(k), 1);
 }
+
+/* Every material policy §4 lists reaches its component, in the words customers use (simplified,
+ * traditional after t2s); a rack-mount server names no rack. */
+Test(blind, policy_materials_by_component)
+{
+  static const struct {
+    const char *text;
+    ClassifierComponent want;
+  } cases[] = {
+    { "交换机上的光纤模块不亮，链路不通", CLASSIFIER_COMPONENT_AUXILIARY },
+    { "光收发模块故障", CLASSIFIER_COMPONENT_AUXILIARY },
+    { "光纖模組損壞", CLASSIFIER_COMPONENT_AUXILIARY },
+    { "光口模块不亮", CLASSIFIER_COMPONENT_AUXILIARY },
+    { "滑轨断了，机器装不上去", CLASSIFIER_COMPONENT_AUXILIARY },
+    { "机房的光缆被挖断了", CLASSIFIER_COMPONENT_OTHER_MATERIAL },
+    { "尾纤折断", CLASSIFIER_COMPONENT_OTHER_MATERIAL },
+    { "不间断电源告警，电池故障", CLASSIFIER_COMPONENT_OTHER_MATERIAL },
+    { "不斷電系統告警", CLASSIFIER_COMPONENT_OTHER_MATERIAL },
+    { "机架变形了", CLASSIFIER_COMPONENT_OTHER_MATERIAL },
+    { "键鼠失灵，换了接口也不行", CLASSIFIER_COMPONENT_PERIPHERAL },
+    { "网络适配器故障", CLASSIFIER_COMPONENT_MACHINE_PART },
+    { "2U机架式服务器宕机", CLASSIFIER_COMPONENT_UNKNOWN },
+  };
+  g_autoptr(ClassifierAsset) a = t_asset("RCS25A0012345", "gold", "2025-08-08");
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(ParserRequest) req = t_request("RCS25A0012345", cases[i].text);
+    g_autoptr(ClassifierResult) r = t_classify(req, a, "2026-11-23T10:00:00");
+    cr_expect_eq(r->component, cases[i].want, "%s: component %s", cases[i].text,
+                 classifier_component_name(r->component));
+  }
+}
