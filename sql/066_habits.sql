@@ -24,3 +24,10 @@ SELECT v.category, v.code, v.keyword, v.requires, v.note
  WHERE NOT EXISTS (SELECT 1 FROM intake.keywords k
                     WHERE k.category = v.category AND k.code = v.code AND k.keyword = v.keyword)
  ORDER BY v.ord;
+
+-- ---- a forward's acknowledgement: To the end customer, the forwarder in Cc ----
+-- Still at most one row per mail (outbox_mail_id_key): the Cc addresses ride on that row and are
+-- SMTP recipients of the same transaction, never a second acknowledgement.
+ALTER TABLE intake.outbox ADD COLUMN cc text[];
+COMMENT ON COLUMN intake.outbox.cc IS 'Further recipients (Cc header and SMTP RCPT) of the same acknowledgement: the sales rep or reseller who forwarded the customer''s mail; NULL when none';
+COMMENT ON COLUMN intake.outbox.recipient IS 'Address it goes To: the end customer (the sender named in a forwarded mail, else the From of the customer''s mail); NULL when suppressed for want of one';

@@ -215,6 +215,19 @@ fx("habit-fullwidth-digits-and-spaces", simple(M.addr("孙伟", "sunwei@qq.com")
 fx("habit-sn-dashes-and-spaces", simple(M.addr("钱亮", "qianliang@163.com"), "Re: 服务器风扇异响 S/N RCS-25E-005 6789", "2026-11-21 10:20",
    "S/N：RCS-25E-005 6789 风扇声音很大，机器温度过高告警。\n手机 138-0013-4455 钱亮\n地址：杭州市滨江区网商路699号\n"),
    {"sn": "RCS25E0056789", "phone": "13800134455", "contact": "钱亮", "city": "杭州市", "district": "滨江区"})
+# A forward names the end customer: the acknowledgement goes To them, the rep in Cc (tests/e2e/test_acks.c).
+# A forwarded no-reply notice names nobody to answer: no end customer, the sender gets it alone.
+fx("forward-names-end-customer-address", simple(M.addr("周敏", "zhoumin@huaxin-it.com"), "转发: 内存告警", "2026-11-21 11:00",
+   "麻烦处理下，客户比较急。\n周敏 13911112222\n\n"
+   "-----原始邮件-----\n发件人: \"刘洋\" <liuyang@yunfan-tech.com>\n发送时间: 2026年11月21日 10:12\n收件人: 周敏 <zhoumin@huaxin-it.com>\n主题: 内存告警\n\n"
+   "周经理，我们一台服务器内存报警，SN：RCS25A0070003。\n地址：杭州市西湖区文三路90号\n刘洋 15822223333\n"),
+   {"sn": "RCS25A0070003", "forwarded_by": "zhoumin@huaxin-it.com", "forwarded_from": "liuyang@yunfan-tech.com",
+    "contact": "刘洋", "phone": "15822223333"})
+fx("forward-of-noreply-notice", simple(M.addr("陈静", "chenjing@pudong-dc.example.cn"), "Fwd: 硬件告警通知", "2026-11-21 11:10",
+   "监控发来的告警，帮忙看下这台机器。SN：RCS25G0080001\n陈静 13761234567\n\n"
+   "---------- Forwarded message ---------\nFrom: BMC Alert <noreply@bmc-monitor.example.cn>\nDate: Sat, Nov 21, 2026 at 10:58 AM\n"
+   "Subject: 硬件告警通知\nTo: <chenjing@pudong-dc.example.cn>\n\nPSU2 Failure detected.\n"),
+   {"sn": "RCS25G0080001", "forwarded_by": None, "forwarded_from": None})
 
 def main():
     for fn in os.listdir(HERE):
