@@ -109,6 +109,7 @@ typedef struct {
   const char *language;          /* "zh" (default) | "en" */
   const char *from;              /* [smtp] from: "融科联创服务支持 <service@roycom.com.cn>" */
   const char *to_addr, *to_name; /* the customer */
+  const char *const *cc;         /* NULL-terminated Cc addresses (a forward's forwarder), or NULL */
   const char *subject;           /* the customer's subject, decoded */
   const char *in_reply_to;       /* the customer's Message-ID, without <> */
   const char *const *references; /* the customer's In-Reply-To/References ids, without <> */

@@ -591,6 +591,9 @@ message_bytes(const AcksContent *c, InternetAddress *from, const char *name, con
   g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, internet_address_get_name(from),
                              internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(from)));
   g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, *name ? name : NULL, c->to_addr);
+  for (guint i = 0; c->cc && c->cc[i]; i++)
+    if (acks_address_usable(c->cc[i]))
+      g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_CC, NULL, c->cc[i]);
   g_mime_message_set_subject(msg, subject, "utf-8");
   g_autoptr(GDateTime) now = g_date_time_new_now(tz);
   g_mime_message_set_date(msg, c->date ? c->date : now);

@@ -404,16 +404,117 @@ add_sn(GPtrArray *keys, const char *sn)
     g_free(compact);
 }
 
+/* Look-alike characters customers mix up when they copy a label by hand (0/O, 1/I, 5/S, 8/B). */
+static const char confusable_from[] = "0O1I5S8B";
+static const char confusable_to[] = "O0I1S5B8";
+#define SN_VARIANT_MIN_LEN 8   /* a short token is not an SN worth guessing at */
+#define SN_VARIANT_MAX_SWAPS 2 /* a hand-copied SN has one or two slips, not a different SN */
+#define SN_VARIANT_MAX_KEYS 160
+
+static char
+confusable_swap(char c)
+{
+  const char *p = strchr(confusable_from, c);
+  return c && p ? confusable_to[p - confusable_from] : '\0';
+}
+
+/* The SN without separators, upper case (caller frees). */
+static char *
+sn_compact(const char *sn)
+{
+  char *u = g_ascii_strup(sn, -1), *w = u;
+  for (const char *r = u; *r; r++)
+    if (*r != '-' && *r != ' ' && *r != '/')
+      *w++ = *r;
+  *w = '\0';
+  return u;
+}
+
+/* Each form of compact with one or two look-alike characters swapped, appended to keys. */
+static void
+add_variants(GPtrArray *keys, const char *compact)
+{
+  gsize n = strlen(compact);
+  if (n < SN_VARIANT_MIN_LEN || !strpbrk(compact, "0123456789") ||
+      !strpbrk(compact, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    return;
+  guint added = 0;
+  for (gsize i = 0; i < n && added < SN_VARIANT_MAX_KEYS; i++) {
+    char a = confusable_swap(compact[i]);
+    if (!a)
+      continue;
+    char *one = g_strdup(compact);
+    one[i] = a;
+    for (gsize j = i + 1; SN_VARIANT_MAX_SWAPS > 1 && j < n && added < SN_VARIANT_MAX_KEYS; j++) {
+      char b = confusable_swap(compact[j]);
+      if (!b)
+        continue;
+      char *two = g_strdup(one);
+      two[j] = b;
+      add_key(keys, two);
+      added++;
+    }
+    add_key(keys, one);
+    added++;
+  }
+}
+
+/* The SNs of the request as written: the labelled one, then the candidates. */
+static void
+add_written(GPtrArray *keys, const ParserRequest *req, gboolean variants)
+{
+  guint n = req->sn_candidates ? req->sn_candidates->len : 0;
+  for (guint i = 0; i <= n; i++) {
+    const char *sn = i == 0 ? req->sn : g_ptr_array_index(req->sn_candidates, i - 1);
+    if (!sn || !*sn)
+      continue;
+    if (!variants) {
+      add_sn(keys, sn);
+      continue;
+    }
+    g_autofree char *compact = sn_compact(sn);
+    add_variants(keys, compact);
+  }
+}
+
 GStrv
 classifier_request_sn_keys(const ParserRequest *req)
 {
   GPtrArray *keys = g_ptr_array_new();
-  add_sn(keys, req->sn);
-  if (req->sn_candidates)
-    for (guint i = 0; i < req->sn_candidates->len; i++)
-      add_sn(keys, g_ptr_array_index(req->sn_candidates, i));
+  add_written(keys, req, FALSE);
+  add_written(keys, req, TRUE);
   g_ptr_array_add(keys, NULL);
   return (GStrv)g_ptr_array_free(keys, FALSE);
+}
+
+gboolean
+classifier_sn_lookalike(const char *written, const char *registered)
+{
+  if (!written || !registered)
+    return FALSE;
+  g_autofree char *a = sn_compact(written), *b = sn_compact(registered);
+  if (strlen(a) != strlen(b) || g_str_equal(a, b))
+    return FALSE;
+  guint swaps = 0;
+  for (gsize i = 0; a[i]; i++)
+    if (a[i] != b[i] && (confusable_swap(a[i]) != b[i] || ++swaps > SN_VARIANT_MAX_SWAPS))
+      return FALSE;
+  return TRUE;
+}
+
+/* The one registered look-alike of sn among found, or NULL (none, or several: a guess would be a
+ * coin toss, the SN stays unknown for review). */
+static const ClassifierAsset *
+pick_lookalike(const char *sn, const ClassifierAsset *const *found, guint n)
+{
+  const ClassifierAsset *hit = NULL;
+  for (guint i = 0; i < n; i++)
+    if (found[i] && found[i]->sn && classifier_sn_lookalike(sn, found[i]->sn)) {
+      if (hit && g_ascii_strcasecmp(hit->sn, found[i]->sn) != 0)
+        return NULL;
+      hit = found[i];
+    }
+  return hit;
 }
 
 const ClassifierAsset *
@@ -421,10 +522,19 @@ classifier_asset_pick(const ParserRequest *req, const ClassifierAsset *const *fo
 {
   if (!n)
     return NULL;
-  g_auto(GStrv) keys = classifier_request_sn_keys(req);
-  for (guint k = 0; keys[k]; k++)
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+  add_written(keys, req, FALSE);
+  for (guint k = 0; k < keys->len; k++)
     for (guint i = 0; i < n; i++)
-      if (found[i] && found[i]->sn && !g_ascii_strcasecmp(found[i]->sn, keys[k]))
+      if (found[i] && found[i]->sn && !g_ascii_strcasecmp(found[i]->sn, keys->pdata[k]))
         return found[i];
+  /* no SN as written is registered: a unique look-alike of one (labelled first) stands in for it */
+  guint nc = req->sn_candidates ? req->sn_candidates->len : 0;
+  for (guint c = 0; c <= nc; c++) {
+    const char *sn = c == 0 ? req->sn : g_ptr_array_index(req->sn_candidates, c - 1);
+    const ClassifierAsset *a = sn ? pick_lookalike(sn, found, n) : NULL;
+    if (a)
+      return a;
+  }
   return NULL;
 }

@@ -269,7 +269,10 @@ void classifier_trail(ClassifierResult *r, const char *fmt, ...) G_GNUC_PRINTF(2
 /* classify.c, coverage.c, onsite.c: the decisions */
 gboolean classifier_text_blank(const char *s); /* NULL or only white space */
 char *classifier_date_str(const GDate *d);     /* YYYY-MM-DD, NULL when invalid; caller frees */
-char *classifier_model_key(const char *m);     /* without case, spaces, '-', '_', '/'; caller frees */
+/* TRUE when written and registered differ (without separators and case) only by one or two look-alike
+ * characters (0/O, 1/I, 5/S, 8/B): a hand-copied label. */
+gboolean classifier_sn_lookalike(const char *written, const char *registered);
+char *classifier_model_key(const char *m); /* without case, spaces, '-', '_', '/'; caller frees */
 void classifier_decide_coverage(ClassifierResult *r, const ClassifierPolicy *policy, const ClassifierAsset *a,
                                 const ClassifierFindings *f, const GDate *received);
 void classifier_decide_place(ClassifierResult *r, const ClassifierPolicy *policy, const ParserRequest *req,

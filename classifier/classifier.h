@@ -227,10 +227,14 @@ gboolean classifier_assets_load_csv(const char *data_dir, const char *path, Clas
 
 /* The SNs to look an asset up by, in preference order: the labelled SN, then the candidates,
  * upper case, no duplicates; each followed by itself without '-', ' ' and '/' (RCS-25A-0110012 is
- * registry row RCS25A0110012). Poll fetches them in one query (WHERE sn = ANY($1)). Caller frees. */
+ * registry row RCS25A0110012); after all of them, for each SN of 8+ characters with letters and digits, its
+ * forms with one or two look-alike characters swapped (0/O, 1/I, 5/S, 8/B: RCS25AO11OO12 may be
+ * RCS25A0110012). Poll fetches them in one query (WHERE sn = ANY($1)). Caller frees. */
 GStrv classifier_request_sn_keys(const ParserRequest *request);
-/* Of the assets found for those keys (any order, n may be 0), the one to classify with: the first key
- * that has one. Returns a borrowed pointer into found, or NULL. */
+/* Of the assets found for those keys (any order, n may be 0), the one to classify with: the first SN as
+ * written (or without separators) that has one; when none has, the only registered look-alike of the
+ * labelled SN, else of the first candidate that has exactly one (two look-alikes registered: none is
+ * taken, the SN stays unknown). Returns a borrowed pointer into found, or NULL. */
 const ClassifierAsset *classifier_asset_pick(const ParserRequest *request,
                                              const ClassifierAsset *const *found, guint n);
 

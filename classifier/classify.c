@@ -50,6 +50,27 @@ models_agree(const char *mail, const char *registry)
 
 /* ---------- steps ---------- */
 
+/* The SN of the mail (labelled, then candidates) that asset stands in for as a look-alike, or NULL when
+ * one of them is the asset's SN as written (classifier_asset_pick took that one). */
+static const char *
+lookalike_written(const ParserRequest *req, const ClassifierAsset *asset)
+{
+  g_autofree char *registered = classifier_model_key(asset->sn);
+  const char *first = NULL;
+  guint n = req->sn_candidates ? req->sn_candidates->len : 0;
+  for (guint i = 0; i <= n; i++) {
+    const char *sn = i == 0 ? req->sn : g_ptr_array_index(req->sn_candidates, i - 1);
+    if (!sn)
+      continue;
+    g_autofree char *key = classifier_model_key(sn);
+    if (g_str_equal(key, registered))
+      return NULL;
+    if (!first && classifier_sn_lookalike(sn, asset->sn))
+      first = sn;
+  }
+  return first;
+}
+
 static void
 decide_sn(ClassifierResult *r, const ParserRequest *req, const ClassifierAsset *asset)
 {
@@ -60,7 +81,13 @@ decide_sn(ClassifierResult *r, const ParserRequest *req, const ClassifierAsset *
     r->tier = asset->tier;
     g_autofree char *labelled = req->sn ? classifier_model_key(req->sn) : NULL,
                     *registered = classifier_model_key(asset->sn);
-    if (labelled && !g_str_equal(labelled, registered))
+    const char *lookalike = lookalike_written(req, asset);
+    if (lookalike)
+      classifier_trail(r,
+                       "sn: %s as written is not registered; %s, the only registered SN that differs from it "
+                       "by look-alike characters (0/O, 1/I, 5/S, 8/B), is taken as the SN",
+                       lookalike, r->sn);
+    else if (labelled && !g_str_equal(labelled, registered))
       classifier_trail(
         r, "sn: the labelled SN %s is not registered; %s from the mail is, and counts as the SN (§1)",
         req->sn, r->sn);

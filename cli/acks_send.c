@@ -199,6 +199,25 @@ batch_machines(StoreConn *conn, gint64 order_id, AcksContent *content, AcksMachi
   return TRUE;
 }
 
+/* Who the acknowledgement goes to: the sender, or for a forward (a sales rep or reseller passing the
+ * customer's mail on) the end customer named in the forwarded header, with the forwarder in cc[0]
+ * (issue 15). The mail's own facts (automatic, bulk, forged …) still decide whether one goes out. */
+static const char *
+ack_recipient(const AcksSmtpConfig *cfg, const ParserRequest *req, const char **cc)
+{
+  const char *from_addr = req ? req->from_addr : NULL;
+  if (!acks_address_usable(from_addr))
+    return NULL;
+  const char *origin = req->forwarded_from;
+  if (!acks_address_usable(origin) || !g_ascii_strcasecmp(origin, from_addr))
+    return from_addr;
+  for (guint i = 0; cfg->own_addresses && cfg->own_addresses[i]; i++)
+    if (!g_ascii_strcasecmp(origin, cfg->own_addresses[i]))
+      return from_addr;
+  cc[0] = req->forwarded_by && acks_address_usable(req->forwarded_by) ? req->forwarded_by : from_addr;
+  return origin;
+}
+
 /* Renders the acknowledgement of item's order with the texts and the tier's SLA terms from the
  * database. FALSE on a database error; TRUE with *rendered NULL and *render_error set when a template
  * is broken. */
@@ -233,7 +252,9 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
     .language = item->language,
     .from = cfg->from,
     .to_addr = item->recipient,
-    .to_name = req->from_name,
+    /* the sender's display name is the forwarder's when the end customer is addressed */
+    .to_name = item->cc && item->cc[0] ? NULL : req->from_name,
+    .cc = item->cc,
     .subject = req->subject,
     .in_reply_to = req->message_id,
     .references = (const char *const *)refs->pdata,
@@ -275,9 +296,10 @@ acks_queue_order(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o,
   g_autofree char *message_id = acks_message_id_new(o->order_no, domain);
   const ParserRequest *req = o->request;
   const ClassifierResult *res = o->result;
-  const char *from_addr = req ? req->from_addr : NULL;
-  const char *recipient = acks_address_usable(from_addr) ? from_addr : NULL;
+  const char *cc[2] = { NULL, NULL };
+  const char *recipient = ack_recipient(cfg, req, cc);
   StoreOutboxItem item = {
+    .cc = cc,
     .order_id = o->order_id,
     .message_id = message_id,
     .recipient = recipient,
@@ -444,7 +466,13 @@ acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, g
       gboolean permanent = FALSE;
       g_autoptr(GError) send_error = NULL;
       g_autoptr(GError) mark_error = NULL;
-      if (fetcher_smtp_send(smtp, envelope, c->recipient, data, len, &reply, &permanent, &send_error)) {
+      g_autoptr(GPtrArray) to = g_ptr_array_new(); /* the To, then the Cc: one SMTP transaction */
+      g_ptr_array_add(to, c->recipient);
+      for (guint k = 0; c->cc && c->cc[k]; k++)
+        g_ptr_array_add(to, c->cc[k]);
+      g_ptr_array_add(to, NULL);
+      if (fetcher_smtp_send_to(smtp, envelope, (const char *const *)to->pdata, data, len, &reply, &permanent,
+                               &send_error)) {
         if (!store_outbox_mark_sent(conn, c, reply, &mark_error))
           /* delivered but not recorded: the lease runs out and ops see it as failed — never resent */
           cli_log(CLI_LOG_ERROR, "ack %s was delivered but could not be recorded: %s", c->message_id,

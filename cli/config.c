@@ -43,7 +43,8 @@ static const char *const smtp_keys[] = { "url",
                                          "trusted_authserv_id",
                                          NULL };
 static const char *const db_keys[] = { "conninfo", "migrate_conninfo", "migrations_dir", NULL };
-static const char *const limits_keys[] = { "max_bytes", "max_depth", "max_parts", "max_headers", NULL };
+static const char *const limits_keys[] = { "max_bytes",  "max_depth",       "max_parts", "max_headers",
+                                           "max_images", "max_image_bytes", "image_ms",  NULL };
 static const char *const log_keys[] = { "syslog", NULL };
 static const char *const metrics_keys[] = { "textfile", NULL };
 static const char *const alerts_keys[] = { "webhook_url",   "format",  "mail_to", "due_within",
@@ -428,6 +429,19 @@ load_limits(GKeyFile *kf, const char *path, ParserLimits *l, GError **error)
       !get_size(kf, path, "limits", "max_parts", 100000, &parts, error) ||
       !get_size(kf, path, "limits", "max_headers", 100000, &headers, error))
     return FALSE;
+  /* label photos (issue 15): how many per mail, how large, how long each may take */
+  guint64 images = l->max_images, image_bytes = l->max_image_bytes, image_ms = l->image_ms;
+  g_autofree char *no_images = get_string(kf, "limits", "max_images");
+  if (no_images && g_str_equal(g_strstrip(no_images), "0"))
+    images = 0; /* never read photos */
+  else if (!get_size(kf, path, "limits", "max_images", 100, &images, error))
+    return FALSE;
+  if (!get_size(kf, path, "limits", "max_image_bytes", (guint64)1 << 30, &image_bytes, error) ||
+      !get_size(kf, path, "limits", "image_ms", 600000, &image_ms, error))
+    return FALSE;
+  l->max_images = (guint)images;
+  l->max_image_bytes = (gsize)image_bytes;
+  l->image_ms = (guint)image_ms;
   l->max_bytes = (gsize)bytes;
   l->max_depth = (guint)depth;
   l->max_parts = (guint)parts;

@@ -121,6 +121,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(FetcherSmtp, fetcher_smtp_close)
  * refused with a 5xx reply (sending again will not help). */
 gboolean fetcher_smtp_send(FetcherSmtp *smtp, const char *mail_from, const char *rcpt, const char *data,
                            gsize len, char **reply, gboolean *permanent, GError **error);
+/* The same message to several envelope recipients in one transaction (to: NULL-terminated, the first
+ * is the To, the others its Cc): sent when the server accepts at least one of them. */
+gboolean fetcher_smtp_send_to(FetcherSmtp *smtp, const char *mail_from, const char *const *to,
+                              const char *data, gsize len, char **reply, gboolean *permanent, GError **error);
 /* After a failed fetcher_smtp_send: TRUE when the message data had been sent (the server's 354)
  * and no final reply came (timeout, lost connection): the server may have accepted it, so sending
  * it again could deliver it twice. */

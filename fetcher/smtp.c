@@ -95,19 +95,35 @@ gboolean
 fetcher_smtp_send(FetcherSmtp *s, const char *mail_from, const char *rcpt, const char *data, gsize len,
                   char **reply, gboolean *permanent, GError **error)
 {
+  const char *rcpts[] = { rcpt, NULL };
+  return fetcher_smtp_send_to(s, mail_from, rcpts, data, len, reply, permanent, error);
+}
+
+gboolean
+fetcher_smtp_send_to(FetcherSmtp *s, const char *mail_from, const char *const *to, const char *data,
+                     gsize len, char **reply, gboolean *permanent, GError **error)
+{
   if (reply)
     *reply = NULL;
   if (permanent)
     *permanent = FALSE;
-  if (!rcpt || !*rcpt || !envelope_address_ok(rcpt) || (mail_from && !envelope_address_ok(mail_from))) {
+  gboolean ok = to && to[0] && *to[0] && (!mail_from || envelope_address_ok(mail_from));
+  for (guint i = 0; ok && to[i]; i++)
+    ok = *to[i] && envelope_address_ok(to[i]);
+  if (!ok) {
     g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "SMTP envelope address is not usable");
     if (permanent)
       *permanent = TRUE;
     return FALSE;
   }
   g_autofree char *from = g_strdup_printf("<%s>", mail_from ? mail_from : "");
-  g_autofree char *to = g_strdup_printf("<%s>", rcpt);
-  struct curl_slist *rcpts = curl_slist_append(NULL, to);
+  struct curl_slist *rcpts = NULL;
+  for (guint i = 0; to[i]; i++) {
+    g_autofree char *angle = g_strdup_printf("<%s>", to[i]);
+    rcpts = curl_slist_append(rcpts, angle);
+  }
+  /* a Cc the server refuses must not cost the customer the message: sent when one RCPT is accepted */
+  curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT_ALLLOWFAILS, to[1] ? 1L : 0L);
   FetcherUpload u;
   g_string_truncate(s->reply, 0);
   g_string_truncate(s->partial, 0);
@@ -118,6 +134,7 @@ fetcher_smtp_send(FetcherSmtp *s, const char *mail_from, const char *rcpt, const
   fetcher_curl_upload(s->curl, &u, data, len);
   CURLcode rc = curl_easy_perform(s->curl);
   curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, NULL);
+  curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0L);
   curl_slist_free_all(rcpts);
   long code = 0;
   curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);

@@ -67,6 +67,13 @@ bulk(const ParserAutoHeaders *h)
                               g_ascii_strcasecmp(p, "junk") == 0));
 }
 
+gboolean
+parser_address_unreplyable(const ParserConfig *c, const char *address)
+{
+  g_autofree char *local = local_part(address);
+  return local_part_starts(c->bounce_locals, local) || local_part_holds(c->noreply_words, local);
+}
+
 /* Policy §6 and RFC 3834. Our own address first (a loop is the surest fact), then delivery
  * reports (they often carry Auto-Submitted too), automatic replies, bulk/list mail. The sender
  * facts for the acknowledgement rules are set too. */

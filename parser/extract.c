@@ -185,6 +185,8 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
   for (guint i = 0; origin && c->own_addresses && c->own_addresses[i]; i++)
     if (strcmp(origin, c->own_addresses[i]) == 0)
       g_clear_pointer(&origin, g_free); /* our own acknowledgement, forwarded back */
+  if (origin && parser_address_unreplyable(c, origin))
+    g_clear_pointer(&origin, g_free); /* a forwarded bounce or no-reply notice: nobody to answer */
   if (origin && r->from_addr && strcmp(origin, r->from_addr) != 0) {
     r->forwarded_by = g_strdup(r->from_addr);
     r->forwarded_from = g_steal_pointer(&origin);

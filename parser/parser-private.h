@@ -104,6 +104,8 @@ typedef struct {
 } ParserHeaderFlags;
 
 void parser_detect_ignored(const ParserConfig *config, ParserRequest *r, const ParserHeaderFlags *flags);
+/* A bounce (mailer-daemon, postmaster …) or no-reply address (noreply, donotreply …): never acknowledged. */
+gboolean parser_address_unreplyable(const ParserConfig *config, const char *address);
 void parser_detect_followup(const ParserConfig *config, ParserRequest *r, const char *subject_nfkc,
                             const char *body_nfkc);
 

@@ -13,16 +13,18 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
                       item->recipient, item->language ? item->language : "zh",
                       item->subject,   item->data,
                       status,          item->suppressed_reason,
-                      item->body_text };
-  int lengths[9] = { 0 }, formats[9] = { 0 };
+                      item->body_text, NULL };
+  g_autofree char *cc = item->cc && item->cc[0] ? store_text_array(item->cc) : NULL;
+  p[9] = cc;
+  int lengths[10] = { 0 }, formats[10] = { 0 };
   lengths[5] = (int)item->len;
   formats[5] = 1; /* the message bytes as binary bytea */
   g_autoptr(PGresult) r = PQexecParams(
     conn->pg,
     "INSERT INTO intake.outbox (order_id, message_id, recipient, language, subject, message, status,"
-    " suppressed_reason, body_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    " suppressed_reason, body_text, cc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text[])"
     " ON CONFLICT (order_id) DO NOTHING RETURNING id",
-    9, NULL, p, lengths, formats, 0);
+    10, NULL, p, lengths, formats, 0);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
   if (queued)
@@ -80,6 +82,7 @@ store_outbox_claim_free(StoreOutboxClaim *c)
     return;
   g_free(c->message_id);
   g_free(c->recipient);
+  g_strfreev(c->cc);
   g_clear_pointer(&c->data, g_bytes_unref);
   g_free(c->claim_token);
   g_free(c);
@@ -106,7 +109,8 @@ store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error)
     " claimed_at = now(), lease_until = now() + make_interval(secs => $3::int)"
     " WHERE o.id IN (SELECT id FROM intake.outbox WHERE status = 'pending' AND next_attempt_at <= now()"
     " ORDER BY next_attempt_at, id LIMIT $1::int FOR UPDATE SKIP LOCKED)"
-    " RETURNING o.id, o.order_id, o.message_id, o.recipient, o.message, o.attempts",
+    " RETURNING o.id, o.order_id, o.message_id, o.recipient, o.message, o.attempts, array_to_string(o.cc, "
+    "',')",
     3, NULL, p, NULL, NULL, 0);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return NULL;
@@ -122,6 +126,8 @@ store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error)
     c->data = g_bytes_new(bytes, n);
     PQfreemem(bytes);
     c->attempts = (guint)g_ascii_strtoull(PQgetvalue(r, i, 5), NULL, 10);
+    if (!PQgetisnull(r, i, 6) && *PQgetvalue(r, i, 6)) /* addresses hold no ',' (acks_address_usable) */
+      c->cc = g_strsplit(PQgetvalue(r, i, 6), ",", -1);
     c->claim_token = g_strdup(token);
     g_ptr_array_add(out, c);
   }

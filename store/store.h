@@ -266,6 +266,7 @@ typedef struct {
   gsize len;
   const char *suppressed_reason; /* NULL: pending; else status suppressed with this reason */
   const char *body_text;         /* the text part as the customer reads it, for ops; may be NULL */
+  const char *const *cc;         /* NULL-terminated Cc recipients (a forward's forwarder), or NULL */
 } StoreOutboxItem;
 
 /* Inside the caller's (the order's) transaction. *queued (may be NULL) is FALSE when the order
@@ -288,6 +289,7 @@ typedef struct {
   gint64 order_id;
   char *message_id;
   char *recipient;
+  char **cc; /* NULL-terminated further recipients of the same message, or NULL */
   GBytes *data;
   guint attempts; /* including this one */
   char *claim_token;

@@ -53,5 +53,26 @@ for name, received, want in cases:
     if explain.returncode != 0 or "Rules applied" not in explain.stdout:
         print(f"FAIL {name}: EXPLAIN output")
         failed += 1
+# Writing habits (tests/data/mail, issue 15): the registry resolves a hand-copied SN (O for 0, I for 1),
+# and EXPLAIN says so; Traditional Chinese meets the same keyword tables.
+habits = [
+    ("cust-habit-sn-o-for-zero-i-for-one.eml",
+     dict(sn="RCS25A0012345", tier="silver", coverage="covered", model="SYS-620U-TNR"), "look-alike characters"),
+    ("cust-habit-traditional-big5-guangzhou.eml",
+     dict(component="machine_part", severity="S2", city="广州市", district="天河区", onsite_class="next_day"), None),
+]
+for name, want, explained in habits:
+    cmd = [intake, "inspect", f"{src}/tests/data/mail/{name}", "--assets", f"{src}/samples/assets.csv",
+           "--received", "2026-11-25T10:00:00+08:00"]
+    out = subprocess.run(cmd + ["--json"], capture_output=True, text=True)
+    got = json.loads(out.stdout) if out.returncode == 0 else {}
+    for k, v in want.items():
+        if got.get(k) != v:
+            print(f"FAIL {name}: {k}: expected {v!r}, got {got.get(k)!r}")
+            failed += 1
+    explain = subprocess.run(cmd, capture_output=True, text=True).stdout
+    if explained and explained not in explain:
+        print(f"FAIL {name}: EXPLAIN does not say {explained!r}")
+        failed += 1
 print("inspect samples:", "FAILED" if failed else "ok", f"({len(cases)} mails)")
 sys.exit(1 if failed else 0)

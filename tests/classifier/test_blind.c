@@ -239,9 +239,12 @@ Test(blind, sn_keys_without_separators)
                                "RCS/25A/0120013",
                                "RCS25A0120013",
                                NULL };
-  cr_assert_eq(g_strv_length(keys), g_strv_length((char **)want));
+  /* as written and without separators first; look-alike forms (0/O, 1/I, …) only after all of them */
+  cr_assert_gt(g_strv_length(keys), g_strv_length((char **)want));
   for (guint i = 0; want[i]; i++)
     cr_expect_str_eq(keys[i], want[i]);
+  for (guint i = g_strv_length((char **)want); keys[i]; i++)
+    cr_expect(strlen(keys[i]) == strlen("RCS25A0110012") && !strpbrk(keys[i], " -/"), "%s", keys[i]);
 
   g_autoptr(ClassifierAsset) a = t_asset("RCS25A0110012", "gold", "2025-08-08");
   g_autoptr(ClassifierAsset) b = t_asset("RCS25A0100011", "silver", "2025-08-08");
@@ -256,4 +259,85 @@ Test(blind, sn_keys_without_separators)
   g_autoptr(ParserRequest) odd = t_request("-", "x");
   g_auto(GStrv) k2 = classifier_request_sn_keys(odd);
   cr_expect_eq(g_strv_length(k2), 1);
+}
+
+/* A label copied by hand: O for 0, I for 1 (and 5/S, 8/B). The registry decides which was meant. */
+Test(blind, sn_lookalike_resolved_by_registry)
+{
+  g_autoptr(ParserRequest) req = t_request("RCS25AO0I2345", "硬盘告警");
+  g_ptr_array_add(req->sn_candidates, g_strdup("RCS25AO0I2345"));
+  g_auto(GStrv) keys = classifier_request_sn_keys(req);
+  cr_expect(g_strv_contains((const char *const *)keys, "RCS25A0012345"), "the meant SN is looked up");
+  cr_expect_str_eq(keys[0], "RCS25AO0I2345", "the SN as written comes first");
+
+  g_autoptr(ClassifierAsset) a = t_asset("RCS25A0012345", "silver", "2025-08-08");
+  g_autoptr(ClassifierAsset) other = t_asset("RCS25A9912345", "gold", "2025-08-08");
+  const ClassifierAsset *found[] = { other, a };
+  cr_assert_eq(classifier_asset_pick(req, found, 2), a);
+  g_autoptr(ClassifierResult) r = t_classify(req, a, "2026-11-23T10:00:00");
+  cr_expect_str_eq(r->sn, "RCS25A0012345");
+  cr_expect(r->registered);
+  g_autofree char *explain = classifier_result_explain(r);
+  cr_expect(strstr(explain, "RCS25AO0I2345 as written is not registered") != NULL, "%s", explain);
+  cr_expect(strstr(explain, "look-alike") != NULL);
+
+  /* 5/S and 8/B: a lower-case copy with separators */
+  g_autoptr(ParserRequest) sb = t_request("rcs-2sa-oo12s4s", "x");
+  g_auto(GStrv) k3 = classifier_request_sn_keys(sb);
+  g_autoptr(ClassifierAsset) c = t_asset("RCS25A0012545", "gold", "2025-08-08");
+  const ClassifierAsset *fc[] = { c };
+  cr_expect_null(classifier_asset_pick(sb, fc, 1), "four slips are a different SN, not a copying mistake");
+  cr_expect_not(g_strv_contains((const char *const *)k3, "RCS25A0012545"));
+}
+
+Test(blind, sn_lookalike_ambiguous_or_exact)
+{
+  /* two registered look-alikes: no guess, the SN stays unknown (needs_review) */
+  g_autoptr(ParserRequest) req = t_request("RCS25AO012345", "x");
+  g_autoptr(ClassifierAsset) a = t_asset("RCS25A0012345", "silver", "2025-08-08");
+  g_autoptr(ClassifierAsset) b = t_asset("RCS25AOO12345", "silver", "2025-08-08");
+  const ClassifierAsset *both[] = { a, b };
+  cr_expect_null(classifier_asset_pick(req, both, 2));
+  /* the SN as written, when registered, wins over any look-alike */
+  g_autoptr(ClassifierAsset) exact = t_asset("RCS25AO012345", "gold", "2025-08-08");
+  const ClassifierAsset *three[] = { a, b, exact };
+  cr_expect_eq(classifier_asset_pick(req, three, 3), exact);
+  g_autoptr(ClassifierResult) r = t_classify(req, exact, "2026-11-23T10:00:00");
+  g_autofree char *explain = classifier_result_explain(r);
+  cr_expect_null(strstr(explain, "look-alike"));
+  /* a short token is never guessed at */
+  g_autoptr(ParserRequest) shortreq = t_request("AB1O", "x");
+  g_auto(GStrv) k = classifier_request_sn_keys(shortreq);
+  cr_expect_eq(g_strv_length(k), 1);
+}
+
+/* Every material policy §4 lists reaches its component, in the words customers use (simplified,
+ * traditional after t2s); a rack-mount server names no rack. */
+Test(blind, policy_materials_by_component)
+{
+  static const struct {
+    const char *text;
+    ClassifierComponent want;
+  } cases[] = {
+    { "交换机上的光纤模块不亮，链路不通", CLASSIFIER_COMPONENT_AUXILIARY },
+    { "光收发模块故障", CLASSIFIER_COMPONENT_AUXILIARY },
+    { "光纖模組損壞", CLASSIFIER_COMPONENT_AUXILIARY },
+    { "光口模块不亮", CLASSIFIER_COMPONENT_AUXILIARY },
+    { "滑轨断了，机器装不上去", CLASSIFIER_COMPONENT_AUXILIARY },
+    { "机房的光缆被挖断了", CLASSIFIER_COMPONENT_OTHER_MATERIAL },
+    { "尾纤折断", CLASSIFIER_COMPONENT_OTHER_MATERIAL },
+    { "不间断电源告警，电池故障", CLASSIFIER_COMPONENT_OTHER_MATERIAL },
+    { "不斷電系統告警", CLASSIFIER_COMPONENT_OTHER_MATERIAL },
+    { "机架变形了", CLASSIFIER_COMPONENT_OTHER_MATERIAL },
+    { "键鼠失灵，换了接口也不行", CLASSIFIER_COMPONENT_PERIPHERAL },
+    { "网络适配器故障", CLASSIFIER_COMPONENT_MACHINE_PART },
+    { "2U机架式服务器宕机", CLASSIFIER_COMPONENT_UNKNOWN },
+  };
+  g_autoptr(ClassifierAsset) a = t_asset("RCS25A0012345", "gold", "2025-08-08");
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(ParserRequest) req = t_request("RCS25A0012345", cases[i].text);
+    g_autoptr(ClassifierResult) r = t_classify(req, a, "2026-11-23T10:00:00");
+    cr_expect_eq(r->component, cases[i].want, "%s: component %s", cases[i].text,
+                 classifier_component_name(r->component));
+  }
 }

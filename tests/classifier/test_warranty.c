@@ -367,7 +367,8 @@ Test(sn, keys_order_and_pick)
   g_ptr_array_add(req->sn_candidates, g_strdup("RCS7654321"));
   g_ptr_array_add(req->sn_candidates, g_strdup("RCS1234567"));
   g_auto(GStrv) keys = classifier_request_sn_keys(req);
-  cr_assert_eq(g_strv_length(keys), 2);
+  /* the SNs as written first; their look-alike forms (RCSI234567, …) only after them */
+  cr_assert_gt(g_strv_length(keys), 2);
   cr_expect_str_eq(keys[0], "RCS1234567");
   cr_expect_str_eq(keys[1], "RCS7654321");
   g_autoptr(ClassifierAsset) a = t_asset("RCS7654321", "gold", "2025-04-22");

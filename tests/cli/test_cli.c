@@ -160,6 +160,30 @@ Test(config, stale_lock_after_is_a_duration_per_mailbox)
   cli_remove_config(bad);
 }
 
+/* [limits] for label photos (issue 15): max_images (0: never), max_image_bytes, image_ms. */
+Test(config, photo_limits_are_config_keys)
+{
+  g_autofree char *good =
+    cli_write_config("[imap]\nurl = imaps://mail.example.com/INBOX\nuser = a@example.com\n"
+                     "[db]\nconninfo = dbname=none host=/nonexistent\n"
+                     "[limits]\nmax_images = 0\nmax_image_bytes = 8M\nimage_ms = 2500\n");
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = cli_run(NULL, &out, &err, "poll", "--config", good, NULL);
+  cr_assert_neq(rc, 2, "valid photo limits refused: %s%s", out, err);
+  cr_assert_null(strstr(err, "[limits]"), "%s", err);
+  cli_remove_config(good);
+
+  g_autofree char *bad =
+    cli_write_config("[imap]\nurl = imaps://mail.example.com/INBOX\nuser = a@example.com\n"
+                     "[db]\nconninfo = dbname=none host=/nonexistent\n"
+                     "[limits]\nimage_ms = soon\n");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(cli_run(NULL, &out, &err, "poll", "--config", bad, NULL), 2, "%s%s", out, err);
+  cr_assert(strstr(err, "[limits]") && strstr(err, "image_ms"), "section and key not named: %s", err);
+  cli_remove_config(bad);
+}
+
 /* ---- inspect ---- */
 
 static JsonObject *

@@ -574,3 +574,52 @@ Test(acks, global_cap_per_hour)
   const char *first = strstr(err, "max_acks_per_hour");
   cr_expect(first && !strstr(first + 1, "max_acks_per_hour"), "said not exactly once: %s", err);
 }
+
+/* A sales rep forwards the customer's mail (issue 15): the acknowledgement goes To the end customer
+ * with the rep in Cc, one message delivered to both mailboxes through the real OpenSMTPD, one outbox row. */
+Test(acks, forward_to_customer_cc_forwarder)
+{
+  E2eCustomer *rep = e2e_customer_new(e, "rep");
+  E2eCustomer *end = e2e_customer_new(e, "end");
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, "starttls = required\n");
+  g_autofree char *body = g_strdup_printf(
+    "转给你们处理一下，谢谢。\r\n\r\n周敏\r\n华信科技 销售部\r\n手机：13911112222\r\n\r\n"
+    "-----原始邮件-----\r\n发件人: 刘洋 <%s>\r\n发送时间: 2026年11月20日 9:30\r\n收件人: 周敏 <%s>\r\n"
+    "主题: 服务器报修\r\n\r\n周经理好，\r\n我们机房一台服务器今天宕机了，SN：RCS25A0070001。\r\n"
+    "地址：杭州市西湖区文三路90号东部软件园2号楼\r\n\r\n刘洋\r\n15822223333\r\n",
+    end->addr, rep->addr);
+  append("=?UTF-8?B?5ZGo5pWP?=", rep->addr,
+         "=?UTF-8?B?6L2s5Y+ROiDmnI3liqHlmajmiqXkv64=?=", "fwd-1@huaxin.example.com", NULL, body);
+  poll_queue_send();
+
+  g_autoptr(GPtrArray) to_end = e2e_customer_mails(end, 1, 20);
+  g_autoptr(GPtrArray) to_rep = e2e_customer_mails(rep, 1, 20);
+  cr_assert_eq(to_end->len, 1, "%u acknowledgements to the end customer", to_end->len);
+  cr_assert_eq(to_rep->len, 1, "%u acknowledgements to the forwarder", to_rep->len);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox"), 1);
+  g_autofree char *rcpt = scalar_text("SELECT recipient FROM intake.outbox WHERE status = 'sent'");
+  g_autofree char *cc = scalar_text("SELECT array_to_string(cc, ',') FROM intake.outbox");
+  cr_expect_str_eq(rcpt, end->addr);
+  cr_expect_str_eq(cc, rep->addr);
+  GMimeMessage *m = parse(g_ptr_array_index(to_end, 0));
+  g_autofree char *to = internet_address_list_to_string(g_mime_message_get_to(m), NULL, FALSE);
+  g_autofree char *cch = internet_address_list_to_string(g_mime_message_get_cc(m), NULL, FALSE);
+  cr_expect(to && strstr(to, end->addr), "To: %s", to);
+  cr_expect(cch && strstr(cch, rep->addr), "Cc: %s", cch);
+  cr_expect_null(strstr(to, "周敏"), "the forwarder's name is not the customer's: %s", to);
+  g_autofree char *text = text_of(m);
+  g_autofree char *order_no = scalar_text("SELECT order_no FROM intake.orders");
+  cr_expect(strstr(text, order_no), "%s", text);
+  g_object_unref(m);
+  GMimeMessage *m2 = parse(g_ptr_array_index(to_rep, 0));
+  g_autofree char *mid = scalar_text("SELECT message_id FROM intake.outbox");
+  cr_expect_str_eq(g_mime_message_get_message_id(m2), mid, "the same message, not a second acknowledgement");
+  g_object_unref(m2);
+
+  run_ok("send");
+  g_autoptr(GPtrArray) again = e2e_customer_mails(end, 1, 5);
+  cr_expect_eq(again->len, 1);
+  e2e_customer_free(rep);
+  e2e_customer_free(end);
+}

@@ -187,6 +187,48 @@ fx("forward-outlook-rep-name-and-mobile-on-one-line", simple(M.addr("李明", "l
    {"sn": "RCS25A0070002", "forwarded_by": "liming@huaxin-it.com", "contact": "孙丽", "phone": "13800002222",
     "address_contains": "中山北路100号", "city": "南京市"})
 
+# ---- 7. writing habits ---------------------------------------------------------------------
+# A label copied by hand: O for 0 and I for 1 (samples/assets.csv registers RCS25A0012345; the
+# registry resolves it, tests/classifier/inspect_samples.py checks that). Parsing keeps what was written.
+fx("habit-sn-o-for-zero-i-for-one", simple(M.addr("赵工", "zhaogong@zhiyun-tech.cn"), "服务器硬盘报警", "2026-11-21 08:40",
+   "你好，\n机器前面板硬盘灯亮红灯，BMC里报硬盘故障。\n序列号：RCS25AO0I2345（照着标签抄的）\n"
+   "地址：北京市海淀区上地信息路11号彩虹大厦3层\n联系人：赵工 13801239876\n"),
+   {"sn": "RCS25AO0I2345", "contact": "赵工", "phone": "13801239876", "city": "北京市", "district": "海淀区"})
+fx("habit-traditional-utf8-labels", simple(M.addr("黃國華", "kwong@hk-datalink.com.hk"), "伺服器無法開機 請協助", "2026-11-21 09:10",
+   "您好：\n\n我司放在上海機房的一台伺服器今早無法開機，電源燈不亮，已嘗試更換電源線仍無效。\n\n"
+   "機器序號：RCS25B0023456\n機型：SYS-2029U-TR4\n聯絡人：黃國華\n聯絡電話：139 1234 5678\n"
+   "設備地址：上海市浦東新區張江高科技園區碧波路690號2樓\n\n謝謝！\n黃國華\n香港數聯科技有限公司\n"),
+   {"sn": "RCS25B0023456", "model": "SYS-2029U-TR4", "contact": "黃國華", "phone": "13912345678",
+    "address_contains": "碧波路690號", "city": "上海市", "district": "浦东新区",
+    "symptoms_contains": ["無法開機"], "symptoms_excludes": ["香港數聯科技", "聯絡人"], "missing_parse": []})
+fx("habit-traditional-big5-guangzhou", simple(M.addr("陳美玲", "mlchan@taihe-trading.com.tw"), "硬碟故障報修", "2026-11-21 09:30",
+   "服務部 您好，\n\n序號：RCS25C0031122\n問題描述：伺服器硬碟亮紅燈，陣列降級，記憶體也有告警。\n"
+   "聯繫人：陳美玲\n電話：020-3888 1234\n地址：廣州市天河區天河路385號太古匯一座20樓機房\n\n順頌商祺\n陳美玲\n",
+   charset="big5"),
+   {"sn": "RCS25C0031122", "contact": "陳美玲", "phone": "020-38881234", "address_contains": "天河路385號",
+    "city": "广州市", "district": "天河区", "symptoms_contains": ["硬碟亮紅燈"], "symptoms_excludes": ["順頌商祺"]})
+fx("habit-fullwidth-digits-and-spaces", simple(M.addr("孙伟", "sunwei@qq.com"), "报修", "2026-11-21 10:05",
+   "ＳＮ：ＲＣＳ２５Ｄ　００４５６７８\n故障：机器自动重启，BMC日志有内存ECC报错\n"
+   "电话：１３９　１０１２　６６８８\n联系人：孙伟\n地址：成都市高新区天府大道中段1366号天府软件园E区\n"),
+   {"sn": "RCS25D0045678", "phone": "13910126688", "contact": "孙伟", "city": "成都市", "district": "高新区",
+    "sn_candidates_excludes": ["13910126688"]})
+fx("habit-sn-dashes-and-spaces", simple(M.addr("钱亮", "qianliang@163.com"), "Re: 服务器风扇异响 S/N RCS-25E-005 6789", "2026-11-21 10:20",
+   "S/N：RCS-25E-005 6789 风扇声音很大，机器温度过高告警。\n手机 138-0013-4455 钱亮\n地址：杭州市滨江区网商路699号\n"),
+   {"sn": "RCS25E0056789", "phone": "13800134455", "contact": "钱亮", "city": "杭州市", "district": "滨江区"})
+# A forward names the end customer: the acknowledgement goes To them, the rep in Cc (tests/e2e/test_acks.c).
+# A forwarded no-reply notice names nobody to answer: no end customer, the sender gets it alone.
+fx("forward-names-end-customer-address", simple(M.addr("周敏", "zhoumin@huaxin-it.com"), "转发: 内存告警", "2026-11-21 11:00",
+   "麻烦处理下，客户比较急。\n周敏 13911112222\n\n"
+   "-----原始邮件-----\n发件人: \"刘洋\" <liuyang@yunfan-tech.com>\n发送时间: 2026年11月21日 10:12\n收件人: 周敏 <zhoumin@huaxin-it.com>\n主题: 内存告警\n\n"
+   "周经理，我们一台服务器内存报警，SN：RCS25A0070003。\n地址：杭州市西湖区文三路90号\n刘洋 15822223333\n"),
+   {"sn": "RCS25A0070003", "forwarded_by": "zhoumin@huaxin-it.com", "forwarded_from": "liuyang@yunfan-tech.com",
+    "contact": "刘洋", "phone": "15822223333"})
+fx("forward-of-noreply-notice", simple(M.addr("陈静", "chenjing@pudong-dc.example.cn"), "Fwd: 硬件告警通知", "2026-11-21 11:10",
+   "监控发来的告警，帮忙看下这台机器。SN：RCS25G0080001\n陈静 13761234567\n\n"
+   "---------- Forwarded message ---------\nFrom: BMC Alert <noreply@bmc-monitor.example.cn>\nDate: Sat, Nov 21, 2026 at 10:58 AM\n"
+   "Subject: 硬件告警通知\nTo: <chenjing@pudong-dc.example.cn>\n\nPSU2 Failure detected.\n"),
+   {"sn": "RCS25G0080001", "forwarded_by": None, "forwarded_from": None})
+
 def main():
     for fn in os.listdir(HERE):
         if fn.startswith("cust-") and fn.endswith((".eml", ".json")):
