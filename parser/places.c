@@ -172,6 +172,26 @@ ascii_alnum(char c)
   return g_ascii_isalnum(c);
 }
 
+/* Streets and buildings named after a place (广州的北京路, 天津的南京路, 上海的江苏路, 北京大厦): a
+ * place name right before one of these is the street's name, not the place. A full form (…市, …区,
+ * …县, …省) is never a street's. */
+static const char *const street_suffixes[] = { "路",   "街",   "道",   "巷",   "胡同", "大厦", "广场",
+                                               "饭店", "宾馆", "酒店", "东路", "西路", "南路", "北路",
+                                               "中路", "东街", "西街", "南街", "北街", "大街", "大道",
+                                               "一路", "二路", "三路", NULL };
+
+static gboolean
+names_a_street(const Alias *a, const char *after)
+{
+  if (a->latin || g_str_has_suffix(a->text, "市") || g_str_has_suffix(a->text, "区") ||
+      g_str_has_suffix(a->text, "县") || g_str_has_suffix(a->text, "省"))
+    return FALSE;
+  for (guint i = 0; street_suffixes[i]; i++)
+    if (g_str_has_prefix(after, street_suffixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Every alias occurrence in text, longest alias at each position (all places sharing it). */
 static GArray *
 scan(const ParserPlaces *pp, const char *text)
@@ -196,7 +216,7 @@ scan(const ParserPlaces *pp, const char *text)
             continue;
           if ((pos > 0 && ascii_alnum(text[pos - 1])) || ascii_alnum(p[a->len]))
             continue;
-        } else if (memcmp(p, a->text, a->len) != 0) {
+        } else if (memcmp(p, a->text, a->len) != 0 || names_a_street(a, p + a->len)) {
           continue;
         }
         best = a->len;
