@@ -253,7 +253,6 @@ gboolean
 store_mailbox_quarantine_uid(StoreConn *conn, StoreMailbox *mailbox, guint32 uid, gsize size,
                              const char *message, GError **error)
 {
-  store_rollback(conn);
   g_autofree char *id = store_int_text(mailbox->id);
   g_autofree char *uv = store_int_text(mailbox->uidvalidity);
   g_autofree char *u = store_int_text(uid);
