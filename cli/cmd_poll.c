@@ -39,6 +39,7 @@ typedef struct {
   PollStats stats;
   GArray *batch;         /* UIDs stored in the open transaction: flagged after it commits */
   gboolean in_batch;     /* a transaction is open */
+  gboolean unit_held;    /* it holds a mail's savepoint (kept until the next mail's or COMMIT) */
   gint64 batch_started;  /* monotonic µs of its BEGIN */
   PollStats batch_stats; /* at its BEGIN: what a rollback restores */
 } Poll;
@@ -261,8 +262,7 @@ quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime 
   guint made = 0;
   if (store_message_insert(p->conn, &p->mailbox, &q, &out, &qerr) &&
       (out.duplicate ||
-       (order_no = new_order(p, NULL, &q, out.message_row, received, "quarantined", &made, &qerr))) &&
-      store_savepoint_release(p->conn, &qerr)) {
+       (order_no = new_order(p, NULL, &q, out.message_row, received, "quarantined", &made, &qerr)))) {
     p->stats.quarantined++;
     g_clear_error(error);
     return TRUE;
@@ -277,8 +277,7 @@ quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime 
   g_autofree char *both =
     g_strdup_printf("%s; storing it raw failed too: %s", (*error)->message, qerr->message);
   g_clear_error(error);
-  if (!store_mailbox_quarantine_uid(p->conn, &p->mailbox, m->uid, in->len, both, error) ||
-      !store_savepoint_release(p->conn, error))
+  if (!store_mailbox_quarantine_uid(p->conn, &p->mailbox, m->uid, in->len, both, error))
     return FALSE;
   p->stats.quarantined++;
   return TRUE;
@@ -349,13 +348,13 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
   if (!need_policy(p, error))
     return FALSE;
   PollStats before = p->stats; /* a mail rolled back counts as quarantined, not as what it began as */
-  if (!batch_begin(p, error) || !store_savepoint(p->conn, error))
+  if (!batch_begin(p, error) ||
+      !(p->unit_held ? store_savepoint_next(p->conn, error) : store_savepoint(p->conn, error)))
     return FALSE;
+  p->unit_held = TRUE;
   if (!store_message_insert(p->conn, &p->mailbox, &in, &out, error))
     goto fail;
   if (!place(p, m, req, &in, &out, received, &order_no, &what, error))
-    goto fail;
-  if (!store_savepoint_release(p->conn, error))
     goto fail;
   cli_log(CLI_LOG_DEBUG, "uid %u: %s%s%s", m->uid, what, order_no ? " " : "", order_no ? order_no : "");
   if (perr)
@@ -388,6 +387,7 @@ batch_begin(Poll *p, GError **error)
   if (!store_begin(p->conn, error))
     return FALSE;
   p->in_batch = TRUE;
+  p->unit_held = FALSE;
   p->batch_started = g_get_monotonic_time();
   p->batch_stats = p->stats;
   return TRUE;

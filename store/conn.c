@@ -240,9 +240,9 @@ store_savepoint_rollback(StoreConn *conn, GError **error)
 }
 
 gboolean
-store_savepoint_release(StoreConn *conn, GError **error)
+store_savepoint_next(StoreConn *conn, GError **error)
 {
-  return store_exec(conn, "RELEASE SAVEPOINT intake_unit", 0, NULL, error);
+  return store_exec(conn, "RELEASE SAVEPOINT intake_unit; SAVEPOINT intake_unit", 0, NULL, error);
 }
 
 gboolean

@@ -70,11 +70,12 @@ gboolean store_begin(StoreConn *conn, GError **error);
 gboolean store_commit(StoreConn *conn, GError **error);
 void store_rollback(StoreConn *conn);
 /* Inside a transaction (group commit: many mails in one): store_savepoint marks where one unit of
- * work (a mail) begins; store_savepoint_rollback undoes what followed it (the mark stays, for a
- * second try), store_savepoint_release keeps it. One level: the same name each time. */
+ * work (a mail) begins; store_savepoint_next keeps the work since the mark and sets a new one (one
+ * round trip; COMMIT keeps the last); store_savepoint_rollback undoes what followed the mark (the
+ * mark stays, for a second try). One level: the same name each time. */
 gboolean store_savepoint(StoreConn *conn, GError **error);
+gboolean store_savepoint_next(StoreConn *conn, GError **error);
 gboolean store_savepoint_rollback(StoreConn *conn, GError **error);
-gboolean store_savepoint_release(StoreConn *conn, GError **error);
 
 /* Rows returned as text: columns (NULL-terminated) and rows, each a `char **` of ncols values
  * where NULL is SQL NULL. Caller frees with store_rows_free. */
