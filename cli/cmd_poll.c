@@ -46,6 +46,17 @@ typedef struct {
 
 static gboolean batch_begin(Poll *p, GError **error);
 
+/* A mail's savepoint in the open batch (opening it if need be); the one before is kept. */
+static gboolean
+unit_begin(Poll *p, GError **error)
+{
+  if (!batch_begin(p, error) ||
+      !(p->unit_held ? store_savepoint_next(p->conn, error) : store_savepoint(p->conn, error)))
+    return FALSE;
+  p->unit_held = TRUE;
+  return TRUE;
+}
+
 static ClassifierPolicy *
 need_policy(Poll *p, GError **error)
 {
@@ -348,10 +359,8 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
   if (!need_policy(p, error))
     return FALSE;
   PollStats before = p->stats; /* a mail rolled back counts as quarantined, not as what it began as */
-  if (!batch_begin(p, error) ||
-      !(p->unit_held ? store_savepoint_next(p->conn, error) : store_savepoint(p->conn, error)))
+  if (!unit_begin(p, error))
     return FALSE;
-  p->unit_held = TRUE;
   if (!store_message_insert(p->conn, &p->mailbox, &in, &out, error))
     goto fail;
   if (!place(p, m, req, &in, &out, received, &order_no, &what, error))
