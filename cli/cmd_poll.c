@@ -1,6 +1,7 @@
-/* cli/cmd_poll.c: `intake poll` — fetch → parse → store in one transaction → flag on the server.
- * A mail is flagged or moved only after its transaction committed; a crash in between leaves a
- * mailbox_uids row without marked_at, which the next run flags first. */
+/* cli/cmd_poll.c: `intake poll` — fetch → parse → store, many mails per transaction (each under its
+ * own savepoint) → flag on the server. A mail is flagged or moved only after its transaction
+ * committed; a crash in between leaves a mailbox_uids row without marked_at, which the next run
+ * flags first. */
 #include "cli.h"
 #include "acks_send.h"
 #include "golive.h"
@@ -14,6 +15,12 @@
 #include <string.h>
 
 #define FETCH_BATCH 16
+/* Group commit: one transaction (one WAL flush) for up to BATCH_MAILS mails or BATCH_USEC of work,
+ * whichever comes first. 64: one subtransaction (savepoint) per mail stays within PostgreSQL's
+ * per-backend subtransaction cache (PGPROC_MAX_CACHED_SUBXIDS), which other sessions' snapshots
+ * would otherwise pay for. */
+#define BATCH_MAILS 64
+#define BATCH_USEC G_USEC_PER_SEC
 
 typedef struct {
   guint fetched, orders, followups, duplicates, ignored, quarantined, acks_queued;
@@ -30,7 +37,25 @@ typedef struct {
   const char *mailbox_key;
   StoreMailbox mailbox;
   PollStats stats;
+  GArray *batch;         /* UIDs stored in the open transaction: flagged after it commits */
+  gboolean in_batch;     /* a transaction is open */
+  gboolean unit_held;    /* it holds a mail's savepoint (kept until the next mail's or COMMIT) */
+  gint64 batch_started;  /* monotonic µs of its BEGIN */
+  PollStats batch_stats; /* at its BEGIN: what a rollback restores */
 } Poll;
+
+static gboolean batch_begin(Poll *p, GError **error);
+
+/* A mail's savepoint in the open batch (opening it if need be); the one before is kept. */
+static gboolean
+unit_begin(Poll *p, GError **error)
+{
+  if (!batch_begin(p, error) ||
+      !(p->unit_held ? store_savepoint_next(p->conn, error) : store_savepoint(p->conn, error)))
+    return FALSE;
+  p->unit_held = TRUE;
+  return TRUE;
+}
 
 static ClassifierPolicy *
 need_policy(Poll *p, GError **error)
@@ -211,17 +236,24 @@ safe_prefix(const char *s, gsize max)
   return g_strndup(valid, (gsize)(end - valid));
 }
 
-/* The mail failed in a way that will repeat (a constraint, an encoding, a size, a bug): instead of
- * stopping the mailbox at it for good, it is stored raw with an order for review (review_reason
- * quarantined, parse_error the failure); if even that fails, its UID is recorded with the error
- * (intake.quarantine). Either way it is then flagged like any stored mail. A transient failure
- * (the database went away) ends the poll as before: nothing is flagged. *error holds the failure
- * on entry; FALSE leaves the one that ends the poll there. */
+/* The mail failed in a way that will repeat (a constraint, an encoding, a size, a bug): what it did
+ * is rolled back to its savepoint (the other mails of the batch stay) and, instead of stopping the
+ * mailbox at it for good, it is stored raw with an order for review (review_reason quarantined,
+ * parse_error the failure); if even that fails, its UID is recorded with the error
+ * (intake.quarantine). Either way it is then flagged like any stored mail, with its batch. A
+ * transient failure (the database went away) ends the poll as before: nothing of the open batch is
+ * flagged. *error holds the failure on entry; FALSE leaves the one that ends the poll there. */
 static gboolean
 quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime *received, GError **error)
 {
   if (store_error_transient(*error))
     return FALSE;
+  g_autoptr(GError) rerr = NULL;
+  if (!store_savepoint_rollback(p->conn, &rerr)) {
+    g_clear_error(error);
+    g_propagate_error(error, g_steal_pointer(&rerr));
+    return FALSE;
+  }
   cli_log(CLI_LOG_WARN, "uid %u: quarantined for review: %s", m->uid, (*error)->message);
   g_autofree char *why = g_strdup_printf("quarantined: %s", (*error)->message);
   g_autofree char *from = safe_prefix(in->from_addr, 200);
@@ -239,17 +271,16 @@ quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime 
   g_autoptr(GError) qerr = NULL;
   g_autofree char *order_no = NULL;
   guint made = 0;
-  if (store_begin(p->conn, &qerr) && store_message_insert(p->conn, &p->mailbox, &q, &out, &qerr) &&
+  if (store_message_insert(p->conn, &p->mailbox, &q, &out, &qerr) &&
       (out.duplicate ||
-       (order_no = new_order(p, NULL, &q, out.message_row, received, "quarantined", &made, &qerr))) &&
-      store_commit(p->conn, &qerr)) {
+       (order_no = new_order(p, NULL, &q, out.message_row, received, "quarantined", &made, &qerr)))) {
     p->stats.quarantined++;
     g_clear_error(error);
     return TRUE;
   }
-  store_rollback(p->conn);
-  if (store_error_transient(qerr)) {
-    g_propagate_error(error, g_steal_pointer(&qerr));
+  if (store_error_transient(qerr) || !store_savepoint_rollback(p->conn, &rerr)) {
+    g_clear_error(error);
+    g_propagate_error(error, rerr ? g_steal_pointer(&rerr) : g_steal_pointer(&qerr));
     return FALSE;
   }
   cli_log(CLI_LOG_ERROR, "uid %u: could not be stored: %s; recorded in intake.quarantine", m->uid,
@@ -323,25 +354,22 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
   g_autofree char *order_no = NULL;
   const char *what = NULL;
   StoreIngest out = { 0 };
-  /* the policy (and the session's time zone) outside the mail's transaction: a rollback keeps it,
+  /* the policy (and the session's time zone) outside the mail's savepoint: a rollback keeps it,
    * and a broken policy ends the poll rather than quarantining every mail */
   if (!need_policy(p, error))
     return FALSE;
   PollStats before = p->stats; /* a mail rolled back counts as quarantined, not as what it began as */
-  if (!store_begin(p->conn, error))
+  if (!unit_begin(p, error))
     return FALSE;
   if (!store_message_insert(p->conn, &p->mailbox, &in, &out, error))
     goto fail;
   if (!place(p, m, req, &in, &out, received, &order_no, &what, error))
-    goto fail;
-  if (!store_commit(p->conn, error))
     goto fail;
   cli_log(CLI_LOG_DEBUG, "uid %u: %s%s%s", m->uid, what, order_no ? " " : "", order_no ? order_no : "");
   if (perr)
     cli_log(CLI_LOG_WARN, "uid %u: stored for review: %s", m->uid, perr->message);
   return TRUE;
 fail:
-  store_rollback(p->conn);
   p->stats = before;
   if (quarantine(p, m, &in, received, error))
     return TRUE;
@@ -359,12 +387,67 @@ mark(Poll *p, GArray *uids, GError **error)
   return store_mailbox_mark_done(p->conn, &p->mailbox, (const guint32 *)uids->data, uids->len, error);
 }
 
-/* After a fetch: a mail the server refused (FETCH NO) is asked for again at the next poll (the poll
- * stops before it: FALSE with the reason), until it has been refused for [imap] refused_for; then it
- * is kept for review as unfetchable (an order in needs_review, flagged) so the mails after it are not
- * blocked for ever. *refused: its UID when kept (added to done), else 0. */
+/* Opens the batch's transaction unless one is open. */
 static gboolean
-refusal(Poll *p, guint32 *refused, GArray *done, GError **error)
+batch_begin(Poll *p, GError **error)
+{
+  if (p->in_batch)
+    return TRUE;
+  if (!store_begin(p->conn, error))
+    return FALSE;
+  p->in_batch = TRUE;
+  p->unit_held = FALSE;
+  p->batch_started = g_get_monotonic_time();
+  p->batch_stats = p->stats;
+  return TRUE;
+}
+
+/* The open batch is full or old enough to commit. */
+static gboolean
+batch_due(const Poll *p)
+{
+  return p->in_batch &&
+         (p->batch->len >= BATCH_MAILS || g_get_monotonic_time() - p->batch_started >= BATCH_USEC);
+}
+
+/* The poll ends with a batch open: nothing of it is kept or flagged (it is fetched again next time). */
+static void
+batch_abort(Poll *p)
+{
+  if (!p->in_batch)
+    return;
+  store_rollback(p->conn);
+  guint fetched = p->stats.fetched;
+  p->stats = p->batch_stats;
+  p->stats.fetched = fetched;
+  p->in_batch = FALSE;
+  g_array_set_size(p->batch, 0);
+}
+
+/* Commits the open batch (its mails and the UID high-water mark together), then — only then —
+ * flags its mails on the server. */
+static gboolean
+batch_commit(Poll *p, GError **error)
+{
+  if (!p->in_batch)
+    return TRUE;
+  if (!store_commit(p->conn, error)) {
+    batch_abort(p);
+    return FALSE;
+  }
+  p->in_batch = FALSE;
+  gboolean ok = mark(p, p->batch, error);
+  g_array_set_size(p->batch, 0);
+  return ok;
+}
+
+/* After a fetch: a mail the server refused (FETCH NO) is asked for again at the next poll — the
+ * mails before it are committed and flagged, and the poll stops before it (FALSE with the reason) —
+ * until it has been refused for [imap] refused_for; then it is kept for review as unfetchable (an
+ * order in needs_review, flagged with its batch) so the mails after it are not blocked for ever.
+ * *refused: its UID when kept, else 0. */
+static gboolean
+refusal(Poll *p, guint32 *refused, GError **error)
 {
   *refused = 0;
   guint32 uid = 0;
@@ -373,14 +456,13 @@ refusal(Poll *p, guint32 *refused, GArray *done, GError **error)
     return TRUE;
   gboolean give_up = FALSE;
   guint attempts = 0;
-  if (!store_mailbox_fetch_refused(p->conn, &p->mailbox, uid, why, p->mb->refused_for_s, &give_up, &attempts,
+  if (!batch_begin(p, error) ||
+      !store_mailbox_fetch_refused(p->conn, &p->mailbox, uid, why, p->mb->refused_for_s, &give_up, &attempts,
                                    error))
     return FALSE;
   if (!give_up) {
-    /* the mails before it are committed: flag them before stopping */
-    g_autoptr(GError) mark_error = NULL;
-    if (!mark(p, done, &mark_error))
-      cli_log(CLI_LOG_WARN, "%s", mark_error->message);
+    if (!batch_commit(p, error)) /* the refusal counted, the mails before it kept and flagged */
+      return FALSE;
     g_set_error(
       error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
       "UID %u refused by the server (%s), %u time(s): asked again at the next poll; kept for review "
@@ -398,9 +480,45 @@ refusal(Poll *p, guint32 *refused, GArray *done, GError **error)
   fetcher_message_free(m);
   if (!ok)
     return FALSE;
-  g_array_append_val(done, uid);
+  g_array_append_val(p->batch, uid);
   *refused = uid;
   return TRUE;
+}
+
+/* The new mails uids, fetched FETCH_BATCH per command, stored in batches. */
+static gboolean
+ingest_all(Poll *p, GArray *uids, GError **error)
+{
+  for (guint i = 0; i < uids->len;) {
+    if (uids->len > FETCH_BATCH) /* a backlog, e.g. a first poll: progress on a terminal */
+      cli_progress(fetcher_session_mailbox(p->imap), i, uids->len);
+    if (batch_due(p) && !batch_commit(p, error))
+      return FALSE;
+    guint n = MIN(FETCH_BATCH, uids->len - i);
+    g_autoptr(GPtrArray) msgs = fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
+    if (!msgs)
+      return FALSE;
+    for (guint k = 0; k < msgs->len; k++) {
+      const FetcherMessage *m = g_ptr_array_index(msgs, k);
+      p->stats.fetched++;
+      if (!ingest(p, m, error))
+        return FALSE;
+      g_array_append_val(p->batch, m->uid);
+      if (batch_due(p) && !batch_commit(p, error))
+        return FALSE;
+    }
+    guint32 refused = 0;
+    if (!refusal(p, &refused, error))
+      return FALSE;
+    if (!refused) {
+      i += n;
+      continue;
+    }
+    while (i < uids->len && g_array_index(uids, guint32, i) != refused)
+      i++;
+    i++; /* on after the refused mail, now kept for review */
+  }
+  return batch_commit(p, error);
 }
 
 static gboolean
@@ -443,32 +561,13 @@ poll_mailbox(Poll *p, GError **error)
                              : fetcher_session_search_from(p->imap, from, error);
   if (!uids)
     return FALSE;
-  for (guint i = 0; i < uids->len;) {
-    if (uids->len > FETCH_BATCH) /* a backlog, e.g. a first poll: progress on a terminal */
-      cli_progress(fetcher_session_mailbox(p->imap), i, uids->len);
-    guint n = MIN(FETCH_BATCH, uids->len - i);
-    g_autoptr(GPtrArray) msgs = fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
-    if (!msgs)
-      return FALSE;
-    g_autoptr(GArray) done = g_array_new(FALSE, FALSE, sizeof(guint32));
-    for (guint k = 0; k < msgs->len; k++) {
-      const FetcherMessage *m = g_ptr_array_index(msgs, k);
-      p->stats.fetched++;
-      if (!ingest(p, m, error))
-        return FALSE;
-      g_array_append_val(done, m->uid);
-    }
-    guint32 refused = 0;
-    if (!refusal(p, &refused, done, error) || !mark(p, done, error))
-      return FALSE;
-    if (!refused) {
-      i += n;
-      continue;
-    }
-    while (i < uids->len && g_array_index(uids, guint32, i) != refused)
-      i++;
-    i++; /* on after the refused mail, now kept for review */
-  }
+  p->batch = g_array_new(FALSE, FALSE, sizeof(guint32));
+  gboolean ok = ingest_all(p, uids, error);
+  if (!ok)
+    batch_abort(p);
+  g_clear_pointer(&p->batch, g_array_unref);
+  if (!ok)
+    return FALSE;
   cli_progress_done();
   /* the skipped older mail lies below UIDNEXT: the state moves past it */
   return !since || store_mailbox_advance(p->conn, &p->mailbox, (gint64)uidnext - 1, error);

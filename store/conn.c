@@ -228,6 +228,24 @@ store_rollback(StoreConn *conn)
 }
 
 gboolean
+store_savepoint(StoreConn *conn, GError **error)
+{
+  return store_exec(conn, "SAVEPOINT intake_unit", 0, NULL, error);
+}
+
+gboolean
+store_savepoint_rollback(StoreConn *conn, GError **error)
+{
+  return store_exec(conn, "ROLLBACK TO SAVEPOINT intake_unit", 0, NULL, error);
+}
+
+gboolean
+store_savepoint_next(StoreConn *conn, GError **error)
+{
+  return store_exec(conn, "RELEASE SAVEPOINT intake_unit; SAVEPOINT intake_unit", 0, NULL, error);
+}
+
+gboolean
 store_lock_try(StoreConn *conn, const char *key, GError **error)
 {
   const char *p[] = { key };

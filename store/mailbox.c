@@ -153,21 +153,33 @@ message_by_key(StoreConn *conn, const char *key, gint64 *id, char **sha, GError 
   return TRUE;
 }
 
-/* INSERT … ON CONFLICT DO NOTHING of the 15 values p (p[0] the key): *row the new id, or 0. */
+#define MESSAGE_INSERT                                                                                       \
+  "INSERT INTO intake.messages (dedupe_key, message_id, sha256, from_addr, from_display, subject,"           \
+  " headers, raw, size, internal_date, parse_error, parts, ignored_reason, body_text, attachments)"          \
+  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15::jsonb)"                 \
+  " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+
+/* The mail's UID (p[15..17]: mailbox, UIDVALIDITY, UID) pointing at its new row, and the mailbox's
+ * high-water mark, in the INSERT's own statement: one round trip for a new mail. */
+#define MESSAGE_INSERT_WITH_UID                                                                              \
+  "WITH m AS (" MESSAGE_INSERT "),"                                                                          \
+  " u AS (INSERT INTO intake.mailbox_uids (mailbox_id, uidvalidity, uid, message_id)"                        \
+  " SELECT $16::integer, $17::bigint, $18::bigint, id FROM m ON CONFLICT DO NOTHING),"                       \
+  " b AS (UPDATE intake.mailboxes SET last_uid = GREATEST(last_uid, $18::bigint), updated_at = now()"        \
+  " WHERE id = $16::integer AND uidvalidity = $17::bigint AND EXISTS (SELECT 1 FROM m))"                     \
+  " SELECT id FROM m"
+
+/* INSERT … ON CONFLICT DO NOTHING of the values p (p[0] the key; n 15, or 18 with the UID:
+ * MESSAGE_INSERT_WITH_UID): *row the new id, or 0 (nothing written). */
 static gboolean
-message_row_insert(StoreConn *conn, const char *const *p, gsize raw_len, gint64 *row, GError **error)
+message_row_insert(StoreConn *conn, const char *const *p, int n, gsize raw_len, gint64 *row, GError **error)
 {
-  int lengths[15] = { 0 };
-  int formats[15] = { 0 };
+  int lengths[18] = { 0 };
+  int formats[18] = { 0 };
   lengths[7] = (int)raw_len;
   formats[7] = 1; /* raw as binary bytea */
-  g_autoptr(PGresult) r = PQexecParams(
-    conn->pg,
-    "INSERT INTO intake.messages (dedupe_key, message_id, sha256, from_addr, from_display, subject,"
-    " headers, raw, size, internal_date, parse_error, parts, ignored_reason, body_text, attachments)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15::jsonb)"
-    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-    15, NULL, p, lengths, formats, 0);
+  g_autoptr(PGresult) r = PQexecParams(conn->pg, n == 18 ? MESSAGE_INSERT_WITH_UID : MESSAGE_INSERT, n, NULL,
+                                       p, lengths, formats, 0);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
   *row = PQntuples(r) == 1 ? g_ascii_strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
@@ -175,16 +187,18 @@ message_row_insert(StoreConn *conn, const char *const *p, gsize raw_len, gint64 
 }
 
 /* Stores the row once per dedupe key. A stored row with the key but other bytes is another mail
- * that reuses the Message-ID: this one is kept under key:sha256. The same bytes: a duplicate. */
+ * that reuses the Message-ID: this one is kept under key:sha256. The same bytes: a duplicate.
+ * The first try also records the UID (p[15..17]) when the row is new: *uid_done. */
 static gboolean
 message_store(StoreConn *conn, const char **p, const char *sha, gsize raw_len, StoreIngest *out,
-              GError **error)
+              gboolean *uid_done, GError **error)
 {
   g_autofree char *suffixed = NULL;
   for (int attempt = 0; attempt < 2; attempt++) {
-    if (!message_row_insert(conn, p, raw_len, &out->message_row, error))
+    if (!message_row_insert(conn, p, attempt == 0 ? 18 : 15, raw_len, &out->message_row, error))
       return FALSE;
     out->duplicate = out->message_row == 0;
+    *uid_done = attempt == 0 && !out->duplicate;
     if (!out->duplicate)
       return TRUE;
     g_autofree char *stored_sha = NULL;
@@ -218,6 +232,9 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
   g_autofree char *subject = text_safe(in->subject, -1);
   g_autofree char *perr = text_safe(in->parse_error, -1);
   g_autofree char *text = text_safe(in->text, -1);
+  g_autofree char *mbid = g_strdup_printf("%d", mailbox->id);
+  g_autofree char *uv = g_strdup_printf("%" G_GINT64_FORMAT, mailbox->uidvalidity);
+  g_autofree char *uid = g_strdup_printf("%u", in->uid);
 
   const char *p[] = { dedupe,
                       mid,
@@ -233,12 +250,15 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
                       in->parts_json,
                       in->ignored_reason,
                       text,
-                      in->attachments_json };
-  if (!message_store(conn, p, sha, in->len, out, error))
+                      in->attachments_json,
+                      mbid,
+                      uv,
+                      uid };
+  gboolean uid_done = FALSE;
+  if (!message_store(conn, p, sha, in->len, out, &uid_done, error))
     return FALSE;
-  g_autofree char *mbid = g_strdup_printf("%d", mailbox->id);
-  g_autofree char *uv = g_strdup_printf("%" G_GINT64_FORMAT, mailbox->uidvalidity);
-  g_autofree char *uid = g_strdup_printf("%u", in->uid);
+  if (uid_done)
+    return TRUE;
   g_autofree char *row = g_strdup_printf("%" G_GINT64_FORMAT, out->message_row);
   const char *u[] = { mbid, uv, uid, row };
   return store_exec(conn,
@@ -253,7 +273,6 @@ gboolean
 store_mailbox_quarantine_uid(StoreConn *conn, StoreMailbox *mailbox, guint32 uid, gsize size,
                              const char *message, GError **error)
 {
-  store_rollback(conn);
   g_autofree char *id = store_int_text(mailbox->id);
   g_autofree char *uv = store_int_text(mailbox->uidvalidity);
   g_autofree char *u = store_int_text(uid);

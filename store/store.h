@@ -69,6 +69,13 @@ gboolean store_lock_release(StoreConn *conn, const char *key, GError **error);
 gboolean store_begin(StoreConn *conn, GError **error);
 gboolean store_commit(StoreConn *conn, GError **error);
 void store_rollback(StoreConn *conn);
+/* Inside a transaction (group commit: many mails in one): store_savepoint marks where one unit of
+ * work (a mail) begins; store_savepoint_next keeps the work since the mark and sets a new one (one
+ * round trip; COMMIT keeps the last); store_savepoint_rollback undoes what followed the mark (the
+ * mark stays, for a second try). One level: the same name each time. */
+gboolean store_savepoint(StoreConn *conn, GError **error);
+gboolean store_savepoint_next(StoreConn *conn, GError **error);
+gboolean store_savepoint_rollback(StoreConn *conn, GError **error);
 
 /* Rows returned as text: columns (NULL-terminated) and rows, each a `char **` of ncols values
  * where NULL is SQL NULL. Caller frees with store_rows_free. */
@@ -160,7 +167,8 @@ typedef struct {
 gboolean store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIncoming *in,
                               StoreIngest *out, GError **error);
 
-/* Outside a transaction (rolls back one left open), when not even the quarantine could store a mail:
+/* In the caller's transaction, if any (a batch of mails: after rolling back to the mail's savepoint),
+ * when not even the quarantine could store a mail:
  * records its mailbox, UIDVALIDITY, UID, size and the error in intake.quarantine (for ops and
  * `intake status`) and moves last_uid past it, in one statement. */
 gboolean store_mailbox_quarantine_uid(StoreConn *conn, StoreMailbox *mailbox, guint32 uid, gsize size,
