@@ -76,10 +76,12 @@ assert_exactly_once(guint n)
 }
 
 /* Each round waits until the poll has committed at least one more order (an observable state:
- * the kill lands inside a run, between commits and flags), then kills it after 0–30 ms more. */
+ * the kill lands inside a run, between commits and flags), then kills it after 0–30 ms more. The
+ * poll commits in batches (up to 64 mails or 1 s): enough mail that every round finds a run to
+ * interrupt (20 rounds of a batch each, and more). */
 Test(chaos, sigkill_twenty_times_then_run_to_the_end)
 {
-  const guint n = 200;
+  const guint n = 1500;
   append_many(0, n);
   GRand *rand = g_rand_new_with_seed(20261125);
   guint killed_mid_run = 0;
