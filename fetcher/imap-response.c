@@ -138,6 +138,9 @@ fetcher_imap_parse_internaldate(const char *s, gsize len)
       m = i + 1;
   if (!m)
     return NULL;
+  /* zone is 4 digits (RFC 3501 date-time): anything wider would overflow the offset */
+  if (zone < -2400 || zone > 2400 || (zone < 0 ? -zone : zone) % 100 >= 60)
+    return NULL;
   int sign = zone < 0 ? -1 : 1;
   int az = zone * sign;
   gint32 offset = sign * ((az / 100) * 3600 + (az % 100) * 60);

@@ -222,7 +222,14 @@ Test(internaldate, offsets_and_space_padded_day)
 
 Test(internaldate, unreadable_dates)
 {
-  const char *bad[] = { "", "25-Foo-2026 16:52:37 +0000", "yesterday", "25-Nov-2026 16:52 +0000" };
+  /* a zone wider than 4 digits (found by fuzzing: its offset overflowed an int), minutes over 59 */
+  const char *bad[] = { "",
+                        "25-Foo-2026 16:52:37 +0000",
+                        "yesterday",
+                        "25-Nov-2026 16:52 +0000",
+                        "25-Nov-2026 16:52:37 +846972",
+                        "25-Nov-2026 16:52:37 -2147483648",
+                        "25-Nov-2026 16:52:37 +0875" };
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
     cr_assert_null(fetcher_imap_parse_internaldate(bad[i], strlen(bad[i])), "read '%s'", bad[i]);
 }
