@@ -19,6 +19,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--count", type=int, default=10000)
 ap.add_argument("--bin", default=os.path.join(top, "build", "intake"))
 ap.add_argument("--noop", type=int, default=5, help="no-op runs of each (median)")
+ap.add_argument("--perf", metavar="FILE",
+                help="record the intake poll system-wide with perf (call graphs) into FILE; figures then include perf's cost")
 args = ap.parse_args()
 
 if not shutil.which("mbsync"):
@@ -44,13 +46,40 @@ with open(pwfile, "w") as f:
 os.chmod(pwfile, 0o600)
 
 
+def server_cpu():
+    """CPU seconds used so far by the servers (PostgreSQL, Dovecot), ended children included: a
+    backend or imap process that exited is counted in its parent's cutime/cstime."""
+    tick = os.sysconf("SC_CLK_TCK")
+    use = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                st = f.read()
+        except OSError:
+            continue
+        comm = st[st.index("(") + 1:st.rindex(")")]
+        name = "postgres" if comm.startswith("postgres") else "dovecot" if comm in ("imap", "dovecot") else None
+        if name:
+            fields = st[st.rindex(")") + 2:].split()
+            use[name] = use.get(name, 0.0) + sum(int(x) for x in fields[11:15]) / tick
+    return use
+
+
+cpu = {}  # command name -> (own CPU s, {server: CPU s}) of the last run
+
+
 def run(cmd, **kw):
     """Runs cmd, returns (seconds, peak RSS in MB, completed stdout+stderr)."""
+    before = server_cpu()
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kw)
     out = p.stdout.read()
     _, status, usage = os.wait4(p.pid, 0)
     dt = time.perf_counter() - t0
+    after = server_cpu()
+    cpu[cmd[0]] = (usage.ru_utime + usage.ru_stime, {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after})
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit("throughput: %s exited %d:\n%s" % (cmd[0], code, out.decode(errors="replace")))
@@ -122,12 +151,15 @@ SyncState *
     os.makedirs(maildir)
     mbsync = ["mbsync", "-q", "-c", mbsyncrc, "bench"]
     m_s, m_rss, _ = run(mbsync)
+    m_cpu = cpu["mbsync"]
     got = len(os.listdir(os.path.join(maildir, "INBOX", "new"))) + len(os.listdir(os.path.join(maildir, "INBOX", "cur")))
     if got != args.count:
         sys.exit("throughput: mbsync fetched %d of %d mails" % (got, args.count))
     m_noop = statistics.median(run(mbsync)[0] for _ in range(args.noop))
 
-    i_s, i_rss, out = run([args.bin, "poll", "--config", conf])
+    perf = ["perf", "record", "-q", "-a", "-g", "-o", args.perf, "--"] if args.perf else []
+    i_s, i_rss, out = run(perf + [args.bin, "poll", "--config", conf])
+    i_cpu = cpu[perf[0] if perf else args.bin]
     orders = subprocess.run(["psql", "-X", "-At", "-h", env["PGHOST"], "-p", env["PGPORT"], "-d", tag, "-c",
                              "SELECT count(*) FROM intake.messages"], check=True, capture_output=True,
                             text=True).stdout.strip()
@@ -143,6 +175,10 @@ SyncState *
     print("| --- | --- | --- | --- | --- |")
     print(f"| mbsync fetch only (isync) | {args.count / m_s:,.0f} | {mb / m_s:.1f} | {m_noop * 1000:.0f} ms | {m_rss:.0f} MB |")
     print(f"| intake poll end to end | {args.count / i_s:,.0f} | {mb / i_s:.1f} | {i_noop * 1000:.0f} ms | {i_rss:.0f} MB (no-op {i_noop_rss:.0f} MB) |")
+    print("CPU ms per mail, first run of each (client / PostgreSQL / Dovecot):")
+    for label, (own, servers) in (("mbsync", m_cpu), ("intake", i_cpu)):
+        print(f"  {label}: {own * 1000 / args.count:.3f} / {servers.get('postgres', 0) * 1000 / args.count:.3f}"
+              f" / {servers.get('dovecot', 0) * 1000 / args.count:.3f}")
     print(f"ratio intake/mbsync: throughput {m_s / i_s:.2f}x, no-op time {i_noop / m_noop:.2f}x")
 finally:
     subprocess.run(["psql", "-X", "-h", env["PGHOST"], "-p", env["PGPORT"], "-d", "postgres", "-qc",
