@@ -178,8 +178,8 @@ message_row_insert(StoreConn *conn, const char *const *p, int n, gsize raw_len, 
   int formats[18] = { 0 };
   lengths[7] = (int)raw_len;
   formats[7] = 1; /* raw as binary bytea */
-  g_autoptr(PGresult) r = PQexecParams(conn->pg, n == 18 ? MESSAGE_INSERT_WITH_UID : MESSAGE_INSERT, n, NULL,
-                                       p, lengths, formats, 0);
+  g_autoptr(PGresult) r =
+    store_run_formats(conn, n == 18 ? MESSAGE_INSERT_WITH_UID : MESSAGE_INSERT, n, p, lengths, formats, 0);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
   *row = PQntuples(r) == 1 ? g_ascii_strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;

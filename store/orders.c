@@ -162,10 +162,10 @@ store_order_initial_raw(StoreConn *conn, gint64 order_id, GError **error)
   g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
   const char *p[] = { id };
   /* binary result: the raw bytes exactly */
-  g_autoptr(PGresult) r = PQexecParams(conn->pg,
-                                       "SELECT m.raw FROM intake.orders o JOIN intake.messages m"
-                                       " ON m.id = o.message_id WHERE o.id = $1",
-                                       1, NULL, p, NULL, NULL, 1);
+  g_autoptr(PGresult) r = store_run_formats(conn,
+                                            "SELECT m.raw FROM intake.orders o JOIN intake.messages m"
+                                            " ON m.id = o.message_id WHERE o.id = $1",
+                                            1, p, NULL, NULL, 1);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return NULL;
   if (PQntuples(r) != 1) {
@@ -352,12 +352,12 @@ store_order_raws(StoreConn *conn, gint64 order_id, GError **error)
 {
   g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
   const char *p[] = { id };
-  g_autoptr(PGresult) r = PQexecParams(conn->pg,
-                                       "SELECT m.raw FROM intake.order_messages om"
-                                       " JOIN intake.messages m ON m.id = om.message_id"
-                                       " WHERE om.order_id = $1"
-                                       " ORDER BY om.role <> 'initial', om.added_at, m.id",
-                                       1, NULL, p, NULL, NULL, 1);
+  g_autoptr(PGresult) r = store_run_formats(conn,
+                                            "SELECT m.raw FROM intake.order_messages om"
+                                            " JOIN intake.messages m ON m.id = om.message_id"
+                                            " WHERE om.order_id = $1"
+                                            " ORDER BY om.role <> 'initial', om.added_at, m.id",
+                                            1, p, NULL, NULL, 1);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return NULL;
   GPtrArray *raws = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);

@@ -19,12 +19,12 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
   int lengths[10] = { 0 }, formats[10] = { 0 };
   lengths[5] = (int)item->len;
   formats[5] = 1; /* the message bytes as binary bytea */
-  g_autoptr(PGresult) r = PQexecParams(
-    conn->pg,
+  g_autoptr(PGresult) r = store_run_formats(
+    conn,
     "INSERT INTO intake.outbox (order_id, message_id, recipient, language, subject, message, status,"
     " suppressed_reason, body_text, cc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text[])"
     " ON CONFLICT (order_id) DO NOTHING RETURNING id",
-    10, NULL, p, lengths, formats, 0);
+    10, p, lengths, formats, 0);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
   if (queued)
@@ -100,8 +100,8 @@ store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error)
   /* The expired leases: their sender stopped somewhere between claim and mark. The SMTP server may
    * have accepted the message, so resending could deliver it twice: failed, for ops to decide.
    * claim_token is kept so that a slow sender that did deliver can still record `sent`. */
-  g_autoptr(PGresult) r = PQexecParams(
-    conn->pg,
+  g_autoptr(PGresult) r = store_run_formats(
+    conn,
     "WITH expired AS ("
     " UPDATE intake.outbox SET status = 'failed', lease_until = NULL,"
     " last_error = 'in doubt: delivery interrupted after attempt ' || attempts || ' (sender stopped while"
@@ -113,7 +113,7 @@ store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error)
     " ORDER BY next_attempt_at, id LIMIT $1::int FOR UPDATE SKIP LOCKED)"
     " RETURNING o.id, o.order_id, o.message_id, o.recipient, o.message, o.attempts, array_to_string(o.cc, "
     "',')",
-    3, NULL, p, NULL, NULL, 0);
+    3, p, NULL, NULL, 0);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)store_outbox_claim_free);

@@ -11,6 +11,8 @@ struct StoreConn {
   PGconn *pg;
   GTimeZone *tz; /* the local day of order numbers and --since dates; STORE_DEFAULT_TIME_ZONE */
   gboolean statement_timeout_ours; /* store_connect set the default statement_timeout */
+  GHashTable *prepared;            /* SQL text -> name of its prepared statement on this connection */
+  guint prepared_seq;              /* the last name given */
 };
 
 /* Lifts (lift TRUE) or restores the default statement_timeout store_connect set, for work an operator
@@ -25,8 +27,12 @@ gboolean store_check(StoreConn *conn, PGresult *res, ExecStatusType want, GError
 /* A failed COPY / libpq call without a result: the connection's message, converted as above. */
 gboolean store_fail(StoreConn *conn, GError **error);
 
-/* Runs a parameterised statement (text parameters, text results). Caller PQclears. */
+/* Runs a parameterised statement (text parameters, text results), prepared once per connection.
+ * Caller PQclears. */
 PGresult *store_run(StoreConn *conn, const char *sql, int n, const char *const *params);
+/* The same with PQexecParams' lengths/formats (binary parameters) and result format. */
+PGresult *store_run_formats(StoreConn *conn, const char *sql, int n, const char *const *params,
+                            const int *lengths, const int *formats, int result_format);
 /* A statement expecting no rows (or rows it ignores). Without parameters PQexec: several statements. */
 gboolean store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error);
 /* The rows of a parameterised SELECT as text (NULL is SQL NULL). Free with store_rows_free. */

@@ -1,0 +1,109 @@
+/* tests/store/test_conn.c: the connection keeps each statement prepared (PostgreSQL parses and plans
+ * it once), bounded, and a plan whose table changed shape is prepared afresh, not an error. */
+#include "harness.h"
+#include "store-private.h"
+
+#include <criterion/criterion.h>
+
+static StoreTest *T;
+static StoreConn *C;
+
+static void
+setup(void)
+{
+  T = st_setup_empty();
+  g_autofree char *ci = g_strdup_printf("host=%s port=%s dbname=%s", T->host, T->port, T->dbname);
+  g_autoptr(GError) error = NULL;
+  C = store_connect(ci, &error);
+  cr_assert(C, "connect: %s", error ? error->message : "?");
+  cr_assert(store_exec(C, "CREATE TABLE t (a int, b text)", 0, NULL, &error), "%s",
+            error ? error->message : "");
+  cr_assert(store_exec(C, "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 10) g", 0, NULL, &error));
+}
+
+static void
+teardown(void)
+{
+  store_close(C);
+  st_teardown(T);
+}
+
+/* How many statements this connection has prepared (the server's own list). */
+static gint64
+prepared_count(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreRows) r = store_select(C, "SELECT count(*) FROM pg_prepared_statements", 0, NULL, &error);
+  cr_assert(r, "%s", error ? error->message : "");
+  return store_rows_int(r, 0, 0);
+}
+
+Test(conn, prepares_once_and_reuses, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 before = prepared_count();
+  for (int i = 1; i <= 10; i++) {
+    g_autofree char *v = g_strdup_printf("%d", i);
+    const char *p[] = { v };
+    g_autoptr(StoreRows) r = store_select(C, "SELECT b FROM t WHERE a = $1", 1, p, &error);
+    cr_assert(r, "%s", error ? error->message : "");
+    cr_assert_eq(r->rows->len, 1);
+    g_autofree char *want = g_strdup_printf("v%d", i);
+    cr_assert_str_eq(((char **)r->rows->pdata[0])[0], want);
+  }
+  /* the count query itself and the SELECT: one statement each, however often they ran */
+  cr_assert_eq(prepared_count(), before + 1, "prepared %" G_GINT64_FORMAT " then %" G_GINT64_FORMAT, before,
+               prepared_count());
+  g_autoptr(StoreRows) r = store_select(
+    C, "SELECT count(*) FROM pg_prepared_statements WHERE statement = 'SELECT b FROM t WHERE a = $1'", 0,
+    NULL, &error);
+  cr_assert(r);
+  cr_assert_eq(store_rows_int(r, 0, 0), 1);
+}
+
+Test(conn, stale_plan_is_prepared_again, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  const char *p[] = { "2" };
+  g_autoptr(StoreRows) r1 = store_select(C, "SELECT * FROM t WHERE a = $1", 1, p, &error);
+  cr_assert(r1, "%s", error ? error->message : "");
+  cr_assert_eq(r1->ncols, 2);
+  cr_assert(store_exec(C, "ALTER TABLE t ADD COLUMN c int DEFAULT 7", 0, NULL, &error));
+  /* the prepared plan's result type changed: PostgreSQL refuses it once; the store runs it again */
+  g_autoptr(StoreRows) r2 = store_select(C, "SELECT * FROM t WHERE a = $1", 1, p, &error);
+  cr_assert(r2, "after ALTER: %s", error ? error->message : "");
+  cr_assert_eq(r2->ncols, 3);
+  cr_assert_str_eq(((char **)r2->rows->pdata[0])[2], "7");
+  /* and it is kept prepared again */
+  g_autoptr(StoreRows) r3 = store_select(C, "SELECT * FROM t WHERE a = $1", 1, p, &error);
+  cr_assert(r3, "%s", error ? error->message : "");
+  cr_assert_eq(r3->ncols, 3);
+}
+
+Test(conn, cache_is_bounded, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  for (int i = 0; i < 400; i++) {
+    g_autofree char *sql = g_strdup_printf("SELECT a + %d FROM t WHERE a = $1", i);
+    const char *p[] = { "1" };
+    g_autoptr(StoreRows) r = store_select(C, sql, 1, p, &error);
+    cr_assert(r, "%s", error ? error->message : "");
+    g_autofree char *want = g_strdup_printf("%d", i + 1);
+    cr_assert_str_eq(((char **)r->rows->pdata[0])[0], want);
+  }
+  gint64 n = prepared_count();
+  cr_assert(n >= 200 && n <= 256, "%" G_GINT64_FORMAT " statements prepared", n);
+}
+
+Test(conn, bad_sql_keeps_the_server_message, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  const char *p[] = { "1" };
+  g_autoptr(StoreRows) r = store_select(C, "SELECT nosuchcolumn FROM t WHERE a = $1", 1, p, &error);
+  cr_assert_null(r);
+  cr_assert(error && strstr(error->message, "nosuchcolumn"), "%s", error ? error->message : "no error");
+  /* nothing was kept for it: a later good statement works */
+  g_clear_error(&error);
+  g_autoptr(StoreRows) ok = store_select(C, "SELECT b FROM t WHERE a = $1", 1, p, &error);
+  cr_assert(ok, "%s", error ? error->message : "");
+}
