@@ -8,6 +8,23 @@
 
 /* ---- configuration ---- */
 
+/* Read once per run, not once per acknowledgement: the texts and each tier's SLA terms (ops edit
+ * them between runs, not during one). */
+struct AcksQueueCache {
+  AcksTexts *texts;
+  GHashTable *terms; /* tier name -> StoreRows of store_sla_terms */
+};
+
+static void
+cache_free(struct AcksQueueCache *c)
+{
+  if (!c)
+    return;
+  g_clear_pointer(&c->texts, acks_texts_free);
+  g_clear_pointer(&c->terms, g_hash_table_unref);
+  g_free(c);
+}
+
 gboolean
 acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **error)
 {
@@ -33,6 +50,7 @@ acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **err
   out->ack_max_age_s = s->ack_max_age_s;
   out->max_acks_per_hour = s->max_acks_per_hour;
   out->trusted_authserv_ids = g_strdupv(s->trusted_authserv_ids);
+  out->cache = g_new0(struct AcksQueueCache, 1);
   /* the outbox counts in whole minutes: a shorter wait rounds up to one */
   out->backoff_minutes = g_array_new(FALSE, FALSE, sizeof(guint));
   for (guint i = 0; s->retry_backoff_s && i < s->retry_backoff_s->len; i++) {
@@ -55,6 +73,7 @@ acks_smtp_config_clear(AcksSmtpConfig *c)
   g_free(c->envelope_from);
   g_strfreev(c->own_addresses);
   g_strfreev(c->trusted_authserv_ids);
+  cache_free(c->cache);
   if (c->backoff_minutes)
     g_array_unref(c->backoff_minutes);
   memset(c, 0, sizeof *c);
@@ -76,6 +95,28 @@ load_texts(StoreConn *conn, GError **error)
     acks_texts_add(t, r[0], r[1], r[2]);
   }
   return t;
+}
+
+/* The texts, read at the first acknowledgement of the run. Owned by the cache. */
+static const AcksTexts *
+cached_texts(StoreConn *conn, const AcksSmtpConfig *cfg, GError **error)
+{
+  if (!cfg->cache->texts)
+    cfg->cache->texts = load_texts(conn, error);
+  return cfg->cache->texts;
+}
+
+/* The tier's SLA terms (store_sla_terms), read once per run. Owned by the cache. */
+static const StoreRows *
+cached_terms(StoreConn *conn, const AcksSmtpConfig *cfg, const char *tier, GError **error)
+{
+  struct AcksQueueCache *c = cfg->cache;
+  if (!c->terms)
+    c->terms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)store_rows_free);
+  StoreRows *rows = g_hash_table_lookup(c->terms, tier);
+  if (!rows && (rows = store_sla_terms(conn, tier, error)))
+    g_hash_table_insert(c->terms, g_strdup(tier), rows);
+  return rows;
 }
 
 static gint
@@ -126,13 +167,12 @@ suppression(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, cons
             const char **reason, GError **error)
 {
   const ParserRequest *req = o->request;
-  gint64 recent = recipient ? store_outbox_count_recent(conn, recipient, error) : 0;
-  if (recent < 0)
+  StoreOutboxCounts counts = { 0 };
+  if ((recipient || cfg->max_acks_per_hour) &&
+      !store_outbox_cap_counts(conn, recipient, cfg->max_acks_per_hour > 0, &counts, error))
     return FALSE;
-  gboolean capped_already = FALSE;
-  gint64 hour = cfg->max_acks_per_hour ? store_outbox_count_hour(conn, &capped_already, error) : 0;
-  if (hour < 0)
-    return FALSE;
+  gint64 recent = counts.recent_to, hour = counts.last_hour;
+  gboolean capped_already = counts.capped_last_hour;
   gboolean auth_failed = FALSE;
   if (!auth_check(conn, cfg, o, &auth_failed, error))
     return FALSE;
@@ -177,10 +217,12 @@ onsite_minutes(char **term, const ClassifierResult *res)
 /* A batch report: the one acknowledgement lists every order the mail opened (store_mail_orders).
  * Fills content->machines when there are several; *machines, *rows and times own what it points to. */
 static gboolean
-batch_machines(StoreConn *conn, gint64 order_id, AcksContent *content, AcksMachine **machines,
+batch_machines(StoreConn *conn, const AcksOrder *o, AcksContent *content, AcksMachine **machines,
                StoreRows **rows, GPtrArray *times, GError **error)
 {
-  *rows = store_mail_orders(conn, order_id, error);
+  if (o->n_orders == 1)
+    return TRUE; /* the common case: one machine, nothing to list */
+  *rows = store_mail_orders(conn, o->order_id, error);
   if (!*rows)
     return FALSE;
   guint n = (*rows)->rows->len;
@@ -227,11 +269,11 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
 {
   const ParserRequest *req = o->request;
   const ClassifierResult *res = o->result;
-  g_autoptr(AcksTexts) texts = load_texts(conn, error);
+  const AcksTexts *texts = cached_texts(conn, cfg, error);
   if (!texts)
     return FALSE;
   const char *tier = classifier_tier_name(res->tier);
-  g_autoptr(StoreRows) terms = store_sla_terms(conn, tier ? tier : "unknown", error);
+  const StoreRows *terms = cached_terms(conn, cfg, tier ? tier : "unknown", error);
   if (!terms)
     return FALSE;
   char **term = terms->rows->len ? g_ptr_array_index(terms->rows, 0) : NULL;
@@ -281,7 +323,7 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
   g_autofree AcksMachine *machines = NULL;
   g_autoptr(StoreRows) siblings = NULL;
   g_autoptr(GPtrArray) times = g_ptr_array_new_with_free_func((GDestroyNotify)g_date_time_unref);
-  if (!batch_machines(conn, o->order_id, &content, &machines, &siblings, times, error))
+  if (!batch_machines(conn, o, &content, &machines, &siblings, times, error))
     return FALSE;
   *rendered = acks_render(texts, &content, render_error);
   return TRUE;

@@ -17,8 +17,9 @@ typedef struct {
   GArray *backoff_minutes; /* guint: the wait before attempt 2, 3, … ([smtp] retry_backoff) */
   guint ack_max_age_s;     /* 0: no age limit */
   /* against forged senders: a cap for everyone, the receiving MTA's verdict */
-  guint max_acks_per_hour;     /* 0: no global cap */
-  char **trusted_authserv_ids; /* [smtp] trusted_authserv_id, NULL-terminated; empty: A-R not read */
+  guint max_acks_per_hour;      /* 0: no global cap */
+  char **trusted_authserv_ids;  /* [smtp] trusted_authserv_id, NULL-terminated; empty: A-R not read */
+  struct AcksQueueCache *cache; /* what every acknowledgement of a run reads alike: texts, SLA terms */
 } AcksSmtpConfig;
 
 /* Fills out from config (checked when it was read). Clear with acks_smtp_config_clear. */
@@ -35,6 +36,7 @@ typedef struct {
   gsize raw_len;
   GTimeZone *time_zone; /* the policy's: the deadlines in the text are written in it; NULL: acks' default */
   GDateTime *received;  /* when the mail arrived: older than [smtp] ack_max_age is not acknowledged */
+  guint n_orders;       /* orders the mail opened (a batch report: several); 0: read from the store */
 } AcksOrder;
 
 /* Inside the order's transaction, right after store_order_insert: decides (acks_decide, counting

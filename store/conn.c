@@ -111,10 +111,87 @@ plan_stale(PGresult *r)
   return state && strcmp(state, "0A000") == 0;
 }
 
+/* ---- statements sent ahead (pipeline mode) ---- */
+
+/* Sends sql (one statement, no parameters, no rows wanted: BEGIN, SAVEPOINT …) without waiting:
+ * it travels with the next statement, in one round trip; its error, if any, is that statement's. */
+static gboolean
+defer(StoreConn *conn, const char *sql, GError **error)
+{
+  if (PQpipelineStatus(conn->pg) == PQ_PIPELINE_OFF && !PQenterPipelineMode(conn->pg))
+    return store_fail(conn, error);
+  if (!PQsendQueryParams(conn->pg, sql, 0, NULL, NULL, NULL, NULL, 0))
+    return store_fail(conn, error);
+  conn->deferred++;
+  return TRUE;
+}
+
+/* Ends the pipeline: a sync, then the deferred statements' results and (with_main) the one sent
+ * last. Returns the first deferred error, else the last statement's result (NULL without one, or
+ * when the connection failed). */
+static PGresult *
+pipe_finish(StoreConn *conn, gboolean with_main)
+{
+  PGresult *bad = NULL, *main = NULL;
+  guint expect = conn->deferred + (with_main ? 1 : 0);
+  conn->deferred = 0;
+  if (!PQpipelineSync(conn->pg))
+    return NULL;
+  for (guint i = 0; i < expect; i++) {
+    PGresult *r, *last = NULL;
+    while ((r = PQgetResult(conn->pg))) { /* a statement's result, then NULL */
+      PQclear(last);
+      last = r;
+    }
+    if (!last)
+      break; /* the connection failed: libpq holds the message */
+    ExecStatusType st = PQresultStatus(last);
+    if (i + 1 == expect && with_main)
+      main = last;
+    else if (!bad && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+      bad = last;
+    else
+      PQclear(last);
+  }
+  PGresult *sync = PQgetResult(conn->pg);
+  if (sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC)
+    PQexitPipelineMode(conn->pg);
+  PQclear(sync);
+  if (bad) {
+    PQclear(main);
+    return bad;
+  }
+  return main;
+}
+
+/* Before anything that needs the connection to itself (PQexec, COPY): what was sent ahead is
+ * finished, its error reported. */
+static gboolean
+flush_deferred(StoreConn *conn, GError **error)
+{
+  if (!conn->deferred && PQpipelineStatus(conn->pg) == PQ_PIPELINE_OFF)
+    return TRUE;
+  gboolean had = conn->deferred > 0;
+  g_autoptr(PGresult) r = pipe_finish(conn, FALSE);
+  if (PQpipelineStatus(conn->pg) != PQ_PIPELINE_OFF && !PQexitPipelineMode(conn->pg))
+    return store_fail(conn, error);
+  if (r)
+    return store_check(conn, r, PQresultStatus(r) == PGRES_TUPLES_OK ? PGRES_TUPLES_OK : PGRES_COMMAND_OK,
+                       error);
+  return !had || PQstatus(conn->pg) == CONNECTION_OK || store_fail(conn, error);
+}
+
 PGresult *
 store_run_formats(StoreConn *conn, const char *sql, int n, const char *const *params, const int *lengths,
                   const int *formats, int result_format)
 {
+  if (conn->deferred) {
+    /* with what was sent ahead, in one round trip; a statement not prepared yet runs unnamed */
+    const char *name = conn->prepared ? g_hash_table_lookup(conn->prepared, sql) : NULL;
+    int sent = name ? PQsendQueryPrepared(conn->pg, name, n, params, lengths, formats, result_format)
+                    : PQsendQueryParams(conn->pg, sql, n, NULL, params, lengths, formats, result_format);
+    return pipe_finish(conn, sent == 1);
+  }
   const char *name = prepared_name(conn, sql, n);
   if (!name)
     return PQexecParams(conn->pg, sql, n, NULL, params, lengths, formats, result_format);
@@ -255,6 +332,8 @@ gboolean
 store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error)
 {
   /* Without parameters, PQexec: it also takes several statements (migration set-up). */
+  if (!nparams && !flush_deferred(conn, error))
+    return FALSE;
   g_autoptr(PGresult) r = nparams ? store_run(conn, sql, nparams, params) : PQexec(conn->pg, sql);
   if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
     return TRUE;
@@ -276,6 +355,8 @@ store_commit(StoreConn *conn, GError **error)
 void
 store_rollback(StoreConn *conn)
 {
+  g_autoptr(GError) ignored = NULL;
+  flush_deferred(conn, &ignored); /* whatever it says, the transaction ends here */
   if (PQstatus(conn->pg) == CONNECTION_OK && PQtransactionStatus(conn->pg) != PQTRANS_IDLE) {
     g_autoptr(PGresult) r = PQexec(conn->pg, "ROLLBACK");
   }
@@ -284,7 +365,7 @@ store_rollback(StoreConn *conn)
 gboolean
 store_savepoint(StoreConn *conn, GError **error)
 {
-  return store_exec(conn, "SAVEPOINT intake_unit", 0, NULL, error);
+  return defer(conn, "SAVEPOINT intake_unit", error);
 }
 
 gboolean
@@ -296,7 +377,7 @@ store_savepoint_rollback(StoreConn *conn, GError **error)
 gboolean
 store_savepoint_next(StoreConn *conn, GError **error)
 {
-  return store_exec(conn, "RELEASE SAVEPOINT intake_unit; SAVEPOINT intake_unit", 0, NULL, error);
+  return defer(conn, "RELEASE SAVEPOINT intake_unit", error) && defer(conn, "SAVEPOINT intake_unit", error);
 }
 
 gboolean
@@ -475,6 +556,8 @@ gboolean
 store_copy_rows(StoreConn *conn, const char *table, const char *const *columns, guint ncols,
                 const GPtrArray *rows, GError **error)
 {
+  if (!flush_deferred(conn, error))
+    return FALSE;
   g_autoptr(GString) sql = g_string_new(NULL);
   g_string_append_printf(sql, "COPY %s (", table);
   for (guint i = 0; i < ncols; i++)

@@ -58,50 +58,46 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GErro
   g_autoptr(GDateTime) local = g_date_time_to_timezone(o->received_at, conn->tz);
   g_autofree char *day = g_date_time_format(local, "%Y-%m-%d");
   g_autofree char *daycompact = g_date_time_format(local, "%Y%m%d");
-  const char *dp[] = { day };
-  /* The counter row is locked until our commit, so concurrent polls take consecutive numbers
-   * and a rolled-back transaction gives its number back: gap-free. */
-  g_autoptr(PGresult) r = store_run(
-    conn,
-    "INSERT INTO intake.order_counters (day, last_seq) VALUES ($1, 1)"
-    " ON CONFLICT (day) DO UPDATE SET last_seq = intake.order_counters.last_seq + 1 RETURNING last_seq",
-    1, dp);
-  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
-    return NULL;
-  int seq = atoi(PQgetvalue(r, 0, 0));
-  g_autofree char *order_no = g_strdup_printf("RC%s-%04d", daycompact, seq);
   g_autofree char *row = g_strdup_printf("%" G_GINT64_FORMAT, o->message_row);
   g_autofree char *received = g_date_time_format_iso8601(o->received_at);
   g_autofree char *machine = g_strdup_printf("%u", o->machine_index);
   g_auto(OrderFields) f = { 0 };
   order_fields(o, &f);
-  const char *p[34] = { order_no,     o->status ? o->status : "queued",
+  const char *p[35] = { daycompact,   o->status ? o->status : "queued",
                         row,          received,
                         o->from_addr, o->subject,
                         o->kind,      o->review_reason };
   memcpy(p + 8, f.v, sizeof f.v); /* $9..$32 */
   p[32] = o->followup_of;
   p[33] = machine;
+  p[34] = day;
 
+  /* The day's counter row is locked until our commit, so concurrent polls take consecutive numbers
+   * and a rolled-back transaction gives its number back: gap-free. One statement with the order. */
   g_autoptr(StoreRows) rows = store_select(
     conn,
-    "WITH o AS (INSERT INTO intake.orders (order_no, status, message_id, received_at, from_addr,"
+    "WITH c AS (INSERT INTO intake.order_counters (day, last_seq) VALUES ($35, 1)"
+    " ON CONFLICT (day) DO UPDATE SET last_seq = intake.order_counters.last_seq + 1 RETURNING last_seq),"
+    " o AS (INSERT INTO intake.orders (order_no, status, message_id, received_at, from_addr,"
     " subject, kind, review_reason, sn, model, symptoms, contact, phone, address, city,"
     " district, missing, sn_candidates, customer, tier, component, warranty_start,"
     " warranty_end, coverage, reasons, severity, priority, onsite_class, sla_clock,"
     " response_due, plan_due, onsite_due, followup_of, base_response_due, base_plan_due,"
     " base_onsite_due, machine_index)"
-    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"
-    "$21,$22,$23,$24,$25::jsonb,$26,$27,$28,$29,$30,$31,$32,$33,$30,$31,$32,$34) RETURNING id, message_id),"
+    " SELECT 'RC' || $1 || '-' || lpad(c.last_seq::text, greatest(4, length(c.last_seq::text)), '0'),"
+    " $2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"
+    "$21,$22,$23,$24,$25::jsonb,$26,$27,$28,$29,$30,$31,$32,$33,$30,$31,$32,$34 FROM c"
+    " RETURNING id, order_no, message_id),"
     " m AS (INSERT INTO intake.order_messages (order_id, message_id, role)"
     " SELECT id, message_id, 'initial' FROM o)"
-    " SELECT id FROM o",
-    34, p, error);
+    " SELECT id, order_no FROM o",
+    35, p, error);
   if (!rows)
     return NULL;
+  char **row0 = g_ptr_array_index(rows->rows, 0);
   if (order_id)
-    *order_id = g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, 0))[0], NULL, 10);
-  return g_steal_pointer(&order_no);
+    *order_id = g_ascii_strtoll(row0[0], NULL, 10);
+  return g_strdup(row0[1]);
 }
 
 /* ---- follow-ups and updates ---- */

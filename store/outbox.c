@@ -32,36 +32,28 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
   return TRUE;
 }
 
-gint64
-store_outbox_count_recent(StoreConn *conn, const char *recipient, GError **error)
+gboolean
+store_outbox_cap_counts(StoreConn *conn, const char *recipient, gboolean hour, StoreOutboxCounts *out,
+                        GError **error)
 {
-  const char *p[] = { recipient ? recipient : "" };
-  g_autoptr(StoreRows) rows =
-    store_select(conn,
-                 "SELECT count(*) FROM intake.outbox WHERE lower(recipient) = lower($1)"
-                 " AND status IN ('pending', 'sending', 'sent') AND queued_at > now() - interval '24 hours'",
-                 1, p, error);
+  const char *p[] = { recipient ? recipient : "", hour ? "t" : "f" };
+  /* each part reads its own index (the recipient's, 065's partial ones): a few rows, not the outbox;
+   * the hour's parts run only when asked */
+  g_autoptr(StoreRows) rows = store_select(
+    conn,
+    "SELECT (SELECT count(*) FROM intake.outbox WHERE lower(recipient) = lower($1)"
+    " AND status IN ('pending', 'sending', 'sent') AND queued_at > now() - interval '24 hours'),"
+    " CASE WHEN $2::boolean THEN (SELECT count(*) FROM intake.outbox WHERE status IN ('pending', 'sending',"
+    " 'sent') AND queued_at > now() - interval '1 hour') ELSE 0 END,"
+    " CASE WHEN $2::boolean THEN EXISTS (SELECT 1 FROM intake.outbox WHERE suppressed_reason = 'global_cap'"
+    " AND queued_at > now() - interval '1 hour')::int ELSE 0 END",
+    2, p, error);
   if (!rows)
-    return -1;
-  return g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, 0))[0], NULL, 10);
-}
-
-gint64
-store_outbox_count_hour(StoreConn *conn, gboolean *capped_already, GError **error)
-{
-  g_autoptr(StoreRows) rows =
-    store_select(conn,
-                 /* each part reads its partial index (065): a few rows, not the outbox */
-                 "SELECT (SELECT count(*) FROM intake.outbox WHERE status IN ('pending', 'sending', 'sent')"
-                 " AND queued_at > now() - interval '1 hour'),"
-                 " EXISTS (SELECT 1 FROM intake.outbox WHERE suppressed_reason = 'global_cap'"
-                 " AND queued_at > now() - interval '1 hour')::int",
-                 0, NULL, error);
-  if (!rows)
-    return -1;
-  if (capped_already)
-    *capped_already = store_rows_int(rows, 0, 1) > 0;
-  return store_rows_int(rows, 0, 0);
+    return FALSE;
+  out->recent_to = store_rows_int(rows, 0, 0);
+  out->last_hour = store_rows_int(rows, 0, 1);
+  out->capped_last_hour = store_rows_int(rows, 0, 2) > 0;
+  return TRUE;
 }
 
 gboolean

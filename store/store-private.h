@@ -13,6 +13,7 @@ struct StoreConn {
   gboolean statement_timeout_ours; /* store_connect set the default statement_timeout */
   GHashTable *prepared;            /* SQL text -> name of its prepared statement on this connection */
   guint prepared_seq;              /* the last name given */
+  guint deferred;                  /* statements sent ahead, in pipeline mode, results not read yet */
 };
 
 /* Lifts (lift TRUE) or restores the default statement_timeout store_connect set, for work an operator

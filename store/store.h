@@ -70,9 +70,10 @@ gboolean store_begin(StoreConn *conn, GError **error);
 gboolean store_commit(StoreConn *conn, GError **error);
 void store_rollback(StoreConn *conn);
 /* Inside a transaction (group commit: many mails in one): store_savepoint marks where one unit of
- * work (a mail) begins; store_savepoint_next keeps the work since the mark and sets a new one (one
- * round trip; COMMIT keeps the last); store_savepoint_rollback undoes what followed the mark (the
- * mark stays, for a second try). One level: the same name each time. */
+ * work (a mail) begins; store_savepoint_next keeps the work since the mark and sets a new one (COMMIT
+ * keeps the last); store_savepoint_rollback undoes what followed the mark (the mark stays, for a
+ * second try). One level: the same name each time. The first two are sent ahead, without waiting:
+ * they travel with the next statement in one round trip, and an error in them is that statement's. */
 gboolean store_savepoint(StoreConn *conn, GError **error);
 gboolean store_savepoint_next(StoreConn *conn, GError **error);
 gboolean store_savepoint_rollback(StoreConn *conn, GError **error);
@@ -281,12 +282,16 @@ typedef struct {
  * already had a row (left unchanged). */
 gboolean store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queued, GError **error);
 
-/* Acknowledgements to recipient (case-insensitive) queued in the last 24 h that count against the
- * cap: pending, sending or sent (suppressed and failed rows do not). -1 with error on failure. */
-gint64 store_outbox_count_recent(StoreConn *conn, const char *recipient, GError **error);
-/* Acknowledgements to anyone queued in the last hour (pending, sending, sent), or -1 with error;
- * *capped_already (may be NULL): a row of the last hour was already suppressed as global_cap. */
-gint64 store_outbox_count_hour(StoreConn *conn, gboolean *capped_already, GError **error);
+/* What the acknowledgement caps count, read in one statement. */
+typedef struct {
+  gint64 recent_to;          /* to the recipient (case-insensitive) in the last 24 h: pending, sending or sent
+                     * (suppressed and failed rows do not count) */
+  gint64 last_hour;          /* to anyone in the last hour (pending, sending, sent); 0 unless asked */
+  gboolean capped_last_hour; /* a row of the last hour was already suppressed as global_cap */
+} StoreOutboxCounts;
+/* Fills *out for recipient (NULL: no recipient, 0) and, when hour, the last hour's counts. */
+gboolean store_outbox_cap_counts(StoreConn *conn, const char *recipient, gboolean hour,
+                                 StoreOutboxCounts *out, GError **error);
 /* Inside the caller's transaction: an intake.audit row on the order (actor: the login role) that
  * ops see in its history, e.g. action auth_fail with why no acknowledgement went out. */
 gboolean store_order_flag(StoreConn *conn, gint64 order_id, const char *action, const char *note,
