@@ -6,6 +6,7 @@
 #include "acks_send.h"
 #include "golive.h"
 #include "fetcher.h"
+#include "parse_ahead.h"
 #include "parser.h"
 #include "pipeline.h"
 #include "store.h"
@@ -35,6 +36,7 @@ typedef struct {
   ClassifierPolicy **policy; /* loaded on first need: a poll with nothing new skips it */
   const AcksSmtpConfig *acks;
   const char *mailbox_key;
+  CliParseAhead *ahead; /* parses the fetched mails while the ones before them are stored */
   StoreMailbox mailbox;
   PollStats stats;
   GArray *batch;         /* UIDs stored in the open transaction: flagged after it commits */
@@ -90,7 +92,7 @@ insert_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 messag
     if (!asset && error && *error)
       return NULL;
     if (warning)
-      cli_log(CLI_LOG_WARN, "uid %u: %s", in->uid, warning);
+      cli_log(CLI_LOG_WARN, "%s", warning);
     ClassifierPolicy *policy = need_policy(p, error);
     if (!policy)
       return NULL;
@@ -119,8 +121,7 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
 {
   /* An order number that matches no order (a typo, another vendor's): a new request. */
   if (req && req->followup_of) {
-    cli_log(CLI_LOG_INFO, "uid %u: names order %s, which does not exist: new order", in->uid,
-            req->followup_of);
+    cli_log(CLI_LOG_INFO, "names order %s, which does not exist: new order", req->followup_of);
     g_clear_pointer(&req->followup_of, g_free);
   }
   guint n = req ? pipeline_machine_count(req) : 1;
@@ -138,8 +139,9 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
     if (!no)
       return NULL;
     if (n > 1)
-      cli_log(CLI_LOG_DEBUG, "uid %u: machine %u of %u: order %s", in->uid, k + 1, n, no);
+      cli_log(CLI_LOG_DEBUG, "machine %u of %u: order %s", k + 1, n, no);
     if (k == 0) {
+      cli_log_field("order", no);
       order_id = id;
       order_no = g_steal_pointer(&no);
       result = g_steal_pointer(&r);
@@ -157,6 +159,7 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
     .raw_len = in->len,
     .time_zone = *p->policy ? classifier_policy_time_zone(*p->policy) : NULL,
     .received = received,
+    .n_orders = n,
   };
   g_autofree char *outcome = NULL;
   if (!acks_queue_order(p->conn, p->acks, &ao, &outcome, error))
@@ -164,9 +167,9 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
   if (g_strcmp0(outcome, "queued") == 0)
     p->stats.acks_queued++;
   else if (outcome && !g_str_has_prefix(outcome, "suppressed"))
-    cli_log(CLI_LOG_WARN, "uid %u: order %s: acknowledgement %s", in->uid, order_no, outcome);
+    cli_log(CLI_LOG_WARN, "acknowledgement %s", outcome);
   else
-    cli_log(CLI_LOG_DEBUG, "uid %u: order %s: acknowledgement %s", in->uid, order_no, outcome);
+    cli_log(CLI_LOG_DEBUG, "acknowledgement %s", outcome);
   return g_steal_pointer(&order_no);
 }
 
@@ -207,6 +210,7 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
                                                        order_id, out->message_row, req, order_no, error))
         return FALSE;
       p->stats.followups++;
+      cli_log_field("order", *order_no);
       *what = "follow-up of";
     } else {
       guint made = 0;
@@ -254,7 +258,7 @@ quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime 
     g_propagate_error(error, g_steal_pointer(&rerr));
     return FALSE;
   }
-  cli_log(CLI_LOG_WARN, "uid %u: quarantined for review: %s", m->uid, (*error)->message);
+  cli_log(CLI_LOG_WARN, "quarantined for review: %s", (*error)->message);
   g_autofree char *why = g_strdup_printf("quarantined: %s", (*error)->message);
   g_autofree char *from = safe_prefix(in->from_addr, 200);
   g_autofree char *subject = safe_prefix(in->subject, 200);
@@ -283,8 +287,7 @@ quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime 
     g_propagate_error(error, rerr ? g_steal_pointer(&rerr) : g_steal_pointer(&qerr));
     return FALSE;
   }
-  cli_log(CLI_LOG_ERROR, "uid %u: could not be stored: %s; recorded in intake.quarantine", m->uid,
-          qerr->message);
+  cli_log(CLI_LOG_ERROR, "could not be stored: %s; recorded in intake.quarantine", qerr->message);
   g_autofree char *both =
     g_strdup_printf("%s; storing it raw failed too: %s", (*error)->message, qerr->message);
   g_clear_error(error);
@@ -294,8 +297,19 @@ quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime 
   return TRUE;
 }
 
+/* The mail a log line is about: uid=N (and order=… once it has one) on every line until uid 0. */
+static void
+log_mail(guint32 uid)
+{
+  char text[16];
+  g_snprintf(text, sizeof text, "%u", uid);
+  cli_log_field("uid", uid ? text : NULL);
+  cli_log_field("order", NULL);
+}
+
+/* parsed: what the worker read of a whole mail (NULL: the mail is parsed here). */
 static gboolean
-ingest(Poll *p, const FetcherMessage *m, GError **error)
+ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
 {
   gsize len = 0;
   const char *data = m->raw ? g_bytes_get_data(m->raw, &len) : NULL;
@@ -303,7 +317,7 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
     data = "";
   g_autoptr(GError) perr = NULL;
   g_autoptr(ParserRequest) req = NULL, head = NULL;
-  g_autofree char *dedupe = NULL;
+  g_autofree char *dedupe = NULL, *parts = NULL, *attachments = NULL;
   if (m->error) {
     /* The server's answer for this mail could not be read: it stays on the server, and a person
      * is pointed at it; the mails after it go on. */
@@ -321,12 +335,15 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
                 "): only its header and first %" G_GSIZE_FORMAT " bytes are stored",
                 m->size, p->config->limits.max_bytes, len);
   } else {
-    req = parser_parse(p->parser, &p->config->limits, data, len, &perr);
-    dedupe = parser_dedupe_key(req, data, len);
+    g_autoptr(CliParsed) here = parsed ? NULL : cli_parse_now(p->parser, &p->config->limits, m);
+    CliParsed *r = parsed ? parsed : here;
+    req = g_steal_pointer(&r->request);
+    perr = g_steal_pointer(&r->error);
+    dedupe = g_steal_pointer(&r->dedupe_key);
+    parts = g_steal_pointer(&r->parts_json);
+    attachments = g_steal_pointer(&r->attachments_json);
   }
   const ParserRequest *who = req ? req : head;
-  g_autofree char *parts = req ? parser_parts_to_json(req) : NULL;
-  g_autofree char *attachments = req ? parser_attachments_to_json(req) : NULL;
 
   GDateTime *received = m->internal_date;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -365,9 +382,9 @@ ingest(Poll *p, const FetcherMessage *m, GError **error)
     goto fail;
   if (!place(p, m, req, &in, &out, received, &order_no, &what, error))
     goto fail;
-  cli_log(CLI_LOG_DEBUG, "uid %u: %s%s%s", m->uid, what, order_no ? " " : "", order_no ? order_no : "");
+  cli_log(CLI_LOG_DEBUG, "%s%s%s", what, order_no ? " " : "", order_no ? order_no : "");
   if (perr)
-    cli_log(CLI_LOG_WARN, "uid %u: stored for review: %s", m->uid, perr->message);
+    cli_log(CLI_LOG_WARN, "stored for review: %s", perr->message);
   return TRUE;
 fail:
   p->stats = before;
@@ -375,6 +392,16 @@ fail:
     return TRUE;
   g_prefix_error(error, "uid %u: ", m->uid);
   return FALSE;
+}
+
+/* One mail: its log lines carry uid= (and order=), the poll's after it do not. */
+static gboolean
+ingest(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
+{
+  log_mail(m->uid);
+  gboolean ok = ingest_mail(p, m, parsed, error);
+  log_mail(0);
+  return ok;
 }
 
 static gboolean
@@ -476,13 +503,44 @@ refusal(Poll *p, guint32 *refused, GError **error)
   m->uid = uid;
   m->error = g_strdup_printf("refused by the server %u times: %s", attempts, why ? why : "NO");
   p->stats.fetched++;
-  gboolean ok = ingest(p, m, error);
+  gboolean ok = ingest(p, m, NULL, error);
   fetcher_message_free(m);
   if (!ok)
     return FALSE;
   g_array_append_val(p->batch, uid);
   *refused = uid;
   return TRUE;
+}
+
+/* Whole mails go to the parsing worker at once; each is stored in turn, its parse waited for. */
+static gboolean
+parse_ahead(const FetcherMessage *m)
+{
+  return m->raw && !m->error && !m->truncated;
+}
+
+/* The mails of one fetch, in order, into the open batch (committed as it fills up). */
+static gboolean
+ingest_fetched(Poll *p, GPtrArray *msgs, GError **error)
+{
+  if (!p->ahead)
+    p->ahead = cli_parse_ahead_new(p->parser, &p->config->limits);
+  for (guint k = 0; k < msgs->len; k++)
+    if (parse_ahead(g_ptr_array_index(msgs, k)))
+      cli_parse_ahead_push(p->ahead, g_ptr_array_index(msgs, k));
+  gboolean ok = TRUE;
+  for (guint k = 0; ok && k < msgs->len; k++) {
+    const FetcherMessage *m = g_ptr_array_index(msgs, k);
+    g_autoptr(CliParsed) parsed = parse_ahead(m) ? cli_parse_ahead_take(p->ahead, m) : NULL;
+    p->stats.fetched++;
+    ok = ingest(p, m, parsed, error);
+    if (ok) {
+      g_array_append_val(p->batch, m->uid);
+      ok = !batch_due(p) || batch_commit(p, error);
+    }
+  }
+  cli_parse_ahead_drain(p->ahead); /* stopped early: the rest is not wanted, msgs is freed next */
+  return ok;
 }
 
 /* The new mails uids, fetched FETCH_BATCH per command, stored in batches. */
@@ -498,15 +556,8 @@ ingest_all(Poll *p, GArray *uids, GError **error)
     g_autoptr(GPtrArray) msgs = fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
     if (!msgs)
       return FALSE;
-    for (guint k = 0; k < msgs->len; k++) {
-      const FetcherMessage *m = g_ptr_array_index(msgs, k);
-      p->stats.fetched++;
-      if (!ingest(p, m, error))
-        return FALSE;
-      g_array_append_val(p->batch, m->uid);
-      if (batch_due(p) && !batch_commit(p, error))
-        return FALSE;
-    }
+    if (!ingest_fetched(p, msgs, error))
+      return FALSE;
     guint32 refused = 0;
     if (!refusal(p, &refused, error))
       return FALSE;
@@ -563,6 +614,7 @@ poll_mailbox(Poll *p, GError **error)
     return FALSE;
   p->batch = g_array_new(FALSE, FALSE, sizeof(guint32));
   gboolean ok = ingest_all(p, uids, error);
+  g_clear_pointer(&p->ahead, cli_parse_ahead_free);
   if (!ok)
     batch_abort(p);
   g_clear_pointer(&p->batch, g_array_unref);

@@ -14,7 +14,8 @@
 
 typedef struct {
   JsonBuilder *json;
-  GPtrArray *unhealthy; /* char*: "check: detail" */
+  GPtrArray *unhealthy; /* char*: "check: detail" — exit 1 */
+  GPtrArray *warnings;  /* the same, for what ops should do soon but is not broken yet — exit 0 */
 } Status;
 
 static void fail(Status *st, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -24,6 +25,16 @@ fail(Status *st, const char *fmt, ...)
   va_list ap;
   va_start(ap, fmt);
   g_ptr_array_add(st->unhealthy, g_strdup_vprintf(fmt, ap));
+  va_end(ap);
+}
+
+static void warn(Status *st, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void
+warn(Status *st, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_ptr_array_add(st->warnings, g_strdup_vprintf(fmt, ap));
   va_end(ap);
 }
 
@@ -184,6 +195,8 @@ summary_status(Status *st, char **s, GString *text)
   member(b, "holidays_until", s[8]);
   json_builder_set_member_name(b, "holidays_cover_90d");
   json_builder_add_boolean_value(b, g_strcmp0(s[9], "t") == 0);
+  json_builder_set_member_name(b, "holidays_cover_14d");
+  json_builder_add_boolean_value(b, g_strcmp0(s[18], "t") == 0);
   member_int(b, "registry_rows", s[11]);
   member_int(b, "registry_age_s", s[10]);
   json_builder_end_object(b);
@@ -200,10 +213,18 @@ summary_status(Status *st, char **s, GString *text)
     fail(st, "outbox: an acknowledgement has waited %s min to be sent", s[1] ? s[1] : "?");
   if (g_ascii_strtoll(s[3], NULL, 10) > 0)
     fail(st, "outbox: %s acknowledgements failed in the last 24 h (intake.outbox status failed)", s[3]);
-  if (g_strcmp0(s[9], "t") != 0)
+  /* A year missing within two weeks makes today's deadlines wrong (its holidays count as workdays):
+   * unhealthy. Within 90 days it is a reminder: the State Council publishes the next year's
+   * schedule only in November, so paging ops for it from October on would be noise. */
+  if (g_strcmp0(s[18], "t") != 0)
     fail(st,
+         "policy: intake.holidays does not cover the next 14 days (newest day %s): deadlines are computed "
+         "without that year's holidays; add its rows",
+         s[8] ? s[8] : "none");
+  else if (g_strcmp0(s[9], "t") != 0)
+    warn(st,
          "policy: intake.holidays does not cover the next 90 days (newest day %s): add the next year's "
-         "rows",
+         "rows once the State Council publishes them",
          s[8] ? s[8] : "none");
   if (g_ascii_strtoll(s[11], NULL, 10) == 0)
     fail(st, "policy: the asset registry is empty (intake assets import)");
@@ -241,7 +262,9 @@ cli_cmd_status(int argc, char **argv)
     cli_log(CLI_LOG_ERROR, "status: database: %s", error ? error->message : "no summary");
     return EXIT_RUNTIME;
   }
-  Status st = { .json = json_builder_new(), .unhealthy = g_ptr_array_new_with_free_func(g_free) };
+  Status st = { .json = json_builder_new(),
+                .unhealthy = g_ptr_array_new_with_free_func(g_free),
+                .warnings = g_ptr_array_new_with_free_func(g_free) };
   g_autoptr(GString) text = g_string_new(NULL);
   json_builder_begin_object(st.json);
   json_builder_set_member_name(st.json, "mailboxes");
@@ -257,6 +280,11 @@ cli_cmd_status(int argc, char **argv)
   for (guint i = 0; i < st.unhealthy->len; i++)
     json_builder_add_string_value(st.json, g_ptr_array_index(st.unhealthy, i));
   json_builder_end_array(st.json);
+  json_builder_set_member_name(st.json, "warnings");
+  json_builder_begin_array(st.json);
+  for (guint i = 0; i < st.warnings->len; i++)
+    json_builder_add_string_value(st.json, g_ptr_array_index(st.warnings, i));
+  json_builder_end_array(st.json);
   json_builder_end_object(st.json);
   if (as_json) {
     g_autoptr(JsonNode) root = json_builder_get_root(st.json);
@@ -264,6 +292,8 @@ cli_cmd_status(int argc, char **argv)
     printf("%s\n", out);
   } else {
     fputs(text->str, stdout);
+    for (guint i = 0; i < st.warnings->len; i++)
+      printf("WARNING %s\n", (char *)g_ptr_array_index(st.warnings, i));
     for (guint i = 0; i < st.unhealthy->len; i++)
       printf("UNHEALTHY %s\n", (char *)g_ptr_array_index(st.unhealthy, i));
     printf("%s\n", st.unhealthy->len ? "status: unhealthy" : "status: healthy");
@@ -271,5 +301,6 @@ cli_cmd_status(int argc, char **argv)
   int rc = st.unhealthy->len ? EXIT_RUNTIME : EXIT_OK;
   g_object_unref(st.json);
   g_ptr_array_unref(st.unhealthy);
+  g_ptr_array_unref(st.warnings);
   return rc;
 }

@@ -84,6 +84,11 @@ store_status_summary(StoreConn *conn, GError **error)
     " (SELECT coalesce(sum(polls), 0) FROM intake.mailboxes) AS polls,"
     " (SELECT coalesce(sum(failed_polls), 0) FROM intake.mailboxes) AS failed_polls_in_a_row,"
     " (SELECT floor(extract(epoch FROM max(last_success)))::bigint FROM intake.mailboxes) AS "
-    "last_success_epoch",
+    "last_success_epoch,"
+    /* the next two weeks: deadlines computed today fall within them */
+    " NOT EXISTS (SELECT 1 FROM generate_series(extract(year FROM current_date)::int,"
+    "   extract(year FROM current_date + 14)::int) y"
+    "   WHERE NOT EXISTS (SELECT 1 FROM intake.holidays h WHERE extract(year FROM h.day) = y))"
+    "   AS holidays_cover_14d",
     0, NULL, error);
 }

@@ -1,0 +1,130 @@
+/* cli/parse_ahead.c: parse the poll's next mails on one worker thread (GThreadPool). The parser
+ * keeps per-thread match data (GPrivate) and compiles its patterns once (g_once), so one worker
+ * parsing beside the main thread shares nothing mutable with it. */
+#include "parse_ahead.h"
+
+typedef struct {
+  const FetcherMessage *m;
+  CliParsed *result; /* set by the worker, under the lock */
+} Job;
+
+struct CliParseAhead {
+  const ParserConfig *parser;
+  const ParserLimits *limits;
+  GThreadPool *pool;
+  GMutex lock;
+  GCond done;
+  GQueue jobs; /* Job*, pushed and not taken, in push order */
+};
+
+void
+cli_parsed_free(CliParsed *p)
+{
+  if (!p)
+    return;
+  g_clear_pointer(&p->request, parser_request_free);
+  g_clear_error(&p->error);
+  g_free(p->dedupe_key);
+  g_free(p->parts_json);
+  g_free(p->attachments_json);
+  g_free(p);
+}
+
+CliParsed *
+cli_parse_now(const ParserConfig *parser, const ParserLimits *limits, const FetcherMessage *m)
+{
+  gsize len = 0;
+  const char *data = m->raw ? g_bytes_get_data(m->raw, &len) : NULL;
+  if (!data)
+    data = "";
+  CliParsed *p = g_new0(CliParsed, 1);
+  p->request = parser_parse(parser, limits, data, len, &p->error);
+  p->dedupe_key = parser_dedupe_key(p->request, data, len);
+  if (p->request) {
+    p->parts_json = parser_parts_to_json(p->request);
+    p->attachments_json = parser_attachments_to_json(p->request);
+  }
+  return p;
+}
+
+static void
+work(gpointer data, gpointer user)
+{
+  Job *job = data;
+  CliParseAhead *a = user;
+  CliParsed *r = cli_parse_now(a->parser, a->limits, job->m);
+  g_mutex_lock(&a->lock);
+  job->result = r;
+  g_cond_broadcast(&a->done);
+  g_mutex_unlock(&a->lock);
+}
+
+CliParseAhead *
+cli_parse_ahead_new(const ParserConfig *parser, const ParserLimits *limits)
+{
+  CliParseAhead *a = g_new0(CliParseAhead, 1);
+  a->parser = parser;
+  a->limits = limits;
+  g_mutex_init(&a->lock);
+  g_cond_init(&a->done);
+  g_queue_init(&a->jobs);
+  /* one worker: the jobs run in push order, and the other core is PostgreSQL's */
+  a->pool = g_thread_pool_new(work, a, 1, FALSE, NULL);
+  return a;
+}
+
+void
+cli_parse_ahead_push(CliParseAhead *a, const FetcherMessage *m)
+{
+  Job *job = g_new0(Job, 1);
+  job->m = m;
+  g_mutex_lock(&a->lock);
+  g_queue_push_tail(&a->jobs, job);
+  g_mutex_unlock(&a->lock);
+  g_thread_pool_push(a->pool, job, NULL);
+}
+
+CliParsed *
+cli_parse_ahead_take(CliParseAhead *a, const FetcherMessage *m)
+{
+  g_mutex_lock(&a->lock);
+  GList *link = a->jobs.head;
+  while (link && ((Job *)link->data)->m != m)
+    link = link->next;
+  g_assert(link); /* pushed and not taken: the caller's contract */
+  Job *job = link->data;
+  while (!job->result)
+    g_cond_wait(&a->done, &a->lock);
+  g_queue_delete_link(&a->jobs, link);
+  g_mutex_unlock(&a->lock);
+  CliParsed *r = job->result;
+  g_free(job);
+  return r;
+}
+
+void
+cli_parse_ahead_drain(CliParseAhead *a)
+{
+  g_mutex_lock(&a->lock);
+  while (a->jobs.length) {
+    Job *job = g_queue_peek_head(&a->jobs);
+    while (!job->result)
+      g_cond_wait(&a->done, &a->lock);
+    g_queue_pop_head(&a->jobs);
+    cli_parsed_free(job->result);
+    g_free(job);
+  }
+  g_mutex_unlock(&a->lock);
+}
+
+void
+cli_parse_ahead_free(CliParseAhead *a)
+{
+  if (!a)
+    return;
+  cli_parse_ahead_drain(a);
+  g_thread_pool_free(a->pool, FALSE, TRUE);
+  g_mutex_clear(&a->lock);
+  g_cond_clear(&a->done);
+  g_free(a);
+}

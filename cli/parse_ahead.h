@@ -1,0 +1,38 @@
+/* cli/parse_ahead.h: the poll parses the next mails on a worker thread while the current one is
+ * being stored, so parsing (pure) overlaps the round trips to PostgreSQL. Private to cli/. */
+#ifndef INTAKE_CLI_PARSE_AHEAD_H
+#define INTAKE_CLI_PARSE_AHEAD_H
+
+#include "fetcher.h"
+#include "parser.h"
+
+/* What the poll needs of a fetched mail before it touches the database. */
+typedef struct {
+  ParserRequest *request; /* NULL when it could not be parsed: error says why */
+  GError *error;
+  char *dedupe_key; /* parser_dedupe_key */
+  char *parts_json; /* parser_parts_to_json, NULL without a request */
+  char *attachments_json;
+} CliParsed;
+
+void cli_parsed_free(CliParsed *parsed);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliParsed, cli_parsed_free)
+
+/* Parses m (a whole mail: no error, not truncated) on the calling thread. */
+CliParsed *cli_parse_now(const ParserConfig *parser, const ParserLimits *limits, const FetcherMessage *m);
+
+typedef struct CliParseAhead CliParseAhead;
+
+/* One worker thread over parser and limits (both outlive it). */
+CliParseAhead *cli_parse_ahead_new(const ParserConfig *parser, const ParserLimits *limits);
+/* Queues m (kept alive by the caller until taken or drained) for parsing. */
+void cli_parse_ahead_push(CliParseAhead *ahead, const FetcherMessage *m);
+/* m's result, waiting for it; m must have been pushed and not taken. Caller frees. */
+CliParsed *cli_parse_ahead_take(CliParseAhead *ahead, const FetcherMessage *m);
+/* Waits for every pushed mail and drops the results not taken (the poll stopped early). */
+void cli_parse_ahead_drain(CliParseAhead *ahead);
+/* Drains, then ends the worker. */
+void cli_parse_ahead_free(CliParseAhead *ahead);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliParseAhead, cli_parse_ahead_free)
+
+#endif
