@@ -287,6 +287,48 @@ Test(places, pinyin_and_english)
   check_place("Suzhou Industrial Park", "苏州市", NULL);
 }
 
+/* District names several cities have (issue 15): a landmark or province nearby decides, else nothing is
+ * guessed and the name is kept aside with its cities. */
+static ParserRequest *
+parse_body(const char *body)
+{
+  g_autofree char *mail =
+    g_strdup_printf("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n%s\n", body);
+  return parse_str(mail);
+}
+
+Test(places, shared_district_decided_by_text)
+{
+  const char *cases[][3] = {
+    { "设备在朝阳区望京SOHO T1 15层", "北京市", "朝阳区" },
+    { "地址：朝阳区红旗街688号 数据中心", "长春市", "朝阳区" },
+    { "福建省鼓楼区软件大道89号", "福州市", "鼓楼区" },
+    { "地址：鼓楼区虎踞路100号\n江苏的机房", "南京市", "鼓楼区" },
+    { "地址：城关区北京中路8号，布达拉宫对面", "拉萨市", "城关区" },
+    { "我们是南京的公司，机器在鼓楼区中山北路30号", "南京市", "鼓楼区" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(ParserRequest) r = parse_body(cases[i][0]);
+    cr_expect_str_eq(r->city ? r->city : "null", cases[i][1], "%s: city", cases[i][0]);
+    cr_expect_str_eq(r->district ? r->district : "null", cases[i][2], "%s: district", cases[i][0]);
+    cr_expect_null(r->district_shared, "%s", cases[i][0]);
+  }
+}
+
+Test(places, shared_district_alone_is_not_guessed)
+{
+  g_autoptr(ParserRequest) r = parse_body("地址：朝阳区建设路12号 三楼机房");
+  cr_expect_null(r->city);
+  cr_expect_null(r->district);
+  cr_assert_str_eq(r->district_shared ? r->district_shared : "null", "朝阳区");
+  cr_assert_not_null(r->district_cities);
+  GString *all = g_string_new(NULL);
+  for (guint i = 0; i < r->district_cities->len; i++)
+    g_string_append_printf(all, "%s%s", i ? "," : "", (char *)g_ptr_array_index(r->district_cities, i));
+  cr_expect_str_eq(all->str, "北京市,长春市");
+  g_string_free(all, TRUE);
+}
+
 Test(places, no_place)
 {
   check_place("服务器宕机了", NULL, NULL);
