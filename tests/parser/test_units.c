@@ -5,6 +5,7 @@ TestSuite(charset, .init = test_setup, .fini = test_teardown);
 TestSuite(html, .init = test_setup, .fini = test_teardown);
 TestSuite(text, .init = test_setup, .fini = test_teardown);
 TestSuite(places, .init = test_setup, .fini = test_teardown);
+TestSuite(forwards, .init = test_setup, .fini = test_teardown);
 TestSuite(phones, .init = test_setup, .fini = test_teardown);
 TestSuite(fields, .init = test_setup, .fini = test_teardown);
 TestSuite(followup, .init = test_setup, .fini = test_teardown);
@@ -581,4 +582,35 @@ Test(senders, known_means_the_address_or_the_company_domain)
   cr_expect(!parser_sender_known(test_config, "a@b.cn", NULL));
   /* a look-alike domain is another domain */
   cr_expect(!parser_sender_known(test_config, "lisi@tjport.example.cn.evil.net", known));
+}
+
+/* ---- forwards (issue 15) ------------------------------------------------------------------------ */
+
+/* tests/data/forwards: the end customer's name from the forwarded From line when the forwarded text
+ * names nobody; never the forwarder's signature. */
+Test(forwards, end_customer_name_from_the_inner_from_line)
+{
+  const char *cases[][3] = {
+    /* file, contact ("null": none), a name it must not be */
+    { "outlook-yuanshi-zh", "张伟", "李明" },
+    { "outlook-original-message-quoted-lastname-first", "Li Na", "Tom Becker" },
+    { "outlook-en-mailto", "Wang Jun", "Kevin Zhou" },
+    { "qq-mail-fullwidth-colons", "王芳", "小周" },
+    { "foxmail-fullwidth-quoted-name", "刘洋", "黄建华" },
+    { "gmail-forwarded-message-zh-ui", "赵磊", "Chen Hao" },
+    { "inner-sender-is-a-department", "null", "李明" },
+    { "body-names-the-site-contact", "赵工", "张伟" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *path = g_strdup_printf("%s/../forwards/%s.eml", INTAKE_TEST_MAIL_DIR, cases[i][0]);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    cr_assert(g_file_get_contents(path, &data, &len, NULL), "%s", path);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ParserRequest) r = parser_parse(test_config, NULL, data, len, &error);
+    cr_assert_not_null(r, "%s: %s", cases[i][0], error ? error->message : "");
+    cr_expect_str_eq(r->contact ? r->contact : "null", cases[i][1], "%s: contact", cases[i][0]);
+    cr_expect(g_strcmp0(r->contact, cases[i][2]) != 0, "%s: the forwarder", cases[i][0]);
+    cr_expect(r->forwarded, "%s: a forward", cases[i][0]);
+  }
 }
