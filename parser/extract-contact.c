@@ -164,12 +164,12 @@ latin_name_plausible(const ParserConfig *c, const char *v, gboolean alone)
   return TRUE;
 }
 
-/* Drops leading lead words before a Han name: "找王工", "联系张三", "我是李娜", "请联系刘". */
+/* Drops leading lead words before a Han name: "找王工", "联系张三", "我是李娜", "请联系刘", "我姓王". */
 static const char *
 after_lead(const char *v)
 {
-  static const char *const leads[] = { "请联系", "联系", "聯繫", "聯絡", "我是", "找",
-                                       "是",     "叫",   "致电", "打给", NULL };
+  static const char *const leads[] = { "请联系", "联系", "聯繫", "聯絡", "我是",   "找", "是",
+                                       "叫",     "致电", "打给", "我姓", "免贵姓", NULL };
   const char *best = NULL;
   for (const char *const *l = leads; *l; l++) {
     const char *hit = strstr(v, *l);
@@ -230,8 +230,11 @@ contact_before_phone(const ParserConfig *c, ParserSources *s, const char *text)
       if (parser_re_match(c, PARSER_RE_NAME_AFTER_PHONE, text, le, end, &n)) {
         g_autofree char *v = parser_match_group(&n, text, 1);
         gboolean han = (guchar)v[0] >= 0x80;
+        /* "… 138… - Mike": a dash before a lone first name signs the line */
+        g_autofree char *gap = g_strndup(text + end, n.ov[2] - end);
+        gboolean signed_ = strchr(gap, '-') || strstr(gap, "—") || strstr(gap, "–");
         if (han ? parser_han_name_plausible(c, v) && !parser_has_stop_word(c, v)
-                : latin_name_plausible(c, v, FALSE))
+                : latin_name_plausible(c, v, signed_))
           found = g_steal_pointer(&v);
       }
     }

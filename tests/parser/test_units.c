@@ -353,6 +353,7 @@ Test(phones, forms)
     { "mobile +86 138 0013 5678", "13800135678" }, { "联系电话:022-5867 1234 转 8012", "022-58671234-8012" },
     { "电话 0316-6218 899", "0316-6218899" },      { "Tel: (010) 6666 8888", "010-66668888" },
     { "电话:800-810-8888", "800-810-8888" },       { "联系人:王工 18999126543", "18999126543" },
+    { "Phone: +86 20 3866 0021", "020-38660021" }, { "Tel +86-10-6666 8888", "010-66668888" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *p = phone_of(cases[i][0]);
@@ -372,6 +373,27 @@ Test(phones, decoys_are_not_phones)
   for (const char **d = decoys; *d; d++) {
     g_autofree char *p = phone_of(*d);
     cr_assert_null(p, "%s: got phone %s", *d, p);
+  }
+}
+
+/* Contacts written without a label (issue 15 scoring set): the name is kept however the line joins it
+ * to the number. */
+Test(phones, contact_next_to_the_number)
+{
+  const char *cases[][2] = {
+    { "收货地址:厦门市思明区观日路24号\n蔡晓东 收 13906051234", "蔡晓东" },
+    { "到现场请找徐斌,电话 025-5219 6688", "徐斌" },
+    { "麻烦派人来看看我姓王电话15838112233", "王" },
+    { "SN RCS26A0100019 no power at all, pls call me 13805740011 - Mike", "Mike" },
+    { "Please call Mr. Gu Wei at 021-5080 3366.", "Gu Wei" },
+    { "| 联系人 | 丁凯 |\n| 电话 | 13604301234 |", "丁凯" },
+    { "Caller: Kelvin Liang\nPhone: +86 20 3866 0021", "Kelvin Liang" },
+    { "Contact on site: Mr. Zhang Lei, mobile +86 139 5160 1234", "Zhang Lei" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *mail = g_strdup_printf("From: a@b.cn\nSubject: s\n\n%s\n", cases[i][0]);
+    g_autoptr(ParserRequest) r = parse_str(mail);
+    cr_expect_str_eq(r->contact ? r->contact : "null", cases[i][1], "%s", cases[i][0]);
   }
 }
 
