@@ -72,7 +72,7 @@ def main():
     pct = 100.0 * right / total if total else 0.0
     for m in misses:
         print("MISS", m)
-    print("score: %d/%d fields right = %.1f%% (threshold %.1f%%)" % (right, total, pct, threshold))
+    print("score: %d/%d fields right = %.2f%% (threshold %.2f%%)" % (right, total, pct, threshold))
     return 0 if pct >= threshold else 1
 
 

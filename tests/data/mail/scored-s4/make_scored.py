@@ -46,6 +46,9 @@ ASSETS = [
     ("RCS26A0100028", "RC-R4290G G5", "昆山精工电子有限公司", "silver", "2025-06-26", "", "苏州市", "昆山市"),
     ("RCS26A0100029", "RC-R2290 G5", "杭州云栖数据有限公司", "gold", "2025-09-02", "", "杭州市", "西湖区"),
     ("RCS26A0100030", "RC-R2290 G5", "成都锦城数据有限公司", "silver", "2025-08-03", "", "成都市", "武侯区"),
+    ("RCS26A0100031", "RC-R2290 G5", "济南泉城数据有限公司", "silver", "2025-07-01", "", "济南市", "市中区"),
+    ("RCS26A0100032", "RC-R4290G G5", "石家庄冀云数据有限公司", "silver", "2025-08-12", "", "石家庄市", "裕华区"),
+    ("RCS26A0100033", "RC-R2290 G5", "无锡太湖数据有限公司", "gold", "2025-09-23", "", "无锡市", "新吴区"),
 ]
 
 # Expectations corrected after the first run, each to a documented convention, not to a parser result:
@@ -333,6 +336,39 @@ mail("32-dalian-name-after-phone", hdr("=?UTF-8?B?5byg5rW35rOi?= <zhanghb@dlsp-d
      "服务器序列号：\nRCS26A0100021\n\n现象：CPU温度告警，风扇全速，机房温度正常。\n"
      "设备在大连市甘井子区软件园路8号\n有事打 13478401234 张海波\n",
      E("RCS26A0100021", "RC-R2290 G5", "张海波", "13478401234", "大连市", "甘井子区", "软件园路8号", "machine_part"))
+
+# ---- a second batch, written after the fixes of the first run and scored unseen ----
+
+# 33. shared 市中区 alone, the registry in Jinan
+mail("33-shared-shizhong-registry-jinan", hdr("=?UTF-8?B?6ZmG5paM?= <lubin@quancheng-data.cn>",
+     "=?UTF-8?B?5pyN5Yqh5Zmo5pWF6Zqc?=", "s4-33@quancheng-data.cn"),
+     "你好，序列号RCS26A0100031的服务器今天上午突然关机，再开机后电源指示灯一直闪。\n"
+     "机器放在市中区经四路221号 电信大楼7层\n联系人及电话：陆斌/13771234567\n",
+     E("RCS26A0100031", "RC-R2290 G5", "陆斌", "13771234567", "济南市", "市中区", "经四路221号", "machine_part"))
+
+# 34. HTML-only Foxmail with <br> and &nbsp;, 新华区 under a named 石家庄
+mail("34-html-foxmail-br-shijiazhuang", hdr("=?UTF-8?B?6auY5by6?= <gaoqiang@jiyun-data.cn>",
+     "=?UTF-8?B?5pyN5Yqh5Zmo56Gs55uY5pWF6Zqc?=", "s4-34@jiyun-data.cn"),
+     "<html><body>您好：<br>&nbsp;&nbsp;我们石家庄新华区机房的服务器（序列号：RCS26A0100032）有两块硬盘同时亮红灯，"
+     "阵列已经离线。<br>地址：石家庄市新华区中华北大街199号<br>联系人：高强&nbsp;&nbsp;手机：13931101234<br><br>"
+     "<div style=\"color:#909090\">2026-12-04</div></body></html>\n",
+     E("RCS26A0100032", "RC-R4290G G5", "高强", "13931101234", "石家庄市", "新华区", "中华北大街199号",
+       "machine_part"), ctype="text/html", cte="quoted-printable")
+
+# 35. a pasted WeChat chat log
+mail("35-pasted-wechat-log-wuxi", hdr("=?UTF-8?B?6ZKx5pmo?= <qianchen@taihu-data.cn>",
+     "=?UTF-8?B?6L2s77ya5b6u5L+h6IGK5aSp6K6w5b2V?=", "s4-35@taihu-data.cn"),
+     "把群里的聊天记录贴一下：\n\n钱晨 09:12\n机房那台RCS26A0100033风扇狂转，BMC里显示CPU1温度98度\n"
+     "钱晨 09:13\n地址是无锡市新吴区菱湖大道111号软件园天鹅座C栋\n钱晨 09:15\n有问题打我手机 18921501234\n",
+     E("RCS26A0100033", "RC-R2290 G5", "钱晨", "18921501234", "无锡市", "新吴区", "菱湖大道111号",
+       "machine_part"))
+
+# 36. the phone first, then the name, Hangzhou in pinyin
+mail("36-phone-first-english-hangzhou", hdr("Oliver Brown <oliver.brown@yunqi-data.com>",
+     "Disk failure RCS26A0100029", "s4-36@yunqi-data.com"),
+     "Hello,\n\nDisk 2 of RCS26A0100029 failed last night (amber LED, RAID degraded).\n"
+     "Onsite: 15906681234 Fang Li\nAddress: 478 Wensan Road, Xihu District, Hangzhou\n\nOliver\n",
+     E("RCS26A0100029", "RC-R2290 G5", "Fang Li", "15906681234", "杭州市", "西湖区", "Wensan Road", "machine_part"))
 
 
 def encode(body, charset, cte):
