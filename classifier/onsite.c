@@ -2,6 +2,38 @@
  * and the SLA deadlines of policy §7 for the request's tier and clock. */
 #include "classifier-private.h"
 
+#include <string.h>
+
+/* A district several cities have, named without a city (朝阳区): the registry's city when it is one of
+ * them (issue 15), else no place and a note, rather than a guess or the registry's own district. */
+static gboolean
+place_shared(ClassifierResult *r, const ParserRequest *req, const ClassifierAsset *a, GPtrArray *notes,
+             const char **city, const char **district)
+{
+  GString *all = g_string_new(NULL);
+  for (guint i = 0; req->district_cities && i < req->district_cities->len; i++) {
+    const char *c = g_ptr_array_index(req->district_cities, i);
+    g_string_append_printf(all, "%s%s", all->len ? ", " : "", c);
+    if (a && !classifier_text_blank(a->city) && strcmp(c, a->city) == 0)
+      *city = a->city;
+  }
+  if (*city) {
+    *district = req->district_shared;
+    classifier_trail(r, "location: %s (several cities have one) of %s, the registry's city", *district,
+                     *city);
+  } else {
+    g_autofree char *ev =
+      g_strdup_printf("%s is in %s; the mail does not say which%s%s%s", req->district_shared, all->str,
+                      a && a->city ? ", the registry's " : "", a && a->city ? a->city : "",
+                      a && a->city ? " is none of them" : "");
+    classifier_reason_add(notes, "district_unverified", ev);
+    r->onsite_class = CLASSIFIER_ONSITE_UNKNOWN;
+    classifier_trail(r, "on-site unknown: %s (§8 district_unverified, left for review)", ev);
+  }
+  g_string_free(all, TRUE);
+  return *city != NULL;
+}
+
 void
 classifier_decide_place(ClassifierResult *r, const ClassifierPolicy *p, const ParserRequest *req,
                         const ClassifierAsset *a, GPtrArray *notes)
@@ -10,6 +42,8 @@ classifier_decide_place(ClassifierResult *r, const ClassifierPolicy *p, const Pa
   const char *district = classifier_text_blank(req->district) ? NULL : req->district;
   const char *source = "the mail";
   const ClassifierAreaCity *ac = NULL;
+  if (!city && !district && req->district_shared && !place_shared(r, req, a, notes, &city, &district))
+    return;
   if (city || district) {
     ac = city ? classifier_policy_find_city(p, city) : NULL;
     if (!city) {

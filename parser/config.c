@@ -52,12 +52,13 @@ static const struct {
   /* A phone label anywhere in a line: the phone is searched after it. */
   { PARSER_RE_PHONE_LABELLED_LINE, "(?i)(?<![A-Z])(?:{PHONE}|{CONTACT})" },
   /* Any phone: (1) mainland mobile, optional +86; (2) landline with area code, optional
-   * extension (转/分机/ext/-); (3) 400/800 service numbers. Letters or digits right before
+   * extension (转/分机/ext/-), the area code also after +86 without its 0; (3) 400/800 service numbers. Letters or digits right before
    * or digits right after disqualify (SNs, order numbers, dates, long ids). */
-  { PARSER_RE_PHONE, "(?<![A-Za-z0-9_-])(?:(?:\\+?86[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]){8})"
-                     "|\\(?(0[1-9][0-9]{1,2})\\)?[ -]?([2-9](?:[ -]?[0-9]){6,7})(?:[ "
-                     "]*(?:转|分机|ext\\.?|x|-)[ ]*([0-9]{1,6}))?"
-                     "|([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4}))(?![0-9])" },
+  { PARSER_RE_PHONE,
+    "(?<![A-Za-z0-9_-])(?:(?:\\+?86[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]){8})"
+    "|(?:\\+86[ -]?(?=[1-9])|\\(?(?=0))(0?[1-9][0-9]{1,2})\\)?[ -]?([2-9](?:[ -]?[0-9]){6,7})(?:[ "
+    "]*(?:转|分机|ext\\.?|x|-)[ ]*([0-9]{1,6}))?"
+    "|([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4}))(?![0-9])" },
   /* Labelled address: the rest of the line (or the next line). */
   { PARSER_RE_ADDRESS_LABELLED, "(?i)(?<![A-Z])(?:{ADDRESS}){SEP}(?-i)([^\\n]{3,200})" },
   /* Labelled location (机器使用所在位置), at a line start only: "位置" is also an everyday word. */
@@ -84,13 +85,14 @@ static const struct {
   /* A name right before a phone number (extract.c checks it is plausible): a run of Han, or one
    * to three capitalised Latin words; then an optional phone word ("何军 电话 139…"). */
   { PARSER_RE_NAME_BEFORE_PHONE,
-    "(?:^|(?<=[^\\p{Han}]))(\\p{Han}{1,10}|(?<![A-Za-z.])(?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ ]+)?[A-Z][a-z]+(?:[ "
+    "(?:^|(?<=[^\\p{Han}]))(\\p{Han}{1,10}|(?<![A-Za-z.])(?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ "
+    "]+)?[A-Z][a-z]+(?:[ "
     "][A-Z][a-z]+){0,3})"
-    "[ \\t]*(?:(?i:电话|手机号码|手机号|手机|電話|手機|联系电话|联系方式|Tel|Mobile|Phone|Cell|Mob)[ "
+    "[ \\t,/]*(?:(?i:电话|手机号码|手机号|手机|電話|手機|联系电话|联系方式|Tel|Mobile|Phone|Cell|Mob|收|at)[ "
     "\\t]*[:.]?[ \\t]*)?[ \\t,/]*$" },
   /* A name right after a phone number, at the end of the line or of a clause ("… 139… 老王"). */
   { PARSER_RE_NAME_AFTER_PHONE,
-    "\\G[ \\t,/]*(\\p{Han}{1,4}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})[ \\t]*(?:[,.;!?。]|$)" },
+    "\\G[ \\t,/—–-]*(\\p{Han}{1,4}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})[ \\t]*(?:[,.;!?。]|$)" },
   /* Any label word, with or without separator. */
   { PARSER_RE_LABEL_WORD, "(?i)(?<![A-Z])(?:{ALL})" },
   /* A signature line: a bare name, a company or department, a switchboard/fax/mail/web line, a
@@ -156,7 +158,7 @@ static const struct {
 G_STATIC_ASSERT(G_N_ELEMENTS(patterns) == PARSER_RE_COUNT);
 
 static const char *const SEP =
-  "[ \\t]*[】\\])）]?[ \\t]*(?:#[ \\t]*[:=]?|[:=]|(?:都|分别)?(?:为|是)|(?i:is|was)(?=[ "
+  "[ \\t]*[】\\])）]?[ \\t]*(?:#[ \\t]*[:=]?|[:=|]|(?:都|分别)?(?:为|是)|(?i:is|was)(?=[ "
   "\\t])|\\p{Han}{1,4}[:])?[ \\t]*(?:\\n[ \\t]*)?";
 
 /* Escapes a literal for a regex. */

@@ -121,7 +121,8 @@ address_in_segment(const ParserConfig *c, ParserSources *s, const char *seg, gsi
   g_autofree char *text = g_strndup(seg, len);
   g_autofree char *city = NULL, *district = NULL;
   gsize pos = 0;
-  if (!parser_places_find_at(c->places, text, &city, &district, &pos))
+  if (!parser_places_find_at(c->places, text, &city, &district, &pos) &&
+      !parser_places_find_shared(c->places, text, NULL, &city, &district, NULL, &pos))
     return NULL;
   g_auto(GStrv) words = g_strsplit_set(text + pos, " ", -1);
   GString *addr = g_string_new(NULL);
@@ -195,6 +196,39 @@ parser_extract_address(const ParserConfig *c, ParserSources *s, ParserRequest *r
     r->address = address_unlabelled(c, s, s->main);
 }
 
+/* A district several cities have (鼓楼区): under the city already found, else under the one a landmark
+ * or province nearby names; when nothing decides, kept aside for the registry's city or review. */
+static void
+place_shared(const ParserConfig *c, const ParserSources *s, ParserRequest *r, const char *const *texts,
+             guint n)
+{
+  if (r->district_shared)
+    return;
+  g_autofree char *context =
+    g_strjoin("\n", s->main ? s->main : "", s->fwd ? s->fwd : "", s->subject ? s->subject : "", NULL);
+  for (guint i = 0; i < n && !r->district; i++) {
+    g_autofree char *city = NULL, *district = NULL;
+    g_autoptr(GPtrArray) cities = NULL;
+    if (!texts[i] ||
+        !parser_places_find_shared(c->places, texts[i], context, &city, &district, &cities, NULL))
+      continue;
+    if (r->city) {
+      for (guint j = 0; j < cities->len; j++)
+        if (strcmp(g_ptr_array_index(cities, j), r->city) == 0)
+          r->district = g_steal_pointer(&district);
+      return;
+    }
+    if (city) {
+      r->city = g_steal_pointer(&city);
+      r->district = g_steal_pointer(&district);
+    } else {
+      r->district_shared = g_steal_pointer(&district);
+      r->district_cities = g_steal_pointer(&cities);
+    }
+    return;
+  }
+}
+
 /* City and district: the address, the location, then the text and the subject. */
 void
 parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserRequest *r)
@@ -217,4 +251,5 @@ parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserReques
     g_free(city);
     g_free(district);
   }
+  place_shared(c, s, r, place_texts, G_N_ELEMENTS(place_texts));
 }

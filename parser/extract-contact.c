@@ -164,12 +164,12 @@ latin_name_plausible(const ParserConfig *c, const char *v, gboolean alone)
   return TRUE;
 }
 
-/* Drops leading lead words before a Han name: "找王工", "联系张三", "我是李娜", "请联系刘". */
+/* Drops leading lead words before a Han name: "找王工", "联系张三", "我是李娜", "请联系刘", "我姓王". */
 static const char *
 after_lead(const char *v)
 {
-  static const char *const leads[] = { "请联系", "联系", "聯繫", "聯絡", "我是", "找",
-                                       "是",     "叫",   "致电", "打给", NULL };
+  static const char *const leads[] = { "请联系", "联系", "聯繫", "聯絡", "我是",   "找", "是",
+                                       "叫",     "致电", "打给", "我姓", "免贵姓", NULL };
   const char *best = NULL;
   for (const char *const *l = leads; *l; l++) {
     const char *hit = strstr(v, *l);
@@ -230,8 +230,11 @@ contact_before_phone(const ParserConfig *c, ParserSources *s, const char *text)
       if (parser_re_match(c, PARSER_RE_NAME_AFTER_PHONE, text, le, end, &n)) {
         g_autofree char *v = parser_match_group(&n, text, 1);
         gboolean han = (guchar)v[0] >= 0x80;
+        /* "… 138… - Mike": a dash before a lone first name signs the line */
+        g_autofree char *gap = g_strndup(text + end, n.ov[2] - end);
+        gboolean signed_ = strchr(gap, '-') || strstr(gap, "—") || strstr(gap, "–");
         if (han ? parser_han_name_plausible(c, v) && !parser_has_stop_word(c, v)
-                : latin_name_plausible(c, v, FALSE))
+                : latin_name_plausible(c, v, signed_))
           found = g_steal_pointer(&v);
       }
     }
@@ -333,6 +336,40 @@ contact_full_name(ParserRequest *r)
   r->contact = g_strdup(f);
 }
 
+/* The forwarded mail's sender as a person's name: "张伟", "王芳", "Li, Na" → "Li Na"; not a company,
+ * a department or a mailbox name ("IT部", "service", "zhangwei"). */
+static char *
+contact_forwarded_sender(const ParserConfig *c, const char *name)
+{
+  if (!name)
+    return NULL;
+  g_autofree char *v = g_strdup(name);
+  g_strdelimit(v, ",", ' ');
+  g_auto(GStrv) words = g_strsplit(g_strstrip(v), " ", -1);
+  g_autofree char *joined = NULL;
+  {
+    g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+    for (guint i = 0; words[i]; i++)
+      if (*words[i])
+        g_strv_builder_add(b, words[i]);
+    g_auto(GStrv) kept = g_strv_builder_end(b);
+    joined = g_strjoinv(" ", kept);
+  }
+  if (!*joined || parser_has_stop_word(c, joined))
+    return NULL;
+  if ((guchar)joined[0] >= 0x80) {
+    g_autofree char *han = g_strdup(joined);
+    g_strdelimit(han, " ", '\0'); /* "张伟 (IT)" → "张伟" */
+    return parser_han_name_plausible(c, han) ? g_steal_pointer(&han) : NULL;
+  }
+  strip_title(joined);
+  for (const char *p = joined; *p; p++)
+    if (!(g_ascii_isalpha(*p) || *p == ' ' || *p == '-' || *p == '.'))
+      return NULL;
+  return g_ascii_isupper(joined[0]) && latin_name_plausible(c, joined, TRUE) ? g_steal_pointer(&joined)
+                                                                             : NULL;
+}
+
 /* Labelled, then the name written before a phone number; last the name that signs the mail,
  * when nothing else names a person. */
 void
@@ -351,10 +388,10 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
     if (!r->contact)
       r->contact = contact_signature(c, s->fwd_sig);
     if (!r->contact)
-      r->contact = contact_before_phone(c, s, s->main);
-    contact_full_name(r);
+      r->contact = contact_forwarded_sender(c, s->fwd_name);
     if (!r->contact)
-      r->contact = contact_signature(c, s->sig);
+      r->contact = contact_before_phone(c, s, s->main);
+    contact_full_name(r); /* never the forwarder's signature: a sales rep is not the customer */
     return;
   }
   if (!r->contact)

@@ -31,6 +31,8 @@ phone_canonical(const ParserMatch *m, const char *text)
       if (g_ascii_isdigit(*p))
         g_string_append_c(out, *p);
   } else if (area) {
+    if (area[0] != '0')
+      g_string_append_c(out, '0'); /* "+86 20 3866 0021" is 020-38660021 */
     g_string_append(out, area);
     g_string_append_c(out, '-');
     for (const char *p = number; p && *p; p++)

@@ -109,30 +109,60 @@ forwarded_split(const ParserConfig *c, const char *quoted, ParserTextSplit *out)
   parser_text_split(c, body, out);
 }
 
-/* The address in the From/发件人 line of the forwarded header block of quoted (lower case), or NULL. */
-static char *
-forwarded_sender(const char *quoted)
+/* The From/发件人 line of the forwarded header block of quoted ("发件人: 张伟 <zw@x.cn>", "From: \"Li, Na\"
+ * <…>", Foxmail's "发件人:王芳" without an address): its address (lower case) and display name, each
+ * NULL when absent. */
+static void
+forwarded_sender(const char *quoted, char **addr, char **name)
 {
+  *addr = *name = NULL;
   g_auto(GStrv) lines = g_strsplit(quoted, "\n", 40);
   for (guint i = 0; lines[i]; i++) {
     const char *l = lines[i];
     while (*l == ' ' || *l == '*' || *l == '>')
       l++;
-    if (g_ascii_strncasecmp(l, "from", 4) != 0 && !g_str_has_prefix(l, "发件人") &&
-        !g_str_has_prefix(l, "寄件者") && !g_str_has_prefix(l, "發件人"))
+    gsize key =
+      g_ascii_strncasecmp(l, "from", 4) == 0 ? 4
+      : g_str_has_prefix(l, "发件人") || g_str_has_prefix(l, "寄件者") || g_str_has_prefix(l, "發件人")
+        ? strlen("发件人")
+        : 0;
+    if (!key)
       continue;
-    const char *at = strchr(l, '@');
-    if (!at)
+    const char *v = l + key;
+    while (*v == ' ')
+      v++;
+    if (*v != ':')
       continue;
-    const char *b = at, *e = at;
-    while (b > l && (g_ascii_isalnum(b[-1]) || strchr("._%+-", b[-1])))
-      b--;
-    while (e[1] && (g_ascii_isalnum(e[1]) || strchr(".-", e[1])))
-      e++;
-    if (b < at && e > at)
-      return g_ascii_strdown(b, e - b + 1);
+    const char *at = strchr(v, '@');
+    if (at) {
+      const char *b = at, *e = at;
+      while (b > v && (g_ascii_isalnum(b[-1]) || strchr("._%+-", b[-1])))
+        b--;
+      while (e[1] && (g_ascii_isalnum(e[1]) || strchr(".-", e[1])))
+        e++;
+      if (b < at && e > at)
+        *addr = g_ascii_strdown(b, e - b + 1);
+    }
+    /* the display name: before "<addr>" or "[mailto:", without quotes; the whole value without an address */
+    g_autofree char *dn = g_strdup(v + 1);
+    char *cut = strstr(dn, "<");
+    if (!cut)
+      cut = strstr(dn, "[mailto:");
+    if (cut)
+      *cut = '\0';
+    else if (at)
+      *dn = '\0'; /* a bare address */
+    g_strdelimit(dn, "\"'\t;", ' ');
+    GString *n = g_string_new(g_strstrip(dn));
+    for (const char *q = "\u201C\u201D\u300C\u300D"; *q; q = g_utf8_next_char(q)) {
+      char buf[8] = { 0 };
+      g_unichar_to_utf8(g_utf8_get_char(q), buf);
+      g_string_replace(n, buf, "", 0);
+    }
+    g_strstrip(n->str);
+    *name = n->str[0] ? g_string_free(n, FALSE) : (g_string_free(n, TRUE), NULL);
+    return;
   }
-  return NULL;
 }
 
 void
@@ -143,6 +173,21 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
   gboolean forwarded = split->forwarded || r->forwarded;
   if (forwarded && split->quoted)
     forwarded_split(c, split->quoted, &fwd_split);
+  /* The forwarded mail's sender: the end customer, unless it is us (our acknowledgement forwarded
+   * back), a bounce or no-reply notice (nobody to answer), or the forwarder himself. */
+  g_autofree char *origin = NULL, *origin_name = NULL;
+  if (forwarded && split->quoted)
+    forwarded_sender(split->quoted, &origin, &origin_name);
+  gboolean foreign = !origin || !r->from_addr || strcmp(origin, r->from_addr) != 0;
+  for (guint i = 0; origin && c->own_addresses && c->own_addresses[i]; i++)
+    if (strcmp(origin, c->own_addresses[i]) == 0) {
+      g_clear_pointer(&origin, g_free);
+      foreign = FALSE;
+    }
+  if (origin && parser_address_unreplyable(c, origin)) {
+    g_clear_pointer(&origin, g_free);
+    foreign = FALSE;
+  }
 
   ParserSources s = { .main = split->own,
                       .fwd = fwd_split.own,
@@ -150,6 +195,7 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
                       .sig = split->signature,
                       .subject = subject,
                       .quoted = forwarded ? NULL : split->quoted,
+                      .fwd_name = foreign ? origin_name : NULL,
                       .raw = g_ptr_array_new_with_free_func(g_free) };
   /* The order matters: each field's values are kept in s.raw, so the symptoms come last. */
   parser_extract_sn_model(c, &s, r);
@@ -181,12 +227,6 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
   r->forwarded = forwarded;
   /* The forwarder (a sales rep, a reseller) is CC'd on the acknowledgement; the end customer's
    * address is the forwarded mail's sender. */
-  g_autofree char *origin = forwarded && split->quoted ? forwarded_sender(split->quoted) : NULL;
-  for (guint i = 0; origin && c->own_addresses && c->own_addresses[i]; i++)
-    if (strcmp(origin, c->own_addresses[i]) == 0)
-      g_clear_pointer(&origin, g_free); /* our own acknowledgement, forwarded back */
-  if (origin && parser_address_unreplyable(c, origin))
-    g_clear_pointer(&origin, g_free); /* a forwarded bounce or no-reply notice: nobody to answer */
   if (origin && r->from_addr && strcmp(origin, r->from_addr) != 0) {
     r->forwarded_by = g_strdup(r->from_addr);
     r->forwarded_from = g_steal_pointer(&origin);

@@ -94,6 +94,12 @@ gboolean parser_places_find(const ParserPlaces *places, const char *text, char *
 /* Same, and *pos is the byte offset where the place (province, city or district) is first named. */
 gboolean parser_places_find_at(const ParserPlaces *places, const char *text, char **city, char **district,
                                gsize *pos);
+/* The first district in text whose name several cities have (鼓楼区, 朝阳区), written in full: *district
+ * its name, *city the one a landmark (places.txt L lines) or a province named in text, else in context,
+ * points at, or NULL; *cities (may be NULL) every city with such a district, *pos (may be NULL) where it
+ * is named. Returns FALSE when text names no such district. */
+gboolean parser_places_find_shared(const ParserPlaces *places, const char *text, const char *context,
+                                   char **city, char **district, GPtrArray **cities, gsize *pos);
 
 /* symptoms longer than this (bytes) are cut at a line end and end in "…" */
 #define PARSER_SYMPTOMS_MAX 8192
@@ -232,10 +238,11 @@ guint parser_read_photos(ParserRequest *r, const ParserMimeResult *mr, const Par
 
 /* The texts the fields are looked for in, most trusted first (strings borrowed, may be NULL). */
 typedef struct {
-  const char *main;    /* the customer's own words (no quote, no signature) */
-  const char *fwd;     /* a forwarded mail's own words, or NULL */
-  const char *fwd_sig; /* the forwarded mail's signature */
-  const char *sig;     /* the customer's signature */
+  const char *main;     /* the customer's own words (no quote, no signature) */
+  const char *fwd;      /* a forwarded mail's own words, or NULL */
+  const char *fwd_sig;  /* the forwarded mail's signature */
+  const char *fwd_name; /* the display name of the forwarded mail's sender (the end customer), or NULL */
+  const char *sig;      /* the customer's signature */
   const char *subject;
   const char *quoted;   /* the quoted part of a reply (not a forward), or NULL */
   const char *att_text; /* the text of the attachments (txt, csv, xlsx, pdf, docx; tables tab-separated) */

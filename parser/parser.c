@@ -91,6 +91,9 @@ parser_request_free(ParserRequest *r)
   g_free(r->address);
   g_free(r->city);
   g_free(r->district);
+  g_free(r->district_shared);
+  if (r->district_cities)
+    g_ptr_array_unref(r->district_cities);
   g_free(r->body_text);
   g_free(r->text);
   g_free(r->from_name);

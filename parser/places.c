@@ -3,12 +3,14 @@
 
 #include <string.h>
 
-typedef enum { PLACE_PROVINCE, PLACE_CITY, PLACE_DISTRICT } PlaceKind;
+typedef enum { PLACE_PROVINCE, PLACE_CITY, PLACE_DISTRICT, PLACE_LANDMARK } PlaceKind;
 
 typedef struct {
   char *canonical;
   PlaceKind kind;
-  int city;           /* index of the city (districts), itself (cities), -1 (provinces) */
+  int city;           /* index of the city (districts, landmarks), itself (cities), -1 (provinces) */
+  int province;       /* index of the province the place is in, itself (provinces) */
+  int district;       /* a landmark's district, else -1 */
   gboolean ambiguous; /* a district name several cities have (高新区, 鼓楼区) */
 } Place;
 
@@ -105,13 +107,13 @@ parser_places_load(const char *path, GError **error)
   pp->aliases = g_ptr_array_new_with_free_func(alias_free);
   pp->first = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
   g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
-  int city = -1;
+  int city = -1, province = -1, district = -1;
   for (guint n = 0; lines[n]; n++) {
     char *l = g_strstrip(lines[n]);
     if (!*l || *l == '#')
       continue;
-    if (strlen(l) < 3 || l[1] != ' ' || !strchr("PCD", l[0])) {
-      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "%s:%u: expected 'P|C|D name,alias…'", path,
+    if (strlen(l) < 3 || l[1] != ' ' || !strchr("PCDL", l[0])) {
+      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "%s:%u: expected 'P|C|D|L name,alias…'", path,
                   n + 1);
       parser_places_free(pp);
       return NULL;
@@ -124,17 +126,27 @@ parser_places_load(const char *path, GError **error)
     }
     Place *pl = g_new0(Place, 1);
     pl->canonical = g_utf8_normalize(names[0], -1, G_NORMALIZE_NFKC);
-    pl->kind = l[0] == 'P' ? PLACE_PROVINCE : l[0] == 'C' ? PLACE_CITY : PLACE_DISTRICT;
+    pl->kind = l[0] == 'P'   ? PLACE_PROVINCE
+               : l[0] == 'C' ? PLACE_CITY
+               : l[0] == 'D' ? PLACE_DISTRICT
+                             : PLACE_LANDMARK;
     guint idx = pp->places->len;
+    if (pl->kind == PLACE_PROVINCE)
+      province = (int)idx, district = -1;
     if (pl->kind == PLACE_CITY)
-      city = (int)idx;
-    if (pl->kind == PLACE_DISTRICT && city < 0) {
-      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "%s:%u: district before any city", path, n + 1);
+      city = (int)idx, district = -1;
+    if (pl->kind == PLACE_DISTRICT)
+      district = (int)idx;
+    if ((pl->kind == PLACE_DISTRICT && city < 0) || (pl->kind == PLACE_LANDMARK && district < 0)) {
+      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "%s:%u: %s", path, n + 1,
+                  pl->kind == PLACE_DISTRICT ? "district before any city" : "landmark before any district");
       place_free(pl);
       parser_places_free(pp);
       return NULL;
     }
     pl->city = pl->kind == PLACE_PROVINCE ? -1 : city;
+    pl->province = province;
+    pl->district = pl->kind == PLACE_LANDMARK ? district : -1;
     g_ptr_array_add(pp->places, pl);
     for (guint i = 0; names[i]; i++) {
       char *name = g_strstrip(names[i]);
@@ -263,6 +275,13 @@ parser_places_find_at(const ParserPlaces *pp, const char *text, char **city, cha
         first = MIN(first, h->pos);
       }
     }
+    /* A landmark of the city names its district ("北京国贸" is 朝阳区). */
+    for (guint i = 0; i < hits->len && dist < 0; i++) {
+      const Hit *h = &g_array_index(hits, Hit, i);
+      const Place *pl = g_ptr_array_index(pp->places, h->alias->place);
+      if (pl->kind == PLACE_LANDMARK && pl->city == chosen)
+        dist = pl->district;
+    }
   } else {
     /* No city named: a district only it has, written out in full, names the city too. */
     for (guint i = 0; i < hits->len && dist < 0; i++) {
@@ -290,4 +309,88 @@ parser_places_find_at(const ParserPlaces *pp, const char *text, char **city, cha
   if (dist >= 0)
     *district = g_strdup(((Place *)g_ptr_array_index(pp->places, dist))->canonical);
   return TRUE;
+}
+
+static gboolean
+index_in(const GArray *a, int v)
+{
+  for (guint i = 0; i < a->len; i++)
+    if (g_array_index(a, int, i) == v)
+      return TRUE;
+  return FALSE;
+}
+
+/* Which of the cities (indices) the places named in context point at: a landmark of one of them, else
+ * a province only one of them is in. -1 when nothing or several. */
+static int
+city_from_context(const ParserPlaces *pp, const GArray *cities, const char *context)
+{
+  if (!context || !*context)
+    return -1;
+  g_autoptr(GArray) hits = scan(pp, context);
+  int by_landmark = -1, by_province = -1;
+  gboolean landmark_split = FALSE, province_split = FALSE;
+  for (guint i = 0; i < hits->len; i++) {
+    const Place *pl = g_ptr_array_index(pp->places, g_array_index(hits, Hit, i).alias->place);
+    if (pl->kind == PLACE_LANDMARK && index_in(cities, pl->city)) {
+      landmark_split |= by_landmark >= 0 && by_landmark != pl->city;
+      by_landmark = pl->city;
+    } else if (pl->kind == PLACE_PROVINCE) {
+      int found = -1, n = 0;
+      for (guint j = 0; j < cities->len; j++) {
+        const Place *c = g_ptr_array_index(pp->places, g_array_index(cities, int, j));
+        if (c->province == pl->province)
+          found = g_array_index(cities, int, j), n++;
+      }
+      if (n == 1) {
+        province_split |= by_province >= 0 && by_province != found;
+        by_province = found;
+      }
+    }
+  }
+  if (by_landmark >= 0 && !landmark_split)
+    return by_landmark;
+  return by_province >= 0 && !province_split ? by_province : -1;
+}
+
+gboolean
+parser_places_find_shared(const ParserPlaces *pp, const char *text, const char *context, char **city,
+                          char **district, GPtrArray **cities, gsize *pos)
+{
+  *city = NULL;
+  *district = NULL;
+  if (cities)
+    *cities = NULL;
+  if (!pp || !text || !*text)
+    return FALSE;
+  g_autoptr(GArray) hits = scan(pp, text);
+  for (guint i = 0; i < hits->len; i++) {
+    const Hit *h = &g_array_index(hits, Hit, i);
+    const Place *pl = g_ptr_array_index(pp->places, h->alias->place);
+    if (pl->kind != PLACE_DISTRICT || !pl->ambiguous || h->alias->short_alias)
+      continue;
+    /* every city with a district of this name (the hits at this position are all of them) */
+    g_autoptr(GArray) idx = g_array_new(FALSE, FALSE, sizeof(int));
+    for (guint j = 0; j < pp->places->len; j++) {
+      const Place *d = g_ptr_array_index(pp->places, j);
+      if (d->kind == PLACE_DISTRICT && strcmp(d->canonical, pl->canonical) == 0 && !index_in(idx, d->city))
+        g_array_append_val(idx, d->city);
+    }
+    int chosen = city_from_context(pp, idx, text);
+    if (chosen < 0)
+      chosen = city_from_context(pp, idx, context);
+    *district = g_strdup(pl->canonical);
+    if (chosen >= 0)
+      *city = g_strdup(((Place *)g_ptr_array_index(pp->places, chosen))->canonical);
+    if (cities) {
+      *cities = g_ptr_array_new_with_free_func(g_free);
+      for (guint j = 0; j < idx->len; j++)
+        g_ptr_array_add(
+          *cities, g_strdup(((Place *)g_ptr_array_index(pp->places, g_array_index(idx, int, j)))->canonical));
+    }
+    if (pos)
+      *pos = h->pos;
+    return TRUE;
+  }
+  return FALSE;
 }

@@ -83,3 +83,47 @@ Test(areas, table)
                  "[%s] location missing", c->name);
   }
 }
+
+/* A district several cities have, named without a city (issue 15): the registry's city when it has one of
+ * that name, never the registry's own district; else no place, a note, location missing. */
+static ClassifierResult *
+shared_case(const char *reg_city, const char *reg_district)
+{
+  g_autoptr(ClassifierAsset) a = NULL;
+  if (reg_city) {
+    a = t_asset("RCS25A0012345", "gold", "2025-03-10");
+    a->city = g_strdup(reg_city);
+    a->district = g_strdup(reg_district);
+  }
+  g_autoptr(ParserRequest) req = t_request_full("RCS25A0012345", "服务器宕机", NULL, NULL);
+  req->district_shared = g_strdup("朝阳区");
+  req->district_cities = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(req->district_cities, g_strdup("北京市"));
+  g_ptr_array_add(req->district_cities, g_strdup("长春市"));
+  return t_classify(req, a, "2026-11-23T10:00:00");
+}
+
+Test(areas, shared_district_under_the_registry_city)
+{
+  g_autoptr(ClassifierResult) r = shared_case("北京市", "海淀区");
+  g_autofree char *explain = classifier_result_explain(r);
+  cr_expect_str_eq(r->city ? r->city : "null", "北京市", "%s", explain);
+  cr_expect_str_eq(r->district ? r->district : "null", "朝阳区",
+                   "the mail's district, not the registry's\n%s", explain);
+  cr_expect_str_eq(classifier_onsite_class_name(r->onsite_class), "4h");
+  cr_expect(!t_has_reason(r, "district_unverified"));
+}
+
+Test(areas, shared_district_left_for_review)
+{
+  const char *reg[][2] = { { "南京市", "鼓楼区" }, { NULL, NULL } };
+  for (guint i = 0; i < G_N_ELEMENTS(reg); i++) {
+    g_autoptr(ClassifierResult) r = shared_case(reg[i][0], reg[i][1]);
+    g_autofree char *explain = classifier_result_explain(r);
+    cr_expect_null(r->city, "[%s] city %s\n%s", reg[i][0], r->city, explain);
+    cr_expect_null(r->district, "[%s] district %s", reg[i][0], r->district);
+    cr_expect_str_eq(classifier_onsite_class_name(r->onsite_class), "unknown");
+    cr_expect(t_has_reason(r, "district_unverified"), "[%s] says so\n%s", reg[i][0], explain);
+    cr_expect(r->missing & (1u << CLASSIFIER_FIELD_LOCATION), "[%s] location missing", reg[i][0]);
+  }
+}

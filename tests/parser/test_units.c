@@ -5,6 +5,7 @@ TestSuite(charset, .init = test_setup, .fini = test_teardown);
 TestSuite(html, .init = test_setup, .fini = test_teardown);
 TestSuite(text, .init = test_setup, .fini = test_teardown);
 TestSuite(places, .init = test_setup, .fini = test_teardown);
+TestSuite(forwards, .init = test_setup, .fini = test_teardown);
 TestSuite(phones, .init = test_setup, .fini = test_teardown);
 TestSuite(fields, .init = test_setup, .fini = test_teardown);
 TestSuite(followup, .init = test_setup, .fini = test_teardown);
@@ -287,6 +288,48 @@ Test(places, pinyin_and_english)
   check_place("Suzhou Industrial Park", "苏州市", NULL);
 }
 
+/* District names several cities have (issue 15): a landmark or province nearby decides, else nothing is
+ * guessed and the name is kept aside with its cities. */
+static ParserRequest *
+parse_body(const char *body)
+{
+  g_autofree char *mail =
+    g_strdup_printf("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n%s\n", body);
+  return parse_str(mail);
+}
+
+Test(places, shared_district_decided_by_text)
+{
+  const char *cases[][3] = {
+    { "设备在朝阳区望京SOHO T1 15层", "北京市", "朝阳区" },
+    { "地址：朝阳区红旗街688号 数据中心", "长春市", "朝阳区" },
+    { "福建省鼓楼区软件大道89号", "福州市", "鼓楼区" },
+    { "地址：鼓楼区虎踞路100号\n江苏的机房", "南京市", "鼓楼区" },
+    { "地址：城关区北京中路8号，布达拉宫对面", "拉萨市", "城关区" },
+    { "我们是南京的公司，机器在鼓楼区中山北路30号", "南京市", "鼓楼区" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(ParserRequest) r = parse_body(cases[i][0]);
+    cr_expect_str_eq(r->city ? r->city : "null", cases[i][1], "%s: city", cases[i][0]);
+    cr_expect_str_eq(r->district ? r->district : "null", cases[i][2], "%s: district", cases[i][0]);
+    cr_expect_null(r->district_shared, "%s", cases[i][0]);
+  }
+}
+
+Test(places, shared_district_alone_is_not_guessed)
+{
+  g_autoptr(ParserRequest) r = parse_body("地址：朝阳区建设路12号 三楼机房");
+  cr_expect_null(r->city);
+  cr_expect_null(r->district);
+  cr_assert_str_eq(r->district_shared ? r->district_shared : "null", "朝阳区");
+  cr_assert_not_null(r->district_cities);
+  GString *all = g_string_new(NULL);
+  for (guint i = 0; i < r->district_cities->len; i++)
+    g_string_append_printf(all, "%s%s", i ? "," : "", (char *)g_ptr_array_index(r->district_cities, i));
+  cr_expect_str_eq(all->str, "北京市,长春市");
+  g_string_free(all, TRUE);
+}
+
 Test(places, no_place)
 {
   check_place("服务器宕机了", NULL, NULL);
@@ -310,6 +353,7 @@ Test(phones, forms)
     { "mobile +86 138 0013 5678", "13800135678" }, { "联系电话:022-5867 1234 转 8012", "022-58671234-8012" },
     { "电话 0316-6218 899", "0316-6218899" },      { "Tel: (010) 6666 8888", "010-66668888" },
     { "电话:800-810-8888", "800-810-8888" },       { "联系人:王工 18999126543", "18999126543" },
+    { "Phone: +86 20 3866 0021", "020-38660021" }, { "Tel +86-10-6666 8888", "010-66668888" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *p = phone_of(cases[i][0]);
@@ -329,6 +373,27 @@ Test(phones, decoys_are_not_phones)
   for (const char **d = decoys; *d; d++) {
     g_autofree char *p = phone_of(*d);
     cr_assert_null(p, "%s: got phone %s", *d, p);
+  }
+}
+
+/* Contacts written without a label (issue 15 scoring set): the name is kept however the line joins it
+ * to the number. */
+Test(phones, contact_next_to_the_number)
+{
+  const char *cases[][2] = {
+    { "收货地址:厦门市思明区观日路24号\n蔡晓东 收 13906051234", "蔡晓东" },
+    { "到现场请找徐斌,电话 025-5219 6688", "徐斌" },
+    { "麻烦派人来看看我姓王电话15838112233", "王" },
+    { "SN RCS26A0100019 no power at all, pls call me 13805740011 - Mike", "Mike" },
+    { "Please call Mr. Gu Wei at 021-5080 3366.", "Gu Wei" },
+    { "| 联系人 | 丁凯 |\n| 电话 | 13604301234 |", "丁凯" },
+    { "Caller: Kelvin Liang\nPhone: +86 20 3866 0021", "Kelvin Liang" },
+    { "Contact on site: Mr. Zhang Lei, mobile +86 139 5160 1234", "Zhang Lei" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *mail = g_strdup_printf("From: a@b.cn\nSubject: s\n\n%s\n", cases[i][0]);
+    g_autoptr(ParserRequest) r = parse_str(mail);
+    cr_expect_str_eq(r->contact ? r->contact : "null", cases[i][1], "%s", cases[i][0]);
   }
 }
 
@@ -539,4 +604,35 @@ Test(senders, known_means_the_address_or_the_company_domain)
   cr_expect(!parser_sender_known(test_config, "a@b.cn", NULL));
   /* a look-alike domain is another domain */
   cr_expect(!parser_sender_known(test_config, "lisi@tjport.example.cn.evil.net", known));
+}
+
+/* ---- forwards (issue 15) ------------------------------------------------------------------------ */
+
+/* tests/data/forwards: the end customer's name from the forwarded From line when the forwarded text
+ * names nobody; never the forwarder's signature. */
+Test(forwards, end_customer_name_from_the_inner_from_line)
+{
+  const char *cases[][3] = {
+    /* file, contact ("null": none), a name it must not be */
+    { "outlook-yuanshi-zh", "张伟", "李明" },
+    { "outlook-original-message-quoted-lastname-first", "Li Na", "Tom Becker" },
+    { "outlook-en-mailto", "Wang Jun", "Kevin Zhou" },
+    { "qq-mail-fullwidth-colons", "王芳", "小周" },
+    { "foxmail-fullwidth-quoted-name", "刘洋", "黄建华" },
+    { "gmail-forwarded-message-zh-ui", "赵磊", "Chen Hao" },
+    { "inner-sender-is-a-department", "null", "李明" },
+    { "body-names-the-site-contact", "赵工", "张伟" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *path = g_strdup_printf("%s/../forwards/%s.eml", INTAKE_TEST_MAIL_DIR, cases[i][0]);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    cr_assert(g_file_get_contents(path, &data, &len, NULL), "%s", path);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ParserRequest) r = parser_parse(test_config, NULL, data, len, &error);
+    cr_assert_not_null(r, "%s: %s", cases[i][0], error ? error->message : "");
+    cr_expect_str_eq(r->contact ? r->contact : "null", cases[i][1], "%s: contact", cases[i][0]);
+    cr_expect(g_strcmp0(r->contact, cases[i][2]) != 0, "%s: the forwarder", cases[i][0]);
+    cr_expect(r->forwarded, "%s: a forward", cases[i][0]);
+  }
 }
