@@ -401,6 +401,17 @@ e2e_scalar(E2e *e, const char *sql)
 }
 
 char *
+harness_text(E2e *e, const char *sql)
+{
+  PGresult *r = PQexec(e->pg, sql);
+  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
+  cr_assert_eq(PQntuples(r), 1, "%s: %d rows", sql, PQntuples(r));
+  char *v = PQgetisnull(r, 0, 0) ? NULL : g_strdup(PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return v;
+}
+
+char *
 e2e_make_mail(const char *message_id, guint index, gsize min_body, gsize *len)
 {
   static const char *cities[] = { "北京市海淀区中关村大街27号", "天津市西青区华苑产业园区海泰发展六道6号",

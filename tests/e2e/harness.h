@@ -59,6 +59,9 @@ gint64 e2e_wait_until(E2e *e, const char *sql, gint64 min, guint seconds, GPid p
 
 /* First column of the first row of a query, as a number (-1 on NULL). */
 gint64 e2e_scalar(E2e *e, const char *sql);
+/* The first column of the only row of a query as text (NULL for SQL NULL); the test fails unless
+ * the query succeeds with exactly one row. Caller frees. */
+char *harness_text(E2e *e, const char *sql);
 
 /* A realistic customer mail with the given Message-ID (NULL: none) and a body size of at least
  * min_body bytes. */

@@ -175,3 +175,23 @@ e2e_customer_mail(const char *from_name_encoded, const char *from_addr, const ch
   *len = m->len;
   return g_string_free(m, FALSE);
 }
+
+GMimeMessage *
+harness_parse_mail(GBytes *raw)
+{
+  GMimeStream *s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(raw, NULL), g_bytes_get_size(raw));
+  GMimeParser *p = g_mime_parser_new_with_stream(s);
+  GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+  g_object_unref(p);
+  g_object_unref(s);
+  cr_assert_not_null(m);
+  return m;
+}
+
+char *
+harness_mail_text(GMimeMessage *m)
+{
+  GMimeObject *part = g_mime_message_get_mime_part(m);
+  cr_assert(GMIME_IS_TEXT_PART(part));
+  return g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+}
