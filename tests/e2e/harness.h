@@ -36,6 +36,8 @@ char *e2e_url(E2e *e, gboolean tls, const char *mailbox);
 /* APPENDs one mail over IMAP to mailbox. libcurl's APPEND always sets \Seen; the harness clears
  * it before the next IMAP command or intake run, so a test's mail arrives unseen, as delivered. */
 void e2e_append(E2e *e, const char *mailbox, const char *data, gsize len);
+/* A libcurl CURLOPT_WRITEFUNCTION appending what it receives to the GString given as WRITEDATA. */
+size_t harness_curl_to_gstring(char *ptr, size_t size, size_t nmemb, void *user);
 /* A custom IMAP command on mailbox (NULL: none selected); returns the untagged response text. */
 char *e2e_imap(E2e *e, const char *mailbox, const char *command);
 /* UIDs in mailbox matching an IMAP SEARCH key, e.g. "UNSEEN". */

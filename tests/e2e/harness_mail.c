@@ -71,13 +71,6 @@ e2e_write_smtp_config(E2e *e, const char *smtp_url, const char *extra)
   cr_assert(g_file_set_contents(e->config_path, text, -1, NULL));
 }
 
-static size_t
-on_write(char *ptr, size_t size, size_t nmemb, void *user)
-{
-  g_string_append_len(user, ptr, (gssize)(size * nmemb));
-  return size * nmemb;
-}
-
 /* One IMAP request as the customer; returns the body (NULL when the login is not ready yet). */
 static GString *
 customer_imap(E2eCustomer *c, const char *url, const char *command)
@@ -89,7 +82,7 @@ customer_imap(E2eCustomer *c, const char *url, const char *command)
   curl_easy_setopt(h, CURLOPT_PASSWORD, c->password);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L); /* the loopback test server; the CA is tested elsewhere */
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, harness_curl_to_gstring);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
   if (command)
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, command);
