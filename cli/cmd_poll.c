@@ -499,9 +499,8 @@ refusal(Poll *p, guint32 *refused, GError **error)
   }
   cli_log(CLI_LOG_WARN, "uid %u: refused by the server %u times since refused_for ago: kept for review", uid,
           attempts);
-  FetcherMessage *m = g_new0(FetcherMessage, 1);
-  m->uid = uid;
-  m->error = g_strdup_printf("refused by the server %u times: %s", attempts, why ? why : "NO");
+  g_autofree char *failed = g_strdup_printf("refused by the server %u times: %s", attempts, why ? why : "NO");
+  FetcherMessage *m = fetcher_message_new_failed(uid, failed);
   p->stats.fetched++;
   gboolean ok = ingest(p, m, NULL, error);
   fetcher_message_free(m);

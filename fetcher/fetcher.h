@@ -70,6 +70,10 @@ typedef struct {
 } FetcherMessage;
 #define FETCHER_OVERSIZE_HEADER (64u * 1024u)
 #define FETCHER_OVERSIZE_TEXT (96u * 1024u)
+/* A mail that could not be had: raw and internal_date NULL, size 0, error a copy of why (the
+ * reason stored with it). What a fetch returns for an unreadable response, and what the poll
+ * ingests for a UID the server refused for too long. Free with fetcher_message_free. */
+FetcherMessage *fetcher_message_new_failed(guint32 uid, const char *why);
 void fetcher_message_free(FetcherMessage *message);
 
 /* Fetches the given UIDs with BODY.PEEK[] (never setting \Seen), batching small mails and

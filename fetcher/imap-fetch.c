@@ -20,6 +20,16 @@ fetcher_message_free(FetcherMessage *m)
   g_free(m);
 }
 
+FetcherMessage *
+fetcher_message_new_failed(guint32 uid, const char *why)
+{
+  g_return_val_if_fail(why != NULL, NULL);
+  FetcherMessage *m = g_new0(FetcherMessage, 1);
+  m->uid = uid;
+  m->error = g_strdup(why);
+  return m;
+}
+
 /* A message for uid holding raw (taken) and the arrival time of its metadata item, if any. */
 static FetcherMessage *
 message_new(guint32 uid, GBytes *raw, const FetcherFetchItem *meta)
@@ -233,9 +243,7 @@ fetch_one_by_one(FetcherSession *s, const guint32 *uids, guint n, GError **error
       g_error_free(one);
       return g_steal_pointer(&out);
     }
-    FetcherMessage *m = message_new(uids[i], NULL, NULL);
-    m->error = g_strdup(one->message);
-    g_ptr_array_add(out, m);
+    g_ptr_array_add(out, fetcher_message_new_failed(uids[i], one->message));
     g_error_free(one);
     fetcher_imap_reconnect(s);
   }

@@ -190,8 +190,8 @@ e2e_write_config(E2e *e, const char *url, const char *folder)
   cr_assert(g_file_set_contents(e->config_path, text, -1, NULL));
 }
 
-static size_t
-on_write(char *ptr, size_t size, size_t nmemb, void *user)
+size_t
+harness_curl_to_gstring(char *ptr, size_t size, size_t nmemb, void *user)
 {
   g_string_append_len(user, ptr, (gssize)(size * nmemb));
   return size * nmemb;
@@ -205,7 +205,7 @@ imap_handle(E2e *e, const char *url, GString *body)
   curl_easy_setopt(c, CURLOPT_USERNAME, e->user);
   curl_easy_setopt(c, CURLOPT_PASSWORD, e->password);
   curl_easy_setopt(c, CURLOPT_CAINFO, e->ca_file);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, harness_curl_to_gstring);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
   curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024L);
   return c;
@@ -396,6 +396,17 @@ e2e_scalar(E2e *e, const char *sql)
   cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
   cr_assert(PQntuples(r) >= 1, "%s: no rows", sql);
   gint64 v = PQgetisnull(r, 0, 0) ? -1 : g_ascii_strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+  PQclear(r);
+  return v;
+}
+
+char *
+harness_text(E2e *e, const char *sql)
+{
+  PGresult *r = PQexec(e->pg, sql);
+  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
+  cr_assert_eq(PQntuples(r), 1, "%s: %d rows", sql, PQntuples(r));
+  char *v = PQgetisnull(r, 0, 0) ? NULL : g_strdup(PQgetvalue(r, 0, 0));
   PQclear(r);
   return v;
 }

@@ -36,6 +36,8 @@ char *e2e_url(E2e *e, gboolean tls, const char *mailbox);
 /* APPENDs one mail over IMAP to mailbox. libcurl's APPEND always sets \Seen; the harness clears
  * it before the next IMAP command or intake run, so a test's mail arrives unseen, as delivered. */
 void e2e_append(E2e *e, const char *mailbox, const char *data, gsize len);
+/* A libcurl CURLOPT_WRITEFUNCTION appending what it receives to the GString given as WRITEDATA. */
+size_t harness_curl_to_gstring(char *ptr, size_t size, size_t nmemb, void *user);
 /* A custom IMAP command on mailbox (NULL: none selected); returns the untagged response text. */
 char *e2e_imap(E2e *e, const char *mailbox, const char *command);
 /* UIDs in mailbox matching an IMAP SEARCH key, e.g. "UNSEEN". */
@@ -59,6 +61,9 @@ gint64 e2e_wait_until(E2e *e, const char *sql, gint64 min, guint seconds, GPid p
 
 /* First column of the first row of a query, as a number (-1 on NULL). */
 gint64 e2e_scalar(E2e *e, const char *sql);
+/* The first column of the only row of a query as text (NULL for SQL NULL); the test fails unless
+ * the query succeeds with exactly one row. Caller frees. */
+char *harness_text(E2e *e, const char *sql);
 
 /* A realistic customer mail with the given Message-ID (NULL: none) and a body size of at least
  * min_body bytes. */

@@ -71,13 +71,6 @@ e2e_write_smtp_config(E2e *e, const char *smtp_url, const char *extra)
   cr_assert(g_file_set_contents(e->config_path, text, -1, NULL));
 }
 
-static size_t
-on_write(char *ptr, size_t size, size_t nmemb, void *user)
-{
-  g_string_append_len(user, ptr, (gssize)(size * nmemb));
-  return size * nmemb;
-}
-
 /* One IMAP request as the customer; returns the body (NULL when the login is not ready yet). */
 static GString *
 customer_imap(E2eCustomer *c, const char *url, const char *command)
@@ -89,7 +82,7 @@ customer_imap(E2eCustomer *c, const char *url, const char *command)
   curl_easy_setopt(h, CURLOPT_PASSWORD, c->password);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L); /* the loopback test server; the CA is tested elsewhere */
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, harness_curl_to_gstring);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
   if (command)
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, command);
@@ -174,4 +167,24 @@ e2e_customer_mail(const char *from_name_encoded, const char *from_addr, const ch
   g_string_append(m, body);
   *len = m->len;
   return g_string_free(m, FALSE);
+}
+
+GMimeMessage *
+harness_parse_mail(GBytes *raw)
+{
+  GMimeStream *s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(raw, NULL), g_bytes_get_size(raw));
+  GMimeParser *p = g_mime_parser_new_with_stream(s);
+  GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+  g_object_unref(p);
+  g_object_unref(s);
+  cr_assert_not_null(m);
+  return m;
+}
+
+char *
+harness_mail_text(GMimeMessage *m)
+{
+  GMimeObject *part = g_mime_message_get_mime_part(m);
+  cr_assert(GMIME_IS_TEXT_PART(part));
+  return g_mime_text_part_get_text(GMIME_TEXT_PART(part));
 }

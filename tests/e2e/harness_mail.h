@@ -5,6 +5,8 @@
 
 #include "harness.h"
 
+#include <gmime/gmime.h>
+
 typedef struct {
   char *addr;
   char *password;
@@ -25,6 +27,10 @@ void e2e_write_smtp_config(E2e *e, const char *smtp_url, const char *extra);
 /* The raw mails in the customer's INBOX, waiting up to timeout_s for at least want of them,
  * then a moment more so that an unexpected extra one shows. Returns GBytes* (caller unrefs). */
 GPtrArray *e2e_customer_mails(E2eCustomer *c, guint want, guint timeout_s);
+/* One of those mails parsed (g_mime_init first); the test fails if it cannot be. Caller unrefs. */
+GMimeMessage *harness_parse_mail(GBytes *raw);
+/* The decoded text of a single-part text mail; the test fails if it is not one. Caller frees. */
+char *harness_mail_text(GMimeMessage *m);
 
 /* A customer mail: From name/addr, Subject (raw header value, may be RFC 2047), Message-ID,
  * extra header lines (CRLF-terminated, may be NULL) and a UTF-8 body. Caller frees. */

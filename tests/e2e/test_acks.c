@@ -67,36 +67,6 @@ append(const char *from_name, const char *from, const char *subject, const char 
   e2e_append(e, "INBOX", m, len);
 }
 
-static GMimeMessage *
-parse(GBytes *b)
-{
-  GMimeStream *s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
-  GMimeParser *p = g_mime_parser_new_with_stream(s);
-  GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
-  g_object_unref(p);
-  g_object_unref(s);
-  cr_assert_not_null(m);
-  return m;
-}
-
-static char *
-text_of(GMimeMessage *m)
-{
-  GMimeObject *part = g_mime_message_get_mime_part(m);
-  cr_assert(GMIME_IS_TEXT_PART(part));
-  return g_mime_text_part_get_text(GMIME_TEXT_PART(part));
-}
-
-static char *
-scalar_text(const char *sql)
-{
-  PGresult *r = PQexec(e->pg, sql);
-  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
-  char *v = PQntuples(r) && !PQgetisnull(r, 0, 0) ? g_strdup(PQgetvalue(r, 0, 0)) : NULL;
-  PQclear(r);
-  return v;
-}
-
 Test(acks, delivered_threaded_starttls)
 {
   E2eCustomer *c = e2e_customer_new(e, "zs");
@@ -109,11 +79,11 @@ Test(acks, delivered_threaded_starttls)
 
   g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
   cr_assert_eq(mails->len, 1, "%u acknowledgements delivered", mails->len);
-  g_autofree char *order_no = scalar_text("SELECT order_no FROM intake.orders");
-  g_autofree char *mid = scalar_text("SELECT message_id FROM intake.outbox");
-  g_autofree char *reply = scalar_text("SELECT smtp_reply FROM intake.outbox WHERE status = 'sent'");
+  g_autofree char *order_no = harness_text(e, "SELECT order_no FROM intake.orders");
+  g_autofree char *mid = harness_text(e, "SELECT message_id FROM intake.outbox");
+  g_autofree char *reply = harness_text(e, "SELECT smtp_reply FROM intake.outbox WHERE status = 'sent'");
   cr_assert(reply && g_str_has_prefix(reply, "250"), "smtp_reply: %s", reply);
-  GMimeMessage *m = parse(g_ptr_array_index(mails, 0));
+  GMimeMessage *m = harness_parse_mail(g_ptr_array_index(mails, 0));
   GMimeObject *o = GMIME_OBJECT(m);
   g_autofree char *want_subject = g_strdup_printf("Re: [%s] 服务器故障报修", order_no);
   cr_expect_str_eq(g_mime_message_get_subject(m), want_subject);
@@ -128,7 +98,7 @@ Test(acks, delivered_threaded_starttls)
   cr_expect_str_eq(
     internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(internet_address_list_get_address(from, 0))),
     "service@roycom.com.cn");
-  g_autofree char *text = text_of(m);
+  g_autofree char *text = harness_mail_text(m);
   cr_expect(strstr(text, order_no), "%s", text);
   cr_expect(strstr(text, "张三，您好"), "%s", text);
   cr_expect(strstr(text, "设备SN（设备SN位于机器顶部左下角）"), "missing SN not asked for: %s", text);
@@ -156,9 +126,9 @@ Test(acks, english_over_smtps)
   poll_queue_send();
   g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
   cr_assert_eq(mails->len, 1);
-  GMimeMessage *m = parse(g_ptr_array_index(mails, 0));
-  g_autofree char *lang = scalar_text("SELECT language FROM intake.outbox");
-  g_autofree char *text = text_of(m);
+  GMimeMessage *m = harness_parse_mail(g_ptr_array_index(mails, 0));
+  g_autofree char *lang = harness_text(e, "SELECT language FROM intake.outbox");
+  g_autofree char *text = harness_mail_text(m);
   if (g_strcmp0(lang, "en") == 0) {
     cr_expect(strstr(text, "Dear John Smith"), "%s", text);
     cr_expect(strstr(text, "hotline 400-018-8995"), "%s", text);
@@ -261,7 +231,7 @@ Test(acks, hostile_subject_and_long_name_render_safely)
   poll_queue_send();
   g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
   cr_assert_eq(mails->len, 1);
-  GMimeMessage *m = parse(g_ptr_array_index(mails, 0));
+  GMimeMessage *m = harness_parse_mail(g_ptr_array_index(mails, 0));
   cr_expect_null(g_mime_object_get_header(GMIME_OBJECT(m), "Bcc"));
   const char *s = g_mime_message_get_subject(m);
   cr_expect(strstr(s, "help Bcc: ") && !strchr(s, '\n') && !strchr(s, '\r'), "subject: %s", s);
@@ -341,9 +311,9 @@ Test(acks, outage_longer_than_the_backoff_is_retried_until_ack_max_age)
   /* ops send it again once the server is back */
   g_autofree char *url = smtp_url(FALSE);
   e2e_write_smtp_config(e, url, NULL);
-  g_autofree char *order_no = scalar_text("SELECT order_no FROM intake.orders");
+  g_autofree char *order_no = harness_text(e, "SELECT order_no FROM intake.orders");
   g_autofree char *sql = g_strdup_printf("SELECT intake.resend_ack('%s')", order_no);
-  g_autofree char *ret = scalar_text(sql);
+  g_autofree char *ret = harness_text(e, sql);
   cr_expect(ret && strstr(ret, "failed -> pending"), "%s", ret);
   run_ok("send");
   g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
@@ -495,8 +465,8 @@ Test(acks, a_4xx_to_rcpt_is_transient)
   run_ok("poll");
   send_until_nothing_due(6);
   g_autofree char *row =
-    scalar_text("SELECT status || ' ' || attempts || ' ' || deferrals || ' ' || smtp_reply"
-                " FROM intake.outbox");
+    harness_text(e, "SELECT status || ' ' || attempts || ' ' || deferrals || ' ' || smtp_reply"
+                    " FROM intake.outbox");
   cr_expect_str_eq(row, "pending 0 6 451 4.3.0 try again later");
   cr_expect_eq(g_atomic_int_get(&f->datas), 0);
 }
@@ -510,8 +480,8 @@ Test(acks, a_5xx_to_rcpt_is_failed_at_once)
   run_ok("poll");
   send_until_nothing_due(3);
   g_autofree char *row =
-    scalar_text("SELECT status || ' ' || attempts || ' ' || deferrals || ' ' || smtp_reply"
-                " FROM intake.outbox");
+    harness_text(e, "SELECT status || ' ' || attempts || ' ' || deferrals || ' ' || smtp_reply"
+                    " FROM intake.outbox");
   cr_expect_str_eq(row, "failed 1 0 550 5.1.1 no such user");
 }
 
@@ -524,7 +494,7 @@ Test(acks, timeout_after_data_is_in_doubt_and_never_resent, .timeout = 300)
   g_autofree char *out = NULL, *err = NULL;
   e2e_run(e, &out, &err, "acks", "send", NULL); /* waits for [smtp] timeout */
   g_autofree char *row =
-    scalar_text("SELECT status || ' ' || attempts || ' ' || deferrals FROM intake.outbox");
+    harness_text(e, "SELECT status || ' ' || attempts || ' ' || deferrals FROM intake.outbox");
   cr_expect_str_eq(row, "failed 1 0");
   cr_expect_eq(
     e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE last_error LIKE 'in doubt: %resend_ack%'"), 1);
@@ -598,22 +568,22 @@ Test(acks, forward_to_customer_cc_forwarder)
   cr_assert_eq(to_end->len, 1, "%u acknowledgements to the end customer", to_end->len);
   cr_assert_eq(to_rep->len, 1, "%u acknowledgements to the forwarder", to_rep->len);
   cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox"), 1);
-  g_autofree char *rcpt = scalar_text("SELECT recipient FROM intake.outbox WHERE status = 'sent'");
-  g_autofree char *cc = scalar_text("SELECT array_to_string(cc, ',') FROM intake.outbox");
+  g_autofree char *rcpt = harness_text(e, "SELECT recipient FROM intake.outbox WHERE status = 'sent'");
+  g_autofree char *cc = harness_text(e, "SELECT array_to_string(cc, ',') FROM intake.outbox");
   cr_expect_str_eq(rcpt, end->addr);
   cr_expect_str_eq(cc, rep->addr);
-  GMimeMessage *m = parse(g_ptr_array_index(to_end, 0));
+  GMimeMessage *m = harness_parse_mail(g_ptr_array_index(to_end, 0));
   g_autofree char *to = internet_address_list_to_string(g_mime_message_get_to(m), NULL, FALSE);
   g_autofree char *cch = internet_address_list_to_string(g_mime_message_get_cc(m), NULL, FALSE);
   cr_expect(to && strstr(to, end->addr), "To: %s", to);
   cr_expect(cch && strstr(cch, rep->addr), "Cc: %s", cch);
   cr_expect_null(strstr(to, "周敏"), "the forwarder's name is not the customer's: %s", to);
-  g_autofree char *text = text_of(m);
-  g_autofree char *order_no = scalar_text("SELECT order_no FROM intake.orders");
+  g_autofree char *text = harness_mail_text(m);
+  g_autofree char *order_no = harness_text(e, "SELECT order_no FROM intake.orders");
   cr_expect(strstr(text, order_no), "%s", text);
   g_object_unref(m);
-  GMimeMessage *m2 = parse(g_ptr_array_index(to_rep, 0));
-  g_autofree char *mid = scalar_text("SELECT message_id FROM intake.outbox");
+  GMimeMessage *m2 = harness_parse_mail(g_ptr_array_index(to_rep, 0));
+  g_autofree char *mid = harness_text(e, "SELECT message_id FROM intake.outbox");
   cr_expect_str_eq(g_mime_message_get_message_id(m2), mid, "the same message, not a second acknowledgement");
   g_object_unref(m2);
 

@@ -34,22 +34,10 @@ poll(void)
   return rc;
 }
 
-/* The first column of the first row as text (NULL for SQL NULL); the statement must succeed. */
-static char *
-value(const char *sql)
-{
-  PGresult *r = PQexec(e->pg, sql);
-  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
-  cr_assert_eq(PQntuples(r), 1, "%s: %d rows", sql, PQntuples(r));
-  char *v = PQgetisnull(r, 0, 0) ? NULL : g_strdup(PQgetvalue(r, 0, 0));
-  PQclear(r);
-  return v;
-}
-
 static void
 expect(const char *sql, const char *want)
 {
-  g_autofree char *got = value(sql);
+  g_autofree char *got = harness_text(e, sql);
   cr_expect(g_strcmp0(got, want) == 0, "%s\n  expected: %s\n  actual:   %s", sql, want, got ? got : "NULL");
 }
 
@@ -155,11 +143,12 @@ Test(desk, a_day_at_the_desk)
   expect("SELECT count(*) FROM intake.search(" NO(B_MAIL) ")", "1");
 
   /* A: the SN typed wrong → needs review; corrected, the next poll re-applies the policy */
-  g_autofree char *due_before = value("SELECT response_due FROM intake.orders WHERE order_no = " NO(A_MAIL));
+  g_autofree char *due_before =
+    harness_text(e, "SELECT response_due FROM intake.orders WHERE order_no = " NO(A_MAIL));
   expect("SELECT coverage || ' ' || coalesce(tier, '-') FROM intake.orders WHERE order_no = " NO(A_MAIL),
          "needs_review -");
   g_autofree char *said =
-    value("SELECT intake.correct(" NO(A_MAIL) ", 'sn', 'rcs25q00 99002', '客户电话确认序列号')");
+    harness_text(e, "SELECT intake.correct(" NO(A_MAIL) ", 'sn', 'rcs25q00 99002', '客户电话确认序列号')");
   cr_expect(strstr(said, "sn RCS25Q0099992 -> " GOLD_SN), "correct said: %s", said);
   expect("SELECT sn || ' ' || reclassify_pending FROM intake.queue WHERE order_no = " NO(A_MAIL),
          GOLD_SN " true");
@@ -169,7 +158,8 @@ Test(desk, a_day_at_the_desk)
   expect("SELECT coverage || ' ' || tier || ' ' || customer || ' ' || reclassify_pending FROM intake.orders"
          " WHERE order_no = " NO(A_MAIL),
          "covered gold 天津港数据中心 false");
-  g_autofree char *due_after = value("SELECT response_due FROM intake.orders WHERE order_no = " NO(A_MAIL));
+  g_autofree char *due_after =
+    harness_text(e, "SELECT response_due FROM intake.orders WHERE order_no = " NO(A_MAIL));
   cr_expect(g_strcmp0(due_before, due_after) != 0, "response_due unchanged: %s", due_after);
   expect("SELECT string_agg(action, ',' ORDER BY id) FROM intake.audit WHERE order_id ="
          " (SELECT id FROM intake.orders WHERE order_no = " NO(A_MAIL) ")",
@@ -184,7 +174,7 @@ Test(desk, a_day_at_the_desk)
          "t");
 
   /* responses: B in time, A late (its deadline moved into the past by hand) */
-  said = (g_free(said), value("SELECT intake.record_response(" NO(B_MAIL) ", '电话回复王五')"));
+  said = (g_free(said), harness_text(e, "SELECT intake.record_response(" NO(B_MAIL) ", '电话回复王五')"));
   cr_expect(strstr(said, "in time"), "record_response said: %s", said);
   refused("SELECT intake.record_response(" NO(B_MAIL) ")", "55000"); /* once */
   PQclear(PQexec(e->pg, "RESET ROLE"));
@@ -193,10 +183,10 @@ Test(desk, a_day_at_the_desk)
   PQclear(PQexec(e->pg, "SET ROLE intake_ops"));
   expect("SELECT overdue::text || ' ' || missed::text FROM intake.queue WHERE order_no = " NO(A_MAIL),
          "true {response_due,plan_due}");
-  said = (g_free(said), value("SELECT intake.record_response(" NO(A_MAIL) ", NULL)"));
+  said = (g_free(said), harness_text(e, "SELECT intake.record_response(" NO(A_MAIL) ", NULL)"));
   cr_expect(strstr(said, "LATE"), "record_response said: %s", said);
   expect("SELECT missed::text FROM intake.queue WHERE order_no = " NO(A_MAIL), "{plan_due}");
-  said = (g_free(said), value("SELECT intake.record_plan(" NO(A_MAIL) ", '更换电源')"));
+  said = (g_free(said), harness_text(e, "SELECT intake.record_plan(" NO(A_MAIL) ", '更换电源')"));
   expect("SELECT overdue::text FROM intake.queue WHERE order_no = " NO(A_MAIL), "false");
   expect(
     "SELECT string_agg(deadline || '=' || outcome, ',' ORDER BY order_no, deadline) FROM intake.order_sla"
@@ -216,18 +206,19 @@ Test(desk, a_day_at_the_desk)
          "2"); /* C (junk-to-be) has deadlines too, none decided yet */
 
   /* ops decide coverage: kept over the policy's at later re-classification */
-  said = (g_free(said), value("SELECT intake.decide(" NO(A_MAIL) ", 'chargeable', '客户人为损坏，已确认')"));
+  said = (g_free(said),
+          harness_text(e, "SELECT intake.decide(" NO(A_MAIL) ", 'chargeable', '客户人为损坏，已确认')"));
   cr_expect(strstr(said, "covered -> chargeable"), "decide said: %s", said);
 
   /* junk closes from queued with its reason, and leaves the reports */
   refused("SELECT intake.close(" NO(C_MAIL) ")", "22023"); /* a reason is needed */
-  said = (g_free(said), value("SELECT intake.close(" NO(C_MAIL) ", 'junk', '广告')"));
+  said = (g_free(said), harness_text(e, "SELECT intake.close(" NO(C_MAIL) ", 'junk', '广告')"));
   cr_expect(strstr(said, "queued -> closed (junk)"), "close said: %s", said);
   expect("SELECT count(*) FROM intake.volume_report WHERE customer <> '天津港数据中心'", "0");
   expect("SELECT count(*) FROM intake.order_sla WHERE order_no = " NO(C_MAIL), "0");
 
   /* B merged into A: its mail and history move; B closed as duplicate */
-  said = (g_free(said), value("SELECT intake.merge(" NO(B_MAIL) ", " NO(A_MAIL) ", '同一台机器')"));
+  said = (g_free(said), harness_text(e, "SELECT intake.merge(" NO(B_MAIL) ", " NO(A_MAIL) ", '同一台机器')"));
   cr_expect(strstr(said, "1 mail(s)"), "merge said: %s", said);
   expect("SELECT status || ' ' || close_reason || ' ' || (merged_into = " NO(A_MAIL) ") FROM intake.orders"
                                                                                      " WHERE order_no = " NO(
@@ -248,7 +239,7 @@ Test(desk, a_day_at_the_desk)
   PQclear(PQexec(e->pg, "RESET ROLE"));
 
   /* the customer answers B's acknowledgement: the mail goes to A, which keeps ops' coverage */
-  g_autofree char *b_no = value("SELECT " NO(B_MAIL));
+  g_autofree char *b_no = harness_text(e, "SELECT " NO(B_MAIL));
   g_autofree char *subject = g_strdup_printf("回复：服务器无法开机 [%s]", b_no);
   append_gb18030("=?UTF-8?B?546L5LqU?= <wangwu@tjport.example.cn>", "desk-b-2@tjport.example.cn", subject,
                  "工程师下午几点到？\r\n", NULL);
@@ -267,10 +258,10 @@ Test(desk, a_day_at_the_desk)
 Test(desk, followups_from_strangers_are_held_for_review)
 {
   polled_day();
-  g_autofree char *a_no = value("SELECT " NO(A_MAIL));
+  g_autofree char *a_no = harness_text(e, "SELECT " NO(A_MAIL));
   g_autofree char *before =
-    value("SELECT sn || ' ' || status || ' ' || coalesce(phone, '-') FROM intake.orders"
-          " WHERE order_no = " NO(A_MAIL));
+    harness_text(e, "SELECT sn || ' ' || status || ' ' || coalesce(phone, '-') FROM intake.orders"
+                    " WHERE order_no = " NO(A_MAIL));
   /* another company quotes A's number and "corrects" the SN and phone */
   g_autofree char *subject = g_strdup_printf("关于工单 %s", a_no);
   append_gb18030("attacker <ops@other-company.example.net>", "desk-x-1@other-company.example.net", subject,
@@ -281,15 +272,16 @@ Test(desk, followups_from_strangers_are_held_for_review)
                  NULL);
   poll();
   g_autofree char *after =
-    value("SELECT sn || ' ' || status || ' ' || coalesce(phone, '-') FROM intake.orders"
-          " WHERE order_no = " NO(A_MAIL));
+    harness_text(e, "SELECT sn || ' ' || status || ' ' || coalesce(phone, '-') FROM intake.orders"
+                    " WHERE order_no = " NO(A_MAIL));
   cr_expect_str_eq(after, before, "a stranger's mail changed the order");
   expect("SELECT review_reason FROM intake.needs_review WHERE order_no = " NO(A_MAIL), "unverified_followup");
   expect("SELECT count(*) FROM intake.audit WHERE action = 'followup_held'", "2");
   expect("SELECT count(*) FROM intake.order_thread WHERE order_no = " NO(A_MAIL) " AND direction = 'in'",
          "3");
   PQclear(PQexec(e->pg, "SET ROLE intake_ops"));
-  g_autofree char *said = value("SELECT intake.clear_review(" NO(A_MAIL) ", '非本单客户，已电话核实，忽略')");
+  g_autofree char *said =
+    harness_text(e, "SELECT intake.clear_review(" NO(A_MAIL) ", '非本单客户，已电话核实，忽略')");
   cr_expect(strstr(said, "unverified_followup cleared"), "clear_review said: %s", said);
   PQclear(PQexec(e->pg, "RESET ROLE"));
   expect(

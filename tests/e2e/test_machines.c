@@ -65,17 +65,6 @@ poll_ok(char **out)
   cr_assert_eq(rc, 0, "poll exited %d: %s%s", rc, *out, err);
 }
 
-static char *
-text(const char *sql)
-{
-  PGresult *r = PQexec(e->pg, sql);
-  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
-  cr_assert_eq(PQntuples(r), 1, "%s: %d rows", sql, PQntuples(r));
-  char *v = PQgetisnull(r, 0, 0) ? NULL : g_strdup(PQgetvalue(r, 0, 0));
-  PQclear(r);
-  return v;
-}
-
 /* One order's values, "sn tier coverage priority", by machine_index. */
 static char *
 order_line(guint index)
@@ -84,29 +73,22 @@ order_line(guint index)
     "SELECT concat_ws(' ', sn, coalesce(tier, '-'), coverage, coalesce(customer, '-'), contact, phone)"
     " FROM intake.orders WHERE machine_index = %u",
     index);
-  return text(q);
+  return harness_text(e, q);
 }
 
 static char *
 order_no(guint index)
 {
   g_autofree char *q = g_strdup_printf("SELECT order_no FROM intake.orders WHERE machine_index = %u", index);
-  return text(q);
+  return harness_text(e, q);
 }
 
 static char *
 body_of(GBytes *b)
 {
-  GMimeStream *s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
-  GMimeParser *p = g_mime_parser_new_with_stream(s);
-  GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
-  g_object_unref(p);
-  g_object_unref(s);
-  cr_assert_not_null(m);
-  GMimeObject *part = g_mime_message_get_mime_part(m);
-  cr_assert(GMIME_IS_TEXT_PART(part));
-  char *t = g_strdup_printf("%s\n%s", g_mime_message_get_subject(m),
-                            g_mime_text_part_get_text(GMIME_TEXT_PART(part)));
+  GMimeMessage *m = harness_parse_mail(b);
+  g_autofree char *text = harness_mail_text(m);
+  char *t = g_strdup_printf("%s\n%s", g_mime_message_get_subject(m), text);
   g_object_unref(m);
   return t;
 }
@@ -209,7 +191,7 @@ Test(machines, followups_find_their_order_of_the_batch)
   g_autofree char *out = NULL;
   poll_ok(&out);
   g_autofree char *n2 = order_no(2);
-  g_autofree char *ack_id = text("SELECT message_id FROM intake.outbox");
+  g_autofree char *ack_id = harness_text(e, "SELECT message_id FROM intake.outbox");
 
   /* the third machine's order number in the subject: that order, and only it */
   g_autofree char *subject = g_strdup_printf("Re: [%s] reboots again", n2);
@@ -272,6 +254,6 @@ Test(machines, reprocess_reruns_each_machine_and_makes_no_duplicates)
   cr_assert(strstr(out, "4 orders, 0 changed") && strstr(out, "1 whose mail now reads as another number"),
             "%s", out);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 4);
-  g_autofree char *sn4 = text("SELECT sn FROM intake.orders WHERE machine_index = 3");
+  g_autofree char *sn4 = harness_text(e, "SELECT sn FROM intake.orders WHERE machine_index = 3");
   cr_expect_str_eq(sn4, "RCS25G0080004");
 }

@@ -321,17 +321,6 @@ append_text(const char *headers, const char *body)
   e2e_append(e, "INBOX", mail, strlen(mail));
 }
 
-static char *
-scalar_text(const char *sql)
-{
-  PGresult *r = PQexec(e->pg, sql);
-  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
-  cr_assert_eq(PQntuples(r), 1, "%s: %d rows", sql, PQntuples(r));
-  char *v = PQgetisnull(r, 0, 0) ? NULL : g_strdup(PQgetvalue(r, 0, 0));
-  PQclear(r);
-  return v;
-}
-
 Test(poll, followup_fills_the_missing_sn_and_reclassifies)
 {
   PQclear(PQexec(e->pg,
@@ -345,10 +334,10 @@ Test(poll, followup_fills_the_missing_sn_and_reclassifies)
               "13902221234\r\n");
   g_autofree char *out = NULL, *err = NULL;
   cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
-  g_autofree char *order_no = scalar_text("SELECT order_no FROM intake.orders");
-  g_autofree char *missing = scalar_text("SELECT array_to_string(missing, ',') FROM intake.orders");
+  g_autofree char *order_no = harness_text(e, "SELECT order_no FROM intake.orders");
+  g_autofree char *missing = harness_text(e, "SELECT array_to_string(missing, ',') FROM intake.orders");
   cr_assert(g_str_has_prefix(missing, "sn"), "missing: %s", missing);
-  g_autofree char *coverage = scalar_text("SELECT coverage FROM intake.orders");
+  g_autofree char *coverage = harness_text(e, "SELECT coverage FROM intake.orders");
   cr_assert_str_eq(coverage, "needs_review");
 
   /* the customer answers with the SN, quoting the order number in the subject */
@@ -364,14 +353,14 @@ Test(poll, followup_fills_the_missing_sn_and_reclassifies)
   cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
   cr_assert(strstr(out, "new orders 0, follow-ups 1"), "%s", out);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 1);
-  g_autofree char *sn = scalar_text("SELECT sn FROM intake.orders");
+  g_autofree char *sn = harness_text(e, "SELECT sn FROM intake.orders");
   cr_assert_str_eq(sn, "RCS25Q0099001");
   g_free(coverage);
-  coverage =
-    scalar_text("SELECT coverage || ' ' || tier || ' ' || priority || ' ' || customer FROM intake.orders");
+  coverage = harness_text(
+    e, "SELECT coverage || ' ' || tier || ' ' || priority || ' ' || customer FROM intake.orders");
   cr_assert_str_eq(coverage, "covered gold P1 天津港数据中心");
   g_free(missing);
-  missing = scalar_text("SELECT array_to_string(missing, ',') FROM intake.orders");
+  missing = harness_text(e, "SELECT array_to_string(missing, ',') FROM intake.orders");
   cr_assert_null(strstr(missing, "sn"), "missing: %s", missing);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_messages WHERE role = 'followup'"), 1);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'followup'"
@@ -391,7 +380,7 @@ Test(poll, followup_fills_the_missing_sn_and_reclassifies)
   g_free(err);
   cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 1);
-  g_autofree char *status = scalar_text("SELECT status FROM intake.orders");
+  g_autofree char *status = harness_text(e, "SELECT status FROM intake.orders");
   cr_assert_str_eq(status, "queued");
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'reopen'"), 1);
 }
@@ -404,7 +393,7 @@ Test(poll, unknown_order_number_makes_a_new_order)
   g_autofree char *out = NULL, *err = NULL;
   cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 1);
-  g_autofree char *kind = scalar_text("SELECT kind FROM intake.orders");
+  g_autofree char *kind = harness_text(e, "SELECT kind FROM intake.orders");
   cr_assert_str_eq(kind, "fault");
 }
 
@@ -421,14 +410,14 @@ one_gold_order(void)
               "：王五\r\n电话：13801112222\r\n");
   g_autofree char *out = NULL, *err = NULL;
   cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
-  g_autofree char *p = scalar_text("SELECT priority FROM intake.orders");
+  g_autofree char *p = harness_text(e, "SELECT priority FROM intake.orders");
   cr_assert_str_eq(p, "P1");
 }
 
 Test(poll, reprocess_shows_then_writes_the_changes)
 {
   one_gold_order();
-  g_autofree char *order_no = scalar_text("SELECT order_no FROM intake.orders");
+  g_autofree char *order_no = harness_text(e, "SELECT order_no FROM intake.orders");
   /* as if the rules had been different when the order was made */
   PQclear(PQexec(e->pg, "UPDATE intake.orders SET priority = 'P4', severity = 'S3'"));
   g_autofree char *out = NULL, *err = NULL;
@@ -436,7 +425,7 @@ Test(poll, reprocess_shows_then_writes_the_changes)
   cr_assert(strstr(out, "priority") && strstr(out, "\"P4\" -> \"P1\""), "%s", out);
   cr_assert(strstr(out, "1 would change"), "%s", out);
   cr_assert_null(strstr(out, "orders changed"), "a dry run writes nothing: %s", out);
-  g_autofree char *still = scalar_text("SELECT priority FROM intake.orders");
+  g_autofree char *still = harness_text(e, "SELECT priority FROM intake.orders");
   cr_assert_str_eq(still, "P4", "a dry run writes nothing");
   g_free(out);
   g_free(err);
@@ -446,7 +435,7 @@ Test(poll, reprocess_shows_then_writes_the_changes)
   cr_assert(strstr(out, "\"P4\" -> \"P1\"") && strstr(out, "reprocess: 1 orders changed") &&
               strstr(out, "\"P4\" -> \"P1\"") < strstr(out, "reprocess: 1 orders changed"),
             "%s", out);
-  g_autofree char *now = scalar_text("SELECT priority FROM intake.orders");
+  g_autofree char *now = harness_text(e, "SELECT priority FROM intake.orders");
   cr_assert_str_eq(now, "P1");
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'reprocess'"
                              " AND before->>'priority' = 'P4' AND after->>'priority' = 'P1'"),

@@ -430,3 +430,19 @@ Test(curl_error, message_keeps_libcurl_and_the_server)
                          "Failed to connect to x", NULL);
   cr_assert_str_eq(e2->message, "SMTP server unreachable: Failed to connect to x");
 }
+
+/* A mail that could not be had carries its reason (a copy) and nothing else. */
+Test(message, new_failed_holds_only_its_reason)
+{
+  char why[] = "refused by the server 3 times: NO [UNAVAILABLE]";
+  FetcherMessage *m = fetcher_message_new_failed(42, why);
+  cr_assert_not_null(m);
+  cr_expect_eq(m->uid, 42);
+  cr_expect_null(m->raw);
+  cr_expect_null(m->internal_date);
+  cr_expect_eq(m->size, 0);
+  cr_expect(!m->truncated);
+  why[0] = 'X';
+  cr_expect_str_eq(m->error, "refused by the server 3 times: NO [UNAVAILABLE]");
+  fetcher_message_free(m);
+}
