@@ -14,16 +14,6 @@ machine_new(const char *sn, const char *model, const char *symptoms)
   return m;
 }
 
-static void
-machine_free(gpointer p)
-{
-  ParserMachine *m = p;
-  g_free(m->sn);
-  g_free(m->model);
-  g_free(m->symptoms);
-  g_free(m);
-}
-
 static GRegex *
 cached_regex(GRegex **slot, const char *pattern)
 {
@@ -268,7 +258,7 @@ parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *
 {
   if (r->ignored_reason)
     return;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(machine_free);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(parser_machine_free);
   /* One SN in the text (nearly every mail): one machine, no line-by-line look. */
   if (r->sn_candidates->len < 2 && !s->att_text) {
     g_ptr_array_add(r->machines, machine_new(r->sn, r->model, r->symptoms));

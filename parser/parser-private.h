@@ -346,4 +346,7 @@ void parser_mime_headers(const ParserConfig *config, GMimeMessage *msg, ParserRe
 
 G_END_DECLS
 
+/* Frees a ParserMachine (a GDestroyNotify for the machines arrays). */
+void parser_machine_free(gpointer machine);
+
 #endif

@@ -41,8 +41,8 @@ part_report_free(gpointer p)
   g_free(r);
 }
 
-static void
-machine_free(gpointer p)
+void
+parser_machine_free(gpointer p)
 {
   ParserMachine *m = p;
   g_free(m->sn);
@@ -61,7 +61,7 @@ parser_request_new(void)
   r->attachments = g_ptr_array_new_with_free_func(attachment_free);
   r->parts = g_ptr_array_new_with_free_func(part_report_free);
   r->warnings = g_ptr_array_new_with_free_func(g_free);
-  r->machines = g_ptr_array_new_with_free_func(machine_free);
+  r->machines = g_ptr_array_new_with_free_func(parser_machine_free);
   return r;
 }
 
