@@ -107,3 +107,119 @@ Test(conn, bad_sql_keeps_the_server_message, .init = setup, .fini = teardown)
   g_autoptr(StoreRows) ok = store_select(C, "SELECT b FROM t WHERE a = $1", 1, p, &error);
   cr_assert(ok, "%s", error ? error->message : "");
 }
+
+/* ---- statements sent ahead (pipeline mode): their errors, and a connection that dies ---- */
+
+/* The connection is back to itself: out of pipeline mode, no transaction, and it answers. */
+static void
+assert_usable(StoreConn *c)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert_eq(PQpipelineStatus(c->pg), PQ_PIPELINE_OFF);
+  cr_assert_eq(c->deferred, 0);
+  const char *p[] = { "3" };
+  g_autoptr(StoreRows) r = store_select(c, "SELECT b FROM t WHERE a = $1", 1, p, &error);
+  cr_assert(r, "%s", error ? error->message : "");
+  cr_assert_str_eq(((char **)r->rows->pdata[0])[0], "v3");
+}
+
+static gint64
+count_rows(StoreConn *c, const char *b)
+{
+  g_autoptr(GError) error = NULL;
+  const char *p[] = { b };
+  g_autoptr(StoreRows) r = store_select(c, "SELECT count(*) FROM t WHERE b = $1", 1, p, &error);
+  cr_assert(r, "%s", error ? error->message : "");
+  return store_rows_int(r, 0, 0);
+}
+
+Test(conn, deferred_savepoint_outside_a_transaction, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_savepoint(C, &error), "%s", error ? error->message : "");
+  const char *p[] = { "1" };
+  g_autoptr(StoreRows) r = store_select(C, "SELECT b FROM t WHERE a = $1", 1, p, &error);
+  /* the SAVEPOINT's own error, reported by the statement it travelled with */
+  cr_assert_null(r);
+  cr_assert(error && strstr(error->message, "SAVEPOINT"), "%s", error ? error->message : "no error");
+  cr_assert(!store_error_transient(error));
+  cr_assert_eq(PQtransactionStatus(C->pg), PQTRANS_IDLE);
+  assert_usable(C);
+  /* and a deferred one flushed by a plain PQexec statement (COMMIT, BEGIN…) reports it too */
+  g_clear_error(&error);
+  cr_assert(store_savepoint(C, &error));
+  cr_assert_not(store_exec(C, "SELECT 1", 0, NULL, &error));
+  cr_assert(error && strstr(error->message, "SAVEPOINT"), "%s", error ? error->message : "no error");
+  assert_usable(C);
+}
+
+Test(conn, statement_failing_after_deferred_ones, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  const char *ok[] = { "11", "kept" };
+  const char *bad[] = { "not a number", "lost" };
+  cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
+  cr_assert(store_savepoint(C, &error));
+  cr_assert(store_exec(C, "INSERT INTO t (a, b) VALUES ($1, $2)", 2, ok, &error), "%s",
+            error ? error->message : "");
+  cr_assert(store_savepoint_next(C, &error)); /* RELEASE + SAVEPOINT, both sent ahead */
+  cr_assert_eq(C->deferred, 2);
+  cr_assert_not(store_exec(C, "INSERT INTO t (a, b) VALUES ($1, $2)", 2, bad, &error));
+  /* its own error, not a deferred statement's or "aborted" */
+  cr_assert(error && strstr(error->message, "invalid input syntax"), "%s", error ? error->message : "none");
+  cr_assert(!store_error_transient(error));
+  cr_assert_eq(PQpipelineStatus(C->pg), PQ_PIPELINE_OFF);
+  cr_assert_eq(PQtransactionStatus(C->pg), PQTRANS_INERROR);
+  g_clear_error(&error);
+  cr_assert(store_savepoint_rollback(C, &error), "%s", error ? error->message : "");
+  cr_assert_eq(PQtransactionStatus(C->pg), PQTRANS_INTRANS);
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+  cr_assert_eq(count_rows(C, "kept"), 1);
+  cr_assert_eq(count_rows(C, "lost"), 0);
+  assert_usable(C);
+}
+
+/* Ends c's backend from a second connection and waits (server side) until it is gone. */
+static void
+terminate(StoreConn *c)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ci = g_strdup_printf("host=%s port=%s dbname=%s", T->host, T->port, T->dbname);
+  StoreConn *killer = store_connect(ci, &error);
+  cr_assert(killer, "%s", error ? error->message : "");
+  g_autofree char *pid = g_strdup_printf("%d", PQbackendPID(c->pg));
+  const char *p[] = { pid };
+  /* PostgreSQL 14+: waits for the process to exit (or 5 min) */
+  g_autoptr(StoreRows) r = store_select(killer, "SELECT pg_terminate_backend($1::int, 300000)", 1, p, &error);
+  cr_assert(r, "%s", error ? error->message : "");
+  cr_assert_str_eq(((char **)r->rows->pdata[0])[0], "t");
+  store_close(killer);
+}
+
+Test(conn, backend_killed_between_defer_and_statement, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
+  cr_assert(store_savepoint(C, &error));
+  terminate(C);
+  const char *p[] = { "12", "after" };
+  cr_assert_not(store_exec(C, "INSERT INTO t (a, b) VALUES ($1, $2)", 2, p, &error));
+  /* transient: the poll stops, flags nothing, and the mail is fetched again next time */
+  cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
+  store_rollback(C); /* no crash, no hang on a dead connection */
+  g_clear_error(&error);
+  cr_assert_not(store_commit(C, &error));
+  cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
+}
+
+Test(conn, backend_killed_then_deferred_flushed, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
+  cr_assert(store_savepoint(C, &error) && store_savepoint_next(C, &error));
+  cr_assert_eq(C->deferred, 3);
+  terminate(C);
+  cr_assert_not(store_commit(C, &error));
+  cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
+  store_rollback(C);
+}
