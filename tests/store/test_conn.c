@@ -223,3 +223,43 @@ Test(conn, backend_killed_then_deferred_flushed, .init = setup, .fini = teardown
   cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
   store_rollback(C);
 }
+
+/* ---- the prepared-statement cache across transactions ---- */
+
+Test(conn, stale_plan_behind_a_deferred_savepoint_is_forgotten, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  const char *p[] = { "2" };
+  g_autoptr(StoreRows) r1 = store_select(C, "SELECT * FROM t WHERE a = $1", 1, p, &error);
+  cr_assert(r1, "%s", error ? error->message : "");
+  cr_assert(store_exec(C, "ALTER TABLE t ADD COLUMN c int DEFAULT 7", 0, NULL, &error));
+  cr_assert(store_begin(C, &error));
+  /* a mail's unit: the savepoint travels with the statement, whose plan is stale (0A000) */
+  for (int attempt = 0; attempt < 2; attempt++) {
+    g_clear_error(&error);
+    cr_assert(store_savepoint(C, &error));
+    g_autoptr(StoreRows) r = store_select(C, "SELECT * FROM t WHERE a = $1", 1, p, &error);
+    if (r) {
+      cr_assert_eq(r->ncols, 3);
+      break;
+    }
+    /* refused once at most: the next mail's statement is prepared afresh */
+    cr_assert_eq(attempt, 0, "still refused: %s", error ? error->message : "");
+    g_clear_error(&error);
+    cr_assert(store_savepoint_rollback(C, &error), "%s", error ? error->message : "");
+  }
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+}
+
+Test(conn, bad_sql_in_a_transaction_keeps_the_server_message, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  const char *p[] = { "1" };
+  cr_assert(store_begin(C, &error));
+  g_autoptr(StoreRows) r = store_select(C, "SELECT nosuchcolumn FROM t WHERE a = $1", 1, p, &error);
+  cr_assert_null(r);
+  /* the failed prepare aborted the transaction: its error, not "current transaction is aborted" */
+  cr_assert(error && strstr(error->message, "nosuchcolumn"), "%s", error ? error->message : "no error");
+  store_rollback(C);
+  assert_usable(C);
+}
