@@ -263,3 +263,27 @@ Test(conn, bad_sql_in_a_transaction_keeps_the_server_message, .init = setup, .fi
   store_rollback(C);
   assert_usable(C);
 }
+
+/* A prepare that waits for a lock and gives up (lock_timeout, 55P03) inside a transaction is a
+ * transient error: the poll stops and retries the mail, it does not quarantine it as if the mail
+ * were at fault ("current transaction is aborted" is not transient). */
+Test(conn, lock_timeout_while_preparing_is_transient, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ci = g_strdup_printf("host=%s port=%s dbname=%s", T->host, T->port, T->dbname);
+  StoreConn *holder = store_connect(ci, &error);
+  cr_assert(holder, "%s", error ? error->message : "");
+  cr_assert(store_begin(holder, &error) &&
+              store_exec(holder, "LOCK TABLE t IN ACCESS EXCLUSIVE MODE", 0, NULL, &error),
+            "%s", error ? error->message : "");
+  cr_assert(store_exec(C, "SET lock_timeout = '20ms'", 0, NULL, &error));
+  cr_assert(store_begin(C, &error));
+  const char *p[] = { "1" };
+  g_autoptr(StoreRows) r = store_select(C, "SELECT b FROM t WHERE a = $1 AND a > 0", 1, p, &error);
+  cr_assert_null(r);
+  cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
+  store_rollback(C);
+  store_rollback(holder);
+  store_close(holder);
+  assert_usable(C);
+}
