@@ -1,5 +1,5 @@
-/* tests/store/test_conn.c: the connection keeps each statement prepared (PostgreSQL parses and plans
- * it once), bounded, and a plan whose table changed shape is prepared afresh, not an error. */
+/* tests/store/test_conn.c: the connection keeps each statement prepared (once, bounded, a stale plan
+ * prepared afresh), and statements sent ahead in pipeline mode report errors where they belong. */
 #include "harness.h"
 #include "store-private.h"
 
