@@ -796,6 +796,7 @@ cli_cmd_poll(int argc, char **argv)
   guint corrected = 0;
   if (!pipeline_corrections_apply(conn, parser, &config->limits, &policy, &corrected, &error)) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
+    acks_smtp_config_clear(&acks);
     return EXIT_RUNTIME;
   }
   if (corrected)
@@ -804,6 +805,7 @@ cli_cmd_poll(int argc, char **argv)
   guint sla_updated = 0;
   if (!pipeline_sla_refresh(conn, &policy, &sla_updated, &error)) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
+    acks_smtp_config_clear(&acks);
     return EXIT_RUNTIME;
   }
   if (sla_updated)

@@ -82,9 +82,10 @@ store_fail(StoreConn *conn, GError **error)
 
 /* The name sql is prepared under on this connection, preparing it the first time; NULL when it
  * cannot be kept (cache full, or the prepare failed: the caller then runs it unnamed, and gets the
- * server's own error for bad SQL). */
+ * server's own error for bad SQL). A prepare that failed inside a transaction aborted it: then
+ * *failed is its error (run unnamed, it would only say "current transaction is aborted"). */
 static const char *
-prepared_name(StoreConn *conn, const char *sql, int n)
+prepared_name(StoreConn *conn, const char *sql, int n, PGresult **failed)
 {
   if (!conn->prepared)
     conn->prepared = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -96,6 +97,8 @@ prepared_name(StoreConn *conn, const char *sql, int n)
   g_autoptr(PGresult) r = PQprepare(conn->pg, fresh, sql, n, NULL);
   if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
     g_free(fresh);
+    if (PQtransactionStatus(conn->pg) == PQTRANS_INERROR)
+      *failed = g_steal_pointer(&r);
     return NULL;
   }
   g_hash_table_insert(conn->prepared, g_strdup(sql), fresh);
@@ -190,9 +193,15 @@ store_run_formats(StoreConn *conn, const char *sql, int n, const char *const *pa
     const char *name = conn->prepared ? g_hash_table_lookup(conn->prepared, sql) : NULL;
     int sent = name ? PQsendQueryPrepared(conn->pg, name, n, params, lengths, formats, result_format)
                     : PQsendQueryParams(conn->pg, sql, n, NULL, params, lengths, formats, result_format);
-    return pipe_finish(conn, sent == 1);
+    PGresult *r = pipe_finish(conn, sent == 1);
+    if (name && plan_stale(r))
+      g_hash_table_remove(conn->prepared, sql); /* prepared afresh next time, as below */
+    return r;
   }
-  const char *name = prepared_name(conn, sql, n);
+  PGresult *failed = NULL;
+  const char *name = prepared_name(conn, sql, n, &failed);
+  if (failed)
+    return failed;
   if (!name)
     return PQexecParams(conn->pg, sql, n, NULL, params, lengths, formats, result_format);
   PGresult *r = PQexecPrepared(conn->pg, name, n, params, lengths, formats, result_format);

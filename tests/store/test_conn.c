@@ -1,5 +1,5 @@
-/* tests/store/test_conn.c: the connection keeps each statement prepared (PostgreSQL parses and plans
- * it once), bounded, and a plan whose table changed shape is prepared afresh, not an error. */
+/* tests/store/test_conn.c: the connection keeps each statement prepared (once, bounded, a stale plan
+ * prepared afresh), and statements sent ahead in pipeline mode report errors where they belong. */
 #include "harness.h"
 #include "store-private.h"
 
@@ -106,4 +106,184 @@ Test(conn, bad_sql_keeps_the_server_message, .init = setup, .fini = teardown)
   g_clear_error(&error);
   g_autoptr(StoreRows) ok = store_select(C, "SELECT b FROM t WHERE a = $1", 1, p, &error);
   cr_assert(ok, "%s", error ? error->message : "");
+}
+
+/* ---- statements sent ahead (pipeline mode): their errors, and a connection that dies ---- */
+
+/* The connection is back to itself: out of pipeline mode, no transaction, and it answers. */
+static void
+assert_usable(StoreConn *c)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert_eq(PQpipelineStatus(c->pg), PQ_PIPELINE_OFF);
+  cr_assert_eq(c->deferred, 0);
+  const char *p[] = { "3" };
+  g_autoptr(StoreRows) r = store_select(c, "SELECT b FROM t WHERE a = $1", 1, p, &error);
+  cr_assert(r, "%s", error ? error->message : "");
+  cr_assert_str_eq(((char **)r->rows->pdata[0])[0], "v3");
+}
+
+static gint64
+count_rows(StoreConn *c, const char *b)
+{
+  g_autoptr(GError) error = NULL;
+  const char *p[] = { b };
+  g_autoptr(StoreRows) r = store_select(c, "SELECT count(*) FROM t WHERE b = $1", 1, p, &error);
+  cr_assert(r, "%s", error ? error->message : "");
+  return store_rows_int(r, 0, 0);
+}
+
+Test(conn, deferred_savepoint_outside_a_transaction, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_savepoint(C, &error), "%s", error ? error->message : "");
+  const char *p[] = { "1" };
+  g_autoptr(StoreRows) r = store_select(C, "SELECT b FROM t WHERE a = $1", 1, p, &error);
+  /* the SAVEPOINT's own error, reported by the statement it travelled with */
+  cr_assert_null(r);
+  cr_assert(error && strstr(error->message, "SAVEPOINT"), "%s", error ? error->message : "no error");
+  cr_assert(!store_error_transient(error));
+  cr_assert_eq(PQtransactionStatus(C->pg), PQTRANS_IDLE);
+  assert_usable(C);
+  /* and a deferred one flushed by a plain PQexec statement (COMMIT, BEGIN…) reports it too */
+  g_clear_error(&error);
+  cr_assert(store_savepoint(C, &error));
+  cr_assert_not(store_exec(C, "SELECT 1", 0, NULL, &error));
+  cr_assert(error && strstr(error->message, "SAVEPOINT"), "%s", error ? error->message : "no error");
+  assert_usable(C);
+}
+
+Test(conn, statement_failing_after_deferred_ones, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  const char *ok[] = { "11", "kept" };
+  const char *bad[] = { "not a number", "lost" };
+  cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
+  cr_assert(store_savepoint(C, &error));
+  cr_assert(store_exec(C, "INSERT INTO t (a, b) VALUES ($1, $2)", 2, ok, &error), "%s",
+            error ? error->message : "");
+  cr_assert(store_savepoint_next(C, &error)); /* RELEASE + SAVEPOINT, both sent ahead */
+  cr_assert_eq(C->deferred, 2);
+  cr_assert_not(store_exec(C, "INSERT INTO t (a, b) VALUES ($1, $2)", 2, bad, &error));
+  /* its own error, not a deferred statement's or "aborted" */
+  cr_assert(error && strstr(error->message, "invalid input syntax"), "%s", error ? error->message : "none");
+  cr_assert(!store_error_transient(error));
+  cr_assert_eq(PQpipelineStatus(C->pg), PQ_PIPELINE_OFF);
+  cr_assert_eq(PQtransactionStatus(C->pg), PQTRANS_INERROR);
+  g_clear_error(&error);
+  cr_assert(store_savepoint_rollback(C, &error), "%s", error ? error->message : "");
+  cr_assert_eq(PQtransactionStatus(C->pg), PQTRANS_INTRANS);
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+  cr_assert_eq(count_rows(C, "kept"), 1);
+  cr_assert_eq(count_rows(C, "lost"), 0);
+  assert_usable(C);
+}
+
+/* Ends c's backend from a second connection and waits (server side) until it is gone. */
+static void
+terminate(StoreConn *c)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ci = g_strdup_printf("host=%s port=%s dbname=%s", T->host, T->port, T->dbname);
+  StoreConn *killer = store_connect(ci, &error);
+  cr_assert(killer, "%s", error ? error->message : "");
+  g_autofree char *pid = g_strdup_printf("%d", PQbackendPID(c->pg));
+  const char *p[] = { pid };
+  /* PostgreSQL 14+: waits for the process to exit (or 5 min) */
+  g_autoptr(StoreRows) r = store_select(killer, "SELECT pg_terminate_backend($1::int, 300000)", 1, p, &error);
+  cr_assert(r, "%s", error ? error->message : "");
+  cr_assert_str_eq(((char **)r->rows->pdata[0])[0], "t");
+  store_close(killer);
+}
+
+Test(conn, backend_killed_between_defer_and_statement, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
+  cr_assert(store_savepoint(C, &error));
+  terminate(C);
+  const char *p[] = { "12", "after" };
+  cr_assert_not(store_exec(C, "INSERT INTO t (a, b) VALUES ($1, $2)", 2, p, &error));
+  /* transient: the poll stops, flags nothing, and the mail is fetched again next time */
+  cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
+  store_rollback(C); /* no crash, no hang on a dead connection */
+  g_clear_error(&error);
+  cr_assert_not(store_commit(C, &error));
+  cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
+}
+
+Test(conn, backend_killed_then_deferred_flushed, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
+  cr_assert(store_savepoint(C, &error) && store_savepoint_next(C, &error));
+  cr_assert_eq(C->deferred, 3);
+  terminate(C);
+  cr_assert_not(store_commit(C, &error));
+  cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
+  store_rollback(C);
+}
+
+/* ---- the prepared-statement cache across transactions ---- */
+
+Test(conn, stale_plan_behind_a_deferred_savepoint_is_forgotten, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  const char *p[] = { "2" };
+  g_autoptr(StoreRows) r1 = store_select(C, "SELECT * FROM t WHERE a = $1", 1, p, &error);
+  cr_assert(r1, "%s", error ? error->message : "");
+  cr_assert(store_exec(C, "ALTER TABLE t ADD COLUMN c int DEFAULT 7", 0, NULL, &error));
+  cr_assert(store_begin(C, &error));
+  /* a mail's unit: the savepoint travels with the statement, whose plan is stale (0A000) */
+  for (int attempt = 0; attempt < 2; attempt++) {
+    g_clear_error(&error);
+    cr_assert(store_savepoint(C, &error));
+    g_autoptr(StoreRows) r = store_select(C, "SELECT * FROM t WHERE a = $1", 1, p, &error);
+    if (r) {
+      cr_assert_eq(r->ncols, 3);
+      break;
+    }
+    /* refused once at most: the next mail's statement is prepared afresh */
+    cr_assert_eq(attempt, 0, "still refused: %s", error ? error->message : "");
+    g_clear_error(&error);
+    cr_assert(store_savepoint_rollback(C, &error), "%s", error ? error->message : "");
+  }
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+}
+
+Test(conn, bad_sql_in_a_transaction_keeps_the_server_message, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  const char *p[] = { "1" };
+  cr_assert(store_begin(C, &error));
+  g_autoptr(StoreRows) r = store_select(C, "SELECT nosuchcolumn FROM t WHERE a = $1", 1, p, &error);
+  cr_assert_null(r);
+  /* the failed prepare aborted the transaction: its error, not "current transaction is aborted" */
+  cr_assert(error && strstr(error->message, "nosuchcolumn"), "%s", error ? error->message : "no error");
+  store_rollback(C);
+  assert_usable(C);
+}
+
+/* A prepare that waits for a lock and gives up (lock_timeout, 55P03) inside a transaction is a
+ * transient error: the poll stops and retries the mail, it does not quarantine it as if the mail
+ * were at fault ("current transaction is aborted" is not transient). */
+Test(conn, lock_timeout_while_preparing_is_transient, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ci = g_strdup_printf("host=%s port=%s dbname=%s", T->host, T->port, T->dbname);
+  StoreConn *holder = store_connect(ci, &error);
+  cr_assert(holder, "%s", error ? error->message : "");
+  cr_assert(store_begin(holder, &error) &&
+              store_exec(holder, "LOCK TABLE t IN ACCESS EXCLUSIVE MODE", 0, NULL, &error),
+            "%s", error ? error->message : "");
+  cr_assert(store_exec(C, "SET lock_timeout = '20ms'", 0, NULL, &error));
+  cr_assert(store_begin(C, &error));
+  const char *p[] = { "1" };
+  g_autoptr(StoreRows) r = store_select(C, "SELECT b FROM t WHERE a = $1 AND a > 0", 1, p, &error);
+  cr_assert_null(r);
+  cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
+  store_rollback(C);
+  store_rollback(holder);
+  store_close(holder);
+  assert_usable(C);
 }
