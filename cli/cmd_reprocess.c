@@ -38,52 +38,111 @@ typedef struct {
   ClassifierPolicy *policy;
   GArray *ids; /* gint64 order ids */
   guint changed, unchanged, unreadable;
-  guint machines; /* orders whose mail now reads as another number of machines (pipeline_reprocess) */
+  guint machines;       /* orders whose mail now reads as another number of machines (pipeline_reprocess) */
+  gboolean in_batch;    /* a transaction is open */
+  gboolean unit_done;   /* the last order's savepoint holds its work (kept or undone at the next) */
+  guint batch_orders;   /* orders in the open transaction */
+  gint64 batch_started; /* its g_get_monotonic_time() */
 } Pass;
 
-/* Re-runs every order, each in its own transaction: rolled back, or committed (write); show prints
+/* Group commit: one transaction (one WAL flush) for up to BATCH_ORDERS orders or BATCH_USEC of
+ * work, whichever comes first; 64 as poll's BATCH_MAILS: one subtransaction (savepoint) per order
+ * stays within PostgreSQL's per-backend subtransaction cache. A crash loses at most the open batch;
+ * reprocess is idempotent, so running it again is the recovery. */
+#define BATCH_ORDERS 64
+#define BATCH_USEC G_USEC_PER_SEC
+
+/* Ends the open batch: committed (write) or rolled back. */
+static gboolean
+batch_end(Pass *p, gboolean write, GError **error)
+{
+  p->in_batch = FALSE;
+  if (write)
+    return store_commit(p->conn, error);
+  store_rollback(p->conn);
+  return TRUE;
+}
+
+/* An order's savepoint in the open batch (opening the batch if need be); the order before is kept
+ * (write) or undone (dry run). */
+static gboolean
+unit_begin(Pass *p, gboolean write, GError **error)
+{
+  if (p->in_batch && p->unit_done && write)
+    return store_savepoint_next(p->conn, error);
+  if (p->in_batch && p->unit_done)
+    return store_savepoint_rollback(p->conn, error);
+  if (p->in_batch)
+    return TRUE;
+  p->in_batch = TRUE;
+  p->batch_orders = 0;
+  p->batch_started = g_get_monotonic_time();
+  return store_begin(p->conn, error) && store_savepoint(p->conn, error);
+}
+
+/* Re-runs one order inside the open batch and counts it; FALSE (error set) stops the pass, after
+ * the batch's orders before it were committed (write). show prints each change. */
+static gboolean
+run_order(Pass *p, gint64 id, gboolean write, gboolean show, GError **error)
+{
+  g_autofree char *order_no = NULL, *before = NULL, *after = NULL, *warning = NULL;
+  gboolean changed = FALSE;
+  g_autoptr(GError) local = NULL;
+  if (!unit_begin(p, write, error))
+    return FALSE;
+  p->unit_done = FALSE;
+  if (!pipeline_reprocess(p->conn, p->parser, p->limits, p->policy, id, &order_no, &changed, &before, &after,
+                          &warning, &local)) {
+    /* the order alone is undone; the mark stays for the next one */
+    g_autoptr(GError) rerr = NULL;
+    if (!store_savepoint_rollback(p->conn, &rerr) || local->domain != PARSER_ERROR) {
+      if (!rerr)
+        (void)batch_end(p, write, NULL);
+      g_propagate_prefixed_error(error, g_steal_pointer(&local), "%s: ", order_no ? order_no : "?");
+      return FALSE;
+    }
+    if (show)
+      printf("%s: still unreadable (%s): left for review\n", order_no ? order_no : "?", local->message);
+    p->unreadable++;
+    return TRUE;
+  }
+  p->unit_done = TRUE;
+  if (changed && show)
+    print_changes(order_no, before, after);
+  if (warning && show)
+    printf("%s: %s\n", order_no, warning);
+  if (warning)
+    p->machines++;
+  if (changed)
+    p->changed++;
+  else
+    p->unchanged++;
+  return TRUE;
+}
+
+/* Re-runs every order, in batches (group commit): rolled back, or committed (write); show prints
  * each change. */
 static int
 run_pass(Pass *p, gboolean write, gboolean show)
 {
   p->changed = p->unchanged = p->unreadable = p->machines = 0;
+  p->in_batch = p->unit_done = FALSE;
   g_autoptr(GError) error = NULL;
   for (guint i = 0; i < p->ids->len; i++) {
     cli_progress(write ? "reprocess: writing" : "reprocess", i, p->ids->len);
-    g_autofree char *order_no = NULL, *before = NULL, *after = NULL, *warning = NULL;
-    gboolean changed = FALSE;
-    g_autoptr(GError) local = NULL;
-    if (!store_begin(p->conn, &error)) {
+    if (!run_order(p, g_array_index(p->ids, gint64, i), write, show, &error)) {
+      store_rollback(p->conn);
       cli_log(CLI_LOG_ERROR, "%s", error->message);
       return EXIT_RUNTIME;
     }
-    if (!pipeline_reprocess(p->conn, p->parser, p->limits, p->policy, g_array_index(p->ids, gint64, i),
-                            &order_no, &changed, &before, &after, &warning, &local)) {
-      store_rollback(p->conn);
-      if (local->domain != PARSER_ERROR) {
-        cli_log(CLI_LOG_ERROR, "%s: %s", order_no ? order_no : "?", local->message);
+    if (++p->batch_orders >= BATCH_ORDERS || g_get_monotonic_time() - p->batch_started >= BATCH_USEC ||
+        i + 1 == p->ids->len) {
+      if (!batch_end(p, write, &error)) {
+        store_rollback(p->conn);
+        cli_log(CLI_LOG_ERROR, "%s", error->message);
         return EXIT_RUNTIME;
       }
-      if (show)
-        printf("%s: still unreadable (%s): left for review\n", order_no ? order_no : "?", local->message);
-      p->unreadable++;
-      continue;
-    }
-    if (changed && show)
-      print_changes(order_no, before, after);
-    if (warning && show)
-      printf("%s: %s\n", order_no, warning);
-    if (warning)
-      p->machines++;
-    if (changed)
-      p->changed++;
-    else
-      p->unchanged++;
-    if (!write) {
-      store_rollback(p->conn);
-    } else if (!store_commit(p->conn, &error)) {
-      cli_log(CLI_LOG_ERROR, "%s: %s", order_no, error->message);
-      return EXIT_RUNTIME;
+      p->unit_done = FALSE;
     }
   }
   cli_progress_done();
