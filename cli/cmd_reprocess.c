@@ -38,11 +38,12 @@ typedef struct {
   ClassifierPolicy *policy;
   GArray *ids; /* gint64 order ids */
   guint changed, unchanged, unreadable;
-  guint machines;       /* orders whose mail now reads as another number of machines (pipeline_reprocess) */
-  gboolean in_batch;    /* a transaction is open */
-  gboolean unit_done;   /* the last order's savepoint holds its work (kept or undone at the next) */
-  guint batch_orders;   /* orders in the open transaction */
-  gint64 batch_started; /* its g_get_monotonic_time() */
+  guint machines; /* orders whose mail now reads as another number of machines (pipeline_reprocess_batched) */
+  gboolean in_batch;             /* a transaction is open */
+  gboolean unit_done;            /* the last order's savepoint holds its work (kept or undone at the next) */
+  guint batch_orders;            /* orders in the open transaction */
+  gint64 batch_started;          /* its g_get_monotonic_time() */
+  PipelineReprocessBatch *batch; /* the open transaction's orders and mails, read at its start */
 } Pass;
 
 /* Group commit: one transaction (one WAL flush) for up to BATCH_ORDERS orders or BATCH_USEC of
@@ -57,16 +58,17 @@ static gboolean
 batch_end(Pass *p, gboolean write, GError **error)
 {
   p->in_batch = FALSE;
+  g_clear_pointer(&p->batch, pipeline_reprocess_batch_free);
   if (write)
     return store_commit(p->conn, error);
   store_rollback(p->conn);
   return TRUE;
 }
 
-/* An order's savepoint in the open batch (opening the batch if need be); the order before is kept
- * (write) or undone (dry run). */
+/* An order's savepoint in the open batch (opening the batch if need be: it reads the orders from
+ * ids[i] on that it may hold); the order before is kept (write) or undone (dry run). */
 static gboolean
-unit_begin(Pass *p, gboolean write, GError **error)
+unit_begin(Pass *p, guint i, gboolean write, GError **error)
 {
   if (p->in_batch && p->unit_done && write)
     return store_savepoint_next(p->conn, error);
@@ -77,22 +79,26 @@ unit_begin(Pass *p, gboolean write, GError **error)
   p->in_batch = TRUE;
   p->batch_orders = 0;
   p->batch_started = g_get_monotonic_time();
-  return store_begin(p->conn, error) && store_savepoint(p->conn, error);
+  guint n = MIN(BATCH_ORDERS, p->ids->len - i);
+  return store_begin(p->conn, error) &&
+         (p->batch = pipeline_reprocess_batch_load(p->conn, &g_array_index(p->ids, gint64, i), n, error)) &&
+         store_savepoint(p->conn, error);
 }
 
 /* Re-runs one order inside the open batch and counts it; FALSE (error set) stops the pass, after
  * the batch's orders before it were committed (write). show prints each change. */
 static gboolean
-run_order(Pass *p, gint64 id, gboolean write, gboolean show, GError **error)
+run_order(Pass *p, guint i, gboolean write, gboolean show, GError **error)
 {
   g_autofree char *order_no = NULL, *before = NULL, *after = NULL, *warning = NULL;
   gboolean changed = FALSE;
   g_autoptr(GError) local = NULL;
-  if (!unit_begin(p, write, error))
+  if (!unit_begin(p, i, write, error))
     return FALSE;
   p->unit_done = FALSE;
-  if (!pipeline_reprocess(p->conn, p->parser, p->limits, p->policy, id, &order_no, &changed, &before, &after,
-                          &warning, &local)) {
+  if (!pipeline_reprocess_batched(p->conn, p->parser, p->limits, p->policy, p->batch,
+                                  g_array_index(p->ids, gint64, i), &order_no, &changed, &before, &after,
+                                  &warning, &local)) {
     /* the order alone is undone; the mark stays for the next one */
     g_autoptr(GError) rerr = NULL;
     if (!store_savepoint_rollback(p->conn, &rerr) || local->domain != PARSER_ERROR) {
@@ -130,7 +136,8 @@ run_pass(Pass *p, gboolean write, gboolean show)
   g_autoptr(GError) error = NULL;
   for (guint i = 0; i < p->ids->len; i++) {
     cli_progress(write ? "reprocess: writing" : "reprocess", i, p->ids->len);
-    if (!run_order(p, g_array_index(p->ids, gint64, i), write, show, &error)) {
+    if (!run_order(p, i, write, show, &error)) {
+      g_clear_pointer(&p->batch, pipeline_reprocess_batch_free);
       store_rollback(p->conn);
       cli_log(CLI_LOG_ERROR, "%s", error->message);
       return EXIT_RUNTIME;
@@ -138,7 +145,7 @@ run_pass(Pass *p, gboolean write, gboolean show)
     if (++p->batch_orders >= BATCH_ORDERS || g_get_monotonic_time() - p->batch_started >= BATCH_USEC ||
         i + 1 == p->ids->len) {
       if (!batch_end(p, write, &error)) {
-        store_rollback(p->conn);
+        store_rollback(p->conn); /* batch_end freed the batch */
         cli_log(CLI_LOG_ERROR, "%s", error->message);
         return EXIT_RUNTIME;
       }

@@ -426,19 +426,15 @@ machine_count_warning(guint orders, guint index, guint count, gboolean *gone)
   return NULL;
 }
 
-gboolean
-pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
-                   const ClassifierPolicy *policy, gint64 order_id, char **order_no, gboolean *changed,
-                   char **before, char **after, char **warning, GError **error)
+/* Re-runs one order whose row (one, of store_order_get) and mails (store_order_raws) were read. */
+static gboolean
+reprocess_read(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+               const ClassifierPolicy *policy, StoreRows *row, GPtrArray *raws, gint64 order_id,
+               char **order_no, gboolean *changed, char **before, char **after, char **warning,
+               GError **error)
 {
   *warning = NULL;
-  g_autoptr(StoreRows) row = store_order_get(conn, order_id, error);
-  if (!row)
-    return FALSE;
   *order_no = g_strdup(row_value(row, "order_no"));
-  g_autoptr(GPtrArray) raws = store_order_raws(conn, order_id, error);
-  if (!raws)
-    return FALSE;
   g_autoptr(ParserRequest) base = NULL;
   PipelineMachineSaved saved = { 0 };
   for (guint i = 0; i < raws->len; i++) {
@@ -482,6 +478,64 @@ pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimi
                            changed, before, after, error);
   pipeline_machine_leave(base, &saved);
   return ok;
+}
+
+struct PipelineReprocessBatch {
+  StoreRows *rows;  /* store_orders_get_batch */
+  GHashTable *byid; /* order id (gint64 *, into rows) -> its row (char **) */
+  GHashTable *raws; /* store_order_raws_batch */
+};
+
+void
+pipeline_reprocess_batch_free(PipelineReprocessBatch *b)
+{
+  if (!b)
+    return;
+  g_clear_pointer(&b->byid, g_hash_table_unref);
+  g_clear_pointer(&b->raws, g_hash_table_unref);
+  g_clear_pointer(&b->rows, store_rows_free);
+  g_free(b);
+}
+
+PipelineReprocessBatch *
+pipeline_reprocess_batch_load(StoreConn *conn, const gint64 *ids, guint n, GError **error)
+{
+  g_autoptr(PipelineReprocessBatch) b = g_new0(PipelineReprocessBatch, 1);
+  if (!(b->rows = store_orders_get_batch(conn, ids, n, error)) ||
+      !(b->raws = store_order_raws_batch(conn, ids, n, error)))
+    return NULL;
+  guint id_col = 0;
+  while (id_col < b->rows->ncols && !g_str_equal(b->rows->columns[id_col], "id"))
+    id_col++;
+  b->byid = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; id_col < b->rows->ncols && i < b->rows->rows->len; i++) {
+    char **r = g_ptr_array_index(b->rows->rows, i);
+    gint64 id = g_ascii_strtoll(r[id_col], NULL, 10);
+    g_hash_table_insert(b->byid, g_memdup2(&id, sizeof id), r);
+  }
+  return g_steal_pointer(&b);
+}
+
+gboolean
+pipeline_reprocess_batched(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+                           const ClassifierPolicy *policy, PipelineReprocessBatch *batch, gint64 order_id,
+                           char **order_no, gboolean *changed, char **before, char **after, char **warning,
+                           GError **error)
+{
+  *warning = NULL;
+  char **r = g_hash_table_lookup(batch->byid, &order_id);
+  if (!r) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %" G_GINT64_FORMAT " not found", order_id);
+    return FALSE;
+  }
+  /* a one-row view of the batch's rows (they stay the batch's) */
+  g_autoptr(GPtrArray) one = g_ptr_array_new();
+  g_ptr_array_add(one, r);
+  StoreRows row = { batch->rows->columns, batch->rows->ncols, one };
+  GPtrArray *raws = g_hash_table_lookup(batch->raws, &order_id);
+  g_autoptr(GPtrArray) none = raws ? NULL : g_ptr_array_new();
+  return reprocess_read(conn, parser, limits, policy, &row, raws ? raws : none, order_id, order_no, changed,
+                        before, after, warning, error);
 }
 
 /* One deadline moved by the pauses; NULL stays NULL. */

@@ -245,6 +245,11 @@ GArray *store_orders_select(StoreConn *conn, const char *order_no, const char *s
 /* The raw bytes of every mail of the order in arrival order, the initial one first
  * (GBytes*, caller unrefs the array). */
 GPtrArray *store_order_raws(StoreConn *conn, gint64 order_id, GError **error);
+/* store/reprocess.c — the same for n orders in one query each: the rows of store_order_get (those
+ * that exist, by id; caller frees), and a table from order id (gint64 *) to the GPtrArray of
+ * store_order_raws (orders without mail absent; caller unrefs). */
+StoreRows *store_orders_get_batch(StoreConn *conn, const gint64 *ids, guint n, GError **error);
+GHashTable *store_order_raws_batch(StoreConn *conn, const gint64 *ids, guint n, GError **error);
 
 /* Orders whose SLA pauses changed (sla_dirty): id, sla_clock, received_iso and the base deadlines
  * (ISO 8601 UTC or NULL), with their closed pauses as a JSON array of [start, end] pairs. */
