@@ -23,6 +23,7 @@ ap.add_argument("--count", type=int, default=100000, help="orders to reprocess")
 ap.add_argument("--sample", type=int, default=1000, help="mails polled for real before copying")
 ap.add_argument("--bin", default=os.path.join(top, "build", "intake"))
 ap.add_argument("--perf", metavar="FILE", help="record the --yes run system-wide with perf into FILE")
+ap.add_argument("--keep", action="store_true", help="keep the database and configuration (printed) to look into")
 args = ap.parse_args()
 
 env = {}
@@ -48,13 +49,33 @@ def sql(query):
                           text=True).stdout.strip()
 
 
+def postgres_cpu():
+    """CPU seconds used so far by PostgreSQL (every backend: ended ones count in their parent's
+    cutime/cstime); other sessions on the machine count too."""
+    tick, use = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                st = f.read()
+        except OSError:
+            continue
+        if st[st.index("(") + 1:st.rindex(")")].startswith("postgres"):
+            use += sum(int(x) for x in st[st.rindex(")") + 2:].split()[11:15]) / tick
+    return use
+
+
+cpu = [0.0, 0.0]  # CPU seconds of the last run: the command, PostgreSQL
+
+
 def run(cmd):
     """Runs cmd, returns (seconds, peak RSS in MB, stdout+stderr); exits when it fails."""
+    pg0 = postgres_cpu()
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     out = p.stdout.read()
     _, status, usage = os.wait4(p.pid, 0)
     dt = time.perf_counter() - t0
+    cpu[:] = [usage.ru_utime + usage.ru_stime, postgres_cpu() - pg0]
     code = os.waitstatus_to_exitcode(status)
     text = out.decode(errors="replace")
     if code != 0:
@@ -80,7 +101,7 @@ CREATE TEMP TABLE base_o AS SELECT * FROM intake.orders;
 CREATE TEMP TABLE base_m AS SELECT * FROM intake.messages
   WHERE id IN (SELECT message_id FROM intake.order_messages);
 CREATE TEMP TABLE base_om AS SELECT * FROM intake.order_messages;
-SELECT max(id) AS om FROM base_m \\gset
+SELECT max(id) AS om FROM intake.messages \\gset
 SELECT max(id) AS oo FROM base_o \\gset
 INSERT INTO intake.messages (id, dedupe_key, message_id, sha256, from_addr, from_display, subject, headers,
   raw, size, internal_date, fetched_at, parse_error, ignored_reason, parts, body_text, attachments)
@@ -187,13 +208,17 @@ conninfo = host={env['PGHOST']} port={env['PGPORT']} dbname={tag}
         if not m or int(m.group(1)) != n:
             sys.exit("reprocess bench: %s did not cover %d orders:\n%s" % (label, n, out[-4000:]))
         audit = int(sql("SELECT count(*) FROM intake.audit")) - audit0
-        results.append((label, dt, rss, m.groups(), audit))
-    print("| run | orders | seconds | orders/s | peak RSS | changed / unchanged / unreadable | audit rows |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for label, dt, rss, g, audit in results:
+        results.append((label, dt, rss, m.groups(), audit, list(cpu)))
+    print("| run | orders | seconds | orders/s | peak RSS | CPU ms/order intake / PostgreSQL "
+          "| changed / unchanged / unreadable | audit rows |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for label, dt, rss, g, audit, (own, pg) in results:
         print(f"| reprocess --all {label} | {n:,} | {dt:.1f} | {n / dt:,.0f} | {rss:.0f} MB | "
-              f"{g[1]} / {g[2]} / {g[3]} | {audit} |")
+              f"{own * 1000 / n:.2f} / {pg * 1000 / n:.2f} | {g[1]} / {g[2]} / {g[3]} | {audit} |")
 finally:
-    subprocess.run(psql + ["-d", "postgres", "-c", "DROP DATABASE IF EXISTS " + tag + " WITH (FORCE)"],
-                   capture_output=True)
-    shutil.rmtree(work, ignore_errors=True)
+    if args.keep:
+        print("kept: database %s, configuration %s" % (tag, os.path.join(work, "intake.conf")))
+    else:
+        subprocess.run(psql + ["-d", "postgres", "-c", "DROP DATABASE IF EXISTS " + tag + " WITH (FORCE)"],
+                       capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)

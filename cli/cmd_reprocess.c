@@ -38,119 +38,81 @@ typedef struct {
   ClassifierPolicy *policy;
   GArray *ids; /* gint64 order ids */
   guint changed, unchanged, unreadable;
-  guint machines; /* orders whose mail now reads as another number of machines (pipeline_reprocess_batched) */
-  gboolean in_batch;             /* a transaction is open */
-  gboolean unit_done;            /* the last order's savepoint holds its work (kept or undone at the next) */
-  guint batch_orders;            /* orders in the open transaction */
-  gint64 batch_started;          /* its g_get_monotonic_time() */
-  PipelineReprocessBatch *batch; /* the open transaction's orders and mails, read at its start */
+  guint machines; /* orders whose mail now reads as another number of machines (pipeline_reprocess_batch) */
 } Pass;
 
 /* Group commit: one transaction (one WAL flush) for up to BATCH_ORDERS orders or BATCH_USEC of
- * work, whichever comes first; 64 as poll's BATCH_MAILS: one subtransaction (savepoint) per order
- * stays within PostgreSQL's per-backend subtransaction cache. A crash loses at most the open batch;
- * reprocess is idempotent, so running it again is the recovery. */
-#define BATCH_ORDERS 64
+ * work, whichever comes first, each step of it one round trip for the whole batch
+ * (pipeline_reprocess_batch). A crash loses at most the open batch; reprocess is idempotent, so
+ * running it again is the recovery. */
+#define BATCH_ORDERS 256
 #define BATCH_USEC G_USEC_PER_SEC
 
-/* Ends the open batch: committed (write) or rolled back. */
-static gboolean
-batch_end(Pass *p, gboolean write, GError **error)
+/* Counts (and with show prints) what one order did. */
+static void
+report(Pass *p, const PipelineReprocessed *r, gboolean show)
 {
-  p->in_batch = FALSE;
-  g_clear_pointer(&p->batch, pipeline_reprocess_batch_free);
-  if (write)
-    return store_commit(p->conn, error);
-  store_rollback(p->conn);
-  return TRUE;
-}
-
-/* An order's savepoint in the open batch (opening the batch if need be: it reads the orders from
- * ids[i] on that it may hold); the order before is kept (write) or undone (dry run). */
-static gboolean
-unit_begin(Pass *p, guint i, gboolean write, GError **error)
-{
-  if (p->in_batch && p->unit_done && write)
-    return store_savepoint_next(p->conn, error);
-  if (p->in_batch && p->unit_done)
-    return store_savepoint_rollback(p->conn, error);
-  if (p->in_batch)
-    return TRUE;
-  p->in_batch = TRUE;
-  p->batch_orders = 0;
-  p->batch_started = g_get_monotonic_time();
-  guint n = MIN(BATCH_ORDERS, p->ids->len - i);
-  return store_begin(p->conn, error) &&
-         (p->batch = pipeline_reprocess_batch_load(p->conn, &g_array_index(p->ids, gint64, i), n, error)) &&
-         store_savepoint(p->conn, error);
-}
-
-/* Re-runs one order inside the open batch and counts it; FALSE (error set) stops the pass, after
- * the batch's orders before it were committed (write). show prints each change. */
-static gboolean
-run_order(Pass *p, guint i, gboolean write, gboolean show, GError **error)
-{
-  g_autofree char *order_no = NULL, *before = NULL, *after = NULL, *warning = NULL;
-  gboolean changed = FALSE;
-  g_autoptr(GError) local = NULL;
-  if (!unit_begin(p, i, write, error))
-    return FALSE;
-  p->unit_done = FALSE;
-  if (!pipeline_reprocess_batched(p->conn, p->parser, p->limits, p->policy, p->batch,
-                                  g_array_index(p->ids, gint64, i), &order_no, &changed, &before, &after,
-                                  &warning, &local)) {
-    /* the order alone is undone; the mark stays for the next one */
-    g_autoptr(GError) rerr = NULL;
-    if (!store_savepoint_rollback(p->conn, &rerr) || local->domain != PARSER_ERROR) {
-      if (!rerr)
-        (void)batch_end(p, write, NULL);
-      g_propagate_prefixed_error(error, g_steal_pointer(&local), "%s: ", order_no ? order_no : "?");
-      return FALSE;
-    }
+  if (r->unreadable) {
     if (show)
-      printf("%s: still unreadable (%s): left for review\n", order_no ? order_no : "?", local->message);
+      printf("%s: still unreadable (%s): left for review\n", r->order_no ? r->order_no : "?", r->unreadable);
     p->unreadable++;
-    return TRUE;
+    return;
   }
-  p->unit_done = TRUE;
-  if (changed && show)
-    print_changes(order_no, before, after);
-  if (warning && show)
-    printf("%s: %s\n", order_no, warning);
-  if (warning)
+  if (r->changed && show)
+    print_changes(r->order_no, r->before, r->after);
+  if (r->warning && show)
+    printf("%s: %s\n", r->order_no, r->warning);
+  if (r->warning)
     p->machines++;
-  if (changed)
+  if (r->changed)
     p->changed++;
   else
     p->unchanged++;
-  return TRUE;
 }
 
-/* Re-runs every order, in batches (group commit): rolled back, or committed (write); show prints
- * each change. */
+/* One batch from ids[from]: its transaction, committed (write) or rolled back; *done: how many
+ * orders it re-ran. On an error, the orders before the one that failed are kept (write). */
+static gboolean
+run_batch(Pass *p, guint from, gboolean write, gboolean show, guint *done, GError **error)
+{
+  guint n = MIN(BATCH_ORDERS, p->ids->len - from);
+  g_autofree PipelineReprocessed *out = g_new0(PipelineReprocessed, n);
+  *done = 0;
+  if (!store_begin(p->conn, error))
+    return FALSE;
+  gboolean ok =
+    pipeline_reprocess_batch(p->conn, p->parser, p->limits, p->policy, &g_array_index(p->ids, gint64, from),
+                             n, g_get_monotonic_time() + BATCH_USEC, out, done, error);
+  for (guint k = 0; k < *done; k++) {
+    cli_progress(write ? "reprocess: writing" : "reprocess", from + k, p->ids->len);
+    report(p, &out[k], show);
+  }
+  for (guint k = 0; k < n; k++)
+    pipeline_reprocessed_clear(&out[k]);
+  if (!write || !*done) {
+    store_rollback(p->conn);
+    return ok;
+  }
+  if (ok)
+    return store_commit(p->conn, error);
+  (void)store_commit(p->conn, NULL); /* the orders before the one that failed */
+  return FALSE;
+}
+
+/* Re-runs every order, in batches: rolled back, or committed (write); show prints each change. */
 static int
 run_pass(Pass *p, gboolean write, gboolean show)
 {
   p->changed = p->unchanged = p->unreadable = p->machines = 0;
-  p->in_batch = p->unit_done = FALSE;
-  g_autoptr(GError) error = NULL;
-  for (guint i = 0; i < p->ids->len; i++) {
-    cli_progress(write ? "reprocess: writing" : "reprocess", i, p->ids->len);
-    if (!run_order(p, i, write, show, &error)) {
-      g_clear_pointer(&p->batch, pipeline_reprocess_batch_free);
+  for (guint i = 0; i < p->ids->len;) {
+    g_autoptr(GError) error = NULL;
+    guint done = 0;
+    if (!run_batch(p, i, write, show, &done, &error)) {
       store_rollback(p->conn);
       cli_log(CLI_LOG_ERROR, "%s", error->message);
       return EXIT_RUNTIME;
     }
-    if (++p->batch_orders >= BATCH_ORDERS || g_get_monotonic_time() - p->batch_started >= BATCH_USEC ||
-        i + 1 == p->ids->len) {
-      if (!batch_end(p, write, &error)) {
-        store_rollback(p->conn); /* batch_end freed the batch */
-        cli_log(CLI_LOG_ERROR, "%s", error->message);
-        return EXIT_RUNTIME;
-      }
-      p->unit_done = FALSE;
-    }
+    i += done;
   }
   cli_progress_done();
   return EXIT_OK;
