@@ -43,8 +43,8 @@ typedef struct {
 
 /* Group commit: one transaction (one WAL flush) for up to BATCH_ORDERS orders or BATCH_USEC of
  * work, whichever comes first, each step of it one round trip for the whole batch
- * (pipeline_reprocess_batch). A crash loses at most the open batch; reprocess is idempotent, so
- * running it again is the recovery. */
+ * (pipeline_reprocess_*), and the next batch parsed while PostgreSQL writes this one. A crash loses
+ * at most the open batch; reprocess is idempotent, so running it again is the recovery. */
 #define BATCH_ORDERS 256
 #define BATCH_USEC G_USEC_PER_SEC
 
@@ -70,26 +70,49 @@ report(Pass *p, const PipelineReprocessed *r, gboolean show)
     p->unchanged++;
 }
 
-/* One batch from ids[from]: its transaction, committed (write) or rolled back; *done: how many
- * orders it re-ran. On an error, the orders before the one that failed are kept (write). */
-static gboolean
-run_batch(Pass *p, guint from, gboolean write, gboolean show, guint *done, GError **error)
+/* Reads the batch from ids[from] (NULL on error). */
+static PipelineReprocessBatch *
+batch_read(Pass *p, guint from, GError **error)
 {
-  guint n = MIN(BATCH_ORDERS, p->ids->len - from);
-  g_autofree PipelineReprocessed *out = g_new0(PipelineReprocessed, n);
-  *done = 0;
-  if (!store_begin(p->conn, error))
+  return pipeline_reprocess_read(p->conn, &g_array_index(p->ids, gint64, from),
+                                 MIN(BATCH_ORDERS, p->ids->len - from), error);
+}
+
+/* The batch's place in the pass: its first order, how many it took, whether one stopped it. */
+typedef struct {
+  PipelineReprocessBatch *b;
+  guint from, taken;
+  gboolean stopped;
+} Batch;
+
+static void
+batch_parse(Pass *p, Batch *b)
+{
+  b->taken =
+    pipeline_reprocess_parse(b->b, p->parser, p->limits, g_get_monotonic_time() + BATCH_USEC, &b->stopped);
+}
+
+/* Writes the batch cur and ends its transaction, committed (write) or rolled back; reads the next
+ * one (next->b, NULL at the end) in it and parses it while PostgreSQL writes cur. On an error the
+ * orders of cur before the one that failed are kept (write). */
+static gboolean
+batch_write(Pass *p, Batch *cur, Batch *next, gboolean write, gboolean show, GError **error)
+{
+  next->from = cur->from + cur->taken;
+  if (!cur->stopped && next->from < p->ids->len && !(next->b = batch_read(p, next->from, error)))
     return FALSE;
-  gboolean ok =
-    pipeline_reprocess_batch(p->conn, p->parser, p->limits, p->policy, &g_array_index(p->ids, gint64, from),
-                             n, g_get_monotonic_time() + BATCH_USEC, out, done, error);
-  for (guint k = 0; k < *done; k++) {
-    cli_progress(write ? "reprocess: writing" : "reprocess", from + k, p->ids->len);
+  if (!pipeline_reprocess_send(p->conn, cur->b, p->policy, error))
+    return FALSE;
+  if (next->b)
+    batch_parse(p, next);
+  const PipelineReprocessed *out = NULL;
+  guint done = 0;
+  gboolean ok = pipeline_reprocess_finish(p->conn, cur->b, &out, &done, error);
+  for (guint k = 0; k < done; k++) {
+    cli_progress(write ? "reprocess: writing" : "reprocess", cur->from + k, p->ids->len);
     report(p, &out[k], show);
   }
-  for (guint k = 0; k < n; k++)
-    pipeline_reprocessed_clear(&out[k]);
-  if (!write || !*done) {
+  if (!write || !done) {
     store_rollback(p->conn);
     return ok;
   }
@@ -104,15 +127,25 @@ static int
 run_pass(Pass *p, gboolean write, gboolean show)
 {
   p->changed = p->unchanged = p->unreadable = p->machines = 0;
-  for (guint i = 0; i < p->ids->len;) {
-    g_autoptr(GError) error = NULL;
-    guint done = 0;
-    if (!run_batch(p, i, write, show, &done, &error)) {
-      store_rollback(p->conn);
-      cli_log(CLI_LOG_ERROR, "%s", error->message);
-      return EXIT_RUNTIME;
-    }
-    i += done;
+  g_autoptr(GError) error = NULL;
+  Batch cur = { 0 };
+  gboolean ok = TRUE;
+  if (p->ids->len) {
+    ok = store_begin(p->conn, &error) && (cur.b = batch_read(p, 0, &error));
+    if (ok)
+      batch_parse(p, &cur);
+  }
+  while (ok && cur.b) {
+    Batch next = { 0 };
+    ok = batch_write(p, &cur, &next, write, show, &error) && (!next.b || store_begin(p->conn, &error));
+    pipeline_reprocess_batch_free(cur.b);
+    cur = next;
+  }
+  pipeline_reprocess_batch_free(cur.b);
+  if (!ok) {
+    store_rollback(p->conn);
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
   }
   cli_progress_done();
   return EXIT_OK;

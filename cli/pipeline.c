@@ -557,37 +557,6 @@ reprocess_classify(const ClassifierPolicy *policy, Pending *p, GError **error)
   return TRUE;
 }
 
-/* Writes the batch's classified orders before stop in one statement. */
-static gboolean
-reprocess_write(StoreConn *conn, Pending *pending, const gint64 *ids, guint stop, PipelineReprocessed *out,
-                GError **error)
-{
-  g_autoptr(GArray) idx = g_array_new(FALSE, FALSE, sizeof(guint));
-  g_autoptr(GArray) wids = g_array_new(FALSE, FALSE, sizeof(gint64));
-  g_autoptr(GPtrArray) orders = g_ptr_array_new(), statuses = g_ptr_array_new();
-  for (guint i = 0; i < stop; i++)
-    if (pending[i].m) {
-      g_array_append_val(idx, i);
-      g_array_append_val(wids, ids[i]);
-      g_ptr_array_add(orders, &pending[i].o);
-      g_ptr_array_add(statuses, (gpointer)pending[i].status);
-    }
-  guint n = idx->len;
-  g_autofree gboolean *changed = g_new0(gboolean, n + 1);
-  g_autofree char **before = g_new0(char *, n + 1), **after = g_new0(char *, n + 1);
-  if (!store_orders_update_batch(conn, (const gint64 *)wids->data, (const StoreOrder *const *)orders->pdata,
-                                 (const char *const *)statuses->pdata, n, "reprocess", "intake reprocess",
-                                 changed, before, after, error))
-    return FALSE;
-  for (guint k = 0; k < n; k++) {
-    PipelineReprocessed *r = &out[g_array_index(idx, guint, k)];
-    r->changed = changed[k];
-    r->before = before[k];
-    r->after = after[k];
-  }
-  return TRUE;
-}
-
 void
 pipeline_reprocessed_clear(PipelineReprocessed *r)
 {
@@ -615,59 +584,133 @@ rows_by_id(StoreRows *rows, gint64 **rid)
   return byid;
 }
 
-/* Reads, then looks up (one query), classifies and writes (one statement) the batch; see
- * pipeline.h. The steps are apart so that each is one round trip for the whole batch. */
-gboolean
-pipeline_reprocess_batch(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
-                         const ClassifierPolicy *policy, const gint64 *ids, guint n, gint64 deadline,
-                         PipelineReprocessed *out, guint *done, GError **error)
+struct PipelineReprocessBatch {
+  gint64 *ids; /* the orders read, n of them */
+  guint n;
+  StoreRows *rows;          /* store_orders_get_batch */
+  GHashTable *raws;         /* store_order_raws_batch */
+  GHashTable *byid;         /* rows_by_id */
+  gint64 *rid;              /* its keys */
+  Pending *pending;         /* [n] */
+  PipelineReprocessed *out; /* [n] */
+  guint stop;               /* the orders before it are re-run (pipeline_reprocess_parse) */
+  GError *stop_error;       /* what stopped the batch at order stop, if anything */
+  GArray *sent;             /* guint: the orders the write was sent for, by index */
+};
+
+void
+pipeline_reprocess_batch_free(PipelineReprocessBatch *b)
 {
-  *done = 0;
-  g_autoptr(StoreRows) rows = store_orders_get_batch(conn, ids, n, error);
-  g_autoptr(GHashTable) raws = rows ? store_order_raws_batch(conn, ids, n, error) : NULL;
-  if (!raws)
-    return FALSE;
-  g_autofree gint64 *rid = NULL;
-  g_autoptr(GHashTable) byid = rows_by_id(rows, &rid);
-  Pending *pending = g_new0(Pending, n);
-  g_autoptr(GError) stop_error = NULL; /* what stopped the batch at order stop */
-  guint stop = n;
-  for (guint i = 0; i < n && stop == n; i++) {
-    char **r = g_hash_table_lookup(byid, &ids[i]);
+  if (!b)
+    return;
+  for (guint i = 0; b->pending && i < b->n; i++)
+    pending_clear(&b->pending[i]);
+  for (guint i = 0; b->out && i < b->n; i++)
+    pipeline_reprocessed_clear(&b->out[i]);
+  g_free(b->pending);
+  g_free(b->out);
+  g_clear_pointer(&b->sent, g_array_unref);
+  g_clear_error(&b->stop_error);
+  g_clear_pointer(&b->byid, g_hash_table_unref);
+  g_clear_pointer(&b->raws, g_hash_table_unref);
+  g_clear_pointer(&b->rows, store_rows_free);
+  g_free(b->rid);
+  g_free(b->ids);
+  g_free(b);
+}
+
+PipelineReprocessBatch *
+pipeline_reprocess_read(StoreConn *conn, const gint64 *ids, guint n, GError **error)
+{
+  g_autoptr(PipelineReprocessBatch) b = g_new0(PipelineReprocessBatch, 1);
+  b->ids = g_memdup2(ids, n * sizeof *ids);
+  b->n = n;
+  b->pending = g_new0(Pending, n);
+  b->out = g_new0(PipelineReprocessed, n);
+  b->sent = g_array_new(FALSE, FALSE, sizeof(guint));
+  if (!(b->rows = store_orders_get_batch(conn, ids, n, error)) ||
+      !(b->raws = store_order_raws_batch(conn, ids, n, error)))
+    return NULL;
+  b->byid = rows_by_id(b->rows, &b->rid);
+  return g_steal_pointer(&b);
+}
+
+guint
+pipeline_reprocess_parse(PipelineReprocessBatch *b, const ParserConfig *parser, const ParserLimits *limits,
+                         gint64 deadline, gboolean *stopped)
+{
+  b->stop = b->n;
+  for (guint i = 0; i < b->n && b->stop == b->n; i++) {
+    char **r = g_hash_table_lookup(b->byid, &b->ids[i]);
     if (!r) {
-      g_set_error(&stop_error, STORE_ERROR, STORE_ERROR_QUERY, "order %" G_GINT64_FORMAT " not found",
-                  ids[i]);
-      stop = i;
+      g_set_error(&b->stop_error, STORE_ERROR, STORE_ERROR_QUERY, "order %" G_GINT64_FORMAT " not found",
+                  b->ids[i]);
+      b->stop = i;
       break;
     }
-    pending[i].one = g_ptr_array_new();
-    g_ptr_array_add(pending[i].one, r);
-    pending[i].row = (StoreRows){ rows->columns, rows->ncols, pending[i].one };
-    if (!reprocess_read(parser, limits, &pending[i], g_hash_table_lookup(raws, &ids[i]), &out[i],
-                        &stop_error))
-      stop = i;
+    Pending *p = &b->pending[i];
+    p->one = g_ptr_array_new();
+    g_ptr_array_add(p->one, r);
+    p->row = (StoreRows){ b->rows->columns, b->rows->ncols, p->one };
+    if (!reprocess_read(parser, limits, p, g_hash_table_lookup(b->raws, &b->ids[i]), &b->out[i],
+                        &b->stop_error))
+      b->stop = i;
     else if (g_get_monotonic_time() >= deadline)
-      stop = i + 1; /* the batch is long enough: the rest in the next one */
+      b->stop = i + 1; /* the batch is long enough: the rest in the next one */
   }
-  gboolean ok = reprocess_assets(conn, pending, stop, error);
-  for (guint i = 0; ok && i < stop; i++) {
+  *stopped = b->stop_error != NULL;
+  return b->stop;
+}
+
+gboolean
+pipeline_reprocess_send(StoreConn *conn, PipelineReprocessBatch *b, const ClassifierPolicy *policy,
+                        GError **error)
+{
+  if (!reprocess_assets(conn, b->pending, b->stop, error))
+    return FALSE;
+  for (guint i = 0; i < b->stop; i++) {
     GError *cerr = NULL;
-    if (pending[i].m && !reprocess_classify(policy, &pending[i], &cerr)) {
-      g_clear_error(&stop_error);
-      stop_error = cerr;
-      stop = i;
+    if (b->pending[i].m && !reprocess_classify(policy, &b->pending[i], &cerr)) {
+      g_clear_error(&b->stop_error);
+      b->stop_error = cerr;
+      b->stop = i;
     }
   }
-  ok = ok && reprocess_write(conn, pending, ids, stop, out, error);
-  for (guint i = 0; i < n; i++)
-    pending_clear(&pending[i]);
-  g_free(pending);
-  if (!ok)
+  g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+  g_autoptr(GPtrArray) orders = g_ptr_array_new(), statuses = g_ptr_array_new();
+  for (guint i = 0; i < b->stop; i++)
+    if (b->pending[i].m) {
+      g_array_append_val(b->sent, i);
+      g_array_append_val(ids, b->ids[i]);
+      g_ptr_array_add(orders, &b->pending[i].o);
+      g_ptr_array_add(statuses, (gpointer)b->pending[i].status);
+    }
+  return store_orders_update_batch_send(
+    conn, (const gint64 *)ids->data, (const StoreOrder *const *)orders->pdata,
+    (const char *const *)statuses->pdata, ids->len, "reprocess", "intake reprocess", error);
+}
+
+gboolean
+pipeline_reprocess_finish(StoreConn *conn, PipelineReprocessBatch *b, const PipelineReprocessed **out,
+                          guint *done, GError **error)
+{
+  *out = b->out;
+  *done = 0;
+  guint n = b->sent->len;
+  g_autofree gboolean *changed = g_new0(gboolean, n + 1);
+  g_autofree char **before = g_new0(char *, n + 1), **after = g_new0(char *, n + 1);
+  if (!store_orders_update_batch_finish(conn, n, changed, before, after, error))
     return FALSE;
-  *done = stop;
-  if (stop_error) {
-    g_propagate_prefixed_error(error, g_steal_pointer(&stop_error),
-                               "%s: ", stop < n && out[stop].order_no ? out[stop].order_no : "?");
+  for (guint k = 0; k < n; k++) {
+    PipelineReprocessed *r = &b->out[g_array_index(b->sent, guint, k)];
+    r->changed = changed[k];
+    r->before = before[k];
+    r->after = after[k];
+  }
+  *done = b->stop;
+  if (b->stop_error) {
+    g_propagate_prefixed_error(error, g_steal_pointer(&b->stop_error), "%s: ",
+                               b->stop < b->n && b->out[b->stop].order_no ? b->out[b->stop].order_no : "?");
     return FALSE;
   }
   return TRUE;

@@ -56,11 +56,16 @@ gboolean pipeline_followup(StoreConn *conn, const ParserConfig *parser, const Pa
  * mail now reads as fewer machines than it opened orders, an order whose machine is gone is left as
  * it is (not changed); when it reads as more (or as several, for an order made before batch reports
  * were split), the orders stay as they are; both are said in warning, for ops to act on.
- * A batch at once, each step one round trip for all (read the orders, their mails, the registry;
- * write): ids[0..n) in order, until deadline (g_get_monotonic_time) has passed; out[0..*done)
- * (caller-allocated and zeroed, cleared with pipeline_reprocessed_clear) say what each did.
- * FALSE: an error (prefixed with the order's number) stopped the batch at order *done, the ones
- * before it were written; or a database error, *done 0, the transaction lost. */
+ * A batch at once, each step one round trip for all, in the caller's transaction:
+ * - pipeline_reprocess_read reads the orders ids[0..n) and their mails (two queries);
+ * - pipeline_reprocess_parse reads their mails (no database) until deadline (g_get_monotonic_time)
+ *   has passed: returns how many it took, the rest are for another batch; *stopped: an order
+ *   stopped the batch there (see _finish), take no more;
+ * - pipeline_reprocess_send looks the registry up for all (one query), classifies, and sends the
+ *   write (one statement) without waiting for it: parse the next batch meanwhile (read it before);
+ * - pipeline_reprocess_finish waits for the write: *out[0..*done) (the batch's) say what each
+ *   order did. FALSE: an error (prefixed with the order's number) stopped the batch at order
+ *   *done, the ones before it were written; or a database error, *done 0, the transaction lost. */
 typedef struct {
   char *order_no;
   char *unreadable; /* the parser's message: the order's first mail still does not read (left for review) */
@@ -68,9 +73,16 @@ typedef struct {
   char *before, *after, *warning;
 } PipelineReprocessed;
 void pipeline_reprocessed_clear(PipelineReprocessed *r);
-gboolean pipeline_reprocess_batch(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
-                                  const ClassifierPolicy *policy, const gint64 *ids, guint n, gint64 deadline,
-                                  PipelineReprocessed *out, guint *done, GError **error);
+typedef struct PipelineReprocessBatch PipelineReprocessBatch;
+PipelineReprocessBatch *pipeline_reprocess_read(StoreConn *conn, const gint64 *ids, guint n, GError **error);
+guint pipeline_reprocess_parse(PipelineReprocessBatch *batch, const ParserConfig *parser,
+                               const ParserLimits *limits, gint64 deadline, gboolean *stopped);
+gboolean pipeline_reprocess_send(StoreConn *conn, PipelineReprocessBatch *batch,
+                                 const ClassifierPolicy *policy, GError **error);
+gboolean pipeline_reprocess_finish(StoreConn *conn, PipelineReprocessBatch *batch,
+                                   const PipelineReprocessed **out, guint *done, GError **error);
+void pipeline_reprocess_batch_free(PipelineReprocessBatch *batch);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PipelineReprocessBatch, pipeline_reprocess_batch_free)
 
 /* Re-applies the policy to orders ops corrected (intake.correct, intake.decide(…, NULL), merge):
  * each in its own transaction, from its first mail with the stored (corrected) fields over it;

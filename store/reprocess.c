@@ -114,76 +114,72 @@ batch_json(const gint64 *ids, const StoreOrder *const *orders, const char *const
 /* Columns whose change is bookkeeping, not a change of the order, left out of the audit. */
 #define NOISE "'{updated_at,sla_dirty,reclassify_pending,search_key}'::text[]"
 
+/* One statement for the batch, each row as store_order_update does it: lock, update, and record the
+ * changed fields (before/after) in the audit, in the batch's order. */
+/* clang-format off */
+static const char update_batch[] =
+  "WITH x AS (SELECT x.*, x.ordinality AS ord FROM jsonb_populate_recordset(NULL::intake.orders, $1::jsonb)"
+  "  WITH ORDINALITY x),"
+  " old AS (SELECT * FROM intake.orders WHERE id IN (SELECT id FROM x) ORDER BY id FOR UPDATE),"
+  " upd AS (UPDATE intake.orders o SET status = COALESCE(x.status, o.status), kind = x.kind,"
+  "  sn = " KEPT("sn") ", model = " KEPT("model") ", symptoms = x.symptoms,"
+  "  contact = " KEPT("contact") ", phone = " KEPT("phone") ", address = " KEPT("address") ","
+  "  city = " KEPT("city") ", district = " KEPT("district") ", missing = x.missing,"
+  "  sn_candidates = x.sn_candidates, customer = " KEPT("customer") ", tier = x.tier,"
+  "  component = x.component, warranty_start = x.warranty_start, warranty_end = x.warranty_end,"
+  "  coverage = COALESCE(o.coverage_decision, x.coverage), reclassify_pending = false,"
+  "  reasons = x.reasons, severity = x.severity, priority = x.priority, onsite_class = x.onsite_class,"
+  "  sla_clock = x.sla_clock, base_response_due = x.response_due, base_plan_due = x.plan_due,"
+  "  base_onsite_due = x.onsite_due, response_due = x.response_due, plan_due = x.plan_due,"
+  "  onsite_due = x.onsite_due,"
+  "  sla_dirty = EXISTS (SELECT 1 FROM intake.sla_pauses sp WHERE sp.order_id = o.id),"
+  "  updated_at = now()"
+  "  FROM old, x WHERE o.id = old.id AND x.id = old.id"
+  "  RETURNING x.ord, o.id, to_jsonb(old.*) - " NOISE " AS b, to_jsonb(o.*) - " NOISE " AS a),"
+  " diff AS (SELECT ord, id,"
+  "  (SELECT jsonb_object_agg(key, value) FROM jsonb_each(b) WHERE a->key IS DISTINCT FROM value) AS b,"
+  "  (SELECT jsonb_object_agg(key, value) FROM jsonb_each(a) WHERE b->key IS DISTINCT FROM value) AS a"
+  "  FROM upd),"
+  " ins AS (INSERT INTO intake.audit (order_id, action, before, after, note)"
+  "  SELECT id, $2, b, a, $3 FROM diff WHERE a IS NOT NULL OR $2 <> 'reprocess' ORDER BY ord)"
+  " SELECT ord, b::text, a::text FROM diff ORDER BY ord";
+/* clang-format on */
+
 gboolean
-store_orders_update_batch(StoreConn *conn, const gint64 *ids, const StoreOrder *const *orders,
-                          const char *const *statuses, guint n, const char *action, const char *note,
-                          gboolean *changed, char **before, char **after, GError **error)
+store_orders_update_batch_send(StoreConn *conn, const gint64 *ids, const StoreOrder *const *orders,
+                               const char *const *statuses, guint n, const char *action, const char *note,
+                               GError **error)
 {
   if (n == 0)
     return TRUE;
   g_autofree char *json = batch_json(ids, orders, statuses, n);
   const char *p[] = { json, action, note };
-  /* One statement for the batch, each row as store_order_update does it: lock, update, and
-   * record the changed fields (before/after) in the audit, in the batch's order. */
-  g_autoptr(StoreRows) rows = store_select(
-    conn,
-    "WITH x AS (SELECT x.*, x.ordinality AS ord FROM jsonb_populate_recordset(NULL::intake.orders, $1::jsonb)"
-    "  WITH ORDINALITY x),"
-    " old AS (SELECT * FROM intake.orders WHERE id IN (SELECT id FROM x) ORDER BY id FOR UPDATE),"
-    " upd AS (UPDATE intake.orders o SET status = COALESCE(x.status, o.status), kind = x.kind,"
-    "  sn = " KEPT("sn") ", model = " KEPT(
-      "model") ", symptoms = x.symptoms,"
-               "  contact = " KEPT("contact") ", phone = " KEPT("phone") ", address = " KEPT(
-                 "address") ","
-                            "  city = " KEPT("city") ", district = " KEPT(
-                              "district") ", missing = x.missing,"
-                                          "  sn_candidates = x.sn_candidates, customer = " KEPT(
-                                            "customer") ", tier = x.tier,"
-                                                        "  component = x.component, warranty_start = "
-                                                        "x.warranty_start, warranty_end = x.warranty_end,"
-                                                        "  coverage = COALESCE(o.coverage_decision, "
-                                                        "x.coverage), reclassify_pending = false,"
-                                                        "  reasons = x.reasons, severity = x.severity, "
-                                                        "priority = x.priority, onsite_class = "
-                                                        "x.onsite_class,"
-                                                        "  sla_clock = x.sla_clock, base_response_due = "
-                                                        "x.response_due, base_plan_due = x.plan_due,"
-                                                        "  base_onsite_due = x.onsite_due, response_due = "
-                                                        "x.response_due, plan_due = x.plan_due,"
-                                                        "  onsite_due = x.onsite_due,"
-                                                        "  sla_dirty = EXISTS (SELECT 1 FROM "
-                                                        "intake.sla_pauses sp WHERE sp.order_id = o.id),"
-                                                        "  updated_at = now()"
-                                                        "  FROM old, x WHERE o.id = old.id AND x.id = old.id"
-                                                        "  RETURNING x.ord, o.id, to_jsonb(old.*) - " NOISE
-                                                        " AS b, to_jsonb(o.*) - " NOISE " AS a),"
-                                                        " diff AS (SELECT ord, id,"
-                                                        "  (SELECT jsonb_object_agg(key, value) FROM "
-                                                        "jsonb_each(b) WHERE a->key IS DISTINCT FROM value) "
-                                                        "AS b,"
-                                                        "  (SELECT jsonb_object_agg(key, value) FROM "
-                                                        "jsonb_each(a) WHERE b->key IS DISTINCT FROM value) "
-                                                        "AS a"
-                                                        "  FROM upd),"
-                                                        " ins AS (INSERT INTO intake.audit (order_id, "
-                                                        "action, before, after, note)"
-                                                        "  SELECT id, $2, b, a, $3 FROM diff WHERE a IS NOT "
-                                                        "NULL OR $2 <> 'reprocess' ORDER BY ord)"
-                                                        " SELECT ord, b::text, a::text FROM diff ORDER BY "
-                                                        "ord",
-    3, p, error);
-  if (!rows)
+  /* sent, not waited for: the caller parses the next batch meanwhile (libpq copies the values) */
+  if (!PQsendQueryParams(conn->pg, update_batch, 3, NULL, p, NULL, NULL, 0))
+    return store_fail(conn, error);
+  return TRUE;
+}
+
+gboolean
+store_orders_update_batch_finish(StoreConn *conn, guint n, gboolean *changed, char **before, char **after,
+                                 GError **error)
+{
+  if (n == 0)
+    return TRUE;
+  g_autoptr(PGresult) r = PQgetResult(conn->pg);
+  for (PGresult *more; (more = PQgetResult(conn->pg));) /* to the end of the statement's results */
+    PQclear(more);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
-  if (rows->rows->len != n) {
+  if (PQntuples(r) != (int)n) {
     g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "%u of %u orders to update not found",
-                n - rows->rows->len, n);
+                n - (guint)PQntuples(r), n);
     return FALSE;
   }
   for (guint i = 0; i < n; i++) {
-    char **row = g_ptr_array_index(rows->rows, i);
-    changed[i] = row[2] != NULL;
-    before[i] = g_strdup(row[1]);
-    after[i] = g_strdup(row[2]);
+    changed[i] = !PQgetisnull(r, (int)i, 2);
+    before[i] = PQgetisnull(r, (int)i, 1) ? NULL : g_strdup(PQgetvalue(r, (int)i, 1));
+    after[i] = changed[i] ? g_strdup(PQgetvalue(r, (int)i, 2)) : NULL;
   }
   return TRUE;
 }
