@@ -38,53 +38,114 @@ typedef struct {
   ClassifierPolicy *policy;
   GArray *ids; /* gint64 order ids */
   guint changed, unchanged, unreadable;
-  guint machines; /* orders whose mail now reads as another number of machines (pipeline_reprocess) */
+  guint machines; /* orders whose mail now reads as another number of machines (pipeline_reprocess_batch) */
 } Pass;
 
-/* Re-runs every order, each in its own transaction: rolled back, or committed (write); show prints
- * each change. */
+/* Group commit: one transaction (one WAL flush) for up to BATCH_ORDERS orders or BATCH_USEC of
+ * work, whichever comes first, each step of it one round trip for the whole batch
+ * (pipeline_reprocess_*), and the next batch parsed while PostgreSQL writes this one. A crash loses
+ * at most the open batch; reprocess is idempotent, so running it again is the recovery. */
+#define BATCH_ORDERS 256
+#define BATCH_USEC G_USEC_PER_SEC
+
+/* Counts (and with show prints) what one order did. */
+static void
+report(Pass *p, const PipelineReprocessed *r, gboolean show)
+{
+  if (r->unreadable) {
+    if (show)
+      printf("%s: still unreadable (%s): left for review\n", r->order_no ? r->order_no : "?", r->unreadable);
+    p->unreadable++;
+    return;
+  }
+  if (r->changed && show)
+    print_changes(r->order_no, r->before, r->after);
+  if (r->warning && show)
+    printf("%s: %s\n", r->order_no, r->warning);
+  if (r->warning)
+    p->machines++;
+  if (r->changed)
+    p->changed++;
+  else
+    p->unchanged++;
+}
+
+/* Reads the batch from ids[from] (NULL on error). */
+static PipelineReprocessBatch *
+batch_read(Pass *p, guint from, GError **error)
+{
+  return pipeline_reprocess_read(p->conn, &g_array_index(p->ids, gint64, from),
+                                 MIN(BATCH_ORDERS, p->ids->len - from), error);
+}
+
+/* The batch's place in the pass: its first order, how many it took, whether one stopped it. */
+typedef struct {
+  PipelineReprocessBatch *b;
+  guint from, taken;
+  gboolean stopped;
+} Batch;
+
+static void
+batch_parse(Pass *p, Batch *b)
+{
+  b->taken =
+    pipeline_reprocess_parse(b->b, p->parser, p->limits, g_get_monotonic_time() + BATCH_USEC, &b->stopped);
+}
+
+/* Writes the batch cur and ends its transaction, committed (write) or rolled back; reads the next
+ * one (next->b, NULL at the end) in it and parses it while PostgreSQL writes cur. On an error the
+ * orders of cur before the one that failed are kept (write). */
+static gboolean
+batch_write(Pass *p, Batch *cur, Batch *next, gboolean write, gboolean show, GError **error)
+{
+  next->from = cur->from + cur->taken;
+  if (!cur->stopped && next->from < p->ids->len && !(next->b = batch_read(p, next->from, error)))
+    return FALSE;
+  if (!pipeline_reprocess_send(p->conn, cur->b, p->policy, error))
+    return FALSE;
+  if (next->b)
+    batch_parse(p, next);
+  const PipelineReprocessed *out = NULL;
+  guint done = 0;
+  gboolean ok = pipeline_reprocess_finish(p->conn, cur->b, &out, &done, error);
+  for (guint k = 0; k < done; k++) {
+    cli_progress(write ? "reprocess: writing" : "reprocess", cur->from + k, p->ids->len);
+    report(p, &out[k], show);
+  }
+  if (!write || !done) {
+    store_rollback(p->conn);
+    return ok;
+  }
+  if (ok)
+    return store_commit(p->conn, error);
+  (void)store_commit(p->conn, NULL); /* the orders before the one that failed */
+  return FALSE;
+}
+
+/* Re-runs every order, in batches: rolled back, or committed (write); show prints each change. */
 static int
 run_pass(Pass *p, gboolean write, gboolean show)
 {
   p->changed = p->unchanged = p->unreadable = p->machines = 0;
   g_autoptr(GError) error = NULL;
-  for (guint i = 0; i < p->ids->len; i++) {
-    cli_progress(write ? "reprocess: writing" : "reprocess", i, p->ids->len);
-    g_autofree char *order_no = NULL, *before = NULL, *after = NULL, *warning = NULL;
-    gboolean changed = FALSE;
-    g_autoptr(GError) local = NULL;
-    if (!store_begin(p->conn, &error)) {
-      cli_log(CLI_LOG_ERROR, "%s", error->message);
-      return EXIT_RUNTIME;
-    }
-    if (!pipeline_reprocess(p->conn, p->parser, p->limits, p->policy, g_array_index(p->ids, gint64, i),
-                            &order_no, &changed, &before, &after, &warning, &local)) {
-      store_rollback(p->conn);
-      if (local->domain != PARSER_ERROR) {
-        cli_log(CLI_LOG_ERROR, "%s: %s", order_no ? order_no : "?", local->message);
-        return EXIT_RUNTIME;
-      }
-      if (show)
-        printf("%s: still unreadable (%s): left for review\n", order_no ? order_no : "?", local->message);
-      p->unreadable++;
-      continue;
-    }
-    if (changed && show)
-      print_changes(order_no, before, after);
-    if (warning && show)
-      printf("%s: %s\n", order_no, warning);
-    if (warning)
-      p->machines++;
-    if (changed)
-      p->changed++;
-    else
-      p->unchanged++;
-    if (!write) {
-      store_rollback(p->conn);
-    } else if (!store_commit(p->conn, &error)) {
-      cli_log(CLI_LOG_ERROR, "%s: %s", order_no, error->message);
-      return EXIT_RUNTIME;
-    }
+  Batch cur = { 0 };
+  gboolean ok = TRUE;
+  if (p->ids->len) {
+    ok = store_begin(p->conn, &error) && (cur.b = batch_read(p, 0, &error));
+    if (ok)
+      batch_parse(p, &cur);
+  }
+  while (ok && cur.b) {
+    Batch next = { 0 };
+    ok = batch_write(p, &cur, &next, write, show, &error) && (!next.b || store_begin(p->conn, &error));
+    pipeline_reprocess_batch_free(cur.b);
+    cur = next;
+  }
+  pipeline_reprocess_batch_free(cur.b);
+  if (!ok) {
+    store_rollback(p->conn);
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_RUNTIME;
   }
   cli_progress_done();
   return EXIT_OK;

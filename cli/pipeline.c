@@ -15,19 +15,16 @@ pipeline_policy_load(StoreConn *conn, GError **error)
   return g_steal_pointer(&policy);
 }
 
-ClassifierAsset *
-pipeline_asset_lookup(StoreConn *conn, const ParserRequest *request, char **warning, GError **error)
+/* Of the registry rows (sn first) whose sn is one of keys (every row: keys NULL), the asset to
+ * classify request with (a copy, or NULL); *warning: the last unusable row. */
+static ClassifierAsset *
+asset_pick_from(StoreRows *rows, const char *const *keys, const ParserRequest *request, char **warning)
 {
-  *warning = NULL;
-  g_auto(GStrv) keys = classifier_request_sn_keys(request);
-  if (!keys || !keys[0])
-    return NULL;
-  g_autoptr(StoreRows) rows = store_assets_lookup(conn, (const char *const *)keys, error);
-  if (!rows)
-    return NULL;
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_free);
   for (guint i = 0; i < rows->rows->len; i++) {
     const char *const *values = g_ptr_array_index(rows->rows, i);
+    if (keys && !g_strv_contains(keys, values[0]))
+      continue;
     ClassifierAsset a = { 0 };
     g_autofree char *reason = NULL;
     if (!classifier_asset_from_values((const char *const *)rows->columns, values, rows->ncols, &a, &reason)) {
@@ -41,6 +38,17 @@ pipeline_asset_lookup(StoreConn *conn, const ParserRequest *request, char **warn
   const ClassifierAsset *pick =
     classifier_asset_pick(request, (const ClassifierAsset *const *)found->pdata, found->len);
   return pick ? classifier_asset_copy(pick) : NULL;
+}
+
+ClassifierAsset *
+pipeline_asset_lookup(StoreConn *conn, const ParserRequest *request, char **warning, GError **error)
+{
+  *warning = NULL;
+  g_auto(GStrv) keys = classifier_request_sn_keys(request);
+  if (!keys || !keys[0])
+    return NULL;
+  g_autoptr(StoreRows) rows = store_assets_lookup(conn, (const char *const *)keys, error);
+  return rows ? asset_pick_from(rows, NULL, request, warning) : NULL;
 }
 
 static const char *
@@ -426,30 +434,52 @@ machine_count_warning(guint orders, guint index, guint count, gboolean *gone)
   return NULL;
 }
 
-gboolean
-pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
-                   const ClassifierPolicy *policy, gint64 order_id, char **order_no, gboolean *changed,
-                   char **before, char **after, char **warning, GError **error)
+/* One order of a reprocess batch between reading and writing (pipeline_reprocess_batch). */
+typedef struct {
+  StoreRows row;    /* a one-row view of the batch's rows (they stay the batch's) */
+  GPtrArray *one;   /* its rows array */
+  ParserRequest *m; /* the order's mails as read today, merged; NULL: nothing to write */
+  PipelineMachineSaved saved;
+  const char *status; /* "queued": a quarantined mail that reads now joins the queue; NULL: kept */
+  GStrv keys;         /* classifier_request_sn_keys */
+  ClassifierAsset *asset;
+  ClassifierResult *result;
+  StoreOrder o;
+  PipelineOrderHolder holder;
+} Pending;
+
+static void
+pending_clear(Pending *p)
 {
-  *warning = NULL;
-  g_autoptr(StoreRows) row = store_order_get(conn, order_id, error);
-  if (!row)
-    return FALSE;
-  *order_no = g_strdup(row_value(row, "order_no"));
-  g_autoptr(GPtrArray) raws = store_order_raws(conn, order_id, error);
-  if (!raws)
-    return FALSE;
+  if (p->m)
+    pipeline_machine_leave(p->m, &p->saved);
+  g_clear_pointer(&p->m, parser_request_free);
+  g_clear_pointer(&p->one, g_ptr_array_unref);
+  g_clear_pointer(&p->keys, g_strfreev);
+  g_clear_pointer(&p->asset, classifier_asset_free);
+  g_clear_pointer(&p->result, classifier_result_free);
+  pipeline_order_holder_clear(&p->holder);
+}
+
+/* Reads the order's mails (the first, then its follow-ups filling what is missing) into p->m, as
+ * the classifier will see them. FALSE on an error that stops the run; out->unreadable when the
+ * first mail does not parse, p->m NULL when the order's machine is gone (left as it is). */
+static gboolean
+reprocess_read(const ParserConfig *parser, const ParserLimits *limits, Pending *p, GPtrArray *raws,
+               PipelineReprocessed *out, GError **error)
+{
+  StoreRows *row = &p->row;
+  out->order_no = g_strdup(row_value(row, "order_no"));
   g_autoptr(ParserRequest) base = NULL;
-  PipelineMachineSaved saved = { 0 };
-  for (guint i = 0; i < raws->len; i++) {
+  for (guint i = 0; raws && i < raws->len; i++) {
     gsize len = 0;
     const char *data = g_bytes_get_data(g_ptr_array_index(raws, i), &len);
     g_autoptr(GError) perr = NULL;
     g_autoptr(ParserRequest) r = parser_parse(parser, limits, data ? data : "", len, &perr);
     if (i == 0 && !r) {
       /* still unreadable: the order stays for review */
-      g_set_error(error, PARSER_ERROR, perr->code, "%s", perr->message);
-      return FALSE;
+      out->unreadable = g_strdup(perr->message);
+      return TRUE;
     }
     if (!r)
       continue;
@@ -461,27 +491,229 @@ pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimi
     /* the first mail: an order of a batch report is its own machine of it */
     guint orders = mail_orders(row), index = machine_index(row);
     gboolean gone = FALSE;
-    *warning = machine_count_warning(orders, index, pipeline_machine_count(base), &gone);
-    if (gone) {
-      *changed = FALSE;
+    out->warning = machine_count_warning(orders, index, pipeline_machine_count(base), &gone);
+    if (gone)
       return TRUE;
-    }
     if (orders > 1)
-      pipeline_machine_enter(base, index, &saved);
+      pipeline_machine_enter(base, index, &p->saved);
   }
   if (!base) {
-    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s has no mail", *order_no);
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s has no mail", out->order_no);
     return FALSE;
   }
-  /* a quarantined mail that reads now joins the queue */
-  const char *status = g_strcmp0(row_value(row, "review_reason"), "unprocessable") == 0 &&
-                           g_strcmp0(row_value(row, "status"), "needs_review") == 0
-                         ? "queued"
-                         : NULL;
-  gboolean ok = reclassify(conn, policy, row, order_id, base, status, "reprocess", "intake reprocess",
-                           changed, before, after, error);
-  pipeline_machine_leave(base, &saved);
-  return ok;
+  p->status = g_strcmp0(row_value(row, "review_reason"), "unprocessable") == 0 &&
+                  g_strcmp0(row_value(row, "status"), "needs_review") == 0
+                ? "queued"
+                : NULL;
+  /* as reclassify does it */
+  set_field(&base->followup_of, NULL);
+  set_field(&base->ignored_reason, NULL);
+  apply_corrections(base, row_value(row, "corrected"));
+  p->keys = classifier_request_sn_keys(base);
+  p->m = g_steal_pointer(&base);
+  return TRUE;
+}
+
+/* The registry rows of every order of the batch in one query; each order picks its asset from
+ * the rows of its own keys (as pipeline_asset_lookup does from its query's). */
+static gboolean
+reprocess_assets(StoreConn *conn, Pending *pending, guint n, GError **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new();
+  g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < n; i++)
+    for (guint k = 0; pending[i].m && pending[i].keys && pending[i].keys[k]; k++)
+      if (g_hash_table_add(seen, pending[i].keys[k]))
+        g_ptr_array_add(all, pending[i].keys[k]);
+  if (all->len == 0)
+    return TRUE;
+  g_ptr_array_add(all, NULL);
+  g_autoptr(StoreRows) rows = store_assets_lookup(conn, (const char *const *)all->pdata, error);
+  if (!rows)
+    return FALSE;
+  for (guint i = 0; i < n; i++) {
+    if (!pending[i].m || !pending[i].keys || !pending[i].keys[0])
+      continue;
+    g_autofree char *warning = NULL; /* an unusable registry row: reclassify does not say it either */
+    pending[i].asset = asset_pick_from(rows, (const char *const *)pending[i].keys, pending[i].m, &warning);
+  }
+  return TRUE;
+}
+
+/* Classifies the read order into p->o. */
+static gboolean
+reprocess_classify(const ClassifierPolicy *policy, Pending *p, GError **error)
+{
+  g_autoptr(GDateTime) received = row_time(&p->row, "received_iso");
+  if (!received) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "unreadable received_at");
+    return FALSE;
+  }
+  if (!(p->result = classifier_classify(policy, p->m, p->asset, received, error)))
+    return FALSE;
+  pipeline_order_fill(&p->o, &p->holder, policy, p->m, p->result);
+  g_ptr_array_add(p->m->sn_candidates, NULL);
+  p->o.sn_candidates = (const char *const *)p->m->sn_candidates->pdata;
+  return TRUE;
+}
+
+void
+pipeline_reprocessed_clear(PipelineReprocessed *r)
+{
+  g_clear_pointer(&r->order_no, g_free);
+  g_clear_pointer(&r->unreadable, g_free);
+  g_clear_pointer(&r->before, g_free);
+  g_clear_pointer(&r->after, g_free);
+  g_clear_pointer(&r->warning, g_free);
+}
+
+/* The batch's orders by id (into rows; the ids are kept in *rid, caller frees). */
+static GHashTable *
+rows_by_id(StoreRows *rows, gint64 **rid)
+{
+  guint id_col = 0;
+  while (id_col < rows->ncols && !g_str_equal(rows->columns[id_col], "id"))
+    id_col++;
+  *rid = g_new0(gint64, rows->rows->len + 1);
+  GHashTable *byid = g_hash_table_new(g_int64_hash, g_int64_equal);
+  for (guint i = 0; id_col < rows->ncols && i < rows->rows->len; i++) {
+    char **r = g_ptr_array_index(rows->rows, i);
+    (*rid)[i] = g_ascii_strtoll(r[id_col], NULL, 10);
+    g_hash_table_insert(byid, &(*rid)[i], r);
+  }
+  return byid;
+}
+
+struct PipelineReprocessBatch {
+  gint64 *ids; /* the orders read, n of them */
+  guint n;
+  StoreRows *rows;          /* store_orders_get_batch */
+  GHashTable *raws;         /* store_order_raws_batch */
+  GHashTable *byid;         /* rows_by_id */
+  gint64 *rid;              /* its keys */
+  Pending *pending;         /* [n] */
+  PipelineReprocessed *out; /* [n] */
+  guint stop;               /* the orders before it are re-run (pipeline_reprocess_parse) */
+  GError *stop_error;       /* what stopped the batch at order stop, if anything */
+  GArray *sent;             /* guint: the orders the write was sent for, by index */
+};
+
+void
+pipeline_reprocess_batch_free(PipelineReprocessBatch *b)
+{
+  if (!b)
+    return;
+  for (guint i = 0; b->pending && i < b->n; i++)
+    pending_clear(&b->pending[i]);
+  for (guint i = 0; b->out && i < b->n; i++)
+    pipeline_reprocessed_clear(&b->out[i]);
+  g_free(b->pending);
+  g_free(b->out);
+  g_clear_pointer(&b->sent, g_array_unref);
+  g_clear_error(&b->stop_error);
+  g_clear_pointer(&b->byid, g_hash_table_unref);
+  g_clear_pointer(&b->raws, g_hash_table_unref);
+  g_clear_pointer(&b->rows, store_rows_free);
+  g_free(b->rid);
+  g_free(b->ids);
+  g_free(b);
+}
+
+PipelineReprocessBatch *
+pipeline_reprocess_read(StoreConn *conn, const gint64 *ids, guint n, GError **error)
+{
+  g_autoptr(PipelineReprocessBatch) b = g_new0(PipelineReprocessBatch, 1);
+  b->ids = g_memdup2(ids, n * sizeof *ids);
+  b->n = n;
+  b->pending = g_new0(Pending, n);
+  b->out = g_new0(PipelineReprocessed, n);
+  b->sent = g_array_new(FALSE, FALSE, sizeof(guint));
+  if (!(b->rows = store_orders_get_batch(conn, ids, n, error)) ||
+      !(b->raws = store_order_raws_batch(conn, ids, n, error)))
+    return NULL;
+  b->byid = rows_by_id(b->rows, &b->rid);
+  return g_steal_pointer(&b);
+}
+
+guint
+pipeline_reprocess_parse(PipelineReprocessBatch *b, const ParserConfig *parser, const ParserLimits *limits,
+                         gint64 deadline, gboolean *stopped)
+{
+  b->stop = b->n;
+  for (guint i = 0; i < b->n && b->stop == b->n; i++) {
+    char **r = g_hash_table_lookup(b->byid, &b->ids[i]);
+    if (!r) {
+      g_set_error(&b->stop_error, STORE_ERROR, STORE_ERROR_QUERY, "order %" G_GINT64_FORMAT " not found",
+                  b->ids[i]);
+      b->stop = i;
+      break;
+    }
+    Pending *p = &b->pending[i];
+    p->one = g_ptr_array_new();
+    g_ptr_array_add(p->one, r);
+    p->row = (StoreRows){ b->rows->columns, b->rows->ncols, p->one };
+    if (!reprocess_read(parser, limits, p, g_hash_table_lookup(b->raws, &b->ids[i]), &b->out[i],
+                        &b->stop_error))
+      b->stop = i;
+    else if (g_get_monotonic_time() >= deadline)
+      b->stop = i + 1; /* the batch is long enough: the rest in the next one */
+  }
+  *stopped = b->stop_error != NULL;
+  return b->stop;
+}
+
+gboolean
+pipeline_reprocess_send(StoreConn *conn, PipelineReprocessBatch *b, const ClassifierPolicy *policy,
+                        GError **error)
+{
+  if (!reprocess_assets(conn, b->pending, b->stop, error))
+    return FALSE;
+  for (guint i = 0; i < b->stop; i++) {
+    GError *cerr = NULL;
+    if (b->pending[i].m && !reprocess_classify(policy, &b->pending[i], &cerr)) {
+      g_clear_error(&b->stop_error);
+      b->stop_error = cerr;
+      b->stop = i;
+    }
+  }
+  g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+  g_autoptr(GPtrArray) orders = g_ptr_array_new(), statuses = g_ptr_array_new();
+  for (guint i = 0; i < b->stop; i++)
+    if (b->pending[i].m) {
+      g_array_append_val(b->sent, i);
+      g_array_append_val(ids, b->ids[i]);
+      g_ptr_array_add(orders, &b->pending[i].o);
+      g_ptr_array_add(statuses, (gpointer)b->pending[i].status);
+    }
+  return store_orders_update_batch_send(
+    conn, (const gint64 *)ids->data, (const StoreOrder *const *)orders->pdata,
+    (const char *const *)statuses->pdata, ids->len, "reprocess", "intake reprocess", error);
+}
+
+gboolean
+pipeline_reprocess_finish(StoreConn *conn, PipelineReprocessBatch *b, const PipelineReprocessed **out,
+                          guint *done, GError **error)
+{
+  *out = b->out;
+  *done = 0;
+  guint n = b->sent->len;
+  g_autofree gboolean *changed = g_new0(gboolean, n + 1);
+  g_autofree char **before = g_new0(char *, n + 1), **after = g_new0(char *, n + 1);
+  if (!store_orders_update_batch_finish(conn, n, changed, before, after, error))
+    return FALSE;
+  for (guint k = 0; k < n; k++) {
+    PipelineReprocessed *r = &b->out[g_array_index(b->sent, guint, k)];
+    r->changed = changed[k];
+    r->before = before[k];
+    r->after = after[k];
+  }
+  *done = b->stop;
+  if (b->stop_error) {
+    g_propagate_prefixed_error(error, g_steal_pointer(&b->stop_error), "%s: ",
+                               b->stop < b->n && b->out[b->stop].order_no ? b->out[b->stop].order_no : "?");
+    return FALSE;
+  }
+  return TRUE;
 }
 
 /* One deadline moved by the pauses; NULL stays NULL. */

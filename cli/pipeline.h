@@ -49,17 +49,40 @@ guint pipeline_machine_count(const ParserRequest *req);
 gboolean pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
                            const ClassifierPolicy *policy, gint64 order_id, gint64 message_row,
                            ParserRequest *followup, char **order_no, GError **error);
-/* Re-runs parse + classify over the order's stored mails (the first, then its follow-ups filling
- * what is missing) and rewrites the order (audit action reprocess). Inside the caller's
- * transaction: roll back for a dry run. *changed, *before, *after: what changed (JSON objects).
- * An order of a batch report is re-run as its machine (machine_index) of the mail read again.
- * Reprocess never makes or removes orders: when the mail now reads as fewer machines than it
- * opened orders, an order whose machine is gone is left as it is (*changed FALSE); when it reads
- * as more (or as several, for an order made before batch reports were split), the orders stay as
- * they are; both are said in *warning (caller frees; NULL when the counts agree), for ops to act on. */
-gboolean pipeline_reprocess(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
-                            const ClassifierPolicy *policy, gint64 order_id, char **order_no,
-                            gboolean *changed, char **before, char **after, char **warning, GError **error);
+/* Reprocess: re-runs parse + classify over each order's stored mails (the first, then its
+ * follow-ups filling what is missing) and rewrites the order (audit action reprocess), inside the
+ * caller's transaction (roll back for a dry run). An order of a batch report is re-run as its
+ * machine (machine_index) of the mail read again. Reprocess never makes or removes orders: when the
+ * mail now reads as fewer machines than it opened orders, an order whose machine is gone is left as
+ * it is (not changed); when it reads as more (or as several, for an order made before batch reports
+ * were split), the orders stay as they are; both are said in warning, for ops to act on.
+ * A batch at once, each step one round trip for all, in the caller's transaction:
+ * - pipeline_reprocess_read reads the orders ids[0..n) and their mails (two queries);
+ * - pipeline_reprocess_parse reads their mails (no database) until deadline (g_get_monotonic_time)
+ *   has passed: returns how many it took, the rest are for another batch; *stopped: an order
+ *   stopped the batch there (see _finish), take no more;
+ * - pipeline_reprocess_send looks the registry up for all (one query), classifies, and sends the
+ *   write (one statement) without waiting for it: parse the next batch meanwhile (read it before);
+ * - pipeline_reprocess_finish waits for the write: *out[0..*done) (the batch's) say what each
+ *   order did. FALSE: an error (prefixed with the order's number) stopped the batch at order
+ *   *done, the ones before it were written; or a database error, *done 0, the transaction lost. */
+typedef struct {
+  char *order_no;
+  char *unreadable; /* the parser's message: the order's first mail still does not read (left for review) */
+  gboolean changed; /* before, after: the changed fields as JSON objects */
+  char *before, *after, *warning;
+} PipelineReprocessed;
+void pipeline_reprocessed_clear(PipelineReprocessed *r);
+typedef struct PipelineReprocessBatch PipelineReprocessBatch;
+PipelineReprocessBatch *pipeline_reprocess_read(StoreConn *conn, const gint64 *ids, guint n, GError **error);
+guint pipeline_reprocess_parse(PipelineReprocessBatch *batch, const ParserConfig *parser,
+                               const ParserLimits *limits, gint64 deadline, gboolean *stopped);
+gboolean pipeline_reprocess_send(StoreConn *conn, PipelineReprocessBatch *batch,
+                                 const ClassifierPolicy *policy, GError **error);
+gboolean pipeline_reprocess_finish(StoreConn *conn, PipelineReprocessBatch *batch,
+                                   const PipelineReprocessed **out, guint *done, GError **error);
+void pipeline_reprocess_batch_free(PipelineReprocessBatch *batch);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PipelineReprocessBatch, pipeline_reprocess_batch_free)
 
 /* Re-applies the policy to orders ops corrected (intake.correct, intake.decide(…, NULL), merge):
  * each in its own transaction, from its first mail with the stored (corrected) fields over it;

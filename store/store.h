@@ -246,6 +246,21 @@ GArray *store_orders_select(StoreConn *conn, const char *order_no, const char *s
 /* The raw bytes of every mail of the order in arrival order, the initial one first
  * (GBytes*, caller unrefs the array). */
 GPtrArray *store_order_raws(StoreConn *conn, gint64 order_id, GError **error);
+/* store/reprocess.c — the same for n orders in one query each: the rows of store_order_get (those
+ * that exist, by id; caller frees), and a table from order id (gint64 *) to the GPtrArray of
+ * store_order_raws (orders without mail absent; caller unrefs). */
+StoreRows *store_orders_get_batch(StoreConn *conn, const gint64 *ids, guint n, GError **error);
+GHashTable *store_order_raws_batch(StoreConn *conn, const gint64 *ids, guint n, GError **error);
+/* store_order_update of n orders in one statement (reprocess), in two halves so that the caller
+ * can work while PostgreSQL writes: _send sends it (orders[i], with statuses[i] or NULL to keep it,
+ * for order ids[i]); _finish waits for it: changed[i], before[i], after[i] as store_order_update's
+ * (the caller frees the strings). Nothing else may use the connection in between. Every id must
+ * exist (else error, nothing updated). n 0: nothing sent. */
+gboolean store_orders_update_batch_send(StoreConn *conn, const gint64 *ids, const StoreOrder *const *orders,
+                                        const char *const *statuses, guint n, const char *action,
+                                        const char *note, GError **error);
+gboolean store_orders_update_batch_finish(StoreConn *conn, guint n, gboolean *changed, char **before,
+                                          char **after, GError **error);
 
 /* Orders whose SLA pauses changed (sla_dirty): id, sla_clock, received_iso and the base deadlines
  * (ISO 8601 UTC or NULL), with their closed pauses as a JSON array of [start, end] pairs. */

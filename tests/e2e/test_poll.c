@@ -448,6 +448,46 @@ Test(poll, reprocess_shows_then_writes_the_changes)
   cr_assert_eq(e2e_run(e, &out, &err, "reprocess", NULL), 2, "%s%s", out, err);
 }
 
+Test(poll, reprocess_batch_keeps_the_others_when_one_order_is_unreadable)
+{
+  PQclear(PQexec(e->pg,
+                 "INSERT INTO intake.assets (sn, kind, model, customer, tier, ship_date, city, district)"
+                 " VALUES ('RCS25Q0099002', 'server', 'RC-R2290 G5', '海淀某研究所', 'gold', '2025-06-01', "
+                 "'北京市', '海淀区')"));
+  for (int i = 0; i < 3; i++) {
+    g_autofree char *headers =
+      g_strdup_printf("From: wang@lab.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: server down %d\r\n"
+                      "Message-ID: <batch-%d@lab.example.cn>\r\nDate: Wed, 25 Nov 2026 10:0%d:00 +0800\r\n",
+                      i, i, i);
+    append_text(headers,
+                "序列号：RCS25Q0099002\r\n服务器宕机，无法启动。\r\n地址：北京市海淀区中关村南大街5号"
+                "\r\n联系人：王五\r\n电话：13801112222\r\n");
+  }
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE priority = 'P1'"), 3);
+  /* as if the rules had been different, and the middle order's mail no longer read (one batch) */
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET priority = 'P4', severity = 'S3'"));
+  PQclear(PQexec(e->pg, "UPDATE intake.messages SET raw = ''::bytea WHERE id = (SELECT message_id FROM"
+                        " intake.orders ORDER BY id OFFSET 1 LIMIT 1)"));
+  g_autofree char *middle = scalar_text("SELECT order_no FROM intake.orders ORDER BY id OFFSET 1 LIMIT 1");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--all", "--yes", NULL), 0, "%s%s", out, err);
+  g_autofree char *said = g_strdup_printf("%s: still unreadable", middle);
+  cr_assert(strstr(out, said), "%s", out);
+  cr_assert(strstr(out, "3 orders, 2 changed, 0 unchanged, 1 unreadable"), "%s", out);
+  /* the other two are rewritten and audited; the middle one is left as it was */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE priority = 'P1'"), 2);
+  g_autofree char *left = scalar_text("SELECT priority FROM intake.orders ORDER BY id OFFSET 1 LIMIT 1");
+  cr_assert_str_eq(left, "P4");
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit a JOIN intake.orders o ON o.id = a.order_id"
+                             " WHERE a.action = 'reprocess' AND a.after->>'priority' = 'P1'"
+                             " AND o.priority = 'P1'"),
+               2);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'reprocess'"), 2);
+}
+
 Test(poll, paused_clock_moves_the_deadlines)
 {
   one_gold_order();
