@@ -169,8 +169,8 @@ pipe_finish(StoreConn *conn, gboolean with_main)
 
 /* Before anything that needs the connection to itself (PQexec, COPY): what was sent ahead is
  * finished, its error reported. */
-static gboolean
-flush_deferred(StoreConn *conn, GError **error)
+gboolean
+store_flush_deferred(StoreConn *conn, GError **error)
 {
   if (!conn->deferred && PQpipelineStatus(conn->pg) == PQ_PIPELINE_OFF)
     return TRUE;
@@ -189,11 +189,27 @@ store_run_formats(StoreConn *conn, const char *sql, int n, const char *const *pa
                   const int *formats, int result_format)
 {
   if (conn->deferred) {
-    /* with what was sent ahead, in one round trip; a statement not prepared yet runs unnamed */
-    const char *name = conn->prepared ? g_hash_table_lookup(conn->prepared, sql) : NULL;
-    int sent = name ? PQsendQueryPrepared(conn->pg, name, n, params, lengths, formats, result_format)
-                    : PQsendQueryParams(conn->pg, sql, n, NULL, params, lengths, formats, result_format);
+    /* with what was sent ahead, in one round trip; a statement not prepared yet is prepared in the
+     * same pipeline (the statement after a SAVEPOINT is the busiest one: the mail's insert) */
+    if (!conn->prepared)
+      conn->prepared = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    const char *name = g_hash_table_lookup(conn->prepared, sql);
+    g_autofree char *fresh = NULL;
+    if (!name && g_hash_table_size(conn->prepared) < STORE_PREPARED_MAX) {
+      fresh = g_strdup_printf("intake_%u", ++conn->prepared_seq);
+      if (PQsendPrepare(conn->pg, fresh, sql, n, NULL))
+        conn->deferred++; /* its result is read like a deferred statement's: an error stands */
+      else
+        g_clear_pointer(&fresh, g_free);
+    }
+    const char *use = name ? name : fresh;
+    int sent = use ? PQsendQueryPrepared(conn->pg, use, n, params, lengths, formats, result_format)
+                   : PQsendQueryParams(conn->pg, sql, n, NULL, params, lengths, formats, result_format);
     PGresult *r = pipe_finish(conn, sent == 1);
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (fresh && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK))
+      g_hash_table_insert(conn->prepared, g_strdup(sql),
+                          g_steal_pointer(&fresh)); /* kept only when it worked */
     if (name && plan_stale(r))
       g_hash_table_remove(conn->prepared, sql); /* prepared afresh next time, as below */
     return r;
@@ -341,7 +357,7 @@ gboolean
 store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error)
 {
   /* Without parameters, PQexec: it also takes several statements (migration set-up). */
-  if (!nparams && !flush_deferred(conn, error))
+  if (!nparams && !store_flush_deferred(conn, error))
     return FALSE;
   g_autoptr(PGresult) r = nparams ? store_run(conn, sql, nparams, params) : PQexec(conn->pg, sql);
   if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
@@ -365,7 +381,7 @@ void
 store_rollback(StoreConn *conn)
 {
   g_autoptr(GError) ignored = NULL;
-  flush_deferred(conn, &ignored); /* whatever it says, the transaction ends here */
+  store_flush_deferred(conn, &ignored); /* whatever it says, the transaction ends here */
   if (PQstatus(conn->pg) == CONNECTION_OK && PQtransactionStatus(conn->pg) != PQTRANS_IDLE) {
     g_autoptr(PGresult) r = PQexec(conn->pg, "ROLLBACK");
   }
@@ -565,7 +581,7 @@ gboolean
 store_copy_rows(StoreConn *conn, const char *table, const char *const *columns, guint ncols,
                 const GPtrArray *rows, GError **error)
 {
-  if (!flush_deferred(conn, error))
+  if (!store_flush_deferred(conn, error))
     return FALSE;
   g_autoptr(GString) sql = g_string_new(NULL);
   g_string_append_printf(sql, "COPY %s (", table);

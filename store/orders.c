@@ -239,85 +239,28 @@ store_order_attach(StoreConn *conn, gint64 order_id, gint64 message_row, GError 
                     2, p, error);
 }
 
-/* A field ops corrected keeps their value (also NULL: cleared); else the pipeline's ($n). */
-#define KEPT(field, param)                                                                                   \
-  "CASE WHEN o.corrected ? '" field "' THEN o.corrected->>'" field "' ELSE " param " END"
-/* Columns whose change is bookkeeping, not a change of the order, left out of the audit. */
-#define NOISE "'{updated_at,sla_dirty,reclassify_pending,search_key}'::text[]"
-
 gboolean
 store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *o, const char *status,
                    const char *action, const char *note, gboolean *changed, char **before, char **after,
                    GError **error)
 {
-  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
-  g_auto(OrderFields) f = { 0 };
-  order_fields(o, &f);
-  const char *p[29] = { id, status, o->kind };
-  memcpy(p + 3, f.v, sizeof f.v); /* $4..$27 */
-  p[27] = action;
-  p[28] = note;
-  /* One statement: lock, update, and record the changed fields (before/after) in the audit. */
-  g_autoptr(StoreRows) rows = store_select(
-    conn,
-    "WITH old AS (SELECT * FROM intake.orders WHERE id = $1 FOR UPDATE),"
-    /* what ops corrected (intake.correct) and decided (intake.decide) wins */
-    " upd AS (UPDATE intake.orders o SET status = COALESCE($2, o.status), kind = $3,"
-    "  sn = " KEPT("sn", "$4") ", model = " KEPT(
-      "model",
-      "$5") ", symptoms = $6,"
-            "  contact = " KEPT("contact", "$7") ", phone = " KEPT(
-              "phone",
-              "$8") ","
-                    "  address = " KEPT("address", "$9") ", city = " KEPT(
-                      "city",
-                      "$10") ","
-                             "  district = " KEPT(
-                               "district",
-                               "$11") ", missing = $12::text[], sn_candidates = $13::text[],"
-                                      "  customer = " KEPT(
-                                        "customer",
-                                        "$14") ", tier = $15, component = $16, warranty_start = $17,"
-                                               "  warranty_end = $18, coverage = "
-                                               "COALESCE(o.coverage_decision, $19), reclassify_pending = "
-                                               "false,"
-                                               "  reasons = $20::jsonb, severity = $21, priority = $22, "
-                                               "onsite_class = $23,"
-                                               "  sla_clock = $24, base_response_due = $25, base_plan_due = "
-                                               "$26, base_onsite_due = $27,"
-                                               "  response_due = $25, plan_due = $26, onsite_due = $27,"
-                                               "  sla_dirty = EXISTS (SELECT 1 FROM intake.sla_pauses sp "
-                                               "WHERE sp.order_id = o.id),"
-                                               "  updated_at = now()"
-                                               "  FROM old WHERE o.id = old.id"
-                                               "  RETURNING to_jsonb(old.*) - " NOISE
-                                               " AS b, to_jsonb(o.*) - " NOISE " AS a),"
-                                               " diff AS (SELECT (SELECT jsonb_object_agg(key, value) FROM "
-                                               "jsonb_each(b) WHERE a->key IS "
-                                               "DISTINCT FROM value) AS b,"
-                                               "                 (SELECT jsonb_object_agg(key, value) FROM "
-                                               "jsonb_each(a) WHERE b->key IS "
-                                               "DISTINCT FROM value) AS a"
-                                               "            FROM upd),"
-                                               " ins AS (INSERT INTO intake.audit (order_id, action, before, "
-                                               "after, note)"
-                                               "  SELECT $1, $28, b, a, $29 FROM diff WHERE a IS NOT NULL OR "
-                                               "$28 <> 'reprocess')"
-                                               " SELECT b::text, a::text FROM diff",
-    29, p, error);
-  if (!rows)
-    return FALSE;
-  if (rows->rows->len != 1) {
-    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s not found", id);
+  /* one order is a batch of one: the UPDATE and its audit are written once, in store/reprocess.c */
+  const StoreOrder *orders[] = { o };
+  const char *statuses[] = { status };
+  gboolean ch = FALSE;
+  g_autofree char *b = NULL, *a = NULL;
+  if (!store_orders_update_batch_send(conn, &order_id, orders, statuses, 1, action, note, error) ||
+      !store_orders_update_batch_finish(conn, 1, &ch, &b, &a, error)) {
+    if (error && *error && strstr((*error)->message, "not found"))
+      g_prefix_error(error, "order %" G_GINT64_FORMAT ": ", order_id);
     return FALSE;
   }
-  char **row = g_ptr_array_index(rows->rows, 0);
   if (changed)
-    *changed = row[1] != NULL;
+    *changed = ch;
   if (before)
-    *before = g_strdup(row[0]);
+    *before = g_steal_pointer(&b);
   if (after)
-    *after = g_strdup(row[1]);
+    *after = g_steal_pointer(&a);
   return TRUE;
 }
 
@@ -341,25 +284,6 @@ store_orders_select(StoreConn *conn, const char *order_no, const char *since, GE
     g_array_append_val(ids, id);
   }
   return ids;
-}
-
-GPtrArray *
-store_order_raws(StoreConn *conn, gint64 order_id, GError **error)
-{
-  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
-  const char *p[] = { id };
-  g_autoptr(PGresult) r = store_run_formats(conn,
-                                            "SELECT m.raw FROM intake.order_messages om"
-                                            " JOIN intake.messages m ON m.id = om.message_id"
-                                            " WHERE om.order_id = $1"
-                                            " ORDER BY om.role <> 'initial', om.added_at, m.id",
-                                            1, p, NULL, NULL, 1);
-  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
-    return NULL;
-  GPtrArray *raws = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
-  for (int i = 0; i < PQntuples(r); i++)
-    g_ptr_array_add(raws, g_bytes_new(PQgetvalue(r, i, 0), (gsize)PQgetlength(r, i, 0)));
-  return raws;
 }
 
 StoreRows *

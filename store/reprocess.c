@@ -33,12 +33,12 @@ store_order_raws_batch(StoreConn *conn, const gint64 *ids, guint n, GError **err
   g_autofree char *arr = id_array(ids, n);
   const char *p[] = { arr };
   /* binary result: the raw bytes exactly (the id as text: its bytes are its digits) */
-  g_autoptr(PGresult) r = PQexecParams(conn->pg,
-                                       "SELECT om.order_id::text, m.raw FROM intake.order_messages om"
-                                       " JOIN intake.messages m ON m.id = om.message_id"
-                                       " WHERE om.order_id = ANY($1::bigint[])"
-                                       " ORDER BY om.order_id, om.role <> 'initial', om.added_at, m.id",
-                                       1, NULL, p, NULL, NULL, 1);
+  g_autoptr(PGresult) r = store_run_formats(conn,
+                                            "SELECT om.order_id::text, m.raw FROM intake.order_messages om"
+                                            " JOIN intake.messages m ON m.id = om.message_id"
+                                            " WHERE om.order_id = ANY($1::bigint[])"
+                                            " ORDER BY om.order_id, om.role <> 'initial', om.added_at, m.id",
+                                            1, p, NULL, NULL, 1);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return NULL;
   GHashTable *raws =
@@ -152,6 +152,8 @@ store_orders_update_batch_send(StoreConn *conn, const gint64 *ids, const StoreOr
 {
   if (n == 0)
     return TRUE;
+  if (!store_flush_deferred(conn, error)) /* a follow-up's update comes after its mail's SAVEPOINT */
+    return FALSE;
   g_autofree char *json = batch_json(ids, orders, statuses, n);
   const char *p[] = { json, action, note };
   /* sent, not waited for: the caller parses the next batch meanwhile (libpq copies the values) */

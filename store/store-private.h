@@ -28,6 +28,9 @@ gboolean store_check(StoreConn *conn, PGresult *res, ExecStatusType want, GError
 /* A failed COPY / libpq call without a result: the connection's message, converted as above. */
 gboolean store_fail(StoreConn *conn, GError **error);
 
+/* Finishes what was sent ahead (store_savepoint …), reporting its error: before a caller uses the
+ * connection's asynchronous calls itself (PQsendQuery…). */
+gboolean store_flush_deferred(StoreConn *conn, GError **error);
 /* Runs a parameterised statement (text parameters, text results), prepared once per connection.
  * Caller PQclears. */
 PGresult *store_run(StoreConn *conn, const char *sql, int n, const char *const *params);

@@ -243,12 +243,10 @@ StoreRows *store_orders_without_ack(StoreConn *conn, guint hours, GError **error
 /* Orders to re-run: by number, received since a date (YYYY-MM-DD, local), or all (both NULL);
  * ascending ids (caller frees the array of gint64). */
 GArray *store_orders_select(StoreConn *conn, const char *order_no, const char *since, GError **error);
-/* The raw bytes of every mail of the order in arrival order, the initial one first
- * (GBytes*, caller unrefs the array). */
-GPtrArray *store_order_raws(StoreConn *conn, gint64 order_id, GError **error);
-/* store/reprocess.c — the same for n orders in one query each: the rows of store_order_get (those
- * that exist, by id; caller frees), and a table from order id (gint64 *) to the GPtrArray of
- * store_order_raws (orders without mail absent; caller unrefs). */
+/* store/reprocess.c — n orders in one query each: the rows of store_order_get (those that exist, by
+ * id; caller frees), and a table from order id (gint64 *) to a GPtrArray of the raw bytes (GBytes*)
+ * of every mail of the order in arrival order, the initial one first (orders without mail absent;
+ * caller unrefs). */
 StoreRows *store_orders_get_batch(StoreConn *conn, const gint64 *ids, guint n, GError **error);
 GHashTable *store_order_raws_batch(StoreConn *conn, const gint64 *ids, guint n, GError **error);
 /* store_order_update of n orders in one statement (reprocess), in two halves so that the caller

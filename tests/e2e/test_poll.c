@@ -470,7 +470,8 @@ Test(poll, reprocess_batch_keeps_the_others_when_one_order_is_unreadable)
   PQclear(PQexec(e->pg, "UPDATE intake.orders SET priority = 'P4', severity = 'S3'"));
   PQclear(PQexec(e->pg, "UPDATE intake.messages SET raw = ''::bytea WHERE id = (SELECT message_id FROM"
                         " intake.orders ORDER BY id OFFSET 1 LIMIT 1)"));
-  g_autofree char *middle = scalar_text("SELECT order_no FROM intake.orders ORDER BY id OFFSET 1 LIMIT 1");
+  g_autofree char *middle =
+    harness_text(e, "SELECT order_no FROM intake.orders ORDER BY id OFFSET 1 LIMIT 1");
   g_free(out);
   g_free(err);
   cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--all", "--yes", NULL), 0, "%s%s", out, err);
@@ -479,7 +480,7 @@ Test(poll, reprocess_batch_keeps_the_others_when_one_order_is_unreadable)
   cr_assert(strstr(out, "3 orders, 2 changed, 0 unchanged, 1 unreadable"), "%s", out);
   /* the other two are rewritten and audited; the middle one is left as it was */
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE priority = 'P1'"), 2);
-  g_autofree char *left = scalar_text("SELECT priority FROM intake.orders ORDER BY id OFFSET 1 LIMIT 1");
+  g_autofree char *left = harness_text(e, "SELECT priority FROM intake.orders ORDER BY id OFFSET 1 LIMIT 1");
   cr_assert_str_eq(left, "P4");
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit a JOIN intake.orders o ON o.id = a.order_id"
                              " WHERE a.action = 'reprocess' AND a.after->>'priority' = 'P1'"

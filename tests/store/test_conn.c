@@ -287,3 +287,31 @@ Test(conn, lock_timeout_while_preparing_is_transient, .init = setup, .fini = tea
   store_close(holder);
   assert_usable(C);
 }
+
+/* The statement that follows a SAVEPOINT sent ahead (the mail's insert in a poll) is prepared in the
+ * same pipeline the first time, then reused: never parsed and planned once per mail. */
+Test(conn, statement_behind_a_deferred_savepoint_is_prepared_once, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
+  cr_assert(store_savepoint(C, &error));
+  for (int i = 0; i < 5; i++) {
+    cr_assert(store_savepoint_next(C, &error));
+    g_autofree char *v = g_strdup_printf("%d", 100 + i);
+    const char *p[] = { v };
+    g_autoptr(StoreRows) r =
+      store_select(C, "INSERT INTO t (a, b) VALUES ($1, 'x') RETURNING a", 1, p, &error);
+    cr_assert(r, "insert %d: %s", i, error ? error->message : "");
+    cr_assert_str_eq(((char **)r->rows->pdata[0])[0], v);
+  }
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+  g_autoptr(StoreRows) r =
+    store_select(C,
+                 "SELECT count(*) FROM pg_prepared_statements"
+                 " WHERE statement = 'INSERT INTO t (a, b) VALUES ($1, ''x'') RETURNING a'",
+                 0, NULL, &error);
+  cr_assert(r, "%s", error ? error->message : "");
+  cr_assert_eq(store_rows_int(r, 0, 0), 1, "prepared %" G_GINT64_FORMAT " times", store_rows_int(r, 0, 0));
+  g_autoptr(StoreRows) n = store_select(C, "SELECT count(*) FROM t WHERE a >= 100", 0, NULL, &error);
+  cr_assert_eq(store_rows_int(n, 0, 0), 5);
+}
