@@ -791,7 +791,7 @@ pipeline_sla_refresh(StoreConn *conn, ClassifierPolicy **policy_slot, guint *upd
 }
 
 gboolean
-pipeline_corrections_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+pipeline_corrections_apply(StoreConn *conn, const CliConfig *config, ParserConfig **parser_slot,
                            ClassifierPolicy **policy_slot, guint *updated, GError **error)
 {
   *updated = 0;
@@ -800,6 +800,10 @@ pipeline_corrections_apply(StoreConn *conn, const ParserConfig *parser, const Pa
     return FALSE;
   if (ids->len && !*policy_slot && !(*policy_slot = pipeline_policy_load(conn, error)))
     return FALSE;
+  if (ids->len && !*parser_slot && !(*parser_slot = cli_parser_config_load(config, error)))
+    return FALSE;
+  const ParserConfig *parser = *parser_slot;
+  const ParserLimits *limits = &config->limits;
   for (guint i = 0; i < ids->len; i++) {
     gint64 id = g_array_index(ids, gint64, i);
     gboolean pending = FALSE;

@@ -4,6 +4,7 @@
 #define INTAKE_CLI_PIPELINE_H
 
 #include "classifier.h"
+#include "cli.h"
 #include "parser.h"
 #include "store.h"
 
@@ -86,8 +87,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PipelineReprocessBatch, pipeline_reprocess_batch_f
 
 /* Re-applies the policy to orders ops corrected (intake.correct, intake.decide(…, NULL), merge):
  * each in its own transaction, from its first mail with the stored (corrected) fields over it;
- * audit action reclassify. *policy is loaded when NULL and an order needs it. *updated: how many. */
-gboolean pipeline_corrections_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+ * audit action reclassify. *policy and *parser are loaded when NULL and an order needs them.
+ * *updated: how many. */
+gboolean pipeline_corrections_apply(StoreConn *conn, const CliConfig *config, ParserConfig **parser,
                                     ClassifierPolicy **policy, guint *updated, GError **error);
 
 /* Recomputes the deadlines of orders whose SLA pauses changed (ops' pause/resume): the base
