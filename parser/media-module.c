@@ -225,19 +225,22 @@ media_pdf_text(const guint8 *data, gsize len)
   return g_string_free(out, FALSE);
 }
 
-static GPrivate reader_key = G_PRIVATE_INIT((GDestroyNotify)vision_reader_free);
+/* One reader for the process, used by one thread at a time: the OCR engine loads once (~100-300 ms,
+ * tens of MB), on the first photo without a code. The poll reads photos on its parsing worker and,
+ * for an SN the registry does not know, on its main thread: one engine, not one per thread. */
+static GMutex reader_lock;
+static VisionReader *reader; /* kept until the process ends */
 
-/* One reader per thread: the OCR engine loads once (~100-300 ms), on the first photo without a code. */
 static VisionResult *
 media_photo_read(const guint8 *data, gsize len, const char *content_type, const VisionLimits *limits,
                  GError **error)
 {
-  VisionReader *reader = g_private_get(&reader_key);
-  if (!reader) {
+  g_mutex_lock(&reader_lock);
+  if (!reader)
     reader = vision_reader_new(NULL);
-    g_private_set(&reader_key, reader);
-  }
-  return vision_reader_read(reader, data, len, content_type, limits, error);
+  VisionResult *r = vision_reader_read(reader, data, len, content_type, limits, error);
+  g_mutex_unlock(&reader_lock);
+  return r;
 }
 
 G_MODULE_EXPORT const ParserMediaOps *intake_media_ops(void);
