@@ -80,6 +80,28 @@ store_fail(StoreConn *conn, GError **error)
  * that builds SQL text per call cannot grow the cache. */
 #define STORE_PREPARED_MAX 256
 
+/* The name sql is prepared under, or NULL; then *fresh (caller frees) is a new name to prepare it
+ * under when the cache has room, else NULL. */
+static const char *
+lookup_name(StoreConn *conn, const char *sql, char **fresh)
+{
+  if (!conn->prepared)
+    conn->prepared = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  const char *name = g_hash_table_lookup(conn->prepared, sql);
+  *fresh = !name && g_hash_table_size(conn->prepared) < STORE_PREPARED_MAX
+             ? g_strdup_printf("intake_%u", ++conn->prepared_seq)
+             : NULL;
+  return name;
+}
+
+/* Keeps fresh (taken) as the name sql is prepared under; returns it. */
+static const char *
+remember_name(StoreConn *conn, const char *sql, char *fresh)
+{
+  g_hash_table_insert(conn->prepared, g_strdup(sql), fresh);
+  return fresh;
+}
+
 /* The name sql is prepared under on this connection, preparing it the first time; NULL when it
  * cannot be kept (cache full, or the prepare failed: the caller then runs it unnamed, and gets the
  * server's own error for bad SQL). A prepare that failed inside a transaction aborted it: then
@@ -87,22 +109,17 @@ store_fail(StoreConn *conn, GError **error)
 static const char *
 prepared_name(StoreConn *conn, const char *sql, int n, PGresult **failed)
 {
-  if (!conn->prepared)
-    conn->prepared = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  const char *name = g_hash_table_lookup(conn->prepared, sql);
-  if (name || g_hash_table_size(conn->prepared) >= STORE_PREPARED_MAX ||
-      PQtransactionStatus(conn->pg) == PQTRANS_INERROR)
+  g_autofree char *fresh = NULL;
+  const char *name = lookup_name(conn, sql, &fresh);
+  if (!fresh || PQtransactionStatus(conn->pg) == PQTRANS_INERROR)
     return name;
-  char *fresh = g_strdup_printf("intake_%u", ++conn->prepared_seq);
   g_autoptr(PGresult) r = PQprepare(conn->pg, fresh, sql, n, NULL);
   if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
-    g_free(fresh);
     if (PQtransactionStatus(conn->pg) == PQTRANS_INERROR)
       *failed = g_steal_pointer(&r);
     return NULL;
   }
-  g_hash_table_insert(conn->prepared, g_strdup(sql), fresh);
-  return fresh;
+  return remember_name(conn, sql, g_steal_pointer(&fresh));
 }
 
 /* A prepared plan whose tables changed shape under it (a migration ran on this connection after it
@@ -191,25 +208,19 @@ store_run_formats(StoreConn *conn, const char *sql, int n, const char *const *pa
   if (conn->deferred) {
     /* with what was sent ahead, in one round trip; a statement not prepared yet is prepared in the
      * same pipeline (the statement after a SAVEPOINT is the busiest one: the mail's insert) */
-    if (!conn->prepared)
-      conn->prepared = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    const char *name = g_hash_table_lookup(conn->prepared, sql);
     g_autofree char *fresh = NULL;
-    if (!name && g_hash_table_size(conn->prepared) < STORE_PREPARED_MAX) {
-      fresh = g_strdup_printf("intake_%u", ++conn->prepared_seq);
-      if (PQsendPrepare(conn->pg, fresh, sql, n, NULL))
-        conn->deferred++; /* its result is read like a deferred statement's: an error stands */
-      else
-        g_clear_pointer(&fresh, g_free);
-    }
+    const char *name = lookup_name(conn, sql, &fresh);
+    if (fresh && PQsendPrepare(conn->pg, fresh, sql, n, NULL))
+      conn->deferred++; /* its result is read like a deferred statement's: an error stands */
+    else
+      g_clear_pointer(&fresh, g_free);
     const char *use = name ? name : fresh;
     int sent = use ? PQsendQueryPrepared(conn->pg, use, n, params, lengths, formats, result_format)
                    : PQsendQueryParams(conn->pg, sql, n, NULL, params, lengths, formats, result_format);
     PGresult *r = pipe_finish(conn, sent == 1);
     ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (fresh && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK))
-      g_hash_table_insert(conn->prepared, g_strdup(sql),
-                          g_steal_pointer(&fresh)); /* kept only when it worked */
+      remember_name(conn, sql, g_steal_pointer(&fresh)); /* kept only when it worked */
     if (name && plan_stale(r))
       g_hash_table_remove(conn->prepared, sql); /* prepared afresh next time, as below */
     return r;
