@@ -91,6 +91,10 @@ char *cli_data_dir(const char *explicit_dir);
 /* The parser's data from <config->data_dir>/parser, with the config's own addresses added (a mail
  * from one of them is a loop). Caller frees. */
 ParserConfig *cli_parser_config_load(const CliConfig *config, GError **error);
+/* The same, loaded into *slot when a run first needs it and kept there (NULL with error when it
+ * cannot be read): a poll with nothing new never compiles the parser's patterns (a third of a
+ * no-op poll's own CPU). */
+ParserConfig *cli_parser_config_need(ParserConfig **slot, const CliConfig *config, GError **error);
 
 /* The migrations folder: $INTAKE_SQL_DIR, else <data_dir>/sql, else the source tree's sql/. Its seed/
  * folder holds the policy seeds. Returns a new string. */

@@ -32,7 +32,7 @@ typedef struct {
   const CliMailbox *mb;
   StoreConn *conn;
   FetcherSession *imap;
-  ParserConfig *parser;       /* set once there is new mail (need_parser) */
+  ParserConfig *parser;       /* set once there is new mail (cli_parser_config_need) */
   ParserConfig **parser_slot; /* the run's, loaded on first need: a poll with nothing new skips it */
   ClassifierPolicy **policy;  /* loaded on first need: a poll with nothing new skips it */
   const AcksSmtpConfig *acks;
@@ -58,16 +58,6 @@ unit_begin(Poll *p, GError **error)
     return FALSE;
   p->unit_held = TRUE;
   return TRUE;
-}
-
-/* The parser's data (labels, keywords, gazetteer, compiled patterns): read when a run first needs
- * it — a third of a no-op poll's own CPU was compiling patterns it never used. */
-static ParserConfig *
-need_parser(ParserConfig **slot, const CliConfig *config, GError **error)
-{
-  if (!*slot)
-    *slot = cli_parser_config_load(config, error);
-  return *slot;
 }
 
 static ClassifierPolicy *
@@ -622,7 +612,7 @@ poll_mailbox(Poll *p, GError **error)
                              : fetcher_session_search_from(p->imap, from, error);
   if (!uids)
     return FALSE;
-  if (uids->len && !(p->parser = need_parser(p->parser_slot, p->config, error)))
+  if (uids->len && !(p->parser = cli_parser_config_need(p->parser_slot, p->config, error)))
     return FALSE;
   p->batch = g_array_new(FALSE, FALSE, sizeof(guint32));
   gboolean ok = ingest_all(p, uids, error);

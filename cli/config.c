@@ -732,6 +732,14 @@ cli_parser_config_load(const CliConfig *config, GError **error)
   return parser;
 }
 
+ParserConfig *
+cli_parser_config_need(ParserConfig **slot, const CliConfig *config, GError **error)
+{
+  if (!*slot)
+    *slot = cli_parser_config_load(config, error);
+  return *slot;
+}
+
 char *
 cli_sql_dir(const char *data_dir)
 {

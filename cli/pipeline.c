@@ -800,7 +800,7 @@ pipeline_corrections_apply(StoreConn *conn, const CliConfig *config, ParserConfi
     return FALSE;
   if (ids->len && !*policy_slot && !(*policy_slot = pipeline_policy_load(conn, error)))
     return FALSE;
-  if (ids->len && !*parser_slot && !(*parser_slot = cli_parser_config_load(config, error)))
+  if (ids->len && !cli_parser_config_need(parser_slot, config, error))
     return FALSE;
   const ParserConfig *parser = *parser_slot;
   const ParserLimits *limits = &config->limits;
