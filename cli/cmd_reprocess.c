@@ -151,6 +151,17 @@ run_pass(Pass *p, gboolean write, gboolean show)
   return EXIT_OK;
 }
 
+/* The pass's counts in one line; changed: how the changed orders are named. */
+static void
+summary(const Pass *p, guint orders, const char *changed)
+{
+  printf("reprocess: %u orders, %u %s, %u unchanged, %u unreadable", orders, p->changed, changed,
+         p->unchanged, p->unreadable);
+  if (p->machines)
+    printf(", %u whose mail now reads as another number of machines (no order made or removed)", p->machines);
+  printf("\n");
+}
+
 /* Whether to write what was shown: --yes, or a yes typed at the terminal. */
 static gboolean
 confirmed(gboolean yes)
@@ -231,23 +242,14 @@ cli_cmd_reprocess(int argc, char **argv)
     int rc = run_pass(&pass, TRUE, TRUE);
     if (rc != EXIT_OK)
       return rc;
-    printf("reprocess: %u orders, %u changed, %u unchanged, %u unreadable", ids->len, pass.changed,
-           pass.unchanged, pass.unreadable);
-    if (pass.machines)
-      printf(", %u whose mail now reads as another number of machines (no order made or removed)",
-             pass.machines);
-    printf("\nreprocess: %u orders changed\n", pass.changed);
+    summary(&pass, ids->len, "changed");
+    printf("reprocess: %u orders changed\n", pass.changed);
     return EXIT_OK;
   }
   int rc = run_pass(&pass, FALSE, TRUE);
   if (rc != EXIT_OK)
     return rc;
-  printf("reprocess: %u orders, %u would change, %u unchanged, %u unreadable", ids->len, pass.changed,
-         pass.unchanged, pass.unreadable);
-  if (pass.machines)
-    printf(", %u whose mail now reads as another number of machines (no order made or removed)",
-           pass.machines);
-  printf("\n");
+  summary(&pass, ids->len, "would change");
   if (dry_run || pass.changed == 0 || !confirmed(yes))
     return EXIT_OK;
   rc = run_pass(&pass, TRUE, FALSE);

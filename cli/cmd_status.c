@@ -18,25 +18,9 @@ typedef struct {
   GPtrArray *warnings;  /* the same, for what ops should do soon but is not broken yet — exit 0 */
 } Status;
 
-static void fail(Status *st, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void
-fail(Status *st, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  g_ptr_array_add(st->unhealthy, g_strdup_vprintf(fmt, ap));
-  va_end(ap);
-}
-
-static void warn(Status *st, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void
-warn(Status *st, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  g_ptr_array_add(st->warnings, g_strdup_vprintf(fmt, ap));
-  va_end(ap);
-}
+/* A finding for the unhealthy (fail) or the warnings (warn) list. */
+#define fail(st, ...) g_ptr_array_add((st)->unhealthy, g_strdup_printf(__VA_ARGS__))
+#define warn(st, ...) g_ptr_array_add((st)->warnings, g_strdup_printf(__VA_ARGS__))
 
 static void
 member(JsonBuilder *b, const char *name, const char *value)
