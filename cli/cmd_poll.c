@@ -459,7 +459,10 @@ batch_commit(Poll *p, GError **error)
 {
   if (!p->in_batch)
     return TRUE;
-  if (!store_commit(p->conn, error)) {
+  guint32 top = 0;
+  for (guint i = 0; i < p->batch->len; i++)
+    top = MAX(top, g_array_index(p->batch, guint32, i));
+  if ((top && !store_mailbox_advance(p->conn, &p->mailbox, top, error)) || !store_commit(p->conn, error)) {
     batch_abort(p);
     return FALSE;
   }

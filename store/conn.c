@@ -360,6 +360,7 @@ store_close(StoreConn *conn)
     return;
   PQfinish(conn->pg);
   g_clear_pointer(&conn->prepared, g_hash_table_unref);
+  store_numbers_close(conn);
   g_clear_pointer(&conn->tz, g_time_zone_unref);
   g_free(conn);
 }
@@ -379,19 +380,25 @@ store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *par
 gboolean
 store_begin(StoreConn *conn, GError **error)
 {
-  return store_exec(conn, "BEGIN", 0, NULL, error);
+  if (!store_exec(conn, "BEGIN", 0, NULL, error))
+    return FALSE;
+  store_numbers_open(conn);
+  return TRUE;
 }
 
 gboolean
 store_commit(StoreConn *conn, GError **error)
 {
-  return store_exec(conn, "COMMIT", 0, NULL, error);
+  gboolean ok = store_numbers_flush(conn, error) && store_exec(conn, "COMMIT", 0, NULL, error);
+  store_numbers_close(conn);
+  return ok;
 }
 
 void
 store_rollback(StoreConn *conn)
 {
   g_autoptr(GError) ignored = NULL;
+  store_numbers_close(conn);
   store_flush_deferred(conn, &ignored); /* whatever it says, the transaction ends here */
   if (PQstatus(conn->pg) == CONNECTION_OK && PQtransactionStatus(conn->pg) != PQTRANS_IDLE) {
     g_autoptr(PGresult) r = PQexec(conn->pg, "ROLLBACK");
@@ -401,18 +408,23 @@ store_rollback(StoreConn *conn)
 gboolean
 store_savepoint(StoreConn *conn, GError **error)
 {
+  store_numbers_mark(conn);
   return defer(conn, "SAVEPOINT intake_unit", error);
 }
 
 gboolean
 store_savepoint_rollback(StoreConn *conn, GError **error)
 {
-  return store_exec(conn, "ROLLBACK TO SAVEPOINT intake_unit", 0, NULL, error);
+  if (!store_exec(conn, "ROLLBACK TO SAVEPOINT intake_unit", 0, NULL, error))
+    return FALSE;
+  store_numbers_restore(conn);
+  return TRUE;
 }
 
 gboolean
 store_savepoint_next(StoreConn *conn, GError **error)
 {
+  store_numbers_mark(conn);
   return defer(conn, "RELEASE SAVEPOINT intake_unit", error) && defer(conn, "SAVEPOINT intake_unit", error);
 }
 

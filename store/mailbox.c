@@ -159,14 +159,13 @@ message_by_key(StoreConn *conn, const char *key, gint64 *id, char **sha, GError 
   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15::jsonb)"                 \
   " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
 
-/* The mail's UID (p[15..17]: mailbox, UIDVALIDITY, UID) pointing at its new row, and the mailbox's
- * high-water mark, in the INSERT's own statement: one round trip for a new mail. */
+/* The mail's UID (p[15..17]: mailbox, UIDVALIDITY, UID) pointing at its new row, in the INSERT's own
+ * statement: one round trip for a new mail. The mailbox row (last_uid) is not written per mail: updating
+ * one row in every savepoint of a batch cost PostgreSQL a growing chain of versions and multixacts. */
 #define MESSAGE_INSERT_WITH_UID                                                                              \
   "WITH m AS (" MESSAGE_INSERT "),"                                                                          \
   " u AS (INSERT INTO intake.mailbox_uids (mailbox_id, uidvalidity, uid, message_id)"                        \
-  " SELECT $16::integer, $17::bigint, $18::bigint, id FROM m ON CONFLICT DO NOTHING),"                       \
-  " b AS (UPDATE intake.mailboxes SET last_uid = GREATEST(last_uid, $18::bigint), updated_at = now()"        \
-  " WHERE id = $16::integer AND uidvalidity = $17::bigint AND EXISTS (SELECT 1 FROM m))"                     \
+  " SELECT $16::integer, $17::bigint, $18::bigint, id FROM m ON CONFLICT DO NOTHING)"                        \
   " SELECT id FROM m"
 
 /* INSERT … ON CONFLICT DO NOTHING of the values p (p[0] the key; n 15, or 18 with the UID:
@@ -262,15 +261,13 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
   g_autofree char *row = g_strdup_printf("%" G_GINT64_FORMAT, out->message_row);
   const char *u[] = { mbid, uv, uid, row };
   return store_exec(conn,
-                    "WITH u AS (INSERT INTO intake.mailbox_uids (mailbox_id, uidvalidity, uid, message_id)"
-                    " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING)"
-                    " UPDATE intake.mailboxes SET last_uid = GREATEST(last_uid, $3), updated_at = now()"
-                    " WHERE id = $1 AND uidvalidity = $2",
+                    "INSERT INTO intake.mailbox_uids (mailbox_id, uidvalidity, uid, message_id)"
+                    " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
                     4, u, error);
 }
 
 gboolean
-store_mailbox_quarantine_uid(StoreConn *conn, StoreMailbox *mailbox, guint32 uid, gsize size,
+store_mailbox_quarantine_uid(StoreConn *conn, const StoreMailbox *mailbox, guint32 uid, gsize size,
                              const char *message, GError **error)
 {
   g_autofree char *id = store_int_text(mailbox->id);
@@ -279,17 +276,11 @@ store_mailbox_quarantine_uid(StoreConn *conn, StoreMailbox *mailbox, guint32 uid
   g_autofree char *sz = store_int_text((gint64)size);
   g_autofree char *msg = text_safe(message ? message : "unknown error", -1);
   const char *p[] = { id, uv, u, sz, msg };
-  /* one statement: the record and the UID state move together */
-  if (!store_exec(conn,
-                  "WITH q AS (INSERT INTO intake.quarantine (mailbox_id, uidvalidity, uid, size, error)"
-                  " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (mailbox_id, uidvalidity, uid)"
-                  " DO UPDATE SET error = EXCLUDED.error, size = EXCLUDED.size, recorded_at = now())"
-                  " UPDATE intake.mailboxes SET last_uid = GREATEST(last_uid, $3), updated_at = now()"
-                  " WHERE id = $1 AND uidvalidity = $2",
-                  5, p, error))
-    return FALSE;
-  mailbox->last_uid = MAX(mailbox->last_uid, (gint64)uid);
-  return TRUE;
+  return store_exec(conn,
+                    "INSERT INTO intake.quarantine (mailbox_id, uidvalidity, uid, size, error)"
+                    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (mailbox_id, uidvalidity, uid)"
+                    " DO UPDATE SET error = EXCLUDED.error, size = EXCLUDED.size, recorded_at = now()",
+                    5, p, error);
 }
 
 gboolean

@@ -14,6 +14,9 @@ struct StoreConn {
   GHashTable *prepared;            /* SQL text -> name of its prepared statement on this connection */
   guint prepared_seq;              /* the last name given */
   guint deferred;                  /* statements sent ahead, in pipeline mode, results not read yet */
+  GHashTable
+    *numbers; /* in a store_begin transaction: local day -> last order number given (store/orders.c) */
+  GHashTable *numbers_mark; /* the same at the open savepoint: what ROLLBACK TO gives back */
 };
 
 /* Lifts (lift TRUE) or restores the default statement_timeout store_connect set, for work an operator
@@ -27,6 +30,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PGresult, PQclear)
 gboolean store_check(StoreConn *conn, PGresult *res, ExecStatusType want, GError **error);
 /* A failed COPY / libpq call without a result: the connection's message, converted as above. */
 gboolean store_fail(StoreConn *conn, GError **error);
+
+/* The order numbers of the open transaction (store/orders.c), kept in step by conn.c: open at BEGIN,
+ * closed at COMMIT/ROLLBACK, marked at each savepoint and restored by ROLLBACK TO; flushed (the counter
+ * rows written) just before COMMIT. */
+void store_numbers_open(StoreConn *conn);
+void store_numbers_close(StoreConn *conn);
+void store_numbers_mark(StoreConn *conn);
+void store_numbers_restore(StoreConn *conn);
+gboolean store_numbers_flush(StoreConn *conn, GError **error);
 
 /* Finishes what was sent ahead (store_savepoint …), reporting its error: before a caller uses the
  * connection's asynchronous calls itself (PQsendQuery…). */

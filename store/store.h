@@ -163,16 +163,17 @@ typedef struct {
   gboolean duplicate; /* the mail was already stored (re-run, recreated mailbox) */
 } StoreIngest;
 
-/* Inside the caller's transaction: stores the message once (dedupe_key), records the server UID
- * and advances the mailbox's last_uid. out->duplicate says whether it was new. */
+/* Inside the caller's transaction: stores the message once (dedupe_key) and records the server UID.
+ * out->duplicate says whether it was new. The mailbox's last_uid is the caller's to raise, in the same
+ * transaction (store_mailbox_advance: the poll does it once per batch, before COMMIT). */
 gboolean store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIncoming *in,
                               StoreIngest *out, GError **error);
 
 /* In the caller's transaction, if any (a batch of mails: after rolling back to the mail's savepoint),
  * when not even the quarantine could store a mail:
  * records its mailbox, UIDVALIDITY, UID, size and the error in intake.quarantine (for ops and
- * `intake status`) and moves last_uid past it, in one statement. */
-gboolean store_mailbox_quarantine_uid(StoreConn *conn, StoreMailbox *mailbox, guint32 uid, gsize size,
+ * `intake status`). last_uid moves past it with store_mailbox_advance, as for a stored mail. */
+gboolean store_mailbox_quarantine_uid(StoreConn *conn, const StoreMailbox *mailbox, guint32 uid, gsize size,
                                       const char *message, GError **error);
 
 /* ---- orders ---- */
@@ -193,8 +194,8 @@ typedef struct {
   guint machine_index; /* which machine of the mail (contract.md machines[i]); 0 for a one-machine mail */
 } StoreOrder;
 
-/* Inside the caller's transaction: takes the next number of the received local day
- * (the connection's time zone, store_set_time_zone; gap-free), inserts the order and links its mail (intake.order_messages).
+/* Inside the caller's store_begin transaction (an error outside one): takes the next number of the
+ * received local day (the connection's time zone, store_set_time_zone; gap-free), inserts the order and links its mail (intake.order_messages).
  * Returns the order number (caller frees); *order_id receives intake.orders.id when non-NULL. */
 char *store_order_insert(StoreConn *conn, const StoreOrder *order, gint64 *order_id, GError **error);
 

@@ -1,0 +1,176 @@
+/* tests/store/test_numbers.c: order numbers stay gap-free and consecutive per local day when many
+ * orders share a transaction: a savepoint rolled back gives its numbers back, the counter row is
+ * written at COMMIT, and another connection waits for it (its lock is held from the first order). */
+#include "harness.h"
+#include "store-private.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+static StoreTest *T;
+static StoreConn *A, *B;
+
+static StoreConn *
+connect_one(void)
+{
+  g_autofree char *ci = g_strdup_printf("host=%s port=%s dbname=%s", T->host, T->port, T->dbname);
+  g_autoptr(GError) error = NULL;
+  StoreConn *c = store_connect(ci, &error);
+  cr_assert(c, "connect: %s", error ? error->message : "?");
+  return c;
+}
+
+static void
+setup(void)
+{
+  T = st_setup();
+  A = connect_one();
+  B = connect_one();
+}
+
+static void
+teardown(void)
+{
+  store_close(A);
+  store_close(B);
+  st_teardown(T);
+}
+
+/* A new message row for an order to point at. */
+static gint64
+message(void)
+{
+  static int n;
+  g_autofree char *key = g_strdup_printf("numbers-%d", ++n);
+  const char *p[] = { key };
+  g_autofree char *id = st_valuep(T,
+                                  "INSERT INTO intake.messages (dedupe_key, sha256, headers, raw, size)"
+                                  " VALUES ($1, 'sha', 'Subject: t', 'raw', 3) RETURNING id",
+                                  1, p);
+  return g_ascii_strtoll(id, NULL, 10);
+}
+
+/* store_order_insert of an order received at the UTC time iso; its number, or NULL with *error. */
+static char *
+order(StoreConn *c, const char *iso, GError **error)
+{
+  g_autoptr(GDateTime) at = g_date_time_new_from_iso8601(iso, NULL);
+  cr_assert(at, "bad time %s", iso);
+  StoreOrder o = { .message_row = message(), .received_at = at, .status = "queued" };
+  return store_order_insert(c, &o, NULL, error);
+}
+
+static char *
+order_ok(StoreConn *c, const char *iso)
+{
+  g_autoptr(GError) error = NULL;
+  char *no = order(c, iso, &error);
+  cr_assert(no, "order at %s: %s", iso, error ? error->message : "?");
+  return no;
+}
+
+static void
+ok(gboolean done, GError *error)
+{
+  cr_assert(done, "%s", error ? error->message : "?");
+}
+
+static char *
+counter(const char *day)
+{
+  const char *p[] = { day };
+  return st_valuep(
+    T, "SELECT coalesce((SELECT last_seq::text FROM intake.order_counters WHERE day = $1), 'none')", 1, p);
+}
+
+Test(numbers, consecutive_per_local_day_and_written_at_commit, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  ok(store_begin(A, &error), error);
+  /* 15:59 UTC is 23:59 in Shanghai (the default zone), 16:00 UTC the next local day */
+  g_autofree char *a1 = order_ok(A, "2026-12-04T15:59:00Z");
+  g_autofree char *a2 = order_ok(A, "2026-12-04T16:00:00Z");
+  g_autofree char *a3 = order_ok(A, "2026-12-04T10:00:00Z");
+  cr_assert_str_eq(a1, "RC20261204-0001");
+  cr_assert_str_eq(a2, "RC20261205-0001");
+  cr_assert_str_eq(a3, "RC20261204-0002");
+  /* inside the transaction the row still holds what the first order read: written once, at COMMIT */
+  const char *day[] = { "2026-12-04" };
+  g_autoptr(StoreRows) held =
+    store_select(A, "SELECT last_seq FROM intake.order_counters WHERE day = $1", 1, day, &error);
+  cr_assert(held && held->rows->len == 1);
+  cr_assert_eq(store_rows_int(held, 0, 0), 0);
+  ok(store_commit(A, &error), error);
+  g_autofree char *d4 = counter("2026-12-04"), *d5 = counter("2026-12-05");
+  cr_assert_str_eq(d4, "2");
+  cr_assert_str_eq(d5, "1");
+  /* the next transaction goes on from the stored counter */
+  ok(store_begin(A, &error), error);
+  g_autofree char *a4 = order_ok(A, "2026-12-04T11:00:00Z");
+  cr_assert_str_eq(a4, "RC20261204-0003");
+  store_rollback(A);
+  g_autofree char *after = counter("2026-12-04");
+  cr_assert_str_eq(after, "2", "a rolled-back transaction gives its number back");
+}
+
+Test(numbers, savepoint_rollback_gives_numbers_back, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  ok(store_begin(A, &error), error);
+  ok(store_savepoint(A, &error), error);
+  g_autofree char *k1 = order_ok(A, "2026-12-04T08:00:00Z");
+  ok(store_savepoint_next(A, &error), error);
+  g_autofree char *r1 = order_ok(A, "2026-12-04T08:01:00Z");
+  g_autofree char *r2 = order_ok(A, "2026-12-06T08:01:00Z"); /* a day first seen in the undone unit */
+  cr_assert_str_eq(r1, "RC20261204-0002");
+  cr_assert_str_eq(r2, "RC20261206-0001");
+  ok(store_savepoint_rollback(A, &error), error);
+  g_autofree char *k2 = order_ok(A, "2026-12-04T08:02:00Z");
+  g_autofree char *k3 = order_ok(A, "2026-12-06T08:02:00Z");
+  cr_assert_str_eq(k1, "RC20261204-0001");
+  cr_assert_str_eq(k2, "RC20261204-0002", "the undone unit's number is given again");
+  cr_assert_str_eq(k3, "RC20261206-0001");
+  ok(store_commit(A, &error), error);
+  g_autofree char *n = st_value(T, "SELECT count(*) FROM intake.orders");
+  cr_assert_str_eq(n, "3");
+  g_autofree char *d4 = counter("2026-12-04"), *d6 = counter("2026-12-06");
+  cr_assert_str_eq(d4, "2");
+  cr_assert_str_eq(d6, "1");
+}
+
+Test(numbers, another_connection_waits_for_the_days_counter, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  ok(store_begin(A, &error), error);
+  g_autofree char *a1 = order_ok(A, "2026-12-04T08:00:00Z");
+  g_autofree char *a2 = order_ok(A, "2026-12-04T08:01:00Z");
+  /* B may not number that day while A's transaction is open: the row is locked from A's first order */
+  ok(store_exec(B, "SET lock_timeout = '200ms'", 0, NULL, &error), error);
+  ok(store_begin(B, &error), error);
+  g_autoptr(GError) blocked = NULL;
+  g_autofree char *b0 = order(B, "2026-12-04T09:00:00Z", &blocked);
+  cr_assert_null(b0, "B took %s while A held the day", b0);
+  cr_assert(blocked && strstr(blocked->message, "lock timeout"), "%s", blocked ? blocked->message : "?");
+  store_rollback(B);
+  /* another day is free */
+  ok(store_begin(B, &error), error);
+  g_autofree char *b1 = order_ok(B, "2026-12-05T09:00:00Z");
+  cr_assert_str_eq(b1, "RC20261205-0001");
+  ok(store_commit(B, &error), error);
+  ok(store_commit(A, &error), error);
+  ok(store_begin(B, &error), error);
+  g_autofree char *b2 = order_ok(B, "2026-12-04T09:00:00Z");
+  ok(store_commit(B, &error), error);
+  cr_assert_str_eq(a2, "RC20261204-0002");
+  cr_assert_str_eq(b2, "RC20261204-0003", "B goes on after A's numbers");
+}
+
+Test(numbers, refused_outside_a_transaction, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *no = order(A, "2026-12-04T08:00:00Z", &error);
+  cr_assert_null(no);
+  cr_assert(error && strstr(error->message, "outside a transaction"), "%s", error ? error->message : "?");
+  g_autofree char *n = st_value(T, "SELECT count(*) FROM intake.orders");
+  cr_assert_str_eq(n, "0");
+}
