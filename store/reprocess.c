@@ -1,5 +1,5 @@
 /* store/reprocess.c: what `intake reprocess` reads of a batch of orders, one query each for the
- * order rows and their raw mails (two round trips a batch instead of two an order). */
+ * order rows and their raw mails (two round trips a batch instead of two an order), and its update. */
 #include "store-private.h"
 
 #include <json-glib/json-glib.h>
@@ -78,7 +78,9 @@ escape_unit_separators(char *text)
 }
 
 /* One row of the batch as a JSON object: every value a string or null, and reasons (JSON text
- * from the classifier) parsed and added as the JSON value it is. FALSE with error if it is not JSON. */
+ * from the classifier) parsed and added as the JSON value it is. FALSE with error if it is not JSON.
+ * json-glib reads numbers as gint64 or double (0.1 would come back 0.10000000000000001): the
+ * classifier's reasons hold strings only. */
 static gboolean
 batch_row(JsonBuilder *b, gint64 id, const StoreOrder *o, const char *status, GError **error)
 {
@@ -96,12 +98,14 @@ batch_row(JsonBuilder *b, gint64 id, const StoreOrder *o, const char *status, GE
                           "missing",        "sn_candidates", "customer",     "tier",     "component",
                           "warranty_start", "warranty_end",  "coverage",     "severity", "priority",
                           "onsite_class",   "sla_clock",     "response_due", "plan_due", "onsite_due" };
-  const char *values[] = {
-    status,       o->kind,           o->sn,           o->model,     o->symptoms, o->contact,  o->phone,
-    o->address,   o->city,           o->district,     missing,      cands,       o->customer, o->tier,
-    o->component, o->warranty_start, o->warranty_end, o->coverage,  o->severity, o->priority, o->onsite_class,
-    o->sla_clock, o->response_due,   o->plan_due,     o->onsite_due
-  };
+  /* five a row, as names */
+  /* clang-format off */
+  const char *values[] = { status,            o->kind,         o->sn,           o->model,    o->symptoms,
+                           o->contact,        o->phone,        o->address,      o->city,     o->district,
+                           missing,           cands,           o->customer,     o->tier,     o->component,
+                           o->warranty_start, o->warranty_end, o->coverage,     o->severity, o->priority,
+                           o->onsite_class,   o->sla_clock,    o->response_due, o->plan_due, o->onsite_due };
+  /* clang-format on */
   G_STATIC_ASSERT(G_N_ELEMENTS(names) == G_N_ELEMENTS(values));
   json_builder_begin_object(b);
   json_builder_set_member_name(b, "id");
