@@ -174,31 +174,51 @@ backoff_array(const guint *backoff_minutes, guint n_backoff)
   return g_string_free(b, FALSE);
 }
 
+/* The marks of a failed attempt (retry, deferred, failed) share their parameters: $1 the claim's id,
+ * $2 its token, then with limit (the attempts or age that ends the retries) $3 limit, $4 the error,
+ * $5 the SMTP reply, $6 the backoff as int[]; without it $3 the error, $4 the reply. Texts are made
+ * valid UTF-8. *gave_up (may be NULL) says whether the row ended 'failed'. */
+static gboolean
+mark_attempt(StoreConn *conn, const StoreOutboxClaim *c, const char *sql, const char *limit,
+             const guint *backoff_minutes, guint n_backoff, const char *last_error, const char *smtp_reply,
+             gboolean *gave_up, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
+  g_autofree char *err = last_error ? g_utf8_make_valid(last_error, -1) : NULL;
+  g_autofree char *reply = smtp_reply ? g_utf8_make_valid(smtp_reply, -1) : NULL;
+  g_autofree char *backoff = limit ? backoff_array(backoff_minutes, n_backoff) : NULL;
+  const char *p[6] = { id, c->claim_token };
+  int n = 2;
+  if (limit)
+    p[n++] = limit;
+  p[n++] = err;
+  p[n++] = reply;
+  if (limit)
+    p[n++] = backoff;
+  g_autofree char *status = NULL;
+  if (!mark(conn, c, sql, n, p, &status, error))
+    return FALSE;
+  if (gave_up)
+    *gave_up = g_str_equal(status, "failed");
+  return TRUE;
+}
+
 gboolean
 store_outbox_mark_retry(StoreConn *conn, const StoreOutboxClaim *c, const char *last_error,
                         const char *smtp_reply, guint max_attempts, const guint *backoff_minutes,
                         guint n_backoff, gboolean *gave_up, GError **error)
 {
-  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
   g_autofree char *max = g_strdup_printf("%u", max_attempts ? max_attempts : 5);
-  g_autofree char *err = last_error ? g_utf8_make_valid(last_error, -1) : NULL;
-  g_autofree char *reply = smtp_reply ? g_utf8_make_valid(smtp_reply, -1) : NULL;
-  g_autofree char *backoff = backoff_array(backoff_minutes, n_backoff);
-  const char *p[] = { id, c->claim_token, max, err, reply, backoff };
-  g_autofree char *status = NULL;
-  if (!mark(conn, c,
-            "UPDATE intake.outbox SET"
-            " status = CASE WHEN attempts >= $3::int THEN 'failed' ELSE 'pending' END,"
-            " next_attempt_at = now() + make_interval(mins => ($6::int[])[LEAST(attempts, "
-            "cardinality($6::int[]))]),"
-            " last_error = CASE WHEN attempts >= $3::int THEN 'gave up after ' || attempts || ' attempts: '"
-            " ELSE '' END || $4, smtp_reply = $5, claim_token = NULL, lease_until = NULL"
-            " WHERE id = $1::bigint AND claim_token = $2 AND status = 'sending' RETURNING status",
-            6, p, &status, error))
-    return FALSE;
-  if (gave_up)
-    *gave_up = g_str_equal(status, "failed");
-  return TRUE;
+  return mark_attempt(
+    conn, c,
+    "UPDATE intake.outbox SET"
+    " status = CASE WHEN attempts >= $3::int THEN 'failed' ELSE 'pending' END,"
+    " next_attempt_at = now() + make_interval(mins => ($6::int[])[LEAST(attempts, "
+    "cardinality($6::int[]))]),"
+    " last_error = CASE WHEN attempts >= $3::int THEN 'gave up after ' || attempts || ' attempts: '"
+    " ELSE '' END || $4, smtp_reply = $5, claim_token = NULL, lease_until = NULL"
+    " WHERE id = $1::bigint AND claim_token = $2 AND status = 'sending' RETURNING status",
+    max, backoff_minutes, n_backoff, last_error, smtp_reply, gave_up, error);
 }
 
 gboolean
@@ -206,51 +226,38 @@ store_outbox_mark_deferred(StoreConn *conn, const StoreOutboxClaim *c, const cha
                            const char *smtp_reply, guint max_age_s, const guint *backoff_minutes,
                            guint n_backoff, gboolean *gave_up, GError **error)
 {
-  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
   g_autofree char *age = g_strdup_printf("%u", max_age_s ? max_age_s : STORE_OUTBOX_DEFER_MAX_AGE_S);
-  g_autofree char *err = last_error ? g_utf8_make_valid(last_error, -1) : NULL;
-  g_autofree char *reply = smtp_reply ? g_utf8_make_valid(smtp_reply, -1) : NULL;
-  g_autofree char *backoff = backoff_array(backoff_minutes, n_backoff);
-  const char *p[] = { id, c->claim_token, age, err, reply, backoff };
-  g_autofree char *status = NULL;
   /* The attempt claimed is given back (attempts - 1) and counted in deferrals; the clock is the
    * mail's arrival, or ops' resend_ack, whichever is later. The backoff goes on from the number of
    * failures so far (attempts + deferrals before this one). */
-  if (!mark(conn, c,
-            "WITH t AS (SELECT b.id, b.attempts + b.deferrals AS failures,"
-            " greatest(o.received_at, b.resent_at) < now() - make_interval(secs => $3::int) AS expired"
-            " FROM intake.outbox b JOIN intake.orders o ON o.id = b.order_id"
-            " WHERE b.id = $1::bigint AND b.claim_token = $2 AND b.status = 'sending' FOR UPDATE OF b)"
-            " UPDATE intake.outbox b SET attempts = greatest(b.attempts - 1, 0), deferrals = b.deferrals + 1,"
-            " status = CASE WHEN t.expired THEN 'failed' ELSE 'pending' END,"
-            " next_attempt_at = now() + make_interval(mins => ($6::int[])[least(greatest(t.failures, 1),"
-            " cardinality($6::int[]))]),"
-            " last_error = CASE WHEN t.expired THEN 'gave up: still undeliverable ' || ($3::int / 3600) ||"
-            " ' h ([smtp] ack_max_age) after the mail arrived, ' || (b.deferrals + 1) || ' transient "
-            "failures; last: '"
-            " ELSE 'transient failure ' || (b.deferrals + 1) || ', retried: ' END || $4,"
-            " smtp_reply = $5, claim_token = NULL, lease_until = NULL"
-            " FROM t WHERE b.id = t.id RETURNING b.status",
-            6, p, &status, error))
-    return FALSE;
-  if (gave_up)
-    *gave_up = g_str_equal(status, "failed");
-  return TRUE;
+  return mark_attempt(
+    conn, c,
+    "WITH t AS (SELECT b.id, b.attempts + b.deferrals AS failures,"
+    " greatest(o.received_at, b.resent_at) < now() - make_interval(secs => $3::int) AS expired"
+    " FROM intake.outbox b JOIN intake.orders o ON o.id = b.order_id"
+    " WHERE b.id = $1::bigint AND b.claim_token = $2 AND b.status = 'sending' FOR UPDATE OF b)"
+    " UPDATE intake.outbox b SET attempts = greatest(b.attempts - 1, 0), deferrals = b.deferrals + 1,"
+    " status = CASE WHEN t.expired THEN 'failed' ELSE 'pending' END,"
+    " next_attempt_at = now() + make_interval(mins => ($6::int[])[least(greatest(t.failures, 1),"
+    " cardinality($6::int[]))]),"
+    " last_error = CASE WHEN t.expired THEN 'gave up: still undeliverable ' || ($3::int / 3600) ||"
+    " ' h ([smtp] ack_max_age) after the mail arrived, ' || (b.deferrals + 1) || ' transient "
+    "failures; last: '"
+    " ELSE 'transient failure ' || (b.deferrals + 1) || ', retried: ' END || $4,"
+    " smtp_reply = $5, claim_token = NULL, lease_until = NULL"
+    " FROM t WHERE b.id = t.id RETURNING b.status",
+    age, backoff_minutes, n_backoff, last_error, smtp_reply, gave_up, error);
 }
 
 gboolean
 store_outbox_mark_failed(StoreConn *conn, const StoreOutboxClaim *c, const char *last_error,
                          const char *smtp_reply, GError **error)
 {
-  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
-  g_autofree char *err = last_error ? g_utf8_make_valid(last_error, -1) : NULL;
-  g_autofree char *reply = smtp_reply ? g_utf8_make_valid(smtp_reply, -1) : NULL;
-  const char *p[] = { id, c->claim_token, err, reply };
-  return mark(conn, c,
-              "UPDATE intake.outbox SET status = 'failed', last_error = $3, smtp_reply = $4,"
-              " claim_token = NULL, lease_until = NULL"
-              " WHERE id = $1::bigint AND claim_token = $2 AND status = 'sending' RETURNING status",
-              4, p, NULL, error);
+  return mark_attempt(conn, c,
+                      "UPDATE intake.outbox SET status = 'failed', last_error = $3, smtp_reply = $4,"
+                      " claim_token = NULL, lease_until = NULL"
+                      " WHERE id = $1::bigint AND claim_token = $2 AND status = 'sending' RETURNING status",
+                      NULL, NULL, 0, last_error, smtp_reply, NULL, error);
 }
 
 gboolean

@@ -1,6 +1,9 @@
 /* store/reprocess.c: what `intake reprocess` reads of a batch of orders, one query each for the
- * order rows and their raw mails (two round trips a batch instead of two an order). */
+ * order rows and their raw mails (two round trips a batch instead of two an order), and its update. */
 #include "store-private.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
 
 /* {1,2,3}: a bigint[] literal. */
 static char *
@@ -55,58 +58,88 @@ store_order_raws_batch(StoreConn *conn, const gint64 *ids, guint n, GError **err
   return raws;
 }
 
-/* A JSON string (RFC 8259 escapes), or null. */
-static void
-json_text(GString *s, const char *key, const char *v)
+/* json-glib 1.6 writes U+001F raw inside a string (its escaper tests < 0x1f), which PostgreSQL
+ * refuses. The byte can only be in a string (JSON's syntax is printable ASCII, UTF-8 continuation
+ * bytes are >= 0x80), so each one becomes \u001f. Takes text. */
+static char *
+escape_unit_separators(char *text)
 {
-  g_string_append_printf(s, ",\"%s\":", key);
-  if (!v) {
-    g_string_append(s, "null");
-    return;
-  }
-  g_string_append_c(s, '"');
-  for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
-    if (*c == '"' || *c == '\\')
-      g_string_append_c(s, '\\');
-    if (*c < 0x20)
-      g_string_append_printf(s, "\\u%04x", *c);
+  if (!strchr(text, 0x1f))
+    return text;
+  GString *s = g_string_new(NULL);
+  for (const char *c = text; *c; c++) {
+    if (*c == 0x1f)
+      g_string_append(s, "\\u001f");
     else
-      g_string_append_c(s, (char)*c);
+      g_string_append_c(s, *c);
   }
-  g_string_append_c(s, '"');
+  g_free(text);
+  return g_string_free(s, FALSE);
+}
+
+/* One row of the batch as a JSON object: every value a string or null, and reasons (JSON text
+ * from the classifier) parsed and added as the JSON value it is. FALSE with error if it is not JSON.
+ * json-glib reads numbers as gint64 or double (0.1 would come back 0.10000000000000001): the
+ * classifier's reasons hold strings only. */
+static gboolean
+batch_row(JsonBuilder *b, gint64 id, const StoreOrder *o, const char *status, GError **error)
+{
+  g_autoptr(GError) bad = NULL;
+  JsonNode *reasons = json_from_string(o->reasons_json ? o->reasons_json : "[]", &bad);
+  if (!reasons) { /* an empty text parses to no node and no error */
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %" G_GINT64_FORMAT ": reasons is not JSON: %s",
+                id, bad ? bad->message : "empty");
+    return FALSE;
+  }
+  g_autofree char *missing = store_text_array(o->missing);
+  g_autofree char *cands = store_text_array(o->sn_candidates);
+  const char *names[] = { "status",         "kind",          "sn",           "model",    "symptoms",
+                          "contact",        "phone",         "address",      "city",     "district",
+                          "missing",        "sn_candidates", "customer",     "tier",     "component",
+                          "warranty_start", "warranty_end",  "coverage",     "severity", "priority",
+                          "onsite_class",   "sla_clock",     "response_due", "plan_due", "onsite_due" };
+  /* five a row, as names */
+  /* clang-format off */
+  const char *values[] = { status,            o->kind,         o->sn,           o->model,    o->symptoms,
+                           o->contact,        o->phone,        o->address,      o->city,     o->district,
+                           missing,           cands,           o->customer,     o->tier,     o->component,
+                           o->warranty_start, o->warranty_end, o->coverage,     o->severity, o->priority,
+                           o->onsite_class,   o->sla_clock,    o->response_due, o->plan_due, o->onsite_due };
+  /* clang-format on */
+  G_STATIC_ASSERT(G_N_ELEMENTS(names) == G_N_ELEMENTS(values));
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "id");
+  json_builder_add_int_value(b, id);
+  for (guint k = 0; k < G_N_ELEMENTS(names); k++) {
+    json_builder_set_member_name(b, names[k]);
+    if (values[k])
+      json_builder_add_string_value(b, values[k]);
+    else
+      json_builder_add_null_value(b);
+  }
+  json_builder_set_member_name(b, "reasons");
+  json_builder_add_value(b, reasons); /* the builder owns it now */
+  json_builder_end_object(b);
+  return TRUE;
 }
 
 /* The batch as a JSON array of intake.orders rows (jsonb_populate_recordset): the values
- * store_order_update takes as parameters, under their column names. */
+ * store_order_update takes as parameters, under their column names. NULL with error if a row's
+ * reasons is not JSON. */
 static char *
-batch_json(const gint64 *ids, const StoreOrder *const *orders, const char *const *statuses, guint n)
+batch_json(const gint64 *ids, const StoreOrder *const *orders, const char *const *statuses, guint n,
+           GError **error)
 {
-  GString *s = g_string_new("[");
-  for (guint i = 0; i < n; i++) {
-    const StoreOrder *o = orders[i];
-    g_autofree char *missing = store_text_array(o->missing);
-    g_autofree char *cands = store_text_array(o->sn_candidates);
-    g_string_append_printf(s, "%s{\"id\":%" G_GINT64_FORMAT, i ? "," : "", ids[i]);
-    const char *names[] = { "status",         "kind",          "sn",           "model",    "symptoms",
-                            "contact",        "phone",         "address",      "city",     "district",
-                            "missing",        "sn_candidates", "customer",     "tier",     "component",
-                            "warranty_start", "warranty_end",  "coverage",     "severity", "priority",
-                            "onsite_class",   "sla_clock",     "response_due", "plan_due", "onsite_due" };
-    const char *values[] = {
-      statuses[i],       o->kind,         o->sn,           o->model,    o->symptoms,
-      o->contact,        o->phone,        o->address,      o->city,     o->district,
-      missing,           cands,           o->customer,     o->tier,     o->component,
-      o->warranty_start, o->warranty_end, o->coverage,     o->severity, o->priority,
-      o->onsite_class,   o->sla_clock,    o->response_due, o->plan_due, o->onsite_due
-    };
-    G_STATIC_ASSERT(G_N_ELEMENTS(names) == G_N_ELEMENTS(values));
-    for (guint k = 0; k < G_N_ELEMENTS(names); k++)
-      json_text(s, names[k], values[k]);
-    /* reasons is JSON already (the classifier's array) */
-    g_string_append_printf(s, ",\"reasons\":%s}", o->reasons_json ? o->reasons_json : "[]");
-  }
-  g_string_append_c(s, ']');
-  return g_string_free(s, FALSE);
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_array(b);
+  for (guint i = 0; i < n; i++)
+    if (!batch_row(b, ids[i], orders[i], statuses[i], error))
+      return NULL;
+  json_builder_end_array(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  g_autoptr(JsonGenerator) gen = json_generator_new();
+  json_generator_set_root(gen, root);
+  return escape_unit_separators(json_generator_to_data(gen, NULL));
 }
 
 /* As store_order_update (orders.c): a field ops corrected keeps their value, else the pipeline's. */
@@ -154,7 +187,9 @@ store_orders_update_batch_send(StoreConn *conn, const gint64 *ids, const StoreOr
     return TRUE;
   if (!store_flush_deferred(conn, error)) /* a follow-up's update comes after its mail's SAVEPOINT */
     return FALSE;
-  g_autofree char *json = batch_json(ids, orders, statuses, n);
+  g_autofree char *json = batch_json(ids, orders, statuses, n, error);
+  if (!json)
+    return FALSE;
   const char *p[] = { json, action, note };
   /* sent, not waited for: the caller parses the next batch meanwhile (libpq copies the values) */
   if (!PQsendQueryParams(conn->pg, update_batch, 3, NULL, p, NULL, NULL, 0))
