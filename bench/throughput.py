@@ -15,6 +15,7 @@ Usage (as root, the local servers running: scripts/servers start):
 """
 import argparse, os, shutil, statistics, subprocess, sys
 
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the checkout
 import benchlib
 from benchlib import TOP as top
 
