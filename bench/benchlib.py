@@ -28,7 +28,8 @@ def at_end(fn, *args):
     KeyboardInterrupt (atexit), SIGTERM or SIGHUP (turned into sys.exit). Last registered, first run."""
     if not _cleanups:
         for sig in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, lambda signo, _: sys.exit(128 + signo))
+            if signal.getsignal(sig) == signal.SIG_DFL:  # not under nohup, not a handler of the script's
+                signal.signal(sig, lambda signo, _: sys.exit(128 + signo))
     _cleanups.append((fn, args))
 
 
