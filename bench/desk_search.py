@@ -7,35 +7,30 @@ each query --runs times (median and worst, ms, wall time of the statement seen b
 intake.search by order number, SN, part of an SN, phone in two spellings, e-mail address and
 customer name; the queue; one order's thread; sla_report for a month. The peer, in the same run:
 the same LIKE as a sequential scan (index scans off), so the trigram index's worth is a ratio.
-Not a test: it measures and prints. Drops its database at the end.
+Not a test: it measures and prints. Drops its database at the end, also when it fails or is
+interrupted.
 
 Usage (the local servers running: scripts/servers start):
     bench/desk_search.py [--orders 1000000] [--runs 7] [--bin build/intake]
 """
-import argparse, os, statistics, subprocess, sys, tempfile, time
+import argparse, os, statistics, sys, time
 
-top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the checkout
+import benchlib
+from benchlib import TOP as top
+
 ap = argparse.ArgumentParser()
 ap.add_argument("--orders", type=int, default=1000000)
 ap.add_argument("--runs", type=int, default=7)
 ap.add_argument("--bin", default=os.path.join(top, "build", "intake"))
 args = ap.parse_args()
 
-env = dict(os.environ)
-for line in subprocess.run([os.path.join(top, "scripts", "servers"), "env"], check=True,
-                           capture_output=True, text=True).stdout.splitlines():
-    if line.startswith("export "):
-        k, v = line[7:].split("=", 1)
-        env[k] = v.strip("'")
+env = benchlib.servers_env()
 db = "desk_bench_%d" % os.getpid()
 
 
 def psql(sql, dbname=db):
-    r = subprocess.run(["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", "-d", dbname], input=sql, env=env,
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit("desk_search: %s\n%s" % (sql[:300], r.stderr))
-    return r.stdout.strip()
+    return benchlib.psql(env, dbname, sql)
 
 
 # Order g (0-based) arrives 86.4 s after g-1: 1,000 orders a day, sequence g % 1000 + 1.
@@ -80,47 +75,42 @@ def timed(sql, runs, setup=""):
     return statistics.median(ms), max(ms), rows
 
 
-psql("CREATE DATABASE " + db, "postgres")
-try:
-    with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as f:
-        f.write("[db]\nconninfo = host=%s port=%s dbname=%s\n" % (env["PGHOST"], env["PGPORT"], db))
-        conf = f.name
-    subprocess.run([args.bin, "--config", conf, "db", "migrate"], check=True, env=env, capture_output=True)
-    t0 = time.monotonic()
-    psql(FILL.replace("N - 1", str(args.orders - 1)).replace("N - 2000", str(args.orders - 2000))
-         .replace("setval('intake.messages_id_seq', N)", "setval('intake.messages_id_seq', %d)" % args.orders))
-    fill_s = time.monotonic() - t0
-    n = args.orders
-    g = n // 2 + 12345 if n > 30000 else n // 2
-    order_no = psql("SELECT order_no FROM intake.orders WHERE message_id = %d" % (g + 1))
-    sn = "RCS%010d" % g
-    phone = psql("SELECT phone FROM intake.orders WHERE message_id = %d" % (g + 1))
-    print("desk_search: %d orders filled (and indexed) in %.0f s; table %s, search index %s" % (
-        n, fill_s, psql("SELECT pg_size_pretty(pg_total_relation_size('intake.orders'))"),
-        psql("SELECT pg_size_pretty(pg_relation_size('intake.orders_search'))")))
-    queries = [
-        ("search: order number", "SELECT count(*) FROM intake.search('%s');" % order_no),
-        ("search: SN", "SELECT count(*) FROM intake.search('%s');" % sn),
-        ("search: part of an SN (6 chars)", "SELECT count(*) FROM intake.search('%s');" % sn[-6:]),
-        ("search: phone as written 139-xxxx-xxxx",
-         "SELECT count(*) FROM intake.search('%s-%s-%s');" % (phone[:3], phone[3:7], phone[7:])),
-        ("search: phone +86 with blanks", "SELECT count(*) FROM intake.search('+86 %s %s %s');" % (
-            phone[:3], phone[3:7], phone[7:])),
-        ("search: e-mail address", "SELECT count(*) FROM intake.search('user%d@cust%d.com.cn');" % (
-            g % 50000, g % 3000)),
-        ("search: customer name (limit 50)", "SELECT count(*) FROM intake.search('客户公司%d有限');" % (g % 3000)),
-        ("queue: first 20", "SELECT count(*) FROM (SELECT * FROM intake.queue LIMIT 20) q;"),
-        ("order_thread of one order", "SELECT count(*) FROM intake.order_thread WHERE order_no = '%s';" % order_no),
-        ("sla_report: one month", "SELECT count(*) FROM intake.sla_report WHERE month = '2025-03-01';"),
-    ]
-    print("%-40s %10s %10s  %s" % ("query", "median ms", "worst ms", "rows"))
-    for name, sql in queries:
-        med, worst, rows = timed(sql, args.runs)
-        print("%-40s %10.2f %10.2f  %s" % (name, med, worst, rows[-1] if rows else "-"))
-    like = "SELECT count(*) FROM intake.orders WHERE search_key LIKE '%%%s%%';" % phone
-    med_i, _, _ = timed(like, 3)
-    med_s, _, _ = timed(like, 1, "SET enable_bitmapscan = off; SET enable_indexscan = off;")
-    print("peer: the phone LIKE with the trigram index %.2f ms, as a sequential scan %.2f ms (%.0fx)" % (
-        med_i, med_s, med_s / med_i if med_i else 0))
-finally:
-    psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % db, "postgres")
+benchlib.make_database(env, db)
+conf = benchlib.write_config(benchlib.work_dir("intake-desk-search-"), env, db)
+benchlib.migrate(args.bin, conf, assets=False)
+t0 = time.monotonic()
+psql(FILL.replace("N - 1", str(args.orders - 1)).replace("N - 2000", str(args.orders - 2000))
+     .replace("setval('intake.messages_id_seq', N)", "setval('intake.messages_id_seq', %d)" % args.orders))
+fill_s = time.monotonic() - t0
+n = args.orders
+g = n // 2 + 12345 if n > 30000 else n // 2
+order_no = psql("SELECT order_no FROM intake.orders WHERE message_id = %d" % (g + 1))
+sn = "RCS%010d" % g
+phone = psql("SELECT phone FROM intake.orders WHERE message_id = %d" % (g + 1))
+print("desk_search: %d orders filled (and indexed) in %.0f s; table %s, search index %s" % (
+    n, fill_s, psql("SELECT pg_size_pretty(pg_total_relation_size('intake.orders'))"),
+    psql("SELECT pg_size_pretty(pg_relation_size('intake.orders_search'))")))
+queries = [
+    ("search: order number", "SELECT count(*) FROM intake.search('%s');" % order_no),
+    ("search: SN", "SELECT count(*) FROM intake.search('%s');" % sn),
+    ("search: part of an SN (6 chars)", "SELECT count(*) FROM intake.search('%s');" % sn[-6:]),
+    ("search: phone as written 139-xxxx-xxxx",
+     "SELECT count(*) FROM intake.search('%s-%s-%s');" % (phone[:3], phone[3:7], phone[7:])),
+    ("search: phone +86 with blanks", "SELECT count(*) FROM intake.search('+86 %s %s %s');" % (
+        phone[:3], phone[3:7], phone[7:])),
+    ("search: e-mail address", "SELECT count(*) FROM intake.search('user%d@cust%d.com.cn');" % (
+        g % 50000, g % 3000)),
+    ("search: customer name (limit 50)", "SELECT count(*) FROM intake.search('客户公司%d有限');" % (g % 3000)),
+    ("queue: first 20", "SELECT count(*) FROM (SELECT * FROM intake.queue LIMIT 20) q;"),
+    ("order_thread of one order", "SELECT count(*) FROM intake.order_thread WHERE order_no = '%s';" % order_no),
+    ("sla_report: one month", "SELECT count(*) FROM intake.sla_report WHERE month = '2025-03-01';"),
+]
+print("%-40s %10s %10s  %s" % ("query", "median ms", "worst ms", "rows"))
+for name, sql in queries:
+    med, worst, rows = timed(sql, args.runs)
+    print("%-40s %10.2f %10.2f  %s" % (name, med, worst, rows[-1] if rows else "-"))
+like = "SELECT count(*) FROM intake.orders WHERE search_key LIKE '%%%s%%';" % phone
+med_i, _, _ = timed(like, 3)
+med_s, _, _ = timed(like, 1, "SET enable_bitmapscan = off; SET enable_indexscan = off;")
+print("peer: the phone LIKE with the trigram index %.2f ms, as a sequential scan %.2f ms (%.0fx)" % (
+    med_i, med_s, med_s / med_i if med_i else 0))

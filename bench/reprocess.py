@@ -9,15 +9,21 @@ in ten, so that reprocess has changes to show, write and audit. Then times, each
   - `intake reprocess --all --dry-run` (every order re-run, rolled back),
   - `intake reprocess --all --yes` (every order re-run and written),
 and prints orders/s and peak RSS (wait4 rusage) of each. Not a test: it measures and prints; it
-checks only that each run succeeded and covered the N orders. The database is dropped at the end
-and the mailbox emptied (the IMAP user stays, as with `scripts/servers adduser`).
+checks only that each run succeeded and covered the N orders. At the end, also when it fails or
+is interrupted, the database is dropped (--keep keeps it and the configuration) and the IMAP user
+is removed with its mailbox (`scripts/servers deluser`; its mails are in the database).
 
 Usage (as root, the local servers running; export INTAKE_RUN_DIR=/work/main/.run in a worktree):
     bench/reprocess.py [--count 100000] [--sample 1000] [--bin build/intake] [--perf FILE]
 """
-import argparse, glob, imaplib, os, re, secrets, shutil, ssl, subprocess, sys, tempfile, time
+import argparse, os, re, sys, time
 
-top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the checkout
+import benchlib
+from benchlib import TOP as top
+
+benchlib.WHO = "reprocess bench"
+
 ap = argparse.ArgumentParser()
 ap.add_argument("--count", type=int, default=100000, help="orders to reprocess")
 ap.add_argument("--sample", type=int, default=1000, help="mails polled for real before copying")
@@ -26,42 +32,18 @@ ap.add_argument("--perf", metavar="FILE", help="record the --yes run system-wide
 ap.add_argument("--keep", action="store_true", help="keep the database and configuration (printed) to look into")
 args = ap.parse_args()
 
-env = {}
-for line in subprocess.run([os.path.join(top, "scripts", "servers"), "env"], check=True,
-                           capture_output=True, text=True).stdout.splitlines():
-    if line.startswith("export "):
-        k, v = line[7:].split("=", 1)
-        env[k] = v.strip("'")
+env = benchlib.servers_env()
 tag = "reproc%d" % os.getpid()
-user, pw = tag + "@roycom.com.cn", secrets.token_hex(12)
-subprocess.run([os.path.join(top, "scripts", "servers"), "adduser", user, pw], check=True, capture_output=True)
-psql = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", env["PGHOST"], "-p", env["PGPORT"]]
-subprocess.run(psql + ["-d", "postgres", "-c", "CREATE DATABASE " + tag], check=True)
-work = tempfile.mkdtemp(prefix="intake-reprocess-")
-pwfile = os.path.join(work, "pw")
-with open(pwfile, "w") as f:
-    f.write(pw)
-os.chmod(pwfile, 0o600)
+user, pw = benchlib.make_user(tag)
+benchlib.make_database(env, tag, keep=args.keep)
+work = benchlib.work_dir("intake-reprocess-", keep=args.keep)
+conf = benchlib.write_config(work, env, tag, user, pw)
+if args.keep:  # printed last, after the table or the error
+    benchlib.at_end(print, "kept: database %s, configuration %s" % (tag, conf))
 
 
 def sql(query):
-    return subprocess.run(psql + ["-At", "-d", tag, "-c", query], check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
-def postgres_cpu():
-    """CPU seconds used so far by PostgreSQL (every backend: ended ones count in their parent's
-    cutime/cstime); other sessions on the machine count too."""
-    tick, use = os.sysconf("SC_CLK_TCK"), 0.0
-    for pid in os.listdir("/proc"):
-        try:
-            with open("/proc/%s/stat" % pid) as f:
-                st = f.read()
-        except OSError:
-            continue
-        if st[st.index("(") + 1:st.rindex(")")].startswith("postgres"):
-            use += sum(int(x) for x in st[st.rindex(")") + 2:].split()[11:15]) / tick
-    return use
+    return benchlib.psql(env, tag, query)
 
 
 cpu = [0.0, 0.0]  # CPU seconds of the last run: the command, PostgreSQL
@@ -69,29 +51,9 @@ cpu = [0.0, 0.0]  # CPU seconds of the last run: the command, PostgreSQL
 
 def run(cmd):
     """Runs cmd, returns (seconds, peak RSS in MB, stdout+stderr); exits when it fails."""
-    pg0 = postgres_cpu()
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    out = p.stdout.read()
-    _, status, usage = os.wait4(p.pid, 0)
-    dt = time.perf_counter() - t0
-    cpu[:] = [usage.ru_utime + usage.ru_stime, postgres_cpu() - pg0]
-    code = os.waitstatus_to_exitcode(status)
-    text = out.decode(errors="replace")
-    if code != 0:
-        sys.exit("reprocess bench: %s exited %d:\n%s" % (" ".join(cmd[:3]), code, text[-4000:]))
-    return dt, usage.ru_maxrss / 1024.0, text
-
-
-def imap_login(ctx):
-    for _ in range(50):  # Dovecot re-reads its passwd-file at most once a second
-        try:
-            imap = imaplib.IMAP4_SSL("localhost", int(env["INTAKE_IMAPS_PORT"]), ssl_context=ctx)
-            imap.login(user, pw)
-            return imap
-        except (imaplib.IMAP4.error, OSError):
-            time.sleep(0.1)
-    sys.exit("reprocess bench: cannot log in as " + user)
+    r = benchlib.run_timed(cmd, servers=("postgres",))
+    cpu[:] = [r.cpu, r.servers.get("postgres", 0.0)]
+    return r.seconds, r.rss_mb, r.out
 
 
 # Copies every polled order (with its mails: the initial one and follow-ups) `rounds` times; round g
@@ -149,8 +111,7 @@ def fill(count):
         f.write(COPY)
     # whole mails to drop: most mails open one order, so count - total orders beyond N, at most
     def fill_with(drop):
-        subprocess.run(psql + ["-d", tag, "-v", "rounds=%d" % rounds, "-v", "drop_mails=%d" % drop, "-f", script],
-                       check=True, capture_output=True)
+        benchlib.psql(env, tag, args=["-v", "rounds=%d" % rounds, "-v", "drop_mails=%d" % drop, "-f", script])
     surplus = base * (rounds + 1) - count
     # orders per mail in the sample: drop that many fewer mails so we stay at or just above count
     per_mail = float(sql("SELECT count(*)::float / count(DISTINCT message_id) FROM intake.orders"))
@@ -158,67 +119,40 @@ def fill(count):
     return int(sql("SELECT count(*) FROM intake.orders"))
 
 
-try:
-    conf = os.path.join(work, "intake.conf")
-    with open(conf, "w") as f:
-        f.write(f"""[imap]
-url = imaps://localhost:{env['INTAKE_IMAPS_PORT']}/INBOX
-user = {user}
-password_file = {pwfile}
-ca_file = {env['INTAKE_CA_FILE']}
-[smtp]
-send = false
-[db]
-conninfo = host={env['PGHOST']} port={env['PGPORT']} dbname={tag}
-""")
-    run([args.bin, "db", "migrate", "--config", conf])
-    run([args.bin, "assets", "import", os.path.join(top, "samples", "assets.csv"), "--config", conf])
+benchlib.migrate(args.bin, conf)
 
-    samples = [open(f, "rb").read() for f in sorted(glob.glob(os.path.join(top, "samples", "mail", "*.eml")))]
-    ctx = ssl.create_default_context(cafile=env["INTAKE_CA_FILE"])
-    imap = imap_login(ctx)
-    for i in range(min(args.sample, args.count)):
-        raw = samples[i % len(samples)]
-        raw = re.sub(rb"(?im)^Message-ID:[^\r\n]*", b"Message-ID: <reproc-%d-%s@example.com>" % (i, tag.encode()),
-                     raw, count=1)
-        imap.append("INBOX", None, None, raw)
-    p_s, _, out = run([args.bin, "poll", "--config", conf])
-    imap.select("INBOX")
-    imap.store("1:*", "+FLAGS.SILENT", "(\\Deleted)")
-    imap.expunge()
-    imap.logout()
+samples = benchlib.sample_mails()
+imap = benchlib.imap_login(env, user, pw)
+for i in range(min(args.sample, args.count)):
+    raw = benchlib.with_message_id(samples[i % len(samples)], b"<reproc-%d-%s@example.com>" % (i, tag.encode()))
+    imap.append("INBOX", None, None, raw)
+imap.logout()
+p_s, _, out = run([args.bin, "poll", "--config", conf])
 
-    t0 = time.perf_counter()
-    n = fill(args.count)
-    f_s = time.perf_counter() - t0
-    mails = int(sql("SELECT count(*) FROM intake.messages"))
-    print(f"{n} orders ({mails} mails): {min(args.sample, args.count)} polled in {p_s:.1f} s, copied in SQL in "
-          f"{f_s:.1f} s; local PostgreSQL (fsync on)")
+t0 = time.perf_counter()
+n = fill(args.count)
+f_s = time.perf_counter() - t0
+mails = int(sql("SELECT count(*) FROM intake.messages"))
+print(f"{n} orders ({mails} mails): {min(args.sample, args.count)} polled in {p_s:.1f} s, copied in SQL in "
+      f"{f_s:.1f} s; local PostgreSQL (fsync on)")
 
-    # as after a rule change: one order in ten reads differently now (its symptoms were lost)
-    sql("UPDATE intake.orders SET symptoms = NULL WHERE id % 10 = 0")
-    results = []
-    for label, extra in (("--dry-run", ["--dry-run"]), ("--yes", ["--yes"])):
-        perf = (["perf", "record", "-q", "-a", "-g", "-o", args.perf, "--"]
-                if args.perf and label == "--yes" else [])
-        audit0 = int(sql("SELECT count(*) FROM intake.audit"))
-        dt, rss, out = run(perf + [args.bin, "reprocess", "--all", "--config", conf] + extra)
-        m = re.search(r"^reprocess: (\d+) orders, (\d+) (?:would change|changed), (\d+) unchanged, (\d+) unreadable",
-                      out, re.M)
-        if not m or int(m.group(1)) != n:
-            sys.exit("reprocess bench: %s did not cover %d orders:\n%s" % (label, n, out[-4000:]))
-        audit = int(sql("SELECT count(*) FROM intake.audit")) - audit0
-        results.append((label, dt, rss, m.groups(), audit, list(cpu)))
-    print("| run | orders | seconds | orders/s | peak RSS | CPU ms/order intake / PostgreSQL "
-          "| changed / unchanged / unreadable | audit rows |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for label, dt, rss, g, audit, (own, pg) in results:
-        print(f"| reprocess --all {label} | {n:,} | {dt:.1f} | {n / dt:,.0f} | {rss:.0f} MB | "
-              f"{own * 1000 / n:.2f} / {pg * 1000 / n:.2f} | {g[1]} / {g[2]} / {g[3]} | {audit} |")
-finally:
-    if args.keep:
-        print("kept: database %s, configuration %s" % (tag, os.path.join(work, "intake.conf")))
-    else:
-        subprocess.run(psql + ["-d", "postgres", "-c", "DROP DATABASE IF EXISTS " + tag + " WITH (FORCE)"],
-                       capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
+# as after a rule change: one order in ten reads differently now (its symptoms were lost)
+sql("UPDATE intake.orders SET symptoms = NULL WHERE id % 10 = 0")
+results = []
+for label, extra in (("--dry-run", ["--dry-run"]), ("--yes", ["--yes"])):
+    perf = (["perf", "record", "-q", "-a", "-g", "-o", args.perf, "--"]
+            if args.perf and label == "--yes" else [])
+    audit0 = int(sql("SELECT count(*) FROM intake.audit"))
+    dt, rss, out = run(perf + [args.bin, "reprocess", "--all", "--config", conf] + extra)
+    m = re.search(r"^reprocess: (\d+) orders, (\d+) (?:would change|changed), (\d+) unchanged, (\d+) unreadable",
+                  out, re.M)
+    if not m or int(m.group(1)) != n:
+        sys.exit("reprocess bench: %s did not cover %d orders:\n%s" % (label, n, out[-4000:]))
+    audit = int(sql("SELECT count(*) FROM intake.audit")) - audit0
+    results.append((label, dt, rss, m.groups(), audit, list(cpu)))
+print("| run | orders | seconds | orders/s | peak RSS | CPU ms/order intake / PostgreSQL "
+      "| changed / unchanged / unreadable | audit rows |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+for label, dt, rss, g, audit, (own, pg) in results:
+    print(f"| reprocess --all {label} | {n:,} | {dt:.1f} | {n / dt:,.0f} | {rss:.0f} MB | "
+          f"{own * 1000 / n:.2f} / {pg * 1000 / n:.2f} | {g[1]} / {g[2]} / {g[3]} | {audit} |")

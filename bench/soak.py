@@ -29,8 +29,10 @@ Usage (as root, on a machine with scripts/install-deps done; the shared servers 
 import argparse, atexit, collections, glob, hashlib, imaplib, os, random, re, secrets, shutil, signal, ssl
 import subprocess, sys, threading, time
 
-top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-servers_sh = os.path.join(top, "scripts", "servers")
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the checkout
+import benchlib
+from benchlib import TOP as top, SERVERS as servers_sh
+
 ap = argparse.ArgumentParser(description="soak: mails, polls and server kills; then exactly once")
 ap.add_argument("--count", type=int, default=100000, help="mails to deliver (default 100000)")
 ap.add_argument("--bin", default=os.path.join(top, "build", "intake"))
@@ -89,11 +91,7 @@ signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 r = servers("start", check=False)
 if r.returncode != 0:
     sys.exit("soak: could not start its servers:\n" + r.stdout + r.stderr)
-env = {}
-for line in servers("env").stdout.splitlines():
-    if line.startswith("export "):
-        k, v = line[7:].split("=", 1)
-        env[k] = v.strip("'")
+env = benchlib.servers_env(senv)
 PGHOST, PGPORT, DB = env["PGHOST"], env["PGPORT"], "soak"
 SERVICE = "service@roycom.com.cn"
 pw = open(os.path.join(RUN, "secrets", SERVICE + ".pass")).read()
@@ -120,11 +118,10 @@ text = text.replace("send = true\n", "send = true\nmax_acks_per_hour = 0\nretry_
 text = text.replace("processed_folder =\n", "processed_folder =\ntimeout = 60s\nstale_lock_after = 2m\n")
 with open(conf, "w") as f:
     f.write(text)
-for cmd in (["db", "migrate"], ["assets", "import", os.path.join(top, "samples", "assets.csv")]):
-    subprocess.run([args.bin, *cmd, "--config", conf], check=True, capture_output=True)
+benchlib.migrate(args.bin, conf)
 
 # ---- the mail mix ----------------------------------------------------------------------------
-samples = [open(f, "rb").read() for f in sorted(glob.glob(os.path.join(top, "samples", "mail", "*.eml")))]
+samples = benchlib.sample_mails()
 domains = ["bjhz-fin.com", "tjzhxx.com.cn", "xhzs.com.cn", "hzxy-soft.com", "xueyuyun.cn",
            "pjsz-tech.com", "tsyun.com.cn", "163.com", "qq.com"] + ["cust%d.com.cn" % i for i in range(40)]
 known_orders = []  # (order_no, from_addr), refreshed from the database while it is up
@@ -182,8 +179,7 @@ def make_mail(i):
     if x < 0.18:
         lines = b"".join(b"line %d of a mail without a blank line \xe6\x95\x85\xe9\x9a\x9c\r\n" % k for k in range(1500))
         return "no_blank_line", (b"From: <" + customer(i) + b">\r\nSubject: no body\r\nMessage-ID: <soak-nb-%s-%d@x>\r\n" % (tag.encode(), i) + lines)
-    raw = samples[i % len(samples)]
-    raw = re.sub(rb"(?im)^Message-ID:[^\r\n]*", b"Message-ID: <soak-%s-%d@example.com>" % (tag.encode(), i), raw, count=1)
+    raw = benchlib.with_message_id(samples[i % len(samples)], b"<soak-%s-%d@example.com>" % (tag.encode(), i))
     raw = re.sub(rb"(?im)^(From:[^<\r\n]*<)[^>\r\n]*>", lambda m: m.group(1) + customer(i) + b">", raw, count=1)
     return "customer", raw
 
@@ -392,8 +388,7 @@ total = time.time() - t0
 # After all that, a normal mail must arrive within one poll.
 canary_mid = "<soak-canary-%s@example.com>" % tag
 imap = imap_login()
-imap.append("INBOX", None, None, re.sub(rb"(?im)^Message-ID:[^\r\n]*", b"Message-ID: " + canary_mid.encode(),
-                                         samples[0], count=1))
+imap.append("INBOX", None, None, benchlib.with_message_id(samples[0], canary_mid.encode()))
 imap.logout()
 r = subprocess.run([args.bin, "poll", "--config", conf], capture_output=True, text=True)
 canary = psql("SELECT count(*) FROM intake.messages WHERE message_id = '%s'" % canary_mid.strip("<>"))[0][0]
