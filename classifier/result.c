@@ -1,6 +1,7 @@
 /* result.c: the classification result — its reasons and trail as the decisions add them, and its three
  * outputs: the contract's JSON members, the reasons JSON for storing, and the EXPLAIN text. */
 #include "classifier-private.h"
+#include "jsonout.h"
 
 void
 classifier_reason_free(gpointer data)
@@ -143,8 +144,7 @@ classifier_result_reasons_json(const ClassifierResult *r)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   write_reasons(r, b);
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  return json_to_string(root, FALSE);
+  return jsonout_builder_to_string(b, FALSE);
 }
 
 char *

@@ -8,7 +8,7 @@
 
 #include "fetcher.h"
 
-#include <json-glib/json-glib.h>
+#include "jsonout.h"
 #include <string.h>
 
 /* The robots' text message shapes: WeCom and DingTalk {"msgtype":"text","text":{"content":…}},
@@ -43,8 +43,7 @@ webhook_json(const char *format, char **alert)
     }
   }
   json_builder_end_object(b);
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  return json_to_string(root, FALSE);
+  return jsonout_builder_to_string(b, FALSE);
 }
 
 static char *

@@ -5,7 +5,7 @@
 #include "parser.h"
 #include "pipeline.h"
 
-#include <json-glib/json-glib.h>
+#include "jsonout.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -345,11 +345,7 @@ print_json(const ParserRequest *req, const ClassifierResult *result)
   parser_request_write_json(req, b);
   classifier_result_write_json(result, b);
   json_builder_end_object(b);
-  g_autoptr(JsonGenerator) gen = json_generator_new();
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  json_generator_set_root(gen, root);
-  json_generator_set_pretty(gen, TRUE);
-  g_autofree char *out = json_generator_to_data(gen, NULL);
+  g_autofree char *out = jsonout_builder_to_string(b, TRUE);
   printf("%s\n", out);
 }
 

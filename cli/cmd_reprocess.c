@@ -3,7 +3,7 @@
 #include "cli.h"
 #include "pipeline.h"
 
-#include <json-glib/json-glib.h>
+#include "jsonout.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,9 +24,10 @@ print_changes(const char *order_no, const char *before, const char *after)
   printf("%s:\n", order_no);
   for (GList *l = members; l; l = l->next) {
     const char *k = l->data;
-    g_autofree char *vb =
-      json_object_has_member(b, k) ? json_to_string(json_object_get_member(b, k), FALSE) : g_strdup("null");
-    g_autofree char *va = json_to_string(json_object_get_member(a, k), FALSE);
+    g_autofree char *vb = json_object_has_member(b, k)
+                            ? jsonout_to_string(json_object_get_member(b, k), FALSE)
+                            : g_strdup("null");
+    g_autofree char *va = jsonout_to_string(json_object_get_member(a, k), FALSE);
     printf("  %-14s %s -> %s\n", k, vb, va);
   }
 }

@@ -5,7 +5,7 @@
 #include "fetcher.h"
 #include "store.h"
 
-#include <json-glib/json-glib.h>
+#include "jsonout.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -271,8 +271,7 @@ cli_cmd_status(int argc, char **argv)
   json_builder_end_array(st.json);
   json_builder_end_object(st.json);
   if (as_json) {
-    g_autoptr(JsonNode) root = json_builder_get_root(st.json);
-    g_autofree char *out = json_to_string(root, TRUE);
+    g_autofree char *out = jsonout_builder_to_string(st.json, TRUE);
     printf("%s\n", out);
   } else {
     fputs(text->str, stdout);

@@ -1,5 +1,6 @@
 /* parser.c: parser_parse — limits, GMime, then mime.c → text.c → detect.c → extract.c — and the request's JSON and lifetime. */
 #include "parser-private.h"
+#include "jsonout.h"
 
 #include <string.h>
 #ifdef __SSE2__
@@ -568,8 +569,7 @@ parser_attachments_to_json(const ParserRequest *request)
   g_return_val_if_fail(request != NULL, NULL);
   g_autoptr(JsonBuilder) b = json_builder_new();
   write_attachments(b, request);
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  return json_to_string(root, FALSE);
+  return jsonout_builder_to_string(b, FALSE);
 }
 
 char *
@@ -578,8 +578,7 @@ parser_parts_to_json(const ParserRequest *request)
   g_return_val_if_fail(request != NULL, NULL);
   g_autoptr(JsonBuilder) b = json_builder_new();
   write_parts(b, request);
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  return json_to_string(root, FALSE);
+  return jsonout_builder_to_string(b, FALSE);
 }
 
 void

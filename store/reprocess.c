@@ -2,7 +2,7 @@
  * order rows and their raw mails (two round trips a batch instead of two an order), and its update. */
 #include "store-private.h"
 
-#include <json-glib/json-glib.h>
+#include "jsonout.h"
 #include <string.h>
 
 /* {1,2,3}: a bigint[] literal. */
@@ -56,25 +56,6 @@ store_order_raws_batch(StoreConn *conn, const gint64 *ids, guint n, GError **err
     g_ptr_array_add(mails, g_bytes_new(PQgetvalue(r, i, 1), (gsize)PQgetlength(r, i, 1)));
   }
   return raws;
-}
-
-/* json-glib 1.6 writes U+001F raw inside a string (its escaper tests < 0x1f), which PostgreSQL
- * refuses. The byte can only be in a string (JSON's syntax is printable ASCII, UTF-8 continuation
- * bytes are >= 0x80), so each one becomes \u001f. Takes text. */
-static char *
-escape_unit_separators(char *text)
-{
-  if (!strchr(text, 0x1f))
-    return text;
-  GString *s = g_string_new(NULL);
-  for (const char *c = text; *c; c++) {
-    if (*c == 0x1f)
-      g_string_append(s, "\\u001f");
-    else
-      g_string_append_c(s, *c);
-  }
-  g_free(text);
-  return g_string_free(s, FALSE);
 }
 
 /* One row of the batch as a JSON object: every value a string or null, and reasons (JSON text
@@ -136,10 +117,7 @@ batch_json(const gint64 *ids, const StoreOrder *const *orders, const char *const
     if (!batch_row(b, ids[i], orders[i], statuses[i], error))
       return NULL;
   json_builder_end_array(b);
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  g_autoptr(JsonGenerator) gen = json_generator_new();
-  json_generator_set_root(gen, root);
-  return escape_unit_separators(json_generator_to_data(gen, NULL));
+  return jsonout_builder_to_string(b, FALSE);
 }
 
 /* As store_order_update (orders.c): a field ops corrected keeps their value, else the pipeline's. */
