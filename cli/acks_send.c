@@ -168,8 +168,9 @@ suppression(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, cons
 {
   const ParserRequest *req = o->request;
   StoreOutboxCounts counts = { 0 };
-  if ((recipient || cfg->max_acks_per_hour) &&
-      !store_outbox_cap_counts(conn, recipient, cfg->max_acks_per_hour > 0, &counts, error))
+  if (o->caps ? !store_outbox_cap_counts_take(conn, o->caps, &counts, error)
+              : (recipient || cfg->max_acks_per_hour) &&
+                  !store_outbox_cap_counts(conn, recipient, cfg->max_acks_per_hour > 0, &counts, error))
     return FALSE;
   gint64 recent = counts.recent_to, hour = counts.last_hour;
   gboolean capped_already = counts.capped_last_hour;
@@ -258,6 +259,16 @@ ack_recipient(const AcksSmtpConfig *cfg, const ParserRequest *req, const char **
       return from_addr;
   cc[0] = req->forwarded_by && acks_address_usable(req->forwarded_by) ? req->forwarded_by : from_addr;
   return origin;
+}
+
+StoreAhead *
+acks_caps_ahead(StoreConn *conn, const AcksSmtpConfig *cfg, const ParserRequest *req, GError **error)
+{
+  const char *cc[2] = { NULL, NULL };
+  const char *recipient = ack_recipient(cfg, req, cc); /* the one acks_queue_order will use */
+  if (!recipient && !cfg->max_acks_per_hour)
+    return NULL;
+  return store_outbox_cap_counts_ahead(conn, recipient, cfg->max_acks_per_hour > 0, error);
 }
 
 /* Renders the acknowledgement of item's order with the texts and the tier's SLA terms from the

@@ -37,7 +37,14 @@ typedef struct {
   GTimeZone *time_zone; /* the policy's: the deadlines in the text are written in it; NULL: acks' default */
   GDateTime *received;  /* when the mail arrived: older than [smtp] ack_max_age is not acknowledged */
   guint n_orders;       /* orders the mail opened (a batch report: several); 0: read from the store */
+  StoreAhead *caps;     /* acks_caps_ahead sent for this mail before its orders, or NULL: read here */
 } AcksOrder;
+
+/* The counts the caps need for the acknowledgement of request (its recipient's, the hour's), sent
+ * ahead of the next statement so that they cost no round trip of their own; NULL when none are
+ * needed (or on error). For AcksOrder.caps. */
+StoreAhead *acks_caps_ahead(StoreConn *conn, const AcksSmtpConfig *config, const ParserRequest *request,
+                            GError **error);
 
 /* Inside the order's transaction, right after store_order_insert: decides (acks_decide, counting
  * the sender's acknowledgements of the last 24 h) and writes the order's intake.outbox row —

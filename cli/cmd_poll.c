@@ -38,6 +38,8 @@ typedef struct {
   const AcksSmtpConfig *acks;
   const char *mailbox_key;
   CliParseAhead *ahead; /* parses the fetched mails while the ones before them are stored */
+  /* the mail's reads sent with its insert (one round trip): registry rows, acknowledgement counts */
+  StoreAhead *asset_ahead, *caps_ahead;
   StoreMailbox mailbox;
   PollStats stats;
   GArray *batch;         /* UIDs stored in the open transaction: flagged after it commits */
@@ -89,7 +91,9 @@ insert_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 messag
   g_autoptr(ClassifierResult) result = NULL;
   if (req) {
     g_autofree char *warning = NULL;
-    g_autoptr(ClassifierAsset) asset = pipeline_asset_lookup(p->conn, req, &warning, error);
+    g_autoptr(StoreAhead) ahead = machine_index == 0 ? g_steal_pointer(&p->asset_ahead) : NULL;
+    g_autoptr(ClassifierAsset) asset = ahead ? pipeline_asset_take(p->conn, ahead, req, &warning, error)
+                                             : pipeline_asset_lookup(p->conn, req, &warning, error);
     if (!asset && error && *error)
       return NULL;
     if (warning)
@@ -161,6 +165,7 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
     .time_zone = *p->policy ? classifier_policy_time_zone(*p->policy) : NULL,
     .received = received,
     .n_orders = n,
+    .caps = p->caps_ahead,
   };
   g_autofree char *outcome = NULL;
   if (!acks_queue_order(p->conn, p->acks, &ao, &outcome, error))
@@ -308,6 +313,30 @@ log_mail(guint32 uid)
   cli_log_field("order", NULL);
 }
 
+/* The reads a new one-machine order of req will make, sent ahead with the mail's insert (a batch
+ * report, a duplicate or a follow-up reads its own when it needs them; these then go unused). */
+static gboolean
+reads_ahead(Poll *p, const ParserRequest *req, GError **error)
+{
+  if (!req || req->ignored_reason || pipeline_machine_count(req) != 1)
+    return TRUE;
+  g_autoptr(GError) e = NULL;
+  p->asset_ahead = pipeline_asset_lookup_ahead(p->conn, req, &e);
+  if (!e)
+    p->caps_ahead = acks_caps_ahead(p->conn, p->acks, req, &e);
+  if (!e)
+    return TRUE;
+  g_propagate_error(error, g_steal_pointer(&e));
+  return FALSE;
+}
+
+static void
+reads_ahead_clear(Poll *p)
+{
+  g_clear_pointer(&p->asset_ahead, store_ahead_unref);
+  g_clear_pointer(&p->caps_ahead, store_ahead_unref);
+}
+
 /* parsed: what the worker read of a whole mail (NULL: the mail is parsed here). */
 static gboolean
 ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
@@ -379,7 +408,7 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
   PollStats before = p->stats; /* a mail rolled back counts as quarantined, not as what it began as */
   if (!unit_begin(p, error))
     return FALSE;
-  if (!store_message_insert(p->conn, &p->mailbox, &in, &out, error))
+  if (!reads_ahead(p, req, error) || !store_message_insert(p->conn, &p->mailbox, &in, &out, error))
     goto fail;
   if (!place(p, m, req, &in, &out, received, &order_no, &what, error))
     goto fail;
@@ -401,6 +430,7 @@ ingest(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
 {
   log_mail(m->uid);
   gboolean ok = ingest_mail(p, m, parsed, error);
+  reads_ahead_clear(p);
   log_mail(0);
   return ok;
 }

@@ -51,6 +51,22 @@ pipeline_asset_lookup(StoreConn *conn, const ParserRequest *request, char **warn
   return rows ? asset_pick_from(rows, NULL, request, warning) : NULL;
 }
 
+StoreAhead *
+pipeline_asset_lookup_ahead(StoreConn *conn, const ParserRequest *request, GError **error)
+{
+  g_auto(GStrv) keys = classifier_request_sn_keys(request);
+  return keys && keys[0] ? store_assets_lookup_ahead(conn, (const char *const *)keys, error) : NULL;
+}
+
+ClassifierAsset *
+pipeline_asset_take(StoreConn *conn, StoreAhead *ahead, const ParserRequest *request, char **warning,
+                    GError **error)
+{
+  *warning = NULL;
+  g_autoptr(StoreRows) rows = store_assets_lookup_take(conn, ahead, error);
+  return rows ? asset_pick_from(rows, NULL, request, warning) : NULL;
+}
+
 static const char *
 keep(PipelineOrderHolder *h, char *s)
 {

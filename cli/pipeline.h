@@ -16,6 +16,11 @@ ClassifierPolicy *pipeline_policy_load(StoreConn *conn, GError **error);
  * with a warning in *warning (caller frees). */
 ClassifierAsset *pipeline_asset_lookup(StoreConn *conn, const ParserRequest *request, char **warning,
                                        GError **error);
+/* The same look-up sent ahead of the next statement (store_assets_lookup_ahead), NULL when the
+ * request names no SN (or on error); pipeline_asset_take then picks from its rows. */
+StoreAhead *pipeline_asset_lookup_ahead(StoreConn *conn, const ParserRequest *request, GError **error);
+ClassifierAsset *pipeline_asset_take(StoreConn *conn, StoreAhead *ahead, const ParserRequest *request,
+                                     char **warning, GError **error);
 
 /* The values of an order made from a parsed and classified mail. Strings point into request,
  * result and the holder, which must outlive the StoreOrder. */

@@ -1,17 +1,31 @@
 /* store/assets.c: the asset registry (intake.assets) — the look-up per mail and `intake assets import`. */
 #include "store-private.h"
 
+#define ASSETS_LOOKUP                                                                                        \
+  "SELECT sn, kind, brand, model, customer, tier, ship_date, invoice_date, warranty_basis,"                  \
+  " contract_start, contract_years, software, city, district"                                                \
+  " FROM intake.assets WHERE sn = ANY($1::text[])"
+
 StoreRows *
 store_assets_lookup(StoreConn *conn, const char *const *sns, GError **error)
 {
   g_autofree char *arr = store_text_array(sns);
   const char *p[] = { arr };
-  return store_select(
-    conn,
-    "SELECT sn, kind, brand, model, customer, tier, ship_date, invoice_date, warranty_basis,"
-    " contract_start, contract_years, software, city, district"
-    " FROM intake.assets WHERE sn = ANY($1::text[])",
-    1, p, error);
+  return store_select(conn, ASSETS_LOOKUP, 1, p, error);
+}
+
+StoreAhead *
+store_assets_lookup_ahead(StoreConn *conn, const char *const *sns, GError **error)
+{
+  g_autofree char *arr = store_text_array(sns);
+  const char *p[] = { arr };
+  return store_send_ahead(conn, ASSETS_LOOKUP, 1, p, error);
+}
+
+StoreRows *
+store_assets_lookup_take(StoreConn *conn, StoreAhead *ahead, GError **error)
+{
+  return store_ahead_rows(conn, ahead, error);
 }
 
 /* The rows in a temporary table by COPY, then one INSERT … ON CONFLICT that reports per row whether it

@@ -133,31 +133,89 @@ plan_stale(PGresult *r)
 
 /* ---- statements sent ahead (pipeline mode) ---- */
 
+struct StoreAhead {
+  gint ref;
+  gboolean read;    /* the pipeline was read: result, or error_message + sqlstate */
+  PGresult *result; /* its rows */
+  char *error_message, *sqlstate;
+};
+
+StoreAhead *
+store_ahead_ref(StoreAhead *ahead)
+{
+  g_atomic_int_inc(&ahead->ref);
+  return ahead;
+}
+
+void
+store_ahead_unref(StoreAhead *ahead)
+{
+  if (!ahead || !g_atomic_int_dec_and_test(&ahead->ref))
+    return;
+  PQclear(ahead->result);
+  g_free(ahead->error_message);
+  g_free(ahead->sqlstate);
+  g_free(ahead);
+}
+
+/* What was sent ahead and not read yet (created on first use). */
+static GPtrArray *
+pending(StoreConn *conn)
+{
+  if (!conn->pending)
+    conn->pending = g_ptr_array_new_with_free_func((GDestroyNotify)store_ahead_unref);
+  return conn->pending;
+}
+
+/* Pipeline mode, entered if need be. */
+static gboolean
+pipeline_on(StoreConn *conn, GError **error)
+{
+  return PQpipelineStatus(conn->pg) != PQ_PIPELINE_OFF || PQenterPipelineMode(conn->pg) ||
+         store_fail(conn, error);
+}
+
 /* Sends sql (one statement, no parameters, no rows wanted: BEGIN, SAVEPOINT …) without waiting:
  * it travels with the next statement, in one round trip; its error, if any, is that statement's. */
 static gboolean
 defer(StoreConn *conn, const char *sql, GError **error)
 {
-  if (PQpipelineStatus(conn->pg) == PQ_PIPELINE_OFF && !PQenterPipelineMode(conn->pg))
-    return store_fail(conn, error);
+  if (!pipeline_on(conn, error))
+    return FALSE;
   if (!PQsendQueryParams(conn->pg, sql, 0, NULL, NULL, NULL, NULL, 0))
     return store_fail(conn, error);
-  conn->deferred++;
+  g_ptr_array_add(pending(conn), NULL);
   return TRUE;
 }
 
-/* Ends the pipeline: a sync, then the deferred statements' results and (with_main) the one sent
- * last. Returns the first deferred error, else the last statement's result (NULL without one, or
- * when the connection failed). */
+/* A kept statement's outcome: its result, or (when it failed, its result going to the caller of the
+ * pipeline as the first error) a copy of its message. */
+static void
+slot_fill(StoreAhead *slot, PGresult *r, gboolean failed, const char *why)
+{
+  slot->read = TRUE;
+  if (!failed) {
+    slot->result = r;
+    return;
+  }
+  if (r && PQresultStatus(r) == PGRES_PIPELINE_ABORTED)
+    why = "not run: a statement sent before it in the same round trip failed";
+  slot->error_message = g_strdup(r && !why ? PQresultErrorMessage(r) : why);
+  slot->sqlstate = g_strdup(r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL);
+}
+
+/* Ends the pipeline: a sync, then the results of what was sent ahead and (with_main) of the one sent
+ * last. Returns the first error among those sent ahead, else the last statement's result (NULL without
+ * one, or when the connection failed). */
 static PGresult *
 pipe_finish(StoreConn *conn, gboolean with_main)
 {
   PGresult *bad = NULL, *main = NULL;
-  guint expect = conn->deferred + (with_main ? 1 : 0);
-  conn->deferred = 0;
+  g_autoptr(GPtrArray) sent = g_steal_pointer(&conn->pending);
+  guint ahead = sent ? sent->len : 0, expect = ahead + (with_main ? 1 : 0), i = 0;
   if (!PQpipelineSync(conn->pg))
-    return NULL;
-  for (guint i = 0; i < expect; i++) {
+    expect = 0;
+  for (; i < expect; i++) {
     PGresult *r, *last = NULL;
     while ((r = PQgetResult(conn->pg))) { /* a statement's result, then NULL */
       PQclear(last);
@@ -166,14 +224,21 @@ pipe_finish(StoreConn *conn, gboolean with_main)
     if (!last)
       break; /* the connection failed: libpq holds the message */
     ExecStatusType st = PQresultStatus(last);
-    if (i + 1 == expect && with_main)
+    gboolean failed = st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
+    StoreAhead *slot = i < ahead ? g_ptr_array_index(sent, i) : NULL;
+    if (slot)
+      slot_fill(slot, last, failed, NULL);
+    if (i == ahead)
       main = last;
-    else if (!bad && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    else if (!bad && failed)
       bad = last;
-    else
+    else if (!slot || failed)
       PQclear(last);
   }
-  PGresult *sync = PQgetResult(conn->pg);
+  for (; i < ahead; i++) /* never read: the connection failed */
+    if (g_ptr_array_index(sent, i))
+      slot_fill(g_ptr_array_index(sent, i), NULL, TRUE, PQerrorMessage(conn->pg));
+  PGresult *sync = expect ? PQgetResult(conn->pg) : NULL;
   if (sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC)
     PQexitPipelineMode(conn->pg);
   PQclear(sync);
@@ -184,14 +249,59 @@ pipe_finish(StoreConn *conn, gboolean with_main)
   return main;
 }
 
+StoreAhead *
+store_send_ahead(StoreConn *conn, const char *sql, int n, const char *const *params, GError **error)
+{
+  const char *name = conn->prepared ? g_hash_table_lookup(conn->prepared, sql) : NULL;
+  PGresult *failed = NULL;
+  /* the first time on this connection: prepared on its own (a round trip, once) */
+  if (!name && store_flush_deferred(conn, error) && !(name = prepared_name(conn, sql, n, &failed)) &&
+      failed) {
+    store_check(conn, failed, PGRES_COMMAND_OK, error);
+    PQclear(failed);
+    return NULL;
+  }
+  if ((error && *error) || !pipeline_on(conn, error))
+    return NULL;
+  int sent = name ? PQsendQueryPrepared(conn->pg, name, n, params, NULL, NULL, 0)
+                  : PQsendQueryParams(conn->pg, sql, n, NULL, params, NULL, NULL, 0);
+  if (!sent) {
+    store_fail(conn, error);
+    return NULL;
+  }
+  StoreAhead *ahead = g_new0(StoreAhead, 1);
+  ahead->ref = 1;
+  g_ptr_array_add(pending(conn), store_ahead_ref(ahead));
+  return ahead;
+}
+
+static StoreRows *rows_of(PGresult *r);
+
+StoreRows *
+store_ahead_rows(StoreConn *conn, StoreAhead *ahead, GError **error)
+{
+  g_autoptr(GError) flush_error = NULL;
+  if (!ahead->read && !store_flush_deferred(conn, &flush_error) && !ahead->read) {
+    g_propagate_error(error, g_steal_pointer(&flush_error));
+    return NULL;
+  }
+  if (ahead->error_message) {
+    convert(conn, ahead->error_message, ahead->sqlstate, error);
+    return NULL;
+  }
+  if (!store_check(conn, ahead->result, PGRES_TUPLES_OK, error))
+    return NULL;
+  return rows_of(ahead->result);
+}
+
 /* Before anything that needs the connection to itself (PQexec, COPY): what was sent ahead is
  * finished, its error reported. */
 gboolean
 store_flush_deferred(StoreConn *conn, GError **error)
 {
-  if (!conn->deferred && PQpipelineStatus(conn->pg) == PQ_PIPELINE_OFF)
+  gboolean had = conn->pending && conn->pending->len > 0;
+  if (!had && PQpipelineStatus(conn->pg) == PQ_PIPELINE_OFF)
     return TRUE;
-  gboolean had = conn->deferred > 0;
   g_autoptr(PGresult) r = pipe_finish(conn, FALSE);
   if (PQpipelineStatus(conn->pg) != PQ_PIPELINE_OFF && !PQexitPipelineMode(conn->pg))
     return store_fail(conn, error);
@@ -205,13 +315,14 @@ PGresult *
 store_run_formats(StoreConn *conn, const char *sql, int n, const char *const *params, const int *lengths,
                   const int *formats, int result_format)
 {
-  if (conn->deferred) {
+  if (conn->pending && conn->pending->len) {
     /* with what was sent ahead, in one round trip; a statement not prepared yet is prepared in the
      * same pipeline (the statement after a SAVEPOINT is the busiest one: the mail's insert) */
     g_autofree char *fresh = NULL;
     const char *name = lookup_name(conn, sql, &fresh);
     if (fresh && PQsendPrepare(conn->pg, fresh, sql, n, NULL))
-      conn->deferred++; /* its result is read like a deferred statement's: an error stands */
+      g_ptr_array_add(pending(conn),
+                      NULL); /* its result is read like a deferred statement's: an error stands */
     else
       g_clear_pointer(&fresh, g_free);
     const char *use = name ? name : fresh;
@@ -360,6 +471,7 @@ store_close(StoreConn *conn)
     return;
   PQfinish(conn->pg);
   g_clear_pointer(&conn->prepared, g_hash_table_unref);
+  g_clear_pointer(&conn->pending, g_ptr_array_unref);
   store_numbers_close(conn);
   g_clear_pointer(&conn->tz, g_time_zone_unref);
   g_free(conn);
@@ -493,12 +605,10 @@ store_lock_release(StoreConn *conn, const char *key, GError **error)
   return store_exec(conn, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", 1, p, error);
 }
 
-StoreRows *
-store_select(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error)
+/* A result's rows as text (NULL is SQL NULL). */
+static StoreRows *
+rows_of(PGresult *r)
 {
-  g_autoptr(PGresult) r = store_run(conn, sql, nparams, params);
-  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
-    return NULL;
   StoreRows *rows = g_new0(StoreRows, 1);
   rows->ncols = (guint)PQnfields(r);
   rows->columns = g_new0(char *, rows->ncols + 1);
@@ -513,6 +623,15 @@ store_select(StoreConn *conn, const char *sql, int nparams, const char *const *p
     g_ptr_array_add(rows->rows, row);
   }
   return rows;
+}
+
+StoreRows *
+store_select(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error)
+{
+  g_autoptr(PGresult) r = store_run(conn, sql, nparams, params);
+  if (!store_check(conn, r, PGRES_TUPLES_OK, error))
+    return NULL;
+  return rows_of(r);
 }
 
 void

@@ -32,28 +32,48 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
   return TRUE;
 }
 
-gboolean
-store_outbox_cap_counts(StoreConn *conn, const char *recipient, gboolean hour, StoreOutboxCounts *out,
-                        GError **error)
+#define CAP_COUNTS                                                                                           \
+  "SELECT (SELECT count(*) FROM intake.outbox WHERE lower(recipient) = lower($1)"                            \
+  " AND status IN ('pending', 'sending', 'sent') AND queued_at > now() - interval '24 hours'),"              \
+  " CASE WHEN $2::boolean THEN (SELECT count(*) FROM intake.outbox WHERE status IN ('pending', 'sending',"   \
+  " 'sent') AND queued_at > now() - interval '1 hour') ELSE 0 END,"                                          \
+  " CASE WHEN $2::boolean THEN EXISTS (SELECT 1 FROM intake.outbox WHERE suppressed_reason = 'global_cap'"   \
+  " AND queued_at > now() - interval '1 hour')::int ELSE 0 END"
+
+static gboolean
+cap_counts_of(StoreRows *rows, StoreOutboxCounts *out)
 {
-  const char *p[] = { recipient ? recipient : "", hour ? "t" : "f" };
-  /* each part reads its own index (the recipient's, 065's partial ones): a few rows, not the outbox;
-   * the hour's parts run only when asked */
-  g_autoptr(StoreRows) rows = store_select(
-    conn,
-    "SELECT (SELECT count(*) FROM intake.outbox WHERE lower(recipient) = lower($1)"
-    " AND status IN ('pending', 'sending', 'sent') AND queued_at > now() - interval '24 hours'),"
-    " CASE WHEN $2::boolean THEN (SELECT count(*) FROM intake.outbox WHERE status IN ('pending', 'sending',"
-    " 'sent') AND queued_at > now() - interval '1 hour') ELSE 0 END,"
-    " CASE WHEN $2::boolean THEN EXISTS (SELECT 1 FROM intake.outbox WHERE suppressed_reason = 'global_cap'"
-    " AND queued_at > now() - interval '1 hour')::int ELSE 0 END",
-    2, p, error);
   if (!rows)
     return FALSE;
   out->recent_to = store_rows_int(rows, 0, 0);
   out->last_hour = store_rows_int(rows, 0, 1);
   out->capped_last_hour = store_rows_int(rows, 0, 2) > 0;
   return TRUE;
+}
+
+/* each part reads its own index (the recipient's, 065's partial ones): a few rows, not the outbox;
+ * the hour's parts run only when asked */
+gboolean
+store_outbox_cap_counts(StoreConn *conn, const char *recipient, gboolean hour, StoreOutboxCounts *out,
+                        GError **error)
+{
+  const char *p[] = { recipient ? recipient : "", hour ? "t" : "f" };
+  g_autoptr(StoreRows) rows = store_select(conn, CAP_COUNTS, 2, p, error);
+  return cap_counts_of(rows, out);
+}
+
+StoreAhead *
+store_outbox_cap_counts_ahead(StoreConn *conn, const char *recipient, gboolean hour, GError **error)
+{
+  const char *p[] = { recipient ? recipient : "", hour ? "t" : "f" };
+  return store_send_ahead(conn, CAP_COUNTS, 2, p, error);
+}
+
+gboolean
+store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, StoreOutboxCounts *out, GError **error)
+{
+  g_autoptr(StoreRows) rows = store_ahead_rows(conn, ahead, error);
+  return cap_counts_of(rows, out);
 }
 
 gboolean

@@ -13,7 +13,8 @@ struct StoreConn {
   gboolean statement_timeout_ours; /* store_connect set the default statement_timeout */
   GHashTable *prepared;            /* SQL text -> name of its prepared statement on this connection */
   guint prepared_seq;              /* the last name given */
-  guint deferred;                  /* statements sent ahead, in pipeline mode, results not read yet */
+  GPtrArray *pending;              /* statements sent ahead (pipeline mode), results not read yet: each its
+                                      StoreAhead (rows wanted) or NULL (only an error matters) */
   GHashTable
     *numbers; /* in a store_begin transaction: local day -> last order number given (store/orders.c) */
   GHashTable *numbers_mark; /* the same at the open savepoint: what ROLLBACK TO gives back */
@@ -43,6 +44,14 @@ gboolean store_numbers_flush(StoreConn *conn, GError **error);
 /* Finishes what was sent ahead (store_savepoint …), reporting its error: before a caller uses the
  * connection's asynchronous calls itself (PQsendQuery…). */
 gboolean store_flush_deferred(StoreConn *conn, GError **error);
+/* Sends a parameterised statement ahead (pipeline mode) without waiting: it travels with the next
+ * statement run, in one round trip. Its rows (or its error) are read with store_ahead_rows; an error
+ * also fails the statement it travelled with, whose caller reports it. Unref when done. */
+StoreAhead *store_send_ahead(StoreConn *conn, const char *sql, int n, const char *const *params,
+                             GError **error);
+/* The rows of a statement sent ahead (waiting for them if not read yet), as store_select gives them. */
+StoreRows *store_ahead_rows(StoreConn *conn, StoreAhead *ahead, GError **error);
+
 /* Runs a parameterised statement (text parameters, text results), prepared once per connection.
  * Caller PQclears. */
 PGresult *store_run(StoreConn *conn, const char *sql, int n, const char *const *params);

@@ -26,6 +26,13 @@ gboolean store_error_transient(const GError *error);
 typedef struct StoreConn StoreConn;
 typedef struct ClassifierPolicy ClassifierPolicy; /* classifier.h */
 
+/* A read sent ahead of the statement after it (store_*_ahead), so both cost one round trip; its
+ * answer is taken with the matching store_*_take. Unref it whether or not it was taken. */
+typedef struct StoreAhead StoreAhead;
+StoreAhead *store_ahead_ref(StoreAhead *ahead);
+void store_ahead_unref(StoreAhead *ahead);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreAhead, store_ahead_unref)
+
 /* The time zone of a connection until store_set_time_zone: the policy's default. */
 #define STORE_DEFAULT_TIME_ZONE "Asia/Shanghai"
 
@@ -100,6 +107,10 @@ gboolean store_policy_load(StoreConn *conn, ClassifierPolicy *policy, GError **e
  * model, customer, tier, ship_date, invoice_date, warranty_basis, contract_start, contract_years,
  * software, city, district (classifier_asset_from_values reads them). Caller frees. */
 StoreRows *store_assets_lookup(StoreConn *conn, const char *const *sns, GError **error);
+/* The same look-up sent ahead of the next statement (one round trip with it); its rows:
+ * store_assets_lookup_take. */
+StoreAhead *store_assets_lookup_ahead(StoreConn *conn, const char *const *sns, GError **error);
+StoreRows *store_assets_lookup_take(StoreConn *conn, StoreAhead *ahead, GError **error);
 /* In one transaction of its own: upserts rows (each `const char *const *` of the values of columns,
  * NULL-terminated names of intake.assets columns, the first `sn`; NULL = SQL NULL) by sn. A row equal
  * to the stored one is left alone. *added / *updated receive the counts; the rest were unchanged.
@@ -306,6 +317,11 @@ typedef struct {
 /* Fills *out for recipient (NULL: no recipient, 0) and, when hour, the last hour's counts. */
 gboolean store_outbox_cap_counts(StoreConn *conn, const char *recipient, gboolean hour,
                                  StoreOutboxCounts *out, GError **error);
+/* The same counts sent ahead of the next statement (one round trip with it), taken with _take. */
+StoreAhead *store_outbox_cap_counts_ahead(StoreConn *conn, const char *recipient, gboolean hour,
+                                          GError **error);
+gboolean store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, StoreOutboxCounts *out,
+                                      GError **error);
 /* Inside the caller's transaction: an intake.audit row on the order (actor: the login role) that
  * ops see in its history, e.g. action auth_fail with why no acknowledgement went out. */
 gboolean store_order_flag(StoreConn *conn, gint64 order_id, const char *action, const char *note,

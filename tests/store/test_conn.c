@@ -28,6 +28,13 @@ teardown(void)
   st_teardown(T);
 }
 
+/* How many statements were sent ahead and not read yet. */
+static guint
+pending_len(StoreConn *c)
+{
+  return c->pending ? c->pending->len : 0;
+}
+
 /* How many statements this connection has prepared (the server's own list). */
 static gint64
 prepared_count(void)
@@ -116,7 +123,7 @@ assert_usable(StoreConn *c)
 {
   g_autoptr(GError) error = NULL;
   cr_assert_eq(PQpipelineStatus(c->pg), PQ_PIPELINE_OFF);
-  cr_assert_eq(c->deferred, 0);
+  cr_assert_eq(pending_len(c), 0);
   const char *p[] = { "3" };
   g_autoptr(StoreRows) r = store_select(c, "SELECT b FROM t WHERE a = $1", 1, p, &error);
   cr_assert(r, "%s", error ? error->message : "");
@@ -163,7 +170,7 @@ Test(conn, statement_failing_after_deferred_ones, .init = setup, .fini = teardow
   cr_assert(store_exec(C, "INSERT INTO t (a, b) VALUES ($1, $2)", 2, ok, &error), "%s",
             error ? error->message : "");
   cr_assert(store_savepoint_next(C, &error)); /* RELEASE + SAVEPOINT, both sent ahead */
-  cr_assert_eq(C->deferred, 2);
+  cr_assert_eq(pending_len(C), 2);
   cr_assert_not(store_exec(C, "INSERT INTO t (a, b) VALUES ($1, $2)", 2, bad, &error));
   /* its own error, not a deferred statement's or "aborted" */
   cr_assert(error && strstr(error->message, "invalid input syntax"), "%s", error ? error->message : "none");
@@ -217,7 +224,7 @@ Test(conn, backend_killed_then_deferred_flushed, .init = setup, .fini = teardown
   g_autoptr(GError) error = NULL;
   cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
   cr_assert(store_savepoint(C, &error) && store_savepoint_next(C, &error));
-  cr_assert_eq(C->deferred, 3);
+  cr_assert_eq(pending_len(C), 3);
   terminate(C);
   cr_assert_not(store_commit(C, &error));
   cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
@@ -314,4 +321,91 @@ Test(conn, statement_behind_a_deferred_savepoint_is_prepared_once, .init = setup
   cr_assert_eq(store_rows_int(r, 0, 0), 1, "prepared %" G_GINT64_FORMAT " times", store_rows_int(r, 0, 0));
   g_autoptr(StoreRows) n = store_select(C, "SELECT count(*) FROM t WHERE a >= 100", 0, NULL, &error);
   cr_assert_eq(store_rows_int(n, 0, 0), 5);
+}
+
+/* ---- reads sent ahead (store_send_ahead): rows kept for the caller ---- */
+
+static char *
+cell(StoreRows *r, guint row, guint col)
+{
+  return ((char **)g_ptr_array_index(r->rows, row))[col];
+}
+
+Test(conn, reads_sent_ahead_travel_with_the_next_statement, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_begin(C, &error));
+  cr_assert(store_savepoint(C, &error));
+  const char *p3[] = { "3" }, *p4[] = { "4" }, *p5[] = { "5" };
+  g_autoptr(StoreAhead) a = store_send_ahead(C, "SELECT b FROM t WHERE a = $1", 1, p3, &error);
+  cr_assert(a, "%s", error ? error->message : "");
+  g_autoptr(StoreAhead) b = store_send_ahead(C, "SELECT b FROM t WHERE a = $1", 1, p4, &error);
+  cr_assert(b, "%s", error ? error->message : "");
+  /* the first use prepared the statement on its own; the second went into the pipeline */
+  cr_assert_eq(pending_len(C), 2, "%u pending", pending_len(C));
+  g_autoptr(StoreRows) main = store_select(C, "SELECT b FROM t WHERE a = $1", 1, p5, &error);
+  cr_assert(main, "%s", error ? error->message : "");
+  cr_assert_eq(pending_len(C), 0, "read with the statement after them");
+  cr_assert_str_eq(cell(main, 0, 0), "v5");
+  g_autoptr(StoreRows) ra = store_ahead_rows(C, a, &error);
+  g_autoptr(StoreRows) rb = store_ahead_rows(C, b, &error);
+  cr_assert(ra && rb, "%s", error ? error->message : "");
+  cr_assert_str_eq(cell(ra, 0, 0), "v3");
+  cr_assert_str_eq(cell(rb, 0, 0), "v4");
+  /* nothing after it: taking its rows sends the pipeline */
+  g_autoptr(StoreAhead) c = store_send_ahead(C, "SELECT b FROM t WHERE a = $1", 1, p3, &error);
+  g_autoptr(StoreRows) rc = store_ahead_rows(C, c, &error);
+  cr_assert(rc, "%s", error ? error->message : "");
+  cr_assert_str_eq(cell(rc, 0, 0), "v3");
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+}
+
+Test(conn, read_sent_ahead_that_fails_fails_the_next_statement_with_its_error, .init = setup,
+     .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_begin(C, &error));
+  cr_assert(store_savepoint(C, &error));
+  const char *zero[] = { "0" }, *one[] = { "1" };
+  /* prepared once outside the pipeline, then failing inside it */
+  g_autoptr(StoreAhead) warm = store_send_ahead(C, "SELECT 10 / $1::int", 1, one, &error);
+  g_autoptr(StoreRows) w = store_ahead_rows(C, warm, &error);
+  cr_assert(w, "%s", error ? error->message : "");
+  g_autoptr(StoreAhead) bad = store_send_ahead(C, "SELECT 10 / $1::int", 1, zero, &error);
+  g_autoptr(StoreAhead) after = store_send_ahead(C, "SELECT 10 / $1::int", 1, one, &error);
+  cr_assert(bad && after, "%s", error ? error->message : "");
+  g_autoptr(StoreRows) main = store_select(C, "SELECT b FROM t WHERE a = $1", 1, one, &error);
+  cr_assert_null(main);
+  cr_assert(error && strstr(error->message, "division by zero"), "%s", error ? error->message : "?");
+  g_clear_error(&error);
+  g_autoptr(StoreRows) rb = store_ahead_rows(C, bad, &error);
+  cr_assert_null(rb);
+  cr_assert(error && strstr(error->message, "division by zero"), "%s", error ? error->message : "?");
+  g_clear_error(&error);
+  g_autoptr(StoreRows) ra = store_ahead_rows(C, after, &error);
+  cr_assert_null(ra);
+  cr_assert(error && strstr(error->message, "not run"), "%s", error ? error->message : "?");
+  g_clear_error(&error);
+  /* the unit is undone and the connection goes on */
+  cr_assert(store_savepoint_rollback(C, &error), "%s", error ? error->message : "");
+  g_autoptr(StoreRows) again = store_select(C, "SELECT b FROM t WHERE a = $1", 1, one, &error);
+  cr_assert(again, "%s", error ? error->message : "");
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+}
+
+Test(conn, read_sent_ahead_dropped_unread_is_read_and_freed_by_the_pipeline, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  const char *p2[] = { "2" };
+  cr_assert(store_begin(C, &error));
+  StoreAhead *warm = store_send_ahead(C, "SELECT b FROM t WHERE a = $1", 1, p2, &error);
+  store_ahead_unref(warm);
+  StoreAhead *a = store_send_ahead(C, "SELECT b FROM t WHERE a = $1", 1, p2, &error);
+  cr_assert(a);
+  store_ahead_unref(a); /* the caller no longer wants it: the pipeline still holds it */
+  cr_assert_eq(pending_len(C), 2, "both dropped, both still in the pipeline");
+  g_autoptr(StoreRows) main = store_select(C, "SELECT b FROM t WHERE a = $1", 1, p2, &error);
+  cr_assert(main, "%s", error ? error->message : "");
+  cr_assert_str_eq(cell(main, 0, 0), "v2", "the main statement's rows, not the one sent before it");
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
 }
