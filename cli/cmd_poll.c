@@ -410,7 +410,7 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
     return FALSE;
   if (!reads_ahead(p, req, error) || !store_message_insert(p->conn, &p->mailbox, &in, &out, error))
     goto fail;
-  if (!place(p, m, req, &in, &out, received, &order_no, &what, error))
+  if (!place(p, m, req, &in, &out, received, &order_no, &what, error) || !store_sync(p->conn, error))
     goto fail;
   cli_log(CLI_LOG_DEBUG, "%s%s%s", what, order_no ? " " : "", order_no ? order_no : "");
   if (perr)

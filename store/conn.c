@@ -249,6 +249,12 @@ pipe_finish(StoreConn *conn, gboolean with_main)
   return main;
 }
 
+gboolean
+store_sync(StoreConn *conn, GError **error)
+{
+  return store_flush_deferred(conn, error);
+}
+
 StoreAhead *
 store_send_ahead(StoreConn *conn, const char *sql, int n, const char *const *params, GError **error)
 {
@@ -472,6 +478,7 @@ store_close(StoreConn *conn)
   PQfinish(conn->pg);
   g_clear_pointer(&conn->prepared, g_hash_table_unref);
   g_clear_pointer(&conn->pending, g_ptr_array_unref);
+  g_clear_pointer(&conn->order_ids, g_array_unref);
   store_numbers_close(conn);
   g_clear_pointer(&conn->tz, g_time_zone_unref);
   g_free(conn);
@@ -527,6 +534,8 @@ store_savepoint(StoreConn *conn, GError **error)
 gboolean
 store_savepoint_rollback(StoreConn *conn, GError **error)
 {
+  g_autoptr(GError) undone = NULL;
+  store_flush_deferred(conn, &undone); /* what was sent ahead in the unit is undone, failed or not */
   if (!store_exec(conn, "ROLLBACK TO SAVEPOINT intake_unit", 0, NULL, error))
     return FALSE;
   store_numbers_restore(conn);

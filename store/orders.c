@@ -150,6 +150,27 @@ number_next(StoreConn *conn, const char *day, guint *next, GError **error)
   return TRUE;
 }
 
+/* An id for a new order: taken from the table's sequence 64 at a time (one round trip), so that the
+ * insert needs no answer and can travel with the statement after it. Unused ones are gaps, as a
+ * rolled-back nextval leaves. */
+static gboolean
+order_id_next(StoreConn *conn, gint64 *id, GError **error)
+{
+  if (!conn->order_ids || conn->order_ids->len == 0) {
+    g_autoptr(StoreRows) rows = store_select(
+      conn, "SELECT nextval('intake.orders_id_seq') FROM generate_series(1, 64) ORDER BY 1", 0, NULL, error);
+    if (!rows)
+      return FALSE;
+    if (!conn->order_ids)
+      conn->order_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    for (guint i = rows->rows->len; i-- > 0;) /* used from the end: the smallest first */
+      g_array_append_val(conn->order_ids, (gint64){ store_rows_int(rows, i, 0) });
+  }
+  *id = g_array_index(conn->order_ids, gint64, conn->order_ids->len - 1);
+  g_array_set_size(conn->order_ids, conn->order_ids->len - 1);
+  return TRUE;
+}
+
 char *
 store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GError **error)
 {
@@ -162,42 +183,45 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GErro
   g_autofree char *day = g_date_time_format(local, "%Y-%m-%d");
   g_autofree char *daycompact = g_date_time_format(local, "%Y%m%d");
   guint seq = 0;
-  if (!number_next(conn, day, &seq, error))
+  gint64 idv = 0;
+  if (!number_next(conn, day, &seq, error) || !order_id_next(conn, &idv, error))
     return NULL;
   g_autofree char *order_no = g_strdup_printf("RC%s-%04u", daycompact, seq);
+  g_autofree char *id = store_int_text(idv);
   g_autofree char *row = g_strdup_printf("%" G_GINT64_FORMAT, o->message_row);
   g_autofree char *received = g_date_time_format_iso8601(o->received_at);
   g_autofree char *machine = g_strdup_printf("%u", o->machine_index);
   g_auto(OrderFields) f = { 0 };
   order_fields(o, &f);
-  const char *p[34] = { order_no,     o->status ? o->status : "queued",
+  const char *p[35] = { order_no,     o->status ? o->status : "queued",
                         row,          received,
                         o->from_addr, o->subject,
                         o->kind,      o->review_reason };
   memcpy(p + 8, f.v, sizeof f.v); /* $9..$32 */
   p[32] = o->followup_of;
   p[33] = machine;
+  p[34] = id;
 
-  g_autoptr(StoreRows) rows =
-    store_select(conn,
-                 "WITH o AS (INSERT INTO intake.orders (order_no, status, message_id, received_at, from_addr,"
-                 " subject, kind, review_reason, sn, model, symptoms, contact, phone, address, city,"
-                 " district, missing, sn_candidates, customer, tier, component, warranty_start,"
-                 " warranty_end, coverage, reasons, severity, priority, onsite_class, sla_clock,"
-                 " response_due, plan_due, onsite_due, followup_of, base_response_due, base_plan_due,"
-                 " base_onsite_due, machine_index)"
-                 " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"
-                 "$21,$22,$23,$24,$25::jsonb,$26,$27,$28,$29,$30,$31,$32,$33,$30,$31,$32,$34)"
-                 " RETURNING id, message_id),"
-                 " m AS (INSERT INTO intake.order_messages (order_id, message_id, role)"
-                 " SELECT id, message_id, 'initial' FROM o)"
-                 " SELECT id FROM o",
-                 34, p, error);
-  if (!rows)
+  /* Sent ahead: it travels with the caller's next statement (the acknowledgement's row), whose
+   * error it becomes if it fails — inside the same mail's savepoint. */
+  g_autoptr(StoreAhead) sent = store_send_ahead(
+    conn,
+    "WITH o AS (INSERT INTO intake.orders (id, order_no, status, message_id, received_at, from_addr,"
+    " subject, kind, review_reason, sn, model, symptoms, contact, phone, address, city,"
+    " district, missing, sn_candidates, customer, tier, component, warranty_start,"
+    " warranty_end, coverage, reasons, severity, priority, onsite_class, sla_clock,"
+    " response_due, plan_due, onsite_due, followup_of, base_response_due, base_plan_due,"
+    " base_onsite_due, machine_index)"
+    " VALUES ($35,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"
+    "$21,$22,$23,$24,$25::jsonb,$26,$27,$28,$29,$30,$31,$32,$33,$30,$31,$32,$34)"
+    " RETURNING id, message_id)"
+    " INSERT INTO intake.order_messages (order_id, message_id, role) SELECT id, message_id, 'initial' FROM o",
+    35, p, error);
+  if (!sent)
     return NULL;
   g_hash_table_insert(conn->numbers, g_strdup(day), GUINT_TO_POINTER(seq));
   if (order_id)
-    *order_id = store_rows_int(rows, 0, 0);
+    *order_id = idv;
   return g_steal_pointer(&order_no);
 }
 

@@ -18,6 +18,7 @@ struct StoreConn {
   GHashTable
     *numbers; /* in a store_begin transaction: local day -> last order number given (store/orders.c) */
   GHashTable *numbers_mark; /* the same at the open savepoint: what ROLLBACK TO gives back */
+  GArray *order_ids;        /* intake.orders ids taken from its sequence, not used yet (gint64) */
 };
 
 /* Lifts (lift TRUE) or restores the default statement_timeout store_connect set, for work an operator

@@ -187,6 +187,10 @@ gboolean store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, cons
 gboolean store_mailbox_quarantine_uid(StoreConn *conn, const StoreMailbox *mailbox, guint32 uid, gsize size,
                                       const char *message, GError **error);
 
+/* Waits for what was sent ahead (store_order_insert …) and reports its error: the end of a unit of
+ * work whose last statement may have been sent ahead. No round trip when nothing was. */
+gboolean store_sync(StoreConn *conn, GError **error);
+
 /* ---- orders ---- */
 /* Plain values for a new order; NULL strings are stored as NULL. Timestamps RFC 3339 or NULL. */
 typedef struct {
@@ -206,8 +210,12 @@ typedef struct {
 } StoreOrder;
 
 /* Inside the caller's store_begin transaction (an error outside one): takes the next number of the
- * received local day (the connection's time zone, store_set_time_zone; gap-free), inserts the order and links its mail (intake.order_messages).
- * Returns the order number (caller frees); *order_id receives intake.orders.id when non-NULL. */
+ * received local day (the connection's time zone, store_set_time_zone; gap-free), inserts the order
+ * and links its mail (intake.order_messages). Returns the order number (caller frees); *order_id
+ * receives intake.orders.id when non-NULL. The insert is sent ahead: it runs with the caller's next
+ * statement, and its error (a constraint …) is that statement's — the caller's unit of work fails
+ * as a whole (store_savepoint_rollback undoes it, and gives the number back). store_sync or any
+ * statement ends it. */
 char *store_order_insert(StoreConn *conn, const StoreOrder *order, gint64 *order_id, GError **error);
 
 /* Inside the caller's transaction: the order a follow-up belongs to — by its order number, else

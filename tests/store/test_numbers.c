@@ -174,3 +174,28 @@ Test(numbers, refused_outside_a_transaction, .init = setup, .fini = teardown)
   g_autofree char *n = st_value(T, "SELECT count(*) FROM intake.orders");
   cr_assert_str_eq(n, "0");
 }
+
+Test(numbers, failed_insert_sent_ahead_fails_the_next_statement_and_gives_its_number_back, .init = setup,
+     .fini = teardown)
+{
+  GError *error = NULL;
+  ok(store_begin(A, &error), error);
+  ok(store_savepoint(A, &error), error);
+  g_autofree char *k1 = order_ok(A, "2026-12-04T08:00:00Z");
+  ok(store_savepoint_next(A, &error), error);
+  g_autoptr(GDateTime) at = g_date_time_new_from_iso8601("2026-12-04T08:01:00Z", NULL);
+  StoreOrder bad = { .message_row = message(), .received_at = at, .status = "no such status" };
+  g_autofree char *b = store_order_insert(A, &bad, NULL, &error);
+  cr_assert(b, "sent ahead: no answer yet (%s)", error ? error->message : "");
+  cr_assert_str_eq(b, "RC20261204-0002");
+  g_autoptr(GError) late = NULL;
+  cr_assert_not(store_sync(A, &late), "the CHECK violation reaches the unit that sent it");
+  cr_assert(late && strstr(late->message, "orders_status_check"), "%s", late ? late->message : "?");
+  ok(store_savepoint_rollback(A, &error), error);
+  g_autofree char *k2 = order_ok(A, "2026-12-04T08:02:00Z");
+  cr_assert_str_eq(k2, "RC20261204-0002", "the failed order's number is given again");
+  ok(store_commit(A, &error), error);
+  g_autofree char *n = st_value(T, "SELECT string_agg(order_no, ',' ORDER BY order_no) FROM intake.orders");
+  g_autofree char *want = g_strdup_printf("%s,%s", k1, k2);
+  cr_assert_str_eq(n, want);
+}
