@@ -46,6 +46,11 @@ convert(StoreConn *conn, const char *message, const char *sqlstate, GError **err
   }
   if (PQstatus(conn->pg) == CONNECTION_BAD)
     g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECT, "PostgreSQL connection lost: %s", msg);
+  else if (g_strcmp0(sqlstate, "0A000") == 0 && strstr(msg, "cached plan"))
+    /* a migration changed a table under a statement prepared by this poll (plan_stale): the mail is
+     * not at fault; the plan is prepared afresh and the mail retried by the next poll */
+    g_set_error(error, STORE_ERROR, STORE_ERROR_TRANSIENT,
+                "the database changed during this poll (%s): retried", msg);
   else if (sqlstate_transient(sqlstate))
     g_set_error(error, STORE_ERROR, STORE_ERROR_TRANSIENT, "%s", msg);
   else
