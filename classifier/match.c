@@ -160,7 +160,9 @@ find_all(const ClassifierPolicy *p, const char *t, gsize n, GArray *all)
     g_array_index(all, ClassifierMatch, m).clause_end = n;
 }
 
-/* Masks take out what they overlap (and themselves); a negation takes out its clause's other matches. */
+/* Masks take out what they overlap (and themselves) — not a keyword that spans the whole mask (the
+ * mask "purple screen" takes out the monitor's "screen" inside it, not the outage "purple screen");
+ * a negation takes out its clause's other matches. */
 static void
 drop_masked_and_negated(const ClassifierMatch *ms, guint nm, gboolean *drop)
 {
@@ -168,7 +170,8 @@ drop_masked_and_negated(const ClassifierMatch *ms, guint nm, gboolean *drop)
     ClassifierKeywordCategory ca = ms[a].kw->category;
     if (ca == CLASSIFIER_KW_MASK) {
       for (guint b = 0; b < nm; b++)
-        if (b != a && ms[b].kw->category != CLASSIFIER_KW_MASK && overlaps(&ms[a], &ms[b]))
+        if (b != a && ms[b].kw->category != CLASSIFIER_KW_MASK && overlaps(&ms[a], &ms[b]) &&
+            !(ms[b].start <= ms[a].start && ms[a].end <= ms[b].end))
           drop[b] = TRUE;
       drop[a] = TRUE;
     } else if (ca == CLASSIFIER_KW_NEGATION) {

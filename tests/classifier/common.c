@@ -56,6 +56,7 @@ t_request(const char *sn, const char *symptoms)
   r->attachments = g_ptr_array_new();
   r->parts = g_ptr_array_new();
   r->warnings = g_ptr_array_new_with_free_func(g_free);
+  r->machines = g_ptr_array_new(); /* parser_request_free unrefs it; these requests report no machines */
   r->sn = g_strdup(sn);
   if (sn)
     g_ptr_array_add(r->sn_candidates, g_strdup(sn));

@@ -31,6 +31,9 @@ static const SevCase sevs[] = {
   { "虚拟机全部宕掉了", "S1" },
   { "ESXi 紫屏", "S1" },
   { "host hit a PSOD this afternoon", "S1" },
+  { "ESXi host shows a purple screen",
+    "S1" }, /* the mask "purple screen" keeps the S1 keyword that spans it */
+  { "Server blue screen after the update", "S1" },
   { "Windows 蓝屏", "S1" },
   { "开机黑屏", "S1" },
   { "系统卡死", "S1" },
@@ -164,6 +167,11 @@ static const CompCase comps[] = {
   { "", "RTX 4090 掉卡", "gpu", "fault", "covered", "in_warranty" },
   { "", "H100 ECC 报错", "gpu", "fault", "covered", "in_warranty" },
   { "", "地址：科技路4090号，服务器宕机", "unknown", "fault", "covered", "in_warranty" },
+  /* a crash screen is no monitor: the whole machine's term (gold: 5 years), still S1 */
+  { "", "the host shows a purple screen, all VMs down", "unknown", "fault", "covered", "in_warranty" },
+  { "", "Server blue screen after the update", "unknown", "fault", "covered", "in_warranty" },
+  { "", "the server hits a blue screen of death on boot", "unknown", "fault", "covered", "in_warranty" },
+  { "", "the screen of the KVM console flickers", "peripheral", "fault", "covered", "in_warranty" },
   /* other components */
   { "", "导轨断了", "auxiliary", "fault", "covered", "in_warranty" },
   { "", "QSFP56 光模块不亮", "auxiliary", "fault", "covered", "in_warranty" },
