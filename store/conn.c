@@ -189,17 +189,23 @@ defer(StoreConn *conn, const char *sql, GError **error)
 }
 
 /* A kept statement's outcome: its result, or (when it failed, its result going to the caller of the
- * pipeline as the first error) a copy of its message. */
+ * pipeline as the first error) a copy of its message. One not run because cause failed before it
+ * reports cause, with cause's SQLSTATE: transient (a lock wait, a deadlock) if that was. */
 static void
-slot_fill(StoreAhead *slot, PGresult *r, gboolean failed, const char *why)
+slot_fill(StoreAhead *slot, PGresult *r, gboolean failed, const PGresult *cause, const char *why)
 {
   slot->read = TRUE;
   if (!failed) {
     slot->result = r;
     return;
   }
-  if (r && PQresultStatus(r) == PGRES_PIPELINE_ABORTED)
-    why = "not run: a statement sent before it in the same round trip failed";
+  if (r && PQresultStatus(r) == PGRES_PIPELINE_ABORTED) {
+    slot->error_message =
+      g_strdup_printf("not run: a statement sent before it in the same round trip failed%s%s",
+                      cause ? ": " : "", cause ? PQresultErrorMessage(cause) : "");
+    slot->sqlstate = g_strdup(cause ? PQresultErrorField(cause, PG_DIAG_SQLSTATE) : NULL);
+    return;
+  }
   slot->error_message = g_strdup(r && !why ? PQresultErrorMessage(r) : why);
   slot->sqlstate = g_strdup(r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL);
 }
@@ -227,7 +233,7 @@ pipe_finish(StoreConn *conn, gboolean with_main)
     gboolean failed = st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
     StoreAhead *slot = i < ahead ? g_ptr_array_index(sent, i) : NULL;
     if (slot)
-      slot_fill(slot, last, failed, NULL);
+      slot_fill(slot, last, failed, bad, NULL);
     if (i == ahead)
       main = last;
     else if (!bad && failed)
@@ -237,7 +243,7 @@ pipe_finish(StoreConn *conn, gboolean with_main)
   }
   for (; i < ahead; i++) /* never read: the connection failed */
     if (g_ptr_array_index(sent, i))
-      slot_fill(g_ptr_array_index(sent, i), NULL, TRUE, PQerrorMessage(conn->pg));
+      slot_fill(g_ptr_array_index(sent, i), NULL, TRUE, NULL, PQerrorMessage(conn->pg));
   PGresult *sync = expect ? PQgetResult(conn->pg) : NULL;
   if (sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC)
     PQexitPipelineMode(conn->pg);
