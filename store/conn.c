@@ -138,6 +138,7 @@ struct StoreAhead {
   gboolean read;    /* the pipeline was read: result, or error_message + sqlstate */
   PGresult *result; /* its rows */
   char *error_message, *sqlstate;
+  char *prepared_sql; /* sent under the name the cache keeps for this SQL: forgotten if its plan is stale */
 };
 
 StoreAhead *
@@ -155,6 +156,7 @@ store_ahead_unref(StoreAhead *ahead)
   PQclear(ahead->result);
   g_free(ahead->error_message);
   g_free(ahead->sqlstate);
+  g_free(ahead->prepared_sql);
   g_free(ahead);
 }
 
@@ -234,6 +236,8 @@ pipe_finish(StoreConn *conn, gboolean with_main)
     StoreAhead *slot = i < ahead ? g_ptr_array_index(sent, i) : NULL;
     if (slot)
       slot_fill(slot, last, failed, bad, NULL);
+    if (slot && slot->prepared_sql && plan_stale(last))
+      g_hash_table_remove(conn->prepared, slot->prepared_sql); /* prepared afresh next time */
     if (i == ahead)
       main = last;
     else if (!bad && failed)
@@ -283,6 +287,7 @@ store_send_ahead(StoreConn *conn, const char *sql, int n, const char *const *par
   }
   StoreAhead *ahead = g_new0(StoreAhead, 1);
   ahead->ref = 1;
+  ahead->prepared_sql = name ? g_strdup(sql) : NULL;
   g_ptr_array_add(pending(conn), store_ahead_ref(ahead));
   return ahead;
 }

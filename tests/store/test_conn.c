@@ -497,3 +497,32 @@ Test(conn, read_sent_ahead_behind_a_transient_failure_reports_the_cause, .init =
   cr_assert(store_savepoint_rollback(C, &error), "%s", error ? error->message : "");
   cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
 }
+
+/* A read sent ahead whose prepared plan went stale (its table changed shape, 0A000) is refused once
+ * at most, as a statement run in place is: the next mail's read is prepared afresh. */
+Test(conn, stale_plan_of_a_read_sent_ahead_is_forgotten, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  const char *p[] = { "2" };
+  g_autoptr(StoreAhead) first = store_send_ahead(C, "SELECT * FROM t WHERE a = $1", 1, p, &error);
+  g_autoptr(StoreRows) r1 = store_ahead_rows(C, first, &error);
+  cr_assert(r1, "%s", error ? error->message : "");
+  cr_assert_eq(r1->ncols, 2);
+  cr_assert(store_exec(C, "ALTER TABLE t ADD COLUMN c int DEFAULT 7", 0, NULL, &error));
+  cr_assert(store_begin(C, &error));
+  for (int attempt = 0; attempt < 3; attempt++) {
+    g_clear_error(&error);
+    cr_assert(store_savepoint(C, &error));
+    g_autoptr(StoreAhead) a = store_send_ahead(C, "SELECT * FROM t WHERE a = $1", 1, p, &error);
+    cr_assert(a, "%s", error ? error->message : "");
+    g_autoptr(StoreRows) r = store_ahead_rows(C, a, &error);
+    if (r) {
+      cr_assert_eq(r->ncols, 3);
+      break;
+    }
+    cr_assert_eq(attempt, 0, "still refused at attempt %d: %s", attempt, error ? error->message : "");
+    g_clear_error(&error);
+    cr_assert(store_savepoint_rollback(C, &error), "%s", error ? error->message : "");
+  }
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+}
