@@ -221,7 +221,8 @@ pipe_finish(StoreConn *conn, gboolean with_main)
   PGresult *bad = NULL, *main = NULL;
   g_autoptr(GPtrArray) sent = g_steal_pointer(&conn->pending);
   guint ahead = sent ? sent->len : 0, expect = ahead + (with_main ? 1 : 0), i = 0;
-  if (!PQpipelineSync(conn->pg))
+  gboolean synced = PQpipelineSync(conn->pg) == 1;
+  if (!synced)
     expect = 0;
   for (; i < expect; i++) {
     PGresult *r, *last = NULL;
@@ -248,7 +249,7 @@ pipe_finish(StoreConn *conn, gboolean with_main)
   for (; i < ahead; i++) /* never read: the connection failed */
     if (g_ptr_array_index(sent, i))
       slot_fill(g_ptr_array_index(sent, i), NULL, TRUE, NULL, PQerrorMessage(conn->pg));
-  PGresult *sync = expect ? PQgetResult(conn->pg) : NULL;
+  PGresult *sync = synced ? PQgetResult(conn->pg) : NULL; /* also with nothing sent: pipeline mode ends */
   if (sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC)
     PQexitPipelineMode(conn->pg);
   PQclear(sync);

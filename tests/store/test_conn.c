@@ -526,3 +526,15 @@ Test(conn, stale_plan_of_a_read_sent_ahead_is_forgotten, .init = setup, .fini = 
   }
   cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
 }
+
+/* Pipeline mode entered and nothing sent in it (a send refused by libpq after pipeline_on, e.g. too
+ * many parameters): the next flush still ends it, so PQexec (COMMIT, ROLLBACK) works again. */
+Test(conn, pipeline_mode_with_nothing_pending_is_ended, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
+  cr_assert(PQenterPipelineMode(C->pg));
+  cr_assert(store_flush_deferred(C, &error), "%s", error ? error->message : "");
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+  assert_usable(C);
+}
