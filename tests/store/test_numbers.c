@@ -277,3 +277,79 @@ Test(numbers, day_first_numbered_in_an_undone_savepoint_is_read_again, .init = s
   g_autofree char *d6 = counter("2026-12-06");
   cr_assert_str_eq(d6, "2");
 }
+
+/* ---- two connections numbering the same days at once ---- */
+
+typedef struct {
+  StoreConn *conn;
+  const gint64 *messages; /* rows to point at, one per order */
+  guint kept;             /* orders committed */
+  char *failure;
+} Numberer;
+
+#define NUMBERER_TXNS 6
+#define NUMBERER_UNITS 8
+
+/* Transactions of units (savepoints) of two orders on two days; every third unit rolled back. */
+static gpointer
+numberer(gpointer data)
+{
+  Numberer *n = data;
+  GError *error = NULL;
+  guint m = 0;
+  for (guint t = 0; t < NUMBERER_TXNS && !error; t++) {
+    guint kept = 0;
+    if (!store_begin(n->conn, &error))
+      break;
+    for (guint u = 0; u < NUMBERER_UNITS && !error; u++) {
+      if (!(u ? store_savepoint_next(n->conn, &error) : store_savepoint(n->conn, &error)))
+        break;
+      for (guint k = 0; k < 2 && !error; k++) {
+        g_autoptr(GDateTime) at =
+          g_date_time_new_from_iso8601(k ? "2026-12-06T08:00:00Z" : "2026-12-04T08:00:00Z", NULL);
+        StoreOrder o = { .message_row = n->messages[m++], .received_at = at, .status = "queued" };
+        g_autofree char *no = store_order_insert(n->conn, &o, NULL, &error);
+      }
+      if (!error && !store_sync(n->conn, &error))
+        break;
+      if (!error && u % 3 == 2) {
+        if (!store_savepoint_rollback(n->conn, &error))
+          break;
+      } else if (!error) {
+        kept += 2;
+      }
+    }
+    if (error || !store_commit(n->conn, &error))
+      break;
+    n->kept += kept;
+  }
+  if (error)
+    n->failure = g_strdup(error->message);
+  g_clear_error(&error);
+  return NULL;
+}
+
+Test(numbers, two_connections_numbering_the_same_days_at_once, .init = setup, .fini = teardown)
+{
+  guint per = NUMBERER_TXNS * NUMBERER_UNITS * 2;
+  g_autofree gint64 *rows = g_new0(gint64, 2 * per);
+  for (guint i = 0; i < 2 * per; i++)
+    rows[i] = message();
+  Numberer a = { .conn = A, .messages = rows }, b = { .conn = B, .messages = rows + per };
+  GThread *ta = g_thread_new("a", numberer, &a), *tb = g_thread_new("b", numberer, &b);
+  g_thread_join(ta);
+  g_thread_join(tb);
+  cr_assert_null(a.failure, "A: %s", a.failure);
+  cr_assert_null(b.failure, "B: %s", b.failure);
+  g_autofree char *total = st_value(T, "SELECT count(*) FROM intake.orders");
+  g_autofree char *want = g_strdup_printf("%u", a.kept + b.kept);
+  cr_assert_str_eq(total, want);
+  g_autofree char *gaps = st_value(T, "SELECT count(*) FROM (SELECT substr(order_no, 3, 8), count(*) AS n,"
+                                      " count(DISTINCT order_no) AS d, max(substr(order_no, 12)::int) AS top"
+                                      " FROM intake.orders GROUP BY 1) x WHERE n <> top OR d <> n");
+  cr_assert_str_eq(gaps, "0", "numbers repeated or skipped");
+  g_autofree char *d4 = counter("2026-12-04"), *d6 = counter("2026-12-06");
+  g_autofree char *half = g_strdup_printf("%u", (a.kept + b.kept) / 2);
+  cr_assert_str_eq(d4, half);
+  cr_assert_str_eq(d6, half);
+}
