@@ -143,6 +143,7 @@ struct StoreAhead {
   gboolean read;    /* the pipeline was read: result, or error_message + sqlstate */
   PGresult *result; /* its rows */
   char *error_message, *sqlstate;
+  char *prepared_sql; /* sent under the name the cache keeps for this SQL: forgotten if its plan is stale */
 };
 
 StoreAhead *
@@ -160,6 +161,7 @@ store_ahead_unref(StoreAhead *ahead)
   PQclear(ahead->result);
   g_free(ahead->error_message);
   g_free(ahead->sqlstate);
+  g_free(ahead->prepared_sql);
   g_free(ahead);
 }
 
@@ -194,17 +196,23 @@ defer(StoreConn *conn, const char *sql, GError **error)
 }
 
 /* A kept statement's outcome: its result, or (when it failed, its result going to the caller of the
- * pipeline as the first error) a copy of its message. */
+ * pipeline as the first error) a copy of its message. One not run because cause failed before it
+ * reports cause, with cause's SQLSTATE: transient (a lock wait, a deadlock) if that was. */
 static void
-slot_fill(StoreAhead *slot, PGresult *r, gboolean failed, const char *why)
+slot_fill(StoreAhead *slot, PGresult *r, gboolean failed, const PGresult *cause, const char *why)
 {
   slot->read = TRUE;
   if (!failed) {
     slot->result = r;
     return;
   }
-  if (r && PQresultStatus(r) == PGRES_PIPELINE_ABORTED)
-    why = "not run: a statement sent before it in the same round trip failed";
+  if (r && PQresultStatus(r) == PGRES_PIPELINE_ABORTED) {
+    slot->error_message =
+      g_strdup_printf("not run: a statement sent before it in the same round trip failed%s%s",
+                      cause ? ": " : "", cause ? PQresultErrorMessage(cause) : "");
+    slot->sqlstate = g_strdup(cause ? PQresultErrorField(cause, PG_DIAG_SQLSTATE) : NULL);
+    return;
+  }
   slot->error_message = g_strdup(r && !why ? PQresultErrorMessage(r) : why);
   slot->sqlstate = g_strdup(r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL);
 }
@@ -218,7 +226,8 @@ pipe_finish(StoreConn *conn, gboolean with_main)
   PGresult *bad = NULL, *main = NULL;
   g_autoptr(GPtrArray) sent = g_steal_pointer(&conn->pending);
   guint ahead = sent ? sent->len : 0, expect = ahead + (with_main ? 1 : 0), i = 0;
-  if (!PQpipelineSync(conn->pg))
+  gboolean synced = PQpipelineSync(conn->pg) == 1;
+  if (!synced)
     expect = 0;
   for (; i < expect; i++) {
     PGresult *r, *last = NULL;
@@ -232,7 +241,9 @@ pipe_finish(StoreConn *conn, gboolean with_main)
     gboolean failed = st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
     StoreAhead *slot = i < ahead ? g_ptr_array_index(sent, i) : NULL;
     if (slot)
-      slot_fill(slot, last, failed, NULL);
+      slot_fill(slot, last, failed, bad, NULL);
+    if (slot && slot->prepared_sql && plan_stale(last))
+      g_hash_table_remove(conn->prepared, slot->prepared_sql); /* prepared afresh next time */
     if (i == ahead)
       main = last;
     else if (!bad && failed)
@@ -242,8 +253,8 @@ pipe_finish(StoreConn *conn, gboolean with_main)
   }
   for (; i < ahead; i++) /* never read: the connection failed */
     if (g_ptr_array_index(sent, i))
-      slot_fill(g_ptr_array_index(sent, i), NULL, TRUE, PQerrorMessage(conn->pg));
-  PGresult *sync = expect ? PQgetResult(conn->pg) : NULL;
+      slot_fill(g_ptr_array_index(sent, i), NULL, TRUE, NULL, PQerrorMessage(conn->pg));
+  PGresult *sync = synced ? PQgetResult(conn->pg) : NULL; /* also with nothing sent: pipeline mode ends */
   if (sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC)
     PQexitPipelineMode(conn->pg);
   PQclear(sync);
@@ -282,6 +293,7 @@ store_send_ahead(StoreConn *conn, const char *sql, int n, const char *const *par
   }
   StoreAhead *ahead = g_new0(StoreAhead, 1);
   ahead->ref = 1;
+  ahead->prepared_sql = name ? g_strdup(sql) : NULL;
   g_ptr_array_add(pending(conn), store_ahead_ref(ahead));
   return ahead;
 }

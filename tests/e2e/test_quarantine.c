@@ -295,3 +295,53 @@ Test(quarantine, backend_killed_mid_fetch_loses_nothing)
 {
   third_of_sixteen_fails("PERFORM pg_terminate_backend(pg_backend_pid())", "terminat");
 }
+
+/* The order of a mail fails (its insert is sent ahead, its error arrives with the statement after
+ * it): once for one mail (its quarantine order then goes in), every time for another (recorded by
+ * UID). Each is undone to its own savepoint, never the mail before or after it, and the order
+ * numbers stay gap-free: the numbers the failed inserts took are given again. */
+Test(quarantine, failed_order_inserts_leave_the_numbers_gap_free)
+{
+  PGresult *r =
+    PQexec(e->pg, "CREATE FUNCTION public.refuse_order() RETURNS trigger LANGUAGE plpgsql AS $$"
+                  " DECLARE mid text := (SELECT message_id FROM intake.messages WHERE id = NEW.message_id);"
+                  " BEGIN IF mid = 'q-once@customer.example.com' AND NEW.status = 'queued'"
+                  " OR mid = 'q-always@customer.example.com' THEN RAISE EXCEPTION 'order refused';"
+                  " END IF; RETURN NEW; END $$;"
+                  " CREATE TRIGGER refuse_order BEFORE INSERT ON intake.orders"
+                  " FOR EACH ROW EXECUTE FUNCTION public.refuse_order()");
+  cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  const char *ids[] = { "q-gf-1@customer.example.com", "q-once@customer.example.com",
+                        "q-always@customer.example.com", "q-gf-2@customer.example.com" };
+  for (guint i = 0; i < G_N_ELEMENTS(ids); i++) {
+    gsize len;
+    g_autofree char *mail = e2e_make_mail(ids[i], 40 + i, 2048, &len);
+    e2e_append(e, "INBOX", mail, len);
+  }
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 4, new orders 2,") && strstr(out, "quarantined 2,"), "%s%s", out, err);
+  /* three orders (the first, the once-refused one for review, the last), numbered 1, 2, 3 per day */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 3);
+  cr_assert_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.orders o JOIN intake.messages m ON m.id = o.message_id"
+                  " WHERE m.message_id = 'q-once@customer.example.com' AND o.status = 'needs_review'"),
+    1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.quarantine WHERE error LIKE '%order refused%'"), 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM (SELECT substr(order_no, 3, 8), count(*) AS n,"
+                             " max(substr(order_no, 12)::int) AS top FROM intake.orders GROUP BY 1) d"
+                             " WHERE n <> top"),
+               0, "a gap in the order numbers");
+  cr_assert_eq(e2e_scalar(e,
+                          "SELECT count(*) FROM intake.order_counters c WHERE last_seq <> (SELECT count(*)"
+                          " FROM intake.orders WHERE substr(order_no, 3, 8) = to_char(c.day, 'YYYYMMDD'))"),
+               0, "a counter not at its day's last order");
+  g_autoptr(GArray) unseen = e2e_search(e, "INBOX", "UNSEEN");
+  cr_assert_eq(unseen->len, 0);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 0,"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 3);
+}

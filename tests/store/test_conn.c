@@ -4,6 +4,7 @@
 #include "store-private.h"
 
 #include <criterion/criterion.h>
+#include <string.h>
 
 static StoreTest *T;
 static StoreConn *C;
@@ -410,4 +411,132 @@ Test(conn, read_sent_ahead_dropped_unread_is_read_and_freed_by_the_pipeline, .in
   cr_assert(main, "%s", error ? error->message : "");
   cr_assert_str_eq(cell(main, 0, 0), "v2", "the main statement's rows, not the one sent before it");
   cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+}
+
+/* The connection dies with reads sent ahead: each of them, and the statement they travel with, says
+ * the connection was lost (transient: the poll stops and the batch is fetched again), nothing leaks,
+ * and ending the transaction on the dead connection neither crashes nor hangs. */
+Test(conn, reads_sent_ahead_when_the_backend_is_killed, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
+  cr_assert(store_savepoint(C, &error));
+  const char *p3[] = { "3" }, *p4[] = { "4" };
+  g_autoptr(StoreAhead) warm = store_send_ahead(C, "SELECT b FROM t WHERE a = $1", 1, p3, &error);
+  g_autoptr(StoreRows) w = store_ahead_rows(C, warm, &error);
+  cr_assert(w, "%s", error ? error->message : "");
+  g_autoptr(StoreAhead) a = store_send_ahead(C, "SELECT b FROM t WHERE a = $1", 1, p3, &error);
+  g_autoptr(StoreAhead) b = store_send_ahead(C, "SELECT b FROM t WHERE a = $1", 1, p4, &error);
+  cr_assert(a && b, "%s", error ? error->message : "");
+  cr_assert_eq(pending_len(C), 2, "both reads in the pipeline: %u", pending_len(C));
+  terminate(C);
+  cr_assert_null(store_select(C, "SELECT b FROM t WHERE a = $1", 1, p4, &error));
+  cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
+  cr_assert_eq(pending_len(C), 0);
+  g_autoptr(GError) ea = NULL, eb = NULL;
+  cr_assert_null(store_ahead_rows(C, a, &ea));
+  cr_assert_null(store_ahead_rows(C, b, &eb));
+  cr_assert(store_error_transient(ea), "%s", ea ? ea->message : "no error");
+  cr_assert(store_error_transient(eb), "%s", eb ? eb->message : "no error");
+  store_rollback(C);
+}
+
+/* The same, the read's own rows taken first: taking them sends the pipeline. */
+Test(conn, read_sent_ahead_taken_when_the_backend_is_killed, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
+  const char *p3[] = { "3" };
+  g_autoptr(StoreAhead) warm = store_send_ahead(C, "SELECT b FROM t WHERE a = $1", 1, p3, &error);
+  g_autoptr(StoreRows) w = store_ahead_rows(C, warm, &error);
+  cr_assert(w, "%s", error ? error->message : "");
+  cr_assert(store_savepoint(C, &error));
+  g_autoptr(StoreAhead) a = store_send_ahead(C, "SELECT b FROM t WHERE a = $1", 1, p3, &error);
+  cr_assert(a, "%s", error ? error->message : "");
+  terminate(C);
+  cr_assert_null(store_ahead_rows(C, a, &error));
+  cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
+  g_clear_error(&error);
+  cr_assert_not(store_commit(C, &error));
+  cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
+  store_rollback(C);
+}
+
+/* A statement sent ahead fails with a transient error (a lock wait given up, a deadlock): a read sent
+ * after it was not run, and taking that read's rows reports the cause, still transient — not a
+ * permanent "not run" that would quarantine the mail instead of fetching it again. */
+Test(conn, read_sent_ahead_behind_a_transient_failure_reports_the_cause, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_exec(C,
+                       "CREATE FUNCTION busy(x int) RETURNS int LANGUAGE plpgsql AS"
+                       " $$BEGIN IF x = 0 THEN RAISE EXCEPTION 'row busy' USING ERRCODE = '55P03'; END IF;"
+                       " RETURN x; END$$",
+                       0, NULL, &error),
+            "%s", error ? error->message : "");
+  cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
+  const char *one[] = { "1" }, *zero[] = { "0" }, *p3[] = { "3" };
+  /* both prepared outside the pipeline first */
+  g_autoptr(StoreAhead) w1 = store_send_ahead(C, "SELECT busy($1::int)", 1, one, &error);
+  g_autoptr(StoreAhead) w2 = store_send_ahead(C, "SELECT b FROM t WHERE a = $1", 1, p3, &error);
+  g_autoptr(StoreRows) r1 = store_ahead_rows(C, w1, &error);
+  g_autoptr(StoreRows) r2 = store_ahead_rows(C, w2, &error);
+  cr_assert(r1 && r2, "%s", error ? error->message : "");
+  cr_assert(store_savepoint(C, &error));
+  g_autoptr(StoreAhead) bad = store_send_ahead(C, "SELECT busy($1::int)", 1, zero, &error);
+  g_autoptr(StoreAhead) after = store_send_ahead(C, "SELECT b FROM t WHERE a = $1", 1, p3, &error);
+  cr_assert(bad && after, "%s", error ? error->message : "");
+  g_autoptr(StoreRows) ra = store_ahead_rows(C, after, &error);
+  cr_assert_null(ra);
+  cr_assert(store_error_transient(error), "the cause is transient, so is the read it stopped: %s",
+            error ? error->message : "no error");
+  cr_assert(strstr(error->message, "row busy"), "names the cause: %s", error->message);
+  g_clear_error(&error);
+  g_autoptr(StoreRows) rb = store_ahead_rows(C, bad, &error);
+  cr_assert_null(rb);
+  cr_assert(store_error_transient(error), "%s", error ? error->message : "no error");
+  g_clear_error(&error);
+  cr_assert(store_savepoint_rollback(C, &error), "%s", error ? error->message : "");
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+}
+
+/* A read sent ahead whose prepared plan went stale (its table changed shape, 0A000) is refused once
+ * at most, as a statement run in place is: the next mail's read is prepared afresh. */
+Test(conn, stale_plan_of_a_read_sent_ahead_is_forgotten, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  const char *p[] = { "2" };
+  g_autoptr(StoreAhead) first = store_send_ahead(C, "SELECT * FROM t WHERE a = $1", 1, p, &error);
+  g_autoptr(StoreRows) r1 = store_ahead_rows(C, first, &error);
+  cr_assert(r1, "%s", error ? error->message : "");
+  cr_assert_eq(r1->ncols, 2);
+  cr_assert(store_exec(C, "ALTER TABLE t ADD COLUMN c int DEFAULT 7", 0, NULL, &error));
+  cr_assert(store_begin(C, &error));
+  for (int attempt = 0; attempt < 3; attempt++) {
+    g_clear_error(&error);
+    cr_assert(store_savepoint(C, &error));
+    g_autoptr(StoreAhead) a = store_send_ahead(C, "SELECT * FROM t WHERE a = $1", 1, p, &error);
+    cr_assert(a, "%s", error ? error->message : "");
+    g_autoptr(StoreRows) r = store_ahead_rows(C, a, &error);
+    if (r) {
+      cr_assert_eq(r->ncols, 3);
+      break;
+    }
+    cr_assert_eq(attempt, 0, "still refused at attempt %d: %s", attempt, error ? error->message : "");
+    g_clear_error(&error);
+    cr_assert(store_savepoint_rollback(C, &error), "%s", error ? error->message : "");
+  }
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+}
+
+/* Pipeline mode entered and nothing sent in it (a send refused by libpq after pipeline_on, e.g. too
+ * many parameters): the next flush still ends it, so PQexec (COMMIT, ROLLBACK) works again. */
+Test(conn, pipeline_mode_with_nothing_pending_is_ended, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert(store_begin(C, &error), "%s", error ? error->message : "");
+  cr_assert(PQenterPipelineMode(C->pg));
+  cr_assert(store_flush_deferred(C, &error), "%s", error ? error->message : "");
+  cr_assert(store_commit(C, &error), "%s", error ? error->message : "");
+  assert_usable(C);
 }
