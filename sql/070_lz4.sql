@@ -13,6 +13,6 @@ BEGIN
   LOOP
     EXECUTE format('ALTER TABLE intake.%I ALTER COLUMN %I SET COMPRESSION lz4', col.tbl, col.name);
   END LOOP;
-EXCEPTION WHEN feature_not_supported THEN
+EXCEPTION WHEN feature_not_supported OR syntax_error THEN -- no lz4 in this build; PostgreSQL 13 and older: no SET COMPRESSION
   RAISE NOTICE 'lz4 is not supported by this PostgreSQL: large values stay compressed with pglz';
 END $$;
