@@ -275,15 +275,20 @@ StoreAhead *
 store_send_ahead(StoreConn *conn, const char *sql, int n, const char *const *params, GError **error)
 {
   const char *name = conn->prepared ? g_hash_table_lookup(conn->prepared, sql) : NULL;
-  PGresult *failed = NULL;
-  /* the first time on this connection: prepared on its own (a round trip, once) */
-  if (!name && store_flush_deferred(conn, error) && !(name = prepared_name(conn, sql, n, &failed)) &&
-      failed) {
-    store_check(conn, failed, PGRES_COMMAND_OK, error);
-    PQclear(failed);
-    return NULL;
+  if (!name) {
+    /* the first time on this connection: prepared on its own (a round trip, once); a full cache
+     * leaves it unnamed */
+    PGresult *failed = NULL;
+    if (!store_flush_deferred(conn, error))
+      return NULL;
+    name = prepared_name(conn, sql, n, &failed);
+    if (failed) {
+      store_check(conn, failed, PGRES_COMMAND_OK, error);
+      PQclear(failed);
+      return NULL;
+    }
   }
-  if ((error && *error) || !pipeline_on(conn, error))
+  if (!pipeline_on(conn, error))
     return NULL;
   int sent = name ? PQsendQueryPrepared(conn->pg, name, n, params, NULL, NULL, 0)
                   : PQsendQueryParams(conn->pg, sql, n, NULL, params, NULL, NULL, 0);
