@@ -668,7 +668,9 @@ plain_is_stub(Walk *w, const char *plain, GMimeObject *other)
         return TRUE;
   }
   GMimePart *html = html_of(other, 0);
-  GMimeDataWrapper *content = html ? g_mime_part_get_content(html) : NULL;
+  if (!html)
+    return FALSE; /* nothing HTML beside it (a related part whose HTML header is broken …) */
+  GMimeDataWrapper *content = g_mime_part_get_content(html);
   GMimeStream *stream = content ? g_mime_data_wrapper_get_stream(content) : NULL;
   gint64 encoded = stream ? g_mime_stream_length(stream) : -1;
   /* The decoded HTML is no longer than its encoded form (3/4 of it in base64): no need to decode
