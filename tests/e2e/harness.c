@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <curl/curl.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <string.h>
 #include <signal.h>
@@ -139,6 +140,17 @@ e2e_setup(const char *test_name)
   return e;
 }
 
+/* nftw callback: removes each entry, children first (FTW_DEPTH), symlinks as links (FTW_PHYS). */
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  remove(path);
+  return 0;
+}
+
 void
 e2e_teardown(E2e *e)
 {
@@ -154,11 +166,9 @@ e2e_teardown(E2e *e)
     pg_exec(admin, drop);
     PQfinish(admin);
   }
-  g_autofree char *pw = g_build_filename(e->dir, "imap.pass", NULL);
-  g_unlink(pw);
-  if (e->config_path)
-    g_unlink(e->config_path);
-  g_rmdir(e->dir);
+  /* the whole folder: tests leave their own files in it (password canaries, metrics textfiles) */
+  if (e->dir)
+    nftw(e->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
   g_free(e->name);
   g_free(e->dir);
   g_free(e->user);
