@@ -168,9 +168,10 @@ suppression(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, cons
 {
   const ParserRequest *req = o->request;
   StoreOutboxCounts counts = { 0 };
-  if (o->caps ? !store_outbox_cap_counts_take(conn, o->caps, &counts, error)
-              : (recipient || cfg->max_acks_per_hour) &&
-                  !store_outbox_cap_counts(conn, recipient, cfg->max_acks_per_hour > 0, &counts, error))
+  if (o->caps
+        ? !store_outbox_cap_counts_take(conn, o->caps, recipient, cfg->max_acks_per_hour > 0, &counts, error)
+        : (recipient || cfg->max_acks_per_hour) &&
+            !store_outbox_cap_counts(conn, recipient, cfg->max_acks_per_hour > 0, &counts, error))
     return FALSE;
   gint64 recent = counts.recent_to, hour = counts.last_hour;
   gboolean capped_already = counts.capped_last_hour;

@@ -47,6 +47,10 @@ typedef struct {
   gboolean unit_held;    /* it holds a mail's savepoint (kept until the next mail's or COMMIT) */
   gint64 batch_started;  /* monotonic µs of its BEGIN */
   PollStats batch_stats; /* at its BEGIN: what a rollback restores */
+  guint32 batch_first;   /* the first mail of the open batch (0: none yet) */
+  guint fetched_before;  /* stats.fetched before it */
+  guint32 last_seen;     /* the last mail ingested */
+  guint32 slow_until;    /* write-behind is off until the batch with this mail commits (0: on) */
 } Poll;
 
 static gboolean batch_begin(Poll *p, GError **error);
@@ -256,8 +260,8 @@ safe_prefix(const char *s, gsize max)
 static gboolean
 quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime *received, GError **error)
 {
-  if (store_error_transient(*error))
-    return FALSE;
+  if (store_error_transient(*error) || store_behind_failed(p->conn))
+    return FALSE; /* not this mail's fault, or not only this mail's: the batch is done again (ingest_all) */
   g_autoptr(GError) rerr = NULL;
   if (!store_savepoint_rollback(p->conn, &rerr)) {
     g_clear_error(error);
@@ -429,6 +433,11 @@ static gboolean
 ingest(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
 {
   log_mail(m->uid);
+  if (!p->batch_first) { /* reset when its batch commits */
+    p->batch_first = m->uid;
+    p->fetched_before = p->stats.fetched - 1; /* counted just before */
+  }
+  p->last_seen = m->uid;
   gboolean ok = ingest_mail(p, m, parsed, error);
   reads_ahead_clear(p);
   log_mail(0);
@@ -497,6 +506,7 @@ batch_commit(Poll *p, GError **error)
     return FALSE;
   }
   p->in_batch = FALSE;
+  p->batch_first = 0;
   gboolean ok = mark(p, p->batch, error);
   g_array_set_size(p->batch, 0);
   return ok;
@@ -571,16 +581,24 @@ ingest_fetched(Poll *p, GPtrArray *msgs, GError **error)
       g_array_append_val(p->batch, m->uid);
       ok = !batch_due(p) || batch_commit(p, error);
     }
+    if (ok && p->slow_until && m->uid >= p->slow_until) {
+      /* past the mails done again one by one: their batch commits, write-behind goes on again */
+      ok = batch_commit(p, error);
+      p->slow_until = 0;
+      store_behind_set(p->conn, TRUE);
+    }
   }
   cli_parse_ahead_drain(p->ahead); /* stopped early: the rest is not wanted, msgs is freed next */
   return ok;
 }
 
-/* The new mails uids, fetched FETCH_BATCH per command, stored in batches. */
+/* The new mails uids from *i on, fetched FETCH_BATCH per command, stored in batches; *i the first
+ * mail of the fetch that failed. */
 static gboolean
-ingest_all(Poll *p, GArray *uids, GError **error)
+ingest_from(Poll *p, GArray *uids, guint *next, GError **error)
 {
-  for (guint i = 0; i < uids->len;) {
+  guint i = *next;
+  for (; *next = i, i < uids->len;) {
     if (uids->len > FETCH_BATCH) /* a backlog, e.g. a first poll: progress on a terminal */
       cli_progress(fetcher_session_mailbox(p->imap), i, uids->len);
     if (batch_due(p) && !batch_commit(p, error))
@@ -603,6 +621,41 @@ ingest_all(Poll *p, GArray *uids, GError **error)
     i++; /* on after the refused mail, now kept for review */
   }
   return batch_commit(p, error);
+}
+
+/* Rows written behind failed (STORE_ERROR_BEHIND): a mail of the open batch is at fault, or a
+ * concurrent poll stored one of them first. The batch is rolled back and its mails done again from
+ * the first, each on its own in its savepoint (write-behind off), so that the one at fault is
+ * quarantined and the others stored; *i is where to go on. FALSE for any other error. */
+static gboolean
+redo_batch(Poll *p, GArray *uids, guint *i, GError **error)
+{
+  if (!store_behind_failed(p->conn) || p->slow_until || !p->batch_first)
+    return FALSE;
+  guint32 first = p->batch_first;
+  batch_abort(p);
+  p->batch_first = 0;
+  guint j = 0;
+  while (j < uids->len && g_array_index(uids, guint32, j) < first)
+    j++;
+  cli_log(CLI_LOG_WARN, "%s: mails from uid %u to %u done again one by one", (*error)->message, first,
+          p->last_seen);
+  g_clear_error(error);
+  p->stats.fetched = p->fetched_before;
+  p->slow_until = p->last_seen;
+  store_behind_set(p->conn, FALSE);
+  *i = j;
+  return TRUE;
+}
+
+static gboolean
+ingest_all(Poll *p, GArray *uids, GError **error)
+{
+  guint i = 0;
+  while (!ingest_from(p, uids, &i, error))
+    if (!redo_batch(p, uids, &i, error))
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -648,7 +701,9 @@ poll_mailbox(Poll *p, GError **error)
   if (uids->len && !(p->parser = cli_parser_config_need(p->parser_slot, p->config, error)))
     return FALSE;
   p->batch = g_array_new(FALSE, FALSE, sizeof(guint32));
+  store_behind_set(p->conn, TRUE);
   gboolean ok = ingest_all(p, uids, error);
+  store_behind_set(p->conn, FALSE);
   g_clear_pointer(&p->ahead, cli_parse_ahead_free);
   if (!ok)
     batch_abort(p);

@@ -9,17 +9,17 @@
 StoreRows *
 store_assets_lookup(StoreConn *conn, const char *const *sns, GError **error)
 {
-  g_autofree char *arr = store_text_array(sns);
-  const char *p[] = { arr };
-  return store_select(conn, ASSETS_LOOKUP, 1, p, error);
+  g_autoptr(StoreAhead) ahead = store_assets_lookup_ahead(conn, sns, error);
+  return ahead ? store_assets_lookup_take(conn, ahead, error) : NULL;
 }
 
+/* the registry is not among the rows written behind: they need not go first */
 StoreAhead *
 store_assets_lookup_ahead(StoreConn *conn, const char *const *sns, GError **error)
 {
   g_autofree char *arr = store_text_array(sns);
   const char *p[] = { arr };
-  return store_send_ahead(conn, ASSETS_LOOKUP, 1, p, error);
+  return store_send_ahead_passing(conn, ASSETS_LOOKUP, 1, p, error);
 }
 
 StoreRows *

@@ -53,6 +53,8 @@ convert(StoreConn *conn, const char *message, const char *sqlstate, GError **err
                 "the database changed during this poll (%s): retried", msg);
   else if (sqlstate_transient(sqlstate))
     g_set_error(error, STORE_ERROR, STORE_ERROR_TRANSIENT, "%s", msg);
+  else if (conn->behind_failed)
+    g_set_error(error, STORE_ERROR, STORE_ERROR_BEHIND, "the rows written behind failed: %s", msg);
   else
     g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "%s", msg);
   return FALSE;
@@ -144,6 +146,8 @@ struct StoreAhead {
   PGresult *result; /* its rows */
   char *error_message, *sqlstate;
   char *prepared_sql; /* sent under the name the cache keeps for this SQL: forgotten if its plan is stale */
+  gboolean behind;    /* the kept rows' INSERT (store_send_behind) */
+  guint writes;       /* conn->behind_writes when it was sent */
 };
 
 StoreAhead *
@@ -184,8 +188,8 @@ pipeline_on(StoreConn *conn, GError **error)
 
 /* Sends sql (one statement, no parameters, no rows wanted: BEGIN, SAVEPOINT …) without waiting:
  * it travels with the next statement, in one round trip; its error, if any, is that statement's. */
-static gboolean
-defer(StoreConn *conn, const char *sql, GError **error)
+gboolean
+store_defer(StoreConn *conn, const char *sql, GError **error)
 {
   if (!pipeline_on(conn, error))
     return FALSE;
@@ -246,9 +250,11 @@ pipe_finish(StoreConn *conn, gboolean with_main)
       g_hash_table_remove(conn->prepared, slot->prepared_sql); /* prepared afresh next time */
     if (i == ahead)
       main = last;
-    else if (!bad && failed)
+    else if (!bad && failed) {
       bad = last;
-    else if (!slot || failed)
+      if (slot && slot->behind)
+        conn->behind_failed = TRUE; /* the kept rows failed: no one statement's fault */
+    } else if (!slot || failed)
       PQclear(last);
   }
   for (; i < ahead; i++) /* never read: the connection failed */
@@ -271,9 +277,66 @@ store_sync(StoreConn *conn, GError **error)
   return store_flush_deferred(conn, error);
 }
 
+/* Before a statement that could read them: the rows kept behind go first, in its round trip. */
+static gboolean
+behind_before(StoreConn *conn, GError **error)
+{
+  return conn->behind_pass || !store_behind_pending(conn) || store_behind_write(conn, error);
+}
+
+static StoreAhead *
+ahead_new(StoreConn *conn, const char *prepared_sql, gboolean behind)
+{
+  StoreAhead *ahead = g_new0(StoreAhead, 1);
+  ahead->ref = 1;
+  ahead->prepared_sql = g_strdup(prepared_sql);
+  ahead->behind = behind;
+  ahead->writes = conn->behind_writes;
+  g_ptr_array_add(pending(conn), store_ahead_ref(ahead));
+  return ahead;
+}
+
+gboolean
+store_send_behind(StoreConn *conn, const char *sql, int n, const char *const *values, const int *lengths,
+                  const int *formats, GError **error)
+{
+  if (!pipeline_on(conn, error))
+    return FALSE;
+  if (!PQsendQueryParams(conn->pg, sql, n, NULL, values, lengths, formats, 0))
+    return store_fail(conn, error);
+  store_ahead_unref(ahead_new(conn, NULL, TRUE));
+  return TRUE;
+}
+
+gboolean
+store_ahead_current(StoreConn *conn, const StoreAhead *ahead)
+{
+  return ahead->writes == conn->behind_writes;
+}
+
+StoreAhead *
+store_send_ahead_passing(StoreConn *conn, const char *sql, int n, const char *const *params, GError **error)
+{
+  conn->behind_pass++;
+  StoreAhead *ahead = store_send_ahead(conn, sql, n, params, error);
+  conn->behind_pass--;
+  return ahead;
+}
+
+StoreRows *
+store_select_passing(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error)
+{
+  conn->behind_pass++;
+  StoreRows *rows = store_select(conn, sql, nparams, params, error);
+  conn->behind_pass--;
+  return rows;
+}
+
 StoreAhead *
 store_send_ahead(StoreConn *conn, const char *sql, int n, const char *const *params, GError **error)
 {
+  if (!behind_before(conn, error))
+    return NULL;
   const char *name = conn->prepared ? g_hash_table_lookup(conn->prepared, sql) : NULL;
   if (!name) {
     /* the first time on this connection: prepared on its own (a round trip, once); a full cache
@@ -296,11 +359,7 @@ store_send_ahead(StoreConn *conn, const char *sql, int n, const char *const *par
     store_fail(conn, error);
     return NULL;
   }
-  StoreAhead *ahead = g_new0(StoreAhead, 1);
-  ahead->ref = 1;
-  ahead->prepared_sql = name ? g_strdup(sql) : NULL;
-  g_ptr_array_add(pending(conn), store_ahead_ref(ahead));
-  return ahead;
+  return ahead_new(conn, name ? sql : NULL, FALSE);
 }
 
 static StoreRows *rows_of(PGresult *r);
@@ -343,6 +402,8 @@ PGresult *
 store_run_formats(StoreConn *conn, const char *sql, int n, const char *const *params, const int *lengths,
                   const int *formats, int result_format)
 {
+  if (!behind_before(conn, NULL))
+    return NULL; /* the connection failed: the caller's store_check reports libpq's message */
   if (conn->pending && conn->pending->len) {
     /* with what was sent ahead, in one round trip; a statement not prepared yet is prepared in the
      * same pipeline (the statement after a SAVEPOINT is the busiest one: the mail's insert) */
@@ -501,6 +562,8 @@ store_close(StoreConn *conn)
   g_clear_pointer(&conn->prepared, g_hash_table_unref);
   g_clear_pointer(&conn->pending, g_ptr_array_unref);
   g_clear_pointer(&conn->order_ids, g_array_unref);
+  g_clear_pointer(&conn->message_ids, g_array_unref);
+  store_behind_free(conn);
   store_numbers_close(conn);
   g_clear_pointer(&conn->tz, g_time_zone_unref);
   g_free(conn);
@@ -510,7 +573,7 @@ gboolean
 store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error)
 {
   /* Without parameters, PQexec: it also takes several statements (migration set-up). */
-  if (!nparams && !store_flush_deferred(conn, error))
+  if (!nparams && (!behind_before(conn, error) || !store_flush_deferred(conn, error)))
     return FALSE;
   g_autoptr(PGresult) r = nparams ? store_run(conn, sql, nparams, params) : PQexec(conn->pg, sql);
   if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
@@ -521,6 +584,9 @@ store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *par
 gboolean
 store_begin(StoreConn *conn, GError **error)
 {
+  store_behind_clear(conn);
+  conn->behind_failed = FALSE;
+  conn->unit_open = FALSE;
   if (!store_exec(conn, "BEGIN", 0, NULL, error))
     return FALSE;
   store_numbers_open(conn);
@@ -532,6 +598,9 @@ store_commit(StoreConn *conn, GError **error)
 {
   gboolean ok = store_numbers_flush(conn, error) && store_exec(conn, "COMMIT", 0, NULL, error);
   store_numbers_close(conn);
+  store_behind_clear(conn); /* left only when COMMIT failed: the transaction is gone */
+  conn->behind_failed = FALSE;
+  conn->unit_open = FALSE;
   return ok;
 }
 
@@ -540,6 +609,8 @@ store_rollback(StoreConn *conn)
 {
   g_autoptr(GError) ignored = NULL;
   store_numbers_close(conn);
+  store_behind_clear(conn); /* never written: the transaction ends */
+  conn->unit_open = FALSE;
   store_flush_deferred(conn, &ignored); /* whatever it says, the transaction ends here */
   if (PQstatus(conn->pg) == CONNECTION_OK && PQtransactionStatus(conn->pg) != PQTRANS_IDLE) {
     g_autoptr(PGresult) r = PQexec(conn->pg, "ROLLBACK");
@@ -550,7 +621,9 @@ gboolean
 store_savepoint(StoreConn *conn, GError **error)
 {
   store_numbers_mark(conn);
-  return defer(conn, "SAVEPOINT intake_unit", error);
+  store_behind_mark(conn);
+  conn->unit_open = TRUE;
+  return store_defer(conn, "SAVEPOINT intake_unit", error);
 }
 
 gboolean
@@ -558,7 +631,11 @@ store_savepoint_rollback(StoreConn *conn, GError **error)
 {
   g_autoptr(GError) undone = NULL;
   store_flush_deferred(conn, &undone); /* what was sent ahead in the unit is undone, failed or not */
-  if (!store_exec(conn, "ROLLBACK TO SAVEPOINT intake_unit", 0, NULL, error))
+  store_behind_restore(conn);          /* the unit's kept rows go; those before its mark stay kept */
+  conn->behind_pass++;
+  gboolean ok = store_exec(conn, "ROLLBACK TO SAVEPOINT intake_unit", 0, NULL, error);
+  conn->behind_pass--;
+  if (!ok)
     return FALSE;
   store_numbers_restore(conn);
   return TRUE;
@@ -568,7 +645,10 @@ gboolean
 store_savepoint_next(StoreConn *conn, GError **error)
 {
   store_numbers_mark(conn);
-  return defer(conn, "RELEASE SAVEPOINT intake_unit", error) && defer(conn, "SAVEPOINT intake_unit", error);
+  store_behind_mark(conn);
+  conn->unit_open = TRUE;
+  return store_defer(conn, "RELEASE SAVEPOINT intake_unit", error) &&
+         store_defer(conn, "SAVEPOINT intake_unit", error);
 }
 
 gboolean
@@ -754,7 +834,7 @@ gboolean
 store_copy_rows(StoreConn *conn, const char *table, const char *const *columns, guint ncols,
                 const GPtrArray *rows, GError **error)
 {
-  if (!store_flush_deferred(conn, error))
+  if (!behind_before(conn, error) || !store_flush_deferred(conn, error))
     return FALSE;
   g_autoptr(GString) sql = g_string_new(NULL);
   g_string_append_printf(sql, "COPY %s (", table);

@@ -215,6 +215,45 @@ message_store(StoreConn *conn, const char **p, const char *sha, gsize raw_len, S
   return TRUE;
 }
 
+/* Bytes of mail kept behind at most: a bigger one is written at once, with those before it. */
+#define BEHIND_BYTES_MAX (8u << 20)
+
+/* With write-behind on, a mail whose key is neither stored nor kept is kept behind (its id from the
+ * sequence), with its UID: *kept. Else nothing is done, and the caller stores it at once (a
+ * duplicate or a reused Message-ID takes the path that compares the bytes). p: as message_store's. */
+static gboolean
+message_keep_behind(StoreConn *conn, const char **p, gsize raw_len, StoreIngest *out, gboolean *kept,
+                    GError **error)
+{
+  *kept = FALSE;
+  if (!store_behind_on(conn) || store_behind_bytes(conn) + raw_len > BEHIND_BYTES_MAX)
+    return TRUE;
+  for (guint i = 0; i < store_behind_count(conn, STORE_BEHIND_MESSAGES); i++)
+    if (g_str_equal(store_behind_row(conn, STORE_BEHIND_MESSAGES, i)[0], p[0]))
+      return TRUE;
+  const char *q[] = { p[0] };
+  g_autoptr(StoreRows) found =
+    store_select_passing(conn, "SELECT 1 FROM intake.messages WHERE dedupe_key = $1", 1, q, error);
+  if (!found)
+    return FALSE;
+  if (found->rows->len > 0)
+    return TRUE;
+  gint64 id = 0;
+  if (!store_sequence_next(conn, "intake.messages_id_seq", &conn->message_ids, &id, error))
+    return FALSE;
+  g_autofree char *row = store_int_text(id);
+  const char *m[16];
+  memcpy(m, p, 15 * sizeof *m);
+  m[15] = row;
+  store_behind_add(conn, STORE_BEHIND_MESSAGES, m, (int)raw_len);
+  const char *u[] = { p[15], p[16], p[17], row };
+  store_behind_add(conn, STORE_BEHIND_UIDS, u, 0);
+  out->message_row = id;
+  out->duplicate = FALSE;
+  *kept = TRUE;
+  return TRUE;
+}
+
 gboolean
 store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIncoming *in, StoreIngest *out,
                      GError **error)
@@ -253,6 +292,11 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
                       mbid,
                       uv,
                       uid };
+  gboolean kept = FALSE;
+  if (!message_keep_behind(conn, p, in->len, out, &kept, error))
+    return FALSE;
+  if (kept)
+    return TRUE;
   gboolean uid_done = FALSE;
   if (!message_store(conn, p, sha, in->len, out, &uid_done, error))
     return FALSE;

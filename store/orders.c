@@ -139,35 +139,34 @@ number_next(StoreConn *conn, const char *day, guint *next, GError **error)
     return TRUE;
   }
   const char *p[] = { day };
+  /* passing the rows kept behind: a lock, harmless to keep if the mail's savepoint is undone */
   g_autoptr(StoreRows) rows =
-    store_select(conn,
-                 "INSERT INTO intake.order_counters AS c (day, last_seq) VALUES ($1, 0)"
-                 " ON CONFLICT (day) DO UPDATE SET last_seq = c.last_seq RETURNING last_seq",
-                 1, p, error);
+    store_select_passing(conn,
+                         "INSERT INTO intake.order_counters AS c (day, last_seq) VALUES ($1, 0)"
+                         " ON CONFLICT (day) DO UPDATE SET last_seq = c.last_seq RETURNING last_seq",
+                         1, p, error);
   if (!rows)
     return FALSE;
   *next = (guint)store_rows_int(rows, 0, 0) + 1;
   return TRUE;
 }
 
-/* An id for a new order: taken from the table's sequence 64 at a time (one round trip), so that the
- * insert needs no answer and can travel with the statement after it. Unused ones are gaps, as a
- * rolled-back nextval leaves. */
-static gboolean
-order_id_next(StoreConn *conn, gint64 *id, GError **error)
+gboolean
+store_sequence_next(StoreConn *conn, const char *sequence, GArray **pool, gint64 *id, GError **error)
 {
-  if (!conn->order_ids || conn->order_ids->len == 0) {
-    g_autoptr(StoreRows) rows = store_select(
-      conn, "SELECT nextval('intake.orders_id_seq') FROM generate_series(1, 64) ORDER BY 1", 0, NULL, error);
+  if (!*pool || (*pool)->len == 0) {
+    const char *p[] = { sequence };
+    g_autoptr(StoreRows) rows = store_select_passing(
+      conn, "SELECT nextval($1::regclass) FROM generate_series(1, 64) ORDER BY 1", 1, p, error);
     if (!rows)
       return FALSE;
-    if (!conn->order_ids)
-      conn->order_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    if (!*pool)
+      *pool = g_array_new(FALSE, FALSE, sizeof(gint64));
     for (guint i = rows->rows->len; i-- > 0;) /* used from the end: the smallest first */
-      g_array_append_val(conn->order_ids, (gint64){ store_rows_int(rows, i, 0) });
+      g_array_append_val(*pool, (gint64){ store_rows_int(rows, i, 0) });
   }
-  *id = g_array_index(conn->order_ids, gint64, conn->order_ids->len - 1);
-  g_array_set_size(conn->order_ids, conn->order_ids->len - 1);
+  *id = g_array_index(*pool, gint64, (*pool)->len - 1);
+  g_array_set_size(*pool, (*pool)->len - 1);
   return TRUE;
 }
 
@@ -184,7 +183,11 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GErro
   g_autofree char *daycompact = g_date_time_format(local, "%Y%m%d");
   guint seq = 0;
   gint64 idv = 0;
-  if (!number_next(conn, day, &seq, error) || !order_id_next(conn, &idv, error))
+  /* An id taken from the table's sequence 64 at a time (store_sequence_next): the insert needs no
+   * answer and can travel with the statement after it, or be written behind. Unused ones are gaps,
+   * as a rolled-back nextval leaves. */
+  if (!number_next(conn, day, &seq, error) ||
+      !store_sequence_next(conn, "intake.orders_id_seq", &conn->order_ids, &idv, error))
     return NULL;
   g_autofree char *order_no = g_strdup_printf("RC%s-%04u", daycompact, seq);
   g_autofree char *id = store_int_text(idv);
@@ -202,23 +205,16 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GErro
   p[33] = machine;
   p[34] = id;
 
-  /* Sent ahead: it travels with the caller's next statement (the acknowledgement's row), whose
-   * error it becomes if it fails — inside the same mail's savepoint. */
-  g_autoptr(StoreAhead) sent = store_send_ahead(
-    conn,
-    "WITH o AS (INSERT INTO intake.orders (id, order_no, status, message_id, received_at, from_addr,"
-    " subject, kind, review_reason, sn, model, symptoms, contact, phone, address, city,"
-    " district, missing, sn_candidates, customer, tier, component, warranty_start,"
-    " warranty_end, coverage, reasons, severity, priority, onsite_class, sla_clock,"
-    " response_due, plan_due, onsite_due, followup_of, base_response_due, base_plan_due,"
-    " base_onsite_due, machine_index)"
-    " VALUES ($35,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"
-    "$21,$22,$23,$24,$25::jsonb,$26,$27,$28,$29,$30,$31,$32,$33,$30,$31,$32,$34)"
-    " RETURNING id, message_id)"
-    " INSERT INTO intake.order_messages (order_id, message_id, role) SELECT id, message_id, 'initial' FROM o",
-    35, p, error);
-  if (!sent)
-    return NULL;
+  if (store_behind_on(conn)) {
+    store_behind_add(conn, STORE_BEHIND_ORDERS, p, 0);
+  } else {
+    /* Sent ahead: it travels with the caller's next statement (the acknowledgement's row), whose
+     * error it becomes if it fails — inside the same mail's savepoint. */
+    g_autoptr(StoreAhead) sent = store_send_ahead(
+      conn, STORE_ORDER_INSERT_PREFIX STORE_ORDER_INSERT_TUPLE STORE_ORDER_INSERT_SUFFIX, 35, p, error);
+    if (!sent)
+      return NULL;
+  }
   g_hash_table_insert(conn->numbers, g_strdup(day), GUINT_TO_POINTER(seq));
   if (order_id)
     *order_id = idv;

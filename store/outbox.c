@@ -2,6 +2,16 @@
  * SKIP LOCKED and a lease, mark the outcome. At most once: see the OUTBOX section of store.h. */
 #include "store-private.h"
 
+/* order_id (text) is an order kept behind, not written yet */
+static gboolean
+order_kept_behind(StoreConn *conn, const char *order_id)
+{
+  for (guint i = store_behind_count(conn, STORE_BEHIND_ORDERS); i-- > 0;)
+    if (g_strcmp0(store_behind_row(conn, STORE_BEHIND_ORDERS, i)[34], order_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queued, GError **error)
 {
@@ -16,15 +26,20 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
                       item->body_text, NULL };
   g_autofree char *cc = item->cc && item->cc[0] ? store_text_array(item->cc) : NULL;
   p[9] = cc;
+  if (store_behind_on(conn) && order_kept_behind(conn, order)) {
+    /* the order is new (kept behind too): no row can be in the way */
+    store_behind_add(conn, STORE_BEHIND_OUTBOX, p, (int)item->len);
+    if (queued)
+      *queued = TRUE;
+    return TRUE;
+  }
   int lengths[10] = { 0 }, formats[10] = { 0 };
   lengths[5] = (int)item->len;
   formats[5] = 1; /* the message bytes as binary bytea */
-  g_autoptr(PGresult) r = store_run_formats(
-    conn,
-    "INSERT INTO intake.outbox (order_id, message_id, recipient, language, subject, message, status,"
-    " suppressed_reason, body_text, cc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text[])"
-    " ON CONFLICT (order_id) DO NOTHING RETURNING id",
-    10, p, lengths, formats, 0);
+  g_autoptr(PGresult) r = store_run_formats(conn,
+                                            STORE_OUTBOX_INSERT_PREFIX STORE_OUTBOX_INSERT_TUPLE
+                                            " ON CONFLICT (order_id) DO NOTHING RETURNING id",
+                                            10, p, lengths, formats, 0);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
   if (queued)
@@ -51,29 +66,58 @@ cap_counts_of(StoreRows *rows, StoreOutboxCounts *out)
   return TRUE;
 }
 
-/* each part reads its own index (the recipient's, 065's partial ones): a few rows, not the outbox;
- * the hour's parts run only when asked */
+/* The rows kept behind count as CAP_COUNTS would count them once written (all queued now). */
+static void
+cap_counts_behind(StoreConn *conn, const char *recipient, gboolean hour, StoreOutboxCounts *out)
+{
+  g_autofree char *to = recipient ? g_utf8_strdown(recipient, -1) : NULL;
+  for (guint i = 0; i < store_behind_count(conn, STORE_BEHIND_OUTBOX); i++) {
+    const char *const *v = store_behind_row(conn, STORE_BEHIND_OUTBOX, i); /* STORE_OUTBOX_INSERT_TUPLE */
+    gboolean counted = g_strcmp0(v[6], "pending") == 0;
+    if (counted && to && v[2]) {
+      g_autofree char *r = g_utf8_strdown(v[2], -1);
+      out->recent_to += g_str_equal(r, to);
+    }
+    if (hour) {
+      out->last_hour += counted;
+      out->capped_last_hour = out->capped_last_hour || g_strcmp0(v[7], "global_cap") == 0;
+    }
+  }
+}
+
 gboolean
 store_outbox_cap_counts(StoreConn *conn, const char *recipient, gboolean hour, StoreOutboxCounts *out,
                         GError **error)
 {
-  const char *p[] = { recipient ? recipient : "", hour ? "t" : "f" };
-  g_autoptr(StoreRows) rows = store_select(conn, CAP_COUNTS, 2, p, error);
-  return cap_counts_of(rows, out);
+  g_autoptr(StoreAhead) ahead = store_outbox_cap_counts_ahead(conn, recipient, hour, error);
+  return ahead && store_outbox_cap_counts_take(conn, ahead, recipient, hour, out, error);
 }
 
+/* each part reads its own index (the recipient's, 065's partial ones): a few rows, not the outbox;
+ * the hour's parts run only when asked. The rows kept behind are counted in the client. */
 StoreAhead *
 store_outbox_cap_counts_ahead(StoreConn *conn, const char *recipient, gboolean hour, GError **error)
 {
   const char *p[] = { recipient ? recipient : "", hour ? "t" : "f" };
-  return store_send_ahead(conn, CAP_COUNTS, 2, p, error);
+  return store_send_ahead_passing(conn, CAP_COUNTS, 2, p, error);
 }
 
 gboolean
-store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, StoreOutboxCounts *out, GError **error)
+store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, const char *recipient, gboolean hour,
+                             StoreOutboxCounts *out, GError **error)
 {
+  g_autoptr(StoreAhead) again = NULL;
+  if (!store_ahead_current(conn, ahead)) {
+    /* rows were written behind after it was sent: it may have missed them */
+    if (!(again = store_outbox_cap_counts_ahead(conn, recipient, hour, error)))
+      return FALSE;
+    ahead = again;
+  }
   g_autoptr(StoreRows) rows = store_ahead_rows(conn, ahead, error);
-  return cap_counts_of(rows, out);
+  if (!cap_counts_of(rows, out))
+    return FALSE;
+  cap_counts_behind(conn, recipient, hour, out);
+  return TRUE;
 }
 
 gboolean

@@ -17,9 +17,86 @@ struct StoreConn {
                                       StoreAhead (rows wanted) or NULL (only an error matters) */
   GHashTable
     *numbers; /* in a store_begin transaction: local day -> last order number given (store/orders.c) */
-  GHashTable *numbers_mark; /* the same at the open savepoint: what ROLLBACK TO gives back */
-  GArray *order_ids;        /* intake.orders ids taken from its sequence, not used yet (gint64) */
+  GHashTable *numbers_mark;   /* the same at the open savepoint: what ROLLBACK TO gives back */
+  GArray *order_ids;          /* intake.orders ids taken from its sequence, not used yet (gint64) */
+  GArray *message_ids;        /* the same for intake.messages */
+  struct StoreBehind *behind; /* rows written behind, not sent yet (store/behind.c) */
+  gboolean behind_on;         /* store_behind_set */
+  guint behind_pass;          /* > 0: the statement being sent cannot see those rows (store_select_passing) */
+  gboolean
+    behind_failed; /* the rows written behind failed: errors are STORE_ERROR_BEHIND until the next BEGIN */
+  guint behind_writes; /* how many times rows were written behind (a read sent before is stale) */
+  gboolean unit_open;  /* a savepoint (store_savepoint) is open in the transaction */
 };
+
+/* ---- write-behind (store/behind.c) ----
+ * While store_behind_on, the poll's new rows are kept here (store_behind_add) and written as one
+ * multi-row INSERT per table by store_behind_write, which the statement runners call before any
+ * statement except those sent with store_select_passing / store_send_ahead_passing (reads that cannot
+ * see them), and store_commit before COMMIT. Kept rows follow savepoints: marked at each, dropped back
+ * to the mark by ROLLBACK TO, all dropped by ROLLBACK. A failure of the written rows is
+ * STORE_ERROR_BEHIND for every error until the next transaction: no single mail is to blame. */
+typedef enum {
+  STORE_BEHIND_MESSAGES,
+  STORE_BEHIND_UIDS,
+  STORE_BEHIND_ORDERS,
+  STORE_BEHIND_OUTBOX,
+  STORE_BEHIND_TABLES
+} StoreBehindTable;
+typedef struct StoreBehind StoreBehind;
+gboolean store_behind_on(StoreConn *conn);
+/* Keeps a copy of one row's values (the table's parameters; the binary one binary_len bytes). */
+void store_behind_add(StoreConn *conn, StoreBehindTable t, const char *const *values, int binary_len);
+/* Row i of table t kept now (NULL past the end), and how many there are. */
+const char *const *store_behind_row(StoreConn *conn, StoreBehindTable t, guint i);
+guint store_behind_count(StoreConn *conn, StoreBehindTable t);
+gboolean store_behind_pending(StoreConn *conn);
+gsize store_behind_bytes(StoreConn *conn);
+void store_behind_mark(StoreConn *conn);
+void store_behind_restore(StoreConn *conn);
+void store_behind_clear(StoreConn *conn);
+void store_behind_free(StoreConn *conn);
+/* Sends the kept rows ahead (their INSERTs travel with the next statement) and forgets them. */
+gboolean store_behind_write(StoreConn *conn, GError **error);
+/* A multi-row INSERT sent ahead whose failure is the kept rows' (store/conn.c). */
+gboolean store_send_behind(StoreConn *conn, const char *sql, int n, const char *const *values,
+                           const int *lengths, const int *formats, GError **error);
+/* A statement without parameters or rows sent ahead (SAVEPOINT …): its error is the next statement's. */
+gboolean store_defer(StoreConn *conn, const char *sql, GError **error);
+/* store_select / store_send_ahead of a read that cannot see the kept rows (the registry, counts the
+ * caller corrects with them, sequence values): the rows stay kept. */
+StoreRows *store_select_passing(StoreConn *conn, const char *sql, int nparams, const char *const *params,
+                                GError **error);
+StoreAhead *store_send_ahead_passing(StoreConn *conn, const char *sql, int n, const char *const *params,
+                                     GError **error);
+/* FALSE when rows were written behind since ahead was sent: its counts may miss them. */
+gboolean store_ahead_current(StoreConn *conn, const StoreAhead *ahead);
+/* The next id of sequence (a regclass name) from *pool, refilled 64 at a time (one round trip). */
+gboolean store_sequence_next(StoreConn *conn, const char *sequence, GArray **pool, gint64 *id,
+                             GError **error);
+
+/* An order's INSERT (with its order_messages row): prefix, tuple ($1..$35), suffix; one row or many. */
+#define STORE_ORDER_INSERT_PREFIX                                                                            \
+  "WITH o AS (INSERT INTO intake.orders (id, order_no, status, message_id, received_at, from_addr,"          \
+  " subject, kind, review_reason, sn, model, symptoms, contact, phone, address, city,"                       \
+  " district, missing, sn_candidates, customer, tier, component, warranty_start,"                            \
+  " warranty_end, coverage, reasons, severity, priority, onsite_class, sla_clock,"                           \
+  " response_due, plan_due, onsite_due, followup_of, base_response_due, base_plan_due,"                      \
+  " base_onsite_due, machine_index) VALUES "
+#define STORE_ORDER_INSERT_TUPLE                                                                             \
+  "($35,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"                             \
+  "$21,$22,$23,$24,$25::jsonb,$26,$27,$28,$29,$30,$31,$32,$33,$30,$31,$32,$34)"
+#define STORE_ORDER_INSERT_SUFFIX                                                                            \
+  " RETURNING id, message_id)"                                                                               \
+  " INSERT INTO intake.order_messages (order_id, message_id, role) SELECT id, message_id, 'initial' FROM o"
+#define STORE_ORDER_INSERT_N 35
+/* An acknowledgement's outbox row: $6 the message as binary bytea. */
+#define STORE_OUTBOX_INSERT_PREFIX                                                                           \
+  "INSERT INTO intake.outbox (order_id, message_id, recipient, language, subject, message, status,"          \
+  " suppressed_reason, body_text, cc) VALUES "
+#define STORE_OUTBOX_INSERT_TUPLE "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text[])"
+#define STORE_OUTBOX_INSERT_N 10
+#define STORE_OUTBOX_INSERT_BINARY 5
 
 /* Lifts (lift TRUE) or restores the default statement_timeout store_connect set, for work an operator
  * runs and watches (migrations); a no-op when the session's timeout came from the user. */

@@ -17,6 +17,8 @@ typedef enum {
   STORE_ERROR_MIGRATION, /* a migration file is unreadable or failed */
   STORE_ERROR_BUSY,      /* another process holds the lock */
   STORE_ERROR_TRANSIENT, /* the server, not the statement, failed (shutdown, deadlock, resources): retry later */
+  STORE_ERROR_BEHIND,    /* rows written behind (store_behind_set) failed: roll back, do the mails again
+                          * with write-behind off to find the one at fault */
 } StoreError;
 
 /* TRUE when error says the database, not the data, failed (STORE_ERROR_CONNECT or _TRANSIENT): the
@@ -84,6 +86,16 @@ void store_rollback(StoreConn *conn);
 gboolean store_savepoint(StoreConn *conn, GError **error);
 gboolean store_savepoint_next(StoreConn *conn, GError **error);
 gboolean store_savepoint_rollback(StoreConn *conn, GError **error);
+/* Write-behind (off by default): inside a transaction, a new mail's rows (store_message_insert), its
+ * orders (store_order_insert) and their acknowledgements (store_outbox_queue) are kept in the
+ * connection and written as one multi-row INSERT per table just before the next statement that could
+ * read them, or COMMIT: the same rows, far less work for PostgreSQL. Savepoints and ROLLBACK keep or
+ * drop them as they would the rows. When the written rows fail, errors are STORE_ERROR_BEHIND until
+ * ROLLBACK: the caller rolls back and does those mails again with write-behind off. */
+void store_behind_set(StoreConn *conn, gboolean on);
+/* TRUE from a failure of the rows written behind until the next transaction (whatever error a caller
+ * made of it): the caller rolls back and does the mails again. */
+gboolean store_behind_failed(StoreConn *conn);
 
 /* Rows returned as text: columns (NULL-terminated) and rows, each a `char **` of ncols values
  * where NULL is SQL NULL. Caller frees with store_rows_free. */
@@ -328,8 +340,8 @@ gboolean store_outbox_cap_counts(StoreConn *conn, const char *recipient, gboolea
 /* The same counts sent ahead of the next statement (one round trip with it), taken with _take. */
 StoreAhead *store_outbox_cap_counts_ahead(StoreConn *conn, const char *recipient, gboolean hour,
                                           GError **error);
-gboolean store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, StoreOutboxCounts *out,
-                                      GError **error);
+gboolean store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, const char *recipient,
+                                      gboolean hour, StoreOutboxCounts *out, GError **error);
 /* Inside the caller's transaction: an intake.audit row on the order (actor: the login role) that
  * ops see in its history, e.g. action auth_fail with why no acknowledgement went out. */
 gboolean store_order_flag(StoreConn *conn, gint64 order_id, const char *action, const char *note,

@@ -1,0 +1,260 @@
+/* store/behind.c: write-behind — a poll's new rows (the mail, its UID, its order, its acknowledgement)
+ * kept in the connection and written as one multi-row INSERT per table just before the next statement
+ * that could read them, or COMMIT. PostgreSQL's per-statement work (executor start, a lock on each
+ * index, constraint checks) is then paid once per batch of mails instead of once per row. */
+#include "store-private.h"
+
+#include <string.h>
+
+/* Each table's INSERT: prefix, one tuple per row (its $1..$n renumbered), suffix. In the order the
+ * rows are written: a row only refers to rows of the tables before it. */
+static const struct {
+  const char *prefix, *tuple, *suffix;
+  int n;
+  int binary; /* the parameter sent as binary bytea, or -1 */
+} tables[STORE_BEHIND_TABLES] = {
+  [STORE_BEHIND_MESSAGES] = { "INSERT INTO intake.messages (id, dedupe_key, message_id, sha256, from_addr,"
+                              " from_display, subject, headers, raw, size, internal_date, parse_error,"
+                              " parts, ignored_reason, body_text, attachments) VALUES ",
+                              "($16::bigint, $1, $2, $3, $4, $5, $6, $7, $8::bytea, $9::integer,"
+                              " $10::timestamptz, $11, $12::jsonb, $13, $14, $15::jsonb)",
+                              "", 16, 7 },
+  [STORE_BEHIND_UIDS] = { "INSERT INTO intake.mailbox_uids (mailbox_id, uidvalidity, uid, message_id) "
+                          "VALUES ",
+                          "($1::integer, $2::bigint, $3::bigint, $4::bigint)", " ON CONFLICT DO NOTHING", 4,
+                          -1 },
+  [STORE_BEHIND_ORDERS] = { STORE_ORDER_INSERT_PREFIX, STORE_ORDER_INSERT_TUPLE, STORE_ORDER_INSERT_SUFFIX,
+                            STORE_ORDER_INSERT_N, -1 },
+  [STORE_BEHIND_OUTBOX] = { STORE_OUTBOX_INSERT_PREFIX, STORE_OUTBOX_INSERT_TUPLE, "", STORE_OUTBOX_INSERT_N,
+                            STORE_OUTBOX_INSERT_BINARY },
+};
+
+typedef struct {
+  char **values; /* tables[t].n, NULL is SQL NULL */
+  int binary_len;
+} Row;
+
+struct StoreBehind {
+  GPtrArray *rows[STORE_BEHIND_TABLES]; /* Row* */
+  guint mark[STORE_BEHIND_TABLES];      /* rows kept when the open savepoint was taken */
+  gsize bytes;                          /* what the rows hold, about */
+};
+
+static void
+row_free(Row *row, int n)
+{
+  for (int i = 0; i < n; i++)
+    g_free(row->values[i]);
+  g_free(row->values);
+  g_free(row);
+}
+
+static void
+rows_truncate(StoreBehind *b, int t, guint len)
+{
+  GPtrArray *rows = b->rows[t];
+  while (rows && rows->len > len)
+    row_free(g_ptr_array_steal_index(rows, rows->len - 1), tables[t].n);
+}
+
+static StoreBehind *
+behind(StoreConn *conn)
+{
+  if (!conn->behind)
+    conn->behind = g_new0(StoreBehind, 1);
+  return conn->behind;
+}
+
+void
+store_behind_set(StoreConn *conn, gboolean on)
+{
+  conn->behind_on = on;
+}
+
+gboolean
+store_behind_failed(StoreConn *conn)
+{
+  return conn->behind_failed;
+}
+
+gboolean
+store_behind_on(StoreConn *conn)
+{
+  return conn->behind_on && conn->numbers != NULL; /* only inside a store_begin transaction */
+}
+
+void
+store_behind_add(StoreConn *conn, StoreBehindTable t, const char *const *values, int binary_len)
+{
+  StoreBehind *b = behind(conn);
+  if (!b->rows[t])
+    b->rows[t] = g_ptr_array_new();
+  Row *row = g_new0(Row, 1);
+  row->values = g_new0(char *, tables[t].n);
+  for (int i = 0; i < tables[t].n; i++) {
+    if (!values[i])
+      continue;
+    gsize len = i == tables[t].binary ? (gsize)binary_len : strlen(values[i]);
+    row->values[i] = g_malloc(len + 1);
+    memcpy(row->values[i], values[i], len);
+    row->values[i][len] = '\0';
+    b->bytes += len;
+  }
+  row->binary_len = binary_len;
+  g_ptr_array_add(b->rows[t], row);
+}
+
+gsize
+store_behind_bytes(StoreConn *conn)
+{
+  return conn->behind ? conn->behind->bytes : 0;
+}
+
+static guint
+rows_len(StoreConn *conn, int t)
+{
+  return conn->behind && conn->behind->rows[t] ? conn->behind->rows[t]->len : 0;
+}
+
+gboolean
+store_behind_pending(StoreConn *conn)
+{
+  for (int t = 0; t < STORE_BEHIND_TABLES; t++)
+    if (rows_len(conn, t))
+      return TRUE;
+  return FALSE;
+}
+
+const char *const *
+store_behind_row(StoreConn *conn, StoreBehindTable t, guint i)
+{
+  return i < rows_len(conn, t)
+           ? (const char *const *)((Row *)g_ptr_array_index(conn->behind->rows[t], i))->values
+           : NULL;
+}
+
+guint
+store_behind_count(StoreConn *conn, StoreBehindTable t)
+{
+  return rows_len(conn, t);
+}
+
+void
+store_behind_mark(StoreConn *conn)
+{
+  if (!conn->behind)
+    return;
+  for (int t = 0; t < STORE_BEHIND_TABLES; t++)
+    conn->behind->mark[t] = rows_len(conn, t);
+}
+
+void
+store_behind_restore(StoreConn *conn)
+{
+  if (!conn->behind)
+    return;
+  for (int t = 0; t < STORE_BEHIND_TABLES; t++)
+    rows_truncate(conn->behind, t, conn->behind->mark[t]);
+}
+
+void
+store_behind_clear(StoreConn *conn)
+{
+  if (!conn->behind)
+    return;
+  for (int t = 0; t < STORE_BEHIND_TABLES; t++) {
+    rows_truncate(conn->behind, t, 0);
+    g_clear_pointer(&conn->behind->rows[t], g_ptr_array_unref);
+    conn->behind->mark[t] = 0;
+  }
+  conn->behind->bytes = 0;
+}
+
+void
+store_behind_free(StoreConn *conn)
+{
+  store_behind_clear(conn);
+  g_clear_pointer(&conn->behind, g_free);
+}
+
+/* tuple with each $k as $(k + offset) */
+static void
+tuple_append(GString *sql, const char *tuple, int offset)
+{
+  for (const char *s = tuple; *s;) {
+    if (*s == '$' && g_ascii_isdigit(s[1])) {
+      char *end = NULL;
+      guint64 k = g_ascii_strtoull(s + 1, &end, 10);
+      g_string_append_printf(sql, "$%" G_GUINT64_FORMAT, k + (guint64)offset);
+      s = end;
+    } else {
+      g_string_append_c(sql, *s++);
+    }
+  }
+}
+
+/* Sends the INSERT of rows [from, to) of table t ahead; its error is marked as the rows'. */
+static gboolean
+send_rows(StoreConn *conn, int t, guint from, guint to, GError **error)
+{
+  if (from >= to)
+    return TRUE;
+  int n = tables[t].n, total = n * (int)(to - from);
+  g_autoptr(GString) sql = g_string_new(tables[t].prefix);
+  g_autofree const char **values = g_new0(const char *, total);
+  g_autofree int *lengths = g_new0(int, total);
+  g_autofree int *formats = g_new0(int, total);
+  for (guint i = from; i < to; i++) {
+    const Row *row = g_ptr_array_index(conn->behind->rows[t], i);
+    int off = n * (int)(i - from);
+    if (i > from)
+      g_string_append(sql, ", ");
+    tuple_append(sql, tables[t].tuple, off);
+    for (int j = 0; j < n; j++)
+      values[off + j] = row->values[j];
+    if (tables[t].binary >= 0) {
+      lengths[off + tables[t].binary] = row->binary_len;
+      formats[off + tables[t].binary] = 1;
+    }
+  }
+  g_string_append(sql, tables[t].suffix);
+  return store_send_behind(conn, sql->str, total, values, lengths, formats, error);
+}
+
+/* Every table's rows [from[t], to[t]). */
+static gboolean
+send_range(StoreConn *conn, const guint *from, const guint *to, GError **error)
+{
+  for (int t = 0; t < STORE_BEHIND_TABLES; t++)
+    if (!send_rows(conn, t, from[t], to[t], error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+store_behind_write(StoreConn *conn, GError **error)
+{
+  if (!store_behind_pending(conn))
+    return TRUE;
+  StoreBehind *b = conn->behind;
+  guint zero[STORE_BEHIND_TABLES] = { 0 }, len[STORE_BEHIND_TABLES];
+  gboolean before_mark = FALSE;
+  for (int t = 0; t < STORE_BEHIND_TABLES; t++) {
+    len[t] = rows_len(conn, t);
+    before_mark = before_mark || b->mark[t] > 0;
+  }
+  gboolean ok;
+  if (conn->unit_open && before_mark) {
+    /* The rows of the mails before the open savepoint must not be undone by its ROLLBACK TO: they
+     * are written outside it, and the savepoint taken again before this mail's own rows. What the
+     * unit ran before (reads, sequence values, a counter row's lock) is harmless to keep. */
+    ok = store_defer(conn, "RELEASE SAVEPOINT intake_unit", error) &&
+         send_range(conn, zero, b->mark, error) && store_defer(conn, "SAVEPOINT intake_unit", error) &&
+         send_range(conn, b->mark, len, error);
+  } else {
+    ok = send_range(conn, zero, len, error);
+  }
+  store_behind_clear(conn);
+  conn->behind_writes++;
+  return ok;
+}
