@@ -11,11 +11,12 @@ static StoreTest *T;
 static StoreConn *A;
 static StoreMailbox MB;
 
-static void
-ok(gboolean done, GError *error)
-{
-  cr_assert(done, "%s", error ? error->message : "?");
-}
+/* The call first, then its error (a function's arguments have no order). */
+#define ok(call, err)                                                                                        \
+  do {                                                                                                       \
+    gboolean ok_done = (call);                                                                               \
+    cr_assert(ok_done, "%s: %s", #call, (err) ? (err)->message : "no error set");                            \
+  } while (0)
 
 static void
 setup(void)
