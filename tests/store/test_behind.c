@@ -505,6 +505,8 @@ Test(behind, failed_rows_at_commit, .init = setup, .fini = teardown)
   g_clear_error(&error);
   assert_seen("c1@x", 0, "nothing committed");
   cr_assert_eq(seen(MAIL_ROWS, "c2@x"), 0);
+  cr_assert(store_behind_failed(A), "store_behind_failed after the failed COMMIT (store.h: until the next "
+                                    "transaction, whatever error the caller made of it)");
   store_rollback(A);
   ok(store_begin(A, &error), error);
   cr_assert(!store_behind_failed(A));
