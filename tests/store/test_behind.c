@@ -727,3 +727,29 @@ Test(behind, same_rows_with_write_behind_off_and_on, .init = setup, .fini = tear
   cr_assert_str_eq(on, off, "write-behind changed a row:\n on: %s\noff: %s", on, off);
   cr_assert(strstr(on, "\"sn\": \"SN-SAME-2\"") && strstr(on, "\"raw\": \"\\\\x"), "a full snapshot: %s", on);
 }
+
+/* ---- limits of one multi-row INSERT, a second acknowledgement ---- */
+
+/* A mail reporting more machines than one INSERT's 65,535 parameters hold at 35 per order (a fleet
+ * listed in a spreadsheet): every order is written, as with write-behind off. */
+Test(behind, more_kept_orders_than_one_statement_holds, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  enum { N = 2000 };
+  begin_behind();
+  StoreIngest in = ingest("fleet@x", 110, "fleet");
+  g_autoptr(GDateTime) at = g_date_time_new_utc(2026, 12, 5, 1, 2, 3);
+  for (guint i = 0; i < N; i++) {
+    g_autofree char *sn = g_strdup_printf("SN-%04u", i);
+    StoreOrder o = {
+      .message_row = in.message_row, .received_at = at, .status = "queued", .sn = sn, .machine_index = i
+    };
+    g_autofree char *no = store_order_insert(A, &o, NULL, &error);
+    cr_assert(no, "order %u: %s", i, error ? error->message : "?");
+  }
+  cr_assert_eq(store_behind_count(A, STORE_BEHIND_ORDERS), (guint)N, "kept");
+  ok(store_commit(A, &error), error);
+  cr_assert_eq(seen("SELECT count(*) FROM intake.orders", NULL), N);
+  cr_assert_eq(seen("SELECT count(*) FROM intake.order_messages WHERE role = 'initial'", NULL), N);
+  cr_assert_eq(seen(MAIL_ROWS, "fleet@x"), 1);
+}
