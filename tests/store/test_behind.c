@@ -753,3 +753,27 @@ Test(behind, more_kept_orders_than_one_statement_holds, .init = setup, .fini = t
   cr_assert_eq(seen("SELECT count(*) FROM intake.order_messages WHERE role = 'initial'", NULL), N);
   cr_assert_eq(seen(MAIL_ROWS, "fleet@x"), 1);
 }
+
+/* store_outbox_queue twice for one new order (store.h: the second leaves the row, *queued FALSE):
+ * the same with the order kept behind. */
+Test(behind, second_acknowledgement_of_a_kept_order, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  begin_behind();
+  StoreIngest in = ingest("twice@x", 120, "s");
+  gint64 order = order_on(in.message_row, "SN-1", TRUE, NULL);
+  ack_on(order, "ack-twice-1@intake.example", "c@example.com", NULL, TRUE);
+  static const char msg[] = "Subject: again\r\n\r\nagain";
+  StoreOutboxItem again = { .order_id = order,
+                            .message_id = "ack-twice-2@intake.example",
+                            .recipient = "c@example.com",
+                            .data = msg,
+                            .len = sizeof msg - 1 };
+  gboolean queued = TRUE;
+  ok(store_outbox_queue(A, &again, &queued, &error), error);
+  cr_assert(!queued, "the order already has its acknowledgement");
+
+  ok(store_commit(A, &error), error);
+  g_autofree char *ids = st_value(T, "SELECT string_agg(message_id, ',') FROM intake.outbox");
+  cr_assert_str_eq(ids, "ack-twice-1@intake.example", "the first acknowledgement stays, alone");
+}
