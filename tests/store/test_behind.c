@@ -777,3 +777,31 @@ Test(behind, second_acknowledgement_of_a_kept_order, .init = setup, .fini = tear
   g_autofree char *ids = st_value(T, "SELECT string_agg(message_id, ',') FROM intake.outbox");
   cr_assert_str_eq(ids, "ack-twice-1@intake.example", "the first acknowledgement stays, alone");
 }
+
+/* ---- outside a transaction, and a rolled-back unit's acknowledgements ---- */
+
+Test(behind, nothing_kept_outside_a_transaction, .init = setup, .fini = teardown)
+{
+  store_behind_set(A, TRUE);
+  StoreIngest in = ingest("auto@x", 130, "s");
+  cr_assert(!in.duplicate);
+  assert_kept(0, 0, 0, 0);
+  cr_assert_eq(seen(MAIL_ROWS, "auto@x"), 1, "stored at once (autocommit)");
+  cr_assert_eq(seen(UID_ROWS, "auto@x"), 1);
+}
+
+Test(behind, cap_counts_forget_a_rolled_back_units_rows, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  begin_behind();
+  ok(store_savepoint(A, &error), error);
+  keep_mail("g1@x", 141, "cust@example.com", NULL);
+  ok(store_savepoint_next(A, &error), error);
+  keep_mail("g2@x", 142, "cust@example.com", NULL);
+  keep_mail("g3@x", 143, "cust@example.com", "global_cap");
+  assert_caps(caps("cust@example.com"), 2, 2, TRUE, "both units");
+  ok(store_savepoint_rollback(A, &error), error);
+  assert_caps(caps("cust@example.com"), 1, 1, FALSE, "unit 2 rolled back");
+  ok(store_commit(A, &error), error);
+  assert_caps(caps("cust@example.com"), 1, 1, FALSE, "after COMMIT");
+}
