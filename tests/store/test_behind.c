@@ -805,3 +805,56 @@ Test(behind, cap_counts_forget_a_rolled_back_units_rows, .init = setup, .fini = 
   ok(store_commit(A, &error), error);
   assert_caps(caps("cust@example.com"), 1, 1, FALSE, "after COMMIT");
 }
+
+/* ---- a mail too big to keep, a key kept in an undone unit ---- */
+
+Test(behind, a_mail_over_the_bytes_kept_is_written_at_once_with_those_before, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  begin_behind();
+  keep_mail("small@x", 150, "c@example.com", NULL);
+  g_autofree char *tail = g_strnfill(9u << 20, 'x'); /* over the 8 MiB kept at most */
+  gboolean done = FALSE;
+  StoreIngest big = ingest_full("big@x", 151, "big", tail, FALSE, &error, &done);
+  ok(done, error);
+  cr_assert(!big.duplicate);
+  assert_kept(0, 0, 0, 0); /* written at once, the small one's rows first */
+  assert_counted(TRUE, "small@x", 1, "written with the big one");
+  gint64 order = order_on(big.message_row, "SN-BIG", TRUE, NULL);
+  ack_on(order, "ack-big@intake.example", "c@example.com", NULL, TRUE);
+  assert_kept(0, 0, 1, 1);
+  ok(store_commit(A, &error), error);
+  assert_seen("small@x", 1, "committed");
+  assert_seen("big@x", 1, "committed");
+  g_autoptr(GByteArray) raw = raw_mail("big@x", tail);
+  g_autofree char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, raw->data, raw->len);
+  g_autofree char *want = g_strdup_printf("%u|%s|%s", raw->len, sha, sha);
+  g_autofree char *got =
+    st_value(T, "SELECT concat_ws('|', octet_length(raw), encode(sha256(raw), 'hex'), sha256)"
+                " FROM intake.messages WHERE dedupe_key = 'big@x'");
+  cr_assert_str_eq(got, want, "the big mail's bytes");
+}
+
+Test(behind, a_key_kept_in_an_undone_unit_is_new_again, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  begin_behind();
+  ok(store_savepoint(A, &error), error);
+  StoreIngest first = ingest("again@x", 160, "s");
+  cr_assert(!first.duplicate);
+  ok(store_savepoint_rollback(A, &error), error);
+  StoreIngest second = ingest("again@x", 160, "s");
+  cr_assert(!second.duplicate, "the undone unit's row is gone: the mail is new");
+  assert_kept(1, 1, 0, 0);
+  /* and once more after the rows were written inside the unit */
+  cr_assert_eq(counted(FALSE, MAIL_ROWS, "again@x"), 1);
+  ok(store_savepoint_rollback(A, &error), error);
+  cr_assert_eq(counted(FALSE, MAIL_ROWS, "again@x"), 0);
+  StoreIngest third = ingest("again@x", 160, "s");
+  cr_assert(!third.duplicate, "new again");
+  ok(store_commit(A, &error), error);
+  cr_assert_eq(seen(MAIL_ROWS, "again@x"), 1);
+  cr_assert_eq(seen(UID_ROWS, "again@x"), 1);
+  g_autofree char *row = st_value(T, "SELECT id FROM intake.messages WHERE dedupe_key = 'again@x'");
+  cr_assert_eq(g_ascii_strtoll(row, NULL, 10), third.message_row, "the id given to the caller is the row's");
+}
