@@ -270,6 +270,7 @@ begin_behind(void)
 
 /* ---- 1. kept until read, then written with the right values ---- */
 
+/* Long: one transaction kept, read and committed, then every column of its four tables checked. */
 Test(behind, kept_until_read_then_committed_exactly, .init = setup, .fini = teardown)
 {
   GError *error = NULL;
