@@ -272,6 +272,24 @@ acks_caps_ahead(StoreConn *conn, const AcksSmtpConfig *cfg, const ParserRequest 
   return store_outbox_cap_counts_ahead(conn, recipient, cfg->max_acks_per_hour > 0, error);
 }
 
+StoreAhead *
+acks_caps_many_ahead(StoreConn *conn, const AcksSmtpConfig *cfg, const ParserRequest *const *reqs, guint n,
+                     GError **error)
+{
+  g_autoptr(GPtrArray) to = g_ptr_array_new();
+  for (guint i = 0; i < n; i++) {
+    const char *cc[2] = { NULL, NULL };
+    const char *recipient = ack_recipient(cfg, reqs[i], cc); /* the one acks_queue_order will use */
+    if (recipient || cfg->max_acks_per_hour)
+      g_ptr_array_add(to, (gpointer)(recipient ? recipient : ""));
+  }
+  if (to->len == 0)
+    return NULL;
+  g_ptr_array_add(to, NULL);
+  return store_outbox_cap_counts_many_ahead(conn, (const char *const *)to->pdata, cfg->max_acks_per_hour > 0,
+                                            error);
+}
+
 /* Renders the acknowledgement of item's order with the texts and the tier's SLA terms from the
  * database. FALSE on a database error; TRUE with *rendered NULL and *render_error set when a template
  * is broken. */

@@ -52,6 +52,9 @@ StoreAhead *acks_caps_ahead(StoreConn *conn, const AcksSmtpConfig *config, const
  * receives "queued", "suppressed:<reason>", "exists" or "not rendered: <why>" (caller frees).
  * A template problem does not fail the transaction (no row, a warning in
  * *outcome); FALSE only for database errors, and then the caller rolls back. */
+/* The same for several requests in one statement (one AcksOrder.caps serves each of them). */
+StoreAhead *acks_caps_many_ahead(StoreConn *conn, const AcksSmtpConfig *config,
+                                 const ParserRequest *const *requests, guint n, GError **error);
 gboolean acks_queue_order(StoreConn *conn, const AcksSmtpConfig *config, const AcksOrder *order,
                           char **outcome, GError **error);
 

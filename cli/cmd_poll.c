@@ -40,6 +40,10 @@ typedef struct {
   CliParseAhead *ahead; /* parses the fetched mails while the ones before them are stored */
   /* the mail's reads sent with its insert (one round trip): registry rows, acknowledgement counts */
   StoreAhead *asset_ahead, *caps_ahead;
+  /* with write-behind: the same reads (and which keys are stored) for a group of mails of the fetch,
+   * one statement each for all of them; the group is the fetch's mails [.., group_to) */
+  StoreAhead *group_assets, *group_caps, *group_known;
+  guint group_to;
   StoreMailbox mailbox;
   PollStats stats;
   GArray *batch;         /* UIDs stored in the open transaction: flagged after it commits */
@@ -51,9 +55,17 @@ typedef struct {
   guint fetched_before;  /* stats.fetched before it */
   guint32 last_seen;     /* the last mail ingested */
   guint32 slow_until;    /* write-behind is off until the batch with this mail commits (0: on) */
+  gboolean behind;       /* write-behind is on (poll_behind) */
 } Poll;
 
 static gboolean batch_begin(Poll *p, GError **error);
+
+static void
+poll_behind(Poll *p, gboolean on)
+{
+  p->behind = on;
+  store_behind_set(p->conn, on);
+}
 
 /* A mail's savepoint in the open batch (opening it if need be); the one before is kept. */
 static gboolean
@@ -319,11 +331,23 @@ log_mail(guint32 uid)
 
 /* The reads a new one-machine order of req will make, sent ahead with the mail's insert (a batch
  * report, a duplicate or a follow-up reads its own when it needs them; these then go unused). */
+/* A new one-machine order will be made of req (unless it is a duplicate or a follow-up). */
+static gboolean
+reads_wanted(const ParserRequest *req)
+{
+  return req && !req->ignored_reason && pipeline_machine_count(req) == 1;
+}
+
 static gboolean
 reads_ahead(Poll *p, const ParserRequest *req, GError **error)
 {
-  if (!req || req->ignored_reason || pipeline_machine_count(req) != 1)
+  if (!reads_wanted(req))
     return TRUE;
+  if (p->group_known) { /* read with its group's */
+    p->asset_ahead = p->group_assets ? store_ahead_ref(p->group_assets) : NULL;
+    p->caps_ahead = p->group_caps ? store_ahead_ref(p->group_caps) : NULL;
+    return TRUE;
+  }
   g_autoptr(GError) e = NULL;
   p->asset_ahead = pipeline_asset_lookup_ahead(p->conn, req, &e);
   if (!e)
@@ -401,6 +425,7 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
     .parts_json = parts,
     .text = req ? req->text : NULL,
     .attachments_json = attachments,
+    .known = p->group_known, /* it has every key of the group */
   };
   g_autofree char *order_no = NULL;
   const char *what = NULL;
@@ -555,6 +580,56 @@ refusal(Poll *p, guint32 *refused, GError **error)
   return TRUE;
 }
 
+static void
+group_clear(Poll *p)
+{
+  g_clear_pointer(&p->group_assets, store_ahead_unref);
+  g_clear_pointer(&p->group_caps, store_ahead_unref);
+  g_clear_pointer(&p->group_known, store_ahead_unref);
+  p->group_to = 0;
+}
+
+static gboolean parse_ahead(const FetcherMessage *m);
+
+/* With write-behind: the reads of the fetch's mails from k on that are parsed already (k waited for),
+ * sent ahead as one group (three statements for all of them, one round trip with the first mail's).
+ * parsed[i] receives what it took. A mail that goes another way later reads for itself. */
+static gboolean
+group_send(Poll *p, GPtrArray *msgs, CliParsed **parsed, guint k, GError **error)
+{
+  group_clear(p);
+  guint j = k;
+  for (; j < msgs->len; j++) {
+    const FetcherMessage *m = g_ptr_array_index(msgs, j);
+    if (parse_ahead(m) && !parsed[j])
+      parsed[j] = j == k ? cli_parse_ahead_take(p->ahead, m) : cli_parse_ahead_try(p->ahead, m);
+    if (j > k && parse_ahead(m) && !parsed[j])
+      break; /* not parsed yet: the next group */
+  }
+  g_autoptr(GPtrArray) reqs = g_ptr_array_new();
+  g_autoptr(GPtrArray) keys = g_ptr_array_new();
+  for (guint i = k; i < j; i++) {
+    if (!parsed[i])
+      continue;
+    if (reads_wanted(parsed[i]->request))
+      g_ptr_array_add(reqs, parsed[i]->request);
+    if (parsed[i]->dedupe_key)
+      g_ptr_array_add(keys, parsed[i]->dedupe_key);
+  }
+  g_ptr_array_add(keys, NULL);
+  const ParserRequest *const *r = (const ParserRequest *const *)reqs->pdata;
+  g_autoptr(GError) e = NULL;
+  p->group_to = j;
+  if ((reqs->len && !(p->group_assets = pipeline_asset_lookup_many_ahead(p->conn, r, reqs->len, &e)) && e) ||
+      (reqs->len && !(p->group_caps = acks_caps_many_ahead(p->conn, p->acks, r, reqs->len, &e)) && e) ||
+      !(p->group_known = store_messages_known_ahead(p->conn, (const char *const *)keys->pdata, &e))) {
+    group_clear(p);
+    g_propagate_error(error, g_steal_pointer(&e));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* Whole mails go to the parsing worker at once; each is stored in turn, its parse waited for. */
 static gboolean
 parse_ahead(const FetcherMessage *m)
@@ -572,9 +647,17 @@ ingest_fetched(Poll *p, GPtrArray *msgs, GError **error)
     if (parse_ahead(g_ptr_array_index(msgs, k)))
       cli_parse_ahead_push(p->ahead, g_ptr_array_index(msgs, k));
   gboolean ok = TRUE;
+  g_autofree CliParsed **taken = g_new0(CliParsed *, msgs->len);
+  group_clear(p);
   for (guint k = 0; ok && k < msgs->len; k++) {
     const FetcherMessage *m = g_ptr_array_index(msgs, k);
-    g_autoptr(CliParsed) parsed = parse_ahead(m) ? cli_parse_ahead_take(p->ahead, m) : NULL;
+    if (p->behind && k >= p->group_to && !group_send(p, msgs, taken, k, error)) {
+      ok = FALSE; /* nothing stored of this mail: it is fetched again by the next poll */
+      break;
+    }
+    g_autoptr(CliParsed) parsed = g_steal_pointer(&taken[k]);
+    if (!parsed && parse_ahead(m))
+      parsed = cli_parse_ahead_take(p->ahead, m);
     p->stats.fetched++;
     ok = ingest(p, m, parsed, error);
     if (ok) {
@@ -585,9 +668,12 @@ ingest_fetched(Poll *p, GPtrArray *msgs, GError **error)
       /* past the mails done again one by one: their batch commits, write-behind goes on again */
       ok = batch_commit(p, error);
       p->slow_until = 0;
-      store_behind_set(p->conn, TRUE);
+      poll_behind(p, TRUE);
     }
   }
+  group_clear(p);
+  for (guint k = 0; k < msgs->len; k++)
+    cli_parsed_free(taken[k]);
   cli_parse_ahead_drain(p->ahead); /* stopped early: the rest is not wanted, msgs is freed next */
   return ok;
 }
@@ -643,7 +729,7 @@ redo_batch(Poll *p, GArray *uids, guint *i, GError **error)
   g_clear_error(error);
   p->stats.fetched = p->fetched_before;
   p->slow_until = p->last_seen;
-  store_behind_set(p->conn, FALSE);
+  poll_behind(p, FALSE);
   *i = j;
   return TRUE;
 }
@@ -701,9 +787,9 @@ poll_mailbox(Poll *p, GError **error)
   if (uids->len && !(p->parser = cli_parser_config_need(p->parser_slot, p->config, error)))
     return FALSE;
   p->batch = g_array_new(FALSE, FALSE, sizeof(guint32));
-  store_behind_set(p->conn, TRUE);
+  poll_behind(p, TRUE);
   gboolean ok = ingest_all(p, uids, error);
-  store_behind_set(p->conn, FALSE);
+  poll_behind(p, FALSE);
   g_clear_pointer(&p->ahead, cli_parse_ahead_free);
   if (!ok)
     batch_abort(p);

@@ -84,8 +84,8 @@ cli_parse_ahead_push(CliParseAhead *a, const FetcherMessage *m)
   g_thread_pool_push(a->pool, job, NULL);
 }
 
-CliParsed *
-cli_parse_ahead_take(CliParseAhead *a, const FetcherMessage *m)
+static CliParsed *
+take(CliParseAhead *a, const FetcherMessage *m, gboolean wait)
 {
   g_mutex_lock(&a->lock);
   GList *link = a->jobs.head;
@@ -93,6 +93,10 @@ cli_parse_ahead_take(CliParseAhead *a, const FetcherMessage *m)
     link = link->next;
   g_assert(link); /* pushed and not taken: the caller's contract */
   Job *job = link->data;
+  if (!job->result && !wait) {
+    g_mutex_unlock(&a->lock);
+    return NULL;
+  }
   while (!job->result)
     g_cond_wait(&a->done, &a->lock);
   g_queue_delete_link(&a->jobs, link);
@@ -100,6 +104,18 @@ cli_parse_ahead_take(CliParseAhead *a, const FetcherMessage *m)
   CliParsed *r = job->result;
   g_free(job);
   return r;
+}
+
+CliParsed *
+cli_parse_ahead_take(CliParseAhead *a, const FetcherMessage *m)
+{
+  return take(a, m, TRUE);
+}
+
+CliParsed *
+cli_parse_ahead_try(CliParseAhead *a, const FetcherMessage *m)
+{
+  return take(a, m, FALSE);
 }
 
 void

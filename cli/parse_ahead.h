@@ -29,6 +29,8 @@ CliParseAhead *cli_parse_ahead_new(const ParserConfig *parser, const ParserLimit
 void cli_parse_ahead_push(CliParseAhead *ahead, const FetcherMessage *m);
 /* m's result, waiting for it; m must have been pushed and not taken. Caller frees. */
 CliParsed *cli_parse_ahead_take(CliParseAhead *ahead, const FetcherMessage *m);
+/* m's result if it is ready (then as _take), else NULL without waiting. */
+CliParsed *cli_parse_ahead_try(CliParseAhead *ahead, const FetcherMessage *m);
 /* Waits for every pushed mail and drops the results not taken (the poll stopped early). */
 void cli_parse_ahead_drain(CliParseAhead *ahead);
 /* Drains, then ends the worker. */

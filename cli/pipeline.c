@@ -52,6 +52,22 @@ pipeline_asset_lookup(StoreConn *conn, const ParserRequest *request, char **warn
 }
 
 StoreAhead *
+pipeline_asset_lookup_many_ahead(StoreConn *conn, const ParserRequest *const *requests, guint n,
+                                 GError **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < n; i++) {
+    g_auto(GStrv) keys = classifier_request_sn_keys(requests[i]);
+    for (guint k = 0; keys && keys[k]; k++)
+      g_ptr_array_add(all, g_steal_pointer(&keys[k]));
+  }
+  if (all->len == 0)
+    return NULL;
+  g_ptr_array_add(all, NULL);
+  return store_assets_lookup_ahead(conn, (const char *const *)all->pdata, error);
+}
+
+StoreAhead *
 pipeline_asset_lookup_ahead(StoreConn *conn, const ParserRequest *request, GError **error)
 {
   g_auto(GStrv) keys = classifier_request_sn_keys(request);
@@ -64,7 +80,8 @@ pipeline_asset_take(StoreConn *conn, StoreAhead *ahead, const ParserRequest *req
 {
   *warning = NULL;
   g_autoptr(StoreRows) rows = store_assets_lookup_take(conn, ahead, error);
-  return rows ? asset_pick_from(rows, NULL, request, warning) : NULL;
+  g_auto(GStrv) keys = classifier_request_sn_keys(request); /* the rows may be several mails' */
+  return rows && keys ? asset_pick_from(rows, (const char *const *)keys, request, warning) : NULL;
 }
 
 static const char *

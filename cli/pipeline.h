@@ -19,6 +19,9 @@ ClassifierAsset *pipeline_asset_lookup(StoreConn *conn, const ParserRequest *req
 /* The same look-up sent ahead of the next statement (store_assets_lookup_ahead), NULL when the
  * request names no SN (or on error); pipeline_asset_take then picks from its rows. */
 StoreAhead *pipeline_asset_lookup_ahead(StoreConn *conn, const ParserRequest *request, GError **error);
+/* One look-up for several requests' SNs (NULL when none names one); pipeline_asset_take picks each. */
+StoreAhead *pipeline_asset_lookup_many_ahead(StoreConn *conn, const ParserRequest *const *requests, guint n,
+                                             GError **error);
 ClassifierAsset *pipeline_asset_take(StoreConn *conn, StoreAhead *ahead, const ParserRequest *request,
                                      char **warning, GError **error);
 

@@ -49,6 +49,15 @@ row_free(Row *row, int n)
   g_free(row);
 }
 
+static gsize
+row_bytes(const Row *row, int n)
+{
+  gsize bytes = 0;
+  for (int i = 0; i < n; i++)
+    bytes += row->values[i] ? strlen(row->values[i]) : 0;
+  return MAX(bytes, (gsize)row->binary_len);
+}
+
 static void
 rows_truncate(StoreBehind *b, int t, guint len)
 {
@@ -221,40 +230,44 @@ send_rows(StoreConn *conn, int t, guint from, guint to, GError **error)
   return store_send_behind(conn, sql->str, total, values, lengths, formats, error);
 }
 
-/* Every table's rows [from[t], to[t]). */
+/* Every table's rows [from[t], to[t]), as many per statement as libpq's 65,535 parameters allow. */
 static gboolean
 send_range(StoreConn *conn, const guint *from, const guint *to, GError **error)
 {
-  for (int t = 0; t < STORE_BEHIND_TABLES; t++)
-    if (!send_rows(conn, t, from[t], to[t], error))
-      return FALSE;
+  for (int t = 0; t < STORE_BEHIND_TABLES; t++) {
+    guint per = 65535u / (guint)tables[t].n;
+    for (guint i = from[t]; i < to[t]; i += per)
+      if (!send_rows(conn, t, i, MIN(i + per, to[t]), error))
+        return FALSE;
+  }
   return TRUE;
 }
 
 gboolean
-store_behind_write(StoreConn *conn, GError **error)
+store_behind_write(StoreConn *conn, gboolean to_mark, GError **error)
 {
   if (!store_behind_pending(conn))
     return TRUE;
   StoreBehind *b = conn->behind;
-  guint zero[STORE_BEHIND_TABLES] = { 0 }, len[STORE_BEHIND_TABLES];
-  gboolean before_mark = FALSE;
+  guint zero[STORE_BEHIND_TABLES] = { 0 }, upto[STORE_BEHIND_TABLES];
+  gboolean any = FALSE;
   for (int t = 0; t < STORE_BEHIND_TABLES; t++) {
-    len[t] = rows_len(conn, t);
-    before_mark = before_mark || b->mark[t] > 0;
+    upto[t] = to_mark ? b->mark[t] : rows_len(conn, t);
+    any = any || upto[t] > 0;
   }
-  gboolean ok;
-  if (conn->unit_open && before_mark) {
-    /* The rows of the mails before the open savepoint must not be undone by its ROLLBACK TO: they
-     * are written outside it, and the savepoint taken again before this mail's own rows. What the
-     * unit ran before (reads, sequence values, a counter row's lock) is harmless to keep. */
-    ok = store_defer(conn, "RELEASE SAVEPOINT intake_unit", error) &&
-         send_range(conn, zero, b->mark, error) && store_defer(conn, "SAVEPOINT intake_unit", error) &&
-         send_range(conn, b->mark, len, error);
-  } else {
-    ok = send_range(conn, zero, len, error);
+  if (!any)
+    return TRUE;
+  gboolean ok = send_range(conn, zero, upto, error);
+  b->bytes = 0;
+  for (int t = 0; t < STORE_BEHIND_TABLES; t++) { /* the rows after the mark stay kept, now first */
+    for (guint i = 0; i < upto[t]; i++)
+      row_free(g_ptr_array_index(b->rows[t], i), tables[t].n);
+    if (upto[t])
+      g_ptr_array_remove_range(b->rows[t], 0, upto[t]);
+    b->mark[t] = 0;
+    for (guint i = 0; i < rows_len(conn, t); i++)
+      b->bytes += row_bytes(g_ptr_array_index(b->rows[t], i), tables[t].n);
   }
-  store_behind_clear(conn);
   conn->behind_writes++;
   return ok;
 }

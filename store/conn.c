@@ -277,11 +277,21 @@ store_sync(StoreConn *conn, GError **error)
   return store_flush_deferred(conn, error);
 }
 
-/* Before a statement that could read them: the rows kept behind go first, in its round trip. */
+/* Before a statement that could read or write what they touch: the rows kept behind go first, in its
+ * round trip. With write-behind on, a unit's SAVEPOINT is sent here, at its first such statement (a
+ * new mail whose rows are all kept needs none): the rows of the units before it are written outside
+ * it, so that its ROLLBACK TO cannot undo them. */
 static gboolean
 behind_before(StoreConn *conn, GError **error)
 {
-  return conn->behind_pass || !store_behind_pending(conn) || store_behind_write(conn, error);
+  if (conn->behind_pass)
+    return TRUE;
+  if (conn->unit_open && !conn->sp_open) {
+    if (!store_behind_write(conn, TRUE, error) || !store_defer(conn, "SAVEPOINT intake_unit", error))
+      return FALSE;
+    conn->sp_open = TRUE;
+  }
+  return !store_behind_pending(conn) || store_behind_write(conn, FALSE, error);
 }
 
 static StoreAhead *
@@ -586,7 +596,7 @@ store_begin(StoreConn *conn, GError **error)
 {
   store_behind_clear(conn);
   conn->behind_failed = FALSE;
-  conn->unit_open = FALSE;
+  conn->unit_open = conn->sp_open = FALSE;
   if (!store_exec(conn, "BEGIN", 0, NULL, error))
     return FALSE;
   store_numbers_open(conn);
@@ -599,8 +609,8 @@ store_commit(StoreConn *conn, GError **error)
   gboolean ok = store_numbers_flush(conn, error) && store_exec(conn, "COMMIT", 0, NULL, error);
   store_numbers_close(conn);
   store_behind_clear(conn); /* left only when COMMIT failed: the transaction is gone */
-  conn->behind_failed = FALSE;
-  conn->unit_open = FALSE;
+  conn->behind_failed = conn->behind_failed && !ok; /* a failure stays said until the next BEGIN */
+  conn->unit_open = conn->sp_open = FALSE;
   return ok;
 }
 
@@ -610,20 +620,30 @@ store_rollback(StoreConn *conn)
   g_autoptr(GError) ignored = NULL;
   store_numbers_close(conn);
   store_behind_clear(conn); /* never written: the transaction ends */
-  conn->unit_open = FALSE;
+  conn->unit_open = conn->sp_open = FALSE;
   store_flush_deferred(conn, &ignored); /* whatever it says, the transaction ends here */
   if (PQstatus(conn->pg) == CONNECTION_OK && PQtransactionStatus(conn->pg) != PQTRANS_IDLE) {
     g_autoptr(PGresult) r = PQexec(conn->pg, "ROLLBACK");
   }
 }
 
-gboolean
-store_savepoint(StoreConn *conn, GError **error)
+/* A unit begins: marks; its SAVEPOINT sent now, or with write-behind on when it first needs one. */
+static gboolean
+unit_start(StoreConn *conn, GError **error)
 {
   store_numbers_mark(conn);
   store_behind_mark(conn);
   conn->unit_open = TRUE;
+  if (store_behind_on(conn))
+    return TRUE;
+  conn->sp_open = TRUE;
   return store_defer(conn, "SAVEPOINT intake_unit", error);
+}
+
+gboolean
+store_savepoint(StoreConn *conn, GError **error)
+{
+  return unit_start(conn, error);
 }
 
 gboolean
@@ -632,6 +652,17 @@ store_savepoint_rollback(StoreConn *conn, GError **error)
   g_autoptr(GError) undone = NULL;
   store_flush_deferred(conn, &undone); /* what was sent ahead in the unit is undone, failed or not */
   store_behind_restore(conn);          /* the unit's kept rows go; those before its mark stay kept */
+  if (!conn->sp_open) {
+    /* the unit ran only statements that pass the kept rows (reads, sequences, a counter's lock) */
+    store_numbers_restore(conn);
+    if (PQtransactionStatus(conn->pg) != PQTRANS_INERROR)
+      return TRUE;
+    conn->behind_failed = TRUE; /* no savepoint to go back to: the batch is done again */
+    g_set_error(error, STORE_ERROR, STORE_ERROR_BEHIND,
+                "a statement of a mail without its own savepoint failed (%s)",
+                undone ? undone->message : "the transaction is aborted");
+    return FALSE;
+  }
   conn->behind_pass++;
   gboolean ok = store_exec(conn, "ROLLBACK TO SAVEPOINT intake_unit", 0, NULL, error);
   conn->behind_pass--;
@@ -644,11 +675,10 @@ store_savepoint_rollback(StoreConn *conn, GError **error)
 gboolean
 store_savepoint_next(StoreConn *conn, GError **error)
 {
-  store_numbers_mark(conn);
-  store_behind_mark(conn);
-  conn->unit_open = TRUE;
-  return store_defer(conn, "RELEASE SAVEPOINT intake_unit", error) &&
-         store_defer(conn, "SAVEPOINT intake_unit", error);
+  if (conn->sp_open && !store_defer(conn, "RELEASE SAVEPOINT intake_unit", error))
+    return FALSE;
+  conn->sp_open = FALSE;
+  return unit_start(conn, error);
 }
 
 gboolean

@@ -221,9 +221,42 @@ message_store(StoreConn *conn, const char **p, const char *sha, gsize raw_len, S
 /* With write-behind on, a mail whose key is neither stored nor kept is kept behind (its id from the
  * sequence), with its UID: *kept. Else nothing is done, and the caller stores it at once (a
  * duplicate or a reused Message-ID takes the path that compares the bytes). p: as message_store's. */
+StoreAhead *
+store_messages_known_ahead(StoreConn *conn, const char *const *keys, GError **error)
+{
+  g_autoptr(GPtrArray) valid = g_ptr_array_new_with_free_func(g_free); /* as stored: text_safe */
+  for (guint i = 0; keys && keys[i]; i++)
+    g_ptr_array_add(valid, text_safe(keys[i], -1));
+  g_ptr_array_add(valid, NULL);
+  g_autofree char *arr = store_text_array((const char *const *)valid->pdata);
+  const char *p[] = { arr };
+  return store_send_ahead_passing(
+    conn, "SELECT dedupe_key FROM intake.messages WHERE dedupe_key = ANY($1::text[])", 1, p, error);
+}
+
+/* Whether key is stored: from known (read ahead) when no rows were written since, else asked now. */
 static gboolean
-message_keep_behind(StoreConn *conn, const char **p, gsize raw_len, StoreIngest *out, gboolean *kept,
-                    GError **error)
+message_key_stored(StoreConn *conn, const char *key, StoreAhead *known, gboolean *stored, GError **error)
+{
+  g_autoptr(StoreRows) rows = NULL;
+  if (known && store_ahead_current(conn, known)) {
+    rows = store_ahead_rows(conn, known, error);
+  } else {
+    const char *q[] = { key };
+    rows =
+      store_select_passing(conn, "SELECT dedupe_key FROM intake.messages WHERE dedupe_key = $1", 1, q, error);
+  }
+  if (!rows)
+    return FALSE;
+  *stored = FALSE;
+  for (guint i = 0; i < rows->rows->len && !*stored; i++)
+    *stored = g_strcmp0(((char **)g_ptr_array_index(rows->rows, i))[0], key) == 0;
+  return TRUE;
+}
+
+static gboolean
+message_keep_behind(StoreConn *conn, const char **p, gsize raw_len, StoreAhead *known, StoreIngest *out,
+                    gboolean *kept, GError **error)
 {
   *kept = FALSE;
   if (!store_behind_on(conn) || store_behind_bytes(conn) + raw_len > BEHIND_BYTES_MAX)
@@ -231,12 +264,10 @@ message_keep_behind(StoreConn *conn, const char **p, gsize raw_len, StoreIngest 
   for (guint i = 0; i < store_behind_count(conn, STORE_BEHIND_MESSAGES); i++)
     if (g_str_equal(store_behind_row(conn, STORE_BEHIND_MESSAGES, i)[0], p[0]))
       return TRUE;
-  const char *q[] = { p[0] };
-  g_autoptr(StoreRows) found =
-    store_select_passing(conn, "SELECT 1 FROM intake.messages WHERE dedupe_key = $1", 1, q, error);
-  if (!found)
+  gboolean stored = FALSE;
+  if (!message_key_stored(conn, p[0], known, &stored, error))
     return FALSE;
-  if (found->rows->len > 0)
+  if (stored)
     return TRUE;
   gint64 id = 0;
   if (!store_sequence_next(conn, "intake.messages_id_seq", &conn->message_ids, &id, error))
@@ -293,7 +324,7 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
                       uv,
                       uid };
   gboolean kept = FALSE;
-  if (!message_keep_behind(conn, p, in->len, out, &kept, error))
+  if (!message_keep_behind(conn, p, in->len, in->known, out, &kept, error))
     return FALSE;
   if (kept)
     return TRUE;

@@ -12,6 +12,16 @@ order_kept_behind(StoreConn *conn, const char *order_id)
   return FALSE;
 }
 
+/* an acknowledgement of order_id (text) is kept behind */
+static gboolean
+outbox_kept_behind(StoreConn *conn, const char *order_id)
+{
+  for (guint i = store_behind_count(conn, STORE_BEHIND_OUTBOX); i-- > 0;)
+    if (g_strcmp0(store_behind_row(conn, STORE_BEHIND_OUTBOX, i)[0], order_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queued, GError **error)
 {
@@ -27,10 +37,12 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
   g_autofree char *cc = item->cc && item->cc[0] ? store_text_array(item->cc) : NULL;
   p[9] = cc;
   if (store_behind_on(conn) && order_kept_behind(conn, order)) {
-    /* the order is new (kept behind too): no row can be in the way */
-    store_behind_add(conn, STORE_BEHIND_OUTBOX, p, (int)item->len);
+    /* the order is new (kept behind too): only a row kept for it can be in the way (ON CONFLICT) */
+    gboolean first = !outbox_kept_behind(conn, order);
+    if (first)
+      store_behind_add(conn, STORE_BEHIND_OUTBOX, p, (int)item->len);
     if (queued)
-      *queued = TRUE;
+      *queued = first;
     return TRUE;
   }
   int lengths[10] = { 0 }, formats[10] = { 0 };
@@ -47,23 +59,25 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
   return TRUE;
 }
 
+/* Per recipient of $1 (text[]): its 24 hours' count; the hour's counts (when $2) once for all. */
 #define CAP_COUNTS                                                                                           \
-  "SELECT (SELECT count(*) FROM intake.outbox WHERE lower(recipient) = lower($1)"                            \
-  " AND status IN ('pending', 'sending', 'sent') AND queued_at > now() - interval '24 hours'),"              \
-  " CASE WHEN $2::boolean THEN (SELECT count(*) FROM intake.outbox WHERE status IN ('pending', 'sending',"   \
-  " 'sent') AND queued_at > now() - interval '1 hour') ELSE 0 END,"                                          \
+  "WITH h AS (SELECT CASE WHEN $2::boolean THEN (SELECT count(*) FROM intake.outbox WHERE status IN"         \
+  " ('pending', 'sending', 'sent') AND queued_at > now() - interval '1 hour') ELSE 0 END AS n,"              \
   " CASE WHEN $2::boolean THEN EXISTS (SELECT 1 FROM intake.outbox WHERE suppressed_reason = 'global_cap'"   \
-  " AND queued_at > now() - interval '1 hour')::int ELSE 0 END"
+  " AND queued_at > now() - interval '1 hour')::int ELSE 0 END AS capped)"                                   \
+  " SELECT r, (SELECT count(*) FROM intake.outbox WHERE lower(recipient) = lower(r)"                         \
+  " AND status IN ('pending', 'sending', 'sent') AND queued_at > now() - interval '24 hours'), h.n, "        \
+  "h.capped"                                                                                                 \
+  " FROM unnest($1::text[]) AS r, h"
 
-static gboolean
-cap_counts_of(StoreRows *rows, StoreOutboxCounts *out)
+/* recipient's row of CAP_COUNTS rows ("" for none), or -1 */
+static gint
+cap_row(const StoreRows *rows, const char *recipient)
 {
-  if (!rows)
-    return FALSE;
-  out->recent_to = store_rows_int(rows, 0, 0);
-  out->last_hour = store_rows_int(rows, 0, 1);
-  out->capped_last_hour = store_rows_int(rows, 0, 2) > 0;
-  return TRUE;
+  for (guint i = 0; i < rows->rows->len; i++)
+    if (g_strcmp0(((char **)g_ptr_array_index(rows->rows, i))[0], recipient ? recipient : "") == 0)
+      return (gint)i;
+  return -1;
 }
 
 /* The rows kept behind count as CAP_COUNTS would count them once written (all queued now). */
@@ -98,7 +112,16 @@ store_outbox_cap_counts(StoreConn *conn, const char *recipient, gboolean hour, S
 StoreAhead *
 store_outbox_cap_counts_ahead(StoreConn *conn, const char *recipient, gboolean hour, GError **error)
 {
-  const char *p[] = { recipient ? recipient : "", hour ? "t" : "f" };
+  const char *one[] = { recipient ? recipient : "", NULL };
+  return store_outbox_cap_counts_many_ahead(conn, one, hour, error);
+}
+
+StoreAhead *
+store_outbox_cap_counts_many_ahead(StoreConn *conn, const char *const *recipients, gboolean hour,
+                                   GError **error)
+{
+  g_autofree char *arr = store_text_array(recipients);
+  const char *p[] = { arr, hour ? "t" : "f" };
   return store_send_ahead_passing(conn, CAP_COUNTS, 2, p, error);
 }
 
@@ -114,8 +137,25 @@ store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, const char *rec
     ahead = again;
   }
   g_autoptr(StoreRows) rows = store_ahead_rows(conn, ahead, error);
-  if (!cap_counts_of(rows, out))
+  if (!rows)
     return FALSE;
+  gint i = cap_row(rows, recipient);
+  if (i < 0 && !again) {
+    /* not among the recipients read ahead */
+    g_clear_pointer(&rows, store_rows_free);
+    if (!(again = store_outbox_cap_counts_ahead(conn, recipient, hour, error)) ||
+        !(rows = store_ahead_rows(conn, again, error)))
+      return FALSE;
+    i = cap_row(rows, recipient);
+  }
+  if (i < 0) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "no acknowledgement counts were read for %s",
+                recipient ? recipient : "no recipient");
+    return FALSE;
+  }
+  out->recent_to = store_rows_int(rows, (guint)i, 1);
+  out->last_hour = store_rows_int(rows, (guint)i, 2);
+  out->capped_last_hour = store_rows_int(rows, (guint)i, 3) > 0;
   cap_counts_behind(conn, recipient, hour, out);
   return TRUE;
 }

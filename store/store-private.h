@@ -26,7 +26,9 @@ struct StoreConn {
   gboolean
     behind_failed; /* the rows written behind failed: errors are STORE_ERROR_BEHIND until the next BEGIN */
   guint behind_writes; /* how many times rows were written behind (a read sent before is stale) */
-  gboolean unit_open;  /* a savepoint (store_savepoint) is open in the transaction */
+  gboolean unit_open;  /* a unit of work (store_savepoint) is open in the transaction */
+  gboolean sp_open;    /* its SAVEPOINT was sent (with write-behind on: at its first statement that is
+                          not passing) */
 };
 
 /* ---- write-behind (store/behind.c) ----
@@ -56,8 +58,9 @@ void store_behind_mark(StoreConn *conn);
 void store_behind_restore(StoreConn *conn);
 void store_behind_clear(StoreConn *conn);
 void store_behind_free(StoreConn *conn);
-/* Sends the kept rows ahead (their INSERTs travel with the next statement) and forgets them. */
-gboolean store_behind_write(StoreConn *conn, GError **error);
+/* Sends the kept rows (to_mark: only those kept before the unit's mark) ahead — their INSERTs travel
+ * with the next statement — and forgets them. */
+gboolean store_behind_write(StoreConn *conn, gboolean to_mark, GError **error);
 /* A multi-row INSERT sent ahead whose failure is the kept rows' (store/conn.c). */
 gboolean store_send_behind(StoreConn *conn, const char *sql, int n, const char *const *values,
                            const int *lengths, const int *formats, GError **error);

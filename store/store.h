@@ -179,7 +179,11 @@ typedef struct {
   const char *parts_json;       /* per-part report, may be NULL */
   const char *text;             /* the decoded text for ops (messages.body_text), may be NULL */
   const char *attachments_json; /* [{filename, content_type, size}], may be NULL */
+  StoreAhead *known;            /* store_messages_known_ahead of a list with dedupe_key, or NULL */
 } StoreIncoming;
+/* Which of keys (dedupe keys, NULL-terminated) are stored, sent ahead: a write-behind poll reads them
+ * for several mails in one statement instead of one per mail (StoreIncoming.known). */
+StoreAhead *store_messages_known_ahead(StoreConn *conn, const char *const *keys, GError **error);
 
 typedef struct {
   gint64 message_row; /* intake.messages.id */
@@ -340,6 +344,9 @@ gboolean store_outbox_cap_counts(StoreConn *conn, const char *recipient, gboolea
 /* The same counts sent ahead of the next statement (one round trip with it), taken with _take. */
 StoreAhead *store_outbox_cap_counts_ahead(StoreConn *conn, const char *recipient, gboolean hour,
                                           GError **error);
+/* The counts of several recipients (NULL-terminated; "" for none) in one statement; _take picks one. */
+StoreAhead *store_outbox_cap_counts_many_ahead(StoreConn *conn, const char *const *recipients, gboolean hour,
+                                               GError **error);
 gboolean store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, const char *recipient,
                                       gboolean hour, StoreOutboxCounts *out, GError **error);
 /* Inside the caller's transaction: an intake.audit row on the order (actor: the login role) that
