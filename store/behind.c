@@ -142,6 +142,15 @@ store_behind_row(StoreConn *conn, StoreBehindTable t, guint i)
            : NULL;
 }
 
+gboolean
+store_behind_has(StoreConn *conn, StoreBehindTable t, int column, const char *value)
+{
+  for (guint i = rows_len(conn, t); i-- > 0;)
+    if (g_strcmp0(((Row *)g_ptr_array_index(conn->behind->rows[t], i))->values[column], value) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 guint
 store_behind_count(StoreConn *conn, StoreBehindTable t)
 {

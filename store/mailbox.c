@@ -261,9 +261,8 @@ message_keep_behind(StoreConn *conn, const char **p, gsize raw_len, StoreAhead *
   *kept = FALSE;
   if (!store_behind_on(conn) || store_behind_bytes(conn) + raw_len > BEHIND_BYTES_MAX)
     return TRUE;
-  for (guint i = 0; i < store_behind_count(conn, STORE_BEHIND_MESSAGES); i++)
-    if (g_str_equal(store_behind_row(conn, STORE_BEHIND_MESSAGES, i)[0], p[0]))
-      return TRUE;
+  if (store_behind_has(conn, STORE_BEHIND_MESSAGES, 0, p[0]))
+    return TRUE;
   gboolean stored = FALSE;
   if (!message_key_stored(conn, p[0], known, &stored, error))
     return FALSE;

@@ -2,26 +2,6 @@
  * SKIP LOCKED and a lease, mark the outcome. At most once: see the OUTBOX section of store.h. */
 #include "store-private.h"
 
-/* order_id (text) is an order kept behind, not written yet */
-static gboolean
-order_kept_behind(StoreConn *conn, const char *order_id)
-{
-  for (guint i = store_behind_count(conn, STORE_BEHIND_ORDERS); i-- > 0;)
-    if (g_strcmp0(store_behind_row(conn, STORE_BEHIND_ORDERS, i)[34], order_id) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* an acknowledgement of order_id (text) is kept behind */
-static gboolean
-outbox_kept_behind(StoreConn *conn, const char *order_id)
-{
-  for (guint i = store_behind_count(conn, STORE_BEHIND_OUTBOX); i-- > 0;)
-    if (g_strcmp0(store_behind_row(conn, STORE_BEHIND_OUTBOX, i)[0], order_id) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 gboolean
 store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queued, GError **error)
 {
@@ -36,9 +16,9 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
                       item->body_text, NULL };
   g_autofree char *cc = item->cc && item->cc[0] ? store_text_array(item->cc) : NULL;
   p[9] = cc;
-  if (store_behind_on(conn) && order_kept_behind(conn, order)) {
+  if (store_behind_on(conn) && store_behind_has(conn, STORE_BEHIND_ORDERS, 34, order)) {
     /* the order is new (kept behind too): only a row kept for it can be in the way (ON CONFLICT) */
-    gboolean first = !outbox_kept_behind(conn, order);
+    gboolean first = !store_behind_has(conn, STORE_BEHIND_OUTBOX, 0, order);
     if (first)
       store_behind_add(conn, STORE_BEHIND_OUTBOX, p, (int)item->len);
     if (queued)

@@ -52,6 +52,8 @@ void store_behind_add(StoreConn *conn, StoreBehindTable t, const char *const *va
 /* Row i of table t kept now (NULL past the end), and how many there are. */
 const char *const *store_behind_row(StoreConn *conn, StoreBehindTable t, guint i);
 guint store_behind_count(StoreConn *conn, StoreBehindTable t);
+/* A row of table t is kept whose parameter column (0-based) is value. */
+gboolean store_behind_has(StoreConn *conn, StoreBehindTable t, int column, const char *value);
 gboolean store_behind_pending(StoreConn *conn);
 gsize store_behind_bytes(StoreConn *conn);
 void store_behind_mark(StoreConn *conn);
