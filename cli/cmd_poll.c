@@ -651,7 +651,10 @@ ingest_fetched(Poll *p, GPtrArray *msgs, GError **error)
   group_clear(p);
   for (guint k = 0; ok && k < msgs->len; k++) {
     const FetcherMessage *m = g_ptr_array_index(msgs, k);
-    if (p->behind && k >= p->group_to && !group_send(p, msgs, taken, k, error)) {
+    /* a group whose reads are older than rows written since (a follow-up's, a COMMIT) reads again
+     * for the rest of it: one round trip, not two per mail */
+    gboolean stale = p->group_known && !store_ahead_current(p->conn, p->group_known);
+    if (p->behind && (k >= p->group_to || stale) && !group_send(p, msgs, taken, k, error)) {
       ok = FALSE; /* nothing stored of this mail: it is fetched again by the next poll */
       break;
     }

@@ -74,8 +74,6 @@ StoreRows *store_select_passing(StoreConn *conn, const char *sql, int nparams, c
                                 GError **error);
 StoreAhead *store_send_ahead_passing(StoreConn *conn, const char *sql, int n, const char *const *params,
                                      GError **error);
-/* FALSE when rows were written behind since ahead was sent: its counts may miss them. */
-gboolean store_ahead_current(StoreConn *conn, const StoreAhead *ahead);
 /* The next id of sequence (a regclass name) from *pool, refilled 64 at a time (one round trip). */
 gboolean store_sequence_next(StoreConn *conn, const char *sequence, GArray **pool, gint64 *id,
                              GError **error);
