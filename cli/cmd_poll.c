@@ -598,6 +598,7 @@ static gboolean
 group_send(Poll *p, GPtrArray *msgs, CliParsed **parsed, guint k, GError **error)
 {
   group_clear(p);
+  store_behind_prune(p->conn); /* the reads sent before the rows written so far are gone */
   guint j = k;
   for (; j < msgs->len; j++) {
     const FetcherMessage *m = g_ptr_array_index(msgs, j);
@@ -622,11 +623,14 @@ group_send(Poll *p, GPtrArray *msgs, CliParsed **parsed, guint k, GError **error
   p->group_to = j;
   if ((reqs->len && !(p->group_assets = pipeline_asset_lookup_many_ahead(p->conn, r, reqs->len, &e)) && e) ||
       (reqs->len && !(p->group_caps = acks_caps_many_ahead(p->conn, p->acks, r, reqs->len, &e)) && e) ||
-      !(p->group_known = store_messages_known_ahead(p->conn, (const char *const *)keys->pdata, &e))) {
+      !(p->group_known = store_messages_known_ahead(p->conn, (const char *const *)keys->pdata, &e)) ||
+      !store_sync(p->conn, &e) || !store_behind_send(p->conn, &e)) {
     group_clear(p);
     g_propagate_error(error, g_steal_pointer(&e));
     return FALSE;
   }
+  /* The rows of the mails before are written now, while these mails are made ready: PostgreSQL
+   * works on them meanwhile (the reads above, sent before, are corrected with them). */
   return TRUE;
 }
 
@@ -651,10 +655,7 @@ ingest_fetched(Poll *p, GPtrArray *msgs, GError **error)
   group_clear(p);
   for (guint k = 0; ok && k < msgs->len; k++) {
     const FetcherMessage *m = g_ptr_array_index(msgs, k);
-    /* a group whose reads are older than rows written since (a follow-up's, a COMMIT) reads again
-     * for the rest of it: one round trip, not two per mail */
-    gboolean stale = p->group_known && !store_ahead_current(p->conn, p->group_known);
-    if (p->behind && (k >= p->group_to || stale) && !group_send(p, msgs, taken, k, error)) {
+    if (p->behind && k >= p->group_to && !group_send(p, msgs, taken, k, error)) {
       ok = FALSE; /* nothing stored of this mail: it is fetched again by the next poll */
       break;
     }

@@ -30,14 +30,32 @@ static const struct {
 };
 
 typedef struct {
-  char **values; /* tables[t].n, NULL is SQL NULL */
+  char **values; /* tables[t].n, NULL is SQL NULL; once written only the columns of `after` */
   int binary_len;
+  guint gen; /* 0: kept; else the write (conn->behind_writes) that sent it */
 } Row;
 
+/* The columns a written row keeps (till store_behind_prune): what the look-ups and counts read. */
+static gboolean
+kept_after_write(int t, int column)
+{
+  switch (t) {
+    case STORE_BEHIND_MESSAGES:
+      return column == 0; /* dedupe key */
+    case STORE_BEHIND_ORDERS:
+      return column == 34; /* id */
+    case STORE_BEHIND_OUTBOX:
+      return column == 0 || column == 2 || column == 6 || column == 7; /* order, recipient, status, reason */
+    default:
+      return FALSE;
+  }
+}
+
 struct StoreBehind {
-  GPtrArray *rows[STORE_BEHIND_TABLES]; /* Row* */
-  guint mark[STORE_BEHIND_TABLES];      /* rows kept when the open savepoint was taken */
-  gsize bytes;                          /* what the rows hold, about */
+  GPtrArray *rows[STORE_BEHIND_TABLES]; /* Row*: those written first (written[t] of them), then kept */
+  guint written[STORE_BEHIND_TABLES];
+  guint mark[STORE_BEHIND_TABLES]; /* rows when the open unit began */
+  gsize bytes;                     /* what the kept rows hold, about */
 };
 
 static void
@@ -58,12 +76,29 @@ row_bytes(const Row *row, int n)
   return MAX(bytes, (gsize)row->binary_len);
 }
 
+static guint
+rows_len(StoreConn *conn, int t)
+{
+  return conn->behind && conn->behind->rows[t] ? conn->behind->rows[t]->len : 0;
+}
+
+/* bytes of the rows kept, not written */
+static void
+recount(StoreBehind *b)
+{
+  b->bytes = 0;
+  for (int t = 0; t < STORE_BEHIND_TABLES; t++)
+    for (guint i = b->written[t]; b->rows[t] && i < b->rows[t]->len; i++)
+      b->bytes += row_bytes(g_ptr_array_index(b->rows[t], i), tables[t].n);
+}
+
 static void
 rows_truncate(StoreBehind *b, int t, guint len)
 {
   GPtrArray *rows = b->rows[t];
   while (rows && rows->len > len)
     row_free(g_ptr_array_steal_index(rows, rows->len - 1), tables[t].n);
+  b->written[t] = MIN(b->written[t], len);
 }
 
 static StoreBehind *
@@ -74,16 +109,16 @@ behind(StoreConn *conn)
   return conn->behind;
 }
 
-void
-store_behind_set(StoreConn *conn, gboolean on)
-{
-  conn->behind_on = on;
-}
-
 gboolean
 store_behind_failed(StoreConn *conn)
 {
   return conn->behind_failed;
+}
+
+void
+store_behind_set(StoreConn *conn, gboolean on)
+{
+  conn->behind_on = on;
 }
 
 gboolean
@@ -119,27 +154,26 @@ store_behind_bytes(StoreConn *conn)
   return conn->behind ? conn->behind->bytes : 0;
 }
 
-static guint
-rows_len(StoreConn *conn, int t)
-{
-  return conn->behind && conn->behind->rows[t] ? conn->behind->rows[t]->len : 0;
-}
-
 gboolean
 store_behind_pending(StoreConn *conn)
 {
+  if (!conn->behind)
+    return FALSE;
   for (int t = 0; t < STORE_BEHIND_TABLES; t++)
-    if (rows_len(conn, t))
+    if (rows_len(conn, t) > conn->behind->written[t])
       return TRUE;
   return FALSE;
 }
 
 const char *const *
-store_behind_row(StoreConn *conn, StoreBehindTable t, guint i)
+store_behind_row(StoreConn *conn, StoreBehindTable t, guint i, guint *gen)
 {
-  return i < rows_len(conn, t)
-           ? (const char *const *)((Row *)g_ptr_array_index(conn->behind->rows[t], i))->values
-           : NULL;
+  if (i >= rows_len(conn, t))
+    return NULL;
+  const Row *row = g_ptr_array_index(conn->behind->rows[t], i);
+  if (gen)
+    *gen = row->gen;
+  return (const char *const *)row->values;
 }
 
 gboolean
@@ -153,6 +187,12 @@ store_behind_has(StoreConn *conn, StoreBehindTable t, int column, const char *va
 
 guint
 store_behind_count(StoreConn *conn, StoreBehindTable t)
+{
+  return rows_len(conn, t) - (conn->behind ? conn->behind->written[t] : 0);
+}
+
+guint
+store_behind_rows(StoreConn *conn, StoreBehindTable t)
 {
   return rows_len(conn, t);
 }
@@ -173,6 +213,7 @@ store_behind_restore(StoreConn *conn)
     return;
   for (int t = 0; t < STORE_BEHIND_TABLES; t++)
     rows_truncate(conn->behind, t, conn->behind->mark[t]);
+  recount(conn->behind);
 }
 
 void
@@ -186,6 +227,22 @@ store_behind_clear(StoreConn *conn)
     conn->behind->mark[t] = 0;
   }
   conn->behind->bytes = 0;
+}
+
+void
+store_behind_prune(StoreConn *conn)
+{
+  StoreBehind *b = conn->behind;
+  if (!b)
+    return;
+  for (int t = 0; t < STORE_BEHIND_TABLES; t++) {
+    for (guint i = 0; i < b->written[t]; i++)
+      row_free(g_ptr_array_index(b->rows[t], i), tables[t].n);
+    if (b->written[t])
+      g_ptr_array_remove_range(b->rows[t], 0, b->written[t]);
+    b->mark[t] = b->mark[t] > b->written[t] ? b->mark[t] - b->written[t] : 0;
+    b->written[t] = 0;
+  }
 }
 
 void
@@ -258,25 +315,26 @@ store_behind_write(StoreConn *conn, gboolean to_mark, GError **error)
   if (!store_behind_pending(conn))
     return TRUE;
   StoreBehind *b = conn->behind;
-  guint zero[STORE_BEHIND_TABLES] = { 0 }, upto[STORE_BEHIND_TABLES];
+  guint upto[STORE_BEHIND_TABLES];
   gboolean any = FALSE;
   for (int t = 0; t < STORE_BEHIND_TABLES; t++) {
-    upto[t] = to_mark ? b->mark[t] : rows_len(conn, t);
-    any = any || upto[t] > 0;
+    upto[t] = MAX(to_mark ? b->mark[t] : rows_len(conn, t), b->written[t]);
+    any = any || upto[t] > b->written[t];
   }
   if (!any)
     return TRUE;
-  gboolean ok = send_range(conn, zero, upto, error);
-  b->bytes = 0;
-  for (int t = 0; t < STORE_BEHIND_TABLES; t++) { /* the rows after the mark stay kept, now first */
-    for (guint i = 0; i < upto[t]; i++)
-      row_free(g_ptr_array_index(b->rows[t], i), tables[t].n);
-    if (upto[t])
-      g_ptr_array_remove_range(b->rows[t], 0, upto[t]);
-    b->mark[t] = 0;
-    for (guint i = 0; i < rows_len(conn, t); i++)
-      b->bytes += row_bytes(g_ptr_array_index(b->rows[t], i), tables[t].n);
+  gboolean ok = send_range(conn, b->written, upto, error);
+  guint gen = ++conn->behind_writes;
+  for (int t = 0; t < STORE_BEHIND_TABLES; t++) { /* written: only what the look-ups read is kept */
+    for (guint i = b->written[t]; i < upto[t]; i++) {
+      Row *row = g_ptr_array_index(b->rows[t], i);
+      row->gen = gen;
+      for (int c = 0; c < tables[t].n; c++)
+        if (!kept_after_write(t, c))
+          g_clear_pointer(&row->values[c], g_free);
+    }
+    b->written[t] = upto[t];
   }
-  conn->behind_writes++;
+  recount(b);
   return ok;
 }

@@ -274,7 +274,19 @@ pipe_finish(StoreConn *conn, gboolean with_main)
 gboolean
 store_sync(StoreConn *conn, GError **error)
 {
-  return store_flush_deferred(conn, error);
+  /* rows sent by store_behind_send are not waited for: their error comes with a later statement */
+  gboolean only_behind = TRUE;
+  for (guint i = 0; conn->pending && i < conn->pending->len && only_behind; i++) {
+    const StoreAhead *a = g_ptr_array_index(conn->pending, i);
+    only_behind = a && a->behind;
+  }
+  return only_behind || store_flush_deferred(conn, error);
+}
+
+gboolean
+store_behind_send(StoreConn *conn, GError **error)
+{
+  return store_behind_write(conn, FALSE, error);
 }
 
 /* Before a statement that could read or write what they touch: the rows kept behind go first, in its
@@ -316,6 +328,12 @@ store_send_behind(StoreConn *conn, const char *sql, int n, const char *const *va
     return store_fail(conn, error);
   store_ahead_unref(ahead_new(conn, NULL, TRUE));
   return TRUE;
+}
+
+guint
+store_ahead_writes(const StoreAhead *ahead)
+{
+  return ahead->writes;
 }
 
 gboolean
@@ -594,7 +612,7 @@ store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *par
 gboolean
 store_begin(StoreConn *conn, GError **error)
 {
-  store_behind_clear(conn);
+  /* the rows written by the transaction before stay known (store_behind_prune) */
   conn->behind_failed = FALSE;
   conn->unit_open = conn->sp_open = FALSE;
   if (!store_exec(conn, "BEGIN", 0, NULL, error))
@@ -608,7 +626,8 @@ store_commit(StoreConn *conn, GError **error)
 {
   gboolean ok = store_numbers_flush(conn, error) && store_exec(conn, "COMMIT", 0, NULL, error);
   store_numbers_close(conn);
-  store_behind_clear(conn); /* left only when COMMIT failed: the transaction is gone */
+  if (!ok)
+    store_behind_clear(conn); /* the transaction is gone; committed, the written rows stay known */
   conn->behind_failed = conn->behind_failed && !ok; /* a failure stays said until the next BEGIN */
   conn->unit_open = conn->sp_open = FALSE;
   return ok;

@@ -234,12 +234,13 @@ store_messages_known_ahead(StoreConn *conn, const char *const *keys, GError **er
     conn, "SELECT dedupe_key FROM intake.messages WHERE dedupe_key = ANY($1::text[])", 1, p, error);
 }
 
-/* Whether key is stored: from known (read ahead) when no rows were written since, else asked now. */
+/* Whether key is stored: from known (read ahead; rows written since are among the kept ones the caller
+ * looked at first) or asked now. */
 static gboolean
 message_key_stored(StoreConn *conn, const char *key, StoreAhead *known, gboolean *stored, GError **error)
 {
   g_autoptr(StoreRows) rows = NULL;
-  if (known && store_ahead_current(conn, known)) {
+  if (known) {
     rows = store_ahead_rows(conn, known, error);
   } else {
     const char *q[] = { key };

@@ -62,11 +62,15 @@ cap_row(const StoreRows *rows, const char *recipient)
 
 /* The rows kept behind count as CAP_COUNTS would count them once written (all queued now). */
 static void
-cap_counts_behind(StoreConn *conn, const char *recipient, gboolean hour, StoreOutboxCounts *out)
+cap_counts_behind(StoreConn *conn, const char *recipient, gboolean hour, guint seen, StoreOutboxCounts *out)
 {
   g_autofree char *to = recipient ? g_utf8_strdown(recipient, -1) : NULL;
-  for (guint i = 0; i < store_behind_count(conn, STORE_BEHIND_OUTBOX); i++) {
-    const char *const *v = store_behind_row(conn, STORE_BEHIND_OUTBOX, i); /* STORE_OUTBOX_INSERT_TUPLE */
+  for (guint i = 0; i < store_behind_rows(conn, STORE_BEHIND_OUTBOX); i++) {
+    guint gen = 0;
+    const char *const *v =
+      store_behind_row(conn, STORE_BEHIND_OUTBOX, i, &gen); /* STORE_OUTBOX_INSERT_TUPLE */
+    if (gen && gen <= seen)
+      continue; /* written before the counts were read: in them */
     gboolean counted = g_strcmp0(v[6], "pending") == 0;
     if (counted && to && v[2]) {
       g_autofree char *r = g_utf8_strdown(v[2], -1);
@@ -110,12 +114,6 @@ store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, const char *rec
                              StoreOutboxCounts *out, GError **error)
 {
   g_autoptr(StoreAhead) again = NULL;
-  if (!store_ahead_current(conn, ahead)) {
-    /* rows were written behind after it was sent: it may have missed them */
-    if (!(again = store_outbox_cap_counts_ahead(conn, recipient, hour, error)))
-      return FALSE;
-    ahead = again;
-  }
   g_autoptr(StoreRows) rows = store_ahead_rows(conn, ahead, error);
   if (!rows)
     return FALSE;
@@ -127,6 +125,7 @@ store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, const char *rec
         !(rows = store_ahead_rows(conn, again, error)))
       return FALSE;
     i = cap_row(rows, recipient);
+    ahead = again;
   }
   if (i < 0) {
     g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "no acknowledgement counts were read for %s",
@@ -136,7 +135,7 @@ store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, const char *rec
   out->recent_to = store_rows_int(rows, (guint)i, 1);
   out->last_hour = store_rows_int(rows, (guint)i, 2);
   out->capped_last_hour = store_rows_int(rows, (guint)i, 3) > 0;
-  cap_counts_behind(conn, recipient, hour, out);
+  cap_counts_behind(conn, recipient, hour, store_ahead_writes(ahead), out);
   return TRUE;
 }
 

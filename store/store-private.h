@@ -49,8 +49,13 @@ typedef struct StoreBehind StoreBehind;
 gboolean store_behind_on(StoreConn *conn);
 /* Keeps a copy of one row's values (the table's parameters; the binary one binary_len bytes). */
 void store_behind_add(StoreConn *conn, StoreBehindTable t, const char *const *values, int binary_len);
-/* Row i of table t kept now (NULL past the end), and how many there are. */
-const char *const *store_behind_row(StoreConn *conn, StoreBehindTable t, guint i);
+/* Row i of table t (NULL past the end) and *gen (may be NULL): 0 when it is kept, else the write
+ * (conn->behind_writes) that sent it; how many there are. A written row stays, with only the
+ * columns the look-ups read (its key; an outbox row's order, recipient, status, reason), until
+ * store_behind_prune: a read sent before that write must add it (StoreAhead's writes). */
+const char *const *store_behind_row(StoreConn *conn, StoreBehindTable t, guint i, guint *gen);
+guint store_behind_rows(StoreConn *conn, StoreBehindTable t);
+/* How many rows of table t are kept, not written yet. */
 guint store_behind_count(StoreConn *conn, StoreBehindTable t);
 /* A row of table t is kept whose parameter column (0-based) is value. */
 gboolean store_behind_has(StoreConn *conn, StoreBehindTable t, int column, const char *value);
@@ -59,6 +64,8 @@ gsize store_behind_bytes(StoreConn *conn);
 void store_behind_mark(StoreConn *conn);
 void store_behind_restore(StoreConn *conn);
 void store_behind_clear(StoreConn *conn);
+/* conn->behind_writes when ahead was sent: rows written after (gen greater) are not in its result. */
+guint store_ahead_writes(const StoreAhead *ahead);
 void store_behind_free(StoreConn *conn);
 /* Sends the kept rows (to_mark: only those kept before the unit's mark) ahead — their INSERTs travel
  * with the next statement — and forgets them. */

@@ -99,6 +99,13 @@ void store_behind_set(StoreConn *conn, gboolean on);
 /* TRUE from a failure of the rows written behind until the next transaction (whatever error a caller
  * made of it): the caller rolls back and does the mails again. */
 gboolean store_behind_failed(StoreConn *conn);
+/* Between two units (after a mail, before the next one's savepoint): writes the kept rows now without
+ * waiting, so that PostgreSQL works on them while the caller goes on; a failure comes with a later
+ * statement (store_behind_failed). */
+gboolean store_behind_send(StoreConn *conn, GError **error);
+/* Forgets the rows written behind (kept to correct reads sent before them): call when no read sent
+ * earlier (StoreAhead) is used any more. */
+void store_behind_prune(StoreConn *conn);
 
 /* Rows returned as text: columns (NULL-terminated) and rows, each a `char **` of ncols values
  * where NULL is SQL NULL. Caller frees with store_rows_free. */
