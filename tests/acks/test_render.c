@@ -467,3 +467,86 @@ Test(render, batch_english)
             "%s", r->body);
   cr_expect_null(strstr(r->body, "remote response by"), "no deadline given, none stated: %s", r->body);
 }
+
+/* ---- the message bytes against a GMimeMessage ---- */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeTextPart, g_object_unref)
+
+/* The acknowledgement as a GMimeMessage with the same headers writes it: acks_render writes the
+ * bytes itself (cheaper by half), and must write exactly these. name: the display name as quoted. */
+static char *
+gmime_bytes(const AcksContent *c, const char *name, const AcksRendered *r)
+{
+  g_autoptr(GMimeMessage) msg = g_mime_message_new(TRUE);
+  GMimeObject *obj = GMIME_OBJECT(msg);
+  InternetAddressList *from = internet_address_list_parse(NULL, c->from);
+  InternetAddress *ia = internet_address_list_get_address(from, 0);
+  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, internet_address_get_name(ia),
+                             internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+  g_object_unref(from);
+  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, *name ? name : NULL, c->to_addr);
+  for (guint i = 0; c->cc && c->cc[i]; i++)
+    if (acks_address_usable(c->cc[i]))
+      g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_CC, NULL, c->cc[i]);
+  g_mime_message_set_subject(msg, r->subject, "utf-8");
+  g_mime_message_set_date(msg, c->date);
+  g_mime_message_set_message_id(msg, c->message_id);
+  g_autofree char *irt = g_strdup_printf("<%s>", c->in_reply_to);
+  g_mime_object_set_header(obj, "In-Reply-To", irt, NULL);
+  g_autoptr(GString) chain = g_string_new(NULL);
+  for (guint i = 0; c->references && c->references[i]; i++)
+    if (strcmp(c->references[i], c->in_reply_to))
+      g_string_append_printf(chain, "<%s> ", c->references[i]);
+  g_string_append(chain, irt);
+  g_mime_object_set_header(obj, "References", chain->str, NULL);
+  g_mime_object_set_header(obj, "Auto-Submitted", "auto-replied", NULL);
+  g_mime_object_set_header(obj, "X-Auto-Response-Suppress", "All", NULL);
+  g_mime_object_set_header(obj, "Content-Language", g_str_equal(c->language, "zh") ? "zh-CN" : "en", NULL);
+  g_autoptr(GMimeTextPart) part = g_mime_text_part_new_with_subtype("plain");
+  g_mime_text_part_set_text(part, r->body);
+  g_mime_text_part_set_charset(part, "utf-8");
+  g_mime_part_set_content_encoding(GMIME_PART(part), GMIME_CONTENT_ENCODING_BASE64);
+  g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
+  GMimeFormatOptions *opts = g_mime_format_options_new();
+  g_mime_format_options_set_newline_format(opts, GMIME_NEWLINE_FORMAT_DOS);
+  char *bytes = g_mime_object_to_string(obj, opts);
+  g_mime_format_options_free(opts);
+  return bytes;
+}
+
+Test(render, message_bytes_as_gmime_writes_them)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  g_autoptr(GTimeZone) tz = g_time_zone_new_offset(-5 * 3600);
+  g_autoptr(GDateTime) date = g_date_time_new(tz, 2026, 1, 2, 3, 4, 5);
+  /* subjects and names that fold, need quoting or encoding; ids that fold the References */
+  const char *subjects[] = {
+    "服务器无法开机", "Server down",
+    "A rather long English subject line that certainly needs folding "
+    "somewhere past the seventy-eighth column, twice over",
+    "混合 mixed 文字 subject 服务器无法开机服务器无法开机服务器无法开机服务器无法开机 end",
+    "Ünïcödé Latin-1 ñame çase"
+  };
+  const char *names[] = { "张三", "John Smith", "Smith, John \"JS\"", "O'Brien (ops)", "" };
+  const char *cc_none[] = { NULL }, *cc_two[] = { "fwd@example.org", "not usable", "b@example.net", NULL };
+  const char *long_refs[] = { "0123456789012345678901234567890123456789@very-long-host-name.example.com",
+                              "short@x", "another-fairly-long-message-id-for-folding@mail.example.org",
+                              NULL };
+  for (guint i = 0; i < G_N_ELEMENTS(subjects); i++) {
+    AcksContent c = content();
+    c.date = date;
+    c.time_zone = tz;
+    c.language = i % 2 ? "en" : "zh";
+    c.subject = subjects[i];
+    c.to_name = names[i];
+    c.cc = i % 2 ? cc_two : cc_none;
+    if (i >= 2)
+      c.references = long_refs;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+    cr_assert_not_null(r, "%s", error ? error->message : "");
+    g_autofree char *want = gmime_bytes(&c, names[i], r);
+    cr_expect_str_eq(g_bytes_get_data(r->message, NULL), want, "case %u", i);
+    cr_expect_eq(g_bytes_get_size(r->message), strlen(want), "case %u", i);
+  }
+}
