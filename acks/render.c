@@ -49,20 +49,29 @@ acks_texts_get(const AcksTexts *t, const char *language, const char *key)
 
 /* ---- sanitising ---- */
 
+/* Whether u becomes a space in acks_sanitize. */
+static gboolean
+sanitize_blank(gunichar u)
+{
+  return u < 0x20 || u == 0x7f || (u >= 0x80 && u < 0xa0) || u == 0x2028 || u == 0x2029 || u == 0xfeff ||
+         (u >= 0x200b && u <= 0x200f) || (u >= 0x202a && u <= 0x202e);
+}
+
 char *
 acks_sanitize(const char *text, guint max_chars, gboolean keep_newlines)
 {
   if (!text)
     return g_strdup("");
-  g_autofree char *valid = g_utf8_make_valid(text, -1);
-  GString *s = g_string_new(NULL);
+  /* valid text (nearly always) is read in place: no repaired copy */
+  g_autofree char *repaired = g_utf8_validate(text, -1, NULL) ? NULL : g_utf8_make_valid(text, -1);
+  const char *valid = repaired ? repaired : text;
+  GString *s = g_string_sized_new(strlen(valid) + 4);
   guint chars = 0;
   gboolean cut = FALSE;
   for (const char *c = valid; *c; c = g_utf8_next_char(c)) {
-    gunichar u = g_utf8_get_char(c);
+    gunichar u = (guchar)*c < 0x80 ? (gunichar)*c : g_utf8_get_char(c);
     gboolean nl = keep_newlines && u == '\n';
-    if (!nl && (u < 0x20 || u == 0x7f || (u >= 0x80 && u < 0xa0) || u == 0x2028 || u == 0x2029 ||
-                u == 0xfeff || (u >= 0x200b && u <= 0x200f) || (u >= 0x202a && u <= 0x202e)))
+    if (!nl && sanitize_blank(u))
       u = ' ';
     /* one line: collapse runs, no leading space; several lines: keep indentation */
     if (u == ' ' && !keep_newlines && (s->len == 0 || s->str[s->len - 1] == ' '))
@@ -73,7 +82,10 @@ acks_sanitize(const char *text, guint max_chars, gboolean keep_newlines)
       cut = TRUE;
       break;
     }
-    g_string_append_unichar(s, u);
+    if (u < 0x80)
+      g_string_append_c(s, (char)u);
+    else /* kept as it is: its bytes, not re-encoded */
+      g_string_append_len(s, c, g_utf8_next_char(c) - c);
     chars++;
   }
   while (s->len && (s->str[s->len - 1] == ' ' || s->str[s->len - 1] == '\n'))
@@ -125,6 +137,14 @@ drop_tag_lines(const char *t)
   return g_string_free(s, FALSE);
 }
 
+/* Whether p starts the tag {{<kind><name>}} (kind '#', '^' or '/'). */
+static gboolean
+tag_at(const char *p, char kind, const char *name, gsize name_len)
+{
+  return p[0] == '{' && p[1] == '{' && p[2] == kind && strncmp(p + 3, name, name_len) == 0 &&
+         p[3 + name_len] == '}' && p[4 + name_len] == '}';
+}
+
 static gboolean
 expand_range(GString *out, const char *p, const char *end, GHashTable *values, GError **error)
 {
@@ -145,9 +165,8 @@ expand_range(GString *out, const char *p, const char *end, GHashTable *values, G
     p = close + 2;
     if (tag[0] == '#' || tag[0] == '^') {
       const char *name = tag + 1;
-      g_autofree char *open_tag = g_strdup_printf("{{%c%s}}", tag[0], name);
-      g_autofree char *alt_tag = g_strdup_printf("{{%c%s}}", tag[0] == '#' ? '^' : '#', name);
-      g_autofree char *end_tag = g_strdup_printf("{{/%s}}", name);
+      gsize name_len = strlen(name);
+      char alt = tag[0] == '#' ? '^' : '#';
       /* find the matching end, counting nested sections of the same name */
       int depth = 1;
       const char *q = p, *inner_end = NULL;
@@ -155,13 +174,13 @@ expand_range(GString *out, const char *p, const char *end, GHashTable *values, G
         const char *n = g_strstr_len(q, end - q, "{{");
         if (!n)
           break;
-        if (g_str_has_prefix(n, end_tag)) {
+        if (tag_at(n, '/', name, name_len)) {
           if (--depth == 0) {
             inner_end = n;
             break;
           }
-          q = n + strlen(end_tag);
-        } else if (g_str_has_prefix(n, open_tag) || g_str_has_prefix(n, alt_tag)) {
+          q = n + name_len + 5;
+        } else if (tag_at(n, tag[0], name, name_len) || tag_at(n, alt, name, name_len)) {
           depth++;
           q = n + 2;
         } else {
@@ -176,7 +195,7 @@ expand_range(GString *out, const char *p, const char *end, GHashTable *values, G
       gboolean set = v && *v;
       if ((tag[0] == '#') == set && !expand_range(out, p, inner_end, values, error))
         return FALSE;
-      p = inner_end + strlen(end_tag);
+      p = inner_end + name_len + 5;
     } else if (tag[0] == '/') {
       g_set_error(error, ACKS_ERROR, ACKS_ERROR_TEMPLATE, "{{%s}} closes no section", tag);
       return FALSE;
