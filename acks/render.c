@@ -640,27 +640,61 @@ put_addresses(GString *out, const char *name, InternetAddressList *list)
   g_string_append_len(out, header->str, (gssize)header->len);
 }
 
+/* The From header of the last [smtp] from rendered: the same for every acknowledgement of a run,
+ * so it is parsed, checked and encoded once (it was a tenth of a render). */
+static GMutex from_lock;
+static char *from_value, *from_encoded;
+
+/* The From header line (LF) for [smtp] from, or NULL with ACKS_ERROR_ADDRESS. Caller frees. */
+static char *
+from_header(const char *from, GError **error)
+{
+  const char *key = from ? from : "";
+  g_mutex_lock(&from_lock);
+  char *cached = from_value && g_str_equal(from_value, key) ? g_strdup(from_encoded) : NULL;
+  g_mutex_unlock(&from_lock);
+  if (cached)
+    return cached;
+  g_autoptr(InternetAddressList) parsed = NULL;
+  InternetAddress *ia = from_mailbox(from, &parsed, error);
+  if (!ia)
+    return NULL;
+  g_autoptr(InternetAddressList) list = internet_address_list_new();
+  InternetAddress *mailbox = internet_address_mailbox_new(
+    internet_address_get_name(ia), internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+  internet_address_list_add(list, mailbox);
+  g_object_unref(mailbox);
+  g_autoptr(GString) header = g_string_new(NULL);
+  put_addresses(header, "From", list);
+  g_mutex_lock(&from_lock);
+  g_free(from_value);
+  g_free(from_encoded);
+  from_value = g_strdup(key);
+  from_encoded = g_strdup(header->str);
+  g_mutex_unlock(&from_lock);
+  return g_string_free(g_steal_pointer(&header), FALSE);
+}
+
 /* The RFC 5322 bytes (CRLF) of the acknowledgement: a UTF-8 text/plain part in base64. Written
  * directly, byte for byte what a GMimeMessage with these headers writes (tests/acks compares the
  * two), with GMime's encoders and folding: building and freeing the GMime objects cost more than
- * the rest of the rendering together. Headers are built with LF and turned into CRLF at the end. */
+ * the rest of the rendering together. Headers are built with LF and turned into CRLF at the end.
+ * from: the From header line (from_header). */
 static GBytes *
-message_bytes(const AcksContent *c, InternetAddress *from, const char *name, const char *subject,
-              const char *body, const char *lang, GTimeZone *tz)
+message_bytes(const AcksContent *c, const char *from, const char *name, const char *subject, const char *body,
+              const char *lang, GTimeZone *tz)
 {
   GString *out = g_string_sized_new(1024 + strlen(body) * 2);
   g_autoptr(GDateTime) now = c->date ? NULL : g_date_time_new_now(tz);
   g_autofree char *date = g_mime_utils_header_format_date(c->date ? c->date : now);
   g_string_append_printf(out, "Date: %s\n", date);
 
-  g_autoptr(InternetAddressList) list = internet_address_list_new();
-  internet_address_list_add(list, from);
-  put_addresses(out, "From", list);
+  g_string_append(out, from);
   g_autofree char *encoded = g_mime_utils_header_encode_text(NULL, subject, "utf-8");
   g_autofree char *subject_header = g_strdup_printf("Subject: %s", encoded);
   g_autofree char *folded = g_mime_utils_unstructured_header_fold(NULL, NULL, subject_header);
   g_string_append(out, folded);
-  internet_address_list_clear(list);
+  g_autoptr(InternetAddressList) list = internet_address_list_new();
   InternetAddress *to = internet_address_mailbox_new(*name ? name : NULL, c->to_addr);
   internet_address_list_add(list, to);
   g_object_unref(to);
@@ -690,11 +724,17 @@ message_bytes(const AcksContent *c, InternetAddress *from, const char *name, con
   g_string_append_len(out, (const char *)b64, (gssize)n);
 
   /* LF → CRLF: nothing above holds a CR (the values are sanitised, the body is base64) */
-  GString *crlf = g_string_sized_new(out->len + out->len / 32 + 16);
-  for (gsize i = 0; i < out->len; i++) {
-    if (out->str[i] == '\n')
-      g_string_append_c(crlf, '\r');
-    g_string_append_c(crlf, out->str[i]);
+  gsize lines = 0;
+  for (const char *nl = out->str; (nl = memchr(nl, '\n', out->str + out->len - nl)); nl++)
+    lines++;
+  GString *crlf = g_string_sized_new(out->len + lines);
+  for (const char *p = out->str, *end = out->str + out->len; p < end;) {
+    const char *nl = memchr(p, '\n', end - p);
+    const char *stop = nl ? nl : end;
+    g_string_append_len(crlf, p, stop - p);
+    if (nl)
+      g_string_append_len(crlf, "\r\n", 2);
+    p = stop + (nl ? 1 : 0);
   }
   g_string_free(out, TRUE);
   return g_string_free_to_bytes(crlf);
@@ -713,8 +753,7 @@ acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
     g_set_error(error, ACKS_ERROR, ACKS_ERROR_ADDRESS, "recipient address is not usable");
     return NULL;
   }
-  g_autoptr(InternetAddressList) from_list = NULL;
-  InternetAddress *from = from_mailbox(c->from, &from_list, error);
+  g_autofree char *from = from_header(c->from, error);
   if (!from)
     return NULL;
   g_autoptr(GTimeZone) tz = time_zone_or_default(c->time_zone);

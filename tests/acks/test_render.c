@@ -550,3 +550,30 @@ Test(render, message_bytes_as_gmime_writes_them)
     cr_expect_eq(g_bytes_get_size(r->message), strlen(want), "case %u", i);
   }
 }
+
+/* The From header is encoded once per [smtp] from: a changed from is not answered from the cache. */
+Test(render, from_follows_the_configuration)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  const char *froms[] = { "融科联创服务支持 <service@roycom.com.cn>", "Support <help@example.net>",
+                          "融科联创服务支持 <service@roycom.com.cn>", "not an address" };
+  const char *want[] = { "service@roycom.com.cn", "help@example.net", "service@roycom.com.cn", NULL };
+  for (guint i = 0; i < G_N_ELEMENTS(froms); i++) {
+    AcksContent c = content();
+    c.from = froms[i];
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+    if (!want[i]) {
+      cr_expect_null(r, "from '%s' accepted", froms[i]);
+      cr_expect(g_error_matches(error, ACKS_ERROR, ACKS_ERROR_ADDRESS));
+      continue;
+    }
+    cr_assert_not_null(r, "%s", error ? error->message : "");
+    g_autoptr(GMimeMessage) m = parse(r->message);
+    InternetAddressList *from = g_mime_message_get_from(m);
+    cr_assert_eq(internet_address_list_length(from), 1);
+    cr_expect_str_eq(
+      internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(internet_address_list_get_address(from, 0))),
+      want[i], "case %u", i);
+  }
+}
