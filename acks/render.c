@@ -69,6 +69,26 @@ acks_sanitize(const char *text, guint max_chars, gboolean keep_newlines)
   guint chars = 0;
   gboolean cut = FALSE;
   for (const char *c = valid; *c; c = g_utf8_next_char(c)) {
+    /* a run of characters kept as they are (the bulk of any text), copied at once */
+    const char *run = c;
+    guint run_chars = 0;
+    while (*c && (!max_chars || chars + run_chars < max_chars)) {
+      if ((guchar)*c < 0x80) {
+        if ((guchar)*c <= 0x20 || *c == 0x7f)
+          break;
+        c++;
+      } else {
+        if (sanitize_blank(g_utf8_get_char(c)))
+          break;
+        c = g_utf8_next_char(c);
+      }
+      run_chars++;
+    }
+    g_string_append_len(s, run, c - run);
+    chars += run_chars;
+    if (!*c)
+      break;
+    /* then one character that is a space, a control, or past max_chars */
     gunichar u = (guchar)*c < 0x80 ? (gunichar)*c : g_utf8_get_char(c);
     gboolean nl = keep_newlines && u == '\n';
     if (!nl && sanitize_blank(u))
