@@ -660,6 +660,20 @@ put_addresses(GString *out, const char *name, InternetAddressList *list)
   g_string_append_len(out, header->str, (gssize)header->len);
 }
 
+/* A mailbox for a To or Cc header. An ASCII address is its own IDNA (ASCII) form: IDNA changes
+ * nothing in ASCII but case, and GMime then keeps the address as given. Said up front in
+ * idn_addr (GMime's public cache of that form, freed with the mailbox), it spares libidn2's
+ * Unicode normalisation, which was a third of writing the message. */
+static InternetAddress *
+mailbox_new(const char *name, const char *addr)
+{
+  InternetAddress *ia = internet_address_mailbox_new(name, addr);
+  InternetAddressMailbox *mb = INTERNET_ADDRESS_MAILBOX(ia);
+  if (!mb->idn_addr && mb->addr && g_str_is_ascii(mb->addr))
+    mb->idn_addr = g_strdup(mb->addr);
+  return ia;
+}
+
 /* The From header of the last [smtp] from rendered: the same for every acknowledgement of a run,
  * so it is parsed, checked and encoded once (it was a tenth of a render). */
 static GMutex from_lock;
@@ -715,7 +729,7 @@ message_bytes(const AcksContent *c, const char *from, const char *name, const ch
   g_autofree char *folded = g_mime_utils_unstructured_header_fold(NULL, NULL, subject_header);
   g_string_append(out, folded);
   g_autoptr(InternetAddressList) list = internet_address_list_new();
-  InternetAddress *to = internet_address_mailbox_new(*name ? name : NULL, c->to_addr);
+  InternetAddress *to = mailbox_new(*name ? name : NULL, c->to_addr);
   internet_address_list_add(list, to);
   g_object_unref(to);
   put_addresses(out, "To", list);
@@ -723,7 +737,7 @@ message_bytes(const AcksContent *c, const char *from, const char *name, const ch
   for (guint i = 0; c->cc && c->cc[i]; i++) {
     if (!acks_address_usable(c->cc[i]))
       continue;
-    InternetAddress *cc = internet_address_mailbox_new(NULL, c->cc[i]);
+    InternetAddress *cc = mailbox_new(NULL, c->cc[i]);
     internet_address_list_add(list, cc);
     g_object_unref(cc);
   }

@@ -542,6 +542,11 @@ Test(render, message_bytes_as_gmime_writes_them)
     c.cc = i % 2 ? cc_two : cc_none;
     if (i >= 2)
       c.references = long_refs;
+    /* an internationalised domain is written in its ASCII form; an ASCII one as it is given */
+    if (i == 2)
+      c.to_addr = "zhangsan@例子.中国";
+    if (i == 3)
+      c.to_addr = "Zhang.San@Example.COM";
     g_autoptr(GError) error = NULL;
     g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
     cr_assert_not_null(r, "%s", error ? error->message : "");
