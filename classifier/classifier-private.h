@@ -125,6 +125,9 @@ struct ClassifierPolicy {
 
 /* How every time is written (RFC 3339 with the zone's offset). */
 #define CLASSIFIER_TIME_FORMAT "%Y-%m-%dT%H:%M:%S%:z"
+/* t in its own zone as g_date_time_format(t, CLASSIFIER_TIME_FORMAT) writes it, without
+ * g_date_time_format's format parsing and locale look-ups (a few per mail). Caller frees. */
+char *classifier_time_iso(GDateTime *t);
 
 /* values.c: enum spellings, value parsers, text normalisation */
 typedef enum {

@@ -66,7 +66,7 @@ member_str(JsonBuilder *b, const char *name, const char *value)
 static void
 member_time(JsonBuilder *b, const char *name, GDateTime *t)
 {
-  g_autofree char *s = t ? g_date_time_format(t, CLASSIFIER_TIME_FORMAT) : NULL;
+  g_autofree char *s = t ? classifier_time_iso(t) : NULL;
   member_str(b, name, s);
 }
 

@@ -10,6 +10,12 @@
 static char *
 escape_controls(char *text)
 {
+  /* nearly always nothing to do: no control byte at all (the compact form has no newline) */
+  const char *c = text;
+  while (*c && (guchar)*c >= 0x20)
+    c++;
+  if (!*c)
+    return text;
   GString *out = g_string_sized_new(strlen(text) + 16);
   gboolean in_string = FALSE, escaped = FALSE;
   for (const char *p = text; *p; p++) {
