@@ -7,8 +7,11 @@
 /* GMime 3.2 defines no autoptr cleanups */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(InternetAddressList, g_object_unref)
 
+static char *drop_tag_lines(const char *t);
+
 struct AcksTexts {
-  GHashTable *map; /* "lang\x1fkey" → text */
+  GHashTable *map;      /* "lang\x1fkey" → text */
+  GHashTable *prepared; /* a text of map (by address) → its template with tag lines dropped */
 };
 
 AcksTexts *
@@ -16,6 +19,7 @@ acks_texts_new(void)
 {
   AcksTexts *t = g_new0(AcksTexts, 1);
   t->map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  t->prepared = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   return t;
 }
 
@@ -24,6 +28,7 @@ acks_texts_free(AcksTexts *t)
 {
   if (!t)
     return;
+  g_hash_table_unref(t->prepared);
   g_hash_table_unref(t->map);
   g_free(t);
 }
@@ -31,19 +36,33 @@ acks_texts_free(AcksTexts *t)
 void
 acks_texts_add(AcksTexts *t, const char *language, const char *key, const char *text)
 {
-  g_hash_table_replace(t->map, g_strdup_printf("%s\x1f%s", language, key), g_strdup(text ? text : ""));
+  char *k = g_strdup_printf("%s\x1f%s", language, key);
+  const char *old = g_hash_table_lookup(t->map, k);
+  if (old)
+    g_hash_table_remove(t->prepared, old);
+  char *v = g_strdup(text ? text : "");
+  g_hash_table_replace(t->map, k, v);
+  /* each render expands several texts: their tag lines are dropped once, here */
+  g_hash_table_insert(t->prepared, v, drop_tag_lines(v));
+}
+
+/* The text of "lang\x1fkey", looked up without allocating when the key is short. */
+static const char *
+texts_lookup(const AcksTexts *t, const char *language, const char *key)
+{
+  char buf[128];
+  if ((gsize)g_snprintf(buf, sizeof buf, "%s\x1f%s", language, key) < sizeof buf)
+    return g_hash_table_lookup(t->map, buf);
+  g_autofree char *k = g_strdup_printf("%s\x1f%s", language, key);
+  return g_hash_table_lookup(t->map, k);
 }
 
 const char *
 acks_texts_get(const AcksTexts *t, const char *language, const char *key)
 {
-  g_autofree char *k = g_strdup_printf("%s\x1f%s", language ? language : "zh", key);
-  const char *v = g_hash_table_lookup(t->map, k);
-  if (!v && language && !g_str_equal(language, "zh")) {
-    g_free(k);
-    k = g_strdup_printf("zh\x1f%s", key);
-    v = g_hash_table_lookup(t->map, k);
-  }
+  const char *v = texts_lookup(t, language ? language : "zh", key);
+  if (!v && language && !g_str_equal(language, "zh"))
+    v = texts_lookup(t, "zh", key);
   return v;
 }
 
@@ -228,6 +247,19 @@ expand_range(GString *out, const char *p, const char *end, GHashTable *values, G
   return TRUE;
 }
 
+/* acks_template_expand of a text of texts (from acks_texts_get), its tag lines dropped already. */
+static char *
+expand(const AcksTexts *texts, const char *text, GHashTable *values, GError **error)
+{
+  const char *t = g_hash_table_lookup(texts->prepared, text);
+  if (!t)
+    return acks_template_expand(text, values, error);
+  g_autoptr(GString) out = g_string_sized_new(strlen(t) + 256);
+  if (!expand_range(out, t, t + strlen(t), values, error))
+    return NULL;
+  return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
 char *
 acks_template_expand(const char *template_text, GHashTable *values, GError **error)
 {
@@ -332,7 +364,7 @@ duration_text(const AcksTexts *texts, const char *lang, gint minutes, GError **e
     return NULL;
   g_autoptr(GHashTable) v = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   put(v, "n", g_strdup_printf("%d", hours ? minutes / 60 : minutes));
-  return acks_template_expand(t, v, error);
+  return expand(texts, t, v, error);
 }
 
 static gsize gmime_once;
@@ -389,6 +421,14 @@ link_regex(void)
   return re;
 }
 
+/* FALSE when text cannot hold what link_regex matches: each of its forms needs a ':', an '@' (or
+ * '＠'), or a dot ('.', '。', '．'). Spares the regex on most SNs, models and names. */
+static gboolean
+may_hold_link(const char *text)
+{
+  return strpbrk(text, ":@.") || strstr(text, "\uff20") || strstr(text, "\u3002") || strstr(text, "\uff0e");
+}
+
 /* Customer text as it may be quoted: one line, links and addresses replaced, at most max_chars. */
 static char *
 echo_text(const char *text, guint max_chars)
@@ -397,7 +437,9 @@ echo_text(const char *text, guint max_chars)
     return g_strdup("");
   /* one line first (no length cut yet: a link cut in half would no longer be recognised) */
   g_autofree char *line = acks_sanitize(text, 0, FALSE);
-  g_autofree char *clean = g_regex_replace_literal(link_regex(), line, -1, 0, ECHO_REDACTED, 0, NULL);
+  g_autofree char *clean = may_hold_link(line)
+                             ? g_regex_replace_literal(link_regex(), line, -1, 0, ECHO_REDACTED, 0, NULL)
+                             : g_strdup(line);
   return acks_sanitize(clean ? clean : "", max_chars, FALSE);
 }
 
@@ -405,7 +447,7 @@ echo_text(const char *text, guint max_chars)
 static gboolean
 has_link(const char *text)
 {
-  return text && g_regex_match(link_regex(), text, 0, NULL);
+  return text && may_hold_link(text) && g_regex_match(link_regex(), text, 0, NULL);
 }
 
 /* One machine's values, made safe: sn, model, symptoms, warranty_end, and the text for unknown. */
@@ -492,7 +534,7 @@ put_coverage(GHashTable *v, const AcksTexts *texts, const char *lang, const Acks
                                 : g_strdup(cov_key);
   if (cov_full) {
     const char *t = acks_texts_get(texts, lang, cov_full);
-    put(v, "coverage_text", t ? acks_template_expand(t, v, error) : NULL);
+    put(v, "coverage_text", t ? expand(texts, t, v, error) : NULL);
     if (error && *error)
       return FALSE;
   }
@@ -511,11 +553,11 @@ put_onsite(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksCo
     if (!t)
       return FALSE;
     put(v, "duration", c->onsite_minutes > 0 ? duration_text(texts, lang, c->onsite_minutes, error) : NULL);
-    onsite = acks_template_expand(t, v, error);
+    onsite = expand(texts, t, v, error);
     put(v, "onsite_due", format_local(c->onsite_due, tz));
   } else {
     const char *t = text_or_fail(texts, lang, "onsite.none", error);
-    onsite = t ? acks_template_expand(t, v, error) : NULL;
+    onsite = t ? expand(texts, t, v, error) : NULL;
   }
   if (!onsite)
     return FALSE;
@@ -570,7 +612,7 @@ machine_item(const AcksTexts *texts, const char *lang, const AcksMachine *m, gui
     put(v, "response_due", format_local(m->response_due, tz));
   }
   const char *t = text_or_fail(texts, lang, "machine.item", error);
-  g_autofree char *item = t ? acks_template_expand(t, v, error) : NULL;
+  g_autofree char *item = t ? expand(texts, t, v, error) : NULL;
   if (!item)
     return NULL;
   const char *start = item[0] == '\n' ? item + 1 : item;
@@ -802,8 +844,8 @@ acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
   const char *body_t = subject_t ? text_or_fail(texts, lang, batch ? "body.batch" : "body", error) : NULL;
   if (!body_t)
     return NULL;
-  g_autofree char *subject_x = acks_template_expand(subject_t, v, error);
-  g_autofree char *body_x = subject_x ? acks_template_expand(body_t, v, error) : NULL;
+  g_autofree char *subject_x = expand(texts, subject_t, v, error);
+  g_autofree char *body_x = subject_x ? expand(texts, body_t, v, error) : NULL;
   if (!body_x)
     return NULL;
   g_autofree char *subject = acks_sanitize(subject_x, 250, FALSE);

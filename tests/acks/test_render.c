@@ -639,3 +639,21 @@ Test(sanitize, matches_the_reference_on_random_text)
   }
   g_rand_free(rng);
 }
+
+/* Links written only with ideographic or full-width dots and at signs are still taken out. */
+Test(render, links_with_wide_punctuation_are_not_echoed)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  const char *symptoms[] = { "请访问 spam。example。cn 领奖", "联系 sales＠spam-mail example",
+                             "见 www．spam．cn", "ftp：//x 与 host:8080 无关 a:b@c" };
+  const char *gone[] = { "spam。example", "sales＠", "www．spam", "a:b@c" };
+  for (guint i = 0; i < G_N_ELEMENTS(symptoms); i++) {
+    AcksContent c = content();
+    c.symptoms = symptoms[i];
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+    cr_assert_not_null(r, "%s", error ? error->message : "");
+    cr_expect(!strstr(r->body, gone[i]), "'%s' echoed: %s", gone[i], r->body);
+    cr_expect(strstr(r->body, "[…]"), "nothing redacted for '%s': %s", symptoms[i], r->body);
+  }
+}
