@@ -253,6 +253,9 @@ Test(blind, sn_keys_without_separators)
     cr_expect_str_eq(keys[i], want[i]);
   for (guint i = g_strv_length((char **)want); keys[i]; i++)
     cr_expect(strlen(keys[i]) == strlen("RCS25A0110012") && !strpbrk(keys[i], " -/"), "%s", keys[i]);
+  for (guint i = 0; keys[i]; i++) /* each key once */
+    for (guint j = i + 1; keys[j]; j++)
+      cr_expect_str_neq(keys[i], keys[j], "key %u repeated at %u", i, j);
 
   g_autoptr(ClassifierAsset) a = t_asset("RCS25A0110012", "gold", "2025-08-08");
   g_autoptr(ClassifierAsset) b = t_asset("RCS25A0100011", "silver", "2025-08-08");
