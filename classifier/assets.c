@@ -124,9 +124,13 @@ classifier_asset_format_load(const char *data_dir, GError **error)
 int
 classifier_asset_column(const ClassifierAssetFormat *format, const char *name)
 {
+  /* a canonical name (every row read from the database) is its own folded form */
+  int c = index_of(col_names, CLASSIFIER_ASSET_N_COLS, name);
+  if (c >= 0)
+    return c;
   g_autofree char *n = classifier_text_fold(name, -1);
   g_strstrip(n);
-  int c = index_of(col_names, CLASSIFIER_ASSET_N_COLS, n);
+  c = index_of(col_names, CLASSIFIER_ASSET_N_COLS, n);
   if (c < 0 && format)
     c = GPOINTER_TO_INT(g_hash_table_lookup(format->columns, n)) - 1;
   return c;
