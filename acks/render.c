@@ -429,21 +429,47 @@ may_hold_link(const char *text)
   return strpbrk(text, ":@.") || strstr(text, "\uff20") || strstr(text, "\u3002") || strstr(text, "\uff0e");
 }
 
-/* Customer text as it may be quoted: one line, links and addresses replaced, at most max_chars. */
+/* text[0, len) on one line with links and addresses replaced; NULL if the regex failed. */
 static char *
-echo_text(const char *text, guint max_chars)
+echo_line(const char *text, gsize len)
+{
+  g_autofree char *part = g_strndup(text, len);
+  g_autofree char *line = acks_sanitize(part, 0, FALSE);
+  return may_hold_link(line) ? g_regex_replace_literal(link_regex(), line, -1, 0, ECHO_REDACTED, 0, NULL)
+                             : g_strdup(line);
+}
+
+/* Where a quote of max_chars may stop reading text: at the first blank from (max_chars + 1) * 8
+ * bytes on, else the end. No link holds a blank, so the links before it read as in the whole. */
+static gsize
+echo_cut(const char *text, guint max_chars)
+{
+  gsize len = strlen(text), from = ((gsize)max_chars + 1) * 8;
+  if (!max_chars || len <= from)
+    return len;
+  const char *blank = strpbrk(text + from, " \t\r\n");
+  return blank ? (gsize)(blank - text) : len;
+}
+
+char *
+acks_echo_text(const char *text, guint max_chars)
 {
   if (!text)
     return g_strdup("");
-  /* one line first (no length cut yet: a link cut in half would no longer be recognised) */
-  g_autofree char *line = acks_sanitize(text, 0, FALSE);
-  g_autofree char *clean = may_hold_link(line)
-                             ? g_regex_replace_literal(link_regex(), line, -1, 0, ECHO_REDACTED, 0, NULL)
-                             : g_strdup(line);
+  /* one line first (no length cut yet: a link cut in half would no longer be recognised). A long
+   * text (symptoms run to kilobytes) is read up to a blank past the quote's length: when that start
+   * alone gives more than max_chars characters, the quote is the same as from the whole */
+  gsize len = strlen(text), cut = echo_cut(text, max_chars);
+  if (cut < len) {
+    g_autofree char *start = echo_line(text, cut);
+    if (start && g_utf8_strlen(start, -1) > (glong)max_chars)
+      return acks_sanitize(start, max_chars, FALSE);
+  }
+  g_autofree char *clean = echo_line(text, len);
   return acks_sanitize(clean ? clean : "", max_chars, FALSE);
 }
 
-/* TRUE when text held a link or an address (echo_text replaced something). */
+/* TRUE when text held a link or an address (acks_echo_text replaced something). */
 static gboolean
 has_link(const char *text)
 {
@@ -455,9 +481,9 @@ static gboolean
 put_machine_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const char *sn, const char *model,
                    const char *symptoms, const char *warranty_end, GError **error)
 {
-  put(v, "sn", echo_text(sn, 64));
-  put(v, "model", echo_text(model, ECHO_FIELD_CHARS));
-  put(v, "symptoms", echo_text(symptoms, ECHO_SYMPTOMS_CHARS));
+  put(v, "sn", acks_echo_text(sn, 64));
+  put(v, "model", acks_echo_text(model, ECHO_FIELD_CHARS));
+  put(v, "symptoms", acks_echo_text(symptoms, ECHO_SYMPTOMS_CHARS));
   put(v, "warranty_end", acks_sanitize(warranty_end, 20, FALSE));
   const char *unknown = text_or_fail(texts, lang, "unknown", error);
   if (!unknown)
@@ -472,7 +498,7 @@ static gboolean
 put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksContent *c, GError **error)
 {
   put(v, "order_no", acks_sanitize(c->order_no, 40, FALSE));
-  g_autofree char *subj = echo_text(c->subject, ECHO_SUBJECT_CHARS);
+  g_autofree char *subj = acks_echo_text(c->subject, ECHO_SUBJECT_CHARS);
   if (!*subj) {
     const char *empty = text_or_fail(texts, lang, "subject.empty", error);
     if (!empty)
@@ -482,11 +508,11 @@ put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksCo
   }
   put(v, "subject", g_strdup(subj));
   /* a display name that is just the address, or carries a link, says nothing we want to repeat */
-  g_autofree char *name = has_link(c->to_name) ? g_strdup("") : echo_text(c->to_name, ECHO_NAME_CHARS);
+  g_autofree char *name = has_link(c->to_name) ? g_strdup("") : acks_echo_text(c->to_name, ECHO_NAME_CHARS);
   if (c->to_addr && !g_ascii_strcasecmp(name, c->to_addr))
     name[0] = '\0';
   put(v, "name", g_strdup(name));
-  put(v, "location", echo_text(c->location, ECHO_FIELD_CHARS));
+  put(v, "location", acks_echo_text(c->location, ECHO_FIELD_CHARS));
   return put_machine_fields(v, texts, lang, c->sn, c->model, c->symptoms, c->warranty_end, error);
 }
 

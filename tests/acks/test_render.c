@@ -657,3 +657,43 @@ Test(render, links_with_wide_punctuation_are_not_echoed)
     cr_expect(strstr(r->body, "[…]"), "nothing redacted for '%s': %s", symptoms[i], r->body);
   }
 }
+
+/* A long text is quoted from its start only (acks_echo_text reads up to a blank past the quote's
+ * length): the quote is the one the whole text gives, links across that point included. */
+Test(echo, long_text_quoted_as_from_the_whole)
+{
+  static const char *const pieces[] = { "服务器",  "无法开机", " ",       "  ",      "\n",      "\t",  "。",
+                                        "，",      "RAID",     "x",       "1.2.3.4", "evil.cn", "www", "．",
+                                        "a@b.com", "＠",       "http://", "/path",   ":",       "-",   "\xff",
+                                        "Kelvin",  "example",  ".com",    "0",       "\u2028" };
+  static const guint maxes[] = { 1, 3, 10, 32, 60, 100 };
+  GRand *rng = g_rand_new_with_seed(21);
+  for (guint round = 0; round < 3000; round++) {
+    g_autoptr(GString) in = g_string_new(NULL);
+    guint n = g_rand_int_range(rng, 0, 400);
+    for (guint i = 0; i < n; i++)
+      g_string_append(in, pieces[g_rand_int_range(rng, 0, G_N_ELEMENTS(pieces))]);
+    guint max = maxes[round % G_N_ELEMENTS(maxes)];
+    g_autofree char *whole = acks_echo_text(in->str, 0); /* 0: the whole text, never cut */
+    g_autofree char *want = acks_sanitize(whole, max, FALSE);
+    g_autofree char *got = acks_echo_text(in->str, max);
+    cr_assert_str_eq(got, want, "max %u, input %s", max, in->str);
+  }
+  g_rand_free(rng);
+  /* a link that runs past the point where reading could stop is still replaced whole */
+  g_autoptr(GString) s = g_string_new(NULL);
+  for (int i = 0; i < 40; i++)
+    g_string_append(s, "服务器 ");
+  g_string_append(s, "见https://evil.example/");
+  for (int i = 0; i < 300; i++)
+    g_string_append_c(s, 'a');
+  g_autofree char *q = acks_echo_text(s->str, 100);
+  cr_expect(!strstr(q, "evil"), "%s", q);
+  /* a start that is one long link says little: the quote goes on with what follows it */
+  g_autoptr(GString) l = g_string_new("https://spam.example/");
+  for (int i = 0; i < 500; i++)
+    g_string_append_c(l, 'z');
+  g_string_append(l, " 服务器无法开机，电源灯亮红灯");
+  g_autofree char *q2 = acks_echo_text(l->str, 10);
+  cr_expect_str_eq(q2, "[…] 服务器无法开…");
+}
