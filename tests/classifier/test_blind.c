@@ -4,7 +4,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "classifier-private.h"
 #include "common.h"
+#include "jsonout.h"
 
 #define SN "RCS25A0012345"
 
@@ -351,4 +353,51 @@ Test(blind, policy_materials_by_component)
     cr_expect_eq(r->component, cases[i].want, "%s: component %s", cases[i].text,
                  classifier_component_name(r->component));
   }
+}
+
+/* ---------- the reasons JSON ---------- */
+
+/* classifier_result_reasons_json writes the text json-glib's generator and jsonout write for the
+ * same array: control bytes, quotes, backslashes, DEL, CJK, null members. */
+Test(blind, reasons_json_as_json_glib_writes_it)
+{
+  static const char *const pieces[] = { "a",    "覆盖", "\"", "\\", "\n", "\r", "\t", "\b", "\f", "\x01",
+                                        "\x1f", "\x7f", "/",  "<",  "é",  "😀",  " ",  "{}", "[]", ":" };
+  GRand *rng = g_rand_new_with_seed(3);
+  for (guint round = 0; round < 500; round++) {
+    g_autoptr(ParserRequest) req = t_request("RCS25A0110012", "电源模块告警");
+    g_autoptr(ClassifierResult) r = t_classify(req, NULL, "2026-11-23T10:00:00");
+    g_ptr_array_set_size(r->reasons, 0);
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_array(b);
+    guint n = g_rand_int_range(rng, 0, 5);
+    for (guint i = 0; i < n; i++) {
+      g_autoptr(GString) code = g_string_new(NULL), evidence = g_string_new(NULL);
+      for (guint k = g_rand_int_range(rng, 0, 12); k > 0; k--) {
+        g_string_append(code, pieces[g_rand_int_range(rng, 0, G_N_ELEMENTS(pieces))]);
+        g_string_append(evidence, pieces[g_rand_int_range(rng, 0, G_N_ELEMENTS(pieces))]);
+      }
+      gboolean no_evidence = g_rand_int_range(rng, 0, 4) == 0;
+      classifier_reason_add(r->reasons, code->str, evidence->str);
+      if (no_evidence) { /* written as null, as write_reasons does */
+        ClassifierReason *x = g_ptr_array_index(r->reasons, r->reasons->len - 1);
+        g_clear_pointer(&x->evidence, g_free);
+      }
+      json_builder_begin_object(b);
+      json_builder_set_member_name(b, "code");
+      json_builder_add_string_value(b, code->str);
+      json_builder_set_member_name(b, "evidence");
+      if (no_evidence)
+        json_builder_add_null_value(b);
+      else
+        json_builder_add_string_value(b, evidence->str);
+      json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    g_autofree char *want = jsonout_builder_to_string(b, FALSE);
+    g_autofree char *got = classifier_result_reasons_json(r);
+    cr_assert_str_eq(got, want, "round %u: got %s want %s", round, g_strescape(got, NULL),
+                     g_strescape(want, NULL));
+  }
+  g_rand_free(rng);
 }
