@@ -139,32 +139,6 @@ classifier_result_write_json(const ClassifierResult *r, JsonBuilder *b)
   }
 }
 
-/* s as a JSON string, byte for byte as jsonout writes it: json-glib's escapes for '"', '\\' and
- * \b \f \n \r \t, every other control byte and DEL as \u00xx, the rest (UTF-8) as it is. */
-static void
-append_json_string(GString *out, const char *s)
-{
-  g_string_append_c(out, '"');
-  for (const char *p = s; *p; p++) {
-    guchar c = (guchar)*p;
-    const char *esc = c == '"'    ? "\\\""
-                      : c == '\\' ? "\\\\"
-                      : c == '\b' ? "\\b"
-                      : c == '\f' ? "\\f"
-                      : c == '\n' ? "\\n"
-                      : c == '\r' ? "\\r"
-                      : c == '\t' ? "\\t"
-                                  : NULL;
-    if (esc)
-      g_string_append(out, esc);
-    else if (c < 0x20 || c == 0x7f)
-      g_string_append_printf(out, "\\u%04x", c);
-    else
-      g_string_append_c(out, (char)c);
-  }
-  g_string_append_c(out, '"');
-}
-
 /* Written directly rather than through a JsonBuilder and json-glib's generator (a GObject and a
  * node tree per mail for a short array): the same text, which tests/classifier compares. */
 char *
@@ -174,15 +148,9 @@ classifier_result_reasons_json(const ClassifierResult *r)
   for (guint i = 0; i < r->reasons->len; i++) {
     const ClassifierReason *x = g_ptr_array_index(r->reasons, i);
     g_string_append(out, i ? ",{\"code\":" : "{\"code\":");
-    if (x->code)
-      append_json_string(out, x->code);
-    else
-      g_string_append(out, "null");
+    jsonout_append_string(out, x->code);
     g_string_append(out, ",\"evidence\":");
-    if (x->evidence)
-      append_json_string(out, x->evidence);
-    else
-      g_string_append(out, "null");
+    jsonout_append_string(out, x->evidence);
     g_string_append_c(out, '}');
   }
   g_string_append_c(out, ']');

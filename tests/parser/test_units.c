@@ -1,5 +1,6 @@
 /* test_units.c: unit tests of each parser piece — charsets, HTML, quotes/signatures, places, phones, follow-ups, ignored mail, limits. */
 #include "helpers.h"
+#include "jsonout.h"
 
 TestSuite(charset, .init = test_setup, .fini = test_teardown);
 TestSuite(html, .init = test_setup, .fini = test_teardown);
@@ -143,6 +144,57 @@ Test(charset, parts_json_is_the_report_written_with_the_request)
   g_autoptr(JsonNode) written = json_node_copy(json_object_get_member(json_node_get_object(root), "parts"));
   g_autofree char *from_request = json_to_string(written, FALSE);
   cr_assert_str_eq(parts, from_request);
+}
+
+/* The parts and attachments JSON (written by hand) is the text the request's builder members give
+ * through jsonout, whatever the strings hold (quotes, backslashes, control bytes, DEL, CJK, NULL). */
+static char *
+member_json(const ParserRequest *r, const char *name)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  parser_request_write_json(r, b);
+  json_builder_end_object(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  g_autoptr(JsonNode) member = json_node_copy(json_object_get_member(json_node_get_object(root), name));
+  return jsonout_to_string(member, FALSE);
+}
+
+Test(charset, parts_and_attachments_json_as_the_builder_writes_them)
+{
+  static const char *const pieces[] = { "text/plain", "\"", "\\", "\n", "\x01", "\x1f", "\x7f",
+                                        "服务器",     "😀",  "é",  " ",  "/",    "\t",   "\r" };
+  GRand *rng = g_rand_new_with_seed(5);
+  for (guint round = 0; round < 200; round++) {
+    g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: s\n\nx\n");
+    for (guint k = g_rand_int_range(rng, 0, 4); k > 0; k--) {
+      char *v[5];
+      for (guint f = 0; f < 5; f++) {
+        GString *x = g_string_new(NULL);
+        for (guint n = g_rand_int_range(rng, 0, 6); n > 0; n--)
+          g_string_append(x, pieces[g_rand_int_range(rng, 0, G_N_ELEMENTS(pieces))]);
+        v[f] = g_rand_int_range(rng, 0, 5) ? g_string_free(x, FALSE) : (g_string_free(x, TRUE), NULL);
+      }
+      ParserPartReport *p = g_new0(ParserPartReport, 1);
+      p->content_type = v[0];
+      p->charset_declared = v[1];
+      p->charset_used = v[2];
+      p->transfer_encoding = v[3];
+      p->charset_guessed = g_rand_boolean(rng);
+      p->replacements = g_rand_int(rng);
+      g_ptr_array_add(r->parts, p);
+      ParserAttachment *a = g_new0(ParserAttachment, 1);
+      a->filename = v[4];
+      a->content_type = g_strdup(v[0]);
+      a->size = (gsize)g_rand_int(rng) << 8;
+      g_ptr_array_add(r->attachments, a);
+    }
+    g_autofree char *parts = parser_parts_to_json(r), *want_parts = member_json(r, "parts");
+    cr_assert_str_eq(parts, want_parts, "round %u", round);
+    g_autofree char *atts = parser_attachments_to_json(r), *want_atts = member_json(r, "attachments");
+    cr_assert_str_eq(atts, want_atts, "round %u", round);
+  }
+  g_rand_free(rng);
 }
 
 /* ---- HTML -------------------------------------------------------------------------------------- */
