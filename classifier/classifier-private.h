@@ -83,6 +83,7 @@ enum { CLASSIFIER_DAY_HOLIDAY = 1, CLASSIFIER_DAY_WORKDAY = 2 };
 
 struct ClassifierPolicy {
   gboolean finished;
+  gboolean no_explain;  /* classifier_policy_set_explain(FALSE): no trail */
   GHashTable *loaded;   /* table name → row count */
   GHashTable *settings; /* key → value */
 

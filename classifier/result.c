@@ -24,6 +24,8 @@ classifier_reason_add(GPtrArray *reasons, const char *code, const char *evidence
 void
 classifier_trail(ClassifierResult *r, const char *fmt, ...)
 {
+  if (!r->trail) /* EXPLAIN off (classifier_policy_set_explain) */
+    return;
   va_list ap;
   va_start(ap, fmt);
   g_ptr_array_add(r->trail, g_strdup_vprintf(fmt, ap));

@@ -401,3 +401,42 @@ Test(blind, reasons_json_as_json_glib_writes_it)
   }
   g_rand_free(rng);
 }
+
+/* EXPLAIN off: no trail, and every decision the same as with it. */
+static char *
+result_json(const ClassifierResult *r)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  classifier_result_write_json(r, b);
+  json_builder_end_object(b);
+  return jsonout_builder_to_string(b, FALSE);
+}
+
+Test(blind, explain_off_changes_nothing_but_the_trail)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ClassifierPolicy) quiet = classifier_policy_load_dir(INTAKE_TEST_SEED_DIR, &error);
+  cr_assert_not_null(quiet, "%s", error ? error->message : "");
+  classifier_policy_set_explain(quiet, FALSE);
+  g_autoptr(ParserRequest) a = t_request("RCS25A0110012", "服务器无法开机，电源灯亮红灯，RAID卡告警");
+  g_autoptr(ParserRequest) b = t_request_full(NULL, "硬盘不返还服务，机柜布线", "北京市", "海淀区");
+  g_autoptr(ParserRequest) c = t_request("RCS25AO0I2345", "咨询 BMC 固件升级");
+  g_autoptr(ClassifierAsset) gold = t_asset("RCS25A0110012", "gold", "2025-08-08");
+  struct {
+    const ParserRequest *req;
+    const ClassifierAsset *asset;
+  } cases[] = { { a, gold }, { a, NULL }, { b, NULL }, { c, gold } };
+  g_autoptr(GDateTime) t = t_time("2026-11-21T22:30:00");
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(ClassifierResult) on = classifier_classify(t_policy(), cases[i].req, cases[i].asset, t, NULL);
+    g_autoptr(ClassifierResult) off = classifier_classify(quiet, cases[i].req, cases[i].asset, t, NULL);
+    cr_assert(on && off);
+    cr_expect_gt(on->trail->len, 0, "case %u", i);
+    cr_expect_eq(off->trail->len, 0, "case %u", i);
+    g_autofree char *j_on = result_json(on), *j_off = result_json(off);
+    cr_expect_str_eq(j_off, j_on, "case %u", i);
+    g_autofree char *r_on = classifier_result_reasons_json(on), *r_off = classifier_result_reasons_json(off);
+    cr_expect_str_eq(r_off, r_on, "case %u", i);
+  }
+}
