@@ -93,6 +93,11 @@ char *acks_template_expand(const char *template_text, GHashTable *values, GError
  * with "…". Caller frees. */
 char *acks_sanitize(const char *text, guint max_chars, gboolean keep_newlines);
 
+/* Customer text as an acknowledgement quotes it: acks_sanitize'd to one line, links, addresses
+ * and host names replaced by "[…]", at most max_chars characters (0: no limit). Caller frees.
+ * Exposed for the tests. */
+char *acks_echo_text(const char *text, guint max_chars);
+
 /* ==== the message ==== */
 
 /* One order of a mail that reported several machines (a batch report), as its acknowledgement

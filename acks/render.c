@@ -1,16 +1,15 @@
-/* acks/render.c: the acknowledgement as text (templates as data) and as an RFC 5322 message (GMime). */
-#include "acks.h"
+/* acks/render.c: the acknowledgement as text (templates as data, customer text made safe to quote);
+ * message.c writes it as an RFC 5322 message. */
+#include "acks-private.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
 
-/* GMime 3.2 defines no autoptr cleanups */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeTextPart, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(InternetAddressList, g_object_unref)
+static char *drop_tag_lines(const char *t);
 
 struct AcksTexts {
-  GHashTable *map; /* "lang\x1fkey" → text */
+  GHashTable *map;      /* "lang\x1fkey" → text */
+  GHashTable *prepared; /* a text of map (by address) → its template with tag lines dropped */
 };
 
 AcksTexts *
@@ -18,6 +17,7 @@ acks_texts_new(void)
 {
   AcksTexts *t = g_new0(AcksTexts, 1);
   t->map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  t->prepared = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   return t;
 }
 
@@ -26,6 +26,7 @@ acks_texts_free(AcksTexts *t)
 {
   if (!t)
     return;
+  g_hash_table_unref(t->prepared);
   g_hash_table_unref(t->map);
   g_free(t);
 }
@@ -33,38 +34,81 @@ acks_texts_free(AcksTexts *t)
 void
 acks_texts_add(AcksTexts *t, const char *language, const char *key, const char *text)
 {
-  g_hash_table_replace(t->map, g_strdup_printf("%s\x1f%s", language, key), g_strdup(text ? text : ""));
+  char *k = g_strdup_printf("%s\x1f%s", language, key);
+  const char *old = g_hash_table_lookup(t->map, k);
+  if (old)
+    g_hash_table_remove(t->prepared, old);
+  char *v = g_strdup(text ? text : "");
+  g_hash_table_replace(t->map, k, v);
+  /* each render expands several texts: their tag lines are dropped once, here */
+  g_hash_table_insert(t->prepared, v, drop_tag_lines(v));
+}
+
+/* The text of "lang\x1fkey", looked up without allocating when the key is short. */
+static const char *
+texts_lookup(const AcksTexts *t, const char *language, const char *key)
+{
+  char buf[128];
+  if ((gsize)g_snprintf(buf, sizeof buf, "%s\x1f%s", language, key) < sizeof buf)
+    return g_hash_table_lookup(t->map, buf);
+  g_autofree char *k = g_strdup_printf("%s\x1f%s", language, key);
+  return g_hash_table_lookup(t->map, k);
 }
 
 const char *
 acks_texts_get(const AcksTexts *t, const char *language, const char *key)
 {
-  g_autofree char *k = g_strdup_printf("%s\x1f%s", language ? language : "zh", key);
-  const char *v = g_hash_table_lookup(t->map, k);
-  if (!v && language && !g_str_equal(language, "zh")) {
-    g_free(k);
-    k = g_strdup_printf("zh\x1f%s", key);
-    v = g_hash_table_lookup(t->map, k);
-  }
+  const char *v = texts_lookup(t, language ? language : "zh", key);
+  if (!v && language && !g_str_equal(language, "zh"))
+    v = texts_lookup(t, "zh", key);
   return v;
 }
 
 /* ---- sanitising ---- */
+
+/* Whether u becomes a space in acks_sanitize. */
+static gboolean
+sanitize_blank(gunichar u)
+{
+  return u < 0x20 || u == 0x7f || (u >= 0x80 && u < 0xa0) || u == 0x2028 || u == 0x2029 || u == 0xfeff ||
+         (u >= 0x200b && u <= 0x200f) || (u >= 0x202a && u <= 0x202e);
+}
 
 char *
 acks_sanitize(const char *text, guint max_chars, gboolean keep_newlines)
 {
   if (!text)
     return g_strdup("");
-  g_autofree char *valid = g_utf8_make_valid(text, -1);
-  GString *s = g_string_new(NULL);
+  /* valid text (nearly always) is read in place: no repaired copy */
+  g_autofree char *repaired = g_utf8_validate(text, -1, NULL) ? NULL : g_utf8_make_valid(text, -1);
+  const char *valid = repaired ? repaired : text;
+  GString *s = g_string_sized_new(strlen(valid) + 4);
   guint chars = 0;
   gboolean cut = FALSE;
   for (const char *c = valid; *c; c = g_utf8_next_char(c)) {
-    gunichar u = g_utf8_get_char(c);
+    /* a run of characters kept as they are (the bulk of any text), copied at once */
+    const char *run = c;
+    guint run_chars = 0;
+    while (*c && (!max_chars || chars + run_chars < max_chars)) {
+      if ((guchar)*c < 0x80) {
+        if ((guchar)*c <= 0x20 || *c == 0x7f)
+          break;
+        c++;
+      } else {
+        if (sanitize_blank(g_utf8_get_char(c)))
+          break;
+        c = g_utf8_next_char(c);
+      }
+      run_chars++;
+    }
+    g_string_append_len(s, run, c - run);
+    chars += run_chars;
+    if (!*c)
+      break;
+    /* then one character that is a space, a control, or past max_chars */
+    gunichar u = (guchar)*c < 0x80 ? (gunichar)*c : g_utf8_get_char(c);
     gboolean nl = keep_newlines && u == '\n';
-    if (!nl && (u < 0x20 || u == 0x7f || (u >= 0x80 && u < 0xa0) || u == 0x2028 || u == 0x2029 ||
-                u == 0xfeff || (u >= 0x200b && u <= 0x200f) || (u >= 0x202a && u <= 0x202e)))
+    if (!nl && sanitize_blank(u))
       u = ' ';
     /* one line: collapse runs, no leading space; several lines: keep indentation */
     if (u == ' ' && !keep_newlines && (s->len == 0 || s->str[s->len - 1] == ' '))
@@ -75,7 +119,10 @@ acks_sanitize(const char *text, guint max_chars, gboolean keep_newlines)
       cut = TRUE;
       break;
     }
-    g_string_append_unichar(s, u);
+    if (u < 0x80)
+      g_string_append_c(s, (char)u);
+    else /* kept as it is: its bytes, not re-encoded */
+      g_string_append_len(s, c, g_utf8_next_char(c) - c);
     chars++;
   }
   while (s->len && (s->str[s->len - 1] == ' ' || s->str[s->len - 1] == '\n'))
@@ -127,6 +174,14 @@ drop_tag_lines(const char *t)
   return g_string_free(s, FALSE);
 }
 
+/* Whether p starts the tag {{<kind><name>}} (kind '#', '^' or '/'). */
+static gboolean
+tag_at(const char *p, char kind, const char *name, gsize name_len)
+{
+  return p[0] == '{' && p[1] == '{' && p[2] == kind && strncmp(p + 3, name, name_len) == 0 &&
+         p[3 + name_len] == '}' && p[4 + name_len] == '}';
+}
+
 static gboolean
 expand_range(GString *out, const char *p, const char *end, GHashTable *values, GError **error)
 {
@@ -147,9 +202,8 @@ expand_range(GString *out, const char *p, const char *end, GHashTable *values, G
     p = close + 2;
     if (tag[0] == '#' || tag[0] == '^') {
       const char *name = tag + 1;
-      g_autofree char *open_tag = g_strdup_printf("{{%c%s}}", tag[0], name);
-      g_autofree char *alt_tag = g_strdup_printf("{{%c%s}}", tag[0] == '#' ? '^' : '#', name);
-      g_autofree char *end_tag = g_strdup_printf("{{/%s}}", name);
+      gsize name_len = strlen(name);
+      char alt = tag[0] == '#' ? '^' : '#';
       /* find the matching end, counting nested sections of the same name */
       int depth = 1;
       const char *q = p, *inner_end = NULL;
@@ -157,13 +211,13 @@ expand_range(GString *out, const char *p, const char *end, GHashTable *values, G
         const char *n = g_strstr_len(q, end - q, "{{");
         if (!n)
           break;
-        if (g_str_has_prefix(n, end_tag)) {
+        if (tag_at(n, '/', name, name_len)) {
           if (--depth == 0) {
             inner_end = n;
             break;
           }
-          q = n + strlen(end_tag);
-        } else if (g_str_has_prefix(n, open_tag) || g_str_has_prefix(n, alt_tag)) {
+          q = n + name_len + 5;
+        } else if (tag_at(n, tag[0], name, name_len) || tag_at(n, alt, name, name_len)) {
           depth++;
           q = n + 2;
         } else {
@@ -178,7 +232,7 @@ expand_range(GString *out, const char *p, const char *end, GHashTable *values, G
       gboolean set = v && *v;
       if ((tag[0] == '#') == set && !expand_range(out, p, inner_end, values, error))
         return FALSE;
-      p = inner_end + strlen(end_tag);
+      p = inner_end + name_len + 5;
     } else if (tag[0] == '/') {
       g_set_error(error, ACKS_ERROR, ACKS_ERROR_TEMPLATE, "{{%s}} closes no section", tag);
       return FALSE;
@@ -189,6 +243,19 @@ expand_range(GString *out, const char *p, const char *end, GHashTable *values, G
     }
   }
   return TRUE;
+}
+
+/* acks_template_expand of a text of texts (from acks_texts_get), its tag lines dropped already. */
+static char *
+expand(const AcksTexts *texts, const char *text, GHashTable *values, GError **error)
+{
+  const char *t = g_hash_table_lookup(texts->prepared, text);
+  if (!t)
+    return acks_template_expand(text, values, error);
+  g_autoptr(GString) out = g_string_sized_new(strlen(t) + 256);
+  if (!expand_range(out, t, t + strlen(t), values, error))
+    return NULL;
+  return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
 char *
@@ -212,42 +279,6 @@ acks_rendered_free(AcksRendered *r)
   g_free(r->body);
   g_clear_pointer(&r->message, g_bytes_unref);
   g_free(r);
-}
-
-char *
-acks_message_id_new(const char *order_no, const char *domain)
-{
-  g_autofree char *uuid = g_uuid_string_random();
-  g_autofree char *rnd = g_strndup(uuid, 8);
-  g_autofree char *tail = g_strdup(uuid + 24);
-  return g_strdup_printf("ack.%s.%s%s@%s", order_no ? order_no : "order", rnd, tail,
-                         domain && *domain ? domain : "roycom.com.cn");
-}
-
-char *
-acks_from_domain(const char *from)
-{
-  if (!from)
-    return NULL;
-  const char *lt = strrchr(from, '<');
-  const char *addr = lt ? lt + 1 : from;
-  const char *at = strchr(addr, '@');
-  if (!at)
-    return NULL;
-  gsize n = strcspn(at + 1, "> \t\r\n");
-  return n ? g_ascii_strdown(at + 1, (gssize)n) : NULL;
-}
-
-/* A msg-id we may put between <>: printable ASCII without space and <>. */
-static gboolean
-msgid_usable(const char *id)
-{
-  if (!id || !*id || strlen(id) > 250 || !strchr(id, '@'))
-    return FALSE;
-  for (const char *c = id; *c; c++)
-    if ((guchar)*c <= 0x20 || (guchar)*c >= 0x7f || *c == '<' || *c == '>')
-      return FALSE;
-  return TRUE;
 }
 
 static const char *
@@ -295,27 +326,10 @@ duration_text(const AcksTexts *texts, const char *lang, gint minutes, GError **e
     return NULL;
   g_autoptr(GHashTable) v = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   put(v, "n", g_strdup_printf("%d", hours ? minutes / 60 : minutes));
-  return acks_template_expand(t, v, error);
+  return expand(texts, t, v, error);
 }
 
 static gsize gmime_once;
-
-/* The first mailbox of [smtp] from, which must be one we can send from; NULL with error. The
- * address belongs to *list. */
-static InternetAddress *
-from_mailbox(const char *from, InternetAddressList **list, GError **error)
-{
-  *list = internet_address_list_parse(NULL, from ? from : "");
-  InternetAddress *ia =
-    *list && internet_address_list_length(*list) > 0 ? internet_address_list_get_address(*list, 0) : NULL;
-  if (!ia || !INTERNET_ADDRESS_IS_MAILBOX(ia) ||
-      !acks_address_usable(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)))) {
-    g_set_error(error, ACKS_ERROR, ACKS_ERROR_ADDRESS, "[smtp] from '%s' is not a mailbox address",
-                from ? from : "");
-    return NULL;
-  }
-  return ia;
-}
 
 /* What an acknowledgement quotes back of what the sender wrote. A forged sender must not be able
  * to use our acknowledgement to carry its text to a third party (backscatter, a spam relay through
@@ -352,23 +366,59 @@ link_regex(void)
   return re;
 }
 
-/* Customer text as it may be quoted: one line, links and addresses replaced, at most max_chars. */
+/* FALSE when text cannot hold what link_regex matches: each of its forms needs a ':', an '@' (or
+ * '＠'), or a dot ('.', '。', '．'). Spares the regex on most SNs, models and names. */
+static gboolean
+may_hold_link(const char *text)
+{
+  return strpbrk(text, ":@.") || strstr(text, "\uff20") || strstr(text, "\u3002") || strstr(text, "\uff0e");
+}
+
+/* text[0, len) on one line with links and addresses replaced; NULL if the regex failed. */
 static char *
-echo_text(const char *text, guint max_chars)
+echo_line(const char *text, gsize len)
+{
+  g_autofree char *part = g_strndup(text, len);
+  g_autofree char *line = acks_sanitize(part, 0, FALSE);
+  return may_hold_link(line) ? g_regex_replace_literal(link_regex(), line, -1, 0, ECHO_REDACTED, 0, NULL)
+                             : g_strdup(line);
+}
+
+/* Where a quote of max_chars may stop reading text: at the first blank from (max_chars + 1) * 8
+ * bytes on, else the end. No link holds a blank, so the links before it read as in the whole. */
+static gsize
+echo_cut(const char *text, guint max_chars)
+{
+  gsize len = strlen(text), from = ((gsize)max_chars + 1) * 8;
+  if (!max_chars || len <= from)
+    return len;
+  const char *blank = strpbrk(text + from, " \t\r\n");
+  return blank ? (gsize)(blank - text) : len;
+}
+
+char *
+acks_echo_text(const char *text, guint max_chars)
 {
   if (!text)
     return g_strdup("");
-  /* one line first (no length cut yet: a link cut in half would no longer be recognised) */
-  g_autofree char *line = acks_sanitize(text, 0, FALSE);
-  g_autofree char *clean = g_regex_replace_literal(link_regex(), line, -1, 0, ECHO_REDACTED, 0, NULL);
+  /* one line first (no length cut yet: a link cut in half would no longer be recognised). A long
+   * text (symptoms run to kilobytes) is read up to a blank past the quote's length: when that start
+   * alone gives more than max_chars characters, the quote is the same as from the whole */
+  gsize len = strlen(text), cut = echo_cut(text, max_chars);
+  if (cut < len) {
+    g_autofree char *start = echo_line(text, cut);
+    if (start && g_utf8_strlen(start, -1) > (glong)max_chars)
+      return acks_sanitize(start, max_chars, FALSE);
+  }
+  g_autofree char *clean = echo_line(text, len);
   return acks_sanitize(clean ? clean : "", max_chars, FALSE);
 }
 
-/* TRUE when text held a link or an address (echo_text replaced something). */
+/* TRUE when text held a link or an address (acks_echo_text replaced something). */
 static gboolean
 has_link(const char *text)
 {
-  return text && g_regex_match(link_regex(), text, 0, NULL);
+  return text && may_hold_link(text) && g_regex_match(link_regex(), text, 0, NULL);
 }
 
 /* One machine's values, made safe: sn, model, symptoms, warranty_end, and the text for unknown. */
@@ -376,9 +426,9 @@ static gboolean
 put_machine_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const char *sn, const char *model,
                    const char *symptoms, const char *warranty_end, GError **error)
 {
-  put(v, "sn", echo_text(sn, 64));
-  put(v, "model", echo_text(model, ECHO_FIELD_CHARS));
-  put(v, "symptoms", echo_text(symptoms, ECHO_SYMPTOMS_CHARS));
+  put(v, "sn", acks_echo_text(sn, 64));
+  put(v, "model", acks_echo_text(model, ECHO_FIELD_CHARS));
+  put(v, "symptoms", acks_echo_text(symptoms, ECHO_SYMPTOMS_CHARS));
   put(v, "warranty_end", acks_sanitize(warranty_end, 20, FALSE));
   const char *unknown = text_or_fail(texts, lang, "unknown", error);
   if (!unknown)
@@ -393,7 +443,7 @@ static gboolean
 put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksContent *c, GError **error)
 {
   put(v, "order_no", acks_sanitize(c->order_no, 40, FALSE));
-  g_autofree char *subj = echo_text(c->subject, ECHO_SUBJECT_CHARS);
+  g_autofree char *subj = acks_echo_text(c->subject, ECHO_SUBJECT_CHARS);
   if (!*subj) {
     const char *empty = text_or_fail(texts, lang, "subject.empty", error);
     if (!empty)
@@ -403,11 +453,11 @@ put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksCo
   }
   put(v, "subject", g_strdup(subj));
   /* a display name that is just the address, or carries a link, says nothing we want to repeat */
-  g_autofree char *name = has_link(c->to_name) ? g_strdup("") : echo_text(c->to_name, ECHO_NAME_CHARS);
+  g_autofree char *name = has_link(c->to_name) ? g_strdup("") : acks_echo_text(c->to_name, ECHO_NAME_CHARS);
   if (c->to_addr && !g_ascii_strcasecmp(name, c->to_addr))
     name[0] = '\0';
   put(v, "name", g_strdup(name));
-  put(v, "location", echo_text(c->location, ECHO_FIELD_CHARS));
+  put(v, "location", acks_echo_text(c->location, ECHO_FIELD_CHARS));
   return put_machine_fields(v, texts, lang, c->sn, c->model, c->symptoms, c->warranty_end, error);
 }
 
@@ -455,7 +505,7 @@ put_coverage(GHashTable *v, const AcksTexts *texts, const char *lang, const Acks
                                 : g_strdup(cov_key);
   if (cov_full) {
     const char *t = acks_texts_get(texts, lang, cov_full);
-    put(v, "coverage_text", t ? acks_template_expand(t, v, error) : NULL);
+    put(v, "coverage_text", t ? expand(texts, t, v, error) : NULL);
     if (error && *error)
       return FALSE;
   }
@@ -474,11 +524,11 @@ put_onsite(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksCo
     if (!t)
       return FALSE;
     put(v, "duration", c->onsite_minutes > 0 ? duration_text(texts, lang, c->onsite_minutes, error) : NULL);
-    onsite = acks_template_expand(t, v, error);
+    onsite = expand(texts, t, v, error);
     put(v, "onsite_due", format_local(c->onsite_due, tz));
   } else {
     const char *t = text_or_fail(texts, lang, "onsite.none", error);
-    onsite = t ? acks_template_expand(t, v, error) : NULL;
+    onsite = t ? expand(texts, t, v, error) : NULL;
   }
   if (!onsite)
     return FALSE;
@@ -533,7 +583,7 @@ machine_item(const AcksTexts *texts, const char *lang, const AcksMachine *m, gui
     put(v, "response_due", format_local(m->response_due, tz));
   }
   const char *t = text_or_fail(texts, lang, "machine.item", error);
-  g_autofree char *item = t ? acks_template_expand(t, v, error) : NULL;
+  g_autofree char *item = t ? expand(texts, t, v, error) : NULL;
   if (!item)
     return NULL;
   const char *start = item[0] == '\n' ? item + 1 : item;
@@ -558,64 +608,6 @@ put_machines(GHashTable *v, const AcksTexts *texts, const char *lang, const Acks
   return TRUE;
 }
 
-/* In-Reply-To, and References: the customer's chain, then the customer's own mail (RFC 5322
- * §3.6.4); the last ten ids keep the header bounded. */
-static void
-set_thread_headers(GMimeObject *obj, const AcksContent *c)
-{
-  if (msgid_usable(c->in_reply_to)) {
-    g_autofree char *irt = g_strdup_printf("<%s>", c->in_reply_to);
-    g_mime_object_set_header(obj, "In-Reply-To", irt, NULL);
-  }
-  g_autoptr(GPtrArray) refs = g_ptr_array_new();
-  for (guint i = 0; c->references && c->references[i]; i++)
-    if (msgid_usable(c->references[i]) && (!c->in_reply_to || strcmp(c->references[i], c->in_reply_to)))
-      g_ptr_array_add(refs, (gpointer)c->references[i]);
-  if (msgid_usable(c->in_reply_to))
-    g_ptr_array_add(refs, (gpointer)c->in_reply_to);
-  if (refs->len) {
-    g_autoptr(GString) r = g_string_new(NULL);
-    for (guint i = refs->len > 10 ? refs->len - 10 : 0; i < refs->len; i++)
-      g_string_append_printf(r, "%s<%s>", r->len ? " " : "", (const char *)g_ptr_array_index(refs, i));
-    g_mime_object_set_header(obj, "References", r->str, NULL);
-  }
-}
-
-/* The RFC 5322 bytes (CRLF) of the acknowledgement: a UTF-8 text/plain part in base64. */
-static GBytes *
-message_bytes(const AcksContent *c, InternetAddress *from, const char *name, const char *subject,
-              const char *body, const char *lang, GTimeZone *tz)
-{
-  g_autoptr(GMimeMessage) msg = g_mime_message_new(TRUE);
-  GMimeObject *obj = GMIME_OBJECT(msg);
-  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, internet_address_get_name(from),
-                             internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(from)));
-  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, *name ? name : NULL, c->to_addr);
-  for (guint i = 0; c->cc && c->cc[i]; i++)
-    if (acks_address_usable(c->cc[i]))
-      g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_CC, NULL, c->cc[i]);
-  g_mime_message_set_subject(msg, subject, "utf-8");
-  g_autoptr(GDateTime) now = g_date_time_new_now(tz);
-  g_mime_message_set_date(msg, c->date ? c->date : now);
-  g_mime_message_set_message_id(msg, c->message_id);
-  set_thread_headers(obj, c);
-  g_mime_object_set_header(obj, "Auto-Submitted", "auto-replied", NULL);
-  g_mime_object_set_header(obj, "X-Auto-Response-Suppress", "All", NULL);
-  g_mime_object_set_header(obj, "Content-Language", g_str_equal(lang, "zh") ? "zh-CN" : "en", NULL);
-
-  g_autoptr(GMimeTextPart) part = g_mime_text_part_new_with_subtype("plain");
-  g_mime_text_part_set_text(part, body);
-  g_mime_text_part_set_charset(part, "utf-8");
-  g_mime_part_set_content_encoding(GMIME_PART(part), GMIME_CONTENT_ENCODING_BASE64);
-  g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
-
-  GMimeFormatOptions *opts = g_mime_format_options_new();
-  g_mime_format_options_set_newline_format(opts, GMIME_NEWLINE_FORMAT_DOS);
-  char *bytes = g_mime_object_to_string(obj, opts);
-  g_mime_format_options_free(opts);
-  return g_bytes_new_take(bytes, strlen(bytes));
-}
-
 AcksRendered *
 acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
 {
@@ -629,8 +621,7 @@ acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
     g_set_error(error, ACKS_ERROR, ACKS_ERROR_ADDRESS, "recipient address is not usable");
     return NULL;
   }
-  g_autoptr(InternetAddressList) from_list = NULL;
-  InternetAddress *from = from_mailbox(c->from, &from_list, error);
+  g_autofree char *from = acks_from_header(c->from, error);
   if (!from)
     return NULL;
   g_autoptr(GTimeZone) tz = time_zone_or_default(c->time_zone);
@@ -645,8 +636,8 @@ acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
   const char *body_t = subject_t ? text_or_fail(texts, lang, batch ? "body.batch" : "body", error) : NULL;
   if (!body_t)
     return NULL;
-  g_autofree char *subject_x = acks_template_expand(subject_t, v, error);
-  g_autofree char *body_x = subject_x ? acks_template_expand(body_t, v, error) : NULL;
+  g_autofree char *subject_x = expand(texts, subject_t, v, error);
+  g_autofree char *body_x = subject_x ? expand(texts, body_t, v, error) : NULL;
   if (!body_x)
     return NULL;
   g_autofree char *subject = acks_sanitize(subject_x, 250, FALSE);
@@ -655,7 +646,7 @@ acks_render(const AcksTexts *texts, const AcksContent *c, GError **error)
   g_string_append_c(body_nl, '\n');
 
   AcksRendered *out = g_new0(AcksRendered, 1);
-  out->message = message_bytes(c, from, g_hash_table_lookup(v, "name"), subject, body_nl->str, lang, tz);
+  out->message = acks_message_bytes(c, from, g_hash_table_lookup(v, "name"), subject, body_nl->str, lang, tz);
   out->subject = g_steal_pointer(&subject);
   out->body = g_string_free(g_steal_pointer(&body_nl), FALSE);
   return out;

@@ -124,9 +124,13 @@ classifier_asset_format_load(const char *data_dir, GError **error)
 int
 classifier_asset_column(const ClassifierAssetFormat *format, const char *name)
 {
+  /* a canonical name (every row read from the database) is its own folded form */
+  int c = index_of(col_names, CLASSIFIER_ASSET_N_COLS, name);
+  if (c >= 0)
+    return c;
   g_autofree char *n = classifier_text_fold(name, -1);
   g_strstrip(n);
-  int c = index_of(col_names, CLASSIFIER_ASSET_N_COLS, n);
+  c = index_of(col_names, CLASSIFIER_ASSET_N_COLS, n);
   if (c < 0 && format)
     c = GPOINTER_TO_INT(g_hash_table_lookup(format->columns, n)) - 1;
   return c;
@@ -371,22 +375,50 @@ classifier_asset_from_values(const char *const *columns, const char *const *valu
 
 /* ---------- lookup keys ---------- */
 
+/* Lookup keys in order, without repeats: the look-alike variants of one SN run to a hundred and
+ * more, so the repeats are found in a set (a scan of the list per key was 1.6% of a poll's CPU). */
+typedef struct {
+  GPtrArray *list;  /* the keys (owned by the caller of sn_keys_init) */
+  GHashTable *seen; /* the same strings */
+} SnKeys;
+
+static void
+sn_keys_init(SnKeys *k, GPtrArray *list)
+{
+  k->list = list;
+  k->seen = g_hash_table_new(g_str_hash, g_str_equal);
+}
+
+static void
+sn_keys_clear(SnKeys *k)
+{
+  g_clear_pointer(&k->seen, g_hash_table_unref);
+}
+
 /* key, upper case, appended unless already there */
 static void
-add_key(GPtrArray *keys, char *owned)
+add_key(SnKeys *keys, char *owned)
 {
-  for (guint j = 0; j < keys->len; j++)
-    if (g_str_equal(keys->pdata[j], owned)) {
-      g_free(owned);
-      return;
-    }
-  g_ptr_array_add(keys, owned);
+  if (g_hash_table_contains(keys->seen, owned)) {
+    g_free(owned);
+    return;
+  }
+  g_hash_table_add(keys->seen, owned);
+  g_ptr_array_add(keys->list, owned);
+}
+
+/* add_key of a copy of key, made only when key is new */
+static void
+add_key_copy(SnKeys *keys, const char *key)
+{
+  if (!g_hash_table_contains(keys->seen, key))
+    add_key(keys, g_strdup(key));
 }
 
 /* A key and, right after it, the same key without '-', ' ' and '/' (a label printed "RCS-25A-0110012" or
  * typed "RCS 25A 0110012" is registry row RCS25A0110012). */
 static void
-add_sn(GPtrArray *keys, const char *sn)
+add_sn(SnKeys *keys, const char *sn)
 {
   if (!sn || !*sn)
     return;
@@ -432,36 +464,39 @@ sn_compact(const char *sn)
 
 /* Each form of compact with one or two look-alike characters swapped, appended to keys. */
 static void
-add_variants(GPtrArray *keys, const char *compact)
+add_variants(SnKeys *keys, const char *compact)
 {
   gsize n = strlen(compact);
   if (n < SN_VARIANT_MIN_LEN || !strpbrk(compact, "0123456789") ||
       !strpbrk(compact, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
     return;
+  /* the variants are written over two copies; a key is allocated only when it is new */
+  g_autofree char *one = g_strdup(compact), *two = g_strdup(compact);
   guint added = 0;
   for (gsize i = 0; i < n && added < SN_VARIANT_MAX_KEYS; i++) {
     char a = confusable_swap(compact[i]);
     if (!a)
       continue;
-    char *one = g_strdup(compact);
     one[i] = a;
+    memcpy(two, one, n);
     for (gsize j = i + 1; SN_VARIANT_MAX_SWAPS > 1 && j < n && added < SN_VARIANT_MAX_KEYS; j++) {
       char b = confusable_swap(compact[j]);
       if (!b)
         continue;
-      char *two = g_strdup(one);
       two[j] = b;
-      add_key(keys, two);
+      add_key_copy(keys, two);
+      two[j] = one[j];
       added++;
     }
-    add_key(keys, one);
+    add_key_copy(keys, one);
+    one[i] = compact[i];
     added++;
   }
 }
 
 /* The SNs of the request as written: the labelled one, then the candidates. */
 static void
-add_written(GPtrArray *keys, const ParserRequest *req, gboolean variants)
+add_written(SnKeys *keys, const ParserRequest *req, gboolean variants)
 {
   guint n = req->sn_candidates ? req->sn_candidates->len : 0;
   for (guint i = 0; i <= n; i++) {
@@ -480,11 +515,13 @@ add_written(GPtrArray *keys, const ParserRequest *req, gboolean variants)
 GStrv
 classifier_request_sn_keys(const ParserRequest *req)
 {
-  GPtrArray *keys = g_ptr_array_new();
-  add_written(keys, req, FALSE);
-  add_written(keys, req, TRUE);
-  g_ptr_array_add(keys, NULL);
-  return (GStrv)g_ptr_array_free(keys, FALSE);
+  SnKeys keys;
+  sn_keys_init(&keys, g_ptr_array_new());
+  add_written(&keys, req, FALSE);
+  add_written(&keys, req, TRUE);
+  sn_keys_clear(&keys);
+  g_ptr_array_add(keys.list, NULL);
+  return (GStrv)g_ptr_array_free(keys.list, FALSE);
 }
 
 gboolean
@@ -523,7 +560,10 @@ classifier_asset_pick(const ParserRequest *req, const ClassifierAsset *const *fo
   if (!n)
     return NULL;
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
-  add_written(keys, req, FALSE);
+  SnKeys set;
+  sn_keys_init(&set, keys);
+  add_written(&set, req, FALSE);
+  sn_keys_clear(&set);
   for (guint k = 0; k < keys->len; k++)
     for (guint i = 0; i < n; i++)
       if (found[i] && found[i]->sn && !g_ascii_strcasecmp(found[i]->sn, keys->pdata[k]))

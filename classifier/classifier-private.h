@@ -83,6 +83,7 @@ enum { CLASSIFIER_DAY_HOLIDAY = 1, CLASSIFIER_DAY_WORKDAY = 2 };
 
 struct ClassifierPolicy {
   gboolean finished;
+  gboolean no_explain;  /* classifier_policy_set_explain(FALSE): no trail */
   GHashTable *loaded;   /* table name → row count */
   GHashTable *settings; /* key → value */
 
@@ -125,6 +126,9 @@ struct ClassifierPolicy {
 
 /* How every time is written (RFC 3339 with the zone's offset). */
 #define CLASSIFIER_TIME_FORMAT "%Y-%m-%dT%H:%M:%S%:z"
+/* t in its own zone as g_date_time_format(t, CLASSIFIER_TIME_FORMAT) writes it, without
+ * g_date_time_format's format parsing and locale look-ups (a few per mail). Caller frees. */
+char *classifier_time_iso(GDateTime *t);
 
 /* values.c: enum spellings, value parsers, text normalisation */
 typedef enum {

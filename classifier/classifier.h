@@ -138,6 +138,12 @@ gboolean classifier_policy_add_rows(ClassifierPolicy *policy, const char *table,
  * builds the lookup structures. Must be called once before classify. */
 gboolean classifier_policy_finish(ClassifierPolicy *policy, GError **error);
 
+/* Whether classifier_classify writes the EXPLAIN trail (ClassifierResult.trail, what
+ * classifier_result_explain prints): TRUE, the default, for `intake inspect`. A caller that never
+ * shows it (`intake poll`) turns it off and saves formatting a dozen lines per mail (~0.8% of the
+ * poll's client CPU); the trail is then empty and the rest of the result the same. */
+void classifier_policy_set_explain(ClassifierPolicy *policy, gboolean explain);
+
 /* Reads seed_dir/<table>.tsv for every table (header row, tab-separated, empty = NULL, '#' and blank
  * lines skipped — what the migration runner COPYs), adds the rows and finishes.
  * seed_dir NULL: the compiled-in source tree's sql/seed. Returns a new policy or NULL with error. */

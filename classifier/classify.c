@@ -293,7 +293,8 @@ classifier_classify(const ClassifierPolicy *policy, const ParserRequest *req, co
   }
   ClassifierResult *r = g_new0(ClassifierResult, 1);
   r->reasons = g_ptr_array_new_with_free_func(classifier_reason_free);
-  r->trail = g_ptr_array_new_with_free_func(g_free);
+  /* NULL while classifying: classifier_trail writes nothing (EXPLAIN off) */
+  r->trail = policy->no_explain ? NULL : g_ptr_array_new_with_free_func(g_free);
   r->received = g_date_time_to_timezone(received, policy->tz);
   r->ignored_reason = g_strdup(req->ignored_reason);
   r->followup_of = g_strdup(req->followup_of);
@@ -304,7 +305,7 @@ classifier_classify(const ClassifierPolicy *policy, const ParserRequest *req, co
   g_date_set_dmy(&recv, (GDateDay)g_date_time_get_day_of_month(r->received),
                  (GDateMonth)g_date_time_get_month(r->received),
                  (GDateYear)g_date_time_get_year(r->received));
-  {
+  if (r->trail) {
     g_autofree char *ts = classifier_format_time(policy, r->received);
     classifier_trail(r, "received %s", ts);
   }
@@ -334,5 +335,7 @@ classifier_classify(const ClassifierPolicy *policy, const ParserRequest *req, co
     classifier_reason_add(r->reasons, n->code, n->evidence);
   }
   classifier_findings_clear(&f);
+  if (!r->trail)
+    r->trail = g_ptr_array_new_with_free_func(g_free); /* empty, as the callers expect an array */
   return r;
 }

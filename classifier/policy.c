@@ -49,6 +49,13 @@ classifier_policy_new(void)
 }
 
 void
+classifier_policy_set_explain(ClassifierPolicy *policy, gboolean explain)
+{
+  g_return_if_fail(policy != NULL);
+  policy->no_explain = !explain;
+}
+
+void
 classifier_policy_free(ClassifierPolicy *p)
 {
   if (!p)

@@ -299,9 +299,47 @@ classifier_sla_is_business_day(const ClassifierPolicy *policy, const char *clock
                                           classifier_policy_local_day(policy, g_date_time_to_unix(t)));
 }
 
+/* Two digits of v (0..99) at p. */
+static char *
+put2(char *p, int v)
+{
+  p[0] = (char)('0' + v / 10);
+  p[1] = (char)('0' + v % 10);
+  return p + 2;
+}
+
+char *
+classifier_time_iso(GDateTime *t)
+{
+  gint y, mo, d;
+  g_date_time_get_ymd(t, &y, &mo, &d);
+  /* %:z: the offset's sign, hours and minutes (its seconds are not written) */
+  gint64 off = g_date_time_get_utc_offset(t) / G_TIME_SPAN_SECOND;
+  char sign = off >= 0 ? '+' : '-';
+  off = off < 0 ? -off : off;
+  char buf[40];
+  int n = g_snprintf(buf, 8, "%d", y); /* %Y: GLib pads no year (1..9999) */
+  char *p = buf + n;
+  *p++ = '-';
+  p = put2(p, mo);
+  *p++ = '-';
+  p = put2(p, d);
+  *p++ = 'T';
+  p = put2(p, g_date_time_get_hour(t));
+  *p++ = ':';
+  p = put2(p, g_date_time_get_minute(t));
+  *p++ = ':';
+  p = put2(p, g_date_time_get_second(t));
+  *p++ = sign;
+  p = put2(p, (int)(off / 3600));
+  *p++ = ':';
+  p = put2(p, (int)(off / 60 % 60));
+  return g_strndup(buf, p - buf);
+}
+
 char *
 classifier_format_time(const ClassifierPolicy *policy, GDateTime *t)
 {
   g_autoptr(GDateTime) l = g_date_time_to_timezone(t, policy->tz);
-  return g_date_time_format(l, CLASSIFIER_TIME_FORMAT);
+  return classifier_time_iso(l);
 }

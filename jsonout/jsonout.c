@@ -10,6 +10,12 @@
 static char *
 escape_controls(char *text)
 {
+  /* nearly always nothing to do: no control byte at all (the compact form has no newline) */
+  const char *c = text;
+  while (*c && (guchar)*c >= 0x20)
+    c++;
+  if (!*c)
+    return text;
   GString *out = g_string_sized_new(strlen(text) + 16);
   gboolean in_string = FALSE, escaped = FALSE;
   for (const char *p = text; *p; p++) {
@@ -39,4 +45,32 @@ jsonout_builder_to_string(JsonBuilder *builder, gboolean pretty)
 {
   g_autoptr(JsonNode) root = json_builder_get_root(builder);
   return jsonout_to_string(root, pretty);
+}
+
+void
+jsonout_append_string(GString *out, const char *value)
+{
+  if (!value) {
+    g_string_append(out, "null");
+    return;
+  }
+  g_string_append_c(out, '"');
+  for (const char *p = value; *p; p++) {
+    guchar c = (guchar)*p;
+    const char *esc = c == '"'    ? "\\\""
+                      : c == '\\' ? "\\\\"
+                      : c == '\b' ? "\\b"
+                      : c == '\f' ? "\\f"
+                      : c == '\n' ? "\\n"
+                      : c == '\r' ? "\\r"
+                      : c == '\t' ? "\\t"
+                                  : NULL;
+    if (esc)
+      g_string_append(out, esc);
+    else if (c < 0x20 || c == 0x7f)
+      g_string_append_printf(out, "\\u%04x", c);
+    else
+      g_string_append_c(out, (char)c);
+  }
+  g_string_append_c(out, '"');
 }

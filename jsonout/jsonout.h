@@ -13,4 +13,9 @@ char *jsonout_to_string(JsonNode *node, gboolean pretty);
 /* jsonout_to_string of what a JsonBuilder built (json_builder_get_root). Caller frees. */
 char *jsonout_builder_to_string(JsonBuilder *builder, gboolean pretty);
 
+/* Appends value as jsonout_to_string writes a string value: "…" with json-glib's escapes (\" \\
+ * \b \f \n \r \t) and every other control byte and DEL as \u00xx, UTF-8 as it is; NULL: null.
+ * For small JSON written by hand, without a builder, a node tree and a generator per call. */
+void jsonout_append_string(GString *out, const char *value);
+
 #endif

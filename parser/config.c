@@ -385,6 +385,77 @@ compile_all(ParserConfig *c, GKeyFile *kf, GError **error)
   return TRUE;
 }
 
+/* The patterns whose every match starts with a label of these [labels] lists: each source begins
+ * "(?i)(?<![A-Z])(?:{KEY}" (checked at load). A search for them skips to the first character a
+ * label can start with (re_exec): the JIT would otherwise try every label at every Chinese
+ * character, the parser's largest regex cost. */
+#define ALL_LABELS "sn", "model", "contact", "phone", "address", "location", "symptoms"
+static const struct {
+  ParserRe id;
+  const char *keys[8];
+} re_heads[] = {
+  { PARSER_RE_SN_LABELLED, { "sn" } },           { PARSER_RE_MODEL_LABELLED, { "model" } },
+  { PARSER_RE_CONTACT_LABELLED, { "contact" } }, { PARSER_RE_PHONE_LABELLED_LINE, { "phone", "contact" } },
+  { PARSER_RE_ADDRESS_LABELLED, { "address" } }, { PARSER_RE_ANY_LABEL, { ALL_LABELS } },
+  { PARSER_RE_LABEL_WORD, { ALL_LABELS } },
+};
+
+/* The characters the bitmap covers: ASCII, CJK punctuation and ideographs, full-width forms. None
+ * of the non-ASCII ones is caseless-equal to an ASCII letter. */
+#define FIRST_LIMIT 0x10000
+
+static gboolean
+first_checked(gunichar c)
+{
+  return c < 0x80 || (c >= 0x3000 && c < 0xA000) || (c >= 0xFF00 && c < 0xFFF0);
+}
+
+/* The bitmap of the characters the labels of keys start with (NFKC, as alternation() writes them;
+ * an ASCII letter in both cases), or NULL when one starts with a character the bitmap does not
+ * cover other than by being searched from (then the pattern is searched as it is). */
+static guint8 *
+first_bitmap(GKeyFile *kf, const char *const *keys)
+{
+  g_autofree guint8 *bits = g_new0(guint8, FIRST_LIMIT / 8);
+  for (const char *const *k = keys; *k; k++) {
+    g_auto(GStrv) words = get_list(kf, "labels", *k);
+    for (guint i = 0; words[i]; i++) {
+      g_autofree char *w = g_utf8_normalize(g_strstrip(words[i]), -1, G_NORMALIZE_NFKC);
+      if (!w || !*w)
+        continue;
+      gunichar c = g_utf8_get_char(w);
+      if (!first_checked(c))
+        continue; /* a character outside the bitmap is always searched from */
+      if (c < 0x80 && g_ascii_isalpha((char)c)) {
+        gunichar lo = (gunichar)g_ascii_tolower((char)c), up = (gunichar)g_ascii_toupper((char)c);
+        bits[lo >> 3] |= (guint8)(1u << (lo & 7));
+        bits[up >> 3] |= (guint8)(1u << (up & 7));
+      } else {
+        bits[c >> 3] |= (guint8)(1u << (c & 7));
+      }
+    }
+  }
+  return g_steal_pointer(&bits);
+}
+
+static gboolean
+heads_load(ParserConfig *c, GKeyFile *kf, GError **error)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(re_heads); i++) {
+    const char *src = NULL;
+    for (gsize j = 0; j < G_N_ELEMENTS(patterns); j++)
+      if (patterns[j].id == re_heads[i].id)
+        src = patterns[j].source;
+    if (!src || !g_str_has_prefix(src, "(?i)(?<![A-Z])(?:{")) {
+      g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "pattern %d does not start with a label",
+                  (int)re_heads[i].id);
+      return FALSE;
+    }
+    c->re_first[re_heads[i].id] = first_bitmap(kf, re_heads[i].keys);
+  }
+  return TRUE;
+}
+
 static char **
 lower_list(GKeyFile *kf, const char *group, const char *key)
 {
@@ -547,7 +618,7 @@ parser_config_load(const char *data_dir, GError **error)
     as_config_error(error);
     return NULL;
   }
-  if (!compile_all(c, kf, error))
+  if (!compile_all(c, kf, error) || !heads_load(c, kf, error))
     return NULL;
 
   c->symptom_tags = g_ptr_array_new_with_free_func(tag_free);
@@ -601,9 +672,11 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->own_addresses);
   g_strfreev(c->freemail);
   g_free(c->data_dir);
-  for (int i = 0; i < PARSER_RE_COUNT; i++)
+  for (int i = 0; i < PARSER_RE_COUNT; i++) {
     if (c->re[i])
       pcre2_code_free(c->re[i]);
+    g_free(c->re_first[i]);
+  }
   if (c->symptom_tags)
     g_ptr_array_unref(c->symptom_tags);
   g_free(c->tag_words);
@@ -715,10 +788,44 @@ pool_get(void)
 /* The JIT's own entry point skips pcre2_match's checks of its arguments (the subject is valid
  * UTF-8 already: PCRE2_NO_UTF_CHECK) and gives the same result; a bad offset still goes the
  * checked way. */
+/* The first character from start on that a match of a label-headed pattern can start at: one a
+ * label starts with, or any character the bitmap does not cover (others' case variants, the
+ * Kelvin sign, the long s: PCRE2's caseless matching is searched for them). len when none. The
+ * subject is valid UTF-8 (the patterns run with PCRE2_NO_UTF_CHECK). */
+static gsize
+first_candidate(const guint8 *bits, const char *subject, gsize len, gsize start)
+{
+  const guchar *s = (const guchar *)subject;
+  gsize i = start;
+  while (i < len) {
+    guchar b = s[i];
+    if (b < 0x80) {
+      if (bits[b >> 3] & (1u << (b & 7)))
+        return i;
+      i++;
+    } else if ((b & 0xF0) == 0xE0 && i + 2 < len) {
+      gunichar c = ((gunichar)(b & 0x0F) << 12) | ((gunichar)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+      if (!first_checked(c) || (bits[c >> 3] & (1u << (c & 7))))
+        return i;
+      i += 3;
+    } else {
+      return i;
+    }
+  }
+  return len;
+}
+
 static inline int
 re_exec(const ParserConfig *config, ParserRe re, const char *subject, gsize len, gsize start,
         pcre2_match_data *md)
 {
+  if (config->re_first[re] && subject && start < len) {
+    /* no match starts before the first candidate: searching from there finds the same one
+     * (look-behinds still see the text before it) */
+    start = first_candidate(config->re_first[re], subject, len, start);
+    if (start >= len)
+      return PCRE2_ERROR_NOMATCH;
+  }
   if (config->re_jit[re] && start <= len && subject)
     return pcre2_jit_match(config->re[re], (PCRE2_SPTR)subject, len, start, 0, md, NULL);
   return pcre2_match(config->re[re], (PCRE2_SPTR)subject, len, start, PCRE2_NO_UTF_CHECK, md, NULL);

@@ -178,6 +178,10 @@ struct ParserConfig {
   char *data_dir;
   pcre2_code *re[PARSER_RE_COUNT];
   gboolean re_jit[PARSER_RE_COUNT]; /* JIT-compiled: matched with pcre2_jit_match (no per-call checks) */
+  /* For a pattern whose every match starts with a label (re_heads in config.c): the characters a
+   * label can start with, as a BMP bitmap; NULL for the other patterns. A match is searched from the
+   * first character that is one of them or one the bitmap does not cover. */
+  guint8 *re_first[PARSER_RE_COUNT];
   /* The bytes a signature / disclaimer / closing / greeting word (labels.ini [text]) can start with, caseless
    * as the patterns match: text.c skips the line-start regex when the line starts otherwise. */
   guint8 word_start[PARSER_WORDS_COUNT][256];

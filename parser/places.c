@@ -23,9 +23,11 @@ typedef struct {
 } Alias;
 
 struct ParserPlaces {
-  GPtrArray *places;  /* Place* */
-  GPtrArray *aliases; /* Alias* */
-  GHashTable *first;  /* first character (lower case) → GPtrArray of Alias*, longest first */
+  GPtrArray *places;             /* Place* */
+  GPtrArray *aliases;            /* Alias* */
+  GHashTable *first;             /* first character (lower case) → GPtrArray of Alias*, longest first */
+  guint8 first_bmp[0x10000 / 8]; /* the BMP characters that are a key of first: most of a text's
+                                  * characters start no alias and need no hash look-up */
 };
 
 static void
@@ -86,6 +88,8 @@ add_alias(ParserPlaces *pp, const char *text, guint place)
   a->short_alias = !a->latin && pl->kind == PLACE_DISTRICT && g_utf8_strlen(a->text, -1) <= 2;
   g_ptr_array_add(pp->aliases, a);
   gunichar c = g_utf8_get_char(a->text);
+  if (c < 0x10000)
+    pp->first_bmp[c >> 3] |= (guint8)(1u << (c & 7));
   GPtrArray *list = g_hash_table_lookup(pp->first, GUINT_TO_POINTER(c));
   if (!list) {
     list = g_ptr_array_new();
@@ -213,7 +217,9 @@ scan(const ParserPlaces *pp, const char *text)
   for (const char *p = text; *p;) {
     gunichar c = g_utf8_get_char(p);
     gunichar key = c < 0x80 ? (gunichar)g_ascii_tolower((char)c) : c;
-    GPtrArray *list = g_hash_table_lookup(pp->first, GUINT_TO_POINTER(key));
+    GPtrArray *list = key >= 0x10000 || (pp->first_bmp[key >> 3] & (1u << (key & 7)))
+                        ? g_hash_table_lookup(pp->first, GUINT_TO_POINTER(key))
+                        : NULL;
     gsize best = 0;
     if (list) {
       gsize pos = p - text;

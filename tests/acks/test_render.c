@@ -467,3 +467,233 @@ Test(render, batch_english)
             "%s", r->body);
   cr_expect_null(strstr(r->body, "remote response by"), "no deadline given, none stated: %s", r->body);
 }
+
+/* ---- the message bytes against a GMimeMessage ---- */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeTextPart, g_object_unref)
+
+/* The acknowledgement as a GMimeMessage with the same headers writes it: acks_render writes the
+ * bytes itself (cheaper by half), and must write exactly these. name: the display name as quoted. */
+static char *
+gmime_bytes(const AcksContent *c, const char *name, const AcksRendered *r)
+{
+  g_autoptr(GMimeMessage) msg = g_mime_message_new(TRUE);
+  GMimeObject *obj = GMIME_OBJECT(msg);
+  InternetAddressList *from = internet_address_list_parse(NULL, c->from);
+  InternetAddress *ia = internet_address_list_get_address(from, 0);
+  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, internet_address_get_name(ia),
+                             internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+  g_object_unref(from);
+  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, *name ? name : NULL, c->to_addr);
+  for (guint i = 0; c->cc && c->cc[i]; i++)
+    if (acks_address_usable(c->cc[i]))
+      g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_CC, NULL, c->cc[i]);
+  g_mime_message_set_subject(msg, r->subject, "utf-8");
+  g_mime_message_set_date(msg, c->date);
+  g_mime_message_set_message_id(msg, c->message_id);
+  g_autofree char *irt = g_strdup_printf("<%s>", c->in_reply_to);
+  g_mime_object_set_header(obj, "In-Reply-To", irt, NULL);
+  g_autoptr(GString) chain = g_string_new(NULL);
+  for (guint i = 0; c->references && c->references[i]; i++)
+    if (strcmp(c->references[i], c->in_reply_to))
+      g_string_append_printf(chain, "<%s> ", c->references[i]);
+  g_string_append(chain, irt);
+  g_mime_object_set_header(obj, "References", chain->str, NULL);
+  g_mime_object_set_header(obj, "Auto-Submitted", "auto-replied", NULL);
+  g_mime_object_set_header(obj, "X-Auto-Response-Suppress", "All", NULL);
+  g_mime_object_set_header(obj, "Content-Language", g_str_equal(c->language, "zh") ? "zh-CN" : "en", NULL);
+  g_autoptr(GMimeTextPart) part = g_mime_text_part_new_with_subtype("plain");
+  g_mime_text_part_set_text(part, r->body);
+  g_mime_text_part_set_charset(part, "utf-8");
+  g_mime_part_set_content_encoding(GMIME_PART(part), GMIME_CONTENT_ENCODING_BASE64);
+  g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
+  GMimeFormatOptions *opts = g_mime_format_options_new();
+  g_mime_format_options_set_newline_format(opts, GMIME_NEWLINE_FORMAT_DOS);
+  char *bytes = g_mime_object_to_string(obj, opts);
+  g_mime_format_options_free(opts);
+  return bytes;
+}
+
+Test(render, message_bytes_as_gmime_writes_them)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  g_autoptr(GTimeZone) tz = g_time_zone_new_offset(-5 * 3600);
+  g_autoptr(GDateTime) date = g_date_time_new(tz, 2026, 1, 2, 3, 4, 5);
+  /* subjects and names that fold, need quoting or encoding; ids that fold the References */
+  const char *subjects[] = {
+    "服务器无法开机", "Server down",
+    "A rather long English subject line that certainly needs folding "
+    "somewhere past the seventy-eighth column, twice over",
+    "混合 mixed 文字 subject 服务器无法开机服务器无法开机服务器无法开机服务器无法开机 end",
+    "Ünïcödé Latin-1 ñame çase"
+  };
+  const char *names[] = { "张三", "John Smith", "Smith, John \"JS\"", "O'Brien (ops)", "" };
+  const char *cc_none[] = { NULL }, *cc_two[] = { "fwd@example.org", "not usable", "b@example.net", NULL };
+  const char *long_refs[] = { "0123456789012345678901234567890123456789@very-long-host-name.example.com",
+                              "short@x", "another-fairly-long-message-id-for-folding@mail.example.org",
+                              NULL };
+  for (guint i = 0; i < G_N_ELEMENTS(subjects); i++) {
+    AcksContent c = content();
+    c.date = date;
+    c.time_zone = tz;
+    c.language = i % 2 ? "en" : "zh";
+    c.subject = subjects[i];
+    c.to_name = names[i];
+    c.cc = i % 2 ? cc_two : cc_none;
+    if (i >= 2)
+      c.references = long_refs;
+    /* an internationalised domain is written in its ASCII form; an ASCII one as it is given */
+    if (i == 2)
+      c.to_addr = "zhangsan@例子.中国";
+    if (i == 3)
+      c.to_addr = "Zhang.San@Example.COM";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+    cr_assert_not_null(r, "%s", error ? error->message : "");
+    g_autofree char *want = gmime_bytes(&c, names[i], r);
+    cr_expect_str_eq(g_bytes_get_data(r->message, NULL), want, "case %u", i);
+    cr_expect_eq(g_bytes_get_size(r->message), strlen(want), "case %u", i);
+  }
+}
+
+/* The From header is encoded once per [smtp] from: a changed from is not answered from the cache. */
+Test(render, from_follows_the_configuration)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  const char *froms[] = { "融科联创服务支持 <service@roycom.com.cn>", "Support <help@example.net>",
+                          "融科联创服务支持 <service@roycom.com.cn>", "not an address" };
+  const char *want[] = { "service@roycom.com.cn", "help@example.net", "service@roycom.com.cn", NULL };
+  for (guint i = 0; i < G_N_ELEMENTS(froms); i++) {
+    AcksContent c = content();
+    c.from = froms[i];
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+    if (!want[i]) {
+      cr_expect_null(r, "from '%s' accepted", froms[i]);
+      cr_expect(g_error_matches(error, ACKS_ERROR, ACKS_ERROR_ADDRESS));
+      continue;
+    }
+    cr_assert_not_null(r, "%s", error ? error->message : "");
+    g_autoptr(GMimeMessage) m = parse(r->message);
+    InternetAddressList *from = g_mime_message_get_from(m);
+    cr_assert_eq(internet_address_list_length(from), 1);
+    cr_expect_str_eq(
+      internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(internet_address_list_get_address(from, 0))),
+      want[i], "case %u", i);
+  }
+}
+
+/* acks_sanitize as first written, one character at a time: the specification the faster one
+ * (runs of kept characters copied at once) must match on any input. */
+static char *
+sanitize_reference(const char *text, guint max_chars, gboolean keep_newlines)
+{
+  g_autofree char *valid = g_utf8_make_valid(text, -1);
+  GString *s = g_string_new(NULL);
+  guint chars = 0;
+  gboolean cut = FALSE;
+  for (const char *c = valid; *c; c = g_utf8_next_char(c)) {
+    gunichar u = g_utf8_get_char(c);
+    gboolean nl = keep_newlines && u == '\n';
+    if (!nl && (u < 0x20 || u == 0x7f || (u >= 0x80 && u < 0xa0) || u == 0x2028 || u == 0x2029 ||
+                u == 0xfeff || (u >= 0x200b && u <= 0x200f) || (u >= 0x202a && u <= 0x202e)))
+      u = ' ';
+    if (u == ' ' && !keep_newlines && (s->len == 0 || s->str[s->len - 1] == ' '))
+      continue;
+    while (nl && s->len > 0 && s->str[s->len - 1] == ' ')
+      g_string_truncate(s, s->len - 1);
+    if (max_chars && chars >= max_chars) {
+      cut = TRUE;
+      break;
+    }
+    g_string_append_unichar(s, u);
+    chars++;
+  }
+  while (s->len && (s->str[s->len - 1] == ' ' || s->str[s->len - 1] == '\n'))
+    g_string_truncate(s, s->len - 1);
+  if (cut)
+    g_string_append(s, "…");
+  return g_string_free(s, FALSE);
+}
+
+Test(sanitize, matches_the_reference_on_random_text)
+{
+  static const char *const pieces[] = {
+    "a",      "Z9",     " ",    "  ",       "\n",       "\r\n",   "\t",     "\x01",
+    "\x7f",   "服",     "务器", "\xc2\x85", "\xc2\xa0", "\u2028", "\u2029", "\ufeff",
+    "\u200b", "\u202e", "é",    "\xff",     "\xe6\x9c", "😀",      "{{x}}",  "\xed\xa0\x80"
+  };
+  static const guint maxes[] = { 0, 1, 2, 5, 17 };
+  GRand *rng = g_rand_new_with_seed(12);
+  for (guint round = 0; round < 4000; round++) {
+    g_autoptr(GString) in = g_string_new(NULL);
+    guint n = g_rand_int_range(rng, 0, 24);
+    for (guint i = 0; i < n; i++)
+      g_string_append(in, pieces[g_rand_int_range(rng, 0, G_N_ELEMENTS(pieces))]);
+    guint max = maxes[round % G_N_ELEMENTS(maxes)];
+    gboolean keep = (round / G_N_ELEMENTS(maxes)) % 2;
+    g_autofree char *want = sanitize_reference(in->str, max, keep);
+    g_autofree char *got = acks_sanitize(in->str, max, keep);
+    cr_assert_str_eq(got, want, "input '%s' (max %u, keep_newlines %d)", g_strescape(in->str, NULL), max,
+                     keep);
+  }
+  g_rand_free(rng);
+}
+
+/* Links written only with ideographic or full-width dots and at signs are still taken out. */
+Test(render, links_with_wide_punctuation_are_not_echoed)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  const char *symptoms[] = { "请访问 spam。example。cn 领奖", "联系 sales＠spam-mail example",
+                             "见 www．spam．cn", "ftp：//x 与 host:8080 无关 a:b@c" };
+  const char *gone[] = { "spam。example", "sales＠", "www．spam", "a:b@c" };
+  for (guint i = 0; i < G_N_ELEMENTS(symptoms); i++) {
+    AcksContent c = content();
+    c.symptoms = symptoms[i];
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
+    cr_assert_not_null(r, "%s", error ? error->message : "");
+    cr_expect(!strstr(r->body, gone[i]), "'%s' echoed: %s", gone[i], r->body);
+    cr_expect(strstr(r->body, "[…]"), "nothing redacted for '%s': %s", symptoms[i], r->body);
+  }
+}
+
+/* A long text is quoted from its start only (acks_echo_text reads up to a blank past the quote's
+ * length): the quote is the one the whole text gives, links across that point included. */
+Test(echo, long_text_quoted_as_from_the_whole)
+{
+  static const char *const pieces[] = { "服务器",  "无法开机", " ",       "  ",      "\n",      "\t",  "。",
+                                        "，",      "RAID",     "x",       "1.2.3.4", "evil.cn", "www", "．",
+                                        "a@b.com", "＠",       "http://", "/path",   ":",       "-",   "\xff",
+                                        "Kelvin",  "example",  ".com",    "0",       "\u2028" };
+  static const guint maxes[] = { 1, 3, 10, 32, 60, 100 };
+  GRand *rng = g_rand_new_with_seed(21);
+  for (guint round = 0; round < 3000; round++) {
+    g_autoptr(GString) in = g_string_new(NULL);
+    guint n = g_rand_int_range(rng, 0, 400);
+    for (guint i = 0; i < n; i++)
+      g_string_append(in, pieces[g_rand_int_range(rng, 0, G_N_ELEMENTS(pieces))]);
+    guint max = maxes[round % G_N_ELEMENTS(maxes)];
+    g_autofree char *whole = acks_echo_text(in->str, 0); /* 0: the whole text, never cut */
+    g_autofree char *want = acks_sanitize(whole, max, FALSE);
+    g_autofree char *got = acks_echo_text(in->str, max);
+    cr_assert_str_eq(got, want, "max %u, input %s", max, in->str);
+  }
+  g_rand_free(rng);
+  /* a link that runs past the point where reading could stop is still replaced whole */
+  g_autoptr(GString) s = g_string_new(NULL);
+  for (int i = 0; i < 40; i++)
+    g_string_append(s, "服务器 ");
+  g_string_append(s, "见https://evil.example/");
+  for (int i = 0; i < 300; i++)
+    g_string_append_c(s, 'a');
+  g_autofree char *q = acks_echo_text(s->str, 100);
+  cr_expect(!strstr(q, "evil"), "%s", q);
+  /* a start that is one long link says little: the quote goes on with what follows it */
+  g_autoptr(GString) l = g_string_new("https://spam.example/");
+  for (int i = 0; i < 500; i++)
+    g_string_append_c(l, 'z');
+  g_string_append(l, " 服务器无法开机，电源灯亮红灯");
+  g_autofree char *q2 = acks_echo_text(l->str, 10);
+  cr_expect_str_eq(q2, "[…] 服务器无法开…");
+}

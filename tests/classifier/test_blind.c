@@ -4,7 +4,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "classifier-private.h"
 #include "common.h"
+#include "jsonout.h"
 
 #define SN "RCS25A0012345"
 
@@ -253,6 +255,9 @@ Test(blind, sn_keys_without_separators)
     cr_expect_str_eq(keys[i], want[i]);
   for (guint i = g_strv_length((char **)want); keys[i]; i++)
     cr_expect(strlen(keys[i]) == strlen("RCS25A0110012") && !strpbrk(keys[i], " -/"), "%s", keys[i]);
+  for (guint i = 0; keys[i]; i++) /* each key once */
+    for (guint j = i + 1; keys[j]; j++)
+      cr_expect_str_neq(keys[i], keys[j], "key %u repeated at %u", i, j);
 
   g_autoptr(ClassifierAsset) a = t_asset("RCS25A0110012", "gold", "2025-08-08");
   g_autoptr(ClassifierAsset) b = t_asset("RCS25A0100011", "silver", "2025-08-08");
@@ -347,5 +352,91 @@ Test(blind, policy_materials_by_component)
     g_autoptr(ClassifierResult) r = t_classify(req, a, "2026-11-23T10:00:00");
     cr_expect_eq(r->component, cases[i].want, "%s: component %s", cases[i].text,
                  classifier_component_name(r->component));
+  }
+}
+
+/* ---------- the reasons JSON ---------- */
+
+/* classifier_result_reasons_json writes the text json-glib's generator and jsonout write for the
+ * same array: control bytes, quotes, backslashes, DEL, CJK, null members. */
+Test(blind, reasons_json_as_json_glib_writes_it)
+{
+  static const char *const pieces[] = { "a",    "覆盖", "\"", "\\", "\n", "\r", "\t", "\b", "\f", "\x01",
+                                        "\x1f", "\x7f", "/",  "<",  "é",  "😀",  " ",  "{}", "[]", ":" };
+  GRand *rng = g_rand_new_with_seed(3);
+  for (guint round = 0; round < 500; round++) {
+    g_autoptr(ParserRequest) req = t_request("RCS25A0110012", "电源模块告警");
+    g_autoptr(ClassifierResult) r = t_classify(req, NULL, "2026-11-23T10:00:00");
+    g_ptr_array_set_size(r->reasons, 0);
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_array(b);
+    guint n = g_rand_int_range(rng, 0, 5);
+    for (guint i = 0; i < n; i++) {
+      g_autoptr(GString) code = g_string_new(NULL), evidence = g_string_new(NULL);
+      for (guint k = g_rand_int_range(rng, 0, 12); k > 0; k--) {
+        g_string_append(code, pieces[g_rand_int_range(rng, 0, G_N_ELEMENTS(pieces))]);
+        g_string_append(evidence, pieces[g_rand_int_range(rng, 0, G_N_ELEMENTS(pieces))]);
+      }
+      gboolean no_evidence = g_rand_int_range(rng, 0, 4) == 0;
+      classifier_reason_add(r->reasons, code->str, evidence->str);
+      if (no_evidence) { /* written as null, as write_reasons does */
+        ClassifierReason *x = g_ptr_array_index(r->reasons, r->reasons->len - 1);
+        g_clear_pointer(&x->evidence, g_free);
+      }
+      json_builder_begin_object(b);
+      json_builder_set_member_name(b, "code");
+      json_builder_add_string_value(b, code->str);
+      json_builder_set_member_name(b, "evidence");
+      if (no_evidence)
+        json_builder_add_null_value(b);
+      else
+        json_builder_add_string_value(b, evidence->str);
+      json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    g_autofree char *want = jsonout_builder_to_string(b, FALSE);
+    g_autofree char *got = classifier_result_reasons_json(r);
+    cr_assert_str_eq(got, want, "round %u: got %s want %s", round, g_strescape(got, NULL),
+                     g_strescape(want, NULL));
+  }
+  g_rand_free(rng);
+}
+
+/* EXPLAIN off: no trail, and every decision the same as with it. */
+static char *
+result_json(const ClassifierResult *r)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  classifier_result_write_json(r, b);
+  json_builder_end_object(b);
+  return jsonout_builder_to_string(b, FALSE);
+}
+
+Test(blind, explain_off_changes_nothing_but_the_trail)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ClassifierPolicy) quiet = classifier_policy_load_dir(INTAKE_TEST_SEED_DIR, &error);
+  cr_assert_not_null(quiet, "%s", error ? error->message : "");
+  classifier_policy_set_explain(quiet, FALSE);
+  g_autoptr(ParserRequest) a = t_request("RCS25A0110012", "服务器无法开机，电源灯亮红灯，RAID卡告警");
+  g_autoptr(ParserRequest) b = t_request_full(NULL, "硬盘不返还服务，机柜布线", "北京市", "海淀区");
+  g_autoptr(ParserRequest) c = t_request("RCS25AO0I2345", "咨询 BMC 固件升级");
+  g_autoptr(ClassifierAsset) gold = t_asset("RCS25A0110012", "gold", "2025-08-08");
+  struct {
+    const ParserRequest *req;
+    const ClassifierAsset *asset;
+  } cases[] = { { a, gold }, { a, NULL }, { b, NULL }, { c, gold } };
+  g_autoptr(GDateTime) t = t_time("2026-11-21T22:30:00");
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(ClassifierResult) on = classifier_classify(t_policy(), cases[i].req, cases[i].asset, t, NULL);
+    g_autoptr(ClassifierResult) off = classifier_classify(quiet, cases[i].req, cases[i].asset, t, NULL);
+    cr_assert(on && off);
+    cr_expect_gt(on->trail->len, 0, "case %u", i);
+    cr_expect_eq(off->trail->len, 0, "case %u", i);
+    g_autofree char *j_on = result_json(on), *j_off = result_json(off);
+    cr_expect_str_eq(j_off, j_on, "case %u", i);
+    g_autofree char *r_on = classifier_result_reasons_json(on), *r_off = classifier_result_reasons_json(off);
+    cr_expect_str_eq(r_off, r_on, "case %u", i);
   }
 }

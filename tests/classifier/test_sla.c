@@ -1,6 +1,7 @@
 /* SLA deadlines (policy §7): 5x8 with holidays and make-up days, 7x24, NBD/ND/4 h, pauses. */
 #include <criterion/criterion.h>
 
+#include "classifier-private.h"
 #include "common.h"
 
 static char *
@@ -274,4 +275,28 @@ Test(sla, year_without_holiday_rows_warns)
   g_autoptr(ClassifierResult) r = t_classify(req, a, "2027-06-01T10:00:00");
   g_autofree char *explain = classifier_result_explain(r);
   cr_expect(strstr(explain, "no rows for 2027"), "%s", explain);
+}
+
+/* classifier_time_iso writes what g_date_time_format(CLASSIFIER_TIME_FORMAT) writes, in any zone. */
+Test(format, time_iso_as_glib_writes_it)
+{
+  const char *zones[] = {
+    "UTC",           "Asia/Shanghai", "America/St_Johns", "Asia/Kathmandu", "Pacific/Chatham",
+    "Europe/Dublin", "-09:30",        "+05:45",           "+14:00",         "-00:30"
+  };
+  GRand *rng = g_rand_new_with_seed(7);
+  for (guint z = 0; z < G_N_ELEMENTS(zones); z++) {
+    g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(zones[z]);
+    if (!tz)
+      continue; /* no zone database entry: the fixed offsets still run */
+    for (guint i = 0; i < 500; i++) {
+      gint64 unix = (gint64)g_rand_double_range(rng, -62135596800.0 + 86400 * 400, 4102444800.0);
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(unix);
+      g_autoptr(GDateTime) t = g_date_time_to_timezone(utc, tz);
+      g_autofree char *want = g_date_time_format(t, "%Y-%m-%dT%H:%M:%S%:z");
+      g_autofree char *got = classifier_time_iso(t);
+      cr_assert_str_eq(got, want, "%s at %" G_GINT64_FORMAT, zones[z], unix);
+    }
+  }
+  g_rand_free(rng);
 }

@@ -98,3 +98,32 @@ Test(jsonout, unit_separator_json_glib_leaves_raw)
   g_autofree char *text = jsonout_builder_to_string(b, FALSE);
   cr_assert_str_eq(text, "[\"a\\u001fb\"]");
 }
+
+/* jsonout_append_string writes what jsonout_to_string writes for the same string value. */
+Test(jsonout, append_string_as_the_generator_writes_it)
+{
+  g_autoptr(GString) null_out = g_string_new(NULL);
+  jsonout_append_string(null_out, NULL);
+  cr_expect_str_eq(null_out->str, "null");
+  GRand *rng = g_rand_new_with_seed(9);
+  for (guint round = 0; round < 2000; round++) {
+    g_autoptr(GString) s = g_string_new(NULL);
+    for (guint n = g_rand_int_range(rng, 0, 16); n > 0; n--) {
+      guint kind = g_rand_int_range(rng, 0, 4);
+      if (kind == 0)
+        g_string_append_c(s, (char)g_rand_int_range(rng, 1, 0x80)); /* any ASCII byte */
+      else if (kind == 1)
+        g_string_append(s, "服务器");
+      else if (kind == 2)
+        g_string_append(s, "\"\\/");
+      else
+        g_string_append_unichar(s, g_rand_int_range(rng, 0x80, 0x2FFF));
+    }
+    g_autoptr(JsonNode) node = json_node_init_string(json_node_alloc(), s->str);
+    g_autofree char *want = jsonout_to_string(node, FALSE);
+    g_autoptr(GString) got = g_string_new(NULL);
+    jsonout_append_string(got, s->str);
+    cr_assert_str_eq(got->str, want, "round %u", round);
+  }
+  g_rand_free(rng);
+}

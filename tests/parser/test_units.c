@@ -1,7 +1,9 @@
 /* test_units.c: unit tests of each parser piece — charsets, HTML, quotes/signatures, places, phones, follow-ups, ignored mail, limits. */
 #include "helpers.h"
+#include "jsonout.h"
 
 TestSuite(charset, .init = test_setup, .fini = test_teardown);
+TestSuite(regex, .init = test_setup, .fini = test_teardown);
 TestSuite(html, .init = test_setup, .fini = test_teardown);
 TestSuite(text, .init = test_setup, .fini = test_teardown);
 TestSuite(places, .init = test_setup, .fini = test_teardown);
@@ -143,6 +145,116 @@ Test(charset, parts_json_is_the_report_written_with_the_request)
   g_autoptr(JsonNode) written = json_node_copy(json_object_get_member(json_node_get_object(root), "parts"));
   g_autofree char *from_request = json_to_string(written, FALSE);
   cr_assert_str_eq(parts, from_request);
+}
+
+/* The parts and attachments JSON (written by hand) is the text the request's builder members give
+ * through jsonout, whatever the strings hold (quotes, backslashes, control bytes, DEL, CJK, NULL). */
+static char *
+member_json(const ParserRequest *r, const char *name)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  parser_request_write_json(r, b);
+  json_builder_end_object(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  g_autoptr(JsonNode) member = json_node_copy(json_object_get_member(json_node_get_object(root), name));
+  return jsonout_to_string(member, FALSE);
+}
+
+Test(charset, parts_and_attachments_json_as_the_builder_writes_them)
+{
+  static const char *const pieces[] = { "text/plain", "\"", "\\", "\n", "\x01", "\x1f", "\x7f",
+                                        "服务器",     "😀",  "é",  " ",  "/",    "\t",   "\r" };
+  GRand *rng = g_rand_new_with_seed(5);
+  for (guint round = 0; round < 200; round++) {
+    g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: s\n\nx\n");
+    for (guint k = g_rand_int_range(rng, 0, 4); k > 0; k--) {
+      char *v[5];
+      for (guint f = 0; f < 5; f++) {
+        GString *x = g_string_new(NULL);
+        for (guint n = g_rand_int_range(rng, 0, 6); n > 0; n--)
+          g_string_append(x, pieces[g_rand_int_range(rng, 0, G_N_ELEMENTS(pieces))]);
+        v[f] = g_rand_int_range(rng, 0, 5) ? g_string_free(x, FALSE) : (g_string_free(x, TRUE), NULL);
+      }
+      ParserPartReport *p = g_new0(ParserPartReport, 1);
+      p->content_type = v[0];
+      p->charset_declared = v[1];
+      p->charset_used = v[2];
+      p->transfer_encoding = v[3];
+      p->charset_guessed = g_rand_boolean(rng);
+      p->replacements = g_rand_int(rng);
+      g_ptr_array_add(r->parts, p);
+      ParserAttachment *a = g_new0(ParserAttachment, 1);
+      a->filename = v[4];
+      a->content_type = g_strdup(v[0]);
+      a->size = (gsize)g_rand_int(rng) << 8;
+      g_ptr_array_add(r->attachments, a);
+    }
+    g_autofree char *parts = parser_parts_to_json(r), *want_parts = member_json(r, "parts");
+    cr_assert_str_eq(parts, want_parts, "round %u", round);
+    g_autofree char *atts = parser_attachments_to_json(r), *want_atts = member_json(r, "attachments");
+    cr_assert_str_eq(atts, want_atts, "round %u", round);
+  }
+  g_rand_free(rng);
+}
+
+/* The label-headed patterns are searched from the first character a label can start with: the
+ * same matches (start, end, every group) as PCRE2 searching from where the caller asked. */
+Test(regex, label_heads_find_what_pcre2_finds)
+{
+  const ParserConfig *c = test_config;
+  static const ParserRe heads[] = { PARSER_RE_SN_LABELLED,      PARSER_RE_MODEL_LABELLED,
+                                    PARSER_RE_CONTACT_LABELLED, PARSER_RE_PHONE_LABELLED_LINE,
+                                    PARSER_RE_ADDRESS_LABELLED, PARSER_RE_ANY_LABEL,
+                                    PARSER_RE_LABEL_WORD };
+  static const char *const pieces[] = { "SN",       "sn",
+                                        "ſn",       "序列号",
+                                        "設備序號", "联系人",
+                                        "电话",     "Tel",
+                                        "TEL",      "\u212ael",
+                                        "Model",    "型号",
+                                        "地址",     "Address",
+                                        "：",       ":",
+                                        " ",        "\n",
+                                        "\t",       "，",
+                                        "。",       "RCS25A0110012",
+                                        "张三",     "13800138000",
+                                        "R5210 G5", "北京市海淀区",
+                                        "é",        "Ｓ",
+                                        "ｓｎ",     "x",
+                                        "1",        "😀",
+                                        "Contact",  "On-site Contact",
+                                        "问题描述" };
+  GRand *rng = g_rand_new_with_seed(11);
+  pcre2_match_data *md = pcre2_match_data_create(16, NULL);
+  for (guint round = 0; round < 3000; round++) {
+    g_autoptr(GString) t = g_string_new(NULL);
+    for (guint n = g_rand_int_range(rng, 0, 30); n > 0; n--)
+      g_string_append(t, pieces[g_rand_int_range(rng, 0, G_N_ELEMENTS(pieces))]);
+    for (guint h = 0; h < G_N_ELEMENTS(heads); h++) {
+      gsize start = 0;
+      for (int k = 0; k < 4 && start <= t->len; k++) { /* successive searches, as the extractors do */
+        ParserMatch m = { 0 };
+        gboolean got = parser_re_match(c, heads[h], t->str, t->len, start, &m);
+        int rc = pcre2_match(c->re[heads[h]], (PCRE2_SPTR)t->str, t->len, start, 0, md, NULL);
+        cr_assert_eq(got, rc > 0, "pattern %d from %zu in '%s'", heads[h], start, t->str);
+        if (!got) {
+          parser_match_clear(&m);
+          break;
+        }
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        cr_assert_eq(m.rc, rc);
+        for (int g = 0; g < 2 * rc; g++)
+          cr_assert_eq(m.ov[g], ov[g], "pattern %d group %d in '%s'", heads[h], g / 2, t->str);
+        start = ov[1] > start ? ov[1] : start + 1;
+        while (start < t->len && ((guchar)t->str[start] & 0xC0) == 0x80)
+          start++;
+        parser_match_clear(&m);
+      }
+    }
+  }
+  pcre2_match_data_free(md);
+  g_rand_free(rng);
 }
 
 /* ---- HTML -------------------------------------------------------------------------------------- */
