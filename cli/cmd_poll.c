@@ -81,8 +81,8 @@ unit_begin(Poll *p, GError **error)
 static ClassifierPolicy *
 need_policy(Poll *p, GError **error)
 {
-  if (!*p->policy)
-    *p->policy = pipeline_policy_load(p->conn, error);
+  if (!*p->policy && (*p->policy = pipeline_policy_load(p->conn, error)))
+    classifier_policy_set_explain(*p->policy, FALSE); /* the poll never prints the trail */
   return *p->policy;
 }
 

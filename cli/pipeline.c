@@ -97,9 +97,9 @@ date_text(PipelineOrderHolder *h, const GDate *d)
 {
   if (!g_date_valid(d))
     return NULL;
-  char buf[16];
-  g_date_strftime(buf, sizeof buf, "%Y-%m-%d", d);
-  return keep(h, g_strdup(buf));
+  /* not g_date_strftime: a locale-aware format per date was 1 % of the poll's CPU */
+  return keep(h,
+              g_strdup_printf("%04u-%02u-%02u", g_date_get_year(d), g_date_get_month(d), g_date_get_day(d)));
 }
 
 void
