@@ -859,3 +859,44 @@ Test(behind, a_key_kept_in_an_undone_unit_is_new_again, .init = setup, .fini = t
   g_autofree char *row = st_value(T, "SELECT id FROM intake.messages WHERE dedupe_key = 'again@x'");
   cr_assert_eq(g_ascii_strtoll(row, NULL, 10), third.message_row, "the id given to the caller is the row's");
 }
+
+/* store_message_insert of a small mail (raw_mail(key, tail)) with a read of stored keys sent before. */
+static StoreIngest
+ingest_known(const char *key, guint32 uid, const char *tail, StoreAhead *known)
+{
+  GError *error = NULL;
+  g_autoptr(GByteArray) raw = raw_mail(key, tail);
+  StoreIncoming in = { .data = (const char *)raw->data,
+                       .len = raw->len,
+                       .uid = uid,
+                       .dedupe_key = key,
+                       .message_id = key,
+                       .known = known };
+  StoreIngest out = { 0 };
+  ok(store_message_insert(A, &MB, &in, &out, &error), error);
+  return out;
+}
+
+/* A read of stored keys (a poll's group) sent before a mail that was written at once (over the bytes
+ * kept) with nothing kept before it: it cannot know that mail's key. The next mail with the key and
+ * other bytes (a reused Message-ID) is stored under key:sha256 as without write-behind. */
+Test(behind, a_key_written_at_once_makes_an_earlier_read_of_keys_stale, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  begin_behind();
+  const char *keys[] = { "reuse@x", NULL };
+  g_autoptr(StoreAhead) known = store_messages_known_ahead(A, keys, &error);
+  ok(known != NULL, error);
+  ok(store_savepoint(A, &error), error);
+  g_autofree char *tail = g_strnfill(9u << 20, 'x'); /* over the 8 MiB kept at most: written at once */
+  StoreIngest big = ingest_known("reuse@x", 170, tail, known);
+  cr_assert(!big.duplicate);
+  assert_kept(0, 0, 0, 0);
+  ok(store_savepoint_next(A, &error), error);
+  StoreIngest other = ingest_known("reuse@x", 171, "other bytes", known);
+  cr_assert(!other.duplicate && other.message_row != big.message_row, "other bytes: a new row");
+  ok(store_commit(A, &error), error);
+  cr_assert_eq(seen(MAIL_ROWS, "reuse@x"), 1);
+  cr_assert_eq(seen("SELECT count(*) FROM intake.messages WHERE dedupe_key LIKE $1 || ':%'", "reuse@x"), 1,
+               "the second is kept under key:sha256");
+}
