@@ -146,7 +146,8 @@ struct StoreAhead {
   PGresult *result; /* its rows */
   char *error_message, *sqlstate;
   char *prepared_sql; /* sent under the name the cache keeps for this SQL: forgotten if its plan is stale */
-  gboolean behind;    /* the kept rows' INSERT (store_send_behind) */
+  gboolean behind;    /* its failure is no one mail's: the kept rows' INSERT (store_send_behind), or a
+                         read sent ahead with write-behind on (store_send_ahead_passing) */
   guint writes;       /* conn->behind_writes when it was sent */
 };
 
@@ -330,6 +331,10 @@ store_send_ahead_passing(StoreConn *conn, const char *sql, int n, const char *co
   conn->behind_pass++;
   StoreAhead *ahead = store_send_ahead(conn, sql, n, params, error);
   conn->behind_pass--;
+  /* with write-behind, a read sent ahead may be sent outside the unit that uses it (a poll's reads
+   * for a group of mails go inside the savepoint of the mail before): no one mail owns its failure */
+  if (ahead && store_behind_on(conn))
+    ahead->behind = TRUE;
   return ahead;
 }
 
@@ -652,6 +657,12 @@ store_savepoint_rollback(StoreConn *conn, GError **error)
   g_autoptr(GError) undone = NULL;
   store_flush_deferred(conn, &undone); /* what was sent ahead in the unit is undone, failed or not */
   store_behind_restore(conn);          /* the unit's kept rows go; those before its mark stay kept */
+  if (conn->behind_failed) {
+    /* the failure may lie before this unit's SAVEPOINT: a ROLLBACK TO could reach the unit before */
+    g_set_error(error, STORE_ERROR, STORE_ERROR_BEHIND, "the rows written behind failed (%s)",
+                undone ? undone->message : "the transaction is aborted");
+    return FALSE;
+  }
   if (!conn->sp_open) {
     /* the unit ran only statements that pass the kept rows (reads, sequences, a counter's lock) */
     store_numbers_restore(conn);

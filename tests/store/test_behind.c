@@ -900,3 +900,29 @@ Test(behind, a_key_written_at_once_makes_an_earlier_read_of_keys_stale, .init = 
   cr_assert_eq(seen("SELECT count(*) FROM intake.messages WHERE dedupe_key LIKE $1 || ':%'", "reuse@x"), 1,
                "the second is kept under key:sha256");
 }
+
+/* A poll sends the reads of its next mails (StoreIncoming.known, the registry, the caps) before the
+ * next mail's unit begins: inside the savepoint of the mail before, ahead of its RELEASE. When such a
+ * read fails, the next mail's statements fail with it; its ROLLBACK TO would go back to the mail
+ * before (its RELEASE never ran) and undo that mail's rows, which would then be committed without
+ * them. The failure is no one mail's: STORE_ERROR_BEHIND, the batch is done again. */
+Test(behind, a_failed_read_sent_between_units_undoes_no_earlier_mail, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  begin_behind();
+  ok(store_savepoint(A, &error), error);
+  ingest("one@x", 180, "s");
+  cr_assert_eq(counted(FALSE, MAIL_ROWS, "one@x"), 1); /* written inside its savepoint */
+  g_autoptr(StoreAhead) read = store_send_ahead_passing(A, "SELECT 1/0", 0, NULL, &error);
+  ok(read != NULL, error);
+  ok(store_savepoint_next(A, &error), error);
+  g_autoptr(StoreRows) rows = store_select(A, "SELECT 1", 0, NULL, &error); /* the next mail's */
+  cr_assert(!rows, "the statement after the failed read fails");
+  g_clear_error(&error);
+  cr_assert(store_behind_failed(A), "a read between units failed: no one mail is at fault");
+  gboolean rolled = store_savepoint_rollback(A, &error);
+  cr_assert(!rolled && g_error_matches(error, STORE_ERROR, STORE_ERROR_BEHIND), "%s",
+            error ? error->message : "the next mail was rolled back to a savepoint");
+  g_clear_error(&error);
+  store_rollback(A);
+}
