@@ -49,21 +49,26 @@ row_free(Row *row, int n)
   g_free(row);
 }
 
+/* as store_behind_add counts them */
 static gsize
-row_bytes(const Row *row, int n)
+row_bytes(const Row *row, int t)
 {
   gsize bytes = 0;
-  for (int i = 0; i < n; i++)
-    bytes += row->values[i] ? strlen(row->values[i]) : 0;
-  return MAX(bytes, (gsize)row->binary_len);
+  for (int i = 0; i < tables[t].n; i++)
+    if (row->values[i])
+      bytes += i == tables[t].binary ? (gsize)row->binary_len : strlen(row->values[i]);
+  return bytes;
 }
 
 static void
 rows_truncate(StoreBehind *b, int t, guint len)
 {
   GPtrArray *rows = b->rows[t];
-  while (rows && rows->len > len)
-    row_free(g_ptr_array_steal_index(rows, rows->len - 1), tables[t].n);
+  while (rows && rows->len > len) {
+    Row *row = g_ptr_array_steal_index(rows, rows->len - 1);
+    b->bytes -= MIN(b->bytes, row_bytes(row, t)); /* what it held is no longer kept */
+    row_free(row, tables[t].n);
+  }
 }
 
 static StoreBehind *
@@ -266,7 +271,7 @@ store_behind_write(StoreConn *conn, gboolean to_mark, GError **error)
       g_ptr_array_remove_range(b->rows[t], 0, upto[t]);
     b->mark[t] = 0;
     for (guint i = 0; i < rows_len(conn, t); i++)
-      b->bytes += row_bytes(g_ptr_array_index(b->rows[t], i), tables[t].n);
+      b->bytes += row_bytes(g_ptr_array_index(b->rows[t], i), t);
   }
   conn->behind_writes++;
   return ok;
