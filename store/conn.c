@@ -146,8 +146,7 @@ struct StoreAhead {
   PGresult *result; /* its rows */
   char *error_message, *sqlstate;
   char *prepared_sql; /* sent under the name the cache keeps for this SQL: forgotten if its plan is stale */
-  gboolean behind;    /* its failure is no one mail's: the kept rows' INSERT (store_send_behind), or a
-                         read sent ahead with write-behind on (store_send_ahead_passing) */
+  gboolean behind;    /* its failure is no one mail's: kept rows' INSERT, a read ahead with write-behind */
   guint writes;       /* conn->behind_writes when it was sent */
 };
 
@@ -331,8 +330,7 @@ store_send_ahead_passing(StoreConn *conn, const char *sql, int n, const char *co
   conn->behind_pass++;
   StoreAhead *ahead = store_send_ahead(conn, sql, n, params, error);
   conn->behind_pass--;
-  /* with write-behind, a read sent ahead may be sent outside the unit that uses it (a poll's reads
-   * for a group of mails go inside the savepoint of the mail before): no one mail owns its failure */
+  /* with write-behind it may go inside the unit before the one using it (a poll's group reads) */
   if (ahead && store_behind_on(conn))
     ahead->behind = TRUE;
   return ahead;
