@@ -425,7 +425,7 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
     .parts_json = parts,
     .text = req ? req->text : NULL,
     .attachments_json = attachments,
-    .known = p->group_known, /* it has every key of the group */
+    .known = parsed ? p->group_known : NULL, /* it has the keys of the group's parsed mails only */
   };
   g_autofree char *order_no = NULL;
   const char *what = NULL;

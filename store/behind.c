@@ -41,11 +41,11 @@ kept_after_write(int t, int column)
 {
   switch (t) {
     case STORE_BEHIND_MESSAGES:
-      return column == 0; /* dedupe key */
+      return column == 0 || column == 1; /* dedupe key, Message-ID */
     case STORE_BEHIND_ORDERS:
-      return column == 34; /* id */
-    case STORE_BEHIND_OUTBOX:
-      return column == 0 || column == 2 || column == 6 || column == 7; /* order, recipient, status, reason */
+      return column == 0 || column == 34; /* number, id */
+    case STORE_BEHIND_OUTBOX:             /* order, Message-ID, recipient, status, reason */
+      return column == 0 || column == 1 || column == 2 || column == 6 || column == 7;
     default:
       return FALSE;
   }
@@ -67,13 +67,15 @@ row_free(Row *row, int n)
   g_free(row);
 }
 
+/* as store_behind_add counts them */
 static gsize
-row_bytes(const Row *row, int n)
+row_bytes(const Row *row, int t)
 {
   gsize bytes = 0;
-  for (int i = 0; i < n; i++)
-    bytes += row->values[i] ? strlen(row->values[i]) : 0;
-  return MAX(bytes, (gsize)row->binary_len);
+  for (int i = 0; i < tables[t].n; i++)
+    if (row->values[i])
+      bytes += i == tables[t].binary ? (gsize)row->binary_len : strlen(row->values[i]);
+  return bytes;
 }
 
 static guint
@@ -89,7 +91,7 @@ recount(StoreBehind *b)
   b->bytes = 0;
   for (int t = 0; t < STORE_BEHIND_TABLES; t++)
     for (guint i = b->written[t]; b->rows[t] && i < b->rows[t]->len; i++)
-      b->bytes += row_bytes(g_ptr_array_index(b->rows[t], i), tables[t].n);
+      b->bytes += row_bytes(g_ptr_array_index(b->rows[t], i), t);
 }
 
 static void
@@ -195,6 +197,21 @@ guint
 store_behind_rows(StoreConn *conn, StoreBehindTable t)
 {
   return rows_len(conn, t);
+}
+
+void
+store_behind_note(StoreConn *conn, StoreBehindTable t, const char *const *values)
+{
+  if (store_behind_pending(conn))
+    return; /* cannot be: the statement that wrote it wrote the kept rows first */
+  g_autofree const char **kept = g_new0(const char *, tables[t].n);
+  for (int c = 0; c < tables[t].n; c++)
+    kept[c] = kept_after_write(t, c) ? values[c] : NULL;
+  store_behind_add(conn, t, kept, 0);
+  StoreBehind *b = conn->behind;
+  ((Row *)g_ptr_array_index(b->rows[t], b->rows[t]->len - 1))->gen = ++conn->behind_writes;
+  b->written[t] = b->rows[t]->len;
+  recount(b);
 }
 
 void

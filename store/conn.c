@@ -146,8 +146,9 @@ struct StoreAhead {
   PGresult *result; /* its rows */
   char *error_message, *sqlstate;
   char *prepared_sql; /* sent under the name the cache keeps for this SQL: forgotten if its plan is stale */
-  gboolean behind;    /* the kept rows' INSERT (store_send_behind) */
+  gboolean behind;    /* its failure is no one mail's: kept rows' INSERT, a read ahead with write-behind */
   guint writes;       /* conn->behind_writes when it was sent */
+  gboolean rows_written; /* it is the kept rows' INSERT: store_sync does not wait for it */
 };
 
 StoreAhead *
@@ -278,7 +279,7 @@ store_sync(StoreConn *conn, GError **error)
   gboolean only_behind = TRUE;
   for (guint i = 0; conn->pending && i < conn->pending->len && only_behind; i++) {
     const StoreAhead *a = g_ptr_array_index(conn->pending, i);
-    only_behind = a && a->behind;
+    only_behind = a && a->rows_written;
   }
   return only_behind || store_flush_deferred(conn, error);
 }
@@ -326,7 +327,9 @@ store_send_behind(StoreConn *conn, const char *sql, int n, const char *const *va
     return FALSE;
   if (!PQsendQueryParams(conn->pg, sql, n, NULL, values, lengths, formats, 0))
     return store_fail(conn, error);
-  store_ahead_unref(ahead_new(conn, NULL, TRUE));
+  StoreAhead *ahead = ahead_new(conn, NULL, TRUE);
+  ahead->rows_written = TRUE;
+  store_ahead_unref(ahead);
   return TRUE;
 }
 
@@ -348,6 +351,9 @@ store_send_ahead_passing(StoreConn *conn, const char *sql, int n, const char *co
   conn->behind_pass++;
   StoreAhead *ahead = store_send_ahead(conn, sql, n, params, error);
   conn->behind_pass--;
+  /* with write-behind it may go inside the unit before the one using it (a poll's group reads) */
+  if (ahead && store_behind_on(conn))
+    ahead->behind = TRUE;
   return ahead;
 }
 
@@ -671,6 +677,12 @@ store_savepoint_rollback(StoreConn *conn, GError **error)
   g_autoptr(GError) undone = NULL;
   store_flush_deferred(conn, &undone); /* what was sent ahead in the unit is undone, failed or not */
   store_behind_restore(conn);          /* the unit's kept rows go; those before its mark stay kept */
+  if (conn->behind_failed) {
+    /* the failure may lie before this unit's SAVEPOINT: a ROLLBACK TO could reach the unit before */
+    g_set_error(error, STORE_ERROR, STORE_ERROR_BEHIND, "the rows written behind failed (%s)",
+                undone ? undone->message : "the transaction is aborted");
+    return FALSE;
+  }
   if (!conn->sp_open) {
     /* the unit ran only statements that pass the kept rows (reads, sequences, a counter's lock) */
     store_numbers_restore(conn);

@@ -331,6 +331,8 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
   gboolean uid_done = FALSE;
   if (!message_store(conn, p, sha, in->len, out, &uid_done, error))
     return FALSE;
+  if (!out->duplicate && store_behind_on(conn))
+    store_behind_note(conn, STORE_BEHIND_MESSAGES, p); /* a read of stored keys sent before misses it */
   if (uid_done)
     return TRUE;
   g_autofree char *row = g_strdup_printf("%" G_GINT64_FORMAT, out->message_row);

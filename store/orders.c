@@ -223,6 +223,22 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GErro
 
 /* ---- follow-ups and updates ---- */
 
+/* A row kept behind (or written since a read still in use) has order_no, or a Message-ID of refs:
+ * the look-up must see it. */
+static gboolean
+kept_match(StoreConn *conn, const char *order_no, const char *const *refs)
+{
+  if (!store_behind_on(conn))
+    return TRUE;
+  if (order_no && store_behind_has(conn, STORE_BEHIND_ORDERS, 0, order_no))
+    return TRUE;
+  for (guint i = 0; refs && refs[i]; i++)
+    if (store_behind_has(conn, STORE_BEHIND_MESSAGES, 1, refs[i]) ||
+        store_behind_has(conn, STORE_BEHIND_OUTBOX, 1, refs[i]))
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 store_order_find(StoreConn *conn, const char *order_no, const char *const *refs, gint64 *order_id,
                  GError **error)
@@ -230,8 +246,10 @@ store_order_find(StoreConn *conn, const char *order_no, const char *const *refs,
   g_autofree char *arr = store_text_array(refs);
   const char *p[] = { order_no, arr };
   /* The order number first; else any of the order's mails named by In-Reply-To/References;
-   * else its acknowledgement (the customer answering our mail), when the outbox exists. */
-  g_autoptr(StoreRows) rows = store_select(
+   * else its acknowledgement (the customer answering our mail), when the outbox exists. Unless a
+   * row kept behind could be the one, the look-up passes them (mostly it finds nothing: a reply
+   * to another thread, a forward) and the poll does not wait for them to be written. */
+  g_autoptr(StoreRows) rows = (kept_match(conn, order_no, refs) ? store_select : store_select_passing)(
     conn,
     /* an order merged into another (intake.merge): its mail goes to the kept one */
     "SELECT coalesce(kept.id, f.id) FROM ("

@@ -51,7 +51,8 @@ gboolean store_behind_on(StoreConn *conn);
 void store_behind_add(StoreConn *conn, StoreBehindTable t, const char *const *values, int binary_len);
 /* Row i of table t (NULL past the end) and *gen (may be NULL): 0 when it is kept, else the write
  * (conn->behind_writes) that sent it; how many there are. A written row stays, with only the
- * columns the look-ups read (its key; an outbox row's order, recipient, status, reason), until
+ * columns the look-ups read (keys, Message-IDs, order numbers; an outbox row's order, recipient,
+ * status, reason), until
  * store_behind_prune: a read sent before that write must add it (StoreAhead's writes). */
 const char *const *store_behind_row(StoreConn *conn, StoreBehindTable t, guint i, guint *gen);
 guint store_behind_rows(StoreConn *conn, StoreBehindTable t);
@@ -61,6 +62,9 @@ guint store_behind_count(StoreConn *conn, StoreBehindTable t);
 gboolean store_behind_has(StoreConn *conn, StoreBehindTable t, int column, const char *value);
 gboolean store_behind_pending(StoreConn *conn);
 gsize store_behind_bytes(StoreConn *conn);
+/* A row written at once (not kept) that reads sent before must still count: known as if written
+ * behind, with the columns a written row keeps. */
+void store_behind_note(StoreConn *conn, StoreBehindTable t, const char *const *values);
 void store_behind_mark(StoreConn *conn);
 void store_behind_restore(StoreConn *conn);
 void store_behind_clear(StoreConn *conn);

@@ -859,3 +859,94 @@ Test(behind, a_key_kept_in_an_undone_unit_is_new_again, .init = setup, .fini = t
   g_autofree char *row = st_value(T, "SELECT id FROM intake.messages WHERE dedupe_key = 'again@x'");
   cr_assert_eq(g_ascii_strtoll(row, NULL, 10), third.message_row, "the id given to the caller is the row's");
 }
+
+/* store_message_insert of a small mail (raw_mail(key, tail)) with a read of stored keys sent before. */
+static StoreIngest
+ingest_known(const char *key, guint32 uid, const char *tail, StoreAhead *known)
+{
+  GError *error = NULL;
+  g_autoptr(GByteArray) raw = raw_mail(key, tail);
+  StoreIncoming in = { .data = (const char *)raw->data,
+                       .len = raw->len,
+                       .uid = uid,
+                       .dedupe_key = key,
+                       .message_id = key,
+                       .known = known };
+  StoreIngest out = { 0 };
+  ok(store_message_insert(A, &MB, &in, &out, &error), error);
+  return out;
+}
+
+/* A read of stored keys (a poll's group) sent before a mail that was written at once (over the bytes
+ * kept) with nothing kept before it: it cannot know that mail's key. The next mail with the key and
+ * other bytes (a reused Message-ID) is stored under key:sha256 as without write-behind. */
+Test(behind, a_key_written_at_once_makes_an_earlier_read_of_keys_stale, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  begin_behind();
+  const char *keys[] = { "reuse@x", NULL };
+  g_autoptr(StoreAhead) known = store_messages_known_ahead(A, keys, &error);
+  ok(known != NULL, error);
+  ok(store_savepoint(A, &error), error);
+  g_autofree char *tail = g_strnfill(9u << 20, 'x'); /* over the 8 MiB kept at most: written at once */
+  StoreIngest big = ingest_known("reuse@x", 170, tail, known);
+  cr_assert(!big.duplicate);
+  assert_kept(0, 0, 0, 0);
+  ok(store_savepoint_next(A, &error), error);
+  StoreIngest other = ingest_known("reuse@x", 171, "other bytes", known);
+  cr_assert(!other.duplicate && other.message_row != big.message_row, "other bytes: a new row");
+  ok(store_commit(A, &error), error);
+  cr_assert_eq(seen(MAIL_ROWS, "reuse@x"), 1);
+  cr_assert_eq(seen("SELECT count(*) FROM intake.messages WHERE dedupe_key LIKE $1 || ':%'", "reuse@x"), 1,
+               "the second is kept under key:sha256");
+}
+
+/* A poll sends the reads of its next mails (StoreIncoming.known, the registry, the caps) before the
+ * next mail's unit begins: inside the savepoint of the mail before, ahead of its RELEASE. When such a
+ * read fails, the next mail's statements fail with it; its ROLLBACK TO would go back to the mail
+ * before (its RELEASE never ran) and undo that mail's rows, which would then be committed without
+ * them. The failure is no one mail's: STORE_ERROR_BEHIND, the batch is done again. */
+Test(behind, a_failed_read_sent_between_units_undoes_no_earlier_mail, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  begin_behind();
+  ok(store_savepoint(A, &error), error);
+  ingest("one@x", 180, "s");
+  cr_assert_eq(counted(FALSE, MAIL_ROWS, "one@x"), 1); /* written inside its savepoint */
+  g_autoptr(StoreAhead) read = store_send_ahead_passing(A, "SELECT 1/0", 0, NULL, &error);
+  ok(read != NULL, error);
+  ok(store_savepoint_next(A, &error), error);
+  g_autoptr(StoreRows) rows = store_select(A, "SELECT 1", 0, NULL, &error); /* the next mail's */
+  cr_assert(!rows, "the statement after the failed read fails");
+  g_clear_error(&error);
+  cr_assert(store_behind_failed(A), "a read between units failed: no one mail is at fault");
+  gboolean rolled = store_savepoint_rollback(A, &error);
+  cr_assert(!rolled && g_error_matches(error, STORE_ERROR, STORE_ERROR_BEHIND), "%s",
+            error ? error->message : "the next mail was rolled back to a savepoint");
+  g_clear_error(&error);
+  store_rollback(A);
+}
+
+/* The bytes kept follow the rows: a unit undone gives its bytes back, so the next mail is kept as
+ * it would have been (the 8 MiB kept at most counts the rows kept, not the rows once kept). */
+Test(behind, an_undone_units_bytes_are_no_longer_counted, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  g_autofree char *tail = g_strnfill(5u << 20, 'y'); /* 5 MiB: one fits the 8 MiB, two do not */
+  begin_behind();
+  ok(store_savepoint(A, &error), error);
+  gboolean done = FALSE;
+  StoreIngest first = ingest_full("b1@x", 190, "s", tail, FALSE, &error, &done);
+  ok(done, error);
+  cr_assert(!first.duplicate);
+  assert_kept(1, 1, 0, 0);
+  ok(store_savepoint_rollback(A, &error), error);
+  assert_kept(0, 0, 0, 0);
+  StoreIngest second = ingest_full("b2@x", 191, "s", tail, FALSE, &error, &done);
+  ok(done, error);
+  cr_assert(!second.duplicate);
+  assert_kept(1, 1, 0, 0); /* kept: only its own 5 MiB are */
+  ok(store_commit(A, &error), error);
+  cr_assert_eq(seen(MAIL_ROWS, "b1@x"), 0);
+  cr_assert_eq(seen(MAIL_ROWS, "b2@x"), 1);
+}
