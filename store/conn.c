@@ -371,8 +371,8 @@ store_send_ahead(StoreConn *conn, const char *sql, int n, const char *const *par
 {
   if (!behind_before(conn, error))
     return NULL;
-  const char *name = conn->prepared ? g_hash_table_lookup(conn->prepared, sql) : NULL;
-  if (!name) {
+  const char *name = conn->prepared && !conn->unprepared ? g_hash_table_lookup(conn->prepared, sql) : NULL;
+  if (!name && !conn->unprepared) {
     /* the first time on this connection: prepared on its own (a round trip, once); a full cache
      * leaves it unnamed */
     PGresult *failed = NULL;
@@ -442,7 +442,7 @@ store_run_formats(StoreConn *conn, const char *sql, int n, const char *const *pa
     /* with what was sent ahead, in one round trip; a statement not prepared yet is prepared in the
      * same pipeline (the statement after a SAVEPOINT is the busiest one: the mail's insert) */
     g_autofree char *fresh = NULL;
-    const char *name = lookup_name(conn, sql, &fresh);
+    const char *name = conn->unprepared ? NULL : lookup_name(conn, sql, &fresh);
     if (fresh && PQsendPrepare(conn->pg, fresh, sql, n, NULL))
       g_ptr_array_add(pending(conn),
                       NULL); /* its result is read like a deferred statement's: an error stands */
@@ -460,7 +460,7 @@ store_run_formats(StoreConn *conn, const char *sql, int n, const char *const *pa
     return r;
   }
   PGresult *failed = NULL;
-  const char *name = prepared_name(conn, sql, n, &failed);
+  const char *name = conn->unprepared ? NULL : prepared_name(conn, sql, n, &failed);
   if (failed)
     return failed;
   if (!name)

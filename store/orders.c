@@ -249,6 +249,7 @@ store_order_find(StoreConn *conn, const char *order_no, const char *const *refs,
    * else its acknowledgement (the customer answering our mail), when the outbox exists. Unless a
    * row kept behind could be the one, the look-up passes them (mostly it finds nothing: a reply
    * to another thread, a forward) and the poll does not wait for them to be written. */
+  conn->unprepared++; /* see StoreConn.unprepared */
   g_autoptr(StoreRows) rows = (kept_match(conn, order_no, refs) ? store_select : store_select_passing)(
     conn,
     /* an order merged into another (intake.merge): its mail goes to the kept one */
@@ -262,6 +263,7 @@ store_order_find(StoreConn *conn, const char *order_no, const char *const *refs,
     ") f JOIN intake.orders o ON o.id = f.id LEFT JOIN intake.orders kept ON kept.order_no = o.merged_into"
     " ORDER BY f.rank, f.id LIMIT 1", /* a batch report's mail opened several: its first */
     2, p, error);
+  conn->unprepared--;
   if (!rows)
     return FALSE;
   if (rows->rows->len == 0)

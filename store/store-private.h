@@ -22,7 +22,10 @@ struct StoreConn {
   GArray *message_ids;        /* the same for intake.messages */
   struct StoreBehind *behind; /* rows written behind, not sent yet (store/behind.c) */
   gboolean behind_on;         /* store_behind_set */
-  guint behind_pass;          /* > 0: the statement being sent cannot see those rows (store_select_passing) */
+  guint unprepared;  /* > 0: statements are sent unprepared, planned with their values each time: look-ups
+                       in tables a poll is filling, whose cached generic plan would stay the one made when
+                       they were nearly empty (a seq scan, longer with every mail) */
+  guint behind_pass; /* > 0: the statement being sent cannot see those rows (store_select_passing) */
   gboolean
     behind_failed; /* the rows written behind failed: errors are STORE_ERROR_BEHIND until the next BEGIN */
   guint behind_writes; /* how many times rows were written behind (a read sent before is stale) */
