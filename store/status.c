@@ -33,7 +33,7 @@ store_mailbox_count_poll(StoreConn *conn, gint mailbox_id, gboolean ok, GError *
 StoreRows *
 store_status_mailboxes(StoreConn *conn, GError **error)
 {
-  /* The poll's advisory lock is keyed by the mailbox name (cmd_poll.c); its age is the holder's
+  /* The poll's advisory lock is keyed by the mailbox name (cli/cmd_poll.c); its age is the holder's
    * session age (a poll connects once, then locks). */
   return store_select(
     conn,

@@ -1,0 +1,817 @@
+/* cli/poll_ingest.c: one mailbox's new mail for `intake poll` — fetch → parse → store, many mails per
+ * transaction (write-behind, a savepoint when a mail needs one) → flag on the server. A mail is
+ * flagged or moved only after its transaction committed; a crash in between leaves a mailbox_uids
+ * row without marked_at, which the next run flags first. */
+#include "poll_ingest.h"
+#include "acks_send.h"
+#include "parse_ahead.h"
+#include "parser.h"
+#include "pipeline.h"
+
+#include <string.h>
+
+#define FETCH_BATCH 16
+/* Group commit: one transaction (one WAL flush) for up to BATCH_MAILS mails or BATCH_USEC of work,
+ * whichever comes first. 64: a batch done again one by one (redo_batch) stays short, and with
+ * write-behind off (a savepoint per mail) within PostgreSQL's per-backend subtransaction cache
+ * (PGPROC_MAX_CACHED_SUBXIDS), which other sessions' snapshots would otherwise pay for. */
+#define BATCH_MAILS 64
+#define BATCH_USEC G_USEC_PER_SEC
+
+typedef CliPollStats PollStats;
+
+typedef struct {
+  CliConfig *config;
+  const CliMailbox *mb;
+  StoreConn *conn;
+  FetcherSession *imap;
+  ParserConfig *parser;       /* set once there is new mail (cli_parser_config_need) */
+  ParserConfig **parser_slot; /* the run's, loaded on first need: a poll with nothing new skips it */
+  ClassifierPolicy **policy;  /* loaded on first need: a poll with nothing new skips it */
+  const AcksSmtpConfig *acks;
+  const char *mailbox_key;
+  CliParseAhead *ahead; /* parses the fetched mails while the ones before them are stored */
+  /* the mail's reads sent with its insert (one round trip): registry rows, acknowledgement counts */
+  StoreAhead *asset_ahead, *caps_ahead;
+  /* with write-behind: the same reads (and which keys are stored) for a group of mails of the fetch,
+   * one statement each for all of them; the group is the fetch's mails [.., group_to) */
+  StoreAhead *group_assets, *group_caps, *group_known;
+  guint group_to;
+  StoreMailbox mailbox;
+  PollStats stats;
+  GArray *batch;         /* UIDs stored in the open transaction: flagged after it commits */
+  gboolean in_batch;     /* a transaction is open */
+  gboolean unit_held;    /* it holds a mail's savepoint (kept until the next mail's or COMMIT) */
+  gint64 batch_started;  /* monotonic µs of its BEGIN */
+  PollStats batch_stats; /* at its BEGIN: what a rollback restores */
+  guint32 batch_first;   /* the first mail of the open batch (0: none yet) */
+  guint fetched_before;  /* stats.fetched before it */
+  guint32 last_seen;     /* the last mail ingested */
+  guint32 slow_until;    /* write-behind is off until the batch with this mail commits (0: on) */
+  gboolean behind;       /* write-behind is on (poll_behind) */
+} Poll;
+
+static gboolean batch_begin(Poll *p, GError **error);
+
+static void
+poll_behind(Poll *p, gboolean on)
+{
+  p->behind = on;
+  store_behind_set(p->conn, on);
+}
+
+/* A mail's savepoint in the open batch (opening it if need be); the one before is kept. */
+static gboolean
+unit_begin(Poll *p, GError **error)
+{
+  if (!batch_begin(p, error) ||
+      !(p->unit_held ? store_savepoint_next(p->conn, error) : store_savepoint(p->conn, error)))
+    return FALSE;
+  p->unit_held = TRUE;
+  return TRUE;
+}
+
+static ClassifierPolicy *
+need_policy(Poll *p, GError **error)
+{
+  if (!*p->policy && (*p->policy = pipeline_policy_load(p->conn, error)))
+    classifier_policy_set_explain(*p->policy, FALSE); /* the poll never prints the trail */
+  return *p->policy;
+}
+
+/* One order for a mail (classified when it could be parsed; req may show one machine of a batch
+ * report: pipeline_machine_enter), inside the transaction; an unreadable mail becomes an order for
+ * review with review_reason. *result (may be NULL) receives the classification (caller frees). */
+static char *
+insert_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_row, GDateTime *received,
+             const char *review_reason, guint machine_index, gint64 *order_id, ClassifierResult **result_out,
+             GError **error)
+{
+  StoreOrder o = {
+    .message_row = message_row,
+    .received_at = received,
+    .status = req ? "queued" : "needs_review",
+    .review_reason = req ? NULL : review_reason,
+    .from_addr = in->from_addr,
+    .subject = in->subject,
+    .machine_index = machine_index,
+  };
+  PipelineOrderHolder holder = { 0 };
+  g_autoptr(ClassifierResult) result = NULL;
+  if (req) {
+    g_autofree char *warning = NULL;
+    g_autoptr(StoreAhead) ahead = machine_index == 0 ? g_steal_pointer(&p->asset_ahead) : NULL;
+    g_autoptr(ClassifierAsset) asset = ahead ? pipeline_asset_take(p->conn, ahead, req, &warning, error)
+                                             : pipeline_asset_lookup(p->conn, req, &warning, error);
+    if (!asset && error && *error)
+      return NULL;
+    if (warning)
+      cli_log(CLI_LOG_WARN, "%s", warning);
+    ClassifierPolicy *policy = need_policy(p, error);
+    if (!policy)
+      return NULL;
+    result = classifier_classify(policy, req, asset, received, error);
+    if (!result)
+      return NULL;
+    pipeline_order_fill(&o, &holder, policy, req, result);
+    g_ptr_array_add(req->sn_candidates, NULL);
+    o.sn_candidates = (const char *const *)req->sn_candidates->pdata;
+  }
+  char *order_no = store_order_insert(p->conn, &o, order_id, error);
+  if (req)
+    g_ptr_array_set_size(req->sn_candidates, req->sn_candidates->len - 1);
+  pipeline_order_holder_clear(&holder);
+  if (order_no && result_out)
+    *result_out = g_steal_pointer(&result);
+  return order_no;
+}
+
+/* The new orders of a mail, inside its transaction: one per machine it reports (a batch report:
+ * each classified on its own), then ONE acknowledgement, the first order's, which lists them all.
+ * Returns the first order's number; *n_orders receives how many were made. */
+static char *
+new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_row, GDateTime *received,
+          const char *review_reason, guint *n_orders, GError **error)
+{
+  /* An order number that matches no order (a typo, another vendor's): a new request. */
+  if (req && req->followup_of) {
+    cli_log(CLI_LOG_INFO, "names order %s, which does not exist: new order", req->followup_of);
+    g_clear_pointer(&req->followup_of, g_free);
+  }
+  guint n = req ? pipeline_machine_count(req) : 1;
+  gint64 order_id = 0;
+  g_autofree char *order_no = NULL;
+  g_autoptr(ClassifierResult) result = NULL;
+  for (guint k = 0; k < n; k++) {
+    PipelineMachineSaved saved = { 0 };
+    if (n > 1)
+      pipeline_machine_enter(req, k, &saved);
+    gint64 id = 0;
+    g_autoptr(ClassifierResult) r = NULL;
+    g_autofree char *no = insert_order(p, req, in, message_row, received, review_reason, k, &id, &r, error);
+    pipeline_machine_leave(req, &saved);
+    if (!no)
+      return NULL;
+    if (n > 1)
+      cli_log(CLI_LOG_DEBUG, "machine %u of %u: order %s", k + 1, n, no);
+    if (k == 0) {
+      cli_log_field("order", no);
+      order_id = id;
+      order_no = g_steal_pointer(&no);
+      result = g_steal_pointer(&r);
+    }
+  }
+  *n_orders = n;
+  /* the acknowledgement is decided and written in the orders' own transaction, after all of them:
+   * it lists every order of the mail */
+  AcksOrder ao = {
+    .order_id = order_id,
+    .order_no = order_no,
+    .request = req,
+    .result = result,
+    .raw = in->data,
+    .raw_len = in->len,
+    .time_zone = *p->policy ? classifier_policy_time_zone(*p->policy) : NULL,
+    .received = received,
+    .n_orders = n,
+    .caps = p->caps_ahead,
+  };
+  g_autofree char *outcome = NULL;
+  if (!acks_queue_order(p->conn, p->acks, &ao, &outcome, error))
+    return NULL;
+  if (g_strcmp0(outcome, "queued") == 0)
+    p->stats.acks_queued++;
+  else if (outcome && !g_str_has_prefix(outcome, "suppressed"))
+    cli_log(CLI_LOG_WARN, "acknowledgement %s", outcome);
+  else
+    cli_log(CLI_LOG_DEBUG, "acknowledgement %s", outcome);
+  return g_steal_pointer(&order_no);
+}
+
+/* Why a mail that gave no request needs a person. */
+static const char *
+review_reason(const FetcherMessage *m)
+{
+  return m->truncated ? "oversize" : m->error ? "unfetchable" : "unprocessable";
+}
+
+/* One mail, one transaction: the message, its server UID, and then a new order, or the
+ * follow-up attached to its order, or nothing for a duplicate or ignored mail. */
+/* Inside the mail's transaction, after its row is stored: what it becomes — nothing more for a
+ * duplicate or ignored mail, a follow-up of its order, or a new order (for review when unreadable).
+ * *order_no (caller frees) and *what describe it for the log. */
+static gboolean
+place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming *in, const StoreIngest *out,
+      GDateTime *received, char **order_no, const char **what, GError **error)
+{
+  if (out->duplicate) {
+    p->stats.duplicates++;
+    *what = "already stored";
+  } else if (req && req->ignored_reason) {
+    p->stats.ignored++;
+    *what = req->ignored_reason;
+  } else {
+    gint64 order_id = 0;
+    if (req && (req->followup_of || req->references->len > 0)) {
+      g_ptr_array_add(req->references, NULL);
+      gboolean ok = store_order_find(p->conn, req->followup_of, (const char *const *)req->references->pdata,
+                                     &order_id, error);
+      g_ptr_array_set_size(req->references, req->references->len - 1);
+      if (!ok)
+        return FALSE;
+    }
+    if (order_id) {
+      if (!need_policy(p, error) || !pipeline_followup(p->conn, p->parser, &p->config->limits, *p->policy,
+                                                       order_id, out->message_row, req, order_no, error))
+        return FALSE;
+      p->stats.followups++;
+      cli_log_field("order", *order_no);
+      *what = "follow-up of";
+    } else {
+      guint made = 0;
+      *order_no = new_order(p, req, in, out->message_row, received, review_reason(m), &made, error);
+      if (!*order_no)
+        return FALSE;
+      if (req)
+        p->stats.orders += made;
+      else
+        p->stats.quarantined++;
+      *what = req ? "new order" : "needs review:";
+    }
+  }
+  return TRUE;
+}
+
+/* At most max bytes of s as valid UTF-8 without NUL, for a quarantined mail's order. */
+static char *
+safe_prefix(const char *s, gsize max)
+{
+  if (!s)
+    return NULL;
+  g_autofree char *valid = g_utf8_make_valid(s, -1);
+  const char *end = valid + MIN(strlen(valid), max);
+  while (end > valid && !g_utf8_validate(valid, end - valid, NULL))
+    end--; /* not inside a character */
+  return g_strndup(valid, (gsize)(end - valid));
+}
+
+/* The mail failed in a way that will repeat (a constraint, an encoding, a size, a bug): what it did
+ * is rolled back to its savepoint (the other mails of the batch stay) and, instead of stopping the
+ * mailbox at it for good, it is stored raw with an order for review (review_reason quarantined,
+ * parse_error the failure); if even that fails, its UID is recorded with the error
+ * (intake.quarantine). Either way it is then flagged like any stored mail, with its batch. A
+ * transient failure (the database went away) ends the poll as before: nothing of the open batch is
+ * flagged. *error holds the failure on entry; FALSE leaves the one that ends the poll there. */
+static gboolean
+quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime *received, GError **error)
+{
+  if (store_error_transient(*error) || store_behind_failed(p->conn))
+    return FALSE; /* not this mail's fault, or not only this mail's: the batch is done again (ingest_all) */
+  g_autoptr(GError) rerr = NULL;
+  if (!store_savepoint_rollback(p->conn, &rerr)) {
+    g_clear_error(error);
+    g_propagate_error(error, g_steal_pointer(&rerr));
+    return FALSE;
+  }
+  cli_log(CLI_LOG_WARN, "quarantined for review: %s", (*error)->message);
+  g_autofree char *why = g_strdup_printf("quarantined: %s", (*error)->message);
+  g_autofree char *from = safe_prefix(in->from_addr, 200);
+  g_autofree char *subject = safe_prefix(in->subject, 200);
+  StoreIncoming q = { .data = in->data,
+                      .len = in->len,
+                      .uid = in->uid,
+                      .internal_date = in->internal_date,
+                      .dedupe_key = in->dedupe_key,
+                      .message_id = in->message_id,
+                      .from_addr = from,
+                      .subject = subject,
+                      .parse_error = why };
+  StoreIngest out = { 0 };
+  g_autoptr(GError) qerr = NULL;
+  g_autofree char *order_no = NULL;
+  guint made = 0;
+  if (store_message_insert(p->conn, &p->mailbox, &q, &out, &qerr) &&
+      (out.duplicate ||
+       (order_no = new_order(p, NULL, &q, out.message_row, received, "quarantined", &made, &qerr)))) {
+    p->stats.quarantined++;
+    g_clear_error(error);
+    return TRUE;
+  }
+  if (store_error_transient(qerr) || !store_savepoint_rollback(p->conn, &rerr)) {
+    g_clear_error(error);
+    g_propagate_error(error, rerr ? g_steal_pointer(&rerr) : g_steal_pointer(&qerr));
+    return FALSE;
+  }
+  cli_log(CLI_LOG_ERROR, "could not be stored: %s; recorded in intake.quarantine", qerr->message);
+  g_autofree char *both =
+    g_strdup_printf("%s; storing it raw failed too: %s", (*error)->message, qerr->message);
+  g_clear_error(error);
+  if (!store_mailbox_quarantine_uid(p->conn, &p->mailbox, m->uid, in->len, both, error))
+    return FALSE;
+  p->stats.quarantined++;
+  return TRUE;
+}
+
+/* The mail a log line is about: uid=N (and order=… once it has one) on every line until uid 0. */
+static void
+log_mail(guint32 uid)
+{
+  char text[16];
+  g_snprintf(text, sizeof text, "%u", uid);
+  cli_log_field("uid", uid ? text : NULL);
+  cli_log_field("order", NULL);
+}
+
+/* The reads a new one-machine order of req will make, sent ahead with the mail's insert (a batch
+ * report, a duplicate or a follow-up reads its own when it needs them; these then go unused). */
+/* A new one-machine order will be made of req (unless it is a duplicate or a follow-up). */
+static gboolean
+reads_wanted(const ParserRequest *req)
+{
+  return req && !req->ignored_reason && pipeline_machine_count(req) == 1;
+}
+
+static gboolean
+reads_ahead(Poll *p, const ParserRequest *req, GError **error)
+{
+  if (!reads_wanted(req))
+    return TRUE;
+  if (p->group_known) { /* read with its group's */
+    p->asset_ahead = p->group_assets ? store_ahead_ref(p->group_assets) : NULL;
+    p->caps_ahead = p->group_caps ? store_ahead_ref(p->group_caps) : NULL;
+    return TRUE;
+  }
+  g_autoptr(GError) e = NULL;
+  p->asset_ahead = pipeline_asset_lookup_ahead(p->conn, req, &e);
+  if (!e)
+    p->caps_ahead = acks_caps_ahead(p->conn, p->acks, req, &e);
+  if (!e)
+    return TRUE;
+  g_propagate_error(error, g_steal_pointer(&e));
+  return FALSE;
+}
+
+static void
+reads_ahead_clear(Poll *p)
+{
+  g_clear_pointer(&p->asset_ahead, store_ahead_unref);
+  g_clear_pointer(&p->caps_ahead, store_ahead_unref);
+}
+
+/* parsed: what the worker read of a whole mail (NULL: the mail is parsed here). */
+static gboolean
+ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
+{
+  gsize len = 0;
+  const char *data = m->raw ? g_bytes_get_data(m->raw, &len) : NULL;
+  if (!data)
+    data = "";
+  g_autoptr(GError) perr = NULL;
+  g_autoptr(ParserRequest) req = NULL, head = NULL;
+  g_autofree char *dedupe = NULL, *parts = NULL, *attachments = NULL;
+  if (m->error) {
+    /* The server's answer for this mail could not be read: it stays on the server, and a person
+     * is pointed at it; the mails after it go on. */
+    g_set_error(&perr, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "could not fetch UID %u of %s: %s", m->uid,
+                fetcher_session_mailbox(p->imap), m->error);
+    dedupe = g_strdup_printf("unfetchable:%s:%" G_GINT64_FORMAT ":%u", p->mailbox_key, p->mailbox.uidvalidity,
+                             m->uid);
+  } else if (m->truncated) {
+    /* Over max_bytes on the server: only its header and first bytes were fetched. Stored for review
+     * with its real size; what the header says (sender, subject, Message-ID) is kept, not classified. */
+    head = parser_parse(p->parser, &p->config->limits, data, len, NULL);
+    dedupe = parser_dedupe_key(head, data, len);
+    g_set_error(&perr, PARSER_ERROR, PARSER_ERROR_TOO_LARGE,
+                "oversize: %" G_GUINT64_FORMAT " bytes on the server, over max_bytes (%" G_GSIZE_FORMAT
+                "): only its header and first %" G_GSIZE_FORMAT " bytes are stored",
+                m->size, p->config->limits.max_bytes, len);
+  } else {
+    g_autoptr(CliParsed) here = parsed ? NULL : cli_parse_now(p->parser, &p->config->limits, m);
+    CliParsed *r = parsed ? parsed : here;
+    req = g_steal_pointer(&r->request);
+    perr = g_steal_pointer(&r->error);
+    dedupe = g_steal_pointer(&r->dedupe_key);
+    parts = g_steal_pointer(&r->parts_json);
+    attachments = g_steal_pointer(&r->attachments_json);
+  }
+  const ParserRequest *who = req ? req : head;
+
+  GDateTime *received = m->internal_date;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  if (!received && req)
+    received = req->received ? req->received : req->date;
+  if (!received)
+    received = now;
+
+  StoreIncoming in = {
+    .data = data,
+    .len = len,
+    .uid = m->uid,
+    .internal_date = m->internal_date,
+    .dedupe_key = dedupe,
+    .message_id = who ? who->message_id : NULL,
+    .from_addr = who ? who->from_addr : NULL,
+    .from_display = who ? who->from : NULL,
+    .subject = who ? who->subject : NULL,
+    .parse_error = perr ? perr->message : NULL,
+    .ignored_reason = req ? req->ignored_reason : NULL,
+    .parts_json = parts,
+    .text = req ? req->text : NULL,
+    .attachments_json = attachments,
+    .known = parsed ? p->group_known : NULL, /* it has the keys of the group's parsed mails only */
+  };
+  g_autofree char *order_no = NULL;
+  const char *what = NULL;
+  StoreIngest out = { 0 };
+  /* the policy (and the session's time zone) outside the mail's savepoint: a rollback keeps it,
+   * and a broken policy ends the poll rather than quarantining every mail */
+  if (!need_policy(p, error))
+    return FALSE;
+  PollStats before = p->stats; /* a mail rolled back counts as quarantined, not as what it began as */
+  if (!unit_begin(p, error))
+    return FALSE;
+  if (!reads_ahead(p, req, error) || !store_message_insert(p->conn, &p->mailbox, &in, &out, error))
+    goto fail;
+  if (!place(p, m, req, &in, &out, received, &order_no, &what, error) || !store_sync(p->conn, error))
+    goto fail;
+  cli_log(CLI_LOG_DEBUG, "%s%s%s", what, order_no ? " " : "", order_no ? order_no : "");
+  if (perr)
+    cli_log(CLI_LOG_WARN, "stored for review: %s", perr->message);
+  return TRUE;
+fail:
+  p->stats = before;
+  if (quarantine(p, m, &in, received, error))
+    return TRUE;
+  g_prefix_error(error, "uid %u: ", m->uid);
+  return FALSE;
+}
+
+/* One mail: its log lines carry uid= (and order=), the poll's after it do not. */
+static gboolean
+ingest(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
+{
+  log_mail(m->uid);
+  if (!p->batch_first) { /* reset when its batch commits */
+    p->batch_first = m->uid;
+    p->fetched_before = p->stats.fetched - 1; /* counted just before */
+  }
+  p->last_seen = m->uid;
+  gboolean ok = ingest_mail(p, m, parsed, error);
+  reads_ahead_clear(p);
+  log_mail(0);
+  return ok;
+}
+
+static gboolean
+mark(Poll *p, GArray *uids, GError **error)
+{
+  if (uids->len == 0)
+    return TRUE;
+  if (!fetcher_session_mark(p->imap, (const guint32 *)uids->data, uids->len, p->mb->processed_folder, error))
+    return FALSE;
+  return store_mailbox_mark_done(p->conn, &p->mailbox, (const guint32 *)uids->data, uids->len, error);
+}
+
+/* Opens the batch's transaction unless one is open. */
+static gboolean
+batch_begin(Poll *p, GError **error)
+{
+  if (p->in_batch)
+    return TRUE;
+  if (!store_begin(p->conn, error))
+    return FALSE;
+  p->in_batch = TRUE;
+  p->unit_held = FALSE;
+  p->batch_started = g_get_monotonic_time();
+  p->batch_stats = p->stats;
+  return TRUE;
+}
+
+/* The open batch is full or old enough to commit. */
+static gboolean
+batch_due(const Poll *p)
+{
+  return p->in_batch &&
+         (p->batch->len >= BATCH_MAILS || g_get_monotonic_time() - p->batch_started >= BATCH_USEC);
+}
+
+/* The poll ends with a batch open: nothing of it is kept or flagged (it is fetched again next time). */
+static void
+batch_abort(Poll *p)
+{
+  if (!p->in_batch)
+    return;
+  store_rollback(p->conn);
+  guint fetched = p->stats.fetched;
+  p->stats = p->batch_stats;
+  p->stats.fetched = fetched;
+  p->in_batch = FALSE;
+  g_array_set_size(p->batch, 0);
+}
+
+/* Commits the open batch (its mails and the UID high-water mark together), then — only then —
+ * flags its mails on the server. */
+static gboolean
+batch_commit(Poll *p, GError **error)
+{
+  if (!p->in_batch)
+    return TRUE;
+  guint32 top = 0;
+  for (guint i = 0; i < p->batch->len; i++)
+    top = MAX(top, g_array_index(p->batch, guint32, i));
+  if ((top && !store_mailbox_advance(p->conn, &p->mailbox, top, error)) || !store_commit(p->conn, error)) {
+    batch_abort(p);
+    return FALSE;
+  }
+  p->in_batch = FALSE;
+  p->batch_first = 0;
+  gboolean ok = mark(p, p->batch, error);
+  g_array_set_size(p->batch, 0);
+  return ok;
+}
+
+/* After a fetch: a mail the server refused (FETCH NO) is asked for again at the next poll — the
+ * mails before it are committed and flagged, and the poll stops before it (FALSE with the reason) —
+ * until it has been refused for [imap] refused_for; then it is kept for review as unfetchable (an
+ * order in needs_review, flagged with its batch) so the mails after it are not blocked for ever.
+ * *refused: its UID when kept, else 0. */
+static gboolean
+refusal(Poll *p, guint32 *refused, GError **error)
+{
+  *refused = 0;
+  guint32 uid = 0;
+  g_autofree char *why = NULL;
+  if (!fetcher_session_take_refusal(p->imap, &uid, &why))
+    return TRUE;
+  gboolean give_up = FALSE;
+  guint attempts = 0;
+  if (!batch_begin(p, error) ||
+      !store_mailbox_fetch_refused(p->conn, &p->mailbox, uid, why, p->mb->refused_for_s, &give_up, &attempts,
+                                   error))
+    return FALSE;
+  if (!give_up) {
+    if (!batch_commit(p, error)) /* the refusal counted, the mails before it kept and flagged */
+      return FALSE;
+    g_set_error(
+      error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
+      "UID %u refused by the server (%s), %u time(s): asked again at the next poll; kept for review "
+      "if still refused after refused_for",
+      uid, why ? why : "NO", attempts);
+    return FALSE;
+  }
+  cli_log(CLI_LOG_WARN, "uid %u: refused by the server %u times since refused_for ago: kept for review", uid,
+          attempts);
+  g_autofree char *failed = g_strdup_printf("refused by the server %u times: %s", attempts, why ? why : "NO");
+  FetcherMessage *m = fetcher_message_new_failed(uid, failed);
+  p->stats.fetched++;
+  gboolean ok = ingest(p, m, NULL, error);
+  fetcher_message_free(m);
+  if (!ok)
+    return FALSE;
+  g_array_append_val(p->batch, uid);
+  *refused = uid;
+  return TRUE;
+}
+
+static void
+group_clear(Poll *p)
+{
+  g_clear_pointer(&p->group_assets, store_ahead_unref);
+  g_clear_pointer(&p->group_caps, store_ahead_unref);
+  g_clear_pointer(&p->group_known, store_ahead_unref);
+  p->group_to = 0;
+}
+
+static gboolean parse_ahead(const FetcherMessage *m);
+
+/* With write-behind: the reads of the fetch's mails from k on that are parsed already (k waited for),
+ * sent ahead as one group (three statements for all of them, one round trip with the first mail's).
+ * parsed[i] receives what it took. A mail that goes another way later reads for itself. */
+static gboolean
+group_send(Poll *p, GPtrArray *msgs, CliParsed **parsed, guint k, GError **error)
+{
+  group_clear(p);
+  store_behind_prune(p->conn); /* the reads sent before the rows written so far are gone */
+  guint j = k;
+  for (; j < msgs->len; j++) {
+    const FetcherMessage *m = g_ptr_array_index(msgs, j);
+    if (parse_ahead(m) && !parsed[j])
+      parsed[j] = j == k ? cli_parse_ahead_take(p->ahead, m) : cli_parse_ahead_try(p->ahead, m);
+    if (j > k && parse_ahead(m) && !parsed[j])
+      break; /* not parsed yet: the next group */
+  }
+  g_autoptr(GPtrArray) reqs = g_ptr_array_new();
+  g_autoptr(GPtrArray) keys = g_ptr_array_new();
+  for (guint i = k; i < j; i++) {
+    if (!parsed[i])
+      continue;
+    if (reads_wanted(parsed[i]->request))
+      g_ptr_array_add(reqs, parsed[i]->request);
+    if (parsed[i]->dedupe_key)
+      g_ptr_array_add(keys, parsed[i]->dedupe_key);
+  }
+  g_ptr_array_add(keys, NULL);
+  const ParserRequest *const *r = (const ParserRequest *const *)reqs->pdata;
+  g_autoptr(GError) e = NULL;
+  p->group_to = j;
+  if ((reqs->len && !(p->group_assets = pipeline_asset_lookup_many_ahead(p->conn, r, reqs->len, &e)) && e) ||
+      (reqs->len && !(p->group_caps = acks_caps_many_ahead(p->conn, p->acks, r, reqs->len, &e)) && e) ||
+      !(p->group_known = store_messages_known_ahead(p->conn, (const char *const *)keys->pdata, &e)) ||
+      !store_sync(p->conn, &e) || !store_behind_send(p->conn, &e)) {
+    group_clear(p);
+    g_propagate_error(error, g_steal_pointer(&e));
+    return FALSE;
+  }
+  /* The rows of the mails before are written now, while these mails are made ready: PostgreSQL
+   * works on them meanwhile (the reads above, sent before, are corrected with them). */
+  return TRUE;
+}
+
+/* Whole mails go to the parsing worker at once; each is stored in turn, its parse waited for. */
+static gboolean
+parse_ahead(const FetcherMessage *m)
+{
+  return m->raw && !m->error && !m->truncated;
+}
+
+/* The mails of one fetch, in order, into the open batch (committed as it fills up). */
+static gboolean
+ingest_fetched(Poll *p, GPtrArray *msgs, GError **error)
+{
+  if (!p->ahead)
+    p->ahead = cli_parse_ahead_new(p->parser, &p->config->limits);
+  for (guint k = 0; k < msgs->len; k++)
+    if (parse_ahead(g_ptr_array_index(msgs, k)))
+      cli_parse_ahead_push(p->ahead, g_ptr_array_index(msgs, k));
+  gboolean ok = TRUE;
+  g_autofree CliParsed **taken = g_new0(CliParsed *, msgs->len);
+  group_clear(p);
+  for (guint k = 0; ok && k < msgs->len; k++) {
+    const FetcherMessage *m = g_ptr_array_index(msgs, k);
+    if (p->behind && k >= p->group_to && !group_send(p, msgs, taken, k, error)) {
+      ok = FALSE; /* nothing stored of this mail: it is fetched again by the next poll */
+      break;
+    }
+    g_autoptr(CliParsed) parsed = g_steal_pointer(&taken[k]);
+    if (!parsed && parse_ahead(m))
+      parsed = cli_parse_ahead_take(p->ahead, m);
+    p->stats.fetched++;
+    ok = ingest(p, m, parsed, error);
+    if (ok) {
+      g_array_append_val(p->batch, m->uid);
+      ok = !batch_due(p) || batch_commit(p, error);
+    }
+    if (ok && p->slow_until && m->uid >= p->slow_until) {
+      /* past the mails done again one by one: their batch commits, write-behind goes on again */
+      ok = batch_commit(p, error);
+      p->slow_until = 0;
+      poll_behind(p, TRUE);
+    }
+  }
+  group_clear(p);
+  for (guint k = 0; k < msgs->len; k++)
+    cli_parsed_free(taken[k]);
+  cli_parse_ahead_drain(p->ahead); /* stopped early: the rest is not wanted, msgs is freed next */
+  return ok;
+}
+
+/* The new mails uids from *i on, fetched FETCH_BATCH per command, stored in batches; *i the first
+ * mail of the fetch that failed. */
+static gboolean
+ingest_from(Poll *p, GArray *uids, guint *next, GError **error)
+{
+  guint i = *next;
+  for (; *next = i, i < uids->len;) {
+    if (uids->len > FETCH_BATCH) /* a backlog, e.g. a first poll: progress on a terminal */
+      cli_progress(fetcher_session_mailbox(p->imap), i, uids->len);
+    if (batch_due(p) && !batch_commit(p, error))
+      return FALSE;
+    guint n = MIN(FETCH_BATCH, uids->len - i);
+    g_autoptr(GPtrArray) msgs = fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
+    if (!msgs)
+      return FALSE;
+    if (!ingest_fetched(p, msgs, error))
+      return FALSE;
+    guint32 refused = 0;
+    if (!refusal(p, &refused, error))
+      return FALSE;
+    if (!refused) {
+      i += n;
+      continue;
+    }
+    while (i < uids->len && g_array_index(uids, guint32, i) != refused)
+      i++;
+    i++; /* on after the refused mail, now kept for review */
+  }
+  return batch_commit(p, error);
+}
+
+/* Rows written behind failed (STORE_ERROR_BEHIND): a mail of the open batch is at fault, or a
+ * concurrent poll stored one of them first. The batch is rolled back and its mails done again from
+ * the first, each on its own in its savepoint (write-behind off), so that the one at fault is
+ * quarantined and the others stored; *i is where to go on. FALSE for any other error. */
+static gboolean
+redo_batch(Poll *p, GArray *uids, guint *i, GError **error)
+{
+  if (!store_behind_failed(p->conn) || p->slow_until || !p->batch_first)
+    return FALSE;
+  guint32 first = p->batch_first;
+  batch_abort(p);
+  p->batch_first = 0;
+  guint j = 0;
+  while (j < uids->len && g_array_index(uids, guint32, j) < first)
+    j++;
+  cli_log(CLI_LOG_WARN, "%s: mails from uid %u to %u done again one by one", (*error)->message, first,
+          p->last_seen);
+  g_clear_error(error);
+  p->stats.fetched = p->fetched_before;
+  p->slow_until = p->last_seen;
+  poll_behind(p, FALSE);
+  *i = j;
+  return TRUE;
+}
+
+static gboolean
+ingest_all(Poll *p, GArray *uids, GError **error)
+{
+  guint i = 0;
+  while (!ingest_from(p, uids, &i, error))
+    if (!redo_batch(p, uids, &i, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+poll_mailbox(Poll *p, GError **error)
+{
+  guint32 uidvalidity = 0, uidnext = 0;
+  if (!fetcher_session_status(p->imap, &uidvalidity, &uidnext, error))
+    return FALSE;
+  gboolean first_contact = p->mailbox.uidvalidity == -1; /* no UID state stored yet */
+  if (p->mailbox.uidvalidity != (gint64)uidvalidity) {
+    if (p->mailbox.uidvalidity != -1)
+      cli_log(CLI_LOG_WARN,
+              "mailbox %s: UIDVALIDITY changed (%" G_GINT64_FORMAT " -> %u): "
+              "reading it again, stored mail is not duplicated",
+              fetcher_session_mailbox(p->imap), p->mailbox.uidvalidity, uidvalidity);
+    if (!store_mailbox_set_uidvalidity(p->conn, &p->mailbox, uidvalidity, error))
+      return FALSE;
+  }
+  /* Mail committed by an earlier run that died before flagging it. */
+  g_autoptr(GArray) pending = store_mailbox_unmarked(p->conn, &p->mailbox, error);
+  if (!pending || !mark(p, pending, error))
+    return FALSE;
+
+  /* first_poll = new: the first contact starts at UIDNEXT (the mailbox's history is not taken) */
+  if (first_contact && p->mb->first_poll == CLI_FIRST_POLL_NEW) {
+    cli_log(CLI_LOG_INFO,
+            "mailbox=%s first poll: starting at UIDNEXT %u, %" G_GINT64_FORMAT " old mails left",
+            fetcher_session_mailbox(p->imap), uidnext, (gint64)uidnext - 1 - p->mailbox.last_uid);
+    if (!store_mailbox_advance(p->conn, &p->mailbox, (gint64)uidnext - 1, error))
+      return FALSE;
+  }
+  if ((gint64)uidnext <= p->mailbox.last_uid + 1)
+    return TRUE; /* nothing new: the cheap, common case */
+
+  /* first_poll = DATE: mail older than it (INTERNALDATE) is never taken, on every poll */
+  gboolean since = p->mb->first_poll == CLI_FIRST_POLL_SINCE;
+  guint32 from = (guint32)p->mailbox.last_uid + 1;
+  g_autoptr(GArray) uids = since
+                             ? fetcher_session_search_since(p->imap, from, &p->mb->first_poll_since, error)
+                             : fetcher_session_search_from(p->imap, from, error);
+  if (!uids)
+    return FALSE;
+  if (uids->len && !(p->parser = cli_parser_config_need(p->parser_slot, p->config, error)))
+    return FALSE;
+  p->batch = g_array_new(FALSE, FALSE, sizeof(guint32));
+  poll_behind(p, TRUE);
+  gboolean ok = ingest_all(p, uids, error);
+  poll_behind(p, FALSE);
+  g_clear_pointer(&p->ahead, cli_parse_ahead_free);
+  if (!ok)
+    batch_abort(p);
+  g_clear_pointer(&p->batch, g_array_unref);
+  if (!ok)
+    return FALSE;
+  cli_progress_done();
+  /* the skipped older mail lies below UIDNEXT: the state moves past it */
+  return !since || store_mailbox_advance(p->conn, &p->mailbox, (gint64)uidnext - 1, error);
+}
+
+gboolean
+cli_poll_ingest(const CliPollTarget *t, StoreMailbox *mailbox, CliPollStats *stats, GError **error)
+{
+  Poll p = { .config = t->config,
+             .mb = t->mb,
+             .conn = t->conn,
+             .imap = t->imap,
+             .parser_slot = t->parser,
+             .policy = t->policy,
+             .acks = t->acks,
+             .mailbox_key = t->mailbox_key,
+             .mailbox = *mailbox };
+  gboolean ok = poll_mailbox(&p, error);
+  *mailbox = p.mailbox;
+  *stats = p.stats;
+  return ok;
+}
