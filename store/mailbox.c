@@ -186,13 +186,13 @@ message_row_insert(StoreConn *conn, const char *const *p, int n, gsize raw_len, 
 }
 
 /* Stores the row once per dedupe key. A stored row with the key but other bytes is another mail
- * that reuses the Message-ID: this one is kept under key:sha256. The same bytes: a duplicate.
- * The first try also records the UID (p[15..17]) when the row is new: *uid_done. */
+ * that reuses the Message-ID: this one is kept under key:sha256 (*suffixed, the caller frees it;
+ * p[0] then points at it). The same bytes: a duplicate. The first try also records the UID
+ * (p[15..17]) when the row is new: *uid_done. */
 static gboolean
 message_store(StoreConn *conn, const char **p, const char *sha, gsize raw_len, StoreIngest *out,
-              gboolean *uid_done, GError **error)
+              gboolean *uid_done, char **suffixed, GError **error)
 {
-  g_autofree char *suffixed = NULL;
   for (int attempt = 0; attempt < 2; attempt++) {
     if (!message_row_insert(conn, p, attempt == 0 ? 18 : 15, raw_len, &out->message_row, error))
       return FALSE;
@@ -209,8 +209,8 @@ message_store(StoreConn *conn, const char **p, const char *sha, gsize raw_len, S
     }
     if (g_strcmp0(stored_sha, sha) == 0 || attempt == 1)
       return TRUE;
-    suffixed = g_strconcat(p[0], ":", sha, NULL);
-    p[0] = suffixed;
+    *suffixed = g_strconcat(p[0], ":", sha, NULL);
+    p[0] = *suffixed;
   }
   return TRUE;
 }
@@ -332,7 +332,8 @@ store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIn
   if (kept)
     return TRUE;
   gboolean uid_done = FALSE;
-  if (!message_store(conn, p, sha, in->len, out, &uid_done, error))
+  g_autofree char *suffixed = NULL; /* p[0] may point at it: kept till the end */
+  if (!message_store(conn, p, sha, in->len, out, &uid_done, &suffixed, error))
     return FALSE;
   if (!out->duplicate && store_behind_on(conn))
     store_behind_note(conn, STORE_BEHIND_MESSAGES, p); /* a read of stored keys sent before misses it */
