@@ -118,7 +118,7 @@ store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, const char *rec
   if (!rows)
     return FALSE;
   gint i = cap_row(rows, recipient);
-  if (i < 0 && !again) {
+  if (i < 0) {
     /* not among the recipients read ahead */
     g_clear_pointer(&rows, store_rows_free);
     if (!(again = store_outbox_cap_counts_ahead(conn, recipient, hour, error)) ||
