@@ -62,6 +62,9 @@ struct FetcherSession {
   guint64 max_message_bytes; /* FetcherImapOptions.max_message_bytes */
   guint32 refused_uid;       /* the last fetch stopped at this UID: the server said NO (0: none) */
   char *refused_error;       /* its tagged NO line */
+  guint64 batch_bytes;       /* a command's budget of small mails (0: the default); cut after a reply
+                              * libcurl found too large */
+  gboolean reply_too_large;  /* the last command failed so: libcurl's limit on response lines */
   char errbuf[CURL_ERROR_SIZE];
 };
 

@@ -86,6 +86,8 @@ GPtrArray *fetcher_session_fetch(FetcherSession *session, const guint32 *uids, g
  * [UNAVAILABLE], a busy store); the fetch stopped there, returning only the mails before it.
  * *uid and *message (the NO line, caller frees) say which; cleared by this call. */
 gboolean fetcher_session_take_refusal(FetcherSession *session, guint32 *uid, char **message);
+/* The UID fetcher_session_take_refusal would give, without taking it; 0 when none. */
+guint32 fetcher_session_refused(const FetcherSession *session);
 
 /* Marks UIDs processed: adds \Seen, or moves them to folder when folder is non-empty
  * (creating it when missing). */

@@ -4,7 +4,8 @@
 #include "fetcher-private.h"
 
 /* A FETCH response's lines count against libcurl's response-line budget (~300 KB per command,
- * facts.md): keep each command's payload well under it. */
+ * facts.md, more than once: imap.c): keep each command's payload well under it, and less after a
+ * reply it found too large. */
 #define CHUNK_BYTES (96 * 1024)
 #define BATCH_BYTES (160 * 1024)
 #define BATCH_MAX 16
@@ -130,7 +131,9 @@ fetch_small(FetcherSession *s, GArray *meta, const guint32 *uids, guint n, guint
   g_autoptr(GArray) batch = g_array_new(FALSE, FALSE, sizeof(guint32));
   while (j < n && batch->len < BATCH_MAX) {
     FetcherFetchItem *mj = fetcher_imap_find_item(meta, uids[j]);
-    if (mj && (mj->size > CHUNK_BYTES || oversize(s, mj->size) || total + mj->size > BATCH_BYTES) &&
+    if (mj &&
+        (mj->size > CHUNK_BYTES || oversize(s, mj->size) ||
+         total + mj->size > (s->batch_bytes ? s->batch_bytes : BATCH_BYTES)) &&
         batch->len > 0)
       break;
     if (mj) {
@@ -262,6 +265,13 @@ fetcher_session_take_refusal(FetcherSession *s, guint32 *uid, char **message)
   return TRUE;
 }
 
+guint32
+fetcher_session_refused(const FetcherSession *s)
+{
+  g_return_val_if_fail(s != NULL, 0);
+  return s->refused_uid;
+}
+
 GPtrArray *
 fetcher_session_fetch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
 {
@@ -271,6 +281,11 @@ fetcher_session_fetch(FetcherSession *s, const guint32 *uids, guint n, GError **
     if (local)
       g_propagate_error(error, local);
     return out;
+  }
+  if (s->reply_too_large) {
+    /* this session's later batches a quarter of the size: from 160 KB, 40, 10, 2.5 ... (one mail) */
+    guint64 was = s->batch_bytes ? s->batch_bytes : BATCH_BYTES;
+    s->batch_bytes = MAX(was / 4, 1);
   }
   g_clear_error(&local);
   return fetch_one_by_one(s, uids, n, error);

@@ -145,6 +145,7 @@ fetcher_imap_perform(FetcherSession *s, const char *url, const char *command, GE
   g_byte_array_set_size(s->lines, 0);
   g_byte_array_set_size(s->body, 0);
   s->errbuf[0] = '\0';
+  s->reply_too_large = FALSE;
   curl_easy_setopt(s->curl, CURLOPT_URL, url);
   if (command)
     curl_easy_setopt(s->curl, CURLOPT_CUSTOMREQUEST, command);
@@ -153,6 +154,12 @@ fetcher_imap_perform(FetcherSession *s, const char *url, const char *command, GE
     return TRUE;
   g_autofree char *complaint = fetcher_imap_complaint(s->lines->data, s->lines->len);
   FetcherError code = fetcher_curl_error_code(rc);
+  /* libcurl 7.88's limit on a reply's lines (CVE-2023-38039, ~300 KB) counts the bytes left in its
+   * read buffer again at each untagged line: a batch of a few small mails over plain TCP can pass it.
+   * Not the network: the same mails in smaller commands are read (imap-fetch.c). */
+  s->reply_too_large = rc == CURLE_RECV_ERROR && g_str_has_prefix(s->errbuf, "Too large response headers");
+  if (s->reply_too_large)
+    code = FETCHER_ERROR_PROTOCOL;
   if (code == FETCHER_ERROR_PROTOCOL && names_missing_mailbox(complaint))
     code = FETCHER_ERROR_NO_MAILBOX;
   if (!command)
