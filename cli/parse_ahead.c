@@ -47,6 +47,12 @@ cli_parse_now(const ParserConfig *parser, const ParserLimits *limits, const Fetc
   return p;
 }
 
+gboolean
+cli_parse_ahead_wants(const FetcherMessage *m)
+{
+  return m->raw && !m->error && !m->truncated;
+}
+
 static void
 work(gpointer data, gpointer user)
 {
@@ -78,10 +84,10 @@ cli_parse_ahead_push(CliParseAhead *a, const FetcherMessage *m)
 {
   Job *job = g_new0(Job, 1);
   job->m = m;
-  g_mutex_lock(&a->lock);
+  g_mutex_lock(&a->lock); /* held while pushing: the queue's order is the pool's */
   g_queue_push_tail(&a->jobs, job);
-  g_mutex_unlock(&a->lock);
   g_thread_pool_push(a->pool, job, NULL);
+  g_mutex_unlock(&a->lock);
 }
 
 static CliParsed *

@@ -23,9 +23,14 @@ CliParsed *cli_parse_now(const ParserConfig *parser, const ParserLimits *limits,
 
 typedef struct CliParseAhead CliParseAhead;
 
+/* m goes to the worker: a whole mail (no error, not truncated); the others are handled without a parse
+ * or parsed when they are stored. */
+gboolean cli_parse_ahead_wants(const FetcherMessage *m);
+
 /* One worker thread over parser and limits (both outlive it). */
 CliParseAhead *cli_parse_ahead_new(const ParserConfig *parser, const ParserLimits *limits);
-/* Queues m (kept alive by the caller until taken or drained) for parsing. */
+/* Queues m (kept alive by the caller until taken or drained) for parsing. Any thread may push; the
+ * jobs run in push order. */
 void cli_parse_ahead_push(CliParseAhead *ahead, const FetcherMessage *m);
 /* m's result, waiting for it; m must have been pushed and not taken. Caller frees. */
 CliParsed *cli_parse_ahead_take(CliParseAhead *ahead, const FetcherMessage *m);

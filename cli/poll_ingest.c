@@ -4,6 +4,7 @@
  * row without marked_at, which the next run flags first. */
 #include "poll_ingest.h"
 #include "acks_send.h"
+#include "fetch_ahead.h"
 #include "parse_ahead.h"
 #include "parser.h"
 #include "pipeline.h"
@@ -30,7 +31,8 @@ typedef struct {
   ClassifierPolicy **policy;  /* loaded on first need: a poll with nothing new skips it */
   const AcksSmtpConfig *acks;
   const char *mailbox_key;
-  CliParseAhead *ahead; /* parses the fetched mails while the ones before them are stored */
+  CliParseAhead *ahead;    /* parses the fetched mails while the ones before them are stored */
+  CliFetchAhead *fetching; /* the next mails' fetch, meanwhile: the session is its until waited for */
   /* the mail's reads sent with its insert (one round trip): registry rows, acknowledgement counts */
   StoreAhead *asset_ahead, *caps_ahead;
   /* with write-behind: the same reads (and which keys are stored) for a group of mails of the fetch,
@@ -467,6 +469,7 @@ mark(Poll *p, GArray *uids, GError **error)
 {
   if (uids->len == 0)
     return TRUE;
+  cli_fetch_ahead_wait(p->fetching); /* the session is the fetch's until then */
   if (!fetcher_session_mark(p->imap, (const guint32 *)uids->data, uids->len, p->mb->processed_folder, error))
     return FALSE;
   return store_mailbox_mark_done(p->conn, &p->mailbox, (const guint32 *)uids->data, uids->len, error);
@@ -582,7 +585,17 @@ group_clear(Poll *p)
   p->group_to = 0;
 }
 
-static gboolean parse_ahead(const FetcherMessage *m);
+/* The poll stops early: the fetch ahead is waited for and dropped, with every parse not taken (the
+ * mails they are of are freed next). */
+static void
+ahead_stop(Poll *p)
+{
+  g_autoptr(GPtrArray) fetched = NULL;
+  if (p->fetching)
+    fetched = cli_fetch_ahead_finish(g_steal_pointer(&p->fetching), NULL);
+  if (p->ahead)
+    cli_parse_ahead_drain(p->ahead);
+}
 
 /* With write-behind: the reads of the fetch's mails from k on that are parsed already (k waited for),
  * sent ahead as one group (three statements for all of them, one round trip with the first mail's).
@@ -595,9 +608,9 @@ group_send(Poll *p, GPtrArray *msgs, CliParsed **parsed, guint k, GError **error
   guint j = k;
   for (; j < msgs->len; j++) {
     const FetcherMessage *m = g_ptr_array_index(msgs, j);
-    if (parse_ahead(m) && !parsed[j])
+    if (cli_parse_ahead_wants(m) && !parsed[j])
       parsed[j] = j == k ? cli_parse_ahead_take(p->ahead, m) : cli_parse_ahead_try(p->ahead, m);
-    if (j > k && parse_ahead(m) && !parsed[j])
+    if (j > k && cli_parse_ahead_wants(m) && !parsed[j])
       break; /* not parsed yet: the next group */
   }
   g_autoptr(GPtrArray) reqs = g_ptr_array_new();
@@ -627,22 +640,11 @@ group_send(Poll *p, GPtrArray *msgs, CliParsed **parsed, guint k, GError **error
   return TRUE;
 }
 
-/* Whole mails go to the parsing worker at once; each is stored in turn, its parse waited for. */
-static gboolean
-parse_ahead(const FetcherMessage *m)
-{
-  return m->raw && !m->error && !m->truncated;
-}
-
-/* The mails of one fetch, in order, into the open batch (committed as it fills up). */
+/* The mails of one fetch, in order, into the open batch (committed as it fills up); the whole ones
+ * were pushed to the parsing worker, each is stored in turn, its parse waited for. */
 static gboolean
 ingest_fetched(Poll *p, GPtrArray *msgs, GError **error)
 {
-  if (!p->ahead)
-    p->ahead = cli_parse_ahead_new(p->parser, &p->config->limits);
-  for (guint k = 0; k < msgs->len; k++)
-    if (parse_ahead(g_ptr_array_index(msgs, k)))
-      cli_parse_ahead_push(p->ahead, g_ptr_array_index(msgs, k));
   gboolean ok = TRUE;
   g_autofree CliParsed **taken = g_new0(CliParsed *, msgs->len);
   group_clear(p);
@@ -653,7 +655,7 @@ ingest_fetched(Poll *p, GPtrArray *msgs, GError **error)
       break;
     }
     g_autoptr(CliParsed) parsed = g_steal_pointer(&taken[k]);
-    if (!parsed && parse_ahead(m))
+    if (!parsed && cli_parse_ahead_wants(m))
       parsed = cli_parse_ahead_take(p->ahead, m);
     p->stats.fetched++;
     ok = ingest(p, m, parsed, error);
@@ -671,29 +673,44 @@ ingest_fetched(Poll *p, GPtrArray *msgs, GError **error)
   group_clear(p);
   for (guint k = 0; k < msgs->len; k++)
     cli_parsed_free(taken[k]);
-  cli_parse_ahead_drain(p->ahead); /* stopped early: the rest is not wanted, msgs is freed next */
+  if (!ok)
+    ahead_stop(p); /* the rest is not wanted: msgs is freed next */
   return ok;
 }
 
 /* The new mails uids from *i on, fetched FETCH_BATCH per command, stored in batches; *i the first
  * mail of the fetch that failed. */
 static gboolean
-ingest_from(Poll *p, GArray *uids, guint *next, GError **error)
+ingest_from_(Poll *p, GArray *uids, guint *next, GError **error)
 {
   guint i = *next;
+  if (!p->ahead)
+    p->ahead = cli_parse_ahead_new(p->parser, &p->config->limits);
   for (; *next = i, i < uids->len;) {
     if (uids->len > FETCH_BATCH) /* a backlog, e.g. a first poll: progress on a terminal */
       cli_progress(fetcher_session_mailbox(p->imap), i, uids->len);
     if (batch_due(p) && !batch_commit(p, error))
       return FALSE;
     guint n = MIN(FETCH_BATCH, uids->len - i);
-    g_autoptr(GPtrArray) msgs = fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
+    gboolean pushed = p->fetching != NULL; /* fetched ahead: its mails went to the worker */
+    g_autoptr(GPtrArray) msgs =
+      p->fetching ? cli_fetch_ahead_finish(g_steal_pointer(&p->fetching), error)
+                  : fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
     if (!msgs)
       return FALSE;
+    for (guint k = 0; !pushed && k < msgs->len; k++)
+      if (cli_parse_ahead_wants(g_ptr_array_index(msgs, k)))
+        cli_parse_ahead_push(p->ahead, g_ptr_array_index(msgs, k));
+    /* The next mails are fetched while these are stored — unless the server refused one of these:
+     * the poll then stops before it, or goes on after it (refusal). */
+    gboolean ahead = i + n < uids->len && !fetcher_session_refused(p->imap);
+    if (ahead)
+      p->fetching = cli_fetch_ahead_start(p->imap, &g_array_index(uids, guint32, i + n),
+                                          MIN(FETCH_BATCH, uids->len - i - n), p->ahead);
     if (!ingest_fetched(p, msgs, error))
       return FALSE;
     guint32 refused = 0;
-    if (!refusal(p, &refused, error))
+    if (!ahead && !refusal(p, &refused, error))
       return FALSE;
     if (!refused) {
       i += n;
@@ -704,6 +721,15 @@ ingest_from(Poll *p, GArray *uids, guint *next, GError **error)
     i++; /* on after the refused mail, now kept for review */
   }
   return batch_commit(p, error);
+}
+
+static gboolean
+ingest_from(Poll *p, GArray *uids, guint *next, GError **error)
+{
+  if (ingest_from_(p, uids, next, error))
+    return TRUE;
+  ahead_stop(p); /* a fetch ahead is dropped: its mails are fetched again from *next */
+  return FALSE;
 }
 
 /* Rows written behind failed (STORE_ERROR_BEHIND): a mail of the open batch is at fault, or a

@@ -1,0 +1,60 @@
+/* cli/fetch_ahead.c: one UID FETCH on a thread of its own (GThread), its mails handed to the parsing
+ * worker. A libcurl handle may move between threads as long as one uses it at a time: the join is
+ * that hand-over. */
+#include "fetch_ahead.h"
+
+struct CliFetchAhead {
+  FetcherSession *session;
+  guint32 *uids;
+  guint n;
+  CliParseAhead *parse;
+  GThread *thread; /* NULL once joined */
+  GPtrArray *msgs; /* the fetch's result, set by the thread */
+  GError *error;
+};
+
+static gpointer
+run(gpointer data)
+{
+  CliFetchAhead *a = data;
+  a->msgs = fetcher_session_fetch(a->session, a->uids, a->n, &a->error);
+  for (guint i = 0; a->parse && a->msgs && i < a->msgs->len; i++)
+    if (cli_parse_ahead_wants(g_ptr_array_index(a->msgs, i)))
+      cli_parse_ahead_push(a->parse, g_ptr_array_index(a->msgs, i));
+  return NULL;
+}
+
+CliFetchAhead *
+cli_fetch_ahead_start(FetcherSession *session, const guint32 *uids, guint n, CliParseAhead *parse)
+{
+  CliFetchAhead *a = g_new0(CliFetchAhead, 1);
+  a->session = session;
+  a->uids = g_memdup2(uids, n * sizeof *uids);
+  a->n = n;
+  a->parse = parse;
+  a->thread = g_thread_try_new("fetch-ahead", run, a, NULL);
+  if (!a->thread) /* no thread to be had: fetched now, as without fetching ahead */
+    run(a);
+  return a;
+}
+
+void
+cli_fetch_ahead_wait(CliFetchAhead *a)
+{
+  if (a && a->thread)
+    g_thread_join(g_steal_pointer(&a->thread));
+}
+
+GPtrArray *
+cli_fetch_ahead_finish(CliFetchAhead *a, GError **error)
+{
+  cli_fetch_ahead_wait(a);
+  GPtrArray *msgs = a->msgs;
+  if (!msgs)
+    g_propagate_error(error, a->error);
+  else
+    g_clear_error(&a->error);
+  g_free(a->uids);
+  g_free(a);
+  return msgs;
+}

@@ -1,0 +1,23 @@
+/* cli/fetch_ahead.h: the poll fetches its next mails on a thread while the ones before them are parsed
+ * and stored, so the IMAP round trips overlap PostgreSQL's work. Private to cli/. */
+#ifndef INTAKE_CLI_FETCH_AHEAD_H
+#define INTAKE_CLI_FETCH_AHEAD_H
+
+#include "fetcher.h"
+#include "parse_ahead.h"
+
+typedef struct CliFetchAhead CliFetchAhead;
+
+/* Starts fetcher_session_fetch(session, uids, n) (uids copied) on a thread of its own; each mail it
+ * returns that cli_parse_ahead_wants is pushed to parse (may be NULL) in order as soon as the fetch is
+ * done. Until cli_fetch_ahead_wait or _finish the session belongs to that thread: the caller must not
+ * touch it. */
+CliFetchAhead *cli_fetch_ahead_start(FetcherSession *session, const guint32 *uids, guint n,
+                                     CliParseAhead *parse);
+/* Waits for the thread (does nothing the second time): the session is the caller's again, and its
+ * refusal (fetcher_session_take_refusal) is this fetch's. */
+void cli_fetch_ahead_wait(CliFetchAhead *ahead);
+/* Waits; then what fetcher_session_fetch returned (caller frees), or NULL with its error. Frees ahead. */
+GPtrArray *cli_fetch_ahead_finish(CliFetchAhead *ahead, GError **error);
+
+#endif
