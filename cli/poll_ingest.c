@@ -742,13 +742,15 @@ redo_batch(Poll *p, GArray *uids, guint *i, GError **error)
   if (!store_behind_failed(p->conn) || p->slow_until || !p->batch_first)
     return FALSE;
   guint32 first = p->batch_first;
+  /* PostgreSQL's own words: the error as it came here names whichever step met the failure first */
+  const char *why = store_behind_failure(p->conn);
+  cli_log(CLI_LOG_WARN, "the rows written behind failed (%s): mails from uid %u to %u done again one by one",
+          why ? why : (*error)->message, first, p->last_seen);
   batch_abort(p);
   p->batch_first = 0;
   guint j = 0;
   while (j < uids->len && g_array_index(uids, guint32, j) < first)
     j++;
-  cli_log(CLI_LOG_WARN, "%s: mails from uid %u to %u done again one by one", (*error)->message, first,
-          p->last_seen);
   g_clear_error(error);
   p->stats.fetched = p->fetched_before;
   p->slow_until = p->last_seen;

@@ -117,6 +117,12 @@ store_behind_failed(StoreConn *conn)
   return conn->behind_failed;
 }
 
+const char *
+store_behind_failure(StoreConn *conn)
+{
+  return conn->behind_failed ? conn->behind_why : NULL;
+}
+
 void
 store_behind_set(StoreConn *conn, gboolean on)
 {

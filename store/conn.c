@@ -53,9 +53,11 @@ convert(StoreConn *conn, const char *message, const char *sqlstate, GError **err
                 "the database changed during this poll (%s): retried", msg);
   else if (sqlstate_transient(sqlstate))
     g_set_error(error, STORE_ERROR, STORE_ERROR_TRANSIENT, "%s", msg);
-  else if (conn->behind_failed)
+  else if (conn->behind_failed) {
+    if (!conn->behind_why)
+      conn->behind_why = g_strdup(msg);
     g_set_error(error, STORE_ERROR, STORE_ERROR_BEHIND, "the rows written behind failed: %s", msg);
-  else
+  } else
     g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "%s", msg);
   return FALSE;
 }
@@ -599,6 +601,7 @@ store_close(StoreConn *conn)
   g_clear_pointer(&conn->message_ids, g_array_unref);
   store_behind_free(conn);
   store_numbers_close(conn);
+  g_free(conn->behind_why);
   g_clear_pointer(&conn->tz, g_time_zone_unref);
   g_free(conn);
 }
@@ -620,6 +623,7 @@ store_begin(StoreConn *conn, GError **error)
 {
   /* the rows written by the transaction before stay known (store_behind_prune) */
   conn->behind_failed = FALSE;
+  g_clear_pointer(&conn->behind_why, g_free);
   conn->unit_open = conn->sp_open = FALSE;
   if (!store_exec(conn, "BEGIN", 0, NULL, error))
     return FALSE;
@@ -689,6 +693,8 @@ store_savepoint_rollback(StoreConn *conn, GError **error)
     if (PQtransactionStatus(conn->pg) != PQTRANS_INERROR)
       return TRUE;
     conn->behind_failed = TRUE; /* no savepoint to go back to: the batch is done again */
+    if (!conn->behind_why)
+      conn->behind_why = g_strdup(undone ? undone->message : "the transaction is aborted");
     g_set_error(error, STORE_ERROR, STORE_ERROR_BEHIND,
                 "a statement of a mail without its own savepoint failed (%s)",
                 undone ? undone->message : "the transaction is aborted");

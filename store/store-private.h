@@ -27,7 +27,8 @@ struct StoreConn {
                        they were nearly empty (a seq scan, longer with every mail) */
   guint behind_pass; /* > 0: the statement being sent cannot see those rows (store_select_passing) */
   gboolean
-    behind_failed; /* the rows written behind failed: errors are STORE_ERROR_BEHIND until the next BEGIN */
+    behind_failed;  /* the rows written behind failed: errors are STORE_ERROR_BEHIND until the next BEGIN */
+  char *behind_why; /* PostgreSQL's message for that failure (NULL: none said yet) */
   guint behind_writes; /* how many times rows were written behind (a read sent before is stale) */
   gboolean unit_open;  /* a unit of work (store_savepoint) is open in the transaction */
   gboolean sp_open;    /* its SAVEPOINT was sent (with write-behind on: at its first statement that is

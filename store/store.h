@@ -99,6 +99,9 @@ void store_behind_set(StoreConn *conn, gboolean on);
 /* TRUE from a failure of the rows written behind until the next transaction (whatever error a caller
  * made of it): the caller rolls back and does the mails again. */
 gboolean store_behind_failed(StoreConn *conn);
+/* While store_behind_failed: PostgreSQL's message for that failure as it came (without what a caller
+ * prefixed to its error), or NULL. Owned by conn until the next transaction. */
+const char *store_behind_failure(StoreConn *conn);
 /* Between two units (after a mail, before the next one's savepoint): writes the kept rows now without
  * waiting, so that PostgreSQL works on them while the caller goes on; a failure comes with a later
  * statement (store_behind_failed). */

@@ -106,7 +106,10 @@ e2e_setup_imap(const char *test_name)
 {
   E2e *e = g_new0(E2e, 1);
   static guint counter;
-  e->name = g_strdup_printf("e2e_%s_%d_%u", test_name, (int)getpid(), counter++);
+  /* also the database's name: PostgreSQL cuts names at 63 bytes, so the test's name is cut, never
+   * the pid and counter that keep two runs of one test apart */
+  g_autofree char *unique = g_strdup_printf("_%d_%u", (int)getpid(), counter++);
+  e->name = g_strdup_printf("e2e_%.*s%s", (int)(63 - 4 - strlen(unique)), test_name, unique);
   for (char *c = e->name; *c; c++)
     *c = g_ascii_isalnum(*c) ? g_ascii_tolower(*c) : '_';
   e->dir = g_dir_make_tmp("intake-e2e-XXXXXX", NULL);
