@@ -151,6 +151,7 @@ struct StoreAhead {
   gboolean behind;    /* its failure is no one mail's: kept rows' INSERT, a read ahead with write-behind */
   guint writes;       /* conn->behind_writes when it was sent */
   gboolean rows_written; /* it is the kept rows' INSERT: store_sync does not wait for it */
+  gboolean prepare;      /* the Parse of prepared_sql, its name kept before it was known to work */
 };
 
 StoreAhead *
@@ -249,7 +250,7 @@ pipe_finish(StoreConn *conn, gboolean with_main)
     StoreAhead *slot = i < ahead ? g_ptr_array_index(sent, i) : NULL;
     if (slot)
       slot_fill(slot, last, failed, bad, NULL);
-    if (slot && slot->prepared_sql && plan_stale(last))
+    if (slot && slot->prepared_sql && (plan_stale(last) || (slot->prepare && failed)))
       g_hash_table_remove(conn->prepared, slot->prepared_sql); /* prepared afresh next time */
     if (i == ahead)
       main = last;
@@ -327,9 +328,22 @@ store_send_behind(StoreConn *conn, const char *sql, int n, const char *const *va
 {
   if (!pipeline_on(conn, error))
     return FALSE;
-  if (!PQsendQueryParams(conn->pg, sql, n, NULL, values, lengths, formats, 0))
+  /* prepared the first time in the same pipeline, its name kept at once (nothing waits here); a
+   * prepare that fails (or is skipped after an error before it) forgets it again (pipe_finish) */
+  g_autofree char *fresh = NULL;
+  const char *name = lookup_name(conn, sql, &fresh);
+  if (fresh) {
+    if (!PQsendPrepare(conn->pg, fresh, sql, n, NULL))
+      return store_fail(conn, error);
+    StoreAhead *prepare = ahead_new(conn, sql, TRUE);
+    prepare->prepare = prepare->rows_written = TRUE;
+    store_ahead_unref(prepare);
+    name = remember_name(conn, sql, g_steal_pointer(&fresh));
+  }
+  if (!(name ? PQsendQueryPrepared(conn->pg, name, n, values, lengths, formats, 0)
+             : PQsendQueryParams(conn->pg, sql, n, NULL, values, lengths, formats, 0)))
     return store_fail(conn, error);
-  StoreAhead *ahead = ahead_new(conn, NULL, TRUE);
+  StoreAhead *ahead = ahead_new(conn, name ? sql : NULL, TRUE);
   ahead->rows_written = TRUE;
   store_ahead_unref(ahead);
   return TRUE;

@@ -516,6 +516,31 @@ Test(behind, failed_rows_at_commit, .init = setup, .fini = teardown)
   assert_seen("c1@x", 1, "normal work after the failure");
 }
 
+/* The kept rows' INSERTs are prepared in the pipeline they first travel in, their names kept before
+ * PostgreSQL answered. When the messages' rows fail, the Parse of the other tables' statements after
+ * them is skipped: those names are forgotten, so the same shapes work in the next transaction
+ * (instead of "prepared statement ... does not exist" for the rest of the connection). */
+Test(behind, a_statement_prepared_after_failed_rows_is_prepared_again, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  st_exec(T, "ALTER TABLE intake.messages ADD CONSTRAINT behind_test_subject"
+             " CHECK (subject IS DISTINCT FROM 'BAD')");
+  begin_behind();
+  StoreIngest in = ingest("p1@x", 61, "BAD"); /* as keep_mail, the subject refused */
+  ack_on(order_on(in.message_row, "SN-1", TRUE, NULL), "ack-p1@intake.example", "c1@example.com", NULL, TRUE);
+  cr_assert(!store_commit(A, &error), "COMMIT of the failing rows fails");
+  assert_behind_error(error, "COMMIT");
+  g_clear_error(&error);
+  store_rollback(A);
+  for (guint round = 0; round < 2; round++) { /* the same shapes (one row each), twice */
+    ok(store_begin(A, &error), error);
+    g_autofree char *mid = g_strdup_printf("p%u@x", 2 + round);
+    keep_mail(mid, 62 + round, "c1@example.com", NULL);
+    ok(store_commit(A, &error), error);
+    assert_seen(mid, 1, "the same shapes after the failure");
+  }
+}
+
 /* ---- 4. duplicates ---- */
 
 Test(behind, duplicate_of_a_kept_or_committed_mail, .init = setup, .fini = teardown)
