@@ -1,6 +1,6 @@
 /* store/behind.c: write-behind — a poll's new rows (the mail, its UID, its order, its acknowledgement)
- * kept in the connection and written as one multi-row INSERT per table just before the next statement
- * that could read them, or COMMIT. PostgreSQL's per-statement work (executor start, a lock on each
+ * kept in the connection and written as multi-row INSERTs (prepared, of 2^k rows) per table just before
+ * the next statement that could read them, or COMMIT. PostgreSQL's per-statement work (executor start, a lock on each
  * index, constraint checks) is then paid once per batch of mails instead of once per row. */
 #include "store-private.h"
 
@@ -54,8 +54,9 @@ kept_after_write(int t, int column)
 struct StoreBehind {
   GPtrArray *rows[STORE_BEHIND_TABLES]; /* Row*: those written first (written[t] of them), then kept */
   guint written[STORE_BEHIND_TABLES];
-  guint mark[STORE_BEHIND_TABLES]; /* rows when the open unit began */
-  gsize bytes;                     /* what the kept rows hold, about */
+  guint mark[STORE_BEHIND_TABLES];    /* rows when the open unit began */
+  gsize bytes;                        /* what the kept rows hold, about */
+  char *sql[STORE_BEHIND_TABLES][17]; /* [t][k]: the INSERT of 2^k rows of table t, made once */
 };
 
 static void
@@ -272,6 +273,9 @@ void
 store_behind_free(StoreConn *conn)
 {
   store_behind_clear(conn);
+  for (int t = 0; conn->behind && t < STORE_BEHIND_TABLES; t++)
+    for (guint k = 0; k < G_N_ELEMENTS(conn->behind->sql[t]); k++)
+      g_free(conn->behind->sql[t][k]);
   g_clear_pointer(&conn->behind, g_free);
 }
 
@@ -291,23 +295,34 @@ tuple_append(GString *sql, const char *tuple, int offset)
   }
 }
 
-/* Sends the INSERT of rows [from, to) of table t ahead; its error is marked as the rows'. */
-static gboolean
-send_rows(StoreConn *conn, int t, guint from, guint to, GError **error)
+/* The INSERT of 2^k rows of table t (made the first time, then kept). */
+static const char *
+insert_sql(StoreBehind *b, int t, guint k)
 {
-  if (from >= to)
-    return TRUE;
+  if (b->sql[t][k])
+    return b->sql[t][k];
+  GString *sql = g_string_new(tables[t].prefix);
+  for (guint i = 0; i < 1u << k; i++) {
+    if (i)
+      g_string_append(sql, ", ");
+    tuple_append(sql, tables[t].tuple, tables[t].n * (int)i);
+  }
+  g_string_append(sql, tables[t].suffix);
+  return b->sql[t][k] = g_string_free(sql, FALSE);
+}
+
+/* Sends the INSERT of the 2^k rows of table t from `from` ahead; its error is marked as the rows'. */
+static gboolean
+send_rows(StoreConn *conn, int t, guint from, guint k, GError **error)
+{
+  guint to = from + (1u << k);
   int n = tables[t].n, total = n * (int)(to - from);
-  g_autoptr(GString) sql = g_string_new(tables[t].prefix);
   g_autofree const char **values = g_new0(const char *, total);
   g_autofree int *lengths = g_new0(int, total);
   g_autofree int *formats = g_new0(int, total);
   for (guint i = from; i < to; i++) {
     const Row *row = g_ptr_array_index(conn->behind->rows[t], i);
     int off = n * (int)(i - from);
-    if (i > from)
-      g_string_append(sql, ", ");
-    tuple_append(sql, tables[t].tuple, off);
     for (int j = 0; j < n; j++)
       values[off + j] = row->values[j];
     if (tables[t].binary >= 0) {
@@ -315,8 +330,7 @@ send_rows(StoreConn *conn, int t, guint from, guint to, GError **error)
       formats[off + tables[t].binary] = 1;
     }
   }
-  g_string_append(sql, tables[t].suffix);
-  return store_send_behind(conn, sql->str, total, values, lengths, formats, error);
+  return store_send_behind(conn, insert_sql(conn->behind, t, k), total, values, lengths, formats, error);
 }
 
 /* Every table's rows [from[t], to[t]) in statements of 2^k rows, the largest first (13 rows: 8, 4, 1),
@@ -327,16 +341,16 @@ static gboolean
 send_range(StoreConn *conn, const guint *from, const guint *to, GError **error)
 {
   for (int t = 0; t < STORE_BEHIND_TABLES; t++) {
-    guint most = 1;
-    while (most * 2 <= 65535u / (guint)tables[t].n)
-      most *= 2;
+    guint most = 0; /* 2^most rows at most */
+    while (2u << most <= 65535u / (guint)tables[t].n)
+      most++;
     for (guint i = from[t]; i < to[t];) {
       guint k = most;
-      while (k > to[t] - i)
-        k /= 2;
-      if (!send_rows(conn, t, i, i + k, error))
+      while (1u << k > to[t] - i)
+        k--;
+      if (!send_rows(conn, t, i, k, error))
         return FALSE;
-      i += k;
+      i += 1u << k;
     }
   }
   return TRUE;
