@@ -2,6 +2,7 @@
  * keeps per-thread match data (GPrivate) and compiles its patterns once (g_once), so one worker
  * parsing beside the main thread shares nothing mutable with it. */
 #include "parse_ahead.h"
+#include "classifier.h"
 
 typedef struct {
   const FetcherMessage *m;
@@ -27,6 +28,8 @@ cli_parsed_free(CliParsed *p)
   g_free(p->dedupe_key);
   g_free(p->parts_json);
   g_free(p->attachments_json);
+  g_free(p->sha256);
+  g_strfreev(p->sn_keys);
   g_free(p);
 }
 
@@ -40,7 +43,9 @@ cli_parse_now(const ParserConfig *parser, const ParserLimits *limits, const Fetc
   CliParsed *p = g_new0(CliParsed, 1);
   p->request = parser_parse(parser, limits, data, len, &p->error);
   p->dedupe_key = parser_dedupe_key(p->request, data, len);
+  p->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
   if (p->request) {
+    p->sn_keys = classifier_request_sn_keys(p->request);
     p->parts_json = parser_parts_to_json(p->request);
     p->attachments_json = parser_attachments_to_json(p->request);
   }

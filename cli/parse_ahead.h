@@ -13,6 +13,8 @@ typedef struct {
   char *dedupe_key; /* parser_dedupe_key */
   char *parts_json; /* parser_parts_to_json, NULL without a request */
   char *attachments_json;
+  char *sha256;  /* of the raw bytes, hex (StoreIncoming.sha256) */
+  GStrv sn_keys; /* classifier_request_sn_keys of request (NULL without one) */
 } CliParsed;
 
 void cli_parsed_free(CliParsed *parsed);

@@ -18,7 +18,7 @@ pipeline_policy_load(StoreConn *conn, GError **error)
 /* Of the registry rows (sn first) whose sn is one of keys (every row: keys NULL), the asset to
  * classify request with (a copy, or NULL); *warning: the last unusable row. */
 static ClassifierAsset *
-asset_pick_from(StoreRows *rows, const char *const *keys, const ParserRequest *request, char **warning)
+asset_pick_from(const StoreRows *rows, const char *const *keys, const ParserRequest *request, char **warning)
 {
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_free);
   for (guint i = 0; i < rows->rows->len; i++) {
@@ -52,15 +52,12 @@ pipeline_asset_lookup(StoreConn *conn, const ParserRequest *request, char **warn
 }
 
 StoreAhead *
-pipeline_asset_lookup_many_ahead(StoreConn *conn, const ParserRequest *const *requests, guint n,
-                                 GError **error)
+pipeline_asset_lookup_many_ahead(StoreConn *conn, const char *const *const *keys, guint n, GError **error)
 {
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
-  for (guint i = 0; i < n; i++) {
-    g_auto(GStrv) keys = classifier_request_sn_keys(requests[i]);
-    for (guint k = 0; keys && keys[k]; k++)
-      g_ptr_array_add(all, g_steal_pointer(&keys[k]));
-  }
+  g_autoptr(GPtrArray) all = g_ptr_array_new();
+  for (guint i = 0; i < n; i++)
+    for (guint k = 0; keys[i] && keys[i][k]; k++)
+      g_ptr_array_add(all, (gpointer)keys[i][k]);
   if (all->len == 0)
     return NULL;
   g_ptr_array_add(all, NULL);
@@ -75,13 +72,15 @@ pipeline_asset_lookup_ahead(StoreConn *conn, const ParserRequest *request, GErro
 }
 
 ClassifierAsset *
-pipeline_asset_take(StoreConn *conn, StoreAhead *ahead, const ParserRequest *request, char **warning,
-                    GError **error)
+pipeline_asset_take(StoreConn *conn, StoreAhead *ahead, const ParserRequest *request, const char *const *keys,
+                    char **warning, GError **error)
 {
   *warning = NULL;
-  g_autoptr(StoreRows) rows = store_assets_lookup_take(conn, ahead, error);
-  g_auto(GStrv) keys = classifier_request_sn_keys(request); /* the rows may be several mails' */
-  return rows && keys ? asset_pick_from(rows, (const char *const *)keys, request, warning) : NULL;
+  const StoreRows *rows = store_assets_lookup_take(conn, ahead, error);
+  g_auto(GStrv) own = keys ? NULL : classifier_request_sn_keys(request); /* the rows may be several mails' */
+  if (!keys)
+    keys = (const char *const *)own;
+  return rows && keys ? asset_pick_from(rows, keys, request, warning) : NULL;
 }
 
 static const char *

@@ -19,11 +19,13 @@ ClassifierAsset *pipeline_asset_lookup(StoreConn *conn, const ParserRequest *req
 /* The same look-up sent ahead of the next statement (store_assets_lookup_ahead), NULL when the
  * request names no SN (or on error); pipeline_asset_take then picks from its rows. */
 StoreAhead *pipeline_asset_lookup_ahead(StoreConn *conn, const ParserRequest *request, GError **error);
-/* One look-up for several requests' SNs (NULL when none names one); pipeline_asset_take picks each. */
-StoreAhead *pipeline_asset_lookup_many_ahead(StoreConn *conn, const ParserRequest *const *requests, guint n,
+/* One look-up for several requests' SNs, keys[i] the classifier_request_sn_keys of each (NULL when none
+ * names one); pipeline_asset_take picks each. */
+StoreAhead *pipeline_asset_lookup_many_ahead(StoreConn *conn, const char *const *const *keys, guint n,
                                              GError **error);
+/* keys: classifier_request_sn_keys(request) when the caller has them (made on another thread), else NULL. */
 ClassifierAsset *pipeline_asset_take(StoreConn *conn, StoreAhead *ahead, const ParserRequest *request,
-                                     char **warning, GError **error);
+                                     const char *const *keys, char **warning, GError **error);
 
 /* The values of an order made from a parsed and classified mail. Strings point into request,
  * result and the holder, which must outlive the StoreOrder. */

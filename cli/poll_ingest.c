@@ -31,8 +31,9 @@ typedef struct {
   ClassifierPolicy **policy;  /* loaded on first need: a poll with nothing new skips it */
   const AcksSmtpConfig *acks;
   const char *mailbox_key;
-  CliParseAhead *ahead;    /* parses the fetched mails while the ones before them are stored */
-  CliFetchAhead *fetching; /* the next mails' fetch, meanwhile: the session is its until waited for */
+  CliParseAhead *ahead;       /* parses the fetched mails while the ones before them are stored */
+  CliFetchAhead *fetching;    /* the next mails' fetch, meanwhile: the session is its until waited for */
+  const char *const *sn_keys; /* the SN keys of the mail being stored, made by the worker (or NULL) */
   /* the mail's reads sent with its insert (one round trip): registry rows, acknowledgement counts */
   StoreAhead *asset_ahead, *caps_ahead;
   /* with write-behind: the same reads (and which keys are stored) for a group of mails of the fetch,
@@ -103,8 +104,9 @@ insert_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 messag
   if (req) {
     g_autofree char *warning = NULL;
     g_autoptr(StoreAhead) ahead = machine_index == 0 ? g_steal_pointer(&p->asset_ahead) : NULL;
-    g_autoptr(ClassifierAsset) asset = ahead ? pipeline_asset_take(p->conn, ahead, req, &warning, error)
-                                             : pipeline_asset_lookup(p->conn, req, &warning, error);
+    g_autoptr(ClassifierAsset) asset =
+      ahead ? pipeline_asset_take(p->conn, ahead, req, p->sn_keys, &warning, error)
+            : pipeline_asset_lookup(p->conn, req, &warning, error);
     if (!asset && error && *error)
       return NULL;
     if (warning)
@@ -421,6 +423,7 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
     .text = req ? req->text : NULL,
     .attachments_json = attachments,
     .known = parsed ? p->group_known : NULL, /* it has the keys of the group's parsed mails only */
+    .sha256 = parsed ? parsed->sha256 : NULL,
   };
   g_autofree char *order_no = NULL;
   const char *what = NULL;
@@ -458,7 +461,9 @@ ingest(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
     p->fetched_before = p->stats.fetched - 1; /* counted just before */
   }
   p->last_seen = m->uid;
+  p->sn_keys = parsed ? (const char *const *)parsed->sn_keys : NULL;
   gboolean ok = ingest_mail(p, m, parsed, error);
+  p->sn_keys = NULL;
   reads_ahead_clear(p);
   log_mail(0);
   return ok;
@@ -614,12 +619,15 @@ group_send(Poll *p, GPtrArray *msgs, CliParsed **parsed, guint k, GError **error
       break; /* not parsed yet: the next group */
   }
   g_autoptr(GPtrArray) reqs = g_ptr_array_new();
+  g_autoptr(GPtrArray) sns = g_ptr_array_new(); /* each request's SN keys */
   g_autoptr(GPtrArray) keys = g_ptr_array_new();
   for (guint i = k; i < j; i++) {
     if (!parsed[i])
       continue;
-    if (reads_wanted(parsed[i]->request))
+    if (reads_wanted(parsed[i]->request)) {
       g_ptr_array_add(reqs, parsed[i]->request);
+      g_ptr_array_add(sns, parsed[i]->sn_keys);
+    }
     if (parsed[i]->dedupe_key)
       g_ptr_array_add(keys, parsed[i]->dedupe_key);
   }
@@ -627,7 +635,10 @@ group_send(Poll *p, GPtrArray *msgs, CliParsed **parsed, guint k, GError **error
   const ParserRequest *const *r = (const ParserRequest *const *)reqs->pdata;
   g_autoptr(GError) e = NULL;
   p->group_to = j;
-  if ((reqs->len && !(p->group_assets = pipeline_asset_lookup_many_ahead(p->conn, r, reqs->len, &e)) && e) ||
+  if ((reqs->len &&
+       !(p->group_assets =
+           pipeline_asset_lookup_many_ahead(p->conn, (const char *const *const *)sns->pdata, sns->len, &e)) &&
+       e) ||
       (reqs->len && !(p->group_caps = acks_caps_many_ahead(p->conn, p->acks, r, reqs->len, &e)) && e) ||
       !(p->group_known = store_messages_known_ahead(p->conn, (const char *const *)keys->pdata, &e)) ||
       !store_sync(p->conn, &e) || !store_behind_send(p->conn, &e)) {

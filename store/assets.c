@@ -10,7 +10,7 @@ StoreRows *
 store_assets_lookup(StoreConn *conn, const char *const *sns, GError **error)
 {
   g_autoptr(StoreAhead) ahead = store_assets_lookup_ahead(conn, sns, error);
-  return ahead ? store_assets_lookup_take(conn, ahead, error) : NULL;
+  return ahead ? store_ahead_rows(conn, ahead, error) : NULL;
 }
 
 /* the registry is not among the rows written behind: they need not go first */
@@ -22,10 +22,10 @@ store_assets_lookup_ahead(StoreConn *conn, const char *const *sns, GError **erro
   return store_send_ahead_passing(conn, ASSETS_LOOKUP, 1, p, error);
 }
 
-StoreRows *
+const StoreRows *
 store_assets_lookup_take(StoreConn *conn, StoreAhead *ahead, GError **error)
 {
-  return store_ahead_rows(conn, ahead, error);
+  return store_ahead_rows_kept(conn, ahead, error);
 }
 
 /* The rows in a temporary table by COPY, then one INSERT … ON CONFLICT that reports per row whether it

@@ -152,6 +152,7 @@ struct StoreAhead {
   guint writes;       /* conn->behind_writes when it was sent */
   gboolean rows_written; /* it is the kept rows' INSERT: store_sync does not wait for it */
   gboolean prepare;      /* the Parse of prepared_sql, its name kept before it was known to work */
+  StoreRows *rows;       /* store_ahead_rows_kept: its rows, converted once */
 };
 
 StoreAhead *
@@ -170,6 +171,7 @@ store_ahead_unref(StoreAhead *ahead)
   g_free(ahead->error_message);
   g_free(ahead->sqlstate);
   g_free(ahead->prepared_sql);
+  store_rows_free(ahead->rows);
   g_free(ahead);
 }
 
@@ -429,6 +431,14 @@ store_ahead_rows(StoreConn *conn, StoreAhead *ahead, GError **error)
   if (!store_check(conn, ahead->result, PGRES_TUPLES_OK, error))
     return NULL;
   return rows_of(ahead->result);
+}
+
+const StoreRows *
+store_ahead_rows_kept(StoreConn *conn, StoreAhead *ahead, GError **error)
+{
+  if (!ahead->rows)
+    ahead->rows = store_ahead_rows(conn, ahead, error);
+  return ahead->rows;
 }
 
 /* Before anything that needs the connection to itself (PQexec, COPY): what was sent ahead is

@@ -292,7 +292,9 @@ gboolean
 store_message_insert(StoreConn *conn, const StoreMailbox *mailbox, const StoreIncoming *in, StoreIngest *out,
                      GError **error)
 {
-  g_autofree char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)in->data, in->len);
+  g_autofree char *sha =
+    in->sha256 ? g_strdup(in->sha256)
+               : g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)in->data, in->len);
   g_autofree char *size = g_strdup_printf("%" G_GSIZE_FORMAT, in->len);
   g_autofree char *idate = format_ts(in->internal_date);
   gsize hlen = header_block_len(in->data, in->len);

@@ -147,6 +147,9 @@ StoreAhead *store_send_ahead(StoreConn *conn, const char *sql, int n, const char
                              GError **error);
 /* The rows of a statement sent ahead (waiting for them if not read yet), as store_select gives them. */
 StoreRows *store_ahead_rows(StoreConn *conn, StoreAhead *ahead, GError **error);
+/* The same rows kept by ahead (converted once however many read them: a group's look-up), NULL with
+ * the error. They live as long as ahead. */
+const StoreRows *store_ahead_rows_kept(StoreConn *conn, StoreAhead *ahead, GError **error);
 
 /* Runs a parameterised statement (text parameters, text results), prepared once per connection.
  * Caller PQclears. */

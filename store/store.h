@@ -133,9 +133,10 @@ gboolean store_policy_load(StoreConn *conn, ClassifierPolicy *policy, GError **e
  * software, city, district (classifier_asset_from_values reads them). Caller frees. */
 StoreRows *store_assets_lookup(StoreConn *conn, const char *const *sns, GError **error);
 /* The same look-up sent ahead of the next statement (one round trip with it); its rows:
- * store_assets_lookup_take. */
+ * store_assets_lookup_take, which keeps them with ahead (read once for all the mails of a group, they
+ * live as long as ahead; NULL with the error). */
 StoreAhead *store_assets_lookup_ahead(StoreConn *conn, const char *const *sns, GError **error);
-StoreRows *store_assets_lookup_take(StoreConn *conn, StoreAhead *ahead, GError **error);
+const StoreRows *store_assets_lookup_take(StoreConn *conn, StoreAhead *ahead, GError **error);
 /* In one transaction of its own: upserts rows (each `const char *const *` of the values of columns,
  * NULL-terminated names of intake.assets columns, the first `sn`; NULL = SQL NULL) by sn. A row equal
  * to the stored one is left alone. *added / *updated receive the counts; the rest were unchanged.
@@ -193,6 +194,8 @@ typedef struct {
   const char *text;             /* the decoded text for ops (messages.body_text), may be NULL */
   const char *attachments_json; /* [{filename, content_type, size}], may be NULL */
   StoreAhead *known;            /* store_messages_known_ahead of a list with dedupe_key, or NULL */
+  const char *sha256;           /* the hex SHA-256 of data when the caller has it (made off the main
+                                 * thread), else NULL: computed here */
 } StoreIncoming;
 /* Which of keys (dedupe keys, NULL-terminated) are stored, sent ahead: a write-behind poll reads them
  * for several mails in one statement instead of one per mail (StoreIncoming.known). */
