@@ -9,6 +9,9 @@
 #define CHUNK_BYTES (96 * 1024)
 #define BATCH_BYTES (160 * 1024)
 #define BATCH_MAX 16
+/* the smallest piece of a mail asked for after too large a reply: even a text of nothing but "* "
+ * lines passes libcurl's count in pieces this small */
+#define PIECE_MIN 256
 
 void
 fetcher_message_free(FetcherMessage *m)
@@ -84,18 +87,29 @@ fetch_oversize(FetcherSession *s, const FetcherFetchItem *meta, GError **error)
   return m;
 }
 
-/* Reads one big message in CHUNK_BYTES pieces with BODY.PEEK[]<offset.length>. NULL without an
- * error when the mail was expunged meanwhile. */
+/* Reads one big message in pieces of `piece` bytes with BODY.PEEK[]<offset.length>. A piece libcurl
+ * finds too large (lines of the text that begin with "* " are taken for untagged replies, each
+ * counting the bytes after it again: imap.c) is asked for again a quarter of the size, on a fresh
+ * connection. NULL without an error when the mail was expunged meanwhile. */
 static GBytes *
-fetch_chunked(FetcherSession *s, guint32 uid, guint64 size, GError **error)
+fetch_chunked(FetcherSession *s, guint32 uid, guint64 size, guint piece, GError **error)
 {
   g_autoptr(GByteArray) all = g_byte_array_sized_new((guint)MIN(size, 64u * 1024 * 1024));
   guint64 cap = MIN(MAX(size, s->max_message_bytes) + CHUNK_BYTES, 1024u * 1024u * 1024u);
-  for (guint64 off = 0;; off += CHUNK_BYTES) {
+  for (guint64 off = 0;;) {
     g_autofree char *cmd =
-      g_strdup_printf("UID FETCH %u (UID BODY.PEEK[]<%" G_GUINT64_FORMAT ".%u>)", uid, off, CHUNK_BYTES);
-    if (!fetcher_imap_perform(s, s->mailbox_url, cmd, error))
-      return NULL;
+      g_strdup_printf("UID FETCH %u (UID BODY.PEEK[]<%" G_GUINT64_FORMAT ".%u>)", uid, off, piece);
+    GError *local = NULL;
+    if (!fetcher_imap_perform(s, s->mailbox_url, cmd, &local)) {
+      if (!s->reply_too_large || piece < PIECE_MIN * 4) {
+        g_propagate_error(error, local);
+        return NULL;
+      }
+      g_error_free(local);
+      fetcher_imap_reconnect(s);
+      piece /= 4;
+      continue;
+    }
     g_autoptr(GArray) items = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
     if (!items)
       return NULL;
@@ -108,8 +122,9 @@ fetch_chunked(FetcherSession *s, guint32 uid, guint64 size, GError **error)
       return NULL;
     }
     g_byte_array_append(all, it->body, (guint)it->body_len);
-    if (it->body_len < CHUNK_BYTES)
+    if (it->body_len < piece)
       break;
+    off += piece;
     /* a server sending more than the size it gave must not fill the memory */
     if (all->len > cap) {
       g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
@@ -202,7 +217,7 @@ fetch_batch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
         g_ptr_array_add(out, m);
       i++;
     } else if (mi->size > CHUNK_BYTES) {
-      GBytes *raw = fetch_chunked(s, uids[i], mi->size, error);
+      GBytes *raw = fetch_chunked(s, uids[i], mi->size, CHUNK_BYTES, error);
       if (!raw && error && *error)
         return NULL;
       if (raw)
@@ -212,6 +227,30 @@ fetch_batch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
       return NULL;
     }
   }
+  return g_steal_pointer(&out);
+}
+
+/* One mail (not oversize) whose reply libcurl found too large even alone, read in pieces on a fresh
+ * connection: as fetch_batch, empty when it was expunged meanwhile. */
+static GPtrArray *
+fetch_in_pieces(FetcherSession *s, guint32 uid, GError **error)
+{
+  fetcher_imap_reconnect(s);
+  g_autofree char *cmd = g_strdup_printf("UID FETCH %u (UID RFC822.SIZE INTERNALDATE)", uid);
+  if (!fetcher_imap_perform(s, s->mailbox_url, cmd, error))
+    return NULL;
+  g_autoptr(GArray) meta = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
+  if (!meta)
+    return NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fetcher_message_free);
+  FetcherFetchItem *mi = fetcher_imap_find_item(meta, uid);
+  if (!mi || oversize(s, mi->size))
+    return mi ? fetch_batch(s, &uid, 1, error) : g_steal_pointer(&out);
+  GBytes *raw = fetch_chunked(s, uid, mi->size, CHUNK_BYTES / 4, error);
+  if (!raw && error && *error)
+    return NULL;
+  if (raw)
+    g_ptr_array_add(out, message_new(uid, raw, mi));
   return g_steal_pointer(&out);
 }
 
@@ -225,6 +264,10 @@ fetch_one_by_one(FetcherSession *s, const guint32 *uids, guint n, GError **error
   for (guint i = 0; i < n; i++) {
     GError *one = NULL;
     g_autoptr(GPtrArray) got = fetch_batch(s, &uids[i], 1, &one);
+    if (!got && s->reply_too_large) { /* too large even alone: in pieces (fetch_chunked) */
+      g_clear_error(&one);
+      got = fetch_in_pieces(s, uids[i], &one);
+    }
     if (got) {
       while (got->len > 0)
         g_ptr_array_add(out, g_ptr_array_steal_index(got, 0));
