@@ -55,16 +55,28 @@ oversize(const FetcherSession *s, guint64 size)
 
 /* An oversize mail: its header block and the first bytes of its text, both bounded (a mail without
  * a blank line is all header: cut at FETCHER_OVERSIZE_HEADER), in one command that stays under
- * libcurl's response budget. Concatenated they are the mail's first bytes, exactly. NULL without an
- * error when the mail was expunged meanwhile. */
+ * libcurl's response budget — fewer of its text's bytes when it found the reply too large (lines
+ * that begin with "* ": fetch_chunked). Concatenated they are the mail's first bytes, exactly. NULL
+ * without an error when the mail was expunged meanwhile. */
 static FetcherMessage *
 fetch_oversize(FetcherSession *s, const FetcherFetchItem *meta, GError **error)
 {
   guint32 uid = meta->uid;
-  g_autofree char *cmd = g_strdup_printf("UID FETCH %u (UID BODY.PEEK[HEADER]<0.%u> BODY.PEEK[TEXT]<0.%u>)",
-                                         uid, FETCHER_OVERSIZE_HEADER, FETCHER_OVERSIZE_TEXT);
-  if (!fetcher_imap_perform(s, s->mailbox_url, cmd, error))
-    return NULL;
+  guint text = FETCHER_OVERSIZE_TEXT;
+  for (;;) {
+    g_autofree char *cmd = g_strdup_printf("UID FETCH %u (UID BODY.PEEK[HEADER]<0.%u> BODY.PEEK[TEXT]<0.%u>)",
+                                           uid, FETCHER_OVERSIZE_HEADER, text);
+    GError *local = NULL;
+    if (fetcher_imap_perform(s, s->mailbox_url, cmd, &local))
+      break;
+    if (!s->reply_too_large || text < PIECE_MIN * 4) {
+      g_propagate_error(error, local);
+      return NULL;
+    }
+    g_error_free(local);
+    fetcher_imap_reconnect(s);
+    text /= 4;
+  }
   g_autoptr(GArray) items = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
   if (!items)
     return NULL;
@@ -72,7 +84,7 @@ fetch_oversize(FetcherSession *s, const FetcherFetchItem *meta, GError **error)
   if (!it || !it->has_header)
     return NULL; /* expunged meanwhile */
   if (it->header_origin != 0 || it->header_len > FETCHER_OVERSIZE_HEADER ||
-      (it->has_text && (it->text_origin != 0 || it->text_len > FETCHER_OVERSIZE_TEXT))) {
+      (it->has_text && (it->text_origin != 0 || it->text_len > text))) {
     g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
                 "IMAP partial FETCH of UID %u answered out of the bounds asked", uid);
     return NULL;
