@@ -53,6 +53,22 @@ oversize(const FetcherSession *s, guint64 size)
   return s->max_message_bytes && size > s->max_message_bytes;
 }
 
+/* A command failed (failed, taken): TRUE when libcurl found its reply too large and *bound (bytes
+ * asked for) can be quartered — asked again on a fresh connection by the caller; else FALSE with
+ * the failure in *error. */
+static gboolean
+smaller_again(FetcherSession *s, GError *failed, guint *bound, GError **error)
+{
+  if (!s->reply_too_large || *bound < PIECE_MIN * 4) {
+    g_propagate_error(error, failed);
+    return FALSE;
+  }
+  g_error_free(failed);
+  fetcher_imap_reconnect(s);
+  *bound /= 4;
+  return TRUE;
+}
+
 /* An oversize mail: its header block and the first bytes of its text, both bounded (a mail without
  * a blank line is all header: cut at FETCHER_OVERSIZE_HEADER), in one command that stays under
  * libcurl's response budget — fewer of its text's bytes when it found the reply too large (lines
@@ -69,13 +85,8 @@ fetch_oversize(FetcherSession *s, const FetcherFetchItem *meta, GError **error)
     GError *local = NULL;
     if (fetcher_imap_perform(s, s->mailbox_url, cmd, &local))
       break;
-    if (!s->reply_too_large || text < PIECE_MIN * 4) {
-      g_propagate_error(error, local);
+    if (!smaller_again(s, local, &text, error))
       return NULL;
-    }
-    g_error_free(local);
-    fetcher_imap_reconnect(s);
-    text /= 4;
   }
   g_autoptr(GArray) items = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
   if (!items)
@@ -113,13 +124,8 @@ fetch_chunked(FetcherSession *s, guint32 uid, guint64 size, guint piece, GError 
       g_strdup_printf("UID FETCH %u (UID BODY.PEEK[]<%" G_GUINT64_FORMAT ".%u>)", uid, off, piece);
     GError *local = NULL;
     if (!fetcher_imap_perform(s, s->mailbox_url, cmd, &local)) {
-      if (!s->reply_too_large || piece < PIECE_MIN * 4) {
-        g_propagate_error(error, local);
+      if (!smaller_again(s, local, &piece, error))
         return NULL;
-      }
-      g_error_free(local);
-      fetcher_imap_reconnect(s);
-      piece /= 4;
       continue;
     }
     g_autoptr(GArray) items = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
