@@ -740,6 +740,11 @@ ingest_from(Poll *p, GArray *uids, guint *next, GError **error)
   if (ingest_from_(p, uids, next, error))
     return TRUE;
   ahead_stop(p); /* a fetch ahead is dropped: its mails are fetched again from *next */
+  /* so is a refusal not acted on yet (refusal): taken after a fetch done again (redo_batch) it would
+   * move the poll on past the mails between that fetch and the refused one, never fetched */
+  guint32 refused = 0;
+  g_autofree char *why = NULL;
+  fetcher_session_take_refusal(p->imap, &refused, &why);
   return FALSE;
 }
 

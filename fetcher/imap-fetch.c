@@ -9,6 +9,9 @@
 #define CHUNK_BYTES (96 * 1024)
 #define BATCH_BYTES (160 * 1024)
 #define BATCH_MAX 16
+/* the smallest piece of a mail asked for after too large a reply: even a text of nothing but "* "
+ * lines passes libcurl's count in pieces this small */
+#define PIECE_MIN 256
 
 void
 fetcher_message_free(FetcherMessage *m)
@@ -50,18 +53,41 @@ oversize(const FetcherSession *s, guint64 size)
   return s->max_message_bytes && size > s->max_message_bytes;
 }
 
+/* A command failed (failed, taken): TRUE when libcurl found its reply too large and *bound (bytes
+ * asked for) can be quartered — asked again on a fresh connection by the caller; else FALSE with
+ * the failure in *error. */
+static gboolean
+smaller_again(FetcherSession *s, GError *failed, guint *bound, GError **error)
+{
+  if (!s->reply_too_large || *bound < PIECE_MIN * 4) {
+    g_propagate_error(error, failed);
+    return FALSE;
+  }
+  g_error_free(failed);
+  fetcher_imap_reconnect(s);
+  *bound /= 4;
+  return TRUE;
+}
+
 /* An oversize mail: its header block and the first bytes of its text, both bounded (a mail without
  * a blank line is all header: cut at FETCHER_OVERSIZE_HEADER), in one command that stays under
- * libcurl's response budget. Concatenated they are the mail's first bytes, exactly. NULL without an
- * error when the mail was expunged meanwhile. */
+ * libcurl's response budget — fewer of its text's bytes when it found the reply too large (lines
+ * that begin with "* ": fetch_chunked). Concatenated they are the mail's first bytes, exactly. NULL
+ * without an error when the mail was expunged meanwhile. */
 static FetcherMessage *
 fetch_oversize(FetcherSession *s, const FetcherFetchItem *meta, GError **error)
 {
   guint32 uid = meta->uid;
-  g_autofree char *cmd = g_strdup_printf("UID FETCH %u (UID BODY.PEEK[HEADER]<0.%u> BODY.PEEK[TEXT]<0.%u>)",
-                                         uid, FETCHER_OVERSIZE_HEADER, FETCHER_OVERSIZE_TEXT);
-  if (!fetcher_imap_perform(s, s->mailbox_url, cmd, error))
-    return NULL;
+  guint text = FETCHER_OVERSIZE_TEXT;
+  for (;;) {
+    g_autofree char *cmd = g_strdup_printf("UID FETCH %u (UID BODY.PEEK[HEADER]<0.%u> BODY.PEEK[TEXT]<0.%u>)",
+                                           uid, FETCHER_OVERSIZE_HEADER, text);
+    GError *local = NULL;
+    if (fetcher_imap_perform(s, s->mailbox_url, cmd, &local))
+      break;
+    if (!smaller_again(s, local, &text, error))
+      return NULL;
+  }
   g_autoptr(GArray) items = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
   if (!items)
     return NULL;
@@ -69,7 +95,7 @@ fetch_oversize(FetcherSession *s, const FetcherFetchItem *meta, GError **error)
   if (!it || !it->has_header)
     return NULL; /* expunged meanwhile */
   if (it->header_origin != 0 || it->header_len > FETCHER_OVERSIZE_HEADER ||
-      (it->has_text && (it->text_origin != 0 || it->text_len > FETCHER_OVERSIZE_TEXT))) {
+      (it->has_text && (it->text_origin != 0 || it->text_len > text))) {
     g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
                 "IMAP partial FETCH of UID %u answered out of the bounds asked", uid);
     return NULL;
@@ -84,18 +110,24 @@ fetch_oversize(FetcherSession *s, const FetcherFetchItem *meta, GError **error)
   return m;
 }
 
-/* Reads one big message in CHUNK_BYTES pieces with BODY.PEEK[]<offset.length>. NULL without an
- * error when the mail was expunged meanwhile. */
+/* Reads one big message in pieces of `piece` bytes with BODY.PEEK[]<offset.length>. A piece libcurl
+ * finds too large (lines of the text that begin with "* " are taken for untagged replies, each
+ * counting the bytes after it again: imap.c) is asked for again a quarter of the size, on a fresh
+ * connection. NULL without an error when the mail was expunged meanwhile. */
 static GBytes *
-fetch_chunked(FetcherSession *s, guint32 uid, guint64 size, GError **error)
+fetch_chunked(FetcherSession *s, guint32 uid, guint64 size, guint piece, GError **error)
 {
   g_autoptr(GByteArray) all = g_byte_array_sized_new((guint)MIN(size, 64u * 1024 * 1024));
   guint64 cap = MIN(MAX(size, s->max_message_bytes) + CHUNK_BYTES, 1024u * 1024u * 1024u);
-  for (guint64 off = 0;; off += CHUNK_BYTES) {
+  for (guint64 off = 0;;) {
     g_autofree char *cmd =
-      g_strdup_printf("UID FETCH %u (UID BODY.PEEK[]<%" G_GUINT64_FORMAT ".%u>)", uid, off, CHUNK_BYTES);
-    if (!fetcher_imap_perform(s, s->mailbox_url, cmd, error))
-      return NULL;
+      g_strdup_printf("UID FETCH %u (UID BODY.PEEK[]<%" G_GUINT64_FORMAT ".%u>)", uid, off, piece);
+    GError *local = NULL;
+    if (!fetcher_imap_perform(s, s->mailbox_url, cmd, &local)) {
+      if (!smaller_again(s, local, &piece, error))
+        return NULL;
+      continue;
+    }
     g_autoptr(GArray) items = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
     if (!items)
       return NULL;
@@ -108,8 +140,9 @@ fetch_chunked(FetcherSession *s, guint32 uid, guint64 size, GError **error)
       return NULL;
     }
     g_byte_array_append(all, it->body, (guint)it->body_len);
-    if (it->body_len < CHUNK_BYTES)
+    if (it->body_len < piece)
       break;
+    off += piece;
     /* a server sending more than the size it gave must not fill the memory */
     if (all->len > cap) {
       g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL,
@@ -202,7 +235,7 @@ fetch_batch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
         g_ptr_array_add(out, m);
       i++;
     } else if (mi->size > CHUNK_BYTES) {
-      GBytes *raw = fetch_chunked(s, uids[i], mi->size, error);
+      GBytes *raw = fetch_chunked(s, uids[i], mi->size, CHUNK_BYTES, error);
       if (!raw && error && *error)
         return NULL;
       if (raw)
@@ -212,6 +245,30 @@ fetch_batch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
       return NULL;
     }
   }
+  return g_steal_pointer(&out);
+}
+
+/* One mail (not oversize) whose reply libcurl found too large even alone, read in pieces on a fresh
+ * connection: as fetch_batch, empty when it was expunged meanwhile. */
+static GPtrArray *
+fetch_in_pieces(FetcherSession *s, guint32 uid, GError **error)
+{
+  fetcher_imap_reconnect(s);
+  g_autofree char *cmd = g_strdup_printf("UID FETCH %u (UID RFC822.SIZE INTERNALDATE)", uid);
+  if (!fetcher_imap_perform(s, s->mailbox_url, cmd, error))
+    return NULL;
+  g_autoptr(GArray) meta = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
+  if (!meta)
+    return NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fetcher_message_free);
+  FetcherFetchItem *mi = fetcher_imap_find_item(meta, uid);
+  if (!mi || oversize(s, mi->size))
+    return mi ? fetch_batch(s, &uid, 1, error) : g_steal_pointer(&out);
+  GBytes *raw = fetch_chunked(s, uid, mi->size, CHUNK_BYTES / 4, error);
+  if (!raw && error && *error)
+    return NULL;
+  if (raw)
+    g_ptr_array_add(out, message_new(uid, raw, mi));
   return g_steal_pointer(&out);
 }
 
@@ -225,6 +282,10 @@ fetch_one_by_one(FetcherSession *s, const guint32 *uids, guint n, GError **error
   for (guint i = 0; i < n; i++) {
     GError *one = NULL;
     g_autoptr(GPtrArray) got = fetch_batch(s, &uids[i], 1, &one);
+    if (!got && s->reply_too_large) { /* too large even alone: in pieces (fetch_chunked) */
+      g_clear_error(&one);
+      got = fetch_in_pieces(s, uids[i], &one);
+    }
     if (got) {
       while (got->len > 0)
         g_ptr_array_add(out, g_ptr_array_steal_index(got, 0));
