@@ -26,6 +26,17 @@ run_capture(const char *const *argv)
   return g_steal_pointer(&out);
 }
 
+void
+e2e_servers_deluser(const char *addr)
+{
+  const char *argv[] = { INTAKE_SOURCE "/scripts/servers", "deluser", addr, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL) ||
+      !g_spawn_check_wait_status(status, NULL))
+    cr_log_warn("scripts/servers deluser %s: %s%s", addr, out ? out : "", err ? err : "");
+}
+
 static GHashTable *
 servers_env(void)
 {
@@ -163,6 +174,8 @@ e2e_teardown(E2e *e)
   fetcher_session_close(e->append_session);
   if (e->appended)
     g_ptr_array_free(e->appended, TRUE);
+  if (e->user) /* its Maildir and login go too: a test's mail must not pile up in the run dir */
+    e2e_servers_deluser(e->user);
   if (e->conninfo) { /* made by e2e_setup, not e2e_setup_imap */
     PGconn *admin = pg_connect("postgres");
     g_autofree char *drop = g_strdup_printf("DROP DATABASE IF EXISTS %s WITH (FORCE)", e->name);

@@ -49,6 +49,7 @@ e2e_customer_free(E2eCustomer *c)
 {
   if (!c)
     return;
+  e2e_servers_deluser(c->addr);
   g_free(c->addr);
   g_free(c->password);
   g_free(c);

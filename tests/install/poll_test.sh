@@ -30,7 +30,8 @@ probe_data_dir "$mail" || {
 name=install_poll_$$_$RANDOM
 user=$name@roycom.com.cn
 password=pw-$RANDOM$RANDOM$RANDOM
-trap 'psql -q -d postgres -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+trap 'psql -q -d postgres -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1
+      "$src/scripts/servers" deluser "$user" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 "$src/scripts/servers" adduser "$user" "$password" >/dev/null
 psql -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $name" >/dev/null
 # Dovecot re-reads its users at most once a second: APPEND until the new login works (bounded).
