@@ -138,6 +138,34 @@ stores(void)
   return g_string_free(out, FALSE);
 }
 
+/* How many UIDs were flagged (UID STORE or MOVE, in any number of commands), and that they are exactly
+ * 1..n: a batch may commit (and flag) early when it runs over its second, as under ASan. */
+static void
+assert_flagged_exactly(guint n)
+{
+  g_autofree char *flagged = stores();
+  g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+  g_auto(GStrv) lines = g_strsplit(flagged, "\n", -1);
+  for (guint i = 0; lines[i]; i++) {
+    g_auto(GStrv) words = g_strsplit(lines[i], " ", 4); /* UID STORE|MOVE set ... */
+    if (g_strv_length(words) < 3)
+      continue;
+    g_auto(GStrv) ranges = g_strsplit(words[2], ",", -1);
+    for (guint r = 0; ranges[r]; r++) {
+      guint64 lo = g_ascii_strtoull(ranges[r], NULL, 10), hi = lo;
+      const char *colon = strchr(ranges[r], ':');
+      if (colon)
+        hi = g_ascii_strtoull(colon + 1, NULL, 10);
+      for (guint64 u = lo; u <= hi; u++)
+        cr_assert(g_hash_table_add(seen, GUINT_TO_POINTER((guint)u)), "UID %u flagged twice: %s", (guint)u,
+                  flagged);
+    }
+  }
+  for (guint u = 1; u <= n; u++)
+    cr_assert(g_hash_table_contains(seen, GUINT_TO_POINTER(u)), "UID %u not flagged: %s", u, flagged);
+  cr_assert_eq(g_hash_table_size(seen), n, "flagged: %s", flagged);
+}
+
 /* Every mail 0..n-1 stored once with exactly its bytes, each a queued order, nothing for review. */
 static void
 assert_all_stored(guint n)
@@ -227,8 +255,7 @@ Test(badserver, a_reply_libcurl_finds_too_large_is_read_again_in_smaller_command
   cr_assert(strstr(log, "UID FETCH 1:16 (UID BODY.PEEK[])"), "%s", log);
   cr_assert(strstr(log, "UID FETCH 2 (UID BODY.PEEK[])"), "%s", log);
   cr_assert(!strstr(log, "UID FETCH 30 (UID BODY.PEEK[])"), "%s", log);
-  g_autofree char *flagged = stores();
-  cr_assert(strstr(flagged, "UID STORE 1:40 +FLAGS.SILENT (\\Seen)"), "flagged: %s", flagged);
+  assert_flagged_exactly(MANY_MAILS);
 }
 
 /* A refusal in a fetch made ahead (UID 21: the second fetch, asked for while the first 16 mails are
@@ -242,10 +269,8 @@ Test(badserver, a_refusal_in_the_fetch_made_ahead_stops_the_poll_before_it)
   cr_assert_eq(poll(&err), 1, "%s", err);
   cr_assert(strstr(err, "UID 21 refused"), "%s", err);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 20);
-  cr_assert_eq(e2e_scalar(e, "SELECT max(uid) FROM intake.mailbox_uids WHERE marked_at IS NOT NULL"), 20);
-  g_autofree char *flagged = stores();
-  cr_assert(strstr(flagged, "UID STORE 1:20 +FLAGS.SILENT (\\Seen)") && !strstr(flagged, "21"), "flagged: %s",
-            flagged);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE marked_at IS NOT NULL"), 20);
+  assert_flagged_exactly(20);
 
   write_state(7, 1, MANY_MAILS, NULL, 0, 0);
   g_autofree char *err2 = NULL;
@@ -255,7 +280,8 @@ Test(badserver, a_refusal_in_the_fetch_made_ahead_stops_the_poll_before_it)
 
 /* A fetch made ahead that fails (the connection closed in the middle of UID 21) fails the poll as a
  * fetch in turn would: the open batch (the first 16 mails) rolled back, nothing flagged, no crash or
- * hang; the next poll takes every mail once. */
+ * hang — unless that batch ran over its second and committed before the fetch was waited for (a slow
+ * machine, ASan): then those 16, flagged, and nothing after them; the next poll takes every mail once. */
 Test(badserver, a_fetch_made_ahead_that_fails_keeps_nothing_half_done)
 {
   more_mails(MANY_MAILS);
@@ -263,9 +289,10 @@ Test(badserver, a_fetch_made_ahead_that_fails_keeps_nothing_half_done)
   g_autofree char *err = NULL;
   cr_assert_eq(poll(&err), 1, "%s", err);
   cr_assert(strstr(err, "UID FETCH") && strstr(err, "poll stopped"), "%s", err);
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 0);
-  g_autofree char *flagged = stores();
-  cr_assert_str_empty(flagged, "flagged: %s", flagged);
+  gint64 kept = e2e_scalar(e, "SELECT count(*) FROM intake.messages");
+  cr_assert(kept == 0 || kept == 16, "%" G_GINT64_FORMAT " mails kept of a failed fetch's poll", kept);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE uid <= 16"), kept);
+  assert_flagged_exactly((guint)kept);
 
   write_state(7, 1, MANY_MAILS, NULL, 0, 0);
   g_autofree char *err2 = NULL;
