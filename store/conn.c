@@ -485,6 +485,9 @@ store_run_formats(StoreConn *conn, const char *sql, int n, const char *const *pa
       g_hash_table_remove(conn->prepared, sql); /* prepared afresh next time, as below */
     return r;
   }
+  /* a pipeline a lost connection left open: libpq would only say that PQexec is not allowed in it */
+  if (PQpipelineStatus(conn->pg) != PQ_PIPELINE_OFF && PQstatus(conn->pg) == CONNECTION_BAD)
+    return NULL; /* the caller's store_check reports the lost connection */
   PGresult *failed = NULL;
   const char *name = conn->unprepared ? NULL : prepared_name(conn, sql, n, &failed);
   if (failed)

@@ -27,7 +27,7 @@ E2e *e2e_setup(const char *test_name);
 /* Only the mailbox user (no database, no config): for tests of the fetcher alone. */
 E2e *e2e_setup_imap(const char *test_name);
 void e2e_teardown(E2e *e);
-/* scripts/servers deluser addr (its Maildir and login removed); a failure is a warning in the log. */
+/* scripts/servers deluser addr (its Maildir and login removed); a failure is logged (info). */
 void e2e_servers_deluser(const char *addr);
 
 /* Rewrites the config: url is the IMAP URL (e.g. e2e_url(e, TRUE, "INBOX")), folder the

@@ -34,7 +34,8 @@ E2eCustomer *
 e2e_customer_new(E2e *e, const char *tag)
 {
   E2eCustomer *c = g_new0(E2eCustomer, 1);
-  c->addr = g_strdup_printf("%s_%s@customer.example.com", tag, e->name);
+  static guint counter; /* two customers made with one tag are two users */
+  c->addr = g_strdup_printf("%s_%s_%u@customer.example.com", tag, e->name, counter++);
   c->password = g_strdup_printf("cpw-%08x", g_random_int());
   const char *argv[] = { INTAKE_SOURCE "/scripts/servers", "adduser", c->addr, c->password, NULL };
   int status = 0;
