@@ -11,7 +11,7 @@ typedef struct CliFetchAhead CliFetchAhead;
 /* Starts fetcher_session_fetch(session, uids, n) (uids copied) on a thread of its own; each mail it
  * returns that cli_parse_ahead_wants is pushed to parse (may be NULL) in order as soon as the fetch is
  * done. Until cli_fetch_ahead_wait or _finish the session belongs to that thread: the caller must not
- * touch it. */
+ * touch it (fetcher_session_mailbox excepted: the name is set when the session opens, never after). */
 CliFetchAhead *cli_fetch_ahead_start(FetcherSession *session, const guint32 *uids, guint n,
                                      CliParseAhead *parse);
 /* Waits for the thread (does nothing the second time): the session is the caller's again, and its

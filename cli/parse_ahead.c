@@ -1,6 +1,7 @@
 /* cli/parse_ahead.c: parse the poll's next mails on one worker thread (GThreadPool). The parser
  * keeps per-thread match data (GPrivate) and compiles its patterns once (g_once), so one worker
- * parsing beside the main thread shares nothing mutable with it. */
+ * parsing beside the main thread shares nothing mutable with it; the SN keys
+ * (classifier_request_sn_keys) and the SHA-256 it also makes are pure functions of the mail. */
 #include "parse_ahead.h"
 #include "classifier.h"
 

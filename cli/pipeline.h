@@ -19,11 +19,13 @@ ClassifierAsset *pipeline_asset_lookup(StoreConn *conn, const ParserRequest *req
 /* The same look-up sent ahead of the next statement (store_assets_lookup_ahead), NULL when the
  * request names no SN (or on error); pipeline_asset_take then picks from its rows. */
 StoreAhead *pipeline_asset_lookup_ahead(StoreConn *conn, const ParserRequest *request, GError **error);
-/* One look-up for several requests' SNs, keys[i] the classifier_request_sn_keys of each (NULL when none
- * names one); pipeline_asset_take picks each. */
+/* One look-up for several requests' SNs, keys[i] the classifier_request_sn_keys of each (an entry may
+ * be NULL); NULL when none names an SN. pipeline_asset_take picks each one's asset. */
 StoreAhead *pipeline_asset_lookup_many_ahead(StoreConn *conn, const char *const *const *keys, guint n,
                                              GError **error);
-/* keys: classifier_request_sn_keys(request) when the caller has them (made on another thread), else NULL. */
+/* The asset of request among ahead's rows (a copy, caller frees; NULL when none, or with *error), as
+ * pipeline_asset_lookup; keys: classifier_request_sn_keys(request) when the caller has them (made on
+ * another thread), else NULL. *warning (caller frees): the last unusable row. */
 ClassifierAsset *pipeline_asset_take(StoreConn *conn, StoreAhead *ahead, const ParserRequest *request,
                                      const char *const *keys, char **warning, GError **error);
 

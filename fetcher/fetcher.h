@@ -79,7 +79,10 @@ void fetcher_message_free(FetcherMessage *message);
 /* Fetches the given UIDs with BODY.PEEK[] (never setting \Seen), batching small mails and
  * reading big ones in chunks; a mail over max_message_bytes only in part (truncated, above). Returns FetcherMessage* in the order given; a UID that no longer
  * exists is left out. A mail whose response cannot be read (even alone, on a new connection)
- * comes back with raw NULL and its error, so the mails after it are not blocked.
+ * comes back with raw NULL and its error, so the mails after it are not blocked. A reply libcurl
+ * finds too large (its ~300 KB limit, imap.c) is read again mail by mail or in smaller pieces, and
+ * the session's later batches are a quarter of the size. A session is not thread-safe, but may be
+ * handed to another thread while only that one uses it (cli/fetch_ahead.c).
  * Caller frees the array. */
 GPtrArray *fetcher_session_fetch(FetcherSession *session, const guint32 *uids, guint n, GError **error);
 /* After fetcher_session_fetch: TRUE when the server refused a UID with a tagged NO ("not now":

@@ -9,8 +9,8 @@
 #define CHUNK_BYTES (96 * 1024)
 #define BATCH_BYTES (160 * 1024)
 #define BATCH_MAX 16
-/* the smallest piece of a mail asked for after too large a reply: even a text of nothing but "* "
- * lines passes libcurl's count in pieces this small */
+/* pieces are cut to a quarter after too large a reply while they are at least 4 x PIECE_MIN, so none is
+ * smaller than this: even a text of nothing but "* " lines passes libcurl's count in pieces this small */
 #define PIECE_MIN 256
 
 void

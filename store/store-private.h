@@ -36,8 +36,8 @@ struct StoreConn {
 };
 
 /* ---- write-behind (store/behind.c) ----
- * While store_behind_on, the poll's new rows are kept here (store_behind_add) and written as one
- * multi-row INSERT per table by store_behind_write, which the statement runners call before any
+ * While store_behind_on, the poll's new rows are kept here (store_behind_add) and written as prepared
+ * multi-row INSERTs of 2^k rows per table by store_behind_write, which the statement runners call before any
  * statement except those sent with store_select_passing / store_send_ahead_passing (reads that cannot
  * see them), and store_commit before COMMIT. Kept rows follow savepoints: marked at each, dropped back
  * to the mark by ROLLBACK TO, all dropped by ROLLBACK. A failure of the written rows is
@@ -78,7 +78,9 @@ void store_behind_free(StoreConn *conn);
 /* Sends the kept rows (to_mark: only those kept before the unit's mark) ahead — their INSERTs travel
  * with the next statement — and forgets them. */
 gboolean store_behind_write(StoreConn *conn, gboolean to_mark, GError **error);
-/* A multi-row INSERT sent ahead whose failure is the kept rows' (store/conn.c). */
+/* A multi-row INSERT sent ahead whose failure is the kept rows' (store/conn.c): prepared, the first time
+ * with its Parse in the same pipeline and its name kept at once (forgotten by pipe_finish if the Parse
+ * fails or is skipped). */
 gboolean store_send_behind(StoreConn *conn, const char *sql, int n, const char *const *values,
                            const int *lengths, const int *formats, GError **error);
 /* A statement without parameters or rows sent ahead (SAVEPOINT …): its error is the next statement's. */

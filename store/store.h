@@ -91,8 +91,8 @@ gboolean store_savepoint_next(StoreConn *conn, GError **error);
 gboolean store_savepoint_rollback(StoreConn *conn, GError **error);
 /* Write-behind (off by default): inside a transaction, a new mail's rows (store_message_insert), its
  * orders (store_order_insert) and their acknowledgements (store_outbox_queue) are kept in the
- * connection and written as one multi-row INSERT per table just before the next statement that could
- * read them, or COMMIT: the same rows, far less work for PostgreSQL. Savepoints and ROLLBACK keep or
+ * connection and written as prepared multi-row INSERTs of 2^k rows per table just before the next
+ * statement that could read them, or COMMIT: the same rows, far less work for PostgreSQL. Savepoints and ROLLBACK keep or
  * drop them as they would the rows. When the written rows fail, errors are STORE_ERROR_BEHIND until
  * ROLLBACK: the caller rolls back and does those mails again with write-behind off. */
 void store_behind_set(StoreConn *conn, gboolean on);
@@ -111,7 +111,8 @@ gboolean store_behind_send(StoreConn *conn, GError **error);
 void store_behind_prune(StoreConn *conn);
 
 /* Rows returned as text: columns (NULL-terminated) and rows, each a `char **` of ncols values
- * where NULL is SQL NULL. Caller frees with store_rows_free. */
+ * where NULL is SQL NULL. Caller frees with store_rows_free, except the `const StoreRows *` of
+ * store_assets_lookup_take, which belong to their StoreAhead. */
 typedef struct {
   char **columns;
   guint ncols;
