@@ -18,9 +18,8 @@ run(gpointer data)
 {
   CliFetchAhead *a = data;
   a->msgs = fetcher_session_fetch(a->session, a->uids, a->n, &a->error);
-  for (guint i = 0; a->parse && a->msgs && i < a->msgs->len; i++)
-    if (cli_parse_ahead_wants(g_ptr_array_index(a->msgs, i)))
-      cli_parse_ahead_push(a->parse, g_ptr_array_index(a->msgs, i));
+  if (a->parse && a->msgs)
+    cli_parse_ahead_push_wanted(a->parse, a->msgs);
   return NULL;
 }
 

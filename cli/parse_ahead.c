@@ -96,6 +96,14 @@ cli_parse_ahead_push(CliParseAhead *a, const FetcherMessage *m)
   g_mutex_unlock(&a->lock);
 }
 
+void
+cli_parse_ahead_push_wanted(CliParseAhead *a, GPtrArray *msgs)
+{
+  for (guint i = 0; i < msgs->len; i++)
+    if (cli_parse_ahead_wants(g_ptr_array_index(msgs, i)))
+      cli_parse_ahead_push(a, g_ptr_array_index(msgs, i));
+}
+
 static CliParsed *
 take(CliParseAhead *a, const FetcherMessage *m, gboolean wait)
 {

@@ -34,6 +34,8 @@ CliParseAhead *cli_parse_ahead_new(const ParserConfig *parser, const ParserLimit
 /* Queues m (kept alive by the caller until taken or drained) for parsing. Any thread may push; the
  * jobs run in push order. */
 void cli_parse_ahead_push(CliParseAhead *ahead, const FetcherMessage *m);
+/* Pushes each mail of msgs (FetcherMessage*) that cli_parse_ahead_wants, in order. */
+void cli_parse_ahead_push_wanted(CliParseAhead *ahead, GPtrArray *msgs);
 /* m's result, waiting for it; m must have been pushed and not taken. Caller frees. */
 CliParsed *cli_parse_ahead_take(CliParseAhead *ahead, const FetcherMessage *m);
 /* m's result if it is ready (then as _take), else NULL without waiting. */

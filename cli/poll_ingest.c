@@ -33,7 +33,7 @@ typedef struct {
   const char *mailbox_key;
   CliParseAhead *ahead;       /* parses the fetched mails while the ones before them are stored */
   CliFetchAhead *fetching;    /* the next mails' fetch, meanwhile: the session is its until waited for */
-  const char *const *sn_keys; /* the SN keys of the mail being stored, made by the worker (or NULL) */
+  const char *const *sn_keys; /* the SN keys of the mail being stored, made with its parse (or NULL) */
   /* the mail's reads sent with its insert (one round trip): registry rows, acknowledgement counts */
   StoreAhead *asset_ahead, *caps_ahead;
   /* with write-behind: the same reads (and which keys are stored) for a group of mails of the fetch,
@@ -372,7 +372,8 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
     data = "";
   g_autoptr(GError) perr = NULL;
   g_autoptr(ParserRequest) req = NULL, head = NULL;
-  g_autofree char *dedupe = NULL, *parts = NULL, *attachments = NULL;
+  g_autofree char *dedupe = NULL, *parts = NULL, *attachments = NULL, *sha256 = NULL;
+  g_auto(GStrv) sn_keys = NULL;
   if (m->error) {
     /* The server's answer for this mail could not be read: it stays on the server, and a person
      * is pointed at it; the mails after it go on. */
@@ -397,7 +398,10 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
     dedupe = g_steal_pointer(&r->dedupe_key);
     parts = g_steal_pointer(&r->parts_json);
     attachments = g_steal_pointer(&r->attachments_json);
+    sha256 = g_steal_pointer(&r->sha256);
+    sn_keys = g_steal_pointer(&r->sn_keys);
   }
+  p->sn_keys = (const char *const *)sn_keys; /* pipeline_asset_take's, instead of making them again */
   const ParserRequest *who = req ? req : head;
 
   GDateTime *received = m->internal_date;
@@ -423,7 +427,7 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
     .text = req ? req->text : NULL,
     .attachments_json = attachments,
     .known = parsed ? p->group_known : NULL, /* it has the keys of the group's parsed mails only */
-    .sha256 = parsed ? parsed->sha256 : NULL,
+    .sha256 = sha256,
   };
   g_autofree char *order_no = NULL;
   const char *what = NULL;
@@ -461,9 +465,8 @@ ingest(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
     p->fetched_before = p->stats.fetched - 1; /* counted just before */
   }
   p->last_seen = m->uid;
-  p->sn_keys = parsed ? (const char *const *)parsed->sn_keys : NULL;
   gboolean ok = ingest_mail(p, m, parsed, error);
-  p->sn_keys = NULL;
+  p->sn_keys = NULL; /* ingest_mail's, freed with it */
   reads_ahead_clear(p);
   log_mail(0);
   return ok;
@@ -709,9 +712,8 @@ ingest_from_(Poll *p, GArray *uids, guint *next, GError **error)
                   : fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
     if (!msgs)
       return FALSE;
-    for (guint k = 0; !pushed && k < msgs->len; k++)
-      if (cli_parse_ahead_wants(g_ptr_array_index(msgs, k)))
-        cli_parse_ahead_push(p->ahead, g_ptr_array_index(msgs, k));
+    if (!pushed)
+      cli_parse_ahead_push_wanted(p->ahead, msgs);
     /* The next mails are fetched while these are stored — unless the server refused one of these:
      * the poll then stops before it, or goes on after it (refusal). */
     gboolean ahead = i + n < uids->len && !fetcher_session_refused(p->imap);

@@ -181,6 +181,16 @@ assert_all_stored(guint n)
   }
 }
 
+/* The server behaving again (mails 1..n, no fault): the next poll takes every mail exactly. */
+static void
+next_poll_takes_all(guint n, const char *what)
+{
+  write_state(7, 1, n, NULL, 0, 0);
+  g_autofree char *err = NULL;
+  cr_assert_eq(poll(&err), 0, "%s: the next poll: %s", what, err);
+  assert_all_stored(n);
+}
+
 /* A failing poll: exit 1 with a clear IMAP error line, nothing stored, nothing flagged; then the
  * server behaves and the next poll takes every mail. */
 static void
@@ -199,10 +209,7 @@ fails_then_recovers(const char *kind)
   cr_assert_str_empty(flagged, "%s: flagged: %s", kind, flagged);
   cr_log_info("%s: gave up after %.1f s: %s", kind, (double)(g_get_monotonic_time() - t0) / 1e6, err);
 
-  write_state(7, 1, NMAILS, NULL, 0, 0);
-  g_autofree char *err2 = NULL;
-  cr_assert_eq(poll(&err2), 0, "%s: the next poll: %s", kind, err2);
-  assert_all_stored(NMAILS);
+  next_poll_takes_all(NMAILS, kind);
   g_autofree char *flagged2 = stores();
   cr_assert(strstr(flagged2, "UID STORE 1:3 +FLAGS.SILENT (\\Seen)"), "flagged: %s", flagged2);
 }
@@ -272,10 +279,7 @@ Test(badserver, a_refusal_in_the_fetch_made_ahead_stops_the_poll_before_it)
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE marked_at IS NOT NULL"), 20);
   assert_flagged_exactly(20);
 
-  write_state(7, 1, MANY_MAILS, NULL, 0, 0);
-  g_autofree char *err2 = NULL;
-  cr_assert_eq(poll(&err2), 0, "%s", err2);
-  assert_all_stored(MANY_MAILS);
+  next_poll_takes_all(MANY_MAILS, "after the fault");
 }
 
 /* A fetch made ahead that fails (the connection closed in the middle of UID 21) fails the poll as a
@@ -294,10 +298,7 @@ Test(badserver, a_fetch_made_ahead_that_fails_keeps_nothing_half_done)
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE uid <= 16"), kept);
   assert_flagged_exactly((guint)kept);
 
-  write_state(7, 1, MANY_MAILS, NULL, 0, 0);
-  g_autofree char *err2 = NULL;
-  cr_assert_eq(poll(&err2), 0, "%s", err2);
-  assert_all_stored(MANY_MAILS);
+  next_poll_takes_all(MANY_MAILS, "after the fault");
 }
 
 /* A cut literal followed by the tagged OK: the reply is refused (never stored cut), the mail read
