@@ -40,6 +40,8 @@ typedef struct {
    * one statement each for all of them; the group is the fetch's mails [.., group_to) */
   StoreAhead *group_assets, *group_caps, *group_known;
   guint group_to;
+  GPtrArray *group_finds; /* StoreAhead* or NULL: the follow-up look-up of the fetch's mail k */
+  StoreAhead *find_ahead; /* the mail being stored's, from group_finds (or NULL) */
   StoreMailbox mailbox;
   PollStats stats;
   GArray *batch;         /* UIDs stored in the open transaction: flagged after it commits */
@@ -219,7 +221,7 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
     if (req && (req->followup_of || req->references->len > 0)) {
       g_ptr_array_add(req->references, NULL);
       gboolean ok = store_order_find(p->conn, req->followup_of, (const char *const *)req->references->pdata,
-                                     &order_id, error);
+                                     p->find_ahead, &order_id, error);
       g_ptr_array_set_size(req->references, req->references->len - 1);
       if (!ok)
         return FALSE;
@@ -324,6 +326,35 @@ log_mail(guint32 uid)
   g_snprintf(text, sizeof text, "%u", uid);
   cli_log_field("uid", uid ? text : NULL);
   cli_log_field("order", NULL);
+}
+
+/* req names an order or other mails: place() looks for the order it follows up. */
+static gboolean
+find_wanted(const ParserRequest *req)
+{
+  return req && !req->ignored_reason && (req->followup_of || req->references->len > 0);
+}
+
+/* The follow-up look-ups of the group's mails [k, j), sent with its reads. */
+static gboolean
+group_finds_send(Poll *p, CliParsed **parsed, guint k, guint j, GError **error)
+{
+  for (guint i = k; i < j; i++) {
+    ParserRequest *req = parsed[i] ? parsed[i]->request : NULL;
+    if (!find_wanted(req))
+      continue;
+    if (!p->group_finds)
+      p->group_finds = g_ptr_array_new_with_free_func((GDestroyNotify)store_ahead_unref);
+    g_ptr_array_set_size(p->group_finds, j);
+    g_ptr_array_add(req->references, NULL);
+    StoreAhead *a =
+      store_order_find_ahead(p->conn, req->followup_of, (const char *const *)req->references->pdata, error);
+    g_ptr_array_set_size(req->references, req->references->len - 1);
+    if (!a)
+      return FALSE;
+    g_ptr_array_index(p->group_finds, i) = a;
+  }
+  return TRUE;
 }
 
 /* The reads a new one-machine order of req will make, sent ahead with the mail's insert (a batch
@@ -590,6 +621,7 @@ group_clear(Poll *p)
   g_clear_pointer(&p->group_assets, store_ahead_unref);
   g_clear_pointer(&p->group_caps, store_ahead_unref);
   g_clear_pointer(&p->group_known, store_ahead_unref);
+  g_clear_pointer(&p->group_finds, g_ptr_array_unref);
   p->group_to = 0;
 }
 
@@ -644,7 +676,7 @@ group_send(Poll *p, GPtrArray *msgs, CliParsed **parsed, guint k, GError **error
        e) ||
       (reqs->len && !(p->group_caps = acks_caps_many_ahead(p->conn, p->acks, r, reqs->len, &e)) && e) ||
       !(p->group_known = store_messages_known_ahead(p->conn, (const char *const *)keys->pdata, &e)) ||
-      !store_sync(p->conn, &e) || !store_behind_send(p->conn, &e)) {
+      !group_finds_send(p, parsed, k, j, &e) || !store_sync(p->conn, &e) || !store_behind_send(p->conn, &e)) {
     group_clear(p);
     g_propagate_error(error, g_steal_pointer(&e));
     return FALSE;
@@ -672,7 +704,9 @@ ingest_fetched(Poll *p, GPtrArray *msgs, GError **error)
     if (!parsed && cli_parse_ahead_wants(m))
       parsed = cli_parse_ahead_take(p->ahead, m);
     p->stats.fetched++;
+    p->find_ahead = p->group_finds && k < p->group_finds->len ? g_ptr_array_index(p->group_finds, k) : NULL;
     ok = ingest(p, m, parsed, error);
+    p->find_ahead = NULL;
     if (ok) {
       g_array_append_val(p->batch, m->uid);
       ok = !batch_due(p) || batch_commit(p, error);

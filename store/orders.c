@@ -239,31 +239,51 @@ kept_match(StoreConn *conn, const char *order_no, const char *const *refs)
   return FALSE;
 }
 
+/* an order merged into another (intake.merge): its mail goes to the kept one */
+#define ORDER_FIND                                                                                           \
+  "SELECT coalesce(kept.id, f.id) FROM ("                                                                    \
+  " SELECT o.id, 1 AS rank FROM intake.orders o WHERE o.order_no = $1"                                       \
+  " UNION ALL"                                                                                               \
+  " SELECT om.order_id, 2 FROM intake.order_messages om JOIN intake.messages m ON m.id = om.message_id"      \
+  "  WHERE m.message_id = ANY($2::text[])"                                                                   \
+  " UNION ALL"                                                                                               \
+  " SELECT ob.order_id, 3 FROM intake.outbox_lookup($2::text[]) ob"                                          \
+  ") f JOIN intake.orders o ON o.id = f.id LEFT JOIN intake.orders kept ON kept.order_no = o.merged_into"    \
+  " ORDER BY f.rank, f.id LIMIT 1" /* a batch report's mail opened several: its first */
+
+StoreAhead *
+store_order_find_ahead(StoreConn *conn, const char *order_no, const char *const *refs, GError **error)
+{
+  g_autofree char *arr = store_text_array(refs);
+  const char *p[] = { order_no, arr };
+  conn->unprepared++; /* see StoreConn.unprepared */
+  StoreAhead *ahead = store_send_ahead_passing(conn, ORDER_FIND, 2, p, error);
+  conn->unprepared--;
+  return ahead;
+}
+
 gboolean
-store_order_find(StoreConn *conn, const char *order_no, const char *const *refs, gint64 *order_id,
-                 GError **error)
+store_order_find(StoreConn *conn, const char *order_no, const char *const *refs, StoreAhead *ahead,
+                 gint64 *order_id, GError **error)
 {
   g_autofree char *arr = store_text_array(refs);
   const char *p[] = { order_no, arr };
   /* The order number first; else any of the order's mails named by In-Reply-To/References;
    * else its acknowledgement (the customer answering our mail), when the outbox exists. Unless a
    * row kept behind could be the one, the look-up passes them (mostly it finds nothing: a reply
-   * to another thread, a forward) and the poll does not wait for them to be written. */
-  conn->unprepared++; /* see StoreConn.unprepared */
-  g_autoptr(StoreRows) rows = (kept_match(conn, order_no, refs) ? store_select : store_select_passing)(
-    conn,
-    /* an order merged into another (intake.merge): its mail goes to the kept one */
-    "SELECT coalesce(kept.id, f.id) FROM ("
-    " SELECT o.id, 1 AS rank FROM intake.orders o WHERE o.order_no = $1"
-    " UNION ALL"
-    " SELECT om.order_id, 2 FROM intake.order_messages om JOIN intake.messages m ON m.id = om.message_id"
-    "  WHERE m.message_id = ANY($2::text[])"
-    " UNION ALL"
-    " SELECT ob.order_id, 3 FROM intake.outbox_lookup($2::text[]) ob"
-    ") f JOIN intake.orders o ON o.id = f.id LEFT JOIN intake.orders kept ON kept.order_no = o.merged_into"
-    " ORDER BY f.rank, f.id LIMIT 1", /* a batch report's mail opened several: its first */
-    2, p, error);
-  conn->unprepared--;
+   * to another thread, a forward) and the poll does not wait for them to be written. Read ahead,
+   * its answer stands unless a row written since could be the one: the rows written since it was
+   * sent are all still known (store_behind_prune comes before the next group's reads), and a
+   * mail stored at once is noted among them (store_behind_note). */
+  gboolean kept = kept_match(conn, order_no, refs);
+  g_autoptr(StoreRows) rows = NULL;
+  if (ahead && !kept) {
+    rows = store_ahead_rows(conn, ahead, error);
+  } else {
+    conn->unprepared++; /* see StoreConn.unprepared */
+    rows = (kept ? store_select : store_select_passing)(conn, ORDER_FIND, 2, p, error);
+    conn->unprepared--;
+  }
   if (!rows)
     return FALSE;
   if (rows->rows->len == 0)

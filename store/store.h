@@ -253,9 +253,15 @@ char *store_order_insert(StoreConn *conn, const StoreOrder *order, gint64 *order
 
 /* Inside the caller's transaction: the order a follow-up belongs to — by its order number, else
  * by a Message-ID in refs (NULL-terminated) that is one of the order's mails (or, once the outbox
- * exists, its acknowledgement). Locks the order row. Returns TRUE and *order_id when found. */
-gboolean store_order_find(StoreConn *conn, const char *order_no, const char *const *refs, gint64 *order_id,
-                          GError **error);
+ * exists, its acknowledgement). Locks the order row. Returns TRUE and *order_id when found. ahead:
+ * NULL, or the look-up sent before by store_order_find_ahead (used unless rows written since could
+ * change its answer). */
+gboolean store_order_find(StoreConn *conn, const char *order_no, const char *const *refs, StoreAhead *ahead,
+                          gint64 *order_id, GError **error);
+/* The look-up of store_order_find sent ahead (with write-behind: a poll's group reads), to be handed
+ * to store_order_find as ahead with the same order_no and refs; it is read only then. */
+StoreAhead *store_order_find_ahead(StoreConn *conn, const char *order_no, const char *const *refs,
+                                   GError **error);
 /* The order row (every column of intake.orders, text form, plus received_iso: received_at in
  * ISO 8601 UTC, and mail_orders: how many orders its mail opened, 1 unless a batch report). */
 StoreRows *store_order_get(StoreConn *conn, gint64 order_id, GError **error);

@@ -397,6 +397,47 @@ Test(poll, unknown_order_number_makes_a_new_order)
   cr_assert_str_eq(kind, "fault");
 }
 
+/* One poll of 48 mails: a request, a reply to it right after (same or next group of reads), and a
+ * reply to a request 11 mails back (rows written groups before). Follow-ups are looked up with their
+ * group's reads, before the rows of the mails before them are written: each must still find its order. */
+Test(poll, replies_in_the_same_poll_find_their_orders)
+{
+  append_text("From: zhao@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: old\r\n"
+              "Message-ID: <chain-old@tjport.example.cn>\r\n",
+              "SN: RCS25A0000001 硬盘告警\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  for (guint i = 0; i < 48; i++) {
+    /* a reply: to the previous request, or to the one 11 mails back (before the first: the old one) */
+    g_autofree char *to = i % 3 == 1 ? g_strdup_printf("%u", i - 1)
+                          : i >= 11  ? g_strdup_printf("%u", (i - 11) / 3 * 3)
+                                     : g_strdup("old");
+    g_autofree char *headers =
+      i % 3 == 0 ? g_strdup_printf("From: zhao@tjport.example.cn\r\nTo: service@roycom.com.cn\r\n"
+                                   "Subject: disk %u\r\nMessage-ID: <chain-%u@tjport.example.cn>\r\n",
+                                   i, i)
+                 : g_strdup_printf("From: zhao@tjport.example.cn\r\nTo: service@roycom.com.cn\r\n"
+                                   "Subject: Re: disk\r\nMessage-ID: <chain-%u@tjport.example.cn>\r\n"
+                                   "In-Reply-To: <chain-%s@tjport.example.cn>\r\n",
+                                   i, to);
+    g_autofree char *body = i % 3 == 0 ? g_strdup_printf("SN: RCS25A00001%02u 硬盘告警\r\n", i / 3)
+                                       : g_strdup_printf("还是不行 %u\r\n", i);
+    append_text(headers, body);
+  }
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 16, follow-ups 32"), "%s", out);
+  /* each reply is on the order of the mail it answers */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_messages f"
+                             " JOIN intake.messages fm ON fm.id = f.message_id"
+                             " JOIN intake.order_messages i ON i.order_id = f.order_id AND i.role = 'initial'"
+                             " JOIN intake.messages im ON im.id = i.message_id"
+                             " WHERE f.role = 'followup'"
+                             "  AND position('In-Reply-To: <' || im.message_id || '>' IN fm.headers) > 0"),
+               32);
+}
+
 static void
 one_gold_order(void)
 {
