@@ -12,11 +12,15 @@
 #include <string.h>
 
 #define FETCH_BATCH 16
-/* Group commit: one transaction (one WAL flush) for up to BATCH_MAILS mails or BATCH_USEC of work,
- * whichever comes first. 64: a batch done again one by one (redo_batch) stays short, and with
- * write-behind off (a savepoint per mail) within PostgreSQL's per-backend subtransaction cache
- * (PGPROC_MAX_CACHED_SUBXIDS), which other sessions' snapshots would otherwise pay for. */
-#define BATCH_MAILS 64
+/* Group commit: one transaction (one WAL flush, one UID STORE) for up to BATCH_MAILS mails,
+ * BATCH_SAVEPOINTS savepoints or BATCH_USEC of work, whichever comes first. 256 mails: 12 commits
+ * and flags per 3,000 mails instead of 47 measured 5 % faster than 64, and a batch done again one by
+ * one (redo_batch) is still done in well under a second. A mail with write-behind on needs a
+ * savepoint only when it is a duplicate, a follow-up or fails; with it off every mail has one, and
+ * 60 keeps the batch within PostgreSQL's per-backend cache of subtransactions (64,
+ * PGPROC_MAX_CACHED_SUBXIDS), which other sessions' snapshots would otherwise pay for. */
+#define BATCH_MAILS 256
+#define BATCH_SAVEPOINTS 60
 #define BATCH_USEC G_USEC_PER_SEC
 
 typedef CliPollStats PollStats;
@@ -533,8 +537,8 @@ batch_begin(Poll *p, GError **error)
 static gboolean
 batch_due(const Poll *p)
 {
-  return p->in_batch &&
-         (p->batch->len >= BATCH_MAILS || g_get_monotonic_time() - p->batch_started >= BATCH_USEC);
+  return p->in_batch && (p->batch->len >= BATCH_MAILS || store_savepoints(p->conn) >= BATCH_SAVEPOINTS ||
+                         g_get_monotonic_time() - p->batch_started >= BATCH_USEC);
 }
 
 /* The poll ends with a batch open: nothing of it is kept or flagged (it is fetched again next time). */

@@ -308,6 +308,7 @@ behind_before(StoreConn *conn, GError **error)
     if (!store_behind_write(conn, TRUE, error) || !store_defer(conn, "SAVEPOINT intake_unit", error))
       return FALSE;
     conn->sp_open = TRUE;
+    conn->savepoints++;
   }
   return !store_behind_pending(conn) || store_behind_write(conn, FALSE, error);
 }
@@ -645,6 +646,12 @@ store_exec(StoreConn *conn, const char *sql, int nparams, const char *const *par
   return store_check(conn, r, PGRES_COMMAND_OK, error);
 }
 
+guint
+store_savepoints(const StoreConn *conn)
+{
+  return conn->savepoints;
+}
+
 gboolean
 store_begin(StoreConn *conn, GError **error)
 {
@@ -652,6 +659,7 @@ store_begin(StoreConn *conn, GError **error)
   conn->behind_failed = FALSE;
   g_clear_pointer(&conn->behind_why, g_free);
   conn->unit_open = conn->sp_open = FALSE;
+  conn->savepoints = 0;
   if (!store_exec(conn, "BEGIN", 0, NULL, error))
     return FALSE;
   store_numbers_open(conn);
@@ -693,6 +701,7 @@ unit_start(StoreConn *conn, GError **error)
   if (store_behind_on(conn))
     return TRUE;
   conn->sp_open = TRUE;
+  conn->savepoints++;
   return store_defer(conn, "SAVEPOINT intake_unit", error);
 }
 

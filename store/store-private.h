@@ -30,6 +30,7 @@ struct StoreConn {
     behind_failed;  /* the rows written behind failed: errors are STORE_ERROR_BEHIND until the next BEGIN */
   char *behind_why; /* PostgreSQL's message for that failure (NULL: none said yet) */
   guint behind_writes; /* how many times rows were written behind (a read sent before is stale) */
+  guint savepoints;    /* SAVEPOINTs sent in the open transaction (store_savepoints) */
   gboolean unit_open;  /* a unit of work (store_savepoint) is open in the transaction */
   gboolean sp_open;    /* its SAVEPOINT was sent (with write-behind on: at its first statement that is
                           not passing) */

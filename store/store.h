@@ -79,6 +79,9 @@ gboolean store_lock_release(StoreConn *conn, const char *key, GError **error);
 
 /* Transactions: begin, commit, and a rollback that is a no-op outside a transaction. */
 gboolean store_begin(StoreConn *conn, GError **error);
+/* SAVEPOINTs sent since store_begin: each unit that wrote holds a subtransaction id till COMMIT, and
+ * past PostgreSQL's per-backend cache of them (64) other sessions' snapshots pay for it. */
+guint store_savepoints(const StoreConn *conn);
 gboolean store_commit(StoreConn *conn, GError **error);
 void store_rollback(StoreConn *conn);
 /* Inside a transaction (group commit: many mails in one): store_savepoint marks where one unit of

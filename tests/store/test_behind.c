@@ -410,6 +410,31 @@ Test(behind, savepoint_rollback_drops_only_its_units_rows, .init = setup, .fini 
   cr_assert_eq(seen("SELECT count(*) FROM intake.outbox", NULL), 2);
 }
 
+/* A poll's batch ends at BATCH_SAVEPOINTS: only the SAVEPOINTs really sent count — none for a new
+ * mail whose rows are all kept, one for a unit that reads — and a new transaction starts at 0. */
+Test(behind, savepoints_counted_when_sent, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  begin_behind();
+  ok(store_savepoint(A, &error), error);
+  keep_mail("c1@x", 41, "c1@example.com", NULL);
+  ok(store_savepoint_next(A, &error), error);
+  keep_mail("c2@x", 42, "c2@example.com", NULL);
+  cr_assert_eq(store_savepoints(A), 0, "kept rows need no savepoint");
+  cr_assert_eq(counted(FALSE, "SELECT count(*) FROM intake.orders", NULL), 2);
+  cr_assert_eq(store_savepoints(A), 1, "a read in the unit sends its savepoint");
+  ok(store_savepoint_next(A, &error), error);
+  cr_assert_eq(counted(FALSE, "SELECT count(*) FROM intake.orders", NULL), 2);
+  cr_assert_eq(store_savepoints(A), 2);
+  ok(store_commit(A, &error), error);
+  ok(store_begin(A, &error), error);
+  cr_assert_eq(store_savepoints(A), 0, "a new transaction");
+  store_behind_set(A, FALSE);
+  ok(store_savepoint(A, &error), error);
+  cr_assert_eq(store_savepoints(A), 1, "write-behind off: one per unit");
+  store_rollback(A);
+}
+
 /* Unit 2's rows are written while its savepoint is open, together with unit 1's (still kept): the
  * ROLLBACK TO must take unit 2's and leave unit 1's. */
 Test(behind, savepoint_rollback_after_a_write_inside_the_unit, .init = setup, .fini = teardown)
