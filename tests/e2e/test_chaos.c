@@ -77,11 +77,11 @@ assert_exactly_once(guint n)
 
 /* Each round waits until the poll has committed at least one more order (an observable state:
  * the kill lands inside a run, between commits and flags), then kills it after 0–30 ms more. The
- * poll commits in batches (up to 64 mails or 1 s): enough mail that every round finds a run to
- * interrupt (20 rounds of a batch each, and more). */
+ * poll commits in batches (up to 256 mails or 1 s): enough mail that most rounds find a run to
+ * interrupt (a round commits at least a batch: 3,000 mails are 12 or more). */
 Test(chaos, sigkill_twenty_times_then_run_to_the_end)
 {
-  const guint n = 1500;
+  const guint n = 3000;
   append_many(0, n);
   GRand *rand = g_rand_new_with_seed(20261125);
   guint killed_mid_run = 0;
@@ -133,7 +133,7 @@ hold_poll_after(GPid pid, gint64 orders)
 
 Test(chaos, postgresql_stopped_during_a_poll)
 {
-  const guint n = 300;
+  const guint n = 600; /* more than two batches (256 mails): the stop lands before the last */
   append_many(1000, n);
   GPid pid = e2e_spawn(e, "poll", NULL);
   PGconn *lock = hold_poll_after(pid, 10);
@@ -152,7 +152,7 @@ Test(chaos, postgresql_stopped_during_a_poll)
 
 Test(chaos, imap_server_stopped_during_a_poll)
 {
-  const guint n = 300;
+  const guint n = 600; /* more than two batches (256 mails): the stop lands before the last */
   append_many(2000, n);
   GPid pid = e2e_spawn(e, "poll", NULL);
   PGconn *lock = hold_poll_after(pid, 10);
