@@ -6,8 +6,8 @@
 #include "classifier.h"
 
 typedef struct {
-  const FetcherMessage *m;
-  CliParsed *result; /* set by the worker, under the lock */
+  const FetcherMessage *m; /* NULL: result is a taken one handed back, to be freed (recycle) */
+  CliParsed *result;       /* set by the worker, under the lock */
 } Job;
 
 struct CliParseAhead {
@@ -64,6 +64,11 @@ work(gpointer data, gpointer user)
 {
   Job *job = data;
   CliParseAhead *a = user;
+  if (!job->m) {
+    cli_parsed_free(job->result);
+    g_free(job);
+    return;
+  }
   CliParsed *r = cli_parse_now(a->parser, a->limits, job->m);
   g_mutex_lock(&a->lock);
   job->result = r;
@@ -136,6 +141,17 @@ CliParsed *
 cli_parse_ahead_try(CliParseAhead *a, const FetcherMessage *m)
 {
   return take(a, m, FALSE);
+}
+
+void
+cli_parse_ahead_recycle(CliParseAhead *a, CliParsed *parsed)
+{
+  if (!parsed)
+    return;
+  /* in the pool's queue only: never taken, run in turn between the parses */
+  Job *job = g_new0(Job, 1);
+  job->result = parsed;
+  g_thread_pool_push(a->pool, job, NULL);
 }
 
 void

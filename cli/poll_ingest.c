@@ -405,37 +405,37 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
   const char *data = m->raw ? g_bytes_get_data(m->raw, &len) : NULL;
   if (!data)
     data = "";
-  g_autoptr(GError) perr = NULL;
-  g_autoptr(ParserRequest) req = NULL, head = NULL;
-  g_autofree char *dedupe = NULL, *parts = NULL, *attachments = NULL, *sha256 = NULL;
-  g_auto(GStrv) sn_keys = NULL;
+  /* parsed is only borrowed: the caller hands it back to the worker, whose memory it is (freed there,
+   * not here against the worker's malloc arena); what is made here is here's */
+  g_autoptr(CliParsed) here = NULL;
+  g_autoptr(ParserRequest) head = NULL;
   if (m->error) {
     /* The server's answer for this mail could not be read: it stays on the server, and a person
      * is pointed at it; the mails after it go on. */
-    g_set_error(&perr, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "could not fetch UID %u of %s: %s", m->uid,
-                fetcher_session_mailbox(p->imap), m->error);
-    dedupe = g_strdup_printf("unfetchable:%s:%" G_GINT64_FORMAT ":%u", p->mailbox_key, p->mailbox.uidvalidity,
-                             m->uid);
+    here = g_new0(CliParsed, 1);
+    g_set_error(&here->error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "could not fetch UID %u of %s: %s",
+                m->uid, fetcher_session_mailbox(p->imap), m->error);
+    here->dedupe_key = g_strdup_printf("unfetchable:%s:%" G_GINT64_FORMAT ":%u", p->mailbox_key,
+                                       p->mailbox.uidvalidity, m->uid);
   } else if (m->truncated) {
     /* Over max_bytes on the server: only its header and first bytes were fetched. Stored for review
      * with its real size; what the header says (sender, subject, Message-ID) is kept, not classified. */
+    here = g_new0(CliParsed, 1);
     head = parser_parse(p->parser, &p->config->limits, data, len, NULL);
-    dedupe = parser_dedupe_key(head, data, len);
-    g_set_error(&perr, PARSER_ERROR, PARSER_ERROR_TOO_LARGE,
+    here->dedupe_key = parser_dedupe_key(head, data, len);
+    g_set_error(&here->error, PARSER_ERROR, PARSER_ERROR_TOO_LARGE,
                 "oversize: %" G_GUINT64_FORMAT " bytes on the server, over max_bytes (%" G_GSIZE_FORMAT
                 "): only its header and first %" G_GSIZE_FORMAT " bytes are stored",
                 m->size, p->config->limits.max_bytes, len);
-  } else {
-    g_autoptr(CliParsed) here = parsed ? NULL : cli_parse_now(p->parser, &p->config->limits, m);
-    CliParsed *r = parsed ? parsed : here;
-    req = g_steal_pointer(&r->request);
-    perr = g_steal_pointer(&r->error);
-    dedupe = g_steal_pointer(&r->dedupe_key);
-    parts = g_steal_pointer(&r->parts_json);
-    attachments = g_steal_pointer(&r->attachments_json);
-    sha256 = g_steal_pointer(&r->sha256);
-    sn_keys = g_steal_pointer(&r->sn_keys);
+  } else if (!parsed) {
+    here = cli_parse_now(p->parser, &p->config->limits, m);
   }
+  const CliParsed *r = here ? here : parsed;
+  ParserRequest *req = r->request;
+  const GError *perr = r->error;
+  const char *dedupe = r->dedupe_key, *parts = r->parts_json, *attachments = r->attachments_json,
+             *sha256 = r->sha256;
+  GStrv sn_keys = r->sn_keys;
   p->sn_keys = (const char *const *)sn_keys; /* pipeline_asset_take's, instead of making them again */
   const ParserRequest *who = req ? req : head;
 
@@ -711,6 +711,7 @@ ingest_fetched(Poll *p, GPtrArray *msgs, GError **error)
     p->find_ahead = p->group_finds && k < p->group_finds->len ? g_ptr_array_index(p->group_finds, k) : NULL;
     ok = ingest(p, m, parsed, error);
     p->find_ahead = NULL;
+    cli_parse_ahead_recycle(p->ahead, g_steal_pointer(&parsed));
     if (ok) {
       g_array_append_val(p->batch, m->uid);
       ok = !batch_due(p) || batch_commit(p, error);
