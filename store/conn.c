@@ -625,8 +625,8 @@ store_close(StoreConn *conn)
   PQfinish(conn->pg);
   g_clear_pointer(&conn->prepared, g_hash_table_unref);
   g_clear_pointer(&conn->pending, g_ptr_array_unref);
-  g_clear_pointer(&conn->order_ids, g_array_unref);
-  g_clear_pointer(&conn->message_ids, g_array_unref);
+  g_clear_pointer(&conn->order_ids.ids, g_array_unref);
+  g_clear_pointer(&conn->message_ids.ids, g_array_unref);
   store_behind_free(conn);
   store_numbers_close(conn);
   g_free(conn->behind_why);

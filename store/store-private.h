@@ -7,6 +7,12 @@
 
 #include <libpq-fe.h>
 
+/* Ids taken from a table's sequence ahead of the rows that use them (store_sequence_next). */
+typedef struct {
+  GArray *ids; /* gint64, not used yet: used from the end */
+  guint block; /* how many the last refill took */
+} StoreIds;
+
 struct StoreConn {
   PGconn *pg;
   GTimeZone *tz; /* the local day of order numbers and --since dates; STORE_DEFAULT_TIME_ZONE */
@@ -18,8 +24,8 @@ struct StoreConn {
   GHashTable
     *numbers; /* in a store_begin transaction: local day -> last order number given (store/orders.c) */
   GHashTable *numbers_mark;   /* the same at the open savepoint: what ROLLBACK TO gives back */
-  GArray *order_ids;          /* intake.orders ids taken from its sequence, not used yet (gint64) */
-  GArray *message_ids;        /* the same for intake.messages */
+  StoreIds order_ids;         /* intake.orders ids taken from its sequence, not used yet */
+  StoreIds message_ids;       /* the same for intake.messages */
   struct StoreBehind *behind; /* rows written behind, not sent yet (store/behind.c) */
   gboolean behind_on;         /* store_behind_set */
   guint unprepared;  /* > 0: statements are sent unprepared, planned with their values each time: look-ups
@@ -92,8 +98,8 @@ StoreRows *store_select_passing(StoreConn *conn, const char *sql, int nparams, c
                                 GError **error);
 StoreAhead *store_send_ahead_passing(StoreConn *conn, const char *sql, int n, const char *const *params,
                                      GError **error);
-/* The next id of sequence (a regclass name) from *pool, refilled 64 at a time (one round trip). */
-gboolean store_sequence_next(StoreConn *conn, const char *sequence, GArray **pool, gint64 *id,
+/* The next id of sequence (a regclass name) from pool, refilled by a growing block (one round trip). */
+gboolean store_sequence_next(StoreConn *conn, const char *sequence, StoreIds *pool, gint64 *id,
                              GError **error);
 
 /* An order's INSERT (with its order_messages row): prefix, tuple ($1..$35), suffix; one row or many. */

@@ -353,3 +353,24 @@ Test(numbers, two_connections_numbering_the_same_days_at_once, .init = setup, .f
   cr_assert_str_eq(d4, half);
   cr_assert_str_eq(d6, half);
 }
+
+/* Ids come from the table's sequence in blocks that double (64, 128, ...): ascending, none twice, and
+ * a connection that takes 200 of them asked the sequence three times (64 + 128 + 256 taken). */
+Test(numbers, ids_taken_in_growing_blocks, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  gint64 before = 0, prev = 0;
+  for (guint i = 0; i < 200; i++) {
+    gint64 id = 0;
+    cr_assert(store_sequence_next(A, "intake.orders_id_seq", &A->order_ids, &id, &error), "%s",
+              error ? error->message : "?");
+    if (i == 0)
+      before = id - 1;
+    cr_assert_gt(id, prev, "ids ascend: %ld after %ld", (long)id, (long)prev);
+    prev = id;
+  }
+  cr_assert_eq(prev, before + 200);
+  g_autofree char *last = st_value(T, "SELECT last_value FROM intake.orders_id_seq");
+  cr_assert_eq(g_ascii_strtoll(last, NULL, 10), before + 64 + 128 + 256, "sequence at %s", last);
+  cr_assert_eq(A->order_ids.ids->len, 64 + 128 + 256 - 200);
+}
