@@ -85,6 +85,13 @@ void fetcher_message_free(FetcherMessage *message);
  * handed to another thread while only that one uses it (cli/fetch_ahead.c).
  * Caller frees the array. */
 GPtrArray *fetcher_session_fetch(FetcherSession *session, const guint32 *uids, guint n, GError **error);
+/* The same, stopping once max_bytes of mail have been read (0: no bound; at least one UID is always
+ * dealt with) or after a command whose reply could not be read (its mails and those before it read
+ * again one by one): *taken receives how many of uids, from the first, were dealt with — fetched or
+ * found gone. The rest are for the next call. (Stopped at a refusal, the refused UID is not among
+ * them.) */
+GPtrArray *fetcher_session_fetch_some(FetcherSession *session, const guint32 *uids, guint n,
+                                      guint64 max_bytes, guint *taken, GError **error);
 /* After fetcher_session_fetch: TRUE when the server refused a UID with a tagged NO ("not now":
  * [UNAVAILABLE], a busy store); the fetch stopped there, returning only the mails before it.
  * *uid and *message (the NO line, caller frees) say which; cleared by this call. */

@@ -154,15 +154,16 @@ fetch_chunked(FetcherSession *s, guint32 uid, guint64 size, guint piece, GError 
 }
 
 /* Fetches the small mails from uids[*i] on in one command (at most BATCH_MAX mails and
- * BATCH_BYTES, by their sizes in meta) into out, and moves *i past them. */
+ * BATCH_BYTES, by their sizes in meta; no more once room bytes are reached, 0: no such bound) into
+ * out, and moves *i past them. */
 static gboolean
-fetch_small(FetcherSession *s, GArray *meta, const guint32 *uids, guint n, guint *i, GPtrArray *out,
-            GError **error)
+fetch_small(FetcherSession *s, GArray *meta, const guint32 *uids, guint n, guint64 room, guint *i,
+            GPtrArray *out, GError **error)
 {
   guint j = *i;
   guint64 total = 0;
   g_autoptr(GArray) batch = g_array_new(FALSE, FALSE, sizeof(guint32));
-  while (j < n && batch->len < BATCH_MAX) {
+  while (j < n && batch->len < BATCH_MAX && (!room || total < room)) {
     FetcherFetchItem *mj = fetcher_imap_find_item(meta, uids[j]);
     if (mj &&
         (mj->size > CHUNK_BYTES || oversize(s, mj->size) ||
@@ -207,10 +208,28 @@ fetch_small(FetcherSession *s, GArray *meta, const guint32 *uids, guint n, guint
   return TRUE;
 }
 
+/* The bytes of out's mails from index from on. */
+static guint64
+bytes_from(GPtrArray *out, guint from)
+{
+  guint64 sum = 0;
+  for (guint k = from; k < out->len; k++) {
+    const FetcherMessage *m = g_ptr_array_index(out, k);
+    sum += m->raw ? g_bytes_get_size(m->raw) : 0;
+  }
+  return sum;
+}
+
+/* uids[0..n) in order, until max_bytes (0: no bound) of mail were read — at least one UID: *taken
+ * (may be NULL) receives how many were dealt with; on failure, how many up to and with the command
+ * that failed (what fetcher_session_fetch_some reads again one by one). */
 static GPtrArray *
-fetch_batch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
+fetch_batch(FetcherSession *s, const guint32 *uids, guint n, guint64 max_bytes, guint *taken, GError **error)
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fetcher_message_free);
+  guint i = 0, failed_upto = n;
+  if (taken)
+    *taken = n;
   if (n == 0)
     return g_steal_pointer(&out);
   /* Sizes and arrival times first: small, and they decide how to fetch each body. meta owns no
@@ -222,30 +241,43 @@ fetch_batch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
   g_autoptr(GArray) meta = fetcher_imap_parse_fetch(s->lines->data, s->lines->len, error);
   if (!meta)
     return NULL;
-  guint i = 0;
-  while (i < n) {
+  guint64 read = 0;
+  while (i < n && (!max_bytes || read < max_bytes)) {
+    guint had = out->len;
     FetcherFetchItem *mi = fetcher_imap_find_item(meta, uids[i]);
     if (!mi) { /* gone from the server */
       i++;
     } else if (oversize(s, mi->size)) {
       FetcherMessage *m = fetch_oversize(s, mi, error);
-      if (!m && error && *error)
-        return NULL;
+      if (!m && error && *error) {
+        failed_upto = i + 1;
+        goto failed;
+      }
       if (m)
         g_ptr_array_add(out, m);
       i++;
     } else if (mi->size > CHUNK_BYTES) {
       GBytes *raw = fetch_chunked(s, uids[i], mi->size, CHUNK_BYTES, error);
-      if (!raw && error && *error)
-        return NULL;
+      if (!raw && error && *error) {
+        failed_upto = i + 1;
+        goto failed;
+      }
       if (raw)
         g_ptr_array_add(out, message_new(uids[i], raw, mi));
       i++;
-    } else if (!fetch_small(s, meta, uids, n, &i, out, error)) {
-      return NULL;
+    } else if (!fetch_small(s, meta, uids, n, max_bytes ? max_bytes - read : 0, &i, out, error)) {
+      failed_upto = i; /* moved past the command's mails */
+      goto failed;
     }
+    read += bytes_from(out, had);
   }
+  if (taken)
+    *taken = i;
   return g_steal_pointer(&out);
+failed:
+  if (taken)
+    *taken = failed_upto;
+  return NULL;
 }
 
 /* One mail (not oversize) whose reply libcurl found too large even alone, read in pieces on a fresh
@@ -263,7 +295,7 @@ fetch_in_pieces(FetcherSession *s, guint32 uid, GError **error)
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fetcher_message_free);
   FetcherFetchItem *mi = fetcher_imap_find_item(meta, uid);
   if (!mi || oversize(s, mi->size))
-    return mi ? fetch_batch(s, &uid, 1, error) : g_steal_pointer(&out);
+    return mi ? fetch_batch(s, &uid, 1, 0, NULL, error) : g_steal_pointer(&out);
   GBytes *raw = fetch_chunked(s, uid, mi->size, CHUNK_BYTES / 4, error);
   if (!raw && error && *error)
     return NULL;
@@ -275,13 +307,17 @@ fetch_in_pieces(FetcherSession *s, guint32 uid, GError **error)
 /* After an unreadable response: each mail alone on a fresh connection, so one bad mail comes
  * back with its error instead of blocking the others. */
 static GPtrArray *
-fetch_one_by_one(FetcherSession *s, const guint32 *uids, guint n, GError **error)
+fetch_one_by_one(FetcherSession *s, const guint32 *uids, guint n, guint64 max_bytes, guint *taken,
+                 GError **error)
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fetcher_message_free);
   fetcher_imap_reconnect(s);
   for (guint i = 0; i < n; i++) {
+    *taken = i;
+    if (max_bytes && i > 0 && bytes_from(out, 0) >= max_bytes)
+      return g_steal_pointer(&out);
     GError *one = NULL;
-    g_autoptr(GPtrArray) got = fetch_batch(s, &uids[i], 1, &one);
+    g_autoptr(GPtrArray) got = fetch_batch(s, &uids[i], 1, 0, NULL, &one);
     if (!got && s->reply_too_large) { /* too large even alone: in pieces (fetch_chunked) */
       g_clear_error(&one);
       got = fetch_in_pieces(s, uids[i], &one);
@@ -311,6 +347,7 @@ fetch_one_by_one(FetcherSession *s, const guint32 *uids, guint n, GError **error
     g_error_free(one);
     fetcher_imap_reconnect(s);
   }
+  *taken = n;
   return g_steal_pointer(&out);
 }
 
@@ -336,8 +373,29 @@ fetcher_session_refused(const FetcherSession *s)
 GPtrArray *
 fetcher_session_fetch(FetcherSession *s, const guint32 *uids, guint n, GError **error)
 {
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func((GDestroyNotify)fetcher_message_free);
+  for (guint done = 0; done < n;) { /* several calls after a reply too large: see _some */
+    guint taken = 0;
+    g_autoptr(GPtrArray) got = fetcher_session_fetch_some(s, uids + done, n - done, 0, &taken, error);
+    if (!got)
+      return NULL;
+    for (guint k = 0; k < got->len; k++)
+      g_ptr_array_add(all, g_steal_pointer(&got->pdata[k]));
+    if (s->refused_uid || taken == 0)
+      break;
+    done += taken;
+  }
+  return g_steal_pointer(&all);
+}
+
+GPtrArray *
+fetcher_session_fetch_some(FetcherSession *s, const guint32 *uids, guint n, guint64 max_bytes, guint *taken,
+                           GError **error)
+{
+  g_return_val_if_fail(s != NULL && taken != NULL, NULL);
+  *taken = 0;
   GError *local = NULL;
-  GPtrArray *out = fetch_batch(s, uids, n, &local);
+  GPtrArray *out = fetch_batch(s, uids, n, max_bytes, taken, &local);
   if (out || !g_error_matches(local, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL)) {
     if (local)
       g_propagate_error(error, local);
@@ -349,5 +407,7 @@ fetcher_session_fetch(FetcherSession *s, const guint32 *uids, guint n, GError **
     s->batch_bytes = MAX(was / 4, 1);
   }
   g_clear_error(&local);
-  return fetch_one_by_one(s, uids, n, error);
+  /* the mails up to the command that failed one by one; those after it are the next call's, in
+   * smaller commands after a reply too large */
+  return fetch_one_by_one(s, uids, MAX(*taken, 1), max_bytes, taken, error);
 }

@@ -183,6 +183,44 @@ Test(session, fetch_returns_the_exact_bytes_and_leaves_mail_unseen)
   cr_assert_eq(unseen->len, 2, "BODY.PEEK must not set \\Seen");
 }
 
+/* A fetch bounded by bytes stops after the mail that reaches the bound (at least one mail): the
+ * next call goes on from where it stopped, and together they return every mail once, in order. */
+Test(session, fetch_some_stops_at_its_byte_bound_and_the_next_goes_on)
+{
+  gsize len[6];
+  g_autofree char *sent[6] = { NULL };
+  for (guint i = 0; i < 6; i++)
+    sent[i] = append_mail(i + 1, i == 1 ? 200 * 1024 : 20 * 1024, &len[i]); /* the 2nd one chunked */
+  g_autoptr(FetcherSession) s = open_mailbox("INBOX");
+  g_autoptr(GArray) uids = search_from(s, 1);
+  cr_assert_eq(uids->len, 6);
+  const guint32 *u = (const guint32 *)uids->data;
+  g_autoptr(GError) error = NULL;
+  guint taken = 0;
+  /* 50 KB: the 1st (20 KB) does not reach it, the 2nd (200 KB) does */
+  g_autoptr(GPtrArray) a = fetcher_session_fetch_some(s, u, 6, 50 * 1024, &taken, &error);
+  cr_assert(a, "%s", error ? error->message : "");
+  cr_assert_eq(taken, 2);
+  cr_assert_eq(a->len, 2);
+  /* a bound below the first mail still takes it */
+  g_autoptr(GPtrArray) b = fetcher_session_fetch_some(s, u + 2, 4, 1, &taken, &error);
+  cr_assert(b, "%s", error ? error->message : "");
+  cr_assert_eq(taken, 1);
+  g_autoptr(GPtrArray) c = fetcher_session_fetch_some(s, u + 3, 3, 0, &taken, &error);
+  cr_assert(c, "%s", error ? error->message : "");
+  cr_assert_eq(taken, 3, "no bound: all of them");
+  GPtrArray *parts[] = { a, b, c };
+  guint k = 0;
+  for (guint p = 0; p < 3; p++)
+    for (guint j = 0; j < parts[p]->len; j++, k++) {
+      FetcherMessage *m = g_ptr_array_index(parts[p], j);
+      cr_assert_eq(m->uid, u[k]);
+      cr_assert_eq(g_bytes_get_size(m->raw), len[k], "mail %u", k);
+      cr_assert(memcmp(g_bytes_get_data(m->raw, NULL), sent[k], len[k]) == 0, "mail %u differs", k);
+    }
+  cr_assert_eq(k, 6);
+}
+
 /* Over max_message_bytes: never downloaded whole; the header and the first bytes of the text come
  * back, exactly the mail's first bytes, bounded, marked truncated, with the real size. */
 Test(session, a_mail_over_the_limit_comes_back_only_in_part)
