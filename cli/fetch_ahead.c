@@ -7,6 +7,8 @@ struct CliFetchAhead {
   FetcherSession *session;
   guint32 *uids;
   guint n;
+  guint64 max_bytes;
+  guint taken;
   CliParseAhead *parse;
   GThread *thread; /* NULL once joined */
   GPtrArray *msgs; /* the fetch's result, set by the thread */
@@ -17,19 +19,21 @@ static gpointer
 run(gpointer data)
 {
   CliFetchAhead *a = data;
-  a->msgs = fetcher_session_fetch(a->session, a->uids, a->n, &a->error);
+  a->msgs = fetcher_session_fetch_some(a->session, a->uids, a->n, a->max_bytes, &a->taken, &a->error);
   if (a->parse && a->msgs)
     cli_parse_ahead_push_wanted(a->parse, a->msgs);
   return NULL;
 }
 
 CliFetchAhead *
-cli_fetch_ahead_start(FetcherSession *session, const guint32 *uids, guint n, CliParseAhead *parse)
+cli_fetch_ahead_start(FetcherSession *session, const guint32 *uids, guint n, guint64 max_bytes,
+                      CliParseAhead *parse)
 {
   CliFetchAhead *a = g_new0(CliFetchAhead, 1);
   a->session = session;
   a->uids = g_memdup2(uids, n * sizeof *uids);
   a->n = n;
+  a->max_bytes = max_bytes;
   a->parse = parse;
   a->thread = g_thread_try_new("fetch-ahead", run, a, NULL);
   if (!a->thread) /* no thread to be had: fetched now, as without fetching ahead */
@@ -45,10 +49,12 @@ cli_fetch_ahead_wait(CliFetchAhead *a)
 }
 
 GPtrArray *
-cli_fetch_ahead_finish(CliFetchAhead *a, GError **error)
+cli_fetch_ahead_finish(CliFetchAhead *a, guint *taken, GError **error)
 {
   cli_fetch_ahead_wait(a);
   GPtrArray *msgs = a->msgs;
+  if (taken)
+    *taken = a->taken;
   if (!msgs)
     g_propagate_error(error, a->error);
   else

@@ -8,16 +8,17 @@
 
 typedef struct CliFetchAhead CliFetchAhead;
 
-/* Starts fetcher_session_fetch(session, uids, n) (uids copied) on a thread of its own; each mail it
+/* Starts fetcher_session_fetch_some(session, uids, n, max_bytes) (uids copied) on a thread of its own; each mail it
  * returns that cli_parse_ahead_wants is pushed to parse (may be NULL) in order as soon as the fetch is
  * done. Until cli_fetch_ahead_wait or _finish the session belongs to that thread: the caller must not
  * touch it (fetcher_session_mailbox excepted: the name is set when the session opens, never after). */
-CliFetchAhead *cli_fetch_ahead_start(FetcherSession *session, const guint32 *uids, guint n,
+CliFetchAhead *cli_fetch_ahead_start(FetcherSession *session, const guint32 *uids, guint n, guint64 max_bytes,
                                      CliParseAhead *parse);
 /* Waits for the thread (does nothing the second time): the session is the caller's again, and its
  * refusal (fetcher_session_take_refusal) is this fetch's. */
 void cli_fetch_ahead_wait(CliFetchAhead *ahead);
-/* Waits; then what fetcher_session_fetch returned (caller frees), or NULL with its error. Frees ahead. */
-GPtrArray *cli_fetch_ahead_finish(CliFetchAhead *ahead, GError **error);
+/* Waits; then what the fetch returned (caller frees) and how many UIDs it took (*taken, may be NULL),
+ * or NULL with its error. Frees ahead. */
+GPtrArray *cli_fetch_ahead_finish(CliFetchAhead *ahead, guint *taken, GError **error);
 
 #endif

@@ -11,7 +11,12 @@
 
 #include <string.h>
 
-#define FETCH_BATCH 16
+/* One fetch (and the one made ahead of it): up to FETCH_BATCH mails or FETCH_BYTES of them (at least
+ * one). 64 rather than 16: the mails of one fetch are read from PostgreSQL in groups, and groups cut
+ * short at the end of a fetch each waited for the rows written before them — 2,462 -> 2,949 mails/s
+ * (A/B, 3,000 mails). The bytes bound keeps a run of photo-laden mails from filling memory. */
+#define FETCH_BATCH 64
+#define FETCH_BYTES (4u << 20)
 /* Group commit: one transaction (one WAL flush, one UID STORE) for up to BATCH_MAILS mails,
  * BATCH_SAVEPOINTS savepoints or BATCH_USEC of work, whichever comes first. 256 mails: 12 commits
  * and flags per 3,000 mails instead of 47 measured 5 % faster than 64, and a batch done again one by
@@ -636,7 +641,7 @@ ahead_stop(Poll *p)
 {
   g_autoptr(GPtrArray) fetched = NULL;
   if (p->fetching)
-    fetched = cli_fetch_ahead_finish(g_steal_pointer(&p->fetching), NULL);
+    fetched = cli_fetch_ahead_finish(g_steal_pointer(&p->fetching), NULL, NULL);
   if (p->ahead)
     cli_parse_ahead_drain(p->ahead);
 }
@@ -744,11 +749,12 @@ ingest_from_(Poll *p, GArray *uids, guint *next, GError **error)
       cli_progress(fetcher_session_mailbox(p->imap), i, uids->len);
     if (batch_due(p) && !batch_commit(p, error))
       return FALSE;
-    guint n = MIN(FETCH_BATCH, uids->len - i);
+    guint n = 0;                           /* how many UIDs from i the fetch took */
     gboolean pushed = p->fetching != NULL; /* fetched ahead: its mails went to the worker */
     g_autoptr(GPtrArray) msgs =
-      p->fetching ? cli_fetch_ahead_finish(g_steal_pointer(&p->fetching), error)
-                  : fetcher_session_fetch(p->imap, &g_array_index(uids, guint32, i), n, error);
+      p->fetching ? cli_fetch_ahead_finish(g_steal_pointer(&p->fetching), &n, error)
+                  : fetcher_session_fetch_some(p->imap, &g_array_index(uids, guint32, i),
+                                               MIN(FETCH_BATCH, uids->len - i), FETCH_BYTES, &n, error);
     if (!msgs)
       return FALSE;
     if (!pushed)
@@ -758,7 +764,7 @@ ingest_from_(Poll *p, GArray *uids, guint *next, GError **error)
     gboolean ahead = i + n < uids->len && !fetcher_session_refused(p->imap);
     if (ahead)
       p->fetching = cli_fetch_ahead_start(p->imap, &g_array_index(uids, guint32, i + n),
-                                          MIN(FETCH_BATCH, uids->len - i - n), p->ahead);
+                                          MIN(FETCH_BATCH, uids->len - i - n), FETCH_BYTES, p->ahead);
     if (!ingest_fetched(p, msgs, error))
       return FALSE;
     guint32 refused = 0;

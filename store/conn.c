@@ -292,7 +292,11 @@ store_sync(StoreConn *conn, GError **error)
 gboolean
 store_behind_send(StoreConn *conn, GError **error)
 {
-  return store_behind_write(conn, FALSE, error);
+  if (!store_behind_write(conn, FALSE, error))
+    return FALSE;
+  /* In pipeline mode libpq sends only once 64 KB are buffered: the rest of the rows would wait
+   * for the next statement's sync, PostgreSQL idle meanwhile. */
+  return PQpipelineStatus(conn->pg) == PQ_PIPELINE_OFF || PQflush(conn->pg) == 0 || store_fail(conn, error);
 }
 
 /* Before a statement that could read or write what they touch: the rows kept behind go first, in its
