@@ -141,6 +141,9 @@ Test(desk, a_day_at_the_desk)
   expect("SELECT string_agg(order_no, ',') = " NO(A_MAIL) " FROM intake.search('+86 139 0222 1234')", "t");
   expect("SELECT count(*) FROM intake.search('tjport.example')", "2");
   expect("SELECT count(*) FROM intake.search(" NO(B_MAIL) ")", "1");
+  /* without its RC, or a part of it with 7 digits and more: not taken for a phone's digits alone */
+  expect("SELECT bool_or(order_no = " NO(B_MAIL) ") FROM intake.search(substr(" NO(B_MAIL) ", 3))", "t");
+  expect("SELECT bool_or(order_no = " NO(B_MAIL) ") FROM intake.search(substr(" NO(B_MAIL) ", 7))", "t");
 
   /* A: the SN typed wrong → needs review; corrected, the next poll re-applies the policy */
   g_autofree char *due_before =
