@@ -81,6 +81,9 @@ void store_behind_restore(StoreConn *conn);
 void store_behind_clear(StoreConn *conn);
 /* conn->behind_writes when ahead was sent: rows written after (gen greater) are not in its result. */
 guint store_ahead_writes(const StoreAhead *ahead);
+/* FALSE when rows kept behind (store_behind_set) were written since ahead was sent: what it read may
+ * miss them. (For tests: the store corrects such reads itself.) */
+gboolean store_ahead_current(StoreConn *conn, const StoreAhead *ahead);
 void store_behind_free(StoreConn *conn);
 /* Sends the kept rows (to_mark: only those kept before the unit's mark) ahead — their INSERTs travel
  * with the next statement — and forgets them. */

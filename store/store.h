@@ -34,9 +34,6 @@ typedef struct StoreAhead StoreAhead;
 StoreAhead *store_ahead_ref(StoreAhead *ahead);
 void store_ahead_unref(StoreAhead *ahead);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreAhead, store_ahead_unref)
-/* FALSE when rows kept behind (store_behind_set) were written since ahead was sent: what it read may
- * miss them. */
-gboolean store_ahead_current(StoreConn *conn, const StoreAhead *ahead);
 
 /* The time zone of a connection until store_set_time_zone: the policy's default. */
 #define STORE_DEFAULT_TIME_ZONE "Asia/Shanghai"
