@@ -381,9 +381,9 @@ fetcher_session_fetch(FetcherSession *s, const guint32 *uids, guint n, GError **
       return NULL;
     for (guint k = 0; k < got->len; k++)
       g_ptr_array_add(all, g_steal_pointer(&got->pdata[k]));
-    if (s->refused_uid || taken == 0)
-      break;
     done += taken;
+    if (taken == 0 || (done < n && s->refused_uid == uids[done]))
+      break; /* stopped at a refusal of this call's (one left from before does not stop it) */
   }
   return g_steal_pointer(&all);
 }
