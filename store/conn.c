@@ -380,6 +380,15 @@ store_send_ahead_passing(StoreConn *conn, const char *sql, int n, const char *co
   return ahead;
 }
 
+StoreAhead *
+store_send_ahead_planned(StoreConn *conn, const char *sql, int n, const char *const *params, GError **error)
+{
+  conn->unprepared++;
+  StoreAhead *ahead = store_send_ahead_passing(conn, sql, n, params, error);
+  conn->unprepared--;
+  return ahead;
+}
+
 StoreRows *
 store_select_passing(StoreConn *conn, const char *sql, int nparams, const char *const *params, GError **error)
 {

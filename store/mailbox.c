@@ -230,11 +230,8 @@ store_messages_known_ahead(StoreConn *conn, const char *const *keys, GError **er
   g_ptr_array_add(valid, NULL);
   g_autofree char *arr = store_text_array((const char *const *)valid->pdata);
   const char *p[] = { arr };
-  conn->unprepared++; /* see StoreConn.unprepared */
-  StoreAhead *ahead = store_send_ahead_passing(
+  return store_send_ahead_planned(
     conn, "SELECT dedupe_key FROM intake.messages WHERE dedupe_key = ANY($1::text[])", 1, p, error);
-  conn->unprepared--;
-  return ahead;
 }
 
 /* Whether key is stored: from known (read ahead; rows written since are among the kept ones the caller

@@ -261,10 +261,7 @@ store_order_find_ahead(StoreConn *conn, const char *order_no, const char *const 
 {
   g_autofree char *arr = store_text_array(refs);
   const char *p[] = { order_no, arr };
-  conn->unprepared++; /* see StoreConn.unprepared */
-  StoreAhead *ahead = store_send_ahead_passing(conn, ORDER_FIND, 2, p, error);
-  conn->unprepared--;
-  return ahead;
+  return store_send_ahead_planned(conn, ORDER_FIND, 2, p, error);
 }
 
 gboolean

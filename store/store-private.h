@@ -101,6 +101,10 @@ StoreRows *store_select_passing(StoreConn *conn, const char *sql, int nparams, c
                                 GError **error);
 StoreAhead *store_send_ahead_passing(StoreConn *conn, const char *sql, int n, const char *const *params,
                                      GError **error);
+/* store_send_ahead_passing, unprepared: planned with its values each time (a look-up in a table the
+ * poll is filling, see StoreConn.unprepared). */
+StoreAhead *store_send_ahead_planned(StoreConn *conn, const char *sql, int n, const char *const *params,
+                                     GError **error);
 /* The next id of sequence (a regclass name) from pool, refilled by a growing block (one round trip). */
 gboolean store_sequence_next(StoreConn *conn, const char *sequence, StoreIds *pool, gint64 *id,
                              GError **error);
