@@ -1,5 +1,6 @@
-/* cli/cmd_assets.c: `intake assets import FILE.csv` — validate the whole registry file, then upsert it by SN
- * into intake.assets in one transaction and report rows added / updated / unchanged / rejected. */
+/* cli/cmd_assets.c: `intake assets import FILE.csv` — validate the registry file row by row, streaming the
+ * valid rows into one transaction that upserts them by SN into intake.assets at the end (a file that
+ * fails as a whole writes nothing), and report rows added / updated / unchanged / rejected. */
 #include "classifier.h"
 #include "cli.h"
 #include "store.h"
@@ -32,20 +33,16 @@ date_or_null(const GDate *d)
            : NULL;
 }
 
-/* The valid rows: each a char *[N_COLUMNS] in the order of columns (NULL = SQL NULL). */
-static void
-row_free(gpointer row)
-{
-  char **v = row;
-  for (guint i = 0; i < N_COLUMNS; i++)
-    g_free(v[i]);
-  g_free(v);
-}
+/* Where the valid rows go: counted, and (unless a dry run) into the import. */
+typedef struct {
+  StoreAssetsImport *import; /* NULL: a dry run */
+  guint valid;
+} Rows;
 
 static gboolean
 add_row(const ClassifierAsset *a, guint line, gpointer user_data, GError **error)
 {
-  GPtrArray *rows = user_data;
+  Rows *rows = user_data;
   static const char *const basis[] = { "ship", "invoice", "contract" };
   g_autofree char *ship = date_or_null(&a->ship_date), *inv = date_or_null(&a->invoice_date);
   g_autofree char *cs = date_or_null(&a->contract_start);
@@ -67,12 +64,21 @@ add_row(const ClassifierAsset *a, guint line, gpointer user_data, GError **error
     a->city,
     a->district,
   };
-  char **row = g_new0(char *, N_COLUMNS);
-  for (guint i = 0; i < N_COLUMNS; i++)
-    row[i] = g_strdup(v[i]);
-  g_ptr_array_add(rows, row);
+  if (rows->import && !store_assets_import_row(rows->import, v, error))
+    return FALSE;
+  rows->valid++;
   cli_progress("assets: reading", line, 0);
   return TRUE;
+}
+
+static int
+import_failed(const char *path, const GError *error)
+{
+  cli_log(CLI_LOG_ERROR, "assets import %s: %s (nothing imported)%s", path, error->message,
+          strstr(error->message, "permission denied")
+            ? "; the registry is written by the schema owner: set [db] migrate_conninfo (docs/ops.md, Roles)"
+            : "");
+  return EXIT_RUNTIME;
 }
 
 int
@@ -99,49 +105,45 @@ cli_cmd_assets(int argc, char **argv)
   }
   const char *path = argv[2];
 
-  /* validate everything before touching the database */
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(row_free);
+  Rows rows = { 0 };
+  g_autoptr(StoreConn) conn = NULL;
+  if (!dry_run) {
+    g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
+    if (!config) {
+      fprintf(stderr, "intake: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+    conn = store_connect(cli_owner_conninfo(config), &error);
+    if (!conn || !(rows.import = store_assets_import_begin(conn, columns, &error)))
+      return import_failed(path, error);
+  }
   g_autoptr(GPtrArray) rejects = g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_reject_free);
   g_autofree char *data_dir = cli_data_dir(NULL);
   g_autofree char *format_dir = g_build_filename(data_dir, "classifier", NULL);
-  if (!classifier_assets_load_csv(format_dir, path, add_row, rows, rejects, &error)) {
+  gboolean read = classifier_assets_load_csv(format_dir, path, add_row, &rows, rejects, &error);
+  cli_progress_done();
+  if (!read) {
+    store_assets_import_abort(rows.import);
+    if (error->domain == STORE_ERROR) /* the database, not the file */
+      return import_failed(path, error);
     fprintf(stderr, "intake assets: %s\n", error->message);
-    cli_progress_done();
     return EXIT_RUNTIME;
   }
-  cli_progress_done();
   for (guint i = 0; i < rejects->len; i++) {
     const ClassifierAssetReject *r = g_ptr_array_index(rejects, i);
     printf("rejected line %u%s%s: %s\n", r->line, r->sn ? " " : "", r->sn ? r->sn : "", r->reason);
   }
-  guint added = 0, updated = 0;
   if (dry_run) {
-    printf("assets %s: %u valid, %u rejected (dry run: nothing written)\n", path, rows->len, rejects->len);
+    printf("assets %s: %u valid, %u rejected (dry run: nothing written)\n", path, rows.valid, rejects->len);
     return EXIT_OK;
   }
-
-  g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
-  if (!config) {
-    fprintf(stderr, "intake: %s\n", error->message);
-    return EXIT_USAGE;
-  }
-  g_autoptr(StoreConn) conn = store_connect(cli_owner_conninfo(config), &error);
-  if (!conn) {
-    cli_log(CLI_LOG_ERROR, "%s", error->message);
-    return EXIT_RUNTIME;
-  }
-  cli_progress("assets: writing (one transaction)", rows->len, 0);
-  gboolean imported = store_assets_import(conn, columns, rows, &added, &updated, &error);
+  guint added = 0, updated = 0;
+  cli_progress("assets: writing (one transaction)", rows.valid, 0);
+  gboolean imported = store_assets_import_end(rows.import, &added, &updated, &error);
   cli_progress_done();
-  if (!imported) {
-    cli_log(
-      CLI_LOG_ERROR, "assets import %s: %s (nothing imported)%s", path, error->message,
-      strstr(error->message, "permission denied")
-        ? "; the registry is written by the schema owner: set [db] migrate_conninfo (docs/ops.md, Roles)"
-        : "");
-    return EXIT_RUNTIME;
-  }
+  if (!imported)
+    return import_failed(path, error);
   printf("assets %s: %u added, %u updated, %u unchanged, %u rejected\n", path, added, updated,
-         rows->len - added - updated, rejects->len);
+         rows.valid - added - updated, rejects->len);
   return EXIT_OK;
 }

@@ -28,56 +28,108 @@ store_assets_lookup_take(StoreConn *conn, StoreAhead *ahead, GError **error)
   return store_ahead_rows_kept(conn, ahead, error);
 }
 
-/* The rows in a temporary table by COPY, then one INSERT … ON CONFLICT that reports per row whether it
- * was inserted (xmax = 0) or updated; identical rows are left alone (unchanged). */
-static gboolean
-upsert(StoreConn *conn, const char *const *columns, guint ncols, const GPtrArray *rows, guint *added,
-       guint *updated, GError **error)
+/* An import under way: its transaction holds a temporary table that the rows are copied into. */
+struct StoreAssetsImport {
+  StoreConn *conn;
+  GStrv columns;
+  guint ncols;
+  GString *buf; /* rows not sent yet, COPY text */
+};
+
+#define IMPORT_SEND_BYTES (256 * 1024)
+
+static void
+import_free(StoreAssetsImport *imp)
 {
-  if (!store_exec(conn,
-                  "CREATE TEMP TABLE assets_import (LIKE intake.assets INCLUDING DEFAULTS) ON COMMIT DROP", 0,
-                  NULL, error) ||
-      !store_copy_rows(conn, "assets_import", columns, ncols, rows, error))
-    return FALSE;
-  g_autofree char *cols = g_strjoinv(", ", (char **)columns);
-  g_autoptr(GString) set = g_string_new(NULL);
-  g_autoptr(GString) differs = g_string_new(NULL);
-  for (guint i = 1; i < ncols; i++) {
-    g_string_append_printf(set, "%s = EXCLUDED.%s, ", columns[i], columns[i]);
-    g_string_append_printf(differs, "%sa.%s IS DISTINCT FROM EXCLUDED.%s", i > 1 ? " OR " : "", columns[i],
-                           columns[i]);
-  }
-  g_autofree char *sql = g_strdup_printf("INSERT INTO intake.assets AS a (%s) SELECT %s FROM assets_import "
-                                         "ON CONFLICT (sn) DO UPDATE SET %supdated_at = now() WHERE %s "
-                                         "RETURNING (xmax = 0) AS inserted",
-                                         cols, cols, set->str, differs->str);
-  g_autoptr(StoreRows) result = store_select(conn, sql, 0, NULL, error);
-  if (!result)
-    return FALSE;
-  for (guint i = 0; i < result->rows->len; i++) {
-    const char *inserted = ((char **)g_ptr_array_index(result->rows, i))[0];
-    if (inserted && inserted[0] == 't')
-      (*added)++;
-    else
-      (*updated)++;
-  }
-  return TRUE;
+  g_strfreev(imp->columns);
+  g_string_free(imp->buf, TRUE);
+  g_free(imp);
 }
 
-gboolean
-store_assets_import(StoreConn *conn, const char *const *columns, const GPtrArray *rows, guint *added,
-                    guint *updated, GError **error)
+StoreAssetsImport *
+store_assets_import_begin(StoreConn *conn, const char *const *columns, GError **error)
 {
-  *added = *updated = 0;
   guint ncols = g_strv_length((char **)columns);
   for (guint i = 0; i < ncols; i++) {
     if (!store_identifier_valid(columns[i]) || (i == 0 && !g_str_equal(columns[i], "sn"))) {
       g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "assets import: bad column '%s'", columns[i]);
-      return FALSE;
+      return NULL;
     }
   }
-  if (store_begin(conn, error) && upsert(conn, columns, ncols, rows, added, updated, error) &&
-      store_commit(conn, error))
+  if (!store_begin(conn, error))
+    return NULL;
+  if (!store_exec(conn,
+                  "CREATE TEMP TABLE assets_import (LIKE intake.assets INCLUDING DEFAULTS) ON COMMIT DROP", 0,
+                  NULL, error) ||
+      !store_copy_begin(conn, "assets_import", columns, ncols, error)) {
+    store_rollback(conn);
+    return NULL;
+  }
+  StoreAssetsImport *imp = g_new0(StoreAssetsImport, 1);
+  imp->conn = conn;
+  imp->columns = g_strdupv((char **)columns);
+  imp->ncols = ncols;
+  imp->buf = g_string_sized_new(IMPORT_SEND_BYTES + 4096);
+  return imp;
+}
+
+gboolean
+store_assets_import_row(StoreAssetsImport *imp, const char *const *values, GError **error)
+{
+  store_copy_row(imp->buf, values, imp->ncols);
+  return imp->buf->len < IMPORT_SEND_BYTES || store_copy_send(imp->conn, imp->buf, error);
+}
+
+void
+store_assets_import_abort(StoreAssetsImport *imp)
+{
+  if (!imp)
+    return;
+  store_copy_end(imp->conn, "assets import abandoned", NULL);
+  store_rollback(imp->conn);
+  import_free(imp);
+}
+
+/* The copied rows upserted by one INSERT … ON CONFLICT that says per row whether it was inserted
+ * (xmax = 0) or updated; identical rows are left alone (unchanged). */
+static gboolean
+upsert(StoreAssetsImport *imp, guint *added, guint *updated, GError **error)
+{
+  const char *const *columns = (const char *const *)imp->columns;
+  g_autofree char *cols = g_strjoinv(", ", imp->columns);
+  g_autoptr(GString) set = g_string_new(NULL);
+  g_autoptr(GString) differs = g_string_new(NULL);
+  for (guint i = 1; i < imp->ncols; i++) {
+    g_string_append_printf(set, "%s = EXCLUDED.%s, ", columns[i], columns[i]);
+    g_string_append_printf(differs, "%sa.%s IS DISTINCT FROM EXCLUDED.%s", i > 1 ? " OR " : "", columns[i],
+                           columns[i]);
+  }
+  g_autofree char *sql =
+    g_strdup_printf("WITH up AS (INSERT INTO intake.assets AS a (%s) SELECT %s FROM assets_import "
+                    "ON CONFLICT (sn) DO UPDATE SET %supdated_at = now() WHERE %s "
+                    "RETURNING (xmax = 0) AS inserted) "
+                    "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up",
+                    cols, cols, set->str, differs->str);
+  g_autoptr(StoreRows) result = store_select(imp->conn, sql, 0, NULL, error);
+  if (!result)
+    return FALSE;
+  *added = (guint)store_rows_int(result, 0, 0);
+  *updated = (guint)store_rows_int(result, 0, 1);
+  return TRUE;
+}
+
+gboolean
+store_assets_import_end(StoreAssetsImport *imp, guint *added, guint *updated, GError **error)
+{
+  *added = *updated = 0;
+  StoreConn *conn = imp->conn;
+  gboolean ok = store_copy_send(conn, imp->buf, error);
+  if (!ok)
+    store_copy_end(conn, "assets import: rows not sent", NULL);
+  ok = ok && store_copy_end(conn, NULL, error) && upsert(imp, added, updated, error) &&
+       store_commit(conn, error);
+  import_free(imp);
+  if (ok)
     return TRUE;
   store_rollback(conn);
   *added = *updated = 0;

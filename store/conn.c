@@ -947,8 +947,7 @@ copy_value(GString *out, const char *v)
 }
 
 gboolean
-store_copy_rows(StoreConn *conn, const char *table, const char *const *columns, guint ncols,
-                const GPtrArray *rows, GError **error)
+store_copy_begin(StoreConn *conn, const char *table, const char *const *columns, guint ncols, GError **error)
 {
   if (!behind_before(conn, error) || !store_flush_deferred(conn, error))
     return FALSE;
@@ -957,22 +956,34 @@ store_copy_rows(StoreConn *conn, const char *table, const char *const *columns, 
   for (guint i = 0; i < ncols; i++)
     g_string_append_printf(sql, "%s%s", i ? ", " : "", columns[i]);
   g_string_append(sql, ") FROM STDIN");
-  {
-    g_autoptr(PGresult) r = PQexec(conn->pg, sql->str);
-    if (!store_check(conn, r, PGRES_COPY_IN, error))
-      return FALSE;
+  g_autoptr(PGresult) r = PQexec(conn->pg, sql->str);
+  return store_check(conn, r, PGRES_COPY_IN, error);
+}
+
+void
+store_copy_row(GString *buf, const char *const *values, guint ncols)
+{
+  for (guint c = 0; c < ncols; c++) {
+    if (c)
+      g_string_append_c(buf, '\t');
+    copy_value(buf, values[c]);
   }
-  g_autoptr(GString) data = g_string_new(NULL);
-  for (guint i = 0; i < rows->len; i++) {
-    const char *const *values = g_ptr_array_index(rows, i);
-    for (guint c = 0; c < ncols; c++) {
-      if (c)
-        g_string_append_c(data, '\t');
-      copy_value(data, values[c]);
-    }
-    g_string_append_c(data, '\n');
-  }
-  if (PQputCopyData(conn->pg, data->str, (int)data->len) != 1 || PQputCopyEnd(conn->pg, NULL) != 1)
+  g_string_append_c(buf, '\n');
+}
+
+gboolean
+store_copy_send(StoreConn *conn, GString *buf, GError **error)
+{
+  if (buf->len && PQputCopyData(conn->pg, buf->str, (int)buf->len) != 1)
+    return store_fail(conn, error);
+  g_string_truncate(buf, 0);
+  return TRUE;
+}
+
+gboolean
+store_copy_end(StoreConn *conn, const char *abandon, GError **error)
+{
+  if (PQputCopyEnd(conn->pg, abandon) != 1)
     return store_fail(conn, error);
   g_autoptr(PGresult) r = PQgetResult(conn->pg);
   gboolean ok = store_check(conn, r, PGRES_COMMAND_OK, error);
@@ -980,4 +991,20 @@ store_copy_rows(StoreConn *conn, const char *table, const char *const *columns, 
   while ((extra = PQgetResult(conn->pg)))
     PQclear(extra);
   return ok;
+}
+
+gboolean
+store_copy_rows(StoreConn *conn, const char *table, const char *const *columns, guint ncols,
+                const GPtrArray *rows, GError **error)
+{
+  if (!store_copy_begin(conn, table, columns, ncols, error))
+    return FALSE;
+  g_autoptr(GString) data = g_string_new(NULL);
+  for (guint i = 0; i < rows->len; i++)
+    store_copy_row(data, g_ptr_array_index(rows, i), ncols);
+  if (!store_copy_send(conn, data, error)) {
+    store_copy_end(conn, "not sent", NULL);
+    return FALSE;
+  }
+  return store_copy_end(conn, NULL, error);
 }

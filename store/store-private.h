@@ -192,5 +192,13 @@ gboolean store_identifier_valid(const char *s);
  * validated by the caller) columns, in COPY text format. Inside the caller's transaction. */
 gboolean store_copy_rows(StoreConn *conn, const char *table, const char *const *columns, guint ncols,
                          const GPtrArray *rows, GError **error);
+/* The same in steps, for rows that are not all in memory at once: the COPY begun (the connection is
+ * the COPY's until store_copy_end), rows appended to buf in COPY text format, buf sent (and emptied),
+ * the COPY ended — abandon non-NULL: ended with that error, nothing of it kept (error may be NULL). */
+gboolean store_copy_begin(StoreConn *conn, const char *table, const char *const *columns, guint ncols,
+                          GError **error);
+void store_copy_row(GString *buf, const char *const *values, guint ncols);
+gboolean store_copy_send(StoreConn *conn, GString *buf, GError **error);
+gboolean store_copy_end(StoreConn *conn, const char *abandon, GError **error);
 
 #endif

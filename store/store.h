@@ -138,12 +138,17 @@ StoreRows *store_assets_lookup(StoreConn *conn, const char *const *sns, GError *
  * live as long as ahead; NULL with the error). */
 StoreAhead *store_assets_lookup_ahead(StoreConn *conn, const char *const *sns, GError **error);
 const StoreRows *store_assets_lookup_take(StoreConn *conn, StoreAhead *ahead, GError **error);
-/* In one transaction of its own: upserts rows (each `const char *const *` of the values of columns,
- * NULL-terminated names of intake.assets columns, the first `sn`; NULL = SQL NULL) by sn. A row equal
- * to the stored one is left alone. *added / *updated receive the counts; the rest were unchanged.
- * On failure nothing is written. */
-gboolean store_assets_import(StoreConn *conn, const char *const *columns, const GPtrArray *rows, guint *added,
-                             guint *updated, GError **error);
+/* An import of registry rows, in one transaction of its own, streamed: begun with columns
+ * (NULL-terminated names of intake.assets columns, the first `sn`), each row's values (in that order,
+ * NULL = SQL NULL) passed on as they come (copied to PostgreSQL 256 KB at a time: a registry of any
+ * size holds no more in memory), then ended: upserted by sn, a row equal to the stored one left
+ * alone; *added / *updated receive the counts, the rest were unchanged. Any failure, or an abort,
+ * writes nothing. _end and _abort free the import. */
+typedef struct StoreAssetsImport StoreAssetsImport;
+StoreAssetsImport *store_assets_import_begin(StoreConn *conn, const char *const *columns, GError **error);
+gboolean store_assets_import_row(StoreAssetsImport *import, const char *const *values, GError **error);
+gboolean store_assets_import_end(StoreAssetsImport *import, guint *added, guint *updated, GError **error);
+void store_assets_import_abort(StoreAssetsImport *import);
 
 /* ---- what an acknowledgement quotes (store/outbox.c, store/sla.c) ---- */
 /* Every acknowledgement text (intake.ack_texts): columns language, key, text. Caller frees. */

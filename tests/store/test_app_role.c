@@ -111,3 +111,53 @@ Test(app_role, poll_runs_as_intake_app_and_the_registry_is_the_owners)
   refused("SELECT intake.record_response('RC20261125-0001')");
   PQclear(PQexec(E->pg, "RESET ROLE"));
 }
+
+/* `intake assets import` streams the valid rows into its transaction: what it reports and writes —
+ * added, updated, unchanged, rejected (a duplicate SN, a bad date) — on a first and a second import,
+ * and a dry run writes nothing. */
+Test(app_role, assets_import_counts_what_it_wrote)
+{
+  const char *header =
+    "sn,kind,brand,model,customer,tier,ship_date,invoice_date,warranty_basis,contract_start,"
+    "contract_years,software,city,district\n";
+  g_autofree char *path = g_build_filename(E->dir, "registry.csv", NULL);
+  g_autofree char *v1 =
+    g_strconcat(header,
+                "RCS25A0077001,server,,RC-R2290 G5,客户甲,gold,2025-03-10,,ship,,,,天津市,河西区\n"
+                "RCS25A0077002,server,,RC-R2290 G5,客户乙,silver,2025-03-11,,ship,,,,天津市,南开区\n"
+                "RCS25A0077001,server,,RC-R2290 G5,客户丙,gold,2025-03-12,,ship,,,,天津市,河西区\n"
+                "RCS25A0077003,server,,RC-R2290 G5,客户丁,gold,2025-13-45,,ship,,,,天津市,河西区\n"
+                "RCS25A0077004,server,,RC-R2290 G5,客户戊,silver,2025-03-14,,ship,,,,北京市,海淀区\n",
+                NULL);
+  cr_assert(g_file_set_contents(path, v1, -1, NULL));
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(e2e_run(E, &out, &err, "assets", "import", path, "--dry-run", NULL), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "3 valid, 2 rejected (dry run"), "%s", out);
+  cr_assert_eq(e2e_scalar(E, "SELECT count(*) FROM intake.assets WHERE sn LIKE 'RCS25A00770%'"), 0);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(E, &out, &err, "assets", "import", path, NULL), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "3 added, 0 updated, 0 unchanged, 2 rejected"), "%s", out);
+  cr_assert(strstr(out, "duplicate SN RCS25A0077001"), "%s", out);
+  cr_assert_eq(e2e_scalar(E, "SELECT count(*) FROM intake.assets WHERE sn LIKE 'RCS25A00770%'"), 3);
+  /* the first of the duplicates stands */
+  cr_assert_eq(
+    e2e_scalar(E, "SELECT count(*) FROM intake.assets WHERE sn = 'RCS25A0077001' AND customer = '客户甲'"),
+    1);
+
+  /* again, one customer changed: one updated, the others unchanged */
+  g_autofree char *v2 =
+    g_strconcat(header,
+                "RCS25A0077001,server,,RC-R2290 G5,客户甲,gold,2025-03-10,,ship,,,,天津市,河西区\n"
+                "RCS25A0077002,server,,RC-R2290 G5,客户己,silver,2025-03-11,,ship,,,,天津市,南开区\n"
+                "RCS25A0077004,server,,RC-R2290 G5,客户戊,silver,2025-03-14,,ship,,,,北京市,海淀区\n",
+                NULL);
+  cr_assert(g_file_set_contents(path, v2, -1, NULL));
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(E, &out, &err, "assets", "import", path, NULL), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "0 added, 1 updated, 2 unchanged, 0 rejected"), "%s", out);
+  cr_assert_eq(
+    e2e_scalar(E, "SELECT count(*) FROM intake.assets WHERE sn = 'RCS25A0077002' AND customer = '客户己'"),
+    1);
+}
