@@ -440,8 +440,7 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
   const GError *perr = r->error;
   const char *dedupe = r->dedupe_key, *parts = r->parts_json, *attachments = r->attachments_json,
              *sha256 = r->sha256;
-  GStrv sn_keys = r->sn_keys;
-  p->sn_keys = (const char *const *)sn_keys; /* pipeline_asset_take's, instead of making them again */
+  p->sn_keys = (const char *const *)r->sn_keys; /* pipeline_asset_take's, instead of making them again */
   const ParserRequest *who = req ? req : head;
 
   GDateTime *received = m->internal_date;
@@ -506,7 +505,7 @@ ingest(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
   }
   p->last_seen = m->uid;
   gboolean ok = ingest_mail(p, m, parsed, error);
-  p->sn_keys = NULL; /* ingest_mail's, freed with it */
+  p->sn_keys = NULL; /* borrowed from the mail's parse, recycled after it */
   reads_ahead_clear(p);
   log_mail(0);
   return ok;

@@ -312,9 +312,10 @@ fetch_one_by_one(FetcherSession *s, const guint32 *uids, guint n, guint64 max_by
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fetcher_message_free);
   fetcher_imap_reconnect(s);
+  guint64 read = 0;
   for (guint i = 0; i < n; i++) {
     *taken = i;
-    if (max_bytes && i > 0 && bytes_from(out, 0) >= max_bytes)
+    if (max_bytes && i > 0 && read >= max_bytes)
       return g_steal_pointer(&out);
     GError *one = NULL;
     g_autoptr(GPtrArray) got = fetch_batch(s, &uids[i], 1, 0, NULL, &one);
@@ -323,6 +324,7 @@ fetch_one_by_one(FetcherSession *s, const guint32 *uids, guint n, guint64 max_by
       got = fetch_in_pieces(s, uids[i], &one);
     }
     if (got) {
+      read += bytes_from(got, 0);
       while (got->len > 0)
         g_ptr_array_add(out, g_ptr_array_steal_index(got, 0));
       continue;

@@ -268,8 +268,6 @@ gboolean
 store_order_find(StoreConn *conn, const char *order_no, const char *const *refs, StoreAhead *ahead,
                  gint64 *order_id, GError **error)
 {
-  g_autofree char *arr = store_text_array(refs);
-  const char *p[] = { order_no, arr };
   /* The order number first; else any of the order's mails named by In-Reply-To/References;
    * else its acknowledgement (the customer answering our mail), when the outbox exists. Unless a
    * row kept behind could be the one, the look-up passes them (mostly it finds nothing: a reply
@@ -282,6 +280,8 @@ store_order_find(StoreConn *conn, const char *order_no, const char *const *refs,
   if (ahead && !kept) {
     rows = store_ahead_rows(conn, ahead, error);
   } else {
+    g_autofree char *arr = store_text_array(refs);
+    const char *p[] = { order_no, arr };
     conn->unprepared++; /* see StoreConn.unprepared */
     rows = (kept ? store_select : store_select_passing)(conn, ORDER_FIND, 2, p, error);
     conn->unprepared--;
