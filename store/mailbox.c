@@ -239,12 +239,13 @@ store_messages_known_ahead(StoreConn *conn, const char *const *keys, GError **er
 static gboolean
 message_key_stored(StoreConn *conn, const char *key, StoreAhead *known, gboolean *stored, GError **error)
 {
-  g_autoptr(StoreRows) rows = NULL;
+  g_autoptr(StoreRows) asked = NULL;
+  const StoreRows *rows = NULL; /* the group's read ahead: converted once for all its mails */
   if (known) {
-    rows = store_ahead_rows(conn, known, error);
+    rows = store_ahead_rows_kept(conn, known, error);
   } else {
     const char *q[] = { key };
-    rows =
+    rows = asked =
       store_select_passing(conn, "SELECT dedupe_key FROM intake.messages WHERE dedupe_key = $1", 1, q, error);
   }
   if (!rows)

@@ -114,15 +114,15 @@ store_outbox_cap_counts_take(StoreConn *conn, StoreAhead *ahead, const char *rec
                              StoreOutboxCounts *out, GError **error)
 {
   g_autoptr(StoreAhead) again = NULL;
-  g_autoptr(StoreRows) rows = store_ahead_rows(conn, ahead, error);
+  /* converted once for the whole group read ahead, not once per mail of it */
+  const StoreRows *rows = store_ahead_rows_kept(conn, ahead, error);
   if (!rows)
     return FALSE;
   gint i = cap_row(rows, recipient);
   if (i < 0) {
     /* not among the recipients read ahead */
-    g_clear_pointer(&rows, store_rows_free);
     if (!(again = store_outbox_cap_counts_ahead(conn, recipient, hour, error)) ||
-        !(rows = store_ahead_rows(conn, again, error)))
+        !(rows = store_ahead_rows_kept(conn, again, error)))
       return FALSE;
     i = cap_row(rows, recipient);
     ahead = again;
