@@ -40,11 +40,23 @@ work = benchlib.work_dir("intake-throughput-")
 conf = benchlib.write_config(work, env, tag, user, pw)
 pwfile = os.path.join(work, "pw")
 cpu = {}  # command name -> (own CPU s, {server: CPU s}) of the last run
+machine = {}  # command name -> (busy %, iowait %) of the whole machine during the last run
+
+
+def proc_stat():
+    """The machine's CPU time so far: user, nice, system, idle, iowait, irq, softirq, steal (ticks)."""
+    with open("/proc/stat") as f:
+        return [int(x) for x in f.readline().split()[1:9]]
 
 
 def run(cmd):
-    """Runs cmd, returns (seconds, peak RSS in MB, stdout+stderr); notes its and the servers' CPU."""
+    """Runs cmd, returns (seconds, peak RSS in MB, stdout+stderr); notes its and the servers' CPU, and
+    how busy the whole machine was meanwhile (a poll that waits shows idle cores, one bound by CPU none)."""
+    before = proc_stat()
     r = benchlib.run_timed(cmd, servers=("postgres", "dovecot"))
+    d = [b - a for a, b in zip(before, proc_stat())]
+    total = sum(d) or 1
+    machine[cmd[0]] = (100 * (total - d[3] - d[4]) / total, 100 * d[4] / total)
     cpu[cmd[0]] = (r.cpu, r.servers)
     return r.seconds, r.rss_mb, r.out
 
@@ -92,6 +104,7 @@ os.makedirs(maildir)
 mbsync = ["mbsync", "-q", "-c", mbsyncrc, "bench"]
 m_s, m_rss, _ = run(mbsync)
 m_cpu = cpu["mbsync"]
+m_machine = machine["mbsync"]
 got = len(os.listdir(os.path.join(maildir, "INBOX", "new"))) + len(os.listdir(os.path.join(maildir, "INBOX", "cur")))
 if got != args.count:
     sys.exit("throughput: mbsync fetched %d of %d mails" % (got, args.count))
@@ -100,6 +113,7 @@ m_noop = statistics.median(run(mbsync)[0] for _ in range(args.noop))
 perf = ["perf", "record", "-q", "-a", "-g", "-o", args.perf, "--"] if args.perf else []
 i_s, i_rss, out = run(perf + [args.bin, "poll", "--config", conf])
 i_cpu = cpu[perf[0] if perf else args.bin]
+i_machine = machine[perf[0] if perf else args.bin]
 orders = benchlib.psql(env, tag, "SELECT count(*) FROM intake.messages")
 if int(orders) != args.count:
     sys.exit("throughput: intake stored %s of %d mails: %s" % (orders, args.count, out))
@@ -117,4 +131,7 @@ print("CPU ms per mail, first run of each (client / PostgreSQL / Dovecot):")
 for label, (own, servers) in (("mbsync", m_cpu), ("intake", i_cpu)):
     print(f"  {label}: {own * 1000 / args.count:.3f} / {servers.get('postgres', 0) * 1000 / args.count:.3f}"
           f" / {servers.get('dovecot', 0) * 1000 / args.count:.3f}")
+print("Machine busy during the first run of each (all processes, user + system; iowait):")
+for label, (busy, iowait) in (("mbsync", m_machine), ("intake", i_machine)):
+    print(f"  {label}: {busy:.0f} % busy, {iowait:.0f} % iowait")
 print(f"ratio intake/mbsync: throughput {m_s / i_s:.2f}x, no-op time {i_noop / m_noop:.2f}x")
