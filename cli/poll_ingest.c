@@ -210,6 +210,14 @@ review_reason(const FetcherMessage *m)
   return m->truncated ? "oversize" : m->error ? "unfetchable" : "unprocessable";
 }
 
+/* req names an order or other mails: place() looks for the order it follows up (and
+ * group_finds_send sends that look-up ahead for the same mails). */
+static gboolean
+find_wanted(const ParserRequest *req)
+{
+  return req && !req->ignored_reason && (req->followup_of || req->references->len > 0);
+}
+
 /* One mail, one transaction: the message, its server UID, and then a new order, or the
  * follow-up attached to its order, or nothing for a duplicate or ignored mail. */
 /* Inside the mail's transaction, after its row is stored: what it becomes — nothing more for a
@@ -227,7 +235,7 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
     *what = req->ignored_reason;
   } else {
     gint64 order_id = 0;
-    if (req && (req->followup_of || req->references->len > 0)) {
+    if (find_wanted(req)) {
       g_ptr_array_add(req->references, NULL);
       gboolean ok = store_order_find(p->conn, req->followup_of, (const char *const *)req->references->pdata,
                                      p->find_ahead, &order_id, error);
@@ -335,13 +343,6 @@ log_mail(guint32 uid)
   g_snprintf(text, sizeof text, "%u", uid);
   cli_log_field("uid", uid ? text : NULL);
   cli_log_field("order", NULL);
-}
-
-/* req names an order or other mails: place() looks for the order it follows up. */
-static gboolean
-find_wanted(const ParserRequest *req)
-{
-  return req && !req->ignored_reason && (req->followup_of || req->references->len > 0);
 }
 
 /* The follow-up look-ups of the group's mails [k, j), sent with its reads. */

@@ -188,7 +188,7 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GErro
   g_autofree char *daycompact = g_date_time_format(local, "%Y%m%d");
   guint seq = 0;
   gint64 idv = 0;
-  /* An id taken from the table's sequence 64 at a time (store_sequence_next): the insert needs no
+  /* An id taken from the table's sequence a block at a time (store_sequence_next): the insert needs no
    * answer and can travel with the statement after it, or be written behind. Unused ones are gaps,
    * as a rolled-back nextval leaves. */
   if (!number_next(conn, day, &seq, error) ||
