@@ -1,5 +1,5 @@
 /* cli/fetch_ahead.c: one UID FETCH on a thread of its own (GThread), its mails handed to the parsing
- * worker. A libcurl handle may move between threads as long as one uses it at a time: the join is
+ * worker, after flagging the mails committed since the fetch before. A libcurl handle may move between threads as long as one uses it at a time: the join is
  * that hand-over. */
 #include "fetch_ahead.h"
 
@@ -10,6 +10,9 @@ struct CliFetchAhead {
   guint64 max_bytes;
   guint taken;
   CliParseAhead *parse;
+  GArray *mark; /* UIDs to flag first (NULL: none) */
+  const char *folder;
+  gboolean marked; /* the flagging succeeded */
   GThread *thread; /* NULL once joined */
   GPtrArray *msgs; /* the fetch's result, set by the thread */
   GError *error;
@@ -19,6 +22,11 @@ static gpointer
 run(gpointer data)
 {
   CliFetchAhead *a = data;
+  if (a->mark && a->mark->len) {
+    if (!fetcher_session_mark(a->session, (const guint32 *)a->mark->data, a->mark->len, a->folder, &a->error))
+      return NULL;
+    a->marked = TRUE;
+  }
   a->msgs = fetcher_session_fetch_some(a->session, a->uids, a->n, a->max_bytes, &a->taken, &a->error);
   if (a->parse && a->msgs)
     cli_parse_ahead_push_wanted(a->parse, a->msgs);
@@ -27,7 +35,7 @@ run(gpointer data)
 
 CliFetchAhead *
 cli_fetch_ahead_start(FetcherSession *session, const guint32 *uids, guint n, guint64 max_bytes,
-                      CliParseAhead *parse)
+                      CliParseAhead *parse, GArray *mark, const char *folder)
 {
   CliFetchAhead *a = g_new0(CliFetchAhead, 1);
   a->session = session;
@@ -35,6 +43,8 @@ cli_fetch_ahead_start(FetcherSession *session, const guint32 *uids, guint n, gui
   a->n = n;
   a->max_bytes = max_bytes;
   a->parse = parse;
+  a->mark = mark;
+  a->folder = folder;
   a->thread = g_thread_try_new("fetch-ahead", run, a, NULL);
   if (!a->thread) /* no thread to be had: fetched now, as without fetching ahead */
     run(a);
@@ -49,9 +59,12 @@ cli_fetch_ahead_wait(CliFetchAhead *a)
 }
 
 GPtrArray *
-cli_fetch_ahead_finish(CliFetchAhead *a, guint *taken, GError **error)
+cli_fetch_ahead_finish(CliFetchAhead *a, guint *taken, GArray **marked, GError **error)
 {
   cli_fetch_ahead_wait(a);
+  if (marked)
+    *marked = a->marked ? g_steal_pointer(&a->mark) : NULL;
+  g_clear_pointer(&a->mark, g_array_unref);
   GPtrArray *msgs = a->msgs;
   if (taken)
     *taken = a->taken;

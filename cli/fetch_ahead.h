@@ -1,5 +1,6 @@
 /* cli/fetch_ahead.h: the poll fetches its next mails on a thread while the ones before them are parsed
- * and stored, so the IMAP round trips overlap PostgreSQL's work. Private to cli/. */
+ * and stored, so the IMAP round trips overlap PostgreSQL's work; the same thread first flags the mails
+ * of the batches committed meanwhile. Private to cli/. */
 #ifndef INTAKE_CLI_FETCH_AHEAD_H
 #define INTAKE_CLI_FETCH_AHEAD_H
 
@@ -10,15 +11,20 @@ typedef struct CliFetchAhead CliFetchAhead;
 
 /* Starts fetcher_session_fetch_some(session, uids, n, max_bytes) (uids copied) on a thread of its own; each mail it
  * returns that cli_parse_ahead_wants is pushed to parse (may be NULL) in order as soon as the fetch is
- * done. Until cli_fetch_ahead_wait or _finish the session belongs to that thread: the caller must not
- * touch it (fetcher_session_mailbox excepted: the name is set when the session opens, never after). */
+ * done. Before the fetch the thread flags the UIDs of mark (taken over; NULL or empty: none) with
+ * fetcher_session_mark(session, …, folder): mails whose batch has committed, so that the poll does not
+ * wait for the server's answer; a failed flag skips the fetch (see _finish). Until cli_fetch_ahead_wait
+ * or _finish the session belongs to that thread: the caller must not touch it
+ * (fetcher_session_mailbox excepted: the name is set when the session opens, never after). */
 CliFetchAhead *cli_fetch_ahead_start(FetcherSession *session, const guint32 *uids, guint n, guint64 max_bytes,
-                                     CliParseAhead *parse);
+                                     CliParseAhead *parse, GArray *mark, const char *folder);
 /* Waits for the thread (does nothing the second time): the session is the caller's again, and its
  * refusal (fetcher_session_take_refusal) is this fetch's. */
 void cli_fetch_ahead_wait(CliFetchAhead *ahead);
 /* Waits; then what the fetch returned (caller frees) and how many UIDs it took (*taken, may be NULL),
- * or NULL with its error. Frees ahead. */
-GPtrArray *cli_fetch_ahead_finish(CliFetchAhead *ahead, guint *taken, GError **error);
+ * or NULL with its error — or with the flagging's, when that failed (the mails to flag are then
+ * unflagged or partly flagged: flagging them again is harmless). *marked (may be NULL; caller frees)
+ * receives the UIDs flagged, or NULL when there were none or the flagging failed. Frees ahead. */
+GPtrArray *cli_fetch_ahead_finish(CliFetchAhead *ahead, guint *taken, GArray **marked, GError **error);
 
 #endif
