@@ -139,9 +139,13 @@ def migrate(bin_, conf, assets=True):
 
 
 # ---- mails -------------------------------------------------------------------------------------------
-def sample_mails():
-    """The customer mails in samples/mail, as bytes, in name order."""
-    return [open(f, "rb").read() for f in sorted(glob.glob(os.path.join(TOP, "samples", "mail", "*.eml")))]
+def sample_mails(folder=None):
+    """The customer mails (*.eml) in folder (default samples/mail), as bytes, in name order."""
+    folder = folder or os.path.join(TOP, "samples", "mail")
+    mails = [open(f, "rb").read() for f in sorted(glob.glob(os.path.join(folder, "*.eml")))]
+    if not mails:
+        die("no *.eml in " + folder)
+    return mails
 
 
 def with_message_id(raw, mid):

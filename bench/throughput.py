@@ -22,6 +22,7 @@ from benchlib import TOP as top
 ap = argparse.ArgumentParser()
 ap.add_argument("--count", type=int, default=10000)
 ap.add_argument("--bin", default=os.path.join(top, "build", "intake"))
+ap.add_argument("--mails", metavar="DIR", help="the *.eml to repeat (default samples/mail)")
 ap.add_argument("--noop", type=int, default=5, help="no-op runs of each (median)")
 ap.add_argument("--perf", metavar="FILE",
                 help="record the intake poll system-wide with perf (call graphs) into FILE; figures then include perf's cost")
@@ -63,7 +64,7 @@ def run(cmd):
 
 benchlib.migrate(args.bin, conf)
 
-samples = benchlib.sample_mails()
+samples = benchlib.sample_mails(args.mails)
 imap = benchlib.imap_login(env, user, pw)
 size = 0
 for i in range(args.count):
