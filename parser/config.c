@@ -324,6 +324,8 @@ get_list(GKeyFile *kf, const char *group, const char *key)
   return v ? v : g_new0(char *, 1);
 }
 
+static gboolean label_headed(ParserRe id);
+
 static gboolean
 compile_all(ParserConfig *c, GKeyFile *kf, GError **error)
 {
@@ -381,6 +383,14 @@ compile_all(ParserConfig *c, GKeyFile *kf, GError **error)
     /* JIT is an optimisation: without it (no JIT on this CPU) the interpreter still works. */
     c->re_jit[patterns[i].id] = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
     c->re[patterns[i].id] = code;
+    if (label_headed(patterns[i].id)) {
+      pcre2_code *anchored =
+        pcre2_compile((PCRE2_SPTR)src->str, src->len,
+                      PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED, &err, &off, NULL);
+      if (anchored) /* it compiled unanchored: so it does anchored */
+        c->re_anchored_jit[patterns[i].id] = pcre2_jit_compile(anchored, PCRE2_JIT_COMPLETE) == 0;
+      c->re_anchored[patterns[i].id] = anchored;
+    }
   }
   return TRUE;
 }
@@ -399,6 +409,15 @@ static const struct {
   { PARSER_RE_ADDRESS_LABELLED, { "address" } }, { PARSER_RE_ANY_LABEL, { ALL_LABELS } },
   { PARSER_RE_LABEL_WORD, { ALL_LABELS } },
 };
+
+static gboolean
+label_headed(ParserRe id)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(re_heads); i++)
+    if (re_heads[i].id == id)
+      return TRUE;
+  return FALSE;
+}
 
 /* The characters the bitmap covers: ASCII, CJK punctuation and ideographs, full-width forms. None
  * of the non-ASCII ones is caseless-equal to an ASCII letter. */
@@ -673,8 +692,8 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->freemail);
   g_free(c->data_dir);
   for (int i = 0; i < PARSER_RE_COUNT; i++) {
-    if (c->re[i])
-      pcre2_code_free(c->re[i]);
+    pcre2_code_free(c->re[i]); /* NULL: nothing */
+    pcre2_code_free(c->re_anchored[i]);
     g_free(c->re_first[i]);
   }
   if (c->symptom_tags)
@@ -792,6 +811,13 @@ pool_get(void)
  * label starts with, or any character the bitmap does not cover (others' case variants, the
  * Kelvin sign, the long s: PCRE2's caseless matching is searched for them). len when none. The
  * subject is valid UTF-8 (the patterns run with PCRE2_NO_UTF_CHECK). */
+/* The length of the UTF-8 character that starts with byte b (valid UTF-8: 1 to 4). */
+static inline gsize
+utf8_skip(guchar b)
+{
+  return b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+}
+
 static gsize
 first_candidate(const guint8 *bits, const char *subject, gsize len, gsize start)
 {
@@ -819,6 +845,21 @@ static inline int
 re_exec(const ParserConfig *config, ParserRe re, const char *subject, gsize len, gsize start,
         pcre2_match_data *md)
 {
+  if (config->re_first[re] && config->re_anchored[re] && subject && start < len) {
+    /* No match starts at another character than a candidate: the leftmost match is the one tried
+     * anchored at the first candidate where one is found (look-behinds still see the text before
+     * it). Candidates are few; a search from the first tried every character after it. */
+    const pcre2_code *code = config->re_anchored[re];
+    for (gsize at = first_candidate(config->re_first[re], subject, len, start); at < len;
+         at = first_candidate(config->re_first[re], subject, len, at + utf8_skip((guchar)subject[at]))) {
+      int rc = config->re_anchored_jit[re]
+                 ? pcre2_jit_match(code, (PCRE2_SPTR)subject, len, at, 0, md, NULL)
+                 : pcre2_match(code, (PCRE2_SPTR)subject, len, at, PCRE2_NO_UTF_CHECK, md, NULL);
+      if (rc != PCRE2_ERROR_NOMATCH)
+        return rc;
+    }
+    return PCRE2_ERROR_NOMATCH;
+  }
   if (config->re_first[re] && subject && start < len) {
     /* no match starts before the first candidate: searching from there finds the same one
      * (look-behinds still see the text before it) */

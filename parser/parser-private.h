@@ -182,6 +182,10 @@ struct ParserConfig {
    * label can start with, as a BMP bitmap; NULL for the other patterns. A match is searched from the
    * first character that is one of them or one the bitmap does not cover. */
   guint8 *re_first[PARSER_RE_COUNT];
+  /* The same patterns compiled anchored (PCRE2_ANCHORED): tried at each such character in turn,
+   * rather than one search from the first (which tries every character after it); NULL for the others. */
+  pcre2_code *re_anchored[PARSER_RE_COUNT];
+  gboolean re_anchored_jit[PARSER_RE_COUNT];
   /* The bytes a signature / disclaimer / closing / greeting word (labels.ini [text]) can start with, caseless
    * as the patterns match: text.c skips the line-start regex when the line starts otherwise. */
   guint8 word_start[PARSER_WORDS_COUNT][256];
