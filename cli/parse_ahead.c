@@ -44,7 +44,7 @@ cli_parse_now(const ParserConfig *parser, const ParserLimits *limits, const Fetc
   CliParsed *p = g_new0(CliParsed, 1);
   p->request = parser_parse(parser, limits, data, len, &p->error);
   p->dedupe_key = parser_dedupe_key(p->request, data, len);
-  p->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+  p->sha256 = parser_sha256_hex(data, len);
   if (p->request) {
     p->sn_keys = classifier_request_sn_keys(p->request);
     p->parts_json = parser_parts_to_json(p->request);

@@ -2,6 +2,7 @@
 #include "parser-private.h"
 #include "jsonout.h"
 
+#include <openssl/evp.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -500,8 +501,31 @@ parser_dedupe_key(const ParserRequest *request, const char *data, gsize len)
     g_autofree char *mid = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
     return g_strconcat("mid:", mid, NULL);
   }
-  g_autofree char *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+  g_autofree char *hex = parser_sha256_hex(data, len);
   return g_strconcat("sha256:", hex, NULL);
+}
+
+char *
+parser_sha256_hex(const void *data, gsize len)
+{
+  static gsize once;
+  static EVP_MD *sha256; /* fetched once: an implicit fetch per digest costs a provider look-up */
+  if (g_once_init_enter(&once)) {
+    sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    g_once_init_leave(&once, 1);
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (!sha256 || !EVP_Digest(data, len, md, &n, sha256, NULL) || n != 32)
+    return g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len); /* no provider: GLib's */
+  static const char digits[] = "0123456789abcdef";
+  char *hex = g_malloc(2 * n + 1);
+  for (unsigned int i = 0; i < n; i++) {
+    hex[2 * i] = digits[md[i] >> 4];
+    hex[2 * i + 1] = digits[md[i] & 15];
+  }
+  hex[2 * n] = '\0';
+  return hex;
 }
 
 /* ---- JSON ------------------------------------------------------------------------------------ */

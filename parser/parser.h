@@ -191,6 +191,10 @@ char *parser_attachments_to_json(const ParserRequest *request);
 /* The dedupe key, fixed size: "mid:" + hex SHA-256 of the Message-ID (as valid UTF-8) when present,
  * else "sha256:" + hex SHA-256 of the raw bytes. */
 char *parser_dedupe_key(const ParserRequest *request, const char *data, gsize len);
+/* The SHA-256 of len bytes of data as 64 lower-case hex digits, as g_compute_checksum_for_data gives
+ * it — with OpenSSL, which uses the CPU's SHA instructions: 2.5 against 12.8 us for 4.4 KB here.
+ * Caller frees. */
+char *parser_sha256_hex(const void *data, gsize len);
 
 G_END_DECLS
 

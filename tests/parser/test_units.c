@@ -748,3 +748,20 @@ Test(forwards, end_customer_name_from_the_inner_from_line)
     cr_expect(r->forwarded, "%s: a forward", cases[i][0]);
   }
 }
+
+/* parser_sha256_hex (OpenSSL) gives GLib's digest, at every length around SHA-256's 64-byte blocks
+ * and its 55/56-byte padding edge, and for a mail-sized and a large input. */
+Test(digest, sha256_hex_is_glibs)
+{
+  const gsize lens[] = { 0, 1, 55, 56, 63, 64, 65, 4400, 1 << 20 };
+  g_autofree guchar *data = g_malloc(1 << 20);
+  for (gsize i = 0; i < (1 << 20); i++)
+    data[i] = (guchar)(i * 131 + (i >> 9));
+  for (gsize k = 0; k < G_N_ELEMENTS(lens); k++) {
+    g_autofree char *ours = parser_sha256_hex(data, lens[k]);
+    g_autofree char *glib = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, lens[k]);
+    cr_assert_str_eq(ours, glib, "length %zu", lens[k]);
+  }
+  g_autofree char *empty = parser_sha256_hex("", 0);
+  cr_assert_str_eq(empty, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
