@@ -152,7 +152,10 @@ Test(chaos, postgresql_stopped_during_a_poll)
 
 Test(chaos, imap_server_stopped_during_a_poll)
 {
-  const guint n = 600; /* more than two batches (256 mails): the stop lands before the last */
+  /* Mails left to fetch when the server stops: the lock is granted when the poll's open batch commits
+   * (the second at the latest: 512 mails), the poll then waits in the next one with at most its
+   * current fetch and the one ahead in hand (2 x 128): 768 < n. */
+  const guint n = 1000;
   append_many(2000, n);
   GPid pid = e2e_spawn(e, "poll", NULL);
   PGconn *lock = hold_poll_after(pid, 10);
