@@ -1,6 +1,6 @@
 /* cli/fetch_ahead.c: one UID FETCH on a thread of its own (GThread), its mails handed to the parsing
- * worker, after flagging the mails committed since the fetch before. A libcurl handle may move between threads as long as one uses it at a time: the join is
- * that hand-over. */
+ * worker, after flagging the mails committed since the fetch before. A libcurl handle may move
+ * between threads as long as one uses it at a time: the join is that hand-over. */
 #include "fetch_ahead.h"
 
 struct CliFetchAhead {

@@ -613,16 +613,16 @@ fetch_finish(Poll *p, guint *taken, GError **error)
   return msgs;
 }
 
-/* At the end of the poll (no batch open): the committed mails not flagged yet are flagged, and
- * marked_at recorded for all flagged ones. */
+/* At the end of the poll (no batch open): marked_at recorded for the mails flagged, and (flag) the
+ * committed mails not flagged yet flagged. */
 static gboolean
-marks_flush(Poll *p, GError **error)
+marks_flush(Poll *p, gboolean flag, GError **error)
 {
   if (p->marked->len &&
       !store_mailbox_mark_done(p->conn, &p->mailbox, (const guint32 *)p->marked->data, p->marked->len, error))
     return FALSE;
   g_array_set_size(p->marked, 0);
-  if (!mark(p, p->to_mark, error))
+  if (flag && !mark(p, p->to_mark, error))
     return FALSE;
   g_array_set_size(p->to_mark, 0);
   return TRUE;
@@ -940,9 +940,12 @@ poll_mailbox(Poll *p, GError **error)
   g_clear_pointer(&p->ahead, cli_parse_ahead_free);
   if (!ok)
     batch_abort(p);
-  /* what committed is flagged also when the poll stopped early (the next run would do it otherwise) */
+  /* what committed is flagged also when the poll stopped early (the next run would do it otherwise) —
+   * unless the IMAP server went away: a second try would only wait for its connect timeout */
+  gboolean gone = !ok && error && *error && (*error)->domain == FETCHER_ERROR &&
+                  ((*error)->code == FETCHER_ERROR_CONNECT || (*error)->code == FETCHER_ERROR_TLS);
   g_autoptr(GError) flush_error = NULL;
-  if (!marks_flush(p, ok ? error : &flush_error)) {
+  if (!marks_flush(p, !gone, ok ? error : &flush_error)) {
     if (flush_error)
       cli_log(CLI_LOG_WARN, "flagging the stored mails: %s (flagged by the next poll)", flush_error->message);
     ok = FALSE;
