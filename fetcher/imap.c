@@ -10,6 +10,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CURLU, curl_url_cleanup)
 
 /* Windows keep each SEARCH response line short. */
 #define SEARCH_WINDOW 20000u
+/* UIDs per UID MOVE (fetcher_session_mark). */
+#define MOVE_CHUNK 64u
 
 static size_t
 on_header(char *ptr, size_t size, size_t nmemb, void *user)
@@ -258,8 +260,8 @@ fetcher_session_mark(FetcherSession *s, const guint32 *uids, guint n, const char
 {
   if (n == 0)
     return TRUE;
-  g_autofree char *set = fetcher_imap_uid_set(uids, n);
   if (!folder || !*folder) {
+    g_autofree char *set = fetcher_imap_uid_set(uids, n); /* .SILENT: no line per mail */
     g_autofree char *cmd = g_strdup_printf("UID STORE %s +FLAGS.SILENT (\\Seen)", set);
     return fetcher_imap_perform(s, s->mailbox_url, cmd, error);
   }
@@ -270,15 +272,30 @@ fetcher_session_mark(FetcherSession *s, const guint32 *uids, guint n, const char
     }
   }
   g_autofree char *q = fetcher_imap_quote(folder);
-  g_autofree char *cmd = g_strdup_printf("UID MOVE %s %s", set, q);
-  g_autoptr(GError) first = NULL;
-  if (fetcher_imap_perform(s, s->mailbox_url, cmd, &first))
-    return TRUE;
-  /* [TRYCREATE]: make the folder once, then move again. */
-  g_autofree char *create = g_strdup_printf("CREATE %s", q);
-  g_autoptr(GError) ignored = NULL;
-  fetcher_imap_perform(s, s->base_url, create, &ignored);
-  return fetcher_imap_perform(s, s->mailbox_url, cmd, error);
+  gboolean created = FALSE;
+  /* MOVE_CHUNK UIDs per command: each moved mail is an untagged EXPUNGE line, and libcurl 7.88's
+   * limit on a reply's lines (fetcher_imap_perform) counts the bytes left in its buffer again at each
+   * one — 256 in one reply passed its 300 KB now and then (one in ~30 polls of 600 mails), and a poll
+   * that cannot move a batch cannot move it the next time either. */
+  for (guint from = 0; from < n; from += MOVE_CHUNK) {
+    g_autofree char *part = fetcher_imap_uid_set(uids + from, MIN(MOVE_CHUNK, n - from));
+    g_autofree char *cmd = g_strdup_printf("UID MOVE %s %s", part, q);
+    g_autoptr(GError) first = NULL;
+    if (fetcher_imap_perform(s, s->mailbox_url, cmd, &first))
+      continue;
+    if (created) {
+      g_propagate_error(error, g_steal_pointer(&first));
+      return FALSE;
+    }
+    /* [TRYCREATE]: make the folder once, then move again. */
+    created = TRUE;
+    g_autofree char *create = g_strdup_printf("CREATE %s", q);
+    g_autoptr(GError) ignored = NULL;
+    fetcher_imap_perform(s, s->base_url, create, &ignored);
+    if (!fetcher_imap_perform(s, s->mailbox_url, cmd, error))
+      return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean

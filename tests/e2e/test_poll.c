@@ -183,6 +183,30 @@ Test(poll, processed_folder_moves_after_commit)
   cr_assert_eq(moved->len, 4);
 }
 
+/* More than two batches (256 mails) and many fetches (128): each committed batch is moved by the
+ * thread of the fetch after it, the last at the end of the poll, and marked_at is recorded for all. */
+Test(poll, many_batches_are_all_moved_and_recorded, .timeout = 240)
+{
+  const guint n = 600;
+  for (guint i = 0; i < n; i++) {
+    g_autofree char *mid = g_strdup_printf("e2e-many-%u@customer.example.com", i);
+    gsize len;
+    g_autofree char *mail = e2e_make_mail(mid, 3000 + i, 1500 + (i * 131) % 3000, &len);
+    e2e_append(e, "INBOX", mail, len);
+  }
+  g_autofree char *url = e2e_url(e, TRUE, "INBOX");
+  e2e_write_config(e, url, "Processed");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), n);
+  g_autoptr(GArray) left = e2e_search(e, "INBOX", "ALL");
+  cr_assert_eq(left->len, 0, "INBOX still holds %u", left->len);
+  g_autoptr(GArray) moved = e2e_search(e, "Processed", "ALL");
+  cr_assert_eq(moved->len, n);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE marked_at IS NULL"), 0);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids"), n);
+}
+
 Test(poll, crash_between_commit_and_flag_is_repaired)
 {
   append_mails("INBOX", 700, 3, NULL);
