@@ -387,8 +387,12 @@ compile_all(ParserConfig *c, GKeyFile *kf, GError **error)
       pcre2_code *anchored =
         pcre2_compile((PCRE2_SPTR)src->str, src->len,
                       PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED, &err, &off, NULL);
-      if (anchored) /* it compiled unanchored: so it does anchored */
-        c->re_anchored_jit[patterns[i].id] = pcre2_jit_compile(anchored, PCRE2_JIT_COMPLETE) == 0;
+      if (!anchored) { /* it compiled unanchored: cannot be, said all the same */
+        g_set_error(error, PARSER_ERROR, PARSER_ERROR_CONFIG, "pattern %d does not compile anchored",
+                    (int)patterns[i].id);
+        return FALSE;
+      }
+      c->re_anchored_jit[patterns[i].id] = pcre2_jit_compile(anchored, PCRE2_JIT_COMPLETE) == 0;
       c->re_anchored[patterns[i].id] = anchored;
     }
   }
@@ -807,10 +811,6 @@ pool_get(void)
 /* The JIT's own entry point skips pcre2_match's checks of its arguments (the subject is valid
  * UTF-8 already: PCRE2_NO_UTF_CHECK) and gives the same result; a bad offset still goes the
  * checked way. */
-/* The first character from start on that a match of a label-headed pattern can start at: one a
- * label starts with, or any character the bitmap does not cover (others' case variants, the
- * Kelvin sign, the long s: PCRE2's caseless matching is searched for them). len when none. The
- * subject is valid UTF-8 (the patterns run with PCRE2_NO_UTF_CHECK). */
 /* The length of the UTF-8 character that starts with byte b (valid UTF-8: 1 to 4). */
 static inline gsize
 utf8_skip(guchar b)
@@ -818,6 +818,10 @@ utf8_skip(guchar b)
   return b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
 }
 
+/* The first character from start on that a match of a label-headed pattern can start at: one a
+ * label starts with, or any character the bitmap does not cover (others' case variants, the
+ * Kelvin sign, the long s: PCRE2's caseless matching is searched for them). len when none. The
+ * subject is valid UTF-8 (the patterns run with PCRE2_NO_UTF_CHECK). */
 static gsize
 first_candidate(const guint8 *bits, const char *subject, gsize len, gsize start)
 {
@@ -845,7 +849,7 @@ static inline int
 re_exec(const ParserConfig *config, ParserRe re, const char *subject, gsize len, gsize start,
         pcre2_match_data *md)
 {
-  if (config->re_first[re] && config->re_anchored[re] && subject && start < len) {
+  if (config->re_anchored[re] && subject && start < len) { /* re_first[re] is its bitmap */
     /* No match starts at another character than a candidate: the leftmost match is the one tried
      * anchored at the first candidate where one is found (look-behinds still see the text before
      * it). Candidates are few; a search from the first tried every character after it. */
@@ -859,13 +863,6 @@ re_exec(const ParserConfig *config, ParserRe re, const char *subject, gsize len,
         return rc;
     }
     return PCRE2_ERROR_NOMATCH;
-  }
-  if (config->re_first[re] && subject && start < len) {
-    /* no match starts before the first candidate: searching from there finds the same one
-     * (look-behinds still see the text before it) */
-    start = first_candidate(config->re_first[re], subject, len, start);
-    if (start >= len)
-      return PCRE2_ERROR_NOMATCH;
   }
   if (config->re_jit[re] && start <= len && subject)
     return pcre2_jit_match(config->re[re], (PCRE2_SPTR)subject, len, start, 0, md, NULL);

@@ -179,11 +179,11 @@ struct ParserConfig {
   pcre2_code *re[PARSER_RE_COUNT];
   gboolean re_jit[PARSER_RE_COUNT]; /* JIT-compiled: matched with pcre2_jit_match (no per-call checks) */
   /* For a pattern whose every match starts with a label (re_heads in config.c): the characters a
-   * label can start with, as a BMP bitmap; NULL for the other patterns. A match is searched from the
-   * first character that is one of them or one the bitmap does not cover. */
+   * label can start with, as a BMP bitmap; NULL for the other patterns. */
   guint8 *re_first[PARSER_RE_COUNT];
-  /* The same patterns compiled anchored (PCRE2_ANCHORED): tried at each such character in turn,
-   * rather than one search from the first (which tries every character after it); NULL for the others. */
+  /* The same patterns compiled anchored (PCRE2_ANCHORED), set with re_first: tried at each character
+   * that is one of those or one the bitmap does not cover, in turn, rather than one search from the
+   * first (which tries every character after it); NULL for the others. */
   pcre2_code *re_anchored[PARSER_RE_COUNT];
   gboolean re_anchored_jit[PARSER_RE_COUNT];
   /* The bytes a signature / disclaimer / closing / greeting word (labels.ini [text]) can start with, caseless
