@@ -564,6 +564,15 @@ batch_abort(Poll *p)
   g_array_set_size(p->batch, 0);
 }
 
+/* marked_at for the mails flagged since it was last recorded (marked is emptied by the caller: inside
+ * a batch, only once it committed). */
+static gboolean
+marked_record(Poll *p, GError **error)
+{
+  return !p->marked->len || store_mailbox_mark_done(p->conn, &p->mailbox, (const guint32 *)p->marked->data,
+                                                    p->marked->len, error);
+}
+
 /* Commits the open batch (its mails and the UID high-water mark together, and the marked_at of the
  * mails flagged since the commit before); then — only then — its mails are to be flagged on the
  * server: by the thread of the next fetch (the poll goes on meanwhile instead of waiting for the
@@ -576,9 +585,7 @@ batch_commit(Poll *p, GError **error)
   guint32 top = 0;
   for (guint i = 0; i < p->batch->len; i++)
     top = MAX(top, g_array_index(p->batch, guint32, i));
-  if ((top && !store_mailbox_advance(p->conn, &p->mailbox, top, error)) ||
-      (p->marked->len && !store_mailbox_mark_done(p->conn, &p->mailbox, (const guint32 *)p->marked->data,
-                                                  p->marked->len, error)) ||
+  if ((top && !store_mailbox_advance(p->conn, &p->mailbox, top, error)) || !marked_record(p, error) ||
       !store_commit(p->conn, error)) {
     batch_abort(p); /* the marked ones stay to be recorded */
     return FALSE;
@@ -602,7 +609,17 @@ take_to_mark(Poll *p)
   return uids;
 }
 
-/* A fetch ahead is done: the mails it flagged are to be recorded. */
+/* The fetch of the mails uids from i on (at most FETCH_BATCH or FETCH_BYTES), on its thread: it flags
+ * the committed mails first, and hands what it fetched to the parsing worker. */
+static void
+fetch_start(Poll *p, GArray *uids, guint i)
+{
+  p->fetching =
+    cli_fetch_ahead_start(p->imap, &g_array_index(uids, guint32, i), MIN(FETCH_BATCH, uids->len - i),
+                          FETCH_BYTES, p->ahead, take_to_mark(p), p->mb->processed_folder);
+}
+
+/* The fetch is done (waited for): its mails, and the mails it flagged are to be recorded. */
 static GPtrArray *
 fetch_finish(Poll *p, guint *taken, GError **error)
 {
@@ -618,8 +635,7 @@ fetch_finish(Poll *p, guint *taken, GError **error)
 static gboolean
 marks_flush(Poll *p, gboolean flag, GError **error)
 {
-  if (p->marked->len &&
-      !store_mailbox_mark_done(p->conn, &p->mailbox, (const guint32 *)p->marked->data, p->marked->len, error))
+  if (!marked_record(p, error))
     return FALSE;
   g_array_set_size(p->marked, 0);
   if (flag && !mark(p, p->to_mark, error))
@@ -796,32 +812,22 @@ ingest_from_(Poll *p, GArray *uids, guint *next, GError **error)
       cli_progress(fetcher_session_mailbox(p->imap), i, uids->len);
     if (batch_due(p) && !batch_commit(p, error))
       return FALSE;
-    guint n = 0; /* how many UIDs from i the fetch took */
-    if (!p->fetching && !*p->policy) {
-      /* the first fetch runs on its thread while the policy is read (and its t2s dictionary opened:
+    if (!p->fetching) {
+      fetch_start(p, uids, i);
+      /* the first fetch of a poll runs while the policy is read (and its t2s dictionary opened:
        * 20 ms), instead of one after the other */
-      p->fetching =
-        cli_fetch_ahead_start(p->imap, &g_array_index(uids, guint32, i), MIN(FETCH_BATCH, uids->len - i),
-                              FETCH_BYTES, p->ahead, take_to_mark(p), p->mb->processed_folder);
       if (!need_policy(p, error))
         return FALSE; /* the fetch is stopped by the caller (ahead_stop) */
     }
-    gboolean pushed = p->fetching != NULL; /* fetched ahead: its mails went to the worker */
-    g_autoptr(GPtrArray) msgs =
-      p->fetching ? fetch_finish(p, &n, error)
-                  : fetcher_session_fetch_some(p->imap, &g_array_index(uids, guint32, i),
-                                               MIN(FETCH_BATCH, uids->len - i), FETCH_BYTES, &n, error);
+    guint n = 0; /* how many UIDs from i the fetch took */
+    g_autoptr(GPtrArray) msgs = fetch_finish(p, &n, error);
     if (!msgs)
       return FALSE;
-    if (!pushed)
-      cli_parse_ahead_push_wanted(p->ahead, msgs);
     /* The next mails are fetched while these are stored — unless the server refused one of these:
      * the poll then stops before it, or goes on after it (refusal). */
     gboolean ahead = i + n < uids->len && !fetcher_session_refused(p->imap);
     if (ahead)
-      p->fetching = cli_fetch_ahead_start(p->imap, &g_array_index(uids, guint32, i + n),
-                                          MIN(FETCH_BATCH, uids->len - i - n), FETCH_BYTES, p->ahead,
-                                          take_to_mark(p), p->mb->processed_folder);
+      fetch_start(p, uids, i + n);
     if (!ingest_fetched(p, msgs, error))
       return FALSE;
     guint32 refused = 0;
