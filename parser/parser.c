@@ -498,7 +498,7 @@ parser_dedupe_key(const ParserRequest *request, const char *data, gsize len)
      * digest is of the text stored in messages.message_id (valid UTF-8), as sql/051 computes it for
      * mails stored before. */
     g_autofree char *text = g_utf8_make_valid(request->message_id, -1);
-    g_autofree char *mid = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
+    g_autofree char *mid = parser_sha256_hex(text, strlen(text));
     return g_strconcat("mid:", mid, NULL);
   }
   g_autofree char *hex = parser_sha256_hex(data, len);
