@@ -2,6 +2,8 @@
 #include "helpers.h"
 #include "jsonout.h"
 
+#include <link.h>
+
 TestSuite(charset, .init = test_setup, .fini = test_teardown);
 TestSuite(regex, .init = test_setup, .fini = test_teardown);
 TestSuite(html, .init = test_setup, .fini = test_teardown);
@@ -105,6 +107,35 @@ Test(charset, rfc2047_gbk_words_with_padding)
   cr_assert_str_eq(r->subject, "关于我单位服务器硬盘告警的报修函");
   cr_assert_str_eq(r->from_name, "刘镕");
   cr_assert_str_eq(r->from, "刘镕 <l@x.cn>");
+}
+
+/* dl_iterate_phdr callback: is the glibc converter module named in data (e.g. "/GBK.so") loaded? */
+static int
+module_seen(struct dl_phdr_info *info, size_t size, void *data)
+{
+  (void)size;
+  return info->dlpi_name && g_str_has_suffix(info->dlpi_name, (const char *)data);
+}
+
+Test(charset, label_module_stays_loaded_for_gmime)
+{
+  /* GBK text is decoded with GB18030, but GMime decodes a =?GBK?…?= header with glibc's GBK
+   * module: a decode pins it, so it is not loaded and unloaded again with every mail. */
+  cr_assert_not(dl_iterate_phdr(module_seen, "/GBK.so"), "GBK.so loaded before any GBK text");
+  ParserDecoded d = parser_charset_decode("\"GBK\"", "\xB7\xFE\xCE\xF1", 4);
+  cr_assert_str_eq(d.text, "服务");
+  cr_assert_str_eq(d.charset_used, "GB18030");
+  g_free(d.text);
+  cr_assert(dl_iterate_phdr(module_seen, "/GBK.so"), "GBK.so not kept loaded after a GBK decode");
+  for (int i = 0; i < 8; i++) { /* more than glibc's TRIES_BEFORE_UNLOAD releases */
+    g_autofree char *s = g_mime_utils_header_decode_text(NULL, "=?GBK?B?t/7O8Q==?=");
+    cr_assert_str_eq(s, "服务");
+  }
+  cr_assert(dl_iterate_phdr(module_seen, "/GBK.so"), "GBK.so unloaded after GMime's decodes");
+  /* a label iconv does not know pins nothing and still decodes (by guessing) */
+  d = parser_charset_decode("x-no-such-charset", "abc", 3);
+  cr_assert_str_eq(d.text, "abc");
+  g_free(d.text);
 }
 
 Test(charset, raw_8bit_gbk_header)
