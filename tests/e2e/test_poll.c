@@ -183,10 +183,12 @@ Test(poll, processed_folder_moves_after_commit)
   cr_assert_eq(moved->len, 4);
 }
 
-/* More than two batches (256 mails) and many fetches (128): each committed batch is moved by the
- * thread of the fetch after it, the last at the end of the poll, and marked_at is recorded for all. */
+/* More than two batches (of 256 mails here; 1,024 by default) and many fetches (128): each committed
+ * batch is moved by the thread of the fetch after it, the last at the end of the poll, and marked_at
+ * is recorded for all. */
 Test(poll, many_batches_are_all_moved_and_recorded, .timeout = 240)
 {
+  g_setenv("INTAKE_BATCH_MAILS", "256", TRUE);
   const guint n = 600;
   for (guint i = 0; i < n; i++) {
     g_autofree char *mid = g_strdup_printf("e2e-many-%u@customer.example.com", i);
@@ -205,6 +207,22 @@ Test(poll, many_batches_are_all_moved_and_recorded, .timeout = 240)
   cr_assert_eq(moved->len, n);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE marked_at IS NULL"), 0);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids"), n);
+  /* each transaction (fetched_at: its start, now()) held at most INTAKE_BATCH_MAILS mails; there were several */
+  cr_assert_leq(
+    e2e_scalar(e, "SELECT max(c) FROM (SELECT count(*) c FROM intake.messages GROUP BY fetched_at) t"), 256);
+  cr_assert_geq(e2e_scalar(e, "SELECT count(DISTINCT fetched_at) FROM intake.messages"), 3);
+}
+
+Test(poll, bad_batch_size_in_the_environment_is_said_and_the_default_used)
+{
+  g_setenv("INTAKE_BATCH_MAILS", "0", TRUE);
+  append_mails("INBOX", 720, 3, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(err, "INTAKE_BATCH_MAILS=0 is not a number from 1 to 100000: 1024 mails per batch"), "%s",
+            err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(DISTINCT fetched_at) FROM intake.messages"), 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 3);
 }
 
 Test(poll, crash_between_commit_and_flag_is_repaired)
