@@ -194,6 +194,17 @@ store_behind_has(StoreConn *conn, StoreBehindTable t, int column, const char *va
   return FALSE;
 }
 
+const char *
+store_behind_value(StoreConn *conn, StoreBehindTable t, int column, const char *value, int want)
+{
+  for (guint i = rows_len(conn, t); i-- > 0;) {
+    char **v = ((Row *)g_ptr_array_index(conn->behind->rows[t], i))->values;
+    if (g_strcmp0(v[column], value) == 0)
+      return v[want];
+  }
+  return NULL;
+}
+
 guint
 store_behind_count(StoreConn *conn, StoreBehindTable t)
 {

@@ -13,10 +13,14 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
                       item->recipient, item->language ? item->language : "zh",
                       item->subject,   item->data,
                       status,          item->suppressed_reason,
-                      item->body_text, NULL };
+                      item->body_text, NULL,
+                      NULL };
   g_autofree char *cc = item->cc && item->cc[0] ? store_text_array(item->cc) : NULL;
   p[9] = cc;
   if (store_behind_on(conn) && store_behind_has(conn, STORE_BEHIND_ORDERS, 34, order)) {
+    /* its mail: the order's message_id ($3 of STORE_ORDER_INSERT_TUPLE), while the row is kept; else
+     * NULL and set from the order */
+    p[10] = store_behind_value(conn, STORE_BEHIND_ORDERS, 34, order, 2);
     /* the order is new (kept behind too): only a row kept for it can be in the way (ON CONFLICT) */
     gboolean first = !store_behind_has(conn, STORE_BEHIND_OUTBOX, 0, order);
     if (first)
@@ -25,13 +29,13 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
       *queued = first;
     return TRUE;
   }
-  int lengths[10] = { 0 }, formats[10] = { 0 };
+  int lengths[11] = { 0 }, formats[11] = { 0 };
   lengths[5] = (int)item->len;
   formats[5] = 1; /* the message bytes as binary bytea */
   g_autoptr(PGresult) r = store_run_formats(conn,
                                             STORE_OUTBOX_INSERT_PREFIX STORE_OUTBOX_INSERT_TUPLE
                                             " ON CONFLICT (order_id) DO NOTHING RETURNING id",
-                                            10, p, lengths, formats, 0);
+                                            11, p, lengths, formats, 0);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
   if (queued)

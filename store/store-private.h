@@ -71,6 +71,9 @@ guint store_behind_rows(StoreConn *conn, StoreBehindTable t);
 guint store_behind_count(StoreConn *conn, StoreBehindTable t);
 /* A row of table t is kept whose parameter column (0-based) is value. */
 gboolean store_behind_has(StoreConn *conn, StoreBehindTable t, int column, const char *value);
+/* Column want of the last such row (NULL if none, or once written: a written row keeps only the
+ * columns the look-ups read). Owned by conn. */
+const char *store_behind_value(StoreConn *conn, StoreBehindTable t, int column, const char *value, int want);
 gboolean store_behind_pending(StoreConn *conn);
 gsize store_behind_bytes(StoreConn *conn);
 /* A row written at once (not kept) that reads sent before must still count: known as if written
@@ -124,12 +127,13 @@ gboolean store_sequence_next(StoreConn *conn, const char *sequence, StoreIds *po
   " RETURNING id, message_id)"                                                                               \
   " INSERT INTO intake.order_messages (order_id, message_id, role) SELECT id, message_id, 'initial' FROM o"
 #define STORE_ORDER_INSERT_N 35
-/* An acknowledgement's outbox row: $6 the message as binary bytea. */
+/* An acknowledgement's outbox row: $6 the message as binary bytea; $11 the mail (its order's
+ * message_id), NULL to have it set from the order (outbox_set_mail). */
 #define STORE_OUTBOX_INSERT_PREFIX                                                                           \
   "INSERT INTO intake.outbox (order_id, message_id, recipient, language, subject, message, status,"          \
-  " suppressed_reason, body_text, cc) VALUES "
-#define STORE_OUTBOX_INSERT_TUPLE "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text[])"
-#define STORE_OUTBOX_INSERT_N 10
+  " suppressed_reason, body_text, cc, mail_id) VALUES "
+#define STORE_OUTBOX_INSERT_TUPLE "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text[], $11::bigint)"
+#define STORE_OUTBOX_INSERT_N 11
 #define STORE_OUTBOX_INSERT_BINARY 5
 
 /* Lifts (lift TRUE) or restores the default statement_timeout store_connect set, for work an operator

@@ -467,3 +467,32 @@ Test(ops, intake_ops_may_execute_exactly_the_desk_functions)
                "   AND has_function_privilege('intake_app', p.oid, 'EXECUTE')",
                "outbox_lookup,reopen");
 }
+
+/* An acknowledgement's mail is its order's mail (076): given, it must be that one; missing, it is set
+ * from the order; when the row moves to another order, it follows. */
+Test(ops, an_acknowledgements_mail_is_its_orders)
+{
+  gint64 a = st_order(T, "RC20261125-0101", "queued", "P3", -10, 60, 240, G_MININT);
+  gint64 b = st_order(T, "RC20261125-0102", "queued", "P3", -10, 60, 240, G_MININT);
+  g_autofree char *ids = g_strdup_printf("%" G_GINT64_FORMAT, a),
+                  *idb = g_strdup_printf("%" G_GINT64_FORMAT, b);
+  g_autofree char *mail_a =
+    st_valuep(T, "SELECT message_id FROM intake.orders WHERE id = $1", 1, (const char *[]){ ids });
+  g_autofree char *mail_b =
+    st_valuep(T, "SELECT message_id FROM intake.orders WHERE id = $1", 1, (const char *[]){ idb });
+  g_autofree char *wrong =
+    g_strdup_printf("INSERT INTO intake.outbox (order_id, message_id, status, suppressed_reason,"
+                    " mail_id) VALUES (%s, 'ack-wrong@x', 'suppressed', 'bulk', %s)",
+                    ids, mail_b);
+  g_free(st_fail(T, wrong, "23503", "outbox_order_mail_fkey"));
+  st_execp(T,
+           "INSERT INTO intake.outbox (order_id, message_id, status, suppressed_reason)"
+           " VALUES ($1::bigint, 'ack-a@x', 'suppressed', 'bulk')",
+           1, (const char *[]){ ids });
+  g_autofree char *set = st_value(T, "SELECT mail_id FROM intake.outbox WHERE message_id = 'ack-a@x'");
+  cr_assert_str_eq(set, mail_a);
+  st_execp(T, "UPDATE intake.outbox SET order_id = $1::bigint WHERE message_id = 'ack-a@x'", 1,
+           (const char *[]){ idb });
+  g_autofree char *moved = st_value(T, "SELECT mail_id FROM intake.outbox WHERE message_id = 'ack-a@x'");
+  cr_assert_str_eq(moved, mail_b);
+}
