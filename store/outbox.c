@@ -9,11 +9,16 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
   g_return_val_if_fail(item->suppressed_reason || (item->data && item->recipient), FALSE);
   g_autofree char *order = g_strdup_printf("%" G_GINT64_FORMAT, item->order_id);
   const char *status = item->suppressed_reason ? "suppressed" : "pending";
-  const char *p[] = { order,           item->message_id,
-                      item->recipient, item->language ? item->language : "zh",
-                      item->subject,   item->data,
-                      status,          item->suppressed_reason,
-                      item->body_text, NULL,
+  const char *p[] = { order,
+                      item->message_id,
+                      item->recipient,
+                      item->language ? item->language : "zh",
+                      item->subject,
+                      item->data,
+                      status,
+                      item->suppressed_reason,
+                      item->body_text,
+                      NULL,
                       NULL };
   g_autofree char *cc = item->cc && item->cc[0] ? store_text_array(item->cc) : NULL;
   p[9] = cc;
