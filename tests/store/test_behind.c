@@ -829,6 +829,24 @@ Test(behind, second_acknowledgement_of_a_kept_order, .init = setup, .fini = tear
   cr_assert_str_eq(ids, "ack-twice-1@intake.example", "the first acknowledgement stays, alone");
 }
 
+/* A kept order's acknowledgement is written with its mail (the order's message_id), so that
+ * PostgreSQL checks it by its key instead of running outbox_set_mail for every row (076): here the
+ * trigger function fails if it runs at all. */
+Test(behind, a_kept_orders_acknowledgement_carries_its_mail, .init = setup, .fini = teardown)
+{
+  GError *error = NULL;
+  st_exec(T, "CREATE OR REPLACE FUNCTION intake.outbox_set_mail() RETURNS trigger LANGUAGE plpgsql AS"
+             " $$BEGIN RAISE EXCEPTION 'outbox_set_mail ran'; END$$");
+  begin_behind();
+  StoreIngest in = ingest("mail@x", 130, "s");
+  gint64 order = order_on(in.message_row, "SN-1", TRUE, NULL);
+  ack_on(order, "ack-mail@intake.example", "c@example.com", NULL, TRUE);
+  ok(store_commit(A, &error), error);
+  g_autofree char *same = st_value(
+    T, "SELECT a.mail_id = o.message_id FROM intake.outbox a JOIN intake.orders o ON o.id = a.order_id");
+  cr_assert_str_eq(same, "t");
+}
+
 /* ---- outside a transaction, and a rolled-back unit's acknowledgements ---- */
 
 Test(behind, nothing_kept_outside_a_transaction, .init = setup, .fini = teardown)
