@@ -198,9 +198,10 @@ def server_cpu(names=("postgres", "dovecot")):
     return use
 
 
-Run = collections.namedtuple("Run", "seconds rss_mb out cpu servers")
+Run = collections.namedtuple("Run", "seconds rss_mb out cpu servers sys")
 Run.__doc__ = """One timed command: wall seconds, peak RSS in MB and own CPU seconds (user + system,
-from wait4), its stdout+stderr as text, and {server: CPU seconds} the servers used meanwhile."""
+from wait4), its stdout+stderr as text, {server: CPU seconds} the servers used meanwhile, and the
+system part of its own CPU seconds (mbsync's is most of its CPU: writes and fsyncs)."""
 
 
 def run_timed(cmd, servers=(), **kw):
@@ -229,4 +230,4 @@ def run_timed(cmd, servers=(), **kw):
     if p.returncode != 0:
         die("%s exited %d:\n%s" % (" ".join(cmd[:3]), p.returncode, text[-4000:]))
     return Run(dt, usage.ru_maxrss / 1024.0, text, usage.ru_utime + usage.ru_stime,
-               {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after})
+               {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}, usage.ru_stime)

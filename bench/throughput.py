@@ -58,7 +58,7 @@ def run(cmd):
     d = [b - a for a, b in zip(before, proc_stat())]
     total = sum(d) or 1
     machine[cmd[0]] = (100 * (total - d[3] - d[4]) / total, 100 * d[4] / total)
-    cpu[cmd[0]] = (r.cpu, r.servers)
+    cpu[cmd[0]] = (r.cpu, r.servers, r.sys)
     return r.seconds, r.rss_mb, r.out
 
 
@@ -128,10 +128,10 @@ print(f"| | mails/s | MB/s | no-op run (median of {args.noop}) | peak RSS |")
 print("| --- | --- | --- | --- | --- |")
 print(f"| mbsync fetch only (isync) | {args.count / m_s:,.0f} | {mb / m_s:.1f} | {m_noop * 1000:.0f} ms | {m_rss:.0f} MB |")
 print(f"| intake poll end to end | {args.count / i_s:,.0f} | {mb / i_s:.1f} | {i_noop * 1000:.0f} ms | {i_rss:.0f} MB (no-op {i_noop_rss:.0f} MB) |")
-print("CPU ms per mail, first run of each (client / PostgreSQL / Dovecot):")
-for label, (own, servers) in (("mbsync", m_cpu), ("intake", i_cpu)):
-    print(f"  {label}: {own * 1000 / args.count:.3f} / {servers.get('postgres', 0) * 1000 / args.count:.3f}"
-          f" / {servers.get('dovecot', 0) * 1000 / args.count:.3f}")
+print("CPU ms per mail, first run of each (client, of it the kernel's / PostgreSQL / Dovecot):")
+for label, (own, servers, sys_) in (("mbsync", m_cpu), ("intake", i_cpu)):
+    print(f"  {label}: {own * 1000 / args.count:.3f}, {sys_ * 1000 / args.count:.3f}"
+          f" / {servers.get('postgres', 0) * 1000 / args.count:.3f} / {servers.get('dovecot', 0) * 1000 / args.count:.3f}")
 print("Machine busy during the first run of each (all processes, user + system; iowait):")
 for label, (busy, iowait) in (("mbsync", m_machine), ("intake", i_machine)):
     print(f"  {label}: {busy:.0f} % busy, {iowait:.0f} % iowait")
