@@ -185,24 +185,21 @@ store_behind_row(StoreConn *conn, StoreBehindTable t, guint i, guint *gen)
   return (const char *const *)row->values;
 }
 
+const char *const *
+store_behind_find(StoreConn *conn, StoreBehindTable t, int column, const char *value)
+{
+  for (guint i = rows_len(conn, t); i-- > 0;) {
+    const Row *row = g_ptr_array_index(conn->behind->rows[t], i);
+    if (g_strcmp0(row->values[column], value) == 0)
+      return (const char *const *)row->values;
+  }
+  return NULL;
+}
+
 gboolean
 store_behind_has(StoreConn *conn, StoreBehindTable t, int column, const char *value)
 {
-  for (guint i = rows_len(conn, t); i-- > 0;)
-    if (g_strcmp0(((Row *)g_ptr_array_index(conn->behind->rows[t], i))->values[column], value) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-const char *
-store_behind_value(StoreConn *conn, StoreBehindTable t, int column, const char *value, int want)
-{
-  for (guint i = rows_len(conn, t); i-- > 0;) {
-    char **v = ((Row *)g_ptr_array_index(conn->behind->rows[t], i))->values;
-    if (g_strcmp0(v[column], value) == 0)
-      return v[want];
-  }
-  return NULL;
+  return store_behind_find(conn, t, column, value) != NULL;
 }
 
 guint

@@ -22,10 +22,12 @@ store_outbox_queue(StoreConn *conn, const StoreOutboxItem *item, gboolean *queue
                       NULL };
   g_autofree char *cc = item->cc && item->cc[0] ? store_text_array(item->cc) : NULL;
   p[9] = cc;
-  if (store_behind_on(conn) && store_behind_has(conn, STORE_BEHIND_ORDERS, 34, order)) {
+  const char *const *kept =
+    store_behind_on(conn) ? store_behind_find(conn, STORE_BEHIND_ORDERS, 34, order) : NULL;
+  if (kept) {
     /* its mail: the order's message_id ($3 of STORE_ORDER_INSERT_TUPLE), while the row is kept; else
      * NULL and set from the order */
-    p[10] = store_behind_value(conn, STORE_BEHIND_ORDERS, 34, order, 2);
+    p[10] = kept[2];
     /* the order is new (kept behind too): only a row kept for it can be in the way (ON CONFLICT) */
     gboolean first = !store_behind_has(conn, STORE_BEHIND_OUTBOX, 0, order);
     if (first)

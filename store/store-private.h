@@ -69,11 +69,11 @@ const char *const *store_behind_row(StoreConn *conn, StoreBehindTable t, guint i
 guint store_behind_rows(StoreConn *conn, StoreBehindTable t);
 /* How many rows of table t are kept, not written yet. */
 guint store_behind_count(StoreConn *conn, StoreBehindTable t);
+/* The values of the last row of table t kept whose parameter column (0-based) is value, or NULL
+ * (owned by conn; once written, a row keeps only the columns the look-ups read, the others NULL). */
+const char *const *store_behind_find(StoreConn *conn, StoreBehindTable t, int column, const char *value);
 /* A row of table t is kept whose parameter column (0-based) is value. */
 gboolean store_behind_has(StoreConn *conn, StoreBehindTable t, int column, const char *value);
-/* Column want of the last such row (NULL if none, or once written: a written row keeps only the
- * columns the look-ups read). Owned by conn. */
-const char *store_behind_value(StoreConn *conn, StoreBehindTable t, int column, const char *value, int want);
 gboolean store_behind_pending(StoreConn *conn);
 gsize store_behind_bytes(StoreConn *conn);
 /* A row written at once (not kept) that reads sent before must still count: known as if written
