@@ -808,16 +808,6 @@ pool_get(void)
   return pool;
 }
 
-/* The JIT's own entry point skips pcre2_match's checks of its arguments (the subject is valid
- * UTF-8 already: PCRE2_NO_UTF_CHECK) and gives the same result; a bad offset still goes the
- * checked way. */
-/* The length of the UTF-8 character that starts with byte b (valid UTF-8: 1 to 4). */
-static inline gsize
-utf8_skip(guchar b)
-{
-  return b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-}
-
 /* The first character from start on that a match of a label-headed pattern can start at: one a
  * label starts with, or any character the bitmap does not cover (others' case variants, the
  * Kelvin sign, the long s: PCRE2's caseless matching is searched for them). len when none. The
@@ -845,6 +835,9 @@ first_candidate(const guint8 *bits, const char *subject, gsize len, gsize start)
   return len;
 }
 
+/* The JIT's own entry point skips pcre2_match's checks of its arguments (the subject is valid
+ * UTF-8 already: PCRE2_NO_UTF_CHECK) and gives the same result; a bad offset still goes the
+ * checked way. */
 static inline int
 re_exec(const ParserConfig *config, ParserRe re, const char *subject, gsize len, gsize start,
         pcre2_match_data *md)
@@ -855,7 +848,7 @@ re_exec(const ParserConfig *config, ParserRe re, const char *subject, gsize len,
      * it). Candidates are few; a search from the first tried every character after it. */
     const pcre2_code *code = config->re_anchored[re];
     for (gsize at = first_candidate(config->re_first[re], subject, len, start); at < len;
-         at = first_candidate(config->re_first[re], subject, len, at + utf8_skip((guchar)subject[at]))) {
+         at = first_candidate(config->re_first[re], subject, len, g_utf8_next_char(subject + at) - subject)) {
       int rc = config->re_anchored_jit[re]
                  ? pcre2_jit_match(code, (PCRE2_SPTR)subject, len, at, 0, md, NULL)
                  : pcre2_match(code, (PCRE2_SPTR)subject, len, at, PCRE2_NO_UTF_CHECK, md, NULL);
