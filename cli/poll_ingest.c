@@ -608,8 +608,8 @@ take_to_mark(Poll *p)
 {
   if (!p->to_mark->len)
     return NULL;
-  GArray *uids = g_array_copy(p->to_mark);
-  g_array_set_size(p->to_mark, 0);
+  GArray *uids = g_steal_pointer(&p->to_mark);
+  p->to_mark = g_array_new(FALSE, FALSE, sizeof(guint32));
   return uids;
 }
 
