@@ -201,6 +201,44 @@ free_gstring(gpointer p)
   g_string_free(p, TRUE);
 }
 
+static gint
+cmp_path(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* count mails from the *.eml files of dir, in name order, repeated as needed. */
+static gboolean
+read_mails(const char *dir, guint count, GPtrArray *mails, gsize *total, GError **error)
+{
+  g_autoptr(GDir) d = g_dir_open(dir, 0, error);
+  if (!d)
+    return FALSE;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+  for (const char *name; (name = g_dir_read_name(d));)
+    if (g_str_has_suffix(name, ".eml"))
+      g_ptr_array_add(paths, g_build_filename(dir, name, NULL));
+  if (!paths->len) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no *.eml in %s", dir);
+    return FALSE;
+  }
+  g_ptr_array_sort(paths, cmp_path);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(free_gstring);
+  for (guint i = 0; i < paths->len; i++) {
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(g_ptr_array_index(paths, i), &data, &len, error))
+      return FALSE;
+    g_ptr_array_add(files, g_string_new_len(data, len));
+  }
+  for (guint i = 0; i < count; i++) {
+    const GString *f = g_ptr_array_index(files, i % files->len);
+    g_ptr_array_add(mails, g_string_new_len(f->str, f->len));
+    *total += f->len;
+  }
+  return TRUE;
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -212,11 +250,13 @@ int
 main(int argc, char **argv)
 {
   guint count = 10000, runs = 3;
-  const char *dump = NULL;
+  const char *dump = NULL, *dir = NULL;
   GOptionEntry entries[] = {
     { "count", 'n', 0, G_OPTION_ARG_INT, &count, "mails to generate (default 10000)", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "timed runs of each, median reported (default 3)", "R" },
     { "dump", 'd', 0, G_OPTION_ARG_FILENAME, &dump, "also write the mails as DIR/NNNNN.eml", "DIR" },
+    { "mails", 'm', 0, G_OPTION_ARG_FILENAME, &dir,
+      "instead of generating, read the *.eml of DIR (repeated to N mails), e.g. bench/genmails.py's", "DIR" },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("- parser benchmark: parse+extract vs bare GMime");
@@ -236,7 +276,11 @@ main(int argc, char **argv)
   GRand *rng = g_rand_new_with_seed(20261125);
   g_autoptr(GPtrArray) mails = g_ptr_array_new_with_free_func(free_gstring);
   gsize total = 0;
-  for (guint i = 0; i < count; i++) {
+  if (dir && !read_mails(dir, count, mails, &total, &error)) {
+    fprintf(stderr, "%s\n", error->message);
+    return 1;
+  }
+  for (guint i = 0; !dir && i < count; i++) {
     /* Sizes 4–200 KB, log-uniform: many small mails, some big ones. */
     double f = g_rand_double(rng);
     gsize target = (gsize)(4096.0 * exp(f * log(50.0)));
