@@ -16,6 +16,7 @@ struct CliFetchAhead {
   GThread *thread; /* NULL once joined */
   GPtrArray *msgs; /* the fetch's result, set by the thread */
   GError *error;
+  gint done; /* atomic: the thread has set its result */
 };
 
 static gpointer
@@ -23,13 +24,17 @@ run(gpointer data)
 {
   CliFetchAhead *a = data;
   if (a->mark && a->mark->len) {
-    if (!fetcher_session_mark(a->session, (const guint32 *)a->mark->data, a->mark->len, a->folder, &a->error))
+    if (!fetcher_session_mark(a->session, (const guint32 *)a->mark->data, a->mark->len, a->folder,
+                              &a->error)) {
+      g_atomic_int_set(&a->done, 1);
       return NULL;
+    }
     a->marked = TRUE;
   }
   a->msgs = fetcher_session_fetch_some(a->session, a->uids, a->n, a->max_bytes, &a->taken, &a->error);
   if (a->parse && a->msgs)
     cli_parse_ahead_push_wanted(a->parse, a->msgs);
+  g_atomic_int_set(&a->done, 1);
   return NULL;
 }
 
@@ -49,6 +54,12 @@ cli_fetch_ahead_start(FetcherSession *session, const guint32 *uids, guint n, gui
   if (!a->thread) /* no thread to be had: fetched now, as without fetching ahead */
     run(a);
   return a;
+}
+
+gboolean
+cli_fetch_ahead_done(CliFetchAhead *a)
+{
+  return !a->thread || g_atomic_int_get(&a->done);
 }
 
 void

@@ -18,6 +18,8 @@ typedef struct CliFetchAhead CliFetchAhead;
  * (fetcher_session_mailbox excepted: the name is set when the session opens, never after). */
 CliFetchAhead *cli_fetch_ahead_start(FetcherSession *session, const guint32 *uids, guint n, guint64 max_bytes,
                                      CliParseAhead *parse, GArray *mark, const char *folder);
+/* Whether the fetch is over (its result set, or waited for already): _finish will not wait. */
+gboolean cli_fetch_ahead_done(CliFetchAhead *ahead);
 /* Waits for the thread (does nothing the second time): the session is the caller's again, and its
  * refusal (fetcher_session_take_refusal) is this fetch's. */
 void cli_fetch_ahead_wait(CliFetchAhead *ahead);
