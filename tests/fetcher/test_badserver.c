@@ -13,12 +13,14 @@
 #define NMAILS 3
 /* more mails than one UID FETCH takes (16): the next fetch runs ahead, on a thread of the poll's */
 #define MANY_MAILS 40
+/* more than three fetches of the poll's (128 mails): two wait, over, while the first is stored */
+#define LOTS_MAILS 300
 
 static E2e *e;
 static char *dir, *state_path, *log_path;
 static GPid server = 0;
-static char *mails[MANY_MAILS];
-static gsize lens[MANY_MAILS];
+static char *mails[LOTS_MAILS];
+static gsize lens[LOTS_MAILS];
 
 static void
 write_state(guint uidvalidity, guint first_uid, guint n, const char *fault_kind, guint fault_uid, int times)
@@ -89,7 +91,7 @@ teardown(void)
     g_spawn_close_pid(server);
     server = 0;
   }
-  for (guint i = 0; i < MANY_MAILS; i++) {
+  for (guint i = 0; i < LOTS_MAILS; i++) {
     g_autofree char *path = g_strdup_printf("%s/%u.eml", dir, i);
     g_unlink(path);
     g_clear_pointer(&mails[i], g_free);
@@ -238,9 +240,10 @@ Test(badserver, garbage_instead_of_the_tagged_reply)
 static void
 more_mails(guint n)
 {
+  g_assert(n <= LOTS_MAILS);
   for (guint i = NMAILS + 1; i < n; i++) {
     g_autofree char *mid = g_strdup_printf("bad-%u@customer.example.com", i);
-    mails[i] = e2e_make_mail(mid, i, 3000 + i * 100, &lens[i]);
+    mails[i] = e2e_make_mail(mid, i, i < MANY_MAILS ? 3000 + i * 100 : 3000, &lens[i]);
     g_autofree char *path = g_strdup_printf("%s/%u.eml", dir, i);
     cr_assert(g_file_set_contents(path, mails[i], (gssize)lens[i], NULL));
   }
@@ -280,6 +283,24 @@ Test(badserver, a_refusal_in_the_fetch_made_ahead_stops_the_poll_before_it)
   assert_flagged_exactly(20);
 
   next_poll_takes_all(MANY_MAILS, "after the fault");
+}
+
+/* The same in the third of the poll's fetches (UIDs 257-300), which may be over and waiting behind
+ * the second while the first is stored: the poll stops before UID 290 all the same, the 289 mails
+ * before it kept and flagged once, none after; the next poll takes the rest. */
+Test(badserver, a_refusal_in_a_fetch_waiting_behind_another_stops_the_poll_before_it)
+{
+  more_mails(LOTS_MAILS);
+  write_state(7, 1, LOTS_MAILS, "refused", 290, 0);
+  g_autofree char *err = NULL;
+  cr_assert_eq(poll(&err), 1, "%s", err);
+  cr_assert(strstr(err, "UID 290 refused"), "%s", err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 289);
+  cr_assert_eq(e2e_scalar(e, "SELECT max(uid) FROM intake.mailbox_uids"), 289);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE marked_at IS NOT NULL"), 289);
+  assert_flagged_exactly(289);
+
+  next_poll_takes_all(LOTS_MAILS, "after the fault");
 }
 
 /* A fetch made ahead that fails (the connection closed in the middle of UID 21) fails the poll as a
