@@ -268,39 +268,38 @@ Test(badserver, a_reply_libcurl_finds_too_large_is_read_again_in_smaller_command
   assert_flagged_exactly(MANY_MAILS);
 }
 
-/* A refusal in a fetch made ahead (UID 21: the second fetch, asked for while the first 16 mails are
- * stored) stops the poll there as in the first: the 20 mails before it kept and flagged, none after;
- * the next poll takes the rest. */
-Test(badserver, a_refusal_in_the_fetch_made_ahead_stops_the_poll_before_it)
+/* Of n mails the server refuses UID refused: the poll stops before it (exit 1, the refusal said), the
+ * mails before it kept and flagged once, none after; the next poll takes the rest. */
+static void
+refusal_stops_the_poll_before_it(guint n, guint refused)
 {
-  more_mails(MANY_MAILS);
-  write_state(7, 1, MANY_MAILS, "refused", 21, 0);
+  more_mails(n);
+  write_state(7, 1, n, "refused", refused, 0);
   g_autofree char *err = NULL;
   cr_assert_eq(poll(&err), 1, "%s", err);
-  cr_assert(strstr(err, "UID 21 refused"), "%s", err);
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 20);
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE marked_at IS NOT NULL"), 20);
-  assert_flagged_exactly(20);
+  g_autofree char *said = g_strdup_printf("UID %u refused", refused);
+  cr_assert(strstr(err, said), "%s", err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), refused - 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT max(uid) FROM intake.mailbox_uids"), refused - 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE marked_at IS NOT NULL"),
+               refused - 1);
+  assert_flagged_exactly(refused - 1);
 
-  next_poll_takes_all(MANY_MAILS, "after the fault");
+  next_poll_takes_all(n, "after the fault");
+}
+
+/* A refusal in a fetch made ahead (UID 21: the second fetch, asked for while the first 16 mails are
+ * stored) stops the poll there as in the first. */
+Test(badserver, a_refusal_in_the_fetch_made_ahead_stops_the_poll_before_it)
+{
+  refusal_stops_the_poll_before_it(MANY_MAILS, 21);
 }
 
 /* The same in the third of the poll's fetches (UIDs 257-300), which may be over and waiting behind
- * the second while the first is stored: the poll stops before UID 290 all the same, the 289 mails
- * before it kept and flagged once, none after; the next poll takes the rest. */
+ * the second while the first is stored. */
 Test(badserver, a_refusal_in_a_fetch_waiting_behind_another_stops_the_poll_before_it)
 {
-  more_mails(LOTS_MAILS);
-  write_state(7, 1, LOTS_MAILS, "refused", 290, 0);
-  g_autofree char *err = NULL;
-  cr_assert_eq(poll(&err), 1, "%s", err);
-  cr_assert(strstr(err, "UID 290 refused"), "%s", err);
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 289);
-  cr_assert_eq(e2e_scalar(e, "SELECT max(uid) FROM intake.mailbox_uids"), 289);
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.mailbox_uids WHERE marked_at IS NOT NULL"), 289);
-  assert_flagged_exactly(289);
-
-  next_poll_takes_all(LOTS_MAILS, "after the fault");
+  refusal_stops_the_poll_before_it(LOTS_MAILS, 290);
 }
 
 /* A fetch made ahead that fails (the connection closed in the middle of UID 21) fails the poll as a
