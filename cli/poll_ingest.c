@@ -633,14 +633,14 @@ take_to_mark(Poll *p)
   return uids;
 }
 
-/* The fetch of the mails uids from i on (at most FETCH_BATCH or FETCH_BYTES), on its thread: it flags
+/* The fetch of the poll's mails from uids[i] on (at most FETCH_BATCH or FETCH_BYTES), on its thread: it flags
  * the committed mails first, and hands what it fetched to the parsing worker. */
 static void
-fetch_start(Poll *p, GArray *uids, guint i)
+fetch_start(Poll *p, guint i)
 {
   p->fetch_at = i;
   p->fetching =
-    cli_fetch_ahead_start(p->imap, &g_array_index(uids, guint32, i), MIN(FETCH_BATCH, uids->len - i),
+    cli_fetch_ahead_start(p->imap, &g_array_index(p->uids, guint32, i), MIN(FETCH_BATCH, p->uids->len - i),
                           FETCH_BYTES, p->ahead, take_to_mark(p), p->mb->processed_folder);
 }
 
@@ -689,7 +689,7 @@ fetch_chain(Poll *p)
 {
   if (!p->fetching && p->chain && p->chain_at < p->uids->len && p->fetched.length < FETCH_QUEUE &&
       p->fetched_bytes < FETCH_BYTES)
-    fetch_start(p, p->uids, p->chain_at);
+    fetch_start(p, p->chain_at);
 }
 
 /* Where the poll may wait for PostgreSQL: a fetch that is over is queued and the next one started. */
@@ -893,7 +893,7 @@ ingest_from_(Poll *p, GArray *uids, guint *next, GError **error)
         return FALSE;
     }
     if (!p->fetching && g_queue_is_empty(&p->fetched)) {
-      fetch_start(p, uids, i);
+      fetch_start(p, i);
       /* the first fetch of a poll runs while the policy is read (and its t2s dictionary opened:
        * 20 ms), instead of one after the other */
       if (!need_policy(p, error))
