@@ -35,23 +35,27 @@ report_lock(StoreConn *conn, const CliMailbox *mb, const char *key)
             mb->name, age / 60, mb->stale_lock_after_s / 60, h->pid);
 }
 
-/* Polls one mailbox under its own advisory lock. Returns EXIT_OK, EXIT_RUNTIME, EXIT_USAGE or
- * EXIT_TEMPFAIL (another poll holds it). */
-static int
-poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig **parser,
-         ClassifierPolicy **policy, const AcksSmtpConfig *acks, gboolean quiet, CliPollRun *run)
+/* One mailbox's IMAP session, opened and its STATUS asked (on a thread) before the poll needs it: the
+ * connection, TLS handshake and login (~15 ms here) then overlap PostgreSQL's connection and the lock
+ * of the poll, or of the mailbox before. */
+typedef struct {
+  char *problem; /* NULL, or why the mailbox is skipped (EXIT_USAGE), logged when its turn comes */
+  FetcherSession *imap;
+  CliStatusAhead *status;
+} MailboxStart;
+
+static void
+mailbox_start(CliConfig *config, const CliMailbox *mb, MailboxStart *s)
 {
   g_autoptr(GError) error = NULL;
-  gint64 t0 = g_get_monotonic_time();
-  cli_log_field("mailbox", mb->name);
   if (!mb->url || !*mb->url || !mb->user || !*mb->user) {
-    cli_log(CLI_LOG_ERROR, "config %s: [%s] url and user are required", config->path, mb->name);
-    return EXIT_USAGE;
+    s->problem = g_strdup_printf("config %s: [%s] url and user are required", config->path, mb->name);
+    return;
   }
   if (!mb->password) {
-    cli_log(CLI_LOG_ERROR, "config %s: [%s] has no password (password_file or $INTAKE_IMAP_PASSWORD)",
-            config->path, mb->name);
-    return EXIT_USAGE;
+    s->problem = g_strdup_printf("config %s: [%s] has no password (password_file or $INTAKE_IMAP_PASSWORD)",
+                                 config->path, mb->name);
+    return;
   }
   FetcherImapOptions io = {
     .url = mb->url,
@@ -63,11 +67,37 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
     .max_message_bytes = config->limits.max_bytes, /* never downloaded whole: quarantined */
     .timeout_s = mb->timeout_s,
   };
-  g_autoptr(FetcherSession) imap = fetcher_session_open(&io, &error);
-  if (!imap) {
-    cli_log(CLI_LOG_ERROR, "config %s: [%s] %s", config->path, mb->name, error->message);
+  s->imap = fetcher_session_open(&io, &error);
+  if (!s->imap) {
+    s->problem = g_strdup_printf("config %s: [%s] %s", config->path, mb->name, error->message);
+    return;
+  }
+  s->status = cli_status_ahead_start(s->imap);
+}
+
+static void
+mailbox_start_clear(MailboxStart *s)
+{
+  if (s->status) /* a poll that stopped before it: the session is ours again */
+    cli_status_ahead_finish(g_steal_pointer(&s->status), NULL, NULL, NULL);
+  g_clear_pointer(&s->imap, fetcher_session_close);
+  g_clear_pointer(&s->problem, g_free);
+}
+
+/* Polls one mailbox (its session started by mailbox_start) under its own advisory lock. Returns
+ * EXIT_OK, EXIT_RUNTIME, EXIT_USAGE or EXIT_TEMPFAIL (another poll holds it). */
+static int
+poll_one(CliConfig *config, const CliMailbox *mb, MailboxStart *start, StoreConn *conn, ParserConfig **parser,
+         ClassifierPolicy **policy, const AcksSmtpConfig *acks, gboolean quiet, CliPollRun *run)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = g_get_monotonic_time();
+  cli_log_field("mailbox", mb->name);
+  if (start->problem) {
+    cli_log(CLI_LOG_ERROR, "%s", start->problem);
     return EXIT_USAGE;
   }
+  FetcherSession *imap = start->imap;
   g_autofree char *key = g_strdup_printf("%s %s", mb->user, mb->url);
   if (!store_lock_try(conn, key, &error)) {
     if (g_error_matches(error, STORE_ERROR, STORE_ERROR_BUSY)) {
@@ -91,6 +121,7 @@ poll_one(CliConfig *config, const CliMailbox *mb, StoreConn *conn, ParserConfig 
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     return EXIT_RUNTIME;
   }
+  target.status = g_steal_pointer(&start->status);
   gboolean ok = cli_poll_ingest(&target, &mailbox, &stats, &error);
   if (ok)
     ok = store_mailbox_record_success(conn, mailbox.id, &error);
@@ -140,14 +171,26 @@ cli_cmd_poll(int argc, char **argv)
     return EXIT_USAGE;
   }
   cli_log_set_level(quiet ? CLI_LOG_ERROR : verbose ? CLI_LOG_DEBUG : CLI_LOG_INFO);
-  g_autoptr(CliConfig) config = NULL;
-  g_autoptr(StoreConn) conn = NULL;
-  int opened = cli_open(config_path, &config, &conn);
-  if (opened != EXIT_OK)
-    return opened;
+  g_autoptr(CliConfig) config = cli_config_load(config_path, &error);
+  if (!config) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    return EXIT_USAGE;
+  }
+  cli_log_open(config);
   if (config->mailboxes->len == 0) {
     cli_log(CLI_LOG_ERROR, "config %s: no [imap] section", config->path);
     return EXIT_USAGE;
+  }
+  /* the first mailbox's IMAP login runs while PostgreSQL is connected to; each next one's while the
+   * mailbox before it is polled */
+  guint n = config->mailboxes->len;
+  g_autofree MailboxStart *starts = g_new0(MailboxStart, n);
+  mailbox_start(config, g_ptr_array_index(config->mailboxes, 0), &starts[0]);
+  g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
+  if (!conn) {
+    cli_log(CLI_LOG_ERROR, "%s", error->message);
+    mailbox_start_clear(&starts[0]);
+    return EXIT_RUNTIME;
   }
   g_autoptr(ParserConfig) parser = NULL; /* loaded when a mail or a corrected order needs it */
 
@@ -156,14 +199,18 @@ cli_cmd_poll(int argc, char **argv)
   if (!acks_smtp_config_load(config, &acks, &error)) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     acks_smtp_config_clear(&acks);
+    mailbox_start_clear(&starts[0]);
     return EXIT_USAGE;
   }
   int rc = EXIT_OK;
   guint locked = 0;
   CliPollRun run = { 0 };
-  for (guint i = 0; i < config->mailboxes->len; i++) {
-    int r =
-      poll_one(config, g_ptr_array_index(config->mailboxes, i), conn, &parser, &policy, &acks, quiet, &run);
+  for (guint i = 0; i < n; i++) {
+    if (i + 1 < n)
+      mailbox_start(config, g_ptr_array_index(config->mailboxes, i + 1), &starts[i + 1]);
+    int r = poll_one(config, g_ptr_array_index(config->mailboxes, i), &starts[i], conn, &parser, &policy,
+                     &acks, quiet, &run);
+    mailbox_start_clear(&starts[i]);
     if (r == EXIT_TEMPFAIL)
       locked++;
     else if (r != EXIT_OK && (rc == EXIT_OK || r == EXIT_USAGE))

@@ -87,3 +87,48 @@ cli_fetch_ahead_finish(CliFetchAhead *a, guint *taken, GArray **marked, GError *
   g_free(a);
   return msgs;
 }
+
+struct CliStatusAhead {
+  FetcherSession *session;
+  GThread *thread;
+  guint32 uidvalidity, uidnext;
+  gboolean ok;
+  GError *error;
+};
+
+static gpointer
+run_status(gpointer data)
+{
+  CliStatusAhead *a = data;
+  a->ok = fetcher_session_status(a->session, &a->uidvalidity, &a->uidnext, &a->error);
+  return NULL;
+}
+
+CliStatusAhead *
+cli_status_ahead_start(FetcherSession *session)
+{
+  CliStatusAhead *a = g_new0(CliStatusAhead, 1);
+  a->session = session;
+  a->thread = g_thread_try_new("status-ahead", run_status, a, NULL);
+  if (!a->thread) /* no thread to be had: asked now */
+    run_status(a);
+  return a;
+}
+
+gboolean
+cli_status_ahead_finish(CliStatusAhead *a, guint32 *uidvalidity, guint32 *uidnext, GError **error)
+{
+  if (a->thread)
+    g_thread_join(a->thread);
+  gboolean ok = a->ok;
+  if (uidvalidity)
+    *uidvalidity = a->uidvalidity;
+  if (uidnext)
+    *uidnext = a->uidnext;
+  if (!ok)
+    g_propagate_error(error, a->error);
+  else
+    g_clear_error(&a->error);
+  g_free(a);
+  return ok;
+}

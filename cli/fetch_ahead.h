@@ -1,6 +1,7 @@
 /* cli/fetch_ahead.h: the poll fetches its next mails on a thread while the ones before them are parsed
  * and stored, so the IMAP round trips overlap PostgreSQL's work; the same thread first flags the mails
- * of the batches committed meanwhile. Private to cli/. */
+ * of the batches committed meanwhile. The first STATUS (and login) runs ahead the same way. Private to
+ * cli/. */
 #ifndef INTAKE_CLI_FETCH_AHEAD_H
 #define INTAKE_CLI_FETCH_AHEAD_H
 
@@ -28,5 +29,16 @@ void cli_fetch_ahead_wait(CliFetchAhead *ahead);
  * unflagged or partly flagged: flagging them again is harmless). *marked (may be NULL; caller frees)
  * receives the UIDs flagged, or NULL when there were none or the flagging failed. Frees ahead. */
 GPtrArray *cli_fetch_ahead_finish(CliFetchAhead *ahead, guint *taken, GArray **marked, GError **error);
+
+typedef struct CliStatusAhead CliStatusAhead;
+
+/* Starts fetcher_session_status(session, …) — the connection, TLS handshake and login with it — on a
+ * thread of its own, so that they overlap the poll's PostgreSQL connection and lock. Until
+ * cli_status_ahead_finish the session belongs to that thread (fetcher_session_mailbox excepted). */
+CliStatusAhead *cli_status_ahead_start(FetcherSession *session);
+/* Waits; then the STATUS as fetcher_session_status gives it (uidvalidity, uidnext and error may be
+ * NULL: the result is dropped). Frees ahead. */
+gboolean cli_status_ahead_finish(CliStatusAhead *ahead, guint32 *uidvalidity, guint32 *uidnext,
+                                 GError **error);
 
 #endif

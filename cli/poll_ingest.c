@@ -54,6 +54,7 @@ typedef struct {
   const CliMailbox *mb;
   StoreConn *conn;
   FetcherSession *imap;
+  CliStatusAhead *status;     /* the STATUS asked ahead, until poll_mailbox takes it */
   ParserConfig *parser;       /* set once there is new mail (cli_parser_config_need) */
   ParserConfig **parser_slot; /* the run's, loaded on first need: a poll with nothing new skips it */
   ClassifierPolicy **policy;  /* loaded on first need: a poll with nothing new skips it */
@@ -986,7 +987,8 @@ static gboolean
 poll_mailbox(Poll *p, GError **error)
 {
   guint32 uidvalidity = 0, uidnext = 0;
-  if (!fetcher_session_status(p->imap, &uidvalidity, &uidnext, error))
+  if (!(p->status ? cli_status_ahead_finish(g_steal_pointer(&p->status), &uidvalidity, &uidnext, error)
+                  : fetcher_session_status(p->imap, &uidvalidity, &uidnext, error)))
     return FALSE;
   gboolean first_contact = p->mailbox.uidvalidity == -1; /* no UID state stored yet */
   if (p->mailbox.uidvalidity != (gint64)uidvalidity) {
@@ -1082,6 +1084,7 @@ cli_poll_ingest(const CliPollTarget *t, StoreMailbox *mailbox, CliPollStats *sta
              .acks = t->acks,
              .mailbox_key = t->mailbox_key,
              .mailbox = *mailbox,
+             .status = t->status,
              .batch_mails = batch_mails() };
   gboolean ok = poll_mailbox(&p, error);
   *mailbox = p.mailbox;

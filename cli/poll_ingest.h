@@ -5,6 +5,7 @@
 
 #include "acks_send.h"
 #include "cli.h"
+#include "fetch_ahead.h"
 #include "fetcher.h"
 #include "store.h"
 
@@ -23,6 +24,8 @@ typedef struct {
   ClassifierPolicy **policy;
   const AcksSmtpConfig *acks;
   const char *mailbox_key; /* its advisory lock's and stored state's key, held by the caller */
+  CliStatusAhead *status;  /* the STATUS already asked on imap (taken over: cli_poll_ingest finishes it),
+                            * or NULL: asked first */
 } CliPollTarget;
 
 /* Takes the mailbox's new mail: *mailbox its stored state (store_mailbox_get; updated), *stats what
