@@ -3,70 +3,22 @@
 
 #define UTC_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
+/* Each paused order's base deadlines and its closed pauses, oldest first (a JSON array of [start, end]). */
+/* (left as written: clang-format splits a string pasted together with macros into a column of fragments) */
+/* clang-format off */
+static const char SLA_DIRTY_SQL[] =
+  "SELECT o.id, o.sla_clock, " UTC_ISO("o.received_at") ", " UTC_ISO("o.base_response_due") ","
+  " " UTC_ISO("o.base_plan_due") ", " UTC_ISO("o.base_onsite_due") ","
+  " (SELECT coalesce(json_agg(json_build_array(" UTC_ISO("p.started_at") ", " UTC_ISO("p.ended_at") ")"
+  " ORDER BY p.started_at), '[]')"
+  "  FROM intake.sla_pauses p WHERE p.order_id = o.id AND p.ended_at IS NOT NULL)"
+  " FROM intake.orders o WHERE o.sla_dirty ORDER BY o.id";
+/* clang-format on */
+
 StoreRows *
 store_sla_dirty(StoreConn *conn, GError **error)
 {
-  return store_select(
-    conn,
-    "SELECT o.id, o.sla_clock, " UTC_ISO("o.received_at") ", " UTC_ISO("o.base_response_due") ", " UTC_ISO(
-      "o.base_plan_due") ", " UTC_ISO("o.base_onsite_due") ","
-                                                           " (SELECT "
-                                                           "coalesce(json_agg(json_build_array(" UTC_ISO(
-                                                             "p.started_at") ", " UTC_ISO("p.ended_at") ") "
-                                                                                                        "ORDE"
-                                                                                                        "R "
-                                                                                                        "BY "
-                                                                                                        "p."
-                                                                                                        "star"
-                                                                                                        "ted_"
-                                                                                                        "at),"
-                                                                                                        " '[]"
-                                                                                                        "')"
-                                                                                                        "  "
-                                                                                                        "FROM"
-                                                                                                        " int"
-                                                                                                        "ake."
-                                                                                                        "sla_"
-                                                                                                        "paus"
-                                                                                                        "es "
-                                                                                                        "p "
-                                                                                                        "WHER"
-                                                                                                        "E "
-                                                                                                        "p."
-                                                                                                        "orde"
-                                                                                                        "r_"
-                                                                                                        "id "
-                                                                                                        "= "
-                                                                                                        "o."
-                                                                                                        "id "
-                                                                                                        "AND "
-                                                                                                        "p."
-                                                                                                        "ende"
-                                                                                                        "d_"
-                                                                                                        "at "
-                                                                                                        "IS "
-                                                                                                        "NOT "
-                                                                                                        "NULL"
-                                                                                                        ")"
-                                                                                                        " FRO"
-                                                                                                        "M "
-                                                                                                        "inta"
-                                                                                                        "ke."
-                                                                                                        "orde"
-                                                                                                        "rs "
-                                                                                                        "o "
-                                                                                                        "WHER"
-                                                                                                        "E "
-                                                                                                        "o."
-                                                                                                        "sla_"
-                                                                                                        "dirt"
-                                                                                                        "y "
-                                                                                                        "ORDE"
-                                                                                                        "R "
-                                                                                                        "BY "
-                                                                                                        "o."
-                                                                                                        "id",
-    0, NULL, error);
+  return store_select(conn, SLA_DIRTY_SQL, 0, NULL, error);
 }
 
 gboolean
