@@ -123,11 +123,9 @@ poll_one(CliConfig *config, const CliMailbox *mb, MailboxStart *start, StoreConn
   }
   target.status = g_steal_pointer(&start->status);
   gboolean ok = cli_poll_ingest(&target, &mailbox, &stats, &error);
-  if (ok)
-    ok = store_mailbox_record_success(conn, mailbox.id, &error);
-  else
+  if (!ok)
     store_mailbox_record_error(conn, mailbox.id, error->message);
-  g_autoptr(GError) count_error = NULL;
+  g_autoptr(GError) count_error = NULL; /* a success is stamped with the count */
   if (!store_mailbox_count_poll(conn, mailbox.id, ok, &count_error))
     cli_log(CLI_LOG_WARN, "[%s] %s", mb->name, count_error->message);
   run->fetched += stats.fetched;

@@ -986,10 +986,18 @@ ingest_all(Poll *p, GArray *uids, GError **error)
 static gboolean
 poll_mailbox(Poll *p, GError **error)
 {
+  /* Mail committed by an earlier run that died before flagging it: asked while the STATUS may still be
+   * on its way (cli_status_ahead_start), under the UIDVALIDITY stored. */
+  g_autoptr(GError) unmarked_error = NULL;
+  g_autoptr(GArray) pending = store_mailbox_unmarked(p->conn, &p->mailbox, &unmarked_error);
   guint32 uidvalidity = 0, uidnext = 0;
   if (!(p->status ? cli_status_ahead_finish(g_steal_pointer(&p->status), &uidvalidity, &uidnext, error)
                   : fetcher_session_status(p->imap, &uidvalidity, &uidnext, error)))
     return FALSE;
+  if (!pending) {
+    g_propagate_error(error, g_steal_pointer(&unmarked_error));
+    return FALSE;
+  }
   gboolean first_contact = p->mailbox.uidvalidity == -1; /* no UID state stored yet */
   if (p->mailbox.uidvalidity != (gint64)uidvalidity) {
     if (p->mailbox.uidvalidity != -1)
@@ -999,10 +1007,11 @@ poll_mailbox(Poll *p, GError **error)
               fetcher_session_mailbox(p->imap), p->mailbox.uidvalidity, uidvalidity);
     if (!store_mailbox_set_uidvalidity(p->conn, &p->mailbox, uidvalidity, error))
       return FALSE;
+    g_array_unref(pending); /* those UIDs were of the old UIDVALIDITY */
+    if (!(pending = store_mailbox_unmarked(p->conn, &p->mailbox, error)))
+      return FALSE;
   }
-  /* Mail committed by an earlier run that died before flagging it. */
-  g_autoptr(GArray) pending = store_mailbox_unmarked(p->conn, &p->mailbox, error);
-  if (!pending || !mark(p, pending, error))
+  if (!mark(p, pending, error))
     return FALSE;
 
   /* first_poll = new: the first contact starts at UIDNEXT (the mailbox's history is not taken) */

@@ -42,15 +42,6 @@ store_mailbox_set_uidvalidity(StoreConn *conn, StoreMailbox *mailbox, gint64 uid
   return TRUE;
 }
 
-gboolean
-store_mailbox_record_success(StoreConn *conn, gint mailbox_id, GError **error)
-{
-  g_autofree char *id = g_strdup_printf("%d", mailbox_id);
-  const char *p[] = { id };
-  return store_exec(
-    conn, "UPDATE intake.mailboxes SET last_success = now(), updated_at = now() WHERE id = $1", 1, p, error);
-}
-
 void
 store_mailbox_record_error(StoreConn *conn, gint mailbox_id, const char *message)
 {

@@ -26,7 +26,9 @@ store_mailbox_count_poll(StoreConn *conn, gint mailbox_id, gboolean ok, GError *
   store_rollback(conn); /* a failed poll may have left a transaction open */
   return store_exec(conn,
                     "UPDATE intake.mailboxes SET polls = polls + 1, last_poll_at = now(),"
-                    " failed_polls = CASE WHEN $2::boolean THEN 0 ELSE failed_polls + 1 END WHERE id = $1",
+                    " failed_polls = CASE WHEN $2::boolean THEN 0 ELSE failed_polls + 1 END,"
+                    " last_success = CASE WHEN $2::boolean THEN now() ELSE last_success END,"
+                    " updated_at = CASE WHEN $2::boolean THEN now() ELSE updated_at END WHERE id = $1",
                     2, p, error);
 }
 

@@ -170,7 +170,6 @@ gboolean store_mailbox_get(StoreConn *conn, const char *name, StoreMailbox *out,
 /* Records a (new) UIDVALIDITY: last_uid restarts from 0 when it changed. */
 gboolean store_mailbox_set_uidvalidity(StoreConn *conn, StoreMailbox *mailbox, gint64 uidvalidity,
                                        GError **error);
-gboolean store_mailbox_record_success(StoreConn *conn, gint mailbox_id, GError **error);
 /* Best effort: records a failure line (never a secret) for intake.mailbox_health. */
 void store_mailbox_record_error(StoreConn *conn, gint mailbox_id, const char *message);
 /* UIDs committed here but not yet flagged/moved on the server (a crash between commit and flag). */
@@ -436,8 +435,8 @@ gboolean store_outbox_release(StoreConn *conn, const StoreOutboxClaim *claim, GE
 /* Raises the mailbox's last_uid to last_uid (never lowers it): first_poll = new starts at UIDNEXT,
  * a dated first poll moves past the mail it skipped. */
 gboolean store_mailbox_advance(StoreConn *conn, StoreMailbox *mailbox, gint64 last_uid, GError **error);
-/* Outside a transaction (rolls back one left open): counts a poll of the mailbox, and a failed one in
- * failed_polls (reset by a success). */
+/* Outside a transaction (rolls back one left open): counts a poll of the mailbox, a failed one in
+ * failed_polls (reset by a success), and stamps a successful one's last_success. */
 gboolean store_mailbox_count_poll(StoreConn *conn, gint mailbox_id, gboolean ok, GError **error);
 /* One row per mailbox: name, last_poll_at, last_success, last_error, last_error_at, failed_polls, polls,
  * last_uid, uidvalidity, needs_review (its orders waiting for review), lock_age_s (NULL: no poll
