@@ -337,6 +337,24 @@ photo_asset(Sources *src, const ParserConfig *pc, const char *data, gsize len, P
   return asset;
 }
 
+/* contract.md: machines[0] is sn/model — the effective ones, a registered SN's model in the registry's
+ * spelling included (the parse-side values are what the mail says). */
+static void
+first_machine_follows(ParserRequest *req, const ClassifierResult *r)
+{
+  if (!req->machines->len || (!r->sn && !r->model))
+    return;
+  ParserMachine *m0 = g_ptr_array_index(req->machines, 0);
+  if (r->sn && g_strcmp0(m0->sn, r->sn) != 0) {
+    g_free(m0->sn);
+    m0->sn = g_strdup(r->sn);
+  }
+  if (r->model && g_strcmp0(m0->model, r->model) != 0) {
+    g_free(m0->model);
+    m0->model = g_strdup(r->model);
+  }
+}
+
 static void
 print_json(const ParserRequest *req, const ClassifierResult *result)
 {
@@ -450,6 +468,7 @@ cli_cmd_inspect(int argc, char **argv)
     fprintf(stderr, "intake inspect: %s\n", error->message);
     rc = EXIT_RUNTIME;
   } else if (json) {
+    first_machine_follows(req, result);
     print_json(req, result);
   } else {
     print_explain(policy, req, result, source, asset, src.assets ? src.assets : db ? "the database" : NULL);

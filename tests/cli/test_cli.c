@@ -202,8 +202,7 @@ inspect_json(const char *file, JsonParser *parser)
 
 typedef enum { STR = 1, NUL = 2, ARR = 4, OBJ = 8 } Kind;
 
-/* The fields contract.md lists for `inspect --json` and the JSON types each may take. (sn_source
- * and machines are in the contract for a coming release: not yet written.) */
+/* The fields contract.md lists for `inspect --json` and the JSON types each may take. */
 static const struct {
   const char *name;
   int kinds;
@@ -236,6 +235,8 @@ static const struct {
   { "priority", STR | NUL },
   { "onsite_class", STR },
   { "sla", OBJ | NUL },
+  { "sn_source", STR | NUL },
+  { "machines", ARR },
 };
 
 static void
@@ -286,6 +287,28 @@ Test(inspect, json_of_a_fault_mail_has_the_contract_fields)
     JsonObject *r = json_array_get_object_element(reasons, i);
     cr_assert(r && json_object_has_member(r, "code") && json_object_has_member(r, "evidence"));
   }
+}
+
+/* contract.md: machines[0] is sn/model. A mail that gives only the SN: the model is the registry's,
+ * in machines[0] as at the top. */
+Test(inspect, the_first_machine_is_the_effective_sn_and_model)
+{
+  const char *file = INTAKE_TEST_MAIL_DIR "/blind-n14-iphone-very-short.eml";
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = cli_run(NULL, &out, &err, "inspect", file, "--assets",
+                   INTAKE_TEST_MAIL_DIR "/../../../samples/assets.csv", "--json", NULL);
+  cr_assert_eq(rc, 0, "%s", err);
+  g_autoptr(JsonParser) parser = json_parser_new();
+  cr_assert(json_parser_load_from_data(parser, out, -1, NULL), "%s", out);
+  JsonObject *o = json_node_get_object(json_parser_get_root(parser));
+  assert_contract_fields(o, file);
+  cr_assert_str_eq(json_object_get_string_member(o, "sn"), "RCS25L0112345");
+  cr_assert_str_eq(json_object_get_string_member(o, "model"), "RC-R4290G G5", "the registry's model");
+  JsonArray *machines = json_object_get_array_member(o, "machines");
+  cr_assert_eq(json_array_get_length(machines), 1);
+  JsonObject *m0 = json_array_get_object_element(machines, 0);
+  cr_assert_str_eq(json_object_get_string_member(m0, "sn"), "RCS25L0112345");
+  cr_assert_str_eq(json_object_get_string_member(m0, "model"), "RC-R4290G G5", "%s", out);
 }
 
 Test(inspect, json_of_a_bounce_is_ignored_with_no_sla)
