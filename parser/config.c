@@ -83,13 +83,14 @@ static const struct {
     "|([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4})"
     "|\\+[0-9]{1,3}[ -]?(?:\\([0-9]{1,4}\\)[ -]?)?[0-9]{1,4}(?:[ -]?[0-9]{2,5}){1,4})(?![0-9])" },
   /* A name right before a phone number (extract.c checks it is plausible): a run of Han, or one
-   * to three capitalised Latin words; then an optional phone word ("何军 电话 139…"). */
+   * to three capitalised Latin words; then an optional phone word ("何军 电话 139…") or a bracket
+   * ("李工(139…)"). */
   { PARSER_RE_NAME_BEFORE_PHONE,
     "(?:^|(?<=[^\\p{Han}]))(\\p{Han}{1,10}|(?<![A-Za-z.])(?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ "
     "]+)?[A-Z][a-z]+(?:[ "
     "][A-Z][a-z]+){0,3})"
     "[ \\t,/]*(?:(?i:电话|手机号码|手机号|手机|電話|手機|联系电话|联系方式|Tel|Mobile|Phone|Cell|Mob|收|at)[ "
-    "\\t]*[:.]?[ \\t]*)?[ \\t,/]*$" },
+    "\\t]*[:.]?[ \\t]*)?[ \\t,/(]*$" },
   /* A name right after a phone number, at the end of the line or of a clause ("… 139… 老王"). */
   { PARSER_RE_NAME_AFTER_PHONE,
     "\\G[ \\t,/—–-]*(\\p{Han}{1,4}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})[ \\t]*(?:[,.;!?。]|$)" },

@@ -183,66 +183,97 @@ after_lead(const char *v)
   return best && *best ? best : NULL;
 }
 
-/* The name written right before (or, failing that, right after) a phone number: "王工 139…",
- * "何军 电话 139…", "Tom 137…", "… 139… 老王". Only plausible names: a wrong name is worse than
- * none (then `missing` asks the customer). */
+/* The name written right before (or, failing that, right after) the phone number text[start, end):
+ * "王工 139…", "何军 电话 139…", "Tom 137…", "… 139… 老王". Only plausible names. */
 static char *
-contact_before_phone(const ParserConfig *c, ParserSources *s, const char *text)
+name_at_phone(const ParserConfig *c, const char *text, gsize len, gsize start, gsize end)
+{
+  char *found = NULL;
+  gsize ls = start;
+  while (ls > 0 && text[ls - 1] != '\n')
+    ls--;
+  ParserMatch n = { 0 };
+  if (parser_re_match(c, PARSER_RE_NAME_BEFORE_PHONE, text, start, ls, &n)) {
+    g_autofree char *v = parser_match_group(&n, text, 1);
+    gboolean han = (guchar)v[0] >= 0x80;
+    if (han) {
+      const char *name = v;
+      if (!parser_han_name_plausible(c, name)) {
+        name = after_lead(v);
+        if (name && !parser_han_name_plausible(c, name))
+          name = NULL;
+      }
+      if (name && !parser_has_stop_word(c, name))
+        found = g_strdup(name);
+    } else {
+      /* Nothing but blanks or punctuation before it on the line. */
+      gboolean alone = TRUE;
+      for (gsize i = ls; i < n.ov[2] && alone; i++)
+        alone = !g_ascii_isalnum(text[i]) && (guchar)text[i] < 0x80;
+      strip_title(v);
+      if (latin_name_plausible(c, v, alone))
+        found = g_strdup(v);
+    }
+  }
+  if (!found) {
+    gsize le = end;
+    while (le < len && text[le] != '\n')
+      le++;
+    if (parser_re_match(c, PARSER_RE_NAME_AFTER_PHONE, text, le, end, &n)) {
+      g_autofree char *v = parser_match_group(&n, text, 1);
+      gboolean han = (guchar)v[0] >= 0x80;
+      /* "… 138… - Mike": a dash before a lone first name signs the line */
+      g_autofree char *gap = g_strndup(text + end, n.ov[2] - end);
+      gboolean signed_ = strchr(gap, '-') || strstr(gap, "—") || strstr(gap, "–");
+      if (han ? parser_han_name_plausible(c, v) && !parser_has_stop_word(c, v)
+              : latin_name_plausible(c, v, signed_))
+        found = g_steal_pointer(&v);
+    }
+  }
+  parser_match_clear(&n);
+  return found;
+}
+
+/* Whether the digits of text[start, end) end with those of phone ("+86 139-1111-2222" and
+ * "13911112222"; "022-2740 1234" and "022-27401234"). */
+static gboolean
+is_phone(const char *text, gsize start, gsize end, const char *phone)
+{
+  GString *a = g_string_new(NULL), *b = g_string_new(NULL);
+  for (gsize i = start; i < end; i++)
+    if (g_ascii_isdigit(text[i]))
+      g_string_append_c(a, text[i]);
+  for (const char *p = phone; *p; p++)
+    if (g_ascii_isdigit(*p))
+      g_string_append_c(b, *p);
+  gboolean r = b->len >= 7 && a->len >= b->len && strcmp(a->str + a->len - b->len, b->str) == 0;
+  g_string_free(a, TRUE);
+  g_string_free(b, TRUE);
+  return r;
+}
+
+/* The name written next to a phone number in text: next to the phone already chosen (phone, may be
+ * NULL: the on-site number over the requester's own) first, else next to the first number that has
+ * one. A wrong name is worse than none (then `missing` asks the customer). */
+static char *
+contact_before_phone(const ParserConfig *c, ParserSources *s, const char *text, const char *phone)
 {
   if (!text)
     return NULL;
-  gsize len = strlen(text), pos = 0;
+  gsize len = strlen(text);
   ParserMatch m = { 0 };
   char *found = NULL;
-  while (!found && pos < len && parser_re_match(c, PARSER_RE_PHONE, text, len, pos, &m)) {
-    gsize start = m.ov[0], end = m.ov[1];
-    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
-    gsize ls = start;
-    while (ls > 0 && text[ls - 1] != '\n')
-      ls--;
-    ParserMatch n = { 0 };
-    if (parser_re_match(c, PARSER_RE_NAME_BEFORE_PHONE, text, start, ls, &n)) {
-      g_autofree char *v = parser_match_group(&n, text, 1);
-      gboolean han = (guchar)v[0] >= 0x80;
-      if (han) {
-        const char *name = v;
-        if (!parser_han_name_plausible(c, name)) {
-          name = after_lead(v);
-          if (name && !parser_han_name_plausible(c, name))
-            name = NULL;
-        }
-        if (name && !parser_has_stop_word(c, name))
-          found = g_strdup(name);
-      } else {
-        /* Nothing but blanks or punctuation before it on the line. */
-        gboolean alone = TRUE;
-        for (gsize i = ls; i < n.ov[2] && alone; i++)
-          alone = !g_ascii_isalnum(text[i]) && (guchar)text[i] < 0x80;
-        strip_title(v);
-        if (latin_name_plausible(c, v, alone))
-          found = g_strdup(v);
-      }
+  for (int pass = phone ? 0 : 1; pass < 2 && !found; pass++)
+    for (gsize pos = 0; !found && pos < len && parser_re_match(c, PARSER_RE_PHONE, text, len, pos, &m);) {
+      gsize start = m.ov[0], end = m.ov[1];
+      pos = end > pos ? end : pos + 1;
+      if (pass == 0 && !is_phone(text, start, end, phone))
+        continue;
+      found = name_at_phone(c, text, len, start, end);
     }
-    if (!found) {
-      gsize le = end;
-      while (le < len && text[le] != '\n')
-        le++;
-      if (parser_re_match(c, PARSER_RE_NAME_AFTER_PHONE, text, le, end, &n)) {
-        g_autofree char *v = parser_match_group(&n, text, 1);
-        gboolean han = (guchar)v[0] >= 0x80;
-        /* "… 138… - Mike": a dash before a lone first name signs the line */
-        g_autofree char *gap = g_strndup(text + end, n.ov[2] - end);
-        gboolean signed_ = strchr(gap, '-') || strstr(gap, "—") || strstr(gap, "–");
-        if (han ? parser_han_name_plausible(c, v) && !parser_has_stop_word(c, v)
-                : latin_name_plausible(c, v, signed_))
-          found = g_steal_pointer(&v);
-      }
-    }
-    parser_match_clear(&n);
-    if (found)
-      g_ptr_array_add(s->raw, g_strdup(found));
-  }
   parser_match_clear(&m);
+  if (found)
+    g_ptr_array_add(s->raw, g_strdup(found));
   return found;
 }
 
@@ -382,7 +413,7 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
     /* A forward: the end customer's words and signature before any of the forwarder's (issue 15),
      * whose own signature (a sales rep's name and mobile) must not stand for the customer. */
     if (!r->contact)
-      r->contact = contact_before_phone(c, s, s->fwd);
+      r->contact = contact_before_phone(c, s, s->fwd, r->phone);
     if (!r->contact)
       r->contact = contact_above_phone(c, s, s->fwd);
     if (!r->contact)
@@ -390,12 +421,12 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
     if (!r->contact)
       r->contact = contact_forwarded_sender(c, s->fwd_name);
     if (!r->contact)
-      r->contact = contact_before_phone(c, s, s->main);
+      r->contact = contact_before_phone(c, s, s->main, r->phone);
     contact_full_name(r); /* never the forwarder's signature: a sales rep is not the customer */
     return;
   }
   if (!r->contact)
-    r->contact = contact_before_phone(c, s, s->main);
+    r->contact = contact_before_phone(c, s, s->main, r->phone);
   contact_full_name(r);
   if (!r->contact)
     r->contact = contact_signature(c, s->sig);

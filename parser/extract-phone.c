@@ -186,3 +186,84 @@ parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r)
   if (!r->phone)
     r->phone = phone_labelled(c, s, sig2, FALSE, TRUE);
 }
+
+/* The first acceptable phone on the line text[ls, le) unless it is a switchboard or fax line. */
+static char *
+phone_on_line(const ParserConfig *c, ParserSources *s, const char *text, gsize ls, gsize le, gboolean keep)
+{
+  ParserMatch o = { 0 };
+  gboolean office = parser_re_match(c, PARSER_RE_SIG_OFFICE, text + ls, le - ls, 0, &o);
+  parser_match_clear(&o);
+  return office ? NULL : phone_in(c, s, text, ls, le, keep);
+}
+
+/* The phone written next to the contact's name in text: after it on its line (within a short
+ * stretch), before it on its line, or (adjacent) when the line is the name alone — the sign-off of a
+ * forwarded mail — on the line just after or before it. NULL: none. */
+static char *
+phone_by_name(const ParserConfig *c, ParserSources *s, const char *text, const char *name, gboolean adjacent,
+              gboolean keep)
+{
+  gsize nlen = strlen(name), len = strlen(text);
+  for (const char *hit = strstr(text, name); hit; hit = strstr(hit + nlen, name)) {
+    gsize at = (gsize)(hit - text), after = at + nlen;
+    gsize ls = at, le = after;
+    while (ls > 0 && text[ls - 1] != '\n')
+      ls--;
+    while (le < len && text[le] != '\n')
+      le++;
+    char *p = phone_on_line(c, s, text, after, MIN(le, after + 48), keep);
+    if (!p && at - ls <= 40)
+      p = phone_on_line(c, s, text, ls, at, keep);
+    if (p)
+      return p;
+    g_autofree char *line = g_strstrip(g_strndup(text + ls, le - ls));
+    if (!adjacent || strlen(line) > nlen + 12) /* not a line of the name alone (a title may follow it) */
+      continue;
+    if (le < len) { /* the line after, if not blank */
+      gsize ns = le + 1, ne = ns;
+      while (ne < len && text[ne] != '\n')
+        ne++;
+      if ((p = phone_on_line(c, s, text, ns, ne, keep)))
+        return p;
+    }
+    if (ls > 0) { /* the line before */
+      gsize pe = ls - 1, ps = pe;
+      while (ps > 0 && text[ps - 1] != '\n')
+        ps--;
+      if ((p = phone_on_line(c, s, text, ps, pe, keep)))
+        return p;
+    }
+  }
+  return NULL;
+}
+
+/* After the contact: a phone written next to the contact's name wins over one found first
+ * elsewhere — the requester's own number beside the site engineer the mail names ("我的电话 139…；上门
+ * 请联系现场工程师：吴刚，手机 182…"), a forwarder's signature above the colleague's sign-off ("电话
+ * 139…" / "马骏"). The writer's own signature under a form's 联系电话 does not count: the line-alone
+ * sign-off is looked at in a forwarded mail only. */
+void
+parser_extract_phone_of_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r)
+{
+  if (!r->contact || strlen(r->contact) < 4) /* two CJK characters or a short Latin name at least */
+    return;
+  /* the forwarded mail whole: its sign-off may have been cut into its signature */
+  g_autofree char *fwd = s->fwd ? g_strconcat(s->fwd, "\n", s->fwd_sig ? s->fwd_sig : "", NULL) : NULL;
+  const char *texts[] = { s->main, fwd, s->sig };
+  for (guint i = 0; i < G_N_ELEMENTS(texts); i++) {
+    if (!texts[i])
+      continue;
+    gboolean adjacent = texts[i] == fwd;
+    g_autofree char *p = phone_by_name(c, NULL, texts[i], r->contact, adjacent, FALSE);
+    if (!p)
+      continue;
+    if (g_strcmp0(p, r->phone) != 0) {
+      g_free(
+        phone_by_name(c, s, texts[i], r->contact, adjacent, TRUE)); /* its span left out of the symptoms */
+      g_free(r->phone);
+      r->phone = g_steal_pointer(&p);
+    }
+    return;
+  }
+}

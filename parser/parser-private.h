@@ -262,6 +262,8 @@ typedef struct {
 void parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 void parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 void parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+/* After the contact: the phone written next to its name, when there is one (extract-phone.c). */
+void parser_extract_phone_of_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 void parser_extract_address(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 void parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserRequest *r);
 void parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *r);
