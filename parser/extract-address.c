@@ -77,6 +77,47 @@ trim_address(const ParserConfig *c, char **value)
   *value = g_string_free(out, FALSE);
 }
 
+/* The line after a labelled address that carries it on — "地址：江苏省苏州市工业园区" then
+ * "      星湖街328号创意产业园12栋3楼", or the second line of an HTML cell ("…12号<br>门诊楼负一楼
+ * 机房"): text[from, …) up to its line end, trimmed. Only a short line of address words: not a label,
+ * no phone, no sentence, no fault, no SN. NULL: none. */
+static char *
+address_next_line(const ParserConfig *c, const char *text, gsize from)
+{
+  if (text[from] != '\n')
+    return NULL;
+  const char *next = text + from + 1;
+  const char *nl = strchr(next, '\n');
+  g_autofree char *l = g_strndup(next, nl ? (gsize)(nl - next) : strlen(next));
+  g_strstrip(l);
+  gsize n = strlen(l);
+  if (!*l || g_utf8_strlen(l, -1) > 40 || !parser_has_address_hint(c, l) ||
+      parser_re_test_str(c, PARSER_RE_LABEL_LINE, l) || parser_re_test_str(c, PARSER_RE_ANY_LABEL, l) ||
+      parser_re_test_str(c, PARSER_RE_PHONE, l) || strpbrk(l, ",;:!?") || strstr(l, "。") ||
+      parser_fault_words(c, l, n) > 0)
+    return NULL;
+  g_autoptr(GPtrArray) sns = g_ptr_array_new_with_free_func(g_free);
+  parser_sn_find(c, l, sns);
+  return sns->len ? NULL : g_steal_pointer(&l);
+}
+
+/* value (ending at text[end], its line's end) and the line after it when that carries it on. */
+static void
+address_extend(const ParserConfig *c, ParserSources *s, const char *text, gsize end, char **value,
+               gboolean keep)
+{
+  g_autofree char *more = *value ? address_next_line(c, text, end) : NULL;
+  if (!more)
+    return;
+  gsize vl = strlen(*value);
+  gboolean latin = g_ascii_isalnum((*value)[vl - 1]) && g_ascii_isalnum(more[0]);
+  char *joined = g_strconcat(*value, latin ? " " : "", more, NULL);
+  g_free(*value);
+  *value = joined;
+  if (keep)
+    g_ptr_array_add(s->raw, g_steal_pointer(&more));
+}
+
 static char *
 address_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep)
 {
@@ -98,6 +139,12 @@ address_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboo
       found = g_steal_pointer(&cut);
       if (keep)
         g_ptr_array_add(s->raw, g_steal_pointer(&as_written));
+      /* the rest of the line was the address (no other field after it): it may go on below */
+      ParserMatch l = { 0 };
+      gboolean more_fields = parser_re_match(c, PARSER_RE_ANY_LABEL, v, strlen(v), 0, &l);
+      parser_match_clear(&l);
+      if (!more_fields)
+        address_extend(c, s, text, (gsize)m.ov[3], &found, keep);
     }
     pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
   }
@@ -187,8 +234,17 @@ parser_extract_address(const ParserConfig *c, ParserSources *s, ParserRequest *r
     loc_raw = parser_extract_first_group(c, PARSER_RE_LOCATION_INLINE, s, s->fwd, TRUE);
   r->location = parser_cut_value(c, loc_raw);
   if (!r->address && r->location && parser_has_address_hint(c, r->location) &&
-      g_utf8_strlen(r->location, -1) >= 8)
+      g_utf8_strlen(r->location, -1) >= 8) {
     r->address = g_strdup(r->location);
+    /* a location that ends its line may go on below, as an address does */
+    for (const char *t = s->main; t && loc_raw && !strchr(loc_raw, '\n'); t = t == s->main ? s->fwd : NULL) {
+      const char *at = strstr(t, loc_raw);
+      if (at) {
+        address_extend(c, s, t, (gsize)(at - t) + strlen(loc_raw), &r->address, TRUE);
+        break;
+      }
+    }
+  }
   /* A forward: the end customer's site before the forwarder's office (issue 15). */
   if (!r->address)
     r->address = address_unlabelled(c, s, s->fwd ? s->fwd : s->main);
