@@ -217,8 +217,43 @@ only_pointer(const ParserConfig *c, const char *symptoms)
   return r;
 }
 
+/* Nothing in the text says what is wrong but the subject does ("RC-R4290G G5 两块GPU掉卡 nvidia-smi只
+ * 识别6张 急"): the subject without the SN, model and labels it holds. NULL unless it names a fault. */
+static char *
+symptoms_from_subject(const ParserConfig *c, const ParserRequest *r, const char *subject)
+{
+  if (!subject || !*subject)
+    return NULL;
+  GString *t = g_string_new(subject);
+  const char *drop[] = { r->sn, r->model };
+  for (guint i = 0; i < G_N_ELEMENTS(drop); i++)
+    for (char *at; drop[i] && *drop[i] && (at = strstr(t->str, drop[i]));)
+      memset(at, ' ', strlen(drop[i]));
+  for (guint i = 0; i < r->sn_candidates->len; i++)
+    for (char *at; (at = strstr(t->str, g_ptr_array_index(r->sn_candidates, i)));)
+      memset(at, ' ', strlen(g_ptr_array_index(r->sn_candidates, i)));
+  ParserMatch m = { 0 }; /* the labels they leave behind ("SN:") */
+  for (gsize pos = 0; pos < t->len && parser_re_match(c, PARSER_RE_ANY_LABEL, t->str, t->len, pos, &m);) {
+    memset(t->str + m.ov[0], ' ', m.ov[1] - m.ov[0]);
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  parser_match_clear(&m);
+  GString *out = g_string_new(NULL); /* blanks squeezed */
+  for (const char *p = t->str; *p; p++)
+    if ((*p != ' ' && *p != '\t') || (out->len && out->str[out->len - 1] != ' '))
+      g_string_append_c(out, *p == '\t' ? ' ' : *p);
+  g_string_free(t, TRUE);
+  char *v = g_strstrip(g_string_free(out, FALSE));
+  if (!*v || parser_fault_words(c, v, strlen(v)) <= 0) {
+    g_free(v);
+    return NULL;
+  }
+  return v;
+}
+
 /* A labelled description, else the own words without the field lines; for a forward the
- * forwarded mail's words (the cover note is rarely the problem). Then the keyword tags. */
+ * forwarded mail's words (the cover note is rarely the problem); else a subject that names the
+ * fault. Then the keyword tags. */
 void
 parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *r)
 {
@@ -234,5 +269,7 @@ parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *
     r->symptoms = symptom_text(c, s, s->main);
   if (r->symptoms && only_pointer(c, r->symptoms))
     g_clear_pointer(&r->symptoms, g_free);
+  if (!r->symptoms && !r->followup_of)
+    r->symptoms = symptoms_from_subject(c, r, s->subject);
   tags(c, r, s->subject);
 }
