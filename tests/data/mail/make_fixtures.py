@@ -2903,11 +2903,11 @@ def check(name, raw, exp):
             problems.append("excluded candidate %s not in mail (pointless)" % c)
     if exp.get("model") and norm(exp["model"]).upper() not in up:
         problems.append("model %s not in mail" % exp["model"])
-    for s in exp.get("symptoms_contains", []):
-        if norm(s) not in body:
+    for s in exp.get("symptoms_contains", []):  # a subject may name the fault the text does not
+        if norm(s) not in body and norm(s) not in norm(subj):
             problems.append("symptom %r not in body" % s)
     for s in exp.get("symptoms_excludes", []):
-        if norm(s) not in every:
+        if norm(s) not in every and norm(s) not in norm(subj):
             problems.append("excluded %r not in body (pointless)" % s)
     # "Tom 137…" signed by "Tom Xu <tom.xu@…>": the full name is the From display name.
     if exp.get("contact") and norm(exp["contact"]) not in body and \
