@@ -191,7 +191,25 @@ drop_masked_and_negated(const ClassifierMatch *ms, guint nm, gboolean *drop)
   }
 }
 
-/* A match inside a longer one that speaks for it, or whose `requires` terms its clause lacks. */
+/* Where the sentence holding clause_start begins: after the last delimiter before it that is not a
+ * comma ("NVMe盘报 critical warning，看起来是寿命用完了" is one sentence of two clauses). */
+static gsize
+sentence_start(const char *t, gsize clause_start)
+{
+  gsize i = clause_start;
+  while (i > 0) {
+    gsize j = i - 1;
+    while (j > 0 && ((guchar)t[j] & 0xC0) == 0x80) /* the start of the character before */
+      j--;
+    gsize dl = delimiter_at(t, j, clause_start);
+    if (dl && !(dl == 1 && t[j] == ',') && !(dl == 3 && (guchar)t[j + 2] == 0x8C))
+      return j + dl;
+    i = j;
+  }
+  return 0;
+}
+
+/* A match inside a longer one that speaks for it, or whose `requires` terms its sentence lacks. */
 static void
 drop_contained_and_unmet(const ClassifierMatch *ms, guint nm, const char *t, gboolean *drop)
 {
@@ -219,8 +237,9 @@ drop_contained_and_unmet(const ClassifierMatch *ms, guint nm, const char *t, gbo
     if (drop[a] || !ms[a].kw->requires)
       continue;
     gboolean ok = FALSE;
-    const char *cs = t + ms[a].clause_start;
-    gsize cl = ms[a].clause_end - ms[a].clause_start;
+    gsize ss = sentence_start(t, ms[a].clause_start);
+    const char *cs = t + ss;
+    gsize cl = ms[a].clause_end - ss;
     for (char **r = ms[a].kw->requires; *r && !ok; r++)
       ok = classifier_match_contains_term(cs, cl, *r, strlen(*r));
     if (!ok)

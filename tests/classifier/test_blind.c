@@ -76,6 +76,13 @@ static const SevCase sevs[] = {
   { "please test the fail-over", "S3" },
   { "指示灯是绿色", "S3" },
   { "the server is down", "S1" }, /* plain "down" is still an outage */
+  /* the second blind round */
+  { "BMC一直报 CPU1 Thermal Trip 然后机器自己关机", "S1" },
+  { "服务器半夜突然关机", "S1" },
+  { "CPU1 thermal trip", "S2" },
+  { "NVMe盘报 critical warning", "S2" },
+  { "目前还没宕机", "S3" }, /* negated */
+  { "目前单电源在跑，目前还没宕机，但风险较大", "S3" },
 };
 
 Test(blind, severity)
@@ -115,6 +122,8 @@ static const ExclCase excls[] = {
   { "机房空调坏了以后过热", "environment" },
   { "机房停电后起不来", "environment" },
   { "机房搬机房后开不了机", "relocation" },
+  /* requires (SSD|NVMe…) met in an earlier clause of the same sentence */
+  { "其中一块NVMe盘今天开始报 critical warning，看起来是寿命用完了", "ssd_wear" },
   { "a memory leak in our app", NULL },    /* leak without water */
   { "第三方软件报错", NULL },              /* third-party software is no part */
   { "disk dropped from the array", NULL }, /* dropped out of RAID: no fall */
