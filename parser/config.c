@@ -105,13 +105,15 @@ static const struct {
     "Co\\.,? ?Ltd|Ltd\\.?|Inc\\.?|GmbH|Corporation|Limited)[^\\n]{0,30}$"
     "|(?:总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|Tel|电话|手机|Mobile|Phone|地址|Add(?:ress)?)[ "
     "\\t]*[:：]?.{0,80}$"
+    "|.{0,8}(?:热线|Hotline)[ \\t]*[:：]?.{0,40}$" /* 全国服务热线：400-…, 客服热线 400… 转 2 */
+    "|[-_=—*~]{5,}[ \\t]*$"                        /* a rule above the footer */
     "|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日[ \\t]*$"
     "|[^\\n]{0,60}\\b(?:Institute|University|College|Company|Group|Technolog(?:y|ies)|Systems?|Integration|"
     "Solutions"
     "|Bank|Hospital|Laborator(?:y|ies)|Department|Dept\\.?|Corp\\.?)\\b[^\\n]{0,40}$"
     "|[^\\n]{0,20}(?:部|处|科|中心|室|组|团队)(?:[ \\t]*[|｜/][ \\t]*[^\\n]{0,20}(?:部|处|科|中心|室|组))?[ "
     "\\t]*$)" },
-  { PARSER_RE_SIG_OFFICE, "(?i)总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|[0-9]{4}年" },
+  { PARSER_RE_SIG_OFFICE, "(?i)总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|热线|Hotline|[0-9]{4}年" },
   { PARSER_RE_PHONE_LINE_START, "(?i)^[ \\t]*(?:{PHONE})" },
   /* Words before a phone number that make it the on-site one. */
   { PARSER_RE_ONSITE, "(?i)现场|驻场|机房|on-?site" },
