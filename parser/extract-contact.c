@@ -43,8 +43,26 @@ clean_name(const ParserConfig *c, const char *raw)
   return g_steal_pointer(&v);
 }
 
+/* The length of the words at the start of a contact value that mean the writer ("联系人：我本人 陈思远",
+ * "联系人：本人，138…"), blanks and commas after them included; 0 when none. */
+static gsize
+self_words(const char *v)
+{
+  static const char *const self[] = { "我本人", "本人", "我自己", "就是我", "是我", "我", NULL };
+  gsize at = strspn(v, " \t");
+  for (const char *const *w = self; *w; w++)
+    if (g_str_has_prefix(v + at, *w)) {
+      at += strlen(*w);
+      while (v[at] == ' ' || v[at] == '\t' || v[at] == ',' || v[at] == ':')
+        at++;
+      return at;
+    }
+  return 0;
+}
+
+/* A labelled contact name; *self (may be NULL) is set when a label names the writer only ("联系人：本人"). */
 static char *
-contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep)
+contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep, gboolean *self)
 {
   if (!text)
     return NULL;
@@ -53,9 +71,12 @@ contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboo
   char *found = NULL;
   while (!found && pos < len && parser_re_match(c, PARSER_RE_CONTACT_LABELLED, text, len, pos, &m)) {
     g_autofree char *v = parser_match_group(&m, text, 1);
-    found = clean_name(c, v);
+    gsize skip = self_words(v);
+    found = clean_name(c, v + skip);
+    if (!found && skip && self)
+      *self = TRUE;
     if (found && keep)
-      parser_extract_keep_raw(s, text, m.ov[2], m.ov[2] + strlen(found));
+      parser_extract_keep_raw(s, text, m.ov[2] + skip, m.ov[2] + skip + strlen(found));
     if (found)
       strip_title(found);
     pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
@@ -367,10 +388,10 @@ contact_full_name(ParserRequest *r)
   r->contact = g_strdup(f);
 }
 
-/* The forwarded mail's sender as a person's name: "张伟", "王芳", "Li, Na" → "Li Na"; not a company,
- * a department or a mailbox name ("IT部", "service", "zhangwei"). */
+/* A sender's display name (the forwarded mail's, or the writer's) as a person's name: "张伟", "王芳",
+ * "Li, Na" → "Li Na"; not a company, a department or a mailbox name ("IT部", "service", "zhangwei"). */
 static char *
-contact_forwarded_sender(const ParserConfig *c, const char *name)
+contact_sender_name(const ParserConfig *c, const char *name)
 {
   if (!name)
     return NULL;
@@ -406,9 +427,13 @@ contact_forwarded_sender(const ParserConfig *c, const char *name)
 void
 parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r)
 {
-  r->contact = contact_labelled(c, s, s->main, TRUE);
+  gboolean self = FALSE;
+  r->contact = contact_labelled(c, s, s->main, TRUE, &self);
+  /* "联系人：本人": the writer, by the name he sends under */
+  if (!r->contact && self && r->from_name && !s->fwd)
+    r->contact = contact_sender_name(c, r->from_name);
   if (!r->contact)
-    r->contact = contact_labelled(c, s, s->fwd, TRUE);
+    r->contact = contact_labelled(c, s, s->fwd, TRUE, NULL);
   if (s->fwd) {
     /* A forward: the end customer's words and signature before any of the forwarder's (issue 15),
      * whose own signature (a sales rep's name and mobile) must not stand for the customer. */
@@ -419,7 +444,7 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
     if (!r->contact)
       r->contact = contact_signature(c, s->fwd_sig);
     if (!r->contact)
-      r->contact = contact_forwarded_sender(c, s->fwd_name);
+      r->contact = contact_sender_name(c, s->fwd_name);
     if (!r->contact)
       r->contact = contact_before_phone(c, s, s->main, r->phone);
     contact_full_name(r); /* never the forwarder's signature: a sales rep is not the customer */
