@@ -115,11 +115,16 @@ static const struct {
     "\\t]*$)" },
   { PARSER_RE_SIG_OFFICE, "(?i)总机|传真|Fax|E-?mail|邮箱|网址|Web|www\\.|热线|Hotline|[0-9]{4}年" },
   { PARSER_RE_PHONE_LINE_START, "(?i)^[ \\t]*(?:{PHONE})" },
+  /* A field line about a person or a place ("On-site contact: Markus Weber (on site until Friday), …"):
+   * no symptom, whatever else it says. */
+  { PARSER_RE_PERSON_LINE, "(?i)^[ \\t>*•·-]*(?:{CONTACT}|{PHONE}|{ADDRESS})[ \\t]*(?:[:#=]|\\t)" },
   /* Words before a phone number that make it the on-site one. */
   { PARSER_RE_ONSITE, "(?i)现场|驻场|机房|on-?site" },
   /* Words that make a line a street address. */
   { PARSER_RE_ADDRESS_HINT,
-    "(?i)(?:路|街|道|号|巷|弄|大厦|大楼|广场|园区|产业园|科技园|中心|楼|层|室|机房|村|镇|乡"
+    "(?i)(?:路|街|道|号|巷|弄|大厦|大楼|广场|园区|产业园|科技园|中心|楼|层|室|机房|村|镇|乡|栋|座|单元|机柜|"
+    "机架|"
+    "(?<![\\p{Han}])[A-Z0-9]区"
     "|\\b(?:Road|Rd|Street|St|Avenue|Ave|Tower|Building|Bldg|Floor|Room|Park|Plaza|District)\\b)" },
   /* An order number of ours: RC + date + '-' + 4-digit sequence. */
   { PARSER_RE_ORDER_NO, "(?i)(?<![A-Za-z0-9])(RC)(20[0-9]{6})-([0-9]{4})(?![0-9])" },

@@ -92,7 +92,7 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
       break;
     }
     /* Three characters still say something ("亮红灯"); less is a leftover ("为", "急"). */
-    if (residue(c, s, l) < 3)
+    if (residue(c, s, l) < 3 || parser_re_test(c, PARSER_RE_PERSON_LINE, l, len))
       continue;
     /* "请远程协助。联系人:孙涛 139…  地址:南京市…": the labelled fields at the end of a line that
      * says something first are no symptoms. */

@@ -156,6 +156,7 @@ typedef enum {
   PARSER_RE_SIG_LINE,         /* a line that looks like part of a signature block (name, company, fax, web) */
   PARSER_RE_SIG_OFFICE,       /* switchboard, fax, mail, web or date: signature lines that name nobody */
   PARSER_RE_PHONE_LINE_START, /* a line that starts with a phone label */
+  PARSER_RE_PERSON_LINE,      /* a line that starts with a contact, phone or address label and separator */
   PARSER_RE_ONSITE,           /* 现场/on-site before a phone: the number to call on site */
   PARSER_RE_ADDRESS_HINT,     /* street-address words: 路 号 大厦 Road Street Floor … */
   PARSER_RE_FORWARD_SUBJECT,  /* a subject that says forward: Fwd:, FW:, 转发: */

@@ -296,8 +296,10 @@ blank(const char *s, gsize len)
 gboolean
 parser_text_header_key_at(const char *l)
 {
-  static const char *const keys[] = { "发件人", "From", "发送时间", "Sent",    "Date", "日期", "时间",
-                                      "收件人", "To",   "主题",     "Subject", "抄送", "Cc",   NULL };
+  static const char *const keys[] = { "发件人", "From", "发送时间", "发送日期" /* 163 */,
+                                      "Sent",   "Date", "日期",     "时间",
+                                      "收件人", "To",   "主题",     "Subject",
+                                      "抄送",   "Cc",   NULL };
   for (const char *const *key = keys; *key; key++) {
     gsize kl = strlen(*key);
     if (g_ascii_strncasecmp(l, *key, kl) == 0) {
