@@ -129,6 +129,66 @@ typedef struct {
   gboolean header;
 } Table;
 
+/* A header row of labels over one row of values — a one-line table pasted from a spreadsheet
+ * ("序号 设备序列号 设备型号 故障描述 设备地址 联系人 联系电话", then the values, tab-separated) —
+ * becomes one "label: value" line per labelled column, so the labelled fields are read as in a
+ * form. Tables of several rows stay (the machines are read from them). Returns a new text, or NULL
+ * when text holds no such table. */
+char *
+parser_table_unfold(const ParserConfig *c, const char *text)
+{
+  if (!text || !strchr(text, '\t'))
+    return NULL; /* pasted tables keep their tabs; a '|' or aligned table is read line by line */
+  guint n;
+  g_autofree char **lines = parser_split_lines(text, &n);
+  GString *out = NULL;
+  guint done = 0; /* lines[0, done) are in out */
+  for (guint i = 0; i + 1 < n; i++) {
+    g_auto(GStrv) head = strchr(lines[i], '\t') ? cells_of(lines[i]) : NULL;
+    guint nh = head ? g_strv_length(head) : 0;
+    if (nh < 3)
+      continue;
+    guint labels = 0;
+    for (guint k = 0; k < nh; k++)
+      labels += parser_re_test_str(c, PARSER_RE_LABEL_LINE, head[k]);
+    if (labels * 3 < nh * 2)
+      continue;
+    guint v = i + 1;
+    while (v < n && !*lines[v])
+      v++;
+    g_auto(GStrv) vals = v < n && strchr(lines[v], '\t') ? g_strsplit(lines[v], "\t", -1) : NULL;
+    if (!vals)
+      continue;
+    /* the cells as split at every tab (an empty value keeps its column) */
+    g_auto(GStrv) hraw = g_strsplit(lines[i], "\t", -1);
+    if (g_strv_length(hraw) != g_strv_length(vals))
+      continue;
+    guint w = v + 1; /* a second row of values: a table of machines, left as it is */
+    while (w < n && !*lines[w])
+      w++;
+    g_auto(GStrv) more = w < n && strchr(lines[w], '\t') ? g_strsplit(lines[w], "\t", -1) : NULL;
+    if (more && g_strv_length(more) == g_strv_length(vals))
+      continue;
+    if (!out)
+      out = g_string_new(NULL);
+    for (; done < i; done++)
+      g_string_append_printf(out, "%s\n", lines[done]);
+    for (guint k = 0; hraw[k]; k++) {
+      g_autofree char *h = g_strstrip(g_strdup(hraw[k]));
+      g_autofree char *x = g_strstrip(g_strdup(vals[k]));
+      if (*h && *x && parser_re_test_str(c, PARSER_RE_LABEL_LINE, h))
+        g_string_append_printf(out, "%s: %s\n", h, x);
+    }
+    done = v + 1;
+    i = v;
+  }
+  if (!out)
+    return NULL;
+  for (; done < n; done++)
+    g_string_append_printf(out, "%s%s", lines[done], done + 1 < n ? "\n" : "");
+  return g_string_free(out, FALSE);
+}
+
 /* One row of a table: SN cell, model cell and the symptom cells. */
 static ParserMachine *
 row_machine(const ParserConfig *c, const Table *t, char **cells, const char *sn)

@@ -189,8 +189,11 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
     foreign = FALSE;
   }
 
-  ParserSources s = { .main = split->own,
-                      .fwd = fwd_split.own,
+  /* a one-row table pasted from a spreadsheet reads as a form */
+  g_autofree char *own_unfolded = parser_table_unfold(c, split->own);
+  g_autofree char *fwd_unfolded = parser_table_unfold(c, fwd_split.own);
+  ParserSources s = { .main = own_unfolded ? own_unfolded : split->own,
+                      .fwd = fwd_unfolded ? fwd_unfolded : fwd_split.own,
                       .fwd_sig = fwd_split.signature,
                       .sig = split->signature,
                       .subject = subject,

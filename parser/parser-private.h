@@ -268,6 +268,8 @@ void parser_extract_phone_of_contact(const ParserConfig *c, ParserSources *s, Pa
 void parser_extract_address(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 void parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserRequest *r);
 void parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+/* A one-row table under a header row of labels as "label: value" lines, or NULL (extract-machines.c). */
+char *parser_table_unfold(const ParserConfig *c, const char *text);
 /* Every SN (labelled or SN-shaped) in text, upper case, in text order, each once (char*). */
 void parser_sn_find(const ParserConfig *c, const char *text, GPtrArray *out);
 /* How much text[0, len) talks about a fault: one per symptom tag, -2 per calm word (正常, OK). */
