@@ -117,7 +117,8 @@ static const struct {
   { PARSER_RE_PHONE_LINE_START, "(?i)^[ \\t]*(?:{PHONE})" },
   /* A field line about a person or a place ("On-site contact: Markus Weber (on site until Friday), …"):
    * no symptom, whatever else it says. */
-  { PARSER_RE_PERSON_LINE, "(?i)^[ \\t>*•·-]*(?:{CONTACT}|{PHONE}|{ADDRESS})[ \\t]*(?:[:#=]|\\t)" },
+  { PARSER_RE_PERSON_LINE,
+    "(?i)^[ \\t>*•·-]*(?:{CONTACT}|{PHONE}|{ADDRESS}|{LOCATION})[ \\t]*(?:[:#=]|\\t|(?<=[ ])(?=[^ \\t]))" },
   /* Words before a phone number that make it the on-site one. */
   { PARSER_RE_ONSITE, "(?i)现场|驻场|机房|on-?site" },
   /* Words that make a line a street address. */

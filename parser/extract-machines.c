@@ -132,13 +132,62 @@ typedef struct {
 /* A header row of labels over one row of values — a one-line table pasted from a spreadsheet
  * ("序号 设备序列号 设备型号 故障描述 设备地址 联系人 联系电话", then the values, tab-separated) —
  * becomes one "label: value" line per labelled column, so the labelled fields are read as in a
- * form. Tables of several rows stay (the machines are read from them). Returns a new text, or NULL
- * when text holds no such table. */
+ * form; so do the rows of a two-column '|' table of labels and values. Tables of several machines
+ * stay (the machines are read from them). Returns a new text, or NULL when text holds no such table. */
+/* A table drawn with '|' of two columns, label and value ("| 序列号 | RCS… |", a rule "|---|---|"
+ * under a header "| 项目 | 内容 |"): "label: value" lines, no rule, no header. NULL when none. */
+static char *
+pipe_rows_unfold(const ParserConfig *c, const char *text)
+{
+  guint n;
+  g_autofree char **lines = parser_split_lines(text, &n);
+  g_autofree guint8 *two = g_new0(guint8, n + 1); /* 1: a two-cell '|' row, 2: one headed by a label */
+  guint rows = 0, first = n, last = 0;
+  for (guint i = 0; i < n; i++) {
+    const char *t = lines[i] + strspn(lines[i], " ");
+    g_auto(GStrv) cells = *t == '|' ? cells_of(t) : NULL;
+    if (!cells || g_strv_length(cells) != 2)
+      continue;
+    two[i] = parser_re_test_str(c, PARSER_RE_LABEL_LINE, cells[0]) ? 2 : 1;
+    if (two[i] == 2) {
+      rows++;
+      first = MIN(first, i);
+      last = i;
+    }
+  }
+  if (rows < 2)
+    return NULL;
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; i < n; i++) {
+    const char *t = lines[i] + strspn(lines[i], " ");
+    if (*t == '|' && strspn(t, "|-=+: ") == strlen(t)) /* a rule */
+      continue;
+    /* the header row above the first label ("| 项目 | 内容 |") goes; every row of the table is a field */
+    gboolean header = two[i] == 1 && i < first && i + 3 > first;
+    if (header)
+      continue;
+    if (two[i] && i >= first && i <= last) {
+      g_auto(GStrv) cells = cells_of(t);
+      g_string_append_printf(out, "%s: %s\n", cells[0], cells[1]);
+      continue;
+    }
+    g_string_append_printf(out, "%s\n", lines[i]);
+  }
+  return g_string_free(out, FALSE);
+}
+
 char *
 parser_table_unfold(const ParserConfig *c, const char *text)
 {
-  if (!text || !strchr(text, '\t'))
-    return NULL; /* pasted tables keep their tabs; a '|' or aligned table is read line by line */
+  if (!text)
+    return NULL;
+  if (strstr(text, "\n|") || g_str_has_prefix(text, "|")) {
+    char *piped = pipe_rows_unfold(c, text);
+    if (piped)
+      return piped;
+  }
+  if (!strchr(text, '\t'))
+    return NULL; /* pasted tables keep their tabs; an aligned table is read line by line */
   guint n;
   g_autofree char **lines = parser_split_lines(text, &n);
   GString *out = NULL;
