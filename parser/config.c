@@ -35,8 +35,10 @@ static const struct {
     "((?:[ ][A-Z0-9]{2,12}(?![A-Za-z0-9])){0,4})"
     "|(?=[A-Z0-9 ]{0,40}[0-9])([A-Z0-9]{2,4}(?:[ ][A-Z0-9]{2,12}){1,4})(?![A-Za-z0-9]))" },
   /* An SN-shaped token without label: 1–4 letters, 2 digits, 5–16 letters/digits (RCS25A0012345,
-   * ZM25BS001234, S411795X5A01234). The classifier confirms it against the registry. */
-  { PARSER_RE_SN_TOKEN, "(?i)(?<![A-Za-z0-9_./@-])([A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16})(?![A-Za-z0-9_/@-])" },
+   * ZM25BS001234, S411795X5A01234). The classifier confirms it against the registry. A hyphen
+   * after it ends it when it is not a longer id's ("RCS…-故障报告.pdf", "RCS…-2号硬盘"; not "RCS…-01"). */
+  { PARSER_RE_SN_TOKEN,
+    "(?i)(?<![A-Za-z0-9_./@-])([A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16})(?![A-Za-z0-9_/@]|-[A-Za-z0-9]{2})" },
   /* A labelled model: one word, then words that are short capitals ("G5", "TNR") or hold a digit. */
   { PARSER_RE_MODEL_LABELLED,
     "(?i)(?<![A-Z])(?:{MODEL}){SEP}(?-i)(?=[A-Za-z0-9_/+.-]*[0-9])([A-Za-z0-9][A-Za-z0-9_/+.-]*"

@@ -118,6 +118,17 @@ address_extend(const ParserConfig *c, ParserSources *s, const char *text, gsize 
     g_ptr_array_add(s->raw, g_steal_pointer(&more));
 }
 
+/* Whether a labelled value can be an address at all: address words or a known place
+ * ("与上次报修一致" after "设备地址", "管理员" after "IP地址" are none). */
+static gboolean
+names_a_place(const ParserConfig *c, const char *v)
+{
+  if (parser_has_address_hint(c, v) || strpbrk(v, "0123456789"))
+    return TRUE;
+  g_autofree char *city = NULL, *district = NULL;
+  return parser_places_find(c->places, v, &city, &district);
+}
+
 static char *
 address_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep)
 {
@@ -135,7 +146,7 @@ address_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboo
     if (cut)
       trim_address(c, &cut);
     if (cut && !strchr(cut, '@') && g_utf8_strlen(cut, -1) >= 4 &&
-        cut[strspn(cut, "0123456789.:/ ")] != '\0') {
+        cut[strspn(cut, "0123456789.:/ ")] != '\0' && names_a_place(c, cut)) {
       found = g_steal_pointer(&cut);
       if (keep)
         g_ptr_array_add(s->raw, g_steal_pointer(&as_written));

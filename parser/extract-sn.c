@@ -248,6 +248,22 @@ parser_fault_words(const ParserConfig *c, const char *text, gsize len)
   return score;
 }
 
+/* fault_score at the SN's every place in its text (upper-cased there as written or not): "两台
+ * RCS…01、RCS…02，其中 RCS…02 这台亮红灯" tells the fault at the second place. */
+static int
+fault_score_anywhere(const ParserConfig *c, const SnHit *h)
+{
+  int best = fault_score(c, h);
+  gsize vl = strlen(h->value);
+  for (const char *p = h->text; (p = strcasestr(p, h->value)); p += vl) {
+    SnHit at = *h;
+    at.pos = (gsize)(p - h->text);
+    if (at.pos != h->pos)
+      best = MAX(best, fault_score(c, &at));
+  }
+  return best;
+}
+
 /* The SN the symptoms are about (policy §1). One labelled SN is it; several: the one whose line
  * tells the fault. Bare tokens only decide when there are several and one line tells the fault;
  * a single bare token stays a candidate for the classifier to confirm against the registry. */
@@ -270,7 +286,7 @@ sn_choose(const ParserConfig *c, GArray *hits)
       first = h;
     if (labelled == 1)
       return h;
-    int sc = fault_score(c, h);
+    int sc = fault_score_anywhere(c, h);
     if (sc > best_score) {
       best = h;
       best_score = sc;
