@@ -2893,7 +2893,8 @@ def check(name, raw, exp):
     # A labelled SN written in groups ("RCS-25A-0110012", "RCS 25A 0100011") is expected joined.
     up_joined = re.sub(r"[ -]", "", up)
     if exp.get("sn"):  # the text, or an attachment's name
-        if exp["sn"] not in up and exp["sn"] not in up_joined and exp["sn"].encode() not in raw.upper():
+        names = " ".join((p.get_filename() or "") for p in msg.walk()).upper()
+        if exp["sn"] not in up and exp["sn"] not in up_joined and exp["sn"] not in names:
             problems.append("sn %s not in mail" % exp["sn"])
     for c in exp.get("sn_candidates", []):
         if c not in up and c not in up_joined:
