@@ -59,12 +59,15 @@ auto_submitted(const ParserAutoHeaders *h)
   return h->precedence && g_ascii_strcasecmp(h->precedence, "auto_reply") == 0;
 }
 
+/* Precedence bulk/list/junk, a List-Id, or a List-Unsubscribe (RFC 2369/8058: a newsletter or a
+ * mailing, which a person's mail client never adds — and which acks_decide already answers never). */
 static gboolean
 bulk(const ParserAutoHeaders *h)
 {
   const char *p = h->precedence;
-  return h->list_id || (p && (g_ascii_strcasecmp(p, "bulk") == 0 || g_ascii_strcasecmp(p, "list") == 0 ||
-                              g_ascii_strcasecmp(p, "junk") == 0));
+  return h->list_id || (h->list_unsubscribe && *h->list_unsubscribe) ||
+         (p && (g_ascii_strcasecmp(p, "bulk") == 0 || g_ascii_strcasecmp(p, "list") == 0 ||
+                g_ascii_strcasecmp(p, "junk") == 0));
 }
 
 gboolean
