@@ -173,11 +173,27 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
   gboolean forwarded = split->forwarded || r->forwarded;
   if (forwarded && split->quoted)
     forwarded_split(c, split->quoted, &fwd_split);
+  /* A forward of a forward (customer → reseller → sales rep → us): while a level's own words name
+   * no SN, the mail it forwards names one, and it is forwarded (not quoted in a reply), that mail is
+   * the forwarded one — the customer's words are the innermost. */
+  g_autofree char *fwd_quoted = forwarded && split->quoted ? g_strdup(split->quoted) : NULL;
+  for (guint depth = 0; fwd_quoted && fwd_split.forwarded && fwd_split.quoted && depth < 4; depth++) {
+    g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) inner = g_ptr_array_new_with_free_func(g_free);
+    parser_sn_find(c, fwd_split.own ? fwd_split.own : "", own);
+    parser_sn_find(c, fwd_split.quoted, inner);
+    if (own->len || !inner->len)
+      break;
+    g_free(fwd_quoted);
+    fwd_quoted = g_strdup(fwd_split.quoted);
+    parser_text_split_clear(&fwd_split);
+    forwarded_split(c, fwd_quoted, &fwd_split);
+  }
   /* The forwarded mail's sender: the end customer, unless it is us (our acknowledgement forwarded
    * back), a bounce or no-reply notice (nobody to answer), or the forwarder himself. */
   g_autofree char *origin = NULL, *origin_name = NULL;
-  if (forwarded && split->quoted)
-    forwarded_sender(split->quoted, &origin, &origin_name);
+  if (fwd_quoted)
+    forwarded_sender(fwd_quoted, &origin, &origin_name);
   gboolean foreign = !origin || !r->from_addr || strcmp(origin, r->from_addr) != 0;
   for (guint i = 0; origin && c->own_addresses && c->own_addresses[i]; i++)
     if (strcmp(origin, c->own_addresses[i]) == 0) {
