@@ -32,8 +32,10 @@ header_column(const char *cell)
   static const char *const sn[] = { "序列号", "序號",     "序列號",   "SN", "S/N",
                                     "SERIAL", "机器编号", "设备编号", NULL };
   static const char *const model[] = { "型号", "型號", "机型", "機型", "MODEL", NULL };
-  static const char *const sym[] = { "故障",    "问题",    "問題",  "现象",  "現象",        "描述", "情况",
-                                     "SYMPTOM", "PROBLEM", "FAULT", "ISSUE", "DESCRIPTION", NULL };
+  static const char *const sym[] = { "故障",  "问题",        "問題",     "现象",     "現象",
+                                     "描述",  "情况",        "巡检结果", "检查结果", "检测结果",
+                                     "状态",  "狀態",        "SYMPTOM",  "PROBLEM",  "FAULT",
+                                     "ISSUE", "DESCRIPTION", "STATUS",   "RESULT",   NULL };
   g_autofree char *up = g_ascii_strup(cell, -1);
   if (strlen(up) > 40)
     return COL_OTHER;

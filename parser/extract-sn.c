@@ -204,20 +204,25 @@ clause_end(const char *p)
 
 /* How much the clause around an SN talks about a fault: tag words count, "正常"/"normal" does not. */
 static int
-fault_score(const ParserConfig *c, const SnHit *h)
+clause_score(const ParserConfig *c, const SnHit *h)
 {
-  /* The clause around the SN ("RCS… 那台一切正常，另一台 RCS… 掉盘了": two clauses); the whole
-   * line when the clause says nothing either way ("SN1: RCS…" above "硬盘告警" on a list line). */
   gsize ls = h->pos, le = h->pos;
   while (ls > 0 && !clause_end(h->text + ls - 1))
     ls--;
   while (h->text[le] && !clause_end(h->text + le))
     le++;
-  int score = parser_fault_words(c, h->text + ls, le - ls);
+  return parser_fault_words(c, h->text + ls, le - ls);
+}
+
+static int
+fault_score(const ParserConfig *c, const SnHit *h)
+{
+  /* The clause around the SN ("RCS… 那台一切正常，另一台 RCS… 掉盘了": two clauses); the whole
+   * line when the clause says nothing either way ("SN1: RCS…" above "硬盘告警" on a list line). */
+  int score = clause_score(c, h);
   if (score != 0)
     return score;
-  ls = h->pos;
-  le = h->pos;
+  gsize ls = h->pos, le = h->pos;
   while (ls > 0 && h->text[ls - 1] != '\n')
     ls--;
   while (h->text[le] && h->text[le] != '\n')
@@ -248,18 +253,18 @@ parser_fault_words(const ParserConfig *c, const char *text, gsize len)
   return score;
 }
 
-/* fault_score at the SN's every place in its text (upper-cased there as written or not): "两台
- * RCS…01、RCS…02，其中 RCS…02 这台亮红灯" tells the fault at the second place. */
+/* score (fault_score or clause_score) at the SN's every place in its text: "两台 RCS…01、RCS…02，
+ * 其中 RCS…02 这台亮红灯" tells the fault at the second place. */
 static int
-fault_score_anywhere(const ParserConfig *c, const SnHit *h)
+score_anywhere(const ParserConfig *c, const SnHit *h, int (*score)(const ParserConfig *, const SnHit *))
 {
-  int best = fault_score(c, h);
+  int best = score(c, h);
   gsize vl = strlen(h->value);
   for (const char *p = h->text; (p = strcasestr(p, h->value)); p += vl) {
     SnHit at = *h;
     at.pos = (gsize)(p - h->text);
     if (at.pos != h->pos)
-      best = MAX(best, fault_score(c, &at));
+      best = MAX(best, score(c, &at));
   }
   return best;
 }
@@ -275,8 +280,9 @@ sn_choose(const ParserConfig *c, GArray *hits)
     labelled += g_array_index(hits, SnHit, i).labelled ? 1 : 0;
   if (labelled == 0 && hits->len < 2)
     return NULL;
-  const SnHit *best = NULL, *first = NULL;
+  const SnHit *best = NULL, *first = NULL, *first_faulty = NULL;
   int best_score = 0;
+  guint faulty = 0;
   gboolean tie = FALSE;
   for (guint i = 0; i < hits->len; i++) {
     const SnHit *h = &g_array_index(hits, SnHit, i);
@@ -286,7 +292,10 @@ sn_choose(const ParserConfig *c, GArray *hits)
       first = h;
     if (labelled == 1)
       return h;
-    int sc = fault_score_anywhere(c, h);
+    int sc = score_anywhere(c, h, fault_score);
+    /* faulty in its own clause (a line that tells several SNs' states counts for none) */
+    if (score_anywhere(c, h, clause_score) > 0 && faulty++ == 0)
+      first_faulty = h;
     if (sc > best_score) {
       best = h;
       best_score = sc;
@@ -295,6 +304,9 @@ sn_choose(const ParserConfig *c, GArray *hits)
       tie = TRUE;
     }
   }
+  /* several said to be faulty (a list of broken machines): the first, in the mail's order */
+  if (faulty >= 2)
+    return first_faulty;
   if (best && !tie)
     return best;
   return labelled > 0 ? first : NULL;

@@ -78,6 +78,22 @@ nfkc(const char *text, gsize len)
     }
     const char *next;
     gunichar c = char_at(p, end, &next);
+    if (c >= 0x2460 && c <= 0x2473) {
+      /* ①–⑳ number a list: "1. " (NFKC's bare "1" would glue to what follows: "①RCS25…" → "1RCS25…") */
+      if (unstable) {
+        append_nfkc(out, unstable, p - unstable);
+        unstable = NULL;
+      } else {
+        g_string_append_len(out, run, p - run);
+      }
+      g_string_append_printf(out, "%u.", (guint)(c - 0x2460 + 1));
+      if (next < end && *next != ' ' && *next != '\t')
+        g_string_append_c(out, ' ');
+      run = next;
+      prev = NULL;
+      p = next;
+      continue;
+    }
     if (!nfkc_stable(c)) {
       if (!unstable) {
         /* The stable character before may compose with this one: normalise it too. */
