@@ -57,6 +57,23 @@ residue(const ParserConfig *c, const ParserSources *s, const char *line)
   return count;
 }
 
+/* A short line that only announces what follows ("补充信息如下：", "情况如下:", "Details as follows:"). */
+static gboolean
+lead_in(const char *l, gsize len)
+{
+  while (len > 0 && (l[len - 1] == ' ' || l[len - 1] == ':' || l[len - 1] == '\t'))
+    len--;
+  if (len > 60)
+    return FALSE;
+  static const char *const ends[] = { "如下", "as follows", "below", NULL };
+  for (const char *const *e = ends; *e; e++) {
+    gsize el = strlen(*e);
+    if (len >= el && g_ascii_strncasecmp(l + len - el, *e, el) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* The customer's words without the lines that only carried field values. */
 static char *
 symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
@@ -92,7 +109,7 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
       break;
     }
     /* Three characters still say something ("亮红灯"); less is a leftover ("为", "急"). */
-    if (residue(c, s, l) < 3 || parser_re_test(c, PARSER_RE_PERSON_LINE, l, len))
+    if (residue(c, s, l) < 3 || parser_re_test(c, PARSER_RE_PERSON_LINE, l, len) || lead_in(l, len))
       continue;
     /* "请远程协助。联系人:孙涛 139…  地址:南京市…": the labelled fields at the end of a line that
      * says something first are no symptoms. */
