@@ -196,6 +196,29 @@ system_work_on_part(const ClassifierPolicy *p, const ClassifierFindings *f)
   return decided;
 }
 
+/* The machine itself is down ("节点掉电后无法开机，前面板电源灯不亮，SuperHCI集群显示该节点离线"): an S1
+ * word in a clause that names no software, while no clause naming the software (code) holds any
+ * S1/S2 word — the software only shows the outage. Returns the S1 match, or NULL. */
+static const ClassifierMatch *
+machine_down_software_named(const ClassifierFindings *f, ClassifierComponent code)
+{
+  const ClassifierMatch *s1 = f->severity[CLASSIFIER_SEVERITY_S1];
+  if (!s1)
+    return NULL;
+  const ClassifierMatch *ms = (const ClassifierMatch *)(gpointer)f->set.matches->data;
+  guint n = f->set.matches->len;
+  for (guint i = 0; i < n; i++) {
+    if (ms[i].kw->category != CLASSIFIER_KW_COMPONENT || ms[i].kw->code_value != (gint)code)
+      continue;
+    for (guint j = 0; j < n; j++)
+      if (ms[j].clause_start == ms[i].clause_start && ms[j].kw->category == CLASSIFIER_KW_SEVERITY)
+        return NULL; /* the software is said to fail */
+    if (ms[i].clause_start == s1->clause_start)
+      return NULL;
+  }
+  return s1;
+}
+
 static ClassifierComponent
 decide_component(ClassifierResult *r, const ClassifierPolicy *p, ClassifierFindings *f)
 {
@@ -218,6 +241,17 @@ decide_component(ClassifierResult *r, const ClassifierPolicy *p, ClassifierFindi
   }
   if (best < 0) {
     classifier_trail(r, "component unknown: the text names none (treated as machine_part, §4)");
+    return CLASSIFIER_COMPONENT_UNKNOWN;
+  }
+  const ClassifierMatch *down = best == CLASSIFIER_COMPONENT_ROYCOM_SOFTWARE && f->component[best]
+                                  ? machine_down_software_named(f, (ClassifierComponent)best)
+                                  : NULL;
+  if (down) {
+    g_autofree char *ev = classifier_match_evidence(&f->set, down);
+    classifier_trail(r,
+                     "component unknown: the machine is down (\"%s\"); %s is only named where the outage "
+                     "shows (treated as machine_part, §4)",
+                     ev, f->component[best]->kw->text);
     return CLASSIFIER_COMPONENT_UNKNOWN;
   }
   if (best == CLASSIFIER_COMPONENT_OTHER_SOFTWARE && !f->component[best]) {

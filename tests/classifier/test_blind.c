@@ -193,6 +193,11 @@ static const CompCase comps[] = {
   { "新服务器上架安装", "需要贵司派人上架安装并做机柜布线，请报价", "unknown", "value_added", "not_covered",
     "value_added_service" },
   { "", "请帮忙安装系统，并配置BMC", "machine_part", "value_added", "not_covered", "value_added_service" },
+  /* a Roycom software only named where the machine's outage shows: the machine; said to fail: the software */
+  { "", "节点掉电后无法开机，前面板电源灯不亮，SuperHCI集群显示该节点离线", "unknown", "fault", "covered",
+    "in_warranty" },
+  { "", "SuperHCI平台宕机，虚拟机全部无法启动", "roycom_software", "software", "not_covered",
+    "customer_scope" },
 };
 
 Test(blind, components)
