@@ -670,6 +670,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->freemail = lower_list(kf, "senders", "freemail");
   c->own_addresses = lower_list(kf, "senders", "own_addresses");
   c->ignore_phones = lower_list(kf, "senders", "ignore_phones");
+  c->own_names = lower_list(kf, "senders", "own_names");
   c->model_words = lower_list(kf, "models", "families");
   c->contact_stop = lower_list(kf, "text", "contact_stop");
   c->html_placeholders = lower_list(kf, "text", "html_placeholder");
@@ -720,6 +721,7 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->noreply_words);
   g_strfreev(c->own_domains);
   g_strfreev(c->ignore_phones);
+  g_strfreev(c->own_names);
   g_strfreev(c->model_words);
   g_strfreev(c->contact_stop);
   g_strfreev(c->html_placeholders);

@@ -296,11 +296,32 @@ place_shared(const ParserConfig *c, const ParserSources *s, ParserRequest *r, co
   }
 }
 
+/* text with the vendor's own names blanked out ("融科联创(天津)…" in a sales rep's signature names no
+ * customer's city), or NULL when it holds none. */
+static char *
+without_own_names(const ParserConfig *c, const char *text)
+{
+  GString *out = NULL;
+  for (guint i = 0; text && c->own_names && c->own_names[i]; i++) {
+    const char *name = c->own_names[i];
+    if (!*name || !strstr(out ? out->str : text, name))
+      continue;
+    if (!out)
+      out = g_string_new(text);
+    for (char *at; (at = strstr(out->str, name));)
+      memset(at, ' ', strlen(name));
+  }
+  return out ? g_string_free(out, FALSE) : NULL;
+}
+
 /* City and district: the address, the location, then the text and the subject. */
 void
 parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserRequest *r)
 {
-  const char *place_texts[] = { r->address, r->location, s->main, s->fwd, s->subject };
+  g_autofree char *main_clean = without_own_names(c, s->main);
+  g_autofree char *fwd_clean = without_own_names(c, s->fwd);
+  const char *place_texts[] = { r->address, r->location, main_clean ? main_clean : s->main,
+                                fwd_clean ? fwd_clean : s->fwd, s->subject };
   for (guint i = 0; i < G_N_ELEMENTS(place_texts) && !r->city; i++) {
     char *city = NULL, *district = NULL;
     if (place_texts[i] && parser_places_find(c->places, place_texts[i], &city, &district)) {

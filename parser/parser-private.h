@@ -202,6 +202,7 @@ struct ParserConfig {
   char **freemail;      /* public mail domains (labels.ini [senders] freemail), lower case */
   char **own_domains;   /* the vendor's domains: a phone/contact in their signature is not the customer's */
   char **ignore_phones; /* numbers that are never the customer's (our hotline) */
+  char **own_names;     /* the vendor's own names: a place in them is not the customer's */
   char **model_words;   /* known model families (NFKC, case-folded) */
   char **contact_stop;  /* words a contact name never contains (case-folded) */
   char **html_placeholders; /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
