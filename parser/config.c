@@ -673,6 +673,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->own_names = lower_list(kf, "senders", "own_names");
   c->model_words = lower_list(kf, "models", "families");
   c->contact_stop = lower_list(kf, "text", "contact_stop");
+  c->part_serial = lower_list(kf, "text", "part_serial");
   c->html_placeholders = lower_list(kf, "text", "html_placeholder");
   c->no_symptoms = lower_list(kf, "text", "no_symptoms");
   c->surnames = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -724,6 +725,7 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->own_names);
   g_strfreev(c->model_words);
   g_strfreev(c->contact_stop);
+  g_strfreev(c->part_serial);
   g_strfreev(c->html_placeholders);
   g_strfreev(c->no_symptoms);
   if (c->surnames)

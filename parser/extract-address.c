@@ -129,6 +129,15 @@ names_a_place(const ParserConfig *c, const char *v)
   return parser_places_find(c->places, v, &city, &district);
 }
 
+/* Whether a province, city or district starts v (after blanks). */
+static gboolean
+starts_with_place(const ParserConfig *c, const char *v)
+{
+  g_autofree char *city = NULL, *district = NULL;
+  gsize pos = 0;
+  return parser_places_find_at(c->places, v, &city, &district, &pos) && pos <= strspn(v, " ");
+}
+
 static char *
 address_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep)
 {
@@ -145,6 +154,11 @@ address_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboo
     /* "邮箱地址：x@y" or "IP地址：10.0.0.1" are not street addresses. */
     if (cut)
       trim_address(c, &cut);
+    /* "地址写错了…": a label run into the sentence, no separator — an address only when a place starts it */
+    g_autofree char *head = g_strndup(text + m.ov[0], m.ov[2] - m.ov[0]);
+    gboolean sep = strpbrk(head, ":=#|\t\n") || strstr(head, "为") || strstr(head, "是");
+    if (cut && !sep && !starts_with_place(c, cut))
+      g_clear_pointer(&cut, g_free);
     if (cut && !strchr(cut, '@') && g_utf8_strlen(cut, -1) >= 4 &&
         cut[strspn(cut, "0123456789.:/ ")] != '\0' && names_a_place(c, cut)) {
       found = g_steal_pointer(&cut);
@@ -201,28 +215,40 @@ address_in_segment(const ParserConfig *c, ParserSources *s, const char *seg, gsi
     g_string_free(addr, TRUE);
     return NULL;
   }
-  g_ptr_array_add(s->raw, g_strdup(addr->str));
+  if (s) /* NULL: only looking */
+    g_ptr_array_add(s->raw, g_strdup(addr->str));
   return g_string_free(addr, FALSE);
 }
 
+/* The first unlabelled address of text; a whole line that is one (it starts with the place and
+ * holds a number: "北京市海淀区西北旺东路10号院 …") before one inside a sentence ("上次写的朝阳区酒仙
+ * 桥路那个是我们办公室，机器实际在：" above it). */
 static char *
 address_unlabelled(const ParserConfig *c, ParserSources *s, const char *text)
 {
   if (!text)
     return NULL;
-  const char *seg = text;
-  for (const char *p = text;; p = g_utf8_next_char(p)) {
-    gunichar ch = g_utf8_get_char(p);
-    if (ch == 0 || ch == '\n' || is_segment_break(ch)) {
-      gsize len = p - seg;
-      if (len >= 12) {
-        char *a = address_in_segment(c, s, seg, len);
-        if (a)
-          return a;
+  for (int pass = 0; pass < 2; pass++) {
+    const char *seg = text;
+    for (const char *p = text;; p = g_utf8_next_char(p)) {
+      gunichar ch = g_utf8_get_char(p);
+      if (ch == 0 || ch == '\n' || is_segment_break(ch)) {
+        gsize len = p - seg;
+        gboolean whole_line = (seg == text || seg[-1] == '\n') && (ch == 0 || ch == '\n');
+        if (len >= 12 && (pass == 1 || whole_line)) {
+          char *a = address_in_segment(c, pass == 0 ? NULL : s, seg, len);
+          if (a && pass == 0 && !(strpbrk(a, "0123456789") && starts_with_place(c, seg))) {
+            g_clear_pointer(&a, g_free);
+          } else if (a && pass == 0) {
+            g_ptr_array_add(s->raw, g_strdup(a));
+          }
+          if (a)
+            return a;
+        }
+        if (ch == 0)
+          break;
+        seg = g_utf8_next_char(p);
       }
-      if (ch == 0)
-        break;
-      seg = g_utf8_next_char(p);
     }
   }
   return NULL;

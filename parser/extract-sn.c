@@ -129,6 +129,40 @@ sn_token_from(const char *text, gsize len, gsize pos)
 
 /* Every SN (labelled or SN-shaped) in text, in text order; a token that is also labelled counts
  * once, as labelled. */
+/* Whether the word before a serial label at text[at] makes it a board's or an enclosure's ("Board
+ * Serial", "Chassis Serial"): labels.ini part_serial. */
+static gboolean
+part_serial(const ParserConfig *c, const char *text, gsize at)
+{
+  gsize ls = at;
+  while (ls > 0 && at - ls < 24 && text[ls - 1] != '\n')
+    ls--;
+  g_autofree char *before = g_strndup(text + ls, at - ls);
+  g_strchomp(before);
+  g_autofree char *fold = parser_casefold(before);
+  gsize fl = strlen(fold);
+  for (guint i = 0; c->part_serial && c->part_serial[i]; i++) {
+    const char *w = c->part_serial[i];
+    gsize wl = strlen(w);
+    if (wl && fl >= wl && strcmp(fold + fl - wl, w) == 0 &&
+        ((guchar)w[0] >= 0x80 || fl == wl || !g_ascii_isalnum(fold[fl - wl - 1])))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Whether a bare token at text[at] stands after a board's or enclosure's serial label on its line. */
+static gboolean
+part_serial_line(const ParserConfig *c, const char *text, gsize at)
+{
+  gsize ls = at;
+  while (ls > 0 && at - ls < 64 && text[ls - 1] != '\n')
+    ls--;
+  g_autofree char *before = g_ascii_strdown(text + ls, (gssize)(at - ls));
+  const char *label = g_strrstr(before, "serial");
+  return label && part_serial(c, text, ls + (gsize)(label - before));
+}
+
 static void
 sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep, GArray *out)
 {
@@ -142,6 +176,10 @@ sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep
     ParserMatch m = { 0 };
     while (pos < len && (k == 0 || (pos = sn_token_from(text, len, pos)) < len) &&
            parser_re_match(c, res[k], text, len, pos, &m)) {
+      if ((k == 0 && part_serial(c, text, m.ov[0])) || (k == 1 && part_serial_line(c, text, m.ov[0]))) {
+        pos = m.ov[1] > pos ? m.ov[1] : pos + 1; /* "Board Serial : HM…": a board's */
+        continue;
+      }
       guint g = (k == 0 && m.ov[2] == PCRE2_UNSET) ? 3 : 1;
       g_autofree char *v = parser_match_group(&m, text, g);
       gsize vstart = m.ov[2 * g], vend = m.ov[2 * g + 1];

@@ -205,6 +205,7 @@ struct ParserConfig {
   char **own_names;     /* the vendor's own names: a place in them is not the customer's */
   char **model_words;   /* known model families (NFKC, case-folded) */
   char **contact_stop;  /* words a contact name never contains (case-folded) */
+  char **part_serial;   /* words before a serial label that make it a part's (labels.ini part_serial) */
   char **html_placeholders; /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
   char **no_symptoms;       /* "见附件": text that is no description on its own (case-folded) */
   GHashTable *surnames; /* set of surnames (NFKC), for unlabelled names next to a phone */
