@@ -204,6 +204,22 @@ after_lead(const char *v)
   return best && *best ? best : NULL;
 }
 
+/* Drops a job title before a Han name: "车间主任老梁" → "老梁", "网管小陈" → "小陈". NULL when none. */
+static const char *
+after_title(const char *v)
+{
+  static const char *const titles[] = { "主任", "经理", "工程师", "师傅",   "网管",   "主管", "科长",
+                                        "处长", "组长", "值班员", "管理员", "负责人", NULL };
+  const char *best = NULL;
+  for (const char *const *t = titles; *t; t++)
+    for (const char *hit = strstr(v, *t); hit; hit = strstr(hit + 1, *t)) {
+      const char *after = hit + strlen(*t);
+      if (!best || after > best)
+        best = after;
+    }
+  return best && *best ? best : NULL;
+}
+
 /* The name written right before (or, failing that, right after) the phone number text[start, end):
  * "王工 139…", "何军 电话 139…", "Tom 137…", "… 139… 老王". Only plausible names. */
 static char *
@@ -220,9 +236,11 @@ name_at_phone(const ParserConfig *c, const char *text, gsize len, gsize start, g
     if (han) {
       const char *name = v;
       if (!parser_han_name_plausible(c, name)) {
-        name = after_lead(v);
-        if (name && !parser_han_name_plausible(c, name))
-          name = NULL;
+        const char *lead = after_lead(v);
+        name = lead && parser_han_name_plausible(c, lead) ? lead : NULL;
+        const char *titled = name ? NULL : after_title(lead ? lead : v);
+        if (titled && parser_han_name_plausible(c, titled))
+          name = titled;
       }
       if (name && !parser_has_stop_word(c, name))
         found = g_strdup(name);
