@@ -83,6 +83,10 @@ static const SevCase sevs[] = {
   { "NVMe盘报 critical warning", "S2" },
   { "目前还没宕机", "S3" }, /* negated */
   { "目前单电源在跑，目前还没宕机，但风险较大", "S3" },
+  /* the third: colloquial overheating and noise */
+  { "CPU 温度很高，90度", "S2" },
+  { "风扇一直响得厉害", "S2" },
+  { "机器发烫", "S2" },
 };
 
 Test(blind, severity)
