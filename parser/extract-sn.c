@@ -127,8 +127,6 @@ sn_token_from(const char *text, gsize len, gsize pos)
   return len;
 }
 
-/* Every SN (labelled or SN-shaped) in text, in text order; a token that is also labelled counts
- * once, as labelled. */
 /* Whether the word before a serial label at text[at] makes it a board's or an enclosure's ("Board
  * Serial", "Chassis Serial"): labels.ini part_serial. */
 static gboolean
@@ -163,6 +161,8 @@ part_serial_line(const ParserConfig *c, const char *text, gsize at)
   return label && part_serial(c, text, ls + (gsize)(label - before));
 }
 
+/* Every SN (labelled or SN-shaped) in text, in text order; a token that is also labelled counts
+ * once, as labelled. */
 static void
 sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep, GArray *out)
 {
