@@ -131,11 +131,6 @@ typedef struct {
   gboolean header;
 } Table;
 
-/* A header row of labels over one row of values — a one-line table pasted from a spreadsheet
- * ("序号 设备序列号 设备型号 故障描述 设备地址 联系人 联系电话", then the values, tab-separated) —
- * becomes one "label: value" line per labelled column, so the labelled fields are read as in a
- * form; so do the rows of a two-column '|' table of labels and values. Tables of several machines
- * stay (the machines are read from them). Returns a new text, or NULL when text holds no such table. */
 /* A table drawn with '|' of two columns, label and value ("| 序列号 | RCS… |", a rule "|---|---|"
  * under a header "| 项目 | 内容 |"): "label: value" lines, no rule, no header. NULL when none. */
 static char *
@@ -178,6 +173,11 @@ pipe_rows_unfold(const ParserConfig *c, const char *text)
   return g_string_free(out, FALSE);
 }
 
+/* A header row of labels over one row of values — a one-line table pasted from a spreadsheet
+ * ("序号 设备序列号 设备型号 故障描述 设备地址 联系人 联系电话", then the values, tab-separated) —
+ * becomes one "label: value" line per labelled column, so the labelled fields are read as in a
+ * form; so do the rows of a two-column '|' table of labels and values. Tables of several machines
+ * stay (the machines are read from them). Returns a new text, or NULL when text holds no such table. */
 char *
 parser_table_unfold(const ParserConfig *c, const char *text)
 {
