@@ -36,9 +36,14 @@ static const struct {
     "|(?=[A-Z0-9 ]{0,40}[0-9])([A-Z0-9]{2,4}(?:[ ][A-Z0-9]{2,12}){1,4})(?![A-Za-z0-9]))" },
   /* An SN-shaped token without label: 1–4 letters, 2 digits, 5–16 letters/digits (RCS25A0012345,
    * ZM25BS001234, S411795X5A01234). The classifier confirms it against the registry. A hyphen
-   * after it ends it when it is not a longer id's ("RCS…-故障报告.pdf", "RCS…-2号硬盘"; not "RCS…-01"). */
+   * after it ends it when it is not a longer id's ("RCS…-故障报告.pdf", "RCS…-2号硬盘"; not "RCS…-01").
+   * Two SNs joined by '/' or '-' are both SNs ("RCS…45/RCS…46", "RCS…45-RCS…47"), and one before a
+   * short tail ("RCS…45/46/47", "RCS…45-47": extract-sn.c reads the shorthand); a path's or a URL's
+   * part is none. */
   { PARSER_RE_SN_TOKEN,
-    "(?i)(?<![A-Za-z0-9_./@-])([A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16})(?![A-Za-z0-9_/@]|-[A-Za-z0-9]{2})" },
+    "(?i)(?<![A-Za-z0-9_.@])(?:(?<![/-])|(?<=[0-9][/-]))([A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16})"
+    "(?![A-Za-z0-9_@]|/(?![A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16}(?![A-Za-z0-9/])|[0-9]{1,4}(?![A-Za-z0-9]))"
+    "|-(?![A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16}(?![A-Za-z0-9])|[0-9]{2,4}(?![A-Za-z0-9-]))[A-Za-z0-9]{2})" },
   /* A labelled model: one word, then words that are short capitals ("G5", "TNR") or hold a digit. */
   { PARSER_RE_MODEL_LABELLED,
     "(?i)(?<![A-Z])(?:{MODEL}){SEP}(?-i)(?=[A-Za-z0-9_/+.-]*[0-9])([A-Za-z0-9][A-Za-z0-9_/+.-]*"
@@ -657,10 +662,12 @@ parser_config_load(const char *data_dir, GError **error)
 
   c->symptom_tags = g_ptr_array_new_with_free_func(tag_free);
   g_auto(GStrv) tag_names = g_key_file_get_keys(kf, "tags", NULL, NULL);
+  g_auto(GStrv) request_tags = lower_list(kf, "text", "request_tags");
   for (guint i = 0; tag_names && tag_names[i]; i++) {
     ParserTag *t = g_new0(ParserTag, 1);
     t->name = g_strdup(tag_names[i]);
     t->words = lower_list(kf, "tags", tag_names[i]);
+    t->request = g_strv_contains((const char *const *)request_tags, t->name);
     g_ptr_array_add(c->symptom_tags, t);
   }
   tag_index_build(c);

@@ -110,9 +110,22 @@ tidy(const char *text)
     e = prev;
   }
   glong n = 0;
-  for (const char *q = p; q < e; q = g_utf8_next_char(q))
-    n += g_unichar_isalnum(g_utf8_get_char(q)) ? 1 : 0;
-  return n >= 2 ? g_strndup(p, e - p) : NULL;
+  GString *out = g_string_sized_new((gsize)(e - p));
+  for (const char *q = p; q < e; q = g_utf8_next_char(q)) {
+    gunichar ch = g_utf8_get_char(q);
+    n += g_unichar_isalnum(ch) ? 1 : 0;
+    if (ch == ' ' || ch == '\t') {
+      if (out->len && out->str[out->len - 1] != ' ')
+        g_string_append_c(out, ' '); /* the gaps left where the SN and labels were: one blank */
+    } else {
+      g_string_append_unichar(out, ch);
+    }
+  }
+  if (n < 2) {
+    g_string_free(out, TRUE);
+    return NULL;
+  }
+  return g_string_free(out, FALSE);
 }
 
 /* text without every occurrence of each of the words (a new string). */
@@ -267,6 +280,23 @@ row_machine(const ParserConfig *c, const Table *t, char **cells, const char *sn)
   return machine_new(sn, model, sym->str);
 }
 
+/* What a list line says about its machine, without its numbering and labels (SN：, 型号：,
+ * 故障描述：); new string or NULL. */
+static char *
+list_symptoms(const char *rest)
+{
+  static GRegex *label_re;
+  GRegex *label = cached_regex(
+    &label_re,
+    "(?i)(?:^[ "
+    "\\t]*(?:[0-9]{1,2}[.、)]|[-*•·#])|(?:设备|机器|服务器|主机)?(?:SN|S/N|序列号|序號|型号|型號|机型|"
+    "Model|Serial(?: No\\.?)?)(?:号|码)?[ \\t]*[:：#=]?"
+    "|(?:故障(?:描述|现象)?|问题(?:描述)?|现象|Symptoms?|Problem)[ \\t]*[:：#=])");
+  g_autofree char *bare = g_regex_replace_literal(label, rest, -1, 0, " ", 0, NULL);
+  g_autofree char *sym = bare ? tidy(bare) : NULL;
+  return g_steal_pointer(&sym);
+}
+
 /* One line of a numbered list: the SN, the model, the rest are the symptoms. */
 static ParserMachine *
 line_machine(const ParserConfig *c, ParserSources *s, const char *line, const char *sn)
@@ -279,19 +309,9 @@ line_machine(const ParserConfig *c, ParserSources *s, const char *line, const ch
   g_autofree char *lower = g_ascii_strdown(sn, -1);
   const char *const words[] = { sn, lower, model ? model : "", NULL };
   g_autofree char *rest = without(line, words);
-  /* The labels (SN：, 型号：, 故障描述：) and the numbering go too. */
-  static GRegex *label_re;
-  GRegex *label = cached_regex(
-    &label_re,
-    "(?i)(?:^[ "
-    "\\t]*(?:[0-9]{1,2}[.、)]|[-*•·#])|(?:设备|机器|服务器|主机)?(?:SN|S/N|序列号|序號|型号|型號|机型|"
-    "Model|Serial(?: No\\.?)?)(?:号|码)?[ \\t]*[:：#=]?"
-    "|(?:故障(?:描述|现象)?|问题(?:描述)?|现象|Symptoms?|Problem)[ \\t]*[:：#=])");
-  g_autofree char *bare = g_regex_replace_literal(label, rest, -1, 0, " ", 0, NULL);
-  g_autofree char *sym = bare ? tidy(bare) : NULL;
+  g_autofree char *sym = list_symptoms(rest);
   return machine_new(sn, model, sym);
 }
-
 /* A line of a list: numbered or bulleted, or it starts with the SN or its label ("Ticket #INC…
  * 转厂商" is prose that happens to hold an SN-shaped token). */
 static gboolean
@@ -308,7 +328,30 @@ list_line(const char *line, const char *sn)
   return g_ascii_strncasecmp(line, sn, strlen(sn)) == 0;
 }
 
-/* The machines of text, one per row or list line that names exactly one SN, into out. */
+/* Whether out has a machine with this SN. */
+static gboolean
+has_machine(GPtrArray *out, const char *sn)
+{
+  for (guint k = 0; k < out->len; k++)
+    if (g_strcmp0(((ParserMachine *)g_ptr_array_index(out, k))->sn, sn) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The machines of a line that lists several SNs in a row ("RCS…45、46、47 这三台网卡故障"), for
+ * SNs no list line or row has told apart: one each, the mail's symptoms theirs. */
+static void
+list_machines(GPtrArray *sns, GPtrArray *out)
+{
+  for (guint i = 0; i < sns->len; i++) {
+    const char *sn = g_ptr_array_index(sns, i);
+    if (!has_machine(out, sn))
+      g_ptr_array_add(out, machine_new(sn, NULL, NULL));
+  }
+}
+
+/* The machines of text, one per row or list line that names exactly one SN, then those of lines
+ * that list several, into out. */
 static void
 machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray *out)
 {
@@ -317,9 +360,10 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
   guint n;
   g_autofree char **lines = parser_split_lines(text, &n);
   Table t = { 0 };
+  g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
   for (guint i = 0; i < n; i++) {
     g_autoptr(GPtrArray) sns = g_ptr_array_new_with_free_func(g_free);
-    parser_sn_find(c, lines[i], sns);
+    gboolean list = parser_sn_list(c, lines[i], sns);
     g_auto(GStrv) cells = cells_of(lines[i]);
     if (sns->len == 0) {
       if (cells) {
@@ -334,16 +378,21 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
       }
       continue;
     }
-    if (sns->len != 1)
+    if (sns->len != 1) {
+      /* Several in one line are several machines when the line tells their fault ("…这三台网卡
+       * 故障"), not an inventory ("一共三台：A、B、C，都是10月到的货"), a request ("需要上架安装")
+       * nor "一台正常 一台宕机". */
+      if (list && !cells && parser_tells_faults_only(c, lines[i]))
+        g_ptr_array_add(listed, g_steal_pointer(&sns));
       continue;
+    }
     const char *sn = g_ptr_array_index(sns, 0);
-    gboolean dup = FALSE;
-    for (guint k = 0; k < out->len && !dup; k++)
-      dup = g_strcmp0(((ParserMachine *)g_ptr_array_index(out, k))->sn, sn) == 0;
-    if (dup || (!cells && !list_line(lines[i], sn)))
+    if (has_machine(out, sn) || (!cells && !list_line(lines[i], sn)))
       continue;
     g_ptr_array_add(out, cells ? row_machine(c, &t, cells, sn) : line_machine(c, s, lines[i], sn));
   }
+  for (guint i = 0; i < listed->len; i++)
+    list_machines(g_ptr_array_index(listed, i), out);
 }
 
 /* Rows that say the machine is fine ("运行正常") are not reported machines, unless all are. */

@@ -20,7 +20,8 @@ typedef struct {
   char *value; /* upper case */
   gboolean labelled;
   const char *text; /* where it was found */
-  gsize pos;
+  gsize pos, end;   /* text[pos, end) as written */
+  gboolean variant; /* the hyphenated form of the hit beside it, a second candidate (sn_join) */
 } SnHit;
 
 static void
@@ -161,10 +162,201 @@ part_serial_line(const ParserConfig *c, const char *text, gsize at)
   return label && part_serial(c, text, ls + (gsize)(label - before));
 }
 
-/* Every SN (labelled or SN-shaped) in text, in text order; a token that is also labelled counts
- * once, as labelled. */
+/* ---- shorthand lists and ranges ------------------------------------------------------------- */
+
+/* Longest SN range spelled out: "RCS…01~RCS…50 共50台" is a batch for the desk, not 50 orders. */
+#define SN_RANGE_MAX 20
+
+/* The UTF-8 character at p is one of words (NULL-terminated), by prefix. */
+static gboolean
+starts_with_any(const char *p, const char *const *words)
+{
+  for (; *words; words++)
+    if (g_str_has_prefix(p, *words))
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+skip_blanks(const char *p)
+{
+  while (*p == ' ' || *p == '\t')
+    p++;
+  return p;
+}
+
+/* How many digits end v. */
+static gsize
+digits_at_end(const char *v)
+{
+  gsize n = strlen(v), k = 0;
+  while (k < n && g_ascii_isdigit(v[n - 1 - k]))
+    k++;
+  return k;
+}
+
+/* A short tail at p ("46" in "RCS25A0012345、46"): 1-4 digits, fewer than prev's last digits, not
+ * a count, a time or a size ("、2台", "、10点"). The SN it makes (new string), greater than prev,
+ * or NULL; *after gets the end of the digits. */
+static char *
+sn_tail(const char *prev, const char *p, const char **after)
+{
+  static const char *const units[] = { "台", "个", "個", "块", "次", "年", "月", "日", "号", "點", "点", "天",
+                                       "分", "秒", "小", "周", "岁", "元", "度", "万", "千", "百", "位", "楼",
+                                       "层", "排", "U",  "G",  "T",  "M",  "K",  "%",  ".",  ":",  NULL };
+  gsize nd = 0;
+  while (g_ascii_isdigit(p[nd]))
+    nd++;
+  gsize tail = digits_at_end(prev), len = strlen(prev);
+  if (nd == 0 || nd > 4 || nd >= tail || g_ascii_isalpha(p[nd]) ||
+      starts_with_any(skip_blanks(p + nd), units))
+    return NULL;
+  char *v = g_strdup(prev);
+  memcpy(v + len - nd, p, nd);
+  if (strcmp(v, prev) <= 0) {
+    g_free(v);
+    return NULL;
+  }
+  *after = p + nd;
+  return v;
+}
+
+/* The SN n after v (same length, the last digits counted up), or NULL when they overflow. */
+static char *
+sn_plus(const char *v, guint64 n)
+{
+  gsize tail = digits_at_end(v), len = strlen(v);
+  if (tail == 0 || tail > 18)
+    return NULL;
+  guint64 x = g_ascii_strtoull(v + len - tail, NULL, 10) + n;
+  g_autofree char *digits = g_strdup_printf("%0*" G_GUINT64_FORMAT, (int)tail, x);
+  if (strlen(digits) != tail)
+    return NULL;
+  g_autofree char *head = g_strndup(v, len - tail);
+  return g_strconcat(head, digits, NULL);
+}
+
+/* How far apart two SNs of one series are (b after a), or 0 when they are not of one series. */
+static guint64
+sn_distance(const char *a, const char *b)
+{
+  gsize tail = digits_at_end(a), len = strlen(a);
+  if (strlen(b) != len || tail == 0 || tail > 18 || digits_at_end(b) < tail || strncmp(a, b, len - tail) != 0)
+    return 0;
+  guint64 x = g_ascii_strtoull(a + len - tail, NULL, 10), y = g_ascii_strtoull(b + len - tail, NULL, 10);
+  return y > x ? y - x : 0;
+}
+
+/* Whether the digits at p after "v-" end a range of v ("RCS25A0012345-47"): ascending, not longer
+ * than SN_RANGE_MAX; an SN after the hyphen is another matter (the token pattern lets it pass). */
+static gboolean
+sn_range_tail(const char *v, const char *p)
+{
+  gsize nd = 0;
+  while (g_ascii_isdigit(p[nd]))
+    nd++;
+  if (nd < 2 || nd > 4 || g_ascii_isalpha(p[nd]) || p[nd] == '-')
+    return TRUE; /* "RCS…-2号硬盘": not a tail (the token pattern has judged it) */
+  const char *after;
+  g_autofree char *last = sn_tail(v, p, &after);
+  guint64 span = last ? sn_distance(v, last) : 0;
+  return span > 0 && span < SN_RANGE_MAX;
+}
+
+/* The SNs a customer wrote in shorthand after each hit: "RCS25A0012345、46、47" (tails) and
+ * "RCS25A0012345~47", "…45至…47", "RCS…45-RCS…47" (ranges, at most SN_RANGE_MAX machines); hits
+ * sorted by position, the new ones appended. FALSE when a range is longer (a batch, not a list). */
+static gboolean
+sn_expand(GArray *hits)
+{
+  gboolean listable = TRUE;
+  static const char *const list_sep[] = { "、", ",", "/", ";", NULL };
+  static const char *const range_sep[] = { "~", "至", "到", "—", "-", NULL };
+  guint n = hits->len;
+  for (guint i = 0; i < n; i++) {
+    SnHit h = g_array_index(hits, SnHit, i);
+    if (h.variant)
+      continue;
+    const char *p = skip_blanks(h.text + h.end);
+    const char *prev = h.value;
+    /* tails */
+    while (starts_with_any(p, list_sep)) {
+      const char *q = skip_blanks(p + g_utf8_skip[(guchar)*p]);
+      const char *after = NULL;
+      char *v = sn_tail(prev, q, &after);
+      if (!v)
+        break;
+      SnHit t = { v, h.labelled, h.text, (gsize)(q - h.text), (gsize)(after - h.text), FALSE };
+      g_array_append_val(hits, t);
+      prev = v;
+      p = skip_blanks(after);
+    }
+    if (prev != h.value || !starts_with_any(p, range_sep))
+      continue;
+    /* a range: to a tail or to the next hit */
+    const char *q = skip_blanks(p + g_utf8_skip[(guchar)*p]);
+    const char *after = NULL;
+    g_autofree char *last = sn_tail(h.value, q, &after);
+    const char *to = last;
+    if (!to && i + 1 < n && g_array_index(hits, SnHit, i + 1).pos == (gsize)(q - h.text))
+      to = g_array_index(hits, SnHit, i + 1).value;
+    guint64 span = to ? sn_distance(h.value, to) : 0;
+    if (span > SN_RANGE_MAX - 1)
+      listable = FALSE;
+    if (span == 0 || span > SN_RANGE_MAX - 1)
+      continue;
+    for (guint64 k = 1; k < span; k++) {
+      SnHit m = { sn_plus(h.value, k), h.labelled, h.text, h.end, h.end, FALSE }; /* g_array_sort is stable */
+      if (m.value)
+        g_array_append_val(hits, m);
+    }
+    if (last) {
+      SnHit t = { g_steal_pointer(&last),  h.labelled, h.text, (gsize)(q - h.text),
+                  (gsize)(after - h.text), FALSE };
+      g_array_append_val(hits, t);
+    }
+  }
+  return listable;
+}
+
+/* Whether the sorted hits are one list: each next SN follows the one before with only separators
+ * between ("、", ",", "和", "~"), and no SN is named twice. */
+static gboolean
+sn_one_list(GArray *hits)
+{
+  static const char *const joins[] = { "、", ",",  "/",  ";",  "~",    "至", "到",  "—", "-",  "和",
+                                       "及", "与", "與", "跟", "以及", "&",  "and", " ", "\t", NULL };
+  guint distinct = 0;
+  for (guint i = 0; i < hits->len; i++) {
+    const SnHit *h = &g_array_index(hits, SnHit, i);
+    gboolean seen = FALSE;
+    for (guint j = 0; j < i && !seen; j++) {
+      const SnHit *o = &g_array_index(hits, SnHit, j);
+      if (strcmp(o->value, h->value) == 0) {
+        if (o->pos != h->pos)
+          return FALSE; /* "RCS…01、RCS…02，其中 RCS…02 亮红灯": the fault is told apart */
+        seen = TRUE;
+      }
+    }
+    distinct += !seen;
+    if (i == 0 || h->pos <= g_array_index(hits, SnHit, i - 1).end)
+      continue;
+    for (const char *p = h->text + g_array_index(hits, SnHit, i - 1).end; p < h->text + h->pos;) {
+      const char *const *w = joins;
+      while (*w && !g_str_has_prefix(p, *w))
+        w++;
+      if (!*w)
+        return FALSE;
+      p += strlen(*w);
+    }
+  }
+  return distinct >= 2;
+}
+
+/* Every SN (labelled or SN-shaped, or in shorthand after one) in text, in text order; a token that
+ * is also labelled counts once, as labelled. With list, whether they are one list (sn_one_list). */
 static void
-sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep, GArray *out)
+sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep, GArray *out, gboolean *list)
 {
   if (!text)
     return;
@@ -184,7 +376,18 @@ sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep
       g_autofree char *v = parser_match_group(&m, text, g);
       gsize vstart = m.ov[2 * g], vend = m.ov[2 * g + 1];
       char *written = NULL; /* the hyphenated form as written, a second candidate */
-      if (v && k == 0) {
+      /* "SN：RCS25A0012345-47": an SN and a shorthand tail (sn_expand), not one SN; the value as
+       * written a second candidate (the registry may hold it so) */
+      char *dash = v && k == 0 ? strchr(v, '-') : NULL;
+      g_autofree char *head = dash ? g_strndup(v, (gsize)(dash - v)) : NULL;
+      gboolean tail = head && sn_shaped(c, head);
+      if (tail) {
+        written = g_ascii_strup(v, -1);
+        g_free(v);
+        v = g_steal_pointer(&head);
+        vend = vstart + strlen(v);
+      }
+      if (v && k == 0 && !tail) {
         g_autofree char *more = g == 1 ? parser_match_group(&m, text, 2) : NULL;
         char *joined = sn_join(c, v, more, &written);
         if (joined) {
@@ -196,11 +399,14 @@ sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep
           g_clear_pointer(&v, g_free); /* "SN: AB 12": no SN */
         }
       }
+      if (v && k == 1 && text[vend] == '-' && !sn_range_tail(v, text + vend + 1)) {
+        g_clear_pointer(&v, g_free); /* "RC20261120-0007", "HT20250301-01": an id, not an SN */
+      }
       if (v && !parser_re_test_str(c, PARSER_RE_ORDER_NO, v) && !(k == 1 && is_hex(v))) {
-        SnHit h = { g_ascii_strup(v, -1), k == 0, text, vstart };
+        SnHit h = { g_ascii_strup(v, -1), k == 0, text, vstart, vend, FALSE };
         g_array_append_val(hits, h);
         if (written) {
-          SnHit w = { written, FALSE, text, vstart };
+          SnHit w = { written, FALSE, text, vstart, vend, TRUE };
           g_array_append_val(hits, w);
           written = NULL;
         }
@@ -213,6 +419,12 @@ sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep
     parser_match_clear(&m);
   }
   g_array_sort(hits, by_pos);
+  guint before = hits->len;
+  gboolean listable = sn_expand(hits);
+  if (hits->len != before)
+    g_array_sort(hits, by_pos);
+  if (list)
+    *list = listable && sn_one_list(hits);
   for (guint i = 0; i < hits->len; i++) {
     SnHit *h = &g_array_index(hits, SnHit, i);
     gboolean merged = FALSE;
@@ -268,27 +480,58 @@ fault_score(const ParserConfig *c, const SnHit *h)
   return parser_fault_words(c, h->text + ls, le - ls);
 }
 
-int
-parser_fault_words(const ParserConfig *c, const char *text, gsize len)
+/* How many calm words ("正常", "OK") fold (case-folded) holds; "不正常" is none. */
+static int
+calm_words(const char *fold)
+{
+  static const char *const calm[] = { "正常",   "normal", "参考", "fyi", "供参考",
+                                      "没问题", "沒問題", "fine", "ok",  NULL };
+  int n = 0;
+  for (const char *const *w = calm; *w; w++) {
+    const char *hit = strstr(fold, *w);
+    /* Latin words whole only ("ok" is not in "book"); "不正常", "非正常", "not ok" are faults. */
+    while (hit &&
+           ((g_ascii_isalpha(**w) && !parser_whole_word_at(fold, (gsize)(hit - fold), strlen(*w))) ||
+            (hit - fold >= 3 && (g_str_has_prefix(hit - 3, "不") || g_str_has_prefix(hit - 3, "非"))) ||
+            (hit - fold >= 4 && g_str_has_prefix(hit - 4, "not "))))
+      hit = strstr(hit + 1, *w);
+    n += hit != NULL;
+  }
+  return n;
+}
+
+/* The fault tags and the request tags (labels.ini request_tags) text[0, len) sets, and its calm words. */
+static void
+fault_counts(const ParserConfig *c, const char *text, gsize len, int *faults, int *requests, int *calm)
 {
   g_autofree char *line = g_strndup(text, len);
   g_autofree char *fold = parser_casefold(line);
-  int score = 0;
   g_autofree guint8 *tag_hit = g_malloc0(c->symptom_tags->len + 1);
   parser_tags_find(c, fold, FALSE, tag_hit);
-  for (guint i = 0; i < c->symptom_tags->len; i++)
-    score += tag_hit[i];
-  static const char *const calm[] = { "正常",   "normal", "参考", "fyi", "供参考",
-                                      "没问题", "沒問題", "fine", "ok",  NULL };
-  for (const char *const *w = calm; *w; w++) {
-    const char *hit = strstr(fold, *w);
-    /* Latin words whole only ("ok" is not in "book"). */
-    while (hit && g_ascii_isalpha(**w) && !parser_whole_word_at(fold, (gsize)(hit - fold), strlen(*w)))
-      hit = strstr(hit + 1, *w);
-    if (hit)
-      score -= 2;
+  *faults = *requests = 0;
+  for (guint i = 0; i < c->symptom_tags->len; i++) {
+    if (((const ParserTag *)g_ptr_array_index(c->symptom_tags, i))->request)
+      *requests += tag_hit[i];
+    else
+      *faults += tag_hit[i];
   }
-  return score;
+  *calm = calm_words(fold);
+}
+
+int
+parser_fault_words(const ParserConfig *c, const char *text, gsize len)
+{
+  int faults, requests, calm;
+  fault_counts(c, text, len, &faults, &requests, &calm);
+  return faults - 2 * calm;
+}
+
+gboolean
+parser_tells_faults_only(const ParserConfig *c, const char *text)
+{
+  int faults, requests, calm;
+  fault_counts(c, text, strlen(text), &faults, &requests, &calm);
+  return faults > 0 && requests == 0 && calm == 0;
 }
 
 /* score (fault_score or clause_score) at the SN's every place in its text: "两台 RCS…01、RCS…02，
@@ -350,14 +593,24 @@ sn_choose(const ParserConfig *c, GArray *hits)
   return labelled > 0 ? first : NULL;
 }
 
-void
-parser_sn_find(const ParserConfig *c, const char *text, GPtrArray *out)
+gboolean
+parser_sn_list(const ParserConfig *c, const char *text, GPtrArray *out)
 {
   g_autoptr(GArray) sns = g_array_new(FALSE, TRUE, sizeof(SnHit));
   g_array_set_clear_func(sns, sn_hit_clear);
-  sn_scan(c, NULL, text, FALSE, sns);
+  gboolean list = FALSE;
+  sn_scan(c, NULL, text, FALSE, sns, &list);
   for (guint i = 0; i < sns->len; i++)
-    g_ptr_array_add(out, g_strdup(g_array_index(sns, SnHit, i).value));
+    /* a list's members once each: not the hyphenated form beside the joined one */
+    if (!list || !g_array_index(sns, SnHit, i).variant)
+      g_ptr_array_add(out, g_strdup(g_array_index(sns, SnHit, i).value));
+  return list;
+}
+
+void
+parser_sn_find(const ParserConfig *c, const char *text, GPtrArray *out)
+{
+  parser_sn_list(c, text, out);
 }
 
 /* ---- model ----------------------------------------------------------------------------------- */
@@ -383,9 +636,9 @@ parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *
   /* SN: every SN in the own words, the forwarded mail and the subject, in that order. */
   g_autoptr(GArray) sns = g_array_new(FALSE, TRUE, sizeof(SnHit));
   g_array_set_clear_func(sns, sn_hit_clear);
-  sn_scan(c, s, s->main, TRUE, sns);
-  sn_scan(c, s, s->fwd, TRUE, sns);
-  sn_scan(c, s, s->subject, FALSE, sns);
+  sn_scan(c, s, s->main, TRUE, sns, NULL);
+  sn_scan(c, s, s->fwd, TRUE, sns, NULL);
+  sn_scan(c, s, s->subject, FALSE, sns, NULL);
   r->model = model_find(c, s);
   /* A model is not an SN candidate even when it looks like one. */
   for (guint i = 0; r->model && i < sns->len; i++)
@@ -395,7 +648,7 @@ parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *
    * always wins, so the quote is read only when it named none). Not for ignored mail and
    * follow-ups: the quote is then a bounced mail or our own acknowledgement. */
   if (sns->len == 0 && s->quoted && !r->ignored_reason && !r->followup_of) {
-    sn_scan(c, s, s->quoted, FALSE, sns);
+    sn_scan(c, s, s->quoted, FALSE, sns, NULL);
     for (guint i = 0; i < sns->len; i++)
       if (!g_array_index(sns, SnHit, i).labelled)
         g_array_remove_index(sns, i--);

@@ -120,7 +120,8 @@ void parser_detect_followup(const ParserConfig *config, ParserRequest *r, const 
 /* One keyword tag: a name (e.g. "disk") and the words that trigger it. */
 typedef struct {
   char *name;
-  char **words; /* NULL-terminated, already NFKC + case-folded */
+  char **words;     /* NULL-terminated, already NFKC + case-folded */
+  gboolean request; /* asks for a service, tells no fault (labels.ini request_tags) */
 } ParserTag;
 
 typedef struct ParserTagWord {
@@ -272,10 +273,18 @@ void parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserR
 void parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 /* A one-row table under a header row of labels as "label: value" lines, or NULL (extract-machines.c). */
 char *parser_table_unfold(const ParserConfig *c, const char *text);
-/* Every SN (labelled or SN-shaped) in text, upper case, in text order, each once (char*). */
+/* Every SN (labelled or SN-shaped, or in shorthand: "RCS…45、46", "RCS…45~47") in text, upper
+ * case, in text order, each once (char*). */
 void parser_sn_find(const ParserConfig *c, const char *text, GPtrArray *out);
-/* How much text[0, len) talks about a fault: one per symptom tag, -2 per calm word (正常, OK). */
+/* The same; TRUE when they are two or more written as one list ("RCS…45、RCS…46 这两台": nothing
+ * but separators between them, none named twice). */
+gboolean parser_sn_list(const ParserConfig *c, const char *text, GPtrArray *out);
+/* How much text[0, len) talks about a fault: one per symptom tag (not a request tag), -2 per calm
+ * word (正常, OK). */
 int parser_fault_words(const ParserConfig *c, const char *text, gsize len);
+/* Whether text tells a fault and nothing else: a fault tag, no request tag ("安装", "请问"), no calm
+ * word ("正常", "OK"; "不正常" is none). */
+gboolean parser_tells_faults_only(const ParserConfig *c, const char *text);
 /* After the others: r->machines from sn/model/symptoms and any list or table of machines. */
 void parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 

@@ -575,6 +575,41 @@ Test(fields, sn_in_subject_and_several_sns)
   cr_assert_eq(r->sn_candidates->len, 3);
 }
 
+/* Shorthand lists and ranges name several machines; counts, times, ids and batches do not. */
+Test(fields, sn_shorthand_lists_and_ranges)
+{
+  const struct {
+    const char *text;
+    guint candidates, machines;
+    const char *last; /* the last candidate */
+  } cases[] = {
+    { "RCS25A0012345、46、47 这三台网卡故障", 3, 3, "RCS25A0012347" },
+    { "RCS25A0012345/46 两台硬盘告警", 2, 2, "RCS25A0012346" },
+    { "RCS25A0012345~47 三台宕机", 3, 3, "RCS25A0012347" },
+    { "RCS25A0012345至RCS25A0012348 四台风扇异响", 4, 4, "RCS25A0012348" },
+    { "SN：RCS25A0012345-47 三台硬盘告警", 4, 3, "RCS25A0012347" }, /* + "RCS25A0012345-47" as written */
+    { "RCS25A0012345 和 RCS25A0012399 两台都不开机", 2, 2, "RCS25A0012399" },
+    { "RCS25A0012345，2台都坏了", 1, 1, "RCS25A0012345" },
+    { "RCS25A0012345, 10点左右宕机", 1, 1, "RCS25A0012345" },
+    { "RCS25A0012345、44 两台宕机", 1, 1, "RCS25A0012345" },                  /* not ascending: not a tail */
+    { "RCS25A0012301~RCS25A0012350 共50台 风扇异响", 2, 1, "RCS25A0012350" }, /* a batch */
+    { "RCS25A0012345、RCS25A0012346 一台正常 一台宕机", 2, 1, "RCS25A0012346" },
+    { "一共三台：RCS25A0012345、46、47，都是10月到的货", 3, 1, "RCS25A0012347" },
+    { "新到的 RCS25A0012345/46 两台需要上架安装", 2, 1, "RCS25A0012346" },
+    { "合同 HT20250301-01 的 RCS25A0012345 硬盘告警", 1, 1, "RCS25A0012345" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *mail = g_strdup_printf(
+      "From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n%s\n", cases[i].text);
+    g_autoptr(ParserRequest) r = parse_str(mail);
+    cr_expect_eq(r->sn_candidates->len, cases[i].candidates, "%s: %u candidates", cases[i].text,
+                 r->sn_candidates->len);
+    cr_expect_eq(r->machines->len, cases[i].machines, "%s: %u machines", cases[i].text, r->machines->len);
+    cr_expect_str_eq(g_ptr_array_index(r->sn_candidates, r->sn_candidates->len - 1), cases[i].last, "%s",
+                     cases[i].text);
+  }
+}
+
 Test(fields, order_number_is_not_an_sn)
 {
   g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: Re: [RC20261125-0007] x\n\n好的\n");

@@ -2845,6 +2845,29 @@ PINYIN = {"北京": "Beijing", "成都": "Chengdu", "深圳": "Shenzhen", "上�
 FROM_SIMPLE = re.compile(r'^\s*(?:"?([^"<>()\[\]:;@\\,.]*?)"?\s*<([^<>\s]+)>|([^\s<>()]+@[^\s<>()]+))\s*$')
 
 
+def shorthand_sns(up):
+    """The SNs a text names in shorthand after a full one: 'RCS25A0012345、46、47' (tails),
+    'RCS25A0012345~47', '…45至…47', 'RCS…45-RCS…47' (ranges, up to 20)."""
+    out = []
+    for m in re.finditer(r"[A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16}", up):
+        sn, rest = m.group(0), up[m.end():]
+        digits = len(sn) - len(sn.rstrip("0123456789"))
+        def tail(t):
+            return sn[:len(sn) - len(t)] + t if 0 < len(t) < digits else None
+        k = re.match(r"((?:\s*[、,/]\s*[0-9]{1,4}(?![0-9]))+)", rest)
+        if k:
+            out += [tail(t) for t in re.findall(r"[0-9]+", k.group(1)) if tail(t)]
+            continue
+        r = re.match(r"\s*(?:~|至|到|-)\s*([A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16}|[0-9]{1,4}(?![0-9]))", rest)
+        if r:
+            end = r.group(1) if not r.group(1).isdigit() else tail(r.group(1))
+            if end and len(end) == len(sn) and end[:len(sn) - digits] == sn[:len(sn) - digits]:
+                a, b = int(sn[len(sn) - digits:]), int(end[len(sn) - digits:])
+                if 0 < b - a < 20:
+                    out += [sn[:len(sn) - digits] + str(x).zfill(digits) for x in range(a + 1, b + 1)]
+    return out
+
+
 def check(name, raw, exp):
     """Fills message_id/from/subject when they are certain; asserts every expectation against the mail."""
     problems = []
@@ -2891,7 +2914,7 @@ def check(name, raw, exp):
     hay = body + " " + subj
     up = hay.upper()
     # A labelled SN written in groups ("RCS-25A-0110012", "RCS 25A 0100011") is expected joined.
-    up_joined = re.sub(r"[ -]", "", up)
+    up_joined = re.sub(r"[ -]", "", up) + " " + " ".join(shorthand_sns(up))
     if exp.get("sn"):  # the text, or an attachment's name
         names = " ".join((p.get_filename() or "") for p in msg.walk()).upper()
         for p in msg.walk():  # and a text attachment's (a CSV of machines)
