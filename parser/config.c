@@ -138,7 +138,9 @@ static const struct {
   { PARSER_RE_ORDER_NO, "(?i)(?<![A-Za-z0-9])(RC)(20[0-9]{6})-([0-9]{4})(?![0-9])" },
   /* The first line of a quoted or forwarded block. */
   { PARSER_RE_QUOTE_HEADER,
-    "(?i)^[ \\t]*(?:[-=_*]{2,}[ \\t]*(?:原始邮件|原邮件|邮件原文|Original Message|Original|Forwarded message|"
+    "(?i)^[ \\t]*(?:[-=_*]{2,}[ "
+    "\\t]*(?:原始邮件|原邮件|邮件原文|邮件原件|原始信件|原始郵件|原郵件|郵件原文|郵件原件|Original Message|"
+    "Original|Forwarded message|"
     "Forwarded Message|转发邮件|转发的邮件|转发邮件信息)[ \\t]*[-=_*]{2,}[ \\t]*$"
     "|.{0,80}?(?:在|于)[ \\t]*.{1,120}写道[ \\t]*:?[ \\t]*$"
     "|On[ \\t].{1,200}wrote[ \\t]*:[ \\t]*$"
@@ -174,7 +176,7 @@ static const struct {
 G_STATIC_ASSERT(G_N_ELEMENTS(patterns) == PARSER_RE_COUNT);
 
 static const char *const SEP =
-  "[ \\t]*[】\\])）]?[ \\t]*(?:#[ \\t]*[:=]?|[:=|]|(?:都|分别)?(?:为|是)|(?i:is|was)(?=[ "
+  "[ \\t]*[】\\])）]?[ \\t]*(?:#[ \\t]*[:=]?|[:=|]|(?:都|分别|就|应该|應該)?(?:为|是)|(?i:is|was)(?=[ "
   "\\t])|\\p{Han}{1,4}[:])?[ \\t]*(?:\\n[ \\t]*)?";
 
 /* Escapes a literal for a regex. */

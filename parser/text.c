@@ -507,6 +507,45 @@ own_words(const ParserConfig *config, char **lines, guint sig)
   return own->len ? g_string_free(own, FALSE) : (g_string_free(own, TRUE), NULL);
 }
 
+/* Whether a quoted line asks for something: it ends with ':' or '?' ("> 1. 设备SN（…）：" of our
+ * acknowledgement; the text is NFKC'd, so '：' and '？' are ASCII by now). */
+static gboolean
+quoted_question(const char *l)
+{
+  gsize len = strlen(l);
+  while (len > 0 && (l[len - 1] == ' ' || l[len - 1] == '\t' || l[len - 1] == '\r'))
+    len--;
+  return len > 1 && l[0] == '>' && (l[len - 1] == ':' || l[len - 1] == '?');
+}
+
+/* 4. Answers written inline under quoted questions ("> 2. 设备所在地址：" / "武汉市…"): the
+ *    unquoted lines below a quoted line that asks, up to the next quoted line. NULL when none. A
+ *    top-posted reply above an unquoted original has no '>' lines, and a quote re-wrapped by the
+ *    mail client continues a sentence, not a question. */
+static char *
+inline_answers(char **lines, guint quote, guint n)
+{
+  GString *out = NULL;
+  gboolean answering = FALSE;
+  for (guint i = quote; i < n; i++) {
+    const char *l = lines[i];
+    gsize len = strlen(l);
+    if (blank(l, len))
+      continue;
+    if (l[0] == '>') {
+      answering = quoted_question(l);
+      continue;
+    }
+    if (!answering)
+      continue;
+    if (!out)
+      out = g_string_new(NULL);
+    g_string_append(out, l);
+    g_string_append_c(out, '\n');
+  }
+  return out ? g_string_free(out, FALSE) : NULL;
+}
+
 void
 parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit *out)
 {
@@ -519,6 +558,16 @@ parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit 
   out->signature = sig < quote ? join_lines(lines, sig, quote) : NULL;
   out->quoted = quote < n ? join_lines(lines, quote, n) : NULL;
   out->own = own_words(config, lines, sig);
+  g_autofree char *answers = quote < n ? inline_answers(lines, quote, n) : NULL;
+  if (answers) {
+    /* the answers are the customer's words: after those above the quote */
+    char *own = g_strconcat(out->own ? out->own : "", out->own ? "\n" : "", answers, NULL);
+    char *full = g_strconcat(out->own_full ? out->own_full : "", "\n", answers, NULL);
+    g_free(out->own);
+    g_free(out->own_full);
+    out->own = g_strstrip(own);
+    out->own_full = full;
+  }
 }
 
 void

@@ -344,11 +344,12 @@ Test(text, quote_markers)
     "硬盘坏了\n\n-----原始邮件-----\n发件人: x\n",
     "硬盘坏了\n------------------ Original ------------------\nFrom: x\n",
     "硬盘坏了\n在 2026年11月12日 13:57, 张三 写道:\n> 旧的\n",
-    "硬盘坏了\nOn Thu, Nov 12, 2026 at 1:57 PM Zhang <z@x.cn> wrote:\n> old\n",
-    "硬盘坏了\n> 旧的\n> 更旧\n",
+    "硬盘坏了\nOn Thu, Nov 12, 2026 at 1:57 PM Zhang <z@x.cn> wrote:\n> old\n", "硬盘坏了\n> 旧的\n> 更旧\n",
     "硬盘坏了\n发件人: 融科联创 <service@roycom.com.cn>\n发送时间: 2026年11月12日\n收件人: x\n主题: y\n",
     "硬盘坏了\n---------- Forwarded message ---------\nFrom: x\n",
-    NULL
+    "硬盘坏了\n\n-----邮件原件-----\n发件人: x\n",
+    /* a quote re-wrapped by the client: the unquoted line goes on a sentence, it answers nothing */
+    "硬盘坏了\n> 我们已收到您的报修，工程师会在两个工作日内\n联系您安排上门\n> 谢谢\n", NULL
   };
   for (const char **c = cases; *c; c++) {
     ParserTextSplit s = split_of(*c);
@@ -356,6 +357,17 @@ Test(text, quote_markers)
     cr_assert_not_null(s.quoted, "case: %s", *c);
     parser_text_split_clear(&s);
   }
+}
+
+/* Answers written under the acknowledgement's quoted questions are the customer's words. */
+Test(text, inline_answers_under_quoted_questions)
+{
+  ParserTextSplit s =
+    split_of("缺的信息在下面回复了\n\n> 请补充以下信息：\n> 1. 设备SN：\nSN就是 RCS25H0250020\n"
+             "> 2. 设备所在地址：\n武汉市关山大道1号\n>\n> 我们理解到的信息：\n>   联系人：周敏\n");
+  cr_assert_str_eq(s.own, "缺的信息在下面回复了\nSN就是 RCS25H0250020\n武汉市关山大道1号");
+  cr_assert(strstr(s.quoted, "> 1. 设备SN:") != NULL); /* NFKC: "：" is ":" */
+  parser_text_split_clear(&s);
 }
 
 Test(text, signatures_and_disclaimers)
