@@ -235,14 +235,86 @@ reject(char **reason, const char *fmt, ...)
   return FALSE;
 }
 
+/* v is a bare number (digits, maybe a fraction) that Excel would show for a date cell of 1900-2999
+ * formatted as a number (its day count, 45726 = 2025-03-10). *as_date: the date it counts to, when past
+ * Excel's made-up 1900-02-29 (serial 60), else left invalid. */
+static gboolean
+excel_serial(const char *v, GDate *as_date)
+{
+  const char *p = v;
+  while (g_ascii_isdigit(*p))
+    p++;
+  gsize n = (gsize)(p - v);
+  if (*p == '.' && g_ascii_isdigit(p[1]))
+    for (p++; g_ascii_isdigit(*p);)
+      p++;
+  if (!n || n > 6 || *p)
+    return FALSE;
+  guint serial = (guint)g_ascii_strtoull(v, NULL, 10);
+  if (!serial || serial > 401768) /* 2999-12-31 */
+    return FALSE;
+  g_date_clear(as_date, 1);
+  if (serial > 60) {
+    g_date_set_dmy(as_date, 30, G_DATE_DECEMBER, 1899);
+    g_date_add_days(as_date, serial);
+  }
+  return TRUE;
+}
+
 static gboolean
 date_field(const char *v, const char *name, gboolean required, GDate *out, char **reason)
 {
   g_date_clear(out, 1);
   if (!v)
     return required ? reject(reason, "%s is empty", name) : TRUE;
-  if (!classifier_parse_date(v, out))
-    return reject(reason, "%s '%s' is not a date (YYYY-MM-DD)", name, v);
+  if (classifier_parse_date(v, out))
+    return TRUE;
+  GDate serial;
+  if (excel_serial(v, &serial)) {
+    char shown[40] = "";
+    if (g_date_valid(&serial))
+      g_date_strftime(shown, sizeof shown, " (%Y-%m-%d if it is one)", &serial);
+    return reject(reason,
+                  "%s '%s' looks like an Excel serial number%s, not a date: format the column as a date "
+                  "(YYYY-MM-DD) in the spreadsheet and export again",
+                  name, v, shown);
+  }
+  return reject(reason, "%s '%s' is not a date (YYYY-MM-DD)", name, v);
+}
+
+/* contract_years as ERPs write it: "5", "5年", "5 years", "3.0" (a whole number written as a decimal),
+ * 1-30. */
+static gboolean
+years_field(const char *v, guint *out, char **reason)
+{
+  g_autofree char *s = g_strdup(v);
+  gsize l = strlen(s);
+  static const char *const units[] = { "年", "years", "year" };
+  for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
+    gsize ul = strlen(units[i]);
+    if (l > ul && !g_ascii_strcasecmp(s + l - ul, units[i])) {
+      s[l - ul] = '\0';
+      break;
+    }
+  }
+  g_strstrip(s);
+  char *p = s;
+  while (g_ascii_isdigit(*p))
+    p++;
+  gboolean whole = TRUE;
+  if (*p == '.' && p > s) {
+    *p++ = '\0';
+    for (; *p == '0'; p++)
+      ;
+    for (; g_ascii_isdigit(*p); p++)
+      whole = FALSE;
+  }
+  int y;
+  if (*p || p == s || !classifier_parse_int(s, 1, 30, &y))
+    return reject(reason, "contract_years '%s' is not a number of years 1-30", v);
+  if (!whole)
+    return reject(reason, "contract_years '%s' is not a whole number of years (1-30)", v);
+  *out = (guint)y;
   return TRUE;
 }
 
@@ -290,7 +362,8 @@ read_kind_brand_tier(const ClassifierAssetFormat *format, char **v, ClassifierAs
   return TRUE;
 }
 
-/* The software column: items separated by ; ； | 、 (empty items dropped); NULL when none. */
+/* The software column: items separated by ; ； | 、 and , (a comma in a quoted cell, or ， made , by
+ * NFKC); empty items dropped; NULL when none. */
 static char **
 split_software(const char *p)
 {
@@ -299,7 +372,7 @@ split_software(const char *p)
     const char *e = p;
     gsize sep = 0;
     while (*e) {
-      if (*e == ';' || *e == '|') {
+      if (*e == ';' || *e == '|' || *e == ',') {
         sep = 1;
         break;
       }
@@ -339,12 +412,8 @@ classifier_asset_from_cols(const ClassifierAssetFormat *format, char **v, Classi
     return reject(reason, "warranty_basis '%s' is not ship, invoice or contract", basis);
   a.warranty_basis = (ClassifierWarrantyBasis)w;
   const char *years = v[CLASSIFIER_ASSET_COL_CONTRACT_YEARS];
-  if (years) {
-    int y;
-    if (!classifier_parse_int(years, 1, 30, &y))
-      return reject(reason, "contract_years '%s' is not a number of years 1-30", years);
-    a.contract_years = (guint)y;
-  }
+  if (years && !years_field(years, &a.contract_years, reason))
+    return FALSE;
   a.sn = g_ascii_strup(v[CLASSIFIER_ASSET_COL_SN], -1);
   a.brand = g_strdup(brand);
   a.model = g_strdup(v[CLASSIFIER_ASSET_COL_MODEL]);

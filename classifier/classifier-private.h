@@ -144,8 +144,8 @@ typedef enum {
 } ClassifierNameSet;
 int classifier_name_lookup(ClassifierNameSet set, const char *s); /* the enum value spelt s, or -1 */
 gboolean classifier_parse_int(const char *s, int min, int max, int *out);
-gboolean classifier_parse_bool(const char *s, gboolean *out);   /* t/f, true/false, yes/no, 1/0, on/off */
-gboolean classifier_parse_date(const char *s, GDate *out);      /* YYYY-MM-DD, YYYY/M/D, YYYY.M.D */
+gboolean classifier_parse_bool(const char *s, gboolean *out); /* t/f, true/false, yes/no, 1/0, on/off */
+gboolean classifier_parse_date(const char *s, GDate *out); /* YYYY-MM-DD, /, ., 年月日, YYYYMMDD; + a time */
 gboolean classifier_parse_time_of_day(const char *s, int *out); /* HH:MM[:SS] → seconds */
 gboolean classifier_parse_weekdays(const char *s, guint8 *out); /* {1,2,3} → bit set of ISO weekdays */
 char *classifier_text_nfkc(const char *text, gssize len);       /* valid UTF-8, NFKC; caller frees */

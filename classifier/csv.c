@@ -101,6 +101,20 @@ check_encoding(const char *data, gsize len, GError **error)
   if (g_utf8_validate_len(data, len, &bad))
     return TRUE;
   guint line = line_of_offset(data, (gsize)(bad - data));
+  if (!*bad) {
+    /* NUL is valid UTF-8 but never text: re-saving as UTF-8 would not help. Text in UTF-16 without its
+     * byte-order mark has a NUL beside every ASCII character. */
+    if (bad - data < 2 && len >= 4 && !data[(bad - data) + 2])
+      g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+                  "the file looks like UTF-16 (without a byte-order mark): save it as CSV UTF-8 and import "
+                  "again");
+    else
+      g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+                  "the file contains a NUL byte (binary data) on line %u, offset %zu: a CSV is text; remove "
+                  "the byte or export the sheet again as CSV UTF-8",
+                  line, (gsize)(bad - data));
+    return FALSE;
+  }
   gsize wlen = 0;
   g_autofree char *as_gb = g_convert(data, (gssize)len, "UTF-8", "GB18030", NULL, &wlen, NULL);
   if (as_gb)

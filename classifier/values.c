@@ -138,7 +138,72 @@ classifier_parse_bool(const char *s, gboolean *out)
   return FALSE;
 }
 
-/* YYYY-MM-DD; also YYYY/M/D and YYYY.M.D (spreadsheet exports). */
+/* Up to max digits at *p into *v; the number of digits read. */
+static int
+read_digits(const char **p, int max, int *v)
+{
+  int n = 0;
+  *v = 0;
+  for (; n < max && g_ascii_isdigit(**p); n++)
+    *v = *v * 10 + (*(*p)++ - '0');
+  return n;
+}
+
+/* A time of day after a date, and nothing else: H:MM or HH:MM[:SS[.fff]], an optional AM/PM, and an
+ * optional zone (Z, +08:00, +0800, UTC, CST, UTC+8). The zone does not move the date: a registry date
+ * is the ERP's calendar day, whatever clock the export wrote beside it. */
+static gboolean
+time_tail(const char *p)
+{
+  int h, m, sec = 0, x;
+  if (!read_digits(&p, 2, &h) || *p++ != ':' || read_digits(&p, 2, &m) != 2)
+    return FALSE;
+  if (*p == ':') {
+    p++;
+    if (read_digits(&p, 2, &sec) != 2)
+      return FALSE;
+    if (*p == '.' || *p == ',') {
+      p++;
+      if (!g_ascii_isdigit(*p))
+        return FALSE;
+      while (g_ascii_isdigit(*p))
+        p++;
+    }
+  }
+  if (h > 23 || m > 59 || sec > 60)
+    return FALSE;
+  while (*p == ' ')
+    p++;
+  if ((*p == 'A' || *p == 'a' || *p == 'P' || *p == 'p') && (p[1] == 'M' || p[1] == 'm') &&
+      !g_ascii_isalpha(p[2])) {
+    if (h < 1 || h > 12)
+      return FALSE;
+    for (p += 2; *p == ' ';)
+      p++;
+  }
+  int letters = 0;
+  while (g_ascii_isalpha(p[letters]))
+    letters++;
+  if (letters > 5)
+    return FALSE;
+  p += letters;
+  if (*p == '+' || *p == '-') {
+    p++;
+    if (!read_digits(&p, 2, &x) || x > 14)
+      return FALSE;
+    if (*p == ':')
+      p++;
+    if (g_ascii_isdigit(*p) && (read_digits(&p, 2, &x) != 2 || x > 59))
+      return FALSE;
+  }
+  while (*p == ' ')
+    p++;
+  return *p == '\0';
+}
+
+/* YYYY-MM-DD; also YYYY/M/D and YYYY.M.D (spreadsheet exports), YYYY年M月D日 and YYYYMMDD; each may be
+ * followed by a valid time of day (time_tail: "2025-03-10 00:00:00", "2025/3/10 0:00",
+ * "2025-03-10T08:00:00+08:00"), never by anything else. */
 gboolean
 classifier_parse_date(const char *s, GDate *out)
 {
@@ -146,28 +211,42 @@ classifier_parse_date(const char *s, GDate *out)
     return FALSE;
   while (*s == ' ')
     s++;
-  int y = 0, m = 0, d = 0, n = 0;
+  int y = 0, m = 0, d = 0;
   const char *p = s;
-  while (g_ascii_isdigit(*p) && n < 4) {
-    y = y * 10 + (*p++ - '0');
-    n++;
+  int n = read_digits(&p, 8, &y);
+  if (n == 8) { /* YYYYMMDD */
+    d = y % 100;
+    m = y / 100 % 100;
+    y /= 10000;
+  } else if (n != 4) {
+    return FALSE;
+  } else if (!strncmp(p, "年", 3)) {
+    p += 3;
+    if (!read_digits(&p, 2, &m) || strncmp(p, "月", 3))
+      return FALSE;
+    p += 3;
+    if (!read_digits(&p, 2, &d) || strncmp(p, "日", 3))
+      return FALSE;
+    p += 3;
+  } else {
+    if (*p != '-' && *p != '/' && *p != '.')
+      return FALSE;
+    char sep = *p++;
+    if (!read_digits(&p, 2, &m) || *p++ != sep || !read_digits(&p, 2, &d))
+      return FALSE;
   }
-  if (n != 4 || (*p != '-' && *p != '/' && *p != '.'))
+  /* what follows: nothing, or a time after 'T' or blanks (PostgreSQL never sends one for a date) */
+  if (*p == 'T') {
+    if (!time_tail(p + 1))
+      return FALSE;
+  } else if (*p == ' ') {
+    while (*p == ' ')
+      p++;
+    if (*p && !time_tail(p))
+      return FALSE;
+  } else if (*p) {
     return FALSE;
-  char sep = *p++;
-  for (n = 0; g_ascii_isdigit(*p) && n < 2; n++)
-    m = m * 10 + (*p++ - '0');
-  if (!n || *p++ != sep)
-    return FALSE;
-  for (n = 0; g_ascii_isdigit(*p) && n < 2; n++)
-    d = d * 10 + (*p++ - '0');
-  if (!n)
-    return FALSE;
-  while (*p == ' ')
-    p++;
-  /* a timestamp's time part is tolerated (PostgreSQL never sends one for a date) */
-  if (*p && *p != 'T' && *p != ' ')
-    return FALSE;
+  }
   if (y < 1900 || y > 2999 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
     return FALSE;
   g_date_clear(out, 1);

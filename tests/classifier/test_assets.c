@@ -292,3 +292,217 @@ Test(assets, spellings_are_data)
   cr_expect_null(classifier_asset_format_load("/nonexistent", &error));
   cr_expect(g_error_matches(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_IO));
 }
+
+/* Parses HEADER + rows with the shipped spellings into c and rej (the file itself must be accepted). */
+static void
+parse_rows(const char *rows, Collect *c, GPtrArray *rej)
+{
+  g_autofree char *csv = g_strconcat(HEADER, rows, NULL);
+  g_autoptr(GError) error = NULL;
+  collect_init(c);
+  cr_assert(classifier_assets_parse_csv(t_asset_format(), csv, strlen(csv), collect, c, rej, &error), "%s",
+            error ? error->message : "");
+}
+
+/* The asset of c with sn, or NULL. */
+static const ClassifierAsset *
+asset_of(const Collect *c, const char *sn)
+{
+  for (guint i = 0; i < c->assets->len; i++)
+    if (g_str_equal(((ClassifierAsset *)c->assets->pdata[i])->sn, sn))
+      return c->assets->pdata[i];
+  return NULL;
+}
+
+/* The reject reason of the row with sn, or NULL. */
+static const char *
+reason_of(GPtrArray *rej, const char *sn)
+{
+  for (guint i = 0; i < rej->len; i++) {
+    ClassifierAssetReject *r = rej->pdata[i];
+    if (r->sn && g_str_equal(r->sn, sn))
+      return r->reason;
+  }
+  return NULL;
+}
+
+/* Supermicro's usual Chinese and long names are supermicro (§4: year 1 covered, years 2-3 chargeable), from
+ * data/classifier/assets.ini; any other brand is "other" (blind test 08b). */
+Test(assets, supermicro_brand_spellings)
+{
+  static const struct {
+    const char *brand, *want;
+  } brands[] = {
+    { "超微", "supermicro" },
+    { "美超微", "supermicro" },
+    { "超微电脑", "supermicro" },
+    { "Supermicro Inc.", "supermicro" },
+    { "SUPERMICRO 超微", "supermicro" },
+    { "SMC", "supermicro" },
+    { "Super Micro", "supermicro" },
+    { "ＳＵＰＥＲＭＩＣＲＯ", "supermicro" },
+    { "Intel", "other" },
+    { "xyz?", "other" },
+    { "其他", "other" },
+    { "Other", "other" },
+  };
+  GString *rows = g_string_new(NULL);
+  for (guint i = 0; i < G_N_ELEMENTS(brands); i++)
+    g_string_append_printf(rows, "OSBR%02u,part,%s,PWS-2K08A-1R,C,silver,2025-08-12,,ship,,,,,\n", i,
+                           brands[i].brand);
+  Collect c;
+  g_autoptr(GPtrArray) rej = rejects_new();
+  parse_rows(rows->str, &c, rej);
+  cr_expect_eq(rej->len, 0);
+  for (guint i = 0; i < G_N_ELEMENTS(brands); i++) {
+    g_autofree char *sn = g_strdup_printf("OSBR%02u", i);
+    const ClassifierAsset *a = asset_of(&c, sn);
+    cr_assert(a, "%s (%s) not loaded", sn, brands[i].brand);
+    cr_expect_str_eq(a->brand, brands[i].want, "brand '%s' loaded as %s", brands[i].brand, a->brand);
+  }
+  g_string_free(rows, TRUE);
+  collect_clear(&c);
+}
+
+/* A date followed by a valid time (ERP, database and Excel exports) is that date, whatever the zone; junk
+ * after the date is refused; 2025年3月10日 and 20250310 are dates; an Excel serial is named as one
+ * (blind test 07, 07b). */
+Test(assets, date_forms_time_tails_and_excel_serials)
+{
+  static const struct {
+    const char *cell;
+    const char *want; /* the date, or NULL: rejected with reason_part */
+    const char *reason_part;
+  } dates[] = {
+    { "2025-03-10 00:00:00", "2025-03-10", NULL },
+    { "2025/03/10 0:00", "2025-03-10", NULL },
+    { "2025-03-10T08:00:00", "2025-03-10", NULL },
+    { "2025-03-10T20:00:00Z", "2025-03-10", NULL },
+    { "2025-03-10T00:00:00+08:00", "2025-03-10", NULL },
+    { "2025-03-10 08:00:00.000 +0800", "2025-03-10", NULL },
+    { "2025/3/10 8:00 PM", "2025-03-10", NULL },
+    { "2025年3月10日", "2025-03-10", NULL },
+    { "2025年03月10日 00:00", "2025-03-10", NULL },
+    { "20250310", "2025-03-10", NULL },
+    { "2025/3/10", "2025-03-10", NULL },
+    { "2025-3-10", "2025-03-10", NULL },
+    { "2025.3.10", "2025-03-10", NULL },
+    { "２０２５/３/１０", "2025-03-10", NULL },
+    { "2025-03-10T99:99:99", NULL, "ship_date '2025-03-10T99:99:99' is not a date (YYYY-MM-DD)" },
+    { "2025-03-10Tgarbage", NULL, "ship_date '2025-03-10Tgarbage' is not a date (YYYY-MM-DD)" },
+    { "2025-03-10T", NULL, "is not a date" },
+    { "2025-03-10 24:00", NULL, "is not a date" },
+    { "2025-03-10 08:00 garbage", NULL, "is not a date" },
+    { "2025-03-10xyz", NULL, "is not a date" },
+    { "2025/3/10/7", NULL, "is not a date" },
+    { "2025年3月10", NULL, "is not a date" },
+    { "20251310", NULL, "is not a date" },
+    { "2025031", NULL, "ship_date '2025031' is not a date" },
+    { "0", NULL, "ship_date '0' is not a date" },
+    { "61", NULL, "'61' looks like an Excel serial number (1900-03-01 if it is one)" },
+    { "45726", NULL, "ship_date '45726' looks like an Excel serial number (2025-03-10 if it is one)" },
+    { "45726.5", NULL, "format the column as a date" },
+  };
+  GString *rows = g_string_new(NULL);
+  for (guint i = 0; i < G_N_ELEMENTS(dates); i++)
+    g_string_append_printf(rows, "RCSDT%02u,server,,M,C,silver,\"%s\",,ship,,,,,\n", i, dates[i].cell);
+  Collect c;
+  g_autoptr(GPtrArray) rej = rejects_new();
+  parse_rows(rows->str, &c, rej);
+  for (guint i = 0; i < G_N_ELEMENTS(dates); i++) {
+    g_autofree char *sn = g_strdup_printf("RCSDT%02u", i);
+    const ClassifierAsset *a = asset_of(&c, sn);
+    const char *why = reason_of(rej, sn);
+    if (dates[i].want) {
+      cr_expect(a, "'%s' rejected: %s", dates[i].cell, why);
+      if (a) {
+        g_autofree char *got = t_date(&a->ship_date);
+        cr_expect_str_eq(got, dates[i].want, "'%s' loaded as %s", dates[i].cell, got);
+      }
+    } else {
+      cr_expect_null(a, "'%s' accepted", dates[i].cell);
+      cr_expect(why && strstr(why, dates[i].reason_part), "'%s': \"%s\" lacks \"%s\"", dates[i].cell, why,
+                dates[i].reason_part);
+    }
+  }
+  g_string_free(rows, TRUE);
+  collect_clear(&c);
+}
+
+/* "SuperAI,VMware vSphere" (a comma in a quoted cell) is two products like ; ； and 、 (blind test 09). */
+Test(assets, software_split_on_commas)
+{
+  Collect c;
+  g_autoptr(GPtrArray) rej = rejects_new();
+  parse_rows("RCSSW1,server,,M,C,gold,2025-10-10,,ship,,,\"SuperAI,VMware vSphere\",,\n"
+             "RCSSW2,server,,M,C,gold,2025-10-10,,ship,,,\"SuperAI， VMware vSphere, \",,\n",
+             &c, rej);
+  cr_assert_eq(c.assets->len, 2, "rejects: %u", rej->len);
+  for (guint i = 0; i < 2; i++) {
+    const ClassifierAsset *a = c.assets->pdata[i];
+    cr_assert_eq(g_strv_length(a->software), 2, "%s: %u items", a->sn, g_strv_length(a->software));
+    cr_expect_str_eq(a->software[0], "SuperAI");
+    cr_expect_str_eq(a->software[1], "VMware vSphere");
+  }
+  collect_clear(&c);
+}
+
+/* A NUL byte is named as such, with its line: it is valid UTF-8, so "not UTF-8, save as UTF-8" would
+ * send the user round in circles (blind test 13b). UTF-16 without a byte-order mark is still UTF-16. */
+Test(assets, nul_byte_named)
+{
+  static const char nul[] = HEADER "RCS25N1300004,server,,M,NUL\0客户,silver,2025-03-10,,ship,,,,,\n"
+                                   "RCS25N1300009,server,,M,C,silver,2025-03-10,,ship,,,,,\n";
+  g_autoptr(GError) error = NULL;
+  cr_expect_not(classifier_assets_parse_csv(t_asset_format(), nul, sizeof nul - 1, NULL, NULL, NULL, &error));
+  cr_assert(error);
+  cr_expect(g_error_matches(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS));
+  cr_expect(strstr(error->message, "NUL byte (binary data) on line 2"), "%s", error->message);
+  cr_expect_null(strstr(error->message, "not UTF-8"), "%s", error->message);
+  g_clear_error(&error);
+  static const char utf16[] = "s\0n\0,\0t\0i\0e\0r\0";
+  cr_expect_not(
+    classifier_assets_parse_csv(t_asset_format(), utf16, sizeof utf16 - 1, NULL, NULL, NULL, &error));
+  cr_expect(error && strstr(error->message, "UTF-16"), "%s", error ? error->message : "");
+}
+
+/* contract_years as ERPs write them: 5年, 3.0, " 5 " are whole years; 3.5 is refused as not whole (blind
+ * test 02b, 08, 17). */
+Test(assets, contract_years_spellings)
+{
+  Collect c;
+  g_autoptr(GPtrArray) rej = rejects_new();
+  parse_rows("RCSCY1,server,,M,C,gold,2025-03-10,,contract,2025-09-01,5年,,,\n"
+             "RCSCY2,server,,M,C,gold,2025-03-10,,contract,2025-09-01,3.0,,,\n"
+             "RCSCY3,server,,M,C,gold,2025-03-10,,contract,2025-09-01, 5 ,,,\n"
+             "RCSCY4,server,,M,C,gold,2025-03-10,,contract,2025-09-01,3 years,,,\n"
+             "RCSCY5,server,,M,C,gold,2025-03-10,,contract,2025-09-01,3.5,,,\n"
+             "RCSCY6,server,,M,C,gold,2025-03-10,,contract,2025-09-01,31年,,,\n"
+             "RCSCY7,server,,M,C,gold,2025-03-10,,contract,2025-09-01,年,,,\n"
+             "RCSCY8,server,,M,C,gold,2025-03-10,,contract,2025-09-01,five,,,\n",
+             &c, rej);
+  static const struct {
+    const char *sn;
+    guint years;
+  } ok[] = { { "RCSCY1", 5 }, { "RCSCY2", 3 }, { "RCSCY3", 5 }, { "RCSCY4", 3 } };
+  for (guint i = 0; i < G_N_ELEMENTS(ok); i++) {
+    const ClassifierAsset *a = asset_of(&c, ok[i].sn);
+    cr_expect(a, "%s rejected: %s", ok[i].sn, reason_of(rej, ok[i].sn));
+    if (a)
+      cr_expect_eq(a->contract_years, ok[i].years, "%s: %u years", ok[i].sn, a->contract_years);
+  }
+  static const struct {
+    const char *sn, *part;
+  } bad[] = {
+    { "RCSCY5", "contract_years '3.5' is not a whole number of years (1-30)" },
+    { "RCSCY6", "contract_years '31年' is not a number of years 1-30" },
+    { "RCSCY7", "contract_years '年' is not a number of years 1-30" },
+    { "RCSCY8", "contract_years 'five' is not a number of years 1-30" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+    const char *why = reason_of(rej, bad[i].sn);
+    cr_expect(why && strstr(why, bad[i].part), "%s: \"%s\" lacks \"%s\"", bad[i].sn, why, bad[i].part);
+  }
+  cr_expect_eq(rej->len, G_N_ELEMENTS(bad));
+  collect_clear(&c);
+}
