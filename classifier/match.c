@@ -209,13 +209,38 @@ sentence_start(const char *t, gsize clause_start)
   return 0;
 }
 
-/* A match inside a longer one that speaks for it, or whose `requires` terms its sentence lacks. */
+/* Whether ms[a] is a system word that is the noun of a Roycom product named right before it ("SuperAI
+ * 软件", "SuperHCI软件"): the product's, not the customer's own software. */
+static gboolean
+product_noun(const ClassifierMatch *ms, guint nm, guint a, const char *t)
+{
+  if (ms[a].kw->category != CLASSIFIER_KW_COMPONENT || ms[a].kw->code_value != CLASSIFIER_COMPONENT_SYSTEM)
+    return FALSE;
+  for (guint b = 0; b < nm; b++) {
+    if (ms[b].kw->category != CLASSIFIER_KW_COMPONENT ||
+        ms[b].kw->code_value != CLASSIFIER_COMPONENT_ROYCOM_SOFTWARE || ms[b].end > ms[a].start)
+      continue;
+    gsize i = ms[b].end;
+    while (i < ms[a].start && t[i] == ' ')
+      i++;
+    if (i == ms[a].start)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* A match inside a longer one that speaks for it, a product's noun, or a match whose `requires`
+ * terms its sentence lacks. */
 static void
 drop_contained_and_unmet(const ClassifierMatch *ms, guint nm, const char *t, gboolean *drop)
 {
   for (guint a = 0; a < nm; a++) {
     if (drop[a])
       continue;
+    if (product_noun(ms, nm, a, t)) {
+      drop[a] = TRUE;
+      continue;
+    }
     /* inside a longer keyword of the same category (电源 in 电源线): the longer one speaks */
     /* a part named inside a paid service (机柜 in 机柜布线, 硬盘 in 硬盘不返还) names the service, not a fault */
     for (guint b = 0; b < nm; b++) {
