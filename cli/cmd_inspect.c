@@ -355,6 +355,29 @@ first_machine_follows(ParserRequest *req, const ClassifierResult *r)
   }
 }
 
+/* The other machines of a batch report: a registered SN's model is the registry's (policy §1), as
+ * in the order poll makes of it. */
+static void
+other_machines_follow(Sources *src, ParserRequest *req)
+{
+  for (guint i = 1; src->registry && i < req->machines->len; i++) {
+    ParserMachine *m = g_ptr_array_index(req->machines, i);
+    if (!m->sn)
+      continue;
+    PipelineMachineSaved saved;
+    pipeline_machine_enter(req, i, &saved);
+    gboolean owned = FALSE;
+    ClassifierAsset *a = find_asset(src, req, &owned);
+    pipeline_machine_leave(req, &saved);
+    if (a && a->model && g_strcmp0(m->model, a->model) != 0) {
+      g_free(m->model);
+      m->model = g_strdup(a->model);
+    }
+    if (owned)
+      classifier_asset_free(a);
+  }
+}
+
 static void
 print_json(const ParserRequest *req, const ClassifierResult *result)
 {
@@ -469,6 +492,7 @@ cli_cmd_inspect(int argc, char **argv)
     rc = EXIT_RUNTIME;
   } else if (json) {
     first_machine_follows(req, result);
+    other_machines_follow(&src, req);
     print_json(req, result);
   } else {
     print_explain(policy, req, result, source, asset, src.assets ? src.assets : db ? "the database" : NULL);

@@ -83,6 +83,16 @@ cells_of(const char *line)
 static gboolean
 only_index(const char *cell)
 {
+  static const char *const counted = "0123456789一二三四五六七八九十";
+  if (g_str_has_prefix(cell, "第") && g_str_has_suffix(cell, "台") && strlen(cell) > 6) {
+    /* "第一台", "第2台" */
+    for (const char *q = cell + 3; q < cell + strlen(cell) - 3; q = g_utf8_next_char(q)) {
+      g_autofree char *ch = g_strndup(q, (gsize)(g_utf8_next_char(q) - q));
+      if (!strstr(counted, ch))
+        return FALSE;
+    }
+    return TRUE;
+  }
   const char *p = cell;
   while (*p == '#' || *p == 'N' || *p == 'o' || *p == '.')
     p++;
@@ -286,12 +296,12 @@ static char *
 list_symptoms(const char *rest)
 {
   static GRegex *label_re;
-  GRegex *label = cached_regex(
-    &label_re,
-    "(?i)(?:^[ "
-    "\\t]*(?:[0-9]{1,2}[.、)]|[-*•·#])|(?:设备|机器|服务器|主机)?(?:SN|S/N|序列号|序號|型号|型號|机型|"
-    "Model|Serial(?: No\\.?)?)(?:号|码)?[ \\t]*[:：#=]?"
-    "|(?:故障(?:描述|现象)?|问题(?:描述)?|现象|Symptoms?|Problem)[ \\t]*[:：#=])");
+  GRegex *label =
+    cached_regex(&label_re, "(?i)(?:^[ "
+                            "\\t]*(?:[0-9]{1,2}[.、)]|[-*•·#]|第[0-9一二三四五六七八九十]+台)|(?:设备|机器|"
+                            "服务器|主机)?(?:SN|S/N|序列号|序號|型号|型號|机型|"
+                            "Model|Serial(?: No\\.?)?)(?:号|码)?[ \\t]*[:：#=]?"
+                            "|(?:故障(?:描述|现象)?|问题(?:描述)?|现象|Symptoms?|Problem)[ \\t]*[:：#=])");
   g_autofree char *bare = g_regex_replace_literal(label, rest, -1, 0, " ", 0, NULL);
   g_autofree char *sym = bare ? tidy(bare) : NULL;
   return g_steal_pointer(&sym);
@@ -326,6 +336,32 @@ list_line(const char *line, const char *sn)
   while (*line == ' ' || *line == '\t')
     line++;
   return g_ascii_strncasecmp(line, sn, strlen(sn)) == 0;
+}
+
+/* The lines below a list line that go on with its item ("第一台  序列号 RCS…" / "    故障现象：…"): up
+ * to a blank line, the next line that names an SN or starts an item, or a field of the mail's own
+ * ("设备位置：…", "联系人：…"). NULL when none. */
+static char *
+item_lines(const ParserConfig *c, char **lines, guint n, guint i)
+{
+  GString *out = NULL;
+  for (guint j = i + 1; j < n; j++) {
+    const char *l = lines[j];
+    while (*l == ' ' || *l == '\t')
+      l++;
+    if (!*l)
+      break;
+    g_autoptr(GPtrArray) sns = g_ptr_array_new_with_free_func(g_free);
+    parser_sn_find(c, l, sns);
+    if (sns->len || list_line(l, "\x01") ||
+        (parser_re_test_str(c, PARSER_RE_ANY_LABEL, l) &&
+         !parser_re_test_str(c, PARSER_RE_SYMPTOMS_LABELLED, l)))
+      break;
+    if (!out)
+      out = g_string_new(NULL);
+    g_string_append_printf(out, "%s%s", out->len ? " " : "", l);
+  }
+  return out ? g_string_free(out, FALSE) : NULL;
 }
 
 /* Whether out has a machine with this SN. */
@@ -389,7 +425,19 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
     const char *sn = g_ptr_array_index(sns, 0);
     if (has_machine(out, sn) || (!cells && !list_line(lines[i], sn)))
       continue;
-    g_ptr_array_add(out, cells ? row_machine(c, &t, cells, sn) : line_machine(c, s, lines[i], sn));
+    ParserMachine *m = cells ? row_machine(c, &t, cells, sn) : line_machine(c, s, lines[i], sn);
+    if ((!cells || !t.header) &&
+        (!m->symptoms || parser_fault_words(c, m->symptoms, strlen(m->symptoms)) <= 0)) {
+      /* the item goes on below its SN line */
+      g_autofree char *more = item_lines(c, lines, n, i);
+      g_autofree char *sym = more ? list_symptoms(more) : NULL;
+      if (sym) {
+        char *all = m->symptoms ? g_strconcat(m->symptoms, " ", sym, NULL) : g_strdup(sym);
+        g_free(m->symptoms);
+        m->symptoms = all;
+      }
+    }
+    g_ptr_array_add(out, m);
   }
   for (guint i = 0; i < listed->len; i++)
     list_machines(g_ptr_array_index(listed, i), out);

@@ -311,6 +311,27 @@ Test(inspect, the_first_machine_is_the_effective_sn_and_model)
   cr_assert_str_eq(json_object_get_string_member(m0, "model"), "RC-R4290G G5", "%s", out);
 }
 
+/* Each machine of a batch report carries its registered model, as the order poll makes of it does
+ * (the mail names none). */
+Test(inspect, every_machine_has_its_registered_model)
+{
+  const char *file = INTAKE_TEST_MAIL_DIR "/blind-r04-first-second-blocks.eml";
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = cli_run(NULL, &out, &err, "inspect", file, "--assets",
+                   INTAKE_TEST_MAIL_DIR "/../../../samples/assets.csv", "--json", NULL);
+  cr_assert_eq(rc, 0, "%s", err);
+  g_autoptr(JsonParser) parser = json_parser_new();
+  cr_assert(json_parser_load_from_data(parser, out, -1, NULL), "%s", out);
+  JsonArray *machines =
+    json_object_get_array_member(json_node_get_object(json_parser_get_root(parser)), "machines");
+  cr_assert_eq(json_array_get_length(machines), 2, "%s", out);
+  JsonObject *m0 = json_array_get_object_element(machines, 0),
+             *m1 = json_array_get_object_element(machines, 1);
+  cr_assert_str_eq(json_object_get_string_member(m0, "model"), "RC-R1190 G5", "%s", out);
+  cr_assert_str_eq(json_object_get_string_member(m1, "sn"), "RCS25F0230008", "%s", out);
+  cr_assert_str_eq(json_object_get_string_member(m1, "model"), "RC-R2290 G5", "%s", out);
+}
+
 Test(inspect, json_of_a_bounce_is_ignored_with_no_sla)
 {
   const char *file = INTAKE_TEST_MAIL_DIR "/blind-m36-bounce-zh.eml";
