@@ -65,6 +65,11 @@ static const SevCase sevs[] = {
   { "Red LED on PSU 1", "S2" },
   { "硬盘有坏道", "S2" },
   { "4号盘 offline", "S2" },
+  /* noise and heat as people say them */
+  { "风扇噪音特别大", "S2" },
+  { "机器嗡嗡响，跟拖拉机似的", "S2" },
+  { "机箱摸着烫手", "S2" },
+  { "CPU温度偏高", "S2" },
   /* no evidence */
   { "刚才电话掉了，麻烦回电", "S3" }, /* 掉了 needs a card or disk nearby */
   { "网络掉线了", "S3" },             /* 掉线 likewise */
@@ -202,6 +207,13 @@ static const CompCase comps[] = {
     "in_warranty" },
   { "", "SuperHCI平台宕机，虚拟机全部无法启动", "roycom_software", "software", "not_covered",
     "customer_scope" },
+  /* "软件" after a Roycom product is the product's noun, not the customer's own software */
+  { "", "请问GPU 和 SuperHCI 软件的保修年限一样吗", "gpu", "consultation", "covered", "in_warranty" },
+  { "", "请问GPU 和业务软件的问题", "system", "consultation", "not_covered", "customer_scope" },
+  /* warranty questions and purchase inquiries are questions, not fault orders */
+  { "", "这台机器还在保修期内吗？保修到哪天？", "unknown", "consultation", "covered", "in_warranty" },
+  { "询价", "想再买两台，配置跟上次一样，麻烦让销售联系我报个价", "unknown", "consultation", "covered",
+    "in_warranty" },
 };
 
 Test(blind, components)
