@@ -73,7 +73,14 @@ parser_fill_from_attachment_text(const ParserConfig *c, ParserRequest *r, const 
     take(&r->city, &t->city);
     take(&r->district, &t->district);
   }
-  take(&r->symptoms, &t->symptoms);
+  if (!r->symptoms && t->symptoms) {
+    /* the description is the attachment's: so are its tags (the subject's are kept) */
+    take(&r->symptoms, &t->symptoms);
+    for (guint i = 0; i < t->symptom_tags->len; i++)
+      if (!g_ptr_array_find_with_equal_func(r->symptom_tags, g_ptr_array_index(t->symptom_tags, i),
+                                            g_str_equal, NULL))
+        g_ptr_array_add(r->symptom_tags, g_strdup(g_ptr_array_index(t->symptom_tags, i)));
+  }
 }
 
 /* An SN in an attachment's name ("RCS25A0001234.jpg", "SN_RCS25A0001234_标签.png"). */

@@ -622,6 +622,22 @@ Test(fields, sn_shorthand_lists_and_ranges)
   }
 }
 
+/* A mail whose description is only in its attached .txt: the description and its tags are the
+ * attachment's. */
+Test(fields, symptoms_and_tags_of_an_attached_text)
+{
+  g_autoptr(ParserRequest) r =
+    parse_str("From: a@b.cn\nSubject: =?UTF-8?B?5oql5L+u?=\nMIME-Version: 1.0\n"
+              "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain; charset=utf-8\n\n"
+              "见附件\n--b\nContent-Type: text/plain; charset=utf-8; name=r.txt\n"
+              "Content-Disposition: attachment; filename=r.txt\n\n"
+              "SN：RCS25N0134567\n故障现象：BMC告警 Memory ECC uncorrectable，服务器自动重启\n--b--\n");
+  cr_assert_str_eq(r->sn, "RCS25N0134567");
+  cr_assert(r->symptoms && strstr(r->symptoms, "ECC"), "%s", r->symptoms);
+  cr_assert(g_ptr_array_find_with_equal_func(r->symptom_tags, "memory", g_str_equal, NULL));
+  cr_assert(g_ptr_array_find_with_equal_func(r->symptom_tags, "reboot", g_str_equal, NULL));
+}
+
 Test(fields, order_number_is_not_an_sn)
 {
   g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: Re: [RC20261125-0007] x\n\n好的\n");
