@@ -440,6 +440,26 @@ contact_sender_name(const ParserConfig *c, const char *name)
                                                                              : NULL;
 }
 
+/* The sender's display name when the mail is signed with it on a line of its own ("宋佳" above
+ * "北京…有限公司 采购部" / "010-…" that the splitter did not take for a signature). */
+static char *
+contact_signing_sender(const ParserConfig *c, const ParserSources *s, const char *from_name)
+{
+  g_autofree char *name = contact_sender_name(c, from_name);
+  if (!name)
+    return NULL;
+  const char *texts[] = { s->main, s->sig };
+  for (guint i = 0; i < G_N_ELEMENTS(texts); i++) {
+    if (!texts[i])
+      continue;
+    g_auto(GStrv) lines = g_strsplit(texts[i], "\n", -1);
+    for (guint k = 0; lines[k]; k++)
+      if (g_str_equal(g_strstrip(lines[k]), name))
+        return g_steal_pointer(&name);
+  }
+  return NULL;
+}
+
 /* Labelled, then the name written before a phone number; last the name that signs the mail,
  * when nothing else names a person. */
 void
@@ -475,4 +495,6 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
     r->contact = contact_signature(c, s->sig);
   if (!r->contact)
     r->contact = contact_signature(c, s->fwd_sig);
+  if (!r->contact)
+    r->contact = contact_signing_sender(c, s, r->from_name);
 }

@@ -406,6 +406,17 @@ Test(text, signature_is_not_the_contact)
   assert_str_or_null(r->phone, NULL);
   cr_assert(strstr(r->symptoms, "宕机") != NULL);
   cr_assert(strstr(r->symptoms, "李四") == NULL);
+  /* No signature formula: the sender's own name on a line of its own signs the mail; a name the
+   * mail does not sign with is no contact. */
+  g_autoptr(ParserRequest) f = parse_str(
+    "From: =?UTF-8?B?5a6L5L2z?= <songjia@xhzs-ai.com>\nSubject: s\nContent-Type: text/plain; "
+    "charset=utf-8\n\n"
+    "请问 RCS25L0112345 还在保修期内吗？\n\n宋佳\n北京星河智算科技有限公司 采购部\n010-8456 2233\n");
+  assert_str_or_null(f->contact, "宋佳");
+  g_autoptr(ParserRequest) n = parse_str("From: =?UTF-8?B?5a6L5L2z?= <songjia@xhzs-ai.com>\nSubject: "
+                                         "s\nContent-Type: text/plain; charset=utf-8\n\n"
+                                         "请问 RCS25L0112345 还在保修期内吗？\n");
+  assert_str_or_null(n->contact, NULL);
 }
 
 /* ---- places ------------------------------------------------------------------------------------ */
