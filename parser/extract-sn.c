@@ -19,9 +19,10 @@ is_hex(const char *v)
 typedef struct {
   char *value; /* upper case */
   gboolean labelled;
-  const char *text; /* where it was found */
-  gsize pos, end;   /* text[pos, end) as written */
-  gboolean variant; /* the hyphenated form of the hit beside it, a second candidate (sn_join) */
+  const char *text;  /* where it was found */
+  gsize pos, end;    /* text[pos, end) as written */
+  gboolean variant;  /* the hyphenated form of the hit beside it, a second candidate (sn_join) */
+  gboolean tail_ref; /* "另外两台（尾号0002、0003）": named by its last digits after another SN */
 } SnHit;
 
 static void
@@ -286,7 +287,7 @@ sn_expand(GArray *hits)
       char *v = sn_tail(prev, q, &after);
       if (!v)
         break;
-      SnHit t = { v, h.labelled, h.text, (gsize)(q - h.text), (gsize)(after - h.text), FALSE };
+      SnHit t = { v, h.labelled, h.text, (gsize)(q - h.text), (gsize)(after - h.text), FALSE, FALSE };
       g_array_append_val(hits, t);
       prev = v;
       p = skip_blanks(after);
@@ -306,17 +307,81 @@ sn_expand(GArray *hits)
     if (span == 0 || span > SN_RANGE_MAX - 1)
       continue;
     for (guint64 k = 1; k < span; k++) {
-      SnHit m = { sn_plus(h.value, k), h.labelled, h.text, h.end, h.end, FALSE }; /* g_array_sort is stable */
+      SnHit m = {
+        sn_plus(h.value, k), h.labelled, h.text, h.end, h.end, FALSE, FALSE
+      }; /* g_array_sort is stable */
       if (m.value)
         g_array_append_val(hits, m);
     }
     if (last) {
       SnHit t = { g_steal_pointer(&last),  h.labelled, h.text, (gsize)(q - h.text),
-                  (gsize)(after - h.text), FALSE };
+                  (gsize)(after - h.text), FALSE,      FALSE };
       g_array_append_val(hits, t);
     }
   }
   return listable;
+}
+
+/* Machines named by their last digits after another SN of the text: "RCS26A0090001 …，同批次的另外两台
+ * （尾号0002、0003）也是一样" — after a word for a machine ("台", "机器"), so a disk's or a part's
+ * serial tail ("硬盘尾号3456") names none; hits sorted by position, the new ones appended. */
+static void
+sn_tail_refs(const char *text, GArray *hits)
+{
+  static const char *const words[] = { "尾号", "尾数", "后四位", "末四位", "后4位", "末4位", NULL };
+  static const char *const machine[] = { "台", "机器", "服务器", "機器", "伺服器", NULL };
+  guint n = hits->len;
+  for (guint w = 0; words[w] && n; w++) {
+    for (const char *at = strstr(text, words[w]); at; at = strstr(at + 1, words[w])) {
+      gsize pos = (gsize)(at - text);
+      const SnHit *base = NULL;
+      for (guint i = 0; i < n; i++) {
+        const SnHit *h = &g_array_index(hits, SnHit, i);
+        if (h->end <= pos && !h->variant && !h->tail_ref)
+          base = h;
+      }
+      /* right after the machine word: "两台（尾号", "几台尾号", "机器的尾号" */
+      gsize b = pos;
+      while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '('))
+        b--;
+      if (b >= 3 && g_str_has_prefix(text + b - 3, "的"))
+        b -= 3;
+      gboolean of_machine = FALSE;
+      for (guint m = 0; machine[m] && !of_machine; m++) {
+        gsize ml = strlen(machine[m]);
+        of_machine = b >= ml && strncmp(text + b - ml, machine[m], ml) == 0;
+      }
+      if (!base || !of_machine)
+        continue;
+      g_autofree char *base_value = g_strdup(base->value); /* hits grows below */
+      const char *p = at + strlen(words[w]);
+      while (*p == ' ' || *p == ':' || g_str_has_prefix(p, "是") || g_str_has_prefix(p, "为"))
+        p += (*p == ' ' || *p == ':') ? 1 : 3;
+      for (;;) {
+        gsize nd = 0;
+        while (g_ascii_isdigit(p[nd]))
+          nd++;
+        gsize len = strlen(base_value);
+        if (nd < 2 || nd > 6 || nd >= len || g_ascii_isalnum(p[nd]) || digits_at_end(base_value) < nd)
+          break;
+        char *v = g_strdup(base_value);
+        memcpy(v + len - nd, p, nd);
+        SnHit t = { v, FALSE, text, (gsize)(p - text), (gsize)(p + nd - text), FALSE, TRUE };
+        g_array_append_val(hits, t);
+        p += nd;
+        while (*p == ' ')
+          p++;
+        if (g_str_has_prefix(p, "、") || g_str_has_prefix(p, "和"))
+          p += 3;
+        else if (*p == ',' || *p == '/')
+          p++;
+        else
+          break;
+        while (*p == ' ')
+          p++;
+      }
+    }
+  }
 }
 
 /* Whether the sorted hits are one list: each next SN follows the one before with only separators
@@ -341,6 +406,8 @@ sn_one_list(GArray *hits)
     distinct += !seen;
     if (i == 0 || h->pos <= g_array_index(hits, SnHit, i - 1).end)
       continue;
+    if (h->tail_ref && !g_array_index(hits, SnHit, i - 1).tail_ref)
+      continue; /* "RCS…01 这台…，另外两台（尾号02、03）": named with the one before */
     for (const char *p = h->text + g_array_index(hits, SnHit, i - 1).end; p < h->text + h->pos;) {
       const char *const *w = joins;
       while (*w && !g_str_has_prefix(p, *w))
@@ -403,10 +470,10 @@ sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep
         g_clear_pointer(&v, g_free); /* "RC20261120-0007", "HT20250301-01": an id, not an SN */
       }
       if (v && !parser_re_test_str(c, PARSER_RE_ORDER_NO, v) && !(k == 1 && is_hex(v))) {
-        SnHit h = { g_ascii_strup(v, -1), k == 0, text, vstart, vend, FALSE };
+        SnHit h = { g_ascii_strup(v, -1), k == 0, text, vstart, vend, FALSE, FALSE };
         g_array_append_val(hits, h);
         if (written) {
-          SnHit w = { written, FALSE, text, vstart, vend, TRUE };
+          SnHit w = { written, FALSE, text, vstart, vend, TRUE, FALSE };
           g_array_append_val(hits, w);
           written = NULL;
         }
@@ -421,6 +488,7 @@ sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep
   g_array_sort(hits, by_pos);
   guint before = hits->len;
   gboolean listable = sn_expand(hits);
+  sn_tail_refs(text, hits);
   if (hits->len != before)
     g_array_sort(hits, by_pos);
   if (list)

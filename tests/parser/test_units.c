@@ -620,6 +620,9 @@ Test(fields, sn_shorthand_lists_and_ranges)
     { "一共三台：RCS25A0012345、46、47，都是10月到的货", 3, 1, "RCS25A0012347" },
     { "新到的 RCS25A0012345/46 两台需要上架安装", 2, 1, "RCS25A0012346" },
     { "合同 HT20250301-01 的 RCS25A0012345 硬盘告警", 1, 1, "RCS25A0012345" },
+    { "RCS26A0090001 这台开不了机，另外两台（尾号0002、0003）也是", 3, 3, "RCS26A0090003" },
+    { "RCS26A0090001 这台，硬盘尾号3456的那块掉盘了", 1, 1, "RCS26A0090001" }, /* a disk's serial */
+    { "RCS26A0090001 开不了机，另外两台尾号0002、0003 正常", 3, 1, "RCS26A0090003" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *mail = g_strdup_printf(

@@ -2865,6 +2865,12 @@ def shorthand_sns(up):
                 a, b = int(sn[len(sn) - digits:]), int(end[len(sn) - digits:])
                 if 0 < b - a < 20:
                     out += [sn[:len(sn) - digits] + str(x).zfill(digits) for x in range(a + 1, b + 1)]
+    # '…RCS26A0090001 这台…另外两台（尾号0002、0003）': the last digits of the SN before
+    for m in re.finditer(r"(?:台|机器|服务器)[的(（ ]*(?:尾号|尾数|后四位|末四位)[是为: ]*([0-9]{2,6}(?:\s*[、,/和]\s*[0-9]{2,6})*)", up):
+        before = re.findall(r"[A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16}", up[:m.start()])
+        if before:
+            base = before[-1]
+            out += [base[:len(base) - len(t)] + t for t in re.findall(r"[0-9]+", m.group(1))]
     return out
 
 
