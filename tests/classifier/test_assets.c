@@ -207,6 +207,18 @@ Test(assets, header_only_and_aliases)
             error ? error->message : "");
   cr_assert_eq(c.assets->len, 1);
   cr_expect_str_eq(((ClassifierAsset *)c.assets->pdata[0])->model, "X1");
+  /* as other ERP exports head them */
+  const char *other = "设备序列号,级别,出货日期,机型,客户名\nRCS8,银牌,2025/5/1 0:00,X2,某医院\n";
+  cr_expect(classifier_assets_parse_csv(t_asset_format(), other, strlen(other), collect, &c, NULL, &error),
+            "%s", error ? error->message : "");
+  cr_assert_eq(c.assets->len, 2);
+  ClassifierAsset *a = c.assets->pdata[1];
+  cr_expect_str_eq(a->sn, "RCS8");
+  cr_expect_str_eq(a->model, "X2");
+  cr_expect_str_eq(a->customer, "某医院");
+  cr_expect(g_date_get_year(&a->ship_date) == 2025 && g_date_get_month(&a->ship_date) == 5 &&
+            g_date_get_day(&a->ship_date) == 1);
+  cr_expect_eq(a->tier, CLASSIFIER_TIER_SILVER);
   collect_clear(&c);
 }
 
