@@ -480,6 +480,13 @@ cli_cmd_inspect(int argc, char **argv)
     fprintf(stderr, "intake inspect: %s: %s\n", argv[1], error->message);
     return EXIT_RUNTIME;
   }
+  /* as poll does, against the order's SN there: a reply that reports another machine's fault */
+  if (req->followup_of && parser_followup_other_machine(pc, req, NULL)) {
+    fprintf(stderr,
+            "intake inspect: names order %s but reports a fault of another machine (%s): a new order\n",
+            req->followup_of, req->sn);
+    g_clear_pointer(&req->followup_of, g_free);
+  }
   const char *source = NULL;
   g_autoptr(GDateTime) when = choose_received(received_opt, req, tz, &source);
   gboolean owned = FALSE;

@@ -392,8 +392,18 @@ order_base(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limi
 gboolean
 pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
                   const ClassifierPolicy *policy, gint64 order_id, gint64 message_row, ParserRequest *fu,
-                  char **order_no, GError **error)
+                  char **order_no, gboolean *other_machine, GError **error)
 {
+  *other_machine = FALSE;
+  g_autoptr(StoreRows) row = store_order_get(conn, order_id, error);
+  if (!row)
+    return FALSE;
+  *order_no = g_strdup(row_value(row, "order_no"));
+  const char *order_sn = row_value(row, "sn"); /* none: the follow-up fills it in */
+  if (order_sn && *order_sn && parser_followup_other_machine(parser, fu, order_sn)) {
+    *other_machine = TRUE;
+    return TRUE;
+  }
   g_autoptr(GPtrArray) known = NULL;
   gboolean referenced = FALSE, reopen_allowed = TRUE;
   g_ptr_array_add(fu->references, NULL);
@@ -402,10 +412,6 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   g_ptr_array_set_size(fu->references, fu->references->len - 1);
   if (!ok || !store_order_attach(conn, order_id, message_row, error))
     return FALSE;
-  g_autoptr(StoreRows) row = store_order_get(conn, order_id, error);
-  if (!row)
-    return FALSE;
-  *order_no = g_strdup(row_value(row, "order_no"));
   /* Order numbers are guessable: a mail that only quotes one, from someone the order does not
    * know, changes nothing; nor does a reply to an order closed long ago. Ops decide (needs_review). */
   const char *held = NULL;

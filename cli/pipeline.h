@@ -58,10 +58,12 @@ guint pipeline_machine_count(const ParserRequest *req);
 /* A follow-up to order_id (policy §9): attaches the mail, fills the order's missing fields from
  * it, re-classifies (the deadlines still count from the order's first mail), re-opens a closed,
  * resolved or waiting order, and records the change in intake.audit. Inside the caller's
- * transaction. *order_no receives the order's number (caller frees). */
+ * transaction. *order_no receives the order's number (caller frees). A mail that reports a fault
+ * of another machine than the order's (parser_followup_other_machine) changes nothing:
+ * *other_machine is set and the caller makes it a new order. */
 gboolean pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
                            const ClassifierPolicy *policy, gint64 order_id, gint64 message_row,
-                           ParserRequest *followup, char **order_no, GError **error);
+                           ParserRequest *followup, char **order_no, gboolean *other_machine, GError **error);
 /* Reprocess: re-runs parse + classify over each order's stored mails (the first, then its
  * follow-ups filling what is missing) and rewrites the order (audit action reprocess), inside the
  * caller's transaction (roll back for a dry run). An order of a batch report is re-run as its

@@ -272,10 +272,22 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
       if (!ok)
         return FALSE;
     }
+    gboolean other_machine = FALSE;
     if (order_id) {
-      if (!need_policy(p, error) || !pipeline_followup(p->conn, p->parser, &p->config->limits, *p->policy,
-                                                       order_id, out->message_row, req, order_no, error))
+      if (!need_policy(p, error) ||
+          !pipeline_followup(p->conn, p->parser, &p->config->limits, *p->policy, order_id, out->message_row,
+                             req, order_no, &other_machine, error))
         return FALSE;
+      if (other_machine) {
+        /* "上次那单…谢谢。另外今天又有一台宕机了：SN …": a new order, its own priority and clock */
+        cli_log(CLI_LOG_INFO, "names order %s but reports a fault of another machine (%s): new order",
+                *order_no, req->sn);
+        g_clear_pointer(order_no, g_free);
+        g_clear_pointer(&req->followup_of, g_free);
+        order_id = 0;
+      }
+    }
+    if (order_id) {
       p->stats.followups++;
       cli_log_field("order", *order_no);
       *what = "follow-up of";

@@ -685,6 +685,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->part_serial = lower_list(kf, "text", "part_serial");
   c->html_placeholders = lower_list(kf, "text", "html_placeholder");
   c->no_symptoms = lower_list(kf, "text", "no_symptoms");
+  c->sn_correction = lower_list(kf, "text", "sn_correction");
   c->surnames = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   if (!load_surnames(c, kf, error))
     return NULL;
@@ -737,6 +738,7 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->part_serial);
   g_strfreev(c->html_placeholders);
   g_strfreev(c->no_symptoms);
+  g_strfreev(c->sn_correction);
   if (c->surnames)
     g_hash_table_unref(c->surnames);
   parser_places_free(c->places);

@@ -730,3 +730,46 @@ parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *
     r->sn_source = chosen->text == s->subject ? "subject" : r->body_html ? "html" : "body";
   }
 }
+
+/* An SN without case, blanks or hyphens, for comparing two spellings. */
+static char *
+sn_key(const char *sn)
+{
+  GString *k = g_string_new(NULL);
+  for (const char *p = sn; *p; p++)
+    if (*p != '-' && *p != ' ')
+      g_string_append_c(k, g_ascii_toupper(*p));
+  return g_string_free(k, FALSE);
+}
+
+gboolean
+parser_followup_other_machine(const ParserConfig *c, const ParserRequest *r, const char *order_sn)
+{
+  if (!r->followup_of && r->references->len == 0)
+    return FALSE;
+  if (!r->sn || r->sn_quoted || !r->symptoms)
+    return FALSE;
+  int faults = 0, requests = 0, calm = 0;
+  fault_counts(c, r->symptoms, strlen(r->symptoms), &faults, &requests, &calm);
+  if (faults == 0)
+    return FALSE;
+  g_autofree char *fold = parser_casefold(r->body_text ? r->body_text : r->symptoms);
+  for (guint i = 0; c->sn_correction && c->sn_correction[i]; i++)
+    if (strstr(fold, c->sn_correction[i]))
+      return FALSE; /* "上次SN写错了，应该是 RCS…": the same machine */
+  g_autofree char *mine = sn_key(r->sn);
+  if (order_sn) {
+    g_autofree char *theirs = sn_key(order_sn);
+    return strcmp(mine, theirs) != 0;
+  }
+  if (!r->quoted_text)
+    return FALSE;
+  g_autoptr(GPtrArray) quoted = g_ptr_array_new_with_free_func(g_free);
+  parser_sn_find(c, r->quoted_text, quoted);
+  for (guint i = 0; i < quoted->len; i++) {
+    g_autofree char *q = sn_key(g_ptr_array_index(quoted, i));
+    if (strcmp(q, mine) == 0)
+      return FALSE;
+  }
+  return quoted->len > 0;
+}

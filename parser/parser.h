@@ -151,6 +151,13 @@ void parser_config_add_own_addresses(ParserConfig *config, const char *const *ad
  * same company: the same domain, unless that domain is a public mail service (labels.ini [senders]
  * freemail: 163.com, qq.com, gmail.com …) or the vendor's own. Case-insensitive. */
 gboolean parser_sender_known(const ParserConfig *config, const char *address, const char *const *known);
+/* Whether a follow-up (a mail that names an order) reports a fault of another machine than the
+ * order's ("上次那单换好盘了，谢谢。另外今天又有一台出问题了：SN RCS… 宕机"): its own words name an
+ * SN other than order_sn and tell a fault — a new order, not a note on the old one. Without
+ * order_sn (no database: inspect), the SNs of the quoted text stand for the order's; none quoted:
+ * FALSE. */
+gboolean parser_followup_other_machine(const ParserConfig *config, const ParserRequest *request,
+                                       const char *order_sn);
 
 /* Parses raw bytes. Returns a new request, or NULL with error set (never crashes on any input).
  * limits may be NULL for the defaults. */

@@ -427,6 +427,50 @@ Test(poll, followup_fills_the_missing_sn_and_reclassifies)
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'reopen'"), 1);
 }
 
+/* A reply to an order that reports another machine's fault is a new order with its own priority and
+ * clock (the old one unchanged); a reply that corrects the order's SN stays a follow-up. */
+Test(poll, reply_reporting_another_machine_makes_a_new_order)
+{
+  append_text("From: ma@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: disk\r\n"
+              "Message-ID: <other-1@tjport.example.cn>\r\nDate: Wed, 25 Nov 2026 10:00:00 +0800\r\n",
+              "SN：RCS25Q0099101 硬盘告警\r\n联系人：马骏 13820001234\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  g_autofree char *order_no = harness_text(e, "SELECT order_no FROM intake.orders");
+  g_autofree char *headers =
+    g_strdup_printf("From: ma@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] disk\r\n"
+                    "Message-ID: <other-2@tjport.example.cn>\r\nIn-Reply-To: <other-1@tjport.example.cn>\r\n"
+                    "Date: Wed, 25 Nov 2026 11:00:00 +0800\r\n",
+                    order_no);
+  append_text(headers, "上次那单的盘换好了，谢谢。\r\n另外今天又有一台出问题了：SN RCS25Q0099102，突然宕机，"
+                       "开不了机。\r\n");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 1, follow-ups 0"), "%s", out);
+  cr_assert(strstr(err, "reports a fault of another machine"), "%s", err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
+  g_autofree char *first =
+    harness_text(e, "SELECT sn || ' ' || severity FROM intake.orders ORDER BY id LIMIT 1");
+  cr_assert_str_eq(first, "RCS25Q0099101 S2");
+  g_autofree char *second = harness_text(
+    e, "SELECT sn || ' ' || severity || ' ' || kind FROM intake.orders ORDER BY id DESC LIMIT 1");
+  cr_assert_str_eq(second, "RCS25Q0099102 S1 fault");
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_messages WHERE role = 'followup'"), 0);
+
+  /* the SN of the first order was wrong: a correction, attached to it */
+  g_autofree char *fix =
+    g_strdup_printf("From: ma@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] disk\r\n"
+                    "Message-ID: <other-3@tjport.example.cn>\r\nDate: Wed, 25 Nov 2026 12:00:00 +0800\r\n",
+                    order_no);
+  append_text(fix, "不好意思，上次SN写错了，应该是 RCS25Q0099103，硬盘告警。\r\n");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 0, follow-ups 1"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
+}
+
 Test(poll, unknown_order_number_makes_a_new_order)
 {
   append_text("From: a@b.example\r\nTo: service@roycom.com.cn\r\nSubject: Re: [RC20200101-0001] disk\r\n"

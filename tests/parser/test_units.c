@@ -652,6 +652,34 @@ Test(fields, symptoms_and_tags_of_an_attached_text)
   cr_assert(g_ptr_array_find_with_equal_func(r->symptom_tags, "reboot", g_str_equal, NULL));
 }
 
+/* A reply to an order reporting another machine's fault: a new order (policy §6 priority, §7 clock);
+ * the same machine, a correction of its SN or no fault: the follow-up it says it is. */
+Test(followup, another_machine_is_a_new_report)
+{
+  const char *head =
+    "From: a@b.cn\nSubject: Re: [RC20261203-0011] x\nContent-Type: text/plain; charset=utf-8\n\n";
+  const char *quote =
+    "\n\n-----原始邮件-----\n发件人: service@roycom.com.cn\n\n> SN：RCS25C0200102\n> 硬盘告警\n";
+  const struct {
+    const char *text, *order_sn;
+    gboolean other;
+  } cases[] = {
+    { "另外今天又有一台出问题了：SN RCS25C0200101，突然宕机", "RCS25C0200102", TRUE },
+    { "另外今天又有一台出问题了：SN RCS25C0200101，突然宕机", NULL,
+      TRUE }, /* the quote's SN is the order's */
+    { "SN RCS25C0200102 又宕机了", "RCS25C0200102", FALSE },
+    { "SN RCS-25C-0200102 又宕机了", "RCS25C0200102", FALSE },
+    { "上次SN写错了，应该是 RCS25C0200101，硬盘告警", "RCS25C0200102", FALSE },
+    { "RCS25C0200101 那台的事谢谢了", "RCS25C0200102", FALSE }, /* no fault told */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *mail = g_strconcat(head, cases[i].text, quote, NULL);
+    g_autoptr(ParserRequest) r = parse_str(mail);
+    cr_expect_eq(parser_followup_other_machine(test_config, r, cases[i].order_sn), cases[i].other, "%s (%s)",
+                 cases[i].text, cases[i].order_sn ? cases[i].order_sn : "no order SN");
+  }
+}
+
 Test(fields, order_number_is_not_an_sn)
 {
   g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: Re: [RC20261125-0007] x\n\n好的\n");
