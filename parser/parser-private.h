@@ -209,7 +209,7 @@ struct ParserConfig {
   char **part_serial;   /* words before a serial label that make it a part's (labels.ini part_serial) */
   char **html_placeholders; /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
   char **no_symptoms;       /* "见附件": text that is no description on its own (case-folded) */
-  char **sn_correction;     /* "写错", "应该是": a follow-up correcting the SN (case-folded) */
+  char **sn_correction; /* "写错", "应该是": a follow-up correcting the SN (case-folded) */
   GHashTable *surnames; /* set of surnames (NFKC), for unlabelled names next to a phone */
   ParserPlaces *places;
   GMimeParserOptions *gmime_options;
