@@ -205,12 +205,19 @@ longer_raw_first(gconstpointer a, gconstpointer b)
   return (la < lb) - (la > lb);
 }
 
-/* "见附件", "如图", "see attached" alone: the description is elsewhere, not in the text. */
+/* "见附件", "如图", "see attached" alone, or with pleasantries and no fault word ("报修单见附件，请查收，
+ * 谢谢！"): the description is elsewhere, not in the text. */
 static gboolean
 only_pointer(const ParserConfig *c, const char *symptoms)
 {
   if (strlen(symptoms) > 64)
     return FALSE;
+  if (strlen(symptoms) <= 48 && parser_fault_words(c, symptoms, strlen(symptoms)) == 0) {
+    g_autofree char *fold = parser_casefold(symptoms);
+    for (guint i = 0; c->no_symptoms && c->no_symptoms[i]; i++)
+      if (g_utf8_strlen(c->no_symptoms[i], -1) >= 2 && strstr(fold, c->no_symptoms[i]))
+        return TRUE;
+  }
   g_autofree char *fold = parser_casefold(symptoms);
   /* Keep letters, digits and Han only. */
   GString *core = g_string_new(NULL);

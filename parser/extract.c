@@ -228,7 +228,8 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
   gsize max = limits->max_text ? limits->max_text : PARSER_DEFAULT_MAX_TEXT;
   g_autofree char *tables = mr->atts && mr->atts->len ? parser_attachments_text(mr, TRUE, max) : NULL;
   s.att_text = tables;
-  if (r->sn_candidates->len == 0 && !r->ignored_reason && r->attachments->len) {
+  /* ... and when the text does not describe the fault ("SN：RCS… 故障见附件") */
+  if ((r->sn_candidates->len == 0 || !r->symptoms) && !r->ignored_reason && r->attachments->len) {
     g_autofree char *all = parser_attachments_text(mr, FALSE, max);
     if (all)
       parser_fill_from_attachment_text(c, r, all);
