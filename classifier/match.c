@@ -160,6 +160,20 @@ find_all(const ClassifierPolicy *p, const char *t, gsize n, GArray *all)
     g_array_index(all, ClassifierMatch, m).clause_end = n;
 }
 
+/* Whether a negation word negates what follows it ("没有告警", "未发现异常", "no alarm") rather than
+ * saying its clause is fine ("硬盘都正常", "BMC 无告警"): then an outage or fault said before it in
+ * the clause stands ("开不了机了按了电源键没有反应", "宕机了重启也没有用" — mail written without
+ * commas), while a part named before it is still the one said to be fine ("BMC 没有告警"). */
+static gboolean
+negates_what_follows(const char *word)
+{
+  static const char *const heads[] = { "没", "未", "还", "尚", "并", "no ", "without ", NULL };
+  for (const char *const *h = heads; *h; h++)
+    if (g_str_has_prefix(word, *h))
+      return TRUE;
+  return FALSE;
+}
+
 /* Masks take out what they overlap (and themselves) — not a keyword that spans the whole mask (the
  * mask "purple screen" takes out the monitor's "screen" inside it, not the outage "purple screen");
  * a negation takes out its clause's other matches. */
@@ -181,11 +195,13 @@ drop_masked_and_negated(const ClassifierMatch *ms, guint nm, gboolean *drop)
   for (guint a = 0; a < nm; a++) {
     if (ms[a].kw->category != CLASSIFIER_KW_NEGATION)
       continue;
+    gboolean before_only = negates_what_follows(ms[a].kw->text);
     /* a negation that is part of a longer keyword (none here) or masked does not count */
     for (guint b = 0; b < nm; b++) {
       if (ms[b].kw->category == CLASSIFIER_KW_NEGATION || ms[b].kw->category == CLASSIFIER_KW_MASK)
         continue;
-      if (ms[b].clause_start == ms[a].clause_start && !overlaps(&ms[a], &ms[b]))
+      if (ms[b].clause_start == ms[a].clause_start && !overlaps(&ms[a], &ms[b]) &&
+          (!before_only || ms[b].start >= ms[a].end || ms[b].kw->category != CLASSIFIER_KW_SEVERITY))
         drop[b] = TRUE;
     }
   }

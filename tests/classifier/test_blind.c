@@ -65,6 +65,12 @@ static const SevCase sevs[] = {
   { "Red LED on PSU 1", "S2" },
   { "硬盘有坏道", "S2" },
   { "4号盘 offline", "S2" },
+  /* a negation negates what follows it, not an outage said before it (no commas: voice input) */
+  { "服务器开不了机了按了电源键没有反应", "S1" },
+  { "服务器宕机了重启也没有用", "S1" },
+  { "服务器死机了没有任何报错", "S1" },
+  { "没有宕机，只是有点慢", "S3" },
+  { "BMC 没有告警", "S3" },
   /* noise and heat as people say them */
   { "风扇噪音特别大", "S2" },
   { "机器嗡嗡响，跟拖拉机似的", "S2" },
