@@ -71,6 +71,10 @@ static const SevCase sevs[] = {
   { "服务器死机了没有任何报错", "S1" },
   { "没有宕机，只是有点慢", "S3" },
   { "BMC 没有告警", "S3" },
+  /* a part that died is degraded hardware; the machine that died is an outage */
+  { "3号硬盘挂了，阵列降级，机器正常运行", "S2" },
+  { "有一个电源模块挂了", "S2" },
+  { "PSU redundancy lost, PSU2 AC lost", "S2" },
   /* noise and heat as people say them */
   { "风扇噪音特别大", "S2" },
   { "机器嗡嗡响，跟拖拉机似的", "S2" },
