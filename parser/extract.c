@@ -109,6 +109,24 @@ forwarded_split(const ParserConfig *c, const char *quoted, ParserTextSplit *out)
   parser_text_split(c, body, out);
 }
 
+/* Whether quoted starts with a mail's header block (发件人:/From: … 主题:/Subject:, as Outlook and
+ * Foxmail quote), not with '>' lines: a colleague's mail in the thread, not our text cited line by
+ * line. */
+static gboolean
+quoted_thread(const char *quoted)
+{
+  g_auto(GStrv) lines = g_strsplit(quoted, "\n", 8);
+  for (guint i = 0; lines[i]; i++) {
+    const char *l = lines[i];
+    while (*l == ' ' || *l == '*')
+      l++;
+    if (!*l || (*l == '-' || *l == '_')) /* "-----原始邮件-----", "________" */
+      continue;
+    return parser_text_header_key_at(l);
+  }
+  return FALSE;
+}
+
 /* The From/发件人 line of the forwarded header block of quoted ("发件人: 张伟 <zw@x.cn>", "From: \"Li, Na\"
  * <…>", Foxmail's "发件人:王芳" without an address): its address (lower case) and display name, each
  * NULL when absent. */
@@ -171,13 +189,25 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
 {
   ParserTextSplit fwd_split = { 0 };
   gboolean forwarded = split->forwarded || r->forwarded;
+  /* A thread sent on to us by reply-all ("现场对接请找刘强" above the colleague's report): the writer
+   * names no SN, the quoted mails do, and none is ours (no order named) — the quoted report is read
+   * like a forwarded one, the end customer's fields with it. */
+  if (!forwarded && split->quoted && !r->followup_of && !r->ignored_reason) {
+    g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) quoted = g_ptr_array_new_with_free_func(g_free);
+    parser_sn_find(c, split->own_full ? split->own_full : "", own);
+    if (own->len == 0) {
+      parser_sn_find(c, split->quoted, quoted);
+      forwarded = quoted->len > 0 && quoted_thread(split->quoted);
+    }
+  }
   if (forwarded && split->quoted)
     forwarded_split(c, split->quoted, &fwd_split);
-  /* A forward of a forward (customer → reseller → sales rep → us): while a level's own words name
-   * no SN, the mail it forwards names one, and it is forwarded (not quoted in a reply), that mail is
-   * the forwarded one — the customer's words are the innermost. */
+  /* A forward of a forward or of a thread (customer → reseller → sales rep → us): while a level's
+   * own words name no SN and the mail it forwards or quotes names one, that mail is the forwarded
+   * one — the customer's words are the innermost. */
   g_autofree char *fwd_quoted = forwarded && split->quoted ? g_strdup(split->quoted) : NULL;
-  for (guint depth = 0; fwd_quoted && fwd_split.forwarded && fwd_split.quoted && depth < 4; depth++) {
+  for (guint depth = 0; fwd_quoted && fwd_split.quoted && depth < 4; depth++) {
     g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) inner = g_ptr_array_new_with_free_func(g_free);
     parser_sn_find(c, fwd_split.own ? fwd_split.own : "", own);
