@@ -32,10 +32,11 @@ header_column(const char *cell)
   static const char *const sn[] = { "序列号", "序號",     "序列號",   "SN", "S/N",
                                     "SERIAL", "机器编号", "设备编号", NULL };
   static const char *const model[] = { "型号", "型號", "机型", "機型", "MODEL", NULL };
-  static const char *const sym[] = { "故障",  "问题",        "問題",     "现象",     "現象",
-                                     "描述",  "情况",        "巡检结果", "检查结果", "检测结果",
-                                     "状态",  "狀態",        "SYMPTOM",  "PROBLEM",  "FAULT",
-                                     "ISSUE", "DESCRIPTION", "STATUS",   "RESULT",   NULL };
+  static const char *const sym[] = { "故障",    "问题",     "問題",     "现象",     "現象",        "描述",
+                                     "情况",    "巡检结果", "检查结果", "检测结果", "状态",        "狀態",
+                                     "SYMPTOM", "PROBLEM",  "FAULT",    "ISSUE",    "DESCRIPTION", "STATUS",
+                                     "RESULT",  "备注",     "備註",     "说明",     "說明",        "REMARK",
+                                     "NOTE",    "COMMENT",  NULL };
   g_autofree char *up = g_ascii_strup(cell, -1);
   if (strlen(up) > 40)
     return COL_OTHER;
@@ -63,20 +64,29 @@ cells_of(const char *line)
   }
   if (!cells)
     return NULL;
-  /* Empty cells (the leading/trailing '|') go. */
+  /* Empty cells at the ends go (the leading/trailing '|'); an empty cell inside a row stays, or the
+   * cells after it would fall under the wrong header ("…,10.10.3.21,,正常"). */
+  guint n = 0, first = G_MAXUINT, last = 0, filled = 0;
+  for (; cells[n]; n++) {
+    g_strstrip(cells[n]);
+    if (*cells[n]) {
+      first = MIN(first, n);
+      last = n;
+      filled++;
+    }
+  }
+  if (filled < 2) {
+    g_strfreev(cells);
+    return NULL;
+  }
   guint o = 0;
-  for (guint i = 0; cells[i]; i++) {
-    g_strstrip(cells[i]);
-    if (*cells[i])
+  for (guint i = 0; i < n; i++) {
+    if (i >= first && i <= last)
       cells[o++] = cells[i];
     else
       g_free(cells[i]);
   }
   cells[o] = NULL;
-  if (o < 2) {
-    g_strfreev(cells);
-    return NULL;
-  }
   return cells;
 }
 
