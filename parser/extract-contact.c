@@ -497,4 +497,6 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
     r->contact = contact_signature(c, s->fwd_sig);
   if (!r->contact)
     r->contact = contact_signing_sender(c, s, r->from_name);
+  if (!r->contact)
+    r->contact = contact_labelled(c, s, s->subject, FALSE, NULL);
 }

@@ -185,6 +185,11 @@ parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r)
     r->phone = phone_labelled(c, s, sig1, FALSE, TRUE);
   if (!r->phone)
     r->phone = phone_labelled(c, s, sig2, FALSE, TRUE);
+  /* "服务器宕机 联系人：买买提 电话：139…" in the subject, the body "如题" */
+  if (!r->phone)
+    r->phone = phone_labelled(c, s, s->subject, FALSE, FALSE);
+  if (!r->phone)
+    r->phone = phone_any(c, s, s->subject);
 }
 
 /* The first acceptable phone on the line text[ls, le) unless it is a switchboard or fax line. */

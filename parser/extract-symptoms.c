@@ -249,7 +249,7 @@ symptoms_from_subject(const ParserConfig *c, const ParserRequest *r, const char 
   if (!subject || !*subject)
     return NULL;
   GString *t = g_string_new(subject);
-  const char *drop[] = { r->sn, r->model };
+  const char *drop[] = { r->sn, r->model, r->contact, r->phone };
   for (guint i = 0; i < G_N_ELEMENTS(drop); i++)
     for (char *at; drop[i] && *drop[i] && (at = strstr(t->str, drop[i]));)
       memset(at, ' ', strlen(drop[i]));

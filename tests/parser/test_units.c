@@ -680,6 +680,18 @@ Test(followup, another_machine_is_a_new_report)
   }
 }
 
+/* Everything in the subject, the body "如题": contact, phone and symptoms from the subject. */
+Test(fields, contact_and_phone_in_the_subject)
+{
+  g_autoptr(ParserRequest) r =
+    parse_str("From: a@b.cn\nSubject: =?UTF-8?B?"
+              "WlAyNUFTMDAwODcxIFJBSUTljaHmiqXplJkg6IGU57O75Lq677ya5Lmw5Lmw5o+QIOeUteivne+8mjEzOTk5MTIzNDU2?="
+              "\nContent-Type: text/plain; charset=utf-8\n\n如题，谢谢！\n");
+  assert_str_or_null(r->contact, "买买提");
+  assert_str_or_null(r->phone, "13999123456");
+  assert_str_or_null(r->symptoms, "RAID卡报错");
+}
+
 Test(fields, order_number_is_not_an_sn)
 {
   g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: Re: [RC20261125-0007] x\n\n好的\n");
