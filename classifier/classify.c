@@ -348,10 +348,16 @@ classifier_classify(const ClassifierPolicy *policy, const ParserRequest *req, co
   decide_sn(r, req, asset);
   decide_model(r, req, asset, notes);
 
-  /* the customer's words: subject and symptoms (the whole own text when no symptoms were found) */
+  /* the customer's words: subject and symptoms (the whole own text when no symptoms were found);
+   * a forward's symptoms are the forwarded mail's, so the forwarder's note comes too ("这台上个月从
+   * 南京搬迁到苏州了" above the customer's fault: relocation) */
   GString *text = g_string_new(req->subject ? req->subject : "");
   g_string_append_c(text, '\n');
   g_string_append(text, req->symptoms ? req->symptoms : (req->body_text ? req->body_text : ""));
+  if (req->forwarded && req->symptoms && req->body_text && !strstr(req->symptoms, req->body_text)) {
+    g_string_append(text, "\n");
+    g_string_append(text, req->body_text);
+  }
   ClassifierFindings f = { 0 };
   classifier_findings_collect(policy, text->str, asset, &f);
   g_string_free(text, TRUE);

@@ -332,6 +332,26 @@ Test(inspect, every_machine_has_its_registered_model)
   cr_assert_str_eq(json_object_get_string_member(m1, "model"), "RC-R2290 G5", "%s", out);
 }
 
+/* An exclusion in the forwarder's note above the customer's fault counts (policy §5.3). */
+Test(inspect, the_forwarders_note_is_read_for_exclusions)
+{
+  const char *file = INTAKE_TEST_MAIL_DIR "/blind-r09-forward-note-says-relocated.eml";
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = cli_run(NULL, &out, &err, "inspect", file, "--assets",
+                   INTAKE_TEST_MAIL_DIR "/../../../samples/assets.csv", "--json", NULL);
+  cr_assert_eq(rc, 0, "%s", err);
+  g_autoptr(JsonParser) parser = json_parser_new();
+  cr_assert(json_parser_load_from_data(parser, out, -1, NULL), "%s", out);
+  JsonObject *o = json_node_get_object(json_parser_get_root(parser));
+  cr_assert_str_eq(json_object_get_string_member(o, "coverage"), "needs_review");
+  JsonArray *reasons = json_object_get_array_member(o, "reasons");
+  gboolean relocation = FALSE;
+  for (guint i = 0; i < json_array_get_length(reasons); i++)
+    relocation |= g_str_equal(
+      json_object_get_string_member(json_array_get_object_element(reasons, i), "code"), "relocation");
+  cr_assert(relocation, "no relocation among the reasons");
+}
+
 Test(inspect, json_of_a_bounce_is_ignored_with_no_sla)
 {
   const char *file = INTAKE_TEST_MAIL_DIR "/blind-m36-bounce-zh.eml";
