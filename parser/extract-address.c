@@ -341,13 +341,40 @@ without_own_names(const ParserConfig *c, const char *text)
 }
 
 /* City and district: the address, the location, then the text and the subject. */
+/* Where the text says the machine was moved to ("从北京搬到成都了", "已迁至苏州工厂"): the words after
+ * the last such verb, up to the end of the clause (new string), or NULL. The place it names beats
+ * the one it left, which the text names first. */
+static char *
+moved_to(const char *text)
+{
+  static const char *const verbs[] = { "搬到", "搬至", "搬去", "迁到", "迁至",   "迁往",   "遷到", "遷至",
+                                       "移到", "挪到", "运到", "運到", "搬迁到", "搬迁至", NULL };
+  const char *last = NULL;
+  gsize vlen = 0;
+  for (guint i = 0; text && verbs[i]; i++)
+    for (const char *hit = strstr(text, verbs[i]); hit; hit = strstr(hit + 1, verbs[i]))
+      if (!last || hit > last) {
+        last = hit;
+        vlen = strlen(verbs[i]);
+      }
+  if (!last)
+    return NULL;
+  const char *p = last + vlen, *e = p;
+  while (*e && *e != '\n' && *e != ',' && *e != ';' && !g_str_has_prefix(e, "。") && e - p < 90)
+    e = g_utf8_next_char(e);
+  return e > p ? g_strndup(p, (gsize)(e - p)) : NULL;
+}
+
 void
 parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserRequest *r)
 {
   g_autofree char *main_clean = without_own_names(c, s->main);
   g_autofree char *fwd_clean = without_own_names(c, s->fwd);
-  const char *place_texts[] = { r->address, r->location, main_clean ? main_clean : s->main,
-                                fwd_clean ? fwd_clean : s->fwd, s->subject };
+  g_autofree char *moved = moved_to(s->fwd ? s->fwd : s->main);
+  const char *place_texts[] = {
+    r->address, r->location, moved, main_clean ? main_clean : s->main, fwd_clean ? fwd_clean : s->fwd,
+    s->subject
+  };
   for (guint i = 0; i < G_N_ELEMENTS(place_texts) && !r->city; i++) {
     char *city = NULL, *district = NULL;
     if (place_texts[i] && parser_places_find(c->places, place_texts[i], &city, &district)) {

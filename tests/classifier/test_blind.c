@@ -141,6 +141,7 @@ static const ExclCase excls[] = {
   { "机房空调坏了以后过热", "environment" },
   { "机房停电后起不来", "environment" },
   { "机房搬机房后开不了机", "relocation" },
+  { "这台机器上个月从北京搬到成都了，硬盘告警", "relocation" },
   /* requires (SSD|NVMe…) met in an earlier clause of the same sentence */
   { "其中一块NVMe盘今天开始报 critical warning，看起来是寿命用完了", "ssd_wear" },
   { "a memory leak in our app", NULL },    /* leak without water */

@@ -446,6 +446,15 @@ Test(places, chinese_forms)
   check_place("石家庄市", "石家庄市", NULL);
 }
 
+/* The place a machine was moved to beats the one it left, named first. */
+Test(places, moved_to_beats_moved_from)
+{
+  g_autoptr(ParserRequest) r =
+    parse_str("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n"
+              "SN RCS25A0012345 这台机器上个月从北京搬到成都了，今天硬盘告警。\n");
+  assert_str_or_null(r->city, "成都市");
+}
+
 Test(places, pinyin_and_english)
 {
   check_place("No. 8 Haidian Street, Haidian District, Beijing", "北京市", "海淀区");
