@@ -254,6 +254,30 @@ address_unlabelled(const ParserConfig *c, ParserSources *s, const char *text)
   return NULL;
 }
 
+/* An address written without punctuation runs on into the next sentence ("…二楼机房我叫孙立强电话是…谢谢",
+ * voice input): it ends where the writer starts naming himself, a number or a request. */
+static void
+address_trim_speech(char *a)
+{
+  static const char *const starts[] = { "我叫", "我是", "本人", "电话", "電話", "手机",   "手機", "联系",
+                                        "聯繫", "麻烦", "麻煩", "谢谢", "謝謝", "请尽快", "尽快", NULL };
+  char *cut = NULL;
+  for (const char *const *w = starts; a && *w; w++) {
+    char *hit = strstr(a, *w);
+    if (hit && hit - a >= 12 && (!cut || hit < cut))
+      cut = hit;
+  }
+  if (cut) {
+    *cut = '\0';
+    g_strstrip(a);
+    for (gsize l = strlen(a); l >= 3 && (g_str_has_suffix(a, "。") || g_str_has_suffix(a, "，"));
+         l = strlen(a))
+      a[l - 3] = '\0';
+    for (gsize l = strlen(a); l > 0 && strchr(",;. ", a[l - 1]); l--)
+      a[l - 1] = '\0';
+  }
+}
+
 /* The address (labelled, the labelled location when it reads like one, then unlabelled) and the
  * labelled location as written. */
 void
@@ -287,6 +311,7 @@ parser_extract_address(const ParserConfig *c, ParserSources *s, ParserRequest *r
     r->address = address_unlabelled(c, s, s->fwd ? s->fwd : s->main);
   if (!r->address && s->fwd)
     r->address = address_unlabelled(c, s, s->main);
+  address_trim_speech(r->address);
 }
 
 /* A district several cities have (鼓楼区): under the city already found, else under the one a landmark

@@ -460,6 +460,32 @@ contact_signing_sender(const ParserConfig *c, const ParserSources *s, const char
   return NULL;
 }
 
+/* "我叫孙立强": the writer naming himself, in a mail that labels nothing (voice input). */
+static char *
+contact_self_named(const ParserConfig *c, const char *text)
+{
+  static const char *const leads[] = { "我叫", "本人叫", "我的名字是", "我的名字叫", NULL };
+  for (guint i = 0; text && leads[i]; i++)
+    for (const char *hit = strstr(text, leads[i]); hit; hit = strstr(hit + 1, leads[i])) {
+      const char *p = hit + strlen(leads[i]);
+      /* the longest plausible name of 2-4 Han characters right after it */
+      for (glong n = 4; n >= 2; n--) {
+        const char *e = p;
+        glong k = 0;
+        while (k < n && *e && g_unichar_get_script(g_utf8_get_char(e)) == G_UNICODE_SCRIPT_HAN) {
+          e = g_utf8_next_char(e);
+          k++;
+        }
+        if (k != n)
+          continue;
+        g_autofree char *v = g_strndup(p, (gsize)(e - p));
+        if (parser_han_name_plausible(c, v) && !parser_has_stop_word(c, v))
+          return g_steal_pointer(&v);
+      }
+    }
+  return NULL;
+}
+
 /* Labelled, then the name written before a phone number; last the name that signs the mail,
  * when nothing else names a person. */
 void
@@ -467,6 +493,8 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
 {
   gboolean self = FALSE;
   r->contact = contact_labelled(c, s, s->main, TRUE, &self);
+  if (!r->contact && !s->fwd)
+    r->contact = contact_self_named(c, s->main);
   /* "联系人：本人": the writer, by the name he sends under */
   if (!r->contact && self && r->from_name && !s->fwd)
     r->contact = contact_sender_name(c, r->from_name);

@@ -168,6 +168,45 @@ phone_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboole
 
 /* A labelled line in the own words, the forwarded mail, then any number there, then the
  * signatures (skipping switchboard and fax lines). */
+/* A number said in Chinese numerals ("电话是一三八零五三二一二三四", voice input): the first run of
+ * seven or more of them that is a phone once written in digits. NULL: none. */
+static char *
+phone_han_numerals(const ParserConfig *c, const char *text)
+{
+  static const char *const digits[] = { "零", "一", "二", "三", "四", "五", "六", "七", "八", "九", NULL };
+  for (const char *p = text; p && *p;) {
+    GString *run = g_string_new(NULL);
+    const char *q = p;
+    for (;;) {
+      int d = -1;
+      for (int k = 0; digits[k] && d < 0; k++)
+        if (g_str_has_prefix(q, digits[k]))
+          d = k;
+      if (d < 0 && (g_str_has_prefix(q, "〇") || g_str_has_prefix(q, "幺")))
+        d = g_str_has_prefix(q, "〇") ? 0 : 1;
+      if (d >= 0) {
+        g_string_append_c(run, (char)('0' + d));
+        q += 3;
+      } else if ((*q == ' ' || *q == '-') && run->len) {
+        q++;
+      } else {
+        break;
+      }
+    }
+    if (run->len >= 7) {
+      ParserMatch m = { 0 };
+      gboolean ok =
+        parser_re_match(c, PARSER_RE_PHONE, run->str, run->len, 0, &m) && m.ov[0] == 0 && m.ov[1] == run->len;
+      parser_match_clear(&m);
+      if (ok)
+        return g_string_free(run, FALSE);
+    }
+    g_string_free(run, TRUE);
+    p = q > p ? q : g_utf8_next_char(p);
+  }
+  return NULL;
+}
+
 void
 parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r)
 {
@@ -190,6 +229,8 @@ parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r)
     r->phone = phone_labelled(c, s, s->subject, FALSE, FALSE);
   if (!r->phone)
     r->phone = phone_any(c, s, s->subject);
+  if (!r->phone)
+    r->phone = phone_han_numerals(c, s->fwd ? s->fwd : s->main);
 }
 
 /* The first acceptable phone on the line text[ls, le) unless it is a switchboard or fax line. */

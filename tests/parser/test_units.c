@@ -701,6 +701,24 @@ Test(fields, contact_and_phone_in_the_subject)
   assert_str_or_null(r->symptoms, "RAID卡报错");
 }
 
+/* Voice input without punctuation: the writer names himself, says his number in Chinese numerals,
+ * and the address ends where that starts. */
+Test(fields, voice_input_without_punctuation)
+{
+  g_autoptr(ParserRequest) r =
+    parse_str("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n"
+              "服务器开不了机了按了电源键没有反应机器在青岛市黄岛区长江中路216号海川物流园二楼机房"
+              "我叫孙立强电话是一三八零五三二一二三四麻烦尽快派个人过来看一下谢谢\n");
+  assert_str_or_null(r->contact, "孙立强");
+  assert_str_or_null(r->phone, "13805321234");
+  cr_assert(r->address && g_str_has_suffix(r->address, "二楼机房"), "address: %s", r->address);
+  /* digits in Chinese that make no phone are none */
+  g_autoptr(ParserRequest) n =
+    parse_str("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n"
+              "三三三台服务器 一二三四五六七八九 都坏了\n");
+  assert_str_or_null(n->phone, NULL);
+}
+
 Test(fields, order_number_is_not_an_sn)
 {
   g_autoptr(ParserRequest) r = parse_str("From: a@b.cn\nSubject: Re: [RC20261125-0007] x\n\n好的\n");

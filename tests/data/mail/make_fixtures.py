@@ -2960,7 +2960,9 @@ def check(name, raw, exp):
     if exp.get("contact") and norm(exp["contact"]) not in body and \
             norm(exp["contact"]) not in norm(decode_header(raw_header(raw, "From") or b"")):
         problems.append("contact %r not in body" % exp["contact"])
-    digits = re.sub(r"\D", "", body)
+    # a number said in Chinese numerals ("一三八零…") counts as its digits
+    han = str.maketrans("零〇一幺二三四五六七八九", "001123456789")
+    digits = re.sub(r"\D", "", body) + " " + re.sub(r"[^0-9]", "", body.translate(han))
     for ph in ([exp["phone"]] if exp.get("phone") else []) + exp.get("phone_one_of", []):
         d = re.sub(r"\D", "", ph)  # a landline after +86 loses its 0: "+86-10-8888 6666" is 010-88886666
         if d not in digits and not (d.startswith("0") and "86" + d[1:] in digits):
