@@ -457,6 +457,8 @@ Test(poll, reply_reporting_another_machine_makes_a_new_order)
     e, "SELECT sn || ' ' || severity || ' ' || kind FROM intake.orders ORDER BY id DESC LIMIT 1");
   cr_assert_str_eq(second, "RCS25Q0099102 S1 fault");
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_messages WHERE role = 'followup'"), 0);
+  /* the new order is acknowledged like any other: the customer learns its number */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(DISTINCT order_id) FROM intake.outbox"), 2);
 
   /* the SN of the first order was wrong: a correction, attached to it */
   g_autofree char *fix =
