@@ -143,12 +143,19 @@ decide_kind(ClassifierResult *r, const ParserRequest *req, const ClassifierFindi
     classifier_trail(r, "kind followup: the mail refers to order %s (§6, §9)", req->followup_of);
     return CLASSIFIER_KIND_FOLLOWUP;
   }
-  if (f->value_added) {
+  /* a fault reported with a question about a paid service ("3号盘 Failed，请更换；另外想了解硬盘不返还
+   * 怎么收费"): the repair is the request, the service a note for sales */
+  gboolean asks_beside_fault = f->value_added && f->consultation && sev != CLASSIFIER_SEVERITY_S3;
+  if (f->value_added && !asks_beside_fault) {
     g_autofree char *ev = classifier_match_evidence(&f->set, f->value_added);
     classifier_trail(r, "kind value_added: paid service %s requested: \"%s\" (§5)", f->value_added->kw->code,
                      ev);
     return CLASSIFIER_KIND_VALUE_ADDED;
   }
+  if (asks_beside_fault)
+    classifier_trail(
+      r, "paid service %s asked about beside a fault (%s): the repair is the request, the service a note",
+      f->value_added->kw->code, classifier_severity_name(sev));
   if (f->consultation && sev == CLASSIFIER_SEVERITY_S3) {
     g_autofree char *ev = classifier_match_evidence(&f->set, f->consultation);
     classifier_trail(r, "kind consultation: a question and no fault words: \"%s\" (§6)", ev);
@@ -365,6 +372,11 @@ classifier_classify(const ClassifierPolicy *policy, const ParserRequest *req, co
   r->component = decide_component(r, policy, &f);
   r->severity = decide_severity(r, &f);
   r->kind = decide_kind(r, req, &f, r->severity, r->component, policy);
+  if (f.value_added && r->kind != CLASSIFIER_KIND_VALUE_ADDED && r->kind != CLASSIFIER_KIND_FOLLOWUP &&
+      r->kind != CLASSIFIER_KIND_IGNORED) {
+    g_autofree char *ev = classifier_match_evidence(&f.set, f.value_added);
+    classifier_reason_add(notes, "value_added_service", ev);
+  }
   classifier_decide_coverage(r, policy, asset, &f, &recv);
   decide_priority(r, policy);
   classifier_decide_place(r, policy, req, asset, notes);

@@ -221,6 +221,10 @@ static const CompCase comps[] = {
   /* "软件" after a Roycom product is the product's noun, not the customer's own software */
   { "", "请问GPU 和 SuperHCI 软件的保修年限一样吗", "gpu", "consultation", "covered", "in_warranty" },
   { "", "请问GPU 和业务软件的问题", "system", "consultation", "not_covered", "customer_scope" },
+  /* a question about a paid service beside a fault: the repair is the request (a note for sales) */
+  { "", "3号盘 Failed，阵列降级，请安排更换。另外想了解一下续保怎么收费", "machine_part", "fault", "covered",
+    "in_warranty" },
+  { "", "需要续保，机器宕机过", "unknown", "value_added", "not_covered", "value_added_service" },
   /* warranty questions and purchase inquiries are questions, not fault orders */
   { "", "这台机器还在保修期内吗？保修到哪天？", "unknown", "consultation", "covered", "in_warranty" },
   { "询价", "想再买两台，配置跟上次一样，麻烦让销售联系我报个价", "unknown", "consultation", "covered",
