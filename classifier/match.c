@@ -168,6 +168,8 @@ static gboolean
 negates_what_follows(const char *word)
 {
   static const char *const heads[] = { "没", "未", "还", "尚", "并", "no ", "without ", NULL };
+  if (strstr(word, "问题") || strstr(word, "正常") || strstr(word, "異常") || strstr(word, "异常"))
+    return FALSE; /* "没问题", "无异常": the clause is fine */
   for (const char *const *h = heads; *h; h++)
     if (g_str_has_prefix(word, *h))
       return TRUE;
@@ -176,9 +178,10 @@ negates_what_follows(const char *word)
 
 /* Masks take out what they overlap (and themselves) — not a keyword that spans the whole mask (the
  * mask "purple screen" takes out the monitor's "screen" inside it, not the outage "purple screen");
- * a negation takes out its clause's other matches. */
+ * a negation takes out its clause's other matches, but for an outage or fault said before a
+ * negation that negates what follows (negates_what_follows). */
 static void
-drop_masked_and_negated(const ClassifierMatch *ms, guint nm, gboolean *drop)
+drop_masked_and_negated(const ClassifierMatch *ms, guint nm, const char *t, gboolean *drop)
 {
   for (guint a = 0; a < nm; a++) {
     ClassifierKeywordCategory ca = ms[a].kw->category;
@@ -195,7 +198,8 @@ drop_masked_and_negated(const ClassifierMatch *ms, guint nm, gboolean *drop)
   for (guint a = 0; a < nm; a++) {
     if (ms[a].kw->category != CLASSIFIER_KW_NEGATION)
       continue;
-    gboolean before_only = negates_what_follows(ms[a].kw->text);
+    /* "宕机的问题没有再出现": no more — the clause is fine */
+    gboolean before_only = negates_what_follows(ms[a].kw->text) && !g_str_has_prefix(t + ms[a].end, "再");
     /* a negation that is part of a longer keyword (none here) or masked does not count */
     for (guint b = 0; b < nm; b++) {
       if (ms[b].kw->category == CLASSIFIER_KW_NEGATION || ms[b].kw->category == CLASSIFIER_KW_MASK)
@@ -299,7 +303,7 @@ classifier_match_scan(const ClassifierPolicy *p, const char *raw, ClassifierMatc
   const ClassifierMatch *ms = (const ClassifierMatch *)(gpointer)all->data;
   guint nm = all->len;
   g_autofree gboolean *drop = g_new0(gboolean, nm ? nm : 1);
-  drop_masked_and_negated(ms, nm, drop);
+  drop_masked_and_negated(ms, nm, out->text, drop);
   drop_contained_and_unmet(ms, nm, out->text, drop);
   for (guint a = 0; a < nm; a++)
     if (!drop[a])

@@ -399,8 +399,11 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   if (!row)
     return FALSE;
   *order_no = g_strdup(row_value(row, "order_no"));
-  const char *order_sn = row_value(row, "sn"); /* none: the follow-up fills it in */
-  if (order_sn && *order_sn && parser_followup_other_machine(parser, fu, order_sn)) {
+  /* no SN on the order: the follow-up fills it in; an order of a batch report: its mail's other
+   * machines have orders of their own, a reply may name any of them */
+  const char *order_sn = row_value(row, "sn"), *mail_orders = row_value(row, "mail_orders");
+  if (order_sn && *order_sn && g_strcmp0(mail_orders, "1") == 0 &&
+      parser_followup_other_machine(parser, fu, order_sn)) {
     *other_machine = TRUE;
     return TRUE;
   }

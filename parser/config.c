@@ -686,6 +686,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->html_placeholders = lower_list(kf, "text", "html_placeholder");
   c->no_symptoms = lower_list(kf, "text", "no_symptoms");
   c->sn_correction = lower_list(kf, "text", "sn_correction");
+  c->fault_words = lower_list(kf, "text", "fault_words");
   c->surnames = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   if (!load_surnames(c, kf, error))
     return NULL;
@@ -739,6 +740,7 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->html_placeholders);
   g_strfreev(c->no_symptoms);
   g_strfreev(c->sn_correction);
+  g_strfreev(c->fault_words);
   if (c->surnames)
     g_hash_table_unref(c->surnames);
   parser_places_free(c->places);

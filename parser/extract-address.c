@@ -366,14 +366,16 @@ without_own_names(const ParserConfig *c, const char *text)
 }
 
 /* City and district: the address, the location, then the text and the subject. */
-/* Where the text says the machine was moved to ("从北京搬到成都了", "已迁至苏州工厂"): the words after
+/* Where the text says the machine was moved to ("从北京搬到成都了", "已搬迁至苏州工厂"): the words after
  * the last such verb, up to the end of the clause (new string), or NULL. The place it names beats
- * the one it left, which the text names first. */
+ * the one it left, which the text names first. Only a physical move (搬), and not of the service
+ * ("业务已经迁到上海的备用集群", "数据搬到…") nor of a part sent away ("坏盘已经运到北京返修"). */
 static char *
 moved_to(const char *text)
 {
-  static const char *const verbs[] = { "搬到", "搬至", "搬去", "迁到", "迁至",   "迁往",   "遷到", "遷至",
-                                       "移到", "挪到", "运到", "運到", "搬迁到", "搬迁至", NULL };
+  static const char *const verbs[] = { "搬到", "搬至", "搬去", "搬迁到", "搬迁至", "搬遷到", "搬遷至", NULL };
+  static const char *const not_machine[] = { "业务", "業務",   "数据", "數據", "虚拟机", "虛擬機", "系统",
+                                             "系統", "服务迁", "盘",   "盤",   "配件",   NULL };
   const char *last = NULL;
   gsize vlen = 0;
   for (guint i = 0; text && verbs[i]; i++)
@@ -384,6 +386,15 @@ moved_to(const char *text)
       }
   if (!last)
     return NULL;
+  /* what moved: the clause before the verb */
+  const char *b = last;
+  while (b > text && b[-1] != '\n' && b[-1] != ',' && b[-1] != ';' &&
+         !(b - text >= 3 && g_str_has_prefix(b - 3, "。")))
+    b--;
+  g_autofree char *what = g_strndup(b, (gsize)(last - b));
+  for (guint i = 0; not_machine[i]; i++)
+    if (strstr(what, not_machine[i]))
+      return NULL;
   const char *p = last + vlen, *e = p;
   while (*e && *e != '\n' && *e != ',' && *e != ';' && !g_str_has_prefix(e, "。") && e - p < 90)
     e = g_utf8_next_char(e);
@@ -395,7 +406,8 @@ parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserReques
 {
   g_autofree char *main_clean = without_own_names(c, s->main);
   g_autofree char *fwd_clean = without_own_names(c, s->fwd);
-  g_autofree char *moved = moved_to(s->fwd ? s->fwd : s->main);
+  g_autofree char *moved =
+    moved_to(s->fwd ? (fwd_clean ? fwd_clean : s->fwd) : (main_clean ? main_clean : s->main));
   const char *place_texts[] = {
     r->address, r->location, moved, main_clean ? main_clean : s->main, fwd_clean ? fwd_clean : s->fwd,
     s->subject

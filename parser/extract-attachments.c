@@ -44,21 +44,40 @@ take(char **dst, char **src)
   }
 }
 
-/* No SN in the text: the attachments' text is read like a mail of its own, and fills what the
- * mail's text did not give (the mail's own words always win). */
+/* The attachment's description when the mail has none, and its tags (the subject's are kept). */
+static void
+take_symptoms(ParserRequest *r, ParserRequest *t)
+{
+  if (r->symptoms || !t->symptoms)
+    return;
+  take(&r->symptoms, &t->symptoms);
+  for (guint i = 0; i < t->symptom_tags->len; i++)
+    if (!g_ptr_array_find_with_equal_func(r->symptom_tags, g_ptr_array_index(t->symptom_tags, i), g_str_equal, NULL))
+      g_ptr_array_add(r->symptom_tags, g_strdup(g_ptr_array_index(t->symptom_tags, i)));
+}
+
+/* No SN in the text, or no description: the attachments' text is read like a mail of its own, and
+ * fills what the mail's text did not give (the mail's own words always win). With symptoms_only
+ * (the text named an SN) only the description: another machine a report file mentions must not
+ * take over the order. */
 void
-parser_fill_from_attachment_text(const ParserConfig *c, ParserRequest *r, const char *text)
+parser_fill_from_attachment_text(const ParserConfig *c, ParserRequest *r, const char *text, gboolean symptoms_only)
 {
   g_autoptr(ParserRequest) t = parser_request_new();
   ParserSources s = { .main = text, .raw = g_ptr_array_new_with_free_func(g_free) };
-  parser_extract_sn_model(c, &s, t);
-  parser_extract_phone(c, &s, t);
-  parser_extract_contact(c, &s, t);
-  parser_extract_address(c, &s, t);
-  parser_extract_place(c, &s, t);
+  if (!symptoms_only) {
+    parser_extract_sn_model(c, &s, t);
+    parser_extract_phone(c, &s, t);
+    parser_extract_contact(c, &s, t);
+    parser_extract_address(c, &s, t);
+    parser_extract_place(c, &s, t);
+  }
   if (!r->symptoms)
     parser_extract_symptoms(c, &s, t);
   g_ptr_array_unref(s.raw);
+  take_symptoms(r, t);
+  if (symptoms_only)
+    return;
   if (!r->sn && t->sn) {
     r->sn = g_steal_pointer(&t->sn);
     r->sn_source = "attachment_text";
@@ -72,14 +91,6 @@ parser_fill_from_attachment_text(const ParserConfig *c, ParserRequest *r, const 
   if (!r->city) {
     take(&r->city, &t->city);
     take(&r->district, &t->district);
-  }
-  if (!r->symptoms && t->symptoms) {
-    /* the description is the attachment's: so are its tags (the subject's are kept) */
-    take(&r->symptoms, &t->symptoms);
-    for (guint i = 0; i < t->symptom_tags->len; i++)
-      if (!g_ptr_array_find_with_equal_func(r->symptom_tags, g_ptr_array_index(t->symptom_tags, i),
-                                            g_str_equal, NULL))
-        g_ptr_array_add(r->symptom_tags, g_strdup(g_ptr_array_index(t->symptom_tags, i)));
   }
 }
 

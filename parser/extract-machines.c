@@ -348,6 +348,9 @@ list_line(const char *line, const char *sn)
   return g_ascii_strncasecmp(line, sn, strlen(sn)) == 0;
 }
 
+/* At most this much of the lines below an item (bytes). */
+#define ITEM_MAX 1024
+
 /* The lines below a list line that go on with its item ("第一台  序列号 RCS…" / "    故障现象：…"): up
  * to a blank line, the next line that names an SN or starts an item, or a field of the mail's own
  * ("设备位置：…", "联系人：…"). NULL when none. */
@@ -369,6 +372,8 @@ item_lines(const ParserConfig *c, char **lines, guint n, guint i)
       break;
     if (!out)
       out = g_string_new(NULL);
+    if (out->len + strlen(l) > ITEM_MAX)
+      break; /* a log pasted under the item: its first lines say enough */
     g_string_append_printf(out, "%s%s", out->len ? " " : "", l);
   }
   return out ? g_string_free(out, FALSE) : NULL;

@@ -196,21 +196,22 @@ digits_at_end(const char *v)
   return k;
 }
 
-/* A short tail at p ("46" in "RCS25A0012345、46"): 1-4 digits, fewer than prev's last digits, not
- * a count, a time or a size ("、2台", "、10点"). The SN it makes (new string), greater than prev,
+/* A short tail at p ("46" in "RCS25A0012345、46"): 2-4 digits, fewer than prev's last digits, and
+ * then only what ends a list ("、47", "，", "这三台", "等", the end) — not a count, a time or a size
+ * ("，8卡GPU服务器", "，4路", ", 4 fans", "、10点"). The SN it makes (new string), greater than prev,
  * or NULL; *after gets the end of the digits. */
 static char *
 sn_tail(const char *prev, const char *p, const char **after)
 {
-  static const char *const units[] = { "台", "个", "個", "块", "次", "年", "月", "日", "号", "點", "点", "天",
-                                       "分", "秒", "小", "周", "岁", "元", "度", "万", "千", "百", "位", "楼",
-                                       "层", "排", "U",  "G",  "T",  "M",  "K",  "%",  ".",  ":",  NULL };
+  static const char *const ends[] = { "、", ",", "/", ";", "~", ")", "。", "\n", "这", "這", "等", "都",
+                                      "共", "几", "幾", "两", "兩", "三", "四", "五", "六", "七", "八",
+                                      "九", "十", "和", "及", "与", "與", "至", "到", NULL };
   gsize nd = 0;
   while (g_ascii_isdigit(p[nd]))
     nd++;
   gsize tail = digits_at_end(prev), len = strlen(prev);
-  if (nd == 0 || nd > 4 || nd >= tail || g_ascii_isalpha(p[nd]) ||
-      starts_with_any(skip_blanks(p + nd), units))
+  const char *next = skip_blanks(p + nd);
+  if (nd < 2 || nd > 4 || nd >= tail || (*next && !starts_with_any(next, ends)))
     return NULL;
   char *v = g_strdup(prev);
   memcpy(v + len - nd, p, nd);
@@ -594,12 +595,33 @@ parser_fault_words(const ParserConfig *c, const char *text, gsize len)
   return faults - 2 * calm;
 }
 
+int
+parser_fault_tag_count(const ParserConfig *c, const char *text)
+{
+  int faults, requests, calm;
+  fault_counts(c, text, strlen(text), &faults, &requests, &calm);
+  return faults;
+}
+
+gboolean
+parser_has_fault_words(const ParserConfig *c, const char *text)
+{
+  g_autofree char *fold = parser_casefold(text);
+  for (guint i = 0; c->fault_words && c->fault_words[i]; i++) {
+    const char *w = c->fault_words[i];
+    for (const char *hit = strstr(fold, w); hit; hit = strstr(hit + 1, w))
+      if (!g_ascii_isalpha(*w) || parser_whole_word_at(fold, (gsize)(hit - fold), strlen(w)))
+        return TRUE; /* Latin words whole only ("down" is not in "download") */
+  }
+  return FALSE;
+}
+
 gboolean
 parser_tells_faults_only(const ParserConfig *c, const char *text)
 {
   int faults, requests, calm;
   fault_counts(c, text, strlen(text), &faults, &requests, &calm);
-  return faults > 0 && requests == 0 && calm == 0;
+  return parser_has_fault_words(c, text) && requests == 0 && calm == 0;
 }
 
 /* score (fault_score or clause_score) at the SN's every place in its text: "两台 RCS…01、RCS…02，
@@ -731,14 +753,19 @@ parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *
   }
 }
 
-/* An SN without case, blanks or hyphens, for comparing two spellings. */
+/* An SN without case, blanks or hyphens, and with the look-alikes customers type for digits (O for
+ * 0, I and L for 1) folded, for asking whether two spellings are one machine: "RCS25A00I2345" is
+ * the registered RCS25A0012345 the order holds. */
 static char *
 sn_key(const char *sn)
 {
   GString *k = g_string_new(NULL);
-  for (const char *p = sn; *p; p++)
-    if (*p != '-' && *p != ' ')
-      g_string_append_c(k, g_ascii_toupper(*p));
+  for (const char *p = sn; *p; p++) {
+    char ch = g_ascii_toupper(*p);
+    if (ch == '-' || ch == ' ')
+      continue;
+    g_string_append_c(k, ch == 'O' ? '0' : (ch == 'I' || ch == 'L') ? '1' : ch);
+  }
   return g_string_free(k, FALSE);
 }
 

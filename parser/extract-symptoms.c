@@ -212,7 +212,7 @@ only_pointer(const ParserConfig *c, const char *symptoms)
 {
   if (strlen(symptoms) > 64)
     return FALSE;
-  if (strlen(symptoms) <= 48 && parser_fault_words(c, symptoms, strlen(symptoms)) == 0) {
+  if (strlen(symptoms) <= 48 && parser_fault_tag_count(c, symptoms) == 0) {
     g_autofree char *fold = parser_casefold(symptoms);
     for (guint i = 0; c->no_symptoms && c->no_symptoms[i]; i++)
       if (g_utf8_strlen(c->no_symptoms[i], -1) >= 2 && strstr(fold, c->no_symptoms[i]))

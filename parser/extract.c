@@ -196,9 +196,13 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
     g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) quoted = g_ptr_array_new_with_free_func(g_free);
     parser_sn_find(c, split->own_full ? split->own_full : "", own);
-    if (own->len == 0) {
+    /* not "这台又出问题了，这次是电源告警" above the writer's own earlier report: his new fault */
+    if (own->len == 0 && !(split->own && parser_has_fault_words(c, split->own))) {
       parser_sn_find(c, split->quoted, quoted);
-      forwarded = quoted->len > 0 && quoted_thread(split->quoted);
+      g_autofree char *quoted_from = NULL, *quoted_name = NULL;
+      forwarded_sender(split->quoted, &quoted_from, &quoted_name);
+      forwarded = quoted->len > 0 && quoted_thread(split->quoted) &&
+                  !(quoted_from && r->from_addr && g_ascii_strcasecmp(quoted_from, r->from_addr) == 0);
     }
   }
   if (forwarded && split->quoted)
@@ -254,15 +258,15 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
   parser_extract_address(c, &s, r);
   parser_extract_place(c, &s, r);
   parser_extract_symptoms(c, &s, r);
-  /* What is attached counts when the text names no SN (or lists machines in a CSV/XLSX). */
+  /* What is attached counts when the text names no SN (or lists machines in a CSV/XLSX), and for
+   * the description when the text gives none ("SN：RCS… 故障见附件"). */
   gsize max = limits->max_text ? limits->max_text : PARSER_DEFAULT_MAX_TEXT;
   g_autofree char *tables = mr->atts && mr->atts->len ? parser_attachments_text(mr, TRUE, max) : NULL;
   s.att_text = tables;
-  /* ... and when the text does not describe the fault ("SN：RCS… 故障见附件") */
   if ((r->sn_candidates->len == 0 || !r->symptoms) && !r->ignored_reason && r->attachments->len) {
     g_autofree char *all = parser_attachments_text(mr, FALSE, max);
     if (all)
-      parser_fill_from_attachment_text(c, r, all);
+      parser_fill_from_attachment_text(c, r, all, r->sn_candidates->len > 0);
     if (!r->sn)
       parser_fill_from_attachment_names(c, r);
     if (r->sn_candidates->len == 0)

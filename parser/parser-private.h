@@ -209,7 +209,8 @@ struct ParserConfig {
   char **part_serial;   /* words before a serial label that make it a part's (labels.ini part_serial) */
   char **html_placeholders; /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
   char **no_symptoms;       /* "见附件": text that is no description on its own (case-folded) */
-  char **sn_correction; /* "写错", "应该是": a follow-up correcting the SN (case-folded) */
+  char **sn_correction; /* "写错", "更正": a follow-up correcting the SN (case-folded) */
+  char **fault_words;   /* "故障", "坏了", "failed": words that tell a fault (case-folded) */
   GHashTable *surnames; /* set of surnames (NFKC), for unlabelled names next to a phone */
   ParserPlaces *places;
   GMimeParserOptions *gmime_options;
@@ -242,7 +243,10 @@ ParserRequest *parser_request_new(void);
 
 /* extract-attachments.c */
 char *parser_attachments_text(const ParserMimeResult *mr, gboolean tables_only, gsize max);
-void parser_fill_from_attachment_text(const ParserConfig *c, ParserRequest *r, const char *text);
+/* Fills what the mail's text did not give from its attachments' text; with symptoms_only (the text
+ * named an SN), only the description and its tags. */
+void parser_fill_from_attachment_text(const ParserConfig *c, ParserRequest *r, const char *text,
+                                      gboolean symptoms_only);
 void parser_fill_from_attachment_names(const ParserConfig *c, ParserRequest *r);
 /* Reads up to limits->max_images photos of mr; with set_sn, the first SN read becomes r->sn when
  * it has none. Returns the number of photos read. */
@@ -283,7 +287,11 @@ gboolean parser_sn_list(const ParserConfig *c, const char *text, GPtrArray *out)
 /* How much text[0, len) talks about a fault: one per symptom tag (not a request tag), -2 per calm
  * word (正常, OK). */
 int parser_fault_words(const ParserConfig *c, const char *text, gsize len);
-/* Whether text tells a fault and nothing else: a fault tag, no request tag ("安装", "请问"), no calm
+/* How many symptom tags text sets, request tags not counted (calm words do not take any away). */
+int parser_fault_tag_count(const ParserConfig *c, const char *text);
+/* Whether text has a word that tells a fault (labels.ini fault_words: "故障", "坏了", "failed"). */
+gboolean parser_has_fault_words(const ParserConfig *c, const char *text);
+/* Whether text tells a fault and nothing else: a fault word, no request tag ("安装", "请问"), no calm
  * word ("正常", "OK"; "不正常" is none). */
 gboolean parser_tells_faults_only(const ParserConfig *c, const char *text);
 /* After the others: r->machines from sn/model/symptoms and any list or table of machines. */

@@ -70,6 +70,8 @@ static const SevCase sevs[] = {
   { "服务器宕机了重启也没有用", "S1" },
   { "服务器死机了没有任何报错", "S1" },
   { "没有宕机，只是有点慢", "S3" },
+  { "昨晚宕机了重启之后就没问题了", "S3" }, /* 没问题: the clause is fine */
+  { "上次宕机的问题没有再出现", "S3" },     /* 没有再: no more */
   { "BMC 没有告警", "S3" },
   /* a part that died is degraded hardware; the machine that died is an outage */
   { "3号硬盘挂了，阵列降级，机器正常运行", "S2" },
@@ -141,7 +143,8 @@ static const ExclCase excls[] = {
   { "机房空调坏了以后过热", "environment" },
   { "机房停电后起不来", "environment" },
   { "机房搬机房后开不了机", "relocation" },
-  { "这台机器上个月从北京搬到成都了，硬盘告警", "relocation" },
+  { "这台机器上个月刚从北京搬过来，硬盘告警", "relocation" },
+  { "服务器宕机了，业务已经迁到备机上", NULL }, /* the service moved, not the machine */
   /* requires (SSD|NVMe…) met in an earlier clause of the same sentence */
   { "其中一块NVMe盘今天开始报 critical warning，看起来是寿命用完了", "ssd_wear" },
   { "a memory leak in our app", NULL },    /* leak without water */

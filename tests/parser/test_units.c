@@ -455,6 +455,19 @@ Test(places, moved_to_beats_moved_from)
   assert_str_or_null(r->city, "成都市");
 }
 
+/* The service moved, or a part sent away, is not the machine moved. */
+Test(places, a_moved_service_is_not_a_moved_machine)
+{
+  g_autoptr(ParserRequest) r =
+    parse_str("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n"
+              "SN RCS25A0012345 我们成都机房的服务器宕机了，业务已经临时迁到上海的备用集群。\n");
+  assert_str_or_null(r->city, "成都市");
+  g_autoptr(ParserRequest) d =
+    parse_str("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n"
+              "SN RCS25A0012345 成都这边的服务器硬盘坏了，坏盘已经搬到北京返修。\n");
+  assert_str_or_null(d->city, "成都市");
+}
+
 Test(places, pinyin_and_english)
 {
   check_place("No. 8 Haidian Street, Haidian District, Beijing", "北京市", "海淀区");
@@ -629,6 +642,9 @@ Test(fields, sn_shorthand_lists_and_ranges)
     { "一共三台：RCS25A0012345、46、47，都是10月到的货", 3, 1, "RCS25A0012347" },
     { "新到的 RCS25A0012345/46 两台需要上架安装", 2, 1, "RCS25A0012346" },
     { "合同 HT20250301-01 的 RCS25A0012345 硬盘告警", 1, 1, "RCS25A0012345" },
+    { "序列号：RCS25A0012341，8卡GPU服务器，掉了一张卡", 1, 1, "RCS25A0012341" }, /* a count */
+    { "SN: RCS25A0012341 - 5 disks failed", 1, 1, "RCS25A0012341" },
+    { "RCS25A0012301、RCS25A0012302 两台都是GPU服务器，用着不错，想再买两台", 2, 1, "RCS25A0012302" },
     { "RCS26A0090001 这台开不了机，另外两台（尾号0002、0003）也是", 3, 3, "RCS26A0090003" },
     { "RCS26A0090001 这台，硬盘尾号3456的那块掉盘了", 1, 1, "RCS26A0090001" }, /* a disk's serial */
     { "RCS26A0090001 开不了机，另外两台尾号0002、0003 正常", 3, 1, "RCS26A0090003" },
@@ -680,6 +696,8 @@ Test(followup, another_machine_is_a_new_report)
     { "SN RCS-25C-0200102 又宕机了", "RCS25C0200102", FALSE },
     { "上次SN写错了，应该是 RCS25C0200101，硬盘告警", "RCS25C0200102", FALSE },
     { "RCS25C0200101 那台的事谢谢了", "RCS25C0200102", FALSE }, /* no fault told */
+    { "SN：RCS25C02OO1O2 还是宕机", "RCS25C0200102", FALSE },   /* the order's, typed with O for 0 */
+    { "另外又有一台出问题了：SN RCS25C0200101 宕机了，应该是电源坏了", "RCS25C0200102", TRUE },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *mail = g_strconcat(head, cases[i].text, quote, NULL);
