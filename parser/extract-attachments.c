@@ -52,7 +52,8 @@ take_symptoms(ParserRequest *r, ParserRequest *t)
     return;
   take(&r->symptoms, &t->symptoms);
   for (guint i = 0; i < t->symptom_tags->len; i++)
-    if (!g_ptr_array_find_with_equal_func(r->symptom_tags, g_ptr_array_index(t->symptom_tags, i), g_str_equal, NULL))
+    if (!g_ptr_array_find_with_equal_func(r->symptom_tags, g_ptr_array_index(t->symptom_tags, i), g_str_equal,
+                                          NULL))
       g_ptr_array_add(r->symptom_tags, g_strdup(g_ptr_array_index(t->symptom_tags, i)));
 }
 
@@ -61,7 +62,8 @@ take_symptoms(ParserRequest *r, ParserRequest *t)
  * (the text named an SN) only the description: another machine a report file mentions must not
  * take over the order. */
 void
-parser_fill_from_attachment_text(const ParserConfig *c, ParserRequest *r, const char *text, gboolean symptoms_only)
+parser_fill_from_attachment_text(const ParserConfig *c, ParserRequest *r, const char *text,
+                                 gboolean symptoms_only)
 {
   g_autoptr(ParserRequest) t = parser_request_new();
   ParserSources s = { .main = text, .raw = g_ptr_array_new_with_free_func(g_free) };

@@ -203,9 +203,9 @@ digits_at_end(const char *v)
 static char *
 sn_tail(const char *prev, const char *p, const char **after)
 {
-  static const char *const ends[] = { "、", ",", "/", ";", "~", ")", "。", "\n", "这", "這", "等", "都",
-                                      "共", "几", "幾", "两", "兩", "三", "四", "五", "六", "七", "八",
-                                      "九", "十", "和", "及", "与", "與", "至", "到", NULL };
+  static const char *const ends[] = { "、", ",",  "/",  ";",  "~",  ")",  "。", "\n", "这", "這", "等",
+                                      "都", "共", "几", "幾", "两", "兩", "三", "四", "五", "六", "七",
+                                      "八", "九", "十", "和", "及", "与", "與", "至", "到", NULL };
   gsize nd = 0;
   while (g_ascii_isdigit(p[nd]))
     nd++;
