@@ -365,7 +365,6 @@ without_own_names(const ParserConfig *c, const char *text)
   return out ? g_string_free(out, FALSE) : NULL;
 }
 
-/* City and district: the address, the location, then the text and the subject. */
 /* Where the text says the machine was moved to ("从北京搬到成都了", "已搬迁至苏州工厂"): the words after
  * the last such verb, up to the end of the clause (new string), or NULL. The place it names beats
  * the one it left, which the text names first. Only a physical move (搬), and not of the service
@@ -401,6 +400,8 @@ moved_to(const char *text)
   return e > p ? g_strndup(p, (gsize)(e - p)) : NULL;
 }
 
+/* City and district: the address, the location, where the text says the machine was moved to,
+ * then the text and the subject. */
 void
 parser_extract_place(const ParserConfig *c, const ParserSources *s, ParserRequest *r)
 {

@@ -166,8 +166,6 @@ phone_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboole
   return NULL;
 }
 
-/* A labelled line in the own words, the forwarded mail, then any number there, then the
- * signatures (skipping switchboard and fax lines). */
 /* A number said in Chinese numerals ("电话是一三八零五三二一二三四", voice input): the first run of
  * seven or more of them that is a phone once written in digits. NULL: none. */
 static char *
@@ -207,6 +205,9 @@ phone_han_numerals(const ParserConfig *c, const char *text)
   return NULL;
 }
 
+/* A labelled line in the own words, the forwarded mail, then any number there, then the
+ * signatures (skipping switchboard and fax lines), then the subject, last a number said in
+ * Chinese numerals. */
 void
 parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r)
 {

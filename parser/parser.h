@@ -152,10 +152,11 @@ void parser_config_add_own_addresses(ParserConfig *config, const char *const *ad
  * freemail: 163.com, qq.com, gmail.com …) or the vendor's own. Case-insensitive. */
 gboolean parser_sender_known(const ParserConfig *config, const char *address, const char *const *known);
 /* Whether a follow-up (a mail that names an order) reports a fault of another machine than the
- * order's ("上次那单换好盘了，谢谢。另外今天又有一台出问题了：SN RCS… 宕机"): its own words name an
- * SN other than order_sn and tell a fault — a new order, not a note on the old one. Without
- * order_sn (no database: inspect), the SNs of the quoted text stand for the order's; none quoted:
- * FALSE. */
+ * order's ("上次那单换好盘了，谢谢。另外今天又有一台出问题了：SN RCS… 宕机"): the SN it names (in its
+ * own words or subject, not a quote) is another than order_sn, look-alikes folded, and it tells a
+ * fault without correcting the SN (labels.ini sn_correction) — a new order, not a note on the old
+ * one. Without order_sn (no database: inspect), the SNs of the quoted text stand for the order's;
+ * none quoted: FALSE. */
 gboolean parser_followup_other_machine(const ParserConfig *config, const ParserRequest *request,
                                        const char *order_sn);
 
