@@ -176,8 +176,10 @@ decide_kind(ClassifierResult *r, const ParserRequest *req, const ClassifierFindi
  * fault of the part keeps the hardware component. Paid services (value_added) are not judged here.
  * Returns the system match that decided, or NULL. */
 static const ClassifierMatch *
-system_work_on_part(const ClassifierPolicy *p, const ClassifierFindings *f)
+system_work_on_part(const ClassifierPolicy *p, const ClassifierFindings *f,
+                    const ClassifierMatch **unrecognised)
 {
+  *unrecognised = NULL;
   if (f->value_added || !f->component[CLASSIFIER_COMPONENT_SYSTEM])
     return NULL;
   const ClassifierMatch *ms = (const ClassifierMatch *)(gpointer)f->set.matches->data;
@@ -191,6 +193,12 @@ system_work_on_part(const ClassifierPolicy *p, const ClassifierFindings *f)
     for (guint j = 0; j < n; j++) {
       if (ms[j].clause_start != ms[i].clause_start)
         continue;
+      /* "请问…安装程序识别不到 RAID 卡下面的硬盘，驱动在哪里下载": not recognised, asked about with the
+       * customer's installation, is what a missing driver looks like, no fault of the part */
+      if (ms[j].kw->category == CLASSIFIER_KW_SEVERITY && f->consultation && strstr(ms[j].kw->text, "识别")) {
+        *unrecognised = &ms[j];
+        continue;
+      }
       if (ms[j].kw->category == CLASSIFIER_KW_SEVERITY)
         return NULL; /* the part is said to be faulty */
       if (!sys && ms[j].kw->category == CLASSIFIER_KW_COMPONENT &&
@@ -229,7 +237,14 @@ machine_down_software_named(const ClassifierFindings *f, ClassifierComponent cod
 static ClassifierComponent
 decide_component(ClassifierResult *r, const ClassifierPolicy *p, ClassifierFindings *f)
 {
-  const ClassifierMatch *sys = system_work_on_part(p, f);
+  const ClassifierMatch *unrecognised = NULL;
+  const ClassifierMatch *sys = system_work_on_part(p, f, &unrecognised);
+  if (sys && unrecognised) {
+    /* the not-recognised of the question is no degraded hardware either */
+    for (int s = CLASSIFIER_SEVERITY_S1; s <= CLASSIFIER_SEVERITY_S2; s++)
+      if (f->severity[s] && f->severity[s]->kw == unrecognised->kw)
+        f->severity[s] = NULL;
+  }
   if (sys) {
     g_autofree char *ev = classifier_match_evidence(&f->set, sys);
     classifier_trail(

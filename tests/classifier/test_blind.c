@@ -185,6 +185,9 @@ static const CompCase comps[] = {
   { "", "where can I download the NIC driver for Windows Server 2022", "system", "software", "not_covered",
     "customer_scope" },
   { "", "装麒麟系统时看不到GPU", "system", "software", "not_covered", "customer_scope" },
+  { "", "请问装 ESXi 时安装程序识别不到 RAID 卡下面的硬盘，驱动在哪里下载？", "system", "consultation",
+    "not_covered", "customer_scope" },
+  { "", "重启后识别不到3号硬盘", "machine_part", "fault", "covered", "in_warranty" },
   /* ... unless the part is said to be faulty */
   { "", "装 CentOS 后RAID卡报错", "machine_part", "fault", "covered", "in_warranty" },
   { "", "the Linux driver for the NIC crashes", "machine_part", "fault", "covered", "in_warranty" },
