@@ -687,6 +687,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->no_symptoms = lower_list(kf, "text", "no_symptoms");
   c->sn_correction = lower_list(kf, "text", "sn_correction");
   c->fault_words = lower_list(kf, "text", "fault_words");
+  c->pointer_filler = lower_list(kf, "text", "pointer_filler");
   c->surnames = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   if (!load_surnames(c, kf, error))
     return NULL;
@@ -741,6 +742,7 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->no_symptoms);
   g_strfreev(c->sn_correction);
   g_strfreev(c->fault_words);
+  g_strfreev(c->pointer_filler);
   if (c->surnames)
     g_hash_table_unref(c->surnames);
   parser_places_free(c->places);

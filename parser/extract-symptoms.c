@@ -205,40 +205,31 @@ longer_raw_first(gconstpointer a, gconstpointer b)
   return (la < lb) - (la > lb);
 }
 
-/* "见附件", "如图", "see attached" alone, or with pleasantries and no fault word ("报修单见附件，请查收，
- * 谢谢！"): the description is elsewhere, not in the text. */
+/* "见附件", "如图", "see attached" alone, or with only pleasantries and document words around it
+ * ("报修单见附件，请查收，谢谢！", "报修单在附件里。"; labels.ini pointer_filler): the description is
+ * elsewhere, not in the text. "服务器最近很卡，附件里是日志" says something itself. */
 static gboolean
 only_pointer(const ParserConfig *c, const char *symptoms)
 {
-  if (strlen(symptoms) > 64)
+  if (strlen(symptoms) > 96 || parser_fault_tag_count(c, symptoms) > 0)
     return FALSE;
-  if (strlen(symptoms) <= 48 && parser_fault_tag_count(c, symptoms) == 0) {
-    g_autofree char *fold = parser_casefold(symptoms);
-    for (guint i = 0; c->no_symptoms && c->no_symptoms[i]; i++)
-      if (g_utf8_strlen(c->no_symptoms[i], -1) >= 2 && strstr(fold, c->no_symptoms[i]))
-        return TRUE;
-  }
   g_autofree char *fold = parser_casefold(symptoms);
-  /* Keep letters, digits and Han only. */
-  GString *core = g_string_new(NULL);
-  for (const char *p = fold; *p; p = g_utf8_next_char(p)) {
-    gunichar ch = g_utf8_get_char(p);
-    if (g_unichar_isalnum(ch))
-      g_string_append_unichar(core, ch);
-  }
-  gboolean r = FALSE;
-  for (guint i = 0; !r && c->no_symptoms && c->no_symptoms[i]; i++) {
-    GString *w = g_string_new(NULL);
-    for (const char *p = c->no_symptoms[i]; *p; p = g_utf8_next_char(p)) {
-      gunichar ch = g_utf8_get_char(p);
-      if (g_unichar_isalnum(ch))
-        g_string_append_unichar(w, ch);
+  GString *left = g_string_new(fold);
+  gboolean pointed = FALSE;
+  char **lists[] = { c->no_symptoms, c->pointer_filler };
+  for (guint l = 0; l < G_N_ELEMENTS(lists); l++)
+    for (guint i = 0; lists[l] && lists[l][i]; i++) {
+      if (!*lists[l][i])
+        continue;
+      guint n = g_string_replace(left, lists[l][i], " ", 0);
+      pointed |= l == 0 && n > 0;
     }
-    r = w->len > 0 && strcmp(core->str, w->str) == 0;
-    g_string_free(w, TRUE);
-  }
-  g_string_free(core, TRUE);
-  return r;
+  /* what is left: letters, digits and Han only */
+  glong rest = 0;
+  for (const char *p = left->str; *p; p = g_utf8_next_char(p))
+    rest += g_unichar_isalnum(g_utf8_get_char(p)) ? 1 : 0;
+  g_string_free(left, TRUE);
+  return pointed && rest <= 2;
 }
 
 /* Nothing in the text says what is wrong but the subject does ("RC-R4290G G5 两块GPU掉卡 nvidia-smi只

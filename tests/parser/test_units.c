@@ -707,6 +707,20 @@ Test(followup, another_machine_is_a_new_report)
   }
 }
 
+/* A text that only points at its attachment is no description; one that says something and
+ * mentions an attachment is one. */
+Test(fields, pointer_to_the_attachment_or_a_description)
+{
+  g_autoptr(ParserRequest) d =
+    parse_str("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n"
+              "服务器有点慢，附件是监控截图\nSN：RCS25A0012345\n");
+  assert_str_or_null(d->symptoms, "服务器有点慢,附件是监控截图");
+  g_autoptr(ParserRequest) p =
+    parse_str("From: a@b.cn\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n"
+              "报修单见附件，请查收，谢谢！\nSN：RCS25A0012345\n");
+  assert_str_or_null(p->symptoms, NULL);
+}
+
 /* Everything in the subject, the body "如题": contact, phone and symptoms from the subject. */
 Test(fields, contact_and_phone_in_the_subject)
 {
