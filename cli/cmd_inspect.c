@@ -338,10 +338,17 @@ photo_asset(Sources *src, const ParserConfig *pc, const char *data, gsize len, P
 }
 
 /* contract.md: machines[0] is sn/model — the effective ones, a registered SN's model in the registry's
- * spelling included (the parse-side values are what the mail says). */
+ * spelling included (the parse-side values are what the mail says); sn_source says where a
+ * candidate the registry confirmed was found. */
 static void
 first_machine_follows(ParserRequest *req, const ClassifierResult *r)
 {
+  if (!req->sn_source && r->sn && req->text_sources) {
+    const char *src = g_hash_table_lookup(req->text_sources, r->sn);
+    if (!src && req->sn_candidates->len == 1) /* confirmed under a look-alike spelling */
+      src = g_hash_table_lookup(req->text_sources, g_ptr_array_index(req->sn_candidates, 0));
+    req->sn_source = src;
+  }
   if (!req->machines->len || (!r->sn && !r->model))
     return;
   ParserMachine *m0 = g_ptr_array_index(req->machines, 0);

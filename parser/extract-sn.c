@@ -743,8 +743,17 @@ parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *
       if (!g_array_index(sns, SnHit, i).labelled)
         g_array_remove_index(sns, i--);
   }
-  for (guint i = 0; i < sns->len; i++)
-    g_ptr_array_add(r->sn_candidates, g_strdup(g_array_index(sns, SnHit, i).value));
+  for (guint i = 0; i < sns->len; i++) {
+    const SnHit *h = &g_array_index(sns, SnHit, i);
+    g_ptr_array_add(r->sn_candidates, g_strdup(h->value));
+    if (!r->text_sources)
+      r->text_sources = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (!g_hash_table_contains(r->text_sources, h->value))
+      g_hash_table_insert(r->text_sources, g_strdup(h->value),
+                          (gpointer)(h->text == s->subject ? "subject"
+                                     : r->body_html        ? "html"
+                                                           : "body"));
+  }
   const SnHit *chosen = sn_choose(c, sns);
   if (chosen) {
     r->sn = g_strdup(chosen->value);

@@ -108,6 +108,7 @@ parser_request_free(ParserRequest *r)
   g_free(r->forwarded_by);
   g_free(r->forwarded_from);
   g_clear_pointer(&r->photo_sources, g_hash_table_unref);
+  g_clear_pointer(&r->text_sources, g_hash_table_unref);
   ParserAutoHeaders *h = &r->auto_headers;
   g_free(h->auto_submitted);
   g_free(h->precedence);

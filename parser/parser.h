@@ -129,6 +129,8 @@ typedef struct {
   char *forwarded_from;      /* a forward: the end customer's address, from the forwarded header, or NULL */
   GHashTable *photo_sources; /* SN (and its alternative readings) read from a photo → "image_barcode" |
                               * "image_text"; NULL when no photo was read */
+  GHashTable *text_sources;  /* SN candidate found in the text → "body" | "html" | "subject" (as
+                              * sn_source), for a candidate the registry confirms; NULL: none */
   char *district_shared; /* a district several cities have (朝阳区: 北京市, 长春市), named without a
                                 * city the text decides; city and district are then NULL */
   GPtrArray *district_cities; /* char*: the cities with a district of that name, or NULL */

@@ -332,6 +332,21 @@ Test(inspect, every_machine_has_its_registered_model)
   cr_assert_str_eq(json_object_get_string_member(m1, "model"), "RC-R2290 G5", "%s", out);
 }
 
+/* An unlabelled SN the registry confirms: sn_source says where the mail wrote it. */
+Test(inspect, a_confirmed_candidate_has_its_source)
+{
+  const char *file = INTAKE_TEST_MAIL_DIR "/../../../samples/mail/01-wechat-terse-haidian.eml";
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = cli_run(NULL, &out, &err, "inspect", file, "--assets",
+                   INTAKE_TEST_MAIL_DIR "/../../../samples/assets.csv", "--json", NULL);
+  cr_assert_eq(rc, 0, "%s", err);
+  g_autoptr(JsonParser) parser = json_parser_new();
+  cr_assert(json_parser_load_from_data(parser, out, -1, NULL), "%s", out);
+  JsonObject *o = json_node_get_object(json_parser_get_root(parser));
+  cr_assert(!json_object_get_null_member(o, "sn"), "%s", out);
+  cr_assert_str_eq(json_object_get_string_member(o, "sn_source"), "body", "%s", out);
+}
+
 /* An exclusion in the forwarder's note above the customer's fault counts (policy §5.3). */
 Test(inspect, the_forwarders_note_is_read_for_exclusions)
 {
