@@ -3,21 +3,10 @@
 
 #include <string.h>
 
-/* Cuts a value at the next label inside it ("地址：… 联系人：…") and trims punctuation. */
-char *
-parser_cut_value(const ParserConfig *c, const char *v)
+/* Blanks and separators off the end of a value cut out of a line (in place). */
+static void
+trim_trailing_separators(char *s)
 {
-  if (!v)
-    return NULL;
-  g_autofree char *s = g_strdup(v);
-  ParserMatch m = { 0 };
-  if (parser_re_match(c, PARSER_RE_ANY_LABEL, s, strlen(s), 0, &m) && m.ov[0] > 0)
-    s[m.ov[0]] = '\0';
-  parser_match_clear(&m);
-  /* A tab ends an HTML table cell. */
-  char *tab = strchr(s, '\t');
-  if (tab && tab != s)
-    *tab = '\0';
   g_strstrip(s);
   gsize l = strlen(s);
   static const char *const trail[] = { ",", ";", "。", ".", "，", "；", "、", "/", "|", NULL };
@@ -35,6 +24,24 @@ parser_cut_value(const ParserConfig *c, const char *v)
       }
     }
   }
+}
+
+/* Cuts a value at the next label inside it ("地址：… 联系人：…") and trims punctuation. */
+char *
+parser_cut_value(const ParserConfig *c, const char *v)
+{
+  if (!v)
+    return NULL;
+  g_autofree char *s = g_strdup(v);
+  ParserMatch m = { 0 };
+  if (parser_re_match(c, PARSER_RE_ANY_LABEL, s, strlen(s), 0, &m) && m.ov[0] > 0)
+    s[m.ov[0]] = '\0';
+  parser_match_clear(&m);
+  /* A tab ends an HTML table cell. */
+  char *tab = strchr(s, '\t');
+  if (tab && tab != s)
+    *tab = '\0';
+  trim_trailing_separators(s);
   return *s ? g_steal_pointer(&s) : NULL;
 }
 
@@ -269,12 +276,7 @@ address_trim_speech(char *a)
   }
   if (cut) {
     *cut = '\0';
-    g_strstrip(a);
-    for (gsize l = strlen(a); l >= 3 && (g_str_has_suffix(a, "。") || g_str_has_suffix(a, "，"));
-         l = strlen(a))
-      a[l - 3] = '\0';
-    for (gsize l = strlen(a); l > 0 && strchr(",;. ", a[l - 1]); l--)
-      a[l - 1] = '\0';
+    trim_trailing_separators(a);
   }
 }
 

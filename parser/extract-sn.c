@@ -683,24 +683,31 @@ sn_choose(const ParserConfig *c, GArray *hits)
   return labelled > 0 ? first : NULL;
 }
 
-gboolean
-parser_sn_list(const ParserConfig *c, const char *text, GPtrArray *out)
+/* The SNs of text into out; with list, whether they are one list (then a list's members once each:
+ * not the hyphenated form beside the joined one). */
+static void
+sn_find(const ParserConfig *c, const char *text, GPtrArray *out, gboolean *list)
 {
   g_autoptr(GArray) sns = g_array_new(FALSE, TRUE, sizeof(SnHit));
   g_array_set_clear_func(sns, sn_hit_clear);
-  gboolean list = FALSE;
-  sn_scan(c, NULL, text, FALSE, sns, &list);
+  sn_scan(c, NULL, text, FALSE, sns, list);
   for (guint i = 0; i < sns->len; i++)
-    /* a list's members once each: not the hyphenated form beside the joined one */
-    if (!list || !g_array_index(sns, SnHit, i).variant)
+    if (!list || !*list || !g_array_index(sns, SnHit, i).variant)
       g_ptr_array_add(out, g_strdup(g_array_index(sns, SnHit, i).value));
+}
+
+gboolean
+parser_sn_list(const ParserConfig *c, const char *text, GPtrArray *out)
+{
+  gboolean list = FALSE;
+  sn_find(c, text, out, &list);
   return list;
 }
 
 void
 parser_sn_find(const ParserConfig *c, const char *text, GPtrArray *out)
 {
-  parser_sn_list(c, text, out);
+  sn_find(c, text, out, NULL);
 }
 
 /* ---- model ----------------------------------------------------------------------------------- */

@@ -200,6 +200,21 @@ inspect_json(const char *file, JsonParser *parser)
   return json_node_get_object(root);
 }
 
+/* inspect --json of file with the sample registry (samples/assets.csv); *out gets the text, for
+ * messages. */
+static JsonObject *
+inspect_json_registered(const char *file, JsonParser *parser, char **out)
+{
+  g_autofree char *err = NULL;
+  int rc = cli_run(NULL, out, &err, "inspect", file, "--assets",
+                   INTAKE_TEST_MAIL_DIR "/../../../samples/assets.csv", "--json", NULL);
+  cr_assert_eq(rc, 0, "inspect %s: %s", file, err);
+  cr_assert(json_parser_load_from_data(parser, *out, -1, NULL), "not JSON: %s", *out);
+  JsonNode *root = json_parser_get_root(parser);
+  cr_assert(root && JSON_NODE_HOLDS_OBJECT(root), "not one JSON object: %s", *out);
+  return json_node_get_object(root);
+}
+
 typedef enum { STR = 1, NUL = 2, ARR = 4, OBJ = 8 } Kind;
 
 /* The fields contract.md lists for `inspect --json` and the JSON types each may take. */
@@ -294,13 +309,9 @@ Test(inspect, json_of_a_fault_mail_has_the_contract_fields)
 Test(inspect, the_first_machine_is_the_effective_sn_and_model)
 {
   const char *file = INTAKE_TEST_MAIL_DIR "/blind-n14-iphone-very-short.eml";
-  g_autofree char *out = NULL, *err = NULL;
-  int rc = cli_run(NULL, &out, &err, "inspect", file, "--assets",
-                   INTAKE_TEST_MAIL_DIR "/../../../samples/assets.csv", "--json", NULL);
-  cr_assert_eq(rc, 0, "%s", err);
+  g_autofree char *out = NULL;
   g_autoptr(JsonParser) parser = json_parser_new();
-  cr_assert(json_parser_load_from_data(parser, out, -1, NULL), "%s", out);
-  JsonObject *o = json_node_get_object(json_parser_get_root(parser));
+  JsonObject *o = inspect_json_registered(file, parser, &out);
   assert_contract_fields(o, file);
   cr_assert_str_eq(json_object_get_string_member(o, "sn"), "RCS25L0112345");
   cr_assert_str_eq(json_object_get_string_member(o, "model"), "RC-R4290G G5", "the registry's model");
@@ -316,14 +327,9 @@ Test(inspect, the_first_machine_is_the_effective_sn_and_model)
 Test(inspect, every_machine_has_its_registered_model)
 {
   const char *file = INTAKE_TEST_MAIL_DIR "/blind-r04-first-second-blocks.eml";
-  g_autofree char *out = NULL, *err = NULL;
-  int rc = cli_run(NULL, &out, &err, "inspect", file, "--assets",
-                   INTAKE_TEST_MAIL_DIR "/../../../samples/assets.csv", "--json", NULL);
-  cr_assert_eq(rc, 0, "%s", err);
+  g_autofree char *out = NULL;
   g_autoptr(JsonParser) parser = json_parser_new();
-  cr_assert(json_parser_load_from_data(parser, out, -1, NULL), "%s", out);
-  JsonArray *machines =
-    json_object_get_array_member(json_node_get_object(json_parser_get_root(parser)), "machines");
+  JsonArray *machines = json_object_get_array_member(inspect_json_registered(file, parser, &out), "machines");
   cr_assert_eq(json_array_get_length(machines), 2, "%s", out);
   JsonObject *m0 = json_array_get_object_element(machines, 0),
              *m1 = json_array_get_object_element(machines, 1);
@@ -336,13 +342,9 @@ Test(inspect, every_machine_has_its_registered_model)
 Test(inspect, a_confirmed_candidate_has_its_source)
 {
   const char *file = INTAKE_TEST_MAIL_DIR "/../../../samples/mail/01-wechat-terse-haidian.eml";
-  g_autofree char *out = NULL, *err = NULL;
-  int rc = cli_run(NULL, &out, &err, "inspect", file, "--assets",
-                   INTAKE_TEST_MAIL_DIR "/../../../samples/assets.csv", "--json", NULL);
-  cr_assert_eq(rc, 0, "%s", err);
+  g_autofree char *out = NULL;
   g_autoptr(JsonParser) parser = json_parser_new();
-  cr_assert(json_parser_load_from_data(parser, out, -1, NULL), "%s", out);
-  JsonObject *o = json_node_get_object(json_parser_get_root(parser));
+  JsonObject *o = inspect_json_registered(file, parser, &out);
   cr_assert(!json_object_get_null_member(o, "sn"), "%s", out);
   cr_assert_str_eq(json_object_get_string_member(o, "sn_source"), "body", "%s", out);
 }
@@ -351,13 +353,9 @@ Test(inspect, a_confirmed_candidate_has_its_source)
 Test(inspect, the_forwarders_note_is_read_for_exclusions)
 {
   const char *file = INTAKE_TEST_MAIL_DIR "/blind-r09-forward-note-says-relocated.eml";
-  g_autofree char *out = NULL, *err = NULL;
-  int rc = cli_run(NULL, &out, &err, "inspect", file, "--assets",
-                   INTAKE_TEST_MAIL_DIR "/../../../samples/assets.csv", "--json", NULL);
-  cr_assert_eq(rc, 0, "%s", err);
+  g_autofree char *out = NULL;
   g_autoptr(JsonParser) parser = json_parser_new();
-  cr_assert(json_parser_load_from_data(parser, out, -1, NULL), "%s", out);
-  JsonObject *o = json_node_get_object(json_parser_get_root(parser));
+  JsonObject *o = inspect_json_registered(file, parser, &out);
   cr_assert_str_eq(json_object_get_string_member(o, "coverage"), "needs_review");
   JsonArray *reasons = json_object_get_array_member(o, "reasons");
   gboolean relocation = FALSE;

@@ -11,7 +11,6 @@ See README.md for the meaning of the JSON keys.
 import base64
 import datetime
 import email
-import email.header
 import email.policy
 import html
 import html.parser
@@ -2846,14 +2845,6 @@ PINYIN = {"北京": "Beijing", "成都": "Chengdu", "深圳": "Shenzhen", "上�
 FROM_SIMPLE = re.compile(r'^\s*(?:"?([^"<>()\[\]:;@\\,.]*?)"?\s*<([^<>\s]+)>|([^\s<>()]+@[^\s<>()]+))\s*$')
 
 
-def decoded_filename(part):
-    """An attachment's file name, RFC 2047 encoded words decoded."""
-    out = ""
-    for text, cs in email.header.decode_header(part.get_filename() or ""):
-        out += text.decode(cs or "ascii", "replace") if isinstance(text, bytes) else text
-    return out
-
-
 def shorthand_sns(up):
     """The SNs a text names in shorthand after a full one: 'RCS25A0012345、46、47' (tails),
     'RCS25A0012345~47', '…45至…47', 'RCS…45-RCS…47' (ranges, up to 20)."""
@@ -2934,7 +2925,7 @@ def check(name, raw, exp):
         names = " ".join((p.get_filename() or "") for p in msg.walk()).upper()
         for p in msg.walk():  # and a text attachment's (a CSV of machines, also as application/vnd.ms-excel)
             if p.get_filename() and (p.get_content_maintype() == "text" or
-                                     decoded_filename(p).lower().endswith((".csv", ".txt"))):
+                                     decode_header((p.get_filename() or "").encode()).lower().endswith((".csv", ".txt"))):
                 try:
                     names += " " + p.get_payload(decode=True).decode(p.get_content_charset() or "gb18030",
                                                                      "replace").upper()
