@@ -14,6 +14,9 @@ machine_new(const char *sn, const char *model, const char *symptoms)
   return m;
 }
 
+/* An item's number in a list of machines: "第一台", "第2台". */
+#define ITEM_NO "第[0-9一二三四五六七八九十]+台"
+
 static GRegex *
 cached_regex(GRegex **slot, const char *pattern)
 {
@@ -93,16 +96,9 @@ cells_of(const char *line)
 static gboolean
 only_index(const char *cell)
 {
-  static const char *const counted = "0123456789一二三四五六七八九十";
-  if (g_str_has_prefix(cell, "第") && g_str_has_suffix(cell, "台") && strlen(cell) > 6) {
-    /* "第一台", "第2台" */
-    for (const char *q = cell + 3; q < cell + strlen(cell) - 3; q = g_utf8_next_char(q)) {
-      g_autofree char *ch = g_strndup(q, (gsize)(g_utf8_next_char(q) - q));
-      if (!strstr(counted, ch))
-        return FALSE;
-    }
+  static GRegex *item_re;
+  if (g_regex_match(cached_regex(&item_re, "^" ITEM_NO "$"), cell, 0, NULL))
     return TRUE;
-  }
   const char *p = cell;
   while (*p == '#' || *p == 'N' || *p == 'o' || *p == '.')
     p++;
@@ -308,13 +304,12 @@ list_symptoms(const char *rest)
   static GRegex *label_re;
   GRegex *label =
     cached_regex(&label_re, "(?i)(?:^[ "
-                            "\\t]*(?:[0-9]{1,2}[.、)]|[-*•·#]|第[0-9一二三四五六七八九十]+台)|(?:设备|机器|"
+                            "\\t]*(?:[0-9]{1,2}[.、)]|[-*•·#]|" ITEM_NO ")|(?:设备|机器|"
                             "服务器|主机)?(?:SN|S/N|序列号|序號|型号|型號|机型|"
                             "Model|Serial(?: No\\.?)?)(?:号|码)?[ \\t]*[:：#=]?"
                             "|(?:故障(?:描述|现象)?|问题(?:描述)?|现象|Symptoms?|Problem)[ \\t]*[:：#=])");
   g_autofree char *bare = g_regex_replace_literal(label, rest, -1, 0, " ", 0, NULL);
-  g_autofree char *sym = bare ? tidy(bare) : NULL;
-  return g_steal_pointer(&sym);
+  return bare ? tidy(bare) : NULL;
 }
 
 /* One line of a numbered list: the SN, the model, the rest are the symptoms. */
@@ -338,9 +333,8 @@ static gboolean
 list_line(const char *line, const char *sn)
 {
   static GRegex *start;
-  GRegex *re = cached_regex(
-    &start, "^[ \t>]*(?:[0-9]{1,2}[.、)）:]|[(（][0-9]{1,2}[)）]|[-*•·#]|第[0-9一二三四五六七八九十]+台|"
-            "(?i:(?:设备|机器|服务器|主机)?(?:SN|S/N|序列号|序號|Serial)))");
+  GRegex *re = cached_regex(&start, "^[ \t>]*(?:[0-9]{1,2}[.、)）:]|[(（][0-9]{1,2}[)）]|[-*•·#]|" ITEM_NO "|"
+                                    "(?i:(?:设备|机器|服务器|主机)?(?:SN|S/N|序列号|序號|Serial)))");
   if (g_regex_match(re, line, 0, NULL))
     return TRUE;
   while (*line == ' ' || *line == '\t')
