@@ -172,6 +172,19 @@ e2e_teardown(E2e *e)
 {
   if (!e)
     return;
+  if (e->children) {
+    for (guint i = 0; i < e->children->len; i++) {
+      GPid pid = g_array_index(e->children, GPid, i);
+      siginfo_t info = { 0 };
+      /* only a child not reaped yet: waitid fails for a pid e2e_wait already collected */
+      if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0)
+        continue;
+      if (info.si_pid == 0)
+        kill(pid, SIGKILL);
+      waitpid(pid, NULL, 0);
+    }
+    g_array_free(e->children, TRUE);
+  }
   PQfinish(e->pg);
   fetcher_session_close(e->append_session);
   if (e->appended)
@@ -367,7 +380,16 @@ e2e_spawn(E2e *e, ...)
   cr_assert(g_spawn_async(NULL, (char **)argv->pdata, NULL,
                           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, &pid, &error),
             "spawn: %s", error ? error->message : "");
+  e2e_adopt(e, pid);
   return pid;
+}
+
+void
+e2e_adopt(E2e *e, GPid pid)
+{
+  if (!e->children)
+    e->children = g_array_new(FALSE, FALSE, sizeof(GPid));
+  g_array_append_val(e->children, pid);
 }
 
 int

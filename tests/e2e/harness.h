@@ -20,6 +20,7 @@ typedef struct {
   PGconn *pg;
   struct FetcherSession *append_session; /* reused by e2e_append */
   GPtrArray *appended;                   /* mailboxes APPENDed to whose \Seen flags are not cleared yet */
+  GArray *children;                      /* GPids started for the test, killed by e2e_teardown if alive */
 } E2e;
 
 /* Starts the servers if needed and makes a fresh database (migrated) and mailbox user. */
@@ -47,8 +48,11 @@ GArray *e2e_search(E2e *e, const char *mailbox, const char *key);
 
 /* Runs build/intake with args (NULL-terminated); returns the exit status. */
 int e2e_run(E2e *e, char **out, char **err, ...) G_GNUC_NULL_TERMINATED;
-/* Starts build/intake without waiting; returns the pid. */
+/* Starts build/intake without waiting; returns the pid (e2e_teardown kills it if still running). */
 GPid e2e_spawn(E2e *e, ...) G_GNUC_NULL_TERMINATED;
+/* Hands a child process (spawned with G_SPAWN_DO_NOT_REAP_CHILD) to the teardown: when a failed
+ * assertion ends the test early, nothing it started outlives it holding ctest's output pipe. */
+void e2e_adopt(E2e *e, GPid pid);
 /* Waits for a spawned intake to exit (at most 300 s: then it is killed and the test fails);
  * returns its exit status, 128 + signal when killed. */
 int e2e_wait(GPid pid);

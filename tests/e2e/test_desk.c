@@ -146,8 +146,10 @@ Test(desk, a_day_at_the_desk)
   expect("SELECT bool_or(order_no = " NO(B_MAIL) ") FROM intake.search(substr(" NO(B_MAIL) ", 7))", "t");
 
   /* A: the SN typed wrong → needs review; corrected, the next poll re-applies the policy */
+  /* plan_due is the deadline the two clocks always disagree on (6 business hours against 4 wall-clock
+   * hours); response_due is the same on both during business hours, when the test may run */
   g_autofree char *due_before =
-    harness_text(e, "SELECT response_due FROM intake.orders WHERE order_no = " NO(A_MAIL));
+    harness_text(e, "SELECT plan_due FROM intake.orders WHERE order_no = " NO(A_MAIL));
   expect("SELECT coverage || ' ' || coalesce(tier, '-') FROM intake.orders WHERE order_no = " NO(A_MAIL),
          "needs_review -");
   g_autofree char *said =
@@ -162,12 +164,17 @@ Test(desk, a_day_at_the_desk)
          " WHERE order_no = " NO(A_MAIL),
          "covered gold 天津港数据中心 false");
   g_autofree char *due_after =
-    harness_text(e, "SELECT response_due FROM intake.orders WHERE order_no = " NO(A_MAIL));
-  cr_expect(g_strcmp0(due_before, due_after) != 0, "response_due unchanged: %s", due_after);
+    harness_text(e, "SELECT plan_due FROM intake.orders WHERE order_no = " NO(A_MAIL));
+  cr_expect(g_strcmp0(due_before, due_after) != 0, "plan_due unchanged: %s", due_after);
+  /* gold's wall clock, whenever the mail came: 30 minutes, 4 hours, and on site in 4 hours (P1, 河西区) */
+  expect(
+    "SELECT (response_due - received_at)::text || ' ' || (plan_due - received_at)::text || ' '"
+    " || (onsite_due - received_at)::text || ' ' || priority FROM intake.orders WHERE order_no = " NO(A_MAIL),
+    "00:30:00 04:00:00 04:00:00 P1");
   expect("SELECT string_agg(action, ',' ORDER BY id) FROM intake.audit WHERE order_id ="
          " (SELECT id FROM intake.orders WHERE order_no = " NO(A_MAIL) ")",
          "correct,reclassify");
-  expect("SELECT (after ? 'coverage' AND after ? 'response_due')::text FROM intake.audit"
+  expect("SELECT (after ? 'coverage' AND after ? 'plan_due')::text FROM intake.audit"
          " WHERE action = 'reclassify'",
          "true");
   /* the same machine from two mails: flagged both ways */
