@@ -494,6 +494,12 @@ cli_cmd_inspect(int argc, char **argv)
             req->followup_of, req->sn);
     g_clear_pointer(&req->followup_of, g_free);
   }
+  if (req->supplement)
+    fprintf(
+      stderr,
+      "intake inspect: adds to the sender's earlier mail and tells no fault of its own: poll attaches it to "
+      "the open order of %s from the last 24 hours%s (a new order only when there is none)\n",
+      req->from_addr ? req->from_addr : "its sender", req->sn ? " with this SN" : "");
   const char *source = NULL;
   g_autoptr(GDateTime) when = choose_received(received_opt, req, tz, &source);
   gboolean owned = FALSE;

@@ -272,6 +272,11 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
       if (!ok)
         return FALSE;
     }
+    /* "刚才发的邮件忘了写地址…": names no order, but adds to the sender's open one */
+    gboolean supplement = !order_id && req && req->supplement;
+    if (supplement &&
+        !store_order_find_supplement(p->conn, req->from_addr, req->sn, received, &order_id, error))
+      return FALSE;
     gboolean other_machine = FALSE;
     if (order_id) {
       if (!need_policy(p, error) ||
@@ -290,7 +295,7 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
     if (order_id) {
       p->stats.followups++;
       cli_log_field("order", *order_no);
-      *what = "follow-up of";
+      *what = supplement ? "supplement to" : "follow-up of";
     } else {
       guint made = 0;
       *order_no = new_order(p, req, in, out->message_row, received, review_reason(m), &made, error);

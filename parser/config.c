@@ -688,6 +688,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->sn_correction = lower_list(kf, "text", "sn_correction");
   c->fault_words = lower_list(kf, "text", "fault_words");
   c->pointer_filler = lower_list(kf, "text", "pointer_filler");
+  c->supplement_words = lower_list(kf, "text", "supplement_words");
   c->surnames = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   if (!load_surnames(c, kf, error))
     return NULL;
@@ -743,6 +744,7 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->sn_correction);
   g_strfreev(c->fault_words);
   g_strfreev(c->pointer_filler);
+  g_strfreev(c->supplement_words);
   if (c->surnames)
     g_hash_table_unref(c->surnames);
   parser_places_free(c->places);

@@ -232,6 +232,23 @@ only_pointer(const ParserConfig *c, const char *symptoms)
   return pointed && rest <= 2;
 }
 
+/* "刚才发的邮件忘了写地址：…": the customer's own words add to an earlier mail and tell no fault of
+ * their own. A forward, or a mail naming its order or answering a mail (References), is no
+ * supplement: it is read as what it is. */
+static gboolean
+supplement(const ParserConfig *c, const ParserSources *s, const ParserRequest *r)
+{
+  if (r->forwarded || r->followup_of || r->references->len > 0 || !s->main || !c->supplement_words)
+    return FALSE;
+  if (r->symptoms && (parser_fault_tag_count(c, r->symptoms) > 0 || parser_has_fault_words(c, r->symptoms)))
+    return FALSE;
+  g_autofree char *fold = parser_casefold(s->main);
+  for (guint i = 0; c->supplement_words[i]; i++)
+    if (*c->supplement_words[i] && strstr(fold, c->supplement_words[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Nothing in the text says what is wrong but the subject does ("RC-R4290G G5 两块GPU掉卡 nvidia-smi只
  * 识别6张 急"): the subject without the SN, model and labels it holds. NULL unless it names a fault. */
 static char *
@@ -283,6 +300,9 @@ parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *
   if (!r->symptoms)
     r->symptoms = symptom_text(c, s, s->main);
   if (r->symptoms && only_pointer(c, r->symptoms))
+    g_clear_pointer(&r->symptoms, g_free);
+  r->supplement = supplement(c, s, r);
+  if (r->supplement)
     g_clear_pointer(&r->symptoms, g_free);
   if (!r->symptoms && !r->followup_of)
     r->symptoms = symptoms_from_subject(c, r, s->subject);

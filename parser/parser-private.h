@@ -212,7 +212,9 @@ struct ParserConfig {
   char **sn_correction;  /* "写错", "更正": a follow-up correcting the SN (case-folded) */
   char **pointer_filler; /* "请查收", "报修单": words around a pointer to the attachment (case-folded) */
   char **fault_words;    /* "故障", "坏了", "failed": words that tell a fault (case-folded) */
-  GHashTable *surnames;  /* set of surnames (NFKC), for unlabelled names next to a phone */
+  char *
+    *supplement_words; /* "忘了写", "my previous email": adds to the sender's earlier mail (case-folded) */
+  GHashTable *surnames; /* set of surnames (NFKC), for unlabelled names next to a phone */
   ParserPlaces *places;
   GMimeParserOptions *gmime_options;
 };

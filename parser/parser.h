@@ -134,6 +134,9 @@ typedef struct {
   char *district_shared; /* a district several cities have (朝阳区: 北京市, 长春市), named without a
                                 * city the text decides; city and district are then NULL */
   GPtrArray *district_cities; /* char*: the cities with a district of that name, or NULL */
+  gboolean supplement; /* the mail adds to the sender's earlier one ("刚才发的邮件忘了写地址", labels.ini
+                        * supplement_words) and tells no fault of its own: its words are no symptoms;
+                        * poll attaches it to that order (store_order_find_supplement) */
 } ParserRequest;
 
 typedef struct ParserConfig ParserConfig; /* compiled patterns and keyword data; opaque */

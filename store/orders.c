@@ -297,6 +297,40 @@ store_order_find(StoreConn *conn, const char *order_no, const char *const *refs,
   return store_exec(conn, "SELECT 1 FROM intake.orders WHERE id = $1 FOR UPDATE", 1, q, error);
 }
 
+gboolean
+store_order_find_supplement(StoreConn *conn, const char *from_addr, const char *sn, GDateTime *received,
+                            gint64 *order_id, GError **error)
+{
+  *order_id = 0;
+  if (!from_addr || !*from_addr)
+    return TRUE;
+  g_autofree char *at = g_date_time_format_iso8601(received);
+  const char *p[] = { from_addr, sn, at };
+  /* the sender's open orders of the last day, those with the SN (or none) first; rare (a mail that
+   * says it adds to an earlier one), so read at once, seeing every row the poll wrote */
+  g_autoptr(StoreRows) rows =
+    store_select(conn,
+                 "SELECT o.id, o.sn = $2 AS same FROM intake.orders o"
+                 " WHERE lower(o.from_addr) = lower($1) AND o.status NOT IN ('resolved', 'closed')"
+                 "   AND o.merged_into IS NULL AND o.received_at <= $3::timestamptz"
+                 "   AND o.received_at > $3::timestamptz - interval '24 hours'"
+                 "   AND ($2::text IS NULL OR o.sn IS NULL OR o.sn = $2)"
+                 " ORDER BY o.sn = $2 DESC NULLS LAST, o.received_at DESC, o.id DESC LIMIT 2",
+                 3, p, error);
+  if (!rows)
+    return FALSE;
+  if (rows->rows->len == 0)
+    return TRUE;
+  char **first = g_ptr_array_index(rows->rows, 0);
+  /* the order with the SN named; without one, only when the sender has a single open order */
+  if (!(first[1] && !strcmp(first[1], "t")) && rows->rows->len > 1)
+    return TRUE;
+  *order_id = g_ascii_strtoll(first[0], NULL, 10);
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, *order_id);
+  const char *q[] = { id };
+  return store_exec(conn, "SELECT 1 FROM intake.orders WHERE id = $1 FOR UPDATE", 1, q, error);
+}
+
 StoreRows *
 store_order_get(StoreConn *conn, gint64 order_id, GError **error)
 {

@@ -473,6 +473,55 @@ Test(poll, reply_reporting_another_machine_makes_a_new_order)
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
 }
 
+/* "刚才发的邮件忘了写地址": a new mail, no order number, no In-Reply-To — it adds to the sender's open
+ * order of the last day (no second order, no second acknowledgement); the same words from someone
+ * else, or a supplement that reports a fault, are new orders. */
+Test(poll, supplement_from_the_same_sender_fills_the_order)
+{
+  PQclear(PQexec(e->pg,
+                 "INSERT INTO intake.assets (sn, kind, model, customer, tier, ship_date, city, district)"
+                 " VALUES ('RCS25Q0099201', 'server', 'RC-R2290 G5', '天津港数据中心', 'gold', '2025-06-01', "
+                 "NULL, NULL)"));
+  append_text("From: =?UTF-8?B?5byg5Lyf?= <zhangwei@tjport.example.cn>\r\nTo: service@roycom.com.cn\r\n"
+              "Subject: =?UTF-8?B?5pyN5Yqh5Zmo5a6V5py6?=\r\nMessage-ID: <sup-1@tjport.example.cn>\r\n",
+              "服务器宕机了，无法开机。\r\nSN：RCS25Q0099201\r\n联系人：张伟\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  g_autofree char *missing = harness_text(e, "SELECT array_to_string(missing, ',') FROM intake.orders");
+  cr_assert_str_eq(missing, "address,phone,location");
+
+  append_text("From: =?UTF-8?B?5byg5Lyf?= <ZhangWei@tjport.example.cn>\r\nTo: service@roycom.com.cn\r\n"
+              "Subject: =?UTF-8?B?6KGl5YWF?=\r\nMessage-ID: <sup-2@tjport.example.cn>\r\n",
+              "不好意思，刚才发的邮件忘了写地址：天津市河西区友谊路20号 3楼机房\r\n电话：13902221234\r\n");
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 0, follow-ups 1"), "%s", out);
+  g_autofree char *order =
+    harness_text(e, "SELECT city || ' ' || district || ' ' || phone || ' ' || "
+                    "array_to_string(missing, ',') || '|' || symptoms FROM intake.orders");
+  cr_assert_str_eq(order, "天津市 河西区 13902221234 |服务器宕机了,无法开机。");
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_messages WHERE role = 'followup'"), 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox"), 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'followup'"
+                             " AND after->>'phone' = '13902221234'"),
+               1);
+
+  /* the same words from another sender: not this order */
+  append_text("From: li@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: re\r\n"
+              "Message-ID: <sup-3@tjport.example.cn>\r\n",
+              "刚才发的邮件忘了写地址：天津市河西区友谊路20号\r\n");
+  /* the first sender again, with a fault of another machine: a new order */
+  append_text("From: zhangwei@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: again\r\n"
+              "Message-ID: <sup-4@tjport.example.cn>\r\n",
+              "补充一下，另一台 SN：RCS25Q0099202 也宕机了，无法开机。\r\n");
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 2, follow-ups 0"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 3);
+  cr_assert_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE sn = 'RCS25Q0099202' AND severity = 'S1'"), 1);
+}
+
 Test(poll, unknown_order_number_makes_a_new_order)
 {
   append_text("From: a@b.example\r\nTo: service@roycom.com.cn\r\nSubject: Re: [RC20200101-0001] disk\r\n"
