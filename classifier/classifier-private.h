@@ -34,6 +34,13 @@ typedef struct {
   ClassifierCoverage coverage;
 } ClassifierPartsTerm;
 
+/* Another name of third-party software the asset lists (intake.software_aliases): "ESXi" for an item
+ * holding "VMware". Both folded (classifier_text_fold). */
+typedef struct {
+  char *software; /* contained in the asset's item */
+  char *alias;    /* a term in the customer's words */
+} ClassifierSoftwareAlias;
+
 typedef struct {
   char *name;
   gboolean wall;     /* 7x24: every second counts */
@@ -97,7 +104,8 @@ struct ClassifierPolicy {
   guint sla_coverages; /* bit set of 1 << ClassifierCoverage */
 
   ClassifierComponentTerm components[CLASSIFIER_N_COMPONENTS];
-  GPtrArray *parts_terms; /* ClassifierPartsTerm* */
+  GPtrArray *parts_terms;      /* ClassifierPartsTerm* */
+  GPtrArray *software_aliases; /* ClassifierSoftwareAlias* */
 
   void *t2s; /* opencc_t (traditional → simplified Chinese), for matching only; NULL before finish */
   gunichar

@@ -120,6 +120,8 @@ const char *const *classifier_policy_table_columns(const char *table);
 /* TRUE when the order of table's rows matters (keywords: the order of the reasons; service_areas: which
  * row keeps an alias): add them in the seed file's order (the order the migration inserted them). */
 gboolean classifier_policy_table_ordered(const char *table);
+/* Whether the table may have no rows (software_aliases); every other must have some. */
+gboolean classifier_policy_table_optional(const char *table);
 
 ClassifierPolicy *classifier_policy_new(void);
 void classifier_policy_free(ClassifierPolicy *policy);

@@ -370,9 +370,10 @@ classifier_findings_clear(ClassifierFindings *f)
 }
 
 /* The words an asset's software item is recognised by: the whole name, or its first word (two when
- * the first is short: "Red Hat Enterprise Linux" → "red hat"). */
+ * the first is short: "Red Hat Enterprise Linux" → "red hat"), or one of its other names
+ * (intake.software_aliases: "ESXi" for an item holding "VMware"). */
 static gboolean
-software_named(const char *text, gsize len, const char *item)
+software_named(const ClassifierPolicy *p, const char *text, gsize len, const char *item)
 {
   g_autofree char *n = classifier_text_fold(item, -1);
   g_strstrip(n);
@@ -380,6 +381,11 @@ software_named(const char *text, gsize len, const char *item)
     return FALSE;
   if (classifier_match_contains_term(text, len, n, strlen(n)))
     return TRUE;
+  for (guint i = 0; i < p->software_aliases->len; i++) {
+    const ClassifierSoftwareAlias *a = g_ptr_array_index(p->software_aliases, i);
+    if (strstr(n, a->software) && classifier_match_contains_term(text, len, a->alias, strlen(a->alias)))
+      return TRUE;
+  }
   g_auto(GStrv) words = g_strsplit(n, " ", -1);
   if (!words[0] || !words[1])
     return FALSE;
@@ -463,7 +469,7 @@ classifier_findings_collect(const ClassifierPolicy *p, const char *text, const C
   if (asset && asset->software) {
     gsize len = strlen(f->set.text);
     for (char **s = asset->software; *s; s++) {
-      if (is_roycom_software(p, *s) || !software_named(f->set.text, len, *s))
+      if (is_roycom_software(p, *s) || !software_named(p, f->set.text, len, *s))
         continue;
       f->other_software = *s;
       f->other_software_evidence = g_strdup(*s);

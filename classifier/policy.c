@@ -33,6 +33,15 @@ clock_free(gpointer data)
   g_free(c);
 }
 
+static void
+software_alias_free(gpointer a)
+{
+  ClassifierSoftwareAlias *s = a;
+  g_free(s->software);
+  g_free(s->alias);
+  g_free(s);
+}
+
 ClassifierPolicy *
 classifier_policy_new(void)
 {
@@ -40,6 +49,7 @@ classifier_policy_new(void)
   p->loaded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   p->settings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   p->parts_terms = g_ptr_array_new_with_free_func(parts_term_free);
+  p->software_aliases = g_ptr_array_new_with_free_func(software_alias_free);
   p->keywords = g_array_new(FALSE, TRUE, sizeof(ClassifierKeyword));
   g_array_set_clear_func(p->keywords, keyword_clear);
   p->days = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -66,6 +76,7 @@ classifier_policy_free(ClassifierPolicy *p)
     g_time_zone_unref(p->tz);
   g_free(p->tz_name);
   g_ptr_array_unref(p->parts_terms);
+  g_ptr_array_unref(p->software_aliases);
   g_array_unref(p->keywords);
   g_free(p->kw_index);
   classifier_t2s_close(p);
@@ -198,7 +209,7 @@ classifier_policy_finish(ClassifierPolicy *p, GError **error)
 {
   g_return_val_if_fail(p && !p->finished, FALSE);
   for (const char *const *t = classifier_policy_tables(); *t; t++)
-    if (!g_hash_table_contains(p->loaded, *t))
+    if (!g_hash_table_contains(p->loaded, *t) && !classifier_policy_table_optional(*t))
       return classifier_policy_error(error, "table %s has no rows", *t);
   if (!finish_settings(p, error) || !finish_terms(p, error))
     return FALSE;

@@ -13,7 +13,8 @@ typedef struct {
   const char *const *columns;
   guint required; /* bit set over columns: must be present and non-NULL */
   RowFunc add;
-  gboolean ordered; /* the rows' order matters: they must come in the seed file's order */
+  gboolean ordered;  /* the rows' order matters: they must come in the seed file's order */
+  gboolean optional; /* may have no rows */
 } TableDesc;
 
 #define COLS(...)                                                                                            \
@@ -31,33 +32,34 @@ static gboolean row_priority_caps(ClassifierPolicy *p, const char *const *v, gui
 static gboolean row_holidays(ClassifierPolicy *p, const char *const *v, guint row, GError **error);
 static gboolean row_clocks(ClassifierPolicy *p, const char *const *v, guint row, GError **error);
 static gboolean row_sla_terms(ClassifierPolicy *p, const char *const *v, guint row, GError **error);
+static gboolean row_software_aliases(ClassifierPolicy *p, const char *const *v, guint row, GError **error);
 
 static const TableDesc tables[] = {
-  { "policy_settings", COLS("key", "value"), 0x1, row_settings, FALSE },
+  { "policy_settings", COLS("key", "value"), 0x1, row_settings, FALSE, FALSE },
   { "components", COLS("component", "match_rank", "kind", "silver_years", "gold_years", "contract_overrides"),
-    0x27, row_components, FALSE },
-  { "parts_terms", COLS("brand", "from_year", "to_year", "coverage"), 0xf, row_parts_terms, FALSE },
+    0x27, row_components, FALSE, FALSE },
+  { "parts_terms", COLS("brand", "from_year", "to_year", "coverage"), 0xf, row_parts_terms, FALSE, FALSE },
   /* the first keyword of each code orders the reasons */
-  { "keywords", COLS("category", "code", "keyword", "requires"), 0x7, row_keywords, TRUE },
-  { "priority_matrix", COLS("severity", "tier", "priority"), 0x7, row_priority_matrix, FALSE },
-  { "priority_caps", COLS("coverage", "max_priority"), 0x3, row_priority_caps, FALSE },
-  { "holidays", COLS("day", "kind", "name"), 0x3, row_holidays, FALSE },
+  { "keywords", COLS("category", "code", "keyword", "requires"), 0x7, row_keywords, TRUE, FALSE },
+  { "priority_matrix", COLS("severity", "tier", "priority"), 0x7, row_priority_matrix, FALSE, FALSE },
+  { "priority_caps", COLS("coverage", "max_priority"), 0x3, row_priority_caps, FALSE, FALSE },
+  { "holidays", COLS("day", "kind", "name"), 0x3, row_holidays, FALSE, FALSE },
   { "service_clocks", COLS("clock", "wall_clock", "opens", "closes", "workdays", "observes_holidays"), 0x3,
-    row_clocks, FALSE },
+    row_clocks, FALSE, FALSE },
   { "sla_terms",
     COLS("tier", "clock", "response_minutes", "plan_minutes", "onsite_rule", "onsite_minutes",
          "fast_onsite_minutes", "fast_onsite_priority", "fast_onsite_class"),
-    0x1f, row_sla_terms, FALSE },
+    0x1f, row_sla_terms, FALSE, FALSE },
   /* the first row naming an alias or district key keeps it */
   { "service_areas", COLS("province", "city", "district", "onsite_class", "unlisted_districts", "aliases"),
-    0x8, classifier_areas_add_row, TRUE },
+    0x8, classifier_areas_add_row, TRUE, FALSE },
+  { "software_aliases", COLS("software", "alias"), 0x3, row_software_aliases, FALSE, TRUE },
 };
 
-static const char *const table_names[] = {
-  "policy_settings", "components",    "parts_terms", "keywords",
-  "priority_matrix", "priority_caps", "holidays",    "service_clocks",
-  "sla_terms",       "service_areas", NULL
-};
+static const char *const table_names[] = { "policy_settings", "components",       "parts_terms",
+                                           "keywords",        "priority_matrix",  "priority_caps",
+                                           "holidays",        "service_clocks",   "sla_terms",
+                                           "service_areas",   "software_aliases", NULL };
 
 const char *const *
 classifier_policy_tables(void)
@@ -79,6 +81,13 @@ classifier_policy_table_columns(const char *table)
 {
   const TableDesc *t = find_table(table);
   return t ? t->columns : NULL;
+}
+
+gboolean
+classifier_policy_table_optional(const char *table)
+{
+  const TableDesc *t = find_table(table);
+  return t && t->optional;
 }
 
 gboolean
@@ -164,6 +173,22 @@ row_parts_terms(ClassifierPolicy *p, const char *const *v, guint row, GError **e
   t.coverage = (ClassifierCoverage)c;
   t.brand = g_ascii_strdown(v[0], -1);
   g_ptr_array_add(p->parts_terms, g_memdup2(&t, sizeof t));
+  return TRUE;
+}
+
+static gboolean
+row_software_aliases(ClassifierPolicy *p, const char *const *v, guint row, GError **error)
+{
+  ClassifierSoftwareAlias a = { classifier_text_fold(v[0], -1), classifier_text_fold(v[1], -1) };
+  g_strstrip(a.software);
+  g_strstrip(a.alias);
+  if (strlen(a.software) < 2 || strlen(a.alias) < 2) {
+    g_free(a.software);
+    g_free(a.alias);
+    return BAD("software_aliases", strlen(a.alias) < 2 ? "alias" : "software",
+               "'%s' is shorter than two bytes", strlen(a.alias) < 2 ? v[1] : v[0]);
+  }
+  g_ptr_array_add(p->software_aliases, g_memdup2(&a, sizeof a));
   return TRUE;
 }
 

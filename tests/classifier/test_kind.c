@@ -27,6 +27,9 @@ static const KindCase kinds[] = {
   { "", "硬盘不返还服务怎么收费", NULL, NULL, "value_added" },
   { "", "需要人员支持三天", NULL, NULL, "value_added" },
   { "", "过保了，需要保外维修", NULL, NULL, "value_added" },
+  /* 驻场 is asked for, or only says who writes (an outsourcer's resident engineer) */
+  { "", "下个月需要安排两名驻场工程师，请报价", NULL, NULL, "value_added" },
+  { "", "我是数据中心的驻场运维工程师，巡检发现2号电源灯不亮，PSU2 AC lost", NULL, NULL, "fault" },
   { "自动回复: 已收到", "我在休假", "auto_reply", NULL, "ignored" },
   { "Delivery Status Notification", "", "bounce", "RC20261125-0007",
     "ignored" }, /* a bounce quoting an order stays ignored */

@@ -47,13 +47,15 @@ Test(policy, seed_loads)
   g_autoptr(GError) error = NULL;
   g_autoptr(ClassifierPolicy) p = classifier_policy_load_dir(INTAKE_TEST_SEED_DIR, &error);
   cr_assert(p, "%s", error ? error->message : "");
-  cr_expect_eq(g_strv_length((char **)classifier_policy_tables()), 10);
+  cr_expect_eq(g_strv_length((char **)classifier_policy_tables()), 11);
   const char *const *cols = classifier_policy_table_columns("holidays");
   cr_assert(cols);
   cr_expect_str_eq(cols[0], "day");
   cr_expect_null(classifier_policy_table_columns("nope"));
   cr_expect(classifier_policy_table_ordered("keywords"));
   cr_expect_not(classifier_policy_table_ordered("holidays"));
+  cr_expect(classifier_policy_table_optional("software_aliases"));
+  cr_expect_not(classifier_policy_table_optional("keywords"));
 }
 
 typedef struct {
