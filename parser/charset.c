@@ -300,6 +300,39 @@ looks_like_big5(const char *data, gsize len)
   return pairs >= 2 && low_trail * 5 > pairs;
 }
 
+/* GB text read byte pair by byte pair: nearly every pair is in the GB2312 core (both bytes 0xA1 and
+ * up), where Western text in a single-byte charset puts a letter or a blank after its accented one
+ * ("été", "Grüße"). */
+static gboolean
+looks_like_gb(const char *data, gsize len)
+{
+  guint pairs = 0, core = 0;
+  for (gsize i = 0; i + 1 < len; i++) {
+    guchar c = data[i];
+    if (c < 0x81)
+      continue;
+    guchar t = data[i + 1];
+    if (t >= 0x30 && t <= 0x39) { /* GB18030 four-byte form */
+      i += 3;
+      pairs++;
+      continue;
+    }
+    pairs++;
+    core += c >= 0xA1 && t >= 0xA1;
+    i++;
+  }
+  return pairs >= 2 && core * 5 >= pairs * 4;
+}
+
+/* Labels of single-byte Western charsets that old Chinese clients (Outlook Express, Foxmail 6) put on
+ * GBK or UTF-8 text: the bytes are checked before they are believed. */
+static gboolean
+western_single_byte(const char *cs)
+{
+  return g_str_has_prefix(cs, "ISO-8859-") || g_str_has_prefix(cs, "WINDOWS-125") ||
+         strcmp(cs, "KOI8-R") == 0;
+}
+
 /* The result of a guess: text (taken) as decoded from charset, with bad replacements. */
 static ParserDecoded
 guessed_as(GString *text, const char *charset, guint bad)
@@ -349,6 +382,16 @@ parser_charset_decode(const char *declared, const char *data, gsize len)
   const char *cs = parser_charset_canonical(declared);
   if (!cs)
     return guess(data, len);
+  /* "iso-8859-1" on GBK or UTF-8 bytes: every byte decodes, as mojibake. Valid UTF-8 with multi-byte
+   * characters, or byte pairs that are GB text, are taken for what they are (guessed, so ops see it). */
+  if (western_single_byte(cs) && !all_ascii(data, len) &&
+      (utf8_valid(data, len) || looks_like_gb(data, len))) {
+    ParserDecoded g = guess(data, len);
+    if (g.replacements == 0 &&
+        (g_str_equal(g.charset_used, "UTF-8") || g_str_equal(g.charset_used, "GB18030")))
+      return g;
+    g_free(g.text);
+  }
   ParserDecoded d = { 0 };
   /* Reported under the name ops know; decoded with the HKSCS superset. */
   d.charset_used = strcmp(cs, "BIG5-HKSCS") == 0 ? "Big5" : cs;

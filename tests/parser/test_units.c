@@ -68,6 +68,30 @@ Test(charset, undeclared_big5_is_guessed)
   g_free(d.text);
 }
 
+/* Outlook Express and Foxmail 6 label GBK text "iso-8859-1": the bytes are checked before the label */
+Test(charset, gb_or_utf8_labelled_latin1_is_taken_for_what_it_is)
+{
+  ParserDecoded d =
+    parser_charset_decode("iso-8859-1", "SN\xA3\xBA\xB7\xFE\xCE\xF1\xC6\xF7\xB9\xCA\xD5\xCF", 14);
+  cr_assert_str_eq(d.text, "SN：服务器故障");
+  cr_assert_str_eq(d.charset_used, "GB18030");
+  cr_assert(d.guessed);
+  g_free(d.text);
+  d = parser_charset_decode("windows-1252", "硬盘告警", strlen("硬盘告警"));
+  cr_assert_str_eq(d.text, "硬盘告警");
+  cr_assert_str_eq(d.charset_used, "UTF-8");
+  cr_assert(d.guessed);
+  g_free(d.text);
+  /* real Western text keeps its label: an accented letter is followed by a letter or a blank */
+  const char *latin = "Gr\xFC\xDF"
+                      "e aus K\xF6ln, \xE9t\xE9 \xE0 Paris";
+  d = parser_charset_decode("iso-8859-1", latin, strlen(latin));
+  cr_assert_str_eq(d.text, "Grüße aus Köln, été à Paris");
+  cr_assert_str_eq(d.charset_used, "ISO-8859-1");
+  cr_assert_not(d.guessed);
+  g_free(d.text);
+}
+
 Test(charset, undeclared_utf8_is_utf8)
 {
   ParserDecoded d = parser_charset_decode(NULL, "服务器", strlen("服务器"));
