@@ -2804,12 +2804,41 @@ def unflow(text, delsp):
     return "\n".join(out)
 
 
+def utf8_ok(raw):
+    try:
+        raw.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def gb_pairs(raw):
+    """Byte pairs that are GB text: >= 80 % of the pairs have both bytes in 0xA1-0xFE."""
+    pairs = core = i = 0
+    while i + 1 < len(raw):
+        c, t = raw[i], raw[i + 1]
+        if c < 0x81:
+            i += 1
+            continue
+        pairs += 1
+        if 0x30 <= t <= 0x39:
+            i += 4
+            continue
+        core += c >= 0xA1 and t >= 0xA1
+        i += 2
+    return pairs >= 2 and core * 5 >= pairs * 4
+
+
 def decode_part(p):
     """(text, charset used, replacements) the way the parser is expected to decode one text part."""
     raw = p.get_payload(decode=True) or b""
     declared = p.get_param("charset")
     declared = declared.lower() if isinstance(declared, str) else None
-    if declared and declared not in ("us-ascii", "ascii"):
+    western = declared and re.match(r"(iso-8859-|windows-125|cp125|latin)", declared)
+    if western and any(b >= 0x80 for b in raw) and (utf8_ok(raw) or gb_pairs(raw)):
+        # a Western label on UTF-8 or GB bytes (Outlook Express): taken for what the bytes are
+        text, used = (raw.decode("utf-8"), "UTF-8") if utf8_ok(raw) else (raw.decode("gb18030", "replace"), "GB18030")
+    elif declared and declared not in ("us-ascii", "ascii"):
         used = "GB18030" if declared in GB else declared.upper()
         text = raw.decode(codec(declared), "replace")
     else:
