@@ -61,6 +61,19 @@ self_words(const char *v)
 }
 
 /* A labelled contact name; *self (may be NULL) is set when a label names the writer only ("联系人：本人"). */
+/* "Manufacturer Name : Supermicro", "Product Name", "Host Name" (a pasted BMC or dmidecode page): the
+ * label "Name" after another Latin word on its line names a thing, not the person to call. */
+static gboolean
+thing_name(const char *text, gsize at)
+{
+  if (g_ascii_strncasecmp(text + at, "name", 4) != 0)
+    return FALSE;
+  gsize i = at;
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
+    i--;
+  return i < at && i > 0 && g_ascii_isalpha(text[i - 1]);
+}
+
 static char *
 contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep, gboolean *self)
 {
@@ -70,6 +83,10 @@ contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboo
   ParserMatch m = { 0 };
   char *found = NULL;
   while (!found && pos < len && parser_re_match(c, PARSER_RE_CONTACT_LABELLED, text, len, pos, &m)) {
+    if (thing_name(text, m.ov[0])) {
+      pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+      continue;
+    }
     g_autofree char *v = parser_match_group(&m, text, 1);
     gsize skip = self_words(v);
     found = clean_name(c, v + skip);

@@ -151,6 +151,37 @@ part_serial(const ParserConfig *c, const char *text, gsize at)
   return FALSE;
 }
 
+/* Whether text[at] is in a block of lines headed by a board's or enclosure's title ("Board Info",
+ * "Base Board Information", "Chassis Info" of a pasted BMC FRU page or dmidecode): a line without a
+ * colon holding a part_serial word, above at with no blank line between. A title without one
+ * ("Product Info", "System Information") heads the machine's own block. */
+static gboolean
+part_block(const ParserConfig *c, const char *text, gsize at)
+{
+  gsize ls = at;
+  while (ls > 0 && text[ls - 1] != '\n')
+    ls--;
+  for (guint lines = 0; ls > 0 && lines < 16; lines++) {
+    gsize end = ls - 1, start = end;
+    while (start > 0 && text[start - 1] != '\n')
+      start--;
+    g_autofree char *line = g_strstrip(g_strndup(text + start, end - start));
+    if (!*line)
+      return FALSE;
+    if (!strpbrk(line, ":=") && !strstr(line, "：") && strlen(line) <= 48) {
+      g_autofree char *fold = parser_casefold(line);
+      for (guint i = 0; c->part_serial && c->part_serial[i]; i++) {
+        const char *hit = strstr(fold, c->part_serial[i]);
+        if (hit && (hit == fold || !g_ascii_isalnum(hit[-1])))
+          return TRUE;
+      }
+      return FALSE;
+    }
+    ls = start;
+  }
+  return FALSE;
+}
+
 /* Whether a bare token at text[at] stands after a board's or enclosure's serial label on its line. */
 static gboolean
 part_serial_line(const ParserConfig *c, const char *text, gsize at)
@@ -159,7 +190,15 @@ part_serial_line(const ParserConfig *c, const char *text, gsize at)
   while (ls > 0 && at - ls < 64 && text[ls - 1] != '\n')
     ls--;
   g_autofree char *before = g_ascii_strdown(text + ls, (gssize)(at - ls));
-  const char *label = g_strrstr(before, "serial");
+  /* the last serial label before the token: "Board Serial", "Board S/N", "Chassis SN" */
+  const char *label = NULL;
+  static const char *const labels[] = { "serial", "s/n", "sn" };
+  for (guint i = 0; i < G_N_ELEMENTS(labels); i++) {
+    const char *l = g_strrstr(before, labels[i]);
+    if (l && (l == before || !g_ascii_isalnum(l[-1])) && !g_ascii_isalnum(l[strlen(labels[i])]) &&
+        (!label || l > label))
+      label = l;
+  }
   return label && part_serial(c, text, ls + (gsize)(label - before));
 }
 
@@ -436,7 +475,8 @@ sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep
     ParserMatch m = { 0 };
     while (pos < len && (k == 0 || (pos = sn_token_from(text, len, pos)) < len) &&
            parser_re_match(c, res[k], text, len, pos, &m)) {
-      if ((k == 0 && part_serial(c, text, m.ov[0])) || (k == 1 && part_serial_line(c, text, m.ov[0]))) {
+      if ((k == 0 && part_serial(c, text, m.ov[0])) || (k == 1 && part_serial_line(c, text, m.ov[0])) ||
+          part_block(c, text, m.ov[0])) {
         pos = m.ov[1] > pos ? m.ov[1] : pos + 1; /* "Board Serial : HM…": a board's */
         continue;
       }
