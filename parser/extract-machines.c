@@ -452,7 +452,8 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
     list_machines(g_ptr_array_index(listed, i), out);
 }
 
-/* Rows that say the machine is fine ("运行正常") are not reported machines, unless all are. */
+/* Rows that say the machine is fine ("运行正常") or only ask for something ("这台想扩内存，麻烦报个
+ *价") are not machines to repair, unless all are. */
 static void
 drop_calm(const ParserConfig *c, GPtrArray *rows)
 {
@@ -460,7 +461,8 @@ drop_calm(const ParserConfig *c, GPtrArray *rows)
   g_autofree gboolean *is_calm = g_new0(gboolean, rows->len + 1);
   for (guint i = 0; i < rows->len; i++) {
     const ParserMachine *m = g_ptr_array_index(rows, i);
-    is_calm[i] = m->symptoms && parser_fault_words(c, m->symptoms, strlen(m->symptoms)) < 0;
+    is_calm[i] = m->symptoms && (parser_fault_words(c, m->symptoms, strlen(m->symptoms)) < 0 ||
+                                 parser_tells_request_only(c, m->symptoms));
     calm += is_calm[i];
   }
   if (calm == 0 || calm == rows->len)

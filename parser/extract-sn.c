@@ -573,6 +573,20 @@ clause_score(const ParserConfig *c, const SnHit *h)
   return parser_fault_words(c, h->text + ls, le - ls);
 }
 
+/* clause_score, unless the clause only asks for something (parser_tells_request_only): a part's name
+ * beside a request ("RCS… 这台想把内存扩到 512G，麻烦报个价") is no fault of that machine. */
+static int
+clause_fault(const ParserConfig *c, const SnHit *h)
+{
+  gsize ls = h->pos, le = h->pos;
+  while (ls > 0 && !clause_end(h->text + ls - 1))
+    ls--;
+  while (h->text[le] && !clause_end(h->text + le))
+    le++;
+  g_autofree char *clause = g_strndup(h->text + ls, le - ls);
+  return parser_tells_request_only(c, clause) ? 0 : parser_fault_words(c, clause, le - ls);
+}
+
 static int
 fault_score(const ParserConfig *c, const SnHit *h)
 {
@@ -586,7 +600,27 @@ fault_score(const ParserConfig *c, const SnHit *h)
     ls--;
   while (h->text[le] && h->text[le] != '\n')
     le++;
-  return parser_fault_words(c, h->text + ls, le - ls);
+  score = parser_fault_words(c, h->text + ls, le - ls);
+  if (score != 0)
+    return score;
+  /* "RCS… 这台今天出了两个问题：" above "1. 3 号硬盘亮黄灯 / 2. 风扇有异响": the lines its colon
+   * introduces, up to a blank line or a line naming an SN */
+  gsize e = le;
+  while (e > ls && (h->text[e - 1] == ' ' || h->text[e - 1] == '\t'))
+    e--;
+  if (e == ls || h->text[e - 1] != ':')
+    return 0;
+  gsize bs = h->text[le] ? le + 1 : le, be = bs;
+  for (guint lines = 0; h->text[be] && lines < 12; lines++) {
+    gsize next = be;
+    while (h->text[next] && h->text[next] != '\n')
+      next++;
+    g_autofree char *line = g_strndup(h->text + be, next - be);
+    if (!*g_strstrip(line) || parser_re_test_str(c, PARSER_RE_SN_TOKEN, line))
+      break;
+    be = h->text[next] ? next + 1 : next;
+  }
+  return be > bs ? parser_fault_words(c, h->text + bs, be - bs) : 0;
 }
 
 /* How many calm words ("正常", "OK") fold (case-folded) holds; "不正常" is none. */
@@ -657,6 +691,14 @@ parser_has_fault_words(const ParserConfig *c, const char *text)
 }
 
 gboolean
+parser_tells_request_only(const ParserConfig *c, const char *text)
+{
+  int faults, requests, calm;
+  fault_counts(c, text, strlen(text), &faults, &requests, &calm);
+  return requests > 0 && !parser_has_fault_words(c, text);
+}
+
+gboolean
 parser_tells_faults_only(const ParserConfig *c, const char *text)
 {
   int faults, requests, calm;
@@ -705,7 +747,7 @@ sn_choose(const ParserConfig *c, GArray *hits)
       return h;
     int sc = score_anywhere(c, h, fault_score);
     /* faulty in its own clause (a line that tells several SNs' states counts for none) */
-    if (score_anywhere(c, h, clause_score) > 0 && faulty++ == 0)
+    if (score_anywhere(c, h, clause_fault) > 0 && faulty++ == 0)
       first_faulty = h;
     if (sc > best_score) {
       best = h;
