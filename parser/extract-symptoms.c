@@ -295,8 +295,17 @@ parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *
   r->symptoms = symptoms_labelled(c, s->main);
   if (!r->symptoms)
     r->symptoms = symptoms_labelled(c, s->fwd);
-  if (!r->symptoms && s->fwd)
+  if (!r->symptoms && s->fwd) {
     r->symptoms = symptom_text(c, s, s->fwd);
+    /* "第3块盘已 Failed…，麻烦今晚安排更换，设备信息见下面第一封邮件" above the thread it sends on:
+     * the forwarder tells the fault as it is now, the forwarded mail how it began — both */
+    g_autofree char *cover = r->symptoms ? symptom_text(c, s, s->main) : NULL;
+    if (cover && parser_has_fault_words(c, cover)) {
+      char *both = g_strconcat(cover, "\n", r->symptoms, NULL);
+      g_free(r->symptoms);
+      r->symptoms = both;
+    }
+  }
   if (!r->symptoms)
     r->symptoms = symptom_text(c, s, s->main);
   if (r->symptoms && only_pointer(c, r->symptoms))

@@ -211,7 +211,7 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
    * own words name no SN and the mail it forwards or quotes names one, that mail is the forwarded
    * one — the customer's words are the innermost. */
   g_autofree char *fwd_quoted = forwarded && split->quoted ? g_strdup(split->quoted) : NULL;
-  for (guint depth = 0; fwd_quoted && fwd_split.quoted && depth < 4; depth++) {
+  for (guint depth = 0; fwd_quoted && fwd_split.quoted && depth < PARSER_FORWARD_DEPTH; depth++) {
     g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) inner = g_ptr_array_new_with_free_func(g_free);
     parser_sn_find(c, fwd_split.own ? fwd_split.own : "", own);

@@ -35,6 +35,10 @@ enum {
   PARSER_WORDS_COUNT
 };
 
+/* Levels of a forward of a forward (or of a deep Outlook thread sent on) read down to the mail that
+ * names the SN: bank and government threads pass ten replies before anyone writes to the vendor. */
+#define PARSER_FORWARD_DEPTH 24
+
 typedef struct {
   char *text;
   const char *charset_used; /* static string */
