@@ -227,6 +227,28 @@ address_in_segment(const ParserConfig *c, ParserSources *s, const char *seg, gsi
   return g_string_free(addr, FALSE);
 }
 
+/* "机房：", "Site:" (at most six characters and a colon) before a line's value: *v and *len move past it. */
+static void
+short_label_skip(const char **v, gsize *len)
+{
+  const char *p = *v, *end = *v + *len;
+  for (guint n = 0; p < end && n <= 6; n++, p = g_utf8_next_char(p)) {
+    gunichar ch = g_utf8_get_char(p);
+    if (ch == ':' || ch == 0xFF1A) {
+      p = g_utf8_next_char(p);
+      while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+      if (n > 0 && p < end) {
+        *len -= (gsize)(p - *v);
+        *v = p;
+      }
+      return;
+    }
+    if (ch == ' ' || ch == '\t' || g_unichar_isdigit(ch))
+      return;
+  }
+}
+
 /* The first unlabelled address of text; a whole line that is one (it starts with the place and
  * holds a number: "北京市海淀区西北旺东路10号院 …") before one inside a sentence ("上次写的朝阳区酒仙
  * 桥路那个是我们办公室，机器实际在：" above it). */
@@ -243,8 +265,14 @@ address_unlabelled(const ParserConfig *c, ParserSources *s, const char *text)
         gsize len = p - seg;
         gboolean whole_line = (seg == text || seg[-1] == '\n') && (ch == 0 || ch == '\n');
         if (len >= 12 && (pass == 1 || whole_line)) {
-          char *a = address_in_segment(c, pass == 0 ? NULL : s, seg, len);
-          if (a && pass == 0 && !(strpbrk(a, "0123456789") && starts_with_place(c, seg))) {
+          /* a whole line under a short label the address labels lack ("机房：成都市高新区天府五街
+           * 200号…"): its value */
+          const char *v = seg;
+          gsize vlen = len;
+          if (pass == 0)
+            short_label_skip(&v, &vlen);
+          char *a = address_in_segment(c, pass == 0 ? NULL : s, v, vlen);
+          if (a && pass == 0 && !(strpbrk(a, "0123456789") && starts_with_place(c, v))) {
             g_clear_pointer(&a, g_free);
           } else if (a && pass == 0) {
             g_ptr_array_add(s->raw, g_strdup(a));

@@ -542,6 +542,9 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
     r->contact = contact_signature(c, s->fwd_sig);
   if (!r->contact)
     r->contact = contact_signing_sender(c, s, r->from_name);
+  /* a group mailbox sends ("数据中心运维组 <dcops@…>"), a person signs: "何勇 / 公司 部门 / 133…" */
+  if (!r->contact)
+    r->contact = contact_above_phone(c, s, s->main);
   if (!r->contact)
     r->contact = contact_labelled(c, s, s->subject, FALSE, NULL);
 }
