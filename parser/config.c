@@ -93,7 +93,7 @@ static const struct {
    * to three capitalised Latin words; then an optional phone word ("何军 电话 139…") or a bracket
    * ("李工(139…)"). */
   { PARSER_RE_NAME_BEFORE_PHONE,
-    "(?:^|(?<=[^\\p{Han}]))(\\p{Han}{1,10}|(?<![A-Za-z.])(?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ "
+    "(?:^|(?<=[^\\p{Han}]))(\\p{Han}{1,24}?|(?<![A-Za-z.])(?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ "
     "]+)?[A-Z][a-z]+(?:[ "
     "][A-Z][a-z]+){0,3})"
     "[ \\t,/]*(?:(?i:电话|手机号码|手机号|手机|電話|手機|联系电话|联系方式|Tel|Mobile|Phone|Cell|Mob|收|at)[ "

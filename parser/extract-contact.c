@@ -246,6 +246,21 @@ name_at_phone(const ParserConfig *c, const char *text, gsize len, gsize start, g
   gsize ls = start;
   while (ls > 0 && text[ls - 1] != '\n')
     ls--;
+  /* "找李工（李向东）138…": the full name in brackets; else the name before the brackets */
+  gsize pe = start;
+  while (pe > ls && (text[pe - 1] == ' ' || text[pe - 1] == '\t'))
+    pe--;
+  gsize close = pe >= ls + 3 && !memcmp(text + pe - 3, "）", 3) ? 3 : pe > ls && text[pe - 1] == ')' ? 1 : 0;
+  for (gsize o = pe - close; close && o > ls && pe - o <= 40; o--) {
+    gsize open = !memcmp(text + o - 1, "(", 1) ? 1 : o >= ls + 3 && !memcmp(text + o - 3, "（", 3) ? 3 : 0;
+    if (!open)
+      continue;
+    g_autofree char *inner = g_strstrip(g_strndup(text + o, pe - close - o));
+    if ((guchar)inner[0] >= 0x80 && parser_han_name_plausible(c, inner) && !parser_has_stop_word(c, inner))
+      return g_steal_pointer(&inner);
+    start = o - open; /* "李工（工程师）138…": the name before them */
+    break;
+  }
   ParserMatch n = { 0 };
   if (parser_re_match(c, PARSER_RE_NAME_BEFORE_PHONE, text, start, ls, &n)) {
     g_autofree char *v = parser_match_group(&n, text, 1);
