@@ -98,9 +98,14 @@ address_next_line(const ParserConfig *c, const char *text, gsize from)
   g_autofree char *l = g_strndup(next, nl ? (gsize)(nl - next) : strlen(next));
   g_strstrip(l);
   gsize n = strlen(l);
-  if (!*l || g_utf8_strlen(l, -1) > 40 || !parser_has_address_hint(c, l) ||
+  /* an English address line runs longer and separates its parts with commas ("No. 55 Huanghai Road,
+   * TEDA, Tianjin 300457, China"); a Chinese one with a comma is a sentence */
+  gboolean latin = TRUE;
+  for (const char *p = l; *p && latin; p = g_utf8_next_char(p))
+    latin = g_unichar_get_script(g_utf8_get_char(p)) != G_UNICODE_SCRIPT_HAN;
+  if (!*l || g_utf8_strlen(l, -1) > (latin ? 80 : 40) || !parser_has_address_hint(c, l) ||
       parser_re_test_str(c, PARSER_RE_LABEL_LINE, l) || parser_re_test_str(c, PARSER_RE_ANY_LABEL, l) ||
-      parser_re_test_str(c, PARSER_RE_PHONE, l) || strpbrk(l, ",;:!?") || strstr(l, "。") ||
+      parser_re_test_str(c, PARSER_RE_PHONE, l) || strpbrk(l, latin ? ";:!?" : ",;:!?") || strstr(l, "。") ||
       parser_fault_words(c, l, n) > 0)
     return NULL;
   g_autoptr(GPtrArray) sns = g_ptr_array_new_with_free_func(g_free);
@@ -108,21 +113,29 @@ address_next_line(const ParserConfig *c, const char *text, gsize from)
   return sns->len ? NULL : g_steal_pointer(&l);
 }
 
-/* value (ending at text[end], its line's end) and the line after it when that carries it on. */
+/* Lines of an address block after its first: company, room, street ("Site address:" / "Hoshino
+ * Precision (Tianjin) Co., Ltd." / "Plant 2, 1F Server Room" / "No. 55 Huanghai Road, TEDA, …"). */
+#define ADDRESS_MORE_LINES 3
+
+/* value (ending at text[end], its line's end) and the lines after it that carry it on. */
 static void
 address_extend(const ParserConfig *c, ParserSources *s, const char *text, gsize end, char **value,
                gboolean keep)
 {
-  g_autofree char *more = *value ? address_next_line(c, text, end) : NULL;
-  if (!more)
-    return;
-  gsize vl = strlen(*value);
-  gboolean latin = g_ascii_isalnum((*value)[vl - 1]) && g_ascii_isalnum(more[0]);
-  char *joined = g_strconcat(*value, latin ? " " : "", more, NULL);
-  g_free(*value);
-  *value = joined;
-  if (keep)
-    g_ptr_array_add(s->raw, g_steal_pointer(&more));
+  for (guint k = 0; *value && k < ADDRESS_MORE_LINES; k++) {
+    g_autofree char *more = address_next_line(c, text, end);
+    if (!more)
+      return;
+    gsize vl = strlen(*value);
+    gboolean latin = g_ascii_isalnum((*value)[vl - 1]) || g_ascii_isalnum(more[0]);
+    char *joined = g_strconcat(*value, latin ? " " : "", more, NULL);
+    g_free(*value);
+    *value = joined;
+    const char *nl = strchr(text + end + 1, '\n');
+    end = nl ? (gsize)(nl - text) : strlen(text);
+    if (keep)
+      g_ptr_array_add(s->raw, g_steal_pointer(&more));
+  }
 }
 
 /* Whether a labelled value can be an address at all: address words or a known place

@@ -2870,7 +2870,8 @@ def norm(s):
 
 PINYIN = {"北京": "Beijing", "成都": "Chengdu", "深圳": "Shenzhen", "上海": "Shanghai", "海淀": "Haidian",
           "高新": "Hi-tech", "南山": "Nanshan", "朝阳": "Chaoyang", "浦东新": "Pudong",
-          "浦东": "Pudong", "西城": "Xicheng", "苏州": "Suzhou"}
+          "浦东": "Pudong", "西城": "Xicheng", "苏州": "Suzhou", "天津": "Tianjin",
+          "滨海": ("Binhai", "TEDA", "天津经济技术开发区")}
 FROM_SIMPLE = re.compile(r'^\s*(?:"?([^"<>()\[\]:;@\\,.]*?)"?\s*<([^<>\s]+)>|([^\s<>()]+@[^\s<>()]+))\s*$')
 
 
@@ -2997,7 +2998,9 @@ def check(name, raw, exp):
             stem = stem[:-1] if stem.endswith("新") and key == "district" and stem != "高新" else stem
             # a city the mail does not name may follow from a district only it has (越秀区 → 广州市)
             implied = key == "city" and exp.get("district") and exp["district"][:-1] in body
-            if stem not in body and PINYIN.get(stem, "\x00") not in body and not implied:
+            names = PINYIN.get(stem, ())
+            names = (names,) if isinstance(names, str) else names
+            if stem not in body and not any(n in body for n in names) and not implied:
                 problems.append("%s %s not in body" % (key, v))
     if exp.get("followup_of") and exp["followup_of"] not in hay:
         problems.append("order %s not in mail" % exp["followup_of"])
