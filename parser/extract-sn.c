@@ -507,6 +507,25 @@ sn_scan(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep
           g_clear_pointer(&v, g_free); /* "SN: AB 12": no SN */
         }
       }
+      if (v && k == 0 && !tail && !sn_shaped(c, v)) {
+        /* "序列号RCS25F006" / "7890，型号…": a value too short for an SN, cut by the mail client's
+         * line wrap — its rest starts the next line */
+        gsize e = vend;
+        while (text[e] == '\r')
+          e++;
+        gsize n = text[e] == '\n' ? e + 1 : e, r = n;
+        while (r < len && r - n < 10 && g_ascii_isalnum(text[r]))
+          r++;
+        if (n > e && r > n && !g_ascii_isalnum(text[r])) {
+          g_autofree char *rest = g_strndup(text + n, r - n);
+          g_autofree char *joined = g_strconcat(v, rest, NULL);
+          if (sn_shaped(c, joined)) {
+            g_free(v);
+            v = g_steal_pointer(&joined);
+            vend = r;
+          }
+        }
+      }
       if (v && k == 1 && text[vend] == '-' && !sn_range_tail(v, text + vend + 1)) {
         g_clear_pointer(&v, g_free); /* "RC20261120-0007", "HT20250301-01": an id, not an SN */
       }

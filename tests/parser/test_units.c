@@ -615,6 +615,17 @@ Test(phones, contact_next_to_the_number)
 
 /* ---- fields ------------------------------------------------------------------------------------ */
 
+/* a value too short for an SN, cut by the client's line wrap: its rest starts the next line; a
+ * whole SN is never lengthened by what follows it ("1号盘" below) */
+Test(fields, sn_split_by_a_line_wrap_is_joined)
+{
+  g_autoptr(ParserRequest) a = parse_str(
+    "From: a@b.cn\nSubject: s\n\n电源报警，麻烦看一下，序列号RCS25F006\n7890，型号 RC-R2290 G5。\n");
+  cr_assert_str_eq(a->sn ? a->sn : "null", "RCS25F0067890");
+  g_autoptr(ParserRequest) b = parse_str("From: a@b.cn\nSubject: s\n\nSN：RCS25A0012345\n1号盘故障\n");
+  cr_assert_str_eq(b->sn ? b->sn : "null", "RCS25A0012345");
+}
+
 Test(fields, unlabelled_single_token_is_only_a_candidate)
 {
   g_autoptr(ParserRequest) r = parse_str(
