@@ -112,6 +112,32 @@ deadline(const ClassifierPolicy *p, const ClassifierClock *c, gint64 start, gint
   return t < 0 ? NULL : classifier_policy_local_time(p, t);
 }
 
+/* A business-hours clock counts only weekends as closed in a year the holiday table lacks: said in
+ * the trail (once per year) for the local day at t, and for the plan deadline's year when it is later
+ * (a mail of 12-31 evening: 元旦 of a year not seeded yet). */
+static void
+holiday_years_check(ClassifierResult *r, const ClassifierPolicy *p, const ClassifierClock *c, gint64 t)
+{
+  if (!c->holidays)
+    return;
+  GDate d;
+  g_date_clear(&d, 1);
+  g_date_set_julian(&d, classifier_julian_of_local_day(classifier_policy_local_day(p, t)));
+  int years[] = { g_date_get_year(&d), r->plan_due ? g_date_time_get_year(r->plan_due) : 0 };
+  for (guint i = 0; i < G_N_ELEMENTS(years); i++) {
+    int y = years[i];
+    if (!y || (y >= p->day_min_year && y <= p->day_max_year))
+      continue;
+    g_autofree char *w =
+      g_strdup_printf("sla: WARNING the holiday table has no rows for %d: only weekends count as closed", y);
+    gboolean said = FALSE;
+    for (guint k = 0; r->trail && k < r->trail->len && !said; k++)
+      said = g_str_equal(g_ptr_array_index(r->trail, k), w);
+    if (!said)
+      classifier_trail(r, "%s", w);
+  }
+}
+
 void
 classifier_decide_sla(ClassifierResult *r, const ClassifierPolicy *p, const ClassifierAsset *a)
 {
@@ -130,15 +156,7 @@ classifier_decide_sla(ClassifierResult *r, const ClassifierPolicy *p, const Clas
   r->plan_due = deadline(p, c, t0, (gint64)s->plan_minutes * 60);
   classifier_trail(r, "sla %s (tier %s): response %d min, plan %d min of clock time from received", c->name,
                    r->tier ? classifier_tier_name(r->tier) : "unknown", s->response_minutes, s->plan_minutes);
-  gint64 day = classifier_policy_local_day(p, t0);
-  guint32 jd = classifier_julian_of_local_day(day);
-  GDate d;
-  g_date_clear(&d, 1);
-  g_date_set_julian(&d, jd);
-  int y = g_date_get_year(&d);
-  if (c->holidays && (y < p->day_min_year || y > p->day_max_year))
-    classifier_trail(r, "sla: WARNING the holiday table has no rows for %d: only weekends count as closed",
-                     y);
+  holiday_years_check(r, p, c, t0);
   if (r->kind != CLASSIFIER_KIND_FAULT) {
     classifier_trail(r, "sla: no on-site deadline for kind %s", classifier_kind_name(r->kind));
     return;
@@ -165,4 +183,6 @@ classifier_decide_sla(ClassifierResult *r, const ClassifierPolicy *p, const Clas
     r->onsite_due = deadline(p, c, t0, (gint64)s->onsite_minutes * 60);
     classifier_trail(r, "sla on-site: %d min (ND)", s->onsite_minutes);
   }
+  if (r->onsite_due && g_date_time_get_year(r->onsite_due) != g_date_time_get_year(r->received))
+    holiday_years_check(r, p, c, g_date_time_to_unix(r->onsite_due));
 }

@@ -164,6 +164,20 @@ Test(sla, through_classify)
   }
 }
 
+/* A mail of New Year's Eve on a business-hours clock, in a year whose holidays are seeded and the
+ * next one's not: the trail warns about the year the deadlines reach (ops add the new notice). */
+Test(sla, a_year_without_holidays_is_warned_of)
+{
+  g_autoptr(ClassifierAsset) a = t_asset("RCS25M0123456", "silver", "2025-11-03");
+  g_autoptr(ParserRequest) req = t_request_full("RCS25M0123456", "硬盘告警", "北京市", "海淀区");
+  g_autoptr(ClassifierResult) r = t_classify(req, a, "2026-12-31T18:00:00");
+  g_autofree char *explain = classifier_result_explain(r);
+  cr_expect(strstr(explain, "no rows for 2027"), "%s", explain);
+  g_autoptr(ClassifierResult) inside = t_classify(req, a, "2026-12-01T10:00:00");
+  g_autofree char *quiet = classifier_result_explain(inside);
+  cr_expect_null(strstr(quiet, "WARNING the holiday table"), "%s", quiet);
+}
+
 static GDateTime *
 pause_add(const char *clock, const char *start, int minutes, const char *const *pauses, guint n)
 {
