@@ -10,6 +10,10 @@
 
 /* Another poll holds the mailbox: who and since when, a warning; held longer than stale_lock_after
  * (a hung poll keeps it until its connection ends), an error naming what ends it. */
+/* The mailbox lock is tried again for LOCK_RETRIES × LOCK_RETRY_MS (1 s) before the poll gives way. */
+#define LOCK_RETRIES 10
+#define LOCK_RETRY_MS 100
+
 static void
 report_lock(StoreConn *conn, const CliMailbox *mb, const char *key)
 {
@@ -99,7 +103,16 @@ poll_one(CliConfig *config, const CliMailbox *mb, MailboxStart *start, StoreConn
   }
   FetcherSession *imap = start->imap;
   g_autofree char *key = g_strdup_printf("%s %s", mb->user, mb->url);
-  if (!store_lock_try(conn, key, &error)) {
+  /* Busy: a running poll (exit 75 at once would do), or the backend of one killed a moment ago still
+   * ending its statement (store/conn.c STORE_CLIENT_CHECK) — a short wait tells them apart. */
+  gboolean locked = store_lock_try(conn, key, &error);
+  for (guint i = 0; !locked && i < LOCK_RETRIES && g_error_matches(error, STORE_ERROR, STORE_ERROR_BUSY);
+       i++) {
+    g_clear_error(&error);
+    g_usleep(LOCK_RETRY_MS * 1000);
+    locked = store_lock_try(conn, key, &error);
+  }
+  if (!locked) {
     if (g_error_matches(error, STORE_ERROR, STORE_ERROR_BUSY)) {
       report_lock(conn, mb, key);
       return EXIT_TEMPFAIL;

@@ -560,15 +560,26 @@ connect_bounded(const char *conninfo)
   return PQconnectdbParams(keys, values, 1);
 }
 
+/* How often a backend running a statement checks that its client is still there (PostgreSQL 14 and
+ * later, Linux): a poll killed mid-statement (SIGKILL, OOM) leaves a backend that holds the mailbox
+ * lock until its statement ends; with the check it ends within this much, and the next poll (which
+ * waits a little for the lock, cli/cmd_poll.c) goes on. */
+#define STORE_CLIENT_CHECK "500ms"
+
+/* Both in one round trip, each only where the session has no value of its own. */
 static gboolean
 statement_timeout_default(StoreConn *conn, GError **error)
 {
-  g_autoptr(PGresult) r = PQexec(conn->pg, "SELECT set_config('statement_timeout', '" STORE_STATEMENT_TIMEOUT
-                                           "', false) FROM pg_settings"
-                                           " WHERE name = 'statement_timeout' AND source = 'default'");
+  g_autoptr(PGresult) r =
+    PQexec(conn->pg,
+           "SELECT name, set_config(name, CASE name WHEN 'statement_timeout' THEN '" STORE_STATEMENT_TIMEOUT
+           "' ELSE '" STORE_CLIENT_CHECK "' END, false) FROM pg_settings"
+           " WHERE name IN ('statement_timeout', 'client_connection_check_interval') AND source = 'default'");
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
-  conn->statement_timeout_ours = PQntuples(r) == 1;
+  conn->statement_timeout_ours = FALSE;
+  for (int i = 0; i < PQntuples(r); i++)
+    conn->statement_timeout_ours |= g_str_equal(PQgetvalue(r, i, 0), "statement_timeout");
   return TRUE;
 }
 

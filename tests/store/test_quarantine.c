@@ -152,6 +152,9 @@ Test(waits, connect_timeout_keepalives_and_statement_timeout_by_default)
   cr_assert_str_neq(conninfo_option(conn, "keepalives_idle"), "");
   g_autofree char *st = conn_value(conn, "SHOW statement_timeout");
   cr_assert_str_eq(st, "5min");
+  /* a killed poll's backend notices within half a second and lets go of the mailbox lock */
+  g_autofree char *cc = conn_value(conn, "SHOW client_connection_check_interval");
+  cr_assert_str_eq(cc, "500ms");
 }
 
 Test(waits, the_conninfo_overrides_each_default)
@@ -163,6 +166,8 @@ Test(waits, the_conninfo_overrides_each_default)
   cr_assert_str_eq(conninfo_option(conn, "keepalives_idle"), "7");
   g_autofree char *st = conn_value(conn, "SHOW statement_timeout");
   cr_assert_str_eq(st, "42s");
+  g_autofree char *cc = conn_value(conn, "SHOW client_connection_check_interval");
+  cr_assert_str_eq(cc, "500ms", "statement_timeout set by the conninfo leaves the other default");
 }
 
 static gint64
