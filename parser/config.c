@@ -675,6 +675,7 @@ parser_config_load(const char *data_dir, GError **error)
   tag_index_build(c);
   c->bounce_locals = lower_list(kf, "senders", "bounce");
   c->noreply_words = lower_list(kf, "senders", "noreply");
+  c->ticket_systems = lower_list(kf, "senders", "ticket_systems");
   c->own_domains = lower_list(kf, "senders", "own_domains");
   c->freemail = lower_list(kf, "senders", "freemail");
   c->own_addresses = lower_list(kf, "senders", "own_addresses");
@@ -733,6 +734,7 @@ parser_config_free(ParserConfig *c)
   g_free(c->tag_short);
   g_strfreev(c->bounce_locals);
   g_strfreev(c->noreply_words);
+  g_strfreev(c->ticket_systems);
   g_strfreev(c->own_domains);
   g_strfreev(c->ignore_phones);
   g_strfreev(c->own_names);

@@ -59,6 +59,25 @@ auto_submitted(const ParserAutoHeaders *h)
   return h->precedence && g_ascii_strcasecmp(h->precedence, "auto_reply") == 0;
 }
 
+/* A customer's ticket system (labels.ini ticket_systems: an address, or "@domain") whose generated
+ * mail ("Auto-Submitted: auto-generated": "INC0012345 已分配给供应商") is a request to read — not its
+ * automatic replies ("auto-replied", an out-of-office subject). */
+static gboolean
+ticket_system(const ParserConfig *c, const ParserRequest *r)
+{
+  const char *a = r->from_addr, *h = r->auto_headers.auto_submitted;
+  if (!a || !c->ticket_systems || r->auto_headers.x_autoreply || !h ||
+      g_ascii_strncasecmp(h, "auto-generated", 14) != 0)
+    return FALSE;
+  const char *at = strchr(a, '@');
+  for (guint i = 0; c->ticket_systems[i]; i++) {
+    const char *t = c->ticket_systems[i];
+    if (*t && (g_str_equal(a, t) || (t[0] == '@' && at && g_str_equal(at, t))))
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* Precedence bulk/list/junk, a List-Id, or a List-Unsubscribe (RFC 2369/8058: a newsletter or a
  * mailing, which a person's mail client never adds — and which acks_decide already answers never). */
 static gboolean
@@ -87,7 +106,7 @@ parser_detect_ignored(const ParserConfig *c, ParserRequest *r, const ParserHeade
   r->from_daemon = local_part_starts(c->bounce_locals, local);
   r->from_noreply = local_part_holds(c->noreply_words, local);
   const ParserAutoHeaders *h = &r->auto_headers;
-  gboolean is_auto = auto_submitted(h);
+  gboolean is_auto = auto_submitted(h) && !ticket_system(c, r);
   const char *reason = NULL;
   if (r->from_addr && c->own_addresses &&
       g_strv_contains((const char *const *)c->own_addresses, r->from_addr))

@@ -202,15 +202,16 @@ struct ParserConfig {
   guint32 *tag_first; /* 65537 entries: tag_words[tag_first[k], tag_first[k + 1]) start with key k */
   struct ParserTagWord *tag_short; /* the one-byte words */
   guint n_tag_short;
-  char **bounce_locals; /* local parts that mark a bounce sender: mailer-daemon, postmaster */
-  char **noreply_words; /* words in a local part that mark a no-reply sender: noreply, donotreply */
-  char **freemail;      /* public mail domains (labels.ini [senders] freemail), lower case */
-  char **own_domains;   /* the vendor's domains: a phone/contact in their signature is not the customer's */
-  char **ignore_phones; /* numbers that are never the customer's (our hotline) */
-  char **own_names;     /* the vendor's own names: a place in them is not the customer's */
-  char **model_words;   /* known model families (NFKC, case-folded) */
-  char **contact_stop;  /* words a contact name never contains (case-folded) */
-  char **part_serial;   /* words before a serial label that make it a part's (labels.ini part_serial) */
+  char **bounce_locals;  /* local parts that mark a bounce sender: mailer-daemon, postmaster */
+  char **noreply_words;  /* words in a local part that mark a no-reply sender: noreply, donotreply */
+  char **ticket_systems; /* "itsm@customer.cn", "@service-now.com": generated mail read as a request */
+  char **freemail;       /* public mail domains (labels.ini [senders] freemail), lower case */
+  char **own_domains;    /* the vendor's domains: a phone/contact in their signature is not the customer's */
+  char **ignore_phones;  /* numbers that are never the customer's (our hotline) */
+  char **own_names;      /* the vendor's own names: a place in them is not the customer's */
+  char **model_words;    /* known model families (NFKC, case-folded) */
+  char **contact_stop;   /* words a contact name never contains (case-folded) */
+  char **part_serial;    /* words before a serial label that make it a part's (labels.ini part_serial) */
   char **html_placeholders; /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
   char **no_symptoms;       /* "见附件": text that is no description on its own (case-folded) */
   char **sn_correction;  /* "写错", "更正": a follow-up correcting the SN (case-folded) */

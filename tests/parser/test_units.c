@@ -869,6 +869,26 @@ Test(ignored, reasons)
   }
 }
 
+/* A customer's ticket system (labels.ini ticket_systems): its generated requests are read, its
+ * automatic replies and everyone else's generated mail still ignored. */
+Test(ignored, a_listed_ticket_system_is_read)
+{
+  g_strfreev(test_config->ticket_systems);
+  test_config->ticket_systems = g_strsplit("@service-now.com;itsm@customer.cn", ";", -1);
+  const char *cases[][2] = {
+    { "From: pjsz@service-now.com\nSubject: INC0012345\nAuto-Submitted: auto-generated", NULL },
+    { "From: ITSM@customer.cn\nSubject: INC0012345\nAuto-Submitted: auto-generated", NULL },
+    { "From: pjsz@service-now.com\nSubject: x\nAuto-Submitted: auto-replied", "auto_reply" },
+    { "From: pjsz@service-now.com\nSubject: Out of Office: x\nAuto-Submitted: auto-generated", "auto_reply" },
+    { "From: zabbix@monitor.cn\nSubject: x\nAuto-Submitted: auto-generated", "auto_reply" },
+    { "From: a@not-service-now.com\nSubject: x\nAuto-Submitted: auto-generated", "auto_reply" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *reason = ignored_of(cases[i][0]);
+    cr_expect(g_strcmp0(reason, cases[i][1]) == 0, "%s: got %s", cases[i][0], reason);
+  }
+}
+
 Test(ignored, multipart_report_is_a_bounce_and_no_followup)
 {
   g_autoptr(ParserRequest) r =
