@@ -161,14 +161,33 @@ part_block(const ParserConfig *c, const char *text, gsize at)
   gsize ls = at;
   while (ls > 0 && text[ls - 1] != '\n')
     ls--;
-  for (guint lines = 0; ls > 0 && lines < 16; lines++) {
+  /* at most 10 lines and 1 KB back; no copy of a line until one may be the title */
+  for (guint lines = 0; ls > 0 && lines < 10 && at - ls < 1024; lines++) {
     gsize end = ls - 1, start = end;
-    while (start > 0 && text[start - 1] != '\n')
+    while (start > 0 && text[start - 1] != '\n' && at - start < 1024)
       start--;
-    g_autofree char *line = g_strstrip(g_strndup(text + start, end - start));
-    if (!*line)
+    const char *l = text + start;
+    gsize n = end - start;
+    while (n && g_ascii_isspace(*l))
+      l++, n--;
+    while (n && g_ascii_isspace(l[n - 1]))
+      n--;
+    if (n == 0)
       return FALSE;
-    if (!strpbrk(line, ":=") && !strstr(line, "：") && strlen(line) <= 48) {
+    const char *colon = memchr(l, ':', n);
+    /* a field line of the block ("Manufacturer Name     : Supermicro") has a short key; a log line
+     * ("2026-11-22 03:14:21 …") or a sentence does not: no block goes on above it */
+    if (colon && (colon - l > 32 || g_ascii_isdigit(*l)))
+      return FALSE;
+    if (!colon && !memchr(l, '=', n) && !g_strstr_len(l, (gssize)n, "：")) {
+      /* a title as a BMC page or dmidecode writes it: short, Latin only ("Board Info"); a Chinese
+       * sentence naming the chassis ("机箱打开传感器报 Chassis Intru") heads nothing */
+      if (n > 48)
+        return FALSE;
+      for (gsize i = 0; i < n; i++)
+        if ((guchar)l[i] >= 0x80)
+          return FALSE;
+      g_autofree char *line = g_strndup(l, n);
       g_autofree char *fold = parser_casefold(line);
       for (guint i = 0; c->part_serial && c->part_serial[i]; i++) {
         const char *hit = strstr(fold, c->part_serial[i]);

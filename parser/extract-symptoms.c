@@ -232,21 +232,33 @@ only_pointer(const ParserConfig *c, const char *symptoms)
   return pointed && rest <= 2;
 }
 
+/* Bytes of own text beyond which a mail is no supplement (about 250 Chinese characters). */
+#define SUPPLEMENT_MAX 768
+
 /* "刚才发的邮件忘了写地址：…": the customer's own words add to an earlier mail and tell no fault of
  * their own. A forward, or a mail naming its order or answering a mail (References), is no
  * supplement: it is read as what it is. */
 static gboolean
 supplement(const ParserConfig *c, const ParserSources *s, const ParserRequest *r)
 {
-  if (r->forwarded || r->followup_of || r->references->len > 0 || !s->main || !c->supplement_words)
+  /* a supplement is a short note: a long text is a report of its own (and scanning it costs) */
+  if (r->forwarded || r->followup_of || r->references->len > 0 || !s->main || !c->supplement_words ||
+      strlen(s->main) > SUPPLEMENT_MAX)
     return FALSE;
-  if (r->symptoms && (parser_fault_tag_count(c, r->symptoms) > 0 || parser_has_fault_words(c, r->symptoms)))
-    return FALSE;
-  g_autofree char *fold = parser_casefold(s->main);
-  for (guint i = 0; c->supplement_words[i]; i++)
-    if (*c->supplement_words[i] && strstr(fold, c->supplement_words[i]))
-      return TRUE;
-  return FALSE;
+  /* the words first (mostly absent): Chinese ones as written, Latin ones lower-cased */
+  g_autofree char *lower = NULL;
+  gboolean said = FALSE;
+  for (guint i = 0; c->supplement_words[i] && !said; i++) {
+    const char *w = c->supplement_words[i];
+    if (!*w)
+      continue;
+    if ((guchar)w[0] >= 0x80)
+      said = strstr(s->main, w) != NULL;
+    else
+      said = strstr(lower ? lower : (lower = g_ascii_strdown(s->main, -1)), w) != NULL;
+  }
+  return said && !(r->symptoms &&
+                   (parser_fault_tag_count(c, r->symptoms) > 0 || parser_has_fault_words(c, r->symptoms)));
 }
 
 /* Nothing in the text says what is wrong but the subject does ("RC-R4290G G5 两块GPU掉卡 nvidia-smi只
