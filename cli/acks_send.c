@@ -243,9 +243,11 @@ batch_machines(StoreConn *conn, const AcksOrder *o, AcksContent *content, AcksMa
   return TRUE;
 }
 
-/* Who the acknowledgement goes to: the sender, or for a forward (a sales rep or reseller passing the
- * customer's mail on) the end customer named in the forwarded header, with the forwarder in cc[0]
- * (issue 15). The mail's own facts (automatic, bulk, forged …) still decide whether one goes out. */
+/* Who the acknowledgement goes to: the sender, or for a forward (a sales rep, a reseller or a
+ * colleague passing the customer's mail on: parser_forwarder_vouches) the end customer named in the
+ * forwarded header, with the forwarder in cc[0] (issue 15). A forward from a public mail account is
+ * answered to its sender only: a forwarded header is text anyone can write. The mail's own facts
+ * (automatic, bulk, forged …) still decide whether one goes out. */
 static const char *
 ack_recipient(const AcksSmtpConfig *cfg, const ParserRequest *req, const char **cc)
 {
@@ -253,7 +255,7 @@ ack_recipient(const AcksSmtpConfig *cfg, const ParserRequest *req, const char **
   if (!acks_address_usable(from_addr))
     return NULL;
   const char *origin = req->forwarded_from;
-  if (!acks_address_usable(origin) || !g_ascii_strcasecmp(origin, from_addr))
+  if (!acks_address_usable(origin) || !g_ascii_strcasecmp(origin, from_addr) || !req->forward_vouched)
     return from_addr;
   for (guint i = 0; cfg->own_addresses && cfg->own_addresses[i]; i++)
     if (!g_ascii_strcasecmp(origin, cfg->own_addresses[i]))

@@ -175,10 +175,13 @@ print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const Cl
   line(out, "city/district", place);
   explain_machines(out, req);
   if (req->forwarded_by) {
-    g_autofree char *f =
-      g_strdup_printf("%s (forwarder: CC of the acknowledgement; contact, phone and address come from the "
-                      "forwarded mail of %s)",
-                      req->forwarded_by, req->forwarded_from ? req->forwarded_from : "an unnamed sender");
+    g_autofree char *f = g_strdup_printf(
+      "%s (forwarder: %s; contact, phone and address come from the forwarded mail of %s)", req->forwarded_by,
+      req->forward_vouched
+        ? "CC of the acknowledgement to the end customer"
+        : "the acknowledgement goes to the forwarder only (a public mail service not among "
+          "trusted_forwarders)",
+      req->forwarded_from ? req->forwarded_from : "an unnamed sender");
     line(out, "forwarded_by", f);
   }
   if (req->ignored_reason)

@@ -676,6 +676,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->bounce_locals = lower_list(kf, "senders", "bounce");
   c->noreply_words = lower_list(kf, "senders", "noreply");
   c->ticket_systems = lower_list(kf, "senders", "ticket_systems");
+  c->trusted_forwarders = lower_list(kf, "senders", "trusted_forwarders");
   c->own_domains = lower_list(kf, "senders", "own_domains");
   c->freemail = lower_list(kf, "senders", "freemail");
   c->own_addresses = lower_list(kf, "senders", "own_addresses");
@@ -735,6 +736,7 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->bounce_locals);
   g_strfreev(c->noreply_words);
   g_strfreev(c->ticket_systems);
+  g_strfreev(c->trusted_forwarders);
   g_strfreev(c->own_domains);
   g_strfreev(c->ignore_phones);
   g_strfreev(c->own_names);
@@ -809,6 +811,26 @@ parser_sender_known(const ParserConfig *config, const char *address, const char 
       return TRUE;
   }
   return FALSE;
+}
+
+gboolean
+parser_forwarder_vouches(const ParserConfig *config, const char *forwarder, const char *origin)
+{
+  g_return_val_if_fail(config != NULL, FALSE);
+  if (!forwarder || !origin)
+    return FALSE;
+  const char *at = strrchr(forwarder, '@');
+  if (at && in_list(config->own_domains, at + 1))
+    return TRUE; /* our own staff passing a customer's mail on */
+  for (guint i = 0; config->trusted_forwarders && config->trusted_forwarders[i]; i++) {
+    const char *t = config->trusted_forwarders[i];
+    if (*t &&
+        (g_ascii_strcasecmp(t, forwarder) == 0 || (t[0] == '@' && at && g_ascii_strcasecmp(t, at) == 0)))
+      return TRUE;
+  }
+  /* a company's own domain answers for its mail (a reseller, a colleague); a public mail service
+   * (163.com, gmail.com) does not: anyone can open an account there and "forward" anyone's mail */
+  return at && !in_list(config->freemail, at + 1);
 }
 
 /* Match data belongs to the caller's ParserMatch (the config is shared read-only, possibly by

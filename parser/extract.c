@@ -285,6 +285,7 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
   if (origin && r->from_addr && strcmp(origin, r->from_addr) != 0) {
     r->forwarded_by = g_strdup(r->from_addr);
     r->forwarded_from = g_steal_pointer(&origin);
+    r->forward_vouched = parser_forwarder_vouches(c, r->forwarded_by, r->forwarded_from);
   }
 
   g_ptr_array_unref(s.raw);

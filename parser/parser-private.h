@@ -205,6 +205,8 @@ struct ParserConfig {
   char **bounce_locals;  /* local parts that mark a bounce sender: mailer-daemon, postmaster */
   char **noreply_words;  /* words in a local part that mark a no-reply sender: noreply, donotreply */
   char **ticket_systems; /* "itsm@customer.cn", "@service-now.com": generated mail read as a request */
+  char *
+    *trusted_forwarders; /* "@reseller.cn": partners whose forwards are acknowledged to the end customer */
   char **freemail;       /* public mail domains (labels.ini [senders] freemail), lower case */
   char **own_domains;    /* the vendor's domains: a phone/contact in their signature is not the customer's */
   char **ignore_phones;  /* numbers that are never the customer's (our hotline) */

@@ -127,6 +127,8 @@ typedef struct {
                           * for ignored mail */
   char *forwarded_by;        /* a forward: the forwarder's address (From), for the acknowledgement's CC */
   char *forwarded_from;      /* a forward: the end customer's address, from the forwarded header, or NULL */
+  gboolean forward_vouched;  /* the forwarder vouches for forwarded_from (parser_forwarder_vouches): the
+                              * acknowledgement goes to the end customer, else to the forwarder only */
   GHashTable *photo_sources; /* SN (and its alternative readings) read from a photo → "image_barcode" |
                               * "image_text"; NULL when no photo was read */
   GHashTable *text_sources;  /* SN candidate found in the text → "body" | "html" | "subject" (as
@@ -156,6 +158,12 @@ void parser_config_add_own_addresses(ParserConfig *config, const char *const *ad
  * same company: the same domain, unless that domain is a public mail service (labels.ini [senders]
  * freemail: 163.com, qq.com, gmail.com …) or the vendor's own. Case-insensitive. */
 gboolean parser_sender_known(const ParserConfig *config, const char *address, const char *const *known);
+/* Whether a forward's acknowledgement may go to the end customer it names (origin) rather than to
+ * the forwarder: the forwarder is the vendor's own staff (labels.ini own_domains), a partner ops
+ * listed (trusted_forwarders: an address or "@domain"), or writes from a company's own domain (a
+ * reseller, a colleague). From a public mail service (labels.ini freemail) anyone can put any address
+ * in a forwarded header: the service must not write to third parties on a stranger's word. */
+gboolean parser_forwarder_vouches(const ParserConfig *config, const char *forwarder, const char *origin);
 /* Whether a follow-up (a mail that names an order) reports a fault of another machine than the
  * order's ("上次那单换好盘了，谢谢。另外今天又有一台出问题了：SN RCS… 宕机"): the SN it names (in its
  * own words or subject, not a quote) is another than order_sn, look-alikes folded, and it tells a
