@@ -131,6 +131,17 @@ static const WarrantyCase cases[] = {
   { "a host named sz-gpu-a07 with a disk fault", "gold", "2025-01-01", NULL, NULL, NULL, 0, NULL,
     "主机 sz-gpu-a07 硬盘亮红灯", "2026-06-01T10:00:00", "covered", "machine_part", "2025-01-31",
     "2030-01-30", NULL },
+  /* blind round 9: what the text says is fine, a platform's GPU count and a crash seen on the
+   * monitor name no component */
+  { "hardware said to be fine beside a SuperHCI problem", "gold", "2025-01-01", NULL, NULL, NULL, 0,
+    "SuperHCI", "SuperHCI 控制台里节点离线，机器本身 ping 得通，BMC 里硬件状态全绿", "2026-06-01T10:00:00",
+    "covered", "roycom_software", "2025-01-31", "2030-01-30", NULL },
+  { "a platform's available GPUs are no GPU fault", "silver", "2025-01-01", NULL, NULL, NULL, 0, NULL,
+    "SuperAI 平台提交训练任务一直报错，首页显示 0 个可用 GPU", "2026-06-01T10:00:00", "not_covered",
+    "roycom_software", "2025-01-31", "2028-01-31", "customer_scope" },
+  { "a crash seen on the monitor and keyboard is no peripheral fault", "gold", "2025-01-01", NULL, NULL, NULL,
+    0, NULL, "死机了，业务中断，接显示器屏幕无输出，键盘无响应", "2026-06-01T10:00:00", "covered", "unknown",
+    "2025-01-31", "2030-01-30", NULL },
   { "a disk fault in ESXi is hardware", "gold", "2025-01-01", NULL, NULL, NULL, 0, "VMware vSphere",
     "ESXi 里看到硬盘报错", "2026-06-01T10:00:00", "covered", "machine_part", "2025-01-31", "2030-01-30",
     NULL },
