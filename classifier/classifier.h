@@ -203,6 +203,8 @@ typedef struct {
   guint line; /* physical line where the record starts (header = 1) */
   char *sn;   /* as written, or NULL */
   char *reason;
+  gboolean column; /* not a row: a header column that is not read ("随机软件" where the spellings lack
+                    * it), said so the data it holds is not lost unnoticed */
 } ClassifierAssetReject;
 void classifier_asset_reject_free(ClassifierAssetReject *reject);
 

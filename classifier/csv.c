@@ -145,8 +145,8 @@ add_reject(GPtrArray *rejects, guint line, const char *sn, const char *reason)
 /* The header: the first non-blank record; every column we know at most once, sn, tier and ship_date
  * present. map[i]: the registry column of field i, or -1. */
 static gboolean
-read_header(const ClassifierAssetFormat *format, CsvReader *rd, GPtrArray *fields, GString *buf, int *map,
-            guint max, guint *n, GError **error)
+read_header(const ClassifierAssetFormat *format, CsvReader *rd, GPtrArray *fields, GString *buf,
+            GPtrArray *rejects, int *map, guint max, guint *n, GError **error)
 {
   const char *problem = NULL;
   guint line;
@@ -170,8 +170,20 @@ read_header(const ClassifierAssetFormat *format, CsvReader *rd, GPtrArray *field
   gboolean seen[CLASSIFIER_ASSET_N_COLS] = { 0 };
   for (guint i = 0; i < *n; i++) {
     map[i] = classifier_asset_column(format, fields->pdata[i]);
-    if (map[i] < 0)
+    if (map[i] < 0) {
+      /* an ERP's own column (销售, 备注) or a spelling assets.ini lacks (合同开始日期): said, not silent */
+      const char *h = fields->pdata[i];
+      if (*h && rejects) {
+        g_autofree char *why = g_strdup_printf(
+          "column \"%s\" is not read: not a registry column nor one of its spellings "
+          "(data/classifier/assets.ini "
+          "[columns]); if it holds contract_start, software or another policy column, add the spelling there",
+          h);
+        add_reject(rejects, line, NULL, why);
+        ((ClassifierAssetReject *)g_ptr_array_index(rejects, rejects->len - 1))->column = TRUE;
+      }
       continue;
+    }
     if (seen[map[i]]) {
       g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
                   "line %u, the header: column %s given twice", line, classifier_asset_column_name(map[i]));
@@ -242,7 +254,7 @@ classifier_assets_parse_csv(const ClassifierAssetFormat *format, const char *dat
   g_autoptr(GString) buf = g_string_sized_new(256);
   int map[64];
   guint nheader = 0;
-  if (!read_header(format, &rd, fields, buf, map, G_N_ELEMENTS(map), &nheader, error))
+  if (!read_header(format, &rd, fields, buf, rejects, map, G_N_ELEMENTS(map), &nheader, error))
     return FALSE;
 
   g_autoptr(GHashTable) seen_sn = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

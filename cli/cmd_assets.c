@@ -129,12 +129,18 @@ cli_cmd_assets(int argc, char **argv)
     fprintf(stderr, "intake assets: %s\n", error->message);
     return EXIT_RUNTIME;
   }
+  guint rejected = 0;
   for (guint i = 0; i < rejects->len; i++) {
     const ClassifierAssetReject *r = g_ptr_array_index(rejects, i);
+    if (r->column) {
+      printf("ignored on line %u: %s\n", r->line, r->reason);
+      continue;
+    }
+    rejected++;
     printf("rejected line %u%s%s: %s\n", r->line, r->sn ? " " : "", r->sn ? r->sn : "", r->reason);
   }
   if (dry_run) {
-    printf("assets %s: %u valid, %u rejected (dry run: nothing written)\n", path, rows.valid, rejects->len);
+    printf("assets %s: %u valid, %u rejected (dry run: nothing written)\n", path, rows.valid, rejected);
     return EXIT_OK;
   }
   guint added = 0, updated = 0;
@@ -144,6 +150,6 @@ cli_cmd_assets(int argc, char **argv)
   if (!imported)
     return import_failed(path, error);
   printf("assets %s: %u added, %u updated, %u unchanged, %u rejected\n", path, added, updated,
-         rows.valid - added - updated, rejects->len);
+         rows.valid - added - updated, rejected);
   return EXIT_OK;
 }

@@ -78,6 +78,29 @@ Test(assets, sample_registry)
   collect_clear(&c);
 }
 
+/* An ERP's own column, or a spelling assets.ini lacks, is said (a header note, not a rejected row);
+ * the ERP spellings of contract_start and software found in blind round 9 are read. */
+Test(assets, unread_columns_are_said_and_erp_spellings_read)
+{
+  const char *csv = "序列号,服务等级,出库日期,保修起算,合同开始日期,合同年限,随机软件,销售\n"
+                    "RCS9,金牌,2024-10-01,合同,2025.11.20,1,SuperHCI,张三\n";
+  Collect c;
+  collect_init(&c);
+  g_autoptr(GPtrArray) rej = rejects_new();
+  g_autoptr(GError) error = NULL;
+  cr_assert(classifier_assets_parse_csv(t_asset_format(), csv, strlen(csv), collect, &c, rej, &error), "%s",
+            error ? error->message : "");
+  cr_assert_eq(c.assets->len, 1);
+  ClassifierAsset *a = c.assets->pdata[0];
+  cr_expect(g_date_valid(&a->contract_start) && g_date_get_year(&a->contract_start) == 2025,
+            "contract_start read");
+  cr_expect(a->software && a->software[0] && g_str_equal(a->software[0], "SuperHCI"), "software read");
+  cr_assert_eq(rej->len, 1);
+  const ClassifierAssetReject *r = rej->pdata[0];
+  cr_expect(r->column && r->line == 1 && strstr(r->reason, "\"销售\" is not read"), "%s", r->reason);
+  collect_clear(&c);
+}
+
 Test(assets, rfc4180_quoting_bom_and_tiers)
 {
   const char *csv =
