@@ -105,7 +105,8 @@ char *acks_echo_text(const char *text, guint max_chars);
 typedef struct {
   const char *order_no, *sn, *model, *symptoms;
   const char *kind, *coverage, *tier, *warranty_end; /* as in AcksContent */
-  GDateTime *response_due;                           /* NULL: none */
+  GDateTime *response_due;                           /* NULL: none (then none of the three is said) */
+  GDateTime *plan_due, *onsite_due;                  /* NULL: none */
 } AcksMachine;
 
 /* Plain values of one acknowledgement. Strings are borrowed; NULL = unknown/absent. */

@@ -561,7 +561,7 @@ put_sla(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksConte
 }
 
 /* One order of a batch report: the text machine.item with the machine's values (its coverage line
- * and the response deadline of its tier). Caller frees. */
+ * and its deadlines: response, plan and on site). Caller frees. */
 static char *
 machine_item(const AcksTexts *texts, const char *lang, const AcksMachine *m, guint index, GTimeZone *tz,
              GError **error)
@@ -581,6 +581,10 @@ machine_item(const AcksTexts *texts, const char *lang, const AcksMachine *m, gui
       return NULL;
     put(v, "tier_name", g_strdup(tier_name));
     put(v, "response_due", format_local(m->response_due, tz));
+    if (m->plan_due)
+      put(v, "plan_due", format_local(m->plan_due, tz));
+    if (m->onsite_due)
+      put(v, "onsite_due", format_local(m->onsite_due, tz));
   }
   const char *t = text_or_fail(texts, lang, "machine.item", error);
   g_autofree char *item = t ? expand(texts, t, v, error) : NULL;

@@ -233,10 +233,11 @@ batch_machines(StoreConn *conn, const AcksOrder *o, AcksContent *content, AcksMa
   *machines = g_new0(AcksMachine, n);
   for (guint i = 0; i < n; i++) {
     char **r = g_ptr_array_index((*rows)->rows, i);
-    GDateTime *due = r[9] ? g_date_time_new_from_iso8601(r[9], NULL) : NULL;
-    if (due)
-      g_ptr_array_add(times, due);
-    (*machines)[i] = (AcksMachine){ r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8], due };
+    GDateTime *due[3] = { NULL, NULL, NULL }; /* response, plan, on site */
+    for (guint k = 0; k < 3; k++)
+      if (r[9 + k] && (due[k] = g_date_time_new_from_iso8601(r[9 + k], NULL)))
+        g_ptr_array_add(times, due[k]);
+    (*machines)[i] = (AcksMachine){ r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8], due[0], due[1], due[2] };
   }
   content->machines = *machines;
   content->n_machines = n;

@@ -92,9 +92,9 @@ $t$, 'The body of a mail reporting several machines (plain text); machines_list 
    {{coverage_text}}
 {{/coverage_text}}
 {{#response_due}}
-   {{tier_name}}：远程响应不晚于 {{response_due}}（北京时间）
+   {{tier_name}}：远程响应不晚于 {{response_due}}{{#plan_due}}，处理方案不晚于 {{plan_due}}{{/plan_due}}{{#onsite_due}}，工程师到场不晚于 {{onsite_due}}{{/onsite_due}}（北京时间）
 {{/response_due}}
-$t$, 'One order of a batch acknowledgement: number, SN, model, problem, coverage and the response deadline'),
+$t$, 'One order of a batch acknowledgement: number, SN, model, problem, coverage and its deadlines'),
 ('en', 'subject.batch', 'Re: [{{order_no}} +{{more_count}}] {{subject}}', 'Subject of a mail reporting several machines: the first order number and how many more'),
 ('en', 'body.batch', $t$
 {{#name}}Dear {{name}},{{/name}}{{^name}}Dear customer,{{/name}}
@@ -125,9 +125,9 @@ $t$, 'The body of a mail reporting several machines (plain text); machines_list 
    {{coverage_text}}
 {{/coverage_text}}
 {{#response_due}}
-   {{tier_name}}: remote response by {{response_due}} (UTC+8)
+   {{tier_name}}: remote response by {{response_due}}{{#plan_due}}, handling plan by {{plan_due}}{{/plan_due}}{{#onsite_due}}, engineer on site by {{onsite_due}}{{/onsite_due}} (UTC+8)
 {{/response_due}}
-$t$, 'One order of a batch acknowledgement: number, SN, model, problem, coverage and the response deadline')
+$t$, 'One order of a batch acknowledgement: number, SN, model, problem, coverage and its deadlines')
 ON CONFLICT (language, key) DO NOTHING;
 
 INSERT INTO intake.role_grants (object, kind, intake_app, intake_ops) VALUES

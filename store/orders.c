@@ -508,7 +508,9 @@ store_mail_orders(StoreConn *conn, gint64 order_id, GError **error)
     conn,
     "SELECT s.order_no, s.machine_index, s.sn, s.model, s.symptoms, s.kind, s.coverage, s.tier,"
     " to_char(s.warranty_end, 'YYYY-MM-DD') AS warranty_end,"
-    " to_char(s.response_due AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS response_iso"
+    " to_char(s.response_due AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS response_iso,"
+    " to_char(s.plan_due AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS plan_iso,"
+    " to_char(s.onsite_due AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS onsite_iso"
     " FROM intake.orders o JOIN intake.orders s ON s.message_id = o.message_id"
     " WHERE o.id = $1 ORDER BY s.machine_index",
     1, p, error);

@@ -302,7 +302,8 @@ gboolean store_order_update(StoreConn *conn, gint64 order_id, const StoreOrder *
 
 /* Every order opened by the mail that opened order_id (itself included), by machine_index: columns
  * order_no, machine_index, sn, model, symptoms, kind, coverage, tier, warranty_end (YYYY-MM-DD),
- * response_iso (ISO 8601 UTC). One row for a mail about one machine. Caller frees. */
+ * response_iso, plan_iso, onsite_iso (ISO 8601 UTC, NULL: none). One row for a mail about one
+ * machine. Caller frees. */
 StoreRows *store_mail_orders(StoreConn *conn, gint64 order_id, GError **error);
 
 /* The first orders (machine_index 0) of mails received in the last hours that have no outbox row

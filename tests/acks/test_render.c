@@ -393,7 +393,7 @@ Test(render, message_ids)
 
 /* A batch report: one acknowledgement, every order with its SN, model, problem and coverage. */
 static void
-batch(AcksContent *c, AcksMachine *m, GDateTime *due)
+batch(AcksContent *c, AcksMachine *m, GDateTime *due, GDateTime *plan, GDateTime *onsite)
 {
   m[0] = (AcksMachine){ "RC20261125-0007",
                         "RCS25G0080001",
@@ -403,12 +403,22 @@ batch(AcksContent *c, AcksMachine *m, GDateTime *due)
                         "covered",
                         "gold",
                         "2029-06-01",
-                        due };
-  m[1] = (AcksMachine){ "RC20261125-0008", "RCS25G0080002", "SYS-620U-TNR",
-                        "电源模块PS1故障", "fault",         "covered",
-                        "silver",          "2027-06-01",    due };
+                        due,
+                        plan,
+                        onsite };
+  m[1] = (AcksMachine){ "RC20261125-0008",
+                        "RCS25G0080002",
+                        "SYS-620U-TNR",
+                        "电源模块PS1故障",
+                        "fault",
+                        "covered",
+                        "silver",
+                        "2027-06-01",
+                        due,
+                        plan,
+                        NULL };
   m[2] = (AcksMachine){
-    "RC20261125-0009", "RCS25G0080003", NULL, NULL, "fault", "needs_review", NULL, NULL, NULL
+    "RC20261125-0009", "RCS25G0080003", NULL, NULL, "fault", "needs_review", NULL, NULL, NULL, NULL, NULL
   };
   c->machines = m;
   c->n_machines = 3;
@@ -422,26 +432,31 @@ Test(render, batch_lists_every_order)
   AcksContent c = content();
   g_autoptr(GTimeZone) tz = g_time_zone_new_offset(8 * 3600);
   g_autoptr(GDateTime) due = g_date_time_new(tz, 2026, 11, 25, 10, 45, 0);
+  g_autoptr(GDateTime) plan = g_date_time_new(tz, 2026, 11, 25, 14, 15, 0);
+  g_autoptr(GDateTime) onsite = g_date_time_new(tz, 2026, 11, 26, 10, 15, 0);
   AcksMachine m[3];
-  batch(&c, m, due);
+  batch(&c, m, due, plan, onsite);
   g_autoptr(GError) error = NULL;
   g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
   cr_assert_not_null(r, "%s", error ? error->message : "");
   cr_expect_str_eq(r->subject, "Re: [RC20261125-0007 等3单] 服务器无法开机");
-  const char *want[] = { "您报修了 3 台设备",
-                         "1. 服务单号 RC20261125-0007",
-                         "设备SN：RCS25G0080001；设备型号：RC-R2290 G5",
-                         "问题描述：硬盘告警，第3块盘亮红灯",
-                         "设备 RCS25G0080001 在保修期内（保修至 2029-06-01）",
-                         "金牌服务：远程响应不晚于 2026-11-25 10:45",
-                         "2. 服务单号 RC20261125-0008",
-                         "设备 RCS25G0080002 在保修期内（保修至 2027-06-01）",
-                         "银牌服务：远程响应不晚于",
-                         "3. 服务单号 RC20261125-0009",
-                         "设备SN：RCS25G0080003；设备型号：（未识别到）",
-                         "保修状态正在核实中",
-                         "联系方式（电话）",
-                         "北京市海淀区" };
+  const char *want[] = {
+    "您报修了 3 台设备",
+    "1. 服务单号 RC20261125-0007",
+    "设备SN：RCS25G0080001；设备型号：RC-R2290 G5",
+    "问题描述：硬盘告警，第3块盘亮红灯",
+    "设备 RCS25G0080001 在保修期内（保修至 2029-06-01）",
+    "金牌服务：远程响应不晚于 2026-11-25 10:45，处理方案不晚于 2026-11-25 14:15，"
+    "工程师到场不晚于 2026-11-26 10:15（北京时间）",
+    "2. 服务单号 RC20261125-0008",
+    "设备 RCS25G0080002 在保修期内（保修至 2027-06-01）",
+    "银牌服务：远程响应不晚于 2026-11-25 10:45，处理方案不晚于 2026-11-25 14:15（北京时间）",
+    "3. 服务单号 RC20261125-0009",
+    "设备SN：RCS25G0080003；设备型号：（未识别到）",
+    "保修状态正在核实中",
+    "联系方式（电话）",
+    "北京市海淀区"
+  };
   for (guint i = 0; i < G_N_ELEMENTS(want); i++)
     cr_expect(strstr(r->body, want[i]), "'%s' not in:\n%s", want[i], r->body);
   /* per machine, not for the mail: the SN is not asked for, the single-order lines are not there */
@@ -456,7 +471,7 @@ Test(render, batch_english)
   AcksContent c = content();
   c.language = "en";
   AcksMachine m[3];
-  batch(&c, m, NULL);
+  batch(&c, m, NULL, NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(AcksRendered) r = acks_render(t, &c, &error);
   cr_assert_not_null(r, "%s", error ? error->message : "");

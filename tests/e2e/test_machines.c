@@ -147,6 +147,12 @@ Test(machines, batch_mail_makes_one_order_per_machine_and_one_ack_exactly_once)
   };
   for (guint i = 0; i < G_N_ELEMENTS(want); i++)
     cr_expect(strstr(ack, want[i]), "'%s' not in the acknowledgement:\n%s", want[i], ack);
+  /* each machine with its own deadlines: the gold one's plan and on-site times as stored */
+  g_autofree char *gold_plan = harness_text(
+    e, "SELECT '处理方案不晚于 ' || to_char(plan_due AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') ||"
+       " '，工程师到场不晚于 ' || to_char(onsite_due AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+       " FROM intake.orders WHERE machine_index = 0");
+  cr_expect(gold_plan && strstr(ack, gold_plan), "'%s' not in the acknowledgement:\n%s", gold_plan, ack);
   g_autofree char *subject_start = g_strdup_printf("Re: [%s 等3单]", n0);
   cr_expect(g_str_has_prefix(ack, subject_start), "subject: %s", ack);
 
