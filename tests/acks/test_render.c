@@ -205,7 +205,8 @@ Test(render, chinese_gold_covered)
   cr_expect(strstr(text, "金牌服务"), "%s", text);
   cr_expect(strstr(text, "30 分钟内"), "%s", text);
   cr_expect(strstr(text, "4 小时内"), "%s", text);
-  cr_expect(strstr(text, "24 小时内（7x24 ND）"), "%s", text);
+  cr_expect(strstr(text, "24 小时内（7x24）"), "%s", text);
+  cr_expect_null(strstr(text, " ND"), "no desk shorthand beside a duration: %s", text);
   cr_expect(strstr(text, "2026-11-25 10:45"), "%s", text);
   cr_expect(strstr(text, "保修期内") && strstr(text, "2030-11-24"), "%s", text);
   cr_expect(strstr(text, "400-018-8995") && strstr(text, "5x8"), "%s", text);
