@@ -24,6 +24,7 @@ area_city_free(gpointer data)
 {
   ClassifierAreaCity *c = data;
   g_free(c->city);
+  g_free(c->latin);
   g_free(c->province);
   g_free(c);
 }
@@ -33,6 +34,7 @@ area_district_free(gpointer data)
 {
   ClassifierAreaDistrict *d = data;
   g_free(d->district);
+  g_free(d->latin);
   g_free(d);
 }
 
@@ -121,6 +123,21 @@ district_key(const ClassifierAreaCity *c, const char *name)
 }
 
 /* A city (or region) row: province, city, -, onsite_class, unlisted_districts, aliases. */
+/* The first alias written in Latin letters ("Beijing", "Binhai New Area"), or NULL. */
+static char *
+first_latin(char **aliases)
+{
+  for (guint j = 0; aliases && aliases[j]; j++) {
+    const char *a = g_strstrip(aliases[j]);
+    gboolean latin = g_ascii_isalpha(a[0]);
+    for (const char *q = a; *q && latin; q++)
+      latin = g_ascii_isalpha(*q) || *q == ' ' || *q == '-' || *q == '\'';
+    if (latin)
+      return g_strdup(a);
+  }
+  return NULL;
+}
+
 static gboolean
 finish_city(ClassifierPolicy *p, const PendingArea *a, char **aliases, GError **error)
 {
@@ -132,6 +149,7 @@ finish_city(ClassifierPolicy *p, const PendingArea *a, char **aliases, GError **
     return classifier_policy_row_error(error, "service_areas", a->row, "city", "'%s' given twice", name);
   ClassifierAreaCity *c = g_new0(ClassifierAreaCity, 1);
   c->city = g_strdup(name);
+  c->latin = first_latin(aliases);
   c->province = g_strdup(v[0]);
   c->onsite_class = (ClassifierOnsiteClass)classifier_name_lookup(CLASSIFIER_NAMES_ONSITE, v[3]);
   if (v[4]) {
@@ -160,6 +178,7 @@ finish_district(ClassifierPolicy *p, const PendingArea *a, char **aliases, GErro
   ClassifierAreaDistrict *d = g_new0(ClassifierAreaDistrict, 1);
   d->city = c;
   d->district = g_strdup(v[2]);
+  d->latin = first_latin(aliases);
   d->onsite_class = (ClassifierOnsiteClass)classifier_name_lookup(CLASSIFIER_NAMES_ONSITE, v[3]);
   g_ptr_array_add(p->area_districts, d);
   g_autofree char *dk = district_key(c, v[2]);

@@ -64,7 +64,8 @@ typedef struct {
 } ClassifierSlaTerm;
 
 typedef struct {
-  char *city; /* canonical Chinese name, "北京市" */
+  char *city;  /* canonical Chinese name, "北京市" */
+  char *latin; /* the first alias in Latin letters ("Beijing"), or NULL */
   char *province;
   ClassifierOnsiteClass onsite_class; /* the city named without a district */
   gboolean has_unlisted;
@@ -75,6 +76,7 @@ typedef struct {
 typedef struct {
   ClassifierAreaCity *city;
   char *district; /* canonical, "海淀区" */
+  char *latin;    /* the first alias in Latin letters ("Haidian"), or NULL */
   ClassifierOnsiteClass onsite_class;
 } ClassifierAreaDistrict;
 

@@ -264,6 +264,8 @@ typedef struct {
   char *model;           /* registry's when registered, else the mail's */
   char *customer;        /* from the registry, or NULL */
   char *city, *district; /* effective place (mail wins, registry fills), canonical when known */
+  char *place_latin;     /* the same in Latin letters for an English acknowledgement ("Haidian, Beijing",
+                           * service_areas' first Latin aliases), or NULL */
 
   ClassifierTier tier;
   ClassifierComponent component;

@@ -76,6 +76,9 @@ classifier_decide_place(ClassifierResult *r, const ClassifierPolicy *p, const Pa
   const ClassifierAreaDistrict *ad = ac && district ? classifier_policy_find_district(p, ac, district) : NULL;
   r->city = g_strdup(ac ? ac->city : city);
   r->district = g_strdup(ad ? ad->district : district);
+  /* for an English acknowledgement: "Haidian, Beijing"; a district without a Latin name leaves the city */
+  if (ac && ac->latin)
+    r->place_latin = ad && ad->latin ? g_strdup_printf("%s, %s", ad->latin, ac->latin) : g_strdup(ac->latin);
   if (!ac) {
     r->onsite_class = p->default_area_class;
     classifier_trail(r, "on-site %s: %s%s%s (from %s) is in no service area (§8)",

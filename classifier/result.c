@@ -44,6 +44,7 @@ classifier_result_free(ClassifierResult *r)
   g_free(r->customer);
   g_free(r->city);
   g_free(r->district);
+  g_free(r->place_latin);
   if (r->reasons)
     g_ptr_array_unref(r->reasons);
   if (r->trail)

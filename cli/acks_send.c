@@ -311,8 +311,11 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
     return FALSE;
   char **term = terms->rows->len ? g_ptr_array_index(terms->rows, 0) : NULL;
 
-  g_autofree char *location =
-    res->city ? g_strconcat(res->city, res->district ? res->district : "", NULL) : g_strdup(req->location);
+  /* an English reader gets the place in Latin letters when the service areas know them */
+  gboolean en = g_strcmp0(item->language, "en") == 0;
+  g_autofree char *location = en && res->place_latin ? g_strdup(res->place_latin)
+                              : res->city ? g_strconcat(res->city, res->district ? res->district : "", NULL)
+                                          : g_strdup(req->location);
   g_autofree const char **missing = classifier_result_missing_names(res);
   g_autoptr(GPtrArray) refs = g_ptr_array_new();
   for (guint i = 0; req->references && i < req->references->len; i++)

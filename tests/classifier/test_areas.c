@@ -127,3 +127,19 @@ Test(areas, shared_district_left_for_review)
     cr_expect(r->missing & (1u << CLASSIFIER_FIELD_LOCATION), "[%s] location missing", reg[i][0]);
   }
 }
+
+/* The place in Latin letters for an English acknowledgement, from the service areas' aliases. */
+Test(areas, place_in_latin_letters)
+{
+  const char *cases[][3] = {
+    { "北京市", "海淀区", "Haidian, Beijing" },
+    { "天津市", "", "Tianjin" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(ParserRequest) req = t_request_full("RCS25A0012345", "服务器宕机", cases[i][0], cases[i][1]);
+    g_autoptr(ClassifierResult) r = t_classify(req, NULL, "2026-11-23T10:00:00");
+    if (cases[i][2])
+      cr_expect_str_eq(r->place_latin ? r->place_latin : "NULL", cases[i][2], "%s%s", cases[i][0],
+                       cases[i][1]);
+  }
+}
