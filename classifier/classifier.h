@@ -270,6 +270,8 @@ typedef struct {
   ClassifierTier tier;
   ClassifierComponent component;
   GDate warranty_start, warranty_end; /* invalid = null */
+  GDate covered_until; /* a covered parts order whose later years are chargeable (supermicro): the end of
+                        * its free term, which the acknowledgement names; else invalid */
   ClassifierCoverage coverage;
   GPtrArray *reasons; /* ClassifierReason*, policy order */
   ClassifierSeverity severity;

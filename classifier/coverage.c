@@ -6,6 +6,7 @@
 
 typedef struct {
   GDate start, end; /* invalid when unknown */
+  GDate term_end;   /* a parts order: the end of the term the received date falls in */
   gboolean legacy, incomplete;
   const char *incomplete_what;
   int years; /* -1: no term */
@@ -83,8 +84,11 @@ parts_coverage(const ClassifierPolicy *p, const ClassifierAsset *a, Warranty *w,
   *year_out = year;
   for (guint i = 0; i < p->parts_terms->len; i++) {
     const ClassifierPartsTerm *t = g_ptr_array_index(p->parts_terms, i);
-    if (g_str_equal(t->brand, brand) && year >= t->from_year && year <= t->to_year)
+    if (g_str_equal(t->brand, brand) && year >= t->from_year && year <= t->to_year) {
+      w->term_end = w->start;
+      add_days(&w->term_end, p->days_per_year * t->to_year);
       return t->coverage;
+    }
   }
   return CLASSIFIER_COVERAGE_EXPIRED;
 }
@@ -270,8 +274,18 @@ coverage_by_date(ClassifierResult *r, const ClassifierAsset *a, const Warranty *
     return;
   }
   r->coverage = CLASSIFIER_COVERAGE_COVERED;
-  g_autofree char *ev = g_strdup_printf("%s warranty through %s",
-                                        part ? "parts order" : classifier_component_name(r->component), e);
+  /* a supermicro part in its free first year: free to the end of that term, then a material fee —
+   * "保修至 <the last year>" would promise three free years */
+  g_autofree char *free_end = NULL;
+  if (part && g_date_valid(&w->term_end) && g_date_valid(&w->end) &&
+      g_date_compare(&w->term_end, &w->end) < 0) {
+    r->covered_until = w->term_end;
+    free_end = classifier_date_str(&w->term_end);
+  }
+  g_autofree char *ev =
+    free_end ? g_strdup_printf("parts order free through %s, material fee to %s", free_end, e)
+             : g_strdup_printf("%s warranty through %s",
+                               part ? "parts order" : classifier_component_name(r->component), e);
   classifier_reason_add(r->reasons, "in_warranty", ev);
   classifier_trail(r, "coverage covered: %s (§5.6)", ev);
 }

@@ -321,9 +321,10 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
   for (guint i = 0; req->references && i < req->references->len; i++)
     g_ptr_array_add(refs, g_ptr_array_index(req->references, i));
   g_ptr_array_add(refs, NULL);
-  char warranty_end[16] = "";
-  if (g_date_valid(&res->warranty_end))
-    g_date_strftime(warranty_end, sizeof warranty_end, "%Y-%m-%d", &res->warranty_end);
+  char warranty_end[16] = ""; /* what is free till then: a supermicro part's first year, not its third */
+  const GDate *until = g_date_valid(&res->covered_until) ? &res->covered_until : &res->warranty_end;
+  if (g_date_valid(until))
+    g_date_strftime(warranty_end, sizeof warranty_end, "%Y-%m-%d", until);
   AcksContent content = {
     .time_zone = o->time_zone,
     .order_no = o->order_no,

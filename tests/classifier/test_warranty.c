@@ -220,6 +220,11 @@ Test(warranty, parts_orders)
     cr_expect_null(r->onsite_due, "parts orders get no on-site deadline");
     if (g_str_equal(c->coverage, "chargeable"))
       cr_expect(r->has_sla, "chargeable keeps its SLA");
+    /* what is free until when: a supermicro part's first year, another brand's whole term */
+    g_autofree char *until = t_date(&r->covered_until);
+    gboolean free_year = g_str_equal(c->brand, "supermicro") && g_str_equal(c->coverage, "covered");
+    cr_expect_str_eq(until, free_year ? "2026-02-09" : "null", "[%s %s] covered_until", c->brand,
+                     c->received);
   }
 }
 
