@@ -291,15 +291,14 @@ apply_corrections(ParserRequest *m, const char *json)
     if (v)
       set_field(fields[i], JSON_NODE_HOLDS_VALUE(v) ? json_node_get_string(v) : NULL);
   }
-  /* a corrected SN is the one the order is about: it leads the candidates */
+  /* a corrected SN is the one the order is about, and the only one: the registry is looked up by it
+   * alone — the mail's other candidates (the SN typed wrong among them) would find the old machine
+   * again when the corrected one is not registered */
   JsonNode *sn = json_object_get_member(obj, "sn");
-  if (sn && m->sn) {
-    for (guint i = 0; i < m->sn_candidates->len; i++)
-      if (g_str_equal(g_ptr_array_index(m->sn_candidates, i), m->sn)) {
-        g_ptr_array_remove_index(m->sn_candidates, i);
-        break;
-      }
-    g_ptr_array_insert(m->sn_candidates, 0, g_strdup(m->sn));
+  if (sn) {
+    g_ptr_array_set_size(m->sn_candidates, 0);
+    if (m->sn)
+      g_ptr_array_add(m->sn_candidates, g_strdup(m->sn));
   }
 }
 

@@ -318,3 +318,21 @@ Test(desk, followups_from_strangers_are_held_for_review)
          "closed late_followup");
   expect("SELECT count(*) FROM intake.needs_review WHERE order_no = " NO(A_MAIL), "1");
 }
+
+/* An SN corrected to one the registry does not know: the order is no longer the old machine's — no
+ * tier, no customer, needs review (sn_unknown) — although the mail's own SN is still a candidate. */
+Test(desk, a_correction_to_an_unregistered_sn_drops_the_old_machine)
+{
+  polled_day();
+  expect("SELECT coverage || ' ' || tier || ' ' || customer FROM intake.orders WHERE order_no = " NO(B_MAIL),
+         "covered gold 天津港数据中心");
+  PQclear(PQexec(e->pg, "SET ROLE intake_ops"));
+  g_autofree char *said =
+    harness_text(e, "SELECT intake.correct(" NO(B_MAIL) ", 'sn', 'RCS25Q0077777', '客户说标签看错了')");
+  cr_expect(said && strstr(said, "RCS25Q0077777"), "correct said: %s", said);
+  PQclear(PQexec(e->pg, "RESET ROLE"));
+  poll();
+  expect("SELECT sn || ' ' || coverage || ' ' || coalesce(tier, '-') || ' ' || coalesce(customer, '-') || ' '"
+         " || (reasons::text LIKE '%sn_unknown%')::text FROM intake.orders WHERE order_no = " NO(B_MAIL),
+         "RCS25Q0077777 needs_review - - true");
+}
