@@ -297,6 +297,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ClassifierResult, classifier_result_free)
 ClassifierResult *classifier_classify(const ClassifierPolicy *policy, const ParserRequest *request,
                                       const ClassifierAsset *asset, GDateTime *received, GError **error);
 
+/* Ops decided the order's coverage by hand (intake.decide: covered, chargeable, expired,
+ * not_covered): result takes it, with the priority cap and the deadlines (or none) that follow from
+ * it, and the reason ops_decision in place of the policy's coverage reasons (its other notes stay).
+ * decided: a coverage name; unknown names and ignored/follow-up results change nothing. */
+void classifier_result_decide_coverage(ClassifierResult *result, const ClassifierPolicy *policy,
+                                       const ClassifierAsset *asset, const char *decided);
+
 /* Writes the classifier-side members of contract.md into builder (inside an open object):
  * kind, ignored_reason, followup_of, sn, model, component, city, district, missing, tier,
  * customer, warranty_start, warranty_end, coverage, reasons, severity, priority, onsite_class, sla.

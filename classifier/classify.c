@@ -338,6 +338,34 @@ decide_missing(ClassifierResult *r, const ParserRequest *req)
   g_string_free(s, TRUE);
 }
 
+void
+classifier_result_decide_coverage(ClassifierResult *r, const ClassifierPolicy *p, const ClassifierAsset *a,
+                                  const char *decided)
+{
+  int c = decided ? classifier_name_lookup(CLASSIFIER_NAMES_COVERAGE, decided) : -1;
+  if (c <= 0 || r->kind == CLASSIFIER_KIND_IGNORED || r->kind == CLASSIFIER_KIND_FOLLOWUP)
+    return;
+  /* the notes that are not about coverage stay: the place, the model, a paid-service question */
+  static const char *const keep[] = { "district_unverified", "model_mismatch", "value_added_service", NULL };
+  for (guint i = r->reasons->len; i-- > 0;) {
+    const ClassifierReason *x = g_ptr_array_index(r->reasons, i);
+    if (!g_strv_contains(keep, x->code))
+      g_ptr_array_remove_index(r->reasons, i);
+  }
+  g_autofree char *ev = g_strdup_printf("coverage %s decided by ops (intake.decide)", decided);
+  classifier_reason_add(r->reasons, "ops_decision", ev);
+  g_ptr_array_insert(r->reasons, 0, g_ptr_array_steal_index(r->reasons, r->reasons->len - 1));
+  r->coverage = (ClassifierCoverage)c;
+  classifier_trail(r, "coverage %s: decided by ops, over the policy's", decided);
+  decide_priority(r, p);
+  r->has_sla = FALSE;
+  r->sla_clock = NULL;
+  g_clear_pointer(&r->response_due, g_date_time_unref);
+  g_clear_pointer(&r->plan_due, g_date_time_unref);
+  g_clear_pointer(&r->onsite_due, g_date_time_unref);
+  classifier_decide_sla(r, p, a);
+}
+
 ClassifierResult *
 classifier_classify(const ClassifierPolicy *policy, const ParserRequest *req, const ClassifierAsset *asset,
                     GDateTime *received, GError **error)

@@ -339,6 +339,8 @@ reclassify(StoreConn *conn, const ClassifierPolicy *policy, StoreRows *row, gint
   g_autoptr(ClassifierResult) result = classifier_classify(policy, m, asset, received, error);
   if (!result)
     return FALSE;
+  /* ops decided the coverage: its priority cap and deadlines follow */
+  classifier_result_decide_coverage(result, policy, asset, row_value(row, "coverage_decision"));
   StoreOrder o = { 0 };
   PipelineOrderHolder holder = { 0 };
   pipeline_order_fill(&o, &holder, policy, m, result);
@@ -591,6 +593,7 @@ reprocess_classify(const ClassifierPolicy *policy, Pending *p, GError **error)
   }
   if (!(p->result = classifier_classify(policy, p->m, p->asset, received, error)))
     return FALSE;
+  classifier_result_decide_coverage(p->result, policy, p->asset, row_value(&p->row, "coverage_decision"));
   pipeline_order_fill(&p->o, &p->holder, policy, p->m, p->result);
   g_ptr_array_add(p->m->sn_candidates, NULL);
   p->o.sn_candidates = (const char *const *)p->m->sn_candidates->pdata;

@@ -336,3 +336,33 @@ Test(desk, a_correction_to_an_unregistered_sn_drops_the_old_machine)
          " || (reasons::text LIKE '%sn_unknown%')::text FROM intake.orders WHERE order_no = " NO(B_MAIL),
          "RCS25Q0077777 needs_review - - true");
 }
+
+/* Coverage decided by hand: the next poll applies what follows from it — expired and not_covered
+ * are no better than P3 and have no deadlines (policy §6, §7) — and the reasons say it was ops. */
+Test(desk, a_decided_coverage_brings_its_priority_and_deadlines)
+{
+  polled_day();
+  expect("SELECT priority || ' ' || (response_due IS NOT NULL)::text FROM intake.orders WHERE order_no = " NO(
+           B_MAIL),
+         "P1 true");
+  PQclear(PQexec(e->pg, "SET ROLE intake_ops"));
+  g_autofree char *said =
+    harness_text(e, "SELECT intake.decide(" NO(B_MAIL) ", 'not_covered', '客户自行改装，合同约定不保')");
+  cr_expect(said && strstr(said, "deadlines follow at the next poll"), "decide said: %s", said);
+  PQclear(PQexec(e->pg, "RESET ROLE"));
+  poll();
+  expect(
+    "SELECT coverage || ' ' || priority || ' ' || coalesce(response_due::text, '-') || ' ' ||"
+    " coalesce(plan_due::text, '-') || ' ' || coalesce(onsite_due::text, '-') || ' ' || (reasons->0->>'code')"
+    " FROM intake.orders WHERE order_no = " NO(B_MAIL),
+    "not_covered P3 - - - ops_decision");
+  /* handed back to the policy: covered, P1, deadlines again */
+  PQclear(PQexec(e->pg, "SET ROLE intake_ops"));
+  g_free(said);
+  said = harness_text(e, "SELECT intake.decide(" NO(B_MAIL) ", NULL, '看错了')");
+  PQclear(PQexec(e->pg, "RESET ROLE"));
+  poll();
+  expect("SELECT coverage || ' ' || priority || ' ' || (response_due IS NOT NULL)::text FROM intake.orders"
+         " WHERE order_no = " NO(B_MAIL),
+         "covered P1 true");
+}
