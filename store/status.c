@@ -2,6 +2,13 @@
  * the mailboxes and the whole pipeline: poll counters, the UID floor of first_poll, health figures. */
 #include "store-private.h"
 
+/* What intake.needs_review lists (sql/057): status or coverage needs_review, or a follow-up held — the
+ * count status reports is that view's, not only the orders whose status says so. */
+#define NEEDS_REVIEW                                                                                         \
+  "(o.status = 'needs_review' OR o.coverage = 'needs_review'"                                                \
+  " OR o.review_reason IN ('unverified_followup', 'late_followup'))"                                         \
+  " AND (o.status NOT IN ('resolved', 'closed') OR o.review_reason = 'late_followup')"
+
 gboolean
 store_mailbox_advance(StoreConn *conn, StoreMailbox *mailbox, gint64 last_uid, GError **error)
 {
@@ -42,7 +49,7 @@ store_status_mailboxes(StoreConn *conn, GError **error)
     "SELECT b.name, b.last_poll_at, b.last_success, b.last_error, b.last_error_at, b.failed_polls, b.polls,"
     " b.last_uid, b.uidvalidity,"
     " (SELECT count(*) FROM intake.orders o JOIN intake.mailbox_uids u ON u.message_id = o.message_id"
-    "   WHERE u.mailbox_id = b.id AND o.status = 'needs_review') AS needs_review,"
+    "   WHERE u.mailbox_id = b.id AND " NEEDS_REVIEW ") AS needs_review,"
     " (SELECT floor(extract(epoch FROM now() - a.backend_start))::bigint FROM pg_locks l"
     "   JOIN pg_stat_activity a ON a.pid = l.pid"
     "   WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
@@ -71,7 +78,7 @@ store_status_summary(StoreConn *conn, GError **error)
     "   WHERE due_at >= now() AND due_at < now() + interval '1 hour') AS orders_at_risk,"
     " (SELECT count(DISTINCT order_id) FROM intake.order_deadlines WHERE missed) AS orders_missed,"
     " (SELECT count(*) FROM intake.queue) AS queue_size,"
-    " (SELECT count(*) FROM intake.orders WHERE status = 'needs_review') AS needs_review,"
+    " (SELECT count(*) FROM intake.orders o WHERE " NEEDS_REVIEW ") AS needs_review,"
     " (SELECT max(day)::text FROM intake.holidays) AS holidays_until,"
     " NOT EXISTS (SELECT 1 FROM generate_series(extract(year FROM current_date)::int,"
     "   extract(year FROM current_date + 90)::int) y"

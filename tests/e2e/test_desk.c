@@ -366,3 +366,18 @@ Test(desk, a_decided_coverage_brings_its_priority_and_deadlines)
          " WHERE order_no = " NO(B_MAIL),
          "covered P1 true");
 }
+
+/* intake status counts what intake.needs_review lists (here the order whose SN is not registered:
+ * coverage needs_review, status queued), not only the orders whose status says needs_review. */
+Test(desk, status_counts_what_the_review_view_lists)
+{
+  polled_day();
+  gint64 listed = e2e_scalar(e, "SELECT count(*) FROM intake.needs_review");
+  cr_assert_geq(listed, 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE status = 'needs_review'"), 0,
+               "the case this test is about: listed for review, status queued");
+  g_autofree char *out = NULL, *err = NULL;
+  e2e_run(e, &out, &err, "status", NULL);
+  g_autofree char *want = g_strdup_printf("%" G_GINT64_FORMAT " need review", listed);
+  cr_expect(strstr(out, want), "'%s' not in: %s%s", want, out, err);
+}
