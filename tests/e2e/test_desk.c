@@ -140,6 +140,9 @@ Test(desk, a_day_at_the_desk)
   expect("SELECT string_agg(order_no, ',') = " NO(A_MAIL) " FROM intake.search('13902221234')", "t");
   expect("SELECT string_agg(order_no, ',') = " NO(A_MAIL) " FROM intake.search('+86 139 0222 1234')", "t");
   expect("SELECT count(*) FROM intake.search('tjport.example')", "2");
+  /* a two-character name is a name: 王五 is B's contact; two Latin letters are still too short */
+  expect("SELECT string_agg(order_no, ',') = " NO(B_MAIL) " FROM intake.search('王五')", "t");
+  refused("SELECT * FROM intake.search('ab')", "22023");
   expect("SELECT count(*) FROM intake.search(" NO(B_MAIL) ")", "1");
   /* without its RC, or a part of it with 7 digits and more: not taken for a phone's digits alone */
   expect("SELECT bool_or(order_no = " NO(B_MAIL) ") FROM intake.search(substr(" NO(B_MAIL) ", 3))", "t");
