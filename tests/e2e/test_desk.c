@@ -384,3 +384,27 @@ Test(desk, status_counts_what_the_review_view_lists)
   g_autofree char *want = g_strdup_printf("%" G_GINT64_FORMAT " need review", listed);
   cr_expect(strstr(out, want), "'%s' not in: %s%s", want, out, err);
 }
+
+/* A pause stops the clock from when it starts: a deadline already past then stays missed (queue,
+ * sla_breaches, order_sla); one still ahead waits. */
+Test(desk, a_pause_keeps_a_deadline_already_missed)
+{
+  polled_day();
+  PQclear(PQexec(e->pg,
+                 "UPDATE intake.orders SET response_due = now() - interval '3 days', plan_due = now() +"
+                 " interval '2 hours' WHERE order_no = " NO(B_MAIL)));
+  PQclear(PQexec(e->pg, "SET ROLE intake_ops"));
+  g_autofree char *said =
+    harness_text(e, "SELECT intake.pause_sla(" NO(B_MAIL) ", 'customer_schedule', '医院周末无人')");
+  cr_expect(said && strstr(said, "paused"), "pause said: %s", said);
+  expect("SELECT overdue::text || ' ' || missed::text || ' ' || paused::text FROM intake.queue WHERE "
+         "order_no = " NO(B_MAIL),
+         "true {response_due} true");
+  expect("SELECT string_agg(deadline || '=' || outcome, ',' ORDER BY deadline) FROM intake.order_sla"
+         " WHERE deadline IN ('response_due', 'plan_due') AND order_no = " NO(B_MAIL),
+         "plan_due=paused,response_due=missed");
+  expect(
+    "SELECT count(*) FROM intake.sla_breaches WHERE order_no = " NO(B_MAIL) " AND deadline = 'response_due'",
+    "1");
+  PQclear(PQexec(e->pg, "RESET ROLE"));
+}

@@ -108,7 +108,8 @@ Test(ops, queue_order_and_missed_flags)
                " ORDER BY order_no) FROM intake.queue",
                "RC20261125-0001=true/false/{response_due} RC20261125-0002=false/false/{}"
                " RC20261125-0003=false/false/{} RC20261125-0004=false/false/{}"
-               " RC20261125-0005=false/true/{} RC20261125-0008=true/false/{response_due,plan_due,onsite_due}"
+               " RC20261125-0005=true/true/{response_due,plan_due}"
+               " RC20261125-0008=true/false/{response_due,plan_due,onsite_due}"
                " RC20261125-0009=false/false/{}");
   /* next_due: the nearest deadline still ahead */
   expect_value("SELECT next_deadline || ' ' || (next_due = plan_due) FROM intake.queue"
@@ -123,10 +124,12 @@ Test(ops, queue_order_and_missed_flags)
                "order_no,status,priority,coverage,sn,model,customer,city,received_at,response_due,"
                "plan_due,onsite_due,overdue");
 
-  /* breaches: open, unpaused, in the past; one row per deadline, longest overdue first */
+  /* breaches: open, in the past (a pause started since keeps them: 0005); one row per deadline,
+   * longest overdue first */
   expect_value("SELECT string_agg(order_no || ':' || deadline || ':' || (overdue_by > interval '0'), ' ')"
                " FROM intake.sla_breaches",
                "RC20261125-0008:response_due:true RC20261125-0008:plan_due:true"
+               " RC20261125-0005:response_due:true RC20261125-0005:plan_due:true"
                " RC20261125-0001:response_due:true RC20261125-0008:onsite_due:true");
 }
 
@@ -304,8 +307,12 @@ Test(ops, pause_and_resume)
     expect_value("SELECT intake.pause_sla('RC20261125-0001', 'customer_schedule', 'maintenance window Sat')",
                  "RC20261125-0001: SLA clock paused (customer_schedule)");
     expect_value("SELECT sla_dirty::text FROM intake.orders", "true");
-    expect_value("SELECT paused::text || overdue::text || missed::text FROM intake.queue", "truefalse{}");
-    expect_value("SELECT count(*) FROM intake.sla_breaches", "0");
+    /* the response was missed before the pause: it stays missed; the plan, still ahead, waits */
+    expect_value("SELECT paused::text || overdue::text || missed::text FROM intake.queue",
+                 "truetrue{response_due}");
+    expect_value("SELECT count(*) FROM intake.sla_breaches", "1");
+    expect_value("SELECT string_agg(deadline || '=' || outcome, ',' ORDER BY deadline) FROM intake.order_sla",
+                 "plan_due=paused,response_due=missed");
     g_free(st_fail(T, "SELECT intake.pause_sla('RC20261125-0001', 'site_access')", "55000",
                    "order RC20261125-0001 is already paused"));
     st_exec(T, "UPDATE intake.orders SET sla_dirty = false");
