@@ -371,11 +371,11 @@ name_line(const ParserConfig *c, const char *line)
 static char *
 contact_above_phone(const ParserConfig *c, ParserSources *s, const char *text)
 {
-  if (!text)
-    return NULL;
+  if (!text || !*text)
+    return NULL; /* g_strsplit("") is empty: lines[1] would be past its end */
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   char *found = NULL;
-  for (guint i = 1; lines[i] && !found; i++) {
+  for (guint i = 1; lines[0] && lines[i] && !found; i++) {
     ParserMatch m = { 0 };
     gsize len = strlen(lines[i]);
     gboolean phone = parser_re_match(c, PARSER_RE_PHONE, lines[i], len, 0, &m);
