@@ -43,8 +43,9 @@ static const char *const smtp_keys[] = { "url",
                                          "trusted_authserv_id",
                                          NULL };
 static const char *const db_keys[] = { "conninfo", "migrate_conninfo", "migrations_dir", NULL };
-static const char *const limits_keys[] = { "max_bytes",  "max_depth",       "max_parts", "max_headers",
-                                           "max_images", "max_image_bytes", "image_ms",  NULL };
+static const char *const limits_keys[] = { "max_bytes",   "max_depth",    "max_parts",
+                                           "max_headers", "max_images",   "max_image_bytes",
+                                           "image_ms",    "max_machines", NULL };
 static const char *const log_keys[] = { "syslog", NULL };
 static const char *const metrics_keys[] = { "textfile", NULL };
 static const char *const alerts_keys[] = { "webhook_url",   "format",  "mail_to", "due_within",
@@ -436,9 +437,12 @@ load_limits(GKeyFile *kf, const char *path, ParserLimits *l, GError **error)
     images = 0; /* never read photos */
   else if (!get_size(kf, path, "limits", "max_images", 100, &images, error))
     return FALSE;
+  guint64 machines = l->max_machines;
   if (!get_size(kf, path, "limits", "max_image_bytes", (guint64)1 << 30, &image_bytes, error) ||
-      !get_size(kf, path, "limits", "image_ms", 600000, &image_ms, error))
+      !get_size(kf, path, "limits", "image_ms", 600000, &image_ms, error) ||
+      !get_size(kf, path, "limits", "max_machines", 1000, &machines, error))
     return FALSE;
+  l->max_machines = machines ? (guint)machines : 1;
   l->max_images = (guint)images;
   l->max_image_bytes = (gsize)image_bytes;
   l->image_ms = (guint)image_ms;

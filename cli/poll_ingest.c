@@ -130,11 +130,15 @@ insert_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 messag
              const char *review_reason, guint machine_index, gint64 *order_id, ClassifierResult **result_out,
              GError **error)
 {
+  /* a mail reporting more machines than [limits] max_machines: one order, for a person to split */
+  gboolean too_many = req && req->machines_reported > 0;
   StoreOrder o = {
     .message_row = message_row,
     .received_at = received,
-    .status = req ? "queued" : "needs_review",
-    .review_reason = req ? NULL : review_reason,
+    .status = req && !too_many ? "queued" : "needs_review",
+    .review_reason = !req       ? review_reason
+                     : too_many ? "too_many_machines"
+                                : NULL,
     .from_addr = in->from_addr,
     .subject = in->subject,
     .machine_index = machine_index,

@@ -273,6 +273,18 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
       parser_read_photos(r, mr, limits, TRUE);
   }
   parser_extract_machines(c, &s, r);
+  /* 50 SNs of twenty customers from a stranger, or a 10,000-row sheet: not an order each — one order
+   * for a person to split (the machines' SNs stay among the candidates) */
+  guint max_machines = limits->max_machines ? limits->max_machines : 20;
+  if (r->machines->len > max_machines) {
+    r->machines_reported = r->machines->len;
+    g_ptr_array_set_size(r->machines, 1);
+    g_ptr_array_add(
+      r->warnings,
+      g_strdup_printf("the mail reports %u machines, more than [limits] max_machines (%u): one order "
+                      "for review, to be split by hand",
+                      r->machines_reported, max_machines));
+  }
 
   g_autofree char *lang_text =
     g_strconcat(split->own_full ? split->own_full : "", "\n", subject ? subject : "", NULL);

@@ -21,6 +21,7 @@ parser_limits_init(ParserLimits *limits)
   limits->max_images = 3;
   limits->max_image_bytes = 25u * 1024u * 1024u;
   limits->image_ms = 4000;
+  limits->max_machines = 20;
 }
 
 static void

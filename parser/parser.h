@@ -34,6 +34,8 @@ typedef struct {
   guint max_images;      /* photos read per mail; default 3; 0 = never */
   gsize max_image_bytes; /* a larger photo is skipped; default 25 MiB */
   guint image_ms;        /* time per photo (decode, barcodes, OCR); default 4000 */
+  guint max_machines;    /* machines one mail may report (an order each); default 20; more: the mail is
+                          * one order for review (ParserRequest.machines_reported) */
 } ParserLimits;
 
 #define PARSER_DEFAULT_MAX_TEXT ((gsize)2 * 1024 * 1024)
@@ -136,6 +138,8 @@ typedef struct {
   char *district_shared; /* a district several cities have (朝阳区: 北京市, 长春市), named without a
                                 * city the text decides; city and district are then NULL */
   GPtrArray *district_cities; /* char*: the cities with a district of that name, or NULL */
+  guint machines_reported;    /* over max_machines: how many machines the mail named (machines then holds
+                            * only the first, and the order is for review); 0 otherwise */
   gboolean supplement; /* the mail adds to the sender's earlier one ("刚才发的邮件忘了写地址", labels.ini
                         * supplement_words) and tells no fault of its own: its words are no symptoms;
                         * poll attaches it to that order (store_order_find_supplement) */

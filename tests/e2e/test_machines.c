@@ -263,3 +263,28 @@ Test(machines, reprocess_reruns_each_machine_and_makes_no_duplicates)
   g_autofree char *sn4 = harness_text(e, "SELECT sn FROM intake.orders WHERE machine_index = 3");
   cr_expect_str_eq(sn4, "RCS25G0080004");
 }
+
+/* More machines than [limits] max_machines (here 5) in one mail — a stranger's list of other
+ * customers' SNs, a 10,000-row sheet —: one order, for review, not an order (and an engineer) each. */
+Test(machines, more_than_max_machines_is_one_order_for_review)
+{
+  g_autofree char *conf = NULL;
+  cr_assert(g_file_get_contents(e->config_path, &conf, NULL, NULL));
+  g_autofree char *more = g_strconcat(conf, "[limits]\nmax_machines = 5\n", NULL);
+  cr_assert(g_file_set_contents(e->config_path, more, -1, NULL));
+  GString *body = g_string_new("下面这些机器都坏了：\r\n");
+  for (guint i = 0; i < 8; i++)
+    g_string_append_printf(body, "%u. SN：RCS25G00900%02u 硬盘告警\r\n", i + 1, i);
+  g_autofree char *mail = g_strdup_printf("From: %s\r\nTo: service@roycom.com.cn\r\nSubject: disks\r\n"
+                                          "Message-ID: <many-1@pudong-dc.example.cn>\r\nMIME-Version: 1.0\r\n"
+                                          "Content-Type: text/plain; charset=UTF-8\r\n\r\n%s",
+                                          c->addr, body->str);
+  g_string_free(body, TRUE);
+  e2e_append(e, "INBOX", mail, strlen(mail));
+  g_autofree char *out = NULL;
+  poll_ok(&out);
+  g_autofree char *row =
+    harness_text(e, "SELECT count(*) || ' ' || min(status) || ' ' || min(review_reason) || ' '"
+                    " || min(cardinality(sn_candidates)) FROM intake.orders");
+  cr_assert_str_eq(row, "1 needs_review too_many_machines 8");
+}
