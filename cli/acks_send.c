@@ -244,11 +244,11 @@ batch_machines(StoreConn *conn, const AcksOrder *o, AcksContent *content, AcksMa
   return TRUE;
 }
 
-/* Who the acknowledgement goes to: the sender, or for a forward (a sales rep, a reseller or a
+/* Who the acknowledgement goes to: the sender, or for a forward (our sales rep, a listed reseller or a
  * colleague passing the customer's mail on: parser_forwarder_vouches) the end customer named in the
- * forwarded header, with the forwarder in cc[0] (issue 15). A forward from a public mail account is
- * answered to its sender only: a forwarded header is text anyone can write. The mail's own facts
- * (automatic, bulk, forged …) still decide whether one goes out. */
+ * forwarded header, with the forwarder in cc[0] (issue 15). Anyone else's forward is answered to its
+ * sender only: a forwarded header is text anyone can write. The mail's own facts (automatic, bulk,
+ * forged …) still decide whether one goes out. */
 static const char *
 ack_recipient(const AcksSmtpConfig *cfg, const ParserRequest *req, const char **cc)
 {

@@ -179,8 +179,8 @@ print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const Cl
       "%s (forwarder: %s; contact, phone and address come from the forwarded mail of %s)", req->forwarded_by,
       req->forward_vouched
         ? "CC of the acknowledgement to the end customer"
-        : "the acknowledgement goes to the forwarder only (a public mail service not among "
-          "trusted_forwarders)",
+        : "the acknowledgement goes to the forwarder only (not our staff, not the end customer's "
+          "colleague, not among trusted_forwarders)",
       req->forwarded_from ? req->forwarded_from : "an unnamed sender");
     line(out, "forwarded_by", f);
   }

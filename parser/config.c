@@ -828,9 +828,10 @@ parser_forwarder_vouches(const ParserConfig *config, const char *forwarder, cons
         (g_ascii_strcasecmp(t, forwarder) == 0 || (t[0] == '@' && at && g_ascii_strcasecmp(t, at) == 0)))
       return TRUE;
   }
-  /* a company's own domain answers for its mail (a reseller, a colleague); a public mail service
-   * (163.com, gmail.com) does not: anyone can open an account there and "forward" anyone's mail */
-  return at && !in_list(config->freemail, at + 1);
+  /* a colleague of the same company (not on a public mail service, where anyone has an address);
+   * any other domain is a stranger's word — a domain costs ¥30 — unless ops listed it */
+  const char *known[] = { origin, NULL };
+  return parser_sender_known(config, forwarder, known);
 }
 
 /* Match data belongs to the caller's ParserMatch (the config is shared read-only, possibly by

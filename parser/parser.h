@@ -164,9 +164,10 @@ void parser_config_add_own_addresses(ParserConfig *config, const char *const *ad
 gboolean parser_sender_known(const ParserConfig *config, const char *address, const char *const *known);
 /* Whether a forward's acknowledgement may go to the end customer it names (origin) rather than to
  * the forwarder: the forwarder is the vendor's own staff (labels.ini own_domains), a partner ops
- * listed (trusted_forwarders: an address or "@domain"), or writes from a company's own domain (a
- * reseller, a colleague). From a public mail service (labels.ini freemail) anyone can put any address
- * in a forwarded header: the service must not write to third parties on a stranger's word. */
+ * listed (trusted_forwarders: an address or "@domain", a reseller), or a colleague of the end
+ * customer (the same company domain, not a public mail service). Anyone can put any address in a
+ * forwarded header: the service must not write to third parties on a stranger's word (help desks
+ * take a forward as on behalf of its original sender only from their own agents, likewise). */
 gboolean parser_forwarder_vouches(const ParserConfig *config, const char *forwarder, const char *origin);
 /* Whether a follow-up (a mail that names an order) reports a fault of another machine than the
  * order's ("上次那单换好盘了，谢谢。另外今天又有一台出问题了：SN RCS… 宕机"): the SN it names (in its

@@ -525,31 +525,32 @@ Test(poll, supplement_from_the_same_sender_fills_the_order)
 }
 
 /* A forward is acknowledged to the end customer it names, the forwarder in Cc, when the forwarder
- * writes from a company's domain (a reseller); from a public mail account only to the forwarder: a
- * forwarded header is text anyone can write, and the service must not mail a bank on a stranger's word. */
-Test(poll, forwards_are_acknowledged_to_the_end_customer_only_on_a_company_word)
+ * vouches — a colleague of the same company (or our staff, a listed reseller); a stranger's forward,
+ * from another company's domain or a public mail account, only to the forwarder: a forwarded header
+ * is text anyone can write, and the service must not mail a bank on a stranger's word. */
+Test(poll, forwards_are_acknowledged_to_the_end_customer_only_on_a_vouching_word)
 {
   static const char fwd[] =
     "转给你们处理一下。\r\n\r\n-----原始邮件-----\r\n发件人: 周敏 <zhoumin@bank.example.cn>\r\n"
     "发送时间: 2026年12月7日 9:30\r\n收件人: %s\r\n主题: 服务器故障\r\n\r\n"
     "服务器 SN：RCS25M0123456 硬盘亮红灯，请安排处理。\r\n联系人：周敏 13901087762\r\n";
-  g_autofree char *b1 = g_strdup_printf(fwd, "li@reseller.example.com");
-  append_text(
-    "From: li@reseller.example.com\r\nTo: service@roycom.com.cn\r\nSubject: =?UTF-8?B?6L2s5Y+R?=\r\n"
-    "Message-ID: <fwd-company@reseller.example.com>\r\n",
-    b1);
-  g_autofree char *b2 = g_strdup_printf(fwd, "xiaoli.it2026@gmail.com");
-  append_text(
-    "From: xiaoli.it2026@gmail.com\r\nTo: service@roycom.com.cn\r\nSubject: =?UTF-8?B?6L2s5Y+R?=\r\n"
-    "Message-ID: <fwd-free@mail.gmail.com>\r\n",
-    b2);
+  const char *from[] = { "li@bank.example.cn", "it-ops@hz-dc-svc.example.com", "xiaoli.it2026@gmail.com" };
+  for (guint i = 0; i < G_N_ELEMENTS(from); i++) {
+    g_autofree char *body = g_strdup_printf(fwd, from[i]);
+    g_autofree char *head =
+      g_strdup_printf("From: %s\r\nTo: service@roycom.com.cn\r\nSubject: =?UTF-8?B?6L2s5Y+R?=\r\n"
+                      "Message-ID: <fwd-%u@forward.example>\r\n",
+                      from[i], i);
+    append_text(head, body);
+  }
   g_autofree char *out = NULL, *err = NULL;
   cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
   g_autofree char *rows = harness_text(
     e, "SELECT string_agg(x.recipient || ' cc ' || coalesce(array_to_string(x.cc, ','), '-'), '; '"
        " ORDER BY m.message_id) FROM intake.outbox x JOIN intake.orders o ON o.id = x.order_id"
        " JOIN intake.messages m ON m.id = o.message_id");
-  cr_assert_str_eq(rows, "zhoumin@bank.example.cn cc li@reseller.example.com; xiaoli.it2026@gmail.com cc -");
+  cr_assert_str_eq(rows, "zhoumin@bank.example.cn cc li@bank.example.cn; it-ops@hz-dc-svc.example.com cc -;"
+                         " xiaoli.it2026@gmail.com cc -");
 }
 
 Test(poll, unknown_order_number_makes_a_new_order)

@@ -889,6 +889,22 @@ Test(ignored, a_listed_ticket_system_is_read)
   }
 }
 
+/* Who may have the acknowledgement of a forward sent to the end customer it names. */
+Test(senders, a_forwarder_vouches_only_for_a_colleague_our_staff_or_a_listed_partner)
+{
+  g_strfreev(test_config->trusted_forwarders);
+  test_config->trusted_forwarders = g_strsplit("@reseller.cn;agent@qq.com", ";", -1);
+  const char *origin = "zhoumin@bank.cn";
+  cr_expect(parser_forwarder_vouches(test_config, "li@bank.cn", origin), "a colleague");
+  cr_expect(parser_forwarder_vouches(test_config, "sales@roycom.com.cn", origin), "our staff");
+  cr_expect(parser_forwarder_vouches(test_config, "wang@reseller.cn", origin), "a listed partner's domain");
+  cr_expect(parser_forwarder_vouches(test_config, "agent@qq.com", origin), "a listed partner's address");
+  cr_expect_not(parser_forwarder_vouches(test_config, "it-ops@other.cn", origin), "another company");
+  cr_expect_not(parser_forwarder_vouches(test_config, "someone@qq.com", origin), "a public mail account");
+  cr_expect_not(parser_forwarder_vouches(test_config, "a@qq.com", "b@qq.com"),
+                "two qq.com users are strangers");
+}
+
 Test(ignored, multipart_report_is_a_bounce_and_no_followup)
 {
   g_autoptr(ParserRequest) r =
