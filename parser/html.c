@@ -109,6 +109,41 @@ emit_text(Html *h, const char *s)
   }
 }
 
+/* An element a reader does not see: the hidden attribute, or an inline style that hides it
+ * (display:none, visibility:hidden, font-size 0, Outlook's mso-hide:all, white text without a
+ * background of its own). Text hidden so is no customer's words — it may carry another SN, phone or
+ * address than the ones shown. Classes hidden by a <style> sheet are not looked at. */
+static gboolean
+hidden_element(xmlNode *n)
+{
+  if (xmlHasProp(n, (const xmlChar *)"hidden"))
+    return TRUE;
+  xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
+  if (!style)
+    return FALSE;
+  GString *css = g_string_new(NULL); /* lower case, blanks out */
+  for (const xmlChar *p = style; *p; p++)
+    if (!g_ascii_isspace(*p))
+      g_string_append_c(css, g_ascii_tolower((char)*p));
+  xmlFree(style);
+  gboolean hidden = strstr(css->str, "display:none") || strstr(css->str, "visibility:hidden") ||
+                    strstr(css->str, "mso-hide:all");
+  /* white text with no background of its own: white on the page */
+  static const char *const white[] = { "color:#fff;", "color:#ffffff;", "color:white;",
+                                       "color:rgb(255,255,255);", NULL };
+  g_string_append_c(css, ';');
+  for (guint i = 0; white[i] && !hidden; i++) {
+    const char *w = strstr(css->str, white[i]);
+    hidden = w && (w == css->str || w[-1] == ';' || w[-1] == '"') && !strstr(css->str, "background");
+  }
+  for (const char *f = strstr(css->str, "font-size:0"); f && !hidden; f = strstr(f + 1, "font-size:0")) {
+    const char *after = f + strlen("font-size:0");
+    hidden = *after != '.' && !g_ascii_isdigit(*after); /* 0, 0px, 0pt — not 0.9em */
+  }
+  g_string_free(css, TRUE);
+  return hidden;
+}
+
 /* Iterative walk: HTML from the wild nests deep enough to make recursion a risk. */
 static void
 walk(Html *h, xmlNode *root)
@@ -121,7 +156,7 @@ walk(Html *h, xmlNode *root)
         emit_text(h, (const char *)n->content);
     } else if (n->type == XML_ELEMENT_NODE && n->name) {
       const char *name = (const char *)n->name;
-      if (!is_skipped(name)) {
+      if (!is_skipped(name) && !hidden_element(n)) {
         if (g_ascii_strcasecmp(name, "br") == 0) {
           start_line_if_needed(h);
           g_string_append_c(h->out, '\n');

@@ -314,6 +314,27 @@ Test(regex, label_heads_find_what_pcre2_finds)
 
 /* ---- HTML -------------------------------------------------------------------------------------- */
 
+/* What a reader does not see is not read: hidden elements cannot put another SN or phone over the
+ * ones shown (a comment, style and script never were). */
+Test(html, hidden_text_is_not_read)
+{
+  const char *hides[] = { "style=\"display: none\"", "hidden",
+                          "style=\"font-size:0px\"", "style=\"visibility:hidden\"",
+                          "style=\"color:#ffffff\"", "style=\"mso-hide:all\"" };
+  for (guint i = 0; i < G_N_ELEMENTS(hides); i++) {
+    g_autofree char *mail = g_strdup_printf(
+      "From: a@b.cn\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+      "<html><body><div %s>SN：RCS25M0123456 电话 13800002222</div>"
+      "<p>SN：RCS25A0012345 硬盘告警</p><p>电话：13910126688</p><p "
+      "style=\"font-size:0.9em\">王磊</p></body></html>\n",
+      hides[i]);
+    g_autoptr(ParserRequest) r = parse_str(mail);
+    cr_expect_str_eq(r->sn ? r->sn : "null", "RCS25A0012345", "%s", hides[i]);
+    cr_expect_str_eq(r->phone ? r->phone : "null", "13910126688", "%s", hides[i]);
+    cr_expect_null(strstr(r->text ? r->text : "", "RCS25M0123456"), "%s", hides[i]);
+  }
+}
+
 Test(html, table_cells_keep_label_and_value_together)
 {
   const char *h = "<html><body><table><tr><td><b>序列号</b></td><td>RCS25D0045678</td></tr>"
