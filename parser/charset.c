@@ -342,6 +342,45 @@ guessed_as(GString *text, const char *charset, guint bad)
   };
 }
 
+/* A UTF-8 text with a line pasted from a GBK program (a log line, a form field): mostly lines of
+ * valid UTF-8 with multi-byte characters, some not. Decoded line by line — UTF-8 where it is valid,
+ * GB18030 where that reads without error, else UTF-8 with replacements — into out; FALSE (out
+ * untouched) when the text is not such a mixture. */
+static gboolean
+mixed_lines(const char *data, gsize len, GString *out, guint *bad)
+{
+  guint utf8_lines = 0, other_lines = 0;
+  for (const char *p = data, *end = data + len; p < end;) {
+    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    gsize n = nl ? (gsize)(nl - p) : (gsize)(end - p);
+    if (!all_ascii(p, n))
+      utf8_valid(p, n) ? utf8_lines++ : other_lines++;
+    p += n + (nl ? 1 : 0);
+  }
+  if (utf8_lines < 2 || other_lines == 0 || utf8_lines < other_lines)
+    return FALSE;
+  *bad = 0;
+  for (const char *p = data, *end = data + len; p < end;) {
+    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    gsize n = nl ? (gsize)(nl - p) : (gsize)(end - p);
+    if (all_ascii(p, n) || utf8_valid(p, n)) {
+      utf8_copy(p, n, out);
+    } else {
+      GString *line = g_string_sized_new(n + 8);
+      guint line_bad = 0;
+      if (iconv_decode("GB18030", p, n, line, &line_bad) && line_bad == 0 && looks_like_gb(p, n))
+        g_string_append_len(out, line->str, (gssize)line->len);
+      else
+        *bad += utf8_repair(p, n, out);
+      g_string_free(line, TRUE);
+    }
+    if (nl)
+      g_string_append_c(out, '\n');
+    p += n + (nl ? 1 : 0);
+  }
+  return TRUE;
+}
+
 static ParserDecoded
 guess(const char *data, gsize len)
 {
@@ -350,6 +389,9 @@ guess(const char *data, gsize len)
     utf8_copy(data, len, out);
     return guessed_as(out, "UTF-8", 0);
   }
+  guint mixed_bad = 0;
+  if (mixed_lines(data, len, out, &mixed_bad))
+    return guessed_as(out, "UTF-8", mixed_bad);
   guint gb_bad = 0;
   iconv_decode("GB18030", data, len, out, &gb_bad);
   if (gb_bad == 0 && !looks_like_big5(data, len))

@@ -92,6 +92,21 @@ Test(charset, gb_or_utf8_labelled_latin1_is_taken_for_what_it_is)
   g_free(d.text);
 }
 
+/* UTF-8 with a line pasted from a GBK program: UTF-8 where it is valid, the GBK line as GB18030 —
+ * not the whole text as GB18030 mojibake (blind round 10) */
+Test(charset, utf8_with_a_gbk_line_is_decoded_line_by_line)
+{
+  const char *data = "服务器硬盘告警，3号盘亮黄灯。\n"
+                     "\xB7\xFE\xCE\xF1\xC6\xF7\xB9\xCA\xD5\xCF\n"
+                     "联系人：王磊 13910126688\n";
+  ParserDecoded d = parser_charset_decode("utf-8", data, strlen(data));
+  cr_assert_str_eq(d.text, "服务器硬盘告警，3号盘亮黄灯。\n服务器故障\n联系人：王磊 13910126688\n");
+  cr_assert_str_eq(d.charset_used, "UTF-8");
+  cr_assert_eq(d.replacements, 0);
+  cr_assert(d.guessed);
+  g_free(d.text);
+}
+
 Test(charset, undeclared_utf8_is_utf8)
 {
   ParserDecoded d = parser_charset_decode(NULL, "服务器", strlen("服务器"));
