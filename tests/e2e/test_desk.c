@@ -408,3 +408,19 @@ Test(desk, a_pause_keeps_a_deadline_already_missed)
     "1");
   PQclear(PQexec(e->pg, "RESET ROLE"));
 }
+
+/* One mistyped order number must not merge a stranger's request away: different SNs are refused
+ * until ops correct the wrong one. */
+Test(desk, merge_refuses_orders_about_different_machines)
+{
+  polled_day();
+  PQclear(PQexec(e->pg, "SET ROLE intake_ops"));
+  refused("SELECT intake.merge(" NO(A_MAIL) ", " NO(B_MAIL) ", '同一台')", "22023");
+  expect("SELECT status FROM intake.orders WHERE order_no = " NO(A_MAIL), "queued");
+  g_autofree char *said =
+    harness_text(e, "SELECT intake.correct(" NO(A_MAIL) ", 'sn', '" GOLD_SN "', '客户电话确认序列号')");
+  g_free(said);
+  said = harness_text(e, "SELECT intake.merge(" NO(A_MAIL) ", " NO(B_MAIL) ", '同一台')");
+  cr_expect(said && strstr(said, "merged into"), "merge said: %s", said);
+  PQclear(PQexec(e->pg, "RESET ROLE"));
+}
