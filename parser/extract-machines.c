@@ -395,6 +395,11 @@ list_machines(GPtrArray *sns, GPtrArray *out)
   }
 }
 
+/* Machines read from one text at most: more than any [limits] max_machines (1000) allows is already
+ * one order for review (parser_extract_fields), and a 60,000-row inventory sheet must not cost a
+ * look-up per row against every machine before it (minutes, has_machine being linear). */
+#define MACHINES_SCAN_MAX 1001
+
 /* The machines of text, one per row or list line that names exactly one SN, then those of lines
  * that list several, into out. */
 static void
@@ -406,7 +411,7 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
   g_autofree char **lines = parser_split_lines(text, &n);
   Table t = { 0 };
   g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
-  for (guint i = 0; i < n; i++) {
+  for (guint i = 0; i < n && out->len <= MACHINES_SCAN_MAX; i++) {
     g_autoptr(GPtrArray) sns = g_ptr_array_new_with_free_func(g_free);
     gboolean list = parser_sn_list(c, lines[i], sns);
     g_auto(GStrv) cells = cells_of(lines[i]);

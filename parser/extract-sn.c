@@ -760,6 +760,9 @@ score_anywhere(const ParserConfig *c, const SnHit *h, int (*score)(const ParserC
   return best;
 }
 
+/* SNs beyond which the one the symptoms are about is not looked for by scoring. */
+#define SN_CHOOSE_MAX 200
+
 /* The SN the symptoms are about (policy §1). One labelled SN is it; several: the one whose line
  * tells the fault. Bare tokens only decide when there are several and one line tells the fault;
  * a single bare token stays a candidate for the classifier to confirm against the registry. */
@@ -771,6 +774,14 @@ sn_choose(const ParserConfig *c, GArray *hits)
     labelled += g_array_index(hits, SnHit, i).labelled ? 1 : 0;
   if (labelled == 0 && hits->len < 2)
     return NULL;
+  /* an inventory sheet of thousands of SNs: scoring each at every place in the text is quadratic
+   * (minutes), and such a mail is one order for review anyway — its first labelled SN, if any */
+  if (hits->len > SN_CHOOSE_MAX) {
+    for (guint i = 0; labelled > 0 && i < hits->len; i++)
+      if (g_array_index(hits, SnHit, i).labelled)
+        return &g_array_index(hits, SnHit, i);
+    return NULL; /* bare tokens stay candidates for the registry to confirm */
+  }
   const SnHit *best = NULL, *first = NULL, *first_faulty = NULL;
   int best_score = 0;
   guint faulty = 0;
