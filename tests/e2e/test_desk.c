@@ -424,3 +424,21 @@ Test(desk, merge_refuses_orders_about_different_machines)
   cr_expect(said && strstr(said, "merged into"), "merge said: %s", said);
   PQclear(PQexec(e->pg, "RESET ROLE"));
 }
+
+/* A customer writing again shows in the queue: when the latest mail came, how many follow-ups. */
+Test(desk, the_queue_shows_a_customer_writing_again)
+{
+  polled_day();
+  expect("SELECT followups::text || ' ' || (last_mail_at IS NOT NULL)::text FROM intake.queue WHERE order_no "
+         "= " NO(B_MAIL),
+         "0 true");
+  g_autofree char *no = harness_text(e, "SELECT " NO(B_MAIL));
+  g_autofree char *subject = g_strdup_printf("Re: [%s] 服务器无法开机", no);
+  append_gb18030("=?UTF-8?B?546L5LqU?= <wangwu@tjport.example.cn>", "desk-b-2@tjport.example.cn", subject,
+                 "机器已经搬到天津市南开区复康路23号，现场联系人改为钱工 13820001111。\r\n", NULL);
+  poll();
+  expect("SELECT followups::text || ' ' || (last_mail_at = (SELECT max(coalesce(internal_date, fetched_at))"
+         " FROM intake.messages WHERE message_id = 'desk-b-2@tjport.example.cn'))::text FROM intake.queue"
+         " WHERE order_no = " NO(B_MAIL),
+         "1 true");
+}
