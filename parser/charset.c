@@ -276,51 +276,47 @@ all_ascii(const char *data, gsize len)
   return TRUE;
 }
 
+/* The double-byte pairs of data as GB18030 would read them (a four-byte form counts as one): how
+ * many, how many have a trail byte in 0x40–0x7E, how many lie in the GB2312 core (both bytes 0xA1
+ * and up). */
+static void
+byte_pairs(const char *data, gsize len, guint *pairs, guint *low_trail, guint *core)
+{
+  *pairs = *low_trail = *core = 0;
+  for (gsize i = 0; i + 1 < len; i++) {
+    guchar c = data[i];
+    if (c < 0x81)
+      continue;
+    guchar t = data[i + 1];
+    (*pairs)++;
+    if (t >= 0x30 && t <= 0x39) { /* GB18030 four-byte form */
+      i += 3;
+      continue;
+    }
+    *low_trail += t >= 0x40 && t <= 0x7E;
+    *core += c >= 0xA1 && t >= 0xA1;
+    i++;
+  }
+}
+
 /* Big5 text also decodes as GB18030 without an error, so validity cannot tell them apart. What
  * can: Big5 puts ~40 % of its trail bytes in 0x40–0x7E, which in GB18030 are the rare GBK
- * extension characters; real GB text has almost none. */
+ * extension characters; real GB text has almost none (and no four-byte form). */
 static gboolean
 looks_like_big5(const char *data, gsize len)
 {
-  guint pairs = 0, low_trail = 0;
-  for (gsize i = 0; i + 1 < len; i++) {
-    guchar c = data[i];
-    if (c < 0x81)
-      continue;
-    guchar t = data[i + 1];
-    if (t >= 0x30 && t <= 0x39) { /* GB18030 four-byte form: not Big5 */
-      i += 3;
-      continue;
-    }
-    pairs++;
-    if (t >= 0x40 && t <= 0x7E)
-      low_trail++;
-    i++;
-  }
+  guint pairs, low_trail, core;
+  byte_pairs(data, len, &pairs, &low_trail, &core);
   return pairs >= 2 && low_trail * 5 > pairs;
 }
 
-/* GB text read byte pair by byte pair: nearly every pair is in the GB2312 core (both bytes 0xA1 and
- * up), where Western text in a single-byte charset puts a letter or a blank after its accented one
- * ("été", "Grüße"). */
+/* GB text read byte pair by byte pair: nearly every pair is in the GB2312 core, where Western text
+ * in a single-byte charset puts a letter or a blank after its accented one ("été", "Grüße"). */
 static gboolean
 looks_like_gb(const char *data, gsize len)
 {
-  guint pairs = 0, core = 0;
-  for (gsize i = 0; i + 1 < len; i++) {
-    guchar c = data[i];
-    if (c < 0x81)
-      continue;
-    guchar t = data[i + 1];
-    if (t >= 0x30 && t <= 0x39) { /* GB18030 four-byte form */
-      i += 3;
-      pairs++;
-      continue;
-    }
-    pairs++;
-    core += c >= 0xA1 && t >= 0xA1;
-    i++;
-  }
+  guint pairs, low_trail, core;
+  byte_pairs(data, len, &pairs, &low_trail, &core);
   return pairs >= 2 && core * 5 >= pairs * 4;
 }
 

@@ -599,15 +599,23 @@ clause_end(const char *p)
          (p[0] == '\xe3' && p[1] == '\x80' && p[2] == '\x82') /* 。 */;
 }
 
+/* The clause around an SN: h->text[*ls, *le). */
+static void
+clause_of(const SnHit *h, gsize *ls, gsize *le)
+{
+  *ls = *le = h->pos;
+  while (*ls > 0 && !clause_end(h->text + *ls - 1))
+    (*ls)--;
+  while (h->text[*le] && !clause_end(h->text + *le))
+    (*le)++;
+}
+
 /* How much the clause around an SN talks about a fault: tag words count, "正常"/"normal" does not. */
 static int
 clause_score(const ParserConfig *c, const SnHit *h)
 {
-  gsize ls = h->pos, le = h->pos;
-  while (ls > 0 && !clause_end(h->text + ls - 1))
-    ls--;
-  while (h->text[le] && !clause_end(h->text + le))
-    le++;
+  gsize ls, le;
+  clause_of(h, &ls, &le);
   return parser_fault_words(c, h->text + ls, le - ls);
 }
 
@@ -616,11 +624,8 @@ clause_score(const ParserConfig *c, const SnHit *h)
 static int
 clause_fault(const ParserConfig *c, const SnHit *h)
 {
-  gsize ls = h->pos, le = h->pos;
-  while (ls > 0 && !clause_end(h->text + ls - 1))
-    ls--;
-  while (h->text[le] && !clause_end(h->text + le))
-    le++;
+  gsize ls, le;
+  clause_of(h, &ls, &le);
   g_autofree char *clause = g_strndup(h->text + ls, le - ls);
   return parser_tells_request_only(c, clause) ? 0 : parser_fault_words(c, clause, le - ls);
 }
