@@ -130,16 +130,18 @@ check_encoding(const char *data, gsize len, GError **error)
   return FALSE;
 }
 
-static void
+/* Appends a reject (and returns it; NULL when rejects is NULL: the caller keeps none). */
+static ClassifierAssetReject *
 add_reject(GPtrArray *rejects, guint line, const char *sn, const char *reason)
 {
   if (!rejects)
-    return;
+    return NULL;
   ClassifierAssetReject *r = g_new0(ClassifierAssetReject, 1);
   r->line = line;
   r->sn = sn && *sn ? g_strdup(sn) : NULL;
   r->reason = g_strdup(reason);
   g_ptr_array_add(rejects, r);
+  return r;
 }
 
 /* The header: the first non-blank record; every column we know at most once, sn, tier and ship_date
@@ -179,8 +181,7 @@ read_header(const ClassifierAssetFormat *format, CsvReader *rd, GPtrArray *field
           "(data/classifier/assets.ini "
           "[columns]); if it holds contract_start, software or another policy column, add the spelling there",
           h);
-        add_reject(rejects, line, NULL, why);
-        ((ClassifierAssetReject *)g_ptr_array_index(rejects, rejects->len - 1))->column = TRUE;
+        add_reject(rejects, line, NULL, why)->column = TRUE;
       }
       continue;
     }

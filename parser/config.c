@@ -814,6 +814,18 @@ parser_sender_known(const ParserConfig *config, const char *address, const char 
 }
 
 gboolean
+parser_address_listed(char *const *list, const char *address)
+{
+  const char *at = address ? strrchr(address, '@') : NULL;
+  for (guint i = 0; address && list && list[i]; i++) {
+    const char *t = list[i];
+    if (*t && (g_ascii_strcasecmp(t, address) == 0 || (t[0] == '@' && at && g_ascii_strcasecmp(t, at) == 0)))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+gboolean
 parser_forwarder_vouches(const ParserConfig *config, const char *forwarder, const char *origin)
 {
   g_return_val_if_fail(config != NULL, FALSE);
@@ -822,12 +834,8 @@ parser_forwarder_vouches(const ParserConfig *config, const char *forwarder, cons
   const char *at = strrchr(forwarder, '@');
   if (at && in_list(config->own_domains, at + 1))
     return TRUE; /* our own staff passing a customer's mail on */
-  for (guint i = 0; config->trusted_forwarders && config->trusted_forwarders[i]; i++) {
-    const char *t = config->trusted_forwarders[i];
-    if (*t &&
-        (g_ascii_strcasecmp(t, forwarder) == 0 || (t[0] == '@' && at && g_ascii_strcasecmp(t, at) == 0)))
-      return TRUE;
-  }
+  if (parser_address_listed(config->trusted_forwarders, forwarder))
+    return TRUE;
   /* a colleague of the same company (not on a public mail service, where anyone has an address);
    * any other domain is a stranger's word — a domain costs ¥30 — unless ops listed it */
   const char *known[] = { origin, NULL };

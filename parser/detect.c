@@ -65,17 +65,9 @@ auto_submitted(const ParserAutoHeaders *h)
 static gboolean
 ticket_system(const ParserConfig *c, const ParserRequest *r)
 {
-  const char *a = r->from_addr, *h = r->auto_headers.auto_submitted;
-  if (!a || !c->ticket_systems || r->auto_headers.x_autoreply || !h ||
-      g_ascii_strncasecmp(h, "auto-generated", 14) != 0)
-    return FALSE;
-  const char *at = strchr(a, '@');
-  for (guint i = 0; c->ticket_systems[i]; i++) {
-    const char *t = c->ticket_systems[i];
-    if (*t && (g_str_equal(a, t) || (t[0] == '@' && at && g_str_equal(at, t))))
-      return TRUE;
-  }
-  return FALSE;
+  const char *h = r->auto_headers.auto_submitted;
+  return h && !r->auto_headers.x_autoreply && g_ascii_strncasecmp(h, "auto-generated", 14) == 0 &&
+         parser_address_listed(c->ticket_systems, r->from_addr);
 }
 
 /* Precedence bulk/list/junk, a List-Id, or a List-Unsubscribe (RFC 2369/8058: a newsletter or a

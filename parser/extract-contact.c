@@ -60,7 +60,6 @@ self_words(const char *v)
   return 0;
 }
 
-/* A labelled contact name; *self (may be NULL) is set when a label names the writer only ("联系人：本人"). */
 /* "Manufacturer Name : Supermicro", "Product Name", "Host Name" (a pasted BMC or dmidecode page): the
  * label "Name" after another Latin word on its line names a thing, not the person to call. */
 static gboolean
@@ -74,6 +73,7 @@ thing_name(const char *text, gsize at)
   return i < at && i > 0 && g_ascii_isalpha(text[i - 1]);
 }
 
+/* A labelled contact name; *self (may be NULL) is set when a label names the writer only ("联系人：本人"). */
 static char *
 contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep, gboolean *self)
 {

@@ -134,7 +134,7 @@ hidden_element(xmlNode *n)
   g_string_append_c(css, ';');
   for (guint i = 0; white[i] && !hidden; i++) {
     const char *w = strstr(css->str, white[i]);
-    hidden = w && (w == css->str || w[-1] == ';' || w[-1] == '"') && !strstr(css->str, "background");
+    hidden = w && (w == css->str || w[-1] == ';') && !strstr(css->str, "background");
   }
   for (const char *f = strstr(css->str, "font-size:0"); f && !hidden; f = strstr(f + 1, "font-size:0")) {
     const char *after = f + strlen("font-size:0");

@@ -257,6 +257,15 @@ kept_match(StoreConn *conn, const char *order_no, const char *const *refs)
   "  WHERE m.message_id = ANY($2::text[])),"                                                                 \
   " (SELECT min(ob.order_id) FROM intake.outbox ob WHERE ob.message_id = ANY($2::text[])))"
 
+/* Locks the order row found by a look-up, for the rest of the caller's transaction. */
+static gboolean
+lock_order(StoreConn *conn, gint64 order_id, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  const char *q[] = { id };
+  return store_exec(conn, "SELECT 1 FROM intake.orders WHERE id = $1 FOR UPDATE", 1, q, error);
+}
+
 StoreAhead *
 store_order_find_ahead(StoreConn *conn, const char *order_no, const char *const *refs, GError **error)
 {
@@ -292,9 +301,7 @@ store_order_find(StoreConn *conn, const char *order_no, const char *const *refs,
   if (rows->rows->len == 0)
     return TRUE;
   *order_id = g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, 0))[0], NULL, 10);
-  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, *order_id);
-  const char *q[] = { id };
-  return store_exec(conn, "SELECT 1 FROM intake.orders WHERE id = $1 FOR UPDATE", 1, q, error);
+  return lock_order(conn, *order_id, error);
 }
 
 gboolean
@@ -326,9 +333,7 @@ store_order_find_supplement(StoreConn *conn, const char *from_addr, const char *
   if (!(first[1] && !strcmp(first[1], "t")) && rows->rows->len > 1)
     return TRUE;
   *order_id = g_ascii_strtoll(first[0], NULL, 10);
-  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, *order_id);
-  const char *q[] = { id };
-  return store_exec(conn, "SELECT 1 FROM intake.orders WHERE id = $1 FOR UPDATE", 1, q, error);
+  return lock_order(conn, *order_id, error);
 }
 
 StoreRows *
