@@ -18,6 +18,7 @@ typedef struct {
   char *text; /* lower-cased for Latin aliases */
   gsize len;
   gboolean latin;
+  gboolean upper;       /* a Latin abbreviation in capitals (BJ, SH, TEDA): matched in capitals only */
   gboolean short_alias; /* a 2-character Chinese district alias: only trusted once the city is known */
   guint place;
 } Alias;
@@ -82,6 +83,9 @@ add_alias(ParserPlaces *pp, const char *text, guint place)
   Alias *a = g_new0(Alias, 1);
   a->latin = is_latin(nfkc);
   a->text = a->latin ? g_ascii_strdown(nfkc, -1) : g_strdup(nfkc);
+  a->upper = a->latin;
+  for (const char *q = nfkc; a->upper && *q; q++)
+    a->upper = !g_ascii_islower(*q);
   a->len = strlen(a->text);
   a->place = place;
   const Place *pl = g_ptr_array_index(pp->places, place);
@@ -208,6 +212,73 @@ names_a_street(const Alias *a, const char *after)
   return FALSE;
 }
 
+/* The Latin word at p (after spaces and hyphens) when it is one of words (case-folded, whole):
+ * the text after it, else NULL. */
+static const char *
+latin_word(const char *p, const char *const *words)
+{
+  while (*p == ' ' || *p == '-')
+    p++;
+  for (guint i = 0; words[i]; i++) {
+    gsize n = strlen(words[i]);
+    if (g_ascii_strncasecmp(p, words[i], n) == 0 && !ascii_alnum(p[n]))
+      return p + n;
+  }
+  return NULL;
+}
+
+/* A Latin place name is a street's before these ("88 Nanjing Road" is in 天津, "Beijing Lu" in 广州),
+ * also after a direction ("Nanjing East Road"); the place words make a lower-case one a place
+ * ("tianjin shi"). */
+static const char *const latin_streets[] = { "road", "rd",  "street", "st",    "avenue",    "ave",  "lu",
+                                             "lane", "jie", "dajie",  "dadao", "boulevard", "blvd", NULL };
+static const char *const latin_directions[] = { "east", "west", "south", "north", "middle", "dong",
+                                                "xi",   "nan",  "bei",   "zhong", NULL };
+static const char *const latin_place_words[] = { "city",  "shi",    "district",     "qu", "province",
+                                                 "sheng", "county", "municipality", NULL };
+/* The commonest surnames in pinyin: "Li Xian", "Zhang Xian" are people, not 西安. */
+static const char *const pinyin_surnames[] = {
+  "Li",   "Wang", "Zhang", "Liu",   "Chen", "Yang",  "Zhao",  "Huang", "Zhou",  "Wu",   "Xu",    "Sun",
+  "Hu",   "Zhu",  "Gao",   "Lin",   "He",   "Guo",   "Ma",    "Luo",   "Liang", "Song", "Zheng", "Xie",
+  "Han",  "Tang", "Feng",  "Yu",    "Dong", "Xiao",  "Cheng", "Cao",   "Yuan",  "Deng", "Fu",    "Shen",
+  "Zeng", "Peng", "Lv",    "Su",    "Lu",   "Jiang", "Cai",   "Jia",   "Ding",  "Wei",  "Xue",   "Ye",
+  "Yan",  "Pan",  "Du",    "Dai",   "Xia",  "Zhong", "Tian",  "Ren",   "Fan",   "Fang", "Shi",   "Yao",
+  "Tan",  "Liao", "Zou",   "Xiong", "Jin",  "Hao",   "Kong",  "Bai",   "Cui",   "Kang", "Mao",   "Qiu",
+  "Qin",  "Gu",   "Hou",   "Shao",  "Meng", "Long",  "Wan",   "Duan",  "Qian",  "Yin",  "Yi",    "Chang",
+  "Qiao", "Lai",  "Gong",  "Wen",   "Mr",   "Ms",    "Mrs",   NULL
+};
+
+/* The Latin alias a found at text + pos names the place: written as a place name is (capitalised, an
+ * abbreviation in capitals, or followed by a place word), not a street's name nor a person's. Pinyin
+ * without an input method is mostly lower case ("xian zai" is 现在). */
+static gboolean
+latin_place(const char *text, gsize pos, const Alias *a)
+{
+  const char *p = text + pos, *after = p + a->len;
+  if (a->upper) {
+    for (gsize i = 0; i < a->len; i++)
+      if (g_ascii_islower(p[i]))
+        return FALSE;
+  } else if (!g_ascii_isupper(*p) && !latin_word(after, latin_place_words)) {
+    return FALSE;
+  }
+  const char *dir = latin_word(after, latin_directions);
+  if (latin_word(after, latin_streets) || (dir && latin_word(dir, latin_streets)))
+    return FALSE;
+  /* "Li Xian": a capitalised surname right before, one space between */
+  if (pos >= 2 && text[pos - 1] == ' ' && !latin_word(after, latin_place_words)) {
+    gsize start = pos - 1;
+    while (start > 0 && g_ascii_isalpha(text[start - 1]))
+      start--;
+    gsize n = pos - 1 - start;
+    if (n && (start == 0 || !ascii_alnum(text[start - 1])) && g_ascii_isupper(text[start]))
+      for (guint i = 0; pinyin_surnames[i]; i++)
+        if (strlen(pinyin_surnames[i]) == n && strncmp(text + start, pinyin_surnames[i], n) == 0)
+          return FALSE;
+  }
+  return TRUE;
+}
+
 /* Every alias occurrence in text, longest alias at each position (all places sharing it). */
 static GArray *
 scan(const ParserPlaces *pp, const char *text)
@@ -232,7 +303,7 @@ scan(const ParserPlaces *pp, const char *text)
         if (a->latin) {
           if (g_ascii_strncasecmp(p, a->text, a->len) != 0)
             continue;
-          if ((pos > 0 && ascii_alnum(text[pos - 1])) || ascii_alnum(p[a->len]))
+          if ((pos > 0 && ascii_alnum(text[pos - 1])) || ascii_alnum(p[a->len]) || !latin_place(text, pos, a))
             continue;
         } else if (memcmp(p, a->text, a->len) != 0 || names_a_street(a, p + a->len)) {
           continue;

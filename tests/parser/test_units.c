@@ -534,6 +534,21 @@ Test(places, pinyin_and_english)
   check_place("Chengdu Hi-tech Zone, Tianfu Avenue", "成都市", "高新区");
   check_place("Futian District, Shenzhen", "深圳市", "福田区");
   check_place("Suzhou Industrial Park", "苏州市", NULL);
+  check_place("tianjin shi hexi qu", "天津市", "河西区");
+}
+
+/* A Latin place name that names a street, a person or a pinyin word is no place (blind round 11b). */
+Test(places, latin_street_person_and_pinyin_word)
+{
+  check_place("Building 3, 88 Nanjing Road, Heping District, Tianjin", "天津市", "和平区");
+  check_place("Beijing Road 50, Yuexiu District, Guangzhou", "广州市", "越秀区");
+  check_place("1 Nanjing East Road, Huangpu, Shanghai", "上海市", "黄浦区");
+  check_place("RCS25F0067890 xian zai kai bu liao ji", NULL, NULL);
+  check_place("Contact: Li Xian 13911112222", NULL, NULL);
+  check_place("the data centre in Xi'an", "西安市", NULL);
+  check_place("Xian, Shaanxi", "西安市", NULL);
+  check_place("bj office", NULL, NULL);
+  check_place("BJ office", "北京市", NULL);
 }
 
 /* District names several cities have (issue 15): a landmark or province nearby decides, else nothing is
