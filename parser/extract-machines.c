@@ -458,7 +458,8 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
 }
 
 /* Rows that say the machine is fine ("运行正常") or only ask for something ("这台想扩内存，麻烦报个
- *价") are not machines to repair, unless all are. */
+ *价") are not machines to repair, unless all are. A row that states a fault and that the rest is fine
+ * ("GPU 掉卡，机器本身正常运行") is one to repair. */
 static void
 drop_calm(const ParserConfig *c, GPtrArray *rows)
 {
@@ -466,7 +467,8 @@ drop_calm(const ParserConfig *c, GPtrArray *rows)
   g_autofree gboolean *is_calm = g_new0(gboolean, rows->len + 1);
   for (guint i = 0; i < rows->len; i++) {
     const ParserMachine *m = g_ptr_array_index(rows, i);
-    is_calm[i] = m->symptoms && (parser_fault_words(c, m->symptoms, strlen(m->symptoms)) < 0 ||
+    is_calm[i] = m->symptoms && ((parser_fault_words(c, m->symptoms, strlen(m->symptoms)) < 0 &&
+                                  !parser_states_fault(c, m->symptoms)) ||
                                  parser_tells_request_only(c, m->symptoms));
     calm += is_calm[i];
   }
@@ -499,8 +501,21 @@ parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *
     machines_in(c, s, s->att_text, rows);
     from_text = "attachment_text";
   }
+  guint listed = rows->len;
   drop_calm(c, rows);
   if (rows->len < 2) {
+    /* of several listed, the one left to repair is the machine, whichever SN the text scored first */
+    const ParserMachine *only = listed >= 2 && rows->len == 1 ? g_ptr_array_index(rows, 0) : NULL;
+    if (only && g_strcmp0(only->sn, r->sn) != 0) {
+      g_free(r->sn);
+      r->sn = g_strdup(only->sn);
+      r->sn_source = r->body_html ? "html" : "body";
+      r->sn_quoted = FALSE;
+      if (only->model) {
+        g_free(r->model);
+        r->model = g_strdup(only->model);
+      }
+    }
     g_ptr_array_add(r->machines, machine_new(r->sn, r->model, r->symptoms));
     return;
   }

@@ -733,6 +733,31 @@ parser_has_fault_words(const ParserConfig *c, const char *text)
   return FALSE;
 }
 
+/* Negations right before a fault word: "没有报错", "无告警", "no errors", "not down". */
+static const char *const negations[] = { "没有", "沒有", "没",  "沒",   "无",       "無",
+                                         "未",   "不",   "no ", "not ", "without ", NULL };
+
+gboolean
+parser_states_fault(const ParserConfig *c, const char *text)
+{
+  g_autofree char *fold = parser_casefold(text);
+  for (guint i = 0; c->fault_words && c->fault_words[i]; i++) {
+    const char *w = c->fault_words[i];
+    for (const char *hit = strstr(fold, w); hit; hit = strstr(hit + 1, w)) {
+      if (g_ascii_isalpha(*w) && !parser_whole_word_at(fold, (gsize)(hit - fold), strlen(w)))
+        continue;
+      gboolean negated = FALSE;
+      for (guint k = 0; negations[k] && !negated; k++) {
+        gsize n = strlen(negations[k]);
+        negated = (gsize)(hit - fold) >= n && memcmp(hit - n, negations[k], n) == 0;
+      }
+      if (!negated)
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 gboolean
 parser_tells_request_only(const ParserConfig *c, const char *text)
 {

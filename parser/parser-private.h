@@ -301,14 +301,16 @@ int parser_fault_words(const ParserConfig *c, const char *text, gsize len);
 int parser_fault_tag_count(const ParserConfig *c, const char *text);
 /* Whether text has a word that tells a fault (labels.ini fault_words: "故障", "坏了", "failed"). */
 gboolean parser_has_fault_words(const ParserConfig *c, const char *text);
-/* Whether text tells a fault and nothing else: a fault word, no request tag ("安装", "请问"), no calm
- * word ("正常", "OK"; "不正常" is none). */
+/* parser_has_fault_words, a negated one ("没有报错", "no errors") not counted. */
+gboolean parser_states_fault(const ParserConfig *c, const char *text);
 /* Whether address is in list (labels.ini: whole addresses, or "@domain" for every address there),
  * case-blind: ticket_systems, trusted_forwarders. */
 gboolean parser_address_listed(char *const *list, const char *address);
 /* Whether text asks for something (labels.ini request_tags: a quote, an installation) without a word
  * that tells a fault: "RCS… 这台想把内存扩到 512G，麻烦报个价". */
 gboolean parser_tells_request_only(const ParserConfig *c, const char *text);
+/* Whether text tells a fault and nothing else: a fault word, no request tag ("安装", "请问"), no calm
+ * word ("正常", "OK"; "不正常" is none). */
 gboolean parser_tells_faults_only(const ParserConfig *c, const char *text);
 /* After the others: r->machines from sn/model/symptoms and any list or table of machines. */
 void parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *r);

@@ -765,6 +765,21 @@ Test(fields, sn_shorthand_lists_and_ranges)
   }
 }
 
+/* A listed machine that states its fault and that the rest of it is fine is one to repair; of two
+ * listed, one fine ("没有报错" too), the machine is the other whatever the text scored first. */
+Test(fields, listed_machine_fine_and_faulty)
+{
+  g_autoptr(ParserRequest) r = parse_body("1. RCS25E0220450：GPU 掉卡，机器本身正常运行。\n"
+                                          "2. RCS25E0220451：断电恢复后无法开机，电源灯不亮。");
+  cr_assert_eq(r->machines->len, 2);
+  cr_expect_str_eq(((ParserMachine *)g_ptr_array_index(r->machines, 1))->sn, "RCS25E0220451");
+  g_autoptr(ParserRequest) q = parse_body("1. RCS25E0220450：运行正常，没有报错。\n"
+                                          "2. RCS25E0220451：无法开机，电源灯不亮。");
+  cr_assert_eq(q->machines->len, 1);
+  cr_expect_str_eq(q->sn, "RCS25E0220451");
+  cr_expect_str_eq(((ParserMachine *)g_ptr_array_index(q->machines, 0))->sn, "RCS25E0220451");
+}
+
 /* A mail whose description is only in its attached .txt: the description and its tags are the
  * attachment's. */
 Test(fields, symptoms_and_tags_of_an_attached_text)
