@@ -2871,7 +2871,7 @@ def norm(s):
 PINYIN = {"北京": "Beijing", "成都": "Chengdu", "深圳": "Shenzhen", "上海": "Shanghai", "海淀": "Haidian",
           "高新": "Hi-tech", "南山": "Nanshan", "朝阳": "Chaoyang", "浦东新": "Pudong",
           "浦东": "Pudong", "西城": "Xicheng", "苏州": "Suzhou", "天津": "Tianjin",
-          "滨海": ("Binhai", "TEDA", "天津经济技术开发区")}
+          "滨海": ("Binhai", "TEDA", "天津经济技术开发区"), "石家庄": "Shijiazhuang", "裕华": "Yuhua"}
 FROM_SIMPLE = re.compile(r'^\s*(?:"?([^"<>()\[\]:;@\\,.]*?)"?\s*<([^<>\s]+)>|([^\s<>()]+@[^\s<>()]+))\s*$')
 
 
