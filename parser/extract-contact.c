@@ -4,6 +4,7 @@
 #include <string.h>
 
 static void strip_title(char *v);
+static gsize surname_len(const ParserConfig *c, const char *v);
 
 /* A name is kept when it holds none of the stop words and is name-sized. */
 static char *
@@ -73,6 +74,80 @@ thing_name(const char *text, gsize at)
   return i < at && i > 0 && g_ascii_isalpha(text[i - 1]);
 }
 
+/* Whether v[0, n) is a place's name as written (北京, 北京市, 海淀, 海淀区). */
+static gboolean
+place_named(const ParserConfig *c, const char *v, gsize n)
+{
+  g_autofree char *w = g_strndup(v, n), *city = NULL, *district = NULL;
+  if (!parser_places_find(c->places, w, &city, &district))
+    return FALSE;
+  for (const char *name = city; name; name = name == city ? district : NULL) {
+    gsize nl = strlen(name);
+    if (strcmp(name, w) == 0 || (nl > 3 && nl - 3 == n && strncmp(name, w, n) == 0))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The department or place a contact value starts with ("联系人：信息科 周工", "北京 IT 王建國",
+ * "运维部张伟"): its length in bytes, 0 when the value starts with the person. A surname with a
+ * unit's character is a title (王部长, 李科长), not a department. */
+static gsize
+unit_prefix(const ParserConfig *c, const char *v)
+{
+  static const char *const units[] = { "办公室", "辦公室", "中心", "科", "部", "处", "處", "室",
+                                       "组",     "組",     "办",   "辦", "队", "隊", "站", NULL };
+  gsize best = 0;
+  for (const char *const *u = units; *u; u++) {
+    const char *hit = strstr(v, *u);
+    if (!hit || hit == v)
+      continue;
+    gsize end = (gsize)(hit - v) + strlen(*u);
+    if (!best || end < best)
+      if (g_utf8_strlen(v, (gssize)end) >= 3 || surname_len(c, v) == 0)
+        best = end;
+  }
+  if (best)
+    return best;
+  /* a place: 2 to 4 characters */
+  glong n = 0;
+  for (const char *p = v; *p && n < 4; n++) {
+    p = g_utf8_next_char(p);
+    if (n >= 1 && place_named(c, v, (gsize)(p - v)))
+      best = (gsize)(p - v);
+  }
+  return best;
+}
+
+/* The person after a department or place that started a contact value: the rest of the value, or
+ * (the value was only that) the next Han name or capitalised Latin name after blanks and Latin
+ * abbreviations (IT, OPS) on the same line. */
+static char *
+name_after_unit(const ParserConfig *c, const char *v, gsize unit, const char *rest)
+{
+  if (v[unit])
+    return parser_han_name_plausible(c, v + unit) ? clean_name(c, v + unit) : NULL;
+  const char *p = rest;
+  for (;;) {
+    while (*p == ' ' || *p == '\t' || *p == '/' || *p == '-')
+      p++;
+    gsize caps = 0;
+    while (g_ascii_isupper(p[caps]))
+      caps++;
+    if (caps >= 2 && (p[caps] == ' ' || p[caps] == '\t'))
+      p += caps;
+    else
+      break;
+  }
+  const char *e = p;
+  while (*e && g_unichar_get_script(g_utf8_get_char(e)) == G_UNICODE_SCRIPT_HAN)
+    e = g_utf8_next_char(e);
+  if (e == p)
+    return NULL;
+  g_autofree char *name = g_strndup(p, (gsize)(e - p));
+  return parser_han_name_plausible(c, name) ? clean_name(c, name) : NULL;
+}
+
 /* A labelled contact name; *self (may be NULL) is set when a label names the writer only ("联系人：本人"). */
 static char *
 contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep, gboolean *self)
@@ -89,11 +164,19 @@ contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboo
     }
     g_autofree char *v = parser_match_group(&m, text, 1);
     gsize skip = self_words(v);
-    found = clean_name(c, v + skip);
+    gsize unit = (guchar)v[skip] >= 0x80 ? unit_prefix(c, v + skip) : 0;
+    gsize at = m.ov[2] + skip; /* where found is in text */
+    if (unit) {
+      found = name_after_unit(c, v + skip, unit, text + m.ov[3]);
+      const char *where = found ? strstr(text + m.ov[2] + skip, found) : NULL;
+      at = where ? (gsize)(where - text) : at;
+    } else {
+      found = clean_name(c, v + skip);
+    }
     if (!found && skip && self)
       *self = TRUE;
     if (found && keep)
-      parser_extract_keep_raw(s, text, m.ov[2] + skip, m.ov[2] + skip + strlen(found));
+      parser_extract_keep_raw(s, text, at, at + strlen(found));
     if (found)
       strip_title(found);
     pos = m.ov[1] > pos ? m.ov[1] : pos + 1;

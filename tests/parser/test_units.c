@@ -656,6 +656,11 @@ Test(phones, contact_next_to_the_number)
     { "| 联系人 | 丁凯 |\n| 电话 | 13604301234 |", "丁凯" },
     { "Caller: Kelvin Liang\nPhone: +86 20 3866 0021", "Kelvin Liang" },
     { "Contact on site: Mr. Zhang Lei, mobile +86 139 5160 1234", "Zhang Lei" },
+    /* a department or place before the person (blind round 11b); a surname with 部/科 is a title */
+    { "联系人：信息科 周工 028-85501234", "周工" },
+    { "现场联络人：北京 IT 王建國 手機 139 1012 3456", "王建國" },
+    { "联系人：运维部张伟 13910123456", "张伟" },
+    { "联系人：王部长 13910123456", "王部长" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *mail = g_strdup_printf("From: a@b.cn\nSubject: s\n\n%s\n", cases[i][0]);
