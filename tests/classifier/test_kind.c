@@ -98,6 +98,13 @@ static const SevCase sevs[] = {
   { "风扇异响，然后宕机了", "S1" },       /* the most severe wins */
   { "shutdown script question", "S3" },   /* "down" needs a word boundary */
   { "download the driver", "S3" },
+  /* blind round 11: Cantonese, Japanese and NVIDIA's words (Traditional text, as the mail has it) */
+  { "今朝開始開唔到機，撳咗電源掣都冇反應", "S1" },
+  { "部機死咗", "S1" },
+  { "本日朝から電源が入らない状態です", "S1" },
+  { "GPU has fallen off the bus (Xid 79)", "S2" },
+  { "nvidia-smi shows 7 GPUs, one GPU missing", "S2" },
+  { "the app is missing a menu entry", "S3" },
 };
 
 Test(severity, words)
