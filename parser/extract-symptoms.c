@@ -22,9 +22,10 @@ strip_matches(const ParserConfig *c, ParserRe re, const char *src, gsize len, ch
 }
 
 /* What a line says beyond labels and the values taken as fields: letters, digits, Han. The line
- * goes through two scratch buffers (on the stack for ordinary lines): no allocation per line. */
+ * goes through two scratch buffers (on the stack for ordinary lines): no allocation per line.
+ * stripped (may be NULL): a copy of what is left. */
 static glong
-residue(const ParserConfig *c, const ParserSources *s, const char *line)
+residue(const ParserConfig *c, const ParserSources *s, const char *line, char **stripped)
 {
   gsize len = strlen(line);
   char stack[2][512];
@@ -54,7 +55,19 @@ residue(const ParserConfig *c, const ParserSources *s, const char *line)
     if (ch < 0x80 ? g_ascii_isalnum(ch) : g_unichar_isalnum(g_utf8_get_char(p)))
       count++;
   }
+  if (stripped)
+    *stripped = g_strdup(a);
   return count;
+}
+
+/* A line whose few words beyond its field values and labels are a fault word: "RCS… 宕机" from a
+ * phone says it all (a table's header "SN | 故障描述" says nothing: its 故障 is a label's). */
+static gboolean
+short_fault(const ParserConfig *c, const ParserSources *s, const char *line)
+{
+  g_autofree char *rest = NULL;
+  residue(c, s, line, &rest);
+  return parser_has_fault_words(c, rest);
 }
 
 /* A short line that only announces what follows ("补充信息如下：", "情况如下:", "Details as follows:"). */
@@ -108,8 +121,10 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
       g_string_append(out, "\n…");
       break;
     }
-    /* Three characters still say something ("亮红灯"); less is a leftover ("为", "急"). */
-    if (residue(c, s, l) < 3 || parser_re_test(c, PARSER_RE_PERSON_LINE, l, len) || lead_in(l, len))
+    /* Three characters still say something ("亮红灯"); less is a leftover ("为", "急") unless it is a
+     * fault word: "RCS… 宕机" from a phone says it all. */
+    if ((residue(c, s, l, NULL) < 3 && !short_fault(c, s, l)) ||
+        parser_re_test(c, PARSER_RE_PERSON_LINE, l, len) || lead_in(l, len))
       continue;
     /* "请远程协助。联系人:孙涛 139…  地址:南京市…": the labelled fields at the end of a line that
      * says something first are no symptoms. */
@@ -120,7 +135,7 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
     for (guint k = 0; k < s->raw->len && !holds_value; k++)
       holds_value = strstr(l, g_ptr_array_index(s->raw, k)) != NULL;
     while (holds_value && lpos < len && parser_re_match(c, PARSER_RE_ANY_LABEL, l, len, lpos, &lm)) {
-      if (lm.ov[0] > 0 && residue(c, s, l + lm.ov[0]) < 3) {
+      if (lm.ov[0] > 0 && residue(c, s, l + lm.ov[0], NULL) < 3) {
         gsize cut = lm.ov[0];
         while (cut > 0 && (l[cut - 1] == ' ' || l[cut - 1] == '\t'))
           cut--;

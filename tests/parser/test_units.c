@@ -785,6 +785,18 @@ Test(fields, listed_machine_fine_and_faulty)
   cr_expect_str_eq(((ParserMachine *)g_ptr_array_index(q->machines, 0))->sn, "RCS25E0220451");
 }
 
+/* A phone's "SN + fault word" is the whole description (blind round 11b); a table header's 故障 is a
+ * label's, not a symptom. */
+Test(fields, sn_and_one_fault_word)
+{
+  static const char *const words[] = { "宕机", "死机", "掉盘", "坏了" };
+  for (gsize i = 0; i < G_N_ELEMENTS(words); i++) {
+    g_autofree char *body = g_strdup_printf("RCS25A0012345 %s", words[i]);
+    g_autoptr(ParserRequest) r = parse_body(body);
+    cr_expect(r->symptoms && strstr(r->symptoms, words[i]), "%s: symptoms %s", body, r->symptoms);
+  }
+}
+
 /* A mail whose description is only in its attached .txt: the description and its tags are the
  * attachment's. */
 Test(fields, symptoms_and_tags_of_an_attached_text)
