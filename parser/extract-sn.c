@@ -256,11 +256,14 @@ digits_at_end(const char *v)
 
 /* A short tail at p ("46" in "RCS25A0012345、46"): 2-4 digits, fewer than prev's last digits, and
  * then only what ends a list ("、47", "，", "这三台", "等", the end) — not a count, a time or a size
- * ("，8卡GPU服务器", "，4路", ", 4 fans", "、10点"). The SN it makes (new string), greater than prev,
- * or NULL; *after gets the end of the digits. */
+ * ("，8卡GPU服务器", "，4路", ", 4 fans", "、10点"). A tail as wide as the one before it in the list
+ * (width) or zero-padded ("、0003") is no count: any words may follow ("…、0002、0003 风扇告警") but a
+ * unit. The SN it makes (new string), greater than prev, or NULL; *after gets the end of the digits. */
 static char *
-sn_tail(const char *prev, const char *p, const char **after)
+sn_tail(const char *prev, const char *p, const char **after, gsize width)
 {
+  static const char *const units[] = { "点", "點", "号", "號", "卡", "路", "块", "塊", "个", "個",
+                                       "年", "月", "日", "时", "時", "分", "台", "G",  "T",  NULL };
   static const char *const ends[] = { "、", ",",  "/",  ";",  "~",  ")",  "。", "\n", "这", "這", "等",
                                       "都", "共", "几", "幾", "两", "兩", "三", "四", "五", "六", "七",
                                       "八", "九", "十", "和", "及", "与", "與", "至", "到", NULL };
@@ -269,7 +272,9 @@ sn_tail(const char *prev, const char *p, const char **after)
     nd++;
   gsize tail = digits_at_end(prev), len = strlen(prev);
   const char *next = skip_blanks(p + nd);
-  if (nd < 2 || nd > 4 || nd >= tail || (*next && !starts_with_any(next, ends)))
+  gboolean listed =
+    (nd == width || (p[0] == '0' && nd >= 3)) && !g_ascii_isalnum(p[nd]) && !starts_with_any(next, units);
+  if (nd < 2 || nd > 4 || nd >= tail || (*next && !listed && !starts_with_any(next, ends)))
     return NULL;
   char *v = g_strdup(prev);
   memcpy(v + len - nd, p, nd);
@@ -318,7 +323,7 @@ sn_range_tail(const char *v, const char *p)
   if (nd < 2 || nd > 4 || g_ascii_isalpha(p[nd]) || p[nd] == '-')
     return TRUE; /* "RCS…-2号硬盘": not a tail (the token pattern has judged it) */
   const char *after;
-  g_autofree char *last = sn_tail(v, p, &after);
+  g_autofree char *last = sn_tail(v, p, &after, 0);
   guint64 span = last ? sn_distance(v, last) : 0;
   return span > 0 && span < SN_RANGE_MAX;
 }
@@ -340,12 +345,14 @@ sn_expand(GArray *hits)
     const char *p = skip_blanks(h.text + h.end);
     const char *prev = h.value;
     /* tails */
+    gsize width = 0; /* of the tail before, in the list */
     while (starts_with_any(p, list_sep)) {
       const char *q = skip_blanks(p + g_utf8_skip[(guchar)*p]);
       const char *after = NULL;
-      char *v = sn_tail(prev, q, &after);
+      char *v = sn_tail(prev, q, &after, width);
       if (!v)
         break;
+      width = (gsize)(after - q);
       SnHit t = { v, h.labelled, h.text, (gsize)(q - h.text), (gsize)(after - h.text), FALSE, FALSE };
       g_array_append_val(hits, t);
       prev = v;
@@ -356,7 +363,7 @@ sn_expand(GArray *hits)
     /* a range: to a tail or to the next hit */
     const char *q = skip_blanks(p + g_utf8_skip[(guchar)*p]);
     const char *after = NULL;
-    g_autofree char *last = sn_tail(h.value, q, &after);
+    g_autofree char *last = sn_tail(h.value, q, &after, 0);
     const char *to = last;
     if (!to && i + 1 < n && g_array_index(hits, SnHit, i + 1).pos == (gsize)(q - h.text))
       to = g_array_index(hits, SnHit, i + 1).value;

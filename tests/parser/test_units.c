@@ -757,6 +757,10 @@ Test(fields, sn_shorthand_lists_and_ranges)
     { "RCS26A0090001 这台开不了机，另外两台（尾号0002、0003）也是", 3, 3, "RCS26A0090003" },
     { "RCS26A0090001 这台，硬盘尾号3456的那块掉盘了", 1, 1, "RCS26A0090001" }, /* a disk's serial */
     { "RCS26A0090001 开不了机，另外两台尾号0002、0003 正常", 3, 1, "RCS26A0090003" },
+    /* a zero-padded or as-wide tail ends the list whatever follows (blind round 11b), a unit does not */
+    { "RCS26A0090001、0002、0003 风扇告警", 3, 3, "RCS26A0090003" },
+    { "RCS25A0012345、46、47 风扇告警", 3, 3, "RCS25A0012347" },
+    { "RCS25A0012345、46、47点宕机", 2, 2, "RCS25A0012346" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *mail = g_strdup_printf(
