@@ -107,6 +107,9 @@ static const struct {
    * date. Only a block of these at the end of the text that holds a name or company counts. */
   { PARSER_RE_SIG_LINE,
     "(?i)^[ \\t]*(?:\\p{Han}{2,4}[ \\t]*$|(?-i)\\p{Lu}\\p{Ll}+(?: \\p{Lu}\\p{Ll}+){0,2}[ \\t]*$(?i)"
+    /* a name in both scripts: "陳志明 Chih-Ming Chen", "Kelvin Wong 黃家駿" */
+    "|(?-i)\\p{Han}{2,4}[ \\t]+\\p{Lu}\\p{Ll}+(?:[ -]\\p{Lu}\\p{Ll}+){0,2}[ \\t]*$(?i)"
+    "|(?-i)\\p{Lu}\\p{Ll}+(?:[ -]\\p{Lu}\\p{Ll}+){0,2}[ \\t]+\\p{Han}{2,4}[ \\t]*$(?i)"
     "|.{0,40}(?:有限公司|有限责任公司|股份公司|集团|研究院|研究所|大学|学院|医院|事业部|信息部|运维部|技术部|"
     "系统部|网络部|IT部|部门|"
     "Co\\.,? ?Ltd|Ltd\\.?|Inc\\.?|GmbH|Corporation|Limited)[^\\n]{0,30}$"

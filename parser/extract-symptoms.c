@@ -87,6 +87,31 @@ lead_in(const char *l, gsize len)
   return FALSE;
 }
 
+/* Whether t (stripped) is only a plausible Han name, alone or beside its Latin form ("陳志明 Chih-Ming
+ * Chen", "Kelvin Wong 黃家駿"). */
+static gboolean
+name_line(const ParserConfig *c, const char *t)
+{
+  const char *sp = strchr(t, ' ');
+  g_autofree char *han = NULL;
+  if (sp && (guchar)t[0] >= 0x80) { /* Han first */
+    han = g_strndup(t, (gsize)(sp - t));
+    for (const char *p = sp; *p; p++)
+      if (!g_ascii_isalpha(*p) && *p != ' ' && *p != '-')
+        return FALSE;
+  } else if (sp && g_ascii_isupper(t[0])) { /* Latin first */
+    const char *last = strrchr(t, ' ') + 1;
+    for (const char *p = t; p < last; p++)
+      if (!g_ascii_isalpha(*p) && *p != ' ' && *p != '-')
+        return FALSE;
+    han = g_strdup(last);
+  } else {
+    han = g_strdup(t);
+  }
+  return (guchar)han[0] >= 0x80 && g_utf8_strlen(han, -1) <= 4 && parser_han_name_plausible(c, han) &&
+         !parser_has_stop_word(c, han);
+}
+
 /* The customer's words without the lines that only carried field values. */
 static char *
 symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
@@ -102,10 +127,9 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
     g_autofree char *t = g_strstrip(g_strdup(lines[i]));
     if (!*t)
       continue;
-    if (g_utf8_strlen(t, -1) > 24)
-      break;
-    if ((guchar)t[0] >= 0x80 && g_utf8_strlen(t, -1) <= 4 && parser_han_name_plausible(c, t) &&
-        !parser_has_stop_word(c, t)) {
+    if (g_utf8_strlen(t, -1) > 24 && !parser_re_test(c, PARSER_RE_SIG_LINE, t, strlen(t)))
+      break; /* a long line says something, unless it is a company's ("Qianhai Cloudsail (HK) Ltd.") */
+    if (name_line(c, t)) {
       stop = i;
       break;
     }

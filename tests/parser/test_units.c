@@ -801,6 +801,19 @@ Test(fields, sn_and_one_fault_word)
   }
 }
 
+/* A signature that starts with a name in both scripts is no symptom (blind round 11b). */
+Test(fields, bilingual_name_signs)
+{
+  g_autoptr(ParserRequest) r =
+    parse_body("RCS25B0023456 RAID 卡报错，阵列降级。\n\n谢谢！\n\n陳志明 Chih-Ming Chen\n"
+               "IT Infrastructure\n台北市大安區敦化南路二段 76 號 15 樓");
+  cr_expect(r->symptoms && !strstr(r->symptoms, "陳志明") && !strstr(r->symptoms, "台北"), "%s", r->symptoms);
+  g_autoptr(ParserRequest) k = parse_body("ZM25BS001234 今朝開始開唔到機。\n唔該晒！\nKelvin Wong 黃家駿\n"
+                                          "Qianhai Cloudsail (HK) Ltd.\n香港九龍觀塘鴻圖道 51 號 12 樓");
+  cr_expect(k->symptoms && !strstr(k->symptoms, "Kelvin") && !strstr(k->symptoms, "唔該晒"), "%s",
+            k->symptoms);
+}
+
 /* A mail whose description is only in its attached .txt: the description and its tags are the
  * attachment's. */
 Test(fields, symptoms_and_tags_of_an_attached_text)
