@@ -222,7 +222,11 @@ address_in_segment(const ParserConfig *c, ParserSources *s, const char *seg, gsi
     if (!*words[i])
       continue;
     gboolean digit = strpbrk(words[i], "0123456789") != NULL;
-    if (addr->len > 0 && !digit && !parser_has_address_hint(c, words[i]))
+    /* "A 区机房", "B 座": a letter or two before an address word */
+    gboolean part = strlen(words[i]) <= 2 && g_ascii_isalpha(words[i][0]) &&
+                    g_ascii_isalnum(words[i][1] ? words[i][1] : 'A') && words[i + 1] &&
+                    parser_has_address_hint(c, words[i + 1]);
+    if (addr->len > 0 && !digit && !part && !parser_has_address_hint(c, words[i]))
       break;
     if (addr->len)
       g_string_append_c(addr, ' ');
@@ -285,6 +289,17 @@ address_unlabelled(const ParserConfig *c, ParserSources *s, const char *text)
           if (pass == 0)
             short_label_skip(&v, &vlen);
           char *a = address_in_segment(c, pass == 0 ? NULL : s, v, vlen);
+          if (a && pass == 1 && ch == '(' && !strpbrk(a, "0123456789")) {
+            /* a building, its street in brackets after it: "…数据中心 A 区机房（天津市…二号路 35 号）" */
+            const char *close = strchr(p, ')'), *nl = strchr(p, '\n');
+            g_autofree char *street =
+              close && (!nl || close < nl) ? address_in_segment(c, s, p + 1, (gsize)(close - p - 1)) : NULL;
+            if (street && strpbrk(street, "0123456789")) {
+              char *both = g_strdup_printf("%s(%s)", a, street);
+              g_free(a);
+              a = both;
+            }
+          }
           if (a && pass == 0 && !(strpbrk(a, "0123456789") && starts_with_place(c, v))) {
             g_clear_pointer(&a, g_free);
           } else if (a && pass == 0) {

@@ -814,6 +814,15 @@ Test(fields, bilingual_name_signs)
             k->symptoms);
 }
 
+/* An unlabelled building with its street in brackets: both, the room after "A 区" too (blind round 11b). */
+Test(fields, building_with_its_street_in_brackets)
+{
+  g_autoptr(ParserRequest) r = parse_body(
+    "RCS25C0200102 风扇告警。\n设备都在滨海新区港数数据中心 A 区机房（天津市滨海新区新港二号路 35 号）。");
+  cr_assert_not_null(r->address);
+  cr_expect(strstr(r->address, "A 区机房") && strstr(r->address, "新港二号路 35 号"), "%s", r->address);
+}
+
 /* A mail whose description is only in its attached .txt: the description and its tags are the
  * attachment's. */
 Test(fields, symptoms_and_tags_of_an_attached_text)
