@@ -177,8 +177,14 @@ contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboo
       *self = TRUE;
     if (found && keep)
       parser_extract_keep_raw(s, text, at, at + strlen(found));
-    if (found)
+    if (found) {
       strip_title(found);
+      /* a Japanese honorific: "張偉様", "山田さん" */
+      if (g_str_has_suffix(found, "様") && g_utf8_strlen(found, -1) > 2)
+        found[strlen(found) - strlen("様")] = '\0';
+      else if (g_str_has_suffix(found, "さん") && g_utf8_strlen(found, -1) > 3)
+        found[strlen(found) - strlen("さん")] = '\0';
+    }
     pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
   }
   parser_match_clear(&m);
