@@ -38,7 +38,7 @@ typedef struct {
   const ParserLimits *limits;
   ClassifierPolicy *policy;
   GArray *ids; /* gint64 order ids */
-  guint changed, unchanged, unreadable;
+  guint changed, unchanged, unreadable, skipped;
   guint machines; /* orders whose mail now reads as another number of machines (pipeline_reprocess_batch) */
 } Pass;
 
@@ -57,6 +57,12 @@ report(Pass *p, const PipelineReprocessed *r, gboolean show)
     if (show)
       printf("%s: still unreadable (%s): left for review\n", r->order_no ? r->order_no : "?", r->unreadable);
     p->unreadable++;
+    return;
+  }
+  if (r->skipped) {
+    if (show)
+      printf("%s: %s\n", r->order_no ? r->order_no : "?", r->skipped);
+    p->skipped++;
     return;
   }
   if (r->changed && show)
@@ -127,7 +133,7 @@ batch_write(Pass *p, Batch *cur, Batch *next, gboolean write, gboolean show, GEr
 static int
 run_pass(Pass *p, gboolean write, gboolean show)
 {
-  p->changed = p->unchanged = p->unreadable = p->machines = 0;
+  p->changed = p->unchanged = p->unreadable = p->skipped = p->machines = 0;
   g_autoptr(GError) error = NULL;
   Batch cur = { 0 };
   gboolean ok = TRUE;
@@ -158,6 +164,8 @@ summary(const Pass *p, guint orders, const char *changed)
 {
   printf("reprocess: %u orders, %u %s, %u unchanged, %u unreadable", orders, p->changed, changed,
          p->unchanged, p->unreadable);
+  if (p->skipped)
+    printf(", %u left as they are (merged into another order)", p->skipped);
   if (p->machines)
     printf(", %u whose mail now reads as another number of machines (no order made or removed)", p->machines);
   printf("\n");

@@ -540,8 +540,13 @@ reprocess_read(const ParserConfig *parser, const ParserLimits *limits, Pending *
       pipeline_machine_enter(base, index, &p->saved);
   }
   if (!base) {
-    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s has no mail", out->order_no);
-    return FALSE;
+    /* merged into another (its mail went there), or its mail was removed: nothing to read it from,
+     * left as it is — the run goes on */
+    const char *into = row_value(row, "merged_into");
+    out->skipped = into && *into
+                     ? g_strdup_printf("merged into %s: left as it is (reprocessed with that order)", into)
+                     : g_strdup("has no mail: left as it is");
+    return TRUE;
   }
   p->status = g_strcmp0(row_value(row, "review_reason"), "unprocessable") == 0 &&
                   g_strcmp0(row_value(row, "status"), "needs_review") == 0
@@ -605,6 +610,7 @@ pipeline_reprocessed_clear(PipelineReprocessed *r)
 {
   g_clear_pointer(&r->order_no, g_free);
   g_clear_pointer(&r->unreadable, g_free);
+  g_clear_pointer(&r->skipped, g_free);
   g_clear_pointer(&r->before, g_free);
   g_clear_pointer(&r->after, g_free);
   g_clear_pointer(&r->warning, g_free);

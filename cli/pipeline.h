@@ -84,6 +84,7 @@ gboolean pipeline_followup(StoreConn *conn, const ParserConfig *parser, const Pa
 typedef struct {
   char *order_no;
   char *unreadable; /* the parser's message: the order's first mail still does not read (left for review) */
+  char *skipped;    /* why the order is left as it is: no mail to read it from (merged into another) */
   gboolean changed; /* before, after: the changed fields as JSON objects */
   char *before, *after, *warning;
 } PipelineReprocessed;

@@ -477,6 +477,8 @@ store_orders_select(StoreConn *conn, const char *order_no, const char *since, GE
     conn,
     "SELECT id FROM intake.orders WHERE ($1::text IS NULL OR order_no = $1)"
     " AND ($2::date IS NULL OR received_at >= ($2::date)::timestamptz)" /* midnight in the session's zone */
+    /* a merged order's mail and history are its kept order's: reprocessed with that one */
+    " AND ($1::text IS NOT NULL OR merged_into IS NULL)"
     " ORDER BY id",
     2, p, error);
   if (!rows)

@@ -262,6 +262,19 @@ Test(desk, a_day_at_the_desk)
   expect("SELECT status FROM intake.orders WHERE order_no = " NO(B_MAIL), "closed");
   expect("SELECT coverage || ' ' || coverage_decision FROM intake.orders WHERE order_no = " NO(A_MAIL),
          "chargeable chargeable");
+
+  /* reprocess after a rule change: the merged order is left as it is and the run goes on (it stopped
+   * there with "has no mail": blind round 11a); --order of it says where its mail is */
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = e2e_run(e, &out, &err, "reprocess", "--all", "--dry-run", NULL);
+  cr_expect_eq(rc, 0, "reprocess --all: %s%s", out, err);
+  cr_expect(strstr(out, "reprocess: ") && !strstr(out, "left as they are"), "merged left out of --all: %s",
+            out);
+  g_clear_pointer(&out, g_free);
+  g_clear_pointer(&err, g_free);
+  rc = e2e_run(e, &out, &err, "reprocess", "--order", b_no, "--dry-run", NULL);
+  cr_expect_eq(rc, 0, "reprocess --order (merged): %s%s", out, err);
+  cr_expect(strstr(out, "merged into") && strstr(out, "1 left as they are"), "%s", out);
 }
 
 /* Order numbers are guessable (date + 4 digits): a mail that quotes one changes the order only when
