@@ -185,6 +185,11 @@ typedef struct {
   guint contract_years; /* 0: not given */
   char **software;      /* NULL-terminated, possibly NULL */
   char *city, *district;
+  /* Read from a registry file (classifier_assets_parse_csv): the columns its header has, bit i for the
+   * i-th of policy §2's order (sn, kind, brand, model, customer, tier, ship_date, invoice_date,
+   * warranty_basis, contract_start, contract_years, software, city, district); 0 otherwise. A
+   * column the file lacks is a default here, not a value: an import leaves the stored one. */
+  guint carried;
 } ClassifierAsset;
 
 ClassifierAsset *classifier_asset_copy(const ClassifierAsset *asset);

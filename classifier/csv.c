@@ -230,6 +230,9 @@ record_to_asset(const ClassifierAssetFormat *format, GPtrArray *fields, const in
   gboolean ok = classifier_asset_from_cols(format, v, a, reason);
   for (int i = 0; i < CLASSIFIER_ASSET_N_COLS; i++)
     g_free(v[i]);
+  for (guint i = 0; ok && i < nheader; i++)
+    if (map[i] >= 0)
+      a->carried |= 1u << map[i];
   return ok;
 }
 

@@ -33,11 +33,28 @@ date_or_null(const GDate *d)
            : NULL;
 }
 
-/* Where the valid rows go: counted, and (unless a dry run) into the import. */
+/* Where the valid rows go: counted, and (unless a dry run) into the import, begun at the first row
+ * with the columns the file has — a column it lacks keeps each stored row's value (a monthly ERP
+ * export without the contract columns must not reset them to the defaults). */
 typedef struct {
-  StoreAssetsImport *import; /* NULL: a dry run */
+  StoreConn *conn;           /* NULL: a dry run */
+  StoreAssetsImport *import; /* begun at the first valid row */
+  guint carried;             /* the file's columns (ClassifierAsset.carried) */
   guint valid;
 } Rows;
+
+static gboolean
+import_start(Rows *rows, guint carried, GError **error)
+{
+  rows->carried = carried | 1u; /* sn */
+  const char *cols[N_COLUMNS + 1];
+  guint n = 0;
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (rows->carried & (1u << i))
+      cols[n++] = columns[i];
+  cols[n] = NULL;
+  return (rows->import = store_assets_import_begin(rows->conn, cols, error)) != NULL;
+}
 
 static gboolean
 add_row(const ClassifierAsset *a, guint line, gpointer user_data, GError **error)
@@ -64,8 +81,17 @@ add_row(const ClassifierAsset *a, guint line, gpointer user_data, GError **error
     a->city,
     a->district,
   };
-  if (rows->import && !store_assets_import_row(rows->import, v, error))
-    return FALSE;
+  if (rows->conn) {
+    if (!rows->import && !import_start(rows, a->carried, error))
+      return FALSE;
+    const char *picked[N_COLUMNS];
+    guint n = 0;
+    for (guint i = 0; i < N_COLUMNS; i++)
+      if (rows->carried & (1u << i))
+        picked[n++] = v[i];
+    if (!store_assets_import_row(rows->import, picked, error))
+      return FALSE;
+  }
   rows->valid++;
   cli_progress("assets: reading", line, 0);
   return TRUE;
@@ -114,8 +140,9 @@ cli_cmd_assets(int argc, char **argv)
       return EXIT_USAGE;
     }
     conn = store_connect(cli_owner_conninfo(config), &error);
-    if (!conn || !(rows.import = store_assets_import_begin(conn, columns, &error)))
+    if (!conn)
       return import_failed(path, error);
+    rows.conn = conn;
   }
   g_autoptr(GPtrArray) rejects = g_ptr_array_new_with_free_func((GDestroyNotify)classifier_asset_reject_free);
   g_autofree char *data_dir = cli_data_dir(NULL);
@@ -145,10 +172,16 @@ cli_cmd_assets(int argc, char **argv)
   }
   guint added = 0, updated = 0;
   cli_progress("assets: writing (one transaction)", rows.valid, 0);
-  gboolean imported = store_assets_import_end(rows.import, &added, &updated, &error);
+  gboolean imported = !rows.import || store_assets_import_end(rows.import, &added, &updated, &error);
   cli_progress_done();
   if (!imported)
     return import_failed(path, error);
+  g_autoptr(GString) kept = g_string_new(NULL);
+  for (guint i = 1; rows.import && i < N_COLUMNS; i++)
+    if (!(rows.carried & (1u << i)))
+      g_string_append_printf(kept, "%s%s", kept->len ? ", " : "", columns[i]);
+  if (kept->len)
+    printf("not in the file, kept as stored (new rows: empty or the default): %s\n", kept->str);
   printf("assets %s: %u added, %u updated, %u unchanged, %u rejected\n", path, added, updated,
          rows.valid - added - updated, rejected);
   return EXIT_OK;

@@ -160,4 +160,34 @@ Test(app_role, assets_import_counts_what_it_wrote)
   cr_assert_eq(
     e2e_scalar(E, "SELECT count(*) FROM intake.assets WHERE sn = 'RCS25A0077002' AND customer = '客户己'"),
     1);
+
+  /* a later export without the contract columns (blind round 11a): what the file lacks keeps its
+   * stored value, it is not reset to the defaults (ship basis, no contract, no software) */
+  g_autofree char *v3 =
+    g_strconcat(header,
+                "RCS25A0077005,server,,RC-R4290G "
+                "G5,客户庚,gold,2025-08-20,2025-08-28,contract,2025-09-01,5,SuperAI,成都市,\n",
+                NULL);
+  cr_assert(g_file_set_contents(path, v3, -1, NULL));
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(E, &out, &err, "assets", "import", path, NULL), 0, "%s%s", out, err);
+  g_autofree char *subset = g_strdup("sn,model,customer,tier,ship_date\n"
+                                     "RCS25A0077005,RC-R4290G G5,客户庚二,gold,2025-08-20\n"
+                                     "RCS25A0077006,RC-R2290 G5,客户辛,silver,2025-09-01\n");
+  cr_assert(g_file_set_contents(path, subset, -1, NULL));
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(E, &out, &err, "assets", "import", path, NULL), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "1 added, 1 updated, 0 unchanged"), "%s", out);
+  cr_assert(strstr(out, "kept as stored") && strstr(out, "warranty_basis"), "%s", out);
+  cr_assert_eq(
+    e2e_scalar(E, "SELECT count(*) FROM intake.assets WHERE sn = 'RCS25A0077005' AND customer = '客户庚二'"
+                  " AND warranty_basis = 'contract' AND contract_years = 5 AND software = 'SuperAI'"
+                  " AND invoice_date = '2025-08-28' AND city = '成都市'"),
+    1);
+  cr_assert_eq(e2e_scalar(E,
+                          "SELECT count(*) FROM intake.assets WHERE sn = 'RCS25A0077006' AND kind = 'server'"
+                          " AND warranty_basis = 'ship' AND contract_years IS NULL"),
+               1);
 }
