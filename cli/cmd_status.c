@@ -202,13 +202,13 @@ summary_status(Status *st, char **s, GString *text)
    * schedule only in November, so paging ops for it from October on would be noise. */
   if (g_strcmp0(s[18], "t") != 0)
     fail(st,
-         "policy: intake.holidays does not cover the next 14 days (newest day %s): deadlines are computed "
-         "without that year's holidays; add its rows",
+         "policy: intake.holidays does not cover the next 14 days (newest day %s; a year counts once its "
+         "whole notice is in): deadlines are computed without that year's holidays; add its rows",
          s[8] ? s[8] : "none");
   else if (g_strcmp0(s[9], "t") != 0)
     warn(st,
-         "policy: intake.holidays does not cover the next 90 days (newest day %s): add the next year's "
-         "rows once the State Council publishes them",
+         "policy: intake.holidays does not cover the next 90 days (newest day %s; a year counts once its "
+         "whole notice is in): add the next year's rows once the State Council publishes them",
          s[8] ? s[8] : "none");
   if (g_ascii_strtoll(s[11], NULL, 10) == 0)
     fail(st, "policy: the asset registry is empty (intake assets import)");
