@@ -35,5 +35,16 @@ cli_cmd_db(int argc, char **argv)
     return EXIT_RUNTIME;
   }
   printf("migrations applied: %u\n", applied);
+  /* a database a newer intake migrated: this binary (a rollback?) runs without what those changed */
+  StoreSchemaState st;
+  if (store_schema_state(conn, config->sql_dir, &st, &error)) {
+    printf("schema: %s (%u migrations)\n", st.newest ? st.newest : "-", st.applied);
+    if (st.unknown->len)
+      cli_log(CLI_LOG_WARN,
+              "the database has %u migration(s) this intake does not know (the newest %s): a newer intake "
+              "migrated it; run that version, or restore the backup taken before its migrate",
+              st.unknown->len, (char *)g_ptr_array_index(st.unknown, st.unknown->len - 1));
+    store_schema_state_clear(&st);
+  }
   return EXIT_OK;
 }

@@ -214,6 +214,42 @@ summary_status(Status *st, char **s, GString *text)
     fail(st, "policy: the asset registry is empty (intake assets import)");
 }
 
+/* The database's migrations against this binary's: behind (a migrate forgotten after an upgrade) or
+ * ahead (a newer intake migrated it: this one is a rollback) is unhealthy. */
+static void
+schema_status(Status *st, StoreConn *conn, const char *sql_dir, GString *text)
+{
+  JsonBuilder *b = st->json;
+  StoreSchemaState s;
+  g_autoptr(GError) error = NULL;
+  json_builder_set_member_name(b, "schema");
+  json_builder_begin_object(b);
+  if (!store_schema_state(conn, sql_dir, &s, &error)) {
+    member(b, "error", error->message);
+    json_builder_end_object(b);
+    fail(st, "schema: %s", error->message);
+    return;
+  }
+  member(b, "database", s.newest);
+  member(b, "intake", s.known_newest);
+  json_builder_set_member_name(b, "missing");
+  json_builder_add_int_value(b, s.missing->len);
+  json_builder_set_member_name(b, "unknown");
+  json_builder_add_int_value(b, s.unknown->len);
+  json_builder_end_object(b);
+  g_string_append_printf(text, "schema: %s (%u migrations), this intake's newest %s\n",
+                         s.newest ? s.newest : "-", s.applied, s.known_newest ? s.known_newest : "-");
+  if (s.missing->len)
+    fail(st, "schema: %u migration(s) of this intake not applied (the first %s): run `intake db migrate`",
+         s.missing->len, (char *)g_ptr_array_index(s.missing, 0));
+  if (s.unknown->len)
+    fail(st,
+         "schema: the database has %u migration(s) this intake does not know (the newest %s): a newer intake "
+         "migrated it; run that version",
+         s.unknown->len, (char *)g_ptr_array_index(s.unknown, s.unknown->len - 1));
+  store_schema_state_clear(&s);
+}
+
 int
 cli_cmd_status(int argc, char **argv)
 {
@@ -257,6 +293,7 @@ cli_cmd_status(int argc, char **argv)
     mailbox_status(&st, g_ptr_array_index(config->mailboxes, i), mailboxes, text);
   json_builder_end_array(st.json);
   summary_status(&st, g_ptr_array_index(summary->rows, 0), text);
+  schema_status(&st, conn, config->sql_dir, text);
   json_builder_set_member_name(st.json, "healthy");
   json_builder_add_boolean_value(st.json, st.unhealthy->len == 0);
   json_builder_set_member_name(st.json, "unhealthy");

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store.h"
 #include "version.h" /* generated: INTAKE_VERSION (the project's), INTAKE_GIT_COMMIT (git describe) */
 
 typedef struct {
@@ -86,6 +87,11 @@ main(int argc, char **argv)
   }
   if (!strcmp(argv[1], "--version")) {
     printf("intake %s (git %s)\n", INTAKE_VERSION, INTAKE_GIT_COMMIT);
+    /* the schema this binary migrates to: what `intake status` compares the database with */
+    g_autofree char *sql_dir = cli_sql_dir(NULL);
+    g_autoptr(GPtrArray) files = store_migration_files(sql_dir, NULL);
+    if (files && files->len)
+      printf("schema %s (%s)\n", (char *)g_ptr_array_index(files, files->len - 1), sql_dir);
     return EXIT_OK;
   }
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)

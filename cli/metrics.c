@@ -61,7 +61,12 @@ render(const StoreRows *sum, const StoreRows *mb, const CliPollRun *run)
   metric(out, "intake_polls_total", "counter", "Polls of every mailbox", s[15]);
   metric(out, "intake_mails_fetched_total", "counter", "Mails fetched and stored", s[12]);
   metric(out, "intake_orders_total", "counter", "Orders created", s[13]);
-  metric(out, "intake_quarantined", "gauge", "Orders waiting for review (unreadable or over a limit)", s[7]);
+  metric(out, "intake_quarantined", "gauge",
+         "Mails waiting for review because they could not be read (unreadable, unfetchable, over a limit, "
+         "not stored)",
+         s[19]);
+  metric(out, "intake_needs_review", "gauge",
+         "Orders waiting for review, for any reason (intake.needs_review)", s[7]);
   metric(out, "intake_acks_sent_total", "counter", "Acknowledgements delivered", s[14]);
   metric(out, "intake_acks_failed", "gauge", "Acknowledgements failed for good (need ops)", s[2]);
   metric(out, "intake_outbox_pending", "gauge", "Acknowledgements waiting to be sent", s[0]);

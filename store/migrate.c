@@ -90,22 +90,74 @@ apply_migration(StoreConn *conn, const char *sql_dir, const char *name, GError *
   return TRUE;
 }
 
-gboolean
-store_migrate(StoreConn *conn, const char *sql_dir, guint *applied, GError **error)
+GPtrArray *
+store_migration_files(const char *sql_dir, GError **error)
 {
-  *applied = 0;
   g_autoptr(GDir) dir = g_dir_open(sql_dir, 0, error);
   if (!dir) {
     g_prefix_error(error, "migrations: ");
-    return FALSE;
+    return NULL;
   }
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
   const char *n;
   while ((n = g_dir_read_name(dir))) {
     if (g_str_has_suffix(n, ".sql") && g_ascii_isdigit(n[0]))
       g_ptr_array_add(names, g_strdup(n));
   }
   g_ptr_array_sort(names, compare_names);
+  return names;
+}
+
+gboolean
+store_schema_state(StoreConn *conn, const char *sql_dir, StoreSchemaState *state, GError **error)
+{
+  memset(state, 0, sizeof *state);
+  g_autoptr(GPtrArray) files = store_migration_files(sql_dir, error);
+  if (!files)
+    return FALSE;
+  g_autoptr(StoreRows) rows =
+    store_select(conn, "SELECT name FROM intake.schema_migrations ORDER BY name", 0, NULL, error);
+  if (!rows)
+    return FALSE;
+  g_autoptr(GHashTable) applied = g_hash_table_new(g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) known = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < files->len; i++)
+    g_hash_table_add(known, g_ptr_array_index(files, i));
+  state->missing = g_ptr_array_new_with_free_func(g_free);
+  state->unknown = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < rows->rows->len; i++) {
+    const char *name = ((char **)g_ptr_array_index(rows->rows, i))[0];
+    g_hash_table_add(applied, (gpointer)name);
+    if (!g_hash_table_contains(known, name))
+      g_ptr_array_add(state->unknown, g_strdup(name));
+  }
+  for (guint i = 0; i < files->len; i++)
+    if (!g_hash_table_contains(applied, g_ptr_array_index(files, i)))
+      g_ptr_array_add(state->missing, g_strdup(g_ptr_array_index(files, i)));
+  state->applied = rows->rows->len;
+  if (rows->rows->len)
+    state->newest = g_strdup(((char **)g_ptr_array_index(rows->rows, rows->rows->len - 1))[0]);
+  if (files->len)
+    state->known_newest = g_strdup(g_ptr_array_index(files, files->len - 1));
+  return TRUE;
+}
+
+void
+store_schema_state_clear(StoreSchemaState *state)
+{
+  g_clear_pointer(&state->missing, g_ptr_array_unref);
+  g_clear_pointer(&state->unknown, g_ptr_array_unref);
+  g_clear_pointer(&state->newest, g_free);
+  g_clear_pointer(&state->known_newest, g_free);
+}
+
+gboolean
+store_migrate(StoreConn *conn, const char *sql_dir, guint *applied, GError **error)
+{
+  *applied = 0;
+  g_autoptr(GPtrArray) names = store_migration_files(sql_dir, error);
+  if (!names)
+    return FALSE;
 
   /* Two migrating processes at once: the second waits, then finds nothing left to do. */
   if (!store_exec(conn, "SELECT pg_advisory_lock(hashtextextended('intake.migrate', 0))", 0, NULL, error))

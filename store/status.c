@@ -105,6 +105,11 @@ store_status_summary(StoreConn *conn, GError **error)
     " NOT EXISTS (SELECT 1 FROM generate_series(extract(year FROM current_date)::int,"
     "   extract(year FROM current_date + 14)::int) y"
     "   WHERE (" HOLIDAY_MONTHS ") < 4)"
-    "   AS holidays_cover_14d",
+    "   AS holidays_cover_14d,"
+    /* what the mail itself left unread: unreadable, unfetchable, over a limit, or not stored at all */
+    " (SELECT count(*) FROM intake.orders o WHERE " NEEDS_REVIEW
+    "   AND o.review_reason IN ('unprocessable', 'unfetchable', 'oversize', 'quarantined', "
+    "'too_many_machines'))"
+    "  + (SELECT count(*) FROM intake.quarantine q WHERE q.resolved_at IS NULL) AS unreadable",
     0, NULL, error);
 }

@@ -54,6 +54,19 @@ gboolean store_set_time_zone(StoreConn *conn, GTimeZone *tz, GError **error);
  * (header row = column names) into intake.TABLE with COPY in that same transaction.
  * *applied receives how many were applied. Serialised by an advisory lock. */
 gboolean store_migrate(StoreConn *conn, const char *sql_dir, guint *applied, GError **error);
+/* The migration files of sql_dir (NNN_*.sql), in the order they run; NULL with error. */
+GPtrArray *store_migration_files(const char *sql_dir, GError **error);
+/* The database's migrations against this intake's files: which files it lacks (run `intake db
+ * migrate`) and which it has that no file names (a newer intake migrated it). */
+typedef struct {
+  guint applied;      /* rows of intake.schema_migrations */
+  char *newest;       /* the last applied, by name (NULL: none) */
+  char *known_newest; /* the last file of sql_dir */
+  GPtrArray *missing; /* char*: files not applied */
+  GPtrArray *unknown; /* char*: applied, no such file */
+} StoreSchemaState;
+gboolean store_schema_state(StoreConn *conn, const char *sql_dir, StoreSchemaState *state, GError **error);
+void store_schema_state_clear(StoreSchemaState *state);
 
 /* Session-level advisory lock named by key (e.g. the mailbox). Returns TRUE when taken;
  * FALSE with STORE_ERROR_BUSY when another session holds it, or another error. */
