@@ -147,7 +147,8 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
     }
     /* Three characters still say something ("亮红灯"); less is a leftover ("为", "急") unless it is a
      * fault word: "RCS… 宕机" from a phone says it all. */
-    if ((residue(c, s, l, NULL) < 3 && !short_fault(c, s, l)) ||
+    glong words = residue(c, s, l, NULL);
+    if ((words < 3 && (words == 0 || !short_fault(c, s, l))) ||
         parser_re_test(c, PARSER_RE_PERSON_LINE, l, len) || lead_in(l, len))
       continue;
     /* "请远程协助。联系人:孙涛 139…  地址:南京市…": the labelled fields at the end of a line that
