@@ -7,11 +7,12 @@
 
 typedef struct {
   GString *out;
-  int quote;         /* blockquote depth: lines get "> " per level */
-  int pending_nl;    /* newlines owed before the next text */
-  gboolean space;    /* a collapsed blank owed before the next text */
-  gboolean cell_sep; /* a tab owed before the next text (next table cell) */
-  int pre;           /* inside <pre>: keep blanks and newlines */
+  int quote;                  /* blockquote depth: lines get "> " per level */
+  int pending_nl;             /* newlines owed before the next text */
+  gboolean space;             /* a collapsed blank owed before the next text */
+  gboolean cell_sep;          /* a tab owed before the next text (next table cell) */
+  int pre;                    /* inside <pre>: keep blanks and newlines */
+  GHashTable *hidden_classes; /* class names a <style> sheet hides (NULL: none) */
 } Html;
 
 /* Elements that end a line before and after them. */
@@ -109,23 +110,15 @@ emit_text(Html *h, const char *s)
   }
 }
 
-/* An element a reader does not see: the hidden attribute, or an inline style that hides it
- * (display:none, visibility:hidden, font-size 0, Outlook's mso-hide:all, white text without a
- * background of its own). Text hidden so is no customer's words — it may carry another SN, phone or
- * address than the ones shown. Classes hidden by a <style> sheet are not looked at. */
+/* Whether declarations (CSS, any case and blanks) hide what they apply to: display:none,
+ * visibility:hidden, font-size 0, Outlook's mso-hide:all, white text without a background of its own. */
 static gboolean
-hidden_element(xmlNode *n)
+css_hides(const char *decl, gsize len)
 {
-  if (xmlHasProp(n, (const xmlChar *)"hidden"))
-    return TRUE;
-  xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
-  if (!style)
-    return FALSE;
-  GString *css = g_string_new(NULL); /* lower case, blanks out */
-  for (const xmlChar *p = style; *p; p++)
-    if (!g_ascii_isspace(*p))
-      g_string_append_c(css, g_ascii_tolower((char)*p));
-  xmlFree(style);
+  GString *css = g_string_sized_new(len + 2); /* lower case, blanks out */
+  for (gsize i = 0; i < len && decl[i]; i++)
+    if (!g_ascii_isspace(decl[i]))
+      g_string_append_c(css, g_ascii_tolower(decl[i]));
   gboolean hidden = strstr(css->str, "display:none") || strstr(css->str, "visibility:hidden") ||
                     strstr(css->str, "mso-hide:all");
   /* white text with no background of its own: white on the page */
@@ -144,6 +137,101 @@ hidden_element(xmlNode *n)
   return hidden;
 }
 
+/* The classes the <style> sheets of html hide: rules at the top level (not inside @media: a rule
+ * for phones only hides nothing on the desk's screen) whose selectors are ".name" or "tag.name". */
+static GHashTable *
+sheet_hidden_classes(const char *html, gsize len)
+{
+  GHashTable *classes = NULL;
+  const char *end = html + len;
+  for (const char *p = html; p + 7 < end;) {
+    const char *lt = memchr(p, '<', (gsize)(end - p));
+    if (!lt || lt + 7 > end)
+      break;
+    p = lt + 1;
+    if (g_ascii_strncasecmp(p, "style", 5) != 0 || (p[5] != '>' && !g_ascii_isspace(p[5])))
+      continue;
+    const char *body = memchr(p, '>', (gsize)(end - p));
+    if (!body)
+      break;
+    body++;
+    const char *close = body;
+    while (close + 8 <= end && g_ascii_strncasecmp(close, "</style", 7) != 0)
+      close++;
+    if (close + 8 > end)
+      close = end;
+    int depth = 0;
+    const char *sel = body;
+    for (const char *q = body; q < close; q++) {
+      if (*q == '{') {
+        const char *decl = q + 1;
+        const char *rb = decl;
+        while (rb < close && *rb != '}' && *rb != '{')
+          rb++;
+        gboolean at_rule = FALSE;
+        for (const char *t = sel; t < q && !at_rule; t++)
+          at_rule = *t == '@';
+        if (rb < close && *rb == '}' && depth == 0 && !at_rule && css_hides(decl, (gsize)(rb - decl))) {
+          g_autofree char *list = g_strndup(sel, (gsize)(q - sel));
+          g_auto(GStrv) sels = g_strsplit(list, ",", -1);
+          for (guint i = 0; sels[i]; i++) {
+            char *one = g_strstrip(sels[i]);
+            const char *dot = strchr(one, '.');
+            gboolean simple = dot && !strpbrk(one, " >+~:[#*") && !strchr(dot + 1, '.');
+            if (simple && dot[1]) {
+              if (!classes)
+                classes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+              g_hash_table_add(classes, g_ascii_strdown(dot + 1, -1));
+            }
+          }
+        }
+        if (rb < close && *rb == '}') {
+          q = rb;
+          sel = rb + 1;
+        } else {
+          depth++; /* @media { rule { … } }: the rules inside are not looked at */
+          sel = q + 1;
+        }
+      } else if (*q == '}') {
+        if (depth > 0)
+          depth--;
+        sel = q + 1;
+      }
+    }
+    p = close;
+  }
+  return classes;
+}
+
+/* An element a reader does not see: the hidden attribute, an inline style that hides it (css_hides), or
+ * a class a <style> sheet hides. Text hidden so is no customer's words — it may carry another SN,
+ * phone or address than the ones shown. */
+static gboolean
+hidden_element(const Html *h, xmlNode *n)
+{
+  if (xmlHasProp(n, (const xmlChar *)"hidden"))
+    return TRUE;
+  if (h->hidden_classes) {
+    xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+    gboolean hidden = FALSE;
+    if (cls) {
+      g_autofree char *low = g_ascii_strdown((const char *)cls, -1);
+      g_auto(GStrv) names = g_strsplit_set(low, " \t\r\n", -1);
+      for (guint i = 0; names[i] && !hidden; i++)
+        hidden = *names[i] && g_hash_table_contains(h->hidden_classes, names[i]);
+      xmlFree(cls);
+    }
+    if (hidden)
+      return TRUE;
+  }
+  xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
+  if (!style)
+    return FALSE;
+  gboolean hidden = css_hides((const char *)style, strlen((const char *)style));
+  xmlFree(style);
+  return hidden;
+}
+
 /* Iterative walk: HTML from the wild nests deep enough to make recursion a risk. */
 static void
 walk(Html *h, xmlNode *root)
@@ -156,7 +244,7 @@ walk(Html *h, xmlNode *root)
         emit_text(h, (const char *)n->content);
     } else if (n->type == XML_ELEMENT_NODE && n->name) {
       const char *name = (const char *)n->name;
-      if (!is_skipped(name) && !hidden_element(n)) {
+      if (!is_skipped(name) && !hidden_element(h, n)) {
         if (g_ascii_strcasecmp(name, "br") == 0) {
           start_line_if_needed(h);
           g_string_append_c(h->out, '\n');
@@ -224,9 +312,11 @@ parser_html_to_text(const char *html, gsize len)
                                     HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD);
   if (!doc)
     return g_string_free(out, FALSE);
-  Html h = { .out = out };
+  Html h = { .out = out, .hidden_classes = sheet_hidden_classes(html, len) };
   walk(&h, (xmlNode *)doc);
   xmlFreeDoc(doc);
+  if (h.hidden_classes)
+    g_hash_table_unref(h.hidden_classes);
   if (out->len > 0 && out->str[out->len - 1] != '\n')
     g_string_append_c(out, '\n');
   return g_string_free(out, FALSE);

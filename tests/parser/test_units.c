@@ -350,6 +350,21 @@ Test(html, hidden_text_is_not_read)
   }
 }
 
+/* A class a <style> sheet hides is not read either; one hidden only on phones (@media) is. */
+Test(html, text_of_a_class_the_sheet_hides_is_not_read)
+{
+  const char *h = "<html><head><style>\n.x1 { display : none }\np.MsoNormal {margin:0}\n"
+                  "@media only screen and (max-width:600px) { .desk { display:none !important } }\n"
+                  "span.gone, .alsogone { visibility:hidden; }</style></head><body>"
+                  "<p class=\"MsoNormal\">SN：RCS25A0012345 硬盘告警</p>"
+                  "<div class=\"X1\">SN RCS25M0123456 电话 13800002222</div>"
+                  "<p class=\"desk\">桌面可见</p><span class=\"big gone\">13700000000</span>"
+                  "<p class=\"alsogone\">看不见</p></body></html>";
+  g_autofree char *t = parser_html_to_text(h, strlen(h));
+  cr_expect(strstr(t, "RCS25A0012345") && strstr(t, "桌面可见"), "got: %s", t);
+  cr_expect(!strstr(t, "RCS25M0123456") && !strstr(t, "13700000000") && !strstr(t, "看不见"), "got: %s", t);
+}
+
 Test(html, table_cells_keep_label_and_value_together)
 {
   const char *h = "<html><body><table><tr><td><b>序列号</b></td><td>RCS25D0045678</td></tr>"
