@@ -203,6 +203,9 @@ static const char *const street_suffixes[] = { "路",   "街",   "道",   "巷",
 static gboolean
 names_a_street(const Alias *a, const char *after)
 {
+  /* "（北京时间）": the time zone every Chinese deadline is written in, not the place */
+  if (g_str_has_prefix(after, "时间") || g_str_has_prefix(after, "時間"))
+    return TRUE;
   if (a->latin || g_str_has_suffix(a->text, "市") || g_str_has_suffix(a->text, "区") ||
       g_str_has_suffix(a->text, "县") || g_str_has_suffix(a->text, "省"))
     return FALSE;

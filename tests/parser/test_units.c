@@ -564,6 +564,8 @@ Test(places, latin_street_person_and_pinyin_word)
   check_place("Xian, Shaanxi", "西安市", NULL);
   check_place("bj office", NULL, NULL);
   check_place("BJ office", "北京市", NULL);
+  check_place("昨晚 23:10（北京时间）起 BMC 报 RAID 卡告警", NULL, NULL);
+  check_place("北京时间 10 点，天津市河西区友谊路", "天津市", "河西区");
 }
 
 /* District names several cities have (issue 15): a landmark or province nearby decides, else nothing is
