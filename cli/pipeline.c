@@ -432,6 +432,17 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
     return store_order_hold_followup(conn, order_id, held, why, error);
   }
 
+  /* "问题已解决，谢谢" to a finished order: the most common reply to one, no reason to re-open it
+   * (or to read the order again from a mail that only says thanks) */
+  const char *status = row_value(row, "status");
+  if ((g_strcmp0(status, "closed") == 0 || g_strcmp0(status, "resolved") == 0) &&
+      parser_says_fixed(parser, fu->symptoms ? fu->symptoms : fu->subject)) {
+    g_autofree char *why =
+      g_strdup_printf("follow-up mail %s: the customer confirms the fix; the order stays %s",
+                      fu->message_id ? fu->message_id : "(no Message-ID)", status);
+    return store_order_note(conn, order_id, "followup", why, error);
+  }
+
   PipelineMachineSaved saved = { 0 };
   g_autoptr(ParserRequest) base = order_base(conn, parser, limits, row, order_id, &saved, error);
   if (!base && error && *error)
@@ -442,7 +453,6 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   merge_missing(m, fu);
 
   /* The customer wrote again: a finished or waiting order is open again. */
-  const char *status = row_value(row, "status");
   const char *reopen = NULL;
   if (g_strcmp0(status, "closed") == 0)
     reopen = "queued";

@@ -741,8 +741,11 @@ parser_has_fault_words(const ParserConfig *c, const char *text)
 }
 
 /* Negations right before a fault word: "没有报错", "无告警", "no errors", "not down". */
-static const char *const negations[] = { "没有", "沒有", "没",  "沒",   "无",       "無",
-                                         "未",   "不",   "no ", "not ", "without ", NULL };
+static const char *const negations[] = { "未再出现", "没有再出现", "没再出现", "不再出现", "未出现",
+                                         "没有出现", "没出现",     "再没有",   "不再",     "没有",
+                                         "沒有",     "没",         "沒",       "无",       "無",
+                                         "未",       "不",         "no ",      "not ",     "without ",
+                                         "no more ", NULL };
 
 gboolean
 parser_states_fault(const ParserConfig *c, const char *text)
@@ -763,6 +766,24 @@ parser_states_fault(const ParserConfig *c, const char *text)
     }
   }
   return FALSE;
+}
+
+gboolean
+parser_says_fixed(const ParserConfig *c, const char *text)
+{
+  /* what a customer writes once the engineer's work held: "问题已解决，谢谢", "8张卡都正常了" */
+  static const char *const fixed[] = { "已解决",      "解决了",         "已经解决", "已恢复",   "恢复了",
+                                       "恢复正常",    "正常了",         "没问题了", "已经正常", "处理好了",
+                                       "修好了",      "可以关单",       "可以关闭", "已解決",   "解決了",
+                                       "已恢復",      "恢復正常",       "resolved", "fixed",    "works now",
+                                       "working now", "back to normal", NULL };
+  if (!text)
+    return FALSE;
+  g_autofree char *fold = parser_casefold(text);
+  gboolean said = FALSE;
+  for (guint i = 0; fixed[i] && !said; i++)
+    said = strstr(fold, fixed[i]) != NULL;
+  return said && !parser_states_fault(c, text);
 }
 
 gboolean

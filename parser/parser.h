@@ -177,6 +177,10 @@ gboolean parser_forwarder_vouches(const ParserConfig *config, const char *forwar
  * none quoted: FALSE. */
 gboolean parser_followup_other_machine(const ParserConfig *config, const ParserRequest *request,
                                        const char *order_sn);
+/* Whether text (a customer's own words) says the fault is fixed ("问题已解决，谢谢", "works now") and
+ * states no fault (a negated one, "未再出现告警", does not count): a reply that closes, not one that
+ * re-opens. */
+gboolean parser_says_fixed(const ParserConfig *config, const char *text);
 
 /* Parses raw bytes. Returns a new request, or NULL with error set (never crashes on any input).
  * limits may be NULL for the defaults. */

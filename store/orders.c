@@ -431,6 +431,15 @@ store_order_hold_followup(StoreConn *conn, gint64 order_id, const char *reason, 
 }
 
 gboolean
+store_order_note(StoreConn *conn, gint64 order_id, const char *action, const char *note, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  const char *p[] = { id, action, note };
+  return store_exec(conn, "INSERT INTO intake.audit (order_id, action, note) VALUES ($1, $2, $3)", 3, p,
+                    error);
+}
+
+gboolean
 store_order_attach(StoreConn *conn, gint64 order_id, gint64 message_row, GError **error)
 {
   g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);

@@ -291,6 +291,9 @@ StoreAhead *store_order_find_ahead(StoreConn *conn, const char *order_no, const 
 StoreRows *store_order_get(StoreConn *conn, gint64 order_id, GError **error);
 /* The raw bytes of the mail that opened the order (caller frees with g_bytes_unref). */
 GBytes *store_order_initial_raw(StoreConn *conn, gint64 order_id, GError **error);
+/* An audit row of order_id without a change (action, note): what a mail said that changed nothing. */
+gboolean store_order_note(StoreConn *conn, gint64 order_id, const char *action, const char *note,
+                          GError **error);
 /* Links another mail to the order (role followup). */
 gboolean store_order_attach(StoreConn *conn, gint64 order_id, gint64 message_row, GError **error);
 /* What a follow-up to order_id may do (call before attaching it): *known receives the addresses

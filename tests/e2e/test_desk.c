@@ -322,6 +322,16 @@ Test(desk, followups_from_strangers_are_held_for_review)
            A_MAIL) "), '-') FROM intake.audit WHERE note LIKE '%desk-a-2@%'",
          "followup -");
 
+  /* "问题已解决，谢谢" to a resolved order: linked and noted, not re-opened (blind round 11d: every
+   * thank-you put a finished order back in the queue as overdue) */
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET status = 'resolved', finished_at = now()"
+                        " WHERE order_no = " NO(A_MAIL)));
+  append_gb18030("=?UTF-8?B?5p2O5Zub?= <lisi@tjport.example.cn>", "desk-a-ok@tjport.example.cn", subject,
+                 "换盘后一周内未再出现告警，问题已解决，谢谢！\r\n", NULL);
+  poll();
+  expect("SELECT status FROM intake.orders WHERE order_no = " NO(A_MAIL), "resolved");
+  expect("SELECT count(*) FROM intake.audit WHERE note LIKE '%desk-a-ok@%confirms the fix%'", "1");
+
   /* the customer writes again to an order closed 40 days ago: linked, not re-opened */
   PQclear(PQexec(e->pg, "UPDATE intake.orders SET status = 'closed', close_reason = 'resolved'"
                         " WHERE order_no = " NO(A_MAIL)));
