@@ -239,13 +239,17 @@ pipeline_machine_leave(ParserRequest *req, PipelineMachineSaved *saved)
   saved->entered = FALSE;
 }
 
-/* Fills base's missing fields from fu, adds fu's SN candidates, and appends fu's text so the
- * classifier reads both. */
+/* Fills base's missing fields from fu, adds fu's SN candidates (see below), and appends fu's text so
+ * the classifier reads both. */
 static void
-merge_missing(ParserRequest *base, const ParserRequest *fu)
+merge_missing(const ParserConfig *parser, ParserRequest *base, const ParserRequest *fu)
 {
   if (base == fu)
     return;
+  /* another SN in passing ("另RCS…的RAID问题也已处理完毕") is not this order's machine: a follow-up's
+   * SNs count only when the order has none or the mail corrects its SN ("SN写错了，应该是 RCS…") —
+   * a registered one would otherwise replace an unregistered order SN (blind round 11d) */
+  gboolean candidates = !base->sn || parser_corrects_sn(parser, fu);
   char **dst[] = { &base->sn, &base->model, &base->symptoms, &base->contact, &base->phone, &base->address };
   const char *src[] = { fu->sn, fu->model, fu->symptoms, fu->contact, fu->phone, fu->address };
   for (guint i = 0; i < G_N_ELEMENTS(dst); i++)
@@ -258,7 +262,7 @@ merge_missing(ParserRequest *base, const ParserRequest *fu)
   } else if (base->city && !base->district && fu->district && g_strcmp0(base->city, fu->city) == 0) {
     set_field(&base->district, fu->district);
   }
-  for (guint i = 0; i < fu->sn_candidates->len; i++)
+  for (guint i = 0; candidates && i < fu->sn_candidates->len; i++)
     add_unique(base->sn_candidates, g_ptr_array_index(fu->sn_candidates, i));
   if (fu->body_text) {
     g_autofree char *joined = g_strconcat(base->body_text ? base->body_text : "", "\n", fu->body_text, NULL);
@@ -450,7 +454,7 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   ParserRequest *m = base ? base : fu;
   if (!base)
     stored_fields(m, row);
-  merge_missing(m, fu);
+  merge_missing(parser, m, fu);
 
   /* The customer wrote again: a finished or waiting order is open again. */
   const char *reopen = NULL;
@@ -536,7 +540,7 @@ reprocess_read(const ParserConfig *parser, const ParserLimits *limits, Pending *
     if (!r)
       continue;
     if (base) {
-      merge_missing(base, r);
+      merge_missing(parser, base, r);
       continue;
     }
     base = g_steal_pointer(&r);

@@ -975,6 +975,19 @@ sn_key(const char *sn)
 }
 
 gboolean
+parser_corrects_sn(const ParserConfig *c, const ParserRequest *r)
+{
+  const char *text = r->body_text ? r->body_text : r->symptoms;
+  if (!text)
+    return FALSE;
+  g_autofree char *fold = parser_casefold(text);
+  for (guint i = 0; c->sn_correction && c->sn_correction[i]; i++)
+    if (strstr(fold, c->sn_correction[i]))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
 parser_followup_other_machine(const ParserConfig *c, const ParserRequest *r, const char *order_sn)
 {
   if (!r->followup_of && r->references->len == 0)

@@ -177,6 +177,8 @@ gboolean parser_forwarder_vouches(const ParserConfig *config, const char *forwar
  * none quoted: FALSE. */
 gboolean parser_followup_other_machine(const ParserConfig *config, const ParserRequest *request,
                                        const char *order_sn);
+/* Whether the mail corrects an SN it gave before (labels.ini sn_correction: "SN写错了，应该是 RCS…"). */
+gboolean parser_corrects_sn(const ParserConfig *config, const ParserRequest *request);
 /* Whether text (a customer's own words) says the fault is fixed ("问题已解决，谢谢", "works now") and
  * states no fault (a negated one, "未再出现告警", does not count): a reply that closes, not one that
  * re-opens. */

@@ -475,6 +475,42 @@ Test(poll, reply_reporting_another_machine_makes_a_new_order)
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
 }
 
+/* An order on an unregistered SN: a follow-up that names a registered machine in passing does not move
+ * the order to it (blind round 11d: a thank-you moved a memory order to another machine, expired); a
+ * follow-up that corrects the SN does. */
+Test(poll, another_sn_in_passing_is_not_the_orders_machine)
+{
+  PQclear(PQexec(
+    e->pg, "INSERT INTO intake.assets (sn, kind, model, customer, tier, ship_date)"
+           " VALUES ('RCS25Q0099301', 'server', 'RC-R2290 G5', '天津港数据中心', 'gold', '2025-06-01')"));
+  append_text("From: ma@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: memory alarm\r\n"
+              "Message-ID: <pass-1@tjport.example.cn>\r\nDate: Wed, 25 Nov 2026 10:00:00 +0800\r\n",
+              "SN：RCS25Q0099309 内存告警，DIMM C1 可纠正错误。\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  g_autofree char *order_no = harness_text(e, "SELECT order_no FROM intake.orders");
+  g_autofree char *headers =
+    g_strdup_printf("From: ma@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] memory\r\n"
+                    "Message-ID: <pass-2@tjport.example.cn>\r\nDate: Wed, 25 Nov 2026 11:00:00 +0800\r\n",
+                    order_no);
+  append_text(headers, "内存告警还在，请安排工程师来看。另RCS25Q0099301的RAID问题上周已经处理完毕。\r\n");
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "follow-ups 1"), "%s", out);
+  g_autofree char *sn = harness_text(e, "SELECT sn || ' ' || coalesce(tier, '-') FROM intake.orders");
+  cr_assert_str_eq(sn, "RCS25Q0099309 -");
+
+  g_autofree char *fix =
+    g_strdup_printf("From: ma@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] memory\r\n"
+                    "Message-ID: <pass-3@tjport.example.cn>\r\nDate: Wed, 25 Nov 2026 12:00:00 +0800\r\n",
+                    order_no);
+  append_text(fix, "不好意思，SN写错了，应该是 RCS25Q0099301。\r\n");
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  g_autofree char *fixed = harness_text(e, "SELECT sn || ' ' || coalesce(tier, '-') FROM intake.orders");
+  cr_assert_str_eq(fixed, "RCS25Q0099301 gold");
+}
+
 /* "刚才发的邮件忘了写地址": a new mail, no order number, no In-Reply-To — it adds to the sender's open
  * order of the last day (no second order, no second acknowledgement); the same words from someone
  * else, or a supplement that reports a fault, are new orders. */
