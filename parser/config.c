@@ -797,17 +797,25 @@ in_list(char *const *list, const char *s)
   return FALSE;
 }
 
+const char *
+parser_company_domain(const ParserConfig *config, const char *address)
+{
+  const char *at = address ? strrchr(address, '@') : NULL;
+  const char *domain = at ? at + 1 : NULL;
+  /* a shared domain counts only for a company's own one: not a public service, not ours */
+  return domain && *domain && !in_list(config->freemail, domain) && !in_list(config->own_domains, domain)
+           ? domain
+           : NULL;
+}
+
 gboolean
 parser_sender_known(const ParserConfig *config, const char *address, const char *const *known)
 {
   g_return_val_if_fail(config != NULL, FALSE);
   if (!address || !*address)
     return FALSE;
-  const char *at = strrchr(address, '@');
-  const char *domain = at ? at + 1 : NULL;
-  /* a shared domain counts only for a company's own one: not a public service, not ours */
-  gboolean company =
-    domain && *domain && !in_list(config->freemail, domain) && !in_list(config->own_domains, domain);
+  const char *domain = parser_company_domain(config, address);
+  gboolean company = domain != NULL;
   for (guint i = 0; known && known[i]; i++) {
     if (g_ascii_strcasecmp(known[i], address) == 0)
       return TRUE;

@@ -162,6 +162,9 @@ void parser_config_add_own_addresses(ParserConfig *config, const char *const *ad
  * same company: the same domain, unless that domain is a public mail service (labels.ini [senders]
  * freemail: 163.com, qq.com, gmail.com …) or the vendor's own. Case-insensitive. */
 gboolean parser_sender_known(const ParserConfig *config, const char *address, const char *const *known);
+/* The domain of address (a pointer into it) when it is a company's own: not a public mail service, not
+ * the vendor's; else NULL. */
+const char *parser_company_domain(const ParserConfig *config, const char *address);
 /* Whether a forward's acknowledgement may go to the end customer it names (origin) rather than to
  * the forwarder: the forwarder is the vendor's own staff (labels.ini own_domains), a partner ops
  * listed (trusted_forwarders: an address or "@domain", a reseller), or a colleague of the end

@@ -305,25 +305,28 @@ store_order_find(StoreConn *conn, const char *order_no, const char *const *refs,
 }
 
 gboolean
-store_order_find_supplement(StoreConn *conn, const char *from_addr, const char *sn, GDateTime *received,
-                            gint64 *order_id, GError **error)
+store_order_find_supplement(StoreConn *conn, const char *from_addr, const char *company_domain,
+                            const char *sn, GDateTime *received, gint64 *order_id, GError **error)
 {
   *order_id = 0;
   if (!from_addr || !*from_addr)
     return TRUE;
   g_autofree char *at = g_date_time_format_iso8601(received);
-  const char *p[] = { from_addr, sn, at };
-  /* the sender's open orders of the last day, those with the SN (or none) first; rare (a mail that
-   * says it adds to an earlier one), so read at once, seeing every row the poll wrote */
-  g_autoptr(StoreRows) rows =
-    store_select(conn,
-                 "SELECT o.id, o.sn = $2 AS same FROM intake.orders o"
-                 " WHERE lower(o.from_addr) = lower($1) AND o.status NOT IN ('resolved', 'closed')"
-                 "   AND o.merged_into IS NULL AND o.received_at <= $3::timestamptz"
-                 "   AND o.received_at > $3::timestamptz - interval '24 hours'"
-                 "   AND ($2::text IS NULL OR o.sn IS NULL OR o.sn = $2)"
-                 " ORDER BY o.sn = $2 DESC NULLS LAST, o.received_at DESC, o.id DESC LIMIT 2",
-                 3, p, error);
+  const char *p[] = { from_addr, sn, at, sn ? company_domain : NULL };
+  /* the sender's open orders of the last day, those with the SN (or none) first — or a colleague's
+   * (the same company domain) with the SN the mail names ("补充一下日志，就是刘畅早上报的那台"); rare
+   * (a mail that says it adds to an earlier one), so read at once, seeing every row the poll wrote */
+  g_autoptr(StoreRows) rows = store_select(
+    conn,
+    "SELECT o.id, o.sn = $2 AS same FROM intake.orders o"
+    " WHERE (lower(o.from_addr) = lower($1)"
+    "   OR ($4::text IS NOT NULL AND o.sn = $2 AND split_part(lower(o.from_addr), '@', 2) = lower($4)))"
+    "   AND o.status NOT IN ('resolved', 'closed')"
+    "   AND o.merged_into IS NULL AND o.received_at <= $3::timestamptz"
+    "   AND o.received_at > $3::timestamptz - interval '24 hours'"
+    "   AND ($2::text IS NULL OR o.sn IS NULL OR o.sn = $2)"
+    " ORDER BY o.sn = $2 DESC NULLS LAST, o.received_at DESC, o.id DESC LIMIT 2",
+    4, p, error);
   if (!rows)
     return FALSE;
   if (rows->rows->len == 0)

@@ -278,10 +278,11 @@ gboolean store_order_find(StoreConn *conn, const char *order_no, const char *con
 /* Inside the caller's transaction: the order a supplement ("刚才发的邮件忘了写地址", parser's
  * supplement) adds to — the open order of the same sender (from_addr, case-blind) received in the
  * 24 hours before received: the one with sn when the mail names it (or one without an SN), else the
- * only one the sender has. Locks the order row. TRUE with *order_id 0 when there is none, or several
- * and nothing tells which. */
-gboolean store_order_find_supplement(StoreConn *conn, const char *from_addr, const char *sn,
-                                     GDateTime *received, gint64 *order_id, GError **error);
+ * only one the sender has; with company_domain (parser_company_domain of the sender) and sn, also a
+ * colleague's order of that SN. Locks the order row. TRUE with *order_id 0 when there is none, or
+ * several and nothing tells which. */
+gboolean store_order_find_supplement(StoreConn *conn, const char *from_addr, const char *company_domain,
+                                     const char *sn, GDateTime *received, gint64 *order_id, GError **error);
 /* The look-up of store_order_find sent ahead (with write-behind: a poll's group reads), to be handed
  * to store_order_find as ahead with the same order_no and refs; it is read only then. */
 StoreAhead *store_order_find_ahead(StoreConn *conn, const char *order_no, const char *const *refs,

@@ -558,6 +558,17 @@ Test(poll, supplement_from_the_same_sender_fills_the_order)
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 3);
   cr_assert_eq(
     e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE sn = 'RCS25Q0099202' AND severity = 'S1'"), 1);
+
+  /* a colleague (the same company domain) adding to it by its SN: the same order, not a second one */
+  append_text("From: chen@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: bu chong\r\n"
+              "Message-ID: <sup-5@tjport.example.cn>\r\n",
+              "补充一下：RCS25Q0099201 那台现场联系人是李工 13902228888。\r\n");
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 0, follow-ups 1"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_messages om JOIN intake.orders o"
+                             " ON o.id = om.order_id WHERE om.role = 'followup' AND o.sn = 'RCS25Q0099201'"),
+               2);
 }
 
 /* A forward is acknowledged to the end customer it names, the forwarder in Cc, when the forwarder
