@@ -203,6 +203,10 @@ static const CompCase comps[] = {
   { "", "8卡 A100 其中一张 Xid 79", "gpu", "fault", "covered", "in_warranty" },
   { "", "RTX 4090 掉卡", "gpu", "fault", "covered", "in_warranty" },
   { "", "H100 ECC 报错", "gpu", "fault", "covered", "in_warranty" },
+  /* a server named by its GPU model is a server (blind round 11d) */
+  { "新到的H100机器开不了机", "只有BMC灯亮，风扇不转", "machine_part", "fault", "covered", "in_warranty" },
+  { "", "A800服务器 GPU 掉卡", "gpu", "fault", "covered", "in_warranty" },
+  { "H20节点宕机", "", "unknown", "fault", "covered", "in_warranty" },
   { "", "地址：科技路4090号，服务器宕机", "unknown", "fault", "covered", "in_warranty" },
   /* a crash screen is no monitor: the whole machine's term (gold: 5 years), still S1 */
   { "", "the host shows a purple screen, all VMs down", "unknown", "fault", "covered", "in_warranty" },
