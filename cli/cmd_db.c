@@ -39,11 +39,9 @@ cli_cmd_db(int argc, char **argv)
   StoreSchemaState st;
   if (store_schema_state(conn, config->sql_dir, &st, &error)) {
     printf("schema: %s (%u migrations)\n", st.newest ? st.newest : "-", st.applied);
-    if (st.unknown->len)
-      cli_log(CLI_LOG_WARN,
-              "the database has %u migration(s) this intake does not know (the newest %s): a newer intake "
-              "migrated it; run that version, or restore the backup taken before its migrate",
-              st.unknown->len, (char *)g_ptr_array_index(st.unknown, st.unknown->len - 1));
+    g_autofree char *ahead = store_schema_ahead(&st);
+    if (ahead)
+      cli_log(CLI_LOG_WARN, "%s", ahead);
     store_schema_state_clear(&st);
   }
   return EXIT_OK;

@@ -242,11 +242,9 @@ schema_status(Status *st, StoreConn *conn, const char *sql_dir, GString *text)
   if (s.missing->len)
     fail(st, "schema: %u migration(s) of this intake not applied (the first %s): run `intake db migrate`",
          s.missing->len, (char *)g_ptr_array_index(s.missing, 0));
-  if (s.unknown->len)
-    fail(st,
-         "schema: the database has %u migration(s) this intake does not know (the newest %s): a newer intake "
-         "migrated it; run that version",
-         s.unknown->len, (char *)g_ptr_array_index(s.unknown, s.unknown->len - 1));
+  g_autofree char *ahead = store_schema_ahead(&s);
+  if (ahead)
+    fail(st, "schema: %s", ahead);
   store_schema_state_clear(&s);
 }
 

@@ -142,6 +142,17 @@ store_schema_state(StoreConn *conn, const char *sql_dir, StoreSchemaState *state
   return TRUE;
 }
 
+char *
+store_schema_ahead(const StoreSchemaState *state)
+{
+  if (!state->unknown || !state->unknown->len)
+    return NULL;
+  return g_strdup_printf(
+    "the database has %u migration(s) this intake does not know (the newest %s): a newer "
+    "intake migrated it; run that version, or restore the backup taken before its migrate",
+    state->unknown->len, (const char *)g_ptr_array_index(state->unknown, state->unknown->len - 1));
+}
+
 void
 store_schema_state_clear(StoreSchemaState *state)
 {

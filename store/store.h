@@ -66,6 +66,8 @@ typedef struct {
   GPtrArray *unknown; /* char*: applied, no such file */
 } StoreSchemaState;
 gboolean store_schema_state(StoreConn *conn, const char *sql_dir, StoreSchemaState *state, GError **error);
+/* What to tell the admin when the database is ahead of this intake (unknown migrations), else NULL. */
+char *store_schema_ahead(const StoreSchemaState *state);
 void store_schema_state_clear(StoreSchemaState *state);
 
 /* Session-level advisory lock named by key (e.g. the mailbox). Returns TRUE when taken;
