@@ -580,12 +580,31 @@ statement_timeout_default(StoreConn *conn, GError **error)
   conn->statement_timeout_ours = FALSE;
   for (int i = 0; i < PQntuples(r); i++)
     conn->statement_timeout_ours |= g_str_equal(PQgetvalue(r, i, 0), "statement_timeout");
+  /* A wait for a lock someone else holds (a desk's psql left in a transaction on an order) ends before
+   * the statement timeout, as lock_not_available (55P03): transient, the mail is done again at the next
+   * poll. Cancelled by statement_timeout (57014) it would be quarantined as a mail that breaks the
+   * statement (blind round 11c: a customer's reply became a stray order). Half the statement timeout,
+   * or a minute without one; only where lock_timeout is not set. */
+  g_autoptr(PGresult) l = PQexec(
+    conn->pg, "SELECT set_config('lock_timeout', CASE WHEN s.setting::bigint > 0"
+              " THEN greatest(s.setting::bigint / 2, 1)::text || 'ms' ELSE '1min' END, false)"
+              " FROM pg_settings s, pg_settings l"
+              " WHERE s.name = 'statement_timeout' AND l.name = 'lock_timeout' AND l.source = 'default'");
+  if (!store_check(conn, l, PGRES_TUPLES_OK, error))
+    return FALSE;
+  g_free(conn->lock_timeout_ours);
+  conn->lock_timeout_ours = PQntuples(l) > 0 ? g_strdup(PQgetvalue(l, 0, 0)) : NULL;
   return TRUE;
 }
 
 gboolean
 store_statement_timeout_lift(StoreConn *conn, gboolean lift, GError **error)
 {
+  /* a migration may wait for the desk's sessions to let go of a table: no lock timeout of ours either */
+  const char *lock[] = { lift ? "0" : conn->lock_timeout_ours };
+  if (conn->lock_timeout_ours &&
+      !store_exec(conn, "SELECT set_config('lock_timeout', $1, false)", 1, lock, error))
+    return FALSE;
   if (!conn->statement_timeout_ours)
     return TRUE;
   return store_exec(
@@ -654,6 +673,7 @@ store_close(StoreConn *conn)
   store_behind_free(conn);
   store_numbers_close(conn);
   g_free(conn->behind_why);
+  g_free(conn->lock_timeout_ours);
   g_clear_pointer(&conn->tz, g_time_zone_unref);
   g_free(conn);
 }

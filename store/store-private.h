@@ -17,6 +17,7 @@ struct StoreConn {
   PGconn *pg;
   GTimeZone *tz; /* the local day of order numbers and --since dates; STORE_DEFAULT_TIME_ZONE */
   gboolean statement_timeout_ours; /* store_connect set the default statement_timeout */
+  char *lock_timeout_ours;         /* the lock_timeout store_connect set, or NULL */
   GHashTable *prepared;            /* SQL text -> name of its prepared statement on this connection */
   guint prepared_seq;              /* the last name given */
   GPtrArray *pending;              /* statements sent ahead (pipeline mode), results not read yet: each its

@@ -511,6 +511,48 @@ Test(poll, another_sn_in_passing_is_not_the_orders_machine)
   cr_assert_str_eq(fixed, "RCS25Q0099301 gold");
 }
 
+/* A desk session holding an order's row (psql left in a transaction) while its customer replies: the
+ * poll's wait ends as a lock timeout before the statement timeout — transient, the mail is not
+ * quarantined and is stored once the lock is gone (blind round 11c: it became a stray order). */
+Test(poll, a_lock_held_by_the_desk_delays_a_followup_and_loses_nothing)
+{
+  append_text("From: ma@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: disk\r\n"
+              "Message-ID: <lock-1@tjport.example.cn>\r\n",
+              "SN：RCS25Q0099401 硬盘告警。\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  g_autofree char *order_no = harness_text(e, "SELECT order_no FROM intake.orders");
+  g_autofree char *conf = NULL;
+  cr_assert(g_file_get_contents(e->config_path, &conf, NULL, NULL));
+  g_autofree char *find = g_strdup_printf("conninfo = %s", e->conninfo);
+  g_autofree char *with = g_strdup_printf("conninfo = %s options='-c statement_timeout=6000'", e->conninfo);
+  g_autoptr(GString) c2 = g_string_new(conf);
+  cr_assert(g_string_replace(c2, find, with, 1) == 1);
+  cr_assert(g_file_set_contents(e->config_path, c2->str, -1, NULL));
+  g_autofree char *headers =
+    g_strdup_printf("From: ma@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] disk\r\n"
+                    "Message-ID: <lock-2@tjport.example.cn>\r\n",
+                    order_no);
+  append_text(headers, "电话：13902227777\r\n");
+  PQclear(PQexec(e->pg, "BEGIN"));
+  PQclear(PQexec(e->pg, "SELECT 1 FROM intake.orders FOR UPDATE"));
+  g_free(out), g_free(err);
+  gint64 t0 = g_get_monotonic_time();
+  int rc = poll(&out, &err);
+  gint64 waited = (g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
+  PQclear(PQexec(e->pg, "COMMIT"));
+  cr_assert_neq(rc, 0, "%s%s", out, err);
+  cr_expect(strstr(err, "lock"), "%s", err);
+  cr_expect(waited < 6, "the lock wait ended after %" G_GINT64_FORMAT " s", waited);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.messages"), 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.quarantine"), 0);
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "follow-ups 1"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE phone = '13902227777'"), 1);
+}
+
 /* "刚才发的邮件忘了写地址": a new mail, no order number, no In-Reply-To — it adds to the sender's open
  * order of the last day (no second order, no second acknowledgement); the same words from someone
  * else, or a supplement that reports a fault, are new orders. */
