@@ -112,7 +112,8 @@ send_alert(const CliAlerts *cfg, const AcksSmtpConfig *smtp, FetcherSmtp **maile
 {
   if (cfg->webhook_url) {
     g_autofree char *json = webhook_json(cfg->format, alert);
-    if (!fetcher_http_post_json(cfg->webhook_url, json, cfg->timeout_s, error))
+    gboolean robot = !g_str_equal(cfg->format, "generic"); /* wecom, dingtalk, feishu */
+    if (!fetcher_http_post_json(cfg->webhook_url, json, cfg->timeout_s, robot, error))
       return FALSE;
   }
   if (cfg->mail_to) {

@@ -150,8 +150,10 @@ gboolean fetcher_smtp_in_doubt(const FetcherSmtp *smtp);
 /* ==== HTTP: alert webhooks (fetcher/golive.c) ==== */
 /* POSTs json (UTF-8) to url (http:// or https://, certificates verified) with Content-Type
  * application/json; the whole exchange within timeout_s (0: 5). FALSE with FETCHER_ERROR CONNECT
- * (unreachable, timeout), TLS, CONFIG, or PROTOCOL (a status other than 2xx). */
-gboolean fetcher_http_post_json(const char *url, const char *json, guint timeout_s, GError **error);
+ * (unreachable, timeout), TLS, CONFIG, or PROTOCOL (a status other than 2xx, or with robot — a WeCom,
+ * DingTalk or Feishu robot — a 2xx whose JSON says "errcode"/"code" other than 0: its refusal). */
+gboolean fetcher_http_post_json(const char *url, const char *json, guint timeout_s, gboolean robot,
+                                GError **error);
 
 G_END_DECLS
 

@@ -19,7 +19,7 @@ discard(char *ptr, size_t size, size_t nmemb, void *user)
 }
 
 gboolean
-fetcher_http_post_json(const char *url, const char *json, guint timeout_s, GError **error)
+fetcher_http_post_json(const char *url, const char *json, guint timeout_s, gboolean robot, GError **error)
 {
   if (!url || (g_ascii_strncasecmp(url, "http://", 7) != 0 && g_ascii_strncasecmp(url, "https://", 8) != 0)) {
     g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG,
@@ -43,12 +43,26 @@ fetcher_http_post_json(const char *url, const char *json, guint timeout_s, GErro
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   gboolean ok = rc == CURLE_OK && status >= 200 && status < 300;
+  /* Chat robots answer 200 and say in the body that they refused (WeCom/DingTalk "errcode": 45009
+   * over 20 messages a minute, a wrong key; Feishu "code": 9499): a refusal, retried like a 5xx, not
+   * an alert delivered. */
+  gint64 refused = 0;
+  if (ok && robot && reply->len) {
+    g_autoptr(GRegex) re = g_regex_new("\"(?:errcode|code|StatusCode)\"\\s*:\\s*(-?[0-9]+)", 0, 0, NULL);
+    g_autoptr(GMatchInfo) mi = NULL;
+    for (g_regex_match(re, reply->str, 0, &mi); g_match_info_matches(mi) && !refused;
+         g_match_info_next(mi, NULL)) {
+      g_autofree char *v = g_match_info_fetch(mi, 1);
+      refused = g_ascii_strtoll(v, NULL, 10);
+    }
+    ok = refused == 0;
+  }
   if (rc != CURLE_OK)
     fetcher_curl_set_error(error, fetcher_curl_error_code(rc), "HTTP", "webhook POST", rc, errbuf, NULL);
   else if (!ok) {
     g_autofree char *text = g_utf8_make_valid(reply->str, (gssize)reply->len);
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "HTTP webhook POST: status %ld (%s)", status,
-                text);
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_PROTOCOL, "HTTP webhook POST: %s %ld (%s)",
+                refused ? "refused by the robot, code" : "status", refused ? (long)refused : status, text);
   }
   curl_slist_free_all(headers);
   curl_easy_cleanup(c);

@@ -391,6 +391,11 @@ receiver_start(Receiver *r)
     "class H(http.server.BaseHTTPRequestHandler):\n"
     "    def do_POST(self):\n"
     "        b = self.rfile.read(int(self.headers['Content-Length']))\n"
+    "        import os\n"
+    "        if os.path.exists(sys.argv[1] + '.refuse'):\n" /* a robot over its rate limit: 200, refused */
+    "            with open(sys.argv[1] + '.refused', 'ab') as f: f.write(b.replace(b'\\n', b' ') + b'\\n')\n"
+    "            self.send_response(200); self.end_headers()\n"
+    "            self.wfile.write(b'{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}'); return\n"
     "        with open(sys.argv[1], 'ab') as f: f.write(b.replace(b'\\n', b' ') + b'\\n')\n"
     "        self.send_response(200); self.end_headers(); self.wfile.write(b'{\"errcode\":0}')\n"
     "    def log_message(self, *a): pass\n"
@@ -475,6 +480,19 @@ Test(golive, alerts_reach_a_webhook_once_per_event)
   g_autofree char *up = g_strdup_printf("[alerts]\nwebhook_url = http://127.0.0.1:%u/hook\nformat = generic\n"
                                         "due_within = 15m\ntimeout = 2s\n[metrics]\ntextfile = %s\n",
                                         r.port, metrics);
+  /* a WeCom robot answers 200 but refuses (over 20 a minute, a wrong key): not sent, tried again
+   * (blind round 11c: counted as delivered) */
+  g_autofree char *robot =
+    g_strdup_printf("[alerts]\nwebhook_url = http://127.0.0.1:%u/hook\nformat = wecom\n"
+                    "due_within = 15m\ntimeout = 2s\n[metrics]\ntextfile = %s\n",
+                    r.port, metrics);
+  write_config(NULL, NULL, NULL, robot);
+  g_autofree char *refuse = g_strconcat(r.log, ".refuse", NULL);
+  cr_assert(g_file_set_contents(refuse, "", 0, NULL));
+  poll_ok();
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.alerts WHERE sent_at IS NOT NULL"), 0);
+  cr_expect_geq(e2e_scalar(e, "SELECT sum(attempts) FROM intake.alerts"), 2);
+  g_unlink(refuse);
   write_config(NULL, NULL, NULL, up);
   poll_ok();
   poll_ok();
@@ -492,7 +510,7 @@ Test(golive, alerts_reach_a_webhook_once_per_event)
   /* the textfile of the last poll */
   g_autofree char *prom = NULL;
   cr_assert(g_file_get_contents(metrics, &prom, NULL, NULL));
-  cr_expect(strstr(prom, "# TYPE intake_polls_total counter\nintake_polls_total 4\n"), "%s", prom);
+  cr_expect(strstr(prom, "# TYPE intake_polls_total counter\nintake_polls_total 5\n"), "%s", prom);
   cr_expect(strstr(prom, "intake_orders_total 3\n"), "%s", prom);
   cr_expect(strstr(prom, "intake_outbox_pending 3\n"), "%s", prom);
   cr_expect(strstr(prom, "intake_mailbox_failed_polls{mailbox=\""), "%s", prom);
