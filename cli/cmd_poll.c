@@ -25,18 +25,20 @@ report_lock(StoreConn *conn, const CliMailbox *mb, const char *key)
     return;
   }
   gint64 age = MAX(h->age_s, h->xact_age_s);
-  cli_log(CLI_LOG_WARN,
-          "[%s] another poll holds the lock: pid %d (%s, %s, %s), connected %s, %" G_GINT64_FORMAT
-          " min ago%s",
-          mb->name, h->pid, h->application ? h->application : "?", h->client ? h->client : "?",
-          h->state ? h->state : "?", h->since ? h->since : "?", h->age_s / 60,
-          h->xact_age_s >= 0 ? ", in a transaction" : "");
+  cli_log(
+    CLI_LOG_WARN,
+    "[%s] another poll holds the lock: %s on %s (PostgreSQL backend %d, %s), connected %s, %" G_GINT64_FORMAT
+    " s ago%s",
+    mb->name, h->application ? h->application : "?", h->client ? h->client : "?", h->pid,
+    h->state ? h->state : "?", h->since ? h->since : "?", h->age_s,
+    h->xact_age_s >= 0 ? ", in a transaction" : "");
   if (age >= (gint64)mb->stale_lock_after_s)
     cli_log(CLI_LOG_ERROR,
             "[%s] the poll lock has been held for %" G_GINT64_FORMAT
-            " min, longer than stale_lock_after (%u min):"
-            " a hung poll? Stop that process, or SELECT pg_terminate_backend(%d)",
-            mb->name, age / 60, mb->stale_lock_after_s / 60, h->pid);
+            " s, longer than stale_lock_after (%u s): a hung poll? Stop it (%s on %s: kill that pid), or"
+            " end its database session: SELECT pg_terminate_backend(%d)",
+            mb->name, age, mb->stale_lock_after_s, h->application ? h->application : "?",
+            h->client ? h->client : "?", h->pid);
 }
 
 /* One mailbox's IMAP session, opened and its STATUS asked (on a thread) before the poll needs it: the

@@ -3,6 +3,7 @@
 #include "store-private.h"
 
 #include <string.h>
+#include <unistd.h>
 
 G_DEFINE_QUARK(store - error - quark, store_error)
 
@@ -533,7 +534,7 @@ static const struct {
   { "keepalives_idle", NULL, "60" },
   { "keepalives_interval", NULL, "10" },
   { "keepalives_count", NULL, "6" },
-  { "fallback_application_name", NULL, "intake" },
+  { "fallback_application_name", NULL, NULL }, /* "intake pid N": a hung poll is found by its pid */
 };
 
 /* A statement may run this long unless the session already has a statement_timeout (conninfo
@@ -546,11 +547,13 @@ connect_bounded(const char *conninfo)
   const char *keys[G_N_ELEMENTS(conn_defaults) + 2];
   const char *values[G_N_ELEMENTS(conn_defaults) + 2];
   guint n = 0;
+  char app[32];
+  g_snprintf(app, sizeof app, "intake pid %d", (int)getpid());
   for (guint i = 0; i < G_N_ELEMENTS(conn_defaults); i++) {
     if (conn_defaults[i].env && g_getenv(conn_defaults[i].env))
       continue;
     keys[n] = conn_defaults[i].key;
-    values[n++] = conn_defaults[i].value;
+    values[n++] = conn_defaults[i].value ? conn_defaults[i].value : app;
   }
   /* dbname last, expanded: what the conninfo names overrides the defaults above */
   keys[n] = "dbname";
