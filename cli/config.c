@@ -342,7 +342,7 @@ load_alerts(GKeyFile *kf, const char *path, CliAlerts *a, GError **error)
                      "is not an http:// or https:// URL");
   if (a->mail_to && !strchr(a->mail_to, '@'))
     return bad_value(error, path, "alerts", "mail_to", a->mail_to, "is not a mail address");
-  return get_duration(kf, path, "alerts", "due_within", 30 * 60, &a->due_within_s, error) &&
+  return get_duration(kf, path, "alerts", "due_within", 15 * 60, &a->due_within_s, error) &&
          get_uint(kf, path, "alerts", "failing_polls", 3, 0, &a->failing_polls, error) &&
          get_duration(kf, path, "alerts", "timeout", 5, &a->timeout_s, error);
 }
