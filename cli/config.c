@@ -592,6 +592,11 @@ static gboolean
 read_text(const char *chosen, const char *text, gsize len, GKeyFile *kf, GError **error)
 {
   g_autoptr(GError) local = NULL;
+  /* Windows Notepad saves UTF-8 with a byte-order mark: not part of the first line's text */
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+    text += 3;
+    len -= 3;
+  }
   g_autofree char *ini = semicolon_comments(text, len);
   if (!g_key_file_load_from_data(kf, ini, (gsize)-1, G_KEY_FILE_NONE, &local)) {
     g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "config %s: %s", chosen, local->message);

@@ -97,6 +97,20 @@ Test(config, bad_value_exits_2_naming_section_and_key)
   cli_remove_config(path);
 }
 
+/* A config saved by Notepad (UTF-8 with a byte-order mark) reads like any other (blind round 11c: its
+ * first section was refused with an invisible character in the message). */
+Test(config, a_byte_order_mark_is_not_part_of_the_file)
+{
+  g_autofree char *path = cli_write_config("\xEF\xBB\xBF[imap]\nurl = imaps://mail.example.com/INBOX\n"
+                                           "user = a@example.com\ntls_verify = maybe\n"
+                                           "[db]\nconninfo = dbname=none host=/nonexistent\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(cli_run(NULL, &out, &err, "poll", "--config", path, NULL), 2, "%s%s", out, err);
+  /* the file is read: what stops it is the bad value in it, not its first line */
+  cr_assert(strstr(err, "tls_verify") && !strstr(err, "\xEF\xBB\xBF"), "%s", err);
+  cli_remove_config(path);
+}
+
 /* A password file others can read is named with its mode and the fix; the password never shown. */
 static void
 password_file_mode(mode_t mode, gid_t gid, gboolean warned)
