@@ -1042,6 +1042,22 @@ poll_mailbox(Poll *p, GError **error)
 
   /* first_poll = new: the first contact starts at UIDNEXT (the mailbox's history is not taken) */
   if (first_contact && p->mb->first_poll == CLI_FIRST_POLL_NEW) {
+    /* the same user's folder polled before under another URL spelling: its waiting mail would be
+     * skipped without a word (blind round 11c: localhost → 127.0.0.1) */
+    g_autoptr(GError) e = NULL;
+    g_autoptr(StoreRows) same = store_mailbox_namesakes(p->conn, p->mailbox_key, p->mb->user, &e);
+    const char *folder = fetcher_session_mailbox(p->imap);
+    for (guint i = 0; same && i < same->rows->len; i++) {
+      char **r = g_ptr_array_index(same->rows, i);
+      const char *slash = strrchr(r[0], '/');
+      if (slash && folder && g_strcmp0(slash + 1, folder) == 0)
+        cli_log(CLI_LOG_WARN,
+                "mailbox %s: new to the database, but \"%s\" (the same user and folder) was polled until %s:"
+                " if it is the same mailbox under another URL, first_poll = new skips the mail waiting now"
+                " (UIDs up to %u) — put the URL back, or set first_poll = all for one poll",
+                p->mailbox_key, r[0], r[1] ? r[1] : "?", uidnext - 1);
+    }
+
     cli_log(CLI_LOG_INFO,
             "mailbox=%s first poll: starting at UIDNEXT %u, %" G_GINT64_FORMAT " old mails left",
             fetcher_session_mailbox(p->imap), uidnext, (gint64)uidnext - 1 - p->mailbox.last_uid);

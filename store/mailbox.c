@@ -26,6 +26,18 @@ store_mailbox_get(StoreConn *conn, const char *name, StoreMailbox *out, GError *
   return TRUE;
 }
 
+StoreRows *
+store_mailbox_namesakes(StoreConn *conn, const char *name, const char *user, GError **error)
+{
+  const char *p[] = { name, user };
+  return store_select(
+    conn,
+    "SELECT name, to_char(last_poll_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+    " last_uid FROM intake.mailboxes"
+    " WHERE name <> $1 AND split_part(name, ' ', 1) = $2 AND last_uid > 0 ORDER BY last_poll_at DESC",
+    2, p, error);
+}
+
 gboolean
 store_mailbox_set_uidvalidity(StoreConn *conn, StoreMailbox *mailbox, gint64 uidvalidity, GError **error)
 {

@@ -182,6 +182,9 @@ typedef struct {
 
 /* Finds or creates the mailbox row named name. */
 gboolean store_mailbox_get(StoreConn *conn, const char *name, StoreMailbox *out, GError **error);
+/* The other mailboxes of user already polled (name, last poll ISO, last UID), newest first: the same
+ * mailbox under another URL spelling ("localhost" for "127.0.0.1") is one of them. */
+StoreRows *store_mailbox_namesakes(StoreConn *conn, const char *name, const char *user, GError **error);
 /* Records a (new) UIDVALIDITY: last_uid restarts from 0 when it changed. */
 gboolean store_mailbox_set_uidvalidity(StoreConn *conn, StoreMailbox *mailbox, gint64 uidvalidity,
                                        GError **error);

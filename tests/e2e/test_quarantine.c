@@ -204,7 +204,7 @@ Test(quarantine, a_held_lock_is_reported_loudly)
     PQexecParams(e->pg, "SELECT pg_advisory_lock(hashtextextended($1, 0))", 1, NULL, params, NULL, NULL, 0);
   cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQresultErrorMessage(r));
   PQclear(r);
-  g_autofree char *pid = g_strdup_printf("pid %d", PQbackendPID(e->pg));
+  g_autofree char *pid = g_strdup_printf("PostgreSQL backend %d", PQbackendPID(e->pg));
 
   g_free(out);
   g_free(err);
