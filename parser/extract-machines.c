@@ -479,6 +479,22 @@ drop_calm(const ParserConfig *c, GPtrArray *rows)
       g_ptr_array_remove_index(rows, i);
 }
 
+/* The request's SN and model become m's (read from the text from_text names). */
+static void
+take_machine(ParserRequest *r, const ParserMachine *m, const char *from_text)
+{
+  if (!r->sn || g_strcmp0(r->sn, m->sn) != 0) {
+    g_free(r->sn);
+    r->sn = g_strdup(m->sn);
+    r->sn_source = from_text;
+    r->sn_quoted = FALSE;
+  }
+  if (m->model && g_strcmp0(m->model, r->model) != 0) {
+    g_free(r->model);
+    r->model = g_strdup(m->model);
+  }
+}
+
 void
 parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *r)
 {
@@ -506,16 +522,8 @@ parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *
   if (rows->len < 2) {
     /* of several listed, the one left to repair is the machine, whichever SN the text scored first */
     const ParserMachine *only = listed >= 2 && rows->len == 1 ? g_ptr_array_index(rows, 0) : NULL;
-    if (only && g_strcmp0(only->sn, r->sn) != 0) {
-      g_free(r->sn);
-      r->sn = g_strdup(only->sn);
-      r->sn_source = r->body_html ? "html" : "body";
-      r->sn_quoted = FALSE;
-      if (only->model) {
-        g_free(r->model);
-        r->model = g_strdup(only->model);
-      }
-    }
+    if (only && g_strcmp0(only->sn, r->sn) != 0)
+      take_machine(r, only, from_text);
     g_ptr_array_add(r->machines, machine_new(r->sn, r->model, r->symptoms));
     return;
   }
@@ -524,17 +532,7 @@ parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *
   for (guint i = 0; r->sn && i < rows->len; i++)
     if (g_strcmp0(((ParserMachine *)g_ptr_array_index(rows, i))->sn, r->sn) == 0)
       first = i;
-  ParserMachine *m0 = g_ptr_array_index(rows, first);
-  if (!r->sn || g_strcmp0(r->sn, m0->sn) != 0) {
-    g_free(r->sn);
-    r->sn = g_strdup(m0->sn);
-    r->sn_source = from_text;
-    r->sn_quoted = FALSE;
-  }
-  if (m0->model && g_strcmp0(m0->model, r->model) != 0) {
-    g_free(r->model);
-    r->model = g_strdup(m0->model);
-  }
+  take_machine(r, g_ptr_array_index(rows, first), from_text);
   for (guint k = 0; k < rows->len; k++) {
     ParserMachine *m = g_ptr_array_index(rows, (k == 0) ? first : (k <= first ? k - 1 : k));
     if (!m->model)

@@ -727,19 +727,6 @@ parser_fault_tag_count(const ParserConfig *c, const char *text)
   return faults;
 }
 
-gboolean
-parser_has_fault_words(const ParserConfig *c, const char *text)
-{
-  g_autofree char *fold = parser_casefold(text);
-  for (guint i = 0; c->fault_words && c->fault_words[i]; i++) {
-    const char *w = c->fault_words[i];
-    for (const char *hit = strstr(fold, w); hit; hit = strstr(hit + 1, w))
-      if (!g_ascii_isalpha(*w) || parser_whole_word_at(fold, (gsize)(hit - fold), strlen(w)))
-        return TRUE; /* Latin words whole only ("down" is not in "download") */
-  }
-  return FALSE;
-}
-
 /* Negations right before a fault word: "没有报错", "无告警", "no errors", "not down". */
 static const char *const negations[] = { "未再出现", "没有再出现", "没再出现", "不再出现", "未出现",
                                          "没有出现", "没出现",     "再没有",   "不再",     "没有",
@@ -747,8 +734,10 @@ static const char *const negations[] = { "未再出现", "没有再出现", "没
                                          "未",       "不",         "no ",      "not ",     "without ",
                                          "no more ", NULL };
 
-gboolean
-parser_states_fault(const ParserConfig *c, const char *text)
+/* Whether text has a fault word (Latin ones whole only: "down" is not in "download"); with
+ * skip_negated, one right after a negation does not count. */
+static gboolean
+fault_word_in(const ParserConfig *c, const char *text, gboolean skip_negated)
 {
   g_autofree char *fold = parser_casefold(text);
   for (guint i = 0; c->fault_words && c->fault_words[i]; i++) {
@@ -757,7 +746,7 @@ parser_states_fault(const ParserConfig *c, const char *text)
       if (g_ascii_isalpha(*w) && !parser_whole_word_at(fold, (gsize)(hit - fold), strlen(w)))
         continue;
       gboolean negated = FALSE;
-      for (guint k = 0; negations[k] && !negated; k++) {
+      for (guint k = 0; skip_negated && negations[k] && !negated; k++) {
         gsize n = strlen(negations[k]);
         negated = (gsize)(hit - fold) >= n && memcmp(hit - n, negations[k], n) == 0;
       }
@@ -766,6 +755,18 @@ parser_states_fault(const ParserConfig *c, const char *text)
     }
   }
   return FALSE;
+}
+
+gboolean
+parser_has_fault_words(const ParserConfig *c, const char *text)
+{
+  return fault_word_in(c, text, FALSE);
+}
+
+gboolean
+parser_states_fault(const ParserConfig *c, const char *text)
+{
+  return fault_word_in(c, text, TRUE);
 }
 
 gboolean
@@ -998,10 +999,8 @@ parser_followup_other_machine(const ParserConfig *c, const ParserRequest *r, con
   fault_counts(c, r->symptoms, strlen(r->symptoms), &faults, &requests, &calm);
   if (faults == 0)
     return FALSE;
-  g_autofree char *fold = parser_casefold(r->body_text ? r->body_text : r->symptoms);
-  for (guint i = 0; c->sn_correction && c->sn_correction[i]; i++)
-    if (strstr(fold, c->sn_correction[i]))
-      return FALSE; /* "上次SN写错了，应该是 RCS…": the same machine */
+  if (parser_corrects_sn(c, r))
+    return FALSE; /* "上次SN写错了，应该是 RCS…": the same machine */
   g_autofree char *mine = sn_key(r->sn);
   if (order_sn) {
     g_autofree char *theirs = sn_key(order_sn);
