@@ -258,18 +258,19 @@ static gboolean
 latin_place(const char *text, gsize pos, const Alias *a)
 {
   const char *p = text + pos, *after = p + a->len;
+  gboolean placed = latin_word(after, latin_place_words) != NULL; /* "tianjin shi", "Xian City" */
   if (a->upper) {
     for (gsize i = 0; i < a->len; i++)
       if (g_ascii_islower(p[i]))
         return FALSE;
-  } else if (!g_ascii_isupper(*p) && !latin_word(after, latin_place_words)) {
+  } else if (!g_ascii_isupper(*p) && !placed) {
     return FALSE;
   }
   const char *dir = latin_word(after, latin_directions);
   if (latin_word(after, latin_streets) || (dir && latin_word(dir, latin_streets)))
     return FALSE;
   /* "Li Xian": a capitalised surname right before, one space between */
-  if (pos >= 2 && text[pos - 1] == ' ' && !latin_word(after, latin_place_words)) {
+  if (pos >= 2 && text[pos - 1] == ' ' && !placed) {
     gsize start = pos - 1;
     while (start > 0 && g_ascii_isalpha(text[start - 1]))
       start--;
