@@ -570,33 +570,39 @@ connect_bounded(const char *conninfo)
 #define STORE_CLIENT_CHECK "500ms"
 
 /* Both in one round trip, each only where the session has no value of its own. */
+/* A wait for a lock someone else holds (a desk's psql left in a transaction on an order) ends before
+ * the statement timeout, as lock_not_available (55P03): transient, the mail is done again at the next
+ * poll. Cancelled by statement_timeout (57014) it would be quarantined as a mail that breaks the
+ * statement (blind round 11c: a customer's reply became a stray order). Half the statement timeout
+ * (ours: STORE_LOCK_TIMEOUT), or a minute without one. */
+#define STORE_LOCK_TIMEOUT "150s"
+
 static gboolean
 statement_timeout_default(StoreConn *conn, GError **error)
 {
-  g_autoptr(PGresult) r =
-    PQexec(conn->pg,
-           "SELECT name, set_config(name, CASE name WHEN 'statement_timeout' THEN '" STORE_STATEMENT_TIMEOUT
-           "' ELSE '" STORE_CLIENT_CHECK "' END, false) FROM pg_settings"
-           " WHERE name IN ('statement_timeout', 'client_connection_check_interval') AND source = 'default'");
+  /* One round trip for the three, each only where the session has none of its own; the lock timeout
+   * reads the statement timeout as it was before this statement (both pg_settings scans are read
+   * before any row's set_config runs). */
+  g_autoptr(PGresult) r = PQexec(
+    conn->pg,
+    "SELECT p.name, set_config(p.name, CASE p.name WHEN 'statement_timeout' THEN '" STORE_STATEMENT_TIMEOUT
+    "' WHEN 'client_connection_check_interval' THEN '" STORE_CLIENT_CHECK "'"
+    " ELSE CASE WHEN st.source = 'default' THEN '" STORE_LOCK_TIMEOUT "'"
+    "  WHEN st.setting::bigint > 0 THEN greatest(st.setting::bigint / 2, 1)::text || 'ms' ELSE '1min' END "
+    "END,"
+    " false) FROM pg_settings p, (SELECT setting, source FROM pg_settings WHERE name = 'statement_timeout') "
+    "st"
+    " WHERE p.name IN ('statement_timeout', 'client_connection_check_interval', 'lock_timeout')"
+    " AND p.source = 'default'");
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return FALSE;
   conn->statement_timeout_ours = FALSE;
-  for (int i = 0; i < PQntuples(r); i++)
+  g_clear_pointer(&conn->lock_timeout_ours, g_free);
+  for (int i = 0; i < PQntuples(r); i++) {
     conn->statement_timeout_ours |= g_str_equal(PQgetvalue(r, i, 0), "statement_timeout");
-  /* A wait for a lock someone else holds (a desk's psql left in a transaction on an order) ends before
-   * the statement timeout, as lock_not_available (55P03): transient, the mail is done again at the next
-   * poll. Cancelled by statement_timeout (57014) it would be quarantined as a mail that breaks the
-   * statement (blind round 11c: a customer's reply became a stray order). Half the statement timeout,
-   * or a minute without one; only where lock_timeout is not set. */
-  g_autoptr(PGresult) l = PQexec(
-    conn->pg, "SELECT set_config('lock_timeout', CASE WHEN s.setting::bigint > 0"
-              " THEN greatest(s.setting::bigint / 2, 1)::text || 'ms' ELSE '1min' END, false)"
-              " FROM pg_settings s, pg_settings l"
-              " WHERE s.name = 'statement_timeout' AND l.name = 'lock_timeout' AND l.source = 'default'");
-  if (!store_check(conn, l, PGRES_TUPLES_OK, error))
-    return FALSE;
-  g_free(conn->lock_timeout_ours);
-  conn->lock_timeout_ours = PQntuples(l) > 0 ? g_strdup(PQgetvalue(l, 0, 0)) : NULL;
+    if (g_str_equal(PQgetvalue(r, i, 0), "lock_timeout"))
+      conn->lock_timeout_ours = g_strdup(PQgetvalue(r, i, 1));
+  }
   return TRUE;
 }
 
