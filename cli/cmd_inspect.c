@@ -499,7 +499,12 @@ cli_cmd_inspect(int argc, char **argv)
             "intake inspect: names order %s but reports a fault of another machine (%s): a new order\n",
             req->followup_of, req->sn);
     g_clear_pointer(&req->followup_of, g_free);
-  }
+  } else if (req->followup_of && pipeline_machine_count(req) > 1)
+    fprintf(stderr,
+            "intake inspect: names order %s and lists %u machines: poll attaches the mail to that order for "
+            "its machine and opens an order for each of the others (when the order's SN is one of them; "
+            "otherwise the whole mail is the follow-up)\n",
+            req->followup_of, pipeline_machine_count(req));
   if (req->supplement)
     fprintf(
       stderr,

@@ -394,24 +394,12 @@ order_base(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limi
   return base;
 }
 
-gboolean
-pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
-                  const ClassifierPolicy *policy, gint64 order_id, gint64 message_row, ParserRequest *fu,
-                  char **order_no, gboolean *other_machine, GError **error)
+/* pipeline_followup once it is the order's: links the mail and changes what it changes. */
+static gboolean
+followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+               const ClassifierPolicy *policy, StoreRows *row, gint64 order_id, gint64 message_row,
+               ParserRequest *fu, GError **error)
 {
-  *other_machine = FALSE;
-  g_autoptr(StoreRows) row = store_order_get(conn, order_id, error);
-  if (!row)
-    return FALSE;
-  *order_no = g_strdup(row_value(row, "order_no"));
-  /* no SN on the order: the follow-up fills it in; an order of a batch report: its mail's other
-   * machines have orders of their own, a reply may name any of them */
-  const char *order_sn = row_value(row, "sn"), *mail_orders = row_value(row, "mail_orders");
-  if (order_sn && *order_sn && g_strcmp0(mail_orders, "1") == 0 &&
-      parser_followup_other_machine(parser, fu, order_sn)) {
-    *other_machine = TRUE;
-    return TRUE;
-  }
   g_autoptr(GPtrArray) known = NULL;
   gboolean referenced = FALSE, reopen_allowed = TRUE;
   g_ptr_array_add(fu->references, NULL);
@@ -470,6 +458,39 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   ok = reclassify(conn, policy, row, order_id, m, reopen, reopened ? "reopen" : "followup", note, NULL, NULL,
                   NULL, error);
   pipeline_machine_leave(m, &saved);
+  return ok;
+}
+
+gboolean
+pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+                  const ClassifierPolicy *policy, gint64 order_id, gint64 message_row, ParserRequest *fu,
+                  char **order_no, gboolean *other_machine, guint *machine, GError **error)
+{
+  *other_machine = FALSE;
+  *machine = G_MAXUINT;
+  g_autoptr(StoreRows) row = store_order_get(conn, order_id, error);
+  if (!row)
+    return FALSE;
+  *order_no = g_strdup(row_value(row, "order_no"));
+  /* no SN on the order: the follow-up fills it in; an order of a batch report: its mail's other
+   * machines have orders of their own, a reply may name any of them */
+  const char *order_sn = row_value(row, "sn");
+  gboolean single = order_sn && *order_sn && mail_orders(row) == 1;
+  /* several machines, the order's one of them: the follow-up is that machine's (the others are
+   * new orders, the caller's); a listed machine is one with a fault (calm rows are not listed) */
+  guint n = pipeline_machine_count(fu);
+  for (guint k = 0; single && n > 1 && k < n && *machine == G_MAXUINT; k++)
+    if (parser_sn_same(((ParserMachine *)g_ptr_array_index(fu->machines, k))->sn, order_sn))
+      *machine = k;
+  PipelineMachineSaved fu_saved = { 0 };
+  if (*machine != G_MAXUINT)
+    pipeline_machine_enter(fu, *machine, &fu_saved);
+  else if (single && parser_followup_other_machine(parser, fu, order_sn)) {
+    *other_machine = TRUE;
+    return TRUE;
+  }
+  gboolean ok = followup_apply(conn, parser, limits, policy, row, order_id, message_row, fu, error);
+  pipeline_machine_leave(fu, &fu_saved);
   return ok;
 }
 

@@ -60,10 +60,14 @@ guint pipeline_machine_count(const ParserRequest *req);
  * resolved or waiting order, and records the change in intake.audit. Inside the caller's
  * transaction. *order_no receives the order's number (caller frees). A mail that reports a fault
  * of another machine than the order's (parser_followup_other_machine) changes nothing:
- * *other_machine is set and the caller makes it a new order. */
+ * *other_machine is set and the caller makes it a new order. A mail that lists several machines,
+ * the order's among them ("1. RCS…0102: 上周报修的 RC…-0001 至今未处理  2. RCS…0103: 内存告警"), is a
+ * follow-up of that machine only: *machine receives its index in followup->machines and the caller
+ * makes orders of the others (pipeline_machine_count, skipping it); otherwise G_MAXUINT. */
 gboolean pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
                            const ClassifierPolicy *policy, gint64 order_id, gint64 message_row,
-                           ParserRequest *followup, char **order_no, gboolean *other_machine, GError **error);
+                           ParserRequest *followup, char **order_no, gboolean *other_machine, guint *machine,
+                           GError **error);
 /* Reprocess: re-runs parse + classify over each order's stored mails (the first, then its
  * follow-ups filling what is missing) and rewrites the order (audit action reprocess), inside the
  * caller's transaction (roll back for a dry run). An order of a batch report is re-run as its

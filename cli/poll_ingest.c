@@ -175,11 +175,12 @@ insert_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 messag
 }
 
 /* The new orders of a mail, inside its transaction: one per machine it reports (a batch report:
- * each classified on its own), then ONE acknowledgement, the first order's, which lists them all.
- * Returns the first order's number; *n_orders receives how many were made. */
+ * each classified on its own) but machine skip (G_MAXUINT: none; the one a follow-up was about),
+ * then ONE acknowledgement, the first order's, which lists them all. Returns the first order's
+ * number; *n_orders receives how many were made. */
 static char *
 new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_row, GDateTime *received,
-          const char *review_reason, guint *n_orders, GError **error)
+          const char *review_reason, guint skip, guint *n_orders, GError **error)
 {
   /* An order number that matches no order (a typo, another vendor's): a new request. */
   if (req && req->followup_of) {
@@ -190,7 +191,11 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
   gint64 order_id = 0;
   g_autofree char *order_no = NULL;
   g_autoptr(ClassifierResult) result = NULL;
+  guint made = 0, first = 0;
   for (guint k = 0; k < n; k++) {
+    if (k == skip)
+      continue;
+    made++;
     PipelineMachineSaved saved = { 0 };
     if (n > 1)
       pipeline_machine_enter(req, k, &saved);
@@ -202,16 +207,21 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
       return NULL;
     if (n > 1)
       cli_log(CLI_LOG_DEBUG, "machine %u of %u: order %s", k + 1, n, no);
-    if (k == 0) {
+    if (!order_no) {
       cli_log_field("order", no);
+      first = k;
       order_id = id;
       order_no = g_steal_pointer(&no);
       result = g_steal_pointer(&r);
     }
   }
-  *n_orders = n;
+  *n_orders = made;
   /* the acknowledgement is decided and written in the orders' own transaction, after all of them:
-   * it lists every order of the mail */
+   * it lists every order of the mail; one order of several machines (the others' a follow-up):
+   * it tells that machine */
+  PipelineMachineSaved one = { 0 };
+  if (made == 1 && n > 1)
+    pipeline_machine_enter(req, first, &one);
   AcksOrder ao = {
     .order_id = order_id,
     .order_no = order_no,
@@ -221,11 +231,13 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
     .raw_len = in->len,
     .time_zone = *p->policy ? classifier_policy_time_zone(*p->policy) : NULL,
     .received = received,
-    .n_orders = n,
+    .n_orders = made,
     .caps = p->caps_ahead,
   };
   g_autofree char *outcome = NULL;
-  if (!acks_queue_order(p->conn, p->acks, &ao, &outcome, error))
+  gboolean queued = acks_queue_order(p->conn, p->acks, &ao, &outcome, error);
+  pipeline_machine_leave(req, &one);
+  if (!queued)
     return NULL;
   if (g_strcmp0(outcome, "queued") == 0)
     p->stats.acks_queued++;
@@ -287,11 +299,30 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
                                                    received, &order_id, error))
       return FALSE;
     gboolean other_machine = FALSE;
+    guint its_machine = G_MAXUINT;
     if (order_id) {
       if (!need_policy(p, error) ||
           !pipeline_followup(p->conn, p->parser, &p->config->limits, *p->policy, order_id, out->message_row,
-                             req, order_no, &other_machine, error))
+                             req, order_no, &other_machine, &its_machine, error))
         return FALSE;
+      if (its_machine != G_MAXUINT) {
+        /* "1. RCS…0102: 上周报修的 RC…-0001 至今未处理  2. RCS…0103: 内存告警": the order's machine
+         * was its follow-up, the others are new orders (their own priority and clock) */
+        p->stats.followups++;
+        g_clear_pointer(&req->followup_of, g_free);
+        guint made = 0;
+        g_autofree char *first =
+          new_order(p, req, in, out->message_row, received, NULL, its_machine, &made, error);
+        if (!first)
+          return FALSE;
+        p->stats.orders += made;
+        cli_log(CLI_LOG_INFO, "follow-up of %s for %s, and %u new order(s) for the mail's other machines",
+                *order_no, ((ParserMachine *)g_ptr_array_index(req->machines, its_machine))->sn, made);
+        g_free(*order_no);
+        *order_no = g_steal_pointer(&first);
+        *what = "follow-up and new order";
+        return TRUE;
+      }
       if (other_machine) {
         /* "上次那单…谢谢。另外今天又有一台宕机了：SN …": a new order, its own priority and clock */
         cli_log(CLI_LOG_INFO, "names order %s but reports a fault of another machine (%s): new order",
@@ -307,7 +338,8 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
       *what = supplement ? "supplement to" : "follow-up of";
     } else {
       guint made = 0;
-      *order_no = new_order(p, req, in, out->message_row, received, review_reason(m), &made, error);
+      *order_no =
+        new_order(p, req, in, out->message_row, received, review_reason(m), G_MAXUINT, &made, error);
       if (!*order_no)
         return FALSE;
       if (req)
@@ -369,8 +401,8 @@ quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime 
   g_autofree char *order_no = NULL;
   guint made = 0;
   if (store_message_insert(p->conn, &p->mailbox, &q, &out, &qerr) &&
-      (out.duplicate ||
-       (order_no = new_order(p, NULL, &q, out.message_row, received, "quarantined", &made, &qerr)))) {
+      (out.duplicate || (order_no = new_order(p, NULL, &q, out.message_row, received, "quarantined",
+                                              G_MAXUINT, &made, &qerr)))) {
     p->stats.quarantined++;
     g_clear_error(error);
     return TRUE;

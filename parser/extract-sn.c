@@ -976,6 +976,15 @@ sn_key(const char *sn)
 }
 
 gboolean
+parser_sn_same(const char *a, const char *b)
+{
+  if (!a || !b)
+    return FALSE;
+  g_autofree char *ka = sn_key(a), *kb = sn_key(b);
+  return strcmp(ka, kb) == 0;
+}
+
+gboolean
 parser_corrects_sn(const ParserConfig *c, const ParserRequest *r)
 {
   const char *text = r->body_text ? r->body_text : r->symptoms;
@@ -1001,19 +1010,14 @@ parser_followup_other_machine(const ParserConfig *c, const ParserRequest *r, con
     return FALSE;
   if (parser_corrects_sn(c, r))
     return FALSE; /* "上次SN写错了，应该是 RCS…": the same machine */
-  g_autofree char *mine = sn_key(r->sn);
-  if (order_sn) {
-    g_autofree char *theirs = sn_key(order_sn);
-    return strcmp(mine, theirs) != 0;
-  }
+  if (order_sn)
+    return !parser_sn_same(r->sn, order_sn);
   if (!r->quoted_text)
     return FALSE;
   g_autoptr(GPtrArray) quoted = g_ptr_array_new_with_free_func(g_free);
   parser_sn_find(c, r->quoted_text, quoted);
-  for (guint i = 0; i < quoted->len; i++) {
-    g_autofree char *q = sn_key(g_ptr_array_index(quoted, i));
-    if (strcmp(q, mine) == 0)
+  for (guint i = 0; i < quoted->len; i++)
+    if (parser_sn_same(g_ptr_array_index(quoted, i), r->sn))
       return FALSE;
-  }
   return quoted->len > 0;
 }

@@ -180,6 +180,9 @@ gboolean parser_forwarder_vouches(const ParserConfig *config, const char *forwar
  * none quoted: FALSE. */
 gboolean parser_followup_other_machine(const ParserConfig *config, const ParserRequest *request,
                                        const char *order_sn);
+/* Whether two SN spellings are one machine: case, blanks and hyphens aside, O for 0 and I/L for 1
+ * folded ("RCS25A00I2345" is RCS25A0012345). */
+gboolean parser_sn_same(const char *a, const char *b);
 /* Whether the mail corrects an SN it gave before (labels.ini sn_correction: "SN写错了，应该是 RCS…"). */
 gboolean parser_corrects_sn(const ParserConfig *config, const ParserRequest *request);
 /* Whether text (a customer's own words) says the fault is fixed ("问题已解决，谢谢", "works now") and

@@ -344,12 +344,11 @@ store_order_get(StoreConn *conn, gint64 order_id, GError **error)
 {
   g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
   const char *p[] = { id };
-  StoreRows *rows = store_select(
-    conn,
-    "SELECT *, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS received_iso,"
-    " (SELECT count(*) FROM intake.orders s WHERE s.message_id = o.message_id) AS mail_orders"
-    " FROM intake.orders o WHERE id = $1",
-    1, p, error);
+  StoreRows *rows =
+    store_select(conn,
+                 "SELECT *, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS "
+                 "received_iso," STORE_MAIL_ORDERS_COLUMN " FROM intake.orders o WHERE id = $1",
+                 1, p, error);
   if (rows && rows->rows->len != 1) {
     g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s not found", id);
     store_rows_free(rows);
@@ -512,7 +511,10 @@ store_orders_without_ack(StoreConn *conn, guint hours, GError **error)
     conn,
     "SELECT o.id, o.order_no, to_char(o.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
     " AS received_iso FROM intake.orders o WHERE o.received_at > now() - make_interval(hours => $1::int)"
-    " AND o.machine_index = 0" /* one acknowledgement per mail: its first order's */
+    /* one acknowledgement per mail: its first order's (machine 0, or the first of those a mail that
+     * also followed up an order opened) */
+    " AND NOT EXISTS (SELECT 1 FROM intake.orders f WHERE f.message_id = o.message_id"
+    " AND f.machine_index < o.machine_index)"
     " AND NOT EXISTS (SELECT 1 FROM intake.outbox b WHERE b.mail_id = o.message_id) ORDER BY o.received_at, "
     "o.id",
     1, p, error);

@@ -22,12 +22,11 @@ store_orders_get_batch(StoreConn *conn, const gint64 *ids, guint n, GError **err
   g_autofree char *arr = id_array(ids, n);
   const char *p[] = { arr };
   /* the columns of store_order_get */
-  return store_select(
-    conn,
-    "SELECT *, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS received_iso,"
-    " (SELECT count(*) FROM intake.orders s WHERE s.message_id = o.message_id) AS mail_orders"
-    " FROM intake.orders o WHERE id = ANY($1::bigint[]) ORDER BY id",
-    1, p, error);
+  return store_select(conn,
+                      "SELECT *, to_char(received_at AT TIME ZONE 'UTC', "
+                      "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS received_iso," STORE_MAIL_ORDERS_COLUMN
+                      " FROM intake.orders o WHERE id = ANY($1::bigint[]) ORDER BY id",
+                      1, p, error);
 }
 
 GHashTable *

@@ -114,6 +114,16 @@ gboolean store_sequence_next(StoreConn *conn, const char *sequence, StoreIds *po
                              GError **error);
 
 /* An order's INSERT (with its order_messages row): prefix, tuple ($1..$35), suffix; one row or many. */
+/* The column mail_orders of store_order_get: the machines of the order's mail with an order — the
+ * orders it opened, and the order of another mail it followed up for one of its machines (a mail
+ * that chases an order and reports another machine: pipeline_followup). More than one: the order
+ * is one machine of its mail (machine_index). */
+#define STORE_MAIL_ORDERS_COLUMN                                                                             \
+  " (SELECT count(*) FROM intake.orders s WHERE s.message_id = o.message_id)"                                \
+  " + (SELECT count(*) FROM intake.order_messages f WHERE f.message_id = o.message_id AND f.role = "         \
+  "'followup')"                                                                                              \
+  " AS mail_orders"
+
 #define STORE_ORDER_INSERT_PREFIX                                                                            \
   "WITH o AS (INSERT INTO intake.orders (id, order_no, status, message_id, received_at, from_addr,"          \
   " subject, kind, review_reason, sn, model, symptoms, contact, phone, address, city,"                       \

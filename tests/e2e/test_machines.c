@@ -288,3 +288,70 @@ Test(machines, more_than_max_machines_is_one_order_for_review)
                     " || min(cardinality(sn_candidates)) FROM intake.orders");
   cr_assert_str_eq(row, "1 needs_review too_many_machines 8");
 }
+
+/* A mail that chases an order and reports another machine in one list ("1. RCS…0102: 上周报修的
+ * RC…-0001 至今未处理  2. RCS…0103: 内存告警", neither SN labelled): the listed machine of the order is
+ * its follow-up, the other a new order with its own clock and acknowledgement (blind round 11d: the
+ * second machine got nothing). Reprocess keeps each order on its machine. */
+Test(machines, a_chase_that_lists_another_machine_is_a_followup_and_a_new_order)
+{
+  g_autofree char *first =
+    g_strdup_printf("From: %s\r\nTo: service@roycom.com.cn\r\nSubject: RAID\r\n"
+                    "Message-ID: <split-1@tjgangshu.example.cn>\r\nMIME-Version: 1.0\r\n"
+                    "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                    "SN：RCS25C0200102 RAID卡告警，硬盘降级。\r\n联系人：王建国 13802156610\r\n",
+                    c->addr);
+  e2e_append(e, "INBOX", first, strlen(first));
+  g_autofree char *out = NULL;
+  poll_ok(&out);
+  g_autoptr(GPtrArray) acks = e2e_customer_mails(c, 1, 30);
+  cr_assert_eq(acks->len, 1, "%u acknowledgements delivered", acks->len);
+  g_autofree char *old_no = harness_text(e, "SELECT order_no FROM intake.orders");
+  g_autofree char *chase = g_strdup_printf(
+    "From: %s\r\nTo: service@roycom.com.cn\r\nSubject: =?UTF-8?B?5Lik5Y+w5pyN5Yqh5Zmo5pWF6Zqc?=\r\n"
+    "Message-ID: <split-2@tjgangshu.example.cn>\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+    "您好！现有两台服务器需贵司处理：\r\n\r\n"
+    "1. RCS25C0200102（滨海机房B-07）：上周报修的RAID卡告警（贵司单号 %s）至今未更换备盘，"
+    "硬盘仍处于降级状态，请加快处理。\r\n\r\n"
+    "2. "
+    "RCS25C0200103（河西机房A-"
+    "14）：BMC日志频繁出现内存可纠正错误告警，担心发展为宕机，请安排检测更换。\r\n\r\n"
+    "联系人：王建国 13802156610\r\n",
+    c->addr, old_no);
+  e2e_append(e, "INBOX", chase, strlen(chase));
+  g_free(out);
+  poll_ok(&out);
+  cr_assert(strstr(out, "new orders 1, follow-ups 1"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
+  /* the old order: the mail attached, still its machine */
+  g_autofree char *old = harness_text(
+    e,
+    "SELECT o.sn || ' ' || count(m.*) FROM intake.orders o JOIN intake.order_messages m ON m.order_id = o.id"
+    " WHERE o.id = (SELECT min(id) FROM intake.orders) GROUP BY o.sn");
+  cr_assert_str_eq(old, "RCS25C0200102 2");
+  /* the new one: the other machine and its memory fault */
+  g_autofree char *fresh = harness_text(
+    e, "SELECT sn || ' ' || machine_index || ' ' || kind || ' ' || (symptoms LIKE '%内存%')::text"
+       " || ' ' || (symptoms LIKE '%RAID%')::text FROM intake.orders ORDER BY id DESC LIMIT 1");
+  cr_assert_str_eq(fresh, "RCS25C0200103 1 fault true false");
+  /* acknowledged on its own: its number and machine, not the chased one's */
+  g_autoptr(GPtrArray) both = e2e_customer_mails(c, 2, 30);
+  cr_assert_eq(both->len, 2, "%u acknowledgements delivered", both->len);
+  g_autofree char *new_no = harness_text(e, "SELECT order_no FROM intake.orders ORDER BY id DESC LIMIT 1");
+  g_autofree char *ack = NULL;
+  for (guint i = 0; i < both->len && !ack; i++) {
+    g_autofree char *text = body_of(g_ptr_array_index(both, i));
+    if (strstr(text, new_no))
+      ack = g_steal_pointer(&text);
+  }
+  cr_assert(ack, "no acknowledgement names %s", new_no);
+  cr_expect(strstr(ack, "RCS25C0200103") && !strstr(ack, "RCS25C0200102"), "%s", ack);
+
+  /* read again: each order stays on its machine, nothing to warn about */
+  g_autofree char *rout = NULL, *rerr = NULL;
+  cr_assert_eq(e2e_run(e, &rout, &rerr, "reprocess", "--all", "--yes", NULL), 0, "%s%s", rout, rerr);
+  g_autofree char *after = harness_text(e, "SELECT string_agg(sn, ' ' ORDER BY id) FROM intake.orders");
+  cr_assert_str_eq(after, "RCS25C0200102 RCS25C0200103");
+  cr_expect(!strstr(rerr, "reads as") && !strstr(rout, "reads as"), "%s%s", rout, rerr);
+}
