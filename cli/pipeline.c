@@ -134,7 +134,6 @@ pipeline_order_fill(StoreOrder *o, PipelineOrderHolder *h, const ClassifierPolic
     o->plan_due = r->plan_due ? keep(h, classifier_format_time(policy, r->plan_due)) : NULL;
     o->onsite_due = r->onsite_due ? keep(h, classifier_format_time(policy, r->onsite_due)) : NULL;
   }
-  o->followup_of = r->followup_of;
 }
 
 void
@@ -371,6 +370,22 @@ stored_fields(ParserRequest *m, StoreRows *row)
   add_pg_array(m->sn_candidates, row_value(row, "sn_candidates"));
 }
 
+/* The order's stored fields where m has none (a recurrence: "又宕机了" names no SN, the order did). */
+static void
+missing_fields(ParserRequest *m, StoreRows *row)
+{
+  char **fields[] = { &m->sn, &m->model, &m->contact, &m->phone, &m->address, &m->city, &m->district };
+  const char *columns[] = { "sn", "model", "contact", "phone", "address", "city", "district" };
+  gboolean had_sn = m->sn != NULL;
+  for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
+    const char *stored = row_value(row, columns[i]);
+    if (!*fields[i] && stored && *stored)
+      set_field(fields[i], stored);
+  }
+  if (!had_sn && m->sn && !m->sn_candidates->len)
+    g_ptr_array_add(m->sn_candidates, g_strdup(m->sn));
+}
+
 /* Base: the order's first mail as parsed today, so the classifier reads the customer's own
  * description, with the order's stored fields over it. NULL when the mail does not parse (error
  * unset) or on a database error (error set). */
@@ -398,7 +413,7 @@ order_base(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limi
 static gboolean
 followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
                const ClassifierPolicy *policy, StoreRows *row, gint64 order_id, gint64 message_row,
-               ParserRequest *fu, GError **error)
+               ParserRequest *fu, PipelineFollowup *out, GError **error)
 {
   g_autoptr(GPtrArray) known = NULL;
   gboolean referenced = FALSE, reopen_allowed = TRUE;
@@ -406,12 +421,26 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
   gboolean ok = store_order_followup_facts(conn, order_id, (const char *const *)fu->references->pdata, &known,
                                            &referenced, &reopen_allowed, error);
   g_ptr_array_set_size(fu->references, fu->references->len - 1);
-  if (!ok || !store_order_attach(conn, order_id, message_row, error))
+  if (!ok)
     return FALSE;
   /* Order numbers are guessable: a mail that only quotes one, from someone the order does not
    * know, changes nothing; nor does a reply to an order closed long ago. Ops decide (needs_review). */
+  gboolean stranger =
+    !referenced && !parser_sender_known(parser, fu->from_addr, (const char *const *)known->pdata);
+  const char *status = row_value(row, "status");
+  /* "又宕机了" in a closed order's thread, from its customer: a new outage with its own clock (the
+   * order's SN and place fill the mail's gaps — never for a stranger, who would read them in the
+   * acknowledgement), however long ago it was closed */
+  if (!stranger && out->machine == G_MAXUINT && g_strcmp0(status, "closed") == 0 &&
+      parser_reports_fault(parser, fu->symptoms)) {
+    missing_fields(fu, row);
+    out->recurrence = TRUE;
+    return TRUE;
+  }
+  if (!store_order_attach(conn, order_id, message_row, error))
+    return FALSE;
   const char *held = NULL;
-  if (!referenced && !parser_sender_known(parser, fu->from_addr, (const char *const *)known->pdata))
+  if (stranger)
     held = "unverified_followup";
   else if (!reopen_allowed)
     held = "late_followup";
@@ -426,7 +455,6 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
 
   /* "问题已解决，谢谢" to a finished order: the most common reply to one, no reason to re-open it
    * (or to read the order again from a mail that only says thanks) */
-  const char *status = row_value(row, "status");
   if ((g_strcmp0(status, "closed") == 0 || g_strcmp0(status, "resolved") == 0) &&
       parser_says_fixed(parser, fu->symptoms ? fu->symptoms : fu->subject)) {
     g_autofree char *why =
@@ -464,10 +492,10 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
 gboolean
 pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
                   const ClassifierPolicy *policy, gint64 order_id, gint64 message_row, ParserRequest *fu,
-                  char **order_no, gboolean *other_machine, guint *machine, GError **error)
+                  char **order_no, PipelineFollowup *out, GError **error)
 {
-  *other_machine = FALSE;
-  *machine = G_MAXUINT;
+  *out = (PipelineFollowup){ .machine = G_MAXUINT };
+  guint *machine = &out->machine;
   g_autoptr(StoreRows) row = store_order_get(conn, order_id, error);
   if (!row)
     return FALSE;
@@ -486,10 +514,10 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   if (*machine != G_MAXUINT)
     pipeline_machine_enter(fu, *machine, &fu_saved);
   else if (single && parser_followup_other_machine(parser, fu, order_sn)) {
-    *other_machine = TRUE;
+    out->other_machine = TRUE;
     return TRUE;
   }
-  gboolean ok = followup_apply(conn, parser, limits, policy, row, order_id, message_row, fu, error);
+  gboolean ok = followup_apply(conn, parser, limits, policy, row, order_id, message_row, fu, out, error);
   pipeline_machine_leave(fu, &fu_saved);
   return ok;
 }

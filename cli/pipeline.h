@@ -55,19 +55,30 @@ void pipeline_machine_leave(ParserRequest *req, PipelineMachineSaved *saved);
 /* How many orders poll makes of req: one per machine it reports, at least one. */
 guint pipeline_machine_count(const ParserRequest *req);
 
+/* What a mail that names an order became besides (or instead of) a follow-up of it. */
+typedef struct {
+  gboolean other_machine; /* it reports a fault of another machine: a new order, the old one unchanged */
+  gboolean recurrence;    /* it reports a fault again in a closed order's thread: a new order naming it
+                           * (StoreOrder.recurrence_of), the mail's missing fields filled from it */
+  guint machine;          /* it lists several machines, this one the order's: G_MAXUINT when not */
+} PipelineFollowup;
+
 /* A follow-up to order_id (policy §9): attaches the mail, fills the order's missing fields from
  * it, re-classifies (the deadlines still count from the order's first mail), re-opens a closed,
  * resolved or waiting order, and records the change in intake.audit. Inside the caller's
- * transaction. *order_no receives the order's number (caller frees). A mail that reports a fault
- * of another machine than the order's (parser_followup_other_machine) changes nothing:
- * *other_machine is set and the caller makes it a new order. A mail that lists several machines,
- * the order's among them ("1. RCS…0102: 上周报修的 RC…-0001 至今未处理  2. RCS…0103: 内存告警"), is a
- * follow-up of that machine only: *machine receives its index in followup->machines and the caller
- * makes orders of the others (pipeline_machine_count, skipping it); otherwise G_MAXUINT. */
+ * transaction. *order_no receives the order's number (caller frees). What the caller does besides:
+ * - a mail that reports a fault of another machine than the order's (parser_followup_other_machine)
+ *   changes nothing: out->other_machine, the caller makes it a new order;
+ * - a fault reported in the thread of a closed order ("又宕机了", not "问题已解决") changes nothing
+ *   either: out->recurrence, the mail has the order's SN, model, contact and place where it lacks
+ *   them, the caller makes a new order (its own deadlines) naming it — a closed order's deadlines
+ *   were met or missed, a re-open would leave the new outage without a clock;
+ * - a mail that lists several machines, the order's among them ("1. RCS…0102: 上周报修的 RC…-0001
+ *   至今未处理  2. RCS…0103: 内存告警"), is a follow-up of that machine only: out->machine is its
+ *   index in followup->machines, the caller makes orders of the others. */
 gboolean pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
                            const ClassifierPolicy *policy, gint64 order_id, gint64 message_row,
-                           ParserRequest *followup, char **order_no, gboolean *other_machine, guint *machine,
-                           GError **error);
+                           ParserRequest *followup, char **order_no, PipelineFollowup *out, GError **error);
 /* Reprocess: re-runs parse + classify over each order's stored mails (the first, then its
  * follow-ups filling what is missing) and rewrites the order (audit action reprocess), inside the
  * caller's transaction (roll back for a dry run). An order of a batch report is re-run as its

@@ -75,8 +75,9 @@ typedef struct {
    * one statement each for all of them; the group is the fetch's mails [.., group_to) */
   StoreAhead *group_assets, *group_caps, *group_known;
   guint group_to;
-  GPtrArray *group_finds; /* StoreAhead* or NULL: the follow-up look-up of the fetch's mail k */
-  StoreAhead *find_ahead; /* the mail being stored's, from group_finds (or NULL) */
+  GPtrArray *group_finds;    /* StoreAhead* or NULL: the follow-up look-up of the fetch's mail k */
+  StoreAhead *find_ahead;    /* the mail being stored's, from group_finds (or NULL) */
+  const char *recurrence_of; /* the closed order the new order's fault came back after, or NULL */
   StoreMailbox mailbox;
   PollStats stats;
   GArray *batch;      /* UIDs stored in the open transaction: flagged after it commits */
@@ -142,6 +143,7 @@ insert_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 messag
     .from_addr = in->from_addr,
     .subject = in->subject,
     .machine_index = machine_index,
+    .recurrence_of = p->recurrence_of,
   };
   PipelineOrderHolder holder = { 0 };
   g_autoptr(ClassifierResult) result = NULL;
@@ -298,36 +300,43 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
                                                    parser_company_domain(p->parser, req->from_addr), named,
                                                    received, &order_id, error))
       return FALSE;
-    gboolean other_machine = FALSE;
-    guint its_machine = G_MAXUINT;
+    PipelineFollowup fu = { .machine = G_MAXUINT };
+    g_autofree char *recurrence_of = NULL;
+    gint64 recurred = 0;
     if (order_id) {
-      if (!need_policy(p, error) ||
-          !pipeline_followup(p->conn, p->parser, &p->config->limits, *p->policy, order_id, out->message_row,
-                             req, order_no, &other_machine, &its_machine, error))
+      if (!need_policy(p, error) || !pipeline_followup(p->conn, p->parser, &p->config->limits, *p->policy,
+                                                       order_id, out->message_row, req, order_no, &fu, error))
         return FALSE;
-      if (its_machine != G_MAXUINT) {
+      if (fu.machine != G_MAXUINT) {
         /* "1. RCS…0102: 上周报修的 RC…-0001 至今未处理  2. RCS…0103: 内存告警": the order's machine
          * was its follow-up, the others are new orders (their own priority and clock) */
         p->stats.followups++;
         g_clear_pointer(&req->followup_of, g_free);
         guint made = 0;
         g_autofree char *first =
-          new_order(p, req, in, out->message_row, received, NULL, its_machine, &made, error);
+          new_order(p, req, in, out->message_row, received, NULL, fu.machine, &made, error);
         if (!first)
           return FALSE;
         p->stats.orders += made;
         cli_log(CLI_LOG_INFO, "follow-up of %s for %s, and %u new order(s) for the mail's other machines",
-                *order_no, ((ParserMachine *)g_ptr_array_index(req->machines, its_machine))->sn, made);
+                *order_no, ((ParserMachine *)g_ptr_array_index(req->machines, fu.machine))->sn, made);
         g_free(*order_no);
         *order_no = g_steal_pointer(&first);
         *what = "follow-up and new order";
         return TRUE;
       }
-      if (other_machine) {
+      if (fu.other_machine) {
         /* "上次那单…谢谢。另外今天又有一台宕机了：SN …": a new order, its own priority and clock */
         cli_log(CLI_LOG_INFO, "names order %s but reports a fault of another machine (%s): new order",
                 *order_no, req->sn);
         g_clear_pointer(order_no, g_free);
+      } else if (fu.recurrence) {
+        /* "又宕机了" in the thread of a closed order: a new outage, its own deadlines */
+        cli_log(CLI_LOG_INFO, "reports a fault again in the thread of closed order %s: new order", *order_no);
+        recurrence_of = g_steal_pointer(order_no);
+        recurred = order_id;
+      }
+      if (fu.other_machine || fu.recurrence) {
         g_clear_pointer(&req->followup_of, g_free);
         order_id = 0;
       }
@@ -338,10 +347,19 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
       *what = supplement ? "supplement to" : "follow-up of";
     } else {
       guint made = 0;
+      p->recurrence_of = recurrence_of;
       *order_no =
         new_order(p, req, in, out->message_row, received, review_reason(m), G_MAXUINT, &made, error);
+      p->recurrence_of = NULL;
       if (!*order_no)
         return FALSE;
+      if (recurred) {
+        g_autofree char *note =
+          g_strdup_printf("follow-up mail %s reports a fault again: new order %s (the order stays closed)",
+                          req->message_id ? req->message_id : "(no Message-ID)", *order_no);
+        if (!store_order_note(p->conn, recurred, "followup", note, error))
+          return FALSE;
+      }
       if (req)
         p->stats.orders += made;
       else

@@ -769,22 +769,35 @@ parser_states_fault(const ParserConfig *c, const char *text)
   return fault_word_in(c, text, TRUE);
 }
 
-gboolean
-parser_says_fixed(const ParserConfig *c, const char *text)
+/* Whether text has words that say a fault is fixed ("问题已解决", "正常了", "works now"). */
+static gboolean
+fixed_said(const char *text)
 {
   /* what a customer writes once the engineer's work held: "问题已解决，谢谢", "8张卡都正常了" */
-  static const char *const fixed[] = { "已解决",      "解决了",         "已经解决", "已恢复",   "恢复了",
-                                       "恢复正常",    "正常了",         "没问题了", "已经正常", "处理好了",
-                                       "修好了",      "可以关单",       "可以关闭", "已解決",   "解決了",
-                                       "已恢復",      "恢復正常",       "resolved", "fixed",    "works now",
-                                       "working now", "back to normal", NULL };
+  static const char *const fixed[] = { "已解决",    "解决了",      "已经解决",       "已恢复",   "恢复了",
+                                       "恢复正常",  "正常了",      "没问题了",       "已经正常", "处理好了",
+                                       "修好了",    "可以关单",    "可以关闭",       "一切正常", "已解決",
+                                       "解決了",    "已恢復",      "恢復正常",       "resolved", "fixed",
+                                       "works now", "working now", "back to normal", NULL };
   if (!text)
     return FALSE;
   g_autofree char *fold = parser_casefold(text);
   gboolean said = FALSE;
   for (guint i = 0; fixed[i] && !said; i++)
     said = strstr(fold, fixed[i]) != NULL;
-  return said && !parser_states_fault(c, text);
+  return said;
+}
+
+gboolean
+parser_says_fixed(const ParserConfig *c, const char *text)
+{
+  return fixed_said(text) && !parser_states_fault(c, text);
+}
+
+gboolean
+parser_reports_fault(const ParserConfig *c, const char *text)
+{
+  return text && !fixed_said(text) && parser_states_fault(c, text);
 }
 
 gboolean

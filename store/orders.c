@@ -206,7 +206,7 @@ store_order_insert(StoreConn *conn, const StoreOrder *o, gint64 *order_id, GErro
                         o->from_addr, o->subject,
                         o->kind,      o->review_reason };
   memcpy(p + 8, f.v, sizeof f.v); /* $9..$32 */
-  p[32] = o->followup_of;
+  p[32] = o->recurrence_of;
   p[33] = machine;
   p[34] = id;
 

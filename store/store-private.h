@@ -129,7 +129,7 @@ gboolean store_sequence_next(StoreConn *conn, const char *sequence, StoreIds *po
   " subject, kind, review_reason, sn, model, symptoms, contact, phone, address, city,"                       \
   " district, missing, sn_candidates, customer, tier, component, warranty_start,"                            \
   " warranty_end, coverage, reasons, severity, priority, onsite_class, sla_clock,"                           \
-  " response_due, plan_due, onsite_due, followup_of, base_response_due, base_plan_due,"                      \
+  " response_due, plan_due, onsite_due, recurrence_of, base_response_due, base_plan_due,"                    \
   " base_onsite_due, machine_index) VALUES "
 #define STORE_ORDER_INSERT_TUPLE                                                                             \
   "($35,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"                             \

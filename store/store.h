@@ -260,8 +260,9 @@ typedef struct {
   const char *customer, *tier, *component, *warranty_start, *warranty_end, *coverage;
   const char *reasons_json; /* JSON array, may be NULL for [] */
   const char *severity, *priority, *onsite_class, *sla_clock;
-  const char *response_due, *plan_due, *onsite_due, *followup_of;
+  const char *response_due, *plan_due, *onsite_due;
   guint machine_index; /* which machine of the mail (contract.md machines[i]); 0 for a one-machine mail */
+  const char *recurrence_of; /* the closed order whose thread reported this fault again, or NULL */
 } StoreOrder;
 
 /* Inside the caller's store_begin transaction (an error outside one): takes the next number of the

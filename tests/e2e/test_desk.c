@@ -338,11 +338,18 @@ Test(desk, followups_from_strangers_are_held_for_review)
   PQclear(PQexec(e->pg, "UPDATE intake.orders SET finished_at = now() - interval '40 days'"
                         " WHERE order_no = " NO(A_MAIL)));
   append_gb18030("=?UTF-8?B?5p2O5Zub?= <lisi@tjport.example.cn>", "desk-a-3@tjport.example.cn", subject,
-                 "又坏了\r\n", NULL);
+                 "请把上次的服务报告再发一份\r\n", NULL);
   poll();
   expect("SELECT status || ' ' || review_reason FROM intake.orders WHERE order_no = " NO(A_MAIL),
          "closed late_followup");
   expect("SELECT count(*) FROM intake.needs_review WHERE order_no = " NO(A_MAIL), "1");
+  /* "又坏了" however long ago it was closed: a new order with its own clock, naming the old one */
+  append_gb18030("=?UTF-8?B?5p2O5Zub?= <lisi@tjport.example.cn>", "desk-a-4@tjport.example.cn", subject,
+                 "又坏了\r\n", NULL);
+  poll();
+  expect("SELECT count(*) FROM intake.orders WHERE recurrence_of = " NO(A_MAIL) " AND status = 'queued'",
+         "1");
+  expect("SELECT status FROM intake.orders WHERE order_no = " NO(A_MAIL), "closed");
 }
 
 /* An SN corrected to one the registry does not know: the order is no longer the old machine's — no

@@ -414,12 +414,12 @@ Test(poll, followup_fills_the_missing_sn_and_reclassifies)
   cr_assert_eq(e2e_scalar(e, "SELECT extract(epoch FROM response_due - received_at)::int FROM intake.orders"),
                1800);
 
-  /* closed, then the customer writes again, threading on the first mail only: re-opened */
-  PQclear(PQexec(e->pg, "UPDATE intake.orders SET status = 'closed'"));
+  /* closed, then the customer asks something in the thread (on the first mail only): re-opened */
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET status = 'closed', finished_at = now()"));
   append_text("From: lisi@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: again\r\n"
               "Message-ID: <first-fu-3@tjport.example.cn>\r\nIn-Reply-To: <first-fu-1@tjport.example.cn>\r\n"
               "References: <first-fu-1@tjport.example.cn>\r\n",
-              "又坏了。\r\n");
+              "请问上次更换硬盘的服务报告能否发一份给我们？\r\n");
   g_free(out);
   g_free(err);
   cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
@@ -427,6 +427,69 @@ Test(poll, followup_fills_the_missing_sn_and_reclassifies)
   g_autofree char *status = harness_text(e, "SELECT status FROM intake.orders");
   cr_assert_str_eq(status, "queued");
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'reopen'"), 1);
+}
+
+/* "又坏了" in the thread of a closed order (blind round 11d: it re-opened a closed P1 with its old,
+ * already-met deadlines — nothing due, no alert): a new order with its own deadlines from this mail,
+ * the old order's SN and place where the mail has none, naming the old one (recurrence_of); the old
+ * one stays closed, with a note. The same words from a stranger quoting the number change nothing. */
+Test(poll, a_fault_again_in_a_closed_orders_thread_is_a_new_order)
+{
+  PQclear(PQexec(e->pg,
+                 "INSERT INTO intake.assets (sn, kind, model, customer, tier, ship_date, city, district)"
+                 " VALUES ('RCS25Q0099011', 'server', 'RC-R2290 G5', '天津港数据中心', 'gold', '2025-06-01', "
+                 "'天津市', '河西区')"));
+  append_text("From: lisi@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: down\r\n"
+              "Message-ID: <again-1@tjport.example.cn>\r\nDate: Tue, 10 Nov 2026 10:00:00 +0800\r\n",
+              "SN：RCS25Q0099011 服务器宕机，无法开机。\r\n地址：天津市河西区友谊路20号 A-12机柜\r\n"
+              "联系人：李四 13902221234\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  g_autofree char *old_no = harness_text(e, "SELECT order_no FROM intake.orders");
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET status = 'closed', close_reason = 'resolved',"
+                        " finished_at = '2026-11-11 10:00+08', responded_at = '2026-11-10 10:10+08'"));
+  /* a stranger first: held as before, nothing of the order told */
+  g_autofree char *stranger =
+    g_strdup_printf("From: someone@163.com\r\nTo: service@roycom.com.cn\r\nSubject: [%s]\r\nMessage-ID: "
+                    "<again-x@163.com>\r\n",
+                    old_no);
+  append_text(stranger, "又宕机了，无法开机\r\n");
+  g_autofree char *headers =
+    g_strdup_printf("From: lisi@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] down\r\n"
+                    "Message-ID: <again-2@tjport.example.cn>\r\nIn-Reply-To: <again-1@tjport.example.cn>\r\n",
+                    old_no);
+  append_text(headers, "A-12这台又宕机了，跟上次一样无法开机，请马上派人！\r\n");
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 1, follow-ups 1"), "%s", out);
+  cr_assert(strstr(err, "reports a fault again"), "%s", err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
+  g_autofree char *old =
+    harness_text(e, "SELECT status || ' ' || coalesce(review_reason, '-') FROM intake.orders"
+                    " ORDER BY id LIMIT 1");
+  cr_assert_str_eq(old, "closed unverified_followup");
+  g_autofree char *fresh = harness_text(
+    e, "SELECT concat_ws(' ', sn, priority, tier, recurrence_of, contact, city, status) FROM intake.orders"
+       " ORDER BY id DESC LIMIT 1");
+  g_autofree char *want = g_strdup_printf("RCS25Q0099011 P1 gold %s 李四 天津市 queued", old_no);
+  cr_assert_str_eq(fresh, want);
+  /* its own clock: gold P1 answers 30 minutes after this mail, nothing met yet */
+  cr_assert_eq(e2e_scalar(e,
+                          "SELECT count(*) FROM intake.orders WHERE id = (SELECT max(id) FROM intake.orders)"
+                          " AND response_due > now() AND response_due <= now() + interval '31 minutes'"
+                          " AND responded_at IS NULL"),
+               1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'followup'"
+                             " AND note LIKE '%again-2@%reports a fault again%'"),
+               1);
+  /* acknowledged (the customer learns the new number); the desk sees the history */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox"), 2);
+  g_autofree char *q =
+    g_strdup_printf("SELECT value FROM intake.order_detail('%s') WHERE item = 'recurred_in'", old_no);
+  g_autofree char *recurred = harness_text(e, q);
+  g_autofree char *new_no = harness_text(e, "SELECT order_no FROM intake.orders ORDER BY id DESC LIMIT 1");
+  cr_assert_str_eq(recurred, new_no);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.queue WHERE recurrence_of IS NOT NULL"), 1);
 }
 
 /* A reply to an order that reports another machine's fault is a new order with its own priority and

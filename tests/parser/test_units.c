@@ -886,6 +886,30 @@ Test(followup, another_machine_is_a_new_report)
   }
 }
 
+/* A reply in a closed order's thread that tells the fault again (a new order) or only says it is
+ * fixed / asks about it (a note, a re-open): parser_reports_fault and parser_says_fixed. */
+Test(followup, a_fault_again_or_fixed)
+{
+  const struct {
+    const char *text;
+    gboolean fault, fixed;
+  } cases[] = {
+    { "A-12这台又宕机了，跟上次一样无法开机，请马上派人！", TRUE, FALSE },
+    { "又坏了", TRUE, FALSE },
+    { "The server is down again, same as last time.", TRUE, FALSE },
+    { "换盘后一周内未再出现告警，问题已解决，谢谢！", FALSE, TRUE },
+    { "已经恢复正常了，请问上次宕机的原因查到了吗？", FALSE, FALSE }, /* fixed, asks about the old one */
+    { "请问上次更换硬盘的服务报告能否发一份给我们？", FALSE, FALSE },
+    { "没有报错，一切正常", FALSE, TRUE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    cr_expect_eq(parser_reports_fault(test_config, cases[i].text), cases[i].fault, "fault: %s",
+                 cases[i].text);
+    cr_expect_eq(parser_says_fixed(test_config, cases[i].text), cases[i].fixed, "fixed: %s", cases[i].text);
+  }
+  cr_expect_not(parser_reports_fault(test_config, NULL));
+}
+
 /* A text that only points at its attachment is no description; one that says something and
  * mentions an attachment is one. */
 Test(fields, pointer_to_the_attachment_or_a_description)

@@ -214,8 +214,8 @@ order_on(gint64 message_row, const char *sn, gboolean bare, char **order_no)
                       .response_due = "2026-12-05T03:00:00Z",
                       .plan_due = "2026-12-05T05:00:00Z",
                       .onsite_due = "2026-12-06T07:00:00Z",
-                      .followup_of = "RC20261201-0001",
-                      .machine_index = 0 };
+                      .machine_index = 0,
+                      .recurrence_of = "RC20261201-0001" };
   gint64 id = 0;
   char *no = store_order_insert(A, &o, &id, &error);
   cr_assert(no, "order: %s", error ? error->message : "?");
@@ -339,7 +339,7 @@ Test(behind, kept_until_read_then_committed_exactly, .init = setup, .fini = tear
     " o.sn_candidates, o.customer, o.tier, o.component, o.warranty_start, o.warranty_end, o.coverage, "
     "o.reasons,"
     " o.severity, o.priority, o.onsite_class, o.sla_clock, o.response_due, o.plan_due, o.onsite_due,"
-    " o.followup_of, o.base_response_due, o.base_plan_due, o.base_onsite_due, o.machine_index,"
+    " o.recurrence_of, o.base_response_due, o.base_plan_due, o.base_onsite_due, o.machine_index,"
     " (SELECT string_agg(role, ',') FROM intake.order_messages WHERE order_id = o.id))"
     " FROM intake.orders o JOIN intake.messages m ON m.id = o.message_id WHERE o.id = $1",
     1, (const char *[]){ oid });
@@ -372,7 +372,7 @@ Test(behind, kept_until_read_then_committed_exactly, .init = setup, .fini = tear
     T,
     "SELECT concat_ws('|', sn IS NULL, model IS NULL, contact IS NULL, warranty_end IS NULL, coverage IS "
     "NULL,"
-    " response_due IS NULL, base_response_due IS NULL, followup_of IS NULL, missing = '{}', reasons = '[]',"
+    " response_due IS NULL, base_response_due IS NULL, recurrence_of IS NULL, missing = '{}', reasons = '[]',"
     " status) FROM intake.orders WHERE id = $1",
     1, (const char *[]){ oid2 });
   cr_assert_str_eq(onulls, "t|t|t|t|t|t|t|t|t|t|queued");
