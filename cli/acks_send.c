@@ -34,6 +34,7 @@ acks_smtp_config_load(const CliConfig *config, AcksSmtpConfig *out, GError **err
   out->url = g_strdup(s->url);
   out->user = g_strdup(s->user);
   out->password = g_strdup(s->password);
+  out->password_problem = g_strdup(s->password_problem);
   out->ca_file = g_strdup(s->ca_file);
   out->from = g_strdup(s->from);
   out->envelope_from = g_strdup(s->envelope_from);
@@ -68,6 +69,7 @@ acks_smtp_config_clear(AcksSmtpConfig *c)
   if (c->password)
     memset(c->password, 0, strlen(c->password));
   g_free(c->password);
+  g_free(c->password_problem);
   g_free(c->ca_file);
   g_free(c->from);
   g_free(c->envelope_from);
@@ -508,6 +510,12 @@ acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, g
   if (!cfg->url || !*cfg->url) {
     cli_log(CLI_LOG_WARN, "no [smtp] url configured: acknowledgements stay in the outbox");
     return TRUE;
+  }
+  if (cfg->password_problem) {
+    /* not a login refused: nothing is tried, so nothing is used up (the alert comes from the wait) */
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "%s: acknowledgements stay in the outbox",
+                cfg->password_problem);
+    return FALSE;
   }
   FetcherSmtpOptions so = {
     .url = cfg->url,

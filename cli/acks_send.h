@@ -11,7 +11,8 @@
 /* [smtp] of the config (CliSmtp), as the acknowledgement sender uses it. */
 typedef struct {
   char *url, *user, *password, *ca_file, *from, *envelope_from;
-  char **own_addresses; /* every address of the service: they never get an acknowledgement */
+  char *password_problem; /* [smtp] password_file cannot be read: nothing is sent, the outbox waits */
+  char **own_addresses;   /* every address of the service: they never get an acknowledgement */
   gboolean tls_verify, require_tls, plain_text, send;
   guint connect_timeout_s, timeout_s, max_attempts, max_acks_per_sender, batch;
   GArray *backoff_minutes; /* guint: the wait before attempt 2, 3, … ([smtp] retry_backoff) */

@@ -9,6 +9,8 @@
 #include "fetcher.h"
 
 #include "jsonout.h"
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 /* The robots' text message shapes: WeCom and DingTalk {"msgtype":"text","text":{"content":…}},
@@ -163,4 +165,89 @@ cli_alerts_run(const CliConfig *config, StoreConn *conn, const AcksSmtpConfig *s
     if (g_error_matches(send_error, FETCHER_ERROR, FETCHER_ERROR_CONNECT))
       break; /* the channel is down: the others would wait for the same timeout */
   }
+}
+
+/* [alerts] state_dir's record of a database outage (a key file: it must survive the poll). */
+static char *
+outage_path(const CliConfig *config)
+{
+  return g_build_filename(config->alerts.state_dir, "database-outage", NULL);
+}
+
+void
+cli_alerts_database_down(const CliConfig *config, const char *why)
+{
+  const CliAlerts *cfg = &config->alerts;
+  if (!cfg->webhook_url && !cfg->mail_to)
+    return;
+  g_autofree char *path = outage_path(config);
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local();
+  if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
+    g_key_file_set_int64(kf, "outage", "since", g_date_time_to_unix(now));
+  gint64 since = g_key_file_get_int64(kf, "outage", "since", NULL);
+  guint failed = (guint)g_key_file_get_uint64(kf, "outage", "failed_polls", NULL) + 1;
+  gboolean told = g_key_file_get_boolean(kf, "outage", "told", NULL);
+  g_key_file_set_uint64(kf, "outage", "failed_polls", failed);
+  if (!told && failed >= MAX(cfg->failing_polls, 1)) {
+    g_autoptr(GDateTime) start = g_date_time_new_from_unix_local(since);
+    g_autofree char *at = g_date_time_format(start, "%Y-%m-%d %H:%M");
+    g_autofree char *key = g_strdup_printf("database_down:%" G_GINT64_FORMAT, since);
+    g_autofree char *body = g_strdup_printf(
+      "intake poll cannot reach PostgreSQL: %u polls failed since %s\nlast error: %s\n"
+      "No mail is taken in and no acknowledgement goes out until it is back (nothing is lost: "
+      "the mail waits in the mailbox).",
+      failed, at, why);
+    char *alert[] = { key, "database_down", "database unreachable", body };
+    AcksSmtpConfig smtp = { 0 };
+    g_autoptr(FetcherSmtp) mailer = NULL;
+    if (cfg->mail_to && !acks_smtp_config_load(config, &smtp, &error)) {
+      cli_log(CLI_LOG_WARN, "alerts: %s", error->message);
+      g_clear_error(&error);
+    }
+    told = send_alert(cfg, &smtp, &mailer, alert, &error);
+    acks_smtp_config_clear(&smtp);
+    if (told)
+      cli_log(CLI_LOG_INFO, "alert=%s sent", key);
+    else
+      cli_log(CLI_LOG_WARN, "alert=%s not sent (retried next poll): %s", key, error->message);
+    g_key_file_set_boolean(kf, "outage", "told", told);
+    g_key_file_set_string(kf, "outage", "last_error", why);
+  }
+  g_clear_error(&error);
+  if (g_mkdir_with_parents(cfg->state_dir, 0700) != 0 || !g_key_file_save_to_file(kf, path, &error))
+    cli_log(CLI_LOG_WARN,
+            "alerts: cannot keep the database outage in [alerts] state_dir %s (%s): it will not be announced",
+            cfg->state_dir, error ? error->message : g_strerror(errno));
+}
+
+void
+cli_alerts_database_reached(const CliConfig *config, StoreConn *conn)
+{
+  const CliAlerts *cfg = &config->alerts;
+  if (!cfg->webhook_url && !cfg->mail_to)
+    return;
+  g_autofree char *path = outage_path(config);
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
+    return; /* the common case: no outage */
+  g_autoptr(GError) error = NULL;
+  if (g_key_file_get_boolean(kf, "outage", "told", NULL)) {
+    gint64 since = g_key_file_get_int64(kf, "outage", "since", NULL);
+    guint failed = (guint)g_key_file_get_uint64(kf, "outage", "failed_polls", NULL);
+    g_autoptr(GDateTime) start = g_date_time_new_from_unix_local(since);
+    g_autofree char *at = g_date_time_format(start, "%Y-%m-%d %H:%M");
+    g_autofree char *key = g_strdup_printf("database_recovered:%" G_GINT64_FORMAT, since);
+    g_autofree char *body =
+      g_strdup_printf("intake poll reaches PostgreSQL again: unreachable since %s, %u polls failed; the mail "
+                      "that waited is taken in now",
+                      at, failed);
+    if (!store_alert_add(conn, key, "database_recovered", "database reachable again", body, &error)) {
+      cli_log(CLI_LOG_WARN, "alerts: %s", error->message);
+      return; /* kept: the next poll records it */
+    }
+  }
+  if (g_unlink(path) != 0 && errno != ENOENT)
+    cli_log(CLI_LOG_WARN, "alerts: cannot remove %s: %s", path, g_strerror(errno));
 }

@@ -14,6 +14,7 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_TEMPFAIL = 75 };
 typedef struct {
   char *name; /* "imap" or "imap.NAME" */
   char *url, *user, *password, *ca_file, *processed_folder;
+  char *password_problem; /* its password_file cannot be read: the mailbox's polls fail (and are counted) */
   gboolean tls_verify;
   gboolean plain_text; /* starttls = never (loopback only): imap:// without TLS */
   guint timeout_s;     /* [imap] timeout: one IMAP command, start to end */
@@ -28,8 +29,9 @@ typedef struct {
 /* [smtp]: the acknowledgements' way out. */
 typedef struct {
   char *url, *user, *password, *ca_file;
-  char *from;          /* display form, e.g. 融科联创服务支持 <service@roycom.com.cn> */
-  char *envelope_from; /* MAIL FROM; NULL: the address of from; "<>": the null path */
+  char *password_problem; /* its password_file cannot be read: nothing is sent, the outbox waits */
+  char *from;             /* display form, e.g. 融科联创服务支持 <service@roycom.com.cn> */
+  char *envelope_from;    /* MAIL FROM; NULL: the address of from; "<>": the null path */
   gboolean tls_verify, send;
   gboolean plain_text; /* starttls = never (loopback only) */
   guint connect_timeout_s, timeout_s, max_attempts, max_acks_per_sender, batch;
@@ -46,6 +48,7 @@ typedef struct {
   char *format;  /* wecom | dingtalk | feishu | generic */
   char *mail_to; /* through [smtp] */
   guint due_within_s, failing_polls, timeout_s;
+  char *state_dir; /* a database outage is remembered here: $STATE_DIRECTORY, /var/lib/intake */
 } CliAlerts;
 
 typedef struct {

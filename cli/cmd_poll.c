@@ -58,6 +58,10 @@ mailbox_start(CliConfig *config, const CliMailbox *mb, MailboxStart *s)
     s->problem = g_strdup_printf("config %s: [%s] url and user are required", config->path, mb->name);
     return;
   }
+  if (mb->password_problem) {
+    s->problem = g_strdup(mb->password_problem);
+    return;
+  }
   if (!mb->password) {
     s->problem = g_strdup_printf("config %s: [%s] has no password (password_file or $INTAKE_IMAP_PASSWORD)",
                                  config->path, mb->name);
@@ -99,12 +103,24 @@ poll_one(CliConfig *config, const CliMailbox *mb, MailboxStart *start, StoreConn
   g_autoptr(GError) error = NULL;
   gint64 t0 = g_get_monotonic_time();
   cli_log_field("mailbox", mb->name);
+  g_autofree char *key = g_strdup_printf("%s %s", mb->user, mb->url);
   if (start->problem) {
     cli_log(CLI_LOG_ERROR, "%s", start->problem);
+    /* a mailbox that names its server and user: its poll failed like any other, for status and the
+     * duty team (failing_polls) — a password file the poll's user cannot read must not stay silent */
+    StoreMailbox failed = { 0 };
+    g_autoptr(GError) count_error = NULL;
+    if (mb->url && *mb->url && mb->user && *mb->user) {
+      if (store_mailbox_get(conn, key, &failed, &count_error)) {
+        store_mailbox_record_error(conn, failed.id, start->problem);
+        store_mailbox_count_poll(conn, failed.id, FALSE, &count_error);
+      }
+      if (count_error)
+        cli_log(CLI_LOG_WARN, "[%s] %s", mb->name, count_error->message);
+    }
     return EXIT_USAGE;
   }
   FetcherSession *imap = start->imap;
-  g_autofree char *key = g_strdup_printf("%s %s", mb->user, mb->url);
   /* Busy: a running poll (exit 75 at once would do), or the backend of one killed a moment ago still
    * ending its statement (store/conn.c STORE_CLIENT_CHECK) — a short wait tells them apart. */
   gboolean locked = store_lock_try(conn, key, &error);
@@ -203,6 +219,7 @@ cli_cmd_poll(int argc, char **argv)
   if (!conn) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
     mailbox_start_clear(&starts[0]);
+    cli_alerts_database_down(config, error->message);
     return EXIT_RUNTIME;
   }
   g_autoptr(ParserConfig) parser = NULL; /* loaded when a mail or a corrected order needs it */
@@ -266,6 +283,7 @@ cli_cmd_poll(int argc, char **argv)
     run.acks_failed = failed;
   }
   /* never block or fail the poll: both log their own problems */
+  cli_alerts_database_reached(config, conn);
   cli_alerts_run(config, conn, &acks);
   cli_metrics_write(config, conn, &run);
   acks_smtp_config_clear(&acks);

@@ -58,8 +58,9 @@ static gint64
 backlog(const CliMailbox *mb, char **row, GError **error)
 {
   if (!mb->password) {
-    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG,
-                "no password (password_file or $INTAKE_IMAP_PASSWORD)");
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "%s",
+                mb->password_problem ? mb->password_problem
+                                     : "no password (password_file or $INTAKE_IMAP_PASSWORD)");
     return -1;
   }
   FetcherImapOptions io = { .url = mb->url,
@@ -194,7 +195,8 @@ summary_status(Status *st, char **s, GString *text)
                          s[8] ? s[8] : "-", s[11], s[10] ? s[10] : "-");
 
   if (s[1] && g_ascii_strtoll(s[1], NULL, 10) > OUTBOX_PENDING_MAX_S)
-    fail(st, "outbox: an acknowledgement has waited %s min to be sent", s[1] ? s[1] : "?");
+    fail(st, "outbox: an acknowledgement has waited %" G_GINT64_FORMAT " min to be sent",
+         g_ascii_strtoll(s[1], NULL, 10) / 60);
   /* An address that bounces for good (550) is the customer's, not the service's: a warning to read
    * (intake.outbox status failed). A relay that is down shows as acknowledgements waiting (above). */
   if (g_ascii_strtoll(s[3], NULL, 10) > 0)
@@ -296,6 +298,8 @@ cli_cmd_status(int argc, char **argv)
     mailbox_status(&st, g_ptr_array_index(config->mailboxes, i), mailboxes, text);
   json_builder_end_array(st.json);
   summary_status(&st, g_ptr_array_index(summary->rows, 0), text);
+  if (config->smtp.send && config->smtp.password_problem)
+    fail(&st, "smtp: %s: no acknowledgement can be sent", config->smtp.password_problem);
   schema_status(&st, conn, config->sql_dir, text);
   json_builder_set_member_name(st.json, "healthy");
   json_builder_add_boolean_value(st.json, st.unhealthy->len == 0);

@@ -48,8 +48,8 @@ static const char *const limits_keys[] = { "max_bytes",   "max_depth",    "max_p
                                            "image_ms",    "max_machines", NULL };
 static const char *const log_keys[] = { "syslog", NULL };
 static const char *const metrics_keys[] = { "textfile", NULL };
-static const char *const alerts_keys[] = { "webhook_url",   "format",  "mail_to", "due_within",
-                                           "failing_polls", "timeout", NULL };
+static const char *const alerts_keys[] = { "webhook_url",   "format",  "mail_to",   "due_within",
+                                           "failing_polls", "timeout", "state_dir", NULL };
 
 static const char *const *
 section_keys(const char *group)
@@ -342,14 +342,26 @@ load_alerts(GKeyFile *kf, const char *path, CliAlerts *a, GError **error)
                      "is not an http:// or https:// URL");
   if (a->mail_to && !strchr(a->mail_to, '@'))
     return bad_value(error, path, "alerts", "mail_to", a->mail_to, "is not a mail address");
+  /* systemd's StateDirectory=intake sets $STATE_DIRECTORY (the unit's); a package's /var/lib/intake */
+  a->state_dir = get_string(kf, "alerts", "state_dir");
+  if (!a->state_dir)
+    a->state_dir =
+      g_strdup(g_getenv("STATE_DIRECTORY") && *g_getenv("STATE_DIRECTORY") ? g_getenv("STATE_DIRECTORY")
+                                                                           : "/var/lib/intake");
+  if (!g_path_is_absolute(a->state_dir))
+    return bad_value(error, path, "alerts", "state_dir", a->state_dir, "is not an absolute path");
   return get_duration(kf, path, "alerts", "due_within", 15 * 60, &a->due_within_s, error) &&
          get_uint(kf, path, "alerts", "failing_polls", 3, 0, &a->failing_polls, error) &&
          get_duration(kf, path, "alerts", "timeout", 5, &a->timeout_s, error);
 }
 
-/* A password from its file (first line) or the environment; the value itself is never echoed. */
+/* A password from its file (first line) or the environment; the value itself is never echoed. A
+ * file that cannot be read (gone, or not readable by the user the poll runs as) is *problem, not a
+ * configuration error: the poll still reaches the database, counts the mailbox's poll as failed and
+ * the duty team hears of it ([alerts]); status still reports (blind round 11c: exit 2, nobody told). */
 static gboolean
-read_password(GKeyFile *kf, const char *path, const char *group, const char *env, char **out, GError **error)
+read_password(GKeyFile *kf, const char *path, const char *group, const char *env, char **out, char **problem,
+              GError **error)
 {
   g_autofree char *file = get_inherited(kf, group, "password_file");
   if (!file) {
@@ -364,10 +376,10 @@ read_password(GKeyFile *kf, const char *path, const char *group, const char *env
             group, file, (unsigned)(st.st_mode & 07777));
   g_autofree char *text = NULL;
   g_autoptr(GError) local = NULL;
+  (void)error;
   if (!g_file_get_contents(file, &text, NULL, &local)) {
-    g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: [%s] password_file: %s", path,
-                group, local->message);
-    return FALSE;
+    *problem = g_strdup_printf("%s: [%s] password_file: %s", path, group, local->message);
+    return TRUE;
   }
   char *nl = strpbrk(text, "\r\n");
   if (nl)
@@ -507,7 +519,7 @@ load_smtp(GKeyFile *kf, const char *path, CliSmtp *s, GError **error)
          get_duration(kf, path, "smtp", "ack_max_age", 48 * 3600, &s->ack_max_age_s, error) &&
          get_uint(kf, path, "smtp", "max_acks_per_hour", 200, 0, &s->max_acks_per_hour, error) &&
          load_authserv_ids(kf, s) &&
-         read_password(kf, path, "smtp", "INTAKE_SMTP_PASSWORD", &s->password, error);
+         read_password(kf, path, "smtp", "INTAKE_SMTP_PASSWORD", &s->password, &s->password_problem, error);
 }
 
 static void
@@ -520,6 +532,7 @@ mailbox_free(gpointer p)
   if (m->password)
     memset(m->password, 0, strlen(m->password));
   g_free(m->password);
+  g_free(m->password_problem);
   g_free(m->ca_file);
   g_free(m->processed_folder);
   g_free(m);
@@ -544,7 +557,7 @@ load_mailboxes(GKeyFile *kf, const char *path, GPtrArray *out, GError **error)
         !get_first_poll(kf, path, m, error) || !get_stale_lock_after(kf, path, m, error) ||
         !get_duration(kf, path, g, "timeout", 300, &m->timeout_s, error) ||
         !get_duration(kf, path, g, "refused_for", 30 * 60, &m->refused_for_s, error) ||
-        !read_password(kf, path, g, "INTAKE_IMAP_PASSWORD", &m->password, error))
+        !read_password(kf, path, g, "INTAKE_IMAP_PASSWORD", &m->password, &m->password_problem, error))
       return FALSE;
   }
   return TRUE;
@@ -587,6 +600,42 @@ read_file(const char *chosen, gboolean must_exist, GKeyFile *kf, GError **error)
   return read_text(chosen, text, len, kf, error);
 }
 
+/* A key given twice in one section: GKeyFile keeps the last one silently (blind round 11c: a second,
+ * wrong url was the one polled), so the file is refused, naming both lines. ini: after
+ * semicolon_comments. */
+static gboolean
+check_duplicates(const char *path, const char *ini, GError **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) lines = g_strsplit(ini, "\n", -1);
+  g_autofree char *group = NULL;
+  for (guint i = 0; lines[i]; i++) {
+    g_autofree char *line = g_strstrip(g_strdup(lines[i]));
+    if (!*line || *line == '#')
+      continue;
+    if (*line == '[') {
+      char *close = strchr(line, ']');
+      g_free(group);
+      group = close ? g_strndup(line + 1, (gsize)(close - line - 1)) : NULL;
+      continue;
+    }
+    char *eq = strchr(line, '=');
+    if (!eq || !group)
+      continue;
+    *eq = '\0';
+    g_autofree char *id = g_strdup_printf("%s\x1f%s", group, g_strstrip(line));
+    gpointer before = g_hash_table_lookup(seen, id);
+    if (before) {
+      g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                  "%s: key '%s' given twice in [%s] (lines %u and %u): keep one", path, line, group,
+                  GPOINTER_TO_UINT(before), i + 1);
+      return FALSE;
+    }
+    g_hash_table_insert(seen, g_steal_pointer(&id), GUINT_TO_POINTER(i + 1));
+  }
+  return TRUE;
+}
+
 /* The configuration text (a file's contents) into kf, checked against the known keys. */
 static gboolean
 read_text(const char *chosen, const char *text, gsize len, GKeyFile *kf, GError **error)
@@ -602,10 +651,31 @@ read_text(const char *chosen, const char *text, gsize len, GKeyFile *kf, GError 
     g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE, "config %s: %s", chosen, local->message);
     return FALSE;
   }
-  return check_known(kf, chosen, error);
+  return check_known(kf, chosen, error) && check_duplicates(chosen, ini, error);
 }
 
 static CliConfig *config_from_keyfile(GKeyFile *kf, const char *chosen, GError **error);
+
+/* Whether a libpq conninfo carries a password: "password=…" or a URI's "user:secret@". */
+static gboolean
+conninfo_has_password(const char *ci)
+{
+  if (!ci)
+    return FALSE;
+  if (g_str_has_prefix(ci, "postgres://") || g_str_has_prefix(ci, "postgresql://")) {
+    const char *auth = strstr(ci, "://") + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
+    return at && colon && colon < at;
+  }
+  g_autofree char *lower = g_ascii_strdown(ci, -1);
+  for (const char *p = strstr(lower, "password"); p; p = strstr(p + 1, "password")) {
+    const char *q = p + strlen("password");
+    while (*q == ' ' || *q == '\t')
+      q++;
+    if (*q == '=' && (p == lower || p[-1] == ' ' || p[-1] == '\t'))
+      return TRUE;
+  }
+  return FALSE;
+}
 
 CliConfig *
 cli_config_load(const char *path, GError **error)
@@ -617,7 +687,17 @@ cli_config_load(const char *path, GError **error)
     chosen = "intake.conf";
   if (!read_file(chosen, must_exist, kf, error))
     return NULL;
-  return config_from_keyfile(kf, chosen, error);
+  CliConfig *c = config_from_keyfile(kf, chosen, error);
+  /* a password written in the conninfo is as secret as a password file (blind round 11c: a 0644
+   * config with password=… went unremarked while a 0644 password file was warned about) */
+  GStatBuf st;
+  if (c && (conninfo_has_password(c->db_conninfo) || conninfo_has_password(c->db_migrate_conninfo)) &&
+      g_stat(chosen, &st) == 0 && ((st.st_mode & 007) || ((st.st_mode & 070) && st.st_gid != getegid())))
+    cli_log(CLI_LOG_WARN,
+            "%s: [db] conninfo holds a password and the file can be read by others (mode %04o): chmod 640 it"
+            " (root:intake), or keep the password in a ~/.pgpass of the intake user",
+            chosen, (unsigned)(st.st_mode & 07777));
+  return c;
 }
 
 CliConfig *
@@ -663,6 +743,7 @@ cli_config_free(CliConfig *c)
   if (s->password)
     memset(s->password, 0, strlen(s->password));
   g_free(s->password);
+  g_free(s->password_problem);
   g_free(s->ca_file);
   g_free(s->from);
   g_free(s->envelope_from);
@@ -673,6 +754,7 @@ cli_config_free(CliConfig *c)
   g_free(c->alerts.webhook_url);
   g_free(c->alerts.format);
   g_free(c->alerts.mail_to);
+  g_free(c->alerts.state_dir);
   g_free(c->db_conninfo);
   g_free(c->db_migrate_conninfo);
   g_free(c->sql_dir);

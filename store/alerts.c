@@ -41,6 +41,42 @@ store_alerts_collect(StoreConn *conn, guint due_within_min, guint failing_polls,
     "   FROM intake.outbox x JOIN intake.orders o ON o.id = x.order_id"
     "  WHERE x.status = 'failed' AND coalesce(x.sent_at, x.claimed_at, x.queued_at) > now() - interval '1 "
     "day'"
+    /* the mailbox of a failing episode announced in the last week polls again */
+    " UNION ALL"
+    " SELECT 'mailbox_recovered:' || substr(a.event_key, 17), 'mailbox_recovered',"
+    "   'mailbox recovered: ' || b.name,"
+    "   concat_ws(E'\\n', 'Mailbox ' || b.name || ' polled again at ' || to_char(b.last_success, 'YYYY-MM-DD "
+    "HH24:MI'),"
+    "     'failing announced at ' || to_char(a.created_at, 'YYYY-MM-DD HH24:MI'))"
+    "   FROM intake.alerts a JOIN intake.mailboxes b ON a.event_key LIKE 'mailbox_failing:' || b.name || ':%'"
+    "  WHERE a.kind = 'mailbox_failing' AND a.created_at > now() - interval '7 days' AND b.failed_polls = 0"
+    "    AND b.last_success > a.created_at"
+    /* acknowledgements failing to go out (relay down, password changed): failing_polls tries each,
+     * one alert per episode (after the last recovery), and one when none is stuck any more */
+    " UNION ALL"
+    " SELECT 'acks_stuck:' || coalesce(r.since::text, 'never'), 'acks_stuck',"
+    "   'acknowledgements not going out: ' || s.n || ' waiting',"
+    "   concat_ws(E'\\n', s.n || ' acknowledgement(s) not delivered: ' || $2::int || '+ tries failed, or "
+    "waiting"
+    " over an hour',"
+    "     'oldest queued at ' || to_char(s.oldest, 'YYYY-MM-DD HH24:MI'), 'last error: ' || s.last_error,"
+    "     'customers get no acknowledgement until the SMTP server takes them ([smtp] url, user, "
+    "password_file)')"
+    "   FROM (SELECT count(*) AS n, min(x.queued_at) AS oldest,"
+    "                (array_agg(x.last_error ORDER BY x.next_attempt_at DESC))[1] AS last_error"
+    "           FROM intake.outbox x WHERE x.status = 'pending' AND $2::int > 0"
+    "            AND (x.attempts + x.deferrals >= $2::int OR x.queued_at < now() - interval '1 hour')) s"
+    "  CROSS JOIN (SELECT max(created_at) AS since FROM intake.alerts WHERE kind = 'acks_recovered') r"
+    "  WHERE s.n > 0"
+    " UNION ALL"
+    " SELECT 'acks_recovered:' || a.event_key, 'acks_recovered', 'acknowledgements going out again',"
+    "   'No acknowledgement is stuck any more (announced stuck at ' || to_char(a.created_at, 'YYYY-MM-DD "
+    "HH24:MI') || ')'"
+    "   FROM (SELECT event_key, created_at FROM intake.alerts WHERE kind = 'acks_stuck'"
+    "          ORDER BY created_at DESC LIMIT 1) a"
+    "  WHERE NOT EXISTS (SELECT 1 FROM intake.outbox x WHERE x.status = 'pending' AND $2::int > 0"
+    "                     AND (x.attempts + x.deferrals >= $2::int OR x.queued_at < now() - interval '1 "
+    "hour'))"
     " ON CONFLICT (event_key) DO NOTHING",
     2, p, error);
 }
@@ -62,4 +98,15 @@ store_alert_mark(StoreConn *conn, const char *event_key, const char *failure, GE
                     "UPDATE intake.alerts SET attempts = attempts + 1, last_error = $2::text,"
                     " sent_at = CASE WHEN $2::text IS NULL THEN now() END WHERE event_key = $1",
                     2, p, error);
+}
+
+gboolean
+store_alert_add(StoreConn *conn, const char *event_key, const char *kind, const char *subject,
+                const char *body, GError **error)
+{
+  const char *p[] = { event_key, kind, subject, body };
+  return store_exec(conn,
+                    "INSERT INTO intake.alerts (event_key, kind, subject, body) VALUES ($1, $2, $3, $4)"
+                    " ON CONFLICT (event_key) DO NOTHING",
+                    4, p, error);
 }

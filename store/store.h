@@ -484,12 +484,18 @@ StoreRows *store_status_summary(StoreConn *conn, GError **error);
 /* Records the events not yet in intake.alerts: a P1 order stored and received in the last day (not
  * the history of a first poll), a deadline due
  * within due_within_min minutes (0: none) of an open, unpaused order, a mailbox that failed
- * failing_polls (0: none) polls in a row, an acknowledgement failed in the last day. */
+ * failing_polls (0: none) polls in a row and its recovery, an acknowledgement failed in the last day,
+ * acknowledgements waiting after failing_polls tries each (acks_stuck, once per episode) and their
+ * recovery. */
 gboolean store_alerts_collect(StoreConn *conn, guint due_within_min, guint failing_polls, GError **error);
 /* Alerts not sent yet (of the last two days): event_key, kind, subject, body. Caller frees. */
 StoreRows *store_alerts_unsent(StoreConn *conn, GError **error);
 /* After an attempt: failure NULL marks the alert sent, else records why (retried next time). */
 gboolean store_alert_mark(StoreConn *conn, const char *event_key, const char *failure, GError **error);
+/* Records one event seen outside the database (an outage of it), to be sent with the others; an
+ * event_key recorded before is left as it is. */
+gboolean store_alert_add(StoreConn *conn, const char *event_key, const char *kind, const char *subject,
+                         const char *body, GError **error);
 
 G_END_DECLS
 

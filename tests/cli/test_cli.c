@@ -147,6 +147,56 @@ Test(config, password_file_readable_by_others_is_warned_about)
   password_file_mode(0400, mine, FALSE);
 }
 
+/* A key given twice in a section: refused, naming both lines (blind round 11c: the second, wrong
+ * url was polled without a word); the same key in two sections is two keys. */
+Test(config, a_key_given_twice_is_refused_naming_both_lines)
+{
+  g_autofree char *path =
+    cli_write_config("[imap]\nurl = imaps://mail.example.com/INBOX\nuser = a@example.com\n"
+                     "; the new server\nurl = imaps://127.0.0.1:1/INBOX\n"
+                     "[db]\nconninfo = dbname=none host=/nonexistent\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(cli_run(NULL, &out, &err, "poll", "--config", path, NULL), 2, "%s%s", out, err);
+  cr_assert(strstr(err, "key 'url' given twice in [imap] (lines 2 and 5)"), "%s", err);
+  cli_remove_config(path);
+  g_autofree char *two =
+    cli_write_config("[imap]\nurl = imaps://127.0.0.1:1/INBOX\nuser = a@example.com\n"
+                     "timeout = 2s\n[imap.sales]\nurl = imaps://127.0.0.1:1/Sales\n"
+                     "[db]\nconninfo = dbname=none host=/nonexistent connect_timeout=1\n");
+  g_free(out), g_free(err);
+  out = err = NULL;
+  cli_run(NULL, &out, &err, "poll", "--config", two, NULL);
+  cr_assert(!strstr(err, "given twice"), "%s", err);
+  cli_remove_config(two);
+}
+
+/* A password in the conninfo of a config others can read is warned about like a password file
+ * (blind round 11c), never shown; in a 0640/0600 file, or without a password, nothing is said. */
+static void
+conninfo_password(const char *conninfo, mode_t mode, gboolean warned)
+{
+  g_autofree char *text = g_strdup_printf(
+    "[imap]\nurl = imaps://127.0.0.1:1/INBOX\nuser = a@example.com\n[db]\nconninfo = %s\n", conninfo);
+  g_autofree char *path = cli_write_config(text);
+  g_assert(g_chmod(path, mode) == 0);
+  g_autofree char *out = NULL, *err = NULL;
+  cli_run(NULL, &out, &err, "poll", "--config", path, NULL);
+  cr_expect(!strstr(err, "s3cret") && !strstr(out, "s3cret"), "the password was shown: %s", err);
+  cr_expect_eq(strstr(err, "conninfo holds a password") != NULL, warned, "%s (mode %o): %s", conninfo,
+               (unsigned)mode, err);
+  cli_remove_config(path);
+}
+
+Test(config, a_password_in_a_readable_conninfo_is_warned_about)
+{
+  conninfo_password("dbname=none host=/nonexistent password=s3cret connect_timeout=1", 0644, TRUE);
+  conninfo_password("dbname=none host=/nonexistent password = s3cret connect_timeout=1", 0604, TRUE);
+  conninfo_password("postgresql://intake:s3cret@127.0.0.1:1/none?connect_timeout=1", 0644, TRUE);
+  conninfo_password("dbname=none host=/nonexistent password=s3cret connect_timeout=1", 0600, FALSE);
+  conninfo_password("dbname=none host=/nonexistent connect_timeout=1", 0644, FALSE);
+  conninfo_password("postgresql://intake@127.0.0.1:1/none?connect_timeout=1", 0644, FALSE);
+}
+
 Test(config, stale_lock_after_is_a_duration_per_mailbox)
 {
   /* accepted: the run gets past the config (to the unreachable database: exit 1, not 2) */

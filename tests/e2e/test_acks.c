@@ -324,14 +324,16 @@ Test(acks, outage_longer_than_the_backoff_is_retried_until_ack_max_age)
   e2e_customer_free(c);
 }
 
-/* The config with the [smtp] password file replaced by one holding a wrong password. */
+/* The config with the [smtp] password file replaced by one holding a wrong password (gone: a path
+ * where there is none). */
 static void
-wrong_smtp_password(void)
+smtp_password_file(gboolean gone)
 {
   g_autofree char *text = NULL;
   cr_assert(g_file_get_contents(e->config_path, &text, NULL, NULL));
-  g_autofree char *wrong = g_build_filename(e->dir, "wrong.pass", NULL);
-  cr_assert(g_file_set_contents(wrong, "not-the-password", -1, NULL));
+  g_autofree char *wrong = g_build_filename(e->dir, gone ? "gone.pass" : "wrong.pass", NULL);
+  if (!gone)
+    cr_assert(g_file_set_contents(wrong, "not-the-password", -1, NULL));
   char *smtp = strstr(text, "[smtp]");
   char *pw = smtp ? strstr(smtp, "password_file = ") : NULL;
   cr_assert(pw);
@@ -339,6 +341,12 @@ wrong_smtp_password(void)
   g_autofree char *head = g_strndup(text, (gsize)(pw - text));
   g_autofree char *fixed = g_strdup_printf("%spassword_file = %s%s", head, wrong, eol);
   cr_assert(g_file_set_contents(e->config_path, fixed, -1, NULL));
+}
+
+static void
+wrong_smtp_password(void)
+{
+  smtp_password_file(FALSE);
 }
 
 Test(acks, refused_login_uses_no_attempt)
@@ -362,6 +370,35 @@ Test(acks, refused_login_uses_no_attempt)
   /* the password is fixed: delivered */
   e2e_write_smtp_config(e, url, NULL);
   send_until_nothing_due(1);
+  g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
+  cr_expect_eq(mails->len, 1);
+  e2e_customer_free(c);
+}
+
+/* The [smtp] password file gone (moved, or unreadable by the poll's user): the mail is taken in, its
+ * acknowledgement waits untried (nothing used up), each poll says why and status is unhealthy
+ * (blind round 11c: every poll exited 2 before reaching the database, status refused to report). */
+Test(acks, a_missing_smtp_password_file_keeps_the_outbox_and_says_so)
+{
+  E2eCustomer *c = e2e_customer_new(e, "nopass");
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, NULL);
+  smtp_password_file(TRUE);
+  append(NULL, c->addr, "RAID error", "nopass-1@customer.example.com", NULL, BODY_NO_SN);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 1, "%s%s", out, err);
+  cr_expect(strstr(err, "[smtp] password_file") && strstr(err, "acknowledgements stay in the outbox"), "%s",
+            err);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE status = 'pending' AND attempts = 0"
+                             " AND deferrals = 0"),
+               1);
+  g_free(out), g_free(err);
+  cr_assert_eq(e2e_run(e, &out, &err, "status", NULL), 1, "%s%s", out, err);
+  cr_expect(strstr(out, "UNHEALTHY smtp: ") && strstr(out, "password_file"), "%s", out);
+  /* back: delivered once */
+  e2e_write_smtp_config(e, url, NULL);
+  run_ok("poll");
   g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
   cr_expect_eq(mails->len, 1);
   e2e_customer_free(c);

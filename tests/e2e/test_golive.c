@@ -531,6 +531,96 @@ Test(golive, alerts_reach_a_webhook_once_per_event)
   receiver_stop(&r);
 }
 
+/* Outages the duty team must hear of, and their end (blind round 11c: the database down, an SMTP
+ * relay refusing for hours and a mailbox failing then recovering reached nobody, or only the start):
+ * with the database unreachable the failing_polls-th poll tells the webhook straight away, once
+ * (remembered in state_dir), and the first poll that reaches it again says so; a mailbox failing and
+ * recovering, acknowledgements stuck and going out again, each once. */
+Test(golive, outages_and_their_end_reach_the_duty_team_once)
+{
+  Receiver r = { 0 };
+  receiver_start(&r);
+  g_autofree char *state = g_build_filename(e->dir, "state", NULL);
+  g_autofree char *alerts =
+    g_strdup_printf("[alerts]\nwebhook_url = http://127.0.0.1:%u/hook\nformat = generic\nfailing_polls = 2\n"
+                    "due_within = 0\ntimeout = 2s\nstate_dir = %s\n",
+                    r.port, state);
+  write_config(NULL, NULL, NULL, alerts);
+  append_history(1, 0);
+  poll_ok();
+  /* PostgreSQL unreachable: nothing to write an alert in */
+  g_autofree char *good = NULL;
+  cr_assert(g_file_get_contents(e->config_path, &good, NULL, NULL));
+  g_autofree char *dead =
+    g_strdup_printf("host=127.0.0.1 port=%u dbname=intake connect_timeout=2", closed_port());
+  g_autoptr(GString) down = g_string_new(good);
+  cr_assert_eq(g_string_replace(down, e->conninfo, dead, 1), 1);
+  cr_assert(g_file_set_contents(e->config_path, down->str, -1, NULL));
+  for (guint i = 0; i < 3; i++) {
+    g_autofree char *out = NULL, *err = NULL;
+    cr_assert_neq(e2e_run(e, &out, &err, "poll", NULL), 0, "poll %u with the database down: %s%s", i, out,
+                  err);
+    g_auto(GStrv) lines = posts(&r);
+    cr_assert_eq(posts_with(lines, "database unreachable"), i >= 1 ? 1u : 0u, "after poll %u: %u posts",
+                 i + 1, g_strv_length(lines));
+  }
+  g_auto(GStrv) told = posts(&r);
+  cr_expect(posts_with(told, "3 polls failed") == 0 && posts_with(told, "2 polls failed") == 1, "%s",
+            told[0]);
+  /* back: one message says so, recorded with the others */
+  cr_assert(g_file_set_contents(e->config_path, good, -1, NULL));
+  poll_ok();
+  poll_ok();
+  g_auto(GStrv) back = posts(&r);
+  cr_expect_eq(posts_with(back, "\"kind\":\"database_recovered\""), 1, "%s", back[g_strv_length(back) - 1]);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.alerts WHERE kind = 'database_recovered'"
+                             " AND sent_at IS NOT NULL"),
+               1);
+
+  /* the mailbox failing two polls (its password file gone: moved, or unreadable by the poll's user),
+   * then polled again; status names it meanwhile (blind round 11c: exit 2, status healthy, no alert) */
+  g_autofree char *pw = g_build_filename(e->dir, "imap.pass", NULL);
+  g_autofree char *away = g_strconcat(pw, ".away", NULL);
+  cr_assert_eq(g_rename(pw, away), 0);
+  for (guint i = 0; i < 2; i++) {
+    g_autofree char *out = NULL, *err = NULL;
+    cr_assert_neq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
+    cr_assert(strstr(err, "password_file"), "%s", err);
+  }
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    cr_assert_eq(e2e_run(e, &out, &err, "status", NULL), 1, "%s%s", out, err);
+    cr_assert(strstr(out, "the last 2 polls failed") && strstr(out, "password_file"), "%s", out);
+  }
+  cr_assert_eq(g_rename(away, pw), 0);
+  poll_ok();
+  poll_ok();
+  g_auto(GStrv) mb = posts(&r);
+  cr_expect_eq(posts_with(mb, "\"kind\":\"mailbox_failing\""), 1);
+  g_autofree char *keys = harness_text(
+    e,
+    "SELECT string_agg(event_key, ' ') || ' / ' || (SELECT string_agg(name || ':' || failed_polls || ':' ||"
+    " coalesce(last_success::text, '-'), ' ') FROM intake.mailboxes) FROM intake.alerts");
+  cr_expect_eq(posts_with(mb, "\"kind\":\"mailbox_recovered\""), 1, "%s", keys);
+
+  /* acknowledgements failing to go out (2 tries each here), then delivered */
+  PQclear(PQexec(e->pg, "UPDATE intake.outbox SET deferrals = 2, last_error = 'SMTP login refused: 535'"
+                        " WHERE status = 'pending'"));
+  poll_ok();
+  poll_ok();
+  PQclear(
+    PQexec(e->pg, "UPDATE intake.outbox SET status = 'sent', sent_at = now() WHERE status = 'pending'"));
+  poll_ok();
+  poll_ok();
+  g_auto(GStrv) all = posts(&r);
+  cr_expect_eq(posts_with(all, "\"kind\":\"acks_stuck\""), 1);
+  cr_expect(posts_with(all, "535") >= 1);
+  cr_expect_eq(posts_with(all, "\"kind\":\"acks_recovered\""), 1);
+  cr_expect_eq(g_strv_length(all), (guint)e2e_scalar(e, "SELECT count(*) FROM intake.alerts") + 1,
+               "one POST per event (the outage itself is not in the database)");
+  receiver_stop(&r);
+}
+
 Test(golive, webhook_formats_are_the_robots_text_messages)
 {
   Receiver r = { 0 };

@@ -38,8 +38,9 @@ ok "layout: binary, man pages, doc, completion, units, $n data files under share
 
 grep -qx 'ExecStart=/usr/bin/intake poll --quiet --config /etc/intake/intake.conf' "$d/lib/systemd/system/intake-poll.service" &&
   grep -qx 'User=intake' "$d/lib/systemd/system/intake-poll.service" &&
-  grep -qx 'SuccessExitStatus=75' "$d/lib/systemd/system/intake-poll.service" ||
-  fail "intake-poll.service: ExecStart /usr/bin/intake, User=intake, SuccessExitStatus=75"
+  grep -qx 'SuccessExitStatus=75' "$d/lib/systemd/system/intake-poll.service" &&
+  grep -qx 'StateDirectory=intake' "$d/lib/systemd/system/intake-poll.service" ||
+  fail "intake-poll.service: ExecStart /usr/bin/intake, User=intake, SuccessExitStatus=75, StateDirectory=intake"
 grep -q ' intake  /usr/bin/intake poll ' "$d/share/doc/intake/examples/intake.cron" || fail "intake.cron runs /usr/bin/intake"
 bash -n "$d/share/bash-completion/completions/intake" || fail "bash completion does not parse"
 if command -v man >/dev/null; then
