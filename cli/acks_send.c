@@ -88,7 +88,10 @@ load_texts(StoreConn *conn, GError **error)
 {
   g_autoptr(StoreRows) rows = store_ack_texts(conn, error);
   if (!rows) {
-    g_prefix_error(error, "acknowledgement texts (run `intake db migrate`): ");
+    /* the advice only when the schema is behind (blind round 11c: a full disk said "db migrate") */
+    g_prefix_error(error, "acknowledgement texts%s: ",
+                   g_error_matches(*error, STORE_ERROR, STORE_ERROR_SCHEMA) ? " (run `intake db migrate`)"
+                                                                            : "");
     return NULL;
   }
   AcksTexts *t = acks_texts_new();
@@ -577,6 +580,12 @@ acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, g
         if (f.stop_run) {
           g_propagate_error(error, g_steal_pointer(&send_error));
           ok = FALSE;
+        } else if (f.given_up && fetcher_smtp_in_doubt(smtp)) {
+          /* the one in doubt was said above ("failed for good"); the others wait (blind round 11c:
+           * a second line called the same event a retry) */
+          cli_log(CLI_LOG_WARN,
+                  "the connection broke after an acknowledgement's data: the others stay pending"
+                  " and are retried later");
         } else {
           cli_log(CLI_LOG_WARN, "%s: acknowledgements stay pending and are retried later",
                   send_error->message);

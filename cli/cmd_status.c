@@ -142,8 +142,12 @@ mailbox_status(Status *st, const CliMailbox *mb, const StoreRows *rows, GString 
     g_string_append_printf(text, "  %s mails not stored, only their UID (intake.quarantine)\n", row[12]);
     fail(st, "mailbox [%s]: %s mails could not be stored, see intake.quarantine", mb->name, row[12]);
   }
+  /* "not reachable" only when it is not (blind round 11c: a refused login was headed so) */
   if (n < 0)
-    fail(st, "mailbox [%s]: IMAP server not reachable: %s", mb->name, imap_error->message);
+    fail(st, "mailbox [%s]: %s: %s", mb->name,
+         g_error_matches(imap_error, FETCHER_ERROR, FETCHER_ERROR_CONNECT) ? "IMAP server not reachable"
+                                                                           : "IMAP check failed",
+         imap_error->message);
   if (!row || !row[1])
     fail(st, "mailbox [%s]: never polled", mb->name);
   else if (age_s(row[1]) > STALE_POLL_S)

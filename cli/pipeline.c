@@ -370,14 +370,15 @@ stored_fields(ParserRequest *m, StoreRows *row)
   add_pg_array(m->sn_candidates, row_value(row, "sn_candidates"));
 }
 
-/* The order's stored fields where m has none (a recurrence: "又宕机了" names no SN, the order did). */
+/* The order's stored fields where m has none (a recurrence: "又宕机了" names no SN, the order did);
+ * machine FALSE: only the person and the place (the other machines of a chase: "地址一样"). */
 static void
-missing_fields(ParserRequest *m, StoreRows *row)
+missing_fields(ParserRequest *m, StoreRows *row, gboolean machine)
 {
-  char **fields[] = { &m->sn, &m->model, &m->contact, &m->phone, &m->address, &m->city, &m->district };
-  const char *columns[] = { "sn", "model", "contact", "phone", "address", "city", "district" };
+  char **fields[] = { &m->contact, &m->phone, &m->address, &m->city, &m->district, &m->sn, &m->model };
+  const char *columns[] = { "contact", "phone", "address", "city", "district", "sn", "model" };
   gboolean had_sn = m->sn != NULL;
-  for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
+  for (guint i = 0; i < (machine ? G_N_ELEMENTS(fields) : G_N_ELEMENTS(fields) - 2); i++) {
     const char *stored = row_value(row, columns[i]);
     if (!*fields[i] && stored && *stored)
       set_field(fields[i], stored);
@@ -423,6 +424,7 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
   g_ptr_array_set_size(fu->references, fu->references->len - 1);
   if (!ok)
     return FALSE;
+  (void)reopen_allowed; /* a closed order is never re-opened by mail now: closed_followup, below */
   /* Order numbers are guessable: a mail that only quotes one, from someone the order does not
    * know, changes nothing; nor does a reply to an order closed long ago. Ops decide (needs_review). */
   gboolean stranger =
@@ -431,25 +433,44 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
   /* "又宕机了" in a closed order's thread, from its customer: a new outage with its own clock (the
    * order's SN and place fill the mail's gaps — never for a stranger, who would read them in the
    * acknowledgement), however long ago it was closed */
-  if (!stranger && out->machine == G_MAXUINT && g_strcmp0(status, "closed") == 0 &&
-      parser_reports_fault(parser, fu->symptoms)) {
-    missing_fields(fu, row);
-    out->recurrence = TRUE;
+  gboolean closed = g_strcmp0(status, "closed") == 0;
+  const char *text = fu->symptoms ? fu->symptoms : fu->subject;
+  if (!stranger && out->machine == G_MAXUINT && closed && parser_reports_fault(parser, text)) {
+    /* another machine's fault in the old thread, labelled or not ("另一台节点 RCS… 开不了机"), is
+     * not this order's recurrence (blind round 12) */
+    const char *order_sn = row_value(row, "sn");
+    const char *named = fu->sn;
+    for (guint i = 0; !named && i < fu->sn_candidates->len; i++)
+      if (!parser_sn_same(g_ptr_array_index(fu->sn_candidates, i), order_sn))
+        named = g_ptr_array_index(fu->sn_candidates, i);
+    if (named && order_sn && *order_sn && !parser_sn_same(named, order_sn) &&
+        !parser_corrects_sn(parser, fu)) {
+      set_field(&fu->sn, named);
+      out->other_machine = TRUE;
+    } else {
+      missing_fields(fu, row, TRUE);
+      out->recurrence = TRUE;
+    }
     return TRUE;
   }
   if (!store_order_attach(conn, order_id, message_row, error))
     return FALSE;
+  /* a closed order is not re-opened by a question ("请把维修服务报告发我一份", an invoice): a person
+   * answers it (blind round 12: back in the queue as a P1 with its old, missed deadlines); thanks are
+   * only noted (below) */
   const char *held = NULL;
   if (stranger)
     held = "unverified_followup";
-  else if (!reopen_allowed)
-    held = "late_followup";
+  else if (closed && !parser_says_fixed(parser, text))
+    held = "closed_followup"; /* (late_followup, a reply long after the close, is this now) */
   if (held) {
     g_autofree char *why = g_strdup_printf(
       "follow-up mail %s from %s: %s; linked, nothing changed",
       fu->message_id ? fu->message_id : "(no Message-ID)", fu->from_addr ? fu->from_addr : "(no sender)",
-      g_str_equal(held, "late_followup") ? "the order was closed long ago"
-                                         : "a sender the order does not know");
+      g_str_equal(held, "late_followup") ? "the order was finished long ago"
+      : g_str_equal(held, "closed_followup")
+        ? "the order is closed and the mail reports no new fault: answer it"
+        : "a sender the order does not know");
     return store_order_hold_followup(conn, order_id, held, why, error);
   }
 
@@ -519,6 +540,10 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   }
   gboolean ok = followup_apply(conn, parser, limits, policy, row, order_id, message_row, fu, out, error);
   pipeline_machine_leave(fu, &fu_saved);
+  /* the other machines' orders: the same customer, and where the mail says no place, the chased
+   * machine's (blind round 12: "地址一样" and the acknowledgement asked for the address again) */
+  if (ok && *machine != G_MAXUINT)
+    missing_fields(fu, row, FALSE);
   return ok;
 }
 

@@ -302,7 +302,7 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
       return FALSE;
     PipelineFollowup fu = { .machine = G_MAXUINT };
     g_autofree char *recurrence_of = NULL;
-    gint64 recurred = 0;
+    gint64 recurred = 0; /* the order the mail named, noted with the new order's number */
     if (order_id) {
       if (!need_policy(p, error) || !pipeline_followup(p->conn, p->parser, &p->config->limits, *p->policy,
                                                        order_id, out->message_row, req, order_no, &fu, error))
@@ -330,6 +330,13 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
         cli_log(CLI_LOG_INFO, "names order %s but reports a fault of another machine (%s): new order",
                 *order_no, req->sn);
         g_clear_pointer(order_no, g_free);
+        recurred = order_id; /* noted there: the mail may chase it too ("催办…另外一台…") */
+        /* that machine only: the old order's SN in the quoted acknowledgement is a registered
+         * candidate the registry would prefer (blind round 12: the new order took the old machine) */
+        if (req->sn) {
+          g_ptr_array_set_size(req->sn_candidates, 0);
+          g_ptr_array_add(req->sn_candidates, g_strdup(req->sn));
+        }
       } else if (fu.recurrence) {
         /* "又宕机了" in the thread of a closed order: a new outage, its own deadlines */
         cli_log(CLI_LOG_INFO, "reports a fault again in the thread of closed order %s: new order", *order_no);
@@ -339,6 +346,10 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
       if (fu.other_machine || fu.recurrence) {
         g_clear_pointer(&req->followup_of, g_free);
         order_id = 0;
+        /* its SN is not what the mail's parse looked up ahead (another machine only, or the old
+         * order's filled in): the registry is read again for it */
+        g_clear_pointer(&p->asset_ahead, store_ahead_unref);
+        p->sn_keys = NULL;
       }
     }
     if (order_id) {
@@ -354,9 +365,15 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
       if (!*order_no)
         return FALSE;
       if (recurred) {
+        const char *mid = req->message_id ? req->message_id : "(no Message-ID)";
         g_autofree char *note =
-          g_strdup_printf("follow-up mail %s reports a fault again: new order %s (the order stays closed)",
-                          req->message_id ? req->message_id : "(no Message-ID)", *order_no);
+          recurrence_of
+            ? g_strdup_printf(
+                "follow-up mail %s reports a fault again: new order %s (the order stays closed)", mid,
+                *order_no)
+            : g_strdup_printf("mail %s names this order and reports another machine's fault: new order %s"
+                              " (read it there, intake.order_thread, if it asks about this one too)",
+                              mid, *order_no);
         if (!store_order_note(p->conn, recurred, "followup", note, error))
           return FALSE;
       }

@@ -693,6 +693,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->html_placeholders = lower_list(kf, "text", "html_placeholder");
   c->no_symptoms = lower_list(kf, "text", "no_symptoms");
   c->sn_correction = lower_list(kf, "text", "sn_correction");
+  c->recurrence = lower_list(kf, "text", "recurrence");
   c->fault_words = lower_list(kf, "text", "fault_words");
   c->pointer_filler = lower_list(kf, "text", "pointer_filler");
   c->supplement_words = lower_list(kf, "text", "supplement_words");
@@ -751,6 +752,7 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->html_placeholders);
   g_strfreev(c->no_symptoms);
   g_strfreev(c->sn_correction);
+  g_strfreev(c->recurrence);
   g_strfreev(c->fault_words);
   g_strfreev(c->pointer_filler);
   g_strfreev(c->supplement_words);

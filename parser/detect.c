@@ -116,7 +116,7 @@ parser_detect_ignored(const ParserConfig *c, ParserRequest *r, const ParserHeade
 }
 
 static char *
-order_in(const ParserConfig *c, const char *text)
+order_in(const ParserConfig *c, const char *text, gsize *end)
 {
   if (!text)
     return NULL;
@@ -126,9 +126,30 @@ order_in(const ParserConfig *c, const char *text)
     g_autofree char *date = parser_match_group(&m, text, 2);
     g_autofree char *seq = parser_match_group(&m, text, 3);
     found = g_strdup_printf("RC%s-%s", date, seq);
+    if (end)
+      *end = (gsize)m.ov[1];
   }
   parser_match_clear(&m);
   return found;
+}
+
+/* Whether a batch acknowledgement's tag follows an order number: "[RC…-0002 等2单]" (zh, 單),
+ * "[RC…-0002 +1]" (en) — the number is only the first of the mail's orders. */
+static gboolean
+batch_tag_at(const char *p)
+{
+  while (*p == ' ')
+    p++;
+  if (*p == '+')
+    return g_ascii_isdigit(p[1]);
+  if (!g_str_has_prefix(p, "等"))
+    return FALSE;
+  p += strlen("等");
+  if (!g_ascii_isdigit(*p))
+    return FALSE;
+  while (g_ascii_isdigit(*p))
+    p++;
+  return g_str_has_prefix(p, "单") || g_str_has_prefix(p, "單");
 }
 
 /* The order number in the subject, else anywhere in the body (a quoted acknowledgement).
@@ -139,7 +160,17 @@ parser_detect_followup(const ParserConfig *c, ParserRequest *r, const char *subj
 {
   if (r->ignored_reason)
     return;
-  r->followup_of = order_in(c, subject_nfkc);
-  if (!r->followup_of)
-    r->followup_of = order_in(c, body_nfkc);
+  gsize end = 0;
+  r->followup_of = order_in(c, subject_nfkc, &end);
+  if (!r->followup_of) {
+    r->followup_of = order_in(c, body_nfkc, NULL);
+    return;
+  }
+  /* a reply to a batch acknowledgement that asks about one of its orders by number ("RC…-0003 那台
+   * …"): that one, not the first the subject names (blind round 12: filed under the other machine) */
+  g_autofree char *named = batch_tag_at(subject_nfkc + end) ? order_in(c, body_nfkc, NULL) : NULL;
+  if (named && strcmp(named, r->followup_of) != 0) {
+    g_free(r->followup_of);
+    r->followup_of = g_steal_pointer(&named);
+  }
 }

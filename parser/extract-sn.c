@@ -728,11 +728,12 @@ parser_fault_tag_count(const ParserConfig *c, const char *text)
 }
 
 /* Negations right before a fault word: "没有报错", "无告警", "no errors", "not down". */
-static const char *const negations[] = { "未再出现", "没有再出现", "没再出现", "不再出现", "未出现",
-                                         "没有出现", "没出现",     "再没有",   "不再",     "没有",
-                                         "沒有",     "没",         "沒",       "无",       "無",
-                                         "未",       "不",         "no ",      "not ",     "without ",
-                                         "no more ", NULL };
+/* "观察了几天没有再告警": 再 between the negation and the word (blind round 12) */
+static const char *const negations[] = {
+  "未再出现", "没有再出现", "没再出现", "不再出现", "未出现", "没有再", "沒有再",   "没再",     "沒再",
+  "未再",     "没有出现",   "没出现",   "再没有",   "不再",   "没有",   "沒有",     "没",       "沒",
+  "无",       "無",         "未",       "不",       "no ",    "not ",   "without ", "no more ", NULL
+};
 
 /* Whether text has a fault word (Latin ones whole only: "down" is not in "download"); with
  * skip_negated, one right after a negation does not count. */
@@ -794,10 +795,37 @@ parser_says_fixed(const ParserConfig *c, const char *text)
   return fixed_said(text) && !parser_states_fault(c, text);
 }
 
+/* Whether text says a fault is back: labels.ini recurrence ("又出现", "again"; Latin ones whole), or
+ * a fault word right after 又 ("又宕机了", "又坏了"). */
+static gboolean
+recurrence_said(const ParserConfig *c, const char *fold)
+{
+  for (guint i = 0; c->recurrence && c->recurrence[i]; i++) {
+    const char *w = c->recurrence[i];
+    for (const char *hit = strstr(fold, w); hit; hit = strstr(hit + 1, w))
+      if (!g_ascii_isalpha(*w) || parser_whole_word_at(fold, (gsize)(hit - fold), strlen(w)))
+        return TRUE;
+  }
+  for (guint i = 0; c->fault_words && c->fault_words[i]; i++)
+    for (const char *hit = strstr(fold, c->fault_words[i]); hit; hit = strstr(hit + 1, c->fault_words[i]))
+      if (hit - fold >= 3 && g_str_has_prefix(hit - 3, "又"))
+        return TRUE;
+  return FALSE;
+}
+
 gboolean
 parser_reports_fault(const ParserConfig *c, const char *text)
 {
-  return text && !fixed_said(text) && parser_states_fault(c, text);
+  if (!text || fixed_said(text))
+    return FALSE;
+  g_autofree char *fold = parser_casefold(text);
+  if (recurrence_said(c, fold))
+    return TRUE;
+  /* a fault word told of the past beside "目前设备运行正常" (a manager asking for the outage's
+   * report) is no new fault */
+  int faults = 0, requests = 0, calm = 0;
+  fault_counts(c, text, strlen(text), &faults, &requests, &calm);
+  return calm == 0 && parser_states_fault(c, text);
 }
 
 gboolean

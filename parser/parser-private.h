@@ -217,6 +217,7 @@ struct ParserConfig {
   char **html_placeholders; /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
   char **no_symptoms;       /* "见附件": text that is no description on its own (case-folded) */
   char **sn_correction;  /* "写错", "更正": a follow-up correcting the SN (case-folded) */
+  char **recurrence;     /* "又出现", "is back": a reply saying the fault came back (case-folded) */
   char **pointer_filler; /* "请查收", "报修单": words around a pointer to the attachment (case-folded) */
   char **fault_words;    /* "故障", "坏了", "failed": words that tell a fault (case-folded) */
   char *

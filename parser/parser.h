@@ -189,8 +189,10 @@ gboolean parser_corrects_sn(const ParserConfig *config, const ParserRequest *req
  * states no fault (a negated one, "未再出现告警", does not count): a reply that closes, not one that
  * re-opens. */
 gboolean parser_says_fixed(const ParserConfig *config, const char *text);
-/* Whether text (a customer's own words) tells a fault (labels.ini fault_words, not negated) and says
- * nothing is fixed: "又宕机了，跟上次一样无法开机", not "已恢复正常，上次宕机的原因查到了吗". */
+/* Whether text (a customer's own words) says a fault is there again and nothing is fixed: that it is
+ * back (labels.ini recurrence: "同一個問題又出現了", "又宕机了"), or a fault word (fault_words, not
+ * negated) without a calm word ("正常", "ok") — "跟上次一样无法开机", not "已恢复正常，上次宕机的原因查到了吗"
+ * nor "那次宕机的报告…目前设备运行正常". */
 gboolean parser_reports_fault(const ParserConfig *config, const char *text);
 
 /* Parses raw bytes. Returns a new request, or NULL with error set (never crashes on any input).

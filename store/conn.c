@@ -7,14 +7,26 @@
 
 G_DEFINE_QUARK(store - error - quark, store_error)
 
-/* libpq messages end with a newline and may span lines; keep the first line, which names the cause. */
+/* libpq messages end with a newline and may span lines; keep the first line, which names the cause,
+ * without the severity ("ERROR:  "): the caller says what failed. */
 static char *
 first_line(const char *msg)
 {
   if (!msg || !*msg)
     return g_strdup("unknown error");
+  static const char *const severities[] = { "ERROR:  ", "FATAL:  ", "PANIC:  " };
+  for (guint i = 0; i < G_N_ELEMENTS(severities); i++)
+    if (g_str_has_prefix(msg, severities[i]) && msg[strlen(severities[i])])
+      msg += strlen(severities[i]);
   const char *nl = strchr(msg, '\n');
   return nl ? g_strndup(msg, (gsize)(nl - msg)) : g_strdup(msg);
+}
+
+/* SQLSTATEs of a schema older than the statement: a table, column or function missing. */
+static gboolean
+sqlstate_schema(const char *state)
+{
+  return g_strcmp0(state, "42P01") == 0 || g_strcmp0(state, "42703") == 0 || g_strcmp0(state, "42883") == 0;
 }
 
 /* SQLSTATEs where the server or the session failed, not the statement: the same statement may pass
@@ -54,6 +66,15 @@ convert(StoreConn *conn, const char *message, const char *sqlstate, GError **err
                 "the database changed during this poll (%s): retried", msg);
   else if (sqlstate_transient(sqlstate))
     g_set_error(error, STORE_ERROR, STORE_ERROR_TRANSIENT, "%s", msg);
+  else if (g_strcmp0(sqlstate, "57014") == 0)
+    /* blind round 11c: "ERROR:  canceling statement due to statement timeout" said neither where nor
+     * which setting */
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY,
+                "PostgreSQL %s (statement_timeout; intake's default 5min, set in [db] conninfo "
+                "options='-c statement_timeout=…')",
+                msg);
+  else if (sqlstate_schema(sqlstate))
+    g_set_error(error, STORE_ERROR, STORE_ERROR_SCHEMA, "%s", msg);
   else if (conn->behind_failed) {
     if (!conn->behind_why)
       conn->behind_why = g_strdup(msg);

@@ -16,6 +16,7 @@ typedef enum {
   STORE_ERROR_QUERY,     /* a statement failed (message is the server's) */
   STORE_ERROR_MIGRATION, /* a migration file is unreadable or failed */
   STORE_ERROR_BUSY,      /* another process holds the lock */
+  STORE_ERROR_SCHEMA,    /* a table, column or function the statement needs is missing: not migrated */
   STORE_ERROR_TRANSIENT, /* the server, not the statement, failed (shutdown, deadlock, resources): retry later */
   STORE_ERROR_BEHIND,    /* rows written behind (store_behind_set) failed: roll back, do the mails again
                           * with write-behind off to find the one at fault */
@@ -312,7 +313,7 @@ gboolean store_order_followup_facts(StoreConn *conn, gint64 order_id, const char
                                     GPtrArray **known, gboolean *referenced, gboolean *reopen_allowed,
                                     GError **error);
 /* Holds a follow-up for ops: the order keeps its fields and status, review_reason becomes reason
- * (unverified_followup | late_followup), audit action followup_held with note. */
+ * (unverified_followup | late_followup | closed_followup), audit action followup_held with note. */
 gboolean store_order_hold_followup(StoreConn *conn, gint64 order_id, const char *reason, const char *note,
                                    GError **error);
 /* Rewrites the order's fields and classification from o (message_row, received_at and

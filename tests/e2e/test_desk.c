@@ -332,7 +332,7 @@ Test(desk, followups_from_strangers_are_held_for_review)
   expect("SELECT status FROM intake.orders WHERE order_no = " NO(A_MAIL), "resolved");
   expect("SELECT count(*) FROM intake.audit WHERE note LIKE '%desk-a-ok@%confirms the fix%'", "1");
 
-  /* the customer writes again to an order closed 40 days ago: linked, not re-opened */
+  /* the customer asks something of an order closed 40 days ago: linked, held for an answer */
   PQclear(PQexec(e->pg, "UPDATE intake.orders SET status = 'closed', close_reason = 'resolved'"
                         " WHERE order_no = " NO(A_MAIL)));
   PQclear(PQexec(e->pg, "UPDATE intake.orders SET finished_at = now() - interval '40 days'"
@@ -341,7 +341,7 @@ Test(desk, followups_from_strangers_are_held_for_review)
                  "请把上次的服务报告再发一份\r\n", NULL);
   poll();
   expect("SELECT status || ' ' || review_reason FROM intake.orders WHERE order_no = " NO(A_MAIL),
-         "closed late_followup");
+         "closed closed_followup");
   expect("SELECT count(*) FROM intake.needs_review WHERE order_no = " NO(A_MAIL), "1");
   /* "又坏了" however long ago it was closed: a new order with its own clock, naming the old one */
   append_gb18030("=?UTF-8?B?5p2O5Zub?= <lisi@tjport.example.cn>", "desk-a-4@tjport.example.cn", subject,

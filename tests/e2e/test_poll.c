@@ -414,7 +414,8 @@ Test(poll, followup_fills_the_missing_sn_and_reclassifies)
   cr_assert_eq(e2e_scalar(e, "SELECT extract(epoch FROM response_due - received_at)::int FROM intake.orders"),
                1800);
 
-  /* closed, then the customer asks something in the thread (on the first mail only): re-opened */
+  /* closed, then the customer asks something in the thread (on the first mail only): held for a
+   * person to answer, the order stays closed (blind round 12: re-opened as a P1 with old deadlines) */
   PQclear(PQexec(e->pg, "UPDATE intake.orders SET status = 'closed', finished_at = now()"));
   append_text("From: lisi@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: again\r\n"
               "Message-ID: <first-fu-3@tjport.example.cn>\r\nIn-Reply-To: <first-fu-1@tjport.example.cn>\r\n"
@@ -424,9 +425,11 @@ Test(poll, followup_fills_the_missing_sn_and_reclassifies)
   g_free(err);
   cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 1);
-  g_autofree char *status = harness_text(e, "SELECT status FROM intake.orders");
-  cr_assert_str_eq(status, "queued");
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'reopen'"), 1);
+  g_autofree char *status = harness_text(e, "SELECT status || ' ' || review_reason FROM intake.orders");
+  cr_assert_str_eq(status, "closed closed_followup");
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'reopen'"), 0);
+  cr_assert_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.needs_review WHERE review_reason = 'closed_followup'"), 1);
 }
 
 /* "又坏了" in the thread of a closed order (blind round 11d: it re-opened a closed P1 with its old,
@@ -490,6 +493,66 @@ Test(poll, a_fault_again_in_a_closed_orders_thread_is_a_new_order)
   g_autofree char *new_no = harness_text(e, "SELECT order_no FROM intake.orders ORDER BY id DESC LIMIT 1");
   cr_assert_str_eq(recurred, new_no);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.queue WHERE recurrence_of IS NOT NULL"), 1);
+
+  /* written in Traditional Chinese with no fault word (blind round 12: it re-opened the old order) */
+  PQclear(PQexec(
+    e->pg, "UPDATE intake.orders SET status = 'closed', close_reason = 'resolved', finished_at = now()"));
+  g_autofree char *tc =
+    g_strdup_printf("From: lisi@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] down\r\n"
+                    "Message-ID: <again-3@tjport.example.cn>\r\nIn-Reply-To: <again-1@tjport.example.cn>\r\n",
+                    old_no);
+  append_text(tc, "同一個問題又出現了，3號卡溫度又升到91度，請盡快安排。\r\n");
+  /* a manager asks for the old outage's report: the machine runs, no new order (held for an answer) */
+  g_autofree char *rca =
+    g_strdup_printf("From: zhao@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] down\r\n"
+                    "Message-ID: <again-4@tjport.example.cn>\r\nIn-Reply-To: <again-1@tjport.example.cn>\r\n",
+                    old_no);
+  append_text(rca, "下面是11月10日那次宕机的报修邮件，请贵司提交RCA报告。目前设备运行正常。\r\n");
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 1, follow-ups 1"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE recurrence_of IS NOT NULL"), 2);
+  g_autofree char *held =
+    harness_text(e, "SELECT status || ' ' || review_reason FROM intake.orders ORDER BY id LIMIT 1");
+  cr_assert_str_eq(held, "closed closed_followup");
+}
+
+/* A reply in a closed order's thread that names another machine with a fault: a new order for that
+ * machine — not the old machine the quoted acknowledgement names, which the registry knows (blind
+ * round 12: the new order, its acknowledgement and a P1 alert were the old machine's) — and no
+ * recurrence of the old order. */
+Test(poll, another_machine_in_a_closed_thread_is_that_machine)
+{
+  PQclear(PQexec(e->pg,
+                 "INSERT INTO intake.assets (sn, kind, model, customer, tier, ship_date, city, district)"
+                 " VALUES ('RCS25Q0099501', 'server', 'RC-R2290 G5', '天津港数据中心', 'gold', '2025-06-01', "
+                 "'天津市', '河西区')"));
+  append_text("From: chen@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: down\r\n"
+              "Message-ID: <node-1@tjport.example.cn>\r\n",
+              "SN：RCS25Q0099501 服务器宕机，无法开机。\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  g_autofree char *old_no = harness_text(e, "SELECT order_no FROM intake.orders");
+  PQclear(PQexec(
+    e->pg, "UPDATE intake.orders SET status = 'closed', close_reason = 'resolved', finished_at = now()"));
+  g_autofree char *headers =
+    g_strdup_printf("From: chen@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] down\r\n"
+                    "Message-ID: <node-2@tjport.example.cn>\r\nIn-Reply-To: <node-1@tjport.example.cn>\r\n",
+                    old_no);
+  g_autofree char *body =
+    g_strdup_printf("你好，另一台节点 RCS25Q0099502 今天早上开不了机，麻烦安排。\r\n\r\n"
+                    "-----原始邮件-----\r\n发件人: service@roycom.com.cn\r\n"
+                    "主题: Re: [%s] down\r\n\r\n> 设备SN：RCS25Q0099501\r\n"
+                    "> 服务单号为 %s\r\n",
+                    old_no, old_no);
+  append_text(headers, body);
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 1"), "%s", out);
+  g_autofree char *fresh = harness_text(e, "SELECT concat_ws(' ', sn, coalesce(tier, '-'), coverage, "
+                                           "coalesce(recurrence_of, 'none')) FROM intake.orders"
+                                           " ORDER BY id DESC LIMIT 1");
+  cr_assert_str_eq(fresh, "RCS25Q0099502 - needs_review none");
 }
 
 /* A reply to an order that reports another machine's fault is a new order with its own priority and
@@ -522,6 +585,12 @@ Test(poll, reply_reporting_another_machine_makes_a_new_order)
     e, "SELECT sn || ' ' || severity || ' ' || kind FROM intake.orders ORDER BY id DESC LIMIT 1");
   cr_assert_str_eq(second, "RCS25Q0099102 S1 fault");
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_messages WHERE role = 'followup'"), 0);
+  /* the old order says where its customer wrote (blind round 12: a chase beside it was lost) */
+  cr_assert_eq(
+    e2e_scalar(
+      e, "SELECT count(*) FROM intake.audit a JOIN intake.orders o ON o.id = a.order_id"
+         " WHERE o.sn = 'RCS25Q0099101' AND a.note LIKE '%reports another machine''s fault: new order RC%'"),
+    1);
   /* the new order is acknowledged like any other: the customer learns its number */
   cr_assert_eq(e2e_scalar(e, "SELECT count(DISTINCT order_id) FROM intake.outbox"), 2);
 

@@ -989,6 +989,33 @@ Test(followup, subject_forms)
   }
 }
 
+/* A reply to a batch acknowledgement ("[RC…-0002 等2单]", "[RC…-0002 +1]") that names one of its
+ * orders is about that one (blind round 12: filed under the first); a plain subject's number wins. */
+Test(followup, a_batch_reply_names_its_order)
+{
+  const struct {
+    const char *subject, *want;
+  } cases[] = {
+    { "Re: [RC20261015-0002 等2单] 硬盘告警", "RC20261015-0003" },
+    { "回复：Re: [RC20261015-0002 等3單] 硬盘告警", "RC20261015-0003" },
+    { "Re: [RC20261015-0002 +1] disk alarm", "RC20261015-0003" },
+    { "Re: [RC20261015-0002] 硬盘告警", "RC20261015-0002" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *mail =
+      g_strdup_printf("From: a@b.cn\nSubject: %s\nContent-Type: text/plain; charset=utf-8\n\n"
+                      "请问 RC20261015-0003 那台（RCS25A0012346）什么时候来换盘？\n",
+                      cases[i].subject);
+    g_autoptr(ParserRequest) r = parse_str(mail);
+    assert_str_or_null(r->followup_of, cases[i].want);
+  }
+  /* the body names only the subject's: the subject's */
+  g_autoptr(ParserRequest) same =
+    parse_str("From: a@b.cn\nSubject: Re: [RC20261015-0002 等2单] x\n"
+              "Content-Type: text/plain; charset=utf-8\n\n收到\n> 服务单号 RC20261015-0002\n");
+  assert_str_or_null(same->followup_of, "RC20261015-0002");
+}
+
 Test(followup, quoted_in_body_and_references)
 {
   g_autoptr(ParserRequest) r =

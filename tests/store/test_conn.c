@@ -116,6 +116,37 @@ Test(conn, bad_sql_keeps_the_server_message, .init = setup, .fini = teardown)
   cr_assert(ok, "%s", error ? error->message : "");
 }
 
+/* What an error says and is: a missing table or column is the schema's (STORE_ERROR_SCHEMA: the
+ * callers then advise `db migrate`), a full disk or a timeout is not, and the message is the server's
+ * without its severity prefix; a statement_timeout names the setting (blind round 11c: "ERROR:
+ * canceling statement due to statement timeout", and "run `intake db migrate`" for a full disk). */
+Test(conn, errors_say_what_they_are, .init = setup, .fini = teardown)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreRows) none = store_select(C, "SELECT a FROM no_such_table", 0, NULL, &error);
+  cr_assert(g_error_matches(error, STORE_ERROR, STORE_ERROR_SCHEMA), "%s",
+            error ? error->message : "no error");
+  cr_expect(g_str_has_prefix(error->message, "relation \"no_such_table\""), "%s", error->message);
+  g_clear_error(&error);
+  g_autoptr(StoreRows) col = store_select(C, "SELECT nosuchcolumn FROM t", 0, NULL, &error);
+  cr_assert(g_error_matches(error, STORE_ERROR, STORE_ERROR_SCHEMA), "%s",
+            error ? error->message : "no error");
+  g_clear_error(&error);
+  g_autoptr(StoreRows) zero = store_select(C, "SELECT 1 / 0", 0, NULL, &error);
+  cr_assert(g_error_matches(error, STORE_ERROR, STORE_ERROR_QUERY), "%s",
+            error ? error->message : "no error");
+  cr_expect(!strstr(error->message, "ERROR:"), "%s", error->message);
+  g_clear_error(&error);
+  cr_assert(store_exec(C, "SET statement_timeout = '50ms'", 0, NULL, &error), "%s",
+            error ? error->message : "");
+  g_autoptr(StoreRows) slow = store_select(C, "SELECT pg_sleep(2)", 0, NULL, &error);
+  cr_assert(g_error_matches(error, STORE_ERROR, STORE_ERROR_QUERY), "%s",
+            error ? error->message : "no error");
+  cr_expect(g_str_has_prefix(error->message, "PostgreSQL canceling statement due to statement timeout") &&
+              strstr(error->message, "statement_timeout; intake's default 5min"),
+            "%s", error->message);
+}
+
 /* ---- statements sent ahead (pipeline mode): their errors, and a connection that dies ---- */
 
 /* The connection is back to itself: out of pipeline mode, no transaction, and it answers. */
