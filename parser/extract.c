@@ -65,6 +65,97 @@ parser_extract_first_group(const ParserConfig *c, ParserRe re, ParserSources *s,
   return v;
 }
 
+/* The syllables of Hanyu Pinyin (without tones; ü as v): a Chinese customer without an input method
+ * writes "wo men de fu wu qi dang ji le" — Chinese, to be answered in Chinese. */
+static const char *const pinyin_syllables[] = {
+  "a",     "ai",    "an",     "ang",   "ao",     "ba",   "bai",   "ban",   "bang",   "bao",   "bei",  "ben",
+  "beng",  "bi",    "bian",   "biao",  "bie",    "bin",  "bing",  "bo",    "bu",     "ca",    "cai",  "can",
+  "cang",  "cao",   "ce",     "cen",   "ceng",   "cha",  "chai",  "chan",  "chang",  "chao",  "che",  "chen",
+  "cheng", "chi",   "chong",  "chou",  "chu",    "chua", "chuai", "chuan", "chuang", "chui",  "chun", "chuo",
+  "ci",    "cong",  "cou",    "cu",    "cuan",   "cui",  "cun",   "cuo",   "da",     "dai",   "dan",  "dang",
+  "dao",   "de",    "dei",    "den",   "deng",   "di",   "dia",   "dian",  "diao",   "die",   "ding", "diu",
+  "dong",  "dou",   "du",     "duan",  "dui",    "dun",  "duo",   "e",     "ei",     "en",    "eng",  "er",
+  "fa",    "fan",   "fang",   "fei",   "fen",    "feng", "fo",    "fou",   "fu",     "ga",    "gai",  "gan",
+  "gang",  "gao",   "ge",     "gei",   "gen",    "geng", "gong",  "gou",   "gu",     "gua",   "guai", "guan",
+  "guang", "gui",   "gun",    "guo",   "ha",     "hai",  "han",   "hang",  "hao",    "he",    "hei",  "hen",
+  "heng",  "hong",  "hou",    "hu",    "hua",    "huai", "huan",  "huang", "hui",    "hun",   "huo",  "ji",
+  "jia",   "jian",  "jiang",  "jiao",  "jie",    "jin",  "jing",  "jiong", "jiu",    "ju",    "juan", "jue",
+  "jun",   "ka",    "kai",    "kan",   "kang",   "kao",  "ke",    "kei",   "ken",    "keng",  "kong", "kou",
+  "ku",    "kua",   "kuai",   "kuan",  "kuang",  "kui",  "kun",   "kuo",   "la",     "lai",   "lan",  "lang",
+  "lao",   "le",    "lei",    "leng",  "li",     "lia",  "lian",  "liang", "liao",   "lie",   "lin",  "ling",
+  "liu",   "lo",    "long",   "lou",   "lu",     "luan", "lun",   "luo",   "lv",     "lve",   "ma",   "mai",
+  "man",   "mang",  "mao",    "me",    "mei",    "men",  "meng",  "mi",    "mian",   "miao",  "mie",  "min",
+  "ming",  "miu",   "mo",     "mou",   "mu",     "na",   "nai",   "nan",   "nang",   "nao",   "ne",   "nei",
+  "nen",   "neng",  "ni",     "nian",  "niang",  "niao", "nie",   "nin",   "ning",   "niu",   "nong", "nou",
+  "nu",    "nuan",  "nuo",    "nv",    "nve",    "o",    "ou",    "pa",    "pai",    "pan",   "pang", "pao",
+  "pei",   "pen",   "peng",   "pi",    "pian",   "piao", "pie",   "pin",   "ping",   "po",    "pou",  "pu",
+  "qi",    "qia",   "qian",   "qiang", "qiao",   "qie",  "qin",   "qing",  "qiong",  "qiu",   "qu",   "quan",
+  "que",   "qun",   "ran",    "rang",  "rao",    "re",   "ren",   "reng",  "ri",     "rong",  "rou",  "ru",
+  "rua",   "ruan",  "rui",    "run",   "ruo",    "sa",   "sai",   "san",   "sang",   "sao",   "se",   "sen",
+  "seng",  "sha",   "shai",   "shan",  "shang",  "shao", "she",   "shei",  "shen",   "sheng", "shi",  "shou",
+  "shu",   "shua",  "shuai",  "shuan", "shuang", "shui", "shun",  "shuo",  "si",     "song",  "sou",  "su",
+  "suan",  "sui",   "sun",    "suo",   "ta",     "tai",  "tan",   "tang",  "tao",    "te",    "teng", "ti",
+  "tian",  "tiao",  "tie",    "ting",  "tong",   "tou",  "tu",    "tuan",  "tui",    "tun",   "tuo",  "wa",
+  "wai",   "wan",   "wang",   "wei",   "wen",    "weng", "wo",    "wu",    "xi",     "xia",   "xian", "xiang",
+  "xiao",  "xie",   "xin",    "xing",  "xiong",  "xiu",  "xu",    "xuan",  "xue",    "xun",   "ya",   "yan",
+  "yang",  "yao",   "ye",     "yi",    "yin",    "ying", "yo",    "yong",  "you",    "yu",    "yuan", "yue",
+  "yun",   "za",    "zai",    "zan",   "zang",   "zao",  "ze",    "zei",   "zen",    "zeng",  "zha",  "zhai",
+  "zhan",  "zhang", "zhao",   "zhe",   "zhei",   "zhen", "zheng", "zhi",   "zhong",  "zhou",  "zhu",  "zhua",
+  "zhuai", "zhuan", "zhuang", "zhui",  "zhun",   "zhuo", "zi",    "zong",  "zou",    "zu",    "zuan", "zui",
+  "zun",   "zuo",   NULL
+};
+
+/* Whether word (lower-case ASCII letters) is pinyin syllables written together ("fuwuqi", "women"). */
+static gboolean
+pinyin_word(GHashTable *syllables, const char *word, gsize n)
+{
+  gboolean ok[33] = { TRUE }; /* ok[i]: word[0, i) splits into syllables */
+  if (n == 0 || n > 32)
+    return FALSE;
+  for (gsize i = 1; i <= n; i++) {
+    ok[i] = FALSE;
+    for (gsize k = 1; k <= 6 && k <= i && !ok[i]; k++) {
+      char syl[7];
+      memcpy(syl, word + i - k, k);
+      syl[k] = '\0';
+      ok[i] = ok[i - k] && g_hash_table_contains(syllables, syl);
+    }
+  }
+  return ok[n];
+}
+
+/* Whether Latin text reads as pinyin: of its words (10 at least), seven in ten are syllables. English
+ * prose has few ("an", "long", "change"): "The server is down since this morning" has none. */
+static gboolean
+reads_as_pinyin(const char *text)
+{
+  static GHashTable *syllables; /* built once; the parser's threads only read it */
+  static gsize made = 0;
+  if (g_once_init_enter(&made)) {
+    GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; pinyin_syllables[i]; i++)
+      g_hash_table_add(t, (gpointer)pinyin_syllables[i]);
+    syllables = t;
+    g_once_init_leave(&made, 1);
+  }
+  guint words = 0, pinyin = 0;
+  for (const char *p = text; p && *p;) {
+    if (!g_ascii_isalpha(*p)) {
+      p++;
+      continue;
+    }
+    char word[33];
+    gsize n = 0;
+    for (; g_ascii_isalpha(*p); p++)
+      if (n < sizeof word - 1)
+        word[n++] = g_ascii_tolower(*p);
+    word[n] = '\0';
+    words++;
+    pinyin += pinyin_word(syllables, word, n);
+  }
+  return words >= 10 && pinyin * 10 >= words * 7;
+}
+
 static const char *
 language_of(const char *text)
 {
@@ -82,7 +173,7 @@ language_of(const char *text)
     p = g_utf8_next_char(p);
   }
   /* A Chinese character weighs about as much as a word of five letters. */
-  return latin >= 20 && han * 20 < latin ? "en" : "zh";
+  return latin >= 20 && han * 20 < latin && !reads_as_pinyin(text) ? "en" : "zh";
 }
 
 /* The forwarded mail in split->quoted, without its marker and header block, split like a mail of

@@ -971,6 +971,17 @@ Test(fields, language)
     parse_str("From: a@b.cn\nSubject: Server down\nContent-Type: text/plain; charset=utf-8\n\n"
               "服务器 RCS25B0023456 一天自动重启三次,BMC 日志有 PSU failure。\n");
   cr_assert_str_eq(zh->language, "zh");
+  /* pinyin typed without an input method is Chinese (answered in Chinese); English naming pinyin
+   * places and people is English */
+  g_autoptr(ParserRequest) py = parse_str(
+    "From: a@b.cn\nSubject: fu wu qi huai le\n\nni hao, wo men gong si de yi tai fuwuqi RCS25B0023456 "
+    "zuo tian wan shang tu ran dang ji le, xian zai kai bu liao ji, qing jin kuai an pai gong cheng shi.\n");
+  cr_assert_str_eq(py->language, "zh");
+  g_autoptr(ParserRequest) names = parse_str(
+    "From: a@b.cn\nSubject: Server keeps rebooting\n\nOur server RCS25A0170018 keeps rebooting by "
+    "itself every few hours since Monday.\nAddress: Room 1203, Building 5, No. 10 Jiuxianqiao Road, "
+    "Chaoyang Qu, Beijing Shi\nContact: Wang Lei\n");
+  cr_assert_str_eq(names->language, "en");
 }
 
 /* ---- follow-ups ------------------------------------------------------------------------------- */
