@@ -370,6 +370,39 @@ stored_fields(ParserRequest *m, StoreRows *row)
   add_pg_array(m->sn_candidates, row_value(row, "sn_candidates"));
 }
 
+void
+pipeline_symptoms_drop_order(ParserRequest *req, const char *order_no)
+{
+  if (!req->symptoms || !order_no)
+    return;
+  static const char *const ends[] = { "。", "！", "？", "；", "!", "?", ";", "\n", NULL };
+  g_autoptr(GString) kept = g_string_new(NULL);
+  gboolean dropped = FALSE;
+  const char *p = req->symptoms;
+  while (*p) {
+    /* the sentence: up to and with the first end mark */
+    const char *end = p + strlen(p);
+    gsize mark = 0;
+    for (guint i = 0; ends[i]; i++) {
+      const char *e = strstr(p, ends[i]);
+      if (e && e < end)
+        end = e, mark = strlen(ends[i]);
+    }
+    end += mark;
+    g_autofree char *sentence = g_ascii_strup(p, (gssize)(end - p));
+    if (strstr(sentence, order_no))
+      dropped = TRUE;
+    else
+      g_string_append_len(kept, p, end - p);
+    p = end;
+  }
+  g_strstrip(kept->str);
+  if (!dropped || !*kept->str)
+    return;
+  g_free(req->symptoms);
+  req->symptoms = g_strdup(kept->str);
+}
+
 /* The order's stored fields where m has none (a recurrence: "又宕机了" names no SN, the order did);
  * machine FALSE: only the person and the place (the other machines of a chase: "地址一样"). */
 static void

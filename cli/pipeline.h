@@ -55,6 +55,12 @@ void pipeline_machine_leave(ParserRequest *req, PipelineMachineSaved *saved);
 /* How many orders poll makes of req: one per machine it reports, at least one. */
 guint pipeline_machine_count(const ParserRequest *req);
 
+/* Drops from req's symptoms the sentences that name order_no ("另外问下 RC…-0002 那单（… 掉卡）什么时候能来
+ *换卡？"): in a new order made of a mail that also asks about that order, they are the other
+ * order's, not this machine's fault (its component, its acknowledgement). Kept whole when nothing
+ * else would be left. */
+void pipeline_symptoms_drop_order(ParserRequest *req, const char *order_no);
+
 /* What a mail that names an order became besides (or instead of) a follow-up of it. */
 typedef struct {
   gboolean other_machine; /* it reports a fault of another machine: a new order, the old one unchanged */

@@ -329,6 +329,7 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
         /* "上次那单…谢谢。另外今天又有一台宕机了：SN …": a new order, its own priority and clock */
         cli_log(CLI_LOG_INFO, "names order %s but reports a fault of another machine (%s): new order",
                 *order_no, req->sn);
+        pipeline_symptoms_drop_order(req, *order_no); /* "另外问下 RC…那单…": that order's, noted there */
         g_clear_pointer(order_no, g_free);
         recurred = order_id; /* noted there: the mail may chase it too ("催办…另外一台…") */
         /* that machine only: the old order's SN in the quoted acknowledgement is a registered

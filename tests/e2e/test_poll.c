@@ -570,8 +570,13 @@ Test(poll, reply_reporting_another_machine_makes_a_new_order)
                     "Message-ID: <other-2@tjport.example.cn>\r\nIn-Reply-To: <other-1@tjport.example.cn>\r\n"
                     "Date: Wed, 25 Nov 2026 11:00:00 +0800\r\n",
                     order_no);
-  append_text(headers, "上次那单的盘换好了，谢谢。\r\n另外今天又有一台出问题了：SN RCS25Q0099102，突然宕机，"
-                       "开不了机。\r\n");
+  /* with a side question about the old order: its words are not the new machine's (blind round 11d:
+   * the new order's component was the other machine's 掉卡) */
+  g_autofree char *body =
+    g_strdup_printf("上次那单的盘换好了，谢谢。\r\n另外今天又有一台出问题了：SN RCS25Q0099102，"
+                    "突然宕机，开不了机。另外问下 %s 那单（RCS25Q0099101 掉卡）的报告什么时候给？\r\n",
+                    order_no);
+  append_text(headers, body);
   g_free(out);
   g_free(err);
   cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
@@ -584,6 +589,10 @@ Test(poll, reply_reporting_another_machine_makes_a_new_order)
   g_autofree char *second = harness_text(
     e, "SELECT sn || ' ' || severity || ' ' || kind FROM intake.orders ORDER BY id DESC LIMIT 1");
   cr_assert_str_eq(second, "RCS25Q0099102 S1 fault");
+  g_autofree char *what = harness_text(
+    e,
+    "SELECT component || ' ' || (symptoms LIKE '%掉卡%')::text FROM intake.orders ORDER BY id DESC LIMIT 1");
+  cr_assert_str_eq(what, "machine_part false");
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_messages WHERE role = 'followup'"), 0);
   /* the old order says where its customer wrote (blind round 12: a chase beside it was lost) */
   cr_assert_eq(
