@@ -494,7 +494,7 @@ cli_cmd_inspect(int argc, char **argv)
     return EXIT_RUNTIME;
   }
   /* as poll does, against the order's SN there: a reply that reports another machine's fault */
-  if (req->followup_of && parser_followup_other_machine(pc, req, NULL)) {
+  if (req->followup_of && pipeline_machine_count(req) == 1 && parser_followup_other_machine(pc, req, NULL)) {
     fprintf(stderr,
             "intake inspect: names order %s but reports a fault of another machine (%s): a new order\n",
             req->followup_of, req->sn);

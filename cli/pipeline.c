@@ -488,6 +488,18 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
   }
   if (!store_order_attach(conn, order_id, message_row, error))
     return FALSE;
+  /* "【投诉】…已经超过4小时了还没人联系": flagged for the desk and the duty team (blind round 11d: only
+   * another follow-up) — from the order's own customer, open or closed */
+  const char *complaint =
+    stranger ? NULL : parser_escalates(parser, fu->body_text ? fu->body_text : fu->symptoms);
+  if (!complaint && !stranger)
+    complaint = parser_escalates(parser, fu->subject);
+  if (complaint) {
+    g_autofree char *why = g_strdup_printf("follow-up mail %s: \"%s\"",
+                                           fu->message_id ? fu->message_id : "(no Message-ID)", complaint);
+    if (!store_order_escalate(conn, order_id, why, error))
+      return FALSE;
+  }
   /* a closed order is not re-opened by a question ("请把维修服务报告发我一份", an invoice): a person
    * answers it (blind round 12: back in the queue as a P1 with its old, missed deadlines); thanks are
    * only noted (below) */

@@ -694,6 +694,8 @@ parser_config_load(const char *data_dir, GError **error)
   c->no_symptoms = lower_list(kf, "text", "no_symptoms");
   c->sn_correction = lower_list(kf, "text", "sn_correction");
   c->recurrence = lower_list(kf, "text", "recurrence");
+  c->forwarder_contact = lower_list(kf, "text", "forwarder_contact");
+  c->escalation = lower_list(kf, "text", "escalation");
   c->fault_words = lower_list(kf, "text", "fault_words");
   c->pointer_filler = lower_list(kf, "text", "pointer_filler");
   c->supplement_words = lower_list(kf, "text", "supplement_words");
@@ -753,6 +755,8 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->no_symptoms);
   g_strfreev(c->sn_correction);
   g_strfreev(c->recurrence);
+  g_strfreev(c->forwarder_contact);
+  g_strfreev(c->escalation);
   g_strfreev(c->fault_words);
   g_strfreev(c->pointer_filler);
   g_strfreev(c->supplement_words);

@@ -581,6 +581,18 @@ contact_signing_sender(const ParserConfig *c, const ParserSources *s, const char
   return NULL;
 }
 
+gboolean
+parser_forwarder_offers(const ParserConfig *c, const char *text)
+{
+  if (!text || !c->forwarder_contact)
+    return FALSE;
+  g_autofree char *fold = parser_casefold(text);
+  for (guint i = 0; c->forwarder_contact[i]; i++)
+    if (strstr(fold, c->forwarder_contact[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* "我叫孙立强": the writer naming himself, in a mail that labels nothing (voice input). */
 static char *
 contact_self_named(const ParserConfig *c, const char *text)
@@ -619,8 +631,16 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
   /* "联系人：本人": the writer, by the name he sends under */
   if (!r->contact && self && r->from_name && !s->fwd)
     r->contact = contact_sender_name(c, r->from_name);
+  /* the forwarder who offers to be called (an on-site engineer forwarding the customer's mail): the
+   * one to call, by the name he signs or sends under (blind round 11d: the forwarded mail's sender,
+   * on leave) */
   if (!r->contact)
     r->contact = contact_labelled(c, s, s->fwd, TRUE, NULL);
+  if (!r->contact && s->fwd && parser_forwarder_offers(c, s->main)) {
+    r->contact = contact_signature(c, s->sig);
+    if (!r->contact)
+      r->contact = contact_sender_name(c, r->from_name);
+  }
   if (s->fwd) {
     /* A forward: the end customer's words and signature before any of the forwarder's (issue 15),
      * whose own signature (a sales rep's name and mobile) must not stand for the customer. */

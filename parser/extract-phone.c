@@ -214,6 +214,9 @@ parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r)
   r->phone = phone_labelled(c, s, s->main, TRUE, FALSE);
   if (!r->phone)
     r->phone = phone_labelled(c, s, s->fwd, TRUE, FALSE);
+  /* "现场我负责配合，电话 151 2233 8899": the forwarder's number before the forwarded mail's others */
+  if (!r->phone && s->fwd && parser_forwarder_offers(c, s->main))
+    r->phone = phone_any(c, s, s->main);
   /* A forward: the end customer's words and signature before the forwarder's (issue 15). */
   const char *first = s->fwd ? s->fwd : s->main, *second = s->fwd ? s->main : NULL;
   const char *sig1 = s->fwd ? s->fwd_sig : s->sig, *sig2 = s->fwd ? s->sig : s->fwd_sig;

@@ -813,6 +813,21 @@ recurrence_said(const ParserConfig *c, const char *fold)
   return FALSE;
 }
 
+const char *
+parser_escalates(const ParserConfig *c, const char *text)
+{
+  if (!text || !c->escalation)
+    return NULL;
+  g_autofree char *fold = parser_casefold(text);
+  for (guint i = 0; c->escalation[i]; i++) {
+    const char *w = c->escalation[i];
+    for (const char *hit = strstr(fold, w); hit; hit = strstr(hit + 1, w))
+      if (!g_ascii_isalpha(*w) || parser_whole_word_at(fold, (gsize)(hit - fold), strlen(w)))
+        return w;
+  }
+  return NULL;
+}
+
 gboolean
 parser_reports_fault(const ParserConfig *c, const char *text)
 {

@@ -216,8 +216,10 @@ struct ParserConfig {
   char **part_serial;    /* words before a serial label that make it a part's (labels.ini part_serial) */
   char **html_placeholders; /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
   char **no_symptoms;       /* "见附件": text that is no description on its own (case-folded) */
-  char **sn_correction;  /* "写错", "更正": a follow-up correcting the SN (case-folded) */
-  char **recurrence;     /* "又出现", "is back": a reply saying the fault came back (case-folded) */
+  char **sn_correction;     /* "写错", "更正": a follow-up correcting the SN (case-folded) */
+  char **recurrence;        /* "又出现", "is back": a reply saying the fault came back (case-folded) */
+  char **forwarder_contact; /* "现场我负责配合": a forwarder offering to be called (case-folded) */
+  char **escalation;        /* "投诉", "还没人联系": a follow-up that complains (case-folded) */
   char **pointer_filler; /* "请查收", "报修单": words around a pointer to the attachment (case-folded) */
   char **fault_words;    /* "故障", "坏了", "failed": words that tell a fault (case-folded) */
   char *
@@ -300,6 +302,9 @@ gboolean parser_sn_list(const ParserConfig *c, const char *text, GPtrArray *out)
 int parser_fault_words(const ParserConfig *c, const char *text, gsize len);
 /* How many symptom tags text sets, request tags not counted (calm words do not take any away). */
 int parser_fault_tag_count(const ParserConfig *c, const char *text);
+/* Whether a forwarder's own words (text) offer the forwarder as the contact (labels.ini
+ * forwarder_contact: "现场我负责配合，电话 151…"). */
+gboolean parser_forwarder_offers(const ParserConfig *c, const char *text);
 /* Whether text has a word that tells a fault (labels.ini fault_words: "故障", "坏了", "failed"). */
 gboolean parser_has_fault_words(const ParserConfig *c, const char *text);
 /* parser_has_fault_words, a negated one ("没有报错", "no errors") not counted. */

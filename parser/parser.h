@@ -189,6 +189,9 @@ gboolean parser_corrects_sn(const ParserConfig *config, const ParserRequest *req
  * states no fault (a negated one, "未再出现告警", does not count): a reply that closes, not one that
  * re-opens. */
 gboolean parser_says_fixed(const ParserConfig *config, const char *text);
+/* The escalation word text (a customer's own words, or the subject) holds ("投诉", "没人联系",
+ * "nobody has contacted": labels.ini escalation; Latin ones whole), or NULL: for the evidence. */
+const char *parser_escalates(const ParserConfig *config, const char *text);
 /* Whether text (a customer's own words) says a fault is there again and nothing is fixed: that it is
  * back (labels.ini recurrence: "同一個問題又出現了", "又宕机了"), or a fault word (fault_words, not
  * negated) without a calm word ("正常", "ok") — "跟上次一样无法开机", not "已恢复正常，上次宕机的原因查到了吗"

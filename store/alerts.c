@@ -41,6 +41,16 @@ store_alerts_collect(StoreConn *conn, guint due_within_min, guint failing_polls,
     "   FROM intake.outbox x JOIN intake.orders o ON o.id = x.order_id"
     "  WHERE x.status = 'failed' AND coalesce(x.sent_at, x.claimed_at, x.queued_at) > now() - interval '1 "
     "day'"
+    /* a customer complaining or saying nobody answered (a follow-up): each such mail once */
+    " UNION ALL"
+    " SELECT 'escalation:' || o.order_no || ':' || floor(extract(epoch FROM o.escalated_at))::bigint, "
+    "'escalation',"
+    "   'escalation: ' || o.order_no || coalesce(' (' || o.priority || ')', ''),"
+    "   concat_ws(E'\\n', 'The customer of ' || o.order_no || ' complains or says nobody has answered',"
+    "     'status: ' || o.status, 'priority: ' || o.priority, 'customer: ' || o.customer,"
+    "     'assignee: ' || coalesce(o.assignee, 'nobody'), 'subject: ' || o.subject,"
+    "     'read it: SELECT * FROM intake.order_thread WHERE order_no = ''' || o.order_no || '''')"
+    "   FROM intake.orders o WHERE o.escalated_at > now() - interval '1 day'"
     /* the mailbox of a failing episode announced in the last week polls again */
     " UNION ALL"
     " SELECT 'mailbox_recovered:' || substr(a.event_key, 17), 'mailbox_recovered',"

@@ -433,6 +433,21 @@ store_order_hold_followup(StoreConn *conn, gint64 order_id, const char *reason, 
 }
 
 gboolean
+store_order_escalate(StoreConn *conn, gint64 order_id, const char *note, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
+  const char *p[] = { id, note };
+  return store_exec(conn,
+                    "WITH o AS (SELECT id, escalated_at FROM intake.orders WHERE id = $1 FOR UPDATE),"
+                    " u AS (UPDATE intake.orders t SET escalated_at = now(), updated_at = now() FROM o"
+                    "  WHERE t.id = o.id)"
+                    " INSERT INTO intake.audit (order_id, action, before, after, note)"
+                    " SELECT o.id, 'escalated', jsonb_build_object('escalated_at', o.escalated_at),"
+                    "  jsonb_build_object('escalated_at', now()), $2 FROM o",
+                    2, p, error);
+}
+
+gboolean
 store_order_note(StoreConn *conn, gint64 order_id, const char *action, const char *note, GError **error)
 {
   g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);

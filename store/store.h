@@ -314,6 +314,9 @@ gboolean store_order_followup_facts(StoreConn *conn, gint64 order_id, const char
                                     GError **error);
 /* Holds a follow-up for ops: the order keeps its fields and status, review_reason becomes reason
  * (unverified_followup | late_followup | closed_followup), audit action followup_held with note. */
+/* The customer complains or says nobody answered (a follow-up): orders.escalated_at = now, audit
+ * action escalated with note; [alerts] tells the duty team (store_alerts_collect). */
+gboolean store_order_escalate(StoreConn *conn, gint64 order_id, const char *note, GError **error);
 gboolean store_order_hold_followup(StoreConn *conn, gint64 order_id, const char *reason, const char *note,
                                    GError **error);
 /* Rewrites the order's fields and classification from o (message_row, received_at and

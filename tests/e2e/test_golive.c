@@ -621,6 +621,55 @@ Test(golive, outages_and_their_end_reach_the_duty_team_once)
   receiver_stop(&r);
 }
 
+/* "【投诉】…已经超过4小时了还没人联系" (blind round 11d: only another follow-up): the order is stamped
+ * escalated (the queue shows it, the audit has the words) and the duty team is told, once per such
+ * mail; a polite reply is no escalation, nor is a stranger's complaint quoting the number. */
+Test(golive, a_complaint_is_flagged_and_told_once)
+{
+  Receiver r = { 0 };
+  receiver_start(&r);
+  g_autofree char *cfg = g_strdup_printf(
+    "[alerts]\nwebhook_url = http://127.0.0.1:%u/hook\nformat = generic\ndue_within = 0\n", r.port);
+  write_config(NULL, NULL, NULL, cfg);
+  append_history(1, 0);
+  poll_ok();
+  g_autofree char *no = harness_text(e, "SELECT order_no FROM intake.orders");
+  g_autofree char *from = harness_text(e, "SELECT from_addr FROM intake.orders");
+  const char *bodies[] = { "收到，谢谢。", "【投诉】已经超过4小时了还没人联系我们，业务全停了！",
+                           "第二次投诉：到现在还是没有人联系。" };
+  const char *senders[] = { from, "someone@163.com", from };
+  for (guint i = 0; i < G_N_ELEMENTS(bodies); i++) {
+    g_autofree char *mail = g_strdup_printf(
+      "From: %s\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] =?UTF-8?B?5pyN5Yqh5Zmo?=\r\n"
+      "Message-ID: <esc-%u-%u@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; "
+      "charset=UTF-8\r\n"
+      "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n",
+      senders[i], no, i, g_random_int(), bodies[i]);
+    e2e_append(e, "INBOX", mail, strlen(mail));
+    poll_ok();
+    /* the stranger's (i = 1) changes nothing */
+    cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'escalated'"),
+                 i == 2 ? 1 : 0, "after mail %u", i);
+  }
+  /* a second complaint from the customer: stamped again, told again */
+  g_autofree char *again = g_strdup_printf(
+    "From: %s\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] x\r\nMessage-ID: <esc-9-%u@example.com>\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+    "催了好几次了，请给个答复。\r\n",
+    from, no, g_random_int());
+  g_usleep(1100 * 1000); /* another second: another event */
+  e2e_append(e, "INBOX", again, strlen(again));
+  poll_ok();
+  poll_ok();
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'escalated'"), 2);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.queue WHERE escalated_at IS NOT NULL"), 1);
+  g_auto(GStrv) lines = posts(&r);
+  cr_expect_eq(posts_with(lines, "\"kind\":\"escalation\""), 2, "%u posts", g_strv_length(lines));
+  g_autofree char *needle = g_strdup_printf("escalation: %s", no);
+  cr_expect_geq(posts_with(lines, needle), 1);
+  receiver_stop(&r);
+}
+
 Test(golive, webhook_formats_are_the_robots_text_messages)
 {
   Receiver r = { 0 };

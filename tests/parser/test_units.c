@@ -886,6 +886,20 @@ Test(followup, another_machine_is_a_new_report)
   }
 }
 
+/* A complaint or "nobody has answered" in a follow-up (labels.ini escalation); a polite chase or
+ * thanks is none, nor "component" for "complain". */
+Test(followup, escalation_words)
+{
+  cr_expect_str_eq(parser_escalates(test_config, "【投诉】已经超过4小时了还没人联系我们"), "投诉");
+  cr_expect_not_null(parser_escalates(test_config, "到现在一直没有人联系，催了好几次了"));
+  cr_expect_not_null(parser_escalates(test_config, "Nobody has contacted us yet. This is unacceptable."));
+  cr_expect_not_null(parser_escalates(test_config, "我們要投訴，沒人聯繫"));
+  cr_expect_null(parser_escalates(test_config, "请问换卡什么时候能安排？谢谢"));
+  cr_expect_null(parser_escalates(test_config, "收到，辛苦了"));
+  cr_expect_null(parser_escalates(test_config, "The complaints department is on the 3rd floor"));
+  cr_expect_null(parser_escalates(test_config, NULL));
+}
+
 /* A reply in a closed order's thread that tells the fault again (a new order) or only says it is
  * fixed / asks about it (a note, a re-open): parser_reports_fault and parser_says_fixed. */
 Test(followup, a_fault_again_or_fixed)
@@ -1203,6 +1217,37 @@ Test(senders, known_means_the_address_or_the_company_domain)
 }
 
 /* ---- forwards (issue 15) ------------------------------------------------------------------------ */
+
+/* An on-site engineer forwarding the customer's mail who offers himself ("现场我负责配合，电话 151…") is
+ * the one to call (blind round 11d: the forwarded mail's sender, on leave); a reseller's "有问题联系我"
+ * or "现场联系我同事…" is not, nor over a site contact the customer's mail labels. */
+Test(forwards, an_on_site_forwarder_who_offers_himself_is_the_contact)
+{
+  const char *head = "From: =?UTF-8?B?5a2Z5Lyf?= <sunwei@zkyw-service.com>\nSubject: =?UTF-8?B?6L2s5Y+R?=\n"
+                     "Content-Type: text/plain; charset=utf-8\n\n";
+  const char *fwd =
+    "\n\n-------- 转发邮件信息 --------\n发件人：\"李娜\" <lina@tjgangshu.com.cn>\n"
+    "主题：A-12机柜服务器电源告警\n\n孙工：\nRCS25C0200101 BMC报 PSU2 失效告警，目前单电源运行。\n%s"
+    "李娜 022-2835 6620\n";
+  const struct {
+    const char *own, *inner, *contact, *phone;
+  } cases[] = {
+    { "转发客户的报修，请安排备件和工程师。现场我负责配合，电话 151 2233 8899。\n\n孙伟\n中科运维 "
+      "天津项目部\n",
+      "", "孙伟", "15122338899" },
+    { "下面是客户的报修，麻烦尽快安排，有问题也可以随时联系我。\n\n孙伟\n手机：13902011234\n", "", "李娜",
+      "022-28356620" },
+    { "现场我负责配合，电话 151 2233 8899。\n\n孙伟\n", "现场联系人：赵工 13800001111\n", "赵工",
+      "13800001111" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *inner = g_strdup_printf(fwd, cases[i].inner);
+    g_autofree char *mail = g_strconcat(head, cases[i].own, inner, NULL);
+    g_autoptr(ParserRequest) r = parse_str(mail);
+    cr_expect_str_eq(r->contact ? r->contact : "null", cases[i].contact, "case %zu: %s", i, r->contact);
+    cr_expect_str_eq(r->phone ? r->phone : "null", cases[i].phone, "case %zu: %s", i, r->phone);
+  }
+}
 
 /* tests/data/forwards: the end customer's name from the forwarded From line when the forwarded text
  * names nobody; never the forwarder's signature. */
