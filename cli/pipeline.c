@@ -404,15 +404,20 @@ pipeline_symptoms_drop_order(ParserRequest *req, const char *order_no)
 }
 
 /* The order's stored fields where m has none (a recurrence: "又宕机了" names no SN, the order did);
- * machine FALSE: only the person and the place (the other machines of a chase: "地址一样"). */
+ * machine FALSE: another machine of the same customer — the person always, the place only when the
+ * mail says it is the same ("地址一样", labels.ini same_place: blind round 12b, a table's own cabinet
+ * column was overridden by the chased machine's). */
 static void
-missing_fields(ParserRequest *m, StoreRows *row, gboolean machine)
+missing_fields(const ParserConfig *parser, ParserRequest *m, StoreRows *row, gboolean machine)
 {
   char **fields[] = { &m->contact, &m->phone, &m->address, &m->city, &m->district, &m->sn, &m->model };
   const char *columns[] = { "contact", "phone", "address", "city", "district", "sn", "model" };
   gboolean had_sn = m->sn != NULL;
+  gboolean place = machine || parser_says_same_place(parser, m->body_text ? m->body_text : m->symptoms);
   for (guint i = 0; i < (machine ? G_N_ELEMENTS(fields) : G_N_ELEMENTS(fields) - 2); i++) {
     const char *stored = row_value(row, columns[i]);
+    if (i >= 2 && i <= 4 && !place)
+      continue;
     if (!*fields[i] && stored && *stored)
       set_field(fields[i], stored);
   }
@@ -467,7 +472,9 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
    * order's SN and place fill the mail's gaps — never for a stranger, who would read them in the
    * acknowledgement), however long ago it was closed */
   gboolean closed = g_strcmp0(status, "closed") == 0;
-  const char *text = fu->symptoms ? fu->symptoms : fu->subject;
+  /* the customer's own words, never the subject: a reply's subject is the old thread's ("Re: [RC…]
+   * 服务器宕机" over "收到" made a new P1 — blind round 12b) */
+  const char *text = fu->symptoms ? fu->symptoms : fu->body_text;
   if (!stranger && out->machine == G_MAXUINT && closed && parser_reports_fault(parser, text)) {
     /* another machine's fault in the old thread, labelled or not ("另一台节点 RCS… 开不了机"), is
      * not this order's recurrence (blind round 12) */
@@ -480,8 +487,9 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
         !parser_corrects_sn(parser, fu)) {
       set_field(&fu->sn, named);
       out->other_machine = TRUE;
+      missing_fields(parser, fu, row, FALSE);
     } else {
-      missing_fields(fu, row, TRUE);
+      missing_fields(parser, fu, row, TRUE);
       out->recurrence = TRUE;
     }
     return TRUE;
@@ -506,7 +514,7 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
   const char *held = NULL;
   if (stranger)
     held = "unverified_followup";
-  else if (closed && !parser_says_fixed(parser, text))
+  else if (closed && !parser_says_fixed(parser, text) && !parser_says_nothing(parser, text))
     held = "closed_followup"; /* (late_followup, a reply long after the close, is this now) */
   if (held) {
     g_autofree char *why = g_strdup_printf(
@@ -519,13 +527,13 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
     return store_order_hold_followup(conn, order_id, held, why, error);
   }
 
-  /* "问题已解决，谢谢" to a finished order: the most common reply to one, no reason to re-open it
-   * (or to read the order again from a mail that only says thanks) */
-  if ((g_strcmp0(status, "closed") == 0 || g_strcmp0(status, "resolved") == 0) &&
-      parser_says_fixed(parser, fu->symptoms ? fu->symptoms : fu->subject)) {
-    g_autofree char *why =
-      g_strdup_printf("follow-up mail %s: the customer confirms the fix; the order stays %s",
-                      fu->message_id ? fu->message_id : "(no Message-ID)", status);
+  /* "问题已解决，谢谢" or "收到" to a finished order: the most common replies to one, no reason to
+   * re-open it (or to read the order again from a mail that only says thanks) */
+  gboolean fixed = parser_says_fixed(parser, text);
+  if ((closed || g_strcmp0(status, "resolved") == 0) && (fixed || parser_says_nothing(parser, text))) {
+    g_autofree char *why = g_strdup_printf(
+      "follow-up mail %s: %s; the order stays %s", fu->message_id ? fu->message_id : "(no Message-ID)",
+      fixed ? "the customer confirms the fix" : "it acknowledges, nothing to act on", status);
     return store_order_note(conn, order_id, "followup", why, error);
   }
 
@@ -573,9 +581,27 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   /* several machines, the order's one of them: the follow-up is that machine's (the others are
    * new orders, the caller's); a listed machine is one with a fault (calm rows are not listed) */
   guint n = pipeline_machine_count(fu);
-  for (guint k = 0; single && n > 1 && k < n && *machine == G_MAXUINT; k++)
+  for (guint k = 0; order_sn && *order_sn && n > 1 && n <= 64 && k < n && *machine == G_MAXUINT; k++)
     if (parser_sn_same(((ParserMachine *)g_ptr_array_index(fu->machines, k))->sn, order_sn))
       *machine = k;
+  /* an order of a batch report: the machines of its mail have orders already (out->siblings); a
+   * split only when another machine is new (blind round 12b: its address and phone went onto the
+   * chased order, and it got none) */
+  if (*machine != G_MAXUINT && !single) {
+    g_autoptr(StoreRows) mates = store_mail_orders(conn, order_id, error);
+    if (!mates)
+      return FALSE;
+    for (guint j = 0; j < n; j++) {
+      const char *sn = ((ParserMachine *)g_ptr_array_index(fu->machines, j))->sn;
+      for (guint i = 0; j != *machine && i < mates->rows->len; i++)
+        if (parser_sn_same(sn, ((char **)g_ptr_array_index(mates->rows, i))[2]))
+          out->siblings |= G_GUINT64_CONSTANT(1) << j;
+    }
+    if (__builtin_popcountll(out->siblings) == (int)n - 1) {
+      *machine = G_MAXUINT; /* every other machine has its order: the follow-up it was */
+      out->siblings = 0;
+    }
+  }
   PipelineMachineSaved fu_saved = { 0 };
   if (*machine != G_MAXUINT)
     pipeline_machine_enter(fu, *machine, &fu_saved);
@@ -588,7 +614,7 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   /* the other machines' orders: the same customer, and where the mail says no place, the chased
    * machine's (blind round 12: "地址一样" and the acknowledgement asked for the address again) */
   if (ok && *machine != G_MAXUINT)
-    missing_fields(fu, row, FALSE);
+    missing_fields(parser, fu, row, FALSE);
   return ok;
 }
 

@@ -67,6 +67,8 @@ typedef struct {
   gboolean recurrence;    /* it reports a fault again in a closed order's thread: a new order naming it
                            * (StoreOrder.recurrence_of), the mail's missing fields filled from it */
   guint machine;          /* it lists several machines, this one the order's: G_MAXUINT when not */
+  guint64 siblings;       /* with machine: the others (bit = index) that have orders already (the
+                           * order's batch report): no new order for them */
 } PipelineFollowup;
 
 /* A follow-up to order_id (policy §9): attaches the mail, fills the order's missing fields from

@@ -177,12 +177,13 @@ insert_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 messag
 }
 
 /* The new orders of a mail, inside its transaction: one per machine it reports (a batch report:
- * each classified on its own) but machine skip (G_MAXUINT: none; the one a follow-up was about),
+ * each classified on its own) but the machines of skip (bit = index: the one a follow-up was about,
+ * and those with orders already),
  * then ONE acknowledgement, the first order's, which lists them all. Returns the first order's
  * number; *n_orders receives how many were made. */
 static char *
 new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_row, GDateTime *received,
-          const char *review_reason, guint skip, guint *n_orders, GError **error)
+          const char *review_reason, guint64 skip, guint *n_orders, GError **error)
 {
   /* An order number that matches no order (a typo, another vendor's): a new request. */
   if (req && req->followup_of) {
@@ -195,7 +196,7 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
   g_autoptr(ClassifierResult) result = NULL;
   guint made = 0, first = 0;
   for (guint k = 0; k < n; k++) {
-    if (k == skip)
+    if (k < 64 && (skip >> k & 1))
       continue;
     made++;
     PipelineMachineSaved saved = { 0 };
@@ -313,8 +314,8 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
         p->stats.followups++;
         g_clear_pointer(&req->followup_of, g_free);
         guint made = 0;
-        g_autofree char *first =
-          new_order(p, req, in, out->message_row, received, NULL, fu.machine, &made, error);
+        g_autofree char *first = new_order(p, req, in, out->message_row, received, NULL,
+                                           fu.siblings | G_GUINT64_CONSTANT(1) << fu.machine, &made, error);
         if (!first)
           return FALSE;
         p->stats.orders += made;
@@ -360,8 +361,7 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
     } else {
       guint made = 0;
       p->recurrence_of = recurrence_of;
-      *order_no =
-        new_order(p, req, in, out->message_row, received, review_reason(m), G_MAXUINT, &made, error);
+      *order_no = new_order(p, req, in, out->message_row, received, review_reason(m), 0, &made, error);
       p->recurrence_of = NULL;
       if (!*order_no)
         return FALSE;
@@ -437,8 +437,8 @@ quarantine(Poll *p, const FetcherMessage *m, const StoreIncoming *in, GDateTime 
   g_autofree char *order_no = NULL;
   guint made = 0;
   if (store_message_insert(p->conn, &p->mailbox, &q, &out, &qerr) &&
-      (out.duplicate || (order_no = new_order(p, NULL, &q, out.message_row, received, "quarantined",
-                                              G_MAXUINT, &made, &qerr)))) {
+      (out.duplicate ||
+       (order_no = new_order(p, NULL, &q, out.message_row, received, "quarantined", 0, &made, &qerr)))) {
     p->stats.quarantined++;
     g_clear_error(error);
     return TRUE;

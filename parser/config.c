@@ -696,6 +696,8 @@ parser_config_load(const char *data_dir, GError **error)
   c->recurrence = lower_list(kf, "text", "recurrence");
   c->forwarder_contact = lower_list(kf, "text", "forwarder_contact");
   c->escalation = lower_list(kf, "text", "escalation");
+  c->courtesy = lower_list(kf, "text", "courtesy");
+  c->same_place = lower_list(kf, "text", "same_place");
   c->fault_words = lower_list(kf, "text", "fault_words");
   c->pointer_filler = lower_list(kf, "text", "pointer_filler");
   c->supplement_words = lower_list(kf, "text", "supplement_words");
@@ -757,6 +759,8 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->recurrence);
   g_strfreev(c->forwarder_contact);
   g_strfreev(c->escalation);
+  g_strfreev(c->courtesy);
+  g_strfreev(c->same_place);
   g_strfreev(c->fault_words);
   g_strfreev(c->pointer_filler);
   g_strfreev(c->supplement_words);

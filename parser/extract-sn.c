@@ -789,10 +789,25 @@ fixed_said(const char *text)
   return said;
 }
 
+/* A question mark or word ("吗", "是否", "请问", "why"): the text asks something a person answers. */
+static const char *const asks[] = { "？", "?", "吗", "嗎", "是否", "请问", "請問", "why", "what", NULL };
+
+static gboolean
+asks_in(const char *fold)
+{
+  for (guint i = 0; asks[i]; i++)
+    if (strstr(fold, asks[i]))
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 parser_says_fixed(const ParserConfig *c, const char *text)
 {
-  return fixed_said(text) && !parser_states_fault(c, text);
+  if (!fixed_said(text))
+    return FALSE;
+  g_autofree char *fold = parser_casefold(text);
+  return !asks_in(fold) && !parser_reports_fault(c, text);
 }
 
 /* Whether text says a fault is back: labels.ini recurrence ("又出现", "again"; Latin ones whole), or
@@ -808,7 +823,8 @@ recurrence_said(const ParserConfig *c, const char *fold)
   }
   for (guint i = 0; c->fault_words && c->fault_words[i]; i++)
     for (const char *hit = strstr(fold, c->fault_words[i]); hit; hit = strstr(hit + 1, c->fault_words[i]))
-      if (hit - fold >= 3 && g_str_has_prefix(hit - 3, "又"))
+      if ((hit - fold >= 3 && g_str_has_prefix(hit - 3, "又")) ||
+          g_str_has_prefix(hit + strlen(c->fault_words[i]), " again")) /* "down again", "failed again" */
         return TRUE;
   return FALSE;
 }
@@ -828,19 +844,95 @@ parser_escalates(const ParserConfig *c, const char *text)
   return NULL;
 }
 
+/* The end of the sentence (clause) at p: after its end mark, or before "但是"/"however" that starts
+ * the next one ("恢复正常了，谢谢。但是…电源2又报告警了"). */
+static const char *
+followup_clause_end(const char *p)
+{
+  static const char *const marks[] = { "。", "！", "？", "；", "!", "?", ";", "\n", NULL };
+  static const char *const turns[] = { "但是", "不过", "可是", "然而", "however", "but ", NULL };
+  const char *end = p + strlen(p);
+  for (guint i = 0; marks[i]; i++) {
+    const char *e = strstr(p, marks[i]);
+    if (e && e + strlen(marks[i]) < end)
+      end = e + strlen(marks[i]);
+  }
+  for (guint i = 0; turns[i]; i++) {
+    const char *e = strstr(p + 1, turns[i]);
+    if (e && e < end)
+      end = e;
+  }
+  return end;
+}
+
+/* Whether one clause (case-folded) tells a fault now: the fault is back (recurrence_said), or a fault
+ * word in a comma-part that does not say it is fixed ("之前的告警已恢复正常"), in a clause that is
+ * neither about the last incident ("上次", "那次": "那次宕机的报修邮件") nor a question ("…的原因查清楚了吗？"). */
+static gboolean
+clause_reports_fault(const ParserConfig *c, const char *clause)
+{
+  if (recurrence_said(c, clause))
+    return TRUE;
+  static const char *const past[] = { "上次", "上回", "那次", "當時", "当时", "last time", "previous", NULL };
+  for (guint i = 0; past[i]; i++)
+    if (strstr(clause, past[i]))
+      return FALSE;
+  if (asks_in(clause))
+    return FALSE;
+  g_auto(GStrv) parts = g_regex_split_simple("[，,]", clause, 0, 0);
+  for (guint i = 0; parts[i]; i++)
+    if (!fixed_said(parts[i]) && parser_states_fault(c, parts[i]))
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 parser_reports_fault(const ParserConfig *c, const char *text)
 {
-  if (!text || fixed_said(text))
+  if (!text)
     return FALSE;
   g_autofree char *fold = parser_casefold(text);
-  if (recurrence_said(c, fold))
+  for (const char *p = fold; *p;) {
+    const char *end = followup_clause_end(p);
+    g_autofree char *clause = g_strndup(p, (gsize)(end - p));
+    if (clause_reports_fault(c, clause))
+      return TRUE;
+    p = end;
+  }
+  return FALSE;
+}
+
+gboolean
+parser_says_same_place(const ParserConfig *c, const char *text)
+{
+  if (!text || !c->same_place)
+    return FALSE;
+  g_autofree char *fold = parser_casefold(text);
+  for (guint i = 0; c->same_place[i]; i++)
+    if (strstr(fold, c->same_place[i]))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+parser_says_nothing(const ParserConfig *c, const char *text)
+{
+  if (!text)
     return TRUE;
-  /* a fault word told of the past beside "目前设备运行正常" (a manager asking for the outage's
-   * report) is no new fault */
-  int faults = 0, requests = 0, calm = 0;
-  fault_counts(c, text, strlen(text), &faults, &requests, &calm);
-  return calm == 0 && parser_states_fault(c, text);
+  g_autofree char *fold = parser_casefold(text);
+  GString *rest = g_string_new(fold);
+  /* the longer words first: "谢谢您" before "谢谢" */
+  for (gsize len = 24; len > 0; len--)
+    for (guint i = 0; c->courtesy && c->courtesy[i]; i++)
+      if (strlen(c->courtesy[i]) == len)
+        g_string_replace(rest, c->courtesy[i], "", 0);
+  gboolean empty = TRUE;
+  for (const char *p = rest->str; *p && empty; p = g_utf8_next_char(p)) {
+    gunichar ch = g_utf8_get_char(p);
+    empty = g_unichar_isspace(ch) || g_unichar_ispunct(ch);
+  }
+  g_string_free(rest, TRUE);
+  return empty;
 }
 
 gboolean

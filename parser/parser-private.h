@@ -220,6 +220,8 @@ struct ParserConfig {
   char **recurrence;        /* "又出现", "is back": a reply saying the fault came back (case-folded) */
   char **forwarder_contact; /* "现场我负责配合": a forwarder offering to be called (case-folded) */
   char **escalation;        /* "投诉", "还没人联系": a follow-up that complains (case-folded) */
+  char **courtesy;          /* "收到", "好的", "thanks": a reply that says nothing (case-folded) */
+  char **same_place; /* "地址一样", "same site": another machine where the last one is (case-folded) */
   char **pointer_filler; /* "请查收", "报修单": words around a pointer to the attachment (case-folded) */
   char **fault_words;    /* "故障", "坏了", "failed": words that tell a fault (case-folded) */
   char *

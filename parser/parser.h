@@ -192,11 +192,18 @@ gboolean parser_says_fixed(const ParserConfig *config, const char *text);
 /* The escalation word text (a customer's own words, or the subject) holds ("投诉", "没人联系",
  * "nobody has contacted": labels.ini escalation; Latin ones whole), or NULL: for the evidence. */
 const char *parser_escalates(const ParserConfig *config, const char *text);
-/* Whether text (a customer's own words) says a fault is there again and nothing is fixed: that it is
- * back (labels.ini recurrence: "同一個問題又出現了", "又宕机了"), or a fault word (fault_words, not
- * negated) without a calm word ("正常", "ok") — "跟上次一样无法开机", not "已恢复正常，上次宕机的原因查到了吗"
- * nor "那次宕机的报告…目前设备运行正常". */
+/* Whether text (a customer's own words) tells a fault now, in one of its clauses: that it is back
+ * (labels.ini recurrence: "同一個問題又出現了", "又宕机了"), or a fault word (fault_words, not negated)
+ * that is not said fixed in its comma-part, in a clause neither about the last incident ("上次",
+ * "那次") nor a question — "跟上次一样无法开机", "恢复正常了，谢谢。但是电源2又报告警了", "阵列降级
+ * 业务正常"; not "收到", "上次电源故障的原因查清楚了吗？", "那次宕机的报修邮件…目前设备运行正常". */
 gboolean parser_reports_fault(const ParserConfig *config, const char *text);
+/* Whether text says another machine is where the one before is ("地址一样", "同一机房", "same site":
+ * labels.ini same_place). */
+gboolean parser_says_same_place(const ParserConfig *config, const char *text);
+/* Whether text is only courtesy (labels.ini courtesy: "收到", "好的，谢谢", "noted, thanks") or empty:
+ * a reply that asks and tells nothing. */
+gboolean parser_says_nothing(const ParserConfig *config, const char *text);
 
 /* Parses raw bytes. Returns a new request, or NULL with error set (never crashes on any input).
  * limits may be NULL for the defaults. */

@@ -423,12 +423,16 @@ store_order_hold_followup(StoreConn *conn, gint64 order_id, const char *reason, 
   g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
   const char *p[] = { id, reason, note };
   return store_exec(conn,
-                    "WITH o AS (SELECT id, review_reason FROM intake.orders WHERE id = $1 FOR UPDATE),"
-                    " u AS (UPDATE intake.orders t SET review_reason = $2, updated_at = now() FROM o"
+                    /* a stranger's mail keeps a reason already there (it must not hide a customer's
+                     * question); the customer's own replaces a stranger's */
+                    "WITH o AS (SELECT id, review_reason, CASE WHEN $2::text = 'unverified_followup'"
+                    "  THEN coalesce(review_reason, $2::text) ELSE $2::text END AS held"
+                    "  FROM intake.orders WHERE id = $1 FOR UPDATE),"
+                    " u AS (UPDATE intake.orders t SET review_reason = o.held, updated_at = now() FROM o"
                     "  WHERE t.id = o.id)"
                     " INSERT INTO intake.audit (order_id, action, before, after, note)"
                     " SELECT o.id, 'followup_held', jsonb_build_object('review_reason', o.review_reason),"
-                    "  jsonb_build_object('review_reason', $2::text), $3 FROM o",
+                    "  jsonb_build_object('review_reason', o.held), $3 FROM o",
                     3, p, error);
 }
 

@@ -515,6 +515,28 @@ Test(poll, a_fault_again_in_a_closed_orders_thread_is_a_new_order)
   g_autofree char *held =
     harness_text(e, "SELECT status || ' ' || review_reason FROM intake.orders ORDER BY id LIMIT 1");
   cr_assert_str_eq(held, "closed closed_followup");
+
+  /* "收到" under the outage's subject (blind round 12b: a new P1 from the subject's words) is noted
+   * only; a stranger quoting the number keeps the customer's question on the review list */
+  g_autofree char *ok = g_strdup_printf(
+    "From: lisi@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] 服务器宕机\r\n"
+    "Message-ID: <again-5@tjport.example.cn>\r\nIn-Reply-To: <again-1@tjport.example.cn>\r\n",
+    old_no);
+  append_text(ok, "收到\r\n");
+  g_autofree char *x =
+    g_strdup_printf("From: someone@163.com\r\nTo: service@roycom.com.cn\r\nSubject: [%s]\r\n"
+                    "Message-ID: <again-y@163.com>\r\n",
+                    old_no);
+  append_text(x, "你们的服务太差了\r\n");
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 0, follow-ups 2"), "%s", out);
+  cr_assert_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE note LIKE '%again-5@%nothing to act on%'"), 1);
+  g_autofree char *kept = harness_text(e, "SELECT review_reason FROM intake.needs_review WHERE order_no = "
+                                          "(SELECT order_no FROM intake.orders ORDER BY id"
+                                          " LIMIT 1)");
+  cr_assert_str_eq(kept, "closed_followup");
 }
 
 /* A reply in a closed order's thread that names another machine with a fault: a new order for that

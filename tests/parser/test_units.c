@@ -906,20 +906,41 @@ Test(followup, a_fault_again_or_fixed)
 {
   const struct {
     const char *text;
-    gboolean fault, fixed;
+    gboolean fault, fixed, nothing;
   } cases[] = {
-    { "A-12这台又宕机了，跟上次一样无法开机，请马上派人！", TRUE, FALSE },
-    { "又坏了", TRUE, FALSE },
-    { "The server is down again, same as last time.", TRUE, FALSE },
-    { "换盘后一周内未再出现告警，问题已解决，谢谢！", FALSE, TRUE },
-    { "已经恢复正常了，请问上次宕机的原因查到了吗？", FALSE, FALSE }, /* fixed, asks about the old one */
-    { "请问上次更换硬盘的服务报告能否发一份给我们？", FALSE, FALSE },
-    { "没有报错，一切正常", FALSE, TRUE },
+    { "A-12这台又宕机了，跟上次一样无法开机，请马上派人！", TRUE, FALSE, FALSE },
+    { "又坏了", TRUE, FALSE, FALSE },
+    { "The server is down again, same as last time.", TRUE, FALSE, FALSE },
+    { "换盘后一周内未再出现告警，问题已解决，谢谢！", FALSE, TRUE, FALSE },
+    { "已经恢复正常了，请问上次宕机的原因查到了吗？", FALSE, FALSE,
+      FALSE }, /* fixed, asks about the old one */
+    { "请问上次更换硬盘的服务报告能否发一份给我们？", FALSE, FALSE, FALSE },
+    { "没有报错，一切正常", FALSE, TRUE, FALSE },
+    /* blind round 12b */
+    { "收到", FALSE, FALSE, TRUE },
+    { "好的，谢谢！", FALSE, FALSE, TRUE },
+    { "Noted, thanks.", FALSE, FALSE, TRUE },
+    { "收到，已转给机房同事", FALSE, FALSE, FALSE },
+    { "谢谢，设备已经正常了", FALSE, TRUE, FALSE },
+    { "恢复正常了，谢谢。但是今天早上电源2又报告警了", TRUE, FALSE, FALSE },
+    { "已恢復正常，謝謝。不過今天FAN1轉速告警", TRUE, FALSE, FALSE },
+    { "Thanks, it is fine now. However GPU 3 keeps failing with an error.", TRUE, FALSE, FALSE },
+    { "另一台 RCS25C0200102 阵列降级 业务正常", TRUE, FALSE, FALSE },
+    { "又宕机了，目前业务正常", TRUE, FALSE, FALSE },
+    { "今天宕机了，重启后恢复正常，请查一下原因", TRUE, FALSE, FALSE },
+    { "之前的告警已恢复正常", FALSE, TRUE, FALSE },
+    { "上次电源故障的原因查清楚了吗？", FALSE, FALSE, FALSE },
+    { "请问上次NVLink报错时更换的桥接板是什么型号", FALSE, FALSE, FALSE },
+    { "下面是10月15日那次宕机的报修邮件，请贵司提交RCA报告。目前设备运行正常。", FALSE, FALSE, FALSE },
+    { "复现了，还是3号卡", TRUE, FALSE, FALSE },
+    { "It's happening again on the same node.", TRUE, FALSE, FALSE },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     cr_expect_eq(parser_reports_fault(test_config, cases[i].text), cases[i].fault, "fault: %s",
                  cases[i].text);
     cr_expect_eq(parser_says_fixed(test_config, cases[i].text), cases[i].fixed, "fixed: %s", cases[i].text);
+    cr_expect_eq(parser_says_nothing(test_config, cases[i].text), cases[i].nothing, "nothing: %s",
+                 cases[i].text);
   }
   cr_expect_not(parser_reports_fault(test_config, NULL));
 }
