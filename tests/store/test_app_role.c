@@ -88,6 +88,29 @@ Test(app_role, poll_runs_as_intake_app_and_the_registry_is_the_owners)
   cr_assert_eq(rc, 0, "second poll as intake_app: %s%s", out3, err3);
   cr_expect_eq(e2e_scalar(E, "SELECT count(*) FROM intake.messages"), 3);
 
+  /* alerts, the metrics textfile and status read views: as intake_app too (blind round 13: "permission
+   * denied for view order_deadlines" — no alert, no status, no metrics) */
+  PQclear(PQexec(E->pg,
+                 "UPDATE intake.orders SET priority = 'P1', response_due = now() + interval '5 minutes'"
+                 " WHERE id = (SELECT min(id) FROM intake.orders)"));
+  g_autofree char *prom = g_build_filename(E->dir, "intake.prom", NULL);
+  g_autofree char *conf3 = NULL;
+  cr_assert(g_file_get_contents(E->config_path, &conf3, NULL, NULL));
+  g_autofree char *conf4 = g_strdup_printf("%s[alerts]\nwebhook_url = http://127.0.0.1:1/hook\ntimeout = 1s\n"
+                                           "[metrics]\ntextfile = %s\n",
+                                           conf3, prom);
+  cr_assert(g_file_set_contents(E->config_path, conf4, -1, NULL));
+  g_autofree char *out4 = NULL, *err4 = NULL;
+  rc = e2e_run(E, &out4, &err4, "poll", NULL);
+  cr_assert_eq(rc, 0, "poll with alerts and metrics as intake_app: %s%s", out4, err4);
+  cr_expect(!strstr(err4, "permission denied"), "%s", err4);
+  cr_expect_geq(e2e_scalar(E, "SELECT count(*) FROM intake.alerts WHERE kind IN ('p1', 'deadline')"), 2);
+  cr_expect(g_file_test(prom, G_FILE_TEST_EXISTS), "no metrics textfile: %s", err4);
+  g_autofree char *out5 = NULL, *err5 = NULL;
+  e2e_run(E, &out5, &err5, "status", NULL);
+  cr_expect(!strstr(out5, "permission denied") && !strstr(err5, "permission denied"), "%s%s", out5, err5);
+  cr_expect(strstr(out5, "outbox:"), "status as intake_app: %s%s", out5, err5);
+
   /* what the pipeline may never do: rewrite stored mail or history, migrate, touch the registry */
   PQclear(PQexec(E->pg, "SET ROLE intake_app"));
   refused("UPDATE intake.messages SET raw = '\\x00'");
