@@ -88,10 +88,8 @@ load_texts(StoreConn *conn, GError **error)
 {
   g_autoptr(StoreRows) rows = store_ack_texts(conn, error);
   if (!rows) {
-    /* the advice only when the schema is behind (blind round 11c: a full disk said "db migrate") */
-    g_prefix_error(error, "acknowledgement texts%s: ",
-                   g_error_matches(*error, STORE_ERROR, STORE_ERROR_SCHEMA) ? " (run `intake db migrate`)"
-                                                                            : "");
+    /* a schema behind says so itself (store/conn.c); a full disk does not ask for a migration */
+    g_prefix_error(error, "acknowledgement texts: ");
     return NULL;
   }
   AcksTexts *t = acks_texts_new();

@@ -74,7 +74,8 @@ convert(StoreConn *conn, const char *message, const char *sqlstate, GError **err
                 "options='-c statement_timeout=…')",
                 msg);
   else if (sqlstate_schema(sqlstate))
-    g_set_error(error, STORE_ERROR, STORE_ERROR_SCHEMA, "%s", msg);
+    g_set_error(error, STORE_ERROR, STORE_ERROR_SCHEMA,
+                "%s (the database's schema is older than this intake: run `intake db migrate`)", msg);
   else if (conn->behind_failed) {
     if (!conn->behind_why)
       conn->behind_why = g_strdup(msg);
@@ -96,8 +97,12 @@ store_check(StoreConn *conn, PGresult *res, ExecStatusType want, GError **error)
 gboolean
 store_error_transient(const GError *error)
 {
+  /* a schema behind the binary (an upgrade before `db migrate`) is the database's state, not the
+   * mail's: every mail would fail the same way — blind round 13: each was quarantined and flagged,
+   * and after the migration nothing was left to take in */
   return g_error_matches(error, STORE_ERROR, STORE_ERROR_CONNECT) ||
-         g_error_matches(error, STORE_ERROR, STORE_ERROR_TRANSIENT);
+         g_error_matches(error, STORE_ERROR, STORE_ERROR_TRANSIENT) ||
+         g_error_matches(error, STORE_ERROR, STORE_ERROR_SCHEMA);
 }
 
 gboolean

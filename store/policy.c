@@ -31,9 +31,7 @@ store_policy_load(StoreConn *conn, ClassifierPolicy *policy, GError **error)
     }
     g_autoptr(StoreRows) rows = store_select(conn, sql, 0, NULL, error);
     if (!rows) {
-      g_prefix_error(error, "policy table intake.%s%s: ", *t,
-                     g_error_matches(*error, STORE_ERROR, STORE_ERROR_SCHEMA) ? " (run `intake db migrate`)"
-                                                                              : "");
+      g_prefix_error(error, "policy table intake.%s: ", *t);
       return FALSE;
     }
     if (!classifier_policy_add_rows(policy, *t, (const char *const *)rows->columns, rows->ncols, rows->rows,

@@ -22,8 +22,9 @@ typedef enum {
                           * with write-behind off to find the one at fault */
 } StoreError;
 
-/* TRUE when error says the database, not the data, failed (STORE_ERROR_CONNECT or _TRANSIENT): the
- * same work may pass later. Any other store error repeats for the same data. */
+/* TRUE when error says the database, not the data, failed (STORE_ERROR_CONNECT, _TRANSIENT, or
+ * _SCHEMA: not migrated yet): the same work may pass later. Any other store error repeats for the
+ * same data. */
 gboolean store_error_transient(const GError *error);
 
 typedef struct StoreConn StoreConn;

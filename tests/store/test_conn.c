@@ -117,7 +117,7 @@ Test(conn, bad_sql_keeps_the_server_message, .init = setup, .fini = teardown)
 }
 
 /* What an error says and is: a missing table or column is the schema's (STORE_ERROR_SCHEMA: the
- * callers then advise `db migrate`), a full disk or a timeout is not, and the message is the server's
+ * message says to run `db migrate`), a full disk or a timeout is not, and the message is the server's
  * without its severity prefix; a statement_timeout names the setting (blind round 11c: "ERROR:
  * canceling statement due to statement timeout", and "run `intake db migrate`" for a full disk). */
 Test(conn, errors_say_what_they_are, .init = setup, .fini = teardown)
