@@ -55,10 +55,17 @@ b64_header(const char *text)
   return g_strdup_printf("=?UTF-8?B?%s?=", b64);
 }
 
-/* A plain UTF-8 mail to the duty address (base64 body: any text, any line length). */
+/* A plain UTF-8 mail to the duty addresses (base64 body: any text, any line length). */
 static char *
-alert_mail(const AcksSmtpConfig *smtp, const char *to, char **alert)
+alert_mail(const AcksSmtpConfig *smtp, char **to, char **alert)
 {
+  g_autofree char *joined = NULL;
+  {
+    g_autoptr(GString) t = g_string_new(NULL);
+    for (guint i = 0; to[i]; i++)
+      g_string_append_printf(t, "%s<%s>", i ? ", " : "", to[i]);
+    joined = g_string_free(g_steal_pointer(&t), FALSE);
+  }
   g_autoptr(GDateTime) now = g_date_time_new_now_local();
   g_autofree char *date = g_date_time_format(now, "%a, %d %b %Y %H:%M:%S %z");
   g_autofree char *subject = g_strdup_printf("[intake] %s", alert[2]);
@@ -71,10 +78,10 @@ alert_mail(const AcksSmtpConfig *smtp, const char *to, char **alert)
   GString *m = g_string_new(NULL);
   g_string_append_printf(
     m,
-    "From: %s\r\nTo: <%s>\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <alert.%s@%s>\r\n"
+    "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <alert.%s@%s>\r\n"
     "Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n"
     "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-    smtp->from, to, subject_enc, date, uuid, domain);
+    smtp->from, joined, subject_enc, date, uuid, domain);
   for (gsize i = 0, n = strlen(body_b64); i < n; i += 76) {
     g_string_append_len(m, body_b64 + i, (gssize)MIN(76, n - i));
     g_string_append(m, "\r\n");
@@ -107,24 +114,52 @@ open_smtp(const AcksSmtpConfig *smtp, guint timeout_s, GError **error)
   return fetcher_smtp_open(&so, error);
 }
 
-/* Sends one alert on every configured channel. */
+/* The channels of done ("webhook,mail"): bit 1 the webhook, bit 2 the mail. */
+enum { CHANNEL_WEBHOOK = 1, CHANNEL_MAIL = 2 };
+
+static guint
+channels_parse(const char *done)
+{
+  guint bits = 0;
+  g_auto(GStrv) names = g_strsplit(done ? done : "", ",", -1);
+  for (guint i = 0; names[i]; i++)
+    bits |= g_str_equal(names[i], "webhook") ? CHANNEL_WEBHOOK
+            : g_str_equal(names[i], "mail")  ? CHANNEL_MAIL
+                                             : 0;
+  return bits;
+}
+
+static const char *
+channels_name(guint bits)
+{
+  static const char *const names[] = { "", "webhook", "mail", "webhook,mail" };
+  return names[bits & 3];
+}
+
+/* Sends one alert on every configured channel not in *done (bits), adding each that takes it: a
+ * failing mail relay must not make the robot repeat it at every poll (blind round 13). TRUE when
+ * every configured channel has it. */
 static gboolean
-send_alert(const CliAlerts *cfg, const AcksSmtpConfig *smtp, FetcherSmtp **mailer, char **alert,
+send_alert(const CliAlerts *cfg, const AcksSmtpConfig *smtp, FetcherSmtp **mailer, char **alert, guint *done,
            GError **error)
 {
-  if (cfg->webhook_url) {
+  if (cfg->webhook_url && !(*done & CHANNEL_WEBHOOK)) {
     g_autofree char *json = webhook_json(cfg->format, alert);
     gboolean robot = !g_str_equal(cfg->format, "generic"); /* wecom, dingtalk, feishu */
     if (!fetcher_http_post_json(cfg->webhook_url, json, cfg->timeout_s, robot, error))
       return FALSE;
+    *done |= CHANNEL_WEBHOOK;
   }
-  if (cfg->mail_to) {
+  if (cfg->mail_to && !(*done & CHANNEL_MAIL)) {
     if (!*mailer && !(*mailer = open_smtp(smtp, cfg->timeout_s, error)))
       return FALSE;
-    g_autofree char *msg = alert_mail(smtp, cfg->mail_to, alert);
+    g_auto(GStrv) to = cli_alerts_mail_to(cfg->mail_to);
+    g_autofree char *msg = alert_mail(smtp, to, alert);
     g_autofree char *envelope = envelope_of(smtp);
-    if (!fetcher_smtp_send(*mailer, envelope, cfg->mail_to, msg, strlen(msg), NULL, NULL, error))
+    if (!fetcher_smtp_send_to(*mailer, envelope, (const char *const *)to, msg, strlen(msg), NULL, NULL,
+                              error))
       return FALSE;
+    *done |= CHANNEL_MAIL;
   }
   return TRUE;
 }
@@ -153,9 +188,11 @@ cli_alerts_run(const CliConfig *config, StoreConn *conn, const AcksSmtpConfig *s
   for (guint i = 0; i < rows->rows->len; i++) {
     char **alert = g_ptr_array_index(rows->rows, i);
     g_autoptr(GError) send_error = NULL;
-    gboolean sent = send_alert(cfg, smtp, &mailer, alert, &send_error);
+    guint done = channels_parse(alert[4]);
+    gboolean sent = send_alert(cfg, smtp, &mailer, alert, &done, &send_error);
     g_autoptr(GError) mark_error = NULL;
-    if (!store_alert_mark(conn, alert[0], sent ? NULL : send_error->message, &mark_error))
+    if (!store_alert_mark(conn, alert[0], sent ? NULL : send_error->message, channels_name(done),
+                          &mark_error))
       cli_log(CLI_LOG_WARN, "alerts: %s", mark_error->message);
     if (sent) {
       cli_log(CLI_LOG_INFO, "alert=%s sent", alert[0]);
@@ -206,7 +243,10 @@ cli_alerts_database_down(const CliConfig *config, const char *why)
       cli_log(CLI_LOG_WARN, "alerts: %s", error->message);
       g_clear_error(&error);
     }
-    told = send_alert(cfg, &smtp, &mailer, alert, &error);
+    g_autofree char *channels = g_key_file_get_string(kf, "outage", "channels", NULL);
+    guint done = channels_parse(channels);
+    told = send_alert(cfg, &smtp, &mailer, alert, &done, &error);
+    g_key_file_set_string(kf, "outage", "channels", channels_name(done));
     acks_smtp_config_clear(&smtp);
     if (told)
       cli_log(CLI_LOG_INFO, "alert=%s sent", key);

@@ -50,6 +50,8 @@ typedef struct {
   guint due_within_s, failing_polls, timeout_s;
   char *state_dir; /* a database outage is remembered here: $STATE_DIRECTORY, /var/lib/intake */
 } CliAlerts;
+/* [alerts] mail_to as addresses ("duty@x.cn, ops@x.cn": commas, semicolons or blanks). Caller frees. */
+char **cli_alerts_mail_to(const char *mail_to);
 
 typedef struct {
   GPtrArray *mailboxes; /* CliMailbox*, [imap] first; at least one when [imap] has a url */

@@ -325,6 +325,18 @@ get_first_poll(GKeyFile *kf, const char *path, CliMailbox *m, GError **error)
   return bad_value(error, path, m->name, "first_poll", v, "is not all, new or a date YYYY-MM-DD");
 }
 
+char **
+cli_alerts_mail_to(const char *mail_to)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+  g_auto(GStrv) parts = g_regex_split_simple("[,;\\s]+", mail_to ? mail_to : "", 0, 0);
+  for (guint i = 0; parts[i]; i++)
+    if (*parts[i])
+      g_ptr_array_add(out, g_strdup(parts[i]));
+  g_ptr_array_add(out, NULL);
+  return (char **)g_ptr_array_free(g_steal_pointer(&out), FALSE);
+}
+
 static gboolean
 load_alerts(GKeyFile *kf, const char *path, CliAlerts *a, GError **error)
 {
@@ -340,8 +352,15 @@ load_alerts(GKeyFile *kf, const char *path, CliAlerts *a, GError **error)
       !g_str_has_prefix(a->webhook_url, "https://"))
     return bad_value(error, path, "alerts", "webhook_url", a->webhook_url,
                      "is not an http:// or https:// URL");
-  if (a->mail_to && !strchr(a->mail_to, '@'))
-    return bad_value(error, path, "alerts", "mail_to", a->mail_to, "is not a mail address");
+  if (a->mail_to) {
+    g_auto(GStrv) to = cli_alerts_mail_to(a->mail_to);
+    gboolean ok = to[0] != NULL;
+    for (guint i = 0; ok && to[i]; i++)
+      ok = strchr(to[i], '@') && to[i][0] != '@' && !strpbrk(to[i], "<>\"");
+    if (!ok)
+      return bad_value(error, path, "alerts", "mail_to", a->mail_to,
+                       "is not a mail address (several: separated by commas)");
+  }
   /* systemd's StateDirectory=intake sets $STATE_DIRECTORY (the unit's); a package's /var/lib/intake */
   a->state_dir = get_string(kf, "alerts", "state_dir");
   if (!a->state_dir)

@@ -19,6 +19,7 @@ void cli_metrics_write(const CliConfig *config, StoreConn *conn, const CliPollRu
 /* With [alerts] webhook_url and/or mail_to: records new events in intake.alerts and sends those not
  * sent yet, each with short timeouts; a failure is logged and retried by the next poll. */
 void cli_alerts_run(const CliConfig *config, StoreConn *conn, const AcksSmtpConfig *smtp);
+
 /* The poll could not reach PostgreSQL (why: its error). With nothing to write an alert in, [alerts]
  * state_dir keeps the outage (since when, how many polls failed, whether told); the failing_polls-th
  * failed poll tells the channels straight away, once. Problems are logged, never fatal. */

@@ -94,20 +94,23 @@ store_alerts_collect(StoreConn *conn, guint due_within_min, guint failing_polls,
 StoreRows *
 store_alerts_unsent(StoreConn *conn, GError **error)
 {
-  return store_select(conn,
-                      "SELECT event_key, kind, subject, body FROM intake.alerts WHERE sent_at IS NULL"
-                      " AND created_at > now() - interval '2 days' ORDER BY created_at, event_key",
-                      0, NULL, error);
+  return store_select(
+    conn,
+    "SELECT event_key, kind, subject, body, channels_done FROM intake.alerts WHERE sent_at IS NULL"
+    " AND created_at > now() - interval '2 days' ORDER BY created_at, event_key",
+    0, NULL, error);
 }
 
 gboolean
-store_alert_mark(StoreConn *conn, const char *event_key, const char *failure, GError **error)
+store_alert_mark(StoreConn *conn, const char *event_key, const char *failure, const char *channels_done,
+                 GError **error)
 {
-  const char *p[] = { event_key, failure };
-  return store_exec(conn,
-                    "UPDATE intake.alerts SET attempts = attempts + 1, last_error = $2::text,"
-                    " sent_at = CASE WHEN $2::text IS NULL THEN now() END WHERE event_key = $1",
-                    2, p, error);
+  const char *p[] = { event_key, failure, channels_done ? channels_done : "" };
+  return store_exec(
+    conn,
+    "UPDATE intake.alerts SET attempts = attempts + 1, last_error = $2::text, channels_done = $3,"
+    " sent_at = CASE WHEN $2::text IS NULL THEN now() END WHERE event_key = $1",
+    3, p, error);
 }
 
 gboolean

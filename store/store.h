@@ -493,10 +493,13 @@ StoreRows *store_status_summary(StoreConn *conn, GError **error);
  * acknowledgements waiting after failing_polls tries each (acks_stuck, once per episode) and their
  * recovery. */
 gboolean store_alerts_collect(StoreConn *conn, guint due_within_min, guint failing_polls, GError **error);
-/* Alerts not sent yet (of the last two days): event_key, kind, subject, body. Caller frees. */
+/* Alerts not sent yet (of the last two days): event_key, kind, subject, body, channels_done (the
+ * channels that took it already: "webhook", "mail", comma-separated). Caller frees. */
 StoreRows *store_alerts_unsent(StoreConn *conn, GError **error);
-/* After an attempt: failure NULL marks the alert sent, else records why (retried next time). */
-gboolean store_alert_mark(StoreConn *conn, const char *event_key, const char *failure, GError **error);
+/* After an attempt: failure NULL marks the alert sent, else records why (retried next time);
+ * channels_done: the channels that have taken it ("webhook,mail"). */
+gboolean store_alert_mark(StoreConn *conn, const char *event_key, const char *failure,
+                          const char *channels_done, GError **error);
 /* Records one event seen outside the database (an outage of it), to be sent with the others; an
  * event_key recorded before is left as it is. */
 gboolean store_alert_add(StoreConn *conn, const char *event_key, const char *kind, const char *subject,

@@ -170,6 +170,29 @@ Test(config, a_key_given_twice_is_refused_naming_both_lines)
   cli_remove_config(two);
 }
 
+/* [alerts] mail_to takes several addresses; one that is none is refused, naming the key (blind
+ * round 13: "duty@…, ops@…" passed the check and every send failed). */
+Test(config, mail_to_is_a_list_of_addresses)
+{
+  const char *good = "duty@roycom.com.cn, ops@roycom.com.cn;boss@roycom.com.cn";
+  const char *bad[] = { "duty@roycom.com.cn, ops", "<duty@roycom.com.cn>", "@roycom.com.cn", ",", NULL };
+  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) { /* the good one, then each bad one */
+    const char *v = i == 0 ? good : bad[i - 1];
+    g_autofree char *text = g_strdup_printf(
+      "[imap]\nurl = imaps://127.0.0.1:1/INBOX\nuser = a@example.com\n[alerts]\nmail_to = %s\n"
+      "[db]\nconninfo = dbname=none host=/nonexistent connect_timeout=1\n",
+      v);
+    g_autofree char *path = cli_write_config(text);
+    g_autofree char *out = NULL, *err = NULL;
+    int rc = cli_run(NULL, &out, &err, "poll", "--config", path, NULL);
+    if (i == 0)
+      cr_expect(!strstr(err, "mail_to"), "%s: %s", v, err);
+    else
+      cr_expect(rc == 2 && strstr(err, "mail_to"), "%s: rc %d %s", v, rc, err);
+    cli_remove_config(path);
+  }
+}
+
 /* A password in the conninfo of a config others can read is warned about like a password file
  * (blind round 11c), never shown; in a 0640/0600 file, or without a password, nothing is said. */
 static void

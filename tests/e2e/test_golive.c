@@ -670,6 +670,35 @@ Test(golive, a_complaint_is_flagged_and_told_once)
   receiver_stop(&r);
 }
 
+/* A webhook that takes the alerts and a duty mail relay that is down: the robot gets each alert once,
+ * not again at every poll while the mail is retried (blind round 13: 5 copies in 4 polls); several
+ * duty addresses are one list. */
+Test(golive, a_failing_channel_does_not_repeat_the_other)
+{
+  Receiver r = { 0 };
+  receiver_start(&r);
+  g_autofree char *smtp = g_strdup_printf("url = smtp://127.0.0.1:%u\nstarttls = never\n"
+                                          "from = =?UTF-8?B?5pyN5Yqh?= <service@roycom.com.cn>\n",
+                                          closed_port());
+  g_autofree char *cfg = g_strdup_printf(
+    "[alerts]\nwebhook_url = http://127.0.0.1:%u/hook\nformat = generic\n"
+    "mail_to = duty@roycom-duty.example.cn, ops@roycom-duty.example.cn\ndue_within = 0\ntimeout = 2s\n",
+    r.port);
+  write_config(NULL, NULL, smtp, cfg);
+  append_history(1, 0);
+  poll_ok();
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET priority = 'P1'"));
+  for (guint i = 0; i < 3; i++)
+    poll_ok();
+  g_auto(GStrv) lines = posts(&r);
+  cr_expect_eq(posts_with(lines, "\"kind\":\"p1\""), 1, "%u posts", g_strv_length(lines));
+  g_autofree char *row =
+    harness_text(e, "SELECT channels_done || ' ' || (sent_at IS NULL)::text || ' ' || (attempts >= 3)::text"
+                    " FROM intake.alerts WHERE kind = 'p1'");
+  cr_expect_str_eq(row, "webhook true true");
+  receiver_stop(&r);
+}
+
 Test(golive, webhook_formats_are_the_robots_text_messages)
 {
   Receiver r = { 0 };
