@@ -204,11 +204,25 @@ cli_alerts_run(const CliConfig *config, StoreConn *conn, const AcksSmtpConfig *s
   }
 }
 
-/* [alerts] state_dir's record of a database outage (a key file: it must survive the poll). */
+/* [alerts] state_dir's record of a database outage (a key file: it must survive the poll), one per
+ * configuration file (two installations sharing the directory must not end each other's outage:
+ * blind round 13; a conninfo corrected during the outage is still the same one). */
 static char *
 outage_path(const CliConfig *config)
 {
-  return g_build_filename(config->alerts.state_dir, "database-outage", NULL);
+  g_autofree char *file = g_canonicalize_filename(config->path ? config->path : "intake.conf", NULL);
+  g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, file, -1);
+  g_autofree char *name = g_strdup_printf("database-outage-%.12s", sum);
+  return g_build_filename(config->alerts.state_dir, name, NULL);
+}
+
+/* A time of an outage as the duty team reads it, with its offset: the poll's zone, which is not
+ * necessarily the policy's (no database to ask). */
+static char *
+outage_time(gint64 unix_s)
+{
+  g_autoptr(GDateTime) t = g_date_time_new_from_unix_local(unix_s);
+  return g_date_time_format(t, "%Y-%m-%d %H:%M %:z");
 }
 
 void
@@ -220,23 +234,22 @@ cli_alerts_database_down(const CliConfig *config, const char *why)
   g_autofree char *path = outage_path(config);
   g_autoptr(GKeyFile) kf = g_key_file_new();
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local();
   if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
-    g_key_file_set_int64(kf, "outage", "since", g_date_time_to_unix(now));
-  gint64 since = g_key_file_get_int64(kf, "outage", "since", NULL);
+    g_key_file_set_int64(kf, "outage", "since_us", g_get_real_time());
+  /* the outage's key: its start to the microsecond (two short outages within a second are two) */
+  gint64 since_us = g_key_file_get_int64(kf, "outage", "since_us", NULL), since = since_us / G_USEC_PER_SEC;
   guint failed = (guint)g_key_file_get_uint64(kf, "outage", "failed_polls", NULL) + 1;
   gboolean told = g_key_file_get_boolean(kf, "outage", "told", NULL);
   g_key_file_set_uint64(kf, "outage", "failed_polls", failed);
   if (!told && failed >= MAX(cfg->failing_polls, 1)) {
-    g_autoptr(GDateTime) start = g_date_time_new_from_unix_local(since);
-    g_autofree char *at = g_date_time_format(start, "%Y-%m-%d %H:%M");
-    g_autofree char *key = g_strdup_printf("database_down:%" G_GINT64_FORMAT, since);
+    g_autofree char *at = outage_time(since);
+    g_autofree char *key = g_strdup_printf("database_down:%" G_GINT64_FORMAT, since_us);
     g_autofree char *body = g_strdup_printf(
-      "intake poll cannot reach PostgreSQL: %u polls failed since %s\nlast error: %s\n"
+      "intake poll cannot use PostgreSQL (%s): %u polls failed since %s\nlast error: %s\n"
       "No mail is taken in and no acknowledgement goes out until it is back (nothing is lost: "
-      "the mail waits in the mailbox).",
-      failed, at, why);
-    char *alert[] = { key, "database_down", "database unreachable", body };
+      "the mail waits in the mailbox). First check: intake status --config %s",
+      config->db_conninfo ? config->db_conninfo : "default connection", failed, at, why, config->path);
+    char *alert[] = { key, "database_down", "database unreachable or unusable", body };
     AcksSmtpConfig smtp = { 0 };
     g_autoptr(FetcherSmtp) mailer = NULL;
     if (cfg->mail_to && !acks_smtp_config_load(config, &smtp, &error)) {
@@ -253,13 +266,29 @@ cli_alerts_database_down(const CliConfig *config, const char *why)
     else
       cli_log(CLI_LOG_WARN, "alert=%s not sent (retried next poll): %s", key, error->message);
     g_key_file_set_boolean(kf, "outage", "told", told);
-    g_key_file_set_string(kf, "outage", "last_error", why);
   }
+  g_key_file_set_string(kf, "outage", "last_error", why);
   g_clear_error(&error);
+  /* an error, not a warning: the cron line runs --quiet, and this silences the outage alert */
   if (g_mkdir_with_parents(cfg->state_dir, 0700) != 0 || !g_key_file_save_to_file(kf, path, &error))
-    cli_log(CLI_LOG_WARN,
+    cli_log(CLI_LOG_ERROR,
             "alerts: cannot keep the database outage in [alerts] state_dir %s (%s): it will not be announced",
             cfg->state_dir, error ? error->message : g_strerror(errno));
+}
+
+char *
+cli_alerts_outage_describe(const CliConfig *config)
+{
+  g_autofree char *path = outage_path(config);
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
+    return NULL;
+  gint64 since = g_key_file_get_int64(kf, "outage", "since_us", NULL) / G_USEC_PER_SEC;
+  guint failed = (guint)g_key_file_get_uint64(kf, "outage", "failed_polls", NULL);
+  g_autofree char *why = g_key_file_get_string(kf, "outage", "last_error", NULL);
+  g_autofree char *at = outage_time(since);
+  return g_strdup_printf("database: the last %u poll(s) could not use it, since %s: %s", failed, at,
+                         why ? why : "?");
 }
 
 void
@@ -273,16 +302,21 @@ cli_alerts_database_reached(const CliConfig *config, StoreConn *conn)
   if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
     return; /* the common case: no outage */
   g_autoptr(GError) error = NULL;
-  if (g_key_file_get_boolean(kf, "outage", "told", NULL)) {
-    gint64 since = g_key_file_get_int64(kf, "outage", "since", NULL);
-    guint failed = (guint)g_key_file_get_uint64(kf, "outage", "failed_polls", NULL);
-    g_autoptr(GDateTime) start = g_date_time_new_from_unix_local(since);
-    g_autofree char *at = g_date_time_format(start, "%Y-%m-%d %H:%M");
-    g_autofree char *key = g_strdup_printf("database_recovered:%" G_GINT64_FORMAT, since);
+  gboolean told = g_key_file_get_boolean(kf, "outage", "told", NULL);
+  guint failed = (guint)g_key_file_get_uint64(kf, "outage", "failed_polls", NULL);
+  /* an outage long enough to announce is recorded even when no channel took the news (blind round
+   * 13: a webhook down all along, and no trace of the outage anywhere) */
+  if (told || failed >= MAX(cfg->failing_polls, 1)) {
+    gint64 since_us = g_key_file_get_int64(kf, "outage", "since_us", NULL), since = since_us / G_USEC_PER_SEC;
+    g_autofree char *at = outage_time(since);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    gint64 minutes = (g_date_time_to_unix(now) - since + 59) / 60;
+    g_autofree char *key = g_strdup_printf("database_recovered:%" G_GINT64_FORMAT, since_us);
     g_autofree char *body =
-      g_strdup_printf("intake poll reaches PostgreSQL again: unreachable since %s, %u polls failed; the mail "
-                      "that waited is taken in now",
-                      at, failed);
+      g_strdup_printf("intake poll uses PostgreSQL again: it could not since %s (%" G_GINT64_FORMAT
+                      " min, %u polls failed)%s; "
+                      "the mail that waited is taken in now",
+                      at, minutes, failed, told ? "" : "; the outage itself could not be announced");
     if (!store_alert_add(conn, key, "database_recovered", "database reachable again", body, &error)) {
       cli_log(CLI_LOG_WARN, "alerts: %s", error->message);
       return; /* kept: the next poll records it */

@@ -45,7 +45,8 @@ report_lock(StoreConn *conn, const CliMailbox *mb, const char *key)
  * connection, TLS handshake and login (~15 ms here) then overlap PostgreSQL's connection and the lock
  * of the poll, or of the mailbox before. */
 typedef struct {
-  char *problem; /* NULL, or why the mailbox is skipped (EXIT_USAGE), logged when its turn comes */
+  char *problem;         /* NULL, or why the mailbox is skipped, logged when its turn comes */
+  gboolean config_error; /* problem: url or user missing (exit 2); else a run-time one (exit 1) */
   FetcherSession *imap;
   CliStatusAhead *status;
 } MailboxStart;
@@ -56,10 +57,12 @@ mailbox_start(CliConfig *config, const CliMailbox *mb, MailboxStart *s)
   g_autoptr(GError) error = NULL;
   if (!mb->url || !*mb->url || !mb->user || !*mb->user) {
     s->problem = g_strdup_printf("config %s: [%s] url and user are required", config->path, mb->name);
+    s->config_error = TRUE;
     return;
   }
   if (mb->password_problem) {
-    s->problem = g_strdup(mb->password_problem);
+    s->problem =
+      g_strdup_printf("[%s] not polled, its password cannot be read: %s", mb->name, mb->password_problem);
     return;
   }
   if (!mb->password) {
@@ -117,8 +120,10 @@ poll_one(CliConfig *config, const CliMailbox *mb, MailboxStart *start, StoreConn
       }
       if (count_error)
         cli_log(CLI_LOG_WARN, "[%s] %s", mb->name, count_error->message);
+      if (store_error_transient(count_error) && !run->db_failure)
+        run->db_failure = g_strdup(count_error->message);
     }
-    return EXIT_USAGE;
+    return start->config_error ? EXIT_USAGE : EXIT_RUNTIME;
   }
   FetcherSession *imap = start->imap;
   /* Busy: a running poll (exit 75 at once would do), or the backend of one killed a moment ago still
@@ -136,6 +141,8 @@ poll_one(CliConfig *config, const CliMailbox *mb, MailboxStart *start, StoreConn
       return EXIT_TEMPFAIL;
     }
     cli_log(CLI_LOG_ERROR, "%s", error->message);
+    if (store_error_transient(error) && !run->db_failure)
+      run->db_failure = g_strdup(error->message);
     return EXIT_RUNTIME;
   }
   CliPollTarget target = { .config = config,
@@ -150,6 +157,8 @@ poll_one(CliConfig *config, const CliMailbox *mb, MailboxStart *start, StoreConn
   CliPollStats stats = { 0 };
   if (!store_mailbox_get(conn, key, &mailbox, &error)) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
+    if (store_error_transient(error) && !run->db_failure)
+      run->db_failure = g_strdup(error->message);
     return EXIT_RUNTIME;
   }
   target.status = g_steal_pointer(&start->status);
@@ -159,6 +168,12 @@ poll_one(CliConfig *config, const CliMailbox *mb, MailboxStart *start, StoreConn
   g_autoptr(GError) count_error = NULL; /* a success is stamped with the count */
   if (!store_mailbox_count_poll(conn, mailbox.id, ok, &count_error))
     cli_log(CLI_LOG_WARN, "[%s] %s", mb->name, count_error->message);
+  /* PostgreSQL itself failing (a read-only standby after a fail-over, the connection lost, a schema
+   * behind): an outage for the duty team like an unreachable one (blind round 13: exit 1, no alert,
+   * status healthy) */
+  GError *db_error = !ok && store_error_transient(error) ? error : count_error;
+  if (store_error_transient(db_error) && !run->db_failure)
+    run->db_failure = g_strdup(db_error->message);
   run->fetched += stats.fetched;
   run->orders += stats.orders;
   run->quarantined += stats.quarantined;
@@ -247,6 +262,11 @@ cli_cmd_poll(int argc, char **argv)
       rc = r;
   }
   cli_log_field("mailbox", NULL); /* what follows is about every mailbox */
+  g_autofree char *db_failure = g_steal_pointer(&run.db_failure);
+  if (db_failure)
+    cli_alerts_database_down(config, db_failure);
+  else
+    cli_alerts_database_reached(config, conn);
   if (locked == config->mailboxes->len) {
     acks_smtp_config_clear(&acks);
     return EXIT_TEMPFAIL;
@@ -283,7 +303,6 @@ cli_cmd_poll(int argc, char **argv)
     run.acks_failed = failed;
   }
   /* never block or fail the poll: both log their own problems */
-  cli_alerts_database_reached(config, conn);
   cli_alerts_run(config, conn, &acks);
   cli_metrics_write(config, conn, &run);
   acks_smtp_config_clear(&acks);

@@ -683,7 +683,11 @@ conninfo_has_password(const char *ci)
     return FALSE;
   if (g_str_has_prefix(ci, "postgres://") || g_str_has_prefix(ci, "postgresql://")) {
     const char *auth = strstr(ci, "://") + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
-    return at && colon && colon < at;
+    const char *query = strchr(auth, '?');
+    g_autofree char *q = query ? g_ascii_strdown(query, -1) : NULL;
+    /* "user:secret@host", or "?password=secret" (blind round 13) */
+    return (at && colon && colon < at && (!query || colon < query)) ||
+           (q && (strstr(q, "?password=") || strstr(q, "&password=")));
   }
   g_autofree char *lower = g_ascii_strdown(ci, -1);
   for (const char *p = strstr(lower, "password"); p; p = strstr(p + 1, "password")) {

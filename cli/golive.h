@@ -10,6 +10,8 @@
 /* This run's counts, summed over the mailboxes. */
 typedef struct {
   guint fetched, orders, quarantined, acks_sent, acks_failed;
+  char *db_failure; /* the first failure of PostgreSQL itself (connection lost, read-only, schema behind),
+                     * for cli_alerts_database_down; NULL: none */
 } CliPollRun;
 
 /* With [metrics] textfile: writes the Prometheus textfile (node_exporter's textfile collector)
@@ -28,5 +30,8 @@ void cli_alerts_database_down(const CliConfig *config, const char *why);
  * database_recovered alert in intake.alerts (sent with the others by cli_alerts_run), and is
  * forgotten; one not told (fewer polls failed) is only forgotten. */
 void cli_alerts_database_reached(const CliConfig *config, StoreConn *conn);
+/* The database outage the polls have recorded (cli_alerts_database_down), for status: NULL when none
+ * (the last poll could use the database). Caller frees. */
+char *cli_alerts_outage_describe(const CliConfig *config);
 
 #endif

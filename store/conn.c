@@ -37,7 +37,8 @@ static gboolean
 sqlstate_transient(const char *state)
 {
   static const char *const classes[] = { "08", "40", "53", "57", "58" };
-  static const char *const states[] = { "55P03", "55006" };
+  /* 25006: a read-only transaction — the database is a standby after a fail-over */
+  static const char *const states[] = { "55P03", "55006", "25006" };
   if (!state || strlen(state) != 5 || g_str_equal(state, "57014"))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS(states); i++)

@@ -215,6 +215,7 @@ Test(config, a_password_in_a_readable_conninfo_is_warned_about)
   conninfo_password("dbname=none host=/nonexistent password=s3cret connect_timeout=1", 0644, TRUE);
   conninfo_password("dbname=none host=/nonexistent password = s3cret connect_timeout=1", 0604, TRUE);
   conninfo_password("postgresql://intake:s3cret@127.0.0.1:1/none?connect_timeout=1", 0644, TRUE);
+  conninfo_password("postgresql://intake@127.0.0.1:1/none?connect_timeout=1&password=s3cret", 0644, TRUE);
   conninfo_password("dbname=none host=/nonexistent password=s3cret connect_timeout=1", 0600, FALSE);
   conninfo_password("dbname=none host=/nonexistent connect_timeout=1", 0644, FALSE);
   conninfo_password("postgresql://intake@127.0.0.1:1/none?connect_timeout=1", 0644, FALSE);

@@ -584,8 +584,10 @@ Test(golive, outages_and_their_end_reach_the_duty_team_once)
   cr_assert_eq(g_rename(pw, away), 0);
   for (guint i = 0; i < 2; i++) {
     g_autofree char *out = NULL, *err = NULL;
-    cr_assert_neq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
-    cr_assert(strstr(err, "password_file"), "%s", err);
+    cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 1, "a run-time failure, not a bad config: %s%s", out,
+                 err);
+    cr_assert(strstr(err, "not polled, its password cannot be read") && strstr(err, "password_file"), "%s",
+              err);
   }
   {
     g_autofree char *out = NULL, *err = NULL;
@@ -618,6 +620,32 @@ Test(golive, outages_and_their_end_reach_the_duty_team_once)
   cr_expect_eq(posts_with(all, "\"kind\":\"acks_recovered\""), 1);
   cr_expect_eq(g_strv_length(all), (guint)e2e_scalar(e, "SELECT count(*) FROM intake.alerts") + 1,
                "one POST per event (the outage itself is not in the database)");
+
+  /* a read-only database (a standby after a fail-over): reached but unusable — an outage too, a second
+   * episode with its own alerts (blind round 13: exit 1, no alert, status healthy) */
+  g_autofree char *ro =
+    g_strdup_printf("ALTER DATABASE \"%s\" SET default_transaction_read_only = on", e->name);
+  PQclear(PQexec(e->pg, ro));
+  append_history(1, 0);
+  for (guint i = 0; i < 2; i++) {
+    g_autofree char *out = NULL, *err = NULL;
+    cr_assert_eq(e2e_run(e, &out, &err, "poll", NULL), 1, "read-only poll %u: %s%s", i, out, err);
+  }
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    cr_expect_eq(e2e_run(e, &out, &err, "status", NULL), 1, "%s%s", out, err);
+    cr_expect(strstr(out, "UNHEALTHY database: the last 2 poll(s) could not use it") &&
+                strstr(out, "read-only"),
+              "%s", out);
+  }
+  g_autofree char *rw = g_strdup_printf("ALTER DATABASE \"%s\" RESET default_transaction_read_only", e->name);
+  PQclear(PQexec(e->pg, rw));
+  poll_ok();
+  poll_ok();
+  g_auto(GStrv) after = posts(&r);
+  cr_expect_eq(posts_with(after, "database unreachable or unusable"), 2, "%u posts", g_strv_length(after));
+  cr_expect_eq(posts_with(after, "read-only"), 1);
+  cr_expect_eq(posts_with(after, "\"kind\":\"database_recovered\""), 2);
   receiver_stop(&r);
 }
 
