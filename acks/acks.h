@@ -143,6 +143,9 @@ typedef struct {
    * fields above (sn … onsite_due) are not shown. 0: the mail is about one machine. */
   const AcksMachine *machines;
   guint n_machines;
+
+  const char *recurrence_of; /* the closed order whose thread reported this fault again, or NULL: the
+                              * body's {{#recurrence_of}} section says why a new number */
 } AcksContent;
 
 typedef struct {

@@ -443,6 +443,7 @@ static gboolean
 put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksContent *c, GError **error)
 {
   put(v, "order_no", acks_sanitize(c->order_no, 40, FALSE));
+  put(v, "recurrence_of", acks_sanitize(c->recurrence_of, 40, FALSE));
   g_autofree char *subj = acks_echo_text(c->subject, ECHO_SUBJECT_CHARS);
   if (!*subj) {
     const char *empty = text_or_fail(texts, lang, "subject.empty", error);

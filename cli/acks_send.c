@@ -359,6 +359,7 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
     .response_due = res->response_due,
     .plan_due = res->plan_due,
     .onsite_due = res->onsite_due,
+    .recurrence_of = o->recurrence_of,
   };
   g_autofree AcksMachine *machines = NULL;
   g_autoptr(StoreRows) siblings = NULL;

@@ -39,6 +39,7 @@ typedef struct {
   GDateTime *received;  /* when the mail arrived: older than [smtp] ack_max_age is not acknowledged */
   guint n_orders;       /* orders the mail opened (a batch report: several); 0: read from the store */
   StoreAhead *caps;     /* acks_caps_ahead sent for this mail before its orders, or NULL: read here */
+  const char *recurrence_of; /* the closed order this one's fault came back after, or NULL */
 } AcksOrder;
 
 /* The counts the caps need for the acknowledgement of request (its recipient's, the hour's), sent

@@ -236,6 +236,7 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
     .received = received,
     .n_orders = made,
     .caps = p->caps_ahead,
+    .recurrence_of = p->recurrence_of,
   };
   g_autofree char *outcome = NULL;
   gboolean queued = acks_queue_order(p->conn, p->acks, &ao, &outcome, error);

@@ -114,6 +114,49 @@ Test(acks, delivered_threaded_starttls)
   e2e_customer_free(c);
 }
 
+/* The fault again in a closed order's thread: the new order's acknowledgement says it follows the
+ * closed one (blind round 12b: a new number in the old thread without a word why); a first
+ * acknowledgement says nothing of the kind. */
+Test(acks, a_recurrence_says_which_order_it_follows)
+{
+  E2eCustomer *c = e2e_customer_new(e, "again");
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, NULL);
+  append("=?UTF-8?B?5byg5LiJ?=", c->addr, "=?UTF-8?B?5pyN5Yqh5Zmo5a6V5py6?=", "again-1@customer.example.com",
+         NULL, BODY_NO_SN);
+  run_ok("poll");
+  g_autoptr(GPtrArray) first = e2e_customer_mails(c, 1, 20);
+  cr_assert_eq(first->len, 1);
+  GMimeMessage *m1 = harness_parse_mail(g_ptr_array_index(first, 0));
+  g_autofree char *t1 = harness_mail_text(m1);
+  g_object_unref(m1);
+  cr_expect(!strstr(t1, "已关闭的服务单"), "%s", t1);
+  g_autofree char *old_no = harness_text(e, "SELECT order_no FROM intake.orders");
+  PQclear(PQexec(
+    e->pg, "UPDATE intake.orders SET status = 'closed', close_reason = 'resolved', finished_at = now()"));
+  append("=?UTF-8?B?5byg5LiJ?=", c->addr,
+         "Re: =?UTF-8?B?5pyN5Yqh5Zmo5a6V5py6?=", "again-2@customer.example.com",
+         "In-Reply-To: <again-1@customer.example.com>\r\n", "又宕机了，跟上次一样无法开机。\r\n");
+  run_ok("poll");
+  g_autoptr(GPtrArray) both = e2e_customer_mails(c, 2, 20);
+  cr_assert_eq(both->len, 2);
+  g_autofree char *new_no =
+    harness_text(e, "SELECT order_no FROM intake.orders WHERE recurrence_of IS NOT NULL");
+  g_autofree char *want = g_strdup_printf("您在已关闭的服务单 %s 的邮件中报告了故障再次出现", old_no);
+  gboolean found = FALSE;
+  for (guint i = 0; i < both->len; i++) {
+    GMimeMessage *m = harness_parse_mail(g_ptr_array_index(both, i));
+    g_autofree char *t = harness_mail_text(m);
+    g_object_unref(m);
+    if (strstr(t, new_no)) {
+      found = TRUE;
+      cr_expect(strstr(t, want), "%s", t);
+    }
+  }
+  cr_expect(found, "no acknowledgement of %s", new_no);
+  e2e_customer_free(c);
+}
+
 Test(acks, english_over_smtps)
 {
   E2eCustomer *c = e2e_customer_new(e, "en");
