@@ -578,6 +578,30 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
    * machines have orders of their own, a reply may name any of them */
   const char *order_sn = row_value(row, "sn");
   gboolean single = order_sn && *order_sn && mail_orders(row) == 1;
+  /* a reply to a batch acknowledgement about the report's other machine, named by its SN ("那台
+   * RCS…0012346 什么时候来换盘？"): that machine's order (blind round 12b: filed under the first) */
+  const char *named = fu->sn                        ? fu->sn
+                      : fu->sn_candidates->len == 1 ? g_ptr_array_index(fu->sn_candidates, 0)
+                                                    : NULL;
+  if (!single && order_sn && *order_sn && named && !parser_sn_same(named, order_sn) &&
+      pipeline_machine_count(fu) == 1) {
+    g_autoptr(StoreRows) mates = store_mail_orders(conn, order_id, error);
+    if (!mates)
+      return FALSE;
+    for (guint i = 0; i < mates->rows->len; i++) {
+      char **mate = g_ptr_array_index(mates->rows, i);
+      gint64 mate_id = 0;
+      if (!parser_sn_same(named, mate[2]))
+        continue;
+      if (!store_order_find(conn, mate[0], (const char *const[]){ NULL }, NULL, &mate_id, error))
+        return FALSE;
+      if (mate_id && mate_id != order_id) {
+        g_clear_pointer(order_no, g_free);
+        return pipeline_followup(conn, parser, limits, policy, mate_id, message_row, fu, order_no, out,
+                                 error);
+      }
+    }
+  }
   /* several machines, the order's one of them: the follow-up is that machine's (the others are
    * new orders, the caller's); a listed machine is one with a fault (calm rows are not listed) */
   guint n = pipeline_machine_count(fu);

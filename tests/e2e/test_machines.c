@@ -401,3 +401,28 @@ Test(machines, a_chase_of_a_batch_order_splits_off_only_new_machines)
   cr_assert(strstr(out, "new orders 0, follow-ups 1"), "%s", out);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 4);
 }
+
+/* A reply to the batch acknowledgement ("[RC… 等3单]") about another machine of the report, named by
+ * its SN only: that machine's order (blind round 12b: filed under the first). */
+Test(machines, a_batch_reply_naming_a_machine_by_sn_goes_to_its_order)
+{
+  append_batch();
+  g_autofree char *out = NULL;
+  poll_ok(&out);
+  g_autofree char *n0 = order_no(0), *n1 = order_no(1);
+  g_autofree char *reply =
+    g_strdup_printf("From: %s\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s =?UTF-8?B?562JM+WNlQ==?=]\r\n"
+                    "Message-ID: <batch-sn-1@pudong-dc.example.cn>\r\nMIME-Version: 1.0\r\n"
+                    "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                    "请问 RCS25G0080002 那台的电源什么时候来换？\r\n",
+                    c->addr, n0);
+  e2e_append(e, "INBOX", reply, strlen(reply));
+  g_free(out);
+  poll_ok(&out);
+  cr_assert(strstr(out, "new orders 0, follow-ups 1"), "%s", out);
+  g_autofree char *q = g_strdup_printf(
+    "SELECT o.order_no FROM intake.order_messages om JOIN intake.orders o ON o.id = om.order_id"
+    " JOIN intake.messages m ON m.id = om.message_id WHERE m.message_id = 'batch-sn-1@pudong-dc.example.cn'");
+  g_autofree char *to = harness_text(e, q);
+  cr_assert_str_eq(to, n1);
+}
