@@ -584,13 +584,7 @@ contact_signing_sender(const ParserConfig *c, const ParserSources *s, const char
 gboolean
 parser_forwarder_offers(const ParserConfig *c, const char *text)
 {
-  if (!text || !c->forwarder_contact)
-    return FALSE;
-  g_autofree char *fold = parser_casefold(text);
-  for (guint i = 0; c->forwarder_contact[i]; i++)
-    if (strstr(fold, c->forwarder_contact[i]))
-      return TRUE;
-  return FALSE;
+  return parser_word_in(c->forwarder_contact, text) != NULL;
 }
 
 /* "我叫孙立强": the writer naming himself, in a mail that labels nothing (voice input). */

@@ -830,18 +830,24 @@ recurrence_said(const ParserConfig *c, const char *fold)
 }
 
 const char *
-parser_escalates(const ParserConfig *c, const char *text)
+parser_word_in(char *const *words, const char *text)
 {
-  if (!text || !c->escalation)
+  if (!text || !words)
     return NULL;
   g_autofree char *fold = parser_casefold(text);
-  for (guint i = 0; c->escalation[i]; i++) {
-    const char *w = c->escalation[i];
+  for (guint i = 0; words[i]; i++) {
+    const char *w = words[i];
     for (const char *hit = strstr(fold, w); hit; hit = strstr(hit + 1, w))
       if (!g_ascii_isalpha(*w) || parser_whole_word_at(fold, (gsize)(hit - fold), strlen(w)))
         return w;
   }
   return NULL;
+}
+
+const char *
+parser_escalates(const ParserConfig *c, const char *text)
+{
+  return parser_word_in(c->escalation, text);
 }
 
 /* The end of the sentence (clause) at p: after its end mark, or before "但是"/"however" that starts
@@ -905,13 +911,7 @@ parser_reports_fault(const ParserConfig *c, const char *text)
 gboolean
 parser_says_same_place(const ParserConfig *c, const char *text)
 {
-  if (!text || !c->same_place)
-    return FALSE;
-  g_autofree char *fold = parser_casefold(text);
-  for (guint i = 0; c->same_place[i]; i++)
-    if (strstr(fold, c->same_place[i]))
-      return TRUE;
-  return FALSE;
+  return parser_word_in(c->same_place, text) != NULL;
 }
 
 gboolean
@@ -1135,14 +1135,7 @@ parser_sn_same(const char *a, const char *b)
 gboolean
 parser_corrects_sn(const ParserConfig *c, const ParserRequest *r)
 {
-  const char *text = r->body_text ? r->body_text : r->symptoms;
-  if (!text)
-    return FALSE;
-  g_autofree char *fold = parser_casefold(text);
-  for (guint i = 0; c->sn_correction && c->sn_correction[i]; i++)
-    if (strstr(fold, c->sn_correction[i]))
-      return TRUE;
-  return FALSE;
+  return parser_word_in(c->sn_correction, r->body_text ? r->body_text : r->symptoms) != NULL;
 }
 
 gboolean

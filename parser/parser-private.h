@@ -304,6 +304,9 @@ gboolean parser_sn_list(const ParserConfig *c, const char *text, GPtrArray *out)
 int parser_fault_words(const ParserConfig *c, const char *text, gsize len);
 /* How many symptom tags text sets, request tags not counted (calm words do not take any away). */
 int parser_fault_tag_count(const ParserConfig *c, const char *text);
+/* The first of words (case-folded: a labels.ini list) that text holds, Latin ones as whole words
+ * ("complain" is not in "complaints"), or NULL. */
+const char *parser_word_in(char *const *words, const char *text);
 /* Whether a forwarder's own words (text) offer the forwarder as the contact (labels.ini
  * forwarder_contact: "现场我负责配合，电话 151…"). */
 gboolean parser_forwarder_offers(const ParserConfig *c, const char *text);
