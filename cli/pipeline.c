@@ -464,7 +464,7 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
     return FALSE;
   (void)reopen_allowed; /* a closed order is never re-opened by mail now: closed_followup, below */
   /* Order numbers are guessable: a mail that only quotes one, from someone the order does not
-   * know, changes nothing; nor does a reply to an order closed long ago. Ops decide (needs_review). */
+   * know, changes nothing. Ops decide (needs_review). */
   gboolean stranger =
     !referenced && !parser_sender_known(parser, fu->from_addr, (const char *const *)known->pdata);
   const char *status = row_value(row, "status");
@@ -520,8 +520,7 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
     g_autofree char *why = g_strdup_printf(
       "follow-up mail %s from %s: %s; linked, nothing changed",
       fu->message_id ? fu->message_id : "(no Message-ID)", fu->from_addr ? fu->from_addr : "(no sender)",
-      g_str_equal(held, "late_followup") ? "the order was finished long ago"
-      : g_str_equal(held, "closed_followup")
+      g_str_equal(held, "closed_followup")
         ? "the order is closed and the mail reports no new fault: answer it"
         : "a sender the order does not know");
     return store_order_hold_followup(conn, order_id, held, why, error);
