@@ -10,6 +10,9 @@
 
 #include "jsonout.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -143,25 +146,38 @@ static gboolean
 send_alert(const CliAlerts *cfg, const AcksSmtpConfig *smtp, FetcherSmtp **mailer, char **alert, guint *done,
            GError **error)
 {
+  /* each channel on its own: a robot refusing must not keep the duty mail back either (13b) */
+  g_autoptr(GError) hook_error = NULL;
+  g_autoptr(GError) mail_error = NULL;
   if (cfg->webhook_url && !(*done & CHANNEL_WEBHOOK)) {
     g_autofree char *json = webhook_json(cfg->format, alert);
     gboolean robot = !g_str_equal(cfg->format, "generic"); /* wecom, dingtalk, feishu */
-    if (!fetcher_http_post_json(cfg->webhook_url, json, cfg->timeout_s, robot, error))
-      return FALSE;
-    *done |= CHANNEL_WEBHOOK;
+    if (fetcher_http_post_json(cfg->webhook_url, json, cfg->timeout_s, robot, &hook_error))
+      *done |= CHANNEL_WEBHOOK;
   }
-  if (cfg->mail_to && !(*done & CHANNEL_MAIL)) {
-    if (!*mailer && !(*mailer = open_smtp(smtp, cfg->timeout_s, error)))
-      return FALSE;
+  if (cfg->mail_to && !(*done & CHANNEL_MAIL) &&
+      (*mailer || (*mailer = open_smtp(smtp, cfg->timeout_s, &mail_error)))) {
     g_auto(GStrv) to = cli_alerts_mail_to(cfg->mail_to);
     g_autofree char *msg = alert_mail(smtp, to, alert);
     g_autofree char *envelope = envelope_of(smtp);
-    if (!fetcher_smtp_send_to(*mailer, envelope, (const char *const *)to, msg, strlen(msg), NULL, NULL,
-                              error))
-      return FALSE;
-    *done |= CHANNEL_MAIL;
+    if (fetcher_smtp_send_to(*mailer, envelope, (const char *const *)to, msg, strlen(msg), NULL, NULL,
+                             &mail_error))
+      *done |= CHANNEL_MAIL;
+  }
+  if (hook_error || mail_error) {
+    g_propagate_error(error, hook_error ? g_steal_pointer(&hook_error) : g_steal_pointer(&mail_error));
+    return FALSE;
   }
   return TRUE;
+}
+
+/* The alerts could not be read or written: a schema behind or a missing grant is an error (shown
+ * under --quiet: blind round 13b, no P1 alert and not a word), a passing failure a warning. */
+static void
+alerts_failed(const GError *error)
+{
+  gboolean lasting = g_error_matches(error, STORE_ERROR, STORE_ERROR_SCHEMA);
+  cli_log(lasting ? CLI_LOG_ERROR : CLI_LOG_WARN, "alerts: %s", error->message);
 }
 
 void
@@ -175,13 +191,18 @@ cli_alerts_run(const CliConfig *config, StoreConn *conn, const AcksSmtpConfig *s
     cli_log(CLI_LOG_WARN, "alerts: mail_to needs [smtp] url");
     return;
   }
-  if (!store_alerts_collect(conn, (cfg->due_within_s + 59) / 60, cfg->failing_polls, &error)) {
-    cli_log(CLI_LOG_WARN, "alerts: %s", error->message);
+  /* one poll sends at a time: two overlapping ones read the same unsent rows (blind round 13b: two
+   * recovery messages); the other's alerts go with its next round */
+  if (!store_lock_try(conn, "intake alerts", &error)) {
+    if (!g_error_matches(error, STORE_ERROR, STORE_ERROR_BUSY))
+      alerts_failed(error);
     return;
   }
-  g_autoptr(StoreRows) rows = store_alerts_unsent(conn, &error);
-  if (!rows) {
-    cli_log(CLI_LOG_WARN, "alerts: %s", error->message);
+  g_autoptr(StoreRows) rows = NULL;
+  if (!store_alerts_collect(conn, (cfg->due_within_s + 59) / 60, cfg->failing_polls, &error) ||
+      !(rows = store_alerts_unsent(conn, &error))) {
+    alerts_failed(error);
+    store_lock_release(conn, "intake alerts", NULL);
     return;
   }
   g_autoptr(FetcherSmtp) mailer = NULL;
@@ -202,6 +223,7 @@ cli_alerts_run(const CliConfig *config, StoreConn *conn, const AcksSmtpConfig *s
     if (g_error_matches(send_error, FETCHER_ERROR, FETCHER_ERROR_CONNECT))
       break; /* the channel is down: the others would wait for the same timeout */
   }
+  store_lock_release(conn, "intake alerts", NULL);
 }
 
 /* [alerts] state_dir's record of a database outage (a key file: it must survive the poll), one per
@@ -214,6 +236,30 @@ outage_path(const CliConfig *config)
   g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, file, -1);
   g_autofree char *name = g_strdup_printf("database-outage-%.12s", sum);
   return g_build_filename(config->alerts.state_dir, name, NULL);
+}
+
+/* Holds the outage file's lock (a file beside it) until outage_unlock: overlapping polls during an
+ * outage read, count and announce it one after the other (blind round 13b: three POSTs from three
+ * polls at once). -1 when it cannot be taken (the save then says why). */
+static int
+outage_lock(const CliConfig *config, const char *path)
+{
+  if (g_mkdir_with_parents(config->alerts.state_dir, 0700) != 0)
+    return -1;
+  g_autofree char *lock = g_strconcat(path, ".lock", NULL);
+  int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
+    close(fd);
+    fd = -1;
+  }
+  return fd;
+}
+
+static void
+outage_unlock(int fd)
+{
+  if (fd >= 0)
+    close(fd); /* the lock goes with it */
 }
 
 /* A time of an outage as the duty team reads it, with its offset: the poll's zone, which is not
@@ -234,6 +280,7 @@ cli_alerts_database_down(const CliConfig *config, const char *why)
   g_autofree char *path = outage_path(config);
   g_autoptr(GKeyFile) kf = g_key_file_new();
   g_autoptr(GError) error = NULL;
+  int lock = outage_lock(config, path);
   if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
     g_key_file_set_int64(kf, "outage", "since_us", g_get_real_time());
   /* the outage's key: its start to the microsecond (two short outages within a second are two) */
@@ -245,10 +292,10 @@ cli_alerts_database_down(const CliConfig *config, const char *why)
     g_autofree char *at = outage_time(since);
     g_autofree char *key = g_strdup_printf("database_down:%" G_GINT64_FORMAT, since_us);
     g_autofree char *body = g_strdup_printf(
-      "intake poll cannot use PostgreSQL (%s): %u polls failed since %s\nlast error: %s\n"
+      "intake poll cannot use PostgreSQL: %u polls failed since %s\nlast error: %s\n"
       "No mail is taken in and no acknowledgement goes out until it is back (nothing is lost: "
       "the mail waits in the mailbox). First check: intake status --config %s",
-      config->db_conninfo ? config->db_conninfo : "default connection", failed, at, why, config->path);
+      failed, at, why, config->path); /* never the conninfo: it may hold the password (13b) */
     char *alert[] = { key, "database_down", "database unreachable or unusable", body };
     AcksSmtpConfig smtp = { 0 };
     g_autoptr(FetcherSmtp) mailer = NULL;
@@ -270,10 +317,14 @@ cli_alerts_database_down(const CliConfig *config, const char *why)
   g_key_file_set_string(kf, "outage", "last_error", why);
   g_clear_error(&error);
   /* an error, not a warning: the cron line runs --quiet, and this silences the outage alert */
-  if (g_mkdir_with_parents(cfg->state_dir, 0700) != 0 || !g_key_file_save_to_file(kf, path, &error))
+  gsize len = 0;
+  g_autofree char *data = g_key_file_to_data(kf, &len, NULL);
+  if (g_mkdir_with_parents(cfg->state_dir, 0700) != 0 ||
+      !g_file_set_contents_full(path, data, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     cli_log(CLI_LOG_ERROR,
             "alerts: cannot keep the database outage in [alerts] state_dir %s (%s): it will not be announced",
             cfg->state_dir, error ? error->message : g_strerror(errno));
+  outage_unlock(lock);
 }
 
 char *
@@ -299,8 +350,13 @@ cli_alerts_database_reached(const CliConfig *config, StoreConn *conn)
     return;
   g_autofree char *path = outage_path(config);
   g_autoptr(GKeyFile) kf = g_key_file_new();
-  if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
-    return; /* the common case: no outage */
+  if (!g_file_test(path, G_FILE_TEST_EXISTS))
+    return; /* the common case: no outage (no lock taken for it) */
+  int lock = outage_lock(config, path);
+  if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL)) {
+    outage_unlock(lock); /* another poll recorded the end meanwhile */
+    return;
+  }
   g_autoptr(GError) error = NULL;
   gboolean told = g_key_file_get_boolean(kf, "outage", "told", NULL);
   guint failed = (guint)g_key_file_get_uint64(kf, "outage", "failed_polls", NULL);
@@ -319,9 +375,11 @@ cli_alerts_database_reached(const CliConfig *config, StoreConn *conn)
                       at, minutes, failed, told ? "" : "; the outage itself could not be announced");
     if (!store_alert_add(conn, key, "database_recovered", "database reachable again", body, &error)) {
       cli_log(CLI_LOG_WARN, "alerts: %s", error->message);
+      outage_unlock(lock);
       return; /* kept: the next poll records it */
     }
   }
   if (g_unlink(path) != 0 && errno != ENOENT)
     cli_log(CLI_LOG_WARN, "alerts: cannot remove %s: %s", path, g_strerror(errno));
+  outage_unlock(lock);
 }

@@ -355,8 +355,12 @@ load_alerts(GKeyFile *kf, const char *path, CliAlerts *a, GError **error)
   if (a->mail_to) {
     g_auto(GStrv) to = cli_alerts_mail_to(a->mail_to);
     gboolean ok = to[0] != NULL;
-    for (guint i = 0; ok && to[i]; i++)
-      ok = strchr(to[i], '@') && to[i][0] != '@' && !strpbrk(to[i], "<>\"");
+    /* one @ between a local part and a domain with a dot (blind round 13b: "duty@" passed) */
+    for (guint i = 0; ok && to[i]; i++) {
+      const char *at = strchr(to[i], '@');
+      ok = at && at != to[i] && !strchr(at + 1, '@') && strchr(at + 1, '.') && at[1] != '.' &&
+           !g_str_has_suffix(at, ".") && !strpbrk(to[i], "<>\"");
+    }
     if (!ok)
       return bad_value(error, path, "alerts", "mail_to", a->mail_to,
                        "is not a mail address (several: separated by commas)");

@@ -77,6 +77,13 @@ convert(StoreConn *conn, const char *message, const char *sqlstate, GError **err
   else if (sqlstate_schema(sqlstate))
     g_set_error(error, STORE_ERROR, STORE_ERROR_SCHEMA,
                 "%s (the database's schema is older than this intake: run `intake db migrate`)", msg);
+  else if (g_strcmp0(sqlstate, "42501") == 0)
+    /* a grant missing: every mail would fail the same way — the database's state, not the mail's
+     * (blind round 13b: each quarantined and flagged) */
+    g_set_error(error, STORE_ERROR, STORE_ERROR_SCHEMA,
+                "%s (the role lacks a grant: `intake db migrate` as the schema owner applies them, or SELECT "
+                "intake.apply_grants())",
+                msg);
   else if (conn->behind_failed) {
     if (!conn->behind_why)
       conn->behind_why = g_strdup(msg);

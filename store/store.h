@@ -16,7 +16,7 @@ typedef enum {
   STORE_ERROR_QUERY,     /* a statement failed (message is the server's) */
   STORE_ERROR_MIGRATION, /* a migration file is unreadable or failed */
   STORE_ERROR_BUSY,      /* another process holds the lock */
-  STORE_ERROR_SCHEMA,    /* a table, column or function the statement needs is missing: not migrated */
+  STORE_ERROR_SCHEMA,    /* a table, column, function or grant the statement needs is missing: not migrated */
   STORE_ERROR_TRANSIENT, /* the server, not the statement, failed (shutdown, deadlock, resources): retry later */
   STORE_ERROR_BEHIND,    /* rows written behind (store_behind_set) failed: roll back, do the mails again
                           * with write-behind off to find the one at fault */

@@ -175,13 +175,20 @@ Test(config, a_key_given_twice_is_refused_naming_both_lines)
 Test(config, mail_to_is_a_list_of_addresses)
 {
   const char *good = "duty@roycom.com.cn, ops@roycom.com.cn;boss@roycom.com.cn";
-  const char *bad[] = { "duty@roycom.com.cn, ops", "<duty@roycom.com.cn>", "@roycom.com.cn", ",", NULL };
+  const char *bad[] = { "duty@roycom.com.cn, ops",
+                        "<duty@roycom.com.cn>",
+                        "@roycom.com.cn",
+                        ",",
+                        "duty@",
+                        "duty@@roycom.com.cn",
+                        NULL };
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) { /* the good one, then each bad one */
     const char *v = i == 0 ? good : bad[i - 1];
-    g_autofree char *text = g_strdup_printf(
-      "[imap]\nurl = imaps://127.0.0.1:1/INBOX\nuser = a@example.com\n[alerts]\nmail_to = %s\n"
-      "[db]\nconninfo = dbname=none host=/nonexistent connect_timeout=1\n",
-      v);
+    g_autofree char *text =
+      g_strdup_printf("[imap]\nurl = imaps://127.0.0.1:1/INBOX\nuser = a@example.com\n[alerts]\nmail_to = "
+                      "%s\nstate_dir = %s\n"
+                      "[db]\nconninfo = dbname=none host=/nonexistent connect_timeout=1\n",
+                      v, g_get_tmp_dir());
     g_autofree char *path = cli_write_config(text);
     g_autofree char *out = NULL, *err = NULL;
     int rc = cli_run(NULL, &out, &err, "poll", "--config", path, NULL);

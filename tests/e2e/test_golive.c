@@ -551,8 +551,8 @@ Test(golive, outages_and_their_end_reach_the_duty_team_once)
   /* PostgreSQL unreachable: nothing to write an alert in */
   g_autofree char *good = NULL;
   cr_assert(g_file_get_contents(e->config_path, &good, NULL, NULL));
-  g_autofree char *dead =
-    g_strdup_printf("host=127.0.0.1 port=%u dbname=intake connect_timeout=2", closed_port());
+  g_autofree char *dead = g_strdup_printf(
+    "host=127.0.0.1 port=%u dbname=intake password=s3cret-db connect_timeout=2", closed_port());
   g_autoptr(GString) down = g_string_new(good);
   cr_assert_eq(g_string_replace(down, e->conninfo, dead, 1), 1);
   cr_assert(g_file_set_contents(e->config_path, down->str, -1, NULL));
@@ -565,6 +565,7 @@ Test(golive, outages_and_their_end_reach_the_duty_team_once)
                  i + 1, g_strv_length(lines));
   }
   g_auto(GStrv) told = posts(&r);
+  cr_expect_eq(posts_with(told, "s3cret"), 0, "the conninfo's password reached the webhook: %s", told[0]);
   cr_expect(posts_with(told, "3 polls failed") == 0 && posts_with(told, "2 polls failed") == 1, "%s",
             told[0]);
   /* back: one message says so, recorded with the others */
