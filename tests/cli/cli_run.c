@@ -18,7 +18,9 @@ cli_run(const char *const *env, char **out, char **err, ...)
     g_ptr_array_add(argv, (char *)a);
   va_end(ap);
   g_ptr_array_add(argv, NULL);
-  g_auto(GStrv) envp = g_get_environ();
+  /* [alerts] state_dir's default: never the host's /var/lib/intake */
+  g_autofree char *state = g_build_filename(g_get_tmp_dir(), "intake-cli-test-state", NULL);
+  g_auto(GStrv) envp = g_environ_setenv(g_get_environ(), "STATE_DIRECTORY", state, TRUE);
   for (guint i = 0; env && env[i] && env[i + 1]; i += 2)
     envp = g_environ_setenv(envp, env[i], env[i + 1], TRUE);
   int status = 0;

@@ -353,6 +353,14 @@ collect_args(E2e *e, va_list ap)
   return argv;
 }
 
+/* intake's environment: the harness's, with [alerts] state_dir's default in the test's folder (a
+ * test never writes into the host's /var/lib/intake). */
+static char **
+intake_environ(E2e *e)
+{
+  return g_environ_setenv(g_get_environ(), "STATE_DIRECTORY", e->dir, TRUE);
+}
+
 int
 e2e_run(E2e *e, char **out, char **err, ...)
 {
@@ -362,8 +370,9 @@ e2e_run(E2e *e, char **out, char **err, ...)
   va_end(ap);
   int status = 0;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = intake_environ(e);
   cr_assert(
-    g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error),
+    g_spawn_sync(NULL, (char **)argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error),
     "spawn: %s", error ? error->message : "");
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
@@ -377,7 +386,8 @@ e2e_spawn(E2e *e, ...)
   va_end(ap);
   GPid pid = 0;
   g_autoptr(GError) error = NULL;
-  cr_assert(g_spawn_async(NULL, (char **)argv->pdata, NULL,
+  g_auto(GStrv) envp = intake_environ(e);
+  cr_assert(g_spawn_async(NULL, (char **)argv->pdata, envp,
                           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, &pid, &error),
             "spawn: %s", error ? error->message : "");
   e2e_adopt(e, pid);

@@ -96,9 +96,10 @@ Test(app_role, poll_runs_as_intake_app_and_the_registry_is_the_owners)
   g_autofree char *prom = g_build_filename(E->dir, "intake.prom", NULL);
   g_autofree char *conf3 = NULL;
   cr_assert(g_file_get_contents(E->config_path, &conf3, NULL, NULL));
+  /* state_dir: the test's own (the grant test below is a database outage to the alerts) */
   g_autofree char *conf4 = g_strdup_printf("%s[alerts]\nwebhook_url = http://127.0.0.1:1/hook\ntimeout = 1s\n"
-                                           "[metrics]\ntextfile = %s\n",
-                                           conf3, prom);
+                                           "state_dir = %s\n[metrics]\ntextfile = %s\n",
+                                           conf3, E->dir, prom);
   cr_assert(g_file_set_contents(E->config_path, conf4, -1, NULL));
   g_autofree char *out4 = NULL, *err4 = NULL;
   rc = e2e_run(E, &out4, &err4, "poll", NULL);
