@@ -455,14 +455,13 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
                ParserRequest *fu, PipelineFollowup *out, GError **error)
 {
   g_autoptr(GPtrArray) known = NULL;
-  gboolean referenced = FALSE, reopen_allowed = TRUE;
+  gboolean referenced = FALSE;
   g_ptr_array_add(fu->references, NULL);
   gboolean ok = store_order_followup_facts(conn, order_id, (const char *const *)fu->references->pdata, &known,
-                                           &referenced, &reopen_allowed, error);
+                                           &referenced, error);
   g_ptr_array_set_size(fu->references, fu->references->len - 1);
   if (!ok)
     return FALSE;
-  (void)reopen_allowed; /* a closed order is never re-opened by mail now: closed_followup, below */
   /* Order numbers are guessable: a mail that only quotes one, from someone the order does not
    * know, changes nothing. Ops decide (needs_review). */
   gboolean stranger =
@@ -515,7 +514,7 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
   if (stranger)
     held = "unverified_followup";
   else if (closed && !parser_says_fixed(parser, text) && !parser_says_nothing(parser, text))
-    held = "closed_followup"; /* (late_followup, a reply long after the close, is this now) */
+    held = "closed_followup"; /* however long ago (late_followup, and followup_reopen_days, are no more) */
   if (held) {
     g_autofree char *why = g_strdup_printf(
       "follow-up mail %s from %s: %s; linked, nothing changed",

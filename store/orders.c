@@ -378,7 +378,7 @@ store_order_initial_raw(StoreConn *conn, gint64 order_id, GError **error)
 
 gboolean
 store_order_followup_facts(StoreConn *conn, gint64 order_id, const char *const *refs, GPtrArray **known,
-                           gboolean *referenced, gboolean *reopen_allowed, GError **error)
+                           gboolean *referenced, GError **error)
 {
   g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, order_id);
   g_autofree char *arr = store_text_array(refs);
@@ -393,9 +393,7 @@ store_order_followup_facts(StoreConn *conn, gint64 order_id, const char *const *
     "  ) s (a) WHERE a <> '' ORDER BY 1), E'\n'),"
     " EXISTS (SELECT 1 FROM intake.order_messages om JOIN intake.messages m ON m.id = om.message_id"
     "          WHERE om.order_id = o.id AND m.message_id = ANY($2::text[]))"
-    "  OR EXISTS (SELECT 1 FROM intake.outbox x WHERE x.order_id = o.id AND x.message_id = ANY($2::text[])),"
-    " o.status <> 'closed' OR o.finished_at IS NULL OR o.finished_at > now() - make_interval(days =>"
-    "  coalesce((SELECT value::int FROM intake.policy_settings WHERE key = 'followup_reopen_days'), 30))"
+    "  OR EXISTS (SELECT 1 FROM intake.outbox x WHERE x.order_id = o.id AND x.message_id = ANY($2::text[]))"
     " FROM intake.orders o WHERE o.id = $1",
     2, p, error);
   if (!rows)
@@ -412,7 +410,6 @@ store_order_followup_facts(StoreConn *conn, gint64 order_id, const char *const *
       g_ptr_array_add(*known, g_strdup(addrs[i]));
   g_ptr_array_add(*known, NULL);
   *referenced = g_strcmp0(r[1], "t") == 0;
-  *reopen_allowed = g_strcmp0(r[2], "t") == 0;
   return TRUE;
 }
 

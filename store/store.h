@@ -308,11 +308,9 @@ gboolean store_order_attach(StoreConn *conn, gint64 order_id, gint64 message_row
 /* What a follow-up to order_id may do (call before attaching it): *known receives the addresses
  * the order has (its mails' senders, the acknowledgement's recipient; lower case, NULL-terminated,
  * caller unrefs); *referenced whether refs (the new mail's In-Reply-To/References) name one of the
- * order's mails or its acknowledgement, which a stranger cannot guess; *reopen_allowed FALSE when
- * the order was closed longer ago than policy_settings followup_reopen_days. */
+ * order's mails or its acknowledgement, which a stranger cannot guess. */
 gboolean store_order_followup_facts(StoreConn *conn, gint64 order_id, const char *const *refs,
-                                    GPtrArray **known, gboolean *referenced, gboolean *reopen_allowed,
-                                    GError **error);
+                                    GPtrArray **known, gboolean *referenced, GError **error);
 /* Holds a follow-up for ops: the order keeps its fields and status, review_reason becomes reason
  * (unverified_followup | late_followup | closed_followup), audit action followup_held with note. */
 /* The customer complains or says nobody answered (a follow-up): orders.escalated_at = now, audit
