@@ -378,6 +378,14 @@ load_alerts(GKeyFile *kf, const char *path, CliAlerts *a, GError **error)
          get_duration(kf, path, "alerts", "timeout", 5, &a->timeout_s, error);
 }
 
+/* Whether a file holding a secret can be read by others: anyone, or a group other than the one
+ * intake runs as (root:intake 0640 is the documented set-up). */
+static gboolean
+readable_by_others(const GStatBuf *st)
+{
+  return (st->st_mode & 007) || ((st->st_mode & 070) && st->st_gid != getegid());
+}
+
 /* A password from its file (first line) or the environment; the value itself is never echoed. A
  * file that cannot be read (gone, or not readable by the user the poll runs as) is *problem, not a
  * configuration error: the poll still reaches the database, counts the mailbox's poll as failed and
@@ -391,10 +399,8 @@ read_password(GKeyFile *kf, const char *path, const char *group, const char *env
     *out = g_strdup(g_getenv(env));
     return TRUE;
   }
-  /* world-readable, or readable by a group other than the one intake runs as (root:intake 0640 is
-   * the documented set-up) */
   GStatBuf st;
-  if (g_stat(file, &st) == 0 && ((st.st_mode & 007) || ((st.st_mode & 070) && st.st_gid != getegid())))
+  if (g_stat(file, &st) == 0 && readable_by_others(&st))
     cli_log(CLI_LOG_WARN, "%s: [%s] password_file %s can be read by others (mode %04o): chmod 600 it", path,
             group, file, (unsigned)(st.st_mode & 07777));
   g_autofree char *text = NULL;
@@ -679,31 +685,6 @@ read_text(const char *chosen, const char *text, gsize len, GKeyFile *kf, GError 
 
 static CliConfig *config_from_keyfile(GKeyFile *kf, const char *chosen, GError **error);
 
-/* Whether a libpq conninfo carries a password: "password=…" or a URI's "user:secret@". */
-static gboolean
-conninfo_has_password(const char *ci)
-{
-  if (!ci)
-    return FALSE;
-  if (g_str_has_prefix(ci, "postgres://") || g_str_has_prefix(ci, "postgresql://")) {
-    const char *auth = strstr(ci, "://") + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
-    const char *query = strchr(auth, '?');
-    g_autofree char *q = query ? g_ascii_strdown(query, -1) : NULL;
-    /* "user:secret@host", or "?password=secret" (blind round 13) */
-    return (at && colon && colon < at && (!query || colon < query)) ||
-           (q && (strstr(q, "?password=") || strstr(q, "&password=")));
-  }
-  g_autofree char *lower = g_ascii_strdown(ci, -1);
-  for (const char *p = strstr(lower, "password"); p; p = strstr(p + 1, "password")) {
-    const char *q = p + strlen("password");
-    while (*q == ' ' || *q == '\t')
-      q++;
-    if (*q == '=' && (p == lower || p[-1] == ' ' || p[-1] == '\t'))
-      return TRUE;
-  }
-  return FALSE;
-}
-
 CliConfig *
 cli_config_load(const char *path, GError **error)
 {
@@ -718,8 +699,9 @@ cli_config_load(const char *path, GError **error)
   /* a password written in the conninfo is as secret as a password file (blind round 11c: a 0644
    * config with password=… went unremarked while a 0644 password file was warned about) */
   GStatBuf st;
-  if (c && (conninfo_has_password(c->db_conninfo) || conninfo_has_password(c->db_migrate_conninfo)) &&
-      g_stat(chosen, &st) == 0 && ((st.st_mode & 007) || ((st.st_mode & 070) && st.st_gid != getegid())))
+  if (c &&
+      (store_conninfo_has_password(c->db_conninfo) || store_conninfo_has_password(c->db_migrate_conninfo)) &&
+      g_stat(chosen, &st) == 0 && readable_by_others(&st))
     cli_log(CLI_LOG_WARN,
             "%s: [db] conninfo holds a password and the file can be read by others (mode %04o): chmod 640 it"
             " (root:intake), or keep the password in a ~/.pgpass of the intake user",

@@ -655,6 +655,20 @@ store_statement_timeout_lift(StoreConn *conn, gboolean lift, GError **error)
     NULL, error);
 }
 
+gboolean
+store_conninfo_has_password(const char *conninfo)
+{
+  if (!conninfo || !*conninfo)
+    return FALSE;
+  PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+  gboolean has = FALSE;
+  for (PQconninfoOption *o = opts; o && o->keyword; o++)
+    if (g_str_equal(o->keyword, "password") && o->val && *o->val)
+      has = TRUE;
+  PQconninfoFree(opts);
+  return has;
+}
+
 StoreConn *
 store_connect(const char *conninfo, GError **error)
 {

@@ -44,6 +44,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreAhead, store_ahead_unref)
  * STORE_DEFAULT_TIME_ZONE. Returns NULL with STORE_ERROR_CONNECT; the message never contains a
  * password. Free with store_close. */
 StoreConn *store_connect(const char *conninfo, GError **error);
+/* Whether a libpq conninfo (keywords or a postgres:// URI) carries a password, as libpq reads it. */
+gboolean store_conninfo_has_password(const char *conninfo);
 void store_close(StoreConn *conn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreConn, store_close)
 
