@@ -117,6 +117,13 @@ open_smtp(const AcksSmtpConfig *smtp, guint timeout_s, GError **error)
   return fetcher_smtp_open(&so, error);
 }
 
+/* [alerts] has a channel: without one, nothing is collected, sent or remembered. */
+static gboolean
+alerts_configured(const CliAlerts *cfg)
+{
+  return cfg->webhook_url || cfg->mail_to;
+}
+
 /* The channels of done ("webhook,mail"): bit 1 the webhook, bit 2 the mail. */
 enum { CHANNEL_WEBHOOK = 1, CHANNEL_MAIL = 2 };
 
@@ -184,7 +191,7 @@ void
 cli_alerts_run(const CliConfig *config, StoreConn *conn, const AcksSmtpConfig *smtp)
 {
   const CliAlerts *cfg = &config->alerts;
-  if (!cfg->webhook_url && !cfg->mail_to)
+  if (!alerts_configured(cfg))
     return;
   g_autoptr(GError) error = NULL;
   if (cfg->mail_to && (!smtp->url || !*smtp->url)) {
@@ -275,7 +282,7 @@ void
 cli_alerts_database_down(const CliConfig *config, const char *why)
 {
   const CliAlerts *cfg = &config->alerts;
-  if (!cfg->webhook_url && !cfg->mail_to)
+  if (!alerts_configured(cfg))
     return;
   g_autofree char *path = outage_path(config);
   g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -319,11 +326,11 @@ cli_alerts_database_down(const CliConfig *config, const char *why)
   /* an error, not a warning: the cron line runs --quiet, and this silences the outage alert */
   gsize len = 0;
   g_autofree char *data = g_key_file_to_data(kf, &len, NULL);
-  if (g_mkdir_with_parents(cfg->state_dir, 0700) != 0 ||
-      !g_file_set_contents_full(path, data, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+  /* (outage_lock made the folder, or could not: the write then says why) */
+  if (!g_file_set_contents_full(path, data, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     cli_log(CLI_LOG_ERROR,
             "alerts: cannot keep the database outage in [alerts] state_dir %s (%s): it will not be announced",
-            cfg->state_dir, error ? error->message : g_strerror(errno));
+            cfg->state_dir, error->message);
   outage_unlock(lock);
 }
 
@@ -346,7 +353,7 @@ void
 cli_alerts_database_reached(const CliConfig *config, StoreConn *conn)
 {
   const CliAlerts *cfg = &config->alerts;
-  if (!cfg->webhook_url && !cfg->mail_to)
+  if (!alerts_configured(cfg))
     return;
   g_autofree char *path = outage_path(config);
   g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -365,8 +372,7 @@ cli_alerts_database_reached(const CliConfig *config, StoreConn *conn)
   if (told || failed >= MAX(cfg->failing_polls, 1)) {
     gint64 since_us = g_key_file_get_int64(kf, "outage", "since_us", NULL), since = since_us / G_USEC_PER_SEC;
     g_autofree char *at = outage_time(since);
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-    gint64 minutes = (g_date_time_to_unix(now) - since + 59) / 60;
+    gint64 minutes = (g_get_real_time() - since_us + 59 * G_USEC_PER_SEC) / (60 * G_USEC_PER_SEC);
     g_autofree char *key = g_strdup_printf("database_recovered:%" G_GINT64_FORMAT, since_us);
     g_autofree char *body =
       g_strdup_printf("intake poll uses PostgreSQL again: it could not since %s (%" G_GINT64_FORMAT

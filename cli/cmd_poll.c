@@ -97,6 +97,15 @@ mailbox_start_clear(MailboxStart *s)
   g_clear_pointer(&s->problem, g_free);
 }
 
+/* PostgreSQL itself failing (unreachable, read-only, a schema behind: store_error_transient) is the
+ * run's database outage for the duty team (cli_alerts_database_down); the first one is kept. */
+static void
+note_db_failure(CliPollRun *run, const GError *error)
+{
+  if (store_error_transient(error) && !run->db_failure)
+    run->db_failure = g_strdup(error->message);
+}
+
 /* Polls one mailbox (its session started by mailbox_start) under its own advisory lock. Returns
  * EXIT_OK, EXIT_RUNTIME, EXIT_USAGE or EXIT_TEMPFAIL (another poll holds it). */
 static int
@@ -120,8 +129,7 @@ poll_one(CliConfig *config, const CliMailbox *mb, MailboxStart *start, StoreConn
       }
       if (count_error)
         cli_log(CLI_LOG_WARN, "[%s] %s", mb->name, count_error->message);
-      if (store_error_transient(count_error) && !run->db_failure)
-        run->db_failure = g_strdup(count_error->message);
+      note_db_failure(run, count_error);
     }
     return start->config_error ? EXIT_USAGE : EXIT_RUNTIME;
   }
@@ -141,8 +149,7 @@ poll_one(CliConfig *config, const CliMailbox *mb, MailboxStart *start, StoreConn
       return EXIT_TEMPFAIL;
     }
     cli_log(CLI_LOG_ERROR, "%s", error->message);
-    if (store_error_transient(error) && !run->db_failure)
-      run->db_failure = g_strdup(error->message);
+    note_db_failure(run, error);
     return EXIT_RUNTIME;
   }
   CliPollTarget target = { .config = config,
@@ -157,8 +164,7 @@ poll_one(CliConfig *config, const CliMailbox *mb, MailboxStart *start, StoreConn
   CliPollStats stats = { 0 };
   if (!store_mailbox_get(conn, key, &mailbox, &error)) {
     cli_log(CLI_LOG_ERROR, "%s", error->message);
-    if (store_error_transient(error) && !run->db_failure)
-      run->db_failure = g_strdup(error->message);
+    note_db_failure(run, error);
     return EXIT_RUNTIME;
   }
   target.status = g_steal_pointer(&start->status);
@@ -171,9 +177,8 @@ poll_one(CliConfig *config, const CliMailbox *mb, MailboxStart *start, StoreConn
   /* PostgreSQL itself failing (a read-only standby after a fail-over, the connection lost, a schema
    * behind): an outage for the duty team like an unreachable one (blind round 13: exit 1, no alert,
    * status healthy) */
-  GError *db_error = !ok && store_error_transient(error) ? error : count_error;
-  if (store_error_transient(db_error) && !run->db_failure)
-    run->db_failure = g_strdup(db_error->message);
+  note_db_failure(run, ok ? NULL : error);
+  note_db_failure(run, count_error);
   run->fetched += stats.fetched;
   run->orders += stats.orders;
   run->quarantined += stats.quarantined;

@@ -203,6 +203,15 @@ add_pg_array(GPtrArray *into, const char *literal)
   g_string_free(cur, TRUE);
 }
 
+const char *
+pipeline_named_sn(const ParserRequest *req)
+{
+  return !req                           ? NULL
+         : req->sn                      ? req->sn
+         : req->sn_candidates->len == 1 ? g_ptr_array_index(req->sn_candidates, 0)
+                                        : NULL;
+}
+
 guint
 pipeline_machine_count(const ParserRequest *req)
 {
@@ -410,16 +419,24 @@ pipeline_symptoms_drop_order(ParserRequest *req, const char *order_no)
 static void
 missing_fields(const ParserConfig *parser, ParserRequest *m, StoreRows *row, gboolean machine)
 {
-  char **fields[] = { &m->contact, &m->phone, &m->address, &m->city, &m->district, &m->sn, &m->model };
-  const char *columns[] = { "contact", "phone", "address", "city", "district", "sn", "model" };
+  enum { PERSON, PLACE, MACHINE };
+  const struct {
+    char **field;
+    const char *column;
+    int what;
+  } fields[] = {
+    { &m->contact, "contact", PERSON },  { &m->phone, "phone", PERSON },
+    { &m->address, "address", PLACE },   { &m->city, "city", PLACE },
+    { &m->district, "district", PLACE }, { &m->sn, "sn", MACHINE },
+    { &m->model, "model", MACHINE },
+  };
   gboolean had_sn = m->sn != NULL;
   gboolean place = machine || parser_says_same_place(parser, m->body_text ? m->body_text : m->symptoms);
-  for (guint i = 0; i < (machine ? G_N_ELEMENTS(fields) : G_N_ELEMENTS(fields) - 2); i++) {
-    const char *stored = row_value(row, columns[i]);
-    if (i >= 2 && i <= 4 && !place)
-      continue;
-    if (!*fields[i] && stored && *stored)
-      set_field(fields[i], stored);
+  for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
+    const char *stored = row_value(row, fields[i].column);
+    gboolean wanted = fields[i].what == PERSON || (fields[i].what == PLACE && place) || machine;
+    if (wanted && !*fields[i].field && stored && *stored)
+      set_field(fields[i].field, stored);
   }
   if (!had_sn && m->sn && !m->sn_candidates->len)
     g_ptr_array_add(m->sn_candidates, g_strdup(m->sn));
@@ -578,9 +595,7 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   gboolean single = order_sn && *order_sn && mail_orders(row) == 1;
   /* a reply to a batch acknowledgement about the report's other machine, named by its SN ("那台
    * RCS…0012346 什么时候来换盘？"): that machine's order (blind round 12b: filed under the first) */
-  const char *named = fu->sn                        ? fu->sn
-                      : fu->sn_candidates->len == 1 ? g_ptr_array_index(fu->sn_candidates, 0)
-                                                    : NULL;
+  const char *named = pipeline_named_sn(fu);
   if (!single && order_sn && *order_sn && named && !parser_sn_same(named, order_sn) &&
       pipeline_machine_count(fu) == 1) {
     g_autoptr(StoreRows) mates = store_mail_orders(conn, order_id, error);

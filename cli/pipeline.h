@@ -52,6 +52,9 @@ typedef struct {
 } PipelineMachineSaved;
 void pipeline_machine_enter(ParserRequest *req, guint index, PipelineMachineSaved *saved);
 void pipeline_machine_leave(ParserRequest *req, PipelineMachineSaved *saved);
+/* The SN req names: its SN, else its only candidate (an unlabelled SN, until the registry is read);
+ * NULL for none, or several candidates, or no req. */
+const char *pipeline_named_sn(const ParserRequest *req);
 /* How many orders poll makes of req: one per machine it reports, at least one. */
 guint pipeline_machine_count(const ParserRequest *req);
 

@@ -295,9 +295,7 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
     /* "刚才发的邮件忘了写地址…": names no order, but adds to the sender's open one */
     gboolean supplement = !order_id && req && req->supplement;
     /* the SN it names, labelled or not (an unlabelled one is a candidate until the registry is read) */
-    const char *named = req && req->sn                        ? req->sn
-                        : req && req->sn_candidates->len == 1 ? g_ptr_array_index(req->sn_candidates, 0)
-                                                              : NULL;
+    const char *named = pipeline_named_sn(req);
     if (supplement && !store_order_find_supplement(p->conn, req->from_addr,
                                                    parser_company_domain(p->parser, req->from_addr), named,
                                                    received, &order_id, error))
