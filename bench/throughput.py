@@ -26,6 +26,7 @@ ap.add_argument("--mails", metavar="DIR", help="the *.eml to repeat (default sam
 ap.add_argument("--noop", type=int, default=5, help="no-op runs of each (median)")
 ap.add_argument("--perf", metavar="FILE",
                 help="record the intake poll system-wide with perf (call graphs) into FILE; figures then include perf's cost")
+ap.add_argument("--keep", action="store_true", help="keep the database (its name is printed) to look into")
 args = ap.parse_args()
 
 if not shutil.which("mbsync"):
@@ -36,7 +37,7 @@ if not shutil.which("mbsync"):
 env = benchlib.servers_env()
 tag = "tput%d" % os.getpid()
 user, pw = benchlib.make_user(tag)
-benchlib.make_database(env, tag)
+benchlib.make_database(env, tag, keep=args.keep)
 work = benchlib.work_dir("intake-throughput-")
 conf = benchlib.write_config(work, env, tag, user, pw)
 pwfile = os.path.join(work, "pw")
@@ -124,6 +125,8 @@ i_noop_rss = max(n[1] for n in noops)
 
 mb = size / 1e6
 print(f"{args.count} mails, {mb:.1f} MB, local Dovecot + PostgreSQL (fsync on), one run")
+if args.keep:
+    print(f"database {tag} kept (DROP DATABASE {tag} WITH (FORCE) when done)")
 print(f"| | mails/s | MB/s | no-op run (median of {args.noop}) | peak RSS |")
 print("| --- | --- | --- | --- | --- |")
 print(f"| mbsync fetch only (isync) | {args.count / m_s:,.0f} | {mb / m_s:.1f} | {m_noop * 1000:.0f} ms | {m_rss:.0f} MB |")
