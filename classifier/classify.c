@@ -401,7 +401,7 @@ classifier_classify(const ClassifierPolicy *policy, const ParserRequest *req, co
   /* the customer's words: subject and symptoms (the whole own text when no symptoms were found);
    * a forward's symptoms are the forwarded mail's, so the forwarder's note comes too ("这台上个月从
    * 南京搬迁到苏州了" above the customer's fault: relocation) */
-  GString *text = g_string_new(req->subject ? req->subject : "");
+  GString *text = g_string_new(req->subject && !req->subject_elsewhere ? req->subject : "");
   g_string_append_c(text, '\n');
   g_string_append(text, req->symptoms ? req->symptoms : (req->body_text ? req->body_text : ""));
   if (req->forwarded && req->symptoms && req->body_text && !strstr(req->symptoms, req->body_text)) {
@@ -410,6 +410,19 @@ classifier_classify(const ClassifierPolicy *policy, const ParserRequest *req, co
   }
   ClassifierFindings f = { 0 };
   classifier_findings_collect(policy, text->str, asset, &f);
+  /* a recurrence that names no part ("又坏了"): read with the order it follows — the same fault again */
+  gboolean named = f.other_software != NULL;
+  for (int c = 0; c < CLASSIFIER_N_COMPONENTS && !named; c++)
+    named = f.component[c] != NULL;
+  if (!named && req->context_text) {
+    classifier_findings_clear(&f);
+    f = (ClassifierFindings){ 0 };
+    g_string_append(text, "\n");
+    g_string_append(text, req->context_text);
+    classifier_findings_collect(policy, text->str, asset, &f);
+    classifier_trail(
+      r, "the mail names no part: read with the order it reports again (its subject and description)");
+  }
   g_string_free(text, TRUE);
 
   r->component = decide_component(r, policy, &f);

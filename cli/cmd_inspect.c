@@ -498,7 +498,7 @@ cli_cmd_inspect(int argc, char **argv)
     fprintf(stderr,
             "intake inspect: names order %s but reports a fault of another machine (%s): a new order\n",
             req->followup_of, req->sn);
-    pipeline_symptoms_drop_order(req, req->followup_of);
+    pipeline_other_machine_words(pc, req, req->followup_of);
     g_clear_pointer(&req->followup_of, g_free);
   } else if (req->followup_of && pipeline_machine_count(req) > 1)
     fprintf(stderr,

@@ -412,12 +412,41 @@ pipeline_symptoms_drop_order(ParserRequest *req, const char *order_no)
   req->symptoms = g_strdup(kept->str);
 }
 
+void
+pipeline_other_machine_words(const ParserConfig *parser, ParserRequest *req, const char *order_no)
+{
+  pipeline_symptoms_drop_order(req, order_no);
+  gssize at = req->symptoms ? parser_other_machine_start(parser, req->symptoms, req->sn) : -1;
+  if (at > 0) {
+    char *rest = g_strdup(req->symptoms + at);
+    g_strstrip(rest);
+    if (*rest) {
+      g_free(req->symptoms);
+      req->symptoms = rest;
+    } else
+      g_free(rest);
+  }
+  g_autofree char *subject = req->subject ? g_ascii_strup(req->subject, -1) : NULL;
+  req->subject_elsewhere = req->references->len > 0 || (subject && order_no && strstr(subject, order_no));
+}
+
 /* The order's stored fields where m has none (a recurrence: "又宕机了" names no SN, the order did);
  * machine FALSE: another machine of the same customer — the person always, the place only when the
  * mail says it is the same ("地址一样", labels.ini same_place: blind round 12b, a table's own cabinet
  * column was overridden by the chased machine's). */
+typedef const char *(*FieldSource)(gpointer from, const char *column);
+
+static const char *
+json_value(gpointer obj, const char *member)
+{
+  JsonNode *v = json_object_get_member(obj, member);
+  return v && JSON_NODE_HOLDS_VALUE(v) && json_node_get_value_type(v) == G_TYPE_STRING
+           ? json_node_get_string(v)
+           : NULL;
+}
+
 static void
-missing_fields(const ParserConfig *parser, ParserRequest *m, StoreRows *row, gboolean machine)
+missing_from(const ParserConfig *parser, ParserRequest *m, FieldSource value, gpointer from, gboolean machine)
 {
   enum { PERSON, PLACE, MACHINE };
   const struct {
@@ -433,13 +462,40 @@ missing_fields(const ParserConfig *parser, ParserRequest *m, StoreRows *row, gbo
   gboolean had_sn = m->sn != NULL;
   gboolean place = machine || parser_says_same_place(parser, m->body_text ? m->body_text : m->symptoms);
   for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
-    const char *stored = row_value(row, fields[i].column);
+    const char *stored = value(from, fields[i].column);
     gboolean wanted = fields[i].what == PERSON || (fields[i].what == PLACE && place) || machine;
     if (wanted && !*fields[i].field && stored && *stored)
       set_field(fields[i].field, stored);
   }
   if (!had_sn && m->sn && !m->sn_candidates->len)
     g_ptr_array_add(m->sn_candidates, g_strdup(m->sn));
+}
+
+static void
+missing_fields(const ParserConfig *parser, ParserRequest *m, StoreRows *row, gboolean machine)
+{
+  missing_from(parser, m, (FieldSource)row_value, row, machine);
+}
+
+/* What the order took from another when it was made (the column inherited, see missing_fields and
+ * the recurrence's context_text), so that reprocess and a later follow-up read it as the poll did
+ * (a recurrence "又坏了" kept its old order's SN, contact and part). */
+static void
+inherit(const ParserConfig *parser, ParserRequest *m, StoreRows *row)
+{
+  const char *json = row_value(row, "inherited");
+  if (!json || !*json)
+    return;
+  g_autoptr(JsonParser) jp = json_parser_new();
+  if (!json_parser_load_from_data(jp, json, -1, NULL) || !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(jp)))
+    return;
+  JsonObject *obj = json_node_get_object(json_parser_get_root(jp));
+  gboolean machine = json_object_get_boolean_member_with_default(obj, "machine", FALSE);
+  missing_from(parser, m, json_value, obj, machine);
+  set_field(&m->context_text, json_value(obj, "context"));
+  const char *chased = json_value(obj, "order_no");
+  if (!machine && chased && pipeline_machine_count(m) == 1)
+    pipeline_other_machine_words(parser, m, chased);
 }
 
 /* Base: the order's first mail as parsed today, so the classifier reads the customer's own
@@ -462,7 +518,41 @@ order_base(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limi
   if (mail_orders(row) > 1)
     pipeline_machine_enter(base, machine_index(row), saved);
   stored_fields(base, row);
+  inherit(parser, base, row);
   return base;
+}
+
+/* Whether fu comes from someone the order does not know, not replying in its thread: order numbers
+ * are guessable, a mail that only quotes one changes nothing (ops decide: needs_review). */
+static gboolean
+stranger_to(StoreConn *conn, const ParserConfig *parser, gint64 order_id, ParserRequest *fu,
+            gboolean *stranger, GError **error)
+{
+  g_autoptr(GPtrArray) known = NULL;
+  gboolean referenced = FALSE;
+  g_ptr_array_add(fu->references, NULL);
+  gboolean ok = store_order_followup_facts(conn, order_id, (const char *const *)fu->references->pdata, &known,
+                                           &referenced, error);
+  g_ptr_array_set_size(fu->references, fu->references->len - 1);
+  if (ok)
+    *stranger = !referenced && !parser_sender_known(parser, fu->from_addr, (const char *const *)known->pdata);
+  return ok;
+}
+
+/* The order's complaint flag ("【投诉】…已经超过4小时了还没人联系", "催办：… 至今无人联系"): the desk
+ * and the duty team see it (blind round 11d: only another follow-up). */
+static gboolean
+escalate_if(StoreConn *conn, const ParserConfig *parser, gint64 order_id, const ParserRequest *fu,
+            GError **error)
+{
+  const char *complaint = parser_escalates(parser, fu->body_text ? fu->body_text : fu->symptoms);
+  if (!complaint)
+    complaint = parser_escalates(parser, fu->subject);
+  if (!complaint)
+    return TRUE;
+  g_autofree char *why = g_strdup_printf("follow-up mail %s: \"%s\"",
+                                         fu->message_id ? fu->message_id : "(no Message-ID)", complaint);
+  return store_order_escalate(conn, order_id, why, error);
 }
 
 /* pipeline_followup once it is the order's: links the mail and changes what it changes. */
@@ -471,18 +561,9 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
                const ClassifierPolicy *policy, StoreRows *row, gint64 order_id, gint64 message_row,
                ParserRequest *fu, PipelineFollowup *out, GError **error)
 {
-  g_autoptr(GPtrArray) known = NULL;
-  gboolean referenced = FALSE;
-  g_ptr_array_add(fu->references, NULL);
-  gboolean ok = store_order_followup_facts(conn, order_id, (const char *const *)fu->references->pdata, &known,
-                                           &referenced, error);
-  g_ptr_array_set_size(fu->references, fu->references->len - 1);
-  if (!ok)
+  gboolean stranger = FALSE;
+  if (!stranger_to(conn, parser, order_id, fu, &stranger, error))
     return FALSE;
-  /* Order numbers are guessable: a mail that only quotes one, from someone the order does not
-   * know, changes nothing. Ops decide (needs_review). */
-  gboolean stranger =
-    !referenced && !parser_sender_known(parser, fu->from_addr, (const char *const *)known->pdata);
   const char *status = row_value(row, "status");
   /* "又宕机了" in a closed order's thread, from its customer: a new outage with its own clock (the
    * order's SN and place fill the mail's gaps — never for a stranger, who would read them in the
@@ -506,24 +587,18 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
       missing_fields(parser, fu, row, FALSE);
     } else {
       missing_fields(parser, fu, row, TRUE);
+      g_free(fu->context_text); /* as inherit reads it back */
+      fu->context_text = g_strjoin("\n", row_value(row, "subject") ? row_value(row, "subject") : "",
+                                   row_value(row, "symptoms") ? row_value(row, "symptoms") : "", NULL);
       out->recurrence = TRUE;
     }
     return TRUE;
   }
   if (!store_order_attach(conn, order_id, message_row, error))
     return FALSE;
-  /* "【投诉】…已经超过4小时了还没人联系": flagged for the desk and the duty team (blind round 11d: only
-   * another follow-up) — from the order's own customer, open or closed */
-  const char *complaint =
-    stranger ? NULL : parser_escalates(parser, fu->body_text ? fu->body_text : fu->symptoms);
-  if (!complaint && !stranger)
-    complaint = parser_escalates(parser, fu->subject);
-  if (complaint) {
-    g_autofree char *why = g_strdup_printf("follow-up mail %s: \"%s\"",
-                                           fu->message_id ? fu->message_id : "(no Message-ID)", complaint);
-    if (!store_order_escalate(conn, order_id, why, error))
-      return FALSE;
-  }
+  /* from the order's own customer, open or closed */
+  if (!stranger && !escalate_if(conn, parser, order_id, fu, error))
+    return FALSE;
   /* a closed order is not re-opened by a question ("请把维修服务报告发我一份", an invoice): a person
    * answers it (blind round 12: back in the queue as a P1 with its old, missed deadlines); thanks are
    * only noted (below) */
@@ -572,8 +647,8 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
   g_autofree char *note = g_strdup_printf(
     "follow-up mail %s%s%s", fu->message_id ? fu->message_id : "(no Message-ID)",
     reopen ? (reopened ? "; re-opened from " : "; answered while ") : "", reopen ? status : "");
-  ok = reclassify(conn, policy, row, order_id, m, reopen, reopened ? "reopen" : "followup", note, NULL, NULL,
-                  NULL, error);
+  gboolean ok = reclassify(conn, policy, row, order_id, m, reopen, reopened ? "reopen" : "followup", note,
+                           NULL, NULL, NULL, error);
   pipeline_machine_leave(m, &saved);
   return ok;
 }
@@ -644,7 +719,20 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
     pipeline_machine_enter(fu, *machine, &fu_saved);
   else if (single && parser_followup_other_machine(parser, fu, order_sn)) {
     out->other_machine = TRUE;
-    return TRUE;
+    /* in an open order's thread, its customer's mail may chase it too ("催办：RC… 至今无人联系 …
+     * 另外，同机柜的另一台…": blind round 12 M08, only a note said where the mail went) */
+    const char *status = row_value(row, "status");
+    if (g_strcmp0(status, "closed") == 0 || g_strcmp0(status, "resolved") == 0)
+      return TRUE;
+    gboolean stranger = TRUE;
+    if (!stranger_to(conn, parser, order_id, fu, &stranger, error))
+      return FALSE;
+    if (stranger)
+      return TRUE;
+    out->linked = TRUE;
+    missing_fields(parser, fu, row, FALSE); /* the same customer (inherit reads it back) */
+    return store_order_attach(conn, order_id, message_row, error) &&
+           escalate_if(conn, parser, order_id, fu, error);
   }
   gboolean ok = followup_apply(conn, parser, limits, policy, row, order_id, message_row, fu, out, error);
   pipeline_machine_leave(fu, &fu_saved);
@@ -748,6 +836,8 @@ reprocess_read(const ParserConfig *parser, const ParserLimits *limits, Pending *
                   g_strcmp0(row_value(row, "status"), "needs_review") == 0
                 ? "queued"
                 : NULL;
+  /* what the poll gave it from another order (a recurrence's SN, contact and part) */
+  inherit(parser, base, row);
   /* as reclassify does it */
   set_field(&base->followup_of, NULL);
   set_field(&base->ignored_reason, NULL);

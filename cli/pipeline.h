@@ -63,10 +63,18 @@ guint pipeline_machine_count(const ParserRequest *req);
  * order's, not this machine's fault (its component, its acknowledgement). Kept whole when nothing
  * else would be left. */
 void pipeline_symptoms_drop_order(ParserRequest *req, const char *order_no);
+/* A mail of order_no's thread that reports another machine (req->sn), made a new order: it reads
+ * only that machine's part — not the sentences naming order_no (pipeline_symptoms_drop_order), nor
+ * those before the mail turns to the machine (parser_other_machine_start: a chase, "昨天报修的电源故障，
+ * 到现在还没有工程师联系"), nor a subject of the thread ("催办：RC… 电源故障", a reply's): blind round
+ * 12 M08, the new memory order was filed as a power fault with the chase as its description. */
+void pipeline_other_machine_words(const ParserConfig *parser, ParserRequest *req, const char *order_no);
 
 /* What a mail that names an order became besides (or instead of) a follow-up of it. */
 typedef struct {
   gboolean other_machine; /* it reports a fault of another machine: a new order, the old one unchanged */
+  gboolean linked;        /* with other_machine: the mail is in the (open) order's thread too, its
+                           * complaint flagged there */
   gboolean recurrence;    /* it reports a fault again in a closed order's thread: a new order naming it
                            * (StoreOrder.recurrence_of), the mail's missing fields filled from it */
   guint machine;          /* it lists several machines, this one the order's: G_MAXUINT when not */
@@ -79,7 +87,9 @@ typedef struct {
  * resolved or waiting order, and records the change in intake.audit. Inside the caller's
  * transaction. *order_no receives the order's number (caller frees). What the caller does besides:
  * - a mail that reports a fault of another machine than the order's (parser_followup_other_machine)
- *   changes nothing: out->other_machine, the caller makes it a new order;
+ *   changes nothing of the order: out->other_machine, the caller makes it a new order; an open
+ *   order's customer's mail is linked to it as well (out->linked: the chase it may hold is read in
+ *   the order's thread, a complaint flagged);
  * - a fault reported in the thread of a closed order ("又宕机了", not "问题已解决") changes nothing
  *   either: out->recurrence, the mail has the order's SN, model, contact and place where it lacks
  *   them, the caller makes a new order (its own deadlines) naming it — a closed order's deadlines

@@ -329,9 +329,11 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
         /* "上次那单…谢谢。另外今天又有一台宕机了：SN …": a new order, its own priority and clock */
         cli_log(CLI_LOG_INFO, "names order %s but reports a fault of another machine (%s): new order",
                 *order_no, req->sn);
-        pipeline_symptoms_drop_order(req, *order_no); /* "另外问下 RC…那单…": that order's, noted there */
+        pipeline_other_machine_words(p->parser, req, *order_no); /* a chase of that order is noted there */
         g_clear_pointer(order_no, g_free);
         recurred = order_id; /* noted there: the mail may chase it too ("催办…另外一台…") */
+        if (fu.linked)
+          p->stats.followups++;
         /* that machine only: the old order's SN in the quoted acknowledgement is a registered
          * candidate the registry would prefer (blind round 12: the new order took the old machine) */
         if (req->sn) {
@@ -367,10 +369,12 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
       if (recurred) {
         const char *mid = req->message_id ? req->message_id : "(no Message-ID)";
         g_autofree char *note =
-          recurrence_of
-            ? g_strdup_printf(
-                "follow-up mail %s reports a fault again: new order %s (the order stays closed)", mid,
-                *order_no)
+          recurrence_of ? g_strdup_printf(
+                            "follow-up mail %s reports a fault again: new order %s (the order stays closed)",
+                            mid, *order_no)
+          : fu.linked
+            ? g_strdup_printf("mail %s (in this thread) also reports another machine's fault: new order %s",
+                              mid, *order_no)
             : g_strdup_printf("mail %s names this order and reports another machine's fault: new order %s"
                               " (read it there, intake.order_thread, if it asks about this one too)",
                               mid, *order_no);

@@ -698,6 +698,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->escalation = lower_list(kf, "text", "escalation");
   c->courtesy = lower_list(kf, "text", "courtesy");
   c->same_place = lower_list(kf, "text", "same_place");
+  c->other_machine = lower_list(kf, "text", "other_machine");
   c->fault_words = lower_list(kf, "text", "fault_words");
   c->pointer_filler = lower_list(kf, "text", "pointer_filler");
   c->supplement_words = lower_list(kf, "text", "supplement_words");
@@ -761,6 +762,7 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->escalation);
   g_strfreev(c->courtesy);
   g_strfreev(c->same_place);
+  g_strfreev(c->other_machine);
   g_strfreev(c->fault_words);
   g_strfreev(c->pointer_filler);
   g_strfreev(c->supplement_words);

@@ -855,7 +855,8 @@ parser_escalates(const ParserConfig *c, const char *text)
 static const char *
 followup_clause_end(const char *p)
 {
-  static const char *const marks[] = { "。", "！", "？", "；", "!", "?", ";", "\n", NULL };
+  /* ". ": an English sentence ("Thanks for fixing the PSU. Another server…"), not 3.5 or a version */
+  static const char *const marks[] = { "。", "！", "？", "；", "!", "?", ";", "\n", ". ", NULL };
   static const char *const turns[] = { "但是", "不过", "可是", "然而", "however", "but ", NULL };
   const char *end = p + strlen(p);
   for (guint i = 0; marks[i]; i++) {
@@ -906,6 +907,27 @@ parser_reports_fault(const ParserConfig *c, const char *text)
     p = end;
   }
   return FALSE;
+}
+
+gssize
+parser_other_machine_start(const ParserConfig *c, const char *text, const char *sn)
+{
+  if (!text || !sn)
+    return -1;
+  g_autoptr(GPtrArray) sns = g_ptr_array_new_with_free_func(g_free);
+  for (const char *p = text; *p;) {
+    const char *end = followup_clause_end(p);
+    g_autofree char *clause = g_strndup(p, (gsize)(end - p));
+    if (parser_word_in(c->other_machine, clause))
+      return p - text;
+    g_ptr_array_set_size(sns, 0);
+    parser_sn_find(c, clause, sns);
+    for (guint i = 0; i < sns->len; i++)
+      if (parser_sn_same(g_ptr_array_index(sns, i), sn))
+        return p - text;
+    p = end;
+  }
+  return -1;
 }
 
 gboolean

@@ -221,7 +221,8 @@ struct ParserConfig {
   char **forwarder_contact; /* "现场我负责配合": a forwarder offering to be called (case-folded) */
   char **escalation;        /* "投诉", "还没人联系": a follow-up that complains (case-folded) */
   char **courtesy;          /* "收到", "好的", "thanks": a reply that says nothing (case-folded) */
-  char **same_place; /* "地址一样", "same site": another machine where the last one is (case-folded) */
+  char **same_place;    /* "地址一样", "same site": another machine where the last one is (case-folded) */
+  char **other_machine; /* "另外", "another server": where a mail in a thread turns to another machine */
   char **pointer_filler; /* "请查收", "报修单": words around a pointer to the attachment (case-folded) */
   char **fault_words;    /* "故障", "坏了", "failed": words that tell a fault (case-folded) */
   char *

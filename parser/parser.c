@@ -102,6 +102,7 @@ parser_request_free(ParserRequest *r)
   g_free(r->from_name);
   g_free(r->location);
   g_free(r->quoted_text);
+  g_free(r->context_text);
   g_ptr_array_unref(r->attachments);
   g_ptr_array_unref(r->parts);
   g_ptr_array_unref(r->warnings);

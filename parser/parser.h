@@ -121,19 +121,24 @@ typedef struct {
                           * followed by one of - + . _ = ("postmaster-team") */
   gboolean from_noreply; /* From's local part holds a no-reply word (noreply, donotreply …) */
   /* Where the fields came from (issue 15): */
-  const char *sn_source;     /* static: contract.md sn_source ("body", "subject", "html", "attachment_name",
+  const char *sn_source;      /* static: contract.md sn_source ("body", "subject", "html", "attachment_name",
                           * "attachment_text", "image_barcode", "image_text") or NULL without sn */
-  gboolean sn_quoted;        /* sn came from the quoted part of a reply (the newest text named none) */
-  gboolean body_html;        /* the body text came from HTML parts only */
-  GPtrArray *machines;       /* ParserMachine*: one per machine reported, machines[0] is sn/model; empty
+  gboolean sn_quoted;         /* sn came from the quoted part of a reply (the newest text named none) */
+  char *context_text;         /* set by the caller, not the parser: a recurrence's old order (its subject and
+                               * description), read by the classifier only when the mail's own words name no
+                               * part ("又坏了", "3號卡溫度又升到91度": blind round 12b J5), or NULL */
+  gboolean subject_elsewhere; /* the subject is another order's thread's (a mail in it about another
+                               * machine: pipeline_other_machine_words): not read for this one's fault */
+  gboolean body_html;         /* the body text came from HTML parts only */
+  GPtrArray *machines;        /* ParserMachine*: one per machine reported, machines[0] is sn/model; empty
                           * for ignored mail */
-  char *forwarded_by;        /* a forward: the forwarder's address (From), for the acknowledgement's CC */
-  char *forwarded_from;      /* a forward: the end customer's address, from the forwarded header, or NULL */
-  gboolean forward_vouched;  /* the forwarder vouches for forwarded_from (parser_forwarder_vouches): the
+  char *forwarded_by;         /* a forward: the forwarder's address (From), for the acknowledgement's CC */
+  char *forwarded_from;       /* a forward: the end customer's address, from the forwarded header, or NULL */
+  gboolean forward_vouched;   /* the forwarder vouches for forwarded_from (parser_forwarder_vouches): the
                               * acknowledgement goes to the end customer, else to the forwarder only */
-  GHashTable *photo_sources; /* SN (and its alternative readings) read from a photo → "image_barcode" |
+  GHashTable *photo_sources;  /* SN (and its alternative readings) read from a photo → "image_barcode" |
                               * "image_text"; NULL when no photo was read */
-  GHashTable *text_sources;  /* SN candidate found in the text → "body" | "html" | "subject" (as
+  GHashTable *text_sources;   /* SN candidate found in the text → "body" | "html" | "subject" (as
                               * sn_source), for a candidate the registry confirms; NULL: none */
   char *district_shared; /* a district several cities have (朝阳区: 北京市, 长春市), named without a
                                 * city the text decides; city and district are then NULL */
@@ -180,6 +185,11 @@ gboolean parser_forwarder_vouches(const ParserConfig *config, const char *forwar
  * none quoted: FALSE. */
 gboolean parser_followup_other_machine(const ParserConfig *config, const ParserRequest *request,
                                        const char *order_sn);
+/* Where text (a mail of an order's thread that reports another machine, sn) turns to that machine:
+ * the offset of the first sentence that names sn or holds a turn word (labels.ini other_machine:
+ * "另外，同机柜的另一台…", "another server"); the sentences before it are about the thread's order
+ * ("昨天报修的电源故障，到现在还没有工程师联系，请尽快安排。"). -1 when no sentence turns. */
+gssize parser_other_machine_start(const ParserConfig *config, const char *text, const char *sn);
 /* Whether two SN spellings are one machine: case, blanks and hyphens aside, O for 0 and I/L for 1
  * folded ("RCS25A00I2345" is RCS25A0012345). */
 gboolean parser_sn_same(const char *a, const char *b);

@@ -347,7 +347,7 @@ store_order_get(StoreConn *conn, gint64 order_id, GError **error)
   StoreRows *rows =
     store_select(conn,
                  "SELECT *, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS "
-                 "received_iso," STORE_MAIL_ORDERS_COLUMN " FROM intake.orders o WHERE id = $1",
+                 "received_iso," STORE_ORDER_DERIVED_COLUMNS " FROM intake.orders o WHERE id = $1",
                  1, p, error);
   if (rows && rows->rows->len != 1) {
     g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY, "order %s not found", id);

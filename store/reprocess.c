@@ -24,7 +24,7 @@ store_orders_get_batch(StoreConn *conn, const gint64 *ids, guint n, GError **err
   /* the columns of store_order_get */
   return store_select(conn,
                       "SELECT *, to_char(received_at AT TIME ZONE 'UTC', "
-                      "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS received_iso," STORE_MAIL_ORDERS_COLUMN
+                      "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS received_iso," STORE_ORDER_DERIVED_COLUMNS
                       " FROM intake.orders o WHERE id = ANY($1::bigint[]) ORDER BY id",
                       1, p, error);
 }

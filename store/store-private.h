@@ -113,17 +113,31 @@ StoreAhead *store_send_ahead_planned(StoreConn *conn, const char *sql, int n, co
 gboolean store_sequence_next(StoreConn *conn, const char *sequence, StoreIds *pool, gint64 *id,
                              GError **error);
 
-/* An order's INSERT (with its order_messages row): prefix, tuple ($1..$35), suffix; one row or many. */
 /* The column mail_orders of store_order_get: the machines of the order's mail with an order — the
  * orders it opened, and the order of another mail it followed up for one of its machines (a mail
  * that chases an order and reports another machine: pipeline_followup). More than one: the order
- * is one machine of its mail (machine_index). */
-#define STORE_MAIL_ORDERS_COLUMN                                                                             \
+ * is one machine of its mail (machine_index). inherited (jsonb): what the order took from another
+ * when it was made — a recurrence from its old order (machine true: SN, model, person, place, and
+ * its subject and description as the classifier's context), an order of a mail that chased another
+ * order from that one (machine false: the person, the place when the mail says it is the same; its
+ * order_no: a mail about one other machine reads only that machine's words). */
+#define STORE_ORDER_DERIVED_COLUMNS                                                                          \
   " (SELECT count(*) FROM intake.orders s WHERE s.message_id = o.message_id)"                                \
   " + (SELECT count(*) FROM intake.order_messages f WHERE f.message_id = o.message_id AND f.role = "         \
   "'followup')"                                                                                              \
-  " AS mail_orders"
+  " AS mail_orders,"                                                                                         \
+  " coalesce((SELECT jsonb_build_object('machine', true, 'sn', r.sn, 'model', r.model, 'contact', "          \
+  "r.contact,"                                                                                               \
+  "   'phone', r.phone, 'address', r.address, 'city', r.city, 'district', r.district,"                       \
+  "   'context', concat_ws(E'\\n', r.subject, r.symptoms)) FROM intake.orders r"                             \
+  "   WHERE r.order_no = o.recurrence_of),"                                                                  \
+  "  (SELECT jsonb_build_object('machine', false, 'order_no', r.order_no, 'contact', r.contact, 'phone', "   \
+  "r.phone,"                                                                                                 \
+  "   'address', r.address, 'city', r.city, 'district', r.district)"                                         \
+  "   FROM intake.order_messages f JOIN intake.orders r ON r.id = f.order_id"                                \
+  "   WHERE f.message_id = o.message_id AND f.role = 'followup' AND r.id <> o.id LIMIT 1)) AS inherited"
 
+/* An order's INSERT (with its order_messages row): prefix, tuple ($1..$35), suffix; one row or many. */
 #define STORE_ORDER_INSERT_PREFIX                                                                            \
   "WITH o AS (INSERT INTO intake.orders (id, order_no, status, message_id, received_at, from_addr,"          \
   " subject, kind, review_reason, sn, model, symptoms, contact, phone, address, city,"                       \

@@ -539,6 +539,42 @@ Test(poll, a_fault_again_in_a_closed_orders_thread_is_a_new_order)
   cr_assert_str_eq(kept, "closed_followup");
 }
 
+/* A recurrence that names no part ("3號卡溫度又升到91度") is the old order's fault again: its component
+ * (and so its warranty term) is read from that order's words (blind round 12b J5: unknown, P3, where
+ * the first was gpu, P2); reprocess reads it the same way. */
+Test(poll, a_recurrence_naming_no_part_is_the_old_orders_fault)
+{
+  append_text("From: lisi@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: 报修\r\n"
+              "Message-ID: <gpu-1@tjport.example.cn>\r\nDate: Tue, 10 Nov 2026 10:00:00 +0800\r\n",
+              "SN：RCS25Q0099101 GPU掉卡，nvidia-smi 看不到第3张卡。\r\n联系人：李四 13902221234\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  g_autofree char *old_no = harness_text(e, "SELECT order_no FROM intake.orders");
+  g_autofree char *first = harness_text(e, "SELECT component FROM intake.orders");
+  cr_assert_str_eq(first, "gpu");
+  PQclear(PQexec(e->pg, "UPDATE intake.orders SET status = 'closed', close_reason = 'resolved',"
+                        " finished_at = '2026-11-11 10:00+08', responded_at = '2026-11-10 10:10+08'"));
+  g_autofree char *headers =
+    g_strdup_printf("From: lisi@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] 报修\r\n"
+                    "Message-ID: <gpu-2@tjport.example.cn>\r\nIn-Reply-To: <gpu-1@tjport.example.cn>\r\n",
+                    old_no);
+  append_text(headers, "同一個問題又出現了，3號卡溫度又升到91度，再次自動降頻。\r\n");
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(err, "reports a fault again"), "%s", err);
+  g_autofree char *again =
+    harness_text(e, "SELECT component || ' ' || recurrence_of FROM intake.orders ORDER BY id DESC LIMIT 1");
+  g_autofree char *want = g_strdup_printf("gpu %s", old_no);
+  cr_assert_str_eq(again, want);
+  /* its words stay its own: the old order's are only read */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE recurrence_of IS NOT NULL"
+                             " AND symptoms LIKE '%nvidia%'"),
+               0);
+  g_free(out), g_free(err);
+  cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--all", "--dry-run", NULL), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "0 would change"), "%s", out);
+}
+
 /* A reply in a closed order's thread that names another machine with a fault: a new order for that
  * machine — not the old machine the quoted acknowledgement names, which the registry knows (blind
  * round 12: the new order, its acknowledgement and a P1 alert were the old machine's) — and no
@@ -577,6 +613,55 @@ Test(poll, another_machine_in_a_closed_thread_is_that_machine)
   cr_assert_str_eq(fresh, "RCS25Q0099502 - needs_review none");
 }
 
+/* A chase of an open order naming it only in the subject, with another machine's fault after it
+ * (blind round 12 M08): the mail is in the order's thread and its complaint flagged there; the other
+ * machine is a new order of its own words — not the chase before "另外", not the subject's fault. */
+Test(poll, a_chase_with_another_machine_is_in_the_thread_and_a_new_order_of_its_own_words)
+{
+  append_text("From: ma@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: GPU\r\n"
+              "Message-ID: <chase-1@tjport.example.cn>\r\nDate: Tue, 13 Oct 2026 10:00:00 +0800\r\n",
+              "SN：RCS25Q0099101 GPU掉卡，nvidia-smi 看不到第3张卡\r\n联系人：马骏 13820001234\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  g_autofree char *order_no = harness_text(e, "SELECT order_no FROM intake.orders");
+  g_autofree char *headers =
+    g_strdup_printf("From: ma@tjport.example.cn\r\nTo: service@roycom.com.cn\r\n"
+                    "Subject: 催办：%s GPU掉卡至今无人联系\r\nMessage-ID: <chase-2@tjport.example.cn>\r\n"
+                    "Date: Wed, 14 Oct 2026 10:15:00 +0800\r\n",
+                    order_no);
+  append_text(
+    headers,
+    "昨天上午报修的掉卡问题，到现在还没有工程师和我们联系，请尽快安排。\r\n"
+    "另外，同机柜的另一台服务器今天早上硬盘告警，阵列降级，序列号 RCS25Q0099102，也请一并安排处理。\r\n"
+    "谢谢！\r\n马骏\r\n");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 1, follow-ups 1"), "%s", out);
+  g_autofree char *fresh = harness_text(e, "SELECT sn || ' ' || component || ' ' || (symptoms LIKE "
+                                           "'另外%')::text || ' ' || (symptoms LIKE '%掉卡%')::text"
+                                           " FROM intake.orders ORDER BY id DESC LIMIT 1");
+  cr_assert_str_eq(fresh, "RCS25Q0099102 machine_part true false");
+  /* the same customer: the chased order's person where the mail names none */
+  g_autofree char *person =
+    harness_text(e, "SELECT contact || ' ' || phone FROM intake.orders ORDER BY id DESC LIMIT 1");
+  cr_assert_str_eq(person, "马骏 13820001234");
+  /* the chased order: the mail in its thread, flagged, nothing else changed */
+  g_autofree char *sql =
+    g_strdup_printf("SELECT sn || ' ' || component || ' ' || (escalated_at IS NOT NULL)::text || ' ' ||"
+                    " (SELECT count(*) FROM intake.order_thread t WHERE t.order_no = o.order_no)"
+                    " FROM intake.orders o WHERE order_no = '%s'",
+                    order_no);
+  g_autofree char *chased = harness_text(e, sql);
+  /* its first mail and acknowledgement, the chase and the new order's acknowledgement it got */
+  cr_assert_str_eq(chased, "RCS25Q0099101 gpu true 4");
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'escalated'"), 1);
+  /* reprocess reads both orders as the poll did */
+  g_free(out), g_free(err);
+  cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--all", "--dry-run", NULL), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "0 would change"), "%s", out);
+}
+
 /* A reply to an order that reports another machine's fault is a new order with its own priority and
  * clock (the old one unchanged); a reply that corrects the order's SN stays a follow-up. */
 Test(poll, reply_reporting_another_machine_makes_a_new_order)
@@ -602,7 +687,8 @@ Test(poll, reply_reporting_another_machine_makes_a_new_order)
   g_free(out);
   g_free(err);
   cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
-  cr_assert(strstr(out, "new orders 1, follow-ups 0"), "%s", out);
+  /* a new order, and the mail in the open order's thread too: it says that one is fixed */
+  cr_assert(strstr(out, "new orders 1, follow-ups 1"), "%s", out);
   cr_assert(strstr(err, "reports a fault of another machine"), "%s", err);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
   g_autofree char *first =
@@ -612,16 +698,18 @@ Test(poll, reply_reporting_another_machine_makes_a_new_order)
     e, "SELECT sn || ' ' || severity || ' ' || kind FROM intake.orders ORDER BY id DESC LIMIT 1");
   cr_assert_str_eq(second, "RCS25Q0099102 S1 fault");
   g_autofree char *what = harness_text(
-    e,
-    "SELECT component || ' ' || (symptoms LIKE '%掉卡%')::text FROM intake.orders ORDER BY id DESC LIMIT 1");
-  cr_assert_str_eq(what, "machine_part false");
-  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_messages WHERE role = 'followup'"), 0);
-  /* the old order says where its customer wrote (blind round 12: a chase beside it was lost) */
+    e, "SELECT component || ' ' || (symptoms LIKE '%掉卡%')::text || ' ' || (symptoms LIKE '%换好了%')::text"
+       " FROM intake.orders ORDER BY id DESC LIMIT 1");
+  cr_assert_str_eq(what, "unknown false false"); /* not the old thread's subject ("Re: [RC…] disk") */
   cr_assert_eq(
-    e2e_scalar(
-      e, "SELECT count(*) FROM intake.audit a JOIN intake.orders o ON o.id = a.order_id"
-         " WHERE o.sn = 'RCS25Q0099101' AND a.note LIKE '%reports another machine''s fault: new order RC%'"),
+    e2e_scalar(e, "SELECT count(*) FROM intake.order_messages f JOIN intake.orders o ON o.id = f.order_id"
+                  " WHERE f.role = 'followup' AND o.sn = 'RCS25Q0099101'"),
     1);
+  /* the old order says where its customer wrote (blind round 12: a chase beside it was lost) */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit a JOIN intake.orders o ON o.id = a.order_id"
+                             " WHERE o.sn = 'RCS25Q0099101' AND a.note LIKE '%also reports another "
+                             "machine''s fault: new order RC%'"),
+               1);
   /* the new order is acknowledged like any other: the customer learns its number */
   cr_assert_eq(e2e_scalar(e, "SELECT count(DISTINCT order_id) FROM intake.outbox"), 2);
 

@@ -900,6 +900,40 @@ Test(followup, escalation_words)
   cr_expect_null(parser_escalates(test_config, NULL));
 }
 
+/* Where a mail of an order's thread turns to another machine: the sentence with a turn word or its
+ * SN; what comes before (a chase of the order, thanks for it) is the order's (blind round 12 M08). */
+Test(followup, where_a_mail_turns_to_another_machine)
+{
+  static const struct {
+    const char *text, *sn;
+    const char *from; /* the text from the turn on, NULL: none */
+  } cases[] = {
+    { "昨天上午报修的电源故障,到现在还没有工程师和我们联系,请尽快安排。 "
+      "另外,同机柜的另一台服务器内存故障,序列号RCS25M0123457。",
+      "RCS25M0123457", "另外,同机柜的另一台服务器内存故障,序列号RCS25M0123457。" },
+    { "上次那单的盘换好了,谢谢。\nRCS25Q0099102 突然宕机,开不了机。", "RCS25Q0099102",
+      "RCS25Q0099102 突然宕机,开不了机。" },
+    { "rcs25q0099102 is down since this morning.", "RCS25Q0099102",
+      "rcs25q0099102 is down since this morning." },
+    { "Thanks for fixing the PSU. Another server in the same rack lost a disk: RCS25Q0099102.",
+      "RCS25Q0099102", "Another server in the same rack lost a disk: RCS25Q0099102." },
+    { "请尽快安排工程师,谢谢。", "RCS25Q0099102", NULL },
+    /* "also" is a whole word only: "Also" in "Alsons" is none */
+    { "Alsons Ltd. asks again. The node RCS25Q0099102 hangs.", "RCS25Q0099102",
+      "The node RCS25Q0099102 hangs." },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    gssize at = parser_other_machine_start(test_config, cases[i].text, cases[i].sn);
+    g_autofree char *from = at >= 0 ? g_strchug(g_strdup(cases[i].text + at)) : NULL;
+    if (!cases[i].from)
+      cr_expect_eq(at, -1, "%s", cases[i].text);
+    else
+      cr_expect(from && g_str_has_prefix(from, cases[i].from), "%s: %zd", cases[i].text, at);
+  }
+  cr_expect_eq(parser_other_machine_start(test_config, NULL, "RCS25Q0099102"), -1);
+  cr_expect_eq(parser_other_machine_start(test_config, "另外一台坏了", NULL), -1);
+}
+
 /* A reply in a closed order's thread that tells the fault again (a new order) or only says it is
  * fixed / asks about it (a note, a re-open): parser_reports_fault and parser_says_fixed. */
 Test(followup, a_fault_again_or_fixed)
