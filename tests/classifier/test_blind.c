@@ -100,6 +100,11 @@ static const SevCase sevs[] = {
   { "NVMe盘报 critical warning", "S2" },
   { "目前还没宕机", "S3" }, /* negated */
   { "目前单电源在跑，目前还没宕机，但风险较大", "S3" },
+  /* blind round 14: a feared outage is none; the fault said before it counts */
+  { "BMC报内存错误 Uncorrectable ECC，担心会宕机。", "S2" },
+  { "风扇告警，怕会过热宕机", "S2" },
+  { "请尽快处理，以免宕机", "S3" },
+  { "we are worried it will go down", "S3" },
   /* the third: colloquial overheating and noise */
   { "CPU 温度很高，90度", "S2" },
   { "风扇一直响得厉害", "S2" },
@@ -151,6 +156,9 @@ static const ExclCase excls[] = {
   { "第三方软件报错", NULL },              /* third-party software is no part */
   { "disk dropped from the array", NULL }, /* dropped out of RAID: no fall */
   { "GPU has fallen off the bus, dropped off", NULL },
+  /* blind round 14: a blurry label is not a tampered one (policy §5: 撕/涂改/缺失) */
+  { "RCS25F0230007 硬盘告警，另外一台标签有点模糊看不清", NULL },
+  { "机器标签被撕掉了", "label_tampered" },
 };
 
 Test(blind, exclusions)
@@ -194,6 +202,10 @@ static const CompCase comps[] = {
   { "", "装系统找不到硬盘，另外硬盘亮红灯", "machine_part", "fault", "covered", "in_warranty" },
   /* a hardware word in another clause than the OS word stays hardware */
   { "", "CentOS 7.9 服务器，内存告警", "machine_part", "fault", "covered", "in_warranty" },
+  /* blind round 14: a GPU training cluster is servers, its power supply a server part */
+  { "", "朝阳机房 GPU 训练集群 3 号机柜那台机器的电源模块坏了，BMC 报 PSU Failure", "machine_part", "fault",
+    "covered", "in_warranty" },
+  { "", "GPU训练服务器的GPU掉卡", "gpu", "fault", "covered", "in_warranty" },
   /* traditional Chinese and Taiwan vocabulary */
   { "", "顯示卡不識別", "gpu", "fault", "covered", "in_warranty" },
   { "", "記憶體報錯", "machine_part", "fault", "covered", "in_warranty" },
