@@ -373,6 +373,43 @@ item_lines(const ParserConfig *c, char **lines, guint n, guint i)
   return out ? g_string_free(out, FALSE) : NULL;
 }
 
+/* "第一台 RCS…07 在门诊楼机房；第二台是 RCS…08，放在住院部；还有一台标签是 RCS…09" (blind round 14: one
+ * order for three machines down): items said in one line of prose, each from its marker (第N台,
+ * 还有一台, 另一台) to the next. NULL unless there are two or more and each names one SN, none before
+ * the first. */
+static GPtrArray *
+item_parts(const ParserConfig *c, const char *line)
+{
+  static GRegex *marker_re;
+  GRegex *re = cached_regex(&marker_re, ITEM_NO "|(?:还有|另有|另外|另)一台|(?:還有|另有|另外|另)一臺");
+  g_autoptr(GArray) at = g_array_new(FALSE, FALSE, sizeof(gint));
+  g_autoptr(GMatchInfo) mi = NULL;
+  for (g_regex_match(re, line, 0, &mi); g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+    gint start = 0;
+    g_match_info_fetch_pos(mi, 0, &start, NULL);
+    g_array_append_val(at, start);
+  }
+  if (at->len < 2)
+    return NULL;
+  g_autoptr(GPtrArray) sns = g_ptr_array_new_with_free_func(g_free);
+  g_autofree char *before = g_strndup(line, (gsize)g_array_index(at, gint, 0));
+  parser_sn_find(c, before, sns);
+  if (sns->len)
+    return NULL;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(g_free);
+  for (guint k = 0; k < at->len; k++) {
+    gint from = g_array_index(at, gint, k);
+    gint to = k + 1 < at->len ? g_array_index(at, gint, k + 1) : (gint)strlen(line);
+    char *part = g_strndup(line + from, (gsize)(to - from));
+    g_ptr_array_add(parts, part);
+    g_ptr_array_set_size(sns, 0);
+    parser_sn_find(c, part, sns);
+    if (sns->len != 1)
+      return NULL;
+  }
+  return g_steal_pointer(&parts);
+}
+
 /* Whether out has a machine with this SN. */
 static gboolean
 has_machine(GPtrArray *out, const char *sn)
@@ -434,6 +471,19 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
        * nor "一台正常 一台宕机". */
       if (list && !cells && parser_tells_faults_only(c, lines[i]))
         g_ptr_array_add(listed, g_steal_pointer(&sns));
+      g_autoptr(GPtrArray) parts = !list && !cells ? item_parts(c, lines[i]) : NULL;
+      for (guint k = 0; parts && k < parts->len; k++) {
+        const char *part = g_ptr_array_index(parts, k);
+        g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func(g_free);
+        parser_sn_find(c, part, one);
+        if (has_machine(out, g_ptr_array_index(one, 0)))
+          continue;
+        ParserMachine *m = line_machine(c, s, part, g_ptr_array_index(one, 0));
+        /* no fault of its own ("第二台是 RCS…08，放在住院部"): the mail's ("三台都是同样的问题：…") */
+        if (m->symptoms && parser_fault_words(c, m->symptoms, strlen(m->symptoms)) <= 0)
+          g_clear_pointer(&m->symptoms, g_free);
+        g_ptr_array_add(out, m);
+      }
       continue;
     }
     const char *sn = g_ptr_array_index(sns, 0);

@@ -806,6 +806,30 @@ Test(fields, listed_machine_fine_and_faulty)
   cr_expect_str_eq(((ParserMachine *)g_ptr_array_index(q->machines, 0))->sn, "RCS25E0220451");
 }
 
+/* Machines said in one line of prose, each from its ordinal ("第一台 …；第二台是 …；还有一台 …") under a
+ * fault they share (blind round 14: one order of three, a hospital's outage); prose naming two SNs
+ * without such markers stays one machine. */
+Test(fields, machines_in_prose_by_ordinal)
+{
+  g_autoptr(ParserRequest) r =
+    parse_body("我们医院三台服务器都是同样的问题：开机自检卡在 b2，进不了系统。\n"
+               "第一台 RCS25F0230007 在门诊楼机房；第二台是 RCS25F0230008，放在住院部；还有一台标签是 "
+               "RCS25F0230009（标签有点模糊）。\n其中 RCS25F0230007 最急。");
+  cr_assert_eq(r->machines->len, 3);
+  for (guint i = 0; i < 3; i++) {
+    const ParserMachine *m = g_ptr_array_index(r->machines, i);
+    cr_expect(m->symptoms && strstr(m->symptoms, "进不了系统"), "%s: %s", m->sn, m->symptoms);
+  }
+  cr_expect_str_eq(((ParserMachine *)g_ptr_array_index(r->machines, 2))->sn, "RCS25F0230009");
+  /* an item's own fault is its own */
+  g_autoptr(ParserRequest) q = parse_body("第一台 RCS25F0230007 硬盘告警；第二台 RCS25F0230008 风扇异响。");
+  cr_assert_eq(q->machines->len, 2);
+  cr_expect_null(strstr(((ParserMachine *)g_ptr_array_index(q->machines, 1))->symptoms, "硬盘"));
+  g_autoptr(ParserRequest) one =
+    parse_body("RCS25F0230007 开不了机，上个月换过主板的是 RCS25F0230008 那台，不是这台。");
+  cr_expect_eq(one->machines->len, 1);
+}
+
 /* A phone's "SN + fault word" is the whole description (blind round 11b); a table header's 故障 is a
  * label's, not a symptom. */
 Test(fields, sn_and_one_fault_word)
