@@ -1075,6 +1075,27 @@ Test(fields, language)
     "itself every few hours since Monday.\nAddress: Room 1203, Building 5, No. 10 Jiuxianqiao Road, "
     "Chaoyang Qu, Beijing Shi\nContact: Wang Lei\n");
   cr_assert_str_eq(names->language, "en");
+  /* a log pasted under Chinese words is nobody's language (blind round 14: 40 lines of dmesg made
+   * the acknowledgement English); English with its log stays English */
+  g_autoptr(GString) log = g_string_new(NULL);
+  for (int i = 0; i < 40; i++)
+    g_string_append_printf(log,
+                           "[ %d.%06d] mpt3sas_cm0: log_info(0x31120303): originator(PL), code(0x12), "
+                           "sub_code(0x0303)\nsd 0:0:%d:0: [sdb] tag#%d FAILED Result: hostbyte=DID_OK\n"
+                           "   %d | 11/10/2026 | 09:48:12 | Memory #0x87 | Uncorrectable ECC | Asserted\n",
+                           i, i * 1000, i, i, i);
+  g_autofree char *zh_log =
+    g_strdup_printf("From: a@b.cn\nSubject: RAID\nContent-Type: text/plain; "
+                    "charset=utf-8\n\n你好，服务器 RCS25H0089012 RAID卡报错，硬盘掉线，日志如下：\n%s",
+                    log->str);
+  g_autoptr(ParserRequest) zl = parse_str(zh_log);
+  cr_assert_str_eq(zl->language, "zh");
+  g_autofree char *en_log = g_strdup_printf(
+    "From: a@b.cn\nSubject: RAID errors\n\nHi, the RAID controller of RCS25H0089012 keeps failing, log "
+    "below.\n%s",
+    log->str);
+  g_autoptr(ParserRequest) el = parse_str(en_log);
+  cr_assert_str_eq(el->language, "en");
 }
 
 /* ---- follow-ups ------------------------------------------------------------------------------- */
