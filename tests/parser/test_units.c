@@ -18,6 +18,22 @@ TestSuite(limits, .init = test_setup, .fini = test_teardown);
 
 /* ---- charsets ---------------------------------------------------------------------------------- */
 
+/* HZ (RFC 1843), which glibc's iconv lacks, and ISO-2022-CN (blind round 14: "~{…~}" as the text). */
+Test(charset, hz_and_iso_2022_cn)
+{
+  ParserDecoded d = parser_charset_decode("HZ-GB-2312", "RCS25G0078901 ~{7~NqFw~} ~~1~\nok", 32);
+  cr_assert_str_eq(d.text, "RCS25G0078901 服务器 ~1ok");
+  cr_assert_str_eq(d.charset_used, "HZ-GB-2312");
+  cr_assert_eq(d.replacements, 0);
+  g_free(d.text);
+  ParserDecoded c = parser_charset_decode("iso-2022-cn",
+                                          "\x1b$)A\x0e"
+                                          "7~NqFw\x0f",
+                                          12);
+  cr_assert_str_eq(c.text, "服务器");
+  g_free(c.text);
+}
+
 Test(charset, gb2312_label_decodes_gbk_only_characters)
 {
   /* 刘镕: 镕 (0xE946) is GBK, not GB2312. */
