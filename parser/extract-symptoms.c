@@ -90,8 +90,17 @@ lead_in(const char *l, gsize len)
 /* Whether t (stripped) is only a plausible Han name, alone or beside its Latin form ("陳志明 Chih-Ming
  * Chen", "Kelvin Wong 黃家駿"). */
 static gboolean
-name_line(const ParserConfig *c, const char *t)
+name_line(const ParserConfig *c, const char *line)
 {
+  /* "顾喆(喆字是吉吉)": a name with a note on it */
+  g_autofree char *t = g_strdup(line);
+  char *open = NULL;
+  if (g_str_has_suffix(t, ")") && (open = strrchr(t, '(')) && open > t && g_utf8_strlen(open, -1) <= 14)
+    *open = '\0';
+  else if (g_str_has_suffix(t, "）") && (open = g_strrstr(t, "（")) && open > t &&
+           g_utf8_strlen(open, -1) <= 14)
+    *open = '\0';
+  g_strchomp(t);
   const char *sp = strchr(t, ' ');
   g_autofree char *han = NULL;
   if (sp && (guchar)t[0] >= 0x80) { /* Han first */
@@ -110,6 +119,22 @@ name_line(const ParserConfig *c, const char *t)
   }
   return (guchar)han[0] >= 0x80 && g_utf8_strlen(han, -1) <= 4 && parser_han_name_plausible(c, han) &&
          !parser_has_stop_word(c, han);
+}
+
+/* A chat transcript's header line, pasted from WeChat or DingTalk ("王刚 2026-11-10 09:48", "王刚(信息中心)
+ * 11-16 08:40"): who wrote when, no symptom (blind round 14: quoted back in the acknowledgement); a
+ * date and a time, not a time alone ("今天早上 09:48" says when the fault came). */
+static gboolean
+chat_header(const char *l)
+{
+  static GRegex *re;
+  if (g_once_init_enter(&re))
+    g_once_init_leave(&re,
+                      g_regex_new("^\\s*[\\p{Han}A-Za-z·. ]{1,12}\\s*(?:[(（][^)）]{1,16}[)）])?\\s+"
+                                  "(?:\\d{4}[-/.年]\\d{1,2}[-/.月]\\d{1,2}日?\\s*|\\d{1,2}[-/]\\d{1,2}\\s+)"
+                                  "\\d{1,2}:\\d{2}(?::\\d{2})?\\s*$",
+                                  G_REGEX_OPTIMIZE, 0, NULL));
+  return g_regex_match(re, l, 0, NULL);
 }
 
 /* The customer's words without the lines that only carried field values. */
@@ -149,7 +174,7 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
      * fault word: "RCS… 宕机" from a phone says it all. */
     glong words = residue(c, s, l, NULL);
     if ((words < 3 && (words == 0 || !short_fault(c, s, l))) ||
-        parser_re_test(c, PARSER_RE_PERSON_LINE, l, len) || lead_in(l, len))
+        parser_re_test(c, PARSER_RE_PERSON_LINE, l, len) || lead_in(l, len) || chat_header(l))
       continue;
     /* "请远程协助。联系人:孙涛 139…  地址:南京市…": the labelled fields at the end of a line that
      * says something first are no symptoms. */

@@ -885,6 +885,22 @@ Test(fields, building_with_its_street_in_brackets)
 
 /* A mail whose description is only in its attached .txt: the description and its tags are the
  * attachment's. */
+/* A pasted chat's header lines (who wrote when) and a signature with a note on the name are no
+ * symptoms (blind round 14: both were quoted back in the acknowledgement); a time of the fault is. */
+Test(fields, symptoms_without_chat_headers_or_signature)
+{
+  g_autoptr(ParserRequest) chat = parse_body("下面是我们群里的聊天记录：\n王刚 2026-11-10 09:48\n"
+                                             "黄岛仓库那台服务器 RCS25P0145678 前面板一直在闪橙灯\n"
+                                             "王刚(信息中心) 11-16 08:40\n今天早上 09:30 又重启了一次");
+  cr_assert_not_null(chat->symptoms);
+  cr_expect_null(strstr(chat->symptoms, "2026-11-10"), "%s", chat->symptoms);
+  cr_expect_null(strstr(chat->symptoms, "11-16 08:40"), "%s", chat->symptoms);
+  cr_expect(strstr(chat->symptoms, "今天早上 09:30"), "%s", chat->symptoms);
+  g_autoptr(ParserRequest) sig =
+    parse_body("服务器 RCS25P0145678 RAID卡报错，阵列已降级。\n请尽快安排。\n\n顾喆(喆字是吉吉)\n");
+  cr_expect_null(strstr(sig->symptoms, "吉吉"), "%s", sig->symptoms);
+}
+
 Test(fields, symptoms_and_tags_of_an_attached_text)
 {
   g_autoptr(ParserRequest) r =
