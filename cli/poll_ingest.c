@@ -300,6 +300,11 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
                                                    parser_company_domain(p->parser, req->from_addr), named,
                                                    received, &order_id, error))
       return FALSE;
+    /* "上周报的那台 RCS… 还没人来": no number, but it chases the open order of the one machine it
+     * names (blind round 14: a new order asked the complaining customer for everything again) */
+    gboolean chase = !order_id && req && req->chase && named && pipeline_machine_count(req) == 1;
+    if (chase && !store_order_find_open(p->conn, named, received, &order_id, error))
+      return FALSE;
     PipelineFollowup fu = { .machine = G_MAXUINT };
     g_autofree char *recurrence_of = NULL;
     gint64 recurred = 0; /* the order the mail named, noted with the new order's number */
@@ -358,7 +363,7 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
     if (order_id) {
       p->stats.followups++;
       cli_log_field("order", *order_no);
-      *what = supplement ? "supplement to" : "follow-up of";
+      *what = supplement ? "supplement to" : chase ? "chase of" : "follow-up of";
     } else {
       guint made = 0;
       p->recurrence_of = recurrence_of;

@@ -388,6 +388,10 @@ parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *
   if (r->symptoms && only_pointer(c, r->symptoms))
     g_clear_pointer(&r->symptoms, g_free);
   r->supplement = supplement(c, s, r);
+  /* the customer's own words or the forwarded ones (a manager's "请处理" over the chase) */
+  const char *said = r->symptoms ? r->symptoms : s->main;
+  r->chase = !r->supplement && !r->followup_of && r->references->len == 0 && said &&
+             (parser_word_in(c->chase, said) || parser_word_in(c->escalation, said));
   if (r->supplement)
     g_clear_pointer(&r->symptoms, g_free);
   if (!r->symptoms && !r->followup_of)

@@ -145,6 +145,9 @@ typedef struct {
   GPtrArray *district_cities; /* char*: the cities with a district of that name, or NULL */
   guint machines_reported;    /* over max_machines: how many machines the mail named (machines then holds
                             * only the first, and the order is for review); 0 otherwise */
+  gboolean chase; /* names no order and answers no mail, but chases an earlier report ("上周报的那台
+                        * RCS… 还没人来": labels.ini chase, or an escalation word): poll attaches it to the
+                        * open order of the machine it names (store_order_find_open), if any */
   gboolean supplement; /* the mail adds to the sender's earlier one ("刚才发的邮件忘了写地址", labels.ini
                         * supplement_words) and tells no fault of its own: its words are no symptoms;
                         * poll attaches it to that order (store_order_find_supplement) */

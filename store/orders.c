@@ -305,6 +305,31 @@ store_order_find(StoreConn *conn, const char *order_no, const char *const *refs,
 }
 
 gboolean
+store_order_find_open(StoreConn *conn, const char *sn, GDateTime *received, gint64 *order_id, GError **error)
+{
+  *order_id = 0;
+  if (!sn || !*sn)
+    return TRUE;
+  g_autofree char *at = g_date_time_format_iso8601(received);
+  const char *p[] = { sn, at };
+  /* rare (a mail that chases without the order's number), so read at once, seeing every row the
+   * poll wrote; orders_sn_open answers it */
+  g_autoptr(StoreRows) rows =
+    store_select(conn,
+                 "SELECT o.id FROM intake.orders o"
+                 " WHERE o.sn = $1 AND o.status NOT IN ('resolved', 'closed') AND o.merged_into IS NULL"
+                 "   AND o.received_at <= $2::timestamptz"
+                 " ORDER BY o.received_at DESC, o.id DESC LIMIT 1",
+                 2, p, error);
+  if (!rows)
+    return FALSE;
+  if (rows->rows->len == 0)
+    return TRUE;
+  *order_id = g_ascii_strtoll(((char **)g_ptr_array_index(rows->rows, 0))[0], NULL, 10);
+  return lock_order(conn, *order_id, error);
+}
+
+gboolean
 store_order_find_supplement(StoreConn *conn, const char *from_addr, const char *company_domain,
                             const char *sn, GDateTime *received, gint64 *order_id, GError **error)
 {

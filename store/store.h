@@ -293,6 +293,11 @@ gboolean store_order_find(StoreConn *conn, const char *order_no, const char *con
  * several and nothing tells which. */
 gboolean store_order_find_supplement(StoreConn *conn, const char *from_addr, const char *company_domain,
                                      const char *sn, GDateTime *received, gint64 *order_id, GError **error);
+/* Inside the caller's transaction: the open order (not resolved, closed or merged) of the machine sn,
+ * the latest received before received, for a mail that chases it without its number (parser's
+ * chase: "上周报的那台 RCS… 还没人来"). Locks the order row. TRUE with *order_id 0 when there is none. */
+gboolean store_order_find_open(StoreConn *conn, const char *sn, GDateTime *received, gint64 *order_id,
+                               GError **error);
 /* The look-up of store_order_find sent ahead (with write-behind: a poll's group reads), to be handed
  * to store_order_find as ahead with the same order_no and refs; it is read only then. */
 StoreAhead *store_order_find_ahead(StoreConn *conn, const char *order_no, const char *const *refs,

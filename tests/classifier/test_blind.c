@@ -146,6 +146,8 @@ static const ExclCase excls[] = {
   { "液冷进水温度偏高", "environment" }, /* the inlet of liquid cooling is no water damage */
   { "the water cooling loop alarms", "environment" },
   { "机房空调坏了以后过热", "environment" },
+  { "内存报错，机房温度22度，正常。", NULL }, /* the room's temperature named, not a fault of it */
+  { "机房温度很高，已经到了38度", "environment" },
   { "机房停电后起不来", "environment" },
   { "机房搬机房后开不了机", "relocation" },
   { "这台机器上个月刚从北京搬过来，硬盘告警", "relocation" },

@@ -662,6 +662,37 @@ Test(poll, a_chase_with_another_machine_is_in_the_thread_and_a_new_order_of_its_
   cr_assert(strstr(out, "0 would change"), "%s", out);
 }
 
+/* A chase without the order's number ("上周报的那台 RCS… 还没人来", forwarded by a manager): a follow-up
+ * of the machine's open order, not a new order asking for everything again (blind round 14); a chase
+ * of a machine with no open order is a new order; nothing is re-opened by it. */
+Test(poll, a_chase_without_the_number_follows_up_the_machines_open_order)
+{
+  append_text("From: ma@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: 内存报错\r\n"
+              "Message-ID: <ch-1@tjport.example.cn>\r\nDate: Tue, 10 Nov 2026 10:00:00 +0800\r\n",
+              "SN：RCS25Q0099101 BMC报内存 Uncorrectable ECC\r\n地址：天津市河西区友谊路20号\r\n"
+              "联系人：马骏 13820001234\r\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  append_text("From: boss@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: 请处理\r\n"
+              "Message-ID: <ch-2@tjport.example.cn>\r\nDate: Mon, 16 Nov 2026 09:00:00 +0800\r\n",
+              "请处理\r\n\r\n黄岛那台 rcs25q0099101 周末又自动重启了三次，上周报的内存问题还没人来\r\n");
+  append_text("From: ma@tjport.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: 又一台\r\n"
+              "Message-ID: <ch-3@tjport.example.cn>\r\nDate: Mon, 16 Nov 2026 09:30:00 +0800\r\n",
+              "之前报修过的 RCS25Q0099102 今天硬盘告警\r\n");
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 1, follow-ups 1"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE sn = 'RCS25Q0099101'"), 1);
+  cr_assert_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.order_messages f JOIN intake.orders o ON o.id = f.order_id"
+                  " WHERE f.role = 'followup' AND o.sn = 'RCS25Q0099101'"),
+    1);
+  /* no acknowledgement for the chase (a follow-up), one for the other machine */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox"), 2);
+  g_autofree char *status = harness_text(e, "SELECT status FROM intake.orders WHERE sn = 'RCS25Q0099101'");
+  cr_assert_str_eq(status, "queued");
+}
+
 /* A reply to an order that reports another machine's fault is a new order with its own priority and
  * clock (the old one unchanged); a reply that corrects the order's SN stays a follow-up. */
 Test(poll, reply_reporting_another_machine_makes_a_new_order)

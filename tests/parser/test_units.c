@@ -959,6 +959,21 @@ Test(followup, escalation_words)
   cr_expect_null(parser_escalates(test_config, NULL));
 }
 
+/* A mail that names no order but chases an earlier report (labels.ini chase, or an escalation word). */
+Test(followup, a_chase_without_the_number)
+{
+  g_autoptr(ParserRequest) a =
+    parse_body("黄岛那台 RCS25P0145678 周末又自动重启了三次，上周报的内存问题还没人来");
+  cr_expect(a->chase);
+  g_autoptr(ParserRequest) b = parse_body("RCS25P0145678 we reported this last week and are still waiting.");
+  cr_expect(b->chase);
+  g_autoptr(ParserRequest) c = parse_body("RCS25P0145678 今天早上内存报错，请安排工程师。");
+  cr_expect_not(c->chase);
+  g_autoptr(ParserRequest) d =
+    parse_str("From: a@b.cn\nSubject: Re: [RC20261110-0003] 内存\nIn-Reply-To: <x@b.cn>\n\n还没人来\n");
+  cr_expect_not(d->chase); /* a reply: its order is found by its headers */
+}
+
 /* Where a mail of an order's thread turns to another machine: the sentence with a turn word or its
  * SN; what comes before (a chase of the order, thanks for it) is the order's (blind round 12 M08). */
 Test(followup, where_a_mail_turns_to_another_machine)
