@@ -717,8 +717,12 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   PipelineMachineSaved fu_saved = { 0 };
   if (*machine != G_MAXUINT)
     pipeline_machine_enter(fu, *machine, &fu_saved);
-  else if (single && parser_followup_other_machine(parser, fu, order_sn)) {
+  else if ((single || (order_sn && *order_sn && n == 1)) &&
+           parser_followup_other_machine(parser, fu, order_sn)) {
+    /* an order of a batch report too, when the machine is none of the report's (found above):
+     * blind round 14b, its power-supply fault was only text in the chased order's thread */
     out->other_machine = TRUE;
+    set_field(&fu->sn, pipeline_named_sn(fu)); /* an unlabelled one: that machine's */
     /* in an open order's thread, its customer's mail may chase it too ("催办：RC… 至今无人联系 …
      * 另外，同机柜的另一台…": blind round 12 M08, only a note said where the mail went) */
     const char *status = row_value(row, "status");

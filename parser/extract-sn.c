@@ -1165,7 +1165,9 @@ parser_followup_other_machine(const ParserConfig *c, const ParserRequest *r, con
 {
   if (!r->followup_of && r->references->len == 0)
     return FALSE;
-  if (!r->sn || r->sn_quoted || !r->symptoms)
+  /* labelled, or the one SN-like token the mail holds (registered or not: blind round 14b) */
+  const char *sn = r->sn ? r->sn : r->sn_candidates->len == 1 ? g_ptr_array_index(r->sn_candidates, 0) : NULL;
+  if (!sn || r->sn_quoted || !r->symptoms)
     return FALSE;
   int faults = 0, requests = 0, calm = 0;
   fault_counts(c, r->symptoms, strlen(r->symptoms), &faults, &requests, &calm);
@@ -1173,14 +1175,21 @@ parser_followup_other_machine(const ParserConfig *c, const ParserRequest *r, con
     return FALSE;
   if (parser_corrects_sn(c, r))
     return FALSE; /* "上次SN写错了，应该是 RCS…": the same machine */
+  if (!r->sn) {
+    /* an unlabelled one tells a fault where the mail turns to it, not in passing ("另RCS…的RAID问题
+     * 上周已经处理完毕") */
+    gssize at = parser_other_machine_start(c, r->symptoms, sn);
+    if (at < 0 || !parser_reports_fault(c, r->symptoms + at))
+      return FALSE;
+  }
   if (order_sn)
-    return !parser_sn_same(r->sn, order_sn);
+    return !parser_sn_same(sn, order_sn);
   if (!r->quoted_text)
     return FALSE;
   g_autoptr(GPtrArray) quoted = g_ptr_array_new_with_free_func(g_free);
   parser_sn_find(c, r->quoted_text, quoted);
   for (guint i = 0; i < quoted->len; i++)
-    if (parser_sn_same(g_ptr_array_index(quoted, i), r->sn))
+    if (parser_sn_same(g_ptr_array_index(quoted, i), sn))
       return FALSE;
   return quoted->len > 0;
 }

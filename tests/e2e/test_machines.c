@@ -400,6 +400,20 @@ Test(machines, a_chase_of_a_batch_order_splits_off_only_new_machines)
   poll_ok(&out);
   cr_assert(strstr(out, "new orders 0, follow-ups 1"), "%s", out);
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 4);
+  /* the number in the subject, a machine of none of the report's orders in the text (blind round
+   * 14b: its fault stayed text in the chased order's thread): a follow-up and a new order */
+  g_autofree char *other =
+    g_strdup_printf("From: %s\r\nTo: service@roycom.com.cn\r\nSubject: =?UTF-8?B?5YKs5Yqe?= [%s]\r\n"
+                    "Message-ID: <batch-chase-3@pudong-dc.example.cn>\r\nMIME-Version: 1.0\r\n"
+                    "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                    "到现在还没人联系我们。另外，同机柜的另一台 RCS25G0080007 今天早上电源也亮红灯了，BMC 报 "
+                    "PSU2 Failure。\r\n",
+                    c->addr, n0);
+  e2e_append(e, "INBOX", other, strlen(other));
+  g_free(out);
+  poll_ok(&out);
+  cr_assert(strstr(out, "new orders 1, follow-ups 1"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE sn = 'RCS25G0080007'"), 1);
 }
 
 /* A reply to the batch acknowledgement ("[RC… 等3单]") about another machine of the report, named by
