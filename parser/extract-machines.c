@@ -16,6 +16,14 @@ machine_new(const char *sn, const char *model, const char *symptoms)
 
 /* An item's number in a list of machines: "第一台", "第2台". */
 #define ITEM_NO "第[0-9一二三四五六七八九十]+台"
+/* What starts one machine's item in prose or a list (blind round 14b): "第一臺", "1号机", "A机",
+ * "其中一台", "另一台", "the first one", "another server". */
+#define ITEM_MARK                                                                                                           \
+  ITEM_NO                                                                                                                   \
+  "|第[0-9一二三四五六七八九十]+臺|[0-9一二三四五六七八九十]{1,2}号(?:机|服务器|节点|主机)|" \
+  "(?<![A-Za-z0-9])[A-H]机|(?:其中|另外|还有|另有|另)一[台臺]|"                                                \
+  "(?i:(?<![a-z])the (?:first|second|third|fourth|other) (?:one|server|machine|node|host)(?![a-z]))|"                       \
+  "(?i:(?<![a-z])another (?:server|machine|node|host)(?![a-z]))"
 
 static GRegex *
 cached_regex(GRegex **slot, const char *pattern)
@@ -329,17 +337,47 @@ line_machine(const ParserConfig *c, ParserSources *s, const char *line, const ch
 }
 /* A line of a list: numbered or bulleted, or it starts with the SN or its label ("Ticket #INC…
  * 转厂商" is prose that happens to hold an SN-shaped token). */
+/* Where a line's item begins: 0 for a list line (numbered or bulleted, or starting with the SN or
+ * its label: "Ticket #INC… 转厂商" is prose that happens to hold an SN-shaped token), the offset of an
+ * item's mark in the sentence before its SN ("…need attention. The first one, RCS…, lost a GPU"),
+ * -1 for none. */
+static gssize
+item_start(const char *line, const char *sn)
+{
+  static GRegex *start;
+  GRegex *re =
+    cached_regex(&start, "^[ \t>]*(?:[0-9]{1,2}[.、)）:]|[(（][0-9]{1,2}[)）]|[-*•·#]|" ITEM_MARK "|"
+                         "(?i:(?:设备|机器|服务器|主机)?(?:SN|S/N|序列号|序號|Serial)))");
+  if (g_regex_match(re, line, 0, NULL))
+    return 0;
+  const char *l = line;
+  while (*l == ' ' || *l == '\t')
+    l++;
+  if (g_ascii_strncasecmp(l, sn, strlen(sn)) == 0)
+    return 0;
+  static GRegex *mark_re;
+  GRegex *mark = cached_regex(&mark_re, ITEM_MARK);
+  g_autofree char *up = g_ascii_strup(line, -1);
+  const char *at = strstr(up, sn);
+  if (!at)
+    return -1;
+  /* the last mark before the SN */
+  gssize found = -1;
+  g_autoptr(GMatchInfo) mi = NULL;
+  for (g_regex_match_full(mark, line, at - up, 0, 0, &mi, NULL); g_match_info_matches(mi);
+       g_match_info_next(mi, NULL)) {
+    gint ms = 0, me = 0;
+    g_match_info_fetch_pos(mi, 0, &ms, &me);
+    if (me <= at - up)
+      found = ms;
+  }
+  return found;
+}
+
 static gboolean
 list_line(const char *line, const char *sn)
 {
-  static GRegex *start;
-  GRegex *re = cached_regex(&start, "^[ \t>]*(?:[0-9]{1,2}[.、)）:]|[(（][0-9]{1,2}[)）]|[-*•·#]|" ITEM_NO "|"
-                                    "(?i:(?:设备|机器|服务器|主机)?(?:SN|S/N|序列号|序號|Serial)))");
-  if (g_regex_match(re, line, 0, NULL))
-    return TRUE;
-  while (*line == ' ' || *line == '\t')
-    line++;
-  return g_ascii_strncasecmp(line, sn, strlen(sn)) == 0;
+  return item_start(line, sn) >= 0;
 }
 
 /* At most this much of the lines below an item (bytes). */
@@ -381,7 +419,7 @@ static GPtrArray *
 item_parts(const ParserConfig *c, const char *line)
 {
   static GRegex *marker_re;
-  GRegex *re = cached_regex(&marker_re, ITEM_NO "|(?:还有|另有|另外|另)一台|(?:還有|另有|另外|另)一臺");
+  GRegex *re = cached_regex(&marker_re, ITEM_MARK);
   g_autoptr(GArray) at = g_array_new(FALSE, FALSE, sizeof(gint));
   g_autoptr(GMatchInfo) mi = NULL;
   for (g_regex_match(re, line, 0, &mi); g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
@@ -405,6 +443,48 @@ item_parts(const ParserConfig *c, const char *line)
     g_ptr_array_set_size(sns, 0);
     parser_sn_find(c, part, sns);
     if (sns->len != 1)
+      return NULL;
+  }
+  return g_steal_pointer(&parts);
+}
+
+/* "RCS…46 内存告警，RCS…47 电源亮红灯": one line, each SN in its own clauses with a fault of its own.
+ * The parts from the clause of each SN to the next one's; NULL unless every part tells a fault and
+ * names one SN (a machine in passing, "它的备机是 RCS…", tells none). */
+static GPtrArray *
+sn_parts(const ParserConfig *c, const char *line, GPtrArray *sns)
+{
+  static const char *const stops[] = { "，", "；", "。", ",", ";", NULL };
+  g_autofree char *up = g_ascii_strup(line, -1);
+  g_autoptr(GArray) at = g_array_new(FALSE, FALSE, sizeof(gsize));
+  gsize from = 0;
+  for (guint i = 0; i < sns->len; i++) {
+    const char *hit = strstr(up + from, g_ptr_array_index(sns, i));
+    if (!hit)
+      return NULL; /* a tail of a list, a look-alike: not written out as such */
+    gsize pos = (gsize)(hit - up);
+    /* its clause: after the last stop since the SN before (the first: since the line's start) */
+    gsize start = 0;
+    gboolean stopped = FALSE;
+    for (guint k = 0; stops[k]; k++) {
+      const char *d = g_strrstr_len(line + from, (gssize)(pos - from), stops[k]);
+      if (d) {
+        start = MAX(start, (gsize)(d - line) + strlen(stops[k]));
+        stopped = TRUE;
+      }
+    }
+    if (i > 0 && !stopped)
+      return NULL; /* two SNs in one clause ("RCS…46 和 RCS…47 都宕机"): a list's business */
+    g_array_append_val(at, start);
+    from = pos + strlen(g_ptr_array_index(sns, i));
+  }
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(g_free);
+  for (guint k = 0; k < at->len; k++) {
+    gsize a = g_array_index(at, gsize, k);
+    gsize b = k + 1 < at->len ? g_array_index(at, gsize, k + 1) : strlen(line);
+    char *part = g_strndup(line + a, b - a);
+    g_ptr_array_add(parts, part);
+    if (parser_fault_words(c, part, strlen(part)) <= 0)
       return NULL;
   }
   return g_steal_pointer(&parts);
@@ -471,7 +551,9 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
        * nor "一台正常 一台宕机". */
       if (list && !cells && parser_tells_faults_only(c, lines[i]))
         g_ptr_array_add(listed, g_steal_pointer(&sns));
-      g_autoptr(GPtrArray) parts = !list && !cells ? item_parts(c, lines[i]) : NULL;
+      g_autoptr(GPtrArray) parts = NULL;
+      if (!list && !cells && !(parts = item_parts(c, lines[i])))
+        parts = sn_parts(c, lines[i], sns);
       for (guint k = 0; parts && k < parts->len; k++) {
         const char *part = g_ptr_array_index(parts, k);
         g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func(g_free);
@@ -487,9 +569,10 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
       continue;
     }
     const char *sn = g_ptr_array_index(sns, 0);
-    if (has_machine(out, sn) || (!cells && !list_line(lines[i], sn)))
+    gssize from = cells ? 0 : item_start(lines[i], sn);
+    if (has_machine(out, sn) || from < 0)
       continue;
-    ParserMachine *m = cells ? row_machine(c, &t, cells, sn) : line_machine(c, s, lines[i], sn);
+    ParserMachine *m = cells ? row_machine(c, &t, cells, sn) : line_machine(c, s, lines[i] + from, sn);
     if ((!cells || !t.header) &&
         (!m->symptoms || parser_fault_words(c, m->symptoms, strlen(m->symptoms)) <= 0)) {
       /* the item goes on below its SN line */

@@ -847,6 +847,35 @@ Test(fields, machines_in_prose_by_ordinal)
   g_autoptr(ParserRequest) one =
     parse_body("RCS25F0230007 开不了机，上个月换过主板的是 RCS25F0230008 那台，不是这台。");
   cr_expect_eq(one->machines->len, 1);
+  /* other ways of telling machines apart (blind round 14b), each its own fault */
+  static const char *const two[] = {
+    "1号机 RCS25A0012346 内存告警。\n2号机 RCS25A0012347 电源亮红灯。",
+    "A机 RCS25A0012346 内存告警，B机 RCS25A0012347 开不了机。",
+    "其中一台RCS25A0012346内存告警，另一台RCS25A0012347电源亮红灯。",
+    "第一臺 RCS25A0012346 記憶體告警。\n第二臺 RCS25A0012347 電源亮紅燈。",
+    "RCS25A0012346 内存告警，RCS25A0012347 电源亮红灯。",
+    "Two servers need attention. The first one, RCS25A0012346, has a memory alarm and\nreboots. The second "
+    "one, RCS25A0012347, has a failed fan.",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(two); i++) {
+    g_autoptr(ParserRequest) t = parse_body(two[i]);
+    cr_expect_eq(t->machines->len, 2, "%s", two[i]);
+    for (guint k = 0; k < t->machines->len; k++) {
+      const ParserMachine *m = g_ptr_array_index(t->machines, k);
+      gboolean fan = strstr(m->sn, "47") != NULL;
+      /* its own words: the other's part is not in it */
+      cr_expect(!m->symptoms || !strstr(m->symptoms, fan ? "内存" : "电源"), "%s: %s", m->sn, m->symptoms);
+    }
+  }
+  /* in passing: a standby, a replaced machine, one clause naming both */
+  static const char *const single[] = {
+    "HIS主库服务器 RCS25F0230007 今天上午10点宕机了，现在已经切换到它的备机 RCS25F0230008 上。",
+    "RCS25A0012346 和 RCS25A0012347 都在三楼机房，其中 RCS25A0012346 内存告警。",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(single); i++) {
+    g_autoptr(ParserRequest) t = parse_body(single[i]);
+    cr_expect_eq(t->machines->len, 1, "%s", single[i]);
+  }
 }
 
 /* A phone's "SN + fault word" is the whole description (blind round 11b); a table header's 故障 is a
