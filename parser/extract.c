@@ -156,10 +156,11 @@ reads_as_pinyin(const char *text)
   return words >= 10 && pinyin * 10 >= words * 7;
 }
 
-/* Whether a line without Chinese is machine output pasted into the mail: a log, a BMC event list
- * ("[ 0.013000] mpt3sas_cm0: log_info(0x31120303)", "sd 0:0:0:0: [sda] hostbyte=DID_OK", "1 |
- * 11/10/2026 | 09:48:12 | Memory #0x87"): hex, assignments, identifiers with '_' or '#', a
- * bracketed number, a clock time, a bus address, or more digits and signs than letters. */
+/* Whether a line without Chinese is machine output pasted into the mail: a log, a BMC event list, a
+ * stack trace ("[ 0.013000] mpt3sas_cm0: log_info(0x31120303)", "sd 0:0:0:0: [sda] hostbyte=DID_OK",
+ * "1 | 11/10/2026 | 09:48:12 | Memory #0x87", "at org.apache…invoke(Foo.java:199)"): hex, assignments,
+ * identifiers with '_' or '#' or dotted, a bracketed number, a clock time, a bus address, a source
+ * line, or more digits and signs than letters. */
 static gboolean
 log_line(const char *line, gsize len)
 {
@@ -169,7 +170,11 @@ log_line(const char *line, gsize len)
   static GRegex *re;
   if (g_once_init_enter(&re))
     g_once_init_leave(&re,
-                      g_regex_new("\\[\\s*[0-9]|[0-9]{1,2}:[0-9]{2}:[0-9]{2}|[0-9a-f]+:[0-9a-f]+:[0-9a-f.]+",
+                      g_regex_new("\\[\\s*[0-9]|[0-9]{1,2}:[0-9]{2}:[0-9]{2}|[0-9a-f]+:[0-9a-f]+:[0-9a-f.]+|"
+                                  /* a stack trace: "at org.apache.…invoke(…)", "Foo.java:199", a.b.c */
+                                  "(?:^|\\s)at [\\w$.<>]+\\(|\\.(?:java|py|go|cc?|cpp|js|ts|rb|cs|kt):[0-9]+|"
+                                  "[a-z]\\w*\\.[a-z]\\w*\\.[a-z]\\w*|[a-z](?:exception|error)\\b|"
+                                  "^\\s*file \"|^traceback|^caused by:",
                                   G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL));
   if (g_regex_match(re, l, 0, NULL))
     return TRUE;

@@ -1175,6 +1175,17 @@ Test(fields, language)
     log->str);
   g_autoptr(ParserRequest) el = parse_str(en_log);
   cr_assert_str_eq(el->language, "en");
+  /* a Java stack trace (blind round 14b) */
+  g_autoptr(GString) trace = g_string_new("java.lang.IllegalStateException: no GPU resources available\n");
+  for (int i = 0; i < 30; i++)
+    g_string_append_printf(
+      trace, "\tat org.apache.catalina.core.StandardWrapperValve.invoke(StandardWrapperValve.java:%d)\n",
+      100 + i);
+  g_autofree char *zh_trace = g_strdup_printf("From: a@b.cn\nSubject: 平台报错\nContent-Type: text/plain; "
+                                              "charset=utf-8\n\n调度平台提交任务报错，日志如下：\n%s",
+                                              trace->str);
+  g_autoptr(ParserRequest) zt = parse_str(zh_trace);
+  cr_assert_str_eq(zt->language, "zh");
 }
 
 /* ---- follow-ups ------------------------------------------------------------------------------- */
