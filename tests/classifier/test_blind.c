@@ -105,6 +105,10 @@ static const SevCase sevs[] = {
   { "风扇告警，怕会过热宕机", "S2" },
   { "请尽快处理，以免宕机", "S3" },
   { "we are worried it will go down", "S3" },
+  /* blind round 14b: more ways of fearing it, a port flapping */
+  { "内存报错，随时可能会宕机，我们先把业务迁走了", "S2" },
+  { "风扇告警，怕宕机", "S2" },
+  { "网卡频繁掉线，交换机侧看到端口反复 up/down", "S2" },
   /* the third: colloquial overheating and noise */
   { "CPU 温度很高，90度", "S2" },
   { "风扇一直响得厉害", "S2" },
@@ -208,6 +212,8 @@ static const CompCase comps[] = {
   { "", "朝阳机房 GPU 训练集群 3 号机柜那台机器的电源模块坏了，BMC 报 PSU Failure", "machine_part", "fault",
     "covered", "in_warranty" },
   { "", "GPU训练服务器的GPU掉卡", "gpu", "fault", "covered", "in_warranty" },
+  { "", "1 号电源模块坏了，BMC 报 PSU Failure，GPU 训练还在跑", "machine_part", "fault", "covered",
+    "in_warranty" },
   /* traditional Chinese and Taiwan vocabulary */
   { "", "顯示卡不識別", "gpu", "fault", "covered", "in_warranty" },
   { "", "記憶體報錯", "machine_part", "fault", "covered", "in_warranty" },
