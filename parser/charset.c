@@ -417,6 +417,74 @@ guess(const char *data, gsize len)
   return guessed_as(out, "GB18030", gb_bad);
 }
 
+/* Characters that make up most Chinese text, simplified and traditional (and the vendor's words:
+ * 服务器, 硬盘, 告警 …): text decoded with the wrong one of GBK and Big5 has few of them. */
+static const char common_han[] =
+  "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方"
+  "后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开"
+  "它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此"
+  "变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老"
+  "头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门"
+  "即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花"
+  "带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段"
+  "研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近千周委素技备半办青省列习响约支般史感劳便"
+  "团往历市克何除消构府称太准精值号率族维划选标写存候毛亲快效院查型按格养易置派层片始却专状育厂京识适属包火住"
+  "调满县局照参红细引听该价严服务硬盘内存源扇网卡板显故障告警错宕启统房址系码序维修换坏掉灯黄损客户请尽排谢您"
+  "這為個國們時來發動過說產種後學經進著處現實兩體機當點從業應開還關樣與間線數麼質氣變條沒結問無軍題黨總設長頭"
+  "資邊級圖統較將組見計別運農幾區強決幹戰則據隊給門規熱領導壓爭濟階術極聯認權證轉單風帶場車務萬達積議聲報鬥類"
+  "離華確張馬節話況溫傳許廣記觀織裝眾書復兒須際驗連斷難週備辦習響約劃選標寫親廠識適屬調滿縣參紅細聽該價嚴碟憶"
+  "錯當啟統網顯紅燈黃損戶請儘謝伺";
+
+/* The share (0..1) of Han characters of text that are common ones; *han: how many Han there are. */
+static double
+common_share(const char *text, guint *han)
+{
+  static guint8 *bits; /* U+4E00..U+9FFF */
+  if (g_once_init_enter(&bits)) {
+    guint8 *b = g_new0(guint8, (0xA000 - 0x4E00) / 8);
+    for (const char *p = common_han; *p; p = g_utf8_next_char(p)) {
+      gunichar ch = g_utf8_get_char(p);
+      if (ch >= 0x4E00 && ch < 0xA000)
+        b[(ch - 0x4E00) / 8] |= (guint8)(1u << ((ch - 0x4E00) % 8));
+    }
+    g_once_init_leave(&bits, b);
+  }
+  guint n = 0, common = 0;
+  for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+    gunichar ch = g_utf8_get_char(p);
+    if (ch < 0x4E00 || ch >= 0xA000)
+      continue;
+    n++;
+    common += (bits[(ch - 0x4E00) / 8] >> ((ch - 0x4E00) % 8)) & 1;
+  }
+  *han = n;
+  return n ? (double)common / n : 1.0;
+}
+
+/* Text decoded as its label's GBK that reads as noise, from bytes that are Big5 text (or the other way
+ * round): the other decoding, guessed, when it reads clearly better (blind round 14b: Big5 labelled GBK
+ * was stored and quoted as "и瞏玭诀┬"). NULL otherwise. */
+static GString *
+other_family(const char *cs, const char *data, gsize len, const GString *decoded, guint *bad,
+             const char **used)
+{
+  guint han = 0;
+  double share = common_share(decoded->str, &han);
+  if (han < 8 || share >= 0.3)
+    return NULL;
+  const char *other = strcmp(cs, "GB18030") == 0 ? "BIG5-HKSCS" : "GB18030";
+  GString *alt = g_string_sized_new(len + 16);
+  guint alt_bad = 0, alt_han = 0;
+  if (!iconv_decode(other, data, len, alt, &alt_bad) || alt_bad > 0 ||
+      common_share(alt->str, &alt_han) < MAX(0.3, 2 * share)) {
+    g_string_free(alt, TRUE);
+    return NULL;
+  }
+  *bad = alt_bad;
+  *used = strcmp(other, "GB18030") == 0 ? "GB18030" : "Big5";
+  return alt;
+}
+
 /* HZ (RFC 1843: 7-bit GB2312 between "~{" and "~}", "~~" a tilde, "~" + newline nothing) as the
  * EUC-CN bytes GB18030 reads; glibc's iconv has no HZ (blind round 14: a mail in it was read as
  * "~{Dc:C#,~}" and lost its contact and place). */
@@ -427,6 +495,10 @@ hz_to_euc(const char *data, gsize len)
   gboolean gb = FALSE;
   for (gsize i = 0; i < len; i++) {
     guchar c = (guchar)data[i];
+    if (c == '~' && i + 2 < len && data[i + 1] == '\r' && data[i + 2] == '\n') {
+      i += 2; /* a soft line break, as sent (CRLF) */
+      continue;
+    }
     if (c == '~' && i + 1 < len) {
       char n = data[i + 1];
       if (n == '{' || n == '}' || n == '~' || n == '\n') {
@@ -494,6 +566,14 @@ parser_charset_decode(const char *declared, const char *data, gsize len)
   } else if (!iconv_decode(cs, data, len, out, &d.replacements)) {
     g_string_free(out, TRUE);
     return guess(data, len);
+  } else if (d.replacements == 0 && (strcmp(cs, "GB18030") == 0 || strcmp(cs, "BIG5-HKSCS") == 0) &&
+             !all_ascii(data, len)) {
+    GString *alt = other_family(cs, data, len, out, &d.replacements, &d.charset_used);
+    if (alt) {
+      g_string_free(out, TRUE);
+      out = alt;
+      d.guessed = TRUE;
+    }
   } else if (d.replacements > 0 && strcmp(cs, "BIG5-HKSCS") == 0) {
     /* CP950 has a few Microsoft additions HKSCS lacks; keep whichever decodes more. */
     GString *alt = g_string_sized_new(len + 16);

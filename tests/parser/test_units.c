@@ -34,6 +34,19 @@ Test(charset, hz_and_iso_2022_cn)
   g_free(c.text);
 }
 
+/* Big5 labelled GBK reads as noise in GBK: the Big5 reading, guessed (blind round 14b). */
+Test(charset, big5_labelled_gbk)
+{
+  static const char big5[] =
+    "\xA7\xDA\xAD\xCC\xAA\xBA\xA6\xF8\xAA\x41\xBE\xB9\xB5\x77\xBA\xD0\xAC\x47\xBB\xD9\xA1\x41"
+    "\xBD\xD0\xBE\xA8\xA7\xD6\xA6\x77\xB1\xC6\xA4\x75\xB5\x7B\xAE\x76\xB3\x42\xB2\x7A\xA1\x43";
+  ParserDecoded d = parser_charset_decode("gbk", big5, sizeof big5 - 1);
+  cr_assert_str_eq(d.text, "我們的伺服器硬碟故障，請儘快安排工程師處理。");
+  cr_assert_str_eq(d.charset_used, "Big5");
+  cr_assert(d.guessed);
+  g_free(d.text);
+}
+
 Test(charset, gb2312_label_decodes_gbk_only_characters)
 {
   /* 刘镕: 镕 (0xE946) is GBK, not GB2312. */
