@@ -710,6 +710,8 @@ Test(phones, contact_next_to_the_number)
     /* Tibetan names have no surname (blind round 14) */
     { "服务器开不了机，麻烦尽快。\n次仁 139-0891-2345", "次仁" },
     { "现场找扎西卓玛 13908912345", "扎西卓玛" },
+    { "谢谢！\n古丽娜尔 189-9911-2233", "古丽娜尔" }, /* Uyghur, Mongolian (blind round 14b) */
+    { "现场联系 巴特尔 13904711234", "巴特尔" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *mail = g_strdup_printf("From: a@b.cn\nSubject: s\n\n%s\n", cases[i][0]);
