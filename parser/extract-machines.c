@@ -449,8 +449,8 @@ item_parts(const ParserConfig *c, const char *line)
 }
 
 /* "RCS…46 内存告警，RCS…47 电源亮红灯": one line, each SN in its own clauses with a fault of its own.
- * The parts from the clause of each SN to the next one's; NULL unless every part tells a fault and
- * names one SN (a machine in passing, "它的备机是 RCS…", tells none). */
+ * The parts from the clause of each SN to the next one's; NULL unless every part tells a fault now
+ * and names one SN (a machine in passing, "它的备机是 RCS…", tells none; a question about it neither). */
 static GPtrArray *
 sn_parts(const ParserConfig *c, const char *line, GPtrArray *sns)
 {
@@ -484,7 +484,8 @@ sn_parts(const ParserConfig *c, const char *line, GPtrArray *sns)
     gsize b = k + 1 < at->len ? g_array_index(at, gsize, k + 1) : strlen(line);
     char *part = g_strndup(line + a, b - a);
     g_ptr_array_add(parts, part);
-    if (parser_fault_words(c, part, strlen(part)) <= 0)
+    /* a fault told now: not a question about another order ("另外问下 RC…那单（RCS… 掉卡）的报告什么时候给？") */
+    if (parser_fault_words(c, part, strlen(part)) <= 0 || !parser_reports_fault(c, part))
       return NULL;
   }
   return g_steal_pointer(&parts);

@@ -886,6 +886,8 @@ Test(fields, machines_in_prose_by_ordinal)
   static const char *const single[] = {
     "HIS主库服务器 RCS25F0230007 今天上午10点宕机了，现在已经切换到它的备机 RCS25F0230008 上。",
     "RCS25A0012346 和 RCS25A0012347 都在三楼机房，其中 RCS25A0012346 内存告警。",
+    "另外今天又有一台出问题了：SN RCS25A0012346，突然宕机。另外问下 RC20261125-0001 那单（RCS25A0012347 "
+    "掉卡）的报告什么时候给？",
   };
   for (guint i = 0; i < G_N_ELEMENTS(single); i++) {
     g_autoptr(ParserRequest) t = parse_body(single[i]);
