@@ -179,7 +179,9 @@ part_block(const ParserConfig *c, const char *text, gsize at)
      * ("2026-11-22 03:14:21 …") or a sentence does not: no block goes on above it */
     if (colon && (colon - l > 32 || g_ascii_isdigit(*l)))
       return FALSE;
-    if (!colon && !memchr(l, '=', n) && !g_strstr_len(l, (gssize)n, "：")) {
+    /* "=== START OF INFORMATION SECTION ===" is a title, "key=value" is not */
+    gboolean rule = n > 6 && g_str_has_prefix(l, "===");
+    if (!colon && (rule || !memchr(l, '=', n)) && !g_strstr_len(l, (gssize)n, "：")) {
       /* a title as a BMC page or dmidecode writes it: short, Latin only ("Board Info"); a Chinese
        * sentence naming the chassis ("机箱打开传感器报 Chassis Intru") heads nothing */
       if (n > 48)
@@ -1072,6 +1074,29 @@ parser_sn_find(const ParserConfig *c, const char *text, GPtrArray *out)
 
 /* ---- model ----------------------------------------------------------------------------------- */
 
+/* The first labelled model of text outside a part's block (a disk's "Device Model:" under smartctl's
+ * "=== START OF INFORMATION SECTION ===": blind round 14b, a false model mismatch). */
+static char *
+model_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep)
+{
+  if (!text)
+    return NULL;
+  gsize len = strlen(text), pos = 0;
+  ParserMatch m = { 0 };
+  char *v = NULL;
+  while (pos < len && parser_re_match(c, PARSER_RE_MODEL_LABELLED, text, len, pos, &m)) {
+    if (!part_block(c, text, m.ov[0])) {
+      v = parser_match_group(&m, text, 1);
+      if (keep && v)
+        parser_extract_keep_raw(s, text, m.ov[2], m.ov[3]);
+      break;
+    }
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  parser_match_clear(&m);
+  return v;
+}
+
 /* Labelled, then a known family; in the own words, the forwarded mail, then the subject. */
 static char *
 model_find(const ParserConfig *c, ParserSources *s)
@@ -1079,7 +1104,7 @@ model_find(const ParserConfig *c, ParserSources *s)
   const char *texts[] = { s->main, s->fwd, s->subject };
   char *model = NULL;
   for (guint i = 0; i < G_N_ELEMENTS(texts) && !model; i++)
-    model = parser_extract_first_group(c, PARSER_RE_MODEL_LABELLED, s, texts[i], i < 2);
+    model = model_labelled(c, s, texts[i], i < 2);
   for (guint i = 0; i < G_N_ELEMENTS(texts) && !model; i++)
     model = parser_extract_first_group(c, PARSER_RE_MODEL_TOKEN, s, texts[i], i < 2);
   if (model)

@@ -931,6 +931,20 @@ Test(fields, building_with_its_street_in_brackets)
 
 /* A mail whose description is only in its attached .txt: the description and its tags are the
  * attachment's. */
+/* smartctl's information section is a disk's: its Device Model and Serial Number are not the
+ * machine's (blind round 14b: a false model mismatch and the disk's serial as the SN). */
+Test(fields, a_pasted_smartctl_block_is_the_disks)
+{
+  g_autoptr(ParserRequest) r =
+    parse_body("西安机房 RCS25N0134567 这台的 3 号硬盘 SMART 检测失败：\n\n"
+               "=== START OF INFORMATION SECTION ===\nDevice Model:     ST8000NM0055-1RM112\n"
+               "Serial Number:    ZA1B2C3D\nSMART overall-health self-assessment test "
+               "result: FAILED!\n");
+  cr_expect_null(r->model, "%s", r->model);
+  for (guint i = 0; i < r->sn_candidates->len; i++)
+    cr_expect_str_neq(g_ptr_array_index(r->sn_candidates, i), "ZA1B2C3D");
+}
+
 /* A pasted chat's header lines (who wrote when) and a signature with a note on the name are no
  * symptoms (blind round 14: both were quoted back in the acknowledgement); a time of the fault is. */
 Test(fields, symptoms_without_chat_headers_or_signature)
