@@ -121,19 +121,24 @@ name_line(const ParserConfig *c, const char *line)
          !parser_has_stop_word(c, han);
 }
 
-/* A chat transcript's header line, pasted from WeChat or DingTalk ("王刚 2026-11-10 09:48", "王刚(信息中心)
- * 11-16 08:40"): who wrote when, no symptom (blind round 14: quoted back in the acknowledgement); a
- * date and a time, not a time alone ("今天早上 09:48" says when the fault came). */
+/* A chat transcript's header line, pasted from WeChat, DingTalk or Feishu ("王刚 2026-11-10 09:48",
+ * "王刚(信息中心) 11-16 08:40", "格桑卓玛 11月17日 14:02", "朴成浩  昨天 22:15"), or its title ("【钉钉消息
+ * 转发】", "高原云运维群(8)"): no symptom (blind rounds 14, 14b: quoted back in the acknowledgement); a
+ * name and a date and a time, not a time alone ("今天早上 09:48" says when the fault came). */
 static gboolean
 chat_header(const char *l)
 {
   static GRegex *re;
   if (g_once_init_enter(&re))
-    g_once_init_leave(&re,
-                      g_regex_new("^\\s*[\\p{Han}A-Za-z·. ]{1,12}\\s*(?:[(（][^)）]{1,16}[)）])?\\s+"
-                                  "(?:\\d{4}[-/.年]\\d{1,2}[-/.月]\\d{1,2}日?\\s*|\\d{1,2}[-/]\\d{1,2}\\s+)"
-                                  "\\d{1,2}:\\d{2}(?::\\d{2})?\\s*$",
-                                  G_REGEX_OPTIMIZE, 0, NULL));
+    g_once_init_leave(
+      &re, g_regex_new("^\\s*[\\p{Han}A-Za-z·. ]{1,12}\\s*(?:[(（][^)）]{1,16}[)）])?\\s+"
+                       "(?:\\d{4}[-/.年]\\d{1,2}[-/.月]\\d{1,2}日?\\s*|\\d{1,2}[-/]\\d{1,2}\\s+|"
+                       "\\d{1,2}月\\d{1,2}日\\s*|(?:昨天|今天|前天|星期.|周.)\\s*)"
+                       "\\d{1,2}:\\d{2}(?::\\d{2})?\\s*$"
+                       /* the transcript's title: "【钉钉消息转发】", a group's name "高原云运维群(8)" */
+                       "|^\\s*【[^】]{1,16}(?:转发|记录|消息)】\\s*$|^\\s*[\\p{Han}A-Za-z0-9]{1,16}群(?:[(（]"
+                       "\\d+[)）])?\\s*$",
+                       G_REGEX_OPTIMIZE, 0, NULL));
   return g_regex_match(re, l, 0, NULL);
 }
 

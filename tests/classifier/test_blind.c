@@ -214,6 +214,7 @@ static const CompCase comps[] = {
   { "", "GPU训练服务器的GPU掉卡", "gpu", "fault", "covered", "in_warranty" },
   { "", "1 号电源模块坏了，BMC 报 PSU Failure，GPU 训练还在跑", "machine_part", "fault", "covered",
     "in_warranty" },
+  { "", "nvidia-smi 看卡都在，内存报错", "machine_part", "fault", "covered", "in_warranty" },
   /* traditional Chinese and Taiwan vocabulary */
   { "", "顯示卡不識別", "gpu", "fault", "covered", "in_warranty" },
   { "", "記憶體報錯", "machine_part", "fault", "covered", "in_warranty" },

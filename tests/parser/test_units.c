@@ -956,6 +956,12 @@ Test(fields, symptoms_without_chat_headers_or_signature)
   cr_expect_null(strstr(chat->symptoms, "2026-11-10"), "%s", chat->symptoms);
   cr_expect_null(strstr(chat->symptoms, "11-16 08:40"), "%s", chat->symptoms);
   cr_expect(strstr(chat->symptoms, "今天早上 09:30"), "%s", chat->symptoms);
+  /* Feishu's and a dated-in-Chinese header, the transcript's title and the group's name (blind round 14b) */
+  g_autoptr(ParserRequest) feishu =
+    parse_body("【钉钉消息转发】\n高原云运维群(8)\n格桑卓玛 11月17日 14:02\n"
+               "RCS25K0101234 又在报 FAN2 风扇告警\n朴成浩  昨天 22:15\n收到");
+  cr_assert_not_null(feishu->symptoms);
+  cr_expect_str_eq(feishu->symptoms, "RCS25K0101234 又在报 FAN2 风扇告警"); /* "收到" says too little */
   g_autoptr(ParserRequest) sig =
     parse_body("服务器 RCS25P0145678 RAID卡报错，阵列已降级。\n请尽快安排。\n\n顾喆(喆字是吉吉)\n");
   cr_expect_null(strstr(sig->symptoms, "吉吉"), "%s", sig->symptoms);
