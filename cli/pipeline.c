@@ -539,6 +539,17 @@ stranger_to(StoreConn *conn, const ParserConfig *parser, gint64 order_id, Parser
   return ok;
 }
 
+gboolean
+pipeline_sender_known(StoreConn *conn, const ParserConfig *parser, gint64 order_id, ParserRequest *fu,
+                      gboolean *known, GError **error)
+{
+  gboolean stranger = TRUE;
+  if (!stranger_to(conn, parser, order_id, fu, &stranger, error))
+    return FALSE;
+  *known = !stranger;
+  return TRUE;
+}
+
 /* The order's complaint flag ("【投诉】…已经超过4小时了还没人联系", "催办：… 至今无人联系"): the desk
  * and the duty team see it (blind round 11d: only another follow-up). */
 static gboolean

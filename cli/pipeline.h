@@ -70,6 +70,11 @@ void pipeline_symptoms_drop_order(ParserRequest *req, const char *order_no);
  * 12 M08, the new memory order was filed as a power fault with the chase as its description. */
 void pipeline_other_machine_words(const ParserConfig *parser, ParserRequest *req, const char *order_no);
 
+/* Whether the order knows fu's sender (its customer's address or company, or a reply in its thread):
+ * *known; FALSE on a database error. */
+gboolean pipeline_sender_known(StoreConn *conn, const ParserConfig *parser, gint64 order_id,
+                               ParserRequest *fu, gboolean *known, GError **error);
+
 /* What a mail that names an order became besides (or instead of) a follow-up of it. */
 typedef struct {
   gboolean other_machine; /* it reports a fault of another machine: a new order, the old one unchanged */

@@ -305,6 +305,13 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
     gboolean chase = !order_id && req && req->chase && named && pipeline_machine_count(req) == 1;
     if (chase && !store_order_find_open(p->conn, named, received, &order_id, error))
       return FALSE;
+    /* from someone that order does not know (a colleague's free mail, another company): a report of
+     * its own, acknowledged, as before — not a follow-up held for review without an answer */
+    gboolean known = TRUE;
+    if (chase && order_id && !pipeline_sender_known(p->conn, p->parser, order_id, req, &known, error))
+      return FALSE;
+    if (chase && !known)
+      order_id = 0;
     PipelineFollowup fu = { .machine = G_MAXUINT };
     g_autofree char *recurrence_of = NULL;
     gint64 recurred = 0; /* the order the mail named, noted with the new order's number */

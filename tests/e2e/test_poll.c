@@ -691,6 +691,15 @@ Test(poll, a_chase_without_the_number_follows_up_the_machines_open_order)
   cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox"), 2);
   g_autofree char *status = harness_text(e, "SELECT status FROM intake.orders WHERE sn = 'RCS25Q0099101'");
   cr_assert_str_eq(status, "queued");
+  /* from someone the order does not know (free mail): a report of its own, acknowledged — not a
+   * follow-up held for review with no answer */
+  append_text("From: someone@163.com\r\nTo: service@roycom.com.cn\r\nSubject: 催一下\r\n"
+              "Message-ID: <ch-4@163.com>\r\nDate: Mon, 16 Nov 2026 10:00:00 +0800\r\n",
+              "RCS25Q0099101 上周报的内存告警还没人来\r\n");
+  g_free(out), g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 1, follow-ups 0"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox"), 3);
 }
 
 /* A reply to an order that reports another machine's fault is a new order with its own priority and
