@@ -222,13 +222,26 @@ void
 pipeline_machine_enter(ParserRequest *req, guint index, PipelineMachineSaved *saved)
 {
   const ParserMachine *m = index < req->machines->len ? g_ptr_array_index(req->machines, index) : NULL;
-  *saved = (PipelineMachineSaved){ req->sn, req->model, req->symptoms, req->sn_candidates, TRUE };
+  *saved = (PipelineMachineSaved){ .sn = req->sn,
+                                   .model = req->model,
+                                   .symptoms = req->symptoms,
+                                   .sn_candidates = req->sn_candidates,
+                                   .entered = TRUE };
   req->sn = m ? g_strdup(m->sn) : NULL;
   req->model = m ? g_strdup(m->model) : NULL;
   req->symptoms = g_strdup(m && m->symptoms ? m->symptoms : m ? saved->symptoms : NULL);
   req->sn_candidates = g_ptr_array_new_with_free_func(g_free);
   if (req->sn)
     g_ptr_array_add(req->sn_candidates, g_strdup(req->sn));
+  /* a table row's own place is that machine's when it is another than the mail's (blind round 14: a
+   * CSV row's 福田区 under the body's 南山区 address; a row that says 南山区 keeps the body's full one) */
+  if (m && m->city && (g_strcmp0(m->city, req->city) || g_strcmp0(m->district, req->district))) {
+    saved->placed = TRUE;
+    saved->address = req->address, saved->city = req->city, saved->district = req->district;
+    req->address = g_strdup(m->address);
+    req->city = g_strdup(m->city);
+    req->district = g_strdup(m->district);
+  }
 }
 
 void
@@ -244,6 +257,13 @@ pipeline_machine_leave(ParserRequest *req, PipelineMachineSaved *saved)
   req->model = saved->model;
   req->symptoms = saved->symptoms;
   req->sn_candidates = saved->sn_candidates;
+  if (saved->placed) {
+    g_free(req->address);
+    g_free(req->city);
+    g_free(req->district);
+    req->address = saved->address, req->city = saved->city, req->district = saved->district;
+    saved->placed = FALSE;
+  }
   saved->entered = FALSE;
 }
 

@@ -49,6 +49,8 @@ typedef struct {
   char *sn, *model, *symptoms;
   GPtrArray *sn_candidates;
   gboolean entered;
+  gboolean placed; /* the machine's row named its own place: address, city, district below are the mail's */
+  char *address, *city, *district;
 } PipelineMachineSaved;
 void pipeline_machine_enter(ParserRequest *req, guint index, PipelineMachineSaved *saved);
 void pipeline_machine_leave(ParserRequest *req, PipelineMachineSaved *saved);

@@ -35,7 +35,7 @@ cached_regex(GRegex **slot, const char *pattern)
 
 /* The column a table header cell names. The words are those of labels.ini [labels] that head
  * columns in batch reports (the labelled patterns need a value after the label, a header has none). */
-typedef enum { COL_OTHER, COL_SN, COL_MODEL, COL_SYMPTOMS } Column;
+typedef enum { COL_OTHER, COL_SN, COL_MODEL, COL_SYMPTOMS, COL_PLACE } Column;
 
 static Column
 header_column(const char *cell)
@@ -48,10 +48,12 @@ header_column(const char *cell)
                                      "SYMPTOM", "PROBLEM",  "FAULT",    "ISSUE",    "DESCRIPTION", "STATUS",
                                      "RESULT",  "备注",     "備註",     "说明",     "說明",        "REMARK",
                                      "NOTE",    "COMMENT",  NULL };
+  static const char *const place[] = { "地址", "位置",     "地点",    "所在地", "安装地", "城市",
+                                       "地點", "LOCATION", "ADDRESS", "SITE",   "CITY",   NULL };
   g_autofree char *up = g_ascii_strup(cell, -1);
   if (strlen(up) > 40)
     return COL_OTHER;
-  const char *const *lists[] = { sn, model, sym };
+  const char *const *lists[] = { sn, model, sym, place };
   for (guint k = 0; k < G_N_ELEMENTS(lists); k++)
     for (const char *const *w = lists[k]; *w; w++)
       if (strstr(up, *w))
@@ -281,13 +283,18 @@ parser_table_unfold(const ParserConfig *c, const char *text)
 static ParserMachine *
 row_machine(const ParserConfig *c, const Table *t, char **cells, const char *sn)
 {
-  g_autofree char *model = NULL;
+  g_autofree char *model = NULL, *place = NULL;
   g_autoptr(GString) sym = g_string_new(NULL);
   for (guint i = 0; cells[i]; i++) {
     Column col = t->header && i < G_N_ELEMENTS(t->col) ? t->col[i] : COL_OTHER;
     g_autofree char *up = g_ascii_strup(cells[i], -1);
     if (strstr(up, sn) || only_index(cells[i]))
       continue;
+    if (col == COL_PLACE) {
+      if (!place)
+        place = tidy(cells[i]);
+      continue;
+    }
     if (col == COL_MODEL ||
         (!model && col != COL_SYMPTOMS && parser_re_test_str(c, PARSER_RE_MODEL_TOKEN, cells[i]) &&
          strlen(cells[i]) < 40)) {
@@ -301,7 +308,16 @@ row_machine(const ParserConfig *c, const Table *t, char **cells, const char *sn)
     if (w)
       g_string_append_printf(sym, "%s%s", sym->len ? "，" : "", w);
   }
-  return machine_new(sn, model, sym->str);
+  ParserMachine *m = machine_new(sn, model, sym->str);
+  /* the row's own place ("深圳市福田区" beside a body that names 南山区: blind round 14 #9), when it
+   * names a city the place list knows */
+  if (place && parser_places_find(c->places, place, &m->city, &m->district) && m->city) {
+    m->address = g_steal_pointer(&place);
+  } else {
+    g_clear_pointer(&m->city, g_free);
+    g_clear_pointer(&m->district, g_free);
+  }
+  return m;
 }
 
 /* What a list line says about its machine, without its numbering and labels (SN：, 型号：,
@@ -673,7 +689,11 @@ parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *
       m->model = g_strdup(r->model);
     if (!m->symptoms)
       m->symptoms = g_strdup(r->symptoms);
-    g_ptr_array_add(r->machines, machine_new(m->sn, m->model, m->symptoms));
+    ParserMachine *copy = machine_new(m->sn, m->model, m->symptoms);
+    copy->address = g_strdup(m->address);
+    copy->city = g_strdup(m->city);
+    copy->district = g_strdup(m->district);
+    g_ptr_array_add(r->machines, copy);
   }
   /* Every SN of the table is a candidate (an attachment's were not scanned with the text). */
   for (guint i = 0; i < r->machines->len; i++) {

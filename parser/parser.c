@@ -51,6 +51,9 @@ parser_machine_free(gpointer p)
   g_free(m->sn);
   g_free(m->model);
   g_free(m->symptoms);
+  g_free(m->address);
+  g_free(m->city);
+  g_free(m->district);
   g_free(m);
 }
 

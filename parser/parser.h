@@ -53,6 +53,9 @@ typedef struct {
   char *sn; /* upper case */
   char *model;
   char *symptoms; /* what the mail says about this machine, else the mail's symptoms */
+  char *address;  /* a table row's own place (its 地址/位置 column), when it names a known city; */
+  char *city;     /* then its city and district are the machine's, not the mail's */
+  char *district;
 } ParserMachine;
 
 /* How one text part was decoded, so ops can see a decoding problem. */

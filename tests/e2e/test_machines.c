@@ -266,6 +266,34 @@ Test(machines, reprocess_reruns_each_machine_and_makes_no_duplicates)
 
 /* More machines than [limits] max_machines (here 5) in one mail — a stranger's list of other
  * customers' SNs, a 10,000-row sheet —: one order, for review, not an order (and an engineer) each. */
+/* A table row's own place is its machine's (blind round 14: the second row's 福田区 was filed under
+ * the body's 南山区); a row in the body's district keeps the body's full address; reprocess agrees. */
+Test(machines, a_table_rows_place_is_its_orders)
+{
+  static const char mail[] =
+    "From: zeng@pc-sz.example.cn\r\nTo: service@roycom.com.cn\r\nSubject: =?UTF-8?B?5pWF6Zqc?=\r\n"
+    "Message-ID: <place-1@pc-sz.example.cn>\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+    "故障设备清单：\r\n序号\tSN\t型号\t故障现象\t地点\r\n"
+    "1\tRCS25E0220450\tSYS-420GP-TNR\tGPU 掉卡\t深圳市南山区\r\n"
+    "2\tRCS25E0220451\tSYS-420GP-TNR\t风扇异响 FAN3 告警\t深圳市福田区\r\n\r\n"
+    "联系人 曾浩 13923456789\r\n地址：深圳市南山区科苑南路2666号 中国华润大厦28楼机房\r\n";
+  e2e_append(e, "INBOX", mail, strlen(mail));
+  g_autofree char *out = NULL;
+  poll_ok(&out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
+  g_autofree char *first =
+    harness_text(e, "SELECT concat_ws(' ', district, address) FROM intake.orders WHERE machine_index = 0");
+  cr_assert_str_eq(first, "南山区 深圳市南山区科苑南路2666号 中国华润大厦28楼机房");
+  g_autofree char *second =
+    harness_text(e, "SELECT concat_ws(' ', city, district) FROM intake.orders WHERE machine_index = 1");
+  cr_assert_str_eq(second, "深圳市 福田区");
+  g_free(out);
+  g_autofree char *err = NULL;
+  cr_assert_eq(e2e_run(e, &out, &err, "reprocess", "--all", "--dry-run", NULL), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "0 would change"), "%s", out);
+}
+
 Test(machines, more_than_max_machines_is_one_order_for_review)
 {
   g_autofree char *conf = NULL;

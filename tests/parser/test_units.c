@@ -931,6 +931,23 @@ Test(fields, building_with_its_street_in_brackets)
 
 /* A mail whose description is only in its attached .txt: the description and its tags are the
  * attachment's. */
+/* A table row's own place (its 地点 column) is its machine's, when it names a known city (blind
+ * round 14: a CSV's second row in 福田区 was filed under the body's 南山区). */
+Test(fields, a_table_rows_place_is_its_machines)
+{
+  g_autoptr(ParserRequest) r =
+    parse_body("故障设备清单：\n序号\tSN\t型号\t故障现象\t地点\n"
+               "1\tRCS25E0220450\tSYS-420GP-TNR\tGPU 掉卡\t深圳市南山区\n"
+               "2\tRCS25E0220451\tSYS-420GP-TNR\t风扇异响 FAN3 告警\t深圳市福田区\n"
+               "3\tRCS25E0220452\tSYS-420GP-TNR\t电源告警\t三楼机房\n");
+  cr_assert_eq(r->machines->len, 3);
+  const ParserMachine *b = g_ptr_array_index(r->machines, 1), *c = g_ptr_array_index(r->machines, 2);
+  cr_expect_str_eq(b->district ? b->district : "null", "福田区");
+  cr_expect_str_eq(b->city ? b->city : "null", "深圳市");
+  cr_expect_null(b->symptoms ? strstr(b->symptoms, "福田") : NULL, "%s", b->symptoms);
+  cr_expect_null(c->city, "no known city: the mail's place"); /* 三楼机房 */
+}
+
 /* smartctl's information section is a disk's: its Device Model and Serial Number are not the
  * machine's (blind round 14b: a false model mismatch and the disk's serial as the SN). */
 Test(fields, a_pasted_smartctl_block_is_the_disks)
