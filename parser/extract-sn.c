@@ -882,7 +882,8 @@ clause_reports_fault(const ParserConfig *c, const char *clause)
 {
   if (recurrence_said(c, clause))
     return TRUE;
-  static const char *const past[] = { "上次", "上回", "那次", "當時", "当时", "last time", "previous", NULL };
+  static const char *const past[] = { "上次", "上回", "那次", "當時",      "当时",     "上个月",     "上個月",
+                                      "报过", "報過", "曾经", "last time", "previous", "last month", NULL };
   for (guint i = 0; past[i]; i++)
     if (strstr(clause, past[i]))
       return FALSE;
@@ -1200,13 +1201,12 @@ parser_followup_other_machine(const ParserConfig *c, const ParserRequest *r, con
     return FALSE;
   if (parser_corrects_sn(c, r))
     return FALSE; /* "上次SN写错了，应该是 RCS…": the same machine */
-  if (!r->sn) {
-    /* an unlabelled one tells a fault where the mail turns to it, not in passing ("另RCS…的RAID问题
-     * 上周已经处理完毕") */
-    gssize at = parser_other_machine_start(c, r->symptoms, sn);
-    if (at < 0 || !parser_reports_fault(c, r->symptoms + at))
-      return FALSE;
-  }
+  /* a fault told now where the mail turns to it, not in passing ("另RCS…的RAID问题上周已经处理完毕",
+   * "另外一台 RCS… 上个月也报过内存告警，换过内存以后一直正常": blind round 14c); an unlabelled one
+   * must be turned to */
+  gssize at = parser_other_machine_start(c, r->symptoms, sn);
+  if ((at < 0 && !r->sn) || !parser_reports_fault(c, r->symptoms + MAX(at, 0)))
+    return FALSE;
   if (order_sn)
     return !parser_sn_same(sn, order_sn);
   if (!r->quoted_text)

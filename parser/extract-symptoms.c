@@ -395,11 +395,17 @@ parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *
   r->supplement = supplement(c, s, r);
   /* the customer's own words or the forwarded ones (a manager's "请处理" over the chase) */
   const char *said = r->symptoms ? r->symptoms : s->main;
-  r->chase = !r->supplement && !r->followup_of && r->references->len == 0 && said &&
-             (parser_word_in(c->chase, said) || parser_word_in(c->escalation, said));
+  r->chase =
+    !r->supplement && !r->followup_of && r->references->len == 0 && said && parser_word_in(c->chase, said);
   if (r->supplement)
     g_clear_pointer(&r->symptoms, g_free);
   if (!r->symptoms && !r->followup_of)
     r->symptoms = symptoms_from_subject(c, r, s->subject);
   tags(c, r, s->subject);
+  /* a chase of a quote or a question ("续保报价还没消息") is no repair's (blind round 14c) */
+  for (guint i = 0; r->chase && i < r->symptom_tags->len; i++) {
+    const char *t = g_ptr_array_index(r->symptom_tags, i);
+    if (strcmp(t, "quote") == 0 || strcmp(t, "consultation") == 0 || strcmp(t, "install") == 0)
+      r->chase = FALSE;
+  }
 }

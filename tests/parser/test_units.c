@@ -1019,6 +1019,9 @@ Test(followup, another_machine_is_a_new_report)
     { "RCS25C0200101 那台的事谢谢了", "RCS25C0200102", FALSE }, /* no fault told */
     { "SN：RCS25C02OO1O2 还是宕机", "RCS25C0200102", FALSE },   /* the order's, typed with O for 0 */
     { "另外又有一台出问题了：SN RCS25C0200101 宕机了，应该是电源坏了", "RCS25C0200102", TRUE },
+    /* a past fault of the other machine, fixed, told for reference (blind round 14c) */
+    { "内存还在告警。另外一台 SN RCS25C0200101 上个月也报过内存告警，换过内存以后一直正常，供参考",
+      "RCS25C0200102", FALSE },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *mail = g_strconcat(head, cases[i].text, quote, NULL);
@@ -1052,6 +1055,18 @@ Test(followup, a_chase_without_the_number)
   cr_expect(b->chase);
   g_autoptr(ParserRequest) c = parse_body("RCS25P0145678 今天早上内存报错，请安排工程师。");
   cr_expect_not(c->chase);
+  /* a new fault after an earlier report, a complaint of the customer's customers, a quote (blind
+   * round 14c: each was swallowed as a follow-up) */
+  static const char *const not_chases[] = {
+    "RCS25P0145678 前天已报修第3块硬盘，今天第5块也掉了，RAID 已经离线，业务中断",
+    "RCS25P0145678 整机宕机了，开不了机，我们的客户已经在投诉了",
+    "RCS25P0145678 之前问的续保报价还没消息",
+    "RCS25P0145678 内存的问题我们已经报修过了，今天电源 PSU2 亮红灯，这是另一个问题",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(not_chases); i++) {
+    g_autoptr(ParserRequest) n = parse_body(not_chases[i]);
+    cr_expect_not(n->chase, "%s", not_chases[i]);
+  }
   g_autoptr(ParserRequest) d =
     parse_str("From: a@b.cn\nSubject: Re: [RC20261110-0003] 内存\nIn-Reply-To: <x@b.cn>\n\n还没人来\n");
   cr_expect_not(d->chase); /* a reply: its order is found by its headers */
