@@ -500,9 +500,6 @@ sn_parts(const ParserConfig *c, const char *line, GPtrArray *sns)
     gsize b = k + 1 < at->len ? g_array_index(at, gsize, k + 1) : strlen(line);
     char *part = g_strndup(line + a, b - a);
     g_ptr_array_add(parts, part);
-    /* a fault told now: not a question about another order ("另外问下 RC…那单（RCS… 掉卡）的报告什么时候给？") */
-    if (parser_fault_words(c, part, strlen(part)) <= 0 || !parser_reports_fault(c, part))
-      return NULL;
   }
   return g_steal_pointer(&parts);
 }
@@ -536,8 +533,29 @@ list_machines(GPtrArray *sns, GPtrArray *out)
 
 /* The machines of text, one per row or list line that names exactly one SN, then those of lines
  * that list several, into out. */
+/* Whether a part of a line of prose tells its machine's fault now ("第二台 RCS… 宕机了"), not that it is
+ * fine, fixed, a standby or a question about another order ("第一台 RCS… 正常", "已经修好了", "是备机"). */
+static gboolean
+part_faulty(const ParserConfig *c, const char *part, gboolean strict)
+{
+  if (parser_fault_words(c, part, strlen(part)) <= 0 || parser_says_fixed(c, part))
+    return FALSE;
+  /* without a mark ("RCS…46 内存告警，RCS…47 …"), also not a question or the last incident */
+  return !strict || parser_reports_fault(c, part);
+}
+
+/* "三台服务器都是同样的问题", "两台都无法开机": the mail says its machines share one fault. */
+static gboolean
+shared_fault(const char *text)
+{
+  static GRegex *re;
+  GRegex *r = cached_regex(&re, "(?:[两二三四五六七八九十0-9]+|几)[台臺][^，,。；;\\n]{0,10}(?:都|均|全)|"
+                                "(?:都是|均是|都有)(?:同样|一样|相同)|同样的(?:问题|故障|情况|现象)");
+  return text && g_regex_match(r, text, 0, NULL);
+}
+
 static void
-machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray *out)
+machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray *out, guint *passed)
 {
   if (!text)
     return;
@@ -569,18 +587,28 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
       if (list && !cells && parser_tells_faults_only(c, lines[i]))
         g_ptr_array_add(listed, g_steal_pointer(&sns));
       g_autoptr(GPtrArray) parts = NULL;
-      if (!list && !cells && !(parts = item_parts(c, lines[i])))
+      gboolean marked = FALSE;
+      if (!list && !cells && !(marked = (parts = item_parts(c, lines[i])) != NULL))
         parts = sn_parts(c, lines[i], sns);
+      /* each part with a fault of its own is a machine; one that says nothing of itself ("第二台是
+       * RCS…08，放在住院部") shares the fault the mail says they share ("三台都是同样的问题"); one that
+       * is fine, fixed, a standby, is passed over (blind round 14c: each was an order) */
+      gboolean shared = marked && shared_fault(text);
       for (guint k = 0; parts && k < parts->len; k++) {
         const char *part = g_ptr_array_index(parts, k);
         g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func(g_free);
         parser_sn_find(c, part, one);
         if (has_machine(out, g_ptr_array_index(one, 0)))
           continue;
+        gboolean faulty = part_faulty(c, part, !marked);
+        gboolean silent = !faulty && parser_fault_words(c, part, strlen(part)) == 0;
+        if (!faulty && !(shared && silent)) {
+          (*passed)++;
+          continue;
+        }
         ParserMachine *m = line_machine(c, s, part, g_ptr_array_index(one, 0));
-        /* no fault of its own ("第二台是 RCS…08，放在住院部"): the mail's ("三台都是同样的问题：…") */
-        if (m->symptoms && parser_fault_words(c, m->symptoms, strlen(m->symptoms)) <= 0)
-          g_clear_pointer(&m->symptoms, g_free);
+        if (!faulty)
+          g_clear_pointer(&m->symptoms, g_free); /* the mail's */
         g_ptr_array_add(out, m);
       }
       continue;
@@ -599,6 +627,20 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
         char *all = m->symptoms ? g_strconcat(m->symptoms, " ", sym, NULL) : g_strdup(sym);
         g_free(m->symptoms);
         m->symptoms = all;
+      }
+    }
+    /* an item told apart by a word mark ("第一台", "其中一台", "the first one") is a machine when it
+     * tells a fault of its own, or says nothing of itself under a fault they share — not one that is
+     * fine, fixed, a standby (blind round 14c: each was an order) */
+    static GRegex *marked_re;
+    GRegex *marked = cached_regex(&marked_re, "^[ \t>]*(?:" ITEM_MARK ")");
+    if (!cells && g_regex_match(marked, lines[i] + from, 0, NULL)) {
+      gboolean faulty = m->symptoms && part_faulty(c, m->symptoms, FALSE);
+      gboolean silent = !m->symptoms || parser_fault_words(c, m->symptoms, strlen(m->symptoms)) == 0;
+      if (!faulty && !(silent && shared_fault(text))) {
+        parser_machine_free(m);
+        (*passed)++;
+        continue;
       }
     }
     g_ptr_array_add(out, m);
@@ -656,18 +698,21 @@ parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *
     g_ptr_array_add(r->machines, machine_new(r->sn, r->model, r->symptoms));
     return;
   }
-  machines_in(c, s, s->main, rows);
+  guint passed = 0; /* machines a line of prose named but said nothing wrong of */
+  machines_in(c, s, s->main, rows, &passed);
   if (rows->len < 2 && s->fwd) {
     g_ptr_array_set_size(rows, 0);
-    machines_in(c, s, s->fwd, rows);
+    passed = 0;
+    machines_in(c, s, s->fwd, rows, &passed);
   }
   const char *from_text = r->body_html ? "html" : "body";
   if (rows->len < 2 && s->att_text) {
     g_ptr_array_set_size(rows, 0);
-    machines_in(c, s, s->att_text, rows);
+    passed = 0;
+    machines_in(c, s, s->att_text, rows, &passed);
     from_text = "attachment_text";
   }
-  guint listed = rows->len;
+  guint listed = rows->len + passed;
   drop_calm(c, rows);
   if (rows->len < 2) {
     /* of several listed, the one left to repair is the machine, whichever SN the text scored first */

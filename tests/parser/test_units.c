@@ -888,6 +888,12 @@ Test(fields, machines_in_prose_by_ordinal)
     "RCS25A0012346 和 RCS25A0012347 都在三楼机房，其中 RCS25A0012346 内存告警。",
     "另外今天又有一台出问题了：SN RCS25A0012346，突然宕机。另外问下 RC20261125-0001 那单（RCS25A0012347 "
     "掉卡）的报告什么时候给？",
+    /* fine, fixed or listed only (blind round 14c: each was an order) */
+    "第一台 RCS25A0012346 正常，第二台 RCS25A0012347 宕机了，开不了机。",
+    "第一台 RCS25A0012346 已经修好了，谢谢工程师。\n第二台 RCS25A0012347 还是内存告警，麻烦再安排一下。",
+    "机房里有三台：\n第一台 RCS25A0012345，放在A01机柜；\n第二台 RCS25A0012346，放在A02机柜；\n第三台 "
+    "RCS25A0012347 "
+    "内存告警。",
   };
   for (guint i = 0; i < G_N_ELEMENTS(single); i++) {
     g_autoptr(ParserRequest) t = parse_body(single[i]);
