@@ -566,14 +566,6 @@ parser_charset_decode(const char *declared, const char *data, gsize len)
   } else if (!iconv_decode(cs, data, len, out, &d.replacements)) {
     g_string_free(out, TRUE);
     return guess(data, len);
-  } else if (d.replacements == 0 && (strcmp(cs, "GB18030") == 0 || strcmp(cs, "BIG5-HKSCS") == 0) &&
-             !all_ascii(data, len)) {
-    GString *alt = other_family(cs, data, len, out, &d.replacements, &d.charset_used);
-    if (alt) {
-      g_string_free(out, TRUE);
-      out = alt;
-      d.guessed = TRUE;
-    }
   } else if (d.replacements > 0 && strcmp(cs, "BIG5-HKSCS") == 0) {
     /* CP950 has a few Microsoft additions HKSCS lacks; keep whichever decodes more. */
     GString *alt = g_string_sized_new(len + 16);
@@ -585,6 +577,16 @@ parser_charset_decode(const char *declared, const char *data, gsize len)
       d.charset_used = "CP950";
     } else {
       g_string_free(alt, TRUE);
+    }
+  }
+  /* read as noise, and the other family reads clearly (Big5 labelled GBK, GBK labelled Big5 — which
+   * also leaves a few undecodable pairs) */
+  if ((strcmp(cs, "GB18030") == 0 || strcmp(cs, "BIG5-HKSCS") == 0) && !all_ascii(data, len)) {
+    GString *alt = other_family(cs, data, len, out, &d.replacements, &d.charset_used);
+    if (alt) {
+      g_string_free(out, TRUE);
+      out = alt;
+      d.guessed = TRUE;
     }
   }
   if (strcmp(cs, "UTF-8") != 0) {

@@ -47,6 +47,21 @@ Test(charset, big5_labelled_gbk)
   g_free(d.text);
 }
 
+/* And GBK labelled Big5, which Big5 cannot even read whole (blind round 14c). */
+Test(charset, gbk_labelled_big5)
+{
+  static const char gbk[] =
+    "\xC4\xE3\xBA\xC3\xA3\xAC\x52\x43\x53\x32\x35\x41\x30\x30\x31\x32\x33\x34\x36\x20"
+    "\xD5\xE2\xCC\xA8\xB7\xFE\xCE\xF1\xC6\xF7\xD3\xB2\xC5\xCC\xBB\xB5\xC1\xCB\xA3\xAC\xC7\xEB"
+    "\xBE\xA1\xBF\xEC\xB0\xB2\xC5\xC5\xB9\xA4\xB3\xCC\xCA\xA6\xB4\xA6\xC0\xED\xA1\xA3\xC1\xAA"
+    "\xCF\xB5\xC8\xCB\xCD\xF5\xCE\xB0";
+  ParserDecoded d = parser_charset_decode("big5", gbk, sizeof gbk - 1);
+  cr_assert_str_eq(d.text, "你好，RCS25A0012346 这台服务器硬盘坏了，请尽快安排工程师处理。联系人王伟");
+  cr_assert_str_eq(d.charset_used, "GB18030");
+  cr_assert(d.guessed);
+  g_free(d.text);
+}
+
 Test(charset, gb2312_label_decodes_gbk_only_characters)
 {
   /* 刘镕: 镕 (0xE946) is GBK, not GB2312. */
