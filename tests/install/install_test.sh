@@ -80,6 +80,11 @@ cd "$tmp/work" || exit 3
 echo $? >"$tmp/version.rc"
 mails=("$tmp"/mail/*.eml)
 first=${mails[0]}
+# In a sanitizer build LeakSanitizer's exit-time tracer (ptrace on every thread) crashed here, in this
+# namespace, for the photo mail (the media module's threads): "Tracer caught signal 11", exit 1,
+# the output right — 3 runs of 3 on 18b2b43, none on 367a1f1 nor outside the namespace; the cause is
+# not found. This test checks the installed files and output; leaks are checked by every other suite.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 for m in "$tmp"/mail/*.eml; do
   b=$(basename "$m" .eml)
   "$prefix/bin/intake" inspect "$m" --json --received "$received" >"$tmp/out/$b.json" 2>"$tmp/out/$b.err"
