@@ -542,32 +542,21 @@ order_base(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limi
   return base;
 }
 
-/* Whether fu comes from someone the order does not know, not replying in its thread: order numbers
- * are guessable, a mail that only quotes one changes nothing (ops decide: needs_review). */
-static gboolean
-stranger_to(StoreConn *conn, const ParserConfig *parser, gint64 order_id, ParserRequest *fu,
-            gboolean *stranger, GError **error)
-{
-  g_autoptr(GPtrArray) known = NULL;
-  gboolean referenced = FALSE;
-  g_ptr_array_add(fu->references, NULL);
-  gboolean ok = store_order_followup_facts(conn, order_id, (const char *const *)fu->references->pdata, &known,
-                                           &referenced, error);
-  g_ptr_array_set_size(fu->references, fu->references->len - 1);
-  if (ok)
-    *stranger = !referenced && !parser_sender_known(parser, fu->from_addr, (const char *const *)known->pdata);
-  return ok;
-}
-
+/* Order numbers are guessable: a mail from someone the order does not know, not replying in its
+ * thread, changes nothing (ops decide: needs_review). */
 gboolean
 pipeline_sender_known(StoreConn *conn, const ParserConfig *parser, gint64 order_id, ParserRequest *fu,
                       gboolean *known, GError **error)
 {
-  gboolean stranger = TRUE;
-  if (!stranger_to(conn, parser, order_id, fu, &stranger, error))
-    return FALSE;
-  *known = !stranger;
-  return TRUE;
+  g_autoptr(GPtrArray) addresses = NULL;
+  gboolean referenced = FALSE;
+  g_ptr_array_add(fu->references, NULL);
+  gboolean ok = store_order_followup_facts(conn, order_id, (const char *const *)fu->references->pdata,
+                                           &addresses, &referenced, error);
+  g_ptr_array_set_size(fu->references, fu->references->len - 1);
+  if (ok)
+    *known = referenced || parser_sender_known(parser, fu->from_addr, (const char *const *)addresses->pdata);
+  return ok;
 }
 
 /* The order's complaint flag ("【投诉】…已经超过4小时了还没人联系", "催办：… 至今无人联系"): the desk
@@ -592,9 +581,10 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
                const ClassifierPolicy *policy, StoreRows *row, gint64 order_id, gint64 message_row,
                ParserRequest *fu, PipelineFollowup *out, GError **error)
 {
-  gboolean stranger = FALSE;
-  if (!stranger_to(conn, parser, order_id, fu, &stranger, error))
+  gboolean known = FALSE;
+  if (!pipeline_sender_known(conn, parser, order_id, fu, &known, error))
     return FALSE;
+  gboolean stranger = !known;
   const char *status = row_value(row, "status");
   /* "又宕机了" in a closed order's thread, from its customer: a new outage with its own clock (the
    * order's SN and place fill the mail's gaps — never for a stranger, who would read them in the
@@ -759,10 +749,10 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
     const char *status = row_value(row, "status");
     if (g_strcmp0(status, "closed") == 0 || g_strcmp0(status, "resolved") == 0)
       return TRUE;
-    gboolean stranger = TRUE;
-    if (!stranger_to(conn, parser, order_id, fu, &stranger, error))
+    gboolean known = FALSE;
+    if (!pipeline_sender_known(conn, parser, order_id, fu, &known, error))
       return FALSE;
-    if (stranger)
+    if (!known)
       return TRUE;
     out->linked = TRUE;
     missing_fields(parser, fu, row, FALSE); /* the same customer (inherit reads it back) */

@@ -464,9 +464,9 @@ item_parts(const ParserConfig *c, const char *line)
   return g_steal_pointer(&parts);
 }
 
-/* "RCS…46 内存告警，RCS…47 电源亮红灯": one line, each SN in its own clauses with a fault of its own.
- * The parts from the clause of each SN to the next one's; NULL unless every part tells a fault now
- * and names one SN (a machine in passing, "它的备机是 RCS…", tells none; a question about it neither). */
+/* "RCS…46 内存告警，RCS…47 电源亮红灯": one line, each SN in its own clauses. The parts from the clause
+ * of each SN to the next one's (which of them tell a fault is item_kept's); NULL when two SNs share a
+ * clause or one is not written out as found. */
 static GPtrArray *
 sn_parts(const ParserConfig *c, const char *line, GPtrArray *sns)
 {
@@ -554,9 +554,28 @@ shared_fault(const char *text)
   return text && g_regex_match(r, text, 0, NULL);
 }
 
+/* Whether an item of prose (own: what it says of its machine) is a machine: it tells a fault of its
+ * own (*faulty), or says nothing of itself under a fault the mail says they share ("第二台是 RCS…08，
+ * 放在住院部" under "三台都是同样的问题") — not one that is fine, fixed, a standby (blind round 14c:
+ * each was an order). *shared: -1 until text is read for the shared fault (once per text). */
+static gboolean
+item_kept(const ParserConfig *c, const char *own, gboolean strict, const char *text, int *shared,
+          gboolean *faulty)
+{
+  *faulty = own && part_faulty(c, own, strict);
+  if (*faulty)
+    return TRUE;
+  if (own && parser_fault_words(c, own, strlen(own)) != 0)
+    return FALSE;
+  if (*shared < 0)
+    *shared = shared_fault(text);
+  return *shared;
+}
+
 static void
 machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray *out, guint *passed)
 {
+  int shared = -1; /* item_kept: whether text says its machines share a fault, once read */
   if (!text)
     return;
   guint n;
@@ -590,19 +609,16 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
       gboolean marked = FALSE;
       if (!list && !cells && !(marked = (parts = item_parts(c, lines[i])) != NULL))
         parts = sn_parts(c, lines[i], sns);
-      /* each part with a fault of its own is a machine; one that says nothing of itself ("第二台是
-       * RCS…08，放在住院部") shares the fault the mail says they share ("三台都是同样的问题"); one that
-       * is fine, fixed, a standby, is passed over (blind round 14c: each was an order) */
-      gboolean shared = marked && shared_fault(text);
+      /* a part told apart only by its SN's clause shares no fault: its own or none */
+      int unmarked = 0;
       for (guint k = 0; parts && k < parts->len; k++) {
         const char *part = g_ptr_array_index(parts, k);
         g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func(g_free);
         parser_sn_find(c, part, one);
         if (has_machine(out, g_ptr_array_index(one, 0)))
           continue;
-        gboolean faulty = part_faulty(c, part, !marked);
-        gboolean silent = !faulty && parser_fault_words(c, part, strlen(part)) == 0;
-        if (!faulty && !(shared && silent)) {
+        gboolean faulty = FALSE;
+        if (!item_kept(c, part, !marked, text, marked ? &shared : &unmarked, &faulty)) {
           (*passed)++;
           continue;
         }
@@ -629,19 +645,15 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
         m->symptoms = all;
       }
     }
-    /* an item told apart by a word mark ("第一台", "其中一台", "the first one") is a machine when it
-     * tells a fault of its own, or says nothing of itself under a fault they share — not one that is
-     * fine, fixed, a standby (blind round 14c: each was an order) */
+    /* an item told apart by a word mark ("第一台", "其中一台", "the first one") */
     static GRegex *marked_re;
     GRegex *marked = cached_regex(&marked_re, "^[ \t>]*(?:" ITEM_MARK ")");
-    if (!cells && g_regex_match(marked, lines[i] + from, 0, NULL)) {
-      gboolean faulty = m->symptoms && part_faulty(c, m->symptoms, FALSE);
-      gboolean silent = !m->symptoms || parser_fault_words(c, m->symptoms, strlen(m->symptoms)) == 0;
-      if (!faulty && !(silent && shared_fault(text))) {
-        parser_machine_free(m);
-        (*passed)++;
-        continue;
-      }
+    gboolean faulty = FALSE;
+    if (!cells && g_regex_match(marked, lines[i] + from, 0, NULL) &&
+        !item_kept(c, m->symptoms, FALSE, text, &shared, &faulty)) {
+      parser_machine_free(m);
+      (*passed)++;
+      continue;
     }
     g_ptr_array_add(out, m);
   }
