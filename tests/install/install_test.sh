@@ -13,11 +13,6 @@ build=$(realpath "$1") src=$(realpath "$2") version=$3 intake_built=$4
 # shellcheck source=tests/install/lib.sh disable=SC2154  # tmp, prefix, destdir_usr: set by lib.sh
 . "$(dirname "$0")/lib.sh"
 pending=()
-# In a sanitizer build LeakSanitizer's exit-time tracer crashed for the photo mail (the media
-# module's threads): "Tracer caught signal 11", exit 1, the output right — in the installed run and
-# then in the build tree's reference run too; cause not found. This test checks installed files and
-# output, both runs without leak checks; leaks are checked by every other suite.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 install_tmp
 
 # --- 1. The layout (true before and after the run-time data dir) ---
