@@ -538,6 +538,23 @@ list_machines(GPtrArray *sns, GPtrArray *out)
 static gboolean
 part_faulty(const ParserConfig *c, const char *part, gboolean strict)
 {
+  /* A standby that was never switched on ("是备机，一直没开机"): not starting is no fault of it; any
+   * other fault said of it still is ("备机一直没开机，今天开机后报内存错误"). */
+  static GRegex *standby_re, *unused_re;
+  g_autofree char *rest = NULL;
+  if (g_regex_match(
+        cached_regex(&standby_re, "备机|备用机|備機|備用機|冷备|冷備|(?i:\\b(?:standby|spare)\\b)"), part, 0,
+        NULL)) {
+    rest = g_regex_replace_literal(cached_regex(&unused_re,
+                                                "(?:一直|从来|從來|还|還|暂时|暫時)?(?:没有|没|未|沒有|沒)"
+                                                "(?:开过机|开机|開過機|開機|上电|上電|通电|通電|启用|啟用|"
+                                                "使用|用过|用過|用)|(?i:never (?:been )?(?:powered|"
+                                                "switched|turned) on|not (?:been )?(?:powered|switched|"
+                                                "turned) on|not in use|powered off|switched off)"),
+                                   part, -1, 0, "", 0, NULL);
+    if (rest)
+      part = rest;
+  }
   if (parser_fault_words(c, part, strlen(part)) <= 0 || parser_says_fixed(c, part))
     return FALSE;
   /* without a mark ("RCS…46 内存告警，RCS…47 …"), also not a question or the last incident */

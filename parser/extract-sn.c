@@ -777,11 +777,15 @@ static gboolean
 fixed_said(const char *text)
 {
   /* what a customer writes once the engineer's work held: "问题已解决，谢谢", "8张卡都正常了" */
-  static const char *const fixed[] = { "已解决",    "解决了",      "已经解决",       "已恢复",   "恢复了",
-                                       "恢复正常",  "正常了",      "没问题了",       "已经正常", "处理好了",
-                                       "修好了",    "可以关单",    "可以关闭",       "一切正常", "已解決",
-                                       "解決了",    "已恢復",      "恢復正常",       "resolved", "fixed",
-                                       "works now", "working now", "back to normal", NULL };
+  static const char *const fixed[] = { "已解决", "解决了", "已经解决", "已恢复", "恢复了", "恢复正常",
+                                       "正常了", "没问题了", "已经正常", "处理好了", "修好了", "可以关单",
+                                       "可以关闭", "一切正常", "已解決", "解決了", "已恢復", "恢復正常",
+                                       "resolved", "fixed", "works now", "working now", "back to normal",
+                                       /* a part replaced, an alarm gone, nothing to do (blind round 14c) */
+                                       "换好了", "換好了", "已更换", "已更換", "已经更换", "已經更換",
+                                       "已消除", "已经消除", "已經消除", "消除了", "不用处理", "不用處理",
+                                       "无需处理", "無需處理", "不需要处理", "不需要處理", "cleared",
+                                       "no action needed", NULL };
   if (!text)
     return FALSE;
   g_autofree char *fold = parser_casefold(text);

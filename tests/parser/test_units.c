@@ -886,6 +886,9 @@ Test(fields, machines_in_prose_by_ordinal)
     "RCS25A0012346 内存告警，RCS25A0012347 电源亮红灯。",
     "Two servers need attention. The first one, RCS25A0012346, has a memory alarm and\nreboots. The second "
     "one, RCS25A0012347, has a failed fan.",
+    /* a standby with a fault of its own; a part replaced and the fault still there */
+    "其中一台 RCS25A0012346 是备机，一直没开机，今天开机后报内存错误；另一台 RCS25A0012347 电源亮红灯。",
+    "第一台 RCS25A0012346 内存坏了，已更换内存但还是报错；第二台 RCS25A0012347 电源亮红灯。",
   };
   for (guint i = 0; i < G_N_ELEMENTS(two); i++) {
     g_autoptr(ParserRequest) t = parse_body(two[i]);
@@ -909,6 +912,12 @@ Test(fields, machines_in_prose_by_ordinal)
     "机房里有三台：\n第一台 RCS25A0012345，放在A01机柜；\n第二台 RCS25A0012346，放在A02机柜；\n第三台 "
     "RCS25A0012347 "
     "内存告警。",
+    /* a standby never switched on, an alarm gone, a part replaced last time (the rest of round 14c) */
+    "其中一台 RCS25A0012346 是备机，一直没开机；另一台 RCS25A0012347 硬盘告警，亮黄灯。",
+    "第一台 RCS25A0012346 的告警已经消除了，不用处理。\n第二台 RCS25A0012347 电源亮红灯，需要换电源。",
+    "上次其中一台 RCS25A0012346 的硬盘坏了已经换好了，另一台 RCS25A0012347 现在也报硬盘告警了。",
+    "The first server RCS25A0012346 is a spare and has never been powered on. The second one RCS25A0012347 "
+    "has a failed disk.",
   };
   for (guint i = 0; i < G_N_ELEMENTS(single); i++) {
     g_autoptr(ParserRequest) t = parse_body(single[i]);
