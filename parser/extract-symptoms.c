@@ -3,14 +3,28 @@
 
 #include <string.h>
 
-/* Copies src[0, len) without the parts a pattern matches, into out (which has room for len + 1). */
+/* Copies src[0, len) without the parts a pattern matches, into out (which has room for len + 1).
+ * in_words: a match right after a Han character and not before a separator stays — it ends a word, it
+ * is no label ("风扇故障。": the label 故障 of "故障：…"; "RCS… 风扇故障。" had no description), while
+ * "機台位置：" is one. */
 static gsize
-strip_matches(const ParserConfig *c, ParserRe re, const char *src, gsize len, char *out, ParserMatch *m)
+strip_matches(const ParserConfig *c, ParserRe re, const char *src, gsize len, char *out, ParserMatch *m,
+              gboolean in_words)
 {
   gsize pos = 0, o = 0;
   while (pos <= len && parser_re_match(c, re, src, len, pos, m)) {
-    memcpy(out + o, src + pos, m->ov[0] - pos);
-    o += m->ov[0] - pos;
+    gsize keep = m->ov[0];
+    if (in_words && keep > 0) {
+      const char *prev = g_utf8_find_prev_char(src, src + keep);
+      gsize after = m->ov[1];
+      while (after < len && src[after] == ' ')
+        after++;
+      if (prev && g_unichar_get_script(g_utf8_get_char(prev)) == G_UNICODE_SCRIPT_HAN &&
+          (after == len || !strchr(":=#\t", src[after])))
+        keep = m->ov[1];
+    }
+    memcpy(out + o, src + pos, keep - pos);
+    o += keep - pos;
     pos = m->ov[1] > pos ? m->ov[1] : pos + 1;
   }
   if (pos < len) {
@@ -46,8 +60,8 @@ residue(const ParserConfig *c, const ParserSources *s, const char *line, char **
   }
   ParserMatch m = { 0 };
   /* Every phone number on the line is a field value too ("电话：021-… / 137…"). */
-  len = strip_matches(c, PARSER_RE_PHONE_OR_INTL, a, len, b, &m);
-  len = strip_matches(c, PARSER_RE_LABEL_WORD, b, len, a, &m);
+  len = strip_matches(c, PARSER_RE_PHONE_OR_INTL, a, len, b, &m, FALSE);
+  len = strip_matches(c, PARSER_RE_LABEL_WORD, b, len, a, &m, TRUE);
   parser_match_clear(&m);
   glong count = 0;
   for (const char *p = a; *p; p = g_utf8_next_char(p)) {
