@@ -699,6 +699,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->courtesy = lower_list(kf, "text", "courtesy");
   c->same_place = lower_list(kf, "text", "same_place");
   c->other_machine = lower_list(kf, "text", "other_machine");
+  c->signature_fields = lower_list(kf, "text", "signature_fields");
   c->chase = lower_list(kf, "text", "chase");
   c->fault_words = lower_list(kf, "text", "fault_words");
   c->pointer_filler = lower_list(kf, "text", "pointer_filler");
@@ -764,6 +765,7 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->courtesy);
   g_strfreev(c->same_place);
   g_strfreev(c->other_machine);
+  g_strfreev(c->signature_fields);
   g_strfreev(c->chase);
   g_strfreev(c->fault_words);
   g_strfreev(c->pointer_filler);

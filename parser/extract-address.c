@@ -244,6 +244,140 @@ address_in_segment(const ParserConfig *c, ParserSources *s, const char *seg, gsi
   return g_string_free(addr, FALSE);
 }
 
+/* Whether s[0, len) holds a Han character. */
+static gboolean
+has_han(const char *s, gsize len)
+{
+  for (const char *p = s; p < s + len && *p; p = g_utf8_next_char(p))
+    if (g_unichar_get_script(g_utf8_get_char(p)) == G_UNICODE_SCRIPT_HAN)
+      return TRUE;
+  return FALSE;
+}
+
+/* Where a Latin address's comma-separated run stops: a line or sentence end, a colon ("…office: 28F,
+ * …"), brackets — not the dot of "Rd." or "Bldg.". */
+static gboolean
+latin_run_stop(const char *text, const char *p)
+{
+  if (strchr("\n;:!?()", *p))
+    return TRUE;
+  if (*p != '.' || (p[1] && p[1] != ' ' && p[1] != '\n'))
+    return FALSE;
+  const char *w = p;
+  while (w > text && g_ascii_isalpha(w[-1]))
+    w--;
+  return p - w > 4 || p == w; /* "Rd.", "No." go on; a sentence's last word ends it */
+}
+
+static gboolean
+piece_names_place(const ParserConfig *c, const char *v, gsize len)
+{
+  g_autofree char *piece = g_strndup(v, len), *city = NULL, *district = NULL;
+  return parser_places_find(c->places, piece, &city, &district);
+}
+
+/* Words of a sentence, not of an address ("the server is in rack 12"). */
+static const char *const latin_prose[] = { "is",     "are", "was",  "were", "we", "our", "it",  "the",
+                                           "please", "has", "have", "in",   "at", "to",  "and", NULL };
+
+/* Where [p, e) goes on after its last word of a sentence ("…machine room at Building 3" → "Building
+ * 3"), or p. */
+static const char *
+after_prose(const char *p, const char *e)
+{
+  const char *tail = p;
+  for (const char *w = p; w < e;) {
+    while (w < e && *w == ' ')
+      w++;
+    const char *we = w;
+    while (we < e && *we != ' ')
+      we++;
+    g_autofree char *word = g_ascii_strdown(w, we - w);
+    if (we > w && g_strv_contains(latin_prose, word))
+      tail = we;
+    w = we;
+  }
+  while (tail < e && *tail == ' ')
+    tail++;
+  return tail;
+}
+
+/* One comma-separated piece of a Latin address: a number, an address word, or a place, and short. */
+static gboolean
+latin_address_piece(const ParserConfig *c, const char *p, const char *e)
+{
+  g_autofree char *piece = g_strstrip(g_strndup(p, (gsize)(e - p)));
+  g_autofree char *city = NULL, *district = NULL;
+  glong chars = g_utf8_strlen(piece, -1);
+  const char *lead = p;
+  while (lead < e && *lead == ' ')
+    lead++;
+  if (chars == 0 || chars > 60 || has_han(piece, strlen(piece)) || after_prose(p, e) != lead)
+    return FALSE;
+  g_auto(GStrv) words = g_strsplit(piece, " ", -1);
+  if (g_strv_length(words) > 7)
+    return FALSE;
+  return strpbrk(piece, "0123456789") || parser_has_address_hint(c, piece) ||
+         parser_places_find(c->places, piece, &city, &district) || g_ascii_strcasecmp(piece, "China") == 0 ||
+         g_ascii_strcasecmp(piece, "PRC") == 0 || g_ascii_strcasecmp(piece, "P.R. China") == 0;
+}
+
+/* A Latin address in a sentence is a run of comma-separated parts with its place at the end ("…: 28F,
+ * China Resources Tower, 2666 Keyuan South Road, Nanshan District, Shenzhen."): the parts around the
+ * segment [seg, end) that names the place, as far as they read as address parts, the first one from
+ * after the sentence's words ("please send the engineer to Room 1203, …") (blind round 14b: the
+ * address was cut to "Nanshan District"). NULL when the run holds no number or no address word. */
+static char *
+address_latin_run(const ParserConfig *c, const char *text, const char *seg, const char *end)
+{
+  while (seg < end && *seg == ' ')
+    seg++;
+  const char *start = seg;
+  for (const char *p = seg; p < end; p++)
+    if (latin_run_stop(text, p)) {
+      if (p > start && start == seg && p + 1 < end && *p == ':')
+        start = p + 1; /* "…office: 28F" */
+      else
+        end = p;
+    }
+  const char *tail = after_prose(start, end);
+  gboolean whole = start == seg && tail == seg; /* else the run starts inside this segment */
+  start = tail;
+  if (!latin_address_piece(c, start, end))
+    return NULL;
+  for (gboolean more = whole; more;) {
+    const char *comma = start;
+    while (comma > text && comma[-1] == ' ')
+      comma--;
+    if (comma == text || comma[-1] != ',')
+      break;
+    const char *q = --comma;
+    while (q > text && q[-1] != ',' && !latin_run_stop(text, q - 1))
+      q--;
+    const char *lead = q;
+    while (lead < comma && *lead == ' ')
+      lead++;
+    tail = after_prose(q, comma);
+    if (!latin_address_piece(c, tail, comma))
+      break;
+    more = tail == lead; /* else the run starts inside this sentence */
+    start = tail;
+  }
+  while (*end == ',') {
+    const char *q = end + 1;
+    while (*q && *q != ',' && !latin_run_stop(text, q))
+      q++;
+    if (!latin_address_piece(c, end + 1, q))
+      break;
+    end = q;
+  }
+  g_autofree char *run = g_strstrip(g_strndup(start, (gsize)(end - start)));
+  trim_trailing_separators(run);
+  if (g_utf8_strlen(run, -1) < 12 || !strpbrk(run, "0123456789") || !parser_has_address_hint(c, run))
+    return NULL;
+  return g_steal_pointer(&run);
+}
+
 /* "机房：", "Site:" (at most six characters and a colon) before a line's value: *v and *len move past it. */
 static void
 short_label_skip(const char **v, gsize *len)
@@ -281,6 +415,15 @@ address_unlabelled(const ParserConfig *c, ParserSources *s, const char *text)
       if (ch == 0 || ch == '\n' || is_segment_break(ch)) {
         gsize len = p - seg;
         gboolean whole_line = (seg == text || seg[-1] == '\n') && (ch == 0 || ch == '\n');
+        if (pass == 1 && len > 0 && len < 12 && !has_han(seg, len) &&
+            (ch == ',' || (seg > text && seg[-1] == ',')) && piece_names_place(c, seg, len)) {
+          /* "…, 88 Keyuan Rd., Pudong, Shanghai": a short place ends a Latin address */
+          char *run = address_latin_run(c, text, seg, p);
+          if (run) {
+            g_ptr_array_add(s->raw, g_strdup(run));
+            return run;
+          }
+        }
         if (len >= 12 && (pass == 1 || whole_line)) {
           /* a whole line under a short label the address labels lack ("机房：成都市高新区天府五街
            * 200号…"): its value */
@@ -289,6 +432,15 @@ address_unlabelled(const ParserConfig *c, ParserSources *s, const char *text)
           if (pass == 0)
             short_label_skip(&v, &vlen);
           char *a = address_in_segment(c, pass == 0 ? NULL : s, v, vlen);
+          if (pass == 1 && (a || piece_names_place(c, v, vlen)) && !has_han(v, vlen) &&
+              (ch == ',' || (seg > text && seg[-1] == ','))) {
+            char *run = address_latin_run(c, text, v, p);
+            if (run) {
+              g_free(a);
+              a = run;
+              g_ptr_array_add(s->raw, g_strdup(a));
+            }
+          }
           if (a && pass == 1 && ch == '(' && !strpbrk(a, "0123456789")) {
             /* a building, its street in brackets after it: "…数据中心 A 区机房（天津市…二号路 35 号）" */
             const char *close = strchr(p, ')'), *nl = strchr(p, '\n');

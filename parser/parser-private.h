@@ -223,6 +223,7 @@ struct ParserConfig {
   char **courtesy;          /* "收到", "好的", "thanks": a reply that says nothing (case-folded) */
   char **same_place;    /* "地址一样", "same site": another machine where the last one is (case-folded) */
   char **other_machine; /* "另外", "another server": where a mail in a thread turns to another machine */
+  char **signature_fields; /* "Site", "联系人": a signature line so labelled is the report's, not a card's */
   char **chase; /* "上周报的", "还没人来": a mail that chases an earlier report (case-folded) */
   char **pointer_filler; /* "请查收", "报修单": words around a pointer to the attachment (case-folded) */
   char **fault_words;    /* "故障", "坏了", "failed": words that tell a fault (case-folded) */

@@ -546,6 +546,37 @@ inline_answers(char **lines, guint quote, guint n)
   return out ? g_string_free(out, FALSE) : NULL;
 }
 
+/* 5. Fields of the report written after the sign-off ("Best regards," / "Michael" / "Site: Building 3,
+ *    …" / "Contact: Michael Novak +86 …"): the signature's lines that start with a labels.ini
+ *    signature_fields label and a colon (blind round 14c: address and contact were lost). NULL when none. */
+static char *
+signature_fields(const ParserConfig *config, char **lines, guint sig, guint quote)
+{
+  GString *out = NULL;
+  for (guint i = sig; i < quote && config->signature_fields; i++) {
+    const char *l = lines[i];
+    while (*l == ' ' || *l == '\t')
+      l++;
+    g_autofree char *fold = g_utf8_casefold(l, -1);
+    for (guint k = 0; config->signature_fields[k]; k++) {
+      const char *w = config->signature_fields[k];
+      if (!g_str_has_prefix(fold, w))
+        continue;
+      const char *after = fold + strlen(w);
+      while (*after == ' ')
+        after++;
+      if (*after != ':' || !after[1])
+        continue;
+      if (!out)
+        out = g_string_new(NULL);
+      g_string_append(out, l);
+      g_string_append_c(out, '\n');
+      break;
+    }
+  }
+  return out ? g_string_free(out, FALSE) : NULL;
+}
+
 void
 parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit *out)
 {
@@ -558,6 +589,12 @@ parser_text_split(const ParserConfig *config, const char *text, ParserTextSplit 
   out->signature = sig < quote ? join_lines(lines, sig, quote) : NULL;
   out->quoted = quote < n ? join_lines(lines, quote, n) : NULL;
   out->own = own_words(config, lines, sig);
+  g_autofree char *fields = sig < quote ? signature_fields(config, lines, sig, quote) : NULL;
+  if (fields) {
+    char *own = g_strconcat(out->own ? out->own : "", out->own ? "\n" : "", fields, NULL);
+    g_free(out->own);
+    out->own = g_strstrip(own);
+  }
   g_autofree char *answers = quote < n ? inline_answers(lines, quote, n) : NULL;
   if (answers) {
     /* the answers are the customer's words: after those above the quote */

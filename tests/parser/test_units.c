@@ -1583,3 +1583,59 @@ Test(digest, sha256_hex_is_glibs)
   g_autofree char *empty = parser_sha256_hex("", 0);
   cr_assert_str_eq(empty, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
+
+/* A Latin address in a sentence is its comma-separated run, from after the sentence's words to the
+ * city (blind round 14b: cut to "Nanshan District"); a clause naming a city is none. */
+Test(fields, latin_address_in_prose)
+{
+  static const struct {
+    const char *body, *address;
+  } cases[] = {
+    { "Two of our servers need attention. RCS25E0220450 lost a GPU.\nBoth are in our Shenzhen office: 28F, "
+      "China Resources Tower, 2666 Keyuan South Road, Nanshan District, Shenzhen.\n",
+      "28F, China Resources Tower, 2666 Keyuan South Road, Nanshan District, Shenzhen" },
+    { "RCS25E0220450 has a failed fan.\nThe server is in our machine room at Building 3, Zhangjiang Hi-Tech "
+      "Park, 88 Keyuan Rd., Pudong, Shanghai.\n",
+      "Building 3, Zhangjiang Hi-Tech Park, 88 Keyuan Rd., Pudong, Shanghai" },
+    { "RCS25E0220450 is down. Please send the engineer to Room 1203, 12/F, Tower B, 1 Jianguomenwai Ave, "
+      "Chaoyang District, Beijing 100022.\n",
+      "Room 1203, 12/F, Tower B, 1 Jianguomenwai Ave, Chaoyang District, Beijing 100022" },
+    { "We are in Shenzhen, the server RCS25E0220450 is in rack 12, it reboots every hour.\n", NULL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(ParserRequest) r = parse_body(cases[i].body);
+    if (cases[i].address)
+      cr_expect_str_eq(r->address ? r->address : "(null)", cases[i].address);
+    else
+      cr_expect_null(r->address, "%s", r->address);
+  }
+}
+
+/* Fields after the sign-off ("Best regards," / name / "Site: …" / "Contact: …") are the report's
+ * (blind round 14c: address and contact lost); a signature's office "地址：" is still not the site. */
+Test(fields, report_fields_after_the_sign_off)
+{
+  g_autoptr(ParserRequest) r = parse_body(
+    "Hi,\nServer RCS25E0220450 rebooted twice.\nBest regards,\nMichael\nSite: Building 3, Shenzhen "
+    "Bay Science Park, Nanshan District, Shenzhen\nContact: Michael Novak +86 138 2345 6789\n");
+  cr_expect_str_eq(r->address ? r->address : "(null)",
+                   "Building 3, Shenzhen Bay Science Park, Nanshan District, Shenzhen");
+  cr_expect_str_eq(r->contact ? r->contact : "(null)", "Michael Novak");
+  cr_expect(r->symptoms && !strstr(r->symptoms, "Site") && !strstr(r->symptoms, "Contact"), "%s",
+            r->symptoms);
+  g_autoptr(ParserRequest) o =
+    parse_body("您好，RCS25E0220450 风扇故障，请安排。\n\n此致\n敬礼\n王磊\n北京某某科技有限公司 "
+               "运维部\n地址：北京市朝阳区建国路88号SOHO现代城A座1001\n电话：010-65001234\n");
+  cr_expect_null(o->address, "%s", o->address);
+}
+
+/* "RCS… 风扇故障。": 故障 ends a word here, it is not the label of "故障：…" — the line is the description. */
+Test(fields, a_fault_word_that_is_also_a_label)
+{
+  static const char *const bodies[] = { "RCS25E0220450 风扇故障。", "RCS25E0220450 电源故障",
+                                        "您好，RCS25E0220450 内存故障。\n" };
+  for (guint i = 0; i < G_N_ELEMENTS(bodies); i++) {
+    g_autoptr(ParserRequest) r = parse_body(bodies[i]);
+    cr_expect(r->symptoms && strstr(r->symptoms, "故障"), "%s: %s", bodies[i], r->symptoms);
+  }
+}
