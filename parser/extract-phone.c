@@ -62,7 +62,31 @@ phone_ignored(const ParserConfig *c, const char *canonical)
   return r;
 }
 
-/* The first acceptable phone in text[start..end). */
+/* Whether the writer takes the number ending at text[end] back right after it ("0298-8321-456? 不对，座机
+ * 029-…", "…, sorry, wrong number": blind round 14b gave the customer the one he took back). */
+static gboolean
+taken_back(const char *text, gsize end)
+{
+  static const char *const back[] = { "不对",  "不對",    "错了",       "錯了", "写错", "寫錯",
+                                      "打错",  "打錯",    "更正",       "纠正", "糾正", "sorry",
+                                      "wrong", "no wait", "correction", NULL };
+  const char *p = text + end;
+  for (guint n = 0; *p && n < 4; n++) {
+    if (*p == ' ' || *p == '?' || *p == ',' || *p == '!' || *p == '(' || *p == '.')
+      p++;
+    else if (g_str_has_prefix(p, "？") || g_str_has_prefix(p, "，") || g_str_has_prefix(p, "！") ||
+             g_str_has_prefix(p, "（") || g_str_has_prefix(p, "。"))
+      p += 3;
+    else
+      break;
+  }
+  for (guint i = 0; back[i]; i++)
+    if (g_ascii_strncasecmp(p, back[i], strlen(back[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The first acceptable phone in text[start..end), not one taken back. */
 static char *
 phone_in(const ParserConfig *c, ParserSources *s, const char *text, gsize start, gsize end, gboolean keep)
 {
@@ -71,7 +95,7 @@ phone_in(const ParserConfig *c, ParserSources *s, const char *text, gsize start,
   gsize pos = start;
   while (!found && pos < end && parser_re_match(c, PARSER_RE_PHONE, text, end, pos, &m)) {
     g_autofree char *canon = phone_canonical(&m, text);
-    if (*canon && !phone_ignored(c, canon)) {
+    if (*canon && !phone_ignored(c, canon) && !taken_back(text, m.ov[1])) {
       found = g_steal_pointer(&canon);
       if (keep)
         parser_extract_keep_raw(s, text, m.ov[0], m.ov[1]);
@@ -102,7 +126,7 @@ phone_any(const ParserConfig *c, ParserSources *s, const char *text)
     gboolean onsite = parser_re_match(c, PARSER_RE_ONSITE, text, start, ls, &o);
     if (onsite || !first) {
       char *canon = phone_canonical(&m, text);
-      if (*canon && !phone_ignored(c, canon)) {
+      if (*canon && !phone_ignored(c, canon) && !taken_back(text, end)) {
         if (onsite) {
           parser_extract_keep_raw(s, text, start, end);
           parser_match_clear(&m);

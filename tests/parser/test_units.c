@@ -1639,3 +1639,15 @@ Test(fields, a_fault_word_that_is_also_a_label)
     cr_expect(r->symptoms && strstr(r->symptoms, "故障"), "%s: %s", bodies[i], r->symptoms);
   }
 }
+
+/* A number the writer takes back right after it is not his phone (blind round 14b). */
+Test(fields, a_phone_taken_back)
+{
+  g_autoptr(ParserRequest) r =
+    parse_body("RCS25N0134567 最近一周不定期自动重启。\n马哈麦 0298-8321-456? 不对，座机 029-8832 "
+               "1456，手机 18691230011\n");
+  cr_expect(r->phone && strcmp(r->phone, "029-88321456") == 0, "%s", r->phone);
+  g_autoptr(ParserRequest) e = parse_body(
+    "RCS25E0220450 has a failed disk.\nCall me at 13912345678, sorry, wrong number: 13912345687.\n");
+  cr_expect(e->phone && strcmp(e->phone, "13912345687") == 0, "%s", e->phone);
+}
