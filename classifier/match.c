@@ -49,12 +49,19 @@ classifier_match_index(ClassifierPolicy *p)
   }
 }
 
+/* A letter, digit or '_' of an ASCII word: "gpu_node_07" is a host's name, no GPU (blind round 14c). */
+static gboolean
+word_char(char ch)
+{
+  return g_ascii_isalnum((guchar)ch) || ch == '_';
+}
+
 static gboolean
 boundary_ok(const ClassifierKeyword *kw, const char *t, gsize start, gsize end, gsize n)
 {
-  if (kw->word_start && start > 0 && g_ascii_isalnum((guchar)t[start - 1]))
+  if (kw->word_start && start > 0 && word_char(t[start - 1]))
     return FALSE;
-  if (kw->word_end && end < n && g_ascii_isalnum((guchar)t[end]))
+  if (kw->word_end && end < n && word_char(t[end]))
     return FALSE;
   return TRUE;
 }
@@ -68,8 +75,7 @@ classifier_match_contains_term(const char *hay, gsize hay_len, const char *needl
   const char *p = hay, *end = hay + hay_len;
   while ((p = memmem(p, (gsize)(end - p), needle, needle_len))) {
     gsize s = (gsize)(p - hay), e = s + needle_len;
-    if ((!ws || s == 0 || !g_ascii_isalnum((guchar)hay[s - 1])) &&
-        (!we || e >= hay_len || !g_ascii_isalnum((guchar)hay[e])))
+    if ((!ws || s == 0 || !word_char(hay[s - 1])) && (!we || e >= hay_len || !word_char(hay[e])))
       return TRUE;
     p++;
   }
@@ -183,20 +189,29 @@ negates_what_follows(const char *word)
 static void
 drop_masked_and_negated(const ClassifierMatch *ms, guint nm, const char *t, gboolean *drop)
 {
+  g_autofree gboolean *masked = g_new0(gboolean, nm ? nm : 1); /* a negation inside a mask: "不正常" */
   for (guint a = 0; a < nm; a++) {
     ClassifierKeywordCategory ca = ms[a].kw->category;
     if (ca == CLASSIFIER_KW_MASK) {
       for (guint b = 0; b < nm; b++)
         if (b != a && ms[b].kw->category != CLASSIFIER_KW_MASK && overlaps(&ms[a], &ms[b]) &&
             !(ms[b].start <= ms[a].start && ms[a].end <= ms[b].end))
-          drop[b] = TRUE;
+          drop[b] = masked[b] = TRUE;
       drop[a] = TRUE;
     } else if (ca == CLASSIFIER_KW_NEGATION) {
       drop[a] = TRUE;
     }
   }
   for (guint a = 0; a < nm; a++) {
-    if (ms[a].kw->category != CLASSIFIER_KW_NEGATION)
+    if (ms[a].kw->category != CLASSIFIER_KW_NEGATION || masked[a])
+      continue;
+    /* a negation with `requires` speaks only in a clause that holds one of them ("正常" of the room's
+     * temperature: "机房温度22度正常") */
+    gboolean met = !ms[a].kw->requires;
+    for (char **r = ms[a].kw->requires; r && *r && !met; r++)
+      met = classifier_match_contains_term(t + ms[a].clause_start, ms[a].clause_end - ms[a].clause_start, *r,
+                                           strlen(*r));
+    if (!met)
       continue;
     /* "宕机的问题没有再出现": no more — the clause is fine */
     gboolean before_only = negates_what_follows(ms[a].kw->text) && !g_str_has_prefix(t + ms[a].end, "再");

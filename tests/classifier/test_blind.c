@@ -165,6 +165,18 @@ static const ExclCase excls[] = {
   /* blind round 14: a blurry label is not a tampered one (policy §5: 撕/涂改/缺失) */
   { "RCS25F0230007 硬盘告警，另外一台标签有点模糊看不清", NULL },
   { "机器标签被撕掉了", "label_tampered" },
+  /* blind round 14c: the room said fine, humidity only named, the machine's own voltage sensor, a
+   * controller's mark, a node that lost a GPU (sql/108) — and the real ones beside them */
+  { "CPU 过热告警，CPU 温度 98 度，机房温度22度正常", NULL },
+  { "机房温度22度，湿度45%，以上是现场情况", NULL },
+  { "宕机前 SEL 里有 Voltage Threshold Lower Critical going low", NULL },
+  { "The RAID controller marked drive slot #4 as Failed", NULL },
+  { "RAID卡把硬盘标记为failed，阵列降级", NULL },
+  { "Our node dropped one GPU after the last reboot", NULL },
+  { "宕机，机房温度不正常，达到35度", "environment" },
+  { "主板报错，机房湿度很大，设备表面有凝露", "environment" },
+  { "宕机，机房温度正常，但电压不稳", "environment" },
+  { "We dropped the server while moving it to the new rack", "physical_damage" },
 };
 
 Test(blind, exclusions)
@@ -215,6 +227,10 @@ static const CompCase comps[] = {
   { "", "1 号电源模块坏了，BMC 报 PSU Failure，GPU 训练还在跑", "machine_part", "fault", "covered",
     "in_warranty" },
   { "", "nvidia-smi 看卡都在，内存报错", "machine_part", "fault", "covered", "in_warranty" },
+  /* blind round 14c: GPUs said present, a host named gpu_node_07 (sql/108) */
+  { "", "BMC 登录不了，OS 里 nvidia-smi 正常，GPU 都在，就是带外管理不通", "machine_part", "fault", "covered",
+    "in_warranty" },
+  { "", "BMC 升级后 gpu_node_07 的风扇一直全速转", "machine_part", "fault", "covered", "in_warranty" },
   /* traditional Chinese and Taiwan vocabulary */
   { "", "顯示卡不識別", "gpu", "fault", "covered", "in_warranty" },
   { "", "記憶體報錯", "machine_part", "fault", "covered", "in_warranty" },
