@@ -113,6 +113,11 @@ static const SevCase sevs[] = {
   { "CPU 温度很高，90度", "S2" },
   { "风扇一直响得厉害", "S2" },
   { "机器发烫", "S2" },
+  /* blind round 15: an outage denied, a link down with a word between (sql/109) */
+  { "内存告警，不是无法开机，机器能正常用", "S2" },
+  { "网卡 port 1 的 link 一直 down，port 2 正常", "S3" },
+  { "it reboots by itself several times a day, although the UPS logs show no outage", "S2" },
+  { "服务器宕机了，不是网络问题", "S1" },
 };
 
 Test(blind, severity)
@@ -177,6 +182,9 @@ static const ExclCase excls[] = {
   { "主板报错，机房湿度很大，设备表面有凝露", "environment" },
   { "宕机，机房温度正常，但电压不稳", "environment" },
   { "We dropped the server while moving it to the new rack", "physical_damage" },
+  /* blind round 15: a change only planned and asked about (sql/109) */
+  { "想加装两条内存，请问加装会不会影响保修？", NULL },
+  { "内存是上周我们自己加装的，现在报错", "unauthorized_change" },
 };
 
 Test(blind, exclusions)
@@ -231,6 +239,12 @@ static const CompCase comps[] = {
   { "", "BMC 登录不了，OS 里 nvidia-smi 正常，GPU 都在，就是带外管理不通", "machine_part", "fault", "covered",
     "in_warranty" },
   { "", "BMC 升级后 gpu_node_07 的风扇一直全速转", "machine_part", "fault", "covered", "in_warranty" },
+  /* blind round 15: a server named by its role, the UPS looked at, a change only asked about (sql/109) */
+  { "仓储WMS数据库服务器宕机", "服务器 ping 不通，机房查看服务器已关机，按电源键无反应", "unknown", "fault",
+    "covered", "in_warranty" },
+  { "", "Oracle 数据库实例起不来，报 ORA-00600", "system", "software", "not_covered", "customer_scope" },
+  { "", "每天自动重启好几次，UPS 日志正常，没有断电记录", "unknown", "fault", "covered", "in_warranty" },
+  { "", "UPS 坏了，服务器跟着断电", "other_material", "fault", "covered", "in_warranty" },
   /* traditional Chinese and Taiwan vocabulary */
   { "", "顯示卡不識別", "gpu", "fault", "covered", "in_warranty" },
   { "", "記憶體報錯", "machine_part", "fault", "covered", "in_warranty" },
