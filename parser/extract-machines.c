@@ -16,12 +16,12 @@ machine_new(const char *sn, const char *model, const char *symptoms)
 
 /* An item's number in a list of machines: "第一台", "第2台". */
 #define ITEM_NO "第[0-9一二三四五六七八九十]+台"
-/* What starts one machine's item in prose or a list (blind round 14b): "第一臺", "1号机", "A机",
+/* What starts one machine's item in prose or a list (blind round 14b): "第一臺", "1号机", "A机", "A台",
  * "其中一台", "另一台", "the first one", "another server". */
 #define ITEM_MARK                                                                                                           \
   ITEM_NO                                                                                                                   \
   "|第[0-9一二三四五六七八九十]+臺|[0-9一二三四五六七八九十]{1,2}号(?:机|服务器|节点|主机)|" \
-  "(?<![A-Za-z0-9])[A-H]机|(?:其中|另外|还有|另有|另)一[台臺]|"                                                \
+  "(?<![A-Za-z0-9])[A-H](?:机|機|台|臺)|(?:其中|另外|还有|另有|另)一[台臺]|"                                \
   "(?i:(?<![a-z])the (?:first|second|third|fourth|other) (?:one|server|machine|node|host)(?![a-z]))|"                       \
   "(?i:(?<![a-z])another (?:server|machine|node|host)(?![a-z]))"
 
@@ -154,14 +154,21 @@ tidy(const char *text)
   return g_string_free(out, FALSE);
 }
 
-/* text without every occurrence of each of the words (a new string). */
+/* text without every occurrence of each of the words (a new string); the brackets a word stood in
+ * go with it ("A台（RCS…）有一张卡掉了" → "A台 有一张卡掉了", not "A台( )…"). */
 static char *
 without(const char *text, const char *const *words)
 {
   GString *s = g_string_new(text);
   for (guint i = 0; words[i]; i++)
-    if (*words[i])
+    if (*words[i]) {
+      static const char *const around[][2] = { { "(", ")" }, { "（", "）" }, { "[", "]" }, { "【", "】" } };
+      for (guint k = 0; k < G_N_ELEMENTS(around); k++) {
+        g_autofree char *bracketed = g_strconcat(around[k][0], words[i], around[k][1], NULL);
+        g_string_replace(s, bracketed, " ", 0);
+      }
       g_string_replace(s, words[i], " ", 0);
+    }
   return g_string_free(s, FALSE);
 }
 

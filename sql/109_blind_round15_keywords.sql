@@ -1,7 +1,8 @@
 -- Blind round 15: "仓储WMS数据库服务器宕机 … 按电源键无反应" was the customer's own software, not covered,
 -- with no deadline (a server named by its role is a server); "port 1 的 link 一直 down", "也不是无法开机"
 -- and "the UPS logs show no outage" were outages (S1); "UPS 日志正常" made a server's fault a UPS's
--- (other_material: 3 years, not 5); "想加装两条内存，请问加装会不会影响保修？" an unauthorized change.
+-- (other_material: 3 years, not 5); "想加装两条内存，请问加装会不会影响保修？" an unauthorized change;
+-- "有一张卡掉了" (a GPU lost) no GPU repair.
 -- The rows were added to seed/keywords.tsv for new databases; this inserts them, in seed order, where
 -- a database seeded before has none.
 
@@ -61,7 +62,9 @@ SELECT v.category, v.code, v.keyword, v.requires, v.note
   (51, 'mask', 'change_planned', '能不能加装', NULL, 'a question'),
   (52, 'mask', 'change_planned', 'plan to add', NULL, 'planned, not done'),
   (53, 'mask', 'change_planned', 'want to add', NULL, 'planned, not done'),
-  (54, 'mask', 'change_planned', 'would like to add', NULL, 'planned, not done')
+  (54, 'mask', 'change_planned', 'would like to add', NULL, 'planned, not done'),
+  (55, 'component', 'gpu', '张卡掉了', NULL, '有一张卡掉了 (nvidia-smi 只能看到7张): a GPU lost'),
+  (56, 'component', 'gpu', '張卡掉了', NULL, '有一張卡掉了')
        ) AS v(ord, category, code, keyword, requires, note)
  WHERE NOT EXISTS (SELECT 1 FROM intake.keywords k
                     WHERE k.category = v.category AND k.code = v.code AND k.keyword = v.keyword)

@@ -886,6 +886,8 @@ Test(fields, machines_in_prose_by_ordinal)
     "RCS25A0012346 内存告警，RCS25A0012347 电源亮红灯。",
     "Two servers need attention. The first one, RCS25A0012346, has a memory alarm and\nreboots. The second "
     "one, RCS25A0012347, has a failed fan.",
+    /* A台/B台 with the SN in brackets, a lost card told without a GPU word (blind round 15) */
+    "A、B两台都有问题：A台（RCS25A0012346）有一张卡掉了；B台（RCS25A0012347）电源亮红灯。",
     /* a standby with a fault of its own; a part replaced and the fault still there */
     "其中一台 RCS25A0012346 是备机，一直没开机，今天开机后报内存错误；另一台 RCS25A0012347 电源亮红灯。",
     "第一台 RCS25A0012346 内存坏了，已更换内存但还是报错；第二台 RCS25A0012347 电源亮红灯。",
