@@ -62,14 +62,42 @@ phone_ignored(const ParserConfig *c, const char *canonical)
   return r;
 }
 
-/* Whether the writer takes the number ending at text[end] back right after it ("0298-8321-456? 不对，座机
- * 029-…", "…, sorry, wrong number": blind round 14b gave the customer the one he took back). */
+static const char *const back[] = { "不对", "不對", "错了", "錯了",  "写错",  "寫錯",    "打错",       "打錯",
+                                    "更正", "纠正", "糾正", "sorry", "wrong", "no wait", "correction", NULL };
+
+/* Whether the writer corrects the number ending at text[end] in what follows: a word of taking it back
+ * and then another number, on its line or the next ("电话 138…67 / 不好意思电话写错了，应该是 138…76":
+ * blind round 15). */
 static gboolean
-taken_back(const char *text, gsize end)
+corrected_later(const ParserConfig *c, const char *text, gsize end)
 {
-  static const char *const back[] = { "不对",  "不對",    "错了",       "錯了", "写错", "寫錯",
-                                      "打错",  "打錯",    "更正",       "纠正", "糾正", "sorry",
-                                      "wrong", "no wait", "correction", NULL };
+  const char *p = text + end, *stop = p;
+  for (int lines = 0; *stop && lines < 2; stop++)
+    if (*stop == '\n')
+      lines++;
+  g_autofree char *window = g_ascii_strdown(p, stop - p);
+  for (guint i = 0; back[i]; i++) {
+    const char *w = strstr(window, back[i]);
+    if (!w)
+      continue;
+    ParserMatch m = { 0 };
+    gboolean again =
+      parser_re_match(c, PARSER_RE_PHONE, window, strlen(window), (gsize)(w - window) + strlen(back[i]), &m);
+    parser_match_clear(&m);
+    if (again)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Whether the writer takes the number ending at text[end] back right after it ("0298-8321-456? 不对，座机
+ * 029-…", "…, sorry, wrong number": blind round 14b gave the customer the one he took back), or
+ * corrects it in what follows. */
+static gboolean
+taken_back(const ParserConfig *c, const char *text, gsize end)
+{
+  if (corrected_later(c, text, end))
+    return TRUE;
   const char *p = text + end;
   for (guint n = 0; *p && n < 4; n++) {
     if (*p == ' ' || *p == '?' || *p == ',' || *p == '!' || *p == '(' || *p == '.')
@@ -95,7 +123,7 @@ phone_in(const ParserConfig *c, ParserSources *s, const char *text, gsize start,
   gsize pos = start;
   while (!found && pos < end && parser_re_match(c, PARSER_RE_PHONE, text, end, pos, &m)) {
     g_autofree char *canon = phone_canonical(&m, text);
-    if (*canon && !phone_ignored(c, canon) && !taken_back(text, m.ov[1])) {
+    if (*canon && !phone_ignored(c, canon) && !taken_back(c, text, m.ov[1])) {
       found = g_steal_pointer(&canon);
       if (keep)
         parser_extract_keep_raw(s, text, m.ov[0], m.ov[1]);
@@ -126,7 +154,7 @@ phone_any(const ParserConfig *c, ParserSources *s, const char *text)
     gboolean onsite = parser_re_match(c, PARSER_RE_ONSITE, text, start, ls, &o);
     if (onsite || !first) {
       char *canon = phone_canonical(&m, text);
-      if (*canon && !phone_ignored(c, canon) && !taken_back(text, end)) {
+      if (*canon && !phone_ignored(c, canon) && !taken_back(c, text, end)) {
         if (onsite) {
           parser_extract_keep_raw(s, text, start, end);
           parser_match_clear(&m);

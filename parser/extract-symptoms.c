@@ -156,6 +156,22 @@ chat_header(const char *l)
   return g_regex_match(re, l, 0, NULL);
 }
 
+/* A line that corrects a number given above ("不好意思电话写错了，应该是 138…"): a field's, no
+ * symptom (blind round 15: the acknowledgement quoted it as the problem). */
+static gboolean
+phone_correction(const ParserConfig *c, const char *l, gsize len)
+{
+  static const char *const words[] = { "写错", "寫錯", "打错", "打錯",         "错了",       "錯了", "不对",
+                                       "不對", "更正", "纠正", "wrong number", "correction", NULL };
+  gboolean said = FALSE;
+  for (guint i = 0; words[i] && !said; i++)
+    said = g_strstr_len(l, len, words[i]) != NULL;
+  if (!said || !parser_re_test(c, PARSER_RE_PHONE, l, len))
+    return FALSE;
+  g_autofree char *line = g_strndup(l, len);
+  return !parser_has_fault_words(c, line);
+}
+
 /* The customer's words without the lines that only carried field values. */
 static char *
 symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
@@ -193,7 +209,8 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
      * fault word: "RCS… 宕机" from a phone says it all. */
     glong words = residue(c, s, l, NULL);
     if ((words < 3 && (words == 0 || !short_fault(c, s, l))) ||
-        parser_re_test(c, PARSER_RE_PERSON_LINE, l, len) || lead_in(l, len) || chat_header(l))
+        parser_re_test(c, PARSER_RE_PERSON_LINE, l, len) || lead_in(l, len) || chat_header(l) ||
+        phone_correction(c, l, len))
       continue;
     /* "请远程协助。联系人:孙涛 139…  地址:南京市…": the labelled fields at the end of a line that
      * says something first are no symptoms. */

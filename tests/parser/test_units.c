@@ -1653,3 +1653,13 @@ Test(fields, a_phone_taken_back)
     "RCS25E0220450 has a failed disk.\nCall me at 13912345678, sorry, wrong number: 13912345687.\n");
   cr_expect(e->phone && strcmp(e->phone, "13912345687") == 0, "%s", e->phone);
 }
+
+/* A number corrected on the next line: the correction is the phone, and its line no symptom (blind
+ * round 15). */
+Test(fields, a_phone_corrected_below)
+{
+  g_autoptr(ParserRequest) r = parse_body(
+    "RCS25D0045678 电源告警。\n联系人：罗斌，电话 13881234567\n不好意思电话写错了，应该是 13881234576\n");
+  cr_expect(r->phone && strcmp(r->phone, "13881234576") == 0, "%s", r->phone);
+  cr_expect(r->symptoms && !strstr(r->symptoms, "写错"), "%s", r->symptoms);
+}
