@@ -674,6 +674,52 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
   return ok;
 }
 
+/* Whether fu gives a contact, phone or address the order (row) lacks. */
+static gboolean
+supplies(StoreRows *row, const ParserRequest *fu)
+{
+  const char *const columns[] = { "contact", "phone", "address" };
+  const char *const given[] = { fu->contact, fu->phone, fu->address };
+  for (guint i = 0; i < G_N_ELEMENTS(columns); i++) {
+    const char *has = row_value(row, columns[i]);
+    if (given[i] && (!has || !*has))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* A reply to a batch report that names none of its machines and gives what the report lacked
+ * ("补充一下地址和电话：…" under the acknowledgement of two machines): a follow-up of each of the
+ * report's open orders it fills, not only of the first (blind round 15: the second machine's order
+ * kept no contact, no phone and the registry's district). */
+static gboolean
+followup_batch_mates(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
+                     const ClassifierPolicy *policy, gint64 order_id, gint64 message_row, ParserRequest *fu,
+                     GError **error)
+{
+  g_autoptr(StoreRows) mates = store_mail_orders(conn, order_id, error);
+  if (!mates)
+    return FALSE;
+  for (guint i = 0; i < mates->rows->len; i++) {
+    char **mate = g_ptr_array_index(mates->rows, i);
+    gint64 mate_id = 0;
+    if (!store_order_find(conn, mate[0], (const char *const[]){ NULL }, NULL, &mate_id, error))
+      return FALSE;
+    if (!mate_id || mate_id == order_id)
+      continue;
+    g_autoptr(StoreRows) row = store_order_get(conn, mate_id, error);
+    if (!row)
+      return FALSE;
+    const char *status = row_value(row, "status");
+    if (g_strcmp0(status, "closed") == 0 || g_strcmp0(status, "resolved") == 0 || !supplies(row, fu))
+      continue;
+    PipelineFollowup mo = { .machine = G_MAXUINT };
+    if (!followup_apply(conn, parser, limits, policy, row, mate_id, message_row, fu, &mo, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean
 pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimits *limits,
                   const ClassifierPolicy *policy, gint64 order_id, gint64 message_row, ParserRequest *fu,
@@ -761,6 +807,9 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
   }
   gboolean ok = followup_apply(conn, parser, limits, policy, row, order_id, message_row, fu, out, error);
   pipeline_machine_leave(fu, &fu_saved);
+  if (ok && *machine == G_MAXUINT && !single && order_sn && *order_sn && !out->recurrence &&
+      !out->other_machine && !pipeline_named_sn(fu))
+    ok = followup_batch_mates(conn, parser, limits, policy, order_id, message_row, fu, error);
   /* the other machines' orders: the same customer, and where the mail says no place, the chased
    * machine's (blind round 12: "地址一样" and the acknowledgement asked for the address again) */
   if (ok && *machine != G_MAXUINT)

@@ -468,3 +468,52 @@ Test(machines, a_batch_reply_naming_a_machine_by_sn_goes_to_its_order)
   g_autofree char *to = harness_text(e, q);
   cr_assert_str_eq(to, n1);
 }
+
+/* A report of two machines that gives no place, contact or phone, and an hour later a reply to it
+ * (In-Reply-To, no number, no SN) that gives them: each order is filled, not only the first (blind
+ * round 15); each order's history names the reply, and a later "thanks" stays with the first. */
+Test(machines, a_reply_that_fills_a_batch_fills_each_of_its_orders)
+{
+  gsize len = 0;
+  g_autofree char *first =
+    e2e_customer_mail(NULL, c->addr, "两台服务器故障", "batch-bare@pudong-dc.example.cn", NULL,
+                      "1、RC-R2290 G5 / RCS25G0080001 / 风扇告警，转速很低\r\n"
+                      "2、SYS-620U-TNR / RCS25G0080002 / 内存报错\r\n",
+                      &len);
+  e2e_append(e, "INBOX", first, len);
+  g_autofree char *out = NULL;
+  poll_ok(&out);
+  cr_assert(strstr(out, "new orders 2"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE phone IS NULL AND contact IS NULL"),
+               2);
+
+  reply(
+    "补充地址电话", "batch-bare-2@pudong-dc.example.cn", "batch-bare@pudong-dc.example.cn",
+    "补充一下地址和电话：上海市浦东新区张江高科技园区碧波路690号B栋3层机房\r\n联系人：陈静 13761234567\r\n");
+  g_free(out);
+  out = NULL;
+  poll_ok(&out);
+  cr_assert(strstr(out, "new orders 0, follow-ups 1"), "%s", out);
+  cr_expect_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE phone = '13761234567' AND contact = '陈静'"
+                  " AND address LIKE '%碧波路690号%' AND district = '浦东新区'"),
+    2);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE 'phone' = ANY (missing)"), 0);
+  /* in the first order's thread (a mail is one order's follow-up), and in each order's history */
+  cr_expect_eq(
+    e2e_scalar(e, "SELECT count(DISTINCT om.order_id) FROM intake.order_messages om JOIN intake.messages"
+                  " m ON m.id = om.message_id WHERE m.message_id = 'batch-bare-2@pudong-dc.example.cn'"),
+    1);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(DISTINCT order_id) FROM intake.audit WHERE note LIKE "
+                             "'%batch-bare-2@pudong-dc.example.cn%'"),
+               2);
+
+  reply("Re: 两台服务器故障", "batch-bare-3@pudong-dc.example.cn", "batch-bare@pudong-dc.example.cn",
+        "好的，谢谢。\r\n");
+  g_free(out);
+  out = NULL;
+  poll_ok(&out);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.order_messages om JOIN intake.messages m ON m.id ="
+                             " om.message_id WHERE m.message_id = 'batch-bare-3@pudong-dc.example.cn'"),
+               1);
+}
