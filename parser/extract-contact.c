@@ -562,7 +562,8 @@ contact_sender_name(const ParserConfig *c, const char *name)
 }
 
 /* The sender's display name when the mail is signed with it on a line of its own ("宋佳" above
- * "北京…有限公司 采购部" / "010-…" that the splitter did not take for a signature). */
+ * "北京…有限公司 采购部" / "010-…" that the splitter did not take for a signature), or ahead of
+ * its department ("周敏 | 信息技术部 基础设施组": blind round 15). */
 static char *
 contact_signing_sender(const ParserConfig *c, const ParserSources *s, const char *from_name)
 {
@@ -574,11 +575,26 @@ contact_signing_sender(const ParserConfig *c, const ParserSources *s, const char
     if (!texts[i])
       continue;
     g_auto(GStrv) lines = g_strsplit(texts[i], "\n", -1);
-    for (guint k = 0; lines[k]; k++)
-      if (g_str_equal(g_strstrip(lines[k]), name))
+    for (guint k = 0; lines[k]; k++) {
+      const char *l = g_strstrip(lines[k]);
+      if (g_str_has_prefix(l, name) &&
+          (!l[strlen(name)] || strchr(" |/,\t", l[strlen(name)]) ||
+           g_str_has_prefix(l + strlen(name), "｜") || g_str_has_prefix(l + strlen(name), "，")))
         return g_steal_pointer(&name);
+    }
   }
   return NULL;
+}
+
+/* Whether address is at one of the vendor's own domains (labels.ini own_domains). */
+static gboolean
+own_sender(const ParserConfig *c, const char *address)
+{
+  const char *at = address ? strrchr(address, '@') : NULL;
+  for (guint i = 0; at && c->own_domains && c->own_domains[i]; i++)
+    if (g_ascii_strcasecmp(at + 1, c->own_domains[i]) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 gboolean
@@ -658,7 +674,7 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
     r->contact = contact_signature(c, s->sig);
   if (!r->contact)
     r->contact = contact_signature(c, s->fwd_sig);
-  if (!r->contact)
+  if (!r->contact && !own_sender(c, r->from_addr)) /* our own sales rep passing a customer's fault on */
     r->contact = contact_signing_sender(c, s, r->from_name);
   /* a group mailbox sends ("数据中心运维组 <dcops@…>"), a person signs: "何勇 / 公司 部门 / 133…" */
   if (!r->contact)

@@ -450,6 +450,8 @@ signature_block_top(const ParserConfig *config, char **lines, guint sig)
 {
   guint i = sig;
   guint top_anchor = sig;
+  gboolean office_seen = FALSE;
+  guint lines_seen = 0;
   while (i > 0) {
     const char *l = lines[i - 1];
     gsize len = strlen(l);
@@ -460,6 +462,8 @@ signature_block_top(const ParserConfig *config, char **lines, guint sig)
     if (len > 200 || !line_matches(config, PARSER_RE_SIG_LINE, l, len))
       break;
     gboolean office = line_matches(config, PARSER_RE_SIG_OFFICE, l, len);
+    office_seen |= office;
+    lines_seen++;
     ParserMatch m = { 0 };
     gboolean field = !office && parser_re_match(config, PARSER_RE_ANY_LABEL, l, len, 0, &m);
     parser_match_clear(&m);
@@ -468,7 +472,11 @@ signature_block_top(const ParserConfig *config, char **lines, guint sig)
       top_anchor = i - 1;
     i--;
   }
-  /* The whole text is never a signature. */
+  /* The whole text is a signature only when it is a card with a switchboard, fax, mail or web line
+   * (a screenshot's mail: "周敏 | 信息技术部 / 北京华泽…有限公司 / 总机：010-…", blind round 15: it was the
+   * description); else "王磊 / 服务器坏了" keeps its words. */
+  if (top_anchor == 0 && i == 0 && office_seen && lines_seen >= 2)
+    return 0;
   return top_anchor < sig && top_anchor > 0 ? top_anchor : sig;
 }
 

@@ -1663,3 +1663,18 @@ Test(fields, a_phone_corrected_below)
   cr_expect(r->phone && strcmp(r->phone, "13881234576") == 0, "%s", r->phone);
   cr_expect(r->symptoms && !strstr(r->symptoms, "写错"), "%s", r->symptoms);
 }
+
+/* A mail that is a screenshot and the sender's card: the card is no description and its signer, the
+ * sender, is the contact (blind round 15: the description was the card); our own sales rep signing
+ * a customer's fault is not. */
+Test(fields, a_mail_that_is_only_a_card)
+{
+  g_autoptr(ParserRequest) r =
+    parse_str("From: =?utf-8?B?5ZGo5pWP?= <zhoumin@huaze-fin.com>\nSubject: 报警截图\n"
+              "Content-Type: text/plain; charset=utf-8\n\n周敏 | 信息技术部 基础设施组\n"
+              "北京华泽金融信息服务有限公司\n总机：010-6227 8800\n");
+  cr_expect(!r->symptoms || !strstr(r->symptoms, "信息技术部"), "%s", r->symptoms);
+  cr_expect_str_eq(r->contact ? r->contact : "(null)", "周敏");
+  g_autoptr(ParserRequest) k = parse_body("王磊\n服务器坏了\n");
+  cr_expect(k->symptoms && strstr(k->symptoms, "服务器坏了"), "%s", k->symptoms);
+}
