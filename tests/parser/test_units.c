@@ -1678,3 +1678,17 @@ Test(fields, a_mail_that_is_only_a_card)
   g_autoptr(ParserRequest) k = parse_body("王磊\n服务器坏了\n");
   cr_expect(k->symptoms && strstr(k->symptoms, "服务器坏了"), "%s", k->symptoms);
 }
+
+/* A note that adds to the sender's earlier mail names that machine by its fault ("刚才报的那台硬盘黄灯
+ * 的机器，补充下信息：…"): still a supplement (blind round 15: a second order with no SN); a fault
+ * told beside the note is a report. */
+Test(fields, a_supplement_names_its_machine_by_its_fault)
+{
+  g_autoptr(ParserRequest) r =
+    parse_body("刚才报的那台硬盘黄灯的机器，补充下信息：\n地址：石家庄市裕华区槐安东路136号 "
+               "恒信大厦5楼机房\n联系人：孟凡 0311-8562 3300 转 218\n");
+  cr_expect(r->supplement);
+  g_autoptr(ParserRequest) f =
+    parse_body("补充一下，另外那台的电源也亮红灯了。\n联系人：孟凡 0311-8562 3300\n");
+  cr_expect(!f->supplement);
+}
