@@ -437,6 +437,27 @@ put_machine_fields(GHashTable *v, const AcksTexts *texts, const char *lang, cons
   return TRUE;
 }
 
+/* The customer's subject without reply/forward prefixes and our order tags: the acknowledgement's
+ * "Re: [RC…-0002] " goes in front of the subject itself, not of "Re: Re: [RC…-0001] …" (blind
+ * round 15: a new order split off a reply carried two order numbers). */
+static char *
+subject_core(const char *subject)
+{
+  static GRegex *tags, *prefix;
+  if (g_once_init_enter(&tags))
+    g_once_init_leave(
+      &tags, g_regex_new("\\[\\s*RC[0-9]{8}-[0-9]{4}[^\\]]{0,20}\\]\\s*", G_REGEX_CASELESS, 0, NULL));
+  if (g_once_init_enter(&prefix))
+    g_once_init_leave(
+      &prefix,
+      g_regex_new(
+        "^(?:\\s*(?:re|fw|fwd|aw|wg|sv|答复|回复|回覆|转发|轉發)\\s*(?:\\[[0-9]+\\])?\\s*[:：])+\\s*",
+        G_REGEX_CASELESS, 0, NULL));
+  g_autofree char *untagged = g_regex_replace_literal(tags, subject ? subject : "", -1, 0, "", 0, NULL);
+  char *core = g_regex_replace_literal(prefix, untagged ? untagged : "", -1, 0, "", 0, NULL);
+  return core ? g_strstrip(core) : g_strdup("");
+}
+
 /* The customer's values, made safe: order_no, subject, name, sn, model, symptoms, location,
  * warranty_end, unknown. */
 static gboolean
@@ -444,7 +465,8 @@ put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksCo
 {
   put(v, "order_no", acks_sanitize(c->order_no, 40, FALSE));
   put(v, "recurrence_of", acks_sanitize(c->recurrence_of, 40, FALSE));
-  g_autofree char *subj = acks_echo_text(c->subject, ECHO_SUBJECT_CHARS);
+  g_autofree char *core = subject_core(c->subject);
+  g_autofree char *subj = acks_echo_text(core, ECHO_SUBJECT_CHARS);
   if (!*subj) {
     const char *empty = text_or_fail(texts, lang, "subject.empty", error);
     if (!empty)

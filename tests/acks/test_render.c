@@ -287,6 +287,23 @@ Test(render, english)
   cr_expect(strstr(r->body, "within 30 minutes"), "%s", r->body);
 }
 
+/* A new order split off a reply: its subject is the customer's, without the reply prefixes and the
+ * old order's tag (blind round 15: "Re: [RC…-0002] Re: Re: [RC…-0001] 两台训练机故障"). */
+Test(render, the_subject_loses_reply_prefixes_and_old_order_tags)
+{
+  g_autoptr(AcksTexts) t = load_texts();
+  static const char *const subjects[] = { "Re: Re: [RC20261201-0001] 两台训练机故障",
+                                          "回复：[RC20261201-0001 等2单] 两台训练机故障",
+                                          "RE: FW: 两台训练机故障" };
+  for (guint i = 0; i < G_N_ELEMENTS(subjects); i++) {
+    AcksContent c = content();
+    c.subject = subjects[i];
+    g_autoptr(AcksRendered) r = acks_render(t, &c, NULL);
+    cr_assert_not_null(r);
+    cr_expect_str_eq(r->subject, "Re: [RC20261125-0007] 两台训练机故障", "%s", subjects[i]);
+  }
+}
+
 Test(render, hostile_subject_and_name)
 {
   g_autoptr(AcksTexts) t = load_texts();
