@@ -1692,3 +1692,13 @@ Test(fields, a_supplement_names_its_machine_by_its_fault)
     parse_body("补充一下，另外那台的电源也亮红灯了。\n联系人：孟凡 0311-8562 3300\n");
   cr_expect(!f->supplement);
 }
+
+/* "地点：" labels the place as "位置：" does: the whole value is the address (blind round 15: cut to
+ * "天河区五山路", the rest in the description). */
+Test(fields, a_place_labelled_didian)
+{
+  g_autoptr(ParserRequest) r = parse_body(
+    "服务器运行明显变慢。\n序列号：RCS25X0777001\n地点：天河区五山路 华南工学院 信息中心 B栋 302\n");
+  cr_expect_str_eq(r->address ? r->address : "(null)", "天河区五山路 华南工学院 信息中心 B栋 302");
+  cr_expect(r->symptoms && !strstr(r->symptoms, "华南工学院"), "%s", r->symptoms);
+}
