@@ -156,6 +156,15 @@ chat_header(const char *l)
   return g_regex_match(re, l, 0, NULL);
 }
 
+static gboolean
+has_han_in(const char *s, gsize len)
+{
+  for (const char *p = s; p < s + len && *p; p = g_utf8_next_char(p))
+    if (g_unichar_get_script(g_utf8_get_char(p)) == G_UNICODE_SCRIPT_HAN)
+      return TRUE;
+  return FALSE;
+}
+
 /* A line that corrects a number given above ("不好意思电话写错了，应该是 138…"): a field's, no
  * symptom (blind round 15: the acknowledgement quoted it as the problem). */
 static gboolean
@@ -194,16 +203,32 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
       break;
     }
   }
+  /* A text that starts with a pasted log and has the customer's Chinese words below it ("[1000.000000]
+   * ACPI Error: …" … "帮忙看一下这台机器，CPU一直降频过热"): the words first, then the log (blind round
+   * 14b: the acknowledgement's 问题描述 was the first log line, the words cut off with the log's end).
+   * Only then: a description that starts with words keeps its order. */
+  guint first = 0;
+  while (first < stop && !*lines[first])
+    first++;
+  gboolean words_first = first < stop && !has_han_in(lines[first], strlen(lines[first])) &&
+                         parser_log_line(lines[first], strlen(lines[first]));
+  gboolean han_below = FALSE;
+  for (guint i = first + 1; words_first && i < stop && !han_below; i++)
+    han_below = has_han_in(lines[i], strlen(lines[i]));
+  words_first = words_first && han_below;
   GString *out = g_string_new(NULL);
-  for (guint i = 0; i < stop; i++) {
+  gboolean full = FALSE;
+  for (guint n = 0; n < (words_first ? 2u : 1u) * stop && !full; n++) {
+    guint i = n % stop;
     const char *l = lines[i];
     gsize len = strlen(l);
-    if (len == 0)
+    if (len == 0 || (words_first && has_han_in(l, len) != (n < stop)))
       continue;
     if (out->len >= PARSER_SYMPTOMS_MAX) {
       /* A pasted log of 100 KB is not read by anyone from an order: keep its start. */
       g_string_append(out, "\n…");
-      break;
+      full = TRUE;
+      continue;
     }
     /* Three characters still say something ("亮红灯"); less is a leftover ("为", "急") unless it is a
      * fault word: "RCS… 宕机" from a phone says it all. */

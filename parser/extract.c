@@ -161,8 +161,8 @@ reads_as_pinyin(const char *text)
  * "1 | 11/10/2026 | 09:48:12 | Memory #0x87", "at org.apache…invoke(Foo.java:199)"): hex, assignments,
  * identifiers with '_' or '#' or dotted, a bracketed number, a clock time, a bus address, a source
  * line, or more digits and signs than letters. */
-static gboolean
-log_line(const char *line, gsize len)
+gboolean
+parser_log_line(const char *line, gsize len)
 {
   g_autofree char *l = g_strndup(line, len);
   if (strstr(l, "0x") || strchr(l, '=') || strchr(l, '_') || strchr(l, '#'))
@@ -211,7 +211,7 @@ language_of(const char *text)
     han += line_han;
     /* pasted machine output is nobody's language (blind round 14: a Chinese mail with 40 lines of
      * dmesg was answered in English) */
-    if (line_han || !log_line(line, (gsize)(end - line)))
+    if (line_han || !parser_log_line(line, (gsize)(end - line)))
       latin += line_latin;
     line = *end ? end + 1 : end;
   }

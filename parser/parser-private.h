@@ -315,6 +315,9 @@ const char *parser_word_in(char *const *words, const char *text);
 gboolean parser_forwarder_offers(const ParserConfig *c, const char *text);
 /* Whether text has a word that tells a fault (labels.ini fault_words: "故障", "坏了", "failed"). */
 gboolean parser_has_fault_words(const ParserConfig *c, const char *text);
+/* Whether a line without Chinese is machine output pasted into the mail (a log, a BMC event list, a
+ * stack trace); lines with Chinese are never. */
+gboolean parser_log_line(const char *line, gsize len);
 /* parser_has_fault_words, a negated one ("没有报错", "no errors") not counted. */
 gboolean parser_states_fault(const ParserConfig *c, const char *text);
 /* Whether address is in list (labels.ini: whole addresses, or "@domain" for every address there),

@@ -1702,3 +1702,25 @@ Test(fields, a_place_labelled_didian)
   cr_expect_str_eq(r->address ? r->address : "(null)", "天河区五山路 华南工学院 信息中心 B栋 302");
   cr_expect(r->symptoms && !strstr(r->symptoms, "华南工学院"), "%s", r->symptoms);
 }
+
+/* A long log pasted above the customer's Chinese words: the words first (blind round 14b: the
+ * description was the log's first line, the words cut off with its end); words above a log keep
+ * their order. */
+Test(fields, words_before_a_log_pasted_above_them)
+{
+  GString *body = g_string_new(NULL);
+  for (int i = 0; i < 120; i++)
+    g_string_append_printf(
+      body,
+      "[%d.000000] ACPI Error: AE_NOT_EXIST, Evaluating _PSR CPU%d: Core temperature above "
+      "threshold, cpu clock throttled (total events = %d)\n",
+      1000 + i, i % 32, 3000 + i);
+  g_string_append(body, "帮忙看一下这台机器，CPU一直降频过热，SN RCS25F0067890。\n");
+  g_autoptr(ParserRequest) r = parse_body(body->str);
+  g_string_free(body, TRUE);
+  cr_expect(r->symptoms && g_str_has_prefix(r->symptoms, "帮忙看一下这台机器"), "%.80s", r->symptoms);
+  g_autoptr(ParserRequest) k =
+    parse_body("RCS25F0067890 内存告警，日志如下：\n[1000.000000] EDAC MC0: 1 CE memory "
+               "read error on CPU_SrcID#0_MC#0_Chan#1_DIMM#0\n");
+  cr_expect(k->symptoms && g_str_has_prefix(k->symptoms, "RCS25F0067890 内存告警"), "%s", k->symptoms);
+}
