@@ -234,8 +234,9 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
      * fault word: "RCS… 宕机" from a phone says it all. */
     glong words = residue(c, s, l, NULL);
     if ((words < 3 && (words == 0 || !short_fault(c, s, l))) ||
-        parser_re_test(c, PARSER_RE_PERSON_LINE, l, len) || lead_in(l, len) || chat_header(l) ||
-        phone_correction(c, l, len))
+        parser_re_test(c, PARSER_RE_PERSON_LINE, l, len) ||
+        (lead_in(l, len) && parser_fault_tag_count(c, l) == 0) /* not "RCS… 内存告警，日志如下：" */ ||
+        chat_header(l) || phone_correction(c, l, len))
       continue;
     /* "请远程协助。联系人:孙涛 139…  地址:南京市…": the labelled fields at the end of a line that
      * says something first are no symptoms. */
