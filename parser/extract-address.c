@@ -345,7 +345,9 @@ address_latin_run(const ParserConfig *c, const char *text, const char *seg, cons
   start = tail;
   if (!latin_address_piece(c, start, end))
     return NULL;
-  for (gboolean more = whole; more;) {
+  /* an address has a few parts: at most 8 each way (a line of 50,000 "Shenzhen, " took minutes) */
+  guint parts = 0;
+  for (gboolean more = whole; more && parts < 8; parts++) {
     const char *comma = start;
     while (comma > text && comma[-1] == ' ')
       comma--;
@@ -363,7 +365,7 @@ address_latin_run(const ParserConfig *c, const char *text, const char *seg, cons
     more = tail == lead; /* else the run starts inside this sentence */
     start = tail;
   }
-  while (*end == ',') {
+  for (parts = 0; *end == ',' && parts < 8; parts++) {
     const char *q = end + 1;
     while (*q && *q != ',' && !latin_run_stop(text, q))
       q++;

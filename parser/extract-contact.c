@@ -332,9 +332,13 @@ static char *
 name_at_phone(const ParserConfig *c, const char *text, gsize len, gsize start, gsize end)
 {
   char *found = NULL;
+  /* the line's start, or 256 bytes back on a long line: a name stands next to its number, and a
+   * megabyte line of numbers must not be read back once per number (6.7 s for 90,000 of them) */
   gsize ls = start;
-  while (ls > 0 && text[ls - 1] != '\n')
+  while (ls > 0 && text[ls - 1] != '\n' && start - ls < 256)
     ls--;
+  while (ls < start && ((guchar)text[ls] & 0xC0) == 0x80)
+    ls++;
   /* "找李工（李向东）138…": the full name in brackets; else the name before the brackets */
   gsize pe = start;
   while (pe > ls && (text[pe - 1] == ' ' || text[pe - 1] == '\t'))
@@ -377,8 +381,10 @@ name_at_phone(const ParserConfig *c, const char *text, gsize len, gsize start, g
   }
   if (!found) {
     gsize le = end;
-    while (le < len && text[le] != '\n')
+    while (le < len && text[le] != '\n' && le - end < 256) /* as ls above */
       le++;
+    while (le > end && le < len && ((guchar)text[le] & 0xC0) == 0x80)
+      le--;
     if (parser_re_match(c, PARSER_RE_NAME_AFTER_PHONE, text, le, end, &n)) {
       g_autofree char *v = parser_match_group(&n, text, 1);
       gboolean han = (guchar)v[0] >= 0x80;

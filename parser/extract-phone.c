@@ -71,10 +71,13 @@ static const char *const back[] = { "不对", "不對", "错了", "錯了",  "�
 static gboolean
 corrected_later(const ParserConfig *c, const char *text, gsize end)
 {
+  /* at most 240 bytes: a megabyte line of numbers must not be read once per number */
   const char *p = text + end, *stop = p;
-  for (int lines = 0; *stop && lines < 2; stop++)
+  for (int lines = 0; *stop && lines < 2 && stop - p < 240; stop++)
     if (*stop == '\n')
       lines++;
+  while (stop > p && ((guchar)*stop & 0xC0) == 0x80) /* not inside a character */
+    stop--;
   g_autofree char *window = g_ascii_strdown(p, stop - p);
   for (guint i = 0; back[i]; i++) {
     const char *w = strstr(window, back[i]);
