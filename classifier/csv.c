@@ -8,10 +8,32 @@
 typedef struct {
   const char *p, *end;
   guint line; /* current physical line */
+  char sep;   /* ',', or the tab or ';' of an export that uses one (csv_separator) */
 } CsvReader;
 
+/* The separator of the file: ',' unless its first line has none and has tabs (Excel's "text") or
+ * semicolons (a CSV saved in a European locale) — blind round 16: such files were refused as "the
+ * header lacks sn, tier, ship_date". */
+static char
+csv_separator(const char *data, gsize len)
+{
+  const char *nl = memchr(data, '\n', len);
+  gsize n = nl ? (gsize)(nl - data) : len;
+  if (memchr(data, ',', n))
+    return ',';
+  if (memchr(data, '\t', n))
+    return '\t';
+  return memchr(data, ';', n) ? ';' : ',';
+}
+
+/* A quoted cell may hold line breaks (an address on two lines), not a screenful: a quote that closes
+ * further down than this, or never, is a stray one ("\"客户9有限公司" from an ERP). */
+#define CSV_QUOTED_LINES_MAX 10
+
 /* Reads one record into fields (cleared first). Returns FALSE at the end of data. *problem is set
- * (static string) when the record is malformed; the reader has then skipped to the record's end. */
+ * (static string) when the record is malformed; the reader has then skipped to the record's end —
+ * for a stray quote the end of its own line, so that one bad cell does not swallow the rows below it
+ * (blind round 16: 99,990 rows of 100,000 vanished from every count, exit 0). */
 static gboolean
 csv_record(CsvReader *r, GPtrArray *fields, GString *buf, const char **problem)
 {
@@ -25,14 +47,21 @@ csv_record(CsvReader *r, GPtrArray *fields, GString *buf, const char **problem)
     if (r->p < r->end && *r->p == '"') {
       quoted = TRUE;
       r->p++;
+      guint spanned = 0;
       for (;;) {
         const char *q = memchr(r->p, '"', (gsize)(r->end - r->p));
-        if (!q) {
-          for (const char *c = r->p; c < r->end; c++)
-            if (*c == '\n')
-              r->line++;
-          r->p = r->end;
-          *problem = "unterminated quoted field";
+        for (const char *c = r->p; c < (q ? q : r->end) && spanned <= CSV_QUOTED_LINES_MAX; c++)
+          spanned += *c == '\n';
+        if (!q || spanned > CSV_QUOTED_LINES_MAX) {
+          /* a stray quote: this record ends with its line, the rows below are read as rows */
+          const char *nl = memchr(r->p, '\n', (gsize)(r->end - r->p));
+          r->p = nl ? nl + 1 : r->end;
+          r->line++;
+          g_ptr_array_add(fields, g_strdup(""));
+          *problem =
+            q ? "a quote opens a cell that closes more than 10 lines below: read as a stray quote, "
+                "the row is rejected (the rows below are read)"
+              : "a quote opens a cell that is never closed: the row is rejected (the rows below are read)";
           return TRUE;
         }
         for (const char *c = r->p; c < q; c++)
@@ -50,7 +79,7 @@ csv_record(CsvReader *r, GPtrArray *fields, GString *buf, const char **problem)
     }
     /* the rest of an unquoted field (or stray text after a closing quote) */
     const char *s = r->p;
-    while (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r')
+    while (r->p < r->end && *r->p != r->sep && *r->p != '\n' && *r->p != '\r')
       r->p++;
     if (quoted && r->p > s) {
       gboolean only_space = TRUE;
@@ -64,7 +93,7 @@ csv_record(CsvReader *r, GPtrArray *fields, GString *buf, const char **problem)
     g_ptr_array_add(fields, g_strndup(buf->str, buf->len));
     if (r->p >= r->end)
       return TRUE;
-    if (*r->p == ',') {
+    if (*r->p == r->sep) {
       r->p++;
       continue;
     }
@@ -152,13 +181,24 @@ read_header(const ClassifierAssetFormat *format, CsvReader *rd, GPtrArray *field
 {
   const char *problem = NULL;
   guint line;
-  do {
+  for (guint titles = 0;; titles++) {
     line = rd->line;
     if (!csv_record(rd, fields, buf, &problem)) {
       g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS, "the file has no header row");
       return FALSE;
     }
-  } while (fields->len == 1 && !*(char *)fields->pdata[0]);
+    guint filled = 0;
+    gboolean sn = FALSE;
+    for (guint i = 0; i < fields->len; i++) {
+      filled += *(char *)fields->pdata[i] != '\0';
+      sn |= classifier_asset_column(format, fields->pdata[i]) == CLASSIFIER_ASSET_COL_SN;
+    }
+    /* blank lines, and a sheet's title above its header ("融科联创设备台账 2026-12-01导出,,,,": one
+     * cell, no SN column) — at most three */
+    if (filled == 0 || (!sn && filled == 1 && titles < 3 && !problem))
+      continue;
+    break;
+  }
   if (problem) {
     g_set_error(error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS, "line %u, the header: %s", line, problem);
     return FALSE;
@@ -170,8 +210,11 @@ read_header(const ClassifierAssetFormat *format, CsvReader *rd, GPtrArray *field
   }
   *n = fields->len;
   gboolean seen[CLASSIFIER_ASSET_N_COLS] = { 0 };
+  g_autoptr(GString) unread = g_string_new(NULL);
   for (guint i = 0; i < *n; i++) {
     map[i] = classifier_asset_column(format, fields->pdata[i]);
+    if (map[i] < 0 && *(char *)fields->pdata[i])
+      g_string_append_printf(unread, "%s\"%s\"", unread->len ? ", " : "", (char *)fields->pdata[i]);
     if (map[i] < 0) {
       /* an ERP's own column (销售, 备注) or a spelling assets.ini lacks (合同开始日期): said, not silent */
       const char *h = fields->pdata[i];
@@ -199,11 +242,16 @@ read_header(const ClassifierAssetFormat *format, CsvReader *rd, GPtrArray *field
     if (!seen[required[i]])
       g_string_append_printf(lack, "%s%s", lack->len ? ", " : "", classifier_asset_column_name(required[i]));
   if (lack->len) {
+    g_autofree char *names =
+      unread->len ? g_strdup_printf("; not understood: %s — if one of them is %s, add its spelling to "
+                                    "data/classifier/assets.ini [columns]",
+                                    unread->str, lack->str)
+                  : g_strdup("");
     g_set_error(
       error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
       "line %u, the header lacks the column(s) %s (policy §2: sn,kind,brand,model,customer,tier,ship_date,"
-      "invoice_date,warranty_basis,contract_start,contract_years,software,city,district)",
-      line, lack->str);
+      "invoice_date,warranty_basis,contract_start,contract_years,software,city,district)%s",
+      line, lack->str, names);
     return FALSE;
   }
   return TRUE;
@@ -253,7 +301,7 @@ classifier_assets_parse_csv(const ClassifierAssetFormat *format, const char *dat
   if (!check_encoding(data, len, error))
     return FALSE;
 
-  CsvReader rd = { data, data + len, 1 };
+  CsvReader rd = { data, data + len, 1, csv_separator(data, len) };
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GString) buf = g_string_sized_new(256);
   int map[64];
@@ -267,8 +315,12 @@ classifier_assets_parse_csv(const ClassifierAssetFormat *format, const char *dat
     guint line = rd.line;
     if (!csv_record(&rd, fields, buf, &problem))
       break;
-    if (fields->len == 1 && !*(char *)fields->pdata[0])
-      continue; /* a blank line */
+    gboolean blank = !problem;
+    for (guint i = 0; blank && i < fields->len; i++)
+      for (const char *f = fields->pdata[i]; blank && *f; f++)
+        blank = *f == ' ' || *f == '\t';
+    if (blank)
+      continue; /* a blank line, or a spreadsheet's empty formatted row (",,,,") */
     const char *raw_sn = NULL;
     for (guint i = 0; i < nheader && i < fields->len; i++)
       if (map[i] == CLASSIFIER_ASSET_COL_SN)

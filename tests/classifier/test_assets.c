@@ -158,8 +158,11 @@ Test(assets, bad_rows_have_line_and_reason)
       "duplicate SN RCS20, first on line 13" },
     { "RCS21,server,,\"M\"x,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 15, "text after a closing quote" },
     { "RCS22,server,,M,C,,2025-03-10,,ship,,,,北京市,海淀区\n", 16, "tier is empty" },
+    /* a stray quote rejects its own row, not every row below it (blind round 16) */
     { "RCS23,server,,\"unterminated,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 17,
-      "unterminated quoted field" },
+      "a quote opens a cell that is never closed" },
+    { "RCS24,server,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 18, NULL },
+    { ",,,,,,,,,,,,,\n", 19, NULL }, /* a spreadsheet's empty formatted row: no reject */
   };
   GString *csv = g_string_new(HEADER);
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
@@ -170,7 +173,7 @@ Test(assets, bad_rows_have_line_and_reason)
   g_autoptr(GError) error = NULL;
   cr_assert(classifier_assets_parse_csv(t_asset_format(), csv->str, csv->len, collect, &c, rej, &error), "%s",
             error ? error->message : "");
-  cr_expect_eq(c.assets->len, 1, "only RCS20 is good");
+  cr_expect_eq(c.assets->len, 2, "only RCS20 and RCS24 are good");
   guint k = 0;
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
     if (!bad[i].reason_part)
@@ -540,4 +543,38 @@ Test(assets, contract_years_spellings)
   }
   cr_expect_eq(rej->len, G_N_ELEMENTS(bad));
   collect_clear(&c);
+}
+
+/* Excel's other exports (blind round 16, each refused as "the header lacks sn, tier, ship_date"):
+ * tab- and semicolon-separated, a title row above the header, English ERP headers; and when the
+ * header does lack a column, the names not understood are said. */
+Test(assets, tabs_semicolons_titles_and_english_headers)
+{
+  static const char *const files[] = {
+    "序列号\t客户名称\t型号\t服务级别\t出货日期\nRCS26G0000101\t天津滨海云计算有限公司\tRC-R2290 "
+    "G5\t金牌\t2026/9/18\n",
+    "序列号;客户名称;型号;服务级别;出货日期\nRCS26G0000101;天津滨海云计算有限公司;RC-R2290 "
+    "G5;金牌;2026/9/18\n",
+    "融科联创设备台账 "
+    "2026-12-01导出,,,,\nsn,customer,model,tier,ship_date\nRCS26G0000101,X,M,gold,2026-09-18\n",
+    "Serial Number,Customer Name,Model,Service Level,Ship Date\nRCS26G0000101,Acme,RC-R2290 "
+    "G5,gold,2026-09-18\n",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+    Collect c;
+    collect_init(&c);
+    g_autoptr(GPtrArray) rej = rejects_new();
+    g_autoptr(GError) error = NULL;
+    cr_expect(
+      classifier_assets_parse_csv(t_asset_format(), files[i], strlen(files[i]), collect, &c, rej, &error),
+      "%s: %s", files[i], error ? error->message : "");
+    cr_expect_eq(c.assets->len, 1, "%s", files[i]);
+    collect_clear(&c);
+  }
+  static const char lacking[] = "Serial Number,Client,Lvl,Shipped On\nRCS26G0000101,Acme,gold,2026-09-18\n";
+  g_autoptr(GError) error = NULL;
+  cr_expect(
+    !classifier_assets_parse_csv(t_asset_format(), lacking, strlen(lacking), NULL, NULL, NULL, &error));
+  cr_expect(error && strstr(error->message, "\"Lvl\"") && strstr(error->message, "\"Shipped On\""), "%s",
+            error ? error->message : "");
 }
