@@ -74,6 +74,9 @@ typedef struct {
  * section or key is an error naming it. Passwords come from *_password_file or
  * $INTAKE_IMAP_PASSWORD / $INTAKE_SMTP_PASSWORD and never appear in an error. */
 CliConfig *cli_config_load(const char *path, GError **error);
+/* Why config names no mailbox, for a person: the default ./intake.conf not there (blind round 16:
+ * `intake status` said healthy from another directory), or a file without [imap]. NULL: it names one. */
+char *cli_config_no_mailbox(const CliConfig *config);
 /* The same from the text of a configuration (name: how messages call it), e.g. for the fuzzer. */
 CliConfig *cli_config_load_data(const char *name, const char *text, gsize len, GError **error);
 void cli_config_free(CliConfig *config);

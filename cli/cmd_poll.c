@@ -226,8 +226,9 @@ cli_cmd_poll(int argc, char **argv)
     return EXIT_USAGE;
   }
   cli_log_open(config);
-  if (config->mailboxes->len == 0) {
-    cli_log(CLI_LOG_ERROR, "config %s: no [imap] section", config->path);
+  g_autofree char *no_mailbox = cli_config_no_mailbox(config);
+  if (no_mailbox) {
+    cli_log(CLI_LOG_ERROR, "%s", no_mailbox);
     return EXIT_USAGE;
   }
   /* the first mailbox's IMAP login runs while PostgreSQL is connected to; each next one's while the

@@ -283,6 +283,14 @@ cli_cmd_status(int argc, char **argv)
     return EXIT_USAGE;
   }
   cli_log_open(config);
+  /* no mailbox to check is no health to report (a check run from another directory) */
+  g_autofree char *no_mailbox = cli_config_no_mailbox(config);
+  if (no_mailbox) {
+    if (as_json)
+      printf("{\"healthy\":false,\"unhealthy\":[\"config: no mailbox configured\"]}\n");
+    cli_log(CLI_LOG_ERROR, "status: %s", no_mailbox);
+    return EXIT_USAGE;
+  }
   g_autoptr(StoreConn) conn = store_connect(config->db_conninfo, &error);
   g_autoptr(StoreRows) mailboxes = conn ? store_status_mailboxes(conn, &error) : NULL;
   g_autoptr(StoreRows) summary = mailboxes ? store_status_summary(conn, &error) : NULL;

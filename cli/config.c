@@ -709,6 +709,18 @@ cli_config_load(const char *path, GError **error)
   return c;
 }
 
+char *
+cli_config_no_mailbox(const CliConfig *config)
+{
+  if (config->mailboxes->len > 0)
+    return NULL;
+  if (!g_file_test(config->path, G_FILE_TEST_EXISTS))
+    return g_strdup_printf(
+      "no configuration: %s does not exist here (%s); give --config FILE or set INTAKE_CONFIG", config->path,
+      g_get_current_dir());
+  return g_strdup_printf("config %s: no [imap] section: no mailbox to poll", config->path);
+}
+
 CliConfig *
 cli_config_load_data(const char *name, const char *text, gsize len, GError **error)
 {
