@@ -294,6 +294,23 @@ classifier_assets_parse_csv(const ClassifierAssetFormat *format, const char *dat
                 "the file is empty (0 bytes): no header, no rows");
     return FALSE;
   }
+  /* Excel's "Unicode text" (UTF-16 with its byte-order mark, tab-separated): read as it is, the mark
+   * says what it is (blind round 16: refused). UTF-16 without the mark is still refused, with how. */
+  g_autofree char *from_utf16 = NULL;
+  if (len >= 2 && (((guchar)data[0] == 0xFF && (guchar)data[1] == 0xFE) ||
+                   ((guchar)data[0] == 0xFE && (guchar)data[1] == 0xFF))) {
+    gsize wlen = 0;
+    from_utf16 = g_convert(data + 2, (gssize)(len - 2), "UTF-8",
+                           (guchar)data[0] == 0xFF ? "UTF-16LE" : "UTF-16BE", NULL, &wlen, NULL);
+    if (!from_utf16) {
+      g_set_error(
+        error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+        "the file starts as UTF-16 but does not read as UTF-16: save it as CSV UTF-8 and import again");
+      return FALSE;
+    }
+    data = from_utf16;
+    len = wlen;
+  }
   if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
     data += 3;
     len -= 3;
