@@ -170,9 +170,11 @@ cli_cmd_assets(int argc, char **argv)
     printf("assets %s: %u valid, %u rejected (dry run: nothing written)\n", path, rows.valid, rejected);
     return EXIT_OK;
   }
-  guint added = 0, updated = 0;
+  guint added = 0, updated = 0, open_orders = 0;
+  g_autofree char *since = NULL;
   cli_progress("assets: writing (one transaction)", rows.valid, 0);
-  gboolean imported = !rows.import || store_assets_import_end(rows.import, &added, &updated, &error);
+  gboolean imported =
+    !rows.import || store_assets_import_end(rows.import, &added, &updated, &open_orders, &since, &error);
   cli_progress_done();
   if (!imported)
     return import_failed(path, error);
@@ -184,5 +186,13 @@ cli_cmd_assets(int argc, char **argv)
     printf("not in the file, kept as stored (new rows: empty or the default): %s\n", kept->str);
   printf("assets %s: %u added, %u updated, %u unchanged, %u rejected\n", path, added, updated,
          rows.valid - added - updated, rejected);
+  /* an order keeps the classification of the registry it met (blind round 16: a tier changed from
+   * gold to silver, its open orders stayed gold/P1, nothing said) */
+  if (open_orders)
+    printf(
+      "%u open order(s) name machines this import added or changed and keep the tier, coverage and "
+      "deadlines they were given: `intake reprocess --since %s --dry-run` shows what the new rows change "
+      "(then --yes)\n",
+      open_orders, since ? since : "2000-01-01");
   return EXIT_OK;
 }

@@ -91,9 +91,10 @@ store_assets_import_abort(StoreAssetsImport *imp)
 }
 
 /* The copied rows upserted by one INSERT … ON CONFLICT that says per row whether it was inserted
- * (xmax = 0) or updated; identical rows are left alone (unchanged). */
+ * (xmax = 0) or updated; identical rows are left alone (unchanged). *open: the open orders on the
+ * machines it added or changed, *since: the local date of the first of them (NULL when none). */
 static gboolean
-upsert(StoreAssetsImport *imp, guint *added, guint *updated, GError **error)
+upsert(StoreAssetsImport *imp, guint *added, guint *updated, guint *open, char **since, GError **error)
 {
   const char *const *columns = (const char *const *)imp->columns;
   g_autofree char *cols = g_strjoinv(", ", imp->columns);
@@ -104,34 +105,44 @@ upsert(StoreAssetsImport *imp, guint *added, guint *updated, GError **error)
     g_string_append_printf(differs, "%sa.%s IS DISTINCT FROM EXCLUDED.%s", i > 1 ? " OR " : "", columns[i],
                            columns[i]);
   }
-  g_autofree char *sql =
-    g_strdup_printf("WITH up AS (INSERT INTO intake.assets AS a (%s) SELECT %s FROM assets_import "
-                    "ON CONFLICT (sn) DO UPDATE SET %supdated_at = now() WHERE %s "
-                    "RETURNING (xmax = 0) AS inserted) "
-                    "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up",
-                    cols, cols, set->str, differs->str);
+  g_autofree char *sql = g_strdup_printf(
+    "WITH up AS (INSERT INTO intake.assets AS a (%s) SELECT %s FROM assets_import "
+    "ON CONFLICT (sn) DO UPDATE SET %supdated_at = now() WHERE %s "
+    "RETURNING a.sn, (xmax = 0) AS inserted), "
+    "o AS (SELECT received_at FROM intake.orders WHERE sn IN (SELECT sn FROM up)"
+    " AND status NOT IN ('resolved', 'closed')) "
+    "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),"
+    " (SELECT count(*) FROM o),"
+    " (SELECT to_char(min(received_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM o) FROM up",
+    cols, cols, set->str, differs->str);
   g_autoptr(StoreRows) result = store_select(imp->conn, sql, 0, NULL, error);
   if (!result)
     return FALSE;
   *added = (guint)store_rows_int(result, 0, 0);
   *updated = (guint)store_rows_int(result, 0, 1);
+  *open = (guint)store_rows_int(result, 0, 2);
+  const char *first = ((char **)g_ptr_array_index(result->rows, 0))[3];
+  *since = first && *first ? g_strdup(first) : NULL;
   return TRUE;
 }
 
 gboolean
-store_assets_import_end(StoreAssetsImport *imp, guint *added, guint *updated, GError **error)
+store_assets_import_end(StoreAssetsImport *imp, guint *added, guint *updated, guint *open_orders,
+                        char **since, GError **error)
 {
-  *added = *updated = 0;
+  *added = *updated = *open_orders = 0;
+  *since = NULL;
   StoreConn *conn = imp->conn;
   gboolean ok = store_copy_send(conn, imp->buf, error);
   if (!ok)
     store_copy_end(conn, "assets import: rows not sent", NULL);
-  ok = ok && store_copy_end(conn, NULL, error) && upsert(imp, added, updated, error) &&
+  ok = ok && store_copy_end(conn, NULL, error) && upsert(imp, added, updated, open_orders, since, error) &&
        store_commit(conn, error);
   import_free(imp);
   if (ok)
     return TRUE;
   store_rollback(conn);
-  *added = *updated = 0;
+  *added = *updated = *open_orders = 0;
+  g_clear_pointer(since, g_free);
   return FALSE;
 }

@@ -161,12 +161,15 @@ const StoreRows *store_assets_lookup_take(StoreConn *conn, StoreAhead *ahead, GE
  * (NULL-terminated names of intake.assets columns, the first `sn`), each row's values (in that order,
  * NULL = SQL NULL) passed on as they come (copied to PostgreSQL 256 KB at a time: a registry of any
  * size holds no more in memory), then ended: upserted by sn, a row equal to the stored one left
- * alone; *added / *updated receive the counts, the rest were unchanged. Any failure, or an abort,
- * writes nothing. _end and _abort free the import. */
+ * alone; *added / *updated receive the counts, the rest were unchanged; *open_orders the open orders
+ * on the machines added or changed (classified on the rows before), *since the local date
+ * (YYYY-MM-DD, caller frees; NULL when none) of the first. Any failure, or an abort, writes nothing.
+ * _end and _abort free the import. */
 typedef struct StoreAssetsImport StoreAssetsImport;
 StoreAssetsImport *store_assets_import_begin(StoreConn *conn, const char *const *columns, GError **error);
 gboolean store_assets_import_row(StoreAssetsImport *import, const char *const *values, GError **error);
-gboolean store_assets_import_end(StoreAssetsImport *import, guint *added, guint *updated, GError **error);
+gboolean store_assets_import_end(StoreAssetsImport *import, guint *added, guint *updated, guint *open_orders,
+                                 char **since, GError **error);
 void store_assets_import_abort(StoreAssetsImport *import);
 
 /* ---- what an acknowledgement quotes (store/outbox.c, store/sla.c) ---- */

@@ -199,8 +199,17 @@ Test(app_role, assets_import_counts_what_it_wrote)
   cr_assert(g_file_set_contents(path, v2, -1, NULL));
   g_free(out);
   g_free(err);
+  /* an open order on the machine whose row changes: the import says it keeps its classification */
+  PGresult *r =
+    PQexec(E->pg, "WITH m AS (INSERT INTO intake.messages (dedupe_key, sha256, headers, raw, size) VALUES "
+                  "('reg-1', 'h', '',"
+                  " 'x', 1) RETURNING id) INSERT INTO intake.orders (order_no, message_id, received_at,"
+                  " sn) SELECT 'RC20261204-0001', id, '2026-12-04 09:00+08', 'RCS25A0077002' FROM m");
+  cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(E->pg));
+  PQclear(r);
   cr_assert_eq(e2e_run(E, &out, &err, "assets", "import", path, NULL), 0, "%s%s", out, err);
   cr_assert(strstr(out, "0 added, 1 updated, 2 unchanged, 0 rejected"), "%s", out);
+  cr_assert(strstr(out, "1 open order(s)") && strstr(out, "reprocess --since 2026-12-04"), "%s", out);
   cr_assert_eq(
     e2e_scalar(E, "SELECT count(*) FROM intake.assets WHERE sn = 'RCS25A0077002' AND customer = '客户己'"),
     1);
