@@ -323,6 +323,12 @@ check_sn(const char *sn, char **reason)
 {
   if (!sn)
     return reject(reason, "sn is empty");
+  /* "1.23457E+12": Excel wrote a numeric SN as a number and lost its digits (blind round 16) */
+  if (g_regex_match_simple("^[0-9](?:\\.[0-9]+)?E\\+[0-9]+$", sn, G_REGEX_CASELESS, 0))
+    return reject(reason,
+                  "sn '%s' is a number as Excel shows a long one (its last digits are lost): format the SN "
+                  "column as text in the sheet and export it again",
+                  sn);
   for (const char *p = sn; *p; p++)
     if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '/' && *p != '.')
       return reject(reason, "sn '%s' has characters other than letters, digits, -, _, / and .", sn);

@@ -163,6 +163,8 @@ Test(assets, bad_rows_have_line_and_reason)
       "a quote opens a cell that is never closed" },
     { "RCS24,server,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 18, NULL },
     { ",,,,,,,,,,,,,\n", 19, NULL }, /* a spreadsheet's empty formatted row: no reject */
+    { "1.23457E+12,server,,M,C,gold,2025-03-10,,ship,,,,北京市,海淀区\n", 20,
+      "format the SN column as text" },
   };
   GString *csv = g_string_new(HEADER);
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
