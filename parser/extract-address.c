@@ -244,16 +244,6 @@ address_in_segment(const ParserConfig *c, ParserSources *s, const char *seg, gsi
   return g_string_free(addr, FALSE);
 }
 
-/* Whether s[0, len) holds a Han character. */
-static gboolean
-has_han(const char *s, gsize len)
-{
-  for (const char *p = s; p < s + len && *p; p = g_utf8_next_char(p))
-    if (g_unichar_get_script(g_utf8_get_char(p)) == G_UNICODE_SCRIPT_HAN)
-      return TRUE;
-  return FALSE;
-}
-
 /* Where a Latin address's comma-separated run stops: a line or sentence end, a colon ("…office: 28F,
  * …"), brackets — not the dot of "Rd." or "Bldg.". */
 static gboolean
@@ -312,7 +302,7 @@ latin_address_piece(const ParserConfig *c, const char *p, const char *e)
   const char *lead = p;
   while (lead < e && *lead == ' ')
     lead++;
-  if (chars == 0 || chars > 60 || has_han(piece, strlen(piece)) || after_prose(p, e) != lead)
+  if (chars == 0 || chars > 60 || parser_has_han(piece, strlen(piece)) || after_prose(p, e) != lead)
     return FALSE;
   g_auto(GStrv) words = g_strsplit(piece, " ", -1);
   if (g_strv_length(words) > 7)
@@ -417,7 +407,7 @@ address_unlabelled(const ParserConfig *c, ParserSources *s, const char *text)
       if (ch == 0 || ch == '\n' || is_segment_break(ch)) {
         gsize len = p - seg;
         gboolean whole_line = (seg == text || seg[-1] == '\n') && (ch == 0 || ch == '\n');
-        if (pass == 1 && len > 0 && len < 12 && !has_han(seg, len) &&
+        if (pass == 1 && len > 0 && len < 12 && !parser_has_han(seg, len) &&
             (ch == ',' || (seg > text && seg[-1] == ',')) && piece_names_place(c, seg, len)) {
           /* "…, 88 Keyuan Rd., Pudong, Shanghai": a short place ends a Latin address */
           char *run = address_latin_run(c, text, seg, p);
@@ -434,7 +424,7 @@ address_unlabelled(const ParserConfig *c, ParserSources *s, const char *text)
           if (pass == 0)
             short_label_skip(&v, &vlen);
           char *a = address_in_segment(c, pass == 0 ? NULL : s, v, vlen);
-          if (pass == 1 && (a || piece_names_place(c, v, vlen)) && !has_han(v, vlen) &&
+          if (pass == 1 && (a || piece_names_place(c, v, vlen)) && !parser_has_han(v, vlen) &&
               (ch == ',' || (seg > text && seg[-1] == ','))) {
             char *run = address_latin_run(c, text, v, p);
             if (run) {

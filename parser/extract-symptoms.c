@@ -156,15 +156,6 @@ chat_header(const char *l)
   return g_regex_match(re, l, 0, NULL);
 }
 
-static gboolean
-has_han_in(const char *s, gsize len)
-{
-  for (const char *p = s; p < s + len && *p; p = g_utf8_next_char(p))
-    if (g_unichar_get_script(g_utf8_get_char(p)) == G_UNICODE_SCRIPT_HAN)
-      return TRUE;
-  return FALSE;
-}
-
 /* A line that corrects a number given above ("不好意思电话写错了，应该是 138…"): a field's, no
  * symptom (blind round 15: the acknowledgement quoted it as the problem). */
 static gboolean
@@ -210,11 +201,11 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
   guint first = 0;
   while (first < stop && !*lines[first])
     first++;
-  gboolean words_first = first < stop && !has_han_in(lines[first], strlen(lines[first])) &&
+  gboolean words_first = first < stop && !parser_has_han(lines[first], strlen(lines[first])) &&
                          parser_log_line(lines[first], strlen(lines[first]));
   gboolean han_below = FALSE;
   for (guint i = first + 1; words_first && i < stop && !han_below; i++)
-    han_below = has_han_in(lines[i], strlen(lines[i]));
+    han_below = parser_has_han(lines[i], strlen(lines[i]));
   words_first = words_first && han_below;
   GString *out = g_string_new(NULL);
   gboolean full = FALSE;
@@ -222,7 +213,7 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
     guint i = n % stop;
     const char *l = lines[i];
     gsize len = strlen(l);
-    if (len == 0 || (words_first && has_han_in(l, len) != (n < stop)))
+    if (len == 0 || (words_first && parser_has_han(l, len) != (n < stop)))
       continue;
     if (out->len >= PARSER_SYMPTOMS_MAX) {
       /* A pasted log of 100 KB is not read by anyone from an order: keep its start. */

@@ -162,6 +162,15 @@ reads_as_pinyin(const char *text)
  * identifiers with '_' or '#' or dotted, a bracketed number, a clock time, a bus address, a source
  * line, or more digits and signs than letters. */
 gboolean
+parser_has_han(const char *s, gsize len)
+{
+  for (const char *p = s; p < s + len && *p; p = g_utf8_next_char(p))
+    if (g_unichar_get_script(g_utf8_get_char(p)) == G_UNICODE_SCRIPT_HAN)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
 parser_log_line(const char *line, gsize len)
 {
   g_autofree char *l = g_strndup(line, len);

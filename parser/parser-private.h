@@ -318,6 +318,8 @@ gboolean parser_has_fault_words(const ParserConfig *c, const char *text);
 /* Whether a line without Chinese is machine output pasted into the mail (a log, a BMC event list, a
  * stack trace); lines with Chinese are never. */
 gboolean parser_log_line(const char *line, gsize len);
+/* Whether s[0, len) holds a Han character. */
+gboolean parser_has_han(const char *s, gsize len);
 /* parser_has_fault_words, a negated one ("没有报错", "no errors") not counted. */
 gboolean parser_states_fault(const ParserConfig *c, const char *text);
 /* Whether address is in list (labels.ini: whole addresses, or "@domain" for every address there),
