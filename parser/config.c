@@ -855,13 +855,19 @@ parser_address_listed(char *const *list, const char *address)
 }
 
 gboolean
+parser_own_domain(const ParserConfig *config, const char *address)
+{
+  const char *at = address ? strrchr(address, '@') : NULL;
+  return at && in_list(config->own_domains, at + 1);
+}
+
+gboolean
 parser_forwarder_vouches(const ParserConfig *config, const char *forwarder, const char *origin)
 {
   g_return_val_if_fail(config != NULL, FALSE);
   if (!forwarder || !origin)
     return FALSE;
-  const char *at = strrchr(forwarder, '@');
-  if (at && in_list(config->own_domains, at + 1))
+  if (parser_own_domain(config, forwarder))
     return TRUE; /* our own staff passing a customer's mail on */
   if (parser_address_listed(config->trusted_forwarders, forwarder))
     return TRUE;

@@ -370,6 +370,21 @@ address_latin_run(const ParserConfig *c, const char *text, const char *seg, cons
   return g_steal_pointer(&run);
 }
 
+/* The Latin address run of the segment seg[0, len) that ends at end (its break ch), when the segment
+ * has no Chinese, stands next to a comma and names a place (found: address_in_segment found one). */
+static char *
+latin_run_at(const ParserConfig *c, ParserSources *s, const char *text, const char *seg, gsize len,
+             const char *end, gunichar ch, gboolean found)
+{
+  if (parser_has_han(seg, len) || !(ch == ',' || (seg > text && seg[-1] == ',')) ||
+      !(found || piece_names_place(c, seg, len)))
+    return NULL;
+  char *run = address_latin_run(c, text, seg, end);
+  if (run)
+    g_ptr_array_add(s->raw, g_strdup(run));
+  return run;
+}
+
 /* "机房：", "Site:" (at most six characters and a colon) before a line's value: *v and *len move past it. */
 static void
 short_label_skip(const char **v, gsize *len)
@@ -407,15 +422,11 @@ address_unlabelled(const ParserConfig *c, ParserSources *s, const char *text)
       if (ch == 0 || ch == '\n' || is_segment_break(ch)) {
         gsize len = p - seg;
         gboolean whole_line = (seg == text || seg[-1] == '\n') && (ch == 0 || ch == '\n');
-        if (pass == 1 && len > 0 && len < 12 && !parser_has_han(seg, len) &&
-            (ch == ',' || (seg > text && seg[-1] == ',')) && piece_names_place(c, seg, len)) {
-          /* "…, 88 Keyuan Rd., Pudong, Shanghai": a short place ends a Latin address */
-          char *run = address_latin_run(c, text, seg, p);
-          if (run) {
-            g_ptr_array_add(s->raw, g_strdup(run));
-            return run;
-          }
-        }
+        /* "…, 88 Keyuan Rd., Pudong, Shanghai": a short place ends a Latin address */
+        char *run =
+          pass == 1 && len > 0 && len < 12 ? latin_run_at(c, s, text, seg, len, p, ch, FALSE) : NULL;
+        if (run)
+          return run;
         if (len >= 12 && (pass == 1 || whole_line)) {
           /* a whole line under a short label the address labels lack ("机房：成都市高新区天府五街
            * 200号…"): its value */
@@ -424,14 +435,9 @@ address_unlabelled(const ParserConfig *c, ParserSources *s, const char *text)
           if (pass == 0)
             short_label_skip(&v, &vlen);
           char *a = address_in_segment(c, pass == 0 ? NULL : s, v, vlen);
-          if (pass == 1 && (a || piece_names_place(c, v, vlen)) && !parser_has_han(v, vlen) &&
-              (ch == ',' || (seg > text && seg[-1] == ','))) {
-            char *run = address_latin_run(c, text, v, p);
-            if (run) {
-              g_free(a);
-              a = run;
-              g_ptr_array_add(s->raw, g_strdup(a));
-            }
+          if (pass == 1 && (run = latin_run_at(c, s, text, v, vlen, p, ch, a != NULL))) {
+            g_free(a);
+            a = run;
           }
           if (a && pass == 1 && ch == '(' && !strpbrk(a, "0123456789")) {
             /* a building, its street in brackets after it: "…数据中心 A 区机房（天津市…二号路 35 号）" */

@@ -334,11 +334,7 @@ name_at_phone(const ParserConfig *c, const char *text, gsize len, gsize start, g
   char *found = NULL;
   /* the line's start, or 256 bytes back on a long line: a name stands next to its number, and a
    * megabyte line of numbers must not be read back once per number (6.7 s for 90,000 of them) */
-  gsize ls = start;
-  while (ls > 0 && text[ls - 1] != '\n' && start - ls < 256)
-    ls--;
-  while (ls < start && ((guchar)text[ls] & 0xC0) == 0x80)
-    ls++;
+  gsize ls = parser_line_start_near(text, start, 256);
   /* "找李工（李向东）138…": the full name in brackets; else the name before the brackets */
   gsize pe = start;
   while (pe > ls && (text[pe - 1] == ' ' || text[pe - 1] == '\t'))
@@ -380,11 +376,7 @@ name_at_phone(const ParserConfig *c, const char *text, gsize len, gsize start, g
     }
   }
   if (!found) {
-    gsize le = end;
-    while (le < len && text[le] != '\n' && le - end < 256) /* as ls above */
-      le++;
-    while (le > end && le < len && ((guchar)text[le] & 0xC0) == 0x80)
-      le--;
+    gsize le = parser_line_end_near(text, end, 256); /* as ls above */
     if (parser_re_match(c, PARSER_RE_NAME_AFTER_PHONE, text, le, end, &n)) {
       g_autofree char *v = parser_match_group(&n, text, 1);
       gboolean han = (guchar)v[0] >= 0x80;
@@ -592,17 +584,6 @@ contact_signing_sender(const ParserConfig *c, const ParserSources *s, const char
   return NULL;
 }
 
-/* Whether address is at one of the vendor's own domains (labels.ini own_domains). */
-static gboolean
-own_sender(const ParserConfig *c, const char *address)
-{
-  const char *at = address ? strrchr(address, '@') : NULL;
-  for (guint i = 0; at && c->own_domains && c->own_domains[i]; i++)
-    if (g_ascii_strcasecmp(at + 1, c->own_domains[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 gboolean
 parser_forwarder_offers(const ParserConfig *c, const char *text)
 {
@@ -680,7 +661,8 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
     r->contact = contact_signature(c, s->sig);
   if (!r->contact)
     r->contact = contact_signature(c, s->fwd_sig);
-  if (!r->contact && !own_sender(c, r->from_addr)) /* our own sales rep passing a customer's fault on */
+  if (!r->contact &&
+      !parser_own_domain(c, r->from_addr)) /* our own sales rep passing a customer's fault on */
     r->contact = contact_signing_sender(c, s, r->from_name);
   /* a group mailbox sends ("数据中心运维组 <dcops@…>"), a person signs: "何勇 / 公司 部门 / 133…" */
   if (!r->contact)

@@ -161,6 +161,28 @@ reads_as_pinyin(const char *text)
  * "1 | 11/10/2026 | 09:48:12 | Memory #0x87", "at org.apache…invoke(Foo.java:199)"): hex, assignments,
  * identifiers with '_' or '#' or dotted, a bracketed number, a clock time, a bus address, a source
  * line, or more digits and signs than letters. */
+gsize
+parser_line_start_near(const char *text, gsize pos, gsize max)
+{
+  gsize ls = pos;
+  while (ls > 0 && text[ls - 1] != '\n' && pos - ls < max)
+    ls--;
+  while (ls < pos && ((guchar)text[ls] & 0xC0) == 0x80)
+    ls++;
+  return ls;
+}
+
+gsize
+parser_line_end_near(const char *text, gsize pos, gsize max)
+{
+  gsize le = pos;
+  while (text[le] && text[le] != '\n' && le - pos < max)
+    le++;
+  while (le > pos && text[le] && ((guchar)text[le] & 0xC0) == 0x80)
+    le--;
+  return le;
+}
+
 gboolean
 parser_has_han(const char *s, gsize len)
 {

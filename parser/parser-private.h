@@ -320,6 +320,13 @@ gboolean parser_has_fault_words(const ParserConfig *c, const char *text);
 gboolean parser_log_line(const char *line, gsize len);
 /* Whether s[0, len) holds a Han character. */
 gboolean parser_has_han(const char *s, gsize len);
+/* The start of the line holding text[pos] / the end of the line holding text[pos], at most max bytes
+ * away and on a character boundary: what stands next to a number or an SN is near it, and a megabyte
+ * line must not be read whole once per number on it. */
+gsize parser_line_start_near(const char *text, gsize pos, gsize max);
+gsize parser_line_end_near(const char *text, gsize pos, gsize max);
+/* Whether address is at one of the vendor's own domains (labels.ini [senders] own_domains). */
+gboolean parser_own_domain(const ParserConfig *config, const char *address);
 /* parser_has_fault_words, a negated one ("没有报错", "no errors") not counted. */
 gboolean parser_states_fault(const ParserConfig *c, const char *text);
 /* Whether address is in list (labels.ini: whole addresses, or "@domain" for every address there),
