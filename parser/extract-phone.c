@@ -62,8 +62,13 @@ phone_ignored(const ParserConfig *c, const char *canonical)
   return r;
 }
 
-static const char *const back[] = { "不对", "不對", "错了", "錯了",  "写错",  "寫錯",    "打错",       "打錯",
-                                    "更正", "纠正", "糾正", "sorry", "wrong", "no wait", "correction", NULL };
+/* Words of taking a number back, near it or in what follows. */
+static const char *const back[] = { "不对",    "不對",    "错了",       "錯了",         "写错", "寫錯",
+                                    "打错",    "打錯",    "更正",       "纠正",         "糾正", "typo",
+                                    "no wait", "i meant", "correction", "wrong number", NULL };
+/* Only right after the number: further away a bare "sorry" or "wrong" is about something else ("Sorry
+ * for the late reply, landline 010-…", "went wrong again, call 010-…") and must not cost the number. */
+static const char *const back_near[] = { "sorry", "wrong", NULL };
 
 /* Whether the writer corrects the number ending at text[end] in what follows: a word of taking it back
  * and then another number, on its line or the next ("电话 138…67 / 不好意思电话写错了，应该是 138…76":
@@ -113,6 +118,9 @@ taken_back(const ParserConfig *c, const char *text, gsize end)
   }
   for (guint i = 0; back[i]; i++)
     if (g_ascii_strncasecmp(p, back[i], strlen(back[i])) == 0)
+      return TRUE;
+  for (guint i = 0; back_near[i]; i++)
+    if (g_ascii_strncasecmp(p, back_near[i], strlen(back_near[i])) == 0)
       return TRUE;
   return FALSE;
 }

@@ -1662,6 +1662,20 @@ Test(fields, a_phone_corrected_below)
     "RCS25D0045678 电源告警。\n联系人：罗斌，电话 13881234567\n不好意思电话写错了，应该是 13881234576\n");
   cr_expect(r->phone && strcmp(r->phone, "13881234576") == 0, "%s", r->phone);
   cr_expect(r->symptoms && !strstr(r->symptoms, "写错"), "%s", r->symptoms);
+  /* an apology or a fault "gone wrong" further down takes no number back */
+  const char *kept[] = {
+    "RCS25D0045678 has a failed PSU.\nMobile 13881234567\nSorry for the late reply, our landline is "
+    "022-23456789\n",
+    "RCS25D0045678 电源告警。\n电话 13881234567\nSomething went wrong again last night, the duty room is "
+    "022-23456789\n",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(kept); i++) {
+    g_autoptr(ParserRequest) k = parse_body(kept[i]);
+    cr_expect(k->phone && strcmp(k->phone, "13881234567") == 0, "%s: %s", kept[i], k->phone);
+  }
+  g_autoptr(ParserRequest) w = parse_body("RCS25D0045678 has a failed PSU.\nMobile 13881234567\nSorry, wrong "
+                                          "number above, it is 13881234576\n");
+  cr_expect(w->phone && strcmp(w->phone, "13881234576") == 0, "%s", w->phone);
 }
 
 /* A mail that is a screenshot and the sender's card: the card is no description and its signer, the
