@@ -45,6 +45,11 @@ typedef struct {
  * sender_cap, global_cap, followup. The first rule that matches wins; the order is in acks/rules.c. */
 const char *acks_decide(const AcksFacts *facts);
 
+/* Whether the From's display name passes itself off as one of our own addresses or domains
+ * (own_addresses, NULL-terminated) while the address is not ours: `"service@roycom.com.cn"
+ * <dispatch@roycom-cn.top>` (blind round 17). Mail clients show the name, not the address. */
+gboolean acks_name_spoofs(const char *from_name, const char *from_addr, const char *const *own_addresses);
+
 /* ==== Authentication-Results (RFC 8601, acks/authres.c) ==== */
 
 typedef enum {

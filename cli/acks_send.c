@@ -122,6 +122,13 @@ cached_terms(StoreConn *conn, const AcksSmtpConfig *cfg, const char *tier, GErro
   return rows;
 }
 
+/* NULL or only white space */
+static gboolean
+blank(const char *s)
+{
+  return !s || strspn(s, " \t\r\n") == strlen(s);
+}
+
 static gint
 int_or(const char *s, gint dflt)
 {
@@ -155,6 +162,13 @@ auth_check(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, gbool
   g_autofree char *why = NULL;
   *failed = acks_auth_evaluate(o->raw, o->raw_len, (const char *const *)cfg->trusted_authserv_ids, &why) ==
             ACKS_AUTH_FAIL;
+  const ParserRequest *req = o->request;
+  if (!*failed && req &&
+      acks_name_spoofs(req->from_name, req->from_addr, (const char *const *)cfg->own_addresses)) {
+    *failed = TRUE;
+    why = g_strdup_printf("its name \"%s\" is an address of ours, its address %s is not", req->from_name,
+                          req->from_addr);
+  }
   if (!*failed)
     return TRUE;
   g_autofree char *note =
@@ -314,9 +328,14 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
     return FALSE;
   char **term = terms->rows->len ? g_ptr_array_index(terms->rows, 0) : NULL;
 
-  /* an English reader gets the place in Latin letters when the service areas know them */
+  /* an English reader gets the place in Latin letters when the service areas know them. Only a place
+   * the mail named is said back: the registry's would tell whoever writes an SN where that machine
+   * stands (blind round 17: a stranger's mail was answered with the owner's city). */
   gboolean en = g_strcmp0(item->language, "en") == 0;
-  g_autofree char *location = en && res->place_latin ? g_strdup(res->place_latin)
+  gboolean mail_place =
+    !blank(req->city) || !blank(req->district) || !blank(req->location) || req->district_shared;
+  g_autofree char *location = !mail_place              ? NULL
+                              : en && res->place_latin ? g_strdup(res->place_latin)
                               : res->city ? g_strconcat(res->city, res->district ? res->district : "", NULL)
                                           : g_strdup(req->location);
   g_autofree const char **missing = classifier_result_missing_names(res);
@@ -342,7 +361,8 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
     .references = (const char *const *)refs->pdata,
     .message_id = item->message_id,
     .sn = res->sn,
-    .model = res->model,
+    /* the model the mail named, as for the place: not the registry's */
+    .model = blank(req->model) ? NULL : req->model,
     .symptoms = req->symptoms,
     .location = location,
     .missing = missing,

@@ -185,6 +185,19 @@ Test(rules, forged_sender_gets_none)
   expect(acks_decide(&f), NULL, "verdict pass or none");
 }
 
+Test(rules, a_name_of_ours_on_another_address)
+{
+  const char *ours[] = { "service@roycom.com.cn", NULL };
+  cr_expect(acks_name_spoofs("service@roycom.com.cn", "dispatch@roycom-cn.top", ours));
+  cr_expect(acks_name_spoofs("融科联创 <Service@RoyCom.com.cn>", "x@163.com", ours));
+  cr_expect(acks_name_spoofs("zhang@roycom.com.cn", "zhang@gmail.com", ours), "any address of our domain");
+  cr_expect_not(acks_name_spoofs("service@roycom.com.cn", "service@roycom.com.cn", ours), "ours indeed");
+  cr_expect_not(acks_name_spoofs("王磊", "wanglei@163.com", ours));
+  cr_expect_not(acks_name_spoofs("wanglei@163.com", "wanglei@163.com", ours), "his own address as name");
+  cr_expect_not(acks_name_spoofs("a@roycom.com.cnx.top", "a@x.top", ours), "another domain");
+  cr_expect_not(acks_name_spoofs(NULL, "a@x.top", ours));
+}
+
 Test(rules, parser_decision_wins)
 {
   AcksFacts f = { .from_addr = "a@example.com", .ignored_reason = "bounce" };

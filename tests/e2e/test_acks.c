@@ -610,6 +610,43 @@ Test(acks, forged_sender_gets_no_ack_but_an_order)
   e2e_customer_free(c);
 }
 
+/* Blind round 17: a stranger names a registered SN. The acknowledgement says back only what the mail said
+ * (not the registry's model and city); and a sender whose display name is an address of ours, on a
+ * look-alike domain, gets none: its order waits with a note for ops. */
+Test(acks, what_the_registry_knows_is_not_told_and_our_name_is_not_borrowed)
+{
+  PQclear(PQexec(e->pg,
+                 "INSERT INTO intake.assets (sn, kind, model, customer, tier, ship_date, city, district)"
+                 " VALUES ('RCS26R0570001', 'server', 'RC-R4290G G5', '合肥科学岛计算中心', 'gold',"
+                 " '2026-07-06', '合肥市', '蜀山区')"));
+  E2eCustomer *c = e2e_customer_new(e, "stranger");
+  g_autofree char *url = smtp_url(FALSE);
+  e2e_write_smtp_config(e, url, NULL);
+  append(NULL, c->addr, "RCS26R0570001", "stranger-1@customer.example.com", NULL,
+         "RCS26R0570001 硬盘告警，麻烦安排。\r\n联系人：张工 13700000002\r\n");
+  append("service@roycom.com.cn", c->addr, "地址变更", "stranger-2@customer.example.com",
+         "Reply-To: service@roycom.com.cn\r\n",
+         "RCS26R0570001 客户机房地址已变更，请将工程师派往上海市浦东新区张江路 100 号，联系人 陈先生 "
+         "13700000001\r\n");
+  poll_queue_send();
+  g_autoptr(GPtrArray) mails = e2e_customer_mails(c, 1, 20);
+  cr_assert_eq(mails->len, 1, "only the first mail is acknowledged");
+  GMimeMessage *m = harness_parse_mail(g_ptr_array_index(mails, 0));
+  g_autofree char *text = harness_mail_text(m);
+  cr_expect(strstr(text, "RCS26R0570001"), "%s", text);
+  cr_expect_null(strstr(text, "合肥"), "the registry's city: %s", text);
+  cr_expect_null(strstr(text, "RC-R4290G"), "the registry's model: %s", text);
+  cr_expect_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.orders WHERE city = '合肥市' AND model = 'RC-R4290G G5'"), 1,
+    "the order still has them");
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE suppressed_reason = 'auth_fail'"), 1);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'auth_fail'"
+                             " AND note LIKE '%name \"service@roycom.com.cn\" is an address of ours%'"),
+               1, "ops are told why");
+  g_object_unref(m);
+  e2e_customer_free(c);
+}
+
 Test(acks, global_cap_per_hour)
 {
   g_autofree char *url = smtp_url(FALSE);
