@@ -118,6 +118,10 @@ static const SevCase sevs[] = {
   { "网卡 port 1 的 link 一直 down，port 2 正常", "S3" },
   { "it reboots by itself several times a day, although the UPS logs show no outage", "S2" },
   { "服务器宕机了，不是网络问题", "S1" },
+  /* blind round 17: powered on without response, a dead PSU, a stopped fan (sql/110) */
+  { "机器上电没反应", "S1" },
+  { "电源模块插上去不通电，电源指示灯不亮", "S2" },
+  { "风扇转速为 0，告警", "S2" },
 };
 
 Test(blind, severity)
@@ -185,6 +189,10 @@ static const ExclCase excls[] = {
   /* blind round 15: a change only planned and asked about (sql/109) */
   { "想加装两条内存，请问加装会不会影响保修？", NULL },
   { "内存是上周我们自己加装的，现在报错", "unauthorized_change" },
+  /* blind round 17: a move said with 搬到 / moved to — but not a workload moved (sql/110) */
+  { "上个月从亦庄搬到这边以后一直开不了机", "relocation" },
+  { "We moved to the new site last month and it does not boot", "relocation" },
+  { "把业务搬到另一台机器上了，这台硬盘告警", NULL },
 };
 
 Test(blind, exclusions)
@@ -277,6 +285,8 @@ static const CompCase comps[] = {
   /* a Roycom software only named where the machine's outage shows: the machine; said to fail: the software */
   { "", "节点掉电后无法开机，前面板电源灯不亮，SuperHCI集群显示该节点离线", "unknown", "fault", "covered",
     "in_warranty" },
+  /* blind round 17: a hung server's black screen and dead keyboard are no peripheral (sql/110) */
+  { "", "MES 服务器死机两次，屏幕黑屏，键盘无响应", "unknown", "fault", "covered", "in_warranty" },
   { "", "SuperHCI平台宕机，虚拟机全部无法启动", "roycom_software", "software", "not_covered",
     "customer_scope" },
   /* "软件" after a Roycom product is the product's noun, not the customer's own software */
