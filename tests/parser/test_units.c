@@ -1642,6 +1642,15 @@ Test(fields, a_fault_word_that_is_also_a_label)
   }
 }
 
+/* A mobile with its first three digits in brackets after +86 (blind round 17: the office line of the
+ * signature was taken instead). */
+Test(fields, a_mobile_with_bracketed_prefix)
+{
+  g_autoptr(ParserRequest) r =
+    parse_body("RCS25E0220450 has a failed disk.\nMobile +86 (139) 1620-4455\nTel +86 21 5899 0000\n");
+  cr_expect(r->phone && strcmp(r->phone, "13916204455") == 0, "%s", r->phone);
+}
+
 /* A number the writer takes back right after it is not his phone (blind round 14b). */
 Test(fields, a_phone_taken_back)
 {
