@@ -979,6 +979,81 @@ parser_tells_faults_only(const ParserConfig *c, const char *text)
   return parser_has_fault_words(c, text) && requests == 0 && calm == 0;
 }
 
+/* The one SN of sns (upper case) that ends with the token text[0..len), or NULL (none, or several). */
+static const char *
+tail_of(GPtrArray *sns, const char *text, gsize len)
+{
+  const char *found = NULL;
+  for (guint i = 0; i < sns->len; i++) {
+    const char *sn = g_ptr_array_index(sns, i);
+    gsize n = strlen(sn);
+    if (n > len && g_ascii_strncasecmp(sn + n - len, text, len) == 0) {
+      if (found)
+        return NULL;
+      found = sn;
+    }
+  }
+  return found;
+}
+
+/* text with the machines it names by their last digits written out ("RCS…0810 和 RCS…0811，其中 0811
+ * 这台掉了一张卡，0810 那台没问题", "尾号 0811 的"): each such tail becomes its SN, so that the clause that
+ * tells the fault names its machine (blind round 17: the order went to the healthy one). Only a tail of
+ * exactly one of the mail's SNs, of 3 characters or more, said as a machine ("这台", "那台", "尾号" …).
+ * NULL when there is none. */
+char *
+parser_sn_tails_written_out(const char *text, GPtrArray *sns)
+{
+  static const char *const before[] = { "尾号", "末尾",      "后四位",      "後四位",
+                                        "尾號", "ending in", "ending with", NULL };
+  static const char *const after[] = { "这台", "那台", "这一台", "那一台", "這台",   "那臺",   "這一台",
+                                       "号机", "號機", "的那台", "的这台", "的機器", "的机器", NULL };
+  if (!text || sns->len < 2)
+    return NULL;
+  GString *out = NULL;
+  const char *copied = text;
+  for (const char *p = text; *p;) {
+    if (!g_ascii_isalnum(*p)) {
+      p++;
+      continue;
+    }
+    const char *start = p;
+    while (g_ascii_isalnum(*p))
+      p++;
+    gsize len = (gsize)(p - start);
+    if (len < 3 || len > 12 || (start > text && (start[-1] == '-' || start[-1] == '_')) || *p == '-' ||
+        *p == '_')
+      continue;
+    const char *sn = tail_of(sns, start, len);
+    if (!sn)
+      continue;
+    const char *q = p;
+    while (*q == ' ' || *q == '\t')
+      q++;
+    gboolean said = FALSE;
+    for (guint k = 0; after[k] && !said; k++)
+      said = g_str_has_prefix(q, after[k]);
+    const char *b = start;
+    while (b > text && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == ':'))
+      b--;
+    for (guint k = 0; before[k] && !said; k++) {
+      gsize n = strlen(before[k]);
+      said = (gsize)(b - text) >= n && g_ascii_strncasecmp(b - n, before[k], n) == 0;
+    }
+    if (!said)
+      continue;
+    if (!out)
+      out = g_string_new(NULL);
+    g_string_append_len(out, copied, start - copied);
+    g_string_append(out, sn);
+    copied = p;
+  }
+  if (!out)
+    return NULL;
+  g_string_append(out, copied);
+  return g_string_free(out, FALSE);
+}
+
 /* score (fault_score or clause_score) at the SN's every place in its text: "两台 RCS…01、RCS…02，
  * 其中 RCS…02 这台亮红灯" tells the fault at the second place. */
 static int
@@ -1021,6 +1096,14 @@ sn_choose(const ParserConfig *c, GArray *hits)
   int best_score = 0;
   guint faulty = 0;
   gboolean tie = FALSE;
+  /* the text with the machines it names by their last digits written out ("其中 0811 这台掉了一张卡"):
+   * each SN is scored there too */
+  g_autoptr(GPtrArray) values = g_ptr_array_new();
+  for (guint i = 0; i < hits->len; i++)
+    if (!g_array_index(hits, SnHit, i).tail_ref) /* "另外两台（尾号0002、0003）" made SNs of their tails */
+      g_ptr_array_add(values, g_array_index(hits, SnHit, i).value);
+  const char *tails_of = hits->len ? g_array_index(hits, SnHit, 0).text : NULL;
+  g_autofree char *tails = labelled == 1 ? NULL : parser_sn_tails_written_out(tails_of, values);
   for (guint i = 0; i < hits->len; i++) {
     const SnHit *h = &g_array_index(hits, SnHit, i);
     if (labelled > 0 && !h->labelled)
@@ -1030,8 +1113,18 @@ sn_choose(const ParserConfig *c, GArray *hits)
     if (labelled == 1)
       return h;
     int sc = score_anywhere(c, h, fault_score);
+    gboolean own_clause = score_anywhere(c, h, clause_fault) > 0;
+    const char *at = tails && h->text == tails_of ? strcasestr(tails, h->value) : NULL;
+    if (at) {
+      SnHit w = *h;
+      w.text = tails;
+      w.pos = (gsize)(at - tails);
+      w.end = w.pos + strlen(h->value);
+      sc = MAX(sc, score_anywhere(c, &w, fault_score));
+      own_clause = own_clause || score_anywhere(c, &w, clause_fault) > 0;
+    }
     /* faulty in its own clause (a line that tells several SNs' states counts for none) */
-    if (score_anywhere(c, h, clause_fault) > 0 && faulty++ == 0)
+    if (own_clause && faulty++ == 0)
       first_faulty = h;
     if (sc > best_score) {
       best = h;

@@ -796,6 +796,23 @@ Test(fields, sn_in_subject_and_several_sns)
 }
 
 /* Shorthand lists and ranges name several machines; counts, times, ids and batches do not. */
+/* Two SNs listed, then the broken one named by its last digits ("其中 0811 这台…，0810 那台没问题"): the SN is
+ * the broken one's (blind round 17: the order went to the healthy one). */
+Test(fields, a_machine_named_by_its_last_digits)
+{
+  const char *bodies[] = {
+    "两台 AS-4125GS-TNRT（RCS26Y0440810 和 RCS26Y0440811），其中 0811 这台训练时总是报 Xid "
+    "79，掉了一张卡，0810 "
+    "那台没问题。\n",
+    "两台 AS-4125GS-TNRT（RCS26Y0440810 和 RCS26Y0440811），0810 那台没问题，0811 这台训练时掉了一张卡。\n",
+    "两台（RCS26Y0440810 和 RCS26Y0440811），尾号 0811 的训练时掉了一张卡，尾号 0810 的没问题。\n",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(bodies); i++) {
+    g_autoptr(ParserRequest) r = parse_body(bodies[i]);
+    cr_expect_str_eq(r->sn ? r->sn : "(null)", "RCS26Y0440811", "%s", bodies[i]);
+  }
+}
+
 Test(fields, sn_shorthand_lists_and_ranges)
 {
   const struct {
