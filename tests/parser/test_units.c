@@ -813,6 +813,16 @@ Test(fields, a_machine_named_by_its_last_digits)
   }
 }
 
+/* A sheet's row whose status is "已修复" is no machine to repair (blind round 17: it became an order). */
+Test(fields, a_row_fixed_already)
+{
+  g_autoptr(ParserRequest) r = parse_body("序列号\t故障\t状态\nRCS26N0550001\tNVMe 盘 2 掉盘\t待维修\n"
+                                          "RCS26N0550002\tSMART 告警\t待维修\nRCS26N0550003\t—\t已修复\n");
+  cr_expect_eq(r->machines->len, 2);
+  for (guint i = 0; i < r->machines->len; i++)
+    cr_expect_str_neq(((ParserMachine *)g_ptr_array_index(r->machines, i))->sn, "RCS26N0550003");
+}
+
 Test(fields, sn_shorthand_lists_and_ranges)
 {
   const struct {
