@@ -45,9 +45,9 @@ static const struct {
     "(?![A-Za-z0-9_@]|/(?![A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16}(?![A-Za-z0-9/])|[0-9]{1,4}(?![A-Za-z0-9]))"
     "|-(?![A-Z]{1,4}[0-9]{2}[A-Z0-9]{5,16}(?![A-Za-z0-9])|[0-9]{2,4}(?![A-Za-z0-9-]))[A-Za-z0-9]{2})" },
   /* A labelled model: one word, then words that are short capitals ("G5", "TNR") or hold a digit. */
-  { PARSER_RE_MODEL_LABELLED,
-    "(?i)(?<![A-Z])(?:{MODEL}){SEP}(?-i)(?=[A-Za-z0-9_/+.-]*[0-9])([A-Za-z0-9][A-Za-z0-9_/+.-]*"
-    "(?:[ ](?:[A-Z0-9]{1,4}|[A-Za-z0-9+-]*[0-9][A-Za-z0-9+-]*)(?![A-Za-z0-9]))*)" },
+  { PARSER_RE_MODEL_LABELLED, "(?i)(?<![A-Z])(?:{MODEL}){SEP}(?-i)(?=[A-Za-z0-9_/"
+                              "+.-]*[0-9])([A-Za-z0-9](?:[A-Za-z0-9_/+.-]*[A-Za-z0-9+])?"
+                              "(?:[ ](?:[A-Z0-9]{1,4}|[A-Za-z0-9+-]*[0-9][A-Za-z0-9+-]*)(?![A-Za-z0-9]))*)" },
   /* A model of a known family without label: "SYS-620U-TNR", "RC-R2290 G5". */
   { PARSER_RE_MODEL_TOKEN,
     "(?i)(?<![A-Za-z0-9_-])((?:{FAMILY})[A-Z0-9][A-Z0-9-]*(?:[ ]G[0-9]{1,2})?)(?![A-Za-z0-9_-])" },

@@ -823,6 +823,13 @@ Test(fields, a_row_fixed_already)
     cr_expect_str_neq(((ParserMachine *)g_ptr_array_index(r->machines, i))->sn, "RCS26N0550003");
 }
 
+/* A labelled model at the end of a sentence does not take its full stop (blind round 17). */
+Test(fields, a_model_before_a_full_stop)
+{
+  g_autoptr(ParserRequest) r = parse_body("The disk failed. The sticker only says P/N: SYS-620U-TNR.\n");
+  cr_expect_str_eq(r->model ? r->model : "(null)", "SYS-620U-TNR");
+}
+
 Test(fields, sn_shorthand_lists_and_ranges)
 {
   const struct {
