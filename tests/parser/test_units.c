@@ -830,6 +830,13 @@ Test(fields, a_model_before_a_full_stop)
   cr_expect_str_eq(r->model ? r->model : "(null)", "SYS-620U-TNR");
 }
 
+/* Apple Mail's sign-off in Hong Kong and Taiwan is no symptom (blind round 17). */
+Test(fields, a_traditional_iphone_sign_off)
+{
+  g_autoptr(ParserRequest) r = parse_body("RCS25E0220450 硬碟告警，請安排。\n\n從我的 iPhone 傳送\n");
+  cr_expect(r->symptoms && !strstr(r->symptoms, "iPhone"), "%s", r->symptoms);
+}
+
 Test(fields, sn_shorthand_lists_and_ranges)
 {
   const struct {
