@@ -97,7 +97,9 @@ static const struct {
     "(?:^|(?<=[^\\p{Han}]))(\\p{Han}{1,24}?|(?<![A-Za-z.])(?:(?:Mr|Ms|Mrs|Miss|Dr)\\.?[ "
     "]+)?[A-Z][a-z]+(?:[ "
     "][A-Z][a-z]+){0,3})"
-    "[ \\t,/]*(?:(?i:电话|手机号码|手机号|手机|電話|手機|联系电话|联系方式|Tel|Mobile|Phone|Cell|Mob|收|at)[ "
+    "[ "
+    "\\t,/"
+    "]*(?:(?i:电话|手机号码|手机号|手机|電話|手機|联系电话|联系方式|Tel|Mobile|Phone|Cell|Mob|收|at|on)[ "
     "\\t]*[:.]?[ \\t]*)?[ \\t,/(]*$" },
   /* A name right after a phone number, at the end of the line or of a clause ("… 139… 老王"). */
   { PARSER_RE_NAME_AFTER_PHONE,

@@ -579,6 +579,21 @@ contact_signing_sender(const ParserConfig *c, const ParserSources *s, const char
           (!l[strlen(name)] || strchr(" |/,\t", l[strlen(name)]) ||
            g_str_has_prefix(l + strlen(name), "｜") || g_str_has_prefix(l + strlen(name), "，")))
         return g_steal_pointer(&name);
+      /* signed with the given name alone ("Jerry" under "From: Jerry Zhou": blind round 17) */
+      const char *space = strchr(name, ' ');
+      if (space && (gsize)(space - name) >= 2 && g_ascii_strncasecmp(l, name, (gsize)(space - name)) == 0 &&
+          (!l[space - name] || (strchr(".,!", l[space - name]) && !l[space - name + 1])))
+        return g_steal_pointer(&name);
+      /* "我姓冯" from 冯丽: the writer gives the surname of the name he sends under */
+      if ((guchar)name[0] >= 0x80) {
+        static const char *const leads[] = { "我姓", "本人姓", "免贵姓", "免貴姓", NULL };
+        g_autofree char *surname = g_strndup(name, (gsize)(g_utf8_next_char(name) - name));
+        for (guint j = 0; leads[j]; j++) {
+          g_autofree char *said = g_strconcat(leads[j], surname, NULL);
+          if (strstr(l, said))
+            return g_steal_pointer(&name);
+        }
+      }
     }
   }
   return NULL;

@@ -837,6 +837,24 @@ Test(fields, a_traditional_iphone_sign_off)
   cr_expect(r->symptoms && !strstr(r->symptoms, "iPhone"), "%s", r->symptoms);
 }
 
+/* The sender signs with his given name, or gives his surname ("我姓冯"): the name he sends under is the
+ * contact; a person named before "on +86 …" is the one to call (blind round 17). */
+Test(fields, a_contact_signed_short)
+{
+  g_autoptr(ParserRequest) a = parse_str(
+    "From: Jerry Zhou <jerry@aurora-ai.cn>\nSubject: down\nContent-Type: text/plain; charset=utf-8\n\n"
+    "RCS25E0220450 won't boot since this morning.\n\nThanks,\nJerry\n");
+  cr_expect_str_eq(a->contact ? a->contact : "(null)", "Jerry Zhou");
+  g_autoptr(ParserRequest) b =
+    parse_str("From: =?utf-8?B?5Yav5Li9?= <feng.li@jz-energy.com>\nSubject: x\nContent-Type: text/plain; "
+              "charset=utf-8\n\nRCS25E0220450 硬盘告警，麻烦尽快安排，我姓冯。\n");
+  cr_expect_str_eq(b->contact ? b->contact : "(null)", "冯丽");
+  g_autoptr(ParserRequest) c =
+    parse_body("RCS25E0220450 powers off at night.\nPlease call Mr. Zhao Lei on +86 138 "
+               "0013 5678 to arrange a visit.\n");
+  cr_expect_str_eq(c->contact ? c->contact : "(null)", "Zhao Lei");
+}
+
 Test(fields, sn_shorthand_lists_and_ranges)
 {
   const struct {
