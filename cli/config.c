@@ -401,8 +401,11 @@ read_password(GKeyFile *kf, const char *path, const char *group, const char *env
   }
   GStatBuf st;
   if (g_stat(file, &st) == 0 && readable_by_others(&st))
-    cli_log(CLI_LOG_WARN, "%s: [%s] password_file %s can be read by others (mode %04o): chmod 600 it", path,
-            group, file, (unsigned)(st.st_mode & 07777));
+    /* blind round 18: "chmod 600" on the README's root-owned file locked intake itself out */
+    cli_log(CLI_LOG_WARN,
+            "%s: [%s] password_file %s can be read by others (mode %04o): chown root:intake and chmod 640 "
+            "it (or chmod 600 if the user intake runs as owns it)",
+            path, group, file, (unsigned)(st.st_mode & 07777));
   g_autofree char *text = NULL;
   g_autoptr(GError) local = NULL;
   (void)error;
@@ -438,11 +441,34 @@ cli_host_is_loopback(const char *url)
   return !g_ascii_strcasecmp(host, "localhost") || g_str_has_prefix(host, "127.") || g_str_equal(host, "::1");
 }
 
+/* Whether url carries a password ("imaps://user:secret@host/INBOX"): the url names the mailbox in
+ * status, logs, alerts and intake.mailbox_health, so the password would reach them all (blind round
+ * 18). */
+static gboolean
+url_has_password(const char *url)
+{
+  const char *p = url ? strstr(url, "://") : NULL;
+  if (!p)
+    return FALSE;
+  p += 3;
+  gsize host_end = strcspn(p, "/?#");
+  const char *at = g_strrstr_len(p, (gssize)host_end, "@");
+  return at && memchr(p, ':', (gsize)(at - p)) != NULL;
+}
+
 /* starttls (required | never) and tls_verify, with the loopback rule of contract.md. */
 static gboolean
 get_tls(GKeyFile *kf, const char *path, const char *group, const char *url, gboolean *verify, gboolean *plain,
         GError **error)
 {
+  if (url_has_password(url)) { /* the message must not repeat it */
+    g_set_error(
+      error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+      "%s: [%s] url holds a password (user:password@host): it would show in status, logs and alerts; "
+      "write the url without it, the user in 'user' and the password in password_file",
+      path, group);
+    return FALSE;
+  }
   if (!get_bool(kf, path, group, "tls_verify", TRUE, verify, error))
     return FALSE;
   g_autofree char *starttls = get_inherited(kf, group, "starttls");

@@ -80,10 +80,12 @@ convert(StoreConn *conn, const char *message, const char *sqlstate, GError **err
   else if (g_strcmp0(sqlstate, "42501") == 0)
     /* a grant missing: every mail would fail the same way — the database's state, not the mail's
      * (blind round 13b: each quarantined and flagged) */
-    g_set_error(error, STORE_ERROR, STORE_ERROR_SCHEMA,
-                "%s (the role lacks a grant: `intake db migrate` as the schema owner applies them, or SELECT "
-                "intake.apply_grants())",
-                msg);
+    g_set_error(
+      error, STORE_ERROR, STORE_ERROR_SCHEMA,
+      "%s (the role lacks a grant: the login intake uses needs `GRANT intake_app TO <login>` — "
+      "intake_ops or intake_report for the desk's; `intake db migrate` as the schema owner restores "
+      "the grants of the roles themselves)",
+      msg);
   else if (conn->behind_failed) {
     if (!conn->behind_why)
       conn->behind_why = g_strdup(msg);

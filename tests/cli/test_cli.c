@@ -127,7 +127,7 @@ password_file_mode(mode_t mode, gid_t gid, gboolean warned)
   cli_run(NULL, &out, &err, "poll", "--config", path, NULL);
   cr_expect(!strstr(err, "s3cret") && !strstr(out, "s3cret"), "the password was shown: %s", err);
   if (warned)
-    cr_expect(strstr(err, "can be read by others") && strstr(err, "chmod 600") && strstr(err, pw),
+    cr_expect(strstr(err, "can be read by others") && strstr(err, "chmod 640") && strstr(err, pw),
               "mode %o not warned about: %s", (unsigned)mode, err);
   else
     cr_expect(!strstr(err, "can be read by others"), "mode %o gid %u warned about: %s", (unsigned)mode,
@@ -145,6 +145,19 @@ Test(config, password_file_readable_by_others_is_warned_about)
   password_file_mode(0640, mine, FALSE); /* root:intake 0640, as the README sets it up */
   password_file_mode(0600, other, FALSE);
   password_file_mode(0400, mine, FALSE);
+}
+
+/* A password in the url is refused without repeating it: the url names the mailbox in status, logs and
+ * alerts (blind round 18). */
+Test(config, a_password_in_the_url_is_refused_unsaid)
+{
+  g_autofree char *path = cli_write_config("[imap]\nurl = imaps://svc:S3cretPw@mail.example.com/INBOX\n"
+                                           "user = svc\n[db]\nconninfo = dbname=none host=/nonexistent\n");
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(cli_run(NULL, &out, &err, "poll", "--config", path, NULL), 2, "%s%s", out, err);
+  cr_expect(strstr(err, "url holds a password") && strstr(err, "password_file"), "%s", err);
+  cr_expect(!strstr(err, "S3cretPw") && !strstr(out, "S3cretPw"), "%s", err);
+  cli_remove_config(path);
 }
 
 /* A key given twice in a section: refused, naming both lines (blind round 11c: the second, wrong
