@@ -227,6 +227,11 @@ Test(desk, a_day_at_the_desk)
   refused("SELECT intake.close(" NO(C_MAIL) ")", "22023"); /* a reason is needed */
   said = (g_free(said), harness_text(e, "SELECT intake.close(" NO(C_MAIL) ", 'junk', '广告')"));
   cr_expect(strstr(said, "queued -> closed (junk)"), "close said: %s", said);
+  /* and its acknowledgement, not sent yet, is not sent (blind round 18: a forged flood closed as junk
+   * was still answered) */
+  expect("SELECT b.status || ' ' || b.suppressed_reason FROM intake.outbox b JOIN intake.orders o ON o.id = "
+         "b.order_id WHERE o.order_no = " NO(C_MAIL),
+         "suppressed closed");
   expect("SELECT count(*) FROM intake.volume_report WHERE customer <> '天津港数据中心'", "0");
   expect("SELECT count(*) FROM intake.order_sla WHERE order_no = " NO(C_MAIL), "0");
 
