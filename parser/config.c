@@ -58,13 +58,16 @@ static const struct {
                                 "|\\p{Han}{1,10}(?:[·•・]\\p{Han}{1,10})?)" },
   /* A phone label anywhere in a line: the phone is searched after it. */
   { PARSER_RE_PHONE_LABELLED_LINE, "(?i)(?<![A-Z])(?:{PHONE}|{CONTACT})" },
+  /* Area codes: 010 and 02x have three digits, the others four (03xx-09xx): "0912-345-678" is a
+   * Taiwanese mobile, not 091-2345678 (blind round 18). */
   /* Any phone: (1) mainland mobile, optional +86, its first three digits perhaps in brackets ("+86 (139)
    * 1620-4455"); (2) landline with area code, optional
    * extension (转/分机/ext/-), the area code also after +86 without its 0; (3) 400/800 service numbers. Letters or digits right before
    * or digits right after disqualify (SNs, order numbers, dates, long ids). */
   { PARSER_RE_PHONE,
     "(?<![A-Za-z0-9_-])(?:(?:\\+?86[ -]?)?((?:1[3-9][0-9]|\\(1[3-9][0-9]\\))(?:[ -]?[0-9]){8})"
-    "|(?:\\+86[ -]?(?=[1-9])|\\(?(?=0))(0?[1-9][0-9]{1,2})\\)?[ -]?([2-9](?:[ -]?[0-9]){6,7})(?:[ "
+    "|(?:\\+86[ -]?(?=[1-9])|\\(?(?=0))(0?(?:10|2[0-9]|[3-9][0-9]{2}))\\)?[ -]?([2-9](?:[ "
+    "-]?[0-9]){6,7})(?:[ "
     "]*(?:转|轉|分机|分機|ext\\.?|x|-)[ ]*([0-9]{1,6}))?"
     "|([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4}))(?![0-9])" },
   /* Labelled address: the rest of the line (or the next line). */
@@ -86,7 +89,8 @@ static const struct {
   /* Any phone, including foreign ones ("+852 9123 4567"): a field value, not words, in a line. */
   { PARSER_RE_PHONE_OR_INTL,
     "(?<![A-Za-z0-9_-])(?:(?:\\+?86[ -]?)?((?:1[3-9][0-9]|\\(1[3-9][0-9]\\))(?:[ -]?[0-9]){8})"
-    "|\\(?(0[1-9][0-9]{1,2})\\)?[ -]?([2-9](?:[ -]?[0-9]){6,7})(?:[ ]*(?:转|轉|分机|分機|ext\\.?|x|-)[ "
+    "|\\(?(0(?:10|2[0-9]|[3-9][0-9]{2}))\\)?[ -]?([2-9](?:[ -]?[0-9]){6,7})(?:[ "
+    "]*(?:转|轉|分机|分機|ext\\.?|x|-)[ "
     "]*([0-9]{1,6}))?"
     "|([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4})"
     "|\\+[0-9]{1,3}[ -]?(?:\\([0-9]{1,4}\\)[ -]?)?[0-9]{1,4}(?:[ -]?[0-9]{2,5}){1,4})(?![0-9])" },

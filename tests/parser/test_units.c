@@ -1710,6 +1710,24 @@ Test(fields, a_mobile_with_bracketed_prefix)
   cr_expect(r->phone && strcmp(r->phone, "13916204455") == 0, "%s", r->phone);
 }
 
+/* Mainland area codes have three digits only for 010 and 02x: "0912-345-678" (a Taiwanese mobile) is no
+ * 091-2345678 (blind round 18); real landlines of both lengths still are phones. */
+Test(fields, area_codes_of_three_and_four_digits)
+{
+  g_autoptr(ParserRequest) tw = parse_body("RCS25E0220450 硬碟告警，手機 0912-345-678\n");
+  cr_expect(!tw->phone || !g_str_has_prefix(tw->phone, "091-"), "%s", tw->phone);
+  const char *ok[][2] = { { "010-62345678", "010-62345678" },
+                          { "021 5899 0000", "021-58990000" },
+                          { "0912-3456789", "0912-3456789" },
+                          { "(0755)26881234", "0755-26881234" },
+                          { "+86 755 2688 1234", "0755-26881234" } };
+  for (guint i = 0; i < G_N_ELEMENTS(ok); i++) {
+    g_autofree char *body = g_strdup_printf("RCS25E0220450 硬盘告警，电话 %s\n", ok[i][0]);
+    g_autoptr(ParserRequest) r = parse_body(body);
+    cr_expect_str_eq(r->phone ? r->phone : "(null)", ok[i][1], "%s", ok[i][0]);
+  }
+}
+
 /* A number the writer takes back right after it is not his phone (blind round 14b). */
 Test(fields, a_phone_taken_back)
 {
