@@ -95,8 +95,9 @@ place_named(const ParserConfig *c, const char *v, gsize n)
 static gsize
 unit_prefix(const ParserConfig *c, const char *v)
 {
-  static const char *const units[] = { "办公室", "辦公室", "中心", "科", "部", "处", "處", "室",
-                                       "组",     "組",     "办",   "辦", "队", "隊", "站", NULL };
+  /* 值班 (a duty desk: "运维值班 王工", blind round 18), 班 (a shift) */
+  static const char *const units[] = { "办公室", "辦公室", "中心", "科", "部", "处", "處",   "室", "组",
+                                       "組",     "办",     "辦",   "队", "隊", "站", "值班", "班", NULL };
   gsize best = 0;
   for (const char *const *u = units; *u; u++) {
     const char *hit = strstr(v, *u);

@@ -855,6 +855,14 @@ Test(fields, a_contact_signed_short)
   cr_expect_str_eq(c->contact ? c->contact : "(null)", "Zhao Lei");
 }
 
+/* A duty desk before the person ("运维值班 王工"): the person is the contact (blind round 18: the desk
+ * searched 王工 and found nothing). */
+Test(fields, a_duty_desk_before_the_person)
+{
+  g_autoptr(ParserRequest) r = parse_body("RCS25E0220450 硬盘告警\n现场联系人：运维值班 王工 15022223333\n");
+  cr_expect_str_eq(r->contact ? r->contact : "(null)", "王工");
+}
+
 Test(fields, sn_shorthand_lists_and_ranges)
 {
   const struct {
