@@ -175,13 +175,15 @@ Test(app_role, assets_import_counts_what_it_wrote)
                 NULL);
   cr_assert(g_file_set_contents(path, v1, -1, NULL));
   g_autofree char *out = NULL, *err = NULL;
-  cr_assert_eq(e2e_run(E, &out, &err, "assets", "import", path, "--dry-run", NULL), 0, "%s%s", out, err);
+  /* rows rejected: exit 1, so that a nightly import job notices (blind round 18) */
+  cr_assert_eq(e2e_run(E, &out, &err, "assets", "import", path, "--dry-run", NULL), 1, "%s%s", out, err);
   cr_assert(strstr(out, "3 valid, 2 rejected (dry run"), "%s", out);
   cr_assert_eq(e2e_scalar(E, "SELECT count(*) FROM intake.assets WHERE sn LIKE 'RCS25A00770%'"), 0);
   g_free(out);
   g_free(err);
-  cr_assert_eq(e2e_run(E, &out, &err, "assets", "import", path, NULL), 0, "%s%s", out, err);
+  cr_assert_eq(e2e_run(E, &out, &err, "assets", "import", path, NULL), 1, "%s%s", out, err);
   cr_assert(strstr(out, "3 added, 0 updated, 0 unchanged, 2 rejected"), "%s", out);
+  cr_assert(strstr(err, "2 row(s)") && strstr(err, "rejected"), "%s", err);
   cr_assert(strstr(out, "duplicate SN RCS25A0077001"), "%s", out);
   cr_assert_eq(e2e_scalar(E, "SELECT count(*) FROM intake.assets WHERE sn LIKE 'RCS25A00770%'"), 3);
   /* the first of the duplicates stands */
