@@ -233,6 +233,15 @@ onsite_minutes(char **term, const ClassifierResult *res)
   return minutes;
 }
 
+/* A deadline the acknowledgement may promise: NULL once it has passed (blind round 18: mail of the
+ * go-live's first poll or of a backlog was answered the next day with "不晚于" yesterday's times; the
+ * commitment's terms are still said). */
+static GDateTime *
+ahead(GDateTime *due, GDateTime *now)
+{
+  return due && g_date_time_compare(due, now) > 0 ? due : NULL;
+}
+
 /* A batch report: the one acknowledgement lists every order the mail opened (store_mail_orders).
  * Fills content->machines when there are several; *machines, *rows and times own what it points to. */
 static gboolean
@@ -248,12 +257,15 @@ batch_machines(StoreConn *conn, const AcksOrder *o, AcksContent *content, AcksMa
   if (n < 2)
     return TRUE;
   *machines = g_new0(AcksMachine, n);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
   for (guint i = 0; i < n; i++) {
     char **r = g_ptr_array_index((*rows)->rows, i);
     GDateTime *due[3] = { NULL, NULL, NULL }; /* response, plan, on site */
     for (guint k = 0; k < 3; k++)
-      if (r[9 + k] && (due[k] = g_date_time_new_from_iso8601(r[9 + k], NULL)))
+      if (r[9 + k] && (due[k] = g_date_time_new_from_iso8601(r[9 + k], NULL))) {
         g_ptr_array_add(times, due[k]);
+        due[k] = ahead(due[k], now);
+      }
     (*machines)[i] = (AcksMachine){ r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8], due[0], due[1], due[2] };
   }
   content->machines = *machines;
@@ -339,6 +351,7 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
                               : res->city ? g_strconcat(res->city, res->district ? res->district : "", NULL)
                                           : g_strdup(req->location);
   g_autofree const char **missing = classifier_result_missing_names(res);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
   g_autoptr(GPtrArray) refs = g_ptr_array_new();
   for (guint i = 0; req->references && i < req->references->len; i++)
     g_ptr_array_add(refs, g_ptr_array_index(req->references, i));
@@ -376,9 +389,9 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
     .plan_minutes = term ? int_or(term[2], -1) : -1,
     .onsite_rule = term ? term[3] : NULL,
     .onsite_minutes = onsite_minutes(term, res),
-    .response_due = res->response_due,
-    .plan_due = res->plan_due,
-    .onsite_due = res->onsite_due,
+    .response_due = ahead(res->response_due, now),
+    .plan_due = ahead(res->plan_due, now),
+    .onsite_due = ahead(res->onsite_due, now),
     .recurrence_of = o->recurrence_of,
   };
   g_autofree AcksMachine *machines = NULL;

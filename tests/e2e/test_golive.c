@@ -162,6 +162,16 @@ Test(golive, ack_max_age_ten_days)
   cr_expect_eq(orders(), 7);
   cr_expect_eq(acks(), 4);
   cr_expect_eq(too_old(), 3);
+  /* the mails of three days ago are answered without promising deadlines that have passed (blind
+   * round 18: "不晚于" yesterday's time, the day after) */
+  cr_expect_gt(e2e_scalar(e, "SELECT count(*) FROM intake.outbox b JOIN intake.orders o ON o.id = b.order_id"
+                             " WHERE b.suppressed_reason IS NULL AND o.response_due < now()"),
+               0, "no acknowledged order with a passed deadline: the test proves nothing");
+  cr_expect_eq(
+    e2e_scalar(e, "SELECT count(*) FROM intake.outbox b JOIN intake.orders o ON o.id = b.order_id"
+                  " WHERE o.response_due < now() AND b.body_text LIKE '%' ||"
+                  " to_char(o.response_due AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') || '%'"),
+    0, "a passed deadline promised");
 }
 
 Test(golive, first_poll_new_starts_at_uidnext)
