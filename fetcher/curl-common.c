@@ -98,9 +98,19 @@ fetcher_curl_set_error(GError **error, FetcherError code, const char *proto, con
   g_string_printf(m, "%s %s", proto, what[code]);
   if (context && *context)
     g_string_append_printf(m, " in %s", context);
-  g_string_append_printf(m, ": %s", errbuf && *errbuf ? errbuf : curl_easy_strerror(rc));
+  const char *said = errbuf && *errbuf ? errbuf : curl_easy_strerror(rc);
+  g_string_append_printf(m, ": %s", said);
   if (reply && *reply)
     g_string_append_printf(m, " (server: %s)", reply);
+  /* the admin's usual mistakes, named (blind round 18: OpenSSL's words alone did not say what to fix) */
+  if (strstr(said, "wrong version number") || strstr(said, "packet length too long"))
+    g_string_append(m, " — is this port plain text? imaps:// needs the server's TLS port (993, 465 for "
+                       "smtps://); on a plain port write imap:// or smtp:// (STARTTLS)");
+  else if (rc == CURLE_PEER_FAILED_VERIFICATION &&
+           (strstr(said, "unable to get local issuer") || strstr(said, "self-signed") ||
+            strstr(said, "self signed")))
+    g_string_append(m, " — the server's certificate is not signed by a CA this machine trusts: give the "
+                       "private CA's certificate in ca_file");
   g_set_error_literal(error, FETCHER_ERROR, (gint)code, m->str);
 }
 

@@ -62,6 +62,18 @@ poll_without_leak(char **err_out)
   return rc;
 }
 
+/* imaps:// to the plain-text port: the message says what to fix, not only OpenSSL's words (blind round
+ * 18: "wrong version number"). */
+Test(secrets, tls_to_a_plain_port_is_named)
+{
+  cr_assert(g_str_has_prefix(e->imap_base, "imap://"), "%s", e->imap_base);
+  g_autofree char *url = g_strdup_printf("imaps://%sINBOX", e->imap_base + strlen("imap://"));
+  write_config(url, FALSE);
+  g_autofree char *err = NULL;
+  cr_assert_eq(poll_without_leak(&err), 1, "%s", err);
+  cr_expect(strstr(err, "TLS failure") && strstr(err, "is this port plain text?"), "%s", err);
+}
+
 Test(secrets, unreachable_imap_server)
 {
   write_config("imaps://127.0.0.1:1/INBOX", FALSE);
