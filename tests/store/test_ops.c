@@ -169,6 +169,22 @@ Test(ops, mailbox_health)
                "failing:false:0:true never:false:0:nolag ok:true:1:true stale:false:0:true");
 }
 
+/* A mailbox row left by a mistyped url is forgotten; one that holds mail is refused (blind round 18). */
+Test(ops, forget_a_mistyped_mailbox)
+{
+  st_exec(T, "INSERT INTO intake.mailboxes (name, last_error, last_error_at) VALUES"
+             " ('typo', 'server unreachable', now()), ('real', NULL, NULL)");
+  st_order(T, "RC20261125-0001", "queued", "P3", -10, 10, 20, NONE);
+  st_exec(T, "INSERT INTO intake.mailbox_uids (mailbox_id, uidvalidity, uid, message_id)"
+             " SELECT b.id, 1, 7, (SELECT min(id) FROM intake.messages) FROM intake.mailboxes b"
+             " WHERE b.name = 'real'");
+  g_autofree char *said = st_value(T, "SELECT intake.forget_mailbox('typo')");
+  cr_expect(strstr(said, "typo forgotten"), "%s", said);
+  expect_value("SELECT string_agg(name, ' ') FROM intake.mailbox_health", "real");
+  g_autofree char *refused = st_fail(T, "SELECT intake.forget_mailbox('real')", "55000", "no typo");
+  g_autofree char *unknown = st_fail(T, "SELECT intake.forget_mailbox('nope')", "P0002", "no mailbox named");
+}
+
 /* ---- transitions ---- */
 
 static const char *statuses[] = { "queued",           "needs_review", "assigned", "in_progress",
@@ -465,7 +481,8 @@ Test(ops, intake_ops_may_execute_exactly_the_desk_functions)
   expect_value("SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p"
                " WHERE p.pronamespace = 'intake'::regnamespace"
                "   AND has_function_privilege('intake_ops', p.oid, 'EXECUTE')",
-               "add_note,assign,clear_review,close,correct,decide,merge,order_detail,pause_sla,record_onsite,"
+               "add_note,assign,clear_review,close,correct,decide,forget_mailbox,merge,order_detail,pause_"
+               "sla,record_onsite,"
                "record_plan,"
                "record_response,reopen,resend_ack,resolve,resume_sla,search,set_status,start,wait_customer");
   /* and the pipeline none of the desk's */
