@@ -121,6 +121,11 @@ batch_json(const gint64 *ids, const StoreOrder *const *orders, const char *const
 
 /* As store_order_update (orders.c): a field ops corrected keeps their value, else the pipeline's. */
 #define KEPT(field) "CASE WHEN o.corrected ? '" field "' THEN o.corrected->>'" field "' ELSE x." field " END"
+/* A deadline whose base the policy gives again keeps its value: moved by ops' pauses, it is no change
+ * (blind round 18: every paused order showed in each reprocess as changed, and --yes wrote its
+ * deadlines without the pauses until the next poll put them back, unaudited); a new base is written
+ * and moved by the pauses at the next poll (sla_dirty). */
+#define KEPT_DUE(d) "CASE WHEN x." d " IS NOT DISTINCT FROM o.base_" d " THEN o." d " ELSE x." d " END"
 /* Columns whose change is bookkeeping, not a change of the order, left out of the audit. */
 #define NOISE "'{updated_at,sla_dirty,reclassify_pending,search_key}'::text[]"
 
@@ -140,9 +145,12 @@ static const char update_batch[] =
   "  coverage = COALESCE(o.coverage_decision, x.coverage), reclassify_pending = false,"
   "  reasons = x.reasons, severity = x.severity, priority = x.priority, onsite_class = x.onsite_class,"
   "  sla_clock = x.sla_clock, base_response_due = x.response_due, base_plan_due = x.plan_due,"
-  "  base_onsite_due = x.onsite_due, response_due = x.response_due, plan_due = x.plan_due,"
-  "  onsite_due = x.onsite_due,"
-  "  sla_dirty = EXISTS (SELECT 1 FROM intake.sla_pauses sp WHERE sp.order_id = o.id),"
+  "  base_onsite_due = x.onsite_due,"
+  "  response_due = " KEPT_DUE("response_due") ", plan_due = " KEPT_DUE("plan_due") ","
+  "  onsite_due = " KEPT_DUE("onsite_due") ","
+  "  sla_dirty = o.sla_dirty OR (EXISTS (SELECT 1 FROM intake.sla_pauses sp WHERE sp.order_id = o.id)"
+  "   AND (x.response_due IS DISTINCT FROM o.base_response_due OR x.plan_due IS DISTINCT FROM o.base_plan_due"
+  "    OR x.onsite_due IS DISTINCT FROM o.base_onsite_due)),"
   "  updated_at = now()"
   "  FROM old, x WHERE o.id = old.id AND x.id = old.id"
   "  RETURNING x.ord, o.id, to_jsonb(old.*) - " NOISE " AS b, to_jsonb(o.*) - " NOISE " AS a),"

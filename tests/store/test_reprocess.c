@@ -181,3 +181,45 @@ Test(reprocess, reasons_not_json_fails_naming_the_order, .init = setup, .fini = 
   cr_assert_str_eq(sn1, "SN2");
   cr_assert_str_eq(r1, "[]");
 }
+
+/* A paused order's deadlines are the base ones moved by the pauses: the same base again changes
+ * nothing, a new base is written and moved at the next poll (blind round 18: every reprocess showed a
+ * once-paused order as changed, and --yes wrote its deadlines without the pause). */
+Test(reprocess, deadlines_moved_by_a_pause_are_kept, .init = setup, .fini = teardown)
+{
+  gint64 id = st_order(T, "RC20260101-0001", "queued", NULL, 0, 60, 120, 240);
+  g_autofree char *ids = g_strdup_printf("%" G_GINT64_FORMAT, id);
+  const char *p[] = { ids };
+  st_execp(T,
+           "UPDATE intake.orders SET sn = 'SN1', base_response_due = '2026-12-01T10:00:00Z',"
+           " base_plan_due = '2026-12-01T12:00:00Z', base_onsite_due = NULL,"
+           " response_due = '2026-12-01T10:30:00Z', plan_due = '2026-12-01T12:30:00Z', onsite_due = NULL,"
+           " sla_dirty = false WHERE id = $1::bigint",
+           1, p);
+  st_execp(T,
+           "INSERT INTO intake.sla_pauses (order_id, started_at, ended_at, reason)"
+           " VALUES ($1::bigint, '2026-12-01T09:40:00Z', '2026-12-01T10:10:00Z', 'site_access')",
+           1, p);
+  StoreOrder o = { .sn = "SN1",
+                   .reasons_json = "[]",
+                   .response_due = "2026-12-01T10:00:00Z",
+                   .plan_due = "2026-12-01T12:00:00Z" };
+  const StoreOrder *orders[] = { &o };
+  const char *statuses[] = { NULL };
+  gboolean changed[1];
+  g_autoptr(GError) error = NULL;
+  cr_assert(update(&id, orders, statuses, 1, changed, &error), "%s", error ? error->message : "");
+  g_autofree char *kept =
+    column_of(id, "to_char(response_due AT TIME ZONE 'UTC', 'HH24:MI') || ' ' ||"
+                  " to_char(plan_due AT TIME ZONE 'UTC', 'HH24:MI') || ' ' || sla_dirty");
+  cr_expect_str_eq(kept, "10:30 12:30 false");
+  g_autofree char *audited = st_valuep(
+    T, "SELECT count(*) FROM intake.audit WHERE order_id = $1::bigint AND after ? 'response_due'", 1, p);
+  cr_expect_str_eq(audited, "0", "a kept deadline audited as changed");
+  o.response_due = "2026-12-01T11:00:00Z"; /* the policy gives another base */
+  cr_assert(update(&id, orders, statuses, 1, changed, &error), "%s", error ? error->message : "");
+  g_autofree char *moved =
+    column_of(id, "to_char(response_due AT TIME ZONE 'UTC', 'HH24:MI') || ' ' ||"
+                  " to_char(plan_due AT TIME ZONE 'UTC', 'HH24:MI') || ' ' || sla_dirty");
+  cr_expect_str_eq(moved, "11:00 12:30 true", "the new base, moved by the pauses at the next poll");
+}
