@@ -111,6 +111,11 @@ store_status_summary(StoreConn *conn, GError **error)
     " (SELECT count(*) FROM intake.orders o WHERE " NEEDS_REVIEW
     "   AND o.review_reason IN ('unprocessable', 'unfetchable', 'oversize', 'quarantined', "
     "'too_many_machines'))"
-    "  + (SELECT count(*) FROM intake.quarantine q WHERE q.resolved_at IS NULL) AS unreadable",
+    "  + (SELECT count(*) FROM intake.quarantine q WHERE q.resolved_at IS NULL) AS unreadable,"
+    /* alerts the channels refused three times or more, still being retried (two days) */
+    " (SELECT count(*) FROM intake.alerts WHERE sent_at IS NULL AND attempts >= 3"
+    "   AND created_at > now() - interval '2 days') AS alerts_undelivered,"
+    " (SELECT last_error FROM intake.alerts WHERE sent_at IS NULL AND attempts >= 3"
+    "   AND created_at > now() - interval '2 days' ORDER BY created_at DESC LIMIT 1) AS alerts_last_error",
     0, NULL, error);
 }

@@ -735,6 +735,10 @@ Test(golive, a_failing_channel_does_not_repeat_the_other)
     harness_text(e, "SELECT channels_done || ' ' || (sent_at IS NULL)::text || ' ' || (attempts >= 3)::text"
                     " FROM intake.alerts WHERE kind = 'p1'");
   cr_expect_str_eq(row, "webhook true true");
+  /* and status says the duty team is not being told (blind round 18: healthy) */
+  g_autofree char *out = NULL, *err = NULL;
+  cr_expect_eq(e2e_run(e, &out, &err, "status", NULL), 1, "%s%s", out, err);
+  cr_expect(strstr(out, "UNHEALTHY alerts: 1 not delivered after 3 tries or more"), "%s%s", out, err);
   receiver_stop(&r);
 }
 
