@@ -142,6 +142,8 @@ static const struct {
   { PARSER_RE_ADDRESS_HINT,
     "(?i)(?:路|街|道|号|巷|弄|大厦|大楼|广场|园区|产业园|科技园|中心|楼|层|室|机房|村|镇|乡|栋|座|单元|机柜|"
     "机架|"
+    /* the same in traditional characters (Hong Kong, Taiwan: "…168 號 國際商會中心 23 樓") */
+    "號|樓|層|廈|廣場|園區|產業園|科技園|機房|鎮|鄉|棟|單元|機櫃|機架|"
     "(?<![\\p{Han}])[A-Z0-9]区"
     "|\\b(?:Road|Rd|Street|St|Avenue|Ave|Tower|Building|Bldg|Floor|Room|Park|Plaza|District)\\b)" },
   /* An order number of ours: RC + date + '-' + 4-digit sequence. */

@@ -204,6 +204,37 @@ is_segment_break(gunichar ch)
          ch == '?' || ch == 0x3001 /* 、 */ || ch == 0x3010 || ch == 0x3011 /* 【】 */ || ch == '\t';
 }
 
+/* A short word of a building's name ("望京 SOHO", "國際商會中心"), at most 6 characters and no sentence
+ * in it. */
+static gboolean
+short_name_word(const char *w)
+{
+  static const char *const prose[] = { "我", "你", "您", "麻烦", "请", "謝", "谢", "的", "了", "吗", NULL };
+  if (g_utf8_strlen(w, -1) > 6)
+    return FALSE;
+  for (guint k = 0; prose[k]; k++)
+    if (strstr(w, prose[k]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether words[i], a word that is no address part by itself, is a building's name the address goes
+ * on after: short words up to one that holds a number or an address word, at most three on (blind
+ * round 17: "北京市朝阳区望京街 10 号 望京 SOHO T1 B2 机房" was cut after 10 号). */
+static gboolean
+before_more_address(const ParserConfig *c, char **words, guint i)
+{
+  for (guint j = i; words[j] && j <= i + 3; j++) {
+    if (!*words[j])
+      continue;
+    if (!short_name_word(words[j]))
+      return FALSE;
+    if (j > i && (strpbrk(words[j], "0123456789") || parser_has_address_hint(c, words[j])))
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* An unlabelled address: in a stretch of text between punctuation that names a known place and
  * holds street-address words, from the place on, as long as the blank-separated words still
  * look like address parts ("成都高新区天府五街200号菁蓉汇3栋 我们的服务器…" stops at "我们"). */
@@ -226,7 +257,8 @@ address_in_segment(const ParserConfig *c, ParserSources *s, const char *seg, gsi
     gboolean part = strlen(words[i]) <= 2 && g_ascii_isalpha(words[i][0]) &&
                     g_ascii_isalnum(words[i][1] ? words[i][1] : 'A') && words[i + 1] &&
                     parser_has_address_hint(c, words[i + 1]);
-    if (addr->len > 0 && !digit && !part && !parser_has_address_hint(c, words[i]))
+    if (addr->len > 0 && !digit && !part && !parser_has_address_hint(c, words[i]) &&
+        !before_more_address(c, words, i))
       break;
     if (addr->len)
       g_string_append_c(addr, ' ');

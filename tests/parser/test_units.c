@@ -863,6 +863,24 @@ Test(fields, a_duty_desk_before_the_person)
   cr_expect_str_eq(r->contact ? r->contact : "(null)", "王工");
 }
 
+/* An address line goes on past a building's name ("望京 SOHO T1 B2 机房"), in simplified or traditional
+ * characters ("…168 號 國際商會中心 23 樓"), and still stops at the writer's words (blind round 17). */
+Test(fields, an_address_through_a_building_name)
+{
+  const char *cases[][2] = {
+    { "RCS25E0220450 电源告警。\n北京市朝阳区望京街 10 号 望京 SOHO T1 B2 机房\n",
+      "北京市朝阳区望京街 10 号 望京 SOHO T1 B2 机房" },
+    { "RCS25E0220450 電源告警。\n機房：深圳市福田區福華三路 168 號 國際商會中心 23 樓\n",
+      "深圳市福田區福華三路 168 號 國際商會中心 23 樓" },
+    { "RCS25E0220450 电源告警。\n成都高新区天府五街200号菁蓉汇3栋 我们的服务器坏了\n",
+      "成都高新区天府五街200号菁蓉汇3栋" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(ParserRequest) r = parse_body(cases[i][0]);
+    cr_expect_str_eq(r->address ? r->address : "(null)", cases[i][1], "%s", cases[i][0]);
+  }
+}
+
 Test(fields, sn_shorthand_lists_and_ranges)
 {
   const struct {
