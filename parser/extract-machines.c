@@ -755,6 +755,16 @@ parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *
     const ParserMachine *only = listed >= 2 && rows->len == 1 ? g_ptr_array_index(rows, 0) : NULL;
     if (only && g_strcmp0(only->sn, r->sn) != 0)
       take_machine(r, only, from_text);
+    /* the row of a sheet tells the fault the mail only points to ("故障清单见附件": blind round 17,
+     * an XLSX row's "网卡 link 反复 up/down" was lost) */
+    if (only && s->att_text && g_str_equal(from_text, "attachment_text") && only->symptoms &&
+        parser_fault_words(c, only->symptoms, strlen(only->symptoms)) > 0 &&
+        (!r->symptoms || !strstr(r->symptoms, only->symptoms))) {
+      char *both =
+        r->symptoms ? g_strconcat(r->symptoms, "\n", only->symptoms, NULL) : g_strdup(only->symptoms);
+      g_free(r->symptoms);
+      r->symptoms = both;
+    }
     g_ptr_array_add(r->machines, machine_new(r->sn, r->model, r->symptoms));
     return;
   }

@@ -881,6 +881,21 @@ Test(fields, an_address_through_a_building_name)
   }
 }
 
+/* A sheet with one faulty row and one fine: the order's symptoms hold the row's fault, not only the
+ * mail's "see the attachment" (blind round 17: an XLSX row's fault was lost). */
+Test(fields, the_one_faulty_row_of_an_attached_sheet)
+{
+  g_autoptr(ParserRequest) r = parse_str(
+    "From: a <a@example-cust.com>\nSubject: x\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain; charset=utf-8\n\n"
+    "本周巡检故障清单见附件，麻烦安排。\n--b\nContent-Type: text/csv; charset=utf-8; name=\"list.csv\"\n"
+    "Content-Disposition: attachment; filename=\"list.csv\"\n\n"
+    "序列号,型号,故障描述,是否需要维修\nRCS26L0560001,RC-R2290 G5,正常,否\n"
+    "RCS26L0560002,RC-R2290 G5,板载网卡 2 口 link 反复 up/down，业务丢包,是\n--b--\n");
+  cr_expect_str_eq(r->sn ? r->sn : "(null)", "RCS26L0560002");
+  cr_expect(r->symptoms && strstr(r->symptoms, "业务丢包"), "%s", r->symptoms);
+}
+
 Test(fields, sn_shorthand_lists_and_ranges)
 {
   const struct {
