@@ -416,6 +416,14 @@ read_password(GKeyFile *kf, const char *path, const char *group, const char *env
   char *nl = strpbrk(text, "\r\n");
   if (nl)
     *nl = '\0';
+  /* an empty first line, or only blanks: the server's "login refused" would blame the password
+   * (blind round 18) */
+  if (!text[strspn(text, " \t")]) {
+    *problem = g_strdup_printf("%s: [%s] password_file %s: its first line is empty (the password goes on the "
+                               "first line, the newline after it is optional)",
+                               path, group, file);
+    return TRUE;
+  }
   *out = g_strdup(text);
   memset(text, 0, strlen(text));
   return TRUE;

@@ -74,6 +74,18 @@ Test(secrets, tls_to_a_plain_port_is_named)
   cr_expect(strstr(err, "TLS failure") && strstr(err, "is this port plain text?"), "%s", err);
 }
 
+/* An empty password file is named as such, not left to the server's "login refused" (blind round 18). */
+Test(secrets, an_empty_password_file_is_named)
+{
+  g_autofree char *url = e2e_url(e, FALSE, "INBOX");
+  write_config(url, FALSE);
+  g_autofree char *pw = g_build_filename(e->dir, "canary.pass", NULL);
+  cr_assert(g_file_set_contents(pw, "\n", -1, NULL));
+  g_autofree char *err = NULL;
+  cr_assert_eq(poll_without_leak(&err), 1, "%s", err);
+  cr_expect(strstr(err, "its first line is empty") && !strstr(err, "login refused"), "%s", err);
+}
+
 Test(secrets, unreachable_imap_server)
 {
   write_config("imaps://127.0.0.1:1/INBOX", FALSE);
