@@ -185,6 +185,33 @@ Test(ops, forget_a_mistyped_mailbox)
   g_autofree char *unknown = st_fail(T, "SELECT intake.forget_mailbox('nope')", "P0002", "no mailbox named");
 }
 
+/* intake.correct refuses what cannot be the field's value and says what the policy will not know
+ * (blind round 18: phone 'abc', SN 'hello world', an order number as SN, a district of another city). */
+Test(ops, correct_refuses_what_cannot_be_the_field)
+{
+  st_order(T, "RC20261125-0001", "queued", "P3", -10, 10, 20, NONE);
+  st_exec(T, "UPDATE intake.orders SET city = '天津市', district = '河西区'");
+  g_autofree char *e1 = st_fail(T, "SELECT intake.correct('RC20261125-0001', 'phone', 'abc', '客户说的')",
+                                "22023", "not a phone");
+  g_autofree char *e2 = st_fail(
+    T, "SELECT intake.correct('RC20261125-0001', 'sn', 'hello world', '客户说的')", "22023", "not an SN");
+  g_autofree char *e3 =
+    st_fail(T, "SELECT intake.correct('RC20261125-0001', 'sn', 'rc20261125-0002', '客户说的')", "22023",
+            "order number");
+  g_autofree char *e4 =
+    st_fail(T, "SELECT intake.correct('RC20261125-0001', 'district', '海淀区', '客户说的')", "22023",
+            "not a district of 天津市");
+  g_autofree char *ok1 =
+    st_value(T, "SELECT intake.correct('RC20261125-0001', 'phone', '022-5867 1234 转 8012', '客户说的')");
+  cr_expect(strstr(ok1, "-> 022-5867 1234 转 8012") && !strstr(ok1, "deadlines"), "%s", ok1);
+  g_autofree char *ok2 =
+    st_value(T, "SELECT intake.correct('RC20261125-0001', 'sn', 'rcs25a 0012345', '标签')");
+  cr_expect(strstr(ok2, "-> RCS25A0012345") && strstr(ok2, "deadlines follow"), "%s", ok2);
+  g_autofree char *ok3 =
+    st_value(T, "SELECT intake.correct('RC20261125-0001', 'city', '火星市', '客户说的')");
+  cr_expect(strstr(ok3, "火星市 is in no service area"), "%s", ok3);
+}
+
 /* ---- transitions ---- */
 
 static const char *statuses[] = { "queued",           "needs_review", "assigned", "in_progress",
