@@ -632,6 +632,25 @@ contact_self_named(const ParserConfig *c, const char *text)
   return NULL;
 }
 
+gboolean
+parser_forwarder_replaces(const char *text)
+{
+  static const char *const words[] = { "instead", "on leave", "休假", "请假", "請假", "不在公司", NULL };
+  g_autofree char *fold = text ? g_ascii_strdown(text, -1) : NULL;
+  for (guint i = 0; fold && words[i]; i++)
+    if (strstr(fold, words[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* The forwarder who offers to be called, by the name he signs or sends under. */
+static char *
+forwarder_himself(const ParserConfig *c, const ParserSources *s, const ParserRequest *r)
+{
+  char *v = contact_signature(c, s->sig);
+  return v ? v : contact_sender_name(c, r->from_name);
+}
+
 /* Labelled, then the name written before a phone number; last the name that signs the mail,
  * when nothing else names a person. */
 void
@@ -647,13 +666,16 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
   /* the forwarder who offers to be called (an on-site engineer forwarding the customer's mail): the
    * one to call, by the name he signs or sends under (blind round 11d: the forwarded mail's sender,
    * on leave) */
+  /* a forwarder who takes the place of the contact the customer's mail names ("Please call me
+   * instead of Ada, she is on leave": blind round 17) comes before that contact; one who only offers
+   * to help does not (the customer's site contact is on site) */
+  gboolean offers = s->fwd && parser_forwarder_offers(c, s->main);
+  if (!r->contact && offers && parser_forwarder_replaces(s->main))
+    r->contact = forwarder_himself(c, s, r);
   if (!r->contact)
     r->contact = contact_labelled(c, s, s->fwd, TRUE, NULL);
-  if (!r->contact && s->fwd && parser_forwarder_offers(c, s->main)) {
-    r->contact = contact_signature(c, s->sig);
-    if (!r->contact)
-      r->contact = contact_sender_name(c, r->from_name);
-  }
+  if (!r->contact && offers)
+    r->contact = forwarder_himself(c, s, r);
   if (s->fwd) {
     /* A forward: the end customer's words and signature before any of the forwarder's (issue 15),
      * whose own signature (a sales rep's name and mobile) must not stand for the customer. */

@@ -275,6 +275,9 @@ void
 parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r)
 {
   r->phone = phone_labelled(c, s, s->main, TRUE, FALSE);
+  /* the forwarder who takes the place of the forwarded mail's contact: his number (blind round 17) */
+  if (!r->phone && s->fwd && parser_forwarder_offers(c, s->main) && parser_forwarder_replaces(s->main))
+    r->phone = phone_any(c, s, s->main);
   if (!r->phone)
     r->phone = phone_labelled(c, s, s->fwd, TRUE, FALSE);
   /* "现场我负责配合，电话 151 2233 8899": the forwarder's number before the forwarded mail's others */

@@ -330,6 +330,9 @@ gboolean parser_own_domain(const ParserConfig *config, const char *address);
 /* text with the machines it names by the last characters of one of sns (upper case) written out as that
  * SN ("其中 0811 这台…" → "其中 RCS26Y0440811 这台…"), or NULL when it names none so (extract-sn.c). */
 char *parser_sn_tails_written_out(const char *text, GPtrArray *sns);
+/* Whether a forwarder's words put him in the place of the contact the forwarded mail names ("call me
+ * instead of Ada", "she is on leave", 休假) (extract-contact.c). */
+gboolean parser_forwarder_replaces(const char *text);
 /* parser_has_fault_words, a negated one ("没有报错", "no errors") not counted. */
 gboolean parser_states_fault(const ParserConfig *c, const char *text);
 /* Whether address is in list (labels.ini: whole addresses, or "@domain" for every address there),

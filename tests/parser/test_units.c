@@ -1630,6 +1630,9 @@ Test(forwards, an_on_site_forwarder_who_offers_himself_is_the_contact)
       "022-28356620" },
     { "现场我负责配合，电话 151 2233 8899。\n\n孙伟\n", "现场联系人：赵工 13800001111\n", "赵工",
       "13800001111" },
+    /* in the place of the labelled one (blind round 17: "call me instead of Ada, she is on leave") */
+    { "Please call me instead of 赵工, he is on leave: 151 2233 8899.\n\n孙伟\n",
+      "现场联系人：赵工 13800001111\n", "孙伟", "15122338899" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *inner = g_strdup_printf(fwd, cases[i].inner);
