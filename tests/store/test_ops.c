@@ -204,6 +204,8 @@ Test(ops, correct_refuses_what_cannot_be_the_field)
   g_autofree char *ok1 =
     st_value(T, "SELECT intake.correct('RC20261125-0001', 'phone', '022-5867 1234 转 8012', '客户说的')");
   cr_expect(strstr(ok1, "-> 022-5867 1234 转 8012") && !strstr(ok1, "deadlines"), "%s", ok1);
+  /* the queue shows who to call (sql/114) */
+  expect_value("SELECT phone FROM intake.queue WHERE order_no = 'RC20261125-0001'", "022-5867 1234 转 8012");
   g_autofree char *ok2 =
     st_value(T, "SELECT intake.correct('RC20261125-0001', 'sn', 'rcs25a 0012345', '标签')");
   cr_expect(strstr(ok2, "-> RCS25A0012345") && strstr(ok2, "deadlines follow"), "%s", ok2);
