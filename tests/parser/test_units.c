@@ -1171,6 +1171,9 @@ Test(followup, escalation_words)
   cr_expect_not_null(parser_escalates(test_config, "到现在一直没有人联系，催了好几次了"));
   cr_expect_not_null(parser_escalates(test_config, "Nobody has contacted us yet. This is unacceptable."));
   cr_expect_not_null(parser_escalates(test_config, "我們要投訴，沒人聯繫"));
+  /* blind round 18: eleven days later, only a chase */
+  cr_expect_not_null(
+    parser_escalates(test_config, "11月26日报的那台到现在还没人来处理，也没有收到任何回复，请尽快安排！"));
   cr_expect_null(parser_escalates(test_config, "请问换卡什么时候能安排？谢谢"));
   cr_expect_null(parser_escalates(test_config, "收到，辛苦了"));
   cr_expect_null(parser_escalates(test_config, "The complaints department is on the 3rd floor"));
