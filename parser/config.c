@@ -704,6 +704,7 @@ parser_config_load(const char *data_dir, GError **error)
   c->sn_correction = lower_list(kf, "text", "sn_correction");
   c->recurrence = lower_list(kf, "text", "recurrence");
   c->forwarder_contact = lower_list(kf, "text", "forwarder_contact");
+  c->forwarder_replaces = lower_list(kf, "text", "forwarder_replaces");
   c->escalation = lower_list(kf, "text", "escalation");
   c->courtesy = lower_list(kf, "text", "courtesy");
   c->same_place = lower_list(kf, "text", "same_place");
@@ -770,6 +771,7 @@ parser_config_free(ParserConfig *c)
   g_strfreev(c->sn_correction);
   g_strfreev(c->recurrence);
   g_strfreev(c->forwarder_contact);
+  g_strfreev(c->forwarder_replaces);
   g_strfreev(c->escalation);
   g_strfreev(c->courtesy);
   g_strfreev(c->same_place);

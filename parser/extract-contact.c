@@ -633,14 +633,9 @@ contact_self_named(const ParserConfig *c, const char *text)
 }
 
 gboolean
-parser_forwarder_replaces(const char *text)
+parser_forwarder_replaces(const ParserConfig *c, const ParserSources *s)
 {
-  static const char *const words[] = { "instead", "on leave", "休假", "请假", "請假", "不在公司", NULL };
-  g_autofree char *fold = text ? g_ascii_strdown(text, -1) : NULL;
-  for (guint i = 0; fold && words[i]; i++)
-    if (strstr(fold, words[i]))
-      return TRUE;
-  return FALSE;
+  return s->fwd && parser_forwarder_offers(c, s->main) && parser_word_in(c->forwarder_replaces, s->main);
 }
 
 /* The forwarder who offers to be called, by the name he signs or sends under. */
@@ -669,12 +664,11 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
   /* a forwarder who takes the place of the contact the customer's mail names ("Please call me
    * instead of Ada, she is on leave": blind round 17) comes before that contact; one who only offers
    * to help does not (the customer's site contact is on site) */
-  gboolean offers = s->fwd && parser_forwarder_offers(c, s->main);
-  if (!r->contact && offers && parser_forwarder_replaces(s->main))
+  if (!r->contact && parser_forwarder_replaces(c, s))
     r->contact = forwarder_himself(c, s, r);
   if (!r->contact)
     r->contact = contact_labelled(c, s, s->fwd, TRUE, NULL);
-  if (!r->contact && offers)
+  if (!r->contact && s->fwd && parser_forwarder_offers(c, s->main))
     r->contact = forwarder_himself(c, s, r);
   if (s->fwd) {
     /* A forward: the end customer's words and signature before any of the forwarder's (issue 15),

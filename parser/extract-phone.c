@@ -70,6 +70,16 @@ static const char *const back[] = { "不对",    "不對",    "错了",       "�
  * for the late reply, landline 010-…", "went wrong again, call 010-…") and must not cost the number. */
 static const char *const back_near[] = { "sorry", "wrong", NULL };
 
+/* Whether p starts with one of words (ASCII case ignored). */
+static gboolean
+starts_with_one(const char *p, const char *const *words)
+{
+  for (guint i = 0; words[i]; i++)
+    if (g_ascii_strncasecmp(p, words[i], strlen(words[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Whether the writer corrects the number ending at text[end] in what follows: a word of taking it back
  * and then another number, on its line or the next ("电话 138…67 / 不好意思电话写错了，应该是 138…76":
  * blind round 15). */
@@ -116,13 +126,7 @@ taken_back(const ParserConfig *c, const char *text, gsize end)
     else
       break;
   }
-  for (guint i = 0; back[i]; i++)
-    if (g_ascii_strncasecmp(p, back[i], strlen(back[i])) == 0)
-      return TRUE;
-  for (guint i = 0; back_near[i]; i++)
-    if (g_ascii_strncasecmp(p, back_near[i], strlen(back_near[i])) == 0)
-      return TRUE;
-  return FALSE;
+  return starts_with_one(p, back) || starts_with_one(p, back_near);
 }
 
 /* The first acceptable phone in text[start..end), not one taken back. */
@@ -276,7 +280,7 @@ parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r)
 {
   r->phone = phone_labelled(c, s, s->main, TRUE, FALSE);
   /* the forwarder who takes the place of the forwarded mail's contact: his number (blind round 17) */
-  if (!r->phone && s->fwd && parser_forwarder_offers(c, s->main) && parser_forwarder_replaces(s->main))
+  if (!r->phone && parser_forwarder_replaces(c, s))
     r->phone = phone_any(c, s, s->main);
   if (!r->phone)
     r->phone = phone_labelled(c, s, s->fwd, TRUE, FALSE);

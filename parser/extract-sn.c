@@ -1002,8 +1002,8 @@ tail_of(GPtrArray *sns, const char *text, gsize len)
  * tells the fault names its machine (blind round 17: the order went to the healthy one). Only a tail of
  * exactly one of the mail's SNs, of 3 characters or more, said as a machine ("这台", "那台", "尾号" …).
  * NULL when there is none. */
-char *
-parser_sn_tails_written_out(const char *text, GPtrArray *sns)
+static char *
+tails_written_out(const char *text, GPtrArray *sns)
 {
   static const char *const before[] = { "尾号", "末尾",      "后四位",      "後四位",
                                         "尾號", "ending in", "ending with", NULL };
@@ -1104,7 +1104,7 @@ sn_choose(const ParserConfig *c, GArray *hits)
     if (!g_array_index(hits, SnHit, i).tail_ref) /* "另外两台（尾号0002、0003）" made SNs of their tails */
       g_ptr_array_add(values, g_array_index(hits, SnHit, i).value);
   const char *tails_of = hits->len ? g_array_index(hits, SnHit, 0).text : NULL;
-  g_autofree char *tails = labelled == 1 ? NULL : parser_sn_tails_written_out(tails_of, values);
+  g_autofree char *tails = labelled == 1 ? NULL : tails_written_out(tails_of, values);
   for (guint i = 0; i < hits->len; i++) {
     const SnHit *h = &g_array_index(hits, SnHit, i);
     if (labelled > 0 && !h->labelled)

@@ -216,11 +216,12 @@ struct ParserConfig {
   char **part_serial;    /* words before a serial label that make it a part's (labels.ini part_serial) */
   char **html_placeholders; /* "(本邮件为HTML格式)": a plain alternative that is only a stub (case-folded) */
   char **no_symptoms;       /* "见附件": text that is no description on its own (case-folded) */
-  char **sn_correction;     /* "写错", "更正": a follow-up correcting the SN (case-folded) */
-  char **recurrence;        /* "又出现", "is back": a reply saying the fault came back (case-folded) */
-  char **forwarder_contact; /* "现场我负责配合": a forwarder offering to be called (case-folded) */
-  char **escalation;        /* "投诉", "还没人联系": a follow-up that complains (case-folded) */
-  char **courtesy;          /* "收到", "好的", "thanks": a reply that says nothing (case-folded) */
+  char **sn_correction;      /* "写错", "更正": a follow-up correcting the SN (case-folded) */
+  char **recurrence;         /* "又出现", "is back": a reply saying the fault came back (case-folded) */
+  char **forwarder_contact;  /* "现场我负责配合": a forwarder offering to be called (case-folded) */
+  char **forwarder_replaces; /* "instead", "休假": ... in the place of the forwarded mail's contact */
+  char **escalation;         /* "投诉", "还没人联系": a follow-up that complains (case-folded) */
+  char **courtesy;           /* "收到", "好的", "thanks": a reply that says nothing (case-folded) */
   char **same_place;    /* "地址一样", "same site": another machine where the last one is (case-folded) */
   char **other_machine; /* "另外", "another server": where a mail in a thread turns to another machine */
   char **signature_fields; /* "Site", "联系人": a signature line so labelled is the report's, not a card's */
@@ -327,12 +328,9 @@ gsize parser_line_start_near(const char *text, gsize pos, gsize max);
 gsize parser_line_end_near(const char *text, gsize pos, gsize max);
 /* Whether address is at one of the vendor's own domains (labels.ini [senders] own_domains). */
 gboolean parser_own_domain(const ParserConfig *config, const char *address);
-/* text with the machines it names by the last characters of one of sns (upper case) written out as that
- * SN ("其中 0811 这台…" → "其中 RCS26Y0440811 这台…"), or NULL when it names none so (extract-sn.c). */
-char *parser_sn_tails_written_out(const char *text, GPtrArray *sns);
-/* Whether a forwarder's words put him in the place of the contact the forwarded mail names ("call me
- * instead of Ada", "she is on leave", 休假) (extract-contact.c). */
-gboolean parser_forwarder_replaces(const char *text);
+/* Whether a forward's own words offer the forwarder in the place of the contact the forwarded mail
+ * names (labels.ini forwarder_replaces: "call me instead of Ada, she is on leave", 休假). */
+gboolean parser_forwarder_replaces(const ParserConfig *c, const ParserSources *s);
 /* parser_has_fault_words, a negated one ("没有报错", "no errors") not counted. */
 gboolean parser_states_fault(const ParserConfig *c, const char *text);
 /* Whether address is in list (labels.ini: whole addresses, or "@domain" for every address there),
