@@ -107,16 +107,14 @@ acks_name_spoofs(const char *from_name, const char *from_addr, const char *const
 {
   if (!from_name || !strchr(from_name, '@') || !from_addr)
     return FALSE;
-  g_autofree char *name = g_ascii_strdown(from_name, -1);
   for (guint i = 0; own_addresses && own_addresses[i]; i++) {
     const char *domain = domain_of(own_addresses[i]);
     if (!*domain || !g_ascii_strcasecmp(domain_of(from_addr), domain))
       continue;
     g_autofree char *at = g_strconcat("@", domain, NULL);
-    g_autofree char *at_lower = g_ascii_strdown(at, -1);
-    const char *hit = strstr(name, at_lower);
+    const char *hit = strcasestr(from_name, at);
     /* the whole domain, not the start of a longer one (@roycom.com.cn.evil.top is no better) */
-    if (hit && !g_ascii_isalnum(hit[strlen(at_lower)]) && hit[strlen(at_lower)] != '-')
+    if (hit && !g_ascii_isalnum(hit[strlen(at)]) && hit[strlen(at)] != '-')
       return TRUE;
   }
   return FALSE;

@@ -243,10 +243,11 @@ ahead(GDateTime *due, GDateTime *now)
 }
 
 /* A batch report: the one acknowledgement lists every order the mail opened (store_mail_orders).
- * Fills content->machines when there are several; *machines, *rows and times own what it points to. */
+ * Fills content->machines when there are several, with the deadlines still ahead of now; *machines,
+ * *rows and times own what it points to. */
 static gboolean
-batch_machines(StoreConn *conn, const AcksOrder *o, AcksContent *content, AcksMachine **machines,
-               StoreRows **rows, GPtrArray *times, GError **error)
+batch_machines(StoreConn *conn, const AcksOrder *o, GDateTime *now, AcksContent *content,
+               AcksMachine **machines, StoreRows **rows, GPtrArray *times, GError **error)
 {
   if (o->n_orders == 1)
     return TRUE; /* the common case: one machine, nothing to list */
@@ -257,7 +258,6 @@ batch_machines(StoreConn *conn, const AcksOrder *o, AcksContent *content, AcksMa
   if (n < 2)
     return TRUE;
   *machines = g_new0(AcksMachine, n);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
   for (guint i = 0; i < n; i++) {
     char **r = g_ptr_array_index((*rows)->rows, i);
     GDateTime *due[3] = { NULL, NULL, NULL }; /* response, plan, on site */
@@ -397,7 +397,7 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
   g_autofree AcksMachine *machines = NULL;
   g_autoptr(StoreRows) siblings = NULL;
   g_autoptr(GPtrArray) times = g_ptr_array_new_with_free_func((GDestroyNotify)g_date_time_unref);
-  if (!batch_machines(conn, o, &content, &machines, &siblings, times, error))
+  if (!batch_machines(conn, o, now, &content, &machines, &siblings, times, error))
     return FALSE;
   *rendered = acks_render(texts, &content, render_error);
   return TRUE;
