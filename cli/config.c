@@ -429,16 +429,25 @@ read_password(GKeyFile *kf, const char *path, const char *group, const char *env
   return TRUE;
 }
 
+/* Where url's host starts: after "://" (or at url, a bare host) and past the user information up to
+ * the last '@' before the path, whose length *userinfo_len receives (0: none). */
+static const char *
+url_host(const char *url, gsize *userinfo_len)
+{
+  const char *p = strstr(url, "://");
+  p = p ? p + 3 : url;
+  const char *at = g_strrstr_len(p, (gssize)strcspn(p, "/?#"), "@");
+  *userinfo_len = at ? (gsize)(at - p) : 0;
+  return at ? at + 1 : p;
+}
+
 gboolean
 cli_host_is_loopback(const char *url)
 {
   if (!url)
     return FALSE;
-  const char *p = strstr(url, "://");
-  p = p ? p + 3 : url;
-  const char *at = strpbrk(p, "@/");
-  if (at && *at == '@')
-    p = at + 1;
+  gsize userinfo_len;
+  const char *p = url_host(url, &userinfo_len);
   g_autofree char *host = NULL;
   if (*p == '[') {
     const char *close = strchr(p, ']');
@@ -455,13 +464,11 @@ cli_host_is_loopback(const char *url)
 static gboolean
 url_has_password(const char *url)
 {
-  const char *p = url ? strstr(url, "://") : NULL;
-  if (!p)
+  if (!url || !strstr(url, "://"))
     return FALSE;
-  p += 3;
-  gsize host_end = strcspn(p, "/?#");
-  const char *at = g_strrstr_len(p, (gssize)host_end, "@");
-  return at && memchr(p, ':', (gsize)(at - p)) != NULL;
+  gsize userinfo_len;
+  const char *host = url_host(url, &userinfo_len);
+  return memchr(host - 1 - userinfo_len, ':', userinfo_len) != NULL;
 }
 
 /* starttls (required | never) and tls_verify, with the loopback rule of contract.md. */
