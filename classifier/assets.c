@@ -401,6 +401,8 @@ split_software(const char *p)
   return r;
 }
 
+static char *sn_compact(const char *sn);
+
 gboolean
 classifier_asset_from_cols(const ClassifierAssetFormat *format, char **v, ClassifierAsset *out, char **reason)
 {
@@ -420,7 +422,9 @@ classifier_asset_from_cols(const ClassifierAssetFormat *format, char **v, Classi
   const char *years = v[CLASSIFIER_ASSET_COL_CONTRACT_YEARS];
   if (years && !years_field(years, &a.contract_years, reason))
     return FALSE;
-  a.sn = g_ascii_strup(v[CLASSIFIER_ASSET_COL_SN], -1);
+  /* an ERP's "RCS-24B9118133" is the machine customers write RCS24B9118133 (blind round 18): the
+   * registry keeps the form a mail's look-up keys always include */
+  a.sn = sn_compact(v[CLASSIFIER_ASSET_COL_SN]);
   a.brand = g_strdup(brand);
   a.model = g_strdup(v[CLASSIFIER_ASSET_COL_MODEL]);
   a.customer = g_strdup(v[CLASSIFIER_ASSET_COL_CUSTOMER]);

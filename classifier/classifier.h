@@ -252,6 +252,9 @@ GStrv classifier_request_sn_keys(const ParserRequest *request);
  * taken, the SN stays unknown). Returns a borrowed pointer into found, or NULL. */
 const ClassifierAsset *classifier_asset_pick(const ParserRequest *request,
                                              const ClassifierAsset *const *found, guint n);
+/* What a row's warranty basis lacks ("basis invoice without invoice_date"), or NULL: its orders
+ * then need review (warranty_basis_incomplete), which an import says ahead. */
+const char *classifier_asset_incomplete(const ClassifierAsset *asset);
 
 /* ==== the result ==== */
 typedef struct {

@@ -45,12 +45,22 @@ warranty_start(const ClassifierPolicy *p, const ClassifierAsset *a, Warranty *w)
       add_days(&w->start, p->ship_offset_days);
       break;
     case CLASSIFIER_BASIS_INVOICE:
-      start_at(w, &a->invoice_date, "basis invoice without invoice_date");
+      start_at(w, &a->invoice_date, classifier_asset_incomplete(a));
       break;
     case CLASSIFIER_BASIS_CONTRACT:
-      start_at(w, &a->contract_start, "basis contract without contract_start");
+      start_at(w, &a->contract_start, classifier_asset_incomplete(a));
       break;
   }
+}
+
+const char *
+classifier_asset_incomplete(const ClassifierAsset *a)
+{
+  if (a->warranty_basis == CLASSIFIER_BASIS_INVOICE && !g_date_valid(&a->invoice_date))
+    return "basis invoice without invoice_date";
+  if (a->warranty_basis == CLASSIFIER_BASIS_CONTRACT && !g_date_valid(&a->contract_start))
+    return "basis contract without contract_start";
+  return NULL;
 }
 
 static const char *

@@ -280,3 +280,33 @@ st_order(StoreTest *t, const char *order_no, const char *status, const char *pri
     7, p);
   return g_ascii_strtoll(id, NULL, 10);
 }
+
+char *
+st_sql_before(const char *first_left_out)
+{
+  g_autofree char *dir = g_dir_make_tmp("intake-sql-XXXXXX", NULL);
+  cr_assert(dir);
+  g_autoptr(GDir) d = g_dir_open(INTAKE_SOURCE "/sql", 0, NULL);
+  cr_assert(d);
+  const char *name;
+  while ((name = g_dir_read_name(d))) {
+    if (g_str_has_suffix(name, ".sql") && strcmp(name, first_left_out) >= 0)
+      continue;
+    g_autofree char *from = g_build_filename(INTAKE_SOURCE "/sql", name, NULL);
+    g_autofree char *to = g_build_filename(dir, name, NULL);
+    cr_assert_eq(symlink(from, to), 0, "symlink %s", to);
+  }
+  return g_steal_pointer(&dir);
+}
+
+void
+st_remove_dir(const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name(d))) {
+    g_autofree char *p = g_build_filename(dir, name, NULL);
+    g_unlink(p);
+  }
+  g_rmdir(dir);
+}

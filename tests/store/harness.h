@@ -28,6 +28,10 @@ char *st_migrate(StoreTest *t);
 /* The same with migrations_dir sql_dir (NULL: the source tree's sql/). With status NULL the test
  * fails unless it succeeds; else *status is 0 or 1 and the result holds stdout and stderr. */
 char *st_migrate_dir(StoreTest *t, const char *sql_dir, int *status);
+/* A new folder holding sql/'s migrations numbered before first_left_out (e.g. "115", as symlinks)
+ * and its seeds: a database as an older release left it. Remove it with st_remove_dir. */
+char *st_sql_before(const char *first_left_out);
+void st_remove_dir(const char *dir);
 /* pg_dump --schema-only of schema intake, without the lines that differ on every run. */
 char *st_dump_schema(StoreTest *t);
 

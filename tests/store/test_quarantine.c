@@ -19,37 +19,6 @@ teardown(void)
   T = NULL;
 }
 
-/* A folder holding sql/'s migrations before 051 (symlinks) and its seeds. */
-static char *
-sql_before_051(void)
-{
-  g_autofree char *dir = g_dir_make_tmp("intake-sql-XXXXXX", NULL);
-  cr_assert(dir);
-  g_autoptr(GDir) d = g_dir_open(INTAKE_SOURCE "/sql", 0, NULL);
-  cr_assert(d);
-  const char *name;
-  while ((name = g_dir_read_name(d))) {
-    if (g_str_has_suffix(name, ".sql") && strcmp(name, "051") >= 0)
-      continue;
-    g_autofree char *from = g_build_filename(INTAKE_SOURCE "/sql", name, NULL);
-    g_autofree char *to = g_build_filename(dir, name, NULL);
-    cr_assert_eq(symlink(from, to), 0, "symlink %s", to);
-  }
-  return g_steal_pointer(&dir);
-}
-
-static void
-remove_dir(const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name(d))) {
-    g_autofree char *p = g_build_filename(dir, name, NULL);
-    g_unlink(p);
-  }
-  g_rmdir(dir);
-}
-
 /* The key the parser computes today for a mail with this Message-ID. */
 static char *
 key_of(const char *message_id)
@@ -64,9 +33,9 @@ TestSuite(dedupe, .fini = teardown, .timeout = 120);
 Test(dedupe, keys_stored_before_051_become_the_fixed_size_key)
 {
   T = st_setup_empty();
-  g_autofree char *dir = sql_before_051();
+  g_autofree char *dir = st_sql_before("051");
   g_free(st_migrate_dir(T, dir, NULL));
-  remove_dir(dir);
+  st_remove_dir(dir);
   st_connect(T);
   /* as the old poll stored them: the Message-ID itself, or sha256:… for a mail without one */
   st_exec(T, "INSERT INTO intake.messages (dedupe_key, message_id, sha256, headers, raw, size) VALUES"
