@@ -41,7 +41,7 @@ typedef struct {
   StoreAssetsImport *import; /* begun at the first valid row */
   guint carried;             /* the file's columns (ClassifierAsset.carried) */
   guint valid;
-  GPtrArray *warnings;       /* valid rows whose orders will need review, one line each */
+  GPtrArray *warnings; /* valid rows whose orders will need review, one line each */
 } Rows;
 
 static gboolean
@@ -96,10 +96,11 @@ add_row(const ClassifierAsset *a, guint line, gpointer user_data, GError **error
   rows->valid++;
   const char *lacks = classifier_asset_incomplete(a);
   if (lacks)
-    g_ptr_array_add(rows->warnings,
-                    g_strdup_printf("warning line %u %s: %s: its orders go to review (warranty_basis_incomplete) "
-                                    "until the row has the date",
-                                    line, a->sn, lacks));
+    g_ptr_array_add(
+      rows->warnings,
+      g_strdup_printf("warning line %u %s: %s: its orders go to review (warranty_basis_incomplete) "
+                      "until the row has the date",
+                      line, a->sn, lacks));
   cli_progress("assets: reading", line, 0);
   return TRUE;
 }
