@@ -25,6 +25,16 @@ report_lock(StoreConn *conn, const CliMailbox *mb, const char *key)
     return;
   }
   gint64 age = MAX(h->age_s, h->xact_age_s);
+  if (!h->since) {
+    /* another role's session (blind round 18: "psql on local socket (…, ?), connected ?, -1 s ago") */
+    cli_log(CLI_LOG_WARN,
+            "[%s] another session holds the lock: %s on %s (PostgreSQL backend %d, role %s); its start is "
+            "hidden from this role (pg_read_all_stats shows it). Not a poll of ours? End it: SELECT "
+            "pg_terminate_backend(%d)",
+            mb->name, h->application && *h->application ? h->application : "?", h->client ? h->client : "?",
+            h->pid, h->role ? h->role : "?", h->pid);
+    return;
+  }
   cli_log(
     CLI_LOG_WARN,
     "[%s] another poll holds the lock: %s on %s (PostgreSQL backend %d, %s), connected %s, %" G_GINT64_FORMAT

@@ -110,7 +110,8 @@ mailbox_status(Status *st, const CliMailbox *mb, const StoreRows *rows, GString 
   member_int(b, "failed_polls_in_a_row", row ? row[5] : "0");
   member_int(b, "needs_review", row ? row[9] : "0");
   json_builder_set_member_name(b, "lock_held");
-  json_builder_add_boolean_value(b, row && row[10]);
+  gboolean held = row && g_strcmp0(row[13], "t") == 0;
+  json_builder_add_boolean_value(b, held);
   member_int(b, "lock_age_s", row ? row[10] : NULL);
   member_int(b, "not_stored", row ? row[12] : "0");
   g_autoptr(GError) imap_error = NULL;
@@ -136,8 +137,10 @@ mailbox_status(Status *st, const CliMailbox *mb, const StoreRows *rows, GString 
   else
     g_string_append_printf(text, "  backlog unknown: %s", imap_error->message);
   g_string_append_printf(text, ", needs review %s, lock %s%s%s\n", row ? row[9] : "0",
-                         row && row[10] ? "held for " : "free", row && row[10] ? row[10] : "",
-                         row && row[10] ? " s" : "");
+                         !held            ? "free"
+                         : row && row[10] ? "held for "
+                                          : "held by a session of another database role (its age is hidden)",
+                         held && row[10] ? row[10] : "", held && row[10] ? " s" : "");
 
   if (row && g_ascii_strtoll(row[12], NULL, 10) > 0) {
     g_string_append_printf(text, "  %s mails not stored, only their UID (intake.quarantine)\n", row[12]);

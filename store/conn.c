@@ -879,6 +879,7 @@ store_lock_holder_free(StoreLockHolder *holder)
   g_free(holder->client);
   g_free(holder->state);
   g_free(holder->since);
+  g_free(holder->role);
   g_free(holder);
 }
 
@@ -892,7 +893,7 @@ store_lock_holder(StoreConn *conn, const char *key, GError **error)
               "SELECT a.pid, a.application_name, coalesce(host(a.client_addr), 'local socket'), a.state,"
               " to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SSOF'),"
               " floor(extract(epoch FROM now() - a.backend_start))::bigint,"
-              " floor(extract(epoch FROM now() - a.xact_start))::bigint"
+              " floor(extract(epoch FROM now() - a.xact_start))::bigint, a.usename"
               " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
               " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.pid <> pg_backend_pid()"
               "   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
@@ -912,6 +913,7 @@ store_lock_holder(StoreConn *conn, const char *key, GError **error)
   h->since = PQgetisnull(r, 0, 4) ? NULL : g_strdup(PQgetvalue(r, 0, 4));
   h->age_s = PQgetisnull(r, 0, 5) ? -1 : g_ascii_strtoll(PQgetvalue(r, 0, 5), NULL, 10);
   h->xact_age_s = PQgetisnull(r, 0, 6) ? -1 : g_ascii_strtoll(PQgetvalue(r, 0, 6), NULL, 10);
+  h->role = PQgetisnull(r, 0, 7) ? NULL : g_strdup(PQgetvalue(r, 0, 7));
   return h;
 }
 

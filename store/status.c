@@ -44,7 +44,7 @@ StoreRows *
 store_status_mailboxes(StoreConn *conn, GError **error)
 {
   /* The poll's advisory lock is keyed by the mailbox name (cli/cmd_poll.c); its age is the holder's
-   * session age (a poll connects once, then locks). */
+   * session age (a poll connects once, then locks), NULL when hidden from this role. */
   return store_select(
     conn,
     "SELECT b.name, b.last_poll_at, b.last_success, b.last_error, b.last_error_at, b.failed_polls, b.polls,"
@@ -59,7 +59,12 @@ store_status_mailboxes(StoreConn *conn, GError **error)
     "   LIMIT 1) AS lock_age_s,"
     " floor(extract(epoch FROM b.last_success))::bigint AS last_success_epoch,"
     " (SELECT count(*) FROM intake.quarantine q WHERE q.mailbox_id = b.id AND q.resolved_at IS NULL)"
-    "   AS not_stored"
+    "   AS not_stored,"
+    /* held, whoever holds it: pg_locks shows every session, pg_stat_activity hides another role's
+     * backend_start (blind round 18: "lock free" while a session of another role held it) */
+    " EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+    "     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    "     AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(b.name, 0)) AS lock_held"
     " FROM intake.mailboxes b ORDER BY b.name",
     0, NULL, error);
 }

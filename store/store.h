@@ -84,7 +84,8 @@ gboolean store_lock_try(StoreConn *conn, const char *key, GError **error);
 typedef struct {
   gint pid;
   char *application, *client, *state, *since;
-  gint64 age_s, xact_age_s;
+  char *role;               /* the holder's database role */
+  gint64 age_s, xact_age_s; /* -1: not visible to this role (another role's session) */
 } StoreLockHolder;
 void store_lock_holder_free(StoreLockHolder *holder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreLockHolder, store_lock_holder_free)

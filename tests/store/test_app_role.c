@@ -249,3 +249,37 @@ Test(app_role, assets_import_counts_what_it_wrote)
                           " AND warranty_basis = 'ship' AND contract_years IS NULL"),
                1);
 }
+
+/* The poll's lock held by a session of another role (an admin's psql): pg_stat_activity hides its
+ * start from intake_app, yet status says the lock is held and the poll names the holder's role
+ * (blind round 18: "lock free", and "connected ?, -1 s ago"). */
+Test(app_role, a_lock_held_by_another_role_is_seen_as_held)
+{
+  as_intake_app();
+  g_autofree char *out = NULL, *err = NULL;
+  cr_assert_eq(e2e_run(E, &out, &err, "poll", NULL), 0, "%s%s", out, err); /* the mailbox is known */
+  g_autofree char *url = e2e_url(E, FALSE, "INBOX");
+  g_autofree char *key = g_strdup_printf("%s %s", E->user, url);
+  const char *params[] = { key };
+  PGresult *r =
+    PQexecParams(E->pg, "SELECT pg_advisory_lock(hashtextextended($1, 0))", 1, NULL, params, NULL, NULL, 0);
+  cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  g_autofree char *role = harness_text(E, "SELECT session_user");
+
+  g_free(out);
+  g_free(err);
+  e2e_run(E, &out, &err, "status", NULL);
+  cr_assert(strstr(out, "lock held by a session of another database role"), "%s%s", out, err);
+  g_free(out);
+  g_free(err);
+  e2e_run(E, &out, &err, "status", "--json", NULL);
+  cr_assert(strstr(out, "\"lock_held\" : true"), "%s%s", out, err);
+
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(e2e_run(E, &out, &err, "poll", NULL), 75, "%s%s", out, err);
+  g_autofree char *named = g_strdup_printf("role %s); its start is hidden", role);
+  cr_assert(strstr(err, "another session holds the lock") && strstr(err, named), "%s", err);
+  cr_assert_null(strstr(err, "-1 s ago"), "%s", err);
+}
