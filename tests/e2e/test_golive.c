@@ -152,6 +152,24 @@ Test(golive, first_poll_all_takes_history_and_acknowledges_only_recent_mail)
   cr_expect_eq(orders(), 7);
   cr_expect_eq(acks(), 2, "the two mails of today");
   cr_expect_eq(too_old(), 5);
+
+  /* the desk closes what was handled before go-live as history: it leaves the SLA views (their
+   * deadlines were missed before intake existed), stays in the volume report (blind round 18) */
+  const char *old_in_sla = "SELECT count(DISTINCT s.order_id) FROM intake.order_sla s JOIN intake.orders o"
+                           " ON o.id = s.order_id WHERE o.received_at < now() - interval '1 day'";
+  cr_assert_gt(e2e_scalar(e, old_in_sla), 0);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(intake.close(order_no, 'history', 'before go-live'))"
+                             " FROM intake.orders WHERE received_at < now() - interval '1 day'"),
+               5);
+  cr_expect_eq(e2e_scalar(e, old_in_sla), 0);
+  cr_expect_eq(e2e_scalar(e, "SELECT sum(orders) FROM intake.volume_report"), 7);
+  /* one of today's closed so: its acknowledgement does not go */
+  cr_assert_eq(e2e_scalar(e, "SELECT count(intake.close(order_no, 'history')) FROM intake.orders"
+                             " WHERE status <> 'closed' AND id = (SELECT min(id) FROM intake.orders"
+                             " WHERE status <> 'closed')"),
+               1);
+  cr_expect_eq(acks(), 1);
+  cr_expect_eq(e2e_scalar(e, "SELECT count(*) FROM intake.outbox WHERE suppressed_reason = 'closed'"), 1);
 }
 
 Test(golive, ack_max_age_ten_days)
