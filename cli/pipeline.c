@@ -559,20 +559,45 @@ pipeline_sender_known(StoreConn *conn, const ParserConfig *parser, gint64 order_
   return ok;
 }
 
-/* The order's complaint flag ("【投诉】…已经超过4小时了还没人联系", "催办：… 至今无人联系"): the desk
- * and the duty team see it (blind round 11d: only another follow-up). */
-static gboolean
-escalate_if(StoreConn *conn, const ParserConfig *parser, gint64 order_id, const ParserRequest *fu,
-            GError **error)
+/* The deadline of the order (row) past and not recorded, or NULL; none while it waits for the
+ * customer (its clock stopped). */
+static const char *
+overdue_deadline(StoreRows *row)
 {
-  const char *complaint = parser_escalates(parser, fu->body_text ? fu->body_text : fu->symptoms);
+  static const char *const due[][3] = { { "response_due", "responded_at", "remote response" },
+                                        { "plan_due", "plan_at", "handling plan" },
+                                        { "onsite_due", "onsite_at", "on-site service" } };
+  if (g_strcmp0(row_value(row, "status"), "waiting_customer") == 0)
+    return NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  for (guint i = 0; i < G_N_ELEMENTS(due); i++) {
+    g_autoptr(GDateTime) at = row_time(row, due[i][0]);
+    if (at && !row_value(row, due[i][1]) && g_date_time_compare(at, now) < 0)
+      return due[i][2];
+  }
+  return NULL;
+}
+
+/* The order's complaint flag ("【投诉】…已经超过4小时了还没人联系", "催办：… 至今无人联系"): the desk
+ * and the duty team see it (blind round 11d: only another follow-up). A chase ("到现在还没人来处理") of
+ * an order already past a deadline is one too (blind round 18: eleven days late, not escalated). */
+static gboolean
+escalate_if(StoreConn *conn, const ParserConfig *parser, StoreRows *row, gint64 order_id,
+            const ParserRequest *fu, GError **error)
+{
+  const char *text = fu->body_text ? fu->body_text : fu->symptoms;
+  const char *complaint = parser_escalates(parser, text);
   if (!complaint)
     complaint = parser_escalates(parser, fu->subject);
-  if (!complaint)
-    return TRUE;
-  g_autofree char *why = g_strdup_printf("follow-up mail %s: \"%s\"",
-                                         fu->message_id ? fu->message_id : "(no Message-ID)", complaint);
-  return store_order_escalate(conn, order_id, why, error);
+  g_autofree char *why = NULL;
+  const char *late = NULL, *chase = NULL;
+  if (complaint)
+    why = g_strdup_printf("follow-up mail %s: \"%s\"", fu->message_id ? fu->message_id : "(no Message-ID)",
+                          complaint);
+  else if ((chase = parser_chases(parser, text)) && (late = overdue_deadline(row)))
+    why = g_strdup_printf("follow-up mail %s chases it past its %s deadline: \"%s\"",
+                          fu->message_id ? fu->message_id : "(no Message-ID)", late, chase);
+  return !why || store_order_escalate(conn, order_id, why, error);
 }
 
 /* pipeline_followup once it is the order's: links the mail and changes what it changes. */
@@ -618,7 +643,7 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
   if (!store_order_attach(conn, order_id, message_row, error))
     return FALSE;
   /* from the order's own customer, open or closed */
-  if (!stranger && !escalate_if(conn, parser, order_id, fu, error))
+  if (!stranger && !escalate_if(conn, parser, row, order_id, fu, error))
     return FALSE;
   /* a closed order is not re-opened by a question ("请把维修服务报告发我一份", an invoice): a person
    * answers it (blind round 12: back in the queue as a P1 with its old, missed deadlines); thanks are
@@ -803,7 +828,7 @@ pipeline_followup(StoreConn *conn, const ParserConfig *parser, const ParserLimit
     out->linked = TRUE;
     missing_fields(parser, fu, row, FALSE); /* the same customer (inherit reads it back) */
     return store_order_attach(conn, order_id, message_row, error) &&
-           escalate_if(conn, parser, order_id, fu, error);
+           escalate_if(conn, parser, row, order_id, fu, error);
   }
   gboolean ok = followup_apply(conn, parser, limits, policy, row, order_id, message_row, fu, out, error);
   pipeline_machine_leave(fu, &fu_saved);

@@ -856,6 +856,12 @@ parser_escalates(const ParserConfig *c, const char *text)
   return parser_word_in(c->escalation, text);
 }
 
+const char *
+parser_chases(const ParserConfig *c, const char *text)
+{
+  return parser_word_in(c->chase, text);
+}
+
 /* The end of the sentence (clause) at p: after its end mark, or before "但是"/"however" that starts
  * the next one ("恢复正常了，谢谢。但是…电源2又报告警了"). */
 static const char *

@@ -208,6 +208,9 @@ gboolean parser_says_fixed(const ParserConfig *config, const char *text);
 /* The escalation word text (a customer's own words, or the subject) holds ("投诉", "没人联系",
  * "nobody has contacted": labels.ini escalation; Latin ones whole), or NULL: for the evidence. */
 const char *parser_escalates(const ParserConfig *config, const char *text);
+/* The chase word text holds ("还没人来", "any update": labels.ini chase), or NULL: a chase of an order
+ * already past a deadline is an escalation too. */
+const char *parser_chases(const ParserConfig *config, const char *text);
 /* Whether text (a customer's own words) tells a fault now, in one of its clauses: that it is back
  * (labels.ini recurrence: "同一個問題又出現了", "又宕机了"), or a fault word (fault_words, not negated)
  * that is not said fixed in its comma-part, in a clause neither about the last incident ("上次",

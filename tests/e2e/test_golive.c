@@ -727,6 +727,44 @@ Test(golive, a_complaint_is_flagged_and_told_once)
   receiver_stop(&r);
 }
 
+/* A chase ("还没人来") is an escalation once the order is past a deadline not recorded, not before
+ * (blind round 18: eleven days late, "到现在还没人来处理", nothing flagged). */
+static void
+reply(const char *from, const char *order_no, const char *body)
+{
+  g_autofree char *mail = g_strdup_printf(
+    "From: %s\r\nTo: service@roycom.com.cn\r\nSubject: Re: [%s] x\r\nMessage-ID: <chase-%u@example.com>\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+    "%s\r\n",
+    from, order_no, g_random_int(), body);
+  e2e_append(e, "INBOX", mail, strlen(mail));
+  poll_ok();
+}
+
+Test(golive, a_chase_past_a_deadline_is_an_escalation)
+{
+  append_history(1, 0);
+  poll_ok();
+  g_autofree char *no = harness_text(e, "SELECT order_no FROM intake.orders");
+  g_autofree char *from = harness_text(e, "SELECT from_addr FROM intake.orders");
+  const char *escalated = "SELECT count(*) FROM intake.audit WHERE action = 'escalated'";
+  PGresult *r = PQexec(e->pg, "UPDATE intake.orders SET response_due = now() + interval '1 hour',"
+                              " responded_at = NULL");
+  cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  reply(from, no, "请问工程师什么时候到？还没人来。");
+  cr_assert_eq(e2e_scalar(e, escalated), 0, "a chase before any deadline passed is a follow-up");
+  r = PQexec(e->pg, "UPDATE intake.orders SET response_due = now() - interval '1 hour'");
+  cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  reply(from, no, "请问工程师什么时候到？还没人来。");
+  cr_assert_eq(e2e_scalar(e, escalated), 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.audit WHERE action = 'escalated'"
+                             " AND note LIKE '%past its remote response deadline%'"),
+               1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.queue WHERE escalated_at IS NOT NULL"), 1);
+}
+
 /* A webhook that takes the alerts and a duty mail relay that is down: the robot gets each alert once,
  * not again at every poll while the mail is retried (blind round 13: 5 copies in 4 polls); several
  * duty addresses are one list. */

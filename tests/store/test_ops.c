@@ -190,12 +190,13 @@ Test(ops, forget_a_mistyped_mailbox)
 Test(ops, clear_an_escalation_after_the_call)
 {
   st_order(T, "RC20261125-0001", "queued", "P2", -10, 10, 20, NONE);
-  g_autofree char *none = st_fail(T, "SELECT intake.clear_escalation('RC20261125-0001', '已回电')", "55000",
-                                  "is not escalated");
+  g_autofree char *none =
+    st_fail(T, "SELECT intake.clear_escalation('RC20261125-0001', '已回电')", "55000", "is not escalated");
   st_exec(T, "UPDATE intake.orders SET escalated_at = now() - interval '5 minutes'");
   g_autofree char *bare =
     st_fail(T, "SELECT intake.clear_escalation('RC20261125-0001', ' ')", "22023", "say what the customer");
-  g_autofree char *said = st_value(T, "SELECT intake.clear_escalation('RC20261125-0001', '已回电，明早上门')");
+  g_autofree char *said =
+    st_value(T, "SELECT intake.clear_escalation('RC20261125-0001', '已回电，明早上门')");
   cr_expect(strstr(said, "RC20261125-0001: escalation of 20") && strstr(said, "cleared"), "%s", said);
   expect_value("SELECT count(*) FROM intake.queue WHERE escalated_at IS NOT NULL", "0");
   expect_value("SELECT note || ' ' || (before ? 'escalated_at')::text FROM intake.audit"
@@ -528,7 +529,8 @@ Test(ops, intake_ops_may_execute_exactly_the_desk_functions)
   expect_value("SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p"
                " WHERE p.pronamespace = 'intake'::regnamespace"
                "   AND has_function_privilege('intake_ops', p.oid, 'EXECUTE')",
-               "add_note,assign,clear_escalation,clear_review,close,correct,decide,forget_mailbox,merge,order_detail,pause_"
+               "add_note,assign,clear_escalation,clear_review,close,correct,decide,forget_mailbox,merge,"
+               "order_detail,pause_"
                "sla,record_onsite,"
                "record_plan,"
                "record_response,reopen,resend_ack,resolve,resume_sla,search,set_status,start,wait_customer");
