@@ -66,20 +66,27 @@ boundary_ok(const ClassifierKeyword *kw, const char *t, gsize start, gsize end, 
   return TRUE;
 }
 
-gboolean
-classifier_match_contains_term(const char *hay, gsize hay_len, const char *needle, gsize needle_len)
+/* The offset of the first whole-term occurrence of needle in hay at or after from, or -1. */
+static gssize
+term_from(const char *hay, gsize hay_len, const char *needle, gsize needle_len, gsize from)
 {
-  if (!needle_len || needle_len > hay_len)
-    return FALSE;
+  if (!needle_len || needle_len > hay_len || from >= hay_len)
+    return -1;
   gboolean ws = g_ascii_isalnum((guchar)needle[0]), we = g_ascii_isalnum((guchar)needle[needle_len - 1]);
-  const char *p = hay, *end = hay + hay_len;
+  const char *p = hay + from, *end = hay + hay_len;
   while ((p = memmem(p, (gsize)(end - p), needle, needle_len))) {
     gsize s = (gsize)(p - hay), e = s + needle_len;
     if ((!ws || s == 0 || !word_char(hay[s - 1])) && (!we || e >= hay_len || !word_char(hay[e])))
-      return TRUE;
+      return (gssize)s;
     p++;
   }
-  return FALSE;
+  return -1;
+}
+
+gboolean
+classifier_match_contains_term(const char *hay, gsize hay_len, const char *needle, gsize needle_len)
+{
+  return term_from(hay, hay_len, needle, needle_len, 0) >= 0;
 }
 
 static gboolean
@@ -264,6 +271,25 @@ product_noun(const ClassifierMatch *ms, guint nm, guint a, const char *t)
   return FALSE;
 }
 
+/* Whether term occurs in t[from, to) outside every longer mask: a calm phrase is no context ("机房空调
+ * 正常，室温22度左右" is no room temperature said with the air conditioning — blind round 19); a mask
+ * that is the term itself ("不正常", kept from the negation "正常") still is. */
+static gboolean
+required_unmasked(const ClassifierMatch *ms, guint nm, const char *t, gsize from, gsize to, const char *term)
+{
+  gsize len = strlen(term);
+  for (gssize at = term_from(t, to, term, len, from); at >= 0;
+       at = term_from(t, to, term, len, (gsize)at + 1)) {
+    gboolean masked = FALSE;
+    for (guint m = 0; m < nm && !masked; m++)
+      masked = ms[m].kw->category == CLASSIFIER_KW_MASK && ms[m].start <= (gsize)at &&
+               (gsize)at + len <= ms[m].end && ms[m].end - ms[m].start > len;
+    if (!masked)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* A match inside a longer one that speaks for it, a product's noun, or a match whose `requires`
  * terms its sentence lacks. */
 static void
@@ -298,10 +324,8 @@ drop_contained_and_unmet(const ClassifierMatch *ms, guint nm, const char *t, gbo
       continue;
     gboolean ok = FALSE;
     gsize ss = sentence_start(t, ms[a].clause_start);
-    const char *cs = t + ss;
-    gsize cl = ms[a].clause_end - ss;
     for (char **r = ms[a].kw->requires; *r && !ok; r++)
-      ok = classifier_match_contains_term(cs, cl, *r, strlen(*r));
+      ok = required_unmasked(ms, nm, t, ss, ms[a].clause_end, *r);
     if (!ok)
       drop[a] = TRUE;
   }

@@ -578,6 +578,22 @@ shared_fault(const char *text)
   return text && g_regex_match(r, text, 0, NULL);
 }
 
+/* "另外两台 RCS…21、RCS…22 也出现同样的问题", "…也一样": a line that gives its machines the fault told
+ * before (blind round 19: one order for three machines) — not "…没有出现同样的问题". */
+static gboolean
+line_shares_fault(const char *line)
+{
+  static GRegex *also_re, *not_re;
+  GRegex *also =
+    cached_regex(&also_re, "也(?:都)?(?:一样|同样|相同)|也(?:都)?(?:出现|出現|有|是|报|報)了?"
+                           "(?:同样|同樣|一样|一樣|相同|类似|類似)|同样的(?:问题|故障|情况|现象)|"
+                           "同樣的(?:問題|故障|情況|現象)|(?i:\\bsame (?:problem|issue|fault|error)s?\\b)");
+  GRegex *neg = cached_regex(&not_re, "(?:没|沒|未|无|無|不)(?:有)?(?:出现|出現|发生|發生)?(?:过|過)?"
+                                      "(?:同样|同樣|一样|一樣|相同|类似|類似)|(?i:\\b(?:not|no|don't|doesn't|"
+                                      "didn't)\\b)");
+  return g_regex_match(also, line, 0, NULL) && !g_regex_match(neg, line, 0, NULL);
+}
+
 /* Whether an item of prose (own: what it says of its machine) is a machine: it tells a fault of its
  * own (*faulty), or says nothing of itself under a fault the mail says they share ("第二台是 RCS…08，
  * 放在住院部" under "三台都是同样的问题") — not one that is fine, fixed, a standby (blind round 14c:
@@ -633,6 +649,17 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
       gboolean marked = FALSE;
       if (!list && !cells && !(marked = (parts = item_parts(c, lines[i])) != NULL))
         parts = sn_parts(c, lines[i], sns);
+      /* SNs that share a clause, said to have the fault the mail tells: one machine each, after
+       * those of the lines before that tell it ("RCS…20 CPU 温度过高告警。\n另外两台 …也一样") */
+      if (sns && !parts && !cells && line_shares_fault(lines[i]) &&
+          parser_fault_words(c, text, strlen(text)) > 0) {
+        GPtrArray *told = g_ptr_array_new_with_free_func(g_free);
+        for (guint k = 0; k < i; k++)
+          if (parser_fault_words(c, lines[k], strlen(lines[k])) > 0)
+            parser_sn_find(c, lines[k], told);
+        g_ptr_array_add(listed, told);
+        g_ptr_array_add(listed, g_steal_pointer(&sns));
+      }
       /* a part told apart only by its SN's clause shares no fault: its own or none */
       int unmarked = 0;
       for (guint k = 0; parts && k < parts->len; k++) {

@@ -122,6 +122,9 @@ static const SevCase sevs[] = {
   { "机器上电没反应", "S1" },
   { "电源模块插上去不通电，电源指示灯不亮", "S2" },
   { "风扇转速为 0，告警", "S2" },
+  /* blind round 19: the OS does not start, said either way round (sql/118) */
+  { "开机以后系统进不去，BIOS里也看不到硬盘", "S1" },
+  { "进不去系统，BIOS里也看不到硬盘", "S1" },
 };
 
 Test(blind, severity)
@@ -193,6 +196,9 @@ static const ExclCase excls[] = {
   { "上个月从亦庄搬到这边以后一直开不了机", "relocation" },
   { "We moved to the new site last month and it does not boot", "relocation" },
   { "把业务搬到另一台机器上了，这台硬盘告警", NULL },
+  /* blind round 19: the air conditioning said fine is no context for the room's temperature */
+  { "CPU 温度过高告警，风扇转速很低。机房空调正常，室温22度左右。", NULL },
+  { "风扇故障。机房空调坏了，室温40多度。", "environment" },
 };
 
 Test(blind, exclusions)
@@ -300,6 +306,11 @@ static const CompCase comps[] = {
   { "", "这台机器还在保修期内吗？保修到哪天？", "unknown", "consultation", "covered", "in_warranty" },
   { "询价", "想再买两台，配置跟上次一样，麻烦让销售联系我报个价", "unknown", "consultation", "covered",
     "in_warranty" },
+  /* blind round 19: the BMC's default login and a BIOS update are the machine's, not the customer's
+   * system (sql/118); a lost OS password still is */
+  { "咨询BMC密码和BIOS升级", "请问贵司服务器的 BMC 默认用户名密码是什么？另外 BIOS 怎么升级到最新版本？",
+    "machine_part", "consultation", "covered", "in_warranty" },
+  { "", "请问 CentOS 的 root 密码忘了怎么重置？", "system", "consultation", "not_covered", "customer_scope" },
 };
 
 Test(blind, components)

@@ -863,6 +863,17 @@ Test(fields, a_duty_desk_before_the_person)
   cr_expect_str_eq(r->contact ? r->contact : "(null)", "王工");
 }
 
+/* Taiwan's word for the site contact, after the site's name ("蘇州廠聯絡窗口：周建國 先生"): the contact,
+ * not the writer who signs below with an office abroad (blind round 19). */
+Test(fields, a_contact_window_is_the_contact)
+{
+  g_autoptr(ParserRequest) r =
+    parse_body("RCS26E0500620 電源供應器故障。\n蘇州廠聯絡窗口：周建國 先生，手機 189 6213 5520\n"
+               "如有問題也可以聯繫我 0912-345-678。\n\n黃怡君\n");
+  cr_expect_str_eq(r->contact ? r->contact : "(null)", "周建國");
+  cr_expect_str_eq(r->phone ? r->phone : "(null)", "18962135520");
+}
+
 /* An address line goes on past a building's name ("望京 SOHO T1 B2 机房"), in simplified or traditional
  * characters ("…168 號 國際商會中心 23 樓"), and still stops at the writer's words (blind round 17). */
 Test(fields, an_address_through_a_building_name)
@@ -953,6 +964,40 @@ Test(fields, listed_machine_fine_and_faulty)
   cr_assert_eq(q->machines->len, 1);
   cr_expect_str_eq(q->sn, "RCS25E0220451");
   cr_expect_str_eq(((ParserMachine *)g_ptr_array_index(q->machines, 0))->sn, "RCS25E0220451");
+}
+
+/* "另外两台 SN、SN 也出现同样的问题" / "也一样": the machines named together share the fault told before,
+ * on the same line or the one above (blind round 19: one order of three); said not to, they are no
+ * machines. */
+Test(fields, machines_said_to_share_the_fault)
+{
+  static const char *const three[] = {
+    "服务器 RCS26F0600520 CPU 温度过高告警，风扇转速很低，另外两台 RCS26F0600521、RCS26F0600522 "
+    "也出现同样的问题。",
+    "服务器 RCS26F0600520 CPU 温度过高告警，风扇转速很低。\n另外两台 RCS26F0600521、RCS26F0600522 也一样。",
+    "RCS26F0600520 CPU overheating alarm.\nRCS26F0600521 and RCS26F0600522 have the same problem.",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(three); i++) {
+    g_autoptr(ParserRequest) r = parse_body(three[i]);
+    cr_assert_eq(r->machines->len, 3, "%s", three[i]);
+    cr_expect_str_eq(r->sn, "RCS26F0600520");
+    for (guint k = 0; k < 3; k++) {
+      const ParserMachine *m = g_ptr_array_index(r->machines, k);
+      g_autofree char *want = g_strdup_printf("RCS26F060052%u", k);
+      cr_expect_str_eq(m->sn, want, "%s", three[i]);
+      cr_expect(m->symptoms && (strstr(m->symptoms, "温度过高") || strstr(m->symptoms, "overheating")), "%s",
+                m->symptoms);
+    }
+  }
+  static const char *const one[] = {
+    "服务器 RCS26F0600520 CPU 温度过高告警。\n另外两台 RCS26F0600521、RCS26F0600522 没有出现同样的问题。",
+    "服务器 RCS26F0600520 CPU 温度过高告警。\n另外两台 RCS26F0600521、RCS26F0600522 正常。",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(one); i++) {
+    g_autoptr(ParserRequest) r = parse_body(one[i]);
+    cr_expect_eq(r->machines->len, 1, "%s", one[i]);
+    cr_expect_str_eq(r->sn, "RCS26F0600520");
+  }
 }
 
 /* Machines said in one line of prose, each from its ordinal ("第一台 …；第二台是 …；还有一台 …") under a
