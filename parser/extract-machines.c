@@ -612,6 +612,79 @@ item_kept(const ParserConfig *c, const char *own, gboolean strict, const char *t
   return *shared;
 }
 
+/* The one machine of out whose SN ends in the digits tail (3 or more), or NULL. */
+static ParserMachine *
+machine_by_tail(GPtrArray *out, const char *tail, gsize len)
+{
+  ParserMachine *hit = NULL;
+  for (guint k = 0; k < out->len; k++) {
+    ParserMachine *m = g_ptr_array_index(out, k);
+    gsize n = m->sn ? strlen(m->sn) : 0;
+    if (n > len && strncmp(m->sn + n - len, tail, len) == 0) {
+      if (hit)
+        return NULL;
+      hit = m;
+    }
+  }
+  return hit;
+}
+
+/* An inventory of machines, then one sentence that names the faulty ones by their last digits and says
+ * the rest are fine ("本周巡检发现 0703 风扇2 故障告警，其余三台正常"): the machines are those named, each
+ * with that sentence (blind round 19: four orders, the fault on the wrong one). */
+static void
+keep_named_by_tail(const ParserConfig *c, const char *text, GPtrArray *out, guint *passed)
+{
+  static GRegex *rest_re, *tail_re;
+  GRegex *rest = cached_regex(
+    &rest_re,
+    "(?:其余|其他|其它|剩下|别的|別的|另外)的?(?:[0-9一二两兩三四五六七八九十几幾]+[台臺]|几台|機器|机器|"
+    "的)?(?:都|均|全部|全都)?(?:正常|没问题|没有问题|沒問題|沒有問題|无异常|無異常)|(?i:\\bthe "
+    "(?:others|rest|other (?:servers|machines|nodes)) (?:are|look|run) (?:fine|ok|normal|healthy)\\b)");
+  GRegex *tail = cached_regex(&tail_re, "(?<![A-Za-z0-9-])[0-9]{3,8}(?![A-Za-z0-9-])");
+  if (out->len < 2 || !text || !g_regex_match(rest, text, 0, NULL))
+    return;
+  guint n;
+  g_autofree char **sentences = parser_split_lines(text, &n);
+  g_autoptr(GPtrArray) named = g_ptr_array_new();
+  g_autoptr(GPtrArray) told = g_ptr_array_new();
+  for (guint i = 0; i < n; i++) {
+    const char *line = sentences[i];
+    g_autoptr(GMatchInfo) ri = NULL;
+    gint fine = 0;
+    if (!g_regex_match(rest, line, 0, &ri) || !g_match_info_fetch_pos(ri, 0, &fine, NULL) ||
+        parser_fault_words(c, line, (gsize)fine) <= 0)
+      continue; /* the fault is told before "the rest are fine" */
+    g_autoptr(GPtrArray) full = g_ptr_array_new_with_free_func(g_free);
+    parser_sn_find(c, line, full);
+    if (full->len)
+      continue; /* written out: the SNs' own business */
+    g_autoptr(GMatchInfo) mi = NULL;
+    for (g_regex_match(tail, line, 0, &mi); g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+      gint a = 0, b = 0;
+      g_match_info_fetch_pos(mi, 0, &a, &b);
+      ParserMachine *m = machine_by_tail(out, line + a, (gsize)(b - a));
+      if (m && !g_ptr_array_find(named, m, NULL)) {
+        g_ptr_array_add(named, m);
+        g_ptr_array_add(told, (gpointer)line);
+      }
+    }
+  }
+  if (named->len == 0 || named->len == out->len)
+    return;
+  for (guint k = out->len; k-- > 0;) {
+    ParserMachine *m = g_ptr_array_index(out, k);
+    guint at = 0;
+    if (g_ptr_array_find(named, m, &at)) {
+      g_free(m->symptoms);
+      m->symptoms = g_strdup(g_ptr_array_index(told, at));
+    } else {
+      g_ptr_array_remove_index(out, k);
+      (*passed)++;
+    }
+  }
+}
+
 static void
 machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray *out, guint *passed)
 {
@@ -710,6 +783,7 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
   }
   for (guint i = 0; i < listed->len; i++)
     list_machines(g_ptr_array_index(listed, i), out);
+  keep_named_by_tail(c, text, out, passed);
 }
 
 /* Rows that say the machine is fine ("运行正常") or only ask for something ("这台想扩内存，麻烦报个

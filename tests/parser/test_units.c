@@ -1000,6 +1000,25 @@ Test(fields, machines_said_to_share_the_fault)
   }
 }
 
+/* An inventory of the customer's machines, then the faulty one named by its last digits and the rest
+ * said fine (blind round 19: four orders, the fault on the healthy 0704); without "the rest are fine"
+ * each listed fault stays its own. */
+Test(fields, an_inventory_then_the_faulty_one_by_its_tail)
+{
+  g_autoptr(ParserRequest) r =
+    parse_body("我院在贵公司采购的服务器清单如下：\n"
+               "- RCS26E0500701  RC-R5300 G6  PACS存储\n"
+               "- RCS26E0500702  RC-R5300 G6  PACS应用\n"
+               "- RCS26E0500703  RC-R5300 G6  LIS数据库\n"
+               "- RCS26E0500704  RC-R5300 G6  备用\n"
+               "本周巡检发现 0703 风扇2 故障告警，其余三台正常。请安排更换风扇。\n");
+  cr_assert_eq(r->machines->len, 1);
+  cr_expect_str_eq(r->sn, "RCS26E0500703");
+  g_autoptr(ParserRequest) q = parse_body("- RCS26E0500701 硬盘告警\n- RCS26E0500702 电源告警\n"
+                                          "请尽快处理，0702 比较急，其余的正常。\n");
+  cr_expect_eq(q->machines->len, 2);
+}
+
 /* Machines said in one line of prose, each from its ordinal ("第一台 …；第二台是 …；还有一台 …") under a
  * fault they share (blind round 14: one order of three, a hospital's outage); prose naming two SNs
  * without such markers stays one machine. */
