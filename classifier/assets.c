@@ -541,7 +541,30 @@ sn_compact(const char *sn)
   return u;
 }
 
-/* Each form of compact with one or two look-alike characters swapped, appended to keys. */
+/* Whether written has letter O or I where registered has the digit 0 or 1 at pos: a digit copied as the
+ * letter that looks like it ("RCS26D04OOO34" for RCS26D0400034, blind round 19) — any number of them. */
+static gboolean
+digit_as_letter(char written, char registered)
+{
+  return (written == 'O' && registered == '0') || (written == 'I' && registered == '1');
+}
+
+/* compact with every O and I after its first digit read as 0 and 1 (caller frees), or NULL when that
+ * changes nothing. */
+static char *
+digits_as_written(const char *compact)
+{
+  const char *d = strpbrk(compact, "0123456789");
+  if (!d || !strpbrk(d, "OI"))
+    return NULL;
+  char *v = g_strdup(compact);
+  for (char *p = v + (d - compact); *p; p++)
+    *p = *p == 'O' ? '0' : *p == 'I' ? '1' : *p;
+  return v;
+}
+
+/* Each form of compact with one or two look-alike characters swapped, and the one with every O and I
+ * among its digits read as 0 and 1, appended to keys. */
 static void
 add_variants(SnKeys *keys, const char *compact)
 {
@@ -549,6 +572,9 @@ add_variants(SnKeys *keys, const char *compact)
   if (n < SN_VARIANT_MIN_LEN || !strpbrk(compact, "0123456789") ||
       !strpbrk(compact, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
     return;
+  char *digits = digits_as_written(compact);
+  if (digits)
+    add_key(keys, digits);
   /* the variants are written over two copies; a key is allocated only when it is new */
   g_autofree char *one = g_strdup(compact), *two = g_strdup(compact);
   guint added = 0;
@@ -612,10 +638,16 @@ classifier_sn_lookalike(const char *written, const char *registered)
   if (strlen(a) != strlen(b) || g_str_equal(a, b))
     return FALSE;
   guint swaps = 0;
-  for (gsize i = 0; a[i]; i++)
-    if (a[i] != b[i] && (confusable_swap(a[i]) != b[i] || ++swaps > SN_VARIANT_MAX_SWAPS))
+  gboolean all_digits = TRUE;
+  for (gsize i = 0; a[i]; i++) {
+    if (a[i] == b[i])
+      continue;
+    if (confusable_swap(a[i]) != b[i])
       return FALSE;
-  return TRUE;
+    swaps++;
+    all_digits = all_digits && digit_as_letter(a[i], b[i]);
+  }
+  return swaps <= SN_VARIANT_MAX_SWAPS || all_digits;
 }
 
 /* The one registered look-alike of sn among found, or NULL (none, or several: a guess would be a

@@ -451,6 +451,20 @@ Test(blind, sn_lookalike_ambiguous_or_exact)
   cr_expect_eq(g_strv_length(k), 1);
 }
 
+/* A label's digits copied as the letters O and I, three of them ("RCS26D04OOO34", blind round 19): the
+ * one registered machine whose digits they are; three swaps of other kinds are no look-alike. */
+Test(blind, sn_digits_copied_as_letters)
+{
+  g_autoptr(ParserRequest) req = t_request("RCS26D04OOO34", "风扇异响");
+  g_auto(GStrv) keys = classifier_request_sn_keys(req);
+  cr_expect(g_strv_contains((const char *const *)keys, "RCS26D0400034"));
+  g_autoptr(ClassifierAsset) a = t_asset("RCS26D0400034", "silver", "2025-08-08");
+  const ClassifierAsset *found[] = { a };
+  cr_expect_eq(classifier_asset_pick(req, found, 1), a);
+  cr_expect_not(classifier_sn_lookalike("RCS26D04S0B3O", "RCS26D0450830"));
+  cr_expect(classifier_sn_lookalike("RCSI6D04OOO34", "RCS16D0400034"));
+}
+
 /* Every material policy §4 lists reaches its component, in the words customers use (simplified,
  * traditional after t2s); a rack-mount server names no rack. */
 Test(blind, policy_materials_by_component)
