@@ -149,6 +149,27 @@ name_after_unit(const ParserConfig *c, const char *v, gsize unit, const char *re
   return parser_han_name_plausible(c, name) ? clean_name(c, name) : NULL;
 }
 
+/* "孙 磊", "欧阳　娜娜" (a WeChat paste spaces the name out): v is a surname alone and after it come one
+ * blank and one or two Han characters that end the name — the name without the blank (caller frees),
+ * else NULL (blind round 19: the contact was lost). */
+static char *
+surname_spaced(const ParserConfig *c, const char *v, const char *after)
+{
+  gsize sl = surname_len(c, v);
+  if (!sl || v[sl] || *after != ' ')
+    return NULL;
+  const char *g = after + 1, *e = g;
+  guint n = 0;
+  while (*e && n < 3 && g_unichar_get_script(g_utf8_get_char(e)) == G_UNICODE_SCRIPT_HAN) {
+    e = g_utf8_next_char(e);
+    n++;
+  }
+  if (n < 1 || n > 2)
+    return NULL;
+  g_autofree char *given = g_strndup(g, (gsize)(e - g));
+  return g_strconcat(v, given, NULL);
+}
+
 /* A labelled contact name; *self (may be NULL) is set when a label names the writer only ("联系人：本人"). */
 static char *
 contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep, gboolean *self)
@@ -172,7 +193,8 @@ contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboo
       const char *where = found ? strstr(text + m.ov[2] + skip, found) : NULL;
       at = where ? (gsize)(where - text) : at;
     } else {
-      found = clean_name(c, v + skip);
+      g_autofree char *spaced = surname_spaced(c, v + skip, text + m.ov[3]);
+      found = clean_name(c, spaced ? spaced : v + skip);
     }
     if (!found && skip && self)
       *self = TRUE;
