@@ -458,6 +458,20 @@ subject_core(const char *subject)
   return core ? g_strstrip(core) : g_strdup("");
 }
 
+/* A directory's "Weber, Markus" as one greets him: "Markus Weber" (blind round 19: "Dear Weber, Markus");
+ * any other name as it is (new string). */
+static char *
+name_in_order(const char *name)
+{
+  static GRegex *re;
+  if (g_once_init_enter(&re))
+    g_once_init_leave(&re,
+                      g_regex_new("^(\\p{Lu}[\\p{L}'-]+), (\\p{Lu}[\\p{L}'-]+(?: \\p{Lu}[\\p{L}'.-]*)?)$",
+                                  G_REGEX_OPTIMIZE, 0, NULL));
+  char *turned = g_regex_replace(re, name, -1, 0, "\\2 \\1", 0, NULL);
+  return turned ? turned : g_strdup(name);
+}
+
 /* The customer's values, made safe: order_no, subject, name, sn, model, symptoms, location,
  * warranty_end, unknown. */
 static gboolean
@@ -479,7 +493,7 @@ put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksCo
   g_autofree char *name = has_link(c->to_name) ? g_strdup("") : acks_echo_text(c->to_name, ECHO_NAME_CHARS);
   if (c->to_addr && !g_ascii_strcasecmp(name, c->to_addr))
     name[0] = '\0';
-  put(v, "name", g_strdup(name));
+  put(v, "name", name_in_order(name));
   put(v, "location", acks_echo_text(c->location, ECHO_FIELD_CHARS));
   return put_machine_fields(v, texts, lang, c->sn, c->model, c->symptoms, c->warranty_end, error);
 }

@@ -285,6 +285,16 @@ Test(render, english)
   cr_expect(strstr(r->body, "Contact phone number"), "%s", r->body);
   cr_expect(strstr(r->body, "400-018-8995"), "%s", r->body);
   cr_expect(strstr(r->body, "within 30 minutes"), "%s", r->body);
+
+  /* a directory's "Last, First" is greeted "First Last" (blind round 19: "Dear Weber, Markus,") */
+  c.to_name = "Weber, Markus";
+  g_autoptr(AcksRendered) w = acks_render(t, &c, NULL);
+  cr_assert_not_null(w);
+  cr_expect(strstr(w->body, "Dear Markus Weber,"), "%s", w->body);
+  c.to_name = "Sales, Tianjin Office, Roycom";
+  g_autoptr(AcksRendered) o = acks_render(t, &c, NULL);
+  cr_assert_not_null(o);
+  cr_expect(strstr(o->body, "Dear Sales, Tianjin Office, Roycom,"), "%s", o->body);
 }
 
 /* A new order split off a reply: its subject is the customer's, without the reply prefixes and the
