@@ -130,6 +130,9 @@ typedef struct {
                                   * written and the Date is stamped in it; NULL: ACKS_DEFAULT_TIME_ZONE */
 
   const char *sn, *model, *symptoms, *location;
+  /* model or location NULL, and the registry has one the mail did not name (it is not said back to
+   * whoever writes an SN): the text on_file stands for it, not unknown */
+  gboolean model_on_file, location_on_file;
   const char *const *missing; /* policy §1 field names, NULL-terminated */
   const char *kind;           /* fault | software | consultation | value_added | … */
   const char *coverage;       /* classifier's, NULL when none */

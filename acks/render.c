@@ -495,7 +495,16 @@ put_fields(GHashTable *v, const AcksTexts *texts, const char *lang, const AcksCo
     name[0] = '\0';
   put(v, "name", name_in_order(name));
   put(v, "location", acks_echo_text(c->location, ECHO_FIELD_CHARS));
-  return put_machine_fields(v, texts, lang, c->sn, c->model, c->symptoms, c->warranty_end, error);
+  if (!put_machine_fields(v, texts, lang, c->sn, c->model, c->symptoms, c->warranty_end, error))
+    return FALSE;
+  /* known from the registry, not said back: not "not recognised" either (blind round 19: "设备型号：
+   * （未识别到）" for a machine we had identified); a database without the text says unknown */
+  const char *on_file = acks_texts_get(texts, lang, "on_file");
+  if (on_file && c->model_on_file && !*(const char *)g_hash_table_lookup(v, "model"))
+    put(v, "model", g_strdup(on_file));
+  if (on_file && c->location_on_file && !*(const char *)g_hash_table_lookup(v, "location"))
+    put(v, "location", g_strdup(on_file));
+  return TRUE;
 }
 
 /* The fields to send, one line each; the SN with the seed's hint where its label is. */

@@ -376,6 +376,8 @@ render(StoreConn *conn, const AcksSmtpConfig *cfg, const AcksOrder *o, const Sto
     .sn = res->sn,
     /* the model the mail named, as for the place: not the registry's */
     .model = blank(req->model) ? NULL : req->model,
+    .model_on_file = blank(req->model) && !blank(res->model),
+    .location_on_file = !mail_place && (!blank(res->city) || !blank(res->district)),
     .symptoms = req->symptoms,
     .location = location,
     .missing = missing,

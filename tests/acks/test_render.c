@@ -67,6 +67,7 @@ load_texts(void)
   AcksTexts *t = acks_texts_new();
   load_texts_from(t, INTAKE_ACK_TEXTS_SQL);
   load_texts_from(t, INTAKE_BATCH_TEXTS_SQL);
+  load_texts_from(t, INTAKE_ON_FILE_TEXTS_SQL);
   return t;
 }
 
@@ -285,6 +286,25 @@ Test(render, english)
   cr_expect(strstr(r->body, "Contact phone number"), "%s", r->body);
   cr_expect(strstr(r->body, "400-018-8995"), "%s", r->body);
   cr_expect(strstr(r->body, "within 30 minutes"), "%s", r->body);
+
+  /* a model and place the registry has and the mail did not name: on file, not "not recognised"
+   * (blind round 19); one the mail named is said */
+  c.to_name = "John Smith";
+  c.model = NULL;
+  c.location = NULL;
+  c.model_on_file = c.location_on_file = TRUE;
+  g_autoptr(AcksRendered) f = acks_render(t, &c, NULL);
+  cr_assert_not_null(f);
+  cr_expect(strstr(f->body, "Model: (as in our records)"), "%s", f->body);
+  cr_expect(strstr(f->body, "Location: (as in our records)"), "%s", f->body);
+  c.model = "RC-R2290 G6";
+  c.language = "zh";
+  g_autoptr(AcksRendered) z = acks_render(t, &c, NULL);
+  cr_assert_not_null(z);
+  cr_expect(strstr(z->body, "设备型号：RC-R2290 G6"), "%s", z->body);
+  cr_expect(strstr(z->body, "设备所在位置：（以我司登记信息为准）"), "%s", z->body);
+  c.language = "en";
+  c.model_on_file = c.location_on_file = FALSE;
 
   /* a directory's "Last, First" is greeted "First Last" (blind round 19: "Dear Weber, Markus,") */
   c.to_name = "Weber, Markus";
