@@ -125,6 +125,20 @@ Test(quarantine, reused_message_id_is_kept_refetch_is_not)
     e2e_scalar(e, "SELECT count(*) FROM intake.messages WHERE message_id = 'reused@customer.example.com'"),
     2);
   cr_assert_eq(e2e_scalar(e, "SELECT count(DISTINCT sha256) FROM intake.messages"), 2);
+
+  /* the first again by another path (a Cc to an alias, a second MX): only hops' trace fields added —
+   * the same mail, no second order or acknowledgement (blind round 20) */
+  g_autofree char *again = g_strdup_printf(
+    "Delivered-To: support@roycom.com.cn\r\nReceived: from mx2.roycom.com.cn (mx2 [10.0.0.2])\r\n"
+    "\tby mail.roycom.com.cn with ESMTP id 4AbC; Mon, 7 Dec 2026 10:00:00 +0800\r\n"
+    "X-Spam-Status: No, score=-0.1\r\n%s",
+    a);
+  e2e_append(e, "INBOX", again, strlen(again));
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "fetched 1, new orders 0,") && strstr(out, "duplicates 1,"), "%s", out);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.orders"), 2);
 }
 
 /* A failure the database repeats for one mail (here a constraint ops added) quarantines it: stored
