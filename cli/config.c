@@ -623,6 +623,14 @@ load_mailboxes(GKeyFile *kf, const char *path, GPtrArray *out, GError **error)
     m->user = get_inherited(kf, g, "user");
     m->ca_file = get_inherited(kf, g, "ca_file");
     m->processed_folder = get_inherited(kf, g, "processed_folder");
+    /* found wrong only at the first move, the batch committed, every later poll failing (blind round
+     * 20); a Chinese name is fine (sent in modified UTF-7) */
+    for (const char *f = m->processed_folder; f && *f; f++)
+      if ((guchar)*f < 0x20 || *f == 0x7f || *f == ';' || *f == '"') {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                    "config %s: [%s] processed_folder holds a control character, ';' or '\"'", path, g);
+        return FALSE;
+      }
     if (!get_tls(kf, path, g, m->url, &m->tls_verify, &m->plain_text, error) ||
         !get_first_poll(kf, path, m, error) || !get_stale_lock_after(kf, path, m, error) ||
         !get_duration(kf, path, g, "timeout", 300, &m->timeout_s, error) ||

@@ -122,6 +122,10 @@ char *fetcher_imap_uid_set(const guint32 *uids, guint n);
 /* A mailbox name as an IMAP quoted string; caller frees. */
 char *fetcher_imap_quote(const char *name);
 
+/* A UTF-8 mailbox name as IMAP writes it (RFC 3501 5.1.3, modified UTF-7): "已处理" is "&XfJZBHQG-",
+ * "&" is "&-", printable ASCII stays; caller frees. NULL when name is not valid UTF-8. */
+char *fetcher_imap_utf7(const char *name);
+
 G_END_DECLS
 
 #endif

@@ -414,3 +414,39 @@ fetcher_imap_quote(const char *name)
   g_string_append_c(q, '"');
   return g_string_free(q, FALSE);
 }
+
+char *
+fetcher_imap_utf7(const char *name)
+{
+  if (!g_utf8_validate(name, -1, NULL))
+    return NULL;
+  GString *out = g_string_new(NULL);
+  for (const char *p = name; *p;) {
+    if ((guchar)*p >= 0x20 && (guchar)*p <= 0x7e) {
+      if (*p == '&')
+        g_string_append(out, "&-");
+      else
+        g_string_append_c(out, *p);
+      p++;
+      continue;
+    }
+    /* a run of other characters: '&', their UTF-16BE in base64 with ',' for '/' and no padding, '-' */
+    const char *end = p;
+    while (*end && !((guchar)*end >= 0x20 && (guchar)*end <= 0x7e))
+      end = g_utf8_next_char(end);
+    glong units = 0;
+    g_autofree gunichar2 *u16 = g_utf8_to_utf16(p, end - p, NULL, &units, NULL);
+    g_autofree guchar *be = g_new(guchar, (gsize)units * 2 + 1);
+    for (glong i = 0; i < units; i++) {
+      be[2 * i] = (guchar)(u16[i] >> 8);
+      be[2 * i + 1] = (guchar)(u16[i] & 0xff);
+    }
+    g_autofree char *b64 = g_base64_encode(be, (gsize)units * 2);
+    g_string_append_c(out, '&');
+    for (const char *b = b64; *b && *b != '='; b++)
+      g_string_append_c(out, *b == '/' ? ',' : *b);
+    g_string_append_c(out, '-');
+    p = end;
+  }
+  return g_string_free(out, FALSE);
+}

@@ -29,17 +29,22 @@ on_body(char *ptr, size_t size, size_t nmemb, void *user)
   return size * nmemb;
 }
 
-/* A mailbox name goes into a URL path and IMAP commands: printable ASCII without ';' (libcurl
- * would read what follows as URL options). */
+/* A mailbox name goes into a URL path and IMAP commands: UTF-8 without control characters and ';'
+ * (libcurl would read what follows as URL options); a Chinese name ("已处理") is sent in modified
+ * UTF-7 (blind round 20: it was refused, after the mails were committed). */
 static gboolean
 mailbox_name_ok(const char *name, GError **error)
 {
   for (const char *c = name; *c; c++) {
-    if ((guchar)*c < 0x20 || (guchar)*c > 0x7e || *c == ';') {
+    if ((guchar)*c < 0x20 || *c == 0x7f || *c == ';') {
       g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG,
-                  "mailbox name must be printable ASCII without ';'");
+                  "mailbox name must be printable, without ';' or control characters");
       return FALSE;
     }
+  }
+  if (!g_utf8_validate(name, -1, NULL)) {
+    g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "mailbox name is not UTF-8");
+    return FALSE;
   }
   return TRUE;
 }
@@ -47,8 +52,17 @@ mailbox_name_ok(const char *name, GError **error)
 static char *
 mailbox_url(FetcherSession *s, const char *name)
 {
-  g_autofree char *enc = g_uri_escape_string(name, "/", FALSE);
+  g_autofree char *utf7 = fetcher_imap_utf7(name);
+  g_autofree char *enc = g_uri_escape_string(utf7 ? utf7 : name, "/", FALSE);
   return g_strconcat(s->base_url, enc, NULL);
+}
+
+/* name (UTF-8) as an IMAP command's quoted mailbox: modified UTF-7, quoted. */
+static char *
+mailbox_quoted(const char *name)
+{
+  g_autofree char *utf7 = fetcher_imap_utf7(name);
+  return fetcher_imap_quote(utf7 ? utf7 : name);
 }
 
 FetcherSession *
@@ -188,7 +202,7 @@ fetcher_imap_reconnect(FetcherSession *s)
 gboolean
 fetcher_session_status(FetcherSession *s, guint32 *uidvalidity, guint32 *uidnext, GError **error)
 {
-  g_autofree char *q = fetcher_imap_quote(s->mailbox);
+  g_autofree char *q = mailbox_quoted(s->mailbox);
   g_autofree char *cmd = g_strdup_printf("STATUS %s (UIDVALIDITY UIDNEXT)", q);
   if (!fetcher_imap_perform(s, s->base_url, cmd, error))
     return FALSE;
@@ -265,13 +279,11 @@ fetcher_session_mark(FetcherSession *s, const guint32 *uids, guint n, const char
     g_autofree char *cmd = g_strdup_printf("UID STORE %s +FLAGS.SILENT (\\Seen)", set);
     return fetcher_imap_perform(s, s->mailbox_url, cmd, error);
   }
-  for (const char *c = folder; *c; c++) {
-    if ((guchar)*c < 0x20 || (guchar)*c > 0x7e) {
-      g_set_error(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG, "processed_folder must be printable ASCII");
-      return FALSE;
-    }
+  if (!mailbox_name_ok(folder, error)) {
+    g_prefix_error(error, "processed_folder: ");
+    return FALSE;
   }
-  g_autofree char *q = fetcher_imap_quote(folder);
+  g_autofree char *q = mailbox_quoted(folder);
   gboolean created = FALSE;
   /* MOVE_CHUNK UIDs per command: each moved mail is an untagged EXPUNGE line, and libcurl 7.88's
    * limit on a reply's lines (fetcher_imap_perform) counts the bytes left in its buffer again at each

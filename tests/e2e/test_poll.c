@@ -183,6 +183,18 @@ Test(poll, processed_folder_moves_after_commit)
   cr_assert_eq(left->len, 0, "INBOX still holds %u", left->len);
   g_autoptr(GArray) moved = e2e_search(e, "Processed", "ALL");
   cr_assert_eq(moved->len, 4);
+
+  /* a folder named in Chinese, as a desk names it: sent in modified UTF-7 (blind round 20: refused
+   * after the mails were committed, then every poll failed) */
+  append_mails("INBOX", 700, 2, NULL);
+  e2e_write_config(e, url, "已处理");
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  g_autoptr(GArray) left2 = e2e_search(e, "INBOX", "ALL");
+  cr_assert_eq(left2->len, 0, "INBOX still holds %u", left2->len);
+  g_autoptr(GArray) chinese = e2e_search(e, "&XfJZBHQG-", "ALL"); /* 已处理, as IMAP names it */
+  cr_assert_eq(chinese->len, 2);
 }
 
 /* More than two batches (of 256 mails here; 1,024 by default) and many fetches (128): each committed

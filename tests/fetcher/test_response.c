@@ -400,6 +400,18 @@ Test(send, mailbox_names_are_quoted_and_escaped)
   cr_assert_str_eq(q, "\"a \\\"b\\\" \\\\c\"");
 }
 
+/* RFC 3501 5.1.3's own example, '&' and ASCII (blind round 20: processed_folder = 已处理 was refused). */
+Test(send, mailbox_names_in_modified_utf7)
+{
+  g_autofree char *rfc = fetcher_imap_utf7("~peter/mail/台北/日本語");
+  cr_assert_str_eq(rfc, "~peter/mail/&U,BTFw-/&ZeVnLIqe-");
+  g_autofree char *amp = fetcher_imap_utf7("R&D Done");
+  cr_assert_str_eq(amp, "R&-D Done");
+  g_autofree char *mixed = fetcher_imap_utf7("INBOX/已处理");
+  cr_assert_str_eq(mixed, "INBOX/&XfJZBHQG-");
+  cr_assert_null(fetcher_imap_utf7("\xff\xfe"));
+}
+
 /* ---- the error map ---- */
 
 Test(curl_error, one_code_per_kind_of_failure)
