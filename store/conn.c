@@ -65,6 +65,13 @@ convert(StoreConn *conn, const char *message, const char *sqlstate, GError **err
      * not at fault; the plan is prepared afresh and the mail retried by the next poll */
     g_set_error(error, STORE_ERROR, STORE_ERROR_TRANSIENT,
                 "the database changed during this poll (%s): retried", msg);
+  else if (g_strcmp0(sqlstate, "25006") == 0)
+    /* transient (the database's state, not the mail's); and say what it means (blind round 20: "cannot execute
+     * SELECT in a read-only transaction" named no cause) */
+    g_set_error(error, STORE_ERROR, STORE_ERROR_TRANSIENT,
+                "%s (the database is read-only: default_transaction_read_only is on, or this is a standby "
+                "after a fail-over — point [db] conninfo at the primary)",
+                msg);
   else if (sqlstate_transient(sqlstate))
     g_set_error(error, STORE_ERROR, STORE_ERROR_TRANSIENT, "%s", msg);
   else if (g_strcmp0(sqlstate, "57014") == 0)

@@ -124,3 +124,14 @@ store_status_summary(StoreConn *conn, GError **error)
     "   AND created_at > now() - interval '2 days' ORDER BY created_at DESC LIMIT 1) AS alerts_last_error",
     0, NULL, error);
 }
+
+gboolean
+store_read_only(StoreConn *conn, gboolean *read_only, GError **error)
+{
+  g_autoptr(StoreRows) r = store_select(
+    conn, "SELECT current_setting('transaction_read_only') = 'on' OR pg_is_in_recovery()", 0, NULL, error);
+  if (!r)
+    return FALSE;
+  *read_only = r->rows->len == 1 && g_strcmp0(((char **)g_ptr_array_index(r->rows, 0))[0], "t") == 0;
+  return TRUE;
+}

@@ -493,6 +493,9 @@ StoreRows *store_status_mailboxes(StoreConn *conn, GError **error);
  * holidays_cover_90d (t/f: every year of the next 90 days has rows), registry_age_s, registry_rows,
  * messages, orders, acks_sent, polls, failed_polls_in_a_row, last_success_epoch. Caller frees. */
 StoreRows *store_status_summary(StoreConn *conn, GError **error);
+/* Whether the database takes no writes (default_transaction_read_only on, or a standby in recovery):
+ * every poll fails, which only an alert channel would otherwise tell. */
+gboolean store_read_only(StoreConn *conn, gboolean *read_only, GError **error);
 
 /* ==== alerts (store/alerts.c) ==== */
 /* Records the events not yet in intake.alerts: a P1 order stored and received in the last day (not

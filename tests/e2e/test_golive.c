@@ -347,6 +347,36 @@ Test(golive, status_reports_a_stopped_server_and_a_full_outbox)
   cr_expect_eq(json_object_get_int_member(mb, "failed_polls_in_a_row"), 1);
 }
 
+/* A read-only database (default_transaction_read_only, a standby after a fail-over): status says so
+ * with no alert channel configured, and a poll's error names the cause (blind round 20: "healthy"
+ * while every poll failed, and "cannot execute SELECT in a read-only transaction" alone). */
+Test(golive, a_read_only_database_is_named)
+{
+  healthy_policy();
+  write_config(NULL, NULL, NULL, NULL);
+  poll_ok();
+  append_history(1, 0);
+  g_autofree char *ro =
+    g_strdup_printf("ALTER DATABASE \"%s\" SET default_transaction_read_only = on", e->name);
+  PGresult *r = PQexec(e->pg, ro);
+  cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_expect_eq(e2e_run(e, &out, &err, "poll", NULL), 1, "%s%s", out, err);
+  cr_expect(strstr(err, "the database is read-only"), "%s", err);
+  g_free(out), g_free(err);
+  out = err = NULL;
+  cr_expect_eq(e2e_run(e, &out, &err, "status", NULL), 1, "%s%s", out, err);
+  cr_expect(strstr(out, "database: read-only"), "%s", out);
+  g_autofree char *back =
+    g_strdup_printf("ALTER DATABASE \"%s\" RESET default_transaction_read_only", e->name);
+  r = PQexec(e->pg, back);
+  cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  poll_ok();
+  cr_expect_eq(orders(), 1, "the mail waited, nothing lost");
+}
+
 Test(golive, status_healthy_exits_zero)
 {
   healthy_policy();
