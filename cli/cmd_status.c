@@ -175,6 +175,7 @@ summary_status(Status *st, char **s, GString *text)
   member_int(b, "oldest_pending_s", s[1]);
   member_int(b, "failed", s[2]);
   member_int(b, "failed_24h", s[3]);
+  member_int(b, "sending", s[22]);
   json_builder_end_object(b);
   json_builder_set_member_name(b, "orders");
   json_builder_begin_object(b);
@@ -198,8 +199,8 @@ summary_status(Status *st, char **s, GString *text)
   member_int(b, "undelivered", s[20]);
   json_builder_end_object(b);
 
-  g_string_append_printf(text, "outbox: %s pending%s%s%s, %s failed (%s in 24 h)\n", s[0],
-                         s[1] ? " (oldest " : "", s[1] ? s[1] : "", s[1] ? " s)" : "", s[2], s[3]);
+  g_string_append_printf(text, "outbox: %s pending%s%s%s, %s sending, %s failed (%s in 24 h)\n", s[0],
+                         s[1] ? " (oldest " : "", s[1] ? s[1] : "", s[1] ? " s)" : "", s[22], s[2], s[3]);
   g_string_append_printf(
     text, "orders: %s open, %s at risk (a deadline within the hour), %s missed, %s need review\n", s[6], s[4],
     s[5], s[7]);

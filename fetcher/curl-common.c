@@ -119,6 +119,15 @@ on_read(char *buf, size_t size, size_t nitems, void *user)
 {
   FetcherUpload *u = user;
   size_t n = MIN(size * nitems, u->len - u->pos);
+  /* before the chunk that completes the data: with the size known libcurl reads no further, and ends
+   * the data (SMTP: the final ".") right after this chunk */
+  if (u->pos + n == u->len && u->at_end && !u->ended) {
+    u->ended = TRUE;
+    if (!u->at_end(u->at_end_data)) {
+      u->refused = TRUE;
+      return CURL_READFUNC_ABORT;
+    }
+  }
   memcpy(buf, u->data + u->pos, n);
   u->pos += n;
   return n;
@@ -127,7 +136,7 @@ on_read(char *buf, size_t size, size_t nitems, void *user)
 void
 fetcher_curl_upload(CURL *curl, FetcherUpload *u, const char *data, gsize len)
 {
-  *u = (FetcherUpload){ data, len, 0 };
+  *u = (FetcherUpload){ .data = data, .len = len };
   curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
   curl_easy_setopt(curl, CURLOPT_READDATA, u);

@@ -44,6 +44,11 @@ void fetcher_curl_set_error(GError **error, FetcherError code, const char *proto
 typedef struct {
   const char *data;
   gsize len, pos;
+  /* called once, before the chunk that completes the data is given to libcurl (after it libcurl ends
+   * the data: SMTP's final "."); FALSE aborts the transfer (refused set) */
+  gboolean (*at_end)(gpointer at_end_data);
+  gpointer at_end_data;
+  gboolean ended, refused;
 } FetcherUpload;
 
 /* Makes curl's next transfer an upload of data[0..len) through u, which must live until the

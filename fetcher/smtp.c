@@ -13,6 +13,9 @@ struct FetcherSmtp {
   GString *partial; /* an incoming line not yet ended */
   int last_code;    /* the reply code of the last complete reply line of the current message */
   char errbuf[CURL_ERROR_SIZE];
+  FetcherSmtpHandOver hand_over; /* fetcher_smtp_set_hand_over */
+  gpointer hand_over_data;
+  gboolean not_handed; /* the current message's hand-over refused: the server never got its end */
 };
 
 static int
@@ -132,7 +135,11 @@ fetcher_smtp_send_to(FetcherSmtp *s, const char *mail_from, const char *const *t
   curl_easy_setopt(s->curl, CURLOPT_MAIL_FROM, from);
   curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, rcpts);
   fetcher_curl_upload(s->curl, &u, data, len);
+  u.at_end = s->hand_over;
+  u.at_end_data = s->hand_over_data;
+  s->not_handed = FALSE;
   CURLcode rc = curl_easy_perform(s->curl);
+  s->not_handed = u.refused;
   curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, NULL);
   curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0L);
   curl_slist_free_all(rcpts);
@@ -142,6 +149,13 @@ fetcher_smtp_send_to(FetcherSmtp *s, const char *mail_from, const char *const *t
     *reply = g_utf8_make_valid(s->reply->str, (gssize)s->reply->len);
   if (rc == CURLE_OK)
     return TRUE;
+  if (u.refused) {
+    /* CONNECT: the rest of the batch waits (the database the hand-over is recorded in may be gone) */
+    g_set_error(
+      error, FETCHER_ERROR, FETCHER_ERROR_CONNECT,
+      "SMTP message not ended: its hand-over could not be recorded, so the server was not given it");
+    return FALSE;
+  }
   FetcherError kind = fetcher_curl_error_code(rc);
   /* libcurl reports a refused MAIL, RCPT or DATA as a send error: the reply code tells a
    * refusal (4xx: try later, 5xx: never) from a lost connection. */
@@ -154,9 +168,18 @@ fetcher_smtp_send_to(FetcherSmtp *s, const char *mail_from, const char *const *t
   return FALSE;
 }
 
+void
+fetcher_smtp_set_hand_over(FetcherSmtp *s, FetcherSmtpHandOver hand_over, gpointer user_data)
+{
+  s->hand_over = hand_over;
+  s->hand_over_data = user_data;
+}
+
 gboolean
 fetcher_smtp_in_doubt(const FetcherSmtp *s)
 {
+  if (s && s->not_handed)
+    return FALSE;
   /* 354 is the go-ahead for the message data: the last word the server said was that, so the
    * message went out and its final reply never came */
   return s && s->last_code == 354;

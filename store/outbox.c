@@ -183,18 +183,26 @@ store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error)
   g_autofree char *lim = g_strdup_printf("%u", limit ? limit : 1);
   g_autofree char *lease = g_strdup_printf("%u", lease_s ? lease_s : 600);
   const char *p[] = { lim, token, lease };
-  /* The expired leases: their sender stopped somewhere between claim and mark. The SMTP server may
-   * have accepted the message, so resending could deliver it twice: failed, for ops to decide.
-   * claim_token is kept so that a slow sender that did deliver can still record `sent`. */
+  /* The expired leases: their sender stopped somewhere between claim and mark. Handed over (the end
+   * of its data may have reached the SMTP server, which may have accepted it): resending could
+   * deliver it twice — failed, for ops to decide; claim_token is kept so that a slow sender that did
+   * deliver can still record `sent`. Not handed over: the server cannot have it — pending again (a
+   * slow sender that goes on finds its claim gone at the hand-over and stops; blind round 20: 30 of
+   * 33 "in doubt" had never left). */
   g_autoptr(PGresult) r = store_run_formats(
     conn,
     "WITH expired AS ("
     " UPDATE intake.outbox SET status = 'failed', lease_until = NULL,"
     " last_error = 'in doubt: delivery interrupted after attempt ' || attempts || ' (sender stopped while"
     " sending): the customer may have received it; check, then SELECT intake.resend_ack(order_no)'"
-    " WHERE status = 'sending' AND lease_until < now())"
+    " WHERE status = 'sending' AND lease_until < now() AND handed_at IS NOT NULL),"
+    " back AS ("
+    " UPDATE intake.outbox SET status = 'pending', lease_until = NULL, claim_token = NULL,"
+    " last_error = 'attempt ' || attempts || ' stopped before the message was handed over (sender stopped):"
+    " sent again'"
+    " WHERE status = 'sending' AND lease_until < now() AND handed_at IS NULL)"
     " UPDATE intake.outbox o SET status = 'sending', attempts = o.attempts + 1, claim_token = $2,"
-    " claimed_at = now(), lease_until = now() + make_interval(secs => $3::int)"
+    " claimed_at = now(), handed_at = NULL, lease_until = now() + make_interval(secs => $3::int)"
     " WHERE o.id IN (SELECT id FROM intake.outbox WHERE status = 'pending' AND next_attempt_at <= now()"
     " ORDER BY next_attempt_at, id LIMIT $1::int FOR UPDATE SKIP LOCKED)"
     " RETURNING o.id, o.order_id, o.message_id, o.recipient, o.message, o.attempts, array_to_string(o.cc, "
@@ -220,6 +228,27 @@ store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error)
     g_ptr_array_add(out, c);
   }
   return out;
+}
+
+gboolean
+store_outbox_mark_handed(StoreConn *conn, const StoreOutboxClaim *c, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
+  const char *p[] = { id, c->claim_token };
+  g_autoptr(StoreRows) rows =
+    store_select(conn,
+                 "UPDATE intake.outbox SET handed_at = now() WHERE id = $1::bigint AND claim_token = $2"
+                 " AND status = 'sending' RETURNING id",
+                 2, p, error);
+  if (!rows)
+    return FALSE;
+  if (rows->rows->len != 1) {
+    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY,
+                "outbox row %" G_GINT64_FORMAT " is no longer claimed by this sender (its lease ran out)",
+                c->id);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 /* Runs an UPDATE … RETURNING status for the claim; FALSE with error when no row matched. */

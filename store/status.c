@@ -121,7 +121,10 @@ store_status_summary(StoreConn *conn, GError **error)
     " (SELECT count(*) FROM intake.alerts WHERE sent_at IS NULL AND attempts >= 3"
     "   AND created_at > now() - interval '2 days') AS alerts_undelivered,"
     " (SELECT last_error FROM intake.alerts WHERE sent_at IS NULL AND attempts >= 3"
-    "   AND created_at > now() - interval '2 days' ORDER BY created_at DESC LIMIT 1) AS alerts_last_error",
+    "   AND created_at > now() - interval '2 days' ORDER BY created_at DESC LIMIT 1) AS alerts_last_error,"
+    /* claimed by a sender: going out now, or left by one that stopped until its lease runs out (blind
+     * round 20: invisible for minutes) */
+    " (SELECT count(*) FROM intake.outbox WHERE status = 'sending') AS outbox_sending",
     0, NULL, error);
 }
 

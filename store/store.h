@@ -440,11 +440,16 @@ void store_outbox_claim_free(StoreOutboxClaim *claim);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreOutboxClaim, store_outbox_claim_free)
 
 /* In its own statement (autocommit; call outside a transaction): first turns rows whose lease
- * expired into failed, then claims up to limit pending rows due now, oldest first, skipping rows
+ * expired into failed (handed over: in doubt) or pending again (not handed over), then claims up to limit pending rows due now, oldest first, skipping rows
  * another sender has locked, marking them sending with a lease of lease_s seconds.
  * Returns StoreOutboxClaim* (free func set; caller unrefs). */
 GPtrArray *store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error);
 
+/* In its own statement (committed before it returns): the sender is about to end the message data,
+ * from which on the server may accept it (outbox.handed_at). FALSE with error when the claim was lost
+ * (the lease ran out and the row went back to pending or on to another sender): the data must then
+ * not be ended. */
+gboolean store_outbox_mark_handed(StoreConn *conn, const StoreOutboxClaim *claim, GError **error);
 /* The SMTP server accepted the message: sent, with its reply. FALSE with error when the claim was
  * lost (another process expired it) or the update failed. */
 gboolean store_outbox_mark_sent(StoreConn *conn, const StoreOutboxClaim *claim, const char *smtp_reply,
@@ -486,12 +491,13 @@ gboolean store_mailbox_count_poll(StoreConn *conn, gint mailbox_id, gboolean ok,
 /* One row per mailbox: name, last_poll_at, last_success, last_error, last_error_at, failed_polls, polls,
  * last_uid, uidvalidity, needs_review (its orders waiting for review), lock_age_s (NULL: no poll
  * holds its lock), last_success_epoch, not_stored (its mails recorded by UID only, in intake.quarantine, not
- * resolved). Caller frees. */
+ * resolved), lock_held (t/f: any session holds it, whoever). Caller frees. */
 StoreRows *store_status_mailboxes(StoreConn *conn, GError **error);
 /* One row: outbox_pending, outbox_oldest_pending_s, outbox_failed, outbox_failed_24h, orders_at_risk
  * (a deadline within the hour), orders_missed, queue_size, needs_review, holidays_until,
  * holidays_cover_90d (t/f: every year of the next 90 days has rows), registry_age_s, registry_rows,
- * messages, orders, acks_sent, polls, failed_polls_in_a_row, last_success_epoch. Caller frees. */
+ * messages, orders, acks_sent, polls, failed_polls_in_a_row, last_success_epoch, holidays_cover_14d,
+ * unreadable, alerts_undelivered, alerts_last_error, outbox_sending. Caller frees. */
 StoreRows *store_status_summary(StoreConn *conn, GError **error);
 /* Whether the database takes no writes (default_transaction_read_only on, or a standby in recovery):
  * every poll fails, which only an alert channel would otherwise tell. */
