@@ -329,9 +329,10 @@ check_sn(const char *sn, char **reason)
                   "sn '%s' is a number as Excel shows a long one (its last digits are lost): format the SN "
                   "column as text in the sheet and export it again",
                   sn);
+  /* a blank inside ("RCS 25A 0110012", as a label prints it) goes, like '-' and '/' (sn_compact) */
   for (const char *p = sn; *p; p++)
-    if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '/' && *p != '.')
-      return reject(reason, "sn '%s' has characters other than letters, digits, -, _, / and .", sn);
+    if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '/' && *p != '.' && *p != ' ')
+      return reject(reason, "sn '%s' has characters other than letters, digits, blanks, -, _, / and .", sn);
   gsize snl = strlen(sn);
   if (snl < 4 || snl > 64)
     return reject(reason, "sn '%s' is not 4-64 characters long", sn);

@@ -210,6 +210,7 @@ typedef struct {
   char *reason;
   gboolean column; /* not a row: a header column that is not read ("随机软件" where the spellings lack
                     * it), said so the data it holds is not lost unnoticed */
+  gboolean repeat; /* not a rejection: the row repeats an earlier one exactly (read once) */
 } ClassifierAssetReject;
 void classifier_asset_reject_free(ClassifierAssetReject *reject);
 

@@ -173,6 +173,21 @@ add_reject(GPtrArray *rejects, guint line, const char *sn, const char *reason)
   return r;
 }
 
+/* MD5 of the record's fields read (hex, caller frees): two rows alike in every column read agree. */
+static char *
+row_digest(GPtrArray *fields, const int *map, guint nheader)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_MD5);
+  for (guint i = 0; i < nheader && i < fields->len; i++) {
+    if (map[i] < 0)
+      continue;
+    g_autofree char *v = g_strstrip(g_strdup(fields->pdata[i]));
+    g_checksum_update(sum, (const guchar *)v, -1);
+    g_checksum_update(sum, (const guchar *)"\x1f", 1);
+  }
+  return g_strdup(g_checksum_get_string(sum));
+}
+
 /* The header: the first non-blank record; every column we know at most once, sn, tier and ship_date
  * present. map[i]: the registry column of field i, or -1. */
 static gboolean
@@ -327,6 +342,9 @@ classifier_assets_parse_csv(const ClassifierAssetFormat *format, const char *dat
     return FALSE;
 
   g_autoptr(GHashTable) seen_sn = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  /* SN -> digest of its first row's fields: the same row twice (an export that repeats a line, two
+   * sheets pasted together) is read once, not rejected (blind round 20) */
+  g_autoptr(GHashTable) seen_row = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   const char *problem = NULL;
   for (;;) {
     guint line = rd.line;
@@ -348,15 +366,21 @@ classifier_assets_parse_csv(const ClassifierAssetFormat *format, const char *dat
       add_reject(rejects, line, raw_sn, reason);
       continue;
     }
+    g_autofree char *digest = row_digest(fields, map, nheader);
     gpointer first = g_hash_table_lookup(seen_sn, a.sn);
     if (first) {
+      gboolean same = g_strcmp0(g_hash_table_lookup(seen_row, a.sn), digest) == 0;
       g_autofree char *why =
-        g_strdup_printf("duplicate SN %s, first on line %u", a.sn, GPOINTER_TO_UINT(first));
-      add_reject(rejects, line, raw_sn, why);
+        same ? g_strdup_printf("%s repeats line %u exactly: read once", a.sn, GPOINTER_TO_UINT(first))
+             : g_strdup_printf("duplicate SN %s, first on line %u", a.sn, GPOINTER_TO_UINT(first));
+      ClassifierAssetReject *r = add_reject(rejects, line, raw_sn, why);
+      if (r)
+        r->repeat = same;
       classifier_asset_clear(&a);
       continue;
     }
     g_hash_table_insert(seen_sn, g_strdup(a.sn), GUINT_TO_POINTER(line));
+    g_hash_table_insert(seen_row, g_strdup(a.sn), g_steal_pointer(&digest));
     gboolean go = func ? func(&a, line, user_data, error) : TRUE;
     classifier_asset_clear(&a);
     if (!go) {

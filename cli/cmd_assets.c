@@ -168,7 +168,7 @@ cli_cmd_assets(int argc, char **argv)
   guint rejected = 0;
   for (guint i = 0; i < rejects->len; i++) {
     const ClassifierAssetReject *r = g_ptr_array_index(rejects, i);
-    if (r->column) {
+    if (r->column || r->repeat) {
       printf("ignored on line %u: %s\n", r->line, r->reason);
       continue;
     }

@@ -272,7 +272,7 @@ load_assets_csv(const char *classifier_dir, const char *assets, GHashTable *by_s
   }
   for (guint i = 0; i < rejects->len; i++) {
     const ClassifierAssetReject *r = g_ptr_array_index(rejects, i);
-    if (r->column)
+    if (r->column || r->repeat)
       fprintf(stderr, "intake inspect: %s line %u: %s\n", assets, r->line, r->reason);
     else
       fprintf(stderr, "intake inspect: %s line %u rejected%s%s: %s\n", assets, r->line, r->sn ? " " : "",
