@@ -6,6 +6,8 @@
 #include "pipeline.h"
 #include "poll_ingest.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 
 /* Another poll holds the mailbox: who and since when, a warning; held longer than stale_lock_after
@@ -55,8 +57,9 @@ report_lock(StoreConn *conn, const CliMailbox *mb, const char *key)
  * connection, TLS handshake and login (~15 ms here) then overlap PostgreSQL's connection and the lock
  * of the poll, or of the mailbox before. */
 typedef struct {
-  char *problem;         /* NULL, or why the mailbox is skipped, logged when its turn comes */
-  gboolean config_error; /* problem: url or user missing (exit 2); else a run-time one (exit 1) */
+  char *problem; /* NULL, or why the mailbox is skipped, logged when its turn comes */
+  gboolean
+    config_error; /* problem: the file's (url, user, password file: exit 2); else a run-time one (exit 1) */
   FetcherSession *imap;
   CliStatusAhead *status;
 } MailboxStart;
@@ -70,9 +73,18 @@ mailbox_start(CliConfig *config, const CliMailbox *mb, MailboxStart *s)
     s->config_error = TRUE;
     return;
   }
+  /* a file named in the config gone or unreadable (moved, its owner changed) is a failing poll the
+   * duty team is told of (exit 1, blind round 11c), said plainly (blind round 20: a missing ca_file
+   * was "error setting certificate file") */
   if (mb->password_problem) {
     s->problem =
       g_strdup_printf("[%s] not polled, its password cannot be read: %s", mb->name, mb->password_problem);
+    return;
+  }
+  if (mb->ca_file && *mb->ca_file && g_access(mb->ca_file, R_OK) != 0) {
+    int e = errno;
+    s->problem = g_strdup_printf("[%s] not polled, its ca_file cannot be read: %s: %s", mb->name, mb->ca_file,
+                                 g_strerror(e));
     return;
   }
   if (!mb->password) {
@@ -93,6 +105,8 @@ mailbox_start(CliConfig *config, const CliMailbox *mb, MailboxStart *s)
   s->imap = fetcher_session_open(&io, &error);
   if (!s->imap) {
     s->problem = g_strdup_printf("config %s: [%s] %s", config->path, mb->name, error->message);
+    /* an url no retry mends (https://…): exit 2 (blind round 20) */
+    s->config_error = g_error_matches(error, FETCHER_ERROR, FETCHER_ERROR_CONFIG);
     return;
   }
   s->status = cli_status_ahead_start(s->imap);

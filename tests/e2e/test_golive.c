@@ -234,6 +234,27 @@ Test(golive, bad_first_poll_is_refused)
   cr_expect(strstr(err, "first_poll"), "%s", err);
 }
 
+/* An url no retry mends is a configuration error (exit 2); a ca_file gone is a failing poll, named
+ * as a missing file, not as "error setting certificate file" (blind round 20). */
+Test(golive, a_wrong_url_or_a_missing_ca_file_is_named)
+{
+  write_config("https://127.0.0.1:1/INBOX", NULL, NULL, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  cr_expect_eq(e2e_run(e, &out, &err, "poll", NULL), 2, "%s%s", out, err);
+  cr_expect(strstr(err, "imap:// or imaps://"), "%s", err);
+  g_autofree char *pw = g_build_filename(e->dir, "imap.pass", NULL);
+  g_autofree char *nope = g_build_filename(e->dir, "nope.pem", NULL);
+  g_autofree char *url = e2e_url(e, TRUE, "INBOX");
+  g_autofree char *text = g_strdup_printf("[imap]\nurl = %s\nuser = %s\npassword_file = %s\nca_file = %s\n"
+                                          "[smtp]\nsend = false\n[db]\nconninfo = %s\n",
+                                          url, e->user, pw, nope, e->conninfo);
+  cr_assert(g_file_set_contents(e->config_path, text, -1, NULL));
+  g_free(out), g_free(err);
+  out = err = NULL;
+  cr_expect_eq(e2e_run(e, &out, &err, "poll", NULL), 1, "%s%s", out, err);
+  cr_expect(strstr(err, "its ca_file cannot be read") && strstr(err, "nope.pem: No such file"), "%s", err);
+}
+
 /* ---- status ---- */
 
 static JsonNode *
