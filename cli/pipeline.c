@@ -673,6 +673,16 @@ followup_apply(StoreConn *conn, const ParserConfig *parser, const ParserLimits *
     return store_order_note(conn, order_id, "followup", why, error);
   }
 
+  /* "不用来了，已经好了" to an open order: a person confirms and resolves or cancels it before an
+   * engineer is sent (blind round 19: it stayed queued, its on-site deadline running) */
+  if (fixed) {
+    g_autofree char *why =
+      g_strdup_printf("follow-up mail %s: the customer says the fault is fixed or the visit is not needed;"
+                      " confirm, then intake.resolve or intake.close(order_no, 'cancelled')",
+                      fu->message_id ? fu->message_id : "(no Message-ID)");
+    return store_order_hold_followup(conn, order_id, "said_fixed", why, error);
+  }
+
   PipelineMachineSaved saved = { 0 };
   g_autoptr(ParserRequest) base = order_base(conn, parser, limits, row, order_id, &saved, error);
   if (!base && error && *error)

@@ -477,3 +477,27 @@ Test(desk, the_queue_shows_a_customer_writing_again)
          " WHERE order_no = " NO(B_MAIL),
          "1 true");
 }
+
+/* The customer writes that it is fixed and nobody need come: the open order waits for a person to
+ * confirm (needs_review, said_fixed), not for an engineer's visit; clear_review takes it back (blind
+ * round 19: it stayed queued, its on-site deadline running). */
+Test(desk, a_customer_saying_it_is_fixed_holds_the_order)
+{
+  polled_day();
+  g_autofree char *no = harness_text(e, "SELECT " NO(B_MAIL));
+  g_autofree char *subject = g_strdup_printf("Re: [%s] 服务器无法开机", no);
+  append_gb18030("=?UTF-8?B?546L5LqU?= <wangwu@tjport.example.cn>", "desk-b-fixed@tjport.example.cn", subject,
+                 "不用来了，已经好了，重新插了一下电源线就恢复了，两个电源灯都是绿的。谢谢！\r\n", NULL);
+  poll();
+  expect("SELECT review_reason || ' ' || status FROM intake.orders WHERE order_no = " NO(B_MAIL),
+         "said_fixed queued");
+  expect("SELECT count(*) FROM intake.needs_review WHERE order_no = " NO(
+           B_MAIL) " AND review_reason = 'said_fixed'",
+         "1");
+  PQclear(PQexec(e->pg, "SET ROLE intake_ops"));
+  g_autofree char *said =
+    harness_text(e, "SELECT intake.close(" NO(B_MAIL) ", 'cancelled', '客户已自行恢复')");
+  cr_expect(said && strstr(said, "closed (cancelled)"), "%s", said);
+  PQclear(PQexec(e->pg, "RESET ROLE"));
+  expect("SELECT count(*) FROM intake.needs_review WHERE order_no = " NO(B_MAIL), "0");
+}
