@@ -267,6 +267,9 @@ pipeline_machine_leave(ParserRequest *req, PipelineMachineSaved *saved)
   saved->entered = FALSE;
 }
 
+/* A first report this short says little more than that the machine is broken. */
+#define VAGUE_SYMPTOMS_CHARS 30
+
 /* Fills base's missing fields from fu, adds fu's SN candidates (see below), and appends fu's text so
  * the classifier reads both. */
 static void
@@ -292,6 +295,13 @@ merge_missing(const ParserConfig *parser, ParserRequest *base, const ParserReque
   }
   for (guint i = 0; candidates && i < fu->sn_candidates->len; i++)
     add_unique(base->sn_candidates, g_ptr_array_index(fu->sn_candidates, i));
+  /* a short first report ("服务器坏了，赶紧派人来看看") and a follow-up that describes the fault: the
+   * order's symptoms say both, so the engineer reads more than "坏了" (blind round 19) */
+  if (base->symptoms && fu->symptoms && g_utf8_strlen(base->symptoms, -1) <= VAGUE_SYMPTOMS_CHARS &&
+      !fu->chase && !strstr(base->symptoms, fu->symptoms) && parser_reports_fault(parser, fu->symptoms)) {
+    g_autofree char *both = g_strconcat(base->symptoms, "\n", fu->symptoms, NULL);
+    set_field(&base->symptoms, both);
+  }
   if (fu->body_text) {
     g_autofree char *joined = g_strconcat(base->body_text ? base->body_text : "", "\n", fu->body_text, NULL);
     set_field(&base->body_text, joined);

@@ -501,3 +501,23 @@ Test(desk, a_customer_saying_it_is_fixed_holds_the_order)
   PQclear(PQexec(e->pg, "RESET ROLE"));
   expect("SELECT count(*) FROM intake.needs_review WHERE order_no = " NO(B_MAIL), "0");
 }
+
+/* A first report that says only that the machine is broken, then the customer's description in a
+ * reply: the order's symptoms say both (blind round 19: the engineer read only "服务器坏了"); a reply
+ * to a report that was described already does not grow it. */
+Test(desk, a_vague_report_takes_the_description_of_the_reply)
+{
+  append_gb18030("=?UTF-8?B?6ZKx5LiD?= <qianqi@jhfactory.example.cn>", "desk-vague-1@jhfactory.example.cn",
+                 "服务器坏了", "服务器坏了，赶紧派人来看看。\r\n钱七 13920001111\r\n", NULL);
+  poll();
+  g_autofree char *no =
+    harness_text(e, "SELECT order_no FROM intake.orders o JOIN intake.messages m ON m.id = o.message_id"
+                    " WHERE m.message_id = 'desk-vague-1@jhfactory.example.cn'");
+  g_autofree char *subject = g_strdup_printf("Re: [%s] 服务器坏了", no);
+  append_gb18030("=?UTF-8?B?6ZKx5LiD?= <qianqi@jhfactory.example.cn>", "desk-vague-2@jhfactory.example.cn",
+                 subject, "开机以后硬盘指示灯全灭，系统进不去，BIOS里也看不到硬盘。\r\n", NULL);
+  poll();
+  g_autofree char *q = g_strdup_printf("SELECT symptoms FROM intake.orders WHERE order_no = '%s'", no);
+  g_autofree char *symptoms = harness_text(e, q);
+  cr_expect(symptoms && strstr(symptoms, "服务器坏了") && strstr(symptoms, "硬盘指示灯全灭"), "%s", symptoms);
+}
