@@ -129,24 +129,52 @@ taken_back(const ParserConfig *c, const char *text, gsize end)
   return starts_with_one(p, back) || starts_with_one(p, back_near);
 }
 
-/* The first acceptable phone in text[start..end), not one taken back. */
+/* Whether the number ending at p is said to be a switchboard or front desk ("400-820-1234 转 6（公司
+ * 总机）"): within a few characters after it. */
+static gboolean
+switchboard_after(const char *p, const char *end)
+{
+  static const char *const words[] = { "总机", "總機",        "前台",      "总台",
+                                       "總台", "switchboard", "reception", NULL };
+  gsize room = MIN((gsize)(end - p), 24);
+  for (guint i = 0; words[i]; i++)
+    if (g_strstr_len(p, (gssize)room, words[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* The first acceptable phone in text[start..end), not one taken back; one said to be a switchboard
+ * only when no other follows (blind round 19: "400-820-1234 转 6（公司总机），直接找我：…/177…" gave
+ * the engineer the switchboard). */
 static char *
 phone_in(const ParserConfig *c, ParserSources *s, const char *text, gsize start, gsize end, gboolean keep)
 {
   ParserMatch m = { 0 };
-  char *found = NULL;
-  gsize pos = start;
+  char *found = NULL, *board = NULL;
+  gsize pos = start, board_start = 0, board_end = 0;
   while (!found && pos < end && parser_re_match(c, PARSER_RE_PHONE, text, end, pos, &m)) {
     g_autofree char *canon = phone_canonical(&m, text);
     if (*canon && !phone_ignored(c, canon) && !taken_back(c, text, m.ov[1])) {
-      found = g_steal_pointer(&canon);
-      if (keep)
-        parser_extract_keep_raw(s, text, m.ov[0], m.ov[1]);
+      if (!board && switchboard_after(text + m.ov[1], text + end)) {
+        board = g_steal_pointer(&canon);
+        board_start = m.ov[0];
+        board_end = m.ov[1];
+      } else if (!board || !switchboard_after(text + m.ov[1], text + end)) {
+        found = g_steal_pointer(&canon);
+        if (keep)
+          parser_extract_keep_raw(s, text, m.ov[0], m.ov[1]);
+      }
     }
     pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
   }
   parser_match_clear(&m);
-  return found;
+  if (found) {
+    g_free(board);
+    return found;
+  }
+  if (board && keep)
+    parser_extract_keep_raw(s, text, board_start, board_end);
+  return board;
 }
 
 /* Any phone in text, preferring one written after an on-site word on its line ("现场找李工(139…)"). */

@@ -877,6 +877,17 @@ Test(fields, a_contact_window_is_the_contact)
   cr_expect_str_eq(r->phone ? r->phone : "(null)", "18962135520");
 }
 
+/* A number said to be the switchboard loses to the direct one written after it on the line (blind
+ * round 19: the engineer was to call "400-820-1234 转 6（公司总机）"); alone, it is the phone. */
+Test(fields, a_switchboard_gives_way_to_a_direct_number)
+{
+  g_autoptr(ParserRequest) r = parse_body("RCS26D0400034 风扇异响。\n"
+                                          "联系电话：400-820-1234 转 6（公司总机），直接找我：17708201234\n");
+  cr_expect_str_eq(r->phone ? r->phone : "(null)", "17708201234");
+  g_autoptr(ParserRequest) q = parse_body("RCS26D0400034 风扇异响。\n联系电话：400-820-1234（公司总机）\n");
+  cr_expect_str_eq(q->phone ? q->phone : "(null)", "400-820-1234");
+}
+
 /* An address line goes on past a building's name ("望京 SOHO T1 B2 机房"), in simplified or traditional
  * characters ("…168 號 國際商會中心 23 樓"), and still stops at the writer's words (blind round 17). */
 Test(fields, an_address_through_a_building_name)
