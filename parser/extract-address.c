@@ -204,18 +204,33 @@ is_segment_break(gunichar ch)
          ch == '?' || ch == 0x3001 /* 、 */ || ch == 0x3010 || ch == 0x3011 /* 【】 */ || ch == '\t';
 }
 
-/* A short word of a building's name ("望京 SOHO", "國際商會中心"), at most 6 characters and no sentence
- * in it. */
+/* A short word of a building's or campus's name ("望京 SOHO", "國際商會中心", "天津大学北洋园校区"), at
+ * most 10 characters and no sentence in it (blind round 19: "…雅观路135号 天津大学北洋园校区 55教学楼B区
+ * 机房" was cut after 135号). */
 static gboolean
 short_name_word(const char *w)
 {
   static const char *const prose[] = { "我", "你", "您", "麻烦", "请", "謝", "谢", "的", "了", "吗", NULL };
-  if (g_utf8_strlen(w, -1) > 6)
+  if (g_utf8_strlen(w, -1) > 10)
     return FALSE;
   for (guint k = 0; prose[k]; k++)
     if (strstr(w, prose[k]))
       return FALSE;
   return TRUE;
+}
+
+/* A word of digits (and '-', '+') only, four or more of them: part of a phone number, no house's. */
+static gboolean
+number_only(const char *w)
+{
+  guint digits = 0;
+  for (const char *p = w; *p; p++) {
+    if (g_ascii_isdigit(*p))
+      digits++;
+    else if (*p != '-' && *p != '+')
+      return FALSE;
+  }
+  return digits >= 4;
 }
 
 /* Whether words[i], a word that is no address part by itself, is a building's name the address goes
@@ -227,7 +242,8 @@ before_more_address(const ParserConfig *c, char **words, guint i)
   for (guint j = i; words[j] && j <= i + 3; j++) {
     if (!*words[j])
       continue;
-    if (!short_name_word(words[j]))
+    /* a name and a number after the address are the contact's ("…35号 冯晓东 022-2321 5566") */
+    if (!short_name_word(words[j]) || number_only(words[j]))
       return FALSE;
     if (j > i && (strpbrk(words[j], "0123456789") || parser_has_address_hint(c, words[j])))
       return TRUE;

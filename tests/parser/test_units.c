@@ -899,6 +899,12 @@ Test(fields, an_address_through_a_building_name)
       "深圳市福田區福華三路 168 號 國際商會中心 23 樓" },
     { "RCS25E0220450 电源告警。\n成都高新区天府五街200号菁蓉汇3栋 我们的服务器坏了\n",
       "成都高新区天府五街200号菁蓉汇3栋" },
+    /* a campus's longer name (blind round 19), but not the contact and phone after the address */
+    { "RCS25E0220450 电源告警。\n机器在：天津市津南区海河教育园区雅观路135号 天津大学北洋园校区 55教学楼B区 "
+      "机房\n",
+      "天津市津南区海河教育园区雅观路135号 天津大学北洋园校区 55教学楼B区 机房" },
+    { "SN：RCS25C0200109，风扇告警。天津市河西区友谊路35号 冯晓东 022-2321 5566\n",
+      "天津市河西区友谊路35号" },
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autoptr(ParserRequest) r = parse_body(cases[i][0]);
