@@ -108,6 +108,11 @@ address_next_line(const ParserConfig *c, const char *text, gsize from)
       parser_re_test_str(c, PARSER_RE_PHONE, l) || strpbrk(l, latin ? ";:!?" : ",;:!?") || strstr(l, "。") ||
       parser_fault_words(c, l, n) > 0)
     return NULL;
+  /* a signature's department and person ("东丽区政务服务中心 信息科 马骁"): its last word a name (blind
+   * round 19: glued onto the address, the contact lost) */
+  const char *last = strrchr(l, ' ');
+  if (last && g_utf8_strlen(last + 1, -1) <= 3 && parser_han_name_plausible(c, last + 1))
+    return NULL;
   g_autoptr(GPtrArray) sns = g_ptr_array_new_with_free_func(g_free);
   parser_sn_find(c, l, sns);
   return sns->len ? NULL : g_steal_pointer(&l);

@@ -466,6 +466,18 @@ name_line(const ParserConfig *c, const char *line)
   if (!*l || g_utf8_strlen(l, -1) > 24)
     return NULL;
   gboolean han = (guchar)l[0] >= 0x80;
+  /* a unit before the person ("东丽区政务服务中心 信息科 马骁", blind round 19): the last word, when the
+   * word before it names a department */
+  const char *last = han ? strrchr(l, ' ') : NULL;
+  if (last && g_utf8_strlen(last + 1, -1) <= 3 && parser_han_name_plausible(c, last + 1) &&
+      !parser_has_stop_word(c, last + 1)) {
+    static const char *const units[] = { "科", "部", "处", "處", "室", "中心",
+                                         "组", "組", "局", "所", "院", NULL };
+    g_autofree char *before = g_strstrip(g_strndup(l, (gsize)(last - l)));
+    for (guint k = 0; units[k]; k++)
+      if (g_str_has_suffix(before, units[k]))
+        return g_strdup(last + 1);
+  }
   if (han)
     return parser_han_name_plausible(c, l) && !parser_has_stop_word(c, l) ? g_steal_pointer(&l) : NULL;
   for (const char *p = l; *p; p++)
@@ -473,6 +485,26 @@ name_line(const ParserConfig *c, const char *line)
       return NULL;
   strip_title(l);
   return g_ascii_isupper(l[0]) && latin_name_plausible(c, l, FALSE) ? g_steal_pointer(&l) : NULL;
+}
+
+/* Where the text before a number at start ends when it is only a phone label ("电话 ", "Tel: "),
+ * else 0. */
+static gsize
+phone_label_end(const char *line, gsize start)
+{
+  static const char *const labels[] = {
+    "电话", "電話", "手机", "手機", "座机", "Tel", "Mobile", "Phone", NULL
+  };
+  g_autofree char *head = g_strstrip(g_strndup(line, start));
+  if (g_str_has_suffix(head, ":"))
+    head[strlen(head) - 1] = '\0';
+  else if (g_str_has_suffix(head, "："))
+    head[strlen(head) - strlen("：")] = '\0';
+  g_strstrip(head);
+  for (guint k = 0; labels[k]; k++)
+    if (g_ascii_strcasecmp(head, labels[k]) == 0)
+      return start;
+  return 0;
 }
 
 /* A signature block the splitter did not cut off (the forwarded mail's, inside the forward):
@@ -489,8 +521,10 @@ contact_above_phone(const ParserConfig *c, ParserSources *s, const char *text)
     ParserMatch m = { 0 };
     gsize len = strlen(lines[i]);
     gboolean phone = parser_re_match(c, PARSER_RE_PHONE, lines[i], len, 0, &m);
-    /* nothing but the number (and blanks or punctuation) on its line */
-    for (gsize k = 0; phone && k < len; k++)
+    /* nothing but the number (and blanks or punctuation) on its line, or a phone label before it
+     * ("电话 022-84371290") */
+    gsize from = phone ? phone_label_end(lines[i], (gsize)m.ov[0]) : 0;
+    for (gsize k = from; phone && k < len; k++)
       if ((k < (gsize)m.ov[0] || k >= (gsize)m.ov[1]) &&
           (g_ascii_isalnum(lines[i][k]) || (guchar)lines[i][k] >= 0x80))
         phone = FALSE;

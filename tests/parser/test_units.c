@@ -888,6 +888,17 @@ Test(fields, a_switchboard_gives_way_to_a_direct_number)
   cr_expect_str_eq(q->phone ? q->phone : "(null)", "400-820-1234");
 }
 
+/* A signature's unit and person under a labelled address ("东丽区政务服务中心 信息科 马骁" above "电话
+ * 022-…"): not the address's next line but the contact (blind round 19: glued on, the contact lost). */
+Test(fields, a_unit_and_person_under_the_address)
+{
+  g_autoptr(ParserRequest) r = parse_body("RCS26D0400034 风扇异响。\n"
+                                          "地址：天津市东丽区跃进路1号 东丽区政务服务中心 4楼机房\n"
+                                          "东丽区政务服务中心 信息科 马骁\n电话 022-84371290\n");
+  cr_expect_str_eq(r->address ? r->address : "(null)", "天津市东丽区跃进路1号 东丽区政务服务中心 4楼机房");
+  cr_expect_str_eq(r->contact ? r->contact : "(null)", "马骁");
+}
+
 /* An address line goes on past a building's name ("望京 SOHO T1 B2 机房"), in simplified or traditional
  * characters ("…168 號 國際商會中心 23 樓"), and still stops at the writer's words (blind round 17). */
 Test(fields, an_address_through_a_building_name)
