@@ -215,6 +215,11 @@ classifier_asset_clean(const char *s)
   if (!s)
     return NULL;
   char *c = classifier_text_nfkc(s, -1);
+  /* a quoted cell with a line break ("杭州西溪智联网络有限公司\n(二期机房)"): one line in psql and in the
+   * acknowledgement (blind round 20) */
+  for (char *p = c; *p; p++)
+    if (*p == '\r' || *p == '\n' || *p == '\t')
+      *p = ' ';
   g_strstrip(c);
   if (!*c) {
     g_free(c);

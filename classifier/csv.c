@@ -144,6 +144,17 @@ check_encoding(const char *data, gsize len, GError **error)
                   line, (gsize)(bad - data));
     return FALSE;
   }
+  /* UTF-16 without its mark whose first characters are not ASCII (a Chinese header): its commas and
+   * digits still come with a NUL beside them (blind round 20: "not UTF-8 … save it as CSV UTF-8") */
+  gsize head = MIN(len, 512), nuls = 0;
+  for (gsize i = 0; i < head; i++)
+    nuls += data[i] == '\0';
+  if (nuls * 10 >= head) {
+    g_set_error(
+      error, CLASSIFIER_ERROR, CLASSIFIER_ERROR_ASSETS,
+      "the file looks like UTF-16 (without a byte-order mark): save it as CSV UTF-8 and import again");
+    return FALSE;
+  }
   gsize wlen = 0;
   g_autofree char *as_gb = g_convert(data, (gssize)len, "UTF-8", "GB18030", NULL, &wlen, NULL);
   if (as_gb)

@@ -183,11 +183,11 @@ cli_cmd_assets(int argc, char **argv)
     printf("assets %s: %u valid, %u rejected (dry run: nothing written)\n", path, rows.valid, rejected);
     return rejected ? EXIT_RUNTIME : EXIT_OK;
   }
-  guint added = 0, updated = 0, open_orders = 0;
+  guint added = 0, updated = 0, open_orders = 0, not_listed = 0;
   g_autofree char *since = NULL;
   cli_progress("assets: writing (one transaction)", rows.valid, 0);
-  gboolean imported =
-    !rows.import || store_assets_import_end(rows.import, &added, &updated, &open_orders, &since, &error);
+  gboolean imported = !rows.import || store_assets_import_end(rows.import, &added, &updated, &open_orders,
+                                                              &since, &not_listed, &error);
   cli_progress_done();
   if (!imported)
     return import_failed(path, error);
@@ -199,6 +199,10 @@ cli_cmd_assets(int argc, char **argv)
     printf("not in the file, kept as stored (new rows: empty or the default): %s\n", kept->str);
   printf("assets %s: %u added, %u updated, %u unchanged, %u rejected\n", path, added, updated,
          rows.valid - added - updated, rejected);
+  if (not_listed)
+    printf("%u machine(s) stored before are not in this file and are kept as they were (an import adds and "
+           "updates, it removes nothing)\n",
+           not_listed);
   /* an order keeps the classification of the registry it met (blind round 16: a tier changed from
    * gold to silver, its open orders stayed gold/P1, nothing said) */
   if (open_orders)

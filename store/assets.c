@@ -94,7 +94,8 @@ store_assets_import_abort(StoreAssetsImport *imp)
  * (xmax = 0) or updated; identical rows are left alone (unchanged). *open: the open orders on the
  * machines it added or changed, *since: the local date of the first of them (NULL when none). */
 static gboolean
-upsert(StoreAssetsImport *imp, guint *added, guint *updated, guint *open, char **since, GError **error)
+upsert(StoreAssetsImport *imp, guint *added, guint *updated, guint *open, char **since, guint *not_listed,
+       GError **error)
 {
   const char *const *columns = (const char *const *)imp->columns;
   g_autofree char *cols = g_strjoinv(", ", imp->columns);
@@ -113,7 +114,12 @@ upsert(StoreAssetsImport *imp, guint *added, guint *updated, guint *open, char *
     " AND status NOT IN ('resolved', 'closed')) "
     "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),"
     " (SELECT count(*) FROM o),"
-    " (SELECT to_char(min(received_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM o) FROM up",
+    " (SELECT to_char(min(received_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM o),"
+    /* stored before, not in this file: kept, and said (blind round 20: a machine dropped from the
+     * ERP stayed covered without a word) */
+    " (SELECT count(*) FROM intake.assets x WHERE NOT EXISTS (SELECT 1 FROM assets_import i WHERE i.sn = "
+    "x.sn))"
+    " FROM up",
     cols, cols, set->str, differs->str);
   g_autoptr(StoreRows) result = store_select(imp->conn, sql, 0, NULL, error);
   if (!result)
@@ -123,21 +129,22 @@ upsert(StoreAssetsImport *imp, guint *added, guint *updated, guint *open, char *
   *open = (guint)store_rows_int(result, 0, 2);
   const char *first = ((char **)g_ptr_array_index(result->rows, 0))[3];
   *since = first && *first ? g_strdup(first) : NULL;
+  *not_listed = (guint)store_rows_int(result, 0, 4);
   return TRUE;
 }
 
 gboolean
 store_assets_import_end(StoreAssetsImport *imp, guint *added, guint *updated, guint *open_orders,
-                        char **since, GError **error)
+                        char **since, guint *not_listed, GError **error)
 {
-  *added = *updated = *open_orders = 0;
+  *added = *updated = *open_orders = *not_listed = 0;
   *since = NULL;
   StoreConn *conn = imp->conn;
   gboolean ok = store_copy_send(conn, imp->buf, error);
   if (!ok)
     store_copy_end(conn, "assets import: rows not sent", NULL);
-  ok = ok && store_copy_end(conn, NULL, error) && upsert(imp, added, updated, open_orders, since, error) &&
-       store_commit(conn, error);
+  ok = ok && store_copy_end(conn, NULL, error) &&
+       upsert(imp, added, updated, open_orders, since, not_listed, error) && store_commit(conn, error);
   import_free(imp);
   if (ok)
     return TRUE;

@@ -164,13 +164,14 @@ const StoreRows *store_assets_lookup_take(StoreConn *conn, StoreAhead *ahead, GE
  * size holds no more in memory), then ended: upserted by sn, a row equal to the stored one left
  * alone; *added / *updated receive the counts, the rest were unchanged; *open_orders the open orders
  * on the machines added or changed (classified on the rows before), *since the local date
- * (YYYY-MM-DD, caller frees; NULL when none) of the first. Any failure, or an abort, writes nothing.
+ * (YYYY-MM-DD, caller frees; NULL when none) of the first; *not_listed the machines stored before that
+ * the file does not list (kept). Any failure, or an abort, writes nothing.
  * _end and _abort free the import. */
 typedef struct StoreAssetsImport StoreAssetsImport;
 StoreAssetsImport *store_assets_import_begin(StoreConn *conn, const char *const *columns, GError **error);
 gboolean store_assets_import_row(StoreAssetsImport *import, const char *const *values, GError **error);
 gboolean store_assets_import_end(StoreAssetsImport *import, guint *added, guint *updated, guint *open_orders,
-                                 char **since, GError **error);
+                                 char **since, guint *not_listed, GError **error);
 void store_assets_import_abort(StoreAssetsImport *import);
 
 /* ---- what an acknowledgement quotes (store/outbox.c, store/sla.c) ---- */

@@ -239,6 +239,8 @@ Test(app_role, assets_import_counts_what_it_wrote)
   cr_assert_eq(e2e_run(E, &out, &err, "assets", "import", path, NULL), 0, "%s%s", out, err);
   cr_assert(strstr(out, "1 added, 1 updated, 0 unchanged"), "%s", out);
   cr_assert(strstr(out, "kept as stored") && strstr(out, "warranty_basis"), "%s", out);
+  /* the three machines of the earlier files this one does not list: kept, and said (blind round 20) */
+  cr_assert(strstr(out, "3 machine(s) stored before are not in this file"), "%s", out);
   cr_assert_eq(
     e2e_scalar(E, "SELECT count(*) FROM intake.assets WHERE sn = 'RCS25A0077005' AND customer = '客户庚二'"
                   " AND warranty_basis = 'contract' AND contract_years = 5 AND software = 'SuperAI'"
