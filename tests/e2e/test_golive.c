@@ -417,6 +417,12 @@ Test(golive, status_healthy_exits_zero)
   out = err = NULL;
   cr_expect_eq(e2e_run(e, &out, &err, "status", NULL), 1, "%s%s", out, err);
   cr_expect(strstr(out, "not applied") && strstr(out, last) && strstr(out, "intake db migrate"), "%s", out);
+  /* and a poll that takes mail says so too, for cron's mail (blind round 20: exit 0, nothing said) */
+  append_history(1, 0);
+  g_free(out), g_free(err);
+  out = err = NULL;
+  cr_expect_eq(e2e_run(e, &out, &err, "poll", NULL), 0, "%s%s", out, err);
+  cr_expect(strstr(err, "the database lacks 1 migration(s)") && strstr(err, last), "%s", err);
   g_autofree char *back = g_strdup_printf("INSERT INTO intake.schema_migrations (name) VALUES ('%s'),"
                                           " ('999_from_a_newer_intake.sql')",
                                           last);
