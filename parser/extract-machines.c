@@ -685,6 +685,41 @@ keep_named_by_tail(const ParserConfig *c, const char *text, GPtrArray *out, guin
   }
 }
 
+/* A machine named by its last digits as a machine ("另外0089那台：内存报错"): the regex, group 1 the digits. */
+#define TAIL_MACHINE "(?<![A-Za-z0-9-])([0-9]{3,6})\\s*(?:那台|这台|這台|那臺|這臺|号机|號機|的那台|的这台)"
+
+/* The SN of a machine a line names only by its last digits, when every SN the text writes out is the
+ * same but for those digits ("RCS25F0500088" … "另外0089那台" is RCS25F0500089, blind round 19: its
+ * fault was lost) and none of them ends in them; else NULL (caller frees). */
+static char *
+tail_machine_sn(const ParserConfig *c, const char *text, const char *line)
+{
+  static GRegex *tail_re;
+  g_autoptr(GMatchInfo) mi = NULL;
+  if (!g_regex_match(cached_regex(&tail_re, TAIL_MACHINE), line, 0, &mi))
+    return NULL;
+  g_autofree char *tail = g_match_info_fetch(mi, 1);
+  gsize tl = strlen(tail);
+  g_autoptr(GPtrArray) sns = g_ptr_array_new_with_free_func(g_free);
+  parser_sn_find(c, text, sns);
+  if (sns->len == 0)
+    return NULL;
+  const char *first = g_ptr_array_index(sns, 0);
+  gsize n = strlen(first);
+  if (n <= tl + 3)
+    return NULL;
+  for (gsize k = n - tl; k < n; k++)
+    if (!g_ascii_isdigit(first[k]))
+      return NULL;
+  for (guint i = 0; i < sns->len; i++) {
+    const char *sn = g_ptr_array_index(sns, i);
+    if (strlen(sn) != n || strncmp(sn, first, n - tl) != 0 || strcmp(sn + n - tl, tail) == 0)
+      return NULL;
+  }
+  g_autofree char *prefix = g_strndup(first, n - tl);
+  return g_strconcat(prefix, tail, NULL);
+}
+
 static void
 machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray *out, guint *passed)
 {
@@ -700,6 +735,11 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
     gboolean list = parser_sn_list(c, lines[i], sns);
     g_auto(GStrv) cells = cells_of(lines[i]);
     if (sns->len == 0) {
+      g_autofree char *by_tail = cells ? NULL : tail_machine_sn(c, text, lines[i]);
+      if (by_tail && !has_machine(out, by_tail) && part_faulty(c, lines[i], TRUE)) {
+        g_ptr_array_add(out, line_machine(c, s, lines[i], by_tail));
+        continue;
+      }
       if (cells) {
         Table h = { .header = FALSE };
         guint named = 0;
@@ -830,8 +870,12 @@ parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *
   if (r->ignored_reason)
     return;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(parser_machine_free);
-  /* One SN in the text (nearly every mail): one machine, no line-by-line look. */
-  if (r->sn_candidates->len < 2 && !s->att_text) {
+  /* One SN in the text (nearly every mail): one machine, no line-by-line look — unless another is
+   * named by its last digits ("另外0089那台…") */
+  static GRegex *tail_re;
+  if (r->sn_candidates->len < 2 && !s->att_text &&
+      !(r->sn_candidates->len == 1 && s->main &&
+        g_regex_match(cached_regex(&tail_re, TAIL_MACHINE), s->main, 0, NULL))) {
     g_ptr_array_add(r->machines, machine_new(r->sn, r->model, r->symptoms));
     return;
   }

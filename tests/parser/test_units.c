@@ -1050,6 +1050,22 @@ Test(fields, an_inventory_then_the_faulty_one_by_its_tail)
   cr_expect_eq(q->machines->len, 2);
 }
 
+/* A second machine named only by its last digits on a line of its own ("另外0089那台：内存报错"), the mail
+ * writing out only the first: the same SN but for those digits, its own fault (blind round 19: lost);
+ * a line that says it is fine adds none. */
+Test(fields, a_machine_named_by_its_last_digits_alone)
+{
+  g_autoptr(ParserRequest) r =
+    parse_body("1）RCS25F0500088：训练任务中有一张GPU掉了，重启后又能识别。\n"
+               "2）另外0089那台：内存报错后自动重启，BMC里记录 DIMM B2 Uncorrectable ECC。\n");
+  cr_assert_eq(r->machines->len, 2);
+  const ParserMachine *m = g_ptr_array_index(r->machines, 1);
+  cr_expect_str_eq(m->sn, "RCS25F0500089");
+  cr_expect(m->symptoms && strstr(m->symptoms, "内存报错"), "%s", m->symptoms);
+  g_autoptr(ParserRequest) q = parse_body("RCS25F0500088 GPU掉卡。\n另外0089那台正常，没有问题。\n");
+  cr_expect_eq(q->machines->len, 1);
+}
+
 /* Machines said in one line of prose, each from its ordinal ("第一台 …；第二台是 …；还有一台 …") under a
  * fault they share (blind round 14: one order of three, a hospital's outage); prose naming two SNs
  * without such markers stays one machine. */
