@@ -527,7 +527,13 @@ record_failure(StoreConn *conn, const AcksSmtpConfig *cfg, FetcherSmtp *smtp, co
   }
   if (!marked)
     cli_log(CLI_LOG_WARN, "outbox: %s", mark_error->message);
-  if (f.given_up)
+  if (f.given_up && fetcher_smtp_in_doubt(smtp))
+    /* as the row says it (blind round 20: the log said "failed for good" of a message that may be there) */
+    cli_log(CLI_LOG_WARN,
+            "ack %s to %s in doubt: sent, but the server's reply never came (%s); check, then "
+            "intake.resend_ack",
+            c->message_id, c->recipient, e->message);
+  else if (f.given_up)
     cli_log(CLI_LOG_WARN, "ack %s to %s failed for good: %s", c->message_id, c->recipient, e->message);
   else if (!f.stop_batch)
     cli_log(CLI_LOG_WARN, "ack %s to %s: %s", c->message_id, c->recipient, e->message);
@@ -686,7 +692,7 @@ acks_send_pending(StoreConn *conn, const AcksSmtpConfig *cfg, guint *sent_out, g
           g_propagate_error(error, g_steal_pointer(&send_error));
           ok = FALSE;
         } else if (f.given_up && fetcher_smtp_in_doubt(smtp)) {
-          /* the one in doubt was said above ("failed for good"); the others wait (blind round 11c:
+          /* the one in doubt was said above ("in doubt"); the others wait (blind round 11c:
            * a second line called the same event a retry) */
           cli_log(CLI_LOG_WARN,
                   "the connection broke after an acknowledgement's data: the others stay pending"

@@ -575,6 +575,10 @@ Test(acks, timeout_after_data_is_in_doubt_and_never_resent, .timeout = 300)
   run_ok("poll");
   g_autofree char *out = NULL, *err = NULL;
   e2e_run(e, &out, &err, "acks", "send", NULL); /* waits for [smtp] timeout */
+  /* the log says it as the row does (blind round 20: "failed for good") */
+  cr_expect(strstr(err, "in doubt: sent, but the server's reply never came") &&
+              !strstr(err, "failed for good"),
+            "%s", err);
   g_autofree char *row =
     harness_text(e, "SELECT status || ' ' || attempts || ' ' || deferrals FROM intake.outbox");
   cr_expect_str_eq(row, "failed 1 0");
