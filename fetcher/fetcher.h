@@ -141,9 +141,9 @@ gboolean fetcher_smtp_send(FetcherSmtp *smtp, const char *mail_from, const char 
  * is the To, the others its Cc): sent when the server accepts at least one of them. */
 gboolean fetcher_smtp_send_to(FetcherSmtp *smtp, const char *mail_from, const char *const *to,
                               const char *data, gsize len, char **reply, gboolean *permanent, GError **error);
-/* Called for each message sent from now on, when all its data has gone out and just before its end
- * (the final ".": from then on the server may accept it); FALSE aborts the transfer, so the server
- * discards the message (the send fails, not in doubt). NULL: none. */
+/* Called for each message sent from now on, just before the last chunk of its data goes to libcurl,
+ * which then ends the data (the final ".": from then on the server may accept it); FALSE aborts the
+ * transfer, so the server discards the message (the send fails, not in doubt). NULL: none. */
 typedef gboolean (*FetcherSmtpHandOver)(gpointer user_data);
 void fetcher_smtp_set_hand_over(FetcherSmtp *smtp, FetcherSmtpHandOver hand_over, gpointer user_data);
 /* After a failed fetcher_smtp_send: TRUE when the message data had been sent (the server's 354)
