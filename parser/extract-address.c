@@ -256,19 +256,23 @@ before_more_address(const ParserConfig *c, char **words, guint i)
   return FALSE;
 }
 
-/* An unlabelled address: in a stretch of text between punctuation that names a known place and
- * holds street-address words, from the place on, as long as the blank-separated words still
- * look like address parts ("成都高新区天府五街200号菁蓉汇3栋 我们的服务器…" stops at "我们"). */
-static char *
-address_in_segment(const ParserConfig *c, ParserSources *s, const char *seg, gsize len)
+/* Whether an address candidate is really a sentence: it tells a fault or holds an SN. */
+static gboolean
+told_fault_or_sn(const ParserConfig *c, const char *v)
 {
-  g_autofree char *text = g_strndup(seg, len);
-  g_autofree char *city = NULL, *district = NULL;
-  gsize pos = 0;
-  if (!parser_places_find_at(c->places, text, &city, &district, &pos) &&
-      !parser_places_find_shared(c->places, text, NULL, &city, &district, NULL, &pos))
-    return NULL;
-  g_auto(GStrv) words = g_strsplit_set(text + pos, " ", -1);
+  if (parser_reports_fault(c, v))
+    return TRUE;
+  g_autoptr(GPtrArray) sns = g_ptr_array_new_with_free_func(g_free);
+  parser_sn_find(c, v, sns);
+  return sns->len > 0;
+}
+
+/* The address that starts at a known place (at), as far as the blank-separated words still look like
+ * address parts; district: the place names one. NULL: none. */
+static char *
+address_from(const ParserConfig *c, const char *at, gboolean district)
+{
+  g_auto(GStrv) words = g_strsplit_set(at, " ", -1);
   GString *addr = g_string_new(NULL);
   for (guint i = 0; words[i]; i++) {
     if (!*words[i])
@@ -288,13 +292,39 @@ address_in_segment(const ParserConfig *c, ParserSources *s, const char *seg, gsi
   /* Without a label, a street address has a number or names a district/county: "上海的机房"
    * is a place, "河北省怀来县东花园镇…产业园" an address. */
   if (g_utf8_strlen(addr->str, -1) < 6 || !parser_has_address_hint(c, addr->str) ||
-      (!strpbrk(addr->str, "0123456789") && !district)) {
+      (!strpbrk(addr->str, "0123456789") && !district) || told_fault_or_sn(c, addr->str)) {
     g_string_free(addr, TRUE);
     return NULL;
   }
-  if (s) /* NULL: only looking */
-    g_ptr_array_add(s->raw, g_strdup(addr->str));
   return g_string_free(addr, FALSE);
+}
+
+/* An unlabelled address: in a stretch of text between punctuation that names a known place and
+ * holds street-address words, from the place on, as long as the blank-separated words still
+ * look like address parts ("成都高新区天府五街200号菁蓉汇3栋 我们的服务器…" stops at "我们"). */
+static char *
+address_in_segment(const ParserConfig *c, ParserSources *s, const char *seg, gsize len)
+{
+  g_autofree char *text = g_strndup(seg, len);
+  /* from each place the stretch names, the first that starts an address: "河东分局机房服务器坏了 序列号…
+   * 在天津市河东区十一经路 …" is no address at 河东 (its words tell a fault, hold an SN), but at 天津市
+   * (blind round 19: the address was "河东分局机房服务器坏了 序列号RCS-…") */
+  gsize from = 0;
+  for (guint tries = 0; tries < 4 && from < len; tries++) {
+    g_autofree char *city = NULL, *district = NULL;
+    gsize pos = 0;
+    if (!parser_places_find_at(c->places, text + from, &city, &district, &pos) &&
+        !parser_places_find_shared(c->places, text + from, NULL, &city, &district, NULL, &pos))
+      return NULL;
+    char *addr = address_from(c, text + from + pos, district != NULL);
+    if (addr) {
+      if (s) /* NULL: only looking */
+        g_ptr_array_add(s->raw, g_strdup(addr));
+      return addr;
+    }
+    from += pos + (gsize)(g_utf8_next_char(text + from + pos) - (text + from + pos));
+  }
+  return NULL;
 }
 
 /* Where a Latin address's comma-separated run stops: a line or sentence end, a colon ("…office: 28F,
