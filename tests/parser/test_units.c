@@ -916,6 +916,11 @@ Test(fields, an_address_through_a_building_name)
       "天津市津南区海河教育园区雅观路135号 天津大学北洋园校区 55教学楼B区 机房" },
     { "SN：RCS25C0200109，风扇告警。天津市河西区友谊路35号 冯晓东 022-2321 5566\n",
       "天津市河西区友谊路35号" },
+    /* a one-line mail: the place a sentence starts with ("河东分局机房服务器坏了") is no address, the one
+     * after 在 is (blind round 19) */
+    { "融科你好 河东分局机房服务器坏了 序列号RCS-26K-1000300 主板故障 开不了机 在天津市河东区十一经路 "
+      "河东公安分局 5楼机房 联系郑警官 13820001111 急\n",
+      "天津市河东区十一经路 河东公安分局 5楼机房" },
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autoptr(ParserRequest) r = parse_body(cases[i][0]);
