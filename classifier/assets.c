@@ -508,12 +508,7 @@ add_sn(SnKeys *keys, const char *sn)
   if (!sn || !*sn)
     return;
   char *u = g_ascii_strup(sn, -1);
-  char *compact = g_strdup(u);
-  char *w = compact;
-  for (const char *r = compact; *r; r++)
-    if (*r != '-' && *r != ' ' && *r != '/')
-      *w++ = *r;
-  *w = '\0';
+  char *compact = sn_compact(sn);
   add_key(keys, u);
   if (*compact)
     add_key(keys, compact);
