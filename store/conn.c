@@ -894,7 +894,6 @@ StoreLockHolder *
 store_lock_holder(StoreConn *conn, const char *key, GError **error)
 {
   const char *p[] = { key };
-  /* a bigint advisory lock is classid (high half) and objid (low half), objsubid 1 */
   g_autoptr(PGresult) r =
     store_run(conn,
               "SELECT a.pid, a.application_name, coalesce(host(a.client_addr), 'local socket'), a.state,"
@@ -902,10 +901,8 @@ store_lock_holder(StoreConn *conn, const char *key, GError **error)
               " floor(extract(epoch FROM now() - a.backend_start))::bigint,"
               " floor(extract(epoch FROM now() - a.xact_start))::bigint, a.usename"
               " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-              " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.pid <> pg_backend_pid()"
-              "   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-              "   AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)"
-              " LIMIT 1",
+              " WHERE " STORE_MAILBOX_LOCK("$1") " AND l.pid <> pg_backend_pid()"
+                                                 " LIMIT 1",
               1, p);
   if (!store_check(conn, r, PGRES_TUPLES_OK, error))
     return NULL;

@@ -230,27 +230,6 @@ store_outbox_claim(StoreConn *conn, guint limit, guint lease_s, GError **error)
   return out;
 }
 
-gboolean
-store_outbox_mark_handed(StoreConn *conn, const StoreOutboxClaim *c, GError **error)
-{
-  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
-  const char *p[] = { id, c->claim_token };
-  g_autoptr(StoreRows) rows =
-    store_select(conn,
-                 "UPDATE intake.outbox SET handed_at = now() WHERE id = $1::bigint AND claim_token = $2"
-                 " AND status = 'sending' RETURNING id",
-                 2, p, error);
-  if (!rows)
-    return FALSE;
-  if (rows->rows->len != 1) {
-    g_set_error(error, STORE_ERROR, STORE_ERROR_QUERY,
-                "outbox row %" G_GINT64_FORMAT " is no longer claimed by this sender (its lease ran out)",
-                c->id);
-    return FALSE;
-  }
-  return TRUE;
-}
-
 /* Runs an UPDATE … RETURNING status for the claim; FALSE with error when no row matched. */
 static gboolean
 mark(StoreConn *conn, const StoreOutboxClaim *c, const char *sql, int n, const char *const *p, char **status,
@@ -267,6 +246,17 @@ mark(StoreConn *conn, const StoreOutboxClaim *c, const char *sql, int n, const c
   if (status)
     *status = g_strdup(((char **)g_ptr_array_index(rows->rows, 0))[0]);
   return TRUE;
+}
+
+gboolean
+store_outbox_mark_handed(StoreConn *conn, const StoreOutboxClaim *c, GError **error)
+{
+  g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, c->id);
+  const char *p[] = { id, c->claim_token };
+  return mark(conn, c,
+              "UPDATE intake.outbox SET handed_at = now() WHERE id = $1::bigint AND claim_token = $2"
+              " AND status = 'sending' RETURNING status",
+              2, p, NULL, error);
 }
 
 gboolean

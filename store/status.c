@@ -53,19 +53,17 @@ store_status_mailboxes(StoreConn *conn, GError **error)
     "   WHERE u.mailbox_id = b.id AND " NEEDS_REVIEW ") AS needs_review,"
     " (SELECT floor(extract(epoch FROM now() - a.backend_start))::bigint FROM pg_locks l"
     "   JOIN pg_stat_activity a ON a.pid = l.pid"
-    "   WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
-    "     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-    "     AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(b.name, 0)"
-    "   LIMIT 1) AS lock_age_s,"
-    " floor(extract(epoch FROM b.last_success))::bigint AS last_success_epoch,"
-    " (SELECT count(*) FROM intake.quarantine q WHERE q.mailbox_id = b.id AND q.resolved_at IS NULL)"
-    "   AS not_stored,"
-    /* held, whoever holds it: pg_locks shows every session, pg_stat_activity hides another role's
+    "   WHERE " STORE_MAILBOX_LOCK(
+      "b.name") " LIMIT 1) AS lock_age_s,"
+                " floor(extract(epoch FROM b.last_success))::bigint AS last_success_epoch,"
+                " (SELECT count(*) FROM intake.quarantine q WHERE q.mailbox_id = b.id AND q.resolved_at IS "
+                "NULL)"
+                "   AS not_stored,"
+                /* held, whoever holds it: pg_locks shows every session, pg_stat_activity hides another role's
      * backend_start (blind round 18: "lock free" while a session of another role held it) */
-    " EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
-    "     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-    "     AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(b.name, 0)) AS lock_held"
-    " FROM intake.mailboxes b ORDER BY b.name",
+                " EXISTS (SELECT 1 FROM pg_locks l WHERE " STORE_MAILBOX_LOCK(
+                  "b.name") ") AS lock_held"
+                            " FROM intake.mailboxes b ORDER BY b.name",
     0, NULL, error);
 }
 

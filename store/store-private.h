@@ -230,4 +230,12 @@ void store_copy_row(GString *buf, const char *const *values, guint ncols);
 gboolean store_copy_send(StoreConn *conn, GString *buf, GError **error);
 gboolean store_copy_end(StoreConn *conn, const char *abandon, GError **error);
 
+/* SQL: pg_locks row l is the poll's advisory lock on the mailbox named by the SQL expression name
+ * (store_lock_try keys it hashtextextended(name, 0)): a bigint key is classid (high half) and objid
+ * (low half), objsubid 1, granted, in this database. The poll's lock report and status both ask it. */
+#define STORE_MAILBOX_LOCK(name)                                                                             \
+  "l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"                                                 \
+  " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"                       \
+  " AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(" name ", 0)"
+
 #endif
