@@ -157,10 +157,9 @@ insert_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 messag
   StoreOrder o = {
     .message_row = message_row,
     .received_at = received,
+    /* a mail read only in part is in the queue (its text is there) and listed for review */
     .status = req && !too_many ? "queued" : "needs_review",
-    .review_reason = !req       ? review_reason
-                     : too_many ? "too_many_machines"
-                                : NULL,
+    .review_reason = too_many ? "too_many_machines" : review_reason,
     .from_addr = in->from_addr,
     .subject = in->subject,
     .machine_index = machine_index,
@@ -273,11 +272,25 @@ new_order(Poll *p, ParserRequest *req, const StoreIncoming *in, gint64 message_r
   return g_steal_pointer(&order_no);
 }
 
-/* Why a mail that gave no request needs a person. */
+/* Why the mail's orders need a person: it gave no request, or only its first bytes were read (NULL:
+ * none). */
 static const char *
-review_reason(const FetcherMessage *m)
+review_reason(const FetcherMessage *m, const ParserRequest *req)
 {
-  return m->truncated ? "oversize" : m->error ? "unfetchable" : "unprocessable";
+  return m->truncated ? "oversize" : req ? NULL : m->error ? "unfetchable" : "unprocessable";
+}
+
+/* A follow-up read only in part: the order's history says where the rest is. */
+static gboolean
+oversize_note(Poll *p, const FetcherMessage *m, const ParserRequest *req, gint64 order_id, GError **error)
+{
+  if (!m->truncated)
+    return TRUE;
+  g_autofree char *note = g_strdup_printf("follow-up mail %s is over max_bytes (%" G_GUINT64_FORMAT
+                                          " bytes on the server): only its first bytes"
+                                          " are stored; read the rest (its attachments) on the mail server",
+                                          req->message_id ? req->message_id : "(no Message-ID)", m->size);
+  return store_order_note(p->conn, order_id, "followup", note, error);
 }
 
 /* req names an order or other mails: place() looks for the order it follows up (and
@@ -344,9 +357,11 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
         /* "1. RCS…0102: 上周报修的 RC…-0001 至今未处理  2. RCS…0103: 内存告警": the order's machine
          * was its follow-up, the others are new orders (their own priority and clock) */
         p->stats.followups++;
+        if (!oversize_note(p, m, req, order_id, error))
+          return FALSE;
         g_clear_pointer(&req->followup_of, g_free);
         guint made = 0;
-        g_autofree char *first = new_order(p, req, in, out->message_row, received, NULL,
+        g_autofree char *first = new_order(p, req, in, out->message_row, received, review_reason(m, req),
                                            fu.siblings | G_GUINT64_CONSTANT(1) << fu.machine, &made, error);
         if (!first)
           return FALSE;
@@ -391,11 +406,13 @@ place(Poll *p, const FetcherMessage *m, ParserRequest *req, const StoreIncoming 
     if (order_id) {
       p->stats.followups++;
       cli_log_field("order", *order_no);
+      if (!oversize_note(p, m, req, order_id, error))
+        return FALSE;
       *what = supplement ? "supplement to" : chase ? "chase of" : "follow-up of";
     } else {
       guint made = 0;
       p->recurrence_of = recurrence_of;
-      *order_no = new_order(p, req, in, out->message_row, received, review_reason(m), 0, &made, error);
+      *order_no = new_order(p, req, in, out->message_row, received, review_reason(m, req), 0, &made, error);
       p->recurrence_of = NULL;
       if (!*order_no)
         return FALSE;
@@ -573,7 +590,6 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
   /* parsed is only borrowed: the caller hands it back to the worker, whose memory it is (freed there,
    * not here against the worker's malloc arena); what is made here is here's */
   g_autoptr(CliParsed) here = NULL;
-  g_autoptr(ParserRequest) head = NULL;
   if (m->error) {
     /* The server's answer for this mail could not be read: it stays on the server, and a person
      * is pointed at it; the mails after it go on. */
@@ -583,11 +599,12 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
     here->dedupe_key = g_strdup_printf("unfetchable:%s:%" G_GINT64_FORMAT ":%u", p->mailbox_key,
                                        p->mailbox.uidvalidity, m->uid);
   } else if (m->truncated) {
-    /* Over max_bytes on the server: only its header and first bytes were fetched. Stored for review
-     * with its real size; what the header says (sender, subject, Message-ID) is kept, not classified. */
-    here = g_new0(CliParsed, 1);
-    head = parser_parse(p->parser, &p->config->limits, data, len, NULL);
-    here->dedupe_key = parser_dedupe_key(head, data, len);
+    /* Over max_bytes on the server: only its header and first bytes were fetched. What they say is
+     * read — the text comes before the photos and videos that make a mail that big — and becomes an
+     * order like any other, acknowledged, flagged `oversize` for a person to open the rest on the
+     * server (blind round 20: a customer's mail with a video got no order number back). */
+    here = cli_parse_now(p->parser, &p->config->limits, m);
+    g_clear_error(&here->error);
     g_set_error(&here->error, PARSER_ERROR, PARSER_ERROR_TOO_LARGE,
                 "oversize: %" G_GUINT64_FORMAT " bytes on the server, over max_bytes (%" G_GSIZE_FORMAT
                 "): only its header and first %" G_GSIZE_FORMAT " bytes are stored",
@@ -601,7 +618,6 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
   const char *dedupe = r->dedupe_key, *parts = r->parts_json, *attachments = r->attachments_json,
              *sha256 = r->sha256;
   p->sn_keys = (const char *const *)r->sn_keys; /* pipeline_asset_take's, instead of making them again */
-  const ParserRequest *who = req ? req : head;
 
   GDateTime *received = m->internal_date;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -616,10 +632,10 @@ ingest_mail(Poll *p, const FetcherMessage *m, CliParsed *parsed, GError **error)
     .uid = m->uid,
     .internal_date = m->internal_date,
     .dedupe_key = dedupe,
-    .message_id = who ? who->message_id : NULL,
-    .from_addr = who ? who->from_addr : NULL,
-    .from_display = who ? who->from : NULL,
-    .subject = who ? who->subject : NULL,
+    .message_id = req ? req->message_id : NULL,
+    .from_addr = req ? req->from_addr : NULL,
+    .from_display = req ? req->from : NULL,
+    .subject = req ? req->subject : NULL,
     .parse_error = perr ? perr->message : NULL,
     .ignored_reason = req ? req->ignored_reason : NULL,
     .parts_json = parts,

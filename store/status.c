@@ -2,11 +2,12 @@
  * the mailboxes and the whole pipeline: poll counters, the UID floor of first_poll, health figures. */
 #include "store-private.h"
 
-/* What intake.needs_review lists (sql/121): status or coverage needs_review, or a follow-up held — the
- * count status reports is that view's, not only the orders whose status says so. */
+/* What intake.needs_review lists (sql/122): status or coverage needs_review, a mail read only in part, or a
+ * follow-up held — the count status reports is that view's, not only the orders whose status says so. */
 #define NEEDS_REVIEW                                                                                         \
   "(o.status = 'needs_review' OR o.coverage = 'needs_review'"                                                \
-  " OR o.review_reason IN ('unverified_followup', 'late_followup', 'closed_followup', 'said_fixed'))"        \
+  " OR o.review_reason IN ('unverified_followup', 'late_followup', 'closed_followup', 'said_fixed',"         \
+  " 'oversize'))"                                                                                            \
   " AND (o.status NOT IN ('resolved', 'closed') OR o.review_reason IN ('late_followup', 'closed_followup',"  \
   " 'unverified_followup'))"
 

@@ -1,4 +1,4 @@
-/* tests/e2e/test_oversize.c: a mail far over max_bytes is never downloaded whole — quarantined from
+/* tests/e2e/test_oversize.c: a mail far over max_bytes is never downloaded whole — an order for review from
  * its header and first bytes, with its real size — and the poll's peak memory stays bounded. */
 #include "harness.h"
 
@@ -96,11 +96,11 @@ Test(oversize, a_200_mb_mail_is_quarantined_and_the_next_one_becomes_an_order)
 
   g_autofree char *q = g_strdup_printf(
     "SELECT count(*) FROM intake.orders o JOIN intake.messages m ON m.id = o.message_id"
-    " WHERE o.status = 'needs_review' AND o.review_reason = 'oversize'"
+    " WHERE o.status = 'queued' AND o.review_reason = 'oversize'"
     " AND o.from_addr = 'big@customer.example.com' AND m.message_id = 'huge-1@customer.example.com'"
     " AND m.parse_error LIKE '%%%zu bytes on the server%%' AND m.size <= %u AND m.size > 1024",
     huge_len, 160u * 1024u);
-  cr_assert_eq(e2e_scalar(e, q), 1, "the 200 MB mail is not quarantined with its size");
+  cr_assert_eq(e2e_scalar(e, q), 1, "the 200 MB mail is not an order for review with its size");
   cr_assert_eq(e2e_scalar(e,
                           "SELECT count(*) FROM intake.orders o JOIN intake.messages m ON m.id = o.message_id"
                           " WHERE o.status = 'queued' AND m.message_id = 'after-huge@customer.example.com'"),

@@ -284,7 +284,10 @@ Test(poll, unparseable_mail_is_kept_for_review)
                1, "the mail after it is processed");
 }
 
-Test(poll, mail_over_the_size_limit_is_quarantined_not_dropped)
+/* Over max_bytes: never downloaded whole, but what was fetched (its header, its text's first bytes)
+ * is read — an order in the queue, acknowledged, listed for review as oversize (blind round 20: a
+ * customer's mail with a video got no order number back). */
+Test(poll, mail_over_the_size_limit_is_read_in_part_not_dropped)
 {
   gsize len;
   g_autofree char *big = e2e_make_mail("too-big@customer.example.com", 1, 300 * 1024, &len);
@@ -296,15 +299,50 @@ Test(poll, mail_over_the_size_limit_is_quarantined_not_dropped)
   g_file_set_contents(e->config_path, more, -1, NULL);
   g_autofree char *out = NULL, *err = NULL;
   cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
-  cr_assert(strstr(out, "new orders 1,") && strstr(out, "quarantined 1,"), "%s", out);
+  cr_assert(strstr(out, "new orders 2,") && strstr(out, "quarantined 0,") && strstr(out, "acks queued 2,"),
+            "%s", out);
+  cr_assert(strstr(err, "stored for review: oversize"), "%s", err);
   /* never downloaded whole (issue 11): its header and first bytes, with its real size */
   g_autofree char *q =
     g_strdup_printf("SELECT count(*) FROM intake.messages m JOIN intake.orders o ON o.message_id = m.id"
+                    " JOIN intake.outbox x ON x.order_id = o.id AND x.status = 'pending'"
                     " WHERE m.parse_error LIKE '%%%zu bytes on the server, over max_bytes%%'"
-                    " AND m.size <= 163840 AND o.status = 'needs_review'"
-                    " AND o.review_reason = 'oversize'",
+                    " AND m.size <= 163840 AND o.status = 'queued' AND o.review_reason = 'oversize'"
+                    " AND o.sn = 'RCS25A0000001' AND o.phone = '13812340001' AND o.priority IS NOT NULL",
                     len);
   cr_assert_eq(e2e_scalar(e, q), 1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.needs_review WHERE review_reason = 'oversize'"), 1);
+  cr_assert_eq(
+    e2e_scalar(e,
+               "SELECT count(*) FROM intake.orders o JOIN intake.messages m ON m.id = o.message_id"
+               " WHERE m.message_id = 'too-big@customer.example.com'"
+               " AND intake.clear_review(o.order_no, 'video seen on the server') LIKE '%oversize cleared'"),
+    1);
+  cr_assert_eq(e2e_scalar(e, "SELECT count(*) FROM intake.needs_review WHERE review_reason = 'oversize'"), 0);
+  /* a reply as big (the logs asked for): a follow-up of the order, whose history says where the rest is */
+  g_autofree char *no =
+    harness_text(e, "SELECT o.order_no FROM intake.orders o JOIN intake.messages m"
+                    " ON m.id = o.message_id WHERE m.message_id = 'too-big@customer.example.com'");
+  g_autofree char *reply =
+    g_strdup_printf("From: customer1@example.com\r\nTo: service@roycom.com.cn\r\n"
+                    "Subject: Re: [%s] logs\r\nMessage-ID: <big-reply@customer.example.com>\r\n"
+                    "In-Reply-To: <too-big@customer.example.com>\r\n\r\n日志见下：\r\n",
+                    no);
+  GString *r = g_string_new(reply);
+  while (r->len < 300 * 1024)
+    g_string_append(r, "kernel: mce: [Hardware Error]: Machine check events logged, bank 7\r\n");
+  e2e_append(e, "INBOX", r->str, r->len);
+  g_string_free(r, TRUE);
+  g_free(out);
+  g_free(err);
+  cr_assert_eq(poll(&out, &err), 0, "%s%s", out, err);
+  cr_assert(strstr(out, "new orders 0, follow-ups 1,") && strstr(out, "acks queued 0,"), "%s", out);
+  g_autofree char *aq =
+    g_strdup_printf("SELECT count(*) FROM intake.audit a JOIN intake.orders o ON o.id = a.order_id"
+                    " WHERE o.order_no = '%s' AND a.note LIKE 'follow-up mail big-reply@%%"
+                    " is over max_bytes%%read the rest (its attachments) on the mail server'",
+                    no);
+  cr_assert_eq(e2e_scalar(e, aq), 1);
   /* a bad limit is a configuration error */
   g_autofree char *bad = g_strdup_printf("%s[limits]\nmax_bytes = lots\n", text);
   g_file_set_contents(e->config_path, bad, -1, NULL);
