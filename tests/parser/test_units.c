@@ -1506,6 +1506,17 @@ Test(fields, language)
                                               trace->str);
   g_autoptr(ParserRequest) zt = parse_str(zh_trace);
   cr_assert_str_eq(zt->language, "zh");
+  /* Japanese (kanji are Han, kana are not): answered in English, not Chinese (blind round 19 E3) */
+  g_autoptr(ParserRequest) ja =
+    parse_str("From: a@b.jp\nSubject: サーバー故障\nContent-Type: text/plain; "
+              "charset=utf-8\n\nお世話になっております。弊社のサーバー RCS25B0023456 が"
+              "昨日から起動しなくなりました。至急ご対応をお願いいたします。\n");
+  cr_assert_str_eq(ja->language, "en");
+  /* a stray の in Chinese is not Japanese */
+  g_autoptr(ParserRequest) no = parse_str("From: a@b.cn\nSubject: 故障\nContent-Type: text/plain; "
+                                          "charset=utf-8\n\n我们の服务器 RCS25B0023456 昨天开始无法开机，"
+                                          "电源灯不亮，请尽快安排工程师上门检查处理。\n");
+  cr_assert_str_eq(no->language, "zh");
 }
 
 /* ---- follow-ups ------------------------------------------------------------------------------- */
