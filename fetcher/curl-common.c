@@ -94,11 +94,17 @@ fetcher_curl_set_error(GError **error, FetcherError code, const char *proto, con
     [FETCHER_ERROR_PROTOCOL] = "request failed",
   };
   g_return_if_fail((guint)code < G_N_ELEMENTS(what));
+  const char *said = errbuf && *errbuf ? errbuf : curl_easy_strerror(rc);
+  /* the peer hung up during the handshake (restarted, overloaded, a firewall): a lost connection to
+   * retry, not a certificate or protocol to fix (blind round 20: read as "TLS failure") */
+  if (code == FETCHER_ERROR_TLS && rc == CURLE_SSL_CONNECT_ERROR &&
+      (strstr(said, "reset by peer") || strstr(said, "SSL_ERROR_SYSCALL") || strstr(said, "unexpected eof") ||
+       strstr(said, "Broken pipe")))
+    code = FETCHER_ERROR_CONNECT;
   g_autoptr(GString) m = g_string_new(NULL);
   g_string_printf(m, "%s %s", proto, what[code]);
   if (context && *context)
     g_string_append_printf(m, " in %s", context);
-  const char *said = errbuf && *errbuf ? errbuf : curl_easy_strerror(rc);
   g_string_append_printf(m, ": %s", said);
   if (reply && *reply)
     g_string_append_printf(m, " (server: %s)", reply);

@@ -441,6 +441,16 @@ Test(curl_error, message_keeps_libcurl_and_the_server)
   fetcher_curl_set_error(&e2, FETCHER_ERROR_CONNECT, "SMTP", NULL, CURLE_COULDNT_CONNECT,
                          "Failed to connect to x", NULL);
   cr_assert_str_eq(e2->message, "SMTP server unreachable: Failed to connect to x");
+  /* a peer that hangs up in the handshake is a lost connection, not a TLS problem to fix */
+  g_autoptr(GError) e3 = NULL;
+  fetcher_curl_set_error(&e3, FETCHER_ERROR_TLS, "IMAP", "LOGIN", CURLE_SSL_CONNECT_ERROR,
+                         "OpenSSL SSL_connect: Connection reset by peer in connection to mail.x:993", NULL);
+  cr_assert(g_error_matches(e3, FETCHER_ERROR, FETCHER_ERROR_CONNECT), "%s", e3->message);
+  cr_assert(g_str_has_prefix(e3->message, "IMAP server unreachable in LOGIN: OpenSSL"), "%s", e3->message);
+  g_autoptr(GError) e4 = NULL;
+  fetcher_curl_set_error(&e4, FETCHER_ERROR_TLS, "IMAP", "LOGIN", CURLE_SSL_CONNECT_ERROR,
+                         "OpenSSL/3.0.17: error:0A00010B:SSL routines::wrong version number", NULL);
+  cr_assert(g_error_matches(e4, FETCHER_ERROR, FETCHER_ERROR_TLS), "%s", e4->message);
 }
 
 /* A mail that could not be had carries its reason (a copy) and nothing else. */
