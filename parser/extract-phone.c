@@ -155,11 +155,12 @@ phone_in(const ParserConfig *c, ParserSources *s, const char *text, gsize start,
   while (!found && pos < end && parser_re_match(c, PARSER_RE_PHONE, text, end, pos, &m)) {
     g_autofree char *canon = phone_canonical(&m, text);
     if (*canon && !phone_ignored(c, canon) && !taken_back(c, text, m.ov[1])) {
-      if (!board && switchboard_after(text + m.ov[1], text + end)) {
+      gboolean switchboard = switchboard_after(text + m.ov[1], text + end);
+      if (!board && switchboard) {
         board = g_steal_pointer(&canon);
         board_start = m.ov[0];
         board_end = m.ov[1];
-      } else if (!board || !switchboard_after(text + m.ov[1], text + end)) {
+      } else if (!switchboard) {
         found = g_steal_pointer(&canon);
         if (keep)
           parser_extract_keep_raw(s, text, m.ov[0], m.ov[1]);
