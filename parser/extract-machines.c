@@ -800,10 +800,12 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
     ParserMachine *m = cells ? row_machine(c, &t, cells, sn) : line_machine(c, s, lines[i] + from, sn);
     if ((!cells || !t.header) &&
         (!m->symptoms || parser_fault_words(c, m->symptoms, strlen(m->symptoms)) <= 0)) {
-      /* the item goes on below its SN line */
+      /* the item goes on below its SN line — with what it says of the machine, a fault or that it is
+       * fine: "麻烦尽快处理。" under the last of "以下三台都无法开机：" / "1. RCS…" is the mail's, not
+       * the last machine's symptoms (blind round 21: that order lost the fault and was queued S3) */
       g_autofree char *more = item_lines(c, lines, n, i);
       g_autofree char *sym = more ? list_symptoms(more) : NULL;
-      if (sym) {
+      if (sym && parser_fault_words(c, sym, strlen(sym)) != 0) {
         char *all = m->symptoms ? g_strconcat(m->symptoms, " ", sym, NULL) : g_strdup(sym);
         g_free(m->symptoms);
         m->symptoms = all;

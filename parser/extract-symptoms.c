@@ -248,6 +248,9 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
       lpos = lm.ov[1] > lpos ? lm.ov[1] : lpos + 1;
     }
     parser_match_clear(&lm);
+    /* "下面这台宕机了：" over the SN it introduces: the colon points at nothing once the SN is a field */
+    while (len > 0 && (l[len - 1] == ':' || l[len - 1] == ' '))
+      len--;
     if (out->len)
       g_string_append_c(out, '\n');
     g_string_append_len(out, l, len);

@@ -481,7 +481,9 @@ signature_block_top(const ParserConfig *config, char **lines, guint sig)
 }
 
 /* 3. The customer's own words (lines before sig): no greeting or closing lines, and no addressee
- *    line ("信息中心:", "融科联创 サービスご担当者様 / 服务部:") as the first line. NULL when empty. */
+ *    line ("信息中心:", "融科联创 サービスご担当者様 / 服务部:") as the first line — one that tells a
+ *    fault introduces the list below it ("下面这台宕机了：" / "RCS…": blind round 21, the outage was
+ *    dropped and the order queued as S3). NULL when empty. */
 static char *
 own_words(const ParserConfig *config, char **lines, guint sig)
 {
@@ -501,7 +503,7 @@ own_words(const ParserConfig *config, char **lines, guint sig)
       continue;
     if (was_first && len > 1 && l[len - 1] == ':' && g_utf8_strlen(l, len) <= 30 &&
         !strpbrk(l, "0123456789,.;!?") && !strstr(l, "。") &&
-        !line_matches(config, PARSER_RE_LABEL_WORD, l, len))
+        !line_matches(config, PARSER_RE_LABEL_WORD, l, len) && !parser_reports_fault(config, l))
       continue;
     ParserMatch m = { 0 };
     if (parser_re_match(config, PARSER_RE_GREETING_PREFIX, l, len, 0, &m))

@@ -1036,6 +1036,30 @@ Test(fields, machines_said_to_share_the_fault)
   }
 }
 
+/* A line that tells the fault over the SNs it introduces ("下面两台都宕机了：" / SN / SN): the fault of
+ * each, not an addressee line dropped (blind round 21: no symptoms, queued S3); a request under the
+ * list is no machine's own symptoms (it was the last one's, without the fault). */
+Test(fields, a_fault_line_over_its_list_of_machines)
+{
+  g_autoptr(ParserRequest) one = parse_body("下面这台宕机了：\nRCS26G0470300\n");
+  cr_assert_str_eq(one->symptoms, "下面这台宕机了");
+  g_autoptr(ParserRequest) two = parse_body("下面两台都宕机了：\nRCS26G0470300\nRCS26G0470301\n");
+  cr_assert_eq(two->machines->len, 2);
+  for (guint k = 0; k < 2; k++)
+    cr_expect_str_eq(((ParserMachine *)g_ptr_array_index(two->machines, k))->symptoms, "下面两台都宕机了");
+  g_autoptr(ParserRequest) three =
+    parse_body("以下三台服务器都无法开机：\n1. RCS25P0300101\n2. RCS25P0300102\n"
+               "3. RCS25P0300103\n麻烦尽快处理。\n");
+  cr_assert_eq(three->machines->len, 3);
+  for (guint k = 0; k < 3; k++) {
+    const char *sym = ((ParserMachine *)g_ptr_array_index(three->machines, k))->symptoms;
+    cr_expect(sym && strstr(sym, "无法开机"), "machine %u: %s", k, sym);
+  }
+  /* an addressee line is still no symptom */
+  g_autoptr(ParserRequest) to = parse_body("信息中心：\nRCS26G0470300 内存告警\n");
+  cr_expect_str_eq(to->symptoms, "RCS26G0470300 内存告警");
+}
+
 /* An inventory of the customer's machines, then the faulty one named by its last digits and the rest
  * said fine (blind round 19: four orders, the fault on the healthy 0704); without "the rest are fine"
  * each listed fault stays its own. */
