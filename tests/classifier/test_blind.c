@@ -125,6 +125,11 @@ static const SevCase sevs[] = {
   /* blind round 19: the OS does not start, said either way round (sql/118) */
   { "开机以后系统进不去，BIOS里也看不到硬盘", "S1" },
   { "进不去系统，BIOS里也看不到硬盘", "S1" },
+  /* blind round 21: a light that turned red or amber, said verb first (sql/123) */
+  { "硬盘灯亮红了", "S2" },
+  { "前面板指示灯变红了", "S2" },
+  { "告警指示灯变黄了", "S2" },
+  { "机房温度变高了", "S3" },
 };
 
 Test(blind, severity)
@@ -311,6 +316,11 @@ static const CompCase comps[] = {
   { "咨询BMC密码和BIOS升级", "请问贵司服务器的 BMC 默认用户名密码是什么？另外 BIOS 怎么升级到最新版本？",
     "machine_part", "consultation", "covered", "in_warranty" },
   { "", "请问 CentOS 的 root 密码忘了怎么重置？", "system", "consultation", "not_covered", "customer_scope" },
+  /* blind round 21: the rack the server is in is no broken rack (sql/123); a broken rack still is */
+  { "", "B2机房3号机柜里的服务器开不了机", "unknown", "fault", "covered", "in_warranty" },
+  { "", "A05机柜第12U那台服务器风扇异响", "machine_part", "fault", "covered", "in_warranty" },
+  { "", "the server in rack 3 does not power on", "unknown", "fault", "covered", "in_warranty" },
+  { "", "机柜门锁坏了，机柜门关不上", "other_material", "fault", "covered", "in_warranty" },
 };
 
 Test(blind, components)
