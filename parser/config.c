@@ -137,7 +137,7 @@ static const struct {
   { PARSER_RE_PERSON_LINE,
     "(?i)^[ \\t>*•·-]*(?:{CONTACT}|{PHONE}|{ADDRESS}|{LOCATION})[ \\t]*(?:[:#=]|\\t|(?<=[ ])(?=[^ \\t]))" },
   /* Words before a phone number that make it the on-site one. */
-  { PARSER_RE_ONSITE, "(?i)现场|驻场|机房|on-?site" },
+  { PARSER_RE_ONSITE, "(?i)现场|現場|驻场|駐場|机房|機房|現地|on-?\\s?site|\\bsite\\s+contact" },
   /* Words that make a line a street address. */
   { PARSER_RE_ADDRESS_HINT,
     "(?i)(?:路|街|道|号|巷|弄|大厦|大楼|广场|园区|产业园|科技园|中心|楼|层|室|机房|村|镇|乡|栋|座|单元|机柜|"

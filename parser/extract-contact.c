@@ -178,12 +178,15 @@ contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboo
     return NULL;
   gsize len = strlen(text), pos = 0;
   ParserMatch m = { 0 };
-  char *found = NULL;
+  char *found = NULL, *first = NULL;
+  /* the first labelled, unless an on-site one follows ("报修人：周敏（总部）010-…" / "现场联系人：何川
+   * 139…": the engineer goes to 何川, blind round 21) */
   while (!found && pos < len && parser_re_match(c, PARSER_RE_CONTACT_LABELLED, text, len, pos, &m)) {
     if (thing_name(text, m.ov[0])) {
       pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
       continue;
     }
+    gboolean onsite = parser_re_test(c, PARSER_RE_ONSITE, text + m.ov[0], m.ov[2] - m.ov[0]);
     g_autofree char *v = parser_match_group(&m, text, 1);
     gsize skip = self_words(v);
     gsize unit = (guchar)v[skip] >= 0x80 ? unit_prefix(c, v + skip) : 0;
@@ -207,11 +210,20 @@ contact_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboo
         found[strlen(found) - strlen("様")] = '\0';
       else if (g_str_has_suffix(found, "さん") && g_utf8_strlen(found, -1) > 3)
         found[strlen(found) - strlen("さん")] = '\0';
+      if (!onsite && !first) {
+        first = g_steal_pointer(&found); /* an on-site one may follow */
+      } else if (!onsite) {
+        g_clear_pointer(&found, g_free);
+      }
     }
     pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
   }
   parser_match_clear(&m);
-  return found;
+  if (found) {
+    g_free(first);
+    return found;
+  }
+  return first;
 }
 
 /* "Mr. Li Wei" → "Li Wei": a title is no part of the name. */

@@ -222,13 +222,16 @@ phone_any(const ParserConfig *c, ParserSources *s, const char *text)
   return first;
 }
 
-/* A phone on a labelled line (电话/手机/联系人 …), searched after the label. */
+/* A phone on a labelled line (电话/手机/联系人 …), searched after the label: the first, unless an
+ * on-site one follows ("电话：010-…（总部）" / "现场电话：139…": blind round 21, the engineer called
+ * headquarters). */
 static char *
 phone_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboolean keep, gboolean skip_office)
 {
   if (!text)
     return NULL;
-  const char *line = text;
+  const char *line = text, *chosen = NULL;
+  gsize chosen_after = 0, chosen_end = 0;
   while (*line) {
     const char *nl = strchr(line, '\n');
     gsize len = nl ? (gsize)(nl - line) : strlen(line);
@@ -250,16 +253,22 @@ phone_labelled(const ParserConfig *c, ParserSources *s, const char *text, gboole
         const char *nl2 = strchr(next, '\n');
         end = (gsize)((nl2 ? nl2 : next + strlen(next)) - line);
       }
-      char *p = phone_in(c, s, line, after, end, keep);
-      if (p)
-        return p;
+      g_autofree char *p = phone_in(c, NULL, line, after, end, FALSE);
+      gboolean onsite = p && parser_re_test(c, PARSER_RE_ONSITE, line, after);
+      if (p && (!chosen || onsite)) {
+        chosen = line;
+        chosen_after = after;
+        chosen_end = end;
+      }
+      if (onsite)
+        break;
     }
     parser_match_clear(&m);
     if (!nl)
       break;
     line = nl + 1;
   }
-  return NULL;
+  return chosen ? phone_in(c, s, chosen, chosen_after, chosen_end, keep) : NULL;
 }
 
 /* A number said in Chinese numerals ("电话是一三八零五三二一二三四", voice input): the first run of

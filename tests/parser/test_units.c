@@ -1441,6 +1441,32 @@ Test(fields, pointer_to_the_attachment_or_a_description)
 }
 
 /* Everything in the subject, the body "如题": contact, phone and symptoms from the subject. */
+/* The requester and the on-site contact both given: the engineer calls the one on site, with that
+ * one's number, whichever comes first (blind round 21: a Beijing headquarters desk for a Chengdu
+ * machine; a Taipei name with a Xiamen number). */
+Test(fields, the_on_site_contact_over_the_requester)
+{
+  static const char *const bodies[] = {
+    "SN：RCS25T0350001 RAID 卡报错。\n报修人：周敏（总部信息中心）010-5992 0000\n现场联系人：何川 "
+    "13980012345\n",
+    "SN：RCS25T0350001 RAID 卡报错。\n联系人：周敏\n电话：010-5992 "
+    "0000\n现场联系人：何川\n现场电话：13980012345\n",
+    "SN：RCS25T0350001 RAID 卡报错。\n现场联系人：何川 13980012345\n报修人：周敏 010-5992 0000\n",
+    "SN: RCS25T0350001 RAID controller error.\nContact: Zhou Min 010-5992 0000\nOn-site contact: He Chuan "
+    "13980012345\n",
+  };
+  static const char *const names[] = { "何川", "何川", "何川", "He Chuan" };
+  for (guint i = 0; i < G_N_ELEMENTS(bodies); i++) {
+    g_autoptr(ParserRequest) r = parse_body(bodies[i]);
+    cr_expect_str_eq(r->contact, names[i], "%s", bodies[i]);
+    cr_expect_str_eq(r->phone, "13980012345", "%s", bodies[i]);
+  }
+  /* one contact: as before */
+  g_autoptr(ParserRequest) one = parse_body("SN：RCS25T0350001 RAID 卡报错。\n联系人：周敏 010-5992 0000\n");
+  cr_expect_str_eq(one->contact, "周敏");
+  cr_expect_str_eq(one->phone, "010-59920000");
+}
+
 Test(fields, contact_and_phone_in_the_subject)
 {
   g_autoptr(ParserRequest) r =
