@@ -286,6 +286,23 @@ parser_table_unfold(const ParserConfig *c, const char *text)
   return g_string_free(out, FALSE);
 }
 
+/* A symptom cell that says there is none ("无", "无故障", "-", "N/A"): the row's machine is fine (blind
+ * round 21: a sheet's healthy row became a P2 order with the cover note as its fault). */
+static gboolean
+none_said(const char *cell)
+{
+  static const char *const none[] = { "无",   "無",     "无故障", "無故障", "没有", "沒有", "暂无",
+                                      "暫無", "无异常", "無異常", "否",     "空",   "-",    "--",
+                                      "—",    "/",      "n/a",    "na",     "none", "nil",  NULL };
+  if (!cell)
+    return FALSE;
+  g_autofree char *t = g_strstrip(g_ascii_strdown(cell, -1));
+  for (guint i = 0; none[i]; i++)
+    if (strcmp(t, none[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* One row of a table: SN cell, model cell and the symptom cells. */
 static ParserMachine *
 row_machine(const ParserConfig *c, const Table *t, char **cells, const char *sn)
@@ -311,6 +328,11 @@ row_machine(const ParserConfig *c, const Table *t, char **cells, const char *sn)
     }
     if (t->header && col != COL_SYMPTOMS)
       continue; /* a header names the symptom column: the others are places, dates, names */
+    if (t->header && none_said(cells[i])) {
+      g_autofree char *said = g_strstrip(g_strdup(cells[i]));
+      g_string_append_printf(sym, "%s%s", sym->len ? "，" : "", said);
+      continue;
+    }
     g_autofree char *w = tidy(cells[i]);
     if (w)
       g_string_append_printf(sym, "%s%s", sym->len ? "，" : "", w);
@@ -840,7 +862,7 @@ drop_calm(const ParserConfig *c, GPtrArray *rows)
     const ParserMachine *m = g_ptr_array_index(rows, i);
     is_calm[i] = m->symptoms && ((parser_fault_words(c, m->symptoms, strlen(m->symptoms)) < 0 &&
                                   !parser_states_fault(c, m->symptoms)) ||
-                                 parser_tells_request_only(c, m->symptoms));
+                                 parser_tells_request_only(c, m->symptoms) || none_said(m->symptoms));
     calm += is_calm[i];
   }
   if (calm == 0 || calm == rows->len)

@@ -1441,6 +1441,25 @@ Test(fields, pointer_to_the_attachment_or_a_description)
 }
 
 /* Everything in the subject, the body "如题": contact, phone and symptoms from the subject. */
+/* A sheet's row whose fault cell says there is none ("无", "无故障", "-") is no machine to repair (blind
+ * round 21: a P2 order for a healthy machine, the cover note as its fault). */
+Test(fields, a_table_row_that_says_no_fault)
+{
+  static const char *const none[] = { "无", "无故障", "-", "N/A" };
+  for (guint i = 0; i < G_N_ELEMENTS(none); i++) {
+    g_autofree char *body = g_strdup_printf("本周巡检发现的故障设备清单如下，请安排处理。\n"
+                                            "序号\tSN\t型号\t故障描述\n"
+                                            "1\tRCS25P0300101\tRC-R2290 G5\t硬盘亮红灯（5号盘）\n"
+                                            "2\tRCS25P0300102\tRC-R2290 G5\t%s\n"
+                                            "3\tRCS25P0300103\tRC-R2290 G5\t风扇4告警，转速为0\n",
+                                            none[i]);
+    g_autoptr(ParserRequest) r = parse_body(body);
+    cr_assert_eq(r->machines->len, 2, "%s: %u machines", none[i], r->machines->len);
+    cr_expect_str_eq(((ParserMachine *)g_ptr_array_index(r->machines, 0))->sn, "RCS25P0300101");
+    cr_expect_str_eq(((ParserMachine *)g_ptr_array_index(r->machines, 1))->sn, "RCS25P0300103");
+  }
+}
+
 /* The requester and the on-site contact both given: the engineer calls the one on site, with that
  * one's number, whichever comes first (blind round 21: a Beijing headquarters desk for a Chengdu
  * machine; a Taipei name with a Xiamen number). */
