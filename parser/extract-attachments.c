@@ -158,7 +158,10 @@ parser_read_photos(ParserRequest *r, const ParserMimeResult *mr, const ParserLim
     }
     for (guint k = 0; k < res->candidates->len; k++) {
       const VisionCandidate *vc = g_ptr_array_index(res->candidates, k);
-      if (set_sn && !r->sn) {
+      /* an unlabelled code of another shape (a part number, a model's code) is only a candidate for
+       * the registry to confirm, not the SN the acknowledgement confirms (blind round 21: a P/N) */
+      gboolean sn_like = vc->source != VISION_SOURCE_BARCODE || vc->labelled || vc->confidence >= 1.0;
+      if (set_sn && !r->sn && sn_like) {
         r->sn = g_strdup(vc->sn);
         r->sn_source = media->source_name(vc->source);
       }

@@ -234,12 +234,36 @@ vision_sn_readings(const char *token, guint max)
   return out;
 }
 
+/* A MAC address ("3CECEF1A2B4C", "3C:EC:EF:1A:2B:4C"): the NIC's, printed on the same label as the
+ * SN, never an SN (blind round 21: taken as the SN). */
+static gboolean
+mac_address(const char *up)
+{
+  guint hex = 0, letters = 0, seps = 0;
+  for (const char *p = up; *p; p++) {
+    if (g_ascii_isxdigit(*p)) {
+      hex++;
+      letters += g_ascii_isalpha(*p) != 0;
+    } else if ((*p == ':' || *p == '-') && hex > 0 && hex % 2 == 0 && hex < 12) {
+      seps++;
+    } else {
+      return FALSE;
+    }
+  }
+  return hex == 12 && letters > 0 && (seps == 0 || seps == 5);
+}
+
 void
 vision_candidates_from_code(const char *data, const char *symbology, GPtrArray *out)
 {
   ensure_regexes();
   char *s = g_strstrip(g_utf8_make_valid(data, -1));
   char *up = g_ascii_strup(s, -1);
+  if (mac_address(up)) {
+    g_free(up);
+    g_free(s);
+    return;
+  }
   gboolean whole = strlen(up) >= 4 && strlen(up) <= 40;
   for (const char *p = up; *p && whole; p++)
     whole = token_char(*p);

@@ -260,6 +260,19 @@ Test(vision, candidates_in_code_data)
   cr_expect_not_null(vision_after_label("序列号：RCS25A0001234"));
   cr_expect_not_null(vision_after_label("Serial No. RCS25A0001234"));
   cr_expect_null(vision_after_label("SNMP community"));
+  /* the NIC's MAC address on the same label is never an SN (blind round 21) */
+  static const char *const macs[] = { "3CECEF1A2B4C", "3c:ec:ef:1a:2b:4c", "3C-EC-EF-1A-2B-4C" };
+  for (guint i = 0; i < G_N_ELEMENTS(macs); i++) {
+    g_ptr_array_set_size(out, 0);
+    vision_candidates_from_code(macs[i], "CODE-128", out);
+    cr_expect_eq(out->len, 0, "%s", macs[i]);
+  }
+  g_ptr_array_set_size(out, 0);
+  vision_candidates_from_code("RCS25A0001234", "CODE-128", out);
+  cr_expect_eq(out->len, 1);
+  g_ptr_array_set_size(out, 0);
+  vision_candidates_from_code("210235123456", "CODE-128", out); /* digits only: no MAC */
+  cr_expect_eq(out->len, 1);
 }
 
 Test(vision, ocr_honours_its_deadline)
