@@ -441,9 +441,12 @@ parser_extract_symptoms(const ParserConfig *c, ParserSources *s, ParserRequest *
    * holds no other value, but a short value ("王工") may be part of a longer one. */
   g_ptr_array_sort(s->raw, longer_raw_first);
   r->symptoms = symptoms_labelled(c, s->main);
+  /* our own acknowledgement forwarded back with a new fault above it: the customer's words are the
+   * new fault, not the 问题 our mail repeats (blind round 21) */
+  const char *fwd = s->fwd_ours && s->main ? NULL : s->fwd;
   if (!r->symptoms)
-    r->symptoms = symptoms_labelled(c, s->fwd);
-  if (!r->symptoms && s->fwd) {
+    r->symptoms = symptoms_labelled(c, fwd);
+  if (!r->symptoms && fwd) {
     r->symptoms = symptom_text(c, s, s->fwd);
     /* "第3块盘已 Failed…，麻烦今晚安排更换，设备信息见下面第一封邮件" above the thread it sends on:
      * the forwarder tells the fault as it is now, the forwarded mail how it began — both */

@@ -402,11 +402,12 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
   g_autofree char *origin = NULL, *origin_name = NULL;
   if (fwd_quoted)
     forwarded_sender(fwd_quoted, &origin, &origin_name);
-  gboolean foreign = !origin || !r->from_addr || strcmp(origin, r->from_addr) != 0;
+  gboolean foreign = !origin || !r->from_addr || strcmp(origin, r->from_addr) != 0, ours = FALSE;
   for (guint i = 0; origin && c->own_addresses && c->own_addresses[i]; i++)
     if (strcmp(origin, c->own_addresses[i]) == 0) {
       g_clear_pointer(&origin, g_free);
       foreign = FALSE;
+      ours = TRUE;
     }
   if (origin && parser_address_unreplyable(c, origin)) {
     g_clear_pointer(&origin, g_free);
@@ -418,6 +419,7 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
   g_autofree char *fwd_unfolded = parser_table_unfold(c, fwd_split.own);
   ParserSources s = { .main = own_unfolded ? own_unfolded : split->own,
                       .fwd = fwd_unfolded ? fwd_unfolded : fwd_split.own,
+                      .fwd_ours = ours,
                       .fwd_sig = fwd_split.signature,
                       .sig = split->signature,
                       .subject = subject,

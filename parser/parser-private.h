@@ -276,6 +276,8 @@ guint parser_read_photos(ParserRequest *r, const ParserMimeResult *mr, const Par
 typedef struct {
   const char *main;     /* the customer's own words (no quote, no signature) */
   const char *fwd;      /* a forwarded mail's own words, or NULL */
+  gboolean fwd_ours;    /* that mail is our own (an acknowledgement sent back): its words are not the
+                         * customer's description */
   const char *fwd_sig;  /* the forwarded mail's signature */
   const char *fwd_name; /* the display name of the forwarded mail's sender (the end customer), or NULL */
   const char *sig;      /* the customer's signature */

@@ -1460,6 +1460,26 @@ Test(fields, a_table_row_that_says_no_fault)
   }
 }
 
+/* Our acknowledgement forwarded back with a new fault above it: the description is the new fault,
+ * not the 问题 our mail repeats (blind round 21: the order's new fault was nowhere). */
+Test(fields, our_acknowledgement_forwarded_back_with_a_new_fault)
+{
+  g_autoptr(ParserRequest) r = parse_str(
+    "From: xieyu@ljdigital.cn\nSubject: =?UTF-8?B?6L2s5Y+R77yaUmU6IFtSQzIwMjYxMTMwLTAwMDRd?=\n"
+    "Content-Type: text/plain; charset=utf-8\n\n"
+    "你好，这台机器风扇换完以后现在又出现新问题：前面板电源指示灯闪黄灯，BMC 报 PSU1 AC "
+    "lost。麻烦再安排看一下。\n\n"
+    "-------- 转发邮件信息 --------\n发件人：\"融科联创服务支持\" <service@roycom.com.cn>\n"
+    "发送日期：2026-11-30 10:12\n收件人：\"谢宇\" <xieyu@ljdigital.cn>\n主题：Re: [RC20261130-0004] "
+    "服务器风扇异响\n\n"
+    "您好，谢宇：\n\n我们已收到您的报修，工单号 RC20261130-0004。\n设备SN：RCS25Z0440100\n问题：风扇异响\n"
+    "工程师将在30分钟内与您联系。\n");
+  cr_assert_not_null(r->symptoms);
+  cr_expect(strstr(r->symptoms, "PSU1 AC lost"), "%s", r->symptoms);
+  cr_expect(!strstr(r->symptoms, "风扇异响") && !strstr(r->symptoms, "工程师将在"), "%s", r->symptoms);
+  cr_expect_str_eq(r->sn, "RCS25Z0440100");
+}
+
 /* The requester and the on-site contact both given: the engineer calls the one on site, with that
  * one's number, whichever comes first (blind round 21: a Beijing headquarters desk for a Chengdu
  * machine; a Taipei name with a Xiamen number). */
