@@ -107,7 +107,7 @@ static const struct {
     "\\t]*[:.]?[ \\t]*)?[ \\t,/(]*$" },
   /* A name right after a phone number, at the end of the line or of a clause ("… 139… 老王"). */
   { PARSER_RE_NAME_AFTER_PHONE,
-    "\\G[ \\t,/—–-]*(\\p{Han}{1,4}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})[ \\t]*(?:[,.;!?。]|$)" },
+    "\\G[ \\t,/—–-]*[(（]?(\\p{Han}{1,4}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})[)）]?[ \\t]*(?:[,.;!?。]|$)" },
   /* Any label word, with or without separator. */
   { PARSER_RE_LABEL_WORD, "(?i)(?<![A-Z])(?:{ALL})" },
   /* A signature line: a bare name, a company or department, a switchboard/fax/mail/web line, a

@@ -156,6 +156,30 @@ chat_header(const char *l)
   return g_regex_match(re, l, 0, NULL);
 }
 
+/* What is left of a line once its phone and name are out says only "call me" ("联系我 186…（赵磊）":
+ * blind round 21, quoted back as the problem). rest: residue's stripped text. */
+static gboolean
+call_me_only(const char *rest)
+{
+  static const char *const phrases[] = { "联系我",   "请联系我",   "联系",      "找我",     "打我电话",
+                                         "打我手机", "打这个",     "有事打",    "有事联系", "有事找",
+                                         "电联",     "請聯繫我",   "聯繫我",    "聯絡我",   "call me",
+                                         "callme",   "contact me", "contactme", "reach me", "reachme",
+                                         NULL };
+  GString *t = g_string_new(NULL);
+  for (const char *p = rest; *p; p = g_utf8_next_char(p)) {
+    gunichar ch = g_utf8_get_char(p);
+    if (g_unichar_isalnum(ch) || ch == ' ')
+      g_string_append_unichar(t, g_unichar_tolower(ch));
+  }
+  g_strstrip(t->str);
+  gboolean only = FALSE;
+  for (guint i = 0; phrases[i] && !only; i++)
+    only = strcmp(t->str, phrases[i]) == 0;
+  g_string_free(t, TRUE);
+  return only;
+}
+
 /* A line that corrects a number given above ("不好意思电话写错了，应该是 138…"): a field's, no
  * symptom (blind round 15: the acknowledgement quoted it as the problem). */
 static gboolean
@@ -224,7 +248,10 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
     /* Three characters still say something ("亮红灯"); less is a leftover ("为", "急") unless it is a
      * fault word: "RCS… 宕机" from a phone says it all. */
     glong words = residue(c, s, l, NULL);
-    if ((words < 3 && (words == 0 || !short_fault(c, s, l))) ||
+    g_autofree char *rest = NULL; /* only a short line's: what is left of it */
+    if (words >= 3 && words <= 8)
+      residue(c, s, l, &rest);
+    if ((words < 3 && (words == 0 || !short_fault(c, s, l))) || (rest && call_me_only(rest)) ||
         parser_re_test(c, PARSER_RE_PERSON_LINE, l, len) ||
         (lead_in(l, len) && parser_fault_tag_count(c, l) == 0) /* not "RCS… 内存告警，日志如下：" */ ||
         chat_header(l) || phone_correction(c, l, len))

@@ -1480,6 +1480,21 @@ Test(fields, our_acknowledgement_forwarded_back_with_a_new_fault)
   cr_expect_str_eq(r->sn, "RCS25Z0440100");
 }
 
+/* A name in brackets after the number ("联系我 186…（赵磊）", "135 1234 5678 (谢工)"): the contact — not
+ * asked for again — and a line that only says "call me" is no symptom (blind round 21). */
+Test(fields, a_name_in_brackets_after_the_phone)
+{
+  g_autoptr(ParserRequest) a = parse_body("RCS25U0360008 硬盘告警\n联系我 18610345521（赵磊）\n");
+  cr_expect_str_eq(a->contact, "赵磊");
+  cr_expect_str_eq(a->phone, "18610345521");
+  cr_expect_str_eq(a->symptoms, "RCS25U0360008 硬盘告警");
+  g_autoptr(ParserRequest) b = parse_body("RCS25U0360008 硬盘告警，有事打 135 1234 5678 (谢工)\n");
+  cr_expect_str_eq(b->contact, "谢工");
+  /* a note in brackets is no name */
+  g_autoptr(ParserRequest) n = parse_body("RCS25U0360008 硬盘告警，电话 135 1234 5678（工作日）\n");
+  cr_expect_null(n->contact, "%s", n->contact);
+}
+
 /* The requester and the on-site contact both given: the engineer calls the one on site, with that
  * one's number, whichever comes first (blind round 21: a Beijing headquarters desk for a Chengdu
  * machine; a Taipei name with a Xiamen number). */
