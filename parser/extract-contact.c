@@ -569,6 +569,9 @@ contact_signature(const ParserConfig *c, const char *sig)
       g_autofree char *v = parser_match_group(&m, l, 1);
       parser_match_clear(&m);
       char *name = clean_name(c, v);
+      /* a department signs too ("运维中心", "信息科"): a Han name is a person's (blind round 21) */
+      if (name && (guchar)name[0] >= 0x80 && !parser_han_name_plausible(c, name))
+        g_clear_pointer(&name, g_free);
       if (name)
         return name;
     }

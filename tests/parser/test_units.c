@@ -1490,6 +1490,11 @@ Test(fields, a_name_in_brackets_after_the_phone)
   cr_expect_str_eq(a->symptoms, "RCS25U0360008 硬盘告警");
   g_autoptr(ParserRequest) b = parse_body("RCS25U0360008 硬盘告警，有事打 135 1234 5678 (谢工)\n");
   cr_expect_str_eq(b->contact, "谢工");
+  /* a department signs too: no person to ask for (blind round 21: "运维中心" was the contact) */
+  g_autoptr(ParserRequest) d = parse_body("RCS25U0360008 硬盘告警，请安排处理。\n\n运维中心\n");
+  cr_expect_null(d->contact, "%s", d->contact);
+  g_autoptr(ParserRequest) p = parse_body("RCS25U0360008 硬盘告警，请安排处理。\n\n王建国\n");
+  cr_expect_str_eq(p->contact, "王建国");
   /* a note in brackets is no name */
   g_autoptr(ParserRequest) n = parse_body("RCS25U0360008 硬盘告警，电话 135 1234 5678（工作日）\n");
   cr_expect_null(n->contact, "%s", n->contact);
