@@ -772,4 +772,7 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
     r->contact = contact_above_phone(c, s, s->main);
   if (!r->contact)
     r->contact = contact_labelled(c, s, s->subject, FALSE, NULL);
+  /* everything in the subject ("RCS…宕机 东城 张工13911112222", blind round 21): the name at its number */
+  if (!r->contact && r->phone)
+    r->contact = contact_before_phone(c, s, s->subject, r->phone);
 }
