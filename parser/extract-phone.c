@@ -425,3 +425,66 @@ parser_extract_phone_of_contact(const ParserConfig *c, ParserSources *s, ParserR
     return;
   }
 }
+
+/* The speaker of a chat header line ("吴芳  2026-12-08 09:12" → "吴芳", "王刚(信息中心) 11-16 08:40" → "王刚"),
+ * or NULL (not a header, or a title). */
+static char *
+chat_speaker(const char *line)
+{
+  if (!parser_chat_header(line))
+    return NULL;
+  const char *p = line;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  const char *e = p;
+  while (*e && *e != ' ' && *e != '\t' && *e != '(' && !g_str_has_prefix(e, "（") && !g_ascii_isdigit(*e))
+    e = g_utf8_next_char(e);
+  if (e == p || g_str_has_prefix(p, "【"))
+    return NULL;
+  return g_strndup(p, (gsize)(e - p));
+}
+
+void
+parser_extract_chat(const ParserConfig *c, ParserSources *s, ParserRequest *r)
+{
+  /* our colleague passing a customer's chat on: the customer is the one of its speakers who is not him */
+  if (!s->main || !r->from_addr || !parser_own_domain(c, r->from_addr))
+    return;
+  guint n = 0;
+  g_autofree char **lines = parser_split_lines(s->main, &n);
+  g_autofree char *ours = NULL, *customer = NULL;
+  g_autofree gint *speaker_of = g_new0(gint, n + 1); /* 0: none yet, 1: ours, 2: the customer's */
+  gint now = 0;
+  guint headers = 0;
+  for (guint i = 0; i < n; i++) {
+    g_autofree char *who = chat_speaker(lines[i]);
+    if (!who) {
+      speaker_of[i] = parser_chat_header(lines[i]) ? 0 : now;
+      continue;
+    }
+    headers++;
+    gboolean is_ours = r->from_name && g_str_has_prefix(r->from_name, who);
+    if (!is_ours && !customer && (guchar)who[0] >= 0x80 && parser_han_name_plausible(c, who))
+      customer = g_strdup(who);
+    else if (is_ours && !ours)
+      ours = g_strdup(who);
+    now = is_ours ? 1 : g_strcmp0(who, customer) == 0 ? 2 : 0;
+    speaker_of[i] = 0;
+  }
+  if (headers < 2 || !ours || !customer)
+    return;
+  g_autofree char *phone = NULL;
+  for (guint i = 0; i < n; i++) {
+    if (speaker_of[i] == 1) /* our colleague's words: no symptoms, no number of the customer's */
+      g_ptr_array_add(s->raw, g_strdup(lines[i]));
+    else if (speaker_of[i] == 2 && !phone)
+      phone = phone_in(c, s, lines[i], 0, strlen(lines[i]), TRUE);
+  }
+  g_free(r->contact);
+  r->contact = g_steal_pointer(&customer);
+  g_ptr_array_add(s->raw, g_strdup(r->contact));
+  if (phone) {
+    g_free(r->phone);
+    r->phone = g_steal_pointer(&phone);
+  }
+}

@@ -139,8 +139,8 @@ name_line(const ParserConfig *c, const char *line)
  * "王刚(信息中心) 11-16 08:40", "格桑卓玛 11月17日 14:02", "朴成浩  昨天 22:15"), or its title ("【钉钉消息
  * 转发】", "高原云运维群(8)"): no symptom (blind rounds 14, 14b: quoted back in the acknowledgement); a
  * name and a date and a time, not a time alone ("今天早上 09:48" says when the fault came). */
-static gboolean
-chat_header(const char *l)
+gboolean
+parser_chat_header(const char *l)
 {
   static GRegex *re;
   if (g_once_init_enter(&re))
@@ -173,6 +173,11 @@ call_me_only(const char *rest)
       g_string_append_unichar(t, g_unichar_tolower(ch));
   }
   g_strstrip(t->str);
+  t->len = strlen(t->str);
+  /* "打我手机吧": a particle at the end says nothing more */
+  for (const char *const *q = (const char *const[]){ "吧", "啊", "哈", "呢", "哦", "呀", NULL }; *q; q++)
+    if (g_str_has_suffix(t->str, *q) && t->len > strlen(*q))
+      g_string_truncate(t, t->len - strlen(*q));
   gboolean only = FALSE;
   for (guint i = 0; phrases[i] && !only; i++)
     only = strcmp(t->str, phrases[i]) == 0;
@@ -254,7 +259,7 @@ symptom_text(const ParserConfig *c, const ParserSources *s, const char *text)
     if ((words < 3 && (words == 0 || !short_fault(c, s, l))) || (rest && call_me_only(rest)) ||
         parser_re_test(c, PARSER_RE_PERSON_LINE, l, len) ||
         (lead_in(l, len) && parser_fault_tag_count(c, l) == 0) /* not "RCS… 内存告警，日志如下：" */ ||
-        chat_header(l) || phone_correction(c, l, len))
+        parser_chat_header(l) || phone_correction(c, l, len))
       continue;
     /* "请远程协助。联系人:孙涛 139…  地址:南京市…": the labelled fields at the end of a line that
      * says something first are no symptoms. */

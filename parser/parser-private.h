@@ -287,9 +287,16 @@ typedef struct {
   GPtrArray *raw;       /* char*: raw spans taken as field values in main/fwd (to drop from symptoms) */
 } ParserSources;
 
+/* Whether l is a chat transcript's header line ("王刚 2026-11-10 09:48") or title ("【钉钉消息转发】"). */
+gboolean parser_chat_header(const char *l);
+
 /* One field (or two) each, in extract-*.c; parser_extract_fields calls them in this order (each
  * adds the values it took to s->raw, which the symptoms leave out). */
 void parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+/* After contact and phone: a chat transcript our own colleague sends on ("吴芳 12-08 09:12" / "王经理，
+ * …" / "王磊 12-08 09:13" / …): the customer who speaks in it is the contact, with the number the
+ * customer gives; our colleague's lines are no symptoms. */
+void parser_extract_chat(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 void parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 void parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 /* After the contact: the phone written next to its name, when there is one (extract-phone.c). */
