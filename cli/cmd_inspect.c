@@ -129,23 +129,28 @@ sn_source_explain(const ParserRequest *req)
                          req->sn_quoted ? ", quoted part of a reply (the newest text names no SN)" : "");
 }
 
+/* Each machine of a batch report is an order of its own, classified on its own (notes: its
+ * "S2 P3 covered", one per machine). */
 static void
-explain_machines(GString *out, const ParserRequest *req)
+explain_machines(GString *out, const ParserRequest *req, GPtrArray *notes)
 {
   if (req->machines->len < 2)
     return;
   for (guint i = 0; i < req->machines->len; i++) {
     const ParserMachine *m = g_ptr_array_index(req->machines, i);
     g_autofree char *sym = one_line(m->symptoms, 80);
-    g_autofree char *d = g_strdup_printf("%u. %s  %s  %s", i + 1, m->sn ? m->sn : "-",
-                                         m->model ? m->model : "-", sym ? sym : "-");
+    const char *note = notes && i < notes->len ? g_ptr_array_index(notes, i) : NULL;
+    g_autofree char *d =
+      g_strdup_printf("%u. %s  %s  %s%s%s%s", i + 1, m->sn ? m->sn : "-", m->model ? m->model : "-",
+                      sym ? sym : "-", note ? "  [" : "", note ? note : "", note ? "]" : "");
     line(out, i ? "" : "machines", d);
   }
 }
 
 static void
 print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const ClassifierResult *r,
-              const char *received_source, const ClassifierAsset *asset, const char *assets_path)
+              const char *received_source, const ClassifierAsset *asset, const char *assets_path,
+              GPtrArray *machine_notes)
 {
   GString *out = g_string_new(NULL);
   g_autofree char *recv = classifier_format_time(policy, r->received);
@@ -173,7 +178,7 @@ print_explain(const ClassifierPolicy *policy, const ParserRequest *req, const Cl
   g_autofree char *place =
     g_strdup_printf("%s %s", req->city ? req->city : "-", req->district ? req->district : "");
   line(out, "city/district", place);
-  explain_machines(out, req);
+  explain_machines(out, req, machine_notes);
   if (req->forwarded_by) {
     g_autofree char *f = g_strdup_printf(
       "%s (forwarder: %s; contact, phone and address come from the forwarded mail of %s)", req->forwarded_by,
@@ -391,15 +396,50 @@ other_machines_follow(Sources *src, ParserRequest *req)
   }
 }
 
+/* One machine's order as poll makes it: the machine entered, its registry row, classified. NULL on an
+ * error (said). */
+static ClassifierResult *
+classify_machine(Sources *src, const ClassifierPolicy *policy, ParserRequest *req, guint index,
+                 GDateTime *when)
+{
+  PipelineMachineSaved saved;
+  pipeline_machine_enter(req, index, &saved);
+  gboolean owned = FALSE;
+  ClassifierAsset *asset = find_asset(src, req, &owned);
+  g_autoptr(GError) error = NULL;
+  ClassifierResult *r = classifier_classify(policy, req, asset, when, &error);
+  if (!r)
+    fprintf(stderr, "intake inspect: machine %u: %s\n", index + 1, error->message);
+  if (owned)
+    classifier_asset_free(asset);
+  pipeline_machine_leave(req, &saved);
+  return r;
+}
+
+/* others: the orders of machines[1…] (NULL for a mail of one machine): each machine's severity,
+ * priority and coverage beside its sn, model and symptoms — result is the first's, the top level. */
 static void
-print_json(const ParserRequest *req, const ClassifierResult *result)
+print_json(const ParserRequest *req, const ClassifierResult *result, GPtrArray *others)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
   parser_request_write_json(req, b);
   classifier_result_write_json(result, b);
   json_builder_end_object(b);
-  g_autofree char *out = jsonout_builder_to_string(b, TRUE);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  JsonObject *top = json_node_get_object(root);
+  JsonArray *ms =
+    json_object_has_member(top, "machines") ? json_object_get_array_member(top, "machines") : NULL;
+  for (guint i = 0; others && ms && i < json_array_get_length(ms) && i <= others->len; i++) {
+    const ClassifierResult *r = i == 0 ? result : g_ptr_array_index(others, i - 1);
+    JsonObject *m = json_array_get_object_element(ms, i);
+    if (!r || !m)
+      continue;
+    json_object_set_string_member(m, "severity", classifier_severity_name(r->severity));
+    json_object_set_string_member(m, "priority", classifier_priority_name(r->priority));
+    json_object_set_string_member(m, "coverage", classifier_coverage_name(r->coverage));
+  }
+  g_autofree char *out = jsonout_to_string(root, TRUE);
   printf("%s\n", out);
 }
 
@@ -515,19 +555,45 @@ cli_cmd_inspect(int argc, char **argv)
   const char *source = NULL;
   g_autoptr(GDateTime) when = choose_received(received_opt, req, tz, &source);
   gboolean owned = FALSE;
+  /* a batch report is one order per machine, each classified on its own as poll does: the result
+   * shown is the first machine's order, each machine's beside it (blind round 21: the mail-wide
+   * severity showed S1/P2 where poll's first order was S2/P3) */
+  guint n_machines = pipeline_machine_count(req);
+  g_autoptr(GPtrArray) results =
+    n_machines > 1 ? g_ptr_array_new_with_free_func((GDestroyNotify)classifier_result_free) : NULL;
+  for (guint i = 1; results && i < n_machines; i++)
+    g_ptr_array_add(results, classify_machine(&src, policy, req, i, when));
+  PipelineMachineSaved first = { 0 };
+  if (results)
+    pipeline_machine_enter(req, 0, &first);
   ClassifierAsset *asset = find_asset(&src, req, &owned);
-  if (src.registry && !asset)
+  if (src.registry && !asset && !results)
     asset = photo_asset(&src, pc, data, len, req, &owned);
   g_autoptr(ClassifierResult) result = classifier_classify(policy, req, asset, when, &error);
+  pipeline_machine_leave(req, &first);
   if (!result) {
     fprintf(stderr, "intake inspect: %s\n", error->message);
     rc = EXIT_RUNTIME;
   } else if (json) {
     first_machine_follows(req, result);
     other_machines_follow(&src, req);
-    print_json(req, result);
+    print_json(req, result, results);
   } else {
-    print_explain(policy, req, result, source, asset, src.assets ? src.assets : db ? "the database" : NULL);
+    g_autoptr(GPtrArray) notes = results ? g_ptr_array_new_with_free_func(g_free) : NULL;
+    for (guint i = 0; notes && i < n_machines; i++) {
+      const ClassifierResult *r = i == 0 ? result : g_ptr_array_index(results, i - 1);
+      g_ptr_array_add(
+        notes, r ? g_strdup_printf(
+                     "%s %s %s", classifier_severity_name(r->severity),
+                     classifier_priority_name(r->priority) ? classifier_priority_name(r->priority) : "-",
+                     classifier_coverage_name(r->coverage) ? classifier_coverage_name(r->coverage) : "-")
+                 : g_strdup("not classified"));
+    }
+    print_explain(policy, req, result, source, asset,
+                  src.assets ? src.assets
+                  : db       ? "the database"
+                             : NULL,
+                  notes);
   }
   if (owned)
     classifier_asset_free(asset);

@@ -446,6 +446,30 @@ Test(inspect, every_machine_has_its_registered_model)
   cr_assert_str_eq(json_object_get_string_member(m1, "model"), "RC-R2290 G5", "%s", out);
 }
 
+/* A batch report is an order per machine, each classified on its own: each machine shows its own
+ * severity, priority and coverage, and the top level is the first machine's order, as poll makes it
+ * (blind round 21: the mail-wide S1/P2 was shown where poll's first order was S2/P3). */
+Test(inspect, each_machine_is_classified_as_its_order)
+{
+  const char *file = INTAKE_TEST_MAIL_DIR "/cust-batch-text-table.eml";
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new();
+  JsonObject *o = inspect_json_registered(file, parser, &out);
+  assert_contract_fields(o, file);
+  JsonArray *machines = json_object_get_array_member(o, "machines");
+  cr_assert_eq(json_array_get_length(machines), 2, "%s", out);
+  JsonObject *m0 = json_array_get_object_element(machines, 0),
+             *m1 = json_array_get_object_element(machines, 1);
+  cr_assert_str_eq(json_object_get_string_member(m0, "severity"), "S2", "%s", out);
+  cr_assert_str_eq(json_object_get_string_member(m1, "severity"), "S1", "%s", out);
+  cr_assert_str_eq(json_object_get_string_member(m1, "priority"), "P2", "%s", out);
+  cr_assert_str_eq(json_object_get_string_member(o, "severity"), "S2", "the first order's: %s", out);
+  cr_assert_str_eq(json_object_get_string_member(o, "priority"),
+                   json_object_get_string_member(m0, "priority"));
+  cr_assert_str_eq(json_object_get_string_member(o, "coverage"),
+                   json_object_get_string_member(m0, "coverage"));
+}
+
 /* An unlabelled SN the registry confirms: sn_source says where the mail wrote it. */
 Test(inspect, a_confirmed_candidate_has_its_source)
 {
