@@ -127,6 +127,19 @@ add_candidate(ParserRequest *r, const char *sn)
   g_ptr_array_add(r->sn_candidates, g_strdup(sn));
 }
 
+/* A warning once, however often the photos are read (the parse, then the label photos again when the
+ * registry knows none of the text's SNs: blind round 21 saw it twice). Takes w. */
+static void
+warn_once(ParserRequest *r, char *w)
+{
+  for (guint i = 0; i < r->warnings->len; i++)
+    if (strcmp(g_ptr_array_index(r->warnings, i), w) == 0) {
+      g_free(w);
+      return;
+    }
+  g_ptr_array_add(r->warnings, w);
+}
+
 guint
 parser_read_photos(ParserRequest *r, const ParserMimeResult *mr, const ParserLimits *limits, gboolean set_sn)
 {
@@ -140,20 +153,19 @@ parser_read_photos(ParserRequest *r, const ParserMimeResult *mr, const ParserLim
     read++;
     g_autoptr(GByteArray) bytes = parser_mime_part_bytes(a->part);
     if (bytes->len > limits->max_image_bytes) {
-      g_ptr_array_add(r->warnings, g_strdup_printf("photo %s over max_image_bytes: not read",
-                                                   a->filename ? a->filename : "(unnamed)"));
+      warn_once(r, g_strdup_printf("photo %s over max_image_bytes: not read",
+                                   a->filename ? a->filename : "(unnamed)"));
       continue;
     }
     if (!media && !(media = parser_media())) {
-      g_ptr_array_add(r->warnings, g_strdup("photos not read: the media module is not available"));
+      warn_once(r, g_strdup("photos not read: the media module is not available"));
       break;
     }
     g_autoptr(GError) err = NULL;
     VisionResult *res = media->photo_read(bytes->data, bytes->len, a->content_type, &vl, &err);
     if (!res) {
-      g_ptr_array_add(r->warnings,
-                      g_strdup_printf("photo %s not read: %s", a->filename ? a->filename : "(unnamed)",
-                                      err ? err->message : "?"));
+      warn_once(r, g_strdup_printf("photo %s not read: %s", a->filename ? a->filename : "(unnamed)",
+                                   err ? err->message : "?"));
       continue;
     }
     for (guint k = 0; k < res->candidates->len; k++) {
@@ -176,5 +188,7 @@ parser_read_photos(ParserRequest *r, const ParserMimeResult *mr, const ParserLim
     }
     media->result_free(res);
   }
+  if (read)
+    r->photos_read = TRUE;
   return read;
 }

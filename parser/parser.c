@@ -478,7 +478,7 @@ parser_read_label_photos(const ParserConfig *config, const ParserLimits *limits,
     parser_limits_init(&defaults);
     limits = &defaults;
   }
-  if (!data || len == 0 || len > limits->max_bytes || limits->max_images == 0)
+  if (!data || len == 0 || len > limits->max_bytes || limits->max_images == 0 || request->photos_read)
     return 0;
   /* The message again (the request keeps no MIME tree): cheap beside one photo. */
   g_autoptr(ParserByteView) view = NULL;

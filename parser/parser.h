@@ -141,6 +141,7 @@ typedef struct {
                               * acknowledgement goes to the end customer, else to the forwarder only */
   GHashTable *photo_sources;  /* SN (and its alternative readings) read from a photo → "image_barcode" |
                               * "image_text"; NULL when no photo was read */
+  gboolean photos_read;       /* the label photos were read (parser_read_label_photos reads none again) */
   GHashTable *text_sources;   /* SN candidate found in the text → "body" | "html" | "subject" (as
                               * sn_source), for a candidate the registry confirms; NULL: none */
   char *district_shared; /* a district several cities have (朝阳区: 北京市, 长春市), named without a
@@ -235,8 +236,9 @@ void parser_request_free(ParserRequest *request);
  * parsed from) when the caller found no registered SN among the text's: their SNs (and the
  * alternative readings of OCR text) join sn_candidates and photo_sources; sn is set only when the
  * request has none. Bounded by limits (NULL: defaults): max_images photos, max_image_bytes and
- * image_ms each. Returns the number of photos read. parser_parse calls it itself when the text
- * gives no SN at all. */
+ * image_ms each. Returns the number of photos read: 0 when parser_parse read them already, because
+ * the text gives no SN at all (their SNs are among the candidates then: decoding again would take
+ * seconds and find nothing new). */
 guint parser_read_label_photos(const ParserConfig *config, const ParserLimits *limits, const char *data,
                                gsize len, ParserRequest *request);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ParserRequest, parser_request_free)
