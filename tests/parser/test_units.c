@@ -1496,8 +1496,9 @@ Test(fields, a_name_in_brackets_after_the_phone)
   g_autoptr(ParserRequest) p = parse_body("RCS25U0360008 硬盘告警，请安排处理。\n\n王建国\n");
   cr_expect_str_eq(p->contact, "王建国");
   /* everything in the subject, the body empty */
-  g_autoptr(ParserRequest) subj = parse_str("From: a@b.cn\nSubject: =?UTF-8?B?"
-                                            "UkNTMjZGMDQ1MDAyMOWuleacuiDkuJzln44g5byg5belMTM5MTExMTIyMjI=?=\n\n\n");
+  g_autoptr(ParserRequest) subj =
+    parse_str("From: a@b.cn\nSubject: =?UTF-8?B?"
+              "UkNTMjZGMDQ1MDAyMOWuleacuiDkuJzln44g5byg5belMTM5MTExMTIyMjI=?=\n\n\n");
   cr_expect_str_eq(subj->phone, "13911112222");
   cr_expect_str_eq(subj->contact, "张工");
   /* a note in brackets is no name */
