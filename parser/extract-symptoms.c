@@ -156,16 +156,17 @@ parser_chat_header(const char *l)
   return g_regex_match(re, l, 0, NULL);
 }
 
-/* What is left of a line once its phone and name are out says only "call me" ("联系我 186…（赵磊）":
- * blind round 21, quoted back as the problem). rest: residue's stripped text. */
+/* What is left of a line once its fields are out says only "call me" ("联系我 186…（赵磊）") or where
+ * ("设备在北京市…机房。"): blind round 21, quoted back as the problem. rest: residue's stripped text. */
 static gboolean
 call_me_only(const char *rest)
 {
-  static const char *const phrases[] = { "联系我",   "请联系我",   "联系",      "找我",     "打我电话",
-                                         "打我手机", "打这个",     "有事打",    "有事联系", "有事找",
-                                         "电联",     "請聯繫我",   "聯繫我",    "聯絡我",   "call me",
-                                         "callme",   "contact me", "contactme", "reach me", "reachme",
-                                         NULL };
+  static const char *const phrases[] = {
+    "设备在",   "机器在",  "服务器在", "设备位于",   "机器位于",  "位于",     "地址在",   "设备地址在",
+    "設備在",   "機器在",  "伺服器在", "联系我",     "请联系我",  "联系",     "找我",     "打我电话",
+    "打我手机", "打这个",  "有事打",   "有事联系",   "有事找",    "电联",     "請聯繫我", "聯繫我",
+    "聯絡我",   "call me", "callme",   "contact me", "contactme", "reach me", "reachme",  NULL
+  };
   GString *t = g_string_new(NULL);
   for (const char *p = rest; *p; p = g_utf8_next_char(p)) {
     gunichar ch = g_utf8_get_char(p);

@@ -1501,6 +1501,11 @@ Test(fields, a_name_in_brackets_after_the_phone)
               "UkNTMjZGMDQ1MDAyMOWuleacuiDkuJzln44g5byg5belMTM5MTExMTIyMjI=?=\n\n\n");
   cr_expect_str_eq(subj->phone, "13911112222");
   cr_expect_str_eq(subj->contact, "张工");
+  /* a line left saying only where, once the address is out, is no symptom either */
+  g_autoptr(ParserRequest) w =
+    parse_body("RCS25U0360008 硬盘告警。\n设备在北京市海淀区上地信息路28号昆仑大厦B1机房。\n");
+  cr_expect_str_eq(w->symptoms, "RCS25U0360008 硬盘告警。");
+  cr_expect_str_eq(w->address, "北京市海淀区上地信息路28号昆仑大厦B1机房");
   /* a note in brackets is no name */
   g_autoptr(ParserRequest) n = parse_body("RCS25U0360008 硬盘告警，电话 135 1234 5678（工作日）\n");
   cr_expect_null(n->contact, "%s", n->contact);
