@@ -130,6 +130,13 @@ static const SevCase sevs[] = {
   { "前面板指示灯变红了", "S2" },
   { "告警指示灯变黄了", "S2" },
   { "机房温度变高了", "S3" },
+  /* blind round 22: voice-typed outages and reboot loops; a fault asked about, none now (sql/124) */
+  { "服务器荡机了", "S1" },
+  { "服务器开不了鸡了", "S1" },
+  { "机器兰屏了", "S1" },
+  { "服务器一直自动重起", "S2" },
+  { "请问服务器宕机的话你们多久能到现场？目前一切正常", "S3" },
+  { "如果以后硬盘故障，是寄回还是上门更换？", "S3" },
 };
 
 Test(blind, severity)
@@ -204,6 +211,10 @@ static const ExclCase excls[] = {
   /* blind round 19: the air conditioning said fine is no context for the room's temperature */
   { "CPU 温度过高告警，风扇转速很低。机房空调正常，室温22度左右。", NULL },
   { "风扇故障。机房空调坏了，室温40多度。", "environment" },
+  /* blind round 22: a drop and a part bought elsewhere said in other words (sql/124) */
+  { "机器从推车上滑下来蹭了一下地，前面板有点变形，现在开不了机", "physical_damage" },
+  { "在京东买了两块三星的盘插到空的6、7号位，之后阵列报错", "unauthorized_change" },
+  { "硬盘告警，重启后还是一样", NULL },
 };
 
 Test(blind, exclusions)
@@ -321,6 +332,13 @@ static const CompCase comps[] = {
   { "", "A05机柜第12U那台服务器风扇异响", "machine_part", "fault", "covered", "in_warranty" },
   { "", "the server in rack 3 does not power on", "unknown", "fault", "covered", "in_warranty" },
   { "", "机柜门锁坏了，机柜门关不上", "other_material", "fault", "covered", "in_warranty" },
+  /* blind round 22: 软件 in a place's name, a host's name, where a message is read (sql/124) */
+  { "天府软件园 服务器无法开机", "天府软件园的服务器今天早上无法开机", "unknown", "fault", "covered",
+    "in_warranty" },
+  { "gpu-node-07 磁盘故障", "sdc 这块盘挂了，GPU 都正常", "machine_part", "fault", "covered", "in_warranty" },
+  { "", "开机后屏幕显示 No bootable device，进不去系统", "unknown", "fault", "covered", "in_warranty" },
+  { "", "机柜顶上那台服务器宕机了", "unknown", "fault", "covered", "in_warranty" },
+  { "", "我们自己开发的业务软件报错了", "system", "software", "not_covered", "customer_scope" },
 };
 
 Test(blind, components)
