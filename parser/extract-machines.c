@@ -303,6 +303,28 @@ none_said(const char *cell)
   return FALSE;
 }
 
+/* A row of two cells, a label and its value ("工单号 | INC0045612", "Number | INC…" of a ServiceNow or OA
+ * form): its value is a machine's SN only when the label names one (blind round 22: ticket, flow and
+ * asset numbers became machines and orders). */
+static gboolean
+field_row_not_sn(char **cells, const char *sn)
+{
+  if (!cells || !cells[0] || !cells[1] || cells[2])
+    return FALSE;
+  g_autofree char *up = g_ascii_strup(cells[0], -1);
+  if (strstr(up, sn) || g_utf8_strlen(cells[0], -1) > 16)
+    return FALSE;
+  for (const char *p = cells[0]; *p; p++)
+    if (g_ascii_isdigit(*p))
+      return FALSE; /* a value, not a label */
+  static GRegex *sn_re;
+  GRegex *re = cached_regex(&sn_re, "(?i)SN|S/N|序列|序號|serial|service tag|configuration item|^CI$|"
+                                    "(?:设备|機器|机器|設備|主机|服务器)(?:编号|編號|号)|资产序列|機身|机身");
+  static GRegex *mark_re; /* "第二台  序列号 RCS…": an item, its SN labelled in the value */
+  return !g_regex_match(re, cells[0], 0, NULL) && !g_regex_match(re, cells[1], 0, NULL) &&
+         !g_regex_match(cached_regex(&mark_re, ITEM_MARK), cells[0], 0, NULL);
+}
+
 /* One row of a table: SN cell, model cell and the symptom cells. */
 static ParserMachine *
 row_machine(const ParserConfig *c, const Table *t, char **cells, const char *sn)
@@ -817,7 +839,7 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
     }
     const char *sn = g_ptr_array_index(sns, 0);
     gssize from = cells ? 0 : item_start(lines[i], sn);
-    if (has_machine(out, sn) || from < 0)
+    if (has_machine(out, sn) || from < 0 || field_row_not_sn(cells, sn))
       continue;
     ParserMachine *m = cells ? row_machine(c, &t, cells, sn) : line_machine(c, s, lines[i] + from, sn);
     if ((!cells || !t.header) &&

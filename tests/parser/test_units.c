@@ -1441,6 +1441,22 @@ Test(fields, pointer_to_the_attachment_or_a_description)
 }
 
 /* Everything in the subject, the body "如题": contact, phone and symptoms from the subject. */
+/* A form of label and value rows (ServiceNow, an OA system): a ticket, flow or asset number is no
+ * machine (blind round 22: bogus orders, the real one's symptoms a row label). */
+Test(fields, a_form_s_ticket_number_is_no_machine)
+{
+  g_autoptr(ParserRequest) r =
+    parse_body("工单号\tINC0045612\n流程编号\tITBX2026120087\n设备序列号\tRCS26G0740123\n"
+               "故障描述\tRAID 卡告警\n");
+  cr_assert_eq(r->machines->len, 1);
+  cr_expect_str_eq(r->sn, "RCS26G0740123");
+  cr_expect_str_eq(((ParserMachine *)g_ptr_array_index(r->machines, 0))->sn, "RCS26G0740123");
+  /* two machines as items of their own stay two */
+  g_autoptr(ParserRequest) two =
+    parse_body("第一台  序列号 RCS25F0230007\n电源告警\n\n第二台  序列号 RCS25F0230008\nRAID 卡报错\n");
+  cr_expect_eq(two->machines->len, 2);
+}
+
 /* A sheet's row whose fault cell says there is none ("无", "无故障", "-") is no machine to repair (blind
  * round 21: a P2 order for a healthy machine, the cover note as its fault). */
 Test(fields, a_table_row_that_says_no_fault)
