@@ -1216,6 +1216,52 @@ model_find(const ParserConfig *c, ParserSources *s)
   return model;
 }
 
+/* An SN read out a character at a time, as voice input writes it ("序列号 R C S 2 5 J 0 5 2 0 0 8 8",
+ * "R C S 25J0520088"): the characters joined, when that is one SN (blind round 22: sn missing, a gold
+ * bank's outage on the weekday clock). Only when the text names no SN otherwise. */
+static void
+sn_spelled(const ParserConfig *c, ParserSources *s, const char *text, GArray *out)
+{
+  if (!text)
+    return;
+  static GRegex *re;
+  if (g_once_init_enter(&re))
+    g_once_init_leave(&re, g_regex_new("(?<![A-Za-z0-9])(?:[A-Za-z0-9]{2,6} )?[A-Za-z0-9](?: [A-Za-z0-9]){2,}"
+                                       "(?: [A-Za-z0-9]{2,})?(?![A-Za-z0-9])",
+                                       G_REGEX_OPTIMIZE, 0, NULL));
+  g_autoptr(GMatchInfo) mi = NULL;
+  for (g_regex_match(re, text, 0, &mi); g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+    gint start = 0, end = 0;
+    g_match_info_fetch_pos(mi, 0, &start, &end);
+    g_autofree char *run = g_strndup(text + start, (gsize)(end - start));
+    g_auto(GStrv) tokens = g_strsplit(run, " ", -1);
+    guint n = g_strv_length(tokens);
+    /* the whole run, else without a word before or after it ("serial r c s 2 5 j …") */
+    for (guint drop = 0; drop < 4; drop++) {
+      guint from = drop & 1 ? 1 : 0, to = drop & 2 ? n - 1 : n;
+      if ((from && strlen(tokens[0]) < 2) || (to < n && strlen(tokens[n - 1]) < 2) || to <= from + 2)
+        continue;
+      g_autofree char *joined = g_strjoinv("", tokens + from);
+      if (to < n)
+        joined[strlen(joined) - strlen(tokens[n - 1])] = '\0';
+      g_autofree char *up = g_ascii_strup(joined, -1);
+      g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+      if (strlen(up) >= 8 && strlen(up) <= 24)
+        parser_sn_find(c, up, found);
+      if (found->len == 1 && g_str_equal(g_ptr_array_index(found, 0), up)) {
+        SnHit h = { .value = g_steal_pointer(&up),
+                    .labelled = TRUE,
+                    .text = text,
+                    .pos = (gsize)start,
+                    .end = (gsize)end };
+        g_array_append_val(out, h);
+        parser_extract_keep_raw(s, text, (gsize)start, (gsize)end);
+        break;
+      }
+    }
+  }
+}
+
 void
 parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *r)
 {
@@ -1225,6 +1271,10 @@ parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequest *
   sn_scan(c, s, s->main, TRUE, sns, NULL);
   sn_scan(c, s, s->fwd, TRUE, sns, NULL);
   sn_scan(c, s, s->subject, FALSE, sns, NULL);
+  if (sns->len == 0) {
+    sn_spelled(c, s, s->main, sns);
+    sn_spelled(c, s, s->fwd, sns);
+  }
   r->model = model_find(c, s);
   /* A model is not an SN candidate even when it looks like one. */
   for (guint i = 0; r->model && i < sns->len; i++)

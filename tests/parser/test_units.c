@@ -1441,6 +1441,21 @@ Test(fields, pointer_to_the_attachment_or_a_description)
 }
 
 /* Everything in the subject, the body "如题": contact, phone and symptoms from the subject. */
+/* An SN read out a character at a time (voice input): joined (blind round 22: no SN, a gold outage on
+ * the weekday clock); spaced letters that make no SN are left alone. */
+Test(fields, an_sn_read_out_a_character_at_a_time)
+{
+  static const char *const said[] = { "服务器宕机了 序列号 R C S 2 5 J 0 5 2 0 0 8 8 电话 13601102233",
+                                      "服务器宕机了 序列号 R C S 25J0520088",
+                                      "server down, serial r c s 2 5 j 0 5 2 0 0 8 8" };
+  for (guint i = 0; i < G_N_ELEMENTS(said); i++) {
+    g_autoptr(ParserRequest) r = parse_body(said[i]);
+    cr_expect_str_eq(r->sn, "RCS25J0520088", "%s", said[i]);
+  }
+  g_autoptr(ParserRequest) none = parse_body("服务器宕机了，B 区 3 号机房 A 1 2 柜");
+  cr_expect_null(none->sn, "%s", none->sn);
+}
+
 /* A form of label and value rows (ServiceNow, an OA system): a ticket, flow or asset number is no
  * machine (blind round 22: bogus orders, the real one's symptoms a row label). */
 Test(fields, a_form_s_ticket_number_is_no_machine)
