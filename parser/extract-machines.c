@@ -872,6 +872,43 @@ machines_in(const ParserConfig *c, ParserSources *s, const char *text, GPtrArray
   keep_named_by_tail(c, text, out, passed);
 }
 
+/* The subject tells one machine's fault ("RCS…0500 硬盘亮红灯"), the text names another that has it
+ * too ("同上，RCS…0501 也是一样的情况", "RCS…0501 也是硬盘亮红灯"): both are machines (blind round 22: one
+ * was lost). rows: what the text gave (at most one), replaced by the two. */
+static void
+subject_and_same(const ParserConfig *c, const ParserSources *s, GPtrArray *rows)
+{
+  if (!s->subject || !s->main)
+    return;
+  g_autoptr(GPtrArray) in_subject = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) in_text = g_ptr_array_new_with_free_func(g_free);
+  parser_sn_find(c, s->subject, in_subject);
+  parser_sn_find(c, s->main, in_text);
+  if (in_subject->len != 1 || in_text->len != 1 ||
+      g_str_equal(g_ptr_array_index(in_subject, 0), g_ptr_array_index(in_text, 0)) ||
+      parser_fault_words(c, s->subject, strlen(s->subject)) <= 0)
+    return;
+  gboolean same = line_shares_fault(s->main) || strstr(s->main, "同上") || strstr(s->main, "也是") ||
+                  strstr(s->main, "也一样") || strstr(s->main, "也出现");
+  if (!same || parser_says_fixed(c, s->main))
+    return;
+  const char *ssn = g_ptr_array_index(in_subject, 0), *tsn = g_ptr_array_index(in_text, 0);
+  const char *const sw[] = { ssn, NULL }, *const tw[] = { tsn, NULL };
+  static GRegex *prefix_re; /* "回复: ", "Re: Fwd: " */
+  g_autofree char *subject = g_regex_replace_literal(
+    cached_regex(&prefix_re, "^(?:\\s*(?i:re|fw|fwd|aw|sv|回复|答复|回覆|答覆|转发|轉發|转)\\s*[:：]\\s*)+"),
+    s->subject, -1, 0, "", 0, NULL);
+  g_autofree char *subject_rest = without(subject ? subject : s->subject, sw);
+  g_autofree char *subject_sym = list_symptoms(subject_rest);
+  g_autofree char *text_rest = without(s->main, tw);
+  g_autofree char *text_sym = list_symptoms(text_rest);
+  gboolean own =
+    text_sym && parser_fault_words(c, text_sym, strlen(text_sym)) > 0 && !strstr(s->main, "同上");
+  g_ptr_array_set_size(rows, 0);
+  g_ptr_array_add(rows, machine_new(ssn, NULL, subject_sym));
+  g_ptr_array_add(rows, machine_new(tsn, NULL, own ? text_sym : subject_sym));
+}
+
 /* Rows that say the machine is fine ("运行正常") or only ask for something ("这台想扩内存，麻烦报个
  *价") are not machines to repair, unless all are. A row that states a fault and that the rest is fine
  * ("GPU 掉卡，机器本身正常运行") is one to repair. */
@@ -927,6 +964,8 @@ parser_extract_machines(const ParserConfig *c, ParserSources *s, ParserRequest *
   }
   guint passed = 0; /* machines a line of prose named but said nothing wrong of */
   machines_in(c, s, s->main, rows, &passed);
+  if (rows->len < 2)
+    subject_and_same(c, s, rows);
   if (rows->len < 2 && s->fwd) {
     g_ptr_array_set_size(rows, 0);
     passed = 0;

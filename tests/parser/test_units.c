@@ -1441,6 +1441,31 @@ Test(fields, pointer_to_the_attachment_or_a_description)
 }
 
 /* Everything in the subject, the body "如题": contact, phone and symptoms from the subject. */
+/* The subject tells one machine's fault, the text names another that has it too ("同上，RCS… 也是一样的
+ * 情况"): both are machines (blind round 22: one was lost). */
+Test(fields, the_subject_s_machine_and_one_said_the_same)
+{
+  static const char *const mails[] = {
+    "From: a@b.cn\nSubject: =?UTF-8?B?5Zue5aSNOiBSQ1MyNlQwNjEwNTAwIOehrOebmOS6rue6oueBrw==?=\n"
+    "Content-Type: text/plain; charset=utf-8\n\n同上，RCS26T0610501 也是一样的情况，麻烦一起看下。\n",
+    "From: a@b.cn\nSubject: =?UTF-8?B?UkNTMjZUMDYxMDUwMCDnoaznm5jkuq7nuqLnga8=?=\n"
+    "Content-Type: text/plain; charset=utf-8\n\nRCS26T0610501 也是硬盘亮红灯，麻烦一起看下。\n",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(mails); i++) {
+    g_autoptr(ParserRequest) r = parse_str(mails[i]);
+    cr_assert_eq(r->machines->len, 2, "%s", mails[i]);
+    for (guint k = 0; k < 2; k++) {
+      const ParserMachine *m = g_ptr_array_index(r->machines, k);
+      cr_expect(m->symptoms && strstr(m->symptoms, "亮红灯"), "%s: %s", m->sn, m->symptoms);
+    }
+  }
+  /* the other one said fine: one machine */
+  g_autoptr(ParserRequest) fine =
+    parse_str("From: a@b.cn\nSubject: =?UTF-8?B?UkNTMjZUMDYxMDUwMCDnoaznm5jkuq7nuqLnga8=?=\n"
+              "Content-Type: text/plain; charset=utf-8\n\nRCS26T0610501 正常。\n");
+  cr_expect_eq(fine->machines->len, 1);
+}
+
 /* An SN read out a character at a time (voice input): joined (blind round 22: no SN, a gold outage on
  * the weekday clock); spaced letters that make no SN are left alone. */
 Test(fields, an_sn_read_out_a_character_at_a_time)
