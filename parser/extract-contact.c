@@ -741,7 +741,7 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
     r->contact = contact_labelled(c, s, s->fwd, TRUE, NULL);
   if (!r->contact && s->fwd && parser_forwarder_offers(c, s->main))
     r->contact = forwarder_himself(c, s, r);
-  if (s->fwd) {
+  if (s->fwd && !s->fwd_nobody) {
     /* A forward: the end customer's words and signature before any of the forwarder's (issue 15),
      * whose own signature (a sales rep's name and mobile) must not stand for the customer. */
     if (!r->contact)

@@ -409,9 +409,11 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
       foreign = FALSE;
       ours = TRUE;
     }
+  gboolean nobody = FALSE;
   if (origin && parser_address_unreplyable(c, origin)) {
     g_clear_pointer(&origin, g_free);
     foreign = FALSE;
+    nobody = TRUE;
   }
 
   /* a one-row table pasted from a spreadsheet reads as a form */
@@ -420,6 +422,7 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
   ParserSources s = { .main = own_unfolded ? own_unfolded : split->own,
                       .fwd = fwd_unfolded ? fwd_unfolded : fwd_split.own,
                       .fwd_ours = ours,
+                      .fwd_nobody = nobody,
                       .fwd_sig = fwd_split.signature,
                       .sig = split->signature,
                       .subject = subject,

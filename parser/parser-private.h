@@ -278,6 +278,8 @@ typedef struct {
   const char *fwd;      /* a forwarded mail's own words, or NULL */
   gboolean fwd_ours;    /* that mail is our own (an acknowledgement sent back): its words are not the
                          * customer's description */
+  gboolean fwd_nobody;  /* that mail is from nobody to answer (a monitoring system, a no-reply
+                         * notice): the forwarder is the customer */
   const char *fwd_sig;  /* the forwarded mail's signature */
   const char *fwd_name; /* the display name of the forwarded mail's sender (the end customer), or NULL */
   const char *sig;      /* the customer's signature */

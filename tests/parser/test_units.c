@@ -1441,6 +1441,23 @@ Test(fields, pointer_to_the_attachment_or_a_description)
 }
 
 /* Everything in the subject, the body "如题": contact, phone and symptoms from the subject. */
+/* A monitoring system's alert forwarded by a person: the system is nobody to answer or to call — the
+ * person is (blind round 22: "Zabbix" was the contact, the acknowledgement went to zabbix@). */
+Test(fields, a_forwarded_monitoring_alert_is_the_forwarder_s)
+{
+  g_autoptr(ParserRequest) r = parse_str(
+    "From: =?UTF-8?B?5ZGo5Yev?= <zhoukai@zjdata.com>\nSubject: "
+    "=?UTF-8?B?6L2s5Y+ROiBQUk9CTEVNOiBob3N0IGRvd24=?=\n"
+    "Content-Type: text/plain; charset=utf-8\n\n这台 RCS26G0740123 掉线了，麻烦尽快安排。\n\n周凯 186 2155 "
+    "0033\n\n"
+    "-----原始邮件-----\n发件人: Zabbix <zabbix@zjdata.com>\n发送时间: 2026年12月8日 3:12\n主题: PROBLEM: "
+    "host down\n\n"
+    "Problem started at 03:12:05 on 2026.12.08\nProblem name: Unavailable by ICMP ping\nHost: db-07\n");
+  cr_expect_null(r->forwarded_from, "%s", r->forwarded_from);
+  cr_expect_str_eq(r->contact, "周凯");
+  cr_expect_str_eq(r->phone, "18621550033");
+}
+
 /* The subject tells one machine's fault, the text names another that has it too ("同上，RCS… 也是一样的
  * 情况"): both are machines (blind round 22: one was lost). */
 Test(fields, the_subject_s_machine_and_one_said_the_same)
