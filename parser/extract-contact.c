@@ -776,3 +776,33 @@ parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r
   if (!r->contact && r->phone)
     r->contact = contact_before_phone(c, s, s->subject, r->phone);
 }
+
+void
+parser_extract_pair(const ParserConfig *c, ParserSources *s, ParserRequest *r)
+{
+  const char *text = s->fwd && !s->fwd_nobody ? s->fwd : s->main;
+  if (!r->contact || !r->phone || !text)
+    return;
+  const char *at = strstr(text, r->contact);
+  if (!at)
+    return;
+  gsize ls = parser_line_start_near(text, (gsize)(at - text), 256);
+  gsize le = parser_line_end_near(text, (gsize)(at - text), 256);
+  /* the contact's own line: a number of its own that was not taken (abroad, a switchboard) */
+  ParserMatch m = { 0 };
+  gboolean own_number = FALSE, taken_here = FALSE;
+  for (gsize pos = ls; pos < le && parser_re_match(c, PARSER_RE_PHONE_OR_INTL, text, le, pos, &m);) {
+    own_number = TRUE;
+    taken_here = taken_here || is_phone(text, m.ov[0], m.ov[1], r->phone);
+    pos = m.ov[1] > pos ? m.ov[1] : pos + 1;
+  }
+  parser_match_clear(&m);
+  if (!own_number || taken_here)
+    return;
+  /* the number taken stands with another name: that person is the one to call */
+  g_autofree char *other = contact_before_phone(c, s, text, r->phone);
+  if (other && g_strcmp0(other, r->contact) != 0) {
+    g_free(r->contact);
+    r->contact = g_steal_pointer(&other);
+  }
+}

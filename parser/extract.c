@@ -435,6 +435,7 @@ parser_extract_fields(const ParserConfig *c, const ParserLimits *limits, ParserR
   parser_extract_contact(c, &s, r);
   parser_extract_phone_of_contact(c, &s, r);
   parser_extract_chat(c, &s, r);
+  parser_extract_pair(c, &s, r);
   parser_extract_address(c, &s, r);
   parser_extract_place(c, &s, r);
   parser_extract_symptoms(c, &s, r);

@@ -299,6 +299,10 @@ void parser_extract_sn_model(const ParserConfig *c, ParserSources *s, ParserRequ
  * …" / "王磊 12-08 09:13" / …): the customer who speaks in it is the contact, with the number the
  * customer gives; our colleague's lines are no symptoms. */
 void parser_extract_chat(const ParserConfig *c, ParserSources *s, ParserRequest *r);
+/* After contact and phone: a contact whose own number was not taken (abroad, a switchboard) gives way
+ * to the person the taken number stands with ("香港聯絡人：黃家明 +852 …" / "深圳現場同事：劉志強 136…"):
+ * name and number are one person's. */
+void parser_extract_pair(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 void parser_extract_phone(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 void parser_extract_contact(const ParserConfig *c, ParserSources *s, ParserRequest *r);
 /* After the contact: the phone written next to its name, when there is one (extract-phone.c). */

@@ -1604,6 +1604,16 @@ Test(fields, the_on_site_contact_over_the_requester)
     cr_expect_str_eq(r->contact, names[i], "%s", bodies[i]);
     cr_expect_str_eq(r->phone, "13980012345", "%s", bodies[i]);
   }
+  /* the contact's own number abroad, the number taken another person's: that person (blind round 22) */
+  static const char *const pairs[] = {
+    "RCS25L0540300 宕机了。\n联系人：黄家明 +852 9123 4567\n刘志强 136 3277 8899\n",
+    "RCS25L0540300 宕机了。\n香港联络人：黄家明 +852 9123 4567\n深圳现场同事：刘志强 136 3277 8899\n",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(pairs); i++) {
+    g_autoptr(ParserRequest) p = parse_body(pairs[i]);
+    cr_expect_str_eq(p->contact, "刘志强", "%s", pairs[i]);
+    cr_expect_str_eq(p->phone, "13632778899", "%s", pairs[i]);
+  }
   /* one contact: as before */
   g_autoptr(ParserRequest) one = parse_body("SN：RCS25T0350001 RAID 卡报错。\n联系人：周敏 010-5992 0000\n");
   cr_expect_str_eq(one->contact, "周敏");
