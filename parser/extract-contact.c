@@ -700,6 +700,20 @@ contact_self_named(const ParserConfig *c, const char *text)
           return g_steal_pointer(&v);
       }
     }
+  /* "我是天津友谊数码的李伟": the writer's unit, then his name (blind round 22) — the name ends its
+   * clause, so "我是运维部的" or "我是机房的值班人员" names nobody */
+  for (const char *hit = text ? strstr(text, "我是") : NULL; hit; hit = strstr(hit + 1, "我是")) {
+    const char *p = hit + strlen("我是"), *of = NULL;
+    for (glong k = 0; *p && k < 24 && g_unichar_get_script(g_utf8_get_char(p)) == G_UNICODE_SCRIPT_HAN;
+         k++, p = g_utf8_next_char(p))
+      if (g_str_has_prefix(p, "的"))
+        of = p + strlen("的");
+    if (!of || of == p)
+      continue;
+    g_autofree char *v = g_strndup(of, (gsize)(p - of));
+    if (g_utf8_strlen(v, -1) <= 3 && parser_han_name_plausible(c, v) && !parser_has_stop_word(c, v))
+      return g_steal_pointer(&v);
+  }
   return NULL;
 }
 

@@ -1614,6 +1614,14 @@ Test(fields, the_on_site_contact_over_the_requester)
     cr_expect_str_eq(p->contact, "刘志强", "%s", pairs[i]);
     cr_expect_str_eq(p->phone, "13632778899", "%s", pairs[i]);
   }
+  /* "联络：" and "我是…的NAME" name the contact too; "我是机房的值班人员" names nobody (blind round 22) */
+  g_autoptr(ParserRequest) l = parse_body("联络：何永基 18823456789\nRCS25J0520088 宕机\n");
+  cr_expect_str_eq(l->contact, "何永基");
+  g_autoptr(ParserRequest) w =
+    parse_body("你好，我是天津友谊数码的李伟，我们机房有台服务器 RCS25J0520088 宕机了\n");
+  cr_expect_str_eq(w->contact, "李伟");
+  g_autoptr(ParserRequest) nobody = parse_body("我是机房的值班人员，服务器 RCS25J0520088 宕机了\n");
+  cr_expect_null(nobody->contact, "%s", nobody->contact);
   /* one contact: as before */
   g_autoptr(ParserRequest) one = parse_body("SN：RCS25T0350001 RAID 卡报错。\n联系人：周敏 010-5992 0000\n");
   cr_expect_str_eq(one->contact, "周敏");
