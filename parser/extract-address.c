@@ -585,17 +585,19 @@ parser_extract_address(const ParserConfig *c, ParserSources *s, ParserRequest *r
   if (!loc_raw)
     loc_raw = parser_extract_first_group(c, PARSER_RE_LOCATION_INLINE, s, s->fwd, TRUE);
   r->location = parser_cut_value(c, loc_raw);
-  if (!r->address && r->location && parser_has_address_hint(c, r->location) &&
-      g_utf8_strlen(r->location, -1) >= 8) {
-    r->address = g_strdup(r->location);
-    /* a location that ends its line may go on below, as an address does */
+  if (!r->address && r->location) {
+    g_autofree char *address = g_strdup(r->location);
+    /* a location that ends its line may go on below, as an address does ("设备在：青岛市崂山区" /
+     * "松岭路 238 号" / …: blind round 22, a short first line was no address) */
     for (const char *t = s->main; t && loc_raw && !strchr(loc_raw, '\n'); t = t == s->main ? s->fwd : NULL) {
       const char *at = strstr(t, loc_raw);
       if (at) {
-        address_extend(c, s, t, (gsize)(at - t) + strlen(loc_raw), &r->address, TRUE);
+        address_extend(c, s, t, (gsize)(at - t) + strlen(loc_raw), &address, TRUE);
         break;
       }
     }
+    if (g_utf8_strlen(address, -1) >= 8 && parser_has_address_hint(c, address))
+      r->address = g_steal_pointer(&address);
   }
   /* A forward: the end customer's site before the forwarder's office (issue 15). */
   if (!r->address)

@@ -1574,6 +1574,13 @@ Test(fields, a_name_in_brackets_after_the_phone)
               "UkNTMjZGMDQ1MDAyMOWuleacuiDkuJzln44g5byg5belMTM5MTExMTIyMjI=?=\n\n\n");
   cr_expect_str_eq(subj->phone, "13911112222");
   cr_expect_str_eq(subj->contact, "张工");
+  /* "设备在：" and the address over the lines below it (blind round 22: none, all four lines symptoms) */
+  g_autoptr(ParserRequest) split =
+    parse_body("服务器报警，前面板 i 灯一直闪红。\n设备在：青岛市崂山区\n松岭路 238 号\n"
+               "海洋科技大厦 3F-305 机房\n");
+  cr_expect(split->address && strstr(split->address, "松岭路 238 号") && strstr(split->address, "3F-305"),
+            "%s", split->address);
+  cr_expect_str_eq(split->symptoms, "服务器报警,前面板 i 灯一直闪红。");
   /* a line left saying only where, once the address is out, is no symptom either */
   g_autoptr(ParserRequest) w =
     parse_body("RCS25U0360008 硬盘告警。\n设备在北京市海淀区上地信息路28号昆仑大厦B1机房。\n");
