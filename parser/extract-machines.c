@@ -888,8 +888,10 @@ subject_and_same(const ParserConfig *c, const ParserSources *s, GPtrArray *rows)
       g_str_equal(g_ptr_array_index(in_subject, 0), g_ptr_array_index(in_text, 0)) ||
       parser_fault_words(c, s->subject, strlen(s->subject)) <= 0)
     return;
-  gboolean same = line_shares_fault(s->main) || strstr(s->main, "同上") || strstr(s->main, "也是") ||
-                  strstr(s->main, "也一样") || strstr(s->main, "也出现");
+  /* "也是" only with a fault of its own ("也是硬盘亮红灯"; not "也是去年买的") */
+  gboolean same = line_shares_fault(s->main) || strstr(s->main, "同上") || strstr(s->main, "也一样") ||
+                  strstr(s->main, "也出现") ||
+                  (strstr(s->main, "也是") && parser_fault_words(c, s->main, strlen(s->main)) > 0);
   if (!same || parser_says_fixed(c, s->main))
     return;
   const char *ssn = g_ptr_array_index(in_subject, 0), *tsn = g_ptr_array_index(in_text, 0);

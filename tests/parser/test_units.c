@@ -1476,6 +1476,11 @@ Test(fields, the_subject_s_machine_and_one_said_the_same)
       cr_expect(m->symptoms && strstr(m->symptoms, "亮红灯"), "%s: %s", m->sn, m->symptoms);
     }
   }
+  /* the other one said to be the same of something else: one machine */
+  g_autoptr(ParserRequest) bought = parse_str(
+    "From: a@b.cn\nSubject: =?UTF-8?B?UkNTMjZUMDYxMDUwMCDnoaznm5jkuq7nuqLnga8=?=\n"
+    "Content-Type: text/plain; charset=utf-8\n\nRCS26T0610501 也是去年一起买的，请问还在保修期吗？\n");
+  cr_expect_eq(bought->machines->len, 1);
   /* the other one said fine: one machine */
   g_autoptr(ParserRequest) fine =
     parse_str("From: a@b.cn\nSubject: =?UTF-8?B?UkNTMjZUMDYxMDUwMCDnoaznm5jkuq7nuqLnga8=?=\n"
