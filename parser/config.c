@@ -78,8 +78,9 @@ static const struct {
   /* Mid-line only with an explicit colon: "… Red LED on PSU 1. Location: 88 Keyuan Rd, …" */
   { PARSER_RE_LOCATION_INLINE, "(?:(?<![A-Za-z])Location|所在位置|位置)[ \\t]*:[ \\t]*([^\\n]{2,120})" },
   /* Labelled symptoms, at a line start, with a separator or alone on the line. */
+  /* not "description = …" of pasted monitoring output (blind round 22): a person writes ':' */
   { PARSER_RE_SYMPTOMS_LABELLED, "(?im)^[ \\t>*•·-]*(?:[0-9]{1,2}[.、)][ \\t]*)?(?:{SYMPTOMS})[ "
-                                 "\\t]*(?:(?:[:#=]|\\t)[ \\t]*(?:\\n[ \\t]*)?|\\n[ \\t]*)([^\\n]+)" },
+                                 "\\t]*(?:(?:[:#]|\\t)[ \\t]*(?:\\n[ \\t]*)?|\\n[ \\t]*)([^\\n]+)" },
   /* Any label followed by a separator: ends a multi-line value, cuts "地址：… 联系人：…". */
   { PARSER_RE_ANY_LABEL, "(?i)(?<![A-Z])(?:{ALL})[ \\t]*(?:[:#=]|\\t)" },
   /* A line that is a label: the label then a separator, 是/为, or nothing ("设备地址" alone on its

@@ -1441,6 +1441,20 @@ Test(fields, pointer_to_the_attachment_or_a_description)
 }
 
 /* Everything in the subject, the body "如题": contact, phone and symptoms from the subject. */
+/* A pasted alert's "description = …" is the alert's, not the writer's 问题描述 (blind round 22: the
+ * writer's own words were dropped). */
+Test(fields, a_pasted_alert_s_description_is_not_the_writer_s)
+{
+  g_autoptr(ParserRequest) r =
+    parse_body("RCS25A0680200 那台 sdc 这块盘挂了（数据盘）。\n\n[FIRING:1] NodeDiskFailure\n"
+               "Annotations:\n - summary = Disk /dev/sdc failed\n"
+               " - description = SMART overall-health self-assessment test result: FAILED\n");
+  cr_assert_not_null(r->symptoms);
+  cr_expect(g_str_has_prefix(r->symptoms, "RCS25A0680200 那台 sdc 这块盘挂了"), "%s", r->symptoms);
+  g_autoptr(ParserRequest) form = parse_body("SN：RCS25A0680200\n故障描述：sdc 硬盘故障\n");
+  cr_expect_str_eq(form->symptoms, "sdc 硬盘故障");
+}
+
 /* A monitoring system's alert forwarded by a person: the system is nobody to answer or to call — the
  * person is (blind round 22: "Zabbix" was the contact, the acknowledgement went to zabbix@). */
 Test(fields, a_forwarded_monitoring_alert_is_the_forwarder_s)
