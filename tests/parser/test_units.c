@@ -1441,6 +1441,22 @@ Test(fields, pointer_to_the_attachment_or_a_description)
 }
 
 /* Everything in the subject, the body "如题": contact, phone and symptoms from the subject. */
+/* A colleague replying on top of the report sent to us: "到了直接找我，何川 180…" — he is the one to meet,
+ * not the writer of the report below (blind round 22). */
+Test(fields, a_colleague_on_top_who_is_the_one_to_meet)
+{
+  g_autoptr(ParserRequest) r = parse_str(
+    "From: =?UTF-8?B?5L2V5bed?= <hechuan@cust.cn>\nSubject: "
+    "=?UTF-8?B?562U5aSNOiDmnI3liqHlmajml6Dms5XlvIDmnLo=?=\n"
+    "Content-Type: text/plain; charset=utf-8\n\n补充一下：机器在 C 座 5F-512 机房，到了直接找我，何川 180 "
+    "8080 6655。\n\n"
+    "发件人: 张敏 <zhangmin@cust.cn>\n发送时间: 2026年12月15日 8:40\n收件人: service@roycom.com.cn\n"
+    "主题: 服务器无法开机\n\n你好，我们 RCS25P0570099 这台服务器今天早上无法开机。\n"
+    "地址：成都市高新区天府大道中段 1268 号 C 座 3F-305\n联系人：张敏 028-8517 6600\n");
+  cr_expect_str_eq(r->contact, "何川");
+  cr_expect_str_eq(r->phone, "18080806655");
+}
+
 /* A pasted alert's "description = …" is the alert's, not the writer's 问题描述 (blind round 22: the
  * writer's own words were dropped). */
 Test(fields, a_pasted_alert_s_description_is_not_the_writer_s)
